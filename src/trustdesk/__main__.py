@@ -1,0 +1,7 @@
+"""Allows ``python -m trustdesk``."""
+
+import sys
+
+from trustdesk.cli import main
+
+sys.exit(main())
