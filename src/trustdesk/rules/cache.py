@@ -1,0 +1,87 @@
+"""A small on-disk cache of facts that are slow to establish and cheap to trust again.
+
+Validating a rule pack with jsonschema, running its embedded tests and computing
+holiday calendars costs far more than the whole ``trustdesk evaluate`` command may
+take. Each fact is keyed by the SHA-256 of everything it depends on (file bytes, the
+schema, TrustDesk's own rule and engine code), so any change re-establishes it.
+A missing, unreadable or malformed cache is never an error: the work is redone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from trustdesk import __version__
+
+_ENV_DIR = "TRUSTDESK_CACHE_DIR"
+_ENV_DISABLE = "TRUSTDESK_NO_CACHE"
+
+
+def cache_dir() -> Path:
+    """Folder of the cache: ``$TRUSTDESK_CACHE_DIR`` or the per-user cache folder."""
+    override = os.environ.get(_ENV_DIR)
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("trustdesk", appauthor=False))
+
+
+def enabled() -> bool:
+    return not os.environ.get(_ENV_DISABLE)
+
+
+@cache
+def code_fingerprint() -> str:
+    """SHA-256 over the engine and rule-loading code, so a code change voids the cache."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent.parent
+    for sub in ("core", "rules"):
+        for path in sorted((package / sub).glob("*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _file(name: str) -> Path:
+    return cache_dir() / f"{name}-{code_fingerprint()[:16]}.json"
+
+
+def read(name: str) -> dict[str, Any]:
+    """The cached mapping called ``name``; empty when absent or unusable."""
+    if not enabled():
+        return {}
+    try:
+        value = json.loads(_file(name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def write(name: str, value: dict[str, Any]) -> None:
+    """Replace the cached mapping ``name`` atomically; failures are ignored."""
+    if not enabled():
+        return
+    target = _file(name)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(value, handle, sort_keys=True)
+        os.replace(tmp, target)
+    except OSError:
+        return
+
+
+def sha256_hex(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
