@@ -1,0 +1,76 @@
+"""``trustdesk evaluate`` and ``trustdesk demo``: decide cases from JSON files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from trustdesk.core.decision import Decision
+from trustdesk.core.evaluate import evaluate
+from trustdesk.core.model import Case
+from trustdesk.core.record import decision_to_json
+from trustdesk.rules import strict_json
+from trustdesk.rules.caseio import parse_case
+from trustdesk.rules.errors import InputError
+from trustdesk.rules.registry import RuleSet, load_rules
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "evaluate",
+        help="decide a case given as JSON (see schemas/case.schema.json)",
+        description="Decide a detainer case under the rule pack in force on its decision date.",
+    )
+    parser.add_argument("case", help="case file (JSON), or - to read standard input")
+    parser.add_argument("--format", choices=("json", "text"), default="text")
+    parser.set_defaults(func=run_evaluate)
+    demo = commands.add_parser("demo", help="decide the bundled example cases and print them")
+    demo.set_defaults(func=run_demo)
+
+
+def read_case(path_text: str, rules: RuleSet) -> Case:
+    if path_text == "-":
+        raw = strict_json.loads(sys.stdin.buffer.read(), "<stdin>")
+        source = "<stdin>"
+    else:
+        raw = strict_json.load_path(Path(path_text))
+        source = path_text
+    return parse_case(raw, source, rules.catalog)
+
+
+def decide(case: Case, rules: RuleSet) -> Decision:
+    return evaluate(rules.pack_for(case.decision_time), case)
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    rules = load_rules()
+    case = read_case(args.case, rules)
+    decision = decide(case, rules)
+    if args.format == "json":
+        json.dump(decision_to_json(decision), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        from trustdesk.cli.text import render_decision
+
+        sys.stdout.write(render_decision(case, decision))
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from trustdesk import resources
+    from trustdesk.cli.text import render_decision
+
+    rules = load_rules()
+    examples = sorted(resources.resource("examples").glob("*.json"))
+    if not examples:
+        raise InputError(str(resources.resource("examples")), "", "no example cases found")
+    print(f"TrustDesk demonstration: {len(examples)} example cases from {examples[0].parent}\n")
+    for path in examples:
+        case = parse_case(strict_json.load_path(path), str(path), rules.catalog)
+        print(f"=== {path.name}")
+        sys.stdout.write(render_decision(case, decide(case, rules)))
+        print()
+    return 0

@@ -1,0 +1,73 @@
+"""``trustdesk rules list|validate FILE|test``: inspect and check rule packs."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from trustdesk.rules.packtests import run_pack_tests
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser("rules", help="list, validate and test rule packs")
+    sub = parser.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    sub.add_parser("list", help="list the rule packs in force").set_defaults(func=run_list)
+    validate = sub.add_parser("validate", help="check a rule-pack file and run its own tests")
+    validate.add_argument("file", type=Path)
+    validate.set_defaults(func=run_validate)
+    test = sub.add_parser("test", help="run every bundled pack's embedded test cases")
+    test.set_defaults(func=run_test)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from trustdesk.rules.registry import load_rules
+
+    rules = load_rules()
+    for loaded in rules.packs:
+        pack = loaded.pack
+        until = pack.effective_to.isoformat() if pack.effective_to else "in force"
+        print(f"{pack.id}  {pack.effective_from.isoformat()} → {until}  {pack.title}")
+        print(f"         last verified {pack.last_verified_on.isoformat()}; sha256 {pack.sha256}")
+        print(f"         {len(pack.criteria)} criteria, {len(loaded.tests)} embedded tests")
+        for statute_list in pack.lists:
+            if not statute_list.verified:
+                print(f"         UNVERIFIED: {statute_list.title}")
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from trustdesk import resources
+    from trustdesk.rules.catalog import load_catalog
+    from trustdesk.rules.packs import load_pack
+    from trustdesk.rules.registry import catalog_digest
+
+    catalog_path = resources.resource("offenses", "ct.json")
+    catalog = load_catalog(catalog_path)
+    loaded = load_pack(args.file, catalog=catalog, catalog_fingerprint=catalog_digest(catalog_path))
+    print(
+        f"{args.file}: valid rule pack {loaded.pack.id}; "
+        f"all {len(loaded.tests)} embedded test cases pass"
+    )
+    return 0
+
+
+def run_test(args: argparse.Namespace) -> int:
+    from trustdesk.rules.registry import load_rules
+
+    rules = load_rules()
+    passed = failed = 0
+    for loaded in rules.packs:
+        for result in run_pack_tests(loaded.pack, loaded.tests, str(loaded.path), rules.catalog):
+            print(
+                f"{'ok  ' if result.passed else 'FAIL'} {loaded.pack.id} "
+                f"/tests/{result.index} {result.name}"
+            )
+            for problem in result.problems:
+                print(f"       {problem}")
+            if result.passed:
+                passed += 1
+            else:
+                failed += 1
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 3

@@ -1,0 +1,61 @@
+"""Plain-text rendering of a decision for the terminal."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime
+
+from trustdesk.core.decision import HONOR, MET, NOT_MET, Decision
+from trustdesk.core.model import Case
+
+_MARK = {MET: "MET", NOT_MET: "not met", "unknown": "UNKNOWN"}
+
+
+def when(value: datetime) -> str:
+    """A local time written out in full, e.g. 'Tue 24 Nov 2026 15:00 EST'."""
+    return value.strftime("%a %d %b %Y %H:%M %Z").strip()
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, width=96, initial_indent=indent, subsequent_indent=indent + "  ")
+
+
+def render_decision(case: Case, decision: Decision) -> str:
+    lines = [
+        f"Person:    {case.person.name} (booking {case.person.booking_number})",
+        f"Law:       {decision.statute}, rule pack {decision.rule_pack}",
+    ]
+    if decision.decision == HONOR:
+        lines.append(
+            "DECISION:  HOLD PERMITTED UNDER § 54-192h — grounds: " + ", ".join(decision.grounds)
+        )
+    else:
+        lines.append("DECISION:  DETAINER DECLINED — no ground of § 54-192h is met")
+    if decision.hold is not None:
+        hold = decision.hold
+        skipped = ", ".join(hold.excluded_reasons()) or "none"
+        lines.append(
+            f"Hold:      expires {when(hold.expires_at)} "
+            f"({hold.hours} h counted from {when(hold.starts_at)}; days skipped: {skipped})"
+        )
+    elif decision.decision == HONOR:
+        lines.extend(_wrap("Hold:      start not yet known. " + decision.hold_rule, ""))
+    if decision.needs_review:
+        lines.append("REVIEW:    a supervisor must review this decision:")
+        for reason in decision.review_reasons:
+            lines.extend(_wrap("- " + reason, "           "))
+    for warning in decision.warnings:
+        lines.extend(_wrap("WARNING:   " + warning, ""))
+    for note in decision.unverified:
+        lines.extend(_wrap("UNVERIFIED: " + note, ""))
+    lines.append("Criteria:")
+    for result in decision.trace:
+        lines.append(f"  [{_MARK[result.status]:>7}] {result.title} ({result.citation})")
+        lines.extend(_wrap(result.reason, "            "))
+        for pointer, value in result.facts:
+            lines.extend(_wrap(f"{pointer}: {value}", "            · "))
+    lines.append("Required:")
+    lines.extend(line for a in decision.required_actions for line in _wrap(f"[ ] {a.text}", "  "))
+    lines.append("Prohibited:")
+    lines.extend(line for a in decision.prohibited_actions for line in _wrap(f"[ ] {a.text}", "  "))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,297 @@
+"""The interpreter for rule-pack conditions: declarative data, three-valued logic.
+
+A condition is JSON data (see schemas/rule-pack.schema.json) compiled once into a
+small tree of nodes. Evaluation uses Kleene logic over True / False / None, where
+None is *unknown*: ``all`` is False if any part is False, else unknown if any part is
+unknown; ``any`` is True if any part is True, else unknown if any part is unknown.
+No Python code or ``eval`` ever comes from data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any, Protocol
+
+from trustdesk.core.errors import CoreError
+from trustdesk.core.model import Case, Offense, Tri
+
+Fact = tuple[str, str]
+
+#: Case collections a condition may range over, and the JSON name of each.
+COLLECTIONS = {"convictions": "convictions", "pending_charges": "pending_charges"}
+
+#: Offense attributes a condition may test, keyed by their JSON names.
+ITEM_ATTRIBUTES = {
+    "section": "section",
+    "level": "level",
+    "class": "klass",
+    "jurisdiction": "jurisdiction",
+    "bond_posted": "bond_posted",
+    "under_appeal": "under_appeal",
+    "juvenile": "juvenile",
+    "in_catalog": "in_catalog",
+}
+
+
+@dataclass(slots=True)
+class Trace:
+    """What one criterion's evaluation looked at and what it must report."""
+
+    facts: list[Fact] = field(default_factory=list)
+    unsettled: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    lists_used: list[str] = field(default_factory=list)
+
+
+class Condition(Protocol):
+    def evaluate(self, case: Case, trace: Trace) -> Tri: ...
+
+
+class ItemCondition(Protocol):
+    def test(self, item: Offense, trace: Trace) -> Tri: ...
+
+
+def _all(values: Sequence[Tri]) -> Tri:
+    if False in values:
+        return False
+    return None if None in values else True
+
+
+def _any(values: Sequence[Tri]) -> Tri:
+    if True in values:
+        return True
+    return None if None in values else False
+
+
+def _not(value: Tri) -> Tri:
+    return None if value is None else not value
+
+
+def describe_answer(value: Tri) -> str:
+    if value is None:
+        return "Unknown / not verified"
+    return "Yes" if value else "No"
+
+
+# --- case-level nodes ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    parts: tuple[Condition, ...]
+
+    def evaluate(self, case: Case, trace: Trace) -> Tri:
+        # Every part is evaluated (no short circuit) so the trace shows all facts used.
+        return _all([part.evaluate(case, trace) for part in self.parts])
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    parts: tuple[Condition, ...]
+
+    def evaluate(self, case: Case, trace: Trace) -> Tri:
+        return _any([part.evaluate(case, trace) for part in self.parts])
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    part: Condition
+
+    def evaluate(self, case: Case, trace: Trace) -> Tri:
+        return _not(self.part.evaluate(case, trace))
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    pointer: str
+    getter: Callable[[Case], Any]
+    expected: bool
+
+    def evaluate(self, case: Case, trace: Trace) -> Tri:
+        value = self.getter(case)
+        trace.facts.append((self.pointer, describe_answer(value)))
+        if value is None:
+            trace.unknown.append(self.question)
+            return None
+        return bool(value == self.expected)
+
+
+@dataclass(frozen=True, slots=True)
+class Unsettled:
+    where: ItemCondition
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Exists:
+    collection: str
+    where: ItemCondition
+    unsettled: tuple[Unsettled, ...]
+
+    def evaluate(self, case: Case, trace: Trace) -> Tri:
+        items: tuple[Offense, ...] = getattr(case, self.collection)
+        results: list[Tri] = []
+        for index, item in enumerate(items):
+            status = self.where.test(item, trace)
+            pointer = f"/{self.collection}/{index}"
+            if status is True:
+                for rule in self.unsettled:
+                    # An unsettled rule that cannot be ruled out counts as unsettled.
+                    if rule.where.test(item, trace) is not False:
+                        trace.unsettled.append(f"{item.describe()}: {rule.reason}")
+                        status = None
+                        break
+            elif status is None:
+                trace.unknown.append(pointer)
+            if status is not False:
+                trace.facts.append((pointer, item.describe()))
+            results.append(status)
+        return _any(results)
+
+
+# --- item-level nodes ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAll:
+    parts: tuple[ItemCondition, ...]
+
+    def test(self, item: Offense, trace: Trace) -> Tri:
+        return _all([part.test(item, trace) for part in self.parts])
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAny:
+    parts: tuple[ItemCondition, ...]
+
+    def test(self, item: Offense, trace: Trace) -> Tri:
+        return _any([part.test(item, trace) for part in self.parts])
+
+
+@dataclass(frozen=True, slots=True)
+class ItemNot:
+    part: ItemCondition
+
+    def test(self, item: Offense, trace: Trace) -> Tri:
+        return _not(self.part.test(item, trace))
+
+
+@dataclass(frozen=True, slots=True)
+class AttrIn:
+    getter: Callable[[Offense], Any]
+    values: frozenset[Any]
+
+    def test(self, item: Offense, trace: Trace) -> Tri:
+        value = self.getter(item)
+        if value is None:
+            return None
+        return value in self.values
+
+
+@dataclass(frozen=True, slots=True)
+class AttrInList:
+    getter: Callable[[Offense], Any]
+    list_id: str
+    statutes: frozenset[str]
+
+    def test(self, item: Offense, trace: Trace) -> Tri:
+        if self.list_id not in trace.lists_used:
+            trace.lists_used.append(self.list_id)
+        value = self.getter(item)
+        return value is not None and value in self.statutes
+
+
+# --- compilation ---------------------------------------------------------------------
+
+
+class ConditionError(CoreError):
+    """A condition in a rule pack is malformed; ``pointer`` says where."""
+
+    def __init__(self, pointer: str, reason: str) -> None:
+        self.pointer = pointer
+        self.reason = reason
+        super().__init__(f"{pointer}: {reason}")
+
+
+def _single_key(raw: Any, pointer: str, allowed: Sequence[str]) -> str:
+    if not isinstance(raw, Mapping):
+        raise ConditionError(pointer, "a condition must be an object")
+    keys = [key for key in raw if key in allowed]
+    if len(keys) != 1:
+        raise ConditionError(pointer, f"a condition needs exactly one of {', '.join(allowed)}")
+    return str(keys[0])
+
+
+def compile_condition(
+    raw: Any,
+    pointer: str,
+    questions: Mapping[str, str],
+    lists: Mapping[str, frozenset[str]],
+) -> Condition:
+    """Compile case-level condition data; ``questions`` maps question ids to case fields."""
+    key = _single_key(raw, pointer, ("all", "any", "not", "answer", "exists"))
+    if key in ("all", "any"):
+        parts = tuple(
+            compile_condition(part, f"{pointer}/{key}/{i}", questions, lists)
+            for i, part in enumerate(raw[key])
+        )
+        if not parts:
+            raise ConditionError(f"{pointer}/{key}", "needs at least one condition")
+        return AllOf(parts) if key == "all" else AnyOf(parts)
+    if key == "not":
+        return Not(compile_condition(raw["not"], f"{pointer}/not", questions, lists))
+    if key == "answer":
+        question = raw["answer"]
+        if question not in questions:
+            raise ConditionError(f"{pointer}/answer", f"no question with id {question!r}")
+        field_path = questions[question]
+        expected = raw.get("equals", True)
+        if not isinstance(expected, bool):
+            raise ConditionError(f"{pointer}/equals", "must be true or false")
+        return Answer(
+            question,
+            "/" + field_path.replace(".", "/"),
+            attrgetter(field_path),
+            expected,
+        )
+    collection = raw["exists"]
+    if collection not in COLLECTIONS:
+        raise ConditionError(f"{pointer}/exists", f"unknown collection {collection!r}")
+    where = compile_item(raw.get("where", {"all": []}), f"{pointer}/where", lists)
+    unsettled = tuple(
+        Unsettled(
+            compile_item(rule["where"], f"{pointer}/unsettled/{i}/where", lists),
+            str(rule["reason"]),
+        )
+        for i, rule in enumerate(raw.get("unsettled", ()))
+    )
+    return Exists(COLLECTIONS[collection], where, unsettled)
+
+
+def compile_item(raw: Any, pointer: str, lists: Mapping[str, frozenset[str]]) -> ItemCondition:
+    """Compile a condition over one conviction or charge."""
+    key = _single_key(raw, pointer, ("all", "any", "not", "attr"))
+    if key in ("all", "any"):
+        parts = tuple(
+            compile_item(part, f"{pointer}/{key}/{i}", lists) for i, part in enumerate(raw[key])
+        )
+        return ItemAll(parts) if key == "all" else ItemAny(parts)
+    if key == "not":
+        return ItemNot(compile_item(raw["not"], f"{pointer}/not", lists))
+    name = raw["attr"]
+    if name not in ITEM_ATTRIBUTES:
+        raise ConditionError(f"{pointer}/attr", f"unknown attribute {name!r}")
+    getter = attrgetter(ITEM_ATTRIBUTES[name])
+    if "in" in raw:
+        return AttrIn(getter, frozenset(raw["in"]))
+    if "in_list" in raw:
+        list_id = raw["in_list"]
+        if list_id not in lists:
+            raise ConditionError(f"{pointer}/in_list", f"no statute list with id {list_id!r}")
+        return AttrInList(getter, list_id, lists[list_id])
+    if "equals" in raw:
+        return AttrIn(getter, frozenset([raw["equals"]]))
+    raise ConditionError(pointer, "an attribute test needs one of in, in_list, equals")

@@ -1,0 +1,66 @@
+"""The outcome of evaluating a case: decision, grounds, trace, actions, hold clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from trustdesk.core.holdclock import HoldClock
+
+HONOR = "honor"
+DECLINE = "decline"
+
+MET = "met"
+NOT_MET = "not_met"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    id: str
+    title: str
+    citation: str
+    status: str  # met | not_met | unknown
+    reason: str
+    facts: tuple[tuple[str, str], ...]
+    unsettled: tuple[str, ...]
+    unverified: tuple[str, ...]
+    discretionary: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    id: str
+    kind: str  # required | prohibited
+    text: str
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    rule_pack: str
+    rule_pack_sha256: str
+    statute: str
+    decision: str  # honor | decline
+    grounds: tuple[str, ...]
+    trace: tuple[CriterionResult, ...]
+    actions: tuple[ActionItem, ...]
+    needs_review: bool
+    review_reasons: tuple[str, ...]
+    warnings: tuple[str, ...]
+    unverified: tuple[str, ...]
+    hold: HoldClock | None
+    hold_rule: str
+    hold_citation: str
+
+    @property
+    def hold_expires_at(self) -> datetime | None:
+        return None if self.hold is None else self.hold.expires_at
+
+    @property
+    def required_actions(self) -> tuple[ActionItem, ...]:
+        return tuple(a for a in self.actions if a.kind == "required")
+
+    @property
+    def prohibited_actions(self) -> tuple[ActionItem, ...]:
+        return tuple(a for a in self.actions if a.kind == "prohibited")

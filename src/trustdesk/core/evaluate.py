@@ -1,0 +1,158 @@
+"""``evaluate(pack, case)``: the pure decision function of TrustDesk.
+
+Same pack and case, same decision, every time: no clock, no files, no globals. Every
+criterion of the pack is evaluated and traced; the decision is to honor the detainer
+when at least one criterion (a ground the statute allows) is met, else to decline.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from operator import attrgetter
+from typing import Any
+
+from trustdesk.core.conditions import Trace
+from trustdesk.core.decision import (
+    DECLINE,
+    HONOR,
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    ActionItem,
+    CriterionResult,
+    Decision,
+)
+from trustdesk.core.errors import CoreError
+from trustdesk.core.holdclock import HoldClock, compute_hold
+from trustdesk.core.model import Case, Offense
+from trustdesk.core.pack import Criterion, RulePack
+from trustdesk.core.select import local_date
+
+_STATUS = {True: MET, False: NOT_MET, None: UNKNOWN}
+
+
+@cache
+def _getter(path: str) -> Any:
+    return attrgetter(path)
+
+
+def _evaluate_criterion(pack: RulePack, criterion: Criterion, case: Case) -> CriterionResult:
+    trace = Trace()
+    status = _STATUS[criterion.condition.evaluate(case, trace)]
+    unverified = []
+    for list_id in trace.lists_used:
+        statute_list = pack.statute_list(list_id)
+        if not statute_list.verified:
+            unverified.append(
+                f"{statute_list.title} is UNVERIFIED data"
+                + (f" ({statute_list.note})" if statute_list.note else "")
+                + f"; sources: {'; '.join(statute_list.sources)}"
+            )
+    explain = criterion.explain
+    reason = {MET: explain.met, NOT_MET: explain.not_met, UNKNOWN: explain.unknown}[status]
+    return CriterionResult(
+        id=criterion.id,
+        title=criterion.title,
+        citation=criterion.citation,
+        status=status,
+        reason=reason,
+        facts=tuple(trace.facts),
+        unsettled=tuple(trace.unsettled),
+        unverified=tuple(unverified),
+        discretionary=criterion.discretionary,
+    )
+
+
+def _catalog_warnings(case: Case) -> list[str]:
+    warnings = []
+    groups: tuple[tuple[str, tuple[Offense, ...]], ...] = (
+        ("Conviction", case.convictions),
+        ("Pending charge", case.pending_charges),
+    )
+    for label, items in groups:
+        for number, item in enumerate(items, start=1):
+            if not item.in_catalog:
+                warnings.append(
+                    f"{label} {number} (§ {item.statute}) is not in the offense catalog: "
+                    "its level and class were taken as entered and must be checked"
+                )
+    return warnings
+
+
+def _review_reasons(pack: RulePack, case: Case, trace: tuple[CriterionResult, ...]) -> list[str]:
+    reasons: list[str] = []
+    for question in pack.questions:
+        if question.kind == "yes_no_unknown" and _getter(question.field)(case) is None:
+            reasons.append(
+                f"Answer to “{question.prompt}” is Unknown / not verified: "
+                "unknown never establishes a ground"
+            )
+    for result in trace:
+        reasons.extend(f"Unsettled law — {text}" for text in result.unsettled)
+        if result.status == UNKNOWN and not result.unsettled:
+            reasons.append(f"“{result.title}” could not be determined: {result.reason}")
+        if result.status == MET and result.discretionary:
+            reasons.append(
+                f"“{result.title}” is the officer's own judgement; a supervisor must review it"
+            )
+    met = [result for result in trace if result.status == MET]
+    if met and all(result.unverified for result in met):
+        reasons.append(
+            "The hold rests only on grounds that use unverified data; "
+            "agency counsel must confirm before relying on it"
+        )
+    return reasons
+
+
+def _hold(pack: RulePack, case: Case, decision: str, warnings: list[str]) -> HoldClock | None:
+    if decision != HONOR:
+        return None
+    if case.detainer.form in pack.notification_only_forms:
+        warnings.append(
+            f"Form {case.detainer.form} asks only for notification, not a hold: "
+            "no hold clock applies"
+        )
+        return None
+    if case.releasable_at is None:
+        return None
+    return compute_hold(case.releasable_at, pack.clock, pack.calendar)
+
+
+def evaluate(pack: RulePack, case: Case) -> Decision:
+    """Decide ``case`` under ``pack``; refuses a pack not in force on the decision date."""
+    day = local_date(case.decision_time, pack.clock.timezone)
+    if not pack.in_force_on(day):
+        raise CoreError(
+            f"rule pack {pack.id} is not in force on {day.isoformat()}; "
+            "choose the pack for the decision date"
+        )
+    trace = tuple(_evaluate_criterion(pack, criterion, case) for criterion in pack.criteria)
+    grounds = tuple(result.id for result in trace if result.status == MET)
+    decision = HONOR if grounds else DECLINE
+    warnings = _catalog_warnings(case)
+    reasons = _review_reasons(pack, case, trace)
+    if warnings:
+        reasons.append("A conviction or charge is not in the offense catalog")
+    hold = _hold(pack, case, decision, warnings)
+    actions = tuple(
+        ActionItem(action.id, action.kind, action.text, action.citation)
+        for action in pack.actions
+        if action.when in (decision, "always")
+    )
+    unverified = tuple(dict.fromkeys(text for result in trace for text in result.unverified))
+    return Decision(
+        rule_pack=pack.id,
+        rule_pack_sha256=pack.sha256,
+        statute=pack.statute,
+        decision=decision,
+        grounds=grounds,
+        trace=trace,
+        actions=actions,
+        needs_review=bool(reasons),
+        review_reasons=tuple(dict.fromkeys(reasons)),
+        warnings=tuple(warnings),
+        unverified=unverified,
+        hold=hold,
+        hold_rule=pack.clock.text,
+        hold_citation=pack.clock.citation,
+    )

@@ -1,0 +1,81 @@
+"""The case an officer decides: person, detainer, criminal history and answers.
+
+``None`` in a yes/no field means *unknown / not verified*: a real answer that never
+establishes a ground and always sends the decision to supervisor review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+Tri = bool | None
+
+DETAINER_FORMS = ("I-247A", "I-247D", "I-247N", "I-247X", "I-203", "other")
+ADMINISTRATIVE_WARRANTS = ("I-200", "I-205")
+LEVELS = ("felony", "misdemeanor")
+CLASSES = ("A", "B", "C", "D", "E", "unclassified")
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    date_of_birth: date | None = None
+    booking_number: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Detainer:
+    form: str
+    received_at: datetime | None = None
+    judicial_warrant: Tri = None
+    administrative_warrant: str | None = None
+    issuing_office: str | None = None
+    subject_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Offense:
+    """A conviction or a pending charge as entered from the record."""
+
+    statute: str
+    section: str | None
+    level: str
+    klass: str
+    jurisdiction: str
+    date: date | None = None
+    bond_posted: Tri = None
+    under_appeal: Tri = False
+    juvenile: Tri = False
+    in_catalog: bool = True
+    title: str | None = None
+
+    def describe(self) -> str:
+        where = "Connecticut" if self.jurisdiction == "CT" else self.jurisdiction
+        klass = "unclassified" if self.klass == "unclassified" else f"class {self.klass}"
+        text = f"§ {self.section or self.statute} {klass} {self.level} ({where}"
+        if self.date is not None:
+            text += f", {self.date.isoformat()}"
+        return text + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class PublicSafetyRisk:
+    asserted: Tri = False
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    decision_time: datetime
+    detainer: Detainer
+    person: Person
+    releasable_at: datetime | None = None
+    convictions: tuple[Offense, ...] = ()
+    pending_charges: tuple[Offense, ...] = ()
+    outstanding_ct_warrant: Tri = None
+    gang_member: Tri = None
+    security_risk_group: Tri = None
+    tsdb_match: Tri = None
+    final_removal_order: Tri = None
+    public_safety_risk: PublicSafetyRisk = field(default_factory=PublicSafetyRisk)

@@ -1,0 +1,357 @@
+"""Reading a case (the JSON batch format) into core values, and decisions back to JSON.
+
+The format is documented by schemas/case.schema.json. Parsing is done here by hand,
+strictly, because importing jsonschema alone costs more than the whole
+``trustdesk evaluate`` command may take; a differential test holds this parser and
+the schema to the same verdict on thousands of generated documents
+(docs/decisions/0002-case-parser-and-schema.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Container, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from trustdesk.core.model import (
+    ADMINISTRATIVE_WARRANTS,
+    CLASSES,
+    DETAINER_FORMS,
+    LEVELS,
+    Case,
+    Detainer,
+    Offense,
+    Person,
+    PublicSafetyRisk,
+    Tri,
+)
+from trustdesk.core.statute import normalize_section
+from trustdesk.rules.errors import InputError
+
+_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})$"
+)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_BOOKING = re.compile(r"^ *[A-Za-z0-9][A-Za-z0-9 /-]*$")
+
+US_STATES = frozenset(
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "DC",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "PR",
+        "GU",
+        "VI",
+        "AS",
+        "MP",
+    ]
+)
+JURISDICTIONS = US_STATES | {"federal"}
+
+TOP_FIELDS = (
+    "decision_time",
+    "releasable_at",
+    "detainer",
+    "person",
+    "convictions",
+    "pending_charges",
+    "outstanding_ct_warrant",
+    "gang_member",
+    "security_risk_group",
+    "tsdb_match",
+    "final_removal_order",
+    "public_safety_risk",
+)
+TRI_FIELDS = (
+    "outstanding_ct_warrant",
+    "gang_member",
+    "security_risk_group",
+    "tsdb_match",
+    "final_removal_order",
+)
+OFFENSE_FIELDS = ("statute", "level", "class", "jurisdiction", "date", "under_appeal", "juvenile")
+
+
+class _Reader:
+    """Walks one document, naming the JSON pointer of anything wrong."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, pointer: str, reason: str) -> InputError:
+        return InputError(self.source, pointer, reason)
+
+    def obj(
+        self, value: Any, pointer: str, allowed: tuple[str, ...], required: tuple[str, ...]
+    ) -> Mapping[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(pointer, f"must be an object, not {_kind(value)}")
+        for key in value:
+            if key not in allowed:
+                raise self.fail(
+                    f"{pointer}/{key}", f"unknown field {key!r}; allowed: {', '.join(allowed)}"
+                )
+        for key in required:
+            if key not in value:
+                raise self.fail(pointer, f"missing required field {key!r}")
+        return value
+
+    def text(self, value: Any, pointer: str, max_len: int, *, optional: bool = False) -> str | None:
+        if value is None and optional:
+            return None
+        if not isinstance(value, str):
+            raise self.fail(pointer, f"must be text, not {_kind(value)}")
+        stripped = value.strip()
+        if not stripped:
+            raise self.fail(pointer, "must not be empty")
+        if len(value) > max_len:
+            raise self.fail(pointer, f"is longer than {max_len} characters")
+        if any(ord(ch) < 32 for ch in value):
+            raise self.fail(pointer, "must not contain control characters")
+        return stripped
+
+    def choice(self, value: Any, pointer: str, allowed: Container[Any], shown: str) -> Any:
+        if not isinstance(value, str) or value not in allowed:
+            raise self.fail(pointer, f"must be one of {shown}, not {_show(value)}")
+        return value
+
+    def tri(self, value: Any, pointer: str) -> Tri:
+        if value is None or isinstance(value, bool):
+            return value
+        raise self.fail(pointer, f"must be true, false or null (unknown), not {_show(value)}")
+
+    def instant(self, value: Any, pointer: str) -> datetime:
+        if not isinstance(value, str) or not _DATETIME.fullmatch(value):
+            raise self.fail(
+                pointer,
+                f"must be a date and time with UTC offset like 2026-11-20T15:00:00-05:00, "
+                f"not {_show(value)}",
+            )
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            raise self.fail(pointer, f"is not a real date and time: {value}") from None
+
+    def day(self, value: Any, pointer: str) -> date:
+        if not isinstance(value, str) or not _DATE.fullmatch(value):
+            raise self.fail(pointer, f"must be a date like 1990-04-17, not {_show(value)}")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise self.fail(pointer, f"is not a real date: {value}") from None
+
+    def optional(
+        self, raw: Mapping[str, Any], key: str, pointer: str, read: Callable[[Any, str], Any]
+    ) -> Any:
+        value = raw.get(key)
+        return None if value is None else read(value, f"{pointer}/{key}")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value[:40])
+    return _kind(value)
+
+
+def _offense(
+    reader: _Reader,
+    raw: Any,
+    pointer: str,
+    *,
+    pending: bool,
+    catalog: Container[str] | None,
+) -> Offense:
+    fields = (*OFFENSE_FIELDS, "bond_posted") if pending else OFFENSE_FIELDS
+    item = reader.obj(raw, pointer, fields, ("statute", "level", "class", "jurisdiction"))
+    statute = reader.text(item["statute"], f"{pointer}/statute", 40)
+    assert statute is not None
+    level = reader.choice(item["level"], f"{pointer}/level", LEVELS, "felony, misdemeanor")
+    klass = reader.choice(item["class"], f"{pointer}/class", CLASSES, "A, B, C, D, E, unclassified")
+    if level == "misdemeanor" and klass == "E":
+        raise reader.fail(
+            f"{pointer}/class", "there is no class E misdemeanor (E is felonies only)"
+        )
+    jurisdiction = reader.choice(
+        item["jurisdiction"],
+        f"{pointer}/jurisdiction",
+        JURISDICTIONS,
+        "CT, another two-letter state code, or federal",
+    )
+    section = normalize_section(statute)
+    return Offense(
+        statute=statute,
+        section=section,
+        level=level,
+        klass=klass,
+        jurisdiction=jurisdiction,
+        date=reader.optional(item, "date", pointer, reader.day),
+        bond_posted=reader.tri(item.get("bond_posted"), f"{pointer}/bond_posted")
+        if pending
+        else None,
+        under_appeal=reader.tri(item.get("under_appeal", False), f"{pointer}/under_appeal"),
+        juvenile=reader.tri(item.get("juvenile", False), f"{pointer}/juvenile"),
+        in_catalog=catalog is None or (section is not None and section in catalog),
+    )
+
+
+def _offenses(
+    reader: _Reader,
+    raw: Mapping[str, Any],
+    key: str,
+    *,
+    pending: bool,
+    catalog: Container[str] | None,
+) -> tuple[Offense, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list):
+        raise reader.fail(f"/{key}", f"must be a list, not {_kind(value)}")
+    if len(value) > 200:
+        raise reader.fail(f"/{key}", "has more than 200 entries")
+    return tuple(
+        _offense(reader, item, f"/{key}/{i}", pending=pending, catalog=catalog)
+        for i, item in enumerate(value)
+    )
+
+
+def parse_case(raw: Any, source: str, catalog: Container[str] | None = None) -> Case:
+    """Build a Case from decoded JSON, or raise InputError naming the pointer.
+
+    ``catalog`` holds the known canonical sections; offenses outside it are kept and
+    marked, so the engine warns and flags the decision for review.
+    """
+    reader = _Reader(source)
+    top = reader.obj(raw, "", TOP_FIELDS, ("decision_time", "detainer", "person"))
+    det = reader.obj(
+        top["detainer"],
+        "/detainer",
+        (
+            "form",
+            "received_at",
+            "judicial_warrant",
+            "administrative_warrant",
+            "issuing_office",
+            "subject_id",
+        ),
+        ("form",),
+    )
+    detainer = Detainer(
+        form=reader.choice(
+            det["form"], "/detainer/form", DETAINER_FORMS, ", ".join(DETAINER_FORMS)
+        ),
+        received_at=reader.optional(det, "received_at", "/detainer", reader.instant),
+        judicial_warrant=reader.tri(det.get("judicial_warrant"), "/detainer/judicial_warrant"),
+        administrative_warrant=reader.optional(
+            det,
+            "administrative_warrant",
+            "/detainer",
+            lambda v, p: reader.choice(v, p, ADMINISTRATIVE_WARRANTS, "I-200, I-205, null"),
+        ),
+        issuing_office=reader.text(
+            det.get("issuing_office"), "/detainer/issuing_office", 200, optional=True
+        ),
+        subject_id=reader.text(det.get("subject_id"), "/detainer/subject_id", 40, optional=True),
+    )
+    per = reader.obj(
+        top["person"],
+        "/person",
+        ("name", "date_of_birth", "booking_number"),
+        ("name", "booking_number"),
+    )
+    name = reader.text(per["name"], "/person/name", 200)
+    booking = reader.text(per["booking_number"], "/person/booking_number", 32)
+    assert name is not None and booking is not None
+    if not _BOOKING.fullmatch(per["booking_number"]):
+        raise reader.fail(
+            "/person/booking_number",
+            "may hold only letters, digits, spaces, '-' and '/' (at most 32 characters)",
+        )
+    person = Person(
+        name=name,
+        date_of_birth=reader.optional(per, "date_of_birth", "/person", reader.day),
+        booking_number=booking,
+    )
+    risk_raw = top.get("public_safety_risk")
+    risk = PublicSafetyRisk()
+    if risk_raw is not None:
+        psr = reader.obj(risk_raw, "/public_safety_risk", ("asserted", "reason"), ("asserted",))
+        asserted = reader.tri(psr["asserted"], "/public_safety_risk/asserted")
+        reason = reader.text(psr.get("reason"), "/public_safety_risk/reason", 2000, optional=True)
+        if asserted is True and reason is None:
+            raise reader.fail(
+                "/public_safety_risk/reason",
+                "asserting an unacceptable risk to public safety requires the reason, in words",
+            )
+        risk = PublicSafetyRisk(asserted=asserted, reason=reason)
+    tri = {key: reader.tri(top.get(key), f"/{key}") for key in TRI_FIELDS}
+    return Case(
+        decision_time=reader.instant(top["decision_time"], "/decision_time"),
+        releasable_at=reader.optional(top, "releasable_at", "", reader.instant),
+        detainer=detainer,
+        person=person,
+        convictions=_offenses(reader, top, "convictions", pending=False, catalog=catalog),
+        pending_charges=_offenses(reader, top, "pending_charges", pending=True, catalog=catalog),
+        public_safety_risk=risk,
+        **tri,
+    )

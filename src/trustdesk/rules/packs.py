@@ -1,0 +1,193 @@
+"""Loading rule packs: strict JSON, schema validation, compilation, embedded tests.
+
+A pack is accepted only when it validates against schemas/rule-pack.schema.json, its
+references hold together, and its own test cases all pass. Once a pack file has
+passed, the fact is remembered in the validation cache (keyed by the file's bytes,
+the schema, the catalog and TrustDesk's code), so later runs skip the slow checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from trustdesk import resources
+from trustdesk.core.conditions import ConditionError, compile_condition
+from trustdesk.core.pack import (
+    Action,
+    ClockRule,
+    Criterion,
+    Explanation,
+    Question,
+    RulePack,
+    StatuteList,
+)
+from trustdesk.rules import cache, schema_check, strict_json
+from trustdesk.rules.calendar import exclusion_calendar
+from trustdesk.rules.errors import InputError
+from trustdesk.rules.packtests import check_pack_tests
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_CACHE_NAME = "validated-packs"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPack:
+    """A compiled pack together with its raw test cases (for ``rules test``)."""
+
+    pack: RulePack
+    tests: tuple[Mapping[str, Any], ...]
+    path: Path
+
+
+def _unique(items: list[Mapping[str, Any]], pointer: str, source: str) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if item["id"] in seen:
+            raise InputError(
+                source,
+                f"{pointer}/{index}/id",
+                f"id {item['id']!r} is used twice (first at {pointer}/{seen[item['id']]})",
+            )
+        seen[item["id"]] = index
+    return seen
+
+
+def _check_references(raw: Mapping[str, Any], source: str) -> None:
+    criteria = _unique(raw["criteria"], "/criteria", source)
+    _unique(raw["questions"], "/questions", source)
+    _unique(raw["lists"], "/lists", source)
+    _unique(raw["actions"], "/actions", source)
+    for index, question in enumerate(raw["questions"]):
+        for feed_index, criterion in enumerate(question["feeds"]):
+            if criterion not in criteria:
+                raise InputError(
+                    source,
+                    f"/questions/{index}/feeds/{feed_index}",
+                    f"no criterion with id {criterion!r}",
+                )
+    start = _day(raw["effective_from"], "/effective_from", source)
+    _day(raw["last_verified_on"], "/last_verified_on", source)
+    end = raw["effective_to"]
+    if end is not None and _day(end, "/effective_to", source) < start:
+        raise InputError(source, "/effective_to", "is before effective_from")
+    try:
+        ZoneInfo(raw["hold_clock"]["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            source, "/hold_clock/timezone", f"unknown time zone {raw['hold_clock']['timezone']!r}"
+        ) from None
+
+
+def _day(value: str, pointer: str, source: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(source, pointer, f"is not a real date: {value}") from None
+
+
+def _build(raw: Mapping[str, Any], sha256: str, source: str) -> RulePack:
+    lists = tuple(
+        StatuteList(
+            id=item["id"],
+            title=item["title"],
+            statutes=frozenset(item["statutes"]),
+            verified=item["verified"],
+            sources=tuple(item["sources"]),
+            note=item.get("note", ""),
+        )
+        for item in raw["lists"]
+    )
+    statutes = {item.id: item.statutes for item in lists}
+    questions = tuple(
+        Question(q["id"], q["field"], q["kind"], q["prompt"], q["help"], tuple(q["feeds"]))
+        for q in raw["questions"]
+    )
+    answerable = {q.id: q.field for q in questions if q.kind != "offense_list"}
+    criteria = []
+    for index, item in enumerate(raw["criteria"]):
+        try:
+            condition = compile_condition(
+                item["condition"], f"/criteria/{index}/condition", answerable, statutes
+            )
+        except ConditionError as exc:
+            raise InputError(source, exc.pointer, exc.reason) from None
+        criteria.append(
+            Criterion(
+                id=item["id"],
+                title=item["title"],
+                citation=item["citation"],
+                condition=condition,
+                explain=Explanation(**item["explain"]),
+                discretionary=item.get("discretionary", False),
+            )
+        )
+    clock_raw = raw["hold_clock"]
+    clock = ClockRule(
+        hours=clock_raw["hours"],
+        timezone=clock_raw["timezone"],
+        excluded_weekdays=frozenset(WEEKDAYS.index(d) for d in clock_raw["excluded_weekdays"]),
+        holidays=clock_raw["holidays"],
+        citation=clock_raw["citation"],
+        text=clock_raw["text"],
+    )
+    effective_to = raw["effective_to"]
+    return RulePack(
+        id=raw["id"],
+        title=raw["title"],
+        statute=raw["statute"],
+        effective_from=_day(raw["effective_from"], "/effective_from", source),
+        effective_to=None if effective_to is None else _day(effective_to, "/effective_to", source),
+        citations=tuple(raw["citations"]),
+        sources=tuple(raw["sources"]),
+        last_verified_on=_day(raw["last_verified_on"], "/last_verified_on", source),
+        questions=questions,
+        criteria=tuple(criteria),
+        lists=lists,
+        clock=clock,
+        actions=tuple(
+            Action(a["id"], a["text"], a["citation"], a["kind"], a["when"]) for a in raw["actions"]
+        ),
+        notification_only_forms=frozenset(raw["notification_only_forms"]),
+        sha256=sha256,
+        calendar=exclusion_calendar(clock),
+    )
+
+
+def load_pack(
+    path: Path,
+    *,
+    catalog: Container[str] | None = None,
+    catalog_fingerprint: str = "",
+) -> LoadedPack:
+    """Load, validate, compile and self-test one pack file; InputError when refused."""
+    source = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(source, "", f"cannot be read: {exc.strerror or exc}") from None
+    raw = strict_json.loads(data, source)
+    key = cache.sha256_hex(
+        data, schema_check.schema_bytes("rule-pack"), catalog_fingerprint.encode()
+    )
+    known = cache.read(_CACHE_NAME)
+    trusted = known.get(key) is True
+    if not trusted:
+        schema_check.validate(raw, "rule-pack", source)
+        _check_references(raw, source)
+    pack = _build(raw, hashlib.sha256(data).hexdigest(), source)
+    tests = tuple(raw["tests"])
+    if not trusted:
+        check_pack_tests(pack, tests, source, catalog)
+        known[key] = True
+        cache.write(_CACHE_NAME, known)
+    return LoadedPack(pack, tests, path)
+
+
+def bundled_pack_paths() -> list[Path]:
+    return sorted(resources.resource("rules").glob("*.json"))

@@ -1,0 +1,116 @@
+"""Strict JSON decoding: bad UTF-8, duplicate keys, NaN and Infinity are errors.
+
+Python's json module silently keeps the last of two duplicate keys and accepts NaN;
+for legal data and evidence both must be refused, with the place they occur.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from trustdesk.rules.errors import InputError
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+class _Duplicate:
+    """Marks where a duplicate key was met so its JSON pointer can be reported."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+_DUP_SLOT = "\x00duplicate"
+
+
+def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result and _DUP_SLOT not in result:
+            result[_DUP_SLOT] = _Duplicate(key)
+        result[key] = value
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"number {text} is too large")
+    return value
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _find_duplicate(node: Any, pointer: str) -> tuple[str, str] | None:
+    if isinstance(node, dict):
+        marker = node.get(_DUP_SLOT)
+        if isinstance(marker, _Duplicate):
+            return pointer, marker.key
+        for key, value in node.items():
+            found = _find_duplicate(value, f"{pointer}/{_escape(key)}")
+            if found:
+                return found
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found = _find_duplicate(value, f"{pointer}/{index}")
+            if found:
+                return found
+    return None
+
+
+def loads(data: bytes, source: str) -> Any:
+    """Decode ``data`` (UTF-8 JSON) strictly; ``source`` names it in errors."""
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(source, "", f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            source, "", f"not valid UTF-8 at byte {exc.start}; save the file as UTF-8"
+        ) from None
+    if text.startswith("\ufeff"):
+        raise InputError(source, "", "starts with a byte-order mark; save as UTF-8 without BOM")
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_pairs_hook,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+        )
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            source, "", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except ValueError as exc:
+        raise InputError(source, "", f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InputError(source, "", "not valid JSON: nested too deeply") from None
+    duplicate = _find_duplicate(value, "")
+    if duplicate is not None:
+        pointer, key = duplicate
+        raise InputError(source, pointer, f"duplicate key {key!r}; each key may appear once")
+    return value
+
+
+def load_path(path: Path) -> Any:
+    """Read and strictly decode a JSON file; missing or unreadable files are InputErrors."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(path), "", "file not found") from None
+    except IsADirectoryError:
+        raise InputError(str(path), "", "is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(str(path), "", f"cannot be read: {exc.strerror}") from None
+    return loads(data, str(path))

@@ -1,0 +1,180 @@
+"""The command line, run as a user runs it: exit codes, output, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import conviction, make_case
+
+SCRIPT = Path(sys.executable).with_name("trustdesk")
+
+
+def trustdesk(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "trustdesk", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TRUSTDESK_DEBUG": ""},
+        timeout=120,
+        check=False,
+    )
+
+
+def case_file(tmp_path: Path, data: dict[str, Any] | str, name: str = "case.json") -> Path:
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_evaluate_json_output(tmp_path: Path) -> None:
+    path = case_file(
+        tmp_path,
+        make_case(
+            decision_time="2026-11-20T11:00:00-05:00",
+            releasable_at="2026-11-20T15:00:00-05:00",
+            convictions=[conviction("53a-134", "felony", "B")],
+        ),
+    )
+    result = trustdesk("evaluate", str(path), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert output["rule_pack"] == "ct-2025"
+    assert output["decision"] == "honor"
+    assert output["grounds"] == ["class_a_b_felony_conviction"]
+    assert output["hold_expires_at"] == "2026-11-24T15:00:00-05:00"
+    assert output["needs_review"] is False
+
+
+def test_evaluate_text_output_is_readable(tmp_path: Path) -> None:
+    path = case_file(tmp_path, make_case(tsdb_match=None))
+    result = trustdesk("evaluate", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "DETAINER DECLINED" in result.stdout
+    assert "María Peña (booking NH-2026-0412)" in result.stdout
+    assert "[UNKNOWN] Possible Terrorist Screening Database match" in result.stdout
+    assert "REVIEW:" in result.stdout
+    assert "Do not give ICE access to interview" in result.stdout
+
+
+def test_evaluate_reads_standard_input() -> None:
+    result = trustdesk(
+        "evaluate", "-", "--format", "json", stdin=json.dumps(make_case(tsdb_match=True))
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["grounds"] == ["tsdb_match"]
+
+
+def test_console_script_is_installed(tmp_path: Path) -> None:
+    assert SCRIPT.exists()
+    result = subprocess.run([str(SCRIPT), "--version"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert result.stdout.startswith("trustdesk ")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            '{"decision_time": "2026-11-19T09:00:00Z", "decision_time": "x"}',
+            ": /: duplicate key 'decision_time'",
+        ),
+        ('{"tsdb_match": NaN}', ": /: not valid JSON: NaN is not allowed"),
+        (json.dumps(make_case(tsdb_match="yes")), ": /tsdb_match: must be true, false or null"),
+        (json.dumps(make_case(hair="brown")), ": /hair: unknown field 'hair'"),
+        (
+            json.dumps(make_case(decision_time="2026-13-01T00:00:00Z")),
+            ": /decision_time: is not a real date",
+        ),
+        (
+            json.dumps(make_case(convictions=[{"statute": 53}])),
+            ": /convictions/0: missing required field 'level'",
+        ),
+        (
+            json.dumps(make_case(decision_time="2013-06-01T12:00:00-04:00")),
+            "no rule pack for 2013-06-01",
+        ),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(tmp_path: Path, content: str, expected: str) -> None:
+    path = case_file(tmp_path, content)
+    result = trustdesk("evaluate", str(path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert expected in lines[0]
+    assert "Traceback" not in result.stderr
+    if "no rule pack" not in expected:
+        assert lines[0].startswith(f"trustdesk: {path}")
+
+
+def test_missing_case_file(tmp_path: Path) -> None:
+    result = trustdesk("evaluate", str(tmp_path / "nope.json"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"trustdesk: {tmp_path / 'nope.json'}: /: file not found"
+
+
+def test_rules_list_shows_versions_and_unverified_data() -> None:
+    result = trustdesk("rules", "list")
+    assert result.returncode == 0, result.stderr
+    for pack_id in ("ct-2014", "ct-2019", "ct-2025"):
+        assert pack_id in result.stdout
+    assert "2019-10-01 → 2025-09-30" in result.stdout
+    assert "UNVERIFIED: Offenses added to § 54-192h in 2025" in result.stdout
+
+
+def test_rules_test_runs_every_embedded_case() -> None:
+    result = trustdesk("rules", "test")
+    assert result.returncode == 0, result.stdout
+    summary = result.stdout.strip().splitlines()[-1]
+    passed = int(summary.split()[0])
+    assert passed >= 45
+    assert summary == f"{passed} passed, 0 failed"
+
+
+def test_rules_validate_accepts_and_refuses(tmp_path: Path) -> None:
+    from trustdesk import resources
+
+    good = resources.resource("rules", "ct-2019.json")
+    result = trustdesk("rules", "validate", str(good))
+    assert result.returncode == 0, result.stderr
+    assert "valid rule pack ct-2019; all 20 embedded test cases pass" in result.stdout
+    data = json.loads(good.read_text())
+    data["tests"][0]["expect"]["grounds"] = []
+    bad = case_file(tmp_path, data, "bad-pack.json")
+    result = trustdesk("rules", "validate", str(bad))
+    assert result.returncode == 2
+    assert "rule pack ct-2019 refused" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_offenses_search_is_wired() -> None:
+    result = trustdesk(
+        "offenses", "search", "ROBBERY, FIRST DEGREE BF", "--format", "json", "--limit", "3"
+    )
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)
+    assert hits[0]["section"] == "53a-134"
+    assert len(hits) <= 3
+
+
+def test_demo_decides_the_example_cases() -> None:
+    result = trustdesk("demo")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("=== ") == 5
+    assert "HOLD PERMITTED" in result.stdout and "DETAINER DECLINED" in result.stdout
+    assert "expires Tue 24 Nov 2026 15:00 EST" in result.stdout
+
+
+def test_no_command_prints_help_and_exits_2() -> None:
+    result = trustdesk()
+    assert result.returncode == 2
+    assert "usage: trustdesk" in result.stderr

@@ -1,0 +1,275 @@
+"""The shipped rule packs load, validate and pass their own tests; broken packs are refused."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from trustdesk import resources
+from trustdesk.rules.errors import InputError, PackTestFailure
+from trustdesk.rules.packs import bundled_pack_paths, load_pack
+from trustdesk.rules.packtests import run_one
+from trustdesk.rules.registry import RuleSet, load_rules
+
+PACK_IDS = ["ct-2014", "ct-2019", "ct-2025"]
+
+
+def raw_pack(pack_id: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resources.resource("rules", f"{pack_id}.json").read_text())
+    return data
+
+
+def embedded_tests() -> list[tuple[str, int]]:
+    return [
+        (pack_id, index) for pack_id in PACK_IDS for index in range(len(raw_pack(pack_id)["tests"]))
+    ]
+
+
+def test_bundled_packs_are_the_three_versions(rules: RuleSet) -> None:
+    assert [p.name for p in bundled_pack_paths()] == [f"{i}.json" for i in PACK_IDS]
+    spans = [
+        (lp.pack.id, str(lp.pack.effective_from), str(lp.pack.effective_to)) for lp in rules.packs
+    ]
+    assert spans == [
+        ("ct-2014", "2014-01-01", "2019-09-30"),
+        ("ct-2019", "2019-10-01", "2025-09-30"),
+        ("ct-2025", "2025-10-01", "None"),
+    ]
+
+
+def test_ground_ids_are_the_documented_ones(rules: RuleSet) -> None:
+    grounds = {lp.pack.id: [c.id for c in lp.pack.criteria] for lp in rules.packs}
+    assert grounds == {
+        "ct-2014": [
+            "felony_conviction",
+            "pending_charges_no_bond",
+            "outstanding_ct_warrant",
+            "gang_or_srg",
+            "tsdb_match",
+            "final_removal_order",
+            "public_safety_risk",
+        ],
+        "ct-2019": ["judicial_warrant", "class_a_b_felony_conviction", "tsdb_match"],
+        "ct-2025": [
+            "judicial_warrant",
+            "class_a_b_felony_conviction",
+            "tsdb_match",
+            "listed_offense_conviction",
+        ],
+    }
+
+
+@pytest.mark.parametrize("pack_id", PACK_IDS)
+def test_each_pack_embeds_at_least_15_tests(pack_id: str) -> None:
+    assert len(raw_pack(pack_id)["tests"]) >= 15
+
+
+@pytest.mark.parametrize(("pack_id", "index"), embedded_tests())
+def test_embedded_case(rules: RuleSet, pack_id: str, index: int) -> None:
+    loaded = rules.pack(pack_id)
+    result = run_one(loaded.pack, index, loaded.tests[index], pack_id, rules.catalog)
+    assert result.problems == ()
+
+
+def test_2025_list_is_shipped_unverified_with_sources(rules: RuleSet) -> None:
+    (statute_list,) = rules.pack("ct-2025").pack.lists
+    assert statute_list.verified is False
+    assert statute_list.sources
+    assert {"53a-71", "53a-72a", "53-21", "53a-223"} <= statute_list.statutes
+    missing = [s for s in statute_list.statutes if s not in rules.catalog]
+    assert missing == []
+
+
+def write(tmp_path: Path, data: dict[str, Any] | str) -> Path:
+    path = tmp_path / "pack.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return path
+
+
+def refused(tmp_path: Path, data: dict[str, Any] | str, rules: RuleSet) -> InputError:
+    with pytest.raises(InputError) as caught:
+        load_pack(write(tmp_path, data), catalog=rules.catalog)
+    return caught.value
+
+
+def mutate(change: Any) -> dict[str, Any]:
+    data = copy.deepcopy(raw_pack("ct-2019"))
+    change(data)
+    return data
+
+
+# One invalid fixture per rule of the format, each with the message a user sees.
+INVALID = [
+    ("unknown key", lambda d: d.update(colour="red"), "", "'colour' was unexpected"),
+    ("missing key", lambda d: d.pop("last_verified_on"), "", "'last_verified_on' is a required"),
+    (
+        "wrong type",
+        lambda d: d["hold_clock"].update(hours="48"),
+        "/hold_clock/hours",
+        "is not of type 'integer'",
+    ),
+    ("bad id", lambda d: d.update(id="CT 2019"), "/id", "does not match"),
+    (
+        "bad date",
+        lambda d: d.update(effective_from="1/10/2019"),
+        "/effective_from",
+        "does not match",
+    ),
+    (
+        "impossible date",
+        lambda d: d.update(effective_from="2019-02-30"),
+        "/effective_from",
+        "not a real date",
+    ),
+    ("too few tests", lambda d: d.update(tests=d["tests"][:3]), "/tests", "is too short"),
+    (
+        "empty text",
+        lambda d: d["criteria"][0].update(title=" "),
+        "/criteria/0/title",
+        "does not match",
+    ),
+    (
+        "unknown weekday",
+        lambda d: d["hold_clock"].update(excluded_weekdays=["caturday"]),
+        "/hold_clock/excluded_weekdays/0",
+        "is not one of",
+    ),
+    (
+        "unknown question field",
+        lambda d: d["questions"][0].update(field="shoe_size"),
+        "/questions/0/field",
+        "is not one of",
+    ),
+    (
+        "duplicate criterion id",
+        lambda d: d["criteria"][2].update(id="judicial_warrant"),
+        "/criteria/2/id",
+        "used twice",
+    ),
+    (
+        "feeds unknown criterion",
+        lambda d: d["questions"][0].update(feeds=["nope"]),
+        "/questions/0/feeds/0",
+        "no criterion with id 'nope'",
+    ),
+    (
+        "condition with unknown question",
+        lambda d: d["criteria"][0].update(condition={"answer": "shoe"}),
+        "/criteria/0/condition/answer",
+        "no question with id 'shoe'",
+    ),
+    (
+        "condition with two operators",
+        lambda d: d["criteria"][0].update(
+            condition={"answer": "tsdb_match", "not": {"answer": "tsdb_match"}}
+        ),
+        "/criteria/0/condition",
+        "",
+    ),
+    (
+        "end before start",
+        lambda d: d.update(effective_to="2019-01-01"),
+        "/effective_to",
+        "before effective_from",
+    ),
+    (
+        "unknown time zone",
+        lambda d: d["hold_clock"].update(timezone="America/Springfield"),
+        "/hold_clock/timezone",
+        "unknown time zone",
+    ),
+    (
+        "bad list section",
+        lambda d: d["lists"].append(
+            {"id": "x", "title": "X", "verified": True, "sources": ["s"], "statutes": ["robbery"]}
+        ),
+        "/lists/0/statutes/0",
+        "does not match",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "change", "pointer", "reason"), INVALID, ids=[i[0] for i in INVALID]
+)
+def test_invalid_pack_is_refused_with_pointer(
+    tmp_path: Path, rules: RuleSet, label: str, change: Any, pointer: str, reason: str
+) -> None:
+    error = refused(tmp_path, mutate(change), rules)
+    assert error.pointer == pointer, str(error)
+    assert reason in error.reason, str(error)
+    assert str(error).startswith(f"{tmp_path / 'pack.json'}: ")
+    assert "\n" not in str(error)
+
+
+def test_duplicate_key_in_pack_is_refused(tmp_path: Path, rules: RuleSet) -> None:
+    text = json.dumps(raw_pack("ct-2019"), indent=1).replace(
+        '"hours": 48,', '"hours": 48, "hours": 96,'
+    )
+    error = refused(tmp_path, text, rules)
+    assert (error.pointer, error.reason) == (
+        "/hold_clock",
+        "duplicate key 'hours'; each key may appear once",
+    )
+
+
+def test_pack_whose_own_test_fails_is_refused(tmp_path: Path, rules: RuleSet) -> None:
+    def flip(data: dict[str, Any]) -> None:
+        data["tests"][2]["expect"]["decision"] = "decline"
+
+    with pytest.raises(PackTestFailure) as caught:
+        load_pack(write(tmp_path, mutate(flip)), catalog=rules.catalog)
+    message = str(caught.value)
+    assert "rule pack ct-2019 refused: 1 of its own 20 test cases fail" in message
+    assert "/tests/2 (Connecticut class B felony conviction permits cooperation)" in message
+    assert "expected decline, got honor" in message
+
+
+def test_a_changed_rule_is_caught_by_the_pack_tests(tmp_path: Path, rules: RuleSet) -> None:
+    # An agency edit that lets class C felonies through contradicts the pack's own tests.
+    def widen(data: dict[str, Any]) -> None:
+        where = data["criteria"][1]["condition"]["where"]["all"][1]
+        where["in"] = ["A", "B", "C"]
+
+    with pytest.raises(PackTestFailure, match="Class C felony does not"):
+        load_pack(write(tmp_path, mutate(widen)), catalog=rules.catalog)
+
+
+def test_refused_pack_leaves_loaded_rules_in_force(tmp_path: Path, rules: RuleSet) -> None:
+    bad = write(tmp_path, mutate(lambda d: d.update(colour="red")))
+    with pytest.raises(InputError):
+        load_rules([*bundled_pack_paths(), bad])
+    assert [lp.pack.id for lp in rules.packs] == PACK_IDS
+
+
+def test_overlapping_packs_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="loaded twice"):
+        load_rules([*bundled_pack_paths(), bundled_pack_paths()[1]])
+
+
+def test_validated_pack_is_remembered_and_revalidated_after_a_change(tmp_path: Path) -> None:
+    env = {**os.environ, "TRUSTDESK_CACHE_DIR": str(tmp_path / "cache")}
+    probe = (
+        "import sys; from trustdesk.rules.registry import load_rules; load_rules(); "
+        "print('jsonschema' in sys.modules)"
+    )
+
+    def loaded_jsonschema() -> bool:
+        out = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+        )
+        return out.stdout.strip() == "True"
+
+    assert loaded_jsonschema() is True  # first run validates
+    assert loaded_jsonschema() is False  # second run trusts the cache
+    (tmp_path / "cache").joinpath("junk.json").write_text("{")
+    for path in (tmp_path / "cache").glob("validated-packs-*.json"):
+        path.write_text("not json")
+    assert loaded_jsonschema() is True  # an unusable cache is simply redone
