@@ -169,17 +169,16 @@ def apply(case: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     node: Any = case
     for part in path[:-1]:
         if isinstance(node, list):
-            index = int(part)
-            if index >= len(node):
+            if not part.isdigit() or int(part) >= len(node):
                 return
-            node = node[index]
+            node = node[int(part)]
         elif isinstance(node, dict) and part in node:
             node = node[part]
         else:
             return
     last = path[-1]
     if isinstance(node, list):
-        if int(last) < len(node):
+        if last.isdigit() and int(last) < len(node):
             if value is DELETE:
                 del node[int(last)]
             else:

@@ -1,0 +1,350 @@
+"""Loading the offense catalog: strict JSON, schema and sense checks, immutable entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from trustdesk.core.statute import normalize_section
+from trustdesk.rules import cache, strict_json
+from trustdesk.rules.errors import InputError
+
+SCHEMA_NAME = "offense-catalog"
+_CACHE_NAME = "offense-catalog-validated"
+# Most serious first: used to order a section's forms and to pick its headline level.
+LEVEL_ORDER = ("felony", "misdemeanor", "violation", "infraction", "procedural")
+
+
+@dataclass(frozen=True, slots=True)
+class OffenseForm:
+    """A level and the classes a section can carry at that level."""
+
+    level: str
+    classes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FormerForm:
+    """A level and classes the section carried under earlier law."""
+
+    level: str
+    classes: tuple[str, ...]
+    source: str
+    until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Repeal:
+    by: str
+    effective: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OffenseEntry:
+    """One statute section of the catalog."""
+
+    section: str
+    title: str
+    level: str
+    classes: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    note: str | None = None
+    forms: tuple[OffenseForm, ...] = ()
+    former: tuple[FormerForm, ...] = ()
+    repealed: Repeal | None = None
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """Every level the section can carry under current law, most serious first."""
+        return tuple(form.level for form in self.forms)
+
+    def can_carry(self, level: str, klass: str | None = None, *, former: bool = True) -> bool:
+        """Whether a judgment of ``level`` (and ``klass``, if given) fits this section.
+
+        Earlier classifications count by default because records keep the class of
+        their time; pass ``former=False`` to ask about current law only.
+        """
+        forms: list[OffenseForm | FormerForm] = list(self.forms)
+        if former:
+            forms.extend(self.former)
+        return any(
+            form.level == level and (klass is None or klass in form.classes) for form in forms
+        )
+
+
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
+class OffenseCatalog:
+    """The loaded catalog; identity equality (``eq=False``) lets indexes be cached per catalog."""
+
+    id: str
+    title: str
+    jurisdiction: str
+    last_verified_on: date
+    sources: tuple[str, ...]
+    entries: tuple[OffenseEntry, ...]
+    _by_section: Mapping[str, OffenseEntry] = field(repr=False, default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        entries: tuple[OffenseEntry, ...],
+        *,
+        id: str = "ct",
+        title: str = "",
+        jurisdiction: str = "",
+        last_verified_on: date = date(1970, 1, 1),
+        sources: tuple[str, ...] = (),
+    ) -> OffenseCatalog:
+        """Build a catalog from entries (sections must already be unique)."""
+        by_section = MappingProxyType({entry.section: entry for entry in entries})
+        return cls(id, title, jurisdiction, last_verified_on, sources, entries, by_section)
+
+    def get(self, section: str) -> OffenseEntry | None:
+        """The entry for ``section`` in any spelling officers use, or None."""
+        canonical = normalize_section(section)
+        return None if canonical is None else self._by_section.get(canonical)
+
+    def __contains__(self, section: object) -> bool:
+        return isinstance(section, str) and self.get(section) is not None
+
+    def __iter__(self) -> Iterator[OffenseEntry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def default_path() -> Path:
+    from trustdesk.resources import resource
+
+    return resource("offenses", "ct.json")
+
+
+def load_catalog(path: Path | None = None) -> OffenseCatalog:
+    """Read, validate and return the offense catalog (the bundled one by default)."""
+    from trustdesk.resources import schema
+
+    path = default_path() if path is None else path
+    source = str(path)
+    raw = _read(path)
+    data = strict_json.loads(raw, source)
+    schema_bytes = schema(SCHEMA_NAME).read_bytes()
+    # The digest covers the very bytes that were decoded, so any edit voids the record.
+    digest = cache.sha256_hex(raw, schema_bytes)
+    validated = cache.read(_CACHE_NAME)
+    if validated.get(digest) is not True:
+        _validate_schema(data, schema_bytes, source)
+    catalog = _build(data, source)
+    if validated.get(digest) is not True:
+        # Keep the record small: a few recent catalogs are enough.
+        recent = dict(list(validated.items())[-7:])
+        recent[digest] = True
+        cache.write(_CACHE_NAME, recent)
+    return catalog
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(path), "", "file not found") from None
+    except IsADirectoryError:
+        raise InputError(str(path), "", "is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(str(path), "", f"cannot be read: {exc.strerror}") from None
+
+
+def _validate_schema(data: Any, schema_bytes: bytes, source: str) -> None:
+    # Imported here: jsonschema costs more start-up time than a whole CLI call may take.
+    import json
+
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    validator = Draft202012Validator(json.loads(schema_bytes))
+    error = best_match(validator.iter_errors(data))
+    if error is not None:
+        pointer = _pointer(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = error.schema.get("properties", {})
+            unknown = sorted(key for key in error.instance if key not in allowed)
+            if unknown:
+                raise InputError(
+                    source,
+                    _pointer([*error.absolute_path, unknown[0]]),
+                    f"unknown key {unknown[0]!r}; allowed keys: {', '.join(allowed)}",
+                )
+        raise InputError(source, pointer, _reason(error))
+
+
+def _pointer(path: Any) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+_TYPE_NAMES = {
+    "string": "text",
+    "array": "a list",
+    "object": "an object with keys",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "null"
+    names = {str: "text", list: "a list", dict: "an object", int: "a number", float: "a number"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _show(value: Any) -> str:
+    # Quote the offending value, but keep the message on one readable line.
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _reason(error: Any) -> str:
+    """A one-line explanation of a schema error that a non-programmer can act on."""
+    kind, expected, raw = error.validator, error.validator_value, error.instance
+    value = _show(raw)
+    if kind == "required":
+        missing = [key for key in expected if isinstance(raw, dict) and key not in raw]
+        return f"missing required key {missing[0]!r}" if missing else "a required key is missing"
+    if kind == "type":
+        wanted = expected if isinstance(expected, str) else expected[0]
+        return f"must be {_TYPE_NAMES.get(wanted, wanted)}, not {_type_of(raw)}"
+    if kind == "enum":
+        return f"{value} is not allowed; use one of: {', '.join(map(str, expected))}"
+    if kind == "const":
+        return f"must be {expected!r}, not {value}"
+    if kind == "pattern":
+        what = error.schema.get("description", "")
+        if "YYYY-MM-DD" in what:
+            return f"{value} is not a date written YYYY-MM-DD"
+        if "section" in what.lower():
+            return (
+                f"{value} is not a section in canonical form;"
+                " write it like 53a-134 (lower case, with a dash, no sub-section)"
+            )
+        if "identifier" in what:
+            return f"{value} must be lower-case letters, digits and dashes, starting with a letter"
+        return f"{value} does not have the expected form"
+    if kind == "minItems":
+        return "must not be empty" if expected == 1 else f"needs at least {expected} items"
+    if kind == "uniqueItems":
+        return "lists the same value more than once; list each once"
+    if kind == "minLength":
+        return "must not be empty"
+    if kind == "maxLength":
+        return f"is longer than {expected} characters"
+    if kind == "minProperties":
+        return f"needs at least {expected} keys"
+    message = str(error.message)
+    return message if len(message) <= 200 else message[:197] + "..."
+
+
+def _parse_date(text: str, source: str, pointer: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(source, pointer, f"{text!r} is not a real calendar date") from None
+
+
+def _forms(raw: Mapping[str, Any], source: str, pointer: str) -> tuple[OffenseForm, ...]:
+    level: str = raw["level"]
+    classes = tuple(raw["classes"])
+    levels: Mapping[str, list[str]] | None = raw.get("levels")
+    if levels is None:
+        return (OffenseForm(level, classes),)
+    if level not in levels:
+        raise InputError(
+            source, f"{pointer}/levels", f"must include the entry's own level {level!r}"
+        )
+    if set(levels[level]) != set(classes):
+        raise InputError(
+            source,
+            f"{pointer}/levels/{level}",
+            f"classes differ from the entry's classes {list(classes)}; list the same ones",
+        )
+    first = min(levels, key=LEVEL_ORDER.index)
+    if first != level:
+        raise InputError(
+            source,
+            f"{pointer}/level",
+            f"must be the most serious level the section can carry ({first!r})",
+        )
+    ordered = sorted(levels, key=LEVEL_ORDER.index)
+    return tuple(OffenseForm(name, tuple(levels[name])) for name in ordered)
+
+
+def _entry(raw: Mapping[str, Any], source: str, pointer: str) -> OffenseEntry:
+    former = tuple(
+        FormerForm(
+            level=item["level"],
+            classes=tuple(item["classes"]),
+            source=item["source"],
+            until=(
+                _parse_date(item["until"], source, f"{pointer}/former/{index}/until")
+                if "until" in item
+                else None
+            ),
+        )
+        for index, item in enumerate(raw.get("former", ()))
+    )
+    repealed_raw = raw.get("repealed")
+    repealed = None
+    if repealed_raw is not None:
+        effective = repealed_raw.get("effective")
+        repealed = Repeal(
+            by=repealed_raw["by"],
+            effective=(
+                None
+                if effective is None
+                else _parse_date(effective, source, f"{pointer}/repealed/effective")
+            ),
+        )
+    return OffenseEntry(
+        section=raw["section"],
+        title=raw["title"],
+        level=raw["level"],
+        classes=tuple(raw["classes"]),
+        aliases=tuple(raw["aliases"]),
+        note=raw.get("note"),
+        forms=_forms(raw, source, pointer),
+        former=former,
+        repealed=repealed,
+    )
+
+
+def _build(data: Mapping[str, Any], source: str) -> OffenseCatalog:
+    """Turn schema-valid data into the catalog, checking what a schema cannot."""
+    entries: list[OffenseEntry] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(data["offenses"]):
+        pointer = f"/offenses/{index}"
+        section = raw["section"]
+        if section in seen:
+            raise InputError(
+                source,
+                f"{pointer}/section",
+                f"section {section} is listed twice (also at /offenses/{seen[section]}/section);"
+                " keep one entry per section",
+            )
+        seen[section] = index
+        entries.append(_entry(raw, source, pointer))
+    return OffenseCatalog.of(
+        tuple(entries),
+        id=data["id"],
+        title=data["title"],
+        jurisdiction=data["jurisdiction"],
+        last_verified_on=_parse_date(data["last_verified_on"], source, "/last_verified_on"),
+        sources=tuple(data["sources"]),
+    )

@@ -1,0 +1,541 @@
+"""Ranked offense search the way officers type: sections, words, abbreviations, DOC lines."""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import weakref
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from trustdesk.core.statute import normalize_section
+from trustdesk.rules.catalog import OffenseCatalog, OffenseEntry
+
+
+def _pairs(table: str) -> dict[str, str]:
+    """Parse ``short=long`` pairs; ``+`` joins a multi-word expansion."""
+    pairs = (pair.split("=") for pair in table.split())
+    return {short: long.replace("+", " ") for short, long in pairs}
+
+
+# -- how records write words ------------------------------------------------------------
+# General DOC/court shorthand, derived from how abbreviations are formed (ordinals,
+# clipped words, dropped vowels, common symbols), not from particular record lines.
+_ABBREVIATIONS = _pairs(
+    """
+    1st=first 2nd=second 3rd=third 4th=fourth 5th=fifth 6th=sixth deg=degree degr=degree
+    dgr=degree crim=criminal crml=criminal viol=violation vio=violation asslt=assault
+    aslt=assault agg=aggravated aggr=aggravated aggrav=aggravated
+    aggavtd=aggravated aggrvtd=aggravated aggravtd=aggravated poss=possession
+    pos=possession possn=possession posses=possession narc=narcotic narcs=narcotic w=with
+    wo=without po=protective+order cpo=criminal+protective+order prot=protective ord=order
+    interf=interfere intf=interfere influ=influence infl=influence liq=liquor alc=alcohol
+    mv=motor+vehicle mtr=motor veh=vehicle vehcl=vehicle vehicl=vehicle vctm=victim
+    vict=victim vic=victim sex=sexual inj=injury burg=burglary burgl=burglary larc=larceny
+    cntrl=controlled contr=controlled ctrl=controlled subst=substance sub=substance
+    subs=substance oper=operate op=operate opr=operate susp=suspended lic=license
+    reg=registration att=attempt atmpt=attempt consp=conspiracy pist=pistol rvolv=revolver
+    unauthzd=unauthorized unauth=unauthorized inst=institution cci=correctional+institution
+    id=ident info=information il=illegal ill=illegal illeg=illegal flr=failure
+    fail=failure fta=failure+appear coc=cocaine dui=operate+under+influence
+    dwi=operate+under+influence oui=operate+under+influence intox=intoxicated
+    psngr=passenger unsuperv=unsupervised publ=public pub=public hwy=highway
+    propty=property prop=property bsd=based evidnc=evidence comm=commit off=offense
+    juris=jurisdiction sent=sentence dischg=discharge disch=discharge cond=condition
+    res=restraining restr=restraining st=standing civ=civil spouse=spousal
+    manuf=manufacture mfg=manufacture yr=year yrs=year lrg=large cap=capacity mag=magazine
+    obt=obtained af=after dept=department doc=department+correction
+    atm=automated+teller+machine fel=felony misd=misdemeanor int=intent sell=sale
+    selling=sale sold=sale sales=sale children=child juv=juvenile ofc=officer offcr=officer
+    ofcr=officer emp=employee empl=employee tresp=trespass trsp=trespass misch=mischief
+    mischf=mischief endang=endangerment reckl=reckless threat=threatening thrt=threatening
+    threats=threatening esc=escape wpn=weapon ammo=ammunition dmg=damage
+    csam=child+sexual+abuse+material marihuana=marijuana cannabis=marijuana
+    vop=violation+probation rape=sexual+assault hom=homicide homi=homicide
+    mansl=manslaughter govt=government gov=government amphet=amphetamine
+    halluc=hallucinogen porn=pornography pornog=pornography pornograph=pornography
+    """
+)
+_STOP = frozenset(
+    re.findall(
+        r"\w+",
+        "of the a an to or and in on for by at as from into re its his her any other such"
+        " than that is be upon while not no",
+    )
+)
+WEAK = frozenset({"with", "without", "under", "over"})
+_SYMBOLS = (
+    (re.compile(r"\bw/o\b"), " without "),
+    (re.compile(r"\bf/a\b"), " firearm "),
+    (re.compile(r"\bm/v\b"), " mv "),
+    (re.compile(r"\bw/"), " with "),
+    (re.compile(r"<"), " under "),
+    (re.compile(r">"), " over "),
+    (re.compile(r"&"), " and "),
+    (re.compile(r"(\d)\s*\+"), r"\1 or over "),
+)
+_WORD = re.compile(r"\d+(?:st|nd|rd|th)\b|[a-z]+|\d+")
+_SUFFIXES = ("ings", "ing", "ions", "ion", "ment", "ence", "ance", "ed", "e")
+_VOWELS = frozenset("aeiou")
+
+
+def _stem(word: str) -> str:
+    # A deliberately tiny stemmer: records mix "violation"/"violate"/"viol",
+    # "possessing"/"possession"; both sides of the index go through the same cut.
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    if word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def canonical_tokens(text: str) -> list[str]:
+    """Words of ``text`` in canonical form: expanded, stemmed, without filler words."""
+    lowered = text.lower()
+    if any(symbol in lowered for symbol in "/<>&+"):
+        for pattern, replacement in _SYMBOLS:
+            lowered = pattern.sub(replacement, lowered)
+    tokens: list[str] = []
+    for raw in _WORD.findall(lowered):
+        tokens.extend(_canonical_word(raw))
+    return tokens
+
+
+@lru_cache(maxsize=8192)
+def _canonical_word(raw: str) -> tuple[str, ...]:
+    # Cached: titles and aliases repeat the same few hundred words thousands of times.
+    expanded = _ABBREVIATIONS.get(raw, raw)
+    return tuple(_stem(word) for word in expanded.split() if word not in _STOP)
+
+
+def skeleton(word: str) -> str:
+    """First letter plus consonants with repeats collapsed: how clerks shorten words."""
+    if not word:
+        return word
+    letters = [word[0]] + [ch for ch in word[1:] if ch not in _VOWELS]
+    collapsed = [letters[0]]
+    for ch in letters[1:]:
+        if ch != collapsed[-1]:
+            collapsed.append(ch)
+    return "".join(collapsed)
+
+
+# DOC class codes (cols 39-40 of the 40-character OFFENSE field). "C" means unknown.
+DOC_CODES: dict[str, tuple[str, str]] = {
+    "AF": ("felony", "A"),
+    "BF": ("felony", "B"),
+    "CF": ("felony", "C"),
+    "DF": ("felony", "D"),
+    "EF": ("felony", "E"),
+    "F": ("felony", "unclassified"),
+    "UF": ("felony", "unclassified"),
+    "AM": ("misdemeanor", "A"),
+    "BM": ("misdemeanor", "B"),
+    "CM": ("misdemeanor", "C"),
+    "DM": ("misdemeanor", "D"),
+    "M": ("misdemeanor", "unclassified"),
+    "UM": ("misdemeanor", "unclassified"),
+}
+_UNKNOWN_CODE = "C"
+_TWO_LETTER = re.compile(r"\s(AF|BF|CF|DF|EF|UF|AM|BM|CM|DM|UM)\s*$", re.IGNORECASE)
+_ONE_LETTER = re.compile(r"\s{2,}([FMC])\s*$", re.IGNORECASE)
+_CLASS_PHRASE = re.compile(r"\bclass\s+([a-e])\s*(felony|fel|misdemeanor|misd)?\b", re.IGNORECASE)
+_SECTION_IN_TEXT = re.compile(
+    r"(?<![a-z0-9])(?:(\d{1,3}[a-z]{0,2})\s?[-–]\s?(\d{1,4}[a-z]{0,3})"
+    r"|(\d{1,3}[a-z]{1,2})(\d{1,4}[a-z]{0,3}))((?:\([0-9a-z]{1,4}\))*)(?![a-z0-9])"
+)
+_SECTION_WORDS = frozenset({"sec", "section", "cgs", "c", "g", "s", "gs"})
+
+# Scoring knobs, tuned on the catalog's own aliases, never on particular queries.
+_EXACT, _PREFIX, _REVERSE_PREFIX, _TYPO, _SKELETON = 1.0, 0.9, 0.85, 0.75, 0.7
+_QUERY_WEIGHT, _DOC_WEIGHT, _SAME_WORDS_BONUS = 0.6, 0.4, 0.15
+# Reported scores are scaled so that a word-for-word match of a title or alias is 1.0.
+_FULL_MATCH = _QUERY_WEIGHT + _DOC_WEIGHT + _SAME_WORDS_BONUS
+# A section number written in the text is strong evidence on its own.
+_SECTION_MENTION = 0.5 * _FULL_MATCH
+_CODE_FITS, _CODE_LEVEL_ONLY, _CODE_MISFITS = 0.08, 0.02, -0.08
+_MIN_SCORE = 0.35
+_CANDIDATE_CAP = 20000
+_COMMON_FLOOR = 2000
+_MAX_EXPANSIONS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class DocCode:
+    """A class code read from a DOC line: level and class it stands for."""
+
+    code: str
+    level: str
+    klass: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """One ranked match; hints are set only when a DOC code narrows this entry."""
+
+    entry: OffenseEntry
+    score: float
+    matched_by: str
+    class_hint: str | None = None
+    level_hint: str | None = None
+    matched_text: str = ""
+
+
+class _Doc:
+    """One searchable name (title or alias) of an entry; internal, so a plain slotted class."""
+
+    __slots__ = ("entry", "kind", "text", "tokens", "total")
+
+    def __init__(
+        self, entry: int, text: str, kind: str, tokens: frozenset[str], total: float
+    ) -> None:
+        self.entry = entry
+        self.text = text
+        self.kind = kind
+        self.tokens = tokens
+        self.total = total
+
+
+def split_doc_code(text: str) -> tuple[str, DocCode | None]:
+    """Split a trailing DOC class code (``... BF``) or ``class B felony`` phrase off ``text``."""
+    stripped = text.rstrip()
+    code: str | None = None
+    rest = stripped
+    # The 40-character field: description padded to 38 characters, then the code.
+    tail = stripped[38:].strip().upper()
+    if (
+        len(stripped) == 40
+        and tail in {*DOC_CODES, _UNKNOWN_CODE}
+        and (stripped[37] == " " or stripped[38] == " ")
+    ):
+        code, rest = tail, stripped[:38]
+    if code is None:
+        match = _TWO_LETTER.search(stripped) or _ONE_LETTER.search(stripped)
+        if match is not None and stripped[: match.start()].strip():
+            code, rest = match.group(1).upper(), stripped[: match.start()]
+    if code is None:
+        phrase = _CLASS_PHRASE.search(stripped)
+        if phrase is not None:
+            letter, kind = phrase.group(1).upper(), (phrase.group(2) or "").lower()
+            rest = stripped[: phrase.start()] + " " + stripped[phrase.end() :]
+            if kind.startswith("m"):
+                code = letter + "M"
+            elif kind.startswith("f"):
+                code = letter + "F"
+    if code is None or code == _UNKNOWN_CODE:
+        return rest.strip(), None
+    level, klass = DOC_CODES[code]
+    return rest.strip(), DocCode(code, level, klass)
+
+
+class OffenseIndex:
+    """Inverted index over titles and aliases, built once per catalog."""
+
+    def __init__(self, catalog: OffenseCatalog) -> None:
+        self.catalog = catalog
+        self.entries = catalog.entries
+        docs: list[_Doc] = []
+        doc_tokens: list[frozenset[str]] = []
+        entry_df: dict[str, int] = {}
+        for number, entry in enumerate(self.entries):
+            seen: set[str] = set()
+            for kind, text in (("title", entry.title), *(("alias", a) for a in entry.aliases)):
+                tokens = frozenset(canonical_tokens(text))
+                if not tokens:
+                    continue
+                doc_tokens.append(tokens)
+                docs.append(_Doc(number, text, kind, tokens, 0.0))
+                seen |= tokens
+            for token in seen:
+                entry_df[token] = entry_df.get(token, 0) + 1
+        total = max(len(self.entries), 1)
+        self.idf = {t: math.log(1.0 + total / df) for t, df in entry_df.items()}
+        for doc in docs:
+            doc.total = sum(self._weight(t) for t in doc.tokens)
+        self.docs = docs
+        self.postings: dict[str, list[int]] = {}
+        for number, tokens in enumerate(doc_tokens):
+            for token in tokens:
+                self.postings.setdefault(token, []).append(number)
+        # Common words first, so capped prefix expansions keep the likeliest meanings.
+        self.vocabulary = sorted(self.idf, key=lambda t: (self.idf[t], t))
+        self.prefixes: dict[str, list[str]] = {}
+        for token in self.vocabulary:
+            for end in range(3, len(token)):
+                self.prefixes.setdefault(token[:end], []).append(token)
+        self._typo_maps: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
+        self.sections = sorted((e.section, i) for i, e in enumerate(self.entries))
+        self.section_keys = [s for s, _ in self.sections]
+        self.by_section = {e.section: i for i, e in enumerate(self.entries)}
+        self.max_idf = max(self.idf.values(), default=1.0)
+
+    def _typos(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Deletion and consonant-skeleton maps, built on the first word that needs them."""
+        if self._typo_maps is None:
+            deletes: dict[str, list[str]] = {}
+            skeletons: dict[str, list[str]] = {}
+            for token in self.vocabulary:
+                if len(token) >= 5 and token.isalpha():
+                    for variant in _deletions(token):
+                        deletes.setdefault(variant, []).append(token)
+                shape = skeleton(token)
+                if len(shape) >= 3:
+                    for variant in (shape, *(_deletions(shape) if len(shape) >= 4 else ())):
+                        skeletons.setdefault(variant, []).append(token)
+            self._typo_maps = (deletes, skeletons)
+        return self._typo_maps
+
+    def _weight(self, token: str) -> float:
+        weight = self.idf.get(token, 0.0)
+        return weight * 0.4 if token in WEAK else weight
+
+    # -- query side ---------------------------------------------------------------
+
+    def _matches(self, token: str, last: bool) -> dict[str, float]:
+        found: dict[str, float] = {}
+        if token in self.idf:
+            found[token] = _EXACT
+        if len(token) >= 3 and (not found or last):
+            for candidate in self.prefixes.get(token, ())[:_MAX_EXPANSIONS]:
+                found.setdefault(candidate, _PREFIX)
+        if not found and len(token) >= 6 and token.isalpha():
+            for cut in range(len(token) - 1, len(token) - 4, -1):
+                if token[:cut] in self.idf and cut >= 5:
+                    found.setdefault(token[:cut], _REVERSE_PREFIX)
+        if not found and len(token) >= 5 and token.isalpha():
+            deletes = self._typos()[0]
+            for variant in (token, *_deletions(token)):
+                for candidate in deletes.get(variant, ()):
+                    found.setdefault(candidate, _TYPO)
+                if variant in self.idf:
+                    found.setdefault(variant, _TYPO)
+        if not found and len(token) >= 3 and token.isalpha():
+            shape = skeleton(token)
+            if len(shape) >= 3:
+                skeletons = self._typos()[1]
+                for variant in (shape, *(_deletions(shape) if len(shape) >= 5 else ())):
+                    for candidate in skeletons.get(variant, ())[:_MAX_EXPANSIONS]:
+                        found.setdefault(candidate, _SKELETON)
+        return found
+
+    def _section_hits(self, text: str) -> tuple[list[int], str]:
+        """Entries named by section numbers inside ``text``, and the text without them."""
+        hits: list[int] = []
+        lowered = text.lower()
+        for match in _SECTION_IN_TEXT.finditer(lowered):
+            title = match.group(1) or match.group(3)
+            number = match.group(2) or match.group(4)
+            canonical = normalize_section(f"{title}-{number}")
+            if canonical is None:
+                continue
+            entry = self.by_section.get(canonical)
+            if entry is None:
+                # "53A101A(2)" is 53a-101(a)(2): a trailing letter may be a subsection.
+                trimmed = re.sub(r"[a-z]+$", "", canonical)
+                entry = self.by_section.get(trimmed)
+            if entry is not None and entry not in hits:
+                hits.append(entry)
+        return hits, _SECTION_IN_TEXT.sub(" ", lowered)
+
+    def _section_only(self, text: str, limit: int) -> list[SearchResult] | None:
+        canonical = normalize_section(text)
+        if canonical is None:
+            return None
+        results: list[SearchResult] = []
+        exact = self.by_section.get(canonical)
+        if exact is not None:
+            results.append(
+                SearchResult(self.entries[exact], 1.0, "section", matched_text=canonical)
+            )
+        # Sections that begin with what was typed, for officers still typing the number.
+        start = bisect_left(self.section_keys, canonical)
+        rank = 0
+        for key, number in self.sections[start:]:
+            if len(results) >= limit or not key.startswith(canonical):
+                break
+            if number != exact:
+                rank += 1
+                score = max(0.5 - 0.001 * rank, 0.4)
+                results.append(
+                    SearchResult(self.entries[number], score, "section", matched_text=key)
+                )
+        return results[:limit]
+
+    def search(self, text: str, limit: int = 10) -> list[SearchResult]:
+        """Up to ``limit`` entries matching ``text``, best first (see module ``search``)."""
+        # A last word not followed by a space may still be being typed: match it as a prefix.
+        ends_mid_word = not text[-1:].isspace()
+        text = text.strip()
+        if not text or limit < 1:
+            return []
+        body, code = split_doc_code(text)
+        section_only = self._section_only(body, limit)
+        if section_only is not None:
+            return [_with_code(r, code) for r in section_only]
+        mentioned, remainder = self._section_hits(body)
+        words = [t for t in canonical_tokens(remainder) if t not in _SECTION_WORDS]
+        query = list(dict.fromkeys(words))
+        scored = self._score_words(query, ends_mid_word=ends_mid_word)
+        for number in mentioned:
+            score, kind, matched = scored.get(
+                number, (0.0, "section", self.entries[number].section)
+            )
+            scored[number] = (score + _SECTION_MENTION if query else _FULL_MATCH, kind, matched)
+        if code is not None:
+            # Only the leaders can change places, so only they need the code check.
+            leaders = heapq.nlargest(max(limit * 5, 50), scored.items(), key=lambda kv: kv[1][0])
+            for number, (score, kind, matched) in leaders:
+                scored[number] = (
+                    score + _code_adjustment(self.entries[number], code),
+                    kind,
+                    matched,
+                )
+        ranked = heapq.nlargest(
+            limit,
+            (kv for kv in scored.items() if kv[1][0] >= _MIN_SCORE * _FULL_MATCH),
+            key=_rank_key,
+        )
+        return [
+            _with_code(
+                SearchResult(
+                    self.entries[n], round(min(s / _FULL_MATCH, 1.0), 4), kind, matched_text=m
+                ),
+                code,
+            )
+            for n, (s, kind, m) in ranked
+        ]
+
+    def _score_words(
+        self, query: Sequence[str], *, ends_mid_word: bool
+    ) -> dict[int, tuple[float, str, str]]:
+        """Per entry: best (score, matched_by, matched text) over its title and aliases."""
+        if not query:
+            return {}
+        plans: list[tuple[float, dict[str, float]]] = []
+        total_weight = 0.0
+        for position, token in enumerate(query):
+            matches = self._matches(token, last=ends_mid_word and position == len(query) - 1)
+            best = max(matches.values(), default=0.0)
+            weight = (
+                max(self.idf[t] for t, c in matches.items() if c == best)
+                if matches
+                else self.max_idf
+            )
+            if token in WEAK:
+                weight *= 0.4
+            total_weight += weight
+            if matches:
+                plans.append((weight, matches))
+        if not plans:
+            return {}
+        query_gain, doc_gain = self._gains(plans)
+        query_set = frozenset(query)
+        per_entry: dict[int, tuple[float, str, str]] = {}
+        for doc_number, gain in query_gain.items():
+            doc = self.docs[doc_number]
+            score = _QUERY_WEIGHT * gain / total_weight
+            if doc.total > 0:
+                score += _DOC_WEIGHT * doc_gain[doc_number] / doc.total
+            if doc.tokens == query_set:
+                score += _SAME_WORDS_BONUS
+            current = per_entry.get(doc.entry)
+            if current is None or score > current[0]:
+                per_entry[doc.entry] = (score, doc.kind, doc.text)
+        return per_entry
+
+    def _gains(
+        self, plans: list[tuple[float, dict[str, float]]]
+    ) -> tuple[dict[int, float], dict[int, float]]:
+        """Query-side and document-side credit per candidate document."""
+        sized = sorted(
+            ((sum(len(self.postings[t]) for t in m), w, m) for w, m in plans), key=lambda p: p[0]
+        )
+        # Rare words name the offense, so their documents are the candidates; words that
+        # occur everywhere ("degree", "first") only add credit to those candidates.
+        common = max(_COMMON_FLOOR, len(self.docs) // 20)
+        seeds = [plan for plan in sized if plan[0] <= common] or sized[:1]
+        candidates: dict[int, None] = {}
+        for _, _, matches in seeds:
+            for token in matches:
+                candidates.update(dict.fromkeys(self.postings[token]))
+        if len(candidates) > _CANDIDATE_CAP:
+            # Only very vague queries get here; keep catalog order so results stay stable.
+            candidates = dict.fromkeys(sorted(candidates)[:_CANDIDATE_CAP])
+        query_gain = dict.fromkeys(candidates, 0.0)
+        doc_gain = dict.fromkeys(candidates, 0.0)
+        docs = self.docs
+        for size, weight, matches in sized:
+            weighted = [(t, c, self._weight(t)) for t, c in matches.items()]
+            weighted.sort(key=lambda item: -item[1])
+            best: dict[int, tuple[float, float]] = {}
+            if size <= len(candidates):
+                for token, credit, token_weight in weighted:
+                    for doc in self.postings[token]:
+                        if doc in candidates and doc not in best:
+                            best[doc] = (credit, token_weight)
+            else:
+                # Cheaper to ask each candidate than to walk a very long postings list.
+                for doc in candidates:
+                    tokens = docs[doc].tokens
+                    for token, credit, token_weight in weighted:
+                        if token in tokens:
+                            best[doc] = (credit, token_weight)
+                            break
+            for doc, (credit, token_weight) in best.items():
+                query_gain[doc] += credit * weight
+                doc_gain[doc] += credit * token_weight
+        return query_gain, doc_gain
+
+
+def _rank_key(item: tuple[int, tuple[float, str, str]]) -> tuple[float, int]:
+    number, (score, _, _) = item
+    # Equal scores keep catalog order, so results are stable run to run.
+    return (round(score, 6), -number)
+
+
+def _code_adjustment(entry: OffenseEntry, code: DocCode) -> float:
+    if entry.can_carry(code.level, code.klass):
+        return _CODE_FITS
+    if entry.can_carry(code.level):
+        return _CODE_LEVEL_ONLY
+    return _CODE_MISFITS
+
+
+def _with_code(result: SearchResult, code: DocCode | None) -> SearchResult:
+    if code is None:
+        return result
+    entry = result.entry
+    level_hint = code.level if entry.can_carry(code.level) else None
+    class_hint = code.klass if entry.can_carry(code.level, code.klass) else None
+    return SearchResult(
+        entry, result.score, result.matched_by, class_hint, level_hint, result.matched_text
+    )
+
+
+def _deletions(word: str) -> Iterable[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+_INDEXES: weakref.WeakKeyDictionary[OffenseCatalog, OffenseIndex] = weakref.WeakKeyDictionary()
+
+
+def index_for(catalog: OffenseCatalog) -> OffenseIndex:
+    """The search index of ``catalog``, built on first use and kept while it lives."""
+    index = _INDEXES.get(catalog)
+    if index is None:
+        index = OffenseIndex(catalog)
+        _INDEXES[catalog] = index
+    return index
+
+
+def search(catalog: OffenseCatalog, text: str, limit: int = 10) -> list[SearchResult]:
+    """Up to ``limit`` catalog entries matching ``text``, best first."""
+    return index_for(catalog).search(text, limit)
