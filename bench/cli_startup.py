@@ -57,7 +57,8 @@ def main() -> None:
     base_ms = statistics.median(base_times) * 1000
     ratio = app_ms / base_ms
     print(f"{'measure':<48}{'median ms':>12}")
-    print(f"{'python -c \"import json\" (baseline)':<48}{base_ms:>12.1f}")
+    label = 'python -c "import json" (baseline)'
+    print(f"{label:<48}{base_ms:>12.1f}")
     print(f"{'trustdesk evaluate case.json --format json':<48}{app_ms:>12.1f}")
     print(
         f"ratio {ratio:.2f}x (target at most {LIMIT:.0f}x): {'PASS' if ratio <= LIMIT else 'FAIL'}"

@@ -10,12 +10,15 @@ No Python code or ``eval`` ever comes from data.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any, Protocol
 
 from trustdesk.core.errors import CoreError
 from trustdesk.core.model import Case, Offense, Tri
+
+# Imported for type checking only: typing costs milliseconds at every CLI start.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
 
 Fact = tuple[str, str]
 
@@ -35,22 +38,29 @@ ITEM_ATTRIBUTES = {
 }
 
 
-@dataclass(slots=True)
 class Trace:
     """What one criterion's evaluation looked at and what it must report."""
 
-    facts: list[Fact] = field(default_factory=list)
-    unsettled: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    lists_used: list[str] = field(default_factory=list)
+    __slots__ = ("facts", "lists_used", "unknown", "unsettled")
+
+    # A plain class rather than a dataclass: one is made per criterion per decision,
+    # and the generated __init__ with default factories is measurably slower.
+    def __init__(self) -> None:
+        self.facts: list[Fact] = []
+        self.unsettled: list[str] = []
+        self.unknown: list[str] = []
+        self.lists_used: list[str] = []
 
 
-class Condition(Protocol):
-    def evaluate(self, case: Case, trace: Trace) -> Tri: ...
+# Interpreter nodes are plain slotted classes, not dataclasses: they are internal, never
+# compared or printed, and a dozen dataclasses would add milliseconds to every CLI start.
+if TYPE_CHECKING:
 
+    class Condition(Protocol):
+        def evaluate(self, case: Case, trace: Trace) -> Tri: ...
 
-class ItemCondition(Protocol):
-    def test(self, item: Offense, trace: Trace) -> Tri: ...
+    class ItemCondition(Protocol):
+        def test(self, item: Offense, trace: Trace) -> Tri: ...
 
 
 def _all(values: Sequence[Tri]) -> Tri:
@@ -78,37 +88,47 @@ def describe_answer(value: Tri) -> str:
 # --- case-level nodes ----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class AllOf:
-    parts: tuple[Condition, ...]
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: tuple[Condition, ...]) -> None:
+        self.parts = parts
 
     def evaluate(self, case: Case, trace: Trace) -> Tri:
         # Every part is evaluated (no short circuit) so the trace shows all facts used.
         return _all([part.evaluate(case, trace) for part in self.parts])
 
 
-@dataclass(frozen=True, slots=True)
 class AnyOf:
-    parts: tuple[Condition, ...]
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: tuple[Condition, ...]) -> None:
+        self.parts = parts
 
     def evaluate(self, case: Case, trace: Trace) -> Tri:
         return _any([part.evaluate(case, trace) for part in self.parts])
 
 
-@dataclass(frozen=True, slots=True)
 class Not:
-    part: Condition
+    __slots__ = ("part",)
+
+    def __init__(self, part: Condition) -> None:
+        self.part = part
 
     def evaluate(self, case: Case, trace: Trace) -> Tri:
         return _not(self.part.evaluate(case, trace))
 
 
-@dataclass(frozen=True, slots=True)
 class Answer:
-    question: str
-    pointer: str
-    getter: Callable[[Case], Any]
-    expected: bool
+    __slots__ = ("expected", "getter", "pointer", "question")
+
+    def __init__(
+        self, question: str, pointer: str, getter: Callable[[Case], Any], expected: bool
+    ) -> None:
+        self.question = question
+        self.pointer = pointer
+        self.getter = getter
+        self.expected = expected
 
     def evaluate(self, case: Case, trace: Trace) -> Tri:
         value = self.getter(case)
@@ -119,17 +139,23 @@ class Answer:
         return bool(value == self.expected)
 
 
-@dataclass(frozen=True, slots=True)
 class Unsettled:
-    where: ItemCondition
-    reason: str
+    __slots__ = ("reason", "where")
+
+    def __init__(self, where: ItemCondition, reason: str) -> None:
+        self.where = where
+        self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
 class Exists:
-    collection: str
-    where: ItemCondition
-    unsettled: tuple[Unsettled, ...]
+    __slots__ = ("collection", "unsettled", "where")
+
+    def __init__(
+        self, collection: str, where: ItemCondition, unsettled: tuple[Unsettled, ...]
+    ) -> None:
+        self.collection = collection
+        self.where = where
+        self.unsettled = unsettled
 
     def evaluate(self, case: Case, trace: Trace) -> Tri:
         items: tuple[Offense, ...] = getattr(case, self.collection)
@@ -155,34 +181,42 @@ class Exists:
 # --- item-level nodes ----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class ItemAll:
-    parts: tuple[ItemCondition, ...]
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: tuple[ItemCondition, ...]) -> None:
+        self.parts = parts
 
     def test(self, item: Offense, trace: Trace) -> Tri:
         return _all([part.test(item, trace) for part in self.parts])
 
 
-@dataclass(frozen=True, slots=True)
 class ItemAny:
-    parts: tuple[ItemCondition, ...]
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: tuple[ItemCondition, ...]) -> None:
+        self.parts = parts
 
     def test(self, item: Offense, trace: Trace) -> Tri:
         return _any([part.test(item, trace) for part in self.parts])
 
 
-@dataclass(frozen=True, slots=True)
 class ItemNot:
-    part: ItemCondition
+    __slots__ = ("part",)
+
+    def __init__(self, part: ItemCondition) -> None:
+        self.part = part
 
     def test(self, item: Offense, trace: Trace) -> Tri:
         return _not(self.part.test(item, trace))
 
 
-@dataclass(frozen=True, slots=True)
 class AttrIn:
-    getter: Callable[[Offense], Any]
-    values: frozenset[Any]
+    __slots__ = ("getter", "values")
+
+    def __init__(self, getter: Callable[[Offense], Any], values: frozenset[Any]) -> None:
+        self.getter = getter
+        self.values = values
 
     def test(self, item: Offense, trace: Trace) -> Tri:
         value = self.getter(item)
@@ -191,11 +225,15 @@ class AttrIn:
         return value in self.values
 
 
-@dataclass(frozen=True, slots=True)
 class AttrInList:
-    getter: Callable[[Offense], Any]
-    list_id: str
-    statutes: frozenset[str]
+    __slots__ = ("getter", "list_id", "statutes")
+
+    def __init__(
+        self, getter: Callable[[Offense], Any], list_id: str, statutes: frozenset[str]
+    ) -> None:
+        self.getter = getter
+        self.list_id = list_id
+        self.statutes = statutes
 
     def test(self, item: Offense, trace: Trace) -> Tri:
         if self.list_id not in trace.lists_used:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from trustdesk.core.holdclock import HoldClock
+from trustdesk.core.pack import Action
 
 HONOR = "honor"
 DECLINE = "decline"
@@ -29,14 +30,6 @@ class CriterionResult:
 
 
 @dataclass(frozen=True, slots=True)
-class ActionItem:
-    id: str
-    kind: str  # required | prohibited
-    text: str
-    citation: str
-
-
-@dataclass(frozen=True, slots=True)
 class Decision:
     rule_pack: str
     rule_pack_sha256: str
@@ -44,7 +37,7 @@ class Decision:
     decision: str  # honor | decline
     grounds: tuple[str, ...]
     trace: tuple[CriterionResult, ...]
-    actions: tuple[ActionItem, ...]
+    actions: tuple[Action, ...]
     needs_review: bool
     review_reasons: tuple[str, ...]
     warnings: tuple[str, ...]
@@ -58,9 +51,9 @@ class Decision:
         return None if self.hold is None else self.hold.expires_at
 
     @property
-    def required_actions(self) -> tuple[ActionItem, ...]:
+    def required_actions(self) -> tuple[Action, ...]:
         return tuple(a for a in self.actions if a.kind == "required")
 
     @property
-    def prohibited_actions(self) -> tuple[ActionItem, ...]:
+    def prohibited_actions(self) -> tuple[Action, ...]:
         return tuple(a for a in self.actions if a.kind == "prohibited")

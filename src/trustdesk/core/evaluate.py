@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from functools import cache
 from operator import attrgetter
-from typing import Any
 
 from trustdesk.core.conditions import Trace
 from trustdesk.core.decision import (
@@ -18,7 +17,6 @@ from trustdesk.core.decision import (
     MET,
     NOT_MET,
     UNKNOWN,
-    ActionItem,
     CriterionResult,
     Decision,
 )
@@ -28,7 +26,10 @@ from trustdesk.core.model import Case, Offense
 from trustdesk.core.pack import Criterion, RulePack
 from trustdesk.core.select import local_date
 
-_STATUS = {True: MET, False: NOT_MET, None: UNKNOWN}
+# Imported for type checking only: typing costs milliseconds at every CLI start.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @cache
@@ -38,7 +39,14 @@ def _getter(path: str) -> Any:
 
 def _evaluate_criterion(pack: RulePack, criterion: Criterion, case: Case) -> CriterionResult:
     trace = Trace()
-    status = _STATUS[criterion.condition.evaluate(case, trace)]
+    outcome = criterion.condition.evaluate(case, trace)
+    explain = criterion.explain
+    if outcome is True:
+        status, reason = MET, explain.met
+    elif outcome is False:
+        status, reason = NOT_MET, explain.not_met
+    else:
+        status, reason = UNKNOWN, explain.unknown
     unverified = []
     for list_id in trace.lists_used:
         statute_list = pack.statute_list(list_id)
@@ -48,8 +56,6 @@ def _evaluate_criterion(pack: RulePack, criterion: Criterion, case: Case) -> Cri
                 + (f" ({statute_list.note})" if statute_list.note else "")
                 + f"; sources: {'; '.join(statute_list.sources)}"
             )
-    explain = criterion.explain
-    reason = {MET: explain.met, NOT_MET: explain.not_met, UNKNOWN: explain.unknown}[status]
     return CriterionResult(
         id=criterion.id,
         title=criterion.title,
@@ -134,11 +140,7 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
     if warnings:
         reasons.append("A conviction or charge is not in the offense catalog")
     hold = _hold(pack, case, decision, warnings)
-    actions = tuple(
-        ActionItem(action.id, action.kind, action.text, action.citation)
-        for action in pack.actions
-        if action.when in (decision, "always")
-    )
+    actions = pack.actions_for(decision)
     unverified = tuple(dict.fromkeys(text for result in trace for text in result.unverified))
     return Decision(
         rule_pack=pack.id,

@@ -8,12 +8,14 @@ validates the file and builds these objects. Conditions are compiled by
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
+# Imported for type checking only: typing costs milliseconds at every CLI start.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from trustdesk.core.conditions import Condition
+
 
 #: A calendar of excluded days: the reason a local date is skipped, or None.
 ExclusionCalendar = Callable[[date], "str | None"]
@@ -95,6 +97,20 @@ class RulePack:
     notification_only_forms: frozenset[str]
     sha256: str
     calendar: ExclusionCalendar
+    _actions_by_outcome: dict[str, tuple[Action, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        by_outcome = {
+            outcome: tuple(a for a in self.actions if a.when in (outcome, "always"))
+            for outcome in ("honor", "decline")
+        }
+        object.__setattr__(self, "_actions_by_outcome", by_outcome)
+
+    def actions_for(self, outcome: str) -> tuple[Action, ...]:
+        """The required and prohibited actions after ``outcome`` (honor or decline)."""
+        return self._actions_by_outcome[outcome]
 
     def in_force_on(self, day: date) -> bool:
         return self.effective_from <= day and (

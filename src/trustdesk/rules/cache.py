@@ -12,12 +12,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from trustdesk import __version__
+
+# Imported for type checking only: typing costs milliseconds at every CLI start.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _ENV_DIR = "TRUSTDESK_CACHE_DIR"
 _ENV_DISABLE = "TRUSTDESK_NO_CACHE"
@@ -68,6 +71,8 @@ def write(name: str, value: dict[str, Any]) -> None:
     """Replace the cached mapping ``name`` atomically; failures are ignored."""
     if not enabled():
         return
+    import tempfile  # only when writing: it pulls in shutil and the compression modules
+
     target = _file(name)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from typing import Any
 
 from trustdesk.core.pack import ClockRule, ExclusionCalendar
 from trustdesk.rules import cache
 from trustdesk.rules.errors import RulesError
+
+# Imported for type checking only: typing costs milliseconds at every CLI start.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 HOLIDAY_SETS = ("us-federal-observed", "none")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container, Mapping
 from datetime import date, datetime
-from typing import Any
 
 from trustdesk.core.model import (
     ADMINISTRATIVE_WARRANTS,
@@ -32,6 +31,11 @@ from trustdesk.rules.errors import InputError
 _DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})$"
 )
+
+# Imported for type checking only: typing costs milliseconds at every CLI start.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BOOKING = re.compile(r"^ *[A-Za-z0-9][A-Za-z0-9 /-]*$")
 

@@ -13,7 +13,6 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from trustdesk import resources
@@ -31,6 +30,11 @@ from trustdesk.rules import cache, schema_check, strict_json
 from trustdesk.rules.calendar import exclusion_calendar
 from trustdesk.rules.errors import InputError
 from trustdesk.rules.packtests import check_pack_tests
+
+# Imported for type checking only: typing costs milliseconds at every CLI start.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _CACHE_NAME = "validated-packs"

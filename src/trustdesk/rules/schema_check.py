@@ -7,13 +7,16 @@ result in the validation cache (``rules.cache``) instead.
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
 from trustdesk import resources
 from trustdesk.rules import strict_json
 from trustdesk.rules.errors import InputError
 
+# Imported for type checking only: typing costs milliseconds at every CLI start.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 
