@@ -107,20 +107,20 @@ def mutate(change: Any) -> dict[str, Any]:
 
 # One invalid fixture per rule of the format, each with the message a user sees.
 INVALID = [
-    ("unknown key", lambda d: d.update(colour="red"), "", "'colour' was unexpected"),
-    ("missing key", lambda d: d.pop("last_verified_on"), "", "'last_verified_on' is a required"),
+    ("unknown key", lambda d: d.update(colour="red"), "/colour", "unknown key 'colour'"),
+    ("missing key", lambda d: d.pop("last_verified_on"), "", "missing required key"),
     (
         "wrong type",
         lambda d: d["hold_clock"].update(hours="48"),
         "/hold_clock/hours",
-        "is not of type 'integer'",
+        "must be a whole number, not text",
     ),
-    ("bad id", lambda d: d.update(id="CT 2019"), "/id", "does not match"),
+    ("bad id", lambda d: d.update(id="CT 2019"), "/id", "(Stable pack id, e.g. ct-2019"),
     (
         "bad date",
         lambda d: d.update(effective_from="1/10/2019"),
         "/effective_from",
-        "does not match",
+        "'1/10/2019' is not a date written YYYY-MM-DD",
     ),
     (
         "impossible date",
@@ -128,24 +128,24 @@ INVALID = [
         "/effective_from",
         "not a real date",
     ),
-    ("too few tests", lambda d: d.update(tests=d["tests"][:3]), "/tests", "is too short"),
+    ("too few tests", lambda d: d.update(tests=d["tests"][:3]), "/tests", "at least 15 items"),
     (
         "empty text",
         lambda d: d["criteria"][0].update(title=" "),
         "/criteria/0/title",
-        "does not match",
+        "must not be blank",
     ),
     (
         "unknown weekday",
         lambda d: d["hold_clock"].update(excluded_weekdays=["caturday"]),
         "/hold_clock/excluded_weekdays/0",
-        "is not one of",
+        "'caturday' is not allowed; use one of: monday,",
     ),
     (
         "unknown question field",
         lambda d: d["questions"][0].update(field="shoe_size"),
         "/questions/0/field",
-        "is not one of",
+        "'shoe_size' is not allowed; use one of:",
     ),
     (
         "duplicate criterion id",
@@ -171,7 +171,7 @@ INVALID = [
             condition={"answer": "tsdb_match", "not": {"answer": "tsdb_match"}}
         ),
         "/criteria/0/condition",
-        "",
+        "matches none of the allowed forms; expected a condition over the case",
     ),
     (
         "end before start",
@@ -191,7 +191,7 @@ INVALID = [
             {"id": "x", "title": "X", "verified": True, "sources": ["s"], "statutes": ["robbery"]}
         ),
         "/lists/0/statutes/0",
-        "does not match",
+        "'robbery' is not a section in canonical form",
     ),
 ]
 

@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from trustdesk.core.statute import normalize_section
-from trustdesk.rules import cache, strict_json
+from trustdesk.rules import cache, schema_check, strict_json
 from trustdesk.rules.errors import InputError
 
 SCHEMA_NAME = "offense-catalog"
@@ -137,7 +137,7 @@ def load_catalog(path: Path | None = None) -> OffenseCatalog:
     digest = cache.sha256_hex(raw, schema_bytes)
     validated = cache.read(_CACHE_NAME)
     if validated.get(digest) is not True:
-        _validate_schema(data, schema_bytes, source)
+        schema_check.validate(data, SCHEMA_NAME, source)
     catalog = _build(data, source)
     if validated.get(digest) is not True:
         # Keep the record small: a few recent catalogs are enough.
@@ -156,99 +156,6 @@ def _read(path: Path) -> bytes:
         raise InputError(str(path), "", "is a folder, not a file") from None
     except OSError as exc:
         raise InputError(str(path), "", f"cannot be read: {exc.strerror}") from None
-
-
-def _validate_schema(data: Any, schema_bytes: bytes, source: str) -> None:
-    # Imported here: jsonschema costs more start-up time than a whole CLI call may take.
-    import json
-
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import best_match
-
-    validator = Draft202012Validator(json.loads(schema_bytes))
-    error = best_match(validator.iter_errors(data))
-    if error is not None:
-        pointer = _pointer(error.absolute_path)
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = error.schema.get("properties", {})
-            unknown = sorted(key for key in error.instance if key not in allowed)
-            if unknown:
-                raise InputError(
-                    source,
-                    _pointer([*error.absolute_path, unknown[0]]),
-                    f"unknown key {unknown[0]!r}; allowed keys: {', '.join(allowed)}",
-                )
-        raise InputError(source, pointer, _reason(error))
-
-
-def _pointer(path: Any) -> str:
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
-
-
-_TYPE_NAMES = {
-    "string": "text",
-    "array": "a list",
-    "object": "an object with keys",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "null": "null",
-}
-
-
-def _type_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if value is None:
-        return "null"
-    names = {str: "text", list: "a list", dict: "an object", int: "a number", float: "a number"}
-    return names.get(type(value), type(value).__name__)
-
-
-def _show(value: Any) -> str:
-    # Quote the offending value, but keep the message on one readable line.
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _reason(error: Any) -> str:
-    """A one-line explanation of a schema error that a non-programmer can act on."""
-    kind, expected, raw = error.validator, error.validator_value, error.instance
-    value = _show(raw)
-    if kind == "required":
-        missing = [key for key in expected if isinstance(raw, dict) and key not in raw]
-        return f"missing required key {missing[0]!r}" if missing else "a required key is missing"
-    if kind == "type":
-        wanted = expected if isinstance(expected, str) else expected[0]
-        return f"must be {_TYPE_NAMES.get(wanted, wanted)}, not {_type_of(raw)}"
-    if kind == "enum":
-        return f"{value} is not allowed; use one of: {', '.join(map(str, expected))}"
-    if kind == "const":
-        return f"must be {expected!r}, not {value}"
-    if kind == "pattern":
-        what = error.schema.get("description", "")
-        if "YYYY-MM-DD" in what:
-            return f"{value} is not a date written YYYY-MM-DD"
-        if "section" in what.lower():
-            return (
-                f"{value} is not a section in canonical form;"
-                " write it like 53a-134 (lower case, with a dash, no sub-section)"
-            )
-        if "identifier" in what:
-            return f"{value} must be lower-case letters, digits and dashes, starting with a letter"
-        return f"{value} does not have the expected form"
-    if kind == "minItems":
-        return "must not be empty" if expected == 1 else f"needs at least {expected} items"
-    if kind == "uniqueItems":
-        return "lists the same value more than once; list each once"
-    if kind == "minLength":
-        return "must not be empty"
-    if kind == "maxLength":
-        return f"is longer than {expected} characters"
-    if kind == "minProperties":
-        return f"needs at least {expected} keys"
-    message = str(error.message)
-    return message if len(message) <= 200 else message[:197] + "..."
 
 
 def _parse_date(text: str, source: str, pointer: str) -> date:
