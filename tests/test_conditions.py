@@ -92,7 +92,7 @@ def test_exists_over_convictions_with_unsettled_rule() -> None:
     assert trace.unsettled == ["§ 53a-71 class C felony (NY): out of state"]
     status, trace = run(raw, case(convictions=(offense(section="53a-60"),)))
     assert status is False
-    assert trace.facts == []
+    assert trace.facts == [("/convictions/0", "§ 53a-60 class C felony (Connecticut)")]
 
 
 def test_unknown_item_attribute_is_unknown() -> None:

@@ -17,7 +17,7 @@ from trustdesk.rules.registry import RuleSet
 
 
 def decide(rules: RuleSet, **changes: Any) -> Any:
-    case = parse_case(make_case(**changes), "test", rules.catalog)
+    case = parse_case(make_case(**changes), "test", rules.sections)
     return evaluate(rules.pack_for(case.decision_time), case)
 
 
@@ -44,7 +44,7 @@ def test_decision_before_2014_is_refused(rules: RuleSet) -> None:
 
 
 def test_pack_not_in_force_is_refused(rules: RuleSet) -> None:
-    case = parse_case(make_case(decision_time="2020-01-06T10:00:00-05:00"), "t", rules.catalog)
+    case = parse_case(make_case(decision_time="2020-01-06T10:00:00-05:00"), "t", rules.sections)
     with pytest.raises(CoreError, match="ct-2025 is not in force on 2020-01-06"):
         evaluate(rules.pack("ct-2025").pack, case)
 

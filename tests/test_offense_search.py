@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from trustdesk.cli import offenses as offenses_cli
 from trustdesk.rules.catalog import OffenseCatalog, OffenseEntry, OffenseForm, load_catalog
-from trustdesk.rules.offense_search import canonical_tokens, search, split_doc_code
+from trustdesk.rules.doc_codes import split_doc_code
+from trustdesk.rules.offense_search import search
+from trustdesk.rules.offense_terms import canonical_tokens
 
 
 @pytest.fixture(autouse=True)

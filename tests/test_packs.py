@@ -74,7 +74,7 @@ def test_each_pack_embeds_at_least_15_tests(pack_id: str) -> None:
 @pytest.mark.parametrize(("pack_id", "index"), embedded_tests())
 def test_embedded_case(rules: RuleSet, pack_id: str, index: int) -> None:
     loaded = rules.pack(pack_id)
-    result = run_one(loaded.pack, index, loaded.tests[index], pack_id, rules.catalog)
+    result = run_one(loaded.pack, index, loaded.tests[index], pack_id, rules.sections)
     assert result.problems == ()
 
 
@@ -83,7 +83,7 @@ def test_2025_list_is_shipped_unverified_with_sources(rules: RuleSet) -> None:
     assert statute_list.verified is False
     assert statute_list.sources
     assert {"53a-71", "53a-72a", "53-21", "53a-223"} <= statute_list.statutes
-    missing = [s for s in statute_list.statutes if s not in rules.catalog]
+    missing = [s for s in statute_list.statutes if s not in rules.sections]
     assert missing == []
 
 
@@ -95,7 +95,7 @@ def write(tmp_path: Path, data: dict[str, Any] | str) -> Path:
 
 def refused(tmp_path: Path, data: dict[str, Any] | str, rules: RuleSet) -> InputError:
     with pytest.raises(InputError) as caught:
-        load_pack(write(tmp_path, data), catalog=rules.catalog)
+        load_pack(write(tmp_path, data), catalog=rules.sections)
     return caught.value
 
 
@@ -225,7 +225,7 @@ def test_pack_whose_own_test_fails_is_refused(tmp_path: Path, rules: RuleSet) ->
         data["tests"][2]["expect"]["decision"] = "decline"
 
     with pytest.raises(PackTestFailure) as caught:
-        load_pack(write(tmp_path, mutate(flip)), catalog=rules.catalog)
+        load_pack(write(tmp_path, mutate(flip)), catalog=rules.sections)
     message = str(caught.value)
     assert "rule pack ct-2019 refused: 1 of its own 20 test cases fail" in message
     assert "/tests/2 (Connecticut class B felony conviction permits cooperation)" in message
@@ -239,7 +239,7 @@ def test_a_changed_rule_is_caught_by_the_pack_tests(tmp_path: Path, rules: RuleS
         where["in"] = ["A", "B", "C"]
 
     with pytest.raises(PackTestFailure, match="Class C felony does not"):
-        load_pack(write(tmp_path, mutate(widen)), catalog=rules.catalog)
+        load_pack(write(tmp_path, mutate(widen)), catalog=rules.sections)
 
 
 def test_refused_pack_leaves_loaded_rules_in_force(tmp_path: Path, rules: RuleSet) -> None:

@@ -42,7 +42,7 @@ def read_case(path_text: str, rules: RuleSet) -> Case:
     else:
         raw = strict_json.load_path(Path(path_text))
         source = path_text
-    return parse_case(raw, source, rules.catalog)
+    return parse_case(raw, source, rules.sections)
 
 
 def decide(case: Case, rules: RuleSet) -> Decision:
@@ -73,7 +73,7 @@ def run_demo(args: argparse.Namespace) -> int:
         raise InputError(str(resources.resource("examples")), "", "no example cases found")
     print(f"TrustDesk demonstration: {len(examples)} example cases from {examples[0].parent}\n")
     for path in examples:
-        case = parse_case(strict_json.load_path(path), str(path), rules.catalog)
+        case = parse_case(strict_json.load_path(path), str(path), rules.sections)
         print(f"=== {path.name}")
         sys.stdout.write(render_decision(case, decide(case, rules)))
         print()

@@ -6,8 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from trustdesk.rules.packtests import run_pack_tests
-
 
 def add_parser(commands: Any) -> None:
     parser = commands.add_parser("rules", help="list, validate and test rule packs")
@@ -38,13 +36,11 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     from trustdesk import resources
-    from trustdesk.rules.catalog import load_catalog
+    from trustdesk.rules.known_sections import known_sections
     from trustdesk.rules.packs import load_pack
-    from trustdesk.rules.registry import catalog_digest
 
-    catalog_path = resources.resource("offenses", "ct.json")
-    catalog = load_catalog(catalog_path)
-    loaded = load_pack(args.file, catalog=catalog, catalog_fingerprint=catalog_digest(catalog_path))
+    sections, digest = known_sections(resources.resource("offenses", "ct.json"))
+    loaded = load_pack(args.file, catalog=sections, catalog_fingerprint=digest)
     print(
         f"{args.file}: valid rule pack {loaded.pack.id}; "
         f"all {len(loaded.tests)} embedded test cases pass"
@@ -53,12 +49,13 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
+    from trustdesk.rules.packtests import run_pack_tests
     from trustdesk.rules.registry import load_rules
 
     rules = load_rules()
     passed = failed = 0
     for loaded in rules.packs:
-        for result in run_pack_tests(loaded.pack, loaded.tests, str(loaded.path), rules.catalog):
+        for result in run_pack_tests(loaded.pack, loaded.tests, str(loaded.path), rules.sections):
             print(
                 f"{'ok  ' if result.passed else 'FAIL'} {loaded.pack.id} "
                 f"/tests/{result.index} {result.name}"

@@ -172,8 +172,8 @@ class Exists:
                         break
             elif status is None:
                 trace.unknown.append(pointer)
-            if status is not False:
-                trace.facts.append((pointer, item.describe()))
+            # Every entry examined is a fact the criterion used, whether or not it matched.
+            trace.facts.append((pointer, item.describe()))
             results.append(status)
         return _any(results)
 

@@ -124,13 +124,17 @@ def default_path() -> Path:
     return resource("offenses", "ct.json")
 
 
-def load_catalog(path: Path | None = None) -> OffenseCatalog:
-    """Read, validate and return the offense catalog (the bundled one by default)."""
+def load_catalog(path: Path | None = None, content: bytes | None = None) -> OffenseCatalog:
+    """Read, validate and return the offense catalog (the bundled one by default).
+
+    ``content``, when given, is the file's content already read by the caller, so that what
+    is validated is exactly what the caller hashed.
+    """
     from trustdesk.resources import schema
 
     path = default_path() if path is None else path
     source = str(path)
-    raw = _read(path)
+    raw = _read(path) if content is None else content
     data = strict_json.loads(raw, source)
     schema_bytes = schema(SCHEMA_NAME).read_bytes()
     # The digest covers the very bytes that were decoded, so any edit voids the record.

@@ -7,147 +7,17 @@ import math
 import re
 import weakref
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from trustdesk.core.statute import normalize_section
 from trustdesk.rules.catalog import OffenseCatalog, OffenseEntry
+from trustdesk.rules.doc_codes import DOC_CODES, DocCode, split_doc_code
+from trustdesk.rules.offense_terms import WEAK, canonical_tokens, deletions, skeleton
+
+__all__ = ["DOC_CODES", "OffenseIndex", "SearchResult", "search", "split_doc_code"]
 
 
-def _pairs(table: str) -> dict[str, str]:
-    """Parse ``short=long`` pairs; ``+`` joins a multi-word expansion."""
-    pairs = (pair.split("=") for pair in table.split())
-    return {short: long.replace("+", " ") for short, long in pairs}
-
-
-# -- how records write words ------------------------------------------------------------
-# General DOC/court shorthand, derived from how abbreviations are formed (ordinals,
-# clipped words, dropped vowels, common symbols), not from particular record lines.
-_ABBREVIATIONS = _pairs(
-    """
-    1st=first 2nd=second 3rd=third 4th=fourth 5th=fifth 6th=sixth deg=degree degr=degree
-    dgr=degree crim=criminal crml=criminal viol=violation vio=violation asslt=assault
-    aslt=assault agg=aggravated aggr=aggravated aggrav=aggravated
-    aggavtd=aggravated aggrvtd=aggravated aggravtd=aggravated poss=possession
-    pos=possession possn=possession posses=possession narc=narcotic narcs=narcotic w=with
-    wo=without po=protective+order cpo=criminal+protective+order prot=protective ord=order
-    interf=interfere intf=interfere influ=influence infl=influence liq=liquor alc=alcohol
-    mv=motor+vehicle mtr=motor veh=vehicle vehcl=vehicle vehicl=vehicle vctm=victim
-    vict=victim vic=victim sex=sexual inj=injury burg=burglary burgl=burglary larc=larceny
-    cntrl=controlled contr=controlled ctrl=controlled subst=substance sub=substance
-    subs=substance oper=operate op=operate opr=operate susp=suspended lic=license
-    reg=registration att=attempt atmpt=attempt consp=conspiracy pist=pistol rvolv=revolver
-    unauthzd=unauthorized unauth=unauthorized inst=institution cci=correctional+institution
-    id=ident info=information il=illegal ill=illegal illeg=illegal flr=failure
-    fail=failure fta=failure+appear coc=cocaine dui=operate+under+influence
-    dwi=operate+under+influence oui=operate+under+influence intox=intoxicated
-    psngr=passenger unsuperv=unsupervised publ=public pub=public hwy=highway
-    propty=property prop=property bsd=based evidnc=evidence comm=commit off=offense
-    juris=jurisdiction sent=sentence dischg=discharge disch=discharge cond=condition
-    res=restraining restr=restraining st=standing civ=civil spouse=spousal
-    manuf=manufacture mfg=manufacture yr=year yrs=year lrg=large cap=capacity mag=magazine
-    obt=obtained af=after dept=department doc=department+correction
-    atm=automated+teller+machine fel=felony misd=misdemeanor int=intent sell=sale
-    selling=sale sold=sale sales=sale children=child juv=juvenile ofc=officer offcr=officer
-    ofcr=officer emp=employee empl=employee tresp=trespass trsp=trespass misch=mischief
-    mischf=mischief endang=endangerment reckl=reckless threat=threatening thrt=threatening
-    threats=threatening esc=escape wpn=weapon ammo=ammunition dmg=damage
-    csam=child+sexual+abuse+material marihuana=marijuana cannabis=marijuana
-    vop=violation+probation rape=sexual+assault hom=homicide homi=homicide
-    mansl=manslaughter govt=government gov=government amphet=amphetamine
-    halluc=hallucinogen porn=pornography pornog=pornography pornograph=pornography
-    """
-)
-_STOP = frozenset(
-    re.findall(
-        r"\w+",
-        "of the a an to or and in on for by at as from into re its his her any other such"
-        " than that is be upon while not no",
-    )
-)
-WEAK = frozenset({"with", "without", "under", "over"})
-_SYMBOLS = (
-    (re.compile(r"\bw/o\b"), " without "),
-    (re.compile(r"\bf/a\b"), " firearm "),
-    (re.compile(r"\bm/v\b"), " mv "),
-    (re.compile(r"\bw/"), " with "),
-    (re.compile(r"<"), " under "),
-    (re.compile(r">"), " over "),
-    (re.compile(r"&"), " and "),
-    (re.compile(r"(\d)\s*\+"), r"\1 or over "),
-)
-_WORD = re.compile(r"\d+(?:st|nd|rd|th)\b|[a-z]+|\d+")
-_SUFFIXES = ("ings", "ing", "ions", "ion", "ment", "ence", "ance", "ed", "e")
-_VOWELS = frozenset("aeiou")
-
-
-def _stem(word: str) -> str:
-    # A deliberately tiny stemmer: records mix "violation"/"violate"/"viol",
-    # "possessing"/"possession"; both sides of the index go through the same cut.
-    if len(word) <= 4 or not word.isalpha():
-        return word
-    if word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-def canonical_tokens(text: str) -> list[str]:
-    """Words of ``text`` in canonical form: expanded, stemmed, without filler words."""
-    lowered = text.lower()
-    if any(symbol in lowered for symbol in "/<>&+"):
-        for pattern, replacement in _SYMBOLS:
-            lowered = pattern.sub(replacement, lowered)
-    tokens: list[str] = []
-    for raw in _WORD.findall(lowered):
-        tokens.extend(_canonical_word(raw))
-    return tokens
-
-
-@lru_cache(maxsize=8192)
-def _canonical_word(raw: str) -> tuple[str, ...]:
-    # Cached: titles and aliases repeat the same few hundred words thousands of times.
-    expanded = _ABBREVIATIONS.get(raw, raw)
-    return tuple(_stem(word) for word in expanded.split() if word not in _STOP)
-
-
-def skeleton(word: str) -> str:
-    """First letter plus consonants with repeats collapsed: how clerks shorten words."""
-    if not word:
-        return word
-    letters = [word[0]] + [ch for ch in word[1:] if ch not in _VOWELS]
-    collapsed = [letters[0]]
-    for ch in letters[1:]:
-        if ch != collapsed[-1]:
-            collapsed.append(ch)
-    return "".join(collapsed)
-
-
-# DOC class codes (cols 39-40 of the 40-character OFFENSE field). "C" means unknown.
-DOC_CODES: dict[str, tuple[str, str]] = {
-    "AF": ("felony", "A"),
-    "BF": ("felony", "B"),
-    "CF": ("felony", "C"),
-    "DF": ("felony", "D"),
-    "EF": ("felony", "E"),
-    "F": ("felony", "unclassified"),
-    "UF": ("felony", "unclassified"),
-    "AM": ("misdemeanor", "A"),
-    "BM": ("misdemeanor", "B"),
-    "CM": ("misdemeanor", "C"),
-    "DM": ("misdemeanor", "D"),
-    "M": ("misdemeanor", "unclassified"),
-    "UM": ("misdemeanor", "unclassified"),
-}
-_UNKNOWN_CODE = "C"
-_TWO_LETTER = re.compile(r"\s(AF|BF|CF|DF|EF|UF|AM|BM|CM|DM|UM)\s*$", re.IGNORECASE)
-_ONE_LETTER = re.compile(r"\s{2,}([FMC])\s*$", re.IGNORECASE)
-_CLASS_PHRASE = re.compile(r"\bclass\s+([a-e])\s*(felony|fel|misdemeanor|misd)?\b", re.IGNORECASE)
 _SECTION_IN_TEXT = re.compile(
     r"(?<![a-z0-9])(?:(\d{1,3}[a-z]{0,2})\s?[-–]\s?(\d{1,4}[a-z]{0,3})"
     r"|(\d{1,3}[a-z]{1,2})(\d{1,4}[a-z]{0,3}))((?:\([0-9a-z]{1,4}\))*)(?![a-z0-9])"
@@ -166,15 +36,6 @@ _MIN_SCORE = 0.35
 _CANDIDATE_CAP = 20000
 _COMMON_FLOOR = 2000
 _MAX_EXPANSIONS = 40
-
-
-@dataclass(frozen=True, slots=True)
-class DocCode:
-    """A class code read from a DOC line: level and class it stands for."""
-
-    code: str
-    level: str
-    klass: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,38 +63,6 @@ class _Doc:
         self.kind = kind
         self.tokens = tokens
         self.total = total
-
-
-def split_doc_code(text: str) -> tuple[str, DocCode | None]:
-    """Split a trailing DOC class code (``... BF``) or ``class B felony`` phrase off ``text``."""
-    stripped = text.rstrip()
-    code: str | None = None
-    rest = stripped
-    # The 40-character field: description padded to 38 characters, then the code.
-    tail = stripped[38:].strip().upper()
-    if (
-        len(stripped) == 40
-        and tail in {*DOC_CODES, _UNKNOWN_CODE}
-        and (stripped[37] == " " or stripped[38] == " ")
-    ):
-        code, rest = tail, stripped[:38]
-    if code is None:
-        match = _TWO_LETTER.search(stripped) or _ONE_LETTER.search(stripped)
-        if match is not None and stripped[: match.start()].strip():
-            code, rest = match.group(1).upper(), stripped[: match.start()]
-    if code is None:
-        phrase = _CLASS_PHRASE.search(stripped)
-        if phrase is not None:
-            letter, kind = phrase.group(1).upper(), (phrase.group(2) or "").lower()
-            rest = stripped[: phrase.start()] + " " + stripped[phrase.end() :]
-            if kind.startswith("m"):
-                code = letter + "M"
-            elif kind.startswith("f"):
-                code = letter + "F"
-    if code is None or code == _UNKNOWN_CODE:
-        return rest.strip(), None
-    level, klass = DOC_CODES[code]
-    return rest.strip(), DocCode(code, level, klass)
 
 
 class OffenseIndex:
@@ -284,11 +113,11 @@ class OffenseIndex:
             skeletons: dict[str, list[str]] = {}
             for token in self.vocabulary:
                 if len(token) >= 5 and token.isalpha():
-                    for variant in _deletions(token):
+                    for variant in deletions(token):
                         deletes.setdefault(variant, []).append(token)
                 shape = skeleton(token)
                 if len(shape) >= 3:
-                    for variant in (shape, *(_deletions(shape) if len(shape) >= 4 else ())):
+                    for variant in (shape, *(deletions(shape) if len(shape) >= 4 else ())):
                         skeletons.setdefault(variant, []).append(token)
             self._typo_maps = (deletes, skeletons)
         return self._typo_maps
@@ -312,7 +141,7 @@ class OffenseIndex:
                     found.setdefault(token[:cut], _REVERSE_PREFIX)
         if not found and len(token) >= 5 and token.isalpha():
             deletes = self._typos()[0]
-            for variant in (token, *_deletions(token)):
+            for variant in (token, *deletions(token)):
                 for candidate in deletes.get(variant, ()):
                     found.setdefault(candidate, _TYPO)
                 if variant in self.idf:
@@ -321,7 +150,7 @@ class OffenseIndex:
             shape = skeleton(token)
             if len(shape) >= 3:
                 skeletons = self._typos()[1]
-                for variant in (shape, *(_deletions(shape) if len(shape) >= 5 else ())):
+                for variant in (shape, *(deletions(shape) if len(shape) >= 5 else ())):
                     for candidate in skeletons.get(variant, ())[:_MAX_EXPANSIONS]:
                         found.setdefault(candidate, _SKELETON)
         return found
@@ -518,10 +347,6 @@ def _with_code(result: SearchResult, code: DocCode | None) -> SearchResult:
     return SearchResult(
         entry, result.score, result.matched_by, class_hint, level_hint, result.matched_text
     )
-
-
-def _deletions(word: str) -> Iterable[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 _INDEXES: weakref.WeakKeyDictionary[OffenseCatalog, OffenseIndex] = weakref.WeakKeyDictionary()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
@@ -11,18 +9,44 @@ from pathlib import Path
 from trustdesk import resources
 from trustdesk.core.pack import RulePack
 from trustdesk.core.select import select_pack
-from trustdesk.rules.catalog import OffenseCatalog, load_catalog
 from trustdesk.rules.errors import InputError
+from trustdesk.rules.known_sections import known_sections
 from trustdesk.rules.packs import LoadedPack, bundled_pack_paths, load_pack
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from trustdesk.rules.catalog import OffenseCatalog
 
-@dataclass(frozen=True, slots=True)
+
 class RuleSet:
-    """Every pack and the catalog, loaded and checked; immutable once built."""
+    """Every pack and the catalog, loaded and checked; not changed once built.
 
-    packs: tuple[LoadedPack, ...]
-    catalog: OffenseCatalog
-    catalog_sha256: str
+    ``sections`` (the catalog's section numbers) is all that deciding a case needs; the
+    full catalog, for offense search, is loaded on first use.
+    """
+
+    __slots__ = ("_catalog", "catalog_path", "catalog_sha256", "packs", "sections")
+
+    def __init__(
+        self,
+        packs: tuple[LoadedPack, ...],
+        sections: frozenset[str],
+        catalog_path: Path,
+        catalog_sha256: str,
+    ) -> None:
+        self.packs = packs
+        self.sections = sections
+        self.catalog_path = catalog_path
+        self.catalog_sha256 = catalog_sha256
+        self._catalog: OffenseCatalog | None = None
+
+    @property
+    def catalog(self) -> OffenseCatalog:
+        if self._catalog is None:
+            from trustdesk.rules.catalog import load_catalog
+
+            self._catalog = load_catalog(self.catalog_path)
+        return self._catalog
 
     def pack_for(self, decision_time: datetime) -> RulePack:
         return select_pack((loaded.pack for loaded in self.packs), decision_time)
@@ -34,24 +58,16 @@ class RuleSet:
         raise KeyError(pack_id)
 
 
-def catalog_digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise InputError(str(path), "", f"cannot be read: {exc.strerror or exc}") from None
-
-
 def load_rules(pack_paths: list[Path] | None = None, catalog_path: Path | None = None) -> RuleSet:
     """Load the catalog and every pack; any refusal raises with the file and reason."""
     catalog_file = catalog_path or resources.resource("offenses", "ct.json")
-    catalog = load_catalog(catalog_file)
-    digest = catalog_digest(catalog_file)
+    sections, digest = known_sections(catalog_file)
     packs = tuple(
-        load_pack(path, catalog=catalog, catalog_fingerprint=digest)
+        load_pack(path, catalog=sections, catalog_fingerprint=digest)
         for path in (pack_paths if pack_paths is not None else bundled_pack_paths())
     )
     _check_no_overlap(packs)
-    return RuleSet(packs, catalog, digest)
+    return RuleSet(packs, sections, catalog_file, digest)
 
 
 def _check_no_overlap(packs: tuple[LoadedPack, ...]) -> None:
