@@ -8,9 +8,9 @@ naming the file, the JSON pointer and what is wrong, 3 a check that found a prob
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
-import traceback
 
 from trustdesk import __version__
 
@@ -20,9 +20,39 @@ EXIT_INPUT = 2
 EXIT_CHECK_FAILED = 3
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from trustdesk.cli import evaluate, offenses, rules_cmd
+#: Which module defines each command. Only the module of the command being run is
+#: imported, so ``trustdesk evaluate`` never loads the store, the catalog search or Qt.
+COMMANDS = {
+    "evaluate": "evaluate",
+    "demo": "evaluate",
+    "rules": "rules_cmd",
+    "offenses": "offenses",
+    "decisions": "decisions",
+    "holds": "holds",
+    "users": "users",
+    "audit": "audit",
+    "backup": "backup",
+    "restore": "backup",
+}
 
+
+def _requested_command(argv: list[str]) -> str | None:
+    """The command named in ``argv``, or None when every command must be known (help)."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--data-dir":
+            next(tokens, None)
+        elif token.startswith("--data-dir="):
+            continue
+        elif token.startswith("-"):
+            return None
+        else:
+            return token
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``command`` only that command's module is loaded."""
     parser = argparse.ArgumentParser(
         prog="trustdesk",
         description="Decision support for Connecticut TRUST Act (§ 54-192h) immigration detainers.",
@@ -35,38 +65,49 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder of the TrustDesk database (default: the per-user data folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    evaluate.add_parser(commands)
-    rules_cmd.add_parser(commands)
-    offenses.add_parser(commands)
+    wanted = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for name in wanted:
+        importlib.import_module(f"trustdesk.cli.{name}").add_parser(commands)
     return parser
 
 
+def _expected_errors() -> tuple[type[Exception], ...]:
+    # Imported only once something has gone wrong: the success path stays light.
+    from trustdesk.core.errors import CoreError
+    from trustdesk.rules.errors import RulesError
+    from trustdesk.services.errors import ServiceError
+    from trustdesk.store.errors import StoreError
+
+    return (RulesError, CoreError, StoreError, ServiceError)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_requested_command(arguments))
+    args = parser.parse_args(arguments)
     if getattr(args, "func", None) is None:
         parser.print_help(sys.stderr)
         return EXIT_INPUT
-    from trustdesk.core.errors import CoreError
-    from trustdesk.rules.errors import RulesError
-
     try:
         code: int = args.func(args)
-    except (RulesError, CoreError) as exc:
-        print(f"trustdesk: {exc}", file=sys.stderr)
-        return EXIT_INPUT
     except KeyboardInterrupt:
         print("trustdesk: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as exc:  # a bug: say so plainly, keep the detail for developers
+    except Exception as exc:
+        if isinstance(exc, _expected_errors()):
+            print(f"trustdesk: {exc}", file=sys.stderr)
+            return EXIT_INPUT
+        # A bug: say so plainly and keep the detail for developers.
         print(
             f"trustdesk: internal error ({type(exc).__name__}); this is a bug in TrustDesk. "
             "Set TRUSTDESK_DEBUG=1 to see the details.",
             file=sys.stderr,
         )
         if os.environ.get("TRUSTDESK_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         return EXIT_BUG
     return code

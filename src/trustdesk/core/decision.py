@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from trustdesk.core.holdclock import HoldClock
 from trustdesk.core.pack import Action
@@ -16,8 +16,7 @@ NOT_MET = "not_met"
 UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class CriterionResult:
+class CriterionResult(NamedTuple):
     id: str
     title: str
     citation: str
@@ -29,8 +28,7 @@ class CriterionResult:
     discretionary: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     rule_pack: str
     rule_pack_sha256: str
     statute: str

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from trustdesk.core.errors import CoreError
@@ -15,14 +15,12 @@ MAX_CONSECUTIVE_EXCLUDED = 366
 _ONE_DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
-class ExcludedDay:
+class ExcludedDay(NamedTuple):
     day: date
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class HoldClock:
+class HoldClock(NamedTuple):
     """A computed hold: its start, its expiry and the local days that did not count.
 
     Both instants share the rule's tzinfo, so ``expires_at - starts_at`` is a wall-clock

@@ -6,8 +6,8 @@ establishes a ground and always sends the decision to supervisor review.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 Tri = bool | None
 
@@ -17,15 +17,13 @@ LEVELS = ("felony", "misdemeanor")
 CLASSES = ("A", "B", "C", "D", "E", "unclassified")
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(NamedTuple):
     name: str
     date_of_birth: date | None = None
     booking_number: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Detainer:
+class Detainer(NamedTuple):
     form: str
     received_at: datetime | None = None
     judicial_warrant: Tri = None
@@ -34,8 +32,7 @@ class Detainer:
     subject_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Offense:
+class Offense(NamedTuple):
     """A conviction or a pending charge as entered from the record."""
 
     statute: str
@@ -59,14 +56,12 @@ class Offense:
         return text + ")"
 
 
-@dataclass(frozen=True, slots=True)
-class PublicSafetyRisk:
+class PublicSafetyRisk(NamedTuple):
     asserted: Tri = False
     reason: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Case:
+class Case(NamedTuple):
     decision_time: datetime
     detainer: Detainer
     person: Person
@@ -78,4 +73,4 @@ class Case:
     security_risk_group: Tri = None
     tsdb_match: Tri = None
     final_removal_order: Tri = None
-    public_safety_risk: PublicSafetyRisk = field(default_factory=PublicSafetyRisk)
+    public_safety_risk: PublicSafetyRisk = PublicSafetyRisk()

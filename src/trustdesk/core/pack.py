@@ -8,8 +8,8 @@ validates the file and builds these objects. Conditions are compiled by
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 # Imported for type checking only: typing costs milliseconds at every CLI start.
 TYPE_CHECKING = False
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 ExclusionCalendar = Callable[[date], "str | None"]
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(NamedTuple):
     id: str
     field: str
     kind: str
@@ -31,15 +30,13 @@ class Question:
     feeds: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Explanation:
+class Explanation(NamedTuple):
     met: str
     not_met: str
     unknown: str
 
 
-@dataclass(frozen=True, slots=True)
-class Criterion:
+class Criterion(NamedTuple):
     id: str
     title: str
     citation: str
@@ -48,8 +45,7 @@ class Criterion:
     discretionary: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class StatuteList:
+class StatuteList(NamedTuple):
     id: str
     title: str
     statutes: frozenset[str]
@@ -58,8 +54,7 @@ class StatuteList:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
+class Action(NamedTuple):
     id: str
     text: str
     citation: str
@@ -67,8 +62,7 @@ class Action:
     when: str  # "honor" | "decline" | "always"
 
 
-@dataclass(frozen=True, slots=True)
-class ClockRule:
+class ClockRule(NamedTuple):
     """How long a hold may last and which local days do not count."""
 
     hours: int
@@ -79,8 +73,7 @@ class ClockRule:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class RulePack:
+class RulePack(NamedTuple):
     id: str
     title: str
     statute: str
@@ -97,20 +90,10 @@ class RulePack:
     notification_only_forms: frozenset[str]
     sha256: str
     calendar: ExclusionCalendar
-    _actions_by_outcome: dict[str, tuple[Action, ...]] = field(
-        init=False, repr=False, compare=False
-    )
-
-    def __post_init__(self) -> None:
-        by_outcome = {
-            outcome: tuple(a for a in self.actions if a.when in (outcome, "always"))
-            for outcome in ("honor", "decline")
-        }
-        object.__setattr__(self, "_actions_by_outcome", by_outcome)
 
     def actions_for(self, outcome: str) -> tuple[Action, ...]:
         """The required and prohibited actions after ``outcome`` (honor or decline)."""
-        return self._actions_by_outcome[outcome]
+        return tuple(action for action in self.actions if action.when in (outcome, "always"))
 
     def in_force_on(self, day: date) -> bool:
         return self.effective_from <= day and (

@@ -18,7 +18,14 @@ class InputError(RulesError):
         self.source = source
         self.pointer = pointer
         self.reason = reason
-        super().__init__(f"{source}: {pointer or '/'}: {reason}")
+        super().__init__(_one_line(f"{source}: {pointer or '/'}: {reason}"))
+
+
+def _one_line(text: str) -> str:
+    """Escape control characters (a key named "\\n", say) so the message stays one line."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
 
 
 class PackTestFailure(RulesError):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Container, Mapping
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from trustdesk import resources
@@ -40,8 +40,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 _CACHE_NAME = "validated-packs"
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedPack:
+class LoadedPack(NamedTuple):
     """A compiled pack together with its raw test cases (for ``rules test``)."""
 
     pack: RulePack
