@@ -17,3 +17,10 @@ format:
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist
+
+# Sample memos (honored and declined under each rule pack, with notices) for a reviewer.
+.PHONY: samples
+samples:
+	scripts/bootstrap.sh
+	rm -rf build/samples
+	.venv/bin/python bench/sample_memos.py build/samples

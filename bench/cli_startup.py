@@ -44,7 +44,12 @@ def main() -> None:
                     "detainer": {"form": "I-247A", "judicial_warrant": False},
                     "person": {"name": "Bench Mark", "booking_number": "B-1"},
                     "convictions": [
-                        {"statute": "53a-134", "level": "felony", "class": "B", "jurisdiction": "CT"}
+                        {
+                            "statute": "53a-134",
+                            "level": "felony",
+                            "class": "B",
+                            "jurisdiction": "CT",
+                        }
                     ],
                     "tsdb_match": False,
                 }

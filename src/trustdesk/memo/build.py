@@ -1,0 +1,329 @@
+"""Building the memo view-model from a case, its decision and the rule pack (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from trustdesk.core.decision import HONOR, MET, NOT_MET, CriterionResult, Decision
+from trustdesk.core.model import Case, Offense
+from trustdesk.core.pack import RulePack
+from trustdesk.memo import timefmt, verification
+from trustdesk.memo.errors import MemoError
+from trustdesk.memo.facts import fact_label
+from trustdesk.memo.viewmodel import (
+    HOLD_NONE,
+    HOLD_NOTIFICATION_ONLY,
+    HOLD_RUNNING,
+    HOLD_START_UNKNOWN,
+    INTENT_DECLINE,
+    INTENT_HOLD,
+    INTENT_NOTIFY,
+    ActionRow,
+    AgencyHeader,
+    CriterionRow,
+    DecisionBlock,
+    DetainerBlock,
+    HoldBlock,
+    ListRow,
+    MemoViewModel,
+    NoticeFacts,
+    OffenseRow,
+    PersonBlock,
+    RecordInfo,
+    RulePackBlock,
+    Signer,
+    SignOffBlock,
+    VerificationBlock,
+)
+
+HONOR_HEADLINE = "HOLD PERMITTED UNDER § 54-192h"
+DECLINE_HEADLINE = "DETAINER DECLINED"
+#: The pack action that obliges the agency to give the person the notice (from 2019).
+NOTICE_ACTION_ID = "give_copy_and_intent"
+
+_STATUS = {MET: "MET", NOT_MET: "NOT MET"}
+_FORMS = {
+    "I-247A": "DHS Form I-247A, Immigration Detainer – Notice of Action",
+    "I-247D": "DHS Form I-247D, Immigration Detainer – Request for Voluntary Action "
+    "(withdrawn 2017-04-02)",
+    "I-247N": "DHS Form I-247N, Request for Voluntary Notification of Release "
+    "(notification only; withdrawn 2017-04-02)",
+    "I-247X": "DHS Form I-247X, Request for Voluntary Transfer (withdrawn 2017-04-02)",
+    "I-203": "DHS Form I-203, Order to Detain or Release Alien",
+    "other": "another form (see the detainer itself)",
+}
+_ADMIN_WARRANTS = {
+    "I-200": "I-200, Warrant for Arrest of Alien",
+    "I-205": "I-205, Warrant of Removal/Deportation",
+}
+NOT_RECORDED = "not recorded"
+
+
+def build_view_model(
+    case: Case,
+    decision: Decision,
+    pack: RulePack,
+    *,
+    agency: AgencyHeader,
+    record: RecordInfo,
+    officer: Signer,
+    supervisor: Signer | None = None,
+    titles: Mapping[str, str] | None = None,
+) -> MemoViewModel:
+    """Everything the memo and notices print; ``titles`` maps catalog sections to titles."""
+    if decision.rule_pack != pack.id or decision.rule_pack_sha256 != pack.sha256:
+        raise MemoError(
+            f"the decision was made under rule pack {decision.rule_pack} "
+            f"({decision.rule_pack_sha256[:12]}…), not the pack given ({pack.id}, "
+            f"{pack.sha256[:12]}…); render it with the pack it was decided under"
+        )
+    _require_aware(record.created_at, "the record's creation time")
+    try:
+        code = verification.short_code(record.record_sha256)
+        payload = verification.qr_payload(
+            record.decision_id, record.version, record.chain_position, record.record_sha256
+        )
+    except ValueError as exc:
+        raise MemoError(f"record hash: {exc}") from None
+    zone = ZoneInfo(pack.clock.timezone)
+    decided = case.decision_time.astimezone(zone)
+    headline = HONOR_HEADLINE if decision.decision == HONOR else DECLINE_HEADLINE
+    hold = _hold(case, decision, pack)
+    return MemoViewModel(
+        title=f"Detainer decision memo — decision {record.decision_id}, version {record.version}",
+        subject=f"{headline} ({decision.statute}, rule pack {pack.id})",
+        agency=agency,
+        person=PersonBlock(
+            name=case.person.name,
+            date_of_birth=_day(case.person.date_of_birth),
+            booking_number=case.person.booking_number or NOT_RECORDED,
+        ),
+        detainer=_detainer(case, zone),
+        decision=_decision(decision, headline, timefmt.long_when(decided), supervisor, zone),
+        rule_pack=_rule_pack(decision, pack),
+        criteria=tuple(_criterion(result) for result in decision.trace),
+        offenses=_offenses(case, titles or {}),
+        hold=hold,
+        required_actions=tuple(ActionRow(a.text, a.citation) for a in decision.required_actions),
+        prohibited_actions=tuple(
+            ActionRow(a.text, a.citation) for a in decision.prohibited_actions
+        ),
+        officer=_sign_off("Deciding officer", officer, zone),
+        supervisor=_sign_off("Supervisor", supervisor or Signer(), zone),
+        verification=VerificationBlock(
+            record_sha256=record.record_sha256,
+            short_code=code,
+            decision_id=record.decision_id,
+            version=record.version,
+            chain_position=record.chain_position,
+            qr_payload=payload,
+        ),
+        notice=NoticeFacts(
+            required=any(action.id == NOTICE_ACTION_ID for action in pack.actions),
+            intent=_intent(decision, hold),
+            detainer_form=case.detainer.form,
+            received_on=(
+                None
+                if case.detainer.received_at is None
+                else case.detainer.received_at.astimezone(zone).date()
+            ),
+            decided_on=decided.date(),
+            hold_expires_at=hold.expires_at,
+        ),
+        created_at=record.created_at,
+    )
+
+
+def _require_aware(value: datetime, what: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise MemoError(f"{what} ({value.isoformat()}) has no time zone")
+
+
+def _day(value: object) -> str:
+    return NOT_RECORDED if value is None else str(value)
+
+
+def _detainer(case: Case, zone: ZoneInfo) -> DetainerBlock:
+    detainer = case.detainer
+    received = None if detainer.received_at is None else detainer.received_at.astimezone(zone)
+    if detainer.judicial_warrant is True:
+        judicial = "Yes — a warrant issued or signed by a judicial officer accompanies it"
+    elif detainer.judicial_warrant is False:
+        judicial = "No"
+    else:
+        judicial = "Unknown — not verified"
+    if detainer.administrative_warrant is None:
+        administrative = "none attached"
+    else:
+        administrative = (
+            _ADMIN_WARRANTS.get(detainer.administrative_warrant, detainer.administrative_warrant)
+            + " — signed by an immigration officer, not a judge; never a judicial warrant"
+        )
+    return DetainerBlock(
+        form=detainer.form,
+        form_description=_FORMS.get(detainer.form, detainer.form),
+        received_at=NOT_RECORDED if received is None else timefmt.long_when(received),
+        received_on=None if received is None else received.date(),
+        issuing_office=detainer.issuing_office or NOT_RECORDED,
+        subject_id=detainer.subject_id or NOT_RECORDED,
+        judicial_warrant=judicial,
+        administrative_warrant=administrative,
+    )
+
+
+def _decision(
+    decision: Decision, headline: str, decided_at: str, supervisor: Signer | None, zone: ZoneInfo
+) -> DecisionBlock:
+    titles = {result.id: result.title for result in decision.trace}
+    grounds = tuple(f"{titles.get(ground, ground)} ({ground})" for ground in decision.grounds)
+    if not decision.needs_review:
+        status = "No supervisor review is required by the rule pack."
+    elif supervisor is not None and supervisor.signed_at is not None:
+        _require_aware(supervisor.signed_at, "the supervisor's review time")
+        who = supervisor.name + (f", badge {supervisor.badge}" if supervisor.badge else "")
+        status = (
+            f"SUPERVISOR REVIEW REQUIRED — reviewed by {who} on "
+            f"{timefmt.long_when(supervisor.signed_at.astimezone(zone))}."
+        )
+    else:
+        status = "SUPERVISOR REVIEW REQUIRED — a supervisor must review this decision."
+    return DecisionBlock(
+        outcome=decision.decision,
+        headline=headline,
+        grounds=grounds,
+        decided_at=decided_at,
+        needs_review=decision.needs_review,
+        review_status=status,
+        review_reasons=decision.review_reasons,
+        warnings=decision.warnings,
+    )
+
+
+def _rule_pack(decision: Decision, pack: RulePack) -> RulePackBlock:
+    if pack.effective_to is None:
+        effective = f"from {pack.effective_from.isoformat()} (no end date)"
+    else:
+        effective = f"{pack.effective_from.isoformat()} to {pack.effective_to.isoformat()}"
+    return RulePackBlock(
+        id=pack.id,
+        title=pack.title,
+        statute=pack.statute,
+        effective=effective,
+        citations=pack.citations,
+        last_verified_on=pack.last_verified_on.isoformat(),
+        sha256=pack.sha256,
+        lists=tuple(ListRow(item.title, item.verified, item.note) for item in pack.lists),
+        uses_unverified_data=bool(decision.unverified),
+        unverified_notes=decision.unverified,
+    )
+
+
+def _criterion(result: CriterionResult) -> CriterionRow:
+    notes = [f"Unsettled law — {text}" for text in result.unsettled]
+    if result.unverified:
+        notes.append("Relies on UNVERIFIED data — see “Data used” under the rule pack.")
+    if result.discretionary:
+        notes.append("The officer's own judgement: a supervisor must review it.")
+    return CriterionRow(
+        status=_STATUS.get(result.status, "UNKNOWN"),
+        id=result.id,
+        title=result.title,
+        citation=result.citation,
+        reason=result.reason,
+        facts=tuple(f"{fact_label(pointer)}: {value}" for pointer, value in result.facts),
+        notes=tuple(notes),
+    )
+
+
+def _offenses(case: Case, titles: Mapping[str, str]) -> tuple[OffenseRow, ...]:
+    rows = [
+        _offense("Conviction", number, item, titles)
+        for number, item in enumerate(case.convictions, start=1)
+    ]
+    rows.extend(
+        _offense("Pending charge", number, item, titles)
+        for number, item in enumerate(case.pending_charges, start=1)
+    )
+    return tuple(rows)
+
+
+def _offense(kind: str, number: int, item: Offense, titles: Mapping[str, str]) -> OffenseRow:
+    section = item.section or item.statute
+    title = (
+        titles.get(section)
+        or item.title
+        or ("not in the offense catalog" if not item.in_catalog else "—")
+    )
+    notes: list[str] = []
+    if kind == "Conviction":
+        notes.extend(_tri(item.under_appeal, "under appeal", None, "appeal status unknown"))
+    else:
+        notes.extend(_tri(item.bond_posted, "bond posted", "no bond posted", "bond status unknown"))
+    notes.extend(_tri(item.juvenile, "juvenile", None, "juvenile status unknown"))
+    if not item.in_catalog:
+        notes.append("not in catalog: level and class as entered")
+    jurisdiction = {"CT": "Connecticut", "federal": "Federal"}.get(
+        item.jurisdiction, item.jurisdiction
+    )
+    return OffenseRow(
+        kind=kind,
+        number=number,
+        section=f"§ {section}",
+        title=title,
+        level=item.level.capitalize(),
+        klass="Unclassified" if item.klass == "unclassified" else item.klass,
+        jurisdiction=jurisdiction,
+        date="—" if item.date is None else item.date.isoformat(),
+        notes="; ".join(notes),
+    )
+
+
+def _tri(value: bool | None, yes: str, no: str | None, unknown: str) -> list[str]:
+    if value is None:
+        return [unknown]
+    if value:
+        return [yes]
+    return [] if no is None else [no]
+
+
+def _hold(case: Case, decision: Decision, pack: RulePack) -> HoldBlock:
+    hold = decision.hold
+    if hold is None:
+        if decision.decision != HONOR:
+            kind = HOLD_NONE
+        elif case.detainer.form in pack.notification_only_forms:
+            kind = HOLD_NOTIFICATION_ONLY
+        else:
+            kind = HOLD_START_UNKNOWN
+    else:
+        kind = HOLD_RUNNING
+    return HoldBlock(
+        kind=kind,
+        starts_at=None if hold is None else hold.starts_at,
+        expires_at=None if hold is None else hold.expires_at,
+        starts_text="" if hold is None else timefmt.long_when(hold.starts_at),
+        expires_text="" if hold is None else timefmt.long_when(hold.expires_at),
+        hours=pack.clock.hours if hold is None else hold.hours,
+        excluded_reasons=() if hold is None else tuple(hold.excluded_reasons()),
+        excluded_days=()
+        if hold is None
+        else tuple(f"{timefmt.long_day(day.day)} — {day.reason}" for day in hold.excluded_days),
+        rule=decision.hold_rule,
+        citation=decision.hold_citation,
+        zone=pack.clock.timezone,
+    )
+
+
+def _intent(decision: Decision, hold: HoldBlock) -> str:
+    if decision.decision != HONOR:
+        return INTENT_DECLINE
+    return INTENT_NOTIFY if hold.kind == HOLD_NOTIFICATION_ONLY else INTENT_HOLD
+
+
+def _sign_off(role: str, signer: Signer, zone: ZoneInfo) -> SignOffBlock:
+    if signer.signed_at is not None:
+        _require_aware(signer.signed_at, f"the {role.lower()}'s signing time")
+    when = "" if signer.signed_at is None else timefmt.long_when(signer.signed_at.astimezone(zone))
+    return SignOffBlock(role=role, name=signer.name, badge=signer.badge, when=when)

@@ -1,0 +1,191 @@
+"""Small building blocks shared by the memo and the notices: text, headings, tables, boxes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus.flowables import HRFlowable
+
+from trustdesk.memo.qr import qr_matrix
+from trustdesk.memo.styles import INK, RULE_WIDTH, SHADE
+
+FRAME_WIDTH = 7.1 * 72  # letter width less two 0.7 in margins
+CELL_PADDING = 3
+
+
+class Para(Paragraph):  # type: ignore[misc]  # reportlab is untyped
+    """A paragraph that lays itself out once per width.
+
+    Tables wrap every cell to size the rows and again to draw them, and KeepTogether
+    wraps its content to test the fit; the line breaks depend on the width alone.
+    """
+
+    _wrapped_width: float | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if avail_width == self._wrapped_width:
+            return self.width, self.height
+        size: tuple[float, float] = super().wrap(avail_width, avail_height)
+        self._wrapped_width = avail_width
+        return size
+
+
+def para(text: str, style: ParagraphStyle, *, markup: str = "", bold: bool = False) -> Paragraph:
+    """A paragraph of plain ``text`` (escaped: names may hold & or <), optionally prefixed
+    by trusted ``markup`` such as ``<b>Label:</b> ``."""
+    body = f"<b>{escape(text)}</b>" if bold else escape(text)
+    return Para(markup + body, style)
+
+
+def fit(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
+    """``text`` as a plain table string when it fits on one line of ``width`` (the table
+    draws it directly, far faster than laying out a paragraph), else a paragraph."""
+    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width:
+        return text
+    return para(text, style)
+
+
+def lines(texts: Sequence[str], style: ParagraphStyle, *, bullet: str = "") -> Paragraph:
+    """Several lines of plain text in one paragraph (one paragraph lays out much faster
+    than many), each starting with ``bullet``."""
+    return Para("<br/>".join(bullet + escape(text) for text in texts), style)
+
+
+def heading(text: str, style: ParagraphStyle) -> list[Flowable]:
+    """A section heading with a rule under it, kept on the page with what follows."""
+    title = para(text, style)
+    title.keepWithNext = 1
+    rule = HRFlowable(width="100%", thickness=RULE_WIDTH, color=INK, spaceBefore=0, spaceAfter=4)
+    rule.keepWithNext = 1
+    return [title, rule]
+
+
+def grid(
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    *,
+    header: bool = False,
+    extra: Sequence[tuple[Any, ...]] = (),
+) -> Table:
+    """A table with thin black rules; a shaded header row repeats on each page."""
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.4, INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
+    commands.extend(extra)
+    table = Table(
+        [list(row) for row in rows],
+        colWidths=list(widths),
+        repeatRows=1 if header else 0,
+        hAlign="LEFT",
+    )
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+LABEL_WIDTH = 1.65 * 72
+
+
+def key_values(
+    rows: Sequence[tuple[str, Any]], label: ParagraphStyle, value: ParagraphStyle
+) -> Table:
+    """Label/value rows; a label is one short line, a value is text or a flowable."""
+    room = FRAME_WIDTH - LABEL_WIDTH - 2 * CELL_PADDING
+    cells = [
+        [name, fit(item, value, room) if isinstance(item, str) else item] for name, item in rows
+    ]
+    return grid(
+        cells,
+        (LABEL_WIDTH, FRAME_WIDTH - LABEL_WIDTH),
+        extra=[
+            ("FONT", (0, 0), (0, -1), label.fontName, label.fontSize, label.leading),
+            ("FONT", (1, 0), (1, -1), value.fontName, value.fontSize, value.leading),
+        ],
+    )
+
+
+class CheckBox(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """An empty square to tick by hand."""
+
+    def __init__(self, size: float = 10) -> None:
+        super().__init__()
+        self.size = size
+
+    def wrap(self, _avail_width: float, _avail_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(INK)
+        self.canv.setLineWidth(0.9)
+        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+
+
+class FillLine(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """A labelled blank line to write on: ``Label: ______________``."""
+
+    def __init__(self, label: str, font: str, size: float, width: float = FRAME_WIDTH) -> None:
+        super().__init__()
+        self.label = label
+        self.font = font
+        self.font_size = size
+        self.line_width = width
+
+    def wrap(self, _avail_width: float, _avail_height: float) -> tuple[float, float]:
+        return self.line_width, self.font_size * 2.4
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setFillColor(INK)
+        canvas.setFont(self.font, self.font_size)
+        canvas.drawString(0, 3, self.label)
+        start = canvas.stringWidth(self.label, self.font, self.font_size) + 6
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(0.6)
+        canvas.line(start, 1, self.line_width, 1)
+
+
+class QrCode(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """A QR code drawn as one filled path of module runs.
+
+    reportlab's QrCodeWidget encodes the data twice per render and draws every module as
+    its own shape, which cost most of a memo's rendering time; the matrix is the same.
+    """
+
+    QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
+
+    def __init__(self, payload: str, size: float) -> None:
+        super().__init__()
+        self.modules = qr_matrix(payload)
+        self.size = size
+
+    def wrap(self, _avail_width: float, _avail_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        count = len(self.modules)
+        cell = self.size / (count + 2 * self.QUIET_ZONE)
+        path = self.canv.beginPath()
+        for row, modules in enumerate(self.modules):
+            y = self.size - (row + 1 + self.QUIET_ZONE) * cell
+            col = 0
+            while col < count:
+                if not modules[col]:
+                    col += 1
+                    continue
+                start = col
+                while col < count and modules[col]:
+                    col += 1
+                path.rect((start + self.QUIET_ZONE) * cell, y, (col - start) * cell, cell)
+        self.canv.setFillColor(INK)
+        self.canv.drawPath(path, stroke=0, fill=1)

@@ -1,0 +1,223 @@
+"""Page furniture: the agency header, the footer with "Page x of y", the document template.
+
+Page totals are known only once the story has been laid out, so the canvas keeps each
+finished page and draws the footers when the document is saved (one layout pass, not
+two). A document may hold several parts — the memo, then each notice — and every part
+counts its own pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from io import BytesIO
+from typing import Any
+
+from reportlab import rl_config
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.units import inch
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from trustdesk.memo.errors import MemoError
+from trustdesk.memo.styles import INK, MONO, RULE_WIDTH, SANS, SANS_BOLD, register_fonts
+from trustdesk.memo.viewmodel import AgencyHeader
+
+PAGE_WIDTH, PAGE_HEIGHT = LETTER
+MARGIN = 0.7 * inch
+HEADER_TOP = PAGE_HEIGHT - 0.5 * inch
+FRAME_TOP = PAGE_HEIGHT - 1.15 * inch
+FRAME_BOTTOM = 0.8 * inch
+FRAME_HEIGHT = FRAME_TOP - FRAME_BOTTOM
+FOOTER_Y = 0.45 * inch
+LOGO_MAX = (1.6 * inch, 0.55 * inch)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of a document (the memo, a notice): its template and its footer texts."""
+
+    template_id: str
+    footer: str
+    page_label: str  # e.g. "Page {page} of {pages}"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    title: str
+    author: str
+    subject: str
+    created_at: datetime
+    language: str
+
+
+class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
+    """Holds back every page until save, then stamps "Page x of y" per part."""
+
+    def __init__(self, *args: Any, created_at: datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held_pages: list[dict[str, Any]] = []
+        self.part: Part | None = None
+        stamp = created_at.astimezone(UTC)
+        pdf_date = f"D:{stamp:%Y%m%d%H%M%S}+00'00'"
+        self.setDateFormatter(lambda *_ignored: pdf_date)
+        # The document ID is seeded from the clock, or SOURCE_DATE_EPOCH even in invariant
+        # mode; seed it from the record instead so that only the view-model decides the bytes.
+        self._doc.signature = hashlib.md5(
+            b"TrustDesk memo " + stamp.isoformat().encode("ascii"), usedforsecurity=False
+        )
+
+    def showPage(self) -> None:  # reportlab names it so
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        parts = [page["part"] for page in self._held_pages]
+        totals = Counter(parts)
+        seen: Counter[Part | None] = Counter()
+        for page in self._held_pages:
+            self.__dict__.update(page)
+            seen[self.part] += 1
+            if self.part is not None:
+                _draw_footer(self, self.part, seen[self.part], totals[self.part])
+            super().showPage()
+        super().save()
+
+
+def _draw_footer(canvas: Canvas, part: Part, page: int, pages: int) -> None:
+    canvas.saveState()
+    canvas.setStrokeColor(INK)
+    canvas.setLineWidth(RULE_WIDTH)
+    canvas.line(MARGIN, FOOTER_Y + 11, PAGE_WIDTH - MARGIN, FOOTER_Y + 11)
+    canvas.setFillColor(INK)
+    canvas.setFont(SANS, 7.5)
+    canvas.drawString(MARGIN, FOOTER_Y, part.footer)
+    canvas.setFont(SANS_BOLD, 8.5)
+    canvas.drawRightString(
+        PAGE_WIDTH - MARGIN, FOOTER_Y, part.page_label.format(page=page, pages=pages)
+    )
+    canvas.restoreState()
+
+
+def _draw_header(canvas: Canvas, _doc: Any, *, agency: AgencyHeader, part: Part, logo: Any) -> None:
+    canvas.part = part
+    canvas.saveState()
+    canvas.setFillColor(INK)
+    canvas.setFont(SANS_BOLD, 12)
+    canvas.drawString(MARGIN, HEADER_TOP - 4, agency.name)
+    canvas.setFont(SANS, 8.5)
+    canvas.drawString(MARGIN, HEADER_TOP - 17, agency.facility)
+    canvas.setFont(MONO, 8.5)
+    canvas.drawString(MARGIN, HEADER_TOP - 29, f"ORI {agency.ori}")
+    if logo is not None:
+        width, height = LOGO_MAX
+        canvas.drawImage(
+            logo,
+            PAGE_WIDTH - MARGIN - width,
+            HEADER_TOP - height + 6,
+            width,
+            height,
+            preserveAspectRatio=True,
+            anchor="ne",
+            mask="auto",
+        )
+    canvas.setStrokeColor(INK)
+    canvas.setLineWidth(1.2)
+    canvas.line(MARGIN, HEADER_TOP - 37, PAGE_WIDTH - MARGIN, HEADER_TOP - 37)
+    canvas.restoreState()
+
+
+def _logo(agency: AgencyHeader) -> Any:
+    if agency.logo_path is None:
+        return None
+    try:
+        return ImageReader(str(agency.logo_path))
+    except Exception as exc:  # reportlab and PIL raise many kinds
+        raise MemoError(
+            f"the agency logo {agency.logo_path} cannot be read ({exc}); "
+            "fix or remove it in the agency settings"
+        ) from None
+
+
+def make_document(
+    buffer: BytesIO, info: DocumentInfo, agency: AgencyHeader, parts: list[Part]
+) -> BaseDocTemplate:
+    """A letter-size document with one page template per part, in invariant mode."""
+    register_fonts()
+    frame_args = {
+        "x1": MARGIN,
+        "y1": FRAME_BOTTOM,
+        "width": PAGE_WIDTH - 2 * MARGIN,
+        "height": FRAME_TOP - FRAME_BOTTOM,
+        "leftPadding": 0,
+        "rightPadding": 0,
+        "topPadding": 0,
+        "bottomPadding": 0,
+    }
+    logo = _logo(agency)
+    templates = [
+        PageTemplate(
+            id=part.template_id,
+            frames=[Frame(id=f"{part.template_id}-body", **frame_args)],
+            onPage=partial(_draw_header, agency=agency, part=part, logo=logo),
+            pagesize=LETTER,
+        )
+        for part in parts
+    ]
+    return BaseDocTemplate(
+        buffer,
+        pagesize=LETTER,
+        pageTemplates=templates,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=PAGE_HEIGHT - FRAME_TOP,
+        bottomMargin=FRAME_BOTTOM,
+        title=info.title,
+        author=info.author,
+        subject=info.subject,
+        creator="TrustDesk",
+        invariant=1,
+        pageCompression=1,
+        initialFontName=SANS,
+        lang=info.language,
+    )
+
+
+#: reportlab settings that change the bytes written, pinned while a document is built so a
+#: local reportlab configuration cannot change them. Plain (not ASCII85) compressed
+#: streams are also smaller and faster to write.
+PINNED_SETTINGS = {
+    "invariant": 1,
+    "useA85": 0,
+    "pdfComments": 0,
+    "pdfMultiLine": 0,
+    "ttfAsciiReadable": 1,
+    "decimalSymbol": ".",
+}
+# reportlab's settings are process-wide: one document is built at a time.
+_BUILD_LOCK = threading.Lock()
+
+
+@contextmanager
+def pinned_settings() -> Iterator[None]:
+    with _BUILD_LOCK:
+        saved = {name: getattr(rl_config, name) for name in PINNED_SETTINGS}
+        try:
+            for name, value in PINNED_SETTINGS.items():
+                setattr(rl_config, name, value)
+            yield
+        finally:
+            for name, value in saved.items():
+                setattr(rl_config, name, value)
+
+
+def build(document: BaseDocTemplate, story: list[Any], created_at: datetime) -> None:
+    with pinned_settings():
+        document.build(story, canvasmaker=partial(NumberedCanvas, created_at=created_at))

@@ -1,0 +1,70 @@
+"""Rendering a view-model to PDF bytes: the memo (with notices if asked) or one notice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from io import BytesIO
+from typing import Any
+
+from reportlab.platypus import NextPageTemplate, PageBreak
+from reportlab.platypus.doctemplate import LayoutError
+
+from trustdesk.memo.errors import MemoError
+from trustdesk.memo.notice import notice_story
+from trustdesk.memo.page import DocumentInfo, Part, build, make_document
+from trustdesk.memo.story import memo_story
+from trustdesk.memo.styles import stylesheet
+from trustdesk.memo.viewmodel import MemoViewModel
+from trustdesk.memo.wording import Wording, load_wording
+
+MEMO_PAGE_LABEL = "Page {page} of {pages}"
+
+
+def render_memo(vm: MemoViewModel, *, notice_languages: Iterable[str] = ()) -> bytes:
+    """The decision memo, followed by one notice page per language in ``notice_languages``."""
+    wordings = [load_wording(language) for language in dict.fromkeys(notice_languages)]
+    styles = stylesheet()
+    code = vm.verification.short_code
+    parts = [
+        Part(
+            "memo",
+            f"Decision {vm.verification.decision_id}, version {vm.verification.version} · "
+            f"code {code} · TrustDesk decision support, not legal advice",
+            MEMO_PAGE_LABEL,
+        )
+    ]
+    parts += [_notice_part(vm, wording) for wording in wordings]
+    story = memo_story(vm, styles)
+    for part, wording in zip(parts[1:], wordings, strict=True):
+        story += [NextPageTemplate(part.template_id), PageBreak()]
+        story += notice_story(vm, wording, styles)
+    info = DocumentInfo(vm.title, vm.agency.name, vm.subject, vm.created_at, "en-US")
+    return _render(vm, info, parts, story)
+
+
+def render_notice(vm: MemoViewModel, language: str) -> bytes:
+    """The one-page notice to the person in ``language`` (``en`` or ``es``), on its own."""
+    wording = load_wording(language)
+    styles = stylesheet()
+    info = DocumentInfo(
+        wording.text("title"), vm.agency.name, vm.subject, vm.created_at, wording.language
+    )
+    return _render(vm, info, [_notice_part(vm, wording)], notice_story(vm, wording, styles))
+
+
+def _notice_part(vm: MemoViewModel, wording: Wording) -> Part:
+    check = vm.verification
+    footer = wording.text("footer").format(
+        decision_id=check.decision_id, version=check.version, code=check.short_code
+    )
+    return Part(f"notice-{wording.language}", footer, wording.text("page"))
+
+
+def _render(vm: MemoViewModel, info: DocumentInfo, parts: list[Part], story: list[Any]) -> bytes:
+    buffer = BytesIO()
+    document = make_document(buffer, info, vm.agency, parts)
+    try:
+        build(document, story, vm.created_at)
+    except LayoutError as exc:
+        raise MemoError(f"the document cannot be laid out: {exc}") from None
+    return buffer.getvalue()

@@ -1,0 +1,269 @@
+"""The memo's story: the decision, the facts, the law and the hold, in reading order."""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+
+from trustdesk.memo import signoff
+from trustdesk.memo.flowables import (
+    FRAME_WIDTH,
+    FillLine,
+    Para,
+    grid,
+    heading,
+    key_values,
+    lines,
+    para,
+)
+from trustdesk.memo.styles import INK, MONO, SANS, Styles
+from trustdesk.memo.viewmodel import (
+    HOLD_NONE,
+    HOLD_NOTIFICATION_ONLY,
+    HOLD_RUNNING,
+    HoldBlock,
+    MemoViewModel,
+)
+
+DOCUMENT_TITLE = "Immigration detainer decision — Conn. Gen. Stat. § 54-192h (TRUST Act)"
+
+
+def memo_story(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
+    story: list[Flowable] = [
+        para(DOCUMENT_TITLE, styles.title),
+        para(
+            f"Decision {vm.verification.decision_id}, version {vm.verification.version}. "
+            f"Decided {vm.decision.decided_at}.",
+            styles.body,
+        ),
+        Spacer(1, 4),
+        _decision_box(vm, styles),
+    ]
+    story += heading("Person", styles.heading)
+    story.append(
+        key_values(
+            [
+                ("Name", vm.person.name),
+                ("Date of birth", vm.person.date_of_birth),
+                ("Booking number", vm.person.booking_number),
+            ],
+            styles.label,
+            styles.cell,
+        )
+    )
+    detainer = vm.detainer
+    story += heading("Detainer", styles.heading)
+    story.append(
+        key_values(
+            [
+                ("Form", f"{detainer.form} — {detainer.form_description}"),
+                ("Received", detainer.received_at),
+                ("Issuing office", detainer.issuing_office),
+                ("Subject ID / A-number", detainer.subject_id),
+                ("Judicial warrant", detainer.judicial_warrant),
+                ("Administrative warrant", detainer.administrative_warrant),
+            ],
+            styles.label,
+            styles.cell,
+        )
+    )
+    story += _rule_pack(vm, styles)
+    story += _hold(vm.hold, styles)
+    story += _criteria(vm, styles)
+    story += _offenses(vm, styles)
+    story += _review(vm, styles)
+    story += signoff.actions(vm, styles)
+    story += signoff.sign_offs(vm, styles)
+    story += signoff.verification(vm, styles)
+    return story
+
+
+def _decision_box(vm: MemoViewModel, styles: Styles) -> Table:
+    decision = vm.decision
+    if decision.grounds:
+        grounds = "Grounds met: " + "; ".join(decision.grounds) + "."
+    else:
+        grounds = "No ground of § 54-192h is met: the person may not be held on this detainer."
+    cells: list[Any] = [
+        para(decision.headline, styles.headline),
+        Spacer(1, 3),
+        para(grounds, styles.subline),
+        para(f"Under {vm.rule_pack.title} (rule pack {vm.rule_pack.id}).", styles.subline),
+        Spacer(1, 3),
+        para(decision.review_status, styles.subline, bold=decision.needs_review),
+    ]
+    box = Table([[cells]], colWidths=[FRAME_WIDTH])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 2.2, INK),
+                ("TOPPADDING", (0, 0), (-1, -1), 7),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    return box
+
+
+def _rule_pack(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
+    pack = vm.rule_pack
+    if pack.uses_unverified_data:
+        data_used: Any = Para(
+            "<b>UNVERIFIED DATA USED by this decision:</b><br/>"
+            + "<br/>".join(escape(note) for note in pack.unverified_notes),
+            styles.cell,
+        )
+    else:
+        data_used = "All data this decision used is marked verified in the rule pack."
+    # The notes of unverified lists are already printed under "Data used" when used.
+    lists = [
+        f"{item.title}: {'verified' if item.verified else 'UNVERIFIED'}"
+        + (
+            f" ({item.note})"
+            if item.note and not item.verified and not pack.uses_unverified_data
+            else ""
+        )
+        for item in pack.lists
+    ]
+    rows: list[tuple[str, Any]] = [
+        ("Law applied", f"{pack.title} — {pack.statute}"),
+        ("In force", pack.effective),
+        ("Citations", lines(pack.citations, styles.cell)),
+        ("Last verified", pack.last_verified_on),
+        ("Data used", data_used),
+    ]
+    if lists:
+        rows.append(("Statute lists", lines(lists, styles.cell)))
+    rows.append(
+        (
+            "Rule pack",
+            Para(
+                f"{escape(pack.id)}<br/><font face='{MONO}' size='7'>{pack.sha256}</font>",
+                styles.cell,
+            ),
+        )
+    )
+    return [
+        *heading("Rule pack (version of the law)", styles.heading),
+        key_values(rows, styles.label, styles.cell),
+    ]
+
+
+def _hold(hold: HoldBlock, styles: Styles) -> list[Flowable]:
+    title = heading("Hold clock", styles.heading)
+    rule = para(f"{hold.rule} ({hold.citation})", styles.cell)
+    if hold.kind == HOLD_NONE:
+        return [
+            *title,
+            para(
+                "No hold: the detainer is declined, so the person may not be held on it.",
+                styles.body,
+            ),
+        ]
+    if hold.kind == HOLD_NOTIFICATION_ONLY:
+        return [
+            *title,
+            para(
+                "The detainer form asks only for notification before release, not a hold: "
+                "no hold clock applies.",
+                styles.body,
+            ),
+        ]
+    if hold.kind == HOLD_RUNNING:
+        skipped = ", ".join(hold.excluded_reasons) or "none"
+        rows: list[tuple[str, Any]] = [
+            ("Clock starts", hold.starts_text),
+            ("HOLD EXPIRES", para(hold.expires_text, styles.label)),
+            ("Counted", f"{hold.hours} real hours ({hold.zone}); days not counted: {skipped}"),
+        ]
+        if hold.excluded_days:
+            rows.append(("Days skipped", lines(hold.excluded_days, styles.cell)))
+        rows.append(("Rule", rule))
+        return [*title, key_values(rows, styles.label, styles.cell)]
+    return [
+        *title,
+        para(
+            "The start is not yet known: the hold starts when the person would otherwise be "
+            "released. Fill in both lines when it is known.",
+            styles.body,
+        ),
+        rule,
+        FillLine("Clock starts (day, date, time, zone):", SANS, 9),
+        FillLine("Hold expires (day, date, time, zone):", SANS, 9),
+        FillLine("Computed by (name, badge):", SANS, 9),
+    ]
+
+
+def _criteria(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
+    rows: list[list[Any]] = [["Status", "Criterion, reason, facts and citation"]]
+    for row in vm.criteria:
+        text = [f"<b>{escape(row.title)}</b>", escape(row.reason)]
+        text += [f"• {escape(fact)}" for fact in row.facts]
+        text += [f"<b>{escape(note)}</b>" for note in row.notes]
+        text.append(f"<font size='7'>{escape(row.citation)} [{escape(row.id)}]</font>")
+        rows.append([row.status, Para("<br/>".join(text), styles.cell)])
+    bold = (styles.cell_bold.fontName, styles.cell_bold.fontSize, styles.cell_bold.leading)
+    return [
+        *heading(
+            f"Criteria ({len(vm.criteria)}; at least one must be met for a hold)", styles.heading
+        ),
+        grid(
+            rows,
+            (0.8 * 72, FRAME_WIDTH - 0.8 * 72),
+            header=True,
+            extra=[("FONT", (0, 0), (0, -1), *bold), ("FONT", (1, 0), (1, 0), *bold)],
+        ),
+    ]
+
+
+def _offenses(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
+    title = heading("Convictions and pending charges", styles.heading)
+    if not vm.offenses:
+        return [*title, para("No convictions or pending charges were entered.", styles.body)]
+    names = ["Record", "Section", "Title", "Level", "Class", "Jurisdiction", "Date", "Notes"]
+    rows: list[list[Any]] = [names]
+    for item in vm.offenses:
+        rows.append(
+            [
+                para(f"{item.kind} {item.number}", styles.cell),
+                para(item.section, styles.cell),
+                para(item.title, styles.cell),
+                item.level,
+                item.klass,
+                para(item.jurisdiction, styles.cell),
+                item.date,
+                para(item.notes, styles.cell),
+            ]
+        )
+    widths = [0.82, 0.75, 1.68, 0.82, 0.75, 0.8, 0.72, 0.76]
+    cell = (styles.cell.fontName, styles.cell.fontSize, styles.cell.leading)
+    bold = (styles.cell_bold.fontName, styles.cell_bold.fontSize, styles.cell_bold.leading)
+    return [
+        *title,
+        grid(
+            rows,
+            [w * 72 for w in widths],
+            header=True,
+            extra=[("FONT", (0, 0), (-1, -1), *cell), ("FONT", (0, 0), (-1, 0), *bold)],
+        ),
+    ]
+
+
+def _review(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
+    decision = vm.decision
+    block: list[Flowable] = [*heading("Supervisor review and warnings", styles.heading)]
+    block.append(para(decision.review_status, styles.label))
+    if decision.review_reasons:
+        block.append(lines(decision.review_reasons, styles.body, bullet="• "))
+    if decision.warnings:
+        block.append(
+            Para(
+                "<br/>".join(f"<b>Warning:</b> {escape(text)}" for text in decision.warnings),
+                styles.body,
+            )
+        )
+    else:
+        block.append(para("No warnings.", styles.body))
+    return block

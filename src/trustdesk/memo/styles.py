@@ -1,0 +1,98 @@
+"""Fonts and the paragraph styles of the memo and notices, built once per process.
+
+The fonts are DejaVu Sans, Sans Bold and Sans Mono (Debian package fonts-dejavu-core
+2.37), shipped in resources/fonts/ with their licence and embedded (subset) in every
+PDF, so a document looks the same everywhere and names like Peña or Gonçalves print.
+Everything is black on white; grey only shades table headers, never carries meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from trustdesk import resources
+from trustdesk.memo.errors import MemoError
+
+SANS = "TrustDeskSans"
+SANS_BOLD = "TrustDeskSans-Bold"
+MONO = "TrustDeskMono"
+FONT_FILES = {
+    SANS: "DejaVuSans.ttf",
+    SANS_BOLD: "DejaVuSans-Bold.ttf",
+    MONO: "DejaVuSansMono.ttf",
+}
+
+INK = colors.black
+SHADE = colors.Color(0.88, 0.88, 0.88)
+RULE_WIDTH = 0.6
+
+
+@cache
+def register_fonts() -> None:
+    """Register the embedded fonts with reportlab (once: parsing a TTF costs milliseconds)."""
+    for name, filename in FONT_FILES.items():
+        path = resources.resource("fonts", filename)
+        try:
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+        except (OSError, TTFError) as exc:
+            raise MemoError(
+                f"the memo font {path} cannot be read ({exc}); reinstall TrustDesk"
+            ) from None
+    pdfmetrics.registerFontFamily(
+        SANS, normal=SANS, bold=SANS_BOLD, italic=SANS, boldItalic=SANS_BOLD
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Styles:
+    body: ParagraphStyle
+    small: ParagraphStyle
+    hash: ParagraphStyle
+    title: ParagraphStyle
+    heading: ParagraphStyle
+    headline: ParagraphStyle
+    subline: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    label: ParagraphStyle
+    code: ParagraphStyle
+    notice_title: ParagraphStyle
+    notice_heading: ParagraphStyle
+    notice_body: ParagraphStyle
+    notice_strong: ParagraphStyle
+
+
+def _style(name: str, font: str, size: float, leading: float, **extra: object) -> ParagraphStyle:
+    return ParagraphStyle(
+        name, fontName=font, fontSize=size, leading=leading, textColor=INK, **extra
+    )
+
+
+@cache
+def stylesheet() -> Styles:
+    """The styles, built once; fonts are registered first."""
+    register_fonts()
+    return Styles(
+        body=_style("body", SANS, 9, 11.5, spaceAfter=2),
+        small=_style("small", SANS, 7.5, 9.5),
+        hash=_style("hash", MONO, 7, 9),
+        title=_style("title", SANS_BOLD, 14, 17, spaceAfter=4),
+        heading=_style("heading", SANS_BOLD, 10.5, 13, spaceBefore=9, spaceAfter=3),
+        headline=_style("headline", SANS_BOLD, 21, 25, alignment=TA_CENTER),
+        subline=_style("subline", SANS, 9.5, 12, alignment=TA_CENTER),
+        cell=_style("cell", SANS, 8, 10, alignment=TA_LEFT),
+        cell_bold=_style("cell_bold", SANS_BOLD, 8, 10),
+        label=_style("label", SANS_BOLD, 8.5, 11),
+        code=_style("code", MONO, 20, 24),
+        notice_title=_style("notice_title", SANS_BOLD, 16, 20, spaceAfter=6),
+        notice_heading=_style("notice_heading", SANS_BOLD, 11.5, 14.5, spaceBefore=7, spaceAfter=1),
+        notice_body=_style("notice_body", SANS, 10.5, 13.5, spaceAfter=1),
+        notice_strong=_style("notice_strong", SANS_BOLD, 12, 15.5, spaceBefore=2),
+    )

@@ -1,0 +1,209 @@
+"""The view-model of a memo: every text the documents print, as frozen plain values.
+
+``build.build_view_model`` fills it from a case, its decision and the rule pack; the
+renderers read nothing else (no database, no rule files, no clock), so the same
+view-model always renders to the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+# Values the notices choose their wording by.
+INTENT_HOLD = "hold"  # comply: hold up to the limit
+INTENT_NOTIFY = "notify"  # comply with a notification-only request: no hold
+INTENT_DECLINE = "decline"
+
+# Hold block kinds.
+HOLD_RUNNING = "running"  # start known, expiry computed
+HOLD_START_UNKNOWN = "start_unknown"  # honored, the start is not yet known
+HOLD_NOTIFICATION_ONLY = "notification_only"  # honored, but the form asks for no hold
+HOLD_NONE = "none"  # declined: no hold at all
+
+
+# --- plain inputs the caller passes to build_view_model --------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyHeader:
+    """The agency settings printed at the top of every page."""
+
+    name: str
+    facility: str
+    ori: str
+    logo_path: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """An officer or supervisor as printed in a sign-off block (blank fields stay blank)."""
+
+    name: str = ""
+    badge: str = ""
+    signed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordInfo:
+    """Where the decision sits in the store: id, version, hash, audit-chain position."""
+
+    decision_id: str
+    version: int
+    record_sha256: str
+    chain_position: int | None
+    created_at: datetime  # when the record was stored: the PDF's creation date
+
+
+# --- the view-model ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PersonBlock:
+    name: str
+    date_of_birth: str
+    booking_number: str
+
+
+@dataclass(frozen=True, slots=True)
+class DetainerBlock:
+    form: str
+    form_description: str
+    received_at: str
+    received_on: date | None
+    issuing_office: str
+    subject_id: str
+    judicial_warrant: str
+    administrative_warrant: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """A statute list of the rule pack and whether counsel verified it."""
+
+    title: str
+    verified: bool
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class RulePackBlock:
+    id: str
+    title: str
+    statute: str
+    effective: str
+    citations: tuple[str, ...]
+    last_verified_on: str
+    sha256: str
+    lists: tuple[ListRow, ...]
+    uses_unverified_data: bool
+    unverified_notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionBlock:
+    outcome: str  # honor | decline
+    headline: str
+    grounds: tuple[str, ...]  # criterion titles with their ids, for a hold
+    decided_at: str
+    needs_review: bool
+    review_status: str
+    review_reasons: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionRow:
+    status: str  # MET | NOT MET | UNKNOWN
+    id: str
+    title: str
+    citation: str
+    reason: str
+    facts: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OffenseRow:
+    kind: str  # Conviction | Pending charge
+    number: int
+    section: str
+    title: str
+    level: str
+    klass: str
+    jurisdiction: str
+    date: str
+    notes: str
+
+
+@dataclass(frozen=True, slots=True)
+class HoldBlock:
+    kind: str  # HOLD_*
+    starts_at: datetime | None
+    expires_at: datetime | None
+    starts_text: str
+    expires_text: str
+    hours: int
+    excluded_reasons: tuple[str, ...]
+    excluded_days: tuple[str, ...]
+    rule: str
+    citation: str
+    zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    text: str
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class SignOffBlock:
+    role: str
+    name: str
+    badge: str
+    when: str
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationBlock:
+    record_sha256: str
+    short_code: str
+    decision_id: str
+    version: int
+    chain_position: int | None
+    qr_payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeFacts:
+    """What the notice to the person says, chosen by the decision."""
+
+    required: bool
+    intent: str  # INTENT_*
+    detainer_form: str
+    received_on: date | None
+    decided_on: date
+    hold_expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemoViewModel:
+    title: str
+    subject: str
+    agency: AgencyHeader
+    person: PersonBlock
+    detainer: DetainerBlock
+    decision: DecisionBlock
+    rule_pack: RulePackBlock
+    criteria: tuple[CriterionRow, ...]
+    offenses: tuple[OffenseRow, ...]
+    hold: HoldBlock
+    required_actions: tuple[ActionRow, ...]
+    prohibited_actions: tuple[ActionRow, ...]
+    officer: SignOffBlock
+    supervisor: SignOffBlock
+    verification: VerificationBlock
+    notice: NoticeFacts
+    created_at: datetime
