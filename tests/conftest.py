@@ -60,3 +60,30 @@ def rules() -> RuleSet:
     from trustdesk.rules.registry import load_rules
 
     return load_rules()
+
+
+# --- decision store and services (tests/store) -------------------------------------------
+
+
+@pytest.fixture
+def store(tmp_path: Any) -> Any:
+    """A fresh store in a temporary data folder, closed after the test."""
+    from trustdesk.store.store import Store
+
+    opened = Store.open(tmp_path / "data")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def desk(tmp_path: Any, rules: RuleSet) -> Any:
+    """Services over a fresh store with users of every role (see tests/store/storekit.py)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "store"))
+    from storekit import open_desk
+
+    opened = open_desk(tmp_path / "data", rules)
+    yield opened
+    opened.services.close()

@@ -1,0 +1,58 @@
+"""``trustdesk audit verify|export``: check and hand over the audit trail."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from trustdesk.cli.signon import add_actor, log_on, open_services
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser("audit", help="verify or export the audit trail")
+    sub = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = sub.add_parser(
+        "verify", help="replay the hash chain; exit 3 naming the first broken entry"
+    )
+    add_actor(verify)
+    verify.set_defaults(func=run_verify)
+    export = sub.add_parser("export", help="write every audit entry as JSON lines or CSV")
+    export.add_argument("--format", choices=("jsonl", "csv"), required=True)
+    export.add_argument(
+        "--output", type=Path, metavar="FILE", help="new file to write (default: standard output)"
+    )
+    add_actor(export)
+    export.set_defaults(func=run_export)
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    with open_services(args) as services:
+        session = log_on(services, args)
+        report = services.records.verify(session)
+    if report.ok:
+        print(
+            f"audit trail intact: {report.entries} entries, {report.records} decision records; "
+            f"head entry {report.head_seq} sha256 {report.head_hash}"
+        )
+        return 0
+    first = report.first
+    print(f"AUDIT TRAIL BROKEN: {first}", file=sys.stderr)
+    if first is not None and first.seq is not None:
+        print(f"first broken entry: {first.seq}", file=sys.stderr)
+    more = len(report.problems) - 1
+    if more:
+        print(f"and {more} more problem(s):", file=sys.stderr)
+        for problem in report.problems[1:21]:
+            print(f"  {problem}", file=sys.stderr)
+    return 3
+
+
+def run_export(args: argparse.Namespace) -> int:
+    with open_services(args) as services:
+        session = log_on(services, args)
+        count = services.records.export(session, args.format, args.output, sys.stdout)
+    if args.output is not None:
+        print(f"{count} audit entries written to {args.output}", file=sys.stderr)
+    return 0

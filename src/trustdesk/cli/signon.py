@@ -1,0 +1,97 @@
+"""What every record-keeping command shares: opening the data folder and logging on.
+
+Passwords never come from the command line (it is visible to other users and kept in
+shell history): ``TRUSTDESK_PASSWORD`` / ``TRUSTDESK_NEW_PASSWORD``, or a prompt when
+the command runs in a terminal. Heavy modules are imported inside functions so that
+``trustdesk evaluate`` does not pay for SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Container
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from trustdesk.core.pack import RulePack
+    from trustdesk.rules.registry import RuleSet
+    from trustdesk.services.bundle import Services
+    from trustdesk.services.context import Session
+
+PASSWORD_ENV = "TRUSTDESK_PASSWORD"
+NEW_PASSWORD_ENV = "TRUSTDESK_NEW_PASSWORD"
+
+
+def add_actor(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    parser.add_argument(
+        "--as",
+        dest="actor",
+        metavar="USER",
+        required=required,
+        help=f"your user name (password from ${PASSWORD_ENV}, or asked for)",
+    )
+
+
+class LazyRules:
+    """The rule set, loaded only by commands that decide (others start faster)."""
+
+    def __init__(self) -> None:
+        self._rules: RuleSet | None = None
+
+    def _load(self) -> RuleSet:
+        if self._rules is None:
+            from trustdesk.rules.registry import load_rules
+
+            self._rules = load_rules()
+        return self._rules
+
+    @property
+    def catalog(self) -> Container[str]:
+        return self._load().catalog
+
+    def pack_for(self, decision_time: datetime) -> RulePack:
+        return self._load().pack_for(decision_time)
+
+
+def open_services(args: argparse.Namespace, rules: Any = None) -> Services:
+    from trustdesk.services.bundle import open_services as open_bundle
+
+    return open_bundle(args.data_dir, rules if rules is not None else LazyRules())
+
+
+def _fail(message: str) -> NoReturn:
+    from trustdesk.services.errors import InvalidRequest
+
+    raise InvalidRequest(message)
+
+
+def current_password(username: str) -> str:
+    value = os.environ.get(PASSWORD_ENV)
+    if value is not None:
+        return value
+    if sys.stdin.isatty():
+        return getpass.getpass(f"Password for {username}: ")
+    _fail(f"no password for {username}: set {PASSWORD_ENV}, or run in a terminal to be asked")
+
+
+def new_password(username: str) -> str:
+    value = os.environ.get(NEW_PASSWORD_ENV)
+    if value is not None:
+        return value
+    if sys.stdin.isatty():
+        first = getpass.getpass(f"New password for {username}: ")
+        if getpass.getpass("Type it again: ") != first:
+            _fail("the two passwords differ; nothing was changed")
+        return first
+    _fail(f"no new password for {username}: set {NEW_PASSWORD_ENV}, or run in a terminal")
+
+
+def log_on(services: Services, args: argparse.Namespace) -> Session:
+    """Log on as ``--as`` (each command is its own session, audited as a log-on)."""
+    if not args.actor:
+        _fail("say who you are with --as USER")
+    return services.accounts.log_on(args.actor, current_password(args.actor))

@@ -1,0 +1,124 @@
+"""``trustdesk users add|list|unlock|set-role|disable|enable|reset-password|passwd``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from trustdesk.cli.signon import (
+    add_actor,
+    current_password,
+    log_on,
+    new_password,
+    open_services,
+)
+
+ROLES = ("officer", "supervisor", "administrator", "auditor")
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser("users", help="user accounts (administrators)")
+    sub = parser.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+
+    add = sub.add_parser(
+        "add",
+        help="add a user (password from $TRUSTDESK_NEW_PASSWORD or asked for); "
+        "on a new data folder, the first administrator needs no --as",
+    )
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add_actor(add, required=False)
+    add.set_defaults(func=run_add)
+
+    listing = sub.add_parser("list", help="list accounts with role and state")
+    add_actor(listing)
+    listing.set_defaults(func=run_list)
+
+    for action, help_text in (
+        ("unlock", "unlock an account locked by failed log-ons"),
+        ("disable", "stop an account from logging on (records stay)"),
+        ("enable", "let a disabled account log on again"),
+        ("reset-password", "give a user a new password ($TRUSTDESK_NEW_PASSWORD)"),
+    ):
+        command = sub.add_parser(action, help=help_text)
+        command.add_argument("name")
+        add_actor(command)
+        command.set_defaults(func=run_admin, action=action)
+
+    role = sub.add_parser("set-role", help="change a user's role")
+    role.add_argument("name")
+    role.add_argument("--role", required=True, choices=ROLES)
+    add_actor(role)
+    role.set_defaults(func=run_admin, action="set-role")
+
+    passwd = sub.add_parser("passwd", help="change your own password")
+    add_actor(passwd)
+    passwd.set_defaults(func=run_passwd)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from trustdesk.services.errors import InvalidRequest
+
+    with open_services(args) as services:
+        if args.actor is None:
+            if not services.accounts.needs_first_administrator():
+                raise InvalidRequest(
+                    "TrustDesk already has accounts: add users as an administrator (--as USER)"
+                )
+            if args.role != "administrator":
+                raise InvalidRequest(
+                    "the first account must be an administrator (--role administrator)"
+                )
+            user = services.accounts.create_first_administrator(args.name, new_password(args.name))
+            print(f"first administrator {user.username} created in {services.store.data_dir}")
+            return 0
+        session = log_on(services, args)
+        user = services.accounts.add_user(session, args.name, args.role, new_password(args.name))
+    print(f"user {user.username} added as {user.role}")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from trustdesk.cli.records_text import local
+
+    with open_services(args) as services:
+        session = log_on(services, args)
+        users = services.accounts.list_users(session)
+    print(f"{'USER':<20} {'ROLE':<14} {'STATE':<9} LAST LOG-ON")
+    for user in users:
+        state = "locked" if user.locked_at else ("active" if user.active else "disabled")
+        print(f"{user.username:<20} {user.role:<14} {state:<9} {local(user.last_logon_at)}")
+    return 0
+
+
+def run_admin(args: argparse.Namespace) -> int:
+    with open_services(args) as services:
+        session = log_on(services, args)
+        accounts = services.accounts
+        if args.action == "unlock":
+            user = accounts.unlock(session, args.name)
+            message = f"{user.username} unlocked"
+        elif args.action == "disable":
+            user = accounts.set_active(session, args.name, False)
+            message = f"{user.username} disabled"
+        elif args.action == "enable":
+            user = accounts.set_active(session, args.name, True)
+            message = f"{user.username} enabled"
+        elif args.action == "set-role":
+            user = accounts.set_role(session, args.name, args.role)
+            message = f"{user.username} is now {user.role}"
+        else:
+            user = accounts.reset_password(session, args.name, new_password(args.name))
+            message = f"password of {user.username} reset"
+    print(message)
+    return 0
+
+
+def run_passwd(args: argparse.Namespace) -> int:
+    with open_services(args) as services:
+        session = log_on(services, args)
+        user = services.accounts.change_own_password(
+            session, current_password(args.actor), new_password(args.actor)
+        )
+    print(f"password of {user.username} changed")
+    return 0

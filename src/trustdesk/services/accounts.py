@@ -1,0 +1,223 @@
+"""Accounts: the first administrator, log-on with lockout, and account administration."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from trustdesk.services.context import ServiceContext, Session
+from trustdesk.services.errors import (
+    AccountLocked,
+    AuthenticationFailed,
+    InvalidRequest,
+    PasswordRejected,
+)
+from trustdesk.services.passwords import check_new_password
+from trustdesk.services.permissions import ADMINISTRATOR, ROLES, Operation
+from trustdesk.store.encoding import sha256_hex
+from trustdesk.store.errors import NotFound
+from trustdesk.store.records import User
+
+LOCKOUT_FAILURES = 5
+LOCKOUT_WINDOW = timedelta(minutes=15)
+_USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
+
+
+def normalise_username(username: str) -> str:
+    name = username.strip().lower()
+    if not _USERNAME.fullmatch(name):
+        raise InvalidRequest(
+            f"user name {username[:40]!r} is not valid: use 2-32 letters, digits, '.', '_' "
+            "or '-', starting with a letter"
+        )
+    return name
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise InvalidRequest(f"role {role[:40]!r} is not one of {', '.join(ROLES)}")
+    return role
+
+
+class AccountService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self.users = ctx.store.users
+
+    # -- the first run ------------------------------------------------------------------
+
+    def needs_first_administrator(self) -> bool:
+        return self.users.count() == 0
+
+    def create_first_administrator(self, username: str, password: str) -> User:
+        """The one account that can be made without logging on: only while none exists."""
+        name = normalise_username(username)
+        if not self.needs_first_administrator():
+            raise InvalidRequest(
+                "TrustDesk already has accounts; an administrator must add new users (--as)"
+            )
+        check_new_password(password, name)
+        return self.users.create(
+            name,
+            ADMINISTRATOR,
+            self.ctx.hasher.hash(password),
+            creator=self.ctx.actor(None),
+            at=self.ctx.now(),
+            first=True,
+        )
+
+    # -- log-on -------------------------------------------------------------------------
+
+    def log_on(self, username: str, password: str) -> Session:
+        name = username.strip().lower()
+        credential = self.users.credential(name) if _USERNAME.fullmatch(name) else None
+        if credential is None and self.needs_first_administrator():
+            raise AuthenticationFailed(
+                "this data folder has no accounts yet: create the first administrator with "
+                "`trustdesk users add NAME --role administrator`"
+            )
+        if credential is None:
+            self.ctx.hasher.dummy_verify(password)
+            # The attempted name is kept only as a digest: people type passwords there.
+            self.ctx.audit(
+                "logon",
+                None,
+                "failure",
+                reason="unknown_user",
+                attempted_sha256=sha256_hex(name)[:16],
+            )
+            raise AuthenticationFailed("wrong user name or password")
+        user = credential.user
+        if user.locked_at is not None:
+            self.ctx.audit("logon", user, "failure", user=user.id, reason="locked")
+            raise AccountLocked(
+                f"account {user.username!r} is locked after {LOCKOUT_FAILURES} failed log-ons; "
+                "an administrator must unlock it (users unlock)"
+            )
+        if not user.active:
+            self.ctx.audit("logon", user, "failure", user=user.id, reason="disabled")
+            raise AuthenticationFailed(f"account {user.username!r} is disabled")
+        if not self.ctx.hasher.verify(password, credential.password_hash):
+            locked = self.users.record_failure(
+                user.id,
+                reason="bad_password",
+                actor=self.ctx.actor(user),
+                at=self.ctx.now(),
+                window=LOCKOUT_WINDOW,
+                limit=LOCKOUT_FAILURES,
+            )
+            if locked:
+                raise AccountLocked(
+                    f"account {user.username!r} is now locked after {LOCKOUT_FAILURES} failed "
+                    "log-ons within 15 minutes; an administrator must unlock it"
+                )
+            raise AuthenticationFailed("wrong user name or password")
+        now = self.ctx.now()
+        if self.ctx.hasher.needs_rehash(credential.password_hash):
+            self.users.change(
+                user.id,
+                "user.password_rehashed",
+                {"password_hash": self.ctx.hasher.hash(password)},
+                actor=self.ctx.actor(user),
+                at=now,
+            )
+        self.users.record_logon(user.id, actor=self.ctx.actor(user), at=now)
+        return Session(user.id, user.username, now)
+
+    def log_off(self, session: Session) -> None:
+        self.ctx.audit("logoff", session, user=session.user_id)
+
+    # -- administration -----------------------------------------------------------------
+
+    def list_users(self, session: Session) -> list[User]:
+        self.ctx.authorize(session, Operation.USER_LIST)
+        users = self.users.all()
+        self.ctx.audit("users.listed", session, count=len(users))
+        return users
+
+    def add_user(self, session: Session, username: str, role: str, password: str) -> User:
+        name = normalise_username(username)
+        self.ctx.authorize(session, Operation.USER_MANAGE, {"username": name})
+        check_new_password(password, name)
+        return self.users.create(
+            name,
+            _check_role(role),
+            self.ctx.hasher.hash(password),
+            creator=self.ctx.actor(session),
+            at=self.ctx.now(),
+        )
+
+    def _target(self, session: Session, username: str) -> User:
+        name = normalise_username(username)
+        self.ctx.authorize(session, Operation.USER_MANAGE, {"username": name})
+        return self.users.get(name)
+
+    def set_role(self, session: Session, username: str, role: str) -> User:
+        target = self._target(session, username)
+        _check_role(role)
+        if target.role == role:
+            return target
+        self._keep_an_administrator(target, losing=target.role == ADMINISTRATOR)
+        return self.users.change(
+            target.id,
+            "user.role_changed",
+            {"role": role},
+            actor=self.ctx.actor(session),
+            at=self.ctx.now(),
+        )
+
+    def set_active(self, session: Session, username: str, active: bool) -> User:
+        target = self._target(session, username)
+        if target.active == active:
+            return target
+        if not active:
+            if target.id == session.user_id:
+                raise InvalidRequest("you cannot disable your own account")
+            self._keep_an_administrator(target, losing=target.role == ADMINISTRATOR)
+        return self.users.change(
+            target.id,
+            "user.enabled" if active else "user.disabled",
+            {"active": int(active)},
+            actor=self.ctx.actor(session),
+            at=self.ctx.now(),
+        )
+
+    def unlock(self, session: Session, username: str) -> User:
+        target = self._target(session, username)
+        return self.users.unlock(target.id, actor=self.ctx.actor(session), at=self.ctx.now())
+
+    def reset_password(self, session: Session, username: str, new_password: str) -> User:
+        target = self._target(session, username)
+        check_new_password(new_password, target.username)
+        return self.users.change(
+            target.id,
+            "user.password_reset",
+            {"password_hash": self.ctx.hasher.hash(new_password)},
+            actor=self.ctx.actor(session),
+            at=self.ctx.now(),
+        )
+
+    def change_own_password(self, session: Session, current: str, new_password: str) -> User:
+        """Any user may change their own password, proving the current one first."""
+        try:
+            user = self.users.by_id(session.user_id)
+        except NotFound:
+            raise AuthenticationFailed("your account no longer exists") from None
+        self.log_on(user.username, current)
+        check_new_password(new_password, user.username)
+        if new_password == current:
+            raise PasswordRejected("the new password must differ from the current one")
+        return self.users.change(
+            user.id,
+            "user.password_changed",
+            {"password_hash": self.ctx.hasher.hash(new_password)},
+            actor=self.ctx.actor(session),
+            at=self.ctx.now(),
+        )
+
+    def _keep_an_administrator(self, target: User, *, losing: bool) -> None:
+        if losing and target.active and self.users.count_admins() <= 1:
+            raise InvalidRequest(
+                f"{target.username} is the last active administrator; make another "
+                "administrator first"
+            )

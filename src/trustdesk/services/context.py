@@ -1,0 +1,94 @@
+"""What every service shares: the store, the clock, the workstation, and the permission gate."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from trustdesk.services.errors import AuthenticationFailed, PermissionDenied
+from trustdesk.services.passwords import PasswordHasher
+from trustdesk.services.permissions import DESCRIPTIONS, Operation, allowed
+from trustdesk.store.errors import NotFound
+from trustdesk.store.records import Actor, AuditEvent, User
+from trustdesk.store.store import Store
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A logged-on user. The role is read afresh on every call, never trusted from here."""
+
+    user_id: int
+    username: str
+    started_at: datetime
+
+
+@dataclass(slots=True)
+class ServiceContext:
+    store: Store
+    hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    clock: Callable[[], datetime] = utc_now
+    workstation: str = field(default_factory=socket.gethostname)
+
+    def now(self) -> datetime:
+        value = self.clock()
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("the service clock must give aware datetimes")
+        return value.astimezone(UTC)
+
+    def actor(self, who: Session | User | None) -> Actor:
+        if who is None:
+            return Actor(None, None, self.workstation)
+        if isinstance(who, Session):
+            return Actor(who.user_id, who.username, self.workstation)
+        return Actor(who.id, who.username, self.workstation)
+
+    def audit(
+        self, event: str, who: Session | User | None, outcome: str = "success", **objects: Any
+    ) -> None:
+        self.store.audit.record(AuditEvent(event, outcome, objects), self.actor(who), self.now())
+
+    def authorize(
+        self, session: Session, operation: Operation, objects: Mapping[str, Any] | None = None
+    ) -> User:
+        """The session's current user, if their current role allows ``operation``.
+
+        A refusal is recorded in the audit (event ``permission.denied``) before it is raised.
+        """
+        try:
+            user = self.store.users.by_id(session.user_id)
+        except NotFound:
+            raise AuthenticationFailed("your account no longer exists; log on again") from None
+        if not user.active or user.locked_at is not None:
+            self.audit(
+                "permission.denied",
+                session,
+                "denied",
+                operation=str(operation),
+                reason="account disabled" if not user.active else "account locked",
+                **(objects or {}),
+            )
+            raise AuthenticationFailed(
+                f"account {user.username!r} is {'disabled' if not user.active else 'locked'}; "
+                "ask an administrator"
+            )
+        if not allowed(user.role, operation):
+            self.audit(
+                "permission.denied",
+                session,
+                "denied",
+                operation=str(operation),
+                role=user.role,
+                **(objects or {}),
+            )
+            raise PermissionDenied(
+                f"{user.username} ({user.role}) may not {DESCRIPTIONS[operation]}; "
+                "ask someone whose role allows it"
+            )
+        return user

@@ -1,0 +1,262 @@
+"""Deciding and recording: evaluate a case under the law in force, store it with its audit.
+
+The service, not the caller, runs the engine: it picks the rule pack for the decision
+date, evaluates, and stores the full case input, the pack id and its SHA-256, the app
+version, the decision with its trace, the officer and the times (UTC). Discretionary
+grounds and decisions flagged ``needs_review`` wait for a supervisor's review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from trustdesk import __version__
+from trustdesk.core.decision import HONOR, MET, Decision
+from trustdesk.core.evaluate import evaluate
+from trustdesk.core.model import Case, Tri
+from trustdesk.core.pack import RulePack
+from trustdesk.core.record import decision_to_json
+from trustdesk.services.context import ServiceContext, Session
+from trustdesk.services.errors import InvalidRequest, PermissionDenied
+from trustdesk.services.permissions import Operation
+from trustdesk.store.encoding import document_json
+from trustdesk.store.records import (
+    DecisionDraft,
+    DecisionRecord,
+    DecisionSummary,
+    DetainerFacts,
+    Hold,
+    PersonFacts,
+    Review,
+    SavedDecision,
+)
+from trustdesk.store.search import SearchQuery
+
+MAX_REASON = 2000
+
+
+class RulesSource(Protocol):
+    """What the service needs of the loaded rules (``rules.registry.RuleSet`` fits)."""
+
+    @property
+    def catalog(self) -> Container[str]: ...
+
+    def pack_for(self, decision_time: datetime) -> RulePack: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionView:
+    """Everything about one decision: every version, its reviews and its hold."""
+
+    versions: tuple[DecisionRecord, ...]
+    reviews: tuple[Review, ...]
+    hold: Hold | None
+
+    @property
+    def latest(self) -> DecisionRecord:
+        return self.versions[-1]
+
+    @property
+    def awaiting_review(self) -> bool:
+        latest = self.latest
+        return latest.review_required and not any(
+            latest.id in (review.record_id, review.result_record_id) for review in self.reviews
+        )
+
+
+def _answer(value: Tri) -> str:
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
+def requires_review(decision: Decision) -> bool:
+    """Flagged by the engine, or resting on the officer's own judgement (discretionary)."""
+    return decision.needs_review or any(
+        result.discretionary and result.status == MET for result in decision.trace
+    )
+
+
+def check_reason(reason: str) -> str:
+    text = reason.strip()
+    if not text:
+        raise InvalidRequest("an amendment needs a reason, in words (--reason)")
+    if len(text) > MAX_REASON:
+        raise InvalidRequest(f"the reason is longer than {MAX_REASON} characters")
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+        raise InvalidRequest("the reason must not contain control characters")
+    return text
+
+
+def make_draft(rules: RulesSource, case: Case, raw_case: Mapping[str, Any]) -> DecisionDraft:
+    """Evaluate ``case`` under the pack in force on its date and prepare its record."""
+    from trustdesk.rules.caseio import parse_case
+
+    if parse_case(raw_case, "the case input", rules.catalog) != case:
+        raise InvalidRequest("the case and its JSON input disagree; give the JSON as read")
+    pack = rules.pack_for(case.decision_time)
+    decision = evaluate(pack, case)
+    if decision.rule_pack_sha256 != pack.sha256:
+        raise InvalidRequest("the decision does not carry its rule pack's SHA-256")
+    detainer = case.detainer
+    answers = {
+        "detainer.judicial_warrant": detainer.judicial_warrant,
+        "outstanding_ct_warrant": case.outstanding_ct_warrant,
+        "gang_member": case.gang_member,
+        "security_risk_group": case.security_risk_group,
+        "tsdb_match": case.tsdb_match,
+        "final_removal_order": case.final_removal_order,
+        "public_safety_risk.asserted": case.public_safety_risk.asserted,
+    }
+    return DecisionDraft(
+        decision_time=case.decision_time,
+        outcome=decision.decision,
+        needs_review=decision.needs_review,
+        review_required=requires_review(decision),
+        releasable_at=case.releasable_at,
+        hold_expires_at=decision.hold_expires_at,
+        opens_hold=decision.decision == HONOR and detainer.form not in pack.notification_only_forms,
+        rule_pack=pack.id,
+        rule_pack_sha256=pack.sha256,
+        app_version=__version__,
+        person=PersonFacts(case.person.booking_number, case.person.name, case.person.date_of_birth),
+        detainer=DetainerFacts(
+            detainer.form,
+            detainer.received_at,
+            _answer(detainer.judicial_warrant),
+            detainer.administrative_warrant,
+            detainer.issuing_office,
+            detainer.subject_id,
+        ),
+        answers=tuple(sorted((key, _answer(value)) for key, value in answers.items())),
+        case_json=document_json(raw_case),
+        decision_json=document_json(decision_to_json(decision)),
+    )
+
+
+class DecisionService:
+    def __init__(self, ctx: ServiceContext, rules: RulesSource) -> None:
+        self.ctx = ctx
+        self.rules = rules
+        self.store = ctx.store
+
+    def draft(self, case: Case, raw_case: Mapping[str, Any]) -> DecisionDraft:
+        return make_draft(self.rules, case, raw_case)
+
+    def create(self, session: Session, case: Case, raw_case: Mapping[str, Any]) -> SavedDecision:
+        self.ctx.authorize(session, Operation.DECISION_CREATE)
+        draft = self.draft(case, raw_case)
+        return self.store.decisions.add(draft, self.ctx.actor(session), self.ctx.now())
+
+    def amend(
+        self,
+        session: Session,
+        decision_id: int,
+        case: Case,
+        raw_case: Mapping[str, Any],
+        reason: str,
+        *,
+        expected_record_id: int | None = None,
+    ) -> SavedDecision:
+        """A corrected version (e.g. the hold start became known), linked to the last one."""
+        self.ctx.authorize(session, Operation.DECISION_AMEND, {"decision": decision_id})
+        text = check_reason(reason)
+        draft = self.draft(case, raw_case)
+        return self.store.decisions.amend(
+            decision_id,
+            draft,
+            reason=text,
+            author=self.ctx.actor(session),
+            at=self.ctx.now(),
+            expected_record_id=expected_record_id,
+        )
+
+    def _reviewable(self, session: Session, decision_id: int, record_id: int | None) -> int:
+        self.ctx.authorize(session, Operation.DECISION_REVIEW, {"decision": decision_id})
+        current = self.store.decisions.latest(decision_id)
+        if current.officer_id == session.user_id:
+            self.ctx.audit(
+                "permission.denied",
+                session,
+                "denied",
+                operation=str(Operation.DECISION_REVIEW),
+                decision=decision_id,
+                reason="own decision",
+            )
+            raise PermissionDenied(
+                f"version {current.version} of decision {decision_id} is your own; "
+                "another supervisor must review it"
+            )
+        return current.id if record_id is None else record_id
+
+    def approve(
+        self, session: Session, decision_id: int, *, record_id: int | None = None
+    ) -> Review:
+        expected = self._reviewable(session, decision_id, record_id)
+        return self.store.reviews.approve(
+            decision_id,
+            expected_record_id=expected,
+            reviewer=self.ctx.actor(session),
+            at=self.ctx.now(),
+        )
+
+    def review_amend(
+        self,
+        session: Session,
+        decision_id: int,
+        case: Case,
+        raw_case: Mapping[str, Any],
+        reason: str,
+        *,
+        record_id: int | None = None,
+    ) -> tuple[SavedDecision, Review]:
+        expected = self._reviewable(session, decision_id, record_id)
+        text = check_reason(reason)
+        draft = self.draft(case, raw_case)
+        return self.store.reviews.amend(
+            decision_id,
+            draft,
+            reason=text,
+            expected_record_id=expected,
+            reviewer=self.ctx.actor(session),
+            at=self.ctx.now(),
+        )
+
+    def view(self, session: Session, decision_id: int) -> DecisionView:
+        """Every version of a decision; the viewing is recorded in the audit."""
+        self.ctx.authorize(session, Operation.DECISION_VIEW, {"decision": decision_id})
+        versions = self.store.decisions.view(decision_id, self.ctx.actor(session), self.ctx.now())
+        return DecisionView(
+            versions,
+            self.store.reviews.of_decision(decision_id),
+            self.store.holds.of_decision(decision_id),
+        )
+
+    def search(self, session: Session, query: SearchQuery) -> list[DecisionSummary]:
+        """History search; the audit records which filters were used and what was shown."""
+        self.ctx.authorize(session, Operation.DECISION_LIST)
+        results = self.store.search.decisions(query)
+        used = sorted(key for key, value in vars_of(query).items() if value is not None)
+        self.ctx.audit(
+            "decisions.searched",
+            session,
+            filters=[key for key in used if key != "limit"],
+            shown=[row.decision_id for row in results],
+        )
+        return results
+
+    def awaiting_review(self, session: Session) -> list[DecisionSummary]:
+        self.ctx.authorize(session, Operation.DECISION_LIST)
+        results = self.store.search.awaiting_review()
+        self.ctx.audit(
+            "decisions.listed",
+            session,
+            list="awaiting_review",
+            shown=[row.decision_id for row in results],
+        )
+        return results
+
+
+def vars_of(query: SearchQuery) -> dict[str, Any]:
+    return {name: getattr(query, name) for name in query.__slots__}

@@ -1,0 +1,69 @@
+"""Who may do what: the role × operation matrix, checked by the services on every call."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+OFFICER = "officer"
+SUPERVISOR = "supervisor"
+ADMINISTRATOR = "administrator"
+AUDITOR = "auditor"
+ROLES = (OFFICER, SUPERVISOR, ADMINISTRATOR, AUDITOR)
+
+
+class Operation(StrEnum):
+    DECISION_CREATE = "decision.create"
+    DECISION_AMEND = "decision.amend"
+    DECISION_REVIEW = "decision.review"
+    DECISION_VIEW = "decision.view"
+    DECISION_LIST = "decision.list"
+    HOLD_CLOSE = "hold.close"
+    USER_LIST = "user.list"
+    USER_MANAGE = "user.manage"
+    AUDIT_VERIFY = "audit.verify"
+    AUDIT_EXPORT = "audit.export"
+    BACKUP_CREATE = "backup.create"
+    BACKUP_RESTORE = "backup.restore"
+
+
+#: Plain words for refusals ("… may not create decisions").
+DESCRIPTIONS = {
+    Operation.DECISION_CREATE: "record decisions",
+    Operation.DECISION_AMEND: "amend decisions",
+    Operation.DECISION_REVIEW: "review decisions (supervisors only)",
+    Operation.DECISION_VIEW: "view decisions",
+    Operation.DECISION_LIST: "list or search decisions and holds",
+    Operation.HOLD_CLOSE: "close holds",
+    Operation.USER_LIST: "list user accounts",
+    Operation.USER_MANAGE: "manage user accounts (administrators only)",
+    Operation.AUDIT_VERIFY: "verify the audit trail",
+    Operation.AUDIT_EXPORT: "export the audit trail",
+    Operation.BACKUP_CREATE: "make backups (administrators only)",
+    Operation.BACKUP_RESTORE: "restore backups (administrators only)",
+}
+
+_ALL = frozenset(ROLES)
+_DESK = frozenset({OFFICER, SUPERVISOR})
+
+#: Least privilege: administrators run the system but do not read case files; auditors
+#: read everything and change nothing (their own checks are still recorded).
+MATRIX: dict[Operation, frozenset[str]] = {
+    Operation.DECISION_CREATE: _DESK,
+    Operation.DECISION_AMEND: _DESK,
+    Operation.DECISION_REVIEW: frozenset({SUPERVISOR}),
+    Operation.DECISION_VIEW: frozenset({OFFICER, SUPERVISOR, AUDITOR}),
+    Operation.DECISION_LIST: frozenset({OFFICER, SUPERVISOR, AUDITOR}),
+    Operation.HOLD_CLOSE: _DESK,
+    Operation.USER_LIST: frozenset({SUPERVISOR, ADMINISTRATOR, AUDITOR}),
+    Operation.USER_MANAGE: frozenset({ADMINISTRATOR}),
+    Operation.AUDIT_VERIFY: frozenset({SUPERVISOR, ADMINISTRATOR, AUDITOR}),
+    Operation.AUDIT_EXPORT: frozenset({ADMINISTRATOR, AUDITOR}),
+    Operation.BACKUP_CREATE: frozenset({ADMINISTRATOR}),
+    Operation.BACKUP_RESTORE: frozenset({ADMINISTRATOR}),
+}
+
+assert set(MATRIX) == set(Operation) and all(roles <= _ALL for roles in MATRIX.values())
+
+
+def allowed(role: str, operation: Operation) -> bool:
+    return role in MATRIX[operation]

@@ -1,0 +1,233 @@
+"""The audit log: an append-only hash chain over canonical JSON of each entry.
+
+``hash = SHA-256(prev_hash + canonical_json(entry))`` where the entry holds seq, at,
+workstation, actor, actor_id, event, outcome and objects (itself canonical JSON text).
+The first entry's ``prev_hash`` is 64 zeros. Replaying the chain finds the first entry
+whose content, link or position was changed. Personal data never enters the audit:
+objects are ids and digests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from trustdesk.store.encoding import GENESIS_HASH, canonical_json, utc_text
+from trustdesk.store.errors import AuditWriteFailed
+from trustdesk.store.records import Actor, AuditEntry, AuditEvent
+
+if TYPE_CHECKING:
+    from trustdesk.store.database import Database
+
+_quote = json.encoder.encode_basestring_ascii  # what canonical_json uses for strings
+
+COLUMNS = (
+    "seq",
+    "at",
+    "workstation",
+    "actor",
+    "actor_id",
+    "event",
+    "outcome",
+    "objects",
+    "prev_hash",
+    "hash",
+)
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM audit_log"
+
+
+def entry_hash(
+    prev_hash: str,
+    seq: int,
+    at: str,
+    workstation: str,
+    actor: str | None,
+    actor_id: int | None,
+    event: str,
+    outcome: str,
+    objects: str,
+) -> str:
+    # Exactly canonical_json() of the eight fields (keys in sorted order), written out
+    # by hand because verification does it for every entry of the chain.
+    body = (
+        f'{{"actor":{_value(actor)},"actor_id":{_value(actor_id)},"at":{_value(at)},'
+        f'"event":{_value(event)},"objects":{_value(objects)},"outcome":{_value(outcome)},'
+        f'"seq":{_value(seq)},"workstation":{_value(workstation)}}}'
+    )
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def _value(value: object) -> str:
+    if isinstance(value, str):
+        return _quote(value)
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return str(value)
+    return canonical_json(value)  # anything an attacker may have put there
+
+
+def head(conn: sqlite3.Connection) -> tuple[int, str]:
+    """The last entry's seq and hash; (0, GENESIS_HASH) for an empty log."""
+    row = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return (0, GENESIS_HASH) if row is None else (row[0], row[1])
+
+
+def append(conn: sqlite3.Connection, event: AuditEvent, actor: Actor, at: datetime) -> AuditEntry:
+    """Append one entry; must run inside the caller's write transaction."""
+    if not conn.in_transaction:
+        raise RuntimeError("audit.append outside a transaction")
+    last_seq, prev_hash = head(conn)
+    seq = last_seq + 1
+    at_text = utc_text(at)
+    objects = canonical_json(dict(event.objects))
+    digest = entry_hash(
+        prev_hash,
+        seq,
+        at_text,
+        actor.workstation,
+        actor.username,
+        actor.user_id,
+        event.event,
+        event.outcome,
+        objects,
+    )
+    entry = AuditEntry(
+        seq,
+        at_text,
+        actor.workstation,
+        actor.username,
+        actor.user_id,
+        event.event,
+        event.outcome,
+        objects,
+        prev_hash,
+        digest,
+    )
+    try:
+        _insert(conn, entry)
+    except sqlite3.IntegrityError as exc:
+        raise AuditWriteFailed(
+            f"the audit entry could not be written ({exc}); nothing was recorded"
+        ) from None
+    return entry
+
+
+def _insert(conn: sqlite3.Connection, entry: AuditEntry) -> None:
+    conn.execute(
+        f"INSERT INTO audit_log ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+        (
+            entry.seq,
+            entry.at,
+            entry.workstation,
+            entry.actor,
+            entry.actor_id,
+            entry.event,
+            entry.outcome,
+            entry.objects,
+            entry.prev_hash,
+            entry.hash,
+        ),
+    )
+
+
+def entries(
+    conn: sqlite3.Connection, *, after: int = 0, upto: int | None = None
+) -> Iterator[AuditEntry]:
+    """Entries in chain order, streamed (the log may hold millions)."""
+    sql = _SELECT + " WHERE seq > ?" + (" AND seq <= ?" if upto is not None else "")
+    params: tuple[int, ...] = (after,) if upto is None else (after, upto)
+    for row in conn.execute(sql + " ORDER BY seq", params):
+        yield AuditEntry(*row)
+
+
+def entries_for(conn: sqlite3.Connection, event: str) -> Iterator[AuditEntry]:
+    for row in conn.execute(_SELECT + " WHERE event = ? ORDER BY seq", (event,)):
+        yield AuditEntry(*row)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreak:
+    seq: int
+    problem: str
+
+
+def replay(
+    rows: Iterator[AuditEntry], *, start_hash: str = GENESIS_HASH, start_seq: int = 0
+) -> tuple[int, str, ChainBreak | None]:
+    """Recompute the chain: (entries checked, last hash, first break or None)."""
+    prev_hash, expected_seq, count = start_hash, start_seq + 1, 0
+    for entry in rows:
+        count += 1
+        if entry.seq != expected_seq:
+            return (
+                count,
+                prev_hash,
+                ChainBreak(
+                    entry.seq,
+                    f"is out of place: expected entry {expected_seq} here (missing or moved)",
+                ),
+            )
+        if entry.prev_hash != prev_hash:
+            return (
+                count,
+                prev_hash,
+                ChainBreak(entry.seq, "does not link to the entry before it (prev_hash differs)"),
+            )
+        digest = entry_hash(
+            entry.prev_hash,
+            entry.seq,
+            entry.at,
+            entry.workstation,
+            entry.actor,
+            entry.actor_id,
+            entry.event,
+            entry.outcome,
+            entry.objects,
+        )
+        if digest != entry.hash:
+            return (
+                count,
+                prev_hash,
+                ChainBreak(entry.seq, "was altered: its content does not match its hash"),
+            )
+        prev_hash, expected_seq = entry.hash, expected_seq + 1
+    return count, prev_hash, None
+
+
+class AuditRepository:
+    """Recording events that stand alone (log-ons, views, denials) and reading the log."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def record(self, event: AuditEvent, actor: Actor, at: datetime) -> AuditEntry:
+        with self._db.transaction() as conn:
+            return append(conn, event, actor, at)
+
+    def head(self) -> tuple[int, str]:
+        with self._db.reading() as conn:
+            return head(conn)
+
+    def entry(self, seq: int) -> AuditEntry | None:
+        with self._db.reading() as conn:
+            return next(entries(conn, after=seq - 1, upto=seq), None)
+
+    def latest(self, count: int) -> list[AuditEntry]:
+        with self._db.reading() as conn:
+            last = head(conn)[0]
+            return list(entries(conn, after=max(0, last - count)))
+
+    def stream(self, upto: int) -> Iterator[AuditEntry]:
+        """Entries 1..``upto`` from a separate snapshot, so a long export blocks no one."""
+        reader = self._db.open_reader()
+        try:
+            with self._db.translating():
+                yield from entries(reader, upto=upto)
+        finally:
+            reader.close()

@@ -1,0 +1,297 @@
+"""The checks behind ``audit verify``: chain, evidence rows, derived tables, accounts.
+
+Every evidence row is compared with the digests in the audit entry that created it, so
+an edit of any column is found even with the triggers dropped; row counts are compared
+with the chain's event counts; derived tables are recomputed; accounts are replayed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from trustdesk.store import audit
+from trustdesk.store.decisions import (
+    DECISION_EVENTS,
+    DETAINER_FIELDS,
+    PERSON_FIELDS,
+    answers_digest,
+    record_sha256,
+)
+from trustdesk.store.encoding import row_digest, sha256_hex
+from trustdesk.store.schema import PENDING_REVIEWS_QUERY
+from trustdesk.store.sql import dict_rows, scalar
+from trustdesk.store.users import ACCOUNT_EVENTS
+
+_FIELD_SEP, _PAIR_SEP = "\x1e", "\x1f"
+_DECISION_COLUMNS = "".join(
+    [f", p.{field} AS _p_{field}" for field in PERSON_FIELDS]
+    + [f", x.{field} AS _t_{field}" for field in DETAINER_FIELDS]
+    + [
+        ", (SELECT group_concat(field || char(30) || value, char(31)) "
+        "FROM decision_answers WHERE record_id = t.id) AS _answers"
+    ]
+)
+_PERSON_KEYS = tuple((field, f"_p_{field}") for field in PERSON_FIELDS)
+_DETAINER_KEYS = tuple((field, f"_t_{field}") for field in DETAINER_FIELDS)
+_JOINS = {
+    "decisions": " LEFT JOIN people p ON p.id = t.person_id"
+    " LEFT JOIN detainers x ON x.id = t.detainer_id",
+}
+
+
+#: For each evidence table: the events that create its rows, the object key naming the
+#: row, and the row's id column.
+_RECORDED = {
+    "decisions": (DECISION_EVENTS, "record", "id"),
+    "holds": (DECISION_EVENTS, "hold", "id"),
+    "reviews": (("decision.reviewed",), "review", "id"),
+    "hold_closures": (("hold.closed",), "hold", "hold_id"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    seq: int | None  # audit position concerned (None: not tied to one entry)
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Checker:
+    def __init__(self, conn: sqlite3.Connection, upto: int | None, after: int = 0) -> None:
+        self.conn = conn
+        self.upto = upto
+        self.after = after  # rows checks: only audit positions after this one
+        self.problems: list[Problem] = []
+        self.events: Counter[str] = Counter()
+        self.records = 0
+
+    def problem(self, seq: int | None, text: str) -> None:
+        self.problems.append(Problem(seq, text))
+
+    def chain(self) -> tuple[int, str]:
+        counted = (*DECISION_EVENTS, "decision.reviewed", "hold.closed")
+
+        def counting() -> Any:
+            for entry in audit.entries(self.conn, upto=self.upto):
+                if entry.event in counted:
+                    self.events[entry.event] += 1
+                    if entry.event in DECISION_EVENTS and '"hold_sha256"' in entry.objects:
+                        self.events["hold.opened"] += 1
+                yield entry
+
+        count, last_hash, broken = audit.replay(counting())
+        if broken is not None:
+            self.problem(broken.seq, f"audit entry {broken.seq} {broken.problem}")
+            return count, last_hash
+        return count, last_hash
+
+    def rows(
+        self,
+        table: str,
+        events: tuple[str, ...],
+        label: Callable[[dict[str, Any]], str],
+        check: Callable[[dict[str, Any], dict[str, Any]], str | None],
+        joins: str = "",
+    ) -> int:
+        """Check each row of ``table`` against the audit entry at its ``audit_seq``.
+
+        One streaming join, not a query per row: verification reads millions of rows.
+        Rows come in chain order (``audit_seq``, indexed), which for append-only tables
+        is also id order, so a verification of the first entries reads only their rows.
+        """
+        where = f" WHERE t.audit_seq > {int(self.after)}"
+        if self.upto is not None:
+            where += f" AND t.audit_seq <= {int(self.upto)}"
+        sql = (
+            f"SELECT t.*, a.event AS _event, a.objects AS _objects{joins} FROM {table} t "
+            f"LEFT JOIN audit_log a ON a.seq = t.audit_seq{_JOINS.get(table, '')}"
+            f"{where} ORDER BY t.audit_seq"
+        )
+        count = 0
+        for row in dict_rows(self.conn, sql):
+            count += 1
+            seq = row["audit_seq"]
+            if row["_event"] not in events:
+                self.problem(
+                    seq if isinstance(seq, int) else None,
+                    f"{label(row)} points to audit entry {seq!r}, which did not record it",
+                )
+                continue
+            try:
+                objects = json.loads(row["_objects"])
+            except (ValueError, TypeError):
+                self.problem(seq, f"audit entry {seq} has unreadable objects")
+                continue
+            trouble = check(row, objects) if isinstance(objects, dict) else "has no objects"
+            if trouble:
+                self.problem(seq, f"audit entry {seq} ({row['_event']}): {label(row)} {trouble}")
+        return count
+
+    def decision_checker(self) -> Callable[[dict[str, Any], dict[str, Any]], str | None]:
+        """Checks a decision row (joined with its person, detainer and answers)."""
+
+        def check(row: dict[str, Any], objects: dict[str, Any]) -> str | None:
+            if objects.get("record") != row["id"]:
+                return "is not the record this entry wrote"
+            person = {field: row[key] for field, key in _PERSON_KEYS}
+            detainer = {field: row[key] for field, key in _DETAINER_KEYS}
+            answers = [
+                (field, value)
+                for field, sep, value in (
+                    pair.partition(_FIELD_SEP) for pair in (row["_answers"] or "").split(_PAIR_SEP)
+                )
+                if sep
+            ]
+            digest = record_sha256(row, person, detainer, answers)
+            if digest == objects.get("record_sha256") == row["record_sha256"]:
+                return None
+            # Something changed: say what, from the digests of each part.
+            if row_digest("people", person) != objects.get("person_sha256"):
+                return f"rests on person {row['person_id']}, whose row was altered"
+            if row_digest("detainers", detainer) != objects.get("detainer_sha256"):
+                return f"rests on detainer row {row['detainer_id']}, which was altered"
+            if answers_digest(row["id"], answers) != objects.get("answers_sha256"):
+                return "rests on answers that were altered"
+            return "was altered: its stored values no longer match the recorded SHA-256"
+
+        return check
+
+    def digest_check(
+        self, table: str, fields: tuple[str, ...], key: str, id_key: str, id_field: str
+    ) -> Callable[[dict[str, Any], dict[str, Any]], str | None]:
+        def check(row: dict[str, Any], objects: dict[str, Any]) -> str | None:
+            if objects.get(id_key) != row[id_field]:
+                return "is not the row this entry wrote"
+            if row_digest(table, {field: row[field] for field in fields}) != objects.get(key):
+                return "was altered: it no longer matches the recorded SHA-256"
+            return None
+
+        return check
+
+    def missing(self, table: str) -> None:
+        """Name the audit entries whose row in ``table`` is gone."""
+        events, key, column = _RECORDED[table]
+        marks = ", ".join("?" * len(events))
+        limit = "" if self.upto is None else f" AND seq <= {int(self.upto)}"
+        # json_valid first: a tampered entry may hold anything, and must not stop the check.
+        wanted_id = f"CASE WHEN json_valid(objects) THEN json_extract(objects, '$.{key}') END"
+        for seq, event, wanted in self.conn.execute(
+            f"SELECT seq, event, {wanted_id} FROM audit_log "
+            f"WHERE event IN ({marks}) AND {wanted_id} IS NOT NULL{limit} "
+            f"AND {wanted_id} NOT IN (SELECT {column} FROM {table})",
+            events,
+        ):
+            self.problem(
+                seq,
+                f"audit entry {seq} ({event}) recorded {table} row {key} {wanted}, which is "
+                "missing: it was deleted behind TrustDesk's back",
+            )
+
+    def counts(self, rows: dict[str, int]) -> None:
+        for event, table in (
+            ("decision.created", "decisions"),
+            ("hold.opened", "holds"),
+            ("decision.reviewed", "reviews"),
+            ("hold.closed", "hold_closures"),
+        ):
+            expected = self.events[event] + (
+                self.events["decision.amended"] if event == "decision.created" else 0
+            )
+            if rows[table] != expected:
+                self.missing(table)
+                self.problem(
+                    None,
+                    f"table {table} holds {rows[table]} rows but the audit chain recorded "
+                    f"{expected}: rows were deleted or inserted behind TrustDesk's back",
+                )
+
+    def derived(self, index_conn: sqlite3.Connection | None) -> None:
+        expected_open = set(
+            self.conn.execute(
+                """SELECT h.id, h.decision_id, l.id,
+                          CASE l.outcome WHEN 'honor' THEN l.hold_expires_at ELSE l.recorded_at END
+                   FROM holds h
+                   JOIN decisions l ON l.decision_id = h.decision_id
+                   WHERE NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = l.id)
+                     AND NOT EXISTS (SELECT 1 FROM hold_closures c WHERE c.hold_id = h.id)"""
+            )
+        )
+        actual_open = set(
+            self.conn.execute(
+                "SELECT hold_id, decision_id, record_id, release_due_at FROM open_holds"
+            )
+        )
+        if expected_open != actual_open:
+            self.problem(None, "the list of open holds does not match the holds and closures")
+        expected_pending = set(self.conn.execute(PENDING_REVIEWS_QUERY))
+        actual_pending = set(
+            self.conn.execute("SELECT record_id, decision_id FROM pending_reviews")
+        )
+        if expected_pending != actual_pending:
+            self.problem(None, "the review queue does not match the decisions and reviews")
+        if index_conn is not None:
+            damage = search_index_problem(index_conn)
+            if damage is not None:
+                self.problems.append(damage)
+
+    def accounts(self) -> None:
+        state: dict[int, tuple[int, dict[str, Any]]] = {}
+        for event in ACCOUNT_EVENTS:
+            for entry in audit.entries_for(self.conn, event):
+                objects = entry.objects_dict()
+                user = objects.get("user")
+                if isinstance(user, int) and (user not in state or state[user][0] < entry.seq):
+                    state[user] = (entry.seq, objects)
+        for row in dict_rows(
+            self.conn, "SELECT id, username, role, active, password_hash FROM users"
+        ):
+            found = state.pop(row["id"], None)
+            if found is None:
+                self.problem(None, f"user {row['username']!r} has no audit entry creating it")
+                continue
+            seq, objects = found
+            actual = {
+                "username": row["username"],
+                "role": row["role"],
+                "active": bool(row["active"]),
+                "credential_sha256": sha256_hex(row["password_hash"]),
+            }
+            changed = sorted(key for key, value in actual.items() if objects.get(key) != value)
+            if changed:
+                self.problem(
+                    seq,
+                    f"user {row['username']!r} differs from its last audit entry {seq} in "
+                    f"{', '.join(changed)}: the account was changed behind TrustDesk's back",
+                )
+        for user, (seq, _objects) in state.items():
+            self.problem(seq, f"user {user} recorded in audit entry {seq} is missing")
+
+    def decision_rows(self) -> int:
+        return self.rows(
+            "decisions",
+            DECISION_EVENTS,
+            lambda r: f"decision {r['decision_id']} version {r['version']} (record {r['id']})",
+            self.decision_checker(),
+            joins=_DECISION_COLUMNS,
+        )
+
+
+def search_index_problem(conn: sqlite3.Connection) -> Problem | None:
+    """FTS5's own check of the name index against the people table.
+
+    FTS5 runs it as an INSERT command, so it needs a writable connection.
+    """
+    if scalar(conn, "SELECT value FROM meta WHERE key = 'search_index'") != "fts5-trigram":
+        return None
+    try:
+        conn.execute("INSERT INTO people_fts (people_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as exc:
+        return Problem(None, f"the name search index is damaged ({exc})")
+    return None

@@ -1,0 +1,285 @@
+"""The open database of one data folder: lock, checks, pragmas, migrations, transactions.
+
+Opening order matters for "nothing overwritten": the lock is taken first (one writer),
+then the file's own bytes are checked, then SQLite opens it and the schema version is
+read before any pragma or migration writes a byte. A new database is built under a
+temporary name and renamed into place only when complete, so a crash during the very
+first start never leaves a half-made ``trustdesk.db`` behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from trustdesk.store import audit
+from trustdesk.store.connection import configure, connect, inspect_file, translate
+from trustdesk.store.errors import (
+    DatabaseCorrupt,
+    ReadOnly,
+    StoreError,
+    StoreIOError,
+)
+from trustdesk.store.lock import DataDirLock
+from trustdesk.store.migrations import check_not_newer, migrate, schema_version
+from trustdesk.store.paths import DB_NAME, refuse_network_path, resolve_data_dir
+from trustdesk.store.records import Actor, AuditEvent
+from trustdesk.store.schema import APPLICATION_ID, SCHEMA_VERSION
+
+_INIT_PREFIX = f".{DB_NAME}.init-"
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in ``path`` durable (no-op where unsupported)."""
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_file(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+class Database:
+    """One writer connection to ``trustdesk.db``, serialised by a lock, with its folder lock."""
+
+    def __init__(self, data_dir: Path, conn: sqlite3.Connection, lock: DataDirLock) -> None:
+        self.data_dir = data_dir
+        self.path = data_dir / DB_NAME
+        self._conn: sqlite3.Connection | None = conn
+        self._lock = lock
+        self._mutex = threading.RLock()
+
+    # -- opening ---------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: Path | str | None = None) -> Database:
+        folder = resolve_data_dir(data_dir)
+        refuse_network_path(folder)
+        _make_folder(folder)
+        lock = DataDirLock.acquire(folder)
+        try:
+            path = folder / DB_NAME
+            _remove_unfinished_builds(folder)
+            if not path.exists():
+                _refuse_orphan_wal(path)
+                _build_new(path)
+            inspect_file(path)
+            conn = connect(path)
+            try:
+                _prepare(conn, path)
+            except BaseException:
+                conn.close()
+                raise
+        except BaseException:
+            lock.release()
+            raise
+        return cls(folder, conn, lock)
+
+    # -- use ---------------------------------------------------------------------------
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError("the database is closed")
+        return self._conn
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: all of it is committed, or none of it."""
+        with self._mutex, self.translating():
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: one consistent snapshot for several queries."""
+        with self._mutex, self.translating():
+            conn = self.conn
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def translating(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            error = translate(exc, self.path)
+            if error is None:
+                raise
+            raise error from None
+
+    def open_reader(self) -> sqlite3.Connection:
+        """A separate read-only connection: a snapshot that never blocks the writer."""
+        conn = connect(self.path, readonly=True)
+        try:
+            with self.translating():
+                configure(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def close(self) -> None:
+        with self._mutex:
+            if self._conn is not None:
+                conn, self._conn = self._conn, None
+                try:
+                    conn.close()
+                finally:
+                    self._lock.release()
+
+    def detach(self) -> DataDirLock:
+        """Close the connection but keep the folder lock (used while a restore swaps files)."""
+        with self._mutex:
+            if self._conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._conn.close()
+                self._conn = None
+            return self._lock
+
+    def reattach(self) -> None:
+        with self._mutex:
+            inspect_file(self.path)
+            conn = connect(self.path)
+            try:
+                _prepare(conn, self.path)
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except PermissionError:
+        raise ReadOnly(
+            f"cannot create data folder {folder} (permission denied); choose a folder you "
+            "can write to (--data-dir)"
+        ) from None
+    except OSError as exc:
+        if exc.errno == 30:  # EROFS
+            raise ReadOnly(f"data folder {folder} is on a read-only file system") from None
+        raise StoreIOError(f"cannot create data folder {folder}: {exc.strerror}") from None
+
+
+def _remove_unfinished_builds(folder: Path) -> None:
+    # Only ever our own temporary files, and only while we hold the folder lock.
+    for leftover in folder.glob(_INIT_PREFIX + "*"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _refuse_orphan_wal(path: Path) -> None:
+    for suffix in ("-wal", "-journal"):
+        orphan = path.with_name(path.name + suffix)
+        if orphan.exists() and orphan.stat().st_size > 0:
+            raise DatabaseCorrupt(
+                f"{path} is missing but {orphan.name} is still there: the database was "
+                "moved or deleted. Put trustdesk.db back, or restore a backup; TrustDesk "
+                "will not start a new database over unsaved records."
+            )
+
+
+def _build_new(path: Path) -> None:
+    """Create, initialise and migrate a new database, then move it into place."""
+    temp = path.with_name(f"{_INIT_PREFIX}{uuid.uuid4().hex}")
+    try:
+        conn = connect(temp, create=True)
+        try:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            configure(conn, wal=False)
+            migrate(conn)
+            _initialise(conn)
+            conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        fsync_file(temp)
+        os.replace(temp, path)
+        fsync_dir(path.parent)
+    except sqlite3.Error as exc:
+        error = translate(exc, path)
+        if error is None:
+            raise
+        raise error from None
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
+def _initialise(conn: sqlite3.Connection) -> None:
+    """Give a new database its identity and the first entry of its audit chain."""
+    now = datetime.now(UTC)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('store_id', ?), ('created_at', ?)",
+            (uuid.uuid4().hex, now.isoformat()),
+        )
+        audit.append(
+            conn,
+            AuditEvent("store.created", "success", {"schema": SCHEMA_VERSION}),
+            Actor(None, None, socket.gethostname()),
+            now,
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _prepare(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a newer schema before writing anything; then pragmas and migrations."""
+    try:
+        version = schema_version(conn)
+        check_not_newer(version, str(path))
+        configure(conn)
+        migrate(conn)
+        store_id = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
+        if store_id is None and version == 0:
+            # Marked as TrustDesk's but never initialised: nothing in it to lose.
+            _initialise(conn)
+            store_id = ("new",)
+    except sqlite3.Error as exc:
+        error = translate(exc, path)
+        if error is None:
+            error = DatabaseCorrupt(
+                f"{path} is not a usable TrustDesk database ({exc}); restore the latest "
+                "backup (trustdesk restore FILE)"
+            )
+        raise error from None
+    if store_id is None:
+        raise DatabaseCorrupt(
+            f"{path} lacks its TrustDesk identity (meta.store_id); restore the latest backup"
+        )

@@ -1,0 +1,327 @@
+"""Decisions: every version stored once, with what it was made from, and its audit entry.
+
+A decision and its audit entry are written in one transaction; so are an amendment (a
+new version linked to the one it corrects, with reason and author) and its entry. The
+audit entry records the SHA-256 of the decision record and of the rows it rests on
+(person, detainer, answers, hold), so ``audit verify`` notices any later change.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from trustdesk.store import audit
+from trustdesk.store.encoding import (
+    canonical_json,
+    optional_utc_text,
+    row_digest,
+    sha256_hex,
+    utc_text,
+)
+from trustdesk.store.errors import Conflict
+from trustdesk.store.folding import booking_key, fold
+from trustdesk.store.records import (
+    Actor,
+    AuditEntry,
+    AuditEvent,
+    DecisionDraft,
+    DecisionRecord,
+    DetainerFacts,
+    PersonFacts,
+    SavedDecision,
+)
+from trustdesk.store.sql import insert, one_dict, scalar
+from trustdesk.store.versions import history, latest
+
+if TYPE_CHECKING:
+    from trustdesk.store.database import Database
+
+PERSON_FIELDS = ("id", "booking_number", "booking_key", "name", "name_folded", "date_of_birth")
+DETAINER_FIELDS = (
+    "id",
+    "form",
+    "received_at",
+    "judicial_warrant",
+    "administrative_warrant",
+    "issuing_office",
+    "subject_id",
+)
+RECORD_FIELDS = (
+    "id",
+    "decision_id",
+    "version",
+    "amends",
+    "reason",
+    "officer_id",
+    "recorded_at",
+    "decision_time",
+    "outcome",
+    "needs_review",
+    "review_required",
+    "releasable_at",
+    "hold_expires_at",
+    "rule_pack",
+    "rule_pack_sha256",
+    "app_version",
+    "person_id",
+    "detainer_id",
+    "case_json",
+    "decision_json",
+    "audit_seq",
+)
+HOLD_FIELDS = ("id", "decision_id", "record_id", "opened_at", "opened_by", "audit_seq")
+DECISION_EVENTS = ("decision.created", "decision.amended")
+
+
+def record_sha256(
+    values: Mapping[str, Any],
+    person: Mapping[str, Any],
+    detainer: Mapping[str, Any],
+    answers: list[tuple[str, str]],
+) -> str:
+    """The SHA-256 of a decision record: canonical JSON of every column of the version
+    and of the rows it rests on (its person, its detainer, its answers).
+
+    The two documents (case input, decision with trace) enter through their own
+    SHA-256, so a record is re-hashed without re-encoding kilobytes of JSON.
+    """
+    record = {key: values[key] for key in RECORD_FIELDS}
+    for key in ("case_json", "decision_json"):
+        text = record.pop(key)
+        record[key + "_sha256"] = sha256_hex(text) if isinstance(text, str) else text
+    record["person"] = {key: person[key] for key in PERSON_FIELDS}
+    record["detainer"] = {key: detainer[key] for key in DETAINER_FIELDS}
+    record["answers"] = [list(pair) for pair in sorted(answers)]
+    return sha256_hex(canonical_json(record))
+
+
+def answers_digest(record_id: int, answers: list[tuple[str, str]]) -> str:
+    return row_digest(
+        "decision_answers",
+        {"record_id": record_id, "answers": [list(pair) for pair in sorted(answers)]},
+    )
+
+
+def _person_row(conn: sqlite3.Connection, person: PersonFacts) -> dict[str, Any]:
+    dob = None if person.date_of_birth is None else person.date_of_birth.isoformat()
+    found = one_dict(
+        conn,
+        f"SELECT {', '.join(PERSON_FIELDS)} FROM people "
+        "WHERE booking_number = ? AND name = ? AND ifnull(date_of_birth, '') = ?",
+        (person.booking_number, person.name, dob or ""),
+    )
+    if found is not None:
+        return found
+    values: dict[str, Any] = {
+        "booking_number": person.booking_number,
+        "booking_key": booking_key(person.booking_number),
+        "name": person.name,
+        "name_folded": fold(person.name),
+        "date_of_birth": dob,
+    }
+    person_id = insert(conn, "people", values)
+    if scalar(conn, "SELECT value FROM meta WHERE key = 'search_index'") == "fts5-trigram":
+        conn.execute(
+            "INSERT INTO people_fts (rowid, name_folded) VALUES (?, ?)",
+            (person_id, values["name_folded"]),
+        )
+    return {"id": person_id, **values}
+
+
+def _detainer_row(conn: sqlite3.Connection, detainer: DetainerFacts) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "form": detainer.form,
+        "received_at": optional_utc_text(detainer.received_at),
+        "judicial_warrant": detainer.judicial_warrant,
+        "administrative_warrant": detainer.administrative_warrant,
+        "issuing_office": detainer.issuing_office,
+        "subject_id": detainer.subject_id,
+    }
+    return {"id": insert(conn, "detainers", values), **values}
+
+
+def write_version(
+    conn: sqlite3.Connection,
+    draft: DecisionDraft,
+    *,
+    author: Actor,
+    at: datetime,
+    previous: DecisionRecord | None = None,
+    reason: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> tuple[int, int | None, AuditEntry]:
+    """Write one version, its rows, its hold and its audit entry; inside a transaction.
+
+    Returns the record id, the id of a hold opened by this version, and the entry.
+    """
+    if author.user_id is None:
+        raise ValueError("a decision needs an author")
+    seq = audit.head(conn)[0] + 1
+    record_id = int(scalar(conn, "SELECT ifnull(max(id), 0) + 1 FROM decisions"))
+    person = _person_row(conn, draft.person)
+    detainer = _detainer_row(conn, draft.detainer)
+    recorded_at = utc_text(at)
+    values: dict[str, Any] = {
+        "id": record_id,
+        "decision_id": record_id if previous is None else previous.decision_id,
+        "version": 1 if previous is None else previous.version + 1,
+        "amends": None if previous is None else previous.id,
+        "reason": reason,
+        "officer_id": author.user_id,
+        "recorded_at": recorded_at,
+        "decision_time": utc_text(draft.decision_time),
+        "outcome": draft.outcome,
+        "needs_review": int(draft.needs_review),
+        "review_required": int(draft.review_required),
+        "releasable_at": optional_utc_text(draft.releasable_at),
+        "hold_expires_at": optional_utc_text(draft.hold_expires_at),
+        "rule_pack": draft.rule_pack,
+        "rule_pack_sha256": draft.rule_pack_sha256,
+        "app_version": draft.app_version,
+        "person_id": person["id"],
+        "detainer_id": detainer["id"],
+        "case_json": draft.case_json,
+        "decision_json": draft.decision_json,
+        "audit_seq": seq,
+    }
+    answers = list(draft.answers)
+    digest = record_sha256(values, person, detainer, answers)
+    try:
+        insert(conn, "decisions", {**values, "record_sha256": digest})
+    except sqlite3.IntegrityError as exc:
+        if previous is not None and "amends" in str(exc):
+            raise Conflict(
+                f"decision {previous.decision_id} was amended meanwhile; "
+                "show it again and amend the latest version"
+            ) from None
+        raise
+    conn.executemany(
+        "INSERT INTO decision_answers (record_id, field, value) VALUES (?, ?, ?)",
+        [(record_id, field, value) for field, value in answers],
+    )
+    objects: dict[str, Any] = {
+        "decision": values["decision_id"],
+        "record": record_id,
+        "version": values["version"],
+        "record_sha256": digest,
+        "person": person["id"],
+        "person_sha256": row_digest("people", person),
+        "detainer_sha256": row_digest("detainers", detainer),
+        "answers_sha256": answers_digest(record_id, answers),
+    }
+    if previous is not None:
+        objects["amends"] = previous.id
+    hold_id = _track_hold(conn, draft, values, objects)
+    conn.execute("DELETE FROM pending_reviews WHERE decision_id = ?", (values["decision_id"],))
+    if draft.review_required:
+        conn.execute(
+            "INSERT INTO pending_reviews (record_id, decision_id) VALUES (?, ?)",
+            (record_id, values["decision_id"]),
+        )
+    objects.update(extra or {})
+    event = AuditEvent(DECISION_EVENTS[previous is not None], "success", objects)
+    entry = audit.append(conn, event, author, at)
+    if entry.seq != seq:
+        raise RuntimeError("audit head moved inside a write transaction")
+    return record_id, hold_id, entry
+
+
+def _track_hold(
+    conn: sqlite3.Connection,
+    draft: DecisionDraft,
+    values: dict[str, Any],
+    objects: dict[str, Any],
+) -> int | None:
+    """Open the decision's hold if this version honors it; keep ``open_holds`` current."""
+    decision_id = values["decision_id"]
+    hold = one_dict(conn, "SELECT id FROM holds WHERE decision_id = ?", (decision_id,))
+    opened = None
+    if hold is None:
+        if not draft.opens_hold:
+            return None
+        row = {
+            "decision_id": decision_id,
+            "record_id": values["id"],
+            "opened_at": values["recorded_at"],
+            "opened_by": values["officer_id"],
+            "audit_seq": values["audit_seq"],
+        }
+        opened = insert(conn, "holds", row)
+        objects["hold"] = opened
+        objects["hold_sha256"] = row_digest("holds", {"id": opened, **row})
+        hold = {"id": opened}
+    closed = scalar(conn, "SELECT 1 FROM hold_closures WHERE hold_id = ?", (hold["id"],))
+    if not closed:
+        # A version that no longer honors the detainer makes release due at once.
+        due = values["hold_expires_at"] if values["outcome"] == "honor" else values["recorded_at"]
+        conn.execute(
+            "INSERT INTO open_holds (hold_id, decision_id, record_id, release_due_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (hold_id) DO UPDATE SET "
+            "record_id = excluded.record_id, release_due_at = excluded.release_due_at",
+            (hold["id"], decision_id, values["id"], due),
+        )
+    return opened
+
+
+class DecisionRepository:
+    """Writing and reading decisions; every write carries its audit entry."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(self, draft: DecisionDraft, author: Actor, at: datetime) -> SavedDecision:
+        with self._db.transaction() as conn:
+            record_id, hold_id, entry = write_version(conn, draft, author=author, at=at)
+            record = latest(conn, record_id)
+        return SavedDecision(record, hold_id, entry)
+
+    def amend(
+        self,
+        decision_id: int,
+        draft: DecisionDraft,
+        *,
+        reason: str,
+        author: Actor,
+        at: datetime,
+        expected_record_id: int | None = None,
+    ) -> SavedDecision:
+        """A new version of ``decision_id`` correcting its latest one."""
+        with self._db.transaction() as conn:
+            previous = latest(conn, decision_id)
+            if expected_record_id is not None and previous.id != expected_record_id:
+                raise Conflict(
+                    f"decision {decision_id} was amended meanwhile (now version "
+                    f"{previous.version}); show it again and amend the latest version"
+                )
+            _record_id, hold_id, entry = write_version(
+                conn, draft, author=author, at=at, previous=previous, reason=reason
+            )
+            record = latest(conn, decision_id)
+        return SavedDecision(record, hold_id, entry)
+
+    def latest(self, decision_id: int) -> DecisionRecord:
+        with self._db.reading() as conn:
+            return latest(conn, decision_id)
+
+    def history(self, decision_id: int) -> tuple[DecisionRecord, ...]:
+        with self._db.reading() as conn:
+            return history(conn, decision_id)
+
+    def view(self, decision_id: int, viewer: Actor, at: datetime) -> tuple[DecisionRecord, ...]:
+        """Every version of a decision, the viewing recorded in the audit (or nothing shown)."""
+        with self._db.transaction() as conn:
+            versions = history(conn, decision_id)
+            audit.append(
+                conn,
+                AuditEvent(
+                    "decision.viewed",
+                    "success",
+                    {"decision": decision_id, "records": [v.id for v in versions]},
+                ),
+                viewer,
+                at,
+            )
+        return versions

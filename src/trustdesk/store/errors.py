@@ -1,0 +1,59 @@
+"""Errors of the decision store, each a plain one-line message: what, where, how to fix."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Expected trouble with the database or the data folder."""
+
+
+class NotATrustDeskDatabase(StoreError):
+    """The file is empty, not SQLite, or another application's database."""
+
+
+class NewerSchema(StoreError):
+    """The database was written by a newer TrustDesk than this one."""
+
+
+class DatabaseCorrupt(StoreError):
+    """SQLite reports damage (truncated file, malformed pages, failed integrity check)."""
+
+
+class AlreadyOpen(StoreError):
+    """Another TrustDesk is already using the data folder (one writer only)."""
+
+
+class DiskFull(StoreError):
+    """The disk (or the database's size limit) is full; nothing was recorded."""
+
+
+class ReadOnly(StoreError):
+    """The data folder or the database file cannot be written."""
+
+
+class NetworkPathRefused(StoreError):
+    """The data folder is on a network file system, where SQLite locking is unreliable."""
+
+
+class NotFound(StoreError):
+    """No record with the given id."""
+
+
+class Conflict(StoreError):
+    """The record changed meanwhile (e.g. amended by someone else); reload and retry."""
+
+
+class FileExists(StoreError):
+    """A file the user named already exists; TrustDesk never overwrites a file."""
+
+
+class RestoreRefused(StoreError):
+    """The backup file fails a check; the live database was left untouched."""
+
+
+class AuditWriteFailed(StoreError):
+    """The audit entry could not be written, so the action it records was not done."""
+
+
+class StoreIOError(StoreError):
+    """Any other input/output failure reported by SQLite or the operating system."""

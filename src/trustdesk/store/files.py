@@ -1,0 +1,94 @@
+"""Writing files the user asked for (exports, backups) without ever overwriting one.
+
+The content goes to a temporary name in the target folder, is fsynced, and is then
+published under the final name with a hard link, which fails if the name exists
+(POSIX); on Windows ``os.rename`` refuses an existing target in the same way. Where the
+file system has no hard links (FAT USB sticks) an exclusive create reserves the name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from trustdesk.store.errors import DiskFull, FileExists, ReadOnly, StoreIOError
+
+
+def temp_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
+
+
+def refuse_existing(target: Path) -> None:
+    if target.exists() or target.is_symlink():
+        raise FileExists(
+            f"{target} already exists; TrustDesk never overwrites a file. Choose a new name."
+        )
+    if not target.parent.is_dir():
+        raise StoreIOError(f"cannot write {target}: folder {target.parent} does not exist")
+
+
+def fsync_path(path: Path, *, directory: bool = False) -> None:
+    if directory and os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(temp: Path, target: Path) -> None:
+    """Give the finished, fsynced ``temp`` its final name, failing if the name is taken."""
+    try:
+        if os.name == "nt":
+            os.rename(temp, target)
+        else:
+            try:
+                os.link(temp, target)
+            except OSError as exc:
+                if isinstance(exc, FileExistsError):
+                    raise
+                _publish_without_links(temp, target)
+            else:
+                temp.unlink()
+    except FileExistsError:
+        raise FileExists(
+            f"{target} already exists; TrustDesk never overwrites a file. Choose a new name."
+        ) from None
+    fsync_path(target.parent, directory=True)
+
+
+def _publish_without_links(temp: Path, target: Path) -> None:
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    os.replace(temp, target)
+
+
+@contextlib.contextmanager
+def new_file(target: Path) -> Iterator[Path]:
+    """Yield a temporary path to fill; on success it becomes ``target``, else it vanishes."""
+    refuse_existing(target)
+    temp = temp_name(target)
+    try:
+        yield temp
+        fsync_path(temp)
+        publish(temp, target)
+    except PermissionError:
+        raise ReadOnly(f"cannot write {target} (permission denied)") from None
+    except OSError as exc:
+        if exc.errno == 28:  # ENOSPC
+            raise DiskFull(f"the disk is full: {target} was not written") from None
+        if exc.errno == 30:  # EROFS
+            raise ReadOnly(f"cannot write {target}: read-only file system") from None
+        raise StoreIOError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
+def write_new_file(target: Path, write: Callable[[Path], None]) -> None:
+    with new_file(target) as temp:
+        write(temp)

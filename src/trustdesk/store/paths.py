@@ -1,0 +1,133 @@
+"""Where the database lives: the data folder, its files, and the refusal of network paths.
+
+SQLite's locking is not reliable over network file systems (NFS, SMB/CIFS, sshfs…), so
+a data folder on one is refused. Detection: on Linux the file-system type of the mount
+holding the folder (``/proc/self/mountinfo``); on Windows a UNC path or a drive that
+Windows reports as remote. Elsewhere (macOS) nothing is detectable with the standard
+library and the folder is accepted; see docs/decisions/0003-decision-store.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from trustdesk.store.errors import NetworkPathRefused
+
+DB_NAME = "trustdesk.db"
+LOCK_NAME = "trustdesk.lock"
+
+#: File-system types (as in /proc/self/mountinfo) that live on another machine.
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb",
+        "smb2",
+        "smb3",
+        "smbfs",
+        "ncpfs",
+        "afs",
+        "9p",
+        "ceph",
+        "glusterfs",
+        "lustre",
+        "gpfs",
+        "davfs",
+        "fuse.sshfs",
+        "fuse.davfs2",
+        "fuse.rclone",
+        "fuse.glusterfs",
+        "fuse.s3fs",
+        "fuse.gcsfuse",
+    }
+)
+
+
+def default_data_dir() -> Path:
+    """The per-user data folder (e.g. ~/.local/share/trustdesk on Linux)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("trustdesk", appauthor=False))
+
+
+def resolve_data_dir(data_dir: Path | str | None) -> Path:
+    return default_data_dir() if data_dir is None else Path(data_dir).expanduser().absolute()
+
+
+def _unescape_mount(field: str) -> str:
+    # mountinfo escapes space, tab, newline and backslash as octal (\040 …).
+    out, i = [], 0
+    while i < len(field):
+        code = field[i + 1 : i + 4]
+        if field[i] == "\\" and len(code) == 3 and code.isdigit():
+            out.append(chr(int(code, 8)))
+            i += 4
+        else:
+            out.append(field[i])
+            i += 1
+    return "".join(out)
+
+
+def filesystem_type(path: Path, mountinfo: str) -> str | None:
+    """The type of the file system holding ``path``, from mountinfo text (Linux)."""
+    best, best_type = "", None
+    target = str(path)
+    for line in mountinfo.splitlines():
+        left, sep, right = line.partition(" - ")
+        fields = left.split()
+        if not sep or len(fields) < 5:
+            continue
+        mount_point = _unescape_mount(fields[4])
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best):
+            kinds = right.split()
+            best, best_type = mount_point, (kinds[0] if kinds else None)
+    return best_type
+
+
+def _real_path(path: Path) -> Path:
+    """``path`` with symlinks resolved as far as it exists (a link may lead to a share)."""
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate.resolve() / path.relative_to(candidate)
+    return path
+
+
+def refuse_network_path(path: Path, *, mountinfo: str | None = None) -> None:
+    """Raise NetworkPathRefused when ``path`` is (detectably) on a network file system."""
+    if sys.platform == "win32":
+        _refuse_windows(path)
+        return
+    if mountinfo is None:
+        try:
+            with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
+                mountinfo = handle.read()
+        except OSError:
+            return  # not Linux: nothing to detect with the standard library
+    fs_type = filesystem_type(_real_path(path), mountinfo)
+    if fs_type is not None and (fs_type in NETWORK_FILESYSTEMS or fs_type.startswith("nfs")):
+        raise NetworkPathRefused(_message(path, f"a network file system ({fs_type})"))
+
+
+def _refuse_windows(path: Path) -> None:
+    text = str(path)
+    if text.startswith(("\\\\", "//")) and not text.startswith(("\\\\?\\", "\\\\.\\")):
+        raise NetworkPathRefused(_message(path, "a network share"))
+    if sys.platform == "win32":
+        import ctypes
+
+        drive = os.path.splitdrive(str(_real_path(path)))[0]
+        if drive:
+            drive_remote = 4
+            if ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == drive_remote:
+                raise NetworkPathRefused(_message(path, f"a network drive ({drive})"))
+
+
+def _message(path: Path, where: str) -> str:
+    return (
+        f"data folder {path} is on {where}; SQLite cannot lock a database reliably there, "
+        "so records could be lost. Choose a folder on this computer's own disk (--data-dir)."
+    )

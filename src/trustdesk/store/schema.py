@@ -1,0 +1,292 @@
+"""The database schema, as the ordered steps that build it (``PRAGMA user_version``).
+
+Each step is applied once, in its own transaction, by ``migrations.migrate``. A step is
+never edited after release: a change is a new step. Tables holding evidence (decisions
+and what they were made from, reviews, holds, the audit log) are append-only: triggers
+abort any UPDATE or DELETE. ``open_holds`` and the search index are derived, rebuilt
+views of that evidence and are checked against it by ``audit verify``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite3
+
+#: "TDSK" — marks a SQLite file as a TrustDesk database (offset 68 of the header).
+APPLICATION_ID = 0x5444534B
+
+ROLES = ("officer", "supervisor", "administrator", "auditor")
+HOLD_OUTCOMES = ("ice_took_custody", "released_at_expiry", "released_other")
+ANSWER_VALUES = ("yes", "no", "unknown")
+
+APPEND_ONLY_TABLES = (
+    "audit_log",
+    "people",
+    "detainers",
+    "decisions",
+    "decision_answers",
+    "reviews",
+    "holds",
+    "hold_closures",
+)
+
+
+def _append_only(table: str) -> tuple[str, ...]:
+    message = f"{table} is append-only: records are never changed or deleted"
+    return (
+        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
+    )
+
+
+_ROLE_LIST = ", ".join(f"'{role}'" for role in ROLES)
+_OUTCOME_LIST = ", ".join(f"'{outcome}'" for outcome in HOLD_OUTCOMES)
+_ANSWER_LIST = ", ".join(f"'{value}'" for value in ANSWER_VALUES)
+
+STEP_1_ACCOUNTS_AND_AUDIT = (
+    """CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ("""
+    + _ROLE_LIST
+    + """)),
+        password_hash TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        created_at TEXT NOT NULL,
+        created_by INTEGER REFERENCES users(id),
+        password_changed_at TEXT NOT NULL,
+        last_logon_at TEXT,
+        locked_at TEXT,
+        unlocked_at TEXT
+    )""",
+    """CREATE TABLE login_failures (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        at TEXT NOT NULL
+    )""",
+    "CREATE INDEX login_failures_by_user ON login_failures(user_id, at)",
+    """CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+        at TEXT NOT NULL,
+        workstation TEXT NOT NULL,
+        actor TEXT,
+        actor_id INTEGER,
+        event TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'denied')),
+        objects TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    )""",
+    "CREATE INDEX audit_by_event ON audit_log(event)",
+    # Defence in depth: an entry can only be appended right after the head, linked to it.
+    """CREATE TRIGGER audit_log_links BEFORE INSERT ON audit_log
+       WHEN NEW.seq IS NOT ifnull((SELECT max(seq) FROM audit_log), 0) + 1
+         OR NEW.prev_hash IS NOT ifnull(
+              (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1), '"""
+    + "0" * 64
+    + """')
+       BEGIN SELECT RAISE(ABORT, 'audit entries are appended at the head only'); END""",
+    *_append_only("audit_log"),
+)
+
+STEP_2_DECISIONS = (
+    """CREATE TABLE people (
+        id INTEGER PRIMARY KEY,
+        booking_number TEXT NOT NULL,
+        booking_key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        name_folded TEXT NOT NULL,
+        date_of_birth TEXT
+    )""",
+    """CREATE UNIQUE INDEX people_identity
+       ON people(booking_number, name, ifnull(date_of_birth, ''))""",
+    "CREATE INDEX people_by_booking ON people(booking_key)",
+    """CREATE TABLE detainers (
+        id INTEGER PRIMARY KEY,
+        form TEXT NOT NULL,
+        received_at TEXT,
+        judicial_warrant TEXT NOT NULL CHECK (judicial_warrant IN ("""
+    + _ANSWER_LIST
+    + """)),
+        administrative_warrant TEXT,
+        issuing_office TEXT,
+        subject_id TEXT
+    )""",
+    """CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,
+        decision_id INTEGER NOT NULL REFERENCES decisions(id),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        amends INTEGER UNIQUE REFERENCES decisions(id),
+        reason TEXT,
+        officer_id INTEGER NOT NULL REFERENCES users(id),
+        recorded_at TEXT NOT NULL,
+        decision_time TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('honor', 'decline')),
+        needs_review INTEGER NOT NULL CHECK (needs_review IN (0, 1)),
+        review_required INTEGER NOT NULL CHECK (review_required IN (0, 1)),
+        releasable_at TEXT,
+        hold_expires_at TEXT,
+        rule_pack TEXT NOT NULL,
+        rule_pack_sha256 TEXT NOT NULL,
+        app_version TEXT NOT NULL,
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        detainer_id INTEGER NOT NULL UNIQUE REFERENCES detainers(id),
+        case_json TEXT NOT NULL,
+        decision_json TEXT NOT NULL,
+        record_sha256 TEXT NOT NULL,
+        audit_seq INTEGER NOT NULL UNIQUE
+            REFERENCES audit_log(seq) DEFERRABLE INITIALLY DEFERRED,
+        UNIQUE (decision_id, version),
+        CHECK ((version = 1) = (amends IS NULL)),
+        CHECK ((version = 1) = (decision_id = id)),
+        CHECK (version = 1 OR reason IS NOT NULL)
+    )""",
+    # Covering indexes: lists and searches never read the wide rows (kilobytes of JSON)
+    # until they show the few they found.
+    "CREATE INDEX decisions_by_person ON decisions(person_id, decision_id)",
+    """CREATE INDEX decisions_by_time
+       ON decisions(decision_time, decision_id, outcome, officer_id)""",
+    """CREATE INDEX decisions_by_decision
+       ON decisions(decision_id, decision_time, outcome, officer_id)""",
+    """CREATE INDEX decisions_by_officer
+       ON decisions(officer_id, decision_time, decision_id, outcome)""",
+    """CREATE TABLE decision_answers (
+        record_id INTEGER NOT NULL REFERENCES decisions(id),
+        field TEXT NOT NULL,
+        value TEXT NOT NULL CHECK (value IN ("""
+    + _ANSWER_LIST
+    + """)),
+        PRIMARY KEY (record_id, field)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        decision_id INTEGER NOT NULL REFERENCES decisions(id),
+        record_id INTEGER NOT NULL REFERENCES decisions(id),
+        reviewer_id INTEGER NOT NULL REFERENCES users(id),
+        reviewed_at TEXT NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ('approved', 'amended')),
+        result_record_id INTEGER UNIQUE REFERENCES decisions(id),
+        reason TEXT,
+        audit_seq INTEGER NOT NULL UNIQUE
+            REFERENCES audit_log(seq) DEFERRABLE INITIALLY DEFERRED,
+        CHECK ((verdict = 'amended') = (result_record_id IS NOT NULL)),
+        CHECK (verdict = 'approved' OR reason IS NOT NULL)
+    )""",
+    "CREATE INDEX reviews_by_record ON reviews(record_id)",
+    "CREATE INDEX reviews_by_decision ON reviews(decision_id)",
+    # Amendments are decision versions after the first; the view names them for auditors.
+    """CREATE VIEW amendments AS
+       SELECT id AS record_id, decision_id, version, amends AS previous_record_id,
+              reason, officer_id AS author_id, recorded_at
+       FROM decisions WHERE version > 1""",
+    *(sql for table in ("people", "detainers", "decisions") for sql in _append_only(table)),
+    *_append_only("decision_answers"),
+    *_append_only("reviews"),
+)
+
+#: The latest versions that need a review and have none: the ``pending_reviews`` content.
+PENDING_REVIEWS_QUERY = """
+    SELECT d.id, d.decision_id FROM decisions d
+    WHERE d.review_required = 1
+      AND NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = d.id)
+      AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.record_id = d.id)
+      AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.result_record_id = d.id)
+"""
+
+STEP_3_HOLDS = (
+    """CREATE TABLE holds (
+        id INTEGER PRIMARY KEY,
+        decision_id INTEGER NOT NULL UNIQUE REFERENCES decisions(id),
+        record_id INTEGER NOT NULL REFERENCES decisions(id),
+        opened_at TEXT NOT NULL,
+        opened_by INTEGER NOT NULL REFERENCES users(id),
+        audit_seq INTEGER NOT NULL REFERENCES audit_log(seq) DEFERRABLE INITIALLY DEFERRED
+    )""",
+    # Every foreign key's child column is indexed: SQLite looks children up when a
+    # parent row arrives while a deferred constraint is pending (each audit entry).
+    "CREATE INDEX holds_by_record ON holds(record_id)",
+    "CREATE INDEX holds_by_audit ON holds(audit_seq)",
+    """CREATE TABLE hold_closures (
+        hold_id INTEGER PRIMARY KEY REFERENCES holds(id),
+        outcome TEXT NOT NULL CHECK (outcome IN ("""
+    + _OUTCOME_LIST
+    + """)),
+        ended_at TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        officer_id INTEGER NOT NULL REFERENCES users(id),
+        note TEXT,
+        audit_seq INTEGER NOT NULL UNIQUE
+            REFERENCES audit_log(seq) DEFERRABLE INITIALLY DEFERRED
+    )""",
+    # Derived: the holds not yet closed, with the moment release is due (NULL while the
+    # hold's start is unknown). Kept small, so the desk's dashboard never scans history.
+    """CREATE TABLE open_holds (
+        hold_id INTEGER PRIMARY KEY REFERENCES holds(id),
+        decision_id INTEGER NOT NULL UNIQUE,
+        record_id INTEGER NOT NULL REFERENCES decisions(id),
+        release_due_at TEXT
+    )""",
+    "CREATE INDEX open_holds_by_due ON open_holds(release_due_at)",
+    "CREATE INDEX open_holds_by_record ON open_holds(record_id)",
+    # Derived: the latest versions that need a supervisor's review and have none yet.
+    """CREATE TABLE pending_reviews (
+        record_id INTEGER PRIMARY KEY REFERENCES decisions(id),
+        decision_id INTEGER NOT NULL UNIQUE
+    )""",
+    "INSERT INTO pending_reviews (record_id, decision_id) " + PENDING_REVIEWS_QUERY,
+    *_append_only("holds"),
+    *_append_only("hold_closures"),
+)
+
+
+def _step_4_search(conn: sqlite3.Connection) -> None:
+    """Partial, accent-insensitive name search: an FTS5 trigram index on folded names.
+
+    Names are folded in Python (``folding.fold``) when stored, so the index needs no
+    ``remove_diacritics`` (SQLite 3.45+). Without FTS5 or its trigram tokenizer
+    (SQLite < 3.34) search falls back to a scan and says so in ``meta``. The index is
+    fed by ``decisions`` in Python, not by a trigger: with ``trusted_schema = OFF``
+    SQLite refuses triggers that write to a virtual table.
+    """
+    import sqlite3
+
+    try:
+        conn.execute(
+            "CREATE VIRTUAL TABLE people_fts USING fts5("
+            "name_folded, content='people', content_rowid='id', tokenize='trigram')"
+        )
+    except sqlite3.OperationalError:
+        conn.execute("INSERT INTO meta(key, value) VALUES ('search_index', 'none')")
+        return
+    conn.execute("INSERT INTO people_fts(people_fts) VALUES ('rebuild')")
+    conn.execute("INSERT INTO meta(key, value) VALUES ('search_index', 'fts5-trigram')")
+
+
+Step = tuple[str, ...] | Callable[["sqlite3.Connection"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    title: str
+    step: Step
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "accounts, meta and the audit chain", STEP_1_ACCOUNTS_AND_AUDIT),
+    Migration(2, "people, detainers, decisions, answers, reviews", STEP_2_DECISIONS),
+    Migration(3, "holds and the review queue", STEP_3_HOLDS),
+    Migration(4, "name search index", _step_4_search),
+)
+
+SCHEMA_VERSION = MIGRATIONS[-1].version

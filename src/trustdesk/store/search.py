@@ -1,0 +1,185 @@
+"""History search: booking number, name (partial, case- and accent-insensitive), dates,
+outcome, officer; and the review queue.
+
+Names are matched on their folded form (``folding.fold``). With the FTS5 trigram index
+any fragment of three or more characters is found through the index; shorter fragments,
+or a database built where SQLite lacks FTS5, fall back to a scan of the folded names.
+Filters on outcome, officer and dates apply to the latest version of each decision;
+name and booking number match any version, so a corrected name still finds the record.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from trustdesk.store.encoding import parse_utc, utc_text
+from trustdesk.store.folding import booking_key, fold
+from trustdesk.store.records import DecisionSummary
+from trustdesk.store.sql import dict_rows, scalar
+
+if TYPE_CHECKING:
+    from trustdesk.store.database import Database
+
+MAX_RESULTS = 1000
+TRIGRAM = 3
+#: Up to this many matching people, search starts from them; beyond, it walks by date.
+LOOKUP_LIMIT = 5000
+
+_SUMMARY_SELECT = """
+    SELECT d.decision_id, d.id AS record_id, d.version, d.decision_time, d.recorded_at,
+           d.outcome, d.review_required, p.booking_number, p.name, u.username AS officer,
+           (EXISTS (SELECT 1 FROM reviews r WHERE r.record_id = d.id)
+            OR EXISTS (SELECT 1 FROM reviews r WHERE r.result_record_id = d.id)) AS reviewed
+    FROM {source}
+    CROSS JOIN people p ON p.id = d.person_id
+    CROSS JOIN users u ON u.id = d.officer_id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    booking_number: str | None = None
+    name: str | None = None
+    decided_from: datetime | None = None
+    decided_before: datetime | None = None
+    outcome: str | None = None
+    officer: str | None = None  # user name
+    limit: int = 100
+
+
+def _summary(row: dict[str, Any]) -> DecisionSummary:
+    return DecisionSummary(
+        decision_id=row["decision_id"],
+        record_id=row["record_id"],
+        version=row["version"],
+        decision_time=parse_utc(row["decision_time"]),
+        recorded_at=parse_utc(row["recorded_at"]),
+        outcome=row["outcome"],
+        booking_number=row["booking_number"],
+        name=row["name"],
+        officer=row["officer"],
+        review_required=bool(row["review_required"]),
+        reviewed=bool(row["reviewed"]),
+    )
+
+
+def _like(fragment: str) -> str:
+    escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def person_filter(conn: sqlite3.Connection, query: SearchQuery) -> tuple[str, list[Any]] | None:
+    """SQL selecting the ids of people matching the name/booking parts of ``query``.
+
+    Words of three or more characters go through the trigram index; shorter words only
+    filter the people it found (or, with no indexed word, scan the folded names).
+    """
+    conditions: list[str] = []
+    params: list[Any] = []
+    if query.booking_number:
+        conditions.append("p.booking_key = ?")
+        params.append(booking_key(query.booking_number))
+    words = fold(query.name).split() if query.name else []
+    if words:
+        indexed = scalar(conn, "SELECT value FROM meta WHERE key = 'search_index'")
+        long = [word for word in words if len(word) >= TRIGRAM]
+        if long and indexed == "fts5-trigram":
+            conditions.append("p.id IN (SELECT rowid FROM people_fts WHERE people_fts MATCH ?)")
+            params.append(" ".join('"' + word.replace('"', '""') + '"' for word in long))
+            words = [word for word in words if len(word) < TRIGRAM]
+        for word in words:
+            conditions.append("p.name_folded LIKE ? ESCAPE '\\'")
+            params.append(_like(word))
+    if not conditions:
+        return None
+    if len(conditions) == 1 and conditions[0].startswith("p.id IN ("):
+        return conditions[0][len("p.id IN (") : -1], params  # the index alone
+    return "SELECT p.id FROM people p WHERE " + " AND ".join(conditions), params
+
+
+def search(conn: sqlite3.Connection, query: SearchQuery) -> list[DecisionSummary]:
+    """Latest versions matching ``query``, newest decision first.
+
+    Phase 1 orders record ids only, through covering indexes; phase 2 reads the details
+    of the few it kept. With a name or booking number, phase 1 starts from the matching
+    people when they are few (``LOOKUP_LIMIT``), and otherwise walks decisions newest
+    first, testing each against them, which stops as soon as ``limit`` are found.
+    """
+    conditions = ["NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = d.id)"]
+    params: list[Any] = []
+    hint = ""
+    people = person_filter(conn, query)
+    if people is not None:
+        hint = "INDEXED BY decisions_by_time"
+        sql, values = people
+        found = [row[0] for row in conn.execute(f"{sql} LIMIT {LOOKUP_LIMIT + 1}", values)]
+        if len(found) <= LOOKUP_LIMIT:
+            hint = "INDEXED BY decisions_by_decision"
+            sql, values = "SELECT value FROM json_each(?)", [json.dumps(found)]
+        conditions.append(
+            f"d.decision_id IN (SELECT v.decision_id FROM decisions v WHERE v.person_id IN ({sql}))"
+        )
+        params.extend(values)
+    if query.decided_from is not None:
+        conditions.append("d.decision_time >= ?")
+        params.append(utc_text(query.decided_from))
+    if query.decided_before is not None:
+        conditions.append("d.decision_time < ?")
+        params.append(utc_text(query.decided_before))
+    if query.outcome is not None:
+        conditions.append("d.outcome = ?")
+        params.append(query.outcome)
+    if query.officer is not None:
+        conditions.append("d.officer_id = (SELECT id FROM users WHERE username = ?)")
+        params.append(query.officer.strip().lower())
+    limit = max(1, min(query.limit, MAX_RESULTS))
+    ids = [
+        row[0]
+        for row in conn.execute(
+            f"SELECT d.id FROM decisions d {hint} WHERE "
+            + " AND ".join(conditions)
+            + " ORDER BY d.decision_time DESC, d.decision_id DESC LIMIT ?",
+            (*params, limit),
+        )
+    ]
+    return _summaries(conn, ids)
+
+
+def _summaries(conn: sqlite3.Connection, ids: list[int]) -> list[DecisionSummary]:
+    if not ids:
+        return []
+    rows = {
+        row["record_id"]: row
+        for row in dict_rows(
+            conn,
+            _SUMMARY_SELECT.format(
+                source="json_each(?) k CROSS JOIN decisions d ON d.id = k.value"
+            ),
+            (json.dumps(ids),),
+        )
+    }
+    return [_summary(rows[record_id]) for record_id in ids]
+
+
+def awaiting_review(conn: sqlite3.Connection) -> list[DecisionSummary]:
+    """The review queue, oldest decision first."""
+    source = "pending_reviews q CROSS JOIN decisions d ON d.id = q.record_id"
+    sql = _SUMMARY_SELECT.format(source=source) + " ORDER BY d.decision_time, d.decision_id"
+    return [_summary(row) for row in dict_rows(conn, sql)]
+
+
+class SearchRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def decisions(self, query: SearchQuery) -> list[DecisionSummary]:
+        with self._db.reading() as conn:
+            return search(conn, query)
+
+    def awaiting_review(self) -> list[DecisionSummary]:
+        with self._db.reading() as conn:
+            return awaiting_review(conn)

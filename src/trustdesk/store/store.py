@@ -1,0 +1,123 @@
+"""The decision store of one data folder: open it, use its repositories, close it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from trustdesk.store import backup as backups
+from trustdesk.store.audit import AuditRepository
+from trustdesk.store.database import Database
+from trustdesk.store.decisions import DecisionRepository
+from trustdesk.store.encoding import utc_text
+from trustdesk.store.holds import HoldRepository
+from trustdesk.store.records import Actor, AuditEvent
+from trustdesk.store.reviews import ReviewRepository
+from trustdesk.store.search import SearchRepository
+from trustdesk.store.users import UserRepository
+from trustdesk.store.verify import VerifyReport, search_index_problem, verify
+
+
+class Store:
+    """Repositories over one open database; every write carries its audit entry."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.audit = AuditRepository(db)
+        self.users = UserRepository(db)
+        self.decisions = DecisionRepository(db)
+        self.reviews = ReviewRepository(db)
+        self.holds = HoldRepository(db)
+        self.search = SearchRepository(db)
+
+    @classmethod
+    def open(cls, data_dir: Path | str | None = None) -> Store:
+        """Open (creating on first use) the store in ``data_dir`` or the default folder."""
+        return cls(Database.open(data_dir))
+
+    @property
+    def data_dir(self) -> Path:
+        return self.db.data_dir
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def integrity_check(self) -> list[str]:
+        with self.db.reading() as conn:
+            return [row[0] for row in conn.execute("PRAGMA integrity_check")]
+
+    def verify(self, *, upto: int | None = None) -> VerifyReport:
+        """Replay the audit chain and check every record against it (see store.verify)."""
+        reader = self.db.open_reader()
+        try:
+            with self.db.translating():
+                reader.execute("BEGIN")  # one snapshot; saves go on meanwhile
+                report = verify(reader, upto=upto)
+        finally:
+            reader.close()
+        if upto is None:
+            with self.db.transaction() as writer:
+                damage = search_index_problem(writer)
+            if damage is not None:
+                report = replace(report, problems=(*report.problems, damage))
+        return report
+
+    def backup(self, target: Path, actor: Actor, at: datetime) -> backups.BackupInfo:
+        """Write a backup to the new file ``target`` and record it in the audit."""
+        info = backups.create_backup(self.db, target, at)
+        event = AuditEvent(
+            "backup.created",
+            "success",
+            {
+                "file_sha256": info.sha256,
+                "size": info.size,
+                "head_seq": info.head_seq,
+                "head_hash": info.head_hash,
+                "decisions": info.decisions,
+            },
+        )
+        try:
+            self.audit.record(event, actor, at)
+        except BaseException:
+            # An unrecorded copy of the records must not exist.
+            info.path.unlink(missing_ok=True)
+            raise
+        return info
+
+    def restore(self, check: backups.BackupCheck, actor: Actor, at: datetime) -> backups.BackupInfo:
+        """Replace the live database with a checked backup; the old one is kept as a backup.
+
+        Returns the backup made of the database that was replaced.
+        """
+        prepared = backups.prepare_restore(check, self.data_dir)
+        try:
+            about = {
+                "file_sha256": check.sha256,
+                "backup_head_seq": check.head_seq,
+                "backup_head_hash": check.head_hash,
+                "backup_made_at": check.made_at,
+            }
+            self.audit.record(AuditEvent("restore.replacing", "success", about), actor, at)
+            stamp = utc_text(at).replace(":", "").replace("-", "").replace(".", "")
+            replaced = self.backup(self.data_dir / f"trustdesk-replaced-{stamp}.db", actor, at)
+            backups.swap_in(self.db, prepared)
+        finally:
+            prepared.unlink(missing_ok=True)
+        done = {
+            **about,
+            "replaced_file_sha256": replaced.sha256,
+            "replaced_head_seq": replaced.head_seq,
+        }
+        self.audit.record(AuditEvent("restore.completed", "success", done), actor, at)
+        return replaced

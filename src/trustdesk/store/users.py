@@ -1,0 +1,210 @@
+"""User accounts: roles, password hashes, failed log-ons and lockouts (persisted).
+
+Every change to an account is written with its audit entry in one transaction. The
+entry carries the role, the active flag and a digest of the stored password hash, so
+``audit verify`` can replay the accounts and catch a role raised behind TrustDesk's back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from trustdesk.store import audit
+from trustdesk.store.encoding import optional_parse_utc, parse_utc, sha256_hex, utc_text
+from trustdesk.store.errors import Conflict, NotFound
+from trustdesk.store.records import Actor, AuditEvent, Credential, User
+from trustdesk.store.sql import dict_rows, insert, one_dict, scalar
+
+if TYPE_CHECKING:
+    from trustdesk.store.database import Database
+
+#: Events whose objects carry an account's state, replayed by ``audit verify``.
+ACCOUNT_EVENTS = (
+    "user.created",
+    "user.role_changed",
+    "user.disabled",
+    "user.enabled",
+    "user.password_changed",
+    "user.password_reset",
+    "user.password_rehashed",
+    "account.unlocked",
+)
+
+
+def _user(row: dict[str, Any]) -> User:
+    return User(
+        id=row["id"],
+        username=row["username"],
+        role=row["role"],
+        active=bool(row["active"]),
+        created_at=parse_utc(row["created_at"]),
+        password_changed_at=parse_utc(row["password_changed_at"]),
+        last_logon_at=optional_parse_utc(row["last_logon_at"]),
+        locked_at=optional_parse_utc(row["locked_at"]),
+    )
+
+
+def credential_of(row: dict[str, Any]) -> Credential:
+    return Credential(_user(row), row["password_hash"], optional_parse_utc(row["unlocked_at"]))
+
+
+def account_objects(row: dict[str, Any]) -> dict[str, Any]:
+    """What an account event records: ids and state, never the password hash itself."""
+    return {
+        "user": row["id"],
+        "username": row["username"],
+        "role": row["role"],
+        "active": bool(row["active"]),
+        "credential_sha256": sha256_hex(row["password_hash"]),
+    }
+
+
+class UserRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def count(self) -> int:
+        with self._db.reading() as conn:
+            return int(scalar(conn, "SELECT count(*) FROM users"))
+
+    def create(
+        self,
+        username: str,
+        role: str,
+        password_hash: str,
+        *,
+        creator: Actor,
+        at: datetime,
+        first: bool = False,
+    ) -> User:
+        """A new account; with ``first`` only while there is no account at all."""
+        with self._db.transaction() as conn:
+            if first and scalar(conn, "SELECT count(*) FROM users"):
+                raise Conflict("the first administrator already exists; log on as an administrator")
+            if scalar(conn, "SELECT 1 FROM users WHERE username = ?", (username,)):
+                raise Conflict(f"a user named {username!r} already exists; choose another name")
+            when = utc_text(at)
+            values: dict[str, Any] = {
+                "username": username,
+                "role": role,
+                "password_hash": password_hash,
+                "active": 1,
+                "created_at": when,
+                "created_by": creator.user_id,
+                "password_changed_at": when,
+            }
+            user_id = insert(conn, "users", values)
+            row = self._row(conn, user_id)
+            objects = {**account_objects(row), "first_administrator": first}
+            audit.append(conn, AuditEvent("user.created", "success", objects), creator, at)
+            return _user(row)
+
+    def get(self, username: str) -> User:
+        with self._db.reading() as conn:
+            row = one_dict(conn, "SELECT * FROM users WHERE username = ?", (username,))
+        if row is None:
+            raise NotFound(f"there is no user named {username!r} (users list shows them)")
+        return _user(row)
+
+    def by_id(self, user_id: int) -> User:
+        with self._db.reading() as conn:
+            return _user(self._row(conn, user_id))
+
+    def credential(self, username: str) -> Credential | None:
+        with self._db.reading() as conn:
+            row = one_dict(conn, "SELECT * FROM users WHERE username = ?", (username,))
+        return None if row is None else credential_of(row)
+
+    def all(self) -> list[User]:
+        with self._db.reading() as conn:
+            return [_user(row) for row in dict_rows(conn, "SELECT * FROM users ORDER BY username")]
+
+    def change(
+        self, user_id: int, event: str, changes: dict[str, Any], *, actor: Actor, at: datetime
+    ) -> User:
+        """Apply ``changes`` to an account and record ``event`` with its new state."""
+        if event not in ACCOUNT_EVENTS:
+            raise ValueError(event)
+        with self._db.transaction() as conn:
+            self._row(conn, user_id)
+            if "password_hash" in changes:
+                changes = {**changes, "password_changed_at": utc_text(at)}
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            conn.execute(
+                f"UPDATE users SET {assignments} WHERE id = ?", (*changes.values(), user_id)
+            )
+            row = self._row(conn, user_id)
+            audit.append(conn, AuditEvent(event, "success", account_objects(row)), actor, at)
+            return _user(row)
+
+    def unlock(self, user_id: int, *, actor: Actor, at: datetime) -> User:
+        return self.change(
+            user_id,
+            "account.unlocked",
+            {"locked_at": None, "unlocked_at": utc_text(at)},
+            actor=actor,
+            at=at,
+        )
+
+    def count_admins(self) -> int:
+        with self._db.reading() as conn:
+            return int(
+                scalar(
+                    conn,
+                    "SELECT count(*) FROM users WHERE role = 'administrator' AND active = 1",
+                )
+            )
+
+    def record_logon(self, user_id: int, *, actor: Actor, at: datetime) -> None:
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE users SET last_logon_at = ? WHERE id = ?", (utc_text(at), user_id))
+            audit.append(conn, AuditEvent("logon", "success", {"user": user_id}), actor, at)
+
+    def record_failure(
+        self,
+        user_id: int,
+        *,
+        reason: str,
+        actor: Actor,
+        at: datetime,
+        window: timedelta,
+        limit: int,
+    ) -> bool:
+        """Count a failed log-on; lock the account at ``limit`` within ``window``.
+
+        Failures before the last successful log-on or the last unlock do not count.
+        Returns True when this failure locked the account.
+        """
+        with self._db.transaction() as conn:
+            row = self._row(conn, user_id)
+            when = utc_text(at)
+            insert(conn, "login_failures", {"user_id": user_id, "at": when})
+            since = max(utc_text(at - window), row["last_logon_at"] or "", row["unlocked_at"] or "")
+            failures = int(
+                scalar(
+                    conn,
+                    "SELECT count(*) FROM login_failures WHERE user_id = ? AND at > ?",
+                    (user_id, since),
+                )
+            )
+            objects = {"user": user_id, "reason": reason, "recent_failures": failures}
+            audit.append(conn, AuditEvent("logon", "failure", objects), actor, at)
+            if failures < limit or row["locked_at"] is not None:
+                return False
+            conn.execute("UPDATE users SET locked_at = ? WHERE id = ?", (when, user_id))
+            audit.append(
+                conn,
+                AuditEvent("account.locked", "success", {"user": user_id, "failures": failures}),
+                actor,
+                at,
+            )
+            return True
+
+    @staticmethod
+    def _row(conn: sqlite3.Connection, user_id: int) -> dict[str, Any]:
+        row = one_dict(conn, "SELECT * FROM users WHERE id = ?", (user_id,))
+        if row is None:
+            raise NotFound(f"there is no user with id {user_id}")
+        return row

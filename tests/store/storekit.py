@@ -1,0 +1,153 @@
+"""Helpers for the store and service tests: drafts, a fast password hasher, a desk of users.
+
+Plain functions (the fixtures that use them are at the end of tests/conftest.py), so the
+crash test's child process can import this module without pytest.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from trustdesk.services.passwords import PasswordHasher, ScryptParams
+from trustdesk.store.records import Actor, DecisionDraft, DetainerFacts, PersonFacts, User
+from trustdesk.store.store import Store
+
+if TYPE_CHECKING:
+    from trustdesk.services.bundle import Services
+    from trustdesk.services.context import Session
+
+#: Cheap scrypt for tests only: the format and code path are the real ones.
+FAST_HASHER = PasswordHasher(ScryptParams(n=2**8, r=8, p=1))
+PASSWORD = "correct horse battery staple"
+ROLE_PASSWORDS = {
+    "officer": "blue river lantern 42",
+    "supervisor": "green mountain candle 17",
+    "administrator": "red harbor compass 88",
+    "auditor": "grey valley ledger 31",
+}
+T0 = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+
+
+def draft(**changes: Any) -> DecisionDraft:
+    """A plausible decision draft without running the engine (store-level tests)."""
+    base = DecisionDraft(
+        decision_time=T0,
+        outcome="honor",
+        needs_review=False,
+        review_required=False,
+        releasable_at=T0 + timedelta(hours=4),
+        hold_expires_at=T0 + timedelta(hours=52),
+        opens_hold=True,
+        rule_pack="ct-2025",
+        rule_pack_sha256="a" * 64,
+        app_version="0.1.0",
+        person=PersonFacts("NH-2026-0412", "María Peña", date(1990, 4, 17)),
+        detainer=DetainerFacts("I-247A", T0, "yes", None, "ICE ERO", "A123456789"),
+        answers=(("gang_member", "no"), ("tsdb_match", "unknown")),
+        case_json=json.dumps({"person": {"name": "María Peña"}}, ensure_ascii=False),
+        decision_json=json.dumps({"decision": "honor", "trace": ["x" * 200]}),
+    )
+    return replace(base, **changes)
+
+
+def draft_to_json(value: DecisionDraft) -> str:
+    def encode(item: Any) -> Any:
+        if isinstance(item, datetime | date):
+            return {"$t": type(item).__name__, "v": item.isoformat()}
+        raise TypeError(item)
+
+    return json.dumps(asdict(value), default=encode)
+
+
+def draft_from_json(text: str) -> DecisionDraft:
+    def decode(item: dict[str, Any]) -> Any:
+        if "$t" in item:
+            kind = datetime if item["$t"] == "datetime" else date
+            return kind.fromisoformat(item["v"])
+        return item
+
+    raw = json.loads(text, object_hook=decode)
+    raw["person"] = PersonFacts(**raw["person"])
+    raw["detainer"] = DetainerFacts(**raw["detainer"])
+    raw["answers"] = tuple(tuple(pair) for pair in raw["answers"])
+    return DecisionDraft(**raw)
+
+
+def new_store(data_dir: Path) -> Store:
+    return Store.open(data_dir)
+
+
+def add_user(store: Store, username: str, role: str, *, first: bool = False) -> User:
+    return store.users.create(
+        username,
+        role,
+        FAST_HASHER.hash(ROLE_PASSWORDS.get(role, PASSWORD)),
+        creator=Actor(None, None, "test-ws"),
+        at=T0,
+        first=first,
+    )
+
+
+def actor(user: User) -> Actor:
+    return Actor(user.id, user.username, "test-ws")
+
+
+@dataclass
+class Clock:
+    """A settable clock for the services (lockout windows, overdue holds)."""
+
+    now: datetime = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def raw_connection(path: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection, as an attacker with file access would use."""
+    return sqlite3.connect(path, isolation_level=None)
+
+
+DESK_USERS = (
+    ("officer", "officer"),
+    ("officer2", "officer"),
+    ("supervisor", "supervisor"),
+    ("supervisor2", "supervisor"),
+    ("auditor", "auditor"),
+)
+
+
+@dataclass
+class Desk:
+    """Services over a fresh store, a user per role, and the clock they run on."""
+
+    services: Services
+    clock: Clock
+
+    def session(self, username: str) -> Session:
+        role = dict(DESK_USERS).get(username, "administrator")
+        return self.services.accounts.log_on(username, ROLE_PASSWORDS[role])
+
+    @property
+    def store(self) -> Store:
+        return self.services.store
+
+
+def open_desk(data_dir: Path, rules: Any, clock: Clock | None = None) -> Desk:
+    from trustdesk.services.bundle import open_services
+
+    clock = clock or Clock()
+    services = open_services(data_dir, rules, hasher=FAST_HASHER, clock=clock)
+    if services.accounts.needs_first_administrator():
+        services.accounts.create_first_administrator("admin", ROLE_PASSWORDS["administrator"])
+        admin = services.accounts.log_on("admin", ROLE_PASSWORDS["administrator"])
+        for name, role in DESK_USERS:
+            services.accounts.add_user(admin, name, role, ROLE_PASSWORDS[role])
+    return Desk(services, clock)

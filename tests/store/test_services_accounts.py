@@ -1,0 +1,196 @@
+"""Accounts: first administrator, password rules, scrypt, lockout that survives restarts."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+from storekit import FAST_HASHER, ROLE_PASSWORDS, Desk, open_desk
+
+from trustdesk.services import passwords
+from trustdesk.services.errors import (
+    AccountLocked,
+    AuthenticationFailed,
+    InvalidRequest,
+    PasswordRejected,
+    PermissionDenied,
+)
+from trustdesk.services.passwords import PasswordHasher, ScryptParams, check_new_password
+from trustdesk.store.audit import entries_for
+
+OFFICER_PW = ROLE_PASSWORDS["officer"]
+
+
+def events(desk: Desk, event: str) -> list[dict[str, object]]:
+    with desk.store.db.reading() as conn:
+        return [
+            {"outcome": e.outcome, "actor": e.actor, **e.objects_dict()}
+            for e in entries_for(conn, event)
+        ]
+
+
+@pytest.mark.parametrize(
+    ("password", "words"),
+    [
+        ("short1!", "too short"),
+        ("        ", "only spaces"),
+        ("password123", "common or breached"),
+        ("PASSWORD123", "common or breached"),
+        ("Trustdesk123", "common or breached"),
+        ("x" * 1025, "longer than 1024"),
+        ("ann-is-my-name", "user name"),
+    ],
+)
+def test_password_rules(password: str, words: str) -> None:
+    with pytest.raises(PasswordRejected, match=words):
+        check_new_password(password, "ann")
+
+
+def test_long_passwords_are_accepted_and_never_truncated() -> None:
+    base = "a passphrase that goes on and on " * 8  # ~260 characters
+    check_new_password(base + "one", "ann")
+    stored = FAST_HASHER.hash(base + "one")
+    assert FAST_HASHER.verify(base + "one", stored)
+    assert not FAST_HASHER.verify(base + "two", stored)  # the 261st character counts
+    assert not FAST_HASHER.verify(base, stored)
+
+
+def test_scrypt_format_salt_and_constant_time_compare() -> None:
+    hasher = PasswordHasher(ScryptParams(n=2**8))
+    first, second = hasher.hash("the same password"), hasher.hash("the same password")
+    assert first != second  # salted
+    assert first.startswith("scrypt$n=256$r=8$p=1$")
+    assert hasher.verify("the same password", first)
+    assert not hasher.verify("the same passwore", first)
+    assert not hasher.verify("x", "not-a-hash")
+    assert "hmac.compare_digest" in inspect.getsource(passwords.PasswordHasher.verify)
+    assert PasswordHasher().params.n == 2**17  # production cost (OWASP)
+    assert hasher.needs_rehash(first) is False
+    assert PasswordHasher().needs_rehash(first) is True
+    # NFKC: the same password typed with a composed or decomposed accent
+    assert hasher.verify("caf\u00e9 au lait", hasher.hash("cafe\u0301 au lait"))
+
+
+def test_first_administrator_only_once(tmp_path: Path, rules: object) -> None:
+    from trustdesk.services.bundle import open_services
+
+    with open_services(tmp_path / "d", rules, hasher=FAST_HASHER) as services:  # type: ignore[arg-type]
+        assert services.accounts.needs_first_administrator()
+        with pytest.raises(PasswordRejected):
+            services.accounts.create_first_administrator("chief", "password")
+        user = services.accounts.create_first_administrator("Chief", "a good long password")
+        assert (user.username, user.role) == ("chief", "administrator")
+        with pytest.raises(InvalidRequest, match="already has accounts"):
+            services.accounts.create_first_administrator("other", "a good long password")
+        assert not services.accounts.needs_first_administrator()
+
+
+def test_logon_success_and_failures_are_audited(desk: Desk) -> None:
+    session = desk.session("officer")
+    assert session.username == "officer"
+    with pytest.raises(AuthenticationFailed, match="wrong user name or password"):
+        desk.services.accounts.log_on("officer", "wrong password!")
+    with pytest.raises(AuthenticationFailed, match="wrong user name or password"):
+        desk.services.accounts.log_on("nobody-here", OFFICER_PW)
+    logons = events(desk, "logon")
+    assert {"outcome": "success", "actor": "officer", "user": session.user_id} in logons
+    failure = [e for e in logons if e["outcome"] == "failure"]
+    assert failure[0]["reason"] == "bad_password"
+    assert failure[1]["reason"] == "unknown_user" and "nobody" not in str(failure[1])
+    assert OFFICER_PW not in str(logons)
+
+
+def test_five_failures_in_fifteen_minutes_lock_until_an_admin_unlocks(
+    desk: Desk, tmp_path: Path, rules: object
+) -> None:
+    accounts = desk.services.accounts
+    for _ in range(4):
+        with pytest.raises(AuthenticationFailed):
+            accounts.log_on("officer", "not the password")
+        desk.clock.advance(minutes=3)
+    with pytest.raises(AccountLocked, match="now locked"):
+        accounts.log_on("officer", "not the password")
+    with pytest.raises(AccountLocked, match="locked"):  # even with the right password
+        accounts.log_on("officer", OFFICER_PW)
+    assert [e["failures"] for e in events(desk, "account.locked")] == [5]
+    # the lock survives a restart of TrustDesk
+    desk.services.close()
+    again = open_desk(tmp_path / "data", rules, desk.clock)
+    desk.clock.advance(days=2)
+    with pytest.raises(AccountLocked):
+        again.services.accounts.log_on("officer", OFFICER_PW)
+    officer_session = again.session("officer2")
+    with pytest.raises(PermissionDenied):
+        again.services.accounts.unlock(officer_session, "officer")
+    admin = again.session("admin")
+    again.services.accounts.unlock(admin, "officer")
+    assert again.session("officer").username == "officer"
+    # after the unlock, old failures no longer count
+    with pytest.raises(AuthenticationFailed) as caught:
+        again.services.accounts.log_on("officer", "still wrong")
+    assert not isinstance(caught.value, AccountLocked)
+    again.services.close()
+    desk.services = again.services  # let the fixture close the reopened one
+
+
+def test_failures_spread_over_more_than_fifteen_minutes_do_not_lock(desk: Desk) -> None:
+    for _ in range(8):
+        with pytest.raises(AuthenticationFailed) as caught:
+            desk.services.accounts.log_on("officer", "not the password")
+        assert not isinstance(caught.value, AccountLocked)
+        desk.clock.advance(minutes=4)
+    assert desk.session("officer").username == "officer"
+
+
+def test_a_successful_logon_resets_the_count(desk: Desk) -> None:
+    for _ in range(4):
+        with pytest.raises(AuthenticationFailed):
+            desk.services.accounts.log_on("officer", "nope nope nope")
+    desk.session("officer")
+    for _ in range(4):
+        with pytest.raises(AuthenticationFailed) as caught:
+            desk.services.accounts.log_on("officer", "nope nope nope")
+        assert not isinstance(caught.value, AccountLocked)
+
+
+def test_administration(desk: Desk) -> None:
+    accounts = desk.services.accounts
+    admin = desk.session("admin")
+    with pytest.raises(InvalidRequest, match="not valid"):
+        accounts.add_user(admin, "bad name!", "officer", "a good long password")
+    with pytest.raises(InvalidRequest, match="role"):
+        accounts.add_user(admin, "eve", "superuser", "a good long password")
+    accounts.add_user(admin, "eve", "officer", "a good long password")
+    assert accounts.set_role(admin, "eve", "supervisor").role == "supervisor"
+    with pytest.raises(InvalidRequest, match="last active administrator"):
+        accounts.set_role(admin, "admin", "officer")
+    with pytest.raises(InvalidRequest, match="your own account"):
+        accounts.set_active(admin, "admin", False)
+    accounts.set_active(admin, "eve", False)
+    with pytest.raises(AuthenticationFailed, match="disabled"):
+        accounts.log_on("eve", "a good long password")
+    accounts.set_active(admin, "eve", True)
+    accounts.reset_password(admin, "eve", "another good password")
+    eve = accounts.log_on("eve", "another good password")
+    accounts.change_own_password(eve, "another good password", "a third passphrase here")
+    with pytest.raises(PasswordRejected, match="differ"):
+        accounts.change_own_password(eve, "a third passphrase here", "a third passphrase here")
+    assert accounts.log_on("eve", "a third passphrase here").username == "eve"
+    kinds = [e["role"] for e in events(desk, "user.role_changed")]
+    assert kinds == ["supervisor"]
+    assert len(events(desk, "user.password_changed")) == 1
+    assert len(events(desk, "user.password_reset")) == 1
+    assert desk.store.verify().ok
+
+
+def test_weak_old_hashes_are_upgraded_at_logon(desk: Desk) -> None:
+    from trustdesk.services.context import ServiceContext
+
+    ctx: ServiceContext = desk.services.accounts.ctx
+    ctx.hasher = PasswordHasher(ScryptParams(n=2**9))
+    desk.session("officer")
+    assert len(events(desk, "user.password_rehashed")) == 1
+    assert desk.session("officer").username == "officer"
+    assert len(events(desk, "user.password_rehashed")) == 1
+    assert desk.store.verify().ok

@@ -1,0 +1,180 @@
+"""The decision service: evaluate under the law in force, store everything, review, holds."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from storekit import Desk
+
+from conftest import conviction, make_case
+from trustdesk import __version__
+from trustdesk.core.errors import CoreError
+from trustdesk.core.evaluate import evaluate
+from trustdesk.core.record import decision_to_json
+from trustdesk.rules.caseio import parse_case
+from trustdesk.services.errors import InvalidRequest
+from trustdesk.store.audit import entries_for
+from trustdesk.store.encoding import document_json
+from trustdesk.store.search import SearchQuery
+
+
+def _case(rules: Any, **changes: Any) -> tuple[Any, dict[str, Any]]:
+    raw = make_case(**changes)
+    return parse_case(raw, "test case", rules.catalog), raw
+
+
+def _events(desk: Desk, event: str) -> list[Any]:
+    with desk.store.db.reading() as conn:
+        return list(entries_for(conn, event))
+
+
+def test_a_decision_records_everything_a_court_may_ask_for(desk: Desk, rules: Any) -> None:
+    case, raw = _case(
+        rules,
+        decision_time="2026-11-20T11:00:00-05:00",
+        releasable_at="2026-11-20T15:00:00-05:00",
+        convictions=[conviction("53a-134", "felony", "B")],
+    )
+    officer = desk.session("officer")
+    saved = desk.services.decisions.create(officer, case, raw)
+    record = saved.record
+    pack = rules.pack_for(case.decision_time)
+    assert record.rule_pack == pack.id == "ct-2025"
+    assert record.rule_pack_sha256 == pack.sha256 and len(pack.sha256) == 64
+    assert record.app_version == __version__
+    assert json.loads(record.case_json) == raw and record.case_json == document_json(raw)
+    assert json.loads(record.decision_json) == decision_to_json(evaluate(pack, case))
+    assert record.officer == "officer" and record.officer_id == officer.user_id
+    assert record.decision_time == datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+    assert record.recorded_at.tzinfo == UTC
+    assert record.hold_expires_at == datetime(2026, 11, 24, 20, 0, tzinfo=UTC)
+    assert record.outcome == "honor" and not record.review_required
+    assert dict(record.answers)["tsdb_match"] == "no"
+    assert saved.hold_id is not None
+    entry = saved.audit
+    assert (entry.event, entry.actor, entry.workstation) == (
+        "decision.created",
+        "officer",
+        desk.services.decisions.ctx.workstation,
+    )
+    assert "Peña" not in entry.objects and "NH-2026" not in entry.objects
+
+
+def test_discretionary_grounds_and_flagged_decisions_wait_for_review(
+    desk: Desk, rules: Any
+) -> None:
+    officer = desk.session("officer")
+    risk, raw_risk = _case(
+        rules,
+        decision_time="2016-11-17T10:00:00-05:00",
+        public_safety_risk={"asserted": True, "reason": "threats recorded at booking"},
+    )
+    unknown, raw_unknown = _case(rules, tsdb_match=None)
+    plain, raw_plain = _case(rules)
+    first = desk.services.decisions.create(officer, risk, raw_risk)
+    second = desk.services.decisions.create(officer, unknown, raw_unknown)
+    third = desk.services.decisions.create(officer, plain, raw_plain)
+    assert first.record.review_required and first.record.outcome == "honor"
+    assert second.record.review_required and second.record.needs_review
+    assert not third.record.review_required
+    waiting = desk.services.decisions.awaiting_review(desk.session("supervisor"))
+    assert [row.decision_id for row in waiting] == [
+        first.record.decision_id,
+        second.record.decision_id,
+    ]
+    supervisor = desk.session("supervisor")
+    review = desk.services.decisions.approve(supervisor, first.record.decision_id)
+    assert review.verdict == "approved" and review.reviewer == "supervisor"
+    fixed, raw_fixed = _case(rules, tsdb_match=False)
+    saved, amended = desk.services.decisions.review_amend(
+        supervisor, second.record.decision_id, fixed, raw_fixed, "TSDB check came back negative"
+    )
+    assert amended.verdict == "amended" and saved.record.version == 2
+    assert saved.record.reason == "TSDB check came back negative"
+    assert desk.services.decisions.awaiting_review(supervisor) == []
+    reviewed = _events(desk, "decision.reviewed")
+    assert [e.objects_dict()["verdict"] for e in reviewed] == ["approved", "amended"]
+    view = desk.services.decisions.view(supervisor, second.record.decision_id)
+    assert [v.version for v in view.versions] == [1, 2] and not view.awaiting_review
+    assert desk.store.verify().ok
+
+
+def test_the_hold_start_recorded_later_as_an_amendment(desk: Desk, rules: Any) -> None:
+    officer = desk.session("officer")
+    case, raw = _case(rules, decision_time="2026-11-24T09:00:00-05:00", tsdb_match=True)
+    saved = desk.services.decisions.create(officer, case, raw)
+    assert saved.hold_id is not None and saved.record.hold_expires_at is None
+    active = desk.services.holds.active(officer)
+    assert active[0].release_due_at is None
+    later, raw_later = _case(
+        rules,
+        decision_time="2026-11-24T09:00:00-05:00",
+        tsdb_match=True,
+        releasable_at="2026-11-25T10:00:00-05:00",
+    )
+    with pytest.raises(InvalidRequest, match="reason"):
+        desk.services.decisions.amend(officer, saved.record.decision_id, later, raw_later, "  ")
+    amended = desk.services.decisions.amend(
+        officer, saved.record.decision_id, later, raw_later, "bond posted; releasable now"
+    )
+    expiry = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)  # Thanksgiving and a weekend skipped
+    assert amended.record.hold_expires_at == expiry
+    assert desk.services.holds.active(officer)[0].release_due_at == expiry
+    desk.clock.now = expiry + timedelta(minutes=1)
+    assert [h.hold_id for h in desk.services.holds.overdue(officer)] == [saved.hold_id]
+    with pytest.raises(InvalidRequest, match="future"):
+        desk.services.holds.close(
+            officer, saved.hold_id, "released_at_expiry", ended_at=expiry + timedelta(days=1)
+        )
+    with pytest.raises(InvalidRequest, match="note"):
+        desk.services.holds.close(officer, saved.hold_id, "released_other")
+    with pytest.raises(InvalidRequest, match="outcome"):
+        desk.services.holds.close(officer, saved.hold_id, "escaped")
+    hold = desk.services.holds.close(officer, saved.hold_id, "released_at_expiry", ended_at=expiry)
+    assert hold.closure is not None and hold.closure.ended_at == expiry
+    assert desk.services.holds.active(officer) == []
+    assert desk.store.verify().ok
+
+
+def test_a_notification_only_detainer_opens_no_hold(desk: Desk, rules: Any) -> None:
+    case, raw = _case(rules, detainer={"form": "I-247N", "judicial_warrant": True}, tsdb_match=True)
+    saved = desk.services.decisions.create(desk.session("officer"), case, raw)
+    assert saved.record.outcome == "honor" and saved.hold_id is None
+
+
+def test_nothing_is_stored_when_the_case_cannot_be_decided(desk: Desk, rules: Any) -> None:
+    officer = desk.session("officer")
+    before = desk.store.audit.head()
+    case, raw = _case(rules, decision_time="2012-05-01T10:00:00-04:00")
+    with pytest.raises(CoreError, match="no rule pack"):
+        desk.services.decisions.create(officer, case, raw)
+    other, _raw = _case(rules, tsdb_match=True)
+    with pytest.raises(InvalidRequest, match="disagree"):
+        desk.services.decisions.create(officer, other, make_case())
+    assert desk.store.audit.head() == before
+    assert desk.store.search.decisions(SearchQuery()) == []
+
+
+def test_viewing_and_searching_are_audited_with_ids_only(desk: Desk, rules: Any) -> None:
+    officer = desk.session("officer")
+    case, raw = _case(rules)
+    saved = desk.services.decisions.create(officer, case, raw)
+    auditor = desk.session("auditor")
+    desk.services.decisions.view(auditor, saved.record.decision_id)
+    found = desk.services.decisions.search(auditor, SearchQuery(name="peña"))
+    assert [row.decision_id for row in found] == [saved.record.decision_id]
+    viewed = _events(desk, "decision.viewed")[-1]
+    assert viewed.actor == "auditor"
+    assert viewed.objects_dict() == {
+        "decision": saved.record.decision_id,
+        "records": [saved.record.id],
+    }
+    searched = _events(desk, "decisions.searched")[-1]
+    assert searched.objects_dict() == {
+        "filters": ["name"],
+        "shown": [saved.record.decision_id],
+    }
+    assert "peña" not in searched.objects.lower()

@@ -1,0 +1,198 @@
+"""Backups through SQLite's backup API, and restores that check before replacing anything."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from storekit import T0, actor, add_user, draft
+
+from trustdesk.store.backup import MANIFEST, check_backup, file_sha256
+from trustdesk.store.errors import FileExists, RestoreRefused, StoreError
+from trustdesk.store.paths import DB_NAME
+from trustdesk.store.records import Actor, PersonFacts
+from trustdesk.store.schema import SCHEMA_VERSION
+from trustdesk.store.store import Store
+
+
+def _ids(path: Path) -> set[int]:
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        return {row[0] for row in conn.execute("SELECT decision_id FROM decisions")}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def officer(store: Store) -> Actor:
+    return actor(add_user(store, "ann", "officer"))
+
+
+def _add(store: Store, officer: Actor, count: int, tag: str = "B") -> list[int]:
+    return [
+        store.decisions.add(
+            draft(person=PersonFacts(f"{tag}-{n}", f"Backup Person {n}")), officer, T0
+        ).record.decision_id
+        for n in range(count)
+    ]
+
+
+def test_backup_and_restore_round_trip(store: Store, officer: Actor, tmp_path: Path) -> None:
+    kept = _add(store, officer, 5)
+    target = tmp_path / "usb" / "trustdesk-2026-11-20.tdbackup"
+    target.parent.mkdir()
+    info = store.backup(target, officer, T0)
+    assert info.decisions == 5 and info.sha256 == file_sha256(target)
+    assert not Path(str(target) + "-wal").exists()  # one self-contained file
+    assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temp file left
+    assert _ids(target) == set(kept)
+    head_before = store.audit.head()
+    later = _add(store, officer, 3, tag="L")
+    check = check_backup(target)
+    assert (check.head_seq, check.decisions) == (info.head_seq, 5)
+    replaced = store.restore(check, officer, T0)
+    with store.db.reading() as conn:
+        ids = {row[0] for row in conn.execute("SELECT decision_id FROM decisions")}
+        manifest = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = ?", (MANIFEST,)
+        ).fetchone()[0]
+    assert ids == set(kept) and manifest == 0
+    assert store.audit.head()[0] == info.head_seq + 1  # restore.completed
+    assert store.verify().ok and store.integrity_check() == ["ok"]
+    # the records it replaced were kept, as a proper backup that can itself be restored
+    assert replaced.path.parent == store.data_dir and _ids(replaced.path) == set(kept + later)
+    assert check_backup(replaced.path).head_seq > head_before[0]
+
+
+def test_a_backup_never_overwrites_a_file(store: Store, officer: Actor, tmp_path: Path) -> None:
+    target = tmp_path / "taken.db"
+    target.write_bytes(b"precious")
+    with pytest.raises(FileExists, match="never overwrites"):
+        store.backup(target, officer, T0)
+    assert target.read_bytes() == b"precious"
+    with pytest.raises(StoreError, match="live database's own name"):
+        store.backup(store.data_dir / "trustdesk.db-copy", officer, T0)
+
+
+def test_a_backup_while_decisions_are_saved_has_all_acknowledged_before_it(
+    store: Store, officer: Actor, tmp_path: Path
+) -> None:
+    acknowledged: list[int] = []
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def save() -> None:
+        number = 0
+        try:
+            while not stop.is_set():
+                number += 1
+                saved = store.decisions.add(
+                    draft(person=PersonFacts(f"C-{number}", f"Concurrent {number}")), officer, T0
+                )
+                acknowledged.append(saved.record.decision_id)
+        except BaseException as exc:  # pragma: no cover
+            errors.append(exc)
+
+    writer = threading.Thread(target=save)
+    writer.start()
+    try:
+        backups = []
+        for index in range(5):
+            while len(acknowledged) < 20 * (index + 1):
+                stop.wait(0.005)
+            before = set(acknowledged)  # everything acknowledged when the backup begins
+            target = tmp_path / f"during-{index}.db"
+            store.backup(target, officer, T0)
+            backups.append((target, before))
+    finally:
+        stop.set()
+        writer.join()
+    assert errors == []
+    for target, before in backups:
+        assert before <= _ids(target)
+        assert check_backup(target).decisions == len(_ids(target))
+
+
+def test_a_plain_copy_of_the_live_database_is_refused(
+    store: Store, officer: Actor, tmp_path: Path
+) -> None:
+    _add(store, officer, 5)
+    wal = store.path.with_name(DB_NAME + "-wal")
+    assert wal.stat().st_size > 0  # records still sit in the -wal
+    copy = tmp_path / "copy.db"
+    shutil.copyfile(store.path, copy)
+    before = store.audit.head()
+    with pytest.raises(RestoreRefused) as caught:
+        check_backup(copy)
+    message = str(caught.value)
+    assert "plain copy" in message and "-wal" in message and "trustdesk backup" in message
+    assert store.audit.head() == before
+    # even with its -wal copied beside it, a live database is not a backup
+    shutil.copyfile(wal, Path(str(copy) + "-wal"))
+    with pytest.raises(RestoreRefused, match="live database"):
+        check_backup(copy)
+
+
+def _backup(store: Store, officer: Actor, tmp_path: Path, name: str = "b.db") -> Path:
+    target = tmp_path / name
+    store.backup(target, officer, T0)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        ("added-after", "do not match its backup manifest"),
+        ("newer", "newer TrustDesk"),
+        ("tampered", "does not verify"),
+        ("truncated", "damaged"),
+        ("random", "not a TrustDesk database"),
+    ],
+)
+def test_a_bad_backup_is_refused_and_nothing_is_replaced(
+    store: Store, officer: Actor, tmp_path: Path, damage: str, words: str
+) -> None:
+    _add(store, officer, 4)
+    target = _backup(store, officer, tmp_path)
+    if damage in ("added-after", "newer", "tampered"):
+        conn = sqlite3.connect(target, isolation_level=None)
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
+            conn.execute(f"DROP TRIGGER {name}")
+        if damage == "added-after":
+            conn.execute("DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)")
+        elif damage == "newer":
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        else:
+            conn.execute("UPDATE decisions SET outcome = 'decline' WHERE id = 2")
+        conn.close()
+    elif damage == "truncated":
+        data = target.read_bytes()
+        target.write_bytes(data[: len(data) // 2])
+    else:
+        target.write_bytes(b"\x00garbage" * 1000)
+    live_before = store.audit.head()
+    db_bytes = store.path.read_bytes()
+    with pytest.raises(RestoreRefused) as caught:
+        store.restore(check_backup(target), officer, T0)
+    assert words in str(caught.value) and "was not changed" in str(caught.value)
+    assert store.audit.head() == live_before
+    assert store.path.read_bytes() == db_bytes
+    assert not list(store.data_dir.glob(".trustdesk-restore-*"))
+
+
+def test_an_older_backup_is_upgraded_on_restore(
+    store: Store, officer: Actor, tmp_path: Path
+) -> None:
+    target = _backup(store, officer, tmp_path)
+    conn = sqlite3.connect(target, isolation_level=None)
+    conn.execute("DROP TABLE people_fts")
+    conn.execute("DELETE FROM meta WHERE key = 'search_index'")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    conn.close()
+    store.restore(check_backup(target), officer, T0)
+    with store.db.reading() as conn2:
+        assert conn2.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.verify().ok

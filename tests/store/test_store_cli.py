@@ -1,0 +1,338 @@
+"""The record-keeping commands, run as a user runs them: output, exit codes, one-line errors.
+
+Most tests call ``trustdesk.cli.main`` in-process with a cheap scrypt cost (the real cost
+is half a second per log-on); a few run the real program in a subprocess.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from storekit import FAST_HASHER
+
+from conftest import make_case
+from trustdesk.cli import main
+
+ADMIN_PW = "stone bridge harvest 1"
+PASSWORDS = {
+    "chief": ADMIN_PW,
+    "ann": "quiet orchard window",
+    "sam": "silver kettle morning",
+    "aud": "paper lamp thunder",
+}
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    from trustdesk.services import bundle
+
+    monkeypatch.setattr(bundle, "PasswordHasher", lambda: FAST_HASHER)
+    monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
+    monkeypatch.delenv("TRUSTDESK_NEW_PASSWORD", raising=False)
+    data = tmp_path / "data"
+
+    def run(*args: str, who: str | None = None, new: str | None = None) -> tuple[int, str, str]:
+        if who is not None:
+            monkeypatch.setenv("TRUSTDESK_PASSWORD", PASSWORDS.get(who, who))
+        else:
+            monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
+        if new is not None:
+            monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", new)
+        code = main(["--data-dir", str(data), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    run.data = data  # type: ignore[attr-defined]
+    return run
+
+
+def _case(tmp_path: Path, name: str = "case.json", **changes: Any) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(make_case(**changes)), encoding="utf-8")
+    return str(path)
+
+
+def _staff(cli: Any) -> None:
+    assert cli("users", "add", "chief", "--role", "administrator", new=ADMIN_PW)[0] == 0
+    for name, role in (("ann", "officer"), ("sam", "supervisor"), ("aud", "auditor")):
+        code, out, err = cli(
+            "users", "add", name, "--role", role, "--as", "chief", who="chief", new=PASSWORDS[name]
+        )
+        assert code == 0, err
+        assert out == f"user {name} added as {role}\n"
+
+
+def one_line_error(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("trustdesk: ") and "Traceback" not in err
+    return lines[0]
+
+
+def test_first_administrator(cli: Any) -> None:
+    code, _out, err = cli("users", "add", "ann", "--role", "officer", new="a long password x")
+    assert code == 2 and "first account must be an administrator" in one_line_error(err)
+    code, out, _err = cli("users", "add", "chief", "--role", "administrator", new=ADMIN_PW)
+    assert code == 0 and "first administrator chief created" in out
+    code, _out, err = cli("users", "add", "eve", "--role", "administrator", new=ADMIN_PW)
+    assert code == 2 and "already has accounts" in one_line_error(err)
+    with pytest.raises(SystemExit) as caught:  # argparse: no such option, by design
+        cli("users", "add", "x", "--role", "officer", "--password", "y")
+    assert caught.value.code == 2
+
+
+def test_a_day_at_the_desk(cli: Any, tmp_path: Path) -> None:
+    _staff(cli)
+    case = _case(tmp_path, tsdb_match=True, releasable_at="2026-11-19T15:00:00-05:00")
+    code, out, err = cli("decisions", "add", case, "--as", "ann", who="ann")
+    assert code == 0, err
+    assert out == "1\n" and "hold expires" in err
+    risky = _case(
+        tmp_path,
+        "risky.json",
+        decision_time="2016-11-17T10:00:00-05:00",
+        public_safety_risk={"asserted": True, "reason": "threats at booking"},
+    )
+    assert cli("decisions", "add", risky, "--as", "ann", who="ann")[1] == "2\n"
+    code, out, _ = cli("decisions", "list", "--as", "ann", who="ann")
+    assert code == 0 and "María Peña" in out and "[REVIEW]" in out
+    code, out, _ = cli("decisions", "list", "--needs-review", "--as", "sam", who="sam")
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["2"]
+    code, out, _ = cli("decisions", "list", "--active-holds", "--as", "ann", who="ann")
+    assert "start not yet known" in out and "Tue 23 Nov 2026" not in out
+    code, out, _ = cli(
+        "decisions",
+        "list",
+        "--name",
+        "PENA",
+        "--outcome",
+        "honor",
+        "--from",
+        "2026-11-19",
+        "--to",
+        "2026-11-19",
+        "--as",
+        "ann",
+        who="ann",
+    )
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["1"]
+    code, _out, err = cli("decisions", "review", "2", "--approve", "--as", "ann", who="ann")
+    assert code == 2 and "may not review" in one_line_error(err)
+    code, out, _ = cli("decisions", "review", "2", "--approve", "--as", "sam", who="sam")
+    assert code == 0 and "approved by sam" in out
+    code, out, err = cli(
+        "decisions", "amend", "1", case, "--reason", "hold start entered", "--as", "ann", who="ann"
+    )
+    assert code == 0 and out == "1\n" and "version 2" in err
+    fixed = _case(tmp_path, "fixed.json", tsdb_match=False)
+    code, out, err = cli("decisions", "review", "1", "--amend", fixed, "--as", "sam", who="sam")
+    assert code == 2 and "--reason" in one_line_error(err)
+    code, out, err = cli(
+        "decisions",
+        "review",
+        "1",
+        "--amend",
+        fixed,
+        "--reason",
+        "no match",
+        "--as",
+        "sam",
+        who="sam",
+    )
+    assert code == 0 and "version 3" in err
+    code, out, _ = cli("decisions", "show", "1", "--as", "aud", who="aud")
+    assert code == 0 and "3 version(s)" in out and "Reason: no match" in out
+    code, out, _ = cli("decisions", "show", "1", "--format", "json", "--as", "aud", who="aud")
+    shown = json.loads(out)
+    assert [v["version"] for v in shown["versions"]] == [1, 2, 3]
+    assert shown["versions"][0]["rule_pack"] == "ct-2025"
+    assert shown["versions"][0]["case"]["person"]["name"] == "María Peña"
+    code, out, _ = cli("decisions", "list", "--overdue", "--as", "ann", who="ann")
+    assert "DECISION AMENDED TO DECLINE" in out
+
+
+def test_holds_and_the_audit_trail(cli: Any, tmp_path: Path) -> None:
+    _staff(cli)
+    case = _case(tmp_path, tsdb_match=True, releasable_at="2026-11-19T15:00:00-05:00")
+    assert cli("decisions", "add", case, "--as", "ann", who="ann")[0] == 0
+    code, out, _ = cli("decisions", "list", "--overdue", "--as", "ann", who="ann")
+    assert "OVERDUE by" in out
+    hold = out.splitlines()[1].split()[0]
+    code, out, err = cli(
+        "holds",
+        "close",
+        hold,
+        "--outcome",
+        "released_other",
+        "--note",
+        "detainer declined on review",
+        "--as",
+        "ann",
+        who="ann",
+    )
+    assert code == 0 and "closed: released_other" in out, err
+    code, out, _ = cli("decisions", "list", "--active-holds", "--as", "ann", who="ann")
+    assert out == "no holds\n"
+    code, out, _ = cli("audit", "verify", "--as", "aud", who="aud")
+    assert code == 0 and out.startswith("audit trail intact:")
+    export = tmp_path / "audit.jsonl"
+    code, _out, err = cli(
+        "audit", "export", "--format", "jsonl", "--output", str(export), "--as", "aud", who="aud"
+    )
+    assert code == 0 and "audit entries written" in err
+    entries = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
+    assert entries[0]["event"] == "store.created" and "María" not in export.read_text("utf-8")
+    code, out, _ = cli("audit", "export", "--format", "csv", "--as", "chief", who="chief")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0]["seq"] == "1" and len(rows) > len(entries)  # the first export is in it
+    code, _out, err = cli(
+        "audit", "export", "--format", "csv", "--output", str(export), "--as", "aud", who="aud"
+    )
+    assert code == 2 and "never overwrites" in one_line_error(err)
+
+
+def test_accounts_from_the_command_line(cli: Any) -> None:
+    _staff(cli)
+    for _ in range(4):
+        code, _out, err = cli("decisions", "list", "--as", "ann", who="wrong guess")
+        assert code == 2 and "wrong user name or password" in one_line_error(err)
+    code, _out, err = cli("decisions", "list", "--as", "ann", who="wrong guess")
+    assert code == 2 and "now locked" in one_line_error(err)
+    code, _out, err = cli("decisions", "list", "--as", "ann", who="ann")
+    assert code == 2 and "locked" in err
+    code, out, _ = cli("users", "list", "--as", "aud", who="aud")
+    assert "ann" in out and "locked" in out
+    assert cli("users", "unlock", "ann", "--as", "chief", who="chief")[0] == 0
+    assert cli("decisions", "list", "--as", "ann", who="ann")[0] == 0
+    code, out, _ = cli(
+        "users", "set-role", "ann", "--role", "supervisor", "--as", "chief", who="chief"
+    )
+    assert out == "ann is now supervisor\n"
+    assert cli("users", "disable", "ann", "--as", "chief", who="chief")[1] == "ann disabled\n"
+    assert cli("decisions", "list", "--as", "ann", who="ann")[0] == 2
+    assert cli("users", "enable", "ann", "--as", "chief", who="chief")[0] == 0
+    code, _out, err = cli(
+        "users", "reset-password", "ann", "--as", "chief", who="chief", new="password1"
+    )
+    assert code == 2 and "common or breached" in one_line_error(err)
+    assert (
+        cli(
+            "users", "reset-password", "ann", "--as", "chief", who="chief", new="brand new words 9"
+        )[0]
+        == 0
+    )
+    PASSWORDS["ann2"] = "brand new words 9"
+    assert cli("users", "passwd", "--as", "ann", who="ann2", new="newer words again")[0] == 0
+    assert cli("decisions", "list", "--as", "ann", who="newer words again")[0] == 0
+    code, _out, err = cli(
+        "users", "add", "zed", "--role", "officer", "--as", "sam", who="sam", new="zed long words"
+    )
+    assert code == 2 and "may not manage user accounts" in one_line_error(err)
+
+
+def test_a_new_data_folder_says_how_to_begin(cli: Any) -> None:
+    code, _out, err = cli("decisions", "list", "--as", "ann", who="ann")
+    assert code == 2 and "users add NAME --role administrator" in one_line_error(err)
+
+
+def test_no_password_in_a_script_is_a_clear_error(cli: Any) -> None:
+    _staff(cli)
+    code, _out, err = cli("decisions", "list", "--as", "ann")
+    assert code == 2 and "TRUSTDESK_PASSWORD" in one_line_error(err)
+
+
+def test_audit_verify_fails_with_3_naming_the_first_broken_entry(cli: Any, tmp_path: Path) -> None:
+    _staff(cli)
+    cli("decisions", "add", _case(tmp_path, tsdb_match=True), "--as", "ann", who="ann")
+    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    seq = conn.execute(
+        "SELECT seq FROM audit_log WHERE event = 'user.created' LIMIT 1 OFFSET 1"
+    ).fetchone()[0]
+    conn.execute("UPDATE audit_log SET actor = 'someone' WHERE seq = ?", (seq,))
+    conn.close()
+    code, out, err = cli("audit", "verify", "--as", "aud", who="aud")
+    assert code == 3 and out == ""
+    assert f"first broken entry: {seq}" in err and f"audit entry {seq}" in err
+
+
+def test_backup_and_restore_commands(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _staff(cli)
+    cli("decisions", "add", _case(tmp_path, tsdb_match=True), "--as", "ann", who="ann")
+    target = tmp_path / "backup.tdb"
+    code, out, err = cli("backup", str(target), "--as", "chief", who="chief")
+    assert code == 0 and "1 decision records" in out, err
+    code, _out, err = cli("backup", str(target), "--as", "chief", who="chief")
+    assert code == 2 and "already exists" in one_line_error(err)
+    code, _out, err = cli("backup", str(tmp_path / "b2"), "--as", "ann", who="ann")
+    assert code == 2 and "may not make backups" in one_line_error(err)
+    cli("decisions", "add", _case(tmp_path, "2.json"), "--as", "ann", who="ann")
+    copy = tmp_path / "copy.db"
+    copy.write_bytes((cli.data / "trustdesk.db").read_bytes())
+    code, _out, err = cli("restore", str(copy), "--as", "chief", who="chief")
+    assert code == 2 and "plain copy of trustdesk.db" in one_line_error(err)
+    code, out, err = cli("restore", str(target), "--as", "chief", who="chief")
+    assert code == 0 and "kept in" in out, err
+    code, out, _ = cli("decisions", "list", "--as", "ann", who="ann")
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["1"]
+    # disaster recovery: an empty data folder, restored by an administrator of the backup
+    empty = tmp_path / "new-machine"
+    monkeypatch.setenv("TRUSTDESK_PASSWORD", "not it at all")
+    code = main(["--data-dir", str(empty), "restore", str(target), "--as", "chief"])
+    assert code == 2 and "as stored in the backup" in one_line_error(capsys.readouterr().err)
+    monkeypatch.setenv("TRUSTDESK_PASSWORD", ADMIN_PW)
+    code = main(["--data-dir", str(empty), "restore", str(target), "--as", "chief"])
+    assert code == 0, capsys.readouterr().err
+    monkeypatch.setenv("TRUSTDESK_PASSWORD", PASSWORDS["ann"])
+    assert main(["--data-dir", str(empty), "decisions", "list", "--as", "ann"]) == 0
+
+
+def _real(data: Path, *args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TRUSTDESK_DEBUG": ""}
+    env.pop("TRUSTDESK_PASSWORD", None)
+    if password is not None:
+        env["TRUSTDESK_PASSWORD"] = password
+    env["TRUSTDESK_NEW_PASSWORD"] = ADMIN_PW
+    return subprocess.run(
+        [sys.executable, "-m", "trustdesk", "--data-dir", str(data), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+
+
+@pytest.mark.slow
+def test_the_real_program(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert _real(data, "users", "add", "chief", "--role", "administrator").returncode == 0
+    done = _real(
+        data, "users", "add", "ann", "--role", "officer", "--as", "chief", password=ADMIN_PW
+    )
+    assert done.returncode == 0, done.stderr
+    case = _case(tmp_path, tsdb_match=True)
+    added = _real(data, "decisions", "add", case, "--as", "ann", password=ADMIN_PW)
+    assert added.returncode == 0 and added.stdout == "1\n", added.stderr
+    db = data / "trustdesk.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("DROP TRIGGER decisions_no_update")
+    conn.execute("UPDATE decisions SET outcome = 'decline'")
+    conn.close()
+    verify = _real(data, "audit", "verify", "--as", "chief", password=ADMIN_PW)
+    assert verify.returncode == 3 and "decision 1 version 1" in verify.stderr
+    db.write_bytes(b"")
+    broken = _real(data, "decisions", "list", "--as", "ann", password=ADMIN_PW)
+    assert broken.returncode == 2 and "Traceback" not in broken.stderr
+    assert "empty file" in one_line_error(broken.stderr)

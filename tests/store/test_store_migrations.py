@@ -1,0 +1,227 @@
+"""Migrations: every earlier schema version, with its data, upgrades to the current one."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from storekit import FAST_HASHER, T0, draft
+
+from trustdesk.store import audit
+from trustdesk.store.connection import configure, connect
+from trustdesk.store.decisions import (
+    _detainer_row,
+    _person_row,
+    answers_digest,
+    record_sha256,
+    write_version,
+)
+from trustdesk.store.encoding import row_digest, utc_text
+from trustdesk.store.errors import NewerSchema
+from trustdesk.store.migrations import apply, migrate, schema_version
+from trustdesk.store.paths import DB_NAME
+from trustdesk.store.records import Actor, AuditEvent, DecisionDraft, PersonFacts
+from trustdesk.store.reviews import write_review
+from trustdesk.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Migration
+from trustdesk.store.search import SearchQuery
+from trustdesk.store.sql import insert
+from trustdesk.store.store import Store
+from trustdesk.store.users import account_objects
+
+WS = "old-ws"
+
+
+def _officer(conn: sqlite3.Connection, name: str, role: str) -> Actor:
+    when = utc_text(T0)
+    values = {
+        "username": name,
+        "role": role,
+        "password_hash": FAST_HASHER.hash("old password here"),
+        "active": 1,
+        "created_at": when,
+        "created_by": None,
+        "password_changed_at": when,
+    }
+    user_id = insert(conn, "users", values)
+    audit.append(
+        conn,
+        AuditEvent("user.created", "success", account_objects({"id": user_id, **values})),
+        Actor(None, None, WS),
+        T0,
+    )
+    insert(conn, "login_failures", {"user_id": user_id, "at": when})
+    return Actor(user_id, name, WS)
+
+
+def _v2_decision(conn: sqlite3.Connection, value: DecisionDraft, author: Actor) -> None:
+    """A decision as schema 2 stored it (no holds, no review queue yet)."""
+    seq = audit.head(conn)[0] + 1
+    record_id = conn.execute("SELECT ifnull(max(id), 0) + 1 FROM decisions").fetchone()[0]
+    person = _person_row(conn, value.person)
+    detainer = _detainer_row(conn, value.detainer)
+    values: dict[str, Any] = {
+        "id": record_id,
+        "decision_id": record_id,
+        "version": 1,
+        "amends": None,
+        "reason": None,
+        "officer_id": author.user_id,
+        "recorded_at": utc_text(T0),
+        "decision_time": utc_text(value.decision_time),
+        "outcome": value.outcome,
+        "needs_review": int(value.needs_review),
+        "review_required": int(value.review_required),
+        "releasable_at": None,
+        "hold_expires_at": None,
+        "rule_pack": value.rule_pack,
+        "rule_pack_sha256": value.rule_pack_sha256,
+        "app_version": "0.0.9",
+        "person_id": person["id"],
+        "detainer_id": detainer["id"],
+        "case_json": value.case_json,
+        "decision_json": value.decision_json,
+        "audit_seq": seq,
+    }
+    digest = record_sha256(values, person, detainer, list(value.answers))
+    insert(conn, "decisions", {**values, "record_sha256": digest})
+    conn.executemany(
+        "INSERT INTO decision_answers VALUES (?, ?, ?)",
+        [(record_id, f, v) for f, v in value.answers],
+    )
+    objects = {
+        "decision": record_id,
+        "record": record_id,
+        "version": 1,
+        "record_sha256": digest,
+        "person": person["id"],
+        "person_sha256": row_digest("people", person),
+        "detainer_sha256": row_digest("detainers", detainer),
+        "answers_sha256": answers_digest(record_id, list(value.answers)),
+    }
+    audit.append(conn, AuditEvent("decision.created", "success", objects), author, T0)
+
+
+def build_old(folder: Path, version: int) -> dict[str, int]:
+    """A data folder as TrustDesk at schema ``version`` left it, with typical data."""
+    folder.mkdir(parents=True)
+    conn = connect(folder / DB_NAME, create=True)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    configure(conn, wal=False)
+    migrate(conn, target=version)
+    counts = {"decisions": 0, "users": 0, "needs_review": 0}
+    if version >= 1:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            "INSERT INTO meta VALUES ('store_id', ?), ('created_at', ?)",
+            (uuid.uuid4().hex, T0.isoformat()),
+        )
+        audit.append(conn, AuditEvent("store.created", "success", {}), Actor(None, None, WS), T0)
+        officer = _officer(conn, "ann", "officer")
+        supervisor = _officer(conn, "sam", "supervisor")
+        counts["users"] = 2
+        conn.execute("COMMIT")
+    if version == 2:
+        conn.execute("BEGIN IMMEDIATE")
+        _v2_decision(conn, draft(person=PersonFacts("OLD-2", "Zoë Ångström")), officer)
+        _v2_decision(
+            conn,
+            draft(person=PersonFacts("OLD-3", "Łukasz Nowak"), review_required=True),
+            officer,
+        )
+        conn.execute("COMMIT")
+        counts.update(decisions=2, needs_review=1)
+    if version >= 3:
+        conn.execute("BEGIN IMMEDIATE")
+        first, _hold, _entry = write_version(
+            conn, draft(person=PersonFacts("OLD-2", "Zoë Ångström")), author=officer, at=T0
+        )
+        _second, _hold, _entry = write_version(
+            conn,
+            draft(person=PersonFacts("OLD-3", "Łukasz Nowak"), review_required=True),
+            author=officer,
+            at=T0 + timedelta(minutes=5),
+        )
+        write_review(
+            conn,
+            decision_id=first,
+            record_id=first,
+            verdict="approved",
+            result_record_id=None,
+            reason=None,
+            reviewer=supervisor,
+            at=T0 + timedelta(hours=1),
+        )
+        conn.execute("COMMIT")
+        counts.update(decisions=2, needs_review=1)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    return counts
+
+
+def _schema(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    rows = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+    ).fetchall()
+    return [(kind, name, " ".join((sql or "").split())) for kind, name, sql in rows]
+
+
+@pytest.mark.parametrize("version", range(SCHEMA_VERSION))
+def test_every_earlier_version_upgrades_with_its_data(tmp_path: Path, version: int) -> None:
+    folder = tmp_path / "data"
+    counts = build_old(folder, version)
+    with Store.open(folder) as store:
+        with store.db.reading() as conn:
+            assert schema_version(conn) == SCHEMA_VERSION
+            upgraded = _schema(conn)
+            assert (
+                conn.execute("SELECT count(*) FROM decisions").fetchone()[0] == counts["decisions"]
+            )
+        report = store.verify()
+        assert report.ok, report.problems
+        if version >= 1:
+            assert [u.username for u in store.users.all()] == ["ann", "sam"]
+        if counts["decisions"]:
+            found = store.search.decisions(SearchQuery(name="angstrom"))
+            assert [row.name for row in found] == ["Zoë Ångström"]
+            assert len(store.search.decisions(SearchQuery(name="NOWAK"))) == 1
+            assert len(store.search.awaiting_review()) == counts["needs_review"]
+    with Store.open(tmp_path / "fresh") as fresh, fresh.db.reading() as conn:
+        assert _schema(conn) == upgraded
+
+
+def test_each_step_commits_alone_and_a_failed_step_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "steps.db"
+    conn = connect(path, create=True)
+
+    def broken(c: sqlite3.Connection) -> None:
+        c.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("power cut in the middle of a step")
+
+    steps = (*MIGRATIONS[:2], Migration(3, "broken", broken))
+    with pytest.raises(RuntimeError, match="power cut"):
+        migrate(conn, steps=steps)
+    assert schema_version(conn) == 2
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert "decisions" in names and "half_done" not in names
+    assert migrate(conn) == [3, 4]
+    assert schema_version(conn) == SCHEMA_VERSION
+    with pytest.raises(RuntimeError, match="needs schema"):
+        apply(conn, MIGRATIONS[0])
+    conn.close()
+
+
+def test_migrations_are_numbered_in_order() -> None:
+    assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_a_newer_schema_is_never_migrated(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "n.db", create=True)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 3}")
+    with pytest.raises(NewerSchema, match="newer TrustDesk"):
+        migrate(conn)
+    assert schema_version(conn) == SCHEMA_VERSION + 3
+    conn.close()
