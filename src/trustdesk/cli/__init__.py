@@ -14,6 +14,11 @@ import sys
 
 from trustdesk import __version__
 
+# Imported for type checking only: typing costs milliseconds at every CLI start.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 EXIT_OK = 0
 EXIT_BUG = 1
 EXIT_INPUT = 2
@@ -51,9 +56,28 @@ def _requested_command(argv: list[str]) -> str | None:
     return None
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    # argparse asks shutil for the terminal width whenever an argument is added, and
+    # shutil drags in the compression modules; the width only matters for --help.
+    def __init__(self, prog: str) -> None:
+        try:
+            width = int(os.environ.get("COLUMNS", "")) - 2
+        except ValueError:
+            width = 98
+        super().__init__(prog, width=max(width, 40))
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose sub-command parsers share the light help formatter."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``command`` only that command's module is loaded."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="trustdesk",
         description="Decision support for Connecticut TRUST Act (§ 54-192h) immigration detainers.",
     )

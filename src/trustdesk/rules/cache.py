@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -31,6 +32,13 @@ def cache_dir() -> Path:
     override = os.environ.get(_ENV_DIR)
     if override:
         return Path(override)
+    if sys.platform.startswith("linux"):
+        # platformdirs' answer on Linux (the XDG rule), without importing it: its import
+        # pulls in tempfile and shutil, a third of the CLI's start-up budget.
+        # tests/test_cache.py holds this to platformdirs.user_cache_dir.
+        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+        base = xdg if os.path.isabs(xdg) else os.path.expanduser("~/.cache")
+        return Path(base) / "trustdesk"
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("trustdesk", appauthor=False))
