@@ -16,6 +16,7 @@ import pytest
 from storekit import Desk
 
 from conftest import make_case
+from trustdesk.memo.viewmodel import AgencyHeader
 from trustdesk.rules.caseio import parse_case
 from trustdesk.services.context import Session
 from trustdesk.services.errors import PermissionDenied
@@ -95,6 +96,15 @@ CALLS: dict[Operation, list[Call]] = {
         lambda w, s: w.desk.services.records.backup(s, w.tmp / "made-by-test.db")
     ],
     Operation.BACKUP_RESTORE: [lambda w, s: w.desk.services.records.restore(s, w.backup)],
+    Operation.MEMO_PRINT: [
+        lambda w, s: w.desk.services.memos.print_memo(
+            s, w.decision_id, w.tmp / "memo.pdf", agency=AgencyHeader("A", "F", "CT0000000")
+        )
+    ],
+    Operation.MEMO_VERIFY: [
+        lambda w, s: w.desk.services.memos.verify_pdf(s, b"%PDF-1.4 not a memo"),
+        lambda w, s: w.desk.services.memos.verify_code(s, "0000-0000-00"),
+    ],
 }
 
 

@@ -38,6 +38,8 @@ COMMANDS = {
     "audit": "audit",
     "backup": "backup",
     "restore": "backup",
+    "memo": "memo",
+    "verify": "memo",
 }
 
 

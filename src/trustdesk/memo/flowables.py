@@ -28,7 +28,8 @@ class Para(Paragraph):  # type: ignore[misc]  # reportlab is untyped
     _wrapped_width: float | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        if avail_width == self._wrapped_width:
+        # ``split`` (tried when a paragraph does not fit) drops the laid-out lines.
+        if avail_width == self._wrapped_width and hasattr(self, "blPara"):
             return self.width, self.height
         size: tuple[float, float] = super().wrap(avail_width, avail_height)
         self._wrapped_width = avail_width

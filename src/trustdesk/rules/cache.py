@@ -32,7 +32,8 @@ def cache_dir() -> Path:
     override = os.environ.get(_ENV_DIR)
     if override:
         return Path(override)
-    if sys.platform.startswith("linux"):
+    platform: str = sys.platform  # a plain str, so type checkers keep both branches
+    if platform.startswith("linux"):
         # platformdirs' answer on Linux (the XDG rule), without importing it: its import
         # pulls in tempfile and shutil, a third of the CLI's start-up budget.
         # tests/test_cache.py holds this to platformdirs.user_cache_dir.

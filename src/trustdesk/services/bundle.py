@@ -11,6 +11,7 @@ from trustdesk.services.accounts import AccountService
 from trustdesk.services.context import ServiceContext, utc_now
 from trustdesk.services.decisions import DecisionService, RulesSource
 from trustdesk.services.holds import HoldService
+from trustdesk.services.memos import MemoService, rules_loader
 from trustdesk.services.passwords import PasswordHasher
 from trustdesk.services.records import RecordsService
 from trustdesk.store.store import Store
@@ -23,6 +24,7 @@ class Services:
     decisions: DecisionService
     holds: HoldService
     records: RecordsService
+    memos: MemoService
 
     def close(self) -> None:
         self.store.close()
@@ -51,6 +53,7 @@ def build_services(
         DecisionService(ctx, rules),
         HoldService(ctx),
         RecordsService(ctx),
+        MemoService(ctx, rules_loader(rules)),
     )
 
 

@@ -24,6 +24,8 @@ class Operation(StrEnum):
     AUDIT_EXPORT = "audit.export"
     BACKUP_CREATE = "backup.create"
     BACKUP_RESTORE = "backup.restore"
+    MEMO_PRINT = "memo.print"
+    MEMO_VERIFY = "memo.verify"
 
 
 #: Plain words for refusals ("… may not create decisions").
@@ -40,6 +42,8 @@ DESCRIPTIONS = {
     Operation.AUDIT_EXPORT: "export the audit trail",
     Operation.BACKUP_CREATE: "make backups (administrators only)",
     Operation.BACKUP_RESTORE: "restore backups (administrators only)",
+    Operation.MEMO_PRINT: "print decision memos (officers and supervisors only)",
+    Operation.MEMO_VERIFY: "verify memos",
 }
 
 _ALL = frozenset(ROLES)
@@ -60,6 +64,11 @@ MATRIX: dict[Operation, frozenset[str]] = {
     Operation.AUDIT_EXPORT: frozenset({ADMINISTRATOR, AUDITOR}),
     Operation.BACKUP_CREATE: frozenset({ADMINISTRATOR}),
     Operation.BACKUP_RESTORE: frozenset({ADMINISTRATOR}),
+    # A memo prints the whole case file, so only those who may view decisions *and*
+    # create records print one: not administrators (who do not read case files) and not
+    # auditors (who change nothing). Anyone may check a memo: the answer reveals no facts.
+    Operation.MEMO_PRINT: _DESK,
+    Operation.MEMO_VERIFY: _ALL,
 }
 
 assert set(MATRIX) == set(Operation) and all(roles <= _ALL for roles in MATRIX.values())

@@ -218,6 +218,14 @@ class AuditRepository:
         with self._db.reading() as conn:
             return next(entries(conn, after=seq - 1, upto=seq), None)
 
+    def of_events(self, *events: str) -> list[AuditEntry]:
+        """Every entry of the named events, in chain order."""
+        with self._db.reading() as conn:
+            return sorted(
+                (entry for event in events for entry in entries_for(conn, event)),
+                key=lambda entry: entry.seq,
+            )
+
     def latest(self, count: int) -> list[AuditEntry]:
         with self._db.reading() as conn:
             last = head(conn)[0]

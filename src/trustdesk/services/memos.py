@@ -1,0 +1,435 @@
+"""Printing a recorded decision as a memo, and checking a memo (file or typed code) later.
+
+A memo is rendered only from the record as stored: the case input is parsed again, the
+rule pack is found by its stored id and must still have the stored SHA-256, and the
+engine must reach exactly the stored decision (trace included); otherwise printing is
+refused (audited as ``memo.refused``). The PDF is written without overwriting anything
+and its SHA-256 goes into the audit chain (``memo.printed``) — if that entry cannot be
+written the file is removed, so no unrecorded memo exists.
+
+``verify`` answers MATCH only when the file's SHA-256 is a recorded memo hash, the chain
+verifies up to that entry and the decision version it names still has the recorded
+hash; a typed short code matches when a recorded version's hash has that code and the
+chain verifies up to its entry. Every check is recorded (``memo.verified``).
+
+reportlab and the rules are imported inside the methods: other commands stay light.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from trustdesk.services.context import ServiceContext, Session
+from trustdesk.services.errors import InvalidRequest, ServiceError
+from trustdesk.services.permissions import Operation
+from trustdesk.store.decisions import DECISION_EVENTS
+from trustdesk.store.errors import NotFound
+from trustdesk.store.records import AuditEntry, AuditEvent, DecisionRecord
+
+if TYPE_CHECKING:
+    from trustdesk.memo.viewmodel import AgencyHeader, Signer
+    from trustdesk.rules.packs import LoadedPack
+
+MEMO_PRINTED = "memo.printed"
+MEMO_REFUSED = "memo.refused"
+MEMO_VERIFIED = "memo.verified"
+NOTICE_LANGUAGES = ("en", "es")
+
+
+class MemoRefused(ServiceError):
+    """The record cannot be printed exactly as decided (pack changed, decision differs)."""
+
+
+class MemoRules(Protocol):
+    """What printing needs of the rules (``rules.registry.RuleSet`` fits)."""
+
+    @property
+    def sections(self) -> frozenset[str]: ...
+
+    @property
+    def catalog(self) -> Any: ...
+
+    def pack(self, pack_id: str) -> LoadedPack: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedMemo:
+    path: Path
+    pdf_sha256: str
+    record: DecisionRecord
+    short_code: str
+    audit_seq: int
+    notice_languages: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MemoCheck:
+    """The answer of a verification: MATCH or MISMATCH, and why."""
+
+    match: bool
+    reason: str
+    decision_id: int | None = None
+    version: int | None = None
+    record_sha256: str | None = None
+    memo_seq: int | None = None
+
+    @property
+    def word(self) -> str:
+        return "MATCH" if self.match else "MISMATCH"
+
+
+def parse_decision_ref(text: str) -> tuple[int, int | None]:
+    """``42`` (latest version), ``42v2`` or ``42.2`` (version 2 of decision 42)."""
+    cleaned = text.strip().lower()
+    for sep in ("v", "."):
+        if sep in cleaned:
+            number, _, version = cleaned.partition(sep)
+            if number.isdigit() and version.isdigit() and int(number) and int(version):
+                return int(number), int(version)
+            break
+    else:
+        if cleaned.isdigit() and int(cleaned):
+            return int(cleaned), None
+    raise InvalidRequest(
+        f"{text!r} is not a decision: give its number (42) or a version of it (42v2)"
+    )
+
+
+def notice_languages(requested: Iterable[str] | None, required: bool) -> tuple[str, ...]:
+    if requested is None:
+        return NOTICE_LANGUAGES if required else ()
+    chosen = tuple(dict.fromkeys(lang.strip().lower() for lang in requested if lang.strip()))
+    unknown = [lang for lang in chosen if lang not in NOTICE_LANGUAGES]
+    if unknown:
+        raise InvalidRequest(
+            f"no notice in {', '.join(unknown)}; notices exist in {', '.join(NOTICE_LANGUAGES)}"
+        )
+    return chosen
+
+
+def pdf_stem(target: Path) -> tuple[Path, str]:
+    """The folder and the name without ``.pdf`` of the file the user asked for."""
+    name = target.name
+    stem = name[:-4] if name.lower().endswith(".pdf") else name
+    return target.expanduser().absolute().parent, stem
+
+
+class MemoService:
+    def __init__(self, ctx: ServiceContext, rules: Callable[[], MemoRules]) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+        self._rules_factory = rules
+        self._rules: MemoRules | None = None
+
+    @property
+    def rules(self) -> MemoRules:
+        if self._rules is None:
+            self._rules = self._rules_factory()
+        return self._rules
+
+    # --- reading a version back ------------------------------------------------------------
+
+    def _version(self, decision_id: int, version: int | None) -> DecisionRecord:
+        if version is None:
+            return self.store.decisions.latest(decision_id)
+        for record in self.store.decisions.history(decision_id):
+            if record.version == version:
+                return record
+        raise NotFound(f"decision {decision_id} has no version {version}")
+
+    def _refuse(self, session: Session, record: DecisionRecord, reason: str, text: str) -> None:
+        self.ctx.audit(
+            MEMO_REFUSED,
+            session,
+            "failure",
+            decision=record.decision_id,
+            version=record.version,
+            record=record.id,
+            reason=reason,
+        )
+        raise MemoRefused(text)
+
+    def _signers(self, record: DecisionRecord) -> tuple[Signer, Signer | None]:
+        from trustdesk.memo.viewmodel import Signer
+
+        officer = Signer(record.officer, "", record.recorded_at)
+        supervisor = None
+        for review in self.store.reviews.of_decision(record.decision_id):
+            approved = review.verdict == "approved" and review.record_id == record.id
+            if approved or review.result_record_id == record.id:
+                supervisor = Signer(review.reviewer, "", review.reviewed_at)
+        return officer, supervisor
+
+    def print_memo(
+        self,
+        session: Session,
+        decision_id: int,
+        target: Path,
+        *,
+        agency: AgencyHeader,
+        version: int | None = None,
+        languages: Sequence[str] | None = None,
+    ) -> PrintedMemo:
+        """Render version ``version`` (default: latest) of a decision to a new PDF file.
+
+        ``target`` names the file; if it exists, ``name-2.pdf``… is used (never overwritten).
+        ``languages`` None: the notices in English and Spanish when the law requires one.
+        """
+        self.ctx.authorize(session, Operation.MEMO_PRINT, {"decision": decision_id})
+        record = self._version(decision_id, version)
+        directory, stem = pdf_stem(target)
+
+        from trustdesk.core.evaluate import evaluate
+        from trustdesk.core.record import decision_to_json
+        from trustdesk.memo.build import build_view_model
+        from trustdesk.memo.errors import MemoError
+        from trustdesk.memo.files import write_pdf_atomically
+        from trustdesk.memo.render import render_memo
+        from trustdesk.memo.verification import short_code
+        from trustdesk.memo.viewmodel import RecordInfo
+        from trustdesk.rules.caseio import parse_case
+        from trustdesk.store.encoding import document_json
+
+        rules = self.rules
+        where = f"decision {record.decision_id} version {record.version}"
+        try:
+            pack = rules.pack(record.rule_pack).pack
+        except KeyError:
+            self._refuse(
+                session,
+                record,
+                "rule pack missing",
+                f"{where} was decided under rule pack {record.rule_pack}, which this TrustDesk "
+                "does not have; print it with the version that has that pack",
+            )
+        if pack.sha256 != record.rule_pack_sha256:
+            self._refuse(
+                session,
+                record,
+                "rule pack changed",
+                f"{where} was decided under rule pack {record.rule_pack} with SHA-256 "
+                f"{record.rule_pack_sha256[:12]}…, but the installed pack has "
+                f"{pack.sha256[:12]}…; the memo would not show the law as applied, so "
+                "nothing was printed",
+            )
+        case = parse_case(record.case(), f"the stored case of {where}", rules.sections)
+        decision = evaluate(pack, case)
+        if document_json(decision_to_json(decision)) != record.decision_json:
+            self._refuse(
+                session,
+                record,
+                "decision differs",
+                f"re-evaluating {where} does not give the stored decision; the memo must "
+                "show the record exactly as decided, so nothing was printed",
+            )
+        officer, supervisor = self._signers(record)
+        info = RecordInfo(
+            str(record.decision_id),
+            record.version,
+            record.record_sha256,
+            record.audit_seq,
+            record.recorded_at,
+        )
+        try:
+            vm = build_view_model(
+                case,
+                decision,
+                pack,
+                agency=agency,
+                record=info,
+                officer=officer,
+                supervisor=supervisor,
+                titles=self._titles(case),
+            )
+            chosen = notice_languages(languages, vm.notice.required)
+            data = render_memo(vm, notice_languages=chosen)
+            path = write_pdf_atomically(data, directory, stem)
+        except MemoError as exc:
+            raise InvalidRequest(str(exc)) from None
+        digest = hashlib.sha256(data).hexdigest()
+        try:
+            entry = self.store.audit.record(
+                AuditEvent(
+                    MEMO_PRINTED,
+                    "success",
+                    {
+                        "decision": record.decision_id,
+                        "version": record.version,
+                        "record": record.id,
+                        "record_sha256": record.record_sha256,
+                        "pdf_sha256": digest,
+                        "notices": list(chosen),
+                    },
+                ),
+                self.ctx.actor(session),
+                self.ctx.now(),
+            )
+        except BaseException:
+            path.unlink(missing_ok=True)  # an unrecorded memo must not exist
+            raise
+        return PrintedMemo(
+            path, digest, record, short_code(record.record_sha256), entry.seq, chosen
+        )
+
+    def _titles(self, case: Any) -> dict[str, str]:
+        catalog = self.rules.catalog
+        titles: dict[str, str] = {}
+        for item in (*case.convictions, *case.pending_charges):
+            if not item.section:
+                continue
+            entry = catalog.get(item.section)
+            if entry is not None:
+                titles[item.section] = entry.title
+        return titles
+
+    # --- verifying ----------------------------------------------------------------------------
+
+    def verify_pdf(self, session: Session, data: bytes) -> MemoCheck:
+        """MATCH when ``data`` is a memo printed from this database and its record is intact."""
+        self.ctx.authorize(session, Operation.MEMO_VERIFY)
+        digest = hashlib.sha256(data).hexdigest()
+        check = self._check_pdf(digest)
+        self._record_check(session, check, method="file", pdf_sha256=digest)
+        return check
+
+    def verify_code(self, session: Session, typed: str) -> MemoCheck:
+        """MATCH when a recorded decision version has this short code and verifies."""
+        from trustdesk.memo.verification import parse_short_code
+
+        self.ctx.authorize(session, Operation.MEMO_VERIFY)
+        try:
+            code = parse_short_code(typed)
+        except ValueError as exc:
+            raise InvalidRequest(f"cannot read the code {typed.strip()!r}: {exc}") from None
+        check = self._check_code(code)
+        self._record_check(session, check, method="code", code=code)
+        return check
+
+    def _record_check(self, session: Session, check: MemoCheck, **objects: Any) -> None:
+        self.ctx.audit(
+            MEMO_VERIFIED,
+            session,
+            "success" if check.match else "failure",
+            result=check.word,
+            decision=check.decision_id,
+            version=check.version,
+            memo_seq=check.memo_seq,
+            **objects,
+        )
+
+    def _check_pdf(self, digest: str) -> MemoCheck:
+        printed = [
+            entry
+            for entry in self.store.audit.of_events(MEMO_PRINTED)
+            if entry.outcome == "success" and entry.objects_dict().get("pdf_sha256") == digest
+        ]
+        if not printed:
+            return MemoCheck(
+                False,
+                "no memo with this file's SHA-256 was printed from these records: the file "
+                "was changed after printing, or it was not printed here",
+            )
+        entry = printed[-1]
+        objects = entry.objects_dict()
+        return self._check_record(
+            entry, _int(objects.get("decision")), objects.get("record_sha256"), memo=True
+        )
+
+    def _check_code(self, code: str) -> MemoCheck:
+        from trustdesk.memo.verification import short_code
+
+        found = []
+        for entry in self.store.audit.of_events(*DECISION_EVENTS):
+            digest = entry.objects_dict().get("record_sha256")
+            if isinstance(digest, str) and _code_of(short_code, digest) == code:
+                found.append(entry)
+        if not found:
+            return MemoCheck(False, f"no recorded decision has the code {code}")
+        checks = [
+            self._check_record(
+                entry,
+                _int(entry.objects_dict().get("decision")),
+                entry.objects_dict().get("record_sha256"),
+                memo=False,
+            )
+            for entry in found
+        ]
+        return next((check for check in checks if check.match), checks[0])
+
+    def _check_record(
+        self, entry: AuditEntry, decision_id: int | None, digest: object, *, memo: bool
+    ) -> MemoCheck:
+        what = f"audit entry {entry.seq}"
+        if decision_id is None or not isinstance(digest, str):
+            return MemoCheck(False, f"{what} does not name a decision record", memo_seq=entry.seq)
+        report = self.store.verify(upto=entry.seq)
+        if not report.ok:
+            first = report.first
+            return MemoCheck(
+                False,
+                f"the audit chain does not verify up to {what}: {first}",
+                decision_id,
+                memo_seq=entry.seq,
+            )
+        try:
+            versions = self.store.decisions.history(decision_id)
+        except NotFound:
+            return MemoCheck(False, f"decision {decision_id} is no longer in the records")
+        record = next((v for v in versions if v.record_sha256 == digest), None)
+        if record is None:
+            return MemoCheck(
+                False,
+                f"no version of decision {decision_id} has the record hash that {what} vouches for",
+                decision_id,
+                memo_seq=entry.seq,
+            )
+        kind = "memo" if memo else "code"
+        return MemoCheck(
+            True,
+            f"{kind} of decision {decision_id} version {record.version}, recorded at audit "
+            f"entry {entry.seq}; the chain verifies up to it and the record is intact",
+            decision_id,
+            record.version,
+            record.record_sha256,
+            entry.seq if memo else None,
+        )
+
+
+def _code_of(short_code: Callable[[str], str], digest: str) -> str | None:
+    try:
+        return short_code(digest)
+    except ValueError:
+        return None
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def rules_loader(rules: object) -> Callable[[], MemoRules]:
+    """The rules to print with: ``rules`` when it is a full rule set, else loaded on use."""
+
+    def load() -> MemoRules:
+        if all(hasattr(rules, name) for name in ("pack", "sections", "catalog")):
+            return rules  # type: ignore[return-value]
+        from trustdesk.rules.registry import load_rules
+
+        return load_rules()
+
+    return load
+
+
+__all__ = [
+    "MEMO_PRINTED",
+    "MEMO_VERIFIED",
+    "MemoCheck",
+    "MemoRefused",
+    "MemoService",
+    "PrintedMemo",
+    "parse_decision_ref",
+    "rules_loader",
+]

@@ -1,0 +1,346 @@
+"""Printing recorded decisions as memos and verifying them (issue 4, the store-backed half).
+
+Most checks call the CLI in-process (cheap scrypt); the 1,000 flipped bytes go through
+the service function; the real program runs once for MATCH and once for MISMATCH.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from storekit import FAST_HASHER, Desk
+
+from conftest import conviction, make_case
+from trustdesk.cli import main
+from trustdesk.memo.verification import short_code
+from trustdesk.memo.viewmodel import AgencyHeader
+from trustdesk.rules.caseio import parse_case
+from trustdesk.services.errors import PermissionDenied
+from trustdesk.services.memos import MEMO_PRINTED, MEMO_VERIFIED, MemoRefused
+from trustdesk.store import audit
+
+ADMIN_PW = "stone bridge harvest 1"
+PASSWORDS = {
+    "chief": ADMIN_PW,
+    "ann": "quiet orchard window",
+    "sam": "silver kettle morning",
+    "aud": "paper lamp thunder",
+}
+DETAINER = {
+    "form": "I-247A",
+    "received_at": "2026-11-19T08:10:00-05:00",
+    "judicial_warrant": False,
+    "administrative_warrant": "I-200",
+    "issuing_office": "ICE ERO Burlington, MA",
+    "subject_id": "A123456789",
+}
+HONOR = make_case(
+    releasable_at="2026-11-25T10:00:00-05:00",
+    detainer=DETAINER,
+    convictions=[conviction("53a-223", "felony", "D", date="2023-08-09")],
+)
+DECLINE = make_case(
+    detainer=DETAINER,
+    convictions=[conviction("53a-125b", "misdemeanor", "A", date="2019-03-02")],
+)
+BOOKING = HONOR["person"]["booking_number"]
+AGENCY = ("--agency", "New Haven Police", "--facility", "Union Avenue", "--ori", "CT0009300")
+
+
+def pdf_text(data: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    from trustdesk.services import bundle
+
+    monkeypatch.setattr(bundle, "PasswordHasher", lambda: FAST_HASHER)
+    monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
+    data = tmp_path / "data"
+
+    def run(*args: str, who: str | None = None, new: str | None = None) -> tuple[int, str, str]:
+        if who is not None:
+            monkeypatch.setenv("TRUSTDESK_PASSWORD", PASSWORDS[who])
+        else:
+            monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
+        if new is not None:
+            monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", new)
+        code = main(["--data-dir", str(data), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    run.data = data  # type: ignore[attr-defined]
+    assert run("users", "add", "chief", "--role", "administrator", new=ADMIN_PW)[0] == 0
+    for name, role in (("ann", "officer"), ("sam", "supervisor"), ("aud", "auditor")):
+        code, _out, err = run(
+            "users", "add", name, "--role", role, "--as", "chief", who="chief", new=PASSWORDS[name]
+        )
+        assert code == 0, err
+    return run
+
+
+def _record(cli: Any, tmp_path: Path, raw: dict[str, Any], name: str) -> int:
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    code, out, err = cli("decisions", "add", str(path), "--as", "ann", who="ann")
+    assert code == 0, err
+    return int(out.strip())
+
+
+def _audit(cli: Any, event: str) -> list[dict[str, Any]]:
+    from trustdesk.store.store import Store
+
+    with Store.open(cli.data) as store, store.db.reading() as conn:
+        return [
+            {"seq": e.seq, "actor": e.actor, "outcome": e.outcome, **e.objects_dict()}
+            for e in audit.entries_for(conn, event)
+        ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "headline"),
+    [(HONOR, "HOLD PERMITTED UNDER § 54-192h"), (DECLINE, "DETAINER DECLINED")],
+    ids=["honor", "decline"],
+)
+def test_memo_printed_recorded_and_verified(
+    cli: Any, tmp_path: Path, raw: dict[str, Any], headline: str
+) -> None:
+    decision_id = _record(cli, tmp_path, raw, "case")
+    target = tmp_path / "memo.pdf"
+    code, out, err = cli(
+        "memo", str(decision_id), "-o", str(target), *AGENCY, "--as", "ann", who="ann"
+    )
+    assert code == 0, err
+    assert out.strip() == str(target)
+    data = target.read_bytes()
+    text = pdf_text(data)
+    assert f"Decision {decision_id}" in text and BOOKING in text and headline in text
+    assert "New Haven Police" in text and "Peña" in text
+    digest = hashlib.sha256(data).hexdigest()
+    [printed] = _audit(cli, MEMO_PRINTED)
+    assert printed["pdf_sha256"] == digest and printed["decision"] == decision_id
+    assert printed["version"] == 1 and printed["actor"] == "ann"
+    assert cli("audit", "verify", "--as", "aud", who="aud")[0] == 0
+
+    code, out, _err = cli("verify", str(target), "--as", "aud", who="aud")
+    assert code == 0 and out.startswith("MATCH"), out
+    flipped = bytearray(data)
+    flipped[len(data) // 2] ^= 0x01
+    bad = tmp_path / "altered.pdf"
+    bad.write_bytes(bytes(flipped))
+    code, out, _err = cli("verify", str(bad), "--as", "aud", who="aud")
+    assert code == 3 and out.startswith("MISMATCH"), out
+
+    # The short code printed on the memo, and a wrong one.
+    [created] = _audit(cli, "decision.created")
+    printed_code = short_code(created["record_sha256"])
+    assert printed_code in text
+    code, out, _err = cli("verify", "--code", printed_code.lower(), "--as", "aud", who="aud")
+    assert code == 0 and out.startswith("MATCH"), out
+    wrong = ("0000" if not printed_code.startswith("0000") else "1111") + printed_code[4:]
+    code, out, _err = cli("verify", "--code", wrong, "--as", "ann", who="ann")
+    assert code == 3 and out.startswith("MISMATCH"), out
+    results = [(e["result"], e["outcome"], e["method"]) for e in _audit(cli, MEMO_VERIFIED)]
+    assert results == [
+        ("MATCH", "success", "file"),
+        ("MISMATCH", "failure", "file"),
+        ("MATCH", "success", "code"),
+        ("MISMATCH", "failure", "code"),
+    ]
+    assert cli("audit", "verify", "--as", "aud", who="aud")[0] == 0
+
+
+def test_notices_follow_the_option(cli: Any, tmp_path: Path) -> None:
+    decision_id = _record(cli, tmp_path, DECLINE, "case")
+    args = (str(decision_id), *AGENCY, "--as", "sam")
+    assert cli("memo", *args, "-o", str(tmp_path / "both.pdf"), who="sam")[0] == 0
+    assert cli("memo", *args, "-o", str(tmp_path / "es.pdf"), "--notice", "es", who="sam")[0] == 0
+    assert cli("memo", *args, "-o", str(tmp_path / "no.pdf"), "--notice", "none", who="sam")[0] == 0
+    pages = {
+        name: len(pypdf.PdfReader(tmp_path / f"{name}.pdf").pages) for name in ("both", "es", "no")
+    }
+    assert pages["both"] == pages["no"] + 2 and pages["es"] == pages["no"] + 1
+    code, _out, err = cli("memo", *args, "-o", str(tmp_path / "x.pdf"), "--notice", "fr", who="sam")
+    assert code == 2 and "fr" in err and not (tmp_path / "x.pdf").exists()
+
+
+def test_never_overwrites(cli: Any, tmp_path: Path) -> None:
+    decision_id = _record(cli, tmp_path, HONOR, "case")
+    target = tmp_path / "memo.pdf"
+    target.write_bytes(b"someone else's file")
+    code, out, _err = cli("memo", str(decision_id), "-o", str(target), "--as", "ann", who="ann")
+    assert code == 0 and out.strip() == str(tmp_path / "memo-2.pdf")
+    assert target.read_bytes() == b"someone else's file"
+    code, out, _err = cli("memo", str(decision_id), "-o", str(target), "--as", "ann", who="ann")
+    assert code == 0 and out.strip() == str(tmp_path / "memo-3.pdf")
+    # Each copy verifies on its own (identical bytes, two audit entries).
+    assert (tmp_path / "memo-2.pdf").read_bytes() == (tmp_path / "memo-3.pdf").read_bytes()
+    assert len(_audit(cli, MEMO_PRINTED)) == 2
+    assert cli("verify", str(tmp_path / "memo-3.pdf"), "--as", "ann", who="ann")[0] == 0
+
+
+def test_a_version_can_be_named(cli: Any, tmp_path: Path) -> None:
+    decision_id = _record(cli, tmp_path, HONOR, "case")
+    corrected = tmp_path / "fixed.json"
+    corrected.write_text(json.dumps({**HONOR, "releasable_at": None}), encoding="utf-8")
+    args = ("decisions", "amend", str(decision_id), str(corrected), "--reason", "start unknown")
+    assert cli(*args, "--as", "ann", who="ann")[0] == 0
+    for ref, version in ((f"{decision_id}v1", 1), (str(decision_id), 2)):
+        target = tmp_path / f"v{version}.pdf"
+        code, _out, err = cli("memo", ref, "-o", str(target), "--as", "ann", who="ann")
+        assert code == 0, err
+        assert f"Decision {decision_id}, version {version}" in pdf_text(target.read_bytes())
+    code, _out, err = cli(
+        "memo", f"{decision_id}v9", "-o", str(tmp_path / "n.pdf"), "--as", "ann", who="ann"
+    )
+    assert code == 2 and "no version 9" in err
+    code, _out, err = cli("memo", "abc", "-o", str(tmp_path / "n.pdf"), "--as", "ann", who="ann")
+    assert code == 2 and "42v2" in err
+
+
+def test_auditor_cannot_print_but_can_verify(cli: Any, tmp_path: Path) -> None:
+    decision_id = _record(cli, tmp_path, DECLINE, "case")
+    for who in ("aud", "chief"):
+        target = tmp_path / f"{who}.pdf"
+        code, _out, err = cli("memo", str(decision_id), "-o", str(target), "--as", who, who=who)
+        assert code == 2 and "may not print decision memos" in err
+        assert not target.exists()
+    denials = _audit(cli, "permission.denied")
+    assert [(d["actor"], d["operation"]) for d in denials] == [
+        ("aud", "memo.print"),
+        ("chief", "memo.print"),
+    ]
+    assert _audit(cli, MEMO_PRINTED) == []
+    target = tmp_path / "memo.pdf"
+    assert cli("memo", str(decision_id), "-o", str(target), "--as", "ann", who="ann")[0] == 0
+    for who in ("aud", "chief", "sam"):
+        assert cli("verify", str(target), "--as", who, who=who)[0] == 0
+
+
+# --- in-process, through the service ----------------------------------------------------------
+
+
+def _decide(desk: Desk, rules: Any, raw: dict[str, Any]) -> int:
+    case = parse_case(raw, "case", rules.catalog)
+    return desk.services.decisions.create(desk.session("officer"), case, raw).record.decision_id
+
+
+HEADER = AgencyHeader("Test Agency", "Test Facility", "CT0000000")
+
+
+def test_a_thousand_flipped_bytes_all_mismatch(desk: Desk, rules: Any, tmp_path: Path) -> None:
+    decision_id = _decide(desk, rules, HONOR)
+    memos = desk.services.memos
+    printed = memos.print_memo(
+        desk.session("officer"), decision_id, tmp_path / "memo.pdf", agency=HEADER
+    )
+    data = printed.path.read_bytes()
+    auditor = desk.session("auditor")
+    assert memos.verify_pdf(auditor, data).match
+    rng = random.Random(20261127)
+    positions = rng.sample(range(len(data)), 1000) if len(data) >= 1000 else []
+    assert len(positions) == 1000
+    mismatches = 0
+    for position in positions:
+        altered = bytearray(data)
+        altered[position] ^= 1 << rng.randrange(8)
+        mismatches += not memos.verify_pdf(auditor, bytes(altered)).match
+    assert mismatches == 1000
+    assert desk.store.verify().ok
+
+
+def test_a_changed_rule_pack_is_refused(desk: Desk, rules: Any, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    decision_id = _decide(desk, rules, HONOR)
+    memos = desk.services.memos
+    real = rules
+
+    class ChangedPack:
+        sections = real.sections
+        catalog = real.catalog
+
+        def pack(self, pack_id: str) -> Any:
+            loaded = real.pack(pack_id)
+            return loaded._replace(pack=loaded.pack._replace(sha256="b" * 64))
+
+    memos._rules = ChangedPack()  # as if the pack file had been edited since
+    with pytest.raises(MemoRefused, match=r"rule pack .* SHA-256"):
+        memos.print_memo(desk.session("officer"), decision_id, out / "m.pdf", agency=HEADER)
+    assert list(out.iterdir()) == []
+    with desk.store.db.reading() as conn:
+        [refusal] = list(audit.entries_for(conn, "memo.refused"))
+        assert list(audit.entries_for(conn, MEMO_PRINTED)) == []
+    assert refusal.objects_dict()["reason"] == "rule pack changed"
+
+
+def test_a_decision_the_engine_no_longer_reaches_is_refused(
+    desk: Desk, rules: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    decision_id = _decide(desk, rules, DECLINE)
+    from trustdesk.core import record
+
+    original = record.decision_to_json
+    monkeypatch.setattr(
+        record, "decision_to_json", lambda d: {**original(d), "decision": "something else"}
+    )
+    with pytest.raises(MemoRefused, match="does not give the stored decision"):
+        desk.services.memos.print_memo(
+            desk.session("supervisor"), decision_id, out / "m.pdf", agency=HEADER
+        )
+    assert list(out.iterdir()) == []
+
+
+def test_a_denied_print_is_audited(desk: Desk, rules: Any, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    decision_id = _decide(desk, rules, DECLINE)
+    with pytest.raises(PermissionDenied):
+        desk.services.memos.print_memo(
+            desk.session("auditor"), decision_id, out / "m.pdf", agency=HEADER
+        )
+    assert list(out.iterdir()) == []
+
+
+# --- the real program -------------------------------------------------------------------------
+
+
+def _real(data: Path, *args: str, password: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TRUSTDESK_DEBUG": "", "TRUSTDESK_PASSWORD": password}
+    return subprocess.run(
+        [sys.executable, "-m", "trustdesk", "--data-dir", str(data), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+
+
+@pytest.mark.slow
+def test_the_real_program_verifies(cli: Any, tmp_path: Path) -> None:
+    decision_id = _record(cli, tmp_path, HONOR, "case")
+    target = tmp_path / "memo.pdf"
+    assert cli("memo", str(decision_id), "-o", str(target), "--as", "ann", who="ann")[0] == 0
+    done = _real(cli.data, "verify", str(target), "--as", "aud", password=PASSWORDS["aud"])
+    assert done.returncode == 0 and done.stdout.startswith("MATCH"), done.stderr
+    altered = bytearray(target.read_bytes())
+    altered[100] ^= 0x20
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(bytes(altered))
+    done = _real(cli.data, "verify", str(bad), "--as", "aud", password=PASSWORDS["aud"])
+    assert done.returncode == 3 and done.stdout.startswith("MISMATCH"), done.stderr
