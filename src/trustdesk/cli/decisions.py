@@ -63,18 +63,10 @@ def add_parser(commands: Any) -> None:
 
 
 def read_case(path_text: str, rules: RuleSet) -> tuple[Case, dict[str, Any]]:
-    from pathlib import Path
+    from trustdesk.cli.evaluate import read_case_file
 
-    from trustdesk.rules import strict_json
-    from trustdesk.rules.caseio import parse_case
-
-    if path_text == "-":
-        raw = strict_json.loads(sys.stdin.buffer.read(), "<stdin>")
-        source = "<stdin>"
-    else:
-        raw = strict_json.load_path(Path(path_text))
-        source = path_text
-    return parse_case(raw, source, rules.catalog), raw
+    case, raw = read_case_file(path_text, rules)
+    return case, raw
 
 
 def _rules() -> RuleSet:

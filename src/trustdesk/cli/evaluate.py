@@ -35,14 +35,19 @@ def add_parser(commands: Any) -> None:
     demo.set_defaults(func=run_demo)
 
 
-def read_case(path_text: str, rules: RuleSet) -> Case:
+def read_case_file(path_text: str, rules: RuleSet) -> tuple[Case, Any]:
+    """The case in ``path_text`` (``-`` for standard input) and its JSON as read."""
     if path_text == "-":
         raw = strict_json.loads(sys.stdin.buffer.read(), "<stdin>")
         source = "<stdin>"
     else:
         raw = strict_json.load_path(Path(path_text))
         source = path_text
-    return parse_case(raw, source, rules.sections)
+    return parse_case(raw, source, rules.sections), raw
+
+
+def read_case(path_text: str, rules: RuleSet) -> Case:
+    return read_case_file(path_text, rules)[0]
 
 
 def decide(case: Case, rules: RuleSet) -> Decision:
