@@ -120,6 +120,8 @@ def search(conn: sqlite3.Connection, query: SearchQuery) -> list[DecisionSummary
         if len(found) <= LOOKUP_LIMIT:
             hint = "INDEXED BY decisions_by_decision"
             sql, values = "SELECT value FROM json_each(?)", [json.dumps(found)]
+        # One set of matching decisions, built once; SQLite re-runs an IN inside a
+        # correlated subquery for every row, which is far slower.
         conditions.append(
             f"d.decision_id IN (SELECT v.decision_id FROM decisions v WHERE v.person_id IN ({sql}))"
         )
