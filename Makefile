@@ -13,7 +13,7 @@ bench:
 	.venv/bin/python bench/cli_startup.py
 	.venv/bin/python bench/offense_search.py
 	.venv/bin/python bench/doc_resolution.py
-	.venv/bin/python bench/memo_bench.py || true
+	-.venv/bin/python bench/memo_bench.py  # exits 1 while its 2x target is unmet
 	@echo "The store benchmark builds a 1,000,000-decision database (~12 min): .venv/bin/python bench/store_bench.py"
 
 format:
