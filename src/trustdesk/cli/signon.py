@@ -50,8 +50,8 @@ class LazyRules:
         return self._rules
 
     @property
-    def catalog(self) -> Container[str]:
-        return self._load().catalog
+    def sections(self) -> Container[str]:
+        return self._load().sections
 
     def pack_for(self, decision_time: datetime) -> RulePack:
         return self._load().pack_for(decision_time)

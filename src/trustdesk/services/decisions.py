@@ -42,7 +42,7 @@ class RulesSource(Protocol):
     """What the service needs of the loaded rules (``rules.registry.RuleSet`` fits)."""
 
     @property
-    def catalog(self) -> Container[str]: ...
+    def sections(self) -> Container[str]: ...
 
     def pack_for(self, decision_time: datetime) -> RulePack: ...
 
@@ -93,7 +93,7 @@ def make_draft(rules: RulesSource, case: Case, raw_case: Mapping[str, Any]) -> D
     """Evaluate ``case`` under the pack in force on its date and prepare its record."""
     from trustdesk.rules.caseio import parse_case
 
-    if parse_case(raw_case, "the case input", rules.catalog) != case:
+    if parse_case(raw_case, "the case input", rules.sections) != case:
         raise InvalidRequest("the case and its JSON input disagree; give the JSON as read")
     pack = rules.pack_for(case.decision_time)
     decision = evaluate(pack, case)
