@@ -7,7 +7,10 @@ crash test's child process can import this module without pytest.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -151,3 +154,22 @@ def open_desk(data_dir: Path, rules: Any, clock: Clock | None = None) -> Desk:
         for name, role in DESK_USERS:
             services.accounts.add_user(admin, name, role, ROLE_PASSWORDS[role])
     return Desk(services, clock)
+
+
+def run_trustdesk(
+    data: Path, *args: str, password: str | None = None, new_password: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real ``trustdesk`` program on data folder ``data``, as a user would."""
+    env = {**os.environ, "TRUSTDESK_DEBUG": ""}
+    for name, value in (("TRUSTDESK_PASSWORD", password), ("TRUSTDESK_NEW_PASSWORD", new_password)):
+        env.pop(name, None)
+        if value is not None:
+            env[name] = value
+    return subprocess.run(
+        [sys.executable, "-m", "trustdesk", "--data-dir", str(data), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )

@@ -9,16 +9,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import random
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pypdf
 import pytest
-from storekit import FAST_HASHER, Desk
+from storekit import FAST_HASHER, Desk, run_trustdesk
 
 from conftest import conviction, make_case
 from trustdesk.cli import main
@@ -320,15 +318,7 @@ def test_a_denied_print_is_audited(desk: Desk, rules: Any, tmp_path: Path) -> No
 
 
 def _real(data: Path, *args: str, password: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRUSTDESK_DEBUG": "", "TRUSTDESK_PASSWORD": password}
-    return subprocess.run(
-        [sys.executable, "-m", "trustdesk", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-    )
+    return run_trustdesk(data, *args, password=password)
 
 
 @pytest.mark.slow

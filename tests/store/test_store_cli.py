@@ -9,15 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from storekit import FAST_HASHER
+from storekit import FAST_HASHER, run_trustdesk
 
 from conftest import make_case
 from trustdesk.cli import main
@@ -299,19 +297,7 @@ def test_backup_and_restore_commands(
 
 
 def _real(data: Path, *args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRUSTDESK_DEBUG": ""}
-    env.pop("TRUSTDESK_PASSWORD", None)
-    if password is not None:
-        env["TRUSTDESK_PASSWORD"] = password
-    env["TRUSTDESK_NEW_PASSWORD"] = ADMIN_PW
-    return subprocess.run(
-        [sys.executable, "-m", "trustdesk", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-    )
+    return run_trustdesk(data, *args, password=password, new_password=ADMIN_PW)
 
 
 @pytest.mark.slow
