@@ -140,3 +140,18 @@ def test_offense_outside_catalog_is_kept_and_flagged(rules: RuleSet) -> None:
         "Conviction 1 (§ 99-999) is not in the offense catalog: its level and class were "
         "taken as entered and must be checked",
     )
+
+
+def test_unknown_answer_flags_review_only_while_it_could_change_the_outcome(
+    rules: RuleSet,
+) -> None:
+    detainer = {"form": "I-247A", "judicial_warrant": True}
+    honored = decide(rules, detainer=detainer, tsdb_match=None)
+    assert honored.decision == HONOR
+    assert not honored.needs_review, honored.review_reasons
+
+    detainer = {"form": "I-247A", "judicial_warrant": False}
+    declined = decide(rules, detainer=detainer, tsdb_match=None)
+    assert declined.decision == DECLINE
+    assert declined.needs_review
+    assert any("Unknown / not verified" in reason for reason in declined.review_reasons)

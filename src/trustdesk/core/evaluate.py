@@ -24,6 +24,7 @@ from trustdesk.core.errors import CoreError
 from trustdesk.core.holdclock import HoldClock, compute_hold
 from trustdesk.core.model import Case, Offense
 from trustdesk.core.pack import Criterion, RulePack
+from trustdesk.core.relevance import can_change_outcome, firm_ground
 from trustdesk.core.select import local_date
 
 # Imported for type checking only: typing costs milliseconds at every CLI start.
@@ -88,14 +89,20 @@ def _catalog_warnings(case: Case) -> list[str]:
 def _review_reasons(pack: RulePack, case: Case, trace: tuple[CriterionResult, ...]) -> list[str]:
     reasons: list[str] = []
     for question in pack.questions:
-        if question.kind == "yes_no_unknown" and _getter(question.field)(case) is None:
+        if (
+            question.kind == "yes_no_unknown"
+            and _getter(question.field)(case) is None
+            and can_change_outcome(question, trace)
+        ):
             reasons.append(
                 f"Answer to “{question.prompt}” is Unknown / not verified: "
                 "unknown never establishes a ground"
             )
+    ground_met = firm_ground(trace)
     for result in trace:
         reasons.extend(f"Unsettled law — {text}" for text in result.unsettled)
-        if result.status == UNKNOWN and not result.unsettled:
+        # Once a ground is met, another that cannot be determined changes nothing.
+        if result.status == UNKNOWN and not result.unsettled and not ground_met:
             reasons.append(f"“{result.title}” could not be determined: {result.reason}")
         if result.status == MET and result.discretionary:
             reasons.append(
