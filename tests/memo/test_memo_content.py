@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from memokit import (
     AGENCY,
@@ -205,20 +203,52 @@ def test_accented_and_markup_characters_print(rules: RuleSet) -> None:
     assert "José Nuñez Peña <Gonçalves & Ørsted>" in text
 
 
-def test_logo_is_drawn_and_a_missing_logo_is_a_clear_error(rules: RuleSet, tmp_path: Path) -> None:
-    from dataclasses import replace
+def _png(width: int, height: int) -> bytes:
+    import io
 
     from PIL import Image
 
+    buffer = io.BytesIO()
+    Image.new("L", (width, height), 0).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_logo_is_drawn_and_a_damaged_logo_is_a_clear_error(rules: RuleSet) -> None:
+    from dataclasses import replace
+
     from trustdesk.memo.errors import MemoError
 
-    logo = tmp_path / "logo.png"
-    Image.new("L", (60, 30), 0).save(logo)
-    vm = view_model(rules, SCENARIOS["ct-2014-decline"], agency=replace(AGENCY, logo_path=logo))
+    vm = view_model(rules, SCENARIOS["ct-2014-decline"], agency=replace(AGENCY, logo=_png(60, 30)))
     data = render_memo(vm)
     assert b"/Subtype /Image" in data
-    missing = view_model(
-        rules, SCENARIOS["ct-2014-decline"], agency=replace(AGENCY, logo_path=tmp_path / "no.png")
+    assert render_memo(vm) == data  # a logo keeps the memo reproducible
+    damaged = view_model(
+        rules, SCENARIOS["ct-2014-decline"], agency=replace(AGENCY, logo=_png(60, 30)[:40])
     )
-    with pytest.raises(MemoError, match=r"agency logo .*no\.png cannot be read"):
-        render_memo(missing)
+    with pytest.raises(MemoError, match=r"agency logo cannot be read"):
+        render_memo(damaged)
+
+
+@pytest.mark.parametrize(("width", "height"), [(30, 600), (900, 20)])
+def test_a_logo_is_scaled_into_the_header(rules: RuleSet, width: int, height: int) -> None:
+    import io
+    import re
+    from dataclasses import replace
+
+    import pypdf
+
+    from trustdesk.memo.page import LOGO_MAX
+
+    logo = _png(width, height)
+    data = render_memo(
+        view_model(rules, SCENARIOS["ct-2014-decline"], agency=replace(AGENCY, logo=logo))
+    )
+    page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
+    content = page.get_contents()
+    assert content is not None
+    # The image is placed by "w 0 0 h x y cm" right before it is drawn.
+    placed = re.findall(rb"([\d.]+) 0 0 ([\d.]+) [\d.]+ [\d.]+ cm\s*/\S+ Do", content.get_data())
+    assert placed, "the logo was not drawn"
+    drawn_w, drawn_h = (float(v) for v in placed[0])
+    assert drawn_w <= LOGO_MAX[0] + 0.01 and drawn_h <= LOGO_MAX[1] + 0.01
+    assert abs(drawn_w / drawn_h - width / height) < 0.02 * width / height  # not distorted

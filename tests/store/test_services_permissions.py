@@ -22,6 +22,7 @@ from trustdesk.services.context import Session
 from trustdesk.services.errors import PermissionDenied
 from trustdesk.services.permissions import MATRIX, ROLES, Operation
 from trustdesk.store.audit import entries_for
+from trustdesk.store.records import AgencyProfile
 from trustdesk.store.search import SearchQuery
 
 ROLE_USER = {
@@ -86,6 +87,7 @@ CALLS: dict[Operation, list[Call]] = {
         lambda w, s: w.desk.services.accounts.unlock(s, "officer2"),
         lambda w, s: w.desk.services.accounts.set_active(s, "officer2", False),
         lambda w, s: w.desk.services.accounts.reset_password(s, "officer2", "reset long words"),
+        lambda w, s: w.desk.services.accounts.set_details(s, "officer2", "Ann Officer", "1187"),
     ],
     Operation.AUDIT_VERIFY: [lambda w, s: w.desk.services.records.verify(s)],
     Operation.AUDIT_EXPORT: [
@@ -104,6 +106,17 @@ CALLS: dict[Operation, list[Call]] = {
     Operation.MEMO_VERIFY: [
         lambda w, s: w.desk.services.memos.verify_pdf(s, b"%PDF-1.4 not a memo"),
         lambda w, s: w.desk.services.memos.verify_code(s, "0000-0000-00"),
+    ],
+    Operation.MANAGE_SETTINGS: [
+        lambda w, s: w.desk.services.agency.update(s, AgencyProfile("A", "F", "CT0000000"))
+    ],
+    Operation.DRAFT_USE: [
+        lambda w, s: w.desk.services.drafts.save(s, None, "in progress", {"step": 1}),
+        lambda w, s: w.desk.services.drafts.list(s),
+        lambda w, s: w.desk.services.drafts.load(s, w.desk.services.drafts.save(s, None, "", {})),
+        lambda w, s: w.desk.services.drafts.discard(
+            s, w.desk.services.drafts.save(s, None, "", {})
+        ),
     ],
 }
 

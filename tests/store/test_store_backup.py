@@ -188,11 +188,21 @@ def test_an_older_backup_is_upgraded_on_restore(
 ) -> None:
     target = _backup(store, officer, tmp_path)
     conn = sqlite3.connect(target, isolation_level=None)
-    conn.execute("DROP TABLE people_fts")
-    conn.execute("DELETE FROM meta WHERE key = 'search_index'")
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    # Back to schema 3: undo step 5 (agency, officers' details, drafts), then step 4.
+    for sql in (
+        "DROP TABLE agency",
+        "DROP TABLE drafts",
+        "ALTER TABLE users DROP COLUMN full_name",
+        "ALTER TABLE users DROP COLUMN badge",
+        "DROP TABLE people_fts",
+        "DELETE FROM meta WHERE key = 'search_index'",
+        "PRAGMA user_version = 3",
+    ):
+        conn.execute(sql)
     conn.close()
+    assert SCHEMA_VERSION == 5
     store.restore(check_backup(target), officer, T0)
     with store.db.reading() as conn2:
         assert conn2.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn2.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0
     assert store.verify().ok

@@ -24,7 +24,7 @@ from trustdesk.store.encoding import row_digest, utc_text
 from trustdesk.store.errors import NewerSchema
 from trustdesk.store.migrations import apply, migrate, schema_version
 from trustdesk.store.paths import DB_NAME
-from trustdesk.store.records import Actor, AuditEvent, DecisionDraft, PersonFacts
+from trustdesk.store.records import Actor, AgencyProfile, AuditEvent, DecisionDraft, PersonFacts
 from trustdesk.store.reviews import write_review
 from trustdesk.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Migration
 from trustdesk.store.search import SearchQuery
@@ -207,7 +207,7 @@ def test_each_step_commits_alone_and_a_failed_step_changes_nothing(tmp_path: Pat
     assert schema_version(conn) == 2
     names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert "decisions" in names and "half_done" not in names
-    assert migrate(conn) == [3, 4]
+    assert migrate(conn) == [3, 4, 5]
     assert schema_version(conn) == SCHEMA_VERSION
     with pytest.raises(RuntimeError, match="needs schema"):
         apply(conn, MIGRATIONS[0])
@@ -225,3 +225,38 @@ def test_a_newer_schema_is_never_migrated(tmp_path: Path) -> None:
         migrate(conn)
     assert schema_version(conn) == SCHEMA_VERSION + 3
     conn.close()
+
+
+def test_schema_4_gains_agency_officer_details_and_drafts(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    build_old(folder, 4)
+    with Store.open(folder) as store:
+        ann = store.users.get("ann")
+        assert (ann.full_name, ann.badge) == ("", "")  # existing accounts: nothing invented
+        assert store.agency.get() is None
+        chief = Actor(ann.id, "ann", WS)
+        profile = AgencyProfile("Old Town Police", "Main Street", "CT0001234")
+        assert store.agency.save(profile, actor=chief, at=T0) == profile
+        store.users.change(
+            ann.id, "user.details_changed", {"badge": "77"}, actor=chief, at=T0, note={}
+        )
+        draft_id = store.drafts.save(ann.id, None, "half done", '{"a":1}', actor=chief, at=T0)
+        assert store.drafts.payload(ann.id, draft_id) == '{"a":1}'
+        assert store.users.get("ann").badge == "77"
+        report = store.verify()
+        assert report.ok, report.problems
+    with Store.open(folder) as store:  # and the upgrade is kept
+        assert store.agency.get() == profile
+        assert [d.label for d in store.drafts.of_user(ann.id)] == ["half done"]
+
+
+def test_drafts_and_settings_are_not_append_only(store: Store) -> None:
+    from trustdesk.store.schema import APPEND_ONLY_TABLES
+
+    assert "drafts" not in APPEND_ONLY_TABLES and "agency" not in APPEND_ONLY_TABLES
+    with store.db.reading() as conn:
+        triggers = {
+            row[0]
+            for row in conn.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'")
+        }
+    assert triggers.isdisjoint({"drafts", "agency", "users"})

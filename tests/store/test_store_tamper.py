@@ -202,6 +202,8 @@ def test_editing_any_column_of_an_audit_entry_is_reported(scene: Scene, column: 
         ("users", "username = 'ann'", "role"),
         ("users", "username = 'ann'", "password_hash"),
         ("users", "username = 'ann'", "active"),
+        ("users", "username = 'ann'", "full_name"),
+        ("users", "username = 'ann'", "badge"),
     ],
 )
 def test_editing_the_rows_a_decision_rests_on_is_reported(

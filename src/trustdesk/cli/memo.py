@@ -1,8 +1,9 @@
 """``trustdesk memo`` prints a recorded decision as a PDF memo; ``trustdesk verify`` checks one.
 
-There are no agency settings in the store yet, so the memo header comes from
-``--agency``, ``--facility`` and ``--ori`` (or ``TRUSTDESK_AGENCY``, ``TRUSTDESK_FACILITY``,
-``TRUSTDESK_ORI``); what is missing prints as "not set", never as an invented name.
+The memo header is the agency profile stored by ``trustdesk agency set`` (or the
+desktop's first run). While none is stored it comes from ``--agency``, ``--facility`` and
+``--ori`` (or ``TRUSTDESK_AGENCY``, ``TRUSTDESK_FACILITY``, ``TRUSTDESK_ORI``); what is
+missing prints as "not set", never as an invented name.
 
 Exit codes: memo 0 (path printed), 2 refused; verify 0 MATCH, 3 MISMATCH, 2 bad input.
 """
@@ -42,7 +43,11 @@ def add_parser(commands: Any) -> None:
         help="notices to append: en,es, en, es or none (default: en,es when one is required)",
     )
     for name, (env, _default) in AGENCY_DEFAULTS.items():
-        memo.add_argument(f"--{name}", metavar="TEXT", help=f"memo header: {name} (default ${env})")
+        memo.add_argument(
+            f"--{name}",
+            metavar="TEXT",
+            help=f"memo header while no agency profile is stored: {name} (default ${env})",
+        )
     add_actor(memo)
     memo.set_defaults(func=run_memo)
 
@@ -84,6 +89,7 @@ def run_memo(args: argparse.Namespace) -> int:
     rules = load_rules()
     with open_services(args, rules) as services:
         session = log_on(services, args)
+        stored = services.agency.profile() is not None
         printed = services.memos.print_memo(
             session,
             decision_id,
@@ -91,6 +97,12 @@ def run_memo(args: argparse.Namespace) -> int:
             agency=_agency(args),
             version=version,
             languages=_languages(args.notice),
+        )
+    if stored and any(getattr(args, name) for name in AGENCY_DEFAULTS):
+        print(
+            "trustdesk: note: the stored agency profile was printed; --agency, --facility and "
+            "--ori apply only while none is stored",
+            file=sys.stderr,
         )
     record = printed.record
     print(printed.path)

@@ -1,4 +1,4 @@
-"""``trustdesk users add|list|unlock|set-role|disable|enable|reset-password|passwd``."""
+"""``trustdesk users add|list|unlock|set-role|set-details|disable|enable|reset-password|passwd``."""
 
 from __future__ import annotations
 
@@ -51,6 +51,19 @@ def add_parser(commands: Any) -> None:
     add_actor(role)
     role.set_defaults(func=run_admin, action="set-role")
 
+    details = sub.add_parser(
+        "set-details", help="set the name and badge number printed on a user's memos"
+    )
+    details.add_argument("name")
+    details.add_argument(
+        "--name", dest="full_name", metavar="TEXT", help="full name as printed ('' clears it)"
+    )
+    details.add_argument(
+        "--badge", metavar="NUMBER", help="badge number: letters, digits, '-' ('' clears it)"
+    )
+    add_actor(details)
+    details.set_defaults(func=run_details)
+
     passwd = sub.add_parser("passwd", help="change your own password")
     add_actor(passwd)
     passwd.set_defaults(func=run_passwd)
@@ -84,10 +97,28 @@ def run_list(args: argparse.Namespace) -> int:
     with open_services(args) as services:
         session = log_on(services, args)
         users = services.accounts.list_users(session)
-    print(f"{'USER':<20} {'ROLE':<14} {'STATE':<9} LAST LOG-ON")
+    name_width = max([len("NAME"), *(len(user.full_name) for user in users)])
+    print(
+        f"{'USER':<20} {'ROLE':<14} {'STATE':<9} {'NAME':<{name_width}} {'BADGE':<20} LAST LOG-ON"
+    )
     for user in users:
         state = "locked" if user.locked_at else ("active" if user.active else "disabled")
-        print(f"{user.username:<20} {user.role:<14} {state:<9} {local(user.last_logon_at)}")
+        print(
+            f"{user.username:<20} {user.role:<14} {state:<9} {user.full_name or '—':<{name_width}} "
+            f"{user.badge or '—':<20} {local(user.last_logon_at)}"
+        )
+    return 0
+
+
+def run_details(args: argparse.Namespace) -> int:
+    from trustdesk.services.errors import InvalidRequest
+
+    if args.full_name is None and args.badge is None:
+        raise InvalidRequest("give --name, --badge or both")
+    with open_services(args) as services:
+        session = log_on(services, args)
+        user = services.accounts.set_details(session, args.name, args.full_name, args.badge)
+    print(f"{user.username}: name {user.full_name or '(none)'}, badge {user.badge or '(none)'}")
     return 0
 
 

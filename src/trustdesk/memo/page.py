@@ -135,15 +135,17 @@ def _draw_header(canvas: Canvas, _doc: Any, *, agency: AgencyHeader, part: Part,
 
 
 def _logo(agency: AgencyHeader) -> Any:
-    if agency.logo_path is None:
+    if agency.logo is None:
         return None
     try:
-        return ImageReader(str(agency.logo_path))
+        reader = ImageReader(BytesIO(agency.logo))
+        reader.getSize()  # reportlab reads lazily: fail here, with a message, not mid-build
     except Exception as exc:  # reportlab and PIL raise many kinds
         raise MemoError(
-            f"the agency logo {agency.logo_path} cannot be read ({exc}); "
-            "fix or remove it in the agency settings"
+            f"the agency logo cannot be read ({type(exc).__name__}); "
+            "replace or remove it in the agency settings"
         ) from None
+    return reader
 
 
 def make_document(

@@ -7,9 +7,8 @@ view-model always renders to the same bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
 # Values the notices choose their wording by.
 INTENT_HOLD = "hold"  # comply: hold up to the limit
@@ -28,12 +27,12 @@ HOLD_NONE = "none"  # declined: no hold at all
 
 @dataclass(frozen=True, slots=True)
 class AgencyHeader:
-    """The agency settings printed at the top of every page."""
+    """The agency settings printed at the top of every page (the logo as PNG or JPEG bytes)."""
 
     name: str
     facility: str
     ori: str
-    logo_path: Path | None = None
+    logo: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

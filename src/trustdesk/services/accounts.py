@@ -12,6 +12,7 @@ from trustdesk.services.errors import (
     InvalidRequest,
     PasswordRejected,
 )
+from trustdesk.services.fields import clean_text
 from trustdesk.services.passwords import check_new_password
 from trustdesk.services.permissions import ADMINISTRATOR, ROLES, Operation
 from trustdesk.store.encoding import sha256_hex
@@ -21,6 +22,8 @@ from trustdesk.store.records import User
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = timedelta(minutes=15)
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
+_BADGE = re.compile(r"[A-Za-z0-9-]{0,20}")
+FULL_NAME_MAX = 100
 
 
 def normalise_username(username: str) -> str:
@@ -31,6 +34,17 @@ def normalise_username(username: str) -> str:
             "or '-', starting with a letter"
         )
     return name
+
+
+def check_badge(badge: str) -> str:
+    """A badge number as printed on memos: up to 20 letters, digits or '-' ('' for none)."""
+    text = badge.strip() if isinstance(badge, str) else None
+    if text is None or not _BADGE.fullmatch(text):
+        raise InvalidRequest(
+            f"badge number {str(badge)[:30]!r} is not valid: use up to 20 letters, digits or "
+            "'-' (e.g. 1187 or S-22), or nothing"
+        )
+    return text
 
 
 def _check_role(role: str) -> str:
@@ -180,6 +194,34 @@ class AccountService:
             {"active": int(active)},
             actor=self.ctx.actor(session),
             at=self.ctx.now(),
+        )
+
+    def set_details(
+        self, session: Session, username: str, full_name: str | None, badge: str | None
+    ) -> User:
+        """The printed name and badge number of an account (None keeps a value, '' clears it).
+
+        They appear in the sign-off blocks of memos; the audit records which fields changed,
+        never the values.
+        """
+        target = self._target(session, username)
+        wanted: dict[str, str] = {}
+        if full_name is not None:
+            wanted["full_name"] = clean_text(
+                full_name, "the full name", max_length=FULL_NAME_MAX, required=False
+            )
+        if badge is not None:
+            wanted["badge"] = check_badge(badge)
+        changes = {key: value for key, value in wanted.items() if getattr(target, key) != value}
+        if not changes:
+            return target
+        return self.users.change(
+            target.id,
+            "user.details_changed",
+            changes,
+            actor=self.ctx.actor(session),
+            at=self.ctx.now(),
+            note={"fields": sorted(changes)},
         )
 
     def unlock(self, session: Session, username: str) -> User:

@@ -8,8 +8,10 @@ from datetime import datetime
 from pathlib import Path
 
 from trustdesk.services.accounts import AccountService
+from trustdesk.services.agency import AgencyService
 from trustdesk.services.context import ServiceContext, utc_now
 from trustdesk.services.decisions import DecisionService, RulesSource
+from trustdesk.services.drafts import DraftService
 from trustdesk.services.holds import HoldService
 from trustdesk.services.memos import MemoService, rules_loader
 from trustdesk.services.passwords import PasswordHasher
@@ -25,6 +27,8 @@ class Services:
     holds: HoldService
     records: RecordsService
     memos: MemoService
+    agency: AgencyService
+    drafts: DraftService
 
     def close(self) -> None:
         self.store.close()
@@ -54,6 +58,8 @@ def build_services(
         HoldService(ctx),
         RecordsService(ctx),
         MemoService(ctx, rules_loader(rules)),
+        AgencyService(ctx),
+        DraftService(ctx),
     )
 
 

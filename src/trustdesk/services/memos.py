@@ -25,13 +25,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
+from trustdesk.services.memo_inputs import memo_header, signers
 from trustdesk.services.permissions import Operation
 from trustdesk.store.decisions import DECISION_EVENTS
 from trustdesk.store.errors import NotFound
 from trustdesk.store.records import AuditEntry, AuditEvent, DecisionRecord
 
 if TYPE_CHECKING:
-    from trustdesk.memo.viewmodel import AgencyHeader, Signer
+    from trustdesk.memo.viewmodel import AgencyHeader
     from trustdesk.rules.packs import LoadedPack
 
 MEMO_PRINTED = "memo.printed"
@@ -57,8 +58,19 @@ class MemoRules(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class RenderedMemo:
+    """A memo or notice rendered in memory, not yet printed or saved."""
+
+    data: bytes
+    pdf_sha256: str
+    record: DecisionRecord
+    languages: tuple[str, ...]
+    kind: str  # "memo" or "notice-en" / "notice-es"
+
+
+@dataclass(frozen=True, slots=True)
 class PrintedMemo:
-    path: Path
+    path: Path | None  # None when it went to a printer
     pdf_sha256: str
     record: DecisionRecord
     short_code: str
@@ -153,24 +165,13 @@ class MemoService:
         )
         raise MemoRefused(text)
 
-    def _signers(self, record: DecisionRecord) -> tuple[Signer, Signer | None]:
-        from trustdesk.memo.viewmodel import Signer
-
-        officer = Signer(record.officer, "", record.recorded_at)
-        supervisor = None
-        for review in self.store.reviews.of_decision(record.decision_id):
-            approved = review.verdict == "approved" and review.record_id == record.id
-            if approved or review.result_record_id == record.id:
-                supervisor = Signer(review.reviewer, "", review.reviewed_at)
-        return officer, supervisor
-
     def print_memo(
         self,
         session: Session,
         decision_id: int,
         target: Path,
         *,
-        agency: AgencyHeader,
+        agency: AgencyHeader | None = None,
         version: int | None = None,
         languages: Sequence[str] | None = None,
     ) -> PrintedMemo:
@@ -178,18 +179,48 @@ class MemoService:
 
         ``target`` names the file; if it exists, ``name-2.pdf``… is used (never overwritten).
         ``languages`` None: the notices in English and Spanish when the law requires one.
+        The header is the stored agency profile; ``agency`` is used only while none is stored.
+        """
+        from trustdesk.memo.errors import MemoError
+        from trustdesk.memo.files import write_pdf_atomically
+
+        directory, stem = pdf_stem(target)
+        rendered = self.render(
+            session, decision_id, agency=agency, version=version, languages=languages
+        )
+        try:
+            path = write_pdf_atomically(rendered.data, directory, stem)
+        except MemoError as exc:
+            raise InvalidRequest(str(exc)) from None
+        try:
+            return self.record_output(session, rendered, "file", path=path)
+        except BaseException:
+            path.unlink(missing_ok=True)  # an unrecorded memo must not exist
+            raise
+
+    def render(
+        self,
+        session: Session,
+        decision_id: int,
+        *,
+        agency: AgencyHeader | None = None,
+        version: int | None = None,
+        languages: Sequence[str] | None = None,
+        notice: str | None = None,
+    ) -> RenderedMemo:
+        """The memo's PDF bytes (or, with ``notice``, the notice alone in that language).
+
+        Nothing is recorded: the bytes are for a preview until ``record_output`` says they
+        left the app (printer or file).
         """
         self.ctx.authorize(session, Operation.MEMO_PRINT, {"decision": decision_id})
         record = self._version(decision_id, version)
-        directory, stem = pdf_stem(target)
 
         from trustdesk.core.evaluate import evaluate
         from trustdesk.core.record import decision_to_json
         from trustdesk.memo.build import build_view_model
         from trustdesk.memo.errors import MemoError
-        from trustdesk.memo.files import write_pdf_atomically
-        from trustdesk.memo.render import render_memo
-        from trustdesk.memo.verification import short_code
+        from trustdesk.memo.render import render_memo, render_notice
         from trustdesk.memo.viewmodel import RecordInfo
         from trustdesk.rules.caseio import parse_case
         from trustdesk.store.encoding import document_json
@@ -226,7 +257,8 @@ class MemoService:
                 f"re-evaluating {where} does not give the stored decision; the memo must "
                 "show the record exactly as decided, so nothing was printed",
             )
-        officer, supervisor = self._signers(record)
+        officer, supervisor = signers(self.store, record)
+        header = memo_header(self.store, agency)
         info = RecordInfo(
             str(record.decision_id),
             record.version,
@@ -239,40 +271,59 @@ class MemoService:
                 case,
                 decision,
                 pack,
-                agency=agency,
+                agency=header,
                 record=info,
                 officer=officer,
                 supervisor=supervisor,
                 titles=self._titles(case),
             )
-            chosen = notice_languages(languages, vm.notice.required)
-            data = render_memo(vm, notice_languages=chosen)
-            path = write_pdf_atomically(data, directory, stem)
+            if notice is not None:
+                chosen = notice_languages([notice], True)
+                data = render_notice(vm, chosen[0])
+            else:
+                chosen = notice_languages(languages, vm.notice.required)
+                data = render_memo(vm, notice_languages=chosen)
         except MemoError as exc:
             raise InvalidRequest(str(exc)) from None
-        digest = hashlib.sha256(data).hexdigest()
-        try:
-            entry = self.store.audit.record(
-                AuditEvent(
-                    MEMO_PRINTED,
-                    "success",
-                    {
-                        "decision": record.decision_id,
-                        "version": record.version,
-                        "record": record.id,
-                        "record_sha256": record.record_sha256,
-                        "pdf_sha256": digest,
-                        "notices": list(chosen),
-                    },
-                ),
-                self.ctx.actor(session),
-                self.ctx.now(),
-            )
-        except BaseException:
-            path.unlink(missing_ok=True)  # an unrecorded memo must not exist
-            raise
+        kind = "memo" if notice is None else f"notice-{chosen[0]}"
+        return RenderedMemo(data, hashlib.sha256(data).hexdigest(), record, chosen, kind)
+
+    def record_output(
+        self,
+        session: Session,
+        rendered: RenderedMemo,
+        destination: str,
+        *,
+        path: Path | None = None,
+    ) -> PrintedMemo:
+        """Record in the audit chain that ``rendered`` left the app (``file`` or ``printer``)."""
+        from trustdesk.memo.verification import short_code
+
+        self.ctx.authorize(session, Operation.MEMO_PRINT, {"decision": rendered.record.decision_id})
+        record = rendered.record
+        objects: dict[str, Any] = {
+            "decision": record.decision_id,
+            "version": record.version,
+            "record": record.id,
+            "record_sha256": record.record_sha256,
+            "pdf_sha256": rendered.pdf_sha256,
+            "notices": list(rendered.languages),
+        }
+        if rendered.kind != "memo" or destination != "file":
+            objects["document"] = rendered.kind
+            objects["destination"] = destination
+        entry = self.store.audit.record(
+            AuditEvent(MEMO_PRINTED, "success", objects),
+            self.ctx.actor(session),
+            self.ctx.now(),
+        )
         return PrintedMemo(
-            path, digest, record, short_code(record.record_sha256), entry.seq, chosen
+            path,
+            rendered.pdf_sha256,
+            record,
+            short_code(record.record_sha256),
+            entry.seq,
+            rendered.languages,
         )
 
     def _titles(self, case: Any) -> dict[str, str]:
@@ -430,6 +481,7 @@ __all__ = [
     "MemoRefused",
     "MemoService",
     "PrintedMemo",
+    "RenderedMemo",
     "parse_decision_ref",
     "rules_loader",
 ]

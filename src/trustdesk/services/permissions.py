@@ -26,6 +26,8 @@ class Operation(StrEnum):
     BACKUP_RESTORE = "backup.restore"
     MEMO_PRINT = "memo.print"
     MEMO_VERIFY = "memo.verify"
+    MANAGE_SETTINGS = "settings.manage"
+    DRAFT_USE = "draft.use"
 
 
 #: Plain words for refusals ("… may not create decisions").
@@ -44,6 +46,8 @@ DESCRIPTIONS = {
     Operation.BACKUP_RESTORE: "restore backups (administrators only)",
     Operation.MEMO_PRINT: "print decision memos (officers and supervisors only)",
     Operation.MEMO_VERIFY: "verify memos",
+    Operation.MANAGE_SETTINGS: "change the agency settings (administrators only)",
+    Operation.DRAFT_USE: "keep review drafts (officers and supervisors only)",
 }
 
 _ALL = frozenset(ROLES)
@@ -69,6 +73,9 @@ MATRIX: dict[Operation, frozenset[str]] = {
     # auditors (who change nothing). Anyone may check a memo: the answer reveals no facts.
     Operation.MEMO_PRINT: _DESK,
     Operation.MEMO_VERIFY: _ALL,
+    Operation.MANAGE_SETTINGS: frozenset({ADMINISTRATOR}),
+    # A draft is a case file in the making: only those who decide cases keep one.
+    Operation.DRAFT_USE: _DESK,
 }
 
 assert set(MATRIX) == set(Operation) and all(roles <= _ALL for roles in MATRIX.values())

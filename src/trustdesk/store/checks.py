@@ -25,7 +25,7 @@ from trustdesk.store.decisions import (
 from trustdesk.store.encoding import row_digest, sha256_hex
 from trustdesk.store.schema import PENDING_REVIEWS_QUERY
 from trustdesk.store.sql import dict_rows, scalar
-from trustdesk.store.users import ACCOUNT_EVENTS
+from trustdesk.store.users import ACCOUNT_EVENTS, details_sha256
 
 _FIELD_SEP, _PAIR_SEP = "\x1e", "\x1f"
 _DECISION_COLUMNS = "".join(
@@ -250,7 +250,8 @@ class Checker:
                 if isinstance(user, int) and (user not in state or state[user][0] < entry.seq):
                     state[user] = (entry.seq, objects)
         for row in dict_rows(
-            self.conn, "SELECT id, username, role, active, password_hash FROM users"
+            self.conn,
+            "SELECT id, username, role, active, password_hash, full_name, badge FROM users",
         ):
             found = state.pop(row["id"], None)
             if found is None:
@@ -263,6 +264,8 @@ class Checker:
                 "active": bool(row["active"]),
                 "credential_sha256": sha256_hex(row["password_hash"]),
             }
+            if "details_sha256" in objects:  # recorded since schema 5
+                actual["details_sha256"] = details_sha256(row["full_name"], row["badge"])
             changed = sorted(key for key, value in actual.items() if objects.get(key) != value)
             if changed:
                 self.problem(

@@ -209,6 +209,8 @@ class User:
     password_changed_at: datetime
     last_logon_at: datetime | None
     locked_at: datetime | None
+    full_name: str = ""  # printed in memo sign-off blocks; "" when not given
+    badge: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,3 +227,29 @@ class SavedDecision:
     record: DecisionRecord
     hold_id: int | None
     audit: AuditEntry
+
+
+#: The agency's zone when none is set (Connecticut).
+DEFAULT_TIMEZONE = "America/New_York"
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyProfile:
+    """The agency's settings: printed in every memo header, shown at sign-in."""
+
+    name: str
+    facility: str
+    ori: str
+    timezone: str = DEFAULT_TIMEZONE
+    logo: bytes | None = None
+    logo_type: str | None = None  # image/png | image/jpeg
+
+
+@dataclass(frozen=True, slots=True)
+class DraftInfo:
+    """A saved review in progress, as listed (its payload is loaded separately)."""
+
+    id: int
+    label: str
+    created_at: datetime
+    updated_at: datetime

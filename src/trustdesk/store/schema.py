@@ -4,7 +4,8 @@ Each step is applied once, in its own transaction, by ``migrations.migrate``. A 
 never edited after release: a change is a new step. Tables holding evidence (decisions
 and what they were made from, reviews, holds, the audit log) are append-only: triggers
 abort any UPDATE or DELETE. ``open_holds`` and the search index are derived, rebuilt
-views of that evidence and are checked against it by ``audit verify``.
+views of that evidence and are checked against it by ``audit verify``. The agency
+profile and drafts are not evidence: they change, and every settings change is audited.
 """
 
 from __future__ import annotations
@@ -272,6 +273,49 @@ def _step_4_search(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO meta(key, value) VALUES ('search_index', 'fts5-trigram')")
 
 
+#: The image types an agency logo may have (recognised by their magic bytes).
+LOGO_TYPES = ("image/png", "image/jpeg")
+LOGO_MAX_BYTES = 512 * 1024
+_LOGO_TYPE_LIST = ", ".join(f"'{kind}'" for kind in LOGO_TYPES)
+
+# Settings and drafts are not evidence: they may change and drafts may be deleted, so no
+# append-only triggers. Settings changes are audited by the repository instead.
+STEP_5_AGENCY_OFFICERS_DRAFTS = (
+    """CREATE TABLE agency (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+        facility TEXT NOT NULL CHECK (length(facility) BETWEEN 1 AND 200),
+        ori TEXT NOT NULL CHECK (length(ori) = 9),
+        timezone TEXT NOT NULL CHECK (length(timezone) BETWEEN 1 AND 64),
+        logo BLOB CHECK (logo IS NULL OR length(logo) <= """
+    + str(LOGO_MAX_BYTES)
+    + """),
+        logo_type TEXT CHECK (logo_type IN ("""
+    + _LOGO_TYPE_LIST
+    + """)),
+        updated_at TEXT NOT NULL,
+        updated_by INTEGER REFERENCES users(id),
+        CHECK ((logo IS NULL) = (logo_type IS NULL))
+    )""",
+    "CREATE INDEX agency_by_updater ON agency(updated_by)",
+    # Printed in the memo's sign-off blocks; '' when not given.
+    "ALTER TABLE users ADD COLUMN full_name TEXT NOT NULL DEFAULT '' "
+    "CHECK (length(full_name) <= 100)",
+    "ALTER TABLE users ADD COLUMN badge TEXT NOT NULL DEFAULT '' CHECK (length(badge) <= 20)",
+    # The payload is checked as JSON by the service: with trusted_schema = OFF SQLite
+    # refuses json_valid() in a CHECK constraint ("unsafe use").
+    """CREATE TABLE drafts (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        label TEXT NOT NULL CHECK (length(label) <= 200),
+        payload TEXT NOT NULL
+    )""",
+    "CREATE INDEX drafts_by_user ON drafts(user_id, updated_at)",
+)
+
+
 Step = tuple[str, ...] | Callable[["sqlite3.Connection"], None]
 
 
@@ -287,6 +331,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "people, detainers, decisions, answers, reviews", STEP_2_DECISIONS),
     Migration(3, "holds and the review queue", STEP_3_HOLDS),
     Migration(4, "name search index", _step_4_search),
+    Migration(5, "agency profile, officer names and badges, drafts", STEP_5_AGENCY_OFFICERS_DRAFTS),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -7,9 +7,11 @@ from datetime import datetime
 from pathlib import Path
 
 from trustdesk.store import backup as backups
+from trustdesk.store.agency import AgencyRepository
 from trustdesk.store.audit import AuditRepository
 from trustdesk.store.database import Database
 from trustdesk.store.decisions import DecisionRepository
+from trustdesk.store.drafts import DraftRepository
 from trustdesk.store.encoding import utc_text
 from trustdesk.store.holds import HoldRepository
 from trustdesk.store.records import Actor, AuditEvent
@@ -30,6 +32,8 @@ class Store:
         self.reviews = ReviewRepository(db)
         self.holds = HoldRepository(db)
         self.search = SearchRepository(db)
+        self.agency = AgencyRepository(db)
+        self.drafts = DraftRepository(db)
 
     @classmethod
     def open(cls, data_dir: Path | str | None = None) -> Store:

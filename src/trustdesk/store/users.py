@@ -1,8 +1,9 @@
 """User accounts: roles, password hashes, failed log-ons and lockouts (persisted).
 
 Every change to an account is written with its audit entry in one transaction. The
-entry carries the role, the active flag and a digest of the stored password hash, so
-``audit verify`` can replay the accounts and catch a role raised behind TrustDesk's back.
+entry carries the role, the active flag, a digest of the stored password hash and one of
+the printed name and badge, so ``audit verify`` can replay the accounts and catch a role
+raised (or a badge swapped) behind TrustDesk's back.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from trustdesk.store import audit
-from trustdesk.store.encoding import optional_parse_utc, parse_utc, sha256_hex, utc_text
+from trustdesk.store.encoding import (
+    canonical_json,
+    optional_parse_utc,
+    parse_utc,
+    sha256_hex,
+    utc_text,
+)
 from trustdesk.store.errors import Conflict, NotFound
 from trustdesk.store.records import Actor, AuditEvent, Credential, User
 from trustdesk.store.sql import dict_rows, insert, one_dict, scalar
@@ -29,6 +36,7 @@ ACCOUNT_EVENTS = (
     "user.password_changed",
     "user.password_reset",
     "user.password_rehashed",
+    "user.details_changed",
     "account.unlocked",
 )
 
@@ -43,6 +51,8 @@ def _user(row: dict[str, Any]) -> User:
         password_changed_at=parse_utc(row["password_changed_at"]),
         last_logon_at=optional_parse_utc(row["last_logon_at"]),
         locked_at=optional_parse_utc(row["locked_at"]),
+        full_name=row["full_name"],
+        badge=row["badge"],
     )
 
 
@@ -50,15 +60,55 @@ def credential_of(row: dict[str, Any]) -> Credential:
     return Credential(_user(row), row["password_hash"], optional_parse_utc(row["unlocked_at"]))
 
 
+def details_sha256(full_name: str, badge: str) -> str:
+    """A digest of the printed name and badge: the audit vouches for them, never shows them."""
+    return sha256_hex(canonical_json([full_name, badge]))
+
+
 def account_objects(row: dict[str, Any]) -> dict[str, Any]:
     """What an account event records: ids and state, never the password hash itself."""
-    return {
+    objects = {
         "user": row["id"],
         "username": row["username"],
         "role": row["role"],
         "active": bool(row["active"]),
         "credential_sha256": sha256_hex(row["password_hash"]),
     }
+    if "full_name" in row:  # schema 5 on; entries written before it have no digest
+        objects["details_sha256"] = details_sha256(row["full_name"], row["badge"])
+    return objects
+
+
+def write_user(
+    conn: sqlite3.Connection,
+    username: str,
+    role: str,
+    password_hash: str,
+    *,
+    creator: Actor,
+    at: datetime,
+    first: bool = False,
+) -> User:
+    """Insert an account with its audit entry, inside the caller's write transaction."""
+    if first and scalar(conn, "SELECT count(*) FROM users"):
+        raise Conflict("the first administrator already exists; log on as an administrator")
+    if scalar(conn, "SELECT 1 FROM users WHERE username = ?", (username,)):
+        raise Conflict(f"a user named {username!r} already exists; choose another name")
+    when = utc_text(at)
+    values: dict[str, Any] = {
+        "username": username,
+        "role": role,
+        "password_hash": password_hash,
+        "active": 1,
+        "created_at": when,
+        "created_by": creator.user_id,
+        "password_changed_at": when,
+    }
+    user_id = insert(conn, "users", values)
+    row = UserRepository._row(conn, user_id)
+    objects = {**account_objects(row), "first_administrator": first}
+    audit.append(conn, AuditEvent("user.created", "success", objects), creator, at)
+    return _user(row)
 
 
 class UserRepository:
@@ -81,25 +131,9 @@ class UserRepository:
     ) -> User:
         """A new account; with ``first`` only while there is no account at all."""
         with self._db.transaction() as conn:
-            if first and scalar(conn, "SELECT count(*) FROM users"):
-                raise Conflict("the first administrator already exists; log on as an administrator")
-            if scalar(conn, "SELECT 1 FROM users WHERE username = ?", (username,)):
-                raise Conflict(f"a user named {username!r} already exists; choose another name")
-            when = utc_text(at)
-            values: dict[str, Any] = {
-                "username": username,
-                "role": role,
-                "password_hash": password_hash,
-                "active": 1,
-                "created_at": when,
-                "created_by": creator.user_id,
-                "password_changed_at": when,
-            }
-            user_id = insert(conn, "users", values)
-            row = self._row(conn, user_id)
-            objects = {**account_objects(row), "first_administrator": first}
-            audit.append(conn, AuditEvent("user.created", "success", objects), creator, at)
-            return _user(row)
+            return write_user(
+                conn, username, role, password_hash, creator=creator, at=at, first=first
+            )
 
     def get(self, username: str) -> User:
         with self._db.reading() as conn:
@@ -122,9 +156,19 @@ class UserRepository:
             return [_user(row) for row in dict_rows(conn, "SELECT * FROM users ORDER BY username")]
 
     def change(
-        self, user_id: int, event: str, changes: dict[str, Any], *, actor: Actor, at: datetime
+        self,
+        user_id: int,
+        event: str,
+        changes: dict[str, Any],
+        *,
+        actor: Actor,
+        at: datetime,
+        note: dict[str, Any] | None = None,
     ) -> User:
-        """Apply ``changes`` to an account and record ``event`` with its new state."""
+        """Apply ``changes`` to an account and record ``event`` with its new state.
+
+        ``note`` adds objects to the entry (ids and field names only, never the values).
+        """
         if event not in ACCOUNT_EVENTS:
             raise ValueError(event)
         with self._db.transaction() as conn:
@@ -136,7 +180,8 @@ class UserRepository:
                 f"UPDATE users SET {assignments} WHERE id = ?", (*changes.values(), user_id)
             )
             row = self._row(conn, user_id)
-            audit.append(conn, AuditEvent(event, "success", account_objects(row)), actor, at)
+            objects = {**(note or {}), **account_objects(row)}
+            audit.append(conn, AuditEvent(event, "success", objects), actor, at)
             return _user(row)
 
     def unlock(self, user_id: int, *, actor: Actor, at: datetime) -> User:

@@ -1,0 +1,118 @@
+"""The agency profile: checked input, the first-run set-up, and administrators' changes."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from trustdesk.services.accounts import normalise_username
+from trustdesk.services.context import ServiceContext, Session
+from trustdesk.services.errors import InvalidRequest
+from trustdesk.services.fields import clean_text
+from trustdesk.services.logo import check_logo
+from trustdesk.services.passwords import check_new_password
+from trustdesk.services.permissions import Operation
+from trustdesk.store.errors import Conflict
+from trustdesk.store.records import DEFAULT_TIMEZONE, AgencyProfile, User
+
+NAME_MAX = 200
+#: NCIC Originating Agency Identifier: the state's two letters, then seven letters or digits.
+_ORI = re.compile(r"[A-Z]{2}[A-Z0-9]{7}")
+
+
+@cache
+def _zones() -> dict[str, str]:
+    """Every IANA key this installation can load, by its case-folded spelling."""
+    return {key.casefold(): key for key in available_timezones()}
+
+
+def check_timezone(value: object) -> str:
+    """The canonical IANA key for ``value`` (blank: America/New_York)."""
+    if not isinstance(value, str):
+        raise InvalidRequest("the time zone must be text, such as America/New_York")
+    typed = value.strip() or DEFAULT_TIMEZONE
+    key = _zones().get(typed.casefold())
+    if key is not None:
+        try:
+            ZoneInfo(key)
+        except (ValueError, OSError, LookupError):
+            key = None
+    if key is None:
+        raise InvalidRequest(
+            f"the time zone {typed[:64]!r} is not a known IANA time zone; use a name like "
+            f"{DEFAULT_TIMEZONE} (Region/City)"
+        )
+    return key
+
+
+def check_ori(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidRequest("the ORI must be text, such as CT0009300")
+    ori = value.strip().upper()
+    if not _ORI.fullmatch(ori):
+        raise InvalidRequest(
+            f"the ORI {value.strip()[:20]!r} is not an NCIC ORI: use 9 characters, the "
+            "state's two letters then 7 letters or digits (e.g. CT0009300)"
+        )
+    return ori
+
+
+def validate_profile(profile: AgencyProfile) -> AgencyProfile:
+    """``profile`` cleaned (trimmed, ORI upper-cased, logo type from its bytes), or refused."""
+    logo = profile.logo
+    if logo is not None and not isinstance(logo, bytes):
+        raise InvalidRequest("the logo must be the bytes of a PNG or JPEG file")
+    return AgencyProfile(
+        name=clean_text(profile.name, "the agency name", max_length=NAME_MAX, required=True),
+        facility=clean_text(profile.facility, "the facility", max_length=NAME_MAX, required=True),
+        ori=check_ori(profile.ori),
+        timezone=check_timezone(profile.timezone),
+        logo=logo,
+        # Judged from the bytes, whatever the caller said the file was.
+        logo_type=None if logo is None else check_logo(logo),
+    )
+
+
+class AgencyService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+
+    def profile(self) -> AgencyProfile | None:
+        """The stored profile; no session needed (the sign-in screen shows the name)."""
+        return self.store.agency.get()
+
+    def validate(self, profile: AgencyProfile) -> AgencyProfile:
+        return validate_profile(profile)
+
+    def needs_set_up(self) -> bool:
+        """True on a new data folder: no profile and no account yet (the first-run dialog)."""
+        return self.profile() is None and self.store.users.count() == 0
+
+    def set_up(self, profile: AgencyProfile, admin_username: str, admin_password: str) -> User:
+        """First run: the agency profile and the first administrator, in one transaction."""
+        checked = self.validate(profile)
+        name = normalise_username(admin_username)
+        if not self.needs_set_up():
+            raise InvalidRequest(
+                "TrustDesk is already set up: an administrator changes the agency settings "
+                "(trustdesk agency set) and adds users"
+            )
+        check_new_password(admin_password, name)
+        try:
+            return self.store.agency.set_up(
+                checked,
+                name,
+                self.ctx.hasher.hash(admin_password),
+                workstation=self.ctx.workstation,
+                at=self.ctx.now(),
+            )
+        except Conflict as exc:  # someone else finished the set-up meanwhile
+            raise InvalidRequest(str(exc)) from None
+
+    def update(self, session: Session, profile: AgencyProfile) -> AgencyProfile:
+        """Replace the profile (administrators only; creates it if none is stored)."""
+        self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "agency"})
+        checked = self.validate(profile)
+        return self.store.agency.save(checked, actor=self.ctx.actor(session), at=self.ctx.now())

@@ -1,0 +1,120 @@
+"""The agency profile: one row of settings, changed in place, every change audited."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import astuple
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from trustdesk.store import audit
+from trustdesk.store.encoding import canonical_json, sha256_hex, utc_text
+from trustdesk.store.errors import Conflict
+from trustdesk.store.records import Actor, AgencyProfile, AuditEvent, User
+from trustdesk.store.sql import one_dict, scalar
+from trustdesk.store.users import write_user
+
+if TYPE_CHECKING:
+    from trustdesk.store.database import Database
+
+SETTINGS_CHANGED = "settings.changed"
+FIELDS = ("name", "facility", "ori", "timezone", "logo", "logo_type")
+
+
+def _profile(row: dict[str, Any]) -> AgencyProfile:
+    logo = row["logo"]
+    return AgencyProfile(
+        name=row["name"],
+        facility=row["facility"],
+        ori=row["ori"],
+        timezone=row["timezone"],
+        logo=None if logo is None else bytes(logo),
+        logo_type=row["logo_type"],
+    )
+
+
+def profile_sha256(profile: AgencyProfile) -> str:
+    """A digest of the settings for the audit entry: the logo enters by its own SHA-256."""
+    logo = None if profile.logo is None else hashlib.sha256(profile.logo).hexdigest()
+    values = dict(zip(FIELDS, astuple(profile), strict=True))
+    return sha256_hex(canonical_json({**values, "logo": logo}))
+
+
+def changed_fields(old: AgencyProfile | None, new: AgencyProfile) -> list[str]:
+    if old is None:
+        return list(FIELDS)
+    return [name for name in FIELDS if getattr(old, name) != getattr(new, name)]
+
+
+def read_profile(conn: sqlite3.Connection) -> AgencyProfile | None:
+    row = one_dict(conn, "SELECT * FROM agency WHERE id = 1")
+    return None if row is None else _profile(row)
+
+
+def write_profile(
+    conn: sqlite3.Connection, profile: AgencyProfile, *, actor: Actor, at: datetime
+) -> AgencyProfile:
+    """Create or replace the profile, inside the caller's transaction; audited when changed."""
+    fields = changed_fields(read_profile(conn), profile)
+    if not fields:
+        return profile
+    conn.execute(
+        """INSERT INTO agency (id, name, facility, ori, timezone, logo, logo_type,
+                               updated_at, updated_by)
+           VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET
+             name = excluded.name, facility = excluded.facility, ori = excluded.ori,
+             timezone = excluded.timezone, logo = excluded.logo,
+             logo_type = excluded.logo_type, updated_at = excluded.updated_at,
+             updated_by = excluded.updated_by""",
+        (*astuple(profile), utc_text(at), actor.user_id),
+    )
+    # Only field names and a digest: settings text never enters the chain.
+    objects = {"setting": "agency", "fields": fields, "profile_sha256": profile_sha256(profile)}
+    audit.append(conn, AuditEvent(SETTINGS_CHANGED, "success", objects), actor, at)
+    stored = read_profile(conn)
+    assert stored is not None
+    return stored
+
+
+class AgencyRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def get(self) -> AgencyProfile | None:
+        with self._db.reading() as conn:
+            return read_profile(conn)
+
+    def save(self, profile: AgencyProfile, *, actor: Actor, at: datetime) -> AgencyProfile:
+        with self._db.transaction() as conn:
+            return write_profile(conn, profile, actor=actor, at=at)
+
+    def set_up(
+        self,
+        profile: AgencyProfile,
+        username: str,
+        password_hash: str,
+        *,
+        workstation: str,
+        at: datetime,
+    ) -> User:
+        """The profile and the first administrator together: both are written, or neither.
+
+        Only on a data folder without a profile and without any account, so nobody can
+        make themselves an administrator of records that already have one.
+        """
+        with self._db.transaction() as conn:
+            if scalar(conn, "SELECT count(*) FROM agency"):
+                raise Conflict("the agency profile is already set up; an administrator changes it")
+            user = write_user(
+                conn,
+                username,
+                "administrator",
+                password_hash,
+                creator=Actor(None, None, workstation),
+                at=at,
+                first=True,
+            )
+            write_profile(conn, profile, actor=Actor(user.id, user.username, workstation), at=at)
+            return user

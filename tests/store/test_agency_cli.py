@@ -1,0 +1,173 @@
+"""``trustdesk agency show|set`` and ``users set-details``, and the memo header they feed."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from PIL import Image
+from storekit import FAST_HASHER
+
+from conftest import make_case
+from trustdesk.cli import main
+
+PASSWORDS = {"chief": "stone bridge harvest 1", "ann": "quiet orchard window"}
+SET = ("agency", "set", "--name", "Bridgeport Police", "--facility", "Congress Street")
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    from trustdesk.services import bundle
+
+    monkeypatch.setattr(bundle, "PasswordHasher", lambda: FAST_HASHER)
+    for name in ("TRUSTDESK_PASSWORD", "TRUSTDESK_NEW_PASSWORD", "TRUSTDESK_AGENCY"):
+        monkeypatch.delenv(name, raising=False)
+    data = tmp_path / "data"
+
+    def run(*args: str, who: str | None = None, new: str | None = None) -> tuple[int, str, str]:
+        monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
+        if who is not None:
+            monkeypatch.setenv("TRUSTDESK_PASSWORD", PASSWORDS[who])
+        if new is not None:
+            monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", new)
+        code = main(["--data-dir", str(data), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert run("users", "add", "chief", "--role", "administrator", new=PASSWORDS["chief"])[0] == 0
+    code, _out, err = run(
+        "users",
+        "add",
+        "ann",
+        "--role",
+        "officer",
+        "--as",
+        "chief",
+        who="chief",
+        new=PASSWORDS["ann"],
+    )
+    assert code == 0, err
+    return run
+
+
+def one_line_error(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("trustdesk: ") and "Traceback" not in err
+    return lines[0]
+
+
+def _logo(tmp_path: Path) -> Path:
+    path = tmp_path / "seal.png"
+    Image.new("RGB", (90, 30), (0, 0, 120)).save(path)
+    return path
+
+
+def test_show_and_set(cli: Any, tmp_path: Path) -> None:
+    code, out, _err = cli("agency", "show")
+    assert code == 0 and "no agency profile is stored" in out
+    code, _out, err = cli(*SET, "--as", "chief", who="chief")
+    assert code == 2 and "give --ori as well" in one_line_error(err)
+    logo = _logo(tmp_path)
+    code, out, err = cli(
+        *SET, "--ori", "ct0001500", "--logo", str(logo), "--as", "chief", who="chief"
+    )
+    assert code == 0, err
+    assert "CT0001500" in out
+    code, out, _err = cli("agency", "show")
+    assert code == 0
+    assert "Bridgeport Police" in out and "Congress Street" in out and "CT0001500" in out
+    assert "America/New_York" in out and f"PNG, {logo.stat().st_size:,} bytes" in out
+    # What is not given stays; the logo can be removed.
+    code, out, err = cli(
+        "agency", "set", "--timezone", "America/Chicago", "--no-logo", "--as", "chief", who="chief"
+    )
+    assert code == 0, err
+    code, out, _err = cli("agency", "show")
+    assert "Bridgeport Police" in out and "America/Chicago" in out and "logo       none" in out
+
+
+def test_set_refuses_bad_input_and_other_roles(cli: Any, tmp_path: Path) -> None:
+    assert cli(*SET, "--ori", "CT0001500", "--as", "chief", who="chief")[0] == 0
+    _code, before, _err = cli("agency", "show")
+    cases = [
+        (("--ori", "CT15"), "not an NCIC ORI"),
+        (("--timezone", "Europe/Atlantis"), "not a known IANA time zone"),
+        (("--logo", str(tmp_path / "missing.png")), "cannot read the logo"),
+        (("--name", ""), "the agency name is empty"),
+    ]
+    for extra, words in cases:
+        code, _out, err = cli("agency", "set", *extra, "--as", "chief", who="chief")
+        assert code == 2 and words in one_line_error(err)
+    not_an_image = tmp_path / "logo.png"
+    not_an_image.write_bytes(b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    code, _out, err = cli(
+        "agency", "set", "--logo", str(not_an_image), "--as", "chief", who="chief"
+    )
+    assert code == 2 and "not a PNG or JPEG" in one_line_error(err)
+    big = tmp_path / "big.png"
+    big.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (600 * 1024))
+    code, _out, err = cli("agency", "set", "--logo", str(big), "--as", "chief", who="chief")
+    assert code == 2 and "larger than 512 KiB" in one_line_error(err)
+    code, _out, err = cli("agency", "set", "--name", "Mine now", "--as", "ann", who="ann")
+    assert code == 2 and "may not change the agency settings" in one_line_error(err)
+    assert cli("agency", "show")[1] == before
+
+
+def test_users_set_details_and_list(cli: Any) -> None:
+    code, out, err = cli(
+        "users", "set-details", "ann", "--name", "Ann Kowalski", "--badge", "B-1187",
+        "--as", "chief", who="chief",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out == "ann: name Ann Kowalski, badge B-1187\n"
+    code, out, _err = cli("users", "list", "--as", "chief", who="chief")
+    assert code == 0
+    header, *rows = out.splitlines()
+    assert "NAME" in header and "BADGE" in header
+    [ann] = [row for row in rows if row.startswith("ann ")]
+    assert "Ann Kowalski" in ann and "B-1187" in ann
+    code, _out, err = cli(
+        "users", "set-details", "ann", "--badge", "B 1187", "--as", "chief", who="chief"
+    )
+    assert code == 2 and "badge number 'B 1187' is not valid" in one_line_error(err)
+    code, _out, err = cli("users", "set-details", "ann", "--as", "chief", who="chief")
+    assert code == 2 and "give --name, --badge or both" in one_line_error(err)
+    code, _out, err = cli("users", "set-details", "ann", "--badge", "9", "--as", "ann", who="ann")
+    assert code == 2 and "may not manage user accounts" in one_line_error(err)
+
+
+def test_memo_header_comes_from_the_profile(cli: Any, tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(make_case()), encoding="utf-8")
+    code, out, err = cli("decisions", "add", str(case), "--as", "ann", who="ann")
+    assert code == 0, err
+    decision = out.strip()
+    flags = ("--agency", "Flag Agency", "--facility", "Flag Facility", "--ori", "CT0000000")
+    first = tmp_path / "first.pdf"
+    assert cli("memo", decision, "-o", str(first), *flags, "--as", "ann", who="ann")[0] == 0
+    assert "Flag Agency" in _text(first)  # no profile: the flags are the fallback
+    logo = _logo(tmp_path)
+    assert (
+        cli(*SET, "--ori", "CT0001500", "--logo", str(logo), "--as", "chief", who="chief")[0] == 0
+    )
+    second = tmp_path / "second.pdf"
+    code, _out, err = cli("memo", decision, "-o", str(second), *flags, "--as", "ann", who="ann")
+    assert code == 0 and "stored agency profile was printed" in err
+    text = _text(second)
+    assert "Bridgeport Police" in text and "Congress Street" in text and "CT0001500" in text
+    assert "Flag Agency" not in text
+    assert len(pypdf.PdfReader(second).pages[0].images) == 1
+    third = tmp_path / "third.pdf"
+    code, _out, err = cli("memo", decision, "-o", str(third), "--as", "ann", who="ann")
+    assert code == 0 and "note" not in err
+    assert third.read_bytes() == second.read_bytes()
+
+
+def _text(path: Path) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(path.read_bytes()))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
