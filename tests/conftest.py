@@ -11,6 +11,9 @@ import pytest
 
 # Tests never read or write the user's real cache (set before trustdesk is imported).
 os.environ["TRUSTDESK_CACHE_DIR"] = tempfile.mkdtemp(prefix="trustdesk-test-cache-")
+# ... nor its log folder; and Qt draws offscreen unless a test asks for a real X server.
+os.environ["TRUSTDESK_LOG_DIR"] = tempfile.mkdtemp(prefix="trustdesk-test-log-")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from typing import TYPE_CHECKING
 
@@ -87,3 +90,10 @@ def desk(tmp_path: Any, rules: RuleSet) -> Any:
     opened = open_desk(tmp_path / "data", rules)
     yield opened
     opened.services.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives widgets is a ``gui`` test: ``-m "not gui"`` runs the rest."""
+    for item in items:
+        if "qtbot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.gui)

@@ -174,7 +174,10 @@ def test_demo_decides_the_example_cases() -> None:
     assert "expires Tue 24 Nov 2026 15:00 EST" in result.stdout
 
 
-def test_no_command_prints_help_and_exits_2() -> None:
-    result = trustdesk()
-    assert result.returncode == 2
-    assert "usage: trustdesk" in result.stderr
+def test_help_lists_the_desktop_app_and_every_command() -> None:
+    # ``trustdesk`` alone opens the desktop app (tests/ui/test_smoke.py); --help explains.
+    result = trustdesk("--help")
+    assert result.returncode == 0
+    assert "usage: trustdesk" in result.stdout
+    for command in ("gui", "evaluate", "decisions", "memo", "verify", "agency"):
+        assert command in result.stdout

@@ -40,6 +40,8 @@ COMMANDS = {
     "restore": "backup",
     "memo": "memo",
     "verify": "memo",
+    "agency": "agency",
+    "gui": "gui",
 }
 
 
@@ -56,6 +58,14 @@ def _requested_command(argv: list[str]) -> str | None:
         else:
             return token
     return None
+
+
+def _only_data_dir(argv: list[str]) -> bool:
+    return (
+        not argv
+        or (len(argv) == 2 and argv[0] == "--data-dir")
+        or (len(argv) == 1 and argv[0].startswith("--data-dir="))
+    )
 
 
 class _HelpFormatter(argparse.HelpFormatter):
@@ -109,6 +119,8 @@ def _expected_errors() -> tuple[type[Exception], ...]:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
+    if _requested_command(arguments) is None and _only_data_dir(arguments):
+        arguments = [*arguments, "gui"]  # ``trustdesk`` alone opens the desktop app
     parser = build_parser(_requested_command(arguments))
     args = parser.parse_args(arguments)
     if getattr(args, "func", None) is None:

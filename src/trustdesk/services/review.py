@@ -1,0 +1,269 @@
+"""A review in progress, without Qt: the case being entered, the steps of the law in force.
+
+The desktop wizard keeps its answers here as the same case JSON that ``trustdesk
+evaluate`` reads, so the GUI and the CLI decide through one parser and one engine.
+Steps are generated from the rule pack in force at the decision time: person, detainer,
+then the pack's own questions, then the result.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from trustdesk.core.decision import Decision
+from trustdesk.core.errors import CoreError
+from trustdesk.core.evaluate import evaluate
+from trustdesk.core.model import Case
+from trustdesk.core.pack import Question, RulePack
+from trustdesk.core.relevance import can_change_outcome, met_elsewhere
+from trustdesk.rules.caseio import parse_case
+from trustdesk.rules.errors import InputError
+
+PERSON = "person"
+DETAINER = "detainer"
+RESULT = "result"
+SOURCE = "the review"
+BOOKING_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 /-]*")
+FORMS = ("I-247A", "I-247D", "I-247N", "I-247X", "I-203", "other")
+# Placeholders let the engine say which questions matter before the person is entered.
+_PLACEHOLDER_PERSON = {"name": "-", "booking_number": "X"}
+
+
+class Rules(Protocol):
+    @property
+    def sections(self) -> Container[str]: ...
+
+    def pack_for(self, decision_time: datetime) -> RulePack: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    title: str
+    question: Question | None = None
+
+
+def blank_case(now: datetime) -> dict[str, Any]:
+    """A new case: decided now, detainer received now, nothing else known yet."""
+    stamp = now.replace(microsecond=0, second=0).isoformat()
+    return {
+        "decision_time": stamp,
+        "detainer": {"form": "I-247A", "received_at": stamp},
+        "person": {"name": "", "booking_number": ""},
+    }
+
+
+# --- field checks: each returns what is wrong, in words, or None ------------------------
+
+
+def check_name(text: str) -> str | None:
+    value = text.strip()
+    if not value:
+        return "Enter the person's full name as booked."
+    if len(value) > 200:
+        return f"The name is {len(value)} characters; at most 200."
+    if not value.isprintable():
+        return "The name contains a control character; retype it."
+    return None
+
+
+def check_booking_number(text: str) -> str | None:
+    value = text.strip()
+    if not value:
+        return "Enter the booking number."
+    if len(value) > 32:
+        return f"The booking number is {len(value)} characters; at most 32."
+    if not BOOKING_PATTERN.fullmatch(value):
+        return "Use letters, digits, spaces, '-' and '/' only, starting with a letter or digit."
+    return None
+
+
+def check_short_text(text: str, limit: int, what: str) -> str | None:
+    value = text.strip()
+    if len(value) > limit:
+        return f"{what} is {len(value)} characters; at most {limit}."
+    if value and not value.isprintable():
+        return f"{what} contains a control character; retype it."
+    return None
+
+
+def check_birth_date(value: date | None, today: date) -> str | None:
+    if value is None:
+        return None
+    if value > today:
+        return "The date of birth is in the future."
+    if value.year < today.year - 120:
+        return "The date of birth is more than 120 years ago; check the year."
+    return None
+
+
+def local_instant(naive: datetime, zone: str) -> tuple[datetime, str | None]:
+    """A wall-clock time in the agency's zone as an aware instant, with a warning if any.
+
+    A time skipped by the spring change does not exist and is refused; a time that
+    happens twice in the autumn is taken as the first and the caller is told.
+    """
+    tz = ZoneInfo(zone)
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    round_trip = first.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None)
+    if round_trip != naive:
+        raise ValueError(
+            f"{naive:%H:%M} does not exist on {naive:%d %b %Y} (clocks went forward); "
+            "enter the time as the clock showed it after the change"
+        )
+    if first.utcoffset() != second.utcoffset():
+        return first, (
+            f"{naive:%H:%M} happened twice on {naive:%d %b %Y} (clocks went back); "
+            f"taken as the first, {first:%H:%M %Z}"
+        )
+    return first, None
+
+
+# --- the review ---------------------------------------------------------------------------
+
+
+class Review:
+    """The case under review and what the law in force asks about it."""
+
+    def __init__(self, rules: Rules, raw: Mapping[str, Any]) -> None:
+        self.rules = rules
+        self.raw: dict[str, Any] = copy.deepcopy(dict(raw))
+
+    # The answers --------------------------------------------------------------------------
+
+    def get(self, field: str) -> Any:
+        node: Any = self.raw
+        for part in field.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def set(self, field: str, value: Any) -> None:
+        """Set a dotted field (``detainer.judicial_warrant``); None is JSON null: unknown."""
+        parts = field.split(".")
+        node = self.raw
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+
+    def answered(self, question: Question) -> bool:
+        if question.kind == "offense_list":
+            return question.field in self.raw
+        if question.kind == "risk_assertion":
+            return "public_safety_risk" in self.raw
+        return self._has(question.field)
+
+    def _has(self, field: str) -> bool:
+        node: Any = self.raw
+        for part in field.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                return False
+            node = node[part]
+        return True
+
+    def decision_time(self) -> datetime | None:
+        try:
+            return datetime.fromisoformat(str(self.raw.get("decision_time")))
+        except ValueError:
+            return None
+
+    # The law ------------------------------------------------------------------------------
+
+    def pack(self) -> RulePack:
+        """The pack in force at the decision time; CoreError before 2014."""
+        when = self.decision_time()
+        if when is None:
+            raise CoreError("the decision time is not a valid date and time")
+        return self.rules.pack_for(when)
+
+    def steps(self) -> tuple[Step, ...]:
+        pack = self.pack()
+        questions = tuple(
+            Step(f"question:{q.id}", q.prompt, q)
+            for q in pack.questions
+            if q.field != "detainer.judicial_warrant"
+        )
+        return (
+            Step(PERSON, "Person"),
+            Step(DETAINER, "Detainer"),
+            *questions,
+            Step(RESULT, "Result"),
+        )
+
+    def detainer_questions(self) -> tuple[Question, ...]:
+        """Questions of the pack about the detainer itself, asked on the detainer step."""
+        return tuple(q for q in self.pack().questions if q.field.startswith("detainer."))
+
+    def _probe(self) -> Decision:
+        raw = copy.deepcopy(self.raw)
+        raw["person"] = dict(_PLACEHOLDER_PERSON)
+        case = parse_case(raw, SOURCE, self.rules.sections)
+        return evaluate(self.rules.pack_for(case.decision_time), case)
+
+    def still_matters(self, question: Question) -> bool:
+        """Whether an answer to ``question`` could still change the outcome."""
+        try:
+            trace = self._probe().trace
+        except (InputError, CoreError):
+            return True
+        return can_change_outcome(question, trace)
+
+    def settled_by(self, question: Question) -> tuple[str, ...]:
+        """Titles of the grounds that make ``question`` unable to change the outcome."""
+        try:
+            trace = self._probe().trace
+        except (InputError, CoreError):
+            return ()
+        ids = set(met_elsewhere(question, trace))
+        return tuple(r.title for r in trace if r.id in ids)
+
+    def missing_answers(self) -> tuple[Question, ...]:
+        """Questions that still matter and have no answer (not even Unknown)."""
+        return tuple(
+            q for q in self.pack().questions if not self.answered(q) and self.still_matters(q)
+        )
+
+    def case(self) -> Case:
+        """The case as the engine reads it; InputError names what is wrong."""
+        return parse_case(self.raw, SOURCE, self.rules.sections)
+
+    def decide(self) -> Decision:
+        case = self.case()
+        return evaluate(self.rules.pack_for(case.decision_time), case)
+
+    def label(self) -> str:
+        """A short label for the draft list (booking number and name, as entered)."""
+        person = self.raw.get("person") or {}
+        parts = [str(person.get("booking_number") or "").strip(), str(person.get("name") or "")]
+        return " — ".join(p for p in (x.strip() for x in parts) if p)[:200] or "New review"
+
+
+def pack_warnings(rules: Any, now: datetime) -> list[str]:
+    """What every screen must say about the law in force now: unverified or stale data."""
+    try:
+        pack = rules.pack_for(now)
+    except CoreError:
+        return []
+    warnings = []
+    unverified = [item.title for item in pack.lists if not item.verified]
+    if unverified:
+        warnings.append(
+            f"The rule pack in force ({pack.id}) contains unverified data: "
+            + "; ".join(unverified)
+            + ". Decisions resting on it go to agency counsel."
+        )
+    age = (now.date() - pack.last_verified_on).days
+    if age > 365:
+        warnings.append(
+            f"The rule pack {pack.id} was last verified on {pack.last_verified_on:%d %b %Y}, "
+            "more than 12 months ago; ask your administrator for a current pack."
+        )
+    return warnings

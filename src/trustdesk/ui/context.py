@@ -1,0 +1,97 @@
+"""What every page of the signed-in app shares: services, rules, clock, who is signed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from trustdesk.services.bundle import Services
+from trustdesk.services.context import Session
+from trustdesk.ui.clock import Clock
+
+if TYPE_CHECKING:
+    from trustdesk.core.pack import RulePack
+    from trustdesk.rules.catalog import OffenseCatalog
+    from trustdesk.rules.packs import LoadedPack
+    from trustdesk.rules.registry import RuleSet
+
+DEFAULT_ZONE = "America/New_York"
+
+
+@dataclass(slots=True)
+class RulesHolder:
+    """The rule set, loaded on first use so the sign-in window appears fast.
+
+    ``imported_dir`` is the data folder's ``rules/`` (the agency's imported packs, see
+    ``rules.imports``), set by ``use_data_folder`` once the data folder is open.
+    """
+
+    rules: RuleSet | None = None
+    imported_dir: Path | None = None
+
+    def get(self) -> RuleSet:
+        if self.rules is None:
+            from trustdesk.rules.registry import load_rules
+
+            self.rules = load_rules(extra_dir=self.imported_dir)
+        return self.rules
+
+    def replace(self, rules: RuleSet) -> None:
+        self.rules = rules
+
+    def use_data_folder(self, data_dir: Path) -> None:
+        """Load the agency's imported packs of ``data_dir`` too (once; see ``get``).
+
+        Rules loaded before the folder was known are dropped if it holds imported packs,
+        so they are never applied without the agency's packs.
+        """
+        if self.imported_dir is not None:
+            return
+        from trustdesk.rules.imports import imported_folder
+        from trustdesk.rules.registry import imported_pack_paths
+
+        self.imported_dir = imported_folder(data_dir)
+        if self.rules is not None and imported_pack_paths(self.imported_dir):
+            self.rules = None
+
+    # The rules protocols of the services, answered by the loaded set.
+    @property
+    def sections(self) -> frozenset[str]:
+        return self.get().sections
+
+    @property
+    def catalog(self) -> OffenseCatalog:
+        return self.get().catalog
+
+    def pack_for(self, decision_time: datetime) -> RulePack:
+        return self.get().pack_for(decision_time)
+
+    def pack(self, pack_id: str) -> LoadedPack:
+        return self.get().pack(pack_id)
+
+
+@dataclass(slots=True)
+class UiContext:
+    services: Services
+    rules_holder: RulesHolder
+    clock: Clock
+    session: Session
+    role: str
+    zone_name: str = DEFAULT_ZONE
+    _zone: ZoneInfo | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.rules_holder.use_data_folder(self.services.store.data_dir)
+
+    @property
+    def rules(self) -> RuleSet:
+        return self.rules_holder.get()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        if self._zone is None:
+            self._zone = ZoneInfo(self.zone_name)
+        return self._zone

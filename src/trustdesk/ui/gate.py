@@ -1,0 +1,261 @@
+"""The pages before the work: first-run setup, the use notice with sign-in, and the lock.
+
+None of them shows personal data; the lock page covers the work area entirely.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+USE_NOTICE = (
+    "You are accessing a criminal justice information system of a law enforcement agency. "
+    "Use is restricted to authorised users for official duties. Every use is recorded and "
+    "may be audited; unauthorised use may lead to discipline and prosecution. "
+    "By signing in you acknowledge this notice."
+)
+ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "UTC")
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.6)
+    font.setBold(True)
+    label.setFont(font)
+    label.setAccessibleName(text)
+    return label
+
+
+def _error_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setAccessibleName("Error message")
+    label.setStyleSheet("color: palette(bright-text); background: #b00020; padding: 4px;")
+    label.hide()
+    return label
+
+
+def show_error(label: QLabel, text: str) -> None:
+    label.setText("⚠ " + text)
+    label.setVisible(bool(text))
+
+
+class SignInPage(QWidget):
+    """The use notice, acknowledged before the credentials can be sent."""
+
+    sign_in_requested = Signal(str, str)
+
+    def __init__(self, agency_name: str = "") -> None:
+        super().__init__()
+        self.setObjectName("sign_in_page")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(_title("TrustDesk — sign in"))
+        self.agency = QLabel(agency_name)
+        self.agency.setAccessibleName("Agency")
+        layout.addWidget(self.agency)
+        notice = QLabel(USE_NOTICE)
+        notice.setWordWrap(True)
+        notice.setFrameShape(QLabel.Shape.Box)
+        notice.setMargin(8)
+        notice.setAccessibleName("System use notice")
+        layout.addWidget(notice)
+        self.acknowledge = QCheckBox("I have read and accept this &notice")
+        self.acknowledge.setAccessibleName("Acknowledge the system use notice")
+        layout.addWidget(self.acknowledge)
+        form = QFormLayout()
+        self.username = QLineEdit()
+        self.username.setAccessibleName("User name")
+        self.username.setMaxLength(64)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password")
+        self.password.setMaxLength(1024)
+        form.addRow("&User name:", self.username)
+        form.addRow("&Password:", self.password)
+        layout.addLayout(form)
+        self.error = _error_label("sign_in_error")
+        layout.addWidget(self.error)
+        self.button = QPushButton("&Sign in")
+        self.button.setDefault(True)
+        self.button.setEnabled(False)
+        self.button.setAccessibleName("Sign in")
+        layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(2)
+        self.acknowledge.toggled.connect(self.button.setEnabled)
+        self.button.clicked.connect(self._submit)
+        self.password.returnPressed.connect(self._submit)
+        self.username.returnPressed.connect(self.password.setFocus)
+
+    def _submit(self) -> None:
+        if not self.acknowledge.isChecked():
+            show_error(self.error, "Read the notice and tick the box to acknowledge it first.")
+            return
+        if not self.username.text().strip():
+            show_error(self.error, "Enter your user name.")
+            self.username.setFocus()
+            return
+        self.sign_in_requested.emit(self.username.text(), self.password.text())
+
+    def reset(self, message: str = "") -> None:
+        """Ready for the next person: nothing of the last one left on screen."""
+        self.password.clear()
+        self.acknowledge.setChecked(False)
+        show_error(self.error, message)
+        self.username.setFocus()
+
+    def failed(self, message: str) -> None:
+        self.password.clear()
+        show_error(self.error, message)
+        self.password.setFocus()
+
+
+class LockPage(QWidget):
+    """Shown after inactivity or Ctrl+L: who is signed in and a password field, nothing else."""
+
+    unlock_requested = Signal(str)
+    sign_out_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("lock_page")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(_title("TrustDesk is locked"))
+        self.who = QLabel()
+        self.who.setAccessibleName("Signed-in user")
+        layout.addWidget(self.who)
+        form = QFormLayout()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password to unlock")
+        form.addRow("&Password:", self.password)
+        layout.addLayout(form)
+        self.error = _error_label("lock_error")
+        layout.addWidget(self.error)
+        row = QHBoxLayout()
+        self.sign_out = QPushButton("Sign &out")
+        self.unlock = QPushButton("&Unlock")
+        self.unlock.setDefault(True)
+        row.addStretch(1)
+        row.addWidget(self.sign_out)
+        row.addWidget(self.unlock)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        self.unlock.clicked.connect(lambda: self.unlock_requested.emit(self.password.text()))
+        self.password.returnPressed.connect(self.unlock.click)
+        self.sign_out.clicked.connect(self.sign_out_requested.emit)
+
+    def lock_for(self, username: str, reason: str) -> None:
+        self.who.setText(f"Signed in as {username}. {reason}")
+        self.password.clear()
+        show_error(self.error, "")
+        self.password.setFocus()
+
+    def failed(self, message: str) -> None:
+        self.password.clear()
+        show_error(self.error, message)
+        self.password.setFocus()
+
+
+class FirstRunPage(QWidget):
+    """Creates the agency profile and the first administrator on an empty data folder."""
+
+    setup_requested = Signal(dict)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("first_run_page")
+        self.logo: bytes | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title("Set up TrustDesk"))
+        intro = QLabel(
+            "This data folder is new. Enter your agency's details as they should print on "
+            "every decision memo, and create the first administrator account."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.name = QLineEdit()
+        self.facility = QLineEdit()
+        self.ori = QLineEdit()
+        self.ori.setMaxLength(9)
+        self.ori.setPlaceholderText("CT0000000")
+        self.zone = QComboBox()
+        self.zone.addItems(ZONES)
+        self.logo_button = QPushButton("Choose &logo… (optional)")
+        self.admin = QLineEdit()
+        self.admin_password = QLineEdit()
+        self.admin_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.admin_repeat = QLineEdit()
+        self.admin_repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        for label, widget in (
+            ("Agency &name:", self.name),
+            ("&Facility:", self.facility),
+            ("&ORI number:", self.ori),
+            ("&Time zone:", self.zone),
+            ("Logo:", self.logo_button),
+            ("&Administrator user name:", self.admin),
+            ("Administrator &password:", self.admin_password),
+            ("&Repeat password:", self.admin_repeat),
+        ):
+            widget.setAccessibleName(label.replace("&", "").rstrip(":"))
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        self.error = _error_label("first_run_error")
+        layout.addWidget(self.error)
+        self.button = QPushButton("&Create agency and administrator")
+        self.button.setDefault(True)
+        layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(1)
+        self.button.clicked.connect(self._submit)
+        self.logo_button.clicked.connect(self._choose_logo)
+
+    def _choose_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Agency logo", "", "Images (*.png *.jpg *.jpeg)"
+        )
+        if not path:
+            return
+        try:
+            with open(path, "rb") as handle:
+                self.logo = handle.read(600 * 1024)
+        except OSError as error:
+            show_error(self.error, f"Could not read the logo: {error.strerror}.")
+            return
+        self.logo_button.setText("Logo chosen — choose another…")
+
+    def _submit(self) -> None:
+        if self.admin_password.text() != self.admin_repeat.text():
+            show_error(self.error, "The two passwords differ; type them again.")
+            self.admin_password.clear()
+            self.admin_repeat.clear()
+            self.admin_password.setFocus()
+            return
+        self.setup_requested.emit(
+            {
+                "name": self.name.text(),
+                "facility": self.facility.text(),
+                "ori": self.ori.text(),
+                "timezone": self.zone.currentText(),
+                "logo": self.logo,
+                "username": self.admin.text(),
+                "password": self.admin_password.text(),
+            }
+        )
+
+    def failed(self, message: str) -> None:
+        show_error(self.error, message)

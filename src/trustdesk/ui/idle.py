@@ -1,0 +1,53 @@
+"""The inactivity lock: 30 minutes without keyboard or mouse input, on the monotonic clock."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+
+from trustdesk.ui.clock import Clock
+
+IDLE_LIMIT_SECONDS = 30 * 60
+_INPUT = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+    }
+)
+
+
+class IdleWatcher(QObject):
+    """Emits ``idle_expired`` once the user has not touched the app for the limit."""
+
+    idle_expired = Signal()
+
+    def __init__(self, clock: Clock, limit: float = IDLE_LIMIT_SECONDS) -> None:
+        super().__init__()
+        self.clock = clock
+        self.limit = limit
+        self.last_input = clock.monotonic()
+        self.armed = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.check)
+
+    def start(self) -> None:
+        self.last_input = self.clock.monotonic()
+        self.armed = True
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.armed = False
+        self.timer.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _INPUT:
+            self.last_input = self.clock.monotonic()
+        return False
+
+    def check(self) -> None:
+        if self.armed and self.clock.monotonic() - self.last_input >= self.limit:
+            self.stop()
+            self.idle_expired.emit()

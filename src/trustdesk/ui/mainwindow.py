@@ -1,0 +1,239 @@
+"""The one top-level window: gate pages before sign-in, the workspace after. Wiring only."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
+
+from trustdesk.services.bundle import Services
+from trustdesk.ui.clock import Clock, JumpDetector
+from trustdesk.ui.context import RulesHolder, UiContext
+from trustdesk.ui.gate import FirstRunPage, LockPage, SignInPage
+from trustdesk.ui.idle import IDLE_LIMIT_SECONDS, IdleWatcher
+from trustdesk.ui.session import Gatekeeper
+from trustdesk.ui.workspace import Workspace
+
+log = logging.getLogger("trustdesk.ui")
+
+
+class MainWindow(QMainWindow):
+    ready = Signal()
+    signed_in = Signal()
+    locked = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        rules: RulesHolder,
+        clock: Clock | None = None,
+        *,
+        idle_limit: float = IDLE_LIMIT_SECONDS,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.setWindowTitle("TrustDesk")
+        self.services = services
+        self.rules = rules
+        self.clock = clock or Clock()
+        self.gate = Gatekeeper(services)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.first_run = FirstRunPage()
+        self.sign_in = SignInPage(self.gate.agency_name())
+        self.lock_page = LockPage()
+        for page in (self.first_run, self.sign_in, self.lock_page):
+            self.stack.addWidget(page)
+        self.workspace: Workspace | None = None
+        self.context: UiContext | None = None
+        self.idle = IdleWatcher(self.clock, idle_limit)
+        self.jumps = JumpDetector(self.clock)
+        self.jump_timer = QTimer(self)
+        self.jump_timer.setInterval(5000)
+        self.jump_timer.timeout.connect(self._check_clock)
+        self._build_actions()
+        self.first_run.setup_requested.connect(self._set_up)
+        self.sign_in.sign_in_requested.connect(self._sign_in)
+        self.lock_page.unlock_requested.connect(self._unlock)
+        self.lock_page.sign_out_requested.connect(self.sign_out)
+        self.idle.idle_expired.connect(lambda: self.lock("Locked after 30 minutes without use."))
+        self.resize(1100, 760)
+
+    # -- actions ------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+        slot: Callable[[], object],
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_action = self._action(
+            "&New review", QKeySequence.StandardKey.New, lambda: self._ws("new_review")
+        )
+        self.save_action = self._action(
+            "&Save", QKeySequence.StandardKey.Save, lambda: self._ws("save")
+        )
+        self.print_action = self._action(
+            "&Print…", QKeySequence.StandardKey.Print, lambda: self._ws("print_current")
+        )
+        self.lock_action = self._action("&Lock", "Ctrl+L", lambda: self.lock("Locked by you."))
+        self.sign_out_action = self._action("Sign &out", None, self.sign_out)
+        quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        for action in (self.new_action, self.save_action, self.print_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        for action in (self.lock_action, self.sign_out_action, quit_action):
+            file_menu.addAction(action)
+        go_menu = bar.addMenu("&Go")
+        self.board_action = self._action("&Board", "Ctrl+1", lambda: self._ws("show_board"))
+        self.search_action = self._action(
+            "&Search history", QKeySequence.StandardKey.Find, lambda: self._ws("show_search")
+        )
+        go_menu.addAction(self.board_action)
+        go_menu.addAction(self.search_action)
+        help_menu = bar.addMenu("&Help")
+        self.about_action = self._action("&About TrustDesk", None, self._about)
+        help_menu.addAction(self.about_action)
+        self._signed_in_actions = (
+            self.new_action,
+            self.save_action,
+            self.print_action,
+            self.lock_action,
+            self.sign_out_action,
+            self.board_action,
+            self.search_action,
+        )
+        self._enable_work(False)
+
+    def _enable_work(self, enabled: bool) -> None:
+        for action in self._signed_in_actions:
+            action.setEnabled(enabled)
+
+    def _ws(self, method: str) -> None:
+        if self.workspace is not None and self.stack.currentWidget() is self.workspace:
+            getattr(self.workspace, method)()
+
+    def _about(self) -> None:
+        from trustdesk.ui.about import AboutDialog
+
+        AboutDialog.ask(self, self.rules, self.clock)
+
+    # -- the gate -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Show the first page: setup on an empty data folder, else sign-in."""
+        if self.gate.needs_setup():
+            self.stack.setCurrentWidget(self.first_run)
+            self.setWindowTitle("TrustDesk — set up")
+        else:
+            self.stack.setCurrentWidget(self.sign_in)
+            self.sign_in.reset()
+        self.show()
+        QTimer.singleShot(0, self.ready.emit)
+
+    def _set_up(self, values: dict[str, object]) -> None:
+        message = self.gate.set_up(values)
+        if message:
+            self.first_run.failed(message)
+            return
+        self.sign_in.agency.setText(self.gate.agency_name())
+        self.stack.setCurrentWidget(self.sign_in)
+        self.setWindowTitle("TrustDesk")
+        self.sign_in.reset("Setup complete. Sign in with the administrator account.")
+
+    def _sign_in(self, username: str, password: str) -> None:
+        result = self.gate.sign_in(username, password)
+        if isinstance(result, str):
+            self.sign_in.failed(result)
+            return
+        session, role = result
+        self.context = UiContext(
+            self.services, self.rules, self.clock, session, role, self.gate.zone_name()
+        )
+        self.workspace = Workspace(self.context)
+        self.stack.addWidget(self.workspace)
+        self.stack.setCurrentWidget(self.workspace)
+        self.sign_in.reset()
+        self.setWindowTitle(f"TrustDesk — {session.username} ({role})")
+        self._enable_work(True)
+        QApplication.instance().installEventFilter(self.idle)  # type: ignore[union-attr]
+        self.idle.start()
+        self.jumps = JumpDetector(self.clock)
+        self.jump_timer.start()
+        self.signed_in.emit()
+
+    def lock(self, reason: str) -> None:
+        if self.context is None or self.stack.currentWidget() is self.lock_page:
+            return
+        if self.workspace is not None:
+            self.workspace.before_lock()
+        self.gate.record("lock", self.context.session)
+        self.idle.stop()
+        self._enable_work(False)
+        self.lock_page.lock_for(self.context.session.username, reason)
+        self.stack.setCurrentWidget(self.lock_page)
+        self.setWindowTitle("TrustDesk — locked")
+        self.locked.emit()
+
+    def _unlock(self, password: str) -> None:
+        if self.context is None:
+            return
+        message = self.gate.unlock(self.context.session, password)
+        if message:
+            self.lock_page.failed(message)
+            if self.gate.is_locked_out(self.context.session):
+                self.sign_out(message)
+            return
+        if self.workspace is not None:
+            self.stack.setCurrentWidget(self.workspace)
+        self.setWindowTitle(f"TrustDesk — {self.context.session.username} ({self.context.role})")
+        self._enable_work(True)
+        self.idle.start()
+
+    def sign_out(self, message: str = "") -> None:
+        if self.context is None:
+            return
+        if self.workspace is not None:
+            self.workspace.before_lock()
+            self.stack.removeWidget(self.workspace)
+            self.workspace.deleteLater()
+            self.workspace = None
+        self.gate.sign_out(self.context.session)
+        self.context = None
+        self.idle.stop()
+        self.jump_timer.stop()
+        QApplication.instance().removeEventFilter(self.idle)  # type: ignore[union-attr]
+        self._enable_work(False)
+        self.stack.setCurrentWidget(self.sign_in)
+        self.setWindowTitle("TrustDesk")
+        self.sign_in.reset(message)
+
+    def _check_clock(self) -> None:
+        jump = self.jumps.check()
+        if jump is None or self.context is None:
+            return
+        seconds = int(jump.total_seconds())
+        self.gate.record_clock_jump(self.context.session, seconds)
+        if self.workspace is not None:
+            self.workspace.show_clock_jump(seconds)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.context is not None:
+            if self.workspace is not None:
+                self.workspace.before_lock()
+            self.gate.sign_out(self.context.session)
+            self.context = None
+        event.accept()

@@ -1,0 +1,163 @@
+"""After saving: preview the memo, print it, save it as PDF, print the notice to the person.
+
+Every output is the PDF the memo service renders; its SHA-256 goes into the audit trail
+whenever it leaves the app (printer or file), so a paper copy can be verified later.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from trustdesk.services.errors import ServiceError
+from trustdesk.services.memos import RenderedMemo
+from trustdesk.store.errors import StoreError
+from trustdesk.ui.context import UiContext
+from trustdesk.ui.dialogs import Ask
+from trustdesk.ui.pdfpages import PrintDialogs, page_images, print_pdf
+from trustdesk.ui.session import sentence
+
+PREVIEW_DPI = 80
+
+
+class MemoActions(QWidget):
+    printed = Signal(str)  # the SHA-256 of what was printed or saved
+    preview_shown = Signal()
+
+    def __init__(self, context: UiContext) -> None:
+        super().__init__()
+        self.setObjectName("memo_actions")
+        self.context = context
+        self.decision_id: int | None = None
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.preview_button = QPushButton("Pre&view memo")
+        self.print_button = QPushButton("&Print memo…")
+        self.save_button = QPushButton("Save memo as P&DF…")
+        self.notice_en = QPushButton("Print notice (&English)…")
+        self.notice_es = QPushButton("Print notice (E&spañol)…")
+        for button in (
+            self.preview_button,
+            self.print_button,
+            self.save_button,
+            self.notice_en,
+            self.notice_es,
+        ):
+            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.status = QLabel()
+        self.status.setObjectName("memo_status")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.preview = QScrollArea()
+        self.preview.setObjectName("memo_preview")
+        self.preview.setAccessibleName("Memo preview")
+        self.preview.setWidgetResizable(True)
+        self.preview.hide()
+        layout.addWidget(self.preview)
+        self.preview_button.clicked.connect(self.show_preview)
+        self.print_button.clicked.connect(self.print_memo)
+        self.save_button.clicked.connect(self.save_pdf)
+        self.notice_en.clicked.connect(lambda: self.print_notice("en"))
+        self.notice_es.clicked.connect(lambda: self.print_notice("es"))
+
+    def set_decision(self, decision_id: int) -> None:
+        self.decision_id = decision_id
+
+    def _render(self, notice: str | None = None) -> RenderedMemo | None:
+        assert self.decision_id is not None
+        try:
+            return self.context.services.memos.render(
+                self.context.session, self.decision_id, notice=notice
+            )
+        except (ServiceError, StoreError) as error:
+            Ask.error(self, "The memo could not be made", sentence(error))
+            return None
+
+    def show_preview(self) -> None:
+        rendered = self._render()
+        if rendered is None:
+            return
+        pages = QWidget()
+        column = QVBoxLayout(pages)
+        for number, image in enumerate(page_images(rendered.data, PREVIEW_DPI), start=1):
+            label = QLabel()
+            label.setPixmap(QPixmap.fromImage(image))
+            label.setAccessibleName(f"Memo page {number}")
+            column.addWidget(label)
+        self.preview.setWidget(pages)
+        self.preview.show()
+        self.preview_shown.emit()
+        self.status.setText("Preview of the memo as it will print (not yet printed).")
+
+    def _send_to_printer(self, notice: str | None, what: str) -> None:
+        rendered = self._render(notice)
+        if rendered is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(what)
+        if not PrintDialogs.choose(printer, self):
+            self.status.setText(f"{what}: printing cancelled; nothing was recorded.")
+            return
+        try:
+            print_pdf(rendered.data, printer)
+        except OSError as error:
+            Ask.error(
+                self, "Printing failed", f"{sentence(error)} Check the printer and try again."
+            )
+            return
+        self._record(rendered, "printer", what)
+
+    def _record(self, rendered: RenderedMemo, destination: str, what: str) -> None:
+        try:
+            done = self.context.services.memos.record_output(
+                self.context.session, rendered, destination
+            )
+        except (ServiceError, StoreError) as error:
+            Ask.error(self, "Not recorded", sentence(error))
+            return
+        self.status.setText(
+            f"{what} sent to the {destination}; SHA-256 {done.pdf_sha256} recorded "
+            f"(audit entry {done.audit_seq})."
+        )
+        self.printed.emit(done.pdf_sha256)
+
+    def print_memo(self) -> None:
+        self._send_to_printer(None, "Decision memo")
+
+    def print_notice(self, language: str) -> None:
+        self._send_to_printer(language, "Notice to the person")
+
+    def save_pdf(self) -> None:
+        assert self.decision_id is not None
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save memo as PDF", f"decision-{self.decision_id}.pdf", "PDF (*.pdf)"
+        )
+        if not path:
+            return
+        try:
+            done = self.context.services.memos.print_memo(
+                self.context.session, self.decision_id, Path(path)
+            )
+        except (ServiceError, StoreError) as error:
+            Ask.error(self, "The memo was not saved", sentence(error))
+            return
+        self.status.setText(
+            f"Saved as {done.path.name if done.path else path}; SHA-256 {done.pdf_sha256} recorded "
+            f"(audit entry {done.audit_seq})."
+        )
+        self.printed.emit(done.pdf_sha256)

@@ -1,0 +1,263 @@
+"""Entering convictions and pending charges: a catalog search as you type, then a table.
+
+The search runs on every keystroke in the GUI thread; the catalog index answers in well
+under a frame (see bench/gui_typing.py). What the section can carry limits the classes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from trustdesk.core.statute import normalize_section
+from trustdesk.rules.catalog import OffenseCatalog, OffenseEntry
+from trustdesk.rules.offense_search import search
+from trustdesk.services.review import check_short_text
+
+LEVELS = ("felony", "misdemeanor")
+CLASSES = ("A", "B", "C", "D", "E", "unclassified")
+_STATES = (
+    "AL AK AZ AR CA CO DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP"
+)
+JURISDICTIONS = ("CT", "federal", *sorted(_STATES.split()))
+NO_DATE_TEXT = "Not given"
+
+
+class OffenseList(QWidget):
+    """The offenses of one question (convictions or pending charges) as case JSON items."""
+
+    changed = Signal()
+
+    def __init__(self, catalog: OffenseCatalog, *, pending: bool) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.pending = pending
+        self.items: list[dict[str, Any]] = []
+        self._results: dict[str, OffenseEntry] = {}
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Section (53a-60), words (assault 2), or a DOC line")
+        self.search.setAccessibleName("Offense: search the catalog")
+        self.search.setMaxLength(120)
+        self.suggestions = QStringListModel(self)
+        self.completer = QCompleter(self.suggestions, self)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.search.setCompleter(self.completer)
+        self.title = QLabel("—")
+        self.title.setWordWrap(True)
+        self.title.setAccessibleName("Offense title")
+        self.level = QComboBox()
+        self.level.addItems(LEVELS)
+        self.level.setAccessibleName("Level")
+        self.klass = QComboBox()
+        self.klass.setAccessibleName("Class")
+        self.jurisdiction = QComboBox()
+        self.jurisdiction.addItems(JURISDICTIONS)
+        self.jurisdiction.setAccessibleName("Jurisdiction")
+        self.date = QDateEdit()
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setSpecialValueText(NO_DATE_TEXT)
+        self.date.setMinimumDate(self.date.minimumDate())
+        self.date.setDate(self.date.minimumDate())
+        self.date.setAccessibleName("Date of judgment or charge")
+        flags = QHBoxLayout()
+        self.under_appeal = QCheckBox("Under a&ppeal or habeas")
+        self.juvenile = QCheckBox("&Juvenile adjudication")
+        self.bond = QComboBox()
+        self.bond.addItems(["Bond: unknown", "Bond posted", "Bond not posted"])
+        self.bond.setAccessibleName("Bond posted")
+        flags.addWidget(self.under_appeal)
+        flags.addWidget(self.juvenile)
+        if pending:
+            flags.addWidget(self.bond)
+        flags.addStretch(1)
+        form.addRow("&Offense:", self.search)
+        form.addRow("Title:", self.title)
+        form.addRow("&Level:", self.level)
+        form.addRow("Cl&ass:", self.klass)
+        form.addRow("J&urisdiction:", self.jurisdiction)
+        form.addRow("&Date:", self.date)
+        form.addRow("", flags)
+        layout.addLayout(form)
+        self.warning = QLabel()
+        self.warning.setObjectName("offense_warning")
+        self.warning.setWordWrap(True)
+        layout.addWidget(self.warning)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("A&dd to the list")
+        self.remove_button = QPushButton("&Remove selected")
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(
+            ["Section", "Title", "Level", "Class", "Jurisdiction", "Date"]
+        )
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setAccessibleName("Offenses entered")
+        layout.addWidget(self.table)
+        self.search.textEdited.connect(self._searched)
+        self.completer.activated.connect(self._picked)
+        self.search.editingFinished.connect(self._resolve_typed)
+        self.level.currentTextChanged.connect(self._limit_classes)
+        self.add_button.clicked.connect(self.add_current)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.entry: OffenseEntry | None = None
+        self._limit_classes()
+
+    # -- search -------------------------------------------------------------------------
+
+    def _searched(self, text: str) -> None:
+        results = search(self.catalog, text, limit=8) if len(text.strip()) >= 2 else []
+        self._results = {}
+        lines = []
+        for result in results:
+            line = f"§ {result.entry.section} — {result.entry.title}"
+            self._results[line] = result.entry
+            lines.append(line)
+        self.suggestions.setStringList(lines)
+
+    def _picked(self, line: str) -> None:
+        entry = self._results.get(line)
+        if entry is not None:
+            self.choose(entry)
+
+    def _resolve_typed(self) -> None:
+        text = self.search.text().strip()
+        if not text or (self.entry is not None and text.startswith(f"§ {self.entry.section}")):
+            return
+        entry = self.catalog.get(text)
+        if entry is not None:
+            self.choose(entry)
+            return
+        self.entry = None
+        self.title.setText("—")
+        section = normalize_section(text)
+        if section is not None:
+            self.warning.setText(
+                f"⚠ § {section} is not in the offense catalog. You can still add it: enter "
+                "the level and class exactly as the record shows; the decision will be "
+                "flagged for review."
+            )
+        else:
+            self.warning.setText("")
+
+    def choose(self, entry: OffenseEntry) -> None:
+        self.entry = entry
+        self.search.setText(f"§ {entry.section} — {entry.title}")
+        self.title.setText(entry.title + (f" ({entry.note})" if entry.note else ""))
+        self.warning.setText("")
+        if entry.levels:
+            self.level.setCurrentText(entry.levels[0])
+        self._limit_classes()
+
+    def _limit_classes(self) -> None:
+        level = self.level.currentText()
+        allowed: list[str] = list(
+            CLASSES if level == "felony" else ("A", "B", "C", "D", "unclassified")
+        )
+        if self.entry is not None:
+            fits = [k for k in allowed if self.entry.can_carry(level, k)]
+            allowed = fits or allowed
+        current = self.klass.currentText()
+        self.klass.clear()
+        self.klass.addItems(allowed)
+        if current in allowed:
+            self.klass.setCurrentText(current)
+
+    # -- the list -----------------------------------------------------------------------
+
+    def current_item(self) -> dict[str, Any] | str:
+        """The offense in the form as a case item, or what is wrong with it."""
+        if self.entry is not None:
+            statute = self.entry.section
+        else:
+            statute = self.search.text().strip()
+            if not statute:
+                return "Search for the offense, or type its statute section."
+            problem = check_short_text(statute, 40, "The statute section")
+            if problem:
+                return problem
+        item: dict[str, Any] = {
+            "statute": statute,
+            "level": self.level.currentText(),
+            "class": self.klass.currentText(),
+            "jurisdiction": self.jurisdiction.currentText(),
+        }
+        if self.date.date() != self.date.minimumDate():
+            item["date"] = self.date.date().toString("yyyy-MM-dd")
+        if self.under_appeal.isChecked():
+            item["under_appeal"] = True
+        if self.juvenile.isChecked():
+            item["juvenile"] = True
+        if self.pending:
+            item["bond_posted"] = {0: None, 1: True, 2: False}[self.bond.currentIndex()]
+        return item
+
+    def add_current(self) -> None:
+        item = self.current_item()
+        if isinstance(item, str):
+            self.warning.setText("⚠ " + item)
+            return
+        self.items.append(item)
+        self._refill()
+        self.completer.popup().hide()
+        self.suggestions.setStringList([])
+        self.entry = None
+        self.search.clear()
+        self.title.setText("—")
+        self.under_appeal.setChecked(False)
+        self.juvenile.setChecked(False)
+        self.search.setFocus()
+        self.changed.emit()
+
+    def remove_selected(self) -> None:
+        rows = sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True)
+        for row in rows:
+            del self.items[row]
+        if rows:
+            self._refill()
+            self.changed.emit()
+
+    def set_items(self, items: list[dict[str, Any]]) -> None:
+        self.items = [dict(item) for item in items]
+        self._refill()
+
+    def _refill(self) -> None:
+        self.table.setRowCount(len(self.items))
+        for row, item in enumerate(self.items):
+            entry = self.catalog.get(str(item["statute"]))
+            title = entry.title if entry is not None else "⚠ not in the catalog"
+            values = [
+                str(item["statute"]),
+                title,
+                str(item["level"]),
+                str(item["class"]),
+                str(item["jurisdiction"]),
+                str(item.get("date") or ""),
+            ]
+            for column, text in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(text))

@@ -1,0 +1,136 @@
+"""The result page: the decision in large type, every criterion, the actions, the hold clock."""
+
+from __future__ import annotations
+
+import html
+from zoneinfo import ZoneInfo
+
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QTextBrowser, QVBoxLayout, QWidget
+
+from trustdesk.core.decision import HONOR, MET, NOT_MET, Decision
+from trustdesk.ui.review_steps import heading, problem_label
+
+STATUS = {MET: ("✔", "MET"), NOT_MET: ("✘", "NOT MET"), "unknown": ("?", "UNKNOWN")}
+ATTESTATION = (
+    "I &attest that the answers above are accurate as verified from the records, and that "
+    "“Unknown / not verified” was chosen wherever a fact could not be verified."
+)
+
+
+def when(value: object, zone: ZoneInfo) -> str:
+    from datetime import datetime
+
+    assert isinstance(value, datetime)
+    local = value.astimezone(zone)
+    return local.strftime("%a %d %b %Y %H:%M %Z")
+
+
+def decision_html(decision: Decision, zone: ZoneInfo) -> str:
+    """The whole result as rich text (shown read-only; the memo is the printed form)."""
+    e = html.escape
+    parts: list[str] = []
+    if decision.decision == HONOR:
+        parts.append("<h1>HOLD PERMITTED UNDER § 54-192h</h1>")
+    else:
+        parts.append("<h1>DETAINER DECLINED</h1>")
+    parts.append(f"<p>Law applied: {e(decision.statute)} — rule pack {e(decision.rule_pack)}</p>")
+    if decision.needs_review:
+        parts.append("<p><b>⚠ SUPERVISOR REVIEW REQUIRED:</b></p><ul>")
+        parts.extend(f"<li>{e(reason)}</li>" for reason in decision.review_reasons)
+        parts.append("</ul>")
+    for text in decision.unverified:
+        parts.append(f"<p><b>⚠ UNVERIFIED DATA:</b> {e(text)}</p>")
+    for text in decision.warnings:
+        parts.append(f"<p><b>⚠</b> {e(text)}</p>")
+    parts.append("<h2>Criteria</h2><table border='1' cellpadding='4' cellspacing='0'>")
+    parts.append("<tr><th>Status</th><th>Criterion</th><th>Why</th><th>Citation</th></tr>")
+    for result in decision.trace:
+        mark, word = STATUS.get(result.status, ("?", result.status.upper()))
+        facts = "".join(f"<br/><small>{e(v)}</small>" for _p, v in result.facts)
+        parts.append(
+            f"<tr><td><b>{mark} {word}</b></td><td>{e(result.title)}</td>"
+            f"<td>{e(result.reason)}{facts}</td><td>{e(result.citation)}</td></tr>"
+        )
+    parts.append("</table>")
+    parts.append("<h2>Hold clock</h2>")
+    if decision.hold is not None:
+        hold = decision.hold
+        parts.append(
+            f"<p>Starts {e(when(hold.starts_at, zone))}; <b>expires "
+            f"{e(when(hold.expires_at, zone))}</b>.</p>"
+        )
+        if hold.excluded_days:
+            names = ", ".join(dict.fromkeys(d.reason for d in hold.excluded_days))
+            parts.append(f"<p>Days not counted: {e(names)}.</p>")
+    elif decision.decision == HONOR:
+        parts.append("<p>The release time is not known yet: the clock starts then.</p>")
+    else:
+        parts.append("<p>No hold: the person must not be held for ICE.</p>")
+    parts.append(f"<p><small>{e(decision.hold_rule)} ({e(decision.hold_citation)})</small></p>")
+    parts.append("<h2>Required actions</h2><ul>")
+    parts.extend(
+        f"<li>☐ {e(a.text)} <small>({e(a.citation)})</small></li>"
+        for a in decision.required_actions
+    )
+    parts.append("</ul><h2>Prohibited actions</h2><ul>")
+    parts.extend(
+        f"<li>☐ {e(a.text)} <small>({e(a.citation)})</small></li>"
+        for a in decision.prohibited_actions
+    )
+    parts.append("</ul>")
+    return "".join(parts)
+
+
+class ResultStep(QWidget):
+    def __init__(self, *, amending: bool = False) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        self.title = heading("Result")
+        layout.addWidget(self.title)
+        self.outcome = QLabel()
+        self.outcome.setObjectName("outcome")
+        self.outcome.setWordWrap(True)
+        font = self.outcome.font()
+        font.setPointSizeF(font.pointSizeF() * 2.2)
+        font.setBold(True)
+        self.outcome.setFont(font)
+        self.outcome.setAccessibleName("Decision")
+        layout.addWidget(self.outcome)
+        self.details = QTextBrowser()
+        self.details.setObjectName("result_details")
+        self.details.setAccessibleName("Criteria, actions and hold clock")
+        layout.addWidget(self.details, 1)
+        self.reason = QLineEdit()
+        self.reason.setMaxLength(2000)
+        self.reason.setPlaceholderText("Why the decision is amended (required)")
+        self.reason.setAccessibleName("Reason for the amendment")
+        self.reason.setVisible(amending)
+        layout.addWidget(self.reason)
+        self.attest = QCheckBox(ATTESTATION)
+        self.attest.setAccessibleName("Attest the answers")
+        layout.addWidget(self.attest)
+        self.problems = problem_label()
+        layout.addWidget(self.problems)
+        self.decision: Decision | None = None
+
+    def show_decision(self, decision: Decision | None, zone: ZoneInfo, problem: str = "") -> None:
+        self.decision = decision
+        self.attest.setChecked(False)
+        if decision is None:
+            self.outcome.setText("Not decided yet")
+            self.details.setHtml("")
+            self.problems.setText("⚠ " + problem if problem else "")
+            self.attest.setEnabled(False)
+            return
+        self.attest.setEnabled(True)
+        self.problems.setText("")
+        if decision.decision == HONOR:
+            text = "✔ HOLD PERMITTED UNDER § 54-192h"
+            if decision.hold is not None:
+                text += f"\nHold expires {when(decision.hold.expires_at, zone)}"
+        else:
+            text = "✘ DETAINER DECLINED"
+        if decision.needs_review:
+            text += "\n⚠ Supervisor review required"
+        self.outcome.setText(text)
+        self.details.setHtml(decision_html(decision, zone))

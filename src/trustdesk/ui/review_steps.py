@@ -1,0 +1,340 @@
+"""The pages of the review wizard: each copies its widgets into the case, or says what is wrong.
+
+A page never decides anything: ``Review`` (services/review.py) holds the case and asks the
+engine; a page only shows and collects.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from trustdesk.core.pack import Question
+from trustdesk.services.review import (
+    FORMS,
+    Review,
+    check_birth_date,
+    check_booking_number,
+    check_name,
+    check_short_text,
+    local_instant,
+)
+from trustdesk.ui.fields import LocalDateTime, TriChoice
+from trustdesk.ui.offenses import OffenseList
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def problem_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("step_problems")
+    label.setWordWrap(True)
+    label.setAccessibleName("What must be fixed")
+    label.setStyleSheet("color: #b00020; font-weight: bold;")
+    return label
+
+
+class Step(QWidget):
+    changed = Signal()
+
+    def load(self, review: Review) -> None:
+        raise NotImplementedError
+
+    def store(self, review: Review) -> list[str]:
+        raise NotImplementedError
+
+
+class PersonStep(Step):
+    def __init__(self, today: date) -> None:
+        super().__init__()
+        self.today = today
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("The person in custody"))
+        form = QFormLayout()
+        self.name = QLineEdit()
+        self.name.setMaxLength(200)
+        self.name.setAccessibleName("Full name as booked")
+        self.booking = QLineEdit()
+        self.booking.setMaxLength(32)
+        self.booking.setAccessibleName("Booking number")
+        self.birth = QDateEdit()
+        self.birth.setDisplayFormat("yyyy-MM-dd")
+        self.birth.setMinimumDate(QDate(1900, 1, 1))
+        self.birth.setSpecialValueText("Not known")
+        self.birth.setDate(self.birth.minimumDate())
+        self.birth.setAccessibleName("Date of birth")
+        form.addRow("Full &name:", self.name)
+        form.addRow("&Booking number:", self.booking)
+        form.addRow("Date of &birth:", self.birth)
+        layout.addLayout(form)
+        self.problems = problem_label()
+        layout.addWidget(self.problems)
+        layout.addStretch(1)
+        for edit in (self.name, self.booking):
+            edit.textEdited.connect(lambda _t: self.changed.emit())
+
+    def load(self, review: Review) -> None:
+        self.name.setText(str(review.get("person.name") or ""))
+        self.booking.setText(str(review.get("person.booking_number") or ""))
+        born = review.get("person.date_of_birth")
+        if born:
+            value = date.fromisoformat(born)
+            self.birth.setDate(QDate(value.year, value.month, value.day))
+
+    def birth_date(self) -> date | None:
+        if self.birth.date() == self.birth.minimumDate():
+            return None
+        value: date = self.birth.date().toPython()  # type: ignore[assignment]
+        return value
+
+    def store(self, review: Review) -> list[str]:
+        review.set("person.name", self.name.text().strip())
+        review.set("person.booking_number", self.booking.text().strip())
+        born = self.birth_date()
+        review.set("person.date_of_birth", born.isoformat() if born else None)
+        problems = [
+            p
+            for p in (
+                check_name(self.name.text()),
+                check_booking_number(self.booking.text()),
+                check_birth_date(born, self.today),
+            )
+            if p
+        ]
+        self.problems.setText("\n".join("⚠ " + p for p in problems))
+        return problems
+
+
+class DetainerStep(Step):
+    """The detainer, the decision time and the release time the hold clock starts from."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        super().__init__()
+        self.zone = zone
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("The detainer"))
+        form = QFormLayout()
+        self.form_kind = QComboBox()
+        self.form_kind.addItems(FORMS)
+        self.form_kind.setAccessibleName("Detainer form")
+        self.received = LocalDateTime("Detainer received at")
+        self.office = QLineEdit()
+        self.office.setMaxLength(200)
+        self.office.setAccessibleName("Issuing office")
+        self.subject = QLineEdit()
+        self.subject.setMaxLength(40)
+        self.subject.setAccessibleName("Subject ID or A-number")
+        self.admin_warrant = QComboBox()
+        self.admin_warrant.addItems(["None attached", "I-200", "I-205"])
+        self.admin_warrant.setAccessibleName("Administrative warrant attached")
+        self.decided = LocalDateTime("Decision time")
+        self.release = LocalDateTime("Would otherwise be released at", unknown_text="Not known yet")
+        form.addRow("Detainer &form:", self.form_kind)
+        form.addRow("&Received at:", self.received)
+        form.addRow("Issuing &office:", self.office)
+        form.addRow("&Subject ID / A-number:", self.subject)
+        form.addRow("Administrative &warrant:", self.admin_warrant)
+        form.addRow("&Decision time:", self.decided)
+        form.addRow("Release &time (hold clock start):", self.release)
+        self.questions: dict[str, TriChoice] = {}
+        self.form = form
+        layout.addLayout(form)
+        note = QLabel(
+            "ICE forms I-200 and I-205 are signed by immigration officers, not judges: they "
+            "are never a judicial warrant. Times are in the agency's time zone."
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.problems = problem_label()
+        layout.addWidget(self.problems)
+        layout.addStretch(1)
+        self.decided.changed.connect(self.changed.emit)
+
+    def set_questions(self, questions: tuple[Question, ...]) -> None:
+        """The pack's own questions about the detainer (the judicial warrant)."""
+        for question in questions:
+            if question.id in self.questions:
+                continue
+            choice = TriChoice(question.prompt)
+            choice.setToolTip(question.help)
+            choice.changed.connect(self.changed.emit)
+            self.questions[question.id] = choice
+            label = QLabel(question.prompt)
+            label.setWordWrap(True)
+            self.form.addRow(label, choice)
+        self._fields = {q.id: q.field for q in questions}
+
+    def _local(self, text: Any) -> datetime | None:
+        if not text:
+            return None
+        return datetime.fromisoformat(str(text)).astimezone(self.zone)
+
+    def load(self, review: Review) -> None:
+        self.form_kind.setCurrentText(str(review.get("detainer.form") or "I-247A"))
+        self.received.set_local(self._local(review.get("detainer.received_at")))
+        self.office.setText(str(review.get("detainer.issuing_office") or ""))
+        self.subject.setText(str(review.get("detainer.subject_id") or ""))
+        self.admin_warrant.setCurrentText(
+            str(review.get("detainer.administrative_warrant") or "None attached")
+        )
+        self.decided.set_local(self._local(review.get("decision_time")))
+        self.release.set_local(self._local(review.get("releasable_at")))
+        for qid, choice in self.questions.items():
+            field = self._fields[qid]
+            choice.set_value(review.get(field), answered=review._has(field))
+
+    def _instant(self, widget: LocalDateTime, what: str, problems: list[str]) -> str | None:
+        naive = widget.naive()
+        if naive is None:
+            return None
+        try:
+            value, warning = local_instant(naive, self.zone.key)
+        except ValueError as error:
+            problems.append(f"{what}: {error}.")
+            return None
+        widget.warning.setText("⚠ " + warning if warning else "")
+        return value.isoformat()
+
+    def store(self, review: Review) -> list[str]:
+        problems: list[str] = []
+        review.set("detainer.form", self.form_kind.currentText())
+        review.set("detainer.received_at", self._instant(self.received, "Received at", problems))
+        for key, edit, limit, what in (
+            ("issuing_office", self.office, 200, "The issuing office"),
+            ("subject_id", self.subject, 40, "The subject ID"),
+        ):
+            problem = check_short_text(edit.text(), limit, what)
+            if problem:
+                problems.append(problem)
+            review.set(f"detainer.{key}", edit.text().strip() or None)
+        warrant = self.admin_warrant.currentText()
+        review.set(
+            "detainer.administrative_warrant", None if warrant.startswith("None") else warrant
+        )
+        decided = self._instant(self.decided, "Decision time", problems)
+        if decided is not None:
+            review.set("decision_time", decided)
+        review.set("releasable_at", self._instant(self.release, "Release time", problems))
+        for qid, choice in self.questions.items():
+            if choice.chosen():
+                review.set(self._fields[qid], choice.value())
+        self.problems.setText("\n".join("⚠ " + p for p in problems))
+        return problems
+
+
+class QuestionStep(Step):
+    """One question of the rule pack, with why it is asked."""
+
+    def __init__(
+        self, question: Question, criteria: dict[str, tuple[str, str]], catalog: Any
+    ) -> None:
+        super().__init__()
+        self.question = question
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(question.prompt))
+        self.relevance = QLabel()
+        self.relevance.setObjectName("relevance")
+        self.relevance.setWordWrap(True)
+        layout.addWidget(self.relevance)
+        self.why_button = QPushButton("&Why is this asked?")
+        self.why_button.setCheckable(True)
+        self.why_button.setAccessibleName("Why is this asked?")
+        layout.addWidget(self.why_button)
+        feeds = "\n".join(
+            f"• {criteria[c][0]} — {criteria[c][1]}" for c in question.feeds if c in criteria
+        )
+        self.why = QLabel(f"{question.help}\n\nThis answer feeds:\n{feeds}")
+        self.why.setObjectName("why")
+        self.why.setWordWrap(True)
+        self.why.setFrameShape(QLabel.Shape.Box)
+        self.why.setMargin(6)
+        self.why.hide()
+        layout.addWidget(self.why)
+        self.why_button.toggled.connect(self.why.setVisible)
+        self.choice: TriChoice | None = None
+        self.offenses: OffenseList | None = None
+        self.reason: QPlainTextEdit | None = None
+        if question.kind == "offense_list":
+            self.offenses = OffenseList(catalog, pending=question.field == "pending_charges")
+            self.offenses.changed.connect(self.changed.emit)
+            layout.addWidget(self.offenses)
+            self.none_label = QLabel(
+                "If the record shows none, leave the list empty: an empty list is recorded as "
+                "“none on the record”."
+            )
+            self.none_label.setWordWrap(True)
+            layout.addWidget(self.none_label)
+        else:
+            self.choice = TriChoice(question.prompt)
+            self.choice.changed.connect(self.changed.emit)
+            layout.addWidget(self.choice)
+            if question.kind == "risk_assertion":
+                layout.addWidget(QLabel("Reason (required when Yes):"))
+                self.reason = QPlainTextEdit()
+                self.reason.setAccessibleName("Reason for the public safety determination")
+                layout.addWidget(self.reason)
+        self.problems = problem_label()
+        layout.addWidget(self.problems)
+        layout.addStretch(1)
+
+    def show_relevance(self, matters: bool, settled_by: tuple[str, ...]) -> None:
+        if matters:
+            self.relevance.setText("")
+        else:
+            self.relevance.setText(
+                "ℹ This answer can no longer change the outcome: the hold is already permitted "
+                f"by {', '.join(settled_by)}. You may still record it for the file."
+            )
+
+    def load(self, review: Review) -> None:
+        q = self.question
+        if self.offenses is not None:
+            self.offenses.set_items(list(review.get(q.field) or []))
+        elif self.choice is not None:
+            field = "public_safety_risk.asserted" if q.kind == "risk_assertion" else q.field
+            self.choice.set_value(review.get(field), answered=review._has(field))
+            if self.reason is not None:
+                self.reason.setPlainText(str(review.get("public_safety_risk.reason") or ""))
+
+    def store(self, review: Review) -> list[str]:
+        q = self.question
+        problems: list[str] = []
+        if self.offenses is not None:
+            review.set(q.field, list(self.offenses.items))
+        elif self.choice is not None and self.choice.chosen():
+            if q.kind == "risk_assertion":
+                reason = self.reason.toPlainText().strip() if self.reason else ""
+                value: dict[str, Any] = {"asserted": self.choice.value()}
+                if reason:
+                    value["reason"] = reason
+                if value["asserted"] is True and not reason:
+                    problems.append("Say why, in words: the reason is required when Yes.")
+                elif len(reason) > 2000:
+                    problems.append(f"The reason is {len(reason)} characters; at most 2000.")
+                review.raw["public_safety_risk"] = value
+            else:
+                review.set(q.field, self.choice.value())
+        self.problems.setText("\n".join("⚠ " + p for p in problems))
+        return problems

@@ -1,0 +1,148 @@
+"""The signed-in work area: banners, then tabs for the board, reviews, history and admin."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from trustdesk.services.errors import ServiceError
+from trustdesk.services.permissions import ADMINISTRATOR, AUDITOR, OFFICER, SUPERVISOR
+from trustdesk.services.review import pack_warnings
+from trustdesk.store.errors import StoreError
+from trustdesk.ui.context import UiContext
+from trustdesk.ui.dialogs import Ask
+from trustdesk.ui.session import sentence
+
+DESK_ROLES = (OFFICER, SUPERVISOR)
+
+
+def banner(name: str, text: str, colour: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setAccessibleName(text)
+    label.setStyleSheet(f"background: {colour}; color: black; padding: 6px; font-weight: bold;")
+    return label
+
+
+class Workspace(QWidget):
+    def __init__(self, context: UiContext) -> None:
+        super().__init__()
+        self.setObjectName("workspace")
+        self.context = context
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        warnings = pack_warnings(context.rules, context.clock.now())
+        self.pack_banner = banner(
+            "pack_banner", "⚠ " + " ".join(warnings) if warnings else "", "#ffd54f"
+        )
+        self.pack_banner.setVisible(bool(warnings))
+        layout.addWidget(self.pack_banner)
+        self.clock_banner = banner("clock_banner", "", "#ffab91")
+        self.clock_banner.hide()
+        layout.addWidget(self.clock_banner)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.tabs.setTabsClosable(False)
+        layout.addWidget(self.tabs)
+
+        from trustdesk.ui.board import BoardPage
+        from trustdesk.ui.history import HistoryPage
+
+        self.board = BoardPage(context)
+        self.tabs.addTab(self.board, "&Board")
+        self.history = HistoryPage(context)
+        self.tabs.addTab(self.history, "&History")
+        self.admin: QWidget | None = None
+        if context.role in (ADMINISTRATOR, AUDITOR):
+            from trustdesk.ui.admin import AdminPage
+
+            self.admin = AdminPage(context)
+            self.tabs.addTab(self.admin, "&Administration")
+        self.review: QWidget | None = None
+        self.board.open_review.connect(self.open_review)
+        self.board.open_decision.connect(self.open_decision)
+        self.history.amend_requested.connect(lambda decision: self.open_review(None, decision))
+        self.history.decision_approved.connect(lambda _decision: self.board.refresh())
+        self._offer_drafts()
+
+    # -- reviews ------------------------------------------------------------------------
+
+    def _offer_drafts(self) -> None:
+        if self.context.role not in DESK_ROLES:
+            return
+        drafts = self.context.services.drafts.list(self.context.session)
+        if drafts:
+            self.board.show_drafts(drafts)
+
+    def new_review(self) -> None:
+        self.open_review(None)
+
+    def open_review(self, draft_id: int | None, amend_of: int | None = None) -> None:
+        if self.context.role not in DESK_ROLES:
+            Ask.info(self, "New review", "Only officers and supervisors record decisions.")
+            return
+        if self.review is not None:
+            self.tabs.setCurrentWidget(self.review)
+            return
+        from trustdesk.ui.review import ReviewPage
+
+        try:
+            page = ReviewPage(self.context, draft_id, amend_of)
+        except (ServiceError, StoreError) as error:
+            Ask.error(self, "The review could not be opened", sentence(error))
+            return
+        page.closed.connect(self._review_closed)
+        page.decision_saved.connect(self._decision_saved)
+        self.review = page
+        index = self.tabs.addTab(page, "&Review")
+        self.tabs.setCurrentIndex(index)
+
+    def _decision_saved(self, _decision_id: int) -> None:
+        self.board.refresh()
+
+    def _review_closed(self) -> None:
+        if self.review is not None:
+            self.tabs.removeTab(self.tabs.indexOf(self.review))
+            self.review.deleteLater()
+            self.review = None
+        self.board.refresh()
+        self.tabs.setCurrentWidget(self.board)
+
+    def open_decision(self, decision_id: int) -> None:
+        self.history.show_decision(decision_id)
+        self.tabs.setCurrentWidget(self.history)
+
+    # -- menu commands --------------------------------------------------------------------
+
+    def save(self) -> None:
+        current = self.tabs.currentWidget()
+        if hasattr(current, "save"):
+            current.save()
+
+    def print_current(self) -> None:
+        current = self.tabs.currentWidget()
+        if hasattr(current, "print_current"):
+            current.print_current()
+
+    def show_board(self) -> None:
+        self.tabs.setCurrentWidget(self.board)
+        self.board.refresh()
+
+    def show_search(self) -> None:
+        self.tabs.setCurrentWidget(self.history)
+        self.history.focus_search()
+
+    def before_lock(self) -> None:
+        """Keep the work in progress (drafts) before the screen is covered or closed."""
+        if self.review is not None and hasattr(self.review, "autosave"):
+            self.review.autosave()
+
+    def show_clock_jump(self, seconds: int) -> None:
+        direction = "forward" if seconds > 0 else "back"
+        minutes = abs(seconds) // 60
+        self.clock_banner.setText(
+            f"⚠ The computer's clock jumped {direction} by about {minutes} minutes. "
+            "Countdowns are unaffected; check the clock before recording times. "
+            "The jump has been recorded in the audit trail."
+        )
+        self.clock_banner.show()

@@ -1,0 +1,56 @@
+"""Fixtures for the desktop-app tests (offscreen Qt, a fresh data folder per test)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from uikit import FakeTime, open_gui_desk, password
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def gui_desk(tmp_path: Path, rules: Any, fake_time: FakeTime) -> Iterator[Any]:
+    desk = open_gui_desk(tmp_path / "data", rules, fake_time)
+    yield desk
+    desk.services.close()
+
+
+@pytest.fixture
+def make_window(qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime) -> Callable[..., Any]:
+    """A started main window over ``gui_desk``; ``sign_in=ROLE`` signs that user in."""
+    from trustdesk.ui.context import RulesHolder
+    from trustdesk.ui.mainwindow import MainWindow
+
+    def make(sign_in: str | None = None, **options: Any) -> Any:
+        window = MainWindow(gui_desk.services, RulesHolder(rules), fake_time.clock(), **options)
+        qtbot.addWidget(window)
+        window.start()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+        if sign_in is not None:
+            page = window.sign_in
+            page.acknowledge.setChecked(True)
+            qtbot.keyClicks(page.username, sign_in if sign_in != "administrator" else "admin")
+            qtbot.keyClicks(page.password, password(sign_in))
+            with qtbot.waitSignal(window.signed_in, timeout=5000):
+                qtbot.mouseClick(page.button, qtbot_left())
+        return window
+
+    return make
+
+
+def qtbot_left() -> Any:
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton

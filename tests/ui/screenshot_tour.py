@@ -1,0 +1,118 @@
+"""Walks through the app under a real X server and saves a PNG of each screen.
+
+Run by tests/ui/test_screenshots.py as ``python screenshot_tour.py OUT_DIR DATA_DIR`` with
+DISPLAY set and QT_QPA_PLATFORM=xcb. Each picture is taken from the X server's screen
+(QScreen.grabWindow), i.e. what a person at the desk would see.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent))
+
+from PySide6.QtCore import QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from uikit import FakeTime, open_gui_desk, password
+
+from conftest import make_case
+from trustdesk.rules.caseio import parse_case
+from trustdesk.rules.registry import load_rules
+from trustdesk.ui.context import RulesHolder
+from trustdesk.ui.mainwindow import MainWindow
+
+SHOTS: list[str] = []
+
+
+def settle(app: QApplication, ms: int = 150) -> None:
+    QTest.qWait(ms)
+    app.processEvents()
+
+
+def shot(app: QApplication, window: MainWindow, out: Path, name: str) -> None:
+    settle(app)
+    screen = window.screen()
+    image = screen.grabWindow(window.winId())
+    path = out / f"{len(SHOTS) + 1:02d}-{name}.png"
+    image.save(str(path))
+    SHOTS.append(path.name)
+
+
+def main(out: Path, data: Path) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    rules = load_rules()
+    time = FakeTime(wall=datetime.now(UTC).replace(microsecond=0))
+    desk = open_gui_desk(data, rules, time)
+    officer = desk.session("officer2")
+    now = time.wall
+    for number, (name, hours) in enumerate(
+        [("María Peña", -50), ("José Nuñez", -30), ("Ana Gonçalves", -8)], start=1
+    ):
+        raw = make_case(
+            decision_time=now.isoformat(),
+            releasable_at=(now + timedelta(hours=hours)).isoformat(),
+            detainer={"form": "I-247A", "judicial_warrant": True},
+            person={"name": name, "booking_number": f"NH-2026-10{number}"},
+        )
+        desk.services.decisions.create(officer, parse_case(raw, "tour", rules.sections), raw)
+
+    window = MainWindow(desk.services, RulesHolder(rules), time.clock())
+    window.resize(1200, 820)
+    window.start()
+    window.activateWindow()
+    shot(app, window, out, "sign-in")
+    page = window.sign_in
+    page.acknowledge.setChecked(True)
+    QTest.keyClicks(page.username, "officer")
+    QTest.keyClicks(page.password, password("officer"))
+    page.button.click()
+    settle(app, 300)
+    shot(app, window, out, "board")
+    workspace = window.workspace
+    assert workspace is not None
+    workspace.new_review()
+    review = workspace.review
+    assert review is not None
+    QTest.keyClicks(review.person.name, "Luis Ortega")
+    QTest.keyClicks(review.person.booking, "NH-2026-1201")
+    shot(app, window, out, "wizard-person")
+    review.next_button.click()
+    review.detainer.questions["judicial_warrant"].buttons["no"].click()
+    review.detainer.release.set_local(None)
+    shot(app, window, out, "wizard-detainer")
+    review.next_button.click()
+    offenses = review.pages[review.current_id()].offenses
+    QTest.keyClicks(offenses.search, "robbery 1")
+    offenses.completer.activated.emit(offenses.suggestions.stringList()[0])
+    offenses.add_button.click()
+    review.pages[review.current_id()].why_button.click()
+    shot(app, window, out, "wizard-convictions")
+    review.next_button.click()
+    shot(app, window, out, "wizard-tsdb")
+    review.next_button.click()
+    shot(app, window, out, "result")
+    review.result.attest.setChecked(True)
+    review.save()
+    review.memo.show_preview()
+    shot(app, window, out, "saved-with-memo-preview")
+    review.close_button.click()
+    workspace.show_search()
+    workspace.history.search()
+    settle(app, 300)
+    shot(app, window, out, "history")
+    window.lock("Locked by you.")
+    shot(app, window, out, "locked")
+    QTimer.singleShot(0, app.quit)
+    app.exec()
+    desk.services.close()
+    print("\n".join(SHOTS))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]), Path(sys.argv[2])))

@@ -1,0 +1,95 @@
+"""Screenshots of every main screen under a real X server (Xvfb), for a reviewer to open.
+
+The PNGs go to build/screenshots/ (set TRUSTDESK_SCREENSHOTS to choose another folder).
+scripts/test.sh installs Xvfb where it is missing; without it this test fails, it is
+never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TOUR = Path(__file__).with_name("screenshot_tour.py")
+
+
+@pytest.fixture
+def xserver(tmp_path: Path) -> Iterator[str]:
+    xvfb = shutil.which("Xvfb")
+    assert xvfb, "Xvfb is not installed: run scripts/test.sh (it installs xvfb as root)"
+    for number in range(91, 120):
+        if (
+            not Path(f"/tmp/.X11-unix/X{number}").exists()
+            and not Path(f"/tmp/.X{number}-lock").exists()
+        ):
+            break
+    display = f":{number}"
+    server = subprocess.Popen(
+        [xvfb, display, "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not Path(f"/tmp/.X11-unix/X{number}").exists():
+            assert server.poll() is None, "Xvfb exited at start"
+            assert time.monotonic() < deadline, "Xvfb did not start within 10 s"
+            time.sleep(0.05)
+        yield display
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.mark.xserver
+def test_screenshots_of_every_main_screen(xserver: str, tmp_path: Path) -> None:
+    out = Path(os.environ.get("TRUSTDESK_SCREENSHOTS", ROOT / "build" / "screenshots"))
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.png"):
+        old.unlink()
+    env = {**os.environ, "DISPLAY": xserver, "QT_QPA_PLATFORM": "xcb"}
+    result = subprocess.run(
+        [sys.executable, str(TOUR), str(out), str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        env=env,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    names = result.stdout.split()
+    expected = [
+        "sign-in",
+        "board",
+        "wizard-person",
+        "wizard-detainer",
+        "wizard-convictions",
+        "wizard-tsdb",
+        "result",
+        "saved-with-memo-preview",
+        "history",
+        "locked",
+    ]
+    assert [name.split("-", 1)[1].removesuffix(".png") for name in names] == expected
+
+    from PySide6.QtGui import QImage
+
+    for name in names:
+        image = QImage(str(out / name))
+        assert image.width() >= 800 and image.height() >= 600, name
+        # A real picture, not a blank window: many distinct colours on a sample grid.
+        colours = {
+            image.pixel(x, y)
+            for x in range(0, image.width(), 17)
+            for y in range(0, image.height(), 13)
+        }
+        assert len(colours) > 8, f"{name} looks blank"
