@@ -1,0 +1,295 @@
+"""The board (home screen): active holds with live countdowns, the review queue, today's
+decisions and the reviews in progress.
+
+Data comes in one service call per list every 30 s; the countdown moves every second
+on the monotonic clock (see ``countdown``), so it survives changes of the wall clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from trustdesk.services.errors import ServiceError
+from trustdesk.services.permissions import Operation, allowed
+from trustdesk.store.errors import StoreError
+from trustdesk.store.records import HoldStatus
+from trustdesk.ui.board_close import CLOSE_ACTIONS, CloseAction, close_hold
+from trustdesk.ui.board_drafts import DraftsPanel
+from trustdesk.ui.board_model import COUNTDOWN, NAME, STATUS, HoldTableModel
+from trustdesk.ui.context import UiContext
+from trustdesk.ui.countdown import STATUS_TEXT, Anchor, Urgency
+from trustdesk.ui.history_model import NUMBER, VERSION, SummaryTableModel, table_view
+from trustdesk.ui.history_query import today_query
+from trustdesk.ui.session import sentence
+
+TICK_MS = 1000
+REFRESH_MS = 30_000
+KEYS = {action.key: action for action in CLOSE_ACTIONS}
+
+
+def _buddy(text: str, widget: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
+
+
+class BoardPage(QWidget):
+    open_review = Signal(object)  # a draft id, or None for a new review
+    open_decision = Signal(int)
+
+    def __init__(self, context: UiContext) -> None:
+        super().__init__()
+        self.setObjectName("board")
+        self.context = context
+        self.can_list = allowed(context.role, Operation.DECISION_LIST)
+        self.can_close = allowed(context.role, Operation.HOLD_CLOSE)
+        self.can_draft = allowed(context.role, Operation.DRAFT_USE)
+        self.anchor: Anchor | None = None
+        self.holds = HoldTableModel(context.zone, self)
+        self.awaiting = SummaryTableModel(context.zone, self)
+        self.today = SummaryTableModel(context.zone, self)
+        self._build()
+        self.tick_timer = QTimer(self)
+        self.tick_timer.setInterval(TICK_MS)
+        self.tick_timer.timeout.connect(self.tick)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(REFRESH_MS)
+        self.refresh_timer.timeout.connect(self._auto_refresh)
+        if self.can_list:
+            self.refresh()
+            self.tick_timer.start()
+            self.refresh_timer.start()
+
+    # -- layout -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        if not self.can_list:
+            note = QLabel(
+                "Administrators do not see case files. The board is for officers, "
+                "supervisors and auditors."
+            )
+            note.setObjectName("board_not_allowed")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+            layout.addStretch(1)
+            return
+        top = QHBoxLayout()
+        self.table = self._holds_table()
+        self.summary = QLabel()
+        self.summary.setObjectName("holds_summary")
+        self.summary.setAccessibleName("Active holds summary")
+        top.addWidget(_buddy("Ac&tive holds:", self.table))
+        top.addWidget(self.summary, 1)
+        self.refresh_button = self._button("Refre&sh", "refresh_board", "Refresh the board")
+        self.refresh_button.clicked.connect(self.refresh)
+        top.addWidget(self.refresh_button)
+        self.new_button = self._button("&New review", "new_review", "Start a new review")
+        self.new_button.clicked.connect(lambda: self.open_review.emit(None))
+        self.new_button.setVisible(allowed(self.context.role, Operation.DECISION_CREATE))
+        top.addWidget(self.new_button)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 3)
+        actions = QHBoxLayout()
+        self.close_buttons: dict[str, QPushButton] = {}
+        for action in CLOSE_ACTIONS:
+            button = self._button(action.label, action.outcome, action.label.replace("&", ""))
+            button.clicked.connect(lambda _=False, a=action: self.close_selected(a))
+            self.close_buttons[action.outcome] = button
+            actions.addWidget(button)
+        if not self.can_close:
+            actions.addWidget(QLabel("Read-only: your role does not close holds."))
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        self.status = QLabel()
+        self.status.setObjectName("board_status")
+        self.status.setAccessibleName("Board status")
+        self.status.setWordWrap(True)
+        self.status.hide()
+        layout.addWidget(self.status)
+        layout.addWidget(self._lower(), 2)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        self._update_actions()
+        self._set_tab_order()
+
+    def _set_tab_order(self) -> None:
+        """The holds first, their actions next, then the other lists (not creation order)."""
+        order: list[QWidget] = [self.table, *self.close_buttons.values()]
+        order += [self.refresh_button, self.new_button, self.awaiting_table, self.today_table]
+        order += [self.drafts.list, self.drafts.resume_button, self.drafts.discard_button]
+        for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    def _button(self, text: str, name: str, accessible: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(accessible)
+        return button
+
+    def _holds_table(self) -> QTableView:
+        table = table_view(
+            "holds_table",
+            "Active holds",
+            "Ordered by expiry, overdue first. C: ICE took custody; E: released at expiry; "
+            "O: released otherwise; Enter: open the decision.",
+        )
+        table.setModel(self.holds)
+        header = table.horizontalHeader()
+        width = table.fontMetrics().horizontalAdvance
+        table.setColumnWidth(STATUS, max(width(text) for text in STATUS_TEXT.values()) + 24)
+        table.setColumnWidth(NAME, width("M" * 16))
+        header.setSectionResizeMode(COUNTDOWN, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        table.activated.connect(self._open_hold)
+        table.installEventFilter(self)
+        return table
+
+    def _lower(self) -> QSplitter:
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.awaiting_table = table_view("awaiting_table", "Decisions awaiting supervisor review")
+        self.awaiting_table.setModel(self.awaiting)
+        self.awaiting_table.activated.connect(lambda i: self._open_summary(self.awaiting, i))
+        self.today_table = table_view("today_table", "Today's decisions")
+        self.today_table.setModel(self.today)
+        self.today_table.activated.connect(lambda i: self._open_summary(self.today, i))
+        for title, table in (
+            ("A&waiting supervisor review", self.awaiting_table),
+            ("Toda&y's decisions", self.today_table),
+        ):
+            box = QGroupBox(title)  # its mnemonic moves the focus into the table
+            QVBoxLayout(box).addWidget(table)
+            for column in (NUMBER, VERSION):
+                table.hideColumn(column)
+            splitter.addWidget(box)
+        self.drafts = DraftsPanel(self.context)
+        self.drafts.resume_requested.connect(self.open_review.emit)
+        self.drafts.setVisible(self.can_draft)
+        splitter.addWidget(self.drafts)
+        return splitter
+
+    # -- data ---------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload every list (one service call each) and restart the countdowns."""
+        if not self.can_list:
+            return
+        services, session = self.context.services, self.context.session
+        clock = self.context.clock
+        if self.anchor is None:
+            self.anchor = Anchor(clock.now(), clock.monotonic())
+        try:
+            holds = services.holds.active(session)
+            awaiting = services.decisions.awaiting_review(session)
+            today = services.decisions.search(
+                session, today_query(self.anchor.now(clock.monotonic()), self.context.zone)
+            )
+            drafts = services.drafts.list(session) if self.can_draft else None
+        except (ServiceError, StoreError) as error:
+            self._show_status(f"⚠ The board could not be refreshed: {sentence(error)}")
+            return
+        self._show_status("")
+        self._set_holds(holds)
+        for model, table, rows in (
+            (self.awaiting, self.awaiting_table, awaiting),
+            (self.today, self.today_table, today),
+        ):
+            model.set_rows(rows)
+            table.resizeColumnsToContents()  # short lists, sized once per refresh
+        if drafts is not None:
+            self.show_drafts(drafts)
+
+    def _set_holds(self, holds: list[HoldStatus]) -> None:
+        assert self.anchor is not None
+        chosen = self.selected_hold()
+        row = max(self.table.currentIndex().row(), 0)
+        self.holds.set_holds(holds, self.anchor, self.context.clock.monotonic())
+        again = None if chosen is None else self.holds.row_of(chosen.hold_id)
+        if self.holds.rowCount():
+            self.table.selectRow(
+                again if again is not None else min(row, self.holds.rowCount() - 1)
+            )
+        self._update_summary()
+        self._update_actions()
+
+    def show_drafts(self, drafts: Sequence[Any]) -> None:
+        if self.can_list:
+            self.drafts.show_drafts(drafts)
+
+    def tick(self) -> None:
+        """Move the countdowns on (the timer calls this every second)."""
+        if self.anchor is not None:
+            self.holds.tick(self.context.clock.monotonic())
+            self._update_summary()
+
+    def _auto_refresh(self) -> None:
+        if self.isVisible():  # not behind the lock screen
+            self.refresh()
+
+    def _show_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def _update_summary(self) -> None:
+        states = [self.holds.urgency_at(row) for row in range(self.holds.rowCount())]
+        overdue, soon = states.count(Urgency.OVERDUE), states.count(Urgency.SOON)
+        text = f"{len(states)} active — ‼ {overdue} overdue, ⚠ {soon} due within 4 h"
+        if text != self.summary.text():
+            self.summary.setText(text)
+
+    # -- actions ------------------------------------------------------------------------
+
+    def selected_hold(self) -> HoldStatus | None:
+        return self.holds.hold_at(self.table.currentIndex().row())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """C, E and O on the holds table (a filter: the table would take letters as search)."""
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            plain = event.modifiers() in (
+                Qt.KeyboardModifier.NoModifier,
+                Qt.KeyboardModifier.ShiftModifier,
+            )
+            action = KEYS.get(event.text().upper()) if plain else None
+            if action is not None:
+                self.close_selected(action)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _update_actions(self) -> None:
+        chosen = self.selected_hold() is not None
+        for button in self.close_buttons.values():
+            button.setEnabled(self.can_close and chosen)
+
+    def close_selected(self, action: CloseAction) -> None:
+        hold = self.selected_hold()
+        if hold is None or not self.can_close:
+            return
+        if close_hold(self, self.context, hold, action, self.context.zone):
+            self.refresh()
+            self.table.setFocus()
+
+    def _open_hold(self, index: QModelIndex) -> None:
+        hold = self.holds.hold_at(index.row())
+        if hold is not None:
+            self.open_decision.emit(hold.decision_id)
+
+    def _open_summary(self, model: SummaryTableModel, index: QModelIndex) -> None:
+        row = model.summary_at(index.row())
+        if row is not None:
+            self.open_decision.emit(row.decision_id)

@@ -1,0 +1,124 @@
+"""Closing a hold from the board: the three ways a hold ends, each asked and then recorded.
+
+The service checks and records; this module only asks the officer (``Ask.confirm``, and
+for "released otherwise" the reason, through ``NoteDialog.ask``, which tests patch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from trustdesk.services.errors import ServiceError
+from trustdesk.services.holds import MAX_NOTE
+from trustdesk.store.errors import StoreError
+from trustdesk.store.records import HoldStatus
+from trustdesk.ui.context import UiContext
+from trustdesk.ui.countdown import expiry_text
+from trustdesk.ui.dialogs import Ask
+from trustdesk.ui.session import sentence
+
+
+@dataclass(frozen=True, slots=True)
+class CloseAction:
+    outcome: str  # as HoldService.close takes it
+    label: str  # button text, with its mnemonic
+    key: str  # the one-key shortcut on the holds table
+    question: str  # "{who}" and "{when}" filled in
+    needs_note: bool = False
+
+
+CLOSE_ACTIONS = (
+    CloseAction(
+        "ice_took_custody",
+        "ICE took &custody (C)",
+        "C",
+        "Record that ICE took custody of {who} at {when}?",
+    ),
+    CloseAction(
+        "released_at_expiry",
+        "Released at &expiry (E)",
+        "E",
+        "Record that {who} was released when the hold expired, at {when}?",
+    ),
+    CloseAction(
+        "released_other",
+        "Released &otherwise… (O)",
+        "O",
+        "Record that {who} was released at {when} for this reason:\n\n{note}",
+        needs_note=True,
+    ),
+)
+
+
+class NoteDialog(QDialog):
+    """One line of text: why the person was released otherwise."""
+
+    def __init__(self, parent: QWidget | None, who: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Released otherwise")
+        layout = QVBoxLayout(self)
+        prompt = QLabel(f"Why was {who} released? (required, one line)")
+        prompt.setWordWrap(True)
+        self.note = QLineEdit()
+        self.note.setObjectName("release_note")
+        self.note.setAccessibleName("Reason for the release")
+        self.note.setMaxLength(MAX_NOTE)
+        prompt.setBuddy(self.note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(prompt)
+        layout.addWidget(self.note)
+        layout.addWidget(buttons)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, who: str) -> str | None:
+        """The reason typed, or None when cancelled."""
+        dialog = cls(parent, who)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.note.text()
+
+
+def describe(hold: HoldStatus) -> str:
+    return f"{hold.name} (booking {hold.booking_number})"
+
+
+def close_hold(
+    parent: QWidget, context: UiContext, hold: HoldStatus, action: CloseAction, zone: tzinfo
+) -> bool:
+    """Ask, then record through the service; True when the hold was closed."""
+    who = describe(hold)
+    note: str | None = None
+    if action.needs_note:
+        note = NoteDialog.ask(parent, who)
+        if note is None:
+            return False
+        if not note.strip():
+            Ask.error(
+                parent, "Reason needed", "Say why the person was released; nothing was recorded."
+            )
+            return False
+    when = expiry_text(context.clock.now(), zone)
+    question = action.question.format(who=who, when=when, note=note or "")
+    title = action.label.replace("&", "").split(" (")[0]
+    if not Ask.confirm(parent, title, question):
+        return False
+    try:
+        context.services.holds.close(context.session, hold.hold_id, action.outcome, note=note)
+    except (ServiceError, StoreError) as error:
+        Ask.error(parent, "The hold was not closed", sentence(error))
+        return False
+    return True

@@ -1,0 +1,101 @@
+"""Hold countdowns as the board shows them: the arithmetic and the words, without Qt.
+
+The board takes one reading of (wall clock, monotonic clock) and from then on measures
+elapsed time on the monotonic clock alone, so a change of the computer's clock (by hand,
+or a bad time server) cannot make an overdue hold look as if it still had time left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from enum import StrEnum
+
+#: A hold this close to its expiry is shown in amber.
+SOON = timedelta(hours=4)
+UNKNOWN_TEXT = "release time not yet known"
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class Urgency(StrEnum):
+    OVERDUE = "overdue"
+    SOON = "soon"
+    OK = "ok"
+    UNKNOWN = "unknown"
+
+
+#: The status column's words, each with a sign, so colour is never the only signal.
+STATUS_TEXT = {
+    Urgency.OVERDUE: "‼ OVERDUE",
+    Urgency.SOON: "⚠ < 4 h",
+    Urgency.OK: "✓ OK",
+    Urgency.UNKNOWN: "? NOT KNOWN",
+}
+
+#: Order of urgency for sorting (most urgent first).
+RANK = {Urgency.OVERDUE: 0, Urgency.SOON: 1, Urgency.OK: 2, Urgency.UNKNOWN: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """One simultaneous reading of the wall and the monotonic clock."""
+
+    wall: datetime
+    monotonic: float
+
+    def now(self, monotonic_now: float) -> datetime:
+        """The wall time now, as the monotonic clock has measured it since the reading."""
+        return self.wall + timedelta(seconds=monotonic_now - self.monotonic)
+
+    def remaining(self, expiry: datetime | None, monotonic_now: float) -> timedelta | None:
+        """Time left until ``expiry`` (negative once past); None when it is not known."""
+        if expiry is None:
+            return None
+        return expiry - self.now(monotonic_now)
+
+
+def urgency(remaining: timedelta | None) -> Urgency:
+    if remaining is None:
+        return Urgency.UNKNOWN
+    if remaining <= timedelta(0):
+        return Urgency.OVERDUE
+    if remaining <= SOON:
+        return Urgency.SOON
+    return Urgency.OK
+
+
+def span_text(span: timedelta) -> str:
+    """A duration in whole units, rounded down: "2 d 4 h 12 m", "5 h 12 m", "42 m 10 s"."""
+    seconds = int(abs(span).total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h {minutes} m"
+    if hours:
+        return f"{hours} h {minutes} m"
+    return f"{minutes} m {secs} s"
+
+
+def expiry_text(expiry: datetime, zone: tzinfo) -> str:
+    """'Tue 24 Nov 15:00' in the agency's zone (English names, whatever the locale)."""
+    local = expiry.astimezone(zone)
+    return f"{DAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} {local:%H:%M}"
+
+
+def stamp_text(moment: datetime, zone: tzinfo, *, seconds: bool = False) -> str:
+    """'Fri 20 Nov 2026 11:00' in the agency's zone, for records and the audit."""
+    local = moment.astimezone(zone)
+    clock = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
+    return f"{DAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} {local.year} {clock}"
+
+
+def countdown_text(expiry: datetime | None, remaining: timedelta | None, zone: tzinfo) -> str:
+    """'expires Tue 24 Nov 15:00 — in 5 h 12 m' or 'expired … — overdue by 1 h 3 m'."""
+    if expiry is None or remaining is None:
+        return UNKNOWN_TEXT
+    when = expiry_text(expiry, zone)
+    if remaining <= timedelta(0):
+        return f"expired {when} — overdue by {span_text(remaining)}"
+    return f"expires {when} — in {span_text(remaining)}"

@@ -1,0 +1,163 @@
+"""One decision as the history's detail view tells it: versions, reviews, the hold, the
+memos printed with their SHA-256, and the audit entries that name the decision.
+
+No Qt here: ``build_detail`` turns what the services return into titled lines, which the
+detail widget only lays out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Protocol
+
+from trustdesk.services.decisions import DecisionView
+from trustdesk.store.records import AuditEntry, DecisionRecord, Hold
+from trustdesk.ui.countdown import UNKNOWN_TEXT, stamp_text
+
+MEMO_PRINTED = "memo.printed"
+#: Events that can name a decision (their objects carry ``"decision": id``). The
+#: versions' own entries are read by their sequence number, not by scanning.
+NAMED_EVENTS = (
+    "decision.viewed",
+    "decision.reviewed",
+    "hold.closed",
+    MEMO_PRINTED,
+    "memo.refused",
+    "memo.verified",
+    "permission.denied",
+)
+HOLD_OUTCOME_TEXT = {
+    "ice_took_custody": "ICE took custody",
+    "released_at_expiry": "released at expiry",
+    "released_other": "released otherwise",
+}
+OUTCOME_TEXT = {"honor": "HONOR the detainer", "decline": "DECLINE the detainer"}
+
+
+class AuditReader(Protocol):
+    """What the trail needs of the audit log (``store.audit`` fits)."""
+
+    def entry(self, seq: int) -> AuditEntry | None: ...
+
+    def of_events(self, *events: str) -> list[AuditEntry]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    lines: tuple[str, ...]
+
+
+def decision_trail(audit: AuditReader, view: DecisionView) -> list[AuditEntry]:
+    """The audit entries of one decision, in chain order."""
+    decision_id = view.latest.decision_id
+    found: dict[int, AuditEntry] = {}
+    for record in view.versions:
+        entry = None if record.audit_seq is None else audit.entry(record.audit_seq)
+        if entry is not None:
+            found[entry.seq] = entry
+    for entry in audit.of_events(*NAMED_EVENTS):
+        if entry.objects_dict().get("decision") == decision_id:
+            found[entry.seq] = entry
+    return [found[seq] for seq in sorted(found)]
+
+
+def _version_lines(record: DecisionRecord, zone: tzinfo) -> list[str]:
+    head = (
+        f"Version {record.version} — {OUTCOME_TEXT.get(record.outcome, record.outcome)}; "
+        f"recorded {stamp_text(record.recorded_at, zone)} by {record.officer}"
+    )
+    lines = [head]
+    if record.amends is not None:
+        lines.append(
+            f"    Amendment by {record.officer}. Reason: {record.reason or '(none given)'}"
+        )
+    lines.append(
+        f"    Decision time {stamp_text(record.decision_time, zone)}; rule pack "
+        f"{record.rule_pack} (SHA-256 {record.rule_pack_sha256})"
+    )
+    expiry = record.hold_expires_at
+    if record.outcome == "honor":
+        due = UNKNOWN_TEXT if expiry is None else f"hold expires {stamp_text(expiry, zone)}"
+        lines.append(f"    {due[0].upper()}{due[1:]}")
+    if record.review_required:
+        lines.append("    Needs a supervisor's review")
+    lines.append(f"    Record SHA-256 {record.record_sha256}")
+    return lines
+
+
+def _hold_lines(hold: Hold | None, latest: DecisionRecord, zone: tzinfo) -> list[str]:
+    if hold is None:
+        return ["No hold: the detainer was not honoured."]
+    lines = [f"Opened {stamp_text(hold.opened_at, zone)} (hold {hold.id})"]
+    closure = hold.closure
+    if closure is None:
+        due = latest.hold_expires_at if latest.outcome == "honor" else latest.recorded_at
+        lines.append(
+            UNKNOWN_TEXT[0].upper() + UNKNOWN_TEXT[1:]
+            if due is None
+            else f"Release due {stamp_text(due, zone)}"
+        )
+        lines.append("Still open")
+        return lines
+    outcome = HOLD_OUTCOME_TEXT.get(closure.outcome, closure.outcome)
+    lines.append(
+        f"Closed: {outcome} at {stamp_text(closure.ended_at, zone)}, recorded by "
+        f"{closure.officer} at {stamp_text(closure.recorded_at, zone)}"
+    )
+    if closure.note:
+        lines.append(f"Note: {closure.note}")
+    return lines
+
+
+def _memo_lines(trail: Iterable[AuditEntry], zone: tzinfo) -> list[str]:
+    lines = []
+    for entry in trail:
+        if entry.event != MEMO_PRINTED or entry.outcome != "success":
+            continue
+        objects = entry.objects_dict()
+        notices = ", ".join(str(n) for n in objects.get("notices") or []) or "none"
+        lines.append(
+            f"Version {objects.get('version')} printed {stamp_text(entry.when, zone)} by "
+            f"{entry.actor or '—'}; notices: {notices}; PDF SHA-256 {objects.get('pdf_sha256')}"
+        )
+    return lines or ["No memo has been printed."]
+
+
+def _audit_line(entry: AuditEntry, zone: tzinfo) -> str:
+    return (
+        f"#{entry.seq}  {stamp_text(entry.when, zone, seconds=True)}  {entry.event} "
+        f"({entry.outcome}) by {entry.actor or '—'} at {entry.workstation}"
+    )
+
+
+def build_detail(view: DecisionView, trail: list[AuditEntry], zone: tzinfo) -> list[Section]:
+    latest = view.latest
+    person = latest.person
+    born = "" if person.date_of_birth is None else f", born {person.date_of_birth:%d %b %Y}"
+    status = "awaiting a supervisor's review" if view.awaiting_review else "no review pending"
+    summary = (
+        f"{person.name}{born} — booking {person.booking_number}",
+        f"Decision {latest.decision_id}: {OUTCOME_TEXT.get(latest.outcome, latest.outcome)} "
+        f"(version {latest.version} of {len(view.versions)}; {status})",
+        f"Detainer {latest.detainer.form}, judicial warrant: {latest.detainer.judicial_warrant}",
+    )
+    versions: list[str] = []
+    for record in view.versions:
+        versions.extend(_version_lines(record, zone))
+    reviews = [
+        f"{review.verdict.capitalize()} by {review.reviewer} at "
+        f"{stamp_text(review.reviewed_at, zone)} (version record {review.record_id})"
+        + (f". Reason: {review.reason}" if review.reason else "")
+        for review in view.reviews
+    ] or ["No review recorded."]
+    return [
+        Section("Decision", summary),
+        Section("Versions", tuple(versions)),
+        Section("Supervisor reviews", tuple(reviews)),
+        Section("Hold timeline", tuple(_hold_lines(view.hold, latest, zone))),
+        Section("Memos printed", tuple(_memo_lines(trail, zone))),
+        Section("Audit entries", tuple(_audit_line(entry, zone) for entry in trail)),
+    ]
