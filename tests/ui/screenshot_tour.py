@@ -7,6 +7,7 @@ DISPLAY set and QT_QPA_PLATFORM=xcb. Each picture is taken from the X server's s
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,6 +46,11 @@ def shot(app: QApplication, window: MainWindow, out: Path, name: str) -> None:
 def main(out: Path, data: Path) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    if os.environ.get("TRUSTDESK_TOUR_DARK"):
+        from trustdesk.ui.theme import dark_palette
+
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
     rules = load_rules()
     time = FakeTime(wall=datetime.now(UTC).replace(microsecond=0))
     desk = open_gui_desk(data, rules, time)

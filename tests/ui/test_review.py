@@ -301,3 +301,25 @@ def test_supervisor_amends_an_item_awaiting_review(
     view = gui_desk.services.decisions.view(gui_desk.session("supervisor"), decision_id)
     assert not view.awaiting_review
     assert view.reviews and view.reviews[-1].verdict != "approved"
+
+
+def test_every_question_says_why_it_is_asked(make_window: Any, qtbot: Any) -> None:
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    fill_person(qtbot, page)
+    why = page.detainer.why["judicial_warrant"]
+    label = page.detainer.findChild(type(page.pack_label), "why_judicial_warrant")
+    assert not label.isVisibleTo(page)
+    qtbot.mouseClick(why, LEFT)
+    assert label.isVisibleTo(page)
+    assert "Detainer accompanied by a judicial warrant" in label.text()
+    assert "54-192h" in label.text()
+    qtbot.mouseClick(page.detainer.questions["judicial_warrant"].buttons["no"], LEFT)
+    qtbot.mouseClick(page.next_button, LEFT)
+    while page.current_id() != RESULT:
+        step = page.pages[page.current_id()]
+        qtbot.mouseClick(step.why_button, LEFT)
+        assert step.why.isVisibleTo(page) and "54-192h" in step.why.text()
+        if step.choice is not None:
+            qtbot.mouseClick(step.choice.buttons["no"], LEFT)
+        qtbot.mouseClick(page.next_button, LEFT)

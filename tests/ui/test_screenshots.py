@@ -33,7 +33,7 @@ def xserver(tmp_path: Path) -> Iterator[str]:
             break
     display = f":{number}"
     server = subprocess.Popen(
-        [xvfb, display, "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
+        [xvfb, display, "-screen", "0", "2600x1800x24", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -50,12 +50,26 @@ def xserver(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.mark.xserver
-def test_screenshots_of_every_main_screen(xserver: str, tmp_path: Path) -> None:
-    out = Path(os.environ.get("TRUSTDESK_SCREENSHOTS", ROOT / "build" / "screenshots"))
+@pytest.mark.parametrize(
+    ("folder", "scale", "dark"),
+    [("", 1.0, False), ("scale-200", 2.0, False), ("dark-150", 1.5, True)],
+)
+def test_screenshots_of_every_main_screen(
+    xserver: str, tmp_path: Path, folder: str, scale: float, dark: bool
+) -> None:
+    base = Path(os.environ.get("TRUSTDESK_SCREENSHOTS", ROOT / "build" / "screenshots"))
+    out = base / folder
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.png"):
         old.unlink()
-    env = {**os.environ, "DISPLAY": xserver, "QT_QPA_PLATFORM": "xcb"}
+    env = {
+        **os.environ,
+        "DISPLAY": xserver,
+        "QT_QPA_PLATFORM": "xcb",
+        "QT_SCALE_FACTOR": str(scale),
+    }
+    if dark:
+        env["TRUSTDESK_TOUR_DARK"] = "1"
     result = subprocess.run(
         [sys.executable, str(TOUR), str(out), str(tmp_path / "data")],
         capture_output=True,
@@ -85,7 +99,8 @@ def test_screenshots_of_every_main_screen(xserver: str, tmp_path: Path) -> None:
 
     for name in names:
         image = QImage(str(out / name))
-        assert image.width() >= 800 and image.height() >= 600, name
+        # The window is 1200 x 820 device-independent pixels, scaled as asked.
+        assert image.width() >= int(1150 * scale) and image.height() >= int(780 * scale), name
         # A real picture, not a blank window: many distinct colours on a sample grid.
         colours = {
             image.pixel(x, y)

@@ -43,7 +43,7 @@ def _error_label(name: str) -> QLabel:
     label.setObjectName(name)
     label.setWordWrap(True)
     label.setAccessibleName("Error message")
-    label.setStyleSheet("color: palette(bright-text); background: #b00020; padding: 4px;")
+    label.setStyleSheet("color: white; background: #b00020; padding: 4px;")
     label.hide()
     return label
 

@@ -224,7 +224,9 @@ class OffenseList(QWidget):
             return
         self.items.append(item)
         self._refill()
-        self.completer.popup().hide()
+        popup = self.completer.popup()
+        if popup is not None:
+            popup.hide()
         self.suggestions.setStringList([])
         self.entry = None
         self.search.clear()

@@ -157,8 +157,8 @@ class ReviewPage(QWidget):
                 f"Law in force at the decision time: {pack.title} ({pack.statute}) — rule pack "
                 f"{pack.id}"
             )
-            self.detainer.set_questions(self.review.detainer_questions())
             criteria = {c.id: (c.title, c.citation) for c in pack.criteria}
+            self.detainer.set_questions(self.review.detainer_questions(), criteria)
             wanted = {s.id for s in steps}
             for key in [k for k in self.pages if k.startswith("question:") and k not in wanted]:
                 page = self.pages.pop(key)

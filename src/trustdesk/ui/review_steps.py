@@ -35,6 +35,7 @@ from trustdesk.services.review import (
 )
 from trustdesk.ui.fields import LocalDateTime, TriChoice
 from trustdesk.ui.offenses import OffenseList
+from trustdesk.ui.theme import error_style
 
 
 def heading(text: str) -> QLabel:
@@ -52,8 +53,16 @@ def problem_label() -> QLabel:
     label.setObjectName("step_problems")
     label.setWordWrap(True)
     label.setAccessibleName("What must be fixed")
-    label.setStyleSheet("color: #b00020; font-weight: bold;")
+    label.setStyleSheet(error_style())
     return label
+
+
+def why_text(question: Question, criteria: dict[str, tuple[str, str]]) -> str:
+    """The help of a question and the criteria (with citations) its answer feeds."""
+    feeds = "\n".join(
+        f"• {criteria[c][0]} — {criteria[c][1]}" for c in question.feeds if c in criteria
+    )
+    return f"{question.help}\n\nThis answer feeds:\n{feeds}"
 
 
 class Step(QWidget):
@@ -159,6 +168,7 @@ class DetainerStep(Step):
         form.addRow("&Decision time:", self.decided)
         form.addRow("Release &time (hold clock start):", self.release)
         self.questions: dict[str, TriChoice] = {}
+        self.why: dict[str, QPushButton] = {}
         self.form = form
         layout.addLayout(form)
         note = QLabel(
@@ -172,7 +182,9 @@ class DetainerStep(Step):
         layout.addStretch(1)
         self.decided.changed.connect(self.changed.emit)
 
-    def set_questions(self, questions: tuple[Question, ...]) -> None:
+    def set_questions(
+        self, questions: tuple[Question, ...], criteria: dict[str, tuple[str, str]]
+    ) -> None:
         """The pack's own questions about the detainer (the judicial warrant)."""
         for question in questions:
             if question.id in self.questions:
@@ -184,6 +196,19 @@ class DetainerStep(Step):
             label = QLabel(question.prompt)
             label.setWordWrap(True)
             self.form.addRow(label, choice)
+            why_button = QPushButton("Why is this &asked?")
+            why_button.setCheckable(True)
+            why_button.setAccessibleName(f"Why is this asked: {question.prompt}")
+            why = QLabel(why_text(question, criteria))
+            why.setObjectName(f"why_{question.id}")
+            why.setWordWrap(True)
+            why.setFrameShape(QLabel.Shape.Box)
+            why.setMargin(6)
+            why.hide()
+            why_button.toggled.connect(why.setVisible)
+            self.why[question.id] = why_button
+            self.form.addRow("", why_button)
+            self.form.addRow("", why)
         self._fields = {q.id: q.field for q in questions}
 
     def _local(self, text: Any) -> datetime | None:
@@ -199,7 +224,10 @@ class DetainerStep(Step):
         self.admin_warrant.setCurrentText(
             str(review.get("detainer.administrative_warrant") or "None attached")
         )
-        self.decided.set_local(self._local(review.get("decision_time")))
+        decided = self._local(review.get("decision_time"))
+        self.decided.set_local(decided)
+        # Until the release time is known, its field waits at the decision time.
+        self.release.set_local(decided)
         self.release.set_local(self._local(review.get("releasable_at")))
         for qid, choice in self.questions.items():
             field = self._fields[qid]
@@ -262,10 +290,7 @@ class QuestionStep(Step):
         self.why_button.setCheckable(True)
         self.why_button.setAccessibleName("Why is this asked?")
         layout.addWidget(self.why_button)
-        feeds = "\n".join(
-            f"• {criteria[c][0]} — {criteria[c][1]}" for c in question.feeds if c in criteria
-        )
-        self.why = QLabel(f"{question.help}\n\nThis answer feeds:\n{feeds}")
+        self.why = QLabel(why_text(question, criteria))
         self.why.setObjectName("why")
         self.why.setWordWrap(True)
         self.why.setFrameShape(QLabel.Shape.Box)

@@ -42,6 +42,7 @@ class Workspace(QWidget):
         layout.addWidget(self.clock_banner)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
+        self.tabs.setAccessibleName("Work areas")
         self.tabs.setTabsClosable(False)
         layout.addWidget(self.tabs)
 
