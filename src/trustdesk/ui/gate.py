@@ -48,6 +48,17 @@ def _error_label(name: str) -> QLabel:
     return label
 
 
+def centred_column(page: QWidget, width: int = 640) -> QVBoxLayout:
+    """A column of at most ``width`` pixels in the middle of ``page``; its layout."""
+    outer = QHBoxLayout(page)
+    column = QWidget()
+    column.setMaximumWidth(width)
+    outer.addStretch(1)
+    outer.addWidget(column, 4)
+    outer.addStretch(1)
+    return QVBoxLayout(column)
+
+
 def show_error(label: QLabel, text: str) -> None:
     label.setText("⚠ " + text)
     label.setVisible(bool(text))
@@ -61,7 +72,7 @@ class SignInPage(QWidget):
     def __init__(self, agency_name: str = "") -> None:
         super().__init__()
         self.setObjectName("sign_in_page")
-        layout = QVBoxLayout(self)
+        layout = centred_column(self)
         layout.addStretch(1)
         layout.addWidget(_title("TrustDesk — sign in"))
         self.agency = QLabel(agency_name)
@@ -132,7 +143,7 @@ class LockPage(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("lock_page")
-        layout = QVBoxLayout(self)
+        layout = centred_column(self)
         layout.addStretch(1)
         layout.addWidget(_title("TrustDesk is locked"))
         self.who = QLabel()
@@ -180,7 +191,7 @@ class FirstRunPage(QWidget):
         super().__init__()
         self.setObjectName("first_run_page")
         self.logo: bytes | None = None
-        layout = QVBoxLayout(self)
+        layout = centred_column(self)
         layout.addWidget(_title("Set up TrustDesk"))
         intro = QLabel(
             "This data folder is new. Enter your agency's details as they should print on "

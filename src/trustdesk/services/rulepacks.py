@@ -1,0 +1,113 @@
+"""Importing an agency's rule pack: administrators only, checked, installed, audited.
+
+Importing a pack changes the law TrustDesk applies, so it is a setting of the agency
+(``Operation.MANAGE_SETTINGS``, administrators only); refusals and imports are both
+recorded. The audit names packs by id and SHA-256, never by the file's path (paths
+often carry a person's name).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from trustdesk.rules.errors import InputError, RulesError
+from trustdesk.rules.imports import check_import, imported_folder, install
+from trustdesk.rules.registry import RuleSet
+from trustdesk.services.context import ServiceContext, Session
+from trustdesk.services.jobs import JobCancelled, JobControl
+from trustdesk.services.permissions import Operation
+
+
+class RulesReplaceable(Protocol):
+    """Where the rule set in force lives (the desktop app's ``RulesHolder``)."""
+
+    def replace(self, rules: RuleSet) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedPack:
+    pack_id: str
+    title: str
+    sha256: str
+    replaced: str | None  # "ct-2025 (shipped with TrustDesk)" or None for a new version
+    rules: RuleSet
+
+
+class RulePackService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    @property
+    def folder(self) -> Path:
+        """The data folder's ``rules/``: loaded at every start after the bundled packs."""
+        return imported_folder(self.ctx.store.data_dir)
+
+    def import_pack(
+        self,
+        session: Session,
+        path: Path,
+        rules_holder: RulesReplaceable,
+        control: JobControl | None = None,
+    ) -> ImportedPack:
+        """Check ``path`` as the bundled packs are checked, install it and put it in force.
+
+        A refusal raises ``RulesError`` (file, JSON pointer, reason) with nothing changed.
+        ``control`` may stop the import up to the moment the file is written.
+        """
+        self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "rule_pack"})
+        try:
+            checked = check_import(path, self.folder)
+        except RulesError as error:
+            self.ctx.audit(
+                "rules.import_refused",
+                session,
+                "failure",
+                file_sha256=_sha256_of(path),
+                pointer=error.pointer if isinstance(error, InputError) else None,
+                problem="tests failed" if not isinstance(error, InputError) else "invalid",
+            )
+            raise
+        if control is not None and control.cancelled():
+            raise JobCancelled("the import was stopped; the rules in force are unchanged")
+        installed = install(checked)
+        pack = checked.loaded.pack
+        old = checked.replaces
+        try:
+            self.ctx.audit(
+                "rules.imported",
+                session,
+                pack=pack.id,
+                sha256=pack.sha256,
+                effective_from=pack.effective_from.isoformat(),
+                effective_to=None if pack.effective_to is None else pack.effective_to.isoformat(),
+                last_verified_on=pack.last_verified_on.isoformat(),
+                replaced_sha256=None if old is None else old.pack.sha256,
+                packs_in_force=[lp.pack.id for lp in installed.rules.packs],
+            )
+        except BaseException:
+            # An unrecorded change of the law applied must not stay in place.
+            installed.undo()
+            raise
+        rules_holder.replace(installed.rules)
+        return ImportedPack(
+            pack.id,
+            pack.title,
+            pack.sha256,
+            None if old is None else f"{old.pack.id} ({_origin(old.path, self.folder)})",
+            installed.rules,
+        )
+
+
+def _origin(path: Path, folder: Path) -> str:
+    return "imported earlier" if path.parent == folder else "shipped with TrustDesk"
+
+
+def _sha256_of(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None

@@ -1,0 +1,160 @@
+"""The Agency settings tab: the name, facility, ORI, time zone and logo printed on memos.
+
+The services check and clean every field (``services.agency``) and record the change;
+this page only gathers what was typed and shows their answer inline.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from trustdesk.services.agency import NAME_MAX
+from trustdesk.services.errors import ServiceError
+from trustdesk.store.errors import StoreError
+from trustdesk.store.records import DEFAULT_TIMEZONE, AgencyProfile
+from trustdesk.store.schema import LOGO_MAX_BYTES
+from trustdesk.ui.admin_common import button, combo, error_label, show_message
+from trustdesk.ui.context import UiContext
+from trustdesk.ui.gate import ZONES
+from trustdesk.ui.session import sentence
+
+PREVIEW_HEIGHT = 64
+
+
+class AgencyTab(QWidget):
+    def __init__(self, context: UiContext, *, editable: bool) -> None:
+        super().__init__()
+        self.setObjectName("agency_tab")
+        self.context = context
+        self.editable = editable
+        self.logo: bytes | None = None
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.name = QLineEdit()
+        self.name.setMaxLength(NAME_MAX)
+        self.facility = QLineEdit()
+        self.facility.setMaxLength(NAME_MAX)
+        self.ori = QLineEdit()
+        self.ori.setMaxLength(9)
+        self.ori.setPlaceholderText("CT0000000")
+        self.ori.setToolTip("NCIC Originating Agency Identifier: 2 letters, then 7 characters")
+        self.zone = combo("Time zone", ZONES, editable=True)
+        self.preview = QLabel()
+        self.preview.setObjectName("logo_preview")
+        self.preview.setMinimumHeight(PREVIEW_HEIGHT)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.preview, 1)
+        for label, widget in (
+            ("Agency &name:", self.name),
+            ("Fa&cility:", self.facility),
+            ("OR&I number:", self.ori),
+            ("&Time zone:", self.zone),
+        ):
+            widget.setAccessibleName(label.replace("&", "").rstrip(":"))
+            form.addRow(label, widget)
+        form.addRow("Logo:", logo_row)
+        layout.addLayout(form)
+        self.error = error_label("agency_error")
+        layout.addWidget(self.error)
+        self.saved = QLabel()
+        self.saved.setObjectName("agency_saved")
+        self.saved.setAccessibleName("Save result")
+        layout.addWidget(self.saved)
+        layout.addStretch(1)
+        if editable:
+            self.choose_logo = button("Choose &logo…", "Choose a logo image (PNG or JPEG)")
+            self.remove_logo = button("Re&move logo", "Remove the logo")
+            logo_row.addWidget(self.choose_logo)
+            logo_row.addWidget(self.remove_logo)
+            self.save_button = button("&Save agency settings", "Save the agency settings")
+            layout.addWidget(self.save_button, alignment=Qt.AlignmentFlag.AlignRight)
+            self.choose_logo.clicked.connect(self._choose_logo)
+            self.remove_logo.clicked.connect(lambda: self._set_logo(None))
+            self.save_button.clicked.connect(self.save)
+        else:
+            for field in (self.name, self.facility, self.ori):
+                field.setReadOnly(True)
+            self.zone.setEnabled(False)
+        self.load()
+
+    def load(self) -> None:
+        profile = self.context.services.agency.profile()
+        if profile is None:
+            profile = AgencyProfile("", "", "", DEFAULT_TIMEZONE)
+        self.name.setText(profile.name)
+        self.facility.setText(profile.facility)
+        self.ori.setText(profile.ori)
+        self.zone.setCurrentText(profile.timezone)
+        self._set_logo(profile.logo)
+
+    def _set_logo(self, data: bytes | None) -> None:
+        self.logo = data
+        if data is None:
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText("No logo")
+            self.preview.setAccessibleName("Logo preview: no logo")
+            return
+        pixmap = QPixmap()
+        if pixmap.loadFromData(data):
+            self.preview.setPixmap(
+                pixmap.scaledToHeight(PREVIEW_HEIGHT, Qt.TransformationMode.SmoothTransformation)
+            )
+            self.preview.setAccessibleName(
+                f"Logo preview: {pixmap.width()} × {pixmap.height()} pixels"
+            )
+        else:
+            self.preview.setText("This file cannot be shown as an image.")
+            self.preview.setAccessibleName("Logo preview: not an image")
+
+    def _choose_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Agency logo", "", "Images (*.png *.jpg *.jpeg)"
+        )
+        if not path:
+            return
+        try:
+            with open(path, "rb") as handle:
+                # One byte more than allowed, so the services can say it is too large.
+                data = handle.read(LOGO_MAX_BYTES + 1)
+        except OSError as error:
+            show_message(self.error, f"The logo could not be read: {error.strerror}.")
+            return
+        show_message(self.error, "")
+        self._set_logo(data)
+
+    def profile(self) -> AgencyProfile:
+        return AgencyProfile(
+            name=self.name.text(),
+            facility=self.facility.text(),
+            ori=self.ori.text(),
+            timezone=self.zone.currentText(),
+            logo=self.logo,
+            logo_type=None,  # judged from the bytes by the services
+        )
+
+    def save(self) -> None:
+        self.saved.clear()
+        try:
+            saved = self.context.services.agency.update(self.context.session, self.profile())
+        except (ServiceError, StoreError) as error:
+            show_message(self.error, sentence(error))
+            return
+        show_message(self.error, "")
+        self.ori.setText(saved.ori)
+        self.zone.setCurrentText(saved.timezone)
+        note = (
+            " The time zone applies from the next sign-in."
+            if (saved.timezone != self.context.zone_name)
+            else ""
+        )
+        self.saved.setText("✔ Saved; the change is recorded in the audit trail." + note)

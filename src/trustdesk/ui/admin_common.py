@@ -1,0 +1,50 @@
+"""Small pieces the administration tabs share: inline messages, local times, buttons."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
+
+#: How instants are shown in the agency's zone.
+TIME_FORMAT = "%a %d %b %Y %H:%M"
+
+
+def error_label(name: str) -> QLabel:
+    """An inline error, hidden until there is something to say (words, not colour alone)."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setAccessibleName("Error message")
+    label.setStyleSheet("color: white; background: #b00020; padding: 4px;")
+    label.hide()
+    return label
+
+
+def show_message(label: QLabel, text: str, *, prefix: str = "⚠ ") -> None:
+    label.setText(prefix + text if text else "")
+    label.setAccessibleDescription(text)
+    label.setVisible(bool(text))
+
+
+def local_time(value: datetime | None, zone: tzinfo, *, never: str = "never") -> str:
+    return never if value is None else value.astimezone(zone).strftime(TIME_FORMAT)
+
+
+def button(text: str, accessible: str, tip: str = "") -> QPushButton:
+    widget = QPushButton(text)
+    widget.setAccessibleName(accessible)
+    if tip:
+        widget.setToolTip(tip)
+        widget.setAccessibleDescription(tip)
+    return widget
+
+
+def combo(accessible: str, items: tuple[str, ...] = (), *, editable: bool = False) -> QComboBox:
+    """A drop-down named for screen readers, its pop-up list too."""
+    widget = QComboBox()
+    widget.setEditable(editable)
+    widget.addItems(items)
+    widget.setAccessibleName(accessible)
+    widget.view().setAccessibleName(f"{accessible}: choices")
+    return widget

@@ -1,0 +1,139 @@
+"""The Rule packs tab: the versions of the law in use, and importing an agency's pack.
+
+Importing runs in the background (a pack's own test cases take a moment): the services
+check it as the bundled packs are checked, install it, record it and put it in force.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from trustdesk.rules.inventory import describe
+from trustdesk.services.rulepacks import ImportedPack, RulePackService
+from trustdesk.ui.admin_common import button
+from trustdesk.ui.context import UiContext
+from trustdesk.ui.dialogs import Ask
+from trustdesk.ui.tasks import TaskControl, TaskPanel
+
+COLUMNS = ("Pack", "Title", "In force", "Last verified", "Unverified lists", "Source")
+
+
+class PacksTab(QWidget):
+    rules_changed = Signal()
+
+    def __init__(self, context: UiContext, *, editable: bool) -> None:
+        super().__init__()
+        self.setObjectName("packs_tab")
+        self.context = context
+        layout = QVBoxLayout(self)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("packs_table")
+        self.table.setAccessibleName("Rule packs in use")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        self.catalog = QLabel()
+        self.catalog.setObjectName("catalog_label")
+        self.catalog.setAccessibleName("Offense catalog")
+        layout.addWidget(self.catalog)
+        self.warnings = QLabel()
+        self.warnings.setObjectName("packs_warnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setAccessibleName("Warnings about the rule data")
+        self.warnings.setStyleSheet("background: #ffd54f; color: black; padding: 4px;")
+        layout.addWidget(self.warnings)
+        self.panel = TaskPanel("packs_task")
+        self.import_button: QPushButton | None = None
+        if editable:
+            self.import_button = button(
+                "&Import rule pack…",
+                "Import a rule pack file",
+                "Checked as the shipped packs are, its own test cases included; a pack with "
+                "the id of one in use replaces it.",
+            )
+            layout.addWidget(self.import_button, alignment=Qt.AlignmentFlag.AlignLeft)
+            self.import_button.clicked.connect(self.choose_and_import)
+            self.panel.finished.connect(self._import_finished)
+        layout.addWidget(self.panel)
+        self.refresh()
+
+    def refresh(self) -> None:
+        inventory = describe(self.context.rules)
+        self.table.setRowCount(len(inventory.packs))
+        for row, info in enumerate(inventory.packs):
+            values = (
+                info.id,
+                info.title,
+                info.in_force,
+                f"{info.last_verified_on:%d %b %Y}",
+                "; ".join(info.unverified) or "none",
+                "imported by the agency" if info.imported else "shipped with TrustDesk",
+            )
+            for column, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if column == 1 and info.verification_note:
+                    item.setToolTip(info.verification_note)
+                self.table.setItem(row, column, item)
+        self.catalog.setText(
+            f"{inventory.catalog_title}: last verified on {inventory.catalog_verified_on:%d %b %Y}."
+        )
+        found = inventory.warnings(self.context.clock.now())
+        self.warnings.setText("⚠ " + " ".join(found) if found else "")
+        self.warnings.setVisible(bool(found))
+
+    def choose_and_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import rule pack", "", "Rule packs (*.json);;All files (*)"
+        )
+        if not path:
+            return
+        if not Ask.confirm(
+            self,
+            "Import rule pack",
+            f"Import the rule pack in {Path(path).name}?\n\nIt is checked first (schema, "
+            "references, its own test cases, no overlap with the other versions). If it "
+            "passes it is in force at once for new decisions; a pack with the id of one in "
+            "use replaces that one, and memos of decisions made under the replaced pack "
+            "can then no longer be printed again.",
+        ):
+            return
+        self.start_import(Path(path))
+
+    def start_import(self, path: Path) -> None:
+        service = RulePackService(self.context.services.records.ctx)
+        session, holder = self.context.session, self.context.rules_holder
+
+        def work(control: TaskControl) -> ImportedPack:
+            return service.import_pack(session, path, holder, control)
+
+        if self.import_button is not None:
+            self.import_button.setEnabled(False)
+        self.panel.run("Importing the rule pack", work, self._imported)
+
+    def _import_finished(self, _outcome: str) -> None:
+        if self.import_button is not None:
+            self.import_button.setEnabled(True)
+
+    def _imported(self, result: ImportedPack) -> str:
+        self.refresh()
+        self.rules_changed.emit()
+        replaced = f"; it replaces {result.replaced}" if result.replaced else ""
+        return f"✔ Rule pack {result.pack_id} ({result.title}) is now in force{replaced}."
