@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
 # Creates .venv with TrustDesk and its development tools, installing what a fresh
 # Debian/Ubuntu machine lacks (a Python >= 3.11 with venv) when run as root.
-# Sourced by run.sh and test.sh; safe to run again (it does nothing when up to date).
+#   --gui    also the system libraries Qt's windows need (run.sh)
+#   --tests  those, plus Xvfb (screenshot tests) and pdftoppm (memo rendering test) (test.sh)
+# Run by run.sh and test.sh; safe to run again (it does nothing when up to date).
+# Exit status 3: everything is set up except system packages it could not install.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+gui=0 tests=0
+for arg in "$@"; do
+  case "$arg" in
+    --gui) gui=1 ;;
+    --tests) gui=1 tests=1 ;;
+    *) echo "usage: scripts/bootstrap.sh [--gui|--tests]" >&2; exit 2 ;;
+  esac
+done
 
 find_python() {
   for candidate in python3.13 python3.12 python3.11 python3; do
@@ -16,14 +28,20 @@ find_python() {
   return 1
 }
 
+can_apt() { [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; }
+
+apt_updated=0
 apt_install() {
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "bootstrap: installing $* with apt-get" >&2
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-  else
+  if ! can_apt; then
     echo "bootstrap: please install: $* (e.g. sudo apt-get install $*)" >&2
     return 1
   fi
+  echo "bootstrap: installing $* with apt-get" >&2
+  if [ "$apt_updated" -eq 0 ]; then  # one package-list update per run, however many installs
+    apt-get update -qq >/dev/null || return 1
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
 PYTHON=$(find_python) || { apt_install python3 python3-venv && PYTHON=$(find_python); } || {
@@ -43,3 +61,65 @@ if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
   echo "$want" > "$stamp"
 fi
+
+[ "$gui" -eq 1 ] || exit 0
+
+# --- System packages -------------------------------------------------------------------
+# The PySide6 wheels bring Qt but not the system libraries its platform plugins link to
+# (offscreen, xcb for X11, wayland), nor libxcb-cursor, which the xcb plugin loads at run
+# time since Qt 6.5, nor a font, nor Kerberos (QtNetwork links it). These Debian packages
+# provide them (names checked on Debian 12; apt resolves the renamed t64 libraries on
+# Ubuntu 24.04). The list is in the README for administrators who prepare images.
+QT_PACKAGES=(
+  libegl1 libgl1 libglib2.0-0 libfontconfig1 fonts-dejavu-core libdbus-1-3
+  libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0
+  libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-sync1
+  libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1
+  libwayland-client0 libwayland-cursor0 libwayland-egl1 libgssapi-krb5-2
+)
+
+# What is missing, one item a line (nothing when all is present).
+missing_system_parts() {
+  local qt
+  qt="$(.venv/bin/python -c 'import importlib.util as u
+print(u.find_spec("PySide6").submodule_search_locations[0])')/Qt"
+  ldd "$qt"/plugins/platforms/*.so "$qt"/lib/*.so.6 2>/dev/null | awk '/not found/ {print $1}' | sort -u
+  PATH="$PATH:/sbin:/usr/sbin" ldconfig -p 2>/dev/null | grep -q 'libxcb-cursor\.so\.0 ' ||
+    echo "libxcb-cursor.so.0"
+  find /usr/share/fonts /usr/local/share/fonts -type f \
+    \( -name '*.ttf' -o -name '*.otf' -o -name '*.ttc' -o -name '*.pfb' \) -print -quit 2>/dev/null |
+    grep -q . || echo "a font (none in /usr/share/fonts)"
+  if [ "$tests" -eq 1 ]; then
+    command -v Xvfb >/dev/null 2>&1 || echo "Xvfb"
+    command -v pdftoppm >/dev/null 2>&1 || echo "pdftoppm"
+  fi
+}
+
+packages=("${QT_PACKAGES[@]}")
+[ "$tests" -eq 0 ] || packages+=(xvfb poppler-utils)
+
+# Checking takes about a second (ldd over Qt's libraries); skip it while neither the
+# virtual environment nor the system's packages have changed since it last passed.
+checked=.venv/.system-packages
+key="gui=$gui tests=$tests $want $(stat -c %Y /var/lib/dpkg/status 2>/dev/null || echo unknown)"
+if grep -qxF "$key" "$checked" 2>/dev/null; then
+  exit 0
+fi
+missing=$(missing_system_parts)
+if [ -n "$missing" ] && can_apt; then
+  echo "bootstrap: missing system libraries or tools:" $missing >&2
+  if ! apt_install "${packages[@]}"; then
+    # A name unknown to this release must not keep the others out: one at a time.
+    for package in "${packages[@]}"; do
+      apt_install "$package" || echo "bootstrap: could not install $package" >&2
+    done
+  fi
+  missing=$(missing_system_parts)
+fi
+if [ -n "$missing" ]; then
+  echo "bootstrap: still missing:" $missing >&2
+  echo "bootstrap: as root, install the Debian/Ubuntu packages ${packages[*]}" >&2
+  exit 3
+fi
+key="gui=$gui tests=$tests $want $(stat -c %Y /var/lib/dpkg/status 2>/dev/null || echo unknown)"
+[ "${key##* }" = unknown ] || echo "$key" >> "$checked"
