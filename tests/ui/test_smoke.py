@@ -193,3 +193,23 @@ def test_starts_on_a_real_x_server(tmp_path: Path, staffed: Path, x_display: str
     result = start_gui(staffed, tmp_path, QT_QPA_PLATFORM="xcb", DISPLAY=x_display)
     assert result.returncode == 0, result.stderr
     assert "Could not load the Qt platform plugin" not in result.stderr
+
+
+def test_without_a_display_it_says_so_in_one_line(tmp_path: Path) -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "trustdesk", "--data-dir", str(tmp_path / "d")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("trustdesk: no display")
+    assert not (tmp_path / "d").exists()  # nothing was created

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -42,8 +43,24 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
     )
 
 
+def no_display() -> str | None:
+    """Why no window can be shown here, or None. (Qt itself would abort the process.)"""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display to show the app on (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+        "start TrustDesk from a desktop session, or use the command line (trustdesk --help)"
+    )
+
+
 def run_app(data_dir: str | Path | None, *, exit_when_ready: bool = False) -> int:
     """Open the app on ``data_dir`` (default: the per-user data folder); the exit code."""
+    reason = no_display()
+    if reason is not None:
+        print(f"trustdesk: {reason}", file=sys.stderr)
+        return 2
     app = application()
     log_path = set_up_logging()
     from trustdesk.services.bundle import open_services

@@ -1,15 +1,18 @@
 """The app's rotating log file in the user log folder. It never holds personal data.
 
-Only ids, event names and exception types and tracebacks of TrustDesk's own code go in;
-case data is never formatted into a log message.
+Only ids, event names, exception types and tracebacks of TrustDesk's own code go in;
+case data is never formatted into a log message, and exception messages (which may
+quote input) are left out of tracebacks.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from logging.handlers import RotatingFileHandler
+import sys
+import traceback
 from pathlib import Path
+from types import TracebackType
 
 LOG_DIR_ENV = "TRUSTDESK_LOG_DIR"
 MAX_BYTES = 1_000_000
@@ -20,26 +23,67 @@ def log_dir() -> Path:
     configured = os.environ.get(LOG_DIR_ENV)
     if configured:
         return Path(configured)
+    if sys.platform.startswith("linux"):
+        # platformdirs' answer on Linux, without importing it on every start.
+        state = os.environ.get("XDG_STATE_HOME", "").strip()
+        base = Path(state) if os.path.isabs(state) else Path.home() / ".local" / "state"
+        return base / "TrustDesk" / "log"
     from platformdirs import user_log_dir
 
     return Path(user_log_dir("TrustDesk", appauthor=False))
+
+
+class RotatingLog(logging.FileHandler):
+    """Keeps the file under MAX_BYTES by rolling it to .1 … .BACKUPS.
+
+    A small stand-in for logging.handlers.RotatingFileHandler, whose module drags in
+    pickle, queue and socket code the app does not otherwise need at start.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self.stream is not None and self.stream.tell() >= MAX_BYTES:
+                self._roll()
+        except OSError:
+            self.handleError(record)
+        super().emit(record)
+
+    def _roll(self) -> None:
+        self.close()
+        base = Path(self.baseFilename)
+        for number in range(BACKUPS - 1, 0, -1):
+            older = base.with_name(f"{base.name}.{number}")
+            if older.exists():
+                older.replace(base.with_name(f"{base.name}.{number + 1}"))
+        base.replace(base.with_name(f"{base.name}.1"))
+        self.stream = self._open()
+
+
+class _NoMessages(logging.Formatter):
+    def formatException(
+        self,
+        ei: tuple[type[BaseException], BaseException, TracebackType | None]
+        | tuple[None, None, None],
+    ) -> str:
+        kind, _value, tb = ei
+        frames = "".join(traceback.format_tb(tb))
+        name = kind.__name__ if kind is not None else "Exception"
+        return f"Traceback (most recent call last):\n{frames}{name} (message withheld)"
 
 
 def set_up_logging() -> Path | None:
     """Attach the rotating file handler once; the file's path, or None if it cannot be written."""
     logger = logging.getLogger("trustdesk")
     for handler in logger.handlers:
-        if isinstance(handler, RotatingFileHandler):
+        if isinstance(handler, RotatingLog):
             return Path(handler.baseFilename)
     folder = log_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(
-            folder / "trustdesk.log", maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
-        )
+        handler = RotatingLog(folder / "trustdesk.log", encoding="utf-8", delay=False)
     except OSError:
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_NoMessages("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     return Path(handler.baseFilename)

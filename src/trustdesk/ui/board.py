@@ -210,7 +210,7 @@ class BoardPage(QWidget):
             (self.today, self.today_table, today),
         ):
             model.set_rows(rows)
-            table.resizeColumnsToContents()  # short lists, sized once per refresh
+            table.resizeColumnsToContents()  # samples at most 50 rows (see table_view)
         if drafts is not None:
             self.show_drafts(drafts)
 

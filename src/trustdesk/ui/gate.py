@@ -5,7 +5,7 @@ None of them shows personal data; the lock page covers the work area entirely.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -59,6 +59,15 @@ def centred_column(page: QWidget, width: int = 640) -> QVBoxLayout:
     return QVBoxLayout(column)
 
 
+def right_aligned(widget: QWidget) -> QHBoxLayout:
+    # A stretch rather than Qt.AlignmentFlag: the first use of the Qt namespace builds all
+    # of its enums, which would delay the first window.
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(widget)
+    return row
+
+
 def show_error(label: QLabel, text: str) -> None:
     label.setText("⚠ " + text)
     label.setVisible(bool(text))
@@ -104,7 +113,7 @@ class SignInPage(QWidget):
         self.button.setDefault(True)
         self.button.setEnabled(False)
         self.button.setAccessibleName("Sign in")
-        layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(right_aligned(self.button))
         layout.addStretch(2)
         self.acknowledge.toggled.connect(self.button.setEnabled)
         self.button.clicked.connect(self._submit)
@@ -230,7 +239,7 @@ class FirstRunPage(QWidget):
         layout.addWidget(self.error)
         self.button = QPushButton("&Create agency and administrator")
         self.button.setDefault(True)
-        layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(right_aligned(self.button))
         layout.addStretch(1)
         self.button.clicked.connect(self._submit)
         self.logo_button.clicked.connect(self._choose_logo)

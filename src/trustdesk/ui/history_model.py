@@ -113,4 +113,6 @@ def table_view(object_name: str, accessible_name: str, description: str = "") ->
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
     header.setHighlightSections(False)
+    # Sizing columns to their contents reads at most this many rows, not every one.
+    header.setResizeContentsPrecision(50)
     return view

@@ -15,7 +15,10 @@ from trustdesk.ui.context import RulesHolder, UiContext
 from trustdesk.ui.gate import FirstRunPage, LockPage, SignInPage
 from trustdesk.ui.idle import IDLE_LIMIT_SECONDS, IdleWatcher
 from trustdesk.ui.session import Gatekeeper
-from trustdesk.ui.workspace import Workspace
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from trustdesk.ui.workspace import Workspace
 
 log = logging.getLogger("trustdesk.ui")
 
@@ -42,10 +45,10 @@ class MainWindow(QMainWindow):
         self.gate = Gatekeeper(services)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.first_run = FirstRunPage()
+        self._first_run: FirstRunPage | None = None
         self.sign_in = SignInPage(self.gate.agency_name())
         self.lock_page = LockPage()
-        for page in (self.first_run, self.sign_in, self.lock_page):
+        for page in (self.sign_in, self.lock_page):
             self.stack.addWidget(page)
         self.workspace: Workspace | None = None
         self.context: UiContext | None = None
@@ -55,12 +58,20 @@ class MainWindow(QMainWindow):
         self.jump_timer.setInterval(5000)
         self.jump_timer.timeout.connect(self._check_clock)
         self._build_actions()
-        self.first_run.setup_requested.connect(self._set_up)
         self.sign_in.sign_in_requested.connect(self._sign_in)
         self.lock_page.unlock_requested.connect(self._unlock)
         self.lock_page.sign_out_requested.connect(self.sign_out)
         self.idle.idle_expired.connect(lambda: self.lock("Locked after 30 minutes without use."))
         self.resize(1100, 760)
+
+    @property
+    def first_run(self) -> FirstRunPage:
+        """The setup page, built only on a data folder that needs it."""
+        if self._first_run is None:
+            self._first_run = FirstRunPage()
+            self._first_run.setup_requested.connect(self._set_up)
+            self.stack.addWidget(self._first_run)
+        return self._first_run
 
     # -- actions ------------------------------------------------------------------------
 
@@ -72,12 +83,20 @@ class MainWindow(QMainWindow):
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            self._shortcuts.append((action, shortcut))
         action.triggered.connect(slot)
         self.addAction(action)
         return action
 
+    def _install_shortcuts(self) -> None:
+        """Keyboard shortcuts, set at the first sign-in: before it they have nothing to do,
+        and building Qt's key tables would delay the sign-in window by tens of ms."""
+        for action, shortcut in self._shortcuts:
+            action.setShortcut(QKeySequence(shortcut))
+        self._shortcuts.clear()
+
     def _build_actions(self) -> None:
+        self._shortcuts: list[tuple[QAction, QKeySequence | QKeySequence.StandardKey | str]] = []
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.new_action = self._action(
@@ -163,6 +182,9 @@ class MainWindow(QMainWindow):
         self.context = UiContext(
             self.services, self.rules, self.clock, session, role, self.gate.zone_name()
         )
+        from trustdesk.ui.workspace import Workspace
+
+        self._install_shortcuts()
         self.workspace = Workspace(self.context)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)

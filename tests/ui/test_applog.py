@@ -1,0 +1,54 @@
+"""The app's log file: rotation, and no exception messages (they may quote case data)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from trustdesk.ui import applog
+
+
+def test_rotates_and_keeps_a_fixed_number_of_files(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(applog, "MAX_BYTES", 2000)
+    handler = applog.RotatingLog(tmp_path / "trustdesk.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("trustdesk.test-rotation")
+    logger.addHandler(handler)
+    try:
+        for number in range(400):
+            logger.warning("entry %05d %s", number, "x" * 40)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["trustdesk.log", *(f"trustdesk.log.{n}" for n in range(1, 6))]
+    assert all(p.stat().st_size < 2200 for p in tmp_path.iterdir())
+    assert "entry 00399" in (tmp_path / "trustdesk.log").read_text(encoding="utf-8")
+
+
+def test_tracebacks_leave_out_the_message(tmp_path: Path) -> None:
+    handler = applog.RotatingLog(tmp_path / "trustdesk.log", encoding="utf-8")
+    handler.setFormatter(applog._NoMessages("%(message)s"))
+    logger = logging.getLogger("trustdesk.test-withheld")
+    logger.addHandler(handler)
+    # Built on another line: a traceback quotes the source line of the raise.
+    message = "booking NH-2026-0412 for María Peña"
+    try:
+        try:
+            raise ValueError(message)
+        except ValueError:
+            logger.exception("saving failed")
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    text = (tmp_path / "trustdesk.log").read_text(encoding="utf-8")
+    assert "saving failed" in text and "ValueError (message withheld)" in text
+    assert "test_applog.py" in text  # the frames stay, for the developers
+    assert "Peña" not in text and "NH-2026" not in text
+
+
+def test_log_folder_follows_xdg_on_linux(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv(applog.LOG_DIR_ENV, raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.setattr(applog.sys, "platform", "linux")
+    assert applog.log_dir() == tmp_path / "TrustDesk" / "log"
