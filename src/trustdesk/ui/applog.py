@@ -23,7 +23,8 @@ def log_dir() -> Path:
     configured = os.environ.get(LOG_DIR_ENV)
     if configured:
         return Path(configured)
-    if sys.platform.startswith("linux"):
+    platform: str = sys.platform  # a plain str: the branch below is for other systems too
+    if platform.startswith("linux"):
         # platformdirs' answer on Linux, without importing it on every start.
         state = os.environ.get("XDG_STATE_HOME", "").strip()
         base = Path(state) if os.path.isabs(state) else Path.home() / ".local" / "state"
