@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from conftest import make_case
+from casekit import make_case
 from trustdesk import resources
 from trustdesk.rules.caseio import parse_case
 from trustdesk.rules.errors import InputError

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import conviction, make_case
+from casekit import conviction, make_case
 from trustdesk.rules.caseio import parse_case
 from trustdesk.rules.errors import InputError
 from trustdesk.rules.strict_json import loads

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import conviction, make_case
+from casekit import conviction, make_case
 
 SCRIPT = Path(sys.executable).with_name("trustdesk")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conftest import conviction, make_case
+from casekit import conviction, make_case
 from trustdesk.core.decision import DECLINE, HONOR, MET, NOT_MET, UNKNOWN
 from trustdesk.core.errors import CoreError, NoRulePackError
 from trustdesk.core.evaluate import evaluate

@@ -9,7 +9,7 @@ from typing import Any
 
 import pypdf
 
-from conftest import conviction, make_case
+from casekit import conviction, make_case
 from trustdesk.core.decision import Decision
 from trustdesk.core.evaluate import evaluate
 from trustdesk.core.model import Case

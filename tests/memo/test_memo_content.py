@@ -15,7 +15,7 @@ from memokit import (
     view_model,
 )
 
-from conftest import make_case
+from casekit import make_case
 from trustdesk.memo.render import render_memo
 from trustdesk.memo.verification import short_code
 from trustdesk.memo.viewmodel import Signer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from memokit import DETAINER, SCENARIOS, pdf_metadata, pdf_pages, view_model
 
-from conftest import make_case
+from casekit import make_case
 from trustdesk.memo.errors import NoticeTextError
 from trustdesk.memo.render import render_memo, render_notice
 from trustdesk.rules.registry import RuleSet

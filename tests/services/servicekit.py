@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 # Test folders are not packages, and a second conftest.py here would shadow the root one
-# for ``from conftest import …``: so the path is set here, by the module that needs it.
+# for ``from casekit import …``: so the path is set here, by the module that needs it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
 
 from storekit import (

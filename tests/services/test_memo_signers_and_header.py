@@ -12,7 +12,7 @@ import pytest
 from imagekit import png
 from servicekit import Desk
 
-from conftest import make_case
+from casekit import make_case
 from trustdesk.memo.viewmodel import AgencyHeader
 from trustdesk.rules.caseio import parse_case
 from trustdesk.services.errors import InvalidRequest, PermissionDenied

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from storekit import FAST_HASHER
 
-from conftest import make_case
+from casekit import make_case
 from trustdesk.cli import main
 
 PASSWORDS = {"chief": "stone bridge harvest 1", "ann": "quiet orchard window"}

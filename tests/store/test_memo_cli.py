@@ -18,7 +18,7 @@ import pypdf
 import pytest
 from storekit import FAST_HASHER, Desk, run_trustdesk
 
-from conftest import conviction, make_case
+from casekit import conviction, make_case
 from trustdesk.cli import main
 from trustdesk.memo.verification import short_code
 from trustdesk.memo.viewmodel import AgencyHeader

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from storekit import Desk
 
-from conftest import conviction, make_case
+from casekit import conviction, make_case
 from trustdesk import __version__
 from trustdesk.core.errors import CoreError
 from trustdesk.core.evaluate import evaluate

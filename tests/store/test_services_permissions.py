@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from storekit import Desk
 
-from conftest import make_case
+from casekit import make_case
 from trustdesk.memo.viewmodel import AgencyHeader
 from trustdesk.rules.caseio import parse_case
 from trustdesk.services.context import Session

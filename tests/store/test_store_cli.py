@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from storekit import FAST_HASHER, run_trustdesk
 
-from conftest import make_case
+from casekit import make_case
 from trustdesk.cli import main
 
 ADMIN_PW = "stone bridge harvest 1"

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from storekit import add_user, draft_to_json
 
-from conftest import make_case
+from casekit import make_case
 from trustdesk.rules.caseio import parse_case
 from trustdesk.services.decisions import make_draft
 from trustdesk.store.store import Store

@@ -20,7 +20,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from uikit import FakeTime, open_gui_desk, password
 
-from conftest import make_case
+from casekit import make_case
 from trustdesk.rules.caseio import parse_case
 from trustdesk.rules.registry import load_rules
 from trustdesk.ui.context import RulesHolder

@@ -9,6 +9,7 @@ from typing import Any
 
 from uikit import FakeTime
 
+from casekit import make_case as base_case
 from trustdesk.rules.caseio import parse_case
 from trustdesk.store.records import SavedDecision
 from trustdesk.ui.context import RulesHolder, UiContext
@@ -20,30 +21,8 @@ SERIOUS = {"statute": "53a-134", "level": "felony", "class": "B", "jurisdiction"
 
 
 def make_case(**changes: Any) -> dict[str, Any]:
-    """A complete case (as tests/conftest.py builds it; that module is not importable here)."""
-    case: dict[str, Any] = {
-        "decision_time": DECIDED,
-        "detainer": {
-            "form": "I-247A",
-            "judicial_warrant": False,
-            "administrative_warrant": "I-200",
-        },
-        "person": {
-            "name": "María Peña",
-            "date_of_birth": "1990-04-17",
-            "booking_number": "NH-2026-0412",
-        },
-        "convictions": [],
-        "pending_charges": [],
-        "outstanding_ct_warrant": False,
-        "gang_member": False,
-        "security_risk_group": False,
-        "tsdb_match": False,
-        "final_removal_order": False,
-        "public_safety_risk": {"asserted": False},
-    }
-    case.update(changes)
-    return case
+    """The shared complete case (tests/casekit.py), decided at T0."""
+    return base_case(**{"decision_time": DECIDED, **changes})
 
 
 def decide(desk: Any, rules: Any, officer: str = "officer", **changes: Any) -> SavedDecision:

@@ -35,6 +35,8 @@ class ServiceContext:
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
     clock: Callable[[], datetime] = utc_now
     workstation: str = field(default_factory=socket.gethostname)
+    #: What each session's lists last showed (see audit_listing); memory only.
+    _listed: dict[tuple[Any, ...], list[int]] = field(default_factory=dict, repr=False)
 
     def now(self) -> datetime:
         value = self.clock()
@@ -53,6 +55,16 @@ class ServiceContext:
         self, event: str, who: Session | User | None, outcome: str = "success", **objects: Any
     ) -> None:
         self.store.audit.record(AuditEvent(event, outcome, objects), self.actor(who), self.now())
+
+    def audit_listing(self, event: str, session: Session, list_name: str, shown: list[int]) -> None:
+        """Record that ``session`` was shown these records, unless it was shown exactly them
+        by the previous listing of the same list (a screen refreshing itself every few
+        seconds would otherwise write the same entry thousands of times a day)."""
+        key = (session.user_id, session.started_at, event, list_name)
+        if self._listed.get(key) == shown:
+            return
+        self.audit(event, session, list=list_name, shown=shown)
+        self._listed[key] = list(shown)
 
     def authorize(
         self, session: Session, operation: Operation, objects: Mapping[str, Any] | None = None

@@ -23,13 +23,13 @@ class HoldService:
     def active(self, session: Session) -> list[HoldStatus]:
         self.ctx.authorize(session, Operation.DECISION_LIST)
         rows = self.holds.active()
-        self.ctx.audit("holds.listed", session, list="active", shown=[r.hold_id for r in rows])
+        self.ctx.audit_listing("holds.listed", session, "active", [r.hold_id for r in rows])
         return rows
 
     def overdue(self, session: Session) -> list[HoldStatus]:
         self.ctx.authorize(session, Operation.DECISION_LIST)
         rows = self.holds.overdue(self.ctx.now())
-        self.ctx.audit("holds.listed", session, list="overdue", shown=[r.hold_id for r in rows])
+        self.ctx.audit_listing("holds.listed", session, "overdue", [r.hold_id for r in rows])
         return rows
 
     def close(
