@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
 
 from trustdesk.services.bundle import Services
 from trustdesk.ui.clock import Clock, JumpDetector
@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         for page in (self.sign_in, self.lock_page):
             self.stack.addWidget(page)
         self.workspace: Workspace | None = None
+        self._dialog: QDialog | None = None
         self.context: UiContext | None = None
         self.idle = IdleWatcher(self.clock, idle_limit)
         self.jumps = JumpDetector(self.clock)
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
         )
         go_menu.addAction(self.board_action)
         go_menu.addAction(self.search_action)
+        self.verify_action = self._action("&Verify a memo…", None, self._verify_memo)
+        go_menu.addAction(self.verify_action)
         help_menu = bar.addMenu("&Help")
         self.about_action = self._action("&About TrustDesk", None, self._about)
         help_menu.addAction(self.about_action)
@@ -134,6 +137,7 @@ class MainWindow(QMainWindow):
             self.sign_out_action,
             self.board_action,
             self.search_action,
+            self.verify_action,
         )
         self._enable_work(False)
 
@@ -144,6 +148,22 @@ class MainWindow(QMainWindow):
     def _ws(self, method: str) -> None:
         if self.workspace is not None and self.stack.currentWidget() is self.workspace:
             getattr(self.workspace, method)()
+
+    def _verify_memo(self) -> None:
+        if self.context is None:
+            return
+        from trustdesk.ui.verify_memo import VerifyMemoDialog
+
+        self._close_dialogs()
+        self._dialog = VerifyMemoDialog(self.context, self)
+        self._dialog.open()
+
+    def _close_dialogs(self) -> None:
+        """Close a window of the signed-in work (before the lock covers the rest)."""
+        if self._dialog is not None:
+            self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
 
     def _about(self) -> None:
         from trustdesk.ui.about import AboutDialog
@@ -202,6 +222,7 @@ class MainWindow(QMainWindow):
             return
         if self.workspace is not None:
             self.workspace.before_lock()
+        self._close_dialogs()
         self.gate.record("lock", self.context.session)
         self.idle.stop()
         self._enable_work(False)
@@ -233,6 +254,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.workspace)
             self.workspace.deleteLater()
             self.workspace = None
+        self._close_dialogs()
         self.gate.sign_out(self.context.session)
         self.context = None
         self.idle.stop()
