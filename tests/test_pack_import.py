@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import datetime, timedelta
@@ -218,7 +219,11 @@ def test_import_is_for_administrators_and_audited(tmp_path: Path, desk: Any) -> 
     again = service.import_pack(desk.session("admin"), write_pack(tmp_path, retitled("v2")), holder)
     assert again.replaced == "ct-2025 (imported earlier)"
     assert holder.rules.pack("ct-2025").pack.title == "v2"
-    assert sorted(p.name for p in service.folder.iterdir()) == ["ct-2025.json"]
+    # The version it replaced is kept, named by its SHA-256, not destroyed.
+    assert sorted(p.name for p in service.folder.iterdir()) == ["ct-2025.json", "superseded"]
+    kept = service.folder / "superseded" / f"ct-2025-{imported.sha256[:12]}.json"
+    assert [p.name for p in kept.parent.iterdir()] == [kept.name]
+    assert desk.store.audit.of_events("rules.imported")[-1].objects_dict()["replaced_kept"]
 
 
 def test_a_refused_import_is_audited_and_changes_nothing(tmp_path: Path, desk: Any) -> None:
@@ -257,3 +262,167 @@ def test_an_import_that_cannot_be_recorded_is_taken_back(
     assert (service.folder / "ct-2025.json").read_bytes() == previous
     assert holder.rules is first.rules
     assert sorted(p.name for p in service.folder.iterdir()) == ["ct-2025.json"]
+
+
+# --- replaced versions are kept: decisions made under them can still be printed -----------
+
+
+def without_statute(statute: str = "53a-103a", title: str = "Agency edition") -> dict[str, Any]:
+    """ct-2025 with one statute off its list: its own tests still pass, some decisions differ."""
+    data = pack_data()
+    data["title"] = title
+    (offenses,) = data["lists"]
+    offenses["statutes"].remove(statute)
+    return data
+
+
+def test_a_replaced_imported_version_is_kept_and_found_by_its_sha(tmp_path: Path) -> None:
+    folder = tmp_path / "data" / "rules"
+    bundled = load_rules()
+    first = install(check_import(write_pack(tmp_path / "usb", retitled("first")), folder))
+    first_bytes = (folder / "ct-2025.json").read_bytes()
+    first_sha = first.checked.loaded.pack.sha256
+    assert first.kept is None  # the shipped pack it replaced stays in resources/
+    assert not (folder / "superseded").exists()
+
+    second = install(check_import(write_pack(tmp_path / "usb", retitled("second")), folder))
+    second_sha = second.checked.loaded.pack.sha256
+    kept = folder / "superseded" / f"ct-2025-{first_sha[:12]}.json"
+    assert second.kept == kept and kept.read_bytes() == first_bytes
+    assert sorted(p.name for p in folder.iterdir()) == ["ct-2025.json", "superseded"]
+    assert [p.name for p in kept.parent.iterdir()] == [kept.name]  # no temporary left
+
+    rules = load_rules(extra_dir=folder)
+    assert [lp.pack.id for lp in rules.packs] == ["ct-2014", "ct-2019", "ct-2025"]
+    assert rules.pack("ct-2025").pack.title == "second"
+    assert rules.pack_version("ct-2025", second_sha) is rules.pack("ct-2025")
+    old = rules.pack_version("ct-2025", first_sha)
+    assert (old.pack.title, old.path) == ("first", kept)
+    assert rules.pack_version("ct-2025", first_sha) is old  # read once
+    shipped = bundled.pack("ct-2025")
+    assert rules.pack_version("ct-2025", shipped.pack.sha256).path == shipped.path
+    ct_2019 = bundled.pack("ct-2019").pack.sha256
+    assert rules.pack_version("ct-2019", ct_2019).pack.sha256 == ct_2019
+    for pack_id, sha in (
+        ("ct-2025", "0" * 64),
+        ("ct-2019", first_sha),
+        ("../rules/ct-2025", first_sha),
+        ("ct-2025", first_sha[:12]),
+    ):
+        with pytest.raises(KeyError):
+            rules.pack_version(pack_id, sha)
+    # Without a data folder only the shipped versions are known.
+    with pytest.raises(KeyError):
+        bundled.pack_version("ct-2025", first_sha)
+
+    # Importing the first version again keeps the second; the first's copy stays as it was.
+    install(check_import(write_pack(tmp_path / "usb", retitled("first")), folder))
+    assert sorted(p.name for p in kept.parent.iterdir()) == sorted(
+        [kept.name, f"ct-2025-{second_sha[:12]}.json"]
+    )
+    assert kept.read_bytes() == first_bytes
+    # The same bytes imported again replace nothing, so nothing more is kept.
+    install(check_import(write_pack(tmp_path / "usb", retitled("first")), folder))
+    assert len(list(kept.parent.iterdir())) == 2
+
+
+def test_a_changed_kept_version_is_refused_when_asked_for(tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    first = install(check_import(write_pack(tmp_path / "usb", retitled("first")), folder))
+    first_sha = first.checked.loaded.pack.sha256
+    install(check_import(write_pack(tmp_path / "usb", retitled("second")), folder))
+    kept = folder / "superseded" / f"ct-2025-{first_sha[:12]}.json"
+    kept.write_bytes(kept.read_bytes().replace(b'"first"', b'"forged"'))
+    rules = load_rules(extra_dir=folder)  # kept versions are not read at start
+    assert rules.pack("ct-2025").pack.title == "second"
+    with pytest.raises(InputError) as caught:
+        rules.pack_version("ct-2025", first_sha)
+    message = str(caught.value)
+    assert message.startswith(str(kept))
+    assert f"not the {first_sha[:12]}… its name records" in message
+    assert "\n" not in message
+
+
+def test_a_kept_version_is_checked_as_at_import(tmp_path: Path) -> None:
+    archive = tmp_path / "rules" / "superseded"
+    archive.mkdir(parents=True)
+
+    def keep(data: dict[str, Any], pack_id: str = "ct-2025") -> str:
+        raw = json.dumps(data).encode()
+        sha = hashlib.sha256(raw).hexdigest()
+        (archive / f"{pack_id}-{sha[:12]}.json").write_bytes(raw)
+        return sha
+
+    failing = retitled("failing")
+    failing["tests"][0]["expect"]["decision"] = "decline"
+    failing_sha = keep(failing)
+    other_id_sha = keep(later_version())  # a ct-2027 kept under ct-2025's name
+    rules = load_rules(extra_dir=tmp_path / "rules")
+    with pytest.raises(PackTestFailure, match="expected decline, got honor"):
+        rules.pack_version("ct-2025", failing_sha)
+    with pytest.raises(InputError, match=r"/id: is 'ct-2027', not the 'ct-2025'"):
+        rules.pack_version("ct-2025", other_id_sha)
+
+
+def test_undo_puts_the_replaced_version_back(tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    install(check_import(write_pack(tmp_path / "usb", retitled("first")), folder))
+    before = (folder / "ct-2025.json").read_bytes()
+    second = install(check_import(write_pack(tmp_path / "usb", retitled("second")), folder))
+    assert second.kept is not None and second.kept.exists()
+    second.undo()
+    assert (folder / "ct-2025.json").read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["ct-2025.json"]
+
+
+def test_a_failed_replacement_keeps_the_old_pack_in_force(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trustdesk.rules import imports
+
+    folder = tmp_path / "rules"
+    install(check_import(write_pack(tmp_path / "usb", retitled("first")), folder))
+    before = (folder / "ct-2025.json").read_bytes()
+    checked = check_import(write_pack(tmp_path / "usb", retitled("second")), folder)
+    written = imports.write_atomically
+
+    def fail_on_the_pack(target: Path, data: bytes) -> None:
+        if target.name == "ct-2025.json":
+            raise InputError(str(target), "", "cannot be written: disk full")
+        written(target, data)
+
+    monkeypatch.setattr(imports, "write_atomically", fail_on_the_pack)
+    with pytest.raises(InputError, match="disk full"):
+        install(checked)
+    assert (folder / "ct-2025.json").read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["ct-2025.json"]
+
+
+def test_an_unreadable_rules_folder_is_an_error_not_an_empty_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trustdesk.rules import registry
+
+    folder = tmp_path / "rules"
+    install(check_import(write_pack(tmp_path / "usb", retitled()), folder))
+
+    def denied(path: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(registry.os, "scandir", denied)
+    with pytest.raises(InputError, match=r"rules: /: cannot be read: Permission denied"):
+        load_rules(extra_dir=folder)
+
+
+def test_the_data_folder_rules_are_the_gui_rules(tmp_path: Path) -> None:
+    from trustdesk.rules.registry import rules_for_data_dir
+    from trustdesk.ui.context import RulesHolder
+
+    data = tmp_path / "data"
+    install(check_import(write_pack(tmp_path, without_statute()), imported_folder(data)))
+    holder = RulesHolder()
+    holder.use_data_folder(data)
+    cli = rules_for_data_dir(data)
+    assert [lp.pack.sha256 for lp in cli.packs] == [lp.pack.sha256 for lp in holder.get().packs]
+    assert cli.pack("ct-2025").pack.title == "Agency edition"
+    assert rules_for_data_dir(tmp_path / "empty").pack("ct-2025").pack.title != "Agency edition"

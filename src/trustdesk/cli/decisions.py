@@ -69,14 +69,15 @@ def read_case(path_text: str, rules: RuleSet) -> tuple[Case, dict[str, Any]]:
     return case, raw
 
 
-def _rules() -> RuleSet:
-    from trustdesk.rules.registry import load_rules
+def _rules(args: argparse.Namespace) -> RuleSet:
+    """The rules of the data folder, its imported packs included (as the desktop app)."""
+    from trustdesk.cli.rulesource import data_folder_rules
 
-    return load_rules()
+    return data_folder_rules(args.data_dir)
 
 
 def run_add(args: argparse.Namespace) -> int:
-    rules = _rules()
+    rules = _rules(args)
     case, raw = read_case(args.case, rules)
     with open_services(args, rules) as services:
         session = log_on(services, args)
@@ -89,7 +90,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_amend(args: argparse.Namespace) -> int:
-    rules = _rules()
+    rules = _rules(args)
     case, raw = read_case(args.case, rules)
     with open_services(args, rules) as services:
         session = log_on(services, args)
@@ -114,7 +115,7 @@ def run_review(args: argparse.Namespace) -> int:
         from trustdesk.services.errors import InvalidRequest
 
         raise InvalidRequest("an amending review needs --reason TEXT")
-    rules = _rules()
+    rules = _rules(args)
     case, raw = read_case(args.amend, rules)
     with open_services(args, rules) as services:
         session = log_on(services, args)

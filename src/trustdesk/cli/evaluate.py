@@ -1,4 +1,8 @@
-"""``trustdesk evaluate`` and ``trustdesk demo``: decide cases from JSON files."""
+"""``trustdesk evaluate`` and ``trustdesk demo``: decide cases from JSON files.
+
+Both apply the rules of the data folder (``--data-dir``, else the per-user one): the
+bundled packs and the agency's imported ones, as the desktop app does.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from trustdesk.cli.rulesource import data_folder_rules
 from trustdesk.core.decision import Decision
 from trustdesk.core.evaluate import evaluate
 from trustdesk.core.model import Case
@@ -14,12 +19,13 @@ from trustdesk.core.record import decision_to_json
 from trustdesk.rules import strict_json
 from trustdesk.rules.caseio import parse_case
 from trustdesk.rules.errors import InputError
-from trustdesk.rules.registry import RuleSet, load_rules
 
 # Imported for type checking only: typing costs milliseconds at every CLI start.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from trustdesk.rules.registry import RuleSet
 
 
 def add_parser(commands: Any) -> None:
@@ -55,7 +61,7 @@ def decide(case: Case, rules: RuleSet) -> Decision:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    rules = load_rules()
+    rules = data_folder_rules(args.data_dir)
     case = read_case(args.case, rules)
     decision = decide(case, rules)
     if args.format == "json":
@@ -72,7 +78,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from trustdesk import resources
     from trustdesk.cli.text import render_decision
 
-    rules = load_rules()
+    rules = data_folder_rules(args.data_dir)
     examples = sorted(resources.resource("examples").glob("*.json"))
     if not examples:
         raise InputError(str(resources.resource("examples")), "", "no example cases found")

@@ -82,11 +82,13 @@ def _languages(text: str | None) -> list[str] | None:
 def run_memo(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from trustdesk.rules.registry import load_rules
+    from trustdesk.cli.rulesource import data_folder_rules
     from trustdesk.services.memos import parse_decision_ref
 
     decision_id, version = parse_decision_ref(args.decision)
-    rules = load_rules()
+    # The data folder's rules, with every version it kept: a decision is printed under
+    # the exact pack it was made under, even after an import replaced that pack.
+    rules = data_folder_rules(args.data_dir)
     with open_services(args, rules) as services:
         session = log_on(services, args)
         stored = services.agency.profile() is not None

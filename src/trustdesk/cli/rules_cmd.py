@@ -1,4 +1,9 @@
-"""``trustdesk rules list|validate FILE|test``: inspect and check rule packs."""
+"""``trustdesk rules list|validate FILE|test``: inspect and check rule packs.
+
+``list`` and ``test`` show the packs in force on the data folder (``--data-dir``, else
+the per-user one): the bundled packs and the agency's imported ones, as the desktop app
+applies them. ``validate`` checks one file on its own, against the bundled catalog.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +15,30 @@ from typing import Any
 def add_parser(commands: Any) -> None:
     parser = commands.add_parser("rules", help="list, validate and test rule packs")
     sub = parser.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
-    sub.add_parser("list", help="list the rule packs in force").set_defaults(func=run_list)
+    sub.add_parser(
+        "list", help="list the rule packs in force (the data folder's imported ones included)"
+    ).set_defaults(func=run_list)
     validate = sub.add_parser("validate", help="check a rule-pack file and run its own tests")
     validate.add_argument("file", type=Path)
     validate.set_defaults(func=run_validate)
-    test = sub.add_parser("test", help="run every bundled pack's embedded test cases")
+    test = sub.add_parser("test", help="run the embedded test cases of every pack in force")
     test.set_defaults(func=run_test)
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from trustdesk.rules.registry import load_rules
+    from trustdesk import resources
+    from trustdesk.cli.rulesource import data_folder_rules
 
-    rules = load_rules()
+    rules = data_folder_rules(args.data_dir)
+    shipped = resources.resource("rules")
+    replaced = {loaded.pack.id for loaded in rules.replaced}
     for loaded in rules.packs:
         pack = loaded.pack
         until = pack.effective_to.isoformat() if pack.effective_to else "in force"
         print(f"{pack.id}  {pack.effective_from.isoformat()} → {until}  {pack.title}")
+        if loaded.path.parent != shipped:
+            instead = "; in place of the one shipped with TrustDesk" if pack.id in replaced else ""
+            print(f"         imported by the agency: {loaded.path}{instead}")
         print(f"         last verified {pack.last_verified_on.isoformat()}; sha256 {pack.sha256}")
         print(f"         {len(pack.criteria)} criteria, {len(loaded.tests)} embedded tests")
         for statute_list in pack.lists:
@@ -49,10 +62,10 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
+    from trustdesk.cli.rulesource import data_folder_rules
     from trustdesk.rules.packtests import run_pack_tests
-    from trustdesk.rules.registry import load_rules
 
-    rules = load_rules()
+    rules = data_folder_rules(args.data_dir)
     passed = failed = 0
     for loaded in rules.packs:
         for result in run_pack_tests(loaded.pack, loaded.tests, str(loaded.path), rules.sections):

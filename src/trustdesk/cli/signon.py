@@ -17,7 +17,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from trustdesk.core.pack import RulePack
+    from trustdesk.rules.catalog import OffenseCatalog
+    from trustdesk.rules.packs import LoadedPack
     from trustdesk.rules.registry import RuleSet
     from trustdesk.services.bundle import Services
     from trustdesk.services.context import Session
@@ -37,30 +41,42 @@ def add_actor(parser: argparse.ArgumentParser, *, required: bool = True) -> None
 
 
 class LazyRules:
-    """The rule set, loaded only by commands that decide (others start faster)."""
+    """The rules of data folder ``data_dir`` (its imported packs included, as the desktop
+    app applies them), loaded only by commands that use them (others start faster)."""
 
-    def __init__(self) -> None:
+    def __init__(self, data_dir: Path | str | None = None) -> None:
+        self.data_dir = data_dir
         self._rules: RuleSet | None = None
 
     def _load(self) -> RuleSet:
         if self._rules is None:
-            from trustdesk.rules.registry import load_rules
+            from trustdesk.cli.rulesource import data_folder_rules
 
-            self._rules = load_rules()
+            self._rules = data_folder_rules(self.data_dir)
         return self._rules
 
     @property
     def sections(self) -> Container[str]:
         return self._load().sections
 
+    @property
+    def catalog(self) -> OffenseCatalog:
+        return self._load().catalog
+
     def pack_for(self, decision_time: datetime) -> RulePack:
         return self._load().pack_for(decision_time)
+
+    def pack(self, pack_id: str) -> LoadedPack:
+        return self._load().pack(pack_id)
+
+    def pack_version(self, pack_id: str, sha256: str) -> LoadedPack:
+        return self._load().pack_version(pack_id, sha256)
 
 
 def open_services(args: argparse.Namespace, rules: Any = None) -> Services:
     from trustdesk.services.bundle import open_services as open_bundle
 
-    return open_bundle(args.data_dir, rules if rules is not None else LazyRules())
+    return open_bundle(args.data_dir, rules if rules is not None else LazyRules(args.data_dir))
 
 
 def _fail(message: str) -> NoReturn:

@@ -7,6 +7,11 @@ were checked copied into the data folder's ``rules/`` folder (temporary name, fs
 rename), where ``load_rules(extra_dir=...)`` finds them at every start. Any refusal
 raises ``RulesError`` naming the file, the JSON pointer and the reason; nothing is
 written and the rules in force stay in force.
+
+An imported file that a new import replaces is not destroyed: its bytes are first kept
+as ``rules/superseded/<id>-<sha12>.json`` (written and fsynced before the replacement),
+so decisions made under it can still be printed (``RuleSet.pack_version``). At every
+moment the folder holds either the old pack or the new one in force, never neither.
 """
 
 from __future__ import annotations
@@ -20,10 +25,23 @@ from pathlib import Path
 
 from trustdesk.rules.errors import InputError
 from trustdesk.rules.packs import LoadedPack, load_pack
-from trustdesk.rules.registry import RuleSet, load_rules
+from trustdesk.rules.registry import (
+    IMPORTED_FOLDER,
+    SUPERSEDED_FOLDER,
+    RuleSet,
+    load_rules,
+    superseded_path,
+)
 
-#: The data folder's sub-folder of imported packs.
-IMPORTED_FOLDER = "rules"
+__all__ = [
+    "IMPORTED_FOLDER",
+    "CheckedImport",
+    "InstalledImport",
+    "check_import",
+    "imported_folder",
+    "install",
+    "write_atomically",
+]
 #: A pack is tens of kilobytes; anything this large is not one (and is not read whole).
 MAX_PACK_BYTES = 5 * 1024 * 1024
 
@@ -54,10 +72,13 @@ class InstalledImport:
     checked: CheckedImport
     rules: RuleSet
     previous: bytes | None  # the imported file it replaced, if there was one
+    kept: Path | None = None  # where the replaced imported version is kept, if one was
+    #: Every file written or removed, with its bytes before (None: it did not exist).
+    changes: tuple[tuple[Path, bytes | None], ...] = ()
 
     def undo(self) -> None:
         """Put the folder back as it was (used when the import cannot be recorded)."""
-        _put_back(self.checked.target, self.previous)
+        _put_back(self.changes)
 
 
 def check_import(source: Path, folder: Path, *, catalog_path: Path | None = None) -> CheckedImport:
@@ -93,31 +114,89 @@ def check_import(source: Path, folder: Path, *, catalog_path: Path | None = None
 def install(checked: CheckedImport, *, catalog_path: Path | None = None) -> InstalledImport:
     """Write the checked bytes into the folder and reload the rule set from it.
 
-    Should the reload fail after all, the folder is put back and the error raised.
+    The imported file of the pack it replaces is first kept in ``superseded/``. Should
+    anything fail after all, the folder is put back and the error raised.
     """
     target = checked.target
+    folder = checked.folder
+    old = checked.replaces
+    # The imported file in force for this id (normally ``target``; bundled ones stay put).
+    old_file = old.path if old is not None and old.path.parent == folder else None
     try:
-        checked.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         previous = target.read_bytes() if target.exists() else None
+        old_bytes = None if old_file is None or not old_file.exists() else old_file.read_bytes()
     except OSError as exc:
         raise InputError(
             str(target), "", f"cannot be written: {exc.strerror or exc}; nothing was changed"
         ) from None
-    write_atomically(target, checked.data)
+    changes: list[tuple[Path, bytes | None]] = []
     try:
-        rules = load_rules(catalog_path=catalog_path, extra_dir=checked.folder)
+        kept = None
+        if old_bytes is not None and old_bytes != checked.data:
+            kept = _keep_superseded(folder, checked.loaded.pack.id, old_bytes, changes)
+        write_atomically(target, checked.data)  # whole or not at all: noted once done
+        changes.append((target, previous))
+        if old_file is not None and old_file != target and old_bytes is not None:
+            changes.append((old_file, old_bytes))
+            _remove(old_file)
+        rules = load_rules(catalog_path=catalog_path, extra_dir=folder)
     except BaseException:
-        _put_back(target, previous)
+        _put_back(tuple(changes))
         raise
-    return InstalledImport(checked, rules, previous)
+    return InstalledImport(checked, rules, previous, kept, tuple(changes))
 
 
-def _put_back(target: Path, previous: bytes | None) -> None:
-    if previous is None:
-        target.unlink(missing_ok=True)
-        _fsync_dir(target.parent)
-    else:
-        write_atomically(target, previous)
+def _keep_superseded(
+    folder: Path, pack_id: str, data: bytes, changes: list[tuple[Path, bytes | None]]
+) -> Path:
+    """Keep ``data`` (a replaced imported version) in ``superseded/``; note what changed."""
+    archive = folder / SUPERSEDED_FOLDER
+    kept = superseded_path(archive, pack_id, hashlib.sha256(data).hexdigest())
+    try:
+        if not archive.is_dir():
+            archive.mkdir(mode=0o700)
+            changes.append((archive, None))
+            _fsync_dir(folder)
+        before = kept.read_bytes() if kept.exists() else None
+    except OSError as exc:
+        raise InputError(
+            str(kept), "", f"cannot be written: {exc.strerror or exc}; nothing was changed"
+        ) from None
+    if before != data:  # already kept (imported again after a later version): nothing to do
+        write_atomically(kept, data)
+        changes.append((kept, before))
+    return kept
+
+
+def _put_back(changes: tuple[tuple[Path, bytes | None], ...]) -> None:
+    """Undo ``changes`` in reverse order: rewrite each file, or remove what was created.
+
+    Every change is tried; the first failure is raised once all were.
+    """
+    failure: InputError | None = None
+    for path, before in reversed(changes):
+        try:
+            if before is not None:
+                write_atomically(path, before)
+            elif path.is_dir():
+                with contextlib.suppress(OSError):  # left in place if anything else is in it
+                    path.rmdir()
+                    _fsync_dir(path.parent)
+            else:
+                _remove(path)
+        except InputError as error:
+            failure = failure or error
+    if failure is not None:
+        raise failure
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise InputError(str(path), "", f"cannot be removed: {exc.strerror or exc}") from None
 
 
 def write_atomically(target: Path, data: bytes) -> None:

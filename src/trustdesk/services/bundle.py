@@ -16,6 +16,7 @@ from trustdesk.services.holds import HoldService
 from trustdesk.services.memos import MemoService, rules_loader
 from trustdesk.services.passwords import PasswordHasher
 from trustdesk.services.records import RecordsService
+from trustdesk.services.rulepacks import RulePackService
 from trustdesk.store.store import Store
 
 
@@ -29,6 +30,7 @@ class Services:
     memos: MemoService
     agency: AgencyService
     drafts: DraftService
+    rulepacks: RulePackService
 
     def close(self) -> None:
         self.store.close()
@@ -57,9 +59,10 @@ def build_services(
         DecisionService(ctx, rules),
         HoldService(ctx),
         RecordsService(ctx),
-        MemoService(ctx, rules_loader(rules)),
+        MemoService(ctx, rules_loader(rules, store.data_dir)),
         AgencyService(ctx),
         DraftService(ctx),
+        RulePackService(ctx),
     )
 
 

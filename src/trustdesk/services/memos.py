@@ -1,11 +1,13 @@
 """Printing a recorded decision as a memo, and checking a memo (file or typed code) later.
 
 A memo is rendered only from the record as stored: the case input is parsed again, the
-rule pack is found by its stored id and must still have the stored SHA-256, and the
-engine must reach exactly the stored decision (trace included); otherwise printing is
-refused (audited as ``memo.refused``). The PDF is written without overwriting anything
-and its SHA-256 goes into the audit chain (``memo.printed``) — if that entry cannot be
-written the file is removed, so no unrecorded memo exists.
+rule pack is the exact version the decision was made under (found by its stored id and
+SHA-256: the pack in force, or a version an import replaced, see
+``RuleSet.pack_version``), and the engine must reach exactly the stored decision (trace
+included); otherwise printing is refused (audited as ``memo.refused``). The PDF is
+written without overwriting anything and its SHA-256 goes into the audit chain
+(``memo.printed``) — if that entry cannot be written the file is removed, so no
+unrecorded memo exists.
 
 ``verify`` answers MATCH only when the file's SHA-256 is a recorded memo hash, the chain
 verifies up to that entry and the decision version it names still has the recorded
@@ -21,7 +23,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
@@ -32,6 +34,7 @@ from trustdesk.store.errors import NotFound
 from trustdesk.store.records import AuditEntry, AuditEvent, DecisionRecord
 
 if TYPE_CHECKING:
+    from trustdesk.core.pack import RulePack
     from trustdesk.memo.viewmodel import AgencyHeader
     from trustdesk.rules.packs import LoadedPack
 
@@ -55,6 +58,9 @@ class MemoRules(Protocol):
     def catalog(self) -> Any: ...
 
     def pack(self, pack_id: str) -> LoadedPack: ...
+
+    # Optional: ``pack_version(pack_id, sha256) -> LoadedPack`` (``RuleSet`` has it) finds
+    # versions no longer in force; without it only the packs in force are known.
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +159,7 @@ class MemoService:
                 return record
         raise NotFound(f"decision {decision_id} has no version {version}")
 
-    def _refuse(self, session: Session, record: DecisionRecord, reason: str, text: str) -> None:
+    def _refuse(self, session: Session, record: DecisionRecord, reason: str, text: str) -> NoReturn:
         self.ctx.audit(
             MEMO_REFUSED,
             session,
@@ -227,26 +233,7 @@ class MemoService:
 
         rules = self.rules
         where = f"decision {record.decision_id} version {record.version}"
-        try:
-            pack = rules.pack(record.rule_pack).pack
-        except KeyError:
-            self._refuse(
-                session,
-                record,
-                "rule pack missing",
-                f"{where} was decided under rule pack {record.rule_pack}, which this TrustDesk "
-                "does not have; print it with the version that has that pack",
-            )
-        if pack.sha256 != record.rule_pack_sha256:
-            self._refuse(
-                session,
-                record,
-                "rule pack changed",
-                f"{where} was decided under rule pack {record.rule_pack} with SHA-256 "
-                f"{record.rule_pack_sha256[:12]}…, but the installed pack has "
-                f"{pack.sha256[:12]}…; the memo would not show the law as applied, so "
-                "nothing was printed",
-            )
+        pack = self._pack_as_decided(session, record, rules, where)
         case = parse_case(record.case(), f"the stored case of {where}", rules.sections)
         decision = evaluate(pack, case)
         if document_json(decision_to_json(decision)) != record.decision_json:
@@ -287,6 +274,54 @@ class MemoService:
             raise InvalidRequest(str(exc)) from None
         kind = "memo" if notice is None else f"notice-{chosen[0]}"
         return RenderedMemo(data, hashlib.sha256(data).hexdigest(), record, chosen, kind)
+
+    def _pack_as_decided(
+        self, session: Session, record: DecisionRecord, rules: MemoRules, where: str
+    ) -> RulePack:
+        """The exact pack version ``record`` was decided under, or a recorded refusal."""
+        from trustdesk.rules.errors import RulesError
+
+        pack_id, sha256 = record.rule_pack, record.rule_pack_sha256
+        try:
+            current: LoadedPack | None = rules.pack(pack_id)
+        except KeyError:
+            current = None
+        if current is not None and current.pack.sha256 == sha256:
+            return current.pack
+        version_of = getattr(rules, "pack_version", None)
+        try:
+            if version_of is not None:
+                found: LoadedPack = version_of(pack_id, sha256)
+                return found.pack
+        except KeyError:
+            pass
+        except RulesError as error:
+            self._refuse(
+                session,
+                record,
+                "rule pack refused",
+                f"{where} was decided under rule pack {pack_id} with SHA-256 {sha256[:12]}…, "
+                f"but the kept copy of that version is refused ({error}); the memo would not "
+                "show the law as applied, so nothing was printed",
+            )
+        if current is None:
+            self._refuse(
+                session,
+                record,
+                "rule pack missing",
+                f"{where} was decided under rule pack {pack_id} with SHA-256 {sha256[:12]}…, "
+                "which this TrustDesk does not have; print it with the version that has "
+                "that pack",
+            )
+        self._refuse(
+            session,
+            record,
+            "rule pack changed",
+            f"{where} was decided under rule pack {pack_id} with SHA-256 {sha256[:12]}…, "
+            f"a version this TrustDesk does not know (the pack in force has "
+            f"{current.pack.sha256[:12]}…); the memo would not show the law as applied, so "
+            "nothing was printed",
+        )
 
     def record_output(
         self,
@@ -461,15 +496,19 @@ def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def rules_loader(rules: object) -> Callable[[], MemoRules]:
-    """The rules to print with: ``rules`` when it is a full rule set, else loaded on use."""
+def rules_loader(rules: object, data_dir: Path | None = None) -> Callable[[], MemoRules]:
+    """The rules to print with: ``rules`` when it is a full rule set, else loaded on use.
+
+    Loaded, they are those of the data folder ``data_dir`` (its imported packs included),
+    as the desktop app and the command line apply them; bundled only without a folder.
+    """
 
     def load() -> MemoRules:
         if all(hasattr(rules, name) for name in ("pack", "sections", "catalog")):
             return rules  # type: ignore[return-value]
-        from trustdesk.rules.registry import load_rules
+        from trustdesk.rules.registry import load_rules, rules_for_data_dir
 
-        return load_rules()
+        return load_rules() if data_dir is None else rules_for_data_dir(data_dir)
 
     return load
 

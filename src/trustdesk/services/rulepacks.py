@@ -3,7 +3,8 @@
 Importing a pack changes the law TrustDesk applies, so it is a setting of the agency
 (``Operation.MANAGE_SETTINGS``, administrators only); refusals and imports are both
 recorded. The audit names packs by id and SHA-256, never by the file's path (paths
-often carry a person's name).
+often carry a person's name). A replaced imported version is kept (``rules.imports``),
+so decisions made under it can still be printed.
 """
 
 from __future__ import annotations
@@ -11,14 +12,18 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from trustdesk.rules.errors import InputError, RulesError
-from trustdesk.rules.imports import check_import, imported_folder, install
-from trustdesk.rules.registry import RuleSet
 from trustdesk.services.context import ServiceContext, Session
-from trustdesk.services.jobs import JobCancelled, JobControl
 from trustdesk.services.permissions import Operation
+
+if TYPE_CHECKING:
+    from trustdesk.rules.registry import RuleSet
+    from trustdesk.services.jobs import JobControl
+
+# The rules and jobs modules are imported inside the methods: ``services.bundle`` builds
+# this service for every command and window, and only an import needs them (jobs also
+# imports the bundle).
 
 
 class RulesReplaceable(Protocol):
@@ -43,6 +48,8 @@ class RulePackService:
     @property
     def folder(self) -> Path:
         """The data folder's ``rules/``: loaded at every start after the bundled packs."""
+        from trustdesk.rules.imports import imported_folder
+
         return imported_folder(self.ctx.store.data_dir)
 
     def import_pack(
@@ -57,6 +64,10 @@ class RulePackService:
         A refusal raises ``RulesError`` (file, JSON pointer, reason) with nothing changed.
         ``control`` may stop the import up to the moment the file is written.
         """
+        from trustdesk.rules.errors import InputError, RulesError
+        from trustdesk.rules.imports import check_import, install
+        from trustdesk.services.jobs import JobCancelled
+
         self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "rule_pack"})
         try:
             checked = check_import(path, self.folder)
@@ -85,6 +96,7 @@ class RulePackService:
                 effective_to=None if pack.effective_to is None else pack.effective_to.isoformat(),
                 last_verified_on=pack.last_verified_on.isoformat(),
                 replaced_sha256=None if old is None else old.pack.sha256,
+                replaced_kept=installed.kept is not None,
                 packs_in_force=[lp.pack.id for lp in installed.rules.packs],
             )
         except BaseException:

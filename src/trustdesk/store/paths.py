@@ -13,7 +13,12 @@ import os
 import sys
 from pathlib import Path
 
-from trustdesk.store.errors import NetworkPathRefused
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
+
+# ``trustdesk evaluate`` imports this module at every start to find the data folder (its
+# imported rule packs), so the errors module is imported only when a path is refused.
 
 DB_NAME = "trustdesk.db"
 LOCK_NAME = "trustdesk.lock"
@@ -48,6 +53,15 @@ NETWORK_FILESYSTEMS = frozenset(
 
 def default_data_dir() -> Path:
     """The per-user data folder (e.g. ~/.local/share/trustdesk on Linux)."""
+    platform: str = sys.platform  # a plain str, so type checkers keep both branches
+    if platform.startswith("linux"):
+        # platformdirs' answer on Linux (the XDG rule), without importing it: its import
+        # pulls in tempfile and shutil, and ``trustdesk evaluate`` finds this folder at
+        # every start (for the agency's imported rule packs); as ``rules.cache.cache_dir``
+        # does. tests/test_cli_imported_packs.py holds this to platformdirs.user_data_dir.
+        xdg = os.environ.get("XDG_DATA_HOME", "")
+        base = xdg if os.path.isabs(xdg) else os.path.expanduser("~/.local/share")
+        return Path(base) / "trustdesk"
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("trustdesk", appauthor=False))
@@ -109,13 +123,13 @@ def refuse_network_path(path: Path, *, mountinfo: str | None = None) -> None:
             return  # not Linux: nothing to detect with the standard library
     fs_type = filesystem_type(_real_path(path), mountinfo)
     if fs_type is not None and (fs_type in NETWORK_FILESYSTEMS or fs_type.startswith("nfs")):
-        raise NetworkPathRefused(_message(path, f"a network file system ({fs_type})"))
+        _refuse(path, f"a network file system ({fs_type})")
 
 
 def _refuse_windows(path: Path) -> None:
     text = str(path)
     if text.startswith(("\\\\", "//")) and not text.startswith(("\\\\?\\", "\\\\.\\")):
-        raise NetworkPathRefused(_message(path, "a network share"))
+        _refuse(path, "a network share")
     if sys.platform == "win32":
         import ctypes
 
@@ -123,11 +137,13 @@ def _refuse_windows(path: Path) -> None:
         if drive:
             drive_remote = 4
             if ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == drive_remote:
-                raise NetworkPathRefused(_message(path, f"a network drive ({drive})"))
+                _refuse(path, f"a network drive ({drive})")
 
 
-def _message(path: Path, where: str) -> str:
-    return (
+def _refuse(path: Path, where: str) -> NoReturn:
+    from trustdesk.store.errors import NetworkPathRefused
+
+    raise NetworkPathRefused(
         f"data folder {path} is on {where}; SQLite cannot lock a database reliably there, "
         "so records could be lost. Choose a folder on this computer's own disk (--data-dir)."
     )

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from trustdesk.rules.inventory import describe
-from trustdesk.services.rulepacks import ImportedPack, RulePackService
+from trustdesk.services.rulepacks import ImportedPack
 from trustdesk.ui.admin_common import button
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
@@ -111,14 +111,14 @@ class PacksTab(QWidget):
             f"Import the rule pack in {Path(path).name}?\n\nIt is checked first (schema, "
             "references, its own test cases, no overlap with the other versions). If it "
             "passes it is in force at once for new decisions; a pack with the id of one in "
-            "use replaces that one, and memos of decisions made under the replaced pack "
-            "can then no longer be printed again.",
+            "use replaces that one for new decisions. The replaced version is kept, so "
+            "decisions made under it can still be printed as decided.",
         ):
             return
         self.start_import(Path(path))
 
     def start_import(self, path: Path) -> None:
-        service = RulePackService(self.context.services.records.ctx)
+        service = self.context.services.rulepacks
         session, holder = self.context.session, self.context.rules_holder
 
         def work(control: TaskControl) -> ImportedPack:

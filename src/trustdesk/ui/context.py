@@ -72,6 +72,10 @@ class RulesHolder:
     def pack(self, pack_id: str) -> LoadedPack:
         return self.get().pack(pack_id)
 
+    def pack_version(self, pack_id: str, sha256: str) -> LoadedPack:
+        """Any known version of a pack, by its SHA-256 (see ``RuleSet.pack_version``)."""
+        return self.get().pack_version(pack_id, sha256)
+
 
 @dataclass(slots=True)
 class UiContext:
