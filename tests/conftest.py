@@ -13,6 +13,9 @@ os.environ["TRUSTDESK_CACHE_DIR"] = tempfile.mkdtemp(prefix="trustdesk-test-cach
 # ... nor its log folder; and Qt draws offscreen unless a test asks for a real X server.
 os.environ["TRUSTDESK_LOG_DIR"] = tempfile.mkdtemp(prefix="trustdesk-test-log-")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# ... nor the real per-user data folder, for a command run without --data-dir.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="trustdesk-test-data-")
+os.environ.pop("TRUSTDESK_DATA_DIR", None)
 
 from typing import TYPE_CHECKING
 

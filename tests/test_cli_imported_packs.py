@@ -268,3 +268,12 @@ def test_decisions_and_memos_follow_the_imported_packs(cli: Any, tmp_path: Path)
     assert err.startswith(f"trustdesk: decision {second_id} version 1 was decided under rule pack ")
     assert f"ct-2025 with SHA-256 {first_sha[:12]}…" in err and str(kept) in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_machine_wide_data_folder_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from trustdesk.store.paths import DATA_DIR_ENV, default_data_dir, resolve_data_dir
+
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "desk"))
+    assert default_data_dir() == tmp_path / "desk"
+    assert resolve_data_dir(None) == tmp_path / "desk"
+    assert resolve_data_dir(tmp_path / "other") == tmp_path / "other"  # --data-dir wins

@@ -51,8 +51,15 @@ NETWORK_FILESYSTEMS = frozenset(
 )
 
 
+#: A machine-wide setting: the data folder used when --data-dir is not given.
+DATA_DIR_ENV = "TRUSTDESK_DATA_DIR"
+
+
 def default_data_dir() -> Path:
-    """The per-user data folder (e.g. ~/.local/share/trustdesk on Linux)."""
+    """``$TRUSTDESK_DATA_DIR``, else the per-user data folder (~/.local/share/trustdesk…)."""
+    configured = os.environ.get(DATA_DIR_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser().absolute()
     platform: str = sys.platform  # a plain str, so type checkers keep both branches
     if platform.startswith("linux"):
         # platformdirs' answer on Linux (the XDG rule), without importing it: its import
