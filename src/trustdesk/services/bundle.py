@@ -3,34 +3,82 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
-from trustdesk.services.accounts import AccountService
-from trustdesk.services.agency import AgencyService
 from trustdesk.services.context import ServiceContext, utc_now
-from trustdesk.services.decisions import DecisionService, RulesSource
-from trustdesk.services.drafts import DraftService
-from trustdesk.services.holds import HoldService
-from trustdesk.services.memos import MemoService, rules_loader
 from trustdesk.services.passwords import PasswordHasher
-from trustdesk.services.records import RecordsService
-from trustdesk.services.rulepacks import RulePackService
 from trustdesk.store.store import Store
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from trustdesk.services.accounts import AccountService
+    from trustdesk.services.agency import AgencyService
+    from trustdesk.services.decisions import DecisionService, RulesSource
+    from trustdesk.services.drafts import DraftService
+    from trustdesk.services.holds import HoldService
+    from trustdesk.services.memos import MemoService
+    from trustdesk.services.records import RecordsService
+    from trustdesk.services.rulepacks import RulePackService
 
-@dataclass(frozen=True, slots=True)
+
 class Services:
-    store: Store
-    accounts: AccountService
-    decisions: DecisionService
-    holds: HoldService
-    records: RecordsService
-    memos: MemoService
-    agency: AgencyService
-    drafts: DraftService
-    rulepacks: RulePackService
+    """Every service over one store. Each is built on first use: the desktop app's sign-in
+    window needs only accounts and the agency profile, and should not wait for the rest."""
+
+    def __init__(self, store: Store, ctx: ServiceContext, rules: RulesSource) -> None:
+        self.store = store
+        self.ctx = ctx
+        self.rules = rules
+
+    @cached_property
+    def accounts(self) -> AccountService:
+        from trustdesk.services.accounts import AccountService
+
+        return AccountService(self.ctx)
+
+    @cached_property
+    def agency(self) -> AgencyService:
+        from trustdesk.services.agency import AgencyService
+
+        return AgencyService(self.ctx)
+
+    @cached_property
+    def decisions(self) -> DecisionService:
+        from trustdesk.services.decisions import DecisionService
+
+        return DecisionService(self.ctx, self.rules)
+
+    @cached_property
+    def holds(self) -> HoldService:
+        from trustdesk.services.holds import HoldService
+
+        return HoldService(self.ctx)
+
+    @cached_property
+    def records(self) -> RecordsService:
+        from trustdesk.services.records import RecordsService
+
+        return RecordsService(self.ctx)
+
+    @cached_property
+    def memos(self) -> MemoService:
+        from trustdesk.services.memos import MemoService, rules_loader
+
+        return MemoService(self.ctx, rules_loader(self.rules, self.store.data_dir))
+
+    @cached_property
+    def drafts(self) -> DraftService:
+        from trustdesk.services.drafts import DraftService
+
+        return DraftService(self.ctx)
+
+    @cached_property
+    def rulepacks(self) -> RulePackService:
+        from trustdesk.services.rulepacks import RulePackService
+
+        return RulePackService(self.ctx)
 
     def close(self) -> None:
         self.store.close()
@@ -53,17 +101,7 @@ def build_services(
     ctx = ServiceContext(store, hasher or PasswordHasher(), clock)
     if workstation is not None:
         ctx.workstation = workstation
-    return Services(
-        store,
-        AccountService(ctx),
-        DecisionService(ctx, rules),
-        HoldService(ctx),
-        RecordsService(ctx),
-        MemoService(ctx, rules_loader(rules, store.data_dir)),
-        AgencyService(ctx),
-        DraftService(ctx),
-        RulePackService(ctx),
-    )
+    return Services(store, ctx, rules)
 
 
 def open_services(

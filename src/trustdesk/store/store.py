@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
-from trustdesk.store import backup as backups
 from trustdesk.store.agency import AgencyRepository
 from trustdesk.store.audit import AuditRepository
 from trustdesk.store.database import Database
-from trustdesk.store.decisions import DecisionRepository
-from trustdesk.store.drafts import DraftRepository
 from trustdesk.store.encoding import utc_text
-from trustdesk.store.holds import HoldRepository
 from trustdesk.store.records import Actor, AuditEvent
-from trustdesk.store.reviews import ReviewRepository
-from trustdesk.store.search import SearchRepository
 from trustdesk.store.users import UserRepository
-from trustdesk.store.verify import VerifyReport, search_index_problem, verify
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from trustdesk.store import backup as backups
+    from trustdesk.store.decisions import DecisionRepository
+    from trustdesk.store.drafts import DraftRepository
+    from trustdesk.store.holds import HoldRepository
+    from trustdesk.store.reviews import ReviewRepository
+    from trustdesk.store.search import SearchRepository
+    from trustdesk.store.verify import VerifyReport
 
 
 class Store:
@@ -26,14 +30,41 @@ class Store:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        # What signing in needs; the other repositories are built on first use, so the
+        # desktop app's first window does not wait for their modules.
         self.audit = AuditRepository(db)
         self.users = UserRepository(db)
-        self.decisions = DecisionRepository(db)
-        self.reviews = ReviewRepository(db)
-        self.holds = HoldRepository(db)
-        self.search = SearchRepository(db)
         self.agency = AgencyRepository(db)
-        self.drafts = DraftRepository(db)
+
+    @cached_property
+    def decisions(self) -> DecisionRepository:
+        from trustdesk.store.decisions import DecisionRepository
+
+        return DecisionRepository(self.db)
+
+    @cached_property
+    def reviews(self) -> ReviewRepository:
+        from trustdesk.store.reviews import ReviewRepository
+
+        return ReviewRepository(self.db)
+
+    @cached_property
+    def holds(self) -> HoldRepository:
+        from trustdesk.store.holds import HoldRepository
+
+        return HoldRepository(self.db)
+
+    @cached_property
+    def search(self) -> SearchRepository:
+        from trustdesk.store.search import SearchRepository
+
+        return SearchRepository(self.db)
+
+    @cached_property
+    def drafts(self) -> DraftRepository:
+        from trustdesk.store.drafts import DraftRepository
+
+        return DraftRepository(self.db)
 
     @classmethod
     def open(cls, data_dir: Path | str | None = None) -> Store:
@@ -63,6 +94,8 @@ class Store:
 
     def verify(self, *, upto: int | None = None) -> VerifyReport:
         """Replay the audit chain and check every record against it (see store.verify)."""
+        from trustdesk.store.verify import search_index_problem, verify
+
         reader = self.db.open_reader()
         try:
             with self.db.translating():
@@ -79,6 +112,8 @@ class Store:
 
     def backup(self, target: Path, actor: Actor, at: datetime) -> backups.BackupInfo:
         """Write a backup to the new file ``target`` and record it in the audit."""
+        from trustdesk.store import backup as backups
+
         info = backups.create_backup(self.db, target, at)
         event = AuditEvent(
             "backup.created",
@@ -104,6 +139,8 @@ class Store:
 
         Returns the backup made of the database that was replaced.
         """
+        from trustdesk.store import backup as backups
+
         prepared = backups.prepare_restore(check, self.data_dir)
         try:
             about = {
