@@ -192,9 +192,9 @@ def test_a_damaged_imported_pack_stops_the_command(
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
     from trustdesk.cli import main
-    from trustdesk.services import bundle
+    from trustdesk.services import context as service_context
 
-    monkeypatch.setattr(bundle, "PasswordHasher", lambda: FAST_HASHER)
+    monkeypatch.setattr(service_context, "_default_hasher", lambda: FAST_HASHER)
     data = tmp_path / "data"
 
     def run(*args: str, who: str | None = None, new: str | None = None) -> tuple[int, str, str]:

@@ -21,9 +21,9 @@ SET = ("agency", "set", "--name", "Bridgeport Police", "--facility", "Congress S
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    from trustdesk.services import bundle
+    from trustdesk.services import context as service_context
 
-    monkeypatch.setattr(bundle, "PasswordHasher", lambda: FAST_HASHER)
+    monkeypatch.setattr(service_context, "_default_hasher", lambda: FAST_HASHER)
     for name in ("TRUSTDESK_PASSWORD", "TRUSTDESK_NEW_PASSWORD", "TRUSTDESK_AGENCY"):
         monkeypatch.delenv(name, raising=False)
     data = tmp_path / "data"

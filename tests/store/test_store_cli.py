@@ -31,9 +31,9 @@ PASSWORDS = {
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    from trustdesk.services import bundle
+    from trustdesk.services import context as service_context
 
-    monkeypatch.setattr(bundle, "PasswordHasher", lambda: FAST_HASHER)
+    monkeypatch.setattr(service_context, "_default_hasher", lambda: FAST_HASHER)
     monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
     monkeypatch.delenv("TRUSTDESK_NEW_PASSWORD", raising=False)
     data = tmp_path / "data"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
 
 from trustdesk.services.accounts import normalise_username
 from trustdesk.services.context import ServiceContext, Session
@@ -24,6 +23,8 @@ _ORI = re.compile(r"[A-Z]{2}[A-Z0-9]{7}")
 @cache
 def _zones() -> dict[str, str]:
     """Every IANA key this installation can load, by its case-folded spelling."""
+    from zoneinfo import available_timezones
+
     return {key.casefold(): key for key in available_timezones()}
 
 
@@ -34,6 +35,8 @@ def check_timezone(value: object) -> str:
     typed = value.strip() or DEFAULT_TIMEZONE
     key = _zones().get(typed.casefold())
     if key is not None:
+        from zoneinfo import ZoneInfo
+
         try:
             ZoneInfo(key)
         except (ValueError, OSError, LookupError):

@@ -8,7 +8,6 @@ from functools import cached_property
 from pathlib import Path
 
 from trustdesk.services.context import ServiceContext, utc_now
-from trustdesk.services.passwords import PasswordHasher
 from trustdesk.store.store import Store
 
 TYPE_CHECKING = False
@@ -19,6 +18,7 @@ if TYPE_CHECKING:
     from trustdesk.services.drafts import DraftService
     from trustdesk.services.holds import HoldService
     from trustdesk.services.memos import MemoService
+    from trustdesk.services.passwords import PasswordHasher
     from trustdesk.services.records import RecordsService
     from trustdesk.services.rulepacks import RulePackService
 
@@ -98,7 +98,11 @@ def build_services(
     clock: Callable[[], datetime] = utc_now,
     workstation: str | None = None,
 ) -> Services:
-    ctx = ServiceContext(store, hasher or PasswordHasher(), clock)
+    ctx = (
+        ServiceContext(store, clock=clock)
+        if hasher is None
+        else ServiceContext(store, hasher, clock)
+    )
     if workstation is not None:
         ctx.workstation = workstation
     return Services(store, ctx, rules)

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from trustdesk.services.errors import AuthenticationFailed, PermissionDenied
-from trustdesk.services.passwords import PasswordHasher
 from trustdesk.services.permissions import DESCRIPTIONS, Operation, allowed
 from trustdesk.store.errors import NotFound
+from trustdesk.store.paths import hostname
 from trustdesk.store.records import Actor, AuditEvent, User
 from trustdesk.store.store import Store
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from trustdesk.services.passwords import PasswordHasher
+
+
+def _default_hasher() -> PasswordHasher:
+    # Imported when first needed: hashing is for signing in, after the first window.
+    from trustdesk.services.passwords import PasswordHasher
+
+    return PasswordHasher()
 
 
 def utc_now() -> datetime:
@@ -32,9 +42,9 @@ class Session:
 @dataclass(slots=True)
 class ServiceContext:
     store: Store
-    hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    hasher: PasswordHasher = field(default_factory=_default_hasher)
     clock: Callable[[], datetime] = utc_now
-    workstation: str = field(default_factory=socket.gethostname)
+    workstation: str = field(default_factory=hostname)
     #: What each session's lists last showed (see audit_listing); memory only.
     _listed: dict[tuple[Any, ...], list[int]] = field(default_factory=dict, repr=False)
 

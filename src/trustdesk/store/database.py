@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import sqlite3
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +27,7 @@ from trustdesk.store.errors import (
 )
 from trustdesk.store.lock import DataDirLock
 from trustdesk.store.migrations import check_not_newer, migrate, schema_version
-from trustdesk.store.paths import DB_NAME, refuse_network_path, resolve_data_dir
+from trustdesk.store.paths import DB_NAME, hostname, refuse_network_path, resolve_data_dir
 from trustdesk.store.records import Actor, AuditEvent
 from trustdesk.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
@@ -214,7 +212,7 @@ def _refuse_orphan_wal(path: Path) -> None:
 
 def _build_new(path: Path) -> None:
     """Create, initialise and migrate a new database, then move it into place."""
-    temp = path.with_name(f"{_INIT_PREFIX}{uuid.uuid4().hex}")
+    temp = path.with_name(f"{_INIT_PREFIX}{os.urandom(16).hex()}")
     try:
         conn = connect(temp, create=True)
         try:
@@ -245,12 +243,12 @@ def _initialise(conn: sqlite3.Connection) -> None:
     try:
         conn.execute(
             "INSERT INTO meta (key, value) VALUES ('store_id', ?), ('created_at', ?)",
-            (uuid.uuid4().hex, now.isoformat()),
+            (os.urandom(16).hex(), now.isoformat()),
         )
         audit.append(
             conn,
             AuditEvent("store.created", "success", {"schema": SCHEMA_VERSION}),
-            Actor(None, None, socket.gethostname()),
+            Actor(None, None, hostname()),
             now,
         )
         conn.execute("COMMIT")

@@ -9,12 +9,11 @@ two processes lock two different files).
 from __future__ import annotations
 
 import os
-import socket
 import sys
 from pathlib import Path
 
 from trustdesk.store.errors import AlreadyOpen, ReadOnly, StoreIOError
-from trustdesk.store.paths import LOCK_NAME
+from trustdesk.store.paths import LOCK_NAME, hostname
 
 
 class DataDirLock:
@@ -93,7 +92,7 @@ def _unlock(fd: int) -> None:
 
 def _write_holder(fd: int) -> None:
     # Byte 0 is the Windows lock byte; the holder's description follows it.
-    text = f" pid {os.getpid()} on {socket.gethostname()}\n".encode()
+    text = f" pid {os.getpid()} on {hostname()}\n".encode()
     try:
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)

@@ -78,6 +78,17 @@ def resolve_data_dir(data_dir: Path | str | None) -> Path:
     return default_data_dir() if data_dir is None else Path(data_dir).expanduser().absolute()
 
 
+def hostname() -> str:
+    """This computer's name, as socket.gethostname() gives it (without importing socket
+    where the system can say it directly)."""
+    uname = getattr(os, "uname", None)
+    if uname is not None:
+        return str(uname().nodename)
+    import socket
+
+    return socket.gethostname()
+
+
 def _unescape_mount(field: str) -> str:
     # mountinfo escapes space, tab, newline and backslash as octal (\040 …).
     out, i = [], 0

@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from trustdesk.services.bundle import Services
 from trustdesk.services.context import Session
 from trustdesk.ui.clock import Clock
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from trustdesk.core.pack import RulePack
     from trustdesk.rules.catalog import OffenseCatalog
     from trustdesk.rules.packs import LoadedPack
@@ -97,5 +98,7 @@ class UiContext:
     @property
     def zone(self) -> ZoneInfo:
         if self._zone is None:
+            from zoneinfo import ZoneInfo
+
             self._zone = ZoneInfo(self.zone_name)
         return self._zone
