@@ -186,10 +186,13 @@ def test_a_bad_backup_is_refused_and_nothing_is_replaced(
 def test_an_older_backup_is_upgraded_on_restore(
     store: Store, officer: Actor, tmp_path: Path
 ) -> None:
+    made = _add(store, officer, 2, tag="O")
     target = _backup(store, officer, tmp_path)
     conn = sqlite3.connect(target, isolation_level=None)
-    # Back to schema 3: undo step 5 (agency, officers' details, drafts), then step 4.
+    # Back to schema 3: undo step 6 (the decision lookup table), step 5 (agency,
+    # officers' details, drafts), then step 4.
     for sql in (
+        "DROP TABLE audit_decisions",
         "DROP TABLE agency",
         "DROP TABLE drafts",
         "ALTER TABLE users DROP COLUMN full_name",
@@ -200,9 +203,12 @@ def test_an_older_backup_is_upgraded_on_restore(
     ):
         conn.execute(sql)
     conn.close()
-    assert SCHEMA_VERSION == 5
+    assert SCHEMA_VERSION == 6
     store.restore(check_backup(target), officer, T0)
     with store.db.reading() as conn2:
         assert conn2.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn2.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0
+    # The lookup table was rebuilt from the backup's chain while it was upgraded.
+    for decision in made:
+        assert [e.event for e in store.audit.of_decision(decision)] == ["decision.created"]
     assert store.verify().ok

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from storekit import FAST_HASHER, T0, draft
 
-from trustdesk.store import audit
+from trustdesk.store import audit, schema
 from trustdesk.store.connection import configure, connect
 from trustdesk.store.decisions import (
     _detainer_row,
@@ -22,6 +22,7 @@ from trustdesk.store.decisions import (
 )
 from trustdesk.store.encoding import row_digest, utc_text
 from trustdesk.store.errors import NewerSchema
+from trustdesk.store.holds import write_closure
 from trustdesk.store.migrations import apply, migrate, schema_version
 from trustdesk.store.paths import DB_NAME
 from trustdesk.store.records import Actor, AgencyProfile, AuditEvent, DecisionDraft, PersonFacts
@@ -105,6 +106,9 @@ def _v2_decision(conn: sqlite3.Connection, value: DecisionDraft, author: Actor) 
     audit.append(conn, AuditEvent("decision.created", "success", objects), author, T0)
 
 
+THROWAWAY_LOOKUP = "CREATE TEMP TABLE audit_decisions (seq INTEGER, decision_id INTEGER)"
+
+
 def build_old(folder: Path, version: int) -> dict[str, int]:
     """A data folder as TrustDesk at schema ``version`` left it, with typical data."""
     folder.mkdir(parents=True)
@@ -112,6 +116,11 @@ def build_old(folder: Path, version: int) -> dict[str, int]:
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     configure(conn, wal=False)
     migrate(conn, target=version)
+    if version < 6:
+        # Today's audit.append files entries naming a decision in audit_decisions, which
+        # schemas before 6 lack: here they go to a throwaway table (gone with the
+        # connection); the upgrade must rebuild them from the chain alone.
+        conn.execute(THROWAWAY_LOOKUP)
     counts = {"decisions": 0, "users": 0, "needs_review": 0}
     if version >= 1:
         conn.execute("BEGIN IMMEDIATE")
@@ -207,7 +216,7 @@ def test_each_step_commits_alone_and_a_failed_step_changes_nothing(tmp_path: Pat
     assert schema_version(conn) == 2
     names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert "decisions" in names and "half_done" not in names
-    assert migrate(conn) == [3, 4, 5]
+    assert migrate(conn) == [3, 4, 5, 6]
     assert schema_version(conn) == SCHEMA_VERSION
     with pytest.raises(RuntimeError, match="needs schema"):
         apply(conn, MIGRATIONS[0])
@@ -260,3 +269,60 @@ def test_drafts_and_settings_are_not_append_only(store: Store) -> None:
             for row in conn.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'")
         }
     assert triggers.isdisjoint({"drafts", "agency", "users"})
+
+
+def test_schema_5_upgrade_files_every_entry_naming_a_decision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "data"
+    build_old(folder, 5)  # decisions 1 and 2, decision 1 reviewed
+    conn = connect(folder / DB_NAME)
+    configure(conn)
+    conn.execute(THROWAWAY_LOOKUP)
+    ann = Actor(1, "ann", WS)
+    conn.execute("BEGIN IMMEDIATE")
+    for event, objects in (
+        ("decision.viewed", {"decision": 1, "records": [1]}),
+        ("decisions.searched", {"filters": ["name"], "shown": [1, 2]}),
+        ("decision.viewed", {"decision": 2, "records": [2]}),
+        ("memo.printed", {"decision": 1, "version": 1, "pdf_sha256": "c" * 64}),
+        ("permission.denied", {"operation": "memo.print", "decision": 2, "role": "auditor"}),
+        ("permission.denied", {"operation": "decision.view", "decision": 99}),
+        ("odd.one", {"decision": True}),
+        ("odd.two", {"decision": "1"}),
+        ("odd.three", {"decision": 1.0}),
+        ("odd.four", {"case": {"decision": 1}}),
+    ):
+        audit.append(conn, AuditEvent(event, "success", objects), ann, T0)
+    hold = conn.execute("SELECT id FROM holds WHERE decision_id = 1").fetchone()[0]
+    write_closure(conn, hold, outcome="released_other", ended_at=T0, note=None, officer=ann, at=T0)
+    conn.execute("COMMIT")
+    conn.close()
+    monkeypatch.setattr(schema, "BACKFILL_BATCH", 3)  # several rounds of the stream
+    with Store.open(folder) as store:
+        with store.db.reading() as reading:
+            assert schema_version(reading) == 6
+            entries = list(audit.entries(reading))
+        trails = {d: [e.event for e in store.audit.of_decision(d)] for d in (1, 2, 99, 3)}
+        assert trails == {
+            1: [
+                "decision.created",
+                "decision.reviewed",
+                "decision.viewed",
+                "memo.printed",
+                "hold.closed",
+            ],
+            2: ["decision.created", "decision.viewed", "permission.denied"],
+            99: ["permission.denied"],
+            3: [],
+        }
+        named = [e.seq for e in entries if type(e.objects_dict().get("decision")) is int]
+        with store.db.reading() as reading:
+            filed = [row[0] for row in reading.execute("SELECT seq FROM audit_decisions")]
+        assert sorted(filed) == named and len(named) == 9
+        report = store.verify()
+        assert report.ok, report.problems
+        # After the upgrade, new entries are filed as they are written.
+        store.decisions.view(2, ann, T0)
+        assert store.audit.of_decision(2)[-1].event == "decision.viewed"
+        assert store.verify().ok

@@ -24,6 +24,7 @@ from trustdesk.services.errors import InvalidRequest, PermissionDenied
 from trustdesk.services.permissions import Operation
 from trustdesk.store.encoding import document_json
 from trustdesk.store.records import (
+    AuditEntry,
     DecisionDraft,
     DecisionRecord,
     DecisionSummary,
@@ -232,6 +233,15 @@ class DecisionService:
             self.store.reviews.of_decision(decision_id),
             self.store.holds.of_decision(decision_id),
         )
+
+    def trail(self, session: Session, decision_id: int) -> list[AuditEntry]:
+        """The audit entries naming a decision, in chain order, read through an index.
+
+        Authorized like ``view``; it records nothing itself: it is shown beside a view,
+        and the view's own ``decision.viewed`` entry is on record (and in the trail).
+        """
+        self.ctx.authorize(session, Operation.DECISION_VIEW, {"decision": decision_id})
+        return self.store.audit.of_decision(decision_id)
 
     def search(self, session: Session, query: SearchQuery) -> list[DecisionSummary]:
         """History search; the audit records which filters were used and what was shown."""

@@ -5,6 +5,10 @@ workstation, actor, actor_id, event, outcome and objects (itself canonical JSON 
 The first entry's ``prev_hash`` is 64 zeros. Replaying the chain finds the first entry
 whose content, link or position was changed. Personal data never enters the audit:
 objects are ids and digests.
+
+An entry whose objects name a decision (an integer ``"decision"``) is also filed, in the
+same transaction, in ``audit_decisions`` (seq → decision), so a decision's trail is read
+through an index; ``audit verify`` checks that table against the chain.
 """
 
 from __future__ import annotations
@@ -72,6 +76,32 @@ def _value(value: object) -> str:
     return canonical_json(value)  # anything an attacker may have put there
 
 
+_SQLITE_INTEGERS = range(-(2**63), 2**63)
+
+
+def decision_named(objects: object) -> int | None:
+    """The decision an entry's objects name (an integer ``"decision"``), else None.
+
+    The one definition used to fill ``audit_decisions`` (append and migration) and to
+    check it (verification), so they cannot disagree. ``objects`` is the stored text, or
+    whatever a tampered file holds instead. JSON can spell the key only with the plain
+    letters or with a backslash escape, so texts with neither are skipped unparsed.
+    """
+    if not isinstance(objects, str) or ("decision" not in objects and "\\" not in objects):
+        return None
+    try:
+        value = json.loads(objects)
+    except ValueError:
+        return None
+    if not isinstance(value, dict):
+        return None
+    decision = value.get("decision")
+    # type() is int: a JSON true/false (bool) or a number with a fraction names nothing.
+    if type(decision) is int and decision in _SQLITE_INTEGERS:
+        return decision
+    return None
+
+
 def head(conn: sqlite3.Connection) -> tuple[int, str]:
     """The last entry's seq and hash; (0, GENESIS_HASH) for an empty log."""
     row = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
@@ -111,6 +141,11 @@ def append(conn: sqlite3.Connection, event: AuditEvent, actor: Actor, at: dateti
     )
     try:
         _insert(conn, entry)
+        decision = decision_named(objects)
+        if decision is not None:
+            conn.execute(
+                "INSERT INTO audit_decisions (seq, decision_id) VALUES (?, ?)", (seq, decision)
+            )
     except sqlite3.IntegrityError as exc:
         raise AuditWriteFailed(
             f"the audit entry could not be written ({exc}); nothing was recorded"
@@ -149,6 +184,21 @@ def entries(
 def entries_for(conn: sqlite3.Connection, event: str) -> Iterator[AuditEntry]:
     for row in conn.execute(_SELECT + " WHERE event = ? ORDER BY seq", (event,)):
         yield AuditEntry(*row)
+
+
+# The lookup table first (CROSS JOIN fixes the order), through its decision_id index,
+# whose entries end with the seq (the rowid): already in chain order, no sort. Not
+# INDEXED BY: a file whose index was dropped must still show its trail, only slower.
+_OF_DECISION = (
+    f"SELECT {', '.join('a.' + column for column in COLUMNS)} "
+    "FROM audit_decisions d CROSS JOIN audit_log a ON a.seq = d.seq "
+    "WHERE d.decision_id = ? ORDER BY d.seq"
+)
+
+
+def entries_of_decision(conn: sqlite3.Connection, decision_id: int) -> list[AuditEntry]:
+    """The entries naming ``decision_id``, in chain order (through ``audit_decisions``)."""
+    return [AuditEntry(*row) for row in conn.execute(_OF_DECISION, (decision_id,))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +275,12 @@ class AuditRepository:
                 (entry for event in events for entry in entries_for(conn, event)),
                 key=lambda entry: entry.seq,
             )
+
+    def of_decision(self, decision_id: int) -> list[AuditEntry]:
+        """Every entry naming the decision (its versions, viewings, reviews, hold closure,
+        memos, refusals), in chain order; read through an index, however long the log."""
+        with self._db.reading() as conn:
+            return entries_of_decision(conn, decision_id)
 
     def latest(self, count: int) -> list[AuditEntry]:
         with self._db.reading() as conn:

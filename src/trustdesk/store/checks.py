@@ -3,6 +3,8 @@
 Every evidence row is compared with the digests in the audit entry that created it, so
 an edit of any column is found even with the triggers dropped; row counts are compared
 with the chain's event counts; derived tables are recomputed; accounts are replayed.
+The decision lookup table (``audit_decisions``) is checked against the chain in the same
+pass that replays it, so a decision's trail cannot silently leave an entry out.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +25,7 @@ from trustdesk.store.decisions import (
     record_sha256,
 )
 from trustdesk.store.encoding import row_digest, sha256_hex
+from trustdesk.store.records import AuditEntry
 from trustdesk.store.schema import PENDING_REVIEWS_QUERY
 from trustdesk.store.sql import dict_rows, scalar
 from trustdesk.store.users import ACCOUNT_EVENTS, details_sha256
@@ -77,6 +80,7 @@ class Checker:
 
     def chain(self) -> tuple[int, str]:
         counted = (*DECISION_EVENTS, "decision.reviewed", "hold.closed")
+        lookup = DecisionLookupCheck(self)
 
         def counting() -> Any:
             for entry in audit.entries(self.conn, upto=self.upto):
@@ -84,12 +88,14 @@ class Checker:
                     self.events[entry.event] += 1
                     if entry.event in DECISION_EVENTS and '"hold_sha256"' in entry.objects:
                         self.events["hold.opened"] += 1
+                lookup.entry(entry)
                 yield entry
 
         count, last_hash, broken = audit.replay(counting())
         if broken is not None:
             self.problem(broken.seq, f"audit entry {broken.seq} {broken.problem}")
             return count, last_hash
+        lookup.finish()
         return count, last_hash
 
     def rows(
@@ -284,6 +290,98 @@ class Checker:
             self.decision_checker(),
             joins=_DECISION_COLUMNS,
         )
+
+
+_TRAIL_HIDES = "; the decision's audit trail would not show the entry as it is"
+
+
+class DecisionLookupCheck:
+    """``audit_decisions`` against the chain, walked side by side in ``seq`` order.
+
+    Every entry whose objects name a decision (``audit.decision_named``) must have its
+    row, filed under that decision; no row may point at another decision, at an entry
+    naming none, or at an entry that does not exist. Costs no extra read of the log: it
+    rides on the chain replay, and the table is read once, in key order.
+    """
+
+    def __init__(self, checker: Checker) -> None:
+        self.checker = checker
+        self.pending: tuple[Any, Any] | None = None
+        limit = "" if checker.upto is None else f" WHERE seq <= {int(checker.upto)}"
+        try:
+            self.rows: Iterator[tuple[Any, Any]] = iter(
+                checker.conn.execute(
+                    f"SELECT seq, decision_id FROM audit_decisions{limit} ORDER BY seq"
+                )
+            )
+        except sqlite3.OperationalError as exc:  # dropped or rebuilt behind our back
+            checker.problem(
+                None,
+                f"the decision lookup table cannot be read ({exc}): it was removed or "
+                "changed behind TrustDesk's back, and decisions' audit trails cannot be shown",
+            )
+            self.active = False
+            return
+        self.active = True
+        self.pending = next(self.rows, None)
+
+    def _take_through(self, seq: int) -> list[Any]:
+        """The decisions filed at ``seq``; rows before it point at no entry (reported)."""
+        filed = []
+        while self.pending is not None:
+            row_seq, decision = self.pending
+            if type(row_seq) is not int:
+                self._orphan(row_seq, decision)
+            elif row_seq > seq:
+                break
+            elif row_seq == seq:
+                filed.append(decision)
+            else:
+                self._orphan(row_seq, decision)
+            self.pending = next(self.rows, None)
+        return filed
+
+    def _orphan(self, seq: Any, decision: Any) -> None:
+        self.checker.problem(
+            seq if type(seq) is int else None,
+            f"the decision lookup table files audit entry {seq!r} under decision "
+            f"{decision!r}, but there is no such entry: rows were added behind "
+            "TrustDesk's back",
+        )
+
+    def entry(self, entry: AuditEntry) -> None:
+        if not self.active:
+            return
+        expected = audit.decision_named(entry.objects)
+        filed = self._take_through(entry.seq)
+        if filed == ([] if expected is None else [expected]):
+            return
+        seq, event = entry.seq, entry.event
+        if expected is None:
+            text = (
+                f"audit entry {seq} ({event}) names no decision, but the decision lookup "
+                f"table files it under decision {', '.join(map(repr, filed))}: the row was "
+                "added or changed behind TrustDesk's back"
+            )
+        elif not filed:
+            text = (
+                f"audit entry {seq} ({event}) of decision {expected} is missing from the "
+                f"decision lookup table: the row was deleted behind TrustDesk's back"
+                f"{_TRAIL_HIDES}"
+            )
+        else:
+            text = (
+                f"audit entry {seq} ({event}) of decision {expected} is filed under decision "
+                f"{', '.join(map(repr, filed))} in the decision lookup table: the row was "
+                f"changed behind TrustDesk's back{_TRAIL_HIDES}"
+            )
+        self.checker.problem(seq, text)
+
+    def finish(self) -> None:
+        """Rows after the last entry point at entries that do not exist."""
+        while self.active and self.pending is not None:
+            self._orphan(*self.pending)
+            self.pending = next(self.rows, None)
 
 
 def search_index_problem(conn: sqlite3.Connection) -> Problem | None:

@@ -4,7 +4,8 @@ Each step is applied once, in its own transaction, by ``migrations.migrate``. A 
 never edited after release: a change is a new step. Tables holding evidence (decisions
 and what they were made from, reviews, holds, the audit log) are append-only: triggers
 abort any UPDATE or DELETE. ``open_holds`` and the search index are derived, rebuilt
-views of that evidence and are checked against it by ``audit verify``. The agency
+views of that evidence and are checked against it by ``audit verify``; so is
+``audit_decisions``, the index of which entries name which decision. The agency
 profile and drafts are not evidence: they change, and every settings change is audited.
 """
 
@@ -33,6 +34,7 @@ APPEND_ONLY_TABLES = (
     "reviews",
     "holds",
     "hold_closures",
+    "audit_decisions",
 )
 
 
@@ -316,6 +318,48 @@ STEP_5_AGENCY_OFFICERS_DRAFTS = (
 )
 
 
+# Derived, and append-only like the chain it indexes: the audit entries whose objects
+# name a decision (an integer ``"decision"``), so one decision's trail is read through an
+# index instead of every entry of the log. A table, not an index on
+# json_extract(objects, ...): with trusted_schema = OFF SQLite refuses JSON functions in
+# an index expression ("unsafe use"). ``audit.append`` fills it in the entry's own
+# transaction; ``audit verify`` checks it against the chain, entry by entry. ``seq`` is
+# the key (one decision per entry, and the foreign key's child column is indexed).
+STEP_6_DECISION_TRAIL = (
+    """CREATE TABLE audit_decisions (
+        seq INTEGER PRIMARY KEY REFERENCES audit_log(seq),
+        decision_id INTEGER NOT NULL
+    )""",
+    "CREATE INDEX audit_decisions_by_decision ON audit_decisions(decision_id)",
+    *_append_only("audit_decisions"),
+)
+
+#: Entries read per round while the lookup table is filled from an existing chain.
+BACKFILL_BATCH = 10_000
+
+
+def _step_6_decision_trail(conn: sqlite3.Connection) -> None:
+    """The lookup table, filled from the existing chain in one streaming pass.
+
+    Objects are parsed in Python by ``audit.decision_named``, the very function the
+    append and the verification use, so the three always agree on what names a decision.
+    """
+    from trustdesk.store.audit import decision_named
+
+    for statement in STEP_6_DECISION_TRAIL:
+        conn.execute(statement)
+    entries = conn.execute("SELECT seq, objects FROM audit_log ORDER BY seq")
+    while batch := entries.fetchmany(BACKFILL_BATCH):
+        conn.executemany(
+            "INSERT INTO audit_decisions (seq, decision_id) VALUES (?, ?)",
+            [
+                (seq, decision)
+                for seq, objects in batch
+                if (decision := decision_named(objects)) is not None
+            ],
+        )
+
+
 Step = tuple[str, ...] | Callable[["sqlite3.Connection"], None]
 
 
@@ -332,6 +376,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "holds and the review queue", STEP_3_HOLDS),
     Migration(4, "name search index", _step_4_search),
     Migration(5, "agency profile, officer names and badges, drafts", STEP_5_AGENCY_OFFICERS_DRAFTS),
+    Migration(6, "the audit entries of each decision (lookup table)", _step_6_decision_trail),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -10,24 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Protocol
 
-from trustdesk.services.decisions import DecisionView
+from trustdesk.services.context import Session
+from trustdesk.services.decisions import DecisionService, DecisionView
 from trustdesk.store.records import AuditEntry, DecisionRecord, Hold
 from trustdesk.ui.countdown import UNKNOWN_TEXT, stamp_text
 
 MEMO_PRINTED = "memo.printed"
 #: Events that can name a decision (their objects carry ``"decision": id``). The
 #: versions' own entries are read by their sequence number, not by scanning.
-NAMED_EVENTS = (
-    "decision.viewed",
-    "decision.reviewed",
-    "hold.closed",
-    MEMO_PRINTED,
-    "memo.refused",
-    "memo.verified",
-    "permission.denied",
-)
 HOLD_OUTCOME_TEXT = {
     "ice_took_custody": "ICE took custody",
     "released_at_expiry": "released at expiry",
@@ -36,32 +27,19 @@ HOLD_OUTCOME_TEXT = {
 OUTCOME_TEXT = {"honor": "HONOR the detainer", "decline": "DECLINE the detainer"}
 
 
-class AuditReader(Protocol):
-    """What the trail needs of the audit log (``store.audit`` fits)."""
-
-    def entry(self, seq: int) -> AuditEntry | None: ...
-
-    def of_events(self, *events: str) -> list[AuditEntry]: ...
-
-
 @dataclass(frozen=True, slots=True)
 class Section:
     title: str
     lines: tuple[str, ...]
 
 
-def decision_trail(audit: AuditReader, view: DecisionView) -> list[AuditEntry]:
-    """The audit entries of one decision, in chain order."""
-    decision_id = view.latest.decision_id
-    found: dict[int, AuditEntry] = {}
-    for record in view.versions:
-        entry = None if record.audit_seq is None else audit.entry(record.audit_seq)
-        if entry is not None:
-            found[entry.seq] = entry
-    for entry in audit.of_events(*NAMED_EVENTS):
-        if entry.objects_dict().get("decision") == decision_id:
-            found[entry.seq] = entry
-    return [found[seq] for seq in sorted(found)]
+def decision_trail(
+    decisions: DecisionService, session: Session, view: DecisionView
+) -> list[AuditEntry]:
+    """The audit entries of one decision, in chain order: every entry naming it (its
+    versions, viewings, reviews, hold closure, memos, refusals), read through the audit's
+    per-decision index, so the time does not grow with the length of the log."""
+    return decisions.trail(session, view.latest.decision_id)
 
 
 def _version_lines(record: DecisionRecord, zone: tzinfo) -> list[str]:

@@ -174,7 +174,7 @@ class HistoryPage(QWidget):
         """Open one decision in the detail pane (the service records the viewing)."""
         try:
             view = self.context.services.decisions.view(self.context.session, decision_id)
-            trail = decision_trail(self.context.services.store.audit, view)
+            trail = decision_trail(self.context.services.decisions, self.context.session, view)
         except (ServiceError, StoreError) as error:
             Ask.error(self, "The decision cannot be shown", sentence(error))
             return
