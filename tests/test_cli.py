@@ -181,3 +181,41 @@ def test_help_lists_the_desktop_app_and_every_command() -> None:
     assert "usage: trustdesk" in result.stdout
     for command in ("gui", "evaluate", "decisions", "memo", "verify", "agency"):
         assert command in result.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["gui"],
+        ["gui", "--exit-when-ready"],
+        ["--data-dir", "/srv/desk"],
+        ["--data-dir", "/srv/desk", "gui", "--exit-when-ready"],
+        ["--data-dir=/srv/desk", "gui"],
+        ["--data-dir=/srv/desk"],
+    ],
+)
+def test_desktop_fast_path_reads_what_argparse_reads(argv: list[str]) -> None:
+    from trustdesk.cli import build_parser, desktop_arguments
+
+    fast = desktop_arguments(argv)
+    args = build_parser("gui").parse_args([*argv, "gui"] if "gui" not in argv else argv)
+    assert fast == (args.data_dir, args.exit_when_ready)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["gui", "--help"],
+        ["gui", "--exit-when-ready", "x"],
+        ["evaluate", "c.json"],
+        ["--data-dir"],
+        ["--data-dir", "--exit-when-ready"],
+        ["gui", "gui"],
+    ],
+)
+def test_anything_else_goes_through_argparse(argv: list[str]) -> None:
+    from trustdesk.cli import desktop_arguments
+
+    assert desktop_arguments(argv) is None

@@ -26,8 +26,8 @@ from trustdesk.rules.catalog import OffenseCatalog
 from trustdesk.rules.packs import LoadedPack
 from trustdesk.rules.registry import RuleSet, rules_for_data_dir
 from trustdesk.services.memos import MemoRefused
+from trustdesk.store.case_records import DecisionRecord
 from trustdesk.store.encoding import document_json
-from trustdesk.store.records import DecisionRecord
 
 HEADER = AgencyHeader("Test Agency", "Test Facility", "CT0000000")
 #: Burglary 3rd with a firearm: on ct-2025's list, but in none of its embedded tests.

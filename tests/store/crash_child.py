@@ -16,7 +16,8 @@ from pathlib import Path
 
 from storekit import draft_from_json
 
-from trustdesk.store.records import Actor, PersonFacts
+from trustdesk.store.case_records import PersonFacts
+from trustdesk.store.records import Actor
 from trustdesk.store.store import Store
 
 

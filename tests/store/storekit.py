@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trustdesk.services.passwords import PasswordHasher, ScryptParams
-from trustdesk.store.records import Actor, DecisionDraft, DetainerFacts, PersonFacts, User
+from trustdesk.store.case_records import DecisionDraft, DetainerFacts, PersonFacts
+from trustdesk.store.records import Actor, User
 from trustdesk.store.store import Store
 
 if TYPE_CHECKING:

@@ -11,9 +11,10 @@ import pytest
 from storekit import T0, actor, add_user, draft
 
 from trustdesk.store.backup import MANIFEST, check_backup, file_sha256
+from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.errors import FileExists, RestoreRefused, StoreError
 from trustdesk.store.paths import DB_NAME
-from trustdesk.store.records import Actor, PersonFacts
+from trustdesk.store.records import Actor
 from trustdesk.store.schema import SCHEMA_VERSION
 from trustdesk.store.store import Store
 

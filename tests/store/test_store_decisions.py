@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from storekit import T0, actor, add_user, draft
 
+from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.errors import AuditWriteFailed, Conflict, NotFound, StoreError
-from trustdesk.store.records import PersonFacts, User
+from trustdesk.store.records import User
 from trustdesk.store.schema import APPEND_ONLY_TABLES
 from trustdesk.store.store import Store
 

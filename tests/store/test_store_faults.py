@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from storekit import T0, actor, add_user, draft
 
+from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.errors import DiskFull, StoreError
-from trustdesk.store.records import PersonFacts
 from trustdesk.store.store import Store
 
 HERE = Path(__file__).parent
@@ -85,7 +85,7 @@ from pathlib import Path
 sys.path.insert(0, {here!r})
 from storekit import T0, actor, add_user, draft
 from trustdesk.store.errors import StoreError
-from trustdesk.store.records import PersonFacts
+from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.store import Store
 
 mount, data, kind = Path({mount!r}), Path({data!r}), {kind!r}

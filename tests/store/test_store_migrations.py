@@ -12,6 +12,7 @@ import pytest
 from storekit import FAST_HASHER, T0, draft
 
 from trustdesk.store import audit, schema
+from trustdesk.store.case_records import DecisionDraft, PersonFacts
 from trustdesk.store.connection import configure, connect
 from trustdesk.store.decisions import (
     _detainer_row,
@@ -25,7 +26,7 @@ from trustdesk.store.errors import NewerSchema
 from trustdesk.store.holds import write_closure
 from trustdesk.store.migrations import apply, migrate, schema_version
 from trustdesk.store.paths import DB_NAME
-from trustdesk.store.records import Actor, AgencyProfile, AuditEvent, DecisionDraft, PersonFacts
+from trustdesk.store.records import Actor, AgencyProfile, AuditEvent
 from trustdesk.store.reviews import write_review
 from trustdesk.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Migration
 from trustdesk.store.search import SearchQuery

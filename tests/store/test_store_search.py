@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from storekit import T0, actor, add_user, draft
 
+from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.folding import booking_key, fold
-from trustdesk.store.records import PersonFacts
 from trustdesk.store.search import SearchQuery
 from trustdesk.store.store import Store
 

@@ -16,9 +16,9 @@ import pytest
 from storekit import T0, actor, add_user, draft, raw_connection
 
 from trustdesk.store.audit import COLUMNS as AUDIT_COLUMNS
+from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.decisions import RECORD_FIELDS
 from trustdesk.store.paths import DB_NAME
-from trustdesk.store.records import PersonFacts
 from trustdesk.store.schema import APPEND_ONLY_TABLES
 from trustdesk.store.store import Store
 

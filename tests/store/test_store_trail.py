@@ -18,9 +18,10 @@ from trustdesk.memo.viewmodel import AgencyHeader
 from trustdesk.rules.caseio import parse_case
 from trustdesk.services.errors import PermissionDenied
 from trustdesk.store import audit
+from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.errors import StoreError
 from trustdesk.store.paths import DB_NAME
-from trustdesk.store.records import AuditEntry, AuditEvent, PersonFacts
+from trustdesk.store.records import AuditEntry, AuditEvent
 from trustdesk.store.store import Store
 
 HEADER = AgencyHeader("Test Agency", "Test Facility", "CT0000000")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -235,7 +234,7 @@ def test_a_failed_refresh_says_so_on_the_board_without_a_dialog(
 ) -> None:
     hold(gui_desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
     page = board()
-    page.context.session = replace(page.context.session, user_id=9999)  # account gone
+    page.context.session = page.context.session._replace(user_id=9999)  # account gone
     page.refresh()
     assert page.status.text() == (
         "⚠ The board could not be refreshed: Your account no longer exists; log on again."

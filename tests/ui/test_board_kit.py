@@ -11,7 +11,7 @@ from uikit import FakeTime
 
 from casekit import make_case as base_case
 from trustdesk.rules.caseio import parse_case
-from trustdesk.store.records import SavedDecision
+from trustdesk.store.case_records import SavedDecision
 from trustdesk.ui.context import RulesHolder, UiContext
 
 #: T0 (Fri 20 Nov 2026, 11:00 in Connecticut), as the case files write it.

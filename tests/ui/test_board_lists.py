@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QWidget
 from test_board_kit import context, decide, hold
 from uikit import FakeTime
 
-from trustdesk.store.records import HoldStatus
+from trustdesk.store.case_records import HoldStatus
 from trustdesk.ui.board import BoardPage
 from trustdesk.ui.board_model import COUNTDOWN, HoldTableModel
 from trustdesk.ui.countdown import Anchor

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -148,7 +147,7 @@ def test_a_refused_search_is_shown_not_raised(
     page = history()
     shown: list[str] = []
     monkeypatch.setattr(Ask, "error", classmethod(lambda cls, p, title, text: shown.append(text)))
-    page.context.session = replace(page.context.session, user_id=9999)  # account gone
+    page.context.session = page.context.session._replace(user_id=9999)  # account gone
     page.search()
     assert shown == ["Your account no longer exists; log on again."]
     assert len(page.decision_ids()) == 4  # the last results stay

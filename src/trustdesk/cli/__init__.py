@@ -60,14 +60,6 @@ def _requested_command(argv: list[str]) -> str | None:
     return None
 
 
-def _only_data_dir(argv: list[str]) -> bool:
-    return (
-        not argv
-        or (len(argv) == 2 and argv[0] == "--data-dir")
-        or (len(argv) == 1 and argv[0].startswith("--data-dir="))
-    )
-
-
 class _HelpFormatter(argparse.HelpFormatter):
     # argparse asks shutil for the terminal width whenever an argument is added, and
     # shutil drags in the compression modules; the width only matters for --help.
@@ -117,17 +109,52 @@ def _expected_errors() -> tuple[type[Exception], ...]:
     return (RulesError, CoreError, StoreError, ServiceError)
 
 
+def desktop_arguments(argv: list[str]) -> tuple[str | None, bool] | None:
+    """(data folder, exit when ready) when ``argv`` only opens the desktop app, else None.
+
+    ``trustdesk [--data-dir DIR] [gui [--exit-when-ready]]`` is read without argparse,
+    whose import and parser building would delay the first window; anything else (help,
+    a typo) goes through argparse as usual.
+    """
+    rest = list(argv)
+    data_dir: str | None = None
+    if rest and rest[0].startswith("--data-dir="):
+        data_dir = rest.pop(0).split("=", 1)[1]
+    elif len(rest) >= 2 and rest[0] == "--data-dir" and not rest[1].startswith("-"):
+        data_dir = rest[1]
+        rest = rest[2:]
+    if rest[:1] == ["gui"]:
+        rest = rest[1:]
+    elif rest:
+        return None
+    if rest in ([], ["--exit-when-ready"]):
+        return data_dir, bool(rest)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
-    if _requested_command(arguments) is None and _only_data_dir(arguments):
-        arguments = [*arguments, "gui"]  # ``trustdesk`` alone opens the desktop app
-    parser = build_parser(_requested_command(arguments))
-    args = parser.parse_args(arguments)
-    if getattr(args, "func", None) is None:
-        parser.print_help(sys.stderr)
-        return EXIT_INPUT
+    desktop = desktop_arguments(arguments)
+    if desktop is not None:
+
+        def run() -> int:
+            from trustdesk.ui.app import run_app
+
+            return run_app(desktop[0], exit_when_ready=desktop[1])
+
+    else:
+        parser = build_parser(_requested_command(arguments))
+        args = parser.parse_args(arguments)
+        if getattr(args, "func", None) is None:
+            parser.print_help(sys.stderr)
+            return EXIT_INPUT
+
+        def run() -> int:
+            code: int = args.func(args)
+            return code
+
     try:
-        code: int = args.func(args)
+        code = run()
     except KeyboardInterrupt:
         print("trustdesk: interrupted", file=sys.stderr)
         return 130

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from trustdesk.services.decisions import DecisionView
-    from trustdesk.store.records import (
+    from trustdesk.store.case_records import (
         DecisionRecord,
         DecisionSummary,
         HoldStatus,

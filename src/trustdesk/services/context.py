@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from trustdesk.services.errors import AuthenticationFailed, PermissionDenied
 from trustdesk.services.permissions import DESCRIPTIONS, Operation, allowed
@@ -30,23 +29,40 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class Session:
-    """A logged-on user. The role is read afresh on every call, never trusted from here."""
+class Session(NamedTuple):
+    """A logged-on user. The role is read afresh on every call, never trusted from here.
+
+    (Immutable values defined on the desktop app's start-up path are NamedTuples, as in
+    docs/decisions/0004: a dataclass costs a millisecond to define.)
+    """
 
     user_id: int
     username: str
     started_at: datetime
 
 
-@dataclass(slots=True)
 class ServiceContext:
-    store: Store
-    hasher: PasswordHasher = field(default_factory=_default_hasher)
-    clock: Callable[[], datetime] = utc_now
-    workstation: str = field(default_factory=hostname)
-    #: What each session's lists last showed (see audit_listing); memory only.
-    _listed: dict[tuple[Any, ...], list[int]] = field(default_factory=dict, repr=False)
+    __slots__ = ("_listed", "clock", "hasher", "store", "workstation")
+
+    def __init__(
+        self,
+        store: Store,
+        hasher: PasswordHasher | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        workstation: str | None = None,
+    ) -> None:
+        self.store = store
+        self.hasher = hasher if hasher is not None else _default_hasher()
+        self.clock = clock
+        self.workstation = workstation if workstation is not None else hostname()
+        #: What each session's lists last showed (see audit_listing); memory only.
+        self._listed: dict[tuple[Any, ...], list[int]] = {}
+
+    def with_store(self, store: Store) -> ServiceContext:
+        """The same context over another view of the store (a stoppable one, for jobs)."""
+        copy = ServiceContext(store, self.hasher, self.clock, self.workstation)
+        copy._listed = self._listed
+        return copy
 
     def now(self) -> datetime:
         value = self.clock()

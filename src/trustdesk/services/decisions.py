@@ -22,9 +22,7 @@ from trustdesk.core.record import decision_to_json
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, PermissionDenied
 from trustdesk.services.permissions import Operation
-from trustdesk.store.encoding import document_json
-from trustdesk.store.records import (
-    AuditEntry,
+from trustdesk.store.case_records import (
     DecisionDraft,
     DecisionRecord,
     DecisionSummary,
@@ -34,6 +32,8 @@ from trustdesk.store.records import (
     Review,
     SavedDecision,
 )
+from trustdesk.store.encoding import document_json
+from trustdesk.store.records import AuditEntry
 from trustdesk.store.search import SearchQuery
 
 MAX_REASON = 2000

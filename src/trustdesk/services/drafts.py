@@ -11,7 +11,7 @@ from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest
 from trustdesk.services.fields import clean_text
 from trustdesk.services.permissions import Operation
-from trustdesk.store.records import DraftInfo
+from trustdesk.store.case_records import DraftInfo
 
 LABEL_MAX = 200
 PAYLOAD_MAX_BYTES = 1024 * 1024

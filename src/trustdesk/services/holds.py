@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest
 from trustdesk.services.permissions import Operation
-from trustdesk.store.records import Hold, HoldStatus
+from trustdesk.store.case_records import Hold, HoldStatus
 from trustdesk.store.schema import HOLD_OUTCOMES
 
 MAX_NOTE = 2000

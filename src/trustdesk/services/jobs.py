@@ -11,7 +11,6 @@ when complete (``store.files.new_file``), and the audit entry comes after that.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -63,7 +62,7 @@ def _run(
     total: int = 0,
 ) -> T:
     ctx = services.records.ctx
-    records = RecordsService(dataclasses.replace(ctx, store=stoppable(ctx.store, control, total)))
+    records = RecordsService(ctx.with_store(stoppable(ctx.store, control, total)))
     if control.cancelled():
         raise JobCancelled("stopped before it began; nothing was written")
     try:

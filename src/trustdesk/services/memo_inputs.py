@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from trustdesk.services.errors import InvalidRequest
+from trustdesk.store.case_records import DecisionRecord
 from trustdesk.store.errors import NotFound
-from trustdesk.store.records import DecisionRecord
 
 if TYPE_CHECKING:
     from trustdesk.memo.viewmodel import AgencyHeader, Signer

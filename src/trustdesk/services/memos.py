@@ -29,9 +29,10 @@ from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.memo_inputs import memo_header, signers
 from trustdesk.services.permissions import Operation
+from trustdesk.store.case_records import DecisionRecord
 from trustdesk.store.decisions import DECISION_EVENTS
 from trustdesk.store.errors import NotFound
-from trustdesk.store.records import AuditEntry, AuditEvent, DecisionRecord
+from trustdesk.store.records import AuditEntry, AuditEvent
 
 if TYPE_CHECKING:
     from trustdesk.core.pack import RulePack

@@ -14,6 +14,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trustdesk.store import audit
+from trustdesk.store.case_records import (
+    DecisionDraft,
+    DecisionRecord,
+    DetainerFacts,
+    PersonFacts,
+    SavedDecision,
+)
 from trustdesk.store.encoding import (
     canonical_json,
     optional_utc_text,
@@ -23,16 +30,7 @@ from trustdesk.store.encoding import (
 )
 from trustdesk.store.errors import Conflict
 from trustdesk.store.folding import booking_key, fold
-from trustdesk.store.records import (
-    Actor,
-    AuditEntry,
-    AuditEvent,
-    DecisionDraft,
-    DecisionRecord,
-    DetainerFacts,
-    PersonFacts,
-    SavedDecision,
-)
+from trustdesk.store.records import Actor, AuditEntry, AuditEvent
 from trustdesk.store.sql import insert, one_dict, scalar
 from trustdesk.store.versions import history, latest
 

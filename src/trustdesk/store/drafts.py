@@ -11,9 +11,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trustdesk.store import audit
+from trustdesk.store.case_records import DraftInfo
 from trustdesk.store.encoding import parse_utc, utc_text
 from trustdesk.store.errors import NotFound
-from trustdesk.store.records import Actor, AuditEvent, DraftInfo
+from trustdesk.store.records import Actor, AuditEvent
 from trustdesk.store.sql import dict_rows, insert, scalar
 
 if TYPE_CHECKING:

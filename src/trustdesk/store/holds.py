@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trustdesk.store import audit
+from trustdesk.store.case_records import Hold, HoldClosure, HoldStatus
 from trustdesk.store.encoding import optional_parse_utc, parse_utc, row_digest, utc_text
 from trustdesk.store.errors import Conflict, NotFound
-from trustdesk.store.records import Actor, AuditEvent, Hold, HoldClosure, HoldStatus
+from trustdesk.store.records import Actor, AuditEvent
 from trustdesk.store.schema import HOLD_OUTCOMES
 from trustdesk.store.sql import dict_rows, insert, one_dict
 

@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trustdesk.store import audit
+from trustdesk.store.case_records import DecisionDraft, Review, SavedDecision
 from trustdesk.store.decisions import write_version
 from trustdesk.store.encoding import parse_utc, row_digest, utc_text
 from trustdesk.store.errors import Conflict
-from trustdesk.store.records import Actor, AuditEvent, DecisionDraft, Review, SavedDecision
+from trustdesk.store.records import Actor, AuditEvent
 from trustdesk.store.sql import dict_rows, insert, one_dict, scalar
 from trustdesk.store.versions import latest
 

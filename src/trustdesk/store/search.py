@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from trustdesk.store.case_records import DecisionSummary
 from trustdesk.store.encoding import parse_utc, utc_text
 from trustdesk.store.folding import booking_key, fold
-from trustdesk.store.records import DecisionSummary
 from trustdesk.store.sql import dict_rows, scalar
 
 if TYPE_CHECKING:

@@ -6,9 +6,9 @@ import sqlite3
 from datetime import date
 from typing import Any
 
+from trustdesk.store.case_records import DecisionRecord, DetainerFacts, PersonFacts
 from trustdesk.store.encoding import optional_parse_utc, parse_utc
 from trustdesk.store.errors import NotFound
-from trustdesk.store.records import DecisionRecord, DetainerFacts, PersonFacts
 from trustdesk.store.sql import dict_rows, one_dict
 
 _RECORD_SELECT = """

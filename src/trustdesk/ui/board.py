@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.permissions import Operation, allowed
+from trustdesk.store.case_records import HoldStatus
 from trustdesk.store.errors import StoreError
-from trustdesk.store.records import HoldStatus
 from trustdesk.ui.board_close import CLOSE_ACTIONS, CloseAction, close_hold
 from trustdesk.ui.board_drafts import DraftsPanel
 from trustdesk.ui.board_model import COUNTDOWN, NAME, STATUS, HoldTableModel

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.holds import MAX_NOTE
+from trustdesk.store.case_records import HoldStatus
 from trustdesk.store.errors import StoreError
-from trustdesk.store.records import HoldStatus
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.countdown import expiry_text
 from trustdesk.ui.dialogs import Ask

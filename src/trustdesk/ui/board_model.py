@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from trustdesk.store.records import HoldStatus
+from trustdesk.store.case_records import HoldStatus
 from trustdesk.ui.countdown import STATUS_TEXT, Anchor, Urgency, countdown_text, urgency
 
 COLUMNS = ("Status", "Booking no.", "Name", "Release due", "Decision")

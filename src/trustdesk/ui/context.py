@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,16 +21,19 @@ if TYPE_CHECKING:
 DEFAULT_ZONE = "America/New_York"
 
 
-@dataclass(slots=True)
 class RulesHolder:
     """The rule set, loaded on first use so the sign-in window appears fast.
 
     ``imported_dir`` is the data folder's ``rules/`` (the agency's imported packs, see
-    ``rules.imports``), set by ``use_data_folder`` once the data folder is open.
+    ``rules.imports``), set by ``use_data_folder`` once the data folder is open. (Plain
+    classes here: a dataclass costs a millisecond to define, on the first window's path.)
     """
 
-    rules: RuleSet | None = None
-    imported_dir: Path | None = None
+    __slots__ = ("imported_dir", "rules")
+
+    def __init__(self, rules: RuleSet | None = None, imported_dir: Path | None = None) -> None:
+        self.rules = rules
+        self.imported_dir = imported_dir
 
     def get(self) -> RuleSet:
         if self.rules is None:
@@ -78,17 +80,25 @@ class RulesHolder:
         return self.get().pack_version(pack_id, sha256)
 
 
-@dataclass(slots=True)
 class UiContext:
-    services: Services
-    rules_holder: RulesHolder
-    clock: Clock
-    session: Session
-    role: str
-    zone_name: str = DEFAULT_ZONE
-    _zone: ZoneInfo | None = field(default=None, repr=False)
+    __slots__ = ("_zone", "clock", "role", "rules_holder", "services", "session", "zone_name")
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        services: Services,
+        rules_holder: RulesHolder,
+        clock: Clock,
+        session: Session,
+        role: str,
+        zone_name: str = DEFAULT_ZONE,
+    ) -> None:
+        self.services = services
+        self.rules_holder = rules_holder
+        self.clock = clock
+        self.session = session
+        self.role = role
+        self.zone_name = zone_name
+        self._zone: ZoneInfo | None = None
         self.rules_holder.use_data_folder(self.services.store.data_dir)
 
     @property

@@ -13,7 +13,8 @@ from datetime import tzinfo
 
 from trustdesk.services.context import Session
 from trustdesk.services.decisions import DecisionService, DecisionView
-from trustdesk.store.records import AuditEntry, DecisionRecord, Hold
+from trustdesk.store.case_records import DecisionRecord, Hold
+from trustdesk.store.records import AuditEntry
 from trustdesk.ui.countdown import UNKNOWN_TEXT, stamp_text
 
 MEMO_PRINTED = "memo.printed"

@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from trustdesk.store.case_records import DecisionSummary
 from trustdesk.store.folding import fold
-from trustdesk.store.records import DecisionSummary
 from trustdesk.ui.countdown import stamp_text
 
 COLUMNS = ("No.", "Decided", "Booking no.", "Name", "Outcome", "Officer", "Version", "Review")
