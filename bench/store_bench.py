@@ -41,10 +41,11 @@ from trustdesk.rules.registry import load_rules
 from trustdesk.services.decisions import make_draft
 from trustdesk.services.passwords import PasswordHasher
 from trustdesk.store import audit
+from trustdesk.store.case_records import DecisionDraft, PersonFacts
 from trustdesk.store.decisions import DECISION_EVENTS, write_version
 from trustdesk.store.encoding import document_json
 from trustdesk.store.holds import write_closure
-from trustdesk.store.records import Actor, DecisionDraft, PersonFacts
+from trustdesk.store.records import Actor
 from trustdesk.store.reviews import write_review
 from trustdesk.store.schema import SCHEMA_VERSION
 from trustdesk.store.search import SearchQuery
