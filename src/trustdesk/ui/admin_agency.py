@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,8 +21,7 @@ from trustdesk.services.agency import NAME_MAX
 from trustdesk.services.errors import ServiceError
 from trustdesk.store.errors import StoreError
 from trustdesk.store.records import DEFAULT_TIMEZONE, AgencyProfile
-from trustdesk.store.schema import LOGO_MAX_BYTES
-from trustdesk.ui.admin_common import button, combo, error_label, show_message
+from trustdesk.ui.admin_common import button, choose_logo, combo, error_label, show_message
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.gate import ZONES
 from trustdesk.ui.session import sentence
@@ -117,20 +115,12 @@ class AgencyTab(QWidget):
             self.preview.setAccessibleName("Logo preview: not an image")
 
     def _choose_logo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Agency logo", "", "Images (*.png *.jpg *.jpeg)"
-        )
-        if not path:
-            return
-        try:
-            with open(path, "rb") as handle:
-                # One byte more than allowed, so the services can say it is too large.
-                data = handle.read(LOGO_MAX_BYTES + 1)
-        except OSError as error:
-            show_message(self.error, f"The logo could not be read: {error.strerror}.")
-            return
-        show_message(self.error, "")
-        self._set_logo(data)
+        data = choose_logo(self)
+        if isinstance(data, str):
+            show_message(self.error, data)
+        elif data is not None:
+            show_message(self.error, "")
+            self._set_logo(data)
 
     def profile(self) -> AgencyProfile:
         return AgencyProfile(

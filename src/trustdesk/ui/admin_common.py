@@ -4,10 +4,29 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
 
 #: How instants are shown in the agency's zone.
 TIME_FORMAT = "%a %d %b %Y %H:%M"
+
+
+def choose_logo(parent: QWidget) -> bytes | str | None:
+    """A logo file the user picks: its bytes, what went wrong in words, or None if cancelled.
+
+    One byte more than allowed is read, so the services can say the file is too large.
+    """
+    from PySide6.QtWidgets import QFileDialog
+
+    from trustdesk.store.schema import LOGO_MAX_BYTES
+
+    path, _ = QFileDialog.getOpenFileName(parent, "Agency logo", "", "Images (*.png *.jpg *.jpeg)")
+    if not path:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(LOGO_MAX_BYTES + 1)
+    except OSError as error:
+        return f"The logo could not be read: {error.strerror or error}."
 
 
 def error_label(name: str) -> QLabel:

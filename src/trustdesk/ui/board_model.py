@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from trustdesk.store.case_records import HoldStatus
 from trustdesk.ui.countdown import STATUS_TEXT, Anchor, Urgency, countdown_text, urgency
+from trustdesk.ui.history_model import RowsModel
 
 COLUMNS = ("Status", "Booking no.", "Name", "Release due", "Decision")
 STATUS, BOOKING, NAME, COUNTDOWN, DECISION = range(len(COLUMNS))
@@ -42,7 +43,12 @@ def by_expiry(hold: HoldStatus) -> tuple[datetime, int]:
     return (hold.release_due_at or NEVER, hold.hold_id)
 
 
-class HoldTableModel(QAbstractTableModel):
+class HoldTableModel(RowsModel):
+    columns = COLUMNS
+
+    def row_count(self) -> int:
+        return len(self._holds)
+
     def __init__(self, zone: tzinfo, parent: Any = None) -> None:
         super().__init__(parent)
         self.zone = zone
@@ -98,19 +104,6 @@ class HoldTableModel(QAbstractTableModel):
 
     def countdown_at(self, row: int) -> str:
         return countdown_text(self._holds[row].release_due_at, self.remaining(row), self.zone)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._holds)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._holds):

@@ -9,7 +9,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -18,6 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from trustdesk.ui.admin_common import choose_logo, error_label
 
 USE_NOTICE = (
     "You are accessing a criminal justice information system of a law enforcement agency. "
@@ -35,16 +36,6 @@ def _title(text: str) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     label.setAccessibleName(text)
-    return label
-
-
-def _error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setAccessibleName("Error message")
-    label.setStyleSheet("color: white; background: #b00020; padding: 4px;")
-    label.hide()
     return label
 
 
@@ -107,7 +98,7 @@ class SignInPage(QWidget):
         form.addRow("&User name:", self.username)
         form.addRow("&Password:", self.password)
         layout.addLayout(form)
-        self.error = _error_label("sign_in_error")
+        self.error = error_label("sign_in_error")
         layout.addWidget(self.error)
         self.button = QPushButton("&Sign in")
         self.button.setDefault(True)
@@ -164,7 +155,7 @@ class LockPage(QWidget):
         self.password.setAccessibleName("Password to unlock")
         form.addRow("&Password:", self.password)
         layout.addLayout(form)
-        self.error = _error_label("lock_error")
+        self.error = error_label("lock_error")
         layout.addWidget(self.error)
         row = QHBoxLayout()
         self.sign_out = QPushButton("Sign &out")
@@ -235,7 +226,7 @@ class FirstRunPage(QWidget):
             widget.setAccessibleName(label.replace("&", "").rstrip(":"))
             form.addRow(label, widget)
         layout.addLayout(form)
-        self.error = _error_label("first_run_error")
+        self.error = error_label("first_run_error")
         layout.addWidget(self.error)
         self.button = QPushButton("&Create agency and administrator")
         self.button.setDefault(True)
@@ -245,18 +236,12 @@ class FirstRunPage(QWidget):
         self.logo_button.clicked.connect(self._choose_logo)
 
     def _choose_logo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Agency logo", "", "Images (*.png *.jpg *.jpeg)"
-        )
-        if not path:
-            return
-        try:
-            with open(path, "rb") as handle:
-                self.logo = handle.read(600 * 1024)
-        except OSError as error:
-            show_error(self.error, f"Could not read the logo: {error.strerror}.")
-            return
-        self.logo_button.setText("Logo chosen — choose another…")
+        data = choose_logo(self)
+        if isinstance(data, str):
+            show_error(self.error, data)
+        elif data is not None:
+            self.logo = data
+            self.logo_button.setText("Logo chosen — choose another…")
 
     def _submit(self) -> None:
         if self.admin_password.text() != self.admin_repeat.text():

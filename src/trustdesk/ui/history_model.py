@@ -30,7 +30,34 @@ def review_text(row: DecisionSummary) -> str:
     return "reviewed" if row.reviewed else "⚠ awaiting review"
 
 
-class SummaryTableModel(QAbstractTableModel):
+class RowsModel(QAbstractTableModel):
+    """A read-only table of ``rows`` under the headers ``columns`` (set by subclasses)."""
+
+    columns: tuple[str, ...] = ()
+
+    def row_count(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.row_count()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section]
+        return None
+
+
+class SummaryTableModel(RowsModel):
+    columns = COLUMNS
+
+    def row_count(self) -> int:
+        return len(self._rows)
+
     def __init__(self, zone: tzinfo, parent: Any = None) -> None:
         super().__init__(parent)
         self.zone = zone
@@ -46,19 +73,6 @@ class SummaryTableModel(QAbstractTableModel):
 
     def summary_at(self, row: int) -> DecisionSummary | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
