@@ -13,7 +13,6 @@ from trustdesk.services.errors import (
     PasswordRejected,
 )
 from trustdesk.services.fields import clean_text
-from trustdesk.services.passwords import check_new_password
 from trustdesk.services.permissions import ADMINISTRATOR, ROLES, Operation
 from trustdesk.store.encoding import sha256_hex
 from trustdesk.store.errors import NotFound
@@ -70,7 +69,7 @@ class AccountService:
             raise InvalidRequest(
                 "TrustDesk already has accounts; an administrator must add new users (--as)"
             )
-        check_new_password(password, name)
+        _check_new_password(password, name)
         return self.users.create(
             name,
             ADMINISTRATOR,
@@ -152,7 +151,7 @@ class AccountService:
     def add_user(self, session: Session, username: str, role: str, password: str) -> User:
         name = normalise_username(username)
         self.ctx.authorize(session, Operation.USER_MANAGE, {"username": name})
-        check_new_password(password, name)
+        _check_new_password(password, name)
         return self.users.create(
             name,
             _check_role(role),
@@ -230,7 +229,7 @@ class AccountService:
 
     def reset_password(self, session: Session, username: str, new_password: str) -> User:
         target = self._target(session, username)
-        check_new_password(new_password, target.username)
+        _check_new_password(new_password, target.username)
         return self.users.change(
             target.id,
             "user.password_reset",
@@ -246,7 +245,7 @@ class AccountService:
         except NotFound:
             raise AuthenticationFailed("your account no longer exists") from None
         self.log_on(user.username, current)
-        check_new_password(new_password, user.username)
+        _check_new_password(new_password, user.username)
         if new_password == current:
             raise PasswordRejected("the new password must differ from the current one")
         return self.users.change(
@@ -263,3 +262,11 @@ class AccountService:
                 f"{target.username} is the last active administrator; make another "
                 "administrator first"
             )
+
+
+def _check_new_password(password: str, username: str) -> None:
+    # Imported when a password is set: the rules (and the banned list) are not needed to
+    # show the sign-in window.
+    from trustdesk.services.passwords import check_new_password
+
+    check_new_password(password, username)

@@ -10,7 +10,6 @@ from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest
 from trustdesk.services.fields import clean_text
 from trustdesk.services.logo import check_logo
-from trustdesk.services.passwords import check_new_password
 from trustdesk.services.permissions import Operation
 from trustdesk.store.errors import Conflict
 from trustdesk.store.records import DEFAULT_TIMEZONE, AgencyProfile, User
@@ -102,7 +101,7 @@ class AgencyService:
                 "TrustDesk is already set up: an administrator changes the agency settings "
                 "(trustdesk agency set) and adds users"
             )
-        check_new_password(admin_password, name)
+        _check_new_password(admin_password, name)
         try:
             return self.store.agency.set_up(
                 checked,
@@ -119,3 +118,11 @@ class AgencyService:
         self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "agency"})
         checked = self.validate(profile)
         return self.store.agency.save(checked, actor=self.ctx.actor(session), at=self.ctx.now())
+
+
+def _check_new_password(password: str, username: str) -> None:
+    # Imported when a password is set: the rules (and the banned list) are not needed to
+    # show the sign-in window.
+    from trustdesk.services.passwords import check_new_password
+
+    check_new_password(password, username)

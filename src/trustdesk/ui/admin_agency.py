@@ -23,7 +23,7 @@ from trustdesk.store.errors import StoreError
 from trustdesk.store.records import DEFAULT_TIMEZONE, AgencyProfile
 from trustdesk.ui.admin_common import button, choose_logo, combo, error_label, show_message
 from trustdesk.ui.context import UiContext
-from trustdesk.ui.gate import ZONES
+from trustdesk.ui.firstrun import ZONES
 from trustdesk.ui.session import sentence
 
 PREVIEW_HEIGHT = 64

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication
 from trustdesk import __version__
 from trustdesk.ui.applog import set_up_logging
 from trustdesk.ui.context import RulesHolder
-from trustdesk.ui.dialogs import Ask
 
 log = logging.getLogger("trustdesk.ui")
 
@@ -34,6 +33,8 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
     # The details go to the log (which holds no case data: messages carry ids only);
     # the person at the desk gets a plain message, never a traceback.
     log.error("unexpected error", exc_info=(kind, value, tb))
+    from trustdesk.ui.dialogs import Ask
+
     Ask.error(
         None,
         "Unexpected problem",
@@ -72,6 +73,8 @@ def run_app(data_dir: str | Path | None, *, exit_when_ready: bool = False) -> in
     except StoreError as error:
         log.warning("could not open the data folder: %s", type(error).__name__)
         if not exit_when_ready:
+            from trustdesk.ui.dialogs import Ask
+
             Ask.error(None, "TrustDesk cannot start", str(error))
         else:
             print(f"trustdesk: {error}", file=sys.stderr)

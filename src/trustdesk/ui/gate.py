@@ -1,4 +1,4 @@
-"""The pages before the work: first-run setup, the use notice with sign-in, and the lock.
+"""The pages before the work: the use notice with sign-in, and the lock (setup: firstrun.py).
 
 None of them shows personal data; the lock page covers the work area entirely.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from trustdesk.ui.admin_common import choose_logo, error_label
+from trustdesk.ui.admin_common import error_label
 
 USE_NOTICE = (
     "You are accessing a criminal justice information system of a law enforcement agency. "
@@ -26,10 +25,9 @@ USE_NOTICE = (
     "may be audited; unauthorised use may lead to discipline and prosecution. "
     "By signing in you acknowledge this notice."
 )
-ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "UTC")
 
 
-def _title(text: str) -> QLabel:
+def page_title(text: str) -> QLabel:
     label = QLabel(text)
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 1.6)
@@ -74,7 +72,7 @@ class SignInPage(QWidget):
         self.setObjectName("sign_in_page")
         layout = centred_column(self)
         layout.addStretch(1)
-        layout.addWidget(_title("TrustDesk — sign in"))
+        layout.addWidget(page_title("TrustDesk — sign in"))
         self.agency = QLabel(agency_name)
         self.agency.setAccessibleName("Agency")
         layout.addWidget(self.agency)
@@ -145,7 +143,7 @@ class LockPage(QWidget):
         self.setObjectName("lock_page")
         layout = centred_column(self)
         layout.addStretch(1)
-        layout.addWidget(_title("TrustDesk is locked"))
+        layout.addWidget(page_title("TrustDesk is locked"))
         self.who = QLabel()
         self.who.setAccessibleName("Signed-in user")
         layout.addWidget(self.who)
@@ -180,87 +178,3 @@ class LockPage(QWidget):
         self.password.clear()
         show_error(self.error, message)
         self.password.setFocus()
-
-
-class FirstRunPage(QWidget):
-    """Creates the agency profile and the first administrator on an empty data folder."""
-
-    setup_requested = Signal(dict)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setObjectName("first_run_page")
-        self.logo: bytes | None = None
-        layout = centred_column(self)
-        layout.addWidget(_title("Set up TrustDesk"))
-        intro = QLabel(
-            "This data folder is new. Enter your agency's details as they should print on "
-            "every decision memo, and create the first administrator account."
-        )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        form = QFormLayout()
-        self.name = QLineEdit()
-        self.facility = QLineEdit()
-        self.ori = QLineEdit()
-        self.ori.setMaxLength(9)
-        self.ori.setPlaceholderText("CT0000000")
-        self.zone = QComboBox()
-        self.zone.addItems(ZONES)
-        self.logo_button = QPushButton("Choose &logo… (optional)")
-        self.admin = QLineEdit()
-        self.admin_password = QLineEdit()
-        self.admin_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.admin_repeat = QLineEdit()
-        self.admin_repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        for label, widget in (
-            ("Agency &name:", self.name),
-            ("&Facility:", self.facility),
-            ("&ORI number:", self.ori),
-            ("&Time zone:", self.zone),
-            ("Logo:", self.logo_button),
-            ("&Administrator user name:", self.admin),
-            ("Administrator &password:", self.admin_password),
-            ("&Repeat password:", self.admin_repeat),
-        ):
-            widget.setAccessibleName(label.replace("&", "").rstrip(":"))
-            form.addRow(label, widget)
-        layout.addLayout(form)
-        self.error = error_label("first_run_error")
-        layout.addWidget(self.error)
-        self.button = QPushButton("&Create agency and administrator")
-        self.button.setDefault(True)
-        layout.addLayout(right_aligned(self.button))
-        layout.addStretch(1)
-        self.button.clicked.connect(self._submit)
-        self.logo_button.clicked.connect(self._choose_logo)
-
-    def _choose_logo(self) -> None:
-        data = choose_logo(self)
-        if isinstance(data, str):
-            show_error(self.error, data)
-        elif data is not None:
-            self.logo = data
-            self.logo_button.setText("Logo chosen — choose another…")
-
-    def _submit(self) -> None:
-        if self.admin_password.text() != self.admin_repeat.text():
-            show_error(self.error, "The two passwords differ; type them again.")
-            self.admin_password.clear()
-            self.admin_repeat.clear()
-            self.admin_password.setFocus()
-            return
-        self.setup_requested.emit(
-            {
-                "name": self.name.text(),
-                "facility": self.facility.text(),
-                "ori": self.ori.text(),
-                "timezone": self.zone.currentText(),
-                "logo": self.logo,
-                "username": self.admin.text(),
-                "password": self.admin_password.text(),
-            }
-        )
-
-    def failed(self, message: str) -> None:
-        show_error(self.error, message)

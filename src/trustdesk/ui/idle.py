@@ -7,15 +7,20 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from trustdesk.ui.clock import Clock
 
 IDLE_LIMIT_SECONDS = 30 * 60
-_INPUT = frozenset(
-    {
-        QEvent.Type.KeyPress,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseMove,
-        QEvent.Type.Wheel,
-        QEvent.Type.TouchBegin,
-    }
-)
+
+
+def _input_events() -> frozenset[QEvent.Type]:
+    # Built when the watch starts: reading QEvent.Type builds a large enum, which would
+    # delay the first window.
+    return frozenset(
+        {
+            QEvent.Type.KeyPress,
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseMove,
+            QEvent.Type.Wheel,
+            QEvent.Type.TouchBegin,
+        }
+    )
 
 
 class IdleWatcher(QObject):
@@ -29,11 +34,14 @@ class IdleWatcher(QObject):
         self.limit = limit
         self.last_input = clock.monotonic()
         self.armed = False
+        self._input: frozenset[QEvent.Type] | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.check)
 
     def start(self) -> None:
+        if self._input is None:
+            self._input = _input_events()
         self.last_input = self.clock.monotonic()
         self.armed = True
         self.timer.start()
@@ -43,7 +51,7 @@ class IdleWatcher(QObject):
         self.timer.stop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _INPUT:
+        if self._input is not None and event.type() in self._input:
             self.last_input = self.clock.monotonic()
         return False
 

@@ -6,18 +6,22 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 
 from trustdesk.services.bundle import Services
 from trustdesk.ui.clock import Clock, JumpDetector
 from trustdesk.ui.context import RulesHolder, UiContext
-from trustdesk.ui.gate import FirstRunPage, LockPage, SignInPage
+from trustdesk.ui.gate import LockPage, SignInPage
 from trustdesk.ui.idle import IDLE_LIMIT_SECONDS, IdleWatcher
 from trustdesk.ui.session import Gatekeeper
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QDialog
+
+    from trustdesk.ui.firstrun import FirstRunPage
     from trustdesk.ui.workspace import Workspace
 
 log = logging.getLogger("trustdesk.ui")
@@ -69,6 +73,8 @@ class MainWindow(QMainWindow):
     def first_run(self) -> FirstRunPage:
         """The setup page, built only on a data folder that needs it."""
         if self._first_run is None:
+            from trustdesk.ui.firstrun import FirstRunPage
+
             self._first_run = FirstRunPage()
             self._first_run.setup_requested.connect(self._set_up)
             self.stack.addWidget(self._first_run)
@@ -79,7 +85,7 @@ class MainWindow(QMainWindow):
     def _action(
         self,
         text: str,
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+        shortcut: str | None,
         slot: Callable[[], object],
     ) -> QAction:
         action = QAction(text, self)
@@ -93,25 +99,22 @@ class MainWindow(QMainWindow):
         """Keyboard shortcuts, set at the first sign-in: before it they have nothing to do,
         and building Qt's key tables would delay the sign-in window by tens of ms."""
         for action, shortcut in self._shortcuts:
-            action.setShortcut(QKeySequence(shortcut))
+            if shortcut.startswith("std:"):  # the platform's own key for a standard command
+                action.setShortcut(QKeySequence(getattr(QKeySequence.StandardKey, shortcut[4:])))
+            else:
+                action.setShortcut(QKeySequence(shortcut))
         self._shortcuts.clear()
 
     def _build_actions(self) -> None:
-        self._shortcuts: list[tuple[QAction, QKeySequence | QKeySequence.StandardKey | str]] = []
+        self._shortcuts: list[tuple[QAction, str]] = []
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self.new_action = self._action(
-            "&New review", QKeySequence.StandardKey.New, lambda: self._ws("new_review")
-        )
-        self.save_action = self._action(
-            "&Save", QKeySequence.StandardKey.Save, lambda: self._ws("save")
-        )
-        self.print_action = self._action(
-            "&Print…", QKeySequence.StandardKey.Print, lambda: self._ws("print_current")
-        )
+        self.new_action = self._action("&New review", "std:New", lambda: self._ws("new_review"))
+        self.save_action = self._action("&Save", "std:Save", lambda: self._ws("save"))
+        self.print_action = self._action("&Print…", "std:Print", lambda: self._ws("print_current"))
         self.lock_action = self._action("&Lock", "Ctrl+L", lambda: self.lock("Locked by you."))
         self.sign_out_action = self._action("Sign &out", None, self.sign_out)
-        quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        quit_action = self._action("&Quit", "std:Quit", self.close)
         for action in (self.new_action, self.save_action, self.print_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
@@ -120,7 +123,7 @@ class MainWindow(QMainWindow):
         go_menu = bar.addMenu("&Go")
         self.board_action = self._action("&Board", "Ctrl+1", lambda: self._ws("show_board"))
         self.search_action = self._action(
-            "&Search history", QKeySequence.StandardKey.Find, lambda: self._ws("show_search")
+            "&Search history", "std:Find", lambda: self._ws("show_search")
         )
         go_menu.addAction(self.board_action)
         go_menu.addAction(self.search_action)

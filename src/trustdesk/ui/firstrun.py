@@ -1,0 +1,99 @@
+"""The first-run page: the agency profile and the first administrator, on an empty folder.
+
+Its own module, imported only when a data folder needs it (its widgets cost start-up time
+on every other start).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+from trustdesk.ui.admin_common import choose_logo, error_label
+from trustdesk.ui.gate import centred_column, page_title, right_aligned, show_error
+
+ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "UTC")
+
+
+class FirstRunPage(QWidget):
+    """Creates the agency profile and the first administrator on an empty data folder."""
+
+    setup_requested = Signal(dict)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("first_run_page")
+        self.logo: bytes | None = None
+        layout = centred_column(self)
+        layout.addWidget(page_title("Set up TrustDesk"))
+        intro = QLabel(
+            "This data folder is new. Enter your agency's details as they should print on "
+            "every decision memo, and create the first administrator account."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.name = QLineEdit()
+        self.facility = QLineEdit()
+        self.ori = QLineEdit()
+        self.ori.setMaxLength(9)
+        self.ori.setPlaceholderText("CT0000000")
+        self.zone = QComboBox()
+        self.zone.addItems(ZONES)
+        self.logo_button = QPushButton("Choose &logo… (optional)")
+        self.admin = QLineEdit()
+        self.admin_password = QLineEdit()
+        self.admin_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.admin_repeat = QLineEdit()
+        self.admin_repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        for label, widget in (
+            ("Agency &name:", self.name),
+            ("&Facility:", self.facility),
+            ("&ORI number:", self.ori),
+            ("&Time zone:", self.zone),
+            ("Logo:", self.logo_button),
+            ("&Administrator user name:", self.admin),
+            ("Administrator &password:", self.admin_password),
+            ("&Repeat password:", self.admin_repeat),
+        ):
+            widget.setAccessibleName(label.replace("&", "").rstrip(":"))
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        self.error = error_label("first_run_error")
+        layout.addWidget(self.error)
+        self.button = QPushButton("&Create agency and administrator")
+        self.button.setDefault(True)
+        layout.addLayout(right_aligned(self.button))
+        layout.addStretch(1)
+        self.button.clicked.connect(self._submit)
+        self.logo_button.clicked.connect(self._choose_logo)
+
+    def _choose_logo(self) -> None:
+        data = choose_logo(self)
+        if isinstance(data, str):
+            show_error(self.error, data)
+        elif data is not None:
+            self.logo = data
+            self.logo_button.setText("Logo chosen — choose another…")
+
+    def _submit(self) -> None:
+        if self.admin_password.text() != self.admin_repeat.text():
+            show_error(self.error, "The two passwords differ; type them again.")
+            self.admin_password.clear()
+            self.admin_repeat.clear()
+            self.admin_password.setFocus()
+            return
+        self.setup_requested.emit(
+            {
+                "name": self.name.text(),
+                "facility": self.facility.text(),
+                "ori": self.ori.text(),
+                "timezone": self.zone.currentText(),
+                "logo": self.logo,
+                "username": self.admin.text(),
+                "password": self.admin_password.text(),
+            }
+        )
+
+    def failed(self, message: str) -> None:
+        show_error(self.error, message)
