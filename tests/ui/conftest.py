@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from uikit import FakeTime, open_gui_desk, password
+from uikit import Answers, FakeTime, open_gui_desk, password
 
 
 @pytest.fixture
@@ -54,3 +54,36 @@ def qtbot_left() -> Any:
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
+    """Answers every Ask dialog and file chooser without showing one."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from trustdesk.ui.dialogs import Ask
+
+    given = Answers()
+
+    def error(cls: Any, parent: Any, title: str, text: str) -> None:
+        given.errors.append(text)
+
+    def info(cls: Any, parent: Any, title: str, text: str) -> None:
+        given.infos.append(text)
+
+    def confirm(cls: Any, parent: Any, title: str, text: str) -> bool:
+        given.questions.append(text)
+        return given.confirm
+
+    def open_file(*_args: Any, **_kwargs: Any) -> tuple[str, str]:
+        return given.open_file, ""
+
+    def save_file(*_args: Any, **_kwargs: Any) -> tuple[str, str]:
+        return given.save_file, ""
+
+    monkeypatch.setattr(Ask, "error", classmethod(error))
+    monkeypatch.setattr(Ask, "info", classmethod(info))
+    monkeypatch.setattr(Ask, "confirm", classmethod(confirm))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(open_file))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_file))
+    return given

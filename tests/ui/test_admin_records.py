@@ -4,41 +4,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from uikit import Answers
 
 from trustdesk.services import jobs
 from trustdesk.store import stoppable
-from trustdesk.ui.dialogs import Ask
 from trustdesk.ui.tasks import stop_all
 
 LEFT = Qt.MouseButton.LeftButton
-
-
-@dataclass
-class Answers:
-    errors: list[str] = field(default_factory=list)
-    save_file: str = ""
-
-
-@pytest.fixture
-def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
-    given = Answers()
-
-    def error(cls: Any, parent: Any, title: str, text: str) -> None:
-        given.errors.append(text)
-
-    def save_file(*_args: Any, **_kwargs: Any) -> tuple[str, str]:
-        return given.save_file, ""
-
-    monkeypatch.setattr(Ask, "error", classmethod(error))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_file))
-    return given
 
 
 @pytest.fixture

@@ -3,48 +3,18 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QFileDialog
+from uikit import Answers
 
 from trustdesk import resources
-from trustdesk.ui.dialogs import Ask
 
 LEFT = Qt.MouseButton.LeftButton
 AGENCY_TITLE = "Connecticut TRUST Act as amended in 2025 (agency copy)"
-
-
-@dataclass
-class Answers:
-    confirm: bool = True
-    errors: list[str] = field(default_factory=list)
-    questions: list[str] = field(default_factory=list)
-    open_file: str = ""
-
-
-@pytest.fixture
-def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
-    given = Answers()
-
-    def error(cls: Any, parent: Any, title: str, text: str) -> None:
-        given.errors.append(text)
-
-    def confirm(cls: Any, parent: Any, title: str, text: str) -> bool:
-        given.questions.append(text)
-        return given.confirm
-
-    def open_file(*_args: Any, **_kwargs: Any) -> tuple[str, str]:
-        return given.open_file, ""
-
-    monkeypatch.setattr(Ask, "error", classmethod(error))
-    monkeypatch.setattr(Ask, "confirm", classmethod(confirm))
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(open_file))
-    return given
 
 
 def admin_tab(window: Any, name: str) -> Any:

@@ -2,43 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
-from uikit import password
+from uikit import Answers, password
 
 from trustdesk.services.errors import PermissionDenied
-from trustdesk.ui.dialogs import Ask
 
 LEFT = Qt.MouseButton.LeftButton
-
-
-@dataclass
-class Answers:
-    """What the patched ``Ask`` was asked, and what it answers to confirmations."""
-
-    confirm: bool = True
-    errors: list[str] = field(default_factory=list)
-    questions: list[str] = field(default_factory=list)
-
-
-@pytest.fixture
-def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
-    given = Answers()
-
-    def error(cls: Any, parent: Any, title: str, text: str) -> None:
-        given.errors.append(text)
-
-    def confirm(cls: Any, parent: Any, title: str, text: str) -> bool:
-        given.questions.append(text)
-        return given.confirm
-
-    monkeypatch.setattr(Ask, "error", classmethod(error))
-    monkeypatch.setattr(Ask, "confirm", classmethod(confirm))
-    return given
 
 
 def users_tab(window: Any) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,19 @@ def open_gui_desk(data_dir: Path, rules: Any, time: FakeTime, *, agency: bool = 
     return desk
 
 
-__all__ = ["T0", "Desk", "FakeTime", "open_gui_desk", "password", "type_text"]
+@dataclass
+class Answers:
+    """What the patched dialogs were asked, and what they answer."""
+
+    confirm: bool = True
+    errors: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    infos: list[str] = field(default_factory=list)
+    open_file: str = ""
+    save_file: str = ""
+
+
+__all__ = ["T0", "Answers", "Desk", "FakeTime", "open_gui_desk", "password", "type_text"]
 
 
 def type_text(qtbot: Any, widget: Any, text: str) -> None:
