@@ -25,7 +25,7 @@ from trustdesk.rules.imports import check_import, imported_folder, install
 from trustdesk.rules.registry import load_rules, rules_for_data_dir
 
 sys.path.insert(0, str(Path(__file__).parent / "store"))
-from storekit import FAST_HASHER, run_trustdesk
+from storekit import in_process_cli, run_trustdesk
 
 #: On ct-2025's list of offenses, but in none of its embedded tests: dropping it leaves
 #: the pack's own tests passing while a decision on it changes (honor → decline).
@@ -191,23 +191,7 @@ def test_a_damaged_imported_pack_stops_the_command(
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    from trustdesk.cli import main
-    from trustdesk.services import context as service_context
-
-    monkeypatch.setattr(service_context, "_default_hasher", lambda: FAST_HASHER)
-    data = tmp_path / "data"
-
-    def run(*args: str, who: str | None = None, new: str | None = None) -> tuple[int, str, str]:
-        monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
-        if who is not None:
-            monkeypatch.setenv("TRUSTDESK_PASSWORD", PASSWORDS[who])
-        if new is not None:
-            monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", new)
-        code = main(["--data-dir", str(data), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    run.data = data  # type: ignore[attr-defined]
+    run = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS)
     assert run("users", "add", "chief", "--role", "administrator", new=PASSWORDS["chief"])[0] == 0
     officer = ("users", "add", "ann", "--role", "officer", "--as", "chief")
     code, _out, err = run(*officer, who="chief", new=PASSWORDS["ann"])

@@ -11,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -174,3 +175,34 @@ def run_trustdesk(
         check=False,
         env=env,
     )
+
+
+def in_process_cli(
+    data: Path, monkeypatch: Any, capsys: Any, passwords: dict[str, str]
+) -> Callable[..., tuple[int, str, str]]:
+    """``run(*args, who=USER, new=PASSWORD)``: trustdesk's main() on ``data``, in-process.
+
+    Passwords come through the environment as a person's script would give them (``who``
+    is looked up in ``passwords``, else taken as the password itself); the fast hasher
+    stands in for scrypt. Returns (exit code, stdout, stderr); ``run.data`` is the folder.
+    """
+    from trustdesk.cli import main
+    from trustdesk.services import context as service_context
+
+    monkeypatch.setattr(service_context, "_default_hasher", lambda: FAST_HASHER)
+    for name in ("TRUSTDESK_PASSWORD", "TRUSTDESK_NEW_PASSWORD", "TRUSTDESK_AGENCY"):
+        monkeypatch.delenv(name, raising=False)
+
+    def run(*args: str, who: str | None = None, new: str | None = None) -> tuple[int, str, str]:
+        if who is not None:
+            monkeypatch.setenv("TRUSTDESK_PASSWORD", passwords.get(who, who))
+        else:
+            monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
+        if new is not None:
+            monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", new)
+        code = main(["--data-dir", str(data), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    run.data = data  # type: ignore[attr-defined]
+    return run

@@ -10,10 +10,9 @@ from typing import Any
 import pypdf
 import pytest
 from PIL import Image
-from storekit import FAST_HASHER
+from storekit import in_process_cli
 
 from casekit import make_case
-from trustdesk.cli import main
 
 PASSWORDS = {"chief": "stone bridge harvest 1", "ann": "quiet orchard window"}
 SET = ("agency", "set", "--name", "Bridgeport Police", "--facility", "Congress Street")
@@ -21,22 +20,7 @@ SET = ("agency", "set", "--name", "Bridgeport Police", "--facility", "Congress S
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    from trustdesk.services import context as service_context
-
-    monkeypatch.setattr(service_context, "_default_hasher", lambda: FAST_HASHER)
-    for name in ("TRUSTDESK_PASSWORD", "TRUSTDESK_NEW_PASSWORD", "TRUSTDESK_AGENCY"):
-        monkeypatch.delenv(name, raising=False)
-    data = tmp_path / "data"
-
-    def run(*args: str, who: str | None = None, new: str | None = None) -> tuple[int, str, str]:
-        monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
-        if who is not None:
-            monkeypatch.setenv("TRUSTDESK_PASSWORD", PASSWORDS[who])
-        if new is not None:
-            monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", new)
-        code = main(["--data-dir", str(data), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
+    run = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS)
 
     assert run("users", "add", "chief", "--role", "administrator", new=PASSWORDS["chief"])[0] == 0
     code, _out, err = run(

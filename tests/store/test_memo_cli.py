@@ -16,10 +16,9 @@ from typing import Any
 
 import pypdf
 import pytest
-from storekit import FAST_HASHER, Desk, run_trustdesk
+from storekit import Desk, in_process_cli, run_trustdesk
 
 from casekit import conviction, make_case
-from trustdesk.cli import main
 from trustdesk.memo.verification import short_code
 from trustdesk.memo.viewmodel import AgencyHeader
 from trustdesk.rules.caseio import parse_case
@@ -62,24 +61,7 @@ def pdf_text(data: bytes) -> str:
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    from trustdesk.services import context as service_context
-
-    monkeypatch.setattr(service_context, "_default_hasher", lambda: FAST_HASHER)
-    monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
-    data = tmp_path / "data"
-
-    def run(*args: str, who: str | None = None, new: str | None = None) -> tuple[int, str, str]:
-        if who is not None:
-            monkeypatch.setenv("TRUSTDESK_PASSWORD", PASSWORDS[who])
-        else:
-            monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
-        if new is not None:
-            monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", new)
-        code = main(["--data-dir", str(data), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    run.data = data  # type: ignore[attr-defined]
+    run = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS)
     assert run("users", "add", "chief", "--role", "administrator", new=ADMIN_PW)[0] == 0
     for name, role in (("ann", "officer"), ("sam", "supervisor"), ("aud", "auditor")):
         code, _out, err = run(

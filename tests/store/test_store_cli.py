@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from storekit import FAST_HASHER, run_trustdesk
+from storekit import in_process_cli, run_trustdesk
 
 from casekit import make_case
 from trustdesk.cli import main
@@ -31,26 +31,7 @@ PASSWORDS = {
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    from trustdesk.services import context as service_context
-
-    monkeypatch.setattr(service_context, "_default_hasher", lambda: FAST_HASHER)
-    monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
-    monkeypatch.delenv("TRUSTDESK_NEW_PASSWORD", raising=False)
-    data = tmp_path / "data"
-
-    def run(*args: str, who: str | None = None, new: str | None = None) -> tuple[int, str, str]:
-        if who is not None:
-            monkeypatch.setenv("TRUSTDESK_PASSWORD", PASSWORDS.get(who, who))
-        else:
-            monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
-        if new is not None:
-            monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", new)
-        code = main(["--data-dir", str(data), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    run.data = data  # type: ignore[attr-defined]
-    return run
+    return in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS)
 
 
 def _case(tmp_path: Path, name: str = "case.json", **changes: Any) -> str:
