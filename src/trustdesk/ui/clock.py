@@ -13,14 +13,27 @@ from datetime import UTC, datetime, timedelta
 JUMP_TOLERANCE = timedelta(minutes=1)
 
 
+def _steady() -> Callable[[], float]:
+    """A monotonic clock that keeps counting while the computer sleeps.
+
+    Linux's CLOCK_MONOTONIC stops during suspend, so a countdown would fall behind by the
+    length of every sleep; CLOCK_BOOTTIME does not. (Windows' monotonic clock already
+    counts sleep.)
+    """
+    boottime = getattr(time, "CLOCK_BOOTTIME", None)
+    if boottime is not None:
+        return lambda: time.clock_gettime(boottime)
+    return time.monotonic
+
+
 class Clock:
     def __init__(
         self,
         wall: Callable[[], datetime] | None = None,
-        monotonic: Callable[[], float] = time.monotonic,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         self._wall = wall or (lambda: datetime.now(UTC))
-        self._monotonic = monotonic
+        self._monotonic = monotonic or _steady()
 
     def now(self) -> datetime:
         return self._wall().astimezone(UTC)
