@@ -15,6 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from trustdesk.durable import fsync_dir
 from trustdesk.memo.errors import MemoFileError
 
 MAX_ATTEMPTS = 1000
@@ -29,7 +30,7 @@ def write_pdf_atomically(data: bytes, directory: Path, stem: str) -> Path:
     temp = _write_temp(data, directory, stem)
     try:
         final = _publish(temp, directory, stem)
-        _fsync_directory(directory)
+        fsync_dir(directory)
     except OSError as exc:
         raise MemoFileError(_explain(exc, directory)) from None
     finally:
@@ -97,16 +98,6 @@ def _publish_without_links(temp: Path, target: Path) -> bool:
         return False
     os.replace(temp, target)
     return True
-
-
-def _fsync_directory(directory: Path) -> None:
-    if os.name != "posix":
-        return  # Windows cannot open a folder for fsync; NTFS journals the rename.
-    handle = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
 
 
 def _explain(exc: OSError, directory: Path) -> str:

@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from trustdesk.durable import fsync_dir
 from trustdesk.rules.errors import InputError
 from trustdesk.rules.packs import LoadedPack, load_pack
 from trustdesk.rules.registry import (
@@ -157,7 +158,7 @@ def _keep_superseded(
         if not archive.is_dir():
             archive.mkdir(mode=0o700)
             changes.append((archive, None))
-            _fsync_dir(folder)
+            fsync_dir(folder)
         before = kept.read_bytes() if kept.exists() else None
     except OSError as exc:
         raise InputError(
@@ -182,7 +183,7 @@ def _put_back(changes: tuple[tuple[Path, bytes | None], ...]) -> None:
             elif path.is_dir():
                 with contextlib.suppress(OSError):  # left in place if anything else is in it
                     path.rmdir()
-                    _fsync_dir(path.parent)
+                    fsync_dir(path.parent)
             else:
                 _remove(path)
         except InputError as error:
@@ -194,7 +195,7 @@ def _put_back(changes: tuple[tuple[Path, bytes | None], ...]) -> None:
 def _remove(path: Path) -> None:
     try:
         path.unlink(missing_ok=True)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except OSError as exc:
         raise InputError(str(path), "", f"cannot be removed: {exc.strerror or exc}") from None
 
@@ -208,7 +209,7 @@ def write_atomically(target: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except OSError as exc:
         raise InputError(
             str(target), "", f"cannot be written: {exc.strerror or exc}; nothing was changed"
@@ -216,13 +217,3 @@ def write_atomically(target: Path, data: bytes) -> None:
     finally:
         with contextlib.suppress(OSError):
             temp.unlink()
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

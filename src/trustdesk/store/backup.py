@@ -23,9 +23,10 @@ from datetime import datetime
 from pathlib import Path
 
 from trustdesk import __version__
+from trustdesk.durable import fsync_dir, fsync_file
 from trustdesk.store import audit
 from trustdesk.store.connection import connect, inspect_file, translate
-from trustdesk.store.database import Database, fsync_dir, fsync_file
+from trustdesk.store.database import Database
 from trustdesk.store.encoding import utc_text
 from trustdesk.store.errors import NewerSchema, RestoreRefused, StoreError
 from trustdesk.store.files import new_file

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from trustdesk.durable import fsync_dir, fsync_file
 from trustdesk.store import audit
 from trustdesk.store.connection import configure, connect, inspect_file, translate
 from trustdesk.store.errors import (
@@ -32,22 +33,6 @@ from trustdesk.store.records import Actor, AuditEvent
 from trustdesk.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 _INIT_PREFIX = f".{DB_NAME}.init-"
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename or a new file in ``path`` durable (no-op where unsupported)."""
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_file(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        os.fsync(handle.fileno())
 
 
 class Database:

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from trustdesk.durable import fsync_dir, fsync_file
 from trustdesk.store.errors import DiskFull, FileExists, ReadOnly, StoreIOError
 
 
@@ -27,16 +28,6 @@ def refuse_existing(target: Path) -> None:
         )
     if not target.parent.is_dir():
         raise StoreIOError(f"cannot write {target}: folder {target.parent} does not exist")
-
-
-def fsync_path(path: Path, *, directory: bool = False) -> None:
-    if directory and os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def publish(temp: Path, target: Path) -> None:
@@ -57,7 +48,7 @@ def publish(temp: Path, target: Path) -> None:
         raise FileExists(
             f"{target} already exists; TrustDesk never overwrites a file. Choose a new name."
         ) from None
-    fsync_path(target.parent, directory=True)
+    fsync_dir(target.parent)
 
 
 def _publish_without_links(temp: Path, target: Path) -> None:
@@ -73,7 +64,7 @@ def new_file(target: Path) -> Iterator[Path]:
     temp = temp_name(target)
     try:
         yield temp
-        fsync_path(temp)
+        fsync_file(temp)
         publish(temp, target)
     except PermissionError:
         raise ReadOnly(f"cannot write {target} (permission denied)") from None
