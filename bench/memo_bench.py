@@ -8,6 +8,12 @@ sample (three pages: every criterion, the offense table, the hold, the checklist
 signatures and the verification block with its QR code). "New record" gives each run a
 different record hash, so nothing of the previous render can be reused; "re-render" is
 the same record again (a preview, then the print). Exits 1 if a target fails.
+
+Three more documents, built from the memo's own text, bound what any platypus memo can
+reach (docs/decisions/0006): the fixed cost of a document with the memo's fonts, glyphs
+and three pages but no layout; the memo's paragraphs alone as plain platypus paragraphs
+(no tables, no QR code); and those paragraphs drawn with their line breaks computed
+beforehand, as if every layout were cached.
 """
 
 from __future__ import annotations
@@ -21,12 +27,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reportlab.lib.pagesizes import LETTER
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table
+from reportlab.platypus.paragraph import ParagraphStyle
 
 from memo_samples import pick_tests, sample_view_model
-from trustdesk.memo.page import pinned_settings
+from trustdesk.memo.page import FRAME_BOTTOM, FRAME_TOP, MARGIN, PAGE_WIDTH, pinned_settings
 from trustdesk.memo.render import render_memo
-from trustdesk.memo.styles import stylesheet
+from trustdesk.memo.story import memo_story
+from trustdesk.memo.styles import MONO, SANS, SANS_BOLD, stylesheet
+from trustdesk.memo.viewmodel import MemoViewModel
 from trustdesk.rules.registry import load_rules
 
 RUNS = 60
@@ -55,6 +65,75 @@ def minimal_document() -> bytes:
     return buffer.getvalue()
 
 
+def memo_paragraphs(vm: MemoViewModel) -> list[tuple[str, ParagraphStyle]]:
+    """Every paragraph of the memo's story (table cells included): text and style."""
+    found: list[tuple[str, ParagraphStyle]] = []
+
+    def walk(item: object) -> None:
+        if isinstance(item, Paragraph):
+            found.append((item.text, item.style))
+        elif isinstance(item, Table):
+            for row in item._cellvalues:
+                for cell in row:
+                    walk(cell)
+        elif isinstance(item, list | tuple):
+            for part in item:
+                walk(part)
+        elif isinstance(item, Flowable) and hasattr(item, "_content"):
+            walk(item._content)
+
+    walk(memo_story(vm, stylesheet()))
+    return found
+
+
+def floor_document(glyphs: str, pages: int) -> bytes:
+    """No layout at all: every glyph of the memo once per font on each of its pages."""
+    buffer = BytesIO()
+    with pinned_settings():
+        canvas = Canvas(buffer, pagesize=LETTER, invariant=1, pageCompression=1)
+        for _page in range(pages):
+            for font in (SANS, SANS_BOLD, MONO):
+                canvas.setFont(font, 9)
+                canvas.drawString(50, 700, glyphs)
+            canvas.showPage()
+        canvas.save()
+    return buffer.getvalue()
+
+
+def paragraphs_document(paragraphs: list[tuple[str, ParagraphStyle]]) -> bytes:
+    """The memo's paragraphs, parsed, broken into lines and drawn by stock platypus."""
+    buffer = BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=LETTER,
+        invariant=1,
+        pageCompression=1,
+        initialFontName=SANS,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+    )
+    with pinned_settings():
+        document.build([Paragraph(text, style) for text, style in paragraphs])
+    return buffer.getvalue()
+
+
+def prewrapped_document(laid_out: list[tuple[Paragraph, float]]) -> bytes:
+    """The same paragraphs with their lines already broken: drawing and saving only."""
+    buffer = BytesIO()
+    with pinned_settings():
+        canvas = Canvas(buffer, pagesize=LETTER, invariant=1, pageCompression=1)
+        y = FRAME_TOP
+        for paragraph, height in laid_out:
+            if y - height < FRAME_BOTTOM:
+                canvas.showPage()
+                y = FRAME_TOP
+            paragraph.drawOn(canvas, MARGIN, y - height)
+            y -= height
+        canvas.showPage()
+        canvas.save()
+    return buffer.getvalue()
+
+
 def main() -> int:
     rules = load_rules()
     test = pick_tests(rules, "ct-2025")["honor"]
@@ -62,7 +141,20 @@ def main() -> int:
     same = fresh[0]
     pages = render_memo(same).count(b"/Type /Page\n")
     minimal_document()  # warm: fonts registered, stylesheet built, modules imported
+    paragraphs = memo_paragraphs(same)
+    glyphs = "".join(sorted({ch for text, _style in paragraphs for ch in text}))
+    width = PAGE_WIDTH - 2 * MARGIN
+    laid_out = []
+    for text, style in paragraphs:
+        paragraph = Paragraph(text, style)
+        laid_out.append((paragraph, paragraph.wrap(width, FRAME_TOP - FRAME_BOTTOM)[1]))
+    bounds = {
+        "floor": lambda: floor_document(glyphs, pages),
+        "paragraphs": lambda: paragraphs_document(paragraphs),
+        "prewrapped": lambda: prewrapped_document(laid_out),
+    }
     timings: dict[str, list[float]] = {"new": [], "again": [], "minimal": []}
+    timings |= {name: [] for name in bounds}
     for vm in fresh:
         start = time.perf_counter()
         render_memo(vm)
@@ -73,6 +165,10 @@ def main() -> int:
         start = time.perf_counter()
         minimal_document()
         timings["minimal"].append(time.perf_counter() - start)
+        for name, make in bounds.items():
+            start = time.perf_counter()
+            make()
+            timings[name].append(time.perf_counter() - start)
     median = {name: statistics.median(values) * 1000 for name, values in timings.items()}
     ratio = median["new"] / median["minimal"]
     rows = [
@@ -96,6 +192,17 @@ def main() -> int:
         verdict = "(information)" if passed is None else ("PASS" if passed else "FAIL")
         print(f"{name:<44}{target:>10}{value:>12.2f}  {verdict}")
     print(f"  median of {RUNS} interleaved runs; the memo has {pages} pages")
+    print("lower bounds for any platypus memo with this content (docs/decisions/0006):")
+    bound_rows = (
+        ("floor", "memo's fonts, glyphs and pages, no layout"),
+        ("paragraphs", f"its {len(paragraphs)} paragraphs as stock platypus"),
+        ("prewrapped", "the same, line breaks computed beforehand"),
+    )
+    for name, label in bound_rows:
+        value = median[name]
+        print(f"{label:<44}{'':>10}{value:>12.2f}  = {value / median['minimal']:.2f}x minimal")
+    proposed = median["new"] / median["paragraphs"]
+    print(f"{'memo / its paragraphs as stock platypus':<44}{'(0006)':>10}{proposed:>12.2f}")
     return 0 if all(passed is not False for *_rest, passed in rows) else 1
 
 
