@@ -8,53 +8,35 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from trustdesk.memo.qr import qr_matrix
 from trustdesk.memo.styles import INK, RULE_WIDTH, SHADE
+from trustdesk.memo.text import Text
 
 FRAME_WIDTH = 7.1 * 72  # letter width less two 0.7 in margins
 CELL_PADDING = 3
 
 
-class Para(Paragraph):  # type: ignore[misc]  # reportlab is untyped
-    """A paragraph that lays itself out once per width.
-
-    Tables wrap every cell to size the rows and again to draw them, and KeepTogether
-    wraps its content to test the fit; the line breaks depend on the width alone.
-    """
-
-    _wrapped_width: float | None = None
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        # ``split`` (tried when a paragraph does not fit) drops the laid-out lines.
-        if avail_width == self._wrapped_width and hasattr(self, "blPara"):
-            return self.width, self.height
-        size: tuple[float, float] = super().wrap(avail_width, avail_height)
-        self._wrapped_width = avail_width
-        return size
-
-
-def para(text: str, style: ParagraphStyle, *, markup: str = "", bold: bool = False) -> Paragraph:
+def para(text: str, style: ParagraphStyle, *, markup: str = "", bold: bool = False) -> Text:
     """A paragraph of plain ``text`` (escaped: names may hold & or <), optionally prefixed
     by trusted ``markup`` such as ``<b>Label:</b> ``."""
     body = f"<b>{escape(text)}</b>" if bold else escape(text)
-    return Para(markup + body, style)
+    return Text(markup + body, style)
 
 
-def fit(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
+def fit(text: str, style: ParagraphStyle, width: float) -> str | Text:
     """``text`` as a plain table string when it fits on one line of ``width`` (the table
-    draws it directly, far faster than laying out a paragraph), else a paragraph."""
+    draws it directly), else a text block."""
     if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width:
         return text
     return para(text, style)
 
 
-def lines(texts: Sequence[str], style: ParagraphStyle, *, bullet: str = "") -> Paragraph:
-    """Several lines of plain text in one paragraph (one paragraph lays out much faster
-    than many), each starting with ``bullet``."""
-    return Para("<br/>".join(bullet + escape(text) for text in texts), style)
+def lines(texts: Sequence[str], style: ParagraphStyle, *, bullet: str = "") -> Text:
+    """Several lines of plain text in one block, each starting with ``bullet``."""
+    return Text("<br/>".join(bullet + escape(text) for text in texts), style)
 
 
 def heading(text: str, style: ParagraphStyle) -> list[Flowable]:
@@ -176,17 +158,29 @@ class QrCode(Flowable):  # type: ignore[misc]  # reportlab is untyped
     def draw(self) -> None:
         count = len(self.modules)
         cell = self.size / (count + 2 * self.QUIET_ZONE)
-        path = self.canv.beginPath()
-        for row, modules in enumerate(self.modules):
-            y = self.size - (row + 1 + self.QUIET_ZONE) * cell
-            col = 0
-            while col < count:
-                if not modules[col]:
-                    col += 1
-                    continue
-                start = col
-                while col < count and modules[col]:
-                    col += 1
-                path.rect((start + self.QUIET_ZONE) * cell, y, (col - start) * cell, cell)
-        self.canv.setFillColor(INK)
-        self.canv.drawPath(path, stroke=0, fill=1)
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setFillColor(INK)
+        # In module units (top row first, flipped), each run of dark modules is one small
+        # integer rectangle: a few kilobytes of path instead of hundreds of scaled numbers.
+        canvas.transform(
+            cell, 0, 0, -cell, self.QUIET_ZONE * cell, self.size - self.QUIET_ZONE * cell
+        )
+        canvas.addLiteral(" ".join(_dark_runs(self.modules)) + " f")
+        canvas.restoreState()
+
+
+def _dark_runs(modules: Sequence[Sequence[bool]]) -> list[str]:
+    """``x y w 1 re`` for every horizontal run of dark modules (row y counted from the top)."""
+    runs = []
+    for row, cells in enumerate(modules):
+        col, count = 0, len(cells)
+        while col < count:
+            if not cells[col]:
+                col += 1
+                continue
+            start = col
+            while col < count and cells[col]:
+                col += 1
+            runs.append(f"{start} {row} {col - start} 1 re")
+    return runs

@@ -7,8 +7,9 @@ from xml.sax.saxutils import escape
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from trustdesk.memo.flowables import FRAME_WIDTH, CheckBox, Para, QrCode, heading, para
+from trustdesk.memo.flowables import FRAME_WIDTH, CheckBox, QrCode, heading, para
 from trustdesk.memo.styles import INK, MONO, Styles
+from trustdesk.memo.text import Text
 from trustdesk.memo.viewmodel import ActionRow, MemoViewModel, SignOffBlock
 
 QR_SIZE = 1.4 * 72
@@ -40,7 +41,7 @@ def _checklist(
     rows = [
         [
             CheckBox(BOX),
-            Para(
+            Text(
                 f"{escape(item.text)}<br/><font size='7'>{escape(item.citation)}</font>",
                 styles.body,
             ),
@@ -105,7 +106,7 @@ def verification(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
         para("Verification code (type it to check this memo):", styles.label),
         para(check.short_code, styles.code),
         Spacer(1, 2),
-        Para(
+        Text(
             f"Decision {escape(check.decision_id)} · version {check.version} · "
             f"audit-chain position {chain}<br/>SHA-256 of the canonical decision record:<br/>"
             f"<font face='{MONO}' size='7'>{check.record_sha256}</font>",

@@ -11,7 +11,6 @@ from trustdesk.memo import signoff
 from trustdesk.memo.flowables import (
     FRAME_WIDTH,
     FillLine,
-    Para,
     grid,
     heading,
     key_values,
@@ -19,6 +18,7 @@ from trustdesk.memo.flowables import (
     para,
 )
 from trustdesk.memo.styles import INK, MONO, SANS, Styles
+from trustdesk.memo.text import Text
 from trustdesk.memo.viewmodel import (
     HOLD_NONE,
     HOLD_NOTIFICATION_ONLY,
@@ -110,7 +110,7 @@ def _decision_box(vm: MemoViewModel, styles: Styles) -> Table:
 def _rule_pack(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     pack = vm.rule_pack
     if pack.uses_unverified_data:
-        data_used: Any = Para(
+        data_used: Any = Text(
             "<b>UNVERIFIED DATA USED by this decision:</b><br/>"
             + "<br/>".join(escape(note) for note in pack.unverified_notes),
             styles.cell,
@@ -139,7 +139,7 @@ def _rule_pack(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     rows.append(
         (
             "Rule pack",
-            Para(
+            Text(
                 f"{escape(pack.id)}<br/><font face='{MONO}' size='7'>{pack.sha256}</font>",
                 styles.cell,
             ),
@@ -203,7 +203,7 @@ def _criteria(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
         text += [f"• {escape(fact)}" for fact in row.facts]
         text += [f"<b>{escape(note)}</b>" for note in row.notes]
         text.append(f"<font size='7'>{escape(row.citation)} [{escape(row.id)}]</font>")
-        rows.append([row.status, Para("<br/>".join(text), styles.cell)])
+        rows.append([row.status, Text("<br/>".join(text), styles.cell)])
     bold = (styles.cell_bold.fontName, styles.cell_bold.fontSize, styles.cell_bold.leading)
     return [
         *heading(
@@ -259,7 +259,7 @@ def _review(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
         block.append(lines(decision.review_reasons, styles.body, bullet="• "))
     if decision.warnings:
         block.append(
-            Para(
+            Text(
                 "<br/>".join(f"<b>Warning:</b> {escape(text)}" for text in decision.warnings),
                 styles.body,
             )

@@ -23,6 +23,8 @@ from trustdesk.memo.errors import MemoError
 SANS = "TrustDeskSans"
 SANS_BOLD = "TrustDeskSans-Bold"
 MONO = "TrustDeskMono"
+#: The face ``<b>`` selects in each face.
+BOLD_FACES = {SANS: SANS_BOLD, SANS_BOLD: SANS_BOLD}
 FONT_FILES = {
     SANS: "DejaVuSans.ttf",
     SANS_BOLD: "DejaVuSans-Bold.ttf",

@@ -1,0 +1,239 @@
+"""A light text flowable for the memo's own, restricted markup.
+
+reportlab's Paragraph parses its text with an HTML parser, builds fragments and breaks
+lines through a general machinery (justification, images, links, hyphenation): for the
+memo's 46 paragraphs that alone took 2.6 times a minimal document (docs/decisions/0006).
+The memo needs far less: left-aligned or centred lines, bold, a font size or face
+change, and explicit line breaks. ``Text`` understands exactly that markup,
+
+    <b>…</b>   <br/>   <font face='NAME' size='N'>…</font>   &amp; &lt; &gt; &quot; &#39;
+
+breaks lines greedily at spaces (a word wider than the line is cut where it must be, as
+Paragraph does), and draws each line with one text object. Any other tag is an error, so
+a template typo cannot print as text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from html import unescape
+from typing import Any, NamedTuple
+
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.platypus import Flowable
+
+from trustdesk.memo.styles import BOLD_FACES
+
+_TAG = re.compile(r"<(/?)(b|br|font)\b([^>]*?)(/?)>")
+_WHITESPACE = re.compile(r"[\t\n\r\f\v]")
+_ATTRIBUTE = re.compile(r"""(face|size)\s*=\s*(?:'([^']*)'|"([^"]*)")""")
+
+
+@lru_cache(maxsize=16384)
+def _measure(text: str, font: str, size: float) -> float:
+    """The width of ``text``; words recur within and across memos, so it is remembered."""
+    return float(stringWidth(text, font, size))
+
+
+class Run(NamedTuple):
+    """A piece of text in one font and size."""
+
+    text: str
+    font: str
+    size: float
+
+
+class Line(NamedTuple):
+    runs: tuple[Run, ...]
+    width: float
+
+
+def _bold_of(font: str) -> str:
+    """The bold face of ``font``; ``<b>`` in a face without one is an error, not plain text."""
+    try:
+        return BOLD_FACES[font]
+    except KeyError:
+        raise ValueError(f"<b> in {font}, which has no bold face") from None
+
+
+def parse(markup: str, font: str, size: float) -> list[list[Run]]:
+    """``markup`` as source lines (split at ``<br/>``), each a list of runs."""
+    lines: list[list[Run]] = [[]]
+    open_tags: list[tuple[str, tuple[str, float]]] = []
+    current = (font, size)
+    position = 0
+
+    def emit(raw: str) -> None:
+        if "<" in raw or ">" in raw:
+            raise ValueError(f"unsupported markup {raw[:40]!r} in {markup[:80]!r}")
+        if raw:
+            lines[-1].append(Run(_WHITESPACE.sub(" ", unescape(raw)), *current))
+
+    for match in _TAG.finditer(markup):
+        emit(markup[position : match.start()])
+        position = match.end()
+        closing, name, attributes, _self_closing = match.groups()
+        if name == "br":
+            lines.append([])
+        elif closing:
+            if not open_tags or open_tags[-1][0] != name:
+                raise ValueError(f"unbalanced </{name}> in {markup[:80]!r}")
+            current = open_tags.pop()[1]
+        else:
+            open_tags.append((name, current))
+            if name == "b":
+                current = (_bold_of(current[0]), current[1])
+            else:
+                found = {key: a or b for key, a, b in _ATTRIBUTE.findall(attributes)}
+                current = (found.get("face", current[0]), float(found.get("size", current[1])))
+    emit(markup[position:])
+    if open_tags:
+        raise ValueError(f"unbalanced <{open_tags[-1][0]}> (never closed) in {markup[:80]!r}")
+    return lines
+
+
+def _words(runs: list[Run]) -> Iterator[tuple[list[Run], Run | None]]:
+    """The words of a source line, each with the space before it (None at the start)."""
+    word: list[Run] = []
+    space: Run | None = None
+    for run in runs:
+        for index, piece in enumerate(run.text.split(" ")):
+            if index:  # a space ends the word
+                if word:
+                    yield word, space
+                word = []
+                space = Run(" ", run.font, run.size)
+            if piece:
+                word.append(Run(piece, run.font, run.size))
+    if word:
+        yield word, space
+
+
+def _width(runs: list[Run]) -> float:
+    return sum(_measure(run.text, run.font, run.size) for run in runs)
+
+
+def _cut(word: list[Run], room: float) -> tuple[list[Run], list[Run]]:
+    """The longest head of ``word`` that fits ``room`` (at least one character), the rest."""
+    head: list[Run] = []
+    used = 0.0
+    for number, run in enumerate(word):
+        for count in range(len(run.text), 0, -1):
+            piece_width = _measure(run.text[:count], run.font, run.size)
+            if used + piece_width <= room or (not head and count == 1):
+                head.append(Run(run.text[:count], run.font, run.size))
+                used += piece_width
+                rest = [Run(run.text[count:], run.font, run.size)] if count < len(run.text) else []
+                if count < len(run.text):
+                    return head, rest + word[number + 1 :]
+                break
+        else:
+            return head, word[number:]
+    return head, []
+
+
+def _append(line: list[Run], run: Run) -> None:
+    """Adds ``run`` to ``line``, merged with the last run when the font is the same."""
+    if line and line[-1].font == run.font and line[-1].size == run.size:
+        line[-1] = Run(line[-1].text + run.text, run.font, run.size)
+    else:
+        line.append(run)
+
+
+def break_lines(source: list[list[Run]], width: float) -> list[Line]:
+    """Greedy line breaking of every source line at spaces, within ``width``."""
+    result: list[Line] = []
+    for runs in source:
+        line: list[Run] = []
+        used = 0.0
+        for pieces, space in _words(runs):
+            word = pieces
+            word_width = _width(word)
+            gap = _width([space]) if line and space is not None else 0.0
+            if line and used + gap + word_width > width:
+                result.append(Line(tuple(line), used))
+                line, used, gap = [], 0.0, 0.0
+            while not line and word and word_width > width:  # longer than a whole line
+                head, word = _cut(word, width)
+                result.append(Line(tuple(head), _width(head)))
+                word_width = _width(word)
+            if gap and space is not None:
+                _append(line, space)
+            for run in word:
+                _append(line, run)
+            used += gap + word_width
+        result.append(Line(tuple(line), used))
+    return result
+
+
+class Text(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """Lines of text in a ``ParagraphStyle`` (font, size, leading, alignment, spacing)."""
+
+    def __init__(self, markup: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text = markup
+        self.style = style
+        self._source = parse(markup, style.fontName, style.fontSize)
+        self._lines: list[Line] = []
+        self._wrapped_width: float | None = None
+
+    @classmethod
+    def _of_lines(cls, lines: list[Line], style: ParagraphStyle, width: float) -> Text:
+        part = cls.__new__(cls)
+        Flowable.__init__(part)
+        part.text = "".join(run.text for line in lines for run in line.runs)
+        part.style = style
+        part._source = []
+        part._lines = lines
+        part._wrapped_width = width
+        part.width = width
+        part.height = len(lines) * style.leading
+        return part
+
+    def wrap(self, avail_width: float, _avail_height: float) -> tuple[float, float]:
+        if avail_width != self._wrapped_width:
+            self._lines = break_lines(self._source, avail_width)
+            self._wrapped_width = avail_width
+        self.width = avail_width
+        self.height = len(self._lines) * self.style.leading
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self.wrap(avail_width, avail_height)
+        fits = int(avail_height // self.style.leading)
+        if fits < 1 or fits >= len(self._lines):
+            return []
+        return [
+            Text._of_lines(self._lines[:fits], self.style, avail_width),
+            Text._of_lines(self._lines[fits:], self.style, avail_width),
+        ]
+
+    def getSpaceBefore(self) -> float:
+        return float(self.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:
+        return float(self.style.spaceAfter)
+
+    def draw(self) -> None:
+        style = self.style
+        canvas = self.canv
+        canvas.setFillColor(style.textColor)
+        ascent = getFont(style.fontName).face.ascent * style.fontSize / 1000
+        baseline = self.height - min(ascent, style.leading)
+        centred = style.alignment == TA_CENTER
+        text: Any = canvas.beginText()
+        font = None
+        for line in self._lines:
+            x = (self.width - line.width) / 2 if centred else 0.0
+            text.setTextOrigin(x, baseline)
+            for run in line.runs:
+                if (run.font, run.size) != font:
+                    font = (run.font, run.size)
+                    text.setFont(run.font, run.size)
+                text.textOut(run.text)
+            baseline -= style.leading
+        canvas.drawText(text)

@@ -1,0 +1,135 @@
+"""The memo's text flowable: its markup, its line breaking, and the text it puts on a page."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pypdf
+import pytest
+from memokit import normalize
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import LETTER
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import SimpleDocTemplate
+
+from trustdesk.memo.styles import MONO, SANS, SANS_BOLD, register_fonts, stylesheet
+from trustdesk.memo.text import Run, Text, break_lines, parse
+
+
+@pytest.fixture(autouse=True)
+def _fonts() -> None:
+    register_fonts()
+
+
+def test_bold_in_a_face_without_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="no bold face"):
+        parse("<b>x</b>", MONO, 7)
+
+
+def test_markup_sets_bold_face_size_and_line_breaks() -> None:
+    lines = parse(
+        "<b>Label:</b> Peña &amp; Nuñez<br/><font face='TrustDeskMono' size='7'>ab&lt;c</font>",
+        SANS,
+        9,
+    )
+    assert lines == [
+        [Run("Label:", SANS_BOLD, 9), Run(" Peña & Nuñez", SANS, 9)],
+        [Run("ab<c", MONO, 7.0)],
+    ]
+
+
+def test_newlines_and_tabs_in_text_are_spaces() -> None:
+    assert parse("a\nb\tc", SANS, 9) == [[Run("a b c", SANS, 9)]]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<i>italic</i>",
+        "<b>never closed",
+        "closed twice</b>",
+        "<a href='x'>x</a>",
+        "<b>bold <i>x</i></b>",
+        "<b>crossed <font size='7'>tags</b></font>",
+    ],
+)
+def test_markup_outside_the_small_set_is_refused(markup: str) -> None:
+    with pytest.raises(ValueError, match=r"markup|unbalanced"):
+        parse(markup, SANS, 9)
+
+
+def _words_of(lines: list[list[Run]]) -> list[str]:
+    return " ".join("".join(run.text for run in line) for line in lines).split()
+
+
+def test_lines_fit_the_width_keep_every_word_and_break_greedily() -> None:
+    rng = random.Random(7)
+    vocabulary = ["a", "of", "detainer", "Connecticut", "§", "54-192h", "Gonçalves", "ICE", "hold"]
+    for _ in range(200):
+        words = [rng.choice(vocabulary) for _ in range(rng.randint(1, 60))]
+        width = rng.uniform(60, 400)
+        lines = break_lines([[Run(" ".join(words), SANS, 9)]], width)
+        texts = ["".join(run.text for run in line.runs) for line in lines]
+        assert " ".join(texts).split() == words
+        space = stringWidth(" ", SANS, 9)
+        for text, line, following in zip(texts, lines, [*texts[1:], ""], strict=True):
+            assert line.width == pytest.approx(stringWidth(text, SANS, 9))
+            assert line.width <= width + 1e-9
+            if following:  # greedy: the next line's first word did not fit on this one
+                first = following.split(" ")[0]
+                assert line.width + space + stringWidth(first, SANS, 9) > width
+
+
+def test_a_word_longer_than_the_line_is_cut_and_nothing_is_lost() -> None:
+    digest = "a9e1791054d978e80f7a162de1e9ca48f0c4a2bd13481bd5f3e14cc230ed4770"
+    lines = break_lines([[Run(f"SHA-256 {digest} end", MONO, 7)]], 90)
+    assert len(lines) > 3
+    assert all(line.width <= 90 for line in lines)
+    assert "".join(run.text for line in lines for run in line.runs).replace(" ", "") == (
+        f"SHA-256{digest}end"
+    )
+
+
+def test_a_change_of_font_inside_a_line_is_kept() -> None:
+    lines = break_lines(parse("<b>Warning:</b> the clock is unknown", SANS, 9), 500)
+    assert [(run.text, run.font) for run in lines[0].runs] == [
+        ("Warning:", SANS_BOLD),
+        (" the clock is unknown", SANS),
+    ]
+
+
+def _pdf_text(story: list[Text]) -> tuple[int, str]:
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=LETTER, invariant=1).build(story)
+    reader = pypdf.PdfReader(io.BytesIO(buffer.getvalue()))
+    return len(reader.pages), normalize(" ".join(page.extract_text() for page in reader.pages))
+
+
+def test_text_on_the_page_reads_back_and_splits_across_pages_without_loss() -> None:
+    styles = stylesheet()
+    sentences = [f"Sentence {n} of the grounds for José Nuñez Peña." for n in range(400)]
+    pages, text = _pdf_text([Text(" ".join(sentences), styles.body)])
+    assert pages > 1  # one block longer than a page was split
+    assert text == normalize(" ".join(sentences))
+
+
+def test_centred_lines_are_centred() -> None:
+    styles = stylesheet()
+    assert styles.headline.alignment == TA_CENTER
+    block = Text("HOLD PERMITTED", styles.headline)
+    assert block.wrap(400, 100) == (400, styles.headline.leading)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=1)
+    block.drawOn(canvas, 100, 300)
+    canvas.save()
+    starts: list[float] = []
+    page = pypdf.PdfReader(io.BytesIO(buffer.getvalue())).pages[0]
+    page.extract_text(
+        visitor_text=lambda text, cm, tm, *_rest: (
+            starts.append(cm[4] + tm[4]) if text.strip() else None
+        )
+    )
+    drawn = stringWidth("HOLD PERMITTED", SANS_BOLD, styles.headline.fontSize)
+    assert starts == [pytest.approx(100 + (400 - drawn) / 2)]
