@@ -1,11 +1,13 @@
-"""The QR code matrix of the verification block, with a fast choice of mask.
+"""The QR code matrix of the verification block, built fast on reportlab's encoder.
 
-reportlab encodes the data (``qrencoder``), but picks the mask by building all eight
-masked matrices module by module and scoring them in pure Python: about 10 ms, a fifth
-of a memo. Here the eight candidates are built and scored row-wise on integers and
-strings (regular expressions do the run counting), and reportlab then builds the final
-matrix with the chosen mask. Any mask yields a valid code; the ISO/IEC 18004 penalty
-score only picks the one that scanners read most easily.
+reportlab's ``qrencoder`` lays out the code (version, bit stream, function patterns and
+module order), but it computes the Reed-Solomon error correction with general
+polynomial objects and picks the mask by building all eight masked matrices module by
+module: about 10 ms, a fifth of a memo. Here the error correction is a table-driven
+remainder (checked against reportlab's in the tests), the function patterns are laid out
+once, and the eight candidates are built and scored row-wise on integers and strings
+(regular expressions count the runs). Any mask yields a valid code; the ISO/IEC 18004
+penalty score only picks the one that scanners read most easily.
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
-from itertools import pairwise
+from itertools import pairwise, zip_longest
+from typing import Any
 
 from reportlab.graphics.barcode import qrencoder
 
 Matrix = tuple[tuple[bool, ...], ...]
 
 _RUNS = re.compile(r"0{5,}|1{5,}")
-_FINDER_LIKE = re.compile(r"(?=10111010000|00001011101)")
+#: Finder-like patterns (rule N3); neither can overlap itself, so str.count finds all.
+_FINDER_LIKE = ("10111010000", "00001011101")
 #: The eight mask conditions of ISO/IEC 18004 (the same as reportlab's QRUtil masks).
 _MASKS: tuple[Callable[[int, int], bool], ...] = (
     lambda r, c: (r + c) % 2 == 0,
@@ -34,22 +38,85 @@ _MASKS: tuple[Callable[[int, int], bool], ...] = (
 )
 
 
+#: GF(256) with the QR code's polynomial x^8 + x^4 + x^3 + x^2 + 1: powers of 2 (the
+#: table repeated, so a sum of two logarithms needs no reduction) and their logarithms.
+_EXP = [0] * 512
+_LOG = [0] * 256
+_value = 1
+for _power in range(255):
+    _EXP[_power] = _EXP[_power + 255] = _value
+    _LOG[_value] = _power
+    _value <<= 1
+    if _value & 0x100:
+        _value ^= 0x11D
+
+
+@cache
+def _generator_logs(degree: int) -> tuple[int, ...]:
+    """The logarithms of the generator polynomial's coefficients after its leading 1."""
+    poly = [1]
+    for power in range(degree):  # multiply by (x - 2^power)
+        poly = [
+            (poly[i] if i < len(poly) else 0)
+            ^ (_EXP[_LOG[poly[i - 1]] + power] if 0 < i <= len(poly) and poly[i - 1] else 0)
+            for i in range(len(poly) + 1)
+        ]
+    return tuple(_LOG[c] for c in poly[1:])
+
+
+def error_correction(data: list[int], degree: int) -> list[int]:
+    """The ``degree`` Reed-Solomon codewords of one block of data codewords."""
+    generator = _generator_logs(degree)
+    remainder = [0] * degree
+    for codeword in data:
+        factor = codeword ^ remainder[0]
+        remainder = remainder[1:]
+        remainder.append(0)
+        if factor:
+            shift = _LOG[factor]
+            for i, log in enumerate(generator):
+                remainder[i] ^= _EXP[shift + log]
+    return remainder
+
+
+def codewords(buffer: list[int], blocks: list[Any]) -> list[int]:
+    """Data and error correction codewords, interleaved block by block as the standard
+    orders them (what reportlab's ``QRCode.createBytes`` returns)."""
+    data, correction = [], []
+    offset = 0
+    for block in blocks:
+        data.append(buffer[offset : offset + block.dataCount])
+        offset += block.dataCount
+        correction.append(error_correction(data[-1], block.totalCount - block.dataCount))
+    return [
+        word
+        for words in (*zip_longest(*data), *zip_longest(*correction))
+        for word in words
+        if word is not None
+    ]
+
+
 @lru_cache(maxsize=32)
 def qr_matrix(payload: str) -> Matrix:
     """The modules of ``payload``'s QR code (error correction M), dark as True."""
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(payload)
     try:
-        mask = _best_mask(code)
+        rows = _build(code)
     except (AttributeError, TypeError):  # reportlab's internals changed: its own way
+        code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+        code.addData(payload)
         code.make()
-    else:
-        code.makeImpl(False, mask)
-    return tuple(tuple(bool(cell) for cell in row) for row in code.modules)
+        return tuple(tuple(bool(cell) for cell in row) for row in code.modules)
+    size = len(rows)
+    return tuple(tuple(bit == "1" for bit in format(row, f"0{size}b")) for row in rows)
+
+
+_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 
 
 def _row_int(cells: list[bool]) -> int:
-    return int("".join("1" if cell else "0" for cell in cells), 2)
+    return int(bytes(cells).translate(_DIGITS), 2)
 
 
 @cache
@@ -60,35 +127,106 @@ def _mask_rows(size: int) -> tuple[tuple[int, ...], ...]:
     )
 
 
-def _best_mask(code: qrencoder.QRCode) -> int:
+def _data_codewords(code: qrencoder.QRCode) -> list[int]:
+    """The padded data codewords, as reportlab's ``createData`` writes them."""
+    blocks = qrencoder.QRRSBlock.getRSBlocks(code.version, code.errorCorrectLevel)
+    capacity = 8 * sum(block.dataCount for block in blocks)
+    buffer = qrencoder.QRBitBuffer()
+    for data in code.dataList:
+        data.write(buffer, code.version)
+    if buffer.getLengthInBits() > capacity:
+        raise ValueError("the QR payload is too long for its version")
+    if buffer.getLengthInBits() + 4 <= capacity:
+        buffer.put(0, 4)  # terminator
+    while buffer.getLengthInBits() % 8:
+        buffer.putBit(False)
+    pads = (qrencoder.QRCode.PAD0, qrencoder.QRCode.PAD1)
+    for index in range((capacity - buffer.getLengthInBits()) // 8):
+        buffer.put(pads[index % 2], 8)
+    return codewords(list(buffer.buffer), blocks)
+
+
+def _build(code: qrencoder.QRCode) -> list[int]:
+    """The finished code as row integers: function patterns laid out once by reportlab,
+    the data placed and masked on integers with the best-scoring mask."""
     code.version = code.calculate_version()
-    code.makeImpl(True, 0)  # the function patterns, the data and the module positions
-    size = code.moduleCount
-    positions = code.dataPosIterator()
-    bits = list(code.dataBitIterator(code.dataCache))
+    code.dataCache = _data_codewords(code)
+    # reportlab's makeImpl(True, 0) without placing the data, which is done below.
+    size = code.moduleCount = code.version * 4 + 17
+    code.modules = [[False] * size for _row in range(size)]
+    code.setupPositionProbePattern(0, 0)
+    code.setupPositionProbePattern(size - 7, 0)
+    code.setupPositionProbePattern(0, size - 7)
+    code.setupPositionAdjustPattern()
+    code.setupTimingPattern()
+    code.setupTypeInfo(True, 0)
+    if code.version >= 7:
+        code.setupTypeNumber(True)
+    positions, area = _data_positions(code)
+    data_area = list(area)
     data_bits = [0] * size
-    data_area = [0] * size
-    for index, (col, row) in enumerate(positions):
-        shift = size - 1 - col
-        data_area[row] |= 1 << shift
-        if index < len(bits) and bits[index]:
-            data_bits[row] |= 1 << shift
+    for (row, bit), dark in zip(positions, code.dataBitIterator(code.dataCache), strict=False):
+        if dark:
+            data_bits[row] |= bit
+
+    masks = _mask_rows(size)
     fixed = [_row_int(cells) & ~data_area[r] for r, cells in enumerate(code.modules)]
-    scores = []
-    for number, mask in enumerate(_mask_rows(size)):
-        rows = [fixed[r] | ((data_bits[r] ^ mask[r]) & data_area[r]) for r in range(size)]
-        scores.append((_penalty(rows, size), number))
-    return min(scores)[1]
+    # The same in columns, so that each candidate is scored without a transposition.
+    fixed_t, bits_t, area_t = (_transpose(rows, size) for rows in (fixed, data_bits, data_area))
+    masks_t = _mask_columns(size)
+
+    def score(number: int) -> tuple[int, int]:
+        mask, mask_t = masks[number], masks_t[number]
+        rows = [fixed[i] | ((data_bits[i] ^ mask[i]) & data_area[i]) for i in range(size)]
+        cols = [fixed_t[i] | ((bits_t[i] ^ mask_t[i]) & area_t[i]) for i in range(size)]
+        return _penalty(rows, size, cols), number
+
+    best = min(score(number) for number in range(len(_MASKS)))[1]
+    code.setupTypeInfo(False, best)  # the format (and version) information, for real
+    if code.version >= 7:
+        code.setupTypeNumber(False)
+    final = [_row_int(cells) & ~data_area[r] for r, cells in enumerate(code.modules)]
+    mask = masks[best]
+    return [final[i] | ((data_bits[i] ^ mask[i]) & data_area[i]) for i in range(size)]
 
 
-def _penalty(rows: list[int], size: int) -> int:
-    """The ISO/IEC 18004 mask penalty (rules N1 to N4) of a matrix given as row integers."""
+_POSITIONS: dict[int, tuple[list[tuple[int, int]], tuple[int, ...]]] = {}
+
+
+def _data_positions(code: qrencoder.QRCode) -> tuple[list[tuple[int, int]], tuple[int, ...]]:
+    """Where the data bits go, in order, as (row, column bit), and the data area as row
+    integers: fixed for a version, so worked out once per version."""
+    if code.version not in _POSITIONS:
+        size = code.moduleCount
+        order = [(row, 1 << (size - 1 - col)) for col, row in code.dataPosIterator()]
+        area = [0] * size
+        for row, bit in order:
+            area[row] |= bit
+        _POSITIONS[code.version] = order, tuple(area)
+    return _POSITIONS[code.version]
+
+
+def _transpose(rows: list[int] | tuple[int, ...], size: int) -> list[int]:
+    """Row integers turned into column integers (bit ``size - 1 - r`` is row ``r``)."""
     lines = [format(row, f"0{size}b") for row in rows]
-    lines += ["".join(column) for column in zip(*lines, strict=True)]
-    score = 0
-    for line in lines:
-        score += sum(len(run.group()) - 2 for run in _RUNS.finditer(line))  # N1: 3 + (n - 5)
-        score += 40 * len(_FINDER_LIKE.findall(line))  # N3
+    return [int("".join(column), 2) for column in zip(*lines, strict=True)]
+
+
+@cache
+def _mask_columns(size: int) -> tuple[list[int], ...]:
+    return tuple(_transpose(rows, size) for rows in _mask_rows(size))
+
+
+def _penalty(rows: list[int], size: int, cols: list[int] | None = None) -> int:
+    """The ISO/IEC 18004 mask penalty (rules N1 to N4) of a matrix given as row integers
+    (and, if at hand, as column integers)."""
+    if cols is None:
+        cols = _transpose(rows, size)
+    # Every row and column as one string, lines apart: no run or pattern crosses a space.
+    text = " ".join(format(line, f"0{size}b") for line in (*rows, *cols))
+    runs = _RUNS.findall(text)
+    score = sum(map(len, runs)) - 2 * len(runs)  # N1: 3 + (n - 5) per run of n >= 5
+    score += 40 * sum(text.count(pattern) for pattern in _FINDER_LIKE)  # N3
     pairs = (1 << (size - 1)) - 1
     for upper, lower in pairwise(rows):  # N2: 2x2 blocks of one colour
         same = ~(upper ^ lower)

@@ -144,10 +144,33 @@ def _append(line: list[Run], run: Run) -> None:
         line.append(run)
 
 
+def _whole(runs: list[Run], width: float) -> Line | None:
+    """A source line that fits ``width`` as it stands, as one line; else None.
+
+    Most lines of the memo (names, dates, short reasons) fit: this spares measuring and
+    joining them word by word. Only text the word-by-word path would leave unchanged (no
+    space at either end, no double space) qualifies.
+    """
+    text = "".join(run.text for run in runs)
+    if not text or text[0] == " " or text[-1] == " " or "  " in text:
+        return None
+    used = _width(runs)
+    if used > width:
+        return None
+    line: list[Run] = []
+    for run in runs:
+        _append(line, run)
+    return Line(tuple(line), used)
+
+
 def break_lines(source: list[list[Run]], width: float) -> list[Line]:
     """Greedy line breaking of every source line at spaces, within ``width``."""
     result: list[Line] = []
     for runs in source:
+        fits = _whole(runs, width)
+        if fits is not None:
+            result.append(fits)
+            continue
         line: list[Run] = []
         used = 0.0
         for pieces, space in _words(runs):
@@ -225,15 +248,20 @@ class Text(Flowable):  # type: ignore[misc]  # reportlab is untyped
         ascent = getFont(style.fontName).face.ascent * style.fontSize / 1000
         baseline = self.height - min(ascent, style.leading)
         centred = style.alignment == TA_CENTER
-        text: Any = canvas.beginText()
+        text: Any = canvas.beginText(0, baseline)
         font = None
-        for line in self._lines:
-            x = (self.width - line.width) / 2 if centred else 0.0
-            text.setTextOrigin(x, baseline)
-            for run in line.runs:
+        for number, line in enumerate(self._lines):
+            if centred:
+                text.setTextOrigin((self.width - line.width) / 2, baseline - number * style.leading)
+            last = len(line.runs) - 1
+            for index, run in enumerate(line.runs):
                 if (run.font, run.size) != font:
                     font = (run.font, run.size)
-                    text.setFont(run.font, run.size)
-                text.textOut(run.text)
-            baseline -= style.leading
+                    text.setFont(run.font, run.size, style.leading)
+                if index == last and not centred:
+                    text.textLine(run.text)  # and on to the next line, a leading lower
+                else:
+                    text.textOut(run.text)
+            if not line.runs and not centred:
+                text.textLine("")
         canvas.drawText(text)
