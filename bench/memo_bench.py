@@ -36,6 +36,7 @@ from trustdesk.memo.page import FRAME_BOTTOM, FRAME_TOP, MARGIN, PAGE_WIDTH, pin
 from trustdesk.memo.render import render_memo
 from trustdesk.memo.story import memo_story
 from trustdesk.memo.styles import MONO, SANS, SANS_BOLD, stylesheet
+from trustdesk.memo.text import Text
 from trustdesk.memo.viewmodel import MemoViewModel
 from trustdesk.rules.registry import load_rules
 
@@ -66,11 +67,12 @@ def minimal_document() -> bytes:
 
 
 def memo_paragraphs(vm: MemoViewModel) -> list[tuple[str, ParagraphStyle]]:
-    """Every paragraph of the memo's story (table cells included): text and style."""
+    """Every block of text in the memo's story (table cells included): markup and style.
+    The memo's markup is a subset of Paragraph's, so stock platypus can set the same."""
     found: list[tuple[str, ParagraphStyle]] = []
 
     def walk(item: object) -> None:
-        if isinstance(item, Paragraph):
+        if isinstance(item, Paragraph | Text):
             found.append((item.text, item.style))
         elif isinstance(item, Table):
             for row in item._cellvalues:

@@ -8,11 +8,12 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable
 from reportlab.platypus.flowables import HRFlowable
 
+from trustdesk.memo.grid import CellFont, Grid, Padding
 from trustdesk.memo.qr import qr_matrix
-from trustdesk.memo.styles import INK, RULE_WIDTH, SHADE
+from trustdesk.memo.styles import INK, RULE_WIDTH
 from trustdesk.memo.text import Text
 
 FRAME_WIDTH = 7.1 * 72  # letter width less two 0.7 in margins
@@ -48,33 +49,32 @@ def heading(text: str, style: ParagraphStyle) -> list[Flowable]:
     return [title, rule]
 
 
+#: The padding of every grid cell (points).
+GRID_PADDING = Padding(left=CELL_PADDING, right=CELL_PADDING, top=2, bottom=3)
+GRID_RULE = 0.4
+
+
+def cell_font(style: ParagraphStyle) -> CellFont:
+    return CellFont(style.fontName, style.fontSize, style.leading)
+
+
 def grid(
     rows: Sequence[Sequence[Any]],
     widths: Sequence[float],
+    fonts: Sequence[ParagraphStyle],
     *,
-    header: bool = False,
-    extra: Sequence[tuple[Any, ...]] = (),
-) -> Table:
-    """A table with thin black rules; a shaded header row repeats on each page."""
-    commands: list[tuple[Any, ...]] = [
-        ("GRID", (0, 0), (-1, -1), 0.4, INK),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if header:
-        commands.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
-    commands.extend(extra)
-    table = Table(
-        [list(row) for row in rows],
-        colWidths=list(widths),
-        repeatRows=1 if header else 0,
-        hAlign="LEFT",
+    header: ParagraphStyle | None = None,
+) -> Grid:
+    """A table with thin black rules; a shaded ``header`` row repeats on each page.
+    String cells take their column's font from ``fonts``."""
+    return Grid(
+        rows,
+        widths,
+        [cell_font(style) for style in fonts],
+        padding=GRID_PADDING,
+        header_font=None if header is None else cell_font(header),
+        rule_width=GRID_RULE,
     )
-    table.setStyle(TableStyle(commands))
-    return table
 
 
 LABEL_WIDTH = 1.65 * 72
@@ -82,20 +82,13 @@ LABEL_WIDTH = 1.65 * 72
 
 def key_values(
     rows: Sequence[tuple[str, Any]], label: ParagraphStyle, value: ParagraphStyle
-) -> Table:
+) -> Grid:
     """Label/value rows; a label is one short line, a value is text or a flowable."""
     room = FRAME_WIDTH - LABEL_WIDTH - 2 * CELL_PADDING
     cells = [
         [name, fit(item, value, room) if isinstance(item, str) else item] for name, item in rows
     ]
-    return grid(
-        cells,
-        (LABEL_WIDTH, FRAME_WIDTH - LABEL_WIDTH),
-        extra=[
-            ("FONT", (0, 0), (0, -1), label.fontName, label.fontSize, label.leading),
-            ("FONT", (1, 0), (1, -1), value.fontName, value.fontSize, value.leading),
-        ],
-    )
+    return grid(cells, (LABEL_WIDTH, FRAME_WIDTH - LABEL_WIDTH), (label, value))
 
 
 class CheckBox(Flowable):  # type: ignore[misc]  # reportlab is untyped

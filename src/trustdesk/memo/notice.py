@@ -43,6 +43,7 @@ def _content(vm: MemoViewModel, wording: Wording, styles: Styles) -> list[Flowab
                 )
             ],
             (2.6 * 72, FRAME_WIDTH - 2.6 * 72),
+            (styles.notice_body, styles.notice_body),
         )
     )
     story += _section(text("heading_received"), lines("received"), styles)

@@ -204,7 +204,6 @@ def _criteria(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
         text += [f"<b>{escape(note)}</b>" for note in row.notes]
         text.append(f"<font size='7'>{escape(row.citation)} [{escape(row.id)}]</font>")
         rows.append([row.status, Text("<br/>".join(text), styles.cell)])
-    bold = (styles.cell_bold.fontName, styles.cell_bold.fontSize, styles.cell_bold.leading)
     return [
         *heading(
             f"Criteria ({len(vm.criteria)}; at least one must be met for a hold)", styles.heading
@@ -212,8 +211,8 @@ def _criteria(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
         grid(
             rows,
             (0.8 * 72, FRAME_WIDTH - 0.8 * 72),
-            header=True,
-            extra=[("FONT", (0, 0), (0, -1), *bold), ("FONT", (1, 0), (1, 0), *bold)],
+            (styles.cell_bold, styles.cell),
+            header=styles.cell_bold,
         ),
     ]
 
@@ -238,16 +237,9 @@ def _offenses(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
             ]
         )
     widths = [0.82, 0.75, 1.68, 0.82, 0.75, 0.8, 0.72, 0.76]
-    cell = (styles.cell.fontName, styles.cell.fontSize, styles.cell.leading)
-    bold = (styles.cell_bold.fontName, styles.cell_bold.fontSize, styles.cell_bold.leading)
     return [
         *title,
-        grid(
-            rows,
-            [w * 72 for w in widths],
-            header=True,
-            extra=[("FONT", (0, 0), (-1, -1), *cell), ("FONT", (0, 0), (-1, 0), *bold)],
-        ),
+        grid(rows, [w * 72 for w in widths], [styles.cell] * len(widths), header=styles.cell_bold),
     ]
 
 
