@@ -10,7 +10,8 @@ import pypdf
 import pytest
 from memokit import normalize
 from reportlab.lib.pagesizes import LETTER
-from reportlab.platypus import SimpleDocTemplate
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, SimpleDocTemplate
 
 from trustdesk.memo.flowables import GRID_PADDING, cell_font, grid
 from trustdesk.memo.grid import CellFont, Grid, Padding
@@ -82,3 +83,28 @@ def test_rows_must_match_the_columns() -> None:
         Grid([["a"]], (50, 50), [font, font], padding=Padding(1, 1, 1, 1))
     with pytest.raises(ValueError, match="one entry per column"):
         Grid([["a", "b"]], (50, 50), [CellFont("x", 8, 10)], padding=Padding(1, 1, 1, 1))
+
+
+class _Recorder(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """A 10 x 10 cell that, like CheckBox, does not keep its size in ``height``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.drawn_at: list[float] = []
+
+    def wrap(self, _width: float, _height: float) -> tuple[float, float]:
+        return 10, 10
+
+    def drawOn(self, _canvas: object, _x: float, y: float, _spacing: float = 0) -> None:
+        self.drawn_at.append(y)
+
+
+def test_a_flowable_cell_is_drawn_at_the_top_of_its_row() -> None:
+    styles = stylesheet()
+    box = _Recorder()
+    tall = Text("one<br/>two<br/>three", styles.cell)
+    table = grid([[tall, box]], (50, 50), (styles.cell, styles.cell))
+    _width, height = table.wrap(100, 1000)
+    buffer = io.BytesIO()
+    table.drawOn(Canvas(buffer), 0, 0)
+    assert box.drawn_at == [pytest.approx(height - GRID_PADDING.top - 10)]

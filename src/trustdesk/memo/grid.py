@@ -64,6 +64,7 @@ class Grid(Flowable):  # type: ignore[misc]  # reportlab is untyped
         self.rule_width = rule_width
         self.hAlign = "LEFT"
         self._heights: list[float] = []
+        self._cell_heights: dict[tuple[int, int], float] = {}
         self._wrapped_width: float | None = None
 
     def _font(self, row: int, col: int) -> CellFont:
@@ -72,6 +73,7 @@ class Grid(Flowable):  # type: ignore[misc]  # reportlab is untyped
         return self.fonts[col]
 
     def _row_height(self, row: int) -> float:
+        """The row's height; each flowable cell's own height is kept for drawing."""
         pad = self.padding
         tallest = 0.0
         for col, cell in enumerate(self.rows[row]):
@@ -79,6 +81,7 @@ class Grid(Flowable):  # type: ignore[misc]  # reportlab is untyped
                 height = self._font(row, col).leading
             else:
                 height = cell.wrap(self.widths[col] - pad.left - pad.right, 1e9)[1]
+                self._cell_heights[row, col] = height
             tallest = max(tallest, height)
         return tallest + pad.top + pad.bottom
 
@@ -133,7 +136,7 @@ class Grid(Flowable):  # type: ignore[misc]  # reportlab is untyped
                     if text is not None:
                         canvas.drawText(text)
                         text, font = None, None
-                    cell.drawOn(canvas, x, top - pad.top - cell.height)
+                    cell.drawOn(canvas, x, top - pad.top - self._cell_heights[row, col])
                 elif cell:
                     if text is None:
                         text = canvas.beginText()

@@ -7,7 +7,8 @@ from xml.sax.saxutils import escape
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from trustdesk.memo.flowables import FRAME_WIDTH, CheckBox, QrCode, heading, para
+from trustdesk.memo.flowables import FRAME_WIDTH, CheckBox, QrCode, cell_font, heading, para
+from trustdesk.memo.grid import Grid, Padding
 from trustdesk.memo.styles import INK, MONO, Styles
 from trustdesk.memo.text import Text
 from trustdesk.memo.viewmodel import ActionRow, MemoViewModel, SignOffBlock
@@ -48,17 +49,9 @@ def _checklist(
         ]
         for item in items
     ]
-    table = Table(rows, colWidths=[0.35 * 72, FRAME_WIDTH - 0.35 * 72], hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("TOPPADDING", (0, 0), (0, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
+    widths = (0.35 * 72, FRAME_WIDTH - 0.35 * 72)
+    font = cell_font(styles.body)
+    table = Grid(rows, widths, (font, font), padding=Padding(left=2, right=6, top=3, bottom=4))
     return [*heading(title, styles.heading), table]
 
 
