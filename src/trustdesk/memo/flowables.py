@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
-from reportlab.platypus.flowables import HRFlowable
+from reportlab.platypus.flowables import CondPageBreak
 
 from trustdesk.memo.grid import CellFont, Grid, Padding
 from trustdesk.memo.qr import qr_matrix
@@ -40,13 +40,56 @@ def lines(texts: Sequence[str], style: ParagraphStyle, *, bullet: str = "") -> T
     return Text("<br/>".join(bullet + escape(text) for text in texts), style)
 
 
-def heading(text: str, style: ParagraphStyle) -> list[Flowable]:
-    """A section heading with a rule under it, kept on the page with what follows."""
-    title = para(text, style)
-    title.keepWithNext = 1
-    rule = HRFlowable(width="100%", thickness=RULE_WIDTH, color=INK, spaceBefore=0, spaceAfter=4)
-    rule.keepWithNext = 1
-    return [title, rule]
+class Heading(Text):
+    """A section heading with a rule under it."""
+
+    RULE_GAP = 3  # from the text to the rule
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        _width, height = super().wrap(avail_width, avail_height)
+        self.height = height + self.RULE_GAP + RULE_WIDTH
+        return self.width, self.height
+
+    def getSpaceAfter(self) -> float:
+        return 4.0
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.translate(0, self.RULE_GAP + RULE_WIDTH)
+        super().draw()
+        canvas.restoreState()
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(RULE_WIDTH)
+        canvas.line(0, RULE_WIDTH / 2, self.width, RULE_WIDTH / 2)
+
+
+#: At most this much of the section after a heading is kept on the heading's page
+#: (points); a section whose start is taller may start on the page after its heading.
+KEEP_AT_MOST = 250.0
+
+
+class KeepHeading(CondPageBreak):  # type: ignore[misc]  # reportlab is untyped
+    """Starts a new page when the heading and the start of its section would not fit
+    together, so a heading never stands alone at the foot of a page."""
+
+    def __init__(self, heading: Heading, follower: Flowable) -> None:
+        super().__init__(0)
+        self.heading = heading
+        self.follower = follower
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        head = self.heading.wrap(avail_width, avail_height)[1] + self.heading.getSpaceAfter()
+        start = getattr(self.follower, "first_part_height", None)
+        follow = start(avail_width) if start else self.follower.wrap(avail_width, 1e9)[1]
+        self.height = head + min(follow, KEEP_AT_MOST)
+        return super().wrap(avail_width, avail_height)  # type: ignore[no-any-return]
+
+
+def section(title: str, style: ParagraphStyle, content: Sequence[Flowable]) -> list[Flowable]:
+    """A heading, kept with the start of ``content``, then ``content``."""
+    head = Heading(escape(title), style)
+    return [KeepHeading(head, content[0]), head, *content]
 
 
 #: The padding of every grid cell (points).

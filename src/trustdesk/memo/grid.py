@@ -93,6 +93,14 @@ class Grid(Flowable):  # type: ignore[misc]  # reportlab is untyped
         self.height = sum(self._heights)
         return self.width, self.height
 
+    def first_part_height(self, avail_width: float) -> float:
+        """The least of this grid a page must hold: a table with a header (a list that
+        may run over pages) its header and first row, any other grid all of it."""
+        self.wrap(avail_width, 1e9)
+        if self.header_font is None:
+            return self.height
+        return sum(self._heights[:2])
+
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         self.wrap(avail_width, avail_height)
         header = 1 if self.header_font is not None else 0

@@ -5,11 +5,20 @@ from __future__ import annotations
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer
 
-from trustdesk.memo.flowables import FRAME_WIDTH, CheckBox, QrCode, cell_font, heading, para
+from trustdesk.memo.blocks import Columns, SignOff, Stack
+from trustdesk.memo.flowables import (
+    FRAME_WIDTH,
+    CheckBox,
+    Heading,
+    QrCode,
+    cell_font,
+    para,
+    section,
+)
 from trustdesk.memo.grid import Grid, Padding
-from trustdesk.memo.styles import INK, MONO, Styles
+from trustdesk.memo.styles import MONO, Styles
 from trustdesk.memo.text import Text
 from trustdesk.memo.viewmodel import ActionRow, MemoViewModel, SignOffBlock
 
@@ -38,7 +47,7 @@ def _checklist(
     title: str, items: tuple[ActionRow, ...], empty: str, styles: Styles
 ) -> list[Flowable]:
     if not items:
-        return [*heading(title, styles.heading), para(empty, styles.body)]
+        return section(title, styles.heading, [para(empty, styles.body)])
     rows = [
         [
             CheckBox(BOX),
@@ -52,44 +61,36 @@ def _checklist(
     widths = (0.35 * 72, FRAME_WIDTH - 0.35 * 72)
     font = cell_font(styles.body)
     table = Grid(rows, widths, (font, font), padding=Padding(left=2, right=6, top=3, bottom=4))
-    return [*heading(title, styles.heading), table]
+    return section(title, styles.heading, [table])
 
 
-def _sign_off(block: SignOffBlock, styles: Styles, width: float) -> Table:
-    label_width = 0.95 * 72
+def _sign_off(block: SignOffBlock, styles: Styles, width: float) -> SignOff:
     rows = [
-        [block.role, ""],
-        ["Printed name", para(block.name, styles.cell)],
-        ["Badge number", para(block.badge, styles.cell)],
-        ["Date and time", para(block.when, styles.cell)],
-        ["Signature", ""],
+        ("Printed name", para(block.name, styles.cell), 20.0),
+        ("Badge number", para(block.badge, styles.cell), 20.0),
+        ("Date and time", para(block.when, styles.cell), 20.0),
+        ("Signature", None, 30.0),
     ]
-    table = Table(
-        rows, colWidths=[label_width, width - label_width], rowHeights=[16, 20, 20, 20, 30]
+    return SignOff(
+        block.role,
+        cell_font(styles.label),
+        rows,
+        cell_font(styles.cell),
+        width=width,
+        label_width=0.95 * 72,
+        title_height=16,
     )
-    table.setStyle(
-        TableStyle(
-            [
-                ("SPAN", (0, 0), (1, 0)),
-                ("FONT", (0, 0), (0, -1), styles.cell.fontName, styles.cell.fontSize),
-                ("FONT", (0, 0), (0, 0), styles.label.fontName, styles.label.fontSize),
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("LINEBELOW", (1, 1), (1, -1), 0.7, INK),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return table
 
 
 def sign_offs(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     half = (FRAME_WIDTH - 0.3 * 72) / 2
-    pair = Table(
-        [[_sign_off(vm.officer, styles, half), "", _sign_off(vm.supervisor, styles, half)]],
-        colWidths=[half, 0.3 * 72, half],
+    pair = Columns(
+        [[_sign_off(vm.officer, styles, half)], [], [_sign_off(vm.supervisor, styles, half)]],
+        [half, 0.3 * 72, half],
+        padding=Padding(left=0, right=0, top=3, bottom=3),
+        align=["top", "top", "top"],
     )
-    pair.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    return [KeepTogether([*heading("Signatures", styles.heading), pair])]
+    return [Stack([Heading("Signatures", styles.heading), pair])]
 
 
 def verification(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
@@ -114,17 +115,11 @@ def verification(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
         ),
     ]
     text_width = FRAME_WIDTH - QR_SIZE - 16
-    box = Table([[text, QrCode(check.qr_payload, QR_SIZE)]], colWidths=[text_width, QR_SIZE + 16])
-    box.setStyle(
-        TableStyle(
-            [
-                ("BOX", (0, 0), (-1, -1), 1.4, INK),
-                ("VALIGN", (0, 0), (0, 0), "TOP"),
-                ("VALIGN", (1, 0), (1, 0), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-                ("LEFTPADDING", (0, 0), (0, 0), 6),
-            ]
-        )
+    box = Columns(
+        [text, [QrCode(check.qr_payload, QR_SIZE)]],
+        [text_width, QR_SIZE + 16],
+        padding=Padding(left=6, right=6, top=5, bottom=5),
+        align=["top", "middle"],
+        border=1.4,
     )
-    return [KeepTogether([*heading("Verification", styles.heading), box])]
+    return [Stack([Heading("Verification", styles.heading), box])]

@@ -5,19 +5,21 @@ from __future__ import annotations
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer
 
 from trustdesk.memo import signoff
+from trustdesk.memo.blocks import Columns
 from trustdesk.memo.flowables import (
     FRAME_WIDTH,
     FillLine,
     grid,
-    heading,
     key_values,
     lines,
     para,
+    section,
 )
-from trustdesk.memo.styles import INK, MONO, SANS, Styles
+from trustdesk.memo.grid import Padding
+from trustdesk.memo.styles import MONO, SANS, Styles
 from trustdesk.memo.text import Text
 from trustdesk.memo.viewmodel import (
     HOLD_NONE,
@@ -41,34 +43,30 @@ def memo_story(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
         Spacer(1, 4),
         _decision_box(vm, styles),
     ]
-    story += heading("Person", styles.heading)
-    story.append(
-        key_values(
-            [
-                ("Name", vm.person.name),
-                ("Date of birth", vm.person.date_of_birth),
-                ("Booking number", vm.person.booking_number),
-            ],
-            styles.label,
-            styles.cell,
-        )
+    person = key_values(
+        [
+            ("Name", vm.person.name),
+            ("Date of birth", vm.person.date_of_birth),
+            ("Booking number", vm.person.booking_number),
+        ],
+        styles.label,
+        styles.cell,
     )
+    story += section("Person", styles.heading, [person])
     detainer = vm.detainer
-    story += heading("Detainer", styles.heading)
-    story.append(
-        key_values(
-            [
-                ("Form", f"{detainer.form} — {detainer.form_description}"),
-                ("Received", detainer.received_at),
-                ("Issuing office", detainer.issuing_office),
-                ("Subject ID / A-number", detainer.subject_id),
-                ("Judicial warrant", detainer.judicial_warrant),
-                ("Administrative warrant", detainer.administrative_warrant),
-            ],
-            styles.label,
-            styles.cell,
-        )
+    details = key_values(
+        [
+            ("Form", f"{detainer.form} — {detainer.form_description}"),
+            ("Received", detainer.received_at),
+            ("Issuing office", detainer.issuing_office),
+            ("Subject ID / A-number", detainer.subject_id),
+            ("Judicial warrant", detainer.judicial_warrant),
+            ("Administrative warrant", detainer.administrative_warrant),
+        ],
+        styles.label,
+        styles.cell,
     )
+    story += section("Detainer", styles.heading, [details])
     story += _rule_pack(vm, styles)
     story += _hold(vm.hold, styles)
     story += _criteria(vm, styles)
@@ -80,7 +78,7 @@ def memo_story(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     return story
 
 
-def _decision_box(vm: MemoViewModel, styles: Styles) -> Table:
+def _decision_box(vm: MemoViewModel, styles: Styles) -> Columns:
     decision = vm.decision
     if decision.grounds:
         grounds = "Grounds met: " + "; ".join(decision.grounds) + "."
@@ -94,17 +92,13 @@ def _decision_box(vm: MemoViewModel, styles: Styles) -> Table:
         Spacer(1, 3),
         para(decision.review_status, styles.subline, bold=decision.needs_review),
     ]
-    box = Table([[cells]], colWidths=[FRAME_WIDTH])
-    box.setStyle(
-        TableStyle(
-            [
-                ("BOX", (0, 0), (-1, -1), 2.2, INK),
-                ("TOPPADDING", (0, 0), (-1, -1), 7),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
-            ]
-        )
+    return Columns(
+        [cells],
+        [FRAME_WIDTH],
+        padding=Padding(left=6, right=6, top=7, bottom=8),
+        align=["top"],
+        border=2.2,
     )
-    return box
 
 
 def _rule_pack(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
@@ -145,32 +139,39 @@ def _rule_pack(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
             ),
         )
     )
-    return [
-        *heading("Rule pack (version of the law)", styles.heading),
-        key_values(rows, styles.label, styles.cell),
-    ]
+    return section(
+        "Rule pack (version of the law)",
+        styles.heading,
+        [key_values(rows, styles.label, styles.cell)],
+    )
 
 
 def _hold(hold: HoldBlock, styles: Styles) -> list[Flowable]:
-    title = heading("Hold clock", styles.heading)
+    title = "Hold clock"
     rule = para(f"{hold.rule} ({hold.citation})", styles.cell)
     if hold.kind == HOLD_NONE:
-        return [
-            *title,
-            para(
-                "No hold: the detainer is declined, so the person may not be held on it.",
-                styles.body,
-            ),
-        ]
+        return section(
+            title,
+            styles.heading,
+            [
+                para(
+                    "No hold: the detainer is declined, so the person may not be held on it.",
+                    styles.body,
+                )
+            ],
+        )
     if hold.kind == HOLD_NOTIFICATION_ONLY:
-        return [
-            *title,
-            para(
-                "The detainer form asks only for notification before release, not a hold: "
-                "no hold clock applies.",
-                styles.body,
-            ),
-        ]
+        return section(
+            title,
+            styles.heading,
+            [
+                para(
+                    "The detainer form asks only for notification before release, not a "
+                    "hold: no hold clock applies.",
+                    styles.body,
+                )
+            ],
+        )
     if hold.kind == HOLD_RUNNING:
         skipped = ", ".join(hold.excluded_reasons) or "none"
         rows: list[tuple[str, Any]] = [
@@ -181,19 +182,22 @@ def _hold(hold: HoldBlock, styles: Styles) -> list[Flowable]:
         if hold.excluded_days:
             rows.append(("Days skipped", lines(hold.excluded_days, styles.cell)))
         rows.append(("Rule", rule))
-        return [*title, key_values(rows, styles.label, styles.cell)]
-    return [
-        *title,
-        para(
-            "The start is not yet known: the hold starts when the person would otherwise be "
-            "released. Fill in both lines when it is known.",
-            styles.body,
-        ),
-        rule,
-        FillLine("Clock starts (day, date, time, zone):", SANS, 9),
-        FillLine("Hold expires (day, date, time, zone):", SANS, 9),
-        FillLine("Computed by (name, badge):", SANS, 9),
-    ]
+        return section(title, styles.heading, [key_values(rows, styles.label, styles.cell)])
+    return section(
+        title,
+        styles.heading,
+        [
+            para(
+                "The start is not yet known: the hold starts when the person would otherwise "
+                "be released. Fill in both lines when it is known.",
+                styles.body,
+            ),
+            rule,
+            FillLine("Clock starts (day, date, time, zone):", SANS, 9),
+            FillLine("Hold expires (day, date, time, zone):", SANS, 9),
+            FillLine("Computed by (name, badge):", SANS, 9),
+        ],
+    )
 
 
 def _criteria(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
@@ -204,23 +208,21 @@ def _criteria(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
         text += [f"<b>{escape(note)}</b>" for note in row.notes]
         text.append(f"<font size='7'>{escape(row.citation)} [{escape(row.id)}]</font>")
         rows.append([row.status, Text("<br/>".join(text), styles.cell)])
-    return [
-        *heading(
-            f"Criteria ({len(vm.criteria)}; at least one must be met for a hold)", styles.heading
-        ),
-        grid(
-            rows,
-            (0.8 * 72, FRAME_WIDTH - 0.8 * 72),
-            (styles.cell_bold, styles.cell),
-            header=styles.cell_bold,
-        ),
-    ]
+    table = grid(
+        rows,
+        (0.8 * 72, FRAME_WIDTH - 0.8 * 72),
+        (styles.cell_bold, styles.cell),
+        header=styles.cell_bold,
+    )
+    title = f"Criteria ({len(vm.criteria)}; at least one must be met for a hold)"
+    return section(title, styles.heading, [table])
 
 
 def _offenses(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
-    title = heading("Convictions and pending charges", styles.heading)
+    title = "Convictions and pending charges"
     if not vm.offenses:
-        return [*title, para("No convictions or pending charges were entered.", styles.body)]
+        none = para("No convictions or pending charges were entered.", styles.body)
+        return section(title, styles.heading, [none])
     names = ["Record", "Section", "Title", "Level", "Class", "Jurisdiction", "Date", "Notes"]
     rows: list[list[Any]] = [names]
     for item in vm.offenses:
@@ -237,16 +239,15 @@ def _offenses(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
             ]
         )
     widths = [0.82, 0.75, 1.68, 0.82, 0.75, 0.8, 0.72, 0.76]
-    return [
-        *title,
-        grid(rows, [w * 72 for w in widths], [styles.cell] * len(widths), header=styles.cell_bold),
-    ]
+    table = grid(
+        rows, [w * 72 for w in widths], [styles.cell] * len(widths), header=styles.cell_bold
+    )
+    return section(title, styles.heading, [table])
 
 
 def _review(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     decision = vm.decision
-    block: list[Flowable] = [*heading("Supervisor review and warnings", styles.heading)]
-    block.append(para(decision.review_status, styles.label))
+    block: list[Flowable] = [para(decision.review_status, styles.label)]
     if decision.review_reasons:
         block.append(lines(decision.review_reasons, styles.body, bullet="• "))
     if decision.warnings:
@@ -258,4 +259,4 @@ def _review(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
         )
     else:
         block.append(para("No warnings.", styles.body))
-    return block
+    return section("Supervisor review and warnings", styles.heading, block)

@@ -225,6 +225,11 @@ class Text(Flowable):  # type: ignore[misc]  # reportlab is untyped
         self.height = len(self._lines) * self.style.leading
         return self.width, self.height
 
+    def first_part_height(self, avail_width: float) -> float:
+        """The least of this block a page must hold: two lines, or all if fewer."""
+        self.wrap(avail_width, 1e9)
+        return min(2, len(self._lines)) * float(self.style.leading)
+
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         self.wrap(avail_width, avail_height)
         fits = int(avail_height // self.style.leading)
@@ -246,7 +251,7 @@ class Text(Flowable):  # type: ignore[misc]  # reportlab is untyped
         canvas = self.canv
         canvas.setFillColor(style.textColor)
         ascent = getFont(style.fontName).face.ascent * style.fontSize / 1000
-        baseline = self.height - min(ascent, style.leading)
+        baseline = len(self._lines) * style.leading - min(ascent, style.leading)
         centred = style.alignment == TA_CENTER
         text: Any = canvas.beginText(0, baseline)
         font = None
