@@ -9,12 +9,13 @@ does not fit to the next page whole, which is what KeepTogether was there for.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from reportlab.platypus import Flowable
 
 from trustdesk.memo.grid import CellFont, Padding
 from trustdesk.memo.styles import INK
+from trustdesk.memo.text import place
 
 VerticalAlign = Literal["top", "middle", "bottom"]
 
@@ -48,8 +49,11 @@ class Stack(Flowable):  # type: ignore[misc]  # reportlab is untyped
         return float(self.items[-1].getSpaceAfter()) if self.items else 0.0
 
     def draw(self) -> None:
+        self.draw_at(self.canv, 0.0, 0.0)
+
+    def draw_at(self, canvas: Any, x: float, y: float) -> None:
         for item, top, height in self._placed:
-            item.drawOn(self.canv, 0, self.height - top - height)
+            place(canvas, item, x, y + self.height - top - height)
 
 
 class Columns(Flowable):  # type: ignore[misc]  # reportlab is untyped
@@ -91,7 +95,7 @@ class Columns(Flowable):  # type: ignore[misc]  # reportlab is untyped
         for stack, width, align in zip(self.stacks, self.widths, self.align, strict=True):
             room = inner - stack.height
             offset = {"top": room, "middle": room / 2, "bottom": 0.0}[align]
-            stack.drawOn(self.canv, x + pad.left, pad.bottom + offset)
+            place(self.canv, stack, x + pad.left, pad.bottom + offset)
             x += width
         if self.border is not None:
             self.canv.setStrokeColor(INK)
@@ -151,7 +155,7 @@ class SignOff(Flowable):  # type: ignore[misc]  # reportlab is untyped
             canvas.setFont(self.label_font.name, self.label_font.size)
             canvas.drawString(0, bottom + self.BOTTOM, label)
             if value is not None:
-                value.drawOn(canvas, self.label_width, bottom + self.BOTTOM)
+                place(canvas, value, self.label_width, bottom + self.BOTTOM)
             lines.append((self.label_width, bottom, self.width, bottom))
         canvas.setStrokeColor(INK)
         canvas.setLineWidth(self.LINE_WIDTH)

@@ -53,15 +53,11 @@ class Heading(Text):
     def getSpaceAfter(self) -> float:
         return 4.0
 
-    def draw(self) -> None:
-        canvas = self.canv
-        canvas.saveState()
-        canvas.translate(0, self.RULE_GAP + RULE_WIDTH)
-        super().draw()
-        canvas.restoreState()
+    def draw_at(self, canvas: Any, x: float, y: float) -> None:
+        super().draw_at(canvas, x, y + self.RULE_GAP + RULE_WIDTH)
         canvas.setStrokeColor(INK)
         canvas.setLineWidth(RULE_WIDTH)
-        canvas.line(0, RULE_WIDTH / 2, self.width, RULE_WIDTH / 2)
+        canvas.line(x, y + RULE_WIDTH / 2, x + self.width, y + RULE_WIDTH / 2)
 
 
 #: At most this much of the section after a heading is kept on the heading's page

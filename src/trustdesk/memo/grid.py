@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from reportlab.platypus import Flowable
 
 from trustdesk.memo.styles import INK, SHADE
+from trustdesk.memo.text import place
 
 
 class CellFont(NamedTuple):
@@ -144,7 +145,7 @@ class Grid(Flowable):  # type: ignore[misc]  # reportlab is untyped
                     if text is not None:
                         canvas.drawText(text)
                         text, font = None, None
-                    cell.drawOn(canvas, x, top - pad.top - self._cell_heights[row, col])
+                    place(canvas, cell, x, top - pad.top - self._cell_heights[row, col])
                 elif cell:
                     if text is None:
                         text = canvas.beginText()

@@ -247,17 +247,23 @@ class Text(Flowable):  # type: ignore[misc]  # reportlab is untyped
         return float(self.style.spaceAfter)
 
     def draw(self) -> None:
+        self.draw_at(self.canv, 0.0, 0.0)
+
+    def draw_at(self, canvas: Any, x: float, y: float) -> None:
+        """Draws the block with its lower left corner at (x, y) of ``canvas``'s current
+        coordinates. Blocks inside grids and stacks are drawn so, sparing platypus's
+        saved state and coordinate change per flowable."""
         style = self.style
-        canvas = self.canv
         canvas.setFillColor(style.textColor)
         ascent = getFont(style.fontName).face.ascent * style.fontSize / 1000
-        baseline = len(self._lines) * style.leading - min(ascent, style.leading)
+        baseline = y + len(self._lines) * style.leading - min(ascent, style.leading)
         centred = style.alignment == TA_CENTER
-        text: Any = canvas.beginText(0, baseline)
+        text: Any = canvas.beginText(x, baseline)
         font = None
         for number, line in enumerate(self._lines):
             if centred:
-                text.setTextOrigin((self.width - line.width) / 2, baseline - number * style.leading)
+                left = x + (self.width - line.width) / 2
+                text.setTextOrigin(left, baseline - number * style.leading)
             last = len(line.runs) - 1
             for index, run in enumerate(line.runs):
                 if (run.font, run.size) != font:
@@ -270,3 +276,13 @@ class Text(Flowable):  # type: ignore[misc]  # reportlab is untyped
             if not line.runs and not centred:
                 text.textLine("")
         canvas.drawText(text)
+
+
+def place(canvas: Any, item: Flowable, x: float, y: float) -> None:
+    """Draws ``item`` with its lower left corner at (x, y): directly if it can, else the
+    platypus way (saved state, translation)."""
+    draw_at = getattr(item, "draw_at", None)
+    if draw_at is not None:
+        draw_at(canvas, x, y)
+    else:
+        item.drawOn(canvas, x, y)
