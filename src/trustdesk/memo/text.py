@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from html import unescape
 from typing import Any, NamedTuple
 
@@ -33,9 +32,7 @@ _WHITESPACE = re.compile(r"[\t\n\r\f\v]")
 _ATTRIBUTE = re.compile(r"""(face|size)\s*=\s*(?:'([^']*)'|"([^"]*)")""")
 
 
-@lru_cache(maxsize=16384)
 def _measure(text: str, font: str, size: float) -> float:
-    """The width of ``text``; words recur within and across memos, so it is remembered."""
     return float(stringWidth(text, font, size))
 
 
