@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import string
 
@@ -66,3 +67,39 @@ def test_matrix_is_reportlabs_code_with_the_lowest_penalty_mask() -> None:
         expected = tuple(tuple(row) for row in _reportlab_matrix(payload, best, test=False))
         assert qr.qr_matrix.__wrapped__(payload) == expected, payload
     assert max(versions) >= 7
+
+
+def _reference_penalty(matrix: list[list[bool]]) -> int:
+    """Rules N1 to N4 counted the plain way, module by module, over rows and columns."""
+    size = len(matrix)
+    lines = ["".join("1" if cell else "0" for cell in row) for row in matrix]
+    lines += ["".join(column) for column in zip(*lines, strict=True)]
+    score = 0
+    for line in lines:
+        for _colour, run in itertools.groupby(line):
+            length = len(list(run))
+            if length >= 5:
+                score += 3 + (length - 5)
+        for start in range(size - 10):
+            if line[start : start + 11] in ("10111010000", "00001011101"):
+                score += 40
+    for r in range(size - 1):
+        for c in range(size - 1):
+            block = {matrix[r][c], matrix[r][c + 1], matrix[r + 1][c], matrix[r + 1][c + 1]}
+            score += 3 if len(block) == 1 else 0
+    dark = sum(map(sum, matrix))
+    return score + 10 * (abs(dark * 100 // (size * size) - 50) // 5)
+
+
+def test_penalty_agrees_with_a_module_by_module_count() -> None:
+    rng = random.Random(3)
+    for _ in range(40):
+        size = rng.choice((21, 25, 41, 45))
+        density = rng.choice((0.1, 0.5, 0.9))
+        matrix = [[rng.random() < density for _ in range(size)] for _ in range(size)]
+        # Finder-like patterns and long runs are rare at random: plant some.
+        for _ in range(3):
+            row, start = rng.randrange(size), rng.randrange(size - 11)
+            for offset, bit in enumerate(rng.choice(("10111010000", "00001011101"))):
+                matrix[row][start + offset] = bit == "1"
+        assert qr._penalty(_rows(matrix), size) == _reference_penalty(matrix)
