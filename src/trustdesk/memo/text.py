@@ -124,10 +124,10 @@ def _cut(word: list[Run], room: float) -> tuple[list[Run], list[Run]]:
             if used + piece_width <= room or (not head and count == 1):
                 head.append(Run(run.text[:count], run.font, run.size))
                 used += piece_width
-                rest = [Run(run.text[count:], run.font, run.size)] if count < len(run.text) else []
-                if count < len(run.text):
-                    return head, rest + word[number + 1 :]
-                break
+                if count < len(run.text):  # the run is cut: the rest starts the next line
+                    rest = Run(run.text[count:], run.font, run.size)
+                    return head, [rest, *word[number + 1 :]]
+                break  # the whole run fits: on to the next
         else:
             return head, word[number:]
     return head, []
