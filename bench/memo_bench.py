@@ -48,25 +48,27 @@ TARGET_MS = 60.0
 TARGET_RATIO = 2.0
 
 
-def minimal_document() -> bytes:
-    """One letter page, three short paragraphs, one in each embedded font."""
-    styles = stylesheet()
+def platypus_pdf(story: list[Paragraph], **layout: float) -> bytes:
+    """``story`` as a letter-size platypus document, in the memo's settings."""
     buffer = BytesIO()
     document = SimpleDocTemplate(
-        buffer,
-        pagesize=LETTER,
-        invariant=1,
-        pageCompression=1,
-        initialFontName=styles.body.fontName,
+        buffer, pagesize=LETTER, invariant=1, pageCompression=1, initialFontName=SANS, **layout
     )
-    story = [
-        Paragraph("Detainer decision memo — María Peña", styles.title),
-        Paragraph("A minimal document in the memo's body font.", styles.body),
-        Paragraph("7WZK-YFSZ-7W", styles.hash),
-    ]
     with pinned_settings():
         document.build(story)
     return buffer.getvalue()
+
+
+def minimal_document() -> bytes:
+    """One letter page, three short paragraphs, one in each embedded font."""
+    styles = stylesheet()
+    return platypus_pdf(
+        [
+            Paragraph("Detainer decision memo — María Peña", styles.title),
+            Paragraph("A minimal document in the memo's body font.", styles.body),
+            Paragraph("7WZK-YFSZ-7W", styles.hash),
+        ]
+    )
 
 
 def memo_paragraphs(vm: MemoViewModel) -> list[tuple[str, ParagraphStyle]]:
@@ -109,19 +111,8 @@ def floor_document(glyphs: str, pages: int) -> bytes:
 
 def paragraphs_document(paragraphs: list[tuple[str, ParagraphStyle]]) -> bytes:
     """The memo's paragraphs, parsed, broken into lines and drawn by stock platypus."""
-    buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=LETTER,
-        invariant=1,
-        pageCompression=1,
-        initialFontName=SANS,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-    )
-    with pinned_settings():
-        document.build([Paragraph(text, style) for text, style in paragraphs])
-    return buffer.getvalue()
+    story = [Paragraph(text, style) for text, style in paragraphs]
+    return platypus_pdf(story, leftMargin=MARGIN, rightMargin=MARGIN)
 
 
 def prewrapped_document(laid_out: list[tuple[Paragraph, float]]) -> bytes:
