@@ -133,3 +133,14 @@ def test_centred_lines_are_centred() -> None:
     )
     drawn = stringWidth("HOLD PERMITTED", SANS_BOLD, styles.headline.fontSize)
     assert starts == [pytest.approx(100 + (400 - drawn) / 2)]
+
+
+def test_widths_are_reportlabs() -> None:
+    from trustdesk.memo.text import _measure
+
+    rng = random.Random(1)
+    alphabet = "aeiouxyzÁÉñçãõ§—•·0123456789 .,;:()ABCXYZ\u4e00"
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        for font in (SANS, SANS_BOLD, MONO):
+            assert _measure(text, font, 8.5) == pytest.approx(stringWidth(text, font, 8.5))

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable
 
 from trustdesk.memo.styles import BOLD_FACES
@@ -32,8 +32,30 @@ _WHITESPACE = re.compile(r"[\t\n\r\f\v]")
 _ATTRIBUTE = re.compile(r"""(face|size)\s*=\s*(?:'([^']*)'|"([^"]*)")""")
 
 
+class _GlyphWidths(dict[str, float]):
+    """One font's advance widths by character (in thousandths of the size), filled in as
+    characters are met; the same values and the same sum as reportlab's stringWidth."""
+
+    def __init__(self, font: str) -> None:
+        super().__init__()
+        face = getFont(font).face
+        self._widths = face.charWidths
+        self._default = face.defaultWidth
+
+    def __missing__(self, char: str) -> float:
+        width: float = self._widths.get(ord(char), self._default)
+        self[char] = width
+        return width
+
+
+_WIDTHS: dict[str, _GlyphWidths] = {}
+
+
 def _measure(text: str, font: str, size: float) -> float:
-    return float(stringWidth(text, font, size))
+    widths = _WIDTHS.get(font)
+    if widths is None:
+        widths = _WIDTHS[font] = _GlyphWidths(font)
+    return 0.001 * size * sum(map(widths.__getitem__, text))
 
 
 class Run(NamedTuple):
