@@ -155,7 +155,7 @@ class Grid(Flowable):  # type: ignore[misc]  # reportlab is untyped
                         font = cell_font
                         text.setFont(font.name, font.size, font.leading)
                     text.setTextOrigin(x, top - pad.top - cell_font.size)
-                    text.textOut(cell)
+                    text.textLine(cell)  # unlike textOut, does not measure the string
             top -= self._heights[row]
         if text is not None:
             canvas.drawText(text)

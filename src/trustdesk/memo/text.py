@@ -288,8 +288,8 @@ class Text(Flowable):  # type: ignore[misc]  # reportlab is untyped
                 if (run.font, run.size) != font:
                     font = (run.font, run.size)
                     text.setFont(run.font, run.size, style.leading)
-                if index == last and not centred:
-                    text.textLine(run.text)  # and on to the next line, a leading lower
+                if index == last:  # and on to the next line, a leading lower
+                    text.textLine(run.text)  # (a centred line's own origin overrides)
                 else:
                     text.textOut(run.text)
             if not line.runs and not centred:
