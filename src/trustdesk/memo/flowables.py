@@ -28,7 +28,7 @@ def para(text: str, style: ParagraphStyle, *, markup: str = "", bold: bool = Fal
 
 
 def fit(text: str, style: ParagraphStyle, width: float) -> str | Text:
-    """``text`` as a plain table string when it fits on one line of ``width`` (the table
+    """``text`` as a plain grid string when it fits on one line of ``width`` (the grid
     draws it directly), else a text block."""
     if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width:
         return text
