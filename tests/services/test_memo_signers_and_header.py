@@ -156,3 +156,15 @@ def test_the_profile_logo_is_an_image_in_the_memo(desk: Desk, rules: Any, tmp_pa
     for page in reader.pages:  # every page carries the header, logo included
         [image] = page.images
         assert image.image is not None and image.image.size == (120, 40)
+
+
+def test_the_supervisors_note_on_an_approval_is_printed(
+    desk: Desk, rules: Any, tmp_path: Path
+) -> None:
+    decision_id = _decide(desk, rules, REVIEWED)
+    note = "Checked the TSDB entry with the fusion centre"
+    desk.services.decisions.approve(desk.session("supervisor"), decision_id, note=note)
+    printed = desk.services.memos.print_memo(
+        desk.session("officer"), decision_id, tmp_path / "m.pdf", agency=FALLBACK
+    )
+    assert f"Supervisor's note: {note}" in " ".join(_text(printed.path).split())

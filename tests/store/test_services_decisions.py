@@ -178,3 +178,32 @@ def test_viewing_and_searching_are_audited_with_ids_only(desk: Desk, rules: Any)
         "shown": [saved.record.decision_id],
     }
     assert "peña" not in searched.objects.lower()
+
+
+def test_an_approval_may_carry_the_supervisors_note(desk: Desk, rules: Any) -> None:
+    officer, supervisor = desk.session("officer"), desk.session("supervisor")
+    flagged = [
+        desk.services.decisions.create(officer, *_case(rules, tsdb_match=None)) for _ in "ab"
+    ]
+    first, second = (saved.record.decision_id for saved in flagged)
+    note = "  Called ICE ERO Boston: the detainer stands.  "
+    review = desk.services.decisions.approve(supervisor, first, note=note)
+    assert review.reason == note.strip()
+    assert desk.services.decisions.view(supervisor, first).reviews[0].reason == note.strip()
+    assert desk.services.decisions.approve(supervisor, second, note="   ").reason is None
+    assert desk.store.verify().ok
+
+
+@pytest.mark.parametrize(
+    ("note", "words"),
+    [("x" * 2001, "longer than 2000"), ("bell \a", "control characters")],
+)
+def test_a_bad_approval_note_changes_nothing(desk: Desk, rules: Any, note: str, words: str) -> None:
+    officer, supervisor = desk.session("officer"), desk.session("supervisor")
+    decision_id = desk.services.decisions.create(
+        officer, *_case(rules, tsdb_match=None)
+    ).record.decision_id
+    with pytest.raises(InvalidRequest, match=words):
+        desk.services.decisions.approve(supervisor, decision_id, note=note)
+    assert desk.services.decisions.view(supervisor, decision_id).awaiting_review
+    assert _events(desk, "decision.reviewed") == []

@@ -303,3 +303,19 @@ def test_the_real_program(tmp_path: Path) -> None:
     broken = _real(data, "decisions", "list", "--as", "ann", password=ADMIN_PW)
     assert broken.returncode == 2 and "Traceback" not in broken.stderr
     assert "empty file" in one_line_error(broken.stderr)
+
+
+def test_a_supervisor_approves_with_a_note(cli: Any, tmp_path: Path) -> None:
+    _staff(cli)
+    flagged = _case(tmp_path, tsdb_match=None)
+    code, out, err = cli("decisions", "add", flagged, "--as", "ann", who="ann")
+    assert code == 0, err
+    decision = out.strip()
+    review = ("decisions", "review", decision, "--approve", "--as", "sam")
+    code, _out, err = cli(*review, "--reason", "bell \a", who="sam")
+    assert code == 2 and "control characters" in one_line_error(err)
+    note = "Confirmed the TSDB entry by phone"
+    code, out, err = cli(*review, "--reason", note, who="sam")
+    assert code == 0 and "approved by sam" in out, err
+    code, out, _err = cli("decisions", "show", decision, "--as", "sam", who="sam")
+    assert code == 0 and note in " ".join(out.split())

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 from test_board_kit import SERIOUS, context, decide, events, make_case
-from uikit import FakeTime
+from uikit import FakeTime, type_text
 
 from trustdesk.rules.caseio import parse_case
 from trustdesk.ui.dialogs import Ask
-from trustdesk.ui.history import HistoryPage
+from trustdesk.ui.history import ApprovalDialog, HistoryPage
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -31,10 +32,16 @@ def history(qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime) -> Any:
     return make
 
 
+#: What the supervisor types as the note when the approval dialog is shown.
+APPROVAL_NOTE: dict[str, str | None] = {"note": ""}
+
+
 @pytest.fixture
 def asked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
-    """Every question and error the page shows; every question is answered yes."""
+    """Every question and error the page shows; every question is answered yes, and an
+    approval with ``APPROVAL_NOTE["note"]``."""
     seen: list[tuple[str, str, str]] = []
+    APPROVAL_NOTE["note"] = ""
 
     def confirm(cls: Any, parent: Any, title: str, text: str) -> bool:
         seen.append(("confirm", title, text))
@@ -43,8 +50,13 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
     def error(cls: Any, parent: Any, title: str, text: str) -> None:
         seen.append(("error", title, text))
 
+    def approve(cls: Any, parent: Any, question: str) -> str | None:
+        seen.append(("approve", "Approve decision", question))
+        return APPROVAL_NOTE["note"]
+
     monkeypatch.setattr(Ask, "confirm", classmethod(confirm))
     monkeypatch.setattr(Ask, "error", classmethod(error))
+    monkeypatch.setattr(ApprovalDialog, "ask", classmethod(approve))
     return seen
 
 
@@ -128,11 +140,54 @@ def test_a_supervisor_approves_what_awaits_review(
     with qtbot.waitSignal(page.decision_approved) as approved:
         qtbot.mouseClick(page.detail.approve_button, Qt.MouseButton.LeftButton)
     assert approved.args == [flagged]
-    assert asked[0][:2] == ("confirm", "Approve decision")
+    assert asked[0][:2] == ("approve", "Approve decision")
     supervisor = gui_desk.session("supervisor")
     assert gui_desk.services.decisions.awaiting_review(supervisor) == []
     assert not page.detail.approve_button.isEnabled()
     assert page.detail.section("Supervisor reviews")[0].startswith("Approved by supervisor at")
+
+
+def test_the_supervisors_note_is_kept_with_the_approval(
+    history: Any, gui_desk: Any, rules: Any, asked: list[Any]
+) -> None:
+    flagged = decide(gui_desk, rules, tsdb_match=None).record.decision_id
+    page = history("supervisor")
+    page.show_decision(flagged)
+    APPROVAL_NOTE["note"] = "Checked the TSDB entry with the fusion centre"
+    page.approve()
+    (review,) = page.detail.section("Supervisor reviews")
+    assert review.endswith(". Note: Checked the TSDB entry with the fusion centre")
+
+
+def test_cancelling_the_approval_records_nothing(
+    history: Any, gui_desk: Any, rules: Any, asked: list[Any]
+) -> None:
+    flagged = decide(gui_desk, rules, tsdb_match=None).record.decision_id
+    page = history("supervisor")
+    page.show_decision(flagged)
+    APPROVAL_NOTE["note"] = None
+    page.approve()
+    assert page.detail.approve_button.isEnabled()
+    assert page.detail.section("Supervisor reviews") == ("No review recorded.",)
+
+
+def test_the_approval_dialog_takes_a_typed_note_or_none(qtbot: Any) -> None:
+    dialog = ApprovalDialog.dialog(None, "Approve decision 7, version 1?")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.text.accessibleName() == "Supervisor's note on the approval"
+    type_text(qtbot, dialog.text, "Llamé a la oficina: sigue vigente")
+    approve = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert approve.text() == "Approve"
+    qtbot.mouseClick(approve, Qt.MouseButton.LeftButton)
+    assert dialog.answer() == "Llamé a la oficina: sigue vigente"
+    cancelled = ApprovalDialog.dialog(None, "Approve decision 7, version 1?")
+    qtbot.addWidget(cancelled)
+    cancelled.show()
+    type_text(qtbot, cancelled.text, "not this")
+    cancel = cancelled.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert cancelled.answer() is None
 
 
 def test_a_supervisor_cannot_approve_their_own_decision(

@@ -57,7 +57,9 @@ def add_parser(commands: Any) -> None:
     verdict = review.add_mutually_exclusive_group(required=True)
     verdict.add_argument("--approve", action="store_true", help="approve the latest version")
     verdict.add_argument("--amend", metavar="CASE.json", help="amend it with this case file")
-    review.add_argument("--reason", help="why (required with --amend)")
+    review.add_argument(
+        "--reason", help="why (required with --amend); with --approve, an optional note"
+    )
     add_actor(review)
     review.set_defaults(func=run_review)
 
@@ -108,7 +110,7 @@ def run_review(args: argparse.Namespace) -> int:
     if args.approve:
         with open_services(args) as services:
             session = log_on(services, args)
-            review = services.decisions.approve(session, args.id)
+            review = services.decisions.approve(session, args.id, note=args.reason)
         print(f"decision {args.id}: record {review.record_id} approved by {review.reviewer}")
         return 0
     if not args.reason:

@@ -187,6 +187,8 @@ def _decision(
             f"SUPERVISOR REVIEW REQUIRED — reviewed by {who} on "
             f"{timefmt.long_when(supervisor.signed_at.astimezone(zone))}."
         )
+        if supervisor.note:
+            status += f" Supervisor's note: {supervisor.note}"
     else:
         status = "SUPERVISOR REVIEW REQUIRED — a supervisor must review this decision."
     return DecisionBlock(

@@ -42,6 +42,7 @@ class Signer:
     name: str = ""
     badge: str = ""
     signed_at: datetime | None = None
+    note: str = ""  # a supervisor's note on the approval
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,10 +83,20 @@ def check_reason(reason: str) -> str:
     text = reason.strip()
     if not text:
         raise InvalidRequest("an amendment needs a reason, in words (--reason)")
+    return _checked_words(text, "the reason")
+
+
+def check_note(note: str | None) -> str | None:
+    """A supervisor's optional note on an approval: None when blank."""
+    text = (note or "").strip()
+    return _checked_words(text, "the note") if text else None
+
+
+def _checked_words(text: str, what: str) -> str:
     if len(text) > MAX_REASON:
-        raise InvalidRequest(f"the reason is longer than {MAX_REASON} characters")
+        raise InvalidRequest(f"{what} is longer than {MAX_REASON} characters")
     if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
-        raise InvalidRequest("the reason must not contain control characters")
+        raise InvalidRequest(f"{what} must not contain control characters")
     return text
 
 
@@ -192,14 +202,22 @@ class DecisionService:
         return current.id if record_id is None else record_id
 
     def approve(
-        self, session: Session, decision_id: int, *, record_id: int | None = None
+        self,
+        session: Session,
+        decision_id: int,
+        *,
+        record_id: int | None = None,
+        note: str | None = None,
     ) -> Review:
+        """Approve the decision's current version (or ``record_id``, if still current),
+        with an optional ``note`` from the supervisor."""
         expected = self._reviewable(session, decision_id, record_id)
         return self.store.reviews.approve(
             decision_id,
             expected_record_id=expected,
             reviewer=self.ctx.actor(session),
             at=self.ctx.now(),
+            note=check_note(note),
         )
 
     def review_amend(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -48,4 +49,6 @@ def signers(store: Store, record: DecisionRecord) -> tuple[Signer, Signer | None
         approved = review.verdict == "approved" and review.record_id == record.id
         if approved or review.result_record_id == record.id:
             supervisor = signer(store, review.reviewer_id, review.reviewer, review.reviewed_at)
+            if approved and review.reason:
+                supervisor = replace(supervisor, note=review.reason)
     return officer, supervisor

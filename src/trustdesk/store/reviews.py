@@ -103,8 +103,15 @@ class ReviewRepository:
         self._db = db
 
     def approve(
-        self, decision_id: int, *, expected_record_id: int, reviewer: Actor, at: datetime
+        self,
+        decision_id: int,
+        *,
+        expected_record_id: int,
+        reviewer: Actor,
+        at: datetime,
+        note: str | None = None,
     ) -> Review:
+        """Approve the current version, with the supervisor's ``note`` if any."""
         with self._db.transaction() as conn:
             current = latest(conn, decision_id)
             _check_current(current.id, expected_record_id, decision_id)
@@ -114,7 +121,7 @@ class ReviewRepository:
                 record_id=current.id,
                 verdict="approved",
                 result_record_id=None,
-                reason=None,
+                reason=note,
                 reviewer=reviewer,
                 at=at,
             )

@@ -9,14 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.holds import MAX_NOTE
@@ -24,7 +17,7 @@ from trustdesk.store.case_records import HoldStatus
 from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.countdown import expiry_text
-from trustdesk.ui.dialogs import Ask
+from trustdesk.ui.dialogs import Ask, TextDialog
 from trustdesk.ui.session import sentence
 
 
@@ -60,36 +53,24 @@ CLOSE_ACTIONS = (
 )
 
 
-class NoteDialog(QDialog):
+class NoteDialog:
     """One line of text: why the person was released otherwise."""
 
-    def __init__(self, parent: QWidget | None, who: str) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Released otherwise")
-        layout = QVBoxLayout(self)
-        prompt = QLabel(f"Why was {who} released? (required, one line)")
-        prompt.setWordWrap(True)
-        self.note = QLineEdit()
-        self.note.setObjectName("release_note")
-        self.note.setAccessibleName("Reason for the release")
-        self.note.setMaxLength(MAX_NOTE)
-        prompt.setBuddy(self.note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    @classmethod
+    def dialog(cls, parent: QWidget | None, who: str) -> TextDialog:
+        return TextDialog(
+            parent,
+            "Released otherwise",
+            f"Why was {who} released? (required, one line)",
+            name="release_note",
+            accessible_name="Reason for the release",
+            max_length=MAX_NOTE,
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(prompt)
-        layout.addWidget(self.note)
-        layout.addWidget(buttons)
 
     @classmethod
     def ask(cls, parent: QWidget | None, who: str) -> str | None:
         """The reason typed, or None when cancelled."""
-        dialog = cls(parent, who)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.note.text()
+        return cls.dialog(parent, who).ask()
 
 
 def describe(hold: HoldStatus) -> str:

@@ -34,6 +34,10 @@ class Section:
     lines: tuple[str, ...]
 
 
+#: What a review's text is, by verdict: a note on an approval, a reason for an amendment.
+_REVIEW_TEXT = {"approved": "Note", "amended": "Reason"}
+
+
 def decision_trail(
     decisions: DecisionService, session: Session, view: DecisionView
 ) -> list[AuditEntry]:
@@ -129,7 +133,11 @@ def build_detail(view: DecisionView, trail: list[AuditEntry], zone: tzinfo) -> l
     reviews = [
         f"{review.verdict.capitalize()} by {review.reviewer} at "
         f"{stamp_text(review.reviewed_at, zone)} (version record {review.record_id})"
-        + (f". Reason: {review.reason}" if review.reason else "")
+        + (
+            f". {_REVIEW_TEXT.get(review.verdict, 'Reason')}: {review.reason}"
+            if review.reason
+            else ""
+        )
         for review in view.reviews
     ] or ["No review recorded."]
     return [

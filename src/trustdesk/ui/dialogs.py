@@ -1,10 +1,19 @@
-"""Plain message dialogs. Tests patch ``Ask`` methods, never ``exec()``."""
+"""Plain message dialogs and a one-line text question. Tests patch ``Ask`` methods and
+the ``ask`` class methods that use ``TextDialog``, never ``exec()``."""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 log = logging.getLogger("trustdesk.ui")
 
@@ -36,3 +45,48 @@ class Ask:
         box.setParent(parent, box.windowFlags())
         box.setDefaultButton(QMessageBox.StandardButton.No)
         return box.exec() == QMessageBox.StandardButton.Yes
+
+
+class TextDialog(QDialog):
+    """A question answered with one line of text, and OK (or ``ok_text``) or Cancel."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        prompt: str,
+        *,
+        name: str,
+        accessible_name: str,
+        max_length: int,
+        ok_text: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        label = QLabel(prompt)
+        label.setWordWrap(True)
+        self.text = QLineEdit()
+        self.text.setObjectName(name)
+        self.text.setAccessibleName(accessible_name)
+        self.text.setMaxLength(max_length)
+        label.setBuddy(self.text)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        if ok_text:
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(label)
+        layout.addWidget(self.text)
+        layout.addWidget(self.buttons)
+
+    def answer(self) -> str | None:
+        """The text typed if accepted, None if cancelled."""
+        return self.text.text() if self.result() == QDialog.DialogCode.Accepted else None
+
+    def ask(self) -> str | None:
+        """Shows the dialog until it is answered: the text typed, or None if cancelled."""
+        self.exec()
+        return self.answer()

@@ -14,13 +14,13 @@ from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer, Si
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from trustdesk.services.decisions import DecisionView
+from trustdesk.services.decisions import MAX_REASON, DecisionView
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.permissions import Operation, allowed
 from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.decision_detail import build_detail, decision_trail
-from trustdesk.ui.dialogs import Ask
+from trustdesk.ui.dialogs import Ask, TextDialog
 from trustdesk.ui.history_detail import DetailPanel
 from trustdesk.ui.history_form import SearchFormWidget
 from trustdesk.ui.history_model import DECIDED, SORT_ROLE, SummaryTableModel, table_view
@@ -29,6 +29,27 @@ from trustdesk.ui.session import sentence
 
 #: Browsing the results with the arrow keys opens a decision once the keys rest.
 SELECT_DELAY_MS = 200
+
+
+class ApprovalDialog:
+    """The supervisor's approval: the question, and a note for the record if they wish."""
+
+    @classmethod
+    def dialog(cls, parent: QWidget | None, question: str) -> TextDialog:
+        return TextDialog(
+            parent,
+            "Approve decision",
+            f"{question}\n\nA note for the record (optional, one line):",
+            name="approval_note",
+            accessible_name="Supervisor's note on the approval",
+            max_length=MAX_REASON,
+            ok_text="Approve",
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, question: str) -> str | None:
+        """The note typed ("" for none), or None when the approval is cancelled."""
+        return cls.dialog(parent, question).ask()
 
 
 class HistoryPage(QWidget):
@@ -218,11 +239,12 @@ class HistoryPage(QWidget):
             f"Approve decision {latest.decision_id}, version {latest.version} "
             f"({latest.person.name}, {latest.outcome.upper()}) as reviewed by you?"
         )
-        if not Ask.confirm(self, "Approve decision", question):
+        note = ApprovalDialog.ask(self, question)
+        if note is None:
             return
         try:
             self.context.services.decisions.approve(
-                self.context.session, latest.decision_id, record_id=latest.id
+                self.context.session, latest.decision_id, record_id=latest.id, note=note
             )
         except (ServiceError, StoreError) as error:
             Ask.error(self, "The decision was not approved", sentence(error))
