@@ -187,8 +187,6 @@ def _decision(
             f"SUPERVISOR REVIEW REQUIRED — reviewed by {who} on "
             f"{timefmt.long_when(supervisor.signed_at.astimezone(zone))}."
         )
-        if supervisor.note:
-            status += f" Supervisor's note: {supervisor.note}"
     else:
         status = "SUPERVISOR REVIEW REQUIRED — a supervisor must review this decision."
     return DecisionBlock(
@@ -198,6 +196,7 @@ def _decision(
         decided_at=decided_at,
         needs_review=decision.needs_review,
         review_status=status,
+        review_note=supervisor.note if supervisor is not None else "",
         review_reasons=decision.review_reasons,
         warnings=decision.warnings,
     )

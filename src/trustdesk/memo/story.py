@@ -248,6 +248,8 @@ def _offenses(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
 def _review(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     decision = vm.decision
     block: list[Flowable] = [para(decision.review_status, styles.label)]
+    if decision.review_note:
+        block.append(para(decision.review_note, styles.body, markup="<b>Supervisor's note:</b> "))
     if decision.review_reasons:
         block.append(lines(decision.review_reasons, styles.body, bullet="• "))
     if decision.warnings:

@@ -111,6 +111,7 @@ class DecisionBlock:
     review_status: str
     review_reasons: tuple[str, ...]
     warnings: tuple[str, ...]
+    review_note: str = ""  # the approving supervisor's note, if any
 
 
 @dataclass(frozen=True, slots=True)
