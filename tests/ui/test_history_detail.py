@@ -129,12 +129,18 @@ def test_closed_hold_and_printed_memo_with_its_hash(
     assert trail == ["decision.created", "memo.printed", "hold.closed", "decision.viewed"]
 
 
-def test_a_supervisor_approves_what_awaits_review(
-    qtbot: Any, history: Any, gui_desk: Any, rules: Any, asked: list[Any]
-) -> None:
+def _awaiting_review(history: Any, gui_desk: Any, rules: Any) -> tuple[Any, int]:
+    """A supervisor's history page showing a decision that awaits review."""
     flagged = decide(gui_desk, rules, tsdb_match=None).record.decision_id
     page = history("supervisor")
     page.show_decision(flagged)
+    return page, flagged
+
+
+def test_a_supervisor_approves_what_awaits_review(
+    qtbot: Any, history: Any, gui_desk: Any, rules: Any, asked: list[Any]
+) -> None:
+    page, flagged = _awaiting_review(history, gui_desk, rules)
     assert page.detail.approve_button.isEnabled()
     assert page.detail.role_note.text() == "⚠ Awaiting a supervisor's review."
     with qtbot.waitSignal(page.decision_approved) as approved:
@@ -150,9 +156,7 @@ def test_a_supervisor_approves_what_awaits_review(
 def test_the_supervisors_note_is_kept_with_the_approval(
     history: Any, gui_desk: Any, rules: Any, asked: list[Any]
 ) -> None:
-    flagged = decide(gui_desk, rules, tsdb_match=None).record.decision_id
-    page = history("supervisor")
-    page.show_decision(flagged)
+    page, _flagged = _awaiting_review(history, gui_desk, rules)
     APPROVAL_NOTE["note"] = "Checked the TSDB entry with the fusion centre"
     page.approve()
     (review,) = page.detail.section("Supervisor reviews")
@@ -162,9 +166,7 @@ def test_the_supervisors_note_is_kept_with_the_approval(
 def test_cancelling_the_approval_records_nothing(
     history: Any, gui_desk: Any, rules: Any, asked: list[Any]
 ) -> None:
-    flagged = decide(gui_desk, rules, tsdb_match=None).record.decision_id
-    page = history("supervisor")
-    page.show_decision(flagged)
+    page, _flagged = _awaiting_review(history, gui_desk, rules)
     APPROVAL_NOTE["note"] = None
     page.approve()
     assert page.detail.approve_button.isEnabled()

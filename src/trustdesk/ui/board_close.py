@@ -17,7 +17,7 @@ from trustdesk.store.case_records import HoldStatus
 from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.countdown import expiry_text
-from trustdesk.ui.dialogs import Ask, TextDialog
+from trustdesk.ui.dialogs import Ask, TextQuestion
 from trustdesk.ui.session import sentence
 
 
@@ -53,24 +53,17 @@ CLOSE_ACTIONS = (
 )
 
 
-class NoteDialog:
+class NoteDialog(TextQuestion):
     """One line of text: why the person was released otherwise."""
 
-    @classmethod
-    def dialog(cls, parent: QWidget | None, who: str) -> TextDialog:
-        return TextDialog(
-            parent,
-            "Released otherwise",
-            f"Why was {who} released? (required, one line)",
-            name="release_note",
-            accessible_name="Reason for the release",
-            max_length=MAX_NOTE,
-        )
+    title = "Released otherwise"
+    name = "release_note"
+    accessible_name = "Reason for the release"
+    max_length = MAX_NOTE
 
     @classmethod
-    def ask(cls, parent: QWidget | None, who: str) -> str | None:
-        """The reason typed, or None when cancelled."""
-        return cls.dialog(parent, who).ask()
+    def prompt(cls, subject: str) -> str:
+        return f"Why was {subject} released? (required, one line)"
 
 
 def describe(hold: HoldStatus) -> str:

@@ -90,3 +90,35 @@ class TextDialog(QDialog):
         """Shows the dialog until it is answered: the text typed, or None if cancelled."""
         self.exec()
         return self.answer()
+
+
+class TextQuestion:
+    """A one-line question asked about one thing (a person, a decision): subclasses set
+    the wording; tests patch ``ask``."""
+
+    title = ""
+    name = ""
+    accessible_name = ""
+    max_length = 2000
+    ok_text = ""
+
+    @classmethod
+    def prompt(cls, subject: str) -> str:
+        raise NotImplementedError
+
+    @classmethod
+    def dialog(cls, parent: QWidget | None, subject: str) -> TextDialog:
+        return TextDialog(
+            parent,
+            cls.title,
+            cls.prompt(subject),
+            name=cls.name,
+            accessible_name=cls.accessible_name,
+            max_length=cls.max_length,
+            ok_text=cls.ok_text,
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, subject: str) -> str | None:
+        """The text typed, or None when cancelled."""
+        return cls.dialog(parent, subject).ask()

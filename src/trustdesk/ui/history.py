@@ -20,7 +20,7 @@ from trustdesk.services.permissions import Operation, allowed
 from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.decision_detail import build_detail, decision_trail
-from trustdesk.ui.dialogs import Ask, TextDialog
+from trustdesk.ui.dialogs import Ask, TextQuestion
 from trustdesk.ui.history_detail import DetailPanel
 from trustdesk.ui.history_form import SearchFormWidget
 from trustdesk.ui.history_model import DECIDED, SORT_ROLE, SummaryTableModel, table_view
@@ -31,25 +31,19 @@ from trustdesk.ui.session import sentence
 SELECT_DELAY_MS = 200
 
 
-class ApprovalDialog:
-    """The supervisor's approval: the question, and a note for the record if they wish."""
+class ApprovalDialog(TextQuestion):
+    """The supervisor's approval: the question, and a note for the record if they wish
+    (``ask`` gives "" for no note, None when the approval is cancelled)."""
+
+    title = "Approve decision"
+    name = "approval_note"
+    accessible_name = "Supervisor's note on the approval"
+    max_length = MAX_REASON
+    ok_text = "Approve"
 
     @classmethod
-    def dialog(cls, parent: QWidget | None, question: str) -> TextDialog:
-        return TextDialog(
-            parent,
-            "Approve decision",
-            f"{question}\n\nA note for the record (optional, one line):",
-            name="approval_note",
-            accessible_name="Supervisor's note on the approval",
-            max_length=MAX_REASON,
-            ok_text="Approve",
-        )
-
-    @classmethod
-    def ask(cls, parent: QWidget | None, question: str) -> str | None:
-        """The note typed ("" for none), or None when the approval is cancelled."""
-        return cls.dialog(parent, question).ask()
+    def prompt(cls, subject: str) -> str:
+        return f"{subject}\n\nA note for the record (optional, one line):"
 
 
 class HistoryPage(QWidget):
