@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate
 
 from trustdesk.memo.styles import MONO, SANS, SANS_BOLD, register_fonts, stylesheet
-from trustdesk.memo.text import Run, Text, break_lines, parse
+from trustdesk.memo.text import Run, Text, break_lines, clear_layout_cache, parse
 
 
 @pytest.fixture(autouse=True)
@@ -144,3 +144,41 @@ def test_widths_are_reportlabs() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
         for font in (SANS, SANS_BOLD, MONO):
             assert _measure(text, font, 8.5) == pytest.approx(stringWidth(text, font, 8.5))
+
+
+def _words_of(block: Text) -> list[str]:
+    return " ".join("".join(run.text for run in line.runs) for line in block._lines).split()
+
+
+def test_a_block_met_before_is_laid_out_as_it_would_be_afresh() -> None:
+    style = stylesheet().body
+    markup = "<b>Ground:</b> " + " ".join(f"word{n}" for n in range(60))
+    clear_layout_cache()
+    first = Text(markup, style)
+    first.wrap(300, 1000)
+    again, narrower = Text(markup, style), Text(markup, style)
+    again.wrap(300, 1000)
+    narrower.wrap(150, 1000)  # the width is part of what is remembered
+
+    fresh = break_lines(parse(markup, style.fontName, style.fontSize), 300)
+    assert list(first._lines) == list(again._lines) == fresh
+    assert list(narrower._lines) == break_lines(parse(markup, SANS, style.fontSize), 150)
+    assert len(narrower._lines) > len(again._lines)
+
+
+def test_a_markup_error_is_raised_for_every_block_not_only_the_first() -> None:
+    for _attempt in range(2):
+        with pytest.raises(ValueError, match="unsupported markup"):
+            Text("a <i>typo</i>", stylesheet().body)
+
+
+def test_a_part_of_a_split_block_wrapped_again_at_another_width_keeps_every_word() -> None:
+    style = stylesheet().body
+    block = Text(" ".join(f"w{n}" for n in range(120)), style)
+    block.wrap(200, 1000)
+    head, tail = block.split(200, 3 * style.leading)
+
+    tail.wrap(120, 1000)  # a frame of another width
+
+    assert _words_of(head) + _words_of(tail) == [f"w{n}" for n in range(120)]
+    assert all(line.width <= 120 for line in tail._lines)

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from reportlab.platypus import Flowable
 
 from trustdesk.memo.grid import CellFont, Padding
+from trustdesk.memo.ink import draw_string, stroke_segments
 from trustdesk.memo.styles import INK
 from trustdesk.memo.text import place
 
@@ -144,19 +145,17 @@ class SignOff(Flowable):  # type: ignore[misc]  # reportlab is untyped
 
     def draw(self) -> None:
         canvas = self.canv
-        canvas.setFillColor(INK)
         bottom = self.height - self.title_height
-        canvas.setFont(self.title_font.name, self.title_font.size)
-        canvas.drawString(0, bottom + self.BOTTOM, self.title)
+        title = self.title_font
+        draw_string(canvas, 0, bottom + self.BOTTOM, self.title, title.name, title.size, INK)
         lines = []
+        label_font = self.label_font
         for label, value, height in self.rows:  # label, then value: reading order
             bottom -= height
-            canvas.setFillColor(INK)
-            canvas.setFont(self.label_font.name, self.label_font.size)
-            canvas.drawString(0, bottom + self.BOTTOM, label)
+            draw_string(
+                canvas, 0, bottom + self.BOTTOM, label, label_font.name, label_font.size, INK
+            )
             if value is not None:
                 place(canvas, value, self.label_width, bottom + self.BOTTOM)
             lines.append((self.label_width, bottom, self.width, bottom))
-        canvas.setStrokeColor(INK)
-        canvas.setLineWidth(self.LINE_WIDTH)
-        canvas.lines(lines)
+        stroke_segments(canvas, lines, self.LINE_WIDTH, INK)

@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable
 from reportlab.platypus.flowables import CondPageBreak
 
 from trustdesk.memo.grid import CellFont, Grid, Padding
+from trustdesk.memo.ink import draw_string, stroke_segments
 from trustdesk.memo.qr import qr_matrix
 from trustdesk.memo.styles import INK, RULE_WIDTH
 from trustdesk.memo.text import Text
@@ -55,9 +56,8 @@ class Heading(Text):
 
     def draw_at(self, canvas: Any, x: float, y: float) -> None:
         super().draw_at(canvas, x, y + self.RULE_GAP + RULE_WIDTH)
-        canvas.setStrokeColor(INK)
-        canvas.setLineWidth(RULE_WIDTH)
-        canvas.line(x, y + RULE_WIDTH / 2, x + self.width, y + RULE_WIDTH / 2)
+        rule_y = y + RULE_WIDTH / 2
+        stroke_segments(canvas, [(x, rule_y, x + self.width, rule_y)], RULE_WIDTH, INK)
 
 
 #: At most this much of the section after a heading is kept on the heading's page
@@ -161,13 +161,9 @@ class FillLine(Flowable):  # type: ignore[misc]  # reportlab is untyped
 
     def draw(self) -> None:
         canvas = self.canv
-        canvas.setFillColor(INK)
-        canvas.setFont(self.font, self.font_size)
-        canvas.drawString(0, 3, self.label)
-        start = canvas.stringWidth(self.label, self.font, self.font_size) + 6
-        canvas.setStrokeColor(INK)
-        canvas.setLineWidth(0.6)
-        canvas.line(start, 1, self.line_width, 1)
+        draw_string(canvas, 0, 3, self.label, self.font, self.font_size, INK)
+        start = stringWidth(self.label, self.font, self.font_size) + 6
+        stroke_segments(canvas, [(start, 1, self.line_width, 1)], 0.6, INK)
 
 
 class QrCode(Flowable):  # type: ignore[misc]  # reportlab is untyped

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from reportlab.platypus import Flowable
 
+from trustdesk.memo.ink import TextObject, stroke_segments
 from trustdesk.memo.styles import INK, SHADE
 from trustdesk.memo.text import place
 
@@ -132,44 +133,34 @@ class Grid(Flowable):  # type: ignore[misc]  # reportlab is untyped
         if self.header_font is not None:
             canvas.setFillColor(SHADE)
             canvas.rect(0, self.height - self._heights[0], self.width, self._heights[0], 0, 1)
-        canvas.setFillColor(INK)
         # Strings go into one text object until a flowable cell comes, so that the page
         # content stays in reading order (text extraction and screen readers follow it).
-        text: Any = None
-        font: CellFont | None = None
+        text: TextObject | None = None
         top = self.height
         for row, cells in enumerate(self.rows):
             for col, cell in enumerate(cells):
                 x = lefts[col] + pad.left
                 if not isinstance(cell, str):
                     if text is not None:
-                        canvas.drawText(text)
-                        text, font = None, None
+                        text.close()
+                        text = None
                     place(canvas, cell, x, top - pad.top - self._cell_heights[row, col])
                 elif cell:
                     if text is None:
-                        text = canvas.beginText()
-                        canvas.setFillColor(INK)
+                        text = TextObject(canvas, INK)
                     cell_font = self._font(row, col)
-                    if cell_font != font:
-                        font = cell_font
-                        text.setFont(font.name, font.size, font.leading)
-                    text.setTextOrigin(x, top - pad.top - cell_font.size)
-                    text.textLine(cell)  # unlike textOut, does not measure the string
+                    text.move_to(x, top - pad.top - cell_font.size)
+                    text.show(cell, cell_font.name, cell_font.size)
             top -= self._heights[row]
         if text is not None:
-            canvas.drawText(text)
+            text.close()
         if self.rule_width is not None:
-            self._draw_rules(lefts)
+            self._draw_rules(lefts, self.rule_width)
 
-    def _draw_rules(self, lefts: list[float]) -> None:
-        canvas = self.canv
+    def _draw_rules(self, lefts: list[float], width: float) -> None:
         ys = [self.height]
         for height in self._heights:
             ys.append(ys[-1] - height)
         segments: list[tuple[float, float, float, float]] = [(0, y, self.width, y) for y in ys]
         segments += [(x, 0, x, self.height) for x in (*lefts, self.width)]
-        canvas.setStrokeColor(INK)
-        canvas.setLineWidth(self.rule_width)
-        canvas.setLineCap(1)
-        canvas.lines(segments)
+        stroke_segments(self.canv, segments, width, INK, round_caps=True)

@@ -23,10 +23,12 @@ from reportlab import rl_config
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from trustdesk.memo.errors import MemoError
+from trustdesk.memo.ink import TextObject, stroke_segments
 from trustdesk.memo.styles import INK, MONO, RULE_WIDTH, SANS, SANS_BOLD, register_fonts
 from trustdesk.memo.viewmodel import AgencyHeader
 
@@ -92,30 +94,29 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
 
 
 def _draw_footer(canvas: Canvas, part: Part, page: int, pages: int) -> None:
-    canvas.saveState()
-    canvas.setStrokeColor(INK)
-    canvas.setLineWidth(RULE_WIDTH)
-    canvas.line(MARGIN, FOOTER_Y + 11, PAGE_WIDTH - MARGIN, FOOTER_Y + 11)
-    canvas.setFillColor(INK)
-    canvas.setFont(SANS, 7.5)
-    canvas.drawString(MARGIN, FOOTER_Y, part.footer)
-    canvas.setFont(SANS_BOLD, 8.5)
-    canvas.drawRightString(
-        PAGE_WIDTH - MARGIN, FOOTER_Y, part.page_label.format(page=page, pages=pages)
-    )
-    canvas.restoreState()
+    rule_y = FOOTER_Y + 11
+    stroke_segments(canvas, [(MARGIN, rule_y, PAGE_WIDTH - MARGIN, rule_y)], RULE_WIDTH, INK)
+    label = part.page_label.format(page=page, pages=pages)
+    right = PAGE_WIDTH - MARGIN - stringWidth(label, SANS_BOLD, 8.5)
+    text = TextObject(canvas, INK)
+    text.move_to(MARGIN, FOOTER_Y)
+    text.show(part.footer, SANS, 7.5)
+    text.move_to(right, FOOTER_Y)
+    text.show(label, SANS_BOLD, 8.5)
+    text.close()
 
 
 def _draw_header(canvas: Canvas, _doc: Any, *, agency: AgencyHeader, part: Part, logo: Any) -> None:
     canvas.part = part
-    canvas.saveState()
-    canvas.setFillColor(INK)
-    canvas.setFont(SANS_BOLD, 12)
-    canvas.drawString(MARGIN, HEADER_TOP - 4, agency.name)
-    canvas.setFont(SANS, 8.5)
-    canvas.drawString(MARGIN, HEADER_TOP - 17, agency.facility)
-    canvas.setFont(MONO, 8.5)
-    canvas.drawString(MARGIN, HEADER_TOP - 29, f"ORI {agency.ori}")
+    text = TextObject(canvas, INK)
+    for line, font, size, drop in (
+        (agency.name, SANS_BOLD, 12, 4),
+        (agency.facility, SANS, 8.5, 17),
+        (f"ORI {agency.ori}", MONO, 8.5, 29),
+    ):
+        text.move_to(MARGIN, HEADER_TOP - drop)
+        text.show(line, font, size)
+    text.close()
     if logo is not None:
         width, height = LOGO_MAX
         canvas.drawImage(
@@ -128,10 +129,8 @@ def _draw_header(canvas: Canvas, _doc: Any, *, agency: AgencyHeader, part: Part,
             anchor="ne",
             mask="auto",
         )
-    canvas.setStrokeColor(INK)
-    canvas.setLineWidth(1.2)
-    canvas.line(MARGIN, HEADER_TOP - 37, PAGE_WIDTH - MARGIN, HEADER_TOP - 37)
-    canvas.restoreState()
+    rule_y = HEADER_TOP - 37
+    stroke_segments(canvas, [(MARGIN, rule_y, PAGE_WIDTH - MARGIN, rule_y)], 1.2, INK)
 
 
 def _logo(agency: AgencyHeader) -> Any:

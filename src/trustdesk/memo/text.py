@@ -9,14 +9,19 @@ change, and explicit line breaks. ``Text`` understands exactly that markup,
     <b>…</b>   <br/>   <font face='NAME' size='N'>…</font>   &amp; &lt; &gt; &quot; &#39;
 
 breaks lines greedily at spaces (a word wider than the line is cut where it must be, as
-Paragraph does), and draws each line with one text object. Any other tag is an error, so
-a template typo cannot print as text.
+Paragraph does), and draws the block as one text object (``memo/ink.py``). Any other
+tag is an error, so a template typo cannot print as text.
+
+Most of a memo's text is the same from one memo to the next (criteria, citations,
+checklists): the parsed markup and its lines for a width are kept in bounded caches, so
+a block already met is neither parsed nor broken into lines again.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from html import unescape
 from typing import Any, NamedTuple
 
@@ -25,6 +30,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable
 
+from trustdesk.memo.ink import TextObject
 from trustdesk.memo.styles import BOLD_FACES
 
 _TAG = re.compile(r"<(/?)(b|br|font)\b([^>]*?)(/?)>")
@@ -115,7 +121,7 @@ def parse(markup: str, font: str, size: float) -> list[list[Run]]:
     return lines
 
 
-def _words(runs: list[Run]) -> Iterator[tuple[list[Run], Run | None]]:
+def _words(runs: Sequence[Run]) -> Iterator[tuple[list[Run], Run | None]]:
     """The words of a source line, each with the space before it (None at the start)."""
     word: list[Run] = []
     space: Run | None = None
@@ -132,7 +138,7 @@ def _words(runs: list[Run]) -> Iterator[tuple[list[Run], Run | None]]:
         yield word, space
 
 
-def _width(runs: list[Run]) -> float:
+def _width(runs: Sequence[Run]) -> float:
     return sum(_measure(run.text, run.font, run.size) for run in runs)
 
 
@@ -163,7 +169,7 @@ def _append(line: list[Run], run: Run) -> None:
         line.append(run)
 
 
-def _whole(runs: list[Run], width: float) -> Line | None:
+def _whole(runs: Sequence[Run], width: float) -> Line | None:
     """A source line that fits ``width`` as it stands, as one line; else None.
 
     Most lines of the memo (names, dates, short reasons) fit: this spares measuring and
@@ -182,7 +188,7 @@ def _whole(runs: list[Run], width: float) -> Line | None:
     return Line(tuple(line), used)
 
 
-def break_lines(source: list[list[Run]], width: float) -> list[Line]:
+def break_lines(source: Sequence[Sequence[Run]], width: float) -> list[Line]:
     """Greedy line breaking of every source line at spaces, within ``width``."""
     result: list[Line] = []
     for runs in source:
@@ -212,6 +218,26 @@ def break_lines(source: list[list[Run]], width: float) -> list[Line]:
     return result
 
 
+#: Blocks of text whose parsed markup and lines are kept (a memo has about 50).
+LAYOUT_CACHE_SIZE = 2048
+
+
+@lru_cache(maxsize=LAYOUT_CACHE_SIZE)
+def _parsed(markup: str, font: str, size: float) -> tuple[tuple[Run, ...], ...]:
+    return tuple(tuple(line) for line in parse(markup, font, size))
+
+
+@lru_cache(maxsize=LAYOUT_CACHE_SIZE)
+def _laid_out(markup: str, font: str, size: float, width: float) -> tuple[Line, ...]:
+    return tuple(break_lines(_parsed(markup, font, size), width))
+
+
+def clear_layout_cache() -> None:
+    """Forgets every parsed and laid-out block (for measuring the uncached cost)."""
+    _parsed.cache_clear()
+    _laid_out.cache_clear()
+
+
 class Text(Flowable):  # type: ignore[misc]  # reportlab is untyped
     """Lines of text in a ``ParagraphStyle`` (font, size, leading, alignment, spacing)."""
 
@@ -219,17 +245,21 @@ class Text(Flowable):  # type: ignore[misc]  # reportlab is untyped
         super().__init__()
         self.text = markup
         self.style = style
-        self._source = parse(markup, style.fontName, style.fontSize)
-        self._lines: list[Line] = []
+        self._key: tuple[str, str, float] | None = (markup, style.fontName, style.fontSize)
+        self._source: Sequence[Sequence[Run]] = _parsed(*self._key)  # a markup error: here
+        self._lines: Sequence[Line] = ()
         self._wrapped_width: float | None = None
 
     @classmethod
-    def _of_lines(cls, lines: list[Line], style: ParagraphStyle, width: float) -> Text:
+    def _of_lines(cls, lines: Sequence[Line], style: ParagraphStyle, width: float) -> Text:
+        """A part of a split block: its lines as they are (each a source line of its own,
+        should it be wrapped again at another width)."""
         part = cls.__new__(cls)
         Flowable.__init__(part)
         part.text = "".join(run.text for line in lines for run in line.runs)
         part.style = style
-        part._source = []
+        part._key = None
+        part._source = [line.runs for line in lines]
         part._lines = lines
         part._wrapped_width = width
         part.width = width
@@ -238,7 +268,10 @@ class Text(Flowable):  # type: ignore[misc]  # reportlab is untyped
 
     def wrap(self, avail_width: float, _avail_height: float) -> tuple[float, float]:
         if avail_width != self._wrapped_width:
-            self._lines = break_lines(self._source, avail_width)
+            if self._key is not None:
+                self._lines = _laid_out(*self._key, avail_width)
+            else:
+                self._lines = break_lines(self._source, avail_width)
             self._wrapped_width = avail_width
         self.width = avail_width
         self.height = len(self._lines) * self.style.leading
@@ -273,28 +306,19 @@ class Text(Flowable):  # type: ignore[misc]  # reportlab is untyped
         coordinates. Blocks inside grids and stacks are drawn so, sparing platypus's
         saved state and coordinate change per flowable."""
         style = self.style
-        canvas.setFillColor(style.textColor)
+        leading = style.leading
         ascent = getFont(style.fontName).face.ascent * style.fontSize / 1000
-        baseline = y + len(self._lines) * style.leading - min(ascent, style.leading)
+        baseline = y + len(self._lines) * leading - min(ascent, leading)
         centred = style.alignment == TA_CENTER
-        text: Any = canvas.beginText(x, baseline)
-        font = None
+        writer = TextObject(canvas, style.textColor)
         for number, line in enumerate(self._lines):
-            if centred:
-                left = x + (self.width - line.width) / 2
-                text.setTextOrigin(left, baseline - number * style.leading)
-            last = len(line.runs) - 1
-            for index, run in enumerate(line.runs):
-                if (run.font, run.size) != font:
-                    font = (run.font, run.size)
-                    text.setFont(run.font, run.size, style.leading)
-                if index == last:  # and on to the next line, a leading lower
-                    text.textLine(run.text)  # (a centred line's own origin overrides)
-                else:
-                    text.textOut(run.text)
-            if not line.runs and not centred:
-                text.textLine("")
-        canvas.drawText(text)
+            if not line.runs:
+                continue
+            left = x + (self.width - line.width) / 2 if centred else x
+            writer.move_to(left, baseline - number * leading)
+            for run in line.runs:
+                writer.show(run.text, run.font, run.size)
+        writer.close()
 
 
 def place(canvas: Any, item: Flowable, x: float, y: float) -> None:
