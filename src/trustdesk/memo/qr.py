@@ -63,18 +63,24 @@ def _generator_logs(degree: int) -> tuple[int, ...]:
     return tuple(_LOG[c] for c in poly[1:])
 
 
+@cache
+def _generator_products(degree: int) -> tuple[tuple[int, ...], ...]:
+    """For each possible leading codeword, the generator polynomial times it."""
+    logs = _generator_logs(degree)
+    return (
+        (0,) * degree,
+        *(tuple(_EXP[_LOG[factor] + log] for log in logs) for factor in range(1, 256)),
+    )
+
+
 def error_correction(data: list[int], degree: int) -> list[int]:
     """The ``degree`` Reed-Solomon codewords of one block of data codewords."""
-    generator = _generator_logs(degree)
+    products = _generator_products(degree)
     remainder = [0] * degree
     for codeword in data:
         factor = codeword ^ remainder[0]
-        remainder = remainder[1:]
         remainder.append(0)
-        if factor:
-            shift = _LOG[factor]
-            for i, log in enumerate(generator):
-                remainder[i] ^= _EXP[shift + log]
+        remainder = [a ^ b for a, b in zip(remainder[1:], products[factor], strict=True)]
     return remainder
 
 
@@ -108,7 +114,7 @@ def qr_matrix(payload: str) -> Matrix:
         code.make()
         return tuple(tuple(bool(cell) for cell in row) for row in code.modules)
     size = len(rows)
-    return tuple(tuple(bit == "1" for bit in format(row, f"0{size}b")) for row in rows)
+    return tuple(tuple(map("1".__eq__, format(row, f"0{size}b"))) for row in rows)
 
 
 _DIGITS = bytes.maketrans(b"\x00\x01", b"01")
@@ -126,11 +132,36 @@ def _mask_rows(size: int) -> tuple[tuple[int, ...], ...]:
     )
 
 
+class _Bits:
+    """A bit buffer with the interface of reportlab's ``QRBitBuffer`` (what the data
+    segments write to), kept as strings of 0 and 1 rather than bit by bit."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self.length = 0
+
+    def put(self, number: int, length: int) -> None:
+        if length:
+            self._parts.append(format(number & ((1 << length) - 1), f"0{length}b"))
+            self.length += length
+
+    def putBit(self, bit: bool) -> None:  # reportlab's name
+        self._parts.append("1" if bit else "0")
+        self.length += 1
+
+    def getLengthInBits(self) -> int:
+        return self.length
+
+    def codewords(self) -> list[int]:
+        """The bits as bytes (the length is a whole number of bytes by then)."""
+        return list(int("".join(self._parts), 2).to_bytes(self.length // 8, "big"))
+
+
 def _data_codewords(code: qrencoder.QRCode) -> list[int]:
     """The padded data codewords, as reportlab's ``createData`` writes them."""
     blocks = qrencoder.QRRSBlock.getRSBlocks(code.version, code.errorCorrectLevel)
     capacity = 8 * sum(block.dataCount for block in blocks)
-    buffer = qrencoder.QRBitBuffer()
+    buffer = _Bits()
     for data in code.dataList:
         data.write(buffer, code.version)
     if buffer.getLengthInBits() > capacity:
@@ -142,36 +173,55 @@ def _data_codewords(code: qrencoder.QRCode) -> list[int]:
     pads = (qrencoder.QRCode.PAD0, qrencoder.QRCode.PAD1)
     for index in range((capacity - buffer.getLengthInBits()) // 8):
         buffer.put(pads[index % 2], 8)
-    return codewords(list(buffer.buffer), blocks)
+    return codewords(buffer.codewords(), blocks)
 
 
-def _build(code: qrencoder.QRCode) -> list[int]:
-    """The finished code as row integers: function patterns laid out once by reportlab,
-    the data placed and masked on integers with the best-scoring mask."""
-    code.version = code.calculate_version()
-    code.dataCache = _data_codewords(code)
-    # reportlab's makeImpl(True, 0) without placing the data, which is done below.
-    size = code.moduleCount = code.version * 4 + 17
+@cache
+def _function_rows(version: int, level: int, mask: int | None) -> tuple[int, ...]:
+    """The function patterns of a version as row integers, laid out by reportlab, with
+    the format (and version) information of ``mask``, or left blank (``None``) as they
+    are while the masks are scored. Zero over the data area."""
+    code = qrencoder.QRCode(version, level)
+    size = code.moduleCount = version * 4 + 17
     code.modules = [[False] * size for _row in range(size)]
     code.setupPositionProbePattern(0, 0)
     code.setupPositionProbePattern(size - 7, 0)
     code.setupPositionProbePattern(0, size - 7)
     code.setupPositionAdjustPattern()
     code.setupTimingPattern()
-    code.setupTypeInfo(True, 0)
-    if code.version >= 7:
-        code.setupTypeNumber(True)
-    positions, area = _data_positions(code)
-    data_area = list(area)
+    code.setupTypeInfo(mask is None, mask or 0)
+    if version >= 7:
+        code.setupTypeNumber(mask is None)
+    area = _data_positions(code)[1]
+    return tuple(_row_int(cells) & ~area[r] for r, cells in enumerate(code.modules))
+
+
+@cache
+def _function_columns(version: int, level: int) -> tuple[list[int], list[int]]:
+    """The blank-format function patterns and the data area, as column integers."""
+    size = version * 4 + 17
+    rows = _function_rows(version, level, None)  # which also works out the data area
+    return _transpose(rows, size), _transpose(_POSITIONS[version][1], size)
+
+
+def _build(code: qrencoder.QRCode) -> list[int]:
+    """The finished code as row integers: the data placed and masked on integers, with
+    the best-scoring mask, over function patterns laid out once per version."""
+    version = code.version = code.calculate_version()
+    level = code.errorCorrectLevel
+    size = code.moduleCount = version * 4 + 17
+    stream = "".join(format(word, "08b") for word in _data_codewords(code))
+    positions, data_area = _data_positions(code)
     data_bits = [0] * size
-    for (row, bit), dark in zip(positions, code.dataBitIterator(code.dataCache), strict=False):
-        if dark:
+    for (row, bit), dark in zip(positions, stream, strict=False):
+        if dark == "1":
             data_bits[row] |= bit
 
     masks = _mask_rows(size)
-    fixed = [_row_int(cells) & ~data_area[r] for r, cells in enumerate(code.modules)]
+    fixed = _function_rows(version, level, None)
     # The same in columns, so that each candidate is scored without a transposition.
-    fixed_t, bits_t, area_t = (_transpose(rows, size) for rows in (fixed, data_bits, data_area))
+    fixed_t, area_t = _function_columns(version, level)
+    bits_t = _transpose(data_bits, size)
     masks_t = _mask_columns(size)
 
     def score(number: int) -> tuple[int, int]:
@@ -181,10 +231,7 @@ def _build(code: qrencoder.QRCode) -> list[int]:
         return _penalty(rows, size, cols), number
 
     best = min(score(number) for number in range(len(_MASKS)))[1]
-    code.setupTypeInfo(False, best)  # the format (and version) information, for real
-    if code.version >= 7:
-        code.setupTypeNumber(False)
-    final = [_row_int(cells) & ~data_area[r] for r, cells in enumerate(code.modules)]
+    final = _function_rows(version, level, best)
     mask = masks[best]
     return [final[i] | ((data_bits[i] ^ mask[i]) & data_area[i]) for i in range(size)]
 
@@ -225,7 +272,10 @@ def _line_mask(size: int) -> int:
 def _lines_int(rows: list[int], cols: list[int], size: int) -> int:
     """Every row and column as one integer, each line ``size`` bits, one zero bit apart:
     a run or a pattern that is tested with shifts and ANDs cannot span two lines."""
-    return int("0".join(format(line, f"0{size}b") for line in (*rows, *cols)), 2)
+    joined = 0
+    for line in (*rows, *cols):
+        joined = (joined << (size + 1)) | line
+    return joined
 
 
 def _runs_penalty(bits: int) -> int:
