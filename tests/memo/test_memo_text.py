@@ -15,7 +15,14 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate
 
 from trustdesk.memo.styles import MONO, SANS, SANS_BOLD, register_fonts, stylesheet
-from trustdesk.memo.text import Run, Text, break_lines, clear_layout_cache, parse
+from trustdesk.memo.text import (
+    Run,
+    Text,
+    break_lines,
+    break_words,
+    clear_layout_cache,
+    parse,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -182,3 +189,26 @@ def test_a_part_of_a_split_block_wrapped_again_at_another_width_keeps_every_word
 
     assert _words_of(head) + _words_of(tail) == [f"w{n}" for n in range(120)]
     assert all(line.width <= 120 for line in tail._lines)
+
+
+def test_a_line_in_one_font_breaks_exactly_as_the_general_path_breaks_it() -> None:
+    # A source line in one font takes a path on strings (or fits whole); the general
+    # path, word by word as runs, must give the same lines: the same runs of text, and
+    # widths that differ at most by the order in which a float sum was taken.
+    rng = random.Random(54192)
+    alphabet = "abcdefghijklmnopqrstuvwxyzÁÉñçü§-()0123456789"
+    for _case in range(400):
+        words = (
+            "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+            for _ in range(rng.randint(1, 40))
+        )
+        text = "".join(word + " " * rng.choice([1, 1, 1, 2]) for word in words).rstrip()
+        if rng.random() < 0.2:
+            text = "  " + text + "  " + "x" * rng.randint(30, 60)  # spaces, a word to cut
+        width = rng.uniform(40, 400)
+        run = Run(text, rng.choice([SANS, SANS_BOLD, MONO]), rng.choice([7, 8.5, 9]))
+
+        fast, general = break_lines([[run]], width), break_words([run], width)
+
+        assert [line.runs for line in fast] == [line.runs for line in general], (text, width)
+        assert [line.width for line in fast] == pytest.approx([line.width for line in general])

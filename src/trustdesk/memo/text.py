@@ -57,11 +57,15 @@ class _GlyphWidths(dict[str, float]):
 _WIDTHS: dict[str, _GlyphWidths] = {}
 
 
-def _measure(text: str, font: str, size: float) -> float:
+def _glyphs(font: str) -> _GlyphWidths:
     widths = _WIDTHS.get(font)
     if widths is None:
         widths = _WIDTHS[font] = _GlyphWidths(font)
-    return 0.001 * size * sum(map(widths.__getitem__, text))
+    return widths
+
+
+def _measure(text: str, font: str, size: float) -> float:
+    return 0.001 * size * sum(map(_glyphs(font).__getitem__, text))
 
 
 class Run(NamedTuple):
@@ -188,6 +192,32 @@ def _whole(runs: Sequence[Run], width: float) -> Line | None:
     return Line(tuple(line), used)
 
 
+def _break_one_font(run: Run, width: float) -> list[Line] | None:
+    """A source line in one font, broken as :func:`break_words` breaks it (the same
+    lines and, summed in the same order, the same widths) but on strings, without a run
+    per word; None if a word is wider than the line, left to ``break_words`` to cut."""
+    glyphs = _glyphs(run.font).__getitem__
+    scale = 0.001 * run.size
+    space = scale * sum(map(glyphs, " "))
+    lines: list[Line] = []
+    words: list[str] = []
+    used = 0.0
+    for word in run.text.split(" "):
+        if not word:
+            continue
+        word_width = scale * sum(map(glyphs, word))
+        if word_width > width:
+            return None
+        gap = space if words else 0.0
+        if words and used + gap + word_width > width:
+            lines.append(Line((Run(" ".join(words), run.font, run.size),), used))
+            words, used, gap = [], 0.0, 0.0
+        words.append(word)
+        used += gap + word_width
+    lines.append(Line((Run(" ".join(words), run.font, run.size),) if words else (), used))
+    return lines
+
+
 def break_lines(source: Sequence[Sequence[Run]], width: float) -> list[Line]:
     """Greedy line breaking of every source line at spaces, within ``width``."""
     result: list[Line] = []
@@ -196,25 +226,34 @@ def break_lines(source: Sequence[Sequence[Run]], width: float) -> list[Line]:
         if fits is not None:
             result.append(fits)
             continue
-        line: list[Run] = []
-        used = 0.0
-        for pieces, space in _words(runs):
-            word = pieces
+        one_font = _break_one_font(runs[0], width) if len(runs) == 1 else None
+        result.extend(one_font if one_font is not None else break_words(runs, width))
+    return result
+
+
+def break_words(runs: Sequence[Run], width: float) -> list[Line]:
+    """The general path: one source line broken word by word, words as runs (a word may
+    change font), a word wider than the line cut where it must be."""
+    result: list[Line] = []
+    line: list[Run] = []
+    used = 0.0
+    for pieces, space in _words(runs):
+        word = pieces
+        word_width = _width(word)
+        gap = _width([space]) if line and space is not None else 0.0
+        if line and used + gap + word_width > width:
+            result.append(Line(tuple(line), used))
+            line, used, gap = [], 0.0, 0.0
+        while not line and word and word_width > width:  # longer than a whole line
+            head, word = _cut(word, width)
+            result.append(Line(tuple(head), _width(head)))
             word_width = _width(word)
-            gap = _width([space]) if line and space is not None else 0.0
-            if line and used + gap + word_width > width:
-                result.append(Line(tuple(line), used))
-                line, used, gap = [], 0.0, 0.0
-            while not line and word and word_width > width:  # longer than a whole line
-                head, word = _cut(word, width)
-                result.append(Line(tuple(head), _width(head)))
-                word_width = _width(word)
-            if gap and space is not None:
-                _append(line, space)
-            for run in word:
-                _append(line, run)
-            used += gap + word_width
-        result.append(Line(tuple(line), used))
+        if gap and space is not None:
+            _append(line, space)
+        for run in word:
+            _append(line, run)
+        used += gap + word_width
+    result.append(Line(tuple(line), used))
     return result
 
 
