@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
@@ -13,7 +14,7 @@ from reportlab.platypus.flowables import CondPageBreak
 
 from trustdesk.memo.grid import CellFont, Grid, Padding
 from trustdesk.memo.ink import draw_string, stroke_segments
-from trustdesk.memo.qr import qr_matrix
+from trustdesk.memo.qr import qr_rows
 from trustdesk.memo.styles import INK, RULE_WIDTH
 from trustdesk.memo.text import Text
 
@@ -177,14 +178,14 @@ class QrCode(Flowable):  # type: ignore[misc]  # reportlab is untyped
 
     def __init__(self, payload: str, size: float) -> None:
         super().__init__()
-        self.modules = qr_matrix(payload)
+        self.rows = qr_rows(payload)
         self.size = size
 
     def wrap(self, _avail_width: float, _avail_height: float) -> tuple[float, float]:
         return self.size, self.size
 
     def draw(self) -> None:
-        count = len(self.modules)
+        count = len(self.rows)
         cell = self.size / (count + 2 * self.QUIET_ZONE)
         canvas = self.canv
         canvas.saveState()
@@ -194,21 +195,17 @@ class QrCode(Flowable):  # type: ignore[misc]  # reportlab is untyped
         canvas.transform(
             cell, 0, 0, -cell, self.QUIET_ZONE * cell, self.size - self.QUIET_ZONE * cell
         )
-        canvas.addLiteral(" ".join(_dark_runs(self.modules)) + " f")
+        canvas.addLiteral(" ".join(_dark_runs(self.rows)) + " f")
         canvas.restoreState()
 
 
-def _dark_runs(modules: Sequence[Sequence[bool]]) -> list[str]:
+_DARK_RUN = re.compile("1+")
+
+
+def _dark_runs(rows: Sequence[str]) -> list[str]:
     """``x y w 1 re`` for every horizontal run of dark modules (row y counted from the top)."""
-    runs = []
-    for row, cells in enumerate(modules):
-        col, count = 0, len(cells)
-        while col < count:
-            if not cells[col]:
-                col += 1
-                continue
-            start = col
-            while col < count and cells[col]:
-                col += 1
-            runs.append(f"{start} {row} {col - start} 1 re")
-    return runs
+    return [
+        f"{run.start()} {y} {run.end() - run.start()} 1 re"
+        for y, row in enumerate(rows)
+        for run in _DARK_RUN.finditer(row)
+    ]

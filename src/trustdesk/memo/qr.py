@@ -102,8 +102,9 @@ def codewords(buffer: list[int], blocks: list[Any]) -> list[int]:
 
 
 @lru_cache(maxsize=32)
-def qr_matrix(payload: str) -> Matrix:
-    """The modules of ``payload``'s QR code (error correction M), dark as True."""
+def qr_rows(payload: str) -> tuple[str, ...]:
+    """The modules of ``payload``'s QR code (error correction M), row by row from the
+    top, as strings of ``1`` (dark) and ``0``."""
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(payload)
     try:
@@ -112,9 +113,14 @@ def qr_matrix(payload: str) -> Matrix:
         code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
         code.addData(payload)
         code.make()
-        return tuple(tuple(bool(cell) for cell in row) for row in code.modules)
+        return tuple("".join("1" if cell else "0" for cell in row) for row in code.modules)
     size = len(rows)
-    return tuple(tuple(map("1".__eq__, format(row, f"0{size}b"))) for row in rows)
+    return tuple(format(row, f"0{size}b") for row in rows)
+
+
+def qr_matrix(payload: str) -> Matrix:
+    """The same modules as booleans, dark as True."""
+    return tuple(tuple(map("1".__eq__, row)) for row in qr_rows(payload))
 
 
 _DIGITS = bytes.maketrans(b"\x00\x01", b"01")
