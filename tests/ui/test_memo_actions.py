@@ -77,17 +77,24 @@ def test_cancelled_print_records_nothing(
     assert gui_desk.store.audit.of_events("memo.printed") == []
 
 
+def saved_memo_pdf(
+    make_window: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> tuple[Any, Path]:
+    """A hold decided and saved, its memo saved as a PDF through the Save dialog: the
+    decision page and the file."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path = tmp_path / "memo.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), "PDF"))
+    page = saved_hold(make_window, qtbot)
+    qtbot.mouseClick(page.memo.save_button, LEFT)
+    return page, path
+
+
 def test_save_as_pdf_then_verify(
     make_window: Any, qtbot: Any, gui_desk: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    from PySide6.QtWidgets import QFileDialog
-
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "memo.pdf"), "PDF")
-    )
-    page = saved_hold(make_window, qtbot)
-    qtbot.mouseClick(page.memo.save_button, LEFT)
-    path = tmp_path / "memo.pdf"
+    page, path = saved_memo_pdf(make_window, qtbot, tmp_path, monkeypatch)
     text = text_of(path)
     assert "HOLD PERMITTED UNDER § 54-192h" in text
     assert "NH-9" in text and "José Nuñez" in text

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from test_memo_actions import saved_hold
+from test_memo_actions import saved_memo_pdf
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -16,12 +16,7 @@ def test_verify_file_and_code(
 ) -> None:
     from PySide6.QtWidgets import QFileDialog
 
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "memo.pdf"), "PDF")
-    )
-    page = saved_hold(make_window, qtbot)
-    qtbot.mouseClick(page.memo.save_button, LEFT)
-    memo = tmp_path / "memo.pdf"
+    page, memo = saved_memo_pdf(make_window, qtbot, tmp_path, monkeypatch)
     window = page.window()
     window.verify_action.trigger()
     dialog = window._dialog

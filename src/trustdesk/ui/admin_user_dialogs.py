@@ -33,6 +33,17 @@ def _password_field() -> QLineEdit:
     return field
 
 
+def _repeated(password: QLineEdit, repeat: QLineEdit) -> str:
+    """The problem, if the password was not typed the same twice (both are then cleared
+    for typing again)."""
+    if password.text() == repeat.text():
+        return ""
+    password.clear()
+    repeat.clear()
+    password.setFocus()
+    return "The two passwords differ; type them again."
+
+
 class _FormDialog(QDialog):
     def __init__(self, parent: QWidget | None, title: str, intro: str, submit: Submit) -> None:
         super().__init__(parent)
@@ -114,12 +125,7 @@ class AddUserDialog(_FormDialog):
         }
 
     def _check(self) -> str:
-        if self.password.text() != self.repeat.text():
-            self.password.clear()
-            self.repeat.clear()
-            self.password.setFocus()
-            return "The two passwords differ; type them again."
-        return ""
+        return _repeated(self.password, self.repeat)
 
 
 class ResetPasswordDialog(_FormDialog):
@@ -141,9 +147,4 @@ class ResetPasswordDialog(_FormDialog):
         return {"password": self.password.text()}
 
     def _check(self) -> str:
-        if self.password.text() != self.repeat.text():
-            self.password.clear()
-            self.repeat.clear()
-            self.password.setFocus()
-            return "The two passwords differ; type them again."
-        return ""
+        return _repeated(self.password, self.repeat)
