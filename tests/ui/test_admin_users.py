@@ -145,6 +145,11 @@ def test_details_password_and_refusals(
     qtbot.mouseClick(tab.reset_button, LEFT)
     dialog = tab.dialog
     qtbot.keyClicks(dialog.password, "amber field lighthouse 5")
+    qtbot.keyClicks(dialog.repeat, "amber field lighthouse")
+    qtbot.mouseClick(dialog.ok, LEFT)
+    assert dialog.isVisible() and "differ" in dialog.error.text()
+    assert dialog.password.text() == dialog.repeat.text() == ""  # cleared to type again
+    qtbot.keyClicks(dialog.password, "amber field lighthouse 5")
     qtbot.keyClicks(dialog.repeat, "amber field lighthouse 5")
     qtbot.mouseClick(dialog.ok, LEFT)
     assert not dialog.isVisible()
