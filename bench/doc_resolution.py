@@ -7,7 +7,6 @@ uses the same functions and asserts the thresholds.
 from __future__ import annotations
 
 import csv
-import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -43,16 +42,9 @@ class Figures:
         return self.compatible / self.coded_total
 
 
-def shared_data_dir() -> Path | None:
-    """``../shared/data`` beside the repository, or ``$TRUSTDESK_SHARED_DIR``."""
-    beside = REPO.parent / "shared" / "data"
-    if beside.is_dir():
-        return beside
-    override = os.environ.get("TRUSTDESK_SHARED_DIR")
-    if override:
-        path = Path(override)
-        return path / "data" if (path / "data").is_dir() else path
-    return None
+def public_data_dir() -> Path:
+    """The public data copied into the repository (tests/data/public, with its provenance)."""
+    return REPO / "tests" / "data" / "public"
 
 
 def load_lines(data_dir: Path) -> list[DocLine]:
@@ -133,12 +125,7 @@ def without_doc_aliases(catalog: object, lines: list[DocLine]) -> object:
 def main() -> int:
     from trustdesk.rules.catalog import load_catalog
 
-    data_dir = shared_data_dir()
-    if data_dir is None:
-        print(
-            "shared/data not found beside the repository; set TRUSTDESK_SHARED_DIR", file=sys.stderr
-        )
-        return 2
+    data_dir = public_data_dir()
     lines, expected = load_lines(data_dir), load_expected()
     catalog = load_catalog()
     for label, cat in (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from trustdesk.rules.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalog"
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+PUBLIC = Path(__file__).parent / "data" / "public"
 
 
 @pytest.fixture(autouse=True)
@@ -311,24 +310,14 @@ def test_common_booking_offenses_are_present(catalog: OffenseCatalog, section: s
 
 
 def test_every_section_named_in_law_md_is_present(catalog: OffenseCatalog) -> None:
-    law = SHARED / "LAW.md"
-    if not law.is_file() and os.environ.get("TRUSTDESK_SHARED_DIR"):
-        law = Path(os.environ["TRUSTDESK_SHARED_DIR"]) / "LAW.md"
-    assert law.is_file(), f"shared/LAW.md not found at {law}; set TRUSTDESK_SHARED_DIR"
-    text = law.read_text(encoding="utf-8")
-    # A Connecticut section has a letter in its title number (53a-70) or follows "§" (§ 53-21);
-    # bare digit pairs in LAW.md are dates.
-    named = set(re.findall(r"\b\d{1,3}[a-z]{1,2}-\d{1,4}[a-z]{0,3}\b", text))
-    named |= set(re.findall(r"§\s*(\d{1,3}-\d{1,4}[a-z]{0,3})\b", text))
+    lines = (PUBLIC / "law-md-sections.txt").read_text(encoding="utf-8").splitlines()
+    named = [line for line in lines if line and not line.startswith("#")]
     assert named
     assert sorted(s for s in named if s not in catalog) == []
 
 
 def test_every_olr_2015_row_is_present_with_its_class_or_a_note(catalog: OffenseCatalog) -> None:
-    folder = SHARED / "data" / "ct-penal-code-olr-2015"
-    if not folder.is_dir() and os.environ.get("TRUSTDESK_SHARED_DIR"):
-        folder = Path(os.environ["TRUSTDESK_SHARED_DIR"]) / "data" / "ct-penal-code-olr-2015"
-    assert folder.is_dir(), f"OLR tables not found at {folder}; set TRUSTDESK_SHARED_DIR"
+    folder = PUBLIC / "ct-penal-code-olr-2015"
     rows = 0
     for table in sorted(folder.glob("*.csv")):
         with table.open(encoding="utf-8") as handle:

@@ -38,14 +38,7 @@ def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def data_dir() -> Path:
-    # CI lays shared/ beside the clone; elsewhere TRUSTDESK_SHARED_DIR points at it.
-    found = doc_resolution.shared_data_dir()
-    if found is None:
-        pytest.fail(
-            "shared/data not found: expected ../shared/data beside the repository or"
-            " TRUSTDESK_SHARED_DIR pointing at shared/"
-        )
-    return Path(found)
+    return Path(doc_resolution.public_data_dir())
 
 
 @pytest.fixture(scope="module")
