@@ -101,6 +101,18 @@ class AccountService:
             )
             raise AuthenticationFailed("wrong user name or password")
         user = credential.user
+        # The password is checked first, whatever the account's state: someone who has
+        # not proved it learns nothing (not even that the name exists) from the answer.
+        if not self.ctx.hasher.verify(password, credential.password_hash):
+            self.users.record_failure(
+                user.id,
+                reason=_failure_reason(user),
+                actor=self.ctx.actor(user),
+                at=self.ctx.now(),
+                window=LOCKOUT_WINDOW,
+                limit=LOCKOUT_FAILURES,
+            )
+            raise AuthenticationFailed("wrong user name or password")
         if user.locked_at is not None:
             self.ctx.audit("logon", user, "failure", user=user.id, reason="locked")
             raise AccountLocked(
@@ -110,21 +122,7 @@ class AccountService:
         if not user.active:
             self.ctx.audit("logon", user, "failure", user=user.id, reason="disabled")
             raise AuthenticationFailed(f"account {user.username!r} is disabled")
-        if not self.ctx.hasher.verify(password, credential.password_hash):
-            locked = self.users.record_failure(
-                user.id,
-                reason="bad_password",
-                actor=self.ctx.actor(user),
-                at=self.ctx.now(),
-                window=LOCKOUT_WINDOW,
-                limit=LOCKOUT_FAILURES,
-            )
-            if locked:
-                raise AccountLocked(
-                    f"account {user.username!r} is now locked after {LOCKOUT_FAILURES} failed "
-                    "log-ons within 15 minutes; an administrator must unlock it"
-                )
-            raise AuthenticationFailed("wrong user name or password")
+        self._check_record(user)
         now = self.ctx.now()
         if self.ctx.hasher.needs_rehash(credential.password_hash):
             self.users.change(
@@ -136,6 +134,11 @@ class AccountService:
             )
         self.users.record_logon(user.id, actor=self.ctx.actor(user), at=now)
         return Session(user.id, user.username, now)
+
+    def _check_record(self, user: User) -> None:
+        _same, altered = self.users.checked(user.id)
+        if altered:
+            self.ctx.refuse_altered(user, altered)
 
     def log_off(self, session: Session) -> None:
         self.ctx.audit("logoff", session, user=session.user_id)
@@ -161,9 +164,15 @@ class AccountService:
         )
 
     def _target(self, session: Session, username: str) -> User:
+        """The account an administrator acts on; one altered outside TrustDesk is refused,
+        so that no change of it records the altered row as genuine."""
         name = normalise_username(username)
         self.ctx.authorize(session, Operation.USER_MANAGE, {"username": name})
-        return self.users.get(name)
+        target = self.users.get(name)
+        user, altered = self.users.checked(target.id)
+        if altered:
+            self.ctx.refuse_altered(user, altered, session)
+        return user
 
     def set_role(self, session: Session, username: str, role: str) -> User:
         target = self._target(session, username)
@@ -262,6 +271,12 @@ class AccountService:
                 f"{target.username} is the last active administrator; make another "
                 "administrator first"
             )
+
+
+def _failure_reason(user: User) -> str:
+    if user.locked_at is not None:
+        return "locked"
+    return "bad_password" if user.active else "disabled"
 
 
 def _check_new_password(password: str, username: str) -> None:

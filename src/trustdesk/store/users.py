@@ -21,7 +21,7 @@ from trustdesk.store.encoding import (
     utc_text,
 )
 from trustdesk.store.errors import Conflict, NotFound
-from trustdesk.store.records import Actor, AuditEvent, Credential, User
+from trustdesk.store.records import Actor, AuditEntry, AuditEvent, Credential, User
 from trustdesk.store.sql import dict_rows, insert, one_dict, scalar
 
 if TYPE_CHECKING:
@@ -38,6 +38,16 @@ ACCOUNT_EVENTS = (
     "user.password_rehashed",
     "user.details_changed",
     "account.unlocked",
+    "account.recovered",
+)
+
+#: The latest account entry naming a user: found through the event index, then by the
+#: user id inside its objects (text that is not JSON names nobody, so it cannot match).
+_LATEST_ACCOUNT_ENTRY = (
+    f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log "
+    f"WHERE event IN ({', '.join('?' * len(ACCOUNT_EVENTS))}) "
+    "AND CASE WHEN json_valid(objects) THEN json_extract(objects, '$.user') END = ? "
+    "ORDER BY seq DESC LIMIT 1"
 )
 
 
@@ -77,6 +87,49 @@ def account_objects(row: dict[str, Any]) -> dict[str, Any]:
     if "full_name" in row:  # schema 5 on; entries written before it have no digest
         objects["details_sha256"] = details_sha256(row["full_name"], row["badge"])
     return objects
+
+
+def account_differences(row: dict[str, Any], objects: dict[str, Any]) -> list[str]:
+    """The state fields in which an account row differs from an entry's ``objects``."""
+    actual = {
+        "username": row["username"],
+        "role": row["role"],
+        "active": bool(row["active"]),
+        "credential_sha256": sha256_hex(row["password_hash"]),
+    }
+    if "details_sha256" in objects:  # recorded since schema 5
+        actual["details_sha256"] = details_sha256(row["full_name"], row["badge"])
+    return sorted(key for key, value in actual.items() if objects.get(key) != value)
+
+
+def record_differences(conn: sqlite3.Connection, row: dict[str, Any]) -> list[str]:
+    """How an account row differs from its latest audit-chained account entry.
+
+    A cheap check for every sign-in and privileged action: one indexed look-up, one
+    hash of the entry, one look at the next entry's link. ``["audit entry"]`` when
+    there is no such entry or the entry itself is not intact (its hash, or the next
+    entry's link to it, is wrong). The full replay is ``audit verify``'s.
+    """
+    found = conn.execute(_LATEST_ACCOUNT_ENTRY, (*ACCOUNT_EVENTS, row["id"])).fetchone()
+    if found is None:
+        return ["audit entry"]
+    entry = AuditEntry(*found)
+    digest = audit.entry_hash(
+        entry.prev_hash,
+        entry.seq,
+        entry.at,
+        entry.workstation,
+        entry.actor,
+        entry.actor_id,
+        entry.event,
+        entry.outcome,
+        entry.objects,
+    )
+    link = conn.execute("SELECT prev_hash FROM audit_log WHERE seq = ?", (entry.seq + 1,))
+    following = link.fetchone()
+    if digest != entry.hash or (following is not None and following[0] != entry.hash):
+        return ["audit entry"]
+    return account_differences(row, entry.objects_dict())
 
 
 def write_user(
@@ -145,6 +198,12 @@ class UserRepository:
     def by_id(self, user_id: int) -> User:
         with self._db.reading() as conn:
             return _user(self._row(conn, user_id))
+
+    def checked(self, user_id: int) -> tuple[User, list[str]]:
+        """The account and how its row differs from its audit record (``[]``: not at all)."""
+        with self._db.reading() as conn:
+            row = self._row(conn, user_id)
+            return _user(row), record_differences(conn, row)
 
     def credential(self, username: str) -> Credential | None:
         with self._db.reading() as conn:
