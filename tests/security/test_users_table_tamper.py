@@ -74,3 +74,19 @@ def test_users_table_edit_during_a_session_is_refused_at_the_next_privileged_act
     with pytest.raises(ServiceError, match=ALTERED):
         desk.services.accounts.log_on("officer", ROLE_PASSWORDS["officer"])
     assert desk.store.users.get("officer").full_name == ""
+
+
+def test_accounts_check_out_after_a_restore_in_the_same_session(desk: Any, tmp_path: Path) -> None:
+    """No false alarm: the check follows the chain now in place, not the one it first read."""
+    admin = desk.session("admin")
+    accounts, records = desk.services.accounts, desk.services.records
+    backup = tmp_path / "before.tdbackup"
+    records.backup(admin, backup)
+    accounts.set_role(admin, "officer", "supervisor")
+    accounts.set_details(admin, "officer2", "Ann Other", "S-22")
+    assert accounts.list_users(admin)  # the check has read the longer chain
+    records.restore(admin, backup)
+    assert desk.store.users.get("officer").role == "officer"
+    assert accounts.list_users(admin)
+    accounts.set_details(admin, "officer", "Ann Officer", None)
+    assert desk.session("officer").username == "officer"

@@ -21,7 +21,7 @@ from trustdesk.store.encoding import (
     utc_text,
 )
 from trustdesk.store.errors import Conflict, NotFound
-from trustdesk.store.records import Actor, AuditEntry, AuditEvent, Credential, User
+from trustdesk.store.records import Actor, AuditEvent, Credential, User
 from trustdesk.store.sql import dict_rows, insert, one_dict, scalar
 
 if TYPE_CHECKING:
@@ -41,14 +41,42 @@ ACCOUNT_EVENTS = (
     "account.recovered",
 )
 
-#: The latest account entry naming a user: found through the event index, then by the
-#: user id inside its objects (text that is not JSON names nobody, so it cannot match).
-_LATEST_ACCOUNT_ENTRY = (
-    f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log "
-    f"WHERE event IN ({', '.join('?' * len(ACCOUNT_EVENTS))}) "
-    "AND CASE WHEN json_valid(objects) THEN json_extract(objects, '$.user') END = ? "
-    "ORDER BY seq DESC LIMIT 1"
+#: Account entries appended after a position, with the user each names: an indexed range
+#: per event (``audit_by_event`` ends with the seq). Text that is not JSON names nobody.
+_ACCOUNT_ENTRIES_AFTER = (
+    "SELECT seq, CASE WHEN json_valid(objects) THEN json_extract(objects, '$.user') END "
+    f"FROM audit_log WHERE event IN ({', '.join('?' * len(ACCOUNT_EVENTS))}) AND seq > ?"
 )
+
+
+class AccountEntries:
+    """Where each account's latest account entry is in the chain, kept up to date cheaply.
+
+    Read in full once per open store, then only the account entries appended since the
+    last look; read again in full whenever the entry it last looked at is no longer there
+    with the same hash (a restore, or a chain cut back), so it never trusts another chain.
+    """
+
+    def __init__(self) -> None:
+        self.upto = 0
+        self.upto_hash = ""
+        self.latest: dict[int, int] = {}
+
+    def latest_seq(self, conn: sqlite3.Connection, user_id: int) -> int | None:
+        if self.upto and _hash_at(conn, self.upto) != self.upto_hash:
+            self.upto, self.latest = 0, {}
+        head_seq, head_hash = audit.head(conn)
+        for seq, user in conn.execute(_ACCOUNT_ENTRIES_AFTER, (*ACCOUNT_EVENTS, self.upto)):
+            # type() is int: a JSON true/false or a fraction names no account.
+            if type(user) is int and seq > self.latest.get(user, 0):
+                self.latest[user] = seq
+        self.upto, self.upto_hash = head_seq, head_hash
+        return self.latest.get(user_id)
+
+
+def _hash_at(conn: sqlite3.Connection, seq: int) -> str | None:
+    row = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 def _user(row: dict[str, Any]) -> User:
@@ -102,34 +130,41 @@ def account_differences(row: dict[str, Any], objects: dict[str, Any]) -> list[st
     return sorted(key for key, value in actual.items() if objects.get(key) != value)
 
 
-def record_differences(conn: sqlite3.Connection, row: dict[str, Any]) -> list[str]:
+def record_differences(
+    conn: sqlite3.Connection, row: dict[str, Any], entries: AccountEntries
+) -> list[str]:
     """How an account row differs from its latest audit-chained account entry.
 
-    A cheap check for every sign-in and privileged action: one indexed look-up, one
-    hash of the entry, one look at the next entry's link. ``["audit entry"]`` when
-    there is no such entry or the entry itself is not intact (its hash, or the next
-    entry's link to it, is wrong). The full replay is ``audit verify``'s.
+    A cheap check for every sign-in and privileged action: the entry's position comes
+    from ``entries``, then one look-up by key, one hash of the entry and one look at the
+    next entry's link. ``["audit entry"]`` when there is no such entry or the entry itself
+    is not intact (its hash, or the next entry's link to it, is wrong). The full replay
+    is ``audit verify``'s.
     """
-    found = conn.execute(_LATEST_ACCOUNT_ENTRY, (*ACCOUNT_EVENTS, row["id"])).fetchone()
+    seq = entries.latest_seq(conn, row["id"])
+    found = None if seq is None else next(audit.entries(conn, after=seq - 1, upto=seq), None)
     if found is None:
         return ["audit entry"]
-    entry = AuditEntry(*found)
     digest = audit.entry_hash(
-        entry.prev_hash,
-        entry.seq,
-        entry.at,
-        entry.workstation,
-        entry.actor,
-        entry.actor_id,
-        entry.event,
-        entry.outcome,
-        entry.objects,
+        found.prev_hash,
+        found.seq,
+        found.at,
+        found.workstation,
+        found.actor,
+        found.actor_id,
+        found.event,
+        found.outcome,
+        found.objects,
     )
-    link = conn.execute("SELECT prev_hash FROM audit_log WHERE seq = ?", (entry.seq + 1,))
-    following = link.fetchone()
-    if digest != entry.hash or (following is not None and following[0] != entry.hash):
+    following = _prev_hash_at(conn, found.seq + 1)
+    if digest != found.hash or (following is not None and following != found.hash):
         return ["audit entry"]
-    return account_differences(row, entry.objects_dict())
+    return account_differences(row, found.objects_dict())
+
+
+def _prev_hash_at(conn: sqlite3.Connection, seq: int) -> str | None:
+    row = conn.execute("SELECT prev_hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 def write_user(
@@ -167,6 +202,7 @@ def write_user(
 class UserRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._entries = AccountEntries()
 
     def count(self) -> int:
         with self._db.reading() as conn:
@@ -203,7 +239,7 @@ class UserRepository:
         """The account and how its row differs from its audit record (``[]``: not at all)."""
         with self._db.reading() as conn:
             row = self._row(conn, user_id)
-            return _user(row), record_differences(conn, row)
+            return _user(row), record_differences(conn, row, self._entries)
 
     def credential(self, username: str) -> Credential | None:
         with self._db.reading() as conn:
