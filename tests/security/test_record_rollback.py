@@ -129,3 +129,47 @@ def test_first_use_anchors_and_a_restore_re_anchors_with_an_audit_entry(
     assert len(entries) == 1
     reset = entries[0].objects_dict()
     assert reset["reason"] == "restore" and reset["previous_seq"] > reset["seq"]
+
+
+def test_a_restore_made_elsewhere_is_accepted_only_by_an_administrator(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several OS accounts on one machine: each has its own anchor, and a restore made by
+    one leaves the others' behind. An administrator accepts it, recorded; nobody else."""
+    staff(cli)
+    backup = tmp_path / "older.tdbackup"
+    assert cli("backup", str(backup), "--as", "chief", who="chief")[0] == 0
+    _decide(cli, tmp_path, 1)
+    code, _out, _err = cli("audit", "verify", "--as", "sam", who="sam")
+    assert code == 0
+    mine = tmp_path / "anchors"
+    other_account = tmp_path / "other-account-anchors"
+    other_account.mkdir()
+    for anchor in mine.iterdir():  # the other account last saw the same head
+        (other_account / anchor.name).write_bytes(anchor.read_bytes())
+    monkeypatch.setenv("TRUSTDESK_ANCHOR_DIR", str(other_account))
+    assert cli("restore", str(backup), "--as", "chief", who="chief")[0] == 0
+    monkeypatch.setenv("TRUSTDESK_ANCHOR_DIR", str(mine))
+    code, _out, err = cli("audit", "verify", "--as", "sam", who="sam")
+    assert code == 3 and "rolled back" in err
+    code, _out, err = cli("audit", "reanchor", "--as", "sam", who="sam")
+    assert code == 2 and "may not" in err
+    code, out, err = cli("audit", "reanchor", "--as", "chief", who="chief")
+    assert code == 0 and "anchored at entry" in out, err
+    code, out, err = cli("audit", "verify", "--as", "sam", who="sam")
+    assert code == 0 and "intact" in out, err
+    with Store.open(cli.data) as store:
+        reasons = [e.objects_dict()["reason"] for e in store.audit.of_events("anchor.reset")]
+    assert reasons == ["restore", "administrator"]
+
+
+def test_an_anchor_folder_that_cannot_be_written_never_stops_a_decision(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the anchor folder should be", encoding="utf-8")
+    monkeypatch.setenv("TRUSTDESK_ANCHOR_DIR", str(blocked / "anchors"))
+    staff(cli)
+    _decide(cli, tmp_path, 1)
+    code, out, err = cli("audit", "verify", "--as", "sam", who="sam")
+    assert code == 0 and "intact" in out, err

@@ -140,7 +140,7 @@ class Store:
             raise
         return info
 
-    def _re_anchor(self, reason: str, actor: Actor, at: datetime) -> None:
+    def re_anchor(self, reason: str, actor: Actor, at: datetime) -> None:
         """Anchor this workstation on the chain now in place (shorter after a restore), and
         record that it was done, with the head it replaces."""
         with self.db.reading() as conn:
@@ -173,7 +173,7 @@ class Store:
             backups.swap_in(self.db, prepared)
         finally:
             prepared.unlink(missing_ok=True)
-        self._re_anchor("restore", actor, at)
+        self.re_anchor("restore", actor, at)
         done = {
             **about,
             "replaced_file_sha256": replaced.sha256,
