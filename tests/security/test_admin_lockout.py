@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile import ADMIN_PW, NEW_PW, PASSWORDS, WRONG, staff, the_error
+from hostile import ADMIN_PW, NEW_PW, PASSWORDS, WRONG, attacker, staff, the_error
 from PySide6.QtCore import Qt
 from storekit import in_process_cli
 from uikit import password
@@ -44,6 +44,7 @@ def test_locked_out_only_administrator_is_recovered_by_the_machine_owner(cli: An
     _lock_out(cli, "chief")
     code, _out, err = cli("users", "list", "--as", "chief", who="chief")
     assert code == 2 and "locked" in the_error(err)
+    assert "trustdesk users recover chief" in the_error(err)  # the way back, once proved
     # The data folder belongs to the account running the tests (or root runs them).
     assert os.stat(cli.data).st_uid in (os.geteuid(), 0) or os.geteuid() == 0
 
@@ -172,3 +173,15 @@ def test_locked_account_message_matches_wrong_password_gui(
     assert gui_desk.store.users.get("officer").locked_at is not None
     assert "locked" in attempt("officer", password("officer"))
     assert window.context is None
+
+
+def test_recovery_is_refused_for_an_account_altered_outside_trustdesk(cli: Any) -> None:
+    """Recovering an altered row would record it as genuine: restore a backup instead."""
+    staff(cli)
+    _lock_out(cli, "chief")
+    with attacker(cli.data) as conn:
+        conn.execute("UPDATE users SET badge = 'X-1' WHERE username = 'chief'")
+    code, _out, err = cli("users", "recover", "chief", new=NEW_PW)
+    assert code == 2 and "account record altered outside TrustDesk" in the_error(err)
+    with Store.open(cli.data) as store:
+        assert store.audit.of_events("account.recovered") == []

@@ -120,9 +120,15 @@ class AccountService:
             raise AuthenticationFailed("wrong user name or password")
         if user.locked_at is not None:
             self.ctx.audit("logon", user, "failure", user=user.id, reason="locked")
+            way_back = (
+                f"; if no other administrator can sign in, IT recovers it on this computer "
+                f"with `trustdesk users recover {user.username}`"
+                if user.role == ADMINISTRATOR
+                else ""
+            )
             raise AccountLocked(
                 f"account {user.username!r} is locked after {LOCKOUT_FAILURES} failed log-ons; "
-                "an administrator must unlock it (users unlock)"
+                f"an administrator must unlock it (users unlock){way_back}"
             )
         if not user.active:
             self.ctx.audit("logon", user, "failure", user=user.id, reason="disabled")
