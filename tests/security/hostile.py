@@ -53,8 +53,8 @@ def case_file(folder: Path, number: int) -> str:
 
 def the_error(err: str) -> str:
     """The one error line of a refused command (warnings may come before it)."""
-    lines = [line for line in err.strip().splitlines() if not line.startswith("trustdesk: note")]
-    errors = [line for line in lines if not line.startswith("trustdesk: warning")]
+    lines = err.strip().splitlines()
+    errors = [line for line in lines if not line.startswith("trustdesk: warning: ")]
     assert len(errors) == 1 and "Traceback" not in err, err
     return errors[0]
 
