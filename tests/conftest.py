@@ -16,6 +16,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # ... nor the real per-user data folder, for a command run without --data-dir.
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="trustdesk-test-data-")
 os.environ.pop("TRUSTDESK_DATA_DIR", None)
+# ... nor the per-user chain-head anchors (store/anchor.py).
+os.environ["TRUSTDESK_ANCHOR_DIR"] = tempfile.mkdtemp(prefix="trustdesk-test-anchors-")
 
 from typing import TYPE_CHECKING
 

@@ -109,8 +109,11 @@ def test_five_failures_in_fifteen_minutes_lock_until_an_admin_unlocks(
         with pytest.raises(AuthenticationFailed):
             accounts.log_on("officer", "not the password")
         desk.clock.advance(minutes=3)
-    with pytest.raises(AccountLocked, match="now locked"):
+    # The fifth failure locks the account, but says only what any wrong password says:
+    # someone who has not proved the password is not told the name exists (issue 17).
+    with pytest.raises(AuthenticationFailed, match="wrong user name or password") as caught:
         accounts.log_on("officer", "not the password")
+    assert not isinstance(caught.value, AccountLocked)
     with pytest.raises(AccountLocked, match="locked"):  # even with the right password
         accounts.log_on("officer", OFFICER_PW)
     assert [e["failures"] for e in events(desk, "account.locked")] == [5]

@@ -61,7 +61,7 @@ def test_backup_and_restore_round_trip(store: Store, officer: Actor, tmp_path: P
             "SELECT count(*) FROM sqlite_master WHERE name = ?", (MANIFEST,)
         ).fetchone()[0]
     assert ids == set(kept) and manifest == 0
-    assert store.audit.head()[0] == info.head_seq + 1  # restore.completed
+    assert store.audit.head()[0] == info.head_seq + 2  # anchor.reset, restore.completed
     assert store.verify().ok and store.integrity_check() == ["ok"]
     # the records it replaced were kept, as a proper backup that can itself be restored
     assert replaced.path.parent == store.data_dir and _ids(replaced.path) == set(kept + later)

@@ -1,4 +1,4 @@
-"""``trustdesk audit verify|export``: check and hand over the audit trail."""
+"""``trustdesk audit verify|reanchor|export``: check, re-anchor and hand over the audit trail."""
 
 from __future__ import annotations
 
@@ -18,6 +18,13 @@ def add_parser(commands: Any) -> None:
     )
     add_actor(verify)
     verify.set_defaults(func=run_verify)
+    reanchor = sub.add_parser(
+        "reanchor",
+        help="accept the records now in place as this workstation's last seen chain head, "
+        "after a restore made elsewhere (administrators; recorded)",
+    )
+    add_actor(reanchor)
+    reanchor.set_defaults(func=run_reanchor)
     export = sub.add_parser("export", help="write every audit entry as JSON lines or CSV")
     export.add_argument("--format", choices=("jsonl", "csv"), required=True)
     export.add_argument(
@@ -47,6 +54,14 @@ def run_verify(args: argparse.Namespace) -> int:
         for problem in report.problems[1:21]:
             print(f"  {problem}", file=sys.stderr)
     return 3
+
+
+def run_reanchor(args: argparse.Namespace) -> int:
+    with open_services(args) as services:
+        session = log_on(services, args)
+        seq, digest = services.records.reanchor(session)
+    print(f"this workstation is now anchored at entry {seq} sha256 {digest}")
+    return 0
 
 
 def run_export(args: argparse.Namespace) -> int:

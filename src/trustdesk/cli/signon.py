@@ -110,4 +110,8 @@ def log_on(services: Services, args: argparse.Namespace) -> Session:
     """Log on as ``--as`` (each command is its own session, audited as a log-on)."""
     if not args.actor:
         _fail("say who you are with --as USER")
-    return services.accounts.log_on(args.actor, current_password(args.actor))
+    session = services.accounts.log_on(args.actor, current_password(args.actor))
+    warning = services.accounts.administrator_warning_for(session)
+    if warning:
+        print(f"trustdesk: warning: {warning}", file=sys.stderr)
+    return session

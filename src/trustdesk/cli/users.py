@@ -1,4 +1,5 @@
-"""``trustdesk users add|list|unlock|set-role|set-details|disable|enable|reset-password|passwd``."""
+"""``trustdesk users add|list|unlock|set-role|set-details|disable|enable|reset-password|
+recover|passwd``."""
 
 from __future__ import annotations
 
@@ -63,6 +64,14 @@ def add_parser(commands: Any) -> None:
     )
     add_actor(details)
     details.set_defaults(func=run_details)
+
+    recover = sub.add_parser(
+        "recover",
+        help="unlock the only administrator and set a new password ($TRUSTDESK_NEW_PASSWORD "
+        "or asked for); run as the OS account that owns the data folder, or root",
+    )
+    recover.add_argument("name")
+    recover.set_defaults(func=run_recover)
 
     passwd = sub.add_parser("passwd", help="change your own password")
     add_actor(passwd)
@@ -142,6 +151,16 @@ def run_admin(args: argparse.Namespace) -> int:
             user = accounts.reset_password(session, args.name, new_password(args.name))
             message = f"password of {user.username} reset"
     print(message)
+    return 0
+
+
+def run_recover(args: argparse.Namespace) -> int:
+    with open_services(args) as services:
+        user = services.accounts.recover(args.name, new_password(args.name))
+    print(
+        f"administrator {user.username} recovered: unlocked, with the new password "
+        "(recorded in the audit as account.recovered)"
+    )
     return 0
 
 

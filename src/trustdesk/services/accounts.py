@@ -11,10 +11,11 @@ from trustdesk.services.errors import (
     AuthenticationFailed,
     InvalidRequest,
     PasswordRejected,
+    PermissionDenied,
 )
 from trustdesk.services.fields import clean_text
 from trustdesk.services.permissions import ADMINISTRATOR, ROLES, Operation
-from trustdesk.store.encoding import sha256_hex
+from trustdesk.store.encoding import sha256_hex, utc_text
 from trustdesk.store.errors import NotFound
 from trustdesk.store.records import User
 
@@ -23,6 +24,10 @@ LOCKOUT_WINDOW = timedelta(minutes=15)
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 _BADGE = re.compile(r"[A-Za-z0-9-]{0,20}")
 FULL_NAME_MAX = 100
+ONLY_ADMINISTRATOR = (
+    "there is only one active administrator: if that account is locked out or its password "
+    "forgotten, only IT can recover it (trustdesk users recover); add a second administrator"
+)
 
 
 def normalise_username(username: str) -> str:
@@ -101,30 +106,34 @@ class AccountService:
             )
             raise AuthenticationFailed("wrong user name or password")
         user = credential.user
-        if user.locked_at is not None:
-            self.ctx.audit("logon", user, "failure", user=user.id, reason="locked")
-            raise AccountLocked(
-                f"account {user.username!r} is locked after {LOCKOUT_FAILURES} failed log-ons; "
-                "an administrator must unlock it (users unlock)"
-            )
-        if not user.active:
-            self.ctx.audit("logon", user, "failure", user=user.id, reason="disabled")
-            raise AuthenticationFailed(f"account {user.username!r} is disabled")
+        # The password is checked first, whatever the account's state: someone who has
+        # not proved it learns nothing (not even that the name exists) from the answer.
         if not self.ctx.hasher.verify(password, credential.password_hash):
-            locked = self.users.record_failure(
+            self.users.record_failure(
                 user.id,
-                reason="bad_password",
+                reason=_failure_reason(user),
                 actor=self.ctx.actor(user),
                 at=self.ctx.now(),
                 window=LOCKOUT_WINDOW,
                 limit=LOCKOUT_FAILURES,
             )
-            if locked:
-                raise AccountLocked(
-                    f"account {user.username!r} is now locked after {LOCKOUT_FAILURES} failed "
-                    "log-ons within 15 minutes; an administrator must unlock it"
-                )
             raise AuthenticationFailed("wrong user name or password")
+        if user.locked_at is not None:
+            self.ctx.audit("logon", user, "failure", user=user.id, reason="locked")
+            way_back = (
+                f"; if no other administrator can sign in, IT recovers it on this computer "
+                f"with `trustdesk users recover {user.username}`"
+                if user.role == ADMINISTRATOR
+                else ""
+            )
+            raise AccountLocked(
+                f"account {user.username!r} is locked after {LOCKOUT_FAILURES} failed log-ons; "
+                f"an administrator must unlock it (users unlock){way_back}"
+            )
+        if not user.active:
+            self.ctx.audit("logon", user, "failure", user=user.id, reason="disabled")
+            raise AuthenticationFailed(f"account {user.username!r} is disabled")
+        self._check_record(user)
         now = self.ctx.now()
         if self.ctx.hasher.needs_rehash(credential.password_hash):
             self.users.change(
@@ -137,8 +146,32 @@ class AccountService:
         self.users.record_logon(user.id, actor=self.ctx.actor(user), at=now)
         return Session(user.id, user.username, now)
 
+    def _check_record(self, user: User) -> None:
+        _same, altered = self.users.checked(user.id)
+        if altered:
+            self.ctx.refuse_altered(user, altered)
+
     def log_off(self, session: Session) -> None:
         self.ctx.audit("logoff", session, user=session.user_id)
+
+    # -- the last administrator ---------------------------------------------------------
+
+    def administrator_warning(self) -> str:
+        """A plain warning while there is only one active administrator ('' otherwise).
+
+        Names no account: the sign-in page shows it to whoever stands at the desk.
+        """
+        if self.users.count_admins() != 1:
+            return ""
+        return ONLY_ADMINISTRATOR
+
+    def administrator_warning_for(self, session: Session) -> str:
+        """The same warning, for an administrator's session only (others cannot act on it)."""
+        try:
+            user = self.users.by_id(session.user_id)
+        except NotFound:
+            return ""
+        return self.administrator_warning() if user.role == ADMINISTRATOR else ""
 
     # -- administration -----------------------------------------------------------------
 
@@ -161,9 +194,15 @@ class AccountService:
         )
 
     def _target(self, session: Session, username: str) -> User:
+        """The account an administrator acts on; one altered outside TrustDesk is refused,
+        so that no change of it records the altered row as genuine."""
         name = normalise_username(username)
         self.ctx.authorize(session, Operation.USER_MANAGE, {"username": name})
-        return self.users.get(name)
+        target = self.users.get(name)
+        user, altered = self.users.checked(target.id)
+        if altered:
+            self.ctx.refuse_altered(user, altered, session)
+        return user
 
     def set_role(self, session: Session, username: str, role: str) -> User:
         target = self._target(session, username)
@@ -256,12 +295,75 @@ class AccountService:
             at=self.ctx.now(),
         )
 
+    # -- recovery -----------------------------------------------------------------------
+
+    def recover(self, username: str, new_password: str) -> User:
+        """Unlock the only administrator and give it a new password, without signing in.
+
+        Allowed only to whoever controls the machine (services/machine.py), only for an
+        active administrator, and only while no other administrator can sign in (then
+        that one unlocks it). Recorded as ``account.recovered``, naming the OS account.
+        """
+        from trustdesk.services.machine import machine_account
+
+        name = normalise_username(username)
+        machine = machine_account(self.ctx.store.data_dir)
+        who = {"os_uid": machine.uid, "os_account": machine.name}
+        if not machine.controls:
+            self.ctx.audit("account.recovery_refused", None, "denied", username=name, **who)
+            raise PermissionDenied(
+                f"{machine.name} may not recover accounts of {self.ctx.store.data_dir}: only "
+                f"{machine.owner} may; run `trustdesk users recover {name}` as that account"
+            )
+        target = self.users.get(name)
+        if target.role != ADMINISTRATOR or not target.active:
+            raise InvalidRequest(
+                f"{target.username} is not an active administrator; recovery is for the "
+                "administrators only: an administrator unlocks or resets other accounts"
+            )
+        others = [
+            user.username
+            for user in self.users.all()
+            if user.role == ADMINISTRATOR
+            and user.active
+            and user.locked_at is None
+            and user.id != target.id
+        ]
+        if others:
+            raise InvalidRequest(
+                f"administrator {', '.join(others)} can still sign in: ask them to unlock "
+                f"{target.username} (users unlock) or reset its password"
+            )
+        current, altered = self.users.checked(target.id)
+        if altered:
+            self.ctx.refuse_altered(current, altered)
+        _check_new_password(new_password, target.username)
+        now = self.ctx.now()
+        return self.users.change(
+            target.id,
+            "account.recovered",
+            {
+                "locked_at": None,
+                "unlocked_at": utc_text(now),
+                "password_hash": self.ctx.hasher.hash(new_password),
+            },
+            actor=self.ctx.actor(None),
+            at=now,
+            note={**who, "was_locked": target.locked_at is not None},
+        )
+
     def _keep_an_administrator(self, target: User, *, losing: bool) -> None:
         if losing and target.active and self.users.count_admins() <= 1:
             raise InvalidRequest(
                 f"{target.username} is the last active administrator; make another "
                 "administrator first"
             )
+
+
+def _failure_reason(user: User) -> str:
+    if user.locked_at is not None:
+        return "locked"
+    return "bad_password" if user.active else "disabled"
 
 
 def _check_new_password(password: str, username: str) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
-from trustdesk.services.errors import AuthenticationFailed, PermissionDenied
+from trustdesk.services.errors import AccountRecordAltered, AuthenticationFailed, PermissionDenied
 from trustdesk.services.permissions import DESCRIPTIONS, Operation, allowed
 from trustdesk.store.errors import NotFound
 from trustdesk.store.paths import hostname
@@ -92,6 +92,28 @@ class ServiceContext:
         self.audit(event, session, list=list_name, shown=shown)
         self._listed[key] = list(shown)
 
+    def refuse_altered(
+        self, user: User, fields: list[str], who: Session | User | None = None
+    ) -> NoReturn:
+        """Record and refuse an account whose row no longer matches its audit record.
+
+        The row was written behind TrustDesk's back (the sqlite3 tool, a copied hash): what
+        it says (a role, a password) is not to be believed, so nothing is done with it.
+        """
+        self.audit(
+            "account.record_altered",
+            who if who is not None else user,
+            "denied",
+            user=user.id,
+            username=user.username,
+            fields=fields,
+        )
+        raise AccountRecordAltered(
+            f"account record altered outside TrustDesk: {user.username!r} differs from its "
+            f"audit record ({', '.join(fields)}), so it is refused; an administrator must run "
+            "`trustdesk audit verify` and restore the records from a backup"
+        )
+
     def authorize(
         self, session: Session, operation: Operation, objects: Mapping[str, Any] | None = None
     ) -> User:
@@ -100,9 +122,11 @@ class ServiceContext:
         A refusal is recorded in the audit (event ``permission.denied``) before it is raised.
         """
         try:
-            user = self.store.users.by_id(session.user_id)
+            user, altered = self.store.users.checked(session.user_id)
         except NotFound:
             raise AuthenticationFailed("your account no longer exists; log on again") from None
+        if altered:
+            self.refuse_altered(user, altered, session)
         if not user.active or user.locked_at is not None:
             self.audit(
                 "permission.denied",

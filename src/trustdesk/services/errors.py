@@ -25,3 +25,7 @@ class PasswordRejected(ServiceError):
 
 class InvalidRequest(ServiceError):
     """The request itself is not acceptable (bad name, missing reason, own review…)."""
+
+
+class AccountRecordAltered(AuthenticationFailed):
+    """An account's row differs from its audit-chained record: changed outside TrustDesk."""

@@ -64,6 +64,16 @@ class RecordsService:
         )
         return report
 
+    def reanchor(self, session: Session) -> tuple[int, str]:
+        """Accept the chain now in place as this workstation's anchor (recorded).
+
+        For a rollback that is known to be legitimate: a backup restored from another
+        computer or operating-system account, whose anchor this one never saw.
+        """
+        self.ctx.authorize(session, Operation.BACKUP_RESTORE)
+        self.store.re_anchor("administrator", self.ctx.actor(session), self.ctx.now())
+        return self.store.audit.head()
+
     def export(self, session: Session, fmt: str, target: Path | None, out: TextIO) -> int:
         """Write the trail as JSON lines or CSV to a new file ``target`` (or ``out``)."""
         self.ctx.authorize(session, Operation.AUDIT_EXPORT)

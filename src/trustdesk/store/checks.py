@@ -24,11 +24,11 @@ from trustdesk.store.decisions import (
     answers_digest,
     record_sha256,
 )
-from trustdesk.store.encoding import row_digest, sha256_hex
+from trustdesk.store.encoding import row_digest
 from trustdesk.store.records import AuditEntry
 from trustdesk.store.schema import PENDING_REVIEWS_QUERY
 from trustdesk.store.sql import dict_rows, scalar
-from trustdesk.store.users import ACCOUNT_EVENTS, details_sha256
+from trustdesk.store.users import ACCOUNT_EVENTS, account_differences
 
 _FIELD_SEP, _PAIR_SEP = "\x1e", "\x1f"
 _DECISION_COLUMNS = "".join(
@@ -264,15 +264,7 @@ class Checker:
                 self.problem(None, f"user {row['username']!r} has no audit entry creating it")
                 continue
             seq, objects = found
-            actual = {
-                "username": row["username"],
-                "role": row["role"],
-                "active": bool(row["active"]),
-                "credential_sha256": sha256_hex(row["password_hash"]),
-            }
-            if "details_sha256" in objects:  # recorded since schema 5
-                actual["details_sha256"] = details_sha256(row["full_name"], row["badge"])
-            changed = sorted(key for key, value in actual.items() if objects.get(key) != value)
+            changed = account_differences(row, objects)
             if changed:
                 self.problem(
                     seq,

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from trustdesk.durable import fsync_dir, fsync_file
 from trustdesk.store import audit
+from trustdesk.store.anchor import AnchorFile
 from trustdesk.store.connection import configure, connect, inspect_file, translate
 from trustdesk.store.errors import (
     DatabaseCorrupt,
@@ -44,6 +45,8 @@ class Database:
         self._conn: sqlite3.Connection | None = conn
         self._lock = lock
         self._mutex = threading.RLock()
+        #: The chain head this workstation last saw, moved on after every commit.
+        self.anchor = AnchorFile(data_dir)
 
     # -- opening ---------------------------------------------------------------------
 
@@ -92,6 +95,9 @@ class Database:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+            # Only once committed: an anchor ahead of the file would be a false alarm.
+            with contextlib.suppress(sqlite3.Error):
+                self.anchor.advance(conn)
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:

@@ -94,7 +94,7 @@ class Store:
 
     def verify(self, *, upto: int | None = None) -> VerifyReport:
         """Replay the audit chain and check every record against it (see store.verify)."""
-        from trustdesk.store.verify import search_index_problem, verify
+        from trustdesk.store.verify import Problem, search_index_problem, verify
 
         reader = self.db.open_reader()
         try:
@@ -106,8 +106,14 @@ class Store:
         if upto is None:
             with self.db.transaction() as writer:
                 damage = search_index_problem(writer)
-            if damage is not None:
-                report = replace(report, problems=(*report.problems, damage))
+                rolled_back = self.db.anchor.problem(writer)
+            found = [] if damage is None else [damage]
+            if rolled_back is not None:
+                # First: it explains whatever else looks missing.
+                found.insert(0, Problem(*rolled_back))
+                report = replace(report, problems=(found[0], *report.problems, *found[1:]))
+            elif found:
+                report = replace(report, problems=(*report.problems, *found))
         return report
 
     def backup(self, target: Path, actor: Actor, at: datetime) -> backups.BackupInfo:
@@ -134,6 +140,18 @@ class Store:
             raise
         return info
 
+    def re_anchor(self, reason: str, actor: Actor, at: datetime) -> None:
+        """Anchor this workstation on the chain now in place (shorter after a restore), and
+        record that it was done, with the head it replaces."""
+        with self.db.reading() as conn:
+            before, now = self.db.anchor.reset(conn)
+        about: dict[str, object] = {"reason": reason}
+        if now is not None:
+            about.update(seq=now.seq, hash=now.hash)
+        if before is not None:
+            about.update(previous_seq=before.seq, previous_hash=before.hash)
+        self.audit.record(AuditEvent("anchor.reset", "success", about), actor, at)
+
     def restore(self, check: backups.BackupCheck, actor: Actor, at: datetime) -> backups.BackupInfo:
         """Replace the live database with a checked backup; the old one is kept as a backup.
 
@@ -155,6 +173,7 @@ class Store:
             backups.swap_in(self.db, prepared)
         finally:
             prepared.unlink(missing_ok=True)
+        self.re_anchor("restore", actor, at)
         done = {
             **about,
             "replaced_file_sha256": replaced.sha256,

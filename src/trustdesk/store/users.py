@@ -38,7 +38,45 @@ ACCOUNT_EVENTS = (
     "user.password_rehashed",
     "user.details_changed",
     "account.unlocked",
+    "account.recovered",
 )
+
+#: Account entries appended after a position, with the user each names: an indexed range
+#: per event (``audit_by_event`` ends with the seq). Text that is not JSON names nobody.
+_ACCOUNT_ENTRIES_AFTER = (
+    "SELECT seq, CASE WHEN json_valid(objects) THEN json_extract(objects, '$.user') END "
+    f"FROM audit_log WHERE event IN ({', '.join('?' * len(ACCOUNT_EVENTS))}) AND seq > ?"
+)
+
+
+class AccountEntries:
+    """Where each account's latest account entry is in the chain, kept up to date cheaply.
+
+    Read in full once per open store, then only the account entries appended since the
+    last look; read again in full whenever the entry it last looked at is no longer there
+    with the same hash (a restore, or a chain cut back), so it never trusts another chain.
+    """
+
+    def __init__(self) -> None:
+        self.upto = 0
+        self.upto_hash = ""
+        self.latest: dict[int, int] = {}
+
+    def latest_seq(self, conn: sqlite3.Connection, user_id: int) -> int | None:
+        if self.upto and _hash_at(conn, self.upto) != self.upto_hash:
+            self.upto, self.latest = 0, {}
+        head_seq, head_hash = audit.head(conn)
+        for seq, user in conn.execute(_ACCOUNT_ENTRIES_AFTER, (*ACCOUNT_EVENTS, self.upto)):
+            # type() is int: a JSON true/false or a fraction names no account.
+            if type(user) is int and seq > self.latest.get(user, 0):
+                self.latest[user] = seq
+        self.upto, self.upto_hash = head_seq, head_hash
+        return self.latest.get(user_id)
+
+
+def _hash_at(conn: sqlite3.Connection, seq: int) -> str | None:
+    row = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 def _user(row: dict[str, Any]) -> User:
@@ -79,6 +117,56 @@ def account_objects(row: dict[str, Any]) -> dict[str, Any]:
     return objects
 
 
+def account_differences(row: dict[str, Any], objects: dict[str, Any]) -> list[str]:
+    """The state fields in which an account row differs from an entry's ``objects``."""
+    actual = {
+        "username": row["username"],
+        "role": row["role"],
+        "active": bool(row["active"]),
+        "credential_sha256": sha256_hex(row["password_hash"]),
+    }
+    if "details_sha256" in objects:  # recorded since schema 5
+        actual["details_sha256"] = details_sha256(row["full_name"], row["badge"])
+    return sorted(key for key, value in actual.items() if objects.get(key) != value)
+
+
+def record_differences(
+    conn: sqlite3.Connection, row: dict[str, Any], entries: AccountEntries
+) -> list[str]:
+    """How an account row differs from its latest audit-chained account entry.
+
+    A cheap check for every sign-in and privileged action: the entry's position comes
+    from ``entries``, then one look-up by key, one hash of the entry and one look at the
+    next entry's link. ``["audit entry"]`` when there is no such entry or the entry itself
+    is not intact (its hash, or the next entry's link to it, is wrong). The full replay
+    is ``audit verify``'s.
+    """
+    seq = entries.latest_seq(conn, row["id"])
+    found = None if seq is None else next(audit.entries(conn, after=seq - 1, upto=seq), None)
+    if found is None:
+        return ["audit entry"]
+    digest = audit.entry_hash(
+        found.prev_hash,
+        found.seq,
+        found.at,
+        found.workstation,
+        found.actor,
+        found.actor_id,
+        found.event,
+        found.outcome,
+        found.objects,
+    )
+    following = _prev_hash_at(conn, found.seq + 1)
+    if digest != found.hash or (following is not None and following != found.hash):
+        return ["audit entry"]
+    return account_differences(row, found.objects_dict())
+
+
+def _prev_hash_at(conn: sqlite3.Connection, seq: int) -> str | None:
+    row = conn.execute("SELECT prev_hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()
+    return None if row is None else str(row[0])
+
+
 def write_user(
     conn: sqlite3.Connection,
     username: str,
@@ -114,6 +202,7 @@ def write_user(
 class UserRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._entries = AccountEntries()
 
     def count(self) -> int:
         with self._db.reading() as conn:
@@ -145,6 +234,12 @@ class UserRepository:
     def by_id(self, user_id: int) -> User:
         with self._db.reading() as conn:
             return _user(self._row(conn, user_id))
+
+    def checked(self, user_id: int) -> tuple[User, list[str]]:
+        """The account and how its row differs from its audit record (``[]``: not at all)."""
+        with self._db.reading() as conn:
+            row = self._row(conn, user_id)
+            return _user(row), record_differences(conn, row, self._entries)
 
     def credential(self, username: str) -> Credential | None:
         with self._db.reading() as conn:

@@ -40,6 +40,17 @@ def error_label(name: str) -> QLabel:
     return label
 
 
+def warning_label(name: str) -> QLabel:
+    """A plain standing warning (not an error): dark text on amber, hidden when empty."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setAccessibleName("Warning")
+    label.setStyleSheet("color: black; background: #ffd54f; padding: 4px;")
+    label.hide()
+    return label
+
+
 def show_message(label: QLabel, text: str, *, prefix: str = "⚠ ") -> None:
     label.setText(prefix + text if text else "")
     label.setAccessibleDescription(text)

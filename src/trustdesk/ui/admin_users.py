@@ -23,16 +23,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from trustdesk.services.accounts import FULL_NAME_MAX, check_badge
+from trustdesk.services.accounts import FULL_NAME_MAX, ONLY_ADMINISTRATOR, check_badge
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.fields import clean_text
-from trustdesk.services.permissions import ROLES
+from trustdesk.services.permissions import ADMINISTRATOR, ROLES
 from trustdesk.store.errors import StoreError
 from trustdesk.store.records import User
-from trustdesk.ui.admin_common import button, combo, local_time
+from trustdesk.ui.admin_common import button, combo, local_time, show_message, warning_label
 from trustdesk.ui.admin_user_dialogs import AddUserDialog, ResetPasswordDialog
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
+from trustdesk.ui.gate import sentence_case
 from trustdesk.ui.session import sentence
 
 COLUMNS = ("User name", "Full name", "Badge", "Role", "Active", "Locked", "Last log-on")
@@ -44,6 +45,12 @@ def _label(text: str, buddy: QWidget) -> QLabel:
     return label
 
 
+def _only_administrator(users: list[User]) -> str:
+    """The warning shown above the accounts while only one administrator is active."""
+    active = [user for user in users if user.role == ADMINISTRATOR and user.active]
+    return sentence_case(ONLY_ADMINISTRATOR) if len(active) == 1 else ""
+
+
 class UsersTab(QWidget):
     def __init__(self, context: UiContext, *, editable: bool) -> None:
         super().__init__()
@@ -52,6 +59,8 @@ class UsersTab(QWidget):
         self.users: list[User] = []
         self.dialog: AddUserDialog | ResetPasswordDialog | None = None
         layout = QVBoxLayout(self)
+        self.admin_warning = warning_label("only_administrator_warning")
+        layout.addWidget(self.admin_warning)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("users_table")
         self.table.setAccessibleName("User accounts")
@@ -120,6 +129,7 @@ class UsersTab(QWidget):
         except (ServiceError, StoreError) as error:
             Ask.error(self, "User accounts", sentence(error))
             return
+        show_message(self.admin_warning, _only_administrator(self.users))
         self.table.setRowCount(len(self.users))
         for row, user in enumerate(self.users):
             locked = (

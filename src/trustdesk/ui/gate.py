@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from trustdesk.ui.admin_common import error_label
+from trustdesk.ui.admin_common import error_label, show_message, warning_label
 
 USE_NOTICE = (
     "You are accessing a criminal justice information system of a law enforcement agency. "
@@ -57,6 +57,14 @@ def right_aligned(widget: QWidget) -> QHBoxLayout:
     return row
 
 
+def sentence_case(text: str) -> str:
+    """``text`` with a capital first letter and a full stop ('' stays '')."""
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def show_error(label: QLabel, text: str) -> None:
     label.setText("⚠ " + text)
     label.setVisible(bool(text))
@@ -76,6 +84,10 @@ class SignInPage(QWidget):
         self.agency = QLabel(agency_name)
         self.agency.setAccessibleName("Agency")
         layout.addWidget(self.agency)
+        # While only one administrator can sign in, everyone at the desk is told, so that
+        # someone asks for a second one before a lockout (issue 17).
+        self.admin_warning = warning_label("only_administrator_warning")
+        layout.addWidget(self.admin_warning)
         notice = QLabel(USE_NOTICE)
         notice.setWordWrap(True)
         notice.setFrameShape(QLabel.Shape.Box)
@@ -108,6 +120,9 @@ class SignInPage(QWidget):
         self.button.clicked.connect(self._submit)
         self.password.returnPressed.connect(self._submit)
         self.username.returnPressed.connect(self.password.setFocus)
+
+    def set_admin_warning(self, text: str) -> None:
+        show_message(self.admin_warning, sentence_case(text))
 
     def _submit(self) -> None:
         if not self.acknowledge.isChecked():

@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         else:
             self.stack.setCurrentWidget(self.sign_in)
             self.sign_in.reset()
+            self.sign_in.set_admin_warning(self.gate.admin_warning())
         self.show()
         QTimer.singleShot(0, self.ready.emit)
 
@@ -195,6 +196,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.sign_in)
         self.setWindowTitle("TrustDesk")
         self.sign_in.reset("Setup complete. Sign in with the administrator account.")
+        self.sign_in.set_admin_warning(self.gate.admin_warning())
 
     def _sign_in(self, username: str, password: str) -> None:
         result = self.gate.sign_in(username, password)
@@ -267,6 +269,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.sign_in)
         self.setWindowTitle("TrustDesk")
         self.sign_in.reset(message)
+        self.sign_in.set_admin_warning(self.gate.admin_warning())
 
     def _check_clock(self) -> None:
         jump = self.jumps.check()

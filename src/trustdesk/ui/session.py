@@ -63,6 +63,13 @@ class Gatekeeper:
         log.info("first-run setup completed")
         return ""
 
+    def admin_warning(self) -> str:
+        """The only-administrator warning for the sign-in page ('' when none or unreadable)."""
+        try:
+            return self.services.accounts.administrator_warning()
+        except (ServiceError, StoreError):
+            return ""
+
     def sign_in(self, username: str, password: str) -> tuple[Session, str] | str:
         try:
             session = self.services.accounts.log_on(username, password)

@@ -1,0 +1,135 @@
+"""The chain head this workstation last saw: a small file kept outside the data folder.
+
+Someone who can write the database can delete the newest records and the chain's tail
+and leave a shorter chain that replays perfectly. What they cannot reach as easily is
+a copy of the head kept elsewhere. So every write that extends the chain also records
+its new head (entry number and hash) in an *anchor file* for that data folder, in this
+operating-system account's state folder (``$TRUSTDESK_ANCHOR_DIR`` overrides it, e.g.
+one folder shared by every desk account of the machine). ``audit verify`` then checks
+that the chain still holds that entry, with that hash.
+
+The anchor only moves forward, and only along the chain it names: a chain that no
+longer holds the anchored entry leaves the anchor where it is, so the alarm stays until
+someone deals with it (a restore re-anchors, audited; see docs/decisions/0008). Writing
+it is best effort: a folder that cannot be written never stops a decision being saved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+#: Where anchor files are kept instead of the per-user state folder.
+ANCHOR_DIR_ENV = "TRUSTDESK_ANCHOR_DIR"
+
+
+class Anchor(NamedTuple):
+    seq: int
+    hash: str
+
+
+def anchor_dir() -> Path:
+    """``$TRUSTDESK_ANCHOR_DIR``, else the per-user state folder's ``anchors``."""
+    configured = os.environ.get(ANCHOR_DIR_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser().absolute()
+    platform: str = sys.platform  # a plain str, so type checkers keep both branches
+    if platform.startswith("linux"):
+        # platformdirs' answer on Linux (XDG_STATE_HOME), without importing it (as paths.py).
+        xdg = os.environ.get("XDG_STATE_HOME", "")
+        base = xdg if os.path.isabs(xdg) else os.path.expanduser("~/.local/state")
+        return Path(base) / "trustdesk" / "anchors"
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir("trustdesk", appauthor=False)) / "anchors"
+
+
+def _entry_hash(conn: sqlite3.Connection, seq: int) -> str | None:
+    row = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _head(conn: sqlite3.Connection) -> Anchor | None:
+    row = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return None if row is None else Anchor(int(row[0]), str(row[1]))
+
+
+class AnchorFile:
+    """The anchor of one data folder (named by a digest of its path) for this account."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        key = hashlib.sha256(str(data_dir.absolute()).encode("utf-8")).hexdigest()[:32]
+        self.path = anchor_dir() / f"{key}.json"
+
+    def read(self) -> Anchor | None:
+        """The anchored head, or None when there is none (first use) or it is unreadable."""
+        try:
+            value = json.loads(self.path.read_text(encoding="utf-8"))
+            seq, digest = value["seq"], value["hash"]
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        if type(seq) is not int or seq < 1 or not isinstance(digest, str):
+            return None
+        return Anchor(seq, digest)
+
+    def advance(self, conn: sqlite3.Connection) -> None:
+        """After a commit: anchor the chain's head, if it extends the anchored chain."""
+        head = _head(conn)
+        if head is None:
+            return
+        anchored = self.read()
+        if anchored is not None and (
+            head.seq <= anchored.seq or _entry_hash(conn, anchored.seq) != anchored.hash
+        ):
+            return  # not further along, or not the chain anchored: leave the alarm
+        self._write(head)
+
+    def reset(self, conn: sqlite3.Connection) -> tuple[Anchor | None, Anchor | None]:
+        """Anchor the current head whatever was anchored (after a restore): (before, now)."""
+        before, head = self.read(), _head(conn)
+        if head is not None:
+            self._write(head)
+        return before, head
+
+    def problem(self, conn: sqlite3.Connection) -> tuple[int, str] | None:
+        """(entry, what is wrong) when the chain no longer holds the anchored head."""
+        anchored = self.read()
+        if anchored is None:
+            return None
+        head = _head(conn)
+        head_seq = 0 if head is None else head.seq
+        if head_seq < anchored.seq:
+            return (
+                head_seq + 1,
+                f"chain is shorter than this workstation last saw (entry {anchored.seq}, "
+                f"hash {anchored.hash}): records may have been rolled back; only "
+                f"{head_seq} entries are left",
+            )
+        if _entry_hash(conn, anchored.seq) != anchored.hash:
+            return (
+                anchored.seq,
+                f"entry {anchored.seq} is not the one this workstation last saw (hash "
+                f"{anchored.hash}): records may have been rolled back or rewritten from there on",
+            )
+        return None
+
+    def _write(self, head: Anchor) -> None:
+        text = json.dumps(
+            {"data_folder": str(self.data_dir), "seq": head.seq, "hash": head.hash},
+            sort_keys=True,
+        )
+        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        # Best effort: a state folder that cannot be written must not stop the records.
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_text(text, encoding="utf-8")
+            os.replace(temp, self.path)
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
