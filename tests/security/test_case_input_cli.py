@@ -230,3 +230,37 @@ def test_the_real_program_with_a_surrogate_and_an_extreme_date(tmp_path: Path) -
         )
         assert result.returncode == 2, result.stderr
         _one_line(result.stderr)
+
+
+def test_a_name_stored_before_the_check_is_shown_escaped(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record kept from before names were checked cannot display as another name."""
+    from trustdesk.rules import caseio
+
+    disguised = "Ana \u202eziuL\u202c"  # shows as "Ana Luiz" in a bidi-aware view
+    path = _file(
+        tmp_path,
+        _sealed_case(
+            person={"name": disguised, "booking_number": "B1"},
+            releasable_at="2026-11-19T15:00:00-05:00",
+        ),
+    )
+    with monkeypatch.context() as old_code:  # the reader as it was before issue 17
+        old_code.setattr(caseio, "unsafe_character", lambda _text: None)
+        code, out, err = cli("decisions", "add", path, "--as", "ann", who="ann")
+    assert code == 0, err
+    decision = out.strip()
+    escaped = "Ana <U+202E>ziuL<U+202C>"
+    for args in (
+        ("decisions", "show", decision),
+        ("decisions", "list"),
+        ("decisions", "list", "--active-holds"),
+    ):
+        code, out, err = cli(*args, "--as", "sam", who="sam")
+        assert code == 0, err
+        assert escaped in out and "\u202e" not in out, (args, out)
+    code, out, err = cli("memo", decision, "-o", str(tmp_path / "m.pdf"), "--as", "ann", who="ann")
+    line = _one_line(err)
+    assert code == 2 and "U+202E" in line and "amend the decision" in line, line
+    assert not (tmp_path / "m.pdf").exists()
