@@ -264,3 +264,14 @@ def test_a_name_stored_before_the_check_is_shown_escaped(
     line = _one_line(err)
     assert code == 2 and "U+202E" in line and "amend the decision" in line, line
     assert not (tmp_path / "m.pdf").exists()
+
+
+def test_a_decision_dated_in_the_future_is_not_recorded(cli: Any, tmp_path: Path) -> None:
+    """``evaluate`` may ask "what if"; a recorded decision is made now, not in 2150."""
+    path = _file(tmp_path, _sealed_case(decision_time="2150-01-01T09:00:00-05:00"))
+    code, _out, err = cli("evaluate", path)
+    assert code == 0, err
+    code, out, err = cli("decisions", "add", path, "--as", "ann", who="ann")
+    line = _one_line(err)
+    assert code == 2 and out == "" and "/decision_time: " in line and "later than now" in line, line
+    assert _decision_count(cli) == 0
