@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 ADMIN_PW = "stone bridge harvest 1"
@@ -171,6 +171,19 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
 CASES = cases()
 
 
+_PLAIN = {
+    "decision_time": "2026-11-19T09:00:00-05:00",
+    "detainer": {"form": "I-247A"},
+    "person": {"name": "María Peña", "booking_number": "NH-1"},
+    "tsdb_match": True,
+}
+REPORTED: list[dict[str, Any]] = [
+    {**_PLAIN, "decision_time": "0001-01-01T00:00:00+00:00"},
+    {**_PLAIN, "decision_time": "9999-12-31T23:59:59-05:00"},
+    {**_PLAIN, "person": {"name": "\ud800", "booking_number": "NH-1"}},
+]
+
+
 def _storekit() -> Any:
     folder = str(Path(__file__).resolve().parents[1] / "store")
     if folder not in sys.path:
@@ -215,6 +228,10 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(case=CASES)
+# The reported crashes, always tried first (issue 17): OverflowError and UnicodeEncodeError.
+@example(case=REPORTED[0])
+@example(case=REPORTED[1])
+@example(case=REPORTED[2])
 def test_any_case_is_decided_or_refused_cleanly(cli: Any, case: dict[str, Any]) -> None:
     data: Path = cli.data
     path = data.parent / "case.json"
