@@ -83,7 +83,7 @@ def bad(mutate: Any) -> InputError:
         ),
         (lambda c: c["person"].update(name="   "), "/person/name", "must not be empty"),
         (lambda c: c["person"].update(name="x" * 201), "/person/name", "longer than 200"),
-        (lambda c: c["person"].update(name="a\nb"), "/person/name", "control characters"),
+        (lambda c: c["person"].update(name="a\nb"), "/person/name", "U+000A, a control character"),
         (
             lambda c: c["person"].update(booking_number="NH#1"),
             "/person/booking_number",

@@ -104,6 +104,7 @@ def test_discretionary_grounds_and_flagged_decisions_wait_for_review(
 
 def test_the_hold_start_recorded_later_as_an_amendment(desk: Desk, rules: Any) -> None:
     officer = desk.session("officer")
+    desk.clock.now = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # a decision is never ahead
     case, raw = _case(rules, decision_time="2026-11-24T09:00:00-05:00", tsdb_match=True)
     saved = desk.services.decisions.create(officer, case, raw)
     assert saved.hold_id is not None and saved.record.hold_expires_at is None

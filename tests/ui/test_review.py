@@ -143,6 +143,8 @@ def test_earlier_law_generates_its_own_steps_and_holds(
     zone = window.context.zone
     page.detainer.decided.set_local(when.replace(tzinfo=zone))
     page.detainer.release.set_local(when.replace(tzinfo=zone))
+    # The detainer cannot arrive after the decision (issue 17): received then too.
+    page.detainer.received.set_local(when.replace(tzinfo=zone))
     qtbot.mouseClick(page.next_button, LEFT)
     assert pack in page.pack_label.text()
     if pack == "ct-2019":

@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from trustdesk.core.characters import shown
+
 if TYPE_CHECKING:
     from trustdesk.services.decisions import DecisionView
     from trustdesk.store.case_records import (
@@ -62,7 +64,7 @@ def _record_lines(record: DecisionRecord) -> list[str]:
     lines = [
         f"Version {record.version} (record {record.id}, audit entry {record.audit_seq})",
         f"  Decision:   {outcome}",
-        f"  Person:     {person.name}, booking {person.booking_number}{born}",
+        f"  Person:     {shown(person.name)}, booking {person.booking_number}{born}",
         f"  Detainer:   {record.detainer.form}, "
         f"judicial warrant: {record.detainer.judicial_warrant}"
         + (
@@ -193,7 +195,7 @@ def render_summaries(rows: list[DecisionSummary]) -> str:
         flag = " [REVIEW]" if row.review_required and not row.reviewed else ""
         lines.append(
             f"{row.decision_id:>7}  {row.version:>3}  {local(row.decision_time):<26} "
-            f"{row.outcome:<8} {row.booking_number:<16} {row.officer:<12} {row.name}{flag}"
+            f"{row.outcome:<8} {row.booking_number:<16} {row.officer:<12} {shown(row.name)}{flag}"
         )
     return "\n".join(lines) + "\n"
 
@@ -215,7 +217,7 @@ def render_holds(rows: list[HoldStatus], now: datetime | None = None) -> str:
             state = "DECISION AMENDED TO DECLINE: release now"
         lines.append(
             f"{row.hold_id:>6}  {row.decision_id:>8}  {local(due):<26} "
-            f"{row.booking_number:<16} {row.name}" + (f"  [{state}]" if state else "")
+            f"{row.booking_number:<16} {shown(row.name)}" + (f"  [{state}]" if state else "")
         )
     return "\n".join(lines) + "\n"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from datetime import datetime
 
+from trustdesk.core.characters import shown
 from trustdesk.core.decision import HONOR, MET, NOT_MET, Decision
 from trustdesk.core.model import Case
 
@@ -22,7 +23,7 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 def render_decision(case: Case, decision: Decision) -> str:
     lines = [
-        f"Person:    {case.person.name} (booking {case.person.booking_number})",
+        f"Person:    {shown(case.person.name)} (booking {case.person.booking_number})",
         f"Law:       {decision.statute}, rule pack {decision.rule_pack}",
     ]
     if decision.decision == HONOR:

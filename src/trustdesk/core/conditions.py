@@ -41,15 +41,18 @@ ITEM_ATTRIBUTES = {
 class Trace:
     """What one criterion's evaluation looked at and what it must report."""
 
-    __slots__ = ("facts", "lists_used", "unknown", "unsettled")
+    __slots__ = ("facts", "lists_used", "unknown", "unsettled", "void")
 
     # A plain class rather than a dataclass: one is made per criterion per decision,
     # and the generated __init__ with default factories is measurably slower.
-    def __init__(self) -> None:
+    def __init__(self, void: Mapping[str, str] | None = None) -> None:
         self.facts: list[Fact] = []
         self.unsettled: list[str] = []
         self.unknown: list[str] = []
         self.lists_used: list[str] = []
+        #: Entries (by JSON pointer) that cannot be true as entered, with why: they
+        #: never count toward a ground (core/consistency.py).
+        self.void: Mapping[str, str] = void or {}
 
 
 # Interpreter nodes are plain slotted classes, not dataclasses: they are internal, never
@@ -163,7 +166,12 @@ class Exists:
         for index, item in enumerate(items):
             status = self.where.test(item, trace)
             pointer = f"/{self.collection}/{index}"
-            if status is True:
+            void = trace.void.get(pointer)
+            if void is not None and status is not False:
+                # An impossible entry establishes nothing: at most it is unknown.
+                status = None
+                trace.unknown.append(pointer)
+            elif status is True:
                 for rule in self.unsettled:
                     # An unsettled rule that cannot be ruled out counts as unsettled.
                     if rule.where.test(item, trace) is not False:
@@ -173,7 +181,10 @@ class Exists:
             elif status is None:
                 trace.unknown.append(pointer)
             # Every entry examined is a fact the criterion used, whether or not it matched.
-            trace.facts.append((pointer, item.describe()))
+            described = item.describe()
+            if void is not None:
+                described += f" — NOT COUNTED: {void}"
+            trace.facts.append((pointer, described))
             results.append(status)
         return _any(results)
 

@@ -11,6 +11,7 @@ from functools import cache
 from operator import attrgetter
 
 from trustdesk.core.conditions import Trace
+from trustdesk.core.consistency import Finding, check_facts, hold_expired_finding
 from trustdesk.core.decision import (
     DECLINE,
     HONOR,
@@ -38,8 +39,10 @@ def _getter(path: str) -> Any:
     return attrgetter(path)
 
 
-def _evaluate_criterion(pack: RulePack, criterion: Criterion, case: Case) -> CriterionResult:
-    trace = Trace()
+def _evaluate_criterion(
+    pack: RulePack, criterion: Criterion, case: Case, void: dict[str, str]
+) -> CriterionResult:
+    trace = Trace(void)
     outcome = criterion.condition.evaluate(case, trace)
     explain = criterion.explain
     if outcome is True:
@@ -117,6 +120,14 @@ def _review_reasons(pack: RulePack, case: Case, trace: tuple[CriterionResult, ..
     return reasons
 
 
+def _report_findings(findings: list[Finding], warnings: list[str], reasons: list[str]) -> None:
+    """Impossible or inconsistent facts: each one a warning and a reason for review."""
+    for finding in findings:
+        text = finding.message
+        warnings.append(text[0].upper() + text[1:])
+        reasons.append(f"Facts that cannot all be right — {finding.problem}")
+
+
 def _hold(pack: RulePack, case: Case, decision: str, warnings: list[str]) -> HoldClock | None:
     if decision != HONOR:
         return None
@@ -139,7 +150,9 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
             f"rule pack {pack.id} is not in force on {day.isoformat()}; "
             "choose the pack for the decision date"
         )
-    trace = tuple(_evaluate_criterion(pack, criterion, case) for criterion in pack.criteria)
+    findings = list(check_facts(case))
+    void = {f.voids: f.problem for f in findings if f.voids is not None}
+    trace = tuple(_evaluate_criterion(pack, criterion, case, void) for criterion in pack.criteria)
     grounds = tuple(result.id for result in trace if result.status == MET)
     decision = HONOR if grounds else DECLINE
     warnings = _catalog_warnings(case)
@@ -147,6 +160,11 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
     if warnings:
         reasons.append("A conviction or charge is not in the offense catalog")
     hold = _hold(pack, case, decision, warnings)
+    if hold is not None:
+        expired = hold_expired_finding(hold.expires_at, case)
+        if expired is not None:
+            findings.append(expired)
+    _report_findings(findings, warnings, reasons)
     actions = pack.actions_for(decision)
     unverified = tuple(dict.fromkeys(text for result in trace for text in result.unverified))
     return Decision(

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from trustdesk.core.characters import shown
 from trustdesk.core.decision import HONOR, MET, NOT_MET, CriterionResult, Decision
 from trustdesk.core.model import Case, Offense
 from trustdesk.core.pack import RulePack
@@ -96,7 +97,7 @@ def build_view_model(
         subject=f"{headline} ({decision.statute}, rule pack {pack.id})",
         agency=agency,
         person=PersonBlock(
-            name=case.person.name,
+            name=shown(case.person.name),
             date_of_birth=_day(case.person.date_of_birth),
             booking_number=case.person.booking_number or NOT_RECORDED,
         ),

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Container, Mapping
 from datetime import date, datetime
 
+from trustdesk.core.characters import unsafe_character
+from trustdesk.core.consistency import check_facts
 from trustdesk.core.model import (
     ADMINISTRATIVE_WARRANTS,
     CLASSES,
@@ -37,6 +39,12 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+#: Years a date or time may carry. Dates near year 1 or 9999 cannot be converted to
+#: local time or have a hold counted from them; nothing at the desk is older or later.
+FIRST_YEAR = 1900
+LAST_YEAR = 2199
+_YEARS = f"years {FIRST_YEAR} to {LAST_YEAR}"
 _BOOKING = re.compile(r"^ *[A-Za-z0-9][A-Za-z0-9 /-]*$")
 
 US_STATES = frozenset(
@@ -159,8 +167,9 @@ class _Reader:
             raise self.fail(pointer, "must not be empty")
         if len(value) > max_len:
             raise self.fail(pointer, f"is longer than {max_len} characters")
-        if any(ord(ch) < 32 for ch in value):
-            raise self.fail(pointer, "must not contain control characters")
+        unsafe = unsafe_character(value)
+        if unsafe is not None:
+            raise self.fail(pointer, unsafe)
         return stripped
 
     def choice(self, value: Any, pointer: str, allowed: Container[Any], shown: str) -> Any:
@@ -180,6 +189,7 @@ class _Reader:
                 f"must be a date and time with UTC offset like 2026-11-20T15:00:00-05:00, "
                 f"not {_show(value)}",
             )
+        self.year(value, pointer)
         try:
             return datetime.fromisoformat(value)
         except ValueError:
@@ -188,10 +198,17 @@ class _Reader:
     def day(self, value: Any, pointer: str) -> date:
         if not isinstance(value, str) or not _DATE.fullmatch(value):
             raise self.fail(pointer, f"must be a date like 1990-04-17, not {_show(value)}")
+        self.year(value, pointer)
         try:
             return date.fromisoformat(value)
         except ValueError:
             raise self.fail(pointer, f"is not a real date: {value}") from None
+
+    def year(self, value: str, pointer: str) -> None:
+        if not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
+            raise self.fail(
+                pointer, f"year {value[:4]} is out of range: TrustDesk accepts {_YEARS}"
+            )
 
     def optional(
         self, raw: Mapping[str, Any], key: str, pointer: str, read: Callable[[Any, str], Any]
@@ -349,7 +366,7 @@ def parse_case(raw: Any, source: str, catalog: Container[str] | None = None) -> 
             )
         risk = PublicSafetyRisk(asserted=asserted, reason=reason)
     tri = {key: reader.tri(top.get(key), f"/{key}") for key in TRI_FIELDS}
-    return Case(
+    case = Case(
         decision_time=reader.instant(top["decision_time"], "/decision_time"),
         releasable_at=reader.optional(top, "releasable_at", "", reader.instant),
         detainer=detainer,
@@ -359,3 +376,9 @@ def parse_case(raw: Any, source: str, catalog: Container[str] | None = None) -> 
         public_safety_risk=risk,
         **tri,
     )
+    # Facts that cannot all be true are refused here, where the input can still be fixed
+    # (the rule for each is in core/consistency.py); the others go to review.
+    for finding in check_facts(case):
+        if finding.refused:
+            raise reader.fail(finding.pointer, finding.message)
+    return case

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 from trustdesk.rules.errors import InputError
@@ -73,6 +74,29 @@ def _find_duplicate(node: Any, pointer: str) -> tuple[str, str] | None:
     return None
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _find_surrogate(node: Any, pointer: str) -> str | None:
+    """The pointer of the first key or text holding a lone surrogate, if any."""
+    if isinstance(node, str):
+        return pointer if _SURROGATE.search(node) else None
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, str) and _SURROGATE.search(key):
+                return pointer or "/"
+            found = _find_surrogate(value, f"{pointer}/{_escape(key)}")
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found = _find_surrogate(value, f"{pointer}/{index}")
+            if found is not None:
+                return found
+    return None
+
+
 def loads(data: bytes, source: str) -> Any:
     """Decode ``data`` (UTF-8 JSON) strictly; ``source`` names it in errors."""
     if len(data) > MAX_FILE_BYTES:
@@ -100,6 +124,17 @@ def loads(data: bytes, source: str) -> Any:
         raise InputError(source, "", f"not valid JSON: {exc}") from None
     except RecursionError:
         raise InputError(source, "", "not valid JSON: nested too deeply") from None
+    # A lone surrogate can only arrive as a \\uD8xx-style escape; it is no character, and
+    # writing it anywhere (a database, a terminal, a PDF) fails later, far from here.
+    if _SURROGATE_ESCAPE.search(text):
+        found = _find_surrogate(value, "")
+        if found is not None:
+            raise InputError(
+                source,
+                found,
+                "contains an unpaired surrogate escape (\\ud800 to \\udfff), which is no "
+                "character; remove it or write the character itself",
+            )
     duplicate = _find_duplicate(value, "")
     if duplicate is not None:
         pointer, key = duplicate

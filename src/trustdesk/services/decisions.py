@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from trustdesk import __version__
@@ -100,6 +100,21 @@ def _checked_words(text: str, what: str) -> str:
     return text
 
 
+#: How far a recorded decision's time may be ahead of this workstation's clock: a jail
+#: management system's clock and the workstation's may differ by a few minutes.
+CLOCK_SLACK = timedelta(minutes=15)
+
+
+def check_not_future(decision_time: datetime, now: datetime) -> None:
+    """A decision is recorded when it is made, never before: refuse a time ahead of now."""
+    if decision_time > now + CLOCK_SLACK:
+        raise InvalidRequest(
+            f"/decision_time: the decision time ({decision_time.isoformat()}) is later than "
+            f"now on this workstation ({now.replace(microsecond=0).isoformat()}); a decision "
+            "is recorded when it is made: correct the decision time (or the computer's clock)"
+        )
+
+
 def make_draft(rules: RulesSource, case: Case, raw_case: Mapping[str, Any]) -> DecisionDraft:
     """Evaluate ``case`` under the pack in force on its date and prepare its record."""
     from trustdesk.rules.caseio import parse_case
@@ -153,6 +168,7 @@ class DecisionService:
         self.store = ctx.store
 
     def draft(self, case: Case, raw_case: Mapping[str, Any]) -> DecisionDraft:
+        check_not_future(case.decision_time, self.ctx.now())
         return make_draft(self.rules, case, raw_case)
 
     def create(self, session: Session, case: Case, raw_case: Mapping[str, Any]) -> SavedDecision:

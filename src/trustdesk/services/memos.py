@@ -235,7 +235,14 @@ class MemoService:
         rules = self.rules
         where = f"decision {record.decision_id} version {record.version}"
         pack = self._pack_as_decided(session, record, rules, where)
-        case = parse_case(record.case(), f"the stored case of {where}", rules.sections)
+        from trustdesk.rules.errors import InputError
+
+        try:
+            case = parse_case(record.case(), f"the stored case of {where}", rules.sections)
+        except InputError as error:
+            # A record stored before a check was added (a disguised name, an impossible
+            # date) is not printed as if it were sound: it must be amended first.
+            raise InvalidRequest(f"{error}; amend the decision to correct it") from None
         decision = evaluate(pack, case)
         if document_json(decision_to_json(decision)) != record.decision_json:
             self._refuse(

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from trustdesk.core.characters import shown, unsafe_character
 from trustdesk.core.decision import Decision
 from trustdesk.core.errors import CoreError
 from trustdesk.core.evaluate import evaluate
@@ -68,6 +69,9 @@ def check_name(text: str) -> str | None:
         return "Enter the person's full name as booked."
     if len(value) > 200:
         return f"The name is {len(value)} characters; at most 200."
+    unsafe = unsafe_character(value)
+    if unsafe is not None:
+        return f"The name {unsafe}."
     if not value.isprintable():
         return "The name contains a control character; retype it."
     return None
@@ -88,6 +92,9 @@ def check_short_text(text: str, limit: int, what: str) -> str | None:
     value = text.strip()
     if len(value) > limit:
         return f"{what} is {len(value)} characters; at most {limit}."
+    unsafe = unsafe_character(value)
+    if unsafe is not None:
+        return f"{what} {unsafe}."
     if value and not value.isprintable():
         return f"{what} contains a control character; retype it."
     return None
@@ -243,7 +250,8 @@ class Review:
         """A short label for the draft list (booking number and name, as entered)."""
         person = self.raw.get("person") or {}
         parts = [str(person.get("booking_number") or "").strip(), str(person.get("name") or "")]
-        return " — ".join(p for p in (x.strip() for x in parts) if p)[:200] or "New review"
+        label = " — ".join(p for p in (x.strip() for x in parts) if p)[:200]
+        return shown(label) or "New review"
 
 
 def pack_warnings(rules: Any, now: datetime) -> list[str]:

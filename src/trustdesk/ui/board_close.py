@@ -11,6 +11,7 @@ from datetime import tzinfo
 
 from PySide6.QtWidgets import QWidget
 
+from trustdesk.core.characters import shown
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.holds import MAX_NOTE
 from trustdesk.store.case_records import HoldStatus
@@ -67,7 +68,7 @@ class NoteDialog(TextQuestion):
 
 
 def describe(hold: HoldStatus) -> str:
-    return f"{hold.name} (booking {hold.booking_number})"
+    return f"{shown(hold.name)} (booking {hold.booking_number})"
 
 
 def close_hold(

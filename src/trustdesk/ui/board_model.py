@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from trustdesk.core.characters import shown
 from trustdesk.store.case_records import HoldStatus
 from trustdesk.ui.countdown import STATUS_TEXT, Anchor, Urgency, countdown_text, urgency
 from trustdesk.ui.history_model import RowsModel
@@ -131,7 +132,7 @@ class HoldTableModel(RowsModel):
         if column == BOOKING:
             return hold.booking_number
         if column == NAME:
-            return hold.name
+            return shown(hold.name)
         if column == COUNTDOWN:
             return self.countdown_at(row)
         return str(hold.decision_id)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from trustdesk.core.characters import shown
 from trustdesk.services.context import Session
 from trustdesk.services.decisions import DecisionService, DecisionView
 from trustdesk.store.case_records import DecisionRecord, Hold
@@ -122,7 +123,7 @@ def build_detail(view: DecisionView, trail: list[AuditEntry], zone: tzinfo) -> l
     born = "" if person.date_of_birth is None else f", born {person.date_of_birth:%d %b %Y}"
     status = "awaiting a supervisor's review" if view.awaiting_review else "no review pending"
     summary = (
-        f"{person.name}{born} — booking {person.booking_number}",
+        f"{shown(person.name)}{born} — booking {person.booking_number}",
         f"Decision {latest.decision_id}: {OUTCOME_TEXT.get(latest.outcome, latest.outcome)} "
         f"(version {latest.version} of {len(view.versions)}; {status})",
         f"Detainer {latest.detainer.form}, judicial warrant: {latest.detainer.judicial_warrant}",

@@ -14,6 +14,7 @@ from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer, Si
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from trustdesk.core.characters import shown
 from trustdesk.services.decisions import MAX_REASON, DecisionView
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.permissions import Operation, allowed
@@ -231,7 +232,7 @@ class HistoryPage(QWidget):
         latest = view.latest
         question = (
             f"Approve decision {latest.decision_id}, version {latest.version} "
-            f"({latest.person.name}, {latest.outcome.upper()}) as reviewed by you?"
+            f"({shown(latest.person.name)}, {latest.outcome.upper()}) as reviewed by you?"
         )
         note = ApprovalDialog.ask(self, question)
         if note is None:

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from trustdesk.core.characters import shown
 from trustdesk.store.case_records import DecisionSummary
 from trustdesk.store.folding import fold
 from trustdesk.ui.countdown import stamp_text
@@ -91,7 +92,7 @@ class SummaryTableModel(RowsModel):
             str(row.decision_id),
             stamp_text(row.decision_time, self.zone),
             row.booking_number,
-            row.name,
+            shown(row.name),
             OUTCOME_TEXT.get(row.outcome, row.outcome),
             row.officer,
             str(row.version),

@@ -1,0 +1,59 @@
+"""Characters a name or other typed text may not hold, and how stored text is shown safely.
+
+Control characters, line and paragraph separators, lone surrogates (they cannot be
+written as UTF-8) and the Unicode bidirectional controls (which make text display in an
+order other than the one stored, so "Nuñez" can be made to read as another name) are
+refused on input. Text stored before
+that rule is shown with each such character written out as ``<U+202E>``, so it can never
+render as something else.
+"""
+
+from __future__ import annotations
+
+#: Bidirectional formatting characters: embeddings and overrides (U+202A–U+202E),
+#: isolates (U+2066–U+2069), the implicit marks (U+200E, U+200F, U+061C Arabic letter mark).
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def _is_unsafe(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        code < 0x20
+        or 0x7F <= code <= 0x9F  # DEL and the C1 controls (0x9B opens a terminal sequence)
+        or 0xD800 <= code <= 0xDFFF  # a lone surrogate
+        or ch in BIDI_CONTROLS
+        or ch in "\u2028\u2029"  # line and paragraph separators break a name in two
+    )
+
+
+def _describe(ch: str) -> str:
+    code = ord(ch)
+    if 0xD800 <= code <= 0xDFFF:
+        kind = "an unpaired surrogate (not a character)"
+    elif ch in BIDI_CONTROLS:
+        kind = "a text-direction control, which can make it display as other text"
+    elif ch in "\u2028\u2029":
+        kind = "a line or paragraph separator"
+    else:
+        kind = "a control character"
+    return f"U+{code:04X}, {kind}"
+
+
+def unsafe_character(text: str) -> str | None:
+    """What is wrong with ``text`` in words (its first refused character), or None."""
+    # Fast path: almost every string is plain printable text.
+    if text.isascii() and text.isprintable():
+        return None
+    for ch in text:
+        if _is_unsafe(ch):
+            return f"contains {_describe(ch)}; retype it without that character"
+    return None
+
+
+def shown(text: str) -> str:
+    """``text`` with every refused character written as ``<U+XXXX>``, for display."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(f"<U+{ord(ch):04X}>" if _is_unsafe(ch) else ch for ch in text)

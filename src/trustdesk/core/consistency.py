@@ -1,0 +1,146 @@
+"""Facts of a case that cannot all be true: which are refused, which go to review.
+
+The rule for each fact (also stated in schemas/case.schema.json and the README):
+
+- refused as invalid input (``refused``): a date of birth after the decision time; a
+  conviction or pending charge dated after the decision time or before the date of
+  birth; a detainer received after the decision time. Each is a certain error, and the
+  fix is plain: correct the date, or leave it out when it is not known.
+- flagged for supervisor review (not refused): a release time (``releasable_at``) before
+  the detainer was received, or so early that the hold had already expired at the
+  decision time. Such a time may be a typing slip, but the hold counted from it is the
+  shorter one, so keeping it cannot hold anybody longer.
+
+Whatever reaches the engine anyway (a case built in code, a record stored before these
+checks) is never a ground: an impossible conviction or charge counts as unknown, and
+every finding is a warning that sends the decision to review.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
+
+from trustdesk.core.model import Case, Offense
+
+#: Local time is at most 14 hours ahead of UTC anywhere (UTC+14, Kiribati): a date later
+#: than this one is after the decision time whatever zone the date was written in.
+_MAX_AHEAD = timedelta(hours=14)
+
+
+class Finding(NamedTuple):
+    """One fact that cannot be right as entered."""
+
+    pointer: str  # the JSON pointer of the field at fault, e.g. /convictions/0/date
+    problem: str  # what is wrong, in words (naming the field for people, not pointers)
+    fix: str  # what to do about it
+    refused: bool  # True: invalid input; False: kept, flagged for review
+    voids: str | None = None  # the pointer of an entry that must not count, if any
+
+    @property
+    def message(self) -> str:
+        return f"{self.problem}; {self.fix}"
+
+
+def latest_date(instant: datetime) -> date:
+    """The last calendar date ``instant`` falls on anywhere (it carries a UTC offset)."""
+    return (instant.astimezone(UTC) + _MAX_AHEAD).date()
+
+
+def _offense_findings(case: Case, key: str, items: tuple[Offense, ...]) -> list[Finding]:
+    label = "conviction" if key == "convictions" else "pending charge"
+    decided = case.decision_time
+    last_day = latest_date(decided)
+    born = case.person.date_of_birth
+    found = []
+    for index, item in enumerate(items):
+        if item.date is None:
+            continue
+        pointer = f"/{key}/{index}"
+        what = f"the date of {label} {index + 1} (§ {item.statute}, {item.date.isoformat()})"
+        if item.date > last_day:
+            found.append(
+                Finding(
+                    f"{pointer}/date",
+                    f"{what} is after the decision time ({decided.isoformat()})",
+                    "correct the date, or leave it out (null) if it is not known; "
+                    f"a {label} dated after the decision establishes nothing",
+                    True,
+                    pointer,
+                )
+            )
+        elif born is not None and item.date < born:
+            found.append(
+                Finding(
+                    f"{pointer}/date",
+                    f"{what} is before the date of birth ({born.isoformat()})",
+                    "correct whichever of the two dates is wrong, or leave the unknown one "
+                    f"out (null); a {label} dated before birth establishes nothing",
+                    True,
+                    pointer,
+                )
+            )
+    return found
+
+
+def _clock_findings(case: Case) -> list[Finding]:
+    released = case.releasable_at
+    received = case.detainer.received_at
+    if released is None or received is None or released >= received:
+        return []
+    return [
+        Finding(
+            "/releasable_at",
+            f"the release time ({released.isoformat()}) is before the detainer was received "
+            f"({received.isoformat()})",
+            "check both times; the hold is counted from the release time as entered, "
+            "and a supervisor must confirm it",
+            False,
+        )
+    ]
+
+
+def check_facts(case: Case) -> tuple[Finding, ...]:
+    """Every impossible or inconsistent fact of ``case``, refused ones first."""
+    decided = case.decision_time
+    found: list[Finding] = []
+    born = case.person.date_of_birth
+    if born is not None and born > latest_date(decided):
+        found.append(
+            Finding(
+                "/person/date_of_birth",
+                f"the date of birth ({born.isoformat()}) is after the decision time "
+                f"({decided.isoformat()})",
+                "correct it, or leave it out (null) if it is not known",
+                True,
+            )
+        )
+    received = case.detainer.received_at
+    if received is not None and received > decided:
+        found.append(
+            Finding(
+                "/detainer/received_at",
+                f"the detainer's receipt time ({received.isoformat()}) is after the decision "
+                f"time ({decided.isoformat()}); a decision cannot come before its detainer",
+                "correct whichever of the two times is wrong",
+                True,
+            )
+        )
+    found.extend(_offense_findings(case, "convictions", case.convictions))
+    found.extend(_offense_findings(case, "pending_charges", case.pending_charges))
+    found.extend(_clock_findings(case))
+    return tuple(found)
+
+
+def hold_expired_finding(expires_at: datetime, case: Case) -> Finding | None:
+    """A hold that had already run out when the decision was made: flagged, not refused."""
+    if expires_at > case.decision_time:
+        return None
+    return Finding(
+        "/releasable_at",
+        f"the hold counted from the release time ({expires_at.isoformat()} expiry) had "
+        f"already expired at the decision time ({case.decision_time.isoformat()})",
+        "no hold remains: release the person unless held on other matters, and check the "
+        "release time",
+        False,
+    )

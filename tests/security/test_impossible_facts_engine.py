@@ -1,0 +1,203 @@
+"""Issue 17 §1: facts that cannot all be true never ground a hold (engine and case reader).
+
+The engine is tested with cases built past the reader (as a record stored before the
+reader's checks would be), so its own defence is proven, not the reader's; the reader is
+then shown to refuse the same facts, naming the field and the fix.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+
+from casekit import conviction, make_case
+from trustdesk.core.consistency import check_facts
+from trustdesk.core.decision import DECLINE, HONOR, UNKNOWN
+from trustdesk.core.evaluate import evaluate
+from trustdesk.core.model import Case
+from trustdesk.rules.caseio import parse_case
+from trustdesk.rules.errors import InputError
+from trustdesk.rules.registry import RuleSet
+
+DECIDED = "2026-11-19T09:00:00-05:00"
+
+
+def _case(rules: RuleSet, **changes: Any) -> Case:
+    return parse_case(make_case(**changes), "case.json", rules.sections)
+
+
+def _felony_b(**extra: Any) -> dict[str, Any]:
+    return conviction("53a-134", "felony", "B", date="2012-05-01", **extra)
+
+
+def _decide(rules: RuleSet, case: Case) -> Any:
+    return evaluate(rules.pack_for(case.decision_time), case)
+
+
+def _with_conviction_date(case: Case, day: date) -> Case:
+    return case._replace(convictions=(case.convictions[0]._replace(date=day),))
+
+
+def test_a_consistent_case_has_no_findings(rules: RuleSet) -> None:
+    case = _case(
+        rules,
+        convictions=[_felony_b()],
+        releasable_at="2026-11-19T15:00:00-05:00",
+        detainer={"form": "I-247A", "received_at": "2026-11-19T08:00:00-05:00"},
+    )
+    assert check_facts(case) == ()
+    decision = _decide(rules, case)
+    assert decision.decision == HONOR and not decision.needs_review and not decision.warnings
+
+
+def test_a_conviction_dated_after_the_decision_grounds_nothing(rules: RuleSet) -> None:
+    sound = _case(rules, convictions=[_felony_b()])
+    assert _decide(rules, sound).grounds == ("class_a_b_felony_conviction",)
+    # The reported hole: a class B felony dated 2030 for a 2026 decision honored silently.
+    case = _with_conviction_date(sound, date(2030, 1, 1))
+    decision = _decide(rules, case)
+    assert decision.decision == DECLINE and decision.grounds == ()
+    assert decision.needs_review
+    felony = next(r for r in decision.trace if r.id == "class_a_b_felony_conviction")
+    assert felony.status == UNKNOWN
+    assert any("NOT COUNTED" in value for _pointer, value in felony.facts)
+    assert any("2030-01-01" in w and "after the decision time" in w for w in decision.warnings)
+    assert any("cannot all be right" in r for r in decision.review_reasons)
+
+
+def test_an_impossible_conviction_beside_a_real_ground_still_goes_to_review(
+    rules: RuleSet,
+) -> None:
+    case = _with_conviction_date(
+        _case(rules, convictions=[_felony_b()], tsdb_match=True), date(2030, 1, 1)
+    )
+    decision = _decide(rules, case)
+    assert decision.grounds == ("tsdb_match",)
+    assert decision.needs_review and decision.warnings
+
+
+def test_a_conviction_before_birth_grounds_nothing(rules: RuleSet) -> None:
+    case = _with_conviction_date(_case(rules, convictions=[_felony_b()]), date(1985, 1, 1))
+    assert case.person.date_of_birth == date(1990, 4, 17)
+    decision = _decide(rules, case)
+    assert decision.decision == DECLINE and decision.needs_review
+    assert any("before the date of birth (1990-04-17)" in w for w in decision.warnings)
+
+
+def test_a_pending_charge_dated_after_the_decision_grounds_nothing(rules: RuleSet) -> None:
+    charge = conviction("53a-61", "misdemeanor", "A", bond_posted=False, date="2016-11-01")
+    sound = _case(rules, decision_time="2016-11-17T10:00:00-05:00", pending_charges=[charge])
+    assert "pending_charges_no_bond" in _decide(rules, sound).grounds
+    item = sound.pending_charges[0]._replace(date=date(2017, 1, 1))
+    decision = _decide(rules, sound._replace(pending_charges=(item,)))
+    assert "pending_charges_no_bond" not in decision.grounds
+    assert decision.needs_review
+    assert any("pending charge 1" in w for w in decision.warnings)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (
+            lambda c: c._replace(person=c.person._replace(date_of_birth=date(2031, 1, 1))),
+            "date of birth (2031-01-01) is after the decision time",
+        ),
+        (
+            lambda c: c._replace(
+                detainer=c.detainer._replace(
+                    received_at=datetime.fromisoformat("2026-11-20T09:00:00-05:00")
+                )
+            ),
+            "receipt time (2026-11-20T09:00:00-05:00) is after the decision time",
+        ),
+    ],
+)
+def test_case_level_impossible_facts_are_warned_and_reviewed(
+    rules: RuleSet, change: Any, words: str
+) -> None:
+    case = change(_case(rules, tsdb_match=True))
+    decision = _decide(rules, case)
+    assert decision.needs_review
+    assert any(words in w for w in decision.warnings), decision.warnings
+
+
+def test_a_release_time_before_the_detainer_is_kept_and_flagged(rules: RuleSet) -> None:
+    case = _case(
+        rules,
+        tsdb_match=True,
+        releasable_at="2020-11-19T08:00:00-05:00",
+        detainer={"form": "I-247A", "received_at": "2026-11-19T08:00:00-05:00"},
+    )
+    decision = _decide(rules, case)
+    assert decision.decision == HONOR and decision.needs_review
+    # The hold is counted from the release time as entered: the shorter one.
+    assert decision.hold is not None and decision.hold.starts_at.year == 2020
+    assert any("before the detainer was received" in w for w in decision.warnings)
+    assert any("already expired at the decision time" in w for w in decision.warnings)
+
+
+def test_a_hold_already_expired_at_the_decision_is_flagged(rules: RuleSet) -> None:
+    case = _case(rules, tsdb_match=True, releasable_at="2026-11-01T08:00:00-05:00")
+    decision = _decide(rules, case)
+    assert decision.decision == HONOR and decision.needs_review
+    assert any("no hold remains" in w for w in decision.warnings)
+
+
+# --- the reader refuses what cannot be true, naming the field and the fix -------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "pointer", "words"),
+    [
+        (
+            {"convictions": [conviction("53a-134", "felony", "B", date="2030-01-01")]},
+            "/convictions/0/date",
+            "is after the decision time",
+        ),
+        (
+            {"convictions": [conviction("53a-134", "felony", "B", date="1980-01-01")]},
+            "/convictions/0/date",
+            "is before the date of birth (1990-04-17)",
+        ),
+        (
+            {"pending_charges": [conviction("53a-61", "misdemeanor", "A", date="2027-03-01")]},
+            "/pending_charges/0/date",
+            "is after the decision time",
+        ),
+        (
+            {"pending_charges": [conviction("53a-61", "misdemeanor", "A", date="1989-03-01")]},
+            "/pending_charges/0/date",
+            "is before the date of birth",
+        ),
+        (
+            {"person": {"name": "A B", "booking_number": "B1", "date_of_birth": "2027-01-01"}},
+            "/person/date_of_birth",
+            "is after the decision time",
+        ),
+        (
+            {"detainer": {"form": "I-247A", "received_at": "2026-11-19T09:01:00-05:00"}},
+            "/detainer/received_at",
+            "a decision cannot come before its detainer",
+        ),
+    ],
+)
+def test_the_reader_refuses_impossible_facts(
+    rules: RuleSet, changes: dict[str, Any], pointer: str, words: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        _case(rules, **changes)
+    assert caught.value.pointer == pointer
+    assert words in caught.value.reason
+    assert "correct" in caught.value.reason  # the fix is said, not only the fault
+
+
+def test_dates_on_the_decision_day_and_the_birthday_are_accepted(rules: RuleSet) -> None:
+    case = _case(
+        rules,
+        convictions=[conviction("53a-134", "felony", "B", date="2026-11-19")],
+        pending_charges=[conviction("53a-61", "misdemeanor", "A", date="1990-04-17")],
+        detainer={"form": "I-247A", "received_at": DECIDED},
+    )
+    assert check_facts(case) == ()
