@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 ADMIN_PW = "stone bridge harvest 1"
+OFFICER_PW = "copper lantern meadow 7"
 
 #: Characters that have broken or disguised text: unpaired surrogates, text-direction
 #: controls, C1 and C0 controls, separators, a non-character; and plain letters beside.
@@ -217,9 +218,24 @@ def _clean(code: int, out: str, err: str) -> None:
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    run = _storekit().in_process_cli(tmp_path / "data", monkeypatch, capsys, {"chief": ADMIN_PW})
+    passwords = {"chief": ADMIN_PW, "desk": OFFICER_PW}
+    run = _storekit().in_process_cli(tmp_path / "data", monkeypatch, capsys, passwords)
     assert run("users", "add", "chief", "--role", "administrator", new=ADMIN_PW)[0] == 0
+    added = run(
+        "users", "add", "desk", "--role", "officer", "--as", "chief", who="chief", new=OFFICER_PW
+    )
+    assert added[0] == 0, added
     return run
+
+
+def test_a_plain_case_is_recorded(cli: Any) -> None:
+    """The property below records decisions for real: an officer's plain case goes in."""
+    path = cli.data.parent / "case.json"
+    path.write_text(json.dumps(_PLAIN), encoding="utf-8")
+    before = _state(cli.data)
+    code, _out, err = cli("decisions", "add", str(path), "--as", "desk", who="desk")
+    assert code == 0, err
+    assert _state(cli.data)[0] == before[0] + 1
 
 
 @settings(
@@ -241,8 +257,9 @@ def test_any_case_is_decided_or_refused_cleanly(cli: Any, case: dict[str, Any]) 
     _clean(code, out, err)
     evaluated = code
     before = _state(data)
-    code, out, err = cli("decisions", "add", str(path), "--as", "chief", who="chief")
+    code, out, err = cli("decisions", "add", str(path), "--as", "desk", who="desk")
     _clean(code, out, err)
+    event(f"decisions add exit {code}")  # --hypothesis-show-statistics: both outcomes occur
     after = _state(data)
     if code == 2:
         assert after == before, "a refused case left a record behind"
