@@ -95,8 +95,6 @@ def _ori(value: object) -> str:
 
 
 def _minutes(value: object) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())  # from the environment, where everything is text
     if isinstance(value, bool) or not isinstance(value, int):
         raise _Bad(f"must be a whole number of minutes from 1 to {IDLE_LOCK_CAP_MINUTES}")
     if value > IDLE_LOCK_CAP_MINUTES:
@@ -117,20 +115,18 @@ def _log_level(value: object) -> str:
 
 
 def _publishers(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [part for part in value.split(",") if part.strip()]  # environment: a,b,c
     if not isinstance(value, list):
         raise _Bad('must be a list of names in quotes, such as ["State of Connecticut DESPP"]')
     return tuple(_text(item, words="a list of names in quotes") for item in value)
 
 
-def _per_user_data_dir() -> Path:
+def _per_user_data_dir(environ: Mapping[str, str]) -> Path:
     platform: str = sys.platform  # a plain str, so type checkers keep both branches
     if platform.startswith("linux"):
         # platformdirs' answer on Linux (the XDG rule), without importing it: its import
         # pulls in tempfile and shutil, and ``trustdesk evaluate`` finds this folder at
         # every start. tests/test_cli_imported_packs.py holds this to platformdirs.
-        xdg = os.environ.get("XDG_DATA_HOME", "")
+        xdg = environ.get("XDG_DATA_HOME", "")
         base = xdg if os.path.isabs(xdg) else os.path.expanduser("~/.local/share")
         return Path(base) / "trustdesk"
     from platformdirs import user_data_dir
@@ -148,7 +144,7 @@ class Key:
         name: str,
         env: str,
         check: Callable[[object], object],
-        default: Callable[[], object],
+        default: Callable[[Mapping[str, str]], object],
         help: str,
         *,
         flag: str = "",
@@ -172,22 +168,28 @@ KEYS: tuple[Key, ...] = (
         _per_user_data_dir,
         "folder of the database, its imported rule packs and the logs",
     ),
-    Key("agency_name", "TRUSTDESK_AGENCY_NAME", _agency_name, lambda: "", "agency name for set-up"),
-    Key("agency_ori", "TRUSTDESK_AGENCY_ORI", _ori, lambda: "", "agency ORI for set-up"),
+    Key(
+        "agency_name",
+        "TRUSTDESK_AGENCY_NAME",
+        _agency_name,
+        lambda env: "",
+        "agency name for set-up",
+    ),
+    Key("agency_ori", "TRUSTDESK_AGENCY_ORI", _ori, lambda env: "", "agency ORI for set-up"),
     Key(
         "idle_lock_minutes",
         "TRUSTDESK_IDLE_LOCK_MINUTES",
         _minutes,
-        lambda: IDLE_LOCK_CAP_MINUTES,
+        lambda env: IDLE_LOCK_CAP_MINUTES,
         "minutes without use before the app locks (1-30)",
     ),
-    Key("default_printer", "TRUSTDESK_DEFAULT_PRINTER", _text, lambda: "", "printer name"),
-    Key("log_level", "TRUSTDESK_LOG_LEVEL", _log_level, lambda: "INFO", "log detail"),
+    Key("default_printer", "TRUSTDESK_DEFAULT_PRINTER", _text, lambda env: "", "printer name"),
+    Key("log_level", "TRUSTDESK_LOG_LEVEL", _log_level, lambda env: "INFO", "log detail"),
     Key(
         "database_url",
         "TRUSTDESK_DATABASE_URL",
         _text,
-        lambda: "",
+        lambda env: "",
         "reserved: a facility database server (not used yet)",
         reserved=True,
     ),
@@ -195,7 +197,7 @@ KEYS: tuple[Key, ...] = (
         "trusted_publishers",
         "TRUSTDESK_TRUSTED_PUBLISHERS",
         _publishers,
-        tuple,
+        lambda env: (),
         "reserved: who may sign rule packs (not used yet)",
         reserved=True,
     ),
@@ -339,15 +341,20 @@ def read_file(path: Path, *, must_exist: bool) -> dict[str, object] | None:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(
             [
-                f"{path}: not valid TOML ({error}); correct that line "
-                "(packaging/config.toml.example shows every key)"
+                f"{path}: not valid TOML ({error}); correct that line (the IT guide, "
+                "packaging/README.md, has a sample config.toml with every key)"
             ]
         ) from None
     _parsed[cache_key] = table
     return table
 
 
-def _unknown_key(path: Path, name: str) -> str:
+def _unknown_key(path: Path, name: str, value: object) -> str:
+    if isinstance(value, dict):
+        return (
+            f"{path}: unknown table [{name}]; the settings are not grouped: write each one at "
+            'the top of the file, before any [table], e.g. agency_name = "..."'
+        )
     from difflib import get_close_matches
 
     close = get_close_matches(name, KEY_NAMES, n=1)
@@ -375,7 +382,11 @@ def load(
     except ConfigError as error:
         problems.extend(error.problems)
     if table:
-        problems.extend(_unknown_key(path, name) for name in table if name not in KEY_NAMES)
+        problems.extend(
+            _unknown_key(path, name, value)
+            for name, value in table.items()
+            if name not in KEY_NAMES
+        )
     resolved: dict[str, Setting] = {}
     for key in KEYS:
         flag = None if flags is None else flags.get(key.name)
@@ -389,7 +400,7 @@ def load(
                 value = key.check(table[key.name])
                 resolved[key.name] = Setting(key, value, FILE, str(path))
             else:
-                resolved[key.name] = Setting(key, key.default(), DEFAULT, "")
+                resolved[key.name] = Setting(key, key.default(environ), DEFAULT, "")
         except _Bad as bad:
             problems.append(_problem(key, bad, flag, from_env, path))
     if problems:
@@ -397,18 +408,26 @@ def load(
     return Settings(resolved, path if table is not None else None)
 
 
+def _from_text(key: Key, text: str) -> object:
+    """A value typed on the command line or in the environment, where everything is text."""
+    if key.name == "data_dir" and text.strip():
+        # As --data-dir and TRUSTDESK_DATA_DIR always did: ~ expanded, relative to the
+        # working folder.
+        return str(Path(text).expanduser().absolute())
+    if key.check is _minutes and text.strip().isdigit():
+        return int(text.strip())
+    if key.check is _publishers:
+        return [part for part in text.split(",") if part.strip()]  # a list: a,b,c
+    return text
+
+
 def _from_flag(key: Key, value: object) -> Setting:
-    if key.name == "data_dir" and isinstance(value, str | Path) and str(value).strip():
-        # As --data-dir always did: relative to the working folder, ~ expanded.
-        value = Path(value).expanduser().absolute()
-    return Setting(key, key.check(str(value) if isinstance(value, Path) else value), FLAG, key.flag)
+    given = _from_text(key, str(value)) if isinstance(value, str | Path) else value
+    return Setting(key, key.check(given), FLAG, key.flag)
 
 
 def _from_env(key: Key, value: str) -> Setting:
-    if key.name == "data_dir":
-        # As TRUSTDESK_DATA_DIR always did: ~ expanded, relative to the working folder.
-        value = str(Path(value).expanduser().absolute())
-    return Setting(key, key.check(value), ENV, key.env)
+    return Setting(key, key.check(_from_text(key, value)), ENV, key.env)
 
 
 def _problem(key: Key, bad: _Bad, flag: object, from_env: str, path: Path) -> str:
@@ -439,7 +458,7 @@ def check_data_dir(settings: Settings) -> None:
             [f"{where} names {folder}, which is a file, not a folder; name a folder instead"]
         )
     existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
-    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+    if existing is not None and not _writable(existing):
         user = _user_name()
         what = "cannot write to it" if existing == folder else f"cannot create it in {existing}"
         raise ConfigError(
@@ -449,6 +468,10 @@ def check_data_dir(settings: Settings) -> None:
                 "group), or set data_dir to a folder they can write"
             ]
         )
+
+
+def _writable(folder: Path) -> bool:
+    return os.access(folder, os.W_OK | os.X_OK)
 
 
 def _user_name() -> str:
