@@ -444,3 +444,40 @@ def test_config_module_imports_nothing_of_trustdesk() -> None:
         for alias in node.names
     } | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not {name for name in imported if name and name.startswith("trustdesk")}
+
+
+# -- the documented samples -------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def uncommented(text: str) -> str:
+    """The sample with every commented-out ``key = value`` line switched on (the Windows
+    alternative of a key already set is left off)."""
+    lines, seen = [], set()
+    for line in text.splitlines():
+        name = line.removeprefix("# ").split(" = ")[0]
+        active = not line.startswith("#")
+        if name in config.KEY_NAMES and (active or name not in seen):
+            lines.append(line.removeprefix("# "))
+            seen.add(name)
+    return "\n".join(lines) + "\n"
+
+
+def test_packaged_sample_is_valid_and_shows_every_key(tmp_path: Path) -> None:
+    text = (ROOT / "packaging" / "config.toml.example").read_text(encoding="utf-8")
+    as_shipped = config.load(None, env_for(write(tmp_path, text)))
+    assert as_shipped.data_dir == Path("/var/lib/trustdesk")
+    everything = config.load(None, env_for(write(tmp_path, uncommented(text))))
+    assert [s.source for s in everything] == ["file"] * len(config.KEY_NAMES)
+    for key in config.KEYS:
+        assert key.env in text  # each key's environment variable is documented beside it
+
+
+def test_readme_sample_is_valid_and_shows_every_key(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    settings = config.load(None, env_for(write(tmp_path, sample)))
+    assert [s.source for s in settings] == ["file"] * len(config.KEY_NAMES)
+    for key in config.KEYS:
+        assert f"`{key.env}`" in readme
