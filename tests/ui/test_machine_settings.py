@@ -263,6 +263,8 @@ def test_installed_app_refuses_bad_settings_in_one_line(tmp_path: Path) -> None:
 @pytest.mark.gui
 def test_log_file_is_in_the_data_folder(tmp_path: Path) -> None:
     data = tmp_path / "data"
+    data.mkdir()
+    data.chmod(0o2775)  # shared by a group, as the Linux package makes it
     env = {k: v for k, v in os.environ.items() if k != "TRUSTDESK_LOG_DIR"}
     config = tmp_path / "config.toml"
     config.write_text(f'data_dir = "{data}"\nlog_level = "warning"\n')
@@ -277,6 +279,9 @@ def test_log_file_is_in_the_data_folder(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     log = data / "logs" / "trustdesk.log"
     assert log.exists()
+    # Every member of the group can append to the shared log.
+    assert (data / "logs").stat().st_mode & 0o070 == 0o070
+    assert log.stat().st_mode & 0o060 == 0o060
     # At WARNING, the start-up line (INFO) is left out.
     assert "started; log file" not in log.read_text(encoding="utf-8")
 

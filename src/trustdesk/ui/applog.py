@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +26,16 @@ def log_dir(data_dir: Path) -> Path:
     if configured:
         return Path(configured)
     return data_dir / "logs"
+
+
+def share_like(path: Path, data_dir: Path) -> None:
+    """Let the group write ``path`` when the data folder is group-writable (as the Linux
+    package makes it): every officer signing in on the desk appends to the same log."""
+    try:
+        if os.name == "posix" and data_dir.stat().st_mode & stat.S_IWGRP:
+            os.chmod(path, os.stat(path).st_mode | stat.S_IRGRP | stat.S_IWGRP)
+    except OSError:
+        pass  # another user's file: its owner already shared it
 
 
 class RotatingLog(logging.FileHandler):
@@ -51,6 +62,7 @@ class RotatingLog(logging.FileHandler):
                 older.replace(base.with_name(f"{base.name}.{number + 1}"))
         base.replace(base.with_name(f"{base.name}.1"))
         self.stream = self._open()
+        share_like(base, base.parent)
 
 
 class _NoMessages(logging.Formatter):
@@ -83,9 +95,11 @@ def set_up_logging(data_dir: Path | None = None, level: str | None = None) -> Pa
     folder = log_dir(data_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        share_like(folder, folder.parent)
         handler = RotatingLog(folder / "trustdesk.log", encoding="utf-8", delay=False)
     except OSError:
         return None
+    share_like(Path(handler.baseFilename), folder)
     handler.setFormatter(_NoMessages("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     return Path(handler.baseFilename)
