@@ -107,7 +107,9 @@ def test_precedence(
 
 
 def test_no_config_file_keeps_the_per_user_folder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(config, "machine_config_path", lambda: Path("/nonexistent/config.toml"))
+    monkeypatch.setattr(
+        config.files, "machine_config_path", lambda: Path("/nonexistent/config.toml")
+    )
     settings = config.load(None, {"XDG_DATA_HOME": "/home/o/.data"})
     assert settings.file is None
     assert settings.data_dir == Path("/home/o/.data/trustdesk")
@@ -118,7 +120,7 @@ def test_machine_file_is_read_without_the_variable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write(tmp_path, 'data_dir = "/var/lib/trustdesk"\nidle_lock_minutes = 10\n')
-    monkeypatch.setattr(config, "machine_config_path", lambda: path)
+    monkeypatch.setattr(config.files, "machine_config_path", lambda: path)
     settings = config.load(None, {})
     assert settings.file == path
     assert settings.data_dir == Path("/var/lib/trustdesk") and settings.idle_lock_minutes == 10
@@ -126,9 +128,9 @@ def test_machine_file_is_read_without_the_variable(
 
 
 def test_machine_config_path_per_system(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(config.sys, "platform", "linux")
+    monkeypatch.setattr(config.files.sys, "platform", "linux")
     assert config.machine_config_path() == Path("/etc/trustdesk/config.toml")
-    monkeypatch.setattr(config.sys, "platform", "win32")
+    monkeypatch.setattr(config.files.sys, "platform", "win32")
     monkeypatch.setenv("PROGRAMDATA", "D:\\PD")
     assert str(config.machine_config_path()).replace("\\", "/") == "D:/PD/TrustDesk/config.toml"
 
@@ -412,7 +414,7 @@ def test_evaluate_without_settings_imports_no_toml_parser(tmp_path: Path, config
     patch = ""
     if config_file == "absent":  # the machine file, as on a developer's computer
         patch = (
-            "import trustdesk.config as c, pathlib\n"
+            "import trustdesk.config.files as c, pathlib\n"
             f"c.machine_config_path = lambda: pathlib.Path({str(tmp_path / 'none.toml')!r})\n"
         )
     else:
@@ -433,17 +435,23 @@ def test_evaluate_without_settings_imports_no_toml_parser(tmp_path: Path, config
     assert result.stdout.strip() == "[]"
 
 
-def test_config_module_imports_nothing_of_trustdesk() -> None:
+def test_config_package_imports_nothing_else_of_trustdesk() -> None:
     import ast
 
-    tree = ast.parse(Path(config.__file__).read_text(encoding="utf-8"))
-    imported = {
-        alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import | ast.ImportFrom)
-        for alias in node.names
-    } | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert not {name for name in imported if name and name.startswith("trustdesk")}
+    for source in Path(config.__file__).parent.glob("*.py"):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        imported = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in node.names
+        } | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        outside = {
+            name
+            for name in imported
+            if name and name.startswith("trustdesk") and not name.startswith("trustdesk.config")
+        }
+        assert not outside, source.name
 
 
 # -- the documented samples -------------------------------------------------------------------
