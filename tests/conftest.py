@@ -18,15 +18,34 @@ os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="trustdesk-test-data-")
 os.environ.pop("TRUSTDESK_DATA_DIR", None)
 # ... nor the per-user chain-head anchors (store/anchor.py).
 os.environ["TRUSTDESK_ANCHOR_DIR"] = tempfile.mkdtemp(prefix="trustdesk-test-anchors-")
-
+# ... nor this machine's config file (/etc/trustdesk/config.toml): an empty one sets nothing.
+os.environ["TRUSTDESK_CONFIG"] = os.path.join(
+    tempfile.mkdtemp(prefix="trustdesk-test-config-"), "config.toml"
+)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from trustdesk.rules.registry import RuleSet
 
 from casekit import BASE_CASE, conviction, make_case
+from trustdesk.config import KEYS
+
+# (Created here: a statement above would end the imports. config reads files only when asked.)
+open(os.environ["TRUSTDESK_CONFIG"], "w").close()
+# ... nor settings of this machine's environment.
+for _key in KEYS:
+    os.environ.pop(_key.env, None)
 
 __all__ = ["BASE_CASE", "conviction", "make_case"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Any:
+    """Each test reads the machine settings afresh (the CLI keeps those it started with)."""
+    yield
+    from trustdesk import config
+
+    config.forget()
 
 
 @pytest.fixture(scope="session")

@@ -47,8 +47,8 @@ def test_tracebacks_leave_out_the_message(tmp_path: Path) -> None:
     assert "Peña" not in text and "NH-2026" not in text
 
 
-def test_log_folder_follows_xdg_on_linux(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.delenv(applog.LOG_DIR_ENV, raising=False)
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
-    monkeypatch.setattr(applog.sys, "platform", "linux")
-    assert applog.log_dir() == tmp_path / "TrustDesk" / "log"
+def test_log_folder_is_in_the_data_folder_unless_told(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv(applog.LOG_DIR_ENV)
+    assert applog.log_dir(tmp_path) == tmp_path / "logs"
+    monkeypatch.setenv(applog.LOG_DIR_ENV, str(tmp_path / "elsewhere"))
+    assert applog.log_dir(tmp_path) == tmp_path / "elsewhere"

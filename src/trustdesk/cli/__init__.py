@@ -42,6 +42,7 @@ COMMANDS = {
     "verify": "memo",
     "agency": "agency",
     "gui": "gui",
+    "config": "config_cmd",
 }
 
 
@@ -90,7 +91,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "--data-dir",
         metavar="DIR",
         default=None,
-        help="folder of the TrustDesk database (default: the per-user data folder)",
+        help="folder of the TrustDesk database (default: data_dir of the machine config file, "
+        "else the per-user data folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
@@ -101,12 +103,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def _expected_errors() -> tuple[type[Exception], ...]:
     # Imported only once something has gone wrong: the success path stays light.
+    from trustdesk.config import ConfigError
     from trustdesk.core.errors import CoreError
     from trustdesk.rules.errors import RulesError
     from trustdesk.services.errors import ServiceError
     from trustdesk.store.errors import StoreError
 
-    return (RulesError, CoreError, StoreError, ServiceError)
+    return (RulesError, CoreError, StoreError, ServiceError, ConfigError)
 
 
 def desktop_arguments(argv: list[str]) -> tuple[str | None, bool] | None:
@@ -148,6 +151,15 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "func", None) is None:
             parser.print_help(sys.stderr)
             return EXIT_INPUT
+
+        if args.command != "config":  # which reports bad settings itself, in full
+            from trustdesk.config import ConfigError, start
+
+            try:
+                start(args.data_dir)
+            except ConfigError as error:
+                print("\n".join(f"trustdesk: {p}" for p in error.problems), file=sys.stderr)
+                return EXIT_INPUT
 
         def run() -> int:
             code: int = args.func(args)

@@ -56,25 +56,15 @@ DATA_DIR_ENV = "TRUSTDESK_DATA_DIR"
 
 
 def default_data_dir() -> Path:
-    """``$TRUSTDESK_DATA_DIR``, else the per-user data folder (~/.local/share/trustdesk…)."""
-    configured = os.environ.get(DATA_DIR_ENV, "").strip()
-    if configured:
-        return Path(configured).expanduser().absolute()
-    platform: str = sys.platform  # a plain str, so type checkers keep both branches
-    if platform.startswith("linux"):
-        # platformdirs' answer on Linux (the XDG rule), without importing it: its import
-        # pulls in tempfile and shutil, and ``trustdesk evaluate`` finds this folder at
-        # every start (for the agency's imported rule packs); as ``rules.cache.cache_dir``
-        # does. tests/test_cli_imported_packs.py holds this to platformdirs.user_data_dir.
-        xdg = os.environ.get("XDG_DATA_HOME", "")
-        base = xdg if os.path.isabs(xdg) else os.path.expanduser("~/.local/share")
-        return Path(base) / "trustdesk"
-    from platformdirs import user_data_dir
+    """The data folder when --data-dir is not given: ``$TRUSTDESK_DATA_DIR``, else the
+    machine config file's ``data_dir``, else the per-user data folder (trustdesk.config)."""
+    from trustdesk.config import load
 
-    return Path(user_data_dir("trustdesk", appauthor=False))
+    return load().data_dir
 
 
 def resolve_data_dir(data_dir: Path | str | None) -> Path:
+    """``data_dir`` (the --data-dir flag, which wins) or the machine's default."""
     return default_data_dir() if data_dir is None else Path(data_dir).expanduser().absolute()
 
 

@@ -1,4 +1,5 @@
-"""Administration: users, agency settings, rule packs and the records (verify, export, backup).
+"""Administration: users, agency settings, rule packs, the records (verify, export, backup)
+and the machine settings IT set (read-only).
 
 Administrators change things; auditors see the same pages read-only (the buttons that
 change anything are not built for them, and the services refuse them regardless).
@@ -22,7 +23,9 @@ class AdminPage(QWidget):
         self.setObjectName("admin_page")
         self.context = context
         editable = context.role == ADMINISTRATOR
+        from trustdesk.config import current
         from trustdesk.ui.admin_agency import AgencyTab
+        from trustdesk.ui.admin_machine import MachineTab
         from trustdesk.ui.admin_packs import PacksTab
         from trustdesk.ui.admin_records import RecordsTab
         from trustdesk.ui.admin_users import UsersTab
@@ -34,10 +37,12 @@ class AdminPage(QWidget):
         self.agency = AgencyTab(context, editable=editable)
         self.packs = PacksTab(context, editable=editable)
         self.records = RecordsTab(context, can_back_up=editable)
+        self.machine = MachineTab(current())
         self.tabs.addTab(self.users, "&Users")
         self.tabs.addTab(self.agency, "Agenc&y settings")
         self.tabs.addTab(self.packs, "Rule &packs")
         self.tabs.addTab(self.records, "Rec&ords")
+        self.tabs.addTab(self.machine, "&Machine settings")
         self.packs.rules_changed.connect(self.rules_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

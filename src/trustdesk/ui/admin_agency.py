@@ -21,7 +21,14 @@ from trustdesk.services.agency import NAME_MAX
 from trustdesk.services.errors import ServiceError
 from trustdesk.store.errors import StoreError
 from trustdesk.store.records import DEFAULT_TIMEZONE, AgencyProfile
-from trustdesk.ui.admin_common import button, choose_logo, combo, error_label, show_message
+from trustdesk.ui.admin_common import (
+    button,
+    choose_logo,
+    combo,
+    error_label,
+    lock_field,
+    show_message,
+)
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.firstrun import ZONES
 from trustdesk.ui.session import sentence
@@ -85,6 +92,17 @@ class AgencyTab(QWidget):
             self.zone.setEnabled(False)
         self.load()
 
+    def _lock_machine_settings(self) -> None:
+        """The name and ORI IT set for the machine: shown, not editable (saved as IT set them)."""
+        from trustdesk.config import current
+
+        settings = current()
+        for field, key in ((self.name, "agency_name"), (self.ori, "agency_ori")):
+            setting = settings[key]
+            if setting.locked:
+                field.setText(str(setting.value))
+                lock_field(field, setting.describe())
+
     def load(self) -> None:
         profile = self.context.services.agency.profile()
         if profile is None:
@@ -94,6 +112,7 @@ class AgencyTab(QWidget):
         self.ori.setText(profile.ori)
         self.zone.setCurrentText(profile.timezone)
         self._set_logo(profile.logo)
+        self._lock_machine_settings()
 
     def _set_logo(self, data: bytes | None) -> None:
         self.logo = data

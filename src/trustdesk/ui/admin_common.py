@@ -51,6 +51,14 @@ def warning_label(name: str) -> QLabel:
     return label
 
 
+def lock_field(widget: QWidget, why: str) -> None:
+    """Disable a field whose value IT set for the machine, saying so (``why``) on hover and
+    to screen readers."""
+    widget.setEnabled(False)
+    widget.setToolTip(why)
+    widget.setAccessibleDescription(why)
+
+
 def show_message(label: QLabel, text: str, *, prefix: str = "⚠ ") -> None:
     label.setText(prefix + text if text else "")
     label.setAccessibleDescription(text)

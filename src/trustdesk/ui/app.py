@@ -6,7 +6,6 @@ import logging
 import os
 import sys
 from pathlib import Path
-from types import TracebackType
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -29,21 +28,6 @@ def application() -> QApplication:
     return app
 
 
-def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-    # The details go to the log (which holds no case data: messages carry ids only);
-    # the person at the desk gets a plain message, never a traceback.
-    log.error("unexpected error", exc_info=(kind, value, tb))
-    from trustdesk.ui.dialogs import Ask
-
-    Ask.error(
-        None,
-        "Unexpected problem",
-        "TrustDesk hit an unexpected problem and did not finish what you asked. Nothing "
-        "half-done was saved. Try again; if it happens again, tell your IT administrator "
-        "(the details are in the TrustDesk log file).",
-    )
-
-
 def no_display() -> str | None:
     """Why no window can be shown here, or None. (Qt itself would abort the process.)"""
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
@@ -57,13 +41,28 @@ def no_display() -> str | None:
 
 
 def run_app(data_dir: str | Path | None, *, exit_when_ready: bool = False) -> int:
-    """Open the app on ``data_dir`` (default: the per-user data folder); the exit code."""
+    """Open the app on ``data_dir`` (the --data-dir flag; default: the machine settings'
+    data folder, see trustdesk.config); the exit code."""
     reason = no_display()
     if reason is not None:
         print(f"trustdesk: {reason}", file=sys.stderr)
         return 2
     app = application()
-    log_path = set_up_logging()
+    from trustdesk.config import ConfigError, start
+
+    try:
+        settings = start(data_dir)
+    except ConfigError as error:
+        # Bad machine settings: say which file, key and fix, before touching any record.
+        if not exit_when_ready:
+            from trustdesk.ui.dialogs import Ask
+
+            advice = "Ask IT to correct this (trustdesk config check lists every setting)."
+            Ask.error(None, "TrustDesk cannot start", "\n\n".join([*error.problems, advice]))
+        print("\n".join(f"trustdesk: {p}" for p in error.problems), file=sys.stderr)
+        return 2
+    data_dir = settings.data_dir
+    log_path = set_up_logging(data_dir, settings.log_level)
     from trustdesk.services.bundle import open_services
     from trustdesk.store.errors import StoreError
 
@@ -81,8 +80,10 @@ def run_app(data_dir: str | Path | None, *, exit_when_ready: bool = False) -> in
         return 2
     from trustdesk.ui.mainwindow import MainWindow
 
-    sys.excepthook = _excepthook
     window = MainWindow(services, rules)
+    from trustdesk.ui.crash import install
+
+    install(window.keep_work)
     if exit_when_ready:
         # Ready means shown and idle: quit from the first turn of an empty event queue.
         window.ready.connect(lambda: QTimer.singleShot(0, app.quit))

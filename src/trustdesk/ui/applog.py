@@ -1,4 +1,4 @@
-"""The app's rotating log file in the user log folder. It never holds personal data.
+"""The app's rotating log file, in the data folder's ``logs/``. It never holds personal data.
 
 Only ids, event names, exception types and tracebacks of TrustDesk's own code go in;
 case data is never formatted into a log message, and exception messages (which may
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
+import stat
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -19,19 +19,23 @@ MAX_BYTES = 1_000_000
 BACKUPS = 5
 
 
-def log_dir() -> Path:
-    configured = os.environ.get(LOG_DIR_ENV)
+def log_dir(data_dir: Path) -> Path:
+    """``$TRUSTDESK_LOG_DIR``, else ``logs/`` in the data folder (the machine's record: IT
+    finds the log of every user of the desk in one place, and backs it up with the rest)."""
+    configured = os.environ.get(LOG_DIR_ENV, "").strip()
     if configured:
         return Path(configured)
-    platform: str = sys.platform  # a plain str: the branch below is for other systems too
-    if platform.startswith("linux"):
-        # platformdirs' answer on Linux, without importing it on every start.
-        state = os.environ.get("XDG_STATE_HOME", "").strip()
-        base = Path(state) if os.path.isabs(state) else Path.home() / ".local" / "state"
-        return base / "TrustDesk" / "log"
-    from platformdirs import user_log_dir
+    return data_dir / "logs"
 
-    return Path(user_log_dir("TrustDesk", appauthor=False))
+
+def share_like(path: Path, data_dir: Path) -> None:
+    """Let the group write ``path`` when the data folder is group-writable (as the Linux
+    package makes it): every officer signing in on the desk appends to the same log."""
+    try:
+        if os.name == "posix" and data_dir.stat().st_mode & stat.S_IWGRP:
+            os.chmod(path, os.stat(path).st_mode | stat.S_IRGRP | stat.S_IWGRP)
+    except OSError:
+        pass  # another user's file: its owner already shared it
 
 
 class RotatingLog(logging.FileHandler):
@@ -58,6 +62,7 @@ class RotatingLog(logging.FileHandler):
                 older.replace(base.with_name(f"{base.name}.{number + 1}"))
         base.replace(base.with_name(f"{base.name}.1"))
         self.stream = self._open()
+        share_like(base, base.parent)
 
 
 class _NoMessages(logging.Formatter):
@@ -72,19 +77,29 @@ class _NoMessages(logging.Formatter):
         return f"Traceback (most recent call last):\n{frames}{name} (message withheld)"
 
 
-def set_up_logging() -> Path | None:
-    """Attach the rotating file handler once; the file's path, or None if it cannot be written."""
+def set_up_logging(data_dir: Path | None = None, level: str | None = None) -> Path | None:
+    """Attach the rotating file handler once, at ``level`` (the machine's ``log_level``);
+    the file's path, or None if it cannot be written. ``data_dir`` defaults to the
+    machine's data folder (trustdesk.config)."""
     logger = logging.getLogger("trustdesk")
+    if data_dir is None or level is None:
+        from trustdesk.config import current
+
+        settings = current()
+        data_dir = settings.data_dir if data_dir is None else data_dir
+        level = settings.log_level if level is None else level
+    logger.setLevel(getattr(logging, level, logging.INFO))
     for handler in logger.handlers:
         if isinstance(handler, RotatingLog):
             return Path(handler.baseFilename)
-    folder = log_dir()
+    folder = log_dir(data_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        share_like(folder, folder.parent)
         handler = RotatingLog(folder / "trustdesk.log", encoding="utf-8", delay=False)
     except OSError:
         return None
+    share_like(Path(handler.baseFilename), folder)
     handler.setFormatter(_NoMessages("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
     return Path(handler.baseFilename)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from trustdesk.ui.admin_common import choose_logo, error_label
+from trustdesk.ui.admin_common import choose_logo, error_label, lock_field
 from trustdesk.ui.gate import centred_column, page_title, right_aligned, show_error
 
 ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "UTC")
@@ -59,6 +59,13 @@ class FirstRunPage(QWidget):
             widget.setAccessibleName(label.replace("&", "").rstrip(":"))
             form.addRow(label, widget)
         layout.addLayout(form)
+        self.locked_note = QLabel()
+        self.locked_note.setObjectName("first_run_locked")
+        self.locked_note.setWordWrap(True)
+        self.locked_note.setAccessibleName("Settings set by IT")
+        self.locked_note.hide()
+        layout.addWidget(self.locked_note)
+        self._seed_from_machine_settings()
         self.error = error_label("first_run_error")
         layout.addWidget(self.error)
         self.button = QPushButton("&Create agency and administrator")
@@ -67,6 +74,31 @@ class FirstRunPage(QWidget):
         layout.addStretch(1)
         self.button.clicked.connect(self._submit)
         self.logo_button.clicked.connect(self._choose_logo)
+        # Enter in any field submits the form, as the default button of a dialog would (a
+        # QWidget page has no default button of its own).
+        for line in (self.name, self.facility, self.ori, self.admin):
+            line.returnPressed.connect(self.button.click)
+        self.admin_password.returnPressed.connect(self.button.click)
+        self.admin_repeat.returnPressed.connect(self.button.click)
+
+    def _seed_from_machine_settings(self) -> None:
+        """Agency name and ORI from the machine config: filled in, and locked if IT set them."""
+        from trustdesk.config import current
+
+        settings = current()
+        notes = []
+        for field, key, label in (
+            (self.name, "agency_name", "Agency name"),
+            (self.ori, "agency_ori", "ORI number"),
+        ):
+            setting = settings[key]
+            if setting.value:
+                field.setText(str(setting.value))
+            if setting.locked:
+                lock_field(field, setting.describe())
+                notes.append(f"{label}: {setting.describe()}.")
+        self.locked_note.setText(" ".join(notes))
+        self.locked_note.setVisible(bool(notes))
 
     def _choose_logo(self) -> None:
         data = choose_logo(self)

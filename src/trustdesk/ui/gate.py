@@ -65,6 +65,20 @@ def sentence_case(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+#: A success message: green, and marked with a tick, so it never reads as a warning.
+SUCCESS_STYLE = "color: white; background: #1b5e20; padding: 4px;"
+
+
+def success_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setAccessibleName("Message")
+    label.setStyleSheet(SUCCESS_STYLE)
+    label.hide()
+    return label
+
+
 def show_error(label: QLabel, text: str) -> None:
     label.setText("⚠ " + text)
     label.setVisible(bool(text))
@@ -110,6 +124,8 @@ class SignInPage(QWidget):
         layout.addLayout(form)
         self.error = error_label("sign_in_error")
         layout.addWidget(self.error)
+        self.notice = success_label("sign_in_notice")
+        layout.addWidget(self.notice)
         self.button = QPushButton("&Sign in")
         self.button.setDefault(True)
         self.button.setEnabled(False)
@@ -134,15 +150,19 @@ class SignInPage(QWidget):
             return
         self.sign_in_requested.emit(self.username.text(), self.password.text())
 
-    def reset(self, message: str = "") -> None:
-        """Ready for the next person: nothing of the last one left on screen."""
+    def reset(self, message: str = "", *, success: bool = False) -> None:
+        """Ready for the next person: nothing of the last one left on screen. ``message``
+        is shown as a warning, or with ``success`` as good news (e.g. set-up complete)."""
         self.password.clear()
         self.acknowledge.setChecked(False)
-        show_error(self.error, message)
+        show_error(self.error, "" if success else message)
+        self.notice.setText("✓ " + message if success and message else "")
+        self.notice.setVisible(success and bool(message))
         self.username.setFocus()
 
     def failed(self, message: str) -> None:
         self.password.clear()
+        self.notice.hide()
         show_error(self.error, message)
         self.password.setFocus()
 

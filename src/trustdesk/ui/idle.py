@@ -1,4 +1,7 @@
-"""The inactivity lock: 30 minutes without keyboard or mouse input, on the monotonic clock."""
+"""The inactivity lock: minutes without keyboard or mouse input, on the monotonic clock.
+
+The limit is the machine's ``idle_lock_minutes`` (trustdesk.config), never above the CJIS 30.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
 from trustdesk.ui.clock import Clock
 
+#: The longest the CJIS Security Policy allows, and the default.
 IDLE_LIMIT_SECONDS = 30 * 60
 
 

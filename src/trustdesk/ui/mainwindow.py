@@ -13,7 +13,7 @@ from trustdesk.services.bundle import Services
 from trustdesk.ui.clock import Clock, JumpDetector
 from trustdesk.ui.context import RulesHolder, UiContext
 from trustdesk.ui.gate import LockPage, SignInPage
-from trustdesk.ui.idle import IDLE_LIMIT_SECONDS, IdleWatcher
+from trustdesk.ui.idle import IdleWatcher
 from trustdesk.ui.session import Gatekeeper
 
 TYPE_CHECKING = False
@@ -38,7 +38,7 @@ class MainWindow(QMainWindow):
         rules: RulesHolder,
         clock: Clock | None = None,
         *,
-        idle_limit: float = IDLE_LIMIT_SECONDS,
+        idle_limit: float | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
@@ -57,6 +57,10 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self._dialog: QDialog | None = None
         self.context: UiContext | None = None
+        if idle_limit is None:  # the machine's idle_lock_minutes (IT may lower the CJIS 30)
+            from trustdesk.config import current
+
+            idle_limit = current().idle_lock_minutes * 60
         self.idle = IdleWatcher(self.clock, idle_limit)
         self.jumps = JumpDetector(self.clock)
         self.jump_timer = QTimer(self)
@@ -66,7 +70,9 @@ class MainWindow(QMainWindow):
         self.sign_in.sign_in_requested.connect(self._sign_in)
         self.lock_page.unlock_requested.connect(self._unlock)
         self.lock_page.sign_out_requested.connect(self.sign_out)
-        self.idle.idle_expired.connect(lambda: self.lock("Locked after 30 minutes without use."))
+        minutes = max(1, round(idle_limit / 60))
+        idle_reason = f"Locked after {minutes} minute{'s' if minutes != 1 else ''} without use."
+        self.idle.idle_expired.connect(lambda: self.lock(idle_reason))
         self.resize(1100, 760)
 
     @property
@@ -195,7 +201,7 @@ class MainWindow(QMainWindow):
         self.sign_in.agency.setText(self.gate.agency_name())
         self.stack.setCurrentWidget(self.sign_in)
         self.setWindowTitle("TrustDesk")
-        self.sign_in.reset("Setup complete. Sign in with the administrator account.")
+        self.sign_in.reset("Setup complete. Sign in with the administrator account.", success=True)
         self.sign_in.set_admin_warning(self.gate.admin_warning())
 
     def _sign_in(self, username: str, password: str) -> None:
@@ -221,6 +227,11 @@ class MainWindow(QMainWindow):
         self.jumps = JumpDetector(self.clock)
         self.jump_timer.start()
         self.signed_in.emit()
+
+    def keep_work(self) -> None:
+        """Save the work in progress as a draft, leaving the screen as it is (after an error)."""
+        if self.workspace is not None and self.context is not None:
+            self.workspace.before_lock()
 
     def lock(self, reason: str) -> None:
         if self.context is None or self.stack.currentWidget() is self.lock_page:

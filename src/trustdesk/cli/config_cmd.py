@@ -1,0 +1,82 @@
+"""``trustdesk config check|show``: the machine settings in force, each with where it came from.
+
+``check`` also makes sure this user can write the data folder IT set; both exit 2 with one
+line per problem (file, key, fix) when the settings are bad, 0 when they are good.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from trustdesk.config import ConfigError, Settings, check_data_dir, config_path, load
+
+EXIT_OK = 0
+EXIT_BAD = 2
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser("config", help="check or show the machine settings")
+    sub = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    check = sub.add_parser(
+        "check", help="check the machine config file and environment; exit 2 if anything is bad"
+    )
+    check.set_defaults(func=run_check)
+    show = sub.add_parser(
+        "show", help="every setting with its value, source and environment variable"
+    )
+    show.set_defaults(func=run_show)
+
+
+def _settings(args: argparse.Namespace, *, check_folder: bool) -> Settings | None:
+    try:
+        settings = load({"data_dir": args.data_dir})
+        if check_folder:
+            check_data_dir(settings)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"trustdesk: {problem}", file=sys.stderr)
+        return None
+    return settings
+
+
+def _file_line(settings: Settings) -> str:
+    path, named = config_path(os.environ)
+    if settings.file is None:
+        return f"config file: {path} (none: built-in defaults apply)"
+    how = " (named by TRUSTDESK_CONFIG)" if named else ""
+    return f"config file: {settings.file}{how}"
+
+
+def table(settings: Settings, *, details: bool) -> list[str]:
+    rows = [(s.key.name, s.shown(), s.describe(), s.key) for s in settings]
+    width = max(len(name) for name, *_ in rows)
+    value_width = min(max(len(value) for _, value, *_ in rows), 40)
+    lines = []
+    for name, value, source, key in rows:
+        line = f"{name:<{width}}  {value:<{value_width}}  {source}"
+        if details:
+            line += f"\n{'':<{width}}  env {key.env}; {key.help}"
+        lines.append(line)
+    return lines
+
+
+def run_check(args: argparse.Namespace) -> int:
+    settings = _settings(args, check_folder=True)
+    if settings is None:
+        return EXIT_BAD
+    print(_file_line(settings))
+    print("\n".join(table(settings, details=False)))
+    print("settings OK")
+    return EXIT_OK
+
+
+def run_show(args: argparse.Namespace) -> int:
+    settings = _settings(args, check_folder=False)
+    if settings is None:
+        return EXIT_BAD
+    print(_file_line(settings))
+    print("\n".join(table(settings, details=True)))
+    return EXIT_OK

@@ -1,0 +1,98 @@
+"""The machine config file: where it is, and its TOML table read (or why it cannot be).
+
+``tomllib`` is imported only for a non-empty file, ``difflib`` only to suggest a key
+after a typo: a desk without a config file pays for neither.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from trustdesk.config.keys import KEY_NAMES, ConfigError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+#: Names another config file instead of the machine one (tests; IT trying a change).
+CONFIG_ENV = "TRUSTDESK_CONFIG"
+
+
+def machine_config_path() -> Path:
+    """Where IT (or the installer) puts the machine config file on this system."""
+    platform: str = sys.platform
+    if platform == "win32":
+        # Windows reads environment names in any case.
+        base = os.environ.get("PROGRAMDATA") or r"C:\ProgramData"
+        return Path(base) / "TrustDesk" / "config.toml"
+    return Path("/etc/trustdesk/config.toml")
+
+
+def config_path(env: Mapping[str, str]) -> tuple[Path, bool]:
+    """The config file to read, and whether it was named explicitly (then it must exist)."""
+    named = env.get(CONFIG_ENV, "").strip()
+    if named:
+        return Path(named).expanduser().absolute(), True
+    return machine_config_path(), False
+
+
+_parsed: dict[tuple[str, int, int], dict[str, object]] = {}
+
+
+def read_file(path: Path, *, must_exist: bool) -> dict[str, object] | None:
+    """The file's table (None when there is no file and none was asked for), or ConfigError."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+            stamp = os.fstat(handle.fileno())
+    except FileNotFoundError:
+        if not must_exist:
+            return None
+        raise ConfigError(
+            [
+                f"{CONFIG_ENV} names {path}, which does not exist; "
+                f"create it or unset {CONFIG_ENV} to use {machine_config_path()}"
+            ]
+        ) from None
+    except OSError as error:
+        raise ConfigError(
+            [
+                f"{path}: cannot be read ({error.strerror or error}); make it readable by "
+                "every user of this computer (it holds no secrets)"
+            ]
+        ) from None
+    if not data.strip():
+        return {}  # an empty file sets nothing, and needs no TOML parser
+    cache_key = (str(path), stamp.st_mtime_ns, stamp.st_size)
+    if cache_key in _parsed:
+        return _parsed[cache_key]
+    import tomllib
+
+    try:
+        table = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError([f"{path}: not UTF-8 text; save it as UTF-8"]) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(
+            [
+                f"{path}: not valid TOML ({error}); correct that line (the IT guide, "
+                "packaging/README.md, has a sample config.toml with every key)"
+            ]
+        ) from None
+    _parsed[cache_key] = table
+    return table
+
+
+def unknown_key(path: Path, name: str, value: object) -> str:
+    if isinstance(value, dict):
+        return (
+            f"{path}: unknown table [{name}]; the settings are not grouped: write each one at "
+            'the top of the file, before any [table], e.g. agency_name = "..."'
+        )
+    from difflib import get_close_matches
+
+    close = get_close_matches(name, KEY_NAMES, n=1)
+    hint = f'did you mean "{close[0]}"? ' if close else ""
+    return f'{path}: unknown key "{name}"; {hint}remove it or use one of: ' + ", ".join(KEY_NAMES)
