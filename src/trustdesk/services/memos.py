@@ -534,8 +534,11 @@ def rules_loader(rules: object, data_dir: Path | None = None) -> Callable[[], Me
         if all(hasattr(rules, name) for name in ("pack", "sections", "catalog")):
             return rules  # type: ignore[return-value]
         from trustdesk.rules.registry import load_rules, rules_for_data_dir
+        from trustdesk.store.pack_imports import imported_in_force
 
-        return load_rules() if data_dir is None else rules_for_data_dir(data_dir)
+        if data_dir is None:
+            return load_rules()
+        return rules_for_data_dir(data_dir, imported_in_force(data_dir))
 
     return load
 
