@@ -28,3 +28,15 @@ def test_the_app_shows_the_record_beside_match(
     assert "Later amendment:   no" in shown
     assert "Compare every line above with the paper memo" in shown
     assert dialog.record.isVisible()
+
+
+def test_the_app_says_a_file_is_not_a_pdf(make_window: Any, tmp_path: Path) -> None:
+    window = make_window(sign_in="auditor")
+    window.verify_action.trigger()
+    dialog = window._dialog
+    text = tmp_path / "notes.pdf"  # named .pdf, but is not one
+    text.write_text("just some notes\n", encoding="utf-8")
+    dialog.check_file(text)
+    answer = dialog.answer.text()
+    assert "not a PDF file" in answer and "MISMATCH" not in answer
+    assert dialog.record.text() == ""
