@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -157,12 +157,18 @@ def test_files_that_are_not_packs_are_refused_before_reading(tmp_path: Path) -> 
         check_import(folder / "ct-2025.json", folder)
 
 
-def test_a_damaged_imported_pack_stops_the_start_with_its_name(tmp_path: Path) -> None:
+def test_a_damaged_imported_pack_is_skipped_with_its_name_and_never_stood_in_for(
+    tmp_path: Path,
+) -> None:
     folder = tmp_path / "rules"
     install(check_import(write_pack(tmp_path, retitled()), folder))
     (folder / "ct-2025.json").write_text("{", encoding="utf-8")
-    with pytest.raises(InputError, match=r"ct-2025\.json"):
-        load_rules(extra_dir=folder)
+    rules = load_rules(extra_dir=folder)
+    [message] = rules.skipped
+    assert "ct-2025.json" in message and "import the pack again" in message
+    assert "ct-2025" not in [lp.pack.id for lp in rules.packs]
+    with pytest.raises(RulesError, match=r"ct-2025\.json"):
+        rules.pack_for(datetime(2026, 11, 19, 14, tzinfo=UTC))
 
 
 def test_two_imported_files_with_one_id_are_refused(tmp_path: Path) -> None:

@@ -217,7 +217,7 @@ def test_each_step_commits_alone_and_a_failed_step_changes_nothing(tmp_path: Pat
     assert schema_version(conn) == 2
     names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert "decisions" in names and "half_done" not in names
-    assert migrate(conn) == [3, 4, 5, 6]
+    assert migrate(conn) == [3, 4, 5, 6, 7]
     assert schema_version(conn) == SCHEMA_VERSION
     with pytest.raises(RuntimeError, match="needs schema"):
         apply(conn, MIGRATIONS[0])
@@ -302,7 +302,7 @@ def test_schema_5_upgrade_files_every_entry_naming_a_decision(
     monkeypatch.setattr(schema, "BACKFILL_BATCH", 3)  # several rounds of the stream
     with Store.open(folder) as store:
         with store.db.reading() as reading:
-            assert schema_version(reading) == 6
+            assert schema_version(reading) == SCHEMA_VERSION
             entries = list(audit.entries(reading))
         trails = {d: [e.event for e in store.audit.of_decision(d)] for d in (1, 2, 99, 3)}
         assert trails == {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,12 @@ def add_parser(commands: Any) -> None:
         "(the current records are kept as a backup)",
     )
     restore.add_argument("file", type=Path)
+    restore.add_argument(
+        "--replace-with-other-store",
+        action="store_true",
+        help="confirm that FILE holds another store's records (another agency's, or of "
+        "unknown origin) and is to replace these; without it such a backup is refused",
+    )
     add_actor(restore)
     restore.set_defaults(func=run_restore)
 
@@ -37,18 +44,60 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _show(title: str, lines: list[str]) -> None:
+    print(title)
+    for line in lines:
+        print(f"  {line}")
+
+
 def run_restore(args: argparse.Namespace) -> int:
-    with open_services(args) as services:
-        if services.accounts.needs_first_administrator():
-            replaced = services.records.restore_into_empty(
-                args.actor, current_password(args.actor), args.file
-            )
-        else:
-            session = log_on(services, args)
-            replaced = services.records.restore(session, args.file)
-        head = services.store.audit.head()
+    from trustdesk.store.errors import DatabaseCorrupt
+
+    # Damage met anywhere here (opening, logging on, keeping a copy of these records) is
+    # the live database's: the backup's own faults are refused as RestoreRefused. The
+    # damage messages advise this very command, so it then restores over the damage.
+    try:
+        with open_services(args) as services:
+            if services.accounts.needs_first_administrator():
+                replaced = services.records.restore_into_empty(
+                    args.actor, current_password(args.actor), args.file
+                )
+            else:
+                session = log_on(services, args)
+                live, check = services.records.plan_restore(session, args.file)
+                _show("Replacing these records:", live.lines())
+                _show(f"with the backup {check.path}:", check.summary.lines())
+                replaced = services.records.restore(
+                    session, check, other_store_ok=args.replace_with_other_store
+                )
+            head = services.store.audit.head()
+    except DatabaseCorrupt:
+        return _restore_over_damaged(args)
     print(
         f"restored {args.file}; audit head now {head[0]}. The records it replaced were kept "
         f"in {replaced.path}"
     )
+    return 0
+
+
+def _restore_over_damaged(args: argparse.Namespace) -> int:
+    from trustdesk.services.records import restore_over_damaged
+
+    print(
+        "trustdesk: the database in this data folder is damaged; restoring over it "
+        "(the damaged files are kept beside it)",
+        file=sys.stderr,
+    )
+    done = restore_over_damaged(
+        args.data_dir,
+        args.actor,
+        current_password(args.actor),
+        args.file,
+        other_store_ok=args.replace_with_other_store,
+    )
+    if done.damaged is not None:
+        _show("Replaced damaged records:", done.damaged.lines())
+    _show(f"with the backup {done.restored.path}:", done.restored.summary.lines())
+    kept = ", ".join(str(path) for path in done.kept) or "nothing (no file was left)"
+    print(f"restored {args.file}. The damaged files were kept as {kept}")
     return 0

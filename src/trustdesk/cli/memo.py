@@ -129,11 +129,16 @@ def run_verify(args: argparse.Namespace) -> int:
             data = Path(args.file).read_bytes()
         except OSError as exc:
             raise InvalidRequest(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    from trustdesk.services.verified_record import record_lines
+
     with open_services(args) as services:
         session = log_on(services, args)
         if data is not None:
             check = services.memos.verify_pdf(session, data)
         else:
             check = services.memos.verify_code(session, args.code)
+        profile = services.agency.profile() if check.match else None
     print(f"{check.word}: {check.reason}")
+    for line in record_lines(check, None if profile is None else profile.timezone):
+        print(f"  {line}")
     return 0 if check.match else EXIT_MISMATCH

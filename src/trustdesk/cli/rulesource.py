@@ -19,10 +19,32 @@ if TYPE_CHECKING:
 def data_folder_rules(data_dir: Path | str | None) -> RuleSet:
     """The rules in force on ``data_dir`` (``--data-dir``; None: the per-user data folder).
 
-    A damaged imported pack raises ``RulesError`` naming the file, the JSON pointer and
-    the reason (one line, exit 2); the bundled packs never silently stand in for it.
+    An imported pack comes into force only when the audit chain records its import
+    (``store.pack_imports``); that is read, over a read-only connection, only when the
+    folder of imported packs holds a file. A file that is not applied (put there by
+    hand, changed, or damaged) is named on stderr with the fix, and the packs that are
+    fine stay in force.
     """
-    from trustdesk.rules.registry import rules_for_data_dir
+    import sys
+
+    from trustdesk.rules.registry import IMPORTED_FOLDER, imported_pack_paths, rules_for_data_dir
     from trustdesk.store.paths import resolve_data_dir
 
-    return rules_for_data_dir(resolve_data_dir(data_dir))
+    folder = resolve_data_dir(data_dir)
+    accepted: dict[str, str] = {}
+    if imported_pack_paths(folder / IMPORTED_FOLDER):
+        from trustdesk.store.errors import StoreError
+        from trustdesk.store.pack_imports import imported_in_force
+
+        try:
+            accepted = imported_in_force(folder)
+        except StoreError as error:
+            print(
+                f"trustdesk: warning: the imported rule packs cannot be checked against the "
+                f"audit trail, so none is applied: {error}",
+                file=sys.stderr,
+            )
+    rules = rules_for_data_dir(folder, accepted)
+    for message in rules.skipped:
+        print(f"trustdesk: warning: {message}", file=sys.stderr)
+    return rules

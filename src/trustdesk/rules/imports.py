@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import os
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,7 @@ class CheckedImport:
     loaded: LoadedPack
     replaces: LoadedPack | None  # the pack of the same id in force now, if any
     folder: Path
+    accepted: Mapping[str, str] | None = None  # imported versions in force before it
 
     @property
     def target(self) -> Path:
@@ -82,8 +84,18 @@ class InstalledImport:
         _put_back(self.changes)
 
 
-def check_import(source: Path, folder: Path, *, catalog_path: Path | None = None) -> CheckedImport:
-    """Check ``source`` as the rule set with it installed in ``folder``; nothing is written."""
+def check_import(
+    source: Path,
+    folder: Path,
+    *,
+    catalog_path: Path | None = None,
+    accepted: Mapping[str, str] | None = None,
+) -> CheckedImport:
+    """Check ``source`` as the rule set with it installed in ``folder``; nothing is written.
+
+    ``accepted``: the imported versions in force (``load_rules``); the caller passes the
+    audit chain's, so a file dropped into the folder by hand plays no part in the check.
+    """
     name = str(source)
     try:
         size = source.stat().st_size
@@ -97,7 +109,7 @@ def check_import(source: Path, folder: Path, *, catalog_path: Path | None = None
         raise InputError(
             name, "", f"is {size:,} bytes; a rule pack is at most {MAX_PACK_BYTES:,} bytes"
         )
-    current = load_rules(catalog_path=catalog_path, extra_dir=folder)
+    current = load_rules(catalog_path=catalog_path, extra_dir=folder, accepted=accepted)
     loaded = load_pack(source, catalog=current.sections, catalog_fingerprint=current.catalog_sha256)
     # The set as the next start will load it: this pack in place of the one of its id.
     kept = [lp.path for lp in current.packs if lp.pack.id != loaded.pack.id]
@@ -109,7 +121,7 @@ def check_import(source: Path, folder: Path, *, catalog_path: Path | None = None
     if hashlib.sha256(data).hexdigest() != loaded.pack.sha256:
         raise InputError(name, "", "changed while it was being checked; import it again")
     replaces = next((lp for lp in current.packs if lp.pack.id == loaded.pack.id), None)
-    return CheckedImport(source, data, loaded, replaces, folder)
+    return CheckedImport(source, data, loaded, replaces, folder, accepted)
 
 
 def install(checked: CheckedImport, *, catalog_path: Path | None = None) -> InstalledImport:
@@ -141,7 +153,12 @@ def install(checked: CheckedImport, *, catalog_path: Path | None = None) -> Inst
         if old_file is not None and old_file != target and old_bytes is not None:
             changes.append((old_file, old_bytes))
             _remove(old_file)
-        rules = load_rules(catalog_path=catalog_path, extra_dir=folder)
+        accepted = (
+            None
+            if checked.accepted is None
+            else {**checked.accepted, checked.loaded.pack.sha256: checked.loaded.pack.id}
+        )
+        rules = load_rules(catalog_path=catalog_path, extra_dir=folder, accepted=accepted)
     except BaseException:
         _put_back(tuple(changes))
         raise

@@ -12,15 +12,16 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 
 from trustdesk import resources
+from trustdesk.core.errors import CoreError
 from trustdesk.core.pack import RulePack
 from trustdesk.core.select import select_pack
-from trustdesk.rules.errors import InputError
+from trustdesk.rules.errors import InputError, RulesError
 from trustdesk.rules.known_sections import known_sections
 from trustdesk.rules.packs import LoadedPack, bundled_pack_paths, load_pack
 
@@ -55,7 +56,9 @@ class RuleSet:
         "packs",
         "replaced",
         "sections",
+        "skipped",
         "superseded_dir",
+        "withheld",
     )
 
     def __init__(
@@ -67,8 +70,16 @@ class RuleSet:
         *,
         replaced: tuple[LoadedPack, ...] = (),
         superseded_dir: Path | None = None,
+        skipped: tuple[str, ...] = (),
+        withheld: tuple[tuple[LoadedPack, str], ...] = (),
     ) -> None:
         self.packs = packs
+        #: One message per file of the imported-packs folder that is not applied: what is
+        #: wrong with it and how to fix it (remove it, or import it again).
+        self.skipped = skipped
+        #: Shipped packs held back because the imported file of their id is skipped:
+        #: a case they would govern is refused with that file's message, not decided.
+        self.withheld = withheld
         self.sections = sections
         self.catalog_path = catalog_path
         self.catalog_sha256 = catalog_sha256
@@ -86,6 +97,12 @@ class RuleSet:
         return self._catalog
 
     def pack_for(self, decision_time: datetime) -> RulePack:
+        for loaded, why in self.withheld:
+            try:
+                select_pack((loaded.pack,), decision_time)
+            except CoreError:
+                continue  # not its dates: the packs that are fine still decide
+            raise RulesError(f"the rule pack for this date is not applied: {why}")
         return select_pack((loaded.pack for loaded in self.packs), decision_time)
 
     def pack(self, pack_id: str) -> LoadedPack:
@@ -102,7 +119,10 @@ class RuleSet:
         as at import, and refused (``InputError``) when its bytes do not hash to the
         SHA-256 its name records. ``KeyError`` when no such version is known.
         """
-        for loaded in (*self.packs, *self.replaced):
+        # A withheld shipped pack is still the exact version some decisions were made
+        # under (found by its SHA-256): printing those stays possible.
+        held = tuple(loaded for loaded, _why in self.withheld)
+        for loaded in (*self.packs, *self.replaced, *held):
             if loaded.pack.id == pack_id and loaded.pack.sha256 == sha256:
                 return loaded
         key = (pack_id, sha256)
@@ -146,14 +166,16 @@ def superseded_path(folder: Path, pack_id: str, sha256: str) -> Path:
     return folder / f"{pack_id}-{sha256[:12]}.json"
 
 
-def rules_for_data_dir(data_dir: Path) -> RuleSet:
+def rules_for_data_dir(data_dir: Path, accepted: Mapping[str, str] | None = None) -> RuleSet:
     """The rules applied on the data folder ``data_dir``, by the desktop app and the CLI.
 
     The bundled packs, with the packs imported into ``data_dir/rules`` in place of those
-    of the same id (or added); a damaged imported pack raises with its file and reason.
-    A data folder without ``rules/`` costs one ``stat``.
+    of the same id (or added). ``accepted`` holds the SHA-256 of each pack version the
+    audit chain records as imported and in force (see ``load_rules``); a file of that
+    folder that is not one of them, or is damaged, is skipped with a message
+    (``RuleSet.skipped``). A data folder without ``rules/`` costs one ``stat``.
     """
-    return load_rules(extra_dir=data_dir / IMPORTED_FOLDER)
+    return load_rules(extra_dir=data_dir / IMPORTED_FOLDER, accepted=accepted)
 
 
 def load_rules(
@@ -162,12 +184,20 @@ def load_rules(
     extra_dir: Path | None = None,
     *,
     extra_files: Sequence[Path] = (),
+    accepted: Mapping[str, str] | None = None,
 ) -> RuleSet:
     """Load the catalog and every pack; any refusal raises with the file and reason.
 
     ``extra_dir`` holds an agency's imported packs (``*.json``) and ``extra_files`` more
     of them; each is checked exactly as a bundled pack and replaces the loaded pack of the
     same id, or adds a version. The overlap check runs on the result.
+
+    A file of ``extra_dir`` comes into force only when its SHA-256 is in ``accepted``
+    (SHA-256 → pack id of the versions the import path recorded in the audit chain): a
+    file dropped there by hand is skipped, and so is one that fails its checks, each with
+    a message naming the file and the fix (``RuleSet.skipped``), while the packs that are
+    fine stay in force.
+    ``accepted=None`` (tests, tools) takes every readable file, still skipping damaged ones.
     """
     catalog_file = catalog_path or resources.resource("offenses", "ct.json")
     sections, digest = known_sections(catalog_file)
@@ -176,15 +206,65 @@ def load_rules(
         return tuple(load_pack(p, catalog=sections, catalog_fingerprint=digest) for p in paths)
 
     base = load(pack_paths if pack_paths is not None else bundled_pack_paths())
-    added = (*load(imported_pack_paths(extra_dir)), *load(extra_files))
+    imported, skipped = _load_imported(imported_pack_paths(extra_dir), accepted, load)
+    # An imported file is named after its pack's id: while it is skipped, the shipped pack
+    # of that id must not silently stand in for the agency's own version of the law.
+    # (Only for an id the agency did import: a file dropped there by hand under a
+    # shipped pack's name is skipped and the shipped pack stays in force.)
+    imported_ids = set(skipped) if accepted is None else set(accepted.values())
+    held_ids = imported_ids & set(skipped)
+    withheld = tuple((lp, skipped[lp.pack.id]) for lp in base if lp.pack.id in held_ids)
+    base = tuple(lp for lp in base if lp.pack.id not in held_ids)
+    added = (*imported, *load(extra_files))
     packs = merge_packs(base, added) if added else base
     _check_no_overlap(packs)
     added_ids = {loaded.pack.id for loaded in added}
     replaced = tuple(loaded for loaded in base if loaded.pack.id in added_ids)
     superseded = None if extra_dir is None else extra_dir / SUPERSEDED_FOLDER
     return RuleSet(
-        packs, sections, catalog_file, digest, replaced=replaced, superseded_dir=superseded
+        packs,
+        sections,
+        catalog_file,
+        digest,
+        replaced=replaced,
+        superseded_dir=superseded,
+        skipped=tuple(skipped.values()),
+        withheld=withheld,
     )
+
+
+_FIX = (
+    "remove it from that folder, or import the pack again in the desktop app "
+    "(Administration → Rule packs → Import rule pack…)"
+)
+
+
+def _load_imported(
+    paths: list[Path],
+    accepted: Mapping[str, str] | None,
+    load: Callable[[Iterable[Path]], tuple[LoadedPack, ...]],
+) -> tuple[tuple[LoadedPack, ...], dict[str, str]]:
+    """The imported pack files that may come into force, and why each other one may not."""
+    loaded: list[LoadedPack] = []
+    skipped: dict[str, str] = {}  # file name without .json (the pack id, as imported) → why
+    for path in paths:
+        if accepted is not None:
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as exc:
+                skipped[path.stem] = f"{path}: cannot be read ({exc.strerror or exc}); {_FIX}"
+                continue
+            if digest not in accepted:
+                skipped[path.stem] = (
+                    f"{path}: not applied: no import of this file is recorded in the audit "
+                    f"trail (it was put there by hand, or changed since); {_FIX}"
+                )
+                continue
+        try:
+            loaded.extend(load([path]))
+        except RulesError as error:
+            skipped[path.stem] = f"{error}; not applied: {_FIX}"
+    return tuple(loaded), skipped
 
 
 def imported_pack_paths(folder: Path | None) -> list[Path]:

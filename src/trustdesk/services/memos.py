@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.memo_inputs import memo_header, signers
-from trustdesk.services.permissions import Operation
+from trustdesk.services.permissions import Operation, allowed
 from trustdesk.store.case_records import DecisionRecord
 from trustdesk.store.decisions import DECISION_EVENTS
 from trustdesk.store.errors import NotFound
@@ -95,6 +95,12 @@ class MemoCheck:
     version: int | None = None
     record_sha256: str | None = None
     memo_seq: int | None = None
+    #: What the matching record says (None when nothing matched, or when the checker's
+    #: role may not read case files: then ``facts_withheld`` is true).
+    record: DecisionRecord | None = None
+    #: The newest version of the decision: above ``version`` when it was amended later.
+    latest_version: int | None = None
+    facts_withheld: bool = False
 
     @property
     def word(self) -> str:
@@ -384,24 +390,29 @@ class MemoService:
 
     def verify_pdf(self, session: Session, data: bytes) -> MemoCheck:
         """MATCH when ``data`` is a memo printed from this database and its record is intact."""
-        self.ctx.authorize(session, Operation.MEMO_VERIFY)
+        user = self.ctx.authorize(session, Operation.MEMO_VERIFY)
+        if not looks_like_pdf(data):
+            raise InvalidRequest(
+                "this is not a PDF file (it does not begin with %PDF-), so it cannot be a "
+                "memo; choose the memo's PDF file, or type the code printed on it (--code)"
+            )
         digest = hashlib.sha256(data).hexdigest()
         check = self._check_pdf(digest)
         self._record_check(session, check, method="file", pdf_sha256=digest)
-        return check
+        return _for_role(check, user.role)
 
     def verify_code(self, session: Session, typed: str) -> MemoCheck:
         """MATCH when a recorded decision version has this short code and verifies."""
         from trustdesk.memo.verification import parse_short_code
 
-        self.ctx.authorize(session, Operation.MEMO_VERIFY)
+        user = self.ctx.authorize(session, Operation.MEMO_VERIFY)
         try:
             code = parse_short_code(typed)
         except ValueError as exc:
             raise InvalidRequest(f"cannot read the code {typed.strip()!r}: {exc}") from None
         check = self._check_code(code)
         self._record_check(session, check, method="code", code=code)
-        return check
+        return _for_role(check, user.role)
 
     def _record_check(self, session: Session, check: MemoCheck, **objects: Any) -> None:
         self.ctx.audit(
@@ -490,7 +501,22 @@ class MemoService:
             record.version,
             record.record_sha256,
             entry.seq if memo else None,
+            record,
+            max(v.version for v in versions),
         )
+
+
+def looks_like_pdf(data: bytes) -> bool:
+    """A PDF begins with ``%PDF-`` (readers accept it within the first kilobyte)."""
+    return b"%PDF-" in data[:1024]
+
+
+def _for_role(check: MemoCheck, role: str) -> MemoCheck:
+    # A memo is only worth something when the reader compares it with what the record
+    # says; but administrators do not read case files, so they are told whom to ask.
+    if check.record is None or allowed(role, Operation.DECISION_VIEW):
+        return check
+    return replace(check, record=None, facts_withheld=True)
 
 
 def _code_of(short_code: Callable[[str], str], digest: str) -> str | None:
@@ -515,8 +541,11 @@ def rules_loader(rules: object, data_dir: Path | None = None) -> Callable[[], Me
         if all(hasattr(rules, name) for name in ("pack", "sections", "catalog")):
             return rules  # type: ignore[return-value]
         from trustdesk.rules.registry import load_rules, rules_for_data_dir
+        from trustdesk.store.pack_imports import imported_in_force
 
-        return load_rules() if data_dir is None else rules_for_data_dir(data_dir)
+        if data_dir is None:
+            return load_rules()
+        return rules_for_data_dir(data_dir, imported_in_force(data_dir))
 
     return load
 

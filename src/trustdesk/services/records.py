@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from trustdesk.services.context import ServiceContext, Session
+from trustdesk.services.context import ServiceContext, Session, utc_now
 from trustdesk.services.errors import AuthenticationFailed, InvalidRequest, PermissionDenied
 from trustdesk.services.permissions import ADMINISTRATOR, Operation
 from trustdesk.store import backup as backups
@@ -16,8 +18,12 @@ from trustdesk.store.audit import COLUMNS
 from trustdesk.store.backup import BackupCheck, BackupInfo
 from trustdesk.store.encoding import canonical_json
 from trustdesk.store.files import new_file
-from trustdesk.store.records import Actor, AuditEntry
+from trustdesk.store.identity import StoreSummary
+from trustdesk.store.records import Actor, AuditEntry, AuditEvent, User
 from trustdesk.store.verify import VerifyReport
+
+if TYPE_CHECKING:
+    from trustdesk.services.passwords import PasswordHasher
 
 EXPORT_FORMATS = ("jsonl", "csv")
 
@@ -112,15 +118,39 @@ class RecordsService:
     def check_backup(self, source: Path) -> BackupCheck:
         return backups.check_backup(source)
 
-    def restore(self, session: Session, source: Path) -> BackupInfo:
-        """Replace the live records with a checked backup (the old ones are kept as a backup)."""
+    def plan_restore(self, session: Session, source: Path) -> tuple[StoreSummary, BackupCheck]:
+        """What a restore of ``source`` would replace (these records) and by what."""
         self.ctx.authorize(session, Operation.BACKUP_RESTORE)
         try:
             check = backups.check_backup(source)
         except Exception:
             self.ctx.audit("restore.refused", session, "failure")
             raise
-        return self.store.restore(check, self.ctx.actor(session), self.ctx.now())
+        return self.store.summary(), check
+
+    def restore(
+        self,
+        session: Session,
+        source: Path | BackupCheck,
+        *,
+        other_store_ok: bool = False,
+    ) -> BackupInfo:
+        """Replace the live records with a checked backup (the old ones are kept as a backup).
+
+        Another store's backup is refused unless ``other_store_ok`` (see Store.restore).
+        """
+        self.ctx.authorize(session, Operation.BACKUP_RESTORE)
+        if isinstance(source, BackupCheck):
+            check = source
+        else:
+            try:
+                check = backups.check_backup(source)
+            except Exception:
+                self.ctx.audit("restore.refused", session, "failure")
+                raise
+        return self.store.restore(
+            check, self.ctx.actor(session), self.ctx.now(), other_store_ok=other_store_ok
+        )
 
     def restore_into_empty(self, username: str, password: str, source: Path) -> BackupInfo:
         """Disaster recovery into a data folder with no accounts yet.
@@ -131,17 +161,93 @@ class RecordsService:
         if self.store.users.count():
             raise InvalidRequest("this data folder has accounts; log on to restore (--as)")
         check = backups.check_backup(source)
-        credential = backups.credential_in(check, username.strip().lower())
-        hasher = self.ctx.hasher
-        if credential is None:
-            hasher.dummy_verify(password)
-            raise AuthenticationFailed("wrong user name or password (as stored in the backup)")
-        if not hasher.verify(password, credential.password_hash):
-            raise AuthenticationFailed("wrong user name or password (as stored in the backup)")
-        user = credential.user
-        if user.role != ADMINISTRATOR or not user.active or user.locked_at is not None:
-            raise PermissionDenied(
-                f"{user.username} is not an active, unlocked administrator in that backup"
-            )
+        user = backup_administrator(check, username, password, self.ctx.hasher)
         actor = Actor(user.id, user.username, self.ctx.workstation)
         return self.store.restore(check, actor, self.ctx.now())
+
+
+def backup_administrator(
+    check: BackupCheck, username: str, password: str, hasher: PasswordHasher
+) -> User:
+    """The active administrator of the backup ``check`` whose stored password this is."""
+    credential = backups.credential_in(check, username.strip().lower())
+    if credential is None:
+        hasher.dummy_verify(password)
+        raise AuthenticationFailed("wrong user name or password (as stored in the backup)")
+    if not hasher.verify(password, credential.password_hash):
+        raise AuthenticationFailed("wrong user name or password (as stored in the backup)")
+    user = credential.user
+    if user.role != ADMINISTRATOR or not user.active or user.locked_at is not None:
+        raise PermissionDenied(
+            f"{user.username} is not an active, unlocked administrator in that backup"
+        )
+    return user
+
+
+@dataclass(frozen=True, slots=True)
+class DamagedRestore:
+    """A restore over a damaged database: where the damaged files went, what came back."""
+
+    kept: tuple[Path, ...]
+    damaged: StoreSummary | None
+    restored: BackupCheck
+
+
+def restore_over_damaged(
+    data_dir: Path | str | None,
+    username: str,
+    password: str,
+    source: Path,
+    *,
+    other_store_ok: bool = False,
+    hasher: PasswordHasher | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> DamagedRestore:
+    """Restore ``source`` into a data folder whose database is too damaged to open.
+
+    The damaged database cannot check a password, so the person proves to be an active
+    administrator *of the backup*. Whose records the damaged database held is read from
+    what is left of it; if that is another store's, or cannot be read, the restore needs
+    ``other_store_ok``. The damaged files are kept aside (store.rescue), then the backup
+    is restored into a fresh database, whose audit records where they went.
+    """
+    from trustdesk.services import context
+    from trustdesk.store.errors import OtherStore
+    from trustdesk.store.paths import resolve_data_dir
+    from trustdesk.store.rescue import damaged_summary, set_aside
+    from trustdesk.store.store import Store
+
+    folder = resolve_data_dir(data_dir)
+    check = backups.check_backup(source)
+    hasher = hasher if hasher is not None else context._default_hasher()
+    user = backup_administrator(check, username, password, hasher)
+    damaged = damaged_summary(folder)
+    if (damaged is None or not damaged.same_store(check.summary)) and not other_store_ok:
+        unnamed = "an agency not named"
+        whose = (
+            "whose records the damaged database held cannot be read"
+            if damaged is None
+            else f"the damaged database held the records of {damaged.agency or unnamed} "
+            f"(store {damaged.store_id or 'unknown'}), the backup those of "
+            f"{check.summary.agency or unnamed} (store {check.summary.store_id})"
+        )
+        raise OtherStore(
+            f"{check.path} was not restored: {whose}. Nothing was changed. If this backup "
+            "is the one to restore, run the restore again with --replace-with-other-store"
+        )
+    now = clock()
+    kept = set_aside(folder, now)
+    with Store.open(folder) as store:
+        actor = Actor(user.id, user.username, context.ServiceContext(store, hasher).workstation)
+        store.restore(check, actor, now)
+        about: dict[str, object] = {
+            "kept_files": [path.name for path in kept.files],
+            "kept_sha256": backups.file_sha256(kept.files[0]) if kept.files else None,
+            "file_sha256": check.sha256,
+            "confirmed_other_store": damaged is None or not damaged.same_store(check.summary),
+            **check.summary.audit_objects("backup"),
+        }
+        if damaged is not None:
+            about.update(damaged.audit_objects("damaged"))
+        store.audit.record(AuditEvent("restore.over_damaged", "success", about), actor, now)
+    return DamagedRestore(kept.files, damaged, check)

@@ -52,6 +52,13 @@ class RulePackService:
 
         return imported_folder(self.ctx.store.data_dir)
 
+    def in_force(self) -> dict[str, str]:
+        """SHA-256 → pack id of each imported version the audit chain puts in force: only
+        files with one of them are applied (a file dropped into ``rules/`` by hand is not)."""
+        from trustdesk.store.pack_imports import RULES_IMPORTED, in_force
+
+        return in_force(self.ctx.store.audit.of_events(RULES_IMPORTED))
+
     def import_pack(
         self,
         session: Session,
@@ -70,7 +77,7 @@ class RulePackService:
 
         self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "rule_pack"})
         try:
-            checked = check_import(path, self.folder)
+            checked = check_import(path, self.folder, accepted=self.in_force())
         except RulesError as error:
             self.ctx.audit(
                 "rules.import_refused",

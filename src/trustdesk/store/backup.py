@@ -28,8 +28,9 @@ from trustdesk.store import audit
 from trustdesk.store.connection import connect, inspect_file, translate
 from trustdesk.store.database import Database
 from trustdesk.store.encoding import utc_text
-from trustdesk.store.errors import NewerSchema, RestoreRefused, StoreError
-from trustdesk.store.files import new_file
+from trustdesk.store.errors import DatabaseCorrupt, NewerSchema, RestoreRefused, StoreError
+from trustdesk.store.files import missing_step, new_file
+from trustdesk.store.identity import StoreSummary, summarize
 from trustdesk.store.migrations import check_not_newer, migrate, schema_version
 from trustdesk.store.records import Credential
 from trustdesk.store.sql import one_dict, scalar
@@ -65,6 +66,10 @@ def create_backup(db: Database, target: Path, at: datetime) -> BackupInfo:
     if target.parent.resolve() == db.data_dir.resolve() and target.name.startswith("trustdesk.db"):
         raise StoreError(f"{target} is the live database's own name; choose another file name")
     with new_file(target) as temp:
+        # Created here first, so a folder that takes no new file fails with the system's
+        # own reason, about the backup's folder (SQLite would only say "unable to open",
+        # which reads as a fault of the data folder).
+        temp.touch(exist_ok=False)
         reader = db.open_reader()
         try:
             with db.translating():
@@ -122,7 +127,11 @@ def _write_manifest(
     )
     dest.execute("COMMIT")
     if dest.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
-        raise StoreError("the backup copy failed its integrity check; it was not kept")
+        raise DatabaseCorrupt(
+            "the copy of the records failed SQLite's integrity check, so the database is "
+            "damaged; the copy was not kept. Restore the latest backup: trustdesk restore "
+            "BACKUP --as ADMIN (the damaged files are kept beside it)"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,17 +143,29 @@ class BackupCheck:
     decisions: int
     store_id: str
     made_at: str
+    summary: StoreSummary
 
 
 def _refuse(path: Path, why: str) -> RestoreRefused:
     return RestoreRefused(f"{path} cannot be restored: {why}. The live database was not changed.")
 
 
+def not_a_file(path: Path) -> str:
+    """Why ``path`` is not a regular file, in words that name the real cause."""
+    if path.is_dir():
+        return "it is a folder, not a backup file (name the backup file inside it)"
+    if path.exists():
+        return "it is not a regular file (a device, pipe or socket), so it cannot be a backup"
+    if path.is_symlink():
+        return "it is a link to a file that does not exist"
+    return missing_step(path) or "there is no such file"
+
+
 def check_backup(path: Path) -> BackupCheck:
     """Read-only checks of a backup file: header, schema, integrity, manifest vs chain."""
     path = path.expanduser().absolute()
     if not path.is_file():
-        raise _refuse(path, "there is no such file")
+        raise _refuse(path, not_a_file(path))
     try:
         inspect_file(path)
     except StoreError as exc:
@@ -161,12 +182,13 @@ def check_backup(path: Path) -> BackupCheck:
         if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
             raise _refuse(path, "it fails SQLite's integrity check (the file is damaged)")
         manifest = _read_manifest(conn, path)
+        summary = summarize(conn)
     except sqlite3.Error as exc:
         error = translate(exc, path)
         raise _refuse(path, str(error or exc).split(";")[0]) from None
     finally:
         conn.close()
-    return BackupCheck(path, file_sha256(path), *manifest)
+    return BackupCheck(path, file_sha256(path), *manifest, summary)
 
 
 def _read_manifest(conn: sqlite3.Connection, path: Path) -> tuple[int, str, int, str, str]:

@@ -6,10 +6,12 @@ not a TrustDesk database is refused without a single byte written to it.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 from trustdesk.store.errors import (
+    RESTORE_ADVICE,
     AlreadyOpen,
     DatabaseCorrupt,
     DiskFull,
@@ -59,7 +61,7 @@ def inspect_file(path: Path) -> None:
     if len(header) < HEADER_SIZE:
         raise DatabaseCorrupt(
             f"{path} is damaged: shorter than an SQLite header ({size} bytes); {_LEAVE}. "
-            "Restore the latest backup (trustdesk restore FILE)."
+            f"To recover, {RESTORE_ADVICE}."
         )
     app_id = int.from_bytes(header[68:72], "big")
     if app_id != APPLICATION_ID:
@@ -86,7 +88,7 @@ def _refuse_truncated(path: Path, header: bytes, size: int) -> None:
     if (header_trusted and size < expected) or (page_size and size % page_size):
         raise DatabaseCorrupt(
             f"{path} is damaged: truncated to {size} bytes (its header says {expected}); "
-            f"{_LEAVE}. Restore the latest backup (trustdesk restore FILE)."
+            f"{_LEAVE}. To recover, {RESTORE_ADVICE}."
         )
 
 
@@ -141,6 +143,20 @@ def read_pragmas(conn: sqlite3.Connection) -> dict[str, object]:
     return {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in EXPECTED_PRAGMAS}
 
 
+#: Less room than this (a few database pages) on the disk counts as a full disk.
+FULL_BELOW_BYTES = 64 * 1024
+
+
+def disk_full(path: Path) -> bool:
+    """True when the file system holding ``path`` has (almost) no room left for us."""
+    folder = path if path.is_dir() else path.parent
+    try:
+        stats = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs on Windows: say what SQLite said
+        return False
+    return stats.f_bavail * stats.f_frsize < FULL_BELOW_BYTES
+
+
 def translate(exc: sqlite3.Error, path: Path) -> StoreError | None:
     """A plain-language StoreError for what SQLite reported about ``path``.
 
@@ -160,9 +176,7 @@ def translate(exc: sqlite3.Error, path: Path) -> StoreError | None:
             "data folder is writable and not on read-only media."
         )
     if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-        return DatabaseCorrupt(
-            f"{path} is damaged ({detail}); restore the latest backup (trustdesk restore FILE)."
-        )
+        return DatabaseCorrupt(f"{path} is damaged ({detail}); {RESTORE_ADVICE}.")
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
         return AlreadyOpen(f"{path} is busy ({detail}); close other programs using it.")
     if code == sqlite3.SQLITE_CANTOPEN:
@@ -171,6 +185,13 @@ def translate(exc: sqlite3.Error, path: Path) -> StoreError | None:
         return ReadOnly(
             f"cannot open {path} ({detail}); check that the data folder is writable "
             "and not on read-only media."
+        )
+    if code == sqlite3.SQLITE_IOERR and disk_full(path):
+        # SQLite reports some writes that failed for want of space (a sync, the WAL's
+        # index, a short write) as plain I/O errors; the free space says what happened.
+        return DiskFull(
+            f"the disk holding {path} is full; nothing was recorded. Free some space, "
+            "then do it again."
         )
     if code == sqlite3.SQLITE_IOERR:
         return StoreIOError(

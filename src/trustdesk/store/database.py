@@ -13,6 +13,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,9 @@ from trustdesk.store import audit
 from trustdesk.store.anchor import AnchorFile
 from trustdesk.store.connection import configure, connect, inspect_file, translate
 from trustdesk.store.errors import (
+    RESTORE_ADVICE,
     DatabaseCorrupt,
+    DiskFull,
     ReadOnly,
     StoreError,
     StoreIOError,
@@ -180,6 +183,8 @@ def _make_folder(folder: Path) -> None:
     except OSError as exc:
         if exc.errno == 30:  # EROFS
             raise ReadOnly(f"data folder {folder} is on a read-only file system") from None
+        if exc.errno == 28:  # ENOSPC
+            raise DiskFull(f"cannot create data folder {folder}: the disk is full") from None
         raise StoreIOError(f"cannot create data folder {folder}: {exc.strerror}") from None
 
 
@@ -196,7 +201,7 @@ def _refuse_orphan_wal(path: Path) -> None:
         if orphan.exists() and orphan.stat().st_size > 0:
             raise DatabaseCorrupt(
                 f"{path} is missing but {orphan.name} is still there: the database was "
-                "moved or deleted. Put trustdesk.db back, or restore a backup; TrustDesk "
+                f"moved or deleted. Put trustdesk.db back, or {RESTORE_ADVICE}; TrustDesk "
                 "will not start a new database over unsaved records."
             )
 
@@ -230,15 +235,20 @@ def _build_new(path: Path) -> None:
 def _initialise(conn: sqlite3.Connection) -> None:
     """Give a new database its identity and the first entry of its audit chain."""
     now = datetime.now(UTC)
+    # The store's identity for life: a random (version 4) UUID, kept in meta and in the
+    # first audit entry, so a restore can tell these records from another store's.
+    store_id = str(uuid.UUID(bytes=os.urandom(16), version=4))
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute(
             "INSERT INTO meta (key, value) VALUES ('store_id', ?), ('created_at', ?)",
-            (os.urandom(16).hex(), now.isoformat()),
+            (store_id, now.isoformat()),
         )
         audit.append(
             conn,
-            AuditEvent("store.created", "success", {"schema": SCHEMA_VERSION}),
+            AuditEvent(
+                "store.created", "success", {"schema": SCHEMA_VERSION, "store_id": store_id}
+            ),
             Actor(None, None, hostname()),
             now,
         )
@@ -264,11 +274,10 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
         error = translate(exc, path)
         if error is None:
             error = DatabaseCorrupt(
-                f"{path} is not a usable TrustDesk database ({exc}); restore the latest "
-                "backup (trustdesk restore FILE)"
+                f"{path} is not a usable TrustDesk database ({exc}); {RESTORE_ADVICE}"
             )
         raise error from None
     if store_id is None:
         raise DatabaseCorrupt(
-            f"{path} lacks its TrustDesk identity (meta.store_id); restore the latest backup"
+            f"{path} lacks its TrustDesk identity (meta.store_id); {RESTORE_ADVICE}"
         )

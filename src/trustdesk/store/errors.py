@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+#: What every damage message advises; ``trustdesk restore`` does exactly this on a data
+#: folder whose database is damaged (see store/rescue.py), so the advice always works.
+RESTORE_ADVICE = (
+    "restore the latest backup with `trustdesk restore BACKUP --as ADMIN` (ADMIN: an "
+    "administrator of that backup; the damaged files are kept beside it as "
+    "trustdesk-damaged-….db)"
+)
+
 
 class StoreError(Exception):
     """Expected trouble with the database or the data folder."""
@@ -49,6 +57,10 @@ class FileExists(StoreError):
 
 class RestoreRefused(StoreError):
     """The backup file fails a check; the live database was left untouched."""
+
+
+class OtherStore(RestoreRefused):
+    """The backup holds another store's records (another agency's, or of unknown origin)."""
 
 
 class AuditWriteFailed(StoreError):

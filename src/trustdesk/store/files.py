@@ -9,6 +9,7 @@ file system has no hard links (FAT USB sticks) an exclusive create reserves the 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,7 +28,25 @@ def refuse_existing(target: Path) -> None:
             f"{target} already exists; TrustDesk never overwrites a file. Choose a new name."
         )
     if not target.parent.is_dir():
-        raise StoreIOError(f"cannot write {target}: folder {target.parent} does not exist")
+        why = missing_step(target) or f"folder {target.parent} does not exist"
+        raise StoreIOError(f"cannot write {target}: {why}")
+
+
+def missing_step(path: Path) -> str | None:
+    """The first folder on the way to ``path`` that is missing or is not a folder.
+
+    With ``..`` in a path (``archive/../x.tdb``) the system follows ``archive`` before
+    going back up, so "folder archive/.. does not exist" or "no such file" would send the
+    reader looking in the wrong place; this names the step that fails.
+    """
+    parts = path.parts
+    for end in range(1, len(parts)):
+        step = Path(*parts[:end])
+        if not step.exists():
+            return f"folder {step} does not exist (the path goes through it)"
+        if not step.is_dir():
+            return f"{step} is a file, not a folder (the path goes through it)"
+    return None
 
 
 def publish(temp: Path, target: Path) -> None:
@@ -69,10 +88,15 @@ def new_file(target: Path) -> Iterator[Path]:
     except PermissionError:
         raise ReadOnly(f"cannot write {target} (permission denied)") from None
     except OSError as exc:
-        if exc.errno == 28:  # ENOSPC
+        if exc.errno == errno.ENOSPC:
             raise DiskFull(f"the disk is full: {target} was not written") from None
-        if exc.errno == 30:  # EROFS
+        if exc.errno == errno.EROFS:
             raise ReadOnly(f"cannot write {target}: read-only file system") from None
+        if exc.errno == errno.ENOENT and target.parent.is_dir():
+            raise StoreIOError(
+                f"cannot write {target}: folder {target.parent} does not take new files "
+                "(a system folder?); choose a folder on a disk"
+            ) from None
         raise StoreIOError(f"cannot write {target}: {exc.strerror or exc}") from None
     finally:
         with contextlib.suppress(OSError):

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from trustdesk.store.errors import AlreadyOpen, ReadOnly, StoreIOError
+from trustdesk.store.errors import AlreadyOpen, DiskFull, ReadOnly, StoreIOError
 from trustdesk.store.paths import LOCK_NAME, hostname
 
 
@@ -39,6 +39,8 @@ class DataDirLock:
                     f"data folder {data_dir} is on a read-only file system; "
                     "choose a writable folder (--data-dir)"
                 ) from None
+            if exc.errno == 28:  # ENOSPC
+                raise DiskFull(f"cannot create lock file {path}: the disk is full") from None
             raise StoreIOError(f"cannot create lock file {path}: {exc.strerror}") from None
         try:
             _lock(fd)

@@ -360,6 +360,14 @@ def _step_6_decision_trail(conn: sqlite3.Connection) -> None:
         )
 
 
+def _step_7_identity(conn: sqlite3.Connection) -> None:
+    """The store id goes into the audit chain (``store.identity``), so that a restore can
+    tell this agency's records from another's even if ``meta`` is edited by hand."""
+    from trustdesk.store.identity import record_identity
+
+    record_identity(conn)
+
+
 Step = tuple[str, ...] | Callable[["sqlite3.Connection"], None]
 
 
@@ -377,6 +385,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "name search index", _step_4_search),
     Migration(5, "agency profile, officer names and badges, drafts", STEP_5_AGENCY_OFFICERS_DRAFTS),
     Migration(6, "the audit entries of each decision (lookup table)", _step_6_decision_trail),
+    Migration(7, "the store's identity in the audit chain", _step_7_identity),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from trustdesk.store.decisions import DecisionRepository
     from trustdesk.store.drafts import DraftRepository
     from trustdesk.store.holds import HoldRepository
+    from trustdesk.store.identity import StoreSummary
     from trustdesk.store.reviews import ReviewRepository
     from trustdesk.store.search import SearchRepository
     from trustdesk.store.verify import VerifyReport
@@ -152,13 +153,44 @@ class Store:
             about.update(previous_seq=before.seq, previous_hash=before.hash)
         self.audit.record(AuditEvent("anchor.reset", "success", about), actor, at)
 
-    def restore(self, check: backups.BackupCheck, actor: Actor, at: datetime) -> backups.BackupInfo:
+    def summary(self) -> StoreSummary:
+        """What this store holds (identity, counts, dates, chain head), for a restore."""
+        from trustdesk.store.identity import summarize
+
+        with self.db.reading() as conn:
+            return summarize(conn)
+
+    def restore(
+        self,
+        check: backups.BackupCheck,
+        actor: Actor,
+        at: datetime,
+        *,
+        other_store_ok: bool = False,
+    ) -> backups.BackupInfo:
         """Replace the live database with a checked backup; the old one is kept as a backup.
 
+        A backup of another store (another agency's records, or records whose identity
+        cannot be confirmed) is refused unless ``other_store_ok``; the refusal is audited.
+        Both the kept copy and the restored database record what replaced what.
         Returns the backup made of the database that was replaced.
         """
         from trustdesk.store import backup as backups
+        from trustdesk.store.errors import OtherStore
 
+        live = self.summary()
+        other = not live.empty and not live.same_store(check.summary)
+        identities = {
+            **live.audit_objects("replaced"),
+            **check.summary.audit_objects("backup"),
+            "other_store": other,
+        }
+        if other and not other_store_ok:
+            refused = AuditEvent(
+                "restore.refused", "failure", {"reason": "other store", **identities}
+            )
+            self.audit.record(refused, actor, at)
+            raise OtherStore(other_store_message(check, live))
         prepared = backups.prepare_restore(check, self.data_dir)
         try:
             about = {
@@ -166,6 +198,8 @@ class Store:
                 "backup_head_seq": check.head_seq,
                 "backup_head_hash": check.head_hash,
                 "backup_made_at": check.made_at,
+                **identities,
+                "confirmed_other_store": other and other_store_ok,
             }
             self.audit.record(AuditEvent("restore.replacing", "success", about), actor, at)
             stamp = utc_text(at).replace(":", "").replace("-", "").replace(".", "")
@@ -181,3 +215,19 @@ class Store:
         }
         self.audit.record(AuditEvent("restore.completed", "success", done), actor, at)
         return replaced
+
+
+def other_store_message(check: backups.BackupCheck, live: StoreSummary) -> str:
+    """The refusal of another store's backup: whose records each holds, and the way on."""
+    theirs = check.summary
+    why = (
+        f"it holds the records of {theirs.agency or 'an agency not named'} (store "
+        f"{theirs.store_id or 'unknown: ' + str(theirs.problem)}), not this data folder's "
+        f"{live.agency or 'agency not named'} (store "
+        f"{live.store_id or 'unknown: ' + str(live.problem)})"
+    )
+    return (
+        f"{check.path} cannot be restored: {why}. The live database was not changed. If "
+        "these records are really to be replaced by that store's, run the restore again "
+        "with --replace-with-other-store"
+    )

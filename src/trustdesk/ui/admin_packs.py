@@ -95,7 +95,9 @@ class PacksTab(QWidget):
         self.catalog.setText(
             f"{inventory.catalog_title}: last verified on {inventory.catalog_verified_on:%d %b %Y}."
         )
-        found = inventory.warnings(self.context.clock.now())
+        # Files of the data folder's rules/ that are not applied (put there by hand,
+        # changed, or damaged): named with the fix, above the other warnings.
+        found = [*self.context.rules.skipped, *inventory.warnings(self.context.clock.now())]
         self.warnings.setText("⚠ " + " ".join(found) if found else "")
         self.warnings.setVisible(bool(found))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,34 +30,45 @@ class RulesHolder:
     classes here: a dataclass costs a millisecond to define, on the first window's path.)
     """
 
-    __slots__ = ("imported_dir", "rules")
+    __slots__ = ("imported_dir", "in_force", "rules")
 
     def __init__(self, rules: RuleSet | None = None, imported_dir: Path | None = None) -> None:
         self.rules = rules
         self.imported_dir = imported_dir
+        #: The imported pack versions the audit chain puts in force (set with the folder);
+        #: a file of ``imported_dir`` that is not one of them is skipped, not applied.
+        self.in_force: Callable[[], Mapping[str, str]] | None = None
 
     def get(self) -> RuleSet:
         if self.rules is None:
             from trustdesk.rules.registry import load_rules
 
-            self.rules = load_rules(extra_dir=self.imported_dir)
+            accepted = None if self.in_force is None else self.in_force()
+            self.rules = load_rules(extra_dir=self.imported_dir, accepted=accepted)
         return self.rules
 
     def replace(self, rules: RuleSet) -> None:
         self.rules = rules
 
-    def use_data_folder(self, data_dir: Path) -> None:
+    def use_data_folder(
+        self, data_dir: Path, in_force: Callable[[], Mapping[str, str]] | None = None
+    ) -> None:
         """Load the agency's imported packs of ``data_dir`` too (once; see ``get``).
 
         Rules loaded before the folder was known are dropped if it holds imported packs,
-        so they are never applied without the agency's packs.
+        so they are never applied without the agency's packs. ``in_force`` gives the
+        versions whose import the audit chain records (``RulePackService.in_force``).
         """
-        if self.imported_dir is not None:
+        newly_vouched = in_force is not None and self.in_force is None
+        if in_force is not None:
+            self.in_force = in_force
+        if self.imported_dir is not None and not newly_vouched:
             return
         from trustdesk.rules.imports import imported_folder
         from trustdesk.rules.registry import imported_pack_paths
 
-        self.imported_dir = imported_folder(data_dir)
+        if self.imported_dir is None:
+            self.imported_dir = imported_folder(data_dir)
         if self.rules is not None and imported_pack_paths(self.imported_dir):
             self.rules = None
 
@@ -99,7 +111,9 @@ class UiContext:
         self.role = role
         self.zone_name = zone_name
         self._zone: ZoneInfo | None = None
-        self.rules_holder.use_data_folder(self.services.store.data_dir)
+        self.rules_holder.use_data_folder(
+            self.services.store.data_dir, self.services.rulepacks.in_force
+        )
 
     @property
     def rules(self) -> RuleSet:

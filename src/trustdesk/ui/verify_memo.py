@@ -1,7 +1,9 @@
 """Checking a memo against the records: a PDF file, or the short code typed from paper.
 
-Anyone signed in may check; the answer (MATCH or MISMATCH, and why) shows no case data,
-and every check is recorded in the audit trail by the memo service.
+Anyone signed in may check; every check is recorded in the audit trail by the memo
+service. A MATCH only proves the code or file belongs to a record, so the dialog shows
+what that record says (to those whose role reads case files) and asks the reader to
+compare it with the paper: a forged memo can carry a genuine code.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.memos import MemoCheck
+from trustdesk.services.verified_record import record_lines
 from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.session import sentence
@@ -76,6 +81,14 @@ class VerifyMemoDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.answer.setFont(font)
         layout.addWidget(self.answer)
+        self.record = QLabel()
+        self.record.setObjectName("verify_record")
+        self.record.setWordWrap(True)
+        self.record.setAccessibleName("What the record says")
+        self.record.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.record.setFont(fixed)
+        layout.addWidget(self.record)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -89,6 +102,7 @@ class VerifyMemoDialog(QDialog):
 
     def check_file(self, path: Path) -> None:
         try:
+            self.record.clear()
             if path.stat().st_size > MAX_PDF_BYTES:
                 self.answer.setText("✖ That file is far larger than any memo; choose the memo.")
                 return
@@ -106,9 +120,13 @@ class VerifyMemoDialog(QDialog):
         self._show(lambda: self.context.services.memos.verify_code(self.context.session, typed))
 
     def _show(self, check: Callable[[], MemoCheck]) -> None:
+        self.record.clear()
         try:
             result = check()
         except (ServiceError, StoreError) as error:
             self.answer.setText(f"✖ {sentence(error)}")
             return
         self.answer.setText(answer_text(result))
+        profile = self.context.services.agency.profile() if result.match else None
+        zone = None if profile is None else profile.timezone
+        self.record.setText("\n".join(record_lines(result, zone)))

@@ -1,0 +1,77 @@
+"""Which imported rule-pack versions the audit chain puts in force.
+
+A pack file comes into force only through the import path, which records
+``rules.imported`` (pack id and SHA-256) in the audit chain. The versions in force are
+the latest recorded one of each pack id; the rules loader applies a file of the data
+folder's ``rules/`` only when its SHA-256 is one of them (``rules.registry.load_rules``),
+so a file dropped there by hand, or an older version copied back, is not applied.
+
+``trustdesk evaluate`` records nothing and never opens the store; it reads these
+entries over a read-only connection, and only when ``rules/`` holds a pack file.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+# Deliberately light: ``trustdesk evaluate`` imports this module (see the docstring), so
+# it does not import the store's audit or connection modules (typing, dataclasses…).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from trustdesk.store.records import AuditEntry
+
+RULES_IMPORTED = "rules.imported"
+_DB_NAME = "trustdesk.db"  # store.paths.DB_NAME (tests/security holds them equal)
+
+
+def _latest(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
+    latest: dict[str, str] = {}
+    for outcome, text in rows:
+        if outcome != "success":
+            continue
+        try:
+            objects = json.loads(text)
+        except ValueError:
+            continue
+        pack = objects.get("pack") if isinstance(objects, dict) else None
+        digest = objects.get("sha256") if isinstance(objects, dict) else None
+        if isinstance(pack, str) and isinstance(digest, str):
+            latest[pack] = digest
+    return {digest: pack for pack, digest in latest.items()}
+
+
+def in_force(entries: Iterable[AuditEntry]) -> dict[str, str]:
+    """SHA-256 → pack id of the latest recorded import of each pack id (``rules.imported``)."""
+    return _latest(
+        (entry.outcome, entry.objects) for entry in entries if entry.event == RULES_IMPORTED
+    )
+
+
+def imported_in_force(data_dir: Path) -> dict[str, str]:
+    """``in_force`` of the data folder's database, read without opening the store.
+
+    No database: nothing was ever imported through TrustDesk here. A database that
+    cannot be read raises StoreError (the caller then applies none of the imported packs).
+    """
+    path = data_dir / _DB_NAME
+    if not path.exists():
+        return {}
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(
+                "SELECT outcome, objects FROM audit_log WHERE event = ? ORDER BY seq",
+                (RULES_IMPORTED,),
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        from trustdesk.store.connection import translate
+        from trustdesk.store.errors import StoreError
+
+        raise translate(exc, path) or StoreError(f"cannot read {path}: {exc}") from None
+    return _latest(rows)
