@@ -10,6 +10,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent.parent / "store"))
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
+from hostile import the_error
 from storekit import in_process_cli
 
 from casekit import make_case
@@ -46,7 +47,7 @@ def case_file(tmp_path: Path, name: str = "case.json", **changes: Any) -> str:
 
 
 def one_line_error(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("trustdesk: ") and "Traceback" not in err
-    return lines[0]
+    """The one error line of a refused command; the only-administrator warning may precede it."""
+    line = the_error(err)
+    assert line.startswith("trustdesk: ")
+    return line
