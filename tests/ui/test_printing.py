@@ -251,3 +251,34 @@ def test_cancelled_print_records_nothing(
     qtbot.mouseClick(page.memo.print_button, LEFT)
     assert "cancelled" in page.memo.status.text()
     assert printed_entries(gui_desk) == []
+
+
+def test_print_to_file_in_the_dialog_is_recorded_as_a_file(
+    make_window: Any,
+    qtbot: Any,
+    gui_desk: Any,
+    printers: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    from trustdesk.ui.pdfpages import PrintDialogs
+
+    target = tmp_path / "printed-to-file.pdf"
+
+    def choose(cls: Any, printer: QPrinter, parent: Any) -> bool:  # "Print to File (PDF)"
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(target))
+        return True
+
+    monkeypatch.setattr(PrintDialogs, "choose", classmethod(choose))
+    page = saved_hold(make_window, qtbot)
+    with qtbot.waitSignal(page.memo.printed, timeout=60000) as blocker:
+        qtbot.mouseClick(page.memo.print_button, LEFT)
+    memo = gui_desk.services.memos.render(gui_desk.session("officer"), page.saved_id)
+    assert blocker.args[0] == memo.pdf_sha256
+    assert_printed_is(target, memo.data, tmp_path)
+    entry = printed_entries(gui_desk)[-1]
+    assert entry["pdf_sha256"] == memo.pdf_sha256 and "destination" not in entry  # a file
+    assert "sent to the file" in page.memo.status.text()

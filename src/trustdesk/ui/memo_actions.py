@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QPixmap
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -131,16 +132,22 @@ class MemoActions(QWidget):
         if refusal is not None:
             self._print_failed(what, f"{refusal} Check the printer and try again.")
             return
-        self._record(rendered, "printer", what)
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
+            # "Print to file" in the dialog: a file left the app, not a paper copy.
+            self._record(rendered, "file", what, Path(printer.outputFileName()))
+        else:
+            self._record(rendered, "printer", what)
 
     def _print_failed(self, what: str, message: str) -> None:
         self.status.setText(f"{what}: not printed; nothing was recorded.")
         Ask.error(self, "Printing failed", f"{message} Nothing was recorded as printed.")
 
-    def _record(self, rendered: RenderedMemo, destination: str, what: str) -> None:
+    def _record(
+        self, rendered: RenderedMemo, destination: str, what: str, path: Path | None = None
+    ) -> None:
         try:
             done = self.context.services.memos.record_output(
-                self.context.session, rendered, destination
+                self.context.session, rendered, destination, path=path
             )
         except (ServiceError, StoreError) as error:
             Ask.error(self, "Not recorded", sentence(error))
