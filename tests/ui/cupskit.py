@@ -22,6 +22,7 @@ How it stays hermetic (it neither needs nor disturbs a CUPS the machine may run)
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -50,6 +51,7 @@ def private_cups_dir() -> Path:
     """A fresh folder for the server; lp must reach the spool in it, hence mode 0755."""
     folder = Path(tempfile.mkdtemp(prefix="trustdesk-cups-"))
     folder.chmod(0o755)
+    atexit.register(shutil.rmtree, folder, True)  # also when no test started the server
     return folder
 
 
