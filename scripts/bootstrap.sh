@@ -2,7 +2,8 @@
 # Creates .venv with TrustDesk and its development tools, installing what a fresh
 # Debian/Ubuntu machine lacks (a Python >= 3.11 with venv) when run as root.
 #   --gui    also the system libraries Qt's windows need (run.sh)
-#   --tests  those, plus Xvfb (screenshot tests) and pdftoppm (memo rendering test) (test.sh)
+#   --tests  those, plus Xvfb (screenshot tests), pdftoppm (memo rendering test) and CUPS
+#            with the cups-pdf virtual printer (real-printing tests) (test.sh)
 # Run by run.sh and test.sh; safe to run again (it does nothing when up to date).
 # Exit status 3: everything is set up except system packages it could not install.
 set -euo pipefail
@@ -75,7 +76,7 @@ QT_PACKAGES=(
   libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0
   libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-sync1
   libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1
-  libwayland-client0 libwayland-cursor0 libwayland-egl1 libgssapi-krb5-2
+  libwayland-client0 libwayland-cursor0 libwayland-egl1 libgssapi-krb5-2 libcups2
 )
 
 # What is missing, one item a line (nothing when all is present).
@@ -83,7 +84,7 @@ missing_system_parts() {
   local qt
   qt="$(.venv/bin/python -c 'import importlib.util as u
 print(u.find_spec("PySide6").submodule_search_locations[0])')/Qt"
-  ldd "$qt"/plugins/platforms/*.so "$qt"/lib/*.so.6 2>/dev/null | awk '/not found/ {print $1}' | sort -u
+  ldd "$qt"/plugins/platforms/*.so "$qt"/plugins/printsupport/*.so "$qt"/lib/*.so.6 2>/dev/null | awk '/not found/ {print $1}' | sort -u
   PATH="$PATH:/sbin:/usr/sbin" ldconfig -p 2>/dev/null | grep -q 'libxcb-cursor\.so\.0 ' ||
     echo "libxcb-cursor.so.0"
   find /usr/share/fonts /usr/local/share/fonts -type f \
@@ -92,11 +93,16 @@ print(u.find_spec("PySide6").submodule_search_locations[0])')/Qt"
   if [ "$tests" -eq 1 ]; then
     command -v Xvfb >/dev/null 2>&1 || echo "Xvfb"
     command -v pdftoppm >/dev/null 2>&1 || echo "pdftoppm"
+    # A private cupsd with cups-pdf queues (tests/ui/cupskit.py); pdftops and gs convert.
+    for part in /usr/sbin/cupsd /usr/sbin/lpadmin /usr/lib/cups/backend/cups-pdf \
+      /usr/lib/cups/filter/pdftops /usr/bin/gs; do
+      [ -e "$part" ] || echo "$part"
+    done
   fi
 }
 
 packages=("${QT_PACKAGES[@]}")
-[ "$tests" -eq 0 ] || packages+=(xvfb poppler-utils)
+[ "$tests" -eq 0 ] || packages+=(xvfb poppler-utils cups cups-client printer-driver-cups-pdf)
 
 # Checking takes about a second (ldd over Qt's libraries); skip it while neither the
 # virtual environment nor the system's packages have changed since it last passed.

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up TrustDesk (first time only) and runs every check: lint, format, types, tests.
 # As root on Debian/Ubuntu (CI) it also installs the system packages the tests need: the
-# libraries of Qt's offscreen and X11 platform plugins, Xvfb for the screenshot tests and
-# poppler-utils (pdftoppm) for the memo rendering test.
+# libraries of Qt's offscreen and X11 platform plugins, Xvfb for the screenshot tests,
+# poppler-utils (pdftoppm) for the memo rendering test and CUPS with the cups-pdf virtual
+# printer for the real-printing tests.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 status=0

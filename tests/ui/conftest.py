@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,7 +11,27 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+from cupskit import PrivateCups, private_cups_dir, socket_path
 from uikit import Answers, FakeTime, open_gui_desk, password
+
+# libcups (under Qt's print support) reads CUPS_SERVER once per process: every UI test sees
+# only the private print server of the ``cups`` fixture, never a CUPS the machine runs.
+CUPS_DIR = private_cups_dir()
+os.environ["CUPS_SERVER"] = str(socket_path(CUPS_DIR))
+
+
+@pytest.fixture(scope="session")
+def cups() -> Iterator[PrivateCups]:
+    """A private cupsd with cups-pdf queues (see tests/ui/cupskit.py); fails if it cannot run."""
+    server = PrivateCups.start(CUPS_DIR)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def printers(cups: PrivateCups) -> tuple[str, str]:
+    """Two cups-pdf queues on the private server: the system default, and another."""
+    return cups.add_queue("Booking-Desk", default=True), cups.add_queue("Records-Office")
 
 
 @pytest.fixture

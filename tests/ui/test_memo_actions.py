@@ -1,4 +1,4 @@
-"""After saving: preview, print (to a PDF printer here), save as PDF, the notice alone."""
+"""After saving: preview and save as PDF (printing: test_printing.py)."""
 
 from __future__ import annotations
 
@@ -37,46 +37,6 @@ def test_preview_shows_the_memo_pages(make_window: Any, qtbot: Any) -> None:
     assert shown[0].pixmap().width() > 500
 
 
-def test_print_sends_the_memo_pdf_and_records_its_hash(
-    make_window: Any, qtbot: Any, gui_desk: Any, tmp_path: Path, monkeypatch: Any
-) -> None:
-    from PySide6.QtPrintSupport import QPrinter
-
-    from trustdesk.ui.pdfpages import PrintDialogs
-
-    target = tmp_path / "printed.pdf"
-
-    def choose(cls: Any, printer: QPrinter, parent: Any) -> bool:
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(target))
-        return True
-
-    monkeypatch.setattr(PrintDialogs, "choose", classmethod(choose))
-    page = saved_hold(make_window, qtbot)
-    with qtbot.waitSignal(page.memo.printed, timeout=10000) as blocker:
-        qtbot.keyClick(page, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    digest = blocker.args[0]
-    memo = gui_desk.services.memos.render(gui_desk.session("officer"), page.saved_id)
-    assert digest == memo.pdf_sha256
-    assert len(PdfReader(target).pages) == len(PdfReader(__import__("io").BytesIO(memo.data)).pages)
-    entry = gui_desk.store.audit.of_events("memo.printed")[-1].objects_dict()
-    assert entry["pdf_sha256"] == digest and entry["destination"] == "printer"
-    check = gui_desk.services.memos.verify_pdf(gui_desk.session("auditor"), memo.data)
-    assert check.match
-
-
-def test_cancelled_print_records_nothing(
-    make_window: Any, qtbot: Any, gui_desk: Any, monkeypatch: Any
-) -> None:
-    from trustdesk.ui.pdfpages import PrintDialogs
-
-    monkeypatch.setattr(PrintDialogs, "choose", classmethod(lambda cls, printer, parent: False))
-    page = saved_hold(make_window, qtbot)
-    qtbot.mouseClick(page.memo.print_button, LEFT)
-    assert "cancelled" in page.memo.status.text()
-    assert gui_desk.store.audit.of_events("memo.printed") == []
-
-
 def saved_memo_pdf(
     make_window: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
 ) -> tuple[Any, Path]:
@@ -103,32 +63,6 @@ def test_save_as_pdf_then_verify(
     assert digest in page.memo.status.text()
     check = gui_desk.services.memos.verify_pdf(gui_desk.session("auditor"), path.read_bytes())
     assert check.match
-
-
-def test_notice_alone_in_spanish(
-    make_window: Any, qtbot: Any, gui_desk: Any, tmp_path: Path, monkeypatch: Any
-) -> None:
-    from PySide6.QtPrintSupport import QPrinter
-
-    from trustdesk.ui.pdfpages import PrintDialogs
-
-    def choose(cls: Any, printer: QPrinter, parent: Any) -> bool:
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(tmp_path / "aviso.pdf"))
-        return True
-
-    monkeypatch.setattr(PrintDialogs, "choose", classmethod(choose))
-    page = saved_hold(make_window, qtbot)
-    with qtbot.waitSignal(page.memo.printed, timeout=10000):
-        qtbot.mouseClick(page.memo.notice_es, LEFT)
-    assert len(PdfReader(tmp_path / "aviso.pdf").pages) == 1
-    notice = gui_desk.services.memos.render(gui_desk.session("officer"), page.saved_id, notice="es")
-    assert (
-        "detención" in text_of_bytes(notice.data).lower()
-        or "inmigración" in text_of_bytes(notice.data).lower()
-    )
-    entry = gui_desk.store.audit.of_events("memo.printed")[-1].objects_dict()
-    assert entry["document"] == "notice-es"
 
 
 def text_of_bytes(data: bytes) -> str:

@@ -93,7 +93,18 @@ class RulesHolder:
 
 
 class UiContext:
-    __slots__ = ("_zone", "clock", "role", "rules_holder", "services", "session", "zone_name")
+    """``default_printer``: the printer IT named for TrustDesk (None: the system's default)."""
+
+    __slots__ = (
+        "_zone",
+        "clock",
+        "default_printer",
+        "role",
+        "rules_holder",
+        "services",
+        "session",
+        "zone_name",
+    )
 
     def __init__(
         self,
@@ -103,6 +114,7 @@ class UiContext:
         session: Session,
         role: str,
         zone_name: str = DEFAULT_ZONE,
+        default_printer: str | None = None,
     ) -> None:
         self.services = services
         self.rules_holder = rules_holder
@@ -110,6 +122,7 @@ class UiContext:
         self.session = session
         self.role = role
         self.zone_name = zone_name
+        self.default_printer = default_printer
         self._zone: ZoneInfo | None = None
         self.rules_holder.use_data_folder(
             self.services.store.data_dir, self.services.rulepacks.in_force

@@ -2,6 +2,8 @@
 
 Every output is the PDF the memo service renders; its SHA-256 goes into the audit trail
 whenever it leaves the app (printer or file), so a paper copy can be verified later.
+Printing goes to the system's printers (``ui.printers``), the one IT set preselected;
+nothing is recorded unless the print system took the job.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
 from trustdesk.ui.pdfpages import PrintDialogs, page_images, print_pdf
+from trustdesk.ui.printers import choose_printer, job_refusal
 from trustdesk.ui.session import sentence
 
 PREVIEW_DPI = 80
@@ -108,24 +111,43 @@ class MemoActions(QWidget):
         rendered = self._render(notice)
         if rendered is None:
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(what)
+        choice = choose_printer(self.context.default_printer, what)
+        if isinstance(choice, str):
+            self.status.setText(f"{what}: not printed; nothing was recorded.")
+            Ask.error(self, "Cannot print", choice)
+            return
+        if choice.notice is not None:
+            self.status.setText(choice.notice)
+            Ask.info(self, "Default printer not found", choice.notice)
+        printer = choice.printer
         if not PrintDialogs.choose(printer, self):
             self.status.setText(f"{what}: printing cancelled; nothing was recorded.")
             return
         try:
             print_pdf(rendered.data, printer)
         except OSError as error:
-            Ask.error(
-                self, "Printing failed", f"{sentence(error)} Check the printer and try again."
-            )
+            self._print_failed(what, f"{sentence(error)} Check the printer and try again.")
             return
-        self._record(rendered, "printer", what)
+        refusal = job_refusal(printer)
+        if refusal is not None:
+            self._print_failed(what, f"{refusal} Check the printer and try again.")
+            return
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
+            # "Print to file" in the dialog: a file left the app, not a paper copy.
+            self._record(rendered, "file", what, Path(printer.outputFileName()))
+        else:
+            self._record(rendered, "printer", what)
 
-    def _record(self, rendered: RenderedMemo, destination: str, what: str) -> None:
+    def _print_failed(self, what: str, message: str) -> None:
+        self.status.setText(f"{what}: not printed; nothing was recorded.")
+        Ask.error(self, "Printing failed", f"{message} Nothing was recorded as printed.")
+
+    def _record(
+        self, rendered: RenderedMemo, destination: str, what: str, path: Path | None = None
+    ) -> None:
         try:
             done = self.context.services.memos.record_output(
-                self.context.session, rendered, destination
+                self.context.session, rendered, destination, path=path
             )
         except (ServiceError, StoreError) as error:
             Ask.error(self, "Not recorded", sentence(error))
