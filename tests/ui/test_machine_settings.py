@@ -194,6 +194,19 @@ def test_agency_tab_shows_it_settings_locked(
     assert (profile.name, profile.ori) == ("Renamed PD", "CT0001100")  # IT's ORI is saved
 
 
+def test_the_printer_it_named_reaches_the_print_path(
+    make_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    machine_config(tmp_path, monkeypatch, 'default_printer = "Booking-HP"\n')
+    window = make_window(sign_in="officer")
+    assert window.context.default_printer == "Booking-HP"
+
+
+def test_no_printer_named_leaves_the_systems_default(make_window: Any) -> None:
+    window = make_window(sign_in="officer")
+    assert window.context.default_printer is None
+
+
 # -- the idle lock ----------------------------------------------------------------------------
 
 

@@ -210,8 +210,16 @@ class MainWindow(QMainWindow):
             self.sign_in.failed(result)
             return
         session, role = result
+        from trustdesk.config import current
+
         self.context = UiContext(
-            self.services, self.rules, self.clock, session, role, self.gate.zone_name()
+            self.services,
+            self.rules,
+            self.clock,
+            session,
+            role,
+            self.gate.zone_name(),
+            default_printer=current().default_printer or None,  # IT's printer, or the system's
         )
         from trustdesk.ui.workspace import Workspace
 
