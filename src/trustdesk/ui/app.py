@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-
+# Qt is imported in the functions, after the modules below: once PySide6 is loaded, its
+# import hook reads the source file of every module imported after it (to find out
+# whether it uses PySide6), which cost the first window some 5 ms (docs/decisions/0007).
 from trustdesk import __version__
+from trustdesk.services.bundle import open_services
+from trustdesk.store.errors import StoreError
 from trustdesk.ui.applog import set_up_logging
 from trustdesk.ui.context import RulesHolder
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger("trustdesk.ui")
 
 
 def application() -> QApplication:
+    from PySide6.QtWidgets import QApplication
+
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
@@ -58,15 +67,23 @@ def no_display() -> str | None:
 
 def run_app(data_dir: str | Path | None, *, exit_when_ready: bool = False) -> int:
     """Open the app on ``data_dir`` (default: the per-user data folder); the exit code."""
+    # No cyclic garbage collection until the first window is ready: start-up makes many
+    # objects but no cyclic garbage, and the collections during Qt's import alone cost
+    # the first window about 5 ms (docs/decisions/0007).
+    gc.disable()
+    try:
+        return _run_app(data_dir, exit_when_ready=exit_when_ready)
+    finally:
+        gc.enable()
+
+
+def _run_app(data_dir: str | Path | None, *, exit_when_ready: bool) -> int:
     reason = no_display()
     if reason is not None:
         print(f"trustdesk: {reason}", file=sys.stderr)
         return 2
     app = application()
     log_path = set_up_logging()
-    from trustdesk.services.bundle import open_services
-    from trustdesk.store.errors import StoreError
-
     rules = RulesHolder()
     try:
         services = open_services(data_dir, rules)
@@ -79,10 +96,13 @@ def run_app(data_dir: str | Path | None, *, exit_when_ready: bool = False) -> in
         else:
             print(f"trustdesk: {error}", file=sys.stderr)
         return 2
+    from PySide6.QtCore import QTimer
+
     from trustdesk.ui.mainwindow import MainWindow
 
     sys.excepthook = _excepthook
     window = MainWindow(services, rules)
+    window.ready.connect(gc.enable)
     if exit_when_ready:
         # Ready means shown and idle: quit from the first turn of an empty event queue.
         window.ready.connect(lambda: QTimer.singleShot(0, app.quit))
