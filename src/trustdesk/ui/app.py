@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import sys
 from pathlib import Path
 from types import TracebackType
 
-# Qt is imported in the functions, after the modules below: once PySide6 is loaded, its
-# import hook reads the source file of every module imported after it (to find out
-# whether it uses PySide6), which cost the first window some 5 ms (docs/decisions/0007).
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
 from trustdesk import __version__
-from trustdesk.services.bundle import open_services
-from trustdesk.store.errors import StoreError
 from trustdesk.ui.applog import set_up_logging
 from trustdesk.ui.context import RulesHolder
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+from trustdesk.ui.startup import start_up_done
 
 log = logging.getLogger("trustdesk.ui")
 
 
 def application() -> QApplication:
-    from PySide6.QtWidgets import QApplication
-
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
@@ -67,31 +59,15 @@ def no_display() -> str | None:
 
 def run_app(data_dir: str | Path | None, *, exit_when_ready: bool = False) -> int:
     """Open the app on ``data_dir`` (default: the per-user data folder); the exit code."""
-    # No cyclic garbage collection until the first window is ready: start-up makes many
-    # objects but no cyclic garbage, and the collections during Qt's import alone cost
-    # the first window about 5 ms (docs/decisions/0007).
-    gc.disable()
-    try:
-        return _run_app(data_dir, exit_when_ready=exit_when_ready)
-    finally:
-        gc.enable()
-
-
-def _collect_from_now_on() -> None:
-    # What start-up made (modules, classes, the window) lives as long as the app: frozen,
-    # the collector never walks it again, which keeps later pauses short and spares the
-    # full collection at exit (about 5-9 ms here).
-    gc.freeze()
-    gc.enable()
-
-
-def _run_app(data_dir: str | Path | None, *, exit_when_ready: bool) -> int:
     reason = no_display()
     if reason is not None:
         print(f"trustdesk: {reason}", file=sys.stderr)
         return 2
     app = application()
     log_path = set_up_logging()
+    from trustdesk.services.bundle import open_services
+    from trustdesk.store.errors import StoreError
+
     rules = RulesHolder()
     try:
         services = open_services(data_dir, rules)
@@ -104,17 +80,15 @@ def _run_app(data_dir: str | Path | None, *, exit_when_ready: bool) -> int:
         else:
             print(f"trustdesk: {error}", file=sys.stderr)
         return 2
-    from PySide6.QtCore import QTimer
-
     from trustdesk.ui.mainwindow import MainWindow
 
     sys.excepthook = _excepthook
     window = MainWindow(services, rules)
-    window.ready.connect(_collect_from_now_on)
     if exit_when_ready:
         # Ready means shown and idle: quit from the first turn of an empty event queue.
         window.ready.connect(lambda: QTimer.singleShot(0, app.quit))
     log.info("TrustDesk %s started; log file %s", __version__, log_path)
+    window.ready.connect(start_up_done)
     window.start()
     try:
         code = app.exec()
