@@ -213,3 +213,48 @@ def test_without_a_display_it_says_so_in_one_line(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("trustdesk: no display")
     assert not (tmp_path / "d").exists()  # nothing was created
+
+
+def test_start_up_order_and_collection(tmp_path: Path, staffed: Path) -> None:
+    # What ui/startup.py promises (docs/decisions/0008): the Qt-free modules of the sign-in
+    # window load without Qt; the window comes up without password hashing or the rule
+    # packs; the garbage collector is back on, with start-up's objects frozen, once ready.
+    from trustdesk.ui.startup import BEFORE_QT
+
+    environment = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "TRUSTDESK_LOG_DIR": str(tmp_path / "log"),
+    }
+    before_qt = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import importlib, sys\n"
+            f"for name in {BEFORE_QT!r}: importlib.import_module(name)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+    )
+    assert before_qt.stdout.splitlines()[-1] == "[]"
+    probe = (
+        "import gc, sys\n"
+        "from trustdesk.ui.startup import launch\n"
+        f"code = launch({str(staffed)!r}, exit_when_ready=True)\n"
+        "later = ('hashlib', 'trustdesk.services.passwords', 'trustdesk.rules.registry')\n"
+        "print(code, gc.isenabled(), gc.get_freeze_count() > 0,"
+        " sorted(m for m in later if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "0 True True []"

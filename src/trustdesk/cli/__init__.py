@@ -141,9 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     if desktop is not None:
 
         def run() -> int:
-            from trustdesk.ui.app import run_app
+            from trustdesk.ui.startup import launch
 
-            return run_app(desktop[0], exit_when_ready=desktop[1])
+            return launch(desktop[0], exit_when_ready=desktop[1])
 
     else:
         parser = build_parser(_requested_command(arguments))

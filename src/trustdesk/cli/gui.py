@@ -17,6 +17,6 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from trustdesk.ui.app import run_app
+    from trustdesk.ui.startup import launch
 
-    return run_app(args.data_dir, exit_when_ready=args.exit_when_ready)
+    return launch(args.data_dir, exit_when_ready=args.exit_when_ready)

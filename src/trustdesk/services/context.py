@@ -42,7 +42,7 @@ class Session(NamedTuple):
 
 
 class ServiceContext:
-    __slots__ = ("_listed", "clock", "hasher", "store", "workstation")
+    __slots__ = ("_hasher", "_listed", "clock", "store", "workstation")
 
     def __init__(
         self,
@@ -52,11 +52,22 @@ class ServiceContext:
         workstation: str | None = None,
     ) -> None:
         self.store = store
-        self.hasher = hasher if hasher is not None else _default_hasher()
+        self._hasher = hasher
         self.clock = clock
         self.workstation = workstation if workstation is not None else hostname()
         #: What each session's lists last showed (see audit_listing); memory only.
         self._listed: dict[tuple[Any, ...], list[int]] = {}
+
+    @property
+    def hasher(self) -> PasswordHasher:
+        """The password hasher, made at the first password (after the first window)."""
+        if self._hasher is None:
+            self._hasher = _default_hasher()
+        return self._hasher
+
+    @hasher.setter
+    def hasher(self, hasher: PasswordHasher) -> None:
+        self._hasher = hasher
 
     def with_store(self, store: Store) -> ServiceContext:
         """The same context over another view of the store (a stoppable one, for jobs)."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from dataclasses import astuple
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trustdesk.store import audit
-from trustdesk.store.encoding import canonical_json, sha256_hex, utc_text
+from trustdesk.store.encoding import bytes_sha256_hex, canonical_json, sha256_hex, utc_text
 from trustdesk.store.errors import Conflict
 from trustdesk.store.records import Actor, AgencyProfile, AuditEvent, User
 from trustdesk.store.sql import one_dict, scalar
@@ -36,7 +35,7 @@ def _profile(row: dict[str, Any]) -> AgencyProfile:
 
 def profile_sha256(profile: AgencyProfile) -> str:
     """A digest of the settings for the audit entry: the logo enters by its own SHA-256."""
-    logo = None if profile.logo is None else hashlib.sha256(profile.logo).hexdigest()
+    logo = None if profile.logo is None else bytes_sha256_hex(profile.logo)
     values = dict(zip(FIELDS, astuple(profile), strict=True))
     return sha256_hex(canonical_json({**values, "logo": logo}))
 

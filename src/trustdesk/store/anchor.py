@@ -17,11 +17,11 @@ it is best effort: a folder that cannot be written never stops a decision being 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
 import sys
+from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -65,8 +65,14 @@ class AnchorFile:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
-        key = hashlib.sha256(str(data_dir.absolute()).encode("utf-8")).hexdigest()[:32]
-        self.path = anchor_dir() / f"{key}.json"
+
+    @cached_property
+    def path(self) -> Path:
+        # Named on first use: hashlib is not imported before the app's first window.
+        import hashlib
+
+        key = hashlib.sha256(str(self.data_dir.absolute()).encode("utf-8")).hexdigest()[:32]
+        return anchor_dir() / f"{key}.json"
 
     def read(self) -> Anchor | None:
         """The anchored head, or None when there is none (first use) or it is unreadable."""

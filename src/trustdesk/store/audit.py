@@ -13,7 +13,6 @@ through an index; ``audit verify`` checks that table against the chain.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from trustdesk.store.encoding import GENESIS_HASH, canonical_json, utc_text
+from trustdesk.store.encoding import GENESIS_HASH, canonical_json, sha256_hex, utc_text
 from trustdesk.store.errors import AuditWriteFailed
 from trustdesk.store.records import Actor, AuditEntry, AuditEvent
 
@@ -63,7 +62,7 @@ def entry_hash(
         f'"event":{_value(event)},"objects":{_value(objects)},"outcome":{_value(outcome)},'
         f'"seq":{_value(seq)},"workstation":{_value(workstation)}}}'
     )
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+    return sha256_hex(prev_hash + body)
 
 
 def _value(value: object) -> str:

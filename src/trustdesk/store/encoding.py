@@ -8,7 +8,6 @@ text order is time order and range queries use plain indexes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -50,7 +49,15 @@ def document_json(value: Any) -> str:
 
 
 def sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return bytes_sha256_hex(text.encode("utf-8"))
+
+
+def bytes_sha256_hex(data: bytes) -> str:
+    # hashlib is imported on first use: it loads OpenSSL, which would cost the desktop
+    # app's first window 2-4 ms, and nothing is hashed before someone signs in.
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def row_digest(table: str, values: dict[str, Any]) -> str:

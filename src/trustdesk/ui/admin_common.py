@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QComboBox
 
 #: How instants are shown in the agency's zone.
 TIME_FORMAT = "%a %d %b %Y %H:%M"
@@ -80,6 +84,10 @@ def button(text: str, accessible: str, tip: str = "") -> QPushButton:
 
 def combo(accessible: str, items: tuple[str, ...] = (), *, editable: bool = False) -> QComboBox:
     """A drop-down named for screen readers, its pop-up list too."""
+    # Imported here: the sign-in page uses this module, and PySide6 builds a class on
+    # its first import from the module.
+    from PySide6.QtWidgets import QComboBox
+
     widget = QComboBox()
     widget.setEditable(editable)
     widget.addItems(items)

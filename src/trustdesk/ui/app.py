@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from trustdesk import __version__
 from trustdesk.ui.applog import set_up_logging
 from trustdesk.ui.context import RulesHolder
+from trustdesk.ui.startup import start_up_done
 
 log = logging.getLogger("trustdesk.ui")
 
@@ -88,6 +89,7 @@ def run_app(data_dir: str | Path | None, *, exit_when_ready: bool = False) -> in
         # Ready means shown and idle: quit from the first turn of an empty event queue.
         window.ready.connect(lambda: QTimer.singleShot(0, app.quit))
     log.info("TrustDesk %s started; log file %s", __version__, log_path)
+    window.ready.connect(start_up_done)
     window.start()
     try:
         code = app.exec()

@@ -5,17 +5,23 @@ The limit is the machine's ``idle_lock_minutes`` (trustdesk.config), never above
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from trustdesk.ui.clock import Clock
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
 
 #: The longest the CJIS Security Policy allows, and the default.
 IDLE_LIMIT_SECONDS = 30 * 60
 
 
 def _input_events() -> frozenset[QEvent.Type]:
-    # Built when the watch starts: reading QEvent.Type builds a large enum, which would
-    # delay the first window.
+    # Built when the watch starts: PySide6 builds the QEvent class (over a millisecond)
+    # and its large Type enum on first use, which would delay the first window.
+    from PySide6.QtCore import QEvent
+
     return frozenset(
         {
             QEvent.Type.KeyPress,
