@@ -32,9 +32,10 @@ mkdir -p "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/etc/trustdesk" \
 cp -a dist/trustdesk "$root/opt/trustdesk"
 d=packaging/debian
 
-# Until TrustDesk reads /etc/trustdesk/config.toml itself (src/trustdesk/config.py), the
+# Until TrustDesk reads /etc/trustdesk/config.toml itself (src/trustdesk/config/), the
 # wrapper points it at the machine-wide record; the variable still wins when a user sets it.
-if [ -f src/trustdesk/config.py ]; then
+# Once it does, the config file alone decides (the variable would override IT's setting).
+if [ -e src/trustdesk/config.py ] || [ -d src/trustdesk/config ]; then
   export_line=""
 else
   export_line=': "${TRUSTDESK_DATA_DIR:=/var/lib/trustdesk}"\nexport TRUSTDESK_DATA_DIR\n'
