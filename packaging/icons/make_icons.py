@@ -27,7 +27,7 @@ def render(size: int) -> QImage:
 
 
 def main() -> int:
-    _app = QGuiApplication(sys.argv[:1] + ["-platform", "offscreen"])
+    _app = QGuiApplication([*sys.argv[:1], "-platform", "offscreen"])
     for size in (48, 256):
         if not render(size).save(str(HERE / f"trustdesk-{size}.png")):
             return 1
