@@ -176,6 +176,8 @@ def test_install_lays_out_the_package() -> None:
     info = DATA.stat()
     assert grp.getgrgid(info.st_gid).gr_name == "trustdesk"
     assert stat.S_IMODE(info.st_mode) == 0o2770  # setgid, group-writable, closed to others
+    # pdfium (the app's memo preview and printing) ships inside, beside its bindings.
+    assert Path("/opt/trustdesk/_internal/pypdfium2_raw/libpdfium.so").is_file()
     # Every library the Qt plugins link is on the system (the package's Depends).
     plugins = sorted(Path("/opt/trustdesk/_internal/PySide6/Qt/plugins").glob("*/*.so"))
     assert plugins
