@@ -6,7 +6,6 @@ not a TrustDesk database is refused without a single byte written to it.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -127,9 +126,11 @@ def _create_group_writable(path: Path) -> None:
     creator could record. SQLite gives the -wal and -shm files the database's mode. A
     per-user data folder stays private by its own 0700 mode.
     """
-    # On failure SQLite's own attempt reports the problem in its words (translate).
-    with contextlib.suppress(OSError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o660))
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o660)
+    except OSError:
+        return  # SQLite's own attempt reports the problem in its words (translate)
+    os.close(fd)
 
 
 def configure(conn: sqlite3.Connection, *, wal: bool = True) -> None:
