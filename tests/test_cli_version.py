@@ -14,7 +14,12 @@ import pytest
 from trustdesk import __version__, resources
 from trustdesk.buildinfo import build_info
 from trustdesk.cli import main
-from trustdesk.rules.imports import check_import, imported_folder, install
+from trustdesk.rules.errors import InputError
+from trustdesk.rules.registry import load_rules
+from trustdesk.services.bundle import open_services
+
+sys.path.insert(0, str(Path(__file__).parent / "store"))
+from storekit import FAST_HASHER
 
 
 def version_output(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -46,6 +51,11 @@ def test_lists_version_build_and_every_shipped_pack(
     assert not (tmp_path / "data").exists()  # asking for the version creates nothing
 
 
+class _Holder:
+    def replace(self, rules: object) -> None:
+        self.rules = rules
+
+
 def test_an_imported_pack_is_listed_in_place_of_the_shipped_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -54,26 +64,31 @@ def test_an_imported_pack_is_listed_in_place_of_the_shipped_one(
     source = tmp_path / "agency.json"
     source.write_text(json.dumps(raw), encoding="utf-8")
     data = tmp_path / "data"
-    install(check_import(source, imported_folder(data)))
-    imported = next((data / "rules").glob("*.json"))
+    # Imported as an administrator does it in the app (audited).
+    with open_services(data, load_rules(), hasher=FAST_HASHER) as services:
+        services.accounts.create_first_administrator("chief", "granite lantern meadow 7")
+        session = services.accounts.log_on("chief", "granite lantern meadow 7")
+        digest = services.rulepacks.import_pack(session, source, _Holder()).sha256
     code, out, _err = version_output(capsys, "--data-dir", str(data))
     assert code == 0
-    digest = hashlib.sha256(imported.read_bytes()).hexdigest()
     assert f"  ct-2025  {digest}  (imported;" in out
     assert shipped_sha256("ct-2025") not in out
 
 
-def test_a_damaged_imported_pack_is_one_line_and_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_packs_that_cannot_be_loaded_are_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    damaged = tmp_path / "data" / "rules" / "ct-2025.json"
-    damaged.parent.mkdir(parents=True)
-    damaged.write_text('{"id": "ct-2025",', encoding="utf-8")
-    code, out, err = version_output(capsys, "--data-dir", str(tmp_path / "data"))
+    def refuse(data_dir: object) -> object:
+        raise InputError(str(tmp_path / "rules" / "x.json"), "/", "not valid JSON")
+
+    monkeypatch.setattr("trustdesk.cli.rulesource.data_folder_rules", refuse)
+    code, out, err = version_output(capsys, "--data-dir", str(tmp_path))
     assert code == 2
     assert out.startswith(f"trustdesk {__version__}\nbuild: ")
+    assert "rule packs in force" not in out
     assert err.count("\n") == 1
-    assert err.startswith(f"trustdesk: the rule packs could not be loaded: {damaged}")
+    assert err.startswith("trustdesk: the rule packs could not be loaded: ")
+    assert str(tmp_path / "rules" / "x.json") in err and "Traceback" not in err
 
 
 def test_a_frozen_build_reports_what_the_build_wrote(
