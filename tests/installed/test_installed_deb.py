@@ -275,7 +275,8 @@ def test_records_memo_and_gui_on_the_machine_wide_record(
     # Someone outside the group gets a clear refusal, not the records.
     outsider = run("decisions", "list", "--as", "ann", user="nobody", password=PASSWORDS["ann"])
     assert outsider.returncode == 2, (outsider.stdout, outsider.stderr)
-    assert "permission denied" in outsider.stderr and "Traceback" not in outsider.stderr
+    assert outsider.stdout == "" and outsider.stderr.count("\n") == 1, outsider.stderr
+    assert str(DATA) in outsider.stderr and "Traceback" not in outsider.stderr
 
     # The memo, printed by the officer, verified, and its QR code read off the page.
     memo = Path(f"/tmp/{officer_account}-home/memo.pdf")
