@@ -17,13 +17,14 @@ if [ -e /var/lib/trustdesk ]; then
   echo "test-installed: /var/lib/trustdesk exists (a real record?); refusing to touch it" >&2
   exit 2
 fi
+rm -rf /tmp/tdtest-officer-home /tmp/tdtest-root-home  # this test's own, from a killed run
 group_existed=0
 getent group trustdesk >/dev/null && group_existed=1
 
 cleanup() {
   dpkg --purge trustdesk >/dev/null 2>&1 || true
   userdel tdtest-officer >/dev/null 2>&1 || true
-  rm -rf /tmp/tdtest-officer-home /tmp/nobody-home
+  rm -rf /tmp/tdtest-officer-home /tmp/tdtest-root-home /tmp/nobody-home
   rm -rf /var/lib/trustdesk  # made by this run: it did not exist when the run started
   if [ "$group_existed" -eq 0 ]; then groupdel trustdesk >/dev/null 2>&1 || true; fi
 }

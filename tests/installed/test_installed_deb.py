@@ -31,6 +31,9 @@ CONFIG = Path("/etc/trustdesk/config.toml")
 DEB = Path(os.environ.get("TRUSTDESK_DEB", "missing"))
 DEB_UPGRADE = Path(os.environ.get("TRUSTDESK_DEB_UPGRADE", "missing"))
 OFFICER_ACCOUNT = "tdtest-officer"  # an OS account in group trustdesk, made by a fixture
+#: Root's home for this test: per-account state (caches, the chain anchor the program
+#: keeps per OS account) must neither come from nor stay in the real root's home.
+ROOT_HOME = Path("/tmp/tdtest-root-home")
 PASSWORDS = {"chief": "granite lantern meadow 7", "ann": "copper violin harbor 4"}
 EXAMPLES = sorted((ROOT / "resources" / "examples").glob("*.json"))
 
@@ -52,7 +55,7 @@ def run(
     environment = {
         "PATH": "/usr/bin:/bin:/usr/sbin:/sbin",
         "LANG": "C.UTF-8",
-        "HOME": os.environ.get("HOME", "/root") if user is None else f"/tmp/{user}-home",
+        "HOME": str(ROOT_HOME) if user is None else f"/tmp/{user}-home",
         **(env or {}),
     }
     if password is not None:
@@ -158,6 +161,8 @@ def _ids(account: str) -> tuple[int, int]:
 
 def test_preconditions() -> None:
     assert os.geteuid() == 0, "run as root (scripts/test-installed.sh)"
+    assert not ROOT_HOME.exists(), f"{ROOT_HOME} is left from another run"
+    ROOT_HOME.mkdir(mode=0o700)
     assert DEB.is_file() and DEB_UPGRADE.is_file(), (DEB, DEB_UPGRADE)
     assert dpkg("-s", "trustdesk").returncode != 0, "trustdesk is installed already"
     assert not DATA.exists(), f"{DATA} exists: this test never touches a real record"
