@@ -40,3 +40,15 @@ samples:
 	scripts/bootstrap.sh
 	rm -rf build/samples
 	.venv/bin/python bench/sample_memos.py build/samples
+
+# Installed builds (packaging/README.md): the frozen onedir, the Debian package, and the
+# feature test of that package installed on this machine (root; CI runs it).
+.PHONY: build deb test-installed
+build:
+	scripts/build.sh
+
+deb:
+	scripts/build-deb.sh
+
+test-installed:
+	scripts/test-installed.sh

@@ -84,6 +84,10 @@ ALLOWED = {
     # ``trustdesk gui`` starts the desktop app; the import is inside the command, so no
     # other command ever loads Qt (see test_cli_commands_do_not_load_qt).
     ("cli/gui.py", "trustdesk.ui"),
+    # ``trustdesk`` alone opens the app without argparse (decision 0002's fast path), the
+    # import inside ``main``. It was hidden from this check while the module also imported
+    # ``trustdesk`` itself (``outermost`` keeps only that name).
+    ("cli/__init__.py", "trustdesk.ui"),
 }
 
 #: Modules of ui/ that hold logic without Qt, so that it can be tested and reused

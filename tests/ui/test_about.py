@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
+import types
 from datetime import UTC, datetime
 from html import unescape
+from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from trustdesk import __version__
+from trustdesk.buildinfo import build_info
 from trustdesk.ui.about import AboutDialog
 from trustdesk.ui.clock import Clock
 from trustdesk.ui.context import RulesHolder
@@ -60,3 +66,34 @@ def test_help_menu_opens_it(make_window: Any, monkeypatch: pytest.MonkeyPatch) -
     window = make_window()
     window.about_action.trigger()
     assert asked == [(window, window.rules, window.clock)]
+
+
+def test_shows_the_build_and_each_packs_sha256(qtbot: Any, rules: Any) -> None:
+    dialog = AboutDialog(None, RulesHolder(rules), at(2026, 11, 30))
+    qtbot.addWidget(dialog)
+    build = build_info()
+    assert f"Build: commit {build.commit[:12]} of {build.date} (source checkout)" == (
+        dialog.build.text()
+    )
+    text = plain(dialog.details.text())
+    for loaded in rules.packs:
+        digest = hashlib.sha256(Path(loaded.path).read_bytes()).hexdigest()
+        assert f"SHA-256: {digest}" in text
+
+
+def test_a_frozen_build_shows_its_own_version_commit_and_date(
+    qtbot: Any, rules: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frozen = types.ModuleType("_trustdesk_build")
+    frozen.VERSION, frozen.COMMIT, frozen.DATE = "9.8.7", "f" * 40, "2026-12-04T05:00:00Z"  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "_trustdesk_build", frozen)
+    dialog = AboutDialog(None, RulesHolder(rules), at(2026, 11, 30))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert "TrustDesk 9.8.7" in dialog.version.text()
+    assert (
+        dialog.build.text() == "Build: commit ffffffffffff of 2026-12-04T05:00:00Z (frozen build)"
+    )
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()

@@ -12,8 +12,6 @@ import importlib
 import os
 import sys
 
-from trustdesk import __version__
-
 # Imported for type checking only: typing costs milliseconds at every CLI start.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -80,13 +78,29 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the report of cli/version.py, loaded only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: Any, *_: Any) -> None:
+        from trustdesk.cli.version import print_version
+
+        parser.exit(print_version(getattr(namespace, "data_dir", None)))
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``command`` only that command's module is loaded."""
     parser = _Parser(
         prog="trustdesk",
         description="Decision support for Connecticut TRUST Act (§ 54-192h) immigration detainers.",
     )
-    parser.add_argument("--version", action="version", version=f"trustdesk {__version__}")
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        help="show the version, the build and the rule packs in force (with --data-dir: its)",
+    )
     parser.add_argument(
         "--data-dir",
         metavar="DIR",

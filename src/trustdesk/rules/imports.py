@@ -136,7 +136,9 @@ def install(checked: CheckedImport, *, catalog_path: Path | None = None) -> Inst
     # The imported file in force for this id (normally ``target``; bundled ones stay put).
     old_file = old.path if old is not None and old.path.parent == folder else None
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # 0770 less the umask: every member of a shared data folder's group reads the
+        # agency's packs (a per-user data folder is private by its own 0700 mode).
+        folder.mkdir(mode=0o770, parents=True, exist_ok=True)
         previous = target.read_bytes() if target.exists() else None
         old_bytes = None if old_file is None or not old_file.exists() else old_file.read_bytes()
     except OSError as exc:
@@ -173,7 +175,7 @@ def _keep_superseded(
     kept = superseded_path(archive, pack_id, hashlib.sha256(data).hexdigest())
     try:
         if not archive.is_dir():
-            archive.mkdir(mode=0o700)
+            archive.mkdir(mode=0o770)  # as the imported folder: the group reads it
             changes.append((archive, None))
             fsync_dir(folder)
         before = kept.read_bytes() if kept.exists() else None

@@ -100,6 +100,8 @@ def connect(
     ``immutable`` reads the file alone, as it is on disk: no lock, no -wal, no -shm, not
     a byte written anywhere (for backup files the user hands in).
     """
+    if create and not readonly and not immutable:
+        _create_group_writable(path)
     mode = "ro" if readonly or immutable else ("rwc" if create else "rw")
     options = f"mode={mode}" + ("&immutable=1" if immutable else "")
     try:
@@ -115,6 +117,21 @@ def connect(
         if error is None:
             raise
         raise error from None
+
+
+def _create_group_writable(path: Path) -> None:
+    """Create ``path`` empty with mode 0660 less the umask, unless it exists.
+
+    SQLite would create it 0644 less the umask: never group-writable, so in a data folder
+    shared by a group (the Debian package's /var/lib/trustdesk, umask 0007) only its
+    creator could record. SQLite gives the -wal and -shm files the database's mode. A
+    per-user data folder stays private by its own 0700 mode.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o660)
+    except OSError:
+        return  # SQLite's own attempt reports the problem in its words (translate)
+    os.close(fd)
 
 
 def configure(conn: sqlite3.Connection, *, wal: bool = True) -> None:

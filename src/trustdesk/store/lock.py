@@ -27,7 +27,10 @@ class DataDirLock:
     def acquire(cls, data_dir: Path) -> DataDirLock:
         path = data_dir / LOCK_NAME
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            # Group-writable as far as the umask allows: in a machine-wide folder shared by
+            # a group (the Debian package's /var/lib/trustdesk, umask 0007) every member
+            # must open it; a per-user folder is private by its own 0700 mode.
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o660)
         except PermissionError:
             raise ReadOnly(
                 f"cannot write in data folder {data_dir} (permission denied); "

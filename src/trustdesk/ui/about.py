@@ -1,4 +1,5 @@
-"""About TrustDesk: the version, and the rule data in use with how recently it was checked.
+"""About TrustDesk: the version and build, and the rule data in use (each pack's SHA-256)
+with how recently it was checked.
 
 A warning line appears whenever a pack in use holds unverified data or was last
 verified more than 12 months ago (RELIABILITY.md), so nobody mistakes it for current law.
@@ -11,7 +12,7 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from trustdesk import __version__
+from trustdesk.buildinfo import build_info
 from trustdesk.rules.errors import RulesError
 from trustdesk.rules.inventory import RulesInventory, describe
 from trustdesk.ui.clock import Clock
@@ -24,9 +25,15 @@ class AboutDialog(QDialog):
         self.setObjectName("about_dialog")
         self.setWindowTitle("About TrustDesk")
         layout = QVBoxLayout(self)
-        self.version = QLabel(f"<b>TrustDesk {escape(__version__)}</b>")
-        self.version.setAccessibleName(f"TrustDesk version {__version__}")
+        build = build_info()
+        self.version = QLabel(f"<b>TrustDesk {escape(build.version)}</b>")
+        self.version.setAccessibleName(f"TrustDesk version {build.version}")
         layout.addWidget(self.version)
+        self.build = QLabel(f"Build: {escape(build.describe())}")
+        self.build.setObjectName("about_build")
+        self.build.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.build.setAccessibleName(f"Build: {build.describe()}")
+        layout.addWidget(self.build)
         summary = QLabel(
             "Decision support for Connecticut TRUST Act immigration detainers "
             "(Conn. Gen. Stat. § 54-192h). It applies the rule pack in force on the date of "
@@ -83,7 +90,8 @@ class AboutDialog(QDialog):
                 f"<p><b>{escape(info.id)}</b> — {escape(info.title)}<br>"
                 f"In force: {escape(info.in_force)} ({origin})<br>"
                 f"Last verified on {info.last_verified_on:%d %b %Y}: "
-                f"{escape(info.verification_note)}<br>{unverified}</p>"
+                f"{escape(info.verification_note)}<br>{unverified}<br>"
+                f"SHA-256: <tt>{info.sha256}</tt></p>"
             )
         parts.append(
             f"<h3>Offense catalog</h3><p>{escape(inventory.catalog_title)}: last verified on "

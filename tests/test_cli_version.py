@@ -1,0 +1,104 @@
+"""``trustdesk --version``: the version, the build and the SHA-256 of every rule pack in
+force on the data folder (imported packs included), or one line saying why not."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from trustdesk import __version__, resources
+from trustdesk.buildinfo import build_info
+from trustdesk.cli import main
+from trustdesk.rules.errors import InputError
+from trustdesk.rules.registry import load_rules
+from trustdesk.services.bundle import open_services
+
+sys.path.insert(0, str(Path(__file__).parent / "store"))
+from storekit import FAST_HASHER
+
+
+def version_output(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as stopped:
+        main([*args, "--version"])
+    out, err = capsys.readouterr()
+    return int(stopped.value.code or 0), out, err
+
+
+def shipped_sha256(pack_id: str) -> str:
+    return hashlib.sha256(resources.resource("rules", f"{pack_id}.json").read_bytes()).hexdigest()
+
+
+def test_lists_version_build_and_every_shipped_pack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = version_output(capsys, "--data-dir", str(tmp_path / "data"))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == f"trustdesk {__version__}"
+    build = build_info()
+    assert lines[1] == f"build: commit {build.commit[:12]} of {build.date} (source checkout)"
+    assert len(build.commit) == 40  # this test runs in a git checkout
+    for pack_id in ("ct-2014", "ct-2019", "ct-2025"):
+        assert any(
+            line.split()[:2] == [pack_id, shipped_sha256(pack_id)] and "(shipped;" in line
+            for line in lines
+        ), out
+    assert not (tmp_path / "data").exists()  # asking for the version creates nothing
+
+
+class _Holder:
+    def replace(self, rules: object) -> None:
+        self.rules = rules
+
+
+def test_an_imported_pack_is_listed_in_place_of_the_shipped_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = json.loads(resources.resource("rules", "ct-2025.json").read_text(encoding="utf-8"))
+    raw["title"] = "Agency edition"
+    source = tmp_path / "agency.json"
+    source.write_text(json.dumps(raw), encoding="utf-8")
+    data = tmp_path / "data"
+    # Imported as an administrator does it in the app (audited).
+    with open_services(data, load_rules(), hasher=FAST_HASHER) as services:
+        services.accounts.create_first_administrator("chief", "granite lantern meadow 7")
+        session = services.accounts.log_on("chief", "granite lantern meadow 7")
+        digest = services.rulepacks.import_pack(session, source, _Holder()).sha256
+    code, out, _err = version_output(capsys, "--data-dir", str(data))
+    assert code == 0
+    assert f"  ct-2025  {digest}  (imported;" in out
+    assert shipped_sha256("ct-2025") not in out
+
+
+def test_packs_that_cannot_be_loaded_are_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(data_dir: object) -> object:
+        raise InputError(str(tmp_path / "rules" / "x.json"), "/", "not valid JSON")
+
+    monkeypatch.setattr("trustdesk.cli.rulesource.data_folder_rules", refuse)
+    code, out, err = version_output(capsys, "--data-dir", str(tmp_path))
+    assert code == 2
+    assert out.startswith(f"trustdesk {__version__}\nbuild: ")
+    assert "rule packs in force" not in out
+    assert err.count("\n") == 1
+    assert err.startswith("trustdesk: the rule packs could not be loaded: ")
+    assert str(tmp_path / "rules" / "x.json") in err and "Traceback" not in err
+
+
+def test_a_frozen_build_reports_what_the_build_wrote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frozen = types.ModuleType("_trustdesk_build")
+    frozen.VERSION, frozen.COMMIT, frozen.DATE = "0.2.0", "a" * 40, "2026-12-04T05:00:00Z"  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "_trustdesk_build", frozen)
+    _code, out, _err = version_output(capsys, "--data-dir", str(tmp_path))
+    assert out.splitlines()[:2] == [
+        "trustdesk 0.2.0",
+        "build: commit aaaaaaaaaaaa of 2026-12-04T05:00:00Z (frozen build)",
+    ]
