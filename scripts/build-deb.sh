@@ -32,18 +32,10 @@ mkdir -p "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/etc/trustdesk" \
 cp -a dist/trustdesk "$root/opt/trustdesk"
 d=packaging/debian
 
-# Until TrustDesk reads /etc/trustdesk/config.toml itself (src/trustdesk/config/), the
-# wrapper points it at the machine-wide record; the variable still wins when a user sets it.
-# Once it does, the config file alone decides (the variable would override IT's setting).
-if [ -e src/trustdesk/config.py ] || [ -d src/trustdesk/config ]; then
-  export_line=""
-else
-  export_line=': "${TRUSTDESK_DATA_DIR:=/var/lib/trustdesk}"\nexport TRUSTDESK_DATA_DIR\n'
-fi
-sed "s|@DATA_DIR_EXPORT@|$export_line|" "$d/trustdesk.sh" > "$root/usr/bin/trustdesk"
+# The wrapper only sets the umask; /etc/trustdesk/config.toml names the record's folder.
+install -m 0755 "$d/trustdesk.sh" "$root/usr/bin/trustdesk"
 install -m 0644 "$d/config.toml" "$root/etc/trustdesk/config.toml"
-[ ! -f packaging/config.toml.example ] ||
-  install -m 0644 packaging/config.toml.example "$root/opt/trustdesk/config.toml.example"
+install -m 0644 packaging/config.toml.example "$root/opt/trustdesk/config.toml.example"
 install -m 0644 "$d/trustdesk.desktop" "$root/usr/share/applications/trustdesk.desktop"
 install -m 0644 packaging/icons/trustdesk.svg "$root/usr/share/icons/hicolor/scalable/apps/trustdesk.svg"
 install -m 0644 packaging/icons/trustdesk-48.png "$root/usr/share/icons/hicolor/48x48/apps/trustdesk.png"

@@ -4,4 +4,4 @@
 # every file the program makes there (database, -wal, -shm, lock, imported packs)
 # writable by the group and closed to everyone else.
 umask 0007
-@DATA_DIR_EXPORT@exec /opt/trustdesk/trustdesk "$@"
+exec /opt/trustdesk/trustdesk "$@"

@@ -203,6 +203,18 @@ def test_version_names_the_build_and_the_shipped_packs() -> None:
         assert f"  {pack.stem}  {digest}  (shipped;" in out
 
 
+def test_the_machine_config_names_the_shared_record() -> None:
+    # The wrapper sets no folder: IT's /etc/trustdesk/config.toml does, and it is locked.
+    out = ok(run("config", "check"))
+    assert out.splitlines()[0] == "config file: /etc/trustdesk/config.toml"
+    assert re.search(
+        r"^data_dir +/var/lib/trustdesk +set by IT in /etc/trustdesk/config\.toml \(locked\)$",
+        out,
+        re.M,
+    ), out
+    assert "TRUSTDESK_DATA_DIR" not in Path(PROGRAM).read_text(encoding="utf-8")
+
+
 def test_rule_pack_tests_pass() -> None:
     # No validation cache: the packs are checked against their JSON schema by the frozen
     # jsonschema, with its bundled metaschemas.
