@@ -133,17 +133,38 @@ EOF
         "pyinstaller>=6.10,<7" pywin32-ctypes pefile
 }
 
+# Windows file names ignore case: a windowed "TrustDesk.exe" beside the console
+# "trustdesk.exe" is one file, and the windowed one (no console output) wins. Until the
+# spec names the windowed program differently on Windows, build from a copy that calls it
+# TrustDeskApp.exe (the Start-menu shortcut's target; build-msi.sh looks for that name).
+windows_spec() {
+    local copy
+    copy=$(dirname "$SPEC")/.trustdesk-windows.spec
+    sed 's/program(gui, "TrustDesk", False)/program(gui, "TrustDeskApp", False)/' "$SPEC" >"$copy"
+    echo "$copy"
+}
+
 run_pyinstaller() {
     [[ -f $SPEC ]] || die "no PyInstaller spec at $SPEC (it comes from the frozen-build work)"
+    local spec
+    spec=$(windows_spec)
+    trap 'rm -f "$spec"' EXIT
     rm -rf "$DIST/trustdesk" "$WORK/pyi"
     mkdir -p "$DIST"
     say "running PyInstaller under wine ($SPEC)"
     # wine needs an X display even for tools that never open a window.
     xvfb-run -a wine "$PY/python.exe" -m PyInstaller --noconfirm --log-level WARN \
         --distpath "$(winepath -w "$DIST")" --workpath "$(winepath -w "$WORK/pyi")" \
-        "$(winepath -w "$SPEC")" 2>&1 | tee "$WORK/pyinstaller.log" | grep -v '^$' | tail -20
+        "$(winepath -w "$spec")" 2>&1 | tee "$WORK/pyinstaller.log" | grep -vE '^$|api-ms-win-crt' | tail -20
     wineserver -w
     [[ -f $DIST/trustdesk/trustdesk.exe ]] || die "PyInstaller made no trustdesk.exe: see $WORK/pyinstaller.log"
+    # The console program must be the console one (PE subsystem 3), not a windowed one.
+    python3 - "$DIST/trustdesk/trustdesk.exe" <<'EOF' || die "trustdesk.exe is not a console program (see windows_spec)"
+import struct, sys
+data = open(sys.argv[1], "rb").read(4096)
+pe = struct.unpack_from("<I", data, 0x3C)[0]
+sys.exit(0 if struct.unpack_from("<H", data, pe + 24 + 68)[0] == 3 else 1)
+EOF
     say "built $DIST/trustdesk/ ($(du -sh "$DIST/trustdesk" | cut -f1))"
 }
 

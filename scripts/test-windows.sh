@@ -33,7 +33,7 @@ bad() { failed+=("$1"); printf 'FAIL  %s%s\n' "$1" "${2:+: $2}"; }
 check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
 win() { winepath -w "$1"; }
 # The program's console output comes with Windows line ends.
-td() { wine "$EXE" "$@" | tr -d '\r'; return "${PIPESTATUS[0]}"; }
+td() { timeout 300 wine "$EXE" "$@" | tr -d '\r'; return "${PIPESTATUS[0]}"; }
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -109,7 +109,7 @@ installed_codes() {  # product codes of every installed TrustDesk
         /^HKEY/ { key = $0 } /DisplayName.*REG_SZ.*TrustDesk$/ { sub(/.*\\/, "", key); print key }'
 }
 reg_value() { wine reg query "$UNINSTALL\\$1" /v "$2" 2>/dev/null | tr -d '\r' | awk -v n="$2" '$1 == n { $1 = ""; $2 = ""; sub(/^ +/, ""); print }'; }
-msiexec() { wine msiexec "$@"; local rc=$?; wineserver -w; return $rc; }
+msiexec() { timeout 600 wine msiexec "$@"; local rc=$?; wineserver -w; return $rc; }
 
 # Leave no earlier test's product or data behind.
 for code in $(installed_codes); do msiexec /x "$code" /qn; done
