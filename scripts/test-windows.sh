@@ -8,7 +8,8 @@
 #   3. the MSI: silent install with properties (log written), the files, Start-menu
 #      shortcut, Add/Remove Programs entry and config.toml; records made by the installed
 #      program; an upgrade to a newer MSI (older one gone, config and records untouched);
-#      an uninstall (program gone, data folder and config.toml still there, unchanged).
+#      an uninstall (program gone, data folder and config.toml still there, unchanged);
+#   4. the optional signing step of build-msi.sh, with a throwaway self-signed certificate.
 # Ends with one line: "windows smoke test: PASS (n checks)" or "... FAIL (names)".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -201,6 +202,22 @@ EOF
         check "uninstall: config.toml kept" test "$(sha256sum <"$PD/config.toml")" == "$config_before"
         check "uninstall: records kept, unchanged" test -n "$db_before" -a "$(cd "$PD/data" && find . -type f -name '*.db' -exec sha256sum {} + | sort)" == "$db_before"
     fi
+fi
+
+# --- 4. the optional signing step, with a throwaway self-signed certificate -------------
+if command -v openssl >/dev/null && command -v osslsigncode >/dev/null; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=TrustDesk smoke test" \
+        -keyout "$WORK/sign.key" -out "$WORK/sign.crt" >/dev/null 2>&1
+    printf 'smoke' >"$WORK/sign.pass"
+    openssl pkcs12 -export -inkey "$WORK/sign.key" -in "$WORK/sign.crt" -passout pass:smoke \
+        -out "$WORK/sign.pfx" >/dev/null 2>&1
+    TRUSTDESK_BUILD_VERSION=$newer TRUSTDESK_SIGN_PFX=$WORK/sign.pfx TRUSTDESK_SIGN_PASSWORD_FILE=$WORK/sign.pass \
+        scripts/build-msi.sh >"$WORK/msi-signed.log" 2>&1
+    mv -f "dist/TrustDesk-$newer-x64.msi" "$WORK/TrustDesk-signed.msi" 2>/dev/null
+    out=$(osslsigncode verify -CAfile "$WORK/sign.crt" -in "$WORK/TrustDesk-signed.msi" 2>&1)
+    if grep -q "CN=TrustDesk smoke test" <<<"$out" && grep -q "Signature verification: ok" <<<"$out"; then
+        ok "signing: build-msi.sh signs the MSI (Authenticode verifies)"
+    else bad "signing" "$(tail -3 "$WORK/msi-signed.log") $(grep -i verification <<<"$out" | head -2)"; fi
 fi
 
 elapsed=$(($(date +%s) - start))
