@@ -201,6 +201,16 @@ EOF
         check "uninstall: no TrustDesk in Add/Remove Programs" test -z "$(installed_codes)"
         check "uninstall: config.toml kept" test "$(sha256sum <"$PD/config.toml")" == "$config_before"
         check "uninstall: records kept, unchanged" test -n "$db_before" -a "$(cd "$PD/data" && find . -type f -name '*.db' -exec sha256sum {} + | sort)" == "$db_before"
+
+        # A first install without properties (no config.toml yet) makes the records
+        # machine-wide: config.toml with only data_dir. The existing records stay as they are.
+        rm -f "$PD/config.toml"
+        msiexec /i "$(win "$new_msi")" /qn /l*v "$(win "$WORK/install-plain.log")"
+        check "install without properties (exit 0)" test $? == 0
+        check "install without properties: config.toml holds only data_dir" \
+            test "$(tr -d '\r' <"$PD/config.toml" 2>/dev/null)" == "data_dir = 'C:\ProgramData\TrustDesk\data'"
+        check "install without properties: records unchanged" test "$(cd "$PD/data" && find . -type f -name '*.db' -exec sha256sum {} + | sort)" == "$db_before"
+        msiexec /x "$(win "$new_msi")" /qn
     fi
 fi
 
