@@ -52,3 +52,11 @@ deb:
 
 test-installed:
 	scripts/test-installed.sh
+
+# The Windows build from Linux (wine + wixl): onedir, MSI and their smoke test under wine.
+# packaging/windows/README.md; first run ~15 min (downloads), later runs reuse build/windows/.
+.PHONY: windows
+windows:
+	scripts/build-windows.sh
+	scripts/build-msi.sh
+	scripts/test-windows.sh

@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# Smoke test of the Windows build under wine (run by `make windows` after the builds):
+#   1. the frozen trustdesk.exe from dist/windows/trustdesk/: --version, rules test,
+#      evaluate on every example (same JSON as the source tree gives, when .venv exists),
+#      a first administrator and an officer, decisions add, memo to PDF, verify -> MATCH,
+#      audit verify;
+#   2. the desktop app started offscreen to its ready state (reported; see README);
+#   3. the MSI: silent install with properties (log written), the files, Start-menu
+#      shortcut, Add/Remove Programs entry and config.toml; records made by the installed
+#      program; an upgrade to a newer MSI (older one gone, config and records untouched);
+#      an uninstall (program gone, data folder and config.toml still there, unchanged);
+#   4. the optional signing step of build-msi.sh, with a throwaway self-signed certificate.
+# Ends with one line: "windows smoke test: PASS (n checks)" or "... FAIL (names)".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+WORK=$ROOT/build/windows/test
+ONEDIR=$ROOT/dist/windows/trustdesk
+export WINEPREFIX=$ROOT/build/windows/wineprefix WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
+export TRUSTDESK_NEW_PASSWORD='Smoke-Test-Passw0rd' TRUSTDESK_PASSWORD='Smoke-Test-Passw0rd'
+# A display for wine itself; the app is told to draw offscreen.
+XVFB_DISPLAY=:$((90 + RANDOM % 9))
+Xvfb "$XVFB_DISPLAY" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
+XVFB_PID=$!
+trap 'kill "$XVFB_PID" 2>/dev/null; wineserver -k 2>/dev/null' EXIT
+export DISPLAY=$XVFB_DISPLAY
+
+passed=0
+failed=()
+start=$(date +%s)
+ok() { passed=$((passed + 1)); printf 'PASS  %s\n' "$1"; }
+bad() { failed+=("$1"); printf 'FAIL  %s%s\n' "$1" "${2:+: $2}"; }
+# check NAME COMMAND...: the command's exit status decides.
+check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+win() { winepath -w "$1"; }
+# The program's console output comes with Windows line ends. Under wine, a Python whose
+# stderr is a regular Linux file cannot start ("init_sys_streams"), so both streams go
+# through pipes; a caller's 2>FILE still works.
+td() { timeout 300 wine "$EXE" "$@" 2> >(tr -d '\r' >&2) | tr -d '\r'; return "${PIPESTATUS[0]}"; }
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+
+# wine 8 lacks bcryptprimitives.dll, which every Windows 10/11 has and the rpds-py
+# extension (Rust) imports: give the wine prefix a stand-in (never shipped; see the source).
+shim=$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll
+if [[ ! -f $shim ]]; then
+    if ! command -v x86_64-w64-mingw32-gcc >/dev/null; then
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q \
+            --no-install-recommends gcc-mingw-w64-x86-64-win32 >/dev/null
+    fi
+    x86_64-w64-mingw32-gcc -shared -O2 -o "$shim" packaging/windows/wine/bcryptprimitives.c -ladvapi32 \
+        || { echo "cannot build the bcryptprimitives.dll stand-in for wine"; exit 1; }
+fi
+[[ -f $ONEDIR/trustdesk.exe ]] || { echo "no $ONEDIR/trustdesk.exe: run scripts/build-windows.sh"; exit 1; }
+version=${TRUSTDESK_BUILD_VERSION:-$(sed -n 's/^__version__ = "\(.*\)"/\1/p' src/trustdesk/__init__.py)}
+
+# --- 1. the frozen command line, from the onedir ------------------------------------
+EXE=$ONEDIR/trustdesk.exe
+DATA=$WORK/data
+out=$(td --version 2>&1)
+if grep -q "$version" <<<"$out"; then ok "--version shows $version"; else bad "--version" "$out"; fi
+out=$(td rules test 2>&1)
+if [[ $? == 0 ]] && grep -qE '[1-9][0-9]* passed, 0 failed' <<<"$out"; then
+    ok "rules test ($(grep -oE '[0-9]+ passed, 0 failed' <<<"$out"))"
+else bad "rules test" "$(tail -3 <<<"$out")"; fi
+
+for case in resources/examples/*.json; do
+    name=$(basename "$case" .json)
+    # Python on Windows writes a pipe in the ANSI code page (cp1252), not UTF-8.
+    frozen=$(td evaluate "$(win "$ROOT/$case")" --format json 2>"$WORK/err" | iconv -f cp1252 -t utf-8)
+    rc=${PIPESTATUS[0]}
+    if [[ $rc != 0 ]]; then bad "evaluate $name" "exit $rc: $(head -2 "$WORK/err")"; continue; fi
+    if [[ -x .venv/bin/trustdesk ]]; then
+        expected=$(.venv/bin/trustdesk evaluate "$case" --format json 2>/dev/null)
+        if [[ $frozen == "$expected" ]]; then ok "evaluate $name (same JSON as the source tree)"
+        else bad "evaluate $name" "differs from .venv/bin/trustdesk"; diff <(echo "$expected") <(echo "$frozen") | head -5; fi
+    elif grep -q '"outcome"' <<<"$frozen"; then ok "evaluate $name"
+    else bad "evaluate $name" "no outcome in the output"; fi
+done
+
+record_flow() {  # DATA-DIR(windows) LABEL: first users, a decision, its memo, verify, audit
+    local dir=$1 label=$2 id out
+    td --data-dir "$dir" users add admin --role administrator >/dev/null 2>"$WORK/err" \
+        && td --data-dir "$dir" users add officer1 --role officer --as admin >/dev/null 2>>"$WORK/err" \
+        || { bad "$label: users add" "$(tail -2 "$WORK/err")"; return; }
+    ok "$label: users add (administrator, officer)"
+    id=$(td --data-dir "$dir" decisions add "$(win "$ROOT/resources/examples/01-judicial-warrant-hold.json")" --as officer1 2>"$WORK/err")
+    if [[ $id =~ ^[0-9]+$ ]]; then ok "$label: decisions add -> $id"; else bad "$label: decisions add" "$(tail -2 "$WORK/err")"; return; fi
+    td --data-dir "$dir" memo "$id" -o "$(win "$WORK/memo-$label.pdf")" --as officer1 >/dev/null 2>"$WORK/err"
+    if [[ $(head -c 5 "$WORK/memo-$label.pdf" 2>/dev/null) == "%PDF-" ]]; then ok "$label: memo to PDF"
+    else bad "$label: memo to PDF" "$(tail -2 "$WORK/err")"; return; fi
+    if [[ -x .venv/bin/python ]]; then
+        # Read the PDF back: it must name the decision's person and carry the verification code.
+        if .venv/bin/python - "$WORK/memo-$label.pdf" <<'EOF'
+import sys
+from pypdf import PdfReader
+text = "".join(page.extract_text() or "" for page in PdfReader(sys.argv[1]).pages)
+sys.exit(0 if "Gonçalves" in text or "Goncalves" in text or "DETAINER" in text.upper() else 1)
+EOF
+        then ok "$label: memo PDF read back (pypdf)"; else bad "$label: memo PDF read back"; fi
+    fi
+    out=$(td --data-dir "$dir" verify "$(win "$WORK/memo-$label.pdf")" --as officer1 2>&1)
+    if [[ $? == 0 && $out == MATCH* ]]; then ok "$label: verify -> MATCH"; else bad "$label: verify" "$out"; fi
+    out=$(td --data-dir "$dir" audit verify --as admin 2>&1)
+    if [[ $? == 0 ]]; then ok "$label: audit verify"; else bad "$label: audit verify" "$out"; fi
+}
+record_flow "$(win "$DATA")" onedir
+
+# --- 2. the desktop app, offscreen --------------------------------------------------
+# wine does not pass QT_* variables from Linux to Windows programs, so a batch file sets
+# it. The console program, so that cmd waits for it and sees its exit status.
+printf '@set QT_QPA_PLATFORM=offscreen\r\n@"%s" --data-dir "%s" gui --exit-when-ready\r\n@exit /b %%errorlevel%%\r\n' \
+    "$(win "$EXE")" "$(win "$DATA")" >"$WORK/gui.bat"
+timeout 120 wine cmd /c "$(win "$WORK/gui.bat")" 2>&1 | cat >"$WORK/gui.log"
+rc=${PIPESTATUS[0]}
+if [[ $rc == 0 ]]; then ok "desktop app offscreen: ready, closed"
+else bad "desktop app offscreen" "exit $rc: $(tr -d '\r' <"$WORK/gui.log" | grep -v '^$' | tail -3 | tr '\n' ' ')"; fi
+
+# --- 3. the MSI: install, upgrade, uninstall ------------------------------------------
+PD=$WINEPREFIX/drive_c/ProgramData/TrustDesk
+PF="$WINEPREFIX/drive_c/Program Files/TrustDesk"
+UNINSTALL='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall'
+installed_codes() {  # product codes of every installed TrustDesk
+    wine reg query "$UNINSTALL" /s 2>/dev/null | tr -d '\r' | awk '
+        /^HKEY/ { key = $0 } /DisplayName.*REG_SZ.*TrustDesk$/ { sub(/.*\\/, "", key); print key }'
+}
+reg_value() { wine reg query "$UNINSTALL\\$1" /v "$2" 2>/dev/null | tr -d '\r' | awk -v n="$2" '$1 == n { $1 = ""; $2 = ""; sub(/^ +/, ""); print }'; }
+msiexec() { timeout 600 wine msiexec "$@"; local rc=$?; wineserver -w; return $rc; }
+
+# Leave no earlier test's product or data behind.
+for code in $(installed_codes); do msiexec /x "$code" /qn; done
+rm -rf "$PD"
+
+old_msi=$WORK/TrustDesk-old.msi new_msi=$WORK/TrustDesk-new.msi
+base=$(grep -oE '^[0-9]+\.[0-9]+\.[0-9]+' <<<"$version.0.0")
+newer=${base%.*}.$((${base##*.} + 1))
+TRUSTDESK_BUILD_VERSION=$base scripts/build-msi.sh >"$WORK/msi-old.log" 2>&1 && cp "dist/TrustDesk-$base-x64.msi" "$old_msi"
+TRUSTDESK_BUILD_VERSION=$newer scripts/build-msi.sh >"$WORK/msi-new.log" 2>&1 && cp "dist/TrustDesk-$newer-x64.msi" "$new_msi"
+rm -f "dist/TrustDesk-$newer-x64.msi"
+[[ -f $old_msi && -f $new_msi ]] || { bad "build-msi" "$(cat "$WORK"/msi-*.log | tail -3)"; }
+
+if [[ -f $old_msi ]]; then
+    msiexec /i "$(win "$old_msi")" /qn /l*v "$(win "$WORK/install.log")" \
+        AGENCYNAME="Sheriff's Office of Smoke Test" AGENCYORI=CT0009300 IDLELOCKMINUTES=15 LOGLEVEL=INFO
+    check "msiexec /i /qn (exit 0)" test $? == 0
+    check "install log (/l*v) records the configuration actions" grep -q "Action ended.*WriteAgencyName. Return value 1" "$WORK/install.log"
+    check "program in Program Files\\TrustDesk" test -f "$PF/trustdesk.exe"
+    # Windows puts an all-users shortcut in ProgramData; wine 8 puts it in the user's menu.
+    lnk=$(find "$WINEPREFIX/drive_c/ProgramData/Microsoft/Windows/Start Menu/Programs" \
+        "$WINEPREFIX/drive_c/users" -path '*Start Menu/Programs/TrustDesk.lnk' 2>/dev/null | head -1)
+    if [[ -n $lnk ]] && grep -qa 'TrustDeskApp.exe' "$lnk"; then ok "Start-menu shortcut to TrustDeskApp.exe (${lnk#"$WINEPREFIX/"})"
+    else bad "Start-menu shortcut"; fi
+    codes=$(installed_codes)
+    code_old=$(head -1 <<<"$codes")
+    check "Add/Remove Programs: version $base" test "$(reg_value "$code_old" DisplayVersion)" == "$base"
+    check "Add/Remove Programs: publisher" test -n "$(reg_value "$code_old" Publisher)"
+    cat >"$WORK/config-expected.toml" <<EOF
+data_dir = 'C:\\ProgramData\\TrustDesk\\data'
+agency_name = "Sheriff's Office of Smoke Test"
+agency_ori = "CT0009300"
+idle_lock_minutes = 15
+log_level = "INFO"
+EOF
+    tr -d '\r' <"$PD/config.toml" 2>/dev/null | grep -v '^#' >"$WORK/config-written.toml"
+    if cmp -s "$WORK/config-expected.toml" "$WORK/config-written.toml"; then ok "config.toml from the properties"
+    else bad "config.toml from the properties"; diff "$WORK/config-expected.toml" "$WORK/config-written.toml"; fi
+    check "data folder created" test -d "$PD/data"
+
+    # Records made by the installed program in the machine-wide data folder. A build with
+    # the machine config module finds it through config.toml; one without is told.
+    EXE=$PF/trustdesk.exe
+    if td config show >"$WORK/config-show.txt" 2>&1; then
+        check "installed program reads config.toml" grep -q 'ProgramData' "$WORK/config-show.txt"
+        dir_args=()
+    else
+        dir_args=(--data-dir 'C:\ProgramData\TrustDesk\data')
+    fi
+    record_flow "C:\\ProgramData\\TrustDesk\\data" installed
+    db_before=$(cd "$PD/data" && find . -type f -name '*.db' -exec sha256sum {} + | sort)
+    config_before=$(sha256sum <"$PD/config.toml")
+
+    if [[ -f $new_msi ]]; then
+        msiexec /i "$(win "$new_msi")" /qn /l*v "$(win "$WORK/upgrade.log")"
+        check "upgrade: msiexec /i newer /qn (exit 0)" test $? == 0
+        codes=$(installed_codes)
+        check "upgrade: one TrustDesk installed, the older one removed" test "$(wc -l <<<"$codes")" == 1 -a "$codes" != "$code_old"
+        check "upgrade: Add/Remove Programs shows $newer" test "$(reg_value "$codes" DisplayVersion)" == "$newer"
+        check "upgrade: config.toml unchanged" test "$(sha256sum <"$PD/config.toml")" == "$config_before"
+        check "upgrade: records unchanged" test "$(cd "$PD/data" && find . -type f -name '*.db' -exec sha256sum {} + | sort)" == "$db_before"
+        out=$(td "${dir_args[@]}" audit verify --as admin 2>&1)
+        check "upgrade: audit verify by the new program" test $? == 0
+        db_before=$(cd "$PD/data" && find . -type f -name '*.db' -exec sha256sum {} + | sort)
+        # Going back to the older version is refused, and changes nothing.
+        msiexec /i "$(win "$old_msi")" /qn /l*v "$(win "$WORK/downgrade.log")"
+        check "downgrade refused" test $? != 0 -a "$(installed_codes)" == "$codes"
+
+        msiexec /x "$(win "$new_msi")" /qn /l*v "$(win "$WORK/uninstall.log")"
+        check "uninstall: msiexec /x /qn (exit 0)" test $? == 0
+        check "uninstall: program removed" test ! -e "$PF/trustdesk.exe"
+        check "uninstall: no TrustDesk in Add/Remove Programs" test -z "$(installed_codes)"
+        check "uninstall: config.toml kept" test "$(sha256sum <"$PD/config.toml")" == "$config_before"
+        check "uninstall: records kept, unchanged" test -n "$db_before" -a "$(cd "$PD/data" && find . -type f -name '*.db' -exec sha256sum {} + | sort)" == "$db_before"
+
+        # A first install without properties (no config.toml yet) makes the records
+        # machine-wide: config.toml with only data_dir. The existing records stay as they are.
+        rm -f "$PD/config.toml"
+        msiexec /i "$(win "$new_msi")" /qn /l*v "$(win "$WORK/install-plain.log")"
+        check "install without properties (exit 0)" test $? == 0
+        check "install without properties: config.toml holds only data_dir" \
+            test "$(tr -d '\r' <"$PD/config.toml" 2>/dev/null)" == "data_dir = 'C:\ProgramData\TrustDesk\data'"
+        check "install without properties: records unchanged" test "$(cd "$PD/data" && find . -type f -name '*.db' -exec sha256sum {} + | sort)" == "$db_before"
+        msiexec /x "$(win "$new_msi")" /qn
+    fi
+fi
+
+# --- 4. the optional signing step, with a throwaway self-signed certificate -------------
+if command -v openssl >/dev/null && command -v osslsigncode >/dev/null; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=TrustDesk smoke test" \
+        -keyout "$WORK/sign.key" -out "$WORK/sign.crt" >/dev/null 2>&1
+    printf 'smoke' >"$WORK/sign.pass"
+    openssl pkcs12 -export -inkey "$WORK/sign.key" -in "$WORK/sign.crt" -passout pass:smoke \
+        -out "$WORK/sign.pfx" >/dev/null 2>&1
+    TRUSTDESK_BUILD_VERSION=$newer TRUSTDESK_SIGN_PFX=$WORK/sign.pfx TRUSTDESK_SIGN_PASSWORD_FILE=$WORK/sign.pass \
+        scripts/build-msi.sh >"$WORK/msi-signed.log" 2>&1
+    mv -f "dist/TrustDesk-$newer-x64.msi" "$WORK/TrustDesk-signed.msi" 2>/dev/null
+    out=$(osslsigncode verify -CAfile "$WORK/sign.crt" -in "$WORK/TrustDesk-signed.msi" 2>&1)
+    if grep -q "CN=TrustDesk smoke test" <<<"$out" && grep -q "Signature verification: ok" <<<"$out"; then
+        ok "signing: build-msi.sh signs the MSI (Authenticode verifies)"
+    else bad "signing" "$(tail -3 "$WORK/msi-signed.log") $(grep -i verification <<<"$out" | head -2)"; fi
+fi
+
+elapsed=$(($(date +%s) - start))
+if ((${#failed[@]} == 0)); then
+    echo "windows smoke test: PASS ($passed checks, ${elapsed}s)"
+else
+    echo "windows smoke test: FAIL (${#failed[@]} of $((passed + ${#failed[@]})) checks: ${failed[*]}; ${elapsed}s)"
+    exit 1
+fi
