@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QComboBox
+    from PySide6.QtWidgets import QComboBox, QTableWidget
 
 #: How instants are shown in the agency's zone.
 TIME_FORMAT = "%a %d %b %Y %H:%M"
@@ -94,3 +94,21 @@ def combo(accessible: str, items: tuple[str, ...] = (), *, editable: bool = Fals
     widget.setAccessibleName(accessible)
     widget.view().setAccessibleName(f"{accessible}: choices")
     return widget
+
+
+def read_only_table(name: str, accessible: str, columns: tuple[str, ...]) -> QTableWidget:
+    """A table of whole rows to read, not edit: columns sized to their text, the last
+    one stretched."""
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget
+
+    table = QTableWidget(0, len(columns))
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return table

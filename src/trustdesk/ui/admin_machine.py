@@ -9,16 +9,14 @@ from __future__ import annotations
 import os
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from trustdesk.config import Settings, config_path
+from trustdesk.ui.admin_common import read_only_table
 
 COLUMNS = ("Setting", "Value", "Source")
 
@@ -44,16 +42,7 @@ class MachineTab(QWidget):
         self.intro.setObjectName("machine_intro")
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("machine_table")
-        self.table.setAccessibleName("Machine settings")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = read_only_table("machine_table", "Machine settings", COLUMNS)
         layout.addWidget(self.table, 1)
         rows = list(settings)
         self.table.setRowCount(len(rows))

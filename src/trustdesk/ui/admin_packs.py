@@ -10,12 +10,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -23,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from trustdesk.rules.inventory import describe
 from trustdesk.services.rulepacks import ImportedPack
-from trustdesk.ui.admin_common import button
+from trustdesk.ui.admin_common import button, read_only_table
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
 from trustdesk.ui.tasks import TaskControl, TaskPanel
@@ -39,16 +36,7 @@ class PacksTab(QWidget):
         self.setObjectName("packs_tab")
         self.context = context
         layout = QVBoxLayout(self)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("packs_table")
-        self.table.setAccessibleName("Rule packs in use")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = read_only_table("packs_table", "Rule packs in use", COLUMNS)
         layout.addWidget(self.table, 1)
         self.catalog = QLabel()
         self.catalog.setObjectName("catalog_label")
