@@ -23,7 +23,7 @@ die() { printf '[build-msi] error: %s\n' "$*" >&2; exit 1; }
 command -v wixl >/dev/null || die "wixl is missing: apt-get install wixl (scripts/build-windows.sh installs it)"
 [[ -f $ONEDIR/trustdesk.exe ]] || die "no Windows onedir at $ONEDIR: run scripts/build-windows.sh first"
 
-version=${TRUSTDESK_BUILD_VERSION:-$(sed -n 's/^__version__ = "\(.*\)"/\1/p' src/trustdesk/__init__.py)}
+version=${TRUSTDESK_BUILD_VERSION:-$(sed -n 's/^[[:space:]]*__version__ = "\(.*\)"/\1/p' src/trustdesk/__init__.py)}
 # Windows Installer compares only major.minor.build, each a number (255.255.65535 at most).
 msi_version=$(grep -oE '^[0-9]+(\.[0-9]+){0,2}' <<<"$version" || true)
 [[ -n $msi_version ]] || die "version '$version' does not start with a number"

@@ -10,7 +10,8 @@
 #      program; an upgrade to a newer MSI (older one gone, config and records untouched);
 #      an uninstall (program gone, data folder and config.toml still there, unchanged);
 #   4. the optional signing step of build-msi.sh, with a throwaway self-signed certificate.
-# Ends with one line: "windows smoke test: PASS (n checks)" or "... FAIL (names)".
+# Ends with "windows smoke test: PASS (n checks)" or "... FAIL (names)", then
+# "windows: N passed, M failed" as test runners close.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -53,7 +54,7 @@ if [[ ! -f $shim ]]; then
         || { echo "cannot build the bcryptprimitives.dll stand-in for wine"; exit 1; }
 fi
 [[ -f $ONEDIR/trustdesk.exe ]] || { echo "no $ONEDIR/trustdesk.exe: run scripts/build-windows.sh"; exit 1; }
-version=${TRUSTDESK_BUILD_VERSION:-$(sed -n 's/^__version__ = "\(.*\)"/\1/p' src/trustdesk/__init__.py)}
+version=${TRUSTDESK_BUILD_VERSION:-$(sed -n 's/^[[:space:]]*__version__ = "\(.*\)"/\1/p' src/trustdesk/__init__.py)}
 
 # --- 1. the frozen command line, from the onedir ------------------------------------
 EXE=$ONEDIR/trustdesk.exe
@@ -235,5 +236,7 @@ if ((${#failed[@]} == 0)); then
     echo "windows smoke test: PASS ($passed checks, ${elapsed}s)"
 else
     echo "windows smoke test: FAIL (${#failed[@]} of $((passed + ${#failed[@]})) checks: ${failed[*]}; ${elapsed}s)"
-    exit 1
 fi
+# The closing line in the form test runners use, for CI's log.
+echo "windows: $passed passed, ${#failed[@]} failed"
+((${#failed[@]} == 0)) || exit 1
