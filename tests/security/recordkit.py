@@ -11,17 +11,9 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "store"))
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
 from hostile import the_error
-from storekit import in_process_cli
+from storekit import ADMIN_PW, PASSWORDS, in_process_cli
 
 from casekit import make_case
-
-ADMIN_PW = "stone bridge harvest 1"
-PASSWORDS = {
-    "chief": ADMIN_PW,
-    "ann": "quiet orchard window",
-    "sam": "silver kettle morning",
-    "aud": "paper lamp thunder",
-}
 
 
 def desk_cli(data: Path, monkeypatch: Any, capsys: Any) -> Any:

@@ -29,6 +29,16 @@ if TYPE_CHECKING:
 #: Cheap scrypt for tests only: the format and code path are the real ones.
 FAST_HASHER = PasswordHasher(ScryptParams(n=2**8, r=8, p=1))
 PASSWORD = "correct horse battery staple"
+#: The command-line tests' staff (administrator chief, officer ann, supervisor sam,
+#: auditor aud) and their passwords.
+ADMIN_PW = "stone bridge harvest 1"
+PASSWORDS = {
+    "chief": ADMIN_PW,
+    "ann": "quiet orchard window",
+    "sam": "silver kettle morning",
+    "aud": "paper lamp thunder",
+}
+
 ROLE_PASSWORDS = {
     "officer": "blue river lantern 42",
     "supervisor": "green mountain candle 17",

@@ -16,7 +16,7 @@ from typing import Any
 
 import pypdf
 import pytest
-from storekit import Desk, in_process_cli, run_trustdesk
+from storekit import ADMIN_PW, PASSWORDS, Desk, in_process_cli, run_trustdesk
 
 from casekit import conviction, make_case
 from trustdesk.memo.verification import short_code
@@ -26,13 +26,6 @@ from trustdesk.services.errors import PermissionDenied
 from trustdesk.services.memos import MEMO_PRINTED, MEMO_VERIFIED, MemoRefused
 from trustdesk.store import audit
 
-ADMIN_PW = "stone bridge harvest 1"
-PASSWORDS = {
-    "chief": ADMIN_PW,
-    "ann": "quiet orchard window",
-    "sam": "silver kettle morning",
-    "aud": "paper lamp thunder",
-}
 DETAINER = {
     "form": "I-247A",
     "received_at": "2026-11-19T08:10:00-05:00",

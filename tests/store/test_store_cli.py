@@ -15,18 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from storekit import in_process_cli, run_trustdesk
+from storekit import ADMIN_PW, PASSWORDS, in_process_cli, run_trustdesk
 
 from casekit import make_case
 from trustdesk.cli import main
-
-ADMIN_PW = "stone bridge harvest 1"
-PASSWORDS = {
-    "chief": ADMIN_PW,
-    "ann": "quiet orchard window",
-    "sam": "silver kettle morning",
-    "aud": "paper lamp thunder",
-}
 
 
 @pytest.fixture
