@@ -269,23 +269,27 @@ def _join(words: list[str]) -> str:
 
 
 def _value_words(attr: str, atom: _Atom, lists: tuple[StatuteList, ...]) -> str:
-    if attr == "section":
-        titles = [f"“{x.title}”" for x in lists if atom.values and x.statutes >= atom.values]
-        if atom.values == frozenset([None]):
-            return "unknown"
+    if attr == "section" and atom.values != frozenset([None]):
+        named = [f"“{x.title}”" for x in lists if x.statutes & atom.values]
         if atom.others:
-            named = [f"“{x.title}”" for x in lists if x.statutes & atom.values]
-            return "on none of the lists " + _join(named) if named else "another section"
-        if titles:
-            return "on the list " + _join(titles)
+            return "not on the list " + _join(named) if named else "another section"
+        if named and all(any(v in x.statutes for x in lists) for v in atom.values):
+            return "on the list " + _join(named)
     values = sorted(atom.values, key=repr)
-    if any(isinstance(v, bool) or v is None for v in values):
-        words = [describe_answer(v) for v in values]
+    if _FIELDS[attr][1] == (True, False):
+        words = [describe_answer(v) for v in (True, False, None) if v in atom.values]
     else:
-        words = [str(v) for v in values]
+        words = ["unknown" if v is None else str(v) for v in values]
     if atom.others:
         return "other than " + _join(words)
     return _join(words)
+
+
+def _amend_fact(pack: RulePack, label: str, attr: str, atom: _Atom) -> str:
+    words = _value_words(attr, atom, pack.lists)
+    if _FIELDS[attr][1] == (True, False):
+        return f"If, for {label}, “{_LABELS[attr]}” were {words}"
+    return f"If {label} had {_LABELS[attr]} {words}"
 
 
 def _item_label(collection: str, index: int, item: Offense) -> str:
@@ -364,11 +368,7 @@ def _item_trials(pack: RulePack, case: Case, space: _Space) -> Iterator[_Trial]:
                     atom.others,
                     was_unknown=current is None,
                 )
-                words = _value_words(attr, atom, pack.lists)
-                if _FIELDS[attr][1] == (True, False):
-                    fact = f"If, for {label}, “{_LABELS[attr]}” were {words}"
-                else:
-                    fact = f"If {label} had {_LABELS[attr]} {words}"
+                fact = _amend_fact(pack, label, attr, atom)
                 replaced = (*items[:index], changed, *items[index + 1 :])
                 yield _Trial(change, fact, _with_items(case, space.collection, replaced))
 
@@ -398,6 +398,9 @@ def _flips(pack: RulePack, case: Case, decision: Decision) -> tuple[Flip, ...]:
         if flips and _same_answer_flip(flips[-1], flip):
             flip = _merge(pack, flips[-1], flip)
             flips.pop()
+        elif flips and _same_amend_flip(flips[-1], flip):
+            flip = _merge_amend(pack, case, flips[-1], flip)
+            flips.pop()
         flips.append(flip)
     return tuple(flip for flip in flips if not _implied(flip, flips))
 
@@ -420,6 +423,27 @@ def _same_answer_flip(first: Flip, second: Flip) -> bool:
         and a.target == b.target
         and (first.outcome, first.grounds) == (second.outcome, second.grounds)
     )
+
+
+def _same_amend_flip(first: Flip, second: Flip) -> bool:
+    a, b = first.change, second.change
+    return (
+        a.kind == b.kind == AMEND
+        and (a.target, a.item, a.attribute) == (b.target, b.item, b.attribute)
+        and not a.others
+        and not b.others
+        and (first.outcome, first.grounds) == (second.outcome, second.grounds)
+    )
+
+
+def _merge_amend(pack: RulePack, case: Case, first: Flip, second: Flip) -> Flip:
+    """One flip for two values of one attribute that turn the decision the same way."""
+    change = first.change._replace(values=first.change.values | second.change.values)
+    assert change.item is not None and change.attribute is not None
+    item = getattr(case, change.target)[change.item]
+    label = _item_label(change.target, change.item, item)
+    atom = _Atom(change.values, False, None)
+    return first._replace(change=change, fact=_amend_fact(pack, label, change.attribute, atom))
 
 
 def _merge(pack: RulePack, first: Flip, second: Flip) -> Flip:
