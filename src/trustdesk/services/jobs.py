@@ -18,20 +18,15 @@ from typing import TypeVar
 
 from trustdesk.services.bundle import Services
 from trustdesk.services.context import Session
-from trustdesk.services.errors import ServiceError
+from trustdesk.services.jobcontrol import JobCancelled, JobControl
 from trustdesk.services.records import RecordsService
 from trustdesk.store.backup import BackupInfo
-from trustdesk.store.stoppable import Control, Stopped, stoppable
+from trustdesk.store.stoppable import Stopped, stoppable
 from trustdesk.store.verify import VerifyReport
 
-#: What a job is handed: ``cancelled()`` to look at, ``progress(done, total)`` to report.
-JobControl = Control
+__all__ = ["JobCancelled", "JobControl", "backup", "export", "verify"]
 
 T = TypeVar("T")
-
-
-class JobCancelled(ServiceError):
-    """The person stopped the job; nothing was written and nothing recorded."""
 
 
 def verify(services: Services, session: Session, control: JobControl) -> VerifyReport:

@@ -19,11 +19,10 @@ from trustdesk.services.permissions import Operation
 
 if TYPE_CHECKING:
     from trustdesk.rules.registry import RuleSet
-    from trustdesk.services.jobs import JobControl
+    from trustdesk.services.jobcontrol import JobControl
 
-# The rules and jobs modules are imported inside the methods: ``services.bundle`` builds
-# this service for every command and window, and only an import needs them (jobs also
-# imports the bundle).
+# The rules modules are imported inside the methods: ``services.bundle`` builds this
+# service for every command and window, and only an import needs them.
 
 
 class RulesReplaceable(Protocol):
@@ -73,7 +72,7 @@ class RulePackService:
         """
         from trustdesk.rules.errors import InputError, RulesError
         from trustdesk.rules.imports import check_import, install
-        from trustdesk.services.jobs import JobCancelled
+        from trustdesk.services.jobcontrol import JobCancelled
 
         self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "rule_pack"})
         try:
