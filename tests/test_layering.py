@@ -448,3 +448,19 @@ def test_the_circle_check_sees_the_store_circle_it_leaves_to_the_store() -> None
     assert outside == []
     for circle in everything:
         assert all(m.startswith("trustdesk.store.") for m in circle), circle
+
+
+#: Modules below every layer (any layer may import them): standard library only, and
+#: each other.
+NEUTRAL = ("durable", "newfile")
+
+
+@pytest.mark.parametrize("name", NEUTRAL)
+def test_neutral_modules_use_only_the_standard_library(name: str) -> None:
+    own = {f"trustdesk.{n}" for n in NEUTRAL}
+    problems = [
+        imported
+        for imported in outermost(imported_modules(PACKAGE / f"{name}.py"))
+        if imported not in own and imported.split(".")[0] not in sys.stdlib_module_names
+    ]
+    assert problems == []

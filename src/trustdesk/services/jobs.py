@@ -6,7 +6,7 @@ snapshot reads look at the job's cancel flag between SQLite steps (``store.stopp
 That is also why a job may run on a worker thread: its long reads use their own
 read-only connection, and its few writes wait for the database's writer lock. A stopped
 job leaves nothing behind: files are written under a temporary name and published only
-when complete (``store.files.new_file``), and the audit entry comes after that.
+when complete (``trustdesk.newfile``), and the audit entry comes after that.
 """
 
 from __future__ import annotations
