@@ -205,6 +205,8 @@ def _spaces(pack: RulePack) -> tuple[_Space, ...]:
     named: dict[str, dict[str, list[frozenset[Any]]]] = {}
     for criterion in pack.criteria:
         for collection, attr, values, _list in _case_tests(criterion.condition):
+            if attr not in _FIELDS:
+                continue  # an attribute this module has no domain for is not varied
             sets = named.setdefault(collection, {}).setdefault(attr, [])
             if values not in sets:
                 sets.append(values)
