@@ -68,9 +68,7 @@ def diff_packs(
     out: list[Change] = []
     _dates(old, new, out)
     _offenses(old, new, names or {}, out)
-    _items(
-        "Gates (when cooperation is permitted)", "gate", old, new, "criteria", out, _gate_fields
-    )
+    _items("Gates (when cooperation is permitted)", "gate", old, new, "criteria", out, _gate_fields)
     _items("Questions asked", "question", old, new, "questions", out, _plain_fields)
     _items("Required and prohibited actions", "action", old, new, "actions", out, _plain_fields)
     _hold_clock(old, new, out)
@@ -100,9 +98,7 @@ def _dates(old: Mapping[str, Any], new: Mapping[str, Any], out: list[Change]) ->
     for key, what in _DATES:
         before, after = old.get(key), new.get(key)
         if before != after:
-            out.append(
-                Change("Dates", f"{what}: {_day(before)} → {_day(after)}", None, None)
-            )
+            out.append(Change("Dates", f"{what}: {_day(before)} → {_day(after)}", None, None))
 
 
 def _day(value: Any) -> str:
@@ -146,7 +142,9 @@ def _offenses(
         return "; ".join(_list_name(lists.get(i), i) for i in ids)
 
     for number in sorted(after.keys() - before.keys(), key=_section_key):
-        out.append(Change(topic, f"Added: {section(number)} — in {where(after[number], new_lists)}"))
+        out.append(
+            Change(topic, f"Added: {section(number)} — in {where(after[number], new_lists)}")
+        )
     for number in sorted(before.keys() - after.keys(), key=_section_key):
         out.append(
             Change(topic, f"Removed: {section(number)} — was in {where(before[number], old_lists)}")
@@ -217,8 +215,13 @@ def _items(
         item = before[item_id]
         out.append(Change(topic, f"{noun} removed: {_item_name(item, item_id)}"))
     for item_id in [i for i in after if i in before]:
-        fields(topic, f"{noun} {_item_name(after[item_id], item_id)}", before[item_id],
-               after[item_id], out)  # fmt: skip
+        fields(
+            topic,
+            f"{noun} {_item_name(after[item_id], item_id)}",
+            before[item_id],
+            after[item_id],
+            out,
+        )
 
 
 def _item_name(item: Mapping[str, Any], item_id: str) -> str:
@@ -273,8 +276,9 @@ def _gate_fields(
         for reason in [r for r in reasons[0] if r not in reasons[1]]:
             out.append(Change(topic, f"{name}: no longer sent to review when {reason}"))
         if accepted[0] == accepted[1] and reasons[0] == reasons[1]:
-            out.append(Change(topic, f"{name}: its condition changed", _json(old_cond),
-                              _json(new_cond)))  # fmt: skip
+            out.append(
+                Change(topic, f"{name}: its condition changed", _json(old_cond), _json(new_cond))
+            )
     old_explain, new_explain = was.get("explain") or {}, now.get("explain") or {}
     for key in dict.fromkeys([*old_explain, *new_explain]):
         if old_explain.get(key) != new_explain.get(key):
@@ -342,8 +346,7 @@ def _fields(
             continue
         words = _FIELD_WORDS.get(key, "its " + key.replace("_", " "))
         out.append(
-            Change(topic, f"{name}: {words} changed", _value(was.get(key)),
-                   _value(now.get(key)))  # fmt: skip
+            Change(topic, f"{name}: {words} changed", _value(was.get(key)), _value(now.get(key)))
         )
 
 
@@ -376,10 +379,20 @@ _PACK_FIELDS = {
     "schema_version": "Schema version",
 }
 _HANDLED = {
-    "$schema", "effective_from", "effective_to", "last_verified_on", "lists", "criteria",
-    "questions", "actions", "hold_clock", "citations", "sources", "notification_only_forms",
+    "$schema",
+    "effective_from",
+    "effective_to",
+    "last_verified_on",
+    "lists",
+    "criteria",
+    "questions",
+    "actions",
+    "hold_clock",
+    "citations",
+    "sources",
+    "notification_only_forms",
     "tests",
-}  # fmt: skip
+}
 
 
 def _pack_fields(old: Mapping[str, Any], new: Mapping[str, Any], out: list[Change]) -> None:

@@ -40,9 +40,16 @@ PRIVATE_FORMAT = "trustdesk-ed25519-private/1"
 PUBLISHER_MAX = 200
 _HEADER_MAX = 4096  # the header is a few hundred bytes; anything longer is not one
 _HEADER_KEYS = frozenset(
-    {"fingerprint", "pack_bytes", "pack_sha256", "public_key", "publisher", "signature",
-     "signed_at"}
-)  # fmt: skip
+    {
+        "fingerprint",
+        "pack_bytes",
+        "pack_sha256",
+        "public_key",
+        "publisher",
+        "signature",
+        "signed_at",
+    }
+)
 
 
 class SigningError(InputError):
@@ -143,7 +150,7 @@ class Trust:
 
     @property
     def state(self) -> str:
-        """"trusted", "untrusted" or "unsigned" (the audit's word)."""
+        """ "trusted", "untrusted" or "unsigned" (the audit's word)."""
         if self.signature is None:
             return "unsigned"
         return "trusted" if self.trusted else "untrusted"
@@ -171,11 +178,7 @@ class Trust:
 def trust_of(opened: OpenedPack, trusted: Iterable[TrustedKey]) -> Trust:
     """Whether the pack's signature was made with one of the ``trusted`` keys."""
     sig = opened.signature
-    match = (
-        None
-        if sig is None
-        else next((t for t in trusted if t.key.raw == sig.public_key), None)
-    )
+    match = None if sig is None else next((t for t in trusted if t.key.raw == sig.public_key), None)
     return Trust(sig, match)
 
 
@@ -306,7 +309,9 @@ def open_pack(data: bytes, source: str) -> OpenedPack:
         raise SigningError(source, "", refused) from None
     if header["fingerprint"] != fingerprint_of(raw):
         raise SigningError(source, "", refused)
-    return OpenedPack(pack, Signature(publisher, raw, str(header["signed_at"]), header["pack_sha256"]))
+    return OpenedPack(
+        pack, Signature(publisher, raw, str(header["signed_at"]), header["pack_sha256"])
+    )
 
 
 def read_pack_file(path: Path, max_bytes: int) -> OpenedPack:
