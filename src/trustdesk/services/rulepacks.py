@@ -173,10 +173,14 @@ class RulePackService:
         elif review.trust.trusted:
             return None
         elif reason is None:
+            sig = review.trust.signature
+            how = 'an administrator\'s override with a reason (--override-unsigned --reason "why")'
             refusal = (
-                f"the pack is {review.trust.state} ({review.trust.describe()}); import it "
-                "only with an administrator's override and a reason (--override-unsigned "
-                '--reason "..." on the command line)'
+                f"the pack is not signed; it imports only with {how}"
+                if sig is None
+                else f"the pack is signed by “{sig.publisher}” with key {sig.fingerprint}, which "
+                "your agency does not trust; trust that key first (after checking its "
+                f"fingerprint with the publisher), or import it with {how}"
             )
         elif not REASON_MIN <= len(reason) <= REASON_MAX:
             refusal = (
