@@ -7,7 +7,6 @@ imports this at every start, and those cost milliseconds.
 
 from __future__ import annotations
 
-import binascii
 import os
 import sys
 from pathlib import Path
@@ -119,8 +118,11 @@ def _publishers(value: object) -> tuple[str, ...]:
     """Publishers' public keys, one text line each (``rules.signing.PublicKey.parse``).
 
     A bare name is refused: anyone can sign under any name, only the key proves who did.
-    Checked with binascii alone (no base64, whose import pulls in ``re``).
+    Checked with binascii alone (no base64, whose import pulls in ``re``), imported only
+    when a key is set: ``trustdesk evaluate`` reads these settings at every start.
     """
+    import binascii
+
     if not isinstance(value, list):
         raise BadValue(f"must be a list of publishers' public keys in quotes, {_PUBLISHER_EXAMPLE}")
     keys = []
