@@ -158,3 +158,30 @@ def test_an_untrusted_signature_needs_the_override_and_a_reason(
     objects = entry.objects_dict()
     assert objects["signature"] == "untrusted" and objects["override_reason"] == "short" + why
     assert objects["sha256"] == window.context.rules_holder.get().pack("ct-2025").pack.sha256
+
+
+def test_an_administrator_withdraws_a_trusted_key(
+    make_window: Any,
+    qtbot: Any,
+    gui_desk: Any,
+    answers: Answers,
+    publisher: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, key = publisher
+    window = make_window(sign_in="administrator")
+    tab = admin_tab(window, "packs")
+    trust_in_tab(qtbot, tab, key, monkeypatch)
+    table = tab.publishers.table
+    qtbot.mouseClick(tab.publishers.untrust_button, LEFT)  # nothing selected yet
+    assert answers.errors == ["Select a key in the list first."]
+    table.selectRow(0)
+    answers.confirm = False
+    qtbot.mouseClick(tab.publishers.untrust_button, LEFT)
+    assert key.fingerprint in answers.questions[-1] and table.rowCount() == 1
+    answers.confirm = True
+    qtbot.mouseClick(tab.publishers.untrust_button, LEFT)
+    assert table.rowCount() == 0
+    withdrawn = gui_desk.store.audit.of_events("rules.publisher_untrusted")
+    assert [e.objects_dict()["fingerprint"] for e in withdrawn] == [key.fingerprint]
+    assert withdrawn[0].actor == "admin"
