@@ -31,6 +31,10 @@ CASE = make_case(
 )
 
 
+#: Test packs are unsigned: each import is an administrator's recorded override.
+UNSIGNED = "an agency test pack, unsigned"
+
+
 def _lenient_pack(folder: Path, title: str = "Dropped by hand") -> Path:
     data = json.loads(resources.resource("rules", "ct-2025.json").read_text())
     data["title"] = title
@@ -59,7 +63,7 @@ def _import(data: Path, source: Path) -> str:
 
     with open_services(data, load_rules(), hasher=FAST_HASHER) as services:
         session = services.accounts.log_on("chief", PASSWORDS["chief"])
-        return services.rulepacks.import_pack(session, source, _Holder()).sha256
+        return services.rulepacks.import_pack(session, source, _Holder(), override=UNSIGNED).sha256
 
 
 @pytest.fixture

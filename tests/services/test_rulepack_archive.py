@@ -39,6 +39,10 @@ CASE = make_case(
 )
 
 
+#: Test packs are unsigned: each import is an administrator's recorded override.
+UNSIGNED = "an agency test pack, unsigned"
+
+
 class Holder:
     """The rule set in force, replaceable by an import (as the app's RulesHolder)."""
 
@@ -121,7 +125,7 @@ def test_decisions_under_replaced_packs_still_print(office: Any, tmp_path: Path)
     assert (under_shipped.outcome, under_shipped.rule_pack_sha256) == ("honor", shipped)
 
     first = desk.services.rulepacks.import_pack(
-        admin, agency_pack(tmp_path / "usb", "agency v1"), holder
+        admin, agency_pack(tmp_path / "usb", "agency v1"), holder, override=UNSIGNED
     )
     assert first.replaced == "ct-2025 (shipped with TrustDesk)"
     under_first = decide(desk, holder)  # a new decision uses the new pack ...
@@ -131,7 +135,7 @@ def test_decisions_under_replaced_packs_still_print(office: Any, tmp_path: Path)
     assert redecided(holder.rules, under_shipped) == under_shipped.decision_json
 
     second = desk.services.rulepacks.import_pack(
-        admin, agency_pack(tmp_path / "usb", "agency v2", drop=False), holder
+        admin, agency_pack(tmp_path / "usb", "agency v2", drop=False), holder, override=UNSIGNED
     )
     assert second.replaced == "ct-2025 (imported earlier)"
     kept = desk.store.data_dir / "rules" / "superseded" / f"ct-2025-{first.sha256[:12]}.json"
@@ -157,10 +161,12 @@ def test_a_changed_or_missing_kept_version_is_refused(office: Any, tmp_path: Pat
     out.mkdir()
     admin = desk.session("admin")
     first = desk.services.rulepacks.import_pack(
-        admin, agency_pack(tmp_path / "usb", "agency v1"), holder
+        admin, agency_pack(tmp_path / "usb", "agency v1"), holder, override=UNSIGNED
     )
     under_first = decide(desk, holder)
-    desk.services.rulepacks.import_pack(admin, agency_pack(tmp_path / "usb", "agency v2"), holder)
+    desk.services.rulepacks.import_pack(
+        admin, agency_pack(tmp_path / "usb", "agency v2"), holder, override=UNSIGNED
+    )
     kept = desk.store.data_dir / "rules" / "superseded" / f"ct-2025-{first.sha256[:12]}.json"
     # Changed on disk: it no longer hashes to the SHA-256 its name (and the record) give.
     kept.write_bytes(kept.read_bytes().replace(b"agency v1", b"agency v9"))

@@ -1,5 +1,7 @@
 """``trustdesk rules list|validate FILE|test``: inspect and check rule packs.
 
+Signing, reviewing and importing packs are in ``cli.pack_signing``.
+
 ``list`` and ``test`` show the packs in force on the data folder (``--data-dir``, else
 the per-user one): the bundled packs and the agency's imported ones, as the desktop app
 applies them. ``validate`` checks one file on its own, against the bundled catalog.
@@ -23,6 +25,9 @@ def add_parser(commands: Any) -> None:
     validate.set_defaults(func=run_validate)
     test = sub.add_parser("test", help="run the embedded test cases of every pack in force")
     test.set_defaults(func=run_test)
+    from trustdesk.cli.pack_signing import add_actions
+
+    add_actions(sub)
 
 
 def run_list(args: argparse.Namespace) -> int:
