@@ -69,6 +69,7 @@ class SignoffForm(QGroupBox):
         self.day.setAccessibleName("Date counsel checked the items")
         self.day.setDisplayFormat("yyyy-MM-dd")
         self.day.setCalendarPopup(True)
+        self.day.lineEdit().setAccessibleName("Date counsel checked the items (YYYY-MM-DD)")
         form.addRow("&Checked on:", self.day)
         self.note = self._line("signoff_note", "Note from counsel (optional)")
         form.addRow("N&ote (optional):", self.note)
@@ -78,6 +79,7 @@ class SignoffForm(QGroupBox):
             "the source named."
         )
         self.attest.setObjectName("signoff_attest")
+        self.attest.setAccessibleName("Attest counsel's verification")
         layout.addWidget(self.attest)
         self.error = error_label("signoff_error")
         layout.addWidget(self.error)
