@@ -46,6 +46,7 @@ def agency_pack(folder: Path, title: str = "Agency edition", *, drop: bool = Tru
     data["title"] = title
     if drop:
         data["lists"][0]["statutes"].remove(STATUTE)
+        del data["lists"][0]["entries"][STATUTE]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "agency.json"
     path.write_text(json.dumps(data), encoding="utf-8")

@@ -289,6 +289,7 @@ def without_statute(statute: str = "53a-103a", title: str = "Agency edition") ->
     data["title"] = title
     (offenses,) = data["lists"]
     offenses["statutes"].remove(statute)
+    del offenses["entries"][statute]  # its verification goes with it
     return data
 
 

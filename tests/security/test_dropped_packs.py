@@ -39,6 +39,7 @@ def _lenient_pack(folder: Path, title: str = "Dropped by hand") -> Path:
     data = json.loads(resources.resource("rules", "ct-2025.json").read_text())
     data["title"] = title
     data["lists"][0]["statutes"].remove(STATUTE)
+    del data["lists"][0]["entries"][STATUTE]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "ct-2025.json"
     path.write_text(json.dumps(data), encoding="utf-8")

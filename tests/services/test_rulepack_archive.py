@@ -77,6 +77,7 @@ def agency_pack(folder: Path, title: str, *, drop: bool = True) -> Path:
     data["title"] = title
     if drop:
         data["lists"][0]["statutes"].remove(LISTED_ONLY_HERE)
+        del data["lists"][0]["entries"][LISTED_ONLY_HERE]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{title.replace(' ', '-')}.json"
     path.write_text(json.dumps(data), encoding="utf-8")

@@ -1,4 +1,5 @@
-"""``trustdesk rules list|validate FILE|test``: inspect and check rule packs.
+"""``trustdesk rules list|validate FILE|test``: inspect and check rule packs (``items`` and
+``signoff``, counsel's verification item by item, are in ``cli.rules_signoff``).
 
 Signing, reviewing and importing packs are in ``cli.pack_signing``.
 
@@ -26,8 +27,10 @@ def add_parser(commands: Any) -> None:
     test = sub.add_parser("test", help="run the embedded test cases of every pack in force")
     test.set_defaults(func=run_test)
     from trustdesk.cli.pack_signing import add_actions
+    from trustdesk.cli.rules_signoff import add_parsers
 
     add_actions(sub)
+    add_parsers(sub)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -46,9 +49,13 @@ def run_list(args: argparse.Namespace) -> int:
             print(f"         imported by the agency: {loaded.path}{instead}")
         print(f"         last verified {pack.last_verified_on.isoformat()}; sha256 {pack.sha256}")
         print(f"         {len(pack.criteria)} criteria, {len(loaded.tests)} embedded tests")
-        for statute_list in pack.lists:
-            if not statute_list.verified:
-                print(f"         UNVERIFIED: {statute_list.title}")
+        unverified = pack.unverified_items()
+        if unverified:
+            from trustdesk.rules.revision import item_label
+
+            print(f"         {len(unverified)} unverified items (trustdesk rules items):")
+            for item in unverified:
+                print(f"         UNVERIFIED: {item_label(pack, item)}  [{item}]")
     return 0
 
 

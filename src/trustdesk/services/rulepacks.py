@@ -60,9 +60,9 @@ class RulePackService:
     def in_force(self) -> dict[str, str]:
         """SHA-256 → pack id of each imported version the audit chain puts in force: only
         files with one of them are applied (a file dropped into ``rules/`` by hand is not)."""
-        from trustdesk.store.pack_imports import RULES_IMPORTED, in_force
+        from trustdesk.store.pack_imports import PUT_IN_FORCE, in_force
 
-        return in_force(self.ctx.store.audit.of_events(RULES_IMPORTED))
+        return in_force(self.ctx.store.audit.of_events(*PUT_IN_FORCE))
 
     @property
     def publishers(self) -> PublisherService:

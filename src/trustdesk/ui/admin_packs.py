@@ -1,7 +1,9 @@
-"""The Rule packs tab: the versions of the law in use, and importing an agency's pack.
+"""The Rule packs tab: the versions of the law in use, importing an agency's pack, and
+recording counsel's sign-off of pack items (``ui.admin_signoff``).
 
-Importing runs in the background (a pack's own test cases take a moment): the services
-check it as the bundled packs are checked, install it, record it and put it in force.
+Importing and signing off run in the background (a pack's own test cases take a moment):
+the services check the pack as the bundled packs are checked, install it, record it and
+put it in force.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ from PySide6.QtWidgets import (
 
 from trustdesk.rules.inventory import describe
 from trustdesk.rules.pack_review import ImportReview
+from trustdesk.rules.revision import Attestation
 from trustdesk.services.rulepacks import ImportedPack
+from trustdesk.services.signoff import SignedOff
 from trustdesk.ui.admin_common import button, read_only_table
 from trustdesk.ui.admin_publishers import PublishersBox
+from trustdesk.ui.admin_signoff import SignoffForm
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.pack_import_dialog import ImportReviewDialog
 from trustdesk.ui.tasks import TaskControl, TaskPanel
@@ -67,6 +72,11 @@ class PacksTab(QWidget):
             self.import_button.clicked.connect(self.choose_and_import)
             self.panel.finished.connect(self._import_finished)
         layout.addWidget(self.panel)
+        self.signoff: SignoffForm | None = None
+        if editable:
+            self.signoff = SignoffForm()
+            self.signoff.signoff_requested.connect(self.start_signoff)
+            layout.addWidget(self.signoff)
         self.refresh()
 
     def refresh(self) -> None:
@@ -94,6 +104,8 @@ class PacksTab(QWidget):
         found = [*self.context.rules.skipped, *inventory.warnings(self.context.clock.now())]
         self.warnings.setText("⚠ " + " ".join(found) if found else "")
         self.warnings.setVisible(bool(found))
+        if self.signoff is not None:
+            self.signoff.load(self.context.rules, self.context.clock.now().date())
 
     def choose_and_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -148,6 +160,30 @@ class PacksTab(QWidget):
     def _import_finished(self, _outcome: str) -> None:
         if self.import_button is not None:
             self.import_button.setEnabled(True)
+        if self.signoff is not None:
+            self.signoff.button.setEnabled(True)
+
+    def start_signoff(self, pack_id: str, attestation: Attestation) -> None:
+        service = self.context.services.signoff
+        session, holder = self.context.session, self.context.rules_holder
+        rules = self.context.rules
+
+        def work(_control: TaskControl) -> SignedOff:
+            return service.sign_off(session, rules, pack_id, attestation, holder)
+
+        if self.signoff is not None:
+            self.signoff.button.setEnabled(False)
+        self.panel.run("Recording counsel's sign-off", work, self._signed_off)
+
+    def _signed_off(self, result: SignedOff) -> str:
+        if self.signoff is not None:
+            self.signoff.clear()
+        self.refresh()
+        self.rules_changed.emit()
+        return (
+            f"✔ Counsel's sign-off of {len(result.items)} item(s) of {result.pack_id} is "
+            f"recorded; revision {result.sha256[:12]}… is in force for new decisions."
+        )
 
     def _imported(self, result: ImportedPack) -> str:
         self.refresh()
