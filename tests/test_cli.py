@@ -129,6 +129,16 @@ def test_rules_list_shows_versions_and_unverified_data() -> None:
         assert pack_id in result.stdout
     assert "2019-10-01 → 2025-09-30" in result.stdout
     assert "UNVERIFIED: Offenses added to § 54-192h in 2025" in result.stdout
+    # Item by item: each unverified section with its id, and nothing of the verified packs.
+    lines = result.stdout.splitlines()
+    unverified = [line.strip() for line in lines if "UNVERIFIED:" in line]
+    assert (
+        "UNVERIFIED: Offenses added to § 54-192h in 2025: § 53a-71  "
+        "[lists/ct_2025_added_offenses/53a-71]"
+    ) in unverified
+    assert len(unverified) == 16 and "16 unverified items (trustdesk rules items):" in result.stdout
+    assert not any("UNVERIFIED" in line for line in lines[: lines.index(next(
+        line for line in lines if line.startswith("ct-2025"))) ])  # fmt: skip
 
 
 def test_rules_test_runs_every_embedded_case() -> None:

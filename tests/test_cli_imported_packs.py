@@ -37,11 +37,16 @@ CASE = make_case(
 PASSWORDS = {"chief": "stone bridge harvest 1", "ann": "quiet orchard window"}
 
 
+#: Test packs are unsigned: each import is an administrator's recorded override.
+UNSIGNED = "an agency test pack, unsigned"
+
+
 def agency_pack(folder: Path, title: str = "Agency edition", *, drop: bool = True) -> Path:
     data = json.loads(resources.resource("rules", "ct-2025.json").read_text())
     data["title"] = title
     if drop:
         data["lists"][0]["statutes"].remove(STATUTE)
+        del data["lists"][0]["entries"][STATUTE]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "agency.json"
     path.write_text(json.dumps(data), encoding="utf-8")
@@ -66,7 +71,7 @@ def import_into(data: Path, source: Path) -> str:
         if services.accounts.needs_first_administrator():
             services.accounts.create_first_administrator("chief", PASSWORDS["chief"])
         session = services.accounts.log_on("chief", PASSWORDS["chief"])
-        return services.rulepacks.import_pack(session, source, _Holder()).sha256
+        return services.rulepacks.import_pack(session, source, _Holder(), override=UNSIGNED).sha256
 
 
 def case_file(folder: Path, raw: dict[str, Any] = CASE) -> Path:

@@ -21,6 +21,9 @@ from trustdesk.services.bundle import open_services
 sys.path.insert(0, str(Path(__file__).parent / "store"))
 from storekit import FAST_HASHER
 
+#: Test packs are unsigned: each import is an administrator's recorded override.
+UNSIGNED = "an agency test pack, unsigned"
+
 
 def version_output(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as stopped:
@@ -68,7 +71,9 @@ def test_an_imported_pack_is_listed_in_place_of_the_shipped_one(
     with open_services(data, load_rules(), hasher=FAST_HASHER) as services:
         services.accounts.create_first_administrator("chief", "granite lantern meadow 7")
         session = services.accounts.log_on("chief", "granite lantern meadow 7")
-        digest = services.rulepacks.import_pack(session, source, _Holder()).sha256
+        digest = services.rulepacks.import_pack(
+            session, source, _Holder(), override=UNSIGNED
+        ).sha256
     code, out, _err = version_output(capsys, "--data-dir", str(data))
     assert code == 0
     assert f"  ct-2025  {digest}  (imported;" in out

@@ -3,6 +3,8 @@ which are locked, and every kind of bad config with the message a person reads."
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import subprocess
@@ -11,9 +13,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from trustdesk import config
 from trustdesk.cli import main
+
+
+def _key(name: str) -> str:
+    """A publisher's public key line (as ``trustdesk rules keygen`` prints it)."""
+    seed = hashlib.sha256(name.encode()).digest()
+    raw = Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes_raw()
+    return f"trustdesk-ed25519 {base64.b64encode(raw).decode()} Publisher {name}"
+
+
+KA, KB, KC, KD, KE = (_key(name) for name in "ABCDE")
 
 #: For each key: a command-line value, an environment value, a config-file value (TOML),
 #: the value each of those resolves to, and the default.
@@ -52,8 +65,8 @@ PRECEDENCE = [
     ),
     (
         "trusted_publishers",
-        ("A,B", "C", '["D", "E"]'),
-        (("A", "B"), ("C",), ("D", "E")),
+        (f"{KA},{KB}", KC, f'["{KD}", "{KE}"]'),
+        ((KA, KB), (KC,), (KD, KE)),
         (),
     ),
 ]
@@ -176,9 +189,15 @@ BAD_FILES = [
      "WARNING, ERROR"),
     ("log_level = 1\n", "log_level must be one of"),
     ("database_url = {}\n", "database_url must be text in quotes, not a table"),
-    ("trusted_publishers = 'DESPP'\n", "trusted_publishers must be a list of names in quotes"),
-    ("trusted_publishers = ['ok', 2]\n", "trusted_publishers must be a list of names in "
-     "quotes, not a number"),
+    ("trusted_publishers = 'DESPP'\n", "trusted_publishers must be a list of publishers' public "
+     "keys in quotes"),
+    (f"trusted_publishers = ['{KA}', 2]\n", "trusted_publishers must be a list of public keys "
+     "in quotes, not a number"),
+    ("trusted_publishers = ['State of Connecticut DESPP']\n", "trusted_publishers entry 'State "
+     "of Connecticut DESPP' is not a publisher's public key; give [\"trustdesk-ed25519 <key> "
+     "<publisher name>\"]"),
+    (f"trusted_publishers = ['trustdesk-ed25519 {KA.split()[1][:20]} Publisher A']\n",
+     "trusted_publishers the key of 'Publisher A' is damaged; copy the whole line again"),
     ('data_dir = "/a\n', "not valid TOML (Illegal character '\\n' (at line 1, column 15)); "
      "correct that line"),
     ("idle_lock_minutes 5\n", "not valid TOML (Expected '=' after a key in a key/value pair "
@@ -344,7 +363,7 @@ def test_config_show_names_the_flag_and_the_variables(
     assert code == 0
     assert f"data_dir            {tmp_path / 'mine'}  command line (--data-dir)" in out
     assert "env TRUSTDESK_IDLE_LOCK_MINUTES; minutes without use before the app locks" in out
-    assert "reserved: who may sign rule packs (not used yet)" in out
+    assert "public keys of the publishers whose signed rule packs import" in out
 
 
 def test_config_check_bad_exits_2_naming_file_key_and_fix(

@@ -28,6 +28,7 @@ FORBIDDEN = {
         "sqlite3",
         "reportlab",
         "jsonschema",
+        "cryptography",
         "pypdfium2",
         "holidays",
         "platformdirs",
@@ -78,6 +79,8 @@ OWNED_BY = {
     "reportlab": "memo",
     "pypdfium2": "ui",
     "jsonschema": "rules",
+    # Pack signatures are checked in rules/signing.py alone (decision 0020).
+    "cryptography": "rules",
 }
 
 #: Deliberate crossings, each with its reason.

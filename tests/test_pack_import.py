@@ -23,6 +23,10 @@ from trustdesk.services.rulepacks import RulePackService
 _INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 
 
+#: Test packs are unsigned: each import is an administrator's recorded override.
+UNSIGNED = "an agency test pack, unsigned"
+
+
 def pack_data(pack_id: str = "ct-2025") -> dict[str, Any]:
     data: dict[str, Any] = json.loads(resources.resource("rules", f"{pack_id}.json").read_text())
     return data
@@ -205,12 +209,12 @@ def test_import_is_for_administrators_and_audited(tmp_path: Path, desk: Any) -> 
     holder = Holder(load_rules())
     source = write_pack(tmp_path / "usb", retitled())
     with pytest.raises(PermissionDenied, match="auditor"):
-        service.import_pack(desk.session("auditor"), source, holder)
+        service.import_pack(desk.session("auditor"), source, holder, override=UNSIGNED)
     assert not service.folder.exists()
     denied = desk.store.audit.of_events("permission.denied")[-1].objects_dict()
     assert denied["setting"] == "rule_pack"
 
-    imported = service.import_pack(desk.session("admin"), source, holder)
+    imported = service.import_pack(desk.session("admin"), source, holder, override=UNSIGNED)
     assert imported.pack_id == "ct-2025" and imported.replaced == "ct-2025 (shipped with TrustDesk)"
     assert holder.rules is imported.rules
     assert service.folder == imported_folder(desk.store.data_dir)
@@ -222,7 +226,9 @@ def test_import_is_for_administrators_and_audited(tmp_path: Path, desk: Any) -> 
     assert objects["replaced_sha256"] == load_rules().pack("ct-2025").pack.sha256
     assert str(source) not in entry.objects  # paths may carry a person's name
 
-    again = service.import_pack(desk.session("admin"), write_pack(tmp_path, retitled("v2")), holder)
+    again = service.import_pack(
+        desk.session("admin"), write_pack(tmp_path, retitled("v2")), holder, override=UNSIGNED
+    )
     assert again.replaced == "ct-2025 (imported earlier)"
     assert holder.rules.pack("ct-2025").pack.title == "v2"
     # The version it replaced is kept, named by its SHA-256, not destroyed.
@@ -238,7 +244,7 @@ def test_a_refused_import_is_audited_and_changes_nothing(tmp_path: Path, desk: A
     holder = Holder(before)
     source = write_pack(tmp_path, '{"schema_version": 1,}')
     with pytest.raises(RulesError):
-        service.import_pack(desk.session("admin"), source, holder)
+        service.import_pack(desk.session("admin"), source, holder, override=UNSIGNED)
     assert holder.rules is before
     assert not service.folder.exists()
     entry = desk.store.audit.of_events("rules.import_refused")[-1]
@@ -252,7 +258,9 @@ def test_an_import_that_cannot_be_recorded_is_taken_back(
     service = RulePackService(desk.services.records.ctx)
     holder = Holder(load_rules())
     session = desk.session("admin")
-    first = service.import_pack(session, write_pack(tmp_path, retitled("first")), holder)
+    first = service.import_pack(
+        session, write_pack(tmp_path, retitled("first")), holder, override=UNSIGNED
+    )
     previous = (service.folder / "ct-2025.json").read_bytes()
 
     audit = ServiceContext.audit
@@ -264,7 +272,9 @@ def test_an_import_that_cannot_be_recorded_is_taken_back(
 
     monkeypatch.setattr(ServiceContext, "audit", failing)
     with pytest.raises(OSError, match="disk full"):
-        service.import_pack(session, write_pack(tmp_path, retitled("second")), holder)
+        service.import_pack(
+            session, write_pack(tmp_path, retitled("second")), holder, override=UNSIGNED
+        )
     assert (service.folder / "ct-2025.json").read_bytes() == previous
     assert holder.rules is first.rules
     assert sorted(p.name for p in service.folder.iterdir()) == ["ct-2025.json"]
@@ -279,6 +289,7 @@ def without_statute(statute: str = "53a-103a", title: str = "Agency edition") ->
     data["title"] = title
     (offenses,) = data["lists"]
     offenses["statutes"].remove(statute)
+    del offenses["entries"][statute]  # its verification goes with it
     return data
 
 

@@ -99,6 +99,29 @@ def refused(tmp_path: Path, data: dict[str, Any] | str, rules: RuleSet) -> Input
     return caught.value
 
 
+UNVERIFIED = {"status": "unverified", "note": "not yet checked"}
+COUNSEL = {
+    "status": "verified",
+    "by": "Dana Reyes",
+    "title": "Agency counsel",
+    "source": "Public Act 19-20, § 1",
+    "on": "2026-12-01",
+}
+
+
+def _add_list(d: dict[str, Any], entries: dict[str, Any]) -> None:
+    d["lists"].append(
+        {
+            "id": "x",
+            "title": "X",
+            "verification": UNVERIFIED,
+            "entries": entries,
+            "sources": ["s"],
+            "statutes": ["53a-71"],
+        }
+    )
+
+
 def mutate(change: Any) -> dict[str, Any]:
     data = copy.deepcopy(raw_pack("ct-2019"))
     change(data)
@@ -185,10 +208,56 @@ INVALID = [
         "/hold_clock/timezone",
         "unknown time zone",
     ),
+    ("format version 1", lambda d: d.update(schema_version=1), "/schema_version", "must be 2"),
+    (
+        "criterion without verification",
+        lambda d: d["criteria"][0].pop("verification"),
+        "/criteria/0",
+        "missing required key 'verification'",
+    ),
+    (
+        "verified without who",
+        lambda d: d["criteria"][1].update(
+            verification={k: v for k, v in COUNSEL.items() if k != "by"}
+        ),
+        "/criteria/1/verification",
+        "missing required key 'by'",
+    ),
+    (
+        "verification with a made-up status",
+        lambda d: d["hold_clock"].update(verification={**COUNSEL, "status": "checked"}),
+        "/hold_clock/verification/status",
+        "'checked' is not allowed; use one of: unverified, verified",
+    ),
+    (
+        "verified on a date not written YYYY-MM-DD",
+        lambda d: d["actions"][0].update(verification={**COUNSEL, "on": "1 Dec 2026"}),
+        "/actions/0/verification/on",
+        "'1 Dec 2026' is not a date written YYYY-MM-DD",
+    ),
+    (
+        "list section without its verification",
+        lambda d: _add_list(d, {}),
+        "/lists/0/entries",
+        "has no verification for section 53a-71",
+    ),
+    (
+        "verification of a section not in the list",
+        lambda d: _add_list(d, {"53a-71": UNVERIFIED, "53a-72a": COUNSEL}),
+        "/lists/0/entries/53a-72a",
+        "not in the list's statutes",
+    ),
     (
         "bad list section",
         lambda d: d["lists"].append(
-            {"id": "x", "title": "X", "verified": True, "sources": ["s"], "statutes": ["robbery"]}
+            {
+                "id": "x",
+                "title": "X",
+                "verification": UNVERIFIED,
+                "entries": {},
+                "sources": ["s"],
+                "statutes": ["robbery"],
+            }
         ),
         "/lists/0/statutes/0",
         "'robbery' is not a section in canonical form",

@@ -129,9 +129,14 @@ def test_unverified_data_is_shown_for_2025(rules: RuleSet) -> None:
     for name in ("ct-2025-honor", "ct-2025-decline"):
         text = pdf_text(render_memo(view_model(rules, SCENARIOS[name])))
         assert "UNVERIFIED DATA USED by this decision:" in text
-        assert "Offenses added to § 54-192h in 2025 is UNVERIFIED data" in text
         assert "Offenses added to § 54-192h in 2025: UNVERIFIED" in text
     honored = pdf_text(render_memo(view_model(rules, SCENARIOS["ct-2025-honor"])))
+    # Item by item: the ground's own text and the one section the conviction matched.
+    assert "“Convicted of an offense added in 2025”" in honored
+    assert "Offenses added to § 54-192h in 2025: § 53a-223 is UNVERIFIED data" in honored
+    assert "§ 53a-71 is UNVERIFIED" not in honored  # a section the case did not use
+    declined = pdf_text(render_memo(view_model(rules, SCENARIOS["ct-2025-decline"])))
+    assert "Offenses added to § 54-192h in 2025 (whether it is complete) is UNVERIFIED" in declined
     assert "Relies on UNVERIFIED data" in honored
     assert "SUPERVISOR REVIEW REQUIRED" in honored
     assert "The hold rests only on grounds that use unverified data" in honored

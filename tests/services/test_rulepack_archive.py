@@ -39,6 +39,10 @@ CASE = make_case(
 )
 
 
+#: Test packs are unsigned: each import is an administrator's recorded override.
+UNSIGNED = "an agency test pack, unsigned"
+
+
 class Holder:
     """The rule set in force, replaceable by an import (as the app's RulesHolder)."""
 
@@ -73,6 +77,7 @@ def agency_pack(folder: Path, title: str, *, drop: bool = True) -> Path:
     data["title"] = title
     if drop:
         data["lists"][0]["statutes"].remove(LISTED_ONLY_HERE)
+        del data["lists"][0]["entries"][LISTED_ONLY_HERE]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{title.replace(' ', '-')}.json"
     path.write_text(json.dumps(data), encoding="utf-8")
@@ -121,7 +126,7 @@ def test_decisions_under_replaced_packs_still_print(office: Any, tmp_path: Path)
     assert (under_shipped.outcome, under_shipped.rule_pack_sha256) == ("honor", shipped)
 
     first = desk.services.rulepacks.import_pack(
-        admin, agency_pack(tmp_path / "usb", "agency v1"), holder
+        admin, agency_pack(tmp_path / "usb", "agency v1"), holder, override=UNSIGNED
     )
     assert first.replaced == "ct-2025 (shipped with TrustDesk)"
     under_first = decide(desk, holder)  # a new decision uses the new pack ...
@@ -131,7 +136,7 @@ def test_decisions_under_replaced_packs_still_print(office: Any, tmp_path: Path)
     assert redecided(holder.rules, under_shipped) == under_shipped.decision_json
 
     second = desk.services.rulepacks.import_pack(
-        admin, agency_pack(tmp_path / "usb", "agency v2", drop=False), holder
+        admin, agency_pack(tmp_path / "usb", "agency v2", drop=False), holder, override=UNSIGNED
     )
     assert second.replaced == "ct-2025 (imported earlier)"
     kept = desk.store.data_dir / "rules" / "superseded" / f"ct-2025-{first.sha256[:12]}.json"
@@ -157,10 +162,12 @@ def test_a_changed_or_missing_kept_version_is_refused(office: Any, tmp_path: Pat
     out.mkdir()
     admin = desk.session("admin")
     first = desk.services.rulepacks.import_pack(
-        admin, agency_pack(tmp_path / "usb", "agency v1"), holder
+        admin, agency_pack(tmp_path / "usb", "agency v1"), holder, override=UNSIGNED
     )
     under_first = decide(desk, holder)
-    desk.services.rulepacks.import_pack(admin, agency_pack(tmp_path / "usb", "agency v2"), holder)
+    desk.services.rulepacks.import_pack(
+        admin, agency_pack(tmp_path / "usb", "agency v2"), holder, override=UNSIGNED
+    )
     kept = desk.store.data_dir / "rules" / "superseded" / f"ct-2025-{first.sha256[:12]}.json"
     # Changed on disk: it no longer hashes to the SHA-256 its name (and the record) give.
     kept.write_bytes(kept.read_bytes().replace(b"agency v1", b"agency v9"))

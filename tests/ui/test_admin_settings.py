@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QDialogButtonBox
 from uikit import Answers
 
 from trustdesk import resources
@@ -80,11 +81,28 @@ def pack_file(folder: Path, change: Any) -> Path:
     return path
 
 
-def import_through_tab(qtbot: Any, tab: Any, answers: Answers, path: Path) -> str:
+OVERRIDE = "The agency's own edition, read by our counsel"
+
+
+def import_through_tab(
+    qtbot: Any, tab: Any, answers: Answers, path: Path, *, reason: str = OVERRIDE
+) -> str:
+    """Choose the file, wait for its check, then import it from the review dialog (ticking
+    the override and typing ``reason`` when no trusted publisher signed it)."""
     answers.open_file = str(path)
-    with qtbot.waitSignal(tab.panel.finished, timeout=30_000) as blocker:
+    with qtbot.waitSignal(tab.panel.finished, timeout=30_000) as checked:
         qtbot.mouseClick(tab.import_button, LEFT)
         assert tab.panel.busy and not tab.import_button.isEnabled()
+    if checked.args[0] != "succeeded":
+        return str(checked.args[0])
+    dialog = tab.review_dialog
+    assert dialog.isVisible()
+    if not dialog.review.trust.trusted:
+        assert not dialog.import_button.isEnabled()
+        qtbot.keyClick(dialog.override, Qt.Key.Key_Space)
+        qtbot.keyClicks(dialog.reason, reason)
+    with qtbot.waitSignal(tab.panel.finished, timeout=30_000) as blocker:
+        qtbot.mouseClick(dialog.import_button, LEFT)
     assert tab.import_button.isEnabled()
     return str(blocker.args[0])
 
@@ -98,12 +116,15 @@ def test_import_a_valid_pack(
     assert tab.table.item(2, 5).text() == "shipped with TrustDesk"
     source = pack_file(tmp_path, lambda d: d.update(title=AGENCY_TITLE))
 
-    answers.confirm = False
     answers.open_file = str(source)
-    qtbot.mouseClick(tab.import_button, LEFT)
-    assert not tab.panel.busy and "agency-ct-2025.json" in answers.questions[-1]
+    with qtbot.waitSignal(tab.panel.finished, timeout=30_000):
+        qtbot.mouseClick(tab.import_button, LEFT)
+    dialog = tab.review_dialog
+    assert "Not signed" in dialog.signer.text() and not dialog.import_button.isEnabled()
+    assert AGENCY_TITLE in dialog.changes.toPlainText()
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel), LEFT)
+    assert not tab.panel.busy and not (gui_desk.store.data_dir / "rules").exists()
 
-    answers.confirm = True
     with qtbot.waitSignal(window.workspace.admin.rules_changed, timeout=30_000):
         outcome = import_through_tab(qtbot, tab, answers, source)
     assert outcome == "succeeded" and answers.errors == []

@@ -1,4 +1,7 @@
-"""``trustdesk rules list|validate FILE|test``: inspect and check rule packs.
+"""``trustdesk rules list|validate FILE|test``: inspect and check rule packs (``items`` and
+``signoff``, counsel's verification item by item, are in ``cli.rules_signoff``).
+
+Signing, reviewing and importing packs are in ``cli.pack_signing``.
 
 ``list`` and ``test`` show the packs in force on the data folder (``--data-dir``, else
 the per-user one): the bundled packs and the agency's imported ones, as the desktop app
@@ -23,6 +26,11 @@ def add_parser(commands: Any) -> None:
     validate.set_defaults(func=run_validate)
     test = sub.add_parser("test", help="run the embedded test cases of every pack in force")
     test.set_defaults(func=run_test)
+    from trustdesk.cli.pack_signing import add_actions
+    from trustdesk.cli.rules_signoff import add_parsers
+
+    add_actions(sub)
+    add_parsers(sub)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -41,9 +49,13 @@ def run_list(args: argparse.Namespace) -> int:
             print(f"         imported by the agency: {loaded.path}{instead}")
         print(f"         last verified {pack.last_verified_on.isoformat()}; sha256 {pack.sha256}")
         print(f"         {len(pack.criteria)} criteria, {len(loaded.tests)} embedded tests")
-        for statute_list in pack.lists:
-            if not statute_list.verified:
-                print(f"         UNVERIFIED: {statute_list.title}")
+        unverified = pack.unverified_items()
+        if unverified:
+            from trustdesk.rules.revision import item_label
+
+            print(f"         {len(unverified)} unverified items (trustdesk rules items):")
+            for item in unverified:
+                print(f"         UNVERIFIED: {item_label(pack, item)}  [{item}]")
     return 0
 
 

@@ -107,10 +107,40 @@ def _log_level(value: object) -> str:
     return level
 
 
+#: rules.signing.KEY_KIND: the first word of a publisher's public key in its text form.
+PUBLISHER_KEY_KIND = "trustdesk-ed25519"
+_PUBLISHER_EXAMPLE = (
+    f'["{PUBLISHER_KEY_KIND} <key> <publisher name>"], as `trustdesk rules keygen` printed it'
+)
+
+
 def _publishers(value: object) -> tuple[str, ...]:
+    """Publishers' public keys, one text line each (``rules.signing.PublicKey.parse``).
+
+    A bare name is refused: anyone can sign under any name, only the key proves who did.
+    Checked with binascii alone (no base64, whose import pulls in ``re``), imported only
+    when a key is set: ``trustdesk evaluate`` reads these settings at every start.
+    """
+    import binascii
+
     if not isinstance(value, list):
-        raise BadValue('must be a list of names in quotes, such as ["State of Connecticut DESPP"]')
-    return tuple(_text(item, words="a list of names in quotes") for item in value)
+        raise BadValue(f"must be a list of publishers' public keys in quotes, {_PUBLISHER_EXAMPLE}")
+    keys = []
+    for item in value:
+        line = " ".join(_text(item, words="a list of public keys in quotes").split())
+        parts = line.split(" ", 2)
+        if len(parts) < 3 or parts[0] != PUBLISHER_KEY_KIND:
+            raise BadValue(
+                f"entry {line[:40]!r} is not a publisher's public key; give {_PUBLISHER_EXAMPLE}"
+            )
+        try:
+            raw = binascii.a2b_base64(parts[1], strict_mode=True)
+        except binascii.Error:
+            raw = b""
+        if len(raw) != 32:
+            raise BadValue(f"the key of {parts[2][:40]!r} is damaged; copy the whole line again")
+        keys.append(line)
+    return tuple(keys)
 
 
 def _per_user_data_dir(environ: Mapping[str, str]) -> Path:
@@ -191,8 +221,7 @@ KEYS: tuple[Key, ...] = (
         "TRUSTDESK_TRUSTED_PUBLISHERS",
         _publishers,
         lambda env: (),
-        "reserved: who may sign rule packs (not used yet)",
-        reserved=True,
+        "public keys of the publishers whose signed rule packs import without an override",
     ),
 )
 KEY_NAMES = tuple(key.name for key in KEYS)
@@ -272,3 +301,10 @@ class Settings:
     @property
     def log_level(self) -> str:
         return str(self.settings["log_level"].value)
+
+    @property
+    def trusted_publishers(self) -> tuple[str, ...]:
+        """Public keys (text form) IT trusts for signed rule packs on this machine."""
+        value = self.settings["trusted_publishers"].value
+        assert isinstance(value, tuple)
+        return value

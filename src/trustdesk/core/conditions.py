@@ -41,7 +41,7 @@ ITEM_ATTRIBUTES = {
 class Trace:
     """What one criterion's evaluation looked at and what it must report."""
 
-    __slots__ = ("facts", "lists_used", "unknown", "unsettled", "void")
+    __slots__ = ("facts", "hits", "lists_used", "matches", "unknown", "unsettled", "void")
 
     # A plain class rather than a dataclass: one is made per criterion per decision,
     # and the generated __init__ with default factories is measurably slower.
@@ -50,6 +50,11 @@ class Trace:
         self.unsettled: list[str] = []
         self.unknown: list[str] = []
         self.lists_used: list[str] = []
+        #: (list id, section) found in a list while testing the current entry.
+        self.hits: list[tuple[str, str]] = []
+        #: For each entry that met the condition, the list sections it was found in:
+        #: what the ground rests on, item by item (a ground's verification).
+        self.matches: list[tuple[tuple[str, str], ...]] = []
         #: Entries (by JSON pointer) that cannot be true as entered, with why: they
         #: never count toward a ground (core/consistency.py).
         self.void: Mapping[str, str] = void or {}
@@ -164,7 +169,10 @@ class Exists:
         items: tuple[Offense, ...] = getattr(case, self.collection)
         results: list[Tri] = []
         for index, item in enumerate(items):
+            mark = len(trace.hits)
             status = self.where.test(item, trace)
+            hits = tuple(trace.hits[mark:])
+            del trace.hits[mark:]
             pointer = f"/{self.collection}/{index}"
             void = trace.void.get(pointer)
             if void is not None and status is not False:
@@ -180,6 +188,9 @@ class Exists:
                         break
             elif status is None:
                 trace.unknown.append(pointer)
+            if status is True:
+                trace.matches.append(hits)
+            del trace.hits[mark:]  # the unsettled rules' own look-ups establish nothing
             # Every entry examined is a fact the criterion used, whether or not it matched.
             described = item.describe()
             if void is not None:
@@ -259,7 +270,10 @@ class AttrInList:
         if self.list_id not in trace.lists_used:
             trace.lists_used.append(self.list_id)
         value = self.getter(item)
-        return value is not None and value in self.statutes
+        found = value is not None and value in self.statutes
+        if found:
+            trace.hits.append((self.list_id, value))
+        return found
 
 
 # --- compilation ---------------------------------------------------------------------

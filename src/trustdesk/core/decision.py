@@ -26,6 +26,8 @@ class CriterionResult(NamedTuple):
     unsettled: tuple[str, ...]
     unverified: tuple[str, ...]
     discretionary: bool
+    #: The pack items (``criteria/<id>``, ``lists/<id>/<section>``…) the result rests on.
+    rests_on: tuple[str, ...] = ()
 
 
 class Decision(NamedTuple):
@@ -43,6 +45,11 @@ class Decision(NamedTuple):
     hold: HoldClock | None
     hold_rule: str
     hold_citation: str
+
+    @property
+    def rests_on(self) -> tuple[str, ...]:
+        """Every pack item the decision rests on, whether verified or not."""
+        return tuple(dict.fromkeys(item for result in self.trace for item in result.rests_on))
 
     @property
     def hold_expires_at(self) -> datetime | None:

@@ -24,7 +24,7 @@ from trustdesk.core.decision import (
 from trustdesk.core.errors import CoreError
 from trustdesk.core.holdclock import HoldClock, compute_hold
 from trustdesk.core.model import Case, Offense
-from trustdesk.core.pack import Criterion, RulePack
+from trustdesk.core.pack import Criterion, RulePack, criterion_item, entry_item, list_item
 from trustdesk.core.relevance import can_change_outcome, firm_ground
 from trustdesk.core.select import local_date
 
@@ -39,6 +39,64 @@ def _getter(path: str) -> Any:
     return attrgetter(path)
 
 
+#: The review reason of a hold that rests only on unverified pack data.
+UNVERIFIED_GROUNDS = (
+    "The hold rests only on grounds that use unverified data; "
+    "agency counsel must confirm before relying on it"
+)
+
+
+def _note(pack: RulePack, item: str, label: str) -> str | None:
+    verification = pack.verification(item)
+    if verification.verified:
+        return None
+    sources = verification.sources
+    return (
+        f"{label} is UNVERIFIED data"
+        + (f" ({verification.note})" if verification.note else "")
+        + (f"; sources: {'; '.join(sources)}" if sources else "")
+    )
+
+
+def _resting_on(
+    pack: RulePack, criterion: Criterion, status: str, trace: Trace
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The pack items this criterion's result rests on, and a note per unverified one.
+
+    A met ground rests on its own text and citation and on the list sections its matching
+    entries were found in; it counts as verified when its text is and at least one
+    matching entry was found only in verified sections. A ground not met after a list was
+    consulted rests on that list being complete.
+    """
+    items: list[str] = []
+    notes: list[str] = []
+    if status == MET:
+        own = criterion_item(criterion.id)
+        items.append(own)
+        note = _note(pack, own, f"“{criterion.title}” ({criterion.citation})")
+        matches = [tuple(entry_item(lid, section) for lid, section in m) for m in trace.matches]
+        for match in matches:
+            items.extend(match)
+        firm_match = any(all(pack.verification(i).verified for i in m) for m in matches)
+        if note is not None:
+            notes.append(note)
+        if not firm_match:
+            for list_id, section in dict.fromkeys(h for m in trace.matches for h in m):
+                title = pack.statute_list(list_id).title
+                found = _note(pack, entry_item(list_id, section), f"{title}: § {section}")
+                if found is not None:
+                    notes.append(found)
+    else:
+        for list_id in trace.lists_used:
+            item = list_item(list_id)
+            items.append(item)
+            title = pack.statute_list(list_id).title
+            found = _note(pack, item, f"{title} (whether it is complete)")
+            if found is not None:
+                notes.append(found)
+    return tuple(dict.fromkeys(items)), tuple(notes)
+
+
 def _evaluate_criterion(
     pack: RulePack, criterion: Criterion, case: Case, void: dict[str, str]
 ) -> CriterionResult:
@@ -51,15 +109,7 @@ def _evaluate_criterion(
         status, reason = NOT_MET, explain.not_met
     else:
         status, reason = UNKNOWN, explain.unknown
-    unverified = []
-    for list_id in trace.lists_used:
-        statute_list = pack.statute_list(list_id)
-        if not statute_list.verified:
-            unverified.append(
-                f"{statute_list.title} is UNVERIFIED data"
-                + (f" ({statute_list.note})" if statute_list.note else "")
-                + f"; sources: {'; '.join(statute_list.sources)}"
-            )
+    rests_on, unverified = _resting_on(pack, criterion, status, trace)
     return CriterionResult(
         id=criterion.id,
         title=criterion.title,
@@ -68,8 +118,9 @@ def _evaluate_criterion(
         reason=reason,
         facts=tuple(trace.facts),
         unsettled=tuple(trace.unsettled),
-        unverified=tuple(unverified),
+        unverified=unverified,
         discretionary=criterion.discretionary,
+        rests_on=rests_on,
     )
 
 
@@ -113,10 +164,7 @@ def _review_reasons(pack: RulePack, case: Case, trace: tuple[CriterionResult, ..
             )
     met = [result for result in trace if result.status == MET]
     if met and all(result.unverified for result in met):
-        reasons.append(
-            "The hold rests only on grounds that use unverified data; "
-            "agency counsel must confirm before relying on it"
-        )
+        reasons.append(UNVERIFIED_GROUNDS)
     return reasons
 
 

@@ -7,8 +7,9 @@ validates the file and builds these objects. Conditions are compiled by
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
+from types import MappingProxyType
 from typing import NamedTuple
 
 # Imported for type checking only: typing costs milliseconds at every CLI start.
@@ -19,6 +20,62 @@ if TYPE_CHECKING:
 
 #: A calendar of excluded days: the reason a local date is skipped, or None.
 ExclusionCalendar = Callable[[date], "str | None"]
+
+
+class Verification(NamedTuple):
+    """Whether one datum of a pack was checked: by whom, against which source, when.
+
+    ``verified`` False: nobody has confirmed it; ``note`` says what is uncertain and
+    ``sources`` where the datum was taken from (a bill draft, a summary…).
+    """
+
+    verified: bool
+    by: str = ""
+    title: str = ""
+    source: str = ""
+    on: date | None = None
+    note: str = ""
+    sources: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.verified:
+            when = "" if self.on is None else f" on {self.on.isoformat()}"
+            return f"verified by {self.by} ({self.title}) against {self.source}{when}"
+        return "UNVERIFIED" + (f" ({self.note})" if self.note else "")
+
+
+#: What an item the pack says nothing about counts as: never verified.
+NOT_VERIFIED = Verification(False)
+
+#: Item ids of a pack's data (``RulePack.verifications`` is keyed by them).
+DATES_ITEM = "dates"
+CLOCK_ITEM = "hold_clock"
+
+
+def criterion_item(criterion_id: str) -> str:
+    return f"criteria/{criterion_id}"
+
+
+def action_item(action_id: str) -> str:
+    return f"actions/{action_id}"
+
+
+def list_item(list_id: str) -> str:
+    """The list as a whole: that it holds every section the law lists (completeness)."""
+    return f"lists/{list_id}"
+
+
+def entry_item(list_id: str, section: str) -> str:
+    """One section of a list: that the law really lists it."""
+    return f"lists/{list_id}/{section}"
+
+
+class NextVersion(NamedTuple):
+    """A later version of the law that a pack's publisher knows of (``next_version``)."""
+
+    id: str
+    effective_from: date
+    citation: str
 
 
 class Question(NamedTuple):
@@ -49,6 +106,7 @@ class StatuteList(NamedTuple):
     id: str
     title: str
     statutes: frozenset[str]
+    #: True when the list as a whole and every one of its sections are verified.
     verified: bool
     sources: tuple[str, ...]
     note: str = ""
@@ -90,6 +148,15 @@ class RulePack(NamedTuple):
     notification_only_forms: frozenset[str]
     sha256: str
     calendar: ExclusionCalendar
+    #: Item id (``criteria/<id>``, ``lists/<id>/<section>``, ``dates``…) → its verification.
+    verifications: Mapping[str, Verification] = MappingProxyType({})
+    next_version: NextVersion | None = None
+
+    def verification(self, item: str) -> Verification:
+        return self.verifications.get(item, NOT_VERIFIED)
+
+    def unverified_items(self) -> tuple[str, ...]:
+        return tuple(item for item, v in self.verifications.items() if not v.verified)
 
     def actions_for(self, outcome: str) -> tuple[Action, ...]:
         """The required and prohibited actions after ``outcome`` (honor or decline)."""

@@ -23,6 +23,7 @@ from trustdesk.core.pack import (
     ClockRule,
     Criterion,
     Explanation,
+    NextVersion,
     Question,
     RulePack,
     StatuteList,
@@ -30,6 +31,7 @@ from trustdesk.core.pack import (
 from trustdesk.rules import cache, schema_check, strict_json
 from trustdesk.rules.calendar import exclusion_calendar
 from trustdesk.rules.errors import InputError
+from trustdesk.rules.verification import check_entries, item_verifications
 
 # Imported for type checking only: typing costs milliseconds at every CLI start.
 TYPE_CHECKING = False
@@ -74,6 +76,7 @@ def _check_references(raw: Mapping[str, Any], source: str) -> None:
                     f"/questions/{index}/feeds/{feed_index}",
                     f"no criterion with id {criterion!r}",
                 )
+    check_entries(raw, source)
     start = _day(raw["effective_from"], "/effective_from", source)
     _day(raw["last_verified_on"], "/last_verified_on", source)
     end = raw["effective_to"]
@@ -95,12 +98,17 @@ def _day(value: str, pointer: str, source: str) -> date:
 
 
 def _build(raw: Mapping[str, Any], sha256: str, source: str) -> RulePack:
+    verifications = item_verifications(raw)
     lists = tuple(
         StatuteList(
             id=item["id"],
             title=item["title"],
             statutes=frozenset(item["statutes"]),
-            verified=item["verified"],
+            verified=all(
+                v.verified
+                for key, v in verifications.items()
+                if key == f"lists/{item['id']}" or key.startswith(f"lists/{item['id']}/")
+            ),
             sources=tuple(item["sources"]),
             note=item.get("note", ""),
         )
@@ -159,7 +167,16 @@ def _build(raw: Mapping[str, Any], sha256: str, source: str) -> RulePack:
         notification_only_forms=frozenset(raw["notification_only_forms"]),
         sha256=sha256,
         calendar=exclusion_calendar(clock),
+        verifications=verifications,
+        next_version=_next_version(raw.get("next_version"), source),
     )
+
+
+def _next_version(raw: Mapping[str, Any] | None, source: str) -> NextVersion | None:
+    if raw is None:
+        return None
+    day = _day(raw["effective_from"], "/next_version/effective_from", source)
+    return NextVersion(raw["id"], day, raw["citation"])
 
 
 def load_pack(

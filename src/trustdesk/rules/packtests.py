@@ -1,4 +1,11 @@
-"""Running a rule pack's own embedded test cases against the engine."""
+"""Running a rule pack's own embedded test cases against the engine.
+
+Expectations state the law, not the state of its verification: each case is decided
+with every item of the pack taken as verified and compared with them, then decided
+under the pack's own verification, where the only difference allowed is review (and the
+notes) for grounds resting on unverified items. So a counsel sign-off, which changes
+only verification, never makes a pack fail its own tests.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,10 @@ from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from trustdesk.core.decision import MET, Decision
 from trustdesk.core.errors import CoreError
-from trustdesk.core.evaluate import evaluate
-from trustdesk.core.pack import RulePack
+from trustdesk.core.evaluate import UNVERIFIED_GROUNDS, evaluate
+from trustdesk.core.pack import RulePack, Verification
 from trustdesk.rules.caseio import parse_case
 from trustdesk.rules.errors import InputError, PackTestFailure
 
@@ -43,6 +51,43 @@ def _expiry_problem(expected: str | None, actual: datetime | None) -> str | None
     return None
 
 
+def all_verified(pack: RulePack) -> RulePack:
+    """``pack`` as it would be were every one of its items verified."""
+    done = Verification(True, by="(every item taken as verified)", title="test", source="test")
+    return pack._replace(verifications=dict.fromkeys(pack.verifications, done))
+
+
+def _grounds_unverified(pack: RulePack, decision: Decision) -> bool:
+    """Whether every met ground rests on an item the pack does not record as verified."""
+    met = [result for result in decision.trace if result.status == MET]
+    return bool(met) and all(result.unverified for result in met)
+
+
+def _verification_problems(pack: RulePack, decision: Decision, expected_review: bool) -> list[str]:
+    """Check the decision under the pack's own verification against the expectation.
+
+    ``expect.needs_review`` states the review needed were every item verified; under the
+    pack as it is, a decision whose every ground rests on an unverified item must also go
+    to review for that reason, and every unverified item it rests on must be shown.
+    """
+    problems = []
+    unverified = [i for i in decision.rests_on if not pack.verification(i).verified]
+    if bool(decision.unverified) != bool(unverified):
+        problems.append(
+            f"unverified items the decision rests on: {unverified or 'none'}, "
+            f"but it shows {len(decision.unverified)} unverified notes"
+        )
+    flagged = UNVERIFIED_GROUNDS in decision.review_reasons
+    if flagged != _grounds_unverified(pack, decision):
+        problems.append(f"review for unverified grounds is {flagged}, which the items contradict")
+    if not flagged and decision.needs_review != expected_review:
+        problems.append(
+            f"expected needs_review {expected_review}, got {decision.needs_review}"
+            + (f" ({'; '.join(decision.review_reasons)})" if decision.review_reasons else "")
+        )
+    return problems
+
+
 def run_one(
     pack: RulePack,
     index: int,
@@ -50,37 +95,43 @@ def run_one(
     source: str,
     catalog: Container[str] | None,
 ) -> PackTestResult:
+    """Run one embedded test: once with every item verified, once as the pack stands."""
     name = str(test.get("name", f"test {index}"))
     expect = test["expect"]
     try:
         case = parse_case(test["case"], f"{source} /tests/{index}/case", catalog)
+        checked = evaluate(all_verified(pack), case)
         decision = evaluate(pack, case)
     except (InputError, CoreError) as exc:
         return PackTestResult(index, name, (f"case cannot be evaluated: {exc}",))
     problems = []
-    if decision.decision != expect["decision"]:
-        problems.append(f"expected {expect['decision']}, got {decision.decision}")
-    if set(decision.grounds) != set(expect["grounds"]):
+    if checked.decision != expect["decision"]:
+        problems.append(f"expected {expect['decision']}, got {checked.decision}")
+    if set(checked.grounds) != set(expect["grounds"]):
         problems.append(
-            f"expected grounds {sorted(expect['grounds'])}, got {sorted(decision.grounds)}"
+            f"expected grounds {sorted(expect['grounds'])}, got {sorted(checked.grounds)}"
         )
-    if decision.needs_review != expect["needs_review"]:
+    if checked.needs_review != expect["needs_review"]:
         problems.append(
-            f"expected needs_review {expect['needs_review']}, got {decision.needs_review}"
-            + (f" ({'; '.join(decision.review_reasons)})" if decision.review_reasons else "")
+            f"expected needs_review {expect['needs_review']} with every item verified, "
+            f"got {checked.needs_review}"
+            + (f" ({'; '.join(checked.review_reasons)})" if checked.review_reasons else "")
         )
     if "hold_expires_at" in expect:
-        problem = _expiry_problem(expect["hold_expires_at"], decision.hold_expires_at)
+        problem = _expiry_problem(expect["hold_expires_at"], checked.hold_expires_at)
         if problem:
             problems.append(problem)
     wanted_text = expect.get("review_reason_contains")
-    if wanted_text and not any(wanted_text in reason for reason in decision.review_reasons):
+    if wanted_text and not any(wanted_text in reason for reason in checked.review_reasons):
         problems.append(f"no review reason mentions {wanted_text!r}")
-    if "unverified" in expect and bool(decision.unverified) != expect["unverified"]:
+    if "rests_on" in expect and set(checked.rests_on) != set(expect["rests_on"]):
         problems.append(
-            f"expected unverified data shown: {expect['unverified']}, "
-            f"got {bool(decision.unverified)}"
+            f"expected the decision to rest on {sorted(expect['rests_on'])}, "
+            f"got {sorted(checked.rests_on)}"
         )
+    if (decision.decision, decision.grounds) != (checked.decision, checked.grounds):
+        problems.append("verification changed the outcome; it may only send it to review")
+    problems.extend(_verification_problems(pack, decision, expect["needs_review"]))
     return PackTestResult(index, name, tuple(problems))
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from trustdesk.services.passwords import PasswordHasher
     from trustdesk.services.records import RecordsService
     from trustdesk.services.rulepacks import RulePackService
+    from trustdesk.services.signoff import SignoffService
 
 
 class Services:
@@ -79,6 +80,12 @@ class Services:
         from trustdesk.services.rulepacks import RulePackService
 
         return RulePackService(self.ctx)
+
+    @cached_property
+    def signoff(self) -> SignoffService:
+        from trustdesk.services.signoff import SignoffService
+
+        return SignoffService(self.ctx)
 
     def close(self) -> None:
         self.store.close()

@@ -12,14 +12,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.permissions import Operation
 
 if TYPE_CHECKING:
+    from trustdesk.rules.pack_review import ImportReview
     from trustdesk.rules.registry import RuleSet
     from trustdesk.services.jobcontrol import JobControl
+    from trustdesk.services.publishers import PublisherService
+
+#: An override's reason is read by auditors: a few words at least, a paragraph at most.
+REASON_MIN, REASON_MAX = 10, 500
 
 # The rules modules are imported inside the methods: ``services.bundle`` builds this
 # service for every command and window, and only an import needs them.
@@ -54,9 +59,43 @@ class RulePackService:
     def in_force(self) -> dict[str, str]:
         """SHA-256 → pack id of each imported version the audit chain puts in force: only
         files with one of them are applied (a file dropped into ``rules/`` by hand is not)."""
-        from trustdesk.store.pack_imports import RULES_IMPORTED, in_force
+        from trustdesk.store.pack_imports import PUT_IN_FORCE, in_force
 
-        return in_force(self.ctx.store.audit.of_events(RULES_IMPORTED))
+        return in_force(self.ctx.store.audit.of_events(*PUT_IN_FORCE))
+
+    @property
+    def publishers(self) -> PublisherService:
+        """The publishers whose signed packs import without an override."""
+        from trustdesk.services.publishers import PublisherService
+
+        return PublisherService(self.ctx)
+
+    def review(self, session: Session, path: Path) -> ImportReview:
+        """Who signed ``path``, whether the agency trusts them, and what it would change.
+
+        Nothing is written. A refusal (a signature that does not match, a pack that fails
+        its checks) is audited and raises ``RulesError``.
+        """
+        from trustdesk.rules.errors import InputError, RulesError
+        from trustdesk.rules.pack_review import review_import
+        from trustdesk.rules.signing import SigningError
+
+        self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "rule_pack"})
+        try:
+            return review_import(
+                path, self.folder, self.publishers.trusted(), accepted=self.in_force()
+            )
+        except RulesError as error:
+            problem = "invalid" if isinstance(error, InputError) else "tests failed"
+            self.ctx.audit(
+                "rules.import_refused",
+                session,
+                "failure",
+                file_sha256=_sha256_of(path),
+                pointer=error.pointer if isinstance(error, InputError) else None,
+                problem="signature mismatch" if isinstance(error, SigningError) else problem,
+            )
+            raise
 
     def import_pack(
         self,
@@ -64,29 +103,24 @@ class RulePackService:
         path: Path,
         rules_holder: RulesReplaceable,
         control: JobControl | None = None,
+        *,
+        override: str | None = None,
+        expect_sha256: str | None = None,
     ) -> ImportedPack:
         """Check ``path`` as the bundled packs are checked, install it and put it in force.
 
-        A refusal raises ``RulesError`` (file, JSON pointer, reason) with nothing changed.
-        ``control`` may stop the import up to the moment the file is written.
+        A pack not signed by a trusted publisher is imported only with ``override``: the
+        administrator's reason, recorded with the import. ``expect_sha256``: the pack the
+        administrator reviewed (a file changed since is refused). A refusal raises
+        ``RulesError`` or ``InvalidRequest`` with nothing changed. ``control`` may stop
+        the import up to the moment the file is written.
         """
-        from trustdesk.rules.errors import InputError, RulesError
-        from trustdesk.rules.imports import check_import, install
+        from trustdesk.rules.imports import install
         from trustdesk.services.jobcontrol import JobCancelled
 
-        self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "rule_pack"})
-        try:
-            checked = check_import(path, self.folder, accepted=self.in_force())
-        except RulesError as error:
-            self.ctx.audit(
-                "rules.import_refused",
-                session,
-                "failure",
-                file_sha256=_sha256_of(path),
-                pointer=error.pointer if isinstance(error, InputError) else None,
-                problem="tests failed" if not isinstance(error, InputError) else "invalid",
-            )
-            raise
+        review = self.review(session, path)
+        reason = self._admitted(session, review, override, expect_sha256)
+        checked = review.checked
         if control is not None and control.cancelled():
             raise JobCancelled("the import was stopped; the rules in force are unchanged")
         installed = install(checked)
@@ -104,6 +138,8 @@ class RulePackService:
                 replaced_sha256=None if old is None else old.pack.sha256,
                 replaced_kept=installed.kept is not None,
                 packs_in_force=[lp.pack.id for lp in installed.rules.packs],
+                **_signed_by(review),
+                override_reason=reason,
             )
         except BaseException:
             # An unrecorded change of the law applied must not stay in place.
@@ -117,6 +153,60 @@ class RulePackService:
             None if old is None else f"{old.pack.id} ({_origin(old.path, self.folder)})",
             installed.rules,
         )
+
+    def _admitted(
+        self,
+        session: Session,
+        review: ImportReview,
+        override: str | None,
+        expect_sha256: str | None,
+    ) -> str | None:
+        """The override reason to record (None: signed by a trusted publisher), or refused."""
+        from trustdesk.services.errors import InvalidRequest
+
+        refusal, problem = None, review.trust.state
+        reason = " ".join((override or "").split()) or None
+        if expect_sha256 is not None and expect_sha256 != review.sha256:
+            refusal = "the file changed after it was reviewed; review it again"
+            problem = "changed since reviewed"
+        elif review.trust.trusted:
+            return None
+        elif reason is None:
+            sig = review.trust.signature
+            how = 'an administrator\'s override with a reason (--override-unsigned --reason "why")'
+            refusal = (
+                f"the pack is not signed; it imports only with {how}"
+                if sig is None
+                else f"the pack is signed by “{sig.publisher}” with key {sig.fingerprint}, which "
+                "your agency does not trust; trust that key first (after checking its "
+                f"fingerprint with the publisher), or import it with {how}"
+            )
+        elif not REASON_MIN <= len(reason) <= REASON_MAX:
+            refusal = (
+                f"the override's reason is {len(reason)} characters; give {REASON_MIN} to "
+                f"{REASON_MAX} saying why this pack may be imported"
+            )
+        if refusal is not None:
+            self.ctx.audit(
+                "rules.import_refused",
+                session,
+                "failure",
+                pack=review.checked.loaded.pack.id,
+                sha256=review.sha256,
+                problem=problem,
+                **_signed_by(review),
+            )
+            raise InvalidRequest(refusal)
+        return reason
+
+
+def _signed_by(review: ImportReview) -> dict[str, Any]:
+    sig = review.trust.signature
+    return {
+        "signature": review.trust.state,
+        "publisher": None if sig is None else sig.publisher,
+        "key_fingerprint": None if sig is None else sig.fingerprint,
+    }
 
 
 def _origin(path: Path, folder: Path) -> str:

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from trustdesk.store.records import AuditEntry
 
 RULES_IMPORTED = "rules.imported"
+#: A revision made in TrustDesk by counsel's sign-off (services.signoff) is put in force
+#: the same way as an import: by its audit entry (pack id and SHA-256).
+RULES_SIGNED_OFF = "rules.signed_off"
+PUT_IN_FORCE = (RULES_IMPORTED, RULES_SIGNED_OFF)
 _DB_NAME = "trustdesk.db"  # store.paths.DB_NAME (tests/security holds them equal)
 
 
@@ -45,9 +49,9 @@ def _latest(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 def in_force(entries: Iterable[AuditEntry]) -> dict[str, str]:
-    """SHA-256 → pack id of the latest recorded import of each pack id (``rules.imported``)."""
+    """SHA-256 → pack id of the latest recorded import or sign-off of each pack id."""
     return _latest(
-        (entry.outcome, entry.objects) for entry in entries if entry.event == RULES_IMPORTED
+        (entry.outcome, entry.objects) for entry in entries if entry.event in PUT_IN_FORCE
     )
 
 
@@ -64,8 +68,8 @@ def imported_in_force(data_dir: Path) -> dict[str, str]:
         conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
         try:
             rows = conn.execute(
-                "SELECT outcome, objects FROM audit_log WHERE event = ? ORDER BY seq",
-                (RULES_IMPORTED,),
+                "SELECT outcome, objects FROM audit_log WHERE event IN (?, ?) ORDER BY seq",
+                PUT_IN_FORCE,
             ).fetchall()
         finally:
             conn.close()

@@ -29,7 +29,7 @@ LABELS = {
     "default_printer": "Default printer",
     "log_level": "Log level",
     "database_url": "Database server (reserved, not used yet)",
-    "trusted_publishers": "Trusted rule-pack publishers (reserved, not used yet)",
+    "trusted_publishers": "Trusted rule-pack publishers (public keys set by IT)",
 }
 
 

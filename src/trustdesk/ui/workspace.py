@@ -37,6 +37,10 @@ class Workspace(QWidget):
         )
         self.pack_banner.setVisible(bool(warnings))
         layout.addWidget(self.pack_banner)
+        # Stale or missing law, with what to do: for the administrators who can act on it.
+        self.admin_banner = banner("admin_banner", "", "#ffcc80")
+        layout.addWidget(self.admin_banner)
+        self.refresh_admin_banner()
         self.clock_banner = banner("clock_banner", "", "#ffab91")
         self.clock_banner.hide()
         layout.addWidget(self.clock_banner)
@@ -59,12 +63,26 @@ class Workspace(QWidget):
 
             self.admin = AdminPage(context)
             self.tabs.addTab(self.admin, "&Administration")
+            self.admin.rules_changed.connect(self.refresh_admin_banner)
         self.review: QWidget | None = None
         self.board.open_review.connect(self.open_review)
         self.board.open_decision.connect(self.open_decision)
         self.history.amend_requested.connect(lambda decision: self.open_review(None, decision))
         self.history.decision_approved.connect(lambda _decision: self.board.refresh())
         self._offer_drafts()
+
+    def refresh_admin_banner(self) -> None:
+        from trustdesk.services.pack_alerts import administrator_alerts
+
+        alerts = (
+            administrator_alerts(self.context.rules, self.context.clock.now())
+            if self.context.role == ADMINISTRATOR
+            else []
+        )
+        text = "⚠ " + " ".join(alerts) if alerts else ""
+        self.admin_banner.setText(text)
+        self.admin_banner.setAccessibleName(text or "No rule-pack alerts")
+        self.admin_banner.setVisible(bool(alerts))
 
     # -- reviews ------------------------------------------------------------------------
 

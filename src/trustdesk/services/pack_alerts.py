@@ -1,0 +1,63 @@
+"""What an administrator must be told about the rule packs: stale or missing law.
+
+Decided here, shown by the desktop app as a banner to administrators (the people who can
+act on it). Two things are knowable from the packs TrustDesk has:
+
+- a pack in use whose ``last_verified_on`` is more than a year old (RELIABILITY.md: 12
+  months): counsel should check it again, or a current pack be imported;
+- a newer version of the law whose effective date has passed but which is not installed:
+  a pack's publisher names the next version it knows of in ``next_version`` (id, date,
+  act), and a pack whose ``effective_to`` has passed with no later pack installed is
+  followed by nothing. A version nobody has published is not knowable and not guessed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from trustdesk.rules.registry import RuleSet
+
+#: Verification older than this many days is stale (RELIABILITY.md: 12 months).
+STALE_AFTER_DAYS = 365
+
+_WHERE = "Administration → Rule packs"
+
+
+def administrator_alerts(rules: RuleSet, now: datetime) -> list[str]:
+    """One sentence per problem, with what to do; empty when the packs are current."""
+    today = now.date()
+    found: list[str] = []
+    installed = {loaded.pack.id for loaded in rules.packs}
+    for loaded in rules.packs:
+        pack = loaded.pack
+        if (today - pack.last_verified_on).days > STALE_AFTER_DAYS:
+            found.append(
+                f"Rule pack {pack.id} was last verified on {_day(pack.last_verified_on)}, more "
+                f"than a year ago: have counsel check it and record the sign-off, or import a "
+                f"current pack ({_WHERE})."
+            )
+        following = pack.next_version
+        if (
+            following is not None
+            and following.effective_from <= today
+            and following.id not in installed
+        ):
+            found.append(
+                f"Rule pack {pack.id} names a newer version of the law, {following.id} "
+                f"({following.citation}), in effect since {_day(following.effective_from)}; "
+                f"it is not installed: import it ({_WHERE})."
+            )
+    last = max(rules.packs, key=lambda loaded: loaded.pack.effective_from, default=None)
+    if last is not None and last.pack.effective_to is not None and last.pack.effective_to < today:
+        found.append(
+            f"No installed rule pack covers today: the latest, {last.pack.id}, ended on "
+            f"{_day(last.pack.effective_to)}. Import the pack for the law now in force "
+            f"({_WHERE})."
+        )
+    return found
+
+
+def _day(value: date) -> str:
+    return f"{value:%d %b %Y}"

@@ -1,0 +1,123 @@
+"""Which rule-pack publishers the agency trusts: IT's machine keys and the administrators' list.
+
+Two sources, both deliberate choices by people: ``trusted_publishers`` in the machine
+config (set by IT, locked, shown but not editable in the app) and the agency's own list,
+kept by administrators in the app. The agency's list is not a table: it is the audit
+chain's ``rules.publisher_trusted`` / ``rules.publisher_untrusted`` entries replayed in
+order, so every change is audited by construction (who, when, which key) and an edit of
+the database that skips the chain changes nothing (see docs/decisions/0020).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from trustdesk.services.errors import InvalidRequest
+from trustdesk.services.permissions import Operation
+
+if TYPE_CHECKING:
+    from trustdesk.rules.signing import PublicKey, TrustedKey
+    from trustdesk.services.context import ServiceContext, Session
+    from trustdesk.store.records import AuditEntry
+
+PUBLISHER_TRUSTED = "rules.publisher_trusted"
+PUBLISHER_UNTRUSTED = "rules.publisher_untrusted"
+MACHINE_ORIGIN = "set by IT in the machine config"
+
+
+def agency_keys(entries: Iterable[AuditEntry]) -> list[TrustedKey]:
+    """The agency's trusted keys: the chain's trust and withdrawal entries, in order."""
+    from trustdesk.rules.errors import RulesError
+    from trustdesk.rules.signing import PublicKey, TrustedKey
+
+    kept: dict[str, TrustedKey] = {}
+    for entry in sorted(entries, key=lambda e: e.seq):
+        if entry.outcome != "success":
+            continue
+        try:
+            objects = json.loads(entry.objects)
+            if entry.event == PUBLISHER_TRUSTED:
+                key = PublicKey.parse(str(objects["public_key"]))
+                origin = f"added by {entry.actor or 'an administrator'} on {entry.at[:10]}"
+                kept[key.fingerprint] = TrustedKey(key, origin)
+            elif entry.event == PUBLISHER_UNTRUSTED:
+                kept.pop(str(objects["fingerprint"]), None)
+        except (ValueError, KeyError, TypeError, RulesError):
+            continue  # not one of ours: the chain's own check reports damaged entries
+    return list(kept.values())
+
+
+class PublisherService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def machine_keys(self) -> list[TrustedKey]:
+        """The keys of ``trusted_publishers`` (already checked when the program started)."""
+        from trustdesk.config import current
+        from trustdesk.rules.signing import PublicKey, TrustedKey
+
+        return [
+            TrustedKey(PublicKey.parse(line, "trusted_publishers"), MACHINE_ORIGIN)
+            for line in current().trusted_publishers
+        ]
+
+    def agency_keys(self) -> list[TrustedKey]:
+        return agency_keys(self.ctx.store.audit.of_events(PUBLISHER_TRUSTED, PUBLISHER_UNTRUSTED))
+
+    def trusted(self) -> list[TrustedKey]:
+        """Every trusted key: IT's first, then the agency's (a key in both shows once)."""
+        machine = self.machine_keys()
+        seen = {t.key.raw for t in machine}
+        return [*machine, *(t for t in self.agency_keys() if t.key.raw not in seen)]
+
+    def trust(self, session: Session, key_text: str) -> PublicKey:
+        """Add a publisher's public key (its text form) to the agency's list; audited."""
+        from trustdesk.rules.errors import RulesError
+        from trustdesk.rules.signing import PublicKey
+
+        self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "trusted_publishers"})
+        try:
+            key = PublicKey.parse(key_text)
+        except RulesError as error:
+            raise InvalidRequest(str(error)) from None
+        if any(t.key.raw == key.raw for t in self.trusted()):
+            raise InvalidRequest(
+                f"the key {key.fingerprint} is already trusted; nothing was changed"
+            )
+        self.ctx.audit(
+            PUBLISHER_TRUSTED,
+            session,
+            publisher=key.publisher,
+            fingerprint=key.fingerprint,
+            public_key=key.text,
+        )
+        return key
+
+    def untrust(self, session: Session, fingerprint: str) -> TrustedKey:
+        """Withdraw a key of the agency's list (by fingerprint); audited."""
+        self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "trusted_publishers"})
+        wanted = " ".join(fingerprint.split()).lower()
+        compact = wanted.replace(" ", "")
+        found = next(
+            (t for t in self.agency_keys() if t.key.fingerprint.replace(" ", "") == compact),
+            None,
+        )
+        if found is None:
+            if any(t.key.fingerprint.replace(" ", "") == compact for t in self.machine_keys()):
+                raise InvalidRequest(
+                    f"the key {wanted} is trusted by the machine config (set by IT); "
+                    "ask IT to remove it from trusted_publishers"
+                )
+            raise InvalidRequest(
+                f"no trusted key has the fingerprint {wanted!r}; "
+                "`trustdesk rules publishers` lists them"
+            )
+        self.ctx.audit(
+            PUBLISHER_UNTRUSTED,
+            session,
+            publisher=found.key.publisher,
+            fingerprint=found.key.fingerprint,
+        )
+        return found

@@ -1,0 +1,85 @@
+"""The administrators' alerts about the rule packs: stale verification, and a newer
+version of the law in effect but not installed (services decide; the GUI shows them)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from trustdesk import resources
+from trustdesk.rules.errors import InputError
+from trustdesk.rules.packs import bundled_pack_paths, load_pack
+from trustdesk.rules.registry import RuleSet, load_rules
+from trustdesk.services.pack_alerts import administrator_alerts
+
+NEXT = {"id": "ct-2027", "effective_from": "2027-10-01", "citation": "Public Act 27-1, § 3"}
+
+
+def at(day: str) -> datetime:
+    return datetime.fromisoformat(f"{day}T12:00:00").replace(tzinfo=UTC)
+
+
+def with_2025(tmp_path: Path, change: Any) -> RuleSet:
+    data = json.loads(resources.resource("rules", "ct-2025.json").read_text())
+    change(data)
+    path = tmp_path / "ct-2025.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return load_rules([*bundled_pack_paths()[:2], path])
+
+
+def test_current_packs_raise_no_alert(rules: RuleSet) -> None:
+    assert administrator_alerts(rules, at("2026-12-04")) == []
+
+
+def test_a_pack_verified_over_a_year_ago_is_named(rules: RuleSet) -> None:
+    assert administrator_alerts(rules, at("2027-11-27")) == []  # exactly a year: not yet
+    alerts = administrator_alerts(rules, at("2027-11-29"))
+    assert [a.split(" was last")[0] for a in alerts] == [
+        "Rule pack ct-2014",
+        "Rule pack ct-2019",
+        "Rule pack ct-2025",
+    ]
+    assert "27 Nov 2026, more than a year ago" in alerts[2]
+
+
+def test_a_named_next_version_in_effect_but_not_installed(tmp_path: Path) -> None:
+    rules = with_2025(tmp_path, lambda d: d.update(next_version=NEXT))
+    assert rules.pack("ct-2025").pack.next_version is not None
+    assert administrator_alerts(rules, at("2027-09-30")) == []  # not yet in effect
+    (alert,) = administrator_alerts(rules, at("2027-10-01"))
+    assert "names a newer version of the law, ct-2027 (Public Act 27-1, § 3)" in alert
+    assert "in effect since 01 Oct 2027; it is not installed: import it" in alert
+
+
+def test_a_next_version_that_is_installed_raises_nothing(tmp_path: Path, rules: RuleSet) -> None:
+    named = with_2025(tmp_path, lambda d: d.update(next_version={**NEXT, "id": "ct-2019"}))
+    assert administrator_alerts(named, at("2027-10-02")) == []
+
+
+def test_law_that_ended_with_nothing_after_it(tmp_path: Path) -> None:
+    rules = with_2025(tmp_path, lambda d: d.update(effective_to="2027-06-30"))
+    assert administrator_alerts(rules, at("2027-06-30")) == []
+    (alert,) = administrator_alerts(rules, at("2027-07-01"))
+    assert "No installed rule pack covers today: the latest, ct-2025, ended on 30 Jun 2027" in alert
+
+
+@pytest.mark.parametrize(
+    ("value", "pointer"),
+    [
+        ({**NEXT, "effective_from": "2027-02-30"}, "/next_version/effective_from"),
+        ({**NEXT, "id": "CT 2027"}, "/next_version/id"),
+        ({"id": "ct-2027"}, "/next_version"),
+    ],
+)
+def test_a_bad_next_version_is_refused(tmp_path: Path, value: Any, pointer: str) -> None:
+    data = json.loads(resources.resource("rules", "ct-2025.json").read_text())
+    data["next_version"] = value
+    path = tmp_path / "pack.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_pack(path)
+    assert caught.value.pointer == pointer

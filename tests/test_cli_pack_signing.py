@@ -1,0 +1,132 @@
+"""The command line, as a publisher and an agency's administrator use it: keygen, sign,
+trust, review, import; a tampered or untrusted pack is refused (exit 2, one line) unless
+an override with a reason is given, and the override is audited."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from trustdesk import resources
+
+sys.path.insert(0, str(Path(__file__).parent / "store"))
+from storekit import PASSWORDS, in_process_cli
+
+PUBLISHER = "Office of the Chief State's Attorney"
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    run = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS)
+    assert run("users", "add", "chief", "--role", "administrator", new=PASSWORDS["chief"])[0] == 0
+    officer = ("users", "add", "ann", "--role", "officer", "--as", "chief")
+    assert run(*officer, who="chief", new=PASSWORDS["ann"])[0] == 0
+    return run
+
+
+def edition(folder: Path) -> Path:
+    data = json.loads(resources.resource("rules", "ct-2025.json").read_text())
+    data["title"] = "State's Attorneys' edition"
+    data["lists"][0]["statutes"].remove("53a-196e")
+    data["last_verified_on"] = "2026-12-01"
+    path = folder / "ct-2025-edition.json"
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    return path
+
+
+def audit(data: Path, event: str) -> list[Any]:
+    from trustdesk.store.store import Store
+
+    with Store.open(data) as store:
+        return store.audit.of_events(event)
+
+
+def test_publisher_signs_and_agency_imports(cli: Any, tmp_path: Path) -> None:
+    pub = tmp_path / "publisher"
+    pub.mkdir()
+    key = pub / "sao.key"
+    code, out, err = cli("rules", "keygen", "--publisher", PUBLISHER, "-o", str(key))
+    assert code == 0, err
+    assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
+    seed = json.loads(key.read_text())["private_key"]
+    assert seed not in out and seed not in err  # the private key is never printed
+    public_line = (pub / "sao.key.pub").read_text().strip()
+    assert public_line in out and public_line.endswith(PUBLISHER)
+    fingerprint = out.split("Fingerprint: ", 1)[1].splitlines()[0]
+    assert len(fingerprint.split()) == 8
+
+    signed = pub / "ct-2025-edition.tdpack"
+    code, out, err = cli("rules", "sign", str(edition(pub)), "--key", str(key), "-o", str(signed))
+    assert code == 0, err
+    assert fingerprint in out and str(signed) in out
+    assert cli("rules", "sign", str(edition(pub)), "--key", str(key), "-o", str(signed))[0] == 2
+
+    # Not yet trusted: refused, nothing imported, the refusal audited.
+    code, out, err = cli("rules", "import", str(signed), "--as", "chief", who="chief")
+    assert code == 2 and "which your agency does not trust" in err and fingerprint in err
+    assert len(err.strip().splitlines()) == 1 + err.count("warning")
+    assert not (cli.data / "rules").exists()
+    assert audit(cli.data, "rules.import_refused")[-1].objects_dict()["problem"] == "untrusted"
+
+    code, out, err = cli("rules", "trust", str(pub / "sao.key.pub"), "--as", "ann", who="ann")
+    assert code == 2 and "administrators" in err
+    code, out, err = cli("rules", "trust", str(pub / "sao.key.pub"), "--as", "chief", who="chief")
+    assert code == 0 and fingerprint in out, err
+    code, out, _ = cli("rules", "publishers", "--as", "chief", who="chief")
+    assert f"{fingerprint}  {PUBLISHER}  (added by chief on " in out
+
+    code, out, err = cli("rules", "review", str(signed), "--as", "chief", who="chief")
+    assert code == 0, err
+    assert f"Signed by “{PUBLISHER}” (key fingerprint {fingerprint})" in out
+    assert "The key is trusted" in out
+    assert "Removed: § 53a-196e " in out
+    assert "Last verified on: 2026-11-27 → 2026-12-01" in out
+    assert not (cli.data / "rules").exists()
+
+    code, out, err = cli("rules", "import", str(signed), "--as", "chief", who="chief")
+    assert code == 0, err
+    assert "Removed: § 53a-196e " in out and "Imported ct-2025 (State's Attorneys' edition)" in out
+    entry = audit(cli.data, "rules.imported")[-1].objects_dict()
+    assert entry["signature"] == "trusted" and entry["key_fingerprint"] == fingerprint
+
+    # One changed byte: refused in one line, exit 2.
+    tampered = bytearray(signed.read_bytes())
+    tampered[-10] ^= 0x20
+    bad = pub / "tampered.tdpack"
+    bad.write_bytes(bytes(tampered))
+    code, out, err = cli("rules", "import", str(bad), "--as", "chief", who="chief")
+    assert code == 2 and out == ""
+    assert f"trustdesk: {bad}: /: does not match its signature" in err
+
+    code, out, err = cli("rules", "untrust", fingerprint, "--as", "chief", who="chief")
+    assert code == 0, err
+    assert "No publisher is trusted" in cli("rules", "publishers", "--as", "chief", who="chief")[1]
+
+
+def test_an_unsigned_pack_needs_the_override_and_a_reason(cli: Any, tmp_path: Path) -> None:
+    source = edition(tmp_path)
+    code, _, err = cli("rules", "import", str(source), "--as", "chief", who="chief")
+    assert code == 2 and "the pack is not signed" in err and "--override-unsigned" in err
+    code, _, err = cli(
+        "rules", "import", str(source), "--override-unsigned", "--as", "chief", who="chief"
+    )
+    assert code == 2 and "needs a reason" in err
+    assert not (cli.data / "rules").exists()
+
+    why = "Our counsel drafted this edition; no publisher signs it"
+    command = ("rules", "import", str(source), "--override-unsigned", "--reason", why)
+    code, out, err = cli(*command, "--as", "chief", who="chief")
+    assert code == 0, err
+    assert "Signature: Not signed" in out and "override recorded in the audit log" in out
+    entry = audit(cli.data, "rules.imported")[-1]
+    assert entry.actor == "chief"
+    objects = entry.objects_dict()
+    assert (objects["signature"], objects["override_reason"]) == ("unsigned", why)
+    assert objects["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
