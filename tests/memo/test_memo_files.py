@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from trustdesk import newfile
 from trustdesk.memo import files
 from trustdesk.memo.errors import MemoFileError
 from trustdesk.memo.files import write_pdf_atomically
@@ -37,7 +38,7 @@ def test_without_hard_links_an_exclusive_create_reserves_the_name(
     def no_links(_src: object, _dst: object) -> None:
         raise OSError(errno.EPERM, "Operation not permitted")
 
-    monkeypatch.setattr(files.os, "link", no_links)
+    monkeypatch.setattr(newfile.os, "link", no_links)
     (tmp_path / "memo.pdf").write_bytes(b"keep me")
     path = write_pdf_atomically(DATA, tmp_path, "memo")
     assert path.name == "memo-2.pdf"
@@ -72,16 +73,16 @@ def test_disk_full_is_a_clear_error_and_cleans_up(
     def full(_fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(files.os, "fsync", full)
+    monkeypatch.setattr(newfile.os, "fsync", full)
     with pytest.raises(MemoFileError, match="is full"):
         write_pdf_atomically(DATA, tmp_path, "memo")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_no_permission_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def denied(**_kwargs: object) -> None:
+    def denied(*_args: object) -> int:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(files.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(newfile.os, "open", denied)
     with pytest.raises(MemoFileError, match="no permission to write"):
         write_pdf_atomically(DATA, tmp_path, "memo")

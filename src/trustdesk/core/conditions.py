@@ -234,11 +234,15 @@ class ItemNot:
 
 
 class AttrIn:
-    __slots__ = ("getter", "values")
+    __slots__ = ("attr", "getter", "values")
 
-    def __init__(self, getter: Callable[[Offense], Any], values: frozenset[Any]) -> None:
+    def __init__(
+        self, getter: Callable[[Offense], Any], values: frozenset[Any], attr: str = ""
+    ) -> None:
         self.getter = getter
         self.values = values
+        #: The attribute's JSON name, for readers of the tree (core/counterfactual.py).
+        self.attr = attr
 
     def test(self, item: Offense, trace: Trace) -> Tri:
         value = self.getter(item)
@@ -248,14 +252,19 @@ class AttrIn:
 
 
 class AttrInList:
-    __slots__ = ("getter", "list_id", "statutes")
+    __slots__ = ("attr", "getter", "list_id", "statutes")
 
     def __init__(
-        self, getter: Callable[[Offense], Any], list_id: str, statutes: frozenset[str]
+        self,
+        getter: Callable[[Offense], Any],
+        list_id: str,
+        statutes: frozenset[str],
+        attr: str = "",
     ) -> None:
         self.getter = getter
         self.list_id = list_id
         self.statutes = statutes
+        self.attr = attr
 
     def test(self, item: Offense, trace: Trace) -> Tri:
         if self.list_id not in trace.lists_used:
@@ -349,12 +358,12 @@ def compile_item(raw: Any, pointer: str, lists: Mapping[str, frozenset[str]]) ->
         raise ConditionError(f"{pointer}/attr", f"unknown attribute {name!r}")
     getter = attrgetter(ITEM_ATTRIBUTES[name])
     if "in" in raw:
-        return AttrIn(getter, frozenset(raw["in"]))
+        return AttrIn(getter, frozenset(raw["in"]), name)
     if "in_list" in raw:
         list_id = raw["in_list"]
         if list_id not in lists:
             raise ConditionError(f"{pointer}/in_list", f"no statute list with id {list_id!r}")
-        return AttrInList(getter, list_id, lists[list_id])
+        return AttrInList(getter, list_id, lists[list_id], name)
     if "equals" in raw:
-        return AttrIn(getter, frozenset([raw["equals"]]))
+        return AttrIn(getter, frozenset([raw["equals"]]), name)
     raise ConditionError(pointer, "an attribute test needs one of in, in_list, equals")

@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from trustdesk.core.characters import shown
+from trustdesk.core.counterfactual import sections, what_would_change
 from trustdesk.core.decision import HONOR, MET, NOT_MET, CriterionResult, Decision
 from trustdesk.core.model import Case, Offense
 from trustdesk.core.pack import RulePack
@@ -23,6 +24,7 @@ from trustdesk.memo.viewmodel import (
     INTENT_NOTIFY,
     ActionRow,
     AgencyHeader,
+    ChangeList,
     CriterionRow,
     DecisionBlock,
     DetainerBlock,
@@ -134,6 +136,10 @@ def build_view_model(
             hold_expires_at=hold.expires_at,
         ),
         created_at=record.created_at,
+        outcome_changes=tuple(
+            ChangeList(heading, lines)
+            for heading, lines in sections(what_would_change(pack, case, decision))
+        ),
     )
 
 

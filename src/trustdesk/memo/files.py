@@ -1,22 +1,17 @@
-"""Writing a rendered PDF to disk safely: never half a file, never over an existing one.
+"""Writing a rendered PDF to disk: never half a file, never over an existing one.
 
-The bytes go to a temporary file in the target folder and are fsynced; the file is then
-published under the first free name (``stem.pdf``, ``stem-2.pdf``, …) with a hard link,
-which fails rather than replace a file that exists, and the folder is fsynced so the
-new name survives a crash. Where the file system has no hard links (FAT memory sticks),
-an exclusive create reserves the name and the temporary file is renamed onto it.
+The PDF is published under the first free name (``stem.pdf``, ``stem-2.pdf``, …) by
+``trustdesk.newfile`` (the same code the store's exports and backups use); this module
+checks the name and says what went wrong in the memo's words.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import os
-import tempfile
 from pathlib import Path
 
-from trustdesk.durable import fsync_dir
 from trustdesk.memo.errors import MemoFileError
+from trustdesk.newfile import write_first_free
 
 MAX_ATTEMPTS = 1000
 _FORBIDDEN = frozenset('/\\\x00:*?"<>|')
@@ -27,16 +22,15 @@ def write_pdf_atomically(data: bytes, directory: Path, stem: str) -> Path:
     _check_stem(stem)
     if not directory.is_dir():
         raise MemoFileError(f"cannot write the PDF: folder {directory} does not exist")
-    temp = _write_temp(data, directory, stem)
     try:
-        final = _publish(temp, directory, stem)
-        fsync_dir(directory)
+        return write_first_free(data, _candidates(directory, stem))
+    except FileExistsError:
+        raise MemoFileError(
+            f"cannot write the PDF: {stem}.pdf and {MAX_ATTEMPTS - 1} numbered variants "
+            f"already exist in {directory}; choose another name"
+        ) from None
     except OSError as exc:
         raise MemoFileError(_explain(exc, directory)) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-    return final
 
 
 def _check_stem(stem: str) -> None:
@@ -47,57 +41,10 @@ def _check_stem(stem: str) -> None:
         )
 
 
-def _write_temp(data: bytes, directory: Path, stem: str) -> Path:
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise MemoFileError(_explain(exc, directory)) from None
-    temp = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise MemoFileError(_explain(exc, directory)) from None
-    return temp
-
-
 def _candidates(directory: Path, stem: str) -> list[Path]:
     return [directory / f"{stem}.pdf"] + [
         directory / f"{stem}-{n}.pdf" for n in range(2, MAX_ATTEMPTS + 1)
     ]
-
-
-def _publish(temp: Path, directory: Path, stem: str) -> Path:
-    for target in _candidates(directory, stem):
-        try:
-            os.link(temp, target)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
-                raise
-            if _publish_without_links(temp, target):
-                return target
-            continue
-        return target
-    raise MemoFileError(
-        f"cannot write the PDF: {stem}.pdf and {MAX_ATTEMPTS - 1} numbered variants already "
-        f"exist in {directory}; choose another name"
-    )
-
-
-def _publish_without_links(temp: Path, target: Path) -> bool:
-    """Reserve ``target`` by exclusive create, then rename the finished file onto it."""
-    try:
-        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
-    except FileExistsError:
-        return False
-    os.replace(temp, target)
-    return True
 
 
 def _explain(exc: OSError, directory: Path) -> str:

@@ -70,6 +70,7 @@ def memo_story(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     story += _rule_pack(vm, styles)
     story += _hold(vm.hold, styles)
     story += _criteria(vm, styles)
+    story += _outcome_changes(vm, styles)
     story += _offenses(vm, styles)
     story += _review(vm, styles)
     story += signoff.actions(vm, styles)
@@ -216,6 +217,17 @@ def _criteria(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     )
     title = f"Criteria ({len(vm.criteria)}; at least one must be met for a hold)"
     return section(title, styles.heading, [table])
+
+
+def _outcome_changes(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
+    """The single facts that would turn the decision around, as the engine words them."""
+    if not vm.outcome_changes:
+        return []
+    block: list[Flowable] = []
+    for change in vm.outcome_changes:
+        block.append(para(change.heading, styles.label))
+        block.append(lines(change.lines, styles.body, bullet="• "))
+    return section("What would change the outcome", styles.heading, block)
 
 
 def _offenses(vm: MemoViewModel, styles: Styles) -> list[Flowable]:

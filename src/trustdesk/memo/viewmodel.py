@@ -126,6 +126,14 @@ class CriterionRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangeList:
+    """One list of "what would change the outcome" (core/counterfactual.py), headed."""
+
+    heading: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class OffenseRow:
     kind: str  # Conviction | Pending charge
     number: int
@@ -208,3 +216,5 @@ class MemoViewModel:
     verification: VerificationBlock
     notice: NoticeFacts
     created_at: datetime
+    #: What would change the outcome; empty in a memo built before it was computed.
+    outcome_changes: tuple[ChangeList, ...] = ()

@@ -6,7 +6,7 @@ snapshot reads look at the job's cancel flag between SQLite steps (``store.stopp
 That is also why a job may run on a worker thread: its long reads use their own
 read-only connection, and its few writes wait for the database's writer lock. A stopped
 job leaves nothing behind: files are written under a temporary name and published only
-when complete (``store.files.new_file``), and the audit entry comes after that.
+when complete (``trustdesk.newfile``), and the audit entry comes after that.
 """
 
 from __future__ import annotations
@@ -18,20 +18,15 @@ from typing import TypeVar
 
 from trustdesk.services.bundle import Services
 from trustdesk.services.context import Session
-from trustdesk.services.errors import ServiceError
+from trustdesk.services.jobcontrol import JobCancelled, JobControl
 from trustdesk.services.records import RecordsService
 from trustdesk.store.backup import BackupInfo
-from trustdesk.store.stoppable import Control, Stopped, stoppable
+from trustdesk.store.stoppable import Stopped, stoppable
 from trustdesk.store.verify import VerifyReport
 
-#: What a job is handed: ``cancelled()`` to look at, ``progress(done, total)`` to report.
-JobControl = Control
+__all__ = ["JobCancelled", "JobControl", "backup", "export", "verify"]
 
 T = TypeVar("T")
-
-
-class JobCancelled(ServiceError):
-    """The person stopped the job; nothing was written and nothing recorded."""
 
 
 def verify(services: Services, session: Session, control: JobControl) -> VerifyReport:

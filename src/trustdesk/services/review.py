@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from trustdesk.core.characters import shown, unsafe_character
+from trustdesk.core.counterfactual import OutcomeChanges, what_would_change
 from trustdesk.core.decision import Decision
 from trustdesk.core.errors import CoreError
 from trustdesk.core.evaluate import evaluate
@@ -245,6 +246,12 @@ class Review:
     def decide(self) -> Decision:
         case = self.case()
         return evaluate(self.rules.pack_for(case.decision_time), case)
+
+    def what_would_change(self, decision: Decision | None = None) -> OutcomeChanges:
+        """The single facts that would turn the decision around, and the unknown answers
+        that could (``core.counterfactual``); ``decision`` is ``decide()`` if known."""
+        case = self.case()
+        return what_would_change(self.rules.pack_for(case.decision_time), case, decision)
 
     def label(self) -> str:
         """A short label for the draft list (booking number and name, as entered)."""

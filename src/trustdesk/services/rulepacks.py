@@ -20,15 +20,14 @@ from trustdesk.services.permissions import Operation
 if TYPE_CHECKING:
     from trustdesk.rules.pack_review import ImportReview
     from trustdesk.rules.registry import RuleSet
-    from trustdesk.services.jobs import JobControl
+    from trustdesk.services.jobcontrol import JobControl
     from trustdesk.services.publishers import PublisherService
 
 #: An override's reason is read by auditors: a few words at least, a paragraph at most.
 REASON_MIN, REASON_MAX = 10, 500
 
-# The rules and jobs modules are imported inside the methods: ``services.bundle`` builds
-# this service for every command and window, and only an import needs them (jobs also
-# imports the bundle).
+# The rules modules are imported inside the methods: ``services.bundle`` builds this
+# service for every command and window, and only an import needs them.
 
 
 class RulesReplaceable(Protocol):
@@ -117,7 +116,7 @@ class RulePackService:
         the import up to the moment the file is written.
         """
         from trustdesk.rules.imports import install
-        from trustdesk.services.jobs import JobCancelled
+        from trustdesk.services.jobcontrol import JobCancelled
 
         review = self.review(session, path)
         reason = self._admitted(session, review, override, expect_sha256)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -13,7 +14,6 @@ from PySide6.QtWidgets import QApplication
 from trustdesk import __version__
 from trustdesk.ui.applog import set_up_logging
 from trustdesk.ui.context import RulesHolder
-from trustdesk.ui.startup import start_up_done
 
 log = logging.getLogger("trustdesk.ui")
 
@@ -41,9 +41,16 @@ def no_display() -> str | None:
     )
 
 
-def run_app(data_dir: str | Path | None, *, exit_when_ready: bool = False) -> int:
+def run_app(
+    data_dir: str | Path | None,
+    *,
+    exit_when_ready: bool = False,
+    when_ready: Callable[[], None] | None = None,
+) -> int:
     """Open the app on ``data_dir`` (the --data-dir flag; default: the machine settings'
-    data folder, see trustdesk.config); the exit code."""
+    data folder, see trustdesk.config); the exit code. ``when_ready`` runs once the first
+    window is ready (``ui.startup`` passes its garbage-collector step: handed in, so this
+    module does not import the one that imports it)."""
     reason = no_display()
     if reason is not None:
         print(f"trustdesk: {reason}", file=sys.stderr)
@@ -89,7 +96,8 @@ def run_app(data_dir: str | Path | None, *, exit_when_ready: bool = False) -> in
         # Ready means shown and idle: quit from the first turn of an empty event queue.
         window.ready.connect(lambda: QTimer.singleShot(0, app.quit))
     log.info("TrustDesk %s started; log file %s", __version__, log_path)
-    window.ready.connect(start_up_done)
+    if when_ready is not None:
+        window.ready.connect(when_ready)
     window.start()
     try:
         code = app.exec()

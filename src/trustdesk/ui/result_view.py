@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QTextBrowser, QVBoxLayout, QWidget
 
+from trustdesk.core.counterfactual import OutcomeChanges, sections
 from trustdesk.core.decision import HONOR, MET, NOT_MET, Decision
 from trustdesk.ui.review_steps import heading, problem_label
 
@@ -25,7 +26,18 @@ def when(value: object, zone: ZoneInfo) -> str:
     return local.strftime("%a %d %b %Y %H:%M %Z")
 
 
-def decision_html(decision: Decision, zone: ZoneInfo) -> str:
+def changes_html(changes: OutcomeChanges) -> str:
+    """What would change the outcome, as the engine words it (core/counterfactual.py)."""
+    e = html.escape
+    parts = ["<h2>What would change the outcome</h2>"]
+    for heading_text, lines in sections(changes):
+        parts.append(f"<h3>{e(heading_text)}</h3><ul>")
+        parts.extend(f"<li>{e(line)}</li>" for line in lines)
+        parts.append("</ul>")
+    return "".join(parts)
+
+
+def decision_html(decision: Decision, zone: ZoneInfo, changes: OutcomeChanges | None = None) -> str:
     """The whole result as rich text (shown read-only; the memo is the printed form)."""
     e = html.escape
     parts: list[str] = []
@@ -52,6 +64,8 @@ def decision_html(decision: Decision, zone: ZoneInfo) -> str:
             f"<td>{e(result.reason)}{facts}</td><td>{e(result.citation)}</td></tr>"
         )
     parts.append("</table>")
+    if changes is not None:
+        parts.append(changes_html(changes))
     parts.append("<h2>Hold clock</h2>")
     if decision.hold is not None:
         hold = decision.hold
@@ -113,7 +127,13 @@ class ResultStep(QWidget):
         layout.addWidget(self.problems)
         self.decision: Decision | None = None
 
-    def show_decision(self, decision: Decision | None, zone: ZoneInfo, problem: str = "") -> None:
+    def show_decision(
+        self,
+        decision: Decision | None,
+        zone: ZoneInfo,
+        problem: str = "",
+        changes: OutcomeChanges | None = None,
+    ) -> None:
         self.decision = decision
         self.attest.setChecked(False)
         if decision is None:
@@ -133,4 +153,4 @@ class ResultStep(QWidget):
         if decision.needs_review:
             text += "\n⚠ Supervisor review required"
         self.outcome.setText(text)
-        self.details.setHtml(decision_html(decision, zone))
+        self.details.setHtml(decision_html(decision, zone, changes))

@@ -236,15 +236,18 @@ class ReviewPage(QWidget):
         for page in (self.person, self.detainer, *self._question_steps()):
             page.store(self.review)
         missing = self.review.missing_answers() if self.saved_id is None else ()
+        changes = None
         try:
             decision = None if missing else self.review.decide()
             problem = "Answer first: " + "; ".join(q.prompt for q in missing) if missing else ""
+            if decision is not None:
+                changes = self.review.what_would_change(decision)
         except (InputError, CoreError) as error:
             decision, problem = (
                 None,
                 f"Fix this first: {error.reason if isinstance(error, InputError) else error}",
             )
-        self.result.show_decision(decision, self.context.zone, problem)
+        self.result.show_decision(decision, self.context.zone, problem, changes)
 
     def _update_buttons(self) -> None:
         on_result = bool(self.step_ids) and self.current_id() == RESULT

@@ -41,7 +41,7 @@ def launch(data_dir: str | Path | None, *, exit_when_ready: bool = False) -> int
             importlib.import_module(name)
         from trustdesk.ui.app import run_app
 
-        return run_app(data_dir, exit_when_ready=exit_when_ready)
+        return run_app(data_dir, exit_when_ready=exit_when_ready, when_ready=start_up_done)
     finally:
         gc.enable()
 

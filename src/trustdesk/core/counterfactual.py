@@ -1,0 +1,534 @@
+"""What would change the outcome: the single facts whose change turns a decision around.
+
+Nothing here is a table of legal rules. The facts that can matter are read from the
+rule pack in force — its yes/no questions, and the attributes and values its conditions
+test on convictions and charges — and every candidate change is tried by evaluating the
+case again with that one fact changed (``core.evaluate``). What flips the decision is
+reported, worded from the pack's own texts, so that an officer can see, for a decline,
+what ICE would have to show (a judicial warrant, a listed conviction…), and for an honor,
+which facts the hold rests on. Answers now "Unknown / not verified" that could change the
+outcome are reported apart: they are what to verify first.
+
+Attribute values are grouped into classes the pack cannot tell apart (two classes named
+in the same ``in`` list, every statute of one list), so one re-evaluation per class
+covers all its values; the tests check that against every value of the model.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+from trustdesk.core.conditions import (
+    AllOf,
+    AnyOf,
+    AttrIn,
+    AttrInList,
+    Exists,
+    ItemAll,
+    ItemAny,
+    ItemNot,
+    Not,
+    describe_answer,
+)
+from trustdesk.core.decision import HONOR, MET, Decision
+from trustdesk.core.evaluate import evaluate
+from trustdesk.core.model import CLASSES, LEVELS, Case, Offense
+from trustdesk.core.pack import RulePack, StatuteList
+
+# Imported for type checking only: typing costs milliseconds at every CLI start.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+ANSWER = "answer"  # a yes/no question answered otherwise
+ADD = "add"  # one more conviction or charge on the record
+REMOVE = "remove"  # one conviction or charge not on the record
+AMEND = "amend"  # one attribute of one conviction or charge otherwise
+
+#: Question kinds whose answer is a yes / no / unknown value at the question's field.
+ANSWER_KINDS = ("yes_no_unknown", "risk_assertion")
+TRI_VALUES: tuple[bool | None, ...] = (True, False, None)
+
+#: Offense attributes (JSON names, as in packs): the model field, the values the model
+#: allows when they are few, and whether "unknown" (None) is a value.
+_FIELDS: dict[str, tuple[str, tuple[Any, ...] | None, bool]] = {
+    "level": ("level", LEVELS, False),
+    "class": ("klass", CLASSES, False),
+    "jurisdiction": ("jurisdiction", None, False),
+    "section": ("section", None, True),
+    "bond_posted": ("bond_posted", (True, False), True),
+    "under_appeal": ("under_appeal", (True, False), True),
+    "juvenile": ("juvenile", (True, False), True),
+    "in_catalog": ("in_catalog", (True, False), False),
+}
+
+#: Values of the open attributes used to stand for "any value the pack does not name".
+#: The section is a placeholder no list contains; it is never shown to anyone.
+_SAMPLES: dict[str, tuple[str, ...]] = {
+    "jurisdiction": ("CT", "federal", "NY"),
+    "section": ("0-0", "0-1"),
+}
+
+_LABELS = {
+    "level": "level",
+    "class": "class",
+    "jurisdiction": "jurisdiction",
+    "section": "section",
+    "bond_posted": "bond posted",
+    "under_appeal": "under appeal",
+    "juvenile": "juvenile adjudication",
+    "in_catalog": "found in the offense catalog",
+}
+
+_ITEM_NAMES = {"convictions": "conviction", "pending_charges": "pending charge"}
+
+
+class Change(NamedTuple):
+    """One fact changed, in terms a test can check against any concrete value."""
+
+    kind: str  # ANSWER | ADD | REMOVE | AMEND
+    target: str  # a question's case field, or a collection (convictions, pending_charges)
+    item: int | None = None  # the conviction or charge (0-based), for REMOVE and AMEND
+    attribute: str | None = None  # its attribute (JSON name), for AMEND
+    values: frozenset[Any] = frozenset()  # the new values this change stands for
+    others: bool = False  # True: any known value NOT in ``values``
+    was_unknown: bool = False  # the fact is now "Unknown / not verified"
+
+    def covers(self, value: Any) -> bool:
+        """Whether setting the fact to ``value`` is this change (ANSWER and AMEND)."""
+        return _covers(self.values, self.others, value)
+
+
+class Flip(NamedTuple):
+    """A single fact whose change turns the decision around, and what it turns into."""
+
+    change: Change
+    fact: str  # the changed fact, worded for an officer
+    effect: str  # what the decision would then be
+    outcome: str  # honor | decline after the change
+    grounds: tuple[str, ...]  # criterion ids met after the change
+    case: Case  # the case with that one fact changed (what was evaluated)
+
+
+class Support(NamedTuple):
+    """A ground a hold rests on and the facts that establish it."""
+
+    ground: str
+    title: str
+    citation: str
+    facts: tuple[str, ...]
+
+
+class OutcomeChanges(NamedTuple):
+    decision: str
+    flips: tuple[Flip, ...]
+    supports: tuple[Support, ...]
+
+    @property
+    def unknowns(self) -> tuple[Flip, ...]:
+        """Flips whose fact is now unknown: the answers to verify first."""
+        return tuple(flip for flip in self.flips if flip.change.was_unknown)
+
+    @property
+    def known(self) -> tuple[Flip, ...]:
+        return tuple(flip for flip in self.flips if not flip.change.was_unknown)
+
+
+class _Atom(NamedTuple):
+    """Values of one attribute that every condition of the pack treats alike."""
+
+    values: frozenset[Any]
+    others: bool
+    example: Any
+
+
+class _Space(NamedTuple):
+    """What the pack's conditions test on one collection, attribute by attribute."""
+
+    collection: str
+    atoms: dict[str, tuple[_Atom, ...]]
+
+
+# --- reading the pack ----------------------------------------------------------------
+
+
+def _item_tests(node: Any) -> Iterator[tuple[str, frozenset[Any], str | None]]:
+    """Each attribute test in an item condition: (attribute, values, statute list id)."""
+    if isinstance(node, ItemAll | ItemAny):
+        for part in node.parts:
+            yield from _item_tests(part)
+    elif isinstance(node, ItemNot):
+        yield from _item_tests(node.part)
+    elif isinstance(node, AttrInList):
+        yield node.attr, node.statutes, node.list_id
+    elif isinstance(node, AttrIn):
+        yield node.attr, node.values, None
+
+
+def _case_tests(node: Any) -> Iterator[tuple[str, str, frozenset[Any], str | None]]:
+    """Each attribute test anywhere under a case condition, with its collection."""
+    if isinstance(node, AllOf | AnyOf):
+        for part in node.parts:
+            yield from _case_tests(part)
+    elif isinstance(node, Not):
+        yield from _case_tests(node.part)
+    elif isinstance(node, Exists):
+        wheres = (node.where, *(rule.where for rule in node.unsettled))
+        for where in wheres:
+            for attr, values, list_id in _item_tests(where):
+                yield node.collection, attr, values, list_id
+
+
+def _atoms(attr: str, named: list[frozenset[Any]]) -> tuple[_Atom, ...]:
+    """The classes of values of ``attr`` no condition tells apart, each with an example."""
+    _field, domain, nullable = _FIELDS[attr]
+    mentioned = frozenset().union(*named)
+    groups: dict[tuple[bool, ...], list[Any]] = {}
+    for value in sorted(mentioned, key=repr):
+        groups.setdefault(tuple(value in values for values in named), []).append(value)
+    atoms = [_Atom(frozenset(values), False, values[0]) for values in groups.values()]
+    if domain is not None:
+        rest = [value for value in domain if value not in mentioned]
+        if rest:
+            atoms.append(_Atom(frozenset(rest), False, rest[0]))
+    else:
+        sample = next(value for value in _SAMPLES[attr] if value not in mentioned)
+        atoms.append(_Atom(mentioned, True, sample))
+    if nullable:
+        atoms.append(_Atom(frozenset([None]), False, None))
+    return tuple(atoms)
+
+
+def _spaces(pack: RulePack) -> tuple[_Space, ...]:
+    named: dict[str, dict[str, list[frozenset[Any]]]] = {}
+    for criterion in pack.criteria:
+        for collection, attr, values, _list in _case_tests(criterion.condition):
+            if attr not in _FIELDS:
+                continue  # an attribute this module has no domain for is not varied
+            sets = named.setdefault(collection, {}).setdefault(attr, [])
+            if values not in sets:
+                sets.append(values)
+    return tuple(
+        _Space(collection, {attr: _atoms(attr, sets) for attr, sets in attrs.items()})
+        for collection, attrs in named.items()
+    )
+
+
+# --- changing one fact ---------------------------------------------------------------
+
+
+def _replace_path(value: Any, path: str, new: Any) -> Any:
+    head, _, rest = path.partition(".")
+    if not rest:
+        return value._replace(**{head: new})
+    return value._replace(**{head: _replace_path(getattr(value, head), rest, new)})
+
+
+def _get_path(value: Any, path: str) -> Any:
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def _atom_of(atoms: tuple[_Atom, ...], value: Any) -> _Atom | None:
+    for atom in atoms:
+        if _covers(atom.values, atom.others, value):
+            return atom
+    return None
+
+
+def _covers(values: frozenset[Any], others: bool, value: Any) -> bool:
+    if others:
+        return value is not None and value not in values
+    return value in values
+
+
+def _plain_offense() -> Offense:
+    section = _SAMPLES["section"][0]
+    return Offense(section, section, LEVELS[-1], CLASSES[-1], _SAMPLES["jurisdiction"][0])
+
+
+def _with_items(case: Case, collection: str, items: tuple[Offense, ...]) -> Case:
+    changed: dict[str, Any] = {collection: items}
+    return case._replace(**changed)
+
+
+def _with_attr(item: Offense, attr: str, value: Any) -> Offense:
+    field = _FIELDS[attr][0]
+    if attr == "section" and value is not None:
+        return item._replace(section=value, statute=value)
+    changed: dict[str, Any] = {field: value}
+    return item._replace(**changed)
+
+
+# --- wording -------------------------------------------------------------------------
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _value_words(attr: str, atom: _Atom, lists: tuple[StatuteList, ...]) -> str:
+    if attr == "section" and atom.values != frozenset([None]):
+        named = [f"“{x.title}”" for x in lists if x.statutes & atom.values]
+        if atom.others:
+            return "not on the list " + _join(named) if named else "another section"
+        if named and all(any(v in x.statutes for x in lists) for v in atom.values):
+            return "on the list " + _join(named)
+    values = sorted(atom.values, key=repr)
+    if _FIELDS[attr][1] == (True, False):
+        words = [describe_answer(v) for v in (True, False, None) if v in atom.values]
+    else:
+        words = ["unknown" if v is None else str(v) for v in values]
+    if atom.others:
+        return "other than " + _join(words)
+    return _join(words)
+
+
+def _amend_fact(pack: RulePack, label: str, attr: str, atom: _Atom) -> str:
+    words = _value_words(attr, atom, pack.lists)
+    if _FIELDS[attr][1] == (True, False):
+        return f"If, for {label}, “{_LABELS[attr]}” were {words}"
+    return f"If {label} had {_LABELS[attr]} {words}"
+
+
+def _item_label(collection: str, index: int, item: Offense) -> str:
+    return f"{_ITEM_NAMES.get(collection, collection)} {index + 1} ({item.describe()})"
+
+
+def _effect(pack: RulePack, decision: Decision) -> str:
+    if decision.decision == HONOR:
+        titles = [c.title for c in pack.criteria if c.id in decision.grounds]
+        return "the hold would be permitted: " + "; ".join(titles)
+    return "the detainer would be declined"
+
+
+def _met_texts(pack: RulePack, grounds: Iterable[str]) -> str:
+    return " ".join(c.explain.met for c in pack.criteria if c.id in grounds)
+
+
+# --- the search ----------------------------------------------------------------------
+
+
+class _Trial(NamedTuple):
+    change: Change
+    fact: str
+    case: Case
+
+
+def _answer_trials(pack: RulePack, case: Case) -> Iterator[_Trial]:
+    for question in pack.questions:
+        if question.kind not in ANSWER_KINDS:
+            continue
+        now = _get_path(case, question.field)
+        for value in TRI_VALUES:
+            if value is now:
+                continue
+            change = Change(
+                ANSWER, question.field, values=frozenset([value]), was_unknown=now is None
+            )
+            fact = f"Answer “{describe_answer(value)}” to: {question.prompt}"
+            yield _Trial(change, fact, _replace_path(case, question.field, value))
+
+
+def _item_trials(pack: RulePack, case: Case, space: _Space) -> Iterator[_Trial]:
+    items: tuple[Offense, ...] = getattr(case, space.collection)
+    name = _ITEM_NAMES.get(space.collection, space.collection)
+    attrs = sorted(space.atoms)
+    # One more conviction or charge: one of each combination of value classes.
+    for combination in itertools.product(*(space.atoms[a] for a in attrs)):
+        item = _plain_offense()
+        for attr, atom in zip(attrs, combination, strict=True):
+            item = _with_attr(item, attr, atom.example)
+        change = Change(ADD, space.collection)
+        yield _Trial(
+            change, f"A further {name}", _with_items(case, space.collection, (*items, item))
+        )
+    for index, item in enumerate(items):
+        label = _item_label(space.collection, index, item)
+        rest = items[:index] + items[index + 1 :]
+        yield _Trial(
+            Change(REMOVE, space.collection, index),
+            f"If {label} were not on the record",
+            _with_items(case, space.collection, rest),
+        )
+        for attr in attrs:
+            current = getattr(item, _FIELDS[attr][0])
+            mine = _atom_of(space.atoms[attr], current)
+            for atom in space.atoms[attr]:
+                if atom == mine:
+                    continue
+                changed = _with_attr(item, attr, atom.example)
+                change = Change(
+                    AMEND,
+                    space.collection,
+                    index,
+                    attr,
+                    atom.values,
+                    atom.others,
+                    was_unknown=current is None,
+                )
+                fact = _amend_fact(pack, label, attr, atom)
+                replaced = (*items[:index], changed, *items[index + 1 :])
+                yield _Trial(change, fact, _with_items(case, space.collection, replaced))
+
+
+def _flips(pack: RulePack, case: Case, decision: Decision) -> tuple[Flip, ...]:
+    trials = itertools.chain(
+        _answer_trials(pack, case),
+        *(_item_trials(pack, case, space) for space in _spaces(pack)),
+    )
+    flips: list[Flip] = []
+    added: set[tuple[str, str, tuple[str, ...]]] = set()
+    for trial in trials:
+        after = evaluate(pack, trial.case)
+        if after.decision == decision.decision:
+            continue
+        fact = trial.fact
+        if trial.change.kind == ADD:
+            # Every added item that turns the decision the same way is one fact to name.
+            key = (trial.change.target, after.decision, after.grounds)
+            if key in added:
+                continue
+            added.add(key)
+            fact = f"{fact}: {_met_texts(pack, after.grounds)}".rstrip(": ")
+        flip = Flip(
+            trial.change, fact, _effect(pack, after), after.decision, after.grounds, trial.case
+        )
+        if flips and _same_answer_flip(flips[-1], flip):
+            flip = _merge(pack, flips[-1], flip)
+            flips.pop()
+        elif flips and _same_amend_flip(flips[-1], flip):
+            flip = _merge_amend(pack, case, flips[-1], flip)
+            flips.pop()
+        flips.append(flip)
+    return tuple(flip for flip in flips if not _implied(flip, flips))
+
+
+def _implied(flip: Flip, flips: list[Flip]) -> bool:
+    """An added entry that meets several grounds, where one meeting fewer is named."""
+    return flip.change.kind == ADD and any(
+        other.change.kind == ADD
+        and other.change.target == flip.change.target
+        and other.outcome == flip.outcome
+        and set(other.grounds) < set(flip.grounds)
+        for other in flips
+    )
+
+
+def _same_answer_flip(first: Flip, second: Flip) -> bool:
+    a, b = first.change, second.change
+    return (
+        a.kind == b.kind == ANSWER
+        and a.target == b.target
+        and (first.outcome, first.grounds) == (second.outcome, second.grounds)
+    )
+
+
+def _same_amend_flip(first: Flip, second: Flip) -> bool:
+    a, b = first.change, second.change
+    return (
+        a.kind == b.kind == AMEND
+        and (a.target, a.item, a.attribute) == (b.target, b.item, b.attribute)
+        and not a.others
+        and not b.others
+        and (first.outcome, first.grounds) == (second.outcome, second.grounds)
+    )
+
+
+def _merge_amend(pack: RulePack, case: Case, first: Flip, second: Flip) -> Flip:
+    """One flip for two values of one attribute that turn the decision the same way."""
+    change = first.change._replace(values=first.change.values | second.change.values)
+    assert change.item is not None and change.attribute is not None
+    item = getattr(case, change.target)[change.item]
+    label = _item_label(change.target, change.item, item)
+    atom = _Atom(change.values, False, None)
+    return first._replace(change=change, fact=_amend_fact(pack, label, change.attribute, atom))
+
+
+def _merge(pack: RulePack, first: Flip, second: Flip) -> Flip:
+    """One flip for two answers to one question that turn the decision the same way."""
+    values = first.change.values | second.change.values
+    question = next(q for q in pack.questions if q.field == first.change.target)
+    words = _join([f"“{describe_answer(v)}”" for v in TRI_VALUES if v in values])
+    change = first.change._replace(values=values)
+    return first._replace(change=change, fact=f"Answer {words} to: {question.prompt}")
+
+
+def _supports(pack: RulePack, case: Case, decision: Decision) -> tuple[Support, ...]:
+    """For each met ground, the facts that each establish it on their own."""
+    supports = []
+    spaces = _spaces(pack)
+    for result in decision.trace:
+        if result.status != MET:
+            continue
+        facts: list[str] = []
+        for trial in _answer_trials(pack, case):
+            if trial.change.values == frozenset([None]):
+                continue  # "unknown" unmakes every ground: it says nothing of what one rests on
+            after = evaluate(pack, trial.case)
+            if _status(after, result.id) != MET:
+                now = describe_answer(_get_path(case, trial.change.target))
+                question = next(q for q in pack.questions if q.field == trial.change.target)
+                facts.append(f"the answer “{now}” to: {question.prompt}")
+        for space in spaces:
+            items: tuple[Offense, ...] = getattr(case, space.collection)
+            for index, item in enumerate(items):
+                alone = evaluate(pack, _with_items(case, space.collection, (item,)))
+                if _status(alone, result.id) == MET:
+                    facts.append(f"{_item_label(space.collection, index, item)}")
+        supports.append(Support(result.id, result.title, result.citation, tuple(facts)))
+    return tuple(supports)
+
+
+def _status(decision: Decision, criterion: str) -> str:
+    return next(r.status for r in decision.trace if r.id == criterion)
+
+
+def what_would_change(
+    pack: RulePack, case: Case, decision: Decision | None = None
+) -> OutcomeChanges:
+    """The single facts that would turn ``case``'s decision under ``pack`` around.
+
+    ``decision`` is ``evaluate(pack, case)`` when the caller has it already.
+    """
+    if decision is None:
+        decision = evaluate(pack, case)
+    supports = _supports(pack, case, decision) if decision.decision == HONOR else ()
+    return OutcomeChanges(decision.decision, _flips(pack, case, decision), supports)
+
+
+def sections(changes: OutcomeChanges) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The result as headed lists of sentences, for the result page and the memo alike."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    if changes.decision == HONOR:
+        out.append(
+            (
+                "What the hold rests on",
+                tuple(
+                    f"{s.title} ({s.citation}): " + ("; ".join(s.facts) or "no single fact")
+                    for s in changes.supports
+                ),
+            )
+        )
+        heading = "Facts that, if wrong, mean the detainer must be declined"
+        empty = (
+            "No single fact: the hold rests on more than one ground or entry, so no one "
+            "change would turn it into a decline."
+        )
+    else:
+        heading = "What ICE would have to show for the detainer to be honored"
+        empty = "No single fact would change this decline under the law in force."
+    known = changes.known
+    out.append((heading, tuple(f"{f.fact} — {f.effect}." for f in known) or (empty,)))
+    unknowns = changes.unknowns
+    out.append(
+        (
+            "Unknown answers that could change the outcome",
+            tuple(f"{f.fact} — {f.effect}." for f in unknowns)
+            or ("None: no unknown answer could change this outcome on its own.",),
+        )
+    )
+    return tuple(out)

@@ -1,0 +1,322 @@
+"""What would change the outcome (core/counterfactual.py), checked against the engine.
+
+For every pack and a range of cases (each pack's own embedded tests, plus cases built
+here for every ground and for unknown answers) the test changes every single fact it
+can think of — from the model's domains, not from the module's reading of the pack — and
+re-evaluates. Every change that turns the decision around must be named, and every
+change the module names must really turn it around.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from casekit import conviction, make_case
+from trustdesk.core.counterfactual import (
+    ADD,
+    AMEND,
+    ANSWER,
+    REMOVE,
+    Flip,
+    OutcomeChanges,
+    sections,
+    what_would_change,
+)
+from trustdesk.core.decision import DECLINE, HONOR, MET
+from trustdesk.core.evaluate import evaluate
+from trustdesk.core.model import CLASSES, LEVELS, Case, Offense
+from trustdesk.core.pack import RulePack
+from trustdesk.rules.caseio import parse_case
+from trustdesk.rules.registry import RuleSet
+
+PACKS = {
+    "ct-2014": "2016-05-10T10:00:00-04:00",
+    "ct-2019": "2021-05-10T10:00:00-04:00",
+    "ct-2025": "2026-11-19T09:00:00-05:00",
+}
+TRI = (True, False, None)
+#: Offense attributes as the model has them, with every value worth trying.
+ATTRIBUTES: dict[str, tuple[Any, ...]] = {
+    "level": LEVELS,
+    "klass": CLASSES,
+    "jurisdiction": ("CT", "federal"),
+    "bond_posted": TRI,
+    "under_appeal": TRI,
+    "juvenile": TRI,
+    "in_catalog": (True, False),
+}
+JSON_NAMES = {"klass": "class"}
+
+
+def _sections(rules: RuleSet) -> tuple[str | None, ...]:
+    listed = sorted({s for lp in rules.packs for x in lp.pack.lists for s in x.statutes})
+    return (listed[0], listed[-1], "53a-123", None)
+
+
+#: Adding an entry is tried with every combination of values (thousands of evaluations),
+#: so on the cases built here only; the packs' own cases get every other change.
+ADD_ON = "synthetic"
+
+
+def synthetic_cases() -> list[dict[str, Any]]:
+    """Cases that reach every ground and every kind of unknown, in any pack."""
+    unknown_answers = {
+        "outstanding_ct_warrant": None,
+        "gang_member": None,
+        "security_risk_group": None,
+        "tsdb_match": None,
+        "final_removal_order": None,
+        "detainer": {"form": "I-247A", "judicial_warrant": None},
+    }
+    return [
+        make_case(),
+        make_case(**unknown_answers),
+        make_case(tsdb_match=True),
+        make_case(detainer={"form": "I-247A", "judicial_warrant": True}),
+        make_case(tsdb_match=True, detainer={"form": "I-247A", "judicial_warrant": True}),
+        make_case(convictions=[conviction("53a-134", "felony", "B")]),
+        make_case(convictions=[conviction("53a-134", "felony", "B", under_appeal=None)]),
+        make_case(convictions=[conviction("53a-71", "felony", "C")]),
+        make_case(convictions=[conviction("53a-123", "felony", "C", "NY")]),
+        make_case(
+            convictions=[conviction("53a-134", "felony", "B"), conviction("53a-8", "felony", "A")]
+        ),
+        make_case(convictions=[conviction("53a-61", "misdemeanor", "A")], tsdb_match=None),
+        make_case(pending_charges=[conviction("53a-123", "felony", "C", bond_posted=None)]),
+        make_case(pending_charges=[conviction("53a-123", "felony", "C", bond_posted=False)]),
+        make_case(gang_member=True, final_removal_order=True),
+        make_case(public_safety_risk={"asserted": True, "reason": "threatened staff"}),
+    ]
+
+
+def sourced_cases(rules: RuleSet, pack_id: str) -> Iterator[tuple[str, Case]]:
+    loaded = rules.pack(pack_id)
+    for test in loaded.tests:
+        yield "pack test", parse_case(test["case"], "pack test", rules.sections)
+    for raw in synthetic_cases():
+        raw["decision_time"] = PACKS[pack_id]
+        yield ADD_ON, parse_case(raw, "synthetic", rules.sections)
+
+
+def cases_for(rules: RuleSet, pack_id: str) -> Iterator[Case]:
+    return (case for _source, case in sourced_cases(rules, pack_id))
+
+
+def _answer_fields(pack: RulePack) -> list[str]:
+    return [q.field for q in pack.questions if q.kind != "offense_list"]
+
+
+def _get(value: Any, path: str) -> Any:
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def _set(value: Any, path: str, new: Any) -> Any:
+    head, _, rest = path.partition(".")
+    inner = new if not rest else _set(getattr(value, head), rest, new)
+    return value._replace(**{head: inner})
+
+
+def _offenses(rules: RuleSet) -> Iterator[Offense]:
+    """Every combination of the model's values worth trying for one entry."""
+    names = list(ATTRIBUTES)
+    for section in _sections(rules):
+        for values in itertools.product(*(ATTRIBUTES[n] for n in names if n != "in_catalog")):
+            fields = dict(zip([n for n in names if n != "in_catalog"], values, strict=True))
+            yield Offense(statute=section or "53a-999", section=section, **fields)
+
+
+def single_changes(
+    pack: RulePack, case: Case, rules: RuleSet, *, add: bool = True
+) -> Iterator[tuple[str, str, int | None, str | None, Any, Case]]:
+    """(kind, target, index, attribute, value, changed case) for every single-fact change."""
+    for field in _answer_fields(pack):
+        for value in TRI:
+            if value is not _get(case, field):
+                yield ANSWER, field, None, None, value, _set(case, field, value)
+    for collection in ("convictions", "pending_charges"):
+        items: tuple[Offense, ...] = getattr(case, collection)
+        for item in _offenses(rules) if add else ():
+            yield ADD, collection, None, None, item, case._replace(**{collection: (*items, item)})
+        for index, item in enumerate(items):
+            rest = items[:index] + items[index + 1 :]
+            yield REMOVE, collection, index, None, None, case._replace(**{collection: rest})
+            domains = {**ATTRIBUTES, "section": _sections(rules)}
+            for attr, domain in domains.items():
+                for value in domain:
+                    if value == getattr(item, attr) and value is not None:
+                        continue
+                    changed = item._replace(**{attr: value})
+                    new = (*items[:index], changed, *items[index + 1 :])
+                    name = JSON_NAMES.get(attr, attr)
+                    yield AMEND, collection, index, name, value, case._replace(**{collection: new})
+
+
+def _named(
+    changes: OutcomeChanges, kind: str, target: str, index: int | None, attr: str | None, value: Any
+) -> list[Flip]:
+    return [
+        f
+        for f in changes.flips
+        if f.change.kind == kind
+        and f.change.target == target
+        and f.change.item == index
+        and f.change.attribute == attr
+    ]
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_every_flip_named_is_real_and_every_real_flip_is_named(
+    rules: RuleSet, pack_id: str
+) -> None:
+    pack = rules.pack(pack_id).pack
+    seen_outcomes: set[str] = set()
+    flips_checked = 0
+    for source, case in sourced_cases(rules, pack_id):
+        decision = evaluate(pack, case)
+        seen_outcomes.add(decision.decision)
+        changes = what_would_change(pack, case, decision)
+        assert changes.decision == decision.decision
+        # What the module names really turns the decision around.
+        for flip in changes.flips:
+            after = evaluate(pack, flip.case)
+            assert after.decision == flip.outcome != decision.decision, flip.fact
+            assert after.grounds == flip.grounds
+            flips_checked += 1
+        # Everything that turns it around is named.
+        for kind, target, index, attr, value, changed in single_changes(
+            pack, case, rules, add=source == ADD_ON
+        ):
+            after = evaluate(pack, changed)
+            if after.decision == decision.decision:
+                continue
+            named = _named(changes, kind, target, index, attr, value)
+            if kind == ADD:
+                ok = any(
+                    f.outcome == after.decision and set(f.grounds) <= set(after.grounds)
+                    for f in named
+                )
+            elif kind == REMOVE:
+                ok = bool(named)
+            else:
+                ok = any(f.change.covers(value) for f in named)
+            assert ok, f"{pack_id}: {kind} {target} {index} {attr}={value!r} flips, unnamed"
+    assert seen_outcomes == {HONOR, DECLINE}
+    assert flips_checked > 20
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_each_flip_changes_exactly_one_fact(rules: RuleSet, pack_id: str) -> None:
+    pack = rules.pack(pack_id).pack
+    for case in cases_for(rules, pack_id):
+        for flip in what_would_change(pack, case).flips:
+            change, new = flip.change, flip.case
+            if change.kind == ANSWER:
+                value = _get(new, change.target)
+                assert change.covers(value)
+                assert _set(new, change.target, _get(case, change.target)) == case
+                continue
+            old_items = getattr(case, change.target)
+            new_items = getattr(new, change.target)
+            assert case._replace(**{change.target: new_items}) == new
+            if change.kind == ADD:
+                assert new_items[:-1] == old_items and len(new_items) == len(old_items) + 1
+            elif change.kind == REMOVE:
+                assert change.item is not None
+                assert new_items == old_items[: change.item] + old_items[change.item + 1 :]
+            else:
+                assert change.kind == AMEND and change.item is not None
+                assert change.attribute is not None
+                attr = {"class": "klass"}.get(change.attribute, change.attribute)
+                before, after = old_items[change.item], new_items[change.item]
+                assert change.covers(getattr(after, attr))
+                if attr == "section":
+                    after = after._replace(statute=before.statute)
+                assert after._replace(**{attr: getattr(before, attr)}) == before
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_unknown_answers_that_could_change_the_outcome_are_listed(
+    rules: RuleSet, pack_id: str
+) -> None:
+    pack = rules.pack(pack_id).pack
+    listed_any = False
+    for case in cases_for(rules, pack_id):
+        decision = evaluate(pack, case)
+        changes = what_would_change(pack, case, decision)
+        for flip in changes.unknowns:
+            change = flip.change
+            if change.kind == ANSWER:
+                assert _get(case, change.target) is None
+            else:
+                item = getattr(case, change.target)[change.item]
+                attr = {"class": "klass"}.get(str(change.attribute), str(change.attribute))
+                assert getattr(item, attr) is None
+        for field in _answer_fields(pack):
+            if _get(case, field) is not None:
+                continue
+            flips = any(
+                evaluate(pack, _set(case, field, value)).decision != decision.decision
+                for value in (True, False)
+            )
+            listed = any(f.change.target == field for f in changes.unknowns)
+            assert listed == flips, f"{pack_id}: unknown {field}"
+            listed_any |= listed
+    assert listed_any
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_every_ground_a_hold_rests_on_names_its_facts(rules: RuleSet, pack_id: str) -> None:
+    pack = rules.pack(pack_id).pack
+    grounds_seen: set[str] = set()
+    for case in cases_for(rules, pack_id):
+        decision = evaluate(pack, case)
+        changes = what_would_change(pack, case, decision)
+        if decision.decision != HONOR:
+            assert changes.supports == ()
+            continue
+        met = [r.id for r in decision.trace if r.status == MET]
+        assert [s.ground for s in changes.supports] == met
+        for support in changes.supports:
+            assert support.facts, support.ground
+            grounds_seen.add(support.ground)
+    # Every criterion of the pack is reached by some case above.
+    assert grounds_seen == {c.id for c in pack.criteria}
+
+
+def test_a_decline_names_the_pack_gates_in_the_pack_words(rules: RuleSet) -> None:
+    pack = rules.pack("ct-2025").pack
+    case = parse_case(make_case(), "t", rules.sections)
+    changes = what_would_change(pack, case)
+    assert changes.decision == DECLINE
+    text = "\n".join(line for _heading, lines in sections(changes) for line in lines)
+    warrant = next(q for q in pack.questions if q.id == "judicial_warrant")
+    assert f"Answer “Yes” to: {warrant.prompt}" in text
+    felony = next(c for c in pack.criteria if c.id == "class_a_b_felony_conviction")
+    assert f"A further conviction: {felony.explain.met}" in text
+    assert "Possible Terrorist Screening Database match" in text
+
+
+def test_an_honor_on_two_grounds_has_no_single_fact_to_flip(rules: RuleSet) -> None:
+    raw = make_case(tsdb_match=True, detainer={"form": "I-247A", "judicial_warrant": True})
+    case = parse_case(raw, "t", rules.sections)
+    pack = rules.pack_for(case.decision_time)
+    changes = what_would_change(pack, case)
+    assert changes.decision == HONOR and changes.flips == ()
+    assert {s.ground for s in changes.supports} == {"judicial_warrant", "tsdb_match"}
+    _heading, lines = sections(changes)[1]
+    assert lines[0].startswith("No single fact")
+
+
+def test_an_amended_class_is_worded_from_the_pack_values(rules: RuleSet) -> None:
+    case = parse_case(
+        make_case(convictions=[conviction("53a-123", "felony", "C")]), "t", rules.sections
+    )
+    pack = rules.pack_for(case.decision_time)
+    facts = [f.fact for f in what_would_change(pack, case).flips]
+    assert "If conviction 1 (§ 53a-123 class C felony (Connecticut)) had class A or B" in facts
