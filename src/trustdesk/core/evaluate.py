@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 from operator import attrgetter
 
+from trustdesk.core.class_history import apply_class_history
 from trustdesk.core.conditions import Trace
 from trustdesk.core.consistency import Finding, check_facts, hold_expired_finding
 from trustdesk.core.decision import (
@@ -150,6 +151,9 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
             f"rule pack {pack.id} is not in force on {day.isoformat()}; "
             "choose the pack for the decision date"
         )
+    # Convictions count with the class their section carried on the conviction date.
+    classes = apply_class_history(case)
+    case = classes.case
     findings = list(check_facts(case))
     void = {f.voids: f.problem for f in findings if f.voids is not None}
     trace = tuple(_evaluate_criterion(pack, criterion, case, void) for criterion in pack.criteria)
@@ -159,6 +163,8 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
     reasons = _review_reasons(pack, case, trace)
     if warnings:
         reasons.append("A conviction or charge is not in the offense catalog")
+    warnings.extend(classes.notes)
+    reasons.extend(classes.review)
     hold = _hold(pack, case, decision, warnings)
     if hold is not None:
         expired = hold_expired_finding(hold.expires_at, case)
