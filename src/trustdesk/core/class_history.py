@@ -81,6 +81,12 @@ def _as_of_date(item: Offense, label: str, notes: list[str], review: list[str]) 
             f"{item.date.isoformat()} the section was a {then} (today a {today}; {change}): "
             f"the {then} of the conviction date is used"
         )
+        # The record and the catalog disagree: decide on the law of the day, but have a
+        # supervisor compare the judgment, since the date or the class may be mistyped.
+        review.append(
+            f"{label}: the class entered differs from the class the section carried on the "
+            "conviction date; compare the judgment"
+        )
         return item._replace(level=level, klass=klass)
     review.append(
         f"{label} was entered as {describe_forms(((item.level, (item.klass,)),))}, which the "

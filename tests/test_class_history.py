@@ -1,0 +1,109 @@
+"""Class at the time of the conviction: each reclassified section, dates on both sides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from casekit import conviction, make_case
+from trustdesk.core.class_history import apply_class_history
+from trustdesk.core.evaluate import evaluate
+from trustdesk.rules.caseio import parse_case
+from trustdesk.rules.registry import RuleSet
+
+# A 2019-law decision: a class A or B felony conviction is a ground to honor.
+DECISION_TIME = "2021-03-01T10:00:00-05:00"
+
+NOTE, REVIEW, NONE, SWAP = "note", "review", "none", "swap"
+
+# section, conviction date, entered (level, class), what happens, class the engine uses
+CASES: list[tuple[str, str | None, tuple[str, str], str, tuple[str, str]]] = [
+    # Murder with special circumstances: capital felony (unclassified) until 2012-04-24.
+    ("53a-54b", "2010-05-01", ("felony", "unclassified"), NOTE, ("felony", "unclassified")),
+    ("53a-54b", "2012-04-24", ("felony", "A"), SWAP, ("felony", "unclassified")),
+    ("53a-54b", "2012-04-25", ("felony", "A"), NONE, ("felony", "A")),
+    # Intimidation based on bias 3rd: class A misdemeanor until 2017-09-30 (P.A. 17-111).
+    ("53a-181l", "2016-06-01", ("misdemeanor", "A"), NOTE, ("misdemeanor", "A")),
+    ("53a-181l", "2016-06-01", ("felony", "E"), SWAP, ("misdemeanor", "A")),
+    ("53a-181l", "2017-10-01", ("felony", "E"), NONE, ("felony", "E")),
+    # Possession: unclassified felony or misdemeanor until 2015-09-30 (P.A. 15-2 JSS).
+    ("21a-279", "2014-02-01", ("felony", "unclassified"), NOTE, ("felony", "unclassified")),
+    ("21a-279", "2014-02-01", ("misdemeanor", "A"), REVIEW, ("misdemeanor", "A")),
+    ("21a-279", "2015-10-01", ("misdemeanor", "A"), NONE, ("misdemeanor", "A")),
+    # Bribery: class D felony before P.A. 03-259 (2003 session), class C by 2015.
+    ("53a-147", "2001-07-01", ("felony", "D"), NOTE, ("felony", "D")),
+    ("53a-147", "2001-07-01", ("felony", "C"), SWAP, ("felony", "D")),
+    ("53a-147", "2009-07-01", ("felony", "C"), REVIEW, ("felony", "C")),
+    ("53a-147", "2016-01-01", ("felony", "C"), NONE, ("felony", "C")),
+    # Violation of a protective order: class A misdemeanor before P.A. 02-127.
+    ("53a-223", "2000-03-01", ("misdemeanor", "A"), NOTE, ("misdemeanor", "A")),
+    ("53a-223", "2016-03-01", ("felony", "D"), NONE, ("felony", "D")),
+    # Violation of a restraining order: class A misdemeanor before P.A. 05-147.
+    ("53a-223b", "2003-03-01", ("misdemeanor", "A"), NOTE, ("misdemeanor", "A")),
+    ("53a-223b", "2016-03-01", ("felony", "D"), NONE, ("felony", "D")),
+    # No date, and the class changed: review, the class as entered.
+    ("53a-54b", None, ("felony", "A"), REVIEW, ("felony", "A")),
+    ("53a-147", None, ("felony", "C"), REVIEW, ("felony", "C")),
+    # A section whose class never changed is untouched.
+    ("53a-134", "1999-01-01", ("felony", "B"), NONE, ("felony", "B")),
+]
+
+
+def _case(rules: RuleSet, section: str, day: str | None, entered: tuple[str, str]) -> Any:
+    extra = {} if day is None else {"date": day}
+    raw = make_case(
+        decision_time=DECISION_TIME,
+        convictions=[conviction(section, entered[0], entered[1], **extra)],
+    )
+    return parse_case(raw, "test", rules.sections)
+
+
+@pytest.mark.parametrize(("section", "day", "entered", "effect", "used"), CASES)
+def test_class_on_the_conviction_date(
+    rules: RuleSet,
+    section: str,
+    day: str | None,
+    entered: tuple[str, str],
+    effect: str,
+    used: tuple[str, str],
+) -> None:
+    case = _case(rules, section, day, entered)
+    found = apply_class_history(case)
+    item = found.case.convictions[0]
+    assert (item.level, item.klass) == used
+    decision = evaluate(rules.pack_for(case.decision_time), case)
+    notes = [w for w in decision.warnings if f"§ {section}" in w]
+    reviews = [r for r in decision.review_reasons if f"§ {section}" in r]
+    if effect == NONE:
+        assert not notes and not reviews
+    elif effect == NOTE:
+        assert len(notes) == 1 and "today it is a" in notes[0] and not reviews
+        assert day is not None and day in notes[0]
+    elif effect == SWAP:
+        assert len(notes) == 1 and "was entered as" in notes[0]
+        assert reviews and decision.needs_review
+    else:
+        assert reviews and decision.needs_review and not notes
+
+
+def test_the_class_of_the_day_decides_the_2019_ground(rules: RuleSet) -> None:
+    # A capital felony of 2010 was unclassified: not a class A or B felony conviction.
+    before = evaluate(
+        rules.pack_for(_case(rules, "53a-54b", "2010-05-01", ("felony", "A")).decision_time),
+        _case(rules, "53a-54b", "2010-05-01", ("felony", "A")),
+    )
+    after = evaluate(
+        rules.pack_for(_case(rules, "53a-54b", "2013-05-01", ("felony", "A")).decision_time),
+        _case(rules, "53a-54b", "2013-05-01", ("felony", "A")),
+    )
+    assert "class_a_b_felony_conviction" not in before.grounds
+    assert "class_a_b_felony_conviction" in after.grounds
+    assert before.needs_review and not after.needs_review
+
+
+def test_the_catalog_holds_the_act_and_dates_of_each_change(rules: RuleSet) -> None:
+    history = rules.sections.history  # type: ignore[attr-defined]
+    assert {"53a-54b", "53a-181l", "21a-279", "53a-147", "53a-223", "53a-223b"} <= set(history)
+    assert "P.A. 03-259" in history["53a-147"].act
+    assert history["53a-181l"].change_date()[0].isoformat() == "2017-10-01"
