@@ -33,6 +33,9 @@ _FULL_MATCH = _QUERY_WEIGHT + _DOC_WEIGHT + _SAME_WORDS_BONUS
 _SECTION_MENTION = 0.5 * _FULL_MATCH
 _CODE_FITS, _CODE_LEVEL_ONLY, _CODE_MISFITS = 0.08, 0.02, -0.08
 _MIN_SCORE = 0.35
+_UNKNOWN_WORD_FLOOR = 0.6
+_RARE_IDF = 4.0
+_STRONG = 0.6
 _CANDIDATE_CAP = 20000
 _COMMON_FLOOR = 2000
 _MAX_EXPANSIONS = 40
@@ -227,11 +230,24 @@ class OffenseIndex:
                     kind,
                     matched,
                 )
-        ranked = heapq.nlargest(
-            limit,
-            (kv for kv in scored.items() if kv[1][0] >= _MIN_SCORE * _FULL_MATCH),
-            key=_rank_key,
-        )
+        # A word the catalog does not know at all (not even misspelt) usually names the
+        # offense itself ("THEFT OF POULTRY"): then only a strong match on the rest may
+        # stand, never one that merely shares a common word.
+        floor = _MIN_SCORE
+        if not mentioned and any(self._unknown_word(word) for word in query):
+            floor = _UNKNOWN_WORD_FLOOR
+        kept = (kv for kv in scored.items() if kv[1][0] >= floor * _FULL_MATCH)
+        rarest = None if mentioned else self._rarest(query)
+        if rarest is not None:
+            # The query's most distinctive word must be in the name that matched: a hit that
+            # only shares the common words is another offense.
+            kept = (
+                kv
+                for kv in kept
+                if kv[1][0] >= _STRONG * _FULL_MATCH
+                or rarest & frozenset(canonical_tokens(kv[1][2]))
+            )
+        ranked = heapq.nlargest(limit, kept, key=_rank_key)
         return [
             _with_code(
                 SearchResult(
@@ -241,6 +257,30 @@ class OffenseIndex:
             )
             for n, (s, kind, m) in ranked
         ]
+
+    def _unknown_word(self, word: str) -> bool:
+        """A plain word with no exact, prefix or misspelt match (a shortened one is a guess)."""
+        return (
+            len(word) >= 4
+            and word.isalpha()
+            and word not in WEAK
+            and max(self._matches(word, last=False).values(), default=0.0) <= _SKELETON
+        )
+
+    def _rarest(self, query: Sequence[str]) -> frozenset[str] | None:
+        """What the query's rarest well-matched word may be in a name, when it is rare."""
+        best: tuple[float, frozenset[str]] | None = None
+        for word in query:
+            matches = {t for t, c in self._matches(word, last=False).items() if c >= _PREFIX}
+            if not matches or word in WEAK:
+                continue
+            weight = max(self.idf[t] for t in matches)
+            if best is None or weight > best[0]:
+                best = (weight, frozenset(matches))
+        # Only a word found in a handful of sections names the offense by itself.
+        if best is None or best[0] < _RARE_IDF:
+            return None
+        return best[1]
 
     def _score_words(
         self, query: Sequence[str], *, ends_mid_word: bool
