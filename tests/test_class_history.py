@@ -107,3 +107,13 @@ def test_the_catalog_holds_the_act_and_dates_of_each_change(rules: RuleSet) -> N
     assert {"53a-54b", "53a-181l", "21a-279", "53a-147", "53a-223", "53a-223b"} <= set(history)
     assert "P.A. 03-259" in history["53a-147"].act
     assert history["53a-181l"].change_date()[0].isoformat() == "2017-10-01"
+
+
+def test_the_catalog_and_its_cached_sections_give_the_same_case(rules: RuleSet) -> None:
+    # Services re-parse the stored JSON with the cached sections and compare the cases.
+    raw = make_case(
+        decision_time=DECISION_TIME,
+        convictions=[conviction("53a-147", "felony", "D", date="2001-07-01")],
+    )
+    assert parse_case(raw, "t", rules.catalog) == parse_case(raw, "t", rules.sections)
+    assert parse_case(raw, "t", rules.sections).convictions[0].class_history is not None

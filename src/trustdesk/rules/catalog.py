@@ -171,6 +171,10 @@ class OffenseCatalog:
     sources: tuple[str, ...]
     entries: tuple[OffenseEntry, ...]
     _by_section: Mapping[str, OffenseEntry] = field(repr=False, default_factory=dict)
+    #: Class histories of the sections whose class changed, and the sections whose class no
+    #: source gives: what case parsing attaches to each offense (as KnownSections does).
+    history: Mapping[str, ClassHistory] = field(repr=False, default_factory=dict)
+    unknown_class: frozenset[str] = field(repr=False, default=frozenset())
 
     @classmethod
     def of(
@@ -185,7 +189,23 @@ class OffenseCatalog:
     ) -> OffenseCatalog:
         """Build a catalog from entries (sections must already be unique)."""
         by_section = MappingProxyType({entry.section: entry for entry in entries})
-        return cls(id, title, jurisdiction, last_verified_on, sources, entries, by_section)
+        history = {}
+        for entry in entries:
+            found = entry.class_history()
+            if found is not None and found.differs():
+                history[entry.section] = found
+        unknown = frozenset(entry.section for entry in entries if entry.class_unknown)
+        return cls(
+            id,
+            title,
+            jurisdiction,
+            last_verified_on,
+            sources,
+            entries,
+            by_section,
+            MappingProxyType(history),
+            unknown,
+        )
 
     def get(self, section: str) -> OffenseEntry | None:
         """The entry for ``section`` in any spelling officers use, or None."""

@@ -114,12 +114,8 @@ def known_sections(path: Path) -> tuple[KnownSections, str]:
     from trustdesk.rules.catalog import load_catalog
 
     catalog = load_catalog(path, data)
-    histories = {}
-    for entry in catalog:
-        history = entry.class_history()
-        if history is not None and history.differs():
-            histories[entry.section] = history
-    unknown = sorted(entry.section for entry in catalog if entry.class_unknown)
+    histories = dict(catalog.history)
+    unknown = sorted(catalog.unknown_class)
     listed = sorted(entry.section for entry in catalog)
     recent = dict(list(remembered.items())[-3:])
     recent[digest] = {
