@@ -117,3 +117,33 @@ def test_the_catalog_and_its_cached_sections_give_the_same_case(rules: RuleSet) 
     )
     assert parse_case(raw, "t", rules.catalog) == parse_case(raw, "t", rules.sections)
     assert parse_case(raw, "t", rules.sections).convictions[0].class_history is not None
+
+
+def test_a_section_whose_class_no_source_gives_goes_to_review(rules: RuleSet) -> None:
+    assert "53-23" in rules.sections.unknown_class  # type: ignore[attr-defined]
+    case = _case(rules, "53-23", "2018-01-01", ("felony", "D"))
+    decision = evaluate(rules.pack_for(case.decision_time), case)
+    assert decision.needs_review
+    assert any("§ 53-23" in r and "no source" in r for r in decision.review_reasons)
+
+
+def test_the_new_motor_vehicle_and_order_sections_are_found_on_the_first_try(
+    rules: RuleSet,
+) -> None:
+    from trustdesk.rules.offense_search import search
+
+    for text, section in (
+        ("speeding", "14-219"),
+        ("traveling unreasonably fast", "14-218a"),
+        ("operating unregistered motor vehicle", "14-12"),
+        ("failure to carry license", "14-213"),
+        ("operating under suspension", "14-215"),
+        ("dui", "14-227a"),
+        ("evading responsibility", "14-224"),
+        ("reckless driving", "14-222"),
+        ("restraining order", "46b-15"),
+        ("violation of restraining order", "53a-223b"),
+        ("failure to appear 1st", "53a-172"),
+    ):
+        top = search(rules.catalog, text, 1)
+        assert top and top[0].entry.section == section, (text, top and top[0].entry.section)

@@ -15,9 +15,7 @@ from trustdesk.rules.catalog import OffenseCatalog, load_catalog
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "doc_resolution.py"
 SECTION_TARGET = 0.95
 CODE_TARGET = 0.85
-# Lowered from 0.90 with the wrong-top-hit guard (issue 15): refusing a weak hit that
-# lacks the query's rarest word costs a few held-out lines (89.7%), never a shipped one.
-HELD_OUT_TARGET = 0.89
+HELD_OUT_TARGET = 0.90
 
 
 def _load_module() -> ModuleType:
