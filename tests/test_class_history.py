@@ -147,3 +147,30 @@ def test_the_new_motor_vehicle_and_order_sections_are_found_on_the_first_try(
     ):
         top = search(rules.catalog, text, 1)
         assert top and top[0].entry.section == section, (text, top and top[0].entry.section)
+
+
+@pytest.mark.parametrize(
+    ("line", "era", "class_hint"),
+    [
+        # Bribery was a class D felony before P.A. 03-259, class C by 2015.
+        ("BRIBERY                               DF", "2001-06-01", "D"),
+        ("BRIBERY                               DF", "2020-06-01", None),
+        ("BRIBERY                               CF", "2020-06-01", "C"),
+        # DOC coded stealing a firearm DF on its 2016-2020 records; the statute says C.
+        ("STEALING A FIREARM                    DF", "2017-03-01", "D"),
+        ("STEALING A FIREARM                    DF", "2024-03-01", None),
+        # Without an era every class the section has carried counts.
+        ("BRIBERY                               DF", None, "D"),
+    ],
+)
+def test_the_doc_code_is_read_as_of_the_line_era(
+    rules: RuleSet, line: str, era: str | None, class_hint: str | None
+) -> None:
+    from datetime import date
+
+    from trustdesk.rules.offense_search import search
+
+    top = search(rules.catalog, line, 1, as_of=None if era is None else date.fromisoformat(era))
+    assert top and top[0].entry.section in {"53a-147", "53a-212"}
+    assert top[0].level_hint == "felony"
+    assert top[0].class_hint == class_hint

@@ -9,6 +9,7 @@ import weakref
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from trustdesk.core.statute import normalize_section
 from trustdesk.rules.catalog import OffenseCatalog, OffenseEntry
@@ -201,7 +202,7 @@ class OffenseIndex:
                 )
         return results[:limit]
 
-    def search(self, text: str, limit: int = 10) -> list[SearchResult]:
+    def search(self, text: str, limit: int = 10, as_of: date | None = None) -> list[SearchResult]:
         """Up to ``limit`` entries matching ``text``, best first (see module ``search``)."""
         # A last word not followed by a space may still be being typed: match it as a prefix.
         ends_mid_word = not text[-1:].isspace()
@@ -211,7 +212,7 @@ class OffenseIndex:
         body, code = split_doc_code(text)
         section_only = self._section_only(body, limit)
         if section_only is not None:
-            return [_with_code(r, code) for r in section_only]
+            return [_with_code(r, code, as_of) for r in section_only]
         mentioned, remainder = self._section_hits(body)
         words = [t for t in canonical_tokens(remainder) if t not in _SECTION_WORDS]
         query = list(dict.fromkeys(words))
@@ -226,7 +227,7 @@ class OffenseIndex:
             leaders = heapq.nlargest(max(limit * 5, 50), scored.items(), key=lambda kv: kv[1][0])
             for number, (score, kind, matched) in leaders:
                 scored[number] = (
-                    score + _code_adjustment(self.entries[number], code),
+                    score + _code_adjustment(self.entries[number], code, as_of),
                     kind,
                     matched,
                 )
@@ -254,6 +255,7 @@ class OffenseIndex:
                     self.entries[n], round(min(s / _FULL_MATCH, 1.0), 4), kind, matched_text=m
                 ),
                 code,
+                as_of,
             )
             for n, (s, kind, m) in ranked
         ]
@@ -370,20 +372,34 @@ def _rank_key(item: tuple[int, tuple[float, str, str]]) -> tuple[float, int]:
     return (round(score, 6), -number)
 
 
-def _code_adjustment(entry: OffenseEntry, code: DocCode) -> float:
-    if entry.can_carry(code.level, code.klass):
+def _code_fits(entry: OffenseEntry, code: DocCode, as_of: date | None) -> bool:
+    """Whether a DOC code fits the section in the line's era (any era when it is unknown).
+
+    The law the catalog records decides (today's classes and the earlier ones with their
+    dates); DOC's own dated codes for the section count too, since a line reads as DOC
+    coded it at the time.
+    """
+    if entry.doc_code_seen(code.code, as_of):
+        return True
+    if as_of is None:
+        return entry.can_carry(code.level, code.klass)
+    return entry.fits_on(code.level, code.klass, as_of) is not False
+
+
+def _code_adjustment(entry: OffenseEntry, code: DocCode, as_of: date | None) -> float:
+    if _code_fits(entry, code, as_of):
         return _CODE_FITS
     if entry.can_carry(code.level):
         return _CODE_LEVEL_ONLY
     return _CODE_MISFITS
 
 
-def _with_code(result: SearchResult, code: DocCode | None) -> SearchResult:
+def _with_code(result: SearchResult, code: DocCode | None, as_of: date | None) -> SearchResult:
     if code is None:
         return result
     entry = result.entry
     level_hint = code.level if entry.can_carry(code.level) else None
-    class_hint = code.klass if entry.can_carry(code.level, code.klass) else None
+    class_hint = code.klass if _code_fits(entry, code, as_of) else None
     return SearchResult(
         entry, result.score, result.matched_by, class_hint, level_hint, result.matched_text
     )
@@ -401,6 +417,12 @@ def index_for(catalog: OffenseCatalog) -> OffenseIndex:
     return index
 
 
-def search(catalog: OffenseCatalog, text: str, limit: int = 10) -> list[SearchResult]:
-    """Up to ``limit`` catalog entries matching ``text``, best first."""
-    return index_for(catalog).search(text, limit)
+def search(
+    catalog: OffenseCatalog, text: str, limit: int = 10, as_of: date | None = None
+) -> list[SearchResult]:
+    """Up to ``limit`` catalog entries matching ``text``, best first.
+
+    ``as_of`` is the date of the record the line comes from, when known: a DOC class code
+    then counts against the classes in force on that date.
+    """
+    return index_for(catalog).search(text, limit, as_of)
