@@ -69,8 +69,9 @@ def _as_of_date(item: Offense, label: str, notes: list[str], review: list[str]) 
     entered = (item.level, item.klass)
     if entered in pairs(forms):
         notes.append(
-            f"{label}: on the conviction date, {item.date.isoformat()}, the section was a "
-            f"{then}; today it is a {today} ({change}). The class of the conviction date is used"
+            f"{label}: on the conviction date, {item.date.isoformat()}, the section was "
+            f"{_a(then)}; today it is {_a(today)} ({change}). "
+            "The class of the conviction date is used"
         )
         return item
     choices = sorted(pairs(forms))
@@ -78,7 +79,7 @@ def _as_of_date(item: Offense, label: str, notes: list[str], review: list[str]) 
         level, klass = choices[0]
         notes.append(
             f"{label} was entered as {describe_forms(((item.level, (item.klass,)),))}, but on "
-            f"{item.date.isoformat()} the section was a {then} (today a {today}; {change}): "
+            f"{item.date.isoformat()} the section was {_a(then)} (today {_a(today)}; {change}): "
             f"the {then} of the conviction date is used"
         )
         # The record and the catalog disagree: decide on the law of the day, but have a
@@ -94,3 +95,8 @@ def _as_of_date(item: Offense, label: str, notes: list[str], review: list[str]) 
         f"{change}); check the judgment"
     )
     return item
+
+
+def _a(text: str) -> str:
+    """``a class D felony``, ``an unclassified felony``."""
+    return ("an " if text[:1] in "aeiou" else "a ") + text
