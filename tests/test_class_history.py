@@ -42,6 +42,12 @@ CASES: list[tuple[str, str | None, tuple[str, str], str, tuple[str, str]]] = [
     # Violation of a restraining order: class A misdemeanor before P.A. 05-147.
     ("53a-223b", "2003-03-01", ("misdemeanor", "A"), NOTE, ("misdemeanor", "A")),
     ("53a-223b", "2016-03-01", ("felony", "D"), NONE, ("felony", "D")),
+    # Fraudulent ATM use: class C misdemeanor before P.A. 14-233, class A by 2015.
+    ("53a-127b", "2012-01-01", ("misdemeanor", "C"), NOTE, ("misdemeanor", "C")),
+    ("53a-127b", "2016-01-01", ("misdemeanor", "A"), NONE, ("misdemeanor", "A")),
+    # Tampering with a witness: class D felony before P.A. 03-259, class C by 2015.
+    ("53a-151", "2000-01-01", ("felony", "D"), NOTE, ("felony", "D")),
+    ("53a-151", "2017-01-01", ("felony", "C"), NONE, ("felony", "C")),
     # No date, and the class changed: review, the class as entered.
     ("53a-54b", None, ("felony", "A"), REVIEW, ("felony", "A")),
     ("53a-147", None, ("felony", "C"), REVIEW, ("felony", "C")),

@@ -222,6 +222,9 @@ class OffenseIndex:
                 number, (0.0, "section", self.entries[number].section)
             )
             scored[number] = (score + _SECTION_MENTION if query else _FULL_MATCH, kind, matched)
+        # The guards below judge the words alone: a DOC code that fits must not rescue a
+        # hit that only shares a word with the line.
+        text_score = {number: item[0] for number, item in scored.items()}
         if code is not None:
             # Only the leaders can change places, so only they need the code check.
             leaders = heapq.nlargest(max(limit * 5, 50), scored.items(), key=lambda kv: kv[1][0])
@@ -237,7 +240,11 @@ class OffenseIndex:
         floor = _MIN_SCORE
         if not mentioned and any(self._unknown_word(word) for word in query):
             floor = _UNKNOWN_WORD_FLOOR
-        kept = (kv for kv in scored.items() if kv[1][0] >= floor * _FULL_MATCH)
+        kept = (
+            kv
+            for kv in scored.items()
+            if kv[1][0] >= _MIN_SCORE * _FULL_MATCH and text_score[kv[0]] >= floor * _FULL_MATCH
+        )
         rarest = None if mentioned else self._rarest(query)
         if rarest is not None:
             # The query's most distinctive word must be in the name that matched: a hit that
@@ -245,7 +252,7 @@ class OffenseIndex:
             kept = (
                 kv
                 for kv in kept
-                if kv[1][0] >= _STRONG * _FULL_MATCH
+                if text_score[kv[0]] >= _STRONG * _FULL_MATCH
                 or rarest & frozenset(canonical_tokens(kv[1][2]))
             )
         ranked = heapq.nlargest(limit, kept, key=_rank_key)
