@@ -62,6 +62,8 @@ def _case(rules: RuleSet, section: str, day: str | None, entered: tuple[str, str
         decision_time=DECISION_TIME,
         convictions=[conviction(section, entered[0], entered[1], **extra)],
     )
+    # Old convictions need an older person than the shared example.
+    raw["person"] = {**raw["person"], "date_of_birth": "1950-01-01"}
     return parse_case(raw, "test", rules.sections)
 
 
@@ -180,3 +182,28 @@ def test_the_doc_code_is_read_as_of_the_line_era(
     assert top and top[0].entry.section in {"53a-147", "53a-212"}
     assert top[0].level_hint == "felony"
     assert top[0].class_hint == class_hint
+
+
+def test_every_history_gives_a_class_of_its_day_or_review(rules: RuleSet) -> None:
+    # Every section with a history, every year 1970-2025, every entered class: the engine
+    # either keeps the entry, uses a class the section carried that day, or asks review.
+    from datetime import date
+
+    from trustdesk.core.class_periods import pairs
+
+    history = rules.sections.history  # type: ignore[attr-defined]
+    entered_options = [("felony", k) for k in "ABCDE"] + [("felony", "unclassified")]
+    entered_options += [("misdemeanor", k) for k in "ABCD"]
+    for section, found in history.items():
+        for year in range(1970, 2021, 2):
+            day = date(year, 6, 1)
+            for level, klass in entered_options:
+                case = _case(rules, section, day.isoformat(), (level, klass))
+                result = apply_class_history(case)
+                item = result.case.convictions[0]
+                forms = found.on(day)
+                if (item.level, item.klass) != (level, klass):
+                    assert forms is not None and (item.level, item.klass) in pairs(forms)
+                    assert result.review
+                elif forms is None:
+                    assert result.review
