@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from operator import attrgetter
 
-from trustdesk.core.class_history import apply_class_history
+from trustdesk.core.class_history import apply_class_history, settle
 from trustdesk.core.conditions import Trace
 from trustdesk.core.consistency import Finding, check_facts, hold_expired_finding
 from trustdesk.core.decision import (
@@ -72,6 +72,12 @@ def _evaluate_criterion(
         unverified=tuple(unverified),
         discretionary=criterion.discretionary,
     )
+
+
+def _grounds(pack: RulePack, case: Case, void: dict[str, str]) -> tuple[str, ...]:
+    """The grounds ``case`` meets under ``pack``: used to try a conviction's other classes."""
+    results = (_evaluate_criterion(pack, c, case, void) for c in pack.criteria)
+    return tuple(result.id for result in results if result.status == MET)
 
 
 def _catalog_warnings(case: Case) -> list[str]:
@@ -163,8 +169,9 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
     reasons = _review_reasons(pack, case, trace)
     if warnings:
         reasons.append("A conviction or charge is not in the offense catalog")
-    warnings.extend(classes.notes)
-    reasons.extend(classes.review)
+    class_notes, class_reviews = settle(classes, lambda other: _grounds(pack, other, void))
+    warnings.extend(class_notes)
+    reasons.extend(class_reviews)
     hold = _hold(pack, case, decision, warnings)
     if hold is not None:
         expired = hold_expired_finding(hold.expires_at, case)
