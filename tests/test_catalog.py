@@ -52,7 +52,7 @@ INVALID = [
         "unknown_key.json",
         "/offenses/0/penalty",
         "unknown key 'penalty'; allowed keys: section, title, level, classes, levels, aliases,"
-        " note, former, repealed",
+        " note, former, repealed, class_since, doc_records, sources",
     ),
     (
         "unknown_top_level_key.json",
@@ -72,7 +72,7 @@ INVALID = [
     (
         "bad_class.json",
         "/offenses/0/classes/0",
-        "'F' is not allowed; use one of: A, B, C, D, E, unclassified",
+        "'F' is not allowed; use one of: A, B, C, D, E, unclassified, unknown",
     ),
     (
         "duplicate_class.json",

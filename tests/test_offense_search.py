@@ -196,9 +196,15 @@ def test_code_that_does_not_fit_gives_no_hint(catalog: OffenseCatalog) -> None:
     assert result.entry.section == "53-21"
     assert result.level_hint == "felony"
     assert result.class_hint == "unclassified"  # the section's earlier, unclassified penalty
+    robbery = search(catalog, "ROBBERY, FIRST DEGREE                 CF")[0]
+    assert robbery.entry.section == "53a-134"
+    assert (robbery.class_hint, robbery.level_hint) == (None, "felony")
+    # DOC coded criminal impersonation BM on its 2016-2020 records; the catalog keeps that
+    # dated code beside the statute's class A, so the line's class is recognised.
     impersonation = search(catalog, "CRIMINAL IMPERSONATION                BM")[0]
     assert impersonation.entry.section == "53a-130"
-    assert (impersonation.class_hint, impersonation.level_hint) == (None, "misdemeanor")
+    assert (impersonation.class_hint, impersonation.level_hint) == ("B", "misdemeanor")
+    assert not impersonation.entry.can_carry("misdemeanor", "B")
 
 
 def test_code_boosts_entries_that_can_carry_it(catalog: OffenseCatalog) -> None:

@@ -115,8 +115,15 @@ def _hint(result: SearchResult) -> str:
         klass = (
             "unclassified" if result.class_hint == "unclassified" else f"class {result.class_hint}"
         )
-        current = result.entry.can_carry(result.level_hint, result.class_hint, former=False)
-        return f"{klass} {result.level_hint}" + ("" if current else " (earlier law)")
+        entry, level = result.entry, result.level_hint
+        if entry.can_carry(level, result.class_hint, former=False):
+            note = ""
+        elif entry.can_carry(level, result.class_hint):
+            note = " (earlier law)"
+        else:
+            # Only DOC's own dated code says so; the statute gives another class.
+            note = " (as DOC records code it; the statute differs)"
+        return f"{klass} {level}{note}"
     if result.level_hint is not None:
         return f"{result.level_hint} (class differs)"
     return ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 from operator import attrgetter
 
+from trustdesk.core.class_history import apply_class_history, settle
 from trustdesk.core.conditions import Trace
 from trustdesk.core.consistency import Finding, check_facts, hold_expired_finding
 from trustdesk.core.decision import (
@@ -124,6 +125,12 @@ def _evaluate_criterion(
     )
 
 
+def _grounds(pack: RulePack, case: Case, void: dict[str, str]) -> tuple[str, ...]:
+    """The grounds ``case`` meets under ``pack``: used to try a conviction's other classes."""
+    results = (_evaluate_criterion(pack, c, case, void) for c in pack.criteria)
+    return tuple(result.id for result in results if result.status == MET)
+
+
 def _catalog_warnings(case: Case) -> list[str]:
     warnings = []
     groups: tuple[tuple[str, tuple[Offense, ...]], ...] = (
@@ -198,6 +205,9 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
             f"rule pack {pack.id} is not in force on {day.isoformat()}; "
             "choose the pack for the decision date"
         )
+    # Convictions count with the class their section carried on the conviction date.
+    classes = apply_class_history(case)
+    case = classes.case
     findings = list(check_facts(case))
     void = {f.voids: f.problem for f in findings if f.voids is not None}
     trace = tuple(_evaluate_criterion(pack, criterion, case, void) for criterion in pack.criteria)
@@ -207,6 +217,9 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
     reasons = _review_reasons(pack, case, trace)
     if warnings:
         reasons.append("A conviction or charge is not in the offense catalog")
+    class_notes, class_reviews = settle(classes, lambda other: _grounds(pack, other, void))
+    warnings.extend(class_notes)
+    reasons.extend(class_reviews)
     hold = _hold(pack, case, decision, warnings)
     if hold is not None:
         expired = hold_expired_finding(hold.expires_at, case)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import NamedTuple
 
+from trustdesk.core.class_periods import ClassHistory
+
 Tri = bool | None
 
 DETAINER_FORMS = ("I-247A", "I-247D", "I-247N", "I-247X", "I-203", "other")
@@ -46,6 +48,10 @@ class Offense(NamedTuple):
     juvenile: Tri = False
     in_catalog: bool = True
     title: str | None = None
+    #: The section's class history from the catalog, when its class has changed.
+    class_history: ClassHistory | None = None
+    #: The catalog lists the section but no source gives its class.
+    class_unknown: bool = False
 
     def describe(self) -> str:
         where = "Connecticut" if self.jurisdiction == "CT" else self.jurisdiction

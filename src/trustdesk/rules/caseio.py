@@ -261,6 +261,9 @@ def _offense(
         "CT, another two-letter state code, or federal",
     )
     section = normalize_section(statute)
+    # The catalog's class history and unknown classes travel with the offense (core reads them).
+    history = getattr(catalog, "history", None)
+    unknown_class: frozenset[str] = getattr(catalog, "unknown_class", frozenset())
     return Offense(
         statute=statute,
         section=section,
@@ -274,6 +277,8 @@ def _offense(
         under_appeal=reader.tri(item.get("under_appeal", False), f"{pointer}/under_appeal"),
         juvenile=reader.tri(item.get("juvenile", False), f"{pointer}/juvenile"),
         in_catalog=catalog is None or (section is not None and section in catalog),
+        class_history=None if history is None or section is None else history.get(section),
+        class_unknown=section is not None and section in unknown_class,
     )
 
 

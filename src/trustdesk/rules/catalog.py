@@ -9,6 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from trustdesk.core.class_periods import ClassHistory, ClassPeriod
 from trustdesk.core.statute import normalize_section
 from trustdesk.rules import cache, schema_check, strict_json
 from trustdesk.rules.errors import InputError
@@ -35,6 +36,30 @@ class FormerForm:
     classes: tuple[str, ...]
     source: str
     until: date | None = None
+    changed_by: str | None = None
+    known_until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClassSince:
+    """Since when the current classes apply; ``exact`` False means only 'by then'."""
+
+    day: date
+    exact: bool
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocRecord:
+    """A DOC class code seen on records of the section between two dates."""
+
+    code: str
+    level: str
+    klass: str
+    seen_from: date
+    seen_until: date
+    source: str
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +81,14 @@ class OffenseEntry:
     forms: tuple[OffenseForm, ...] = ()
     former: tuple[FormerForm, ...] = ()
     repealed: Repeal | None = None
+    class_since: ClassSince | None = None
+    doc_records: tuple[DocRecord, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    @property
+    def class_unknown(self) -> bool:
+        """No source the catalog holds gives the section's class."""
+        return any("unknown" in form.classes for form in self.forms)
 
     @property
     def levels(self) -> tuple[str, ...]:
@@ -75,6 +108,57 @@ class OffenseEntry:
             form.level == level and (klass is None or klass in form.classes) for form in forms
         )
 
+    def class_history(self) -> ClassHistory | None:
+        """The section's class history for the engine, when the statute's class changed.
+
+        Only earlier classes shown by law (``former``) count; DOC's codes are how
+        records read, not the law, and stay out of the engine.
+        """
+        # An earlier class with neither a date nor the act that changed it cannot be placed
+        # in time: it helps read old records but stays out of the engine.
+        placed = [f for f in self.former if f.until or f.known_until or f.changed_by]
+        if not placed:
+            return None
+        periods: dict[tuple[date | None, str, date | None], list[tuple[str, tuple[str, ...]]]]
+        periods = {}
+        for item in placed:
+            act = item.changed_by or item.source
+            key = (item.until, act, item.known_until)
+            periods.setdefault(key, []).append((item.level, item.classes))
+        since = self.class_since
+        return ClassHistory(
+            current=tuple((form.level, form.classes) for form in self.forms),
+            earlier=tuple(
+                ClassPeriod(tuple(forms), until, act, known)
+                for (until, act, known), forms in periods.items()
+            ),
+            since=None if since is None else since.day,
+            since_exact=True if since is None else since.exact,
+            act=next((f.changed_by for f in placed if f.changed_by), placed[-1].source),
+        )
+
+    def fits_on(self, level: str, klass: str, day: date | None) -> bool | None:
+        """Whether (level, class) is what the section carried on ``day`` (None: cannot tell).
+
+        Without a day, today's classes and earlier ones all count, as in ``can_carry``.
+        """
+        if day is None:
+            return self.can_carry(level, klass)
+        history = self.class_history()
+        if history is None:
+            return self.can_carry(level, klass, former=False)
+        forms = history.on(day)
+        if forms is None:
+            return None
+        return any(lv == level and klass in classes for lv, classes in forms)
+
+    def doc_code_seen(self, code: str, day: date | None = None) -> bool:
+        """Whether DOC records of the section carried ``code`` (around ``day``, if given)."""
+        return any(
+            record.code == code and (day is None or record.seen_from <= day <= record.seen_until)
+            for record in self.doc_records
+        )
+
 
 @dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class OffenseCatalog:
@@ -87,6 +171,10 @@ class OffenseCatalog:
     sources: tuple[str, ...]
     entries: tuple[OffenseEntry, ...]
     _by_section: Mapping[str, OffenseEntry] = field(repr=False, default_factory=dict)
+    #: Class histories of the sections whose class changed, and the sections whose class no
+    #: source gives: what case parsing attaches to each offense (as KnownSections does).
+    history: Mapping[str, ClassHistory] = field(repr=False, default_factory=dict)
+    unknown_class: frozenset[str] = field(repr=False, default=frozenset())
 
     @classmethod
     def of(
@@ -101,7 +189,23 @@ class OffenseCatalog:
     ) -> OffenseCatalog:
         """Build a catalog from entries (sections must already be unique)."""
         by_section = MappingProxyType({entry.section: entry for entry in entries})
-        return cls(id, title, jurisdiction, last_verified_on, sources, entries, by_section)
+        history = {}
+        for entry in entries:
+            found = entry.class_history()
+            if found is not None and found.differs():
+                history[entry.section] = found
+        unknown = frozenset(entry.section for entry in entries if entry.class_unknown)
+        return cls(
+            id,
+            title,
+            jurisdiction,
+            last_verified_on,
+            sources,
+            entries,
+            by_section,
+            MappingProxyType(history),
+            unknown,
+        )
 
     def get(self, section: str) -> OffenseEntry | None:
         """The entry for ``section`` in any spelling officers use, or None."""
@@ -207,6 +311,12 @@ def _entry(raw: Mapping[str, Any], source: str, pointer: str) -> OffenseEntry:
                 if "until" in item
                 else None
             ),
+            changed_by=item.get("changed_by"),
+            known_until=(
+                _parse_date(item["known_until"], source, f"{pointer}/former/{index}/known_until")
+                if "known_until" in item
+                else None
+            ),
         )
         for index, item in enumerate(raw.get("former", ()))
     )
@@ -222,6 +332,14 @@ def _entry(raw: Mapping[str, Any], source: str, pointer: str) -> OffenseEntry:
                 else _parse_date(effective, source, f"{pointer}/repealed/effective")
             ),
         )
+    since_raw = raw.get("class_since")
+    since = None
+    if since_raw is not None:
+        since = ClassSince(
+            _parse_date(since_raw["date"], source, f"{pointer}/class_since/date"),
+            since_raw["exact"],
+            since_raw["source"],
+        )
     return OffenseEntry(
         section=raw["section"],
         title=raw["title"],
@@ -232,6 +350,25 @@ def _entry(raw: Mapping[str, Any], source: str, pointer: str) -> OffenseEntry:
         forms=_forms(raw, source, pointer),
         former=former,
         repealed=repealed,
+        class_since=since,
+        doc_records=tuple(
+            _doc_record(item, source, f"{pointer}/doc_records/{index}")
+            for index, item in enumerate(raw.get("doc_records", ()))
+        ),
+        sources=tuple(raw.get("sources", ())),
+    )
+
+
+def _doc_record(raw: Mapping[str, Any], source: str, pointer: str) -> DocRecord:
+    from trustdesk.rules.doc_codes import DOC_CODES
+
+    seen_from = _parse_date(raw["seen_from"], source, f"{pointer}/seen_from")
+    seen_until = _parse_date(raw["seen_until"], source, f"{pointer}/seen_until")
+    if seen_until < seen_from:
+        raise InputError(source, f"{pointer}/seen_until", "is before seen_from; swap them")
+    level, klass = DOC_CODES[raw["code"]]
+    return DocRecord(
+        raw["code"], level, klass, seen_from, seen_until, raw["source"], raw.get("description")
     )
 
 

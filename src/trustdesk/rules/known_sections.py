@@ -2,18 +2,43 @@
 
 Parsing the whole catalog and building its entries costs more than a CLI call may
 take, so once a catalog file has validated its section list is kept in the cache,
-keyed by the SHA-256 of the file; any edit to the file voids it.
+keyed by the SHA-256 of the file; any edit to the file voids it. The few sections
+whose class changed over time (their class history) and those whose class no source
+gives travel with the list, because the engine needs them for every conviction.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
+from trustdesk.core.class_periods import ClassHistory, ClassPeriod
 from trustdesk.rules import cache
 from trustdesk.rules.errors import InputError
 
 _CACHE_NAME = "catalog-sections"
+
+
+class KnownSections(frozenset[str]):
+    """The catalog's canonical sections, plus class histories and unknown classes."""
+
+    history: Mapping[str, ClassHistory]
+    unknown_class: frozenset[str]
+
+    def __new__(
+        cls,
+        sections: Iterable[str],
+        history: Mapping[str, ClassHistory] | None = None,
+        unknown_class: Iterable[str] = (),
+    ) -> KnownSections:
+        made = super().__new__(cls, sections)
+        made.history = MappingProxyType(dict(history or {}))
+        made.unknown_class = frozenset(unknown_class)
+        return made
 
 
 def read_catalog_bytes(path: Path) -> bytes:
@@ -25,19 +50,78 @@ def read_catalog_bytes(path: Path) -> bytes:
         raise InputError(str(path), "", f"cannot be read: {exc.strerror or exc}") from None
 
 
-def known_sections(path: Path) -> tuple[frozenset[str], str]:
+def _history_to_json(history: ClassHistory) -> dict[str, Any]:
+    return {
+        "current": [[level, list(classes)] for level, classes in history.current],
+        "earlier": [
+            {
+                "forms": [[level, list(classes)] for level, classes in period.forms],
+                "until": None if period.until is None else period.until.isoformat(),
+                "act": period.act,
+                "known_until": None
+                if period.known_until is None
+                else period.known_until.isoformat(),
+            }
+            for period in history.earlier
+        ],
+        "since": None if history.since is None else history.since.isoformat(),
+        "since_exact": history.since_exact,
+        "act": history.act,
+    }
+
+
+def _forms(raw: list[Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((str(level), tuple(str(c) for c in classes)) for level, classes in raw)
+
+
+def _day(text: Any) -> date | None:
+    return None if text is None else date.fromisoformat(str(text))
+
+
+def _history_from_json(raw: Mapping[str, Any]) -> ClassHistory:
+    return ClassHistory(
+        current=_forms(raw["current"]),
+        earlier=tuple(
+            ClassPeriod(_forms(p["forms"]), _day(p["until"]), str(p["act"]), _day(p["known_until"]))
+            for p in raw["earlier"]
+        ),
+        since=_day(raw["since"]),
+        since_exact=bool(raw["since_exact"]),
+        act=str(raw["act"]),
+    )
+
+
+def _from_cache(value: Any) -> KnownSections | None:
+    try:
+        return KnownSections(
+            [str(s) for s in value["sections"]],
+            {str(k): _history_from_json(v) for k, v in value["history"].items()},
+            [str(s) for s in value["unknown_class"]],
+        )
+    except (TypeError, KeyError, ValueError, AttributeError):
+        # An older cache format or a damaged record: read the catalog again.
+        return None
+
+
+def known_sections(path: Path) -> tuple[KnownSections, str]:
     """The canonical sections of the catalog at ``path`` and the file's SHA-256."""
     data = read_catalog_bytes(path)
     digest = hashlib.sha256(data).hexdigest()
     remembered = cache.read(_CACHE_NAME)
-    sections = remembered.get(digest)
-    if isinstance(sections, list) and all(isinstance(item, str) for item in sections):
-        return frozenset(sections), digest
+    found = _from_cache(remembered.get(digest))
+    if found is not None:
+        return found, digest
     from trustdesk.rules.catalog import load_catalog
 
     catalog = load_catalog(path, data)
+    histories = dict(catalog.history)
+    unknown = sorted(catalog.unknown_class)
     listed = sorted(entry.section for entry in catalog)
     recent = dict(list(remembered.items())[-3:])
-    recent[digest] = listed
+    recent[digest] = {
+        "sections": listed,
+        "history": {k: _history_to_json(v) for k, v in sorted(histories.items())},
+        "unknown_class": unknown,
+    }
     cache.write(_CACHE_NAME, recent)
-    return frozenset(listed), digest
+    return KnownSections(listed, histories, unknown), digest

@@ -9,6 +9,7 @@ import weakref
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from trustdesk.core.statute import normalize_section
 from trustdesk.rules.catalog import OffenseCatalog, OffenseEntry
@@ -33,6 +34,9 @@ _FULL_MATCH = _QUERY_WEIGHT + _DOC_WEIGHT + _SAME_WORDS_BONUS
 _SECTION_MENTION = 0.5 * _FULL_MATCH
 _CODE_FITS, _CODE_LEVEL_ONLY, _CODE_MISFITS = 0.08, 0.02, -0.08
 _MIN_SCORE = 0.35
+_UNKNOWN_WORD_FLOOR = 0.6
+_RARE_IDF = 4.0
+_STRONG = 0.6
 _CANDIDATE_CAP = 20000
 _COMMON_FLOOR = 2000
 _MAX_EXPANSIONS = 40
@@ -198,7 +202,7 @@ class OffenseIndex:
                 )
         return results[:limit]
 
-    def search(self, text: str, limit: int = 10) -> list[SearchResult]:
+    def search(self, text: str, limit: int = 10, as_of: date | None = None) -> list[SearchResult]:
         """Up to ``limit`` entries matching ``text``, best first (see module ``search``)."""
         # A last word not followed by a space may still be being typed: match it as a prefix.
         ends_mid_word = not text[-1:].isspace()
@@ -208,7 +212,7 @@ class OffenseIndex:
         body, code = split_doc_code(text)
         section_only = self._section_only(body, limit)
         if section_only is not None:
-            return [_with_code(r, code) for r in section_only]
+            return [_with_code(r, code, as_of) for r in section_only]
         mentioned, remainder = self._section_hits(body)
         words = [t for t in canonical_tokens(remainder) if t not in _SECTION_WORDS]
         query = list(dict.fromkeys(words))
@@ -218,29 +222,74 @@ class OffenseIndex:
                 number, (0.0, "section", self.entries[number].section)
             )
             scored[number] = (score + _SECTION_MENTION if query else _FULL_MATCH, kind, matched)
+        # The guards below judge the words alone: a DOC code that fits must not rescue a
+        # hit that only shares a word with the line.
+        text_score = {number: item[0] for number, item in scored.items()}
         if code is not None:
             # Only the leaders can change places, so only they need the code check.
             leaders = heapq.nlargest(max(limit * 5, 50), scored.items(), key=lambda kv: kv[1][0])
             for number, (score, kind, matched) in leaders:
                 scored[number] = (
-                    score + _code_adjustment(self.entries[number], code),
+                    score + _code_adjustment(self.entries[number], code, as_of),
                     kind,
                     matched,
                 )
-        ranked = heapq.nlargest(
-            limit,
-            (kv for kv in scored.items() if kv[1][0] >= _MIN_SCORE * _FULL_MATCH),
-            key=_rank_key,
+        # A word the catalog does not know at all (not even misspelt) usually names the
+        # offense itself ("THEFT OF POULTRY"): then only a strong match on the rest may
+        # stand, never one that merely shares a common word.
+        floor = _MIN_SCORE
+        if not mentioned and any(self._unknown_word(word) for word in query):
+            floor = _UNKNOWN_WORD_FLOOR
+        kept = (
+            kv
+            for kv in scored.items()
+            if kv[1][0] >= _MIN_SCORE * _FULL_MATCH and text_score[kv[0]] >= floor * _FULL_MATCH
         )
+        rarest = None if mentioned else self._rarest(query)
+        if rarest is not None:
+            # The query's most distinctive word must be in the name that matched: a hit that
+            # only shares the common words is another offense.
+            kept = (
+                kv
+                for kv in kept
+                if text_score[kv[0]] >= _STRONG * _FULL_MATCH
+                or rarest & frozenset(canonical_tokens(kv[1][2]))
+            )
+        ranked = heapq.nlargest(limit, kept, key=_rank_key)
         return [
             _with_code(
                 SearchResult(
                     self.entries[n], round(min(s / _FULL_MATCH, 1.0), 4), kind, matched_text=m
                 ),
                 code,
+                as_of,
             )
             for n, (s, kind, m) in ranked
         ]
+
+    def _unknown_word(self, word: str) -> bool:
+        """A plain word with no exact, prefix or misspelt match (a shortened one is a guess)."""
+        return (
+            len(word) >= 4
+            and word.isalpha()
+            and word not in WEAK
+            and max(self._matches(word, last=False).values(), default=0.0) <= _SKELETON
+        )
+
+    def _rarest(self, query: Sequence[str]) -> frozenset[str] | None:
+        """What the query's rarest well-matched word may be in a name, when it is rare."""
+        best: tuple[float, frozenset[str]] | None = None
+        for word in query:
+            matches = {t for t, c in self._matches(word, last=False).items() if c >= _PREFIX}
+            if not matches or word in WEAK:
+                continue
+            weight = max(self.idf[t] for t in matches)
+            if best is None or weight > best[0]:
+                best = (weight, frozenset(matches))
+        # Only a word found in a handful of sections names the offense by itself.
+        if best is None or best[0] < _RARE_IDF:
+            return None
+        return best[1]
 
     def _score_words(
         self, query: Sequence[str], *, ends_mid_word: bool
@@ -330,20 +379,34 @@ def _rank_key(item: tuple[int, tuple[float, str, str]]) -> tuple[float, int]:
     return (round(score, 6), -number)
 
 
-def _code_adjustment(entry: OffenseEntry, code: DocCode) -> float:
-    if entry.can_carry(code.level, code.klass):
+def _code_fits(entry: OffenseEntry, code: DocCode, as_of: date | None) -> bool:
+    """Whether a DOC code fits the section in the line's era (any era when it is unknown).
+
+    The law the catalog records decides (today's classes and the earlier ones with their
+    dates); DOC's own dated codes for the section count too, since a line reads as DOC
+    coded it at the time.
+    """
+    if entry.doc_code_seen(code.code, as_of):
+        return True
+    if as_of is None:
+        return entry.can_carry(code.level, code.klass)
+    return entry.fits_on(code.level, code.klass, as_of) is not False
+
+
+def _code_adjustment(entry: OffenseEntry, code: DocCode, as_of: date | None) -> float:
+    if _code_fits(entry, code, as_of):
         return _CODE_FITS
     if entry.can_carry(code.level):
         return _CODE_LEVEL_ONLY
     return _CODE_MISFITS
 
 
-def _with_code(result: SearchResult, code: DocCode | None) -> SearchResult:
+def _with_code(result: SearchResult, code: DocCode | None, as_of: date | None) -> SearchResult:
     if code is None:
         return result
     entry = result.entry
     level_hint = code.level if entry.can_carry(code.level) else None
-    class_hint = code.klass if entry.can_carry(code.level, code.klass) else None
+    class_hint = code.klass if _code_fits(entry, code, as_of) else None
     return SearchResult(
         entry, result.score, result.matched_by, class_hint, level_hint, result.matched_text
     )
@@ -361,6 +424,12 @@ def index_for(catalog: OffenseCatalog) -> OffenseIndex:
     return index
 
 
-def search(catalog: OffenseCatalog, text: str, limit: int = 10) -> list[SearchResult]:
-    """Up to ``limit`` catalog entries matching ``text``, best first."""
-    return index_for(catalog).search(text, limit)
+def search(
+    catalog: OffenseCatalog, text: str, limit: int = 10, as_of: date | None = None
+) -> list[SearchResult]:
+    """Up to ``limit`` catalog entries matching ``text``, best first.
+
+    ``as_of`` is the date of the record the line comes from, when known: a DOC class code
+    then counts against the classes in force on that date.
+    """
+    return index_for(catalog).search(text, limit, as_of)

@@ -1,0 +1,184 @@
+"""Catalog figures for the README: sections per title, and how DOC offense lines resolve.
+
+Run with ``.venv/bin/python tools/catalog_figures.py``. tests/test_catalog_figures.py uses
+the same functions and asserts the thresholds (accuracy, never timing).
+
+Over the 255 real Department of Correction lines vendored in tests/data/public/:
+- right level / right class: over the lines that carry a DOC class code (not the unknown
+  code C) and name an identifiable Connecticut section, the top hit can carry DOC's level
+  (class) under the law the catalog records: today's classes or an earlier class with its
+  act. A DOC code the catalog keeps only as a dated DOC record is counted apart.
+- wrong top hit: over every line, the top hit is a section other than the ones judged
+  right for it (for a line naming no section, any hit is wrong).
+"""
+
+from __future__ import annotations
+
+import collections
+import csv
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DOC_DATA = REPO / "tests" / "data" / "public" / "ct-doc-offenses" / "offenses.tsv"
+EXPECTED = REPO / "tests" / "data" / "doc_expected_sections.tsv"
+IGNORED_CODES = {"", "C"}  # "C" is DOC's unknown/truncated code
+
+
+@dataclass(frozen=True)
+class Line:
+    description: str
+    code: str
+    raw: str
+
+
+@dataclass(frozen=True)
+class Figures:
+    per_title: dict[str, int]
+    sections: int
+    class_unknown: int
+    with_history: int
+    coded: int
+    level_right: int
+    class_right: int
+    class_right_with_doc_records: int
+    lines: int
+    wrong_top: tuple[str, ...]
+    no_section_coded: int
+    level_misses: tuple[str, ...]
+    class_misses: tuple[str, ...]
+
+    @property
+    def level_rate(self) -> float:
+        return self.level_right / self.coded
+
+    @property
+    def class_rate(self) -> float:
+        return self.class_right / self.coded
+
+    @property
+    def wrong_top_rate(self) -> float:
+        return len(self.wrong_top) / self.lines
+
+
+def load_lines() -> list[Line]:
+    with DOC_DATA.open(encoding="utf-8") as handle:
+        return [
+            Line(row["description"], row["class_code"], row["raw_doc_string"])
+            for row in csv.DictReader(handle, delimiter="\t")
+        ]
+
+
+def load_expected() -> dict[str, frozenset[str]]:
+    rows = [
+        ln for ln in EXPECTED.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")
+    ]
+    return {
+        row["description"]: frozenset()
+        if row["expected_sections"] == "-"
+        else frozenset(row["expected_sections"].split(";"))
+        for row in csv.DictReader(rows, delimiter="\t")
+    }
+
+
+def query(line: Line) -> str:
+    """The line as the 40-character DOC field when a source kept it, else rebuilt."""
+    if line.raw and line.raw.rstrip().endswith(line.code):
+        return line.raw
+    return f"{line.description:<38}{line.code:>2}" if line.code else line.description
+
+
+def measure(catalog: object) -> Figures:
+    from trustdesk.rules.catalog import OffenseCatalog
+    from trustdesk.rules.doc_codes import DOC_CODES
+    from trustdesk.rules.offense_search import search
+
+    assert isinstance(catalog, OffenseCatalog)
+    per_title = collections.Counter(entry.section.split("-")[0] for entry in catalog)
+    expected = load_expected()
+    lines = load_lines()
+    coded = level_right = class_right = with_doc = no_section = 0
+    wrong: list[str] = []
+    level_misses: list[str] = []
+    class_misses: list[str] = []
+    for line in lines:
+        wanted = expected[line.description]
+        for text in dict.fromkeys(q for q in (line.description, query(line)) if q):
+            top = search(catalog, text, 1)
+            if top and top[0].entry.section not in wanted:
+                wrong.append(
+                    f"{text.strip()!r}: top {top[0].entry.section}, wanted {sorted(wanted)}"
+                )
+        if line.code in IGNORED_CODES:
+            continue
+        if not wanted:
+            no_section += 1
+            continue
+        coded += 1
+        level, klass = DOC_CODES[line.code]
+        top = search(catalog, query(line), 1)
+        entry = top[0].entry if top else None
+        if entry is not None and entry.can_carry(level):
+            level_right += 1
+        else:
+            level_misses.append(f"{line.description!r} {line.code}: top {entry and entry.section}")
+        if entry is not None and entry.can_carry(level, klass):
+            class_right += 1
+            with_doc += 1
+        else:
+            with_doc += entry is not None and entry.doc_code_seen(line.code)
+            class_misses.append(
+                f"{line.description!r} {line.code}: top {entry and entry.section}"
+                f" {entry and [(f.level, f.classes) for f in entry.forms]}"
+            )
+    return Figures(
+        per_title=dict(sorted(per_title.items(), key=lambda kv: (-kv[1], kv[0]))),
+        sections=len(catalog),
+        class_unknown=sum(entry.class_unknown for entry in catalog),
+        with_history=sum(entry.class_history() is not None for entry in catalog),
+        coded=coded,
+        level_right=level_right,
+        class_right=class_right,
+        class_right_with_doc_records=with_doc,
+        lines=len(lines),
+        wrong_top=tuple(wrong),
+        no_section_coded=no_section,
+        level_misses=tuple(level_misses),
+        class_misses=tuple(class_misses),
+    )
+
+
+def main() -> int:
+    from trustdesk.rules.catalog import load_catalog
+
+    figures = measure(load_catalog())
+    print(
+        f"sections: {figures.sections} ({figures.class_unknown} with class unknown,"
+        f" {figures.with_history} with a dated class history)"
+    )
+    print("per title: " + ", ".join(f"{t}: {n}" for t, n in figures.per_title.items()))
+    print(
+        f"DOC lines: {figures.lines}; coded lines naming a section: {figures.coded}"
+        f" (coded lines naming no section: {figures.no_section_coded})"
+    )
+    print(f"right level: {figures.level_right}/{figures.coded} = {figures.level_rate:.1%}")
+    print(
+        f"right class: {figures.class_right}/{figures.coded} = {figures.class_rate:.1%}"
+        f" (with DOC's own dated codes: {figures.class_right_with_doc_records})"
+    )
+    print(
+        f"wrong top hit: {len(figures.wrong_top)}/{figures.lines} lines"
+        f" = {figures.wrong_top_rate:.1%}"
+    )
+    for text in figures.wrong_top:
+        print(f"  wrong top: {text}")
+    for text in figures.level_misses:
+        print(f"  level miss: {text}")
+    for text in figures.class_misses:
+        print(f"  class miss: {text}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
