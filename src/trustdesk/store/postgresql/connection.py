@@ -23,7 +23,7 @@ import contextlib
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -34,6 +34,8 @@ from trustdesk.store.postgresql.schema import CHAIN_LOCK_KEY, ROW_KEYS, SCHEMA
 
 #: Seconds to wait for the server before saying it cannot be reached.
 CONNECT_TIMEOUT = 5
+#: Rows a reader's server-side cursor fetches per round trip.
+STREAM_BATCH = 5000
 
 _INSERT_INTO = re.compile(r"^\s*INSERT INTO (\w+)", re.IGNORECASE)
 
@@ -133,10 +135,15 @@ class PgCursor:
 class PgConnection:
     """See the module docstring."""
 
-    def __init__(self, raw: psycopg.Connection[Any], url: str) -> None:
+    def __init__(self, raw: psycopg.Connection[Any], url: str, *, streaming: bool = False) -> None:
         self.raw = raw
         self.url = url
         self.broken = False
+        # A reader's SELECTs run in a snapshot through server-side cursors, fetched in
+        # batches: verifying or exporting millions of entries never holds them all.
+        self.streaming = streaming
+        self._cursors = 0
+        self._open: list[psycopg.ServerCursor[Any]] = []
         self.progress: tuple[Callable[[], object] | None, int] = (None, 1)
 
     @property
@@ -145,6 +152,8 @@ class PgConnection:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
         verb = sql.strip().upper()
+        if verb in ("COMMIT", "ROLLBACK") and self._open:
+            self._close_cursors()  # the transaction's end closes them on the server
         with self.translating():
             if verb == "BEGIN IMMEDIATE":
                 self.raw.execute("BEGIN")
@@ -159,12 +168,30 @@ class PgConnection:
             returning = key is not None and "ON CONFLICT" not in text
             if returning:
                 text += f" RETURNING {key}"
+            if self.streaming and verb.startswith("SELECT"):
+                return PgCursor(self, self._server_cursor(text, _values(params)), None)
             cursor = self.raw.execute(text, _values(params))
             lastrowid = None
             if returning:
                 row = cursor.fetchone()
                 lastrowid = None if row is None else int(row[0])
             return PgCursor(self, cursor, lastrowid)
+
+    def _server_cursor(self, text: str, params: tuple[Any, ...]) -> psycopg.Cursor[Any]:
+        if not self.in_transaction:
+            self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        self._cursors += 1
+        cursor = self.raw.cursor(name=f"trustdesk_read_{self._cursors}")
+        self._open.append(cursor)
+        cursor.itersize = STREAM_BATCH
+        cursor.execute(text, params)
+        return cast("psycopg.Cursor[Any]", cursor)
+
+    def _close_cursors(self) -> None:
+        cursors, self._open = self._open, []
+        for cursor in cursors:
+            with contextlib.suppress(psycopg.Error):
+                cursor.close()
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         with self.translating(), self.raw.cursor() as cursor:
@@ -175,6 +202,7 @@ class PgConnection:
         self.progress = (handler, max(1, n // 100))
 
     def close(self) -> None:
+        self._close_cursors()
         self.raw.close()
 
     def translating(self) -> Any:
