@@ -28,12 +28,16 @@ from typing import Any, cast
 import psycopg
 from psycopg import errors as pg_errors
 
-from trustdesk.store.errors import DiskFull, ServerUnavailable, StoreError
+from trustdesk.store.errors import AlreadyOpen, DiskFull, ServerUnavailable, StoreError
 from trustdesk.store.postgresql.dialect import translate
 from trustdesk.store.postgresql.schema import CHAIN_LOCK_KEY, ROW_KEYS, SCHEMA
 
 #: Seconds to wait for the server before saying it cannot be reached.
 CONNECT_TIMEOUT = 5
+#: Seconds a writer waits for the store's write lock before it is told the store is busy.
+LOCK_WAIT_SECONDS = 30
+#: Seconds the server lets a session sit idle inside a transaction before ending it.
+IDLE_IN_TRANSACTION = 300
 #: Rows a reader's server-side cursor fetches per round trip.
 STREAM_BATCH = 5000
 
@@ -72,6 +76,11 @@ def open_connection(url: str) -> psycopg.Connection[Any]:
         raise unavailable(url, exc) from None
     try:
         conn.execute(f"SET search_path TO {SCHEMA}, public")
+        # A writer waits its turn, but not for ever behind a desk that hangs; and the
+        # server ends a session left idle inside a transaction (a frozen or cut-off
+        # desk), freeing the store's write lock for the others.
+        conn.execute(f"SET lock_timeout = '{LOCK_WAIT_SECONDS}s'")
+        conn.execute(f"SET idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION}s'")
     except psycopg.Error as exc:
         conn.close()
         raise unavailable(url, exc) from None
@@ -228,6 +237,11 @@ class _Translating:
             with contextlib.suppress(psycopg.Error):
                 conn.raw.close()
             raise unavailable(conn.url, exc) from None
+        if isinstance(exc, pg_errors.LockNotAvailable):
+            raise AlreadyOpen(
+                f"the records are busy: another desk has been saving for {LOCK_WAIT_SECONDS} "
+                "seconds; nothing was recorded. Try again in a moment."
+            ) from None
         if isinstance(exc, pg_errors.IntegrityError):
             message = exc.diag.message_primary or str(exc)
             raise IntegrityViolation(message) from None

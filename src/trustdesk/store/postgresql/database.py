@@ -78,7 +78,11 @@ class PgDatabase:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         with self._mutex, self.translating():
             conn = self.conn
-            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("BEGIN IMMEDIATE")  # may wait its turn, and give up (busy)
+            except BaseException:
+                _rollback(conn)
+                raise
             try:
                 yield cast("sqlite3.Connection", conn)
                 conn.execute("COMMIT")
