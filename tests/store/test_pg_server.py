@@ -110,6 +110,33 @@ def test_store_init_on_the_command_line(cli: Any, pg_cluster: Any) -> None:
     assert code == 0 and "chief" in out
 
 
+def test_store_init_on_the_command_line_refuses_a_database_in_use(
+    cli: Any, pg_cluster: Any
+) -> None:
+    admin_url = pg_cluster.new_database()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE payroll (id int)")
+    code, out, err = cli("store", "init", admin_url, "--grant-desk", "a", "--grant-desk", "b")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "already holds public.payroll" in err
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        assert conn.execute("SELECT to_regnamespace('trustdesk')").fetchone() == (None,)
+
+
+def test_store_init_grants_several_desk_roles(cli: Any, pg_cluster: Any) -> None:
+    admin_url = pg_cluster.new_database()
+    code, out, err = cli("store", "init", admin_url, "--grant-desk", "a1", "--grant-desk", "a2")
+    assert code == 0, err
+    assert "set up TrustDesk's store" in out  # the first call made it; said so
+    assert "a1 is a member" in out and "a2 is a member" in out
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        members = conn.execute(
+            "SELECT m.rolname FROM pg_auth_members a JOIN pg_roles m ON m.oid = a.member "
+            "JOIN pg_roles g ON g.oid = a.roleid WHERE g.rolname = 'trustdesk_desk'"
+        ).fetchall()
+    assert {"a1", "a2"} <= {row[0] for row in members}
+
+
 def test_the_command_line_refuses_a_password_in_the_url(cli: Any) -> None:
     for args in (
         ("--database", "postgresql://desk:secret@db.example/td", "users", "list", "--as", "a"),

@@ -15,7 +15,7 @@ import psycopg
 from psycopg import sql
 
 from trustdesk.store.errors import StoreError
-from trustdesk.store.postgresql.connection import describe, open_connection
+from trustdesk.store.postgresql.connection import describe, open_connection, unavailable
 from trustdesk.store.postgresql.schema import (
     BASELINE,
     CHAIN_LOCK_KEY,
@@ -54,8 +54,11 @@ def init_store(url: str, *, grant_desk: str | None = None, identity: bool = True
             f"cannot set up {describe(url)}: {exc.diag.message_primary}. Connect as a "
             "superuser or as the database's owner with the right to create roles."
         ) from None
+    except psycopg.OperationalError as exc:
+        raise unavailable(url, exc) from None
     except psycopg.Error as exc:
-        raise SetupRefused(f"cannot set up {describe(url)}: {str(exc).strip()}") from None
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise SetupRefused(f"cannot set up {describe(url)}: {first}; nothing was changed") from None
     finally:
         conn.close()
     if identity and result.created:
