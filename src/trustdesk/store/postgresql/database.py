@@ -173,7 +173,7 @@ def _prepare(conn: PgConnection, url: str) -> None:
     if version < SCHEMA_VERSION:
         raise StoreError(
             f"{describe(url)} has an older TrustDesk schema ({version}); an administrator "
-            "brings it up to date with `trustdesk store init URL`"
+            "brings it up to date with `trustdesk store init URL` (this TrustDesk's)"
         )
     store_id = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
     if store_id is None:
