@@ -197,3 +197,26 @@ def test_a_desk_that_holds_the_write_lock_too_long_is_reported_busy(
         assert store.audit.head() == head
         store.decisions.add(draft(), actor(officer), T0)  # its turn came
         assert store.verify().ok
+
+
+def test_on_a_server_only_its_administrators_recover_the_only_administrator(
+    cli: Any, pg_cluster: Any, tmp_path: Path
+) -> None:
+    from pgkit import superuser_url
+
+    url = pg_cluster.new_store_database()
+    assert (
+        cli("--database", url, "users", "add", "chief", "--role", "administrator", new=ADMIN_PW)[0]
+        == 0
+    )
+    new = "a brand new long password"
+    # Whoever controls a desk (its data folder) does not control the facility's records.
+    code, out, err = cli("--database", url, "users", "recover", "chief", new=new)
+    assert code == 2 and out == ""
+    assert "database role desk_test may not recover accounts" in err
+    code, out, err = cli("--database", superuser_url(url), "users", "recover", "chief", new=new)
+    assert code == 0, err
+    with Store.open(tmp_path / "check", database=url) as store:
+        refused = store.audit.of_events("account.recovery_refused")[0].objects_dict()
+        recovered = store.audit.of_events("account.recovered")[0].objects_dict()
+    assert refused["db_role"] == "desk_test" and recovered["db_role"] == "postgres"

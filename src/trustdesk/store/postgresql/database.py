@@ -26,7 +26,7 @@ from trustdesk.store.postgresql.connection import (
     open_connection,
     unavailable,
 )
-from trustdesk.store.postgresql.schema import SCHEMA
+from trustdesk.store.postgresql.schema import OWNER_ROLE, SCHEMA
 from trustdesk.store.schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -117,6 +117,17 @@ class PgDatabase:
             if error is None:
                 raise
             raise error from None
+
+    def administrator(self) -> tuple[bool, str]:
+        """(whether this connection administers the records, its role): a superuser or
+        a member of the owner role may do what only whoever holds the records may."""
+        with self.reading() as conn:
+            row = conn.execute(
+                "SELECT rolsuper OR pg_has_role(current_user, ?, 'MEMBER'), current_user "
+                "FROM pg_roles WHERE rolname = current_user",
+                (OWNER_ROLE,),
+            ).fetchone()
+        return (bool(row[0]), str(row[1])) if row else (False, "unknown")
 
     def open_reader(self) -> sqlite3.Connection:
         conn = PgConnection(open_connection(self.url), self.url, streaming=True)
