@@ -220,3 +220,30 @@ def test_on_a_server_only_its_administrators_recover_the_only_administrator(
         refused = store.audit.of_events("account.recovery_refused")[0].objects_dict()
         recovered = store.audit.of_events("account.recovered")[0].objects_dict()
     assert refused["db_role"] == "desk_test" and recovered["db_role"] == "postgres"
+
+
+def test_lockout_is_shared_by_every_desk_of_the_facility(
+    pg_cluster: Any, tmp_path: Path, rules: Any
+) -> None:
+    from storekit import ROLE_PASSWORDS, Clock, open_desk
+
+    from trustdesk.services.errors import AccountLocked, AuthenticationFailed
+
+    url = pg_cluster.new_store_database()
+    clock = Clock()
+    first = open_desk(tmp_path / "a", rules, clock, database=url)
+    second = open_desk(tmp_path / "b", rules, clock, database=url)  # another workstation
+    try:
+        for desk in (first, second, first, second, first):  # five failures, two desks
+            with pytest.raises(AuthenticationFailed):
+                desk.services.accounts.log_on("officer", "not the password")
+            clock.advance(minutes=1)
+        for desk in (first, second):
+            with pytest.raises(AccountLocked):
+                desk.services.accounts.log_on("officer", ROLE_PASSWORDS["officer"])
+        admin = second.session("admin")
+        second.services.accounts.unlock(admin, "officer")
+        first.session("officer")  # unlocked on the other desk too
+    finally:
+        first.services.close()
+        second.services.close()
