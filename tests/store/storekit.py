@@ -6,12 +6,13 @@ crash test's child process can import this module without pytest.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -130,6 +131,55 @@ def raw_connection(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, isolation_level=None)
 
 
+def columns(store: Store, table: str) -> list[str]:
+    """The column names of ``table``, on either backend."""
+    with store.db.reading() as conn:
+        cursor = conn.execute(f"SELECT * FROM {table} LIMIT 0")
+        return [column[0] for column in cursor.description]
+
+
+#: What refuses a change to evidence: SQLite's append-only triggers, or on a server the
+#: desk role's missing privilege (its triggers refuse the owner too: test_pg_privileges).
+REFUSED = "append-only|permission denied"
+
+
+@contextlib.contextmanager
+def failing_inserts(store: Store, table: str, message: str) -> Iterator[None]:
+    """Every INSERT into ``table`` fails with ``message`` while inside (a constraint
+    refusing it), whichever the backend: how a write that fails half-way is simulated."""
+    if store.backend == "sqlite":
+        with store.db.transaction() as conn:
+            conn.execute(
+                f"CREATE TEMP TRIGGER fail_{table} BEFORE INSERT ON main.{table} "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            )
+        try:
+            yield
+        finally:
+            with store.db.transaction() as conn:
+                conn.execute(f"DROP TRIGGER temp.fail_{table}")
+        return
+    import psycopg
+
+    from pgkit import superuser_url
+
+    url = superuser_url(store.db.url)  # type: ignore[attr-defined]
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(
+            f"CREATE FUNCTION trustdesk.fail_{table}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'check_violation'; END $$"
+        )
+        admin.execute(
+            f"CREATE TRIGGER fail_{table} BEFORE INSERT ON trustdesk.{table} "
+            f"FOR EACH ROW EXECUTE FUNCTION trustdesk.fail_{table}()"
+        )
+        try:
+            yield
+        finally:
+            admin.execute(f"DROP TRIGGER fail_{table} ON trustdesk.{table}")
+            admin.execute(f"DROP FUNCTION trustdesk.fail_{table}()")
+
+
 DESK_USERS = (
     ("officer", "officer"),
     ("officer2", "officer"),
@@ -155,11 +205,14 @@ class Desk:
         return self.services.store
 
 
-def open_desk(data_dir: Path, rules: Any, clock: Clock | None = None) -> Desk:
+def open_desk(
+    data_dir: Path, rules: Any, clock: Clock | None = None, *, database: str | None = None
+) -> Desk:
+    """The desk's services on ``data_dir`` (SQLite) or on the server of ``database``."""
     from trustdesk.services.bundle import open_services
 
     clock = clock or Clock()
-    services = open_services(data_dir, rules, hasher=FAST_HASHER, clock=clock)
+    services = open_services(data_dir, rules, hasher=FAST_HASHER, clock=clock, database=database)
     if services.accounts.needs_first_administrator():
         services.accounts.create_first_administrator("admin", ROLE_PASSWORDS["administrator"])
         admin = services.accounts.log_on("admin", ROLE_PASSWORDS["administrator"])
@@ -169,7 +222,11 @@ def open_desk(data_dir: Path, rules: Any, clock: Clock | None = None) -> Desk:
 
 
 def run_trustdesk(
-    data: Path, *args: str, password: str | None = None, new_password: str | None = None
+    data: Path,
+    *args: str,
+    password: str | None = None,
+    new_password: str | None = None,
+    database: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real ``trustdesk`` program on data folder ``data``, as a user would."""
     env = {**os.environ, "TRUSTDESK_DEBUG": ""}
@@ -178,7 +235,15 @@ def run_trustdesk(
         if value is not None:
             env[name] = value
     return subprocess.run(
-        [sys.executable, "-m", "trustdesk", "--data-dir", str(data), *args],
+        [
+            sys.executable,
+            "-m",
+            "trustdesk",
+            "--data-dir",
+            str(data),
+            *(["--database", database] if database else []),
+            *args,
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -188,13 +253,18 @@ def run_trustdesk(
 
 
 def in_process_cli(
-    data: Path, monkeypatch: Any, capsys: Any, passwords: dict[str, str]
+    data: Path,
+    monkeypatch: Any,
+    capsys: Any,
+    passwords: dict[str, str],
+    database: str | None = None,
 ) -> Callable[..., tuple[int, str, str]]:
     """``run(*args, who=USER, new=PASSWORD)``: trustdesk's main() on ``data``, in-process.
 
     Passwords come through the environment as a person's script would give them (``who``
     is looked up in ``passwords``, else taken as the password itself); the fast hasher
-    stands in for scrypt. Returns (exit code, stdout, stderr); ``run.data`` is the folder.
+    stands in for scrypt. Returns (exit code, stdout, stderr); ``run.data`` is the folder,
+    ``run.database`` the server's URL given with ``--database`` (None: the folder's file).
     """
     from trustdesk.cli import main
     from trustdesk.services import context as service_context
@@ -210,9 +280,11 @@ def in_process_cli(
             monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
         if new is not None:
             monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", new)
-        code = main(["--data-dir", str(data), *args])
+        server = ["--database", database] if database else []
+        code = main(["--data-dir", str(data), *server, *args])
         out, err = capsys.readouterr()
         return code, out, err
 
     run.data = data  # type: ignore[attr-defined]
+    run.database = database  # type: ignore[attr-defined]
     return run

@@ -143,6 +143,21 @@ def _publishers(value: object) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def _database(value: object) -> str:
+    """A ``postgresql://`` URL (checked, not connected to), or "" for the data folder's
+    own SQLite database. Whether a password may be in it depends on where it was given:
+    see ``config.load``."""
+    from trustdesk.config.dburl import BadDatabaseUrl, server_url
+
+    text = _text(value).strip()
+    if not text:
+        return ""
+    try:
+        return server_url(text)
+    except BadDatabaseUrl as exc:
+        raise BadValue(str(exc)) from None
+
+
 def _per_user_data_dir(environ: Mapping[str, str]) -> Path:
     platform: str = sys.platform  # a plain str, so type checkers keep both branches
     if platform.startswith("linux"):
@@ -209,12 +224,11 @@ KEYS: tuple[Key, ...] = (
     Key("default_printer", "TRUSTDESK_DEFAULT_PRINTER", _text, lambda env: "", "printer name"),
     Key("log_level", "TRUSTDESK_LOG_LEVEL", _log_level, lambda env: "INFO", "log detail"),
     Key(
-        "database_url",
-        "TRUSTDESK_DATABASE_URL",
-        _text,
+        "database",
+        "TRUSTDESK_DATABASE",
+        _database,
         lambda env: "",
-        "reserved: a facility database server (not used yet)",
-        reserved=True,
+        "facility database server (postgresql://…); unset: the data folder's own database",
     ),
     Key(
         "trusted_publishers",
@@ -248,6 +262,10 @@ class Setting:
         value = self.value
         if isinstance(value, tuple):
             return ", ".join(value) if value else "(none)"
+        if self.key.name == "database" and value:
+            from trustdesk.config.dburl import masked
+
+            return masked(str(value))  # a password (allowed in the environment) never shown
         return str(value) if value != "" else "(not set)"
 
     def describe(self) -> str:
