@@ -114,6 +114,10 @@ def open_services(
     *,
     hasher: PasswordHasher | None = None,
     clock: Callable[[], datetime] = utc_now,
+    window: bool = False,
 ) -> Services:
-    """Open the store of ``data_dir`` (default: the per-user folder) and the services on it."""
-    return build_services(Store.open(data_dir), rules, hasher=hasher, clock=clock)
+    """Open the store of ``data_dir`` (default: the per-user folder) and the services on it.
+
+    ``window``: the desktop app's open (one window per data folder).
+    """
+    return build_services(Store.open(data_dir, window=window), rules, hasher=hasher, clock=clock)

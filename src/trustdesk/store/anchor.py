@@ -8,6 +8,10 @@ operating-system account's state folder (``$TRUSTDESK_ANCHOR_DIR`` overrides it,
 one folder shared by every desk account of the machine). ``audit verify`` then checks
 that the chain still holds that entry, with that hash.
 
+Several programs may record into one data folder at once, each moving the anchor after
+its commit: the read-compare-write is done under a lock file beside the anchor, so a
+slower program never moves it back to an older head.
+
 The anchor only moves forward, and only along the chain it names: a chain that no
 longer holds the anchored entry leaves the anchor where it is, so the alarm stays until
 someone deals with it (a restore re-anchors, audited; see docs/decisions/0008). Writing
@@ -24,6 +28,8 @@ import sys
 from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
+
+from trustdesk.store.lock import file_lock
 
 #: Where anchor files are kept instead of the per-user state folder.
 ANCHOR_DIR_ENV = "TRUSTDESK_ANCHOR_DIR"
@@ -74,6 +80,10 @@ class AnchorFile:
         key = hashlib.sha256(str(self.data_dir.absolute()).encode("utf-8")).hexdigest()[:32]
         return anchor_dir() / f"{key}.json"
 
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.stem + ".lock")
+
     def read(self) -> Anchor | None:
         """The anchored head, or None when there is none (first use) or it is unreadable."""
         try:
@@ -87,21 +97,23 @@ class AnchorFile:
 
     def advance(self, conn: sqlite3.Connection) -> None:
         """After a commit: anchor the chain's head, if it extends the anchored chain."""
-        head = _head(conn)
-        if head is None:
-            return
-        anchored = self.read()
-        if anchored is not None and (
-            head.seq <= anchored.seq or _entry_hash(conn, anchored.seq) != anchored.hash
-        ):
-            return  # not further along, or not the chain anchored: leave the alarm
-        self._write(head)
+        with file_lock(self.lock_path):
+            head = _head(conn)
+            if head is None:
+                return
+            anchored = self.read()
+            if anchored is not None and (
+                head.seq <= anchored.seq or _entry_hash(conn, anchored.seq) != anchored.hash
+            ):
+                return  # not further along, or not the chain anchored: leave the alarm
+            self._write(head)
 
     def reset(self, conn: sqlite3.Connection) -> tuple[Anchor | None, Anchor | None]:
         """Anchor the current head whatever was anchored (after a restore): (before, now)."""
-        before, head = self.read(), _head(conn)
-        if head is not None:
-            self._write(head)
+        with file_lock(self.lock_path):
+            before, head = self.read(), _head(conn)
+            if head is not None:
+                self._write(head)
         return before, head
 
     def problem(self, conn: sqlite3.Connection) -> tuple[int, str] | None:

@@ -68,9 +68,12 @@ class Store:
         return DraftRepository(self.db)
 
     @classmethod
-    def open(cls, data_dir: Path | str | None = None) -> Store:
-        """Open (creating on first use) the store in ``data_dir`` or the default folder."""
-        return cls(Database.open(data_dir))
+    def open(cls, data_dir: Path | str | None = None, *, window: bool = False) -> Store:
+        """Open (creating on first use) the store in ``data_dir`` or the default folder.
+
+        ``window``: the desktop app's open, refused while another window has the folder.
+        """
+        return cls(Database.open(data_dir, window=window))
 
     @property
     def data_dir(self) -> Path:
@@ -175,6 +178,13 @@ class Store:
         Both the kept copy and the restored database record what replaced what.
         Returns the backup made of the database that was replaced.
         """
+        # Other programs with the folder open would go on writing into the replaced file.
+        with self.db.alone("restore a backup"):
+            return self._restore(check, actor, at, other_store_ok=other_store_ok)
+
+    def _restore(
+        self, check: backups.BackupCheck, actor: Actor, at: datetime, *, other_store_ok: bool
+    ) -> backups.BackupInfo:
         from trustdesk.store import backup as backups
         from trustdesk.store.errors import OtherStore
 
