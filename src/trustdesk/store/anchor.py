@@ -25,11 +25,16 @@ import json
 import os
 import sqlite3
 import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from trustdesk.store.lock import file_lock
+
+if TYPE_CHECKING:
+    from trustdesk.store.records import AuditEntry
 
 #: Where anchor files are kept instead of the per-user state folder.
 ANCHOR_DIR_ENV = "TRUSTDESK_ANCHOR_DIR"
@@ -151,3 +156,86 @@ class AnchorFile:
             os.replace(temp, self.path)
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
+
+
+# -- proving anchors kept elsewhere (memos, exports, backups, anchor files) -------------
+
+
+class ChainReader(Protocol):
+    """What proving anchors needs of a store: its audit repository's head and entries
+    (written once, over the repository, so it holds for every backend)."""
+
+    def head(self) -> tuple[int, str]: ...
+
+    def entry(self, seq: int) -> AuditEntry | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorProof:
+    """One anchored head checked against the chain: ``problem`` is None when it is there."""
+
+    source: str
+    anchor: Anchor
+    problem: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def __str__(self) -> str:
+        where = f"{self.source}: entry {self.anchor.seq} sha256 {self.anchor.hash}"
+        return f"{where}: {'found in the chain' if self.problem is None else self.problem}"
+
+
+def prove(chain: ChainReader, anchors: Iterable[tuple[str, Anchor]]) -> list[AnchorProof]:
+    """Check that the chain still holds every anchored head: the entry at that position
+    exists and has that hash. Anything else means the records were changed after the
+    anchor was taken, however consistently the chain was rebuilt."""
+    head_seq, _head_hash = chain.head()
+    proofs = []
+    for source, anchor in anchors:
+        problem: str | None = None
+        if anchor.seq > head_seq:
+            problem = (
+                f"NOT FOUND: entry {anchor.seq} is beyond the chain's head (entry "
+                f"{head_seq}): entries were removed or the records rolled back"
+            )
+        else:
+            entry = chain.entry(anchor.seq)
+            if entry is None:
+                problem = f"NOT FOUND: entry {anchor.seq} is missing: entries were removed"
+            elif entry.hash != anchor.hash:
+                problem = (
+                    f"HASH DIFFERS at entry {anchor.seq} (the chain has {entry.hash}): the "
+                    "chain was rewritten from there on or before"
+                )
+        proofs.append(AnchorProof(source, anchor, problem))
+    return proofs
+
+
+def parse_anchor(seq: object, digest: object) -> Anchor | None:
+    """An anchor from values read out of a file, or None if they are not one."""
+    if type(seq) is str and seq.isdigit() and len(seq) < 20:
+        seq = int(seq)
+    if type(seq) is not int or seq < 1 or not isinstance(digest, str):
+        return None
+    if len(digest) != 64 or digest.strip("0123456789abcdef"):
+        return None
+    return Anchor(seq, digest)
+
+
+def backup_head(path: Path) -> Anchor | None:
+    """The chain head a backup file's manifest records, or None (not a TrustDesk backup)."""
+    from trustdesk.store.connection import connect
+
+    try:
+        conn = connect(path, immutable=True)
+    except Exception:  # any failure means: not a backup this can read
+        return None
+    try:
+        row = conn.execute("SELECT head_seq, head_hash FROM backup_manifest").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return None if row is None else parse_anchor(row[0], row[1])
