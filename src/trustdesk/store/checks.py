@@ -21,35 +21,16 @@ from trustdesk.store.decisions import (
     DECISION_EVENTS,
     DETAINER_FIELDS,
     PERSON_FIELDS,
-    RECORD_FIELDS,
     answers_digest,
-    document_digest,
-    record_sha256_of,
+    record_sha256,
 )
-from trustdesk.store.encoding import GENESIS_HASH, bytes_sha256_hex, row_digest
+from trustdesk.store.encoding import GENESIS_HASH, row_digest
 from trustdesk.store.records import AuditEntry
 from trustdesk.store.schema import PENDING_REVIEWS_QUERY
 from trustdesk.store.sql import dict_rows, scalar
 from trustdesk.store.users import ACCOUNT_EVENTS, account_differences
 
 _FIELD_SEP, _PAIR_SEP = "\x1e", "\x1f"
-_DOCUMENTS = ("case_json", "decision_json")
-# The documents (kilobytes each) are read as their stored UTF-8 bytes and hashed as they
-# are: decoding them to text only to encode them again took two thirds of the time
-# spent on them. A value that is not text (a tampered file's) is read as it is, and
-# hashed the way record_sha256 does (document_digest).
-_DECISION_SELECT = ", ".join(
-    [
-        *(f"t.{field}" for field in RECORD_FIELDS if field not in _DOCUMENTS),
-        "t.record_sha256",
-        *(
-            f"CASE WHEN typeof(t.{field}) = 'text' THEN CAST(t.{field} AS BLOB) END "
-            f"AS _{field}_bytes, CASE WHEN typeof(t.{field}) = 'text' THEN NULL ELSE "
-            f"t.{field} END AS _{field}_raw"
-            for field in _DOCUMENTS
-        ),
-    ]
-)
 _DECISION_COLUMNS = "".join(
     [f", p.{field} AS _p_{field}" for field in PERSON_FIELDS]
     + [f", x.{field} AS _t_{field}" for field in DETAINER_FIELDS]
@@ -139,7 +120,6 @@ class Checker:
         label: Callable[[dict[str, Any]], str],
         check: Callable[[dict[str, Any], dict[str, Any]], str | None],
         joins: str = "",
-        columns: str = "t.*",
     ) -> int:
         """Check each row of ``table`` against the audit entry at its ``audit_seq``.
 
@@ -151,7 +131,7 @@ class Checker:
         if self.upto is not None:
             where += f" AND t.audit_seq <= {int(self.upto)}"
         sql = (
-            f"SELECT {columns}, a.event AS _event, a.objects AS _objects{joins} FROM {table} t "
+            f"SELECT t.*, a.event AS _event, a.objects AS _objects{joins} FROM {table} t "
             f"LEFT JOIN audit_log a ON a.seq = t.audit_seq{_JOINS.get(table, '')}"
             f"{where} ORDER BY t.audit_seq"
         )
@@ -190,14 +170,7 @@ class Checker:
                 )
                 if sep
             ]
-            digest = record_sha256_of(
-                row,
-                _document(row["_case_json_bytes"], row["_case_json_raw"]),
-                _document(row["_decision_json_bytes"], row["_decision_json_raw"]),
-                person,
-                detainer,
-                answers,
-            )
+            digest = record_sha256(row, person, detainer, answers)
             if digest == objects.get("record_sha256") == row["record_sha256"]:
                 return None
             # Something changed: say what, from the digests of each part.
@@ -323,15 +296,7 @@ class Checker:
             lambda r: f"decision {r['decision_id']} version {r['version']} (record {r['id']})",
             self.decision_checker(),
             joins=_DECISION_COLUMNS,
-            columns=_DECISION_SELECT,
         )
-
-
-def _document(stored: bytes | None, other: object) -> object:
-    """A document's part of its record's hash, from its stored bytes (see record_sha256)."""
-    if stored is None:
-        return document_digest(other)
-    return bytes_sha256_hex(stored)
 
 
 _TRAIL_HIDES = "; the decision's audit trail would not show the entry as it is"

@@ -86,38 +86,10 @@ def record_sha256(
     The two documents (case input, decision with trace) enter through their own
     SHA-256, so a record is re-hashed without re-encoding kilobytes of JSON.
     """
-    return record_sha256_of(
-        values,
-        document_digest(values["case_json"]),
-        document_digest(values["decision_json"]),
-        person,
-        detainer,
-        answers,
-    )
-
-
-def document_digest(text: object) -> object:
-    """What a stored document contributes to its record's hash: its SHA-256 if it is
-    text (as TrustDesk stores it), else the value itself (a tampered file's)."""
-    return sha256_hex(text) if isinstance(text, str) else text
-
-
-_VALUE_FIELDS = tuple(key for key in RECORD_FIELDS if not key.endswith("_json"))
-
-
-def record_sha256_of(
-    values: Mapping[str, Any],
-    case_digest: object,
-    decision_digest: object,
-    person: Mapping[str, Any],
-    detainer: Mapping[str, Any],
-    answers: list[tuple[str, str]],
-) -> str:
-    """``record_sha256`` with the documents' part given (verification hashes their
-    stored bytes directly, see document_digest)."""
-    record = {key: values[key] for key in _VALUE_FIELDS}
-    record["case_json_sha256"] = case_digest
-    record["decision_json_sha256"] = decision_digest
+    record = {key: values[key] for key in RECORD_FIELDS}
+    for key in ("case_json", "decision_json"):
+        text = record.pop(key)
+        record[key + "_sha256"] = sha256_hex(text) if isinstance(text, str) else text
     record["person"] = {key: person[key] for key in PERSON_FIELDS}
     record["detainer"] = {key: detainer[key] for key in DETAINER_FIELDS}
     record["answers"] = [list(pair) for pair in sorted(answers)]
