@@ -13,6 +13,7 @@ from imagekit import png
 from servicekit import Desk
 
 from casekit import make_case
+from trustdesk.memo.verification import chain_heads_in
 from trustdesk.memo.viewmodel import AgencyHeader
 from trustdesk.rules.caseio import parse_case
 from trustdesk.services.errors import InvalidRequest, PermissionDenied
@@ -132,8 +133,17 @@ def test_the_stored_profile_is_the_header(desk: Desk, rules: Any, tmp_path: Path
     assert "Flag Agency" not in text and "CT0000000" not in text
     assert pypdf.PdfReader(after.path).metadata.author == "Hartford Police Department"
     again = memos.print_memo(desk.session("officer"), decision_id, tmp_path / "again.pdf")
-    assert again.path.read_bytes() == after.path.read_bytes()  # reproducible
     assert memos.verify_pdf(desk.session("auditor"), again.path.read_bytes()).match
+    # Reproducible: regenerated with the audit chain head the printed copy carries (which
+    # its audit entry names too), the memo is the same bytes.
+    (head,) = chain_heads_in(after.path.read_bytes())
+    printed = desk.store.audit.entry(after.audit_seq)
+    assert printed is not None
+    objects = printed.objects_dict()
+    assert (objects["chain_head_seq"], objects["chain_head_hash"]) == head
+    regenerated = memos.render(desk.session("officer"), decision_id, chain_head=head)
+    assert regenerated.data == after.path.read_bytes()
+    assert again.path.read_bytes() != after.path.read_bytes()  # a later head
 
 
 def test_no_profile_and_no_header_is_a_clear_refusal(

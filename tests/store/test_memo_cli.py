@@ -19,7 +19,7 @@ import pytest
 from storekit import ADMIN_PW, PASSWORDS, Desk, in_process_cli, run_trustdesk
 
 from casekit import conviction, make_case
-from trustdesk.memo.verification import short_code
+from trustdesk.memo.verification import chain_heads_in, short_code
 from trustdesk.memo.viewmodel import AgencyHeader
 from trustdesk.rules.caseio import parse_case
 from trustdesk.services.errors import PermissionDenied
@@ -163,8 +163,11 @@ def test_never_overwrites(cli: Any, tmp_path: Path) -> None:
     assert target.read_bytes() == b"someone else's file"
     code, out, _err = cli("memo", str(decision_id), "-o", str(target), "--as", "ann", who="ann")
     assert code == 0 and out.strip() == str(tmp_path / "memo-3.pdf")
-    # Each copy verifies on its own (identical bytes, two audit entries).
-    assert (tmp_path / "memo-2.pdf").read_bytes() == (tmp_path / "memo-3.pdf").read_bytes()
+    # Each copy verifies on its own (two audit entries), and each carries the audit
+    # chain's head when it was made: the second one's includes the first one's printing.
+    first, second = ((tmp_path / f"memo-{n}.pdf").read_bytes() for n in (2, 3))
+    (head2,), (head3,) = chain_heads_in(first), chain_heads_in(second)
+    assert head3[0] > head2[0] and head3[1] != head2[1]
     assert len(_audit(cli, MEMO_PRINTED)) == 2
     assert cli("verify", str(tmp_path / "memo-3.pdf"), "--as", "ann", who="ann")[0] == 0
 

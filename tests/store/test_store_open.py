@@ -1,4 +1,4 @@
-"""Opening a data folder: first use, pragmas on every connection, one writer, refusals."""
+"""Opening a data folder: first use, pragmas on every connection, one window, refusals."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def test_a_fresh_data_dir_is_initialised_on_first_use(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(DB_NAME + "-")) == [
         DB_NAME,
         "trustdesk.lock",
+        "trustdesk.setup.lock",
     ]
     header = (folder / DB_NAME).read_bytes()[:100]
     assert int.from_bytes(header[68:72], "big") == APPLICATION_ID
@@ -73,15 +74,23 @@ def test_pragmas_on_every_connection(store: Store) -> None:
     assert read_pragmas(store.db.conn) == expected
 
 
-def test_a_second_instance_on_the_same_data_dir_is_refused(tmp_path: Path) -> None:
+def test_a_second_program_on_the_same_data_dir_is_welcome(tmp_path: Path) -> None:
     folder = tmp_path / "data"
-    with Store.open(folder):
-        with pytest.raises(AlreadyOpen, match="already in use by another TrustDesk"):
-            Store.open(folder)
+    with Store.open(folder) as first, Store.open(folder) as second:
+        add_user(second, "ann", "administrator", first=True)
+        assert first.users.count() == 1  # the other program's write is seen at once
+        assert first.audit.head() == second.audit.head()
+
+
+def test_a_second_window_on_the_same_data_dir_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    with Store.open(folder, window=True):
+        with pytest.raises(AlreadyOpen, match="already open in another TrustDesk window"):
+            Store.open(folder, window=True)
         probe = (
             "import sys\nfrom trustdesk.store.store import Store\n"
             "from trustdesk.store.errors import AlreadyOpen\n"
-            f"try:\n    Store.open({str(folder)!r})\nexcept AlreadyOpen as e:\n"
+            f"try:\n    Store.open({str(folder)!r}, window=True)\nexcept AlreadyOpen as e:\n"
             "    print(e); sys.exit(7)\n"
         )
         other = subprocess.run(
@@ -89,18 +98,21 @@ def test_a_second_instance_on_the_same_data_dir_is_refused(tmp_path: Path) -> No
         )
         assert other.returncode == 7, other.stderr
         assert f"pid {os.getpid()}" in other.stdout
-    with Store.open(folder):  # released on close
+        with Store.open(folder) as script:  # a command-line program is not a window
+            assert script.audit.head()[0] >= 1
+    with Store.open(folder, window=True):  # released on close
         pass
 
 
-def test_the_lock_dies_with_a_killed_process(tmp_path: Path) -> None:
+def test_the_window_lock_dies_with_a_killed_process(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     with subprocess.Popen(
         [
             sys.executable,
             "-c",
             "import sys, time\nfrom trustdesk.store.store import Store\n"
-            f"s = Store.open({str(folder)!r})\nprint('open', flush=True)\ntime.sleep(60)\n",
+            f"s = Store.open({str(folder)!r}, window=True)\nprint('open', flush=True)\n"
+            "time.sleep(60)\n",
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -108,10 +120,10 @@ def test_the_lock_dies_with_a_killed_process(tmp_path: Path) -> None:
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "open"
         with pytest.raises(AlreadyOpen):
-            Store.open(folder)
+            Store.open(folder, window=True)
         child.kill()
         child.wait()
-    with Store.open(folder) as store:
+    with Store.open(folder, window=True) as store:
         assert store.integrity_check() == ["ok"]
 
 

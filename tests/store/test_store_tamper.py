@@ -306,3 +306,53 @@ def test_the_hand_written_entry_hash_is_canonical_json(fields: tuple[Any, ...]) 
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     expected = hashlib.sha256(("0" * 64 + text).encode()).hexdigest()
     assert entry_hash("0" * 64, *fields) == expected
+
+
+def _reference_record_sha256(
+    values: dict[str, Any], person: dict[str, Any], detainer: dict[str, Any], answers: list[Any]
+) -> str:
+    """The record hash as first defined: canonical JSON of the whole record, hashed."""
+    from trustdesk.store.decisions import DETAINER_FIELDS, PERSON_FIELDS, RECORD_FIELDS
+    from trustdesk.store.encoding import canonical_json, sha256_hex
+
+    record = {key: values[key] for key in RECORD_FIELDS}
+    for key in ("case_json", "decision_json"):
+        text = record.pop(key)
+        record[key + "_sha256"] = sha256_hex(text) if isinstance(text, str) else text
+    record["person"] = {key: person[key] for key in PERSON_FIELDS}
+    record["detainer"] = {key: detainer[key] for key in DETAINER_FIELDS}
+    record["answers"] = [list(pair) for pair in sorted(answers)]
+    return sha256_hex(canonical_json(record))
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {},
+        {"reason": 'naïve \u2028 "quoted" \\ back'},
+        {"needs_review": True},
+        {"version": 2.0},
+        {"case_json": b"{}"},
+        {"decision_json": None},
+        {"amends": -(2**63)},
+        {"outcome": "\ud800"},
+    ],
+)
+def test_the_hand_written_record_hash_is_canonical_json(scene: Scene, odd: dict[str, Any]) -> None:
+    from trustdesk.store.decisions import DETAINER_FIELDS, PERSON_FIELDS, record_sha256
+
+    conn = raw_connection(scene.folder / DB_NAME)
+    conn.row_factory = sqlite3.Row
+    try:
+        values = dict(conn.execute("SELECT * FROM decisions LIMIT 1").fetchone())
+        person = dict(conn.execute("SELECT * FROM people LIMIT 1").fetchone())
+        detainer = dict(conn.execute("SELECT * FROM detainers LIMIT 1").fetchone())
+    finally:
+        conn.close()
+    values.update(odd)
+    person = {key: person[key] for key in PERSON_FIELDS}
+    detainer = {key: detainer[key] for key in DETAINER_FIELDS}
+    answers = [("b", "ü"), ("a", "2"), ("a", "1")]
+    assert record_sha256(values, person, detainer, answers) == _reference_record_sha256(
+        values, person, detainer, answers
+    )

@@ -90,6 +90,16 @@ def printed_entries(desk: Any) -> list[dict[str, Any]]:
     return [entry.objects_dict() for entry in desk.store.audit.of_events("memo.printed")]
 
 
+def as_printed(desk: Any, decision_id: int, **options: Any) -> Any:
+    """The memo (or notice) regenerated with the audit chain head that the printed copy
+    carries (its memo.printed entry names it): the same bytes as were printed."""
+    entry = printed_entries(desk)[-1]
+    head = (entry["chain_head_seq"], entry["chain_head_hash"])
+    return desk.services.memos.render(
+        desk.session("officer"), decision_id, chain_head=head, **options
+    )
+
+
 def test_memo_prints_on_the_system_default_printer(
     make_window: Any,
     qtbot: Any,
@@ -106,7 +116,7 @@ def test_memo_prints_on_the_system_default_printer(
         qtbot.keyClick(page, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert print_dialog.printers == [desk_printer]
     printed = cups.wait_for_file(desk_printer, before)
-    memo = gui_desk.services.memos.render(gui_desk.session("officer"), page.saved_id)
+    memo = as_printed(gui_desk, page.saved_id)
     assert blocker.args[0] == memo.pdf_sha256
     assert_printed_is(printed, memo.data, tmp_path)
     entry = printed_entries(gui_desk)[-1]
@@ -132,14 +142,10 @@ def test_notice_prints_alone_in_its_language(
     with qtbot.waitSignal(page.memo.printed, timeout=60000):
         qtbot.mouseClick(getattr(page.memo, button), LEFT)
     printed = cups.wait_for_file(desk_printer, before)
-    notice = gui_desk.services.memos.render(
-        gui_desk.session("officer"), page.saved_id, notice=language
-    )
+    notice = as_printed(gui_desk, page.saved_id, notice=language)
     assert_printed_is(printed, notice.data, tmp_path)
     assert WORD_OF[language] in text_of_bytes(notice.data).lower()
-    other = gui_desk.services.memos.render(
-        gui_desk.session("officer"), page.saved_id, notice="es" if language == "en" else "en"
-    )
+    other = as_printed(gui_desk, page.saved_id, notice="es" if language == "en" else "en")
     # The notice in the other language does not pass for this one.
     printed_page = page_pictures(printed.read_bytes(), tmp_path, "again")[0]
     assert difference(printed_page, page_pictures(other.data, tmp_path, "other")[0]) > SAME_PAGE
@@ -166,7 +172,7 @@ def test_the_configured_printer_is_preselected_and_used(
         qtbot.mouseClick(page.memo.print_button, LEFT)
     assert print_dialog.printers == [office_printer]
     printed = cups.wait_for_file(office_printer, before)
-    memo = gui_desk.services.memos.render(gui_desk.session("officer"), page.saved_id)
+    memo = as_printed(gui_desk, page.saved_id)
     assert_printed_is(printed, memo.data, tmp_path)
     assert cups.printed_files(desk_printer) == before_desk
 
@@ -276,7 +282,7 @@ def test_print_to_file_in_the_dialog_is_recorded_as_a_file(
     page = saved_hold(make_window, qtbot)
     with qtbot.waitSignal(page.memo.printed, timeout=60000) as blocker:
         qtbot.mouseClick(page.memo.print_button, LEFT)
-    memo = gui_desk.services.memos.render(gui_desk.session("officer"), page.saved_id)
+    memo = as_printed(gui_desk, page.saved_id)
     assert blocker.args[0] == memo.pdf_sha256
     assert_printed_is(target, memo.data, tmp_path)
     entry = printed_entries(gui_desk)[-1]

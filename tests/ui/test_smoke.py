@@ -148,16 +148,28 @@ def test_damaged_database_is_refused_in_one_line(
     assert db.read_bytes() == before  # refused without being touched
 
 
-def test_a_folder_in_use_is_refused_in_one_line(tmp_path: Path, staffed: Path) -> None:
+def test_a_folder_open_in_another_window_is_refused_in_one_line(
+    tmp_path: Path, staffed: Path
+) -> None:
     from trustdesk.store.store import Store
 
-    with Store.open(staffed):  # another TrustDesk holds the folder
+    with Store.open(staffed, window=True):  # another TrustDesk window has the folder
         result = start_gui(staffed, tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert "in use" in lines[0]
+    assert "already open in another TrustDesk window" in lines[0]
+
+
+def test_a_folder_a_script_is_using_still_opens_in_the_window(
+    tmp_path: Path, staffed: Path
+) -> None:
+    from trustdesk.store.store import Store
+
+    with Store.open(staffed):  # a command-line program or a script, not a window
+        result = start_gui(staffed, tmp_path)
+    assert result.returncode == 0, result.stderr
 
 
 # --- a real X server: the xcb platform plugin and the system libraries it needs ----------

@@ -16,6 +16,15 @@ def add_parser(commands: Any) -> None:
     verify = sub.add_parser(
         "verify", help="replay the hash chain; exit 3 naming the first broken entry"
     )
+    verify.add_argument(
+        "--anchors",
+        nargs="+",
+        type=Path,
+        action="extend",
+        metavar="DIR|FILE",
+        help="also prove that the chain still holds the chain head carried by each memo "
+        "PDF, audit export, backup or anchor file (folders are searched)",
+    )
     add_actor(verify)
     verify.set_defaults(func=run_verify)
     reanchor = sub.add_parser(
@@ -35,14 +44,28 @@ def add_parser(commands: Any) -> None:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    anchors = None
+    if args.anchors:
+        from trustdesk.services.anchors import read_anchors
+
+        anchors = read_anchors(args.anchors)  # bad paths refused before anything is done
     with open_services(args) as services:
         session = log_on(services, args)
         report = services.records.verify(session)
+        proofs = [] if anchors is None else services.records.prove_anchors(session, anchors)
+    anchored_ok = _print_anchors(proofs)
     if report.ok:
         print(
             f"audit trail intact: {report.entries} entries, {report.records} decision records; "
             f"head entry {report.head_seq} sha256 {report.head_hash}"
         )
+        if not anchored_ok:
+            print(
+                "AUDIT TRAIL REWRITTEN OR ROLLED BACK: the chain replays, but not every "
+                "anchored head is in it (see above)",
+                file=sys.stderr,
+            )
+            return 3
         return 0
     first = report.first
     print(f"AUDIT TRAIL BROKEN: {first}", file=sys.stderr)
@@ -54,6 +77,16 @@ def run_verify(args: argparse.Namespace) -> int:
         for problem in report.problems[1:21]:
             print(f"  {problem}", file=sys.stderr)
     return 3
+
+
+def _print_anchors(proofs: list[Any]) -> bool:
+    """One line per anchor (found, or what is wrong); True when every one was found."""
+    for proof in proofs:
+        print(f"anchor {proof}", file=sys.stdout if proof.ok else sys.stderr)
+    if proofs:
+        failed = sum(1 for proof in proofs if not proof.ok)
+        print(f"anchors: {len(proofs) - failed} of {len(proofs)} found in the chain")
+    return all(proof.ok for proof in proofs)
 
 
 def run_reanchor(args: argparse.Namespace) -> int:

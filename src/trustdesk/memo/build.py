@@ -122,6 +122,7 @@ def build_view_model(
             version=record.version,
             chain_position=record.chain_position,
             qr_payload=payload,
+            chain_head=record.chain_head,
         ),
         notice=NoticeFacts(
             required=any(action.id == NOTICE_ACTION_ID for action in pack.actions),

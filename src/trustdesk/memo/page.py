@@ -58,6 +58,7 @@ class DocumentInfo:
     subject: str
     created_at: datetime
     language: str
+    keywords: str = ""
 
 
 class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
@@ -184,6 +185,7 @@ def make_document(
         author=info.author,
         subject=info.subject,
         creator="TrustDesk",
+        keywords=info.keywords,
         invariant=1,
         pageCompression=1,
         initialFontName=SANS,

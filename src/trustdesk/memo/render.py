@@ -14,6 +14,7 @@ from trustdesk.memo.notice import notice_story
 from trustdesk.memo.page import DocumentInfo, Part, build, make_document
 from trustdesk.memo.story import memo_story
 from trustdesk.memo.styles import stylesheet
+from trustdesk.memo.verification import chain_head_keyword
 from trustdesk.memo.viewmodel import MemoViewModel
 from trustdesk.memo.wording import Wording, load_wording
 
@@ -38,7 +39,7 @@ def render_memo(vm: MemoViewModel, *, notice_languages: Iterable[str] = ()) -> b
     for part, wording in zip(parts[1:], wordings, strict=True):
         story += [NextPageTemplate(part.template_id), PageBreak()]
         story += notice_story(vm, wording, styles)
-    info = DocumentInfo(vm.title, vm.agency.name, vm.subject, vm.created_at, "en-US")
+    info = DocumentInfo(vm.title, vm.agency.name, vm.subject, vm.created_at, "en-US", _keywords(vm))
     return _render(vm, info, parts, story)
 
 
@@ -47,9 +48,20 @@ def render_notice(vm: MemoViewModel, language: str) -> bytes:
     wording = load_wording(language)
     styles = stylesheet()
     info = DocumentInfo(
-        wording.text("title"), vm.agency.name, vm.subject, vm.created_at, wording.language
+        wording.text("title"),
+        vm.agency.name,
+        vm.subject,
+        vm.created_at,
+        wording.language,
+        _keywords(vm),
     )
     return _render(vm, info, [_notice_part(vm, wording)], notice_story(vm, wording, styles))
+
+
+def _keywords(vm: MemoViewModel) -> str:
+    """The PDF's Keywords: the audit chain head it anchors, read by audit verify --anchors."""
+    head = vm.verification.chain_head
+    return "" if head is None else chain_head_keyword(*head)
 
 
 def _notice_part(vm: MemoViewModel, wording: Wording) -> Part:

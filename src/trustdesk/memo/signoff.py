@@ -20,7 +20,7 @@ from trustdesk.memo.flowables import (
 from trustdesk.memo.grid import Grid, Padding
 from trustdesk.memo.styles import MONO, Styles
 from trustdesk.memo.text import Text
-from trustdesk.memo.viewmodel import ActionRow, MemoViewModel, SignOffBlock
+from trustdesk.memo.viewmodel import ActionRow, MemoViewModel, SignOffBlock, VerificationBlock
 
 QR_SIZE = 1.4 * 72
 BOX = 11
@@ -93,6 +93,22 @@ def sign_offs(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     return [Stack([Heading("Signatures", styles.heading), pair])]
 
 
+def _chain_head(check: VerificationBlock, styles: Styles) -> list[Flowable]:
+    """The audit chain's head when the memo was made: proof, kept on paper, of what the
+    whole record held then (trustdesk audit verify --anchors)."""
+    if check.chain_head is None:
+        return []
+    seq, digest = check.chain_head
+    return [
+        Spacer(1, 2),
+        Text(
+            f"Audit chain head when this memo was made: entry {seq}, SHA-256<br/>"
+            f"<font face='{MONO}' size='7'>{digest}</font>",
+            styles.cell,
+        ),
+    ]
+
+
 def verification(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     check = vm.verification
     chain = "not recorded" if check.chain_position is None else str(check.chain_position)
@@ -106,6 +122,7 @@ def verification(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
             f"<font face='{MONO}' size='7'>{check.record_sha256}</font>",
             styles.cell,
         ),
+        *_chain_head(check, styles),
         Spacer(1, 3),
         para(
             f"To check: trustdesk verify --code {check.short_code}, or trustdesk verify on this "

@@ -18,6 +18,19 @@ _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 SHORT_CODE_CHARS = 10
 QR_PREFIX = "TRUSTDESK MEMO"
+#: How a memo's PDF metadata (Keywords) names the audit chain head when it was made.
+CHAIN_HEAD_MARK = "TrustDesk-audit-chain-head"
+_CHAIN_HEAD = re.compile(rb"TrustDesk-audit-chain-head entry (\d{1,19}) sha256 ([0-9a-f]{64})")
+
+
+def chain_head_keyword(seq: int, digest: str) -> str:
+    """The PDF keyword that anchors the audit chain head (``audit verify --anchors``)."""
+    return f"{CHAIN_HEAD_MARK} entry {seq} sha256 {digest}"
+
+
+def chain_heads_in(data: bytes) -> list[tuple[int, str]]:
+    """The chain heads a memo's bytes anchor (its metadata), in the order found."""
+    return [(int(seq), digest.decode("ascii")) for seq, digest in _CHAIN_HEAD.findall(data)]
 
 
 def _checked_digest(record_sha256: str) -> bytes:

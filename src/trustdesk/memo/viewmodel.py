@@ -54,6 +54,8 @@ class RecordInfo:
     record_sha256: str
     chain_position: int | None
     created_at: datetime  # when the record was stored: the PDF's creation date
+    #: The audit chain's head (entry, hash) when the memo is made: an anchor on paper.
+    chain_head: tuple[int, str] | None = None
 
 
 # --- the view-model ------------------------------------------------------------------
@@ -183,6 +185,7 @@ class VerificationBlock:
     version: int
     chain_position: int | None
     qr_payload: str
+    chain_head: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,15 +122,21 @@ def open_services(
     hasher: PasswordHasher | None = None,
     clock: Callable[[], datetime] = utc_now,
     database: str | None = None,
+    window: bool = False,
 ) -> Services:
     """Open the store (on the server of ``database``, a ``postgresql://`` URL, else in
     ``data_dir``, default the per-user folder) and the services on it. ``database``
     None: the machine's ``database`` setting (--database, the environment or the config
-    file); "" : the data folder's own database."""
+    file); "" : the data folder's own database. ``window``: the desktop app's open (one
+    window per data folder; on a server every desk has its own folder anyway).
+    """
     if database is None:
         from trustdesk import config
 
         database = str(config.current()["database"].value)
     return build_services(
-        Store.open(data_dir, database=database), rules, hasher=hasher, clock=clock
+        Store.open(data_dir, database=database, window=window),
+        rules,
+        hasher=hasher,
+        clock=clock,
     )

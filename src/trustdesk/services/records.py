@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +14,7 @@ from trustdesk.services.context import ServiceContext, Session, utc_now
 from trustdesk.services.errors import AuthenticationFailed, InvalidRequest, PermissionDenied
 from trustdesk.services.permissions import ADMINISTRATOR, Operation
 from trustdesk.store import backup as backups
+from trustdesk.store.anchor import Anchor, AnchorProof, prove
 from trustdesk.store.audit import COLUMNS
 from trustdesk.store.backup import BackupCheck, BackupInfo
 from trustdesk.store.encoding import canonical_json
@@ -69,6 +70,24 @@ class RecordsService:
             first_broken=None if first is None else first.seq,
         )
         return report
+
+    def prove_anchors(
+        self, session: Session, anchors: Sequence[tuple[str, Anchor]]
+    ) -> list[AnchorProof]:
+        """Check that the chain still holds every anchored head (memos, exports, backups,
+        anchor files); the result is recorded, with the anchors that failed."""
+        self.ctx.authorize(session, Operation.AUDIT_VERIFY)
+        proofs = prove(self.store.audit, anchors)
+        failed = [proof for proof in proofs if not proof.ok]
+        self.ctx.audit(
+            "audit.anchors_checked",
+            session,
+            "failure" if failed else "success",
+            anchors=len(proofs),
+            failed=len(failed),
+            failed_entries=sorted({proof.anchor.seq for proof in failed})[:50],
+        )
+        return proofs
 
     def reanchor(self, session: Session) -> tuple[int, str]:
         """Accept the chain now in place as this workstation's anchor (recorded).

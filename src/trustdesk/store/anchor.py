@@ -8,6 +8,10 @@ operating-system account's state folder (``$TRUSTDESK_ANCHOR_DIR`` overrides it,
 one folder shared by every desk account of the machine). ``audit verify`` then checks
 that the chain still holds that entry, with that hash.
 
+Several programs may record into one data folder at once, each moving the anchor after
+its commit: the read-compare-write is done under a lock file beside the anchor, so a
+slower program never moves it back to an older head.
+
 The anchor only moves forward, and only along the chain it names: a chain that no
 longer holds the anchored entry leaves the anchor where it is, so the alarm stays until
 someone deals with it (a restore re-anchors, audited; see docs/decisions/0008). Writing
@@ -21,9 +25,16 @@ import json
 import os
 import sqlite3
 import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
+
+from trustdesk.store.lock import file_lock
+
+if TYPE_CHECKING:
+    from trustdesk.store.records import AuditEntry
 
 #: Where anchor files are kept instead of the per-user state folder.
 ANCHOR_DIR_ENV = "TRUSTDESK_ANCHOR_DIR"
@@ -74,6 +85,10 @@ class AnchorFile:
         key = hashlib.sha256(str(self.data_dir.absolute()).encode("utf-8")).hexdigest()[:32]
         return anchor_dir() / f"{key}.json"
 
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.stem + ".lock")
+
     def read(self) -> Anchor | None:
         """The anchored head, or None when there is none (first use) or it is unreadable."""
         try:
@@ -87,21 +102,23 @@ class AnchorFile:
 
     def advance(self, conn: sqlite3.Connection) -> None:
         """After a commit: anchor the chain's head, if it extends the anchored chain."""
-        head = _head(conn)
-        if head is None:
-            return
-        anchored = self.read()
-        if anchored is not None and (
-            head.seq <= anchored.seq or _entry_hash(conn, anchored.seq) != anchored.hash
-        ):
-            return  # not further along, or not the chain anchored: leave the alarm
-        self._write(head)
+        with file_lock(self.lock_path):
+            head = _head(conn)
+            if head is None:
+                return
+            anchored = self.read()
+            if anchored is not None and (
+                head.seq <= anchored.seq or _entry_hash(conn, anchored.seq) != anchored.hash
+            ):
+                return  # not further along, or not the chain anchored: leave the alarm
+            self._write(head)
 
     def reset(self, conn: sqlite3.Connection) -> tuple[Anchor | None, Anchor | None]:
         """Anchor the current head whatever was anchored (after a restore): (before, now)."""
-        before, head = self.read(), _head(conn)
-        if head is not None:
-            self._write(head)
+        with file_lock(self.lock_path):
+            before, head = self.read(), _head(conn)
+            if head is not None:
+                self._write(head)
         return before, head
 
     def problem(self, conn: sqlite3.Connection) -> tuple[int, str] | None:
@@ -139,3 +156,86 @@ class AnchorFile:
             os.replace(temp, self.path)
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
+
+
+# -- proving anchors kept elsewhere (memos, exports, backups, anchor files) -------------
+
+
+class ChainReader(Protocol):
+    """What proving anchors needs of a store: its audit repository's head and entries
+    (written once, over the repository, so it holds for every backend)."""
+
+    def head(self) -> tuple[int, str]: ...
+
+    def entry(self, seq: int) -> AuditEntry | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorProof:
+    """One anchored head checked against the chain: ``problem`` is None when it is there."""
+
+    source: str
+    anchor: Anchor
+    problem: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def __str__(self) -> str:
+        where = f"{self.source}: entry {self.anchor.seq} sha256 {self.anchor.hash}"
+        return f"{where}: {'found in the chain' if self.problem is None else self.problem}"
+
+
+def prove(chain: ChainReader, anchors: Iterable[tuple[str, Anchor]]) -> list[AnchorProof]:
+    """Check that the chain still holds every anchored head: the entry at that position
+    exists and has that hash. Anything else means the records were changed after the
+    anchor was taken, however consistently the chain was rebuilt."""
+    head_seq, _head_hash = chain.head()
+    proofs = []
+    for source, anchor in anchors:
+        problem: str | None = None
+        if anchor.seq > head_seq:
+            problem = (
+                f"NOT FOUND: entry {anchor.seq} is beyond the chain's head (entry "
+                f"{head_seq}): entries were removed or the records rolled back"
+            )
+        else:
+            entry = chain.entry(anchor.seq)
+            if entry is None:
+                problem = f"NOT FOUND: entry {anchor.seq} is missing: entries were removed"
+            elif entry.hash != anchor.hash:
+                problem = (
+                    f"HASH DIFFERS at entry {anchor.seq} (the chain has {entry.hash}): the "
+                    "chain was rewritten from there on or before"
+                )
+        proofs.append(AnchorProof(source, anchor, problem))
+    return proofs
+
+
+def parse_anchor(seq: object, digest: object) -> Anchor | None:
+    """An anchor from values read out of a file, or None if they are not one."""
+    if type(seq) is str and seq.isdigit() and len(seq) < 20:
+        seq = int(seq)
+    if type(seq) is not int or seq < 1 or not isinstance(digest, str):
+        return None
+    if len(digest) != 64 or digest.strip("0123456789abcdef"):
+        return None
+    return Anchor(seq, digest)
+
+
+def backup_head(path: Path) -> Anchor | None:
+    """The chain head a backup file's manifest records, or None (not a TrustDesk backup)."""
+    from trustdesk.store.connection import connect
+
+    try:
+        conn = connect(path, immutable=True)
+    except Exception:  # any failure means: not a backup this can read
+        return None
+    try:
+        row = conn.execute("SELECT head_seq, head_hash FROM backup_manifest").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return None if row is None else parse_anchor(row[0], row[1])

@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trustdesk.store.encoding import GENESIS_HASH, canonical_json, sha256_hex, utc_text
 from trustdesk.store.errors import AuditWriteFailed
@@ -213,40 +213,23 @@ def replay(
     prev_hash, expected_seq, count = start_hash, start_seq + 1, 0
     for entry in rows:
         count += 1
-        if entry.seq != expected_seq:
-            return (
-                count,
-                prev_hash,
-                ChainBreak(
-                    entry.seq,
-                    f"is out of place: expected entry {expected_seq} here (missing or moved)",
-                ),
-            )
-        if entry.prev_hash != prev_hash:
-            return (
-                count,
-                prev_hash,
-                ChainBreak(entry.seq, "does not link to the entry before it (prev_hash differs)"),
-            )
-        digest = entry_hash(
-            entry.prev_hash,
-            entry.seq,
-            entry.at,
-            entry.workstation,
-            entry.actor,
-            entry.actor_id,
-            entry.event,
-            entry.outcome,
-            entry.objects,
-        )
-        if digest != entry.hash:
-            return (
-                count,
-                prev_hash,
-                ChainBreak(entry.seq, "was altered: its content does not match its hash"),
-            )
+        problem = link_problem(entry, expected_seq, prev_hash)
+        if problem is not None:
+            return count, prev_hash, ChainBreak(entry.seq, problem)
         prev_hash, expected_seq = entry.hash, expected_seq + 1
     return count, prev_hash, None
+
+
+def link_problem(entry: tuple[Any, ...], expected_seq: int, prev_hash: str) -> str | None:
+    """What is wrong with ``entry`` (the COLUMNS, in order) as the chain's next entry."""
+    seq, at, workstation, actor, actor_id, event, outcome, objects, prev, digest = entry[:10]
+    if seq != expected_seq:
+        return f"is out of place: expected entry {expected_seq} here (missing or moved)"
+    if prev != prev_hash:
+        return "does not link to the entry before it (prev_hash differs)"
+    if entry_hash(prev, seq, at, workstation, actor, actor_id, event, outcome, objects) != digest:
+        return "was altered: its content does not match its hash"
+    return None
 
 
 class AuditRepository:

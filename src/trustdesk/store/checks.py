@@ -24,7 +24,7 @@ from trustdesk.store.decisions import (
     answers_digest,
     record_sha256,
 )
-from trustdesk.store.encoding import row_digest
+from trustdesk.store.encoding import GENESIS_HASH, row_digest
 from trustdesk.store.records import AuditEntry
 from trustdesk.store.schema import PENDING_REVIEWS_QUERY
 from trustdesk.store.sql import dict_rows, scalar
@@ -79,24 +79,39 @@ class Checker:
         self.problems.append(Problem(seq, text))
 
     def chain(self) -> tuple[int, str]:
-        counted = (*DECISION_EVENTS, "decision.reviewed", "hold.closed")
+        """Replay the chain (audit.replay's checks), counting the events that create
+        evidence rows and checking the decision lookup table on the way.
+
+        One tight loop over plain rows (no entry objects, no generators in between): it
+        runs for every entry of the store. The checks themselves are audit.link_problem,
+        the definition audit.replay uses too.
+        """
+        counted = {*DECISION_EVENTS, "decision.reviewed", "hold.closed"}
+        decision_events = set(DECISION_EVENTS)
         lookup = DecisionLookupCheck(self)
-
-        def counting() -> Any:
-            for entry in audit.entries(self.conn, upto=self.upto):
-                if entry.event in counted:
-                    self.events[entry.event] += 1
-                    if entry.event in DECISION_EVENTS and '"hold_sha256"' in entry.objects:
-                        self.events["hold.opened"] += 1
-                lookup.entry(entry)
-                yield entry
-
-        count, last_hash, broken = audit.replay(counting())
-        if broken is not None:
-            self.problem(broken.seq, f"audit entry {broken.seq} {broken.problem}")
-            return count, last_hash
+        events = self.events
+        limit = "" if self.upto is None else f" AND seq <= {int(self.upto)}"
+        rows = self.conn.execute(
+            f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log WHERE seq > 0{limit} ORDER BY seq"
+        )
+        prev_hash, expected, count = GENESIS_HASH, 1, 0
+        link_problem, decision_named = audit.link_problem, audit.decision_named
+        for row in rows:
+            count += 1
+            seq, event, objects = row[0], row[5], row[7]
+            if event in counted:
+                events[event] += 1
+                if event in decision_events and '"hold_sha256"' in objects:
+                    events["hold.opened"] += 1
+            if lookup.active:
+                lookup.entry_named(seq, event, decision_named(objects))
+            problem = link_problem(row, expected, prev_hash)  # as audit.replay does
+            if problem is not None:
+                self.problem(seq, f"audit entry {seq} {problem}")
+                return count, prev_hash
+            prev_hash, expected = row[9], expected + 1
         lookup.finish()
-        return count, last_hash
+        return count, prev_hash
 
     def rows(
         self,
@@ -342,13 +357,14 @@ class DecisionLookupCheck:
         )
 
     def entry(self, entry: AuditEntry) -> None:
-        if not self.active:
-            return
-        expected = audit.decision_named(entry.objects)
-        filed = self._take_through(entry.seq)
+        if self.active:
+            self.entry_named(entry.seq, entry.event, audit.decision_named(entry.objects))
+
+    def entry_named(self, seq: int, event: str, expected: int | None) -> None:
+        """Entry ``seq`` names decision ``expected`` (or none): is it filed so, alone?"""
+        filed = self._take_through(seq)
         if filed == ([] if expected is None else [expected]):
             return
-        seq, event = entry.seq, entry.event
         if expected is None:
             text = (
                 f"audit entry {seq} ({event}) names no decision, but the decision lookup "

@@ -23,6 +23,7 @@ from trustdesk.store.errors import (
 from trustdesk.store.schema import APPLICATION_ID
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 10.0
 HEADER_SIZE = 100
 
 #: What every connection to a TrustDesk database must report (RELIABILITY.md).
@@ -110,7 +111,9 @@ def connect(
             uri=True,
             isolation_level=None,
             check_same_thread=False,
-            timeout=10.0,
+            # A writer waits this long for the one before it (several programs may
+            # record into one data folder; each transaction is short).
+            timeout=BUSY_TIMEOUT_SECONDS,
         )
     except sqlite3.Error as exc:
         error = translate(exc, path)
@@ -195,7 +198,10 @@ def translate(exc: sqlite3.Error, path: Path) -> StoreError | None:
     if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
         return DatabaseCorrupt(f"{path} is damaged ({detail}); {RESTORE_ADVICE}.")
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return AlreadyOpen(f"{path} is busy ({detail}); close other programs using it.")
+        return AlreadyOpen(
+            f"{path} stayed busy for {BUSY_TIMEOUT_SECONDS:.0f} seconds ({detail}): another "
+            "TrustDesk program kept writing; nothing was recorded. Try again in a moment."
+        )
     if code == sqlite3.SQLITE_CANTOPEN:
         if not path.parent.exists():
             return StoreIOError(f"cannot open {path}: its folder does not exist")

@@ -1,8 +1,14 @@
-"""The open database of one data folder: lock, checks, pragmas, migrations, transactions.
+"""The open database of one data folder: locks, checks, pragmas, migrations, transactions.
 
-Opening order matters for "nothing overwritten": the lock is taken first (one writer),
-then the file's own bytes are checked, then SQLite opens it and the schema version is
-read before any pragma or migration writes a byte. A new database is built under a
+Several programs may have one data folder open at once (see lock.py): every write is a
+``BEGIN IMMEDIATE`` transaction, so writers take turns (each waits up to the busy timeout
+for the one before it) and the audit chain's head is read and extended inside the
+writer's turn: one linear chain, however many programs record. Reads never wait.
+
+Opening order matters for "nothing overwritten": the folder's locks are taken first (a
+shared hold for as long as it is open, and the setup lock while it is being opened), then
+the file's own bytes are checked, then SQLite opens it and the schema version is read
+before any pragma or migration writes a byte. A new database is built under a
 temporary name and renamed into place only when complete, so a crash during the very
 first start never leaves a half-made ``trustdesk.db`` behind.
 """
@@ -30,7 +36,7 @@ from trustdesk.store.errors import (
     StoreError,
     StoreIOError,
 )
-from trustdesk.store.lock import DataDirLock
+from trustdesk.store.lock import FolderLock, WindowLock, setup_lock
 from trustdesk.store.migrations import check_not_newer, migrate, schema_version
 from trustdesk.store.paths import DB_NAME, hostname, refuse_network_path, resolve_data_dir
 from trustdesk.store.records import Actor, AuditEvent
@@ -40,15 +46,22 @@ _INIT_PREFIX = f".{DB_NAME}.init-"
 
 
 class Database:
-    """One writer connection to ``trustdesk.db``, serialised by a lock, with its folder lock."""
+    """This program's connection to ``trustdesk.db`` (one thread at a time), with its locks."""
 
     backend = "sqlite"
 
-    def __init__(self, data_dir: Path, conn: sqlite3.Connection, lock: DataDirLock) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        conn: sqlite3.Connection,
+        lock: FolderLock,
+        window: WindowLock | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.path = data_dir / DB_NAME
         self._conn: sqlite3.Connection | None = conn
         self._lock = lock
+        self._window = window
         self._mutex = threading.RLock()
         #: The chain head this workstation last saw, moved on after every commit.
         self.anchor = AnchorFile(data_dir)
@@ -56,28 +69,29 @@ class Database:
     # -- opening ---------------------------------------------------------------------
 
     @classmethod
-    def open(cls, data_dir: Path | str | None = None) -> Database:
+    def open(cls, data_dir: Path | str | None = None, *, window: bool = False) -> Database:
+        """Open (creating on first use) the database of ``data_dir``.
+
+        ``window``: for the desktop app, which is refused while another window has the
+        folder open; any number of other programs may use it meanwhile.
+        """
         folder = resolve_data_dir(data_dir)
         refuse_network_path(folder)
         _make_folder(folder)
-        lock = DataDirLock.acquire(folder)
+        claim = WindowLock.acquire(folder) if window else None
         try:
-            path = folder / DB_NAME
-            _remove_unfinished_builds(folder)
-            if not path.exists():
-                _refuse_orphan_wal(path)
-                _build_new(path)
-            inspect_file(path)
-            conn = connect(path)
-            try:
-                _prepare(conn, path)
-            except BaseException:
-                conn.close()
-                raise
+            with setup_lock(folder):
+                lock = FolderLock.share(folder)
+                try:
+                    conn = _open_under_setup_lock(folder)
+                except BaseException:
+                    lock.release()
+                    raise
         except BaseException:
-            lock.release()
+            if claim is not None:
+                claim.release()
             raise
-        return cls(folder, conn, lock)
+        return cls(folder, conn, lock, claim)
 
     # -- use ---------------------------------------------------------------------------
 
@@ -103,6 +117,13 @@ class Database:
             # Only once committed: an anchor ahead of the file would be a false alarm.
             with contextlib.suppress(sqlite3.Error):
                 self.anchor.advance(conn)
+
+    @contextlib.contextmanager
+    def alone(self, what: str) -> Iterator[None]:
+        """This program alone on the folder while ``what`` (a restore) replaces files;
+        refused with a plain message while another program has it open."""
+        with self._mutex, self._lock.alone(what):
+            yield
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
@@ -148,8 +169,10 @@ class Database:
                     conn.close()
                 finally:
                     self._lock.release()
+                    if self._window is not None:
+                        self._window.release()
 
-    def detach(self) -> DataDirLock:
+    def detach(self) -> FolderLock:
         """Close the connection but keep the folder lock (used while a restore swaps files)."""
         with self._mutex:
             if self._conn is not None:
@@ -193,8 +216,26 @@ def _make_folder(folder: Path) -> None:
         raise StoreIOError(f"cannot create data folder {folder}: {exc.strerror}") from None
 
 
+def _open_under_setup_lock(folder: Path) -> sqlite3.Connection:
+    """Build, check, open and migrate: one program at a time (the setup lock is held)."""
+    path = folder / DB_NAME
+    _remove_unfinished_builds(folder)
+    if not path.exists():
+        _refuse_orphan_wal(path)
+        _build_new(path)
+    inspect_file(path)
+    conn = connect(path)
+    try:
+        _prepare(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def _remove_unfinished_builds(folder: Path) -> None:
-    # Only ever our own temporary files, and only while we hold the folder lock.
+    # Only ever our own temporary files, and only under the setup lock: no other program
+    # is building one now, so any left is a crashed first start's.
     for leftover in folder.glob(_INIT_PREFIX + "*"):
         with contextlib.suppress(OSError):
             leftover.unlink()

@@ -21,7 +21,7 @@ from trustdesk.durable import fsync_dir
 from trustdesk.store.connection import connect
 from trustdesk.store.errors import StoreError
 from trustdesk.store.identity import StoreSummary, summarize
-from trustdesk.store.lock import DataDirLock
+from trustdesk.store.lock import FolderLock
 from trustdesk.store.paths import DB_NAME
 
 DAMAGED_PREFIX = "trustdesk-damaged-"
@@ -87,7 +87,7 @@ def _salvaged(path: Path) -> StoreSummary | None:
 def set_aside(data_dir: Path, at: datetime) -> SetAside:
     """Rename the damaged database files out of the way, holding the folder lock."""
     stamp = at.strftime("%Y%m%dT%H%M%S%fZ")
-    lock = DataDirLock.acquire(data_dir)
+    lock = FolderLock.acquire(data_dir)
     moved: list[tuple[Path, Path]] = []
     try:
         for suffix in SIDE_FILES:

@@ -69,10 +69,18 @@ class Store:
         return DraftRepository(self.db)
 
     @classmethod
-    def open(cls, data_dir: Path | str | None = None, *, database: str | None = None) -> Store:
+    def open(
+        cls,
+        data_dir: Path | str | None = None,
+        *,
+        database: str | None = None,
+        window: bool = False,
+    ) -> Store:
         """Open the store: on the PostgreSQL server of ``database`` (a ``postgresql://``
         URL) when given, else (creating it on first use) the SQLite database in
         ``data_dir`` or the default folder. ``data_dir`` keeps the local files either way.
+        ``window``: the desktop app's open of a data folder, refused while another
+        window has that folder.
         """
         if database:
             from trustdesk.config.dburl import server_url
@@ -81,7 +89,7 @@ class Store:
             return cls(PgDatabase.open(server_url(database), data_dir))
         from trustdesk.store.database import Database as SqliteDatabase
 
-        return cls(SqliteDatabase.open(data_dir))
+        return cls(SqliteDatabase.open(data_dir, window=window))
 
     @property
     def backend(self) -> str:
@@ -215,6 +223,14 @@ class Store:
         Both the kept copy and the restored database record what replaced what.
         Returns the backup made of the database that was replaced.
         """
+        self._refuse_on_server("restore")
+        # Other programs with the folder open would go on writing into the replaced file.
+        with self._file_db().alone("restore a backup"):
+            return self._restore(check, actor, at, other_store_ok=other_store_ok)
+
+    def _restore(
+        self, check: backups.BackupCheck, actor: Actor, at: datetime, *, other_store_ok: bool
+    ) -> backups.BackupInfo:
         from trustdesk.store import backup as backups
         from trustdesk.store.errors import OtherStore
 

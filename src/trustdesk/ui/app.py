@@ -76,7 +76,7 @@ def run_app(
 
     rules = RulesHolder()
     try:
-        services = open_services(data_dir, rules)
+        services = open_services(data_dir, rules, window=True)
     except StoreError as error:
         log.warning("could not open the data folder: %s", type(error).__name__)
         if not exit_when_ready:

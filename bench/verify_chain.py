@@ -1,0 +1,222 @@
+"""Benchmark of ``audit verify``: a record of 100,000 chain entries, and one of 1,000,000 decisions.
+
+Targets (issue 13): the whole verification (the chain and every cross-check it makes:
+each evidence row against its entry, row counts, the decision lookup table, the derived
+tables, the accounts, the name index, the workstation anchor) of 100,000 chain entries
+under 10 s, and of a 1,000,000-decision record under 20 s, on SQLite.
+
+Two records are measured:
+- ``chain``: a store whose chain is written directly here, entry after entry, hashed by
+  the store's own ``audit.entry_hash`` (a few seconds for 100,000 entries): events of
+  every kind a desk records, with the decision lookup table filled as ``audit.append``
+  fills it. It has no decision rows, so it measures the chain and its lookup.
+- ``decisions``: ``store_bench.py``'s record (real cases decided by the engine, written
+  through the store's own ``write_version``/``write_review``/``write_closure``), shared
+  with that benchmark under bench/out/ and built once (minutes).
+
+``--compare-with DIR`` also times another checkout's verification of the same records
+(``DIR/src`` on the path, in a child process), e.g. the code before this work, so the
+two figures are taken side by side on the same machine at the same load. Both wall
+time and CPU time are printed: this machine is shared, and CPU time is the steadier.
+
+Run: .venv/bin/python bench/verify_chain.py [--entries N] [--decisions N] [--compare-with DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from trustdesk.store.audit import entry_hash
+from trustdesk.store.encoding import GENESIS_HASH, canonical_json, utc_text
+from trustdesk.store.store import Store
+
+OUT = Path(__file__).resolve().parent / "out"
+BATCH = 10_000
+#: Entries of the kinds a desk writes that stand alone (no evidence row behind them).
+EVENTS: tuple[tuple[str, Callable[[int], dict[str, int | str]]], ...] = (
+    ("logon", lambda n: {"user": 1 + n % 7}),
+    ("decision.viewed", lambda n: {"decision": 1 + n % 5_000}),
+    ("memo.printed", lambda n: {"decision": 1 + n % 5_000, "pdf_sha256": f"{n:064x}"}),
+    ("history.searched", lambda n: {"results": n % 40}),
+    ("logoff", lambda n: {"user": 1 + n % 7}),
+)
+
+
+def build_chain(folder: Path, entries: int) -> None:
+    """A store whose chain holds ``entries`` entries, written directly in large batches."""
+    with Store.open(folder) as store:
+        conn = store.db.conn
+        seq, prev = store.audit.head()
+        start = datetime(2026, 1, 1, tzinfo=UTC)
+        conn.execute("BEGIN IMMEDIATE")
+        log: list[tuple[object, ...]] = []
+        lookup: list[tuple[int, int]] = []
+        while seq < entries:
+            seq += 1
+            event, objects_of = EVENTS[seq % len(EVENTS)]
+            objects = objects_of(seq)
+            fields = (
+                seq,
+                utc_text(start + timedelta(seconds=seq)),
+                f"desk-{seq % 3}",
+                f"officer{seq % 7}",
+                1 + seq % 7,
+                event,
+                "success",
+                canonical_json(objects),
+            )
+            digest = entry_hash(prev, *fields)
+            log.append((*fields, prev, digest))
+            decision = objects.get("decision")
+            if isinstance(decision, int):
+                lookup.append((seq, decision))
+            prev = digest
+            if len(log) == BATCH or seq == entries:
+                conn.executemany(
+                    "INSERT INTO audit_log (seq, at, workstation, actor, actor_id, event, "
+                    "outcome, objects, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    log,
+                )
+                conn.executemany(
+                    "INSERT INTO audit_decisions (seq, decision_id) VALUES (?, ?)", lookup
+                )
+                log.clear()
+                lookup.clear()
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert prev != GENESIS_HASH
+
+
+def decisions_record(count: int) -> Path:
+    """store_bench.py's record of ``count`` decisions (built once, then reused)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import store_bench
+
+    folder = OUT / f"store-{count}"
+    marker = folder / "generated.json"
+    if not marker.exists():
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"generating {count:,} decisions into {folder} (once; reused later)", flush=True)
+        began = time.perf_counter()
+        store_bench.generate(folder, count)
+        marker.write_text(json.dumps({"decisions": count, "seconds": time.perf_counter() - began}))
+    return folder
+
+
+#: Run in a child process, so that each checkout's code is timed on its own.
+_TIMER = """
+import json, sys, time
+from trustdesk.store.store import Store
+with Store.open(sys.argv[1]) as store:
+    wall, cpu = time.perf_counter(), time.process_time()
+    report = store.verify()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+print(json.dumps({"wall": wall, "cpu": cpu, "ok": report.ok, "entries": report.entries,
+                  "records": report.records, "problems": [str(p) for p in report.problems[:3]]}))
+"""
+
+
+def time_verify(folder: Path, source: Path) -> dict[str, object]:
+    """Verify ``folder`` with the code in ``source`` (a src/ folder); wall and CPU time.
+
+    The CPU time is the whole tree of processes the verification used (its own and any
+    it started), from the child's resource usage.
+    """
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    with tempfile.TemporaryDirectory() as anchors:
+        env["TRUSTDESK_ANCHOR_DIR"] = anchors  # a fresh workstation: no anchor to match
+        began = os.times()
+        done = subprocess.run(
+            [sys.executable, "-c", _TIMER, str(folder)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        ended = os.times()
+    if done.returncode != 0:
+        raise SystemExit(f"verification with {source} failed:\n{done.stderr}")
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["cpu_all"] = (ended.children_user + ended.children_system) - (
+        began.children_user + began.children_system
+    )
+    if not result["ok"]:
+        raise SystemExit(f"{folder} did not verify: {result['problems']}")
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--decisions", type=int, default=1_000_000)
+    parser.add_argument("--skip-decisions", action="store_true", help="chain record only")
+    parser.add_argument(
+        "--decisions-folder",
+        type=Path,
+        metavar="DIR",
+        help="a data folder holding such a record already (instead of bench/out/)",
+    )
+    parser.add_argument(
+        "--folder",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also measure this data folder (any record; repeatable)",
+    )
+    parser.add_argument(
+        "--compare-with", type=Path, metavar="DIR", help="another checkout to time alike"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs of each (best is shown)")
+    args = parser.parse_args()
+    here = Path(__file__).resolve().parent.parent / "src"
+    folders: list[tuple[str, Path, float]] = []
+    chain = OUT / f"chain-{args.entries}"
+    if not (chain / "generated.json").exists():
+        import shutil
+
+        shutil.rmtree(chain, ignore_errors=True)
+        began = time.perf_counter()
+        build_chain(chain, args.entries)
+        took = time.perf_counter() - began
+        (chain / "generated.json").write_text(json.dumps({"entries": args.entries, "s": took}))
+        print(f"wrote a chain of {args.entries:,} entries directly in {took:.1f} s")
+    folders.append((f"{args.entries:,} chain entries", chain, 10.0))
+    for extra in args.folder:
+        folders.append((extra.name, extra, 0.0))
+    if not args.skip_decisions:
+        record = args.decisions_folder or decisions_record(args.decisions)
+        folders.append((f"{args.decisions:,} decisions", record, 20.0))
+    sources = [("this checkout", here)]
+    if args.compare_with is not None:
+        sources.append((f"{args.compare_with}", args.compare_with.resolve() / "src"))
+    print(f"{'record':<28} {'code':<24} {'entries':>10} {'wall s':>8} {'CPU s':>8}  target")
+    passed = True
+    for label, folder, target in folders:
+        for name, source in sources:
+            runs = [time_verify(folder, source) for _ in range(args.runs)]
+            best = min(runs, key=lambda run: float(str(run["wall"])))
+            wall, cpu = float(str(best["wall"])), float(str(best["cpu_all"]))
+            mark = ("ok" if wall < target else "MISSED") if source == here and target else ""
+            passed &= mark != "MISSED"
+            print(
+                f"{label:<28} {name[-24:]:<24} {best['entries']:>10,} {wall:>8.1f} {cpu:>8.1f}"
+                f"  {f'< {target:.0f} s' if target else ''} {mark}",
+                flush=True,
+            )
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
