@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from trustdesk.services.errors import InvalidRequest
-from trustdesk.store.anchor import Anchor, backup_head, parse_anchor
+from trustdesk.store.anchor import Anchor, parse_anchor
+from trustdesk.store.backup import backup_head
 
 _PDF = b"%PDF-"
 _SQLITE = b"SQLite format 3\x00"

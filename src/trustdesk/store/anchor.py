@@ -222,20 +222,3 @@ def parse_anchor(seq: object, digest: object) -> Anchor | None:
     if len(digest) != 64 or digest.strip("0123456789abcdef"):
         return None
     return Anchor(seq, digest)
-
-
-def backup_head(path: Path) -> Anchor | None:
-    """The chain head a backup file's manifest records, or None (not a TrustDesk backup)."""
-    from trustdesk.store.connection import connect
-
-    try:
-        conn = connect(path, immutable=True)
-    except Exception:  # any failure means: not a backup this can read
-        return None
-    try:
-        row = conn.execute("SELECT head_seq, head_hash FROM backup_manifest").fetchone()
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()
-    return None if row is None else parse_anchor(row[0], row[1])

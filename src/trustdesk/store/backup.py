@@ -25,6 +25,7 @@ from pathlib import Path
 from trustdesk import __version__
 from trustdesk.durable import fsync_dir, fsync_file
 from trustdesk.store import audit
+from trustdesk.store.anchor import Anchor, parse_anchor
 from trustdesk.store.connection import connect, inspect_file, translate
 from trustdesk.store.database import Database
 from trustdesk.store.encoding import utc_text
@@ -276,3 +277,18 @@ def credential_in(check: BackupCheck, username: str) -> Credential | None:
     finally:
         conn.close()
     return None if row is None else credential_of(row)
+
+
+def backup_head(path: Path) -> Anchor | None:
+    """The chain head a backup file's manifest records, or None (not a TrustDesk backup)."""
+    try:
+        conn = connect(path, immutable=True)
+    except Exception:  # any failure means: not a backup this can read
+        return None
+    try:
+        row = conn.execute("SELECT head_seq, head_hash FROM backup_manifest").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return None if row is None else parse_anchor(row[0], row[1])
