@@ -21,6 +21,7 @@ from trustdesk.memo.viewmodel import (
     INTENT_DECLINE,
     INTENT_HOLD,
     INTENT_NOTIFY,
+    NOT_YET_RECORDED,
     ActionRow,
     AgencyHeader,
     CriterionRow,
@@ -92,8 +93,9 @@ def build_view_model(
     decided = case.decision_time.astimezone(zone)
     headline = HONOR_HEADLINE if decision.decision == HONOR else DECLINE_HEADLINE
     hold = _hold(case, decision, pack)
+    title = f"Detainer decision memo — decision {record.decision_id}, version {record.version}"
     return MemoViewModel(
-        title=f"Detainer decision memo — decision {record.decision_id}, version {record.version}",
+        title=f"{NOT_YET_RECORDED} — {title}" if record.not_recorded else title,
         subject=f"{headline} ({decision.statute}, rule pack {pack.id})",
         agency=agency,
         person=PersonBlock(
@@ -134,6 +136,7 @@ def build_view_model(
             hold_expires_at=hold.expires_at,
         ),
         created_at=record.created_at,
+        not_recorded=record.not_recorded,
     )
 
 

@@ -21,6 +21,9 @@ HOLD_START_UNKNOWN = "start_unknown"  # honored, the start is not yet known
 HOLD_NOTIFICATION_ONLY = "notification_only"  # honored, but the form asks for no hold
 HOLD_NONE = "none"  # declined: no hold at all
 
+#: The mark on every page of a memo whose decision the record does not hold yet.
+NOT_YET_RECORDED = "NOT YET RECORDED"
+
 
 # --- plain inputs the caller passes to build_view_model --------------------------------
 
@@ -54,6 +57,9 @@ class RecordInfo:
     record_sha256: str
     chain_position: int | None
     created_at: datetime  # when the record was stored: the PDF's creation date
+    #: Not empty while the decision is only a local draft (the server was unreachable):
+    #: why, and where it is kept. Every page of the memo then says NOT YET RECORDED.
+    not_recorded: str = ""
 
 
 # --- the view-model ------------------------------------------------------------------
@@ -208,3 +214,4 @@ class MemoViewModel:
     verification: VerificationBlock
     notice: NoticeFacts
     created_at: datetime
+    not_recorded: str = ""  # as RecordInfo.not_recorded
