@@ -69,3 +69,7 @@ class AuditWriteFailed(StoreError):
 
 class StoreIOError(StoreError):
     """Any other input/output failure reported by SQLite or the operating system."""
+
+
+class ServerUnavailable(StoreError):
+    """The record server cannot be reached (placeholder until the PostgreSQL backend)."""

@@ -1,0 +1,53 @@
+"""The SQLite change feed: a reader of its own sees every commit to the file, whoever made
+it, and reports the new audit entries; listings (which change no board) are filtered out
+by the live-board service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from livekit import Collector, honored
+from servicekit import Desk
+
+from trustdesk.services.live import LiveRecord, touches_board
+from trustdesk.store.changes import RESYNC, Change
+from trustdesk.store.changes_sqlite import SqliteChangeFeed
+
+
+def test_the_feed_reports_each_new_entry_once_in_order(desk: Desk, rules: Any) -> None:
+    officer = desk.session("officer")
+    seen = Collector()
+    feed = SqliteChangeFeed(desk.store.path, interval=0.05)
+    feed.start(seen.on_changes, seen.on_reachable)
+    try:
+        case, raw = honored(rules)
+        saved = desk.services.decisions.create(officer, case, raw)
+        seen.wait_for(lambda c: saved.audit.seq in [x.seq for x in c.changes])
+        desk.services.holds.close(officer, saved.hold_id, "ice_took_custody")
+        seen.wait_for(lambda c: "hold.closed" in c.events())
+    finally:
+        feed.stop()
+    seqs = [change.seq for change in seen.changes]
+    assert seqs == sorted(set(seqs))  # each once, in chain order
+    assert Change(saved.audit.seq, "decision.created") in seen.changes
+    assert seen.reachable == []  # the file never went away
+
+
+def test_only_board_events_move_a_board(desk: Desk, rules: Any) -> None:
+    assert not touches_board([Change(5, "holds.listed"), Change(6, "user.logged_on")])
+    assert touches_board([Change(7, "hold.closed")])
+    assert touches_board([RESYNC])
+    live = LiveRecord(desk.store)
+    seen = Collector()
+    watcher = live.watch(seen.on_board, seen.on_reachable)
+    try:
+        officer = desk.session("officer")
+        for _ in range(3):
+            desk.services.holds.active(officer)
+            desk.services.decisions.awaiting_review(officer)
+        case, raw = honored(rules)
+        desk.services.decisions.create(officer, case, raw)
+        seen.wait_for(lambda c: c.board >= 1)
+    finally:
+        live.unwatch(watcher)
+    assert seen.board == 1  # the listings before it moved nothing
