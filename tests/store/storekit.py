@@ -155,11 +155,14 @@ class Desk:
         return self.services.store
 
 
-def open_desk(data_dir: Path, rules: Any, clock: Clock | None = None) -> Desk:
+def open_desk(
+    data_dir: Path, rules: Any, clock: Clock | None = None, *, database: str | None = None
+) -> Desk:
+    """The desk's services on ``data_dir`` (SQLite) or on the server of ``database``."""
     from trustdesk.services.bundle import open_services
 
     clock = clock or Clock()
-    services = open_services(data_dir, rules, hasher=FAST_HASHER, clock=clock)
+    services = open_services(data_dir, rules, hasher=FAST_HASHER, clock=clock, database=database)
     if services.accounts.needs_first_administrator():
         services.accounts.create_first_administrator("admin", ROLE_PASSWORDS["administrator"])
         admin = services.accounts.log_on("admin", ROLE_PASSWORDS["administrator"])
