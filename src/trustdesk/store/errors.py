@@ -85,7 +85,3 @@ SERVER_BACKUP_ADVICE = (
 
 class StoreIOError(StoreError):
     """Any other input/output failure reported by SQLite or the operating system."""
-
-
-class ServerUnavailable(StoreError):
-    """The record server cannot be reached (placeholder until the PostgreSQL backend)."""
