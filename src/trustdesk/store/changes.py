@@ -98,11 +98,12 @@ class ChangeFeed:
 
 
 def open_feed(store: Store) -> ChangeFeed:
-    """The feed that fits ``store``'s backend (PostgreSQL when it has a server URL)."""
-    url = getattr(store.db, "url", None)
-    if isinstance(url, str) and url.startswith(("postgresql:", "postgres:")):
+    """The feed that fits ``store``'s backend."""
+    if store.backend == "postgresql":
         from trustdesk.store.changes_pg import PostgresChangeFeed
 
+        url = getattr(store.db, "url", None)
+        assert isinstance(url, str)
         return PostgresChangeFeed(url)
     from trustdesk.store.changes_sqlite import SqliteChangeFeed
 

@@ -19,8 +19,8 @@ from collections.abc import Iterator
 import psycopg
 
 from trustdesk.store.changes import Change, ChangeFeed
+from trustdesk.store.postgresql.schema import NOTIFY_CHANNEL as CHANNEL
 
-CHANNEL = "trustdesk_changes"
 #: Seconds between attempts to reach a server that is down.
 RETRY = 1.0
 #: How long the thread blocks on the socket before it checks whether it is to stop.

@@ -1,6 +1,6 @@
-"""The SQLite change feed: a reader of its own sees every commit to the file, whoever made
-it, and reports the new audit entries; listings (which change no board) are filtered out
-by the live-board service."""
+"""The change feed of each backend (SQLite: a reader of its own looking at the file;
+PostgreSQL: LISTEN on a connection of its own) reports every new audit entry once, in
+order; listings (which change no board) are filtered out by the live-board service."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ from livekit import Collector, honored
 from servicekit import Desk
 
 from trustdesk.services.live import LiveRecord, touches_board
-from trustdesk.store.changes import RESYNC, Change
-from trustdesk.store.changes_sqlite import SqliteChangeFeed
+from trustdesk.store.changes import RESYNC, Change, open_feed
 
 
 def test_the_feed_reports_each_new_entry_once_in_order(desk: Desk, rules: Any) -> None:
     officer = desk.session("officer")
     seen = Collector()
-    feed = SqliteChangeFeed(desk.store.path, interval=0.05)
+    feed = open_feed(desk.store)
     feed.start(seen.on_changes, seen.on_reachable)
     try:
         case, raw = honored(rules)
