@@ -10,7 +10,7 @@ transaction verbs as statements. ``PgConnection`` offers exactly that over psyco
   store's transaction-scoped advisory lock, so writers from every desk take turns and
   the audit chain stays one line; plain ``BEGIN`` (a read) is a REPEATABLE READ
   snapshot, like SQLite's;
-* an ``INSERT`` into a table with an ``id`` column returns it (``lastrowid``);
+* an ``INSERT`` returns the new row's key (``lastrowid``, see schema.ROW_KEYS);
 * errors are translated: a broken constraint or an append-only trigger raises
   ``IntegrityViolation`` (a ``sqlite3.IntegrityError``, so the repositories' one
   ``except`` serves both backends); a lost or refused connection raises
@@ -30,7 +30,7 @@ from psycopg import errors as pg_errors
 
 from trustdesk.store.errors import DiskFull, ServerUnavailable, StoreError
 from trustdesk.store.postgresql.dialect import translate
-from trustdesk.store.postgresql.schema import CHAIN_LOCK_KEY, ID_TABLES, SCHEMA
+from trustdesk.store.postgresql.schema import CHAIN_LOCK_KEY, ROW_KEYS, SCHEMA
 
 #: Seconds to wait for the server before saying it cannot be reached.
 CONNECT_TIMEOUT = 5
@@ -155,9 +155,10 @@ class PgConnection:
                 return PgCursor(self, self.raw.cursor(), None)
             text = translate(sql)
             table = _INSERT_INTO.match(sql)
-            returning = table is not None and table.group(1) in ID_TABLES
+            key = None if table is None or "RETURNING" in text else ROW_KEYS.get(table.group(1))
+            returning = key is not None and "ON CONFLICT" not in text
             if returning:
-                text += " RETURNING id"
+                text += f" RETURNING {key}"
             cursor = self.raw.execute(text, _values(params))
             lastrowid = None
             if returning:

@@ -75,7 +75,7 @@ class PgDatabase:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._mutex:
+        with self._mutex, self.translating():
             conn = self.conn
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -89,7 +89,7 @@ class PgDatabase:
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
-        with self._mutex:
+        with self._mutex, self.translating():
             conn = self.conn
             conn.execute("BEGIN")
             try:
@@ -99,8 +99,19 @@ class PgDatabase:
 
     @contextlib.contextmanager
     def translating(self) -> Iterator[None]:
-        # The connection translates its own errors as they happen.
-        yield
+        """The connection raised sqlite3's classes for what the repositories catch; what
+        they let through becomes the store's message, as on SQLite (append-only refusals)."""
+        import sqlite3
+
+        from trustdesk.store.connection import translate
+
+        try:
+            yield
+        except sqlite3.Error as exc:
+            error = translate(exc, self.path)
+            if error is None:
+                raise
+            raise error from None
 
     def open_reader(self) -> sqlite3.Connection:
         return cast("sqlite3.Connection", PgConnection(open_connection(self.url), self.url))

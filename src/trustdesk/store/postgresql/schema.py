@@ -34,10 +34,28 @@ NOTIFY_CHANNEL = "trustdesk_changes"
 #: The key of the transaction-scoped advisory lock every writer takes first ("TDSK").
 CHAIN_LOCK_KEY = 0x5444534B
 
-#: Tables whose ``id`` an INSERT returns (SQLite's lastrowid).
-ID_TABLES = frozenset(
-    {"users", "login_failures", "people", "detainers", "decisions", "reviews", "holds", "drafts"}
-)
+#: The key an INSERT into each table returns (SQLite's lastrowid: the INTEGER PRIMARY KEY).
+ROW_KEYS = {
+    **dict.fromkeys(
+        (
+            "users",
+            "login_failures",
+            "people",
+            "detainers",
+            "decisions",
+            "reviews",
+            "holds",
+            "drafts",
+            "agency",
+        ),
+        "id",
+    ),
+    "hold_closures": "hold_id",
+    "open_holds": "hold_id",
+    "pending_reviews": "record_id",
+    "audit_log": "seq",
+    "audit_decisions": "seq",
+}
 
 #: Evidence: the desk role may only read and add (the SQLite schema's append-only set).
 EVIDENCE_TABLES = APPEND_ONLY_TABLES
