@@ -4,9 +4,12 @@ order; listings (which change no board) are filtered out by the live-board servi
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
-from livekit import Collector, honored
+import pytest
+from livekit import CEILING, Collector, honored
 from servicekit import Desk
 
 from trustdesk.services.live import LiveRecord, touches_board
@@ -50,3 +53,45 @@ def test_only_board_events_move_a_board(desk: Desk, rules: Any) -> None:
     finally:
         live.unwatch(watcher)
     assert seen.board == 1  # the listings before it moved nothing
+
+
+@pytest.mark.sqlite_only("the feed of another program on the same SQLite file")
+def test_another_program_on_the_folder_sees_the_commit(desk: Desk, rules: Any) -> None:
+    """The SQLite feed takes no lock: a second program watching the data folder (here a
+    child process) is told of a decision this program saves."""
+    watcher = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(desk.store.path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert watcher.stdout is not None
+        assert watcher.stdout.readline().strip() == "watching"
+        case, raw = honored(rules)
+        saved = desk.services.decisions.create(desk.session("officer"), case, raw)
+        seen: list[str] = []
+        while f"{saved.audit.seq} decision.created" not in seen:
+            line = watcher.stdout.readline()  # the child gives up after its own ceiling
+            assert line, f"the other program reported {seen} and stopped"
+            seen.append(line.strip())
+    finally:
+        watcher.kill()
+        watcher.communicate()  # reaps it and closes its pipe
+
+
+CHILD = f"""
+import sys, threading
+from pathlib import Path
+from trustdesk.store.changes_sqlite import SqliteChangeFeed
+done = threading.Event()
+def report(changes):
+    for change in changes:
+        print(change.seq, change.event, flush=True)
+        if change.event == "decision.created":
+            done.set()
+feed = SqliteChangeFeed(Path(sys.argv[1]))
+feed.start(report)
+print("watching", flush=True)
+done.wait({CEILING})
+feed.stop()
+"""

@@ -23,6 +23,7 @@ from uikit import FakeTime, password
 
 from trustdesk.services.review import RESULT
 from trustdesk.store.records import AgencyProfile
+from trustdesk.ui.countdown import Urgency
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "services"))
 from test_offline_desk import durable
@@ -128,6 +129,21 @@ def test_two_desks_see_each_others_holds_open_and_close(
     assert answers.errors == []
     qtbot.waitUntil(lambda: bookings(board_a) == [], timeout=CEILING_MS)
     assert desk_a.store.holds.get(saved.hold_id).closure.officer == "officer2"
+
+
+def test_an_overdue_hold_recorded_at_one_desk_rings_at_the_other(
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any
+) -> None:
+    desk_a, desk_b = pg_desks("a"), pg_desks("b")
+    window_b = window_for(desk_b, "supervisor")
+    board_b = window_b.workspace.board
+    board_b.refresh_timer.stop()
+    # Recorded late at desk A: the person became releasable a week ago, so the hold is
+    # already past its expiry when it reaches desk B's board.
+    hold(desk_a, rules, "Ana Ruiz", "NH-9", "2026-11-13T15:00:00-05:00")
+    qtbot.waitUntil(lambda: bookings(board_b) == ["NH-9"], timeout=CEILING_MS)
+    assert board_b.holds.urgency_at(0) == Urgency.OVERDUE
+    assert "‼ 1 overdue" in board_b.summary.text()
 
 
 def test_two_desks_closing_at_once_one_is_told_who_and_when(
