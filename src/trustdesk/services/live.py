@@ -62,6 +62,13 @@ class LiveRecord:
         with self._lock:
             return self._reachable
 
+    @property
+    def feed_reachable(self) -> bool:
+        """Whether the feed itself is connected: when it is not, it says when it is back,
+        and asking the server meanwhile would only wait for a connection timeout."""
+        feed = self._feed
+        return feed is None or feed.reachable
+
     def watch(
         self, on_board_changed: Callable[[], None], on_reachable: Callable[[bool], None]
     ) -> Watcher:

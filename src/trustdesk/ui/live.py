@@ -2,8 +2,10 @@
 
 ``services.live`` calls back on the change feed's own thread; those calls are carried
 to the GUI thread by queued signals, so every slot runs where widgets may be touched.
-While the server is lost the link asks the sync service, every few seconds, whether it
-answers again; once it does, the decisions kept on this desk are recorded at once.
+The feed reconnects on its own thread and reports the server's return; when only a
+failed call (not the feed) said the server was lost, the link asks the sync service
+every few seconds whether it answers again. Once it does, the decisions kept on this
+desk are recorded at once.
 """
 
 from __future__ import annotations
@@ -82,6 +84,8 @@ class LiveLink(QObject):
         self.reachability_changed.emit(up)
 
     def _try_again(self) -> None:
+        if not self.services.live.feed_reachable:
+            return  # the feed reconnects on its own thread and reports the return
         sync = self.services.sync
         if sync.outbox.all():
             self.flush()
