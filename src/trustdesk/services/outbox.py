@@ -38,6 +38,8 @@ class PendingDecision:
     officer: str
     workstation: str
     raw_case: dict[str, Any]
+    #: The rule pack the officer was shown the decision under: recorded only under it.
+    rule_pack_sha256: str = ""
     #: The review's draft in the record (if the autosave reached it), dropped once recorded.
     draft_id: int | None = None
     #: Set just before a save is tried: if the connection is lost during the commit, the
@@ -64,6 +66,7 @@ def _to_json(item: PendingDecision) -> str:
             "case": item.raw_case,
             "attempted": item.attempted,
             "draft_id": item.draft_id,
+            "rule_pack_sha256": item.rule_pack_sha256,
         },
         ensure_ascii=False,
         sort_keys=True,
@@ -81,6 +84,7 @@ def _from_json(text: str) -> PendingDecision:
         raw_case=dict(value["case"]),
         attempted=bool(value.get("attempted", False)),
         draft_id=None if value.get("draft_id") is None else int(value["draft_id"]),
+        rule_pack_sha256=str(value.get("rule_pack_sha256", "")),
     )
 
 

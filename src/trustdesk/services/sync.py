@@ -27,7 +27,7 @@ from trustdesk.services.decisions import (
     check_not_future,
     make_draft,
 )
-from trustdesk.services.errors import ServiceError
+from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.live import LiveRecord
 from trustdesk.services.outbox import Outbox, PendingDecision, new_id
 from trustdesk.services.permissions import Operation
@@ -133,7 +133,8 @@ class SyncService:
         """Decide ``case`` with the rules in memory and keep it durably on this desk."""
         now = self.ctx.now()
         check_not_future(case.decision_time, now)
-        make_draft(self.rules, case, raw_case)  # refuses what cannot be decided, as a save would
+        # Refuses what cannot be decided, as a save would.
+        draft = make_draft(self.rules, case, raw_case)
         pending = PendingDecision(
             id=new_id(),
             kept_at=now,
@@ -141,6 +142,7 @@ class SyncService:
             officer=session.username,
             workstation=self.ctx.workstation,
             raw_case=dict(raw_case),
+            rule_pack_sha256=draft.rule_pack_sha256,
             draft_id=draft_id,
         )
         self.outbox.put(pending)
@@ -184,6 +186,11 @@ class SyncService:
 
     def _record_late(self, item: PendingDecision) -> SavedDecision | None:
         kept = self._kept(item)
+        if item.rule_pack_sha256 != kept.draft.rule_pack_sha256:
+            raise InvalidRequest(
+                f"the rule pack in force for {kept.case.decision_time:%Y-%m-%d} changed since "
+                "the officer saw this decision; open the case again and decide it anew"
+            )
         officer = Session(item.officer_id, item.officer, item.kept_at)
         self.ctx.authorize(officer, Operation.DECISION_CREATE)
         if item.attempted and self._already_recorded(kept):
