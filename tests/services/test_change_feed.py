@@ -13,7 +13,8 @@ from livekit import CEILING, Collector, honored
 from servicekit import Desk
 
 from trustdesk.services.live import LiveRecord, touches_board
-from trustdesk.store.changes import RESYNC, Change, open_feed
+from trustdesk.store.changes import RESYNC, Change
+from trustdesk.store.feeds import open_feed
 
 
 def test_the_feed_reports_each_new_entry_once_in_order(desk: Desk, rules: Any) -> None:

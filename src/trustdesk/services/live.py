@@ -13,7 +13,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
-from trustdesk.store.changes import RESYNC, Change, ChangeFeed, open_feed
+from trustdesk.store.changes import RESYNC, Change, ChangeFeed
+from trustdesk.store.feeds import open_feed
 from trustdesk.store.store import Store
 
 #: Audit events after which a board looks different: holds opened, amended, reviewed or

@@ -5,6 +5,7 @@ A feed reports the new entries (sequence number and event name, nothing personal
 callback on a thread of its own; what each backend watches differs (a cheap local check
 of the SQLite file, LISTEN on a PostgreSQL connection) and lives in its own module.
 Nothing here knows Qt: the desktop app turns the callbacks into signals in ``ui/``.
+``store.feeds.open_feed`` picks the backend's feed for a store.
 """
 
 from __future__ import annotations
@@ -12,10 +13,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from trustdesk.store.store import Store
 
 
 class Change(NamedTuple):
@@ -95,16 +92,3 @@ class ChangeFeed:
 
     def _interrupt(self) -> None:
         """Wake a thread blocked on something else than the stop event (a socket)."""
-
-
-def open_feed(store: Store) -> ChangeFeed:
-    """The feed that fits ``store``'s backend."""
-    if store.backend == "postgresql":
-        from trustdesk.store.changes_pg import PostgresChangeFeed
-
-        url = getattr(store.db, "url", None)
-        assert isinstance(url, str)
-        return PostgresChangeFeed(url)
-    from trustdesk.store.changes_sqlite import SqliteChangeFeed
-
-    return SqliteChangeFeed(store.path)
