@@ -22,6 +22,7 @@ from trustdesk.memo.viewmodel import (
     INTENT_DECLINE,
     INTENT_HOLD,
     INTENT_NOTIFY,
+    NOT_YET_RECORDED,
     ActionRow,
     AgencyHeader,
     ChangeList,
@@ -94,8 +95,9 @@ def build_view_model(
     decided = case.decision_time.astimezone(zone)
     headline = HONOR_HEADLINE if decision.decision == HONOR else DECLINE_HEADLINE
     hold = _hold(case, decision, pack)
+    title = f"Detainer decision memo — decision {record.decision_id}, version {record.version}"
     return MemoViewModel(
-        title=f"Detainer decision memo — decision {record.decision_id}, version {record.version}",
+        title=f"{NOT_YET_RECORDED} — {title}" if record.not_recorded else title,
         subject=f"{headline} ({decision.statute}, rule pack {pack.id})",
         agency=agency,
         person=PersonBlock(
@@ -141,6 +143,7 @@ def build_view_model(
             ChangeList(heading, lines)
             for heading, lines in sections(what_would_change(pack, case, decision))
         ),
+        not_recorded=record.not_recorded,
     )
 
 

@@ -15,7 +15,7 @@ from trustdesk.memo.page import DocumentInfo, Part, build, make_document
 from trustdesk.memo.story import memo_story
 from trustdesk.memo.styles import stylesheet
 from trustdesk.memo.verification import chain_head_keyword
-from trustdesk.memo.viewmodel import MemoViewModel
+from trustdesk.memo.viewmodel import NOT_YET_RECORDED, MemoViewModel
 from trustdesk.memo.wording import Wording, load_wording
 
 MEMO_PAGE_LABEL = "Page {page} of {pages}"
@@ -26,14 +26,13 @@ def render_memo(vm: MemoViewModel, *, notice_languages: Iterable[str] = ()) -> b
     wordings = [load_wording(language) for language in dict.fromkeys(notice_languages)]
     styles = stylesheet()
     code = vm.verification.short_code
-    parts = [
-        Part(
-            "memo",
-            f"Decision {vm.verification.decision_id}, version {vm.verification.version} · "
-            f"code {code} · TrustDesk decision support, not legal advice",
-            MEMO_PAGE_LABEL,
-        )
-    ]
+    footer = (
+        f"Decision {vm.verification.decision_id}, version {vm.verification.version} · "
+        f"code {code} · TrustDesk decision support, not legal advice"
+    )
+    if vm.not_recorded:  # on every page, so no loose page passes for a recorded decision
+        footer = f"{NOT_YET_RECORDED} · {footer}"
+    parts = [Part("memo", footer, MEMO_PAGE_LABEL)]
     parts += [_notice_part(vm, wording) for wording in wordings]
     story = memo_story(vm, styles)
     for part, wording in zip(parts[1:], wordings, strict=True):

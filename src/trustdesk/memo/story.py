@@ -25,6 +25,7 @@ from trustdesk.memo.viewmodel import (
     HOLD_NONE,
     HOLD_NOTIFICATION_ONLY,
     HOLD_RUNNING,
+    NOT_YET_RECORDED,
     HoldBlock,
     MemoViewModel,
 )
@@ -32,8 +33,16 @@ from trustdesk.memo.viewmodel import (
 DOCUMENT_TITLE = "Immigration detainer decision — Conn. Gen. Stat. § 54-192h (TRUST Act)"
 
 
+def not_recorded_box(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
+    """The mark at the top of a memo whose decision the record does not hold yet."""
+    if not vm.not_recorded:
+        return []
+    return [para(NOT_YET_RECORDED, styles.headline), para(vm.not_recorded, styles.subline)]
+
+
 def memo_story(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = [
+        *not_recorded_box(vm, styles),
         para(DOCUMENT_TITLE, styles.title),
         para(
             f"Decision {vm.verification.decision_id}, version {vm.verification.version}. "

@@ -21,6 +21,9 @@ HOLD_START_UNKNOWN = "start_unknown"  # honored, the start is not yet known
 HOLD_NOTIFICATION_ONLY = "notification_only"  # honored, but the form asks for no hold
 HOLD_NONE = "none"  # declined: no hold at all
 
+#: The mark on every page of a memo whose decision the record does not hold yet.
+NOT_YET_RECORDED = "NOT YET RECORDED"
+
 
 # --- plain inputs the caller passes to build_view_model --------------------------------
 
@@ -56,6 +59,9 @@ class RecordInfo:
     created_at: datetime  # when the record was stored: the PDF's creation date
     #: The audit chain's head (entry, hash) when the memo is made: an anchor on paper.
     chain_head: tuple[int, str] | None = None
+    #: Not empty while the decision is only a local draft (the server was unreachable):
+    #: why, and where it is kept. Every page of the memo then says NOT YET RECORDED.
+    not_recorded: str = ""
 
 
 # --- the view-model ------------------------------------------------------------------
@@ -221,3 +227,4 @@ class MemoViewModel:
     created_at: datetime
     #: What would change the outcome; empty in a memo built before it was computed.
     outcome_changes: tuple[ChangeList, ...] = ()
+    not_recorded: str = ""  # as RecordInfo.not_recorded

@@ -17,11 +17,13 @@ if TYPE_CHECKING:
     from trustdesk.services.decisions import DecisionService, RulesSource
     from trustdesk.services.drafts import DraftService
     from trustdesk.services.holds import HoldService
+    from trustdesk.services.live import LiveRecord
     from trustdesk.services.memos import MemoService
     from trustdesk.services.passwords import PasswordHasher
     from trustdesk.services.records import RecordsService
     from trustdesk.services.rulepacks import RulePackService
     from trustdesk.services.signoff import SignoffService
+    from trustdesk.services.sync import SyncService
 
 
 class Services:
@@ -87,7 +89,22 @@ class Services:
 
         return SignoffService(self.ctx)
 
+    @cached_property
+    def live(self) -> LiveRecord:
+        from trustdesk.services.live import LiveRecord
+
+        return LiveRecord(self.store)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from trustdesk.services.outbox import Outbox
+        from trustdesk.services.sync import SyncService
+
+        return SyncService(self.decisions, Outbox(self.store.data_dir), self.live)
+
     def close(self) -> None:
+        if "live" in self.__dict__:  # its feed reads the record: stop it first
+            self.live.stop()
         self.store.close()
 
     def __enter__(self) -> Services:

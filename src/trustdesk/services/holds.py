@@ -5,14 +5,29 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from trustdesk.services.context import ServiceContext, Session
-from trustdesk.services.errors import InvalidRequest
+from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.permissions import Operation
-from trustdesk.store.case_records import Hold, HoldStatus
+from trustdesk.store.case_records import Hold, HoldClosure, HoldStatus
+from trustdesk.store.errors import StoreError
+from trustdesk.store.records import DEFAULT_TIMEZONE
 from trustdesk.store.schema import HOLD_OUTCOMES
 
 MAX_NOTE = 2000
 #: A closing time may be given a little ahead of the workstation clock, not more.
 CLOCK_TOLERANCE = timedelta(minutes=5)
+OUTCOME_WORDS = {
+    "ice_took_custody": "ICE took custody",
+    "released_at_expiry": "released at expiry",
+    "released_other": "released otherwise",
+}
+
+
+class AlreadyClosed(ServiceError):
+    """Someone else closed the hold first (another desk, a command line): who and when."""
+
+    def __init__(self, message: str, closure: HoldClosure) -> None:
+        super().__init__(message)
+        self.closure = closure
 
 
 class HoldService:
@@ -55,11 +70,44 @@ class HoldService:
             raise InvalidRequest(f"the note must be one line of at most {MAX_NOTE} characters")
         if outcome == "released_other" and text is None:
             raise InvalidRequest("say in a note why the person was released (--note)")
-        return self.holds.close(
-            hold_id,
-            outcome=outcome,
-            ended_at=when,
-            note=text,
-            officer=self.ctx.actor(session),
-            at=now,
+        try:
+            return self.holds.close(
+                hold_id,
+                outcome=outcome,
+                ended_at=when,
+                note=text,
+                officer=self.ctx.actor(session),
+                at=now,
+            )
+        except StoreError:
+            # Two desks closing at once: the store records one closure per hold, so the
+            # loser's transaction fails whole. Say plainly who won, and when.
+            closure = self._closure(hold_id)
+            if closure is None:
+                raise
+            raise AlreadyClosed(self._closed_message(closure), closure) from None
+
+    def _closure(self, hold_id: int) -> HoldClosure | None:
+        try:
+            return self.holds.get(hold_id).closure
+        except StoreError:
+            return None
+
+    def _closed_message(self, closure: HoldClosure) -> str:
+        from zoneinfo import ZoneInfo
+
+        try:
+            profile = self.ctx.store.agency.get()
+            user = self.ctx.store.users.by_id(closure.officer_id)
+        except StoreError:
+            profile, user = None, None
+        zone = ZoneInfo(profile.timezone if profile is not None else DEFAULT_TIMEZONE)
+        who = closure.officer
+        if user is not None and user.full_name:
+            who = f"{user.full_name} ({closure.officer})"
+        when = closure.recorded_at.astimezone(zone).strftime("%a %d %b %Y %H:%M")
+        how = OUTCOME_WORDS.get(closure.outcome, closure.outcome)
+        return (
+            f"hold {closure.hold_id} was already closed by {who} at {when} ({how}); "
+            "nothing more was recorded"
         )

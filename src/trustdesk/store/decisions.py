@@ -270,9 +270,19 @@ class DecisionRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def add(self, draft: DecisionDraft, author: Actor, at: datetime) -> SavedDecision:
+    def add(
+        self,
+        draft: DecisionDraft,
+        author: Actor,
+        at: datetime,
+        *,
+        extra: Mapping[str, Any] | None = None,
+    ) -> SavedDecision:
+        """Record a new decision; ``extra`` goes into its audit entry (a late recording)."""
         with self._db.transaction() as conn:
-            record_id, hold_id, entry = write_version(conn, draft, author=author, at=at)
+            record_id, hold_id, entry = write_version(
+                conn, draft, author=author, at=at, extra=extra
+            )
             record = latest(conn, record_id)
         return SavedDecision(record, hold_id, entry)
 

@@ -1,8 +1,10 @@
 """The board (home screen): active holds with live countdowns, the review queue, today's
 decisions and the reviews in progress.
 
-Data comes in one service call per list every 30 s; the countdown moves every second
-on the monotonic clock (see ``countdown``), so it survives changes of the wall clock.
+Data comes in one service call per list every 30 s, and at once when the shared record
+changed elsewhere (another desk, a command line: ``changed_elsewhere``, from ``ui.live``);
+the countdown moves every second on the monotonic clock (see ``countdown``), so it
+survives changes of the wall clock.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -61,6 +63,7 @@ class BoardPage(QWidget):
         self.can_close = allowed(context.role, Operation.HOLD_CLOSE)
         self.can_draft = allowed(context.role, Operation.DRAFT_USE)
         self.anchor: Anchor | None = None
+        self._stale = False
         self.holds = HoldTableModel(context.zone, self)
         self.awaiting = SummaryTableModel(context.zone, self)
         self.today = SummaryTableModel(context.zone, self)
@@ -241,6 +244,19 @@ class BoardPage(QWidget):
         if self.isVisible():  # not behind the lock screen
             self.refresh()
 
+    def changed_elsewhere(self) -> None:
+        """The shared record changed: show it now, or as soon as the board is seen again."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
     def _show_status(self, text: str) -> None:
         self.status.setText(text)
         self.status.setVisible(bool(text))
@@ -280,9 +296,10 @@ class BoardPage(QWidget):
         hold = self.selected_hold()
         if hold is None or not self.can_close:
             return
-        if close_hold(self, self.context, hold, action, self.context.zone):
-            self.refresh()
-            self.table.setFocus()
+        # Refreshed either way: a refusal may mean another desk closed it first.
+        close_hold(self, self.context, hold, action, self.context.zone)
+        self.refresh()
+        self.table.setFocus()
 
     def _open_hold(self, index: QModelIndex) -> None:
         hold = self.holds.hold_at(index.row())

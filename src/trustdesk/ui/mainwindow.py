@@ -7,13 +7,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from trustdesk.services.bundle import Services
 from trustdesk.ui.clock import Clock, JumpDetector
 from trustdesk.ui.context import RulesHolder, UiContext
 from trustdesk.ui.gate import LockPage, SignInPage
 from trustdesk.ui.idle import IdleWatcher
+from trustdesk.ui.server_banner import ServerBanner
 from trustdesk.ui.session import Gatekeeper
 
 TYPE_CHECKING = False
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QMenu
 
     from trustdesk.ui.firstrun import FirstRunPage
+    from trustdesk.ui.live import LiveLink
     from trustdesk.ui.workspace import Workspace
 
 log = logging.getLogger("trustdesk.ui")
@@ -48,7 +50,16 @@ class MainWindow(QMainWindow):
         self.clock = clock or Clock()
         self.gate = Gatekeeper(services)
         self.stack = QStackedWidget()
-        self.setCentralWidget(self.stack)
+        # The server banner above every page: it matters on the lock screen too.
+        self.server_banner = ServerBanner()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.server_banner)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.live: LiveLink | None = None
         self._first_run: FirstRunPage | None = None
         self.sign_in = SignInPage(self.gate.agency_name())
         self.lock_page = LockPage()
@@ -239,7 +250,35 @@ class MainWindow(QMainWindow):
         self.idle.start()
         self.jumps = JumpDetector(self.clock)
         self.jump_timer.start()
+        self._watch_record()
         self.signed_in.emit()
+
+    def _watch_record(self) -> None:
+        """Boards follow the shared record; the banner says when its server is lost."""
+        from trustdesk.ui.live import LiveLink
+
+        assert self.context is not None
+        self.services.sync.remember(self.context.session)
+        self.live = LiveLink(self.services, self)
+        self.live.board_changed.connect(self._board_changed)
+        self.live.reachability_changed.connect(self._reachability_changed)
+        self.live.flushed.connect(self.server_banner.show_flushed)
+        self.live.start()
+
+    def _stop_watching(self) -> None:
+        if self.live is not None:
+            self.live.stop()
+            self.live.deleteLater()
+            self.live = None
+        self.server_banner.hide()
+
+    def _board_changed(self) -> None:
+        if self.workspace is not None:
+            self.workspace.board.changed_elsewhere()
+
+    def _reachability_changed(self, up: bool) -> None:
+        kept = 0 if up else len(self.services.sync.outbox.all())
+        self.server_banner.show_reachable(up, kept)
 
     def keep_work(self) -> None:
         """Save the work in progress as a draft, leaving the screen as it is (after an error)."""
@@ -284,6 +323,7 @@ class MainWindow(QMainWindow):
             self.workspace.deleteLater()
             self.workspace = None
         self._close_dialogs()
+        self._stop_watching()
         self.gate.sign_out(self.context.session)
         self.context = None
         self.idle.stop()
@@ -308,6 +348,7 @@ class MainWindow(QMainWindow):
         if self.context is not None:
             if self.workspace is not None:
                 self.workspace.before_lock()
+            self._stop_watching()
             self.gate.sign_out(self.context.session)
             self.context = None
         event.accept()

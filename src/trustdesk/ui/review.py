@@ -26,6 +26,7 @@ from trustdesk.rules.errors import InputError
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.permissions import SUPERVISOR
 from trustdesk.services.review import DETAINER, PERSON, RESULT, Review, blank_case
+from trustdesk.services.sync import KeptDecision
 from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
@@ -82,6 +83,8 @@ class ReviewPage(QWidget):
         self.step_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.step_list)
         right = QVBoxLayout()
+        self.layout_right = right
+        self.kept: KeptDecision | None = None
         self.pack_label = QLabel()
         self.pack_label.setObjectName("pack_label")
         self.pack_label.setWordWrap(True)
@@ -330,7 +333,14 @@ class ReviewPage(QWidget):
             decisions = self.context.services.decisions
             session = self.context.session
             if self.amend_of is None:
-                saved = decisions.create(session, case, self.review.raw)
+                # The sync service records it, or keeps it here if the server is lost.
+                result = self.context.services.sync.decide(
+                    session, case, self.review.raw, draft_id=self.draft_id
+                )
+                if isinstance(result, KeptDecision):
+                    self._show_kept(result)
+                    return
+                saved = result
             elif self.as_reviewer:
                 saved, _review = decisions.review_amend(
                     session,
@@ -373,6 +383,25 @@ class ReviewPage(QWidget):
         self._update_buttons()
         self.close_button.setText("C&lose")
         self.decision_saved.emit(self.saved_id)
+
+    def _show_kept(self, kept: KeptDecision) -> None:
+        """The decision on screen, kept on this workstation until the server is back."""
+        from trustdesk.ui.kept_memo import KeptMemo
+
+        self.saved_id = -1  # done here: nothing more to autosave or save
+        self.autosave_timer.stop()
+        self.kept = kept
+        self.result.attest.setEnabled(False)
+        self.result.title.setText(
+            f"NOT YET RECORDED — the record server cannot be reached. The decision is kept on "
+            f"this workstation (draft {kept.pending.short_id}) and recorded as soon as the "
+            "server is back."
+        )
+        self.kept_memo = KeptMemo(self.context)
+        self.kept_memo.set_kept(kept)
+        self.layout_right.insertWidget(self.layout_right.indexOf(self.memo), self.kept_memo, 3)
+        self._update_buttons()
+        self.close_button.setText("C&lose")
 
     def print_current(self) -> None:
         if self.saved_id is not None and self.saved_id > 0:

@@ -1,0 +1,137 @@
+"""Decisions made while the record server was unreachable, kept on this workstation.
+
+One JSON file per decision in ``outbox/`` of the local data folder, written to a
+temporary name, fsynced, renamed into place and the folder fsynced: once ``put`` returns,
+a power cut does not lose it. A file is removed only after its decision was recorded.
+Nothing here talks to the record; ``services.sync`` decides what to keep and when to save.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from trustdesk.durable import fsync_dir
+from trustdesk.services.errors import ServiceError
+from trustdesk.store.encoding import parse_utc, utc_text
+
+FOLDER = "outbox"
+SUFFIX = ".json"
+
+
+class OutboxError(ServiceError):
+    """A kept decision could not be written or read on this workstation."""
+
+
+@dataclass(frozen=True, slots=True)
+class PendingDecision:
+    """A decision walked and shown while the record could not be reached."""
+
+    id: str
+    kept_at: datetime
+    officer_id: int
+    officer: str
+    workstation: str
+    raw_case: dict[str, Any]
+    #: The rule pack the officer was shown the decision under: recorded only under it.
+    rule_pack_sha256: str = ""
+    #: The review's draft in the record (if the autosave reached it), dropped once recorded.
+    draft_id: int | None = None
+    #: Set just before a save is tried: if the connection is lost during the commit, the
+    #: next attempt first looks whether that save went through (nothing recorded twice).
+    attempted: bool = False
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:8]
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _to_json(item: PendingDecision) -> str:
+    return json.dumps(
+        {
+            "id": item.id,
+            "kept_at": utc_text(item.kept_at),
+            "officer_id": item.officer_id,
+            "officer": item.officer,
+            "workstation": item.workstation,
+            "case": item.raw_case,
+            "attempted": item.attempted,
+            "draft_id": item.draft_id,
+            "rule_pack_sha256": item.rule_pack_sha256,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def _from_json(text: str) -> PendingDecision:
+    value = json.loads(text)
+    return PendingDecision(
+        id=str(value["id"]),
+        kept_at=parse_utc(value["kept_at"]),
+        officer_id=int(value["officer_id"]),
+        officer=str(value["officer"]),
+        workstation=str(value["workstation"]),
+        raw_case=dict(value["case"]),
+        attempted=bool(value.get("attempted", False)),
+        draft_id=None if value.get("draft_id") is None else int(value["draft_id"]),
+        rule_pack_sha256=str(value.get("rule_pack_sha256", "")),
+    )
+
+
+class Outbox:
+    """The kept decisions of one local data folder."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.folder = data_dir / FOLDER
+
+    def put(self, item: PendingDecision) -> None:
+        """Write (or rewrite) ``item`` durably."""
+        final = self.folder / f"{item.id}{SUFFIX}"
+        temporary = self.folder / f".{item.id}.tmp"
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(fd, _to_json(item).encode())
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(temporary, final)
+            fsync_dir(self.folder)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            raise OutboxError(
+                f"the decision could not be kept on this workstation ({self.folder}: "
+                f"{exc.strerror or exc}); write the decision down and record it later"
+            ) from None
+
+    def mark_attempted(self, item: PendingDecision) -> PendingDecision:
+        marked = replace(item, attempted=True)
+        self.put(marked)
+        return marked
+
+    def all(self) -> list[PendingDecision]:
+        """Every kept decision, oldest first; a damaged file is left alone and skipped."""
+        if not self.folder.is_dir():
+            return []
+        found = []
+        for path in self.folder.glob(f"*{SUFFIX}"):
+            try:
+                found.append(_from_json(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        return sorted(found, key=lambda item: (item.kept_at, item.id))
+
+    def remove(self, item: PendingDecision) -> None:
+        (self.folder / f"{item.id}{SUFFIX}").unlink(missing_ok=True)
+        fsync_dir(self.folder)

@@ -1,0 +1,300 @@
+"""Deciding when the record server cannot be reached, and recording it once it is back.
+
+The booking desk cannot stop: ``decide`` records the decision as usual, and if the
+server is lost before or during the save (nothing half-written: the store's transaction
+is whole or absent) it keeps the case on this workstation instead (``services.outbox``)
+and hands back the decision as the engine made it, with a memo marked NOT YET RECORDED.
+``flush`` records every kept decision as soon as the server answers again, with its
+original decision time and officer, and an audit entry saying it was recorded late.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from trustdesk.core.decision import Decision
+from trustdesk.core.model import Case
+from trustdesk.services.context import ServiceContext, Session
+from trustdesk.services.decisions import (
+    DecisionService,
+    RulesSource,
+    check_not_future,
+    make_draft,
+)
+from trustdesk.services.errors import InvalidRequest, ServiceError
+from trustdesk.services.live import LiveRecord
+from trustdesk.services.outbox import Outbox, PendingDecision, new_id
+from trustdesk.services.permissions import Operation
+from trustdesk.store.case_records import DecisionDraft, SavedDecision
+from trustdesk.store.encoding import utc_text
+from trustdesk.store.errors import ServerUnavailable, StoreError
+from trustdesk.store.records import DEFAULT_TIMEZONE, Actor
+from trustdesk.store.search import SearchQuery
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from trustdesk.memo.viewmodel import AgencyHeader, Signer
+
+
+@dataclass(frozen=True, slots=True)
+class KeptDecision:
+    """A decision shown to the officer but not in the record yet (kept on this desk)."""
+
+    pending: PendingDecision
+    case: Case
+    decision: Decision
+    draft: DecisionDraft
+
+
+@dataclass(frozen=True, slots=True)
+class Flushed:
+    """What one ``flush`` did: recorded now, still kept (server lost again), refused."""
+
+    recorded: tuple[tuple[PendingDecision, SavedDecision], ...] = ()
+    still_kept: int = 0
+    refused: tuple[tuple[PendingDecision, str], ...] = ()
+
+
+def draft_digest(draft: DecisionDraft) -> str:
+    """What a kept decision's memo carries in place of the record's hash."""
+    return hashlib.sha256(f"{draft.case_json}\n{draft.decision_json}".encode()).hexdigest()
+
+
+class SyncService:
+    def __init__(self, decisions: DecisionService, outbox: Outbox, live: LiveRecord) -> None:
+        self.ctx: ServiceContext = decisions.ctx
+        self.rules: RulesSource = decisions.rules
+        self.decisions = decisions
+        self.outbox = outbox
+        self.live = live
+        self._header: AgencyHeader | None = None
+        self._signers: dict[int, Signer] = {}
+        self._zone = DEFAULT_TIMEZONE
+
+    # -- while the server answers ---------------------------------------------------------
+
+    def remember(self, session: Session) -> None:
+        """Keep what an offline memo prints (agency header, the officer's printed name)."""
+        from trustdesk.services.memo_inputs import memo_header, signer
+
+        try:
+            self._header = memo_header(self.ctx.store, None)
+            self._signers[session.user_id] = signer(
+                self.ctx.store, session.user_id, session.username, self.ctx.now()
+            )
+            profile = self.ctx.store.agency.get()
+        except (ServiceError, StoreError):
+            return
+        if profile is not None:
+            self._zone = profile.timezone
+
+    def probe(self) -> bool:
+        """Whether the record answers now (one cheap read), noted for the whole desk."""
+        try:
+            self.ctx.store.audit.head()
+        except StoreError:
+            self.live.set_reachable(False)
+            return False
+        self.live.set_reachable(True)
+        return True
+
+    # -- deciding -------------------------------------------------------------------------
+
+    def decide(
+        self,
+        session: Session,
+        case: Case,
+        raw_case: Mapping[str, Any],
+        *,
+        draft_id: int | None = None,
+    ) -> SavedDecision | KeptDecision:
+        """Record the decision; kept on this workstation when the server is unreachable."""
+        try:
+            saved = self.decisions.create(session, case, raw_case)
+        except ServerUnavailable:
+            self.live.set_reachable(False)
+            return self.keep(session, case, raw_case, draft_id=draft_id)
+        return saved
+
+    def keep(
+        self,
+        session: Session,
+        case: Case,
+        raw_case: Mapping[str, Any],
+        *,
+        draft_id: int | None = None,
+    ) -> KeptDecision:
+        """Decide ``case`` with the rules in memory and keep it durably on this desk."""
+        now = self.ctx.now()
+        check_not_future(case.decision_time, now)
+        # Refuses what cannot be decided, as a save would.
+        draft = make_draft(self.rules, case, raw_case)
+        pending = PendingDecision(
+            id=new_id(),
+            kept_at=now,
+            officer_id=session.user_id,
+            officer=session.username,
+            workstation=self.ctx.workstation,
+            raw_case=dict(raw_case),
+            rule_pack_sha256=draft.rule_pack_sha256,
+            draft_id=draft_id,
+        )
+        self.outbox.put(pending)
+        return self._kept(pending)
+
+    def _kept(self, pending: PendingDecision) -> KeptDecision:
+        from trustdesk.core.evaluate import evaluate
+        from trustdesk.rules.caseio import parse_case
+
+        case = parse_case(pending.raw_case, "the kept case", self.rules.sections)
+        draft = make_draft(self.rules, case, pending.raw_case)
+        decision = evaluate(self.rules.pack_for(case.decision_time), case)
+        return KeptDecision(pending, case, decision, draft)
+
+    def pending(self) -> list[KeptDecision]:
+        return [self._kept(item) for item in self.outbox.all()]
+
+    # -- recording late -------------------------------------------------------------------
+
+    def flush(self) -> Flushed:
+        """Record every kept decision, oldest first; stop at the first lost connection."""
+        recorded: list[tuple[PendingDecision, SavedDecision]] = []
+        refused: list[tuple[PendingDecision, str]] = []
+        items = self.outbox.all()
+        for index, item in enumerate(items):
+            try:
+                saved = self._record_late(item)
+            except ServerUnavailable:
+                self.live.set_reachable(False)
+                return Flushed(tuple(recorded), len(items) - index, tuple(refused))
+            except (ServiceError, StoreError) as error:
+                refused.append((item, str(error)))
+                continue
+            self.outbox.remove(item)
+            self._drop_review_draft(item)
+            if saved is not None:
+                recorded.append((item, saved))
+        if items:
+            self.live.set_reachable(True)
+        return Flushed(tuple(recorded), 0, tuple(refused))
+
+    def _record_late(self, item: PendingDecision) -> SavedDecision | None:
+        kept = self._kept(item)
+        if item.rule_pack_sha256 != kept.draft.rule_pack_sha256:
+            raise InvalidRequest(
+                f"the rule pack in force for {kept.case.decision_time:%Y-%m-%d} changed since "
+                "the officer saw this decision; open the case again and decide it anew"
+            )
+        officer = Session(item.officer_id, item.officer, item.kept_at)
+        self.ctx.authorize(officer, Operation.DECISION_CREATE)
+        if item.attempted and self._already_recorded(kept):
+            return None
+        item = self.outbox.mark_attempted(item)
+        extra = {
+            "recorded_late": True,
+            "decided_offline_at": utc_text(item.kept_at),
+            "kept_on": item.workstation,
+            "offline_draft": item.id,
+        }
+        actor = Actor(item.officer_id, item.officer, item.workstation)
+        return self.ctx.store.decisions.add(kept.draft, actor, self.ctx.now(), extra=extra)
+
+    def _drop_review_draft(self, item: PendingDecision) -> None:
+        """The review's draft in the record is done with: it must not be resumed and saved
+        a second time. (Best effort: a draft left behind says only what was recorded.)"""
+        if item.draft_id is None:
+            return
+        from trustdesk.services.drafts import DraftService
+
+        officer = Session(item.officer_id, item.officer, item.kept_at)
+        with contextlib.suppress(ServiceError, StoreError):
+            DraftService(self.ctx).discard(officer, item.draft_id)
+
+    def _already_recorded(self, kept: KeptDecision) -> bool:
+        """Whether an earlier attempt cut off during its commit did record it after all."""
+        query = SearchQuery(
+            booking_number=kept.draft.person.booking_number or None,
+            officer=kept.pending.officer,
+            decided_from=kept.draft.decision_time,
+            limit=50,
+        )
+        for row in self.ctx.store.search.decisions(query):
+            if row.decision_time != kept.draft.decision_time:
+                continue
+            first = self.ctx.store.decisions.history(row.decision_id)[0]
+            if first.case_json == kept.draft.case_json:
+                return True
+        return False
+
+    # -- the memo of a kept decision ------------------------------------------------------
+
+    def memo(self, kept: KeptDecision) -> bytes:
+        """The memo of a kept decision, marked NOT YET RECORDED on every page."""
+        from trustdesk.memo.build import build_view_model
+        from trustdesk.memo.errors import MemoError
+        from trustdesk.memo.render import render_memo
+        from trustdesk.memo.viewmodel import AgencyHeader, RecordInfo, Signer
+
+        item = kept.pending
+        zone = ZoneInfo(self._zone)
+        when = item.kept_at.astimezone(zone).strftime("%a %d %b %Y %H:%M")
+        why = (
+            f"Kept as local draft {item.short_id} on workstation {item.workstation} at "
+            f"{when}: the record server could not be reached. It is recorded as soon as "
+            "the server is back; print the memo again then."
+        )
+        record = RecordInfo(
+            f"draft {item.short_id}",
+            1,
+            draft_digest(kept.draft),
+            None,
+            item.kept_at,
+            not_recorded=why,
+        )
+        header = self._header or AgencyHeader("Agency not yet read from the record", "", "")
+        officer = self._signers.get(item.officer_id, Signer(item.officer, "", None))
+        try:
+            view = build_view_model(
+                kept.case,
+                kept.decision,
+                self.rules.pack_for(kept.case.decision_time),
+                agency=header,
+                record=record,
+                officer=Signer(officer.name, officer.badge, item.kept_at),
+                titles=self._titles(kept.case),
+            )
+            return render_memo(view)
+        except MemoError as error:
+            raise ServiceError(f"the memo could not be made: {error}") from None
+
+    def save_memo(self, kept: KeptDecision, target: Path) -> Path:
+        """Write the kept decision's memo to a new file (never over an existing one)."""
+        from trustdesk.memo.errors import MemoError
+        from trustdesk.memo.files import write_pdf_atomically
+        from trustdesk.services.memos import pdf_stem
+
+        folder, stem = pdf_stem(target)
+        data = self.memo(kept)
+        try:
+            return write_pdf_atomically(data, folder, stem)
+        except MemoError as error:
+            raise ServiceError(str(error)) from None
+
+    def _titles(self, case: Case) -> dict[str, str]:
+        catalog = getattr(self.rules, "catalog", None)
+        titles: dict[str, str] = {}
+        if catalog is None:
+            return titles
+        for item in (*case.convictions, *case.pending_charges):
+            if not item.section:
+                continue
+            entry = catalog.get(item.section)
+            if entry is not None:
+                titles[item.section] = entry.title
+        return titles

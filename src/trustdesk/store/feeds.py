@@ -1,0 +1,19 @@
+"""Choosing a store's change feed: the backend's own (see ``store.changes``)."""
+
+from __future__ import annotations
+
+from trustdesk.store.changes import ChangeFeed
+from trustdesk.store.store import Store
+
+
+def open_feed(store: Store) -> ChangeFeed:
+    """The feed that fits ``store``'s backend; psycopg is loaded only for a server."""
+    if store.backend == "postgresql":
+        from trustdesk.store.postgresql.changes import PostgresChangeFeed
+
+        url = getattr(store.db, "url", None)
+        assert isinstance(url, str)
+        return PostgresChangeFeed(url)
+    from trustdesk.store.changes_sqlite import SqliteChangeFeed
+
+    return SqliteChangeFeed(store.path)

@@ -1,0 +1,105 @@
+"""The change feed of a PostgreSQL record: LISTEN on a connection of its own.
+
+The server's trigger on the audit log sends ``pg_notify('trustdesk_changes', '{"seq":
+…, "event": …}')`` with every entry, delivered when the writing transaction commits.
+The feed's thread blocks on that connection's socket (``notifies``): no query is sent
+while nothing happens, so a hundred desks cost the server a hundred idle connections and
+nothing more. TCP keepalives with short timers make a silent network cut show within a
+few seconds; a server that goes away closes the socket at once. While the server cannot
+be reached, the feed tries to connect again every ``RETRY`` seconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from collections.abc import Iterator
+
+import psycopg
+
+from trustdesk.store.changes import Change, ChangeFeed
+from trustdesk.store.postgresql.schema import NOTIFY_CHANNEL as CHANNEL
+
+#: Seconds between attempts to reach a server that is down.
+RETRY = 1.0
+#: How long the thread blocks on the socket before it checks whether it is to stop.
+WAKE = 1.0
+#: libpq options for the listening connection: notice a dead peer within ~4 s.
+KEEPALIVE = {
+    "keepalives": 1,
+    "keepalives_idle": 2,
+    "keepalives_interval": 1,
+    "keepalives_count": 2,
+    "tcp_user_timeout": 4000,
+    "connect_timeout": 3,
+}
+
+log = logging.getLogger("trustdesk.store")
+
+
+def parse_payload(payload: str) -> Change | None:
+    """A notification's payload as a change; None for anything else (never raises)."""
+    try:
+        value = json.loads(payload)
+        return Change(int(value["seq"]), str(value["event"]))
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+class PostgresChangeFeed(ChangeFeed):
+    thread_name = "trustdesk-changes-pg"
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+        self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+
+    def _prime(self) -> None:
+        try:
+            self._connect()
+        except psycopg.Error:
+            self._close()
+            self.reachable = False  # the thread keeps trying; the first success says so
+
+    def _run(self) -> None:
+        if not self.reachable:
+            self._on_reachable(False)
+        try:
+            while not self._stop.is_set():
+                try:
+                    for change in self._listen():
+                        self._emit([change])
+                except psycopg.Error as error:
+                    log.info("change feed: server not reachable (%s)", type(error).__name__)
+                    self._close()
+                    self._set_reachable(False)
+                    self._stop.wait(RETRY)
+        finally:
+            self._close()
+
+    def _connect(self) -> psycopg.Connection[tuple[object, ...]]:
+        if self._conn is None:
+            conn = psycopg.connect(self.url, autocommit=True, **KEEPALIVE)  # type: ignore[arg-type]
+            self._conn = conn
+            # Listening from here on: anything committed before was there for the
+            # listener's own first look; anything after arrives as a notification.
+            conn.execute(f"LISTEN {CHANNEL}")
+        return self._conn
+
+    def _listen(self) -> Iterator[Change]:
+        conn = self._connect()
+        self._set_reachable(True)
+        while not self._stop.is_set():
+            for note in conn.notifies(timeout=WAKE):
+                change = parse_payload(note.payload)
+                if change is not None:
+                    yield change
+            if conn.closed or conn.broken:
+                raise psycopg.OperationalError("the listening connection was closed")
+
+    def _close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                conn.close()

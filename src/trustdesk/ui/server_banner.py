@@ -1,0 +1,55 @@
+"""The banner that says the record server cannot be reached, and what the desk does then.
+
+It only shows what ``ui.live`` reports: hidden while the server answers, red while it
+does not (with how many decisions wait on this workstation), and a short green line when
+the kept decisions were recorded late.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the sign-in window loads this module: nothing heavy at start-up
+    from trustdesk.services.sync import Flushed
+
+LOST = (
+    "⚠ The record server cannot be reached. You can go on reviewing cases: each decision "
+    "is shown and kept on this workstation, its memo marked NOT YET RECORDED, and it is "
+    "recorded as soon as the server is back."
+)
+STYLE = "background: {0}; color: {1}; padding: 6px; font-weight: bold;"
+
+
+class ServerBanner(QLabel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("server_banner")
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_reachable(self, up: bool, kept: int = 0) -> None:
+        if up:
+            self.hide()
+            return
+        waiting = f" Waiting on this workstation: {kept}." if kept else ""
+        self._show(LOST + waiting, "#c62828", "#ffffff")
+
+    def show_flushed(self, result: Flushed) -> None:
+        parts = []
+        if result.recorded:
+            count = len(result.recorded)
+            parts.append(
+                f"✓ The server is back: {count} decision{'s' if count != 1 else ''} kept on "
+                "this workstation recorded (marked in the audit as recorded late)."
+            )
+        for item, why in result.refused:
+            parts.append(f"⚠ Kept decision {item.short_id} was not recorded: {why}")
+        if parts:
+            self._show(" ".join(parts), "#c8e6c9" if not result.refused else "#ffd54f", "#000")
+
+    def _show(self, text: str, background: str, colour: str) -> None:
+        self.setText(text)
+        self.setAccessibleName(text)
+        self.setStyleSheet(STYLE.format(background, colour))
+        self.show()

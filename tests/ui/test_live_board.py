@@ -1,0 +1,56 @@
+"""Live boards: a hold opened or closed elsewhere shows on this desk's open board by
+itself, and a hold another desk closed first is refused with who closed it and when.
+
+Here the other desk is another writer on the same SQLite record; the same on one
+PostgreSQL server, with two windows, is in test_live_board_pg.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from test_board_kit import hold
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+#: Generous: the promise is 2 s (measured by bench/board_sync.py), CI machines are slow.
+CEILING_MS = 10_000
+
+
+def bookings(board: Any) -> list[str]:
+    return [board.holds.hold_at(row).booking_number for row in range(board.holds.rowCount())]
+
+
+def test_a_hold_opened_and_closed_elsewhere_shows_by_itself(
+    make_window: Any, qtbot: Any, gui_desk: Any, rules: Any
+) -> None:
+    window = make_window(sign_in="officer")
+    board = window.workspace.board
+    assert bookings(board) == []
+    board.refresh_timer.stop()  # only the change feed may bring it
+    saved = hold(gui_desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    qtbot.waitUntil(lambda: bookings(board) == ["NH-1"], timeout=CEILING_MS)
+    gui_desk.services.holds.close(gui_desk.session("officer2"), saved.hold_id, "ice_took_custody")
+    qtbot.waitUntil(lambda: bookings(board) == [], timeout=CEILING_MS)
+
+
+def test_closing_a_hold_closed_elsewhere_says_who_and_when(
+    make_window: Any, qtbot: Any, gui_desk: Any, rules: Any, answers: Any
+) -> None:
+    saved = hold(gui_desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    window = make_window(sign_in="officer")
+    board = window.workspace.board
+    assert bookings(board) == ["NH-1"]
+    answers.confirm = True
+    # The other desk closes it; this desk presses C before its board has caught up.
+    gui_desk.services.holds.close(gui_desk.session("officer2"), saved.hold_id, "ice_took_custody")
+    board.table.setFocus()
+    qtbot.keyClick(board.table, Qt.Key.Key_C)
+    assert answers.errors == [
+        f"Hold {saved.hold_id} was already closed by officer2 at Fri 20 Nov 2026 11:00 "
+        "(ICE took custody); nothing more was recorded."
+    ]
+    assert bookings(board) == []  # and the board shows it at once
+    assert len(list(gui_desk.store.audit.of_events("hold.closed"))) == 1

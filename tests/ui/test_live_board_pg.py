@@ -1,0 +1,228 @@
+"""Two desks on one PostgreSQL server, each with its own main window, in one process:
+a hold opened at one desk appears on the other's board by itself, a hold closed there
+leaves the first's; and with the server stopped the desk shows a banner, still decides
+(memo marked NOT YET RECORDED, decision kept) and records the decision late once the
+server is back. Ceilings are generous; bench/board_sync.py measures the real delays.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from PySide6.QtCore import Qt
+from test_board_kit import hold
+from test_review import fill_person, set_times, step_titles
+from uikit import FakeTime, password
+
+from trustdesk.services.review import RESULT
+from trustdesk.store.records import AgencyProfile
+from trustdesk.ui.countdown import Urgency
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "services"))
+from test_offline_desk import durable
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+CEILING_MS = 10_000
+LEFT = Qt.MouseButton.LeftButton
+
+
+def bookings(board: Any) -> list[str]:
+    return [board.holds.hold_at(row).booking_number for row in range(board.holds.rowCount())]
+
+
+@pytest.fixture
+def server(pg_cluster: Any) -> Iterator[Any]:
+    state = {"up": True}
+
+    class Server:
+        def stop(self) -> None:
+            pg_cluster.stop("immediate")
+            state["up"] = False
+
+        def start(self) -> None:
+            pg_cluster.start()
+            state["up"] = True
+
+    yield Server()
+    if not state["up"]:
+        pg_cluster.start()
+
+
+@pytest.fixture
+def pg_desks(
+    tmp_path: Path, rules: Any, pg_cluster: Any, fake_time: FakeTime, server: Any
+) -> Iterator[Callable[[str], Any]]:
+    """``make(name)``: a desk (its own store and services) on one shared server database."""
+    from storekit import open_desk
+
+    url = pg_cluster.new_store_database()
+    durable(pg_cluster, url)
+    opened: list[Any] = []
+
+    def make(name: str) -> Any:
+        desk = open_desk(tmp_path / name, rules, database=url)
+        desk.clock.now = fake_time.wall
+        desk.services.accounts.ctx.clock = lambda: fake_time.wall
+        if desk.services.agency.profile() is None:
+            desk.services.agency.update(
+                desk.session("admin"),
+                AgencyProfile("New Haven Police Department", "Central Booking", "CT0009300"),
+            )
+        opened.append(desk)
+        return desk
+
+    yield make
+    for desk in opened:
+        desk.services.close()
+    pg_cluster.drop(url)
+
+
+@pytest.fixture
+def window_for(qtbot: Any, rules: Any, fake_time: FakeTime) -> Callable[..., Any]:
+    from trustdesk.ui.context import RulesHolder
+    from trustdesk.ui.mainwindow import MainWindow
+
+    def make(desk: Any, username: str) -> Any:
+        window = MainWindow(desk.services, RulesHolder(rules), fake_time.clock())
+        qtbot.addWidget(window)
+        window.start()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+        page = window.sign_in
+        page.acknowledge.setChecked(True)
+        qtbot.keyClicks(page.username, username)
+        role = "supervisor" if username.startswith("supervisor") else "officer"
+        qtbot.keyClicks(page.password, password(role))
+        with qtbot.waitSignal(window.signed_in, timeout=5000):
+            qtbot.mouseClick(page.button, LEFT)
+        return window
+
+    return make
+
+
+def test_two_desks_see_each_others_holds_open_and_close(
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, answers: Any
+) -> None:
+    desk_a, desk_b = pg_desks("a"), pg_desks("b")
+    window_a, window_b = window_for(desk_a, "officer"), window_for(desk_b, "officer2")
+    board_a, board_b = window_a.workspace.board, window_b.workspace.board
+    for board in (board_a, board_b):
+        board.refresh_timer.stop()  # only the change feed may bring news
+        assert bookings(board) == []
+    saved = hold(desk_a, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    qtbot.waitUntil(lambda: bookings(board_b) == ["NH-1"], timeout=CEILING_MS)
+    qtbot.waitUntil(lambda: bookings(board_a) == ["NH-1"], timeout=CEILING_MS)
+    # Desk B closes it with its keyboard; desk A's board lets it go by itself.
+    answers.confirm = True
+    window_b.activateWindow()
+    board_b.table.setFocus()
+    qtbot.keyClick(board_b.table, Qt.Key.Key_C)
+    assert answers.errors == []
+    qtbot.waitUntil(lambda: bookings(board_a) == [], timeout=CEILING_MS)
+    assert desk_a.store.holds.get(saved.hold_id).closure.officer == "officer2"
+
+
+def test_an_overdue_hold_recorded_at_one_desk_rings_at_the_other(
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any
+) -> None:
+    desk_a, desk_b = pg_desks("a"), pg_desks("b")
+    window_b = window_for(desk_b, "supervisor")
+    board_b = window_b.workspace.board
+    board_b.refresh_timer.stop()
+    # Recorded late at desk A: the person became releasable a week ago, so the hold is
+    # already past its expiry when it reaches desk B's board.
+    hold(desk_a, rules, "Ana Ruiz", "NH-9", "2026-11-13T15:00:00-05:00")
+    qtbot.waitUntil(lambda: bookings(board_b) == ["NH-9"], timeout=CEILING_MS)
+    assert board_b.holds.urgency_at(0) == Urgency.OVERDUE
+    assert "‼ 1 overdue" in board_b.summary.text()
+
+
+def test_two_desks_closing_at_once_one_is_told_who_and_when(
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, answers: Any
+) -> None:
+    desk_a, desk_b = pg_desks("a"), pg_desks("b")
+    saved = hold(desk_a, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    window_a, window_b = window_for(desk_a, "officer"), window_for(desk_b, "officer2")
+    board_a, board_b = window_a.workspace.board, window_b.workspace.board
+    assert bookings(board_a) == bookings(board_b) == ["NH-1"]
+    answers.confirm = True
+    board_a.table.setFocus()
+    qtbot.keyClick(board_a.table, Qt.Key.Key_C)  # desk A first
+    board_b.table.setFocus()
+    qtbot.keyClick(board_b.table, Qt.Key.Key_E)  # desk B, before its board caught up
+    assert answers.errors == [
+        f"Hold {saved.hold_id} was already closed by officer at Fri 20 Nov 2026 11:00 "
+        "(ICE took custody); nothing more was recorded."
+    ]
+    assert bookings(board_b) == []
+    assert len(list(desk_a.store.audit.of_events("hold.closed"))) == 1
+
+
+def pdf_text(data: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def test_server_lost_banner_offline_decision_then_recorded_late(
+    pg_desks: Any, window_for: Any, qtbot: Any, server: Any, answers: Any
+) -> None:
+    desk = pg_desks("a")
+    window = window_for(desk, "officer")
+    banner = window.server_banner
+    assert not banner.isVisible()
+    server.stop()
+    qtbot.waitUntil(banner.isVisible, timeout=CEILING_MS)
+    assert "record server cannot be reached" in banner.text()
+
+    window.new_action.trigger()  # File > New review
+    page = window.workspace.review
+    assert page is not None
+    fill_person(qtbot, page, "Luis Peña", "NH-OFF-7")
+    zone = window.context.zone
+    decided = datetime(2026, 11, 20, 11, 5, tzinfo=zone)
+    set_times(page, zone, decided, datetime(2026, 11, 20, 15, 0, tzinfo=zone))
+    qtbot.mouseClick(page.detainer.questions["judicial_warrant"].buttons["yes"], LEFT)
+    for _ in range(6):
+        if page.current_id() == RESULT:
+            break
+        choice = getattr(page.pages[page.current_id()], "choice", None)
+        if choice is not None and not choice.chosen():
+            qtbot.mouseClick(choice.buttons["no"], LEFT)
+        qtbot.mouseClick(page.next_button, LEFT)
+    assert page.current_id() == RESULT, step_titles(page)
+    assert "HOLD PERMITTED" in page.result.outcome.text(), page.result.problems.text()
+    qtbot.keyClick(page.result.attest, Qt.Key.Key_Space)
+    qtbot.mouseClick(page.save_button, LEFT)
+    assert page.result.title.text().startswith("NOT YET RECORDED")
+    assert "HOLD PERMITTED" in page.result.outcome.text()  # the decision stays on screen
+    qtbot.mouseClick(page.kept_memo.preview_button, LEFT)
+    text = pdf_text(page.kept_memo.pdf)
+    assert text.count("NOT YET RECORDED") >= 2
+    assert "Luis Peña" in text
+    kept = page.kept.pending
+    assert [p.stem for p in (desk.store.data_dir / "outbox").glob("*.json")] == [kept.id]
+
+    assert answers.errors == []  # no error, no traceback: kept and shown
+    server.start()
+    qtbot.waitUntil(lambda: "recorded late" in banner.text(), timeout=CEILING_MS)
+    assert list((desk.store.data_dir / "outbox").glob("*.json")) == []
+    late = [
+        entry
+        for entry in desk.store.audit.of_events("decision.created")
+        if entry.objects_dict().get("offline_draft") == kept.id
+    ]
+    assert len(late) == 1 and late[0].objects_dict()["recorded_late"] is True
+    record = desk.store.decisions.latest(late[0].objects_dict()["decision"])
+    assert record.decision_time == decided
+    assert record.officer == "officer"
+    assert record.person.booking_number == "NH-OFF-7"
+    assert desk.store.verify().problems == ()
