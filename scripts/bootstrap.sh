@@ -2,8 +2,9 @@
 # Creates .venv with TrustDesk and its development tools, installing what a fresh
 # Debian/Ubuntu machine lacks (a Python >= 3.11 with venv) when run as root.
 #   --gui    also the system libraries Qt's windows need (run.sh)
-#   --tests  those, plus Xvfb (screenshot tests), pdftoppm (memo rendering test) and CUPS
-#            with the cups-pdf virtual printer (real-printing tests) (test.sh)
+#   --tests  those, plus Xvfb (screenshot tests), pdftoppm (memo rendering test), CUPS
+#            with the cups-pdf virtual printer (real-printing tests) and the PostgreSQL
+#            server (the store's tests start a throwaway cluster, tests/pgkit.py) (test.sh)
 # Run by run.sh and test.sh; safe to run again (it does nothing when up to date).
 # Exit status 3: everything is set up except system packages it could not install.
 set -euo pipefail
@@ -98,11 +99,14 @@ print(u.find_spec("PySide6").submodule_search_locations[0])')/Qt"
       /usr/lib/cups/filter/pdftops /usr/bin/gs; do
       [ -e "$part" ] || echo "$part"
     done
+    # PostgreSQL 15 or later: initdb and pg_ctl from Debian's server package.
+    ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null |
+      awk -F/ '$5 >= 15 {found = 1} END {exit !found}' || echo "PostgreSQL >= 15 server"
   fi
 }
 
 packages=("${QT_PACKAGES[@]}")
-[ "$tests" -eq 0 ] || packages+=(xvfb poppler-utils cups cups-client printer-driver-cups-pdf)
+[ "$tests" -eq 0 ] || packages+=(xvfb poppler-utils cups cups-client printer-driver-cups-pdf postgresql)
 
 # Checking takes about a second (ldd over Qt's libraries); skip it while neither the
 # virtual environment nor the system's packages have changed since it last passed.

@@ -58,18 +58,61 @@ def rules() -> RuleSet:
 # --- decision store and services (tests/store) -------------------------------------------
 
 
+#: The store's backends. The store and service suites run on both; a test about the
+#: SQLite file itself says so with ``@pytest.mark.sqlite_only("why")``.
+BACKENDS = ("sqlite", "postgresql")
+BOTH_BACKENDS_IN = ("store", "services")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``backend`` (under ``store``/``desk``/``database``): both in tests/store and
+    tests/services, SQLite elsewhere and where a test is marked ``sqlite_only``."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    path = metafunc.definition.path
+    both = path.parent.name in BOTH_BACKENDS_IN and path.parent.parent.name == "tests"
+    if metafunc.definition.get_closest_marker("sqlite_only") is not None:
+        both = False
+    metafunc.parametrize("backend", BACKENDS if both else BACKENDS[:1])
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Any:
+    """A throwaway PostgreSQL cluster for the session (tests/pgkit.py); never skipped:
+    without the server's binaries it fails and says how to install them."""
+    from pgkit import PgCluster
+
+    cluster = PgCluster()
+    yield cluster
+    cluster.destroy()
+
+
 @pytest.fixture
-def store(tmp_path: Any) -> Any:
-    """A fresh store in a temporary data folder, closed after the test."""
+def database(backend: str, request: pytest.FixtureRequest) -> Any:
+    """None (SQLite in the data folder) or the URL of a fresh store database on the test
+    cluster, for a desk login role; dropped after the test."""
+    if backend == "sqlite":
+        yield None
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    url = cluster.new_store_database()
+    yield url
+    cluster.drop(url)
+
+
+@pytest.fixture
+def store(tmp_path: Any, database: str | None) -> Any:
+    """A fresh store (SQLite in a temporary data folder, or on the test cluster), closed
+    after the test."""
     from trustdesk.store.store import Store
 
-    opened = Store.open(tmp_path / "data")
+    opened = Store.open(tmp_path / "data", database=database)
     yield opened
     opened.close()
 
 
 @pytest.fixture
-def desk(tmp_path: Any, rules: RuleSet) -> Any:
+def desk(tmp_path: Any, rules: RuleSet, database: str | None) -> Any:
     """Services over a fresh store with users of every role (see tests/store/storekit.py)."""
     import sys
     from pathlib import Path
@@ -77,7 +120,7 @@ def desk(tmp_path: Any, rules: RuleSet) -> Any:
     sys.path.insert(0, str(Path(__file__).parent / "store"))
     from storekit import open_desk
 
-    opened = open_desk(tmp_path / "data", rules)
+    opened = open_desk(tmp_path / "data", rules, database=database)
     yield opened
     opened.services.close()
 

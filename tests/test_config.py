@@ -45,9 +45,9 @@ PRECEDENCE = [
     ),
     ("log_level", ("debug", "Warning", '"error"'), ("DEBUG", "WARNING", "ERROR"), "INFO"),
     (
-        "database_url",
-        ("sqlite:///flag", "postgresql://env/td", '"postgresql://file/td"'),
-        ("sqlite:///flag", "postgresql://env/td", "postgresql://file/td"),
+        "database",
+        ("postgresql://flag/td", "postgresql://env/td", '"postgresql://file/td"'),
+        ("postgresql://flag/td", "postgresql://env/td", "postgresql://file/td"),
         "",
     ),
     (
@@ -175,7 +175,8 @@ BAD_FILES = [
     ("log_level = 'loud'\n", "log_level 'LOUD' is not a log level; use one of DEBUG, INFO, "
      "WARNING, ERROR"),
     ("log_level = 1\n", "log_level must be one of"),
-    ("database_url = {}\n", "database_url must be text in quotes, not a table"),
+    ("database = {}\n", "database must be text in quotes, not a table"),
+    ("database = 'sqlite:///x.db'\n", "database 'sqlite:///x.db' is not a PostgreSQL URL"),
     ("trusted_publishers = 'DESPP'\n", "trusted_publishers must be a list of names in quotes"),
     ("trusted_publishers = ['ok', 2]\n", "trusted_publishers must be a list of names in "
      "quotes, not a number"),

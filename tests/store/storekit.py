@@ -6,12 +6,13 @@ crash test's child process can import this module without pytest.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -130,6 +131,55 @@ def raw_connection(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, isolation_level=None)
 
 
+def columns(store: Store, table: str) -> list[str]:
+    """The column names of ``table``, on either backend."""
+    with store.db.reading() as conn:
+        cursor = conn.execute(f"SELECT * FROM {table} LIMIT 0")
+        return [column[0] for column in cursor.description]
+
+
+#: What refuses a change to evidence: SQLite's append-only triggers, or on a server the
+#: desk role's missing privilege (its triggers refuse the owner too: test_pg_privileges).
+REFUSED = "append-only|permission denied"
+
+
+@contextlib.contextmanager
+def failing_inserts(store: Store, table: str, message: str) -> Iterator[None]:
+    """Every INSERT into ``table`` fails with ``message`` while inside (a constraint
+    refusing it), whichever the backend: how a write that fails half-way is simulated."""
+    if store.backend == "sqlite":
+        with store.db.transaction() as conn:
+            conn.execute(
+                f"CREATE TEMP TRIGGER fail_{table} BEFORE INSERT ON main.{table} "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            )
+        try:
+            yield
+        finally:
+            with store.db.transaction() as conn:
+                conn.execute(f"DROP TRIGGER temp.fail_{table}")
+        return
+    import psycopg
+
+    from pgkit import superuser_url
+
+    url = superuser_url(store.db.url)  # type: ignore[attr-defined]
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(
+            f"CREATE FUNCTION trustdesk.fail_{table}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'check_violation'; END $$"
+        )
+        admin.execute(
+            f"CREATE TRIGGER fail_{table} BEFORE INSERT ON trustdesk.{table} "
+            f"FOR EACH ROW EXECUTE FUNCTION trustdesk.fail_{table}()"
+        )
+        try:
+            yield
+        finally:
+            admin.execute(f"DROP TRIGGER fail_{table} ON trustdesk.{table}")
+            admin.execute(f"DROP FUNCTION trustdesk.fail_{table}()")
+
+
 DESK_USERS = (
     ("officer", "officer"),
     ("officer2", "officer"),
@@ -155,11 +205,14 @@ class Desk:
         return self.services.store
 
 
-def open_desk(data_dir: Path, rules: Any, clock: Clock | None = None) -> Desk:
+def open_desk(
+    data_dir: Path, rules: Any, clock: Clock | None = None, *, database: str | None = None
+) -> Desk:
+    """The desk's services on ``data_dir`` (SQLite) or on the server of ``database``."""
     from trustdesk.services.bundle import open_services
 
     clock = clock or Clock()
-    services = open_services(data_dir, rules, hasher=FAST_HASHER, clock=clock)
+    services = open_services(data_dir, rules, hasher=FAST_HASHER, clock=clock, database=database)
     if services.accounts.needs_first_administrator():
         services.accounts.create_first_administrator("admin", ROLE_PASSWORDS["administrator"])
         admin = services.accounts.log_on("admin", ROLE_PASSWORDS["administrator"])

@@ -102,7 +102,7 @@ def test_logon_success_and_failures_are_audited(desk: Desk) -> None:
 
 
 def test_five_failures_in_fifteen_minutes_lock_until_an_admin_unlocks(
-    desk: Desk, tmp_path: Path, rules: object
+    desk: Desk, tmp_path: Path, rules: object, database: str | None
 ) -> None:
     accounts = desk.services.accounts
     for _ in range(4):
@@ -119,7 +119,7 @@ def test_five_failures_in_fifteen_minutes_lock_until_an_admin_unlocks(
     assert [e["failures"] for e in events(desk, "account.locked")] == [5]
     # the lock survives a restart of TrustDesk
     desk.services.close()
-    again = open_desk(tmp_path / "data", rules, desk.clock)
+    again = open_desk(tmp_path / "data", rules, desk.clock, database=database)
     desk.clock.advance(days=2)
     with pytest.raises(AccountLocked):
         again.services.accounts.log_on("officer", OFFICER_PW)

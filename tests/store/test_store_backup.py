@@ -18,6 +18,10 @@ from trustdesk.store.records import Actor
 from trustdesk.store.schema import SCHEMA_VERSION
 from trustdesk.store.store import Store
 
+pytestmark = pytest.mark.sqlite_only(
+    "backup files are copies of the SQLite file; a server uses pg_dump (test_pg_backend)"
+)
+
 
 def _ids(path: Path) -> set[int]:
     conn = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)

@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from storekit import T0, actor, add_user, draft
+from storekit import REFUSED, T0, actor, add_user, columns, draft, failing_inserts
 
 from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.errors import AuditWriteFailed, Conflict, NotFound, StoreError
@@ -146,25 +146,20 @@ def test_evidence_tables_are_append_only(
     )
     before = _count(store, table)
     assert before > 0
-    with store.db.reading() as conn:
-        column = conn.execute(f"PRAGMA table_info({table})").fetchall()[-1][1]
-    with pytest.raises(StoreError, match="append-only"), store.db.transaction() as conn:
+    column = columns(store, table)[-1]
+    with pytest.raises(StoreError, match=REFUSED), store.db.transaction() as conn:
         conn.execute(statement.format(table=table, column=column))
     assert _count(store, table) == before
 
 
 def test_if_the_audit_write_fails_the_decision_is_not_recorded(store: Store, officer: User) -> None:
-    with store.db.transaction() as conn:
-        conn.execute(
-            "CREATE TEMP TRIGGER audit_fails BEFORE INSERT ON main.audit_log "
-            "BEGIN SELECT RAISE(ABORT, 'simulated audit failure'); END"
-        )
     counts = {t: _count(store, t) for t in ("decisions", "people", "detainers", "holds")}
-    with pytest.raises(AuditWriteFailed, match="simulated audit failure"):
+    with (
+        failing_inserts(store, "audit_log", "simulated audit failure"),
+        pytest.raises(AuditWriteFailed, match="simulated audit failure"),
+    ):
         store.decisions.add(draft(), actor(officer), T0)
     assert {t: _count(store, t) for t in counts} == counts
-    with store.db.transaction() as conn:
-        conn.execute("DROP TRIGGER temp.audit_fails")
     assert store.verify().ok
 
 

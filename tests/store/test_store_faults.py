@@ -26,6 +26,10 @@ from trustdesk.store.store import Store
 
 HERE = Path(__file__).parent
 
+pytestmark = pytest.mark.sqlite_only(
+    "faults of the SQLite file and its disk; the server's: pgops' fault tests"
+)
+
 
 def _counts(store: Store) -> dict[str, int]:
     with store.db.reading() as conn:

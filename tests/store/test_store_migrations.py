@@ -260,6 +260,7 @@ def test_schema_4_gains_agency_officer_details_and_drafts(tmp_path: Path) -> Non
         assert [d.label for d in store.drafts.of_user(ann.id)] == ["half done"]
 
 
+@pytest.mark.sqlite_only("reads SQLite's trigger list; the server's grants: test_pg_privileges")
 def test_drafts_and_settings_are_not_append_only(store: Store) -> None:
     from trustdesk.store.schema import APPEND_ONLY_TABLES
 

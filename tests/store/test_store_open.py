@@ -30,6 +30,8 @@ from trustdesk.store.paths import (
 from trustdesk.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from trustdesk.store.store import Store
 
+pytestmark = pytest.mark.sqlite_only("opening, locking and configuring the SQLite file")
+
 
 def test_a_fresh_data_dir_is_initialised_on_first_use(tmp_path: Path) -> None:
     folder = tmp_path / "new" / "nested"

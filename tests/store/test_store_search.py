@@ -134,6 +134,7 @@ def test_both_search_strategies_agree(
     assert filled.search.decisions(SearchQuery(name=fragment, limit=3)) == by_lookup
 
 
+@pytest.mark.sqlite_only("about SQLite's FTS5 index; on a server LIKE uses pg_trgm or scans")
 def test_search_without_the_trigram_index_falls_back_to_a_scan(filled: Store) -> None:
     with filled.db.transaction() as conn:
         conn.execute("UPDATE meta SET value = 'none' WHERE key = 'search_index'")

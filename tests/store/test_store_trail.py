@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from storekit import T0, Desk, actor, add_user, draft, raw_connection
+from storekit import REFUSED, T0, Desk, actor, add_user, draft, failing_inserts, raw_connection
 
 from casekit import conviction, make_case
 from trustdesk.memo.viewmodel import AgencyHeader
@@ -95,12 +95,10 @@ def test_the_lookup_row_commits_with_its_entry_or_not_at_all(store: Store) -> No
         cut_short()
     assert store.audit.head() == head and _lookup(store) == []
     # A lookup row that cannot be written stops the entry too: nothing half recorded.
-    with store.db.transaction() as conn:
-        conn.execute(
-            "CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.audit_decisions "
-            "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
-        )
-    with pytest.raises(StoreError, match="nothing was recorded"):
+    with (
+        failing_inserts(store, "audit_decisions", "disk trouble"),
+        pytest.raises(StoreError, match="nothing was recorded"),
+    ):
         store.audit.record(AuditEvent("decision.viewed", "success", {"decision": 3}), who, T0)
     assert store.audit.head() == head and _lookup(store) == []
 
@@ -112,7 +110,7 @@ def test_the_lookup_table_is_append_only(store: Store) -> None:
         "UPDATE audit_decisions SET decision_id = 2",
         "DELETE FROM audit_decisions",
     ):
-        with pytest.raises(StoreError, match="append-only"), store.db.transaction() as conn:
+        with pytest.raises(StoreError, match=REFUSED), store.db.transaction() as conn:
             conn.execute(statement)
     assert _lookup(store) == [(store.audit.head()[0], 1)]
 
@@ -128,6 +126,8 @@ def test_of_decision_reads_its_entries_through_the_index(store: Store) -> None:
     assert [e.event for e in trail] == ["decision.created", "decision.viewed", "decision.viewed"]
     assert trail == _naming(store, first.record.decision_id)
     assert store.audit.of_decision(999) == []
+    if store.backend != "sqlite":
+        return  # the plan below is SQLite's; the server plans for its own statistics
     with store.db.reading() as conn:
         plan = " ".join(
             row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + audit._OF_DECISION, (1,))

@@ -41,6 +41,7 @@ COMMANDS = {
     "agency": "agency",
     "gui": "gui",
     "config": "config_cmd",
+    "store": "store_cmd",
 }
 
 
@@ -48,9 +49,9 @@ def _requested_command(argv: list[str]) -> str | None:
     """The command named in ``argv``, or None when every command must be known (help)."""
     tokens = iter(argv)
     for token in tokens:
-        if token == "--data-dir":
+        if token in ("--data-dir", "--database"):
             next(tokens, None)
-        elif token.startswith("--data-dir="):
+        elif token.startswith(("--data-dir=", "--database=")):
             continue
         elif token.startswith("-"):
             return None
@@ -107,6 +108,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         default=None,
         help="folder of the TrustDesk database (default: data_dir of the machine config file, "
         "else the per-user data folder)",
+    )
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        default=None,
+        help="the facility's database server, postgresql://HOST/DATABASE or "
+        "postgresql:///?service=NAME (default: database of the machine config file, else "
+        "the data folder's own database); never with a password in it",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
@@ -170,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             from trustdesk.config import ConfigError, start
 
             try:
-                start(args.data_dir)
+                start(args.data_dir, args.database)
             except ConfigError as error:
                 print("\n".join(f"trustdesk: {p}" for p in error.problems), file=sys.stderr)
                 return EXIT_INPUT

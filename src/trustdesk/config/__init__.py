@@ -103,9 +103,34 @@ def load(
                 resolved[key.name] = Setting(key, key.default(environ), DEFAULT, "")
         except BadValue as bad:
             problems.append(_problem(key, bad, flag, from_env, path))
+    if "database" in resolved:
+        problems.extend(_password_problems(resolved["database"], path))
     if problems:
         raise ConfigError(problems)
     return Settings(resolved, path if table is not None else None)
+
+
+def _password_problems(setting: Setting, path: Path) -> list[str]:
+    """A password in the database URL: refused on the command line (others see it in
+    the process list) and in a config file that others can read."""
+    from trustdesk.config.dburl import PASSWORD_ADVICE, has_password
+
+    url = str(setting.value)
+    if not url or not has_password(url):
+        return []
+    if setting.source == FLAG:
+        return [f"command line --database contains a password; {PASSWORD_ADVICE}"]
+    if setting.source == FILE:
+        try:
+            readable_by_others = path.stat().st_mode & 0o044
+        except OSError:
+            readable_by_others = 1
+        if readable_by_others:
+            return [
+                f"{path}: database contains a password and the file can be read by other "
+                f"users; {PASSWORD_ADVICE} (or make the file readable by its owner only)"
+            ]
+    return []
 
 
 def _from_text(key: Key, text: str) -> object:
@@ -185,10 +210,11 @@ def _user_name() -> str:
 _started: list[Settings] = []
 
 
-def start(data_dir: object = None) -> Settings:
-    """Resolve and check the settings at start-up (``data_dir``: the --data-dir flag) and
-    keep them as ``current()``; ConfigError if anything is wrong."""
-    settings = load({"data_dir": data_dir})
+def start(data_dir: object = None, database: object = None) -> Settings:
+    """Resolve and check the settings at start-up (``data_dir``, ``database``: the
+    --data-dir and --database flags) and keep them as ``current()``; ConfigError if
+    anything is wrong."""
+    settings = load({"data_dir": data_dir, "database": database})
     check_data_dir(settings)
     _started[:] = [settings]
     return settings

@@ -113,6 +113,21 @@ def _publishers(value: object) -> tuple[str, ...]:
     return tuple(_text(item, words="a list of names in quotes") for item in value)
 
 
+def _database(value: object) -> str:
+    """A ``postgresql://`` URL (checked, not connected to), or "" for the data folder's
+    own SQLite database. Whether a password may be in it depends on where it was given:
+    see ``config.load``."""
+    from trustdesk.config.dburl import BadDatabaseUrl, server_url
+
+    text = _text(value).strip()
+    if not text:
+        return ""
+    try:
+        return server_url(text)
+    except BadDatabaseUrl as exc:
+        raise BadValue(str(exc)) from None
+
+
 def _per_user_data_dir(environ: Mapping[str, str]) -> Path:
     platform: str = sys.platform  # a plain str, so type checkers keep both branches
     if platform.startswith("linux"):
@@ -179,12 +194,11 @@ KEYS: tuple[Key, ...] = (
     Key("default_printer", "TRUSTDESK_DEFAULT_PRINTER", _text, lambda env: "", "printer name"),
     Key("log_level", "TRUSTDESK_LOG_LEVEL", _log_level, lambda env: "INFO", "log detail"),
     Key(
-        "database_url",
-        "TRUSTDESK_DATABASE_URL",
-        _text,
+        "database",
+        "TRUSTDESK_DATABASE",
+        _database,
         lambda env: "",
-        "reserved: a facility database server (not used yet)",
-        reserved=True,
+        "facility database server (postgresql://…); unset: the data folder's own database",
     ),
     Key(
         "trusted_publishers",

@@ -114,6 +114,16 @@ def open_services(
     *,
     hasher: PasswordHasher | None = None,
     clock: Callable[[], datetime] = utc_now,
+    database: str | None = None,
 ) -> Services:
-    """Open the store of ``data_dir`` (default: the per-user folder) and the services on it."""
-    return build_services(Store.open(data_dir), rules, hasher=hasher, clock=clock)
+    """Open the store (on the server of ``database``, a ``postgresql://`` URL, else in
+    ``data_dir``, default the per-user folder) and the services on it. ``database``
+    None: the machine's ``database`` setting (--database, the environment or the config
+    file); "" : the data folder's own database."""
+    if database is None:
+        from trustdesk import config
+
+        database = str(config.current()["database"].value)
+    return build_services(
+        Store.open(data_dir, database=database), rules, hasher=hasher, clock=clock
+    )

@@ -15,7 +15,7 @@ from trustdesk.store.sql import one_dict, scalar
 from trustdesk.store.users import write_user
 
 if TYPE_CHECKING:
-    from trustdesk.store.database import Database
+    from trustdesk.store.backend import Database
 
 SETTINGS_CHANGED = "settings.changed"
 FIELDS = ("name", "facility", "ori", "timezone", "logo", "logo_type")

@@ -25,7 +25,7 @@ from trustdesk.store.errors import AuditWriteFailed
 from trustdesk.store.records import Actor, AuditEntry, AuditEvent
 
 if TYPE_CHECKING:
-    from trustdesk.store.database import Database
+    from trustdesk.store.backend import Database
 
 _quote = json.encoder.encode_basestring_ascii  # what canonical_json uses for strings
 

@@ -42,6 +42,8 @@ _INIT_PREFIX = f".{DB_NAME}.init-"
 class Database:
     """One writer connection to ``trustdesk.db``, serialised by a lock, with its folder lock."""
 
+    backend = "sqlite"
+
     def __init__(self, data_dir: Path, conn: sqlite3.Connection, lock: DataDirLock) -> None:
         self.data_dir = data_dir
         self.path = data_dir / DB_NAME
@@ -135,6 +137,9 @@ class Database:
             raise
         return conn
 
+    def where(self) -> str:
+        return str(self.path)
+
     def close(self) -> None:
         with self._mutex:
             if self._conn is not None:
@@ -215,7 +220,7 @@ def _build_new(path: Path) -> None:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             configure(conn, wal=False)
             migrate(conn)
-            _initialise(conn)
+            initialise(conn)
             conn.execute("PRAGMA journal_mode = WAL")
         finally:
             conn.close()
@@ -232,7 +237,7 @@ def _build_new(path: Path) -> None:
             temp.unlink()
 
 
-def _initialise(conn: sqlite3.Connection) -> None:
+def initialise(conn: sqlite3.Connection) -> None:
     """Give a new database its identity and the first entry of its audit chain."""
     now = datetime.now(UTC)
     # The store's identity for life: a random (version 4) UUID, kept in meta and in the
@@ -268,7 +273,7 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
         store_id = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
         if store_id is None and version == 0:
             # Marked as TrustDesk's but never initialised: nothing in it to lose.
-            _initialise(conn)
+            initialise(conn)
             store_id = ("new",)
     except sqlite3.Error as exc:
         error = translate(exc, path)

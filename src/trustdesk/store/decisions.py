@@ -35,7 +35,7 @@ from trustdesk.store.sql import insert, one_dict, scalar
 from trustdesk.store.versions import history, latest
 
 if TYPE_CHECKING:
-    from trustdesk.store.database import Database
+    from trustdesk.store.backend import Database
 
 PERSON_FIELDS = ("id", "booking_number", "booking_key", "name", "name_folded", "date_of_birth")
 DETAINER_FIELDS = (

@@ -18,7 +18,7 @@ from trustdesk.store.records import Actor, AuditEvent
 from trustdesk.store.sql import dict_rows, insert, scalar
 
 if TYPE_CHECKING:
-    from trustdesk.store.database import Database
+    from trustdesk.store.backend import Database
 
 DRAFT_CREATED = "draft.created"
 DRAFT_DISCARDED = "draft.discarded"

@@ -67,5 +67,21 @@ class AuditWriteFailed(StoreError):
     """The audit entry could not be written, so the action it records was not done."""
 
 
+class ServerUnavailable(StoreError):
+    """The database server cannot be reached (refused, lost, shut down); the transaction
+    under way was rolled back whole. The next operation connects again."""
+
+
+class NotOnServer(StoreError):
+    """A file-level operation (backup, restore) asked of a store on a database server."""
+
+
+#: Why TrustDesk makes no backup files of a server's store, and what does instead.
+SERVER_BACKUP_ADVICE = (
+    "on a database server, back up and restore with the server's own tools (pg_dump / "
+    "pg_restore, or the county's database backup); see the README's Database server section"
+)
+
+
 class StoreIOError(StoreError):
     """Any other input/output failure reported by SQLite or the operating system."""

@@ -15,7 +15,7 @@ from trustdesk.store.schema import HOLD_OUTCOMES
 from trustdesk.store.sql import dict_rows, insert, one_dict
 
 if TYPE_CHECKING:
-    from trustdesk.store.database import Database
+    from trustdesk.store.backend import Database
 
 CLOSURE_FIELDS = (
     "hold_id",

@@ -16,7 +16,7 @@ from trustdesk.store.sql import dict_rows, insert, one_dict, scalar
 from trustdesk.store.versions import latest
 
 if TYPE_CHECKING:
-    from trustdesk.store.database import Database
+    from trustdesk.store.backend import Database
 
 REVIEW_FIELDS = (
     "id",

@@ -22,7 +22,7 @@ from trustdesk.store.folding import booking_key, fold
 from trustdesk.store.sql import dict_rows, scalar
 
 if TYPE_CHECKING:
-    from trustdesk.store.database import Database
+    from trustdesk.store.backend import Database
 
 MAX_RESULTS = 1000
 TRIGRAM = 3

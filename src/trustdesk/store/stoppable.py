@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol, cast
 
-from trustdesk.store.database import Database
+from trustdesk.store.backend import Database
 from trustdesk.store.errors import StoreError
 from trustdesk.store.store import Store
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from trustdesk.store.agency import AgencyRepository
 from trustdesk.store.audit import AuditRepository
-from trustdesk.store.database import Database
+from trustdesk.store.backend import Database
 from trustdesk.store.encoding import utc_text
 from trustdesk.store.records import Actor, AuditEvent
 from trustdesk.store.users import UserRepository
@@ -17,6 +17,7 @@ from trustdesk.store.users import UserRepository
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from trustdesk.store import backup as backups
+    from trustdesk.store.database import Database as SqliteDatabase
     from trustdesk.store.decisions import DecisionRepository
     from trustdesk.store.drafts import DraftRepository
     from trustdesk.store.holds import HoldRepository
@@ -68,9 +69,24 @@ class Store:
         return DraftRepository(self.db)
 
     @classmethod
-    def open(cls, data_dir: Path | str | None = None) -> Store:
-        """Open (creating on first use) the store in ``data_dir`` or the default folder."""
-        return cls(Database.open(data_dir))
+    def open(cls, data_dir: Path | str | None = None, *, database: str | None = None) -> Store:
+        """Open the store: on the PostgreSQL server of ``database`` (a ``postgresql://``
+        URL) when given, else (creating it on first use) the SQLite database in
+        ``data_dir`` or the default folder. ``data_dir`` keeps the local files either way.
+        """
+        if database:
+            from trustdesk.config.dburl import server_url
+            from trustdesk.store.postgresql.database import PgDatabase
+
+            return cls(PgDatabase.open(server_url(database), data_dir))
+        from trustdesk.store.database import Database as SqliteDatabase
+
+        return cls(SqliteDatabase.open(data_dir))
+
+    @property
+    def backend(self) -> str:
+        """ "sqlite" or "postgresql"."""
+        return self.db.backend
 
     @property
     def data_dir(self) -> Path:
@@ -90,6 +106,11 @@ class Store:
         self.close()
 
     def integrity_check(self) -> list[str]:
+        if self.db.backend != "sqlite":
+            # The server checks its own pages (data checksums); reaching it is the test.
+            with self.db.reading() as conn:
+                conn.execute("SELECT 1").fetchone()
+            return ["ok"]
         with self.db.reading() as conn:
             return [row[0] for row in conn.execute("PRAGMA integrity_check")]
 
@@ -117,11 +138,26 @@ class Store:
                 report = replace(report, problems=(*report.problems, *found))
         return report
 
+    def _file_db(self) -> SqliteDatabase:
+        from trustdesk.store.database import Database as SqliteDatabase
+
+        assert isinstance(self.db, SqliteDatabase), "a file operation on a server's store"
+        return self.db
+
+    def _refuse_on_server(self, what: str) -> None:
+        if self.db.backend != "sqlite":
+            from trustdesk.store.errors import SERVER_BACKUP_ADVICE, NotOnServer
+
+            raise NotOnServer(
+                f"TrustDesk makes no {what} files of {self.db.where()}: {SERVER_BACKUP_ADVICE}"
+            )
+
     def backup(self, target: Path, actor: Actor, at: datetime) -> backups.BackupInfo:
         """Write a backup to the new file ``target`` and record it in the audit."""
         from trustdesk.store import backup as backups
 
-        info = backups.create_backup(self.db, target, at)
+        self._refuse_on_server("backup")
+        info = backups.create_backup(self._file_db(), target, at)
         event = AuditEvent(
             "backup.created",
             "success",
@@ -178,6 +214,7 @@ class Store:
         from trustdesk.store import backup as backups
         from trustdesk.store.errors import OtherStore
 
+        self._refuse_on_server("restore")
         live = self.summary()
         other = not live.empty and not live.same_store(check.summary)
         identities = {
@@ -204,7 +241,7 @@ class Store:
             self.audit.record(AuditEvent("restore.replacing", "success", about), actor, at)
             stamp = utc_text(at).replace(":", "").replace("-", "").replace(".", "")
             replaced = self.backup(self.data_dir / f"trustdesk-replaced-{stamp}.db", actor, at)
-            backups.swap_in(self.db, prepared)
+            backups.swap_in(self._file_db(), prepared)
         finally:
             prepared.unlink(missing_ok=True)
         self.re_anchor("restore", actor, at)

@@ -25,7 +25,7 @@ from trustdesk.store.records import Actor, AuditEvent, Credential, User
 from trustdesk.store.sql import dict_rows, insert, one_dict, scalar
 
 if TYPE_CHECKING:
-    from trustdesk.store.database import Database
+    from trustdesk.store.backend import Database
 
 #: Events whose objects carry an account's state, replayed by ``audit verify``.
 ACCOUNT_EVENTS = (

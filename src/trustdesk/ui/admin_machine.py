@@ -28,7 +28,7 @@ LABELS = {
     "idle_lock_minutes": "Lock after minutes without use",
     "default_printer": "Default printer",
     "log_level": "Log level",
-    "database_url": "Database server (reserved, not used yet)",
+    "database": "Database server",
     "trusted_publishers": "Trusted rule-pack publishers (reserved, not used yet)",
 }
 

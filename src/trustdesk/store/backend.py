@@ -1,0 +1,54 @@
+"""What the repositories need of an open database, whichever backend holds it.
+
+``database.Database`` (SQLite, one data folder) and ``postgresql.database.PgDatabase``
+(a database server) both offer this; the repositories and ``Store`` are typed against
+it, so neither backend's module is imported by the code written once for both. The
+connections they hand out have ``sqlite3.Connection``'s surface (the PostgreSQL one
+imitates the part the repositories use; see postgresql/connection.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from trustdesk.store.anchor import AnchorFile
+
+
+class Database(Protocol):
+    """An open store database; see the module docstring."""
+
+    #: The local data folder (logs, imported packs); for SQLite also the database's.
+    data_dir: Path
+    #: The SQLite file, or for a server a stand-in path naming it (for messages only).
+    path: Path
+    #: The chain head this workstation last saw.
+    anchor: AnchorFile
+    #: "sqlite" or "postgresql".
+    backend: str
+
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """A write transaction: all of it is committed, or none of it."""
+        ...
+
+    def reading(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """A read transaction: one consistent snapshot for several queries."""
+        ...
+
+    def translating(self) -> contextlib.AbstractContextManager[None]:
+        """The backend's errors as the store's (StoreError), where they are expected."""
+        ...
+
+    def open_reader(self) -> sqlite3.Connection:
+        """A separate connection for a long read that must not hold up writers."""
+        ...
+
+    def where(self) -> str:
+        """The database as a person names it (a file path, or a server and database)."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,224 @@
+"""A PostgreSQL connection with the surface the repositories use (sqlite3's subset).
+
+The repositories are written once against the small part of ``sqlite3.Connection``
+they need: ``execute``/``executemany`` with ``?`` marks, cursors that fetch tuples and
+tell their ``description``, ``lastrowid`` and ``rowcount``, ``in_transaction``, and the
+transaction verbs as statements. ``PgConnection`` offers exactly that over psycopg 3:
+
+* statements are rewritten by ``dialect.translate`` (cached);
+* ``BEGIN IMMEDIATE`` (SQLite: "I will write") begins a transaction and takes the
+  store's transaction-scoped advisory lock, so writers from every desk take turns and
+  the audit chain stays one line; plain ``BEGIN`` (a read) is a REPEATABLE READ
+  snapshot, like SQLite's;
+* an ``INSERT`` returns the new row's key (``lastrowid``, see schema.ROW_KEYS);
+* errors are translated: a broken constraint or an append-only trigger raises
+  ``IntegrityViolation`` (a ``sqlite3.IntegrityError``, so the repositories' one
+  ``except`` serves both backends); a lost or refused connection raises
+  ``ServerUnavailable`` after the transaction was rolled back by the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+import psycopg
+from psycopg import errors as pg_errors
+
+from trustdesk.store.errors import DiskFull, ServerUnavailable, StoreError
+from trustdesk.store.postgresql.dialect import translate
+from trustdesk.store.postgresql.schema import CHAIN_LOCK_KEY, ROW_KEYS, SCHEMA
+
+#: Seconds to wait for the server before saying it cannot be reached.
+CONNECT_TIMEOUT = 5
+
+_INSERT_INTO = re.compile(r"^\s*INSERT INTO (\w+)", re.IGNORECASE)
+
+
+class IntegrityViolation(sqlite3.IntegrityError):
+    """A constraint or an append-only trigger refused a statement on the server."""
+
+    sqlite_errorcode = sqlite3.SQLITE_CONSTRAINT
+
+
+def describe(url: str) -> str:
+    """Where the server is, for messages: host, port and database, never a password."""
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "the database server"
+    if "service" in info:
+        return f"database service {info['service']}"
+    host = info.get("host") or "localhost"
+    port = f":{info['port']}" if info.get("port") else ""
+    return f"database {info.get('dbname', '')} on {host}{port}"
+
+
+def open_connection(url: str) -> psycopg.Connection[Any]:
+    """A raw psycopg connection in autocommit mode (transactions are explicit)."""
+    try:
+        conn = psycopg.connect(
+            url,
+            autocommit=True,
+            connect_timeout=CONNECT_TIMEOUT,
+            application_name="trustdesk",
+        )
+    except psycopg.OperationalError as exc:
+        raise unavailable(url, exc) from None
+    try:
+        conn.execute(f"SET search_path TO {SCHEMA}, public")
+    except psycopg.Error as exc:
+        conn.close()
+        raise unavailable(url, exc) from None
+    return conn
+
+
+def unavailable(url: str, exc: BaseException) -> ServerUnavailable:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return ServerUnavailable(
+        f"the database server cannot be reached ({describe(url)}: {first}); nothing was "
+        "recorded. Check the network and the server, then do it again."
+    )
+
+
+def _lost(exc: psycopg.Error, conn: psycopg.Connection[Any]) -> bool:
+    state = exc.sqlstate or ""
+    return conn.closed or (
+        isinstance(exc, psycopg.OperationalError)
+        and (state == "" or state.startswith("08") or state in ("57P01", "57P02", "57P03"))
+    )
+
+
+class PgCursor:
+    """The result of one statement: tuples, column names, the new id, the row count."""
+
+    def __init__(self, owner: PgConnection, cursor: psycopg.Cursor[Any], lastrowid: int | None):
+        self._owner = owner
+        self._cursor = cursor
+        self.lastrowid = lastrowid
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    def fetchone(self) -> Any:
+        with self._owner.translating():
+            return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        with self._owner.translating():
+            return self._cursor.fetchall()
+
+    def fetchmany(self, size: int = 1) -> list[Any]:
+        with self._owner.translating():
+            return self._cursor.fetchmany(size)
+
+    def __iter__(self) -> Iterator[Any]:
+        handler, every = self._owner.progress
+        with self._owner.translating():
+            for count, row in enumerate(self._cursor, 1):
+                # As SQLite's progress handler: a true answer interrupts the statement.
+                if handler is not None and count % every == 0 and handler():
+                    raise sqlite3.OperationalError("interrupted")
+                yield row
+
+
+class PgConnection:
+    """See the module docstring."""
+
+    def __init__(self, raw: psycopg.Connection[Any], url: str) -> None:
+        self.raw = raw
+        self.url = url
+        self.broken = False
+        self.progress: tuple[Callable[[], object] | None, int] = (None, 1)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
+        verb = sql.strip().upper()
+        with self.translating():
+            if verb == "BEGIN IMMEDIATE":
+                self.raw.execute("BEGIN")
+                self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK_KEY,))
+                return PgCursor(self, self.raw.cursor(), None)
+            if verb == "BEGIN":
+                self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+                return PgCursor(self, self.raw.cursor(), None)
+            text = translate(sql)
+            table = _INSERT_INTO.match(sql)
+            key = None if table is None or "RETURNING" in text else ROW_KEYS.get(table.group(1))
+            returning = key is not None and "ON CONFLICT" not in text
+            if returning:
+                text += f" RETURNING {key}"
+            cursor = self.raw.execute(text, _values(params))
+            lastrowid = None
+            if returning:
+                row = cursor.fetchone()
+                lastrowid = None if row is None else int(row[0])
+            return PgCursor(self, cursor, lastrowid)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        with self.translating(), self.raw.cursor() as cursor:
+            cursor.executemany(translate(sql), [_values(row) for row in rows])
+
+    def set_progress_handler(self, handler: Callable[[], object] | None, n: int) -> None:
+        """Like sqlite3's: ``handler`` asked every ``n`` rows read; true stops the read."""
+        self.progress = (handler, max(1, n // 100))
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def translating(self) -> Any:
+        return _Translating(self)
+
+
+class _Translating:
+    """Context manager turning psycopg's errors into the store's (see module docstring)."""
+
+    def __init__(self, conn: PgConnection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:
+        if exc is None or not isinstance(exc, psycopg.Error):
+            return
+        conn = self.conn
+        if _lost(exc, conn.raw):
+            conn.broken = True
+            # The server rolls back whatever the lost session had begun.
+            with contextlib.suppress(psycopg.Error):
+                conn.raw.close()
+            raise unavailable(conn.url, exc) from None
+        if isinstance(exc, pg_errors.IntegrityError):
+            message = exc.diag.message_primary or str(exc)
+            raise IntegrityViolation(message) from None
+        if isinstance(exc, pg_errors.DiskFull):
+            raise DiskFull(
+                "the database server's disk is full; nothing was recorded. Ask IT to free "
+                "space on the server, then do it again."
+            ) from None
+        if isinstance(exc, pg_errors.InsufficientPrivilege):
+            raise StoreError(
+                f"refused by the database server: {exc.diag.message_primary or exc}"
+            ) from None
+        if isinstance(exc, pg_errors.ReadOnlySqlTransaction):
+            raise StoreError(
+                "the database server is read-only (a standby, or failing over); nothing "
+                "was recorded. Try again in a minute."
+            ) from None
+
+
+def _values(params: Sequence[Any]) -> tuple[Any, ...]:
+    # SQLite stores True as 1; PostgreSQL's integer columns refuse a boolean.
+    return tuple(int(value) if isinstance(value, bool) else value for value in params)

@@ -1,0 +1,151 @@
+"""The store on a server shared by several desks: one chain, notifications, a lost server,
+and the command line's set-up and refusals."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from storekit import ADMIN_PW, PASSWORDS, T0, actor, add_user, draft, in_process_cli
+
+from trustdesk.store import audit
+from trustdesk.store.errors import ServerUnavailable
+from trustdesk.store.postgresql.schema import NOTIFY_CHANNEL
+from trustdesk.store.records import AuditEvent
+from trustdesk.store.store import Store
+
+
+def test_desks_saving_at_once_make_one_linear_chain(pg_cluster: Any, tmp_path: Path) -> None:
+    url = pg_cluster.new_store_database()
+    with Store.open(tmp_path / "setup", database=url) as store:
+        officer = add_user(store, "ann", "officer", first=True)
+    failures: list[BaseException] = []
+
+    def desk(name: str) -> None:
+        try:
+            with Store.open(tmp_path / name, database=url) as own:
+                for _ in range(15):
+                    own.decisions.add(draft(), actor(officer), T0)
+        except BaseException as exc:  # reported below, with the others
+            failures.append(exc)
+
+    threads = [threading.Thread(target=desk, args=(f"desk{n}",)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with Store.open(tmp_path / "check", database=url) as store:
+        report = store.verify()
+        assert report.problems == ()
+        assert report.records == 45
+        seqs = [entry.seq for entry in store.audit.latest(10_000)]
+        assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_every_write_notifies_the_listeners(pg_cluster: Any, tmp_path: Path) -> None:
+    url = pg_cluster.new_store_database()
+    with Store.open(tmp_path, database=url) as store, psycopg.connect(url, autocommit=True) as ear:
+        ear.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        officer = add_user(store, "ann", "officer", first=True)
+        store.decisions.add(draft(), actor(officer), T0)
+        head = store.audit.head()[0]
+        heard = [json.loads(note.payload) for note in ear.notifies(timeout=2.0, stop_after=2)]
+    assert [note["event"] for note in heard] == ["user.created", "decision.created"]
+    assert heard[-1]["seq"] == head
+
+
+def test_a_lost_server_leaves_no_half_record_and_the_store_reconnects(
+    pg_cluster: Any, tmp_path: Path
+) -> None:
+    url = pg_cluster.new_store_database()
+    with Store.open(tmp_path, database=url) as store:
+        officer = add_user(store, "ann", "officer", first=True)
+        head = store.audit.head()
+
+        def interrupted_save() -> None:
+            with store.db.transaction() as conn:
+                event = AuditEvent("decision.viewed", "success", {"decision": 1})
+                audit.append(conn, event, actor(officer), T0)
+                pg_cluster.stop("immediate")  # the server dies before the commit
+
+        try:
+            with pytest.raises(ServerUnavailable) as caught:
+                interrupted_save()
+            message = str(caught.value)
+            assert "\n" not in message and "cannot be reached" in message
+            assert "nothing was recorded" in message
+            with pytest.raises(ServerUnavailable):  # still down: said again, plainly
+                store.audit.head()
+        finally:
+            pg_cluster.start()
+        assert store.audit.head() == head  # nothing of the interrupted save
+        saved = store.decisions.add(draft(), actor(officer), T0)  # reconnected
+        assert store.decisions.latest(saved.record.decision_id).id == saved.record.id
+        assert store.verify().ok
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    return in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS)
+
+
+def test_store_init_on_the_command_line(cli: Any, pg_cluster: Any) -> None:
+    admin_url = pg_cluster.new_database()
+    code, out, err = cli("store", "init", admin_url, "--grant-desk", "desk_cli")
+    assert code == 0, err
+    assert "set up TrustDesk's store" in out and "desk_cli is a member of trustdesk_desk" in out
+    code, out, err = cli("store", "init", admin_url)
+    assert code == 0 and "already holds TrustDesk's store" in out
+    desk_url = admin_url.replace("postgresql://postgres@", "postgresql://desk_cli@")
+    code, out, err = cli(
+        "--database", desk_url, "users", "add", "chief", "--role", "administrator", new=ADMIN_PW
+    )
+    assert code == 0, err
+    code, out, err = cli("--database", desk_url, "users", "list", "--as", "chief", who="chief")
+    assert code == 0 and "chief" in out
+
+
+def test_the_command_line_refuses_a_password_in_the_url(cli: Any) -> None:
+    for args in (
+        ("--database", "postgresql://desk:secret@db.example/td", "users", "list", "--as", "a"),
+        ("store", "init", "postgresql://admin:secret@db.example/td"),
+        ("store", "init", "postgresql://db.example/td?password=secret"),
+    ):
+        code, out, err = cli(*args)
+        assert code == 2 and out == ""
+        assert err.count("\n") == 1 and "pgpass" in err and "secret" not in err
+
+
+def test_backup_and_restore_on_a_server_point_to_its_own_tools(
+    cli: Any, pg_cluster: Any, tmp_path: Path
+) -> None:
+    url = pg_cluster.new_store_database()
+    assert (
+        cli("--database", url, "users", "add", "chief", "--role", "administrator", new=ADMIN_PW)[0]
+        == 0
+    )
+    code, _, err = cli(
+        "--database", url, "backup", str(tmp_path / "b.db"), "--as", "chief", who="chief"
+    )
+    assert code == 2 and "pg_dump" in err and "Traceback" not in err
+    assert not (tmp_path / "b.db").exists()
+
+
+def test_an_unreachable_server_is_one_line_on_the_command_line(cli: Any) -> None:
+    code, out, err = cli(
+        "--database",
+        "postgresql://desk@127.0.0.1:1/td",
+        "users",
+        "list",
+        "--as",
+        "chief",
+        who="chief",
+    )
+    assert code == 2 and out == ""
+    assert err.startswith("trustdesk: the database server cannot be reached")
+    assert err.count("\n") == 1
