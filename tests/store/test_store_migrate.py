@@ -332,3 +332,16 @@ def test_the_copy_is_what_psycopg_reads_too(pg_cluster: Any, rich_source: Path) 
             f"SELECT seq, hash FROM {schema}.audit_log ORDER BY seq DESC LIMIT 1"
         ).fetchone()
     assert top == (report.head_seq, report.head_hash)
+
+
+def test_the_command_refuses_a_password_on_its_command_line(
+    pg_cluster: Any, rich_source: Path
+) -> None:
+    plain = pg_cluster.new_database()
+    pg_cluster.init_store(plain)
+    url = plain.replace("postgres@", "postgres:secret@", 1)
+    done = _trustdesk("store", "migrate", "--from", str(rich_source), "--to", url)
+    assert done.returncode == 2
+    assert "password" in done.stderr and "secret" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert _empty(plain)

@@ -43,13 +43,22 @@ def add_parser(store_commands: Any) -> None:
 
 
 def run_migrate(args: argparse.Namespace) -> int:
+    from trustdesk.config.dburl import BadDatabaseUrl, refuse_password, server_url
     from trustdesk.store.transfer import ChainBroken, migrate
+
+    try:
+        url = server_url(args.target)
+        refuse_password(url, "the command line")
+    except BadDatabaseUrl as exc:
+        from trustdesk.services.errors import InvalidRequest
+
+        raise InvalidRequest(str(exc)) from None
 
     def say(line: str) -> None:
         print(line, flush=True)
 
     try:
-        report = migrate(args.source, args.target, say)
+        report = migrate(args.source, url, say)
     except ChainBroken as problem:
         print(f"trustdesk: {problem}", file=sys.stderr)
         return 3
