@@ -345,3 +345,24 @@ def test_the_command_refuses_a_password_on_its_command_line(
     assert "password" in done.stderr and "secret" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert _empty(plain)
+
+
+def test_a_backup_of_the_desk_can_be_moved_in_its_place(
+    pg_cluster: Any, rich_source: Path, tmp_path: Path
+) -> None:
+    """The IT guide's way: back up the desk, carry the file to the server, migrate it."""
+    with Store.open(rich_source) as source:
+        admin = source.users.get("admin")
+        info = source.backup(
+            tmp_path / "desk.db", Actor(admin.id, admin.username, "ws"), store_now()
+        )
+        head = source.audit.head()
+    moved = tmp_path / "move"
+    moved.mkdir()
+    info.path.rename(moved / "trustdesk.db")
+    url = pg_cluster.new_database()
+    pg_cluster.init_store(url)
+    report = migrate(moved, url, lambda line: None)
+    # The backup's own audit entry (backup.created) is written after the copy was made.
+    assert report.head_seq == info.head_seq == head[0] - 1
+    assert report.head_hash == info.head_hash
