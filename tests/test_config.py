@@ -490,3 +490,41 @@ def test_readme_sample_is_valid_and_shows_every_key(tmp_path: Path) -> None:
     assert [s.source for s in settings] == ["file"] * len(config.KEY_NAMES)
     for key in config.KEYS:
         assert f"`{key.env}`" in readme
+
+
+# --- the database server setting (decision 0015) -------------------------------------------
+
+SECRET_URL = "postgresql://desk:s3cret@db.example/trustdesk"
+
+
+def test_a_password_in_a_config_file_others_can_read_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, f'database = "{SECRET_URL}"\n')
+    path.chmod(0o644)
+    with pytest.raises(config.ConfigError) as raised:
+        config.load(None, env_for(path))
+    (problem,) = raised.value.problems
+    assert problem.startswith(f"{path}: database contains a password")
+    assert ".pgpass" in problem and "s3cret" not in problem
+    path.chmod(0o600)  # readable by its owner only: accepted
+    assert config.load(None, env_for(path))["database"].value == SECRET_URL
+
+
+def test_a_password_on_the_command_line_is_refused_but_the_environment_may_hold_one(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "")
+    with pytest.raises(config.ConfigError) as raised:
+        config.load({"database": SECRET_URL}, env_for(path))
+    assert "command line --database contains a password" in raised.value.problems[0]
+    settings = config.load(None, env_for(path, TRUSTDESK_DATABASE=SECRET_URL))
+    assert settings["database"].value == SECRET_URL
+
+
+def test_libpq_options_and_service_urls_pass_through(tmp_path: Path) -> None:
+    path = write(tmp_path, "")
+    for url in (
+        "postgresql://desk@db.example/td?sslmode=verify-full&sslrootcert=/etc/td/ca.pem",
+        "postgresql:///?service=trustdesk",
+        "postgresql:///trustdesk?service=county",
+    ):
+        assert config.load({"database": url}, env_for(path))["database"].value == url

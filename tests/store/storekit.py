@@ -222,7 +222,11 @@ def open_desk(
 
 
 def run_trustdesk(
-    data: Path, *args: str, password: str | None = None, new_password: str | None = None
+    data: Path,
+    *args: str,
+    password: str | None = None,
+    new_password: str | None = None,
+    database: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real ``trustdesk`` program on data folder ``data``, as a user would."""
     env = {**os.environ, "TRUSTDESK_DEBUG": ""}
@@ -231,7 +235,15 @@ def run_trustdesk(
         if value is not None:
             env[name] = value
     return subprocess.run(
-        [sys.executable, "-m", "trustdesk", "--data-dir", str(data), *args],
+        [
+            sys.executable,
+            "-m",
+            "trustdesk",
+            "--data-dir",
+            str(data),
+            *(["--database", database] if database else []),
+            *args,
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -241,13 +253,18 @@ def run_trustdesk(
 
 
 def in_process_cli(
-    data: Path, monkeypatch: Any, capsys: Any, passwords: dict[str, str]
+    data: Path,
+    monkeypatch: Any,
+    capsys: Any,
+    passwords: dict[str, str],
+    database: str | None = None,
 ) -> Callable[..., tuple[int, str, str]]:
     """``run(*args, who=USER, new=PASSWORD)``: trustdesk's main() on ``data``, in-process.
 
     Passwords come through the environment as a person's script would give them (``who``
     is looked up in ``passwords``, else taken as the password itself); the fast hasher
-    stands in for scrypt. Returns (exit code, stdout, stderr); ``run.data`` is the folder.
+    stands in for scrypt. Returns (exit code, stdout, stderr); ``run.data`` is the folder,
+    ``run.database`` the server's URL given with ``--database`` (None: the folder's file).
     """
     from trustdesk.cli import main
     from trustdesk.services import context as service_context
@@ -263,9 +280,11 @@ def in_process_cli(
             monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
         if new is not None:
             monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", new)
-        code = main(["--data-dir", str(data), *args])
+        server = ["--database", database] if database else []
+        code = main(["--data-dir", str(data), *server, *args])
         out, err = capsys.readouterr()
         return code, out, err
 
     run.data = data  # type: ignore[attr-defined]
+    run.database = database  # type: ignore[attr-defined]
     return run

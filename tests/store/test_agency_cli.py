@@ -19,8 +19,13 @@ SET = ("agency", "set", "--name", "Bridgeport Police", "--facility", "Congress S
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    run = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS)
+def cli(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    database: str | None,
+) -> Any:
+    run = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS, database)
 
     assert run("users", "add", "chief", "--role", "administrator", new=PASSWORDS["chief"])[0] == 0
     code, _out, err = run(

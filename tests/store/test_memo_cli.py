@@ -53,8 +53,13 @@ def pdf_text(data: bytes) -> str:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    run = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS)
+def cli(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    database: str | None,
+) -> Any:
+    run = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS, database)
     assert run("users", "add", "chief", "--role", "administrator", new=ADMIN_PW)[0] == 0
     for name, role in (("ann", "officer"), ("sam", "supervisor"), ("aud", "auditor")):
         code, _out, err = run(
@@ -75,7 +80,7 @@ def _record(cli: Any, tmp_path: Path, raw: dict[str, Any], name: str) -> int:
 def _audit(cli: Any, event: str) -> list[dict[str, Any]]:
     from trustdesk.store.store import Store
 
-    with Store.open(cli.data) as store, store.db.reading() as conn:
+    with Store.open(cli.data, database=cli.database) as store, store.db.reading() as conn:
         return [
             {"seq": e.seq, "actor": e.actor, "outcome": e.outcome, **e.objects_dict()}
             for e in audit.entries_for(conn, event)
@@ -292,8 +297,8 @@ def test_a_denied_print_is_audited(desk: Desk, rules: Any, tmp_path: Path) -> No
 # --- the real program -------------------------------------------------------------------------
 
 
-def _real(data: Path, *args: str, password: str) -> subprocess.CompletedProcess[str]:
-    return run_trustdesk(data, *args, password=password)
+def _real(cli: Any, *args: str, password: str) -> subprocess.CompletedProcess[str]:
+    return run_trustdesk(cli.data, *args, password=password, database=cli.database)
 
 
 @pytest.mark.slow
@@ -301,11 +306,11 @@ def test_the_real_program_verifies(cli: Any, tmp_path: Path) -> None:
     decision_id = _record(cli, tmp_path, HONOR, "case")
     target = tmp_path / "memo.pdf"
     assert cli("memo", str(decision_id), "-o", str(target), "--as", "ann", who="ann")[0] == 0
-    done = _real(cli.data, "verify", str(target), "--as", "aud", password=PASSWORDS["aud"])
+    done = _real(cli, "verify", str(target), "--as", "aud", password=PASSWORDS["aud"])
     assert done.returncode == 0 and done.stdout.startswith("MATCH"), done.stderr
     altered = bytearray(target.read_bytes())
     altered[100] ^= 0x20
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(bytes(altered))
-    done = _real(cli.data, "verify", str(bad), "--as", "aud", password=PASSWORDS["aud"])
+    done = _real(cli, "verify", str(bad), "--as", "aud", password=PASSWORDS["aud"])
     assert done.returncode == 3 and done.stdout.startswith("MISMATCH"), done.stderr

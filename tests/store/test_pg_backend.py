@@ -73,3 +73,24 @@ def test_each_copy_of_the_template_is_a_store_of_its_own(pg_cluster: Any, tmp_pa
 def test_unknown_server_is_a_store_error(tmp_path: Any) -> None:
     with pytest.raises(StoreError, match="cannot be reached"):
         Store.open(tmp_path, database="postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_partial_name_search_has_a_trigram_index(pg_cluster: Any, tmp_path: Any) -> None:
+    from pgkit import superuser_url
+
+    url = pg_cluster.new_store_database()
+    with Store.open(tmp_path, database=url) as store, store.db.reading() as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'search_index'").fetchone() == (
+            "pg_trgm",
+        )
+    with psycopg.connect(superuser_url(url), autocommit=True) as conn:
+        conn.execute("SET search_path TO trustdesk, public")
+        conn.execute("SET enable_seqscan = off")  # an empty table: ask for the index's plan
+        plan = " ".join(
+            row[0]
+            for row in conn.execute(
+                "EXPLAIN SELECT p.id FROM people p WHERE p.name_folded LIKE %s ESCAPE '\\'",
+                ("%pena%",),
+            )
+        )
+    assert "people_by_name" in plan, plan

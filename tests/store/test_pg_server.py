@@ -149,3 +149,24 @@ def test_an_unreachable_server_is_one_line_on_the_command_line(cli: Any) -> None
     assert code == 2 and out == ""
     assert err.startswith("trustdesk: the database server cannot be reached")
     assert err.count("\n") == 1
+
+
+def test_a_desk_that_holds_the_write_lock_too_long_is_reported_busy(
+    pg_cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trustdesk.store.errors import AlreadyOpen
+    from trustdesk.store.postgresql import connection
+    from trustdesk.store.postgresql.schema import CHAIN_LOCK_KEY
+
+    monkeypatch.setattr(connection, "LOCK_WAIT_SECONDS", 1)
+    url = pg_cluster.new_store_database()
+    with Store.open(tmp_path, database=url) as store:
+        officer = add_user(store, "ann", "officer", first=True)
+        head = store.audit.head()
+        with psycopg.connect(url) as frozen:  # another desk, stuck mid-save
+            frozen.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK_KEY,))
+            with pytest.raises(AlreadyOpen, match="busy"):
+                store.decisions.add(draft(), actor(officer), T0)
+        assert store.audit.head() == head
+        store.decisions.add(draft(), actor(officer), T0)  # its turn came
+        assert store.verify().ok

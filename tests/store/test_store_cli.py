@@ -22,8 +22,13 @@ from trustdesk.cli import main
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    return in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS)
+def cli(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    database: str | None,
+) -> Any:
+    return in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS, database)
 
 
 def _case(tmp_path: Path, name: str = "case.json", **changes: Any) -> str:
@@ -226,6 +231,7 @@ def test_no_password_in_a_script_is_a_clear_error(cli: Any) -> None:
     assert code == 2 and "TRUSTDESK_PASSWORD" in one_line_error(err)
 
 
+@pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
 def test_audit_verify_fails_with_3_naming_the_first_broken_entry(cli: Any, tmp_path: Path) -> None:
     _staff(cli)
     cli("decisions", "add", _case(tmp_path, tsdb_match=True), "--as", "ann", who="ann")
@@ -241,6 +247,7 @@ def test_audit_verify_fails_with_3_naming_the_first_broken_entry(cli: Any, tmp_p
     assert f"first broken entry: {seq}" in err and f"audit entry {seq}" in err
 
 
+@pytest.mark.sqlite_only("backup files are SQLite files; on a server: test_pg_server")
 def test_backup_and_restore_commands(
     cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -31,7 +31,14 @@ def _violations(files: list[Path], forbidden: tuple[str, ...]) -> list[str]:
 
 def test_only_the_store_speaks_sql() -> None:
     outside = [p for p in PACKAGE.rglob("*.py") if p.relative_to(PACKAGE).parts[0] != "store"]
-    assert _violations(outside, ("sqlite3",)) == []
+    assert _violations(outside, ("sqlite3", "psycopg", "psycopg_pool")) == []
+
+
+def test_only_the_postgresql_backend_imports_psycopg() -> None:
+    """SQLite users never load psycopg: the rest of the store does not import it."""
+    store = PACKAGE / "store"
+    others = [p for p in store.rglob("*.py") if "postgresql" not in p.relative_to(store).parts]
+    assert _violations(others, ("psycopg", "psycopg_pool")) == []
 
 
 @pytest.mark.parametrize(

@@ -23,17 +23,23 @@ import contextlib
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 from psycopg import errors as pg_errors
 
-from trustdesk.store.errors import DiskFull, ServerUnavailable, StoreError
+from trustdesk.store.errors import AlreadyOpen, DiskFull, ServerUnavailable, StoreError
 from trustdesk.store.postgresql.dialect import translate
 from trustdesk.store.postgresql.schema import CHAIN_LOCK_KEY, ROW_KEYS, SCHEMA
 
 #: Seconds to wait for the server before saying it cannot be reached.
 CONNECT_TIMEOUT = 5
+#: Seconds a writer waits for the store's write lock before it is told the store is busy.
+LOCK_WAIT_SECONDS = 30
+#: Seconds the server lets a session sit idle inside a transaction before ending it.
+IDLE_IN_TRANSACTION = 300
+#: Rows a reader's server-side cursor fetches per round trip.
+STREAM_BATCH = 5000
 
 _INSERT_INTO = re.compile(r"^\s*INSERT INTO (\w+)", re.IGNORECASE)
 
@@ -70,6 +76,11 @@ def open_connection(url: str) -> psycopg.Connection[Any]:
         raise unavailable(url, exc) from None
     try:
         conn.execute(f"SET search_path TO {SCHEMA}, public")
+        # A writer waits its turn, but not for ever behind a desk that hangs; and the
+        # server ends a session left idle inside a transaction (a frozen or cut-off
+        # desk), freeing the store's write lock for the others.
+        conn.execute(f"SET lock_timeout = '{LOCK_WAIT_SECONDS}s'")
+        conn.execute(f"SET idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION}s'")
     except psycopg.Error as exc:
         conn.close()
         raise unavailable(url, exc) from None
@@ -133,10 +144,15 @@ class PgCursor:
 class PgConnection:
     """See the module docstring."""
 
-    def __init__(self, raw: psycopg.Connection[Any], url: str) -> None:
+    def __init__(self, raw: psycopg.Connection[Any], url: str, *, streaming: bool = False) -> None:
         self.raw = raw
         self.url = url
         self.broken = False
+        # A reader's SELECTs run in a snapshot through server-side cursors, fetched in
+        # batches: verifying or exporting millions of entries never holds them all.
+        self.streaming = streaming
+        self._cursors = 0
+        self._open: list[psycopg.ServerCursor[Any]] = []
         self.progress: tuple[Callable[[], object] | None, int] = (None, 1)
 
     @property
@@ -145,6 +161,8 @@ class PgConnection:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
         verb = sql.strip().upper()
+        if verb in ("COMMIT", "ROLLBACK") and self._open:
+            self._close_cursors()  # the transaction's end closes them on the server
         with self.translating():
             if verb == "BEGIN IMMEDIATE":
                 self.raw.execute("BEGIN")
@@ -159,12 +177,30 @@ class PgConnection:
             returning = key is not None and "ON CONFLICT" not in text
             if returning:
                 text += f" RETURNING {key}"
+            if self.streaming and verb.startswith("SELECT"):
+                return PgCursor(self, self._server_cursor(text, _values(params)), None)
             cursor = self.raw.execute(text, _values(params))
             lastrowid = None
             if returning:
                 row = cursor.fetchone()
                 lastrowid = None if row is None else int(row[0])
             return PgCursor(self, cursor, lastrowid)
+
+    def _server_cursor(self, text: str, params: tuple[Any, ...]) -> psycopg.Cursor[Any]:
+        if not self.in_transaction:
+            self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        self._cursors += 1
+        cursor = self.raw.cursor(name=f"trustdesk_read_{self._cursors}")
+        self._open.append(cursor)
+        cursor.itersize = STREAM_BATCH
+        cursor.execute(text, params)
+        return cast("psycopg.Cursor[Any]", cursor)
+
+    def _close_cursors(self) -> None:
+        cursors, self._open = self._open, []
+        for cursor in cursors:
+            with contextlib.suppress(psycopg.Error):
+                cursor.close()
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         with self.translating(), self.raw.cursor() as cursor:
@@ -175,6 +211,7 @@ class PgConnection:
         self.progress = (handler, max(1, n // 100))
 
     def close(self) -> None:
+        self._close_cursors()
         self.raw.close()
 
     def translating(self) -> Any:
@@ -200,6 +237,11 @@ class _Translating:
             with contextlib.suppress(psycopg.Error):
                 conn.raw.close()
             raise unavailable(conn.url, exc) from None
+        if isinstance(exc, pg_errors.LockNotAvailable):
+            raise AlreadyOpen(
+                f"the records are busy: another desk has been saving for {LOCK_WAIT_SECONDS} "
+                "seconds; nothing was recorded. Try again in a moment."
+            ) from None
         if isinstance(exc, pg_errors.IntegrityError):
             message = exc.diag.message_primary or str(exc)
             raise IntegrityViolation(message) from None

@@ -20,6 +20,7 @@ import psycopg
 from trustdesk.store.anchor import AnchorFile
 from trustdesk.store.errors import NewerSchema, NotATrustDeskDatabase, StoreError
 from trustdesk.store.postgresql.connection import (
+    IntegrityViolation,
     PgConnection,
     describe,
     open_connection,
@@ -77,7 +78,11 @@ class PgDatabase:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         with self._mutex, self.translating():
             conn = self.conn
-            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("BEGIN IMMEDIATE")  # may wait its turn, and give up (busy)
+            except BaseException:
+                _rollback(conn)
+                raise
             try:
                 yield cast("sqlite3.Connection", conn)
                 conn.execute("COMMIT")
@@ -114,7 +119,8 @@ class PgDatabase:
             raise error from None
 
     def open_reader(self) -> sqlite3.Connection:
-        return cast("sqlite3.Connection", PgConnection(open_connection(self.url), self.url))
+        conn = PgConnection(open_connection(self.url), self.url, streaming=True)
+        return cast("sqlite3.Connection", conn)
 
     def close(self) -> None:
         with self._mutex:
@@ -171,4 +177,10 @@ def _prepare(conn: PgConnection, url: str) -> None:
         )
     store_id = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
     if store_id is None:
-        initialise(cast("sqlite3.Connection", conn))
+        try:
+            initialise(cast("sqlite3.Connection", conn))
+        except IntegrityViolation:
+            # Another desk gave the new store its identity at the same moment.
+            again = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
+            if again is None:
+                raise
