@@ -26,12 +26,14 @@ from storekit import Clock, add_user, draft, open_desk
 from casekit import conviction, make_case
 from trustdesk.rules.caseio import parse_case
 from trustdesk.services.errors import ServiceError
-from trustdesk.store import transfer
+from trustdesk.store import record_copy
 from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.errors import StoreError
+from trustdesk.store.postgresql import copy_in
+from trustdesk.store.record_copy import COPIED, NOT_COPIED, ChainBroken, TargetNotEmpty
 from trustdesk.store.records import Actor, AgencyProfile
 from trustdesk.store.store import Store
-from trustdesk.store.transfer import COPIED, ChainBroken, TargetNotEmpty, migrate
+from trustdesk.store.transfer import migrate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from imagekit import png
@@ -133,7 +135,7 @@ def _sqlite_rows(data: Path, table: str) -> tuple[list[str], list[tuple[Any, ...
 
     conn = sqlite3.connect(f"{(data / 'trustdesk.db').as_uri()}?mode=ro", uri=True)
     try:
-        columns = transfer.source_columns(conn, table)
+        columns = record_copy.source_columns(conn, table)
         rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1").fetchall()
     finally:
         conn.close()
@@ -153,7 +155,7 @@ def _empty(url: str) -> bool:
     raw = open_connection(url)
     try:
         with raw.cursor() as cur:
-            return transfer.occupied(cur) == []
+            return copy_in.occupied(cur) == []
     finally:
         raw.close()
 
@@ -240,7 +242,7 @@ def test_a_failure_half_way_leaves_the_target_empty(
     def broken(*args: Any) -> None:
         raise OSError("disk gone")
 
-    monkeypatch.setattr(transfer, "copy_meta", broken)  # after every table was copied
+    monkeypatch.setattr(copy_in, "copy_meta", broken)  # after every table was copied
     with pytest.raises(OSError, match="disk gone"):
         migrate(rich_source, url, lambda line: None)
     assert _empty(url)
@@ -254,7 +256,7 @@ def test_a_copy_that_does_not_verify_is_rolled_back(
 ) -> None:
     url = pg_cluster.new_database()
     pg_cluster.init_store(url)
-    real = transfer.source_rows
+    real = record_copy.source_rows
 
     def altered(conn: Any, table: str, columns: Any) -> Any:
         for stored in real(conn, table, columns):
@@ -264,7 +266,7 @@ def test_a_copy_that_does_not_verify_is_rolled_back(
                 row = (*row[:at], "decline" if row[at] == "honor" else "honor", *row[at + 1 :])
             yield row
 
-    monkeypatch.setattr(transfer, "source_rows", altered)
+    monkeypatch.setattr(record_copy, "source_rows", altered)
     with pytest.raises(ChainBroken, match=r"copy does not verify.*rolled back"):
         migrate(rich_source, url, lambda line: None)
     assert _empty(url)
@@ -366,3 +368,15 @@ def test_a_backup_of_the_desk_can_be_moved_in_its_place(
     # The backup's own audit entry (backup.created) is written after the copy was made.
     assert report.head_seq == info.head_seq == head[0] - 1
     assert report.head_hash == info.head_hash
+
+
+def test_every_table_of_the_desk_is_copied_or_said_why_not(rich_source: Path) -> None:
+    """A table added to the SQLite schema later must be added to the copy (or excluded)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{(rich_source / 'trustdesk.db').as_uri()}?mode=ro", uri=True)
+    try:
+        tables = set(record_copy.source_tables(conn))
+    finally:
+        conn.close()
+    assert tables == set(COPIED) | set(NOT_COPIED)
