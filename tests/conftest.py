@@ -73,7 +73,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     both = path.parent.name in BOTH_BACKENDS_IN and path.parent.parent.name == "tests"
     if metafunc.definition.get_closest_marker("sqlite_only") is not None:
         both = False
-    metafunc.parametrize("backend", BACKENDS if both else BACKENDS[:1])
+    if both:
+        metafunc.parametrize("backend", BACKENDS)
+
+
+@pytest.fixture
+def backend() -> str:
+    """The store's backend where a test is not run on both: SQLite."""
+    return BACKENDS[0]
 
 
 @pytest.fixture(scope="session")

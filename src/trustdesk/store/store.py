@@ -9,7 +9,6 @@ from pathlib import Path
 
 from trustdesk.store.agency import AgencyRepository
 from trustdesk.store.audit import AuditRepository
-from trustdesk.store.backend import Database
 from trustdesk.store.encoding import utc_text
 from trustdesk.store.records import Actor, AuditEvent
 from trustdesk.store.users import UserRepository
@@ -17,6 +16,7 @@ from trustdesk.store.users import UserRepository
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from trustdesk.store import backup as backups
+    from trustdesk.store.backend import Database
     from trustdesk.store.database import Database as SqliteDatabase
     from trustdesk.store.decisions import DecisionRepository
     from trustdesk.store.drafts import DraftRepository
@@ -139,10 +139,8 @@ class Store:
         return report
 
     def _file_db(self) -> SqliteDatabase:
-        from trustdesk.store.database import Database as SqliteDatabase
-
-        assert isinstance(self.db, SqliteDatabase), "a file operation on a server's store"
-        return self.db
+        # Only after _refuse_on_server: the SQLite database (or a view of it, stoppable).
+        return self.db  # type: ignore[return-value]
 
     def _refuse_on_server(self, what: str) -> None:
         if self.db.backend != "sqlite":
