@@ -518,6 +518,12 @@ def test_a_password_on_the_command_line_is_refused_but_the_environment_may_hold_
     assert "command line --database contains a password" in raised.value.problems[0]
     settings = config.load(None, env_for(path, TRUSTDESK_DATABASE=SECRET_URL))
     assert settings["database"].value == SECRET_URL
+    assert settings["database"].shown() == "postgresql://desk:***@db.example/trustdesk"
+    hidden = config.load(None, env_for(path, TRUSTDESK_DATABASE=SECRET_URL + "?password=x&a=b"))
+    assert (
+        "s3cret" not in hidden["database"].shown()
+        and "password=***&a=b" in hidden["database"].shown()
+    )
 
 
 def test_libpq_options_and_service_urls_pass_through(tmp_path: Path) -> None:

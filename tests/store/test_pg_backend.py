@@ -94,3 +94,33 @@ def test_partial_name_search_has_a_trigram_index(pg_cluster: Any, tmp_path: Any)
             )
         )
     assert "people_by_name" in plan, plan
+
+
+def test_store_init_upgrades_an_older_server_schema_in_the_shared_order(
+    pg_cluster: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trustdesk.store.postgresql import schema as pg_schema
+    from trustdesk.store.postgresql import setup
+    from trustdesk.store.schema import MIGRATIONS, Migration
+
+    admin_url = pg_cluster.new_database()
+    url = pg_cluster.init_store(admin_url)
+    with Store.open(tmp_path, database=url) as store:
+        add_user(store, "admin", "administrator", first=True)
+    # A later TrustDesk adds step 8; its server form creates a table.
+    later = (*MIGRATIONS, Migration(8, "a probe table", ()))
+    monkeypatch.setattr(setup, "MIGRATIONS", later)
+    monkeypatch.setattr(setup, "SCHEMA_VERSION", 8)
+    monkeypatch.setattr(setup, "STEPS", {})
+    with pytest.raises(SetupRefused, match="no server form of that step"):
+        init_store(admin_url)
+    monkeypatch.setattr(setup, "STEPS", {8: ("CREATE TABLE upgrade_probe (id int)",)})
+    assert pg_schema.STEPS == {}  # the real list is untouched
+    result = init_store(admin_url)
+    assert (result.created, result.version) == (False, 8)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        owner = conn.execute(
+            "SELECT tableowner FROM pg_tables WHERE tablename = 'upgrade_probe'"
+        ).fetchone()
+        version = conn.execute("SELECT version FROM trustdesk.schema_version").fetchone()
+    assert owner == ("trustdesk_owner",) and version == (8,)

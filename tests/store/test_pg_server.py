@@ -110,6 +110,33 @@ def test_store_init_on_the_command_line(cli: Any, pg_cluster: Any) -> None:
     assert code == 0 and "chief" in out
 
 
+def test_store_init_on_the_command_line_refuses_a_database_in_use(
+    cli: Any, pg_cluster: Any
+) -> None:
+    admin_url = pg_cluster.new_database()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE payroll (id int)")
+    code, out, err = cli("store", "init", admin_url, "--grant-desk", "a", "--grant-desk", "b")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "already holds public.payroll" in err
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        assert conn.execute("SELECT to_regnamespace('trustdesk')").fetchone() == (None,)
+
+
+def test_store_init_grants_several_desk_roles(cli: Any, pg_cluster: Any) -> None:
+    admin_url = pg_cluster.new_database()
+    code, out, err = cli("store", "init", admin_url, "--grant-desk", "a1", "--grant-desk", "a2")
+    assert code == 0, err
+    assert "set up TrustDesk's store" in out  # the first call made it; said so
+    assert "a1 is a member" in out and "a2 is a member" in out
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        members = conn.execute(
+            "SELECT m.rolname FROM pg_auth_members a JOIN pg_roles m ON m.oid = a.member "
+            "JOIN pg_roles g ON g.oid = a.roleid WHERE g.rolname = 'trustdesk_desk'"
+        ).fetchall()
+    assert {"a1", "a2"} <= {row[0] for row in members}
+
+
 def test_the_command_line_refuses_a_password_in_the_url(cli: Any) -> None:
     for args in (
         ("--database", "postgresql://desk:secret@db.example/td", "users", "list", "--as", "a"),
@@ -170,3 +197,26 @@ def test_a_desk_that_holds_the_write_lock_too_long_is_reported_busy(
         assert store.audit.head() == head
         store.decisions.add(draft(), actor(officer), T0)  # its turn came
         assert store.verify().ok
+
+
+def test_on_a_server_only_its_administrators_recover_the_only_administrator(
+    cli: Any, pg_cluster: Any, tmp_path: Path
+) -> None:
+    from pgkit import superuser_url
+
+    url = pg_cluster.new_store_database()
+    assert (
+        cli("--database", url, "users", "add", "chief", "--role", "administrator", new=ADMIN_PW)[0]
+        == 0
+    )
+    new = "a brand new long password"
+    # Whoever controls a desk (its data folder) does not control the facility's records.
+    code, out, err = cli("--database", url, "users", "recover", "chief", new=new)
+    assert code == 2 and out == ""
+    assert "database role desk_test may not recover accounts" in err
+    code, out, err = cli("--database", superuser_url(url), "users", "recover", "chief", new=new)
+    assert code == 0, err
+    with Store.open(tmp_path / "check", database=url) as store:
+        refused = store.audit.of_events("account.recovery_refused")[0].objects_dict()
+        recovered = store.audit.of_events("account.recovered")[0].objects_dict()
+    assert refused["db_role"] == "desk_test" and recovered["db_role"] == "postgres"

@@ -56,10 +56,9 @@ def run_init(args: argparse.Namespace) -> int:
     from trustdesk.store.postgresql.setup import init_store
 
     roles = list(args.grant_desk) or [None]
-    result = None
-    for role in roles:
-        result = init_store(url, grant_desk=role)
-    assert result is not None
+    result = init_store(url, grant_desk=roles[0])
+    for role in roles[1:]:
+        init_store(url, grant_desk=role)
     where = describe(url)
     if result.created:
         print(f"set up TrustDesk's store (schema {result.version}) in {where}")

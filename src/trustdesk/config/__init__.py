@@ -113,10 +113,12 @@ def load(
 def _password_problems(setting: Setting, path: Path) -> list[str]:
     """A password in the database URL: refused on the command line (others see it in
     the process list) and in a config file that others can read."""
+    url = str(setting.value)
+    if not url:
+        return []  # (the evaluate path: nothing more imported)
     from trustdesk.config.dburl import PASSWORD_ADVICE, has_password
 
-    url = str(setting.value)
-    if not url or not has_password(url):
+    if not has_password(url):
         return []
     if setting.source == FLAG:
         return [f"command line --database contains a password; {PASSWORD_ADVICE}"]

@@ -8,6 +8,7 @@ it are a service file or a password file (``~/.pgpass``, mode 0600) or ``PGPASSW
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlsplit
 
 SCHEMES = ("postgresql", "postgres")
@@ -61,12 +62,16 @@ def server_url(value: str) -> str:
     return url
 
 
-def _shown(url: str) -> str:
-    """The URL as safe to print: any password replaced by ***."""
+def masked(url: str) -> str:
+    """The URL as safe to show: any password (user part or ``password=``) as ***."""
     parts = urlsplit(url)
     if parts.password is not None:
         url = url.replace(f":{parts.password}@", ":***@", 1)
-    return repr(url)
+    return re.sub(r"(?<=[?&]password=)[^&]*", "***", url)
+
+
+def _shown(url: str) -> str:
+    return repr(masked(url))
 
 
 def refuse_password(url: str, where: str) -> None:

@@ -233,6 +233,10 @@ class Setting:
         value = self.value
         if isinstance(value, tuple):
             return ", ".join(value) if value else "(none)"
+        if self.key.name == "database" and value:
+            from trustdesk.config.dburl import masked
+
+            return masked(str(value))  # a password (allowed in the environment) never shown
         return str(value) if value != "" else "(not set)"
 
     def describe(self) -> str:

@@ -307,14 +307,28 @@ class AccountService:
         from trustdesk.services.machine import machine_account
 
         name = normalise_username(username)
-        machine = machine_account(self.ctx.store.data_dir)
-        who = {"os_uid": machine.uid, "os_account": machine.name}
-        if not machine.controls:
-            self.ctx.audit("account.recovery_refused", None, "denied", username=name, **who)
-            raise PermissionDenied(
+        server = self.ctx.store.server_administrator()
+        if server is not None:
+            # On a database server the records are not this machine's: whoever controls
+            # a desk does not control them; the database's administrators do.
+            controls, role = server
+            who: dict[str, object] = {"db_role": role}
+            refusal = (
+                f"database role {role} may not recover accounts: only the database's "
+                "administrators may (a superuser or a member of trustdesk_owner); run "
+                f"`trustdesk --database URL users recover {name}` connected as one"
+            )
+        else:
+            machine = machine_account(self.ctx.store.data_dir)
+            controls = machine.controls
+            who = {"os_uid": machine.uid, "os_account": machine.name}
+            refusal = (
                 f"{machine.name} may not recover accounts of {self.ctx.store.data_dir}: only "
                 f"{machine.owner} may; run `trustdesk users recover {name}` as that account"
             )
+        if not controls:
+            self.ctx.audit("account.recovery_refused", None, "denied", username=name, **who)
+            raise PermissionDenied(refusal)
         target = self.users.get(name)
         if target.role != ADMINISTRATOR or not target.active:
             raise InvalidRequest(

@@ -88,6 +88,12 @@ class Store:
         """ "sqlite" or "postgresql"."""
         return self.db.backend
 
+    def server_administrator(self) -> tuple[bool, str] | None:
+        """On a database server: (whether this connection's role administers the records,
+        the role); None for the data folder's own database (its folder's owner does)."""
+        administrator = getattr(self.db, "administrator", None)
+        return None if administrator is None else administrator()
+
     @property
     def data_dir(self) -> Path:
         return self.db.data_dir

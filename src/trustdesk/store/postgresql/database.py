@@ -26,7 +26,7 @@ from trustdesk.store.postgresql.connection import (
     open_connection,
     unavailable,
 )
-from trustdesk.store.postgresql.schema import SCHEMA
+from trustdesk.store.postgresql.schema import OWNER_ROLE, SCHEMA
 from trustdesk.store.schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -118,6 +118,17 @@ class PgDatabase:
                 raise
             raise error from None
 
+    def administrator(self) -> tuple[bool, str]:
+        """(whether this connection administers the records, its role): a superuser or
+        a member of the owner role may do what only whoever holds the records may."""
+        with self.reading() as conn:
+            row = conn.execute(
+                "SELECT rolsuper OR pg_has_role(current_user, ?, 'MEMBER'), current_user "
+                "FROM pg_roles WHERE rolname = current_user",
+                (OWNER_ROLE,),
+            ).fetchone()
+        return (bool(row[0]), str(row[1])) if row else (False, "unknown")
+
     def open_reader(self) -> sqlite3.Connection:
         conn = PgConnection(open_connection(self.url), self.url, streaming=True)
         return cast("sqlite3.Connection", conn)
@@ -173,7 +184,7 @@ def _prepare(conn: PgConnection, url: str) -> None:
     if version < SCHEMA_VERSION:
         raise StoreError(
             f"{describe(url)} has an older TrustDesk schema ({version}); an administrator "
-            "brings it up to date with `trustdesk store init URL`"
+            "brings it up to date with `trustdesk store init URL` (this TrustDesk's)"
         )
     store_id = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
     if store_id is None:

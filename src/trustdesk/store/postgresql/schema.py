@@ -23,7 +23,6 @@ from trustdesk.store.schema import (
     LOGO_MAX_BYTES,
     LOGO_TYPES,
     ROLES,
-    SCHEMA_VERSION,
 )
 
 SCHEMA = "trustdesk"
@@ -333,14 +332,22 @@ def _triggers() -> tuple[str, ...]:
     return tuple(statements)
 
 
-#: The whole schema at SCHEMA_VERSION, run as the owner role inside the store's schema.
+#: The SQLite schema version (store/schema.py MIGRATIONS) the baseline below equals.
+BASELINE_VERSION = 7
+
+#: The whole schema at BASELINE_VERSION, run as the owner role inside the store's schema.
 BASELINE: tuple[str, ...] = (
     VERSION_TABLE,
     *TABLES,
     *FUNCTIONS,
     *_triggers(),
-    f"INSERT INTO schema_version (id, version) VALUES (1, {SCHEMA_VERSION})",
+    f"INSERT INTO schema_version (id, version) VALUES (1, {BASELINE_VERSION})",
 )
+
+#: The server's form of each schema step after the baseline, by the shared step number:
+#: a step added to store/schema.py MIGRATIONS gets its PostgreSQL statements here, and
+#: ``store init`` applies them in MIGRATIONS' order (one order, written once).
+STEPS: dict[int, tuple[str, ...]] = {}
 
 #: What the desk group may do; run again by every ``store init`` (idempotent).
 GRANTS: tuple[str, ...] = (

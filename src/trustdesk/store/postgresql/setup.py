@@ -15,16 +15,18 @@ import psycopg
 from psycopg import sql
 
 from trustdesk.store.errors import StoreError
-from trustdesk.store.postgresql.connection import describe, open_connection
+from trustdesk.store.postgresql.connection import describe, open_connection, unavailable
 from trustdesk.store.postgresql.schema import (
     BASELINE,
+    BASELINE_VERSION,
     CHAIN_LOCK_KEY,
     DESK_ROLE,
     GRANTS,
     OWNER_ROLE,
     SCHEMA,
+    STEPS,
 )
-from trustdesk.store.schema import SCHEMA_VERSION
+from trustdesk.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
 class SetupRefused(StoreError):
@@ -54,8 +56,11 @@ def init_store(url: str, *, grant_desk: str | None = None, identity: bool = True
             f"cannot set up {describe(url)}: {exc.diag.message_primary}. Connect as a "
             "superuser or as the database's owner with the right to create roles."
         ) from None
+    except psycopg.OperationalError as exc:
+        raise unavailable(url, exc) from None
     except psycopg.Error as exc:
-        raise SetupRefused(f"cannot set up {describe(url)}: {str(exc).strip()}") from None
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise SetupRefused(f"cannot set up {describe(url)}: {first}; nothing was changed") from None
     finally:
         conn.close()
     if identity and result.created:
@@ -100,7 +105,7 @@ def _init(conn: psycopg.Connection[Any], url: str, grant_desk: str | None) -> In
                 b"CREATE INDEX people_by_name ON people USING gin (name_folded gin_trgm_ops)"
             )
         conn.execute("INSERT INTO meta (key, value) VALUES ('search_index', %s)", (search_index,))
-        version = SCHEMA_VERSION
+        version = BASELINE_VERSION
     else:
         assert version is not None
         if version > SCHEMA_VERSION:
@@ -112,12 +117,33 @@ def _init(conn: psycopg.Connection[Any], url: str, grant_desk: str | None) -> In
         conn.execute(f"SET LOCAL search_path TO {SCHEMA}, public")
         found = conn.execute("SELECT value FROM meta WHERE key = 'search_index'").fetchone()
         search_index = str(found[0]) if found else "none"
+    version = _upgrade(conn, url, version)
     for statement in GRANTS:
         conn.execute(statement.encode())
     conn.execute("RESET ROLE")
     if grant_desk:
         _desk_login(conn, grant_desk)
     return InitResult(created, version, search_index, grant_desk)
+
+
+def _upgrade(conn: psycopg.Connection[Any], url: str, version: int) -> int:
+    """Apply the steps after ``version`` in the shared order, as the owner; all of them or
+    (the set-up is one transaction) none."""
+    for migration in MIGRATIONS:
+        if migration.version <= version:
+            continue
+        statements = STEPS.get(migration.version)
+        if statements is None:
+            raise SetupRefused(
+                f"cannot bring {describe(url)} to schema {migration.version} "
+                f"({migration.title}): this TrustDesk has no server form of that step, a "
+                "bug in TrustDesk; nothing was changed"
+            )
+        for statement in statements:
+            conn.execute(statement.encode())
+        conn.execute("UPDATE schema_version SET version = %s WHERE id = 1", (migration.version,))
+        version = migration.version
+    return version
 
 
 def _foreign_objects(conn: psycopg.Connection[Any]) -> list[str]:
