@@ -37,6 +37,9 @@ def add_parser(commands: Any) -> None:
         "and make it a member of trustdesk_desk; may be repeated",
     )
     init.set_defaults(func=run_init)
+    from trustdesk.cli.store_migrate import add_parser as add_migrate
+
+    add_migrate(sub)
 
 
 def run_init(args: argparse.Namespace) -> int:

@@ -81,6 +81,10 @@ def open_connection(url: str) -> psycopg.Connection[Any]:
         # desk), freeing the store's write lock for the others.
         conn.execute(f"SET lock_timeout = '{LOCK_WAIT_SECONDS}s'")
         conn.execute(f"SET idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION}s'")
+        # A save is acknowledged only once the server has written it (with a synchronous
+        # standby: on both), whatever the server's default: with it off, a crash of the
+        # server loses saves the desk was told are recorded (tests/load/test_pg_faults.py).
+        conn.execute("SET synchronous_commit = on")
     except psycopg.Error as exc:
         conn.close()
         raise unavailable(url, exc) from None
