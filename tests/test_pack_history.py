@@ -133,3 +133,22 @@ def test_pack_version_finds_a_format_1_version_by_its_hash(rules: RuleSet) -> No
     with pytest.raises(KeyError):
         rules.pack_version("ct-2014", "0" * 64)
     assert resources.resource("rules", "history").is_dir()
+
+
+def test_a_format_1_pack_the_agency_imported_still_prints_its_decisions(tmp_path: Path) -> None:
+    """After the upgrade the imported format-1 file is skipped, not lost to printing."""
+    from trustdesk.rules.registry import load_rules
+
+    imported = tmp_path / "rules"
+    imported.mkdir()
+    source = format_1_files()[-1]  # ct-2025 as the previous release shipped it
+    raw = json.loads(source.read_bytes())
+    raw["title"] = "ct-2025 as the county imported it"
+    data = json.dumps(raw, indent=1).encode()
+    (imported / "ct-2025.json").write_bytes(data)
+    rules = load_rules(extra_dir=imported, accepted={hashlib.sha256(data).hexdigest(): "ct-2025"})
+    assert any("ct-2025.json" in why for why in rules.skipped)  # format 1 is not applied
+    found = rules.pack_version("ct-2025", hashlib.sha256(data).hexdigest())
+    assert found.pack.title == "ct-2025 as the county imported it"
+    with pytest.raises(KeyError):
+        rules.pack_version("ct-2025", hashlib.sha256(data + b" ").hexdigest())

@@ -133,9 +133,31 @@ class RuleSet:
             try:
                 found = self._load_superseded(pack_id, sha256)
             except KeyError:
-                found = self._load_shipped(pack_id, sha256)
+                try:
+                    found = self._load_imported_as_is(pack_id, sha256)
+                except KeyError:
+                    found = self._load_shipped(pack_id, sha256)
             self._versions[key] = found
         return found
+
+    def _load_imported_as_is(self, pack_id: str, sha256: str) -> LoadedPack:
+        """The imported file of ``pack_id`` when its bytes are exactly version ``sha256``.
+
+        After an upgrade a pack an agency imported in format 1 is no longer applied
+        (it is skipped), yet the decisions made under it name its SHA-256: the same
+        bytes are the law as applied, so they are read (format 1 through its reading).
+        """
+        folder = self.superseded_dir
+        if folder is None or not re.fullmatch(_PACK_ID, pack_id):
+            raise KeyError((pack_id, sha256))
+        path = folder.parent / f"{pack_id}.json"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise KeyError((pack_id, sha256)) from None
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise KeyError((pack_id, sha256))
+        return self._load_kept(path, pack_id, sha256)
 
     def _load_shipped(self, pack_id: str, sha256: str) -> LoadedPack:
         from trustdesk.rules.pack_history import kept_file
