@@ -31,7 +31,11 @@ from trustdesk.core.pack import (
 from trustdesk.rules import cache, pack_format1, schema_check, strict_json
 from trustdesk.rules.calendar import exclusion_calendar
 from trustdesk.rules.errors import InputError
-from trustdesk.rules.verification import check_entries, item_verifications
+from trustdesk.rules.verification import (
+    check_entries,
+    check_verification_dates,
+    item_verifications,
+)
 
 # Imported for type checking only: typing costs milliseconds at every CLI start.
 TYPE_CHECKING = False
@@ -77,6 +81,7 @@ def _check_references(raw: Mapping[str, Any], source: str) -> None:
                     f"no criterion with id {criterion!r}",
                 )
     check_entries(raw, source)
+    check_verification_dates(raw, source)
     start = _day(raw["effective_from"], "/effective_from", source)
     _day(raw["last_verified_on"], "/last_verified_on", source)
     end = raw["effective_to"]
