@@ -147,3 +147,37 @@ def test_a_tampered_stored_decision_is_refused(
     with upgraded.store.db.reading() as conn2:
         [refusal] = list(audit.entries_for(conn2, "memo.refused"))
     assert refusal.objects_dict()["decision"] == 2
+    assert refusal.objects_dict()["reason"] == "record does not verify"
+
+
+def test_only_the_legal_substance_must_be_reached_again(
+    upgraded: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A newer engine's extra fields or other wording do not block; other grounds do."""
+    from trustdesk.core import record as core_record
+
+    session = upgraded.accounts.log_on(*OFFICER)
+    original = core_record.decision_to_json
+
+    def newer_engine(decision: Any) -> dict[str, Any]:
+        return {
+            **original(decision),
+            "what_would_change": ["a field the old release never recorded"],
+            "warnings": ["worded differently today"],
+        }
+
+    monkeypatch.setattr(core_record, "decision_to_json", newer_engine)
+    text = pdf_text(upgraded.memos.render(session, 3).data)
+    assert "worded differently today" not in text  # the memo shows the record as stored
+    assert "a field the old release never recorded" not in text
+
+    def other_grounds(decision: Any) -> dict[str, Any]:
+        return {**original(decision), "grounds": ["gang_member"]}
+
+    monkeypatch.setattr(core_record, "decision_to_json", other_grounds)
+    with pytest.raises(MemoRefused, match="its grounds differ"):
+        upgraded.memos.print_memo(session, 3, tmp_path / "m.pdf")
+    assert not (tmp_path / "m.pdf").exists()
+    with upgraded.store.db.reading() as conn:
+        [refusal] = list(audit.entries_for(conn, "memo.refused"))
+    assert refusal.objects_dict()["reason"] == "decision differs"

@@ -4,8 +4,9 @@ A memo is rendered from the record as stored: the stored decision JSON read back
 (``core.record.decision_from_json``), the stored case, and the exact rule-pack version
 the decision was made under (found by its stored id and SHA-256: the pack in force, a
 version an import replaced, or any version TrustDesk ever shipped, see
-``RuleSet.pack_version``). Before printing, the audit chain must verify up to the record
-and the engine, run again, must reach the same legal substance (outcome, grounds, hold);
+``RuleSet.pack_version``). Before printing, the stored record must hash to the digests
+its audit entry recorded and the engine, run again, must reach the same legal substance
+(outcome, grounds, hold);
 otherwise printing is refused (audited as ``memo.refused``). A record an older release
 wrote prints after an upgrade (docs/decisions/0023-reprinting-old-records.md). The PDF is
 written without overwriting anything and its SHA-256 goes into the audit chain
@@ -279,8 +280,8 @@ class MemoService:
         """The stored case and the decision as recorded, once both are shown to hold.
 
         The memo shows the stored decision (``decision_from_json``), never a new
-        evaluation. Before printing, (1) the audit chain must verify up to the record's
-        entry, so the stored JSON is the one the chain vouches for, and (2) the engine,
+        evaluation. Before printing, (1) the stored record (decision JSON included) must
+        hash to the digests its audit entry recorded, and (2) the engine,
         run again on the stored case under the pinned pack, must reach the same legal
         substance (outcome, grounds, hold start, expiry and length). Fields an older
         engine did not record, or words it put differently, do not block printing:
@@ -291,13 +292,16 @@ class MemoService:
         from trustdesk.rules.caseio import parse_case
         from trustdesk.rules.errors import InputError
 
-        report = self.store.verify(upto=record.audit_seq)
-        if not report.ok:
+        seq = record.audit_seq
+        problems: tuple[object, ...] = (
+            ("no audit entry wrote it",) if seq is None else self.store.check_record(seq)
+        )
+        if problems:
             self._refuse(
                 session,
                 record,
                 "record does not verify",
-                f"the audit trail does not verify up to {where} ({report.first}); the memo "
+                f"{where} is not as its audit entry recorded it ({problems[0]}); the memo "
                 "would not show the record as decided, so nothing was printed",
             )
         stored = record.decision()
