@@ -140,6 +140,14 @@ def test_the_listing_reads_as_sentences_with_before_and_after(real: Any) -> None
     assert "      was: Conn. Gen. Stat. § 54-192h(b) (as amended by P.A. 19-20" in text
     assert "{" not in "\n".join(diff.lines()[:40])  # no raw JSON where words can be given
     assert "permits cooperation when a record in convictions where section is in list" in text
+    felony = "Gate “Convicted of a class A or class B felony”"
+    assert (
+        f"  • Verification of {felony}: verified by TrustDesk project, Rule-data maintainers "
+        "(not agency counsel), against Public Acts 19-20 (sSB 992), § 1, and 19-23 (SB 1115), "
+        "as signed 2019-06-18, on 2026-11-27 (The subsection letters of the 2019 text were not "
+        "checked against the official revision.) → verified by TrustDesk project" in text
+    )
+    assert '"status"' not in text  # verification objects are worded, never dumped
 
 
 def test_identical_packs_say_so() -> None:
@@ -155,17 +163,28 @@ def test_reclassification_class_changes_verification_and_unknown_fields() -> Non
     new = copy.deepcopy(old)
     offenses = new["lists"][0]
     offenses["statutes"].remove("53a-223")
+    moved = offenses["entries"].pop("53a-223")
     new["lists"].append(
         {**copy.deepcopy(offenses), "id": "orders", "title": "Protective orders",
-         "statutes": ["53a-223"]}
+         "statutes": ["53a-223"], "entries": {"53a-223": moved}}
     )  # fmt: skip
-    offenses["verified"] = True
+    counsel = {
+        "status": "verified",
+        "by": "A. Counsel",
+        "title": "County Attorney",
+        "source": "Public Act 25-168, § 3",
+        "on": "2027-01-15",
+    }
+    offenses["verification"] = counsel
+    offenses["entries"]["53a-71"] = counsel
     felony = next(c for c in new["criteria"] if c["id"] == "class_a_b_felony_conviction")
     felony["condition"]["where"]["all"][1]["in"] = ["A", "B", "C"]
     felony["condition"]["unsettled"].pop()
     new["last_verified_on"] = "2027-01-15"
     new["hold_clock"]["hours"] = 36
-    offenses["verification"] = {"by": "A. Counsel, County Attorney", "on": "2027-01-15"}
+    new["hold_clock"]["verification"] = counsel
+    new["dates_verification"] = counsel
+    offenses["checked_by_board"] = True  # a field of a later schema
     diff = diff_packs(old, new)
     listed = diff.text()
     assert "Reclassified: § 53a-223 moves from “Offenses added to § 54-192h in 2025”" in listed
@@ -177,4 +196,21 @@ def test_reclassification_class_changes_verification_and_unknown_fields() -> Non
     assert "no longer sent to review when" in listed
     assert "Last verified on: 2026-11-27 → 2027-01-15" in listed
     assert "The hold clock: its hours changed" in listed
-    assert "its verification changed" in listed and "A. Counsel, County Attorney" in listed
+    signed = (
+        "→ verified by A. Counsel, County Attorney, against Public Act 25-168, § 3, on 2027-01-15"
+    )
+    was_list = old["lists"][0]["verification"]["note"]
+    assert (
+        "Verification of List “Offenses added to § 54-192h in 2025”, verified: "
+        f"unverified ({was_list}; sources: senatedems.ct.gov" in listed
+    )
+    was_entry = old["lists"][0]["entries"]["53a-71"]["note"]
+    assert (
+        f"verification of § 53a-71 in “Offenses added to § 54-192h in 2025”: unverified "
+        f"({was_entry}; sources: " in listed
+    )
+    for item in ("§ 53a-71 in “Offenses", "List “Offenses", "The hold clock", "the dates"):
+        (line,) = [t for t in listed.splitlines() if f"erification of {item}" in t]
+        assert line.endswith(signed), line
+    assert "its checked by board changed" in listed  # an unknown field is still reported
+    assert "{" not in listed  # every verification in words, never as JSON

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -98,3 +99,26 @@ def test_byte_corruption_never_crashes(flips: list[tuple[int, int]]) -> None:
         data[position % len(data)] = value
     with contextlib.suppress(RulesError):
         load(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("pack_id", "pointer"),
+    [
+        ("ct-2019", ("dates_verification",)),
+        ("ct-2019", ("criteria", 0, "verification")),
+        ("ct-2019", ("actions", 0, "verification")),
+        ("ct-2019", ("hold_clock", "verification")),
+        ("ct-2025", ("lists", 0, "entries", "53a-71")),
+    ],
+)
+def test_an_impossible_verification_date_is_refused_in_one_line(
+    pack_id: str, pointer: tuple[Any, ...]
+) -> None:
+    """Found by the byte fuzzer: a verification dated 2026-21-27 crashed the loader."""
+    pack = json.loads(resources.resource("rules", f"{pack_id}.json").read_bytes())
+    target = pack
+    for step in pointer:
+        target = target[step]
+    target.update(status="verified", by="A", title="B", source="C", on="2026-21-27")
+    with pytest.raises(RulesError, match="/on: is not a real date: 2026-21-27"):
+        load(json.dumps(pack).encode())

@@ -28,6 +28,7 @@ def edition() -> bytes:
     data = json.loads(resources.resource("rules", "ct-2025.json").read_text())
     data["title"] = TITLE
     data["lists"][0]["statutes"].remove("53a-223b")
+    del data["lists"][0]["entries"]["53a-223b"]  # format 2: entries verify exactly the list
     return json.dumps(data, indent=1).encode()
 
 

@@ -1,11 +1,17 @@
-"""Plain JSON-ready views of a decision: the CLI's output and the stored record."""
+"""Plain JSON-ready views of a decision: the CLI's output and the stored record.
+
+``decision_to_json`` writes the record; ``decision_from_json`` reads one back, so a
+memo shows the decision as it was recorded (by this release or an earlier one).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
 
-from trustdesk.core.decision import Decision
-from trustdesk.core.holdclock import HoldClock
+from trustdesk.core.decision import CriterionResult, Decision
+from trustdesk.core.holdclock import ExcludedDay, HoldClock
+from trustdesk.core.pack import Action
 
 # Imported for type checking only: typing costs milliseconds at every CLI start.
 TYPE_CHECKING = False
@@ -68,3 +74,84 @@ def decision_to_json(decision: Decision) -> dict[str, Any]:
             for a in decision.prohibited_actions
         ],
     }
+
+
+class RecordFormatError(ValueError):
+    """A stored decision JSON that is not one ``decision_to_json`` could have written."""
+
+
+def hold_from_json(raw: Mapping[str, Any] | None) -> HoldClock | None:
+    if raw is None:
+        return None
+    return HoldClock(
+        starts_at=datetime.fromisoformat(raw["starts_at"]),
+        expires_at=datetime.fromisoformat(raw["expires_at"]),
+        hours=int(raw["hours"]),
+        excluded_days=tuple(
+            ExcludedDay(date.fromisoformat(day["date"]), str(day["reason"]))
+            for day in raw["excluded_days"]
+        ),
+    )
+
+
+def _actions(raw: Mapping[str, Any], key: str, kind: str, when: str) -> tuple[Action, ...]:
+    return tuple(
+        Action(str(a["id"]), str(a["text"]), str(a["citation"]), kind, when) for a in raw[key]
+    )
+
+
+def decision_from_json(raw: Mapping[str, Any]) -> Decision:
+    """The decision ``decision_to_json`` wrote as ``raw``: its exact inverse on the JSON.
+
+    ``decision_to_json(decision_from_json(raw)) == raw`` for every recorded decision.
+    What the JSON does not hold is left empty: an action's ``when`` (the outcome it
+    followed: the recorded one) and a criterion's ``rests_on`` (records made before it
+    was recorded). ``hold_expires_at`` must agree with the hold. ``RecordFormatError``
+    names the first key that does not fit.
+    """
+    try:
+        outcome = str(raw["decision"])
+        hold = hold_from_json(raw["hold"])
+        expires = raw["hold_expires_at"]
+        if expires != (None if hold is None else hold.expires_at.isoformat()):
+            raise RecordFormatError("hold_expires_at does not match hold.expires_at")
+        trace = tuple(
+            CriterionResult(
+                id=str(item["id"]),
+                title=str(item["title"]),
+                citation=str(item["citation"]),
+                status=str(item["status"]),
+                reason=str(item["reason"]),
+                facts=tuple((str(f["pointer"]), str(f["value"])) for f in item["facts"]),
+                unsettled=tuple(str(u) for u in item["unsettled"]),
+                unverified=tuple(str(u) for u in item["unverified"]),
+                discretionary=bool(item["discretionary"]),
+                rests_on=tuple(str(r) for r in item.get("rests_on", ())),
+            )
+            for item in raw["trace"]
+        )
+        return Decision(
+            rule_pack=str(raw["rule_pack"]),
+            rule_pack_sha256=str(raw["rule_pack_sha256"]),
+            statute=str(raw["statute"]),
+            decision=outcome,
+            grounds=tuple(str(g) for g in raw["grounds"]),
+            trace=trace,
+            actions=(
+                *_actions(raw, "required_actions", "required", outcome),
+                *_actions(raw, "prohibited_actions", "prohibited", outcome),
+            ),
+            needs_review=bool(raw["needs_review"]),
+            review_reasons=tuple(str(r) for r in raw["review_reasons"]),
+            warnings=tuple(str(w) for w in raw["warnings"]),
+            unverified=tuple(str(u) for u in raw["unverified"]),
+            hold=hold,
+            hold_rule=str(raw["hold_rule"]),
+            hold_citation=str(raw["hold_citation"]),
+        )
+    except RecordFormatError:
+        raise
+    except KeyError as exc:
+        raise RecordFormatError(f"the key {exc.args[0]!r} is missing") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise RecordFormatError(f"a value has the wrong form: {exc}") from None

@@ -6,6 +6,11 @@ one list to another), the gates (criteria) added, removed or changed — their t
 citations, the convictions or answers they accept, their explanations — the questions,
 actions, hold clock, citations and sources. Any field this module does not know (a later
 schema's) is still reported, as "changed", so nothing changes unseen. Pure: no Qt, no files.
+
+Format 2 gives every datum a ``verification`` object (and each list an ``entries`` map:
+section → verification); a change of one is worded as a sentence — "verification of
+<item>: unverified (why) → verified by NAME, TITLE, against SOURCE, on DATE" — never
+shown as raw JSON.
 """
 
 from __future__ import annotations
@@ -99,6 +104,10 @@ def _dates(old: Mapping[str, Any], new: Mapping[str, Any], out: list[Change]) ->
         before, after = old.get(key), new.get(key)
         if before != after:
             out.append(Change("Dates", f"{what}: {_day(before)} → {_day(after)}", None, None))
+    before, after = old.get("dates_verification"), new.get("dates_verification")
+    if before != after:
+        text = _verification_change("the dates in force", before, after)
+        out.append(Change("Dates", text[:1].upper() + text[1:]))
 
 
 def _day(value: Any) -> str:
@@ -123,8 +132,47 @@ def _membership(lists: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[str, 
 
 def _list_name(item: Mapping[str, Any] | None, list_id: str) -> str:
     title = item.get("title") if item else None
-    state = "" if item is None else (", verified" if item.get("verified") else ", unverified")
+    state = "" if item is None else (", verified" if _is_verified(item) else ", unverified")
     return f"“{title or list_id}”{state}"
+
+
+def _is_verified(item: Mapping[str, Any]) -> bool:
+    """Whether a list is marked verified (format 2's object, or format 1's flag)."""
+    verification = item.get("verification")
+    if isinstance(verification, dict) and "status" in verification:
+        return verification.get("status") == "verified"
+    return bool(item.get("verified"))
+
+
+def verification_words(value: Any) -> str:
+    """A ``verification`` object in words, e.g. "verified by A, B, against C, on D"."""
+    if value is None:
+        return "no verification recorded"
+    if not isinstance(value, dict):
+        return _value(value)
+    status = value.get("status")
+    note = str(value.get("note") or "").strip()
+    if status == "unverified":
+        why = [note] if note else []
+        sources = [str(s) for s in value.get("sources") or ()]
+        if sources:
+            why.append("sources: " + "; ".join(sources))
+        return _short("unverified" + (f" ({'; '.join(why)})" if why else ""))
+    words = "verified" if status == "verified" else f"status {status or 'not given'}"
+    who = ", ".join(str(value[k]) for k in ("by", "title") if value.get(k))
+    if who:
+        words += f" by {who}"
+    if value.get("source"):
+        words += f", against {value['source']}"
+    if value.get("on"):
+        words += f", on {value['on']}"
+    if note:
+        words += f" ({note})"
+    return _short(words)
+
+
+def _verification_change(name: str, was: Any, now: Any) -> str:
+    return f"verification of {name}: {verification_words(was)} → {verification_words(now)}"
 
 
 def _offenses(
@@ -167,11 +215,37 @@ def _offenses(
     for list_id in sorted(old_lists.keys() & new_lists.keys()):
         was, now = old_lists[list_id], new_lists[list_id]
         name = _list_name(now, list_id)
-        if bool(was.get("verified")) != bool(now.get("verified")):
-            state = "now marked VERIFIED" if now.get("verified") else "now marked UNVERIFIED"
+        if _is_verified(was) != _is_verified(now):
+            state = "now marked VERIFIED" if _is_verified(now) else "now marked UNVERIFIED"
             out.append(Change(topic, f"List {name}: {state}"))
-        skip = {"id", "statutes", "verified"}
+        skip = {"id", "statutes", "verified", "entries"}
         _fields(topic, f"List {name}", was, now, skip, out)
+        _entries(topic, was, now, names, out)
+
+
+def _entries(
+    topic: str,
+    was: Mapping[str, Any],
+    now: Mapping[str, Any],
+    names: Mapping[str, str],
+    out: list[Change],
+) -> None:
+    """The verification of each section a list keeps, where it changed.
+
+    A section added or removed is already reported (with the list); only the sections in
+    both versions are compared here.
+    """
+    before, after = was.get("entries"), now.get("entries")
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    kept = [str(s) for s in now.get("statutes") or () if s in (was.get("statutes") or ())]
+    title = now.get("title") or now.get("id")
+    for number in sorted(kept, key=_section_key):
+        if before.get(number) == after.get(number):
+            continue
+        offense = names.get(number)
+        item = f"§ {number}" + (f" {offense}" if offense else "") + f" in “{title}”"
+        out.append(Change(topic, _verification_change(item, before.get(number), after.get(number))))
 
 
 def _section_key(number: str) -> tuple[Any, ...]:
@@ -344,6 +418,10 @@ def _fields(
     for key in dict.fromkeys([*was, *now]):
         if key in skipped or was.get(key) == now.get(key):
             continue
+        if key == "verification":
+            text = _verification_change(name, was.get(key), now.get(key))
+            out.append(Change(topic, text[:1].upper() + text[1:]))
+            continue
         words = _FIELD_WORDS.get(key, "its " + key.replace("_", " "))
         out.append(
             Change(topic, f"{name}: {words} changed", _value(was.get(key)), _value(now.get(key)))
@@ -380,6 +458,7 @@ _PACK_FIELDS = {
 }
 _HANDLED = {
     "$schema",
+    "dates_verification",
     "effective_from",
     "effective_to",
     "last_verified_on",

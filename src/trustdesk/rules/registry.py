@@ -114,10 +114,12 @@ class RuleSet:
     def pack_version(self, pack_id: str, sha256: str) -> LoadedPack:
         """The version of pack ``pack_id`` whose file has SHA-256 ``sha256``.
 
-        Looked for among the packs in force, the ones an import replaced and the kept
-        (superseded) imported versions; a kept file is loaded only now, checked exactly
-        as at import, and refused (``InputError``) when its bytes do not hash to the
-        SHA-256 its name records. ``KeyError`` when no such version is known.
+        Looked for among the packs in force, the ones an import replaced, the kept
+        (superseded) imported versions and every version TrustDesk ever shipped
+        (``rules.pack_history``); a kept file is loaded only now, checked as at import
+        (a format-1 file through its format-2 reading, ``rules.pack_format1``), and
+        refused (``InputError``) when its bytes do not hash to the SHA-256 recorded for
+        it. ``KeyError`` when no such version is known.
         """
         # A withheld shipped pack is still the exact version some decisions were made
         # under (found by its SHA-256): printing those stays possible.
@@ -128,8 +130,54 @@ class RuleSet:
         key = (pack_id, sha256)
         found = self._versions.get(key)
         if found is None:
-            found = self._versions[key] = self._load_superseded(pack_id, sha256)
+            try:
+                found = self._load_superseded(pack_id, sha256)
+            except KeyError:
+                try:
+                    found = self._load_imported_as_is(pack_id, sha256)
+                except KeyError:
+                    found = self._load_shipped(pack_id, sha256)
+            self._versions[key] = found
         return found
+
+    def _load_imported_as_is(self, pack_id: str, sha256: str) -> LoadedPack:
+        """The imported file of ``pack_id`` when its bytes are exactly version ``sha256``.
+
+        After an upgrade a pack an agency imported in format 1 is no longer applied
+        (it is skipped), yet the decisions made under it name its SHA-256: the same
+        bytes are the law as applied, so they are read (format 1 through its reading).
+        """
+        folder = self.superseded_dir
+        if folder is None or not re.fullmatch(_PACK_ID, pack_id):
+            raise KeyError((pack_id, sha256))
+        path = folder.parent / f"{pack_id}.json"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise KeyError((pack_id, sha256)) from None
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise KeyError((pack_id, sha256))
+        return self._load_kept(path, pack_id, sha256)
+
+    def _load_shipped(self, pack_id: str, sha256: str) -> LoadedPack:
+        from trustdesk.rules.pack_history import kept_file
+
+        path = kept_file(pack_id, sha256)
+        if path is None:
+            raise KeyError((pack_id, sha256))
+        return self._load_kept(path, pack_id, sha256)
+
+    def _load_kept(self, path: Path, pack_id: str, sha256: str) -> LoadedPack:
+        loaded = load_pack(
+            path, catalog=self.sections, catalog_fingerprint=self.catalog_sha256, old_formats=True
+        )
+        if loaded.pack.sha256 != sha256:
+            raise InputError(str(path), "", "changed while it was being read; it is not used")
+        if loaded.pack.id != pack_id:
+            raise InputError(
+                str(path), "/id", f"is {loaded.pack.id!r}, not the {pack_id!r} its name records"
+            )
+        return loaded
 
     def _load_superseded(self, pack_id: str, sha256: str) -> LoadedPack:
         folder = self.superseded_dir
@@ -151,14 +199,7 @@ class RuleSet:
                 f"its bytes have SHA-256 {actual[:12]}…, not the {sha256[:12]}… its name "
                 "records: the kept rule pack was changed, so it is not used",
             )
-        loaded = load_pack(path, catalog=self.sections, catalog_fingerprint=self.catalog_sha256)
-        if loaded.pack.sha256 != sha256:
-            raise InputError(str(path), "", "changed while it was being read; it is not used")
-        if loaded.pack.id != pack_id:
-            raise InputError(
-                str(path), "/id", f"is {loaded.pack.id!r}, not the {pack_id!r} its name records"
-            )
-        return loaded
+        return self._load_kept(path, pack_id, sha256)
 
 
 def superseded_path(folder: Path, pack_id: str, sha256: str) -> Path:

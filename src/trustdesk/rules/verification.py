@@ -80,3 +80,29 @@ def check_entries(raw: Mapping[str, Any], source: str) -> None:
                     f"/lists/{index}/entries/{section}",
                     "verifies a section that is not in the list's statutes; remove it",
                 )
+
+
+def check_verification_dates(raw: Mapping[str, Any], source: str) -> None:
+    """Each verification's ``on`` is a real date (the schema checks only its shape)."""
+    found: list[tuple[str, Mapping[str, Any]]] = [
+        ("/dates_verification", raw["dates_verification"])
+    ]
+    for key in ("criteria", "actions"):
+        found += [
+            (f"/{key}/{i}/verification", item["verification"]) for i, item in enumerate(raw[key])
+        ]
+    for index, statute_list in enumerate(raw["lists"]):
+        found.append((f"/lists/{index}/verification", statute_list["verification"]))
+        found += [
+            (f"/lists/{index}/entries/{section}", value)
+            for section, value in statute_list["entries"].items()
+        ]
+    found.append(("/hold_clock/verification", raw["hold_clock"]["verification"]))
+    for pointer, verification in found:
+        day = verification.get("on")
+        if day is None:
+            continue
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            raise InputError(source, f"{pointer}/on", f"is not a real date: {day}") from None

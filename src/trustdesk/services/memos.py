@@ -1,10 +1,14 @@
 """Printing a recorded decision as a memo, and checking a memo (file or typed code) later.
 
-A memo is rendered only from the record as stored: the case input is parsed again, the
-rule pack is the exact version the decision was made under (found by its stored id and
-SHA-256: the pack in force, or a version an import replaced, see
-``RuleSet.pack_version``), and the engine must reach exactly the stored decision (trace
-included); otherwise printing is refused (audited as ``memo.refused``). The PDF is
+A memo is rendered from the record as stored: the stored decision JSON read back
+(``core.record.decision_from_json``), the stored case, and the exact rule-pack version
+the decision was made under (found by its stored id and SHA-256: the pack in force, a
+version an import replaced, or any version TrustDesk ever shipped, see
+``RuleSet.pack_version``). Before printing, the stored record must hash to the digests
+its audit entry recorded and the engine, run again, must reach the same legal substance
+(outcome, grounds, hold);
+otherwise printing is refused (audited as ``memo.refused``). A record an older release
+wrote prints after an upgrade (docs/decisions/0023-reprinting-old-records.md). The PDF is
 written without overwriting anything and its SHA-256 goes into the audit chain
 (``memo.printed``) — if that entry cannot be written the file is removed, so no
 unrecorded memo exists.
@@ -20,7 +24,7 @@ reportlab and the rules are imported inside the methods: other commands stay lig
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
@@ -35,6 +39,7 @@ from trustdesk.store.errors import NotFound
 from trustdesk.store.records import AuditEntry, AuditEvent
 
 if TYPE_CHECKING:
+    from trustdesk.core.decision import Decision
     from trustdesk.core.pack import RulePack
     from trustdesk.memo.viewmodel import AgencyHeader
     from trustdesk.rules.packs import LoadedPack
@@ -233,35 +238,15 @@ class MemoService:
         self.ctx.authorize(session, Operation.MEMO_PRINT, {"decision": decision_id})
         record = self._version(decision_id, version)
 
-        from trustdesk.core.evaluate import evaluate
-        from trustdesk.core.record import decision_to_json
         from trustdesk.memo.build import build_view_model
         from trustdesk.memo.errors import MemoError
         from trustdesk.memo.render import render_memo, render_notice
         from trustdesk.memo.viewmodel import RecordInfo
-        from trustdesk.rules.caseio import parse_case
-        from trustdesk.store.encoding import document_json
 
         rules = self.rules
         where = f"decision {record.decision_id} version {record.version}"
         pack = self._pack_as_decided(session, record, rules, where)
-        from trustdesk.rules.errors import InputError
-
-        try:
-            case = parse_case(record.case(), f"the stored case of {where}", rules.sections)
-        except InputError as error:
-            # A record stored before a check was added (a disguised name, an impossible
-            # date) is not printed as if it were sound: it must be amended first.
-            raise InvalidRequest(f"{error}; amend the decision to correct it") from None
-        decision = evaluate(pack, case)
-        if document_json(decision_to_json(decision)) != record.decision_json:
-            self._refuse(
-                session,
-                record,
-                "decision differs",
-                f"re-evaluating {where} does not give the stored decision; the memo must "
-                "show the record exactly as decided, so nothing was printed",
-            )
+        case, decision = self._as_recorded(session, record, pack, rules, where)
         officer, supervisor = signers(self.store, record)
         header = memo_header(self.store, agency)
         info = RecordInfo(
@@ -295,6 +280,75 @@ class MemoService:
         return RenderedMemo(
             data, hashlib.sha256(data).hexdigest(), record, chosen, kind, info.chain_head
         )
+
+    def _as_recorded(
+        self, session: Session, record: DecisionRecord, pack: RulePack, rules: MemoRules, where: str
+    ) -> tuple[Any, Decision]:
+        """The stored case and the decision as recorded, once both are shown to hold.
+
+        The memo shows the stored decision (``decision_from_json``), never a new
+        evaluation. Before printing, (1) the stored record (decision JSON included) must
+        hash to the digests its audit entry recorded, and (2) the engine,
+        run again on the stored case under the pinned pack, must reach the same legal
+        substance (outcome, grounds, hold start, expiry and length). Fields an older
+        engine did not record, or words it put differently, do not block printing:
+        docs/decisions/0023-reprinting-old-records.md.
+        """
+        from trustdesk.core.evaluate import evaluate
+        from trustdesk.core.record import RecordFormatError, decision_from_json, decision_to_json
+        from trustdesk.rules.caseio import parse_case
+        from trustdesk.rules.errors import InputError
+
+        seq = record.audit_seq
+        problems: tuple[object, ...] = (
+            ("no audit entry wrote it",) if seq is None else self.store.check_record(seq)
+        )
+        if problems:
+            self._refuse(
+                session,
+                record,
+                "record does not verify",
+                f"{where} is not as its audit entry recorded it ({problems[0]}); the memo "
+                "would not show the record as decided, so nothing was printed",
+            )
+        stored = record.decision()
+        try:
+            decision = decision_from_json(stored)
+        except RecordFormatError as error:
+            self._refuse(
+                session,
+                record,
+                "record unreadable",
+                f"the stored decision of {where} cannot be read ({error}); nothing was printed",
+            )
+        if (decision.rule_pack, decision.rule_pack_sha256) != (pack.id, pack.sha256):
+            self._refuse(
+                session,
+                record,
+                "decision differs",
+                f"the stored decision of {where} names another rule pack than its record; "
+                "nothing was printed",
+            )
+        try:
+            case = parse_case(record.case(), f"the stored case of {where}", rules.sections)
+        except InputError as error:
+            # A record stored before a check was added (a disguised name, an impossible
+            # date) is not printed as if it were sound: it must be amended first.
+            raise InvalidRequest(f"{error}; amend the decision to correct it") from None
+        again = decision_to_json(evaluate(pack, case))
+        differs = [
+            what for what, value in substance(stored).items() if substance(again)[what] != value
+        ]
+        if differs:
+            self._refuse(
+                session,
+                record,
+                "decision differs",
+                f"re-evaluating {where} does not give the stored decision (its "
+                f"{', '.join(differs)} differ); the memo must show the record exactly as "
+                "decided, so nothing was printed",
+            )
+        return case, decision
 
     def _pack_as_decided(
         self, session: Session, record: DecisionRecord, rules: MemoRules, where: str
@@ -514,6 +568,29 @@ class MemoService:
             record,
             max(v.version for v in versions),
         )
+
+
+def substance(decision_json: Mapping[str, Any]) -> dict[str, object]:
+    """The legal substance of a recorded decision: what a reprint must still agree with.
+
+    Outcome, grounds, and the hold's start, expiry and length as instants (an offset
+    written differently is the same time). Anything else (review reasons, warnings,
+    the trace's wording, fields a later engine adds) is shown as recorded.
+    """
+    from datetime import datetime
+
+    def instant(value: object) -> object:
+        return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+    hold = decision_json.get("hold")
+    hold = hold if isinstance(hold, dict) else {}
+    return {
+        "outcome": decision_json.get("decision"),
+        "grounds": list(decision_json.get("grounds") or ()),
+        "hold start": instant(hold.get("starts_at")),
+        "hold expiry": instant(decision_json.get("hold_expires_at")),
+        "hold length": hold.get("hours"),
+    }
 
 
 def looks_like_pdf(data: bytes) -> bool:

@@ -17,6 +17,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from trustdesk.store import backup as backups
     from trustdesk.store.backend import Database
+    from trustdesk.store.checks import Problem
     from trustdesk.store.database import Database as SqliteDatabase
     from trustdesk.store.decisions import DecisionRepository
     from trustdesk.store.drafts import DraftRepository
@@ -127,6 +128,21 @@ class Store:
             return ["ok"]
         with self.db.reading() as conn:
             return [row[0] for row in conn.execute("PRAGMA integrity_check")]
+
+    def check_record(self, audit_seq: int) -> tuple[Problem, ...]:
+        """The decision version written at audit entry ``audit_seq`` against that entry.
+
+        Its columns, person, detainer and answers are hashed again and compared with the
+        digests the entry recorded: any edit of the stored row is found without replaying
+        the whole chain (``verify`` does that, for ``audit verify``). Empty when intact.
+        """
+        from trustdesk.store.checks import Checker
+
+        with self.db.reading() as conn:
+            checker = Checker(conn, upto=audit_seq, after=audit_seq - 1)
+            if checker.decision_rows() == 0:
+                checker.problem(audit_seq, f"audit entry {audit_seq} wrote no decision record")
+        return tuple(checker.problems)
 
     def verify(self, *, upto: int | None = None) -> VerifyReport:
         """Replay the audit chain and check every record against it (see store.verify)."""
