@@ -13,9 +13,12 @@ from trustdesk.rules.catalog import load_catalog
 
 SCRIPT = Path(__file__).resolve().parents[1] / "tools" / "catalog_figures.py"
 LEVEL_TARGET = 0.98
-# Issue 15 asks for 92%; the catalog reaches 90.6% and the rest are DOC codes that the
-# statute contradicts (see README). The floor guards what is reached.
-CLASS_FLOOR = 0.90
+# Issue 15's target for the right class, measured over the coded lines whose DOC code
+# states a class letter (AF..EF, AM..DM); bare level codes (F, M, UF, UM) are counted
+# apart because they state no letter (see the tool's docstring and the README).
+CLASS_TARGET = 0.92
+# Over every coded line, bare codes included, the catalog reaches 91.2%: the floor guards it.
+CLASS_FLOOR_ALL_CODED = 0.91
 
 
 def _load() -> ModuleType:
@@ -44,7 +47,26 @@ def test_right_level(figures: object) -> None:
 
 
 def test_right_class(figures: object) -> None:
-    assert figures.class_rate >= CLASS_FLOOR, figures.class_misses  # type: ignore[attr-defined]
+    assert figures.class_stated > 120  # type: ignore[attr-defined]
+    assert figures.class_rate >= CLASS_TARGET, figures.class_misses  # type: ignore[attr-defined]
+    assert figures.class_rate_all_coded >= CLASS_FLOOR_ALL_CODED  # type: ignore[attr-defined]
+
+
+def test_lines_stating_no_class_are_counted_apart_not_dropped(figures: object) -> None:
+    f = figures
+    # Every coded line is either a line stating a class letter or a bare level code.
+    assert f.class_stated + f.unclassed == f.coded  # type: ignore[attr-defined]
+    # The bare-code lines are measured too: the ones the catalog reads as unclassified and
+    # the ones where it gives a class letter, each listed.
+    assert f.unclassed > 0  # type: ignore[attr-defined]
+    disagree = len(f.unclassed_disagree)  # type: ignore[attr-defined]
+    assert f.unclassed_agree + disagree == f.unclassed  # type: ignore[attr-defined]
+    assert all(" F:" in t or " M:" in t for t in f.unclassed_disagree)  # type: ignore[attr-defined]
+    # No lettered line hides among them, and no bare code among the class misses.
+    assert not any(" F:" in t or " M:" in t for t in f.class_misses)  # type: ignore[attr-defined]
+    # Both figures add up to the one over every coded line.
+    right = f.class_stated_right + f.unclassed_agree  # type: ignore[attr-defined]
+    assert right == f.class_right  # type: ignore[attr-defined]
 
 
 def test_no_wrong_top_hit(figures: object) -> None:

@@ -4,10 +4,16 @@ Run with ``.venv/bin/python tools/catalog_figures.py``. tests/test_catalog_figur
 the same functions and asserts the thresholds (accuracy, never timing).
 
 Over the 255 real Department of Correction lines vendored in tests/data/public/:
-- right level / right class: over the lines that carry a DOC class code (not the unknown
-  code C) and name an identifiable Connecticut section, the top hit can carry DOC's level
-  (class) under the law the catalog records: today's classes or an earlier class with its
-  act. A DOC code the catalog keeps only as a dated DOC record is counted apart.
+- right level: over the lines that carry a DOC class code (not the unknown code C) and
+  name an identifiable Connecticut section, the top hit can carry DOC's level under the
+  law the catalog records: today's classes or an earlier class with its act.
+- right class: over those of the lines whose code states a class letter (AF..EF, AM..DM),
+  the top hit can carry that class under the same law. A bare level code (F, M, UF, UM:
+  "felony" or "misdemeanor" with no letter) states no class, so it can neither confirm
+  nor contradict one: those lines are counted apart, with how many the catalog reads as
+  unclassified at that level and how many it gives a class letter. The figure over every
+  coded line (bare codes counted as misses when the catalog gives a letter) is printed
+  too. A DOC code the catalog keeps only as a dated DOC record is counted apart.
 - wrong top hit: over every line, the top hit is a section other than the ones judged
   right for it (for a line naming no section, any hit is wrong).
 """
@@ -43,11 +49,16 @@ class Figures:
     level_right: int
     class_right: int
     class_right_with_doc_records: int
+    class_stated: int
+    class_stated_right: int
+    unclassed: int
+    unclassed_agree: int
     lines: int
     wrong_top: tuple[str, ...]
     no_section_coded: int
     level_misses: tuple[str, ...]
     class_misses: tuple[str, ...]
+    unclassed_disagree: tuple[str, ...]
 
     @property
     def level_rate(self) -> float:
@@ -55,6 +66,12 @@ class Figures:
 
     @property
     def class_rate(self) -> float:
+        """Right class over the coded lines whose DOC code states a class letter."""
+        return self.class_stated_right / self.class_stated
+
+    @property
+    def class_rate_all_coded(self) -> float:
+        """Right class over every coded line, a bare level code counting as a class."""
         return self.class_right / self.coded
 
     @property
@@ -99,6 +116,8 @@ def measure(catalog: object) -> Figures:
     expected = load_expected()
     lines = load_lines()
     coded = level_right = class_right = with_doc = no_section = 0
+    stated = stated_right = unclassed = unclassed_agree = 0
+    unclassed_disagree: list[str] = []
     wrong: list[str] = []
     level_misses: list[str] = []
     class_misses: list[str] = []
@@ -123,15 +142,27 @@ def measure(catalog: object) -> Figures:
             level_right += 1
         else:
             level_misses.append(f"{line.description!r} {line.code}: top {entry and entry.section}")
-        if entry is not None and entry.can_carry(level, klass):
+        fits = entry is not None and entry.can_carry(level, klass)
+        if fits:
             class_right += 1
             with_doc += 1
         else:
             with_doc += entry is not None and entry.doc_code_seen(line.code)
-            class_misses.append(
-                f"{line.description!r} {line.code}: top {entry and entry.section}"
-                f" {entry and [(f.level, f.classes) for f in entry.forms]}"
-            )
+        described = (
+            f"{line.description!r} {line.code}: top {entry and entry.section}"
+            f" {entry and [(f.level, f.classes) for f in entry.forms]}"
+        )
+        # "unclassified" is what a bare level code (F, M, UF, UM) maps to: no class letter.
+        if klass == "unclassified":
+            unclassed += 1
+            unclassed_agree += fits
+            if not fits:
+                unclassed_disagree.append(described)
+            continue
+        stated += 1
+        stated_right += fits
+        if not fits:
+            class_misses.append(described)
     return Figures(
         per_title=dict(sorted(per_title.items(), key=lambda kv: (-kv[1], kv[0]))),
         sections=len(catalog),
@@ -141,11 +172,16 @@ def measure(catalog: object) -> Figures:
         level_right=level_right,
         class_right=class_right,
         class_right_with_doc_records=with_doc,
+        class_stated=stated,
+        class_stated_right=stated_right,
+        unclassed=unclassed,
+        unclassed_agree=unclassed_agree,
         lines=len(lines),
         wrong_top=tuple(wrong),
         no_section_coded=no_section,
         level_misses=tuple(level_misses),
         class_misses=tuple(class_misses),
+        unclassed_disagree=tuple(unclassed_disagree),
     )
 
 
@@ -164,7 +200,17 @@ def main() -> int:
     )
     print(f"right level: {figures.level_right}/{figures.coded} = {figures.level_rate:.1%}")
     print(
-        f"right class: {figures.class_right}/{figures.coded} = {figures.class_rate:.1%}"
+        f"right class (lines whose DOC code states a class letter): {figures.class_stated_right}"
+        f"/{figures.class_stated} = {figures.class_rate:.1%}"
+    )
+    print(
+        f"lines with a bare level code (F, M, UF, UM; no class stated): {figures.unclassed};"
+        f" the catalog reads {figures.unclassed_agree} as unclassified at that level and gives"
+        f" a class letter to {figures.unclassed - figures.unclassed_agree}"
+    )
+    print(
+        f"right class over every coded line (a bare code counted as 'unclassified'):"
+        f" {figures.class_right}/{figures.coded} = {figures.class_rate_all_coded:.1%}"
         f" (with DOC's own dated codes: {figures.class_right_with_doc_records})"
     )
     print(
@@ -177,6 +223,8 @@ def main() -> int:
         print(f"  level miss: {text}")
     for text in figures.class_misses:
         print(f"  class miss: {text}")
+    for text in figures.unclassed_disagree:
+        print(f"  bare code, catalog gives a class: {text}")
     return 0
 
 

@@ -6,6 +6,7 @@ under a frame (see bench/gui_typing.py). What the section can carry limits the c
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from trustdesk.core.class_periods import Form
 from trustdesk.core.statute import normalize_section
 from trustdesk.rules.catalog import OffenseCatalog, OffenseEntry
 from trustdesk.rules.offense_search import search
@@ -123,6 +125,7 @@ class OffenseList(QWidget):
         self.completer.activated.connect(self._picked)
         self.search.editingFinished.connect(self._resolve_typed)
         self.level.currentTextChanged.connect(self._limit_classes)
+        self.date.dateChanged.connect(self._date_changed)
         self.add_button.clicked.connect(self.add_current)
         self.remove_button.clicked.connect(self.remove_selected)
         self.entry: OffenseEntry | None = None
@@ -131,7 +134,8 @@ class OffenseList(QWidget):
     # -- search -------------------------------------------------------------------------
 
     def _searched(self, text: str) -> None:
-        results = search(self.catalog, text, limit=8) if len(text.strip()) >= 2 else []
+        as_of = self._as_of()
+        results = search(self.catalog, text, limit=8, as_of=as_of) if len(text.strip()) >= 2 else []
         self._results = {}
         lines = []
         for result in results:
@@ -165,12 +169,40 @@ class OffenseList(QWidget):
         else:
             self.warning.setText("")
 
+    def _as_of(self) -> date | None:
+        """The conviction date entered: the day whose classes a conviction carries.
+
+        None when no date is given, and for a pending charge (its class is today's law).
+        """
+        if self.pending or self.date.date() == self.date.minimumDate():
+            return None
+        day = self.date.date().toPython()
+        return day if isinstance(day, date) else None
+
+    def _forms_on_date(self) -> tuple[Form, ...] | None:
+        """The chosen section's levels and classes on the conviction date, when known."""
+        day = self._as_of()
+        if self.entry is None or day is None:
+            return None
+        history = self.entry.class_history()
+        return history.on(day) if history is not None else None
+
+    def _date_changed(self) -> None:
+        forms = self._forms_on_date()
+        if forms:
+            self.level.setCurrentText(forms[0][0])
+        self._limit_classes()
+
     def choose(self, entry: OffenseEntry) -> None:
         self.entry = entry
         self.search.setText(f"§ {entry.section} — {entry.title}")
         self.title.setText(entry.title + (f" ({entry.note})" if entry.note else ""))
         self.warning.setText("")
-        if entry.levels:
+        # A reclassified section starts at the level of the conviction date, not today's.
+        forms = self._forms_on_date()
+        if forms:
+            self.level.setCurrentText(forms[0][0])
+        elif entry.levels:
             self.level.setCurrentText(entry.levels[0])
         self._limit_classes()
 
@@ -183,9 +215,20 @@ class OffenseList(QWidget):
             fits = [k for k in allowed if self.entry.can_carry(level, k)]
             allowed = fits or allowed
         current = self.klass.currentText()
+        # Every class the section ever carried stays on offer (the judgment decides); the
+        # one in force on the conviction date, when the sources tell, is preselected.
+        on_date = [
+            k
+            for lv, classes in self._forms_on_date() or ()
+            if lv == level
+            for k in classes
+            if k in allowed
+        ]
         self.klass.clear()
         self.klass.addItems(allowed)
-        if current in allowed:
+        if on_date:
+            self.klass.setCurrentText(on_date[0])
+        elif current in allowed:
             self.klass.setCurrentText(current)
 
     # -- the list -----------------------------------------------------------------------
