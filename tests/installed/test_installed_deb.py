@@ -215,6 +215,31 @@ def test_the_machine_config_names_the_shared_record() -> None:
     assert "TRUSTDESK_DATA_DIR" not in Path(PROGRAM).read_text(encoding="utf-8")
 
 
+def test_the_frozen_build_carries_the_database_client() -> None:
+    # psycopg and its bundled libpq are imported only when a server is named: a frozen
+    # build that left them out would fail here with an ImportError, not this message.
+    result = run(
+        "--database",
+        "postgresql://127.0.0.1:9/trustdesk?connect_timeout=3",
+        "users",
+        "list",
+        "--as",
+        "chief",
+        env={"TRUSTDESK_PASSWORD": "unused"},
+    )
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and "ImportError" not in result.stderr
+    assert "the database server cannot be reached" in result.stderr, result.stderr
+
+
+def test_the_frozen_build_signs_packs(tmp_path: Path) -> None:
+    # cryptography (Ed25519) is used only by the pack-signing commands.
+    key = tmp_path / "publisher.key"
+    out = ok(run("rules", "keygen", "--publisher", "Installed Test", "-o", str(key)))
+    assert "trustdesk-ed25519 " in out
+    assert key.stat().st_mode & 0o777 == 0o600
+
+
 def test_rule_pack_tests_pass() -> None:
     # No validation cache: the packs are checked against their JSON schema by the frozen
     # jsonschema, with its bundled metaschemas.
