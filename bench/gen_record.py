@@ -23,18 +23,12 @@ import json
 import random
 import sys
 import time
-from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
-from store_bench import FIRST, LAST, OPEN_HOLDS, OUT, PENDING_REVIEWS, templates
+from store_bench import OUT, templates, write_one
 from trustdesk.services.passwords import PasswordHasher, ScryptParams
-from trustdesk.store.case_records import PersonFacts
-from trustdesk.store.decisions import write_version
-from trustdesk.store.encoding import document_json
-from trustdesk.store.holds import write_closure
 from trustdesk.store.records import Actor
-from trustdesk.store.reviews import write_review
 from trustdesk.store.store import Store
 
 BATCH = 5_000
@@ -81,47 +75,7 @@ def generate(folder: Path, count: int, *, say: bool = True) -> float:
             size = min(BATCH, count - done)
             conn.execute("BEGIN IMMEDIATE")
             for number in range(done, done + size):
-                base = number * len(pool) // count
-                raw, template = pool[min(base - base % 5 + number % 5, len(pool) - 1)]
-                when = template.decision_time + timedelta(minutes=number % 50)
-                name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-                booking = f"{rng.choice(['NH', 'HFD', 'BPT', 'WTB', 'NB'])}-{number:07d}"
-                born = date(1950 + number % 50, 1 + number % 12, 1 + number % 28)
-                person_raw = {
-                    "name": name,
-                    "date_of_birth": born.isoformat(),
-                    "booking_number": booking,
-                }
-                value = replace(
-                    template,
-                    person=PersonFacts(booking, name, born),
-                    case_json=document_json({**raw, "person": person_raw}),
-                )
-                late = count - number
-                record_id, hold_id, _entry = write_version(
-                    conn, value, author=actors[number % len(actors)], at=when
-                )
-                if hold_id is not None and late > OPEN_HOLDS:
-                    write_closure(
-                        conn,
-                        hold_id,
-                        outcome=rng.choice(["ice_took_custody", "released_at_expiry"]),
-                        ended_at=when + timedelta(hours=20),
-                        note=None,
-                        officer=actors[(number + 1) % len(actors)],
-                        at=when + timedelta(hours=21),
-                    )
-                if value.review_required and late > PENDING_REVIEWS:
-                    write_review(
-                        conn,
-                        decision_id=record_id,
-                        record_id=record_id,
-                        verdict="approved",
-                        result_record_id=None,
-                        reason=None,
-                        reviewer=reviewer,
-                        at=when + timedelta(hours=2),
-                    )
+                write_one(conn, number, count, pool, rng, actors, reviewer)
             conn.execute("COMMIT")
             done += size
             if say:

@@ -191,6 +191,56 @@ def templates(count: int = TEMPLATES) -> list[tuple[dict[str, Any], DecisionDraf
     return found
 
 
+def write_one(
+    conn: Any,
+    number: int,
+    count: int,
+    pool: list[tuple[dict[str, Any], DecisionDraft]],
+    rng: random.Random,
+    actors: list[Actor],
+    reviewer: Actor,
+) -> None:
+    """Decision ``number`` of ``count``: nearby instants, all five kinds of case in turn;
+    the holds and reviews of all but the last few closed and done."""
+    base = number * len(pool) // count
+    raw, template = pool[min(base - base % 5 + number % 5, len(pool) - 1)]
+    when = template.decision_time + timedelta(minutes=number % 50)
+    name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    booking = f"{rng.choice(['NH', 'HFD', 'BPT', 'WTB', 'NB'])}-{number:07d}"
+    born = date(1950 + number % 50, 1 + number % 12, 1 + number % 28)
+    person_raw = {"name": name, "date_of_birth": born.isoformat(), "booking_number": booking}
+    draft = replace(
+        template,
+        person=PersonFacts(booking, name, born),
+        case_json=document_json({**raw, "person": person_raw}),
+    )
+    late = count - number
+    record_id, hold_id, _entry = write_version(
+        conn, draft, author=actors[number % len(actors)], at=when
+    )
+    if hold_id is not None and late > OPEN_HOLDS:
+        write_closure(
+            conn,
+            hold_id,
+            outcome=rng.choice(["ice_took_custody", "released_at_expiry"]),
+            ended_at=when + timedelta(hours=20),
+            note=None,
+            officer=actors[(number + 1) % len(actors)],
+            at=when + timedelta(hours=21),
+        )
+    if draft.review_required and late > PENDING_REVIEWS:
+        write_review(
+            conn,
+            decision_id=record_id,
+            record_id=record_id,
+            verdict="approved",
+            result_record_id=None,
+            reason=None,
+            reviewer=reviewer,
+            at=when + timedelta(hours=2),
+        )
+
+
 def generate(folder: Path, count: int) -> None:
     rng = random.Random(1)
     pool = templates()
@@ -222,48 +272,7 @@ def generate(folder: Path, count: int) -> None:
             size = min(BATCH, count - done)
             conn.execute("BEGIN IMMEDIATE")
             for number in range(done, done + size):
-                # Nearby instants, all five kinds of case in turn.
-                base = number * len(pool) // count
-                raw, template = pool[min(base - base % 5 + number % 5, len(pool) - 1)]
-                when = template.decision_time + timedelta(minutes=number % 50)
-                name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-                booking = f"{rng.choice(['NH', 'HFD', 'BPT', 'WTB', 'NB'])}-{number:07d}"
-                born = date(1950 + number % 50, 1 + number % 12, 1 + number % 28)
-                person_raw = {
-                    "name": name,
-                    "date_of_birth": born.isoformat(),
-                    "booking_number": booking,
-                }
-                draft = replace(
-                    template,
-                    person=PersonFacts(booking, name, born),
-                    case_json=document_json({**raw, "person": person_raw}),
-                )
-                late = count - number
-                record_id, hold_id, _entry = write_version(
-                    conn, draft, author=actors[number % len(actors)], at=when
-                )
-                if hold_id is not None and late > OPEN_HOLDS:
-                    write_closure(
-                        conn,
-                        hold_id,
-                        outcome=rng.choice(["ice_took_custody", "released_at_expiry"]),
-                        ended_at=when + timedelta(hours=20),
-                        note=None,
-                        officer=actors[(number + 1) % len(actors)],
-                        at=when + timedelta(hours=21),
-                    )
-                if draft.review_required and late > PENDING_REVIEWS:
-                    write_review(
-                        conn,
-                        decision_id=record_id,
-                        record_id=record_id,
-                        verdict="approved",
-                        result_record_id=None,
-                        reason=None,
-                        reviewer=reviewer,
-                        at=when + timedelta(hours=2),
-                    )
+                write_one(conn, number, count, pool, rng, actors, reviewer)
             conn.execute("COMMIT")
             done += size
             rate = done / (time.perf_counter() - began)
