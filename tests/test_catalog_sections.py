@@ -63,10 +63,16 @@ def test_every_offense_section_whose_level_was_read_is_in_the_catalog(tool: Modu
     assert read >= 50 and present >= 35
 
 
-def test_no_stated_class_disagrees_with_the_catalog(tool: ModuleType) -> None:
-    # A disagreement is reported to the lead, never changed silently: none is open now.
+def test_every_class_disagreement_is_one_reported_to_the_lead(tool: ModuleType) -> None:
+    # A disagreement is reported to the lead, never changed silently: the list names each
+    # one, and a reported one that no longer disagrees must be taken off the list.
     report = tool.compare(load_catalog(), tool.load_sections())
-    assert report.disagreements == ()
+    assert tool.unreported(report, tool.load_reported()) == ()
+    assert {d.split(":", 1)[0] for d in report.disagreements} == set(tool.load_reported())
+    # 14-213b: the text states a fine with no class, or a class D felony for a commercial
+    # owner; the catalog says class C misdemeanor. Kept as it is until the lead decides.
+    entry = load_catalog().get("14-213b")
+    assert entry is not None and not entry.can_carry("felony", "D")
 
 
 def test_a_missing_section_and_a_wrong_class_are_caught(tool: ModuleType, tmp_path: Path) -> None:
@@ -88,8 +94,9 @@ def test_a_missing_section_and_a_wrong_class_are_caught(tool: ModuleType, tmp_pa
     path.write_text(json.dumps(raw), encoding="utf-8")
     report = tool.compare(load_catalog(), tool.load_sections(path))
     assert [m.split()[0] for m in report.missing] == ["53a-999"]
-    assert len(report.disagreements) == 1
-    assert report.disagreements[0].startswith("53a-181d: the text states felony class B")
+    new = tool.unreported(report, tool.load_reported())
+    assert len(new) == 1
+    assert new[0].startswith("53a-181d: the text states felony class B")
 
 
 def test_an_earlier_class_the_catalog_records_is_no_disagreement(tool: ModuleType) -> None:

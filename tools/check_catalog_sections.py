@@ -1,7 +1,8 @@
 """Check the offense catalog against the statute sections read from public statute text.
 
 Run with ``.venv/bin/python tools/check_catalog_sections.py``; it exits 1 when a section the
-list shows as an offense with a stated level is missing from the catalog, and prints:
+list shows as an offense with a stated level is missing from the catalog, or when a class
+disagreement is not yet in the list's ``reported_disagreements``, and prints:
 
 - missing: offense sections whose text states a level but which the catalog lacks;
 - disagreements: sections whose stated level and class the catalog cannot carry (neither
@@ -71,6 +72,17 @@ def load_sections(path: Path = SECTIONS) -> list[SectionRead]:
     return out
 
 
+def load_reported(path: Path = SECTIONS) -> frozenset[str]:
+    """Sections whose disagreement with the catalog has been reported to the lead."""
+    raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(str(item["section"]) for item in raw.get("reported_disagreements", []))
+
+
+def unreported(report: Report, reported: frozenset[str]) -> tuple[str, ...]:
+    """The disagreements not yet reported (a new one must be listed for the lead)."""
+    return tuple(d for d in report.disagreements if d.split(":", 1)[0] not in reported)
+
+
 def compare(catalog: Any, sections: list[SectionRead]) -> Report:
     """Compare ``catalog`` (an OffenseCatalog) with the sections read."""
     per_title: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
@@ -118,6 +130,7 @@ def main() -> int:
     from trustdesk.rules.catalog import load_catalog
 
     report = compare(load_catalog(), load_sections())
+    new = unreported(report, load_reported())
     print(f"sections read: {report.read}")
     for title, (read, present) in report.per_title.items():
         print(f"  title {title}: {read} read, {present} in the catalog")
@@ -130,7 +143,8 @@ def main() -> int:
         print(f"{label}: {len(items)}")
         for item in items:
             print(f"  {item}")
-    return 1 if report.missing else 0
+    print(f"disagreements not yet reported: {len(new)}")
+    return 1 if report.missing or new else 0
 
 
 if __name__ == "__main__":
