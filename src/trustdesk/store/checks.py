@@ -112,34 +112,6 @@ class Checker:
         lookup.finish()
         return count, prev_hash
 
-    def rows(
-        self,
-        table: str,
-        events: tuple[str, ...],
-        label: Callable[[dict[str, Any]], str],
-        check: Callable[[dict[str, Any], dict[str, Any]], str | None],
-        joins: str = "",
-    ) -> int:
-        """Check each row of ``table`` against the audit entry at its ``audit_seq``.
-
-        One streaming join, not a query per row: verification reads millions of rows.
-        Rows come in chain order (``audit_seq``, indexed), which for append-only tables
-        is also id order, so a verification of the first entries reads only their rows.
-        """
-        where = f" WHERE t.audit_seq > {int(self.after)}"
-        if self.upto is not None:
-            where += f" AND t.audit_seq <= {int(self.upto)}"
-        sql = (
-            f"SELECT t.*, a.event AS _event, a.objects AS _objects{joins} FROM {table} t "
-            f"LEFT JOIN audit_log a ON a.seq = t.audit_seq{_JOINS.get(table, '')}"
-            f"{where} ORDER BY t.audit_seq"
-        )
-        count = 0
-        for row in dict_rows(self.conn, sql):
-            count += 1
-            self.check_row(row, events, label, check)
-        return count
-
     def check_row(
         self,
         row: dict[str, Any],
@@ -174,10 +146,15 @@ class Checker:
         id_key: str,
         id_field: str,
     ) -> int:
-        """``rows`` with ``digest_check``, for a table whose digest covers ``fields``.
+        """Check each row of ``table`` against the audit entry at its ``audit_seq``,
+        whose objects name it (``id_key``) and record its digest over ``fields`` (``key``).
 
+        One streaming join, not a query per row: verification reads millions of rows.
+        Rows come in chain order (``audit_seq``, indexed), which for append-only tables
+        is also id order, so a verification of the first entries reads only their rows.
         Plain tuples and ``row_hashing.row_digest_of``; a row that does not pass at once
-        is checked again the general way (``check_row``), which says what is wrong.
+        is checked again the general way (``check_row`` with ``digest_check``), which says
+        what is wrong: the fast path accepts only what the general check accepts.
         """
         ordered = tuple(sorted(fields))
         where = f" WHERE t.audit_seq > {int(self.after)}"
