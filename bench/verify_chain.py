@@ -19,6 +19,10 @@ Two records are measured:
 two figures are taken side by side on the same machine at the same load. Both wall
 time and CPU time are printed: this machine is shared, and CPU time is the steadier.
 
+``--database URL`` also times a record on PostgreSQL (e.g. the copy ``pg_record.py``'s
+``copy_to_server`` makes of a SQLite record); there the CPU figure is TrustDesk's own (the
+client's), not the server's.
+
 Run: .venv/bin/python bench/verify_chain.py [--entries N] [--decisions N] [--compare-with DIR]
 """
 
@@ -118,7 +122,9 @@ def decisions_record(count: int) -> Path:
 _TIMER = """
 import json, sys, time
 from trustdesk.store.store import Store
-with Store.open(sys.argv[1]) as store:
+target = sys.argv[1]
+opened = Store.open(database=target) if "://" in target else Store.open(target)
+with opened as store:
     wall, cpu = time.perf_counter(), time.process_time()
     report = store.verify()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -127,7 +133,7 @@ print(json.dumps({"wall": wall, "cpu": cpu, "ok": report.ok, "entries": report.e
 """
 
 
-def time_verify(folder: Path, source: Path) -> dict[str, object]:
+def time_verify(folder: Path | str, source: Path) -> dict[str, object]:
     """Verify ``folder`` with the code in ``source`` (a src/ folder); wall and CPU time.
 
     The CPU time is the whole tree of processes the verification used (its own and any
@@ -176,12 +182,19 @@ def main() -> int:
         help="also measure this data folder (any record; repeatable)",
     )
     parser.add_argument(
+        "--database",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also measure this PostgreSQL record (e.g. one pg_record.py copied; repeatable)",
+    )
+    parser.add_argument(
         "--compare-with", type=Path, metavar="DIR", help="another checkout to time alike"
     )
     parser.add_argument("--runs", type=int, default=3, help="runs of each (best is shown)")
     args = parser.parse_args()
     here = Path(__file__).resolve().parent.parent / "src"
-    folders: list[tuple[str, Path, float]] = []
+    folders: list[tuple[str, Path | str, float]] = []
     chain = OUT / f"chain-{args.entries}"
     if not (chain / "generated.json").exists():
         import shutil
@@ -195,6 +208,8 @@ def main() -> int:
     folders.append((f"{args.entries:,} chain entries", chain, 10.0))
     for extra in args.folder:
         folders.append((extra.name, extra, 0.0))
+    for url in args.database:
+        folders.append(("PostgreSQL record", url, 0.0))
     if not args.skip_decisions:
         record = args.decisions_folder or decisions_record(args.decisions)
         folders.append((f"{args.decisions:,} decisions", record, 20.0))

@@ -63,25 +63,32 @@ def verify(
     decisions = checker.decision_rows()
     rows = {
         "decisions": decisions,
-        "holds": checker.rows(
+        "holds": checker.digest_rows(
             "holds",
             DECISION_EVENTS,
             lambda r: f"hold {r['id']}",
-            checker.digest_check("holds", HOLD_FIELDS, "hold_sha256", "hold", "id"),
+            HOLD_FIELDS,
+            "hold_sha256",
+            "hold",
+            "id",
         ),
-        "reviews": checker.rows(
+        "reviews": checker.digest_rows(
             "reviews",
             ("decision.reviewed",),
             lambda r: f"review {r['id']} of decision {r['decision_id']}",
-            checker.digest_check("reviews", REVIEW_FIELDS, "review_sha256", "review", "id"),
+            REVIEW_FIELDS,
+            "review_sha256",
+            "review",
+            "id",
         ),
-        "hold_closures": checker.rows(
+        "hold_closures": checker.digest_rows(
             "hold_closures",
             ("hold.closed",),
             lambda r: f"closure of hold {r['hold_id']}",
-            checker.digest_check(
-                "hold_closures", CLOSURE_FIELDS, "closure_sha256", "hold", "hold_id"
-            ),
+            CLOSURE_FIELDS,
+            "closure_sha256",
+            "hold",
+            "hold_id",
         ),
     }
     checker.records = decisions
