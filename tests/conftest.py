@@ -95,6 +95,26 @@ def pg_cluster() -> Any:
 
 
 @pytest.fixture
+def server(pg_cluster: Any) -> Any:
+    """The test cluster as a test stops and starts it (``stop()`` is an immediate stop);
+    started again after the test if the test left it stopped."""
+    state = {"up": True}
+
+    class Server:
+        def stop(self) -> None:
+            pg_cluster.stop("immediate")
+            state["up"] = False
+
+        def start(self) -> None:
+            pg_cluster.start()
+            state["up"] = True
+
+    yield Server()
+    if not state["up"]:
+        pg_cluster.start()
+
+
+@pytest.fixture
 def database(backend: str, request: pytest.FixtureRequest) -> Any:
     """None (SQLite in the data folder) or the URL of a fresh store database on the test
     cluster, for a desk login role; dropped after the test."""

@@ -28,25 +28,6 @@ from trustdesk.store.search import SearchQuery
 
 
 @pytest.fixture
-def server(pg_cluster: Any) -> Iterator[Any]:
-    """The test cluster, started again after the test if the test left it stopped."""
-    state = {"up": True}
-
-    class Server:
-        def stop(self) -> None:
-            pg_cluster.stop("immediate")
-            state["up"] = False
-
-        def start(self) -> None:
-            pg_cluster.start()
-            state["up"] = True
-
-    yield Server()
-    if not state["up"]:
-        pg_cluster.start()
-
-
-@pytest.fixture
 def pg_desk(tmp_path: Path, rules: Any, pg_cluster: Any, server: Any) -> Iterator[Desk]:
     from storekit import open_desk
 

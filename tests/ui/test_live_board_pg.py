@@ -39,24 +39,6 @@ def bookings(board: Any) -> list[str]:
 
 
 @pytest.fixture
-def server(pg_cluster: Any) -> Iterator[Any]:
-    state = {"up": True}
-
-    class Server:
-        def stop(self) -> None:
-            pg_cluster.stop("immediate")
-            state["up"] = False
-
-        def start(self) -> None:
-            pg_cluster.start()
-            state["up"] = True
-
-    yield Server()
-    if not state["up"]:
-        pg_cluster.start()
-
-
-@pytest.fixture
 def pg_desks(
     tmp_path: Path, rules: Any, pg_cluster: Any, fake_time: FakeTime, server: Any
 ) -> Iterator[Callable[[str], Any]]:
