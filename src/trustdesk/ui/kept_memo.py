@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -23,7 +22,7 @@ from trustdesk.services.errors import ServiceError
 from trustdesk.services.sync import KeptDecision
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
-from trustdesk.ui.pdfpages import page_images
+from trustdesk.ui.pdfpages import pages_widget
 from trustdesk.ui.session import sentence
 
 PREVIEW_DPI = 80
@@ -76,14 +75,9 @@ class KeptMemo(QWidget):
         data = self._render()
         if data is None:
             return
-        pages = QWidget()
-        column = QVBoxLayout(pages)
-        for number, image in enumerate(page_images(data, PREVIEW_DPI), start=1):
-            label = QLabel()
-            label.setPixmap(QPixmap.fromImage(image))
-            label.setAccessibleName(f"Memo page {number} (not yet recorded)")
-            column.addWidget(label)
-        self.preview.setWidget(pages)
+        self.preview.setWidget(
+            pages_widget(data, PREVIEW_DPI, "Memo page {number} (not yet recorded)")
+        )
         self.preview.show()
         self.status.setText("Preview of the memo. NOT YET RECORDED: print it again once saved.")
 

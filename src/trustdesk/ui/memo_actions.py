@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QPixmap
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -28,7 +27,7 @@ from trustdesk.services.memos import RenderedMemo
 from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
-from trustdesk.ui.pdfpages import PrintDialogs, page_images, print_pdf
+from trustdesk.ui.pdfpages import PrintDialogs, pages_widget, print_pdf
 from trustdesk.ui.printers import choose_printer, job_refusal
 from trustdesk.ui.session import sentence
 
@@ -95,14 +94,7 @@ class MemoActions(QWidget):
         rendered = self._render()
         if rendered is None:
             return
-        pages = QWidget()
-        column = QVBoxLayout(pages)
-        for number, image in enumerate(page_images(rendered.data, PREVIEW_DPI), start=1):
-            label = QLabel()
-            label.setPixmap(QPixmap.fromImage(image))
-            label.setAccessibleName(f"Memo page {number}")
-            column.addWidget(label)
-        self.preview.setWidget(pages)
+        self.preview.setWidget(pages_widget(rendered.data, PREVIEW_DPI, "Memo page {number}"))
         self.preview.show()
         self.preview_shown.emit()
         self.status.setText("Preview of the memo as it will print (not yet printed).")

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pypdfium2
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 POINTS_PER_INCH = 72
 
@@ -34,6 +34,19 @@ def page_images(data: bytes, dpi: float) -> Iterator[QImage]:
             page.close()
     finally:
         document.close()
+
+
+def pages_widget(data: bytes, dpi: float, name: str) -> QWidget:
+    """The PDF's pages one under the other, each a picture named ``name`` and its number
+    for screen readers (e.g. "Memo page 2")."""
+    pages = QWidget()
+    column = QVBoxLayout(pages)
+    for number, image in enumerate(page_images(data, dpi), start=1):
+        label = QLabel()
+        label.setPixmap(QPixmap.fromImage(image))
+        label.setAccessibleName(name.format(number=number))
+        column.addWidget(label)
+    return pages
 
 
 def page_count(data: bytes) -> int:
