@@ -73,3 +73,42 @@ def test_a_format_1_pack_whose_reading_misses_its_own_case_stays_out(tmp_path: P
     assert "format-1 pack whose format-2 reading does not decide its own case" in why
     assert "import a format-2 version of it" in why
     assert [lp.pack.id for lp, _ in rules.withheld] == ["ct-2025"]  # not silently shipped one
+
+
+def test_rules_list_says_a_format_1_import_is_applied_all_unverified(
+    tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    """The command line, as after an upgrade: the import recorded, the file format 1."""
+    import sys
+    from datetime import UTC, datetime
+
+    sys.path.insert(0, str(Path(__file__).parent / "store"))
+    from storekit import PASSWORDS, in_process_cli
+
+    from trustdesk.store.records import Actor, AuditEvent
+    from trustdesk.store.store import Store
+
+    data = tmp_path / "data"
+    cli = in_process_cli(data, monkeypatch, capsys, PASSWORDS)
+    assert cli("users", "add", "chief", "--role", "administrator", new=PASSWORDS["chief"])[0] == 0
+    raw = format_1_ct_2025()
+    raw["title"] = "ct-2025 as the county imported it"
+    pack = json.dumps(raw, indent=1).encode()
+    (data / "rules").mkdir()
+    (data / "rules" / "ct-2025.json").write_bytes(pack)
+    with Store.open(data) as store:  # what the previous release's import recorded
+        store.audit.record(
+            AuditEvent(
+                "rules.imported",
+                "success",
+                {"pack": "ct-2025", "sha256": hashlib.sha256(pack).hexdigest()},
+            ),
+            Actor(None, "chief", "desk-1"),
+            datetime(2026, 1, 5, 12, 0, tzinfo=UTC),
+        )
+    code, out, err = cli("rules", "list")
+    assert code == 0, err
+    assert "ct-2025 as the county imported it" in out
+    assert "rule-pack format 1" in out and "EVERY item unverified" in out
+    assert "UNVERIFIED:" in out  # each item listed as unverified
+    assert "not applied" not in err
