@@ -27,8 +27,8 @@ The translation (docs/decisions/0023-reprinting-old-records.md):
 That is what format 1 meant: the old engine flagged exactly the unverified lists, and
 treated everything else as checked on the pack's date.
 
-A format-1 pack an *agency imported* before the upgrade (``load_imported``, decision
-0031) is read the same way, then applied with **every item unverified**: nothing in the
+A format-1 pack an *agency imported* before the upgrade (``rules.format1_imports``,
+decision 0031) is read the same way, then applied with **every item unverified**: nothing in the
 file says who checked the agency's own edits, so a hold resting on it goes to review
 until counsel signs the items off or a format-2 version is imported. It is applied only
 when its reading reaches the outcome, grounds and hold expiry that each of its own
@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Container, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -48,7 +48,6 @@ from trustdesk.rules import schema_check
 
 if TYPE_CHECKING:
     from trustdesk.core.pack import RulePack
-    from trustdesk.rules.packs import LoadedPack
 
 FORMAT_1_VERIFIER = "The pack's publisher (format 1 names no one)"
 FORMAT_1_TITLE = "Pack-level verification of a format-1 rule pack"
@@ -135,51 +134,3 @@ def all_unverified(pack: RulePack, note: str = IMPORTED_NOTE) -> RulePack:
     }
     lists = tuple(item._replace(verified=False, note=note) for item in pack.lists)
     return pack._replace(verifications=MappingProxyType(items), lists=lists)
-
-
-def load_imported(
-    path: Path, *, catalog: Container[str] | None = None, catalog_fingerprint: str = ""
-) -> LoadedPack:
-    """An agency's imported format-1 pack, to apply: read as format 2, all unverified.
-
-    InputError (not applied) when the file is not a valid format-1 pack or its reading
-    does not reach what one of its own embedded cases expects.
-    """
-    from trustdesk.core.errors import CoreError
-    from trustdesk.core.evaluate import evaluate
-    from trustdesk.rules.caseio import parse_case
-    from trustdesk.rules.errors import InputError
-    from trustdesk.rules.packs import LoadedPack, load_pack
-
-    source = str(path)
-    loaded = load_pack(
-        path, catalog=catalog, catalog_fingerprint=catalog_fingerprint, old_formats=True
-    )
-    for index, test in enumerate(loaded.tests):
-        expect = test["expect"]
-        try:
-            case = parse_case(test["case"], f"{source} /tests/{index}/case", catalog)
-            decision = evaluate(loaded.pack, case)
-        except (InputError, CoreError) as exc:
-            problem = f"cannot be evaluated: {exc}"
-        else:
-            got = decision.hold_expires_at
-            wanted = expect.get("hold_expires_at", got.isoformat() if got else None)
-            problem = ""
-            if decision.decision != expect["decision"]:
-                problem = f"expects {expect['decision']}, the reading gives {decision.decision}"
-            elif set(decision.grounds) != set(expect["grounds"]):
-                problem = (
-                    f"expects grounds {sorted(expect['grounds'])}, got {sorted(decision.grounds)}"
-                )
-            elif (got.isoformat() if got else None) != wanted:
-                problem = f"expects the hold to end {wanted}, got {got}"
-        if problem:
-            raise InputError(
-                source,
-                f"/tests/{index}",
-                f"is a format-1 pack whose format-2 reading does not decide its own case "
-                f"{test.get('name', index)!r} as expected ({problem}); it is not applied: "
-                "import a format-2 version of it",
-            )
-    return LoadedPack(all_unverified(loaded.pack), loaded.tests, path)

@@ -21,7 +21,7 @@ from trustdesk import resources
 from trustdesk.core.errors import CoreError
 from trustdesk.core.pack import RulePack
 from trustdesk.core.select import select_pack
-from trustdesk.rules import pack_format1
+from trustdesk.rules import format1_imports, pack_format1
 from trustdesk.rules.errors import InputError, RulesError
 from trustdesk.rules.known_sections import known_sections
 from trustdesk.rules.packs import LoadedPack, bundled_pack_paths, load_pack
@@ -256,7 +256,7 @@ def load_rules(
         # A pack the agency imported before the upgrade may be format 1: it is read as
         # format 2 with every item unverified (rules.pack_format1, decision 0031).
         return tuple(
-            pack_format1.load_imported(p, catalog=sections, catalog_fingerprint=digest)
+            format1_imports.load_imported(p, catalog=sections, catalog_fingerprint=digest)
             if pack_format1.is_format_1_file(p)
             else load_pack(p, catalog=sections, catalog_fingerprint=digest)
             for p in paths
