@@ -52,7 +52,7 @@ INVALID = [
         "unknown_key.json",
         "/offenses/0/penalty",
         "unknown key 'penalty'; allowed keys: section, title, level, classes, levels, aliases,"
-        " note, former, repealed, class_since, doc_records, sources",
+        " note, former, repealed, class_since, doc_records, sources, class_in_doubt",
     ),
     (
         "unknown_top_level_key.json",

@@ -17,8 +17,19 @@ LEVEL_TARGET = 0.98
 # states a class letter (AF..EF, AM..DM); bare level codes (F, M, UF, UM) are counted
 # apart because they state no letter (see the tool's docstring and the README).
 CLASS_TARGET = 0.92
-# Over every coded line, bare codes included, the catalog reaches 91.2%: the floor guards it.
-CLASS_FLOOR_ALL_CODED = 0.91
+# Over every coded line, bare codes included, the catalog reaches 90.6% (164/181): 92% is NOT
+# met. Every line that misses is listed with its reason in
+# resources/offenses/sources/doc-class-misses.json (test below); the floor guards the rest.
+# (It was 91.2% while § 14-213b carried DOC's class C misdemeanor as law with no source; the
+# statute text gives a fine or a class D felony, so DOC's code is now a dated record, 0021.)
+CLASS_FLOOR_ALL_CODED = 0.905
+MISSES = (
+    Path(__file__).resolve().parents[1]
+    / "resources"
+    / "offenses"
+    / "sources"
+    / "doc-class-misses.json"
+)
 
 
 def _load() -> ModuleType:
@@ -97,3 +108,17 @@ def test_doc_codes_that_disagree_with_the_statute_are_kept_with_their_dates(
         for record in entry.doc_records:
             assert record.seen_from <= record.seen_until
             assert not entry.can_carry(record.level, record.klass)
+
+
+def test_every_class_miss_is_listed_with_its_reason(figures: object) -> None:
+    import json
+
+    listed = json.loads(MISSES.read_text(encoding="utf-8"))
+    kinds = set(listed["kinds"])
+    wanted = {(item["description"], item["code"], item["section"]) for item in listed["lines"]}
+    assert all(item["kind"] in kinds and item["why"] for item in listed["lines"])
+    found = {
+        (text.split("'")[1], text.split("' ", 1)[1].split(":")[0], text.split("top ")[1].split()[0])
+        for text in (*figures.class_misses, *figures.unclassed_disagree)  # type: ignore[attr-defined]
+    }
+    assert found == wanted

@@ -11,7 +11,11 @@ from types import ModuleType
 
 import pytest
 
+from casekit import conviction, make_case
+from trustdesk.core.evaluate import evaluate
+from trustdesk.rules.caseio import parse_case
 from trustdesk.rules.catalog import load_catalog
+from trustdesk.rules.registry import RuleSet
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "tools" / "check_catalog_sections.py"
@@ -69,13 +73,30 @@ def test_every_class_disagreement_is_one_reported_to_the_lead(tool: ModuleType) 
     report = tool.compare(load_catalog(), tool.load_sections())
     assert tool.unreported(report, tool.load_reported()) == ()
     assert {d.split(":", 1)[0] for d in report.disagreements} == set(tool.load_reported())
-    # 14-213b: the text states a fine with no class, or a class D felony for a commercial
-    # owner; the catalog says class C misdemeanor. Kept as it is until the lead decides.
-    entry = load_catalog().get("14-213b")
-    assert entry is not None and not entry.can_carry("felony", "D")
-    # 53-23: the text says class D felony since P.A. 13-258; the catalog still says unknown.
-    abandonment = load_catalog().get("53-23")
-    assert abandonment is not None and abandonment.class_unknown
+
+
+def test_the_two_disagreements_found_are_kept_with_their_dates() -> None:
+    """§ 14-213b: statute text and DOC records disagree; both kept, dated, and flagged."""
+    catalog = load_catalog()
+    entry = catalog.get("14-213b")
+    assert entry is not None and entry.class_in_doubt is not None
+    readings = entry.class_in_doubt.readings
+    assert len(readings) == 2
+    assert "read 2026-12-04" in readings[0].dated and "class D felony" in readings[0].states
+    assert "current text" in readings[0].source
+    assert "2016-2020" in readings[1].dated and "class C misdemeanor" in readings[1].states
+    # The law as read is what the entry carries; DOC's code stays a dated record (0021).
+    assert entry.can_carry("felony", "D") and entry.can_carry("violation")
+    assert not entry.can_carry("misdemeanor", "C") and entry.doc_code_seen("CM")
+    assert entry.class_unsettled and "14-213b" in catalog.unknown_class
+    assert "read 2026-12-04" in entry.shown_note and "records of 2016-2020" in entry.shown_note
+    # § 53-23: the statute text settles it: class D felony, the earlier penalty kept.
+    abandonment = catalog.get("53-23")
+    assert abandonment is not None and not abandonment.class_unsettled
+    assert abandonment.can_carry("felony", "D", former=False)
+    assert abandonment.can_carry("felony", "unclassified")
+    assert not abandonment.can_carry("felony", "unclassified", former=False)
+    assert "P.A. 13-258" in (abandonment.note or "")
 
 
 def test_a_missing_section_and_a_wrong_class_are_caught(tool: ModuleType, tmp_path: Path) -> None:
@@ -115,3 +136,30 @@ def test_the_new_assault_weapon_transport_section_carries_its_stated_class() -> 
     assert entry is not None
     assert entry.level == "felony" and entry.classes == ("E",)
     assert any("53-202f" in s for s in entry.sources)
+
+
+def test_a_conviction_under_a_section_whose_sources_disagree_goes_to_review(
+    rules: RuleSet,
+) -> None:
+    """§ 14-213b: entered as DOC records it (class C misdemeanor) under the 2014 law, where
+    a felony conviction is a ground: the statute's class D felony would change the grounds,
+    so the decision goes to review, and the reason points to the offense's note."""
+    raw = make_case(
+        decision_time="2016-11-17T10:00:00-05:00",
+        convictions=[conviction("14-213b", "misdemeanor", "C", date="2015-03-01")],
+    )
+    decision = evaluate(
+        rules.pack_for(parse_case(raw, "case", rules.sections).decision_time),
+        parse_case(raw, "case", rules.sections),
+    )
+    assert decision.needs_review
+    assert any("do not settle this section's class" in r for r in decision.review_reasons)
+    # The engine tries every class (as for a class no source gives), so the doubt is
+    # raised under the 2019 law too: conservative, until the judgment's class is entered.
+    later = make_case(
+        decision_time="2021-03-01T10:00:00-05:00",
+        convictions=[conviction("14-213b", "misdemeanor", "C", date="2015-03-01")],
+    )
+    case = parse_case(later, "case", rules.sections)
+    reasons = evaluate(rules.pack_for(case.decision_time), case).review_reasons
+    assert any("see the offense's note" in r for r in reasons)

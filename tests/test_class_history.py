@@ -145,11 +145,13 @@ def test_the_catalog_and_its_cached_sections_give_the_same_case(rules: RuleSet) 
 
 
 def test_a_section_whose_class_no_source_gives_goes_to_review(rules: RuleSet) -> None:
-    assert "53-23" in rules.sections.unknown_class  # type: ignore[attr-defined]
-    case = _case(rules, "53-23", "2018-01-01", ("felony", "D"))
+    assert "29-37a" in rules.sections.unknown_class  # type: ignore[attr-defined]
+    case = _case(rules, "29-37a", "2018-01-01", ("felony", "D"))
     decision = evaluate(rules.pack_for(case.decision_time), case)
     assert decision.needs_review
-    assert any("§ 53-23" in r and "no source" in r for r in decision.review_reasons)
+    assert any("§ 29-37a" in r and "none gives it" in r for r in decision.review_reasons)
+    # § 53-23's class is now given by the statute text (class D felony since P.A. 13-258).
+    assert "53-23" not in rules.sections.unknown_class  # type: ignore[attr-defined]
 
 
 def test_the_new_motor_vehicle_and_order_sections_are_found_on_the_first_try(

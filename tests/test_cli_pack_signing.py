@@ -20,10 +20,13 @@ sys.path.insert(0, str(Path(__file__).parent / "store"))
 from storekit import PASSWORDS, in_process_cli
 
 PUBLISHER = "Office of the Chief State's Attorney"
+PASSPHRASE = "prosecutors keep their keys locked"
 
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    # A script gives the key's passphrase through the environment, never on the command line.
+    monkeypatch.setenv("TRUSTDESK_KEY_PASSPHRASE", PASSPHRASE)
     run = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS)
     assert run("users", "add", "chief", "--role", "administrator", new=PASSWORDS["chief"])[0] == 0
     officer = ("users", "add", "ann", "--role", "officer", "--as", "chief")
@@ -56,8 +59,10 @@ def test_publisher_signs_and_agency_imports(cli: Any, tmp_path: Path) -> None:
     code, out, err = cli("rules", "keygen", "--publisher", PUBLISHER, "-o", str(key))
     assert code == 0, err
     assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
-    seed = json.loads(key.read_text())["private_key"]
-    assert seed not in out and seed not in err  # the private key is never printed
+    stored = json.loads(key.read_text())
+    assert "private_key" not in stored  # no key in the clear
+    assert stored["encrypted_private_key"].startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    assert stored["encrypted_private_key"] not in out + err  # never printed
     public_line = (pub / "sao.key.pub").read_text().strip()
     assert public_line in out and public_line.endswith(PUBLISHER)
     fingerprint = out.split("Fingerprint: ", 1)[1].splitlines()[0]
@@ -106,9 +111,72 @@ def test_publisher_signs_and_agency_imports(cli: Any, tmp_path: Path) -> None:
     assert code == 2 and out == ""
     assert f"trustdesk: {bad}: /: does not match its signature" in err
 
+    _revoke_and_check(cli, pub, key, fingerprint)
+
+
+def _revoke_and_check(cli: Any, pub: Path, key: Path, fingerprint: str) -> None:
+    """Revoke the key the imported pack was signed with: it stays in force, saying so."""
     code, out, err = cli("rules", "untrust", fingerprint, "--as", "chief", who="chief")
+    assert code == 0 and "Revoked" in out, err
+    listed = cli("rules", "publishers", "--as", "chief", who="chief")[1]
+    assert "No publisher is trusted" in listed and f"{fingerprint}  {PUBLISHER}" in listed
+    assert "REVOKED on " in listed and "packs imported before stay in force" in listed
+    # The pack imported before the revocation stays in force, and the list says why.
+    code, out, err = cli("rules", "list")
     assert code == 0, err
-    assert "No publisher is trusted" in cli("rules", "publishers", "--as", "chief", who="chief")[1]
+    assert "State's Attorneys' edition" in out
+    assert f"with key {fingerprint}, REVOKED on " in out and "stays in force" in out
+    # A pack signed with the revoked key now is refused, override or not; audited.
+    later = pub / "later.tdpack"
+    assert cli("rules", "sign", str(edition(pub)), "--key", str(key), "-o", str(later))[0] == 0
+    command = ("rules", "import", str(later), "--override-unsigned", "--reason", "x" * 20)
+    code, out, err = cli(*command, "--as", "chief", who="chief")
+    assert code == 2 and "REVOKED" in err and "refused" in err, err
+    assert audit(cli.data, "rules.import_refused")[-1].objects_dict()["problem"] == "revoked key"
+    # A revoked key is never trusted again.
+    code, _, err = cli("rules", "trust", str(pub / "sao.key.pub"), "--as", "chief", who="chief")
+    assert code == 2 and "never trusted again" in err
+
+
+def test_keygen_and_sign_take_the_passphrase_never_from_argv(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = tmp_path / "p.key"
+    monkeypatch.setenv("TRUSTDESK_KEY_PASSPHRASE", "short")
+    code, _, err = cli("rules", "keygen", "--publisher", PUBLISHER, "-o", str(key))
+    assert code == 2 and "at least 12" in err and not key.exists()
+    monkeypatch.delenv("TRUSTDESK_KEY_PASSPHRASE")
+    # No terminal and no environment variable: refused, saying how to give it.
+    code, _, err = cli("rules", "keygen", "--publisher", PUBLISHER, "-o", str(key))
+    assert code == 2 and "TRUSTDESK_KEY_PASSPHRASE" in err and not key.exists()
+    monkeypatch.setenv("TRUSTDESK_KEY_PASSPHRASE", PASSPHRASE)
+    assert cli("rules", "keygen", "--publisher", PUBLISHER, "-o", str(key))[0] == 0
+    monkeypatch.setenv("TRUSTDESK_KEY_PASSPHRASE", PASSPHRASE + " but wrong")
+    out_file = tmp_path / "signed.tdpack"
+    code, _, err = cli(
+        "rules", "sign", str(edition(tmp_path)), "--key", str(key), "-o", str(out_file)
+    )
+    assert code == 2 and "cannot be opened with that passphrase" in err
+    assert len(err.strip().splitlines()) == 1 and not out_file.exists()
+
+
+def test_a_key_trusted_until_a_date_stops_vouching_after_it(cli: Any, tmp_path: Path) -> None:
+    key = tmp_path / "p.key"
+    out = cli("rules", "keygen", "--publisher", PUBLISHER, "-o", str(key))[1]
+    fingerprint = out.split("Fingerprint: ", 1)[1].splitlines()[0]
+    public = str(tmp_path / "p.key.pub")
+    code, _, err = cli(
+        "rules", "trust", public, "--expires", "2001-01-01", "--as", "chief", who="chief"
+    )
+    assert code == 2 and "has passed" in err
+    code, _, err = cli("rules", "trust", public, "--expires", "soon", "--as", "chief", who="chief")
+    assert code == 2 and "YYYY-MM-DD" in err
+    code, out, err = cli(
+        "rules", "trust", public, "--expires", "2099-12-31", "--as", "chief", who="chief"
+    )
+    assert code == 0 and "until 2099-12-31" in out, err
+    listed = cli("rules", "publishers", "--as", "chief", who="chief")[1]
+    assert f"{fingerprint}  {PUBLISHER}" in listed and "trusted, until 2099-12-31" in listed
 
 
 def test_an_unsigned_pack_needs_the_override_and_a_reason(cli: Any, tmp_path: Path) -> None:

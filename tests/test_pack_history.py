@@ -147,7 +147,9 @@ def test_a_format_1_pack_the_agency_imported_still_prints_its_decisions(tmp_path
     data = json.dumps(raw, indent=1).encode()
     (imported / "ct-2025.json").write_bytes(data)
     rules = load_rules(extra_dir=imported, accepted={hashlib.sha256(data).hexdigest(): "ct-2025"})
-    assert any("ct-2025.json" in why for why in rules.skipped)  # format 1 is not applied
+    # Applied through its format-2 reading, every item unverified, saying so (0031).
+    assert not rules.skipped and rules.pack("ct-2025").pack.title.endswith("imported it")
+    assert any(note.startswith("ct-2025 (ct-2025.json)") for note in rules.converted)
     found = rules.pack_version("ct-2025", hashlib.sha256(data).hexdigest())
     assert found.pack.title == "ct-2025 as the county imported it"
     with pytest.raises(KeyError):

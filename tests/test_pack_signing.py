@@ -8,6 +8,7 @@ import base64
 import json
 import os
 import stat
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from trustdesk.rules.signing import (
     PublicKey,
     SigningError,
     TrustedKey,
+    check_passphrase,
     fingerprint_of,
     generate_key,
     load_private_key,
@@ -33,6 +35,11 @@ from trustdesk.rules.signing import (
 from trustdesk.services.errors import InvalidRequest, PermissionDenied
 
 PUBLISHER = "Connecticut Police Chiefs Association"
+PASSPHRASE = b"correct horse battery staple"
+
+
+def ask() -> bytes:
+    return PASSPHRASE
 
 
 def shipped(pack_id: str = "ct-2025") -> bytes:
@@ -47,10 +54,10 @@ def agency_edition(title: str = "Agency edition") -> bytes:
 
 @pytest.fixture
 def key(tmp_path: Path) -> tuple[Ed25519PrivateKey, PublicKey]:
-    public = generate_key(PUBLISHER, tmp_path / "publisher.key")
-    private, name = load_private_key(tmp_path / "publisher.key")
-    assert name == PUBLISHER
-    return private, public
+    public = generate_key(PUBLISHER, tmp_path / "publisher.key", PASSPHRASE)
+    loaded = load_private_key(tmp_path / "publisher.key", ask)
+    assert loaded.publisher == PUBLISHER and loaded.encrypted
+    return loaded.key, public
 
 
 class Holder:
@@ -66,16 +73,16 @@ class Holder:
 
 def test_keygen_writes_a_private_file_and_never_replaces_one(tmp_path: Path) -> None:
     path = tmp_path / "publisher.key"
-    public = generate_key(PUBLISHER, path)
+    public = generate_key(PUBLISHER, path, PASSPHRASE)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    private, _ = load_private_key(path)
+    private = load_private_key(path, ask).key
     assert private.public_key().public_bytes_raw() == public.raw
     assert public.text.startswith("trustdesk-ed25519 ") and public.text.endswith(PUBLISHER)
     assert PublicKey.parse(public.text) == public
     assert len(public.fingerprint.split()) == 8
     before = path.read_bytes()
     with pytest.raises(SigningError, match="already exists"):
-        generate_key("Someone else", path)
+        generate_key("Someone else", path, PASSPHRASE)
     assert path.read_bytes() == before
 
 
@@ -283,12 +290,82 @@ def test_only_administrators_review_and_keep_the_trusted_keys(desk: Any, key: An
         publishers.trust(admin, public.text)
     assert [t.key for t in publishers.agency_keys()] == [public]
     removed = publishers.untrust(admin, public.fingerprint.replace(" ", ""))
-    assert removed.key == public and publishers.agency_keys() == []
+    assert removed.key == public
+    # Revoked, not forgotten: the key stays listed with when and by whom.
+    (revoked,) = publishers.agency_keys()
+    assert revoked.key == public and revoked.revoked_at is not None
+    assert revoked.revoked_by == "admin" and revoked.status(date(2026, 11, 20)) == "revoked"
     entries = desk.store.audit.of_events("rules.publisher_trusted", "rules.publisher_untrusted")
     events = [e.event for e in entries]
     assert events == ["rules.publisher_trusted", "rules.publisher_untrusted"]
-    with pytest.raises(InvalidRequest, match="no trusted key"):
+    with pytest.raises(InvalidRequest, match="already revoked"):
         publishers.untrust(admin, public.fingerprint)
+    with pytest.raises(InvalidRequest, match="never trusted again"):
+        publishers.trust(admin, public.text)
+    with pytest.raises(InvalidRequest, match="no trusted key"):
+        publishers.untrust(admin, "0000 " * 8)
+
+
+def _signed_at(key: Any, when: datetime) -> OpenedPack:
+    private, _ = key
+    return open_pack(sign_pack(shipped(), private, PUBLISHER, now=when), "signed.tdpack")
+
+
+def test_a_revoked_key_refuses_what_it_signs_after_and_vouches_for_nothing_new(key: Any) -> None:
+    _, public = key
+    revoked = TrustedKey(public, "added", revoked_at="2026-06-01T12:00:00Z", revoked_by="chief")
+    after = trust_of(_signed_at(key, datetime(2026, 7, 1, tzinfo=UTC)), [revoked])
+    assert after.refused and after.state == "revoked" and not after.trusted
+    assert "REVOKED on 2026-06-01" in after.describe() and "refused" in after.describe()
+    before = trust_of(_signed_at(key, datetime(2026, 5, 1, tzinfo=UTC)), [revoked])
+    assert not before.refused and not before.trusted and before.state == "untrusted"
+    assert "own statement" in before.describe() and "stay in force" in before.describe()
+
+
+def test_a_key_trusted_until_a_date_stops_vouching_after_it(key: Any) -> None:
+    _, public = key
+    until = TrustedKey(public, "added", expires_on=date(2026, 12, 31))
+    opened = _signed_at(key, datetime(2026, 6, 1, tzinfo=UTC))
+    assert trust_of(opened, [until], today=date(2026, 12, 31)).trusted
+    late = trust_of(opened, [until], today=date(2027, 1, 1))
+    assert not late.trusted and late.state == "untrusted" and "ended on 2026-12-31" in late.problem
+    # Signed after the expiry date (by its own statement): no longer vouched for either.
+    signed_late = _signed_at(key, datetime(2027, 1, 2, tzinfo=UTC))
+    assert not trust_of(signed_late, [until], today=date(2026, 12, 31)).trusted
+    assert until.status(date(2027, 1, 1)) == "expired" and "EXPIRED" in until.describe(
+        date(2027, 1, 1)
+    )
+
+
+def test_a_key_file_is_encrypted_and_a_wrong_passphrase_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "k.key"
+    generate_key(PUBLISHER, path, PASSPHRASE)
+    text = path.read_text()
+    assert "ENCRYPTED PRIVATE KEY" in text and '"private_key"' not in text
+    with pytest.raises(SigningError, match="cannot be opened with that passphrase"):
+        load_private_key(path, lambda: b"not the passphrase at all")
+    with pytest.raises(SigningError, match="at least 12"):
+        check_passphrase("too short")
+
+
+def test_a_key_file_written_before_encryption_still_signs(tmp_path: Path) -> None:
+    private = Ed25519PrivateKey.generate()
+    path = tmp_path / "old.key"
+    path.write_text(
+        json.dumps(
+            {
+                "format": "trustdesk-ed25519-private/1",
+                "publisher": PUBLISHER,
+                "private_key": base64.b64encode(private.private_bytes_raw()).decode(),
+            }
+        )
+    )
+
+    def never() -> bytes:
+        raise AssertionError("a plain key file needs no passphrase")
+
+    loaded = load_private_key(path, never)
+    assert not loaded.encrypted and loaded.key.private_bytes_raw() == private.private_bytes_raw()
 
 
 def test_the_machine_config_trusts_keys_the_app_cannot_remove(

@@ -29,6 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DOC_DATA = REPO / "tests" / "data" / "public" / "ct-doc-offenses" / "offenses.tsv"
 EXPECTED = REPO / "tests" / "data" / "doc_expected_sections.tsv"
+MISSES = REPO / "resources" / "offenses" / "sources" / "doc-class-misses.json"
 IGNORED_CODES = {"", "C"}  # "C" is DOC's unknown/truncated code
 
 
@@ -225,6 +226,14 @@ def main() -> int:
         print(f"  class miss: {text}")
     for text in figures.unclassed_disagree:
         print(f"  bare code, catalog gives a class: {text}")
+    import json
+
+    explained = json.loads(MISSES.read_text(encoding="utf-8"))["lines"]
+    counts = collections.Counter(item["kind"] for item in explained)
+    print(
+        f"why each class miss misses ({MISSES.relative_to(REPO)}): "
+        + "; ".join(f"{kind}: {n}" for kind, n in counts.most_common())
+    )
     return 0
 
 

@@ -235,7 +235,10 @@ def test_the_frozen_build_carries_the_database_client() -> None:
 def test_the_frozen_build_signs_packs(tmp_path: Path) -> None:
     # cryptography (Ed25519) is used only by the pack-signing commands.
     key = tmp_path / "publisher.key"
-    out = ok(run("rules", "keygen", "--publisher", "Installed Test", "-o", str(key)))
+    passphrase = {"TRUSTDESK_KEY_PASSPHRASE": "installed build passphrase"}
+    out = ok(
+        run("rules", "keygen", "--publisher", "Installed Test", "-o", str(key), env=passphrase)
+    )
     assert "trustdesk-ed25519 " in out
     assert key.stat().st_mode & 0o777 == 0o600
 

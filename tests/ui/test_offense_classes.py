@@ -37,9 +37,20 @@ def test_a_reclassified_section_offers_its_earlier_class_too(make_window: Any, q
 
 def test_a_section_of_unknown_class_offers_every_class(make_window: Any, qtbot: Any) -> None:
     offenses = _offenses(make_window, qtbot)
-    classes = _pick(qtbot, offenses, "53-23", "53-23")
+    classes = _pick(qtbot, offenses, "29-37a", "29-37a")
     assert classes == ["A", "B", "C", "D", "E", "unclassified"]
     assert "Class unknown" in offenses.title.text()
+
+
+def test_a_section_whose_sources_disagree_shows_both_readings_with_their_dates(
+    make_window: Any, qtbot: Any
+) -> None:
+    offenses = _offenses(make_window, qtbot)
+    _pick(qtbot, offenses, "14-213b", "14-213b")
+    shown = offenses.title.text()
+    assert "Sources disagree on the class" in shown
+    assert "read 2026-12-04" in shown and "class D felony" in shown
+    assert "records of 2016-2020" in shown and "class C misdemeanor (code CM)" in shown
 
 
 def _enter_date(qtbot: Any, offenses: Any, day: str) -> None:

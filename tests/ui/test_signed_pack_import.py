@@ -182,7 +182,11 @@ def test_an_administrator_withdraws_a_trusted_key(
     assert key.fingerprint in answers.questions[-1] and table.rowCount() == 1
     answers.confirm = True
     qtbot.mouseClick(tab.publishers.untrust_button, LEFT)
-    assert table.rowCount() == 0
+    # Revoked, not forgotten: the row stays and says so (decision 0031).
+    assert table.rowCount() == 1
+    origin = table.item(0, 2)
+    assert origin is not None and "REVOKED on " in origin.text()
+    assert "packs imported before stay in force" in origin.text()
     withdrawn = gui_desk.store.audit.of_events("rules.publisher_untrusted")
     assert [e.objects_dict()["fingerprint"] for e in withdrawn] == [key.fingerprint]
     assert withdrawn[0].actor == "admin"

@@ -4,14 +4,23 @@ A publisher makes a key (``keygen``) and signs packs with it (``sign``); an agen
 administrator trusts the publisher's public key (``trust``, or IT's ``trusted_publishers``),
 then ``review``s and ``import``s the signed file. A pack that is unsigned or signed with
 a key the agency does not trust imports only with ``--override-unsigned`` and a reason.
+
+The private key file is encrypted with a passphrase. It is never taken from the command
+line (other users see a process's arguments, and shells keep a history): it is read
+from the environment variable ``TRUSTDESK_KEY_PASSPHRASE`` when set (for scripts), else
+asked for at the terminal without echo.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
+
+PASSPHRASE_ENV = "TRUSTDESK_KEY_PASSPHRASE"
 
 
 def add_actions(sub: Any) -> None:
@@ -49,18 +58,68 @@ def add_actions(sub: Any) -> None:
     listing.set_defaults(func=run_publishers)
     trust = sub.add_parser("trust", help="trust a publisher's public key (administrators)")
     trust.add_argument("key", help="the public key line, or a file holding it (NAME.pub)")
+    trust.add_argument(
+        "--expires",
+        metavar="YYYY-MM-DD",
+        help="the last day packs signed with this key import without an override",
+    )
     add_actor(trust)
     trust.set_defaults(func=run_trust)
-    untrust = sub.add_parser("untrust", help="stop trusting a key (administrators)")
+    untrust = sub.add_parser(
+        "untrust",
+        help="revoke a key: packs it signs from now on are refused (administrators)",
+    )
     untrust.add_argument("fingerprint", help="the key's fingerprint, as `publishers` shows it")
     add_actor(untrust)
     untrust.set_defaults(func=run_untrust)
 
 
+def _passphrase_from_env() -> str | None:
+    value = os.environ.get(PASSPHRASE_ENV)
+    return value if value else None
+
+
+def new_passphrase(target: Path) -> bytes:
+    """The passphrase to encrypt a new key with: the environment's, or typed twice."""
+    from getpass import getpass
+
+    from trustdesk.rules.signing import SigningError, check_passphrase
+
+    given = _passphrase_from_env()
+    if given is not None:
+        return check_passphrase(given, PASSPHRASE_ENV)
+    if not sys.stdin.isatty():
+        raise SigningError(
+            str(target), "", f"needs a passphrase: run in a terminal, or set {PASSPHRASE_ENV}"
+        )
+    first = getpass("Passphrase for the new key (at least 12 characters, not shown): ")
+    check_passphrase(first)
+    if getpass("The same passphrase again: ") != first:
+        raise SigningError(str(target), "", "the two passphrases differ; nothing was written")
+    return first.encode("utf-8")
+
+
+def key_passphrase(key_file: Path) -> bytes:
+    """The passphrase of an existing key file: the environment's, or typed once."""
+    from getpass import getpass
+
+    from trustdesk.rules.signing import SigningError
+
+    given = _passphrase_from_env()
+    if given is not None:
+        return given.encode("utf-8")
+    if not sys.stdin.isatty():
+        raise SigningError(
+            str(key_file), "", f"is encrypted: run in a terminal, or set {PASSPHRASE_ENV}"
+        )
+    return getpass(f"Passphrase of {key_file.name}: ").encode("utf-8")
+
+
 def run_keygen(args: argparse.Namespace) -> int:
     from trustdesk.rules.signing import generate_key
 
-    public = generate_key(args.publisher, args.output)
+    passphrase = new_passphrase(args.output)
+    public = generate_key(args.publisher, args.output, passphrase)
     pub_path = args.output.with_name(args.output.name + ".pub")
     try:
         with open(pub_path, "x", encoding="utf-8") as handle:
@@ -68,7 +127,10 @@ def run_keygen(args: argparse.Namespace) -> int:
         wrote = f" and {pub_path}"
     except OSError:
         wrote = ""  # the public key is printed below in any case
-    print(f"Private key written to {args.output} (readable by you only; never share it){wrote}.")
+    print(
+        f"Private key written to {args.output}, encrypted with your passphrase (readable by "
+        f"you only; never share it){wrote}. Without the passphrase the key cannot sign."
+    )
     print(f"Fingerprint: {public.fingerprint}")
     print("Public key (give this line to the agencies that import your packs):")
     print(public.text)
@@ -83,7 +145,15 @@ def run_sign(args: argparse.Namespace) -> int:
     from trustdesk.rules.packs import load_pack
     from trustdesk.rules.signing import load_private_key, read_pack_file, sign_pack
 
-    private, publisher = load_private_key(args.key)
+    loaded_key = load_private_key(args.key, lambda: key_passphrase(args.key))
+    private, publisher = loaded_key.key, loaded_key.publisher
+    if not loaded_key.encrypted:
+        print(
+            f"trustdesk: warning: {args.key} holds the key unencrypted (made before keys had "
+            "a passphrase); make a new key with `trustdesk rules keygen` and have agencies "
+            "trust it, then revoke this one",
+            file=sys.stderr,
+        )
     opened = read_pack_file(args.pack, MAX_PACK_BYTES)
     if opened.signature is not None:
         raise InputError(str(args.pack), "", "is already signed; sign the plain pack file")
@@ -162,10 +232,14 @@ def run_publishers(args: argparse.Namespace) -> int:
     with open_services(args) as services:
         log_on(services, args)
         keys = services.rulepacks.publishers.trusted()
-    if not keys:
+        today = services.rulepacks.ctx.clock().date()
+    if not any(t.status(today) == "trusted" for t in keys):
         print("No publisher is trusted: every pack imports only with an override.")
     for trusted in keys:
-        print(f"{trusted.key.fingerprint}  {trusted.key.publisher}  ({trusted.origin})")
+        print(
+            f"{trusted.key.fingerprint}  {trusted.key.publisher}  ({trusted.origin}; "
+            f"{trusted.describe(today)})"
+        )
     return 0
 
 
@@ -180,10 +254,19 @@ def run_trust(args: argparse.Namespace) -> int:
             text = path.read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(str(path), "", f"cannot be read: {exc}") from None
+    expires = None
+    if args.expires is not None:
+        try:
+            expires = date.fromisoformat(args.expires)
+        except ValueError:
+            raise InputError(
+                "--expires", "", f"{args.expires!r} is not a date; write it as YYYY-MM-DD"
+            ) from None
     with open_services(args) as services:
         session = log_on(services, args)
-        key = services.rulepacks.publishers.trust(session, text)
-    print(f"Trusted “{key.publisher}”, key fingerprint {key.fingerprint}.")
+        key = services.rulepacks.publishers.trust(session, text, expires)
+    until = f" until {expires}" if expires is not None else ""
+    print(f"Trusted “{key.publisher}”{until}, key fingerprint {key.fingerprint}.")
     return 0
 
 
@@ -193,5 +276,9 @@ def run_untrust(args: argparse.Namespace) -> int:
     with open_services(args) as services:
         session = log_on(services, args)
         removed = services.rulepacks.publishers.untrust(session, args.fingerprint)
-    print(f"No longer trusted: “{removed.key.publisher}”, key {removed.key.fingerprint}.")
+    print(
+        f"Revoked: “{removed.key.publisher}”, key {removed.key.fingerprint}. Packs signed with "
+        "it from now on are refused; the packs imported under it stay in force "
+        "(`trustdesk rules list` says so)."
+    )
     return 0

@@ -40,13 +40,22 @@ def run_list(args: argparse.Namespace) -> int:
     rules = data_folder_rules(args.data_dir)
     shipped = resources.resource("rules")
     replaced = {loaded.pack.id for loaded in rules.replaced}
+    signers, revoked = _import_signers(args.data_dir, rules)
+    converted = {note.split(" ", 1)[0]: note for note in rules.converted}
     for loaded in rules.packs:
         pack = loaded.pack
         until = pack.effective_to.isoformat() if pack.effective_to else "in force"
         print(f"{pack.id}  {pack.effective_from.isoformat()} → {until}  {pack.title}")
         if loaded.path.parent != shipped:
+            from trustdesk.rules.signing import revoked_signer_note
+
             instead = "; in place of the one shipped with TrustDesk" if pack.id in replaced else ""
             print(f"         imported by the agency: {loaded.path}{instead}")
+            note = revoked_signer_note(pack.sha256, signers, revoked)
+            if note:
+                print(f"         NOTE: {note}")
+            if pack.id in converted:
+                print(f"         NOTE: {converted[pack.id].split(': ', 1)[1]}")
         print(f"         last verified {pack.last_verified_on.isoformat()}; sha256 {pack.sha256}")
         print(f"         {len(pack.criteria)} criteria, {len(loaded.tests)} embedded tests")
         unverified = pack.unverified_items()
@@ -57,6 +66,29 @@ def run_list(args: argparse.Namespace) -> int:
             for item in unverified:
                 print(f"         UNVERIFIED: {item_label(pack, item)}  [{item}]")
     return 0
+
+
+def _import_signers(data_dir: Any, rules: Any) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """Who signed each imported pack and which keys were revoked ({} when nothing imported)."""
+    import sys
+
+    from trustdesk import resources
+
+    shipped = resources.resource("rules")
+    if all(loaded.path.parent == shipped for loaded in rules.packs):
+        return {}, {}
+    from trustdesk.store.errors import StoreError
+    from trustdesk.store.pack_imports import import_signers
+    from trustdesk.store.paths import resolve_data_dir
+
+    try:
+        return import_signers(resolve_data_dir(data_dir))
+    except StoreError as error:
+        print(
+            f"trustdesk: warning: who signed the imported packs is unknown: {error}",
+            file=sys.stderr,
+        )
+        return {}, {}
 
 
 def run_validate(args: argparse.Namespace) -> int:

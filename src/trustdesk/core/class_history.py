@@ -54,7 +54,8 @@ def apply_class_history(case: Case) -> ClassFindings:
                 ClassDoubt(
                     index,
                     ANY_CLASS,
-                    f"{label}: no source the catalog holds gives this section's class; the "
+                    f"{label}: the sources the catalog holds do not settle this section's "
+                    "class (none gives it, or they disagree: see the offense's note); the "
                     "class as entered was used and must be checked against the judgment",
                 )
             )

@@ -229,7 +229,20 @@ def _rule_pack(decision: Decision, pack: RulePack) -> RulePackBlock:
         lists=tuple(ListRow(item.title, item.verified, item.note) for item in pack.lists),
         uses_unverified_data=bool(decision.unverified),
         unverified_notes=decision.unverified,
+        verified_by=_verified_by(decision, pack),
     )
+
+
+def _verified_by(decision: Decision, pack: RulePack) -> tuple[str, ...]:
+    """One line per distinct verification of the items the decision rests on, naming them.
+
+    Items checked by the same person against the same source on the same day share a
+    line, so the block stays short: "criteria/x, hold_clock: verified by … on …".
+    """
+    grouped: dict[str, list[str]] = {}
+    for item in decision.rests_on:
+        grouped.setdefault(pack.verification(item).describe(), []).append(item)
+    return tuple(f"{', '.join(items)}: {text}" for text, items in grouped.items())
 
 
 def _criterion(result: CriterionResult) -> CriterionRow:

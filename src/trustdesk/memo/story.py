@@ -138,6 +138,9 @@ def _rule_pack(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
         ("Last verified", pack.last_verified_on),
         ("Data used", data_used),
     ]
+    if pack.verified_by:
+        # Who checked each item the decision rests on, as the pack records it.
+        rows.append(("Verified by", lines(pack.verified_by, styles.cell)))
     if lists:
         rows.append(("Statute lists", lines(lists, styles.cell)))
     rows.append(

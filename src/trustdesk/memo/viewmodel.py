@@ -107,6 +107,9 @@ class RulePackBlock:
     lists: tuple[ListRow, ...]
     uses_unverified_data: bool
     unverified_notes: tuple[str, ...]
+    #: Who verified each pack item the decision rests on (name, title, source, date) or
+    #: "UNVERIFIED": one line per item, "criteria/<id>: verified by …" (issue 15 §1).
+    verified_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

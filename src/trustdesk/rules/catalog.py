@@ -63,6 +63,28 @@ class DocRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Reading:
+    """What one source gives as the section's class, and when (read on, edition, period)."""
+
+    states: str
+    source: str
+    dated: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClassInDoubt:
+    """The sources disagree on the section's class: every reading kept, with its date."""
+
+    why: str
+    readings: tuple[Reading, ...]
+
+    def describe(self) -> str:
+        """One sentence for an officer: the disagreement and each reading with its date."""
+        said = "; ".join(f"{r.source} ({r.dated}): {r.states}" for r in self.readings)
+        return f"Sources disagree on the class — {said}. {self.why}"
+
+
+@dataclass(frozen=True, slots=True)
 class Repeal:
     by: str
     effective: date | None = None
@@ -84,11 +106,23 @@ class OffenseEntry:
     class_since: ClassSince | None = None
     doc_records: tuple[DocRecord, ...] = ()
     sources: tuple[str, ...] = ()
+    class_in_doubt: ClassInDoubt | None = None
 
     @property
     def class_unknown(self) -> bool:
         """No source the catalog holds gives the section's class."""
         return any("unknown" in form.classes for form in self.forms)
+
+    @property
+    def class_unsettled(self) -> bool:
+        """The class is unknown, or the sources disagree on it: a conviction is checked."""
+        return self.class_unknown or self.class_in_doubt is not None
+
+    @property
+    def shown_note(self) -> str:
+        """The note an officer reads with the entry, the sources' disagreement included."""
+        parts = [self.note or "", self.class_in_doubt.describe() if self.class_in_doubt else ""]
+        return " ".join(part for part in parts if part)
 
     @property
     def levels(self) -> tuple[str, ...]:
@@ -194,7 +228,9 @@ class OffenseCatalog:
             found = entry.class_history()
             if found is not None and found.differs():
                 history[entry.section] = found
-        unknown = frozenset(entry.section for entry in entries if entry.class_unknown)
+        # Whether no source gives the class or the sources disagree, the engine tries every
+        # class the conviction could carry and sends it to review when that matters.
+        unknown = frozenset(entry.section for entry in entries if entry.class_unsettled)
         return cls(
             id,
             title,
@@ -356,7 +392,15 @@ def _entry(raw: Mapping[str, Any], source: str, pointer: str) -> OffenseEntry:
             for index, item in enumerate(raw.get("doc_records", ()))
         ),
         sources=tuple(raw.get("sources", ())),
+        class_in_doubt=_class_in_doubt(raw.get("class_in_doubt")),
     )
+
+
+def _class_in_doubt(raw: Mapping[str, Any] | None) -> ClassInDoubt | None:
+    if raw is None:
+        return None
+    readings = tuple(Reading(r["states"], r["source"], r["dated"]) for r in raw["readings"])
+    return ClassInDoubt(raw["why"], readings)
 
 
 def _doc_record(raw: Mapping[str, Any], source: str, pointer: str) -> DocRecord:

@@ -26,19 +26,44 @@ The translation (docs/decisions/0023-reprinting-old-records.md):
 
 That is what format 1 meant: the old engine flagged exactly the unverified lists, and
 treated everything else as checked on the pack's date.
+
+A format-1 pack an *agency imported* before the upgrade (``rules.format1_imports``,
+decision 0031) is read the same way, then applied with **every item unverified**: nothing in the
+file says who checked the agency's own edits, so a hold resting on it goes to review
+until counsel signs the items off or a format-2 version is imported. It is applied only
+when its reading reaches the outcome, grounds and hold expiry that each of its own
+embedded cases expects; otherwise it stays out of force with a message saying what to do.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from trustdesk.rules import schema_check
+
+if TYPE_CHECKING:
+    from trustdesk.core.pack import RulePack
 
 FORMAT_1_VERIFIER = "The pack's publisher (format 1 names no one)"
 FORMAT_1_TITLE = "Pack-level verification of a format-1 rule pack"
 V1_SCHEMA = "rule-pack-v1"
+#: Why every item of an imported format-1 pack is unverified (shown with each of them).
+IMPORTED_NOTE = (
+    "imported in format 1, which does not say who verified the agency's edits: treated as "
+    "unverified until counsel signs the items off or a format-2 version is imported"
+)
+#: What an administrator reads beside an imported format-1 pack in force.
+IMPORTED_NOTICE = (
+    "imported before the upgrade in rule-pack format 1; it stays in force, read as format 2 "
+    "with EVERY item unverified (a hold resting on it goes to supervisor review). To lift "
+    "that, import a format-2 version of the pack (ask its publisher) or have counsel sign "
+    "its items off"
+)
 
 
 def is_format_1(raw: Mapping[str, Any]) -> bool:
@@ -88,3 +113,24 @@ def read_format_1(raw: Mapping[str, Any], source: str, *, check: bool = True) ->
     for test in pack["tests"]:
         test["expect"].pop("unverified", None)
     return pack
+
+
+def is_format_1_file(path: Path) -> bool:
+    """Whether the file at ``path`` is a format-1 pack (False for anything unreadable)."""
+    try:
+        raw = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(raw, dict) and is_format_1(raw)
+
+
+def all_unverified(pack: RulePack, note: str = IMPORTED_NOTE) -> RulePack:
+    """``pack`` with every item, and every statute list, marked unverified with ``note``."""
+    from trustdesk.core.pack import Verification
+
+    items = {
+        item: Verification(False, note=note, sources=(found.source,) if found.source else ())
+        for item, found in pack.verifications.items()
+    }
+    lists = tuple(item._replace(verified=False, note=note) for item in pack.lists)
+    return pack._replace(verifications=MappingProxyType(items), lists=lists)

@@ -14,6 +14,7 @@ import json
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,14 @@ from trustdesk.rules.imports import MAX_PACK_BYTES, CheckedImport, check_import
 from trustdesk.rules.pack_diff import PackDiff, diff_packs
 from trustdesk.rules.packs import LoadedPack
 from trustdesk.rules.registry import load_rules
-from trustdesk.rules.signing import OpenedPack, Trust, TrustedKey, read_pack_file, trust_of
+from trustdesk.rules.signing import (
+    OpenedPack,
+    RevokedKeyError,
+    Trust,
+    TrustedKey,
+    read_pack_file,
+    trust_of,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +85,17 @@ def review_import(
     *,
     catalog_path: Path | None = None,
     accepted: Mapping[str, str] | None = None,
+    today: date | None = None,
 ) -> ImportReview:
-    """Open, verify, check and compare ``source``; RulesError (nothing written) if refused."""
+    """Open, verify, check and compare ``source``; RulesError (nothing written) if refused.
+
+    A pack signed with a revoked key after its revocation is refused here
+    (``RevokedKeyError``), before anything else is read: no override can admit it.
+    """
     opened = read_pack_file(source, MAX_PACK_BYTES)
+    trust = trust_of(opened, trusted, today)
+    if trust.refused:
+        raise RevokedKeyError(str(source), "", trust.problem)
     if opened.signature is None:
         checked = check_import(source, folder, catalog_path=catalog_path, accepted=accepted)
     else:
@@ -90,7 +106,7 @@ def review_import(
     if baseline is not None:
         names = {entry.section: entry.title for entry in current.catalog}
         diff = diff_packs(_raw(baseline.path), json.loads(checked.data), names)
-    return ImportReview(checked, opened, trust_of(opened, trusted), baseline, diff)
+    return ImportReview(checked, opened, trust, baseline, diff)
 
 
 def _check_inner(

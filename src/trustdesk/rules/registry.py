@@ -21,6 +21,7 @@ from trustdesk import resources
 from trustdesk.core.errors import CoreError
 from trustdesk.core.pack import RulePack
 from trustdesk.core.select import select_pack
+from trustdesk.rules import format1_imports, pack_format1
 from trustdesk.rules.errors import InputError, RulesError
 from trustdesk.rules.known_sections import known_sections
 from trustdesk.rules.packs import LoadedPack, bundled_pack_paths, load_pack
@@ -53,6 +54,7 @@ class RuleSet:
         "_versions",
         "catalog_path",
         "catalog_sha256",
+        "converted",
         "packs",
         "replaced",
         "sections",
@@ -72,8 +74,12 @@ class RuleSet:
         superseded_dir: Path | None = None,
         skipped: tuple[str, ...] = (),
         withheld: tuple[tuple[LoadedPack, str], ...] = (),
+        converted: tuple[str, ...] = (),
     ) -> None:
         self.packs = packs
+        #: One notice per imported format-1 pack applied through its all-unverified
+        #: format-2 reading: that it is, and what lifts it (decision 0031).
+        self.converted = converted
         #: One message per file of the imported-packs folder that is not applied: what is
         #: wrong with it and how to fix it (remove it, or import it again).
         self.skipped = skipped
@@ -246,8 +252,18 @@ def load_rules(
     def load(paths: Iterable[Path]) -> tuple[LoadedPack, ...]:
         return tuple(load_pack(p, catalog=sections, catalog_fingerprint=digest) for p in paths)
 
+    def load_agency(paths: Iterable[Path]) -> tuple[LoadedPack, ...]:
+        # A pack the agency imported before the upgrade may be format 1: it is read as
+        # format 2 with every item unverified (rules.pack_format1, decision 0031).
+        return tuple(
+            format1_imports.load_imported(p, catalog=sections, catalog_fingerprint=digest)
+            if pack_format1.is_format_1_file(p)
+            else load_pack(p, catalog=sections, catalog_fingerprint=digest)
+            for p in paths
+        )
+
     base = load(pack_paths if pack_paths is not None else bundled_pack_paths())
-    imported, skipped = _load_imported(imported_pack_paths(extra_dir), accepted, load)
+    imported, skipped = _load_imported(imported_pack_paths(extra_dir), accepted, load_agency)
     # An imported file is named after its pack's id: while it is skipped, the shipped pack
     # of that id must not silently stand in for the agency's own version of the law.
     # (Only for an id the agency did import: a file dropped there by hand under a
@@ -262,6 +278,11 @@ def load_rules(
     added_ids = {loaded.pack.id for loaded in added}
     replaced = tuple(loaded for loaded in base if loaded.pack.id in added_ids)
     superseded = None if extra_dir is None else extra_dir / SUPERSEDED_FOLDER
+    converted = tuple(
+        f"{lp.pack.id} ({lp.path.name}): {pack_format1.IMPORTED_NOTICE}"
+        for lp in imported
+        if pack_format1.is_format_1_file(lp.path)
+    )
     return RuleSet(
         packs,
         sections,
@@ -271,6 +292,7 @@ def load_rules(
         superseded_dir=superseded,
         skipped=tuple(skipped.values()),
         withheld=withheld,
+        converted=converted,
     )
 
 

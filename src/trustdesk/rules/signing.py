@@ -11,7 +11,9 @@ key. The signed file is a small envelope around the pack's unchanged bytes::
 The signature covers the first line, the header without its ``signature`` (canonical
 JSON) and the pack bytes, so it names the publisher and the moment of signing as well
 as the exact pack. Whether a signature is *trusted* is a separate question: it is when
-its key is one an administrator chose (``TrustedKey``). Pure: no Qt, no store.
+its key is one an administrator chose (``TrustedKey``), that choice has not expired and
+the key was not revoked (docs/decisions/0031). A private key file holds the key
+encrypted with the publisher's passphrase. Pure: no Qt, no store.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ import binascii
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
@@ -36,7 +39,11 @@ from trustdesk.rules.errors import InputError
 
 MAGIC = b"TRUSTDESK SIGNED RULE PACK 1\n"
 KEY_KIND = "trustdesk-ed25519"  # first word of a public key's text form
-PRIVATE_FORMAT = "trustdesk-ed25519-private/1"
+#: Format 1 held the key in the clear (kept readable); format 2 holds it encrypted.
+PRIVATE_FORMAT_PLAIN = "trustdesk-ed25519-private/1"
+PRIVATE_FORMAT = "trustdesk-ed25519-private/2"
+#: A passphrase shorter than this protects a stolen key file for minutes, not years.
+PASSPHRASE_MIN = 12
 PUBLISHER_MAX = 200
 _HEADER_MAX = 4096  # the header is a few hundred bytes; anything longer is not one
 _HEADER_KEYS = frozenset(
@@ -54,6 +61,10 @@ _HEADER_KEYS = frozenset(
 
 class SigningError(InputError):
     """A key or signed pack that cannot be used: the file, and what is wrong with it."""
+
+
+class RevokedKeyError(SigningError):
+    """A pack signed with a key the agency revoked, after the revocation: always refused."""
 
 
 def fingerprint_of(raw_public_key: bytes) -> str:
@@ -105,10 +116,40 @@ class PublicKey:
 
 @dataclass(frozen=True, slots=True)
 class TrustedKey:
-    """A public key an administrator chose to trust, and who chose it (for display)."""
+    """A public key an administrator chose to trust, and who chose it (for display).
+
+    ``expires_on``: the last day packs signed with it are trusted (None: no end).
+    ``revoked_at``: when an administrator revoked it (ISO 8601, UTC; None: not revoked).
+    A revoked key stays listed so that what was imported under it can say so.
+    """
 
     key: PublicKey
     origin: str  # "machine config (set by IT)" or "added by NAME on DATE"
+    expires_on: date | None = None
+    revoked_at: str | None = None
+    revoked_by: str = ""
+
+    def status(self, today: date) -> str:
+        """ "trusted", "expired" or "revoked"."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_on is not None and today > self.expires_on:
+            return "expired"
+        return "trusted"
+
+    def describe(self, today: date) -> str:
+        """The key's state in a few words, for lists of publishers."""
+        state = self.status(today)
+        if state == "revoked":
+            return (
+                f"REVOKED on {str(self.revoked_at)[:10]}"
+                + (f" by {self.revoked_by}" if self.revoked_by else "")
+                + ": packs signed after that are refused; packs imported before stay in force"
+            )
+        if state == "expired":
+            return f"EXPIRED on {self.expires_on}: its packs import only with an override"
+        until = f", until {self.expires_on}" if self.expires_on is not None else ""
+        return f"trusted{until}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,16 +184,22 @@ class Trust:
 
     signature: Signature | None
     trusted_as: TrustedKey | None  # the trusted key that matches the signature, if any
+    #: Why the matching key does not vouch for this pack (expired, revoked); "" when it does.
+    problem: str = ""
+    #: The key was revoked before this pack was signed: refused, whatever the override.
+    refused: bool = False
 
     @property
     def trusted(self) -> bool:
-        return self.trusted_as is not None
+        return self.trusted_as is not None and not self.problem
 
     @property
     def state(self) -> str:
-        """ "trusted", "untrusted" or "unsigned" (the audit's word)."""
+        """ "trusted", "untrusted", "revoked" or "unsigned" (the audit's word)."""
         if self.signature is None:
             return "unsigned"
+        if self.refused:
+            return "revoked"
         return "trusted" if self.trusted else "untrusted"
 
     def describe(self) -> str:
@@ -170,32 +217,104 @@ class Trust:
                 "fingerprint with the publisher (by telephone, not by the e-mail that brought "
                 "the file) before trusting it."
             )
+        if self.problem:
+            return f"{who} {self.problem}"
         named = self.trusted_as.key.publisher
         alias = "" if named == sig.publisher else f" (trusted under the name “{named}”)"
         return f"{who} The key is trusted{alias}: {self.trusted_as.origin}."
 
 
-def trust_of(opened: OpenedPack, trusted: Iterable[TrustedKey]) -> Trust:
-    """Whether the pack's signature was made with one of the ``trusted`` keys."""
+def trust_of(opened: OpenedPack, trusted: Iterable[TrustedKey], today: date | None = None) -> Trust:
+    """Whether the pack's signature was made with one of the ``trusted`` keys, still in force.
+
+    A key past its ``expires_on`` (today, or on the day the pack says it was signed) no
+    longer vouches: the pack imports only with an override, like an untrusted one. A
+    revoked key vouches for nothing new: a pack it signed after the revocation is
+    *refused* (whoever holds the key now may be anyone); one that says it was signed
+    before is treated as untrusted, because the signing time is the signer's own claim.
+    """
     sig = opened.signature
     match = None if sig is None else next((t for t in trusted if t.key.raw == sig.public_key), None)
+    if sig is None or match is None:
+        return Trust(sig, match)
+    day = today or datetime.now(UTC).date()
+    signed = _signed_time(sig.signed_at)
+    if match.revoked_at is not None:
+        revoked = _signed_time(match.revoked_at)
+        when = match.revoked_at[:10]
+        # Signing times have whole seconds: a pack signed in the second of the
+        # revocation counts as signed after it.
+        if signed is None or revoked is None or signed >= revoked.replace(microsecond=0):
+            return Trust(
+                sig,
+                match,
+                f"Its key was REVOKED on {when}, before this pack was signed: the pack is "
+                "refused. Ask the publisher for a copy signed with their new key.",
+                refused=True,
+            )
+        return Trust(
+            sig,
+            match,
+            f"Its key was REVOKED on {when}. The pack says it was signed before that, but "
+            "the signing time is the signer's own statement: it imports only with an "
+            "override, as if unsigned. Packs imported before the revocation stay in force.",
+        )
+    expiry = match.expires_on
+    if expiry is not None and (day > expiry or (signed is not None and signed.date() > expiry)):
+        return Trust(
+            sig,
+            match,
+            f"The agency's trust in this key ended on {expiry}: the pack imports only with "
+            "an override. Trust the publisher's current key (or renew this one) to import "
+            "it without one.",
+        )
     return Trust(sig, match)
+
+
+def _signed_time(text: str) -> datetime | None:
+    """An ISO 8601 time (``Z`` allowed) as an aware datetime; None when unreadable."""
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 # -- keys -------------------------------------------------------------------------------------
 
 
-def generate_key(publisher: str, private_path: Path) -> PublicKey:
-    """A new key pair: the private key written to ``private_path`` (mode 0600, never over
-    an existing file), the public key returned (and not written anywhere)."""
+def check_passphrase(passphrase: str, source: str = "passphrase") -> bytes:
+    """The passphrase as bytes, or SigningError when it is too short to protect a key."""
+    if len(passphrase) < PASSPHRASE_MIN:
+        raise SigningError(
+            source,
+            "",
+            f"is {len(passphrase)} characters; a key's passphrase has at least "
+            f"{PASSPHRASE_MIN} (a few unrelated words are easy to remember)",
+        )
+    return passphrase.encode("utf-8")
+
+
+def generate_key(publisher: str, private_path: Path, passphrase: bytes) -> PublicKey:
+    """A new key pair: the private key written to ``private_path`` encrypted with
+    ``passphrase`` (mode 0600, never over an existing file), the public key returned (and
+    not written anywhere)."""
     name = check_publisher(publisher)
+    if not passphrase:
+        raise SigningError(str(private_path), "", "needs a passphrase to encrypt the key")
     private = Ed25519PrivateKey.generate()
-    seed = private.private_bytes_raw()
     public = PublicKey(name, private.public_key().public_bytes_raw())
+    # PKCS #8 with the best encryption cryptography offers (a scrypt- or PBKDF2-derived
+    # key and AES): a copied key file is useless without the passphrase.
+    encrypted = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(passphrase),
+    )
     body = {
         "format": PRIVATE_FORMAT,
         "publisher": name,
-        "private_key": base64.b64encode(seed).decode(),
+        "encrypted_private_key": encrypted.decode("ascii"),
         "public_key": public.text,
     }
     data = (json.dumps(body, indent=1, ensure_ascii=False) + "\n").encode()
@@ -216,26 +335,56 @@ def generate_key(publisher: str, private_path: Path) -> PublicKey:
     return public
 
 
-def load_private_key(path: Path) -> tuple[Ed25519PrivateKey, str]:
-    """The private key and publisher name of a key file written by ``generate_key``."""
+@dataclass(frozen=True, slots=True)
+class PrivateKey:
+    """A publisher's private key as loaded, and whether its file kept it encrypted."""
+
+    key: Ed25519PrivateKey
+    publisher: str
+    encrypted: bool
+
+
+def load_private_key(path: Path, passphrase: Callable[[], bytes]) -> PrivateKey:
+    """The private key and publisher name of a key file written by ``generate_key``.
+
+    ``passphrase`` is asked only for an encrypted file (a file of format 1, written before
+    keys were encrypted, loads without it; ``PrivateKey.encrypted`` says so).
+    """
     source = str(path)
+    not_a_key = "is not a TrustDesk private key (make one with `trustdesk rules keygen`)"
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SigningError(source, "", f"cannot be read: {exc}") from None
     try:
         body = json.loads(text)
-        seed = base64.b64decode(body["private_key"], validate=True)
         publisher = check_publisher(str(body["publisher"]), source)
-        if body.get("format") != PRIVATE_FORMAT or len(seed) != 32:
+        kind = body.get("format")
+        if kind == PRIVATE_FORMAT_PLAIN:
+            seed = base64.b64decode(body["private_key"], validate=True)
+            if len(seed) != 32:
+                raise ValueError
+            return PrivateKey(Ed25519PrivateKey.from_private_bytes(seed), publisher, False)
+        if kind != PRIVATE_FORMAT:
             raise ValueError
+        pem = str(body["encrypted_private_key"]).encode("ascii")
     except SigningError:
         raise
-    except (ValueError, KeyError, TypeError, binascii.Error):
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeEncodeError):
+        raise SigningError(source, "", not_a_key) from None
+    try:
+        private = serialization.load_pem_private_key(pem, password=passphrase())
+    except ValueError:
+        # cryptography says only "bad decrypt" or a parse error: the usual cause is a
+        # mistyped passphrase, and a damaged file reads the same.
         raise SigningError(
-            source, "", "is not a TrustDesk private key (make one with `trustdesk rules keygen`)"
+            source, "", "cannot be opened with that passphrase (mistyped, or the file is damaged)"
         ) from None
-    return Ed25519PrivateKey.from_private_bytes(seed), publisher
+    except TypeError:
+        raise SigningError(source, "", not_a_key) from None
+    if not isinstance(private, Ed25519PrivateKey):
+        raise SigningError(source, "", not_a_key)
+    return PrivateKey(private, publisher, True)
 
 
 # -- signing and opening ----------------------------------------------------------------------
@@ -327,3 +476,22 @@ def read_pack_file(path: Path, max_bytes: int) -> OpenedPack:
     except OSError as exc:
         raise SigningError(source, "", f"cannot be read: {exc.strerror or exc}") from None
     return open_pack(data, source)
+
+
+def revoked_signer_note(
+    sha256: str, signers: Mapping[str, tuple[str, str]], revoked: Mapping[str, str]
+) -> str:
+    """What the pack list says of an imported version whose signing key was since revoked.
+
+    ``signers``: pack SHA-256 → (publisher, key fingerprint) of each recorded import;
+    ``revoked``: key fingerprint → when it was revoked. "" when the key was not revoked.
+    """
+    signer = signers.get(sha256)
+    if signer is None or signer[1] not in revoked:
+        return ""
+    publisher, fingerprint = signer
+    return (
+        f"signed by “{publisher}” with key {fingerprint}, REVOKED on "
+        f"{revoked[fingerprint][:10]}: imported before the revocation, it stays in force "
+        "and readable; packs signed with that key after the revocation are refused"
+    )

@@ -6,12 +6,17 @@ kept by administrators in the app. The agency's list is not a table: it is the a
 chain's ``rules.publisher_trusted`` / ``rules.publisher_untrusted`` entries replayed in
 order, so every change is audited by construction (who, when, which key) and an edit of
 the database that skips the chain changes nothing (see docs/decisions/0020).
+
+A trust entry may carry an expiry date; a withdrawal is a *revocation* (decision 0031): the
+key stays listed with when and by whom it was revoked, packs it signed after that are
+refused, and the packs imported under it before stay in force, saying so.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from trustdesk.services.errors import InvalidRequest
@@ -29,6 +34,8 @@ MACHINE_ORIGIN = "set by IT in the machine config"
 
 def agency_keys(entries: Iterable[AuditEntry]) -> list[TrustedKey]:
     """The agency's trusted keys: the chain's trust and withdrawal entries, in order."""
+    from dataclasses import replace
+
     from trustdesk.rules.errors import RulesError
     from trustdesk.rules.signing import PublicKey, TrustedKey
 
@@ -41,9 +48,16 @@ def agency_keys(entries: Iterable[AuditEntry]) -> list[TrustedKey]:
             if entry.event == PUBLISHER_TRUSTED:
                 key = PublicKey.parse(str(objects["public_key"]))
                 origin = f"added by {entry.actor or 'an administrator'} on {entry.at[:10]}"
-                kept[key.fingerprint] = TrustedKey(key, origin)
+                expires = objects.get("expires_on")
+                expires_on = None if expires is None else date.fromisoformat(str(expires))
+                kept[key.fingerprint] = TrustedKey(key, origin, expires_on)
             elif entry.event == PUBLISHER_UNTRUSTED:
-                kept.pop(str(objects["fingerprint"]), None)
+                fingerprint = str(objects["fingerprint"])
+                if fingerprint in kept and kept[fingerprint].revoked_at is None:
+                    revoked_by = entry.actor or "an administrator"
+                    kept[fingerprint] = replace(
+                        kept[fingerprint], revoked_at=entry.at, revoked_by=revoked_by
+                    )
         except (ValueError, KeyError, TypeError, RulesError):
             continue  # not one of ours: the chain's own check reports damaged entries
     return list(kept.values())
@@ -72,8 +86,12 @@ class PublisherService:
         seen = {t.key.raw for t in machine}
         return [*machine, *(t for t in self.agency_keys() if t.key.raw not in seen)]
 
-    def trust(self, session: Session, key_text: str) -> PublicKey:
-        """Add a publisher's public key (its text form) to the agency's list; audited."""
+    def trust(self, session: Session, key_text: str, expires_on: date | None = None) -> PublicKey:
+        """Add a publisher's public key (its text form) to the agency's list; audited.
+
+        ``expires_on``: the last day its packs import without an override (None: no end).
+        A revoked key cannot be trusted again: the publisher makes a new one.
+        """
         from trustdesk.rules.errors import RulesError
         from trustdesk.rules.signing import PublicKey
 
@@ -82,21 +100,40 @@ class PublisherService:
             key = PublicKey.parse(key_text)
         except RulesError as error:
             raise InvalidRequest(str(error)) from None
-        if any(t.key.raw == key.raw for t in self.trusted()):
+        today = self.ctx.clock().date()
+        if expires_on is not None and expires_on < today:
             raise InvalidRequest(
-                f"the key {key.fingerprint} is already trusted; nothing was changed"
+                f"the expiry date {expires_on} has passed; give a later date, or none"
             )
+        for known in self.trusted():
+            if known.key.raw != key.raw:
+                continue
+            if known.revoked_at is not None:
+                raise InvalidRequest(
+                    f"the key {key.fingerprint} was revoked on {known.revoked_at[:10]}; a "
+                    "revoked key is never trusted again: ask the publisher for a new key"
+                )
+            # An expired key may be renewed (trusted again with a new date); else nothing to do.
+            if known.status(today) == "trusted":
+                raise InvalidRequest(
+                    f"the key {key.fingerprint} is already trusted; nothing was changed"
+                )
         self.ctx.audit(
             PUBLISHER_TRUSTED,
             session,
             publisher=key.publisher,
             fingerprint=key.fingerprint,
             public_key=key.text,
+            expires_on=None if expires_on is None else expires_on.isoformat(),
         )
         return key
 
     def untrust(self, session: Session, fingerprint: str) -> TrustedKey:
-        """Withdraw a key of the agency's list (by fingerprint); audited."""
+        """Revoke a key of the agency's list (by fingerprint); audited.
+
+        From now on the packs it signs are refused; the packs imported under it stay in
+        force (the pack list says the key was revoked), and the key stays listed as revoked.
+        """
         self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "trusted_publishers"})
         wanted = " ".join(fingerprint.split()).lower()
         compact = wanted.replace(" ", "")
@@ -104,6 +141,11 @@ class PublisherService:
             (t for t in self.agency_keys() if t.key.fingerprint.replace(" ", "") == compact),
             None,
         )
+        if found is not None and found.revoked_at is not None:
+            raise InvalidRequest(
+                f"the key {found.key.fingerprint} was already revoked on "
+                f"{found.revoked_at[:10]}; nothing was changed"
+            )
         if found is None:
             if any(t.key.fingerprint.replace(" ", "") == compact for t in self.machine_keys()):
                 raise InvalidRequest(

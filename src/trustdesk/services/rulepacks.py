@@ -78,12 +78,16 @@ class RulePackService:
         """
         from trustdesk.rules.errors import InputError, RulesError
         from trustdesk.rules.pack_review import review_import
-        from trustdesk.rules.signing import SigningError
+        from trustdesk.rules.signing import RevokedKeyError, SigningError
 
         self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "rule_pack"})
         try:
             return review_import(
-                path, self.folder, self.publishers.trusted(), accepted=self.in_force()
+                path,
+                self.folder,
+                self.publishers.trusted(),
+                accepted=self.in_force(),
+                today=self.ctx.clock().date(),
             )
         except RulesError as error:
             problem = "invalid" if isinstance(error, InputError) else "tests failed"
@@ -93,7 +97,11 @@ class RulePackService:
                 "failure",
                 file_sha256=_sha256_of(path),
                 pointer=error.pointer if isinstance(error, InputError) else None,
-                problem="signature mismatch" if isinstance(error, SigningError) else problem,
+                problem="revoked key"
+                if isinstance(error, RevokedKeyError)
+                else "signature mismatch"
+                if isinstance(error, SigningError)
+                else problem,
             )
             raise
 
@@ -177,6 +185,8 @@ class RulePackService:
             refusal = (
                 f"the pack is not signed; it imports only with {how}"
                 if sig is None
+                else f"{review.trust.problem} Import it with {how}"
+                if review.trust.problem
                 else f"the pack is signed by “{sig.publisher}” with key {sig.fingerprint}, which "
                 "your agency does not trust; trust that key first (after checking its "
                 f"fingerprint with the publisher), or import it with {how}"

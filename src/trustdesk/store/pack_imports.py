@@ -79,3 +79,52 @@ def imported_in_force(data_dir: Path) -> dict[str, str]:
 
         raise translate(exc, path) or StoreError(f"cannot read {path}: {exc}") from None
     return _latest(rows)
+
+
+PUBLISHER_UNTRUSTED = "rules.publisher_untrusted"  # services.publishers: a revocation
+
+
+def import_signers(data_dir: Path) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """Who signed each imported version, and which keys were revoked when (read-only).
+
+    Returns (pack SHA-256 → (publisher, key fingerprint)) for the recorded imports of
+    signed packs, and (key fingerprint → revocation time) from the revocation entries, so
+    that the list of packs in force can say that a pack stays in force although the key
+    it was signed with has since been revoked (decision 0031). No database: both empty.
+    """
+    path = data_dir / _DB_NAME
+    if not path.exists():
+        return {}, {}
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(
+                "SELECT event, at, objects FROM audit_log WHERE outcome = 'success' "
+                "AND event IN (?, ?) ORDER BY seq",
+                (RULES_IMPORTED, PUBLISHER_UNTRUSTED),
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        from trustdesk.store.connection import translate
+        from trustdesk.store.errors import StoreError
+
+        raise translate(exc, path) or StoreError(f"cannot read {path}: {exc}") from None
+    signers: dict[str, tuple[str, str]] = {}
+    revoked: dict[str, str] = {}
+    for event, at, text in rows:
+        try:
+            objects = json.loads(text)
+        except ValueError:
+            continue
+        if not isinstance(objects, dict):
+            continue
+        if event == RULES_IMPORTED:
+            digest, fingerprint = objects.get("sha256"), objects.get("key_fingerprint")
+            if isinstance(digest, str) and isinstance(fingerprint, str):
+                signers[digest] = (str(objects.get("publisher") or ""), fingerprint)
+        else:
+            fingerprint = objects.get("fingerprint")
+            if isinstance(fingerprint, str):
+                revoked.setdefault(fingerprint, str(at))
+    return signers, revoked

@@ -101,7 +101,11 @@ class PacksTab(QWidget):
         )
         # Files of the data folder's rules/ that are not applied (put there by hand,
         # changed, or damaged): named with the fix, above the other warnings.
-        found = [*self.context.rules.skipped, *inventory.warnings(self.context.clock.now())]
+        found = [
+            *self.context.rules.skipped,
+            *self.context.rules.converted,
+            *inventory.warnings(self.context.clock.now()),
+        ]
         self.warnings.setText("⚠ " + " ".join(found) if found else "")
         self.warnings.setVisible(bool(found))
         if self.signoff is not None:

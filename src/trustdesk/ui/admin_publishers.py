@@ -77,11 +77,13 @@ class PublishersBox(QWidget):
 
     def refresh(self) -> None:
         keys = self.service.trusted()
+        today = self.context.clock.now().date()
         self.table.setRowCount(len(keys))
         for row, trusted in enumerate(keys):
-            for column, text in enumerate(
-                (trusted.key.publisher, trusted.key.fingerprint, trusted.origin)
-            ):
+            # A revoked or expired key stays listed, saying so (decision 0031).
+            state = trusted.describe(today)
+            origin = trusted.origin if state == "trusted" else f"{trusted.origin}; {state}"
+            for column, text in enumerate((trusted.key.publisher, trusted.key.fingerprint, origin)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, trusted.key.fingerprint)
                 self.table.setItem(row, column, item)
@@ -121,8 +123,8 @@ class PublishersBox(QWidget):
         if not Ask.confirm(
             self,
             "Stop trusting a publisher",
-            f"Stop trusting “{publisher}” (key {item.text()})? Its packs will then import "
-            "only with an override. Packs already imported stay in force.",
+            f"Revoke “{publisher}” (key {item.text()})? Packs it signs from now on are "
+            "refused, and it is never trusted again. Packs already imported stay in force.",
         ):
             return
         try:

@@ -196,7 +196,8 @@ class OffenseList(QWidget):
     def choose(self, entry: OffenseEntry) -> None:
         self.entry = entry
         self.search.setText(f"§ {entry.section} — {entry.title}")
-        self.title.setText(entry.title + (f" ({entry.note})" if entry.note else ""))
+        note = entry.shown_note
+        self.title.setText(entry.title + (f" ({note})" if note else ""))
         self.warning.setText("")
         # A reclassified section starts at the level of the conviction date, not today's.
         forms = self._forms_on_date()
