@@ -424,6 +424,30 @@ def test_invalid_contact_rules_are_refused_with_pointer(
 
 def test_a_pack_without_contact_rules_still_loads(tmp_path: Path, rules: RuleSet) -> None:
     """Packs written before issue 14 (kept versions, imported packs) stay valid."""
-    loaded = load_pack(write(tmp_path, mutate(lambda d: d.pop("contacts"))), catalog=rules.sections)
+
+    def drop(data: dict[str, Any]) -> None:
+        data.pop("contacts")
+        for test in data["tests"]:
+            test["expect"].pop("contacts", None)
+
+    loaded = load_pack(write(tmp_path, mutate(drop)), catalog=rules.sections)
     assert loaded.pack.contacts is None
     assert not any(i.startswith("contacts/") for i in loaded.pack.verifications)
+
+
+def test_a_changed_contact_rule_is_caught_by_the_pack_tests(tmp_path: Path, rules: RuleSet) -> None:
+    """An edit letting ICE interview anyone contradicts the pack's own contact verdicts."""
+
+    def open_interviews(data: dict[str, Any]) -> None:
+        _contact_rule(data, "interview_access")["no_ground"]["verdict"] = "allowed"
+
+    with pytest.raises(PackTestFailure) as caught:
+        load_pack(write(tmp_path, mutate(open_interviews)), catalog=rules.sections)
+    message = str(caught.value)
+    assert "/tests/1 (An ICE administrative warrant alone does not)" in message
+    assert "expected interview_access not_allowed for a contact, got allowed" in message
+
+
+def test_contact_expectations_need_a_contacts_section(tmp_path: Path, rules: RuleSet) -> None:
+    with pytest.raises(PackTestFailure, match="the pack has no contacts section"):
+        load_pack(write(tmp_path, mutate(lambda d: d.pop("contacts"))), catalog=rules.sections)
