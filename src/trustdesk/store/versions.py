@@ -80,6 +80,14 @@ def latest(conn: sqlite3.Connection, decision_id: int) -> DecisionRecord:
     return _record(conn, row)
 
 
+def version(conn: sqlite3.Connection, record_id: int) -> DecisionRecord:
+    """One version, by its record id."""
+    row = one_dict(conn, _RECORD_SELECT + " WHERE d.id = ?", (record_id,))
+    if row is None:
+        raise NotFound(f"there is no decision record {record_id}")
+    return _record(conn, row)
+
+
 def history(conn: sqlite3.Connection, decision_id: int) -> tuple[DecisionRecord, ...]:
     rows = list(
         dict_rows(

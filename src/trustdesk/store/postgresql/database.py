@@ -75,22 +75,31 @@ class PgDatabase:
         return self._conn
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, late_turn: bool = False) -> Iterator[sqlite3.Connection]:
         with self._mutex, self.translating():
             conn = self.conn
             try:
-                conn.execute("BEGIN IMMEDIATE")  # may wait its turn, and give up (busy)
+                if late_turn:
+                    conn.begin_late()  # the lock comes with take_turn
+                else:
+                    conn.execute("BEGIN IMMEDIATE")  # may wait its turn, and give up (busy)
             except BaseException:
                 _rollback(conn)
                 raise
             try:
                 yield cast("sqlite3.Connection", conn)
-                conn.execute("COMMIT")
+                conn.commit()
             except BaseException:
+                conn.end_pipeline()
                 _rollback(conn)
                 raise
             with contextlib.suppress(StoreError, psycopg.Error):
                 self.anchor.advance(cast("sqlite3.Connection", conn))
+
+    def take_turn(self, conn: sqlite3.Connection) -> None:
+        """The writers' turn, in a transaction begun with ``late_turn``: the advisory
+        lock is queued here and waited for by the next statement whose result is read."""
+        cast(PgConnection, conn).take_turn()
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
