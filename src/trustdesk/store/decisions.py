@@ -233,10 +233,13 @@ def write_version(
                 "show it again and amend the latest version"
             ) from None
         raise
-    conn.executemany(
-        "INSERT INTO decision_answers (record_id, field, value) VALUES (?, ?, ?)",
-        [(record_id, field, value) for field, value in answers],
-    )
+    if answers:
+        # One statement for them all: in a pipeline each statement is work in the turn.
+        conn.execute(
+            "INSERT INTO decision_answers (record_id, field, value) VALUES "
+            + ", ".join(["(?, ?, ?)"] * len(answers)),
+            [item for field, value in answers for item in (record_id, field, value)],
+        )
     objects = {
         "decision": values["decision_id"],
         "record": record_id,
@@ -346,6 +349,7 @@ class DecisionRepository:
         may then be told only at the commit, which is why its refusal is caught here.
         """
         db = self._db
+        record: DecisionRecord | None = None
         try:
             with db.transaction(late_turn=True) as conn:
                 record_id, hold_id, entry = write_version(
@@ -356,13 +360,18 @@ class DecisionRepository:
                     extra=extra,
                     take_turn=lambda: db.take_turn(conn),
                 )
+                if db.backend == "sqlite":
+                    # In-process, with the pages just written at hand: cheapest here.
+                    record = version(conn, record_id)
         except sqlite3.IntegrityError as exc:
             raise AuditWriteFailed(
                 f"the decision could not be recorded ({exc}); nothing was recorded"
             ) from None
-        # Read back after the commit, outside the writers' turn (the records never change).
-        with db.reading() as conn:
-            record = version(conn, record_id)
+        if record is None:
+            # On a server, read back after the commit: a read inside the pipeline would
+            # wait for the server while holding the writers' lock. Records never change.
+            with db.reading() as conn:
+                record = version(conn, record_id)
         return SavedDecision(record, hold_id, entry)
 
     def amend(
