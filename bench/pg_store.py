@@ -91,11 +91,11 @@ class Results:
 
     def print(self) -> None:
         width = max(len(r[0]) for r in self.rows) + 2
-        print(f"\n{'measure':<{width}}{'target':<12}" + "".join(f"{n:<26}" for n in self.names))
+        print(f"\n{'measure':<{width}}{'target':<12}" + "".join(f"{n:<44}" for n in self.names))
         for measure, target, cells in self.rows:
             print(
                 f"{measure:<{width}}{target:<12}"
-                + "".join(f"{cells.get(n, '-'):<26}" for n in self.names)
+                + "".join(f"{cells.get(n, '-'):<44}" for n in self.names)
             )
 
 
