@@ -2,7 +2,8 @@
 
 The PostgreSQL counterpart of store/database.py. No folder lock: several desks and
 programs share the server, and the server serialises writers (every write transaction
-first takes the store's advisory lock, see postgresql/connection.py). A lost connection
+takes the store's advisory lock: first, or for a new decision's save once the rows no
+other writer touches are written, see postgresql/connection.py and decision 0024). A lost connection
 fails the operation under way with ``ServerUnavailable`` (the server rolled it back);
 the next operation connects again.
 """
