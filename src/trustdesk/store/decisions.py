@@ -33,7 +33,7 @@ from trustdesk.store.errors import AuditWriteFailed, Conflict
 from trustdesk.store.folding import booking_key, fold
 from trustdesk.store.records import Actor, AuditEntry, AuditEvent
 from trustdesk.store.sql import insert, one_dict, scalar
-from trustdesk.store.versions import history, latest, version
+from trustdesk.store.versions import history, latest, version_later
 
 if TYPE_CHECKING:
     from trustdesk.store.backend import Database
@@ -360,18 +360,18 @@ class DecisionRepository:
                     extra=extra,
                     take_turn=lambda: db.take_turn(conn),
                 )
+                # Read back in the same transaction; on a server the rows come back with
+                # the commit's reply instead of a wait inside the writers' turn.
+                read = version_later(conn, record_id)
                 if db.backend == "sqlite":
-                    # In-process, with the pages just written at hand: cheapest here.
-                    record = version(conn, record_id)
+                    record = read()  # SQLite reads in its own turn, in-process
         except sqlite3.IntegrityError as exc:
             raise AuditWriteFailed(
                 f"the decision could not be recorded ({exc}); nothing was recorded"
             ) from None
         if record is None:
-            # On a server, read back after the commit: a read inside the pipeline would
-            # wait for the server while holding the writers' lock. Records never change.
-            with db.reading() as conn:
-                record = version(conn, record_id)
+            with db.translating():
+                record = read()
         return SavedDecision(record, hold_id, entry)
 
     def amend(
