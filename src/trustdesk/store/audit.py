@@ -107,11 +107,22 @@ def head(conn: sqlite3.Connection) -> tuple[int, str]:
     return (0, GENESIS_HASH) if row is None else (row[0], row[1])
 
 
-def append(conn: sqlite3.Connection, event: AuditEvent, actor: Actor, at: datetime) -> AuditEntry:
-    """Append one entry; must run inside the caller's write transaction."""
+def append(
+    conn: sqlite3.Connection,
+    event: AuditEvent,
+    actor: Actor,
+    at: datetime,
+    *,
+    after: tuple[int, str] | None = None,
+) -> AuditEntry:
+    """Append one entry; must run inside the caller's write transaction.
+
+    ``after`` is the head the caller already read in this writer's turn (saves the
+    reading again); the database's own check still refuses an entry not at the head.
+    """
     if not conn.in_transaction:
         raise RuntimeError("audit.append outside a transaction")
-    last_seq, prev_hash = head(conn)
+    last_seq, prev_hash = head(conn) if after is None else after
     seq = last_seq + 1
     at_text = utc_text(at)
     objects = canonical_json(dict(event.objects))

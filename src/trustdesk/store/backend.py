@@ -31,8 +31,22 @@ class Database(Protocol):
     #: "sqlite" or "postgresql".
     backend: str
 
-    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        """A write transaction: all of it is committed, or none of it."""
+    def transaction(
+        self, *, late_turn: bool = False
+    ) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """A write transaction: all of it is committed, or none of it.
+
+        Writers take turns, so the audit chain stays one line. With ``late_turn`` the
+        caller first does the work no other writer can disturb (rows nobody else links
+        to, hashing) and then calls ``take_turn``; only what follows needs the turn. A
+        backend may still take the turn at the start (SQLite does: it costs nothing
+        there); PostgreSQL takes it late and sends what follows in one go (decision
+        0024). Without it, the turn is taken at the start.
+        """
+        ...
+
+    def take_turn(self, conn: sqlite3.Connection) -> None:
+        """Take the writers' turn now, in a transaction begun with ``late_turn``."""
         ...
 
     def reading(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:

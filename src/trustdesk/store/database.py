@@ -102,8 +102,11 @@ class Database:
         return self._conn
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: all of it is committed, or none of it."""
+    def transaction(self, *, late_turn: bool = False) -> Iterator[sqlite3.Connection]:
+        """A write transaction: all of it is committed, or none of it.
+
+        ``late_turn`` is for PostgreSQL (backend.Database): SQLite's BEGIN IMMEDIATE
+        takes the writers' turn at once, in-process and cheaply, whatever is asked."""
         with self._mutex, self.translating():
             conn = self.conn
             conn.execute("BEGIN IMMEDIATE")
@@ -117,6 +120,9 @@ class Database:
             # Only once committed: an anchor ahead of the file would be a false alarm.
             with contextlib.suppress(sqlite3.Error):
                 self.anchor.advance(conn)
+
+    def take_turn(self, conn: sqlite3.Connection) -> None:
+        """Nothing to do: the transaction took the writers' turn at its BEGIN IMMEDIATE."""
 
     @contextlib.contextmanager
     def alone(self, what: str) -> Iterator[None]:

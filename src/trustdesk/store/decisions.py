@@ -9,7 +9,7 @@ audit entry records the SHA-256 of the decision record and of the rows it rests 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,17 +22,18 @@ from trustdesk.store.case_records import (
     SavedDecision,
 )
 from trustdesk.store.encoding import (
+    GENESIS_HASH,
     canonical_json,
     optional_utc_text,
     row_digest,
     sha256_hex,
     utc_text,
 )
-from trustdesk.store.errors import Conflict
+from trustdesk.store.errors import AuditWriteFailed, Conflict
 from trustdesk.store.folding import booking_key, fold
 from trustdesk.store.records import Actor, AuditEntry, AuditEvent
 from trustdesk.store.sql import insert, one_dict, scalar
-from trustdesk.store.versions import history, latest
+from trustdesk.store.versions import history, latest, version_later
 
 if TYPE_CHECKING:
     from trustdesk.store.backend import Database
@@ -103,14 +104,16 @@ def answers_digest(record_id: int, answers: list[tuple[str, str]]) -> str:
     )
 
 
+_PERSON_SELECT = (
+    f"SELECT {', '.join(PERSON_FIELDS)} FROM people "
+    "WHERE booking_number = ? AND name = ? AND ifnull(date_of_birth, '') = ?"
+)
+
+
 def _person_row(conn: sqlite3.Connection, person: PersonFacts) -> dict[str, Any]:
     dob = None if person.date_of_birth is None else person.date_of_birth.isoformat()
-    found = one_dict(
-        conn,
-        f"SELECT {', '.join(PERSON_FIELDS)} FROM people "
-        "WHERE booking_number = ? AND name = ? AND ifnull(date_of_birth, '') = ?",
-        (person.booking_number, person.name, dob or ""),
-    )
+    key = (person.booking_number, person.name, dob or "")
+    found = one_dict(conn, _PERSON_SELECT, key)
     if found is not None:
         return found
     values: dict[str, Any] = {
@@ -120,7 +123,19 @@ def _person_row(conn: sqlite3.Connection, person: PersonFacts) -> dict[str, Any]
         "name_folded": fold(person.name),
         "date_of_birth": dob,
     }
-    person_id = insert(conn, "people", values)
+    # Before the writers' turn on PostgreSQL (decision 0024), another desk may be adding
+    # the same person: its row then stands (waited for by the server) and is used.
+    cursor = conn.execute(
+        f"INSERT INTO people ({', '.join(values)}) VALUES ({', '.join('?' * len(values))}) "
+        "ON CONFLICT DO NOTHING",
+        tuple(values.values()),
+    )
+    person_id = cursor.lastrowid if cursor.rowcount == 1 else None
+    if person_id is None:
+        found = one_dict(conn, _PERSON_SELECT, key)
+        if found is None:
+            raise RuntimeError("a person row was neither added nor found")
+        return found
     if scalar(conn, "SELECT value FROM meta WHERE key = 'search_index'") == "fts5-trigram":
         conn.execute(
             "INSERT INTO people_fts (rowid, name_folded) VALUES (?, ?)",
@@ -141,6 +156,16 @@ def _detainer_row(conn: sqlite3.Connection, detainer: DetainerFacts) -> dict[str
     return {"id": insert(conn, "detainers", values), **values}
 
 
+#: Where the chain and the ids stand, read in one statement once the writer has its
+#: turn: the head entry's seq and hash, and the next decision and hold ids.
+_POSITION = (
+    "SELECT (SELECT seq FROM audit_log ORDER BY seq DESC LIMIT 1), "
+    "(SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1), "
+    "(SELECT ifnull(max(id), 0) + 1 FROM decisions), "
+    "(SELECT ifnull(max(id), 0) + 1 FROM holds)"
+)
+
+
 def write_version(
     conn: sqlite3.Connection,
     draft: DecisionDraft,
@@ -150,17 +175,29 @@ def write_version(
     previous: DecisionRecord | None = None,
     reason: str | None = None,
     extra: Mapping[str, Any] | None = None,
+    take_turn: Callable[[], None] | None = None,
 ) -> tuple[int, int | None, AuditEntry]:
     """Write one version, its rows, its hold and its audit entry; inside a transaction.
 
     Returns the record id, the id of a hold opened by this version, and the entry.
+    In a transaction begun with ``late_turn``, ``take_turn`` is called once the rows no
+    other writer touches (person, detainer) are written; everything after it depends
+    on the chain's head, and sends nothing it must wait for (docs/decisions/0024).
     """
     if author.user_id is None:
         raise ValueError("a decision needs an author")
-    seq = audit.head(conn)[0] + 1
-    record_id = int(scalar(conn, "SELECT ifnull(max(id), 0) + 1 FROM decisions"))
     person = _person_row(conn, draft.person)
     detainer = _detainer_row(conn, draft.detainer)
+    answers = list(draft.answers)
+    objects: dict[str, Any] = {
+        "person": person["id"],
+        "person_sha256": row_digest("people", person),
+        "detainer_sha256": row_digest("detainers", detainer),
+    }
+    if take_turn is not None:
+        take_turn()
+    last_seq, prev_hash, record_id, next_hold = conn.execute(_POSITION).fetchone()
+    seq = (last_seq or 0) + 1
     recorded_at = utc_text(at)
     values: dict[str, Any] = {
         "id": record_id,
@@ -185,10 +222,10 @@ def write_version(
         "decision_json": draft.decision_json,
         "audit_seq": seq,
     }
-    answers = list(draft.answers)
     digest = record_sha256(values, person, detainer, answers)
     try:
-        insert(conn, "decisions", {**values, "record_sha256": digest})
+        # Not sql.insert: the id is known, and asking the server for it would wait.
+        conn.execute(_INSERT_DECISION, (*(values[key] for key in RECORD_FIELDS), digest))
     except sqlite3.IntegrityError as exc:
         if previous is not None and "amends" in str(exc):
             raise Conflict(
@@ -196,24 +233,27 @@ def write_version(
                 "show it again and amend the latest version"
             ) from None
         raise
-    conn.executemany(
-        "INSERT INTO decision_answers (record_id, field, value) VALUES (?, ?, ?)",
-        [(record_id, field, value) for field, value in answers],
-    )
-    objects: dict[str, Any] = {
+    if answers:
+        # One statement for them all: in a pipeline each statement is work in the turn.
+        conn.execute(
+            "INSERT INTO decision_answers (record_id, field, value) VALUES "
+            + ", ".join(["(?, ?, ?)"] * len(answers)),
+            [item for field, value in answers for item in (record_id, field, value)],
+        )
+    objects = {
         "decision": values["decision_id"],
         "record": record_id,
         "version": values["version"],
         "record_sha256": digest,
-        "person": person["id"],
-        "person_sha256": row_digest("people", person),
-        "detainer_sha256": row_digest("detainers", detainer),
+        **objects,
         "answers_sha256": answers_digest(record_id, answers),
     }
     if previous is not None:
         objects["amends"] = previous.id
-    hold_id = _track_hold(conn, draft, values, objects)
-    conn.execute("DELETE FROM pending_reviews WHERE decision_id = ?", (values["decision_id"],))
+    hold_id = _track_hold(conn, draft, values, objects, next_hold, new=previous is None)
+    if previous is not None:
+        # A new decision has no review pending yet: nothing to clear.
+        conn.execute("DELETE FROM pending_reviews WHERE decision_id = ?", (values["decision_id"],))
     if draft.review_required:
         conn.execute(
             "INSERT INTO pending_reviews (record_id, decision_id) VALUES (?, ?)",
@@ -221,10 +261,16 @@ def write_version(
         )
     objects.update(extra or {})
     event = AuditEvent(DECISION_EVENTS[previous is not None], "success", objects)
-    entry = audit.append(conn, event, author, at)
+    entry = audit.append(conn, event, author, at, after=(seq - 1, prev_hash or GENESIS_HASH))
     if entry.seq != seq:
         raise RuntimeError("audit head moved inside a write transaction")
     return record_id, hold_id, entry
+
+
+_INSERT_DECISION = (
+    f"INSERT INTO decisions ({', '.join((*RECORD_FIELDS, 'record_sha256'))}) "
+    f"VALUES ({', '.join('?' * (len(RECORD_FIELDS) + 1))})"
+)
 
 
 def _track_hold(
@@ -232,26 +278,45 @@ def _track_hold(
     draft: DecisionDraft,
     values: dict[str, Any],
     objects: dict[str, Any],
+    next_id: int,
+    *,
+    new: bool,
 ) -> int | None:
-    """Open the decision's hold if this version honors it; keep ``open_holds`` current."""
+    """Open the decision's hold if this version honors it; keep ``open_holds`` current.
+
+    A new decision has no hold yet, so nothing is read for it: its statements are only
+    sent (next_id is the id the hold gets, read with the chain's head).
+    """
     decision_id = values["decision_id"]
-    hold = one_dict(conn, "SELECT id FROM holds WHERE decision_id = ?", (decision_id,))
+    hold = (
+        None
+        if new
+        else one_dict(conn, "SELECT id FROM holds WHERE decision_id = ?", (decision_id,))
+    )
     opened = None
     if hold is None:
         if not draft.opens_hold:
             return None
         row = {
+            "id": next_id,
             "decision_id": decision_id,
             "record_id": values["id"],
             "opened_at": values["recorded_at"],
             "opened_by": values["officer_id"],
             "audit_seq": values["audit_seq"],
         }
-        opened = insert(conn, "holds", row)
+        conn.execute(
+            f"INSERT INTO holds ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            tuple(row.values()),
+        )
+        opened = next_id
         objects["hold"] = opened
-        objects["hold_sha256"] = row_digest("holds", {"id": opened, **row})
+        objects["hold_sha256"] = row_digest("holds", row)
         hold = {"id": opened}
-    closed = scalar(conn, "SELECT 1 FROM hold_closures WHERE hold_id = ?", (hold["id"],))
+    closed = (
+        opened is None
+        and scalar(conn, "SELECT 1 FROM hold_closures WHERE hold_id = ?", (hold["id"],)) is not None
+    )
     if not closed:
         # A version that no longer honors the detainer makes release due at once.
         due = values["hold_expires_at"] if values["outcome"] == "honor" else values["recorded_at"]
@@ -278,12 +343,35 @@ class DecisionRepository:
         *,
         extra: Mapping[str, Any] | None = None,
     ) -> SavedDecision:
-        """Record a new decision; ``extra`` goes into its audit entry (a late recording)."""
-        with self._db.transaction() as conn:
-            record_id, hold_id, entry = write_version(
-                conn, draft, author=author, at=at, extra=extra
-            )
-            record = latest(conn, record_id)
+        """Record a new decision; ``extra`` goes into its audit entry (a late recording).
+
+        The writers' turn is taken late (decision 0024): a statement the server refuses
+        may then be told only at the commit, which is why its refusal is caught here.
+        """
+        db = self._db
+        record: DecisionRecord | None = None
+        try:
+            with db.transaction(late_turn=True) as conn:
+                record_id, hold_id, entry = write_version(
+                    conn,
+                    draft,
+                    author=author,
+                    at=at,
+                    extra=extra,
+                    take_turn=lambda: db.take_turn(conn),
+                )
+                # Read back in the same transaction; on a server the rows come back with
+                # the commit's reply instead of a wait inside the writers' turn.
+                read = version_later(conn, record_id)
+                if db.backend == "sqlite":
+                    record = read()  # SQLite reads in its own turn, in-process
+        except sqlite3.IntegrityError as exc:
+            raise AuditWriteFailed(
+                f"the decision could not be recorded ({exc}); nothing was recorded"
+            ) from None
+        if record is None:
+            with db.translating():
+                record = read()
         return SavedDecision(record, hold_id, entry)
 
     def amend(

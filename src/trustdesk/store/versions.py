@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -22,14 +23,15 @@ _RECORD_SELECT = """
 """
 
 
+_ANSWERS_SELECT = "SELECT field, value FROM decision_answers WHERE record_id = ? ORDER BY field"
+
+
 def _record(conn: sqlite3.Connection, row: dict[str, Any]) -> DecisionRecord:
-    answers = tuple(
-        (field, value)
-        for field, value in conn.execute(
-            "SELECT field, value FROM decision_answers WHERE record_id = ? ORDER BY field",
-            (row["id"],),
-        )
-    )
+    answers = tuple((field, value) for field, value in conn.execute(_ANSWERS_SELECT, (row["id"],)))
+    return _built(row, answers)
+
+
+def _built(row: dict[str, Any], answers: tuple[tuple[str, str], ...]) -> DecisionRecord:
     dob = row["date_of_birth"]
     return DecisionRecord(
         id=row["id"],
@@ -78,6 +80,25 @@ def latest(conn: sqlite3.Connection, decision_id: int) -> DecisionRecord:
     if row is None:
         raise NotFound(f"there is no decision {decision_id}; check the number (decisions list)")
     return _record(conn, row)
+
+
+def version_later(conn: sqlite3.Connection, record_id: int) -> Callable[[], DecisionRecord]:
+    """One version, by its record id: its queries are sent now, their rows read when the
+    returned function is called. On a server in pipeline mode that can be after the
+    commit, which then brings the rows back with it: nothing waited for in the writers'
+    turn (decision 0024)."""
+    rows = conn.execute(_RECORD_SELECT + " WHERE d.id = ?", (record_id,))
+    answers = conn.execute(_ANSWERS_SELECT, (record_id,))
+
+    def read() -> DecisionRecord:
+        found = rows.fetchone()
+        if found is None:
+            raise NotFound(f"there is no decision record {record_id}")
+        names = [column[0] for column in rows.description]
+        row = dict(zip(names, found, strict=True))
+        return _built(row, tuple((field, value) for field, value in answers.fetchall()))
+
+    return read
 
 
 def history(conn: sqlite3.Connection, decision_id: int) -> tuple[DecisionRecord, ...]:

@@ -10,7 +10,13 @@ transaction verbs as statements. ``PgConnection`` offers exactly that over psyco
   store's transaction-scoped advisory lock, so writers from every desk take turns and
   the audit chain stays one line; plain ``BEGIN`` (a read) is a REPEATABLE READ
   snapshot, like SQLite's;
-* an ``INSERT`` returns the new row's key (``lastrowid``, see schema.ROW_KEYS);
+* a save that does part of its work before its turn (``begin_late``/``take_turn``,
+  docs/decisions/0024) begins without the lock, takes it later, and from then on sends
+  its statements in pipeline mode: nothing waits for the server until a result is read,
+  and the COMMIT goes out with the last insert, so no round trip of the client happens
+  while the lock is held except reading the chain's head;
+* an ``INSERT`` returns the new row's key (``lastrowid``, see schema.ROW_KEYS), fetched
+  only when asked for (so an insert nobody asks about costs no round trip);
 * errors are translated: a broken constraint or an append-only trigger raises
   ``IntegrityViolation`` (a ``sqlite3.IntegrityError``, so the repositories' one
   ``except`` serves both backends); a lost or refused connection raises
@@ -41,6 +47,7 @@ IDLE_IN_TRANSACTION = 300
 #: Rows a reader's server-side cursor fetches per round trip.
 STREAM_BATCH = 5000
 
+_TAKE_TURN = "SELECT pg_advisory_xact_lock(%s)"
 _INSERT_INTO = re.compile(r"^\s*INSERT INTO (\w+)", re.IGNORECASE)
 
 
@@ -110,10 +117,22 @@ def _lost(exc: psycopg.Error, conn: psycopg.Connection[Any]) -> bool:
 class PgCursor:
     """The result of one statement: tuples, column names, the new id, the row count."""
 
-    def __init__(self, owner: PgConnection, cursor: psycopg.Cursor[Any], lastrowid: int | None):
+    def __init__(self, owner: PgConnection, cursor: psycopg.Cursor[Any], returning: bool = False):
         self._owner = owner
         self._cursor = cursor
-        self.lastrowid = lastrowid
+        self._returning = returning
+        self._lastrowid: int | None = None
+
+    @property
+    def lastrowid(self) -> int | None:
+        """The new row's key; read from the server on first use (in a pipeline, that
+        waits for every statement sent before it)."""
+        if self._returning:
+            self._returning = False
+            with self._owner.translating():
+                row = self._cursor.fetchone()
+            self._lastrowid = None if row is None else int(row[0])
+        return self._lastrowid
 
     @property
     def description(self) -> Any:
@@ -158,6 +177,7 @@ class PgConnection:
         self._cursors = 0
         self._open: list[psycopg.ServerCursor[Any]] = []
         self.progress: tuple[Callable[[], object] | None, int] = (None, 1)
+        self._pipeline: contextlib.ExitStack | None = None
 
     @property
     def in_transaction(self) -> bool:
@@ -170,25 +190,64 @@ class PgConnection:
         with self.translating():
             if verb == "BEGIN IMMEDIATE":
                 self.raw.execute("BEGIN")
-                self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK_KEY,))
-                return PgCursor(self, self.raw.cursor(), None)
+                self.raw.execute(_TAKE_TURN, (CHAIN_LOCK_KEY,))
+                return PgCursor(self, self.raw.cursor())
             if verb == "BEGIN":
                 self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
-                return PgCursor(self, self.raw.cursor(), None)
+                return PgCursor(self, self.raw.cursor())
             text = translate(sql)
             table = _INSERT_INTO.match(sql)
             key = None if table is None or "RETURNING" in text else ROW_KEYS.get(table.group(1))
-            returning = key is not None and "ON CONFLICT" not in text
+            # An upsert's key is no new row's; DO NOTHING returns one only if it added it.
+            returning = key is not None and "DO UPDATE" not in text
             if returning:
                 text += f" RETURNING {key}"
             if self.streaming and verb.startswith("SELECT"):
-                return PgCursor(self, self._server_cursor(text, _values(params)), None)
+                return PgCursor(self, self._server_cursor(text, _values(params)))
             cursor = self.raw.execute(text, _values(params))
-            lastrowid = None
-            if returning:
-                row = cursor.fetchone()
-                lastrowid = None if row is None else int(row[0])
-            return PgCursor(self, cursor, lastrowid)
+            return PgCursor(self, cursor, returning)
+
+    def begin_late(self) -> None:
+        """Begin a write transaction without the writers' lock (READ COMMITTED, so each
+        statement after ``take_turn`` sees what the writer before committed)."""
+        with self.translating():
+            self.raw.execute("BEGIN")
+
+    def take_turn(self) -> None:
+        """Queue the writers' lock and go into pipeline mode for the rest of the
+        transaction: the lock is waited for by the first statement whose result is read
+        (the chain's head), and ``commit`` sends the COMMIT behind the last insert."""
+        if self._pipeline is not None:
+            return
+        with self.translating():
+            stack = contextlib.ExitStack()
+            stack.enter_context(self.raw.pipeline())
+            self._pipeline = stack
+            self.raw.execute(_TAKE_TURN, (CHAIN_LOCK_KEY,))
+
+    def commit(self) -> None:
+        """COMMIT; in pipeline mode sent behind the queued statements, and every queued
+        statement's error raised here (the server then ran none of what followed it)."""
+        pipeline, self._pipeline = self._pipeline, None
+        if pipeline is None:
+            self.execute("COMMIT")
+            return
+        with self.translating():
+            try:
+                self.raw.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(psycopg.Error):
+                    pipeline.close()
+                raise
+            pipeline.close()  # sends it all and waits: the save's one round trip
+
+    def end_pipeline(self) -> None:
+        """Leave pipeline mode after a failure, whatever the queued statements did (the
+        caller rolls back)."""
+        pipeline, self._pipeline = self._pipeline, None
+        if pipeline is not None:
+            with contextlib.suppress(psycopg.Error):
+                pipeline.close()
 
     def _server_cursor(self, text: str, params: tuple[Any, ...]) -> psycopg.Cursor[Any]:
         if not self.in_transaction:

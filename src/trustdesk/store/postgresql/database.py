@@ -2,7 +2,8 @@
 
 The PostgreSQL counterpart of store/database.py. No folder lock: several desks and
 programs share the server, and the server serialises writers (every write transaction
-first takes the store's advisory lock, see postgresql/connection.py). A lost connection
+takes the store's advisory lock: first, or for a new decision's save once the rows no
+other writer touches are written, see postgresql/connection.py and decision 0024). A lost connection
 fails the operation under way with ``ServerUnavailable`` (the server rolled it back);
 the next operation connects again.
 """
@@ -75,22 +76,31 @@ class PgDatabase:
         return self._conn
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, late_turn: bool = False) -> Iterator[sqlite3.Connection]:
         with self._mutex, self.translating():
             conn = self.conn
             try:
-                conn.execute("BEGIN IMMEDIATE")  # may wait its turn, and give up (busy)
+                if late_turn:
+                    conn.begin_late()  # the lock comes with take_turn
+                else:
+                    conn.execute("BEGIN IMMEDIATE")  # may wait its turn, and give up (busy)
             except BaseException:
                 _rollback(conn)
                 raise
             try:
                 yield cast("sqlite3.Connection", conn)
-                conn.execute("COMMIT")
+                conn.commit()
             except BaseException:
+                conn.end_pipeline()
                 _rollback(conn)
                 raise
             with contextlib.suppress(StoreError, psycopg.Error):
                 self.anchor.advance(cast("sqlite3.Connection", conn))
+
+    def take_turn(self, conn: sqlite3.Connection) -> None:
+        """The writers' turn, in a transaction begun with ``late_turn``: the advisory
+        lock is queued here and waited for by the next statement whose result is read."""
+        cast(PgConnection, conn).take_turn()
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
