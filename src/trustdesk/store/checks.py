@@ -9,13 +9,12 @@ pass that replays it, so a decision's trail cannot silently leave an entry out.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from trustdesk.store import audit
 from trustdesk.store.decisions import (
@@ -26,21 +25,6 @@ from trustdesk.store.decisions import (
     record_sha256,
 )
 from trustdesk.store.encoding import GENESIS_HASH, row_digest
-from trustdesk.store.engine_text import (
-    ascii_text,
-    column,
-    contains_sql,
-    dialect_of,
-    integer_member_sql,
-    json_text,
-    member_sql,
-    object_sql,
-    register,
-    sha256_sql,
-    simple_sql,
-    sqlite_member,
-)
-from trustdesk.store.errors import StoreError
 from trustdesk.store.records import AuditEntry
 from trustdesk.store.row_hashing import (
     DETAINER_COLUMNS,
@@ -53,7 +37,6 @@ from trustdesk.store.schema import PENDING_REVIEWS_QUERY
 from trustdesk.store.sql import dict_rows, scalar
 from trustdesk.store.users import ACCOUNT_EVENTS, account_differences
 
-_T = TypeVar("_T")
 _FIELD_SEP, _PAIR_SEP = "\x1e", "\x1f"
 _PERSON_KEYS = tuple((field, f"_p_{field}") for field in PERSON_FIELDS)
 _DETAINER_KEYS = tuple((field, f"_t_{field}") for field in DETAINER_FIELDS)
@@ -90,89 +73,11 @@ class Checker:
         self.problems: list[Problem] = []
         self.events: Counter[str] = Counter()
         self.records = 0
-        self.dialect = dialect_of(conn)
-        register(conn)
-
-    def guarded(self, fast: Callable[[], _T], general: Callable[[], _T]) -> _T:
-        """``fast()`` (a check whose per-row work the database engine does), or
-        ``general()`` when the engine could not run it: on PostgreSQL an objects text
-        that is no JSON at all stops the statement (tampered data), which a savepoint
-        undoes; the general check then reads that text as it always did."""
-        if self.dialect == "sqlite":
-            return fast()
-        mark, events = len(self.problems), self.events.copy()
-        self.conn.execute("SAVEPOINT trustdesk_engine_check")
-        try:
-            result = fast()
-        except StoreError:
-            raise  # a lost server, not a statement that failed
-        except Exception:
-            self.conn.execute("ROLLBACK TO SAVEPOINT trustdesk_engine_check")
-            del self.problems[mark:]
-            self.events = events
-            return general()
-        self.conn.execute("RELEASE SAVEPOINT trustdesk_engine_check")
-        return result
 
     def problem(self, seq: int | None, text: str) -> None:
         self.problems.append(Problem(seq, text))
 
     def chain(self) -> tuple[int, str]:
-        """Replay the chain: each entry's text written by the engine (``chain_fast``),
-        or the general way when the engine cannot."""
-        return self.guarded(self.chain_fast, self.chain_general)
-
-    def chain_fast(self) -> tuple[int, str]:
-        """``chain_general``'s checks, the hashed text of each entry written by the
-        database engine (``engine_text``), the decision each entry names read by it too
-        when that reading is unambiguous. An entry the fast path does not pass is
-        checked by ``audit.link_problem``, which decides and says what is wrong."""
-        counted = {*DECISION_EVENTS, "decision.reviewed", "hold.closed"}
-        decision_events = set(DECISION_EVENTS)
-        lookup = DecisionLookupCheck(self)
-        events = self.events
-        limit = "" if self.upto is None else f" AND seq <= {int(self.upto)}"
-        rows = self.conn.execute(
-            f"SELECT seq, prev_hash, hash, event, {_holds_sql(self.dialect)}, "
-            f"{simple_sql('decision', 'objects')}, "
-            f"{integer_member_sql('decision', self.dialect, 'objects')}, "
-            f"prev_hash || {_ENTRY_TEXT[self.dialect]} "
-            f"FROM audit_log WHERE seq > 0{limit} ORDER BY seq"
-        )
-        prev_hash, expected, count = GENESIS_HASH, 1, 0
-        sha, decision_named, active = hashlib.sha256, audit.decision_named, lookup.active
-        while batch := rows.fetchmany(_FETCH):
-            for seq, prev, digest, event, holds, simple, named, text in batch:
-                count += 1
-                if event in counted:
-                    events[event] += 1
-                    if holds and event in decision_events:
-                        events["hold.opened"] += 1
-                if active:
-                    if not simple or (named is not None and type(named) is not int):
-                        named = decision_named(self._entry(seq)[7])  # noqa: PLW2901
-                    lookup.entry_named(seq, event, named)
-                if (
-                    seq != expected
-                    or prev != prev_hash
-                    or text is None
-                    or sha(ascii_text(text).encode()).hexdigest() != digest
-                ):
-                    problem = audit.link_problem(self._entry(seq), expected, prev_hash)
-                    if problem is not None:
-                        self.problem(seq, f"audit entry {seq} {problem}")
-                        return count, prev_hash
-                prev_hash, expected = digest, expected + 1
-        lookup.finish()
-        return count, prev_hash
-
-    def _entry(self, seq: Any) -> tuple[Any, ...]:
-        row = self.conn.execute(
-            f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log WHERE seq = ?", (seq,)
-        ).fetchone()
-        return tuple(row) if row is not None else (None,) * len(audit.COLUMNS)
-
-    def chain_general(self) -> tuple[int, str]:
         """Replay the chain (audit.replay's checks), counting the events that create
         evidence rows and checking the decision lookup table on the way.
 
@@ -241,58 +146,6 @@ class Checker:
         id_key: str,
         id_field: str,
     ) -> int:
-        """``digest_rows_general``'s check, each row's canonical text written by the
-        database engine; a row that does not pass is checked the general way alone."""
-        arguments = (table, events, label, fields, key, id_key, id_field)
-
-        def fast() -> int:
-            d = self.dialect
-            where = f" WHERE t.audit_seq > {int(self.after)}"
-            if self.upto is not None:
-                where += f" AND t.audit_seq <= {int(self.upto)}"
-            text = object_sql(
-                {
-                    "table": json_text(f"'\"{table}\"'"),
-                    "row": {name: column(f"t.{name}") for name in fields},
-                },
-                d,
-            )
-            cursor = self.conn.execute(
-                f"SELECT t.{id_field}, a.event, {member_sql(key, d, parsed=_PARSED[d])}, "
-                f"{integer_member_sql(id_key, d, parsed=_PARSED[d])}, {text} "
-                f"FROM {table} t LEFT JOIN audit_log a ON a.seq = t.audit_seq{_PARSE[d]}"
-                f"{where} ORDER BY t.audit_seq"
-            )
-            sha, count, doubtful = hashlib.sha256, 0, []
-            while batch := cursor.fetchmany(_FETCH):
-                for row_id, event, expected, named, row_text in batch:
-                    count += 1
-                    if (
-                        event in events
-                        and named == row_id
-                        and row_text is not None
-                        and expected is not None
-                        and sha(ascii_text(row_text).encode()).hexdigest() == expected
-                    ):
-                        continue
-                    doubtful.append(row_id)
-            for row_id in doubtful:
-                self.digest_rows_general(*arguments, only=row_id)
-            return count
-
-        return self.guarded(fast, lambda: self.digest_rows_general(*arguments))
-
-    def digest_rows_general(
-        self,
-        table: str,
-        events: tuple[str, ...],
-        label: Callable[[dict[str, Any]], str],
-        fields: tuple[str, ...],
-        key: str,
-        id_key: str,
-        id_field: str,
-        only: Any = None,
-    ) -> int:
         """Check each row of ``table`` against the audit entry at its ``audit_seq``,
         whose objects name it (``id_key``) and record its digest over ``fields`` (``key``).
 
@@ -307,14 +160,10 @@ class Checker:
         where = f" WHERE t.audit_seq > {int(self.after)}"
         if self.upto is not None:
             where += f" AND t.audit_seq <= {int(self.upto)}"
-        params: tuple[Any, ...] = ()
-        if only is not None:
-            where, params = f" WHERE t.{id_field} IS ?", (only,)
         cursor = self.conn.execute(
             f"SELECT {', '.join('t.' + field for field in ordered)}, a.event, a.objects "
             f"FROM {table} t LEFT JOIN audit_log a ON a.seq = t.audit_seq"
-            f"{where} ORDER BY t.audit_seq",
-            params,
+            f"{where} ORDER BY t.audit_seq"
         )
         names = (*ordered, "_event", "_objects")
         check = self.digest_check(table, fields, key, id_key, id_field)
@@ -477,47 +326,6 @@ class Checker:
             self.problem(seq, f"user {user} recorded in audit entry {seq} is missing")
 
     def decision_rows(self) -> int:
-        """Every decision record against the entry that wrote it: the record's canonical
-        text written by the database engine (``decision_rows_fast``), or the general
-        way when the engine cannot."""
-        return self.guarded(self.decision_rows_fast, self.decision_rows_general)
-
-    def decision_rows_fast(self) -> int:
-        """Per row, Python only hashes the record's text, which the engine wrote from
-        the record's columns, its person's, detainer's and answers (the documents by
-        their SHA-256), and compares it with the digest the entry recorded and the one
-        the row holds. A row that does not pass is checked the general way
-        (``decision_rows_general`` for that record alone), which decides."""
-        d = self.dialect
-        where = f" WHERE t.audit_seq > {int(self.after)}"
-        if self.upto is not None:
-            where += f" AND t.audit_seq <= {int(self.upto)}"
-        cursor = self.conn.execute(
-            f"SELECT t.id, t.record_sha256, a.event, "
-            f"{member_sql('record_sha256', d, parsed=_PARSED[d])}, "
-            f"{integer_member_sql('record', d, parsed=_PARSED[d])}, {_record_text(d)} "
-            f"FROM decisions t LEFT JOIN audit_log a ON a.seq = t.audit_seq{_PARSE[d]}"
-            f"{_JOINS['decisions']}{where} ORDER BY t.audit_seq"
-        )
-        events, sha = DECISION_EVENTS, hashlib.sha256
-        count, doubtful = 0, []
-        while batch := cursor.fetchmany(_FETCH):
-            for record, stored, event, expected, named, text in batch:
-                count += 1
-                if (
-                    event in events
-                    and named == record
-                    and text is not None
-                    and expected is not None
-                    and sha(ascii_text(text).encode()).hexdigest() == expected == stored
-                ):
-                    continue
-                doubtful.append(record)
-        for record in doubtful:
-            self.decision_rows_general(only=record)
-        return count
-
-    def decision_rows_general(self, only: Any = None) -> int:
         """Every decision record against the entry that wrote it (``rows``' checks).
 
         The one table with a million rows and more, so its loop is written for speed:
@@ -529,14 +337,10 @@ class Checker:
         where = f" WHERE t.audit_seq > {int(self.after)}"
         if self.upto is not None:
             where += f" AND t.audit_seq <= {int(self.upto)}"
-        params: tuple[Any, ...] = ()
-        if only is not None:
-            where, params = " WHERE t.id IS ?", (only,)
         cursor = self.conn.execute(
             f"SELECT {_FAST_DECISION_COLUMNS} FROM decisions t "
             f"LEFT JOIN audit_log a ON a.seq = t.audit_seq{_JOINS['decisions']}"
-            f"{where} ORDER BY t.audit_seq",
-            params,
+            f"{where} ORDER BY t.audit_seq"
         )
         label = _decision_label
         check = self.decision_checker()
@@ -609,49 +413,6 @@ _FAST_DECISION_COLUMNS = ", ".join(
         "a.objects",
     ]
 )
-
-
-#: PostgreSQL reads an entry's objects as JSON once per row (the members use ``j.o``).
-_PARSE = {"sqlite": "", "postgresql": " LEFT JOIN LATERAL (SELECT a.objects::json AS o) j ON true"}
-_PARSED: dict[str, str | None] = {"sqlite": None, "postgresql": "j.o"}
-_HOLD_MARK = '"hold_sha256"'
-_ENTRY_FIELDS = ("actor", "actor_id", "at", "event", "objects", "outcome", "seq", "workstation")
-#: An audit entry's hashed text after its prev_hash (audit.entry_hash), by the engine.
-_ENTRY_TEXT = {
-    dialect: object_sql({name: column(name) for name in _ENTRY_FIELDS}, dialect)
-    for dialect in ("sqlite", "postgresql")
-}
-
-
-def _holds_sql(dialect: str) -> str:
-    return contains_sql("objects", _HOLD_MARK, dialect)
-
-
-def _record_text(dialect: str) -> str:
-    """SQL writing the text ``record_sha256`` hashes (decisions t, people p, detainers x)."""
-    members: dict[str, Any] = {name: column(f"t.{name}") for name in RECORD_COLUMNS}
-    for document in ("case_json", "decision_json"):
-        members[f"{document}_sha256"] = column(sha256_sql(f"t.{document}", dialect))
-    members["person"] = {name: column(f"p.{name}") for name in PERSON_COLUMNS}
-    members["detainer"] = {name: column(f"x.{name}") for name in DETAINER_COLUMNS}
-    # The [field, value] pairs in Python's sorted() order (code points: SQLite's BINARY
-    # collation, PostgreSQL's "C").
-    if dialect == "sqlite":
-        answers = (
-            "(SELECT json_group_array(json_array("
-            f"{sqlite_member(column('field'))}, {sqlite_member(column('value'))})) FROM "
-            "(SELECT field, value FROM decision_answers WHERE record_id = t.id "
-            "ORDER BY field, value))"
-        )
-    else:
-        answers = (
-            "(SELECT '[' || coalesce(string_agg('[' || to_json(field)::text || ',' || "
-            """to_json(value)::text || ']', ',' ORDER BY field COLLATE "C", """
-            """value COLLATE "C"), '') || ']' """
-            "FROM decision_answers WHERE record_id = t.id)"
-        )
-    members["answers"] = json_text(answers)
-    return object_sql(members, dialect)
 
 
 _TRAIL_HIDES = "; the decision's audit trail would not show the entry as it is"
