@@ -51,18 +51,22 @@ def verify(
     *,
     upto: int | None = None,
     index_conn: sqlite3.Connection | None = None,
+    helper: bool = False,
 ) -> VerifyReport:
     """Check the chain and everything it vouches for; ``upto`` limits it to a prefix.
 
     ``conn`` should hold a read transaction (one snapshot). ``index_conn`` (a writable
     connection to the same database) also checks the name search index; without it
-    that one check is skipped.
+    that one check is skipped. ``helper``: a large record's decision rows may be checked
+    partly by a second process (``verify_worker``), which reads the database through its
+    own connection; only for a snapshot of committed data, never inside a transaction
+    that wrote what is verified (a copy being made, a restore being checked).
     """
     head_seq, head_hash = audit.head(conn)
     checker = Checker(conn, upto)
-    helper = _helper(conn, head_seq) if upto is None else None
+    started = _helper(conn, head_seq) if helper and upto is None else None
     entries, last_hash = checker.chain()
-    decisions = _decision_rows(checker, helper, head_seq)
+    decisions = _decision_rows(checker, started, head_seq)
     rows = {
         "decisions": decisions,
         "holds": checker.digest_rows(
