@@ -239,3 +239,25 @@ def test_the_sqlite_file_is_found_for_the_helper(record: Store) -> None:
         assert found[1].endswith(DB_NAME)
     else:
         assert found is not None and found[0] == "postgresql"
+
+
+def test_an_interrupted_verification_ends_its_helper(
+    record: Store, split: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[Helper] = []
+    original = Helper.__init__
+
+    def init(self: Helper, *args: Any) -> None:
+        original(self, *args)
+        started.append(self)
+
+    def interrupted(self: Checker) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Helper, "__init__", init)
+    monkeypatch.setattr(Checker, "chain", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        record.verify()
+    assert len(started) == 1 and started[0].process is not None
+    assert started[0].process.poll() is not None  # ended, not left running
+    assert split == []  # nothing was read from it

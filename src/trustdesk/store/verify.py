@@ -65,8 +65,13 @@ def verify(
     head_seq, head_hash = audit.head(conn)
     checker = Checker(conn, upto)
     started = _helper(conn, head_seq) if helper and upto is None else None
-    entries, last_hash = checker.chain()
-    decisions = _decision_rows(checker, started, head_seq)
+    try:
+        entries, last_hash = checker.chain()
+        decisions = _decision_rows(checker, started, head_seq)
+    except BaseException:
+        if started is not None:
+            started.stop()  # interrupted or failed: the helper's answer is not wanted
+        raise
     rows = {
         "decisions": decisions,
         "holds": checker.digest_rows(

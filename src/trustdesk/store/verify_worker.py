@@ -74,6 +74,16 @@ class Helper:
         except OSError:
             self.process = None
 
+    def stop(self) -> None:
+        """End the helper (its caller was interrupted); nothing is read from it."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
     def result(self) -> tuple[int, list[Problem]] | None:
         """Rows checked and problems found; None if the helper failed (check it yourself)."""
         if self.process is None:
