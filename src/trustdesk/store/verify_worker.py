@@ -21,8 +21,10 @@ from typing import Any
 
 from trustdesk.store.checks import Checker, Problem
 
-#: Verifications of at least this many chain entries use a helper process.
-PARALLEL_FROM_ENTRIES = 50_000
+#: Verifications of at least this many chain entries use a helper process. Below it a
+#: verification takes seconds, and starting the helper (a new interpreter, a second read
+#: of the database's first pages) was measured to cost about what it saves.
+PARALLEL_FROM_ENTRIES = 300_000
 #: The share of the chain whose decision records the calling process checks itself: it
 #: also replays the whole chain and checks holds, reviews, closures, derived tables and
 #: accounts (about 40 % of the work on records like bench/gen_record.py's).
