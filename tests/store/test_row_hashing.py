@@ -103,3 +103,60 @@ def test_row_digest_of_is_row_digest(seed: int) -> None:
     values = _values(rng, HOLD_FIELDS)
     digest = row_digest_of("holds", HOLD_FIELDS)
     assert digest([values[field] for field in sorted(HOLD_FIELDS)]) == row_digest("holds", values)
+
+
+ANSWER_TEXTS = ["yes", 'quote " and \\ backslash', "\x00\x01\x08\x09\x0a\x0c\x0d\x1f\x7f", "/", ""]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_answers_text_sqlite_writes_is_canonical_json(seed: int) -> None:
+    """checks._ANSWERS_JSON (what verification hashes instead of encoding the pairs in
+    Python) writes canonical_json(sorted(answers)) for ASCII text but DEL; for anything
+    else the digest it gives differs from the record's, so the row takes the general
+    check."""
+    import sqlite3
+
+    from trustdesk.store.checks import _ANSWERS_JSON
+    from trustdesk.store.encoding import canonical_json
+    from trustdesk.store.row_hashing import record_digest_of_text
+
+    rng = random.Random(seed)
+    pairs = {
+        rng.choice([*ANSWER_TEXTS, "q1", "q2", "ü", "\U0001f600"]): rng.choice(
+            [*ANSWER_TEXTS, "no", "é"]
+        )
+        for _ in range(rng.randrange(0, 6))
+    }
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE decision_answers (record_id, field, value)")
+    conn.execute("CREATE TABLE decisions (id)")
+    conn.execute("INSERT INTO decisions VALUES (1)")
+    conn.executemany("INSERT INTO decision_answers VALUES (1, ?, ?)", list(pairs.items()))
+    (text,) = conn.execute(f"SELECT {_ANSWERS_JSON['sqlite']} FROM decisions t").fetchone()
+    answers = [[field, value] for field, value in pairs.items()]
+    expected = canonical_json(sorted(answers))
+    record = [f"v-{field}" for field in RECORD_COLUMNS]
+    person = [f"p-{field}" for field in PERSON_COLUMNS]
+    detainer = [f"d-{field}" for field in DETAINER_COLUMNS]
+    by_text = record_digest_of_text(record, "c", "d", person, detainer, text)
+    by_pairs = record_digest(record, "c", "d", person, detainer, answers)
+    # Equal texts, equal digests; a text written otherwise never gives the record's digest.
+    assert (text == expected) == (by_text == by_pairs)
+    if all(f"{f}{v}".isascii() and "\x7f" not in f"{f}{v}" for f, v in pairs.items()):
+        assert text == expected  # control characters, quotes, backslashes alike
+    else:
+        assert by_text != by_pairs  # raw UTF-8 or DEL (canonical_json escapes it)
+
+
+def test_a_blob_answer_makes_the_text_invalid_not_shorter() -> None:
+    import sqlite3
+
+    from trustdesk.store.checks import _ANSWERS_JSON
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE decision_answers (record_id, field, value)")
+    conn.execute("CREATE TABLE decisions (id)")
+    conn.execute("INSERT INTO decisions VALUES (1)")
+    conn.execute("INSERT INTO decision_answers VALUES (1, 'a', 'yes'), (1, 'b', x'00')")
+    (text,) = conn.execute(f"SELECT {_ANSWERS_JSON['sqlite']} FROM decisions t").fetchone()
+    assert text == '[["a","yes"],!]'

@@ -94,6 +94,22 @@ def record_digest(
     """``record_sha256`` of a decision: ``record`` holds RECORD_COLUMNS' values,
     ``person`` PERSON_COLUMNS', ``detainer`` DETAINER_COLUMNS', in those (sorted) orders;
     ``answers`` the [field, value] pairs in any order."""
+    return record_digest_of_text(
+        record, case_json, decision_json, person, detainer, canonical_json(sorted(answers))
+    )
+
+
+def record_digest_of_text(
+    record: Sequence[Any],
+    case_json: object,
+    decision_json: object,
+    person: Sequence[Any],
+    detainer: Sequence[Any],
+    answers_json: object,
+) -> str:
+    """As ``record_digest``, the answers given as their canonical JSON text already
+    (``canonical_json(sorted(answers))``, e.g. written by the database); any other value
+    there (NULL, text canonical_json would not write) gives a digest no record has."""
     if len(record) != len(RECORD_COLUMNS):
         raise ValueError(f"a decision record has {len(RECORD_COLUMNS)} columns")
     values = _encoded(
@@ -101,7 +117,12 @@ def record_digest(
     )
     if len(values) != _ANSWERS_AT:
         raise ValueError("a person or detainer row has the wrong number of columns")
-    values.append(canonical_json(sorted(answers)))
+    # Text canonical_json would not write (not ASCII) is encoded as a JSON string: the
+    # record's answers are a list, so the digest then matches no record.
+    if type(answers_json) is str and answers_json.isascii():
+        values.append(answers_json)
+    else:
+        values.append(canonical_json(answers_json))
     text = _RECORD_TEMPLATE % _RECORD_ORDER(values)
     return _sha256(text.encode("ascii")).hexdigest()
 

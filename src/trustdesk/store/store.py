@@ -152,7 +152,8 @@ class Store:
         try:
             with self.db.translating():
                 reader.execute("BEGIN")  # one snapshot; saves go on meanwhile
-                report = verify(reader, upto=upto)
+                # A snapshot of committed data: a helper process may share the work.
+                report = verify(reader, upto=upto, helper=True)
         finally:
             reader.close()
         if upto is None:

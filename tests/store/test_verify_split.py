@@ -1,0 +1,263 @@
+"""``audit verify`` split over two processes (``store.verify_worker``) finds what one finds.
+
+A large record's decision rows are checked partly by a helper process; the tests force
+that split on a small record (the split point in the middle of it) and compare the report
+with the one-process report, intact and after each kind of tampering, on both backends.
+The answers' JSON text written by the database (``checks._ANSWERS_JSON``) is checked
+here too: an intact record never needs the general check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from storekit import T0, actor, add_user, draft, raw_connection
+
+import trustdesk.store.verify as verify_module
+from trustdesk.store.case_records import PersonFacts
+from trustdesk.store.checks import Checker
+from trustdesk.store.paths import DB_NAME
+from trustdesk.store.store import Store
+from trustdesk.store.verify_worker import Helper
+
+
+@pytest.fixture
+def record(store: Store) -> Store:
+    """Six decisions (one amended, holds closed, a review) spread over the chain."""
+    officer = actor(add_user(store, "ann", "officer"))
+    supervisor = actor(add_user(store, "sam", "supervisor"))
+    first = store.decisions.add(draft(review_required=True), officer, T0)
+    store.decisions.amend(
+        first.record.decision_id,
+        draft(review_required=True),
+        reason="hold start recorded",
+        author=officer,
+        at=T0 + timedelta(hours=1),
+    )
+    latest = store.decisions.latest(first.record.decision_id)
+    store.reviews.approve(
+        first.record.decision_id,
+        expected_record_id=latest.id,
+        reviewer=supervisor,
+        at=T0 + timedelta(hours=2),
+    )
+    for number, name in enumerate(("Kim Lee", "José Peña", "Zoë Ångström", "Ana Ruiz")):
+        saved = store.decisions.add(
+            draft(person=PersonFacts(f"NH-{number + 10}", name)), officer, T0
+        )
+        if saved.hold_id is not None and number % 2 == 0:
+            store.holds.close(
+                saved.hold_id,
+                outcome="released_other",
+                ended_at=T0 + timedelta(hours=3),
+                note="court order",
+                officer=officer,
+                at=T0 + timedelta(hours=3),
+            )
+    return store
+
+
+@pytest.fixture
+def split(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Force the two-process split with its point early in the chain; the list collects
+    each helper's answer (None would mean the helper failed and was not used)."""
+    answers: list[object] = []
+    original = Helper.result
+
+    def result(self: Helper) -> Any:
+        answer = original(self)
+        answers.append(answer)
+        return answer
+
+    monkeypatch.setattr(verify_module, "wanted", lambda entries: True)
+    monkeypatch.setattr(verify_module, "CALLER_SHARE", 0.3)
+    monkeypatch.setattr(Helper, "result", result)
+    return answers
+
+
+def _report(store: Store, monkeypatch: pytest.MonkeyPatch, *, parallel: bool) -> Any:
+    with monkeypatch.context() as patch:
+        if not parallel:
+            patch.setattr(verify_module, "wanted", lambda entries: False)
+        return store.verify()
+
+
+@contextlib.contextmanager
+def _attacker(store: Store) -> Iterator[Any]:
+    """A connection that changes evidence behind TrustDesk's back (triggers off)."""
+    if store.backend == "sqlite":
+        conn = raw_connection(store.db.path)  # type: ignore[attr-defined]
+        triggers = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND (name LIKE '%no_update' OR name LIKE '%no_delete' OR name LIKE '%links')"
+            )
+        ]
+        for name in triggers:
+            conn.execute(f"DROP TRIGGER {name}")
+        try:
+            yield conn
+        finally:
+            conn.close()
+        return
+    import psycopg
+
+    from pgkit import superuser_url
+
+    url = store.db.url  # type: ignore[attr-defined]
+    with psycopg.connect(superuser_url(url), autocommit=True) as conn:
+        conn.execute("SET search_path TO trustdesk")
+        conn.execute("SET session_replication_role = replica")
+        yield _Qmarks(conn)
+
+
+class _Qmarks:
+    """psycopg with SQLite's ``?`` marks, so one statement serves both backends."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        return self.conn.execute(sql.replace("?", "%s"), params)
+
+
+def _last_record(store: Store) -> int:
+    with store.db.reading() as conn:
+        return int(conn.execute("SELECT max(id) FROM decisions").fetchone()[0])
+
+
+def test_an_intact_record_verifies_alike_split_or_not(
+    record: Store, split: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = _report(record, monkeypatch, parallel=False)
+    together = _report(record, monkeypatch, parallel=True)
+    assert alone.ok and together.ok
+    assert split and split[-1] is not None  # the helper ran and answered
+    checked, problems = split[-1]  # type: ignore[misc]
+    assert checked >= 1 and problems == []
+    assert together.records == alone.records == 6
+    assert (together.entries, together.head_hash) == (alone.entries, alone.head_hash)
+
+
+def test_an_intact_record_never_needs_the_general_check(
+    record: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answers' text from the database equals canonical_json's, non-ASCII names too."""
+    doubted: list[object] = []
+    monkeypatch.setattr(Checker, "general_decision_row", lambda self, rid: doubted.append(rid))
+    assert _report(record, monkeypatch, parallel=False).ok
+    assert doubted == []
+
+
+TAMPERING = {
+    "a column of the last decision": "UPDATE decisions SET reason = 'edited' WHERE id = {last}",
+    "the last decision's answers": (
+        "UPDATE decision_answers SET value = CASE value WHEN 'yes' THEN 'no' ELSE 'yes' END "
+        "WHERE record_id = {last}"
+    ),
+    "an answer added to the last decision": (
+        "INSERT INTO decision_answers (record_id, field, value) VALUES ({last}, 'zz_added', 'yes')"
+    ),
+    "the last decision deleted": (
+        "DELETE FROM decision_answers WHERE record_id = {last}; "
+        "DELETE FROM decisions WHERE id = {last}"
+    ),
+    "a decision inserted": (
+        "INSERT INTO decisions SELECT id + 1000, decision_id + 1000, version, amends, reason, "
+        "officer_id, recorded_at, decision_time, outcome, needs_review, review_required, "
+        "releasable_at, hold_expires_at, rule_pack, rule_pack_sha256, app_version, person_id, "
+        "detainer_id + 1000, case_json, decision_json, record_sha256, audit_seq + 1000 "
+        "FROM decisions WHERE id = {last}"
+    ),
+    "two audit entries swapped": (
+        "UPDATE audit_log SET seq = {head} + 1000 WHERE seq = {head}; "
+        "UPDATE audit_log SET seq = {head} WHERE seq = {head} - 1; "
+        "UPDATE audit_log SET seq = {head} - 1 WHERE seq = {head} + 1000"
+    ),
+}
+
+
+@pytest.mark.parametrize("what", list(TAMPERING))
+def test_tampering_is_reported_alike_split_or_not(
+    record: Store, split: list[object], monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
+    last, head = _last_record(record), record.audit.head()[0]
+    with _attacker(record) as conn:
+        for statement in TAMPERING[what].format(last=last, head=head).split("; "):
+            with contextlib.suppress(sqlite3.IntegrityError):  # a constraint may refuse
+                conn.execute(statement)
+    alone = _report(record, monkeypatch, parallel=False)
+    together = _report(record, monkeypatch, parallel=True)
+    assert not alone.ok, what
+    assert [str(p) for p in together.problems] == [str(p) for p in alone.problems]
+    assert split and split[-1] is not None
+
+
+def test_a_record_split_in_the_helpers_span_is_found_by_the_helper(
+    record: Store, split: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    last = _last_record(record)
+    with _attacker(record) as conn:
+        conn.execute(f"UPDATE decisions SET outcome = 'decline' WHERE id = {last}")
+    report = _report(record, monkeypatch, parallel=True)
+    _checked, problems = split[-1]  # type: ignore[misc]
+    assert {p.text for p in problems} <= {p.text for p in report.problems}
+    assert any(f"(record {last})" in p.text for p in problems)
+
+
+def test_without_a_working_helper_the_caller_checks_its_span(
+    record: Store, split: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "trustdesk.store.verify_worker.sys.executable", str(record.db.where()) + "-missing"
+    )
+    last = _last_record(record)
+    with _attacker(record) as conn:
+        conn.execute(f"UPDATE decisions SET outcome = 'decline' WHERE id = {last}")
+    report = _report(record, monkeypatch, parallel=True)
+    assert split == [None]
+    assert any(f"(record {last})" in p.text for p in report.problems)
+    assert report.records == 6
+
+
+def test_the_sqlite_file_is_found_for_the_helper(record: Store) -> None:
+    from trustdesk.store.verify_worker import location
+
+    reader = record.db.open_reader()
+    try:
+        found = location(reader)
+    finally:
+        reader.close()
+    if record.backend == "sqlite":
+        assert found is not None and found[0] == "sqlite"
+        assert found[1].endswith(DB_NAME)
+    else:
+        assert found is not None and found[0] == "postgresql"
+
+
+def test_an_interrupted_verification_ends_its_helper(
+    record: Store, split: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[Helper] = []
+    original = Helper.__init__
+
+    def init(self: Helper, *args: Any) -> None:
+        original(self, *args)
+        started.append(self)
+
+    def interrupted(self: Checker) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Helper, "__init__", init)
+    monkeypatch.setattr(Checker, "chain", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        record.verify()
+    assert len(started) == 1 and started[0].process is not None
+    assert started[0].process.poll() is not None  # ended, not left running
+    assert split == []  # nothing was read from it
