@@ -1,0 +1,69 @@
+"""Report figures on the ICE contact log: contacts by kind and month, and those the law
+did not allow, counted by the database (GROUP BY) over the period's contacts.
+
+A contact counts once, with its latest version (amendments replace it), in the period
+by the time it occurred. ``allowed`` is what was recorded when it was logged: 1 when
+everything given was allowed by the pack in force, 0 otherwise. The officer filter is
+the user who logged the contact; the desk filter is the workstation of the audit entry
+that recorded the contact's first version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from trustdesk.store.encoding import utc_text
+
+if TYPE_CHECKING:
+    from trustdesk.store.reports import ContactData, ReportQuery
+    from trustdesk.store.reports_sql import ReportDialect
+
+
+def contact_data(
+    conn: sqlite3.Connection, query: ReportQuery, dialect: ReportDialect
+) -> ContactData:
+    from trustdesk.store.reports import ContactData
+
+    del dialect  # the contact queries are written in the shared SQL
+    conditions = [
+        "NOT EXISTS (SELECT 1 FROM contacts n WHERE n.amends = k.id)",
+        "k.occurred_at >= ?",
+        "k.occurred_at < ?",
+    ]
+    params: list[Any] = [utc_text(query.start), utc_text(query.end)]
+    if query.officer is not None:
+        conditions.append(
+            "(SELECT f.user_id FROM contacts f WHERE f.id = k.contact_id) = "
+            "(SELECT u.id FROM users u WHERE u.username = ?)"
+        )
+        params.append(query.officer)
+    if query.desk is not None:
+        conditions.append(
+            "(SELECT a.workstation FROM contacts f CROSS JOIN audit_log a "
+            "ON a.seq = f.audit_seq WHERE f.id = k.contact_id) = ?"
+        )
+        params.append(query.desk)
+    month = "0"
+    month_params: list[Any] = []
+    if query.month_starts:
+        cases = " ".join(
+            f"WHEN k.occurred_at < ? THEN {index}" for index in range(len(query.month_starts))
+        )
+        month = f"CASE {cases} ELSE {len(query.month_starts)} END"
+        month_params = [utc_text(when) for when in query.month_starts]
+    where = " AND ".join(conditions)
+    by_kind = conn.execute(
+        f"SELECT kind, allowed, month, count(*) FROM (SELECT k.kind, k.allowed, {month} AS month "
+        f"FROM contacts k WHERE {where}) s GROUP BY kind, allowed, month",
+        (*month_params, *params),
+    ).fetchall()
+    given = conn.execute(
+        f"SELECT k.given, count(*) FROM contacts k WHERE {where} AND k.allowed = 0 "
+        "GROUP BY k.given",
+        params,
+    ).fetchall()
+    return ContactData(
+        by_kind=tuple((str(k), int(a), int(m), int(n)) for k, a, m, n in by_kind),
+        not_allowed_given=tuple((str(g), int(n)) for g, n in given),
+    )
