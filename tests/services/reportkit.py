@@ -265,8 +265,8 @@ class Truth:
     """The report's figures counted from the plan (see the module docstring)."""
 
     counted: list[Planned]
-    months: list[str]
-    by_month: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    months: list[date]
+    by_month: dict[date, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     forms: Counter[str] = field(default_factory=Counter)
     warrants: Counter[str] = field(default_factory=Counter)
     grounds: Counter[str] = field(default_factory=Counter)
@@ -318,12 +318,12 @@ def truth(
         and (officer is None or item.first.author == officer)
         and (desk is None or item.first.desk == desk)
     ]
-    months = ["2026-01", "2026-02", "2026-03", "2026-04"]
+    months = [date(2026, month, 1) for month in (1, 2, 3, 4)]
     found = Truth(counted, months)
     review_minutes: list[int] = []
     for item in counted:
         latest = item.latest
-        month = when_counted(item, by).astimezone(ZONE).strftime("%Y-%m")
+        month = when_counted(item, by).astimezone(ZONE).date().replace(day=1)
         found.by_month[month][latest.outcome] += 1
         found.forms[latest.form] += 1
         if latest.judicial == "yes":

@@ -182,7 +182,12 @@ def test_an_empty_period_says_no_detainers_were_received(record: Any) -> None:
     empty = report(desk, by="received", start=date(2019, 1, 1), end=date(2019, 3, 31))
     assert empty.statement == "No detainers were received in this period."
     assert rows(empty, "received_by_form") == {"Total": (0,)}
-    assert [r[0] for r in empty.figure("by_month").rows] == ["2019-01", "2019-02", "2019-03"]
+    assert [r[0] for r in empty.figure("by_month").rows] == [
+        date(2019, 1, 1),
+        date(2019, 2, 1),
+        date(2019, 3, 1),
+    ]
+    assert empty.chart("trend").categories == ("2019-01", "2019-02", "2019-03")
     decided = report(desk, start=date(2019, 1, 1), end=date(2019, 1, 1))
     assert decided.statement == "No detainers were decided in this period."
 

@@ -82,6 +82,7 @@ class Report:
     charts: tuple[ChartSpec, ...]
     #: "No detainers were received in this period." when nothing was counted, else "".
     statement: str = ""
+    ori: str = ""
     notes: tuple[str, ...] = field(default=())
 
     def figure(self, figure_id: str) -> Figure:

@@ -12,6 +12,7 @@ import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from trustdesk.memo.report_model import ChartSpec, Figure, Series
 from trustdesk.store.reports import ContactData, ReportData
@@ -362,20 +363,37 @@ def contacts_by_kind(contacts: ContactData) -> Figure:
     )
 
 
-def contacts_not_allowed(contacts: ContactData) -> Figure:
+RELEASE_INFO = "Release date or custody status"
+
+
+def contacts_given(contacts: ContactData) -> Figure:
+    """What was given or done in the period's contacts, each kind once per contact."""
     given: Counter[str] = Counter()
-    for text, count in contacts.not_allowed_given:
-        for item in _json_list(text):
+    not_allowed: Counter[str] = Counter()
+    for text, allowed, count in contacts.given:
+        items = set(_json_list(text))
+        if items & {"release_date", "custody_status"}:
+            items.add(RELEASE_INFO)
+        for item in items:
             given[item] += count
+            if not allowed:
+                not_allowed[item] += count
+    order = [*DISCLOSURE_WORDS, RELEASE_INFO]
+    rows = tuple(
+        (DISCLOSURE_WORDS.get(item, item), given[item], not_allowed[item])
+        for item in sorted(given, key=lambda k: (order.index(k) if k in order else len(order), k))
+    )
     return Figure(
-        "contacts_not_allowed",
-        "What was given that the law did not allow",
-        "For contacts the law did not allow: each thing given or done (release date, "
-        "custody status, interview access, a hold, a transfer, confidential information); "
-        "one contact may count under several.",
-        ("Given", "Contacts"),
-        tuple((DISCLOSURE_WORDS.get(k, k), n) for k, n in sorted(given.items())),
-        (False, True),
+        "contacts_given",
+        "What was given to ICE or done for it",
+        "For every contact of the period: each thing given or done (release date, custody "
+        "status, access to interview the person, holding the person, handing the person to "
+        "ICE, confidential information); one contact may count under several. 'Release date "
+        "or custody status' counts contacts that gave either. 'Not allowed': in contacts "
+        "the law in force did not allow.",
+        ("Given or done", "Contacts", "Not allowed"),
+        rows,
+        (False, True, True),
     )
 
 
@@ -397,7 +415,8 @@ def breakdown(
     )
 
 
-def monthly(data: ReportData, months: Sequence[str], counted: str) -> tuple[Figure, ChartSpec]:
+def monthly(data: ReportData, months: Sequence[date], counted: str) -> tuple[Figure, ChartSpec]:
+    """The by-month table (months as dates: their first day) and the trend chart."""
     table: dict[int, Counter[str]] = defaultdict(Counter)
     for index, outcome, count in data.by_month:
         table[index][outcome] += count
@@ -415,6 +434,7 @@ def monthly(data: ReportData, months: Sequence[str], counted: str) -> tuple[Figu
         )
         for i, label in enumerate(months)
     )
+    labels = tuple(month.strftime("%Y-%m") for month in months)
     word = "Received" if counted == "received" else "Decided"
     figure = Figure(
         "by_month",
@@ -430,7 +450,7 @@ def monthly(data: ReportData, months: Sequence[str], counted: str) -> tuple[Figu
         "trend",
         f"{word}, honored and declined by month",
         "line",
-        tuple(months),
+        labels,
         (
             Series(word, tuple(float(r[1]) for r in rows)),
             Series("Honored", tuple(float(r[2]) for r in rows)),

@@ -149,12 +149,13 @@ def build_report(ctx: ServiceContext, request: ReportRequest) -> Report:
         now=now,
     )
     data = ReportRepository(ctx.store.db).data(query)
-    months = [request.start.strftime("%Y-%m")] + [day.strftime("%Y-%m") for day in starts]
+    months = [request.start.replace(day=1), *starts]
     report = assemble(
         data,
         months,
         request,
         agency=profile.name if profile is not None else "",
+        ori=profile.ori if profile is not None else "",
         facility=facility,
         timezone=zone.key,
         made_at=now,
@@ -176,10 +177,11 @@ def build_report(ctx: ServiceContext, request: ReportRequest) -> Report:
 
 def assemble(
     data: ReportData,
-    months: list[str],
+    months: list[date],
     request: ReportRequest,
     *,
     agency: str,
+    ori: str,
     facility: str,
     timezone: str,
     made_at: datetime,
@@ -207,7 +209,7 @@ def assemble(
     if data.contacts is not None:
         found += [
             figures.contacts_by_kind(data.contacts),
-            figures.contacts_not_allowed(data.contacts),
+            figures.contacts_given(data.contacts),
         ]
     else:
         notes.append("This record keeps no log of contacts with ICE yet.")
@@ -242,6 +244,7 @@ def assemble(
     return Report(
         title=TITLE,
         agency=agency,
+        ori=ori,
         facility=facility,
         timezone=timezone,
         start=request.start,

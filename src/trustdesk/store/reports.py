@@ -96,8 +96,8 @@ class ReportData:
 class ContactData:
     #: (kind, allowed 1/0, month index, count).
     by_kind: tuple[tuple[str, int, int, int], ...]
-    #: (disclosures given JSON, count) for contacts the law did not allow.
-    not_allowed_given: tuple[tuple[str, int], ...]
+    #: (disclosures given, as their JSON list; allowed 1/0; count).
+    given: tuple[tuple[str, int, int], ...]
 
 
 class _Period:

@@ -59,11 +59,11 @@ def contact_data(
         (*month_params, *params),
     ).fetchall()
     given = conn.execute(
-        f"SELECT k.given, count(*) FROM contacts k WHERE {where} AND k.allowed = 0 "
-        "GROUP BY k.given",
+        f"SELECT k.given, k.allowed, count(*) FROM contacts k WHERE {where} "
+        "GROUP BY k.given, k.allowed",
         params,
     ).fetchall()
     return ContactData(
         by_kind=tuple((str(k), int(a), int(m), int(n)) for k, a, m, n in by_kind),
-        not_allowed_given=tuple((str(g), int(n)) for g, n in given),
+        given=tuple((str(g), int(a), int(n)) for g, a, n in given),
     )
