@@ -5,7 +5,7 @@ Readable without colour: every series differs in more than its hue — lines by 
 shape and dash pattern, stacked bars by hatching — and is named by a label next to it
 (no legend to match colours against); every bar carries its number. The hues are the
 Okabe–Ito palette, which readers with the common colour-vision deficiencies tell apart,
-and they also differ in lightness, so a greyscale print keeps them apart.
+taken in steps of lightness, so that a greyscale print keeps them apart too.
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from trustdesk.memo.report_model import ChartSpec
 from trustdesk.memo.styles import SANS, register_fonts
 
-#: Okabe–Ito hues, darkest first (black, blue, vermillion, bluish green, reddish purple).
+#: Okabe–Ito hues in steps of lightness (black, blue, orange, yellow, then vermillion):
+#: the first four stay apart in a greyscale print, as well as for colour-blind readers.
 PALETTE = (
     colors.black,
     colors.HexColor("#0072B2"),
+    colors.HexColor("#E69F00"),
+    colors.HexColor("#F0E442"),
     colors.HexColor("#D55E00"),
-    colors.HexColor("#009E73"),
-    colors.HexColor("#CC79A7"),
 )
 DASHES: tuple[tuple[float, ...] | None, ...] = (None, (5, 2), (1.5, 2), (6, 2, 1.5, 2), (3, 3))
 MARKERS = ("circle", "square", "triangle", "diamond", "circle")
