@@ -88,8 +88,10 @@ class ReportData:
     custody_start_unknown: int
     #: (amendment reason, count), for versions after the first.
     amendments: tuple[tuple[str, int], ...]
-    #: Contact figures, or None where the store has no contact record yet.
+    #: Contact figures, or None where the store keeps no contact log (or cannot filter it
+    #: as asked: see reports_contacts).
     contacts: ContactData | None
+    contacts_logged: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +247,7 @@ def report_data(conn: sqlite3.Connection, query: ReportQuery, dialect: ReportDia
         receipt_unknown=int(receipt_unknown or 0),
         outcomes=_ints(outcomes),
         contacts=_contacts(conn, query, dialect),
+        contacts_logged=has_table(conn, "contacts"),
         amendments=_ints(amendments),
         **reviews,
         **holds,
