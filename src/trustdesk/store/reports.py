@@ -142,8 +142,7 @@ class _Period:
             )
             month = f"CASE {cases} ELSE {len(query.month_starts)} END"
             month_params = [utc_text(when) for when in query.month_starts]
-        join, document = dialect.document("d.decision_json")
-        grounds, unverified = dialect.decision_lists(document)
+        join, grounds, unverified = dialect.document("d.decision_json")
         # Reviews and holds are looked up per decision through their indexes (a
         # correlated lookup has one plan on both backends; joins let the server guess).
         review_minutes = dialect.minutes_between("v.recorded_at", "r.reviewed_at")
