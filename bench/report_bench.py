@@ -8,7 +8,10 @@ fsynced, its SHA-256 audited). Both ways of counting are measured (``--by decide
 uses the decision-time index; ``--by received`` reads every decision, no index holds the
 receipt time). Memory: the peak of Python's allocations during the measures
 (tracemalloc) and the whole process's peak resident size (ru_maxrss: Python, SQLite's
-page cache or libpq's buffers, reportlab), each backend in a process of its own.
+page cache or libpq's buffers, reportlab), each backend in a process of its own. Beside
+each wall time, the CPU time it took: this process's, plus, for the benchmark's own
+PostgreSQL server on this machine, its processes' (the session's backend and parallel
+workers, from /proc) — the steadier figure on a machine others are loading.
 
 The record is gen_record.py's (made once under bench/out/ and reused), its contacts added
 once by this script when the store keeps a contact log; PostgreSQL gets the same record
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -42,13 +46,37 @@ TARGETS = {"figures": 2.0, "pdf": 3.0, "xlsx": 5.0}
 MEMORY_MB = 300
 
 
-def _timed(action: Callable[[], object], runs: int) -> tuple[float, Any]:
-    times, result = [], None
+def server_cpu(postmaster: int | None) -> float:
+    """CPU seconds used so far by a PostgreSQL server on this machine (the postmaster and
+    its children: the session's backend and any parallel workers); 0 for SQLite."""
+    if postmaster is None:
+        return 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the name: state, ppid, …; utime and stime are fields 14 and 15 of stat.
+        if int(entry.name) == postmaster or int(fields[1]) == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def _timed(
+    action: Callable[[], object], runs: int, postmaster: int | None = None
+) -> tuple[float, float, Any]:
+    """Median wall seconds, median CPU seconds (this process and the server), result."""
+    times, cpus, result = [], [], None
     for _ in range(runs):
-        began = time.perf_counter()
+        began, cpu, served = time.perf_counter(), time.process_time(), server_cpu(postmaster)
         result = action()
         times.append(time.perf_counter() - began)
-    return statistics.median(times), result
+        cpus.append(time.process_time() - cpu + server_cpu(postmaster) - served)
+    return statistics.median(times), statistics.median(cpus), result
 
 
 def contact_count(store: Any) -> int:
@@ -77,7 +105,9 @@ def ensure_contacts(folder: Path, url: str | None, count: int) -> None:
         raise SystemExit(f"the record holds {have:,} contacts, not {count:,}")
 
 
-def measure(folder: Path, url: str | None, runs: int) -> dict[str, Any]:
+def measure(
+    folder: Path, url: str | None, runs: int, postmaster: int | None = None
+) -> dict[str, Any]:
     """The measures on one backend (run in a child process: ru_maxrss is per process)."""
     from trustdesk.services.context import ServiceContext, Session
     from trustdesk.services.report_files import save_report
@@ -98,8 +128,8 @@ def measure(folder: Path, url: str | None, runs: int) -> dict[str, Any]:
             return build_report(ctx, ReportRequest(session, *YEAR, by=by))
 
         for by in ("decided", "received"):
-            seconds, report = _timed(lambda by=by: figures(by), runs)
-            found[f"figures_{by}"] = seconds
+            seconds, cpu, report = _timed(lambda by=by: figures(by), runs, postmaster)
+            found[f"figures_{by}"], found[f"figures_{by}_cpu"] = seconds, cpu
             found[f"counted_{by}"] = sum(row[3] for row in report.figure("by_desk").rows)
         for fmt in ("pdf", "xlsx", "csv"):
             serial = iter(range(10**6))
@@ -109,7 +139,7 @@ def measure(folder: Path, url: str | None, runs: int) -> dict[str, Any]:
                 target = out / f"year-{next(serial)}.{fmt}"
                 return save_report(ctx, session, report, fmt, target)
 
-            found[fmt], _digest = _timed(made, runs)
+            found[fmt], found[f"{fmt}_cpu"], _digest = _timed(made, runs, postmaster)
             found[f"{fmt}_bytes"] = (out / f"year-0.{fmt}").stat().st_size
     found["python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
@@ -117,9 +147,12 @@ def measure(folder: Path, url: str | None, runs: int) -> dict[str, Any]:
     return found
 
 
-def _child(backend: str, folder: Path, url: str | None, runs: int) -> dict[str, Any]:
+def _child(
+    backend: str, folder: Path, url: str | None, runs: int, postmaster: int | None = None
+) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", backend, "--folder", str(folder)]
     command += ["--runs", str(runs)] + (["--url", url] if url else [])
+    command += ["--postmaster", str(postmaster)] if postmaster else []
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{backend} measures failed:\n{done.stderr[-3000:]}")
@@ -150,9 +183,13 @@ def _print(results: dict[str, dict[str, Any]]) -> list[str]:
             f"{r['counted_received']:,} (by receipt)"
         )
     row("figures, counted by decision time", "figures_decided", TARGETS["figures"])
+    row("  CPU (TrustDesk + the local server)", "figures_decided_cpu", None)
     row("figures, counted by receipt time", "figures_received", TARGETS["figures"])
+    row("  CPU (TrustDesk + the local server)", "figures_received_cpu", None)
     row("PDF with charts (figures + file)", "pdf", TARGETS["pdf"])
+    row("  CPU (TrustDesk + the local server)", "pdf_cpu", None)
     row("XLSX (figures + file)", "xlsx", TARGETS["xlsx"])
+    row("  CPU (TrustDesk + the local server)", "xlsx_cpu", None)
     row("CSV (figures + file)", "csv", None)
     row("memory: Python's peak (tracemalloc)", "python_peak_mb", MEMORY_MB, "MB")
     row("memory: process peak resident (ru_maxrss)", "maxrss_mb", MEMORY_MB, "MB")
@@ -169,9 +206,10 @@ def main() -> int:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--postmaster", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.folder, args.url, args.runs)))
+        print(json.dumps(measure(args.folder, args.url, args.runs, args.postmaster)))
         return 0
     folder = sqlite_record(args.decisions)
     results: dict[str, dict[str, Any]] = {}
@@ -185,7 +223,10 @@ def main() -> int:
 
             url, cluster = copy_to_server(folder, args.decisions, args.admin_url, OUT)
             ensure_contacts(folder, url, args.contacts)
-            results["PostgreSQL"] = _child("postgresql", folder, url, args.runs)
+            postmaster = None
+            if cluster is not None:  # on this machine: its CPU is counted too
+                postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+            results["PostgreSQL"] = _child("postgresql", folder, url, args.runs, postmaster)
     finally:
         if cluster is not None:
             cluster.stop()
