@@ -340,12 +340,3 @@ class ReportRepository:
         """The report's grouped counts and the chain head, from one snapshot."""
         with self._db.reading() as conn:
             return report_data(conn, query, dialect_for(self._db.backend))
-
-    def desks(self) -> list[str]:
-        """The workstations that recorded decisions (the choices of a desk filter)."""
-        with self._db.reading() as conn:
-            rows = conn.execute(
-                "SELECT DISTINCT a.workstation FROM audit_log a "
-                "WHERE a.event = 'decision.created' ORDER BY a.workstation"
-            )
-            return [row[0] for row in rows]
