@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -200,6 +201,7 @@ def measure(
 
             found[fmt], found[f"{fmt}_cpu"], _digest = _timed(made, runs, postmaster)
             found[f"{fmt}_bytes"] = (out / f"year-0.{fmt}").stat().st_size
+        shutil.rmtree(out)
     found["python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     found["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
