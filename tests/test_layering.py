@@ -67,6 +67,20 @@ FORBIDDEN = {
         "trustdesk.ui",
     },
     "services": {*QT, "trustdesk.cli", "trustdesk.ui"},
+    # Spreadsheet and data writers of a report: they take its view-model
+    # (memo/report_model.py, standard library only) and neither query nor draw.
+    "exports": {
+        *QT,
+        "sqlite3",
+        "reportlab",
+        "trustdesk.rules",
+        "trustdesk.store",
+        "trustdesk.services",
+        "trustdesk.cli",
+        "trustdesk.ui",
+        "trustdesk.memo.report_pdf",
+        "trustdesk.memo.report_charts",
+    },
     "cli": {*QT, "trustdesk.ui"},
 }
 
@@ -81,6 +95,9 @@ OWNED_BY = {
     "jsonschema": "rules",
     # Pack signatures are checked in rules/signing.py alone (decision 0020).
     "cryptography": "rules",
+    # The report's spreadsheets (decision 0029); openpyxl only reads them back in tests.
+    "xlsxwriter": "exports",
+    "openpyxl": "exports",
 }
 
 #: Deliberate crossings, each with its reason.

@@ -42,6 +42,7 @@ COMMANDS = {
     "gui": "gui",
     "config": "config_cmd",
     "store": "store_cmd",
+    "report": "report",
 }
 
 

@@ -1,0 +1,85 @@
+"""Saving a report as a file (PDF, CSV, XLSX, JSON, the state's layout): written whole
+under a temporary name and published only when complete, never over an existing file,
+and recorded in the audit with the file's SHA-256 and the chain head it was computed at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from trustdesk.memo.report_model import Report
+from trustdesk.services.context import ServiceContext, Session
+from trustdesk.services.errors import InvalidRequest
+from trustdesk.store.files import new_file
+
+#: The formats ``trustdesk report --format`` and the GUI's Save offer.
+FORMATS = ("pdf", "csv", "xlsx", "json", "state-csv")
+#: Formats where Excel's byte-order mark may be asked for.
+BOM_FORMATS = ("csv", "state-csv")
+
+
+def _write(report: Report, fmt: str, path: Path, *, bom: bool) -> None:
+    # Each writer is imported when used: a CSV never loads reportlab or XlsxWriter.
+    if fmt == "pdf":
+        from trustdesk.memo.report_pdf import render_report_pdf
+
+        path.write_bytes(render_report_pdf(report))
+    elif fmt == "csv":
+        from trustdesk.exports.csv_writer import write_csv
+
+        write_csv(report, path, bom=bom)
+    elif fmt == "xlsx":
+        from trustdesk.exports.xlsx_writer import write_xlsx
+
+        write_xlsx(report, path)
+    elif fmt == "json":
+        from trustdesk.exports.json_writer import write_json
+
+        write_json(report, path)
+    else:
+        from trustdesk.exports.state_csv import write_state_csv
+
+        write_state_csv(report, path, bom=bom)
+
+
+def save_report(
+    ctx: ServiceContext,
+    session: Session,
+    report: Report,
+    fmt: str,
+    target: Path,
+    *,
+    bom: bool = False,
+) -> str:
+    """Write ``report`` as ``fmt`` to the new file ``target``; its SHA-256 (audited)."""
+    if fmt not in FORMATS:
+        raise InvalidRequest(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if bom and fmt not in BOM_FORMATS:
+        raise InvalidRequest("--bom is for the CSV formats only (Excel's byte-order mark)")
+    target = target.expanduser().absolute()
+    with new_file(target) as temp:
+        _write(report, fmt, temp, bom=bom)
+        digest = hashlib.sha256(temp.read_bytes()).hexdigest()
+    try:
+        _audit(ctx, session, report, fmt, digest)
+    except BaseException:
+        # A report file nobody recorded must not exist (as a backup, store.backup).
+        target.unlink(missing_ok=True)
+        raise
+    return digest
+
+
+def _audit(ctx: ServiceContext, session: Session, report: Report, fmt: str, digest: str) -> None:
+    ctx.audit(
+        "report.exported",
+        session,
+        format=fmt,
+        file_sha256=digest,
+        start=report.start.isoformat(),
+        end=report.end.isoformat(),
+        by=report.by,
+        filters=dict(report.filters),
+        head_seq=report.head_seq,
+        head_hash=report.head_hash,
+    )

@@ -1,0 +1,300 @@
+"""Reports: who may ask for which, the period in the agency's calendar, and the report
+assembled from the counts the store makes (store/reports.py) and the figure
+definitions (services/report_figures.py). Making a report is audited.
+
+Supervisors, administrators and auditors may report on every decision; an officer only
+on their own (the officer filter is set to them, and naming anyone else is refused).
+A report holds counts only, never a name, date of birth or booking number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from trustdesk import __version__
+from trustdesk.memo.report_model import ChartSpec, Figure, Report, Series
+from trustdesk.services import report_figures as figures
+from trustdesk.services.context import ServiceContext, Session
+from trustdesk.services.errors import AuthenticationFailed, InvalidRequest, PermissionDenied
+from trustdesk.services.permissions import ADMINISTRATOR, AUDITOR, OFFICER, SUPERVISOR
+from trustdesk.store.errors import NotFound
+from trustdesk.store.records import DEFAULT_TIMEZONE, User
+from trustdesk.store.reports import BY_CHOICES, ReportData, ReportQuery, ReportRepository
+
+#: Roles that report on every decision; officers report on their own.
+ALL_DECISIONS = frozenset({SUPERVISOR, ADMINISTRATOR, AUDITOR})
+#: The longest period one report may cover (months are counted one by one).
+MAX_YEARS = 30
+TITLE = "TRUST Act detainer report"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRequest:
+    """Who asks (``session``), and what to count: the period (calendar days in the
+    agency's time zone, both included) and the filters."""
+
+    session: Session
+    start: date
+    end: date
+    by: str = "decided"  # "received" | "decided"
+    facility: str | None = None
+    desk: str | None = None
+    officer: str | None = None  # user name
+
+
+def report_user(ctx: ServiceContext, session: Session, request: ReportRequest) -> User:
+    """The session's current user, if they may make this report (refusals are audited)."""
+    try:
+        user, altered = ctx.store.users.checked(session.user_id)
+    except NotFound:
+        raise AuthenticationFailed("your account no longer exists; log on again") from None
+    if altered:
+        ctx.refuse_altered(user, altered, session)
+    refusal = None
+    if not user.active or user.locked_at is not None:
+        refusal = "account disabled" if not user.active else "account locked"
+    elif user.role == OFFICER and request.officer not in (None, user.username):
+        refusal = "officers report on their own decisions only"
+    elif user.role not in ALL_DECISIONS and user.role != OFFICER:
+        refusal = f"role {user.role} makes no reports"
+    if refusal is not None:
+        ctx.audit("permission.denied", session, "denied", operation="report.make", reason=refusal)
+        if refusal.startswith("account"):
+            raise AuthenticationFailed(f"account {user.username!r} is {refusal[8:]}")
+        raise PermissionDenied(
+            f"{user.username} ({user.role}) may report on their own decisions only "
+            "(leave out --officer); supervisors, administrators and auditors report on all"
+            if user.role == OFFICER
+            else f"{user.username} ({user.role}) may not make reports"
+        )
+    return user
+
+
+def month_starts(start: date, end: date) -> list[date]:
+    """The first day of every calendar month after the first, up to ``end``."""
+    found: list[date] = []
+    year, month = start.year, start.month
+    while True:
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+        first = date(year, month, 1)
+        if first > end:
+            return found
+        found.append(first)
+
+
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def check_request(request: ReportRequest) -> None:
+    if request.by not in BY_CHOICES:
+        raise InvalidRequest(f"--by must be one of {', '.join(BY_CHOICES)}, not {request.by!r}")
+    if request.end < request.start:
+        raise InvalidRequest(
+            f"the period ends ({request.end.isoformat()}) before it starts "
+            f"({request.start.isoformat()}): swap --from and --to"
+        )
+    if request.end - request.start > timedelta(days=366 * MAX_YEARS):
+        raise InvalidRequest(f"a report covers at most {MAX_YEARS} years; shorten the period")
+
+
+def _filters(request: ReportRequest, facility: str) -> tuple[tuple[str, str], ...]:
+    found = []
+    if request.facility:
+        found.append(("Facility", facility))
+    if request.desk:
+        found.append(("Desk", request.desk))
+    if request.officer:
+        found.append(("Officer", request.officer))
+    return tuple(found)
+
+
+def build_report(ctx: ServiceContext, request: ReportRequest) -> Report:
+    """Count the figures of ``request`` for its session, and record that it was made."""
+    session = request.session
+    check_request(request)
+    if request.officer is not None:
+        request = replace(request, officer=request.officer.strip().lower())
+    user = report_user(ctx, session, request)
+    if user.role == OFFICER:
+        request = replace(request, officer=user.username)
+    profile = ctx.store.agency.get()
+    facility = profile.facility if profile is not None else ""
+    if request.facility is not None and request.facility.strip().casefold() != facility.casefold():
+        raise InvalidRequest(
+            f"--facility {request.facility!r}: these records are those of "
+            + (f"facility {facility!r}" if facility else "a facility not yet set up")
+            + "; one TrustDesk store holds one facility, so leave out --facility or use "
+            "that facility's store"
+        )
+    if request.officer is not None:
+        try:
+            ctx.store.users.get(request.officer)
+        except NotFound:
+            raise InvalidRequest(f"--officer {request.officer!r}: there is no such user") from None
+    zone = ZoneInfo(profile.timezone if profile is not None else DEFAULT_TIMEZONE)
+    now = ctx.now()
+    starts = month_starts(request.start, request.end)
+    query = ReportQuery(
+        start=local_midnight(request.start, zone),
+        end=local_midnight(request.end + timedelta(days=1), zone),
+        by=request.by,
+        month_starts=tuple(local_midnight(day, zone) for day in starts),
+        officer=request.officer,
+        desk=request.desk,
+        now=now,
+    )
+    data = ReportRepository(ctx.store.db).data(query)
+    months = [request.start.replace(day=1), *starts]
+    report = assemble(
+        data,
+        months,
+        request,
+        agency=profile.name if profile is not None else "",
+        ori=profile.ori if profile is not None else "",
+        facility=facility,
+        timezone=zone.key,
+        made_at=now,
+        made_by=user.username,
+    )
+    ctx.audit(
+        "report.made",
+        session,
+        start=request.start.isoformat(),
+        end=request.end.isoformat(),
+        by=request.by,
+        filters=dict(report.filters),
+        head_seq=data.head_seq,
+        head_hash=data.head_hash,
+        decisions=figures.total_decisions(data),
+    )
+    return report
+
+
+def assemble(
+    data: ReportData,
+    months: list[date],
+    request: ReportRequest,
+    *,
+    agency: str,
+    ori: str,
+    facility: str,
+    timezone: str,
+    made_at: datetime,
+    made_by: str,
+) -> Report:
+    """The report's figures and charts, from the store's counts (pure)."""
+    counted = request.by
+    by_month, trend = figures.monthly(data, months, counted)
+    grounds = figures.decisions_by_ground(data)
+    holds = figures.holds_by_outcome(data)
+    custody = figures.custody_time(data)
+    found: list[Figure] = [
+        figures.received_by_form(data, counted),
+        figures.received_by_warrant(data, counted),
+        grounds,
+        figures.decisions_by_pack(data),
+        figures.reviews(data),
+        holds,
+        figures.overdue_holds(data),
+        custody,
+        figures.amendments(data),
+        figures.unverified(data),
+    ]
+    notes = []
+    if data.contacts is not None:
+        found += [
+            figures.contacts_by_kind(data.contacts),
+            figures.contacts_given(data.contacts),
+        ]
+    elif data.contacts_logged:
+        notes.append("Contacts with ICE are left out: they cannot be placed at a desk.")
+    else:
+        notes.append("This record keeps no log of contacts with ICE yet.")
+    if data.receipt_unknown:
+        notes.append(
+            f"{data.receipt_unknown} detainers had no receipt time recorded; they are "
+            "placed in the period by their decision time."
+        )
+    found += [
+        by_month,
+        figures.breakdown(
+            "by_desk",
+            "Decisions by desk",
+            "Each decision under the desk (workstation) that recorded its first version.",
+            data.by_desk,
+        ),
+        figures.breakdown(
+            "by_officer",
+            "Decisions by officer",
+            "Each decision under the officer who recorded its first version (user name).",
+            data.by_officer,
+        ),
+    ]
+    total = figures.total_decisions(data)
+    statement = ""
+    if total == 0:
+        statement = (
+            "No detainers were received in this period."
+            if counted == "received"
+            else "No detainers were decided in this period."
+        )
+    return Report(
+        title=TITLE,
+        agency=agency,
+        ori=ori,
+        facility=facility,
+        timezone=timezone,
+        start=request.start,
+        end=request.end,
+        by=counted,
+        filters=_filters(request, facility),
+        made_at=made_at,
+        made_by=made_by,
+        app_version=__version__,
+        head_seq=data.head_seq,
+        head_hash=data.head_hash,
+        figures=tuple(found),
+        charts=(
+            trend,
+            _bar_chart("grounds", grounds, "Decisions by ground"),
+            _bar_chart("hold_outcomes", holds, "Holds by outcome", "holds"),
+            _histogram(custody),
+        ),
+        statement=statement,
+        notes=tuple(notes),
+    )
+
+
+def _bar_chart(chart_id: str, figure: Figure, title: str, unit: str = "decisions") -> ChartSpec:
+    rows = [row for row in figure.rows if row[0] not in ("Total", "Honored", "Declined")]
+    table = Figure(chart_id, title, figure.definition, figure.columns, tuple(rows), figure.numeric)
+    return ChartSpec(
+        chart_id,
+        title,
+        "bar",
+        tuple(str(row[0]) for row in rows),
+        (Series(figure.columns[1], tuple(float(row[1] or 0) for row in rows)),),  # type: ignore[arg-type]
+        table,
+        unit,
+    )
+
+
+def _histogram(figure: Figure) -> ChartSpec:
+    rows = [row for row in figure.rows if row[0] != "Median"]
+    table = Figure(
+        "custody_time", figure.title, figure.definition, figure.columns, tuple(rows), figure.numeric
+    )
+    return ChartSpec(
+        "custody_time",
+        figure.title,
+        "histogram",
+        tuple(str(row[0]) for row in rows),
+        (Series("Holds", tuple(float(row[1] or 0) for row in rows)),),  # type: ignore[arg-type]
+        table,
+        "holds",
+    )

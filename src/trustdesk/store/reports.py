@@ -1,0 +1,328 @@
+"""Report figures counted by the database: GROUP BY queries over one period's decisions.
+
+Nothing here loads the decisions themselves: each query returns a few grouped rows
+(counts per outcome, per month, per ground…) or a histogram in whole minutes (times to
+review, to ICE custody, how late a hold ran), from which services/reports.py takes
+medians and percentiles. All queries run in one read snapshot, with the audit chain
+head of that snapshot, so a report's figures and the head it names agree.
+
+What a report counts (docs/decisions/0029): each *decision* (a detainer handled: all
+versions of one ``decision_id``) once, with the facts of its latest version; it falls in
+the period by its decision time (``by="decided"``) or by when its detainer was received
+(``by="received"``; when no receipt time was recorded, the decision time stands in and
+is counted apart). Its officer is whoever recorded the first version; its desk is the
+workstation that recorded it (the audit entry of that version). Times are compared as
+the stored UTC text, whose order is time order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from trustdesk.store.audit import head
+from trustdesk.store.encoding import utc_text
+from trustdesk.store.reports_contacts import contact_data
+from trustdesk.store.reports_query import ContactData, ReportQuery
+from trustdesk.store.reports_sql import ReportDialect, dialect_for
+
+if TYPE_CHECKING:
+    from trustdesk.store.backend import Database
+
+__all__ = [
+    "BY_CHOICES",
+    "ContactData",
+    "ReportData",
+    "ReportQuery",
+    "ReportRepository",
+    "has_table",
+    "report_data",
+]
+
+BY_CHOICES = ("received", "decided")
+
+#: The desk of a decision: the workstation that recorded its first version. The first
+#: audit entry naming a decision is the one that recorded it (audit_decisions, schema 6);
+#: read through that small index, never through the wide decision rows.
+DESK_OF = (
+    "(SELECT a.workstation FROM audit_log a WHERE a.seq = "
+    "(SELECT min(x.seq) FROM audit_decisions x WHERE x.decision_id = {d}.decision_id))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """Grouped counts, as the database returned them (services/reports.py names them)."""
+
+    head_seq: int
+    head_hash: str
+    #: (month index, outcome, count); index 0 is the period's first month.
+    by_month: tuple[tuple[int, str, int], ...]
+    by_officer: tuple[tuple[str, str, int], ...]
+    by_desk: tuple[tuple[str, str, int], ...]
+    #: (form, judicial_warrant yes/no/unknown, administrative warrant or None, count).
+    received: tuple[tuple[str, str, str | None, int], ...]
+    #: Decisions whose detainer had no receipt time (placed by their decision time).
+    receipt_unknown: int
+    #: (outcome, rule pack, grounds JSON, unverified JSON, count).
+    outcomes: tuple[tuple[str, str, str, str, int], ...]
+    review_needed: int
+    reviewed: int
+    review_pending: int
+    #: (minutes from the reviewed version's recording to its first review, count).
+    review_minutes: tuple[tuple[int, int], ...]
+    #: (closure outcome, or "open", count).
+    holds: tuple[tuple[str, int], ...]
+    #: Holds with no known expiry (the hold clock's start was never entered).
+    holds_expiry_unknown: int
+    #: (minutes past the expiry when the hold ended, or "now" for open ones; closed?, count).
+    overdue_minutes: tuple[tuple[int, bool, int], ...]
+    #: (minutes from the hold's start to ICE custody, count).
+    custody_minutes: tuple[tuple[int, int], ...]
+    #: Holds closed "ice_took_custody" whose start was unknown (left out of the times).
+    custody_start_unknown: int
+    #: (amendment reason, count), for versions after the first.
+    amendments: tuple[tuple[str, int], ...]
+    #: Contact figures, or None where the store keeps no contact log (or cannot filter it
+    #: as asked: see reports_contacts).
+    contacts: ContactData | None
+    contacts_logged: bool = False
+
+
+class _Period:
+    """The period's decisions (latest versions), gathered once into a temporary table.
+
+    Every figure is a GROUP BY over this small table (one row per decision of the
+    period, a few short columns), joined to holds, reviews and versions through their
+    indexes. Gathering it is the one pass over the stored decisions: through the
+    decision-time index for ``by="decided"``, over every decision for ``by="received"``
+    (no index holds the receipt time). The grounds and unverified items are read from
+    each decision document here, once. The table lives in the read transaction: dropped
+    at the end on SQLite, rolled back with the snapshot on PostgreSQL.
+    """
+
+    TABLE = "report_period"
+
+    def __init__(self, query: ReportQuery, dialect: ReportDialect) -> None:
+        if query.by not in BY_CHOICES:
+            raise ValueError(f"by must be one of {BY_CHOICES}")
+        self.dialect = dialect
+        received = query.by == "received"
+        at = "ifnull(t.received_at, d.decision_time)" if received else "d.decision_time"
+        conditions = [
+            "NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = d.id)",
+            f"{at} >= ?",
+            f"{at} < ?",
+        ]
+        params: list[Any] = [utc_text(query.start), utc_text(query.end)]
+        if query.officer is not None:
+            conditions.append("f.officer_id = (SELECT u.id FROM users u WHERE u.username = ?)")
+            params.append(query.officer)
+        if query.desk is not None:
+            conditions.append(DESK_OF.format(d="d") + " = ?")
+            params.append(query.desk)
+        month = "0"
+        month_params: list[Any] = []
+        if query.month_starts:
+            cases = " ".join(
+                f"WHEN {at} < ? THEN {index}" for index in range(len(query.month_starts))
+            )
+            month = f"CASE {cases} ELSE {len(query.month_starts)} END"
+            month_params = [utc_text(when) for when in query.month_starts]
+        join, grounds, unverified = dialect.document("d.decision_json")
+        # Reviews and holds are looked up per decision through their indexes (a
+        # correlated lookup has one plan on both backends; joins let the server guess).
+        review_minutes = dialect.minutes_between("v.recorded_at", "r.reviewed_at")
+        self.build = (
+            f"CREATE TEMP TABLE {self.TABLE} AS SELECT d.id AS record_id, d.decision_id, "
+            "d.outcome, d.rule_pack, d.review_required, d.releasable_at, d.hold_expires_at, "
+            "d.recorded_at, d.detainer_id, f.officer_id, "
+            f"{DESK_OF.format(d='d')} AS desk, {month} AS month, t.form, t.judicial_warrant, "
+            "t.administrative_warrant, CASE WHEN t.received_at IS NULL THEN 1 ELSE 0 END "
+            f"AS receipt_unknown, {grounds} AS grounds, {unverified} AS unverified, "
+            "CASE WHEN EXISTS (SELECT 1 FROM reviews r WHERE r.decision_id = d.decision_id) "
+            "THEN 1 ELSE 0 END AS reviewed, "
+            "CASE WHEN EXISTS (SELECT 1 FROM pending_reviews q WHERE q.record_id = d.id) "
+            "THEN 1 ELSE 0 END AS pending, "
+            f"(SELECT min({review_minutes}) FROM reviews r CROSS JOIN decisions v "
+            "ON v.id = r.record_id WHERE r.decision_id = d.decision_id) AS review_minutes, "
+            "h.id AS hold_id, c.outcome AS closed_as, c.ended_at "
+            "FROM decisions d CROSS JOIN detainers t ON t.id = d.detainer_id "
+            "CROSS JOIN decisions f ON f.id = d.decision_id "
+            "LEFT JOIN holds h ON h.decision_id = d.decision_id "
+            "LEFT JOIN hold_closures c ON c.hold_id = h.id "
+            + join
+            + "WHERE "
+            + " AND ".join(conditions)
+        )
+        self.params = [*month_params, *params]
+
+    def __enter__(self) -> _Period:
+        return self
+
+    def gather(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        for statement in self.dialect.settings():
+            conn.execute(statement)
+        if self.dialect.backend == "sqlite":
+            conn.execute(f"DROP TABLE IF EXISTS temp.{self.TABLE}")
+        conn.execute(self.build, self.params)
+        if self.dialect.backend == "postgresql":
+            # A new table has no statistics: without them the server guessed the joins
+            # to holds and reviews badly (a quarter second each instead of hundredths).
+            conn.execute(f"ANALYZE {self.TABLE}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.dialect.backend == "sqlite" and hasattr(self, "conn"):
+            self.conn.execute(f"DROP TABLE IF EXISTS temp.{self.TABLE}")
+
+    def run(self, conn: sqlite3.Connection, body: str, extra: tuple[Any, ...] = ()) -> list[Any]:
+        return list(conn.execute(body.replace("FROM period", f"FROM {self.TABLE}"), extra))
+
+
+def _ints(rows: list[Any]) -> tuple[tuple[Any, ...], ...]:
+    # PostgreSQL's sums are numerics; counts and minutes are whole numbers everywhere.
+    return tuple(tuple(int(v) if hasattr(v, "as_integer_ratio") else v for v in r) for r in rows)
+
+
+def report_data(conn: sqlite3.Connection, query: ReportQuery, dialect: ReportDialect) -> ReportData:
+    """Every grouped count of the report, inside the caller's read transaction."""
+    now = utc_text(query.now) if query.now is not None else None
+    head_seq, head_hash = head(conn)
+    with _Period(query, dialect) as period:
+        period.gather(conn)
+        by_month = period.run(
+            conn, "SELECT month, outcome, count(*) FROM period GROUP BY month, outcome"
+        )
+        by_officer = period.run(
+            conn,
+            "SELECT u.username, p.outcome, count(*) FROM period p "
+            "CROSS JOIN users u ON u.id = p.officer_id GROUP BY u.username, p.outcome",
+        )
+        by_desk = period.run(
+            conn, "SELECT ifnull(desk, ''), outcome, count(*) FROM period GROUP BY desk, outcome"
+        )
+        received = period.run(
+            conn,
+            "SELECT form, judicial_warrant, administrative_warrant, count(*) FROM period "
+            "GROUP BY form, judicial_warrant, administrative_warrant",
+        )
+        receipt_unknown = 0
+        if query.by == "received":
+            receipt_unknown = period.run(conn, "SELECT sum(receipt_unknown) FROM period")[0][0]
+        outcomes = period.run(
+            conn,
+            "SELECT outcome, rule_pack, grounds, unverified, count(*) FROM period "
+            "GROUP BY outcome, rule_pack, grounds, unverified",
+        )
+        reviews = _reviews(conn, period)
+        holds = _holds(conn, period, now)
+        amendments = period.run(
+            conn,
+            "SELECT ifnull(v.reason, ''), count(*) FROM period p "
+            "CROSS JOIN decisions v ON v.decision_id = p.decision_id "
+            "WHERE v.version > 1 GROUP BY ifnull(v.reason, '')",
+        )
+    return ReportData(
+        head_seq=head_seq,
+        head_hash=head_hash,
+        by_month=_ints(by_month),
+        by_officer=_ints(by_officer),
+        by_desk=_ints(by_desk),
+        received=_ints(received),
+        receipt_unknown=int(receipt_unknown or 0),
+        outcomes=_ints(outcomes),
+        contacts=_contacts(conn, query, dialect),
+        contacts_logged=has_table(conn, "contacts"),
+        amendments=_ints(amendments),
+        **reviews,
+        **holds,
+    )
+
+
+def _reviews(conn: sqlite3.Connection, period: _Period) -> dict[str, Any]:
+    counts = period.run(
+        conn,
+        "SELECT count(*), sum(reviewed), sum(pending) FROM period "
+        "WHERE review_required = 1 OR reviewed = 1",
+    )[0]
+    histogram = period.run(
+        conn,
+        "SELECT review_minutes, count(*) FROM period WHERE review_minutes IS NOT NULL "
+        "GROUP BY review_minutes ORDER BY review_minutes",
+    )
+    return {
+        "review_needed": int(counts[0] or 0),
+        "reviewed": int(counts[1] or 0),
+        "review_pending": int(counts[2] or 0),
+        "review_minutes": _ints(histogram),
+    }
+
+
+def _holds(conn: sqlite3.Connection, period: _Period, now: str | None) -> dict[str, Any]:
+    dialect = period.dialect
+    # The period's holds with their closures: a few tens of thousands of short rows.
+    base = "FROM period p WHERE p.hold_id IS NOT NULL "
+    outcomes = period.run(
+        conn,
+        f"SELECT ifnull(p.closed_as, 'open'), count(*) {base}GROUP BY ifnull(p.closed_as, 'open')",
+    )
+    # Release was due at the expiry while the latest version honors the detainer, and at
+    # once (its recording) when a later version declined it (as open_holds keeps it).
+    due = "CASE WHEN p.outcome = 'honor' THEN p.hold_expires_at ELSE p.recorded_at END"
+    unknown = period.run(conn, f"SELECT count(*) {base}AND ({due}) IS NULL")[0][0]
+    ended = "ifnull(p.ended_at, ?)" if now is not None else "p.ended_at"
+    late = dialect.minutes_between(f"({due})", ended)
+    overdue = period.run(
+        conn,
+        f"SELECT m, closed, count(*) FROM (SELECT {late} AS m, "
+        f"CASE WHEN p.closed_as IS NULL THEN 0 ELSE 1 END AS closed {base}"
+        f"AND ({due}) IS NOT NULL AND {ended} > ({due})) s GROUP BY m, closed ORDER BY m",
+        (now, now) if now is not None else (),
+    )
+    custody = dialect.minutes_between("p.releasable_at", "p.ended_at")
+    to_custody = period.run(
+        conn,
+        f"SELECT m, count(*) FROM (SELECT {custody} AS m {base}"
+        "AND p.closed_as = 'ice_took_custody' AND p.releasable_at IS NOT NULL) s "
+        "GROUP BY m ORDER BY m",
+    )
+    start_unknown = period.run(
+        conn,
+        f"SELECT count(*) {base}AND p.closed_as = 'ice_took_custody' AND p.releasable_at IS NULL",
+    )[0][0]
+    return {
+        "holds": _ints(outcomes),
+        "holds_expiry_unknown": int(unknown),
+        "overdue_minutes": tuple((m, bool(closed), n) for m, closed, n in _ints(overdue)),
+        "custody_minutes": _ints(to_custody),
+        "custody_start_unknown": int(start_unknown),
+    }
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        is not None
+    )
+
+
+def _contacts(
+    conn: sqlite3.Connection, query: ReportQuery, dialect: ReportDialect
+) -> ContactData | None:
+    if not has_table(conn, "contacts"):
+        return None
+    return contact_data(conn, query, dialect)
+
+
+class ReportRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def data(self, query: ReportQuery) -> ReportData:
+        """The report's grouped counts and the chain head, from one snapshot."""
+        with self._db.reading() as conn:
+            return report_data(conn, query, dialect_for(self._db.backend))
