@@ -43,7 +43,8 @@ from trustdesk.ui.tasks import TaskControl, TaskPanel
 if TYPE_CHECKING:
     from trustdesk.ui.workspace import Workspace
 
-TAB_TEXT = "Repor&ts"
+#: No mnemonic: every letter of "Reports" is taken on some page; Ctrl+Shift+R opens it.
+TAB_TEXT = "Reports"
 #: Save buttons: (format, button text, dialog filter, file suffix).
 SAVE_FORMATS = (
     ("pdf", "Save as &PDF…", "PDF (*.pdf)", ".pdf"),
@@ -164,8 +165,10 @@ class ReportsPage(QWidget):
         self.figures_area.setObjectName("report_figures")
         self.figures_area.setAccessibleName("The report's figures and charts")
         self.figures_area.setWidgetResizable(True)
+        self.figures_area.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # arrows and PgDn scroll
         layout.addWidget(self.figures_area, 1)
         self.make_button.clicked.connect(self.make)
+        self.panel.finished.connect(self._task_ended)
         self.line_edits = (self.facility, self.desk, self.officer)
         for edit in self.line_edits:
             edit.returnPressed.connect(self.make)
@@ -220,6 +223,14 @@ class ReportsPage(QWidget):
             f"Report for {report.start.isoformat()} to {report.end.isoformat()} made "
             f"(audit chain head entry {report.head_seq}). {report.statement}".strip()
         )
+
+    def _task_ended(self, _outcome: str) -> None:
+        # The Cancel button that held the focus is gone: give it to the figures (to read
+        # them with the keyboard) or back to the button that started the work.
+        if self.report is not None:
+            self.figures_area.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.make_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show(self, report: Report) -> None:
         content = QWidget()
@@ -299,3 +310,14 @@ def add_reports_tab(workspace: Workspace) -> ReportsPage:
     page = ReportsPage(workspace.context)
     workspace.tabs.addTab(page, TAB_TEXT)
     return page
+
+
+def show_reports(workspace: Workspace) -> None:
+    """Bring the Reports tab forward, the period's first day ready to type."""
+    tabs = workspace.tabs
+    for index in range(tabs.count()):
+        page = tabs.widget(index)
+        if isinstance(page, ReportsPage):
+            tabs.setCurrentWidget(page)
+            page.start.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
