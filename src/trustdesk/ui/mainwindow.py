@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
             go_menu, "&Search history", "std:Find", lambda: self._ws("show_search")
         )
         self.find_action = self._action(go_menu, "&Find any record…", "Ctrl+Shift+F", self._find)
+        self.reports_action = self._action(go_menu, "&Reports", "Ctrl+Shift+R", self._reports)
         self.verify_action = self._action(go_menu, "&Verify a memo…", None, self._verify_memo)
         help_menu = bar.addMenu("&Help")
         self.about_action = self._action(help_menu, "&About TrustDesk", None, self._about)
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
             self.board_action,
             self.search_action,
             self.find_action,
+            self.reports_action,
             self.verify_action,
         )
         self._enable_work(False)
@@ -183,6 +185,12 @@ class MainWindow(QMainWindow):
 
             self._close_dialogs()
             self._dialog = open_finder(self.workspace, self)
+
+    def _reports(self) -> None:
+        if self.workspace is not None and self.stack.currentWidget() is self.workspace:
+            from trustdesk.ui.reports_page import show_reports
+
+            show_reports(self.workspace)
 
     def _verify_memo(self) -> None:
         if self.context is None:
