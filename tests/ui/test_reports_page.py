@@ -87,6 +87,20 @@ def reactivate(qtbot: Any, page: ReportsPage) -> None:
     qtbot.waitUntil(page.window().isActiveWindow)
 
 
+def dark_share(chart: QSvgWidget) -> float:
+    """The share of near-black pixels when the chart's SVG is drawn on white."""
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    image = QImage(chart.size(), QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    chart.renderer().render(painter)
+    painter.end()
+    points = [(x, y) for x in range(0, image.width(), 5) for y in range(0, image.height(), 5)]
+    dark = sum(1 for x, y in points if QColor(image.pixel(x, y)).lightness() < 60)
+    return dark / len(points)
+
+
 def figure_rows(rows: list[list[str]], title: str) -> dict[str, str]:
     start = rows.index([title])
     found = {}
@@ -120,6 +134,7 @@ def test_choose_the_period_make_the_report_and_save_csv(
     charts = page.findChildren(QSvgWidget)
     assert charts and len(charts) == len(page.report.charts)  # type: ignore[union-attr]
     assert all(chart.renderer().isValid() for chart in charts)
+    assert all(dark_share(chart) < 0.2 for chart in charts)  # lines on white, not a black box
     assert all(f"chart_table_{chart.objectName()[6:]}" in tables for chart in charts)
     # Save as CSV (Alt+V), read it back with the csv module.
     assert QApplication.focusWidget() is page.figures_area  # to read on with the keys

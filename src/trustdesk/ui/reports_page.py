@@ -9,6 +9,7 @@ run off the GUI thread (ui/tasks.py): a year over a large record takes seconds.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,6 +91,20 @@ def figure_table(figure: Figure, name: str) -> QTableWidget:
     return table
 
 
+_CLIP_PATH = re.compile(rb"<clipPath\b.*?</clipPath>", re.DOTALL)
+_CLIP_STYLE = re.compile(rb"clip-path:\s*url\(#[^)]*\);?")
+
+
+def for_qt_svg(data: bytes) -> bytes:
+    """reportlab's SVG, as QtSvg can draw it.
+
+    QtSvg implements SVG Tiny 1.2, which has no ``clipPath``: it draws the clip's
+    rectangle as an ordinary shape, filled black by default, over the whole chart.
+    reportlab clips each drawing to its own bounds, so dropping the clip changes nothing.
+    """
+    return _CLIP_STYLE.sub(b"", _CLIP_PATH.sub(b"", data))
+
+
 def chart_widget(spec: ChartSpec) -> QSvgWidget:
     """The chart as the PDF draws it (memo/report_charts.py), from its SVG bytes."""
     from trustdesk.memo.report_charts import chart_svg
@@ -97,7 +112,10 @@ def chart_widget(spec: ChartSpec) -> QSvgWidget:
     widget = QSvgWidget()
     widget.setObjectName(f"chart_{spec.id}")
     widget.setAccessibleName(f"Chart: {spec.title} (its numbers are in the table beside it)")
-    widget.load(chart_svg(spec))
+    # On paper, as in the PDF: black ink on white, whatever the desktop's colours.
+    widget.setStyleSheet("background: white;")
+    widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+    widget.load(for_qt_svg(chart_svg(spec)))
     size = widget.renderer().defaultSize()
     widget.setFixedSize(int(size.width() * CHART_SCALE), int(size.height() * CHART_SCALE))
     return widget
