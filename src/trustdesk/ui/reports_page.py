@@ -270,7 +270,9 @@ class ReportsPage(QWidget):
             column.addWidget(self._heading(spec.title))
             pair = QHBoxLayout()
             pair.addWidget(chart_widget(spec), 0, Qt.AlignmentFlag.AlignTop)
-            pair.addWidget(figure_table(spec.table, f"chart_table_{spec.id}"), 1)
+            pair.addWidget(
+                figure_table(spec.table, f"chart_table_{spec.id}"), 1, Qt.AlignmentFlag.AlignTop
+            )
             column.addLayout(pair)
         for number, figure in enumerate(report.figures, start=1):
             column.addWidget(self._heading(f"{number}. {figure.title}"))
