@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from trustdesk.memo.report_model import Cell, ChartSpec, Figure, Report
+from trustdesk.services.jobcontrol import JobCancelled
 from trustdesk.services.permissions import OFFICER
 from trustdesk.services.report_files import save_report
 from trustdesk.services.reports import ReportRequest, build_report
@@ -54,6 +55,11 @@ SAVE_FORMATS = (
 )
 #: The charts are drawn in points; shown a little larger on screen.
 CHART_SCALE = 1.6
+
+
+def stop_if_cancelled(control: TaskControl, why: str) -> None:
+    if control.cancelled():
+        raise JobCancelled(why)
 
 
 def cell_text(value: Cell) -> str:
@@ -226,8 +232,13 @@ class ReportsPage(QWidget):
         request = self.request()
         ctx = self.context.services.ctx
 
-        def work(_control: TaskControl) -> Report:
-            return build_report(ctx, request)
+        def work(control: TaskControl) -> Report:
+            # The counting is one read snapshot that cannot be paused midway; Cancel is
+            # honoured before it starts and before the result is shown.
+            stop_if_cancelled(control, "stopped before counting; nothing was recorded")
+            report = build_report(ctx, request)
+            stop_if_cancelled(control, "stopped; the counting is recorded, nothing is shown")
+            return report
 
         self.panel.run("Counting the report's figures", work, self._made)
 
@@ -314,7 +325,8 @@ class ReportsPage(QWidget):
         ctx, session = self.context.services.ctx, self.context.session
         bom = fmt == "csv" and self.bom.isChecked()
 
-        def work(_control: TaskControl) -> str:
+        def work(control: TaskControl) -> str:
+            stop_if_cancelled(control, "stopped before saving; no file was written")
             return save_report(ctx, session, report, fmt, target, bom=bom)
 
         self.panel.run(
