@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from trustdesk.services.passwords import PasswordHasher, ScryptParams
 from trustdesk.store.case_records import DecisionDraft, DetainerFacts, PersonFacts
+from trustdesk.store.contact_records import ContactDraft
 from trustdesk.store.records import Actor, User
 from trustdesk.store.store import Store
 
@@ -67,6 +68,32 @@ def draft(**changes: Any) -> DecisionDraft:
         answers=(("gang_member", "no"), ("tsdb_match", "unknown")),
         case_json=json.dumps({"person": {"name": "María Peña"}}, ensure_ascii=False),
         decision_json=json.dumps({"decision": "honor", "trace": ["x" * 200]}),
+    )
+    return replace(base, **changes)
+
+
+def contact_draft(**changes: Any) -> ContactDraft:
+    """A plausible contact with ICE without running the legality check (store-level
+    tests): a release date given, not allowed, flagged for review."""
+    base = ContactDraft(
+        person_id=None,
+        booking_number="NH-2026-0412",
+        decision_id=None,
+        kind="release_info_request",
+        direction="from_ice",
+        occurred_at=T0,
+        channel="phone",
+        ice_office="ERO Hartford",
+        ice_officer="Officer Lee",
+        asked="release date?",
+        given=("release_date",),
+        note="",
+        pack_id="ct-2025",
+        advice_json='{"basis":"none","items":[],"pack":"ct-2025"}',
+        allowed=False,
+        unlawful_reason="told by the shift commander",
+        review_needed=True,
+        app_version="0.1.0",
     )
     return replace(base, **changes)
 

@@ -107,20 +107,23 @@ def test_store_init_upgrades_an_older_server_schema_in_the_shared_order(
     url = pg_cluster.init_store(admin_url)
     with Store.open(tmp_path, database=url) as store:
         add_user(store, "admin", "administrator", first=True)
-    # A later TrustDesk adds step 8; its server form creates a table.
-    later = (*MIGRATIONS, Migration(8, "a probe table", ()))
+    # A later TrustDesk adds a step; its server form creates a table.
+    step = MIGRATIONS[-1].version + 1
+    later = (*MIGRATIONS, Migration(step, "a probe table", ()))
     monkeypatch.setattr(setup, "MIGRATIONS", later)
-    monkeypatch.setattr(setup, "SCHEMA_VERSION", 8)
-    monkeypatch.setattr(setup, "STEPS", {})
+    monkeypatch.setattr(setup, "SCHEMA_VERSION", step)
+    monkeypatch.setattr(setup, "STEPS", dict(pg_schema.STEPS))
     with pytest.raises(SetupRefused, match="no server form of that step"):
         init_store(admin_url)
-    monkeypatch.setattr(setup, "STEPS", {8: ("CREATE TABLE upgrade_probe (id int)",)})
-    assert pg_schema.STEPS == {}  # the real list is untouched
+    monkeypatch.setattr(
+        setup, "STEPS", {**pg_schema.STEPS, step: ("CREATE TABLE upgrade_probe (id int)",)}
+    )
+    assert step not in pg_schema.STEPS  # the real list is untouched
     result = init_store(admin_url)
-    assert (result.created, result.version) == (False, 8)
+    assert (result.created, result.version) == (False, step)
     with psycopg.connect(admin_url, autocommit=True) as conn:
         owner = conn.execute(
             "SELECT tableowner FROM pg_tables WHERE tablename = 'upgrade_probe'"
         ).fetchone()
         version = conn.execute("SELECT version FROM trustdesk.schema_version").fetchone()
-    assert owner == ("trustdesk_owner",) and version == (8,)
+    assert owner == ("trustdesk_owner",) and version == (step,)

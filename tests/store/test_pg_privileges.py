@@ -12,7 +12,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from storekit import T0, actor, add_user, columns, draft
+from storekit import T0, actor, add_user, columns, contact_draft, draft
 
 from pgkit import superuser_url
 from trustdesk.store.postgresql.schema import (
@@ -46,6 +46,15 @@ def filled(pg_cluster: Any, tmp_path: Any) -> Iterator[tuple[Store, str]]:
         ended_at=T0,
         note=None,
         officer=actor(officer),
+        at=T0,
+    )
+    contact = store.contacts.add(contact_draft(), actor(officer), T0)
+    store.contacts.review(
+        contact.contact_id,
+        expected_record_id=contact.id,
+        verdict="accepted",
+        note=None,
+        reviewer=actor(supervisor),
         at=T0,
     )
     yield store, url

@@ -194,9 +194,11 @@ def test_an_older_backup_is_upgraded_on_restore(
     made = _add(store, officer, 2, tag="O")
     target = _backup(store, officer, tmp_path)
     conn = sqlite3.connect(target, isolation_level=None)
-    # Back to schema 3: undo step 6 (the decision lookup table), step 5 (agency,
-    # officers' details, drafts), then step 4.
+    # Back to schema 3: undo step 8 (contacts), step 6 (the decision lookup table),
+    # step 5 (agency, officers' details, drafts), then step 4.
     for sql in (
+        "DROP TABLE contact_reviews",
+        "DROP TABLE contacts",
         "DROP TABLE audit_decisions",
         "DROP TABLE agency",
         "DROP TABLE drafts",
@@ -208,7 +210,8 @@ def test_an_older_backup_is_upgraded_on_restore(
     ):
         conn.execute(sql)
     conn.close()
-    assert SCHEMA_VERSION == 7  # step 7 adds no table (an audit entry at most): no undo
+    # Step 7 adds no table (an audit entry at most): no undo. A later step needs its own.
+    assert SCHEMA_VERSION == 8
     store.restore(check_backup(target), officer, T0)
     with store.db.reading() as conn2:
         assert conn2.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from storekit import Clock, add_user, draft, open_desk
 
 from casekit import conviction, make_case
 from trustdesk.rules.caseio import parse_case
+from trustdesk.services.contacts import ContactInput, ContactService
 from trustdesk.services.errors import ServiceError
 from trustdesk.store import record_copy
 from trustdesk.store.case_records import PersonFacts
@@ -110,6 +112,22 @@ def make_rich_record(data: Path, rules: Any) -> None:
             supervisor, unsure[1].record.decision_id, settled, raw_settled, "TSDB answered: no"
         )
         s.decisions.view(supervisor, first.record.decision_id)
+        contacts = ContactService(s.ctx, rules)
+        asked = ContactInput(
+            kind="release_info_request",
+            direction="from_ice",
+            occurred_at=datetime(2026, 11, 20, 15, 40, tzinfo=UTC),
+            channel="phone",
+            decision_id=first.record.decision_id,
+            ice_office="ERO Hartford",
+            ice_officer="Officer Lee",
+            asked="release date?",
+            given=("release_date",),
+            unlawful_reason="told by the shift commander",
+        )
+        told = contacts.record(officer, asked)
+        contacts.amend(officer, told.contact_id, replace(asked, channel="email"), "was e-mail")
+        contacts.review(supervisor, told.contact_id, note="spoke with the officer")
         s.drafts.save(officer, None, "half-done review", {"step": 2, "name": "Kim Lee"})
         for _ in range(5):  # officer2 locks itself out
             with pytest.raises(ServiceError):

@@ -28,6 +28,8 @@ class Operation(StrEnum):
     MEMO_VERIFY = "memo.verify"
     MANAGE_SETTINGS = "settings.manage"
     DRAFT_USE = "draft.use"
+    CONTACT_RECORD = "contact.record"
+    CONTACT_REVIEW = "contact.review"
 
 
 #: Plain words for refusals ("… may not create decisions").
@@ -48,6 +50,8 @@ DESCRIPTIONS = {
     Operation.MEMO_VERIFY: "verify memos",
     Operation.MANAGE_SETTINGS: "change the agency settings (administrators only)",
     Operation.DRAFT_USE: "keep review drafts (officers and supervisors only)",
+    Operation.CONTACT_RECORD: "record contacts with ICE (officers and supervisors only)",
+    Operation.CONTACT_REVIEW: "review flagged contacts with ICE (supervisors only)",
 }
 
 _ALL = frozenset(ROLES)
@@ -76,6 +80,10 @@ MATRIX: dict[Operation, frozenset[str]] = {
     Operation.MANAGE_SETTINGS: frozenset({ADMINISTRATOR}),
     # A draft is a case file in the making: only those who decide cases keep one.
     Operation.DRAFT_USE: _DESK,
+    # Whoever speaks with ICE at the desk records it; a contact that gave ICE something
+    # the law did not allow goes to a supervisor.
+    Operation.CONTACT_RECORD: _DESK,
+    Operation.CONTACT_REVIEW: frozenset({SUPERVISOR}),
 }
 
 assert set(MATRIX) == set(Operation) and all(roles <= _ALL for roles in MATRIX.values())

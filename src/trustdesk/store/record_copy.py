@@ -31,6 +31,8 @@ COPIED = (
     "pending_reviews",
     "agency",
     "drafts",
+    "contacts",
+    "contact_reviews",
 )
 #: Tables of the SQLite file that are not copied, and why.
 NOT_COPIED = {

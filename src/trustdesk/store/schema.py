@@ -368,6 +368,114 @@ def _step_7_identity(conn: sqlite3.Connection) -> None:
     record_identity(conn)
 
 
+#: The ids of issue 14's contract (core.contacts has the same tuples; a test compares).
+CONTACT_KINDS = (
+    "detainer_received",
+    "release_info_request",
+    "interview_request",
+    "inquiry",
+    "transfer_arrival",
+    "other",
+)
+CONTACT_DIRECTIONS = ("from_ice", "to_ice")
+CONTACT_CHANNELS = ("phone", "email", "fax", "in_person", "system", "other")
+CONTACT_REVIEW_VERDICTS = ("accepted", "referred")
+#: Evidence added by step 8 (append-only like APPEND_ONLY_TABLES; listed apart because
+#: the server's baseline, written at step 7, does not have them).
+CONTACT_TABLES = ("contacts", "contact_reviews")
+
+
+def _in_list(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+# Every contact with ICE, as the officer recorded it, with the legality advice TrustDesk
+# gave before the answer (``advice``: JSON of the pack's verdicts) and whether what was
+# given was allowed. Versioned like decisions: an amendment is a new row linked to the
+# one it corrects, with a reason. ``given`` is a JSON list of disclosure ids (checked by
+# the service: with trusted_schema = OFF SQLite refuses JSON functions in a CHECK).
+CONTACTS_TABLE = (
+    """CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY,
+        contact_id INTEGER NOT NULL REFERENCES contacts(id),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        amends INTEGER UNIQUE REFERENCES contacts(id),
+        reason TEXT,
+        person_id INTEGER REFERENCES people(id),
+        booking_number TEXT,
+        booking_key TEXT,
+        decision_id INTEGER REFERENCES decisions(id),
+        kind TEXT NOT NULL CHECK (kind IN ("""
+    + _in_list(CONTACT_KINDS)
+    + """)),
+        direction TEXT NOT NULL CHECK (direction IN ("""
+    + _in_list(CONTACT_DIRECTIONS)
+    + """)),
+        occurred_at TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN ("""
+    + _in_list(CONTACT_CHANNELS)
+    + """)),
+        ice_office TEXT NOT NULL,
+        ice_officer TEXT NOT NULL,
+        asked TEXT NOT NULL,
+        given TEXT NOT NULL,
+        note TEXT NOT NULL,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        recorded_at TEXT NOT NULL,
+        pack_id TEXT NOT NULL,
+        advice TEXT NOT NULL,
+        allowed INTEGER NOT NULL CHECK (allowed IN (0, 1)),
+        unlawful_reason TEXT,
+        review_needed INTEGER NOT NULL CHECK (review_needed IN (0, 1)),
+        app_version TEXT NOT NULL,
+        audit_seq INTEGER NOT NULL UNIQUE
+            REFERENCES audit_log(seq) DEFERRABLE INITIALLY DEFERRED,
+        UNIQUE (contact_id, version),
+        CHECK ((version = 1) = (amends IS NULL)),
+        CHECK ((version = 1) = (contact_id = id)),
+        CHECK (version = 1 OR reason IS NOT NULL),
+        CHECK (allowed = 1 OR unlawful_reason IS NOT NULL),
+        CHECK (person_id IS NOT NULL OR booking_number IS NOT NULL)
+    )""",
+    "CREATE INDEX contacts_by_person ON contacts(person_id, occurred_at)",
+    "CREATE INDEX contacts_by_booking ON contacts(booking_key, occurred_at)",
+    "CREATE INDEX contacts_by_decision ON contacts(decision_id)",
+    "CREATE INDEX contacts_by_time ON contacts(occurred_at, kind, allowed)",
+    "CREATE INDEX contacts_by_user ON contacts(user_id, occurred_at)",
+    "CREATE INDEX contacts_by_review ON contacts(review_needed, contact_id)",
+    """CREATE TABLE contact_reviews (
+        id INTEGER PRIMARY KEY,
+        contact_id INTEGER NOT NULL REFERENCES contacts(id),
+        record_id INTEGER NOT NULL UNIQUE REFERENCES contacts(id),
+        reviewer_id INTEGER NOT NULL REFERENCES users(id),
+        reviewed_at TEXT NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ("""
+    + _in_list(CONTACT_REVIEW_VERDICTS)
+    + """)),
+        note TEXT,
+        audit_seq INTEGER NOT NULL UNIQUE
+            REFERENCES audit_log(seq) DEFERRABLE INITIALLY DEFERRED,
+        CHECK (verdict = 'accepted' OR note IS NOT NULL)
+    )""",
+    "CREATE INDEX contact_reviews_by_contact ON contact_reviews(contact_id)",
+    "CREATE INDEX contact_reviews_by_reviewer ON contact_reviews(reviewer_id)",
+)
+
+STEP_8_CONTACTS = (
+    *CONTACTS_TABLE,
+    *(sql for table in CONTACT_TABLES for sql in _append_only(table)),
+)
+
+#: Latest contact versions flagged for a supervisor and not yet reviewed: the contact
+#: review queue (small, read through ``contacts_by_review``; not a derived table).
+PENDING_CONTACT_REVIEWS_QUERY = """
+    SELECT c.id, c.contact_id FROM contacts c
+    WHERE c.review_needed = 1
+      AND NOT EXISTS (SELECT 1 FROM contacts n WHERE n.amends = c.id)
+      AND NOT EXISTS (SELECT 1 FROM contact_reviews r WHERE r.record_id = c.id)
+"""
+
+
 Step = tuple[str, ...] | Callable[["sqlite3.Connection"], None]
 
 
@@ -386,6 +494,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "agency profile, officer names and badges, drafts", STEP_5_AGENCY_OFFICERS_DRAFTS),
     Migration(6, "the audit entries of each decision (lookup table)", _step_6_decision_trail),
     Migration(7, "the store's identity in the audit chain", _step_7_identity),
+    Migration(8, "contacts with ICE and their reviews", STEP_8_CONTACTS),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from trustdesk.store import backup as backups
     from trustdesk.store.backend import Database
     from trustdesk.store.checks import Problem
+    from trustdesk.store.contacts import ContactRepository
     from trustdesk.store.database import Database as SqliteDatabase
     from trustdesk.store.decisions import DecisionRepository
     from trustdesk.store.drafts import DraftRepository
@@ -62,6 +63,12 @@ class Store:
         from trustdesk.store.search import SearchRepository
 
         return SearchRepository(self.db)
+
+    @cached_property
+    def contacts(self) -> ContactRepository:
+        from trustdesk.store.contacts import ContactRepository
+
+        return ContactRepository(self.db)
 
     @cached_property
     def drafts(self) -> DraftRepository:

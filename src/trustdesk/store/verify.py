@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from trustdesk.store import audit
 from trustdesk.store.checks import Checker, Problem, search_index_problem
+from trustdesk.store.contact_checks import check_contacts
 from trustdesk.store.decisions import DECISION_EVENTS, HOLD_FIELDS
 from trustdesk.store.holds import CLOSURE_FIELDS
 from trustdesk.store.reviews import REVIEW_FIELDS
@@ -93,6 +94,7 @@ def verify(
     }
     checker.records = decisions
     checker.counts(rows)
+    check_contacts(checker)
     if upto is None:
         checker.derived(index_conn)
         checker.accounts()

@@ -1,0 +1,392 @@
+"""The contact log: record, amend, list and review the contacts the desk has with ICE.
+
+Before the officer answers ICE, ``advice`` says what the law in force allows for this
+person (core.contacts.advise, with the pack in force on the contact's time and the
+person's decision on record, or the gates answered now). A contact is recorded as it
+happened: giving something that was not allowed is recorded too, but only with the
+officer's reason, and it waits for a supervisor's review. Officers and supervisors
+record; supervisors review (never their own); whoever may view decisions may list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from trustdesk import __version__
+from trustdesk.core.contacts import ContactAdvice, advise
+from trustdesk.core.decision import Decision
+from trustdesk.core.record import decision_from_json
+from trustdesk.services.contact_input import ContactInput, checked, one_of, words
+from trustdesk.services.context import ServiceContext, Session
+from trustdesk.services.decisions import RulesSource
+from trustdesk.services.errors import InvalidRequest, PermissionDenied
+from trustdesk.services.permissions import Operation
+from trustdesk.store.contact_records import (
+    ContactDraft,
+    ContactFilter,
+    ContactRecord,
+    ContactReview,
+)
+from trustdesk.store.encoding import canonical_json
+from trustdesk.store.schema import CONTACT_REVIEW_VERDICTS
+
+__all__ = [
+    "ContactInput",
+    "ContactService",
+    "advice_json",
+    "advice_of",
+    "amend_contact",
+    "contacts_between",
+    "contacts_for_person",
+    "pending_contact_reviews",
+    "record_contact",
+    "review_contact",
+]
+
+
+def advice_json(advice: ContactAdvice) -> str:
+    """The advice as stored with the contact (canonical JSON), so the record shows what
+    the officer was told."""
+    return canonical_json(
+        {
+            "pack": advice.pack_id,
+            "basis": advice.basis,
+            "items": [
+                {
+                    "disclosure": item.disclosure,
+                    "verdict": item.verdict,
+                    "reason": item.reason,
+                    "citations": list(item.citations),
+                }
+                for item in advice.items
+            ],
+        }
+    )
+
+
+def advice_of(record: ContactRecord) -> dict[str, Any]:
+    """The advice stored with a contact, as a plain value."""
+    value: dict[str, Any] = json.loads(record.advice_json)
+    return value
+
+
+def _decision_for(
+    ctx: ServiceContext, contact: ContactInput
+) -> tuple[int | None, int | None, Decision | None]:
+    """(person id, decision id, decision) the contact is about, from what was named."""
+    contacts = ctx.store.contacts
+    person_id, decision_id = contact.person_id, contact.decision_id
+    found: tuple[int, str] | None = None
+    if decision_id is not None:
+        by_decision = contacts.decision_json(decision_id)
+        if by_decision is None:
+            raise InvalidRequest(f"there is no decision {decision_id}; check the number")
+        if person_id is not None and person_id != by_decision[0]:
+            raise InvalidRequest(f"decision {decision_id} is not about person {person_id}")
+        person_id = by_decision[0]
+        found = (decision_id, by_decision[1])
+    else:
+        if person_id is None and contact.booking_number is not None:
+            people = contacts.people_with_booking(contact.booking_number)
+            if len(people) == 1:  # several under one number: the officer must choose
+                person_id = people[0][0]
+        if person_id is not None:
+            found = contacts.decision_on_record(person_id)
+            if found is None and not contacts.person_exists(person_id):
+                raise InvalidRequest(f"there is no person {person_id}; check the number")
+    if found is None:
+        return person_id, None, None
+    return person_id, found[0], decision_from_json(json.loads(found[1]))
+
+
+def _advise(
+    ctx: ServiceContext, rules: RulesSource, contact: ContactInput
+) -> tuple[int | None, int | None, ContactAdvice]:
+    person_id, decision_id, decision = _decision_for(ctx, contact)
+    pack = rules.pack_for(contact.occurred_at)
+    gates = None if decision is not None else dict(contact.gates)
+    return person_id, decision_id, advise(pack, decision=decision, answers=gates)
+
+
+def _draft(
+    ctx: ServiceContext, rules: RulesSource, contact: ContactInput
+) -> tuple[ContactDraft, ContactAdvice]:
+    contact = checked(contact, ctx.now())
+    person_id, decision_id, advice = _advise(ctx, rules, contact)
+    refused = advice.not_allowed(contact.given)
+    reason = contact.unlawful_reason if refused else None
+    if refused and not reason:
+        names = ", ".join(item.disclosure.replace("_", " ") for item in refused)
+        raise InvalidRequest(
+            f"{names} was not allowed for this person ({refused[0].reason}): recording that "
+            "it was given needs your reason (--unlawful-reason), and it goes to a supervisor"
+        )
+    draft = ContactDraft(
+        person_id=person_id,
+        booking_number=contact.booking_number,
+        decision_id=decision_id,
+        kind=contact.kind,
+        direction=contact.direction,
+        occurred_at=contact.occurred_at,
+        channel=contact.channel,
+        ice_office=contact.ice_office,
+        ice_officer=contact.ice_officer,
+        asked=contact.asked,
+        given=contact.given,
+        note=contact.note,
+        pack_id=advice.pack_id,
+        advice_json=advice_json(advice),
+        allowed=not refused,
+        unlawful_reason=reason,
+        review_needed=bool(refused),
+        app_version=__version__,
+    )
+    return draft, advice
+
+
+def advice_for(
+    ctx: ServiceContext, session: Session, rules: RulesSource, contact: ContactInput
+) -> ContactAdvice:
+    """What the law in force allows for the contact's person, before anything is given."""
+    ctx.authorize(session, Operation.CONTACT_RECORD)
+    checked_contact = checked(replace(contact, given=()), ctx.now())
+    return _advise(ctx, rules, checked_contact)[2]
+
+
+def record_contact(
+    ctx: ServiceContext, session: Session, rules: RulesSource, contact: ContactInput
+) -> ContactRecord:
+    """Record a contact with its audit entry; flagged for review if something given was
+    not allowed (then ``unlawful_reason`` is required)."""
+    ctx.authorize(session, Operation.CONTACT_RECORD)
+    draft, _advice = _draft(ctx, rules, contact)
+    return ctx.store.contacts.add(draft, ctx.actor(session), ctx.now())
+
+
+def amend_contact(
+    ctx: ServiceContext,
+    session: Session,
+    rules: RulesSource,
+    contact_id: int,
+    contact: ContactInput,
+    reason: str,
+    *,
+    expected_record_id: int | None = None,
+) -> ContactRecord:
+    """A corrected version of a contact, with the reason; checked again like a new one."""
+    ctx.authorize(session, Operation.CONTACT_RECORD, {"contact": contact_id})
+    why = words(reason, "reason", required=True)
+    ctx.store.contacts.latest(contact_id)  # NotFound before anything else is checked
+    draft, _advice = _draft(ctx, rules, contact)
+    return ctx.store.contacts.amend(
+        contact_id,
+        draft,
+        reason=why,
+        author=ctx.actor(session),
+        at=ctx.now(),
+        expected_record_id=expected_record_id,
+    )
+
+
+def contacts_for_person(
+    ctx: ServiceContext,
+    session: Session,
+    *,
+    person_id: int | None = None,
+    booking_number: str | None = None,
+) -> list[ContactRecord]:
+    """The contacts about one person (latest versions, oldest first); the viewing is
+    audited with the ids shown."""
+    ctx.authorize(session, Operation.DECISION_VIEW)
+    if person_id is None and not (booking_number or "").strip():
+        raise InvalidRequest("name the person: a person number or a booking number")
+    found = ctx.store.contacts.for_person(person_id=person_id, booking_number=booking_number)
+    about: dict[str, Any] = {"shown": [record.contact_id for record in found]}
+    if person_id is not None:
+        about["person"] = person_id
+    ctx.audit("contacts.viewed", session, **about)
+    return found
+
+
+def contact_history(ctx: ServiceContext, session: Session, contact_id: int) -> dict[str, Any]:
+    """Every version of one contact and its reviews; the viewing is audited."""
+    ctx.authorize(session, Operation.DECISION_VIEW, {"contact": contact_id})
+    versions = ctx.store.contacts.history(contact_id)
+    reviews = ctx.store.contacts.reviews_of(contact_id)
+    ctx.audit("contact.viewed", session, contact=contact_id, records=[v.id for v in versions])
+    return {"versions": versions, "reviews": reviews}
+
+
+def contacts_between(
+    ctx: ServiceContext,
+    session: Session,
+    start: datetime,
+    end: datetime,
+    **filters: Any,
+) -> Iterator[ContactRecord]:
+    """Contacts that occurred in [start, end), oldest first, streamed. ``filters``: those
+    of store.contact_records.ContactFilter (kind, user_id, allowed, review_needed,
+    latest_only). The listing is audited with its period and filters."""
+    ctx.authorize(session, Operation.DECISION_LIST)
+    if end <= start:
+        raise InvalidRequest("the period ends before it starts; swap --from and --to")
+    try:
+        where = ContactFilter(**filters)
+    except TypeError:
+        raise InvalidRequest(f"unknown filter among {', '.join(sorted(filters))}") from None
+    if where.kind is not None:
+        from trustdesk.core.contacts import CONTACT_KINDS
+
+        one_of(where.kind, CONTACT_KINDS, "kind")
+    ctx.audit(
+        "contacts.listed",
+        session,
+        period=[start.isoformat(), end.isoformat()],
+        filters=sorted(key for key, value in filters.items() if value is not None),
+    )
+    return ctx.store.contacts.between(start, end, where)
+
+
+def pending_contact_reviews(ctx: ServiceContext, session: Session) -> list[ContactRecord]:
+    """Flagged contacts waiting for a supervisor (the contact review queue)."""
+    ctx.authorize(session, Operation.DECISION_LIST)
+    found = ctx.store.contacts.pending_reviews()
+    ctx.audit_listing(
+        "contacts.listed", session, "awaiting_review", [record.contact_id for record in found]
+    )
+    return found
+
+
+def review_contact(
+    ctx: ServiceContext,
+    session: Session,
+    contact_id: int,
+    *,
+    verdict: str = "accepted",
+    note: str | None = None,
+    expected_record_id: int | None = None,
+) -> ContactReview:
+    """A supervisor's review of a flagged contact: ``accepted`` (the officer's reason
+    stands, with an optional note) or ``referred`` (passed on for follow-up; a note
+    saying to whom and why is required). Never one's own contact."""
+    ctx.authorize(session, Operation.CONTACT_REVIEW, {"contact": contact_id})
+    one_of(verdict, CONTACT_REVIEW_VERDICTS, "verdict")
+    text = words(note, "note", required=verdict == "referred") or None
+    current = ctx.store.contacts.latest(contact_id)
+    if not current.review_needed:
+        raise InvalidRequest(
+            f"contact {contact_id} gave ICE nothing that was not allowed: it needs no review"
+        )
+    if current.user_id == session.user_id:
+        ctx.audit(
+            "permission.denied",
+            session,
+            "denied",
+            operation=str(Operation.CONTACT_REVIEW),
+            contact=contact_id,
+            reason="own contact",
+        )
+        raise PermissionDenied(
+            f"contact {contact_id} (version {current.version}) is your own; another "
+            "supervisor must review it"
+        )
+    return ctx.store.contacts.review(
+        contact_id,
+        expected_record_id=current.id if expected_record_id is None else expected_record_id,
+        verdict=verdict,
+        note=text,
+        reviewer=ctx.actor(session),
+        at=ctx.now(),
+    )
+
+
+class ContactService:
+    """The functions above over one context and one set of rules (for the CLI and GUI)."""
+
+    def __init__(self, ctx: ServiceContext, rules: RulesSource) -> None:
+        self.ctx = ctx
+        self.rules = rules
+
+    def advice(self, session: Session, contact: ContactInput) -> ContactAdvice:
+        return advice_for(self.ctx, session, self.rules, contact)
+
+    def record(self, session: Session, contact: ContactInput) -> ContactRecord:
+        return record_contact(self.ctx, session, self.rules, contact)
+
+    def amend(
+        self,
+        session: Session,
+        contact_id: int,
+        contact: ContactInput,
+        reason: str,
+        *,
+        expected_record_id: int | None = None,
+    ) -> ContactRecord:
+        return amend_contact(
+            self.ctx,
+            session,
+            self.rules,
+            contact_id,
+            contact,
+            reason,
+            expected_record_id=expected_record_id,
+        )
+
+    def for_person(
+        self, session: Session, *, person_id: int | None = None, booking_number: str | None = None
+    ) -> list[ContactRecord]:
+        return contacts_for_person(
+            self.ctx, session, person_id=person_id, booking_number=booking_number
+        )
+
+    def history(self, session: Session, contact_id: int) -> dict[str, Any]:
+        return contact_history(self.ctx, session, contact_id)
+
+    def between(
+        self, session: Session, start: datetime, end: datetime, **filters: Any
+    ) -> Iterator[ContactRecord]:
+        return contacts_between(self.ctx, session, start, end, **filters)
+
+    def pending(self, session: Session) -> list[ContactRecord]:
+        return pending_contact_reviews(self.ctx, session)
+
+    def review(
+        self,
+        session: Session,
+        contact_id: int,
+        *,
+        verdict: str = "accepted",
+        note: str | None = None,
+        expected_record_id: int | None = None,
+    ) -> ContactReview:
+        return review_contact(
+            self.ctx,
+            session,
+            contact_id,
+            verdict=verdict,
+            note=note,
+            expected_record_id=expected_record_id,
+        )
+
+
+def as_input(record: ContactRecord) -> ContactInput:
+    """A stored contact as input again (the start of an amendment)."""
+    return ContactInput(
+        kind=record.kind,
+        direction=record.direction,
+        occurred_at=record.occurred_at,
+        channel=record.channel,
+        person_id=record.person_id,
+        booking_number=record.booking_number,
+        decision_id=record.decision_id,
+        ice_office=record.ice_office,
+        ice_officer=record.ice_officer,
+        asked=record.asked,
+        given=record.given,
+        note=record.note,
+        unlawful_reason=record.unlawful_reason,
+    )

@@ -1,0 +1,443 @@
+"""The contact log: every contact with ICE stored once per version, with its audit entry.
+
+A contact and its audit entry are written in one transaction; so are an amendment (a new
+version linked to the one it corrects, with a reason and its author) and a supervisor's
+review of a flagged contact. The entry records the SHA-256 of the stored row, so
+``audit verify`` (store/contact_checks.py) notices any later change. An entry about a
+contact that concerns a decision names it (``"decision"``), so the contact shows in that
+decision's audit trail.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from trustdesk.store import audit
+from trustdesk.store.contact_records import (
+    ContactDraft,
+    ContactFilter,
+    ContactRecord,
+    ContactReview,
+)
+from trustdesk.store.encoding import canonical_json, parse_utc, row_digest, utc_text
+from trustdesk.store.errors import Conflict, NotFound
+from trustdesk.store.folding import booking_key
+from trustdesk.store.records import Actor, AuditEvent
+from trustdesk.store.schema import PENDING_CONTACT_REVIEWS_QUERY
+from trustdesk.store.sql import dict_rows, insert, one_dict, scalar
+
+if TYPE_CHECKING:
+    from trustdesk.store.backend import Database
+
+#: The stored columns of a contact version, all covered by its digest.
+CONTACT_FIELDS = (
+    "id",
+    "contact_id",
+    "version",
+    "amends",
+    "reason",
+    "person_id",
+    "booking_number",
+    "booking_key",
+    "decision_id",
+    "kind",
+    "direction",
+    "occurred_at",
+    "channel",
+    "ice_office",
+    "ice_officer",
+    "asked",
+    "given",
+    "note",
+    "user_id",
+    "recorded_at",
+    "pack_id",
+    "advice",
+    "allowed",
+    "unlawful_reason",
+    "review_needed",
+    "app_version",
+    "audit_seq",
+)
+CONTACT_REVIEW_FIELDS = (
+    "id",
+    "contact_id",
+    "record_id",
+    "reviewer_id",
+    "reviewed_at",
+    "verdict",
+    "note",
+    "audit_seq",
+)
+CONTACT_EVENTS = ("contact.recorded", "contact.amended")
+CONTACT_REVIEW_EVENTS = ("contact.reviewed",)
+#: Rows read per round when contacts are streamed (reports read many thousands).
+BATCH = 2_000
+
+_SELECT = """
+    SELECT c.*, u.username AS _user, p.name AS _person_name
+    FROM contacts c
+    JOIN users u ON u.id = c.user_id
+    LEFT JOIN people p ON p.id = c.person_id
+"""
+_LATEST = " NOT EXISTS (SELECT 1 FROM contacts n WHERE n.amends = c.id)"
+
+
+def _record(row: dict[str, Any]) -> ContactRecord:
+    return ContactRecord(
+        id=row["id"],
+        contact_id=row["contact_id"],
+        version=row["version"],
+        amends=row["amends"],
+        reason=row["reason"],
+        person_id=row["person_id"],
+        booking_number=row["booking_number"],
+        decision_id=row["decision_id"],
+        kind=row["kind"],
+        direction=row["direction"],
+        occurred_at=parse_utc(row["occurred_at"]),
+        channel=row["channel"],
+        ice_office=row["ice_office"],
+        ice_officer=row["ice_officer"],
+        asked=row["asked"],
+        given=tuple(json.loads(row["given"])),
+        note=row["note"],
+        user_id=row["user_id"],
+        user=row["_user"],
+        recorded_at=parse_utc(row["recorded_at"]),
+        pack_id=row["pack_id"],
+        advice_json=row["advice"],
+        allowed=bool(row["allowed"]),
+        unlawful_reason=row["unlawful_reason"],
+        review_needed=bool(row["review_needed"]),
+        app_version=row["app_version"],
+        audit_seq=row["audit_seq"],
+        person_name=row["_person_name"],
+    )
+
+
+def _review(row: dict[str, Any]) -> ContactReview:
+    return ContactReview(
+        id=row["id"],
+        contact_id=row["contact_id"],
+        record_id=row["record_id"],
+        reviewer_id=row["reviewer_id"],
+        reviewer=row["_reviewer"],
+        reviewed_at=parse_utc(row["reviewed_at"]),
+        verdict=row["verdict"],
+        note=row["note"],
+    )
+
+
+def given_json(given: tuple[str, ...]) -> str:
+    """The stored form of what was given: a canonical JSON list."""
+    return canonical_json(list(given))
+
+
+def write_contact(
+    conn: sqlite3.Connection,
+    draft: ContactDraft,
+    *,
+    author: Actor,
+    at: datetime,
+    previous: ContactRecord | None = None,
+    reason: str | None = None,
+) -> int:
+    """Write one contact version and its audit entry, inside the caller's transaction."""
+    if author.user_id is None:
+        raise ValueError("a contact needs the user who records it")
+    seq = audit.head(conn)[0] + 1
+    record_id = int(scalar(conn, "SELECT coalesce(max(id), 0) + 1 FROM contacts"))
+    values: dict[str, Any] = {
+        "id": record_id,
+        "contact_id": record_id if previous is None else previous.contact_id,
+        "version": 1 if previous is None else previous.version + 1,
+        "amends": None if previous is None else previous.id,
+        "reason": reason,
+        "person_id": draft.person_id,
+        "booking_number": draft.booking_number,
+        "booking_key": None if draft.booking_number is None else booking_key(draft.booking_number),
+        "decision_id": draft.decision_id,
+        "kind": draft.kind,
+        "direction": draft.direction,
+        "occurred_at": utc_text(draft.occurred_at),
+        "channel": draft.channel,
+        "ice_office": draft.ice_office,
+        "ice_officer": draft.ice_officer,
+        "asked": draft.asked,
+        "given": given_json(draft.given),
+        "note": draft.note,
+        "user_id": author.user_id,
+        "recorded_at": utc_text(at),
+        "pack_id": draft.pack_id,
+        "advice": draft.advice_json,
+        "allowed": int(draft.allowed),
+        "unlawful_reason": draft.unlawful_reason,
+        "review_needed": int(draft.review_needed),
+        "app_version": draft.app_version,
+        "audit_seq": seq,
+    }
+    try:
+        insert(conn, "contacts", values)
+    except sqlite3.IntegrityError as exc:
+        if previous is not None and "amends" in str(exc):
+            raise Conflict(
+                f"contact {previous.contact_id} was amended meanwhile; show it again and "
+                "amend the latest version"
+            ) from None
+        raise
+    objects: dict[str, Any] = {
+        "contact": values["contact_id"],
+        "contact_record": record_id,
+        "version": values["version"],
+        "contact_sha256": row_digest("contacts", values),
+        "allowed": draft.allowed,
+        "review_needed": draft.review_needed,
+    }
+    if draft.person_id is not None:
+        objects["person"] = draft.person_id
+    if draft.decision_id is not None:
+        objects["decision"] = draft.decision_id  # files the entry in the decision's trail
+    if previous is not None:
+        objects["amends"] = previous.id
+    event = AuditEvent(CONTACT_EVENTS[previous is not None], "success", objects)
+    entry = audit.append(conn, event, author, at)
+    if entry.seq != seq:
+        raise RuntimeError("audit head moved inside a write transaction")
+    return record_id
+
+
+def _one(conn: sqlite3.Connection, record_id: int) -> ContactRecord:
+    row = one_dict(conn, _SELECT + " WHERE c.id = ?", (record_id,))
+    if row is None:
+        raise NotFound(f"there is no contact record {record_id}")
+    return _record(row)
+
+
+def latest_contact(conn: sqlite3.Connection, contact_id: int) -> ContactRecord:
+    row = one_dict(
+        conn,
+        _SELECT + " WHERE c.contact_id = ? ORDER BY c.version DESC LIMIT 1",
+        (contact_id,),
+    )
+    if row is None:
+        raise NotFound(f"there is no contact {contact_id}; check the number (contacts list)")
+    return _record(row)
+
+
+class ContactRepository:
+    """Writing and reading the contact log; every write carries its audit entry."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(self, draft: ContactDraft, author: Actor, at: datetime) -> ContactRecord:
+        with self._db.transaction() as conn:
+            record_id = write_contact(conn, draft, author=author, at=at)
+            return _one(conn, record_id)
+
+    def amend(
+        self,
+        contact_id: int,
+        draft: ContactDraft,
+        *,
+        reason: str,
+        author: Actor,
+        at: datetime,
+        expected_record_id: int | None = None,
+    ) -> ContactRecord:
+        """A new version of ``contact_id`` correcting its latest one."""
+        with self._db.transaction() as conn:
+            previous = latest_contact(conn, contact_id)
+            if expected_record_id is not None and previous.id != expected_record_id:
+                raise Conflict(
+                    f"contact {contact_id} was amended meanwhile (now version "
+                    f"{previous.version}); show it again and amend the latest version"
+                )
+            record_id = write_contact(
+                conn, draft, author=author, at=at, previous=previous, reason=reason
+            )
+            return _one(conn, record_id)
+
+    def latest(self, contact_id: int) -> ContactRecord:
+        with self._db.reading() as conn:
+            return latest_contact(conn, contact_id)
+
+    def history(self, contact_id: int) -> tuple[ContactRecord, ...]:
+        with self._db.reading() as conn:
+            rows = list(
+                dict_rows(
+                    conn, _SELECT + " WHERE c.contact_id = ? ORDER BY c.version", (contact_id,)
+                )
+            )
+        if not rows:
+            raise NotFound(f"there is no contact {contact_id}; check the number (contacts list)")
+        return tuple(_record(row) for row in rows)
+
+    def for_person(
+        self, *, person_id: int | None = None, booking_number: str | None = None
+    ) -> list[ContactRecord]:
+        """The latest version of each contact about a person, oldest first.
+
+        By ``booking_number`` (compared as the search compares it, ``booking_key``):
+        contacts recorded under that number, and those about any person on record with it.
+        """
+        params: tuple[Any, ...]
+        if person_id is not None:
+            where, params = "c.person_id = ?", (person_id,)
+        elif booking_number is not None:
+            key = booking_key(booking_number)
+            where = (
+                "(c.booking_key = ? OR c.person_id IN "
+                "(SELECT id FROM people WHERE booking_key = ?))"
+            )
+            params = (key, key)
+        else:
+            raise ValueError("name a person or a booking number")
+        with self._db.reading() as conn:
+            rows = list(
+                dict_rows(
+                    conn,
+                    _SELECT + f" WHERE {where} AND{_LATEST} ORDER BY c.occurred_at, c.id",
+                    params,
+                )
+            )
+        return [_record(row) for row in rows]
+
+    def between(
+        self, start: datetime, end: datetime, where: ContactFilter | None = None
+    ) -> Iterator[ContactRecord]:
+        """Contacts that occurred in [start, end), oldest first, read a batch at a time."""
+        where = where or ContactFilter()
+        clauses = ["c.occurred_at >= ?", "c.occurred_at < ?"]
+        params: list[Any] = [utc_text(start), utc_text(end)]
+        for column, value in (
+            ("kind", where.kind),
+            ("user_id", where.user_id),
+            ("allowed", None if where.allowed is None else int(where.allowed)),
+            ("review_needed", None if where.review_needed is None else int(where.review_needed)),
+        ):
+            if value is not None:
+                clauses.append(f"c.{column} = ?")
+                params.append(value)
+        if where.latest_only:
+            clauses.append(_LATEST)
+        sql = _SELECT + f" WHERE {' AND '.join(clauses)} ORDER BY c.occurred_at, c.id"
+        with self._db.reading() as conn:
+            cursor = conn.execute(sql, params)
+            names = [column[0] for column in cursor.description]
+            while batch := cursor.fetchmany(BATCH):
+                for row in batch:
+                    yield _record(dict(zip(names, row, strict=True)))
+
+    def pending_reviews(self) -> list[ContactRecord]:
+        """Flagged contact versions still waiting for a supervisor, oldest first."""
+        with self._db.reading() as conn:
+            ids = [row[0] for row in conn.execute(PENDING_CONTACT_REVIEWS_QUERY)]
+            return sorted((_one(conn, i) for i in ids), key=lambda r: (r.occurred_at, r.id))
+
+    def reviews_of(self, contact_id: int) -> tuple[ContactReview, ...]:
+        with self._db.reading() as conn:
+            return tuple(
+                _review(row)
+                for row in dict_rows(
+                    conn,
+                    "SELECT r.*, u.username AS _reviewer FROM contact_reviews r "
+                    "JOIN users u ON u.id = r.reviewer_id WHERE r.contact_id = ? ORDER BY r.id",
+                    (contact_id,),
+                )
+            )
+
+    def review(
+        self,
+        contact_id: int,
+        *,
+        expected_record_id: int,
+        verdict: str,
+        note: str | None,
+        reviewer: Actor,
+        at: datetime,
+    ) -> ContactReview:
+        """A supervisor's review of the contact's current (flagged) version."""
+        if reviewer.user_id is None:
+            raise ValueError("a review needs a reviewer")
+        with self._db.transaction() as conn:
+            current = latest_contact(conn, contact_id)
+            if current.id != expected_record_id:
+                raise Conflict(
+                    f"contact {contact_id} was amended meanwhile; show it again and review "
+                    "the latest version"
+                )
+            if scalar(conn, "SELECT 1 FROM contact_reviews WHERE record_id = ?", (current.id,)):
+                raise Conflict(
+                    f"version {current.version} of contact {contact_id} is already reviewed"
+                )
+            row: dict[str, Any] = {
+                "contact_id": contact_id,
+                "record_id": current.id,
+                "reviewer_id": reviewer.user_id,
+                "reviewed_at": utc_text(at),
+                "verdict": verdict,
+                "note": note,
+                "audit_seq": audit.head(conn)[0] + 1,
+            }
+            review_id = insert(conn, "contact_reviews", row)
+            objects: dict[str, Any] = {
+                "contact": contact_id,
+                "contact_record": current.id,
+                "contact_review": review_id,
+                "verdict": verdict,
+                "contact_review_sha256": row_digest("contact_reviews", {"id": review_id, **row}),
+            }
+            if current.decision_id is not None:
+                objects["decision"] = current.decision_id
+            audit.append(conn, AuditEvent("contact.reviewed", "success", objects), reviewer, at)
+            found = one_dict(
+                conn,
+                "SELECT r.*, u.username AS _reviewer FROM contact_reviews r "
+                "JOIN users u ON u.id = r.reviewer_id WHERE r.id = ?",
+                (review_id,),
+            )
+            assert found is not None
+            return _review(found)
+
+    def people_with_booking(self, booking_number: str) -> list[tuple[int, str]]:
+        """(id, name) of the people on record under a booking number."""
+        with self._db.reading() as conn:
+            return [
+                (int(row[0]), str(row[1]))
+                for row in conn.execute(
+                    "SELECT id, name FROM people WHERE booking_key = ? ORDER BY id",
+                    (booking_key(booking_number),),
+                )
+            ]
+
+    def person_exists(self, person_id: int) -> bool:
+        with self._db.reading() as conn:
+            return bool(scalar(conn, "SELECT 1 FROM people WHERE id = ?", (person_id,)))
+
+    def decision_on_record(self, person_id: int) -> tuple[int, str] | None:
+        """(decision id, decision JSON) of the person's latest decision, latest version."""
+        with self._db.reading() as conn:
+            row = conn.execute(
+                "SELECT d.decision_id, d.decision_json FROM decisions d "
+                "WHERE d.decision_id = (SELECT max(decision_id) FROM decisions "
+                "  WHERE person_id = ?) "
+                "ORDER BY d.version DESC LIMIT 1",
+                (person_id,),
+            ).fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def decision_json(self, decision_id: int) -> tuple[int, str] | None:
+        """(person id, decision JSON) of a decision's latest version."""
+        with self._db.reading() as conn:
+            row = conn.execute(
+                "SELECT person_id, decision_json FROM decisions WHERE decision_id = ? "
+                "ORDER BY version DESC LIMIT 1",
+                (decision_id,),
+            ).fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))

@@ -1,0 +1,265 @@
+"""The contact log on both backends: record, flag, amend, review, list, verify."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from storekit import REFUSED, Desk
+
+from casekit import make_case
+from trustdesk.core.contacts import CHANNELS, CONTACT_KINDS, DIRECTIONS
+from trustdesk.rules.caseio import parse_case
+from trustdesk.services.contacts import ContactInput, ContactService
+from trustdesk.services.errors import InvalidRequest, PermissionDenied
+from trustdesk.store import schema
+from trustdesk.store.audit import entries_for
+from trustdesk.store.contacts import CONTACT_FIELDS
+from trustdesk.store.errors import StoreError
+
+T = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+
+
+def _service(desk: Desk, rules: Any) -> ContactService:
+    return ContactService(desk.services.ctx, rules)
+
+
+def _contact(**changes: Any) -> ContactInput:
+    values: dict[str, Any] = {
+        "kind": "release_info_request",
+        "direction": "from_ice",
+        "occurred_at": T,
+        "channel": "phone",
+        "booking_number": "NH-2026-0412",
+        "ice_office": "ERO Hartford",
+        "ice_officer": "Deportation Officer Lee",
+        "asked": "When is he released?",
+    }
+    values.update(changes)
+    return ContactInput(**values)
+
+
+def _decide(desk: Desk, rules: Any) -> int:
+    raw = make_case(decision_time="2026-11-20T11:00:00-05:00")
+    case = parse_case(raw, "test case", rules.catalog)
+    saved = desk.services.decisions.create(desk.session("officer"), case, raw)
+    return saved.record.decision_id
+
+
+def _counts(desk: Desk) -> tuple[int, int, int]:
+    with desk.store.db.reading() as conn:
+        contacts = conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
+        reviews = conn.execute("SELECT count(*) FROM contact_reviews").fetchone()[0]
+        head = conn.execute("SELECT max(seq) FROM audit_log").fetchone()[0]
+    return int(contacts), int(reviews), int(head)
+
+
+def test_the_contract_ids_are_the_stores() -> None:
+    assert schema.CONTACT_KINDS == CONTACT_KINDS
+    assert schema.CONTACT_DIRECTIONS == DIRECTIONS
+    assert schema.CONTACT_CHANNELS == CHANNELS
+
+
+def test_a_contact_giving_nothing_is_recorded_with_its_audit_entry(desk: Desk, rules: Any) -> None:
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    record = service.record(officer, _contact(given=("none",), note="  told them nothing "))
+    assert (record.version, record.contact_id, record.amends) == (1, record.id, None)
+    assert record.allowed and not record.review_needed and record.unlawful_reason is None
+    assert record.given == () and record.note == "told them nothing"
+    assert record.user == "officer" and record.occurred_at == T
+    assert record.pack_id == rules.pack_for(T).id
+    advice = json.loads(record.advice_json)
+    assert advice["basis"] == "none" and len(advice["items"]) == 6
+    with desk.store.db.reading() as conn:
+        (entry,) = entries_for(conn, "contact.recorded")
+    objects = entry.objects_dict()
+    assert objects["contact"] == record.contact_id and objects["contact_record"] == record.id
+    assert entry.seq == record.audit_seq and len(objects["contact_sha256"]) == 64
+    assert desk.store.verify().ok
+
+
+def test_giving_what_was_not_allowed_needs_a_reason_and_a_supervisor(
+    desk: Desk, rules: Any
+) -> None:
+    service = _service(desk, rules)
+    officer, supervisor = desk.session("officer"), desk.session("supervisor")
+    advice = service.advice(officer, _contact())
+    flagged = advice.not_allowed(["release_date"])
+    assert flagged, "the release date is never simply allowed with nothing on record"
+    before = _counts(desk)
+    with pytest.raises(InvalidRequest, match="needs your reason"):
+        service.record(officer, _contact(given=("release_date",)))
+    assert _counts(desk) == before
+    record = service.record(
+        officer,
+        _contact(given=("release_date",), unlawful_reason="Sergeant told me to answer"),
+    )
+    assert not record.allowed and record.review_needed
+    assert record.unlawful_reason == "Sergeant told me to answer"
+    assert [r.id for r in service.pending(supervisor)] == [record.id]
+    with pytest.raises(PermissionDenied):
+        service.review(officer, record.contact_id)
+    with pytest.raises(InvalidRequest, match="note"):
+        service.review(supervisor, record.contact_id, verdict="referred")
+    review = service.review(supervisor, record.contact_id, verdict="referred", note="to counsel")
+    assert (review.verdict, review.reviewer) == ("referred", "supervisor")
+    assert review.record_id == record.id
+    assert service.pending(supervisor) == []
+    with pytest.raises(StoreError, match="already reviewed"):
+        service.review(desk.session("supervisor2"), record.contact_id)
+    assert desk.store.verify().ok
+
+
+def test_a_supervisor_never_reviews_their_own_contact(desk: Desk, rules: Any) -> None:
+    service = _service(desk, rules)
+    supervisor = desk.session("supervisor")
+    record = service.record(supervisor, _contact(given=("custody_status",), unlawful_reason="x"))
+    with pytest.raises(PermissionDenied, match="your own"):
+        service.review(supervisor, record.contact_id)
+    assert service.review(desk.session("supervisor2"), record.contact_id).verdict == "accepted"
+
+
+def test_an_amendment_is_a_new_version_with_its_reason(desk: Desk, rules: Any) -> None:
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    first = service.record(officer, _contact())
+    before = _counts(desk)
+    with pytest.raises(InvalidRequest, match="reason"):
+        service.amend(officer, first.contact_id, _contact(channel="email"), "  ")
+    assert _counts(desk) == before
+    second = service.amend(
+        desk.session("officer2"), first.contact_id, _contact(channel="email"), "it was e-mail"
+    )
+    assert (second.version, second.amends, second.reason) == (2, first.id, "it was e-mail")
+    assert second.contact_id == first.contact_id and second.channel == "email"
+    listed = service.for_person(officer, booking_number="nh-2026-0412")
+    assert [(c.contact_id, c.version) for c in listed] == [(first.contact_id, 2)]
+    history = service.history(officer, first.contact_id)
+    assert [v.version for v in history["versions"]] == [1, 2]
+    with pytest.raises(StoreError, match="amended meanwhile"):
+        service.amend(officer, first.contact_id, _contact(), "stale", expected_record_id=first.id)
+    assert desk.store.verify().ok
+
+
+def test_a_contact_about_a_decided_person_rests_on_the_decision(desk: Desk, rules: Any) -> None:
+    decision_id = _decide(desk, rules)
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    record = service.record(officer, _contact(occurred_at=T + timedelta(minutes=20)))
+    assert record.decision_id == decision_id and record.person_id is not None
+    assert json.loads(record.advice_json)["basis"] == "decision"
+    by_person = service.for_person(officer, person_id=record.person_id)
+    assert [c.id for c in by_person] == [record.id] and by_person[0].person_name
+    trail = desk.store.audit.of_decision(decision_id)
+    assert "contact.recorded" in [entry.event for entry in trail]
+    assert desk.store.verify().ok
+
+
+def test_contacts_between_dates_with_filters(desk: Desk, rules: Any) -> None:
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    for hours, kind in ((0, "inquiry"), (1, "release_info_request"), (30, "inquiry")):
+        service.record(officer, _contact(kind=kind, occurred_at=T - timedelta(hours=hours)))
+    day = (T - timedelta(hours=12), T + timedelta(minutes=1))
+    assert len(list(service.between(officer, *day))) == 2
+    assert [c.kind for c in service.between(officer, *day, kind="inquiry")] == ["inquiry"]
+    assert list(service.between(officer, *day, allowed=False)) == []
+    with pytest.raises(InvalidRequest):
+        service.between(officer, day[1], day[0])
+    with pytest.raises(InvalidRequest, match="kind"):
+        service.between(officer, *day, kind="chat")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"kind": "chat"}, "kind 'chat' is not known"),
+        ({"direction": "sideways"}, "direction"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"given": ("address",)}, "what was given"),
+        ({"given": ("none", "hold")}, "cannot go with"),
+        ({"booking_number": None}, "not named"),
+        ({"occurred_at": T + timedelta(hours=2)}, "later than now"),
+        ({"occurred_at": datetime(2026, 11, 20, 15, 0)}, "zone"),
+        ({"note": "x" * 4001}, "longer than"),
+        ({"asked": "a\x00b"}, "control characters"),
+        ({"decision_id": 999}, "no decision 999"),
+    ],
+)
+def test_bad_input_is_refused_and_changes_nothing(
+    desk: Desk, rules: Any, changes: dict[str, Any], message: str
+) -> None:
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    before = _counts(desk)
+    with pytest.raises(InvalidRequest, match=message):
+        service.record(officer, _contact(**changes))
+    assert _counts(desk) == before
+
+
+def test_only_the_desk_records_contacts(desk: Desk, rules: Any) -> None:
+    service = _service(desk, rules)
+    with pytest.raises(PermissionDenied, match="record contacts"):
+        service.record(desk.session("auditor"), _contact())
+    with desk.store.db.reading() as conn:
+        assert [e.outcome for e in entries_for(conn, "permission.denied")] == ["denied"]
+
+
+@pytest.mark.parametrize("table", schema.CONTACT_TABLES)
+def test_contacts_are_append_only(desk: Desk, rules: Any, table: str) -> None:
+    service = _service(desk, rules)
+    record = service.record(desk.session("officer"), _contact(given=("hold",), unlawful_reason="r"))
+    service.review(desk.session("supervisor"), record.contact_id)
+    for statement in (f"UPDATE {table} SET note = 'x'", f"DELETE FROM {table}"):
+        with pytest.raises(StoreError, match=REFUSED), desk.store.db.transaction() as conn:
+            conn.execute(statement)
+
+
+def _attacker(desk: Desk) -> Any:
+    """A plain connection to the file with every guard trigger dropped."""
+    import sqlite3
+
+    conn = sqlite3.connect(desk.store.path, isolation_level=None)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    return conn
+
+
+@pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
+@pytest.mark.parametrize("column", CONTACT_FIELDS)
+def test_editing_any_column_of_a_contact_is_reported(desk: Desk, rules: Any, column: str) -> None:
+    service = _service(desk, rules)
+    record = service.record(desk.session("officer"), _contact(given=("hold",), unlawful_reason="r"))
+    service.review(desk.session("supervisor"), record.contact_id)
+    conn = _attacker(desk)
+    with conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        value = conn.execute(f"SELECT {column} FROM contacts").fetchone()[0]
+        changed = (value + 7) if isinstance(value, int) else (value or "") + "x"
+        conn.execute(f"UPDATE contacts SET {column} = ?", (changed,))
+    conn.close()
+    report = desk.store.verify()
+    assert not report.ok
+    assert any("contact" in problem.text for problem in report.problems), report.problems
+
+
+@pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
+@pytest.mark.parametrize("table", schema.CONTACT_TABLES)
+def test_a_deleted_contact_or_review_is_named_by_its_entry(
+    desk: Desk, rules: Any, table: str
+) -> None:
+    service = _service(desk, rules)
+    record = service.record(desk.session("officer"), _contact(given=("hold",), unlawful_reason="r"))
+    service.review(desk.session("supervisor"), record.contact_id)
+    conn = _attacker(desk)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute(f"DELETE FROM {table}")
+    conn.close()
+    report = desk.store.verify()
+    texts = [problem.text for problem in report.problems]
+    assert any("missing" in text and table in text for text in texts), texts
+    assert any(f"table {table} holds 0 rows" in text for text in texts), texts
