@@ -167,3 +167,75 @@ def test_utc_dates_are_compared_as_instants(store: Store) -> None:
         ("decision", "Late Entry", "honor")
     ]
     assert hits(store, start=late + timedelta(seconds=1)) == []
+
+
+def test_ice_contacts_are_found_by_person_booking_number_date_and_legality(
+    record: dict[str, Any], store: Store
+) -> None:
+    from storekit import contact_draft
+
+    ann = actor(store.users.get("ann"))
+    first, _second = record["jose"]
+    about_jose = store.contacts.add(
+        contact_draft(
+            person_id=first.record.person_id,
+            booking_number=None,
+            decision_id=first.record.decision_id,
+            occurred_at=T0 + 6 * DAY,
+        ),
+        ann,
+        T0 + 6 * DAY,
+    )
+    # Recorded under José's booking number only, and allowed (nothing given).
+    store.contacts.add(
+        contact_draft(
+            booking_number="nh-7",  # compared by booking_key
+            occurred_at=T0 + 7 * DAY,
+            given=(),
+            allowed=True,
+            unlawful_reason=None,
+            review_needed=False,
+        ),
+        ann,
+        T0 + 7 * DAY,
+    )
+    # Under a booking number nobody on record has.
+    store.contacts.add(contact_draft(booking_number="ZZ-1", occurred_at=T0), ann, T0)
+    found = store.search.records(RecordQuery(name="núñez")).records
+    contacts = [
+        (hit.record_id, hit.booking_number, hit.outcome) for hit in found if hit.kind == "contact"
+    ]
+    assert contacts == [
+        (about_jose.contact_id + 1, "nh-7", "allowed"),
+        (about_jose.contact_id, "NH-7", "not_allowed"),
+    ]
+    assert found[0].kind == "contact"  # the newest record first
+    assert hits(store, outcome="not_allowed") == [
+        ("contact", "José Nuñez", "not_allowed"),
+        ("contact", "", "not_allowed"),  # ZZ-1: nobody on record
+    ]
+    assert hits(store, booking_number="zz-1") == [("contact", "", "not_allowed")]
+    # Under the booking number only: the name last recorded under it.
+    assert hits(store, start=T0 + 7 * DAY, end=T0 + 8 * DAY) == [
+        ("contact", "José Núñez Ruiz", "allowed")
+    ]
+    # An amended contact is found once, as its latest version.
+    store.contacts.amend(
+        about_jose.contact_id,
+        contact_draft(
+            person_id=first.record.person_id,
+            booking_number=None,
+            occurred_at=T0 + 6 * DAY,
+            given=(),
+            allowed=True,
+            unlawful_reason=None,
+            review_needed=False,
+        ),
+        reason="nothing was given after all",
+        author=ann,
+        at=T0 + 8 * DAY,
+    )
+    assert hits(store, booking_number="NH-7", outcome="allowed") == [
+        ("contact", "José Núñez Ruiz", "allowed"),
+        ("contact", "José Nuñez", "allowed"),
+    ]

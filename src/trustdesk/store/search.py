@@ -357,6 +357,50 @@ def _hold_hits(
     ]
 
 
+def _contact_hits(
+    conn: sqlite3.Connection, query: RecordQuery, people: str | None
+) -> list[FoundRecord]:
+    """ICE contacts (latest versions): about one of the people, or recorded under a
+    booking number one of them was booked under, or (no person on record) that number."""
+    conditions = ["NOT EXISTS (SELECT 1 FROM contacts n WHERE n.amends = c.id)"]
+    params: list[Any] = []
+    if people is not None:
+        conditions.append(
+            "(c.person_id IN (SELECT value FROM json_each(?)) OR c.booking_key IN "
+            "(SELECT b.booking_key FROM people b WHERE b.id IN (SELECT value FROM json_each(?))))"
+        )
+        params.extend((people, people))
+    elif query.booking_number:
+        conditions.append("c.booking_key = ?")
+        params.append(booking_key(query.booking_number))
+    _range("c.occurred_at", query, conditions, params)
+    if query.outcome is not None:
+        conditions.append("c.allowed = ?")
+        params.append(1 if query.outcome == "allowed" else 0)
+    sql = (
+        "SELECT c.contact_id, c.decision_id, c.occurred_at AS at, c.allowed, "
+        "coalesce(c.booking_number, p.booking_number) AS booking_number, "
+        # Recorded under a booking number only: the name last recorded under it.
+        "coalesce(p.name, (SELECT b.name FROM people b WHERE b.booking_key = c.booking_key "
+        "ORDER BY b.id DESC LIMIT 1)) AS name "
+        "FROM contacts c LEFT JOIN people p ON p.id = c.person_id WHERE "
+        + " AND ".join(conditions)
+        + " ORDER BY c.occurred_at DESC, c.contact_id DESC LIMIT ?"
+    )
+    return [
+        FoundRecord(
+            "contact",
+            row["contact_id"],
+            row["decision_id"],
+            parse_utc(row["at"]),
+            row["booking_number"] or "",
+            row["name"] or "",
+            "allowed" if row["allowed"] else "not_allowed",
+        )
+        for row in dict_rows(conn, sql, (*params, query.limit))
+    ]
+
+
 def find_records(conn: sqlite3.Connection, query: RecordQuery) -> FoundRecords:
     """Records matching ``query``, newest first, at most ``query.limit`` in all.
 
@@ -373,12 +417,14 @@ def find_records(conn: sqlite3.Connection, query: RecordQuery) -> FoundRecords:
     truncated = False
     if query.booking_number or (query.name and fold(query.name)):
         ids, truncated = _matching_people(conn, query)
-        if not ids:
+        if not ids and (query.name or not query.booking_number):
             return FoundRecords(())
-        people = json.dumps(ids)
+        people = json.dumps(ids) if ids else None
     wanted = RECORD_OUTCOMES.get(query.outcome or "")
     hits: list[FoundRecord] = []
     for kind, finder in _FINDERS.items():
+        if people is None and query.booking_number and kind != "contact":
+            continue  # a booking number nobody on record has: only contacts may name it
         if wanted in (None, kind):
             hits.extend(finder(conn, query, people))
     # Newest first; at one instant, a decision before the hold it opened.
@@ -387,4 +433,4 @@ def find_records(conn: sqlite3.Connection, query: RecordQuery) -> FoundRecords:
     return FoundRecords(tuple(hits[:limit]), truncated)
 
 
-_FINDERS = {"decision": _decision_hits, "hold": _hold_hits}
+_FINDERS = {"decision": _decision_hits, "hold": _hold_hits, "contact": _contact_hits}
