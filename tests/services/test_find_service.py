@@ -4,13 +4,13 @@ who may search and view, what the audit records (ids only). Both backends."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import servicekit  # noqa: F401  (puts tests/store on the path, for storekit)
-from storekit import T0, actor, draft
+from storekit import T0, actor, contact_draft, draft
 
 from trustdesk.services.errors import InvalidRequest, PermissionDenied
 from trustdesk.services.person import view_person
@@ -65,6 +65,9 @@ def recorded(desk: Any) -> Any:
         T0,
     )
     desk.store.decisions.add(draft(person=PersonFacts("BR-1", "Ann Other")), officer, T0)
+    desk.store.contacts.add(
+        contact_draft(booking_number="NH-7", occurred_at=T0 - timedelta(hours=1)), officer, T0
+    )
     return saved
 
 
@@ -74,6 +77,7 @@ def test_officers_find_and_view_administrators_do_not(desk: Any, recorded: Any) 
     assert [(hit.kind, hit.booking_number) for hit in found.records] == [
         ("decision", "NH-7"),
         ("hold", "NH-7"),
+        ("contact", "NH-7"),
     ]
     entry = desk.store.audit.latest(1)[0]
     assert entry.event == "records.searched"
@@ -82,14 +86,19 @@ def test_officers_find_and_view_administrators_do_not(desk: Any, recorded: Any) 
     assert objects["shown"] == [
         f"decision:{recorded.record.decision_id}",
         f"hold:{recorded.hold_id}",
+        "contact:1",
     ]
     assert "jos" not in entry.objects.casefold()  # what was typed is not kept
     view = view_person(desk.services.ctx, session, "nh-7")
     assert [item.latest.decision_id for item in view.history.decisions] == [
         recorded.record.decision_id
     ]
+    assert [(c.contact_id, c.kind, c.allowed) for c in view.contacts] == [
+        (1, "release_info_request", False)
+    ]
     viewed = desk.store.audit.latest(1)[0]
     assert viewed.event == "person.viewed" and "NH-7" not in viewed.objects
+    assert json.loads(viewed.objects)["contacts"] == [1]
     admin = desk.session("admin")
     with pytest.raises(PermissionDenied):
         find(desk.services.ctx, admin, "jose")

@@ -42,6 +42,14 @@ def made(gui_desk: Any, rules: Any) -> dict[str, int]:
     )
     decide(gui_desk, rules, person=person("Zoë Müller", "HFD-1"))
     decide(gui_desk, rules, person=person("Joseph Brown", "BR-9"))
+    # ICE asked for José's release date and was told: recorded as not allowed.
+    from storekit import T0, actor, contact_draft
+
+    gui_desk.store.contacts.add(
+        contact_draft(booking_number="NH-7", ice_office="ERO Hartford"),
+        actor(gui_desk.store.users.get("officer")),
+        T0,
+    )
     return {"first": first.record.decision_id, "second": second.record.decision_id}
 
 
@@ -110,8 +118,10 @@ def test_search_open_person_and_print_the_memo_again(
     window = make_window(sign_in="officer")
     dialog = finder(window, qtbot)
     type_and_search(qtbot, dialog, "jose")
-    names = [row[3] for row in shown_rows(dialog)]
+    rows = shown_rows(dialog)
+    names = [row[3] for row in rows]
     assert set(names) == {"José Núñez Ruiz", "José Nuñez", "Joseph Brown"}
+    assert ("ICE contact 1", "NH-7", "José Núñez Ruiz", "⚠ not allowed") in [r[1:] for r in rows]
     assert QApplication.focusWidget() is dialog.table  # Enter moved to the results
     # ↓ to the first José Nuñez row (the older decision), Enter opens the person.
     wanted = names.index("José Nuñez")
@@ -131,6 +141,13 @@ def test_search_open_person_and_print_the_memo_again(
         line.startswith("Version 2 (amendment)") and "second surname" in line for line in lines
     )
     assert any(line.startswith("Holds (") for line in lines)
+    assert "ICE contacts (1)" in lines
+    assert any(
+        line.startswith("⚠ NOT ALLOWED — Contact 1: Request for release date")
+        and "ERO Hartford" in line
+        and "given: release date" in line
+        for line in lines
+    )
     assert page.decision_id() == made["first"]  # the record chosen in the finder
     # Save the memo again with the button's mnemonic (Alt+D), keyboard only.
     window.activateWindow()  # the offscreen platform does not hand it back from the dialog

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.permissions import Operation
+from trustdesk.store.contact_records import ContactRecord
 from trustdesk.store.encoding import parse_utc
 from trustdesk.store.person_history import PersonHistory, PersonHistoryRepository
 
@@ -33,6 +34,9 @@ class PrintedCopy:
 class PersonView:
     history: PersonHistory
     printed: tuple[PrintedCopy, ...]  # newest first
+    #: ICE contacts about the person or under the booking number (latest versions,
+    #: newest first).
+    contacts: tuple[ContactRecord, ...] = ()
 
 
 def printed_copies(history: PersonHistory) -> tuple[PrintedCopy, ...]:
@@ -62,10 +66,14 @@ def view_person(ctx: ServiceContext, session: Session, booking_number: str) -> P
     """Everything recorded under ``booking_number``; the viewing is recorded (ids only)."""
     ctx.authorize(session, Operation.DECISION_VIEW)
     history = PersonHistoryRepository(ctx.store.db).of_booking(booking_number)
+    # The contact log's own reading of "this booking number" (store/contacts.py).
+    contacts = ctx.store.contacts.for_person(booking_number=history.booking_number)
+    contacts.sort(key=lambda record: (record.occurred_at, record.contact_id), reverse=True)
     ctx.audit(
         "person.viewed",
         session,
         people=list(history.person_ids),
         decisions=[item.latest.decision_id for item in history.decisions],
+        contacts=[record.contact_id for record in contacts],
     )
-    return PersonView(history, printed_copies(history))
+    return PersonView(history, printed_copies(history), tuple(contacts))

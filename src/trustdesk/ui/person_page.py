@@ -7,6 +7,7 @@ Opened from the finder (Ctrl+Shift+F); one person's page at a time, as a tab of 
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -23,6 +24,7 @@ from trustdesk.core.characters import shown
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.permissions import Operation, allowed
 from trustdesk.services.person import PersonView, view_person
+from trustdesk.store.contact_records import ContactRecord
 from trustdesk.store.errors import StoreError
 from trustdesk.store.person_history import DecisionHistory
 from trustdesk.ui.context import UiContext
@@ -37,6 +39,38 @@ if TYPE_CHECKING:
 
 DECISION_ROLE = Qt.ItemDataRole.UserRole + 2
 TAB_TEXT = "Perso&n"
+
+
+#: The contact kinds of issue 14's contract, in the officer's words.
+CONTACT_KIND_TEXT = {
+    "detainer_received": "Detainer or warrant received",
+    "release_info_request": "Request for release date or custody status",
+    "interview_request": "Request to interview or access the person",
+    "inquiry": "Phone or e-mail inquiry",
+    "transfer_arrival": "ICE arrival for transfer",
+    "other": "Other contact",
+}
+
+
+def contact_text(contact: ContactRecord, zone: tzinfo) -> str:
+    """One line for one ICE contact: what, when, who, what was given and whether the law
+    allowed it (flagged contacts say so first)."""
+    direction = "from ICE" if contact.direction == "from_ice" else "to ICE"
+    given = ", ".join(item.replace("_", " ") for item in contact.given) or "nothing"
+    text = (
+        f"Contact {contact.contact_id}: "
+        f"{CONTACT_KIND_TEXT.get(contact.kind, contact.kind)} ({direction}, "
+        f"{contact.channel.replace('_', ' ')}) {stamp_text(contact.occurred_at, zone)}, "
+        f"{shown(contact.ice_office)} / {shown(contact.ice_officer)}; given: {given}; "
+        f"recorded by {contact.user}"
+    )
+    if not contact.allowed:
+        text = f"⚠ NOT ALLOWED — {text}; reason: {shown(contact.unlawful_reason or '')}"
+    if contact.review_needed:
+        text += " (supervisor review)"
+    if contact.version > 1:
+        text += f"; version {contact.version}, amended: {shown(contact.reason or '')}"
+    return text
 
 
 class PersonPage(QWidget):
@@ -134,8 +168,9 @@ class PersonPage(QWidget):
                 f"{stamp_text(hold.opened_at, zone)}; {ended}",
                 item.latest.decision_id,
             )
-        contacts = self._section("ICE contacts (0)")
-        contacts.setData(0, Qt.ItemDataRole.UserRole, "contacts")
+        contacts = self._section(f"ICE contacts ({len(view.contacts)})")
+        for contact in view.contacts:
+            self._line(contacts, contact_text(contact, zone), contact.decision_id)
         printed = self._section(f"Memos and notices printed or saved ({len(view.printed)})")
         for copy in view.printed:
             self._line(
