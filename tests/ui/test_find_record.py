@@ -142,12 +142,11 @@ def test_search_open_person_and_print_the_memo_again(
     )
     assert any(line.startswith("Holds (") for line in lines)
     assert "ICE contacts (1)" in lines
-    assert any(
-        line.startswith("⚠ NOT ALLOWED — Contact 1: Request for release date")
-        and "ERO Hartford" in line
-        and "given: release date" in line
-        for line in lines
-    )
+    contact = lines.index(next(line for line in lines if line.startswith("⚠ NOT ALLOWED")))
+    assert lines[contact].startswith("⚠ NOT ALLOWED — Contact 1: Request for release date")
+    assert lines[contact + 1] == "From ICE by phone: ERO Hartford, Officer Lee"
+    assert lines[contact + 3].startswith("Given: release date (recorded by officer")
+    assert lines[contact + 4] == "Reason given: told by the shift commander"
     assert page.decision_id() == made["first"]  # the record chosen in the finder
     # Save the memo again with the button's mnemonic (Alt+D), keyboard only.
     window.activateWindow()  # the offscreen platform does not hand it back from the dialog

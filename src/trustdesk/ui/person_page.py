@@ -52,25 +52,32 @@ CONTACT_KIND_TEXT = {
 }
 
 
-def contact_text(contact: ContactRecord, zone: tzinfo) -> str:
-    """One line for one ICE contact: what, when, who, what was given and whether the law
-    allowed it (flagged contacts say so first)."""
-    direction = "from ICE" if contact.direction == "from_ice" else "to ICE"
-    given = ", ".join(item.replace("_", " ") for item in contact.given) or "nothing"
-    text = (
-        f"Contact {contact.contact_id}: "
-        f"{CONTACT_KIND_TEXT.get(contact.kind, contact.kind)} ({direction}, "
-        f"{contact.channel.replace('_', ' ')}) {stamp_text(contact.occurred_at, zone)}, "
-        f"{shown(contact.ice_office)} / {shown(contact.ice_officer)}; given: {given}; "
-        f"recorded by {contact.user}"
+def contact_lines(contact: ContactRecord, zone: tzinfo) -> tuple[str, list[str]]:
+    """An ICE contact as a heading (what, when; flagged ones say so first) and the lines
+    under it: who, what was asked, what was given, the reason, review, amendment."""
+    heading = (
+        f"Contact {contact.contact_id}: {CONTACT_KIND_TEXT.get(contact.kind, contact.kind)}, "
+        f"{stamp_text(contact.occurred_at, zone)}"
     )
     if not contact.allowed:
-        text = f"⚠ NOT ALLOWED — {text}; reason: {shown(contact.unlawful_reason or '')}"
+        heading = f"⚠ NOT ALLOWED — {heading}"
+    direction = "From ICE" if contact.direction == "from_ice" else "To ICE"
+    given = ", ".join(item.replace("_", " ") for item in contact.given) or "nothing"
+    lines = [
+        f"{direction} by {contact.channel.replace('_', ' ')}: {shown(contact.ice_office)}, "
+        f"{shown(contact.ice_officer)}",
+        f"Asked: {shown(contact.asked)}",
+        f"Given: {given} (recorded by {contact.user} under rule pack {contact.pack_id})",
+    ]
+    if not contact.allowed:
+        lines.append(f"Reason given: {shown(contact.unlawful_reason or '')}")
     if contact.review_needed:
-        text += " (supervisor review)"
+        lines.append("Flagged for a supervisor's review")
+    if contact.note:
+        lines.append(f"Note: {shown(contact.note)}")
     if contact.version > 1:
-        text += f"; version {contact.version}, amended: {shown(contact.reason or '')}"
-    return text
+        lines.append(f"Version {contact.version}, amended: {shown(contact.reason or '')}")
+    return heading, lines
 
 
 class PersonPage(QWidget):
@@ -170,7 +177,10 @@ class PersonPage(QWidget):
             )
         contacts = self._section(f"ICE contacts ({len(view.contacts)})")
         for contact in view.contacts:
-            self._line(contacts, contact_text(contact, zone), contact.decision_id)
+            heading, details = contact_lines(contact, zone)
+            node = self._line(contacts, heading, contact.decision_id)
+            for detail in details:
+                self._line(node, detail, contact.decision_id)
         printed = self._section(f"Memos and notices printed or saved ({len(view.printed)})")
         for copy in view.printed:
             self._line(
@@ -192,6 +202,7 @@ class PersonPage(QWidget):
     def _line(self, parent: QTreeWidgetItem, text: str, decision_id: int | None) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, [text])
         item.setData(0, Qt.ItemDataRole.AccessibleTextRole, text)
+        item.setToolTip(0, text)
         if decision_id is not None:
             item.setData(0, DECISION_ROLE, decision_id)
         return item
