@@ -86,6 +86,15 @@ def main(out: Path, data: Path) -> int:
         )
         desk.services.decisions.create(officer, parse_case(raw, "tour", rules.sections), raw)
 
+    # ICE phoned for José Nuñez's release date and was told: on his page, flagged.
+    from storekit import actor, contact_draft
+
+    desk.store.contacts.add(
+        contact_draft(booking_number="NH-2026-102", occurred_at=now - timedelta(minutes=20)),
+        actor(desk.store.users.get("officer2")),
+        now,
+    )
+
     window = MainWindow(desk.services, RulesHolder(rules), time.clock())
     window.resize(1200, 820)
     window.start()
