@@ -32,7 +32,9 @@ NOW = datetime(2026, 5, 20, 16, 0, tzinfo=UTC)
 DESKS = ("desk-a", "desk-b")
 OFFICERS = ("officer", "officer2")
 GROUNDS = ("judicial_warrant", "class_a_b_felony_conviction", "tsdb_match")
-UNVERIFIED_ITEM = "Offenses added in 2025 is UNVERIFIED data (test)"
+#: With a bracket and a quote in it: the lists are read out of the document's text on
+#: PostgreSQL, and must not be cut short by either.
+UNVERIFIED_ITEM = 'Offenses added in 2025 [the "list"] is UNVERIFIED data (test)'
 REASONS = ("typo in the booking number", '=HYPERLINK("http://x")', "wrong form recorded")
 
 
@@ -168,13 +170,20 @@ def plan(seed: int = 14) -> list[Planned]:
 
 def _decision_json(version: Version) -> str:
     unverified = [UNVERIFIED_ITEM] if version.unverified else []
+    # The keys of a real decision document (core.record.decision_to_json), sorted as
+    # document_json writes them; the trace's items carry lists named "unverified" too.
     return document_json(
         {
             "decision": version.outcome,
             "grounds": list(version.grounds),
-            "trace": [{"id": g, "reason": "x" * 50} for g in version.grounds],
+            "hold": None,
+            "hold_citation": "§ 54-192h(b)",
+            "needs_review": version.review_required,
+            "trace": [
+                {"id": g, "reason": "x" * 50, "unverified": unverified} for g in version.grounds
+            ],
             "unverified": unverified,
-            "warnings": [],
+            "warnings": ['a warning with ] and "quotes", "unverified":["not a key"]'],
         }
     )
 

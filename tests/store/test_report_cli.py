@@ -157,3 +157,28 @@ def test_bom_with_a_pdf_is_refused(cli: Any, tmp_path: Path) -> None:
         who="supervisor",
     )
     assert code == 2 and "--bom is for" in err
+
+
+def test_the_report_pdf_is_an_anchor_for_audit_verify(cli: Any, tmp_path: Path) -> None:
+    run, _planned = cli
+    target = tmp_path / "anchor.pdf"
+    code, _out, err = run(
+        "report",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-04-30",
+        "--format",
+        "pdf",
+        "-o",
+        str(target),
+        "--as",
+        "auditor",
+        who="auditor",
+    )
+    assert code == 0, err
+    code, out, err = run(
+        "audit", "verify", "--anchors", str(target), "--as", "auditor", who="auditor"
+    )
+    assert code == 0, err
+    assert "anchors: 1 of 1 found in the chain" in out

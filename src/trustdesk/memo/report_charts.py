@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Sequence
 
 from reportlab.graphics import renderSVG
@@ -77,6 +78,8 @@ def chart_drawing(spec: ChartSpec, width: float = WIDTH, height: float = HEIGHT)
     """The chart of ``spec`` as a reportlab Drawing (a flowable in the PDF report)."""
     register_fonts()
     drawing = Drawing(width, height)
+    # On white paper, in the PDF and on any screen palette alike.
+    drawing.add(Rect(0, 0, width, height, fillColor=colors.white, strokeColor=None))
     drawing.add(
         _text(0, height - TITLE_SIZE - 1, _fit(spec.title, width, TITLE_SIZE), size=TITLE_SIZE)
     )
@@ -96,10 +99,20 @@ def chart_drawing(spec: ChartSpec, width: float = WIDTH, height: float = HEIGHT)
     return drawing
 
 
+_CLIP_PATH = re.compile(r"<clipPath\b.*?</clipPath>", re.DOTALL)
+_CLIP_USE = re.compile(r"clip-path:\s*url\(#[^)]*\);?")
+
+
 def chart_svg(spec: ChartSpec, width: float = WIDTH, height: float = HEIGHT) -> bytes:
-    """The same chart as SVG (UTF-8 bytes), for the GUI (QSvgWidget / QSvgRenderer)."""
+    """The same chart as SVG (UTF-8 bytes), for the GUI (QSvgWidget / QSvgRenderer).
+
+    Written for SVG Tiny 1.2, what QtSvg draws: reportlab clips a drawing to its own
+    bounds with a ``clipPath``, which Tiny lacks (QtSvg painted the clip's rectangle
+    black over the chart), so the clip is left out (nothing is drawn outside anyway);
+    and the font is named by its family, not by TrustDesk's registration name.
+    """
     text = str(renderSVG.drawToString(chart_drawing(spec, width, height)))
-    # The SVG viewer has no font by TrustDesk's registration name: name the family.
+    text = _CLIP_USE.sub("", _CLIP_PATH.sub("", text))
     return text.replace(f'font-family="{SANS}"', 'font-family="DejaVu Sans, sans-serif"').encode(
         "utf-8"
     )

@@ -211,6 +211,8 @@ def assemble(
             figures.contacts_by_kind(data.contacts),
             figures.contacts_given(data.contacts),
         ]
+    elif data.contacts_logged:
+        notes.append("Contacts with ICE are left out: they cannot be placed at a desk.")
     else:
         notes.append("This record keeps no log of contacts with ICE yet.")
     if data.receipt_unknown:

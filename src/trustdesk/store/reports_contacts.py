@@ -4,8 +4,9 @@ did not allow, counted by the database (GROUP BY) over the period's contacts.
 A contact counts once, with its latest version (amendments replace it), in the period
 by the time it occurred. ``allowed`` is what was recorded when it was logged: 1 when
 everything given was allowed by the pack in force, 0 otherwise. The officer filter is
-the user who logged the contact; the desk filter is the workstation of the audit entry
-that recorded the contact's first version.
+the user who logged the contact's first version; the desk filter is the workstation of
+the audit entry that recorded that version (``contact_id`` is the first version's id, as
+``decision_id`` is for decisions).
 """
 
 from __future__ import annotations
@@ -22,10 +23,15 @@ if TYPE_CHECKING:
 
 def contact_data(
     conn: sqlite3.Connection, query: ReportQuery, dialect: ReportDialect
-) -> ContactData:
+) -> ContactData | None:
+    """The period's contact counts; None when they cannot be filtered as asked (a desk
+    filter on a contact log that does not keep its audit entry's number)."""
     from trustdesk.store.reports import ContactData
 
     del dialect  # the contact queries are written in the shared SQL
+    columns = {d[0] for d in conn.execute("SELECT * FROM contacts WHERE 1 = 0").description}
+    if query.desk is not None and "audit_seq" not in columns:
+        return None
     conditions = [
         "NOT EXISTS (SELECT 1 FROM contacts n WHERE n.amends = k.id)",
         "k.occurred_at >= ?",
