@@ -31,7 +31,7 @@ from trustdesk.ui.context import UiContext
 from trustdesk.ui.countdown import stamp_text
 from trustdesk.ui.dialogs import Ask
 from trustdesk.ui.memo_actions import MemoActions
-from trustdesk.ui.search import OUTCOME_TEXT
+from trustdesk.ui.search_words import OUTCOME_TEXT
 from trustdesk.ui.session import sentence
 
 if TYPE_CHECKING:

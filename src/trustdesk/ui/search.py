@@ -21,23 +21,13 @@ from trustdesk.store.search import FoundRecord
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.countdown import stamp_text
 from trustdesk.ui.history_model import Index, RowsModel, table_view
+from trustdesk.ui.search_words import KIND_TEXT, OUTCOME_TEXT
 from trustdesk.ui.session import sentence
 
 if TYPE_CHECKING:
     from trustdesk.ui.workspace import Workspace
 
 COLUMNS = ("When", "Record", "Booking no.", "Name", "Outcome")
-KIND_TEXT = {"decision": "Decision", "hold": "Hold", "contact": "ICE contact"}
-OUTCOME_TEXT = {
-    "honor": "HONOR",
-    "decline": "DECLINE",
-    "open": "hold open",
-    "ice_took_custody": "ICE took custody",
-    "released_at_expiry": "released at expiry",
-    "released_other": "released otherwise",
-    "allowed": "allowed",
-    "not_allowed": "⚠ not allowed",
-}
 HINT = (
     "Type a booking number, part of a name (accents and case do not matter), a date "
     "(2026-03-05, or two for a period) or an outcome (honored, declined, open, custody, "
