@@ -13,8 +13,9 @@ each wall time, the CPU time it took: this process's, plus, for the benchmark's 
 PostgreSQL server on this machine, its processes' (the session's backend and parallel
 workers, from /proc) — the steadier figure on a machine others are loading.
 
-The record is gen_record.py's (made once under bench/out/ and reused), its contacts added
-once by this script when the store keeps a contact log; PostgreSQL gets the same record
+The record is gen_record.py's (made once under bench/out/ and reused), with 200,000
+contacts added once by this script through the contact log's own writer (their times
+spread over the record's years like the decisions'); PostgreSQL gets the same record
 copied with ``store migrate``'s code (pg_record.py), on a throwaway durable cluster.
 
 Run: .venv/bin/python bench/report_bench.py [--decisions N] [--contacts N]
@@ -27,6 +28,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -88,21 +90,79 @@ def contact_count(store: Any) -> int:
         return int(conn.execute("SELECT count(*) FROM contacts").fetchone()[0])
 
 
-def ensure_contacts(folder: Path, url: str | None, count: int) -> None:
-    """Add contacts to the record until it holds ``count`` (once; later runs reuse them)."""
+KINDS = (
+    "detainer_received",
+    "release_info_request",
+    "interview_request",
+    "inquiry",
+    "transfer_arrival",
+    "other",
+)
+GIVEN = ((), ("release_date",), ("custody_status",), ("interview_access",), ("transfer",))
+CONTACT_BATCH = 5_000
+
+
+def _contact_draft(number: int, count: int, rng: Any) -> Any:
+    """Contact ``number`` of ``count``: times spread over the record's years like its
+    decisions, kinds and disclosures mixed, one in twenty not allowed."""
+    from store_bench import FIRST_DAY, LAST_DAY
+    from trustdesk.store.contact_records import ContactDraft
+
+    when = FIRST_DAY + (LAST_DAY - FIRST_DAY) * number / count
+    given = GIVEN[number % len(GIVEN)]
+    allowed = number % 20 != 0
+    return ContactDraft(
+        person_id=None,
+        booking_number=f"{rng.choice(['NH', 'HFD', 'BPT'])}-{number:07d}",
+        decision_id=None,
+        kind=KINDS[number % len(KINDS)],
+        direction="from_ice",
+        occurred_at=when,
+        channel="phone",
+        ice_office="ICE ERO Hartford",
+        ice_officer="Officer of ICE",
+        asked="release date",
+        given=given,
+        note="",
+        pack_id="ct-2019",
+        advice_json="{}",
+        allowed=allowed,
+        unlawful_reason=None if allowed else "given before the check",
+        review_needed=not allowed,
+        app_version="bench",
+    )
+
+
+def ensure_contacts(folder: Path, count: int) -> None:
+    """Add contacts to the SQLite record until it holds ``count`` (once; reused later),
+    through the contact log's own writer, in large transactions (a benchmark record)."""
+    import random
+
+    from trustdesk.store.contacts import write_contact
+    from trustdesk.store.records import Actor
     from trustdesk.store.store import Store
 
-    with Store.open(folder, database=url) as store:
+    with Store.open(folder) as store:
         have = contact_count(store)
-        with store.db.reading() as conn:
-            from trustdesk.store.reports import has_table
-
-            logged = has_table(conn, "contacts")
-    if not logged:
-        print("this TrustDesk keeps no contact log yet: contacts are not measured", flush=True)
-        return
-    if have < count:
-        raise SystemExit(f"the record holds {have:,} contacts, not {count:,}")
+        if have >= count:
+            return
+        print(f"Adding {count - have:,} contacts to {folder} (once; reused later)", flush=True)
+        officers = [u for u in store.users.all() if u.role == "officer"]
+        actors = [Actor(u.id, u.username, f"bench-desk-{n % 3}") for n, u in enumerate(officers)]
+        conn = store.db.conn
+        conn.execute("PRAGMA synchronous = OFF")
+        rng = random.Random(3)
+        began = time.perf_counter()
+        for start in range(have, count, CONTACT_BATCH):
+            conn.execute("BEGIN IMMEDIATE")
+            for number in range(start, min(count, start + CONTACT_BATCH)):
+                draft = _contact_draft(number, count, rng)
+                actor = actors[number % len(actors)]
+                write_contact(conn, draft, author=actor, at=draft.occurred_at)
+            conn.execute("COMMIT")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        print(f"  done in {time.perf_counter() - began:,.0f} s", flush=True)
 
 
 def measure(
@@ -141,6 +201,7 @@ def measure(
 
             found[fmt], found[f"{fmt}_cpu"], _digest = _timed(made, runs, postmaster)
             found[f"{fmt}_bytes"] = (out / f"year-0.{fmt}").stat().st_size
+        shutil.rmtree(out)
     found["python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     found["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -215,14 +276,13 @@ def main() -> int:
     results: dict[str, dict[str, Any]] = {}
     cluster = None
     try:
+        ensure_contacts(folder, args.contacts)  # before the copy: migrate copies contacts
         if args.only in (None, "sqlite"):
-            ensure_contacts(folder, None, args.contacts)
             results["SQLite"] = _child("sqlite", folder, None, args.runs)
         if args.only in (None, "postgresql"):
             from pg_record import copy_to_server
 
             url, cluster = copy_to_server(folder, args.decisions, args.admin_url, OUT)
-            ensure_contacts(folder, url, args.contacts)
             postmaster = None
             if cluster is not None:  # on this machine: its CPU is counted too
                 postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])

@@ -19,15 +19,26 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trustdesk.store.audit import head
 from trustdesk.store.encoding import utc_text
+from trustdesk.store.reports_contacts import contact_data
+from trustdesk.store.reports_query import ContactData, ReportQuery
 from trustdesk.store.reports_sql import ReportDialect, dialect_for
 
 if TYPE_CHECKING:
     from trustdesk.store.backend import Database
+
+__all__ = [
+    "BY_CHOICES",
+    "ContactData",
+    "ReportData",
+    "ReportQuery",
+    "ReportRepository",
+    "has_table",
+    "report_data",
+]
 
 BY_CHOICES = ("received", "decided")
 
@@ -38,21 +49,6 @@ DESK_OF = (
     "(SELECT a.workstation FROM audit_log a WHERE a.seq = "
     "(SELECT min(x.seq) FROM audit_decisions x WHERE x.decision_id = {d}.decision_id))"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ReportQuery:
-    """Which decisions a report counts; instants are UTC, ``end`` excluded."""
-
-    start: datetime
-    end: datetime
-    by: str = "decided"
-    #: UTC instants where each calendar month (in the agency's zone) after the first starts.
-    month_starts: tuple[datetime, ...] = ()
-    officer: str | None = None  # user name
-    desk: str | None = None  # workstation name
-    #: "Now", for holds still open: overdue if their release was due before it.
-    now: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +88,6 @@ class ReportData:
     #: as asked: see reports_contacts).
     contacts: ContactData | None
     contacts_logged: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ContactData:
-    #: (kind, allowed 1/0, month index, count).
-    by_kind: tuple[tuple[str, int, int, int], ...]
-    #: (disclosures given, as their JSON list; allowed 1/0; count).
-    given: tuple[tuple[str, int, int], ...]
 
 
 class _Period:
@@ -325,8 +313,6 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
 def _contacts(
     conn: sqlite3.Connection, query: ReportQuery, dialect: ReportDialect
 ) -> ContactData | None:
-    from trustdesk.store.reports_contacts import contact_data
-
     if not has_table(conn, "contacts"):
         return None
     return contact_data(conn, query, dialect)

@@ -15,9 +15,9 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from trustdesk.store.encoding import utc_text
+from trustdesk.store.reports_query import ContactData, ReportQuery
 
 if TYPE_CHECKING:
-    from trustdesk.store.reports import ContactData, ReportQuery
     from trustdesk.store.reports_sql import ReportDialect
 
 
@@ -26,8 +26,6 @@ def contact_data(
 ) -> ContactData | None:
     """The period's contact counts; None when they cannot be filtered as asked (a desk
     filter on a contact log that does not keep its audit entry's number)."""
-    from trustdesk.store.reports import ContactData
-
     del dialect  # the contact queries are written in the shared SQL
     columns = {d[0] for d in conn.execute("SELECT * FROM contacts WHERE 1 = 0").description}
     if query.desk is not None and "audit_seq" not in columns:
