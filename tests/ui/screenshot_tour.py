@@ -43,6 +43,25 @@ def shot(app: QApplication, window: MainWindow, out: Path, name: str) -> None:
     SHOTS.append(path.name)
 
 
+def shot_over(app: QApplication, window: MainWindow, out: Path, name: str) -> None:
+    """The screen over the main window, with the dialog open on top of it."""
+    settle(app)
+    frame = window.frameGeometry()
+    image = window.screen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+    path = out / f"{len(SHOTS) + 1:02d}-{name}.png"
+    image.save(str(path))
+    SHOTS.append(path.name)
+
+
+def wait_for_task(app: QApplication, panel: object) -> None:
+    for _ in range(600):  # up to a minute
+        if not panel.busy:
+            break
+        settle(app, 100)
+    assert not panel.busy, "the report never finished"
+    settle(app, 300)
+
+
 def main(out: Path, data: Path) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -66,6 +85,15 @@ def main(out: Path, data: Path) -> int:
             person={"name": name, "booking_number": f"NH-2026-10{number}"},
         )
         desk.services.decisions.create(officer, parse_case(raw, "tour", rules.sections), raw)
+
+    # ICE phoned for José Nuñez's release date and was told: on his page, flagged.
+    from storekit import actor, contact_draft
+
+    desk.store.contacts.add(
+        contact_draft(booking_number="NH-2026-102", occurred_at=now - timedelta(minutes=20)),
+        actor(desk.store.users.get("officer2")),
+        now,
+    )
 
     window = MainWindow(desk.services, RulesHolder(rules), time.clock())
     window.resize(1200, 820)
@@ -111,6 +139,32 @@ def main(out: Path, data: Path) -> int:
     workspace.history.search()
     settle(app, 300)
     shot(app, window, out, "history")
+    window.find_action.trigger()  # Ctrl+Shift+F
+    finder = window._dialog
+    assert finder is not None
+    QTest.keyClicks(finder.text, "jose")  # type: ignore[attr-defined]
+    finder.search()  # type: ignore[attr-defined]
+    shot_over(app, window, out, "find")
+    finder.open_current()  # type: ignore[attr-defined]
+    settle(app, 300)
+    shot(app, window, out, "person")
+    window.sign_out()
+    page.username.clear()
+    page.password.clear()
+    QTest.keyClicks(page.username, "supervisor")
+    QTest.keyClicks(page.password, password("supervisor"))
+    page.acknowledge.setChecked(True)
+    page.button.click()
+    settle(app, 300)
+    assert window.workspace is not None, page.error.text()
+    window.reports_action.trigger()  # Ctrl+Shift+R
+    from trustdesk.ui.reports_page import ReportsPage
+
+    reports = window.workspace.tabs.currentWidget()  # type: ignore[union-attr]
+    assert isinstance(reports, ReportsPage)
+    reports.make()
+    wait_for_task(app, reports.panel)
+    shot(app, window, out, "reports")
     window.lock("Locked by you.")
     shot(app, window, out, "locked")
     QTimer.singleShot(0, app.quit)

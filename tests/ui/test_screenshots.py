@@ -91,6 +91,9 @@ def test_screenshots_of_every_main_screen(
         "result",
         "saved-with-memo-preview",
         "history",
+        "find",
+        "person",
+        "reports",
         "locked",
     ]
     assert [name.split("-", 1)[1].removesuffix(".png") for name in names] == expected

@@ -204,3 +204,233 @@ class SearchRepository:
     def awaiting_review(self) -> list[DecisionSummary]:
         with self._db.reading() as conn:
             return awaiting_review(conn)
+
+    def records(self, query: RecordQuery) -> FoundRecords:
+        with self._db.reading() as conn:
+            return find_records(conn, query)
+
+
+# -- finding any record: decisions, holds and (once recorded) ICE contacts ---------------
+
+#: What ``RecordQuery.outcome`` may be, and the kind of record each belongs to.
+RECORD_OUTCOMES = {
+    "honor": "decision",
+    "decline": "decision",
+    "open": "hold",
+    "ice_took_custody": "hold",
+    "released_at_expiry": "hold",
+    "released_other": "hold",
+    "allowed": "contact",
+    "not_allowed": "contact",
+}
+RECORD_KINDS = ("decision", "hold", "contact")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordQuery:
+    """Any record of a person: by booking number and name (as ``SearchQuery``), by the
+    instant range ``[start, end)`` of any of its dates, and by outcome (``RECORD_OUTCOMES``)."""
+
+    booking_number: str | None = None
+    name: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    outcome: str | None = None
+    limit: int = 200
+
+
+@dataclass(frozen=True, slots=True)
+class FoundRecord:
+    """One search hit: which record, when, whose, and its outcome in the record's words."""
+
+    kind: str  # decision | hold | contact
+    record_id: int  # the decision id, hold id or contact id
+    decision_id: int | None
+    at: datetime
+    booking_number: str
+    name: str
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class FoundRecords:
+    records: tuple[FoundRecord, ...]
+    #: More people matched than were looked at (``LOOKUP_LIMIT``): narrow the search.
+    people_truncated: bool = False
+
+
+def _matching_people(conn: sqlite3.Connection, query: RecordQuery) -> tuple[list[int], bool]:
+    people = person_filter(conn, SearchQuery(booking_number=query.booking_number, name=query.name))
+    assert people is not None
+    sql, values = people
+    found = [row[0] for row in conn.execute(f"{sql} LIMIT {LOOKUP_LIMIT + 1}", values)]
+    return found[:LOOKUP_LIMIT], len(found) > LOOKUP_LIMIT
+
+
+def _range(column: str, query: RecordQuery, conditions: list[str], params: list[Any]) -> None:
+    if query.start is not None:
+        conditions.append(f"{column} >= ?")
+        params.append(utc_text(query.start))
+    if query.end is not None:
+        conditions.append(f"{column} < ?")
+        params.append(utc_text(query.end))
+
+
+def _decision_hits(
+    conn: sqlite3.Connection, query: RecordQuery, people: str | None
+) -> list[FoundRecord]:
+    conditions = ["NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = d.id)"]
+    params: list[Any] = []
+    if people is not None:
+        # Any version naming one of the people: a corrected name still finds the record.
+        conditions.append(
+            "d.decision_id IN (SELECT v.decision_id FROM decisions v "
+            "WHERE v.person_id IN (SELECT value FROM json_each(?)))"
+        )
+        params.append(people)
+    _range("d.decision_time", query, conditions, params)
+    if query.outcome is not None:
+        conditions.append("d.outcome = ?")
+        params.append(query.outcome)
+    sql = (
+        "SELECT d.decision_id, d.decision_time AS at, d.outcome, p.booking_number, p.name "
+        "FROM decisions d CROSS JOIN people p ON p.id = d.person_id WHERE "
+        + " AND ".join(conditions)
+        + " ORDER BY d.decision_time DESC, d.decision_id DESC LIMIT ?"
+    )
+    return [
+        FoundRecord(
+            "decision",
+            row["decision_id"],
+            row["decision_id"],
+            parse_utc(row["at"]),
+            row["booking_number"],
+            row["name"],
+            row["outcome"],
+        )
+        for row in dict_rows(conn, sql, (*params, query.limit))
+    ]
+
+
+def _hold_hits(
+    conn: sqlite3.Connection, query: RecordQuery, people: str | None
+) -> list[FoundRecord]:
+    conditions = ["NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = d.id)"]
+    params: list[Any] = []
+    if people is not None:
+        conditions.append(
+            "h.decision_id IN (SELECT v.decision_id FROM decisions v "
+            "WHERE v.person_id IN (SELECT value FROM json_each(?)))"
+        )
+        params.append(people)
+    if query.start is not None or query.end is not None:
+        # A hold is "on" a date when it began or ended then.
+        opened: list[str] = []
+        ended: list[str] = []
+        _range("h.opened_at", query, opened, params)
+        _range("c.ended_at", query, ended, params)
+        conditions.append(f"(({' AND '.join(opened)}) OR ({' AND '.join(ended)}))")
+    if query.outcome == "open":
+        conditions.append("c.hold_id IS NULL")
+    elif query.outcome is not None:
+        conditions.append("c.outcome = ?")
+        params.append(query.outcome)
+    sql = (
+        "SELECT h.id, h.decision_id, h.opened_at AS at, c.outcome, p.booking_number, p.name "
+        "FROM holds h LEFT JOIN hold_closures c ON c.hold_id = h.id "
+        "JOIN decisions d ON d.decision_id = h.decision_id "
+        "JOIN people p ON p.id = d.person_id WHERE "
+        + " AND ".join(conditions)
+        + " ORDER BY h.opened_at DESC, h.id DESC LIMIT ?"
+    )
+    return [
+        FoundRecord(
+            "hold",
+            row["id"],
+            row["decision_id"],
+            parse_utc(row["at"]),
+            row["booking_number"],
+            row["name"],
+            row["outcome"] or "open",
+        )
+        for row in dict_rows(conn, sql, (*params, query.limit))
+    ]
+
+
+def _contact_hits(
+    conn: sqlite3.Connection, query: RecordQuery, people: str | None
+) -> list[FoundRecord]:
+    """ICE contacts (latest versions): about one of the people, or recorded under a
+    booking number one of them was booked under, or (no person on record) that number."""
+    conditions = ["NOT EXISTS (SELECT 1 FROM contacts n WHERE n.amends = c.id)"]
+    params: list[Any] = []
+    if people is not None:
+        conditions.append(
+            "(c.person_id IN (SELECT value FROM json_each(?)) OR c.booking_key IN "
+            "(SELECT b.booking_key FROM people b WHERE b.id IN (SELECT value FROM json_each(?))))"
+        )
+        params.extend((people, people))
+    elif query.booking_number:
+        conditions.append("c.booking_key = ?")
+        params.append(booking_key(query.booking_number))
+    _range("c.occurred_at", query, conditions, params)
+    if query.outcome is not None:
+        conditions.append("c.allowed = ?")
+        params.append(1 if query.outcome == "allowed" else 0)
+    sql = (
+        "SELECT c.contact_id, c.decision_id, c.occurred_at AS at, c.allowed, "
+        "coalesce(c.booking_number, p.booking_number) AS booking_number, "
+        # Recorded under a booking number only: the name last recorded under it.
+        "coalesce(p.name, (SELECT b.name FROM people b WHERE b.booking_key = c.booking_key "
+        "ORDER BY b.id DESC LIMIT 1)) AS name "
+        "FROM contacts c LEFT JOIN people p ON p.id = c.person_id WHERE "
+        + " AND ".join(conditions)
+        + " ORDER BY c.occurred_at DESC, c.contact_id DESC LIMIT ?"
+    )
+    return [
+        FoundRecord(
+            "contact",
+            row["contact_id"],
+            row["decision_id"],
+            parse_utc(row["at"]),
+            row["booking_number"] or "",
+            row["name"] or "",
+            "allowed" if row["allowed"] else "not_allowed",
+        )
+        for row in dict_rows(conn, sql, (*params, query.limit))
+    ]
+
+
+def find_records(conn: sqlite3.Connection, query: RecordQuery) -> FoundRecords:
+    """Records matching ``query``, newest first, at most ``query.limit`` in all.
+
+    Each kind is asked for its newest ``limit`` through its own time index, then the
+    lists are merged: no query ever reads more than ``limit`` rows of a kind.
+    """
+    if query.outcome is not None and query.outcome not in RECORD_OUTCOMES:
+        raise ValueError(f"unknown outcome {query.outcome!r}")
+    limit = max(1, min(query.limit, MAX_RESULTS))
+    query = RecordQuery(
+        query.booking_number, query.name, query.start, query.end, query.outcome, limit
+    )
+    people: str | None = None
+    truncated = False
+    if query.booking_number or (query.name and fold(query.name)):
+        ids, truncated = _matching_people(conn, query)
+        if not ids and (query.name or not query.booking_number):
+            return FoundRecords(())
+        people = json.dumps(ids) if ids else None
+    wanted = RECORD_OUTCOMES.get(query.outcome or "")
+    hits: list[FoundRecord] = []
+    for kind, finder in _FINDERS.items():
+        if people is None and query.booking_number and kind != "contact":
+            continue  # a booking number nobody on record has: only contacts may name it
+        if wanted in (None, kind):
+            hits.extend(finder(conn, query, people))
+    # Newest first; at one instant, a decision before the hold it opened.
+    hits.sort(key=lambda hit: (RECORD_KINDS.index(hit.kind), -hit.record_id))
+    hits.sort(key=lambda hit: hit.at, reverse=True)
+    return FoundRecords(tuple(hits[:limit]), truncated)
+
+
+_FINDERS = {"decision": _decision_hits, "hold": _hold_hits, "contact": _contact_hits}

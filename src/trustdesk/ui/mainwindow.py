@@ -151,6 +151,8 @@ class MainWindow(QMainWindow):
         self.search_action = self._action(
             go_menu, "&Search history", "std:Find", lambda: self._ws("show_search")
         )
+        self.find_action = self._action(go_menu, "&Find any record…", "Ctrl+Shift+F", self._find)
+        self.reports_action = self._action(go_menu, "&Reports", "Ctrl+Shift+R", self._reports)
         self.verify_action = self._action(go_menu, "&Verify a memo…", None, self._verify_memo)
         help_menu = bar.addMenu("&Help")
         self.about_action = self._action(help_menu, "&About TrustDesk", None, self._about)
@@ -162,6 +164,8 @@ class MainWindow(QMainWindow):
             self.sign_out_action,
             self.board_action,
             self.search_action,
+            self.find_action,
+            self.reports_action,
             self.verify_action,
         )
         self._enable_work(False)
@@ -173,6 +177,20 @@ class MainWindow(QMainWindow):
     def _ws(self, method: str) -> None:
         if self.workspace is not None and self.stack.currentWidget() is self.workspace:
             getattr(self.workspace, method)()
+
+    def _find(self) -> None:
+        """The finder, over whatever page of the workspace is showing."""
+        if self.workspace is not None and self.stack.currentWidget() is self.workspace:
+            from trustdesk.ui.search import open_finder
+
+            self._close_dialogs()
+            self._dialog = open_finder(self.workspace, self)
+
+    def _reports(self) -> None:
+        if self.workspace is not None and self.stack.currentWidget() is self.workspace:
+            from trustdesk.ui.reports_page import show_reports
+
+            show_reports(self.workspace)
 
     def _verify_memo(self) -> None:
         if self.context is None:
@@ -241,6 +259,9 @@ class MainWindow(QMainWindow):
 
         self._install_shortcuts()
         self.workspace = Workspace(self.context)
+        from trustdesk.ui.reports_page import add_reports_tab
+
+        add_reports_tab(self.workspace)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
         self.sign_in.reset()
