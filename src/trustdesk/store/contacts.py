@@ -302,7 +302,7 @@ class ContactRepository:
             rows = list(
                 dict_rows(
                     conn,
-                    _SELECT + f" WHERE {where} AND{_LATEST} ORDER BY c.occurred_at, c.id",
+                    _SELECT + f" WHERE {where} AND{_LATEST} ORDER BY c.occurred_at, c.contact_id",
                     params,
                 )
             )
@@ -326,7 +326,7 @@ class ContactRepository:
                 params.append(value)
         if where.latest_only:
             clauses.append(_LATEST)
-        sql = _SELECT + f" WHERE {' AND '.join(clauses)} ORDER BY c.occurred_at, c.id"
+        sql = _SELECT + f" WHERE {' AND '.join(clauses)} ORDER BY c.occurred_at, c.contact_id"
         with self._db.reading() as conn:
             cursor = conn.execute(sql, params)
             names = [column[0] for column in cursor.description]
