@@ -52,11 +52,34 @@ def test_every_item_of_every_shipped_pack_says_how_it_was_verified(rules: RuleSe
                 assert verification.note and verification.sources, item
 
 
-def test_only_the_2025_additions_are_unverified(rules: RuleSet) -> None:
-    assert rules.pack("ct-2014").pack.unverified_items() == ()
-    assert rules.pack("ct-2019").pack.unverified_items() == ()
+#: The contact rules the project could not confirm from the text it read (decision 0027).
+UNCONFIRMED_CONTACT_RULES = {
+    "ct-2014": {
+        "contacts/release_date/always",
+        "contacts/interview_access/always",
+        "contacts/transfer/no_ground",
+        "contacts/confidential/always",
+    },
+    "ct-2019": {
+        "contacts/release_date/ground",
+        "contacts/custody_status/ground",
+        "contacts/interview_access/ground",
+        "contacts/transfer/ground",
+        "contacts/transfer/no_ground",
+    },
+}
+
+
+def test_only_the_2025_additions_and_unconfirmed_contact_rules_are_unverified(
+    rules: RuleSet,
+) -> None:
+    for pack_id, expected in UNCONFIRMED_CONTACT_RULES.items():
+        assert set(rules.pack(pack_id).pack.unverified_items()) == expected
     pack = rules.pack("ct-2025").pack
     unverified = set(pack.unverified_items())
+    assert {i for i in unverified if i.startswith("contacts/")} == UNCONFIRMED_CONTACT_RULES[
+        "ct-2019"
+    ]
     (listed,) = pack.lists
     assert {f"{LIST}/{s}" for s in listed.statutes} <= unverified
     assert {GROUND, LIST, "dates"} <= unverified
@@ -148,3 +171,34 @@ def test_an_incomplete_attestation_is_refused(attestation: Attestation, pointer:
     with pytest.raises(InputError) as caught:
         check_attestation(attestation, date(2026, 12, 4))
     assert caught.value.pointer == pointer
+
+
+def test_contact_rules_are_items_that_counsel_can_sign_off(rules: RuleSet) -> None:
+    pack = rules.pack("ct-2019").pack
+    items = pack_items(pack)
+    assert "contacts/release_date/ground" in items
+    assert "contacts/confidential/always" in items
+    assert "contacts/confidential/ground" not in items
+    from trustdesk.rules.revision import item_label
+
+    assert item_label(pack, "contacts/release_date/no_ground") == (
+        "Contact with ICE — Release date, when no ground holds: not_allowed "
+        "(§ 54-192h(b) (P.A. 19-20, 19-23))"
+    )
+    # A case word alone names no item (only a bare section does).
+    with pytest.raises(InputError, match="has no item 'always'"):
+        resolve_items(pack, ["always"])
+    path = resources.resource("rules", "ct-2019.json")
+    original = json.loads(path.read_text())
+    item = "contacts/interview_access/ground"
+    revised = json.loads(revise(path.read_bytes(), str(path), _attest(item)))
+    rule = next(r for r in revised["contacts"]["rules"] if r["disclosure"] == "interview_access")
+    assert rule["ground"]["verification"]["status"] == "verified"
+    assert rule["ground"]["verification"]["by"] == "Dana Reyes"
+    assert (
+        rule["no_ground"]
+        == next(r for r in original["contacts"]["rules"] if r["disclosure"] == "interview_access")[
+            "no_ground"
+        ]
+    )
+    assert revised["criteria"] == original["criteria"]

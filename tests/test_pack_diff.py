@@ -214,3 +214,39 @@ def test_reclassification_class_changes_verification_and_unknown_fields() -> Non
         assert line.endswith(signed), line
     assert "its checked by board changed" in listed  # an unknown field is still reported
     assert "{" not in listed  # every verification in words, never as JSON
+
+
+def test_contact_rules_are_listed_verdict_first() -> None:
+    old = raw("ct-2019")
+    new = copy.deepcopy(old)
+    rules = {r["disclosure"]: r for r in new["contacts"]["rules"]}
+    rules["interview_access"]["no_ground"]["verdict"] = "unknown"
+    rules["interview_access"]["no_ground"]["verification"] = {
+        "status": "unverified",
+        "note": "a court read the bar narrowly",
+        "sources": ["a ruling"],
+    }
+    rules["release_date"]["citation"] = "§ 54-192h(b)(1)(B)"
+    new["contacts"]["gates"][0]["absent"] = "no warrant signed by a judge"
+    diff = diff_packs(old, new)
+    listed = texts(diff, "Contacts with ICE (what may be given)")
+    assert "Interview access, when no ground holds: NOT allowed → unknown (ask a supervisor)" in (
+        listed
+    )
+    assert any(
+        t.startswith("Verification of Interview access, when no ground holds: verified by")
+        and t.endswith("→ unverified (a court read the bar narrowly; sources: a ruling)")
+        for t in listed
+    )
+    assert "Rule Release date: its citation changed" in listed
+    assert "How ground judicial_warrant is named in the advice changed" in listed
+    # A pack that gains the section lists each rule in words.
+    older = copy.deepcopy(old)
+    del older["contacts"]
+    gained = texts(diff_packs(older, old), "Contacts with ICE (what may be given)")
+    assert gained[0] == "The pack now says what may be given to ICE"
+    assert (
+        "New rule: Confidential information — whatever the grounds: NEVER (§ 54-192h (P.A. 19-20))"
+        in gained
+    )
+    assert "{" not in diff_packs(older, old).text()

@@ -342,3 +342,112 @@ def test_validated_pack_is_remembered_and_revalidated_after_a_change(tmp_path: P
     for path in (tmp_path / "cache").glob("validated-packs-*.json"):
         path.write_text("not json")
     assert loaded_jsonschema() is True  # an unusable cache is simply redone
+
+
+def _contact_rule(d: dict[str, Any], disclosure: str) -> dict[str, Any]:
+    rule: dict[str, Any] = next(r for r in d["contacts"]["rules"] if r["disclosure"] == disclosure)
+    return rule
+
+
+# The contacts section (issue 14): each refusal names where and what to fix.
+INVALID_CONTACTS = [
+    (
+        "gate for no criterion",
+        lambda d: d["contacts"]["gates"][0].update(criterion="felony_conviction"),
+        "/contacts/gates/0/criterion",
+        "no criterion with id 'felony_conviction'",
+    ),
+    (
+        "ground named twice",
+        lambda d: d["contacts"]["gates"][1].update(criterion="judicial_warrant"),
+        "/contacts/gates/1/criterion",
+        "names 'judicial_warrant' again",
+    ),
+    (
+        "ground not named",
+        lambda d: d["contacts"]["gates"].pop(),
+        "/contacts/gates",
+        "does not name ground 'tsdb_match'",
+    ),
+    (
+        "disclosure ruled twice",
+        lambda d: d["contacts"]["rules"][1].update(disclosure="release_date"),
+        "/contacts/rules/1/disclosure",
+        "'release_date' has a rule already",
+    ),
+    (
+        "unknown verdict",
+        lambda d: _contact_rule(d, "hold")["ground"].update(verdict="maybe"),
+        "/contacts/rules/3/ground/verdict",
+        "",
+    ),
+    (
+        "always and ground together",
+        lambda d: _contact_rule(d, "confidential").update(
+            ground=copy.deepcopy(_contact_rule(d, "confidential")["always"])
+        ),
+        "/contacts/rules/5",
+        "",
+    ),
+    (
+        "ground without no_ground",
+        lambda d: _contact_rule(d, "hold").pop("no_ground"),
+        "/contacts/rules/3",
+        "",
+    ),
+    (
+        "a rule missing",
+        lambda d: d["contacts"]["rules"].pop(),
+        "/contacts/rules",
+        "",
+    ),
+    (
+        "contact verification not a real date",
+        lambda d: _contact_rule(d, "hold")["no_ground"]["verification"].update(on="2026-02-30"),
+        "/contacts/rules/3/no_ground/verification/on",
+        "is not a real date",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "change", "pointer", "reason"), INVALID_CONTACTS, ids=[i[0] for i in INVALID_CONTACTS]
+)
+def test_invalid_contact_rules_are_refused_with_pointer(
+    tmp_path: Path, rules: RuleSet, label: str, change: Any, pointer: str, reason: str
+) -> None:
+    error = refused(tmp_path, mutate(change), rules)
+    assert error.pointer == pointer, str(error)
+    assert reason in error.reason, str(error)
+    assert "\n" not in str(error)
+
+
+def test_a_pack_without_contact_rules_still_loads(tmp_path: Path, rules: RuleSet) -> None:
+    """Packs written before issue 14 (kept versions, imported packs) stay valid."""
+
+    def drop(data: dict[str, Any]) -> None:
+        data.pop("contacts")
+        for test in data["tests"]:
+            test["expect"].pop("contacts", None)
+
+    loaded = load_pack(write(tmp_path, mutate(drop)), catalog=rules.sections)
+    assert loaded.pack.contacts is None
+    assert not any(i.startswith("contacts/") for i in loaded.pack.verifications)
+
+
+def test_a_changed_contact_rule_is_caught_by_the_pack_tests(tmp_path: Path, rules: RuleSet) -> None:
+    """An edit letting ICE interview anyone contradicts the pack's own contact verdicts."""
+
+    def open_interviews(data: dict[str, Any]) -> None:
+        _contact_rule(data, "interview_access")["no_ground"]["verdict"] = "allowed"
+
+    with pytest.raises(PackTestFailure) as caught:
+        load_pack(write(tmp_path, mutate(open_interviews)), catalog=rules.sections)
+    message = str(caught.value)
+    assert "/tests/1 (An ICE administrative warrant alone does not)" in message
+    assert "expected interview_access not_allowed for a contact, got allowed" in message
+
+
+def test_contact_expectations_need_a_contacts_section(tmp_path: Path, rules: RuleSet) -> None:
+    with pytest.raises(PackTestFailure, match="the pack has no contacts section"):
+        load_pack(write(tmp_path, mutate(lambda d: d.pop("contacts"))), catalog=rules.sections)

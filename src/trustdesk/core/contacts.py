@@ -1,20 +1,33 @@
 """The legality check for a contact with ICE: may the officer give ICE this, now?
 
-Pure logic over data: what each version of the law allows for each disclosure (release
+Pure logic over data. What each version of the law allows for each disclosure (release
 date, custody status, interview access, hold, transfer, confidential information) is
-written in the rule pack's ``contacts`` section, with citations; this module only reads
-it against the decision on record or, with no decision yet, the gates the officer can
-answer now. The ids below are fixed by issue 14's contract and shared with the store,
-the CLI, the GUI and the reports.
+written in the rule pack's ``contacts`` section, with its citation and verification;
+this module only reads it against the grounds (the pack's criteria) as the decision on
+record found them or, with no decision yet, as the officer can answer them now.
+
+A disclosure whose rule depends on the grounds is decided by them:
+* at least one ground holds → the rule's ``ground`` outcome;
+* every ground is settled and none holds → its ``no_ground`` outcome;
+* otherwise (a ground not yet answered, or unsettled) → "unknown", unless both outcomes
+  agree. "unknown" is never a guess: it asks for the missing answers or a supervisor.
+A pack without a ``contacts`` section (one written before issue 14) says nothing, so
+every disclosure is "unknown".
+
+The ids below are fixed by issue 14's contract and shared with the store, the CLI, the
+GUI and the reports.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from trustdesk.core.decision import Decision
-from trustdesk.core.pack import RulePack
+from trustdesk.core.decision import MET, NOT_MET, UNKNOWN, CriterionResult, Decision
+from trustdesk.core.errors import CoreError
+from trustdesk.core.pack import ContactOutcome, ContactRule, RulePack, contact_item, criterion_item
+from trustdesk.core.relevance import is_firm
 
 CONTACT_KINDS: tuple[str, ...] = (
     "detainer_received",
@@ -37,29 +50,50 @@ DISCLOSURES: tuple[str, ...] = (
 )
 NOTHING_GIVEN = "none"
 
+#: The disclosures a contact of each kind is usually about, most likely first, so a form
+#: can show those first. Every disclosure stays possible for every kind ("other" and an
+#: inquiry can touch anything); this is no rule of law.
+KIND_DISCLOSURES: Mapping[str, tuple[str, ...]] = {
+    "detainer_received": ("hold", "custody_status", "release_date", "transfer"),
+    "release_info_request": ("release_date", "custody_status"),
+    "interview_request": ("interview_access",),
+    "inquiry": ("custody_status", "release_date", "confidential"),
+    "transfer_arrival": ("transfer", "hold", "custody_status"),
+    "other": DISCLOSURES,
+}
+
 ALLOWED = "allowed"
 NOT_ALLOWED = "not_allowed"
 NEVER = "never"
-UNKNOWN = "unknown"
 VERDICTS: tuple[str, ...] = (ALLOWED, NOT_ALLOWED, NEVER, UNKNOWN)
 
 #: Where the advice comes from: the decision on record, the officer's answers, nothing.
-BASES: tuple[str, ...] = ("decision", "gates", "none")
+DECISION_BASIS = "decision"
+GATES_BASIS = "gates"
+NO_BASIS = "none"
+BASES: tuple[str, ...] = (DECISION_BASIS, GATES_BASIS, NO_BASIS)
+
+_UNVERIFIED = " (UNVERIFIED: agency counsel has not confirmed the rule data this rests on)"
 
 
 @dataclass(frozen=True, slots=True)
 class DisclosureAdvice:
-    """Whether one disclosure is allowed, in the officer's words, with its citations."""
+    """Whether one disclosure is allowed, in the officer's words, with its citations.
+
+    ``unverified``: the pack items this verdict rests on that nobody has verified (rule
+    items ``contacts/<disclosure>/<case>`` and the grounds it relies on).
+    """
 
     disclosure: str
     verdict: str
     reason: str
     citations: tuple[str, ...]
+    unverified: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ContactAdvice:
-    """The advice on every disclosure for one person under one pack."""
+    """The advice on every disclosure (in ``DISCLOSURES`` order) for one person."""
 
     pack_id: str
     basis: str
@@ -75,12 +109,162 @@ class ContactAdvice:
         """Those of ``given`` whose verdict is not "allowed".
 
         "unknown" counts as not allowed for flagging: it needs a reason and supervisor
-        review. "none" (nothing given) is never flagged.
+        review. "none" (nothing given) is never flagged; an id that is not a disclosure
+        is refused.
         """
-        wanted = {g for g in given if g != NOTHING_GIVEN}
-        return tuple(
-            item for item in self.items if item.disclosure in wanted and item.verdict != ALLOWED
+        wanted = set()
+        for name in given:
+            if name == NOTHING_GIVEN:
+                continue
+            if name not in DISCLOSURES:
+                raise CoreError(
+                    f"unknown disclosure {name!r}; use one of {', '.join(DISCLOSURES)} or none"
+                )
+            wanted.add(name)
+        return tuple(i for i in self.items if i.disclosure in wanted and i.verdict != ALLOWED)
+
+    def for_kind(self, kind: str) -> tuple[DisclosureAdvice, ...]:
+        """The advice a contact of ``kind`` is usually about, most likely first."""
+        if kind not in KIND_DISCLOSURES:
+            raise CoreError(f"unknown contact kind {kind!r}; use one of {', '.join(CONTACT_KINDS)}")
+        return tuple(self.advice_for(d) for d in KIND_DISCLOSURES[kind])
+
+
+class _GateState(NamedTuple):
+    criterion: str
+    status: str  # met | not_met | unknown
+    #: A met ground that needs nobody's confirmation (no discretion, no unverified data).
+    firm: bool
+    #: Pack items the ground rests on that nobody has verified.
+    unverified: tuple[str, ...]
+
+
+def _from_decision(pack: RulePack, result: CriterionResult) -> _GateState:
+    unverified: tuple[str, ...] = ()
+    if result.status == MET and result.unverified:
+        own = criterion_item(result.id)
+        items = [i for i in result.rests_on if not pack.verification(i).verified] or [own]
+        unverified = tuple(dict.fromkeys(items))
+    return _GateState(result.id, result.status, is_firm(result), unverified)
+
+
+def _from_answer(pack: RulePack, criterion: str, value: object) -> _GateState:
+    if value is not None and not isinstance(value, bool):
+        raise CoreError(
+            f"answer for ground {criterion!r} must be yes (true), no (false) or unknown "
+            f"(none), not {value!r}"
         )
+    status = UNKNOWN if value is None else (MET if value else NOT_MET)
+    item = criterion_item(criterion)
+    discretionary = next(c.discretionary for c in pack.criteria if c.id == criterion)
+    unverified = (item,) if status == MET and not pack.verification(item).verified else ()
+    firm = status == MET and not discretionary and not unverified
+    return _GateState(criterion, status, firm, unverified)
+
+
+def _gate_states(
+    pack: RulePack, decision: Decision | None, answers: Mapping[str, object]
+) -> dict[str, _GateState]:
+    """Each ground of ``pack`` as the decision found it, else as the officer answered it.
+
+    A decision made under another pack (an older law) names only its own grounds; a
+    ground it does not name counts as the officer's answer to it, else as unknown.
+    """
+    known = {c.id for c in pack.criteria}
+    for name in answers:
+        if name not in known:
+            raise CoreError(
+                f"{pack.id} has no ground {name!r}; answer one of {', '.join(sorted(known))}"
+            )
+    found = {} if decision is None else {r.id: r for r in decision.trace}
+    states: dict[str, _GateState] = {}
+    for criterion in pack.criteria:
+        result = found.get(criterion.id)
+        if result is not None:
+            states[criterion.id] = _from_decision(pack, result)
+        else:
+            states[criterion.id] = _from_answer(pack, criterion.id, answers.get(criterion.id))
+    return states
+
+
+def _say(outcome: ContactOutcome, phrases: Iterable[str], citation: str) -> str:
+    listed = ", ".join(phrases)
+    return f"{outcome.text}: {listed} — {citation}" if listed else f"{outcome.text} — {citation}"
+
+
+def _advice(
+    pack: RulePack,
+    rule: ContactRule,
+    states: Mapping[str, _GateState],
+    decision: Decision | None,
+) -> DisclosureAdvice:
+    contacts = pack.contacts
+    assert contacts is not None  # only called for a pack with a contacts section
+    gates = contacts.gates
+    citations = (rule.citation,)
+    if rule.always is not None:
+        item = contact_item(rule.disclosure, "always")
+        always_unverified = () if pack.verification(item).verified else (item,)
+        reason = _say(rule.always, (), rule.citation)
+        return DisclosureAdvice(
+            rule.disclosure,
+            rule.always.verdict,
+            reason + (_UNVERIFIED if always_unverified else ""),
+            citations,
+            always_unverified,
+        )
+    assert rule.ground is not None and rule.no_ground is not None  # the schema requires both
+    met = [g for g in gates if states[g.criterion].status == MET]
+    open_ = [g for g in gates if states[g.criterion].status == UNKNOWN]
+    if met:
+        case, outcome = "ground", rule.ground
+        phrases = [g.present for g in met]
+        grounds_unverified = [i for g in met for i in states[g.criterion].unverified]
+        firm = any(states[g.criterion].firm for g in met)
+    elif not open_:
+        case, outcome = "no_ground", rule.no_ground
+        phrases = [g.absent for g in gates]
+        grounds_unverified, firm = [], True
+    elif rule.ground.verdict == rule.no_ground.verdict:
+        case, outcome = "ground", rule.ground
+        phrases, grounds_unverified, firm = [], [], True
+    else:
+        settled = [g.absent for g in gates if states[g.criterion].status == NOT_MET]
+        waiting = ", ".join(g.unknown for g in open_)
+        reason = (
+            f"{rule.label}: cannot be decided yet — {waiting}"
+            + (f" ({', '.join(settled)})" if settled else "")
+            + "; treat it as not allowed until these are answered, or ask a supervisor"
+            + f" — {rule.citation}"
+        )
+        items = (
+            contact_item(rule.disclosure, "ground"),
+            contact_item(rule.disclosure, "no_ground"),
+        )
+        waiting_on = tuple(i for i in items if not pack.verification(i).verified)
+        return DisclosureAdvice(rule.disclosure, UNKNOWN, reason, citations, waiting_on)
+    item = contact_item(rule.disclosure, case)
+    rule_unverified = () if pack.verification(item).verified else (item,)
+    unverified = tuple(dict.fromkeys([*rule_unverified, *grounds_unverified]))
+    reason = _say(outcome, phrases, rule.citation)
+    if case == "ground" and phrases and not firm:
+        reason += " (the ground needs supervisor review before it is relied on)"
+    elif outcome.verdict == ALLOWED and decision is not None and decision.needs_review:
+        reason += " (the decision on record awaits supervisor review)"
+    if unverified:
+        reason += _UNVERIFIED
+    return DisclosureAdvice(rule.disclosure, outcome.verdict, reason, citations, unverified)
+
+
+def _silent(pack: RulePack, disclosure: str) -> DisclosureAdvice:
+    label = disclosure.replace("_", " ").capitalize()
+    return DisclosureAdvice(
+        disclosure,
+        UNKNOWN,
+        f"{label}: rule pack {pack.id} says nothing about contacts with ICE; "
+        "ask a supervisor before giving it",
+        (),
+    )
 
 
 def advise(
@@ -89,22 +273,30 @@ def advise(
     decision: Decision | None = None,
     answers: Mapping[str, object] | None = None,
 ) -> ContactAdvice:
-    """The advice on every disclosure for this person under ``pack``.
+    """The advice on every disclosure for this person under ``pack`` (the law in force on
+    the contact's date).
 
-    ``decision``: the decision on record, if any (it wins over ``answers``).
-    ``answers``: with no decision, the gates the officer can answer now, keyed by the
-    pack's criterion id (``judicial_warrant``, ``tsdb_match``…): True (the ground holds),
-    False (it does not) or None (not known yet).
+    ``decision``: the decision on record, if any; it wins over ``answers``.
+    ``answers``: the grounds the officer can answer now, keyed by the pack's criterion
+    id (``judicial_warrant``, ``class_a_b_felony_conviction``, ``tsdb_match``…): True
+    (the ground holds), False (it does not) or None (not known yet). With a decision,
+    they count only for a ground the decision did not weigh (one made under an older
+    pack). A key that is not a ground of the pack, or another value, raises CoreError.
     """
-    # FIRST SLICE: the API is final; the rules from the packs follow.
-    basis = "decision" if decision is not None else ("gates" if answers else "none")
-    items = tuple(
-        DisclosureAdvice(
-            disclosure=d,
-            verdict=UNKNOWN,
-            reason=f"{d.replace('_', ' ').capitalize()}: not yet checked against {pack.id}",
-            citations=(),
-        )
-        for d in DISCLOSURES
-    )
-    return ContactAdvice(pack_id=pack.id, basis=basis, items=items)
+    given = dict(answers or {})
+    states = _gate_states(pack, decision, given)
+    if decision is not None:
+        basis = DECISION_BASIS
+    elif any(value is not None for value in given.values()):
+        basis = GATES_BASIS
+    else:
+        basis = NO_BASIS
+    contacts = pack.contacts
+    items = []
+    for disclosure in DISCLOSURES:
+        rule = None if contacts is None else contacts.rule(disclosure)
+        if rule is None:
+            items.append(_silent(pack, disclosure))
+        else:
+            items.append(_advice(pack, rule, states, decision))
+    return ContactAdvice(pack_id=pack.id, basis=basis, items=tuple(items))

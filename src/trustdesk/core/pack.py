@@ -70,6 +70,12 @@ def entry_item(list_id: str, section: str) -> str:
     return f"lists/{list_id}/{section}"
 
 
+def contact_item(disclosure: str, case: str) -> str:
+    """What the pack says of one disclosure to ICE in one case (``ground``, ``no_ground``,
+    ``always``): that the law says so."""
+    return f"contacts/{disclosure}/{case}"
+
+
 class NextVersion(NamedTuple):
     """A later version of the law that a pack's publisher knows of (``next_version``)."""
 
@@ -131,6 +137,49 @@ class ClockRule(NamedTuple):
     text: str
 
 
+class Gate(NamedTuple):
+    """How a ground (criterion) is named in the officer's advice on contacts with ICE."""
+
+    criterion: str
+    present: str  # e.g. "judicial warrant"
+    absent: str  # e.g. "no judicial warrant"
+    unknown: str  # e.g. "judicial warrant not yet checked"
+
+
+class ContactOutcome(NamedTuple):
+    """What the law says of one disclosure in one case: a verdict and its words."""
+
+    verdict: str  # "allowed" | "not_allowed" | "never" | "unknown"
+    text: str
+
+
+class ContactRule(NamedTuple):
+    """What the law allows for one disclosure to ICE (release date, interview access…).
+
+    Either ``always`` (the same whatever the grounds) or both ``ground`` (at least one of
+    the pack's grounds holds) and ``no_ground`` (none does).
+    """
+
+    disclosure: str
+    label: str
+    citation: str
+    ground: ContactOutcome | None = None
+    no_ground: ContactOutcome | None = None
+    always: ContactOutcome | None = None
+
+
+class ContactRules(NamedTuple):
+    """A pack's ``contacts`` section: the gates in the officer's words and one rule per
+    disclosure."""
+
+    gates: tuple[Gate, ...]
+    rules: tuple[ContactRule, ...]
+    note: str = ""
+
+    def rule(self, disclosure: str) -> ContactRule | None:
+        return next((r for r in self.rules if r.disclosure == disclosure), None)
+
+
 class RulePack(NamedTuple):
     id: str
     title: str
@@ -151,6 +200,8 @@ class RulePack(NamedTuple):
     #: Item id (``criteria/<id>``, ``lists/<id>/<section>``, ``dates``…) → its verification.
     verifications: Mapping[str, Verification] = MappingProxyType({})
     next_version: NextVersion | None = None
+    #: What the law allows to be given to ICE; None for a pack written before issue 14.
+    contacts: ContactRules | None = None
 
     def verification(self, item: str) -> Verification:
         return self.verifications.get(item, NOT_VERIFIED)

@@ -77,6 +77,7 @@ def diff_packs(
     _items("Questions asked", "question", old, new, "questions", out, _plain_fields)
     _items("Required and prohibited actions", "action", old, new, "actions", out, _plain_fields)
     _hold_clock(old, new, out)
+    _contacts(old, new, out)
     _strings("Citations", "citation", old.get("citations"), new.get("citations"), out)
     _strings("Sources", "source", old.get("sources"), new.get("sources"), out)
     _strings(
@@ -428,6 +429,94 @@ def _fields(
         )
 
 
+# -- contacts with ICE: what may be given --------------------------------------------------------
+
+_CONTACTS_TOPIC = "Contacts with ICE (what may be given)"
+_CASES = (
+    ("always", "whatever the grounds"),
+    ("ground", "when a ground holds"),
+    ("no_ground", "when no ground holds"),
+)
+_VERDICT_WORDS = {
+    "allowed": "allowed",
+    "not_allowed": "NOT allowed",
+    "never": "NEVER",
+    "unknown": "unknown (ask a supervisor)",
+}
+
+
+def _verdict(outcome: Any) -> str:
+    if not isinstance(outcome, dict):
+        return "(none)"
+    verdict = str(outcome.get("verdict"))
+    return _VERDICT_WORDS.get(verdict, verdict)
+
+
+def _rule_summary(rule: Mapping[str, Any]) -> str:
+    cases = [f"{words}: {_verdict(rule[case])}" for case, words in _CASES if case in rule]
+    return "; ".join(cases) + (f" ({rule['citation']})" if rule.get("citation") else "")
+
+
+def _contacts(old: Mapping[str, Any], new: Mapping[str, Any], out: list[Change]) -> None:
+    """The contact rules, disclosure by disclosure, verdicts first, then wording."""
+    was, now = old.get("contacts") or {}, new.get("contacts") or {}
+    if was == now:
+        return
+    topic = _CONTACTS_TOPIC
+    if not was:
+        out.append(Change(topic, "The pack now says what may be given to ICE"))
+    elif not now:
+        out.append(Change(topic, "The pack no longer says what may be given to ICE"))
+    before = {str(r.get("disclosure")): r for r in was.get("rules") or () if isinstance(r, dict)}
+    after = {str(r.get("disclosure")): r for r in now.get("rules") or () if isinstance(r, dict)}
+    for key in [k for k in after if k not in before]:
+        rule = after[key]
+        name = rule.get("label") or key
+        out.append(Change(topic, f"New rule: {name} — {_rule_summary(rule)}"))
+    for key in [k for k in before if k not in after]:
+        rule = before[key]
+        out.append(Change(topic, f"Rule removed: {rule.get('label') or key}"))
+    for key in [k for k in after if k in before]:
+        _contact_rule(topic, before[key], after[key], out)
+    old_gates = {str(g.get("criterion")): g for g in was.get("gates") or () if isinstance(g, dict)}
+    new_gates = {str(g.get("criterion")): g for g in now.get("gates") or () if isinstance(g, dict)}
+    if was:
+        for key in dict.fromkeys([*old_gates, *new_gates]):
+            if old_gates.get(key) != new_gates.get(key):
+                out.append(
+                    Change(
+                        topic,
+                        f"How ground {key} is named in the advice changed",
+                        _json(old_gates.get(key)),
+                        _json(new_gates.get(key)),
+                    )
+                )
+    if was and now and was.get("note") != now.get("note"):
+        out.append(
+            Change(
+                topic,
+                "The note on these rules changed",
+                _value(was.get("note")),
+                _value(now.get("note")),
+            )
+        )
+
+
+def _contact_rule(
+    topic: str, was: Mapping[str, Any], now: Mapping[str, Any], out: list[Change]
+) -> None:
+    name = f"{now.get('label') or now.get('disclosure')}"
+    for case, words in _CASES:
+        before, after = was.get(case), now.get(case)
+        if before == after:
+            continue
+        if before is None or after is None or _verdict(before) != _verdict(after):
+            out.append(Change(topic, f"{name}, {words}: {_verdict(before)} → {_verdict(after)}"))
+        if isinstance(before, dict) and isinstance(after, dict):
+            _fields(topic, f"{name}, {words}", before, after, {"verdict"}, out)
+    _fields(topic, f"Rule {name}", was, now, {"disclosure", *(c for c, _ in _CASES)}, out)
+
+
 # -- hold clock, strings, the pack's own fields ----------------------------------------------
 
 
@@ -470,6 +559,7 @@ _HANDLED = {
     "citations",
     "sources",
     "notification_only_forms",
+    "contacts",
     "tests",
 }
 

@@ -21,8 +21,12 @@ from trustdesk.core.conditions import ConditionError, compile_condition
 from trustdesk.core.pack import (
     Action,
     ClockRule,
+    ContactOutcome,
+    ContactRule,
+    ContactRules,
     Criterion,
     Explanation,
+    Gate,
     NextVersion,
     Question,
     RulePack,
@@ -82,6 +86,7 @@ def _check_references(raw: Mapping[str, Any], source: str) -> None:
                 )
     check_entries(raw, source)
     check_verification_dates(raw, source)
+    _check_contacts(raw, criteria, source)
     start = _day(raw["effective_from"], "/effective_from", source)
     _day(raw["last_verified_on"], "/last_verified_on", source)
     end = raw["effective_to"]
@@ -93,6 +98,69 @@ def _check_references(raw: Mapping[str, Any], source: str) -> None:
         raise InputError(
             source, "/hold_clock/timezone", f"unknown time zone {raw['hold_clock']['timezone']!r}"
         ) from None
+
+
+def _check_contacts(raw: Mapping[str, Any], criteria: Mapping[str, int], source: str) -> None:
+    """The contacts section names each ground once and rules on each disclosure once."""
+    section = raw.get("contacts")
+    if section is None:
+        return
+    named: dict[str, int] = {}
+    for index, gate in enumerate(section["gates"]):
+        pointer = f"/contacts/gates/{index}/criterion"
+        if gate["criterion"] not in criteria:
+            raise InputError(source, pointer, f"no criterion with id {gate['criterion']!r}")
+        if gate["criterion"] in named:
+            raise InputError(
+                source,
+                pointer,
+                f"names {gate['criterion']!r} again (first at /contacts/gates/"
+                f"{named[gate['criterion']]})",
+            )
+        named[gate["criterion"]] = index
+    for criterion in criteria:
+        if criterion not in named:
+            raise InputError(
+                source,
+                "/contacts/gates",
+                f"does not name ground {criterion!r}; add its present/absent/unknown words",
+            )
+    ruled: dict[str, int] = {}
+    for index, rule in enumerate(section["rules"]):
+        if rule["disclosure"] in ruled:
+            raise InputError(
+                source,
+                f"/contacts/rules/{index}/disclosure",
+                f"{rule['disclosure']!r} has a rule already (/contacts/rules/"
+                f"{ruled[rule['disclosure']]})",
+            )
+        ruled[rule["disclosure"]] = index
+
+
+def _contacts(raw: Mapping[str, Any] | None) -> ContactRules | None:
+    if raw is None:
+        return None
+
+    def outcome(value: Mapping[str, Any] | None) -> ContactOutcome | None:
+        return None if value is None else ContactOutcome(value["verdict"], value["text"])
+
+    return ContactRules(
+        gates=tuple(
+            Gate(g["criterion"], g["present"], g["absent"], g["unknown"]) for g in raw["gates"]
+        ),
+        rules=tuple(
+            ContactRule(
+                disclosure=r["disclosure"],
+                label=r["label"],
+                citation=r["citation"],
+                ground=outcome(r.get("ground")),
+                no_ground=outcome(r.get("no_ground")),
+                always=outcome(r.get("always")),
+            )
+            for r in raw["rules"]
+        ),
+        note=raw.get("note", ""),
+    )
 
 
 def _day(value: str, pointer: str, source: str) -> date:
@@ -174,6 +242,7 @@ def _build(raw: Mapping[str, Any], sha256: str, source: str) -> RulePack:
         calendar=exclusion_calendar(clock),
         verifications=verifications,
         next_version=_next_version(raw.get("next_version"), source),
+        contacts=_contacts(raw.get("contacts")),
     )
 
 

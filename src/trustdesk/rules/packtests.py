@@ -13,6 +13,7 @@ from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from trustdesk.core.contacts import advise
 from trustdesk.core.decision import MET, Decision
 from trustdesk.core.errors import CoreError
 from trustdesk.core.evaluate import UNVERIFIED_GROUNDS, evaluate
@@ -88,6 +89,19 @@ def _verification_problems(pack: RulePack, decision: Decision, expected_review: 
     return problems
 
 
+def _contact_problems(pack: RulePack, decision: Decision, expected: Mapping[str, str]) -> list[str]:
+    """The contact check's verdicts for this decision against ``expect.contacts``."""
+    if pack.contacts is None:
+        return ["expects contact verdicts but the pack has no contacts section"]
+    advice = advise(pack, decision=decision)
+    got = {item.disclosure: item.verdict for item in advice.items}
+    return [
+        f"expected {disclosure} {verdict} for a contact, got {got[disclosure]}"
+        for disclosure, verdict in expected.items()
+        if got[disclosure] != verdict
+    ]
+
+
 def run_one(
     pack: RulePack,
     index: int,
@@ -129,6 +143,8 @@ def run_one(
             f"expected the decision to rest on {sorted(expect['rests_on'])}, "
             f"got {sorted(checked.rests_on)}"
         )
+    if "contacts" in expect:
+        problems.extend(_contact_problems(all_verified(pack), checked, expect["contacts"]))
     if (decision.decision, decision.grounds) != (checked.decision, checked.grounds):
         problems.append("verification changed the outcome; it may only send it to review")
     problems.extend(_verification_problems(pack, decision, expect["needs_review"]))

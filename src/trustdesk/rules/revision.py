@@ -19,6 +19,7 @@ from trustdesk.core.pack import (
     DATES_ITEM,
     RulePack,
     action_item,
+    contact_item,
     criterion_item,
     entry_item,
     list_item,
@@ -65,7 +66,21 @@ def item_label(pack: RulePack, item: str) -> str:
         list_id, _, section = rest.partition("/")
         title = next((x.title for x in pack.lists if x.id == list_id), list_id)
         return f"{title}: § {section}" if section else f"{title} — the list is complete"
+    if kind == "contacts" and pack.contacts is not None:
+        disclosure, _, case = rest.partition("/")
+        rule = pack.contacts.rule(disclosure)
+        outcome = None if rule is None else getattr(rule, case, None)
+        if rule is not None and outcome is not None:
+            when = _CONTACT_CASE_WORDS.get(case, case)
+            return f"Contact with ICE — {rule.label}, {when}: {outcome.verdict} ({rule.citation})"
     return item
+
+
+_CONTACT_CASE_WORDS = {
+    "always": "whatever the grounds",
+    "ground": "when a ground holds",
+    "no_ground": "when no ground holds",
+}
 
 
 def pack_items(pack: RulePack) -> tuple[str, ...]:
@@ -77,6 +92,13 @@ def pack_items(pack: RulePack) -> tuple[str, ...]:
         items.extend(entry_item(statute_list.id, s) for s in sorted(statute_list.statutes))
     items.append(CLOCK_ITEM)
     items.extend(action_item(a.id) for a in pack.actions)
+    if pack.contacts is not None:
+        for rule in pack.contacts.rules:
+            items.extend(
+                contact_item(rule.disclosure, case)
+                for case in ("always", "ground", "no_ground")
+                if getattr(rule, case) is not None
+            )
     return tuple(items)
 
 
@@ -92,7 +114,11 @@ def resolve_items(pack: RulePack, wanted: Iterable[str]) -> tuple[str, ...]:
         if text in known:
             found.append(text)
             continue
-        by_section = [i for i in known if i.count("/") == 2 and i.rsplit("/", 1)[1] == text]
+        by_section = [
+            i
+            for i in known
+            if i.startswith("lists/") and i.count("/") == 2 and i.rsplit("/", 1)[1] == text
+        ]
         if len(by_section) == 1:
             found.append(by_section[0])
             continue
@@ -152,6 +178,10 @@ def _holder(raw: dict[str, Any], item: str) -> tuple[dict[str, Any], str]:
     kind, _, rest = item.partition("/")
     if kind in ("criteria", "actions"):
         return next(x for x in raw[kind] if x["id"] == rest), "verification"
+    if kind == "contacts":
+        disclosure, _, case = rest.partition("/")
+        rule = next(x for x in raw["contacts"]["rules"] if x["disclosure"] == disclosure)
+        return rule[case], "verification"
     list_id, _, section = rest.partition("/")
     found = next(x for x in raw["lists"] if x["id"] == list_id)
     return (found["entries"], section) if section else (found, "verification")

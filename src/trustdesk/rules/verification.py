@@ -5,7 +5,9 @@ is uncertain and where it came from) or verified (by whom, their title, against 
 source, on which date). This module turns them into ``core.pack.Verification`` values
 keyed by item id, the keys the engine, the sign-off and the reports share:
 ``dates``, ``hold_clock``, ``criteria/<id>``, ``actions/<id>``, ``lists/<id>`` (the
-list is complete) and ``lists/<id>/<section>`` (the section is listed).
+list is complete), ``lists/<id>/<section>`` (the section is listed) and
+``contacts/<disclosure>/<case>`` (what the law allows for a disclosure to ICE, in the
+case ``always``, ``ground`` or ``no_ground``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from trustdesk.core.pack import (
     DATES_ITEM,
     Verification,
     action_item,
+    contact_item,
     criterion_item,
     entry_item,
     list_item,
@@ -58,7 +61,22 @@ def item_verifications(raw: Mapping[str, Any]) -> Mapping[str, Verification]:
     found[CLOCK_ITEM] = verification_of(raw["hold_clock"]["verification"])
     for action in raw["actions"]:
         found[action_item(action["id"])] = verification_of(action["verification"])
+    for rule in contact_rules(raw):
+        for case in CONTACT_CASES:
+            if case in rule:
+                item = contact_item(rule["disclosure"], case)
+                found[item] = verification_of(rule[case]["verification"])
     return MappingProxyType(found)
+
+
+#: The cases a contact rule can state (``always``, or ``ground`` and ``no_ground``).
+CONTACT_CASES = ("always", "ground", "no_ground")
+
+
+def contact_rules(raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The rules of the pack's optional ``contacts`` section (none in an older pack)."""
+    section = raw.get("contacts")
+    return [] if section is None else list(section["rules"])
 
 
 def check_entries(raw: Mapping[str, Any], source: str) -> None:
@@ -98,6 +116,12 @@ def check_verification_dates(raw: Mapping[str, Any], source: str) -> None:
             for section, value in statute_list["entries"].items()
         ]
     found.append(("/hold_clock/verification", raw["hold_clock"]["verification"]))
+    for index, rule in enumerate(contact_rules(raw)):
+        found += [
+            (f"/contacts/rules/{index}/{case}/verification", rule[case]["verification"])
+            for case in CONTACT_CASES
+            if case in rule
+        ]
     for pointer, verification in found:
         day = verification.get("on")
         if day is None:

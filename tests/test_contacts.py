@@ -1,0 +1,328 @@
+"""The legality check for contacts with ICE, table-driven over the shipped packs.
+
+Every pack × every ground (a decision honoring on it), a declined decision, a decision
+that needs review, and no decision at all (gates answered fully, partly, not at all),
+× every contact kind × every disclosure. The expected verdicts below are the law as
+docs/decisions/0027 states it, written here independently of the packs' data, so a
+wrong datum in a pack fails this test.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from casekit import conviction, make_case
+from trustdesk.core.contacts import (
+    ALLOWED,
+    BASES,
+    CHANNELS,
+    CONTACT_KINDS,
+    DIRECTIONS,
+    DISCLOSURES,
+    KIND_DISCLOSURES,
+    NEVER,
+    NOT_ALLOWED,
+    ContactAdvice,
+    advise,
+)
+from trustdesk.core.decision import UNKNOWN, Decision
+from trustdesk.core.errors import CoreError
+from trustdesk.core.evaluate import evaluate
+from trustdesk.core.pack import RulePack
+from trustdesk.rules.caseio import parse_case
+from trustdesk.rules.registry import RuleSet
+
+PACK_IDS = ("ct-2014", "ct-2019", "ct-2025")
+WHEN = {
+    "ct-2014": "2016-03-01T09:00:00-05:00",
+    "ct-2019": "2022-03-01T09:00:00-05:00",
+    "ct-2025": "2026-11-19T09:00:00-05:00",
+}
+
+# The case changes that make exactly one ground hold, per pack.
+GROUND_CASES: dict[str, dict[str, dict[str, Any]]] = {
+    "ct-2014": {
+        "felony_conviction": {
+            "convictions": [conviction("53a-60", "felony", "D", date="2012-05-01")]
+        },
+        "pending_charges_no_bond": {
+            "pending_charges": [conviction("53a-135", "felony", "C", bond_posted=False)]
+        },
+        "outstanding_ct_warrant": {"outstanding_ct_warrant": True},
+        "gang_or_srg": {"gang_member": True},
+        "tsdb_match": {"tsdb_match": True},
+        "final_removal_order": {"final_removal_order": True},
+        "public_safety_risk": {
+            "public_safety_risk": {"asserted": True, "reason": "threatened staff with a weapon"}
+        },
+    },
+    "ct-2019": {
+        "judicial_warrant": {
+            "detainer": {"form": "I-247A", "judicial_warrant": True, "administrative_warrant": None}
+        },
+        "class_a_b_felony_conviction": {
+            "convictions": [conviction("53a-134", "felony", "B", date="2012-05-01")]
+        },
+        "tsdb_match": {"tsdb_match": True},
+    },
+}
+GROUND_CASES["ct-2025"] = {
+    **GROUND_CASES["ct-2019"],
+    "listed_offense_conviction": {
+        "convictions": [conviction("53a-71", "felony", "C", date="2012-05-01")]
+    },
+}
+
+A, N, X, U = ALLOWED, NOT_ALLOWED, NEVER, UNKNOWN
+# Disclosure → (verdict when a ground holds, verdict when none holds), per pack.
+LAW: dict[str, dict[str, tuple[str, str]]] = {
+    # P.A. 13-155 limits only holds; it requires telling ICE the decision (custody status).
+    "ct-2014": {
+        "release_date": (U, U),
+        "custody_status": (A, A),
+        "interview_access": (U, U),
+        "hold": (A, N),
+        "transfer": (A, U),
+        "confidential": (U, U),
+    },
+    # P.A. 19-20/19-23: the bars apply where no ground holds; confidential never.
+    "ct-2019": {
+        "release_date": (A, N),
+        "custody_status": (A, N),
+        "interview_access": (A, N),
+        "hold": (A, N),
+        "transfer": (A, U),
+        "confidential": (X, X),
+    },
+}
+LAW["ct-2025"] = LAW["ct-2019"]
+#: Disclosures whose verdict does not depend on the grounds, per pack.
+ALWAYS = {
+    "ct-2014": {"release_date", "custody_status", "interview_access", "confidential"},
+    "ct-2019": {"confidential"},
+    "ct-2025": {"confidential"},
+}
+
+
+def decide(rules: RuleSet, pack: RulePack, **changes: Any) -> Decision:
+    raw = make_case(decision_time=WHEN[pack.id], **changes)
+    return evaluate(pack, parse_case(raw, "test", rules.sections))
+
+
+def check(advice: ContactAdvice, pack_id: str, expected: dict[str, str]) -> None:
+    """Every disclosure, and every kind's view of them, says what ``expected`` says."""
+    assert advice.pack_id == pack_id
+    assert tuple(i.disclosure for i in advice.items) == DISCLOSURES
+    for item in advice.items:
+        assert item.verdict == expected[item.disclosure], (item.disclosure, item.reason)
+        assert item.citations and all("54-192h" in c for c in item.citations)
+        assert item.citations[0] in item.reason
+    for kind in CONTACT_KINDS:
+        shown = advice.for_kind(kind)
+        assert [i.disclosure for i in shown] == list(KIND_DISCLOSURES[kind])
+        for item in shown:
+            assert item.verdict == expected[item.disclosure]
+        flagged = advice.not_allowed([*KIND_DISCLOSURES[kind], "none"])
+        assert {i.disclosure for i in flagged} == {
+            d for d in KIND_DISCLOSURES[kind] if expected[d] != ALLOWED
+        }
+
+
+def expected_with(pack_id: str, index: int) -> dict[str, str]:
+    return {d: LAW[pack_id][d][index] for d in DISCLOSURES}
+
+
+GROUND_ROWS = [(p, g) for p in PACK_IDS for g in GROUND_CASES[p]]
+
+
+def test_the_contract_ids() -> None:
+    assert CONTACT_KINDS == (
+        "detainer_received",
+        "release_info_request",
+        "interview_request",
+        "inquiry",
+        "transfer_arrival",
+        "other",
+    )
+    assert DIRECTIONS == ("from_ice", "to_ice")
+    assert CHANNELS == ("phone", "email", "fax", "in_person", "system", "other")
+    assert DISCLOSURES == (
+        "release_date",
+        "custody_status",
+        "interview_access",
+        "hold",
+        "transfer",
+        "confidential",
+    )
+    assert set(KIND_DISCLOSURES) == set(CONTACT_KINDS)
+    assert BASES == ("decision", "gates", "none")
+
+
+def test_every_ground_of_every_pack_is_in_the_table(rules: RuleSet) -> None:
+    for pack_id in PACK_IDS:
+        pack = rules.pack(pack_id).pack
+        assert set(GROUND_CASES[pack_id]) == {c.id for c in pack.criteria}
+        assert pack.contacts is not None
+        assert {r.disclosure for r in pack.contacts.rules} == set(DISCLOSURES)
+
+
+@pytest.mark.parametrize(("pack_id", "ground"), GROUND_ROWS)
+def test_a_decision_honored_on_each_ground(rules: RuleSet, pack_id: str, ground: str) -> None:
+    pack = rules.pack(pack_id).pack
+    decision = decide(rules, pack, **GROUND_CASES[pack_id][ground])
+    assert decision.decision == "honor" and decision.grounds == (ground,)
+    advice = advise(pack, decision=decision)
+    assert advice.basis == "decision"
+    check(advice, pack_id, expected_with(pack_id, 0))
+    gate = next(g for g in pack.contacts.gates if g.criterion == ground)  # type: ignore[union-attr]
+    for disclosure in set(DISCLOSURES) - ALWAYS[pack_id]:
+        item = advice.advice_for(disclosure)
+        # The advice names the ground it rests on, in the officer's words.
+        assert gate.present in item.reason, item.reason
+    if ground == "public_safety_risk":
+        # The officer's own judgement: allowed, but a supervisor must confirm the ground.
+        assert "supervisor review" in advice.advice_for("hold").reason
+    if ground == "listed_offense_conviction":
+        # The 2025 list is unverified: the verdict says so and names the items.
+        hold = advice.advice_for("hold")
+        assert "criteria/listed_offense_conviction" in hold.unverified
+        assert "lists/ct_2025_added_offenses/53a-71" in hold.unverified
+        assert "UNVERIFIED" in hold.reason
+
+
+@pytest.mark.parametrize("pack_id", PACK_IDS)
+def test_a_declined_decision(rules: RuleSet, pack_id: str) -> None:
+    pack = rules.pack(pack_id).pack
+    decision = decide(rules, pack)
+    assert decision.decision == "decline" and not decision.needs_review
+    advice = advise(pack, decision=decision)
+    check(advice, pack_id, expected_with(pack_id, 1))
+    for gate in pack.contacts.gates:  # type: ignore[union-attr]
+        assert gate.absent in advice.advice_for("hold").reason
+
+
+def test_the_officer_wording_of_the_issue(rules: RuleSet) -> None:
+    pack = rules.pack("ct-2019").pack
+    advice = advise(pack, decision=decide(rules, pack))
+    assert advice.advice_for("release_date").reason == (
+        "Release date may NOT be shared: no judicial warrant, no class A/B felony, "
+        "no TSDB match — § 54-192h(b) (P.A. 19-20, 19-23)"
+    )
+    confidential = advice.advice_for("confidential")
+    assert confidential.verdict == NEVER
+    assert "Social Security" in confidential.reason and "never" in confidential.reason
+
+
+@pytest.mark.parametrize("pack_id", PACK_IDS)
+def test_a_decision_that_needs_review(rules: RuleSet, pack_id: str) -> None:
+    """Declined because a gate is unknown: whatever depends on the gates is unknown."""
+    pack = rules.pack(pack_id).pack
+    decision = decide(rules, pack, tsdb_match=None)
+    assert decision.decision == "decline" and decision.needs_review
+    advice = advise(pack, decision=decision)
+    expected = {d: (LAW[pack_id][d][0] if d in ALWAYS[pack_id] else UNKNOWN) for d in DISCLOSURES}
+    check(advice, pack_id, expected)
+    hold = advice.advice_for("hold")
+    assert "TSDB not yet checked" in hold.reason and "no judicial" not in hold.reason.split("(")[0]
+
+
+@pytest.mark.parametrize(("pack_id", "ground"), GROUND_ROWS)
+def test_no_decision_gates_answered(rules: RuleSet, pack_id: str, ground: str) -> None:
+    pack = rules.pack(pack_id).pack
+    others = {c.id: False for c in pack.criteria}
+    # This ground holds: allowed whatever the others (answered or not).
+    for answers in ({ground: True}, {**others, ground: True}):
+        advice = advise(pack, answers=answers)
+        assert advice.basis == "gates"
+        check(advice, pack_id, expected_with(pack_id, 0))
+    # Every ground answered no.
+    check(advise(pack, answers=others), pack_id, expected_with(pack_id, 1))
+    # Only this one answered no: still open.
+    partly = advise(pack, answers={ground: False})
+    assert partly.basis == "gates"
+    open_ = {d: (LAW[pack_id][d][0] if d in ALWAYS[pack_id] else UNKNOWN) for d in DISCLOSURES}
+    if pack_id == "ct-2014":
+        open_["custody_status"] = ALLOWED
+    check(partly, pack_id, open_)
+
+
+@pytest.mark.parametrize("pack_id", PACK_IDS)
+def test_no_decision_and_no_answers(rules: RuleSet, pack_id: str) -> None:
+    pack = rules.pack(pack_id).pack
+    for answers in (None, {}, {c.id: None for c in pack.criteria}):
+        advice = advise(pack, answers=answers)
+        assert advice.basis == "none"
+        expected = {
+            d: (LAW[pack_id][d][0] if d in ALWAYS[pack_id] else UNKNOWN) for d in DISCLOSURES
+        }
+        check(advice, pack_id, expected)
+        assert "cannot be decided yet" in advice.advice_for("hold").reason
+
+
+def test_a_decision_under_an_older_law_leaves_the_new_ground_open(rules: RuleSet) -> None:
+    old = rules.pack("ct-2019").pack
+    new = rules.pack("ct-2025").pack
+    declined = decide(rules, old)
+    advice = advise(new, decision=declined)
+    assert advice.advice_for("release_date").verdict == UNKNOWN
+    assert "offenses added in 2025 not yet checked" in advice.advice_for("release_date").reason
+    answered = advise(new, decision=declined, answers={"listed_offense_conviction": False})
+    assert answered.basis == "decision"
+    assert answered.advice_for("release_date").verdict == NOT_ALLOWED
+
+
+def test_bad_answers_are_refused_in_words(rules: RuleSet) -> None:
+    pack = rules.pack("ct-2019").pack
+    with pytest.raises(CoreError, match="has no ground 'felony_conviction'"):
+        advise(pack, answers={"felony_conviction": True})
+    with pytest.raises(CoreError, match="must be yes"):
+        advise(pack, answers={"tsdb_match": "yes"})
+    advice = advise(pack, answers={"tsdb_match": True})
+    with pytest.raises(CoreError, match="unknown disclosure 'photo'"):
+        advice.not_allowed(["photo"])
+    with pytest.raises(CoreError, match="unknown contact kind"):
+        advice.for_kind("visit")
+    assert advice.not_allowed(["none"]) == ()
+
+
+def test_a_pack_without_contact_rules_says_unknown_for_everything(rules: RuleSet) -> None:
+    pack = rules.pack("ct-2019").pack._replace(contacts=None)
+    advice = advise(pack, decision=decide(rules, pack))
+    assert {i.verdict for i in advice.items} == {UNKNOWN}
+    assert all("says nothing about contacts" in i.reason for i in advice.items)
+    assert {i.disclosure for i in advice.not_allowed(DISCLOSURES)} == set(DISCLOSURES)
+
+
+def test_the_verdicts_come_from_the_pack_data(rules: RuleSet) -> None:
+    """Change a datum, the verdict follows: no verdict is written in code."""
+    pack = rules.pack("ct-2019").pack
+    assert pack.contacts is not None
+    rules_ = tuple(
+        r._replace(no_ground=r.no_ground._replace(verdict=ALLOWED, text="Go ahead"))
+        if r.disclosure == "interview_access" and r.no_ground is not None
+        else r
+        for r in pack.contacts.rules
+    )
+    changed = pack._replace(contacts=pack.contacts._replace(rules=rules_))
+    advice = advise(changed, answers={c.id: False for c in pack.criteria})
+    assert advice.advice_for("interview_access").verdict == ALLOWED
+    assert advice.advice_for("interview_access").reason.startswith("Go ahead: no judicial")
+    assert advice.advice_for("release_date").verdict == NOT_ALLOWED
+
+
+def test_unverified_rule_data_is_named_in_the_advice(rules: RuleSet) -> None:
+    pack = rules.pack("ct-2019").pack
+    advice = advise(pack, answers={"judicial_warrant": True})
+    release = advice.advice_for("release_date")
+    assert release.unverified == ("contacts/release_date/ground",)
+    assert "UNVERIFIED" in release.reason
+    verifications = dict(pack.verifications)
+    verifications["contacts/release_date/ground"] = copy.copy(
+        pack.verification("criteria/judicial_warrant")
+    )
+    signed = pack._replace(verifications=verifications)
+    release = advise(signed, answers={"judicial_warrant": True}).advice_for("release_date")
+    assert release.unverified == () and "UNVERIFIED" not in release.reason
