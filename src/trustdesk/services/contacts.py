@@ -19,6 +19,7 @@ from typing import Any
 from trustdesk import __version__
 from trustdesk.core.contacts import ContactAdvice, advise
 from trustdesk.core.decision import Decision
+from trustdesk.core.errors import CoreError
 from trustdesk.core.record import decision_from_json
 from trustdesk.services.contact_input import ContactInput, checked, one_of, words
 from trustdesk.services.context import ServiceContext, Session
@@ -108,8 +109,11 @@ def _advise(
 ) -> tuple[int | None, int | None, ContactAdvice]:
     person_id, decision_id, decision = _decision_for(ctx, contact)
     pack = rules.pack_for(contact.occurred_at)
-    gates = None if decision is not None else dict(contact.gates)
-    return person_id, decision_id, advise(pack, decision=decision, answers=gates)
+    try:
+        advice = advise(pack, decision=decision, answers=dict(contact.gates))
+    except CoreError as error:  # a gate the pack in force does not have
+        raise InvalidRequest(str(error)) from None
+    return person_id, decision_id, advice
 
 
 def _draft(
