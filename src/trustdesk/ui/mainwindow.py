@@ -138,6 +138,9 @@ class MainWindow(QMainWindow):
         self.print_action = self._action(
             file_menu, "&Print…", "std:Print", lambda: self._ws("print_current")
         )
+        self.contact_action = self._action(
+            file_menu, "Record ICE &contact…", "Ctrl+I", lambda: self._ws("record_contact")
+        )
         file_menu.addSeparator()
         self.lock_action = self._action(
             file_menu, "&Lock", "Ctrl+L", lambda: self.lock("Locked by you.")
@@ -152,6 +155,9 @@ class MainWindow(QMainWindow):
             go_menu, "&Search history", "std:Find", lambda: self._ws("show_search")
         )
         self.verify_action = self._action(go_menu, "&Verify a memo…", None, self._verify_memo)
+        self.contact_review_action = self._action(
+            go_menu, "&Flagged ICE contacts…", None, lambda: self._ws("review_contacts")
+        )
         help_menu = bar.addMenu("&Help")
         self.about_action = self._action(help_menu, "&About TrustDesk", None, self._about)
         self._signed_in_actions = (
@@ -163,6 +169,8 @@ class MainWindow(QMainWindow):
             self.board_action,
             self.search_action,
             self.verify_action,
+            self.contact_action,
+            self.contact_review_action,
         )
         self._enable_work(False)
 
