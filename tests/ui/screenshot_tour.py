@@ -43,6 +43,36 @@ def shot(app: QApplication, window: MainWindow, out: Path, name: str) -> None:
     SHOTS.append(path.name)
 
 
+def contact_dialog(app: QApplication, window: MainWindow, out: Path) -> None:
+    """The contact dialog over the board, a hold selected (I), part filled in, with the
+    advice of the law for that person and a disclosure ticked that needs a reason."""
+    from PySide6.QtCore import Qt
+
+    workspace = window.workspace
+    assert workspace is not None
+    workspace.show_board()
+    board = workspace.board
+    board.table.setFocus()
+    board.table.selectRow(0)
+    QTest.keyClick(board.table, Qt.Key.Key_I)
+    dialog = board.contact_dialog
+    QTest.keyClick(dialog.kind, Qt.Key.Key_Down)
+    QTest.keyClicks(dialog.ice_office, "ERO Hartford")
+    QTest.keyClicks(dialog.ice_officer, "Deportation Officer R. Lee")
+    QTest.keyClicks(dialog.asked, "Asked by phone when she will be released")
+    dialog.given["custody_status"].setChecked(True)
+    dialog.given["confidential"].setChecked(True)
+    settle(app, 300)
+    # The whole screen where the window is: the dialog is a window of its own, on top.
+    screen = window.screen()
+    frame = window.frameGeometry()
+    image = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+    path = out / f"{len(SHOTS) + 1:02d}-contact-dialog.png"
+    image.save(str(path))
+    SHOTS.append(path.name)
+    dialog.reject()
+
+
 def main(out: Path, data: Path) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -111,6 +141,7 @@ def main(out: Path, data: Path) -> int:
     workspace.history.search()
     settle(app, 300)
     shot(app, window, out, "history")
+    contact_dialog(app, window, out)
     window.lock("Locked by you.")
     shot(app, window, out, "locked")
     QTimer.singleShot(0, app.quit)

@@ -38,7 +38,7 @@ DISCLOSURE_TEXT = {
     "transfer": "Handed the person to ICE",
     "confidential": "Confidential information",
 }
-VERDICT_MARK = {"allowed": "✔", "not_allowed": "✖", "never": "⛔", "unknown": "?"}
+VERDICT_MARK = {"allowed": "✔", "not_allowed": "✖", "never": "✖", "unknown": "?"}
 
 
 @dataclass(frozen=True, slots=True)
