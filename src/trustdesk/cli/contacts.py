@@ -273,7 +273,7 @@ def run_show(args: argparse.Namespace) -> int:
     with open_services(args) as services:
         session = log_on(services, args)
         found = ContactService(services.ctx, services.rules).history(session, args.id)
-    versions, reviews = found["versions"], found["reviews"]
+    versions, reviews = found.versions, found.reviews
     if args.json:
         document = {
             "versions": [record_json(v) for v in versions],

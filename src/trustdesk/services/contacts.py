@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +36,7 @@ from trustdesk.store.encoding import canonical_json
 from trustdesk.store.schema import CONTACT_REVIEW_VERDICTS
 
 __all__ = [
+    "ContactHistory",
     "ContactInput",
     "ContactService",
     "advice_json",
@@ -216,13 +217,25 @@ def contacts_for_person(
     return found
 
 
-def contact_history(ctx: ServiceContext, session: Session, contact_id: int) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class ContactHistory:
+    """Every version of one contact, oldest first, and its reviews."""
+
+    versions: tuple[ContactRecord, ...]
+    reviews: tuple[ContactReview, ...]
+
+    @property
+    def latest(self) -> ContactRecord:
+        return self.versions[-1]
+
+
+def contact_history(ctx: ServiceContext, session: Session, contact_id: int) -> ContactHistory:
     """Every version of one contact and its reviews; the viewing is audited."""
     ctx.authorize(session, Operation.DECISION_VIEW, {"contact": contact_id})
     versions = ctx.store.contacts.history(contact_id)
     reviews = ctx.store.contacts.reviews_of(contact_id)
     ctx.audit("contact.viewed", session, contact=contact_id, records=[v.id for v in versions])
-    return {"versions": versions, "reviews": reviews}
+    return ContactHistory(versions, reviews)
 
 
 def contacts_between(
@@ -347,7 +360,7 @@ class ContactService:
             self.ctx, session, person_id=person_id, booking_number=booking_number
         )
 
-    def history(self, session: Session, contact_id: int) -> dict[str, Any]:
+    def history(self, session: Session, contact_id: int) -> ContactHistory:
         return contact_history(self.ctx, session, contact_id)
 
     def between(

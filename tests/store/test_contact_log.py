@@ -138,7 +138,7 @@ def test_an_amendment_is_a_new_version_with_its_reason(desk: Desk, rules: Any) -
     listed = service.for_person(officer, booking_number="nh-2026-0412")
     assert [(c.contact_id, c.version) for c in listed] == [(first.contact_id, 2)]
     history = service.history(officer, first.contact_id)
-    assert [v.version for v in history["versions"]] == [1, 2]
+    assert [v.version for v in history.versions] == [1, 2] and history.latest.version == 2
     with pytest.raises(StoreError, match="amended meanwhile"):
         service.amend(officer, first.contact_id, _contact(), "stale", expected_record_id=first.id)
     assert desk.store.verify().ok
