@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,12 @@ from storekit import T0, Desk
 from casekit import make_case
 from trustdesk.memo.viewmodel import AgencyHeader
 from trustdesk.rules.caseio import parse_case
+from trustdesk.services.contacts import ContactInput, ContactService
 from trustdesk.services.context import Session
 from trustdesk.services.errors import PermissionDenied
 from trustdesk.services.permissions import MATRIX, ROLES, Operation
 from trustdesk.store.audit import entries_for
+from trustdesk.store.contact_records import ContactRecord
 from trustdesk.store.errors import NotOnServer
 from trustdesk.store.records import Actor, AgencyProfile
 from trustdesk.store.search import SearchQuery
@@ -126,7 +129,33 @@ CALLS: dict[Operation, list[Call]] = {
             s, w.desk.services.drafts.save(s, None, "", {})
         ),
     ],
+    Operation.CONTACT_RECORD: [
+        lambda w, s: _contacts(w).advice(s, _contact(w)),
+        lambda w, s: _contacts(w).record(s, _contact(w)),
+    ],
+    Operation.CONTACT_REVIEW: [lambda w, s: _contacts(w).review(s, _flagged(w).contact_id)],
 }
+
+
+def _contacts(world: World) -> ContactService:
+    return ContactService(world.desk.services.ctx, world.desk.services.rules)
+
+
+def _contact(world: World, **changes: Any) -> ContactInput:
+    return ContactInput(
+        kind="inquiry",
+        direction="from_ice",
+        occurred_at=T0 - timedelta(hours=1),
+        channel="phone",
+        decision_id=world.decision_id,
+        **changes,
+    )
+
+
+def _flagged(world: World) -> ContactRecord:
+    """A contact that gave ICE confidential information, recorded by officer2."""
+    told = _contact(world, given=("confidential",), unlawful_reason="read out the file")
+    return _contacts(world).record(world.desk.session("officer2"), told)
 
 
 def test_every_operation_is_covered() -> None:

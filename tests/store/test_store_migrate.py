@@ -122,7 +122,7 @@ def make_rich_record(data: Path, rules: Any) -> None:
             ice_office="ERO Hartford",
             ice_officer="Officer Lee",
             asked="release date?",
-            given=("release_date",),
+            given=("release_date", "confidential"),  # confidential: never allowed
             unlawful_reason="told by the shift commander",
         )
         told = contacts.record(officer, asked)

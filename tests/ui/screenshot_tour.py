@@ -62,6 +62,31 @@ def wait_for_task(app: QApplication, panel: object) -> None:
     settle(app, 300)
 
 
+def contact_dialog(app: QApplication, window: MainWindow, out: Path) -> None:
+    """The contact dialog over the board, a hold selected (I), part filled in, with the
+    advice of the law for that person and a disclosure ticked that needs a reason."""
+    from PySide6.QtCore import Qt
+
+    workspace = window.workspace
+    assert workspace is not None
+    workspace.show_board()
+    board = workspace.board
+    board.table.setFocus()
+    board.table.selectRow(0)
+    QTest.keyClick(board.table, Qt.Key.Key_I)
+    dialog = board.contact_dialog
+    QTest.keyClick(dialog.kind, Qt.Key.Key_Down)
+    QTest.keyClicks(dialog.ice_office, "ERO Hartford")
+    QTest.keyClicks(dialog.ice_officer, "Deportation Officer R. Lee")
+    QTest.keyClicks(dialog.asked, "Asked by phone when she will be released")
+    dialog.given["custody_status"].setChecked(True)
+    dialog.given["confidential"].setChecked(True)
+    settle(app, 300)
+    # The dialog is a window of its own, on top of the main window.
+    shot_over(app, window, out, "contact-dialog")
+    dialog.reject()
+
+
 def main(out: Path, data: Path) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -139,6 +164,7 @@ def main(out: Path, data: Path) -> int:
     workspace.history.search()
     settle(app, 300)
     shot(app, window, out, "history")
+    contact_dialog(app, window, out)
     window.find_action.trigger()  # Ctrl+Shift+F
     finder = window._dialog
     assert finder is not None

@@ -91,6 +91,7 @@ def test_screenshots_of_every_main_screen(
         "result",
         "saved-with-memo-preview",
         "history",
+        "contact-dialog",
         "find",
         "person",
         "reports",

@@ -32,6 +32,7 @@ COMMANDS = {
     "offenses": "offenses",
     "decisions": "decisions",
     "holds": "holds",
+    "contacts": "contacts",
     "users": "users",
     "audit": "audit",
     "backup": "backup",

@@ -81,6 +81,7 @@ def memo_story(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     story += _criteria(vm, styles)
     story += _outcome_changes(vm, styles)
     story += _offenses(vm, styles)
+    story += contacts_history(vm, styles)
     story += _review(vm, styles)
     story += signoff.actions(vm, styles)
     story += signoff.sign_offs(vm, styles)
@@ -263,6 +264,37 @@ def _offenses(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
             ]
         )
     widths = [0.82, 0.75, 1.68, 0.82, 0.75, 0.8, 0.72, 0.76]
+    table = grid(
+        rows, [w * 72 for w in widths], [styles.cell] * len(widths), header=styles.cell_bold
+    )
+    return section(title, styles.heading, [table])
+
+
+def contacts_history(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
+    """History: every contact with ICE about the person, oldest first, those that gave
+    something the law did not allow marked (as of the chain head printed on the memo)."""
+    if vm.contacts is None:
+        return []
+    title = "History: contacts with ICE"
+    if not vm.contacts:
+        none = para("No contact with ICE is recorded for this person.", styles.body)
+        return section(title, styles.heading, [none])
+    rows: list[list[Any]] = [["When", "Contact", "ICE", "Asked", "Given", "Recorded by"]]
+    for item in vm.contacts:
+        given = item.given if item.allowed else f"{item.given} — NOT ALLOWED. {item.flag}"
+        if item.amended:
+            given += f" (amended, {item.amended})"
+        rows.append(
+            [
+                para(item.when, styles.cell),
+                para(item.kind, styles.cell),
+                para(item.ice, styles.cell),
+                para(item.asked, styles.cell),
+                para(given, styles.cell),
+                para(item.recorded_by, styles.cell),
+            ]
+        )
+    widths = [0.95, 1.15, 1.2, 1.2, 1.85, 0.75]
     table = grid(
         rows, [w * 72 for w in widths], [styles.cell] * len(widths), header=styles.cell_bold
     )

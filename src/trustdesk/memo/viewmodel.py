@@ -210,6 +210,22 @@ class NoticeFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactRow:
+    """One contact with ICE about the person, as the memo's history lists it."""
+
+    when: str  # local time, written out
+    kind: str  # in words
+    ice: str  # who at ICE, which way, by what channel
+    asked: str
+    given: str  # in words; "nothing" when nothing was given
+    recorded_by: str
+    allowed: bool
+    #: The officer's reason when something given was not allowed, and the review state.
+    flag: str = ""
+    amended: str = ""  # "version 2: reason" when the contact was corrected
+
+
+@dataclass(frozen=True, slots=True)
 class MemoViewModel:
     title: str
     subject: str
@@ -231,3 +247,6 @@ class MemoViewModel:
     #: What would change the outcome; empty in a memo built before it was computed.
     outcome_changes: tuple[ChangeList, ...] = ()
     not_recorded: str = ""  # as RecordInfo.not_recorded
+    #: The history of contacts with ICE about the person, as of the memo's chain head;
+    #: None: not looked up (the history section is left out).
+    contacts: tuple[ContactRow, ...] | None = None

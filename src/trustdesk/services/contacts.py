@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from trustdesk import __version__
 from trustdesk.core.contacts import ContactAdvice, advise
 from trustdesk.core.decision import Decision
+from trustdesk.core.errors import CoreError
 from trustdesk.core.record import decision_from_json
 from trustdesk.services.contact_input import ContactInput, checked, one_of, words
 from trustdesk.services.context import ServiceContext, Session
@@ -35,6 +36,7 @@ from trustdesk.store.encoding import canonical_json
 from trustdesk.store.schema import CONTACT_REVIEW_VERDICTS
 
 __all__ = [
+    "ContactHistory",
     "ContactInput",
     "ContactService",
     "advice_json",
@@ -108,8 +110,11 @@ def _advise(
 ) -> tuple[int | None, int | None, ContactAdvice]:
     person_id, decision_id, decision = _decision_for(ctx, contact)
     pack = rules.pack_for(contact.occurred_at)
-    gates = None if decision is not None else dict(contact.gates)
-    return person_id, decision_id, advise(pack, decision=decision, answers=gates)
+    try:
+        advice = advise(pack, decision=decision, answers=dict(contact.gates))
+    except CoreError as error:  # a gate the pack in force does not have
+        raise InvalidRequest(str(error)) from None
+    return person_id, decision_id, advice
 
 
 def _draft(
@@ -212,13 +217,25 @@ def contacts_for_person(
     return found
 
 
-def contact_history(ctx: ServiceContext, session: Session, contact_id: int) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class ContactHistory:
+    """Every version of one contact, oldest first, and its reviews."""
+
+    versions: tuple[ContactRecord, ...]
+    reviews: tuple[ContactReview, ...]
+
+    @property
+    def latest(self) -> ContactRecord:
+        return self.versions[-1]
+
+
+def contact_history(ctx: ServiceContext, session: Session, contact_id: int) -> ContactHistory:
     """Every version of one contact and its reviews; the viewing is audited."""
     ctx.authorize(session, Operation.DECISION_VIEW, {"contact": contact_id})
     versions = ctx.store.contacts.history(contact_id)
     reviews = ctx.store.contacts.reviews_of(contact_id)
     ctx.audit("contact.viewed", session, contact=contact_id, records=[v.id for v in versions])
-    return {"versions": versions, "reviews": reviews}
+    return ContactHistory(versions, reviews)
 
 
 def contacts_between(
@@ -343,7 +360,7 @@ class ContactService:
             self.ctx, session, person_id=person_id, booking_number=booking_number
         )
 
-    def history(self, session: Session, contact_id: int) -> dict[str, Any]:
+    def history(self, session: Session, contact_id: int) -> ContactHistory:
         return contact_history(self.ctx, session, contact_id)
 
     def between(

@@ -1,4 +1,5 @@
-"""What a memo prints besides the record: the agency header and the signers' names and badges."""
+"""What a memo prints besides the record: the agency header, the signers' names and badges,
+and the history of contacts with ICE about the person."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from trustdesk.store.case_records import DecisionRecord
 from trustdesk.store.errors import NotFound
 
 if TYPE_CHECKING:
-    from trustdesk.memo.viewmodel import AgencyHeader, Signer
+    from zoneinfo import ZoneInfo
+
+    from trustdesk.memo.viewmodel import AgencyHeader, ContactRow, Signer
+    from trustdesk.store.contact_records import ContactRecord, ContactReview
     from trustdesk.store.store import Store
 
 
@@ -52,3 +56,58 @@ def signers(store: Store, record: DecisionRecord) -> tuple[Signer, Signer | None
             if approved and review.reason:
                 supervisor = replace(supervisor, note=review.reason)
     return officer, supervisor
+
+
+def memo_contacts(
+    store: Store, person_id: int, upto_seq: int, zone_name: str
+) -> tuple[ContactRow, ...]:
+    """The contacts with ICE about the person as the record stood at audit entry
+    ``upto_seq`` (the chain head the memo prints), so a memo regenerated with the same
+    head lists the same contacts, byte for byte."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(zone_name)
+    found = store.contacts.for_person(person_id=person_id, upto_seq=upto_seq)
+    reviewed = {
+        record.id: store.contacts.reviews_of(record.contact_id, upto_seq=upto_seq)
+        for record in found
+        if record.review_needed
+    }
+    return tuple(_row(record, zone, reviewed.get(record.id, ())) for record in found)
+
+
+def _row(record: ContactRecord, zone: ZoneInfo, reviews: tuple[ContactReview, ...]) -> ContactRow:
+    from trustdesk.memo.viewmodel import ContactRow
+    from trustdesk.services.contact_wording import (
+        CHANNEL_TEXT,
+        DIRECTION_TEXT,
+        KIND_TEXT,
+        given_text,
+    )
+
+    local = record.occurred_at.astimezone(zone)
+    who = ", ".join(part for part in (record.ice_officer, record.ice_office) if part) or "ICE"
+    flag = ""
+    if not record.allowed:
+        done = [r for r in reviews if r.record_id == record.id]
+        state = (
+            f"Reviewed by {done[0].reviewer}: {done[0].verdict}"
+            + (f" ({done[0].note})" if done[0].note else "")
+            if done
+            else "Awaiting a supervisor's review"
+        )
+        flag = f"Officer's reason: {record.unlawful_reason}. {state}."
+    return ContactRow(
+        when=f"{local:%a %d %b %Y %H:%M %Z}",
+        kind=KIND_TEXT.get(record.kind, record.kind),
+        ice=(
+            f"{who} ({DIRECTION_TEXT.get(record.direction, record.direction).lower()}, "
+            f"{CHANNEL_TEXT.get(record.channel, record.channel).lower()})"
+        ),
+        asked=record.asked or "—",
+        given=given_text(record.given),
+        recorded_by=record.user,
+        allowed=record.allowed,
+        flag=flag,
+        amended="" if record.version == 1 else f"version {record.version}: {record.reason}",
+    )

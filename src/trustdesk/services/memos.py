@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
-from trustdesk.services.memo_inputs import memo_header, signers
+from trustdesk.services.memo_inputs import memo_contacts, memo_header, signers
 from trustdesk.services.permissions import Operation, allowed
 from trustdesk.store.case_records import DecisionRecord
 from trustdesk.store.decisions import DECISION_EVENTS
@@ -268,6 +268,11 @@ class MemoService:
                 supervisor=supervisor,
                 titles=self._titles(case),
             )
+            if info.chain_head is not None:  # the history as of the head printed on it
+                history = memo_contacts(
+                    self.store, record.person_id, info.chain_head[0], pack.clock.timezone
+                )
+                vm = replace(vm, contacts=history)
             if notice is not None:
                 chosen = notice_languages([notice], True)
                 data = render_notice(vm, chosen[0])

@@ -279,30 +279,43 @@ class ContactRepository:
         return tuple(_record(row) for row in rows)
 
     def for_person(
-        self, *, person_id: int | None = None, booking_number: str | None = None
+        self,
+        *,
+        person_id: int | None = None,
+        booking_number: str | None = None,
+        upto_seq: int | None = None,
     ) -> list[ContactRecord]:
         """The latest version of each contact about a person, oldest first.
 
         By ``booking_number`` (compared as the search compares it, ``booking_key``):
         contacts recorded under that number, and those about any person on record with it.
+        ``upto_seq``: as the record stood at that audit entry (later contacts and
+        amendments left out), for a memo that must render the same bytes again.
         """
-        params: tuple[Any, ...]
+        params: list[Any]
         if person_id is not None:
-            where, params = "c.person_id = ?", (person_id,)
+            where, params = "c.person_id = ?", [person_id]
         elif booking_number is not None:
             key = booking_key(booking_number)
             where = (
                 "(c.booking_key = ? OR c.person_id IN "
                 "(SELECT id FROM people WHERE booking_key = ?))"
             )
-            params = (key, key)
+            params = [key, key]
         else:
             raise ValueError("name a person or a booking number")
+        latest = _LATEST
+        if upto_seq is not None:
+            where += " AND c.audit_seq <= ?"
+            latest = (
+                " NOT EXISTS (SELECT 1 FROM contacts n WHERE n.amends = c.id AND n.audit_seq <= ?)"
+            )
+            params += [upto_seq, upto_seq]
         with self._db.reading() as conn:
             rows = list(
                 dict_rows(
                     conn,
-                    _SELECT + f" WHERE {where} AND{_LATEST} ORDER BY c.occurred_at, c.id",
+                    _SELECT + f" WHERE {where} AND{latest} ORDER BY c.occurred_at, c.contact_id",
                     params,
                 )
             )
@@ -326,7 +339,7 @@ class ContactRepository:
                 params.append(value)
         if where.latest_only:
             clauses.append(_LATEST)
-        sql = _SELECT + f" WHERE {' AND '.join(clauses)} ORDER BY c.occurred_at, c.id"
+        sql = _SELECT + f" WHERE {' AND '.join(clauses)} ORDER BY c.occurred_at, c.contact_id"
         with self._db.reading() as conn:
             cursor = conn.execute(sql, params)
             names = [column[0] for column in cursor.description]
@@ -340,14 +353,19 @@ class ContactRepository:
             ids = [row[0] for row in conn.execute(PENDING_CONTACT_REVIEWS_QUERY)]
             return sorted((_one(conn, i) for i in ids), key=lambda r: (r.occurred_at, r.id))
 
-    def reviews_of(self, contact_id: int) -> tuple[ContactReview, ...]:
+    def reviews_of(
+        self, contact_id: int, *, upto_seq: int | None = None
+    ) -> tuple[ContactReview, ...]:
+        """A contact's reviews, oldest first (``upto_seq``: those recorded by that entry)."""
+        limit = "" if upto_seq is None else f" AND r.audit_seq <= {int(upto_seq)}"
         with self._db.reading() as conn:
             return tuple(
                 _review(row)
                 for row in dict_rows(
                     conn,
                     "SELECT r.*, u.username AS _reviewer FROM contact_reviews r "
-                    "JOIN users u ON u.id = r.reviewer_id WHERE r.contact_id = ? ORDER BY r.id",
+                    f"JOIN users u ON u.id = r.reviewer_id WHERE r.contact_id = ?{limit} "
+                    "ORDER BY r.id",
                     (contact_id,),
                 )
             )

@@ -116,6 +116,12 @@ class BoardPage(QWidget):
             button.clicked.connect(lambda _=False, a=action: self.close_selected(a))
             self.close_buttons[action.outcome] = button
             actions.addWidget(button)
+        self.contact_button = self._button(
+            "&ICE contact… (I)", "record_contact", "Record a contact with ICE about this hold"
+        )
+        self.contact_button.clicked.connect(self.record_contact)
+        self.contact_button.setVisible(allowed(self.context.role, Operation.CONTACT_RECORD))
+        actions.addWidget(self.contact_button)
         if not self.can_close:
             actions.addWidget(QLabel("Read-only: your role does not close holds."))
         actions.addStretch(1)
@@ -133,7 +139,7 @@ class BoardPage(QWidget):
 
     def _set_tab_order(self) -> None:
         """The holds first, their actions next, then the other lists (not creation order)."""
-        order: list[QWidget] = [self.table, *self.close_buttons.values()]
+        order: list[QWidget] = [self.table, *self.close_buttons.values(), self.contact_button]
         order += [self.refresh_button, self.new_button, self.awaiting_table, self.today_table]
         order += [self.drafts.list, self.drafts.resume_button, self.drafts.discard_button]
         for first, second in pairwise(order):
@@ -282,6 +288,9 @@ class BoardPage(QWidget):
                 Qt.KeyboardModifier.ShiftModifier,
             )
             action = KEYS.get(event.text().upper()) if plain else None
+            if plain and event.text().upper() == "I":
+                self.record_contact()
+                return True
             if action is not None:
                 self.close_selected(action)
                 return True
@@ -291,6 +300,9 @@ class BoardPage(QWidget):
         chosen = self.selected_hold() is not None
         for button in self.close_buttons.values():
             button.setEnabled(self.can_close and chosen)
+        self.contact_button.setEnabled(
+            chosen and allowed(self.context.role, Operation.CONTACT_RECORD)
+        )
 
     def close_selected(self, action: CloseAction) -> None:
         hold = self.selected_hold()
@@ -300,6 +312,17 @@ class BoardPage(QWidget):
         close_hold(self, self.context, hold, action, self.context.zone)
         self.refresh()
         self.table.setFocus()
+
+    def record_contact(self) -> None:
+        """The contact dialog for the selected hold's person (I on the holds table)."""
+        hold = self.selected_hold()
+        if hold is None or not allowed(self.context.role, Operation.CONTACT_RECORD):
+            return
+        from trustdesk.ui.contact_dialog import ContactTarget, open_contact_dialog
+
+        target = ContactTarget(hold.decision_id, None, hold.booking_number, hold.name)
+        self.contact_dialog = open_contact_dialog(self, self.context, target)
+        self.contact_dialog.finished.connect(lambda _result: self.table.setFocus())
 
     def _open_hold(self, index: QModelIndex) -> None:
         hold = self.holds.hold_at(index.row())

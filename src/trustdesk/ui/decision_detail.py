@@ -7,14 +7,16 @@ detail widget only lays out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
 from trustdesk.core.characters import shown
+from trustdesk.services.contact_wording import contact_line
 from trustdesk.services.context import Session
 from trustdesk.services.decisions import DecisionService, DecisionView
 from trustdesk.store.case_records import DecisionRecord, Hold
+from trustdesk.store.contact_records import ContactRecord
 from trustdesk.store.records import AuditEntry
 from trustdesk.ui.countdown import UNKNOWN_TEXT, stamp_text
 
@@ -117,7 +119,12 @@ def _audit_line(entry: AuditEntry, zone: tzinfo) -> str:
     )
 
 
-def build_detail(view: DecisionView, trail: list[AuditEntry], zone: tzinfo) -> list[Section]:
+def build_detail(
+    view: DecisionView,
+    trail: list[AuditEntry],
+    zone: tzinfo,
+    contacts: Sequence[ContactRecord] = (),
+) -> list[Section]:
     latest = view.latest
     person = latest.person
     born = "" if person.date_of_birth is None else f", born {person.date_of_birth:%d %b %Y}"
@@ -147,5 +154,10 @@ def build_detail(view: DecisionView, trail: list[AuditEntry], zone: tzinfo) -> l
         Section("Supervisor reviews", tuple(reviews)),
         Section("Hold timeline", tuple(_hold_lines(view.hold, latest, zone))),
         Section("Memos printed", tuple(_memo_lines(trail, zone))),
+        Section(
+            "Contacts with ICE",
+            tuple(contact_line(c, lambda t: stamp_text(t, zone)) for c in contacts)
+            or ("No contact with ICE recorded for this person.",),
+        ),
         Section("Audit entries", tuple(_audit_line(entry, zone) for entry in trail)),
     ]

@@ -15,6 +15,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from trustdesk.core.characters import shown
+from trustdesk.services.contacts import contacts_for_person
 from trustdesk.services.decisions import MAX_REASON, DecisionView
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.permissions import Operation, allowed
@@ -84,6 +85,7 @@ class HistoryPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.detail.approve_button.clicked.connect(self.approve)
         self.detail.amend_button.clicked.connect(self.request_amend)
+        self.detail.contact_button.clicked.connect(self.record_contact)
         self._update_actions()
 
     def _lay_out(self) -> None:
@@ -115,7 +117,8 @@ class HistoryPage(QWidget):
         QWidget.setTabOrder(self.form.search_button, self.table)
         QWidget.setTabOrder(self.table, self.detail.approve_button)
         QWidget.setTabOrder(self.detail.approve_button, self.detail.amend_button)
-        QWidget.setTabOrder(self.detail.amend_button, self.detail.text)
+        QWidget.setTabOrder(self.detail.amend_button, self.detail.contact_button)
+        QWidget.setTabOrder(self.detail.contact_button, self.detail.text)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -191,11 +194,14 @@ class HistoryPage(QWidget):
         try:
             view = self.context.services.decisions.view(self.context.session, decision_id)
             trail = decision_trail(self.context.services.decisions, self.context.session, view)
+            contacts = contacts_for_person(
+                self.context.services.ctx, self.context.session, person_id=view.latest.person_id
+            )
         except (ServiceError, StoreError) as error:
             Ask.error(self, "The decision cannot be shown", sentence(error))
             return
         self.view = view
-        self.detail.show_sections(build_detail(view, trail, self.context.zone))
+        self.detail.show_sections(build_detail(view, trail, self.context.zone, contacts))
         self._select_row_of(decision_id)
         self._update_actions()
 
@@ -217,6 +223,9 @@ class HistoryPage(QWidget):
             self.can_review and view is not None and view.awaiting_review
         )
         self.detail.amend_button.setEnabled(self.can_amend and shown)
+        self.detail.contact_button.setEnabled(
+            shown and allowed(self.context.role, Operation.CONTACT_RECORD)
+        )
         if not (self.can_review or self.can_amend):
             self.detail.role_note.setText("Read-only: your role changes no records.")
         elif view is not None and view.awaiting_review:
@@ -246,6 +255,19 @@ class HistoryPage(QWidget):
             return
         self.decision_approved.emit(latest.decision_id)
         self.show_decision(latest.decision_id)
+
+    def record_contact(self) -> None:
+        """The contact dialog for the person of the decision shown; the detail follows."""
+        if self.view is None:
+            return
+        from trustdesk.ui.contact_dialog import ContactTarget, open_contact_dialog
+
+        latest = self.view.latest
+        target = ContactTarget(
+            latest.decision_id, latest.person_id, latest.person.booking_number, latest.person.name
+        )
+        self.contact_dialog = open_contact_dialog(self, self.context, target)
+        self.contact_dialog.recorded.connect(lambda _r: self.show_decision(latest.decision_id))
 
     def request_amend(self) -> None:
         if self.view is not None:

@@ -54,6 +54,9 @@ class DetailPanel(QWidget):
         self.amend_button = QPushButton("A&mend…")
         self.amend_button.setObjectName("amend_decision")
         self.amend_button.setAccessibleName("Amend the decision (opens the review)")
+        self.contact_button = QPushButton("ICE c&ontact…")
+        self.contact_button.setObjectName("decision_contact")
+        self.contact_button.setAccessibleName("Record a contact with ICE about this person")
         self.role_note = QLabel()
         self.role_note.setObjectName("detail_role_note")
         buttons = QHBoxLayout()
@@ -61,6 +64,7 @@ class DetailPanel(QWidget):
         buttons.addWidget(self.role_note, 1)
         buttons.addWidget(self.approve_button)
         buttons.addWidget(self.amend_button)
+        buttons.addWidget(self.contact_button)
         layout.addLayout(buttons)
         layout.addWidget(self.text, 1)
         self.sections: list[Section] = []

@@ -138,6 +138,9 @@ class MainWindow(QMainWindow):
         self.print_action = self._action(
             file_menu, "&Print…", "std:Print", lambda: self._ws("print_current")
         )
+        self.contact_action = self._action(
+            file_menu, "Record ICE &contact…", "Ctrl+I", lambda: self._ws("record_contact")
+        )
         file_menu.addSeparator()
         self.lock_action = self._action(
             file_menu, "&Lock", "Ctrl+L", lambda: self.lock("Locked by you.")
@@ -154,6 +157,9 @@ class MainWindow(QMainWindow):
         self.find_action = self._action(go_menu, "&Find any record…", "Ctrl+Shift+F", self._find)
         self.reports_action = self._action(go_menu, "&Reports", "Ctrl+Shift+R", self._reports)
         self.verify_action = self._action(go_menu, "&Verify a memo…", None, self._verify_memo)
+        self.contact_review_action = self._action(
+            go_menu, "&Flagged ICE contacts…", None, lambda: self._ws("review_contacts")
+        )
         help_menu = bar.addMenu("&Help")
         self.about_action = self._action(help_menu, "&About TrustDesk", None, self._about)
         self._signed_in_actions = (
@@ -167,6 +173,8 @@ class MainWindow(QMainWindow):
             self.find_action,
             self.reports_action,
             self.verify_action,
+            self.contact_action,
+            self.contact_review_action,
         )
         self._enable_work(False)
 

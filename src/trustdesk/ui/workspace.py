@@ -151,10 +151,35 @@ class Workspace(QWidget):
         self.tabs.setCurrentWidget(self.history)
         self.history.focus_search()
 
+    def record_contact(self) -> None:
+        """A contact with ICE about the hold or decision in view, else about a booking
+        number typed in the dialog."""
+        from trustdesk.ui.contact_dialog import ContactTarget, open_contact_dialog
+
+        current = self.tabs.currentWidget()
+        if current is self.board and self.board.selected_hold() is not None:
+            self.board.record_contact()
+        elif current is self.history and self.history.view is not None:
+            self.history.record_contact()
+        else:
+            self.contact_dialog = open_contact_dialog(self, self.context, ContactTarget())
+
+    def review_contacts(self) -> None:
+        from trustdesk.ui.contact_review import ContactReviewDialog
+
+        self.contact_review = ContactReviewDialog(self.context, self)
+        self.contact_review.open()
+
     def before_lock(self) -> None:
         """Keep the work in progress (drafts) before the screen is covered or closed."""
         if self.review is not None and hasattr(self.review, "autosave"):
             self.review.autosave()
+        from trustdesk.ui.contact_dialog import ContactDialog
+        from trustdesk.ui.contact_review import ContactReviewDialog
+
+        # Contact dialogs show a person's facts: never left open behind the lock screen.
+        for dialog in (*self.findChildren(ContactDialog), *self.findChildren(ContactReviewDialog)):
+            dialog.reject()
 
     def show_clock_jump(self, seconds: int) -> None:
         direction = "forward" if seconds > 0 else "back"

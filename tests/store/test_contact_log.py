@@ -138,7 +138,7 @@ def test_an_amendment_is_a_new_version_with_its_reason(desk: Desk, rules: Any) -
     listed = service.for_person(officer, booking_number="nh-2026-0412")
     assert [(c.contact_id, c.version) for c in listed] == [(first.contact_id, 2)]
     history = service.history(officer, first.contact_id)
-    assert [v.version for v in history["versions"]] == [1, 2]
+    assert [v.version for v in history.versions] == [1, 2] and history.latest.version == 2
     with pytest.raises(StoreError, match="amended meanwhile"):
         service.amend(officer, first.contact_id, _contact(), "stale", expected_record_id=first.id)
     assert desk.store.verify().ok
@@ -263,3 +263,35 @@ def test_a_deleted_contact_or_review_is_named_by_its_entry(
     texts = [problem.text for problem in report.problems]
     assert any("missing" in text and table in text for text in texts), texts
     assert any(f"table {table} holds 0 rows" in text for text in texts), texts
+
+
+def test_what_the_law_allows_needs_no_reason(desk: Desk, rules: Any) -> None:
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    no_ground = {gate.criterion: False for gate in rules.pack_for(T).contacts.gates}
+    advice = service.advice(officer, _contact(gates=no_ground))
+    assert advice.basis == "gates"
+    assert advice.advice_for("release_date").verdict == "not_allowed"
+    assert advice.advice_for("confidential").verdict == "never"
+    warrant = {**no_ground, "judicial_warrant": True}
+    record = service.record(officer, _contact(gates=warrant, given=("release_date",)))
+    assert record.allowed and not record.review_needed and record.unlawful_reason is None
+    assert service.pending(desk.session("supervisor")) == []
+    flagged = service.record(
+        officer, _contact(gates=warrant, given=("confidential",), unlawful_reason="slip")
+    )
+    assert not flagged.allowed and flagged.review_needed
+    with pytest.raises(InvalidRequest, match="no ground 'tarot'"):
+        service.record(officer, _contact(gates={"tarot": True}))
+
+
+def test_a_declined_detainer_forbids_the_release_date(desk: Desk, rules: Any) -> None:
+    decision_id = _decide(desk, rules)  # no ground holds: declined
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    advice = service.advice(officer, _contact(decision_id=decision_id, booking_number=None))
+    assert advice.basis == "decision"
+    item = advice.advice_for("release_date")
+    assert item.verdict == "not_allowed" and "§ 54-192h" in item.reason
+    with pytest.raises(InvalidRequest, match="release date was not allowed"):
+        service.record(officer, _contact(decision_id=decision_id, given=("release_date",)))

@@ -1,0 +1,138 @@
+"""``trustdesk contacts``: recorded, flagged, amended, listed, shown and reviewed from the
+command line; bad input is one line, exit 2, and nothing is recorded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from storekit import PASSWORDS, in_process_cli
+from test_store_cli import _case, _staff, one_line_error
+
+
+@pytest.fixture
+def cli(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    database: str | None,
+) -> Any:
+    run = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS, database)
+    _staff(run)
+    return run
+
+
+ASKED = (
+    "contacts",
+    "add",
+    "--kind",
+    "release_info_request",
+    "--direction",
+    "from_ice",
+    "--channel",
+    "phone",
+    "--at",
+    "2026-11-19T10:15-05:00",
+    "--booking",
+    "NH-2026-0412",
+    "--ice-office",
+    "ERO Hartford",
+    "--ice-officer",
+    "DO Lee",
+    "--asked",
+    "release date",
+)
+
+
+def _listed(cli: Any, *args: str) -> list[dict[str, Any]]:
+    code, out, err = cli("contacts", "list", *args, "--json", "--as", "sam", who="sam")
+    assert code == 0, err
+    rows: list[dict[str, Any]] = json.loads(out)
+    return rows
+
+
+def test_a_contact_from_the_desk_to_the_supervisor(cli: Any, tmp_path: Path) -> None:
+    code, out, err = cli("decisions", "add", _case(tmp_path), "--as", "ann", who="ann")
+    assert code == 0, err
+    code, out, err = cli(*ASKED, "--given", "none", "--as", "ann", who="ann")
+    assert code == 0, err
+    assert "What the law allows" in out and out.strip().endswith("recorded (version 1)")
+    code, out, err = cli(
+        *ASKED,
+        "--given",
+        "release_date",
+        "--unlawful-reason",
+        "the sergeant said so",
+        "--as",
+        "ann",
+        who="ann",
+    )
+    assert code == 0, err
+    assert "NOT ALLOWED" in out and "flagged" in out
+    flagged = _listed(cli, "--awaiting-review")
+    assert [row["contact_id"] for row in flagged] == [2]
+    assert flagged[0]["decision_id"] == 1 and flagged[0]["given"] == ["release_date"]
+    code, out, err = cli("contacts", "review", "2", "--as", "ann", who="ann")
+    assert code == 2 and "may not review flagged contacts" in one_line_error(err)
+    code, out, err = cli(
+        "contacts", "review", "2", "--verdict", "referred", "--note", "to counsel",
+        "--as", "sam", who="sam",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "referred by sam" in out
+    assert _listed(cli, "--awaiting-review") == []
+    code, out, err = cli(
+        "contacts", "amend", "1", "--channel", "email", "--reason", "it was e-mail",
+        "--as", "ann", who="ann",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "amended (version 2)" in out
+    rows = _listed(cli, "--booking", "nh-2026-0412")
+    assert [(row["contact_id"], row["version"], row["channel"]) for row in rows] == [
+        (1, 2, "email"),
+        (2, 1, "phone"),
+    ]
+    assert (
+        _listed(cli, "--from", "2026-11-19", "--to", "2026-11-19", "--not-allowed")[0]["contact_id"]
+        == 2
+    )
+    code, out, err = cli("contacts", "show", "2", "--as", "sam", who="sam")
+    assert code == 0, err
+    assert "NOT ALLOWED" in out and "the sergeant said so" in out and "referred by sam" in out
+    code, out, err = cli("audit", "verify", "--as", "sam", who="sam")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--kind", "chat"), "kind 'chat' is not known"),
+        (("--given", "release_date"), "needs your reason"),
+        (("--given", "address"), "what was given"),
+        (("--at", "yesterday"), "--at must be a time"),
+        (("--at", "2026-11-19T10:15"), "UTC offset"),
+        (("--gate", "judicial_warrant=maybe"), "--gate"),
+        (("--at", "2099-01-01T10:00-05:00"), "later than now"),
+    ],
+)
+def test_bad_input_is_one_line_and_records_nothing(
+    cli: Any, args: tuple[str, ...], message: str
+) -> None:
+    code, _out, err = cli(*ASKED, *args, "--as", "ann", who="ann")
+    assert code == 2 and message in one_line_error(err)
+    assert _listed(cli, "--booking", "NH-2026-0412") == []
+
+
+def test_unknown_contacts_and_missing_reasons(cli: Any) -> None:
+    code, _out, err = cli("contacts", "show", "9", "--as", "ann", who="ann")
+    assert code == 2 and "no contact 9" in one_line_error(err)
+    assert cli(*ASKED, "--as", "ann", who="ann")[0] == 0
+    code, _out, err = cli("contacts", "amend", "1", "--reason", " ", "--as", "ann", who="ann")
+    assert code == 2 and "reason is empty" in one_line_error(err)
+    code, _out, err = cli("contacts", "list", "--from", "2026-11-19", "--as", "ann", who="ann")
+    assert code == 2 and "--from needs --to" in one_line_error(err)
+    with pytest.raises(SystemExit) as caught:  # argparse: which contacts is not said
+        cli("contacts", "list", "--to", "2026-11-19", "--as", "ann", who="ann")
+    assert caught.value.code == 2

@@ -1,0 +1,222 @@
+"""Recording a contact with ICE from the board and from a decision, keyboard only, with
+the law's advice shown before the answer, and a supervisor's review of a flagged one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from test_board_kit import context, decide, hold
+from uikit import FakeTime
+
+from trustdesk.ui.board import BoardPage
+from trustdesk.ui.contact_dialog import ContactDialog, ContactTarget
+from trustdesk.ui.contact_review import ContactReviewDialog
+from trustdesk.ui.history import HistoryPage
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+def _focused() -> QWidget | None:
+    return QApplication.focusWidget()
+
+
+def tab_to(qtbot: Any, dialog: QWidget, target: QWidget, limit: int = 40) -> None:
+    """Press Tab until ``target`` has the focus, as a person would."""
+    for _ in range(limit):
+        if _focused() is target:
+            return
+        qtbot.keyClick(_focused() or dialog, Qt.Key.Key_Tab)
+    raise AssertionError(f"Tab never reached {target.objectName()}")
+
+
+def type_into(qtbot: Any, dialog: QWidget, field: QWidget, text: str) -> None:
+    tab_to(qtbot, dialog, field)
+    qtbot.keyClicks(field, text)
+
+
+def _board(qtbot: Any, desk: Any, rules: Any, time: FakeTime) -> BoardPage:
+    page = BoardPage(context(desk, rules, time, "officer"))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def test_from_the_board_in_a_few_keystrokes(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    held = hold(gui_desk, rules, "María Peña", "NH-3", "2026-11-20T12:00:00-05:00")
+    page = _board(qtbot, gui_desk, rules, fake_time)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, "I")
+    dialog = page.contact_dialog
+    assert isinstance(dialog, ContactDialog) and dialog.isVisible()
+    qtbot.waitUntil(lambda: _focused() is dialog.kind)
+    assert "María Peña" in dialog.about.text()
+    # Before anything is answered: the law in force for this person, from the decision.
+    assert not dialog.gates_box.isVisible()
+    advice = dialog.advice_label.text()
+    assert "from the decision on record" in advice and "ct-2025" in advice
+    assert "Confidential information" in advice and "never" in advice.lower()
+    first_for_detainer = advice.splitlines()[1]
+    assert "held for ICE" in first_for_detainer
+    qtbot.keyClick(dialog.kind, Qt.Key.Key_Down)  # request for release date or custody
+    assert dialog.kind.currentData() == "release_info_request"
+    assert dialog.advice_label.text().splitlines()[1].startswith("✔ Release date")
+    type_into(qtbot, dialog, dialog.ice_office, "ERO Hartford")
+    type_into(qtbot, dialog, dialog.ice_officer, "DO Lee")
+    type_into(qtbot, dialog, dialog.asked, "When is she released?")
+    tab_to(qtbot, dialog, dialog.given["release_date"])
+    qtbot.keyClick(dialog.given["release_date"], Qt.Key.Key_Space)
+    assert dialog.given["release_date"].isChecked()
+    assert "(allowed)" in dialog.given["release_date"].text()
+    assert not dialog.warning.isVisible() and not dialog.reason.isEnabled()
+    with qtbot.waitSignal(dialog.recorded, timeout=3000) as saved:
+        qtbot.keyClick(dialog.given["release_date"], Qt.Key.Key_Return)
+    record = saved.args[0]
+    assert record.decision_id == held.record.decision_id and record.allowed
+    assert (record.kind, record.given, record.ice_officer) == (
+        "release_info_request",
+        ("release_date",),
+        "DO Lee",
+    )
+    assert record.occurred_at == fake_time.wall.replace(second=0, microsecond=0)
+    assert not dialog.isVisible()
+    assert page.focusWidget() is page.table  # back on the holds, for the next key
+
+
+def test_giving_what_is_never_allowed_needs_a_reason_and_flags_it(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    hold(gui_desk, rules, "María Peña", "NH-3", "2026-11-20T12:00:00-05:00")
+    page = _board(qtbot, gui_desk, rules, fake_time)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, "I")
+    dialog = page.contact_dialog
+    qtbot.waitUntil(lambda: _focused() is dialog.kind)
+    tab_to(qtbot, dialog, dialog.given["confidential"])
+    qtbot.keyClick(dialog.given["confidential"], Qt.Key.Key_Space)
+    assert "(NEVER)" in dialog.given["confidential"].text()
+    assert dialog.warning.isVisible() and dialog.reason.isEnabled()
+    assert "supervisor" in dialog.warning.text()
+    qtbot.keyClick(dialog.given["confidential"], Qt.Key.Key_Return)  # no reason yet
+    assert dialog.isVisible() and "Nothing was recorded" in dialog.error.text()
+    assert list(gui_desk.store.contacts.pending_reviews()) == []
+    type_into(qtbot, dialog, dialog.reason, "read out the file by mistake")
+    with qtbot.waitSignal(dialog.recorded, timeout=3000) as saved:
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    record = saved.args[0]
+    assert not record.allowed and record.review_needed
+    assert record.unlawful_reason == "read out the file by mistake"
+    # A supervisor reviews it, keyboard only.
+    review = ContactReviewDialog(context(gui_desk, rules, fake_time, "supervisor"))
+    qtbot.addWidget(review)
+    review.show()
+    qtbot.waitExposed(review)
+    review.activateWindow()
+    qtbot.waitUntil(review.isActiveWindow)
+    review.list.setFocus()
+    assert review.list.count() == 1 and "read out the file" in review.detail.text()
+    assert "must never be given" in review.detail.text()
+    type_into(qtbot, review, review.note, "spoke with the officer; counsel told")
+    tab_to(qtbot, review, review.refer_button)
+    qtbot.keyClick(review.refer_button, Qt.Key.Key_Space)
+    assert review.list.count() == 0 and "referred" in review.status.text()
+    (done,) = gui_desk.store.contacts.reviews_of(record.contact_id)
+    assert (done.verdict, done.reviewer, done.note) == (
+        "referred",
+        "supervisor",
+        "spoke with the officer; counsel told",
+    )
+
+
+def test_an_officer_cannot_review_their_own_flagged_contact(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    ctx = context(gui_desk, rules, fake_time, "supervisor")
+    dialog = ContactDialog(ctx, ContactTarget(booking_number="NH-9"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.gates_box.isVisible()  # no decision on record: the grounds are asked
+    dialog.given["hold"].setChecked(True)
+    dialog.reason.setText("held an hour for ICE")
+    with qtbot.waitSignal(dialog.recorded, timeout=3000):
+        dialog.record()
+    review = ContactReviewDialog(ctx)
+    qtbot.addWidget(review)
+    review.show()
+    review.review("accepted")
+    assert "your own" in review.status.text() and review.list.count() == 1
+
+
+def test_the_grounds_answered_now_change_the_advice(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    dialog = ContactDialog(
+        context(gui_desk, rules, fake_time), ContactTarget(booking_number="NH-9")
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert "not yet known" in dialog.given["release_date"].text()
+    for gate, combo in dialog.gates.items():
+        combo.setFocus()
+        qtbot.keyClick(combo, Qt.Key.Key_End)  # the last answer: no
+        assert combo.currentData() is False, gate
+    assert "(NOT allowed)" in dialog.given["release_date"].text()
+    assert "§ 54-192h" in dialog.advice_label.text()
+    dialog.gates["judicial_warrant"].setFocus()
+    qtbot.keyClick(dialog.gates["judicial_warrant"], Qt.Key.Key_Up)  # from no to yes
+    assert dialog.gates["judicial_warrant"].currentData() is True
+    assert "(allowed)" in dialog.given["release_date"].text()
+
+
+def test_from_the_decision_detail_and_listed_there(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    saved = decide(gui_desk, rules)  # declined: no ground
+    page = HistoryPage(context(gui_desk, rules, fake_time))
+    qtbot.addWidget(page)
+    page.show()
+    page.show_decision(saved.record.decision_id)
+    assert page.detail.section("Contacts with ICE") == (
+        "No contact with ICE recorded for this person.",
+    )
+    page.detail.contact_button.setFocus()
+    qtbot.keyClick(page.detail.contact_button, Qt.Key.Key_Space)
+    dialog = page.contact_dialog
+    qtbot.waitUntil(lambda: _focused() is dialog.kind)
+    assert "Release date may NOT be shared" in dialog.advice_label.text()
+    type_into(qtbot, dialog, dialog.ice_officer, "DO Lee")
+    with qtbot.waitSignal(dialog.recorded, timeout=3000):
+        qtbot.keyClick(dialog.ice_officer, Qt.Key.Key_Return)
+    (line,) = page.detail.section("Contacts with ICE")
+    assert "Detainer or warrant received" in line and "DO Lee" in line and "given: nothing" in line
+
+
+def test_a_bad_time_is_said_in_the_dialog_and_nothing_is_recorded(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    dialog = ContactDialog(
+        context(gui_desk, rules, fake_time), ContactTarget(booking_number="NH-9")
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.time.selectAll()
+    qtbot.keyClicks(dialog.time, "tomorrow")
+    qtbot.keyClick(dialog.time, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "Time: write it as" in dialog.error.text()
+    assert gui_desk.store.contacts.for_person(booking_number="NH-9") == []
+
+
+def test_ctrl_i_from_anywhere_and_the_lock_closes_it(make_window: Any, qtbot: Any) -> None:
+    window = make_window(sign_in="officer")
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.workspace.contact_dialog
+    assert dialog.isVisible() and dialog.booking.isVisibleTo(dialog)
+    assert dialog.gates_box.isVisibleTo(dialog)
+    window.lock("Locked by you.")
+    assert not dialog.isVisible()
