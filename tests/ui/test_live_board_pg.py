@@ -18,6 +18,7 @@ import pypdf
 import pytest
 from PySide6.QtCore import Qt
 from test_board_kit import hold
+from test_overdue_alarm_gui import Bell
 from test_review import fill_person, set_times, step_titles
 from uikit import FakeTime, password
 
@@ -32,6 +33,11 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 CEILING_MS = 10_000
 LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def bell(monkeypatch: pytest.MonkeyPatch) -> Bell:
+    return Bell(monkeypatch)
 
 
 def bookings(board: Any) -> list[str]:
@@ -73,7 +79,10 @@ def window_for(qtbot: Any, rules: Any, fake_time: FakeTime) -> Callable[..., Any
     from trustdesk.ui.mainwindow import MainWindow
 
     def make(desk: Any, username: str) -> Any:
-        window = MainWindow(desk.services, RulesHolder(rules), fake_time.clock())
+        # The alarm tests turn the clock by days: no inactivity lock over the board.
+        window = MainWindow(
+            desk.services, RulesHolder(rules), fake_time.clock(), idle_limit=30 * 86400.0
+        )
         qtbot.addWidget(window)
         window.start()
         qtbot.waitExposed(window)
@@ -114,7 +123,7 @@ def test_two_desks_see_each_others_holds_open_and_close(
 
 
 def test_an_overdue_hold_recorded_at_one_desk_rings_at_the_other(
-    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, bell: Bell
 ) -> None:
     desk_a, desk_b = pg_desks("a"), pg_desks("b")
     window_b = window_for(desk_b, "supervisor")
@@ -126,6 +135,38 @@ def test_an_overdue_hold_recorded_at_one_desk_rings_at_the_other(
     qtbot.waitUntil(lambda: bookings(board_b) == ["NH-9"], timeout=CEILING_MS)
     assert board_b.holds.urgency_at(0) == Urgency.OVERDUE
     assert "‼ 1 overdue" in board_b.summary.text()
+    banner = window_b.workspace.overdue_banner
+    qtbot.waitUntil(banner.isVisible, timeout=CEILING_MS)
+    assert bell.beeps == 1 and bell.alerted == [window_b]
+    assert "booking NH-9 — hold overdue since Tue 17 Nov 15:00" in banner.label.text()
+
+
+def test_a_hold_opened_at_desk_a_becoming_overdue_rings_at_both_desks_once(
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, bell: Bell, fake_time: FakeTime
+) -> None:
+    desk_a, desk_b = pg_desks("a"), pg_desks("b")
+    window_a, window_b = window_for(desk_a, "officer"), window_for(desk_b, "officer2")
+    board_a, board_b = window_a.workspace.board, window_b.workspace.board
+    for board in (board_a, board_b):
+        board.refresh_timer.stop()  # only the change feed and the clock move the boards
+    hold(desk_a, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    qtbot.waitUntil(lambda: bookings(board_b) == ["NH-1"], timeout=CEILING_MS)
+    qtbot.waitUntil(lambda: bookings(board_a) == ["NH-1"], timeout=CEILING_MS)
+    assert bell.beeps == 0
+    due = board_b.holds.hold_at(0).release_due_at
+    fake_time.advance(seconds=(due - fake_time.wall).total_seconds() + 60)
+    banners = [window.workspace.overdue_banner for window in (window_a, window_b)]
+    qtbot.waitUntil(lambda: all(banner.isVisible() for banner in banners), timeout=CEILING_MS)
+    qtbot.waitUntil(lambda: bell.beeps == 2, timeout=CEILING_MS)
+    assert sorted(map(id, bell.alerted)) == sorted([id(window_a), id(window_b)])
+    for banner in banners:
+        assert "booking NH-1 — hold overdue since Tue 24 Nov 15:00" in banner.label.text()
+    # Desk B acknowledges; desk A's alarm is its own and stays until someone there sees it.
+    qtbot.mouseClick(banners[1].button, LEFT)
+    board_b.refresh()
+    qtbot.wait(1500)
+    assert not banners[1].isVisible() and banners[0].isVisible()
+    assert bell.beeps == 2
 
 
 def test_two_desks_closing_at_once_one_is_told_who_and_when(

@@ -44,6 +44,10 @@ class Workspace(QWidget):
         self.clock_banner = banner("clock_banner", "", "#ffab91")
         self.clock_banner.hide()
         layout.addWidget(self.clock_banner)
+        from trustdesk.ui.overdue_banner import OverdueBanner
+
+        self.overdue_banner = OverdueBanner(context.zone)
+        layout.addWidget(self.overdue_banner)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
         self.tabs.setAccessibleName("Work areas")
@@ -66,6 +70,9 @@ class Workspace(QWidget):
             self.admin.rules_changed.connect(self.refresh_admin_banner)
         self.review: QWidget | None = None
         self.board.open_review.connect(self.open_review)
+        self.board.overdue_alarm.connect(self.overdue_banner.ring)
+        self.overdue_banner.acknowledged.connect(self.board.acknowledge_overdue)
+        self.board.announce_overdue()
         self.board.open_decision.connect(self.open_decision)
         self.history.amend_requested.connect(lambda decision: self.open_review(None, decision))
         self.history.decision_approved.connect(lambda _decision: self.board.refresh())
