@@ -114,12 +114,21 @@ class SyncService:
         *,
         draft_id: int | None = None,
     ) -> SavedDecision | KeptDecision:
-        """Record the decision; kept on this workstation when the server is unreachable."""
+        """Record the decision; kept on this workstation when the server is unreachable.
+
+        While the change feed itself says the server is lost, no save is tried: on a cut
+        network it would only wait for the connection timeout before being kept anyway.
+        """
+        if not self.live.feed_reachable:
+            self.live.set_reachable(False)
+            return self.keep(session, case, raw_case, draft_id=draft_id)
         try:
             saved = self.decisions.create(session, case, raw_case)
         except ServerUnavailable:
             self.live.set_reachable(False)
-            return self.keep(session, case, raw_case, draft_id=draft_id)
+            # The answer to the save was lost, not necessarily the save: on a network cut
+            # its COMMIT may still reach the server. Look for it before recording it late.
+            return self.keep(session, case, raw_case, draft_id=draft_id, attempted=True)
         return saved
 
     def keep(
@@ -129,6 +138,7 @@ class SyncService:
         raw_case: Mapping[str, Any],
         *,
         draft_id: int | None = None,
+        attempted: bool = False,
     ) -> KeptDecision:
         """Decide ``case`` with the rules in memory and keep it durably on this desk."""
         now = self.ctx.now()
@@ -144,6 +154,7 @@ class SyncService:
             raw_case=dict(raw_case),
             rule_pack_sha256=draft.rule_pack_sha256,
             draft_id=draft_id,
+            attempted=attempted,
         )
         self.outbox.put(pending)
         return self._kept(pending)
