@@ -45,6 +45,9 @@ class PendingDecision:
     #: Set just before a save is tried: if the connection is lost during the commit, the
     #: next attempt first looks whether that save went through (nothing recorded twice).
     attempted: bool = False
+    #: Why the record refused it when the server was back (empty: not refused so far).
+    refused: str = ""
+    refused_at: datetime | None = None
 
     @property
     def short_id(self) -> str:
@@ -67,6 +70,8 @@ def _to_json(item: PendingDecision) -> str:
             "attempted": item.attempted,
             "draft_id": item.draft_id,
             "rule_pack_sha256": item.rule_pack_sha256,
+            "refused": item.refused,
+            "refused_at": None if item.refused_at is None else utc_text(item.refused_at),
         },
         ensure_ascii=False,
         sort_keys=True,
@@ -85,6 +90,8 @@ def _from_json(text: str) -> PendingDecision:
         attempted=bool(value.get("attempted", False)),
         draft_id=None if value.get("draft_id") is None else int(value["draft_id"]),
         rule_pack_sha256=str(value.get("rule_pack_sha256", "")),
+        refused=str(value.get("refused") or ""),
+        refused_at=None if not value.get("refused_at") else parse_utc(value["refused_at"]),
     )
 
 
@@ -119,6 +126,14 @@ class Outbox:
         marked = replace(item, attempted=True)
         self.put(marked)
         return marked
+
+    def mark_refused(self, item: PendingDecision, reason: str, at: datetime) -> PendingDecision:
+        marked = replace(item, refused=reason, refused_at=at)
+        self.put(marked)
+        return marked
+
+    def get(self, item_id: str) -> PendingDecision | None:
+        return next((item for item in self.all() if item.id == item_id), None)
 
     def all(self) -> list[PendingDecision]:
         """Every kept decision, oldest first; a damaged file is left alone and skipped."""

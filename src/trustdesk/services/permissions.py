@@ -28,6 +28,7 @@ class Operation(StrEnum):
     MEMO_VERIFY = "memo.verify"
     MANAGE_SETTINGS = "settings.manage"
     DRAFT_USE = "draft.use"
+    KEPT_DISCARD = "kept.discard"
 
 
 #: Plain words for refusals ("… may not create decisions").
@@ -48,6 +49,9 @@ DESCRIPTIONS = {
     Operation.MEMO_VERIFY: "verify memos",
     Operation.MANAGE_SETTINGS: "change the agency settings (administrators only)",
     Operation.DRAFT_USE: "keep review drafts (officers and supervisors only)",
+    Operation.KEPT_DISCARD: (
+        "discard a kept decision the record refused (supervisors and administrators only)"
+    ),
 }
 
 _ALL = frozenset(ROLES)
@@ -76,6 +80,9 @@ MATRIX: dict[Operation, frozenset[str]] = {
     Operation.MANAGE_SETTINGS: frozenset({ADMINISTRATOR}),
     # A draft is a case file in the making: only those who decide cases keep one.
     Operation.DRAFT_USE: _DESK,
+    # A decision kept offline that the record refused is set aside only by someone who
+    # answers for the desk's paperwork, with a reason, in the audit.
+    Operation.KEPT_DISCARD: frozenset({SUPERVISOR, ADMINISTRATOR}),
 }
 
 assert set(MATRIX) == set(Operation) and all(roles <= _ALL for roles in MATRIX.values())

@@ -185,7 +185,12 @@ class SyncService:
                 self.live.set_reachable(False)
                 return Flushed(tuple(recorded), len(items) - index, tuple(refused))
             except (ServiceError, StoreError) as error:
-                refused.append((item, str(error)))
+                # Kept, with the reason, for a supervisor to print, re-walk or discard
+                # (``refused_kept``, ``discard``): nothing is dropped by itself.
+                marked = item
+                with contextlib.suppress(ServiceError):
+                    marked = self.outbox.mark_refused(item, str(error), self.ctx.now())
+                refused.append((marked, str(error)))
                 continue
             self.outbox.remove(item)
             self._drop_review_draft(item)
@@ -242,6 +247,54 @@ class SyncService:
             if first.case_json == kept.draft.case_json:
                 return True
         return False
+
+    # -- kept decisions the record refused -----------------------------------------------
+
+    def refused_kept(self) -> list[KeptDecision]:
+        """Kept decisions the record refused when the server was back, oldest first."""
+        found = []
+        for item in self.outbox.all():
+            if not item.refused:
+                continue
+            try:
+                found.append(self._kept(item))
+            except (ServiceError, StoreError, ValueError):
+                continue  # a case no rule pack in memory can decide: the file stays
+        return found
+
+    def discard(self, session: Session, item_id: str, reason: str) -> PendingDecision:
+        """Set aside a refused kept decision, with a reason, in the audit (supervisors and
+        administrators); its file is removed only after the audit entry is recorded."""
+        item = self.outbox.get(item_id)
+        if item is None:
+            raise InvalidRequest(f"kept decision {item_id[:8]} is no longer on this desk")
+        if not item.refused:
+            raise InvalidRequest(
+                f"kept decision {item.short_id} has not been refused: it is recorded as "
+                "soon as the server answers; only a refused one may be discarded"
+            )
+        reason = " ".join(reason.split())
+        if not reason:
+            raise InvalidRequest("say why the kept decision is discarded (the reason is kept)")
+        objects = {"offline_draft": item.id, "kept_on": item.workstation}
+        self.ctx.authorize(session, Operation.KEPT_DISCARD, objects)
+        self.ctx.audit(
+            "kept_decision.discarded",
+            session,
+            **objects,
+            officer=item.officer_id,
+            decided_offline_at=utc_text(item.kept_at),
+            refused=item.refused,
+            reason=reason,
+        )
+        self.outbox.remove(item)
+        return item
+
+    def settled(self, item_id: str) -> None:
+        """The refused kept decision was walked again and recorded: its file goes."""
+        item = self.outbox.get(item_id)
+        if item is not None:
+            self.outbox.remove(item)
 
     # -- the memo of a kept decision ------------------------------------------------------
 
