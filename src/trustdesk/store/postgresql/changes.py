@@ -86,6 +86,8 @@ class PostgresChangeFeed(ChangeFeed):
                 except psycopg.Error as error:
                     log.info("change feed: server not reachable (%s)", type(error).__name__)
                     self._close()
+                    if self.reachable:  # the desk's other connections are dead too
+                        cut(self.url)
                     self._set_reachable(False)
                     self._stop.wait(RETRY)
         finally:

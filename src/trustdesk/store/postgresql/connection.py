@@ -134,12 +134,15 @@ _OPEN_LOCK = threading.Lock()
 def cut(url: str) -> int:
     """End this process's connections to ``url``'s server at the socket, from any thread.
 
-    The change feed calls it when the server stopped answering (a silent network cut):
-    a statement waiting on one of them fails at once as a lost connection (the server
-    rolls its transaction back) instead of waiting for TCP to give up, and the next call
-    connects again. Returns how many were cut."""
+    The change feed calls it when it lost the server (stopped, or silent: a network
+    cut): a statement waiting on one of them fails at once as a lost connection (the
+    server rolls its transaction back) instead of waiting for TCP to give up, and the
+    next call connects afresh rather than failing once more on a dead connection after
+    the server is back. Returns how many were cut."""
     with _OPEN_LOCK:
         chosen = [conn for conn in _OPEN if conn.url == url]
+    for conn in chosen:
+        conn.cut = True  # the next call connects afresh instead of failing once more
     return sum(1 for conn in chosen if shut_socket(conn.raw))
 
 
@@ -203,7 +206,9 @@ class PgConnection:
     def __init__(self, raw: psycopg.Connection[Any], url: str, *, streaming: bool = False) -> None:
         self.raw = raw
         self.url = url
-        self.broken = False
+        self._broken = False
+        #: Set from another thread by ``cut``; the owner's thread closes it (``broken``).
+        self.cut = False
         # A reader's SELECTs run in a snapshot through server-side cursors, fetched in
         # batches: verifying or exporting millions of entries never holds them all.
         self.streaming = streaming
@@ -212,6 +217,19 @@ class PgConnection:
         self.progress: tuple[Callable[[], object] | None, int] = (None, 1)
         with _OPEN_LOCK:
             _OPEN.add(self)
+
+    @property
+    def broken(self) -> bool:
+        """Lost, or cut by ``cut``: not to be used again (closed here, in the thread that
+        owns the connection, never in the thread that cut it)."""
+        if self.cut and not self.raw.closed:
+            with contextlib.suppress(psycopg.Error):
+                self.raw.close()
+        return self._broken or self.cut
+
+    @broken.setter
+    def broken(self, value: bool) -> None:
+        self._broken = value
 
     @property
     def in_transaction(self) -> bool:
