@@ -249,3 +249,77 @@ def test_server_lost_banner_offline_decision_then_recorded_late(
     assert record.officer == "officer"
     assert record.person.booking_number == "NH-OFF-7"
     assert desk.store.verify().problems == ()
+
+
+# -- what needs the record as it is now, while its server is lost (decision 0026) --------
+
+
+def test_closing_a_hold_while_the_server_is_lost_is_refused_plainly_then_works(
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, server: Any, answers: Any
+) -> None:
+    desk = pg_desks("a")
+    saved = hold(desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    window = window_for(desk, "officer")
+    board, banner = window.workspace.board, window.server_banner
+    board.refresh_timer.stop()
+    server.stop()
+    qtbot.waitUntil(banner.isVisible, timeout=CEILING_MS)
+    answers.confirm = True
+    board.table.setFocus()
+    qtbot.keyClick(board.table, Qt.Key.Key_C)
+    assert answers.questions == []  # told at once, before any question
+    [told] = answers.errors
+    assert told.startswith(
+        "The hold closure was not recorded: the record server cannot be reached."
+    )
+    assert "write down when the person left custody" in told
+    assert "Do it again when the red banner is gone." in told
+    assert bookings(board) == ["NH-1"]  # nothing changed on the board
+
+    server.start()
+    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=CEILING_MS)
+    board.table.setFocus()
+    qtbot.keyClick(board.table, Qt.Key.Key_C)
+    assert len(answers.errors) == 1
+    qtbot.waitUntil(lambda: bookings(board) == [], timeout=CEILING_MS)
+    assert desk.store.holds.get(saved.hold_id).closure.officer == "officer"
+
+
+def test_an_amendment_while_the_server_is_lost_keeps_everything_typed(
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, server: Any, answers: Any
+) -> None:
+    desk = pg_desks("a")
+    saved = hold(desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    decision_id = saved.record.decision_id
+    window = window_for(desk, "officer")
+    window.workspace.history.show_decision(decision_id)
+    window.workspace.history.request_amend()
+    page = window.workspace.review
+    assert page.amend_of == decision_id
+    for _ in range(10):
+        if page.current_id() == RESULT:
+            break
+        qtbot.mouseClick(page.next_button, LEFT)
+    assert page.current_id() == RESULT, step_titles(page)
+    qtbot.keyClick(page.result.attest, Qt.Key.Key_Space)
+    reason = "Booking number typed wrong at intake"
+    qtbot.keyClicks(page.result.reason, reason)
+
+    server.stop()
+    qtbot.waitUntil(window.server_banner.isVisible, timeout=CEILING_MS)
+    qtbot.mouseClick(page.save_button, LEFT)
+    [told] = answers.errors
+    assert told.startswith("The amendment was not recorded: the record server cannot be")
+    assert "Everything you typed stays in this review" in told
+    # Nothing typed is lost: the same review, its reason, its attestation.
+    assert window.workspace.review is page and page.saved_id is None
+    assert page.result.reason.text() == reason and page.result.attest.isChecked()
+    assert page.save_button.isEnabled()
+
+    server.start()
+    qtbot.waitUntil(lambda: not window.server_banner.isVisible(), timeout=CEILING_MS)
+    with qtbot.waitSignal(page.decision_saved, timeout=5000):
+        qtbot.mouseClick(page.save_button, LEFT)
+    assert len(answers.errors) == 1
+    view = desk.services.decisions.view(desk.session("officer"), decision_id)
+    assert [v.version for v in view.versions] == [1, 2]

@@ -61,6 +61,20 @@ class Flushed:
     refused: tuple[tuple[PendingDecision, str], ...] = ()
 
 
+class RecordUnreachable(ServiceError):
+    """An amendment, a review or a hold closure asked while the record server is lost."""
+
+
+def offline_refusal(what: str, keep: str) -> str:
+    """The plain refusal of something that needs the record as it is now (see 0026)."""
+    article = "an" if what[0] in "aeiou" else "a"
+    return (
+        f"The {what} was not recorded: the record server cannot be reached. While it is "
+        f"lost only new decisions are kept on this workstation; {article} {what} needs the "
+        f"record as it is now. {keep} Do it again when the red banner is gone."
+    )
+
+
 def draft_digest(draft: DecisionDraft) -> str:
     """What a kept decision's memo carries in place of the record's hash."""
     return hashlib.sha256(f"{draft.case_json}\n{draft.decision_json}".encode()).hexdigest()
@@ -103,6 +117,18 @@ class SyncService:
             return False
         self.live.set_reachable(True)
         return True
+
+    def require_record(self, what: str, keep: str) -> None:
+        """Refuse at once, plainly, what needs the record while the change feed says the
+        server is lost (trying would only wait for the connection timeout)."""
+        if not self.live.feed_reachable:
+            raise self.unreachable(what, keep)
+
+    def unreachable(self, what: str, keep: str) -> RecordUnreachable:
+        """The refusal to raise after a call failed with ``ServerUnavailable``; the desk's
+        banner is told the server is lost."""
+        self.live.set_reachable(False)
+        return RecordUnreachable(offline_refusal(what, keep))
 
     # -- deciding -------------------------------------------------------------------------
 

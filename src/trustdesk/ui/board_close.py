@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QWidget
 from trustdesk.core.characters import shown
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.holds import MAX_NOTE
+from trustdesk.services.sync import RecordUnreachable
 from trustdesk.store.case_records import HoldStatus
-from trustdesk.store.errors import StoreError
+from trustdesk.store.errors import ServerUnavailable, StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.countdown import expiry_text
 from trustdesk.ui.dialogs import Ask, TextQuestion
@@ -67,6 +68,14 @@ class NoteDialog(TextQuestion):
         return f"Why was {subject} released? (required, one line)"
 
 
+OFFLINE_TITLE = "Not recorded: the record server cannot be reached"
+#: What to do with a closure the lost server refused: the hold stays on the board.
+KEEP_CLOSE = (
+    "The hold stays on the board as it was: write down when the person left custody and "
+    "how, for the note."
+)
+
+
 def describe(hold: HoldStatus) -> str:
     return f"{shown(hold.name)} (booking {hold.booking_number})"
 
@@ -76,6 +85,12 @@ def close_hold(
 ) -> bool:
     """Ask, then record through the service; True when the hold was closed."""
     who = describe(hold)
+    sync = context.services.sync
+    try:  # refused at once while the record server is lost (0026), before any question
+        sync.require_record("hold closure", KEEP_CLOSE)
+    except RecordUnreachable as error:
+        Ask.error(parent, OFFLINE_TITLE, str(error))
+        return False
     note: str | None = None
     if action.needs_note:
         note = NoteDialog.ask(parent, who)
@@ -93,6 +108,10 @@ def close_hold(
         return False
     try:
         context.services.holds.close(context.session, hold.hold_id, action.outcome, note=note)
+    except ServerUnavailable:
+        typed = f" Your note, to type again: “{note}”." if note else ""
+        Ask.error(parent, OFFLINE_TITLE, str(sync.unreachable("hold closure", KEEP_CLOSE)) + typed)
+        return False
     except (ServiceError, StoreError) as error:
         Ask.error(parent, "The hold was not closed", sentence(error))
         return False
