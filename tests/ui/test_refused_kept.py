@@ -74,6 +74,15 @@ def test_a_refused_kept_decision_is_listed_printed_and_discarded_with_a_reason(
     text = pdf_text(saved[0].read_bytes())
     assert "NOT YET RECORDED" in text and "Ana Ruiz" in text
 
+    # Decided again: a new review opens, filled with the kept case; the kept copy stays.
+    qtbot.mouseClick(page.rewalk_button, LEFT)
+    review = window.workspace.review
+    assert review is not None and review.amend_of is None
+    assert review.person.name.text() == "Ana Ruiz"
+    assert review.review.raw["person"]["booking_number"] == "NH-KEPT-1"
+    assert gui_desk.services.sync.outbox.get(kept.pending.id) is not None
+    window.workspace.tabs.setCurrentWidget(page)
+
     # Cancelled: nothing happens. Then discarded with a reason.
     monkeypatch.setattr(DiscardReason, "ask", classmethod(lambda cls, parent, subject: None))
     qtbot.mouseClick(page.discard_button, LEFT)
@@ -101,6 +110,7 @@ def test_an_officer_sees_the_refused_decision_but_may_not_discard_it(
     page = window.workspace.refused_kept
     assert page.table.rowCount() == 1
     assert not page.discard_button.isVisibleTo(page)
+    assert page.rewalk_button.isVisibleTo(page)  # an officer may decide it again
     # Below the interface too: the service refuses and records the refusal.
     from trustdesk.services.errors import ServiceError
 

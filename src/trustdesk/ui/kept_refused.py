@@ -48,6 +48,8 @@ class DiscardReason(TextQuestion):
 class RefusedKeptPage(QWidget):
     #: How many refused kept decisions are left (the workspace names its tab with it).
     changed = Signal(int)
+    #: A review draft holding the kept case, to be opened and decided anew.
+    rewalk_requested = Signal(object)
 
     def __init__(self, context: UiContext) -> None:
         super().__init__()
@@ -73,6 +75,15 @@ class RefusedKeptPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
+        self.rewalk_button = QPushButton("Decide &again in a new review")
+        self.rewalk_button.setObjectName("rewalk_kept")
+        self.rewalk_button.setAccessibleName("Decide the kept case again in a new review")
+        self.rewalk_button.setVisible(
+            allowed(context.role, Operation.DECISION_CREATE)
+            and allowed(context.role, Operation.DRAFT_USE)
+        )
+        self.rewalk_button.clicked.connect(self.rewalk_selected)
+        row.addWidget(self.rewalk_button)
         self.discard_button = QPushButton("&Discard…")
         self.discard_button.setObjectName("discard_kept")
         self.discard_button.setAccessibleName("Discard the kept decision, with a reason")
@@ -114,9 +125,26 @@ class RefusedKeptPage(QWidget):
     def _selected(self) -> None:
         kept = self.selected()
         self.discard_button.setEnabled(kept is not None)
+        self.rewalk_button.setEnabled(kept is not None)
         self.memo.setEnabled(kept is not None)
         if kept is not None:
             self.memo.set_kept(kept)
+
+    def rewalk_selected(self) -> None:
+        """Open a new review filled with the kept case (from its first step): the officer
+        checks every answer again under the law as it is now. The kept copy stays listed
+        until it is discarded, with a reason such as "decided again as decision N"."""
+        kept = self.selected()
+        if kept is None:
+            return
+        payload = {"case": kept.pending.raw_case, "step": 0}
+        label = f"Decided again: kept decision {kept.pending.short_id}"
+        try:
+            draft_id = self.context.services.drafts.save(self.context.session, None, label, payload)
+        except (ServiceError, StoreError) as error:
+            Ask.error(self, "The review could not be opened", sentence(error))
+            return
+        self.rewalk_requested.emit(draft_id)
 
     def discard_selected(self) -> None:
         kept = self.selected()

@@ -96,6 +96,7 @@ class Workspace(QWidget):
         self.refused_kept = page
         self.tabs.addTab(page, self._refused_title(len(page.items)))
         page.changed.connect(self._refused_changed)
+        page.rewalk_requested.connect(self.open_review)
 
     @staticmethod
     def _refused_title(count: int) -> str:
