@@ -254,9 +254,17 @@ def test_server_lost_banner_offline_decision_then_recorded_late(
 # -- what needs the record as it is now, while its server is lost (decision 0026) --------
 
 
-def test_closing_a_hold_while_the_server_is_lost_is_refused_plainly_then_works(
-    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, server: Any, answers: Any
+def test_a_hold_closed_while_the_server_is_lost_is_kept_and_recorded_late(
+    pg_desks: Any,
+    window_for: Any,
+    qtbot: Any,
+    rules: Any,
+    server: Any,
+    answers: Any,
+    fake_time: FakeTime,
 ) -> None:
+    """ICE arrives during an outage: the desk closes the hold all the same; it is kept on
+    the workstation and recorded late with the time it really ended."""
     desk = pg_desks("a")
     saved = hold(desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
     window = window_for(desk, "officer")
@@ -264,25 +272,31 @@ def test_closing_a_hold_while_the_server_is_lost_is_refused_plainly_then_works(
     board.refresh_timer.stop()
     server.stop()
     qtbot.waitUntil(banner.isVisible, timeout=CEILING_MS)
+    handed_over = fake_time.wall
     answers.confirm = True
     board.table.setFocus()
     qtbot.keyClick(board.table, Qt.Key.Key_C)
-    assert answers.questions == []  # told at once, before any question
-    [told] = answers.errors
-    assert told.startswith(
-        "The hold closure was not recorded: the record server cannot be reached."
-    )
-    assert "write down when the person left custody" in told
-    assert "Do it again when the red banner is gone." in told
-    assert bookings(board) == ["NH-1"]  # nothing changed on the board
+    assert answers.errors == []
+    [told] = answers.infos
+    assert "kept on this workstation with the time it happened, Fri 20 Nov 11:00" in told
+    assert bookings(board) == []  # gone from this desk's board at once
+    kept = list((desk.store.data_dir / "outbox" / "closures").glob("*.json"))
+    assert len(kept) == 1
 
+    fake_time.advance(minutes=40)  # the server is back 40 minutes later
     server.start()
-    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=CEILING_MS)
-    board.table.setFocus()
-    qtbot.keyClick(board.table, Qt.Key.Key_C)
-    assert len(answers.errors) == 1
-    qtbot.waitUntil(lambda: bookings(board) == [], timeout=CEILING_MS)
-    assert desk.store.holds.get(saved.hold_id).closure.officer == "officer"
+    qtbot.waitUntil(
+        lambda: "1 hold closure kept on this workstation recorded" in banner.text(),
+        timeout=CEILING_MS,
+    )
+    assert list((desk.store.data_dir / "outbox" / "closures").glob("*.json")) == []
+    closure = desk.store.holds.get(saved.hold_id).closure
+    assert closure.officer == "officer" and closure.outcome == "ice_took_custody"
+    assert closure.ended_at == handed_over  # when it happened, not when it was recorded
+    [entry] = desk.store.audit.of_events("hold.closed")
+    objects = entry.objects_dict()
+    assert objects["recorded_late"] is True and objects["offline_closure"] == kept[0].stem
+    assert desk.store.verify().problems == ()
 
 
 def test_an_amendment_while_the_server_is_lost_keeps_everything_typed(

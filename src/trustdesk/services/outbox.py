@@ -95,6 +95,30 @@ def _from_json(text: str) -> PendingDecision:
     )
 
 
+def write_durably(folder: Path, name: str, text: str, what: str) -> None:
+    """``folder/name.json`` written whole or not at all, surviving a power cut once this
+    returns (temporary name, fsync, rename, fsync of the folder), readable by the owner
+    only; ``what`` ("decision", "hold closure") names it in the refusal."""
+    final = folder / f"{name}{SUFFIX}"
+    temporary = folder / f".{name}.tmp"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, text.encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, final)
+        fsync_dir(folder)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise OutboxError(
+            f"the {what} could not be kept on this workstation ({folder}: "
+            f"{exc.strerror or exc}); write it down and record it later"
+        ) from None
+
+
 class Outbox:
     """The kept decisions of one local data folder."""
 
@@ -103,24 +127,7 @@ class Outbox:
 
     def put(self, item: PendingDecision) -> None:
         """Write (or rewrite) ``item`` durably."""
-        final = self.folder / f"{item.id}{SUFFIX}"
-        temporary = self.folder / f".{item.id}.tmp"
-        try:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                os.write(fd, _to_json(item).encode())
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(temporary, final)
-            fsync_dir(self.folder)
-        except OSError as exc:
-            temporary.unlink(missing_ok=True)
-            raise OutboxError(
-                f"the decision could not be kept on this workstation ({self.folder}: "
-                f"{exc.strerror or exc}); write the decision down and record it later"
-            ) from None
+        write_durably(self.folder, item.id, _to_json(item), "decision")
 
     def mark_attempted(self, item: PendingDecision) -> PendingDecision:
         marked = replace(item, attempted=True)

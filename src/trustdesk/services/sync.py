@@ -28,13 +28,16 @@ from trustdesk.services.decisions import (
     make_draft,
 )
 from trustdesk.services.errors import InvalidRequest, ServiceError
+from trustdesk.services.holds import MAX_NOTE, AlreadyClosed, HoldService
+from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
 from trustdesk.services.live import LiveRecord
 from trustdesk.services.outbox import Outbox, PendingDecision, new_id
 from trustdesk.services.permissions import Operation
-from trustdesk.store.case_records import DecisionDraft, SavedDecision
+from trustdesk.store.case_records import DecisionDraft, Hold, HoldStatus, SavedDecision
 from trustdesk.store.encoding import utc_text
 from trustdesk.store.errors import ServerUnavailable, StoreError
 from trustdesk.store.records import DEFAULT_TIMEZONE, Actor
+from trustdesk.store.schema import HOLD_OUTCOMES
 from trustdesk.store.search import SearchQuery
 
 TYPE_CHECKING = False
@@ -54,11 +57,15 @@ class KeptDecision:
 
 @dataclass(frozen=True, slots=True)
 class Flushed:
-    """What one ``flush`` did: recorded now, still kept (server lost again), refused."""
+    """What one ``flush`` did: recorded now, still kept (server lost again), refused;
+    and the same for hold closures (a refused closure is not kept: its hold is back on
+    the board, and the reason says when it really ended)."""
 
     recorded: tuple[tuple[PendingDecision, SavedDecision], ...] = ()
     still_kept: int = 0
     refused: tuple[tuple[PendingDecision, str], ...] = ()
+    closures: tuple[KeptClosure, ...] = ()
+    closures_refused: tuple[tuple[KeptClosure, str], ...] = ()
 
 
 class RecordUnreachable(ServiceError):
@@ -86,6 +93,7 @@ class SyncService:
         self.rules: RulesSource = decisions.rules
         self.decisions = decisions
         self.outbox = outbox
+        self.closures = ClosureOutbox(outbox.folder.parent)
         self.live = live
         self._header: AgencyHeader | None = None
         self._signers: dict[int, Signer] = {}
@@ -199,8 +207,13 @@ class SyncService:
 
     # -- recording late -------------------------------------------------------------------
 
+    def waiting(self) -> int:
+        """How many decisions and hold closures wait on this desk for the record."""
+        return len(self.outbox.all()) + len(self.closures.all())
+
     def flush(self) -> Flushed:
-        """Record every kept decision, oldest first; stop at the first lost connection."""
+        """Record every kept decision, then every kept hold closure, oldest first; stop at
+        the first lost connection."""
         recorded: list[tuple[PendingDecision, SavedDecision]] = []
         refused: list[tuple[PendingDecision, str]] = []
         items = self.outbox.all()
@@ -222,9 +235,106 @@ class SyncService:
             self._drop_review_draft(item)
             if saved is not None:
                 recorded.append((item, saved))
-        if items:
+        closures = self.closures.all()
+        done: list[KeptClosure] = []
+        turned_down: list[tuple[KeptClosure, str]] = []
+        for index, closure in enumerate(closures):
+            try:
+                self._close_late(closure)
+            except ServerUnavailable:
+                self.live.set_reachable(False)
+                left = len(closures) - index
+                return Flushed(
+                    tuple(recorded), left, tuple(refused), tuple(done), tuple(turned_down)
+                )
+            except (ServiceError, StoreError) as error:
+                turned_down.append((closure, self._closure_refusal(closure, error)))
+                self.closures.remove(closure)
+                continue
+            self.closures.remove(closure)
+            done.append(closure)
+        if items or closures:
             self.live.set_reachable(True)
-        return Flushed(tuple(recorded), 0, tuple(refused))
+        return Flushed(tuple(recorded), 0, tuple(refused), tuple(done), tuple(turned_down))
+
+    # -- hold closures while the server is lost ------------------------------------------
+
+    def close_hold(
+        self, session: Session, hold: HoldStatus, outcome: str, note: str | None
+    ) -> Hold | KeptClosure:
+        """Close the hold in the record; kept on this workstation when the server is
+        unreachable (the person is handed over either way), recorded late."""
+        if not self.live.feed_reachable:
+            self.live.set_reachable(False)
+            return self.keep_closure(session, hold, outcome, note)
+        try:
+            return HoldService(self.ctx).close(session, hold.hold_id, outcome, note=note)
+        except ServerUnavailable:
+            self.live.set_reachable(False)
+            return self.keep_closure(session, hold, outcome, note, attempted=True)
+
+    def keep_closure(
+        self,
+        session: Session,
+        hold: HoldStatus,
+        outcome: str,
+        note: str | None,
+        *,
+        attempted: bool = False,
+    ) -> KeptClosure:
+        """Keep the closure durably on this desk, checked as far as it can be without
+        the record (the officer's role is checked again when it is recorded)."""
+        if outcome not in HOLD_OUTCOMES:
+            raise InvalidRequest(f"outcome must be one of {', '.join(HOLD_OUTCOMES)}")
+        text = None if note is None else note.strip() or None
+        if text is not None and (len(text) > MAX_NOTE or any(ord(c) < 32 for c in text)):
+            raise InvalidRequest(f"the note must be one line of at most {MAX_NOTE} characters")
+        if outcome == "released_other" and text is None:
+            raise InvalidRequest("say in a note why the person was released")
+        return self.closures.keep(
+            kept_at=self.ctx.now(),
+            officer_id=session.user_id,
+            officer=session.username,
+            workstation=self.ctx.workstation,
+            hold_id=hold.hold_id,
+            booking_number=hold.booking_number,
+            outcome=outcome,
+            note=text,
+            attempted=attempted,
+        )
+
+    def _close_late(self, item: KeptClosure) -> None:
+        officer = Session(item.officer_id, item.officer, item.kept_at)
+        if item.attempted and self._closed_by(item):
+            return  # the save whose answer was lost did go through
+        item = self.closures.mark_attempted(item)
+        extra = {
+            "recorded_late": True,
+            "closed_offline_at": utc_text(item.kept_at),
+            "kept_on": item.workstation,
+            "offline_closure": item.id,
+        }
+        HoldService(self.ctx).close(
+            officer, item.hold_id, item.outcome, ended_at=item.kept_at, note=item.note, extra=extra
+        )
+
+    def _closed_by(self, item: KeptClosure) -> bool:
+        closure = self.ctx.store.holds.get(item.hold_id).closure
+        return (
+            closure is not None
+            and closure.officer_id == item.officer_id
+            and closure.ended_at == item.kept_at
+        )
+
+    def _closure_refusal(self, item: KeptClosure, error: Exception) -> str:
+        if isinstance(error, AlreadyClosed):
+            return str(error)
+        zone = ZoneInfo(self._zone)
+        when = item.kept_at.astimezone(zone).strftime("%a %d %b %Y %H:%M")
+        return (
+            f"{error}. The hold (booking {item.booking_number}) is back on the board: close "
+            f"it again and say in the note that it really ended at {when}."
+        )
 
     def _record_late(self, item: PendingDecision) -> SavedDecision | None:
         kept = self._kept(item)

@@ -224,6 +224,9 @@ class BoardPage(QWidget):
 
     def _set_holds(self, holds: list[HoldStatus]) -> None:
         assert self.anchor is not None
+        # A hold closed here while the server was lost is gone from the desk already.
+        kept = self.context.services.sync.closures.hold_ids()
+        holds = [hold for hold in holds if hold.hold_id not in kept]
         chosen = self.selected_hold()
         row = max(self.table.currentIndex().row(), 0)
         self.holds.set_holds(holds, self.anchor, self.context.clock.monotonic())
@@ -324,8 +327,10 @@ class BoardPage(QWidget):
         hold = self.selected_hold()
         if hold is None or not self.can_close:
             return
-        # Refreshed either way: a refusal may mean another desk closed it first.
-        close_hold(self, self.context, hold, action, self.context.zone)
+        # Refreshed either way: a refusal may mean another desk closed it first; and a
+        # closure kept offline leaves the board even though the record cannot be read.
+        if close_hold(self, self.context, hold, action, self.context.zone):
+            self._set_holds(self.holds.all())
         self.refresh()
         self.table.setFocus()
 

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QWidget
 
 from trustdesk.core.characters import shown
 from trustdesk.services.errors import ServiceError
-from trustdesk.services.holds import MAX_NOTE
-from trustdesk.services.sync import RecordUnreachable
+from trustdesk.services.holds import MAX_NOTE, OUTCOME_WORDS
+from trustdesk.services.kept_closures import KeptClosure
 from trustdesk.store.case_records import HoldStatus
-from trustdesk.store.errors import ServerUnavailable, StoreError
+from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.countdown import expiry_text
 from trustdesk.ui.dialogs import Ask, TextQuestion
@@ -68,12 +68,7 @@ class NoteDialog(TextQuestion):
         return f"Why was {subject} released? (required, one line)"
 
 
-OFFLINE_TITLE = "Not recorded: the record server cannot be reached"
-#: What to do with a closure the lost server refused: the hold stays on the board.
-KEEP_CLOSE = (
-    "The hold stays on the board as it was: write down when the person left custody and "
-    "how, for the note."
-)
+KEPT_TITLE = "Hold closure kept — NOT YET RECORDED"
 
 
 def describe(hold: HoldStatus) -> str:
@@ -86,11 +81,6 @@ def close_hold(
     """Ask, then record through the service; True when the hold was closed."""
     who = describe(hold)
     sync = context.services.sync
-    try:  # refused at once while the record server is lost (0026), before any question
-        sync.require_record("hold closure", KEEP_CLOSE)
-    except RecordUnreachable as error:
-        Ask.error(parent, OFFLINE_TITLE, str(error))
-        return False
     note: str | None = None
     if action.needs_note:
         note = NoteDialog.ask(parent, who)
@@ -107,12 +97,21 @@ def close_hold(
     if not Ask.confirm(parent, title, question):
         return False
     try:
-        context.services.holds.close(context.session, hold.hold_id, action.outcome, note=note)
-    except ServerUnavailable:
-        typed = f" Your note, to type again: “{note}”." if note else ""
-        Ask.error(parent, OFFLINE_TITLE, str(sync.unreachable("hold closure", KEEP_CLOSE)) + typed)
-        return False
+        # Recorded, or kept on this workstation while the record server is lost (0026).
+        done = sync.close_hold(context.session, hold, action.outcome, note)
     except (ServiceError, StoreError) as error:
         Ask.error(parent, "The hold was not closed", sentence(error))
         return False
+    if isinstance(done, KeptClosure):
+        Ask.info(parent, KEPT_TITLE, kept_text(done, who, zone))
     return True
+
+
+def kept_text(kept: KeptClosure, who: str, zone: tzinfo) -> str:
+    how = OUTCOME_WORDS.get(kept.outcome, kept.outcome)
+    return (
+        f"The record server cannot be reached. The closure of the hold of {who} ({how}) is "
+        f"kept on this workstation with the time it happened, {expiry_text(kept.kept_at, zone)}, "
+        "and recorded as soon as the server is back (marked in the audit as recorded late). "
+        "Hand the person over as usual."
+    )
