@@ -70,6 +70,16 @@ def world(desk: Desk, tmp_path: Path, rules: Any) -> World:
 
 
 Call = Callable[[World, Session], object]
+
+
+def refused_kept(world: World) -> str:
+    """A decision kept on the desk (server lost) that the record then refused: its id."""
+    sync = world.desk.services.sync
+    kept = sync.keep(world.desk.session("officer"), world.case, world.raw)
+    sync.outbox.mark_refused(kept.pending, "refused for the test", T0)
+    return kept.pending.id
+
+
 #: Refused (after the permission check) on a database server: backups are the server's.
 FILE_OPERATIONS = (Operation.BACKUP_CREATE, Operation.BACKUP_RESTORE)
 
@@ -134,6 +144,9 @@ CALLS: dict[Operation, list[Call]] = {
         lambda w, s: _contacts(w).record(s, _contact(w)),
     ],
     Operation.CONTACT_REVIEW: [lambda w, s: _contacts(w).review(s, _flagged(w).contact_id)],
+    Operation.KEPT_DISCARD: [
+        lambda w, s: w.desk.services.sync.discard(s, refused_kept(w), "set aside for the test")
+    ],
 }
 
 

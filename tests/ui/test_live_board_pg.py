@@ -18,6 +18,7 @@ import pypdf
 import pytest
 from PySide6.QtCore import Qt
 from test_board_kit import hold
+from test_overdue_alarm_gui import Bell
 from test_review import fill_person, set_times, step_titles
 from uikit import FakeTime, password
 
@@ -32,6 +33,11 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 CEILING_MS = 10_000
 LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def bell(monkeypatch: pytest.MonkeyPatch) -> Bell:
+    return Bell(monkeypatch)
 
 
 def bookings(board: Any) -> list[str]:
@@ -73,7 +79,10 @@ def window_for(qtbot: Any, rules: Any, fake_time: FakeTime) -> Callable[..., Any
     from trustdesk.ui.mainwindow import MainWindow
 
     def make(desk: Any, username: str) -> Any:
-        window = MainWindow(desk.services, RulesHolder(rules), fake_time.clock())
+        # The alarm tests turn the clock by days: no inactivity lock over the board.
+        window = MainWindow(
+            desk.services, RulesHolder(rules), fake_time.clock(), idle_limit=30 * 86400.0
+        )
         qtbot.addWidget(window)
         window.start()
         qtbot.waitExposed(window)
@@ -114,7 +123,7 @@ def test_two_desks_see_each_others_holds_open_and_close(
 
 
 def test_an_overdue_hold_recorded_at_one_desk_rings_at_the_other(
-    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, bell: Bell
 ) -> None:
     desk_a, desk_b = pg_desks("a"), pg_desks("b")
     window_b = window_for(desk_b, "supervisor")
@@ -126,6 +135,38 @@ def test_an_overdue_hold_recorded_at_one_desk_rings_at_the_other(
     qtbot.waitUntil(lambda: bookings(board_b) == ["NH-9"], timeout=CEILING_MS)
     assert board_b.holds.urgency_at(0) == Urgency.OVERDUE
     assert "‼ 1 overdue" in board_b.summary.text()
+    banner = window_b.workspace.overdue_banner
+    qtbot.waitUntil(banner.isVisible, timeout=CEILING_MS)
+    assert bell.beeps == 1 and bell.alerted == [window_b]
+    assert "booking NH-9 — hold overdue since Tue 17 Nov 15:00" in banner.label.text()
+
+
+def test_a_hold_opened_at_desk_a_becoming_overdue_rings_at_both_desks_once(
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, bell: Bell, fake_time: FakeTime
+) -> None:
+    desk_a, desk_b = pg_desks("a"), pg_desks("b")
+    window_a, window_b = window_for(desk_a, "officer"), window_for(desk_b, "officer2")
+    board_a, board_b = window_a.workspace.board, window_b.workspace.board
+    for board in (board_a, board_b):
+        board.refresh_timer.stop()  # only the change feed and the clock move the boards
+    hold(desk_a, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    qtbot.waitUntil(lambda: bookings(board_b) == ["NH-1"], timeout=CEILING_MS)
+    qtbot.waitUntil(lambda: bookings(board_a) == ["NH-1"], timeout=CEILING_MS)
+    assert bell.beeps == 0
+    due = board_b.holds.hold_at(0).release_due_at
+    fake_time.advance(seconds=(due - fake_time.wall).total_seconds() + 60)
+    banners = [window.workspace.overdue_banner for window in (window_a, window_b)]
+    qtbot.waitUntil(lambda: all(banner.isVisible() for banner in banners), timeout=CEILING_MS)
+    qtbot.waitUntil(lambda: bell.beeps == 2, timeout=CEILING_MS)
+    assert sorted(map(id, bell.alerted)) == sorted([id(window_a), id(window_b)])
+    for banner in banners:
+        assert "booking NH-1 — hold overdue since Tue 24 Nov 15:00" in banner.label.text()
+    # Desk B acknowledges; desk A's alarm is its own and stays until someone there sees it.
+    qtbot.mouseClick(banners[1].button, LEFT)
+    board_b.refresh()
+    qtbot.wait(1500)
+    assert not banners[1].isVisible() and banners[0].isVisible()
+    assert bell.beeps == 2
 
 
 def test_two_desks_closing_at_once_one_is_told_who_and_when(
@@ -208,3 +249,91 @@ def test_server_lost_banner_offline_decision_then_recorded_late(
     assert record.officer == "officer"
     assert record.person.booking_number == "NH-OFF-7"
     assert desk.store.verify().problems == ()
+
+
+# -- what needs the record as it is now, while its server is lost (decision 0026) --------
+
+
+def test_a_hold_closed_while_the_server_is_lost_is_kept_and_recorded_late(
+    pg_desks: Any,
+    window_for: Any,
+    qtbot: Any,
+    rules: Any,
+    server: Any,
+    answers: Any,
+    fake_time: FakeTime,
+) -> None:
+    """ICE arrives during an outage: the desk closes the hold all the same; it is kept on
+    the workstation and recorded late with the time it really ended."""
+    desk = pg_desks("a")
+    saved = hold(desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    window = window_for(desk, "officer")
+    board, banner = window.workspace.board, window.server_banner
+    board.refresh_timer.stop()
+    server.stop()
+    qtbot.waitUntil(banner.isVisible, timeout=CEILING_MS)
+    handed_over = fake_time.wall
+    answers.confirm = True
+    board.table.setFocus()
+    qtbot.keyClick(board.table, Qt.Key.Key_C)
+    assert answers.errors == []
+    [told] = answers.infos
+    assert "kept on this workstation with the time it happened, Fri 20 Nov 11:00" in told
+    assert bookings(board) == []  # gone from this desk's board at once
+    kept = list((desk.store.data_dir / "outbox" / "closures").glob("*.json"))
+    assert len(kept) == 1
+
+    fake_time.advance(minutes=40)  # the server is back 40 minutes later
+    server.start()
+    qtbot.waitUntil(
+        lambda: "1 hold closure kept on this workstation recorded" in banner.text(),
+        timeout=CEILING_MS,
+    )
+    assert list((desk.store.data_dir / "outbox" / "closures").glob("*.json")) == []
+    closure = desk.store.holds.get(saved.hold_id).closure
+    assert closure.officer == "officer" and closure.outcome == "ice_took_custody"
+    assert closure.ended_at == handed_over  # when it happened, not when it was recorded
+    [entry] = desk.store.audit.of_events("hold.closed")
+    objects = entry.objects_dict()
+    assert objects["recorded_late"] is True and objects["offline_closure"] == kept[0].stem
+    assert desk.store.verify().problems == ()
+
+
+def test_an_amendment_while_the_server_is_lost_keeps_everything_typed(
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, server: Any, answers: Any
+) -> None:
+    desk = pg_desks("a")
+    saved = hold(desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    decision_id = saved.record.decision_id
+    window = window_for(desk, "officer")
+    window.workspace.history.show_decision(decision_id)
+    window.workspace.history.request_amend()
+    page = window.workspace.review
+    assert page.amend_of == decision_id
+    for _ in range(10):
+        if page.current_id() == RESULT:
+            break
+        qtbot.mouseClick(page.next_button, LEFT)
+    assert page.current_id() == RESULT, step_titles(page)
+    qtbot.keyClick(page.result.attest, Qt.Key.Key_Space)
+    reason = "Booking number typed wrong at intake"
+    qtbot.keyClicks(page.result.reason, reason)
+
+    server.stop()
+    qtbot.waitUntil(window.server_banner.isVisible, timeout=CEILING_MS)
+    qtbot.mouseClick(page.save_button, LEFT)
+    [told] = answers.errors
+    assert told.startswith("The amendment was not recorded: the record server cannot be")
+    assert "Everything you typed stays in this review" in told
+    # Nothing typed is lost: the same review, its reason, its attestation.
+    assert window.workspace.review is page and page.saved_id is None
+    assert page.result.reason.text() == reason and page.result.attest.isChecked()
+    assert page.save_button.isEnabled()
+
+    server.start()
+    qtbot.waitUntil(lambda: not window.server_banner.isVisible(), timeout=CEILING_MS)
+    with qtbot.waitSignal(page.decision_saved, timeout=5000):
+        qtbot.mouseClick(page.save_button, LEFT)
+    assert len(answers.errors) == 1
+    view = desk.services.decisions.view(desk.session("officer"), decision_id)
+    assert [v.version for v in view.versions] == [1, 2]

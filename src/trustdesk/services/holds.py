@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
@@ -55,6 +57,7 @@ class HoldService:
         *,
         ended_at: datetime | None = None,
         note: str | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> Hold:
         self.ctx.authorize(session, Operation.HOLD_CLOSE, {"hold": hold_id})
         if outcome not in HOLD_OUTCOMES:
@@ -78,6 +81,7 @@ class HoldService:
                 note=text,
                 officer=self.ctx.actor(session),
                 at=now,
+                extra=extra,
             )
         except StoreError:
             # Two desks closing at once: the store records one closure per hold, so the

@@ -45,6 +45,9 @@ class PendingDecision:
     #: Set just before a save is tried: if the connection is lost during the commit, the
     #: next attempt first looks whether that save went through (nothing recorded twice).
     attempted: bool = False
+    #: Why the record refused it when the server was back (empty: not refused so far).
+    refused: str = ""
+    refused_at: datetime | None = None
 
     @property
     def short_id(self) -> str:
@@ -67,6 +70,8 @@ def _to_json(item: PendingDecision) -> str:
             "attempted": item.attempted,
             "draft_id": item.draft_id,
             "rule_pack_sha256": item.rule_pack_sha256,
+            "refused": item.refused,
+            "refused_at": None if item.refused_at is None else utc_text(item.refused_at),
         },
         ensure_ascii=False,
         sort_keys=True,
@@ -85,7 +90,33 @@ def _from_json(text: str) -> PendingDecision:
         attempted=bool(value.get("attempted", False)),
         draft_id=None if value.get("draft_id") is None else int(value["draft_id"]),
         rule_pack_sha256=str(value.get("rule_pack_sha256", "")),
+        refused=str(value.get("refused") or ""),
+        refused_at=None if not value.get("refused_at") else parse_utc(value["refused_at"]),
     )
+
+
+def write_durably(folder: Path, name: str, text: str, what: str) -> None:
+    """``folder/name.json`` written whole or not at all, surviving a power cut once this
+    returns (temporary name, fsync, rename, fsync of the folder), readable by the owner
+    only; ``what`` ("decision", "hold closure") names it in the refusal."""
+    final = folder / f"{name}{SUFFIX}"
+    temporary = folder / f".{name}.tmp"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, text.encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, final)
+        fsync_dir(folder)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise OutboxError(
+            f"the {what} could not be kept on this workstation ({folder}: "
+            f"{exc.strerror or exc}); write it down and record it later"
+        ) from None
 
 
 class Outbox:
@@ -96,29 +127,20 @@ class Outbox:
 
     def put(self, item: PendingDecision) -> None:
         """Write (or rewrite) ``item`` durably."""
-        final = self.folder / f"{item.id}{SUFFIX}"
-        temporary = self.folder / f".{item.id}.tmp"
-        try:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                os.write(fd, _to_json(item).encode())
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(temporary, final)
-            fsync_dir(self.folder)
-        except OSError as exc:
-            temporary.unlink(missing_ok=True)
-            raise OutboxError(
-                f"the decision could not be kept on this workstation ({self.folder}: "
-                f"{exc.strerror or exc}); write the decision down and record it later"
-            ) from None
+        write_durably(self.folder, item.id, _to_json(item), "decision")
 
     def mark_attempted(self, item: PendingDecision) -> PendingDecision:
         marked = replace(item, attempted=True)
         self.put(marked)
         return marked
+
+    def mark_refused(self, item: PendingDecision, reason: str, at: datetime) -> PendingDecision:
+        marked = replace(item, refused=reason, refused_at=at)
+        self.put(marked)
+        return marked
+
+    def get(self, item_id: str) -> PendingDecision | None:
+        return next((item for item in self.all() if item.id == item_id), None)
 
     def all(self) -> list[PendingDecision]:
         """Every kept decision, oldest first; a damaged file is left alone and skipped."""

@@ -30,6 +30,7 @@ class Operation(StrEnum):
     DRAFT_USE = "draft.use"
     CONTACT_RECORD = "contact.record"
     CONTACT_REVIEW = "contact.review"
+    KEPT_DISCARD = "kept.discard"
 
 
 #: Plain words for refusals ("… may not create decisions").
@@ -52,6 +53,9 @@ DESCRIPTIONS = {
     Operation.DRAFT_USE: "keep review drafts (officers and supervisors only)",
     Operation.CONTACT_RECORD: "record contacts with ICE (officers and supervisors only)",
     Operation.CONTACT_REVIEW: "review flagged contacts with ICE (supervisors only)",
+    Operation.KEPT_DISCARD: (
+        "discard a kept decision the record refused (supervisors and administrators only)"
+    ),
 }
 
 _ALL = frozenset(ROLES)
@@ -84,6 +88,9 @@ MATRIX: dict[Operation, frozenset[str]] = {
     # the law did not allow goes to a supervisor.
     Operation.CONTACT_RECORD: _DESK,
     Operation.CONTACT_REVIEW: frozenset({SUPERVISOR}),
+    # A decision kept offline that the record refused is set aside only by someone who
+    # answers for the desk's paperwork, with a reason, in the audit.
+    Operation.KEPT_DISCARD: frozenset({SUPERVISOR, ADMINISTRATOR}),
 }
 
 assert set(MATRIX) == set(Operation) and all(roles <= _ALL for roles in MATRIX.values())

@@ -28,13 +28,16 @@ from trustdesk.services.decisions import (
     make_draft,
 )
 from trustdesk.services.errors import InvalidRequest, ServiceError
+from trustdesk.services.holds import MAX_NOTE, AlreadyClosed, HoldService
+from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
 from trustdesk.services.live import LiveRecord
 from trustdesk.services.outbox import Outbox, PendingDecision, new_id
 from trustdesk.services.permissions import Operation
-from trustdesk.store.case_records import DecisionDraft, SavedDecision
+from trustdesk.store.case_records import DecisionDraft, Hold, HoldStatus, SavedDecision
 from trustdesk.store.encoding import utc_text
 from trustdesk.store.errors import ServerUnavailable, StoreError
 from trustdesk.store.records import DEFAULT_TIMEZONE, Actor
+from trustdesk.store.schema import HOLD_OUTCOMES
 from trustdesk.store.search import SearchQuery
 
 TYPE_CHECKING = False
@@ -54,11 +57,29 @@ class KeptDecision:
 
 @dataclass(frozen=True, slots=True)
 class Flushed:
-    """What one ``flush`` did: recorded now, still kept (server lost again), refused."""
+    """What one ``flush`` did: recorded now, still kept (server lost again), refused;
+    and the same for hold closures (a refused closure is not kept: its hold is back on
+    the board, and the reason says when it really ended)."""
 
     recorded: tuple[tuple[PendingDecision, SavedDecision], ...] = ()
     still_kept: int = 0
     refused: tuple[tuple[PendingDecision, str], ...] = ()
+    closures: tuple[KeptClosure, ...] = ()
+    closures_refused: tuple[tuple[KeptClosure, str], ...] = ()
+
+
+class RecordUnreachable(ServiceError):
+    """An amendment, a review or a hold closure asked while the record server is lost."""
+
+
+def offline_refusal(what: str, keep: str) -> str:
+    """The plain refusal of something that needs the record as it is now (see 0026)."""
+    article = "an" if what[0] in "aeiou" else "a"
+    return (
+        f"The {what} was not recorded: the record server cannot be reached. While it is "
+        f"lost only new decisions are kept on this workstation; {article} {what} needs the "
+        f"record as it is now. {keep} Do it again when the red banner is gone."
+    )
 
 
 def draft_digest(draft: DecisionDraft) -> str:
@@ -72,6 +93,7 @@ class SyncService:
         self.rules: RulesSource = decisions.rules
         self.decisions = decisions
         self.outbox = outbox
+        self.closures = ClosureOutbox(outbox.folder.parent)
         self.live = live
         self._header: AgencyHeader | None = None
         self._signers: dict[int, Signer] = {}
@@ -104,6 +126,18 @@ class SyncService:
         self.live.set_reachable(True)
         return True
 
+    def require_record(self, what: str, keep: str) -> None:
+        """Refuse at once, plainly, what needs the record while the change feed says the
+        server is lost (trying would only wait for the connection timeout)."""
+        if not self.live.feed_reachable:
+            raise self.unreachable(what, keep)
+
+    def unreachable(self, what: str, keep: str) -> RecordUnreachable:
+        """The refusal to raise after a call failed with ``ServerUnavailable``; the desk's
+        banner is told the server is lost."""
+        self.live.set_reachable(False)
+        return RecordUnreachable(offline_refusal(what, keep))
+
     # -- deciding -------------------------------------------------------------------------
 
     def decide(
@@ -114,12 +148,21 @@ class SyncService:
         *,
         draft_id: int | None = None,
     ) -> SavedDecision | KeptDecision:
-        """Record the decision; kept on this workstation when the server is unreachable."""
+        """Record the decision; kept on this workstation when the server is unreachable.
+
+        While the change feed itself says the server is lost, no save is tried: on a cut
+        network it would only wait for the connection timeout before being kept anyway.
+        """
+        if not self.live.feed_reachable:
+            self.live.set_reachable(False)
+            return self.keep(session, case, raw_case, draft_id=draft_id)
         try:
             saved = self.decisions.create(session, case, raw_case)
         except ServerUnavailable:
             self.live.set_reachable(False)
-            return self.keep(session, case, raw_case, draft_id=draft_id)
+            # The answer to the save was lost, not necessarily the save: on a network cut
+            # its COMMIT may still reach the server. Look for it before recording it late.
+            return self.keep(session, case, raw_case, draft_id=draft_id, attempted=True)
         return saved
 
     def keep(
@@ -129,6 +172,7 @@ class SyncService:
         raw_case: Mapping[str, Any],
         *,
         draft_id: int | None = None,
+        attempted: bool = False,
     ) -> KeptDecision:
         """Decide ``case`` with the rules in memory and keep it durably on this desk."""
         now = self.ctx.now()
@@ -144,6 +188,7 @@ class SyncService:
             raw_case=dict(raw_case),
             rule_pack_sha256=draft.rule_pack_sha256,
             draft_id=draft_id,
+            attempted=attempted,
         )
         self.outbox.put(pending)
         return self._kept(pending)
@@ -162,8 +207,13 @@ class SyncService:
 
     # -- recording late -------------------------------------------------------------------
 
+    def waiting(self) -> int:
+        """How many decisions and hold closures wait on this desk for the record."""
+        return len(self.outbox.all()) + len(self.closures.all())
+
     def flush(self) -> Flushed:
-        """Record every kept decision, oldest first; stop at the first lost connection."""
+        """Record every kept decision, then every kept hold closure, oldest first; stop at
+        the first lost connection."""
         recorded: list[tuple[PendingDecision, SavedDecision]] = []
         refused: list[tuple[PendingDecision, str]] = []
         items = self.outbox.all()
@@ -174,15 +224,117 @@ class SyncService:
                 self.live.set_reachable(False)
                 return Flushed(tuple(recorded), len(items) - index, tuple(refused))
             except (ServiceError, StoreError) as error:
-                refused.append((item, str(error)))
+                # Kept, with the reason, for a supervisor to print, re-walk or discard
+                # (``refused_kept``, ``discard``): nothing is dropped by itself.
+                marked = item
+                with contextlib.suppress(ServiceError):
+                    marked = self.outbox.mark_refused(item, str(error), self.ctx.now())
+                refused.append((marked, str(error)))
                 continue
             self.outbox.remove(item)
             self._drop_review_draft(item)
             if saved is not None:
                 recorded.append((item, saved))
-        if items:
+        closures = self.closures.all()
+        done: list[KeptClosure] = []
+        turned_down: list[tuple[KeptClosure, str]] = []
+        for index, closure in enumerate(closures):
+            try:
+                self._close_late(closure)
+            except ServerUnavailable:
+                self.live.set_reachable(False)
+                left = len(closures) - index
+                return Flushed(
+                    tuple(recorded), left, tuple(refused), tuple(done), tuple(turned_down)
+                )
+            except (ServiceError, StoreError) as error:
+                turned_down.append((closure, self._closure_refusal(closure, error)))
+                self.closures.remove(closure)
+                continue
+            self.closures.remove(closure)
+            done.append(closure)
+        if items or closures:
             self.live.set_reachable(True)
-        return Flushed(tuple(recorded), 0, tuple(refused))
+        return Flushed(tuple(recorded), 0, tuple(refused), tuple(done), tuple(turned_down))
+
+    # -- hold closures while the server is lost ------------------------------------------
+
+    def close_hold(
+        self, session: Session, hold: HoldStatus, outcome: str, note: str | None
+    ) -> Hold | KeptClosure:
+        """Close the hold in the record; kept on this workstation when the server is
+        unreachable (the person is handed over either way), recorded late."""
+        if not self.live.feed_reachable:
+            self.live.set_reachable(False)
+            return self.keep_closure(session, hold, outcome, note)
+        try:
+            return HoldService(self.ctx).close(session, hold.hold_id, outcome, note=note)
+        except ServerUnavailable:
+            self.live.set_reachable(False)
+            return self.keep_closure(session, hold, outcome, note, attempted=True)
+
+    def keep_closure(
+        self,
+        session: Session,
+        hold: HoldStatus,
+        outcome: str,
+        note: str | None,
+        *,
+        attempted: bool = False,
+    ) -> KeptClosure:
+        """Keep the closure durably on this desk, checked as far as it can be without
+        the record (the officer's role is checked again when it is recorded)."""
+        if outcome not in HOLD_OUTCOMES:
+            raise InvalidRequest(f"outcome must be one of {', '.join(HOLD_OUTCOMES)}")
+        text = None if note is None else note.strip() or None
+        if text is not None and (len(text) > MAX_NOTE or any(ord(c) < 32 for c in text)):
+            raise InvalidRequest(f"the note must be one line of at most {MAX_NOTE} characters")
+        if outcome == "released_other" and text is None:
+            raise InvalidRequest("say in a note why the person was released")
+        return self.closures.keep(
+            kept_at=self.ctx.now(),
+            officer_id=session.user_id,
+            officer=session.username,
+            workstation=self.ctx.workstation,
+            hold_id=hold.hold_id,
+            booking_number=hold.booking_number,
+            outcome=outcome,
+            note=text,
+            attempted=attempted,
+        )
+
+    def _close_late(self, item: KeptClosure) -> None:
+        officer = Session(item.officer_id, item.officer, item.kept_at)
+        if item.attempted and self._closed_by(item):
+            return  # the save whose answer was lost did go through
+        item = self.closures.mark_attempted(item)
+        extra = {
+            "recorded_late": True,
+            "closed_offline_at": utc_text(item.kept_at),
+            "kept_on": item.workstation,
+            "offline_closure": item.id,
+        }
+        HoldService(self.ctx).close(
+            officer, item.hold_id, item.outcome, ended_at=item.kept_at, note=item.note, extra=extra
+        )
+
+    def _closed_by(self, item: KeptClosure) -> bool:
+        closure = self.ctx.store.holds.get(item.hold_id).closure
+        return (
+            closure is not None
+            and closure.officer_id == item.officer_id
+            and closure.ended_at == item.kept_at
+        )
+
+    def _closure_refusal(self, item: KeptClosure, error: Exception) -> str:
+        if isinstance(error, AlreadyClosed):
+            return str(error)
+        zone = ZoneInfo(self._zone)
+        when = item.kept_at.astimezone(zone).strftime("%a %d %b %Y %H:%M")
+        return (
+            f"{error}. The hold (booking {item.booking_number}) is back on the board: close "
+            f"it again and say in the note that it really ended at {when}."
+        )
 
     def _record_late(self, item: PendingDecision) -> SavedDecision | None:
         kept = self._kept(item)
@@ -231,6 +383,54 @@ class SyncService:
             if first.case_json == kept.draft.case_json:
                 return True
         return False
+
+    # -- kept decisions the record refused -----------------------------------------------
+
+    def refused_kept(self) -> list[KeptDecision]:
+        """Kept decisions the record refused when the server was back, oldest first."""
+        found = []
+        for item in self.outbox.all():
+            if not item.refused:
+                continue
+            try:
+                found.append(self._kept(item))
+            except (ServiceError, StoreError, ValueError):
+                continue  # a case no rule pack in memory can decide: the file stays
+        return found
+
+    def discard(self, session: Session, item_id: str, reason: str) -> PendingDecision:
+        """Set aside a refused kept decision, with a reason, in the audit (supervisors and
+        administrators); its file is removed only after the audit entry is recorded."""
+        item = self.outbox.get(item_id)
+        if item is None:
+            raise InvalidRequest(f"kept decision {item_id[:8]} is no longer on this desk")
+        if not item.refused:
+            raise InvalidRequest(
+                f"kept decision {item.short_id} has not been refused: it is recorded as "
+                "soon as the server answers; only a refused one may be discarded"
+            )
+        reason = " ".join(reason.split())
+        if not reason:
+            raise InvalidRequest("say why the kept decision is discarded (the reason is kept)")
+        objects = {"offline_draft": item.id, "kept_on": item.workstation}
+        self.ctx.authorize(session, Operation.KEPT_DISCARD, objects)
+        self.ctx.audit(
+            "kept_decision.discarded",
+            session,
+            **objects,
+            officer=item.officer_id,
+            decided_offline_at=utc_text(item.kept_at),
+            refused=item.refused,
+            reason=reason,
+        )
+        self.outbox.remove(item)
+        return item
+
+    def settled(self, item_id: str) -> None:
+        """The refused kept decision was walked again and recorded: its file goes."""
+        item = self.outbox.get(item_id)
+        if item is not None:
+            self.outbox.remove(item)
 
     # -- the memo of a kept decision ------------------------------------------------------
 

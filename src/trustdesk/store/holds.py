@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -97,8 +98,10 @@ def write_closure(
     note: str | None,
     officer: Actor,
     at: datetime,
+    extra: Mapping[str, Any] | None = None,
 ) -> None:
-    """Close an open hold and record it in the audit; inside the caller's transaction."""
+    """Close an open hold and record it in the audit; inside the caller's transaction.
+    ``extra`` adds to the audit entry's objects (a closure recorded late says so)."""
     hold = hold_of(conn, hold_id=hold_id)
     if hold.closure is not None:
         raise Conflict(
@@ -122,6 +125,7 @@ def write_closure(
         "outcome": outcome,
         "closure_sha256": row_digest("hold_closures", row),
     }
+    objects = {**(extra or {}), **objects}
     audit.append(conn, AuditEvent("hold.closed", "success", objects), officer, at)
 
 
@@ -149,6 +153,7 @@ class HoldRepository:
         note: str | None,
         officer: Actor,
         at: datetime,
+        extra: Mapping[str, Any] | None = None,
     ) -> Hold:
         if outcome not in HOLD_OUTCOMES:
             raise ValueError(outcome)
@@ -156,7 +161,14 @@ class HoldRepository:
             raise ValueError("closing a hold needs an officer")
         with self._db.transaction() as conn:
             write_closure(
-                conn, hold_id, outcome=outcome, ended_at=ended_at, note=note, officer=officer, at=at
+                conn,
+                hold_id,
+                outcome=outcome,
+                ended_at=ended_at,
+                note=note,
+                officer=officer,
+                at=at,
+                extra=extra,
             )
             return hold_of(conn, hold_id=hold_id)
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from trustdesk.services.errors import ServiceError
+from trustdesk.services.overdue_alarm import OverdueAlarm, OverdueAlarms
 from trustdesk.services.permissions import Operation, allowed
 from trustdesk.store.case_records import HoldStatus
 from trustdesk.store.errors import StoreError
@@ -54,6 +55,8 @@ def _buddy(text: str, widget: QWidget) -> QLabel:
 class BoardPage(QWidget):
     open_review = Signal(object)  # a draft id, or None for a new review
     open_decision = Signal(int)
+    #: The overdue alarm: (holds that just became overdue, every one still ringing).
+    overdue_alarm = Signal(object, object)
 
     def __init__(self, context: UiContext) -> None:
         super().__init__()
@@ -64,6 +67,8 @@ class BoardPage(QWidget):
         self.can_draft = allowed(context.role, Operation.DRAFT_USE)
         self.anchor: Anchor | None = None
         self._stale = False
+        self.alarms = OverdueAlarms()
+        self._ringing: list[OverdueAlarm] = []
         self.holds = HoldTableModel(context.zone, self)
         self.awaiting = SummaryTableModel(context.zone, self)
         self.today = SummaryTableModel(context.zone, self)
@@ -225,6 +230,9 @@ class BoardPage(QWidget):
 
     def _set_holds(self, holds: list[HoldStatus]) -> None:
         assert self.anchor is not None
+        # A hold closed here while the server was lost is gone from the desk already.
+        kept = self.context.services.sync.closures.hold_ids()
+        holds = [hold for hold in holds if hold.hold_id not in kept]
         chosen = self.selected_hold()
         row = max(self.table.currentIndex().row(), 0)
         self.holds.set_holds(holds, self.anchor, self.context.clock.monotonic())
@@ -235,6 +243,7 @@ class BoardPage(QWidget):
             )
         self._update_summary()
         self._update_actions()
+        self._check_overdue()
 
     def show_drafts(self, drafts: Sequence[Any]) -> None:
         if self.can_list:
@@ -245,6 +254,28 @@ class BoardPage(QWidget):
         if self.anchor is not None:
             self.holds.tick(self.context.clock.monotonic())
             self._update_summary()
+            self._check_overdue()
+
+    def _check_overdue(self) -> None:
+        """Ring for holds that just became overdue (once each; the policy is Qt-free)."""
+        assert self.anchor is not None
+        now = self.anchor.now(self.context.clock.monotonic())
+        new = self.alarms.update(self.holds.all(), now)
+        ringing = self.alarms.ringing
+        if new or ringing != self._ringing:
+            self._ringing = ringing
+            self.overdue_alarm.emit(new, ringing)
+
+    def announce_overdue(self) -> None:
+        """Tell again what rings (the window connects after the board's first load)."""
+        if self._ringing:
+            self.overdue_alarm.emit(self._ringing, self._ringing)
+
+    def acknowledge_overdue(self) -> None:
+        """Someone at this desk has seen the overdue alarm: quiet until the next hold."""
+        self.alarms.acknowledge()
+        self._ringing = []
+        self.overdue_alarm.emit([], [])
 
     def _auto_refresh(self) -> None:
         if self.isVisible():  # not behind the lock screen
@@ -308,8 +339,10 @@ class BoardPage(QWidget):
         hold = self.selected_hold()
         if hold is None or not self.can_close:
             return
-        # Refreshed either way: a refusal may mean another desk closed it first.
-        close_hold(self, self.context, hold, action, self.context.zone)
+        # Refreshed either way: a refusal may mean another desk closed it first; and a
+        # closure kept offline leaves the board even though the record cannot be read.
+        if close_hold(self, self.context, hold, action, self.context.zone):
+            self._set_holds(self.holds.all())
         self.refresh()
         self.table.setFocus()
 

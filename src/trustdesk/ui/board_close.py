@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QWidget
 
 from trustdesk.core.characters import shown
 from trustdesk.services.errors import ServiceError
-from trustdesk.services.holds import MAX_NOTE
+from trustdesk.services.holds import MAX_NOTE, OUTCOME_WORDS
+from trustdesk.services.kept_closures import KeptClosure
 from trustdesk.store.case_records import HoldStatus
 from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
@@ -67,6 +68,9 @@ class NoteDialog(TextQuestion):
         return f"Why was {subject} released? (required, one line)"
 
 
+KEPT_TITLE = "Hold closure kept — NOT YET RECORDED"
+
+
 def describe(hold: HoldStatus) -> str:
     return f"{shown(hold.name)} (booking {hold.booking_number})"
 
@@ -76,6 +80,7 @@ def close_hold(
 ) -> bool:
     """Ask, then record through the service; True when the hold was closed."""
     who = describe(hold)
+    sync = context.services.sync
     note: str | None = None
     if action.needs_note:
         note = NoteDialog.ask(parent, who)
@@ -92,8 +97,21 @@ def close_hold(
     if not Ask.confirm(parent, title, question):
         return False
     try:
-        context.services.holds.close(context.session, hold.hold_id, action.outcome, note=note)
+        # Recorded, or kept on this workstation while the record server is lost (0026).
+        done = sync.close_hold(context.session, hold, action.outcome, note)
     except (ServiceError, StoreError) as error:
         Ask.error(parent, "The hold was not closed", sentence(error))
         return False
+    if isinstance(done, KeptClosure):
+        Ask.info(parent, KEPT_TITLE, kept_text(done, who, zone))
     return True
+
+
+def kept_text(kept: KeptClosure, who: str, zone: tzinfo) -> str:
+    how = OUTCOME_WORDS.get(kept.outcome, kept.outcome)
+    return (
+        f"The record server cannot be reached. The closure of the hold of {who} ({how}) is "
+        f"kept on this workstation with the time it happened, {expiry_text(kept.kept_at, zone)}, "
+        "and recorded as soon as the server is back (marked in the audit as recorded late). "
+        "Hand the person over as usual."
+    )

@@ -89,6 +89,9 @@ class HoldTableModel(RowsModel):
 
     # -- data out -----------------------------------------------------------------------
 
+    def all(self) -> list[HoldStatus]:
+        return list(self._holds)
+
     def hold_at(self, row: int) -> HoldStatus | None:
         return self._holds[row] if 0 <= row < len(self._holds) else None
 

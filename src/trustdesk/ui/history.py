@@ -19,7 +19,8 @@ from trustdesk.services.contacts import contacts_for_person
 from trustdesk.services.decisions import MAX_REASON, DecisionView
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.permissions import Operation, allowed
-from trustdesk.store.errors import StoreError
+from trustdesk.services.sync import RecordUnreachable
+from trustdesk.store.errors import ServerUnavailable, StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.decision_detail import build_detail, decision_trail
 from trustdesk.ui.dialogs import Ask, TextQuestion
@@ -31,6 +32,8 @@ from trustdesk.ui.session import sentence
 
 #: Browsing the results with the arrow keys opens a decision once the keys rest.
 SELECT_DELAY_MS = 200
+#: What to do with an approval the lost server refused.
+KEEP_APPROVAL = "The decision still waits for review; nothing about it changed."
 
 
 class ApprovalDialog(TextQuestion):
@@ -243,6 +246,12 @@ class HistoryPage(QWidget):
             f"Approve decision {latest.decision_id}, version {latest.version} "
             f"({shown(latest.person.name)}, {latest.outcome.upper()}) as reviewed by you?"
         )
+        sync = self.context.services.sync
+        try:  # refused at once while the record server is lost (0026)
+            sync.require_record("review", KEEP_APPROVAL)
+        except RecordUnreachable as error:
+            Ask.error(self, "Not recorded: the record server cannot be reached", str(error))
+            return
         note = ApprovalDialog.ask(self, question)
         if note is None:
             return
@@ -250,6 +259,13 @@ class HistoryPage(QWidget):
             self.context.services.decisions.approve(
                 self.context.session, latest.decision_id, record_id=latest.id, note=note
             )
+        except ServerUnavailable:
+            typed = f" Your note, to type again: “{note}”." if note else ""
+            refusal = sync.unreachable("review", KEEP_APPROVAL)
+            Ask.error(
+                self, "Not recorded: the record server cannot be reached", f"{refusal}{typed}"
+            )
+            return
         except (ServiceError, StoreError) as error:
             Ask.error(self, "The decision was not approved", sentence(error))
             return

@@ -61,8 +61,8 @@ class LiveLink(QObject):
         self._watcher = live.watch(self._feed_changed.emit, self._feed_reachable.emit)
         if not live.reachable:
             self._set_reachable(False)
-        elif self.services.sync.outbox.all():
-            # Decisions kept on an earlier day, while the server was lost: record them now.
+        elif self.services.sync.waiting():
+            # Decisions or closures kept while the server was lost: record them now.
             QTimer.singleShot(0, self.flush)
 
     def stop(self) -> None:
@@ -87,7 +87,7 @@ class LiveLink(QObject):
         if not self.services.live.feed_reachable:
             return  # the feed reconnects on its own thread and reports the return
         sync = self.services.sync
-        if sync.outbox.all():
+        if sync.waiting():
             self.flush()
         else:
             sync.probe()
@@ -99,6 +99,6 @@ class LiveLink(QObject):
         except (ServiceError, StoreError) as error:
             log.warning("kept decisions not recorded yet: %s", type(error).__name__)
             return
-        if result.recorded or result.refused:
+        if result.recorded or result.refused or result.closures or result.closures_refused:
             self.flushed.emit(result)
             self._coalesce.start()

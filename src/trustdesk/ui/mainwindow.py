@@ -292,6 +292,7 @@ class MainWindow(QMainWindow):
         self.live.board_changed.connect(self._board_changed)
         self.live.reachability_changed.connect(self._reachability_changed)
         self.live.flushed.connect(self.server_banner.show_flushed)
+        self.live.flushed.connect(self._kept_flushed)
         self.live.start()
 
     def _stop_watching(self) -> None:
@@ -304,6 +305,10 @@ class MainWindow(QMainWindow):
     def _board_changed(self) -> None:
         if self.workspace is not None:
             self.workspace.board.changed_elsewhere()
+
+    def _kept_flushed(self, _result: object) -> None:
+        if self.workspace is not None:  # a kept decision refused: listed, never dropped
+            self.workspace.show_refused_kept()
 
     def _reachability_changed(self, up: bool) -> None:
         kept = 0 if up else len(self.services.sync.outbox.all())

@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from trustdesk.core.errors import CoreError
+from trustdesk.core.model import Case
 from trustdesk.rules.errors import InputError
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.permissions import SUPERVISOR
 from trustdesk.services.review import DETAINER, PERSON, RESULT, Review, blank_case
-from trustdesk.services.sync import KeptDecision
-from trustdesk.store.errors import StoreError
+from trustdesk.services.sync import KeptDecision, RecordUnreachable
+from trustdesk.store.case_records import SavedDecision
+from trustdesk.store.errors import ServerUnavailable, StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
 from trustdesk.ui.memo_actions import MemoActions
@@ -37,6 +39,11 @@ from trustdesk.ui.session import sentence
 
 log = logging.getLogger("trustdesk.ui")
 AUTOSAVE_DELAY_MS = 1500
+#: What the officer is told to do with an amendment the lost server refused.
+KEEP_REVIEW = (
+    "Everything you typed stays in this review: leave it open (or note the reason) and "
+    "press Save again."
+)
 
 
 class ReviewPage(QWidget):
@@ -330,7 +337,6 @@ class ReviewPage(QWidget):
             return
         try:
             case = self.review.case()
-            decisions = self.context.services.decisions
             session = self.context.session
             if self.amend_of is None:
                 # The sync service records it, or keeps it here if the server is lost.
@@ -341,7 +347,30 @@ class ReviewPage(QWidget):
                     self._show_kept(result)
                     return
                 saved = result
-            elif self.as_reviewer:
+            else:
+                saved = self._amend(case)
+        except RecordUnreachable as error:
+            Ask.error(self, "Not recorded: the record server cannot be reached", str(error))
+            return
+        except (InputError, CoreError, ServiceError, StoreError) as error:
+            Ask.error(
+                self,
+                "The decision was not saved",
+                f"{sentence(error)} Nothing was recorded; fix it and save again.",
+            )
+            return
+        self._saved(saved)
+
+    def _amend(self, case: Case) -> SavedDecision:
+        """Record the amendment (or a reviewer's amendment); while the record server is
+        lost it is refused plainly and everything typed stays in this review (0026)."""
+        decisions, session = self.context.services.decisions, self.context.session
+        sync = self.context.services.sync
+        what = "review" if self.as_reviewer else "amendment"
+        sync.require_record(what, KEEP_REVIEW)
+        assert self.amend_of is not None
+        try:
+            if self.as_reviewer:
                 saved, _review = decisions.review_amend(
                     session,
                     self.amend_of,
@@ -350,22 +379,19 @@ class ReviewPage(QWidget):
                     self.result.reason.text(),
                     record_id=self.amend_record,
                 )
-            else:
-                saved = decisions.amend(
-                    session,
-                    self.amend_of,
-                    case,
-                    self.review.raw,
-                    self.result.reason.text(),
-                    expected_record_id=self.amend_record,
-                )
-        except (InputError, CoreError, ServiceError, StoreError) as error:
-            Ask.error(
-                self,
-                "The decision was not saved",
-                f"{sentence(error)} Nothing was recorded; fix it and save again.",
+                return saved
+            return decisions.amend(
+                session,
+                self.amend_of,
+                case,
+                self.review.raw,
+                self.result.reason.text(),
+                expected_record_id=self.amend_record,
             )
-            return
+        except ServerUnavailable:
+            raise sync.unreachable(what, KEEP_REVIEW) from None
+
+    def _saved(self, saved: SavedDecision) -> None:
         self.saved_id = saved.record.decision_id
         self.autosave_timer.stop()
         if self.draft_id is not None:

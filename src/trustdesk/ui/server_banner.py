@@ -43,10 +43,19 @@ class ServerBanner(QLabel):
                 f"✓ The server is back: {count} decision{'s' if count != 1 else ''} kept on "
                 "this workstation recorded (marked in the audit as recorded late)."
             )
+        if result.closures:
+            count = len(result.closures)
+            parts.append(
+                f"✓ {count} hold closure{'s' if count != 1 else ''} kept on this workstation "
+                "recorded (recorded late, with the time each hold ended)."
+            )
         for item, why in result.refused:
             parts.append(f"⚠ Kept decision {item.short_id} was not recorded: {why}")
+        for closure, why in result.closures_refused:
+            parts.append(f"⚠ Kept closure of hold {closure.hold_id} was not recorded: {why}")
         if parts:
-            self._show(" ".join(parts), "#c8e6c9" if not result.refused else "#ffd54f", "#000")
+            trouble = result.refused or result.closures_refused
+            self._show(" ".join(parts), "#ffd54f" if trouble else "#c8e6c9", "#000")
 
     def _show(self, text: str, background: str, colour: str) -> None:
         self.setText(text)

@@ -44,6 +44,10 @@ class Workspace(QWidget):
         self.clock_banner = banner("clock_banner", "", "#ffab91")
         self.clock_banner.hide()
         layout.addWidget(self.clock_banner)
+        from trustdesk.ui.overdue_banner import OverdueBanner
+
+        self.overdue_banner = OverdueBanner(context.zone)
+        layout.addWidget(self.overdue_banner)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
         self.tabs.setAccessibleName("Work areas")
@@ -65,11 +69,49 @@ class Workspace(QWidget):
             self.tabs.addTab(self.admin, "&Administration")
             self.admin.rules_changed.connect(self.refresh_admin_banner)
         self.review: QWidget | None = None
+        self.refused_kept: QWidget | None = None
+        self.show_refused_kept()
         self.board.open_review.connect(self.open_review)
+        self.board.overdue_alarm.connect(self.overdue_banner.ring)
+        self.overdue_banner.acknowledged.connect(self.board.acknowledge_overdue)
+        self.board.announce_overdue()
         self.board.open_decision.connect(self.open_decision)
         self.history.amend_requested.connect(lambda decision: self.open_review(None, decision))
         self.history.decision_approved.connect(lambda _decision: self.board.refresh())
         self._offer_drafts()
+
+    def show_refused_kept(self) -> None:
+        """Add the list of kept decisions the record refused, while there are any."""
+        if self.refused_kept is not None:
+            from trustdesk.ui.kept_refused import RefusedKeptPage
+
+            assert isinstance(self.refused_kept, RefusedKeptPage)
+            self.refused_kept.reload()
+            return
+        if not self.context.services.sync.refused_kept():
+            return
+        from trustdesk.ui.kept_refused import RefusedKeptPage
+
+        page = RefusedKeptPage(self.context)
+        self.refused_kept = page
+        self.tabs.addTab(page, self._refused_title(len(page.items)))
+        page.changed.connect(self._refused_changed)
+        page.rewalk_requested.connect(self.open_review)
+
+    @staticmethod
+    def _refused_title(count: int) -> str:
+        return f"⚠ &Not recorded ({count})"
+
+    def _refused_changed(self, count: int) -> None:
+        page = self.refused_kept
+        if page is None:
+            return
+        if count:
+            self.tabs.setTabText(self.tabs.indexOf(page), self._refused_title(count))
+            return
+        self.tabs.removeTab(self.tabs.indexOf(page))
+        page.deleteLater()
+        self.refused_kept = None
 
     def refresh_admin_banner(self) -> None:
         from trustdesk.services.pack_alerts import administrator_alerts

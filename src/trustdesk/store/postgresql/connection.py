@@ -26,8 +26,12 @@ transaction verbs as statements. ``PgConnection`` offers exactly that over psyco
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import socket
 import sqlite3
+import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, cast
 
@@ -38,8 +42,22 @@ from trustdesk.store.errors import AlreadyOpen, DiskFull, ServerUnavailable, Sto
 from trustdesk.store.postgresql.dialect import translate
 from trustdesk.store.postgresql.schema import CHAIN_LOCK_KEY, ROW_KEYS, SCHEMA
 
-#: Seconds to wait for the server before saying it cannot be reached.
-CONNECT_TIMEOUT = 5
+#: Seconds to wait for the server before saying it cannot be reached (libpq's least is 2):
+#: on a cut network a desk's call that connects again waits this long, no more.
+CONNECT_TIMEOUT = 3
+#: TCP options of every connection: an idle connection whose peer is gone is noticed
+#: within ~11 s, and data the network does not acknowledge for 10 s ends the connection
+#: (rather than the kernel's ~15 minutes of retransmissions). A slow but living server
+#: still acknowledges (or answers the window probes), so a long statement is not cut.
+#: Behind a proxy or relay that acknowledges for a vanished server these see nothing:
+#: the change feed's heartbeat covers that and ends the desk's connections (``cut``).
+TCP_OPTIONS = {
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,
+}
 #: Seconds a writer waits for the store's write lock before it is told the store is busy.
 LOCK_WAIT_SECONDS = 30
 #: Seconds the server lets a session sit idle inside a transaction before ending it.
@@ -78,6 +96,7 @@ def open_connection(url: str) -> psycopg.Connection[Any]:
             autocommit=True,
             connect_timeout=CONNECT_TIMEOUT,
             application_name="trustdesk",
+            **TCP_OPTIONS,  # type: ignore[arg-type]
         )
     except psycopg.OperationalError as exc:
         raise unavailable(url, exc) from None
@@ -112,6 +131,42 @@ def _lost(exc: psycopg.Error, conn: psycopg.Connection[Any]) -> bool:
         isinstance(exc, psycopg.OperationalError)
         and (state == "" or state.startswith("08") or state in ("57P01", "57P02", "57P03"))
     )
+
+
+#: The open connections of this process, so that ``cut`` can end those to a lost server.
+_OPEN: weakref.WeakSet[PgConnection] = weakref.WeakSet()
+_OPEN_LOCK = threading.Lock()
+
+
+def cut(url: str) -> int:
+    """End this process's connections to ``url``'s server at the socket, from any thread.
+
+    The change feed calls it when it lost the server (stopped, or silent: a network
+    cut): a statement waiting on one of them fails at once as a lost connection (the
+    server rolls its transaction back) instead of waiting for TCP to give up, and the
+    next call connects afresh rather than failing once more on a dead connection after
+    the server is back. Returns how many were cut."""
+    with _OPEN_LOCK:
+        chosen = [conn for conn in _OPEN if conn.url == url]
+    for conn in chosen:
+        conn.cut = True  # the next call connects afresh instead of failing once more
+    return sum(1 for conn in chosen if shut_socket(conn.raw))
+
+
+def shut_socket(raw: psycopg.Connection[Any]) -> bool:
+    """Shut the connection's socket down (a waiting read then ends); True if it was open."""
+    if raw.closed:
+        return False
+    try:
+        fd = os.dup(raw.fileno())
+    except (OSError, psycopg.Error):
+        return False
+    with socket.socket(fileno=fd) as sock:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            return False
+    return True
 
 
 class PgCursor:
@@ -170,7 +225,9 @@ class PgConnection:
     def __init__(self, raw: psycopg.Connection[Any], url: str, *, streaming: bool = False) -> None:
         self.raw = raw
         self.url = url
-        self.broken = False
+        self._broken = False
+        #: Set from another thread by ``cut``; the owner's thread closes it (``broken``).
+        self.cut = False
         # A reader's SELECTs run in a snapshot through server-side cursors, fetched in
         # batches: verifying or exporting millions of entries never holds them all.
         self.streaming = streaming
@@ -178,6 +235,21 @@ class PgConnection:
         self._open: list[psycopg.ServerCursor[Any]] = []
         self.progress: tuple[Callable[[], object] | None, int] = (None, 1)
         self._pipeline: contextlib.ExitStack | None = None
+        with _OPEN_LOCK:
+            _OPEN.add(self)
+
+    @property
+    def broken(self) -> bool:
+        """Lost, or cut by ``cut``: not to be used again (closed here, in the thread that
+        owns the connection, never in the thread that cut it)."""
+        if self.cut and not self.raw.closed:
+            with contextlib.suppress(psycopg.Error):
+                self.raw.close()
+        return self._broken or self.cut
+
+    @broken.setter
+    def broken(self, value: bool) -> None:
+        self._broken = value
 
     @property
     def in_transaction(self) -> bool:

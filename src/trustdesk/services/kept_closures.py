@@ -1,0 +1,140 @@
+"""Hold closures made while the record server was unreachable, kept on this workstation.
+
+When ICE arrives at the desk, the person is handed over whether or not the server
+answers; the closure is written down here (one JSON file per closure in
+``outbox/closures/`` of the local data folder, written as durably as a kept decision)
+and recorded by ``services.sync`` once the server is back, with the time the hold really
+ended and an audit entry saying it was recorded late. Nothing here talks to the record.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from trustdesk.durable import fsync_dir
+from trustdesk.services.outbox import FOLDER, SUFFIX, new_id, write_durably
+from trustdesk.store.encoding import parse_utc, utc_text
+
+SUBFOLDER = "closures"
+
+
+@dataclass(frozen=True, slots=True)
+class KeptClosure:
+    """A hold closed at the desk while the record could not be reached."""
+
+    id: str
+    kept_at: datetime
+    officer_id: int
+    officer: str
+    workstation: str
+    hold_id: int
+    booking_number: str
+    outcome: str
+    note: str | None = None
+    #: Set just before a save is tried (and when a save's answer was lost): the next
+    #: attempt first looks whether the hold was closed by that save.
+    attempted: bool = False
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:8]
+
+
+def _to_json(item: KeptClosure) -> str:
+    return json.dumps(
+        {
+            "id": item.id,
+            "kept_at": utc_text(item.kept_at),
+            "officer_id": item.officer_id,
+            "officer": item.officer,
+            "workstation": item.workstation,
+            "hold_id": item.hold_id,
+            "booking_number": item.booking_number,
+            "outcome": item.outcome,
+            "note": item.note,
+            "attempted": item.attempted,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def _from_json(text: str) -> KeptClosure:
+    value = json.loads(text)
+    return KeptClosure(
+        id=str(value["id"]),
+        kept_at=parse_utc(value["kept_at"]),
+        officer_id=int(value["officer_id"]),
+        officer=str(value["officer"]),
+        workstation=str(value["workstation"]),
+        hold_id=int(value["hold_id"]),
+        booking_number=str(value.get("booking_number", "")),
+        outcome=str(value["outcome"]),
+        note=None if value.get("note") is None else str(value["note"]),
+        attempted=bool(value.get("attempted", False)),
+    )
+
+
+class ClosureOutbox:
+    """The kept hold closures of one local data folder."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.folder = data_dir / FOLDER / SUBFOLDER
+
+    def keep(
+        self,
+        *,
+        kept_at: datetime,
+        officer_id: int,
+        officer: str,
+        workstation: str,
+        hold_id: int,
+        booking_number: str,
+        outcome: str,
+        note: str | None,
+        attempted: bool,
+    ) -> KeptClosure:
+        item = KeptClosure(
+            new_id(),
+            kept_at,
+            officer_id,
+            officer,
+            workstation,
+            hold_id,
+            booking_number,
+            outcome,
+            note,
+            attempted,
+        )
+        self.put(item)
+        return item
+
+    def put(self, item: KeptClosure) -> None:
+        write_durably(self.folder, item.id, _to_json(item), "hold closure")
+
+    def mark_attempted(self, item: KeptClosure) -> KeptClosure:
+        marked = replace(item, attempted=True)
+        self.put(marked)
+        return marked
+
+    def all(self) -> list[KeptClosure]:
+        """Every kept closure, oldest first; a damaged file is left alone and skipped."""
+        if not self.folder.is_dir():
+            return []
+        found = []
+        for path in self.folder.glob(f"*{SUFFIX}"):
+            try:
+                found.append(_from_json(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        return sorted(found, key=lambda item: (item.kept_at, item.id))
+
+    def hold_ids(self) -> set[int]:
+        return {item.hold_id for item in self.all()}
+
+    def remove(self, item: KeptClosure) -> None:
+        (self.folder / f"{item.id}{SUFFIX}").unlink(missing_ok=True)
+        fsync_dir(self.folder)

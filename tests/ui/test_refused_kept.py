@@ -1,0 +1,120 @@
+"""A decision kept while the server was lost, refused when it came back (here: the
+officer's account was disabled meanwhile), is never dropped by itself: the banner says
+so, a "Not recorded" list shows it with the reason, its memo can be saved for the paper
+file, an officer may not discard it, and a supervisor discards it with a reason that
+the audit keeps. (On SQLite: the refusal, not the outage, is what is tested here; the
+outage itself is in test_live_board_pg.py and test_silent_cut_pg.py.)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "services"))
+from livekit import honored
+from test_offline_desk import pdf_text
+
+from trustdesk.ui.kept_refused import DiscardReason
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+CEILING_MS = 10_000
+LEFT = Qt.MouseButton.LeftButton
+
+
+def keep_refused(desk: Any, rules: Any) -> Any:
+    """A decision kept by officer2 while the server was lost; officer2 is disabled since."""
+    case, raw = honored(rules, booking="NH-KEPT-1", name="Ana Ruiz")
+    kept = desk.services.sync.keep(desk.session("officer2"), case, raw)
+    desk.services.accounts.set_active(desk.session("admin"), "officer2", False)
+    return kept
+
+
+def refused_tab(window: Any) -> str:
+    tabs = window.workspace.tabs
+    return next(
+        (tabs.tabText(i) for i in range(tabs.count()) if "Not recorded" in tabs.tabText(i)), ""
+    )
+
+
+def test_a_refused_kept_decision_is_listed_printed_and_discarded_with_a_reason(
+    make_window: Any,
+    qtbot: Any,
+    gui_desk: Any,
+    rules: Any,
+    answers: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    kept = keep_refused(gui_desk, rules)
+    window = make_window(sign_in="supervisor")
+    # The desk tries to record what it kept as soon as it is signed in: refused.
+    qtbot.waitUntil(lambda: "was not recorded" in window.server_banner.text(), timeout=CEILING_MS)
+    assert "officer2" in window.server_banner.text() or "disabled" in window.server_banner.text()
+    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ &Not recorded (1)", timeout=CEILING_MS)
+    page = window.workspace.refused_kept
+    window.workspace.tabs.setCurrentWidget(page)
+    assert page.table.rowCount() == 1
+    row = [page.table.item(0, column).text() for column in range(page.table.columnCount())]
+    assert row[0] == kept.pending.short_id and row[1] == "officer2"
+    assert row[3] == "NH-KEPT-1" and row[4] == "Ana Ruiz"
+    assert row[5]  # the reason, as the record gave it
+    assert row[5] == gui_desk.services.sync.outbox.get(kept.pending.id).refused
+
+    # For the paper file: the memo, marked NOT YET RECORDED.
+    answers.save_file = str(tmp_path / "refused.pdf")
+    qtbot.mouseClick(page.memo.save_button, LEFT)
+    saved = list(tmp_path.glob("refused*.pdf"))
+    assert len(saved) == 1
+    text = pdf_text(saved[0].read_bytes())
+    assert "NOT YET RECORDED" in text and "Ana Ruiz" in text
+
+    # Decided again: a new review opens, filled with the kept case; the kept copy stays.
+    qtbot.mouseClick(page.rewalk_button, LEFT)
+    review = window.workspace.review
+    assert review is not None and review.amend_of is None
+    assert review.person.name.text() == "Ana Ruiz"
+    assert review.review.raw["person"]["booking_number"] == "NH-KEPT-1"
+    assert gui_desk.services.sync.outbox.get(kept.pending.id) is not None
+    window.workspace.tabs.setCurrentWidget(page)
+
+    # Cancelled: nothing happens. Then discarded with a reason.
+    monkeypatch.setattr(DiscardReason, "ask", classmethod(lambda cls, parent, subject: None))
+    qtbot.mouseClick(page.discard_button, LEFT)
+    assert gui_desk.services.sync.outbox.get(kept.pending.id) is not None
+    reason = "Officer left; case decided again in a new review (decision on paper file)"
+    monkeypatch.setattr(DiscardReason, "ask", classmethod(lambda cls, parent, subject: reason))
+    qtbot.mouseClick(page.discard_button, LEFT)
+    assert answers.errors == []
+    assert gui_desk.services.sync.outbox.all() == []
+    assert refused_tab(window) == ""
+    entries = list(gui_desk.store.audit.of_events("kept_decision.discarded"))
+    assert len(entries) == 1
+    objects = entries[0].objects_dict()
+    assert objects["offline_draft"] == kept.pending.id and objects["reason"] == reason
+    assert objects["refused"] == row[5]
+    assert entries[0].actor == "supervisor"
+
+
+def test_an_officer_sees_the_refused_decision_but_may_not_discard_it(
+    make_window: Any, qtbot: Any, gui_desk: Any, rules: Any, answers: Any
+) -> None:
+    kept = keep_refused(gui_desk, rules)
+    window = make_window(sign_in="officer")
+    qtbot.waitUntil(lambda: refused_tab(window) != "", timeout=CEILING_MS)
+    page = window.workspace.refused_kept
+    assert page.table.rowCount() == 1
+    assert not page.discard_button.isVisibleTo(page)
+    assert page.rewalk_button.isVisibleTo(page)  # an officer may decide it again
+    # Below the interface too: the service refuses and records the refusal.
+    from trustdesk.services.errors import ServiceError
+
+    with pytest.raises(ServiceError, match="discard"):
+        gui_desk.services.sync.discard(gui_desk.session("officer"), kept.pending.id, "no")
+    assert gui_desk.services.sync.outbox.get(kept.pending.id) is not None
+    assert list(gui_desk.store.audit.of_events("kept_decision.discarded")) == []
