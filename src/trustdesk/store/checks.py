@@ -339,7 +339,9 @@ class Checker:
         where = f" WHERE t.audit_seq > {int(after)}"
         if upto is not None:
             where += f" AND t.audit_seq <= {int(upto)}"
-        dialect = "sqlite" if isinstance(self.conn, sqlite3.Connection) else "postgresql"
+        # A reader that reports progress wraps the connection (store/stoppable.py).
+        inner = getattr(self.conn, "wrapped", self.conn)
+        dialect = "sqlite" if isinstance(inner, sqlite3.Connection) else "postgresql"
         cursor = self.conn.execute(
             f"SELECT {_decision_columns(_ANSWERS_JSON[dialect])} FROM decisions t "
             f"LEFT JOIN audit_log a ON a.seq = t.audit_seq{_JOINS['decisions']}"

@@ -78,6 +78,12 @@ class _StoppableReader:
         self._total = total
         self._rows = 0
 
+    @property
+    def wrapped(self) -> Any:
+        """The connection underneath (SQLite's or the server's), for code that writes
+        each backend's SQL (store/checks.py)."""
+        return self._conn
+
     def execute(self, sql: str, parameters: Any = ()) -> Any:
         return _CountedCursor(self._conn.execute(sql, parameters), self._counted)
 
