@@ -42,6 +42,7 @@ from typing import Any
 
 from gen_record import sqlite_record
 from store_bench import OUT
+from trustdesk.core.contacts import CONTACT_KINDS
 
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
 TARGETS = {"figures": 2.0, "pdf": 3.0, "xlsx": 5.0}
@@ -90,14 +91,7 @@ def contact_count(store: Any) -> int:
         return int(conn.execute("SELECT count(*) FROM contacts").fetchone()[0])
 
 
-KINDS = (
-    "detainer_received",
-    "release_info_request",
-    "interview_request",
-    "inquiry",
-    "transfer_arrival",
-    "other",
-)
+KINDS = CONTACT_KINDS
 GIVEN = ((), ("release_date",), ("custody_status",), ("interview_access",), ("transfer",))
 CONTACT_BATCH = 5_000
 

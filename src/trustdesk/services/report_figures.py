@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from trustdesk.memo.report_model import ChartSpec, Figure, Series
+from trustdesk.services.contact_wording import KIND_TEXT
 from trustdesk.store.reports import ContactData, ReportData
 
 OUTCOME_WORDS = {"honor": "Honored", "decline": "Declined"}
@@ -24,14 +25,7 @@ HOLD_WORDS = {
     "released_other": "Released otherwise",
     "open": "Still open",
 }
-CONTACT_KIND_WORDS = {
-    "detainer_received": "Detainer or warrant received",
-    "release_info_request": "Request for release date or custody status",
-    "interview_request": "Request to interview or access the person",
-    "inquiry": "Phone or e-mail inquiry",
-    "transfer_arrival": "ICE arrival for transfer",
-    "other": "Other",
-}
+CONTACT_KIND_WORDS = KIND_TEXT  # one wording of the kinds, the contact log's
 DISCLOSURE_WORDS = {
     "release_date": "Release date",
     "custody_status": "Custody status",
