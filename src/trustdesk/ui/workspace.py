@@ -194,7 +194,7 @@ class Workspace(QWidget):
         self.history.focus_search()
 
     def record_contact(self) -> None:
-        """A contact with ICE about the hold or decision in view, else about a booking
+        """A contact with ICE about the hold, decision or person in view, else about a booking
         number typed in the dialog."""
         from trustdesk.ui.contact_dialog import ContactTarget, open_contact_dialog
 
@@ -203,6 +203,9 @@ class Workspace(QWidget):
             self.board.record_contact()
         elif current is self.history and self.history.view is not None:
             self.history.record_contact()
+        elif current is not None and current.objectName() == "person_page":
+            # The person's page (not imported here: it imports the workspace's type).
+            current.record_contact()  # type: ignore[attr-defined]
         else:
             self.contact_dialog = open_contact_dialog(self, self.context, ContactTarget())
 
