@@ -54,3 +54,28 @@ def test_closing_a_hold_closed_elsewhere_says_who_and_when(
     ]
     assert bookings(board) == []  # and the board shows it at once
     assert len(list(gui_desk.store.audit.of_events("hold.closed"))) == 1
+
+
+def test_a_contact_recorded_elsewhere_shows_on_the_persons_page_by_itself(
+    make_window: Any, qtbot: Any, gui_desk: Any, rules: Any
+) -> None:
+    from storekit import T0, actor, contact_draft
+
+    from trustdesk.ui.person_page import open_person
+
+    hold(gui_desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    window = make_window(sign_in="officer")
+    window.workspace.board.refresh_timer.stop()  # only the change feed may bring it
+    open_person(window.workspace, "NH-1")
+    page = window.workspace.tabs.currentWidget()
+    assert page.tree.topLevelItem(2).text(0) == "ICE contacts (0)"
+    # Another desk (officer2, on the same record) logs ICE asking for the release date.
+    gui_desk.store.contacts.add(
+        contact_draft(booking_number="NH-1", ice_office="ERO Hartford"),
+        actor(gui_desk.store.users.get("officer2")),
+        T0,
+    )
+    qtbot.waitUntil(
+        lambda: page.tree.topLevelItem(2).text(0) == "ICE contacts (1)", timeout=CEILING_MS
+    )
+    assert page.tree.topLevelItem(2).child(0).text(0).startswith("⚠ NOT ALLOWED — Contact")

@@ -131,7 +131,9 @@ class PersonPage(QWidget):
 
     # -- loading ------------------------------------------------------------------------
 
-    def show_person(self, booking_number: str, decision_id: int | None = None) -> bool:
+    def show_person(
+        self, booking_number: str, decision_id: int | None = None, *, focus: bool = True
+    ) -> bool:
         """Show everything under ``booking_number`` (the service records the viewing)."""
         try:
             view = view_person(self.context.services.ctx, self.context.session, booking_number)
@@ -142,7 +144,8 @@ class PersonPage(QWidget):
         self.view = view
         self._fill(view)
         self._select_decision(decision_id)
-        self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+        if focus:
+            self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
     def record_contact(self) -> None:
@@ -163,10 +166,12 @@ class PersonPage(QWidget):
         self.contact_dialog.recorded.connect(lambda _record: self.reload())
         self.contact_dialog.finished.connect(lambda _result: self.tree.setFocus())
 
-    def reload(self) -> None:
+    def reload(self, *, focus: bool = True) -> None:
+        """Read the person again; ``focus=False`` when another desk's change brought it
+        (the officer may be typing elsewhere)."""
         current = self.decision_id()
         if self.booking_number:
-            self.show_person(self.booking_number, current)
+            self.show_person(self.booking_number, current, focus=focus)
 
     def _fill(self, view: PersonView) -> None:
         history = view.history

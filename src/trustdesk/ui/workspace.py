@@ -209,6 +209,16 @@ class Workspace(QWidget):
         else:
             self.contact_dialog = open_contact_dialog(self, self.context, ContactTarget())
 
+    def changed_elsewhere(self) -> None:
+        """Another desk changed the shared record: the board, and the decision or person
+        in view (a contact recorded there belongs in their history), show it."""
+        self.board.changed_elsewhere()
+        current = self.tabs.currentWidget()
+        if current is self.history and self.history.view is not None:
+            self.history.show_decision(self.history.view.latest.decision_id)
+        elif current is not None and current.objectName() == "person_page":
+            current.reload(focus=False)  # type: ignore[attr-defined]
+
     def review_contacts(self) -> None:
         from trustdesk.ui.contact_review import ContactReviewDialog
 
