@@ -76,6 +76,7 @@ class Workspace(QWidget):
         self.overdue_banner.acknowledged.connect(self.board.acknowledge_overdue)
         self.board.announce_overdue()
         self.board.open_decision.connect(self.open_decision)
+        self.board.open_flagged_contacts.connect(self.review_contacts)
         self.history.amend_requested.connect(lambda decision: self.open_review(None, decision))
         self.history.decision_approved.connect(lambda _decision: self.board.refresh())
         self._offer_drafts()
