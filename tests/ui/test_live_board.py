@@ -128,3 +128,28 @@ def test_an_officers_board_has_no_flagged_count(
     )
     window = make_window(sign_in="officer")
     assert not window.workspace.board.flagged_button.isVisible()
+
+
+def test_a_contact_recorded_elsewhere_shows_in_the_decision_in_view(
+    make_window: Any, qtbot: Any, gui_desk: Any, rules: Any
+) -> None:
+    from storekit import T0, actor, contact_draft
+
+    saved = hold(gui_desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    window = make_window(sign_in="officer")
+    window.workspace.board.refresh_timer.stop()
+    window.workspace.open_decision(saved.record.decision_id)
+    detail = window.workspace.history.detail
+    assert detail.section("Contacts with ICE") == ("No contact with ICE recorded for this person.",)
+    gui_desk.store.contacts.add(
+        contact_draft(person_id=saved.record.person_id, booking_number="NH-1"),
+        actor(gui_desk.store.users.get("officer2")),
+        T0,
+    )
+    qtbot.waitUntil(
+        lambda: any(
+            "officer2" in line or "Officer Lee" in line
+            for line in detail.section("Contacts with ICE")
+        ),
+        timeout=CEILING_MS,
+    )
