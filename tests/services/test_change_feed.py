@@ -39,6 +39,9 @@ def test_the_feed_reports_each_new_entry_once_in_order(desk: Desk, rules: Any) -
 def test_only_board_events_move_a_board(desk: Desk, rules: Any) -> None:
     assert not touches_board([Change(5, "holds.listed"), Change(6, "user.logged_on")])
     assert touches_board([Change(7, "hold.closed")])
+    for event in ("contact.recorded", "contact.amended", "contact.reviewed"):
+        assert touches_board([Change(8, event)])  # person pages and flagged contacts
+    assert not touches_board([Change(9, "contact.viewed")])
     assert touches_board([RESYNC])
     live = LiveRecord(desk.store)
     seen = Collector()

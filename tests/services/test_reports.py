@@ -205,3 +205,16 @@ def test_bad_requests_are_refused_with_the_fix(record: Any) -> None:
         report(desk, by="sideways")
     with pytest.raises(InvalidRequest, match="one TrustDesk store holds one facility"):
         report(desk, facility="Somewhere Else")
+
+
+def test_a_desk_nobody_used_is_refused_naming_the_desks_on_record(record: Any) -> None:
+    desk, _planned = record
+    before = len(desk.store.audit.of_events("report.made"))
+    with pytest.raises(InvalidRequest) as refused:
+        report(desk, desk="desk-z")
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "'desk-z'" in message and "'desk-a'" in message and "'desk-b'" in message
+    assert "leave out --desk" in message
+    # The refused report was not made, so it is not in the audit log either.
+    assert len(desk.store.audit.of_events("report.made")) == before

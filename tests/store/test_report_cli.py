@@ -115,6 +115,10 @@ def test_an_officer_asking_for_another_officers_figures_is_refused(
         (["--from", "2026-05-01", "--to", "2026-04-30"], "swap --from and --to"),
         (["--from", "2026-01-01", "--to", "2026-04-30", "--officer", "ghost"], "no such user"),
         (["--from", "2026-01-01", "--to", "2026-04-30", "--facility", "Elsewhere"], "one facility"),
+        (
+            ["--from", "2026-01-01", "--to", "2026-04-30", "--desk", "desk-z"],
+            "desks on record: 'desk-a', 'desk-b'",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(

@@ -21,6 +21,7 @@ from trustdesk.ui.search import FindDialog
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def person(name: str, booking: str) -> dict[str, str]:
@@ -185,3 +186,53 @@ def test_administrators_are_told_they_do_not_see_case_files(
     assert not shown_rows(dialog)
     assert dialog.status.text().startswith("Not searched:")
     assert "may not list or search" in dialog.status.text()
+
+
+def test_record_an_ice_contact_from_the_persons_page(
+    make_window: Any, qtbot: Any, made: dict[str, int], gui_desk: Any
+) -> None:
+    from trustdesk.ui.contact_dialog import ContactDialog
+
+    window = make_window(sign_in="officer")
+    dialog = finder(window, qtbot)
+    type_and_search(qtbot, dialog, "zoe")
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    page = window.workspace.tabs.currentWidget()
+    assert isinstance(page, PersonPage) and "HFD-1" in page.heading.text()
+    assert "ICE contacts (0)" in all_lines(page)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    assert QApplication.focusWidget() is page.tree
+    # Alt+R, the button's mnemonic, opens the contact dialog about this person.
+    qtbot.keyClick(page.tree, Qt.Key.Key_R, ALT)
+    qtbot.waitUntil(lambda: page.contact_dialog is not None)  # a mnemonic clicks shortly
+    contact = page.contact_dialog
+    assert isinstance(contact, ContactDialog)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is contact.kind)
+    assert "Zoë Müller" in contact.about.text() and "HFD-1" in contact.about.text()
+    for _ in range(40):  # Tab to what was asked, as a person would
+        if QApplication.focusWidget() is contact.asked:
+            break
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClicks(contact.asked, "Is she still in custody?")
+    with qtbot.waitSignal(contact.recorded, timeout=3000) as saved:
+        qtbot.keyClick(contact.asked, Qt.Key.Key_Return)
+    record = saved.args[0]
+    assert record.booking_number == "HFD-1" and record.asked == "Is she still in custody?"
+    # The page shows the new contact at once.
+    qtbot.waitUntil(lambda: "ICE contacts (1)" in all_lines(page))
+    lines = all_lines(page)
+    assert any(line.startswith(f"Contact {record.contact_id}: Detainer") for line in lines)
+    assert "Asked: Is she still in custody?" in lines
+    # Ctrl+I from the person's page opens the same dialog about the same person.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_I, CTRL)
+    again = page.contact_dialog
+    assert again is not contact and isinstance(again, ContactDialog)
+    qtbot.waitUntil(again.isVisible)
+    assert "HFD-1" in again.about.text()
+    qtbot.keyClick(again.kind, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not again.isVisible())
+    assert len(gui_desk.store.contacts.for_person(booking_number="HFD-1")) == 1

@@ -177,3 +177,22 @@ def test_a_bad_period_is_explained_and_nothing_is_shown(
     assert QApplication.focusWidget() is page.make_button
     assert "swap" in answers.errors[-1]
     assert page.report is None and not page.save_buttons["pdf"].isEnabled()
+
+
+def test_a_desk_nobody_used_is_explained_and_nothing_is_shown(
+    make_window: Any, qtbot: Any, made: None, answers: Any
+) -> None:
+    window = make_window(sign_in="supervisor")
+    page = open_reports(window, qtbot)
+    type_day(qtbot, "M", "2026-10-01")
+    key(qtbot, "E")  # D&esk
+    assert QApplication.focusWidget() is page.desk
+    qtbot.keyClicks(page.desk, "no-such-desk")
+    with qtbot.waitSignal(page.panel.finished, timeout=30_000) as done:
+        key(qtbot, "K")
+    assert done.args == ["failed"]
+    reactivate(qtbot, page)
+    message = answers.errors[-1]
+    assert "'no-such-desk'" in message and "desks on record" in message
+    assert "Traceback" not in message and "\n" not in message
+    assert page.report is None and not page.save_buttons["pdf"].isEnabled()

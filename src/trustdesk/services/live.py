@@ -17,14 +17,18 @@ from trustdesk.store.changes import RESYNC, Change, ChangeFeed
 from trustdesk.store.feeds import open_feed
 from trustdesk.store.store import Store
 
-#: Audit events after which a board looks different: holds opened, amended, reviewed or
-#: closed, and the whole record replaced.
+#: Audit events after which a board (or a decision's or person's page beside it) looks
+#: different: holds opened, amended, reviewed or closed, ICE contacts recorded, amended or
+#: reviewed (a person's history, the flagged contacts), and the whole record replaced.
 BOARD_EVENTS = frozenset(
     {
         "decision.created",
         "decision.amended",
         "decision.reviewed",
         "hold.closed",
+        "contact.recorded",
+        "contact.amended",
+        "contact.reviewed",
         "restore.completed",
         RESYNC.event,
     }

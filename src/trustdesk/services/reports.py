@@ -102,6 +102,17 @@ def check_request(request: ReportRequest) -> None:
         raise InvalidRequest(f"a report covers at most {MAX_YEARS} years; shorten the period")
 
 
+def check_desk(desks: tuple[str, ...], desk: str) -> None:
+    """Refuse a desk that recorded no decision: its report would be empty, and silently so."""
+    if desk in desks:
+        return
+    known = ", ".join(repr(name) for name in desks) if desks else "none yet"
+    raise InvalidRequest(
+        f"--desk {desk!r}: no decision was recorded at a desk of that name (desks on record: "
+        f"{known}); use one of those names exactly, or leave out --desk for all desks"
+    )
+
+
 def _filters(request: ReportRequest, facility: str) -> tuple[tuple[str, str], ...]:
     found = []
     if request.facility:
@@ -136,6 +147,8 @@ def build_report(ctx: ServiceContext, request: ReportRequest) -> Report:
             ctx.store.users.get(request.officer)
         except NotFound:
             raise InvalidRequest(f"--officer {request.officer!r}: there is no such user") from None
+    if request.desk is not None:
+        check_desk(ReportRepository(ctx.store.db).desks(), request.desk)
     zone = ZoneInfo(profile.timezone if profile is not None else DEFAULT_TIMEZONE)
     now = ctx.now()
     starts = month_starts(request.start, request.end)

@@ -326,3 +326,13 @@ class ReportRepository:
         """The report's grouped counts and the chain head, from one snapshot."""
         with self._db.reading() as conn:
             return report_data(conn, query, dialect_for(self._db.backend))
+
+    def desks(self) -> tuple[str, ...]:
+        """The desks (workstation names) that recorded a decision, in name order."""
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT a.workstation FROM audit_log a WHERE a.seq IN "
+                "(SELECT min(x.seq) FROM audit_decisions x GROUP BY x.decision_id) "
+                "AND a.workstation IS NOT NULL AND a.workstation <> '' ORDER BY a.workstation"
+            ).fetchall()
+        return tuple(str(row[0]) for row in rows)

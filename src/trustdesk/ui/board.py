@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from trustdesk.services.contacts import pending_contact_reviews
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.overdue_alarm import OverdueAlarm, OverdueAlarms
 from trustdesk.services.permissions import Operation, allowed
@@ -55,6 +56,8 @@ def _buddy(text: str, widget: QWidget) -> QLabel:
 class BoardPage(QWidget):
     open_review = Signal(object)  # a draft id, or None for a new review
     open_decision = Signal(int)
+    #: The supervisor asked for the flagged ICE contacts waiting for review.
+    open_flagged_contacts = Signal()
     #: The overdue alarm: (holds that just became overdue, every one still ringing).
     overdue_alarm = Signal(object, object)
 
@@ -113,6 +116,13 @@ class BoardPage(QWidget):
         self.new_button.setVisible(allowed(self.context.role, Operation.DECISION_CREATE))
         top.addWidget(self.new_button)
         layout.addLayout(top)
+        # Supervisors see at once how many flagged ICE contacts wait for their review
+        # (the same queue as Go → Flagged ICE contacts…); hidden when none wait.
+        self.can_review_contacts = allowed(self.context.role, Operation.CONTACT_REVIEW)
+        self.flagged_button = self._button("", "flagged_contacts", "Flagged ICE contacts")
+        self.flagged_button.clicked.connect(self.open_flagged_contacts.emit)
+        self.flagged_button.setVisible(False)
+        layout.addWidget(self.flagged_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.table, 3)
         actions = QHBoxLayout()
         self.close_buttons: dict[str, QPushButton] = {}
@@ -214,9 +224,13 @@ class BoardPage(QWidget):
                 session, today_query(self.anchor.now(clock.monotonic()), self.context.zone)
             )
             drafts = services.drafts.list(session) if self.can_draft else None
+            flagged = (
+                pending_contact_reviews(services.ctx, session) if self.can_review_contacts else []
+            )
         except (ServiceError, StoreError) as error:
             self._show_status(f"⚠ The board could not be refreshed: {sentence(error)}")
             return
+        self._show_flagged(len(flagged))
         self._show_status("")
         self._set_holds(holds)
         for model, table, rows in (
@@ -227,6 +241,12 @@ class BoardPage(QWidget):
             table.resizeColumnsToContents()  # samples at most 50 rows (see table_view)
         if drafts is not None:
             self.show_drafts(drafts)
+
+    def _show_flagged(self, count: int) -> None:
+        text = f"⚠ {count} flagged ICE contact{'s' if count != 1 else ''} waiting for review…"
+        self.flagged_button.setText(text)
+        self.flagged_button.setAccessibleName(text.rstrip("…"))
+        self.flagged_button.setVisible(count > 0)
 
     def _set_holds(self, holds: list[HoldStatus]) -> None:
         assert self.anchor is not None

@@ -304,7 +304,7 @@ class MainWindow(QMainWindow):
 
     def _board_changed(self) -> None:
         if self.workspace is not None:
-            self.workspace.board.changed_elsewhere()
+            self.workspace.changed_elsewhere()
 
     def _kept_flushed(self, _result: object) -> None:
         if self.workspace is not None:  # a kept decision refused: listed, never dropped

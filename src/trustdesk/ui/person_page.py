@@ -35,6 +35,7 @@ from trustdesk.ui.search_words import OUTCOME_TEXT
 from trustdesk.ui.session import sentence
 
 if TYPE_CHECKING:
+    from trustdesk.ui.contact_dialog import ContactDialog
     from trustdesk.ui.workspace import Workspace
 
 DECISION_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -103,6 +104,14 @@ class PersonPage(QWidget):
         tree_label.setBuddy(self.tree)
         layout.addWidget(tree_label)
         layout.addWidget(self.tree, 3)
+        # A contact with ICE about this person, recorded from their page (also Ctrl+I).
+        self.contact_button = QPushButton("&Record ICE contact…")
+        self.contact_button.setObjectName("person_record_contact")
+        self.contact_button.setAccessibleName("Record ICE contact about this person")
+        self.contact_button.setVisible(allowed(context.role, Operation.CONTACT_RECORD))
+        self.contact_button.clicked.connect(self.record_contact)
+        layout.addWidget(self.contact_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.contact_dialog: ContactDialog | None = None
         self.memo_label = QLabel()
         self.memo_label.setObjectName("person_memo_label")
         layout.addWidget(self.memo_label)
@@ -122,7 +131,9 @@ class PersonPage(QWidget):
 
     # -- loading ------------------------------------------------------------------------
 
-    def show_person(self, booking_number: str, decision_id: int | None = None) -> bool:
+    def show_person(
+        self, booking_number: str, decision_id: int | None = None, *, focus: bool = True
+    ) -> bool:
         """Show everything under ``booking_number`` (the service records the viewing)."""
         try:
             view = view_person(self.context.services.ctx, self.context.session, booking_number)
@@ -133,13 +144,34 @@ class PersonPage(QWidget):
         self.view = view
         self._fill(view)
         self._select_decision(decision_id)
-        self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+        if focus:
+            self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
-    def reload(self) -> None:
+    def record_contact(self) -> None:
+        """The contact dialog for this person (and the decision chosen, if one is); the
+        page shows the new contact once it is recorded."""
+        if self.view is None or not allowed(self.context.role, Operation.CONTACT_RECORD):
+            return
+        from trustdesk.ui.contact_dialog import ContactTarget, open_contact_dialog
+
+        history = self.view.history
+        target = ContactTarget(
+            decision_id=self.decision_id(),
+            person_id=history.person_ids[-1] if history.person_ids else None,
+            booking_number=history.booking_number,
+            name=history.names[-1].name,
+        )
+        self.contact_dialog = open_contact_dialog(self, self.context, target)
+        self.contact_dialog.recorded.connect(lambda _record: self.reload())
+        self.contact_dialog.finished.connect(lambda _result: self.tree.setFocus())
+
+    def reload(self, *, focus: bool = True) -> None:
+        """Read the person again; ``focus=False`` when another desk's change brought it
+        (the officer may be typing elsewhere)."""
         current = self.decision_id()
         if self.booking_number:
-            self.show_person(self.booking_number, current)
+            self.show_person(self.booking_number, current, focus=focus)
 
     def _fill(self, view: PersonView) -> None:
         history = view.history

@@ -76,6 +76,7 @@ class Workspace(QWidget):
         self.overdue_banner.acknowledged.connect(self.board.acknowledge_overdue)
         self.board.announce_overdue()
         self.board.open_decision.connect(self.open_decision)
+        self.board.open_flagged_contacts.connect(self.review_contacts)
         self.history.amend_requested.connect(lambda decision: self.open_review(None, decision))
         self.history.decision_approved.connect(lambda _decision: self.board.refresh())
         self._offer_drafts()
@@ -194,7 +195,7 @@ class Workspace(QWidget):
         self.history.focus_search()
 
     def record_contact(self) -> None:
-        """A contact with ICE about the hold or decision in view, else about a booking
+        """A contact with ICE about the hold, decision or person in view, else about a booking
         number typed in the dialog."""
         from trustdesk.ui.contact_dialog import ContactTarget, open_contact_dialog
 
@@ -203,8 +204,21 @@ class Workspace(QWidget):
             self.board.record_contact()
         elif current is self.history and self.history.view is not None:
             self.history.record_contact()
+        elif current is not None and current.objectName() == "person_page":
+            # The person's page (not imported here: it imports the workspace's type).
+            current.record_contact()  # type: ignore[attr-defined]
         else:
             self.contact_dialog = open_contact_dialog(self, self.context, ContactTarget())
+
+    def changed_elsewhere(self) -> None:
+        """Another desk changed the shared record: the board, and the decision or person
+        in view (a contact recorded there belongs in their history), show it."""
+        self.board.changed_elsewhere()
+        current = self.tabs.currentWidget()
+        if current is self.history and self.history.view is not None:
+            self.history.show_decision(self.history.view.latest.decision_id)
+        elif current is not None and current.objectName() == "person_page":
+            current.reload(focus=False)  # type: ignore[attr-defined]
 
     def review_contacts(self) -> None:
         from trustdesk.ui.contact_review import ContactReviewDialog
