@@ -99,6 +99,10 @@ def test_officers_find_and_view_administrators_do_not(desk: Any, recorded: Any) 
     viewed = desk.store.audit.latest(1)[0]
     assert viewed.event == "person.viewed" and "NH-7" not in viewed.objects
     assert json.loads(viewed.objects)["contacts"] == [1]
+    # An open page read again (another desk's change) is the same viewing: no new entry.
+    again = view_person(desk.services.ctx, session, "nh-7", record_view=False)
+    assert [c.contact_id for c in again.contacts] == [1]
+    assert desk.store.audit.latest(1)[0].seq == viewed.seq
     admin = desk.session("admin")
     with pytest.raises(PermissionDenied):
         find(desk.services.ctx, admin, "jose")

@@ -62,13 +62,20 @@ def printed_copies(history: PersonHistory) -> tuple[PrintedCopy, ...]:
     return tuple(found)
 
 
-def view_person(ctx: ServiceContext, session: Session, booking_number: str) -> PersonView:
-    """Everything recorded under ``booking_number``; the viewing is recorded (ids only)."""
+def view_person(
+    ctx: ServiceContext, session: Session, booking_number: str, *, record_view: bool = True
+) -> PersonView:
+    """Everything recorded under ``booking_number``; the viewing is recorded (ids only).
+
+    ``record_view=False`` when a page already open is read again (another desk's change,
+    or a contact recorded from the page): the same viewing, not a new one in the audit."""
     ctx.authorize(session, Operation.DECISION_VIEW)
     history = PersonHistoryRepository(ctx.store.db).of_booking(booking_number)
     # The contact log's own reading of "this booking number" (store/contacts.py).
     contacts = ctx.store.contacts.for_person(booking_number=history.booking_number)
     contacts.sort(key=lambda record: (record.occurred_at, record.contact_id), reverse=True)
+    if not record_view:
+        return PersonView(history, printed_copies(history), tuple(contacts))
     ctx.audit(
         "person.viewed",
         session,

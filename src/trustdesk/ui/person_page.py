@@ -132,11 +132,21 @@ class PersonPage(QWidget):
     # -- loading ------------------------------------------------------------------------
 
     def show_person(
-        self, booking_number: str, decision_id: int | None = None, *, focus: bool = True
+        self,
+        booking_number: str,
+        decision_id: int | None = None,
+        *,
+        focus: bool = True,
+        record_view: bool = True,
     ) -> bool:
         """Show everything under ``booking_number`` (the service records the viewing)."""
         try:
-            view = view_person(self.context.services.ctx, self.context.session, booking_number)
+            view = view_person(
+                self.context.services.ctx,
+                self.context.session,
+                booking_number,
+                record_view=record_view,
+            )
         except (ServiceError, StoreError) as error:
             Ask.error(self, "The person's history cannot be shown", sentence(error))
             return False
@@ -171,7 +181,8 @@ class PersonPage(QWidget):
         (the officer may be typing elsewhere)."""
         current = self.decision_id()
         if self.booking_number:
-            self.show_person(self.booking_number, current, focus=focus)
+            # The page stays open: reading it again is not a new viewing in the audit.
+            self.show_person(self.booking_number, current, focus=focus, record_view=False)
 
     def _fill(self, view: PersonView) -> None:
         history = view.history
