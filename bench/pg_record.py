@@ -106,5 +106,9 @@ def copy_to_server(
         print(f"  store migrate took {took:,.0f} s", flush=True)
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
+    else:
+        # A record copied by an earlier TrustDesk: brought up to this schema the way an
+        # administrator does it (store init is idempotent and upgrades).
+        init_store(url, grant_desk=DESK_ROLE)
     user_url = url.replace("postgresql://postgres@", f"postgresql://{DESK_ROLE}@", 1)
     return user_url, cluster
