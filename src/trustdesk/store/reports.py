@@ -328,11 +328,16 @@ class ReportRepository:
             return report_data(conn, query, dialect_for(self._db.backend))
 
     def desks(self) -> tuple[str, ...]:
-        """The desks (workstation names) that recorded a decision, in name order."""
+        """The desks (workstation names) that recorded a decision or a contact with ICE
+        (the desk of its first version, as the report's desk filter reads it), in name
+        order."""
         with self._db.reading() as conn:
             rows = conn.execute(
-                "SELECT DISTINCT a.workstation FROM audit_log a WHERE a.seq IN "
+                "SELECT a.workstation FROM audit_log a WHERE a.seq IN "
                 "(SELECT min(x.seq) FROM audit_decisions x GROUP BY x.decision_id) "
-                "AND a.workstation IS NOT NULL AND a.workstation <> '' ORDER BY a.workstation"
+                "AND a.workstation IS NOT NULL AND a.workstation <> '' "
+                "UNION SELECT a.workstation FROM contacts f CROSS JOIN audit_log a "
+                "ON a.seq = f.audit_seq WHERE f.id = f.contact_id "
+                "AND a.workstation IS NOT NULL AND a.workstation <> '' ORDER BY 1"
             ).fetchall()
         return tuple(str(row[0]) for row in rows)
