@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -308,3 +309,56 @@ def test_what_would_change_each_action_under_a_law_that_never_allows_a_hold(
         line.endswith("Release date may be shared.")
         for line in headed["What would change: Release date"]
     )
+
+
+# --- importing, signing and comparing format-3 packs --------------------------------
+
+
+def test_a_format_3_pack_imports_and_compares_with_its_format_2_original(
+    tmp_path: Path,
+) -> None:
+    from trustdesk.rules.imports import check_import, install
+    from trustdesk.rules.pack_diff import diff_packs
+
+    source = next(p for p in bundled_pack_paths() if p.name == "ct-2025.json")
+    original = format_2(source)
+    converted = migrate_v2(original, complete=True)
+    written = tmp_path / "ct-2025.json"
+    written.write_text(json.dumps(converted, indent=2), encoding="utf-8")
+    # The same law in the other format: the difference lists nothing but the format.
+    lines = diff_packs(original, converted).lines()
+    assert not any("Contacts with ICE" in line for line in lines), lines
+    assert not any("Hold clock" in line for line in lines), lines
+    changed = copy.deepcopy(converted)
+    release = next(o for o in changed["outcomes"] if o["id"] == "release_date")
+    release["when_no_ground"]["outcome"] = "allowed_with_conditions"
+    shown = "\n".join(diff_packs(original, changed).lines())
+    assert "when no ground holds: NOT allowed → allowed with conditions" in shown
+    # It imports in place of the shipped format-2 pack and decides as it did.
+    folder = tmp_path / "data" / "rules"
+    installed = install(check_import(written, folder))
+    pack = installed.rules.pack("ct-2025").pack
+    assert pack.sha256 != load_pack(source).pack.sha256
+    assert pack.hold_action is not None and pack.timezone == "America/New_York"
+    # A pack of another jurisdiction is refused by name at import.
+    with pytest.raises(InputError, match="is a rule pack of ZZ, not of CT"):
+        check_import(FIXTURE, folder)
+
+
+def test_a_signed_format_3_pack_is_reviewed_for_import(tmp_path: Path) -> None:
+    from trustdesk.rules.pack_review import review_import
+    from trustdesk.rules.signing import generate_key, load_private_key, sign_pack
+
+    source = next(p for p in bundled_pack_paths() if p.name == "ct-2025.json")
+    converted = migrate_v2(format_2(source), complete=True)
+    pack_bytes = json.dumps(converted, indent=2).encode()
+    secret = b"a passphrase long enough"
+    generate_key("Testland publisher", tmp_path / "pub.key", secret)
+    private = load_private_key(tmp_path / "pub.key", lambda: secret)
+    signed = tmp_path / "ct-2025.tdpack"
+    signed.write_bytes(sign_pack(pack_bytes, private.key, private.publisher))
+    review = review_import(signed, tmp_path / "data" / "rules", ())
+    assert review.opened.signature is not None and review.opened.pack == pack_bytes
+    assert review.checked.loaded.pack.outcomes[0].disclosure == "release_date"
+    assert review.diff is not None
+    assert not any("Contacts with ICE" in line for line in review.diff.lines())
