@@ -362,3 +362,22 @@ def test_a_signed_format_3_pack_is_reviewed_for_import(tmp_path: Path) -> None:
     assert review.checked.loaded.pack.outcomes[0].disclosure == "release_date"
     assert review.diff is not None
     assert not any("Contacts with ICE" in line for line in review.diff.lines())
+
+
+def test_unverified_grounds_that_permit_no_hold_are_worded_for_the_actions(
+    tmp_path: Path,
+) -> None:
+    from trustdesk.core.evaluate import UNVERIFIED_ACTION_GROUNDS, UNVERIFIED_GROUNDS
+
+    raw = json.loads(FIXTURE.read_text())
+    raw["criteria"][2]["verification"] = {"status": "unverified", "note": "not read yet"}
+    path = tmp_path / "zz-2020.json"
+    path.write_text(json.dumps(raw))
+    pack = load_pack(path).pack  # its own tests still pass: they state the law as verified
+    case = parse_case(raw["tests"][4]["case"], "case")  # a serious conviction
+    decision = evaluate(pack, case)
+    assert decision.grounds == ("serious_conviction",) and decision.decision == "decline"
+    assert UNVERIFIED_ACTION_GROUNDS in decision.review_reasons
+    assert UNVERIFIED_GROUNDS not in decision.review_reasons
+    release = decision.outcome_of("release_date")
+    assert release is not None and "criteria/serious_conviction" in release.unverified

@@ -45,6 +45,12 @@ UNVERIFIED_GROUNDS = (
     "The hold rests only on grounds that use unverified data; "
     "agency counsel must confirm before relying on it"
 )
+#: The same when the grounds met permit no hold (a law that never allows one) and only
+#: other actions (release date, transfer…) rest on them.
+UNVERIFIED_ACTION_GROUNDS = (
+    "The action outcomes resting on the grounds met use only unverified data; "
+    "agency counsel must confirm before relying on them"
+)
 
 
 def _note(pack: RulePack, item: str, label: str) -> str | None:
@@ -169,10 +175,14 @@ def _review_reasons(pack: RulePack, case: Case, trace: tuple[CriterionResult, ..
             reasons.append(
                 f"“{result.title}” is the officer's own judgement; a supervisor must review it"
             )
-    met = [result for result in trace if result.status == MET]
-    if met and all(result.unverified for result in met):
-        reasons.append(UNVERIFIED_GROUNDS)
     return reasons
+
+
+def _unverified_grounds(trace: tuple[CriterionResult, ...], decision: str) -> str | None:
+    met = [result for result in trace if result.status == MET]
+    if not met or not all(result.unverified for result in met):
+        return None
+    return UNVERIFIED_GROUNDS if decision == HONOR else UNVERIFIED_ACTION_GROUNDS
 
 
 def _report_findings(findings: list[Finding], warnings: list[str], reasons: list[str]) -> None:
@@ -222,6 +232,9 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
         decision = HONOR if permits(held) else DECLINE
     warnings = _catalog_warnings(case)
     reasons = _review_reasons(pack, case, trace)
+    unverified_grounds = _unverified_grounds(trace, decision)
+    if unverified_grounds is not None:
+        reasons.append(unverified_grounds)
     if warnings:
         reasons.append("A conviction or charge is not in the offense catalog")
     class_notes, class_reviews = settle(classes, lambda other: _grounds(pack, other, void))
