@@ -381,3 +381,22 @@ def test_unverified_grounds_that_permit_no_hold_are_worded_for_the_actions(
     assert UNVERIFIED_GROUNDS not in decision.review_reasons
     release = decision.outcome_of("release_date")
     assert release is not None and "criteria/serious_conviction" in release.unverified
+
+
+def test_an_unknown_answer_matters_while_an_action_it_opens_is_open(
+    synthetic: LoadedPack,
+) -> None:
+    from trustdesk.core.relevance import can_change_outcome
+
+    raw = json.loads(FIXTURE.read_text())["tests"]
+    case = parse_case(raw[14]["case"], "case")  # serious conviction, warrant unknown
+    decision = evaluate(synthetic.pack, case)
+    warrant = next(q for q in synthetic.pack.questions if q.id == "warrant")
+    registrant = next(q for q in synthetic.pack.questions if q.id == "registrant")
+    # The warrant alone opens transfer: it still matters. Registration opens only the
+    # release date, which the serious conviction has settled.
+    assert can_change_outcome(warrant, decision.trace, synthetic.pack)
+    assert not can_change_outcome(registrant, decision.trace, synthetic.pack)
+    # Judged on the hold alone (no pack), neither would.
+    assert not can_change_outcome(warrant, decision.trace)
+    assert any("judicial warrant" in reason for reason in decision.review_reasons)

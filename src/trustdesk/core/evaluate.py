@@ -26,7 +26,7 @@ from trustdesk.core.holdclock import HoldClock, compute_hold
 from trustdesk.core.model import Case, Offense
 from trustdesk.core.outcomes import action_outcomes, permits
 from trustdesk.core.pack import Criterion, RulePack, criterion_item, entry_item, list_item
-from trustdesk.core.relevance import can_change_outcome, firm_ground
+from trustdesk.core.relevance import can_change_outcome, criterion_matters
 from trustdesk.core.select import local_date
 
 # Imported for type checking only: typing costs milliseconds at every CLI start.
@@ -159,17 +159,21 @@ def _review_reasons(pack: RulePack, case: Case, trace: tuple[CriterionResult, ..
         if (
             question.kind == "yes_no_unknown"
             and _getter(question.field)(case) is None
-            and can_change_outcome(question, trace)
+            and can_change_outcome(question, trace, pack)
         ):
             reasons.append(
                 f"Answer to “{question.prompt}” is Unknown / not verified: "
                 "unknown never establishes a ground"
             )
-    ground_met = firm_ground(trace)
     for result in trace:
         reasons.extend(f"Unsettled law — {text}" for text in result.unsettled)
-        # Once a ground is met, another that cannot be determined changes nothing.
-        if result.status == UNKNOWN and not result.unsettled and not ground_met:
+        # Once a ground is met, another that cannot be determined changes nothing (for
+        # the actions that ground opens).
+        if (
+            result.status == UNKNOWN
+            and not result.unsettled
+            and criterion_matters(result.id, trace, pack)
+        ):
             reasons.append(f"“{result.title}” could not be determined: {result.reason}")
         if result.status == MET and result.discretionary:
             reasons.append(
