@@ -400,3 +400,27 @@ def test_an_unknown_answer_matters_while_an_action_it_opens_is_open(
     # Judged on the hold alone (no pack), neither would.
     assert not can_change_outcome(warrant, decision.trace)
     assert any("judicial warrant" in reason for reason in decision.review_reasons)
+
+
+def test_counsel_signs_off_a_format_3_outcome_by_its_item_id(tmp_path: Path) -> None:
+    from datetime import date
+
+    from trustdesk.rules.revision import Attestation, item_label, pack_items, revise
+
+    raw = json.loads(FIXTURE.read_text())
+    raw["outcomes"][1]["when_ground"]["verification"] = {"status": "unverified", "note": "?"}
+    path = tmp_path / "zz-2020.json"
+    path.write_text(json.dumps(raw))
+    pack = load_pack(path).pack
+    item = "contacts/release_date/ground"
+    assert item in pack_items(pack) and item in pack.unverified_items()
+    assert item_label(pack, item).startswith("Contact with ICE — Release date, when a ground")
+    attestation = Attestation(
+        (item,), "Testland Act § 4", "Dana Reyes", "Counsel", date(2026, 12, 1)
+    )
+    revised = json.loads(revise(path.read_bytes(), str(path), attestation))
+    assert revised["outcomes"][1]["when_ground"]["verification"]["by"] == "Dana Reyes"
+    assert revised["outcomes"][1]["when_no_ground"] == raw["outcomes"][1]["when_no_ground"]
+    again = tmp_path / "again.json"
+    again.write_text(json.dumps(revised))
+    assert load_pack(again).pack.verification(item).verified
