@@ -7,6 +7,7 @@ when at least one criterion (a ground the statute allows) is met, else to declin
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 
 from trustdesk.core.class_history import apply_class_history, settle
@@ -105,9 +106,9 @@ def _resting_on(
 
 
 def _evaluate_criterion(
-    pack: RulePack, criterion: Criterion, case: Case, void: dict[str, str]
+    pack: RulePack, criterion: Criterion, case: Case, void: dict[str, str], day: date
 ) -> CriterionResult:
-    trace = Trace(void, local_date(case.decision_time, pack.timezone))
+    trace = Trace(void, day)
     outcome = criterion.condition.evaluate(case, trace)
     explain = criterion.explain
     if outcome is True:
@@ -131,9 +132,9 @@ def _evaluate_criterion(
     )
 
 
-def _grounds(pack: RulePack, case: Case, void: dict[str, str]) -> tuple[str, ...]:
+def _grounds(pack: RulePack, case: Case, void: dict[str, str], day: date) -> tuple[str, ...]:
     """The grounds ``case`` meets under ``pack``: used to try a conviction's other classes."""
-    results = (_evaluate_criterion(pack, c, case, void) for c in pack.criteria)
+    results = (_evaluate_criterion(pack, c, case, void, day) for c in pack.criteria)
     return tuple(result.id for result in results if result.status == MET)
 
 
@@ -224,7 +225,9 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
     case = classes.case
     findings = list(check_facts(case))
     void = {f.voids: f.problem for f in findings if f.voids is not None}
-    trace = tuple(_evaluate_criterion(pack, criterion, case, void) for criterion in pack.criteria)
+    trace = tuple(
+        _evaluate_criterion(pack, criterion, case, void, day) for criterion in pack.criteria
+    )
     grounds = tuple(result.id for result in trace if result.status == MET)
     outcomes = action_outcomes(pack, trace)
     hold_action = pack.hold_action
@@ -241,7 +244,7 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
         reasons.append(unverified_grounds)
     if warnings:
         reasons.append("A conviction or charge is not in the offense catalog")
-    class_notes, class_reviews = settle(classes, lambda other: _grounds(pack, other, void))
+    class_notes, class_reviews = settle(classes, lambda other: _grounds(pack, other, void, day))
     warnings.extend(class_notes)
     reasons.extend(class_reviews)
     hold = _hold(pack, case, decision, warnings)
