@@ -16,7 +16,7 @@ from datetime import datetime
 from trustdesk.core.contacts import advise
 from trustdesk.core.decision import MET, Decision
 from trustdesk.core.errors import CoreError
-from trustdesk.core.evaluate import UNVERIFIED_GROUNDS, evaluate
+from trustdesk.core.evaluate import UNVERIFIED_ACTION_GROUNDS, UNVERIFIED_GROUNDS, evaluate
 from trustdesk.core.pack import RulePack, Verification
 from trustdesk.rules.caseio import parse_case
 from trustdesk.rules.errors import InputError, PackTestFailure
@@ -78,7 +78,7 @@ def _verification_problems(pack: RulePack, decision: Decision, expected_review: 
             f"unverified items the decision rests on: {unverified or 'none'}, "
             f"but it shows {len(decision.unverified)} unverified notes"
         )
-    flagged = UNVERIFIED_GROUNDS in decision.review_reasons
+    flagged = bool({UNVERIFIED_GROUNDS, UNVERIFIED_ACTION_GROUNDS} & set(decision.review_reasons))
     if flagged != _grounds_unverified(pack, decision):
         problems.append(f"review for unverified grounds is {flagged}, which the items contradict")
     if not flagged and decision.needs_review != expected_review:
@@ -100,6 +100,18 @@ def _contact_problems(pack: RulePack, decision: Decision, expected: Mapping[str,
         for disclosure, verdict in expected.items()
         if got[disclosure] != verdict
     ]
+
+
+def _outcome_problems(decision: Decision, expected: Mapping[str, str]) -> list[str]:
+    """The engine's action outcomes (every item taken as verified) against ``expect.outcomes``."""
+    problems = []
+    for action, outcome in expected.items():
+        got = decision.outcome_of(action)
+        if got is None:
+            problems.append(f"expected {action} {outcome}, but the pack decides no {action}")
+        elif got.outcome != outcome:
+            problems.append(f"expected {action} {outcome}, got {got.outcome}")
+    return problems
 
 
 def run_one(
@@ -145,6 +157,8 @@ def run_one(
         )
     if "contacts" in expect:
         problems.extend(_contact_problems(all_verified(pack), checked, expect["contacts"]))
+    if "outcomes" in expect:
+        problems.extend(_outcome_problems(checked, expect["outcomes"]))
     if (decision.decision, decision.grounds) != (checked.decision, checked.grounds):
         problems.append("verification changed the outcome; it may only send it to review")
     problems.extend(_verification_problems(pack, decision, expect["needs_review"]))

@@ -54,6 +54,8 @@ def item_label(pack: RulePack, item: str) -> str:
         until = "no end date" if pack.effective_to is None else pack.effective_to.isoformat()
         return f"Effective dates ({pack.effective_from.isoformat()} to {until})"
     if item == CLOCK_ITEM:
+        if pack.clock is None:
+            return "Hold clock (none: the pack allows no hold)"
         return f"Hold clock ({pack.clock.hours} hours; {pack.clock.citation})"
     kind, _, rest = item.partition("/")
     if kind == "criteria":
@@ -180,6 +182,10 @@ def _holder(raw: dict[str, Any], item: str) -> tuple[dict[str, Any], str]:
         return next(x for x in raw[kind] if x["id"] == rest), "verification"
     if kind == "contacts":
         disclosure, _, case = rest.partition("/")
+        if "outcomes" in raw:  # format 3 keeps format 2's item ids (decision 0036)
+            key = {"ground": "when_ground", "no_ground": "when_no_ground"}.get(case, case)
+            rule = next(x for x in raw["outcomes"] if x["id"] == disclosure)
+            return rule[key], "verification"
         rule = next(x for x in raw["contacts"]["rules"] if x["disclosure"] == disclosure)
         return rule[case], "verification"
     list_id, _, section = rest.partition("/")
