@@ -25,13 +25,14 @@ from trustdesk.store.decisions import (
     record_sha256,
 )
 from trustdesk.store.encoding import GENESIS_HASH, row_digest
+from trustdesk.store.fast_json import decision_named_fast, entry_hash_fast, parsed_objects
 from trustdesk.store.records import AuditEntry
 from trustdesk.store.row_hashing import (
     DETAINER_COLUMNS,
     PERSON_COLUMNS,
     RECORD_COLUMNS,
-    record_digest_of_text,
-    row_digest_of,
+    record_digest_fast,
+    row_digest_fast_of,
 )
 from trustdesk.store.schema import PENDING_REVIEWS_QUERY
 from trustdesk.store.sql import dict_rows, scalar
@@ -90,25 +91,29 @@ class Checker:
         lookup = DecisionLookupCheck(self)
         events = self.events
         limit = "" if self.upto is None else f" AND seq <= {int(self.upto)}"
-        rows = self.conn.execute(
+        cursor = self.conn.execute(
             f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log WHERE seq > 0{limit} ORDER BY seq"
         )
         prev_hash, expected, count = GENESIS_HASH, 1, 0
-        link_problem, decision_named = audit.link_problem, audit.decision_named
-        for row in rows:
-            count += 1
-            seq, event, objects = row[0], row[5], row[7]
-            if event in counted:
-                events[event] += 1
-                if event in decision_events and '"hold_sha256"' in objects:
-                    events["hold.opened"] += 1
-            if lookup.active:
-                lookup.entry_named(seq, event, decision_named(objects))
-            problem = link_problem(row, expected, prev_hash)  # as audit.replay does
-            if problem is not None:
-                self.problem(seq, f"audit entry {seq} {problem}")
-                return count, prev_hash
-            prev_hash, expected = row[9], expected + 1
+        link_problem, entry_hash, named = audit.link_problem, entry_hash_fast, decision_named_fast
+        while batch := cursor.fetchmany(_FETCH):
+            for row in batch:
+                count += 1
+                seq, event, objects = row[0], row[5], row[7]
+                if event in counted:
+                    events[event] += 1
+                    if event in decision_events and '"hold_sha256"' in objects:
+                        events["hold.opened"] += 1
+                if lookup.active:
+                    lookup.entry_named(seq, event, named(objects))
+                # The fast hash only accepts (fast_json); any doubt goes to link_problem,
+                # the definition audit.replay uses.
+                if seq != expected or row[8] != prev_hash or entry_hash(prev_hash, row) != row[9]:
+                    problem = link_problem(row, expected, prev_hash)
+                    if problem is not None:
+                        self.problem(seq, f"audit entry {seq} {problem}")
+                        return count, prev_hash
+                prev_hash, expected = row[9], expected + 1
         lookup.finish()
         return count, prev_hash
 
@@ -168,8 +173,8 @@ class Checker:
         names = (*ordered, "_event", "_objects")
         check = self.digest_check(table, fields, key, id_key, id_field)
         digest, loads, id_at, end = (
-            row_digest_of(table, fields),
-            json.loads,
+            row_digest_fast_of(table, fields),
+            parsed_objects,
             ordered.index(id_field),
             len(ordered),
         )
@@ -178,13 +183,13 @@ class Checker:
             for row in batch:
                 count += 1
                 if row[-2] in events:
-                    try:
-                        objects = loads(row[-1])
-                    except (ValueError, TypeError):
-                        objects = None
+                    objects = loads(row[-1])
+                    # Only an integer id and a string digest are taken from orjson's
+                    # reading (fast_json: it reads those as json.loads does).
                     if (
                         type(objects) is dict
-                        and objects.get(id_key) == row[id_at]
+                        and type(named := objects.get(id_key)) is int
+                        and named == row[id_at]
                         and digest(row[:end]) == objects.get(key)
                     ):
                         continue
@@ -343,12 +348,13 @@ class Checker:
         inner = getattr(self.conn, "wrapped", self.conn)
         dialect = "sqlite" if isinstance(inner, sqlite3.Connection) else "postgresql"
         cursor = self.conn.execute(
-            f"SELECT {_decision_columns(_ANSWERS_JSON[dialect])} FROM decisions t "
+            f"SELECT {_decision_columns(_ANSWERS_JSON[dialect], _DOCUMENTS[dialect])} "
+            "FROM decisions t "
             f"LEFT JOIN audit_log a ON a.seq = t.audit_seq{_JOINS['decisions']}"
             f"{where} ORDER BY t.audit_seq"
         )
         events = DECISION_EVENTS
-        loads, digest = json.loads, record_digest_of_text
+        loads, digest = parsed_objects, record_digest_fast
         record_end, person_end, detainer_end = _FAST_RECORD_END, _FAST_PERSON_END, _FAST_TAIL
         id_at, sha_at = _FAST_ID, record_end + 2
         count, doubtful = 0, []
@@ -356,11 +362,12 @@ class Checker:
             for row in batch:
                 count += 1
                 if row[-2] in events:
-                    try:
-                        objects = loads(row[-1])
-                    except (ValueError, TypeError):
-                        objects = None
-                    if type(objects) is dict and objects.get("record") == row[id_at]:
+                    objects = loads(row[-1])
+                    if (
+                        type(objects) is dict
+                        and type(named := objects.get("record")) is int
+                        and named == row[id_at]
+                    ):
                         found = digest(
                             row[:record_end],
                             row[record_end],
@@ -425,15 +432,15 @@ _ANSWERS_PAIRS = (
 # and PostgreSQL's "C". A pair the engine cannot write (a blob) makes the text invalid,
 # never shorter, and a text that differs from canonical_json's in any way only sends the
 # row to the general check, which reads the pairs themselves (``_ANSWERS_PAIRS``).
-_SQLITE_QUOTED = "CASE typeof({0}) WHEN 'blob' THEN NULL ELSE json_quote({0}) END"
 _ANSWERS_JSON = {
+    # No ORDER BY: the pairs come in the primary key's order (record_id, field), which is
+    # BINARY order, and sorting them again per record cost more than a third of this
+    # subquery. Were they to come otherwise (a table rebuilt behind TrustDesk's back), the
+    # text would only differ from canonical_json's. A pair that is not two texts is '!'.
     "sqlite": (
-        "(SELECT '[' || ifnull(group_concat(coalesce('[' || "
-        + _SQLITE_QUOTED.format("field")
-        + " || ',' || "
-        + _SQLITE_QUOTED.format("value")
-        + " || ']', '!'), ','), '') || ']' FROM (SELECT field, value FROM decision_answers "
-        "WHERE record_id = t.id ORDER BY field, value))"
+        "(SELECT '[' || ifnull(group_concat(iif(typeof(field) = 'text' AND "
+        "typeof(value) = 'text', '[' || json_quote(field) || ',' || json_quote(value) || ']', "
+        "'!'), ','), '') || ']' FROM decision_answers WHERE record_id = t.id)"
     ),
     "postgresql": (
         "(SELECT '[' || coalesce(string_agg(coalesce('[' || to_json(field)::text || ',' || "
@@ -443,9 +450,26 @@ _ANSWERS_JSON = {
 }
 
 
-def _decision_columns(answers: str) -> str:
+# The two documents as decision_rows reads them: SQLite hands over a text document's
+# stored UTF-8 as it is (CAST AS BLOB: no decoding into a str and encoding again to hash
+# it, kilobytes per record), anything else as NULL, which no digest matches
+# (row_hashing.record_digest_fast takes bytes as a text document's UTF-8).
+_DOCUMENTS = {
+    "sqlite": tuple(
+        f"CASE typeof(t.{name}) WHEN 'text' THEN CAST(t.{name} AS BLOB) END"
+        for name in ("case_json", "decision_json")
+    ),
+    "postgresql": ("t.case_json", "t.decision_json"),
+}
+
+
+def _decision_columns(
+    answers: str, documents: tuple[str, ...] = ("t.case_json", "t.decision_json")
+) -> str:
     return ", ".join(
-        [f"t.{field}" for field in (*RECORD_COLUMNS, "case_json", "decision_json", "record_sha256")]
+        [f"t.{field}" for field in RECORD_COLUMNS]
+        + list(documents)
+        + ["t.record_sha256"]
         + [f"p.{field}" for field in PERSON_COLUMNS]
         + [f"x.{field}" for field in DETAINER_COLUMNS]
         + [answers, "a.event", "a.objects"]
