@@ -58,6 +58,20 @@ _RECORDED = {
 
 
 @dataclass(frozen=True, slots=True)
+class ChainSpan:
+    """One part of the chain to replay: the entries after ``after`` up to ``upto`` (None:
+    to the end), the first linking to ``prev_hash``; the decision lookup rows filed in
+    ``lookup`` = (after, upto] (None: no bound); ``finish``: report lookup rows after the
+    last entry replayed (the part that ends the chain)."""
+
+    after: int
+    prev_hash: str
+    upto: int | None
+    lookup: tuple[int | None, int | None]
+    finish: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     seq: int | None  # audit position concerned (None: not tied to one entry)
     text: str
@@ -74,27 +88,33 @@ class Checker:
         self.problems: list[Problem] = []
         self.events: Counter[str] = Counter()
         self.records = 0
+        self.broken = False  # a link of the chain failed (replay stopped there)
 
     def problem(self, seq: int | None, text: str) -> None:
         self.problems.append(Problem(seq, text))
 
-    def chain(self) -> tuple[int, str]:
+    def chain(self, span: ChainSpan | None = None) -> tuple[int, str]:
         """Replay the chain (audit.replay's checks), counting the events that create
         evidence rows and checking the decision lookup table on the way.
 
         One tight loop over plain rows (no entry objects, no generators in between): it
         runs for every entry of the store. The checks themselves are audit.link_problem,
-        the definition audit.replay uses too.
+        the definition audit.replay uses too. ``span`` replays one part of the chain
+        only, for a verification split between processes; ``self.broken`` then tells
+        whether a link failed in it.
         """
+        span = span or ChainSpan(0, GENESIS_HASH, self.upto, (None, self.upto), finish=True)
         counted = {*DECISION_EVENTS, "decision.reviewed", "hold.closed"}
         decision_events = set(DECISION_EVENTS)
-        lookup = DecisionLookupCheck(self)
+        # Only the part of a split check that starts the chain says the table is unreadable.
+        lookup = DecisionLookupCheck(self, *span.lookup, quiet=span.after > 0)
         events = self.events
-        limit = "" if self.upto is None else f" AND seq <= {int(self.upto)}"
+        limit = "" if span.upto is None else f" AND seq <= {int(span.upto)}"
         cursor = self.conn.execute(
-            f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log WHERE seq > 0{limit} ORDER BY seq"
+            f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log "
+            f"WHERE seq > {int(span.after)}{limit} ORDER BY seq"
         )
-        prev_hash, expected, count = GENESIS_HASH, 1, 0
+        prev_hash, expected, count = span.prev_hash, span.after + 1, 0
         link_problem, entry_hash, named = audit.link_problem, entry_hash_fast, decision_named_fast
         while batch := cursor.fetchmany(_FETCH):
             for row in batch:
@@ -112,9 +132,11 @@ class Checker:
                     problem = link_problem(row, expected, prev_hash)
                     if problem is not None:
                         self.problem(seq, f"audit entry {seq} {problem}")
+                        self.broken = True
                         return count, prev_hash
                 prev_hash, expected = row[9], expected + 1
-        lookup.finish()
+        if span.finish:
+            lookup.finish()
         return count, prev_hash
 
     def check_row(
@@ -491,10 +513,21 @@ class DecisionLookupCheck:
     rides on the chain replay, and the table is read once, in key order.
     """
 
-    def __init__(self, checker: Checker) -> None:
+    def __init__(
+        self,
+        checker: Checker,
+        after: int | None = None,
+        upto: int | None = None,
+        *,
+        quiet: bool = False,
+    ) -> None:
+        """The rows filed at entries in ``(after, upto]`` (None: no bound). ``quiet``:
+        a table that cannot be read is reported by another part of a split check."""
         self.checker = checker
         self.pending: tuple[Any, Any] | None = None
-        limit = "" if checker.upto is None else f" WHERE seq <= {int(checker.upto)}"
+        bounds = [] if after is None else [f"seq > {int(after)}"]
+        bounds += [] if upto is None else [f"seq <= {int(upto)}"]
+        limit = f" WHERE {' AND '.join(bounds)}" if bounds else ""
         try:
             self.rows: Iterator[tuple[Any, Any]] = iter(
                 checker.conn.execute(
@@ -502,12 +535,14 @@ class DecisionLookupCheck:
                 )
             )
         except sqlite3.OperationalError as exc:  # dropped or rebuilt behind our back
+            self.active = False
+            if quiet:
+                return
             checker.problem(
                 None,
                 f"the decision lookup table cannot be read ({exc}): it was removed or "
                 "changed behind TrustDesk's back, and decisions' audit trails cannot be shown",
             )
-            self.active = False
             return
         self.active = True
         self.pending = next(self.rows, None)

@@ -8,7 +8,7 @@ the standard library. Its output is only ever a *candidate* (decision 0032):
   differs from canonical_json's (non-ASCII written as ``\\uXXXX`` escapes, DEL escaped),
   and refuses (None) where orjson's text could stand for another value: an infinite or
   NaN float, which orjson writes as ``null``. What may remain different is a finite
-  float's spelling (``1e16`` for ``1e+16``), which decodes to the same value. So a
+  float's spelling (``1e-7`` for ``1e-07``), which decodes to the same value. So a
   candidate text equal to the canonical text some digest was made from decodes to the
   same value as that text, and canonical_json writes the same text for it: a digest
   matched through a candidate would match through canonical_json too, and a candidate
