@@ -24,6 +24,7 @@ from trustdesk.store.row_hashing import (
     DETAINER_COLUMNS,
     PERSON_COLUMNS,
     RECORD_COLUMNS,
+    document_digest,
     record_digest,
     record_digest_fast,
     row_digest_fast_of,
@@ -153,7 +154,9 @@ def test_the_answers_text_sqlite_writes_is_canonical_json(seed: int) -> None:
     else:
         assert by_text != by_pairs  # raw UTF-8 or DEL (canonical_json escapes it)
     # The fast digest escapes what SQLite writes raw as canonical_json does: equal.
-    fast = record_digest_fast(record, b"c", b"d", person, detainer, text)
+    fast = record_digest_fast(
+        record, document_digest(b"c"), document_digest("d"), person, detainer, text
+    )
     assert fast == by_pairs
 
 
@@ -175,7 +178,9 @@ def test_answers_out_of_order_only_make_the_digest_differ() -> None:
     detainer = [f"d-{field}" for field in DETAINER_COLUMNS]
     answers = [["b", "yes"], ["a", "no"]]
     assert text == '[["b","yes"],["a","no"]]'
-    fast = record_digest_fast(record, "c", "d", person, detainer, text)
+    fast = record_digest_fast(
+        record, document_digest("c"), document_digest("d"), person, detainer, text
+    )
     assert fast != record_digest(record, "c", "d", person, detainer, answers)
 
 
@@ -222,8 +227,8 @@ def test_record_digest_fast_is_record_sha256(seed: int) -> None:
 
     got = record_digest_fast(
         [values[field] for field in RECORD_COLUMNS],
-        fetched(case),
-        fetched(decision),
+        document_digest(fetched(case)),
+        document_digest(fetched(decision)),
         [person[field] for field in PERSON_COLUMNS],
         [detainer[field] for field in DETAINER_COLUMNS],
         canonical_json(sorted([list(pair) for pair in answers])),
@@ -246,8 +251,8 @@ def test_record_digest_fast_never_passes_a_changed_value(odd: Any) -> None:
         changed[index] = odd
         digest = record_digest_fast(
             changed,
-            values["case_json"],
-            values["decision_json"],
+            document_digest(values["case_json"]),
+            document_digest(values["decision_json"]),
             [person[field] for field in PERSON_COLUMNS],
             [detainer[field] for field in DETAINER_COLUMNS],
             '[["a","b"]]',
@@ -275,3 +280,16 @@ def test_a_float_spelled_otherwise_only_makes_the_digest_differ() -> None:
     assert fast != row_digest("holds", values)
     for other in (0, "1e-7", None):
         assert fast != row_digest("holds", {**values, HOLD_FIELDS[0]: other})
+
+
+def test_the_answers_text_the_server_writes_is_canonical_json_once_escaped() -> None:
+    """PostgreSQL's array_to_json leaves non-ASCII and DEL as they are; record_digest_fast
+    escapes them as canonical_json does, so an intact record's digest is its own."""
+    text = '[["a\\"\\\\","\u00e9\\u0001\x7f"],["b","x"]]'  # as the server writes it
+    answers = [['a"\\', "\u00e9\x01\x7f"], ["b", "x"]]
+    record = [f"v-{field}" for field in RECORD_COLUMNS]
+    person = [f"p-{field}" for field in PERSON_COLUMNS]
+    detainer = [f"d-{field}" for field in DETAINER_COLUMNS]
+    digests = document_digest("c"), document_digest("d")
+    fast = record_digest_fast(record, *digests, person, detainer, text)
+    assert fast == record_digest(record, "c", "d", person, detainer, answers)

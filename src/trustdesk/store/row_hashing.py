@@ -115,11 +115,29 @@ def record_digest_of_text(
     """As ``record_digest``, the answers given as their canonical JSON text already
     (``canonical_json(sorted(answers))``, e.g. written by the database); any other value
     there (NULL, text canonical_json would not write) gives a digest no record has."""
+    return record_digest_of_digests(
+        record,
+        _document_digest(case_json),
+        _document_digest(decision_json),
+        person,
+        detainer,
+        answers_json,
+    )
+
+
+def record_digest_of_digests(
+    record: Sequence[Any],
+    case_digest: object,
+    decision_digest: object,
+    person: Sequence[Any],
+    detainer: Sequence[Any],
+    answers_json: object,
+) -> str:
+    """As ``record_digest_of_text``, the documents given as what record_sha256 puts in
+    the record for them (``document_digest``)."""
     if len(record) != len(RECORD_COLUMNS):
         raise ValueError(f"a decision record has {len(RECORD_COLUMNS)} columns")
-    values = _encoded(
-        (*record, _document_digest(case_json), _document_digest(decision_json), *person, *detainer)
-    )
+    values = _encoded((*record, case_digest, decision_digest, *person, *detainer))
     if len(values) != _ANSWERS_AT:
         raise ValueError("a person or detainer row has the wrong number of columns")
     # Text canonical_json would not write (not ASCII) is encoded as a JSON string: the
@@ -151,44 +169,41 @@ def row_digest_of(table: str, columns: Sequence[str]) -> Callable[[Sequence[Any]
 
 def record_digest_fast(
     record: Sequence[Any],
-    case_doc: object,
-    decision_doc: object,
+    case_digest: object,
+    decision_digest: object,
     person: Sequence[Any],
     detainer: Sequence[Any],
     answers_json: object,
 ) -> str:
-    """``record_digest_of_text``'s digest, the record's text written by orjson
-    (``ascii_json``). The documents may also come as bytes, the UTF-8 of a text
-    document (a reader fetching them so must fetch nothing else as bytes). A record
-    orjson's text cannot stand for is written by the template."""
+    """``record_digest_of_digests``' digest, the record's text written by orjson
+    (``fast_json.ascii_json``); a record orjson's text cannot stand for is written by the
+    template."""
     if type(answers_json) is str:
         text = ascii_json(
             {
                 **dict(zip(RECORD_COLUMNS, record, strict=True)),
-                "case_json_sha256": _fetched_digest(case_doc),
-                "decision_json_sha256": _fetched_digest(decision_doc),
+                "case_json_sha256": case_digest,
+                "decision_json_sha256": decision_digest,
                 "person": dict(zip(PERSON_COLUMNS, person, strict=True)),
                 "detainer": dict(zip(DETAINER_COLUMNS, detainer, strict=True)),
                 "answers": Fragment(answers_json),
             },
-            (*record, *person, *detainer),
+            (*record, case_digest, decision_digest, *person, *detainer),
             SORTED_KEYS,
         )
         if text is not None:
             return _sha256(text).hexdigest()
-    return record_digest_of_text(
-        record, _as_text(case_doc), _as_text(decision_doc), person, detainer, answers_json
+    return record_digest_of_digests(
+        record, case_digest, decision_digest, person, detainer, answers_json
     )
 
 
-def _fetched_digest(document: object) -> object:
+def document_digest(document: object) -> object:
+    """What record_sha256 puts in a record for a document: its SHA-256 (of its UTF-8,
+    which a reader may fetch as bytes), or whatever a tampered file holds instead."""
     if type(document) is bytes:
         return _sha256(document).hexdigest()
     return _document_digest(document)
-
-
-def _as_text(document: object) -> object:
-    return document.decode("utf-8") if type(document) is bytes else document
 
 
 def row_digest_fast_of(table: str, columns: Sequence[str]) -> Callable[[Sequence[Any]], str]:
