@@ -117,7 +117,7 @@ class Checker:
         )
         prev_hash, expected, count = span.prev_hash, span.after + 1, 0
         link_problem, entry_hash, named = audit.link_problem, entry_hash_fast, decision_named_fast
-        while batch := cursor.fetchmany(_FETCH):
+        for batch in _batches(cursor):
             for row in batch:
                 count += 1
                 seq, event, objects = row[0], row[5], row[7]
@@ -202,7 +202,7 @@ class Checker:
             len(ordered),
         )
         count = 0
-        while batch := cursor.fetchmany(_FETCH):
+        for batch in _batches(cursor):
             for row in batch:
                 count += 1
                 if row[-2] in events:
@@ -384,7 +384,7 @@ class Checker:
         record_end, person_end, detainer_end = _FAST_RECORD_END, _FAST_PERSON_END, _FAST_TAIL
         id_at, sha_at = _FAST_ID, record_end + 2
         count, doubtful = 0, []
-        while batch := cursor.fetchmany(_FETCH):
+        for batch in _batches(cursor):
             for row in batch:
                 count += 1
                 if row[-2] in events:
@@ -431,6 +431,19 @@ def _decision_label(row: dict[str, Any]) -> str:
 
 
 _FETCH = 2_000
+
+
+def _batches(cursor: Any) -> Iterator[list[Any]]:
+    """A streaming read's rows in batches; a server's cursor fetches the next batch while
+    this one is checked (``PgCursor.batches``)."""
+    ahead = getattr(cursor, "batches", None)
+    if ahead is not None:
+        yield from ahead(_FETCH)
+        return
+    while batch := cursor.fetchmany(_FETCH):
+        yield batch
+
+
 #: decision_rows' columns: the record's (sorted as row_hashing wants them), its two
 #: documents, its stored digest, its person's and detainer's, answers, its entry's.
 _FAST_NAMES = (

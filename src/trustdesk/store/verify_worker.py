@@ -38,7 +38,7 @@ PARALLEL_FROM_ENTRIES = 300_000
 #: The share of the chain the calling process checks itself; it also checks the whole
 #: record's row counts, derived tables, accounts and contacts, and starts the helper.
 #: Measured on bench/gen_record.py's records (decision 0032).
-CALLER_SHARE = 0.45
+CALLER_SHARE = 0.5
 
 
 @dataclass(slots=True)
