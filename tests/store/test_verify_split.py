@@ -186,6 +186,10 @@ TAMPERING = {
         "UPDATE audit_log SET workstation = 'elsewhere' WHERE seq = {head} - 2"
     ),
     "the entry at the join altered": ("UPDATE audit_log SET actor = 'someone' WHERE seq = {join}"),
+    "the entry at the join deleted": ("DELETE FROM audit_log WHERE seq = {join}"),
+    "the entries before the join deleted": (
+        "DELETE FROM audit_log WHERE seq > {join} - 3 AND seq <= {join}"
+    ),
     "the entry after the join altered": (
         "UPDATE audit_log SET actor = 'someone' WHERE seq = {join} + 1"
     ),

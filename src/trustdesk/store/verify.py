@@ -129,8 +129,10 @@ def _split(
     problems are put together in the order one process finds them.
 
     The chain's two parts join when the helper's first entry links to the hash this
-    process verified last; if they do not (the helper read something else) or the
-    helper failed, this process checks the helper's span itself.
+    process verified last, entry ``after``'s; if they do not (entries missing at the
+    join, or the helper read something else) or the helper failed, this process
+    replays the whole chain itself, as one process does (a rare way: only tampering or
+    a failed helper takes it), and checks the helper's rows if the helper failed.
     """
     conn = checker.conn
     after, upto = helper.span
@@ -138,21 +140,26 @@ def _split(
     tail = check_span(conn, upto, None, None, chain=False)
     late = Checker(conn, None)
     _whole_record(late, index_conn)
-    middle = helper.result()
-    if middle is None or (not first.broken and middle.start != first.last_hash):
-        middle = check_span(conn, after, upto, first.last_hash, chain=not first.broken)
+    answer = helper.result()
+    middle = answer or check_span(conn, after, upto, None, chain=False)
     parts = (first, middle, tail)
     entries = first.entries
-    checker.events.update(first.events)
-    checker.problems.extend(first.chain_problems)
-    if not first.broken:
-        entries += middle.entries
-        checker.events.update(middle.events)
-        checker.problems.extend(middle.chain_problems)
-        if not middle.broken:  # entries filed past the head point at nothing
+    if first.broken:  # one process stops there too: nothing after it is replayed
+        checker.events.update(first.events)
+        checker.problems.extend(first.chain_problems)
+    elif answer is not None and first.entries == after and answer.start == first.last_hash:
+        entries += answer.entries
+        checker.events.update(first.events + answer.events)
+        checker.problems.extend(first.chain_problems + answer.chain_problems)
+        if not answer.broken:  # entries filed past the head point at nothing
             orphans = Checker(conn, None)
             DecisionLookupCheck(orphans, upto, None, quiet=True).finish()
             checker.problems.extend(orphans.problems)
+    else:
+        whole = Checker(conn, None)
+        entries, _last = whole.chain()
+        checker.events.update(whole.events)
+        checker.problems.extend(whole.problems)
     rows = {}
     for table in first.rows:
         rows[table] = sum(part.rows[table] for part in parts)
