@@ -25,7 +25,15 @@ time and CPU time are printed: this machine is shared, and CPU time is the stead
 ``copy_to_server`` makes of a SQLite record); there the CPU figure is TrustDesk's own (the
 client's), not the server's.
 
-Run: .venv/bin/python bench/verify_chain.py [--entries N] [--decisions N] [--compare-with DIR]
+``--pg`` copies the decisions record onto the benchmark's own PostgreSQL cluster
+(``pg_record.py``: bench/out/pg-cluster, the copy made once with ``store migrate``'s code
+and reused) and times it there too, with the server's CPU (its processes on this machine)
+beside TrustDesk's; the server is stopped at the end.
+
+Each line also shows the load average when its runs began (this machine is shared).
+
+Run: .venv/bin/python bench/verify_chain.py [--entries N] [--decisions N] [--pg]
+[--compare-with DIR]
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from trustdesk.store.audit import entry_hash
 from trustdesk.store.encoding import GENESIS_HASH, canonical_json, utc_text
@@ -135,6 +144,16 @@ print(json.dumps({"wall": wall, "cpu": cpu, "ok": report.ok, "entries": report.e
 """
 
 
+def server_cpu(cluster: Any) -> float:
+    """CPU seconds of the benchmark's PostgreSQL server so far: the postmaster's own and
+    that of its ended children (each session's backend ends with its connection)."""
+    if cluster is None:
+        return 0.0
+    pid = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def time_verify(folder: Path | str, source: Path) -> dict[str, object]:
     """Verify ``folder`` with the code in ``source`` (a src/ folder); wall and CPU time.
 
@@ -169,6 +188,7 @@ def main() -> int:
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--decisions", type=int, default=1_000_000)
     parser.add_argument("--skip-decisions", action="store_true", help="chain record only")
+    parser.add_argument("--skip-chain", action="store_true", help="decisions record only")
     parser.add_argument(
         "--decisions-folder",
         type=Path,
@@ -191,14 +211,21 @@ def main() -> int:
         help="also measure this PostgreSQL record (e.g. one pg_record.py copied; repeatable)",
     )
     parser.add_argument(
+        "--pg",
+        action="store_true",
+        help="also time the decisions record copied onto the benchmark's PostgreSQL",
+    )
+    parser.add_argument(
         "--compare-with", type=Path, metavar="DIR", help="another checkout to time alike"
     )
     parser.add_argument("--runs", type=int, default=3, help="runs of each (best is shown)")
     args = parser.parse_args()
-    here = Path(__file__).resolve().parent.parent / "src"
     folders: list[tuple[str, Path | str, float]] = []
+    cluster = None
     chain = OUT / f"chain-{args.entries}"
-    if not (chain / "generated.json").exists():
+    if args.skip_chain:
+        pass
+    elif not (chain / "generated.json").exists():
         import shutil
 
         shutil.rmtree(chain, ignore_errors=True)
@@ -207,7 +234,8 @@ def main() -> int:
         took = time.perf_counter() - began
         (chain / "generated.json").write_text(json.dumps({"entries": args.entries, "s": took}))
         print(f"wrote a chain of {args.entries:,} entries directly in {took:.1f} s")
-    folders.append((f"{args.entries:,} chain entries", chain, 10.0))
+    if not args.skip_chain:
+        folders.append((f"{args.entries:,} chain entries", chain, 10.0))
     for extra in args.folder:
         folders.append((extra.name, extra, 0.0))
     for url in args.database:
@@ -215,20 +243,48 @@ def main() -> int:
     if not args.skip_decisions:
         record = args.decisions_folder or decisions_record(args.decisions)
         folders.append((f"{args.decisions:,} decisions", record, 20.0))
+        if args.pg:
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
+            from pg_record import copy_to_server
+
+            url, cluster = copy_to_server(record, args.decisions, None, OUT)
+            folders.append((f"{args.decisions:,} on PostgreSQL", url, 20.0))
+    try:
+        return _measure(args, folders, cluster)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def _measure(
+    args: argparse.Namespace, folders: list[tuple[str, Path | str, float]], cluster: Any
+) -> int:
+    here = Path(__file__).resolve().parent.parent / "src"
     sources = [("this checkout", here)]
     if args.compare_with is not None:
         sources.append((f"{args.compare_with}", args.compare_with.resolve() / "src"))
-    print(f"{'record':<28} {'code':<24} {'entries':>10} {'wall s':>8} {'CPU s':>8}  target")
+    print(
+        f"{'record':<26} {'code':<22} {'entries':>10} {'wall s':>7} {'CPU s':>6} "
+        f"{'server':>6} {'load':>5}  target"
+    )
     passed = True
     for label, folder, target in folders:
         for name, source in sources:
-            runs = [time_verify(folder, source) for _ in range(args.runs)]
+            runs = []
+            load = os.getloadavg()[0]
+            for _ in range(args.runs):
+                before = server_cpu(cluster) if isinstance(folder, str) else 0.0
+                run = time_verify(folder, source)
+                run["server"] = server_cpu(cluster) - before if isinstance(folder, str) else 0.0
+                runs.append(run)
             best = min(runs, key=lambda run: float(str(run["wall"])))
             wall, cpu = float(str(best["wall"])), float(str(best["cpu_all"]))
+            server = float(str(best["server"]))
             mark = ("ok" if wall < target else "MISSED") if source == here and target else ""
             passed &= mark != "MISSED"
             print(
-                f"{label:<28} {name[-24:]:<24} {best['entries']:>10,} {wall:>8.1f} {cpu:>8.1f}"
+                f"{label:<26} {name[-22:]:<22} {best['entries']:>10,} {wall:>7.1f} {cpu:>6.1f} "
+                f"{(f'{server:.1f}' if server else '-'):>6} {load:>5.1f}"
                 f"  {f'< {target:.0f} s' if target else ''} {mark}",
                 flush=True,
             )

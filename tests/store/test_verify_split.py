@@ -1,8 +1,9 @@
 """``audit verify`` split over two processes (``store.verify_worker``) finds what one finds.
 
-A large record's decision rows are checked partly by a helper process; the tests force
-that split on a small record (the split point in the middle of it) and compare the report
-with the one-process report, intact and after each kind of tampering, on both backends.
+A large record is checked partly by a helper process (the chain's later part and the rows
+its entries wrote); the tests force that split on a small record (the split point in the
+middle of it) and compare the report with the one-process report, intact and after each
+kind of tampering (in either part of the chain, and at the join), on both backends.
 The answers' JSON text written by the database (``checks._ANSWERS_JSON``) is checked
 here too: an intact record never needs the general check.
 """
@@ -23,7 +24,7 @@ from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.checks import Checker
 from trustdesk.store.paths import DB_NAME
 from trustdesk.store.store import Store
-from trustdesk.store.verify_worker import Helper
+from trustdesk.store.verify_worker import Helper, SpanResult
 
 
 @pytest.fixture
@@ -139,8 +140,11 @@ def test_an_intact_record_verifies_alike_split_or_not(
     together = _report(record, monkeypatch, parallel=True)
     assert alone.ok and together.ok
     assert split and split[-1] is not None  # the helper ran and answered
-    checked, problems = split[-1]  # type: ignore[misc]
-    assert checked >= 1 and problems == []
+    answer = split[-1]
+    assert isinstance(answer, SpanResult)
+    assert answer.rows["decisions"] >= 1 and answer.entries >= 1
+    assert answer.chain_problems == [] and not answer.broken
+    assert all(problems == [] for problems in answer.row_problems.values())
     assert together.records == alone.records == 6
     assert (together.entries, together.head_hash) == (alone.entries, alone.head_hash)
 
@@ -175,6 +179,34 @@ TAMPERING = {
         "detainer_id + 1000, case_json, decision_json, record_sha256, audit_seq + 1000 "
         "FROM decisions WHERE id = {last}"
     ),
+    "an early audit entry altered (the caller's part)": (
+        "UPDATE audit_log SET workstation = 'elsewhere' WHERE seq = 3"
+    ),
+    "a late audit entry altered (the helper's part)": (
+        "UPDATE audit_log SET workstation = 'elsewhere' WHERE seq = {head} - 2"
+    ),
+    "the entry at the join altered": ("UPDATE audit_log SET actor = 'someone' WHERE seq = {join}"),
+    "the entry at the join deleted": ("DELETE FROM audit_log WHERE seq = {join}"),
+    "the entries before the join deleted": (
+        "DELETE FROM audit_log WHERE seq > {join} - 3 AND seq <= {join}"
+    ),
+    "the entry after the join altered": (
+        "UPDATE audit_log SET actor = 'someone' WHERE seq = {join} + 1"
+    ),
+    "a late entry's lookup row moved to another decision": (
+        "UPDATE audit_decisions SET decision_id = decision_id + 1 "
+        "WHERE seq = (SELECT max(seq) FROM audit_decisions)"
+    ),
+    "a lookup row filed past the head": (
+        "INSERT INTO audit_decisions (seq, decision_id) VALUES ({head} + 5, 1)"
+    ),
+    "an early lookup row deleted": (
+        "DELETE FROM audit_decisions WHERE seq = (SELECT min(seq) FROM audit_decisions)"
+    ),
+    "a late closure altered": (
+        "UPDATE hold_closures SET note = 'edited' WHERE hold_id = (SELECT max(hold_id) "
+        "FROM hold_closures)"
+    ),
     "two audit entries swapped": (
         "UPDATE audit_log SET seq = {head} + 1000 WHERE seq = {head}; "
         "UPDATE audit_log SET seq = {head} WHERE seq = {head} - 1; "
@@ -188,8 +220,9 @@ def test_tampering_is_reported_alike_split_or_not(
     record: Store, split: list[object], monkeypatch: pytest.MonkeyPatch, what: str
 ) -> None:
     last, head = _last_record(record), record.audit.head()[0]
+    join = max(1, int(head * 0.3))  # the split's point (the split fixture's share)
     with _attacker(record) as conn:
-        for statement in TAMPERING[what].format(last=last, head=head).split("; "):
+        for statement in TAMPERING[what].format(last=last, head=head, join=join).split("; "):
             with contextlib.suppress(sqlite3.IntegrityError):  # a constraint may refuse
                 conn.execute(statement)
     alone = _report(record, monkeypatch, parallel=False)
@@ -206,7 +239,9 @@ def test_a_record_split_in_the_helpers_span_is_found_by_the_helper(
     with _attacker(record) as conn:
         conn.execute(f"UPDATE decisions SET outcome = 'decline' WHERE id = {last}")
     report = _report(record, monkeypatch, parallel=True)
-    _checked, problems = split[-1]  # type: ignore[misc]
+    answer = split[-1]
+    assert isinstance(answer, SpanResult)
+    problems = answer.row_problems["decisions"]
     assert {p.text for p in problems} <= {p.text for p in report.problems}
     assert any(f"(record {last})" in p.text for p in problems)
 
@@ -251,7 +286,7 @@ def test_an_interrupted_verification_ends_its_helper(
         original(self, *args)
         started.append(self)
 
-    def interrupted(self: Checker) -> Any:
+    def interrupted(self: Checker, *args: Any) -> Any:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Helper, "__init__", init)

@@ -25,13 +25,15 @@ from trustdesk.store.decisions import (
     record_sha256,
 )
 from trustdesk.store.encoding import GENESIS_HASH, row_digest
+from trustdesk.store.fast_json import decision_named_fast, entry_hash_fast, parsed_objects
 from trustdesk.store.records import AuditEntry
 from trustdesk.store.row_hashing import (
     DETAINER_COLUMNS,
     PERSON_COLUMNS,
     RECORD_COLUMNS,
-    record_digest_of_text,
-    row_digest_of,
+    document_digest,
+    record_digest_fast,
+    row_digest_fast_of,
 )
 from trustdesk.store.schema import PENDING_REVIEWS_QUERY
 from trustdesk.store.sql import dict_rows, scalar
@@ -57,6 +59,20 @@ _RECORDED = {
 
 
 @dataclass(frozen=True, slots=True)
+class ChainSpan:
+    """One part of the chain to replay: the entries after ``after`` up to ``upto`` (None:
+    to the end), the first linking to ``prev_hash``; the decision lookup rows filed in
+    ``lookup`` = (after, upto] (None: no bound); ``finish``: report lookup rows after the
+    last entry replayed (the part that ends the chain)."""
+
+    after: int
+    prev_hash: str
+    upto: int | None
+    lookup: tuple[int | None, int | None]
+    finish: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     seq: int | None  # audit position concerned (None: not tied to one entry)
     text: str
@@ -73,43 +89,55 @@ class Checker:
         self.problems: list[Problem] = []
         self.events: Counter[str] = Counter()
         self.records = 0
+        self.broken = False  # a link of the chain failed (replay stopped there)
 
     def problem(self, seq: int | None, text: str) -> None:
         self.problems.append(Problem(seq, text))
 
-    def chain(self) -> tuple[int, str]:
+    def chain(self, span: ChainSpan | None = None) -> tuple[int, str]:
         """Replay the chain (audit.replay's checks), counting the events that create
         evidence rows and checking the decision lookup table on the way.
 
         One tight loop over plain rows (no entry objects, no generators in between): it
         runs for every entry of the store. The checks themselves are audit.link_problem,
-        the definition audit.replay uses too.
+        the definition audit.replay uses too. ``span`` replays one part of the chain
+        only, for a verification split between processes; ``self.broken`` then tells
+        whether a link failed in it.
         """
+        span = span or ChainSpan(0, GENESIS_HASH, self.upto, (None, self.upto), finish=True)
         counted = {*DECISION_EVENTS, "decision.reviewed", "hold.closed"}
         decision_events = set(DECISION_EVENTS)
-        lookup = DecisionLookupCheck(self)
+        # Only the part of a split check that starts the chain says the table is unreadable.
+        lookup = DecisionLookupCheck(self, *span.lookup, quiet=span.after > 0)
         events = self.events
-        limit = "" if self.upto is None else f" AND seq <= {int(self.upto)}"
-        rows = self.conn.execute(
-            f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log WHERE seq > 0{limit} ORDER BY seq"
+        limit = "" if span.upto is None else f" AND seq <= {int(span.upto)}"
+        cursor = self.conn.execute(
+            f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log "
+            f"WHERE seq > {int(span.after)}{limit} ORDER BY seq"
         )
-        prev_hash, expected, count = GENESIS_HASH, 1, 0
-        link_problem, decision_named = audit.link_problem, audit.decision_named
-        for row in rows:
-            count += 1
-            seq, event, objects = row[0], row[5], row[7]
-            if event in counted:
-                events[event] += 1
-                if event in decision_events and '"hold_sha256"' in objects:
-                    events["hold.opened"] += 1
-            if lookup.active:
-                lookup.entry_named(seq, event, decision_named(objects))
-            problem = link_problem(row, expected, prev_hash)  # as audit.replay does
-            if problem is not None:
-                self.problem(seq, f"audit entry {seq} {problem}")
-                return count, prev_hash
-            prev_hash, expected = row[9], expected + 1
-        lookup.finish()
+        prev_hash, expected, count = span.prev_hash, span.after + 1, 0
+        link_problem, entry_hash, named = audit.link_problem, entry_hash_fast, decision_named_fast
+        for batch in _batches(cursor):
+            for row in batch:
+                count += 1
+                seq, event, objects = row[0], row[5], row[7]
+                if event in counted:
+                    events[event] += 1
+                    if event in decision_events and '"hold_sha256"' in objects:
+                        events["hold.opened"] += 1
+                if lookup.active:
+                    lookup.entry_named(seq, event, named(objects))
+                # The fast hash only accepts (fast_json); any doubt goes to link_problem,
+                # the definition audit.replay uses.
+                if seq != expected or row[8] != prev_hash or entry_hash(prev_hash, row) != row[9]:
+                    problem = link_problem(row, expected, prev_hash)
+                    if problem is not None:
+                        self.problem(seq, f"audit entry {seq} {problem}")
+                        self.broken = True
+                        return count, prev_hash
+                prev_hash, expected = row[9], expected + 1
+        if span.finish:
+            lookup.finish()
         return count, prev_hash
 
     def check_row(
@@ -168,23 +196,23 @@ class Checker:
         names = (*ordered, "_event", "_objects")
         check = self.digest_check(table, fields, key, id_key, id_field)
         digest, loads, id_at, end = (
-            row_digest_of(table, fields),
-            json.loads,
+            row_digest_fast_of(table, fields),
+            parsed_objects,
             ordered.index(id_field),
             len(ordered),
         )
         count = 0
-        while batch := cursor.fetchmany(_FETCH):
+        for batch in _batches(cursor):
             for row in batch:
                 count += 1
                 if row[-2] in events:
-                    try:
-                        objects = loads(row[-1])
-                    except (ValueError, TypeError):
-                        objects = None
+                    objects = loads(row[-1])
+                    # Only an integer id and a string digest are taken from orjson's
+                    # reading (fast_json: it reads those as json.loads does).
                     if (
                         type(objects) is dict
-                        and objects.get(id_key) == row[id_at]
+                        and type(named := objects.get(id_key)) is int
+                        and named == row[id_at]
                         and digest(row[:end]) == objects.get(key)
                     ):
                         continue
@@ -343,28 +371,33 @@ class Checker:
         inner = getattr(self.conn, "wrapped", self.conn)
         dialect = "sqlite" if isinstance(inner, sqlite3.Connection) else "postgresql"
         cursor = self.conn.execute(
-            f"SELECT {_decision_columns(_ANSWERS_JSON[dialect])} FROM decisions t "
+            f"SELECT {_decision_columns(_ANSWERS_JSON[dialect], _DOCUMENTS[dialect])} "
+            "FROM decisions t "
             f"LEFT JOIN audit_log a ON a.seq = t.audit_seq{_JOINS['decisions']}"
             f"{where} ORDER BY t.audit_seq"
         )
         events = DECISION_EVENTS
-        loads, digest = json.loads, record_digest_of_text
+        loads, digest = parsed_objects, record_digest_fast
+        # SQLite hands the documents over as their UTF-8, hashed here; the server hashes
+        # them itself (sending a hex digest, not kilobytes), which is the same digest.
+        document = document_digest if dialect == "sqlite" else _as_is
         record_end, person_end, detainer_end = _FAST_RECORD_END, _FAST_PERSON_END, _FAST_TAIL
         id_at, sha_at = _FAST_ID, record_end + 2
         count, doubtful = 0, []
-        while batch := cursor.fetchmany(_FETCH):
+        for batch in _batches(cursor):
             for row in batch:
                 count += 1
                 if row[-2] in events:
-                    try:
-                        objects = loads(row[-1])
-                    except (ValueError, TypeError):
-                        objects = None
-                    if type(objects) is dict and objects.get("record") == row[id_at]:
+                    objects = loads(row[-1])
+                    if (
+                        type(objects) is dict
+                        and type(named := objects.get("record")) is int
+                        and named == row[id_at]
+                    ):
                         found = digest(
                             row[:record_end],
-                            row[record_end],
-                            row[record_end + 1],
+                            document(row[record_end]),
+                            document(row[record_end + 1]),
                             row[sha_at + 1 : person_end],
                             row[person_end:detainer_end],
                             row[-3],
@@ -398,6 +431,19 @@ def _decision_label(row: dict[str, Any]) -> str:
 
 
 _FETCH = 2_000
+
+
+def _batches(cursor: Any) -> Iterator[list[Any]]:
+    """A streaming read's rows in batches; a server's cursor fetches the next batch while
+    this one is checked (``PgCursor.batches``)."""
+    ahead = getattr(cursor, "batches", None)
+    if ahead is not None:
+        yield from ahead(_FETCH)
+        return
+    while batch := cursor.fetchmany(_FETCH):
+        yield batch
+
+
 #: decision_rows' columns: the record's (sorted as row_hashing wants them), its two
 #: documents, its stored digest, its person's and detainer's, answers, its entry's.
 _FAST_NAMES = (
@@ -425,27 +471,56 @@ _ANSWERS_PAIRS = (
 # and PostgreSQL's "C". A pair the engine cannot write (a blob) makes the text invalid,
 # never shorter, and a text that differs from canonical_json's in any way only sends the
 # row to the general check, which reads the pairs themselves (``_ANSWERS_PAIRS``).
-_SQLITE_QUOTED = "CASE typeof({0}) WHEN 'blob' THEN NULL ELSE json_quote({0}) END"
 _ANSWERS_JSON = {
+    # No ORDER BY: the pairs come in the primary key's order (record_id, field), which is
+    # BINARY order, and sorting them again per record cost more than a third of this
+    # subquery. Were they to come otherwise (a table rebuilt behind TrustDesk's back), the
+    # text would only differ from canonical_json's. A pair that is not two texts is '!'.
     "sqlite": (
-        "(SELECT '[' || ifnull(group_concat(coalesce('[' || "
-        + _SQLITE_QUOTED.format("field")
-        + " || ',' || "
-        + _SQLITE_QUOTED.format("value")
-        + " || ']', '!'), ','), '') || ']' FROM (SELECT field, value FROM decision_answers "
-        "WHERE record_id = t.id ORDER BY field, value))"
+        "(SELECT '[' || ifnull(group_concat(iif(typeof(field) = 'text' AND "
+        "typeof(value) = 'text', '[' || json_quote(field) || ',' || json_quote(value) || ']', "
+        "'!'), ','), '') || ']' FROM decision_answers WHERE record_id = t.id)"
     ),
+    # The server's own JSON of a text array: no spaces, non-ASCII as it is (escaped by
+    # row_hashing as canonical_json escapes it); a fifth cheaper than to_json per value.
     "postgresql": (
-        "(SELECT '[' || coalesce(string_agg(coalesce('[' || to_json(field)::text || ',' || "
-        "to_json(value)::text || ']', '!'), ',' ORDER BY field COLLATE \"C\", "
-        "value COLLATE \"C\"), '') || ']' FROM decision_answers WHERE record_id = t.id)"
+        "(SELECT coalesce(array_to_json(array_agg(ARRAY[field, value] ORDER BY "
+        'field COLLATE "C", value COLLATE "C"))::text, \'[]\') '
+        "FROM decision_answers WHERE record_id = t.id)"
     ),
 }
 
 
-def _decision_columns(answers: str) -> str:
+# The two documents as decision_rows reads them: SQLite hands over a text document's
+# stored UTF-8 as it is (CAST AS BLOB: no decoding into a str and encoding again to hash
+# it, kilobytes per record), anything else as NULL, which no digest matches (a text
+# document's digest is never NULL: the row takes the general check).
+_DOCUMENTS = {
+    "sqlite": tuple(
+        f"CASE typeof(t.{name}) WHEN 'text' THEN CAST(t.{name} AS BLOB) END"
+        for name in ("case_json", "decision_json")
+    ),
+    # The server writes each document's SHA-256 of its UTF-8 (what record_sha256 puts
+    # in the record; NULL for a NULL): a digest instead of kilobytes through the socket
+    # and the client's decoding and encoding them again.
+    "postgresql": tuple(
+        f"encode(sha256(convert_to(t.{name}, 'UTF8')), 'hex')"
+        for name in ("case_json", "decision_json")
+    ),
+}
+
+
+def _as_is(value: object) -> object:
+    return value
+
+
+def _decision_columns(
+    answers: str, documents: tuple[str, ...] = ("t.case_json", "t.decision_json")
+) -> str:
     return ", ".join(
-        [f"t.{field}" for field in (*RECORD_COLUMNS, "case_json", "decision_json", "record_sha256")]
+        [f"t.{field}" for field in RECORD_COLUMNS]
+        + list(documents)
+        + ["t.record_sha256"]
         + [f"p.{field}" for field in PERSON_COLUMNS]
         + [f"x.{field}" for field in DETAINER_COLUMNS]
         + [answers, "a.event", "a.objects"]
@@ -467,10 +542,21 @@ class DecisionLookupCheck:
     rides on the chain replay, and the table is read once, in key order.
     """
 
-    def __init__(self, checker: Checker) -> None:
+    def __init__(
+        self,
+        checker: Checker,
+        after: int | None = None,
+        upto: int | None = None,
+        *,
+        quiet: bool = False,
+    ) -> None:
+        """The rows filed at entries in ``(after, upto]`` (None: no bound). ``quiet``:
+        a table that cannot be read is reported by another part of a split check."""
         self.checker = checker
         self.pending: tuple[Any, Any] | None = None
-        limit = "" if checker.upto is None else f" WHERE seq <= {int(checker.upto)}"
+        bounds = [] if after is None else [f"seq > {int(after)}"]
+        bounds += [] if upto is None else [f"seq <= {int(upto)}"]
+        limit = f" WHERE {' AND '.join(bounds)}" if bounds else ""
         try:
             self.rows: Iterator[tuple[Any, Any]] = iter(
                 checker.conn.execute(
@@ -478,12 +564,14 @@ class DecisionLookupCheck:
                 )
             )
         except sqlite3.OperationalError as exc:  # dropped or rebuilt behind our back
+            self.active = False
+            if quiet:
+                return
             checker.problem(
                 None,
                 f"the decision lookup table cannot be read ({exc}): it was removed or "
                 "changed behind TrustDesk's back, and decisions' audit trails cannot be shown",
             )
-            self.active = False
             return
         self.active = True
         self.pending = next(self.rows, None)

@@ -9,6 +9,10 @@ fixed shape: its keys never change, only its values. So the shape is written onc
 canonical encoder uses, an integer or NULL directly, anything else by ``canonical_json``)
 and put in place. On this machine that is about half the time of encoding the row's
 dict with the C encoder, which spends most of its time on the keys.
+
+``record_digest_fast`` and ``row_digest_fast_of`` go faster still (decision 0032): orjson
+writes the row's text (``fast_json.ascii_json``), falling back to the template where
+orjson's text could stand for another value.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 
 from trustdesk.store.decisions import DETAINER_FIELDS, PERSON_FIELDS, RECORD_FIELDS
 from trustdesk.store.encoding import canonical_json
+from trustdesk.store.fast_json import SORTED_KEYS, Fragment, ascii_json
 
 _quote = json.encoder.encode_basestring_ascii  # canonical_json's string encoder
 _sha256 = hashlib.sha256
@@ -110,11 +115,29 @@ def record_digest_of_text(
     """As ``record_digest``, the answers given as their canonical JSON text already
     (``canonical_json(sorted(answers))``, e.g. written by the database); any other value
     there (NULL, text canonical_json would not write) gives a digest no record has."""
+    return record_digest_of_digests(
+        record,
+        _document_digest(case_json),
+        _document_digest(decision_json),
+        person,
+        detainer,
+        answers_json,
+    )
+
+
+def record_digest_of_digests(
+    record: Sequence[Any],
+    case_digest: object,
+    decision_digest: object,
+    person: Sequence[Any],
+    detainer: Sequence[Any],
+    answers_json: object,
+) -> str:
+    """As ``record_digest_of_text``, the documents given as what record_sha256 puts in
+    the record for them (``document_digest``)."""
     if len(record) != len(RECORD_COLUMNS):
         raise ValueError(f"a decision record has {len(RECORD_COLUMNS)} columns")
-    values = _encoded(
-        (*record, _document_digest(case_json), _document_digest(decision_json), *person, *detainer)
-    )
+    values = _encoded((*record, case_digest, decision_digest, *person, *detainer))
     if len(values) != _ANSWERS_AT:
         raise ValueError("a person or detainer row has the wrong number of columns")
     # Text canonical_json would not write (not ASCII) is encoded as a JSON string: the
@@ -140,5 +163,60 @@ def row_digest_of(table: str, columns: Sequence[str]) -> Callable[[Sequence[Any]
         if len(values) != width:
             raise ValueError(f"a {table} row has {width} columns")
         return _sha256((template % order(_encoded(values))).encode("ascii")).hexdigest()
+
+    return digest
+
+
+def record_digest_fast(
+    record: Sequence[Any],
+    case_digest: object,
+    decision_digest: object,
+    person: Sequence[Any],
+    detainer: Sequence[Any],
+    answers_json: object,
+) -> str:
+    """``record_digest_of_digests``' digest, the record's text written by orjson
+    (``fast_json.ascii_json``); a record orjson's text cannot stand for is written by the
+    template."""
+    if type(answers_json) is str:
+        text = ascii_json(
+            {
+                **dict(zip(RECORD_COLUMNS, record, strict=True)),
+                "case_json_sha256": case_digest,
+                "decision_json_sha256": decision_digest,
+                "person": dict(zip(PERSON_COLUMNS, person, strict=True)),
+                "detainer": dict(zip(DETAINER_COLUMNS, detainer, strict=True)),
+                "answers": Fragment(answers_json),
+            },
+            (*record, case_digest, decision_digest, *person, *detainer),
+            SORTED_KEYS,
+        )
+        if text is not None:
+            return _sha256(text).hexdigest()
+    return record_digest_of_digests(
+        record, case_digest, decision_digest, person, detainer, answers_json
+    )
+
+
+def document_digest(document: object) -> object:
+    """What record_sha256 puts in a record for a document: its SHA-256 (of its UTF-8,
+    which a reader may fetch as bytes), or whatever a tampered file holds instead."""
+    if type(document) is bytes:
+        return _sha256(document).hexdigest()
+    return _document_digest(document)
+
+
+def row_digest_fast_of(table: str, columns: Sequence[str]) -> Callable[[Sequence[Any]], str]:
+    """As ``row_digest_of``, the row's text written by orjson (``ascii_json``); a row
+    orjson's text cannot stand for is written by the template."""
+    keys = tuple(sorted(columns))
+    exact = row_digest_of(table, columns)
+    tail = b',"table":' + canonical_json(table).encode("ascii") + b"}"
+
+    def digest(values: Sequence[Any]) -> str:
+        text = ascii_json(dict(zip(keys, values, strict=True)), values)
+        if text is None:
+            return exact(values)
+        return _sha256(b'{"row":' + text + tail).hexdigest()
 
     return digest

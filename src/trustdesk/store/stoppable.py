@@ -95,9 +95,9 @@ class _StoppableReader:
 
         self._conn.backup(target, pages=PAGES, progress=step)
 
-    def _counted(self) -> None:
-        self._rows += 1
-        if self._rows % ROWS_PER_REPORT == 0:
+    def _counted(self, rows: int = 1) -> None:
+        before, self._rows = self._rows, self._rows + rows
+        if before // ROWS_PER_REPORT != self._rows // ROWS_PER_REPORT:
             done = min(self._rows, self._total) if self._total else self._rows
             self._control.progress(done, self._total)
 
@@ -106,14 +106,30 @@ class _StoppableReader:
 
 
 class _CountedCursor:
-    def __init__(self, cursor: sqlite3.Cursor, counted: Callable[[], None]) -> None:
+    def __init__(self, cursor: sqlite3.Cursor, counted: Callable[[int], None]) -> None:
         self._cursor = cursor
         self._counted = counted
 
     def __iter__(self) -> Iterator[Any]:
         for row in self._cursor:
-            self._counted()
+            self._counted(1)
             yield row
+
+    def fetchmany(self, size: int = 1) -> list[Any]:
+        batch = self._cursor.fetchmany(size)
+        self._counted(len(batch))
+        return batch
+
+    def batches(self, size: int) -> Iterator[list[Any]]:
+        """The cursor's rows in batches (a server's fetched ahead), counted."""
+        ahead = getattr(self._cursor, "batches", None)
+        if ahead is None:
+            while batch := self.fetchmany(size):
+                yield batch
+            return
+        for batch in ahead(size):
+            self._counted(len(batch))
+            yield batch
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._cursor, name)

@@ -18,12 +18,22 @@ import sqlite3
 from dataclasses import dataclass
 
 from trustdesk.store import audit
-from trustdesk.store.checks import Checker, Problem, search_index_problem
+from trustdesk.store.checks import (
+    Checker,
+    DecisionLookupCheck,
+    Problem,
+    search_index_problem,
+)
 from trustdesk.store.contact_checks import check_contacts
-from trustdesk.store.decisions import DECISION_EVENTS, HOLD_FIELDS
-from trustdesk.store.holds import CLOSURE_FIELDS
-from trustdesk.store.reviews import REVIEW_FIELDS
-from trustdesk.store.verify_worker import CALLER_SHARE, Helper, location, wanted
+from trustdesk.store.encoding import GENESIS_HASH
+from trustdesk.store.verify_worker import (
+    CALLER_SHARE,
+    Helper,
+    check_span,
+    evidence_rows,
+    location,
+    wanted,
+)
 
 __all__ = ["Problem", "VerifyReport", "search_index_problem", "verify"]
 
@@ -58,84 +68,101 @@ def verify(
 
     ``conn`` should hold a read transaction (one snapshot). ``index_conn`` (a writable
     connection to the same database) also checks the name search index; without it
-    that one check is skipped. ``helper``: a large record's decision rows may be checked
-    partly by a second process (``verify_worker``), which reads the database through its
-    own connection; only for a snapshot of committed data, never inside a transaction
-    that wrote what is verified (a copy being made, a restore being checked).
+    that one check is skipped. ``helper``: a large record may be checked partly by a
+    second process (``verify_worker``: the later part of the chain and the evidence
+    rows its entries wrote), which reads the database through its own connection; only
+    for a snapshot of committed data, never inside a transaction that wrote what is
+    verified (a copy being made, a restore being checked).
     """
     head_seq, head_hash = audit.head(conn)
     checker = Checker(conn, upto)
     started = _helper(conn, head_seq) if helper and upto is None else None
     try:
-        entries, last_hash = checker.chain()
-        decisions = _decision_rows(checker, started, head_seq)
+        if started is None:
+            entries, last_hash = checker.chain()
+            rows = {table: n for table, (n, _) in evidence_rows(checker).items()}
+            late = checker
+        else:
+            entries, rows, late = _split(checker, started, head_seq, index_conn)
+            last_hash = head_hash
     except BaseException:
         if started is not None:
             started.stop()  # interrupted or failed: the helper's answer is not wanted
         raise
-    rows = {
-        "decisions": decisions,
-        "holds": checker.digest_rows(
-            "holds",
-            DECISION_EVENTS,
-            lambda r: f"hold {r['id']}",
-            HOLD_FIELDS,
-            "hold_sha256",
-            "hold",
-            "id",
-        ),
-        "reviews": checker.digest_rows(
-            "reviews",
-            ("decision.reviewed",),
-            lambda r: f"review {r['id']} of decision {r['decision_id']}",
-            REVIEW_FIELDS,
-            "review_sha256",
-            "review",
-            "id",
-        ),
-        "hold_closures": checker.digest_rows(
-            "hold_closures",
-            ("hold.closed",),
-            lambda r: f"closure of hold {r['hold_id']}",
-            CLOSURE_FIELDS,
-            "closure_sha256",
-            "hold",
-            "hold_id",
-        ),
-    }
-    checker.records = decisions
+    checker.records = rows["decisions"]
     checker.counts(rows)
-    check_contacts(checker)
-    if upto is None:
-        checker.derived(index_conn)
-        checker.accounts()
+    if late is checker:
+        _whole_record(checker, index_conn)
     else:
+        checker.problems.extend(late.problems)
+    if upto is not None:
         head_seq, head_hash = min(upto, head_seq), last_hash
     ordered = sorted(checker.problems, key=lambda p: (p.seq is None, p.seq or 0))
-    return VerifyReport(entries, head_seq, head_hash, decisions, tuple(ordered[:MAX_PROBLEMS]))
+    return VerifyReport(
+        entries, head_seq, head_hash, checker.records, tuple(ordered[:MAX_PROBLEMS])
+    )
+
+
+def _whole_record(checker: Checker, index_conn: sqlite3.Connection | None) -> None:
+    """The checks of the whole record that follow the rows' (after the row counts)."""
+    check_contacts(checker)
+    if checker.upto is None:
+        checker.derived(index_conn)
+        checker.accounts()
 
 
 def _helper(conn: sqlite3.Connection, head_seq: int) -> Helper | None:
-    """A second process checking the decision records of the chain's later part
-    (``verify_worker``), started before the chain replay so that both run at once."""
+    """A second process checking the chain's later part and the rows its entries wrote
+    (``verify_worker``), started first so that both processes work at once."""
     where = location(conn)
     if where is None or not wanted(head_seq):
         return None
-    return Helper(*where, int(head_seq * CALLER_SHARE), head_seq)
+    return Helper(*where, max(1, int(head_seq * CALLER_SHARE)), head_seq)
 
 
-def _decision_rows(checker: Checker, helper: Helper | None, head_seq: int) -> int:
-    """Every decision record checked once: by this process, or (the helper's span, which
-    ends at the head this snapshot saw) by the helper; rows pointing past the head, which
-    only tampering makes, stay with this process. A helper that failed leaves its span
-    to this process."""
-    if helper is None:
-        return checker.decision_rows()
+def _split(
+    checker: Checker, helper: Helper, head_seq: int, index_conn: sqlite3.Connection | None
+) -> tuple[int, dict[str, int], Checker]:
+    """The verification split at entry ``after``: this process checks ``(0, after]``,
+    the rows pointing past the head (only tampering makes them) and the whole-record
+    checks, the helper ``(after, head]``. The report is the one-process report: the
+    problems are put together in the order one process finds them.
+
+    The chain's two parts join when the helper's first entry links to the hash this
+    process verified last, entry ``after``'s; if they do not (entries missing at the
+    join, or the helper read something else) or the helper failed, this process
+    replays the whole chain itself, as one process does (a rare way: only tampering or
+    a failed helper takes it), and checks the helper's rows if the helper failed.
+    """
+    conn = checker.conn
     after, upto = helper.span
-    count = checker.decision_rows((0, after)) + checker.decision_rows((head_seq, None))
-    found = helper.result()
-    if found is None:
-        return count + checker.decision_rows((after, upto))
-    checked, problems = found
-    checker.problems.extend(problems)
-    return count + checked
+    first = check_span(conn, 0, after, GENESIS_HASH)
+    tail = check_span(conn, upto, None, None, chain=False)
+    late = Checker(conn, None)
+    _whole_record(late, index_conn)
+    answer = helper.result()
+    middle = answer or check_span(conn, after, upto, None, chain=False)
+    parts = (first, middle, tail)
+    entries = first.entries
+    if first.broken:  # one process stops there too: nothing after it is replayed
+        checker.events.update(first.events)
+        checker.problems.extend(first.chain_problems)
+    elif answer is not None and first.entries == after and answer.start == first.last_hash:
+        entries += answer.entries
+        checker.events.update(first.events + answer.events)
+        checker.problems.extend(first.chain_problems + answer.chain_problems)
+        if not answer.broken:  # entries filed past the head point at nothing
+            orphans = Checker(conn, None)
+            DecisionLookupCheck(orphans, upto, None, quiet=True).finish()
+            checker.problems.extend(orphans.problems)
+    else:
+        whole = Checker(conn, None)
+        entries, _last = whole.chain()
+        checker.events.update(whole.events)
+        checker.problems.extend(whole.problems)
+    rows = {}
+    for table in first.rows:
+        rows[table] = sum(part.rows[table] for part in parts)
+        for part in parts:
+            checker.problems.extend(part.row_problems[table])
+    return entries, rows, late

@@ -1,9 +1,13 @@
-"""A second process for ``audit verify``: the decision records of one span of the chain.
+"""A second process for ``audit verify``: everything that lies in one span of the chain.
 
-Verification is Python work per row (0016, 0025), so on a machine with two cores a large
-record is checked in two processes: this one checks the decision records whose audit
-entry lies in ``(after, upto]`` while the calling process replays the chain and checks
-the rest. The checks are ``Checker.decision_rows``, the same code; only the rows differ.
+Verification is Python work per row (0016, 0025, 0032), so on a machine with two cores a
+large record is checked in two processes: this one replays the chain's entries in
+``(after, upto]`` (its first entry linking to the stored hash of entry ``after``) and
+checks the evidence rows those entries wrote, while the calling process does the same
+for the entries up to ``after`` and then the checks of the whole record (row counts,
+derived tables, accounts). The two parts of the chain join where the caller's last
+verified hash is the hash this process started from. The checks are ``check_span``'s,
+the same code in both processes; only the rows differ.
 
 The request (what to open, the span) comes on stdin as JSON, never on the command line
 (a PostgreSQL URL may carry a password); the answer (rows checked, problems found) goes
@@ -17,18 +21,139 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
-from trustdesk.store.checks import Checker, Problem
+from trustdesk.store.checks import ChainSpan, Checker, Problem
+from trustdesk.store.decisions import DECISION_EVENTS, HOLD_FIELDS
+from trustdesk.store.encoding import GENESIS_HASH
+from trustdesk.store.holds import CLOSURE_FIELDS
+from trustdesk.store.reviews import REVIEW_FIELDS
 
 #: Verifications of at least this many chain entries use a helper process. Below it a
 #: verification takes seconds, and starting the helper (a new interpreter, a second read
 #: of the database's first pages) was measured to cost about what it saves.
 PARALLEL_FROM_ENTRIES = 300_000
-#: The share of the chain whose decision records the calling process checks itself: it
-#: also replays the whole chain and checks holds, reviews, closures, derived tables and
-#: accounts (about 40 % of the work on records like bench/gen_record.py's).
-CALLER_SHARE = 0.15
+#: The share of the chain the calling process checks itself; it also checks the whole
+#: record's row counts, derived tables, accounts and contacts, and starts the helper.
+#: Measured on bench/gen_record.py's records (decision 0032).
+CALLER_SHARE = 0.5
+
+
+@dataclass(slots=True)
+class SpanResult:
+    """What one span's checks found: the chain's part and each evidence table's rows."""
+
+    start: str  # the hash the span's first entry had to link to
+    entries: int = 0  # entries replayed (up to and including a broken one)
+    last_hash: str = GENESIS_HASH
+    broken: bool = False  # a link failed: the replay stopped there
+    events: Counter[str] = field(default_factory=Counter)
+    chain_problems: list[Problem] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    row_problems: dict[str, list[Problem]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "entries": self.entries,
+            "last_hash": self.last_hash,
+            "broken": self.broken,
+            "events": dict(self.events),
+            "chain_problems": _problems_json(self.chain_problems),
+            "rows": self.rows,
+            "row_problems": {t: _problems_json(p) for t, p in self.row_problems.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SpanResult:
+        return cls(
+            str(data["start"]),
+            int(data["entries"]),
+            str(data["last_hash"]),
+            bool(data["broken"]),
+            Counter({str(k): int(v) for k, v in data["events"].items()}),
+            _problems_of(data["chain_problems"]),
+            {str(t): int(n) for t, n in data["rows"].items()},
+            {str(t): _problems_of(p) for t, p in data["row_problems"].items()},
+        )
+
+
+def _problems_json(problems: list[Problem]) -> list[list[Any]]:
+    return [[p.seq, p.text] for p in problems]
+
+
+def _problems_of(data: list[list[Any]]) -> list[Problem]:
+    return [Problem(None if seq is None else int(seq), str(text)) for seq, text in data]
+
+
+def evidence_rows(checker: Checker) -> dict[str, tuple[int, list[Problem]]]:
+    """Each evidence table's rows in the checker's span checked against their entries,
+    in the order verification has always checked them: the rows and problems of each."""
+    checks: dict[str, Any] = {
+        "decisions": checker.decision_rows,
+        "holds": lambda: checker.digest_rows(
+            "holds",
+            DECISION_EVENTS,
+            lambda r: f"hold {r['id']}",
+            HOLD_FIELDS,
+            "hold_sha256",
+            "hold",
+            "id",
+        ),
+        "reviews": lambda: checker.digest_rows(
+            "reviews",
+            ("decision.reviewed",),
+            lambda r: f"review {r['id']} of decision {r['decision_id']}",
+            REVIEW_FIELDS,
+            "review_sha256",
+            "review",
+            "id",
+        ),
+        "hold_closures": lambda: checker.digest_rows(
+            "hold_closures",
+            ("hold.closed",),
+            lambda r: f"closure of hold {r['hold_id']}",
+            CLOSURE_FIELDS,
+            "closure_sha256",
+            "hold",
+            "hold_id",
+        ),
+    }
+    found = {}
+    for table, check in checks.items():
+        mark = len(checker.problems)
+        count = int(check())
+        found[table] = (count, checker.problems[mark:])
+    return found
+
+
+def check_span(
+    conn: Any, after: int, upto: int | None, start: str | None, *, chain: bool = True
+) -> SpanResult:
+    """The chain's entries in ``(after, upto]`` replayed (unless ``chain`` is false),
+    the first linking to ``start`` (None: the stored hash of entry ``after``), and the
+    evidence rows whose entries lie there, each table's problems apart."""
+    if start is None:
+        row = conn.execute(f"SELECT hash FROM audit_log WHERE seq = {int(after)}").fetchone()
+        start = GENESIS_HASH if after == 0 else str(row[0]) if row is not None else ""
+    found = SpanResult(start)
+    if chain:
+        replay = Checker(conn, upto, after)
+        lookup = (None if after == 0 else after, upto)
+        found.entries, found.last_hash = replay.chain(
+            ChainSpan(after, start, upto, lookup, finish=False)
+        )
+        found.broken, found.events, found.chain_problems = (
+            replay.broken,
+            replay.events,
+            replay.problems,
+        )
+    for table, (count, problems) in evidence_rows(Checker(conn, upto, after)).items():
+        found.rows[table] = count
+        found.row_problems[table] = problems
+    return found
 
 
 def location(conn: Any) -> tuple[str, str] | None:
@@ -56,7 +181,7 @@ def wanted(entries: int) -> bool:
 
 
 class Helper:
-    """A running helper process checking the decision records of ``(after, upto]``."""
+    """A running helper process checking the span ``(after, upto]`` (``check_span``)."""
 
     def __init__(self, backend: str, target: str, after: int, upto: int) -> None:
         self.span = (after, upto)
@@ -86,8 +211,8 @@ class Helper:
         if self.process.stdout is not None:
             self.process.stdout.close()
 
-    def result(self) -> tuple[int, list[Problem]] | None:
-        """Rows checked and problems found; None if the helper failed (check it yourself)."""
+    def result(self) -> SpanResult | None:
+        """What the helper found; None if it failed (then check its span yourself)."""
         if self.process is None:
             return None
         assert self.process.stdout is not None
@@ -97,10 +222,8 @@ class Helper:
         if self.process.returncode != 0:
             return None
         try:
-            answer = json.loads(out)
-            problems = [Problem(seq, str(text)) for seq, text in answer["problems"]]
-            return int(answer["count"]), problems
-        except (ValueError, KeyError, TypeError):
+            return SpanResult.from_json(json.loads(out))
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
 
@@ -123,11 +246,10 @@ def main() -> int:
     conn = _open(str(request["backend"]), str(request["target"]))
     try:
         conn.execute("BEGIN")
-        checker = Checker(conn, int(request["upto"]), int(request["after"]))
-        count = checker.decision_rows()
+        found = check_span(conn, int(request["after"]), int(request["upto"]), None)
     finally:
         conn.close()
-    json.dump({"count": count, "problems": [[p.seq, p.text] for p in checker.problems]}, sys.stdout)
+    json.dump(found.to_json(), sys.stdout)
     return 0
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import re
 import socket
 import sqlite3
@@ -206,8 +207,48 @@ class PgCursor:
             return self._cursor.fetchall()
 
     def fetchmany(self, size: int = 1) -> list[Any]:
+        handler, _every = self._owner.progress
+        # As SQLite's progress handler: a true answer interrupts the read.
+        if handler is not None and handler():
+            raise sqlite3.OperationalError("interrupted")
         with self._owner.translating():
             return self._cursor.fetchmany(size)
+
+    def batches(self, size: int) -> Iterator[list[Any]]:
+        """The rows in batches of ``size``, the next batch fetched by a thread while the
+        caller works on this one. A server-side cursor otherwise leaves the server idle
+        while the client works and the client waiting while the server works, for each
+        round trip (decision 0032: a third of the wall time of verifying a large
+        record). The thread only fetches; an error it meets is raised here."""
+        ready: queue.Queue[list[Any] | BaseException] = queue.Queue(maxsize=2)
+        stop = threading.Event()
+
+        def fetch() -> None:
+            try:
+                while not stop.is_set():
+                    batch = self.fetchmany(size)
+                    ready.put(batch)
+                    if not batch:
+                        return
+            except BaseException as exc:  # handed to the caller, raised there
+                ready.put(exc)
+
+        thread = threading.Thread(target=fetch, name="trustdesk-prefetch", daemon=True)
+        thread.start()
+        try:
+            while True:
+                item = ready.get()
+                if isinstance(item, BaseException):
+                    raise item
+                if not item:
+                    return
+                yield item
+        finally:
+            stop.set()
+            while thread.is_alive():  # a fetch blocked on a full queue: make room
+                with contextlib.suppress(queue.Empty):
+                    ready.get(timeout=0.05)
+            thread.join()
 
     def __iter__(self) -> Iterator[Any]:
         handler, every = self._owner.progress
