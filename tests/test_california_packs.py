@@ -156,13 +156,35 @@ def test_ca_2018_never_allows_a_hold_even_with_every_ground() -> None:
     assert outcomes["interview_access"].notices == ("truth_consent",)
 
 
-def test_every_item_rests_on_unverified_data_so_decisions_go_to_review() -> None:
-    # Nothing in the California packs was read in a chaptered text: a decision that a
-    # ground opens must be flagged for review, never presented as settled law.
-    case = _case("2020-06-15T09:00:00-07:00", [], sex_arson_registrant=True)
-    case["facts"]["judicial_probable_cause"] = False
-    decision = _decide(CA_2018, case)
+def test_a_ground_read_in_the_statute_stands_but_a_look_back_edge_goes_to_review() -> None:
+    # The registrant condition was read in SB 54's chaptered text (verified); the
+    # look-back windows' edge ("within" read as inclusive) is the maintainers' reading.
+    registrant = _case("2020-06-15T09:00:00-07:00", [], sex_arson_registrant=True)
+    registrant["facts"]["judicial_probable_cause"] = False
+    assert not _decide(CA_2018, registrant).needs_review
+    listed = _case("2020-06-15T09:00:00-07:00", [_burglary("2010-01-01")])
+    listed["facts"]["judicial_probable_cause"] = False
+    decision = _decide(CA_2018, listed)
+    assert decision.grounds == ("listed_felony_conviction",)
     assert decision.needs_review
+
+
+def test_a_charge_held_to_answer_opens_the_release_date_but_not_a_transfer() -> None:
+    # Gov. Code § 7282.5(b) as amended by SB 54 points only at § 7284.6(a)(1)(C).
+    case = _case("2020-06-15T09:00:00-07:00", [])
+    case["facts"]["judicial_probable_cause"] = False
+    case["pending_charges"] = [
+        {
+            "statute": "PC 211",
+            "level": "felony",
+            "class": "unclassified",
+            "jurisdiction": "CA",
+            "probable_cause_found": True,
+        }
+    ]
+    outcomes = {o.id: o.outcome for o in _decide(CA_2018, case).outcomes}
+    assert outcomes["release_date"] == "allowed_with_conditions"
+    assert outcomes["transfer"] == "not_allowed"
 
 
 @pytest.mark.parametrize("path", [CA_2014, CA_2018], ids=["ca-2014", "ca-2018"])
