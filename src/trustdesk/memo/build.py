@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from trustdesk.core.characters import shown
 from trustdesk.core.counterfactual import sections, what_would_change
-from trustdesk.core.decision import HONOR, MET, NOT_MET, CriterionResult, Decision
+from trustdesk.core.decision import HONOR, MET, NOT_MET, ActionOutcome, CriterionResult, Decision
 from trustdesk.core.model import Case, Offense
 from trustdesk.core.pack import RulePack
 from trustdesk.memo import timefmt, verification
@@ -51,10 +50,6 @@ HONOR_HEADLINE = "HOLD PERMITTED UNDER {section}"
 DECLINE_HEADLINE = "DETAINER DECLINED"
 NO_GROUNDS = "No ground of {section} is met: the person may not be held on this detainer."
 MEMO_TITLE = "Immigration detainer decision — {statute}"
-#: A format-2 pack's action that obliged the agency to give the person the notice; a
-#: pack that lists no ``required_notices`` (format 2 read as such) requires it this way.
-NOTICE_ACTION_ID = "give_copy_and_intent"
-LEGACY_NOTICE = "detainer_copy_and_intent"
 PERMITTING = ("allowed", "allowed_with_conditions")
 OUTCOME_WORDS = {
     "allowed": "Allowed",
@@ -107,13 +102,13 @@ def build_view_model(
         )
     except ValueError as exc:
         raise MemoError(f"record hash: {exc}") from None
-    zone = ZoneInfo(_timezone(pack))
+    zone = ZoneInfo(pack.timezone)
     decided = case.decision_time.astimezone(zone)
     section = statute_section(pack.statute)
     headline = (
         HONOR_HEADLINE.format(section=section) if decision.decision == HONOR else DECLINE_HEADLINE
     )
-    outcomes = tuple(getattr(decision, "outcomes", ()) or ())
+    outcomes = decision.outcomes
     documents = notice_documents(pack, outcomes)
     hold = _hold(case, decision, pack)
     title = f"Detainer decision memo — decision {record.decision_id}, version {record.version}"
@@ -171,7 +166,7 @@ def build_view_model(
         ),
         not_recorded=record.not_recorded,
         document_title=memo_title(pack),
-        jurisdiction_name=str(getattr(pack, "jurisdiction_name", "") or ""),
+        jurisdiction_name=pack.jurisdiction_name,
         outcomes=tuple(_outcome_row(outcome, decision) for outcome in outcomes),
     )
 
@@ -191,19 +186,17 @@ def memo_title(pack: RulePack) -> str:
     name = pack.title
     for cut in (" as ", " ("):
         name = name.split(cut, 1)[0]
-    prefix = str(getattr(pack, "jurisdiction_name", "") or "") + " "
-    if prefix.strip() and name.startswith(prefix):
+    prefix = pack.jurisdiction_name + " "
+    if name.startswith(prefix):
         name = name[len(prefix) :]
     title = MEMO_TITLE.format(statute=pack.statute)
     return f"{title} ({name})" if name and name != pack.title else title
 
 
-def notice_documents(pack: RulePack, outcomes: Sequence[Any]) -> tuple[str, ...]:
+def notice_documents(pack: RulePack, outcomes: Sequence[ActionOutcome]) -> tuple[str, ...]:
     """The documents the person gets: the pack's ``required_notices``, then those each
     permitted action names (e.g. the consent form before an interview), once each."""
-    required = tuple(getattr(pack, "required_notices", ()) or ())
-    if not required and any(action.id == NOTICE_ACTION_ID for action in pack.actions):
-        required = (LEGACY_NOTICE,)
+    required = pack.required_notices
     named = [
         notice
         for outcome in outcomes
@@ -213,29 +206,18 @@ def notice_documents(pack: RulePack, outcomes: Sequence[Any]) -> tuple[str, ...]
     return tuple(dict.fromkeys((*required, *named)))
 
 
-def _timezone(pack: RulePack) -> str:
-    zone = getattr(pack, "timezone", None)
-    if isinstance(zone, str) and zone:
-        return zone
-    return str(pack.clock.timezone)  # type: ignore[union-attr]
-
-
 def _jurisdictions(pack: RulePack) -> dict[str, str]:
-    names = {"federal": "Federal"}
-    own = getattr(pack, "jurisdiction", None)
-    if isinstance(own, str) and own:
-        names[own] = str(getattr(pack, "jurisdiction_name", own) or own)
-    return names
+    return {"federal": "Federal", pack.jurisdiction: pack.jurisdiction_name}
 
 
-def _release_date_shared(outcomes: Sequence[Any]) -> bool | None:
+def _release_date_shared(outcomes: Sequence[ActionOutcome]) -> bool | None:
     found = next((o for o in outcomes if o.id == "release_date"), None)
     if found is None or found.outcome == "unknown":
         return None
     return bool(found.outcome in PERMITTING)
 
 
-def _outcome_row(outcome: Any, decision: Decision) -> OutcomeRow:
+def _outcome_row(outcome: ActionOutcome, decision: Decision) -> OutcomeRow:
     titles = {result.id: result.title for result in decision.trace}
     return OutcomeRow(
         action=outcome.id,
@@ -247,7 +229,7 @@ def _outcome_row(outcome: Any, decision: Decision) -> OutcomeRow:
         conditions=tuple(outcome.conditions),
         notices=tuple(_document_title(notice) for notice in outcome.notices),
         citations=tuple(outcome.citations),
-        unverified=tuple(getattr(outcome, "unverified", ()) or ()),
+        unverified=outcome.unverified,
     )
 
 
@@ -452,7 +434,7 @@ def _hold(case: Case, decision: Decision, pack: RulePack) -> HoldBlock:
         else tuple(f"{timefmt.long_day(day.day)} — {day.reason}" for day in hold.excluded_days),
         rule=decision.hold_rule,
         citation=decision.hold_citation,
-        zone=_timezone(pack),
+        zone=pack.timezone,
     )
 
 

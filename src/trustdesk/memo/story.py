@@ -250,7 +250,8 @@ def outcomes_table(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
         if row.notices:
             text.append("<b>The person must get:</b> " + escape("; ".join(row.notices)))
         if row.unverified:
-            text.append("<b>Rests on UNVERIFIED data:</b> " + escape(", ".join(row.unverified)))
+            # The pack's wording of this action's advice that counsel has not checked yet.
+            text.append("<b>Not yet verified by counsel:</b> " + escape(", ".join(row.unverified)))
         text.append(f"<font size='7'>{escape('; '.join(row.citations))}</font>")
         rows.append(
             [
