@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -273,3 +274,157 @@ def test_decisions_round_trip_with_and_without_outcomes(
     again = decision_from_json(older)
     assert again.outcomes == ()
     assert decision_to_json(again) == older
+
+
+# --- what would change each action ---------------------------------------------------
+
+
+def test_what_would_change_each_action_under_a_law_that_never_allows_a_hold(
+    synthetic: LoadedPack,
+) -> None:
+    from trustdesk.core.counterfactual import (
+        action_sections,
+        what_would_change,
+        what_would_change_actions,
+    )
+
+    raw = json.loads(FIXTURE.read_text())["tests"]
+    reduced = parse_case(raw[5]["case"], "case")  # a serious conviction, reduced
+    # The hold can never change: the decision's own counterfactual has nothing to say.
+    assert what_would_change(synthetic.pack, reduced).flips == ()
+    flips = what_would_change_actions(synthetic.pack, reduced)
+    assert {f.action for f in flips} == {"release_date", "transfer"}
+    assert all(f.action != "interview_access" for f in flips)  # always: nothing changes it
+    release = [f for f in flips if f.action == "release_date"]
+    # The reduction is what stands between the conviction and the release date.
+    undone = next(f for f in release if f.change.attribute == "reduced_to_misdemeanor")
+    assert (undone.before, undone.after) == ("not_allowed", "allowed")
+    assert "“reduced to a misdemeanor” were No" in undone.fact
+    # A recent felony (the look-back ground) is one of the facts ICE could show.
+    assert any("A felony conviction within 5 years." in f.fact for f in release)
+    # A flag the catalog gives is varied like any yes/no attribute.
+    outside = parse_case(raw[7]["case"], "case")  # a felony just outside the window
+    flagged = [f for f in what_would_change_actions(synthetic.pack, outside) if "flag" in f.fact]
+    assert [f.after for f in flagged] == ["allowed"]
+    assert "had the flag “serious”" in flagged[0].fact
+    headed = dict(action_sections(flips))
+    assert set(headed) == {"What would change: Release date", "What would change: Transfer to ICE"}
+    assert any(
+        line.endswith("Release date may be shared.")
+        for line in headed["What would change: Release date"]
+    )
+
+
+# --- importing, signing and comparing format-3 packs --------------------------------
+
+
+def test_a_format_3_pack_imports_and_compares_with_its_format_2_original(
+    tmp_path: Path,
+) -> None:
+    from trustdesk.rules.imports import check_import, install
+    from trustdesk.rules.pack_diff import diff_packs
+
+    source = next(p for p in bundled_pack_paths() if p.name == "ct-2025.json")
+    original = format_2(source)
+    converted = migrate_v2(original, complete=True)
+    written = tmp_path / "ct-2025.json"
+    written.write_text(json.dumps(converted, indent=2), encoding="utf-8")
+    # The same law in the other format: the difference lists nothing but the format.
+    lines = diff_packs(original, converted).lines()
+    assert not any("Contacts with ICE" in line for line in lines), lines
+    assert not any("Hold clock" in line for line in lines), lines
+    changed = copy.deepcopy(converted)
+    release = next(o for o in changed["outcomes"] if o["id"] == "release_date")
+    release["when_no_ground"]["outcome"] = "allowed_with_conditions"
+    shown = "\n".join(diff_packs(original, changed).lines())
+    assert "when no ground holds: NOT allowed → allowed with conditions" in shown
+    # It imports in place of the shipped format-2 pack and decides as it did.
+    folder = tmp_path / "data" / "rules"
+    installed = install(check_import(written, folder))
+    pack = installed.rules.pack("ct-2025").pack
+    assert pack.sha256 != load_pack(source).pack.sha256
+    assert pack.hold_action is not None and pack.timezone == "America/New_York"
+    # A pack of another jurisdiction is refused by name at import.
+    with pytest.raises(InputError, match="is a rule pack of ZZ, not of CT"):
+        check_import(FIXTURE, folder)
+
+
+def test_a_signed_format_3_pack_is_reviewed_for_import(tmp_path: Path) -> None:
+    from trustdesk.rules.pack_review import review_import
+    from trustdesk.rules.signing import generate_key, load_private_key, sign_pack
+
+    source = next(p for p in bundled_pack_paths() if p.name == "ct-2025.json")
+    converted = migrate_v2(format_2(source), complete=True)
+    pack_bytes = json.dumps(converted, indent=2).encode()
+    secret = b"a passphrase long enough"
+    generate_key("Testland publisher", tmp_path / "pub.key", secret)
+    private = load_private_key(tmp_path / "pub.key", lambda: secret)
+    signed = tmp_path / "ct-2025.tdpack"
+    signed.write_bytes(sign_pack(pack_bytes, private.key, private.publisher))
+    review = review_import(signed, tmp_path / "data" / "rules", ())
+    assert review.opened.signature is not None and review.opened.pack == pack_bytes
+    assert review.checked.loaded.pack.outcomes[0].disclosure == "release_date"
+    assert review.diff is not None
+    assert not any("Contacts with ICE" in line for line in review.diff.lines())
+
+
+def test_unverified_grounds_that_permit_no_hold_are_worded_for_the_actions(
+    tmp_path: Path,
+) -> None:
+    from trustdesk.core.evaluate import UNVERIFIED_ACTION_GROUNDS, UNVERIFIED_GROUNDS
+
+    raw = json.loads(FIXTURE.read_text())
+    raw["criteria"][2]["verification"] = {"status": "unverified", "note": "not read yet"}
+    path = tmp_path / "zz-2020.json"
+    path.write_text(json.dumps(raw))
+    pack = load_pack(path).pack  # its own tests still pass: they state the law as verified
+    case = parse_case(raw["tests"][4]["case"], "case")  # a serious conviction
+    decision = evaluate(pack, case)
+    assert decision.grounds == ("serious_conviction",) and decision.decision == "decline"
+    assert UNVERIFIED_ACTION_GROUNDS in decision.review_reasons
+    assert UNVERIFIED_GROUNDS not in decision.review_reasons
+    release = decision.outcome_of("release_date")
+    assert release is not None and "criteria/serious_conviction" in release.unverified
+
+
+def test_an_unknown_answer_matters_while_an_action_it_opens_is_open(
+    synthetic: LoadedPack,
+) -> None:
+    from trustdesk.core.relevance import can_change_outcome
+
+    raw = json.loads(FIXTURE.read_text())["tests"]
+    case = parse_case(raw[14]["case"], "case")  # serious conviction, warrant unknown
+    decision = evaluate(synthetic.pack, case)
+    warrant = next(q for q in synthetic.pack.questions if q.id == "warrant")
+    registrant = next(q for q in synthetic.pack.questions if q.id == "registrant")
+    # The warrant alone opens transfer: it still matters. Registration opens only the
+    # release date, which the serious conviction has settled.
+    assert can_change_outcome(warrant, decision.trace, synthetic.pack)
+    assert not can_change_outcome(registrant, decision.trace, synthetic.pack)
+    # Judged on the hold alone (no pack), neither would.
+    assert not can_change_outcome(warrant, decision.trace)
+    assert any("judicial warrant" in reason for reason in decision.review_reasons)
+
+
+def test_counsel_signs_off_a_format_3_outcome_by_its_item_id(tmp_path: Path) -> None:
+    from datetime import date
+
+    from trustdesk.rules.revision import Attestation, item_label, pack_items, revise
+
+    raw = json.loads(FIXTURE.read_text())
+    raw["outcomes"][1]["when_ground"]["verification"] = {"status": "unverified", "note": "?"}
+    path = tmp_path / "zz-2020.json"
+    path.write_text(json.dumps(raw))
+    pack = load_pack(path).pack
+    item = "contacts/release_date/ground"
+    assert item in pack_items(pack) and item in pack.unverified_items()
+    assert item_label(pack, item).startswith("Contact with ICE — Release date, when a ground")
+    attestation = Attestation(
+        (item,), "Testland Act § 4", "Dana Reyes", "Counsel", date(2026, 12, 1)
+    )
+    revised = json.loads(revise(path.read_bytes(), str(path), attestation))
+    assert revised["outcomes"][1]["when_ground"]["verification"]["by"] == "Dana Reyes"
+    assert revised["outcomes"][1]["when_no_ground"] == raw["outcomes"][1]["when_no_ground"]
+    again = tmp_path / "again.json"
+    again.write_text(json.dumps(revised))
+    assert load_pack(again).pack.verification(item).verified

@@ -222,7 +222,7 @@ class Review:
             trace = self._probe().trace
         except (InputError, CoreError):
             return True
-        return can_change_outcome(question, trace)
+        return can_change_outcome(question, trace, self.pack())
 
     def settled_by(self, question: Question) -> tuple[str, ...]:
         """Titles of the grounds that make ``question`` unable to change the outcome."""
