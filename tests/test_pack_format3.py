@@ -18,13 +18,13 @@ from typing import Any
 
 import pytest
 
-from trustdesk.core.errors import CoreError
+from trustdesk.core.errors import CoreError, NoRulePackError
 from trustdesk.core.evaluate import evaluate
 from trustdesk.core.record import decision_from_json, decision_to_json
 from trustdesk.core.select import select_pack
 from trustdesk.rules import schema_check
 from trustdesk.rules.caseio import parse_case
-from trustdesk.rules.errors import InputError
+from trustdesk.rules.errors import InputError, PackTestFailure
 from trustdesk.rules.pack_format1 import is_format_1, read_format_1
 from trustdesk.rules.pack_history import MANIFEST, history_dir
 from trustdesk.rules.pack_migrate import migrate_v2
@@ -205,7 +205,7 @@ def test_the_synthetic_pack_is_chosen_by_its_own_zone_and_refuses_earlier_dates(
 ) -> None:
     # 09:00 UTC on 1 January 2020 is still 31 December 2019 in Honolulu.
     before = parse_case(synthetic_case(decision_time="2020-01-01T09:00:00Z"), "case")
-    with pytest.raises(Exception, match="the Testland act took effect on 2020-01-01"):
+    with pytest.raises(NoRulePackError, match="the Testland act took effect on 2020-01-01"):
         select_pack([synthetic.pack], before.decision_time)
     inside = parse_case(synthetic_case(decision_time="2020-01-01T10:00:00Z"), "case")
     assert select_pack([synthetic.pack], inside.decision_time) is synthetic.pack
@@ -428,3 +428,21 @@ def test_counsel_signs_off_a_format_3_outcome_by_its_item_id(tmp_path: Path) -> 
     again = tmp_path / "again.json"
     again.write_text(json.dumps(revised))
     assert load_pack(again).pack.verification(item).verified
+
+
+def test_embedded_tests_may_state_the_contact_verdicts_of_a_format_3_pack(
+    tmp_path: Path,
+) -> None:
+    raw = json.loads(FIXTURE.read_text())
+    raw["tests"][0]["expect"]["contacts"] = {
+        "interview_access": "allowed_with_conditions",
+        "hold": "never",
+        "release_date": "not_allowed",
+    }
+    path = tmp_path / "zz-2020.json"
+    path.write_text(json.dumps(raw))
+    assert load_pack(path).tests[0]["expect"]["contacts"]["hold"] == "never"
+    raw["tests"][0]["expect"]["contacts"]["hold"] = "not_allowed"
+    path.write_text(json.dumps(raw))
+    with pytest.raises(PackTestFailure, match="expected hold not_allowed for a contact, got never"):
+        load_pack(path)
