@@ -164,3 +164,50 @@ def test_the_pack_chooses_the_documents(rules: RuleSet) -> None:
     # A Connecticut decision still prints its one notice per language.
     ct = decide(rules, SCENARIOS["ct-2025-honor"])
     assert ct[2].required_notices == ("detainer_copy_and_intent",)
+
+
+def test_the_shipped_ca_2018_pack_prints_its_memo_and_documents() -> None:
+    """With the real ca-2018 pack: no hold ever, the TRUTH Act documents chosen by it."""
+    from trustdesk.core.evaluate import evaluate
+    from trustdesk.rules.caseio import parse_case
+    from trustdesk.rules.registry import load_rules
+
+    california_rules = load_rules(jurisdiction="CA")
+    raw = {**SCENARIOS["ct-2025-decline"], "convictions": [], "pending_charges": []}
+    case = parse_case(raw, "test", california_rules.sections)
+    pack = california_rules.pack_for(case.decision_time)
+    assert pack.id == "ca-2018"
+    decision = evaluate(pack, case)
+    vm = build_view_model(
+        case,
+        decision,
+        pack,
+        agency=AGENCY,
+        record=RecordInfo("3001", 1, RECORD_SHA256, 11, CREATED_AT),
+        officer=OFFICER,
+    )
+    assert vm.hold.kind == HOLD_NEVER
+    # The pack requires the copy of the request; its interview outcome the consent form.
+    assert vm.notice.documents[0] == "detainer_copy"
+    assert "truth_consent" in vm.notice.documents
+    release = decision.outcome_of("release_date")
+    assert release is not None
+    # Unsettled facts give "unknown": the notice then promises nothing either way.
+    shared = {"unknown": None, "not_allowed": False}.get(release.outcome, True)
+    assert vm.notice.release_date_shared is shared
+    memo = pdf_pages(render_memo(vm, notice_languages=("en", "es")))
+    text = " ".join(memo)
+    assert "Immigration detainer decision — " + pack.statute in text
+    assert "What the law allows — each action" in text
+    assert "HOLD EXPIRES" not in text and "never allows holding a person" in text
+    for outcome in decision.outcomes:
+        assert outcome.label in text
+    pages = len(vm.notice.documents)
+    english, spanish = memo[-2 * pages : -pages], memo[-pages:]
+    assert "Notice About a Request From Immigration" in english[0]
+    refusal = "The law does not allow us to tell ICE the date you will be released"
+    assert (refusal in english[0]) == (shared is False)
+    assert ("The law allows us to tell ICE the date" in english[0]) == (shared is True)
+    assert "Consent Form: Interview by Immigration (ICE)" in " ".join(english)
+    assert "Formulario de consentimiento" in " ".join(spanish)
+    assert "certified translator" in " ".join(spanish)
