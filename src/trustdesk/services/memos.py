@@ -47,7 +47,15 @@ if TYPE_CHECKING:
 MEMO_PRINTED = "memo.printed"
 MEMO_REFUSED = "memo.refused"
 MEMO_VERIFIED = "memo.verified"
-NOTICE_LANGUAGES = ("en", "es")
+
+
+def notice_language_list() -> tuple[str, ...]:
+    """The notice languages: one per wording file in resources/notices (en and es ship).
+
+    Read on use, not at import: other commands stay light."""
+    from trustdesk.memo.wording import LANGUAGES
+
+    return LANGUAGES
 
 
 class MemoRefused(ServiceError):
@@ -132,12 +140,13 @@ def parse_decision_ref(text: str) -> tuple[int, int | None]:
 
 def notice_languages(requested: Iterable[str] | None, required: bool) -> tuple[str, ...]:
     if requested is None:
-        return NOTICE_LANGUAGES if required else ()
+        return notice_language_list() if required else ()
     chosen = tuple(dict.fromkeys(lang.strip().lower() for lang in requested if lang.strip()))
-    unknown = [lang for lang in chosen if lang not in NOTICE_LANGUAGES]
+    known = notice_language_list()
+    unknown = [lang for lang in chosen if lang not in known]
     if unknown:
         raise InvalidRequest(
-            f"no notice in {', '.join(unknown)}; notices exist in {', '.join(NOTICE_LANGUAGES)}"
+            f"no notice in {', '.join(unknown)}; notices exist in {', '.join(known)}"
         )
     return chosen
 
@@ -197,7 +206,9 @@ class MemoService:
         """Render version ``version`` (default: latest) of a decision to a new PDF file.
 
         ``target`` names the file; if it exists, ``name-2.pdf``… is used (never overwritten).
-        ``languages`` None: the notices in English and Spanish when the law requires one.
+        ``languages`` None: the notices in every language (English and Spanish ship) when
+        the pack requires one; each language gets every document the decision prints (the
+        pack's ``required_notices`` and those its action outcomes name).
         The header is the stored agency profile; ``agency`` is used only while none is stored.
         """
         from trustdesk.memo.errors import MemoError
