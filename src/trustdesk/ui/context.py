@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from trustdesk.config.keys import DEFAULT_JURISDICTION
 from trustdesk.services.bundle import Services
 from trustdesk.services.context import Session
 from trustdesk.ui.clock import Clock
@@ -30,11 +31,14 @@ class RulesHolder:
     classes here: a dataclass costs a millisecond to define, on the first window's path.)
     """
 
-    __slots__ = ("imported_dir", "in_force", "rules")
+    __slots__ = ("imported_dir", "in_force", "jurisdiction", "rules")
 
     def __init__(self, rules: RuleSet | None = None, imported_dir: Path | None = None) -> None:
         self.rules = rules
         self.imported_dir = imported_dir
+        #: The agency's jurisdiction (``services.jurisdiction``), set with the data folder:
+        #: the packs and the catalog loaded are that state's. None: the rules given.
+        self.jurisdiction: Callable[[], str] | None = None
         #: The imported pack versions the audit chain puts in force (set with the folder);
         #: a file of ``imported_dir`` that is not one of them is skipped, not applied.
         self.in_force: Callable[[], Mapping[str, str]] | None = None
@@ -47,11 +51,21 @@ class RulesHolder:
             self.rules = load_rules(extra_dir=self.imported_dir, accepted=accepted)
         return self.rules
 
+    def _jurisdiction(self) -> dict[str, str]:
+        return {} if self.jurisdiction is None else {"jurisdiction": self.jurisdiction()}
+
     def replace(self, rules: RuleSet) -> None:
         self.rules = rules
 
+    def reload(self) -> None:
+        """Load afresh on next use (the agency changed its jurisdiction)."""
+        self.rules = None
+
     def use_data_folder(
-        self, data_dir: Path, in_force: Callable[[], Mapping[str, str]] | None = None
+        self,
+        data_dir: Path,
+        in_force: Callable[[], Mapping[str, str]] | None = None,
+        jurisdiction: Callable[[], str] | None = None,
     ) -> None:
         """Load the agency's imported packs of ``data_dir`` too (once; see ``get``).
 
@@ -60,6 +74,13 @@ class RulesHolder:
         versions whose import the audit chain records (``RulePackService.in_force``).
         """
         newly_vouched = in_force is not None and self.in_force is None
+        if jurisdiction is not None and self.jurisdiction is None:
+            self.jurisdiction = jurisdiction
+            if (
+                self.rules is not None
+                and getattr(self.rules, "jurisdiction", DEFAULT_JURISDICTION) != jurisdiction()
+            ):
+                self.rules = None  # loaded before the agency's choice was known
         if in_force is not None:
             self.in_force = in_force
         if self.imported_dir is not None and not newly_vouched:
@@ -125,7 +146,9 @@ class UiContext:
         self.default_printer = default_printer
         self._zone: ZoneInfo | None = None
         self.rules_holder.use_data_folder(
-            self.services.store.data_dir, self.services.rulepacks.in_force
+            self.services.store.data_dir,
+            self.services.rulepacks.in_force,
+            lambda: self.services.jurisdiction.current().code,
         )
 
     @property
