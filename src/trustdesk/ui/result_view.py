@@ -18,6 +18,19 @@ ATTESTATION = (
 )
 
 
+def statute_section(statute: str) -> str:
+    """The section of the pack's statute as a headline names it ("§ 54-192h")."""
+    at = statute.rfind("§")
+    return statute[at:] if at >= 0 else statute
+
+
+def headline(decision: Decision) -> str:
+    """The decision on the hold in large type, naming the pack's own statute."""
+    if decision.decision == HONOR:
+        return f"HOLD PERMITTED UNDER {statute_section(decision.statute)}"
+    return "DETAINER DECLINED"
+
+
 def when(value: object, zone: ZoneInfo) -> str:
     from datetime import datetime
 
@@ -41,10 +54,7 @@ def decision_html(decision: Decision, zone: ZoneInfo, changes: OutcomeChanges | 
     """The whole result as rich text (shown read-only; the memo is the printed form)."""
     e = html.escape
     parts: list[str] = []
-    if decision.decision == HONOR:
-        parts.append("<h1>HOLD PERMITTED UNDER § 54-192h</h1>")
-    else:
-        parts.append("<h1>DETAINER DECLINED</h1>")
+    parts.append(f"<h1>{e(headline(decision))}</h1>")
     parts.append(f"<p>Law applied: {e(decision.statute)} — rule pack {e(decision.rule_pack)}</p>")
     if decision.needs_review:
         parts.append("<p><b>⚠ SUPERVISOR REVIEW REQUIRED:</b></p><ul>")
@@ -145,11 +155,11 @@ class ResultStep(QWidget):
         self.attest.setEnabled(True)
         self.problems.setText("")
         if decision.decision == HONOR:
-            text = "✔ HOLD PERMITTED UNDER § 54-192h"
+            text = "✔ " + headline(decision)
             if decision.hold is not None:
                 text += f"\nHold expires {when(decision.hold.expires_at, zone)}"
         else:
-            text = "✘ DETAINER DECLINED"
+            text = "✘ " + headline(decision)
         if decision.needs_review:
             text += "\n⚠ Supervisor review required"
         self.outcome.setText(text)
