@@ -40,6 +40,7 @@ from trustdesk.services.contact_wording import (
     DISCLOSURE_TEXT,
     KIND_TEXT,
     VERDICT_MARK,
+    VERDICT_WORDS,
     advice_lines,
 )
 from trustdesk.services.contacts import ContactInput, ContactService
@@ -54,12 +55,6 @@ if TYPE_CHECKING:
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 GATE_ANSWERS = (("not yet known", None), ("yes", True), ("no", False))
-_VERDICT_WORDS = {
-    "allowed": "allowed",
-    "not_allowed": "NOT allowed",
-    "never": "NEVER",
-    "unknown": "not yet known",
-}
 _EXPECTED = (ServiceError, StoreError, CoreError, RulesError)
 
 
@@ -299,11 +294,13 @@ class ContactDialog(QDialog):
         }.get(advice.basis, advice.basis)
         lines = [f"Before you answer ICE — rule pack {advice.pack_id}, {basis}:"]
         kind = str(self.kind.currentData())
-        lines += [f"{VERDICT_MARK[a.verdict]} {a.text}" for a in advice_lines(advice, kind)]
+        lines += [
+            f"{VERDICT_MARK.get(a.verdict, '?')} {a.text}" for a in advice_lines(advice, kind)
+        ]
         self.advice_label.setText("\n".join(lines))
         for disclosure, check in self.given.items():
             verdict = advice.advice_for(disclosure).verdict
-            check.setText(f"{DISCLOSURE_TEXT[disclosure]} ({_VERDICT_WORDS[verdict]})")
+            check.setText(f"{DISCLOSURE_TEXT[disclosure]} ({VERDICT_WORDS.get(verdict, verdict)})")
         self._update_warning()
 
     def not_allowed_given(self) -> list[str]:
