@@ -11,7 +11,13 @@ from trustdesk.core.characters import shown
 from trustdesk.core.contacts import ContactAdvice
 from trustdesk.store.contact_records import ContactRecord, ContactReview
 
-_VERDICT = {"allowed": "may", "not_allowed": "may NOT", "never": "NEVER", "unknown": "UNKNOWN"}
+_VERDICT = {
+    "allowed": "may",
+    "allowed_with_conditions": "may, IF",
+    "not_allowed": "may NOT",
+    "never": "NEVER",
+    "unknown": "UNKNOWN",
+}
 
 
 def _wrap(text: str, indent: str) -> list[str]:

@@ -10,10 +10,11 @@ No Python code or ``eval`` ever comes from data.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from operator import attrgetter
 
 from trustdesk.core.errors import CoreError
-from trustdesk.core.model import Case, Offense, Tri
+from trustdesk.core.model import FACTS_PREFIX, Case, Offense, Tri, get_field
 
 # Imported for type checking only: typing costs milliseconds at every CLI start.
 TYPE_CHECKING = False
@@ -35,17 +36,38 @@ ITEM_ATTRIBUTES = {
     "under_appeal": "under_appeal",
     "juvenile": "juvenile",
     "in_catalog": "in_catalog",
+    "reduced_to_misdemeanor": "reduced_to_misdemeanor",
+    "probable_cause_found": "probable_cause_found",
 }
+
+#: Offense attributes holding a set of strings, tested with ``has``.
+SET_ATTRIBUTES = {"flags": "flags"}
+
+#: Offense dates a look-back window may be measured from (JSON name → model field).
+DATE_ATTRIBUTES = {"date": "date"}
+
+#: What "within N years" means at the window's edge: the pack says, not the code.
+BOUNDARIES = ("inclusive", "exclusive")
+
+
+def years_before(day: date, years: int) -> date:
+    """``day`` minus ``years`` calendar years; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
 class Trace:
     """What one criterion's evaluation looked at and what it must report."""
 
-    __slots__ = ("facts", "hits", "lists_used", "matches", "unknown", "unsettled", "void")
+    __slots__ = ("day", "facts", "hits", "lists_used", "matches", "unknown", "unsettled", "void")
 
     # A plain class rather than a dataclass: one is made per criterion per decision,
     # and the generated __init__ with default factories is measurably slower.
-    def __init__(self, void: Mapping[str, str] | None = None) -> None:
+    def __init__(self, void: Mapping[str, str] | None = None, day: date | None = None) -> None:
+        #: The decision's local date (look-back windows end on it); None: not known.
+        self.day = day
         self.facts: list[Fact] = []
         self.unsettled: list[str] = []
         self.unknown: list[str] = []
@@ -276,6 +298,48 @@ class AttrInList:
         return found
 
 
+class AttrHas:
+    """A set-valued attribute (``flags``) holds a value."""
+
+    __slots__ = ("attr", "getter", "value")
+
+    def __init__(self, getter: Callable[[Offense], Any], value: str, attr: str = "") -> None:
+        self.getter = getter
+        self.value = value
+        self.attr = attr
+
+    def test(self, item: Offense, trace: Trace) -> Tri:
+        values = self.getter(item)
+        if values is None:
+            return None
+        return self.value in values
+
+
+class WithinYears:
+    """The item's date is within ``years`` calendar years before the decision's date.
+
+    ``inclusive``: a date exactly ``years`` years before counts; ``exclusive``: it does
+    not. A missing date, or no decision date, is unknown.
+    """
+
+    __slots__ = ("attr", "getter", "inclusive", "years")
+
+    def __init__(
+        self, getter: Callable[[Offense], Any], years: int, inclusive: bool, attr: str = ""
+    ) -> None:
+        self.getter = getter
+        self.years = years
+        self.inclusive = inclusive
+        self.attr = attr
+
+    def test(self, item: Offense, trace: Trace) -> Tri:
+        when: date | None = self.getter(item)
+        if when is None or trace.day is None:
+            return None
+        start = years_before(trace.day, self.years)
+        return when >= start if self.inclusive else when > start
+
+
 # --- compilation ---------------------------------------------------------------------
 
 
@@ -323,12 +387,7 @@ def compile_condition(
         expected = raw.get("equals", True)
         if not isinstance(expected, bool):
             raise ConditionError(f"{pointer}/equals", "must be true or false")
-        return Answer(
-            question,
-            "/" + field_path.replace(".", "/"),
-            attrgetter(field_path),
-            expected,
-        )
+        return Answer(question, field_pointer(field_path), field_reader(field_path), expected)
     collection = raw["exists"]
     if collection not in COLLECTIONS:
         raise ConditionError(f"{pointer}/exists", f"unknown collection {collection!r}")
@@ -343,9 +402,43 @@ def compile_condition(
     return Exists(COLLECTIONS[collection], where, unsettled)
 
 
+def field_reader(path: str) -> Callable[[Case], Any]:
+    """A reader of a question's case field (``facts.<name>`` included)."""
+    if path.startswith(FACTS_PREFIX):
+        return lambda case: get_field(case, path)
+    return attrgetter(path)
+
+
+def field_pointer(path: str) -> str:
+    """The JSON pointer of a question's case field in the case document."""
+    return "/" + path.replace(".", "/")
+
+
+def _within(raw: Mapping[str, Any], pointer: str) -> ItemCondition:
+    years = raw["within_years"]
+    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
+        raise ConditionError(
+            f"{pointer}/within_years", "must be a whole number of years (1 or more)"
+        )
+    of = raw.get("of")
+    if of not in DATE_ATTRIBUTES:
+        raise ConditionError(
+            f"{pointer}/of", f"must name a date: one of {', '.join(DATE_ATTRIBUTES)}"
+        )
+    boundary = raw.get("boundary")
+    if boundary not in BOUNDARIES:
+        raise ConditionError(
+            f"{pointer}/boundary",
+            "must say whether the window's first day counts: inclusive or exclusive",
+        )
+    return WithinYears(attrgetter(DATE_ATTRIBUTES[of]), years, boundary == "inclusive", of)
+
+
 def compile_item(raw: Any, pointer: str, lists: Mapping[str, frozenset[str]]) -> ItemCondition:
     """Compile a condition over one conviction or charge."""
-    key = _single_key(raw, pointer, ("all", "any", "not", "attr"))
+    key = _single_key(raw, pointer, ("all", "any", "not", "attr", "within_years"))
+    if key == "within_years":
+        return _within(raw, pointer)
     if key in ("all", "any"):
         parts = tuple(
             compile_item(part, f"{pointer}/{key}/{i}", lists) for i, part in enumerate(raw[key])
@@ -354,6 +447,10 @@ def compile_item(raw: Any, pointer: str, lists: Mapping[str, frozenset[str]]) ->
     if key == "not":
         return ItemNot(compile_item(raw["not"], f"{pointer}/not", lists))
     name = raw["attr"]
+    if name in SET_ATTRIBUTES:
+        if not isinstance(raw.get("has"), str):
+            raise ConditionError(pointer, f"a test of {name} needs has: the value it must hold")
+        return AttrHas(attrgetter(SET_ATTRIBUTES[name]), raw["has"], name)
     if name not in ITEM_ATTRIBUTES:
         raise ConditionError(f"{pointer}/attr", f"unknown attribute {name!r}")
     getter = attrgetter(ITEM_ATTRIBUTES[name])

@@ -2,17 +2,19 @@
 
 Pure logic over data. What each version of the law allows for each disclosure (release
 date, custody status, interview access, hold, transfer, confidential information) is
-written in the rule pack's ``contacts`` section, with its citation and verification;
-this module only reads it against the grounds (the pack's criteria) as the decision on
-record found them or, with no decision yet, as the officer can answer them now.
+written in the rule pack's ``outcomes`` (format 3; format 2's ``contacts`` section is
+converted to them), with its citation and verification; this module only reads them
+against the grounds (the pack's criteria) as the decision on record found them or, with
+no decision yet, as the officer can answer them now.
 
-A disclosure whose rule depends on the grounds is decided by them:
-* at least one ground holds → the rule's ``ground`` outcome;
-* every ground is settled and none holds → its ``no_ground`` outcome;
+A disclosure whose rule depends on the grounds is decided by the grounds that open it
+(the rule's ``grounds``; every criterion when it names none):
+* at least one of them holds → the rule's ``when_ground`` outcome;
+* every one is settled and none holds → its ``when_no_ground`` outcome;
 * otherwise (a ground not yet answered, or unsettled) → "unknown", unless both outcomes
   agree. "unknown" is never a guess: it asks for the missing answers or a supervisor.
-A pack without a ``contacts`` section (one written before issue 14) says nothing, so
-every disclosure is "unknown".
+An ``always`` outcome ``not_allowed`` is worded "never". A disclosure the pack has no
+outcome for is "unknown" (a pack value without outcomes says nothing on any).
 
 The ids below are fixed by issue 14's contract and shared with the store, the CLI, the
 GUI and the reports.
@@ -65,7 +67,9 @@ KIND_DISCLOSURES: Mapping[str, tuple[str, ...]] = {
 ALLOWED = "allowed"
 NOT_ALLOWED = "not_allowed"
 NEVER = "never"
-VERDICTS: tuple[str, ...] = (ALLOWED, NOT_ALLOWED, NEVER, UNKNOWN)
+#: Allowed once the rule's conditions are met (e.g. a consent form signed first).
+ALLOWED_WITH_CONDITIONS = "allowed_with_conditions"
+VERDICTS: tuple[str, ...] = (ALLOWED, ALLOWED_WITH_CONDITIONS, NOT_ALLOWED, NEVER, UNKNOWN)
 
 #: Where the advice comes from: the decision on record, the officer's answers, nothing.
 DECISION_BASIS = "decision"
@@ -89,6 +93,10 @@ class DisclosureAdvice:
     reason: str
     citations: tuple[str, ...]
     unverified: tuple[str, ...] = ()
+    #: What must be done first (``allowed_with_conditions``), and the documents the
+    #: person gets, from the pack's outcome.
+    conditions: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +197,15 @@ def _gate_states(
 
 def _say(outcome: ContactOutcome, phrases: Iterable[str], citation: str) -> str:
     listed = ", ".join(phrases)
-    return f"{outcome.text}: {listed} — {citation}" if listed else f"{outcome.text} — {citation}"
+    said = f"{outcome.text}: {listed}" if listed else outcome.text
+    if outcome.conditions:
+        said += f" (first: {'; '.join(outcome.conditions)})"
+    return f"{said} — {citation}"
+
+
+def _verdict(outcome: ContactOutcome, always: bool) -> str:
+    """The contact log's verdict for a pack outcome: ``always`` + not allowed is "never"."""
+    return NEVER if always and outcome.verdict == NOT_ALLOWED else outcome.verdict
 
 
 def _advice(
@@ -198,9 +214,8 @@ def _advice(
     states: Mapping[str, _GateState],
     decision: Decision | None,
 ) -> DisclosureAdvice:
-    contacts = pack.contacts
-    assert contacts is not None  # only called for a pack with a contacts section
-    gates = contacts.gates
+    opening = set(rule.opened_by(tuple(c.id for c in pack.criteria)))
+    gates = [g for g in pack.outcome_gates if g.criterion in opening]
     citations = (rule.citation,)
     if rule.always is not None:
         item = contact_item(rule.disclosure, "always")
@@ -208,10 +223,12 @@ def _advice(
         reason = _say(rule.always, (), rule.citation)
         return DisclosureAdvice(
             rule.disclosure,
-            rule.always.verdict,
+            _verdict(rule.always, always=True),
             reason + (_UNVERIFIED if always_unverified else ""),
             citations,
             always_unverified,
+            rule.always.conditions,
+            rule.always.notices,
         )
     assert rule.ground is not None and rule.no_ground is not None  # the schema requires both
     met = [g for g in gates if states[g.criterion].status == MET]
@@ -249,11 +266,21 @@ def _advice(
     reason = _say(outcome, phrases, rule.citation)
     if case == "ground" and phrases and not firm:
         reason += " (the ground needs supervisor review before it is relied on)"
-    elif outcome.verdict == ALLOWED and decision is not None and decision.needs_review:
+    elif outcome.verdict in (ALLOWED, ALLOWED_WITH_CONDITIONS) and (
+        decision is not None and decision.needs_review
+    ):
         reason += " (the decision on record awaits supervisor review)"
     if unverified:
         reason += _UNVERIFIED
-    return DisclosureAdvice(rule.disclosure, outcome.verdict, reason, citations, unverified)
+    return DisclosureAdvice(
+        rule.disclosure,
+        outcome.verdict,
+        reason,
+        citations,
+        unverified,
+        outcome.conditions,
+        outcome.notices,
+    )
 
 
 def _silent(pack: RulePack, disclosure: str) -> DisclosureAdvice:

@@ -34,7 +34,7 @@ from trustdesk.core.conditions import (
 )
 from trustdesk.core.decision import HONOR, MET, Decision
 from trustdesk.core.evaluate import evaluate
-from trustdesk.core.model import CLASSES, LEVELS, Case, Offense
+from trustdesk.core.model import CLASSES, LEVELS, Case, Offense, get_field, replace_field
 from trustdesk.core.pack import RulePack, StatuteList
 
 # Imported for type checking only: typing costs milliseconds at every CLI start.
@@ -219,19 +219,6 @@ def _spaces(pack: RulePack) -> tuple[_Space, ...]:
 # --- changing one fact ---------------------------------------------------------------
 
 
-def _replace_path(value: Any, path: str, new: Any) -> Any:
-    head, _, rest = path.partition(".")
-    if not rest:
-        return value._replace(**{head: new})
-    return value._replace(**{head: _replace_path(getattr(value, head), rest, new)})
-
-
-def _get_path(value: Any, path: str) -> Any:
-    for part in path.split("."):
-        value = getattr(value, part)
-    return value
-
-
 def _atom_of(atoms: tuple[_Atom, ...], value: Any) -> _Atom | None:
     for atom in atoms:
         if _covers(atom.values, atom.others, value):
@@ -322,7 +309,7 @@ def _answer_trials(pack: RulePack, case: Case) -> Iterator[_Trial]:
     for question in pack.questions:
         if question.kind not in ANSWER_KINDS:
             continue
-        now = _get_path(case, question.field)
+        now = get_field(case, question.field)
         for value in TRI_VALUES:
             if value is now:
                 continue
@@ -330,7 +317,7 @@ def _answer_trials(pack: RulePack, case: Case) -> Iterator[_Trial]:
                 ANSWER, question.field, values=frozenset([value]), was_unknown=now is None
             )
             fact = f"Answer “{describe_answer(value)}” to: {question.prompt}"
-            yield _Trial(change, fact, _replace_path(case, question.field, value))
+            yield _Trial(change, fact, replace_field(case, question.field, value))
 
 
 def _item_trials(pack: RulePack, case: Case, space: _Space) -> Iterator[_Trial]:
@@ -470,7 +457,7 @@ def _supports(pack: RulePack, case: Case, decision: Decision) -> tuple[Support, 
                 continue  # "unknown" unmakes every ground: it says nothing of what one rests on
             after = evaluate(pack, trial.case)
             if _status(after, result.id) != MET:
-                now = describe_answer(_get_path(case, trial.change.target))
+                now = describe_answer(get_field(case, trial.change.target))
                 question = next(q for q in pack.questions if q.field == trial.change.target)
                 facts.append(f"the answer “{now}” to: {question.prompt}")
         for space in spaces:

@@ -30,6 +30,26 @@ class CriterionResult(NamedTuple):
     rests_on: tuple[str, ...] = ()
 
 
+class ActionOutcome(NamedTuple):
+    """What the law decides for one action (hold, release date, transfer…) in this case.
+
+    ``outcome``: allowed | not_allowed | allowed_with_conditions | unknown (the grounds
+    that decide it are not settled, or the pack says the law does not settle it).
+    ``grounds``: the criteria met that opened it (empty when none did, or ``always``).
+    ``unverified``: the pack items it rests on that nobody has verified.
+    """
+
+    id: str
+    label: str
+    outcome: str
+    text: str
+    grounds: tuple[str, ...]
+    citations: tuple[str, ...]
+    conditions: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()
+    unverified: tuple[str, ...] = ()
+
+
 class Decision(NamedTuple):
     rule_pack: str
     rule_pack_sha256: str
@@ -45,6 +65,11 @@ class Decision(NamedTuple):
     hold: HoldClock | None
     hold_rule: str
     hold_citation: str
+    #: Every action's outcome, in the pack's order; () in records made before format 3.
+    outcomes: tuple[ActionOutcome, ...] = ()
+
+    def outcome_of(self, action: str) -> ActionOutcome | None:
+        return next((o for o in self.outcomes if o.id == action), None)
 
     @property
     def rests_on(self) -> tuple[str, ...]:

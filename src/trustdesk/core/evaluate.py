@@ -8,10 +8,9 @@ when at least one criterion (a ground the statute allows) is met, else to declin
 from __future__ import annotations
 
 from functools import cache
-from operator import attrgetter
 
 from trustdesk.core.class_history import apply_class_history, settle
-from trustdesk.core.conditions import Trace
+from trustdesk.core.conditions import Trace, field_reader
 from trustdesk.core.consistency import Finding, check_facts, hold_expired_finding
 from trustdesk.core.decision import (
     DECLINE,
@@ -25,6 +24,7 @@ from trustdesk.core.decision import (
 from trustdesk.core.errors import CoreError
 from trustdesk.core.holdclock import HoldClock, compute_hold
 from trustdesk.core.model import Case, Offense
+from trustdesk.core.outcomes import action_outcomes, permits
 from trustdesk.core.pack import Criterion, RulePack, criterion_item, entry_item, list_item
 from trustdesk.core.relevance import can_change_outcome, firm_ground
 from trustdesk.core.select import local_date
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 @cache
 def _getter(path: str) -> Any:
-    return attrgetter(path)
+    return field_reader(path)
 
 
 #: The review reason of a hold that rests only on unverified pack data.
@@ -101,7 +101,7 @@ def _resting_on(
 def _evaluate_criterion(
     pack: RulePack, criterion: Criterion, case: Case, void: dict[str, str]
 ) -> CriterionResult:
-    trace = Trace(void)
+    trace = Trace(void, local_date(case.decision_time, pack.timezone))
     outcome = criterion.condition.evaluate(case, trace)
     explain = criterion.explain
     if outcome is True:
@@ -184,7 +184,7 @@ def _report_findings(findings: list[Finding], warnings: list[str], reasons: list
 
 
 def _hold(pack: RulePack, case: Case, decision: str, warnings: list[str]) -> HoldClock | None:
-    if decision != HONOR:
+    if decision != HONOR or pack.clock is None:
         return None
     if case.detainer.form in pack.notification_only_forms:
         warnings.append(
@@ -199,7 +199,7 @@ def _hold(pack: RulePack, case: Case, decision: str, warnings: list[str]) -> Hol
 
 def evaluate(pack: RulePack, case: Case) -> Decision:
     """Decide ``case`` under ``pack``; refuses a pack not in force on the decision date."""
-    day = local_date(case.decision_time, pack.clock.timezone)
+    day = local_date(case.decision_time, pack.timezone)
     if not pack.in_force_on(day):
         raise CoreError(
             f"rule pack {pack.id} is not in force on {day.isoformat()}; "
@@ -212,7 +212,14 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
     void = {f.voids: f.problem for f in findings if f.voids is not None}
     trace = tuple(_evaluate_criterion(pack, criterion, case, void) for criterion in pack.criteria)
     grounds = tuple(result.id for result in trace if result.status == MET)
-    decision = HONOR if grounds else DECLINE
+    outcomes = action_outcomes(pack, trace)
+    hold_action = pack.hold_action
+    if hold_action is None:
+        # A pack value without outcomes: any ground met permits the hold.
+        decision = HONOR if grounds else DECLINE
+    else:
+        held = next(o for o in outcomes if o.id == hold_action.disclosure)
+        decision = HONOR if permits(held) else DECLINE
     warnings = _catalog_warnings(case)
     reasons = _review_reasons(pack, case, trace)
     if warnings:
@@ -241,6 +248,7 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
         warnings=tuple(warnings),
         unverified=unverified,
         hold=hold,
-        hold_rule=pack.clock.text,
-        hold_citation=pack.clock.citation,
+        hold_rule="" if pack.clock is None else pack.clock.text,
+        hold_citation="" if pack.clock is None else pack.clock.citation,
+        outcomes=outcomes,
     )

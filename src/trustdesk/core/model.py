@@ -6,8 +6,10 @@ establishes a ground and always sends the decision to supervisor review.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import NamedTuple
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from trustdesk.core.class_periods import ClassHistory
 
@@ -52,6 +54,13 @@ class Offense(NamedTuple):
     class_history: ClassHistory | None = None
     #: The catalog lists the section but no source gives its class.
     class_unknown: bool = False
+    #: What the catalog (or the officer) says of the offense: ``serious``, ``violent``,
+    #: ``wobbler``… (rule packs test them with ``{"attr": "flags", "has": …}``).
+    flags: frozenset[str] = frozenset()
+    #: The conviction was reduced to a misdemeanor (e.g. by a later court order).
+    reduced_to_misdemeanor: Tri = False
+    #: A magistrate found probable cause on this pending charge (None: not known).
+    probable_cause_found: Tri = None
 
     def describe(self) -> str:
         where = "Connecticut" if self.jurisdiction == "CT" else self.jurisdiction
@@ -80,3 +89,36 @@ class Case(NamedTuple):
     tsdb_match: Tri = None
     final_removal_order: Tri = None
     public_safety_risk: PublicSafetyRisk = PublicSafetyRisk()
+    #: Generic yes/no/unknown answers a pack asks by name (question field ``facts.<name>``).
+    facts: Mapping[str, Tri] = MappingProxyType({})
+
+
+#: The prefix of a question field that names a generic case fact.
+FACTS_PREFIX = "facts."
+
+
+def get_field(case: Case, path: str) -> Any:
+    """The value of a question's case field (``tsdb_match``, ``detainer.judicial_warrant``,
+    ``facts.<name>``…); a fact never answered is unknown (None)."""
+    if path.startswith(FACTS_PREFIX):
+        return case.facts.get(path[len(FACTS_PREFIX) :])
+    value: Any = case
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def replace_field(case: Case, path: str, new: Any) -> Case:
+    """``case`` with the question field ``path`` set to ``new``."""
+    if path.startswith(FACTS_PREFIX):
+        facts = dict(case.facts)
+        facts[path[len(FACTS_PREFIX) :]] = new
+        return case._replace(facts=MappingProxyType(facts))
+    return _replace(case, path, new)  # type: ignore[no-any-return]
+
+
+def _replace(value: Any, path: str, new: Any) -> Any:
+    head, _, rest = path.partition(".")
+    if not rest:
+        return value._replace(**{head: new})
+    return value._replace(**{head: _replace(getattr(value, head), rest, new)})

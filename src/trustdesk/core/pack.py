@@ -146,18 +146,35 @@ class Gate(NamedTuple):
     unknown: str  # e.g. "judicial warrant not yet checked"
 
 
-class ContactOutcome(NamedTuple):
-    """What the law says of one disclosure in one case: a verdict and its words."""
+#: What the law says of an action (pack format 3). ``unknown`` in a pack: the law
+#: leaves it unsettled; the engine also gives ``unknown`` when the grounds are not settled.
+ALLOWED = "allowed"
+NOT_ALLOWED = "not_allowed"
+ALLOWED_WITH_CONDITIONS = "allowed_with_conditions"
+UNSETTLED = "unknown"
+OUTCOME_VALUES: tuple[str, ...] = (ALLOWED, NOT_ALLOWED, ALLOWED_WITH_CONDITIONS, UNSETTLED)
+#: The outcomes under which the action may be taken (with or without conditions).
+PERMITTING: frozenset[str] = frozenset((ALLOWED, ALLOWED_WITH_CONDITIONS))
 
-    verdict: str  # "allowed" | "not_allowed" | "never" | "unknown"
+
+class ContactOutcome(NamedTuple):
+    """What the law says of one action in one case: a verdict, its words, and what must
+    happen first (``conditions``) and which documents the person gets (``notices``)."""
+
+    verdict: str  # one of OUTCOME_VALUES
     text: str
+    conditions: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()
 
 
 class ContactRule(NamedTuple):
-    """What the law allows for one disclosure to ICE (release date, interview access…).
+    """What the law decides for one action (hold, release date, transfer, interview…):
+    one entry of a pack's ``outcomes`` (format 3; ``contacts.rules`` in format 2).
 
     Either ``always`` (the same whatever the grounds) or both ``ground`` (at least one of
-    the pack's grounds holds) and ``no_ground`` (none does).
+    ``grounds`` holds: the pack's ``when_ground``) and ``no_ground`` (none does).
+    ``disclosure`` is the action id, the same string as the contact log's disclosures.
+    ``grounds`` None: every criterion of the pack opens the action.
     """
 
     disclosure: str
@@ -166,11 +183,21 @@ class ContactRule(NamedTuple):
     ground: ContactOutcome | None = None
     no_ground: ContactOutcome | None = None
     always: ContactOutcome | None = None
+    decides_hold: bool = False
+    grounds: tuple[str, ...] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.disclosure
+
+    def opened_by(self, criteria: tuple[str, ...]) -> tuple[str, ...]:
+        """The criterion ids (of ``criteria``, the pack's) that open this action."""
+        return criteria if self.grounds is None else self.grounds
 
 
 class ContactRules(NamedTuple):
-    """A pack's ``contacts`` section: the gates in the officer's words and one rule per
-    disclosure."""
+    """A pack's action outcomes: the gates (each ground in the officer's words, format 3's
+    ``outcome_gates``) and one rule per action (``outcomes``), in display order."""
 
     gates: tuple[Gate, ...]
     rules: tuple[ContactRule, ...]
@@ -178,6 +205,12 @@ class ContactRules(NamedTuple):
 
     def rule(self, disclosure: str) -> ContactRule | None:
         return next((r for r in self.rules if r.disclosure == disclosure), None)
+
+
+#: Format 3 names for the same values: an action's rule, a pack's outcome table.
+ActionRule = ContactRule
+OutcomeRules = ContactRules
+OutcomeCase = ContactOutcome
 
 
 class RulePack(NamedTuple):
@@ -192,16 +225,41 @@ class RulePack(NamedTuple):
     questions: tuple[Question, ...]
     criteria: tuple[Criterion, ...]
     lists: tuple[StatuteList, ...]
-    clock: ClockRule
+    #: None: the pack never allows a hold (no hold clock applies).
+    clock: ClockRule | None
     actions: tuple[Action, ...]
     notification_only_forms: frozenset[str]
     sha256: str
     calendar: ExclusionCalendar
+    #: The jurisdiction's id (``CT``, ``CA``…) and name, as the pack states them.
+    jurisdiction: str
+    jurisdiction_name: str
+    #: IANA zone whose local date chooses the pack (and counts a hold).
+    timezone: str
+    #: Why no pack applies before the first pack of this jurisdiction (the pack's words).
+    before_first: str
     #: Item id (``criteria/<id>``, ``lists/<id>/<section>``, ``dates``…) → its verification.
     verifications: Mapping[str, Verification] = MappingProxyType({})
     next_version: NextVersion | None = None
-    #: What the law allows to be given to ICE; None for a pack written before issue 14.
+    #: What the law decides for each action (format 3 ``outcomes``); None only for a
+    #: pack value built without it (no advice on contacts can be given from it).
     contacts: ContactRules | None = None
+    #: Notices the person must get whatever the outcome (ids of resources/notices).
+    required_notices: tuple[str, ...] = ()
+
+    @property
+    def outcomes(self) -> tuple[ContactRule, ...]:
+        """The action rules in display order (empty when the pack has none)."""
+        return () if self.contacts is None else self.contacts.rules
+
+    @property
+    def outcome_gates(self) -> tuple[Gate, ...]:
+        return () if self.contacts is None else self.contacts.gates
+
+    @property
+    def hold_action(self) -> ContactRule | None:
+        """The action whose outcome is the legacy honor/decline decision."""
+        return next((r for r in self.outcomes if r.decides_hold), None)
 
     def verification(self, item: str) -> Verification:
         return self.verifications.get(item, NOT_VERIFIED)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from trustdesk.core.decision import CriterionResult, Decision
+from trustdesk.core.decision import ActionOutcome, CriterionResult, Decision
 from trustdesk.core.holdclock import ExcludedDay, HoldClock
 from trustdesk.core.pack import Action
 
@@ -36,8 +36,53 @@ def hold_to_json(hold: HoldClock | None) -> dict[str, Any] | None:
     }
 
 
+def outcome_to_json(outcome: ActionOutcome) -> dict[str, Any]:
+    return {
+        "id": outcome.id,
+        "label": outcome.label,
+        "outcome": outcome.outcome,
+        "text": outcome.text,
+        "grounds": list(outcome.grounds),
+        "citations": list(outcome.citations),
+        "conditions": list(outcome.conditions),
+        "notices": list(outcome.notices),
+        "unverified": list(outcome.unverified),
+    }
+
+
+def outcome_from_json(raw: Mapping[str, Any]) -> ActionOutcome:
+    def texts(key: str) -> tuple[str, ...]:
+        value = raw[key]
+        if not isinstance(value, list):
+            raise RecordFormatError(f"outcomes: {key} must be a list")
+        return tuple(str(v) for v in value)
+
+    return ActionOutcome(
+        id=str(raw["id"]),
+        label=str(raw["label"]),
+        outcome=str(raw["outcome"]),
+        text=str(raw["text"]),
+        grounds=texts("grounds"),
+        citations=texts("citations"),
+        conditions=texts("conditions"),
+        notices=texts("notices"),
+        unverified=texts("unverified"),
+    )
+
+
 def decision_to_json(decision: Decision) -> dict[str, Any]:
-    """The decision as the documented output JSON (keys stable for integrations)."""
+    """The decision as the documented output JSON (keys stable for integrations).
+
+    ``outcomes`` is written only when the decision has them, so a record made before
+    pack format 3 reads back and writes out exactly as it was stored.
+    """
+    written = _decision_json(decision)
+    if decision.outcomes:
+        written["outcomes"] = [outcome_to_json(o) for o in decision.outcomes]
+    return written
+
+
+def _decision_json(decision: Decision) -> dict[str, Any]:
     return {
         "rule_pack": decision.rule_pack,
         "rule_pack_sha256": decision.rule_pack_sha256,
@@ -148,6 +193,7 @@ def decision_from_json(raw: Mapping[str, Any]) -> Decision:
             hold=hold,
             hold_rule=str(raw["hold_rule"]),
             hold_citation=str(raw["hold_citation"]),
+            outcomes=tuple(outcome_from_json(o) for o in raw.get("outcomes", ())),
         )
     except RecordFormatError:
         raise

@@ -91,7 +91,7 @@ def build_view_model(
         )
     except ValueError as exc:
         raise MemoError(f"record hash: {exc}") from None
-    zone = ZoneInfo(pack.clock.timezone)
+    zone = ZoneInfo(pack.timezone)
     decided = case.decision_time.astimezone(zone)
     headline = HONOR_HEADLINE if decision.decision == HONOR else DECLINE_HEADLINE
     hold = _hold(case, decision, pack)
@@ -330,14 +330,14 @@ def _hold(case: Case, decision: Decision, pack: RulePack) -> HoldBlock:
         expires_at=None if hold is None else hold.expires_at,
         starts_text="" if hold is None else timefmt.long_when(hold.starts_at),
         expires_text="" if hold is None else timefmt.long_when(hold.expires_at),
-        hours=pack.clock.hours if hold is None else hold.hours,
+        hours=(0 if pack.clock is None else pack.clock.hours) if hold is None else hold.hours,
         excluded_reasons=() if hold is None else tuple(hold.excluded_reasons()),
         excluded_days=()
         if hold is None
         else tuple(f"{timefmt.long_day(day.day)} — {day.reason}" for day in hold.excluded_days),
         rule=decision.hold_rule,
         citation=decision.hold_citation,
-        zone=pack.clock.timezone,
+        zone=pack.timezone,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container, Mapping
 from datetime import date, datetime
+from types import MappingProxyType
 
 from trustdesk.core.characters import unsafe_character
 from trustdesk.core.consistency import check_facts
@@ -122,6 +123,7 @@ TOP_FIELDS = (
     "tsdb_match",
     "final_removal_order",
     "public_safety_risk",
+    "facts",
 )
 TRI_FIELDS = (
     "outstanding_ct_warrant",
@@ -130,7 +132,19 @@ TRI_FIELDS = (
     "tsdb_match",
     "final_removal_order",
 )
-OFFENSE_FIELDS = ("statute", "level", "class", "jurisdiction", "date", "under_appeal", "juvenile")
+OFFENSE_FIELDS = (
+    "statute",
+    "level",
+    "class",
+    "jurisdiction",
+    "date",
+    "under_appeal",
+    "juvenile",
+    "flags",
+    "reduced_to_misdemeanor",
+)
+PENDING_FIELDS = ("bond_posted", "probable_cause_found")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class _Reader:
@@ -244,7 +258,7 @@ def _offense(
     pending: bool,
     catalog: Container[str] | None,
 ) -> Offense:
-    fields = (*OFFENSE_FIELDS, "bond_posted") if pending else OFFENSE_FIELDS
+    fields = (*OFFENSE_FIELDS, *PENDING_FIELDS) if pending else OFFENSE_FIELDS
     item = reader.obj(raw, pointer, fields, ("statute", "level", "class", "jurisdiction"))
     statute = reader.text(item["statute"], f"{pointer}/statute", 40)
     assert statute is not None
@@ -264,6 +278,11 @@ def _offense(
     # The catalog's class history and unknown classes travel with the offense (core reads them).
     history = getattr(catalog, "history", None)
     unknown_class: frozenset[str] = getattr(catalog, "unknown_class", frozenset())
+    # The catalog's flags for the section (serious, violent…) join those entered.
+    known_flags: Mapping[str, frozenset[str]] = getattr(catalog, "flags", None) or {}
+    flags = _names(reader, item.get("flags", []), f"{pointer}/flags", 20)
+    if section is not None:
+        flags |= known_flags.get(section, frozenset())
     return Offense(
         statute=statute,
         section=section,
@@ -279,7 +298,47 @@ def _offense(
         in_catalog=catalog is None or (section is not None and section in catalog),
         class_history=None if history is None or section is None else history.get(section),
         class_unknown=section is not None and section in unknown_class,
+        flags=flags,
+        reduced_to_misdemeanor=reader.tri(
+            item.get("reduced_to_misdemeanor", False), f"{pointer}/reduced_to_misdemeanor"
+        ),
+        probable_cause_found=reader.tri(
+            item.get("probable_cause_found"), f"{pointer}/probable_cause_found"
+        )
+        if pending
+        else None,
     )
+
+
+def _names(reader: _Reader, value: Any, pointer: str, most: int) -> frozenset[str]:
+    """A list of lower-case names (``flags``), each at most 40 characters."""
+    if not isinstance(value, list):
+        raise reader.fail(pointer, f"must be a list of names, not {_kind(value)}")
+    if len(value) > most:
+        raise reader.fail(pointer, f"has more than {most} entries")
+    for index, name in enumerate(value):
+        if not isinstance(name, str) or len(name) > 40 or not _NAME.fullmatch(name):
+            raise reader.fail(
+                f"{pointer}/{index}",
+                f"must be a lower-case name like serious, not {_show(name)}",
+            )
+    return frozenset(value)
+
+
+def _facts(reader: _Reader, value: Any) -> Mapping[str, Tri]:
+    """The case's generic yes/no facts, by name."""
+    if value is None:
+        return MappingProxyType({})
+    if not isinstance(value, dict):
+        raise reader.fail("/facts", f"must be an object of named yes/no facts, not {_kind(value)}")
+    if len(value) > 100:
+        raise reader.fail("/facts", "has more than 100 facts")
+    for name in value:
+        if len(name) > 60 or not _NAME.fullmatch(name):
+            raise reader.fail(
+                f"/facts/{name}", "a fact's name must be lower-case letters, digits and _"
+            )
+    return MappingProxyType({name: reader.tri(v, f"/facts/{name}") for name, v in value.items()})
 
 
 def _offenses(
@@ -379,7 +438,12 @@ def parse_case(raw: Any, source: str, catalog: Container[str] | None = None) -> 
         convictions=_offenses(reader, top, "convictions", pending=False, catalog=catalog),
         pending_charges=_offenses(reader, top, "pending_charges", pending=True, catalog=catalog),
         public_safety_risk=risk,
-        **tri,
+        facts=_facts(reader, top.get("facts")),
+        outstanding_ct_warrant=tri["outstanding_ct_warrant"],
+        gang_member=tri["gang_member"],
+        security_risk_group=tri["security_risk_group"],
+        tsdb_match=tri["tsdb_match"],
+        final_removal_order=tri["final_removal_order"],
     )
     # Facts that cannot all be true are refused here, where the input can still be fixed
     # (the rule for each is in core/consistency.py); the others go to review.

@@ -1,9 +1,11 @@
 """Loading rule packs: strict JSON, schema validation, compilation, embedded tests.
 
-A pack is accepted only when it validates against schemas/rule-pack.schema.json, its
-references hold together, and its own test cases all pass. Once a pack file has
-passed, the fact is remembered in the validation cache (keyed by the file's bytes,
-the schema, the catalog and TrustDesk's code), so later runs skip the slow checks.
+A pack is accepted only when it validates against schemas/rule-pack.schema.json (format
+3; a format-2 file against schemas/rule-pack-v2.schema.json, then converted in memory by
+``rules.pack_migrate``), its references hold together, and its own test cases all pass.
+Once a pack file has passed, the fact is remembered in the validation cache (keyed by
+the file's bytes, the schemas, the catalog and TrustDesk's code), so later runs skip the
+slow checks.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from trustdesk.core.pack import (
     RulePack,
     StatuteList,
 )
-from trustdesk.rules import cache, pack_format1, schema_check, strict_json
+from trustdesk.rules import cache, pack_format1, pack_migrate, schema_check, strict_json
 from trustdesk.rules.calendar import exclusion_calendar
 from trustdesk.rules.errors import InputError
 from trustdesk.rules.verification import (
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _CACHE_NAME = "validated-packs"
+V2_SCHEMA = "rule-pack-v2"
 
 
 class LoadedPack(NamedTuple):
@@ -71,7 +74,8 @@ def _unique(items: list[Mapping[str, Any]], pointer: str, source: str) -> dict[s
     return seen
 
 
-def _check_references(raw: Mapping[str, Any], source: str) -> None:
+def _check_common(raw: Mapping[str, Any], source: str) -> dict[str, int]:
+    """The checks formats 2 and 3 share; the criteria's ids → their index."""
     criteria = _unique(raw["criteria"], "/criteria", source)
     _unique(raw["questions"], "/questions", source)
     _unique(raw["lists"], "/lists", source)
@@ -86,18 +90,92 @@ def _check_references(raw: Mapping[str, Any], source: str) -> None:
                 )
     check_entries(raw, source)
     check_verification_dates(raw, source)
-    _check_contacts(raw, criteria, source)
     start = _day(raw["effective_from"], "/effective_from", source)
     _day(raw["last_verified_on"], "/last_verified_on", source)
     end = raw["effective_to"]
     if end is not None and _day(end, "/effective_to", source) < start:
         raise InputError(source, "/effective_to", "is before effective_from")
+    return criteria
+
+
+def _check_zone(zone: str, pointer: str, source: str) -> None:
     try:
-        ZoneInfo(raw["hold_clock"]["timezone"])
+        ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(source, pointer, f"unknown time zone {zone!r}") from None
+
+
+def _check_references(raw: Mapping[str, Any], source: str) -> None:
+    """Format 2: the references hold together (before the pack is converted)."""
+    criteria = _check_common(raw, source)
+    _check_contacts(raw, criteria, source)
+    _check_zone(raw["hold_clock"]["timezone"], "/hold_clock/timezone", source)
+
+
+def _check_references_v3(raw: Mapping[str, Any], source: str) -> None:
+    """Format 3: gates name every criterion once; each action is decided once; exactly
+    one decides the hold; grounds name criteria; no hold is allowed without a clock."""
+    criteria = _check_common(raw, source)
+    _check_zone(raw["timezone"], "/timezone", source)
+    _check_gates(raw["outcome_gates"], "/outcome_gates", criteria, source)
+    ruled: dict[str, int] = {}
+    deciding = []
+    for index, rule in enumerate(raw["outcomes"]):
+        pointer = f"/outcomes/{index}"
+        if rule["id"] in ruled:
+            raise InputError(
+                source,
+                f"{pointer}/id",
+                f"{rule['id']!r} is decided already (/outcomes/{ruled[rule['id']]})",
+            )
+        ruled[rule["id"]] = index
+        for g, ground in enumerate(rule.get("grounds", ())):
+            if ground not in criteria:
+                raise InputError(
+                    source, f"{pointer}/grounds/{g}", f"no criterion with id {ground!r}"
+                )
+        if rule.get("decides_hold", False):
+            deciding.append(index)
+    if len(deciding) != 1:
         raise InputError(
-            source, "/hold_clock/timezone", f"unknown time zone {raw['hold_clock']['timezone']!r}"
-        ) from None
+            source,
+            "/outcomes",
+            "exactly one outcome must have decides_hold: true (the hold decision); "
+            f"found {len(deciding)}",
+        )
+    hold = raw["outcomes"][deciding[0]]
+    if raw["hold_clock"] is None:
+        for case in ("when_ground", "always"):
+            if case in hold and hold[case]["outcome"] in ("allowed", "allowed_with_conditions"):
+                raise InputError(
+                    source,
+                    f"/outcomes/{deciding[0]}/{case}/outcome",
+                    "allows a hold but hold_clock is null; add the hold clock or do not allow it",
+                )
+
+
+def _check_gates(
+    gates: list[Mapping[str, Any]], where: str, criteria: Mapping[str, int], source: str
+) -> None:
+    named: dict[str, int] = {}
+    for index, gate in enumerate(gates):
+        pointer = f"{where}/{index}/criterion"
+        if gate["criterion"] not in criteria:
+            raise InputError(source, pointer, f"no criterion with id {gate['criterion']!r}")
+        if gate["criterion"] in named:
+            raise InputError(
+                source,
+                pointer,
+                f"names {gate['criterion']!r} again (first at {where}/{named[gate['criterion']]})",
+            )
+        named[gate["criterion"]] = index
+    for criterion in criteria:
+        if criterion not in named:
+            raise InputError(
+                source,
+                where,
+                f"does not name ground {criterion!r}; add its present/absent/unknown words",
+            )
 
 
 def _check_contacts(raw: Mapping[str, Any], criteria: Mapping[str, int], source: str) -> None:
@@ -137,29 +215,38 @@ def _check_contacts(raw: Mapping[str, Any], criteria: Mapping[str, int], source:
         ruled[rule["disclosure"]] = index
 
 
-def _contacts(raw: Mapping[str, Any] | None) -> ContactRules | None:
-    if raw is None:
-        return None
+def _outcome_rules(raw: Mapping[str, Any]) -> ContactRules:
+    """A format-3 pack's ``outcome_gates`` and ``outcomes`` as values."""
 
-    def outcome(value: Mapping[str, Any] | None) -> ContactOutcome | None:
-        return None if value is None else ContactOutcome(value["verdict"], value["text"])
+    def case(value: Mapping[str, Any] | None) -> ContactOutcome | None:
+        if value is None:
+            return None
+        return ContactOutcome(
+            value["outcome"],
+            value["text"],
+            tuple(value.get("conditions", ())),
+            tuple(value.get("notices", ())),
+        )
 
     return ContactRules(
         gates=tuple(
-            Gate(g["criterion"], g["present"], g["absent"], g["unknown"]) for g in raw["gates"]
+            Gate(g["criterion"], g["present"], g["absent"], g["unknown"])
+            for g in raw["outcome_gates"]
         ),
         rules=tuple(
             ContactRule(
-                disclosure=r["disclosure"],
+                disclosure=r["id"],
                 label=r["label"],
                 citation=r["citation"],
-                ground=outcome(r.get("ground")),
-                no_ground=outcome(r.get("no_ground")),
-                always=outcome(r.get("always")),
+                ground=case(r.get("when_ground")),
+                no_ground=case(r.get("when_no_ground")),
+                always=case(r.get("always")),
+                decides_hold=r.get("decides_hold", False),
+                grounds=tuple(r["grounds"]) if "grounds" in r else None,
             )
-            for r in raw["rules"]
+            for r in raw["outcomes"]
         ),
-        note=raw.get("note", ""),
+        note=raw.get("outcomes_note", ""),
     )
 
 
@@ -212,14 +299,16 @@ def _build(raw: Mapping[str, Any], sha256: str, source: str) -> RulePack:
             )
         )
     clock_raw = raw["hold_clock"]
-    clock = ClockRule(
-        hours=clock_raw["hours"],
-        timezone=clock_raw["timezone"],
-        excluded_weekdays=frozenset(WEEKDAYS.index(d) for d in clock_raw["excluded_weekdays"]),
-        holidays=clock_raw["holidays"],
-        citation=clock_raw["citation"],
-        text=clock_raw["text"],
-    )
+    clock = None
+    if clock_raw is not None:
+        clock = ClockRule(
+            hours=clock_raw["hours"],
+            timezone=raw["timezone"],
+            excluded_weekdays=frozenset(WEEKDAYS.index(d) for d in clock_raw["excluded_weekdays"]),
+            holidays=clock_raw["holidays"],
+            citation=clock_raw["citation"],
+            text=clock_raw["text"],
+        )
     effective_to = raw["effective_to"]
     return RulePack(
         id=raw["id"],
@@ -239,11 +328,22 @@ def _build(raw: Mapping[str, Any], sha256: str, source: str) -> RulePack:
         ),
         notification_only_forms=frozenset(raw["notification_only_forms"]),
         sha256=sha256,
-        calendar=exclusion_calendar(clock),
+        calendar=_no_days_excluded if clock is None else exclusion_calendar(clock),
+        jurisdiction=raw["jurisdiction"],
+        jurisdiction_name=raw["jurisdiction_name"],
+        timezone=raw["timezone"],
+        before_first=raw["before_first"],
         verifications=verifications,
         next_version=_next_version(raw.get("next_version"), source),
-        contacts=_contacts(raw.get("contacts")),
+        # Only a format-2 pack written before issue 14 has none (see rules.pack_migrate).
+        contacts=_outcome_rules(raw) if "outcomes" in raw else None,
+        required_notices=tuple(raw.get("required_notices", ())),
     )
+
+
+def _no_days_excluded(day: date) -> str | None:
+    """The calendar of a pack with no hold clock: nothing is counted, nothing excluded."""
+    return None
 
 
 def _next_version(raw: Mapping[str, Any] | None, source: str) -> NextVersion | None:
@@ -271,7 +371,12 @@ def load_pack(
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(source, "", f"cannot be read: {exc.strerror or exc}") from None
-    parts = [data, schema_check.schema_bytes("rule-pack"), catalog_fingerprint.encode()]
+    parts = [
+        data,
+        schema_check.schema_bytes("rule-pack"),
+        schema_check.schema_bytes(V2_SCHEMA),
+        catalog_fingerprint.encode(),
+    ]
     if old_formats:
         # A file trusted under the format-1 reading is not thereby trusted without it.
         parts.append(schema_check.schema_bytes(pack_format1.V1_SCHEMA))
@@ -283,6 +388,8 @@ def load_pack(
         raw = json.loads(data)
         if old_formats and pack_format1.is_format_1(raw):
             raw = pack_format1.read_format_1(raw, source, check=False)
+        if pack_migrate.is_format_2(raw):
+            raw = pack_migrate.migrate_v2(raw)
     else:
         raw = strict_json.loads(data, source)
         if old_formats and pack_format1.is_format_1(raw):
@@ -290,8 +397,7 @@ def load_pack(
             # Its own tests' review expectations are format 1's (see pack_format1):
             # the bytes are known by their SHA-256, the substance is tested in the suite.
             trusted = True
-        schema_check.validate(raw, "rule-pack", source)
-        _check_references(raw, source)
+        raw = check_raw(raw, source)
     pack = _build(raw, hashlib.sha256(data).hexdigest(), source)
     tests = tuple(raw["tests"])
     if not trusted:
@@ -301,6 +407,37 @@ def load_pack(
         known[key] = True
         cache.write(_CACHE_NAME, known)
     return LoadedPack(pack, tests, path)
+
+
+def check_raw(raw: Any, source: str) -> dict[str, Any]:
+    """Validate a decoded pack of format 2 or 3; its format-3 form (InputError if refused).
+
+    A format-2 pack is checked against its own schema, so every error points into the
+    file as written, and then converted (``rules.pack_migrate``).
+    """
+    if isinstance(raw, Mapping) and raw.get("schema_version", 3) not in (2, 3):
+        version = raw["schema_version"]
+        raise InputError(
+            source,
+            "/schema_version",
+            f"must be 2 or 3 (the rule-pack formats this TrustDesk reads), not {version!r}",
+        )
+    if isinstance(raw, Mapping) and pack_migrate.is_format_2(raw):
+        schema_check.validate(raw, V2_SCHEMA, source)
+        _check_references(raw, source)
+        return pack_migrate.migrate_v2(raw)
+    schema_check.validate(raw, "rule-pack", source)
+    _check_references_v3(raw, source)
+    return dict(raw)
+
+
+def compile_pack(raw: Any, source: str, sha256: str = "") -> RulePack:
+    """Check and compile a decoded pack (format 2 or 3) without running its own tests.
+
+    For readers that test the substance elsewhere (a converted format-1 pack, whose
+    tests keep format 1's review expectations; ``rules migrate`` checking what it wrote).
+    """
+    return _build(check_raw(raw, source), sha256, source)
 
 
 def bundled_pack_paths() -> list[Path]:

@@ -102,6 +102,18 @@ def _contact_problems(pack: RulePack, decision: Decision, expected: Mapping[str,
     ]
 
 
+def _outcome_problems(decision: Decision, expected: Mapping[str, str]) -> list[str]:
+    """The engine's action outcomes (every item taken as verified) against ``expect.outcomes``."""
+    problems = []
+    for action, outcome in expected.items():
+        got = decision.outcome_of(action)
+        if got is None:
+            problems.append(f"expected {action} {outcome}, but the pack decides no {action}")
+        elif got.outcome != outcome:
+            problems.append(f"expected {action} {outcome}, got {got.outcome}")
+    return problems
+
+
 def run_one(
     pack: RulePack,
     index: int,
@@ -145,6 +157,8 @@ def run_one(
         )
     if "contacts" in expect:
         problems.extend(_contact_problems(all_verified(pack), checked, expect["contacts"]))
+    if "outcomes" in expect:
+        problems.extend(_outcome_problems(checked, expect["outcomes"]))
     if (decision.decision, decision.grounds) != (checked.decision, checked.grounds):
         problems.append("verification changed the outcome; it may only send it to review")
     problems.extend(_verification_problems(pack, decision, expect["needs_review"]))

@@ -54,6 +54,8 @@ def item_label(pack: RulePack, item: str) -> str:
         until = "no end date" if pack.effective_to is None else pack.effective_to.isoformat()
         return f"Effective dates ({pack.effective_from.isoformat()} to {until})"
     if item == CLOCK_ITEM:
+        if pack.clock is None:
+            return "Hold clock (none: the pack allows no hold)"
         return f"Hold clock ({pack.clock.hours} hours; {pack.clock.citation})"
     kind, _, rest = item.partition("/")
     if kind == "criteria":

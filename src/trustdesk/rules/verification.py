@@ -6,8 +6,9 @@ source, on which date). This module turns them into ``core.pack.Verification`` v
 keyed by item id, the keys the engine, the sign-off and the reports share:
 ``dates``, ``hold_clock``, ``criteria/<id>``, ``actions/<id>``, ``lists/<id>`` (the
 list is complete), ``lists/<id>/<section>`` (the section is listed) and
-``contacts/<disclosure>/<case>`` (what the law allows for a disclosure to ICE, in the
-case ``always``, ``ground`` or ``no_ground``).
+``contacts/<action>/<case>`` (what the law decides for an action, in the case
+``always``, ``ground`` or ``no_ground``: format 3's ``outcomes`` keep format 2's item ids,
+so a verification or sign-off recorded against a format-2 pack still names its item).
 """
 
 from __future__ import annotations
@@ -58,25 +59,43 @@ def item_verifications(raw: Mapping[str, Any]) -> Mapping[str, Verification]:
         found[list_item(list_id)] = verification_of(statute_list["verification"])
         for section in statute_list["statutes"]:
             found[entry_item(list_id, section)] = verification_of(statute_list["entries"][section])
-    found[CLOCK_ITEM] = verification_of(raw["hold_clock"]["verification"])
+    if raw["hold_clock"] is not None:
+        found[CLOCK_ITEM] = verification_of(raw["hold_clock"]["verification"])
     for action in raw["actions"]:
         found[action_item(action["id"])] = verification_of(action["verification"])
-    for rule in contact_rules(raw):
-        for case in CONTACT_CASES:
-            if case in rule:
-                item = contact_item(rule["disclosure"], case)
-                found[item] = verification_of(rule[case]["verification"])
+    for action_id, case, _pointer, value in outcome_cases(raw):
+        found[contact_item(action_id, case)] = verification_of(value["verification"])
     return MappingProxyType(found)
 
 
 #: The cases a contact rule can state (``always``, or ``ground`` and ``no_ground``).
 CONTACT_CASES = ("always", "ground", "no_ground")
+#: Their names in format 3's ``outcomes``.
+OUTCOME_CASES = {"always": "always", "ground": "when_ground", "no_ground": "when_no_ground"}
 
 
 def contact_rules(raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The rules of the pack's optional ``contacts`` section (none in an older pack)."""
+    """The rules of a format-2 pack's optional ``contacts`` section (none in an older pack)."""
     section = raw.get("contacts")
     return [] if section is None else list(section["rules"])
+
+
+def outcome_cases(raw: Mapping[str, Any]) -> list[tuple[str, str, str, Mapping[str, Any]]]:
+    """(action id, case, JSON pointer, the case's data) for every case of every action
+    rule of ``raw``, a format-2 (``contacts``) or format-3 (``outcomes``) pack."""
+    found: list[tuple[str, str, str, Mapping[str, Any]]] = []
+    if "outcomes" in raw or "contacts" not in raw:
+        for index, rule in enumerate(raw.get("outcomes", ())):
+            for case, key in OUTCOME_CASES.items():
+                if key in rule:
+                    found.append((rule["id"], case, f"/outcomes/{index}/{key}", rule[key]))
+        return found
+    for index, rule in enumerate(contact_rules(raw)):
+        for case in CONTACT_CASES:
+            if case in rule:
+                pointer = f"/contacts/rules/{index}/{case}"
+                found.append((rule["disclosure"], case, pointer, rule[case]))
+    return found
 
 
 def check_entries(raw: Mapping[str, Any], source: str) -> None:
@@ -115,13 +134,12 @@ def check_verification_dates(raw: Mapping[str, Any], source: str) -> None:
             (f"/lists/{index}/entries/{section}", value)
             for section, value in statute_list["entries"].items()
         ]
-    found.append(("/hold_clock/verification", raw["hold_clock"]["verification"]))
-    for index, rule in enumerate(contact_rules(raw)):
-        found += [
-            (f"/contacts/rules/{index}/{case}/verification", rule[case]["verification"])
-            for case in CONTACT_CASES
-            if case in rule
-        ]
+    if raw["hold_clock"] is not None:
+        found.append(("/hold_clock/verification", raw["hold_clock"]["verification"]))
+    found += [
+        (f"{pointer}/verification", value["verification"])
+        for _action, _case, pointer, value in outcome_cases(raw)
+    ]
     for pointer, verification in found:
         day = verification.get("on")
         if day is None:
