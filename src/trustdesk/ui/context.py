@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trustdesk.config.keys import DEFAULT_JURISDICTION
 from trustdesk.services.bundle import Services
@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from trustdesk.rules.registry import RuleSet
 
 DEFAULT_ZONE = "America/New_York"
+
+
+def rules_jurisdiction(rules: RuleSet) -> str:
+    """The jurisdiction of a loaded rule set, as its packs state it."""
+    codes = {loaded.pack.jurisdiction for loaded in rules.packs}
+    return codes.pop() if len(codes) == 1 else DEFAULT_JURISDICTION
 
 
 class RulesHolder:
@@ -48,11 +54,16 @@ class RulesHolder:
             from trustdesk.rules.registry import load_rules
 
             accepted = None if self.in_force is None else self.in_force()
-            self.rules = load_rules(extra_dir=self.imported_dir, accepted=accepted)
+            self.rules = load_rules(
+                extra_dir=self.imported_dir, accepted=accepted, **self._jurisdiction()
+            )
         return self.rules
 
-    def _jurisdiction(self) -> dict[str, str]:
-        return {} if self.jurisdiction is None else {"jurisdiction": self.jurisdiction()}
+    def _jurisdiction(self) -> dict[str, Any]:
+        """The agency's jurisdiction for ``load_rules``; nothing for the default, whose
+        packs are the bundled set ``load_rules`` gives without one."""
+        code = None if self.jurisdiction is None else self.jurisdiction()
+        return {} if code in (None, DEFAULT_JURISDICTION) else {"jurisdiction": code}
 
     def replace(self, rules: RuleSet) -> None:
         self.rules = rules
@@ -74,12 +85,10 @@ class RulesHolder:
         versions whose import the audit chain records (``RulePackService.in_force``).
         """
         newly_vouched = in_force is not None and self.in_force is None
-        if jurisdiction is not None and self.jurisdiction is None:
+        if jurisdiction is not None:
+            # Checked at every sign-in: another desk's administrator may have changed it.
             self.jurisdiction = jurisdiction
-            if (
-                self.rules is not None
-                and getattr(self.rules, "jurisdiction", DEFAULT_JURISDICTION) != jurisdiction()
-            ):
+            if self.rules is not None and rules_jurisdiction(self.rules) != jurisdiction():
                 self.rules = None  # loaded before the agency's choice was known
         if in_force is not None:
             self.in_force = in_force
