@@ -132,17 +132,8 @@ def walk_to_result(qtbot: Any, page: Any, conviction: tuple[str, date]) -> None:
     raise AssertionError("the wizard never reached the result")
 
 
-def test_a_california_agency_end_to_end(
-    qtbot: Any, tmp_path: Path, fake_time: FakeTime, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    window = new_agency_window(qtbot, tmp_path, fake_time)
-    set_up(qtbot, window, "California", "America/Los_Angeles", "CA0100000")
-    add_officer(window)
-    sign_in(qtbot, window, "ortiz", OFFICER_PASSWORD)
-    context = window.context
-    assert {p.pack.jurisdiction for p in context.rules.packs} == {"CA"}
-
-    # -- the review ------------------------------------------------------------------------
+def review_serious_felony(qtbot: Any, window: Any) -> tuple[Any, Any, int]:
+    """A review under ca-2018 of a person with a serious-felony conviction, saved."""
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     page = window.workspace.review
     type_text(qtbot, page.person.name, "Ana Ruiz")
@@ -160,33 +151,27 @@ def test_a_california_agency_end_to_end(
     assert outcomes["interview_access"] == "allowed_with_conditions"  # TRUTH Act consent
     assert "HOLD PERMITTED" not in result.outcome.text()
     shown = result.action_outcomes.text()
-    for o in decision.outcomes:
-        if o.id != "hold":
-            assert o.label in shown
+    assert all(o.label in shown for o in decision.outcomes if o.id != "hold")
     details = result.details.toPlainText()
     assert "1192.7" in details  # the ground's citation
     assert "consent" in details.lower()
     assert "54-192h" not in details and "Connecticut" not in details
-
     qtbot.keyClick(result.attest, Qt.Key.Key_Space)
     with qtbot.waitSignal(page.decision_saved, timeout=5000) as saved:
         qtbot.keyClick(page, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    decision_id = int(saved.args[0])
+    return page, decision, int(saved.args[0])
 
-    # -- the memo, the notices and the consent form, read back -----------------------------
+
+def saved_memo_text(qtbot: Any, page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     pdf = tmp_path / "memo.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(pdf), "PDF"))
     qtbot.mouseClick(page.memo.save_button, LEFT)
     assert pdf.exists(), page.memo.status.text()
-    text = pdf_text(pdf)
-    assert "Ana Ruiz" in text and "FR-2026-77" in text and "ca-2018" in text
-    assert "California" in text and "54-192h" not in text
-    for o in decision.outcomes:
-        assert o.label in text  # the actions table: one row per action
-    assert "Consent Form" in text  # TRUTH Act consent form (Gov. Code § 7283.1)
-    assert "Formulario de consentimiento" in text or "consentimiento" in text.lower()
+    return pdf_text(pdf)
 
-    # -- a contact with ICE, logged with the action outcomes -------------------------------
+
+def log_release_date_contact(qtbot: Any, window: Any) -> Any:
+    """ICE asks for the release date; the officer reads the advice, gives it, records it."""
     qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     dialog = window.workspace.contact_dialog
     qtbot.waitUntil(lambda: _focused() is dialog.kind)
@@ -209,7 +194,29 @@ def test_a_california_agency_end_to_end(
     assert not dialog.warning.isVisible()
     with qtbot.waitSignal(dialog.recorded, timeout=3000) as recorded:
         qtbot.keyClick(dialog.given["release_date"], Qt.Key.Key_Return)
-    record = recorded.args[0]
+    return recorded.args[0]
+
+
+def test_a_california_agency_end_to_end(
+    qtbot: Any, tmp_path: Path, fake_time: FakeTime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = new_agency_window(qtbot, tmp_path, fake_time)
+    set_up(qtbot, window, "California", "America/Los_Angeles", "CA0100000")
+    add_officer(window)
+    sign_in(qtbot, window, "ortiz", OFFICER_PASSWORD)
+    assert {p.pack.jurisdiction for p in window.context.rules.packs} == {"CA"}
+
+    page, decision, decision_id = review_serious_felony(qtbot, window)
+
+    text = saved_memo_text(qtbot, page, tmp_path, monkeypatch)
+    assert "Ana Ruiz" in text and "FR-2026-77" in text and "ca-2018" in text
+    assert "California" in text and "54-192h" not in text
+    for o in decision.outcomes:
+        assert o.label in text  # the actions table: one row per action
+    assert "Consent Form" in text  # TRUTH Act consent form (Gov. Code § 7283.1), English
+    assert "consentimiento" in text.lower()  # and Spanish
+
+    record = log_release_date_contact(qtbot, window)
     assert record.decision_id == decision_id and record.allowed
     assert record.given == ("release_date",) and record.pack_id == "ca-2018"
     window.services.close()
