@@ -49,7 +49,8 @@ def apply_class_history(case: Case) -> ClassFindings:
     convictions: list[Offense] = []
     for index, item in enumerate(case.convictions):
         label = f"Conviction {index + 1} (§ {item.section or item.statute})"
-        if item.class_unknown and item.jurisdiction == "CT":
+        # The case reader marks only offenses of the catalog's own jurisdiction.
+        if item.class_unknown:
             doubts.append(
                 ClassDoubt(
                     index,
@@ -117,7 +118,8 @@ def _as_of_date(
     index: int, item: Offense, label: str, notes: list[str], doubts: list[ClassDoubt]
 ) -> Offense:
     history = item.class_history
-    if history is None or not history.differs() or item.jurisdiction != "CT":
+    # Only offenses of the catalog's own jurisdiction carry a history (rules/caseio.py).
+    if history is None or not history.differs():
         return item
     today = describe_forms(history.current)
     change = _change(history)

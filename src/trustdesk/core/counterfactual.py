@@ -67,7 +67,7 @@ _FIELDS: dict[str, tuple[str, tuple[Any, ...] | None, bool]] = {
 #: Values of the open attributes used to stand for "any value the pack does not name".
 #: The section is a placeholder no list contains; it is never shown to anyone.
 _SAMPLES: dict[str, tuple[str, ...]] = {
-    "jurisdiction": ("CT", "federal", "NY"),
+    "jurisdiction": ("federal", "NY", "ZZ"),
     "section": ("0-0", "0-1"),
 }
 

@@ -274,10 +274,16 @@ def _offense(
         JURISDICTIONS,
         "CT, another two-letter state code, or federal",
     )
-    section = normalize_section(statute)
+    # The catalog says how its sections are written (codes…); without one, TITLE-NUMBER.
+    normalize = getattr(catalog, "normalize", normalize_section)
+    section = normalize(statute)
     # The catalog's class history and unknown classes travel with the offense (core reads them).
     history = getattr(catalog, "history", None)
     unknown_class: frozenset[str] = getattr(catalog, "unknown_class", frozenset())
+    # Class histories and unknown classes are the catalog's own jurisdiction's.
+    home = getattr(catalog, "home", "")
+    if home and jurisdiction != home:
+        history, unknown_class = None, frozenset()
     # The catalog's flags for the section (serious, violent…) join those entered.
     known_flags: Mapping[str, frozenset[str]] = getattr(catalog, "flags", None) or {}
     flags = _names(reader, item.get("flags", []), f"{pointer}/flags", 20)

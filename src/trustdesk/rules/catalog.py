@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from trustdesk.core.class_periods import ClassHistory, ClassPeriod
-from trustdesk.core.statute import normalize_section
+from trustdesk.core.statute import SectionSyntax
 from trustdesk.rules import cache, schema_check, strict_json
 from trustdesk.rules.errors import InputError
 
@@ -107,6 +107,8 @@ class OffenseEntry:
     doc_records: tuple[DocRecord, ...] = ()
     sources: tuple[str, ...] = ()
     class_in_doubt: ClassInDoubt | None = None
+    #: What the law says of the section beyond level and class (serious, violent…).
+    flags: frozenset[str] = frozenset()
 
     @property
     def class_unknown(self) -> bool:
@@ -209,6 +211,10 @@ class OffenseCatalog:
     #: source gives: what case parsing attaches to each offense (as KnownSections does).
     history: Mapping[str, ClassHistory] = field(repr=False, default_factory=dict)
     unknown_class: frozenset[str] = field(repr=False, default=frozenset())
+    #: How sections are written and read (codes, for a state with several codes).
+    syntax: SectionSyntax = field(repr=False, default_factory=SectionSyntax)
+    #: The flags of the sections that have some (section → flags).
+    flags: Mapping[str, frozenset[str]] = field(repr=False, default_factory=dict)
 
     @classmethod
     def of(
@@ -220,6 +226,7 @@ class OffenseCatalog:
         jurisdiction: str = "",
         last_verified_on: date = date(1970, 1, 1),
         sources: tuple[str, ...] = (),
+        syntax: SectionSyntax | None = None,
     ) -> OffenseCatalog:
         """Build a catalog from entries (sections must already be unique)."""
         by_section = MappingProxyType({entry.section: entry for entry in entries})
@@ -241,11 +248,22 @@ class OffenseCatalog:
             by_section,
             MappingProxyType(history),
             unknown,
+            syntax or SectionSyntax(),
+            MappingProxyType({e.section: e.flags for e in entries if e.flags}),
         )
+
+    @property
+    def home(self) -> str:
+        """The jurisdiction id whose sections these are (the catalog's id, upper case)."""
+        return self.id.upper()
+
+    def normalize(self, text: str) -> str | None:
+        """The canonical section ``text`` names, in this catalog's writing of sections."""
+        return self.syntax.normalize(text)
 
     def get(self, section: str) -> OffenseEntry | None:
         """The entry for ``section`` in any spelling officers use, or None."""
-        canonical = normalize_section(section)
+        canonical = self.syntax.normalize(section)
         return None if canonical is None else self._by_section.get(canonical)
 
     def __contains__(self, section: object) -> bool:
@@ -393,6 +411,7 @@ def _entry(raw: Mapping[str, Any], source: str, pointer: str) -> OffenseEntry:
         ),
         sources=tuple(raw.get("sources", ())),
         class_in_doubt=_class_in_doubt(raw.get("class_in_doubt")),
+        flags=frozenset(raw.get("flags", ())),
     )
 
 
@@ -420,9 +439,17 @@ def _build(data: Mapping[str, Any], source: str) -> OffenseCatalog:
     """Turn schema-valid data into the catalog, checking what a schema cannot."""
     entries: list[OffenseEntry] = []
     seen: dict[str, int] = {}
+    syntax = _syntax(data, source)
     for index, raw in enumerate(data["offenses"]):
         pointer = f"/offenses/{index}"
         section = raw["section"]
+        if syntax.normalize(section) != section:
+            shape = (
+                f"CODE-NUMBER with a code of section_codes ({', '.join(syntax.codes)})"
+                if syntax.coded
+                else "TITLE-NUMBER like 53a-134 (or declare section_codes)"
+            )
+            raise InputError(source, f"{pointer}/section", f"{section!r} is not written as {shape}")
         if section in seen:
             raise InputError(
                 source,
@@ -439,4 +466,19 @@ def _build(data: Mapping[str, Any], source: str) -> OffenseCatalog:
         jurisdiction=data["jurisdiction"],
         last_verified_on=_parse_date(data["last_verified_on"], source, "/last_verified_on"),
         sources=tuple(data["sources"]),
+        syntax=syntax,
     )
+
+
+def _syntax(data: Mapping[str, Any], source: str) -> SectionSyntax:
+    codes = data.get("section_codes")
+    default = data.get("default_code")
+    if codes is None:
+        if default is not None:
+            raise InputError(source, "/default_code", "needs section_codes; remove it or add them")
+        return SectionSyntax()
+    if default is not None and default not in codes:
+        raise InputError(
+            source, "/default_code", f"{default!r} is not one of section_codes ({', '.join(codes)})"
+        )
+    return SectionSyntax({k: tuple(v) for k, v in codes.items()}, default)

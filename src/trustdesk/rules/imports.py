@@ -26,7 +26,7 @@ from pathlib import Path
 
 from trustdesk.durable import fsync_dir
 from trustdesk.rules.errors import InputError
-from trustdesk.rules.packs import LoadedPack, load_pack
+from trustdesk.rules.packs import DEFAULT_JURISDICTION, LoadedPack, load_pack
 from trustdesk.rules.registry import (
     IMPORTED_FOLDER,
     SUPERSEDED_FOLDER,
@@ -90,11 +90,13 @@ def check_import(
     *,
     catalog_path: Path | None = None,
     accepted: Mapping[str, str] | None = None,
+    jurisdiction: str = DEFAULT_JURISDICTION,
 ) -> CheckedImport:
     """Check ``source`` as the rule set with it installed in ``folder``; nothing is written.
 
     ``accepted``: the imported versions in force (``load_rules``); the caller passes the
     audit chain's, so a file dropped into the folder by hand plays no part in the check.
+    ``jurisdiction``: the agency's; a pack of another jurisdiction is refused.
     """
     name = str(source)
     try:
@@ -109,11 +111,13 @@ def check_import(
         raise InputError(
             name, "", f"is {size:,} bytes; a rule pack is at most {MAX_PACK_BYTES:,} bytes"
         )
-    current = load_rules(catalog_path=catalog_path, extra_dir=folder, accepted=accepted)
+    current = load_rules(
+        catalog_path=catalog_path, extra_dir=folder, accepted=accepted, jurisdiction=jurisdiction
+    )
     loaded = load_pack(source, catalog=current.sections, catalog_fingerprint=current.catalog_sha256)
     # The set as the next start will load it: this pack in place of the one of its id.
     kept = [lp.path for lp in current.packs if lp.pack.id != loaded.pack.id]
-    load_rules([*kept, source], catalog_path=catalog_path)
+    load_rules([*kept, source], catalog_path=catalog_path, jurisdiction=jurisdiction)
     try:
         data = source.read_bytes()
     except OSError as exc:
@@ -124,7 +128,12 @@ def check_import(
     return CheckedImport(source, data, loaded, replaces, folder, accepted)
 
 
-def install(checked: CheckedImport, *, catalog_path: Path | None = None) -> InstalledImport:
+def install(
+    checked: CheckedImport,
+    *,
+    catalog_path: Path | None = None,
+    jurisdiction: str = DEFAULT_JURISDICTION,
+) -> InstalledImport:
     """Write the checked bytes into the folder and reload the rule set from it.
 
     The imported file of the pack it replaces is first kept in ``superseded/``. Should
@@ -160,7 +169,12 @@ def install(checked: CheckedImport, *, catalog_path: Path | None = None) -> Inst
             if checked.accepted is None
             else {**checked.accepted, checked.loaded.pack.sha256: checked.loaded.pack.id}
         )
-        rules = load_rules(catalog_path=catalog_path, extra_dir=folder, accepted=accepted)
+        rules = load_rules(
+            catalog_path=catalog_path,
+            extra_dir=folder,
+            accepted=accepted,
+            jurisdiction=jurisdiction,
+        )
     except BaseException:
         _put_back(tuple(changes))
         raise

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from trustdesk.core.class_periods import ClassHistory, ClassPeriod
+from trustdesk.core.statute import SectionSyntax
 from trustdesk.rules import cache
 from trustdesk.rules.errors import InputError
 
@@ -24,21 +25,36 @@ _CACHE_NAME = "catalog-sections"
 
 
 class KnownSections(frozenset[str]):
-    """The catalog's canonical sections, plus class histories and unknown classes."""
+    """The catalog's canonical sections, plus class histories, unknown classes, flags and
+    how its sections are written (``syntax``: case parsing reads statutes with it)."""
 
     history: Mapping[str, ClassHistory]
     unknown_class: frozenset[str]
+    flags: Mapping[str, frozenset[str]]
+    syntax: SectionSyntax
+    #: The catalog's jurisdiction id (its ``id`` upper-cased): class histories and
+    #: unknown classes apply to offenses of this jurisdiction only.
+    home: str
 
     def __new__(
         cls,
         sections: Iterable[str],
         history: Mapping[str, ClassHistory] | None = None,
         unknown_class: Iterable[str] = (),
+        flags: Mapping[str, Iterable[str]] | None = None,
+        syntax: SectionSyntax | None = None,
+        home: str = "",
     ) -> KnownSections:
         made = super().__new__(cls, sections)
         made.history = MappingProxyType(dict(history or {}))
         made.unknown_class = frozenset(unknown_class)
+        made.flags = MappingProxyType({k: frozenset(v) for k, v in (flags or {}).items()})
+        made.syntax = syntax or SectionSyntax()
+        made.home = home
         return made
+
+    def normalize(self, text: str) -> str | None:
+        return self.syntax.normalize(text)
 
 
 def read_catalog_bytes(path: Path) -> bytes:
@@ -97,6 +113,12 @@ def _from_cache(value: Any) -> KnownSections | None:
             [str(s) for s in value["sections"]],
             {str(k): _history_from_json(v) for k, v in value["history"].items()},
             [str(s) for s in value["unknown_class"]],
+            {str(k): [str(f) for f in v] for k, v in value["flags"].items()},
+            SectionSyntax(
+                {str(k): tuple(str(x) for x in v) for k, v in value["codes"].items()},
+                None if value["default_code"] is None else str(value["default_code"]),
+            ),
+            str(value["home"]),
         )
     except (TypeError, KeyError, ValueError, AttributeError):
         # An older cache format or a damaged record: read the catalog again.
@@ -122,6 +144,13 @@ def known_sections(path: Path) -> tuple[KnownSections, str]:
         "sections": listed,
         "history": {k: _history_to_json(v) for k, v in sorted(histories.items())},
         "unknown_class": unknown,
+        "flags": {k: sorted(v) for k, v in sorted(catalog.flags.items())},
+        "codes": {k: list(v) for k, v in catalog.syntax.codes.items()},
+        "default_code": catalog.syntax.default_code,
+        "home": catalog.id.upper(),
     }
     cache.write(_CACHE_NAME, recent)
-    return KnownSections(listed, histories, unknown), digest
+    known = KnownSections(
+        listed, histories, unknown, catalog.flags, catalog.syntax, catalog.id.upper()
+    )
+    return known, digest

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from trustdesk.core.statute import normalize_section
 from trustdesk.rules.catalog import OffenseCatalog, OffenseEntry
 from trustdesk.rules.doc_codes import DOC_CODES, DocCode, split_doc_code
 from trustdesk.rules.offense_terms import WEAK, canonical_tokens, deletions, skeleton
@@ -24,6 +23,11 @@ _SECTION_IN_TEXT = re.compile(
     r"|(\d{1,3}[a-z]{1,2})(\d{1,4}[a-z]{0,3}))((?:\([0-9a-z]{1,4}\))*)(?![a-z0-9])"
 )
 _SECTION_WORDS = frozenset({"sec", "section", "cgs", "c", "g", "s", "gs"})
+# In a catalog of several codes: a number with an optional code spelling before or after.
+_CODED_IN_TEXT = re.compile(
+    r"(?<![a-z0-9.])(?:([a-z&.]{1,8})\s?)?(?:§\s?)?(\d{1,6}(?:\.\d{1,3})?[a-z]{0,2})"
+    r"((?:\([0-9a-z]{1,4}\))*)(?:\s?([a-z&.]{1,8}))?(?![a-z0-9])"
+)
 
 # Scoring knobs, tuned on the catalog's own aliases, never on particular queries.
 _EXACT, _PREFIX, _REVERSE_PREFIX, _TYPO, _SKELETON = 1.0, 0.9, 0.85, 0.75, 0.7
@@ -159,10 +163,40 @@ class OffenseIndex:
                         found.setdefault(candidate, _SKELETON)
         return found
 
+    def _coded_hits(self, lowered: str) -> tuple[list[int], str]:
+        """``_section_hits`` for a catalog of several codes (``pc-187``, ``vc-23153``)."""
+        normalize = self.catalog.syntax.normalize
+        hits: list[int] = []
+        spans: list[tuple[int, int]] = []
+        for match in _CODED_IN_TEXT.finditer(lowered):
+            before, number, _rest, after = match.groups()
+            found = None
+            for code_word, start, end in (
+                (before, match.start(), match.start(2) + len(number)),
+                (after, match.start(2), match.end()),
+                (None, match.start(2), match.start(2) + len(number)),
+            ):
+                canonical = normalize(f"{code_word or ''} {number}")
+                entry = None if canonical is None else self.by_section.get(canonical)
+                if entry is not None:
+                    found = (entry, start, end)
+                    break
+            if found is not None:
+                if found[0] not in hits:
+                    hits.append(found[0])
+                spans.append((found[1], found[2]))
+        remainder = lowered
+        for start, end in reversed(spans):
+            remainder = remainder[:start] + " " + remainder[end:]
+        return hits, remainder
+
     def _section_hits(self, text: str) -> tuple[list[int], str]:
         """Entries named by section numbers inside ``text``, and the text without them."""
         hits: list[int] = []
         lowered = text.lower()
+        if self.catalog.syntax.coded:
+            return self._coded_hits(lowered)
+        normalize_section = self.catalog.syntax.normalize
         for match in _SECTION_IN_TEXT.finditer(lowered):
             title = match.group(1) or match.group(3)
             number = match.group(2) or match.group(4)
@@ -179,7 +213,7 @@ class OffenseIndex:
         return hits, _SECTION_IN_TEXT.sub(" ", lowered)
 
     def _section_only(self, text: str, limit: int) -> list[SearchResult] | None:
-        canonical = normalize_section(text)
+        canonical = self.catalog.syntax.normalize(text)
         if canonical is None:
             return None
         results: list[SearchResult] = []

@@ -69,7 +69,12 @@ def label(raw: Mapping[str, Any]) -> str:
 def diff_packs(
     old: Mapping[str, Any], new: Mapping[str, Any], names: Mapping[str, str] | None = None
 ) -> PackDiff:
-    """The differences from ``old`` to ``new``; ``names``: section → offense title."""
+    """The differences from ``old`` to ``new``; ``names``: section → offense title.
+
+    A format-2 pack compared with a format-3 one is first converted (``rules.pack_migrate``),
+    so only what the law says is compared, not how the format writes it.
+    """
+    old, new = _same_format(old, new)
     out: list[Change] = []
     _dates(old, new, out)
     _offenses(old, new, names or {}, out)
@@ -89,6 +94,18 @@ def diff_packs(
     )
     _pack_fields(old, new, out)
     return PackDiff(label(old), label(new), tuple(out))
+
+
+def _same_format(
+    old: Mapping[str, Any], new: Mapping[str, Any]
+) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    from trustdesk.rules.pack_migrate import is_format_2, migrate_v2
+
+    if is_format_2(old) and new.get("schema_version") == 3:
+        return migrate_v2(old), new
+    if is_format_2(new) and old.get("schema_version") == 3:
+        return old, migrate_v2(new)
+    return old, new
 
 
 # -- dates --------------------------------------------------------------------------------------
@@ -439,6 +456,7 @@ _CASES = (
 )
 _VERDICT_WORDS = {
     "allowed": "allowed",
+    "allowed_with_conditions": "allowed with conditions",
     "not_allowed": "NOT allowed",
     "never": "NEVER",
     "unknown": "unknown (ask a supervisor)",
@@ -457,9 +475,41 @@ def _rule_summary(rule: Mapping[str, Any]) -> str:
     return "; ".join(cases) + (f" ({rule['citation']})" if rule.get("citation") else "")
 
 
+def _contacts_view(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The pack's action rules in format 2's ``contacts`` shape, for comparing.
+
+    Format 3's ``outcomes`` are read back as format 2 wrote them (``always`` +
+    ``not_allowed`` is "never", as the contact log says it), so a converted pack compared
+    with its format-2 original shows no change.
+    """
+    if "outcomes" not in raw:
+        return raw.get("contacts") or {}
+    cases = {"when_ground": "ground", "when_no_ground": "no_ground", "always": "always"}
+    rules = []
+    for rule in raw["outcomes"]:
+        if not isinstance(rule, dict):
+            continue
+        view: dict[str, Any] = {}
+        for key, value in rule.items():
+            if key == "id":
+                view["disclosure"] = value
+            elif key in cases and isinstance(value, dict):
+                said = {("verdict" if k == "outcome" else k): v for k, v in value.items()}
+                if key == "always" and said.get("verdict") == "not_allowed":
+                    said["verdict"] = "never"
+                view[cases[key]] = said
+            elif key != "decides_hold" or value is not True or rule.get("id") != "hold":
+                view[key] = value
+        rules.append(view)
+    view_all: dict[str, Any] = {"gates": raw.get("outcome_gates") or [], "rules": rules}
+    if "outcomes_note" in raw:
+        view_all["note"] = raw["outcomes_note"]
+    return view_all
+
+
 def _contacts(old: Mapping[str, Any], new: Mapping[str, Any], out: list[Change]) -> None:
     """The contact rules, disclosure by disclosure, verdicts first, then wording."""
-    was, now = old.get("contacts") or {}, new.get("contacts") or {}
+    was, now = _contacts_view(old), _contacts_view(new)
     if was == now:
         return
     topic = _CONTACTS_TOPIC
@@ -544,6 +594,10 @@ _PACK_FIELDS = {
     "summary": "Summary",
     "verification_note": "Verification note",
     "schema_version": "Schema version",
+    "jurisdiction_name": "Name of the jurisdiction",
+    "timezone": "Time zone choosing the pack",
+    "before_first": "Words for a date before the first pack",
+    "required_notices": "Notices the person always gets",
 }
 _HANDLED = {
     "$schema",
@@ -560,6 +614,9 @@ _HANDLED = {
     "sources",
     "notification_only_forms",
     "contacts",
+    "outcomes",
+    "outcome_gates",
+    "outcomes_note",
     "tests",
 }
 

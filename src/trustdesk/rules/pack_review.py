@@ -21,7 +21,7 @@ from typing import Any
 from trustdesk.rules.errors import InputError, RulesError
 from trustdesk.rules.imports import MAX_PACK_BYTES, CheckedImport, check_import
 from trustdesk.rules.pack_diff import PackDiff, diff_packs
-from trustdesk.rules.packs import LoadedPack
+from trustdesk.rules.packs import DEFAULT_JURISDICTION, LoadedPack
 from trustdesk.rules.registry import load_rules
 from trustdesk.rules.signing import (
     OpenedPack,
@@ -86,6 +86,7 @@ def review_import(
     catalog_path: Path | None = None,
     accepted: Mapping[str, str] | None = None,
     today: date | None = None,
+    jurisdiction: str = DEFAULT_JURISDICTION,
 ) -> ImportReview:
     """Open, verify, check and compare ``source``; RulesError (nothing written) if refused.
 
@@ -97,10 +98,18 @@ def review_import(
     if trust.refused:
         raise RevokedKeyError(str(source), "", trust.problem)
     if opened.signature is None:
-        checked = check_import(source, folder, catalog_path=catalog_path, accepted=accepted)
+        checked = check_import(
+            source,
+            folder,
+            catalog_path=catalog_path,
+            accepted=accepted,
+            jurisdiction=jurisdiction,
+        )
     else:
-        checked = _check_inner(source, opened.pack, folder, catalog_path, accepted)
-    current = load_rules(catalog_path=catalog_path, extra_dir=folder, accepted=accepted)
+        checked = _check_inner(source, opened.pack, folder, catalog_path, accepted, jurisdiction)
+    current = load_rules(
+        catalog_path=catalog_path, extra_dir=folder, accepted=accepted, jurisdiction=jurisdiction
+    )
     baseline = checked.replaces or _before(current.packs, checked.loaded)
     diff = None
     if baseline is not None:
@@ -115,13 +124,20 @@ def _check_inner(
     folder: Path,
     catalog_path: Path | None,
     accepted: Mapping[str, str] | None,
+    jurisdiction: str,
 ) -> CheckedImport:
     """``check_import`` of a signed file's pack, its messages naming the signed file."""
     with tempfile.TemporaryDirectory(prefix="trustdesk-pack-") as temp:
         inner = Path(temp) / f"{source.stem}.json"
         inner.write_bytes(pack)
         try:
-            return check_import(inner, folder, catalog_path=catalog_path, accepted=accepted)
+            return check_import(
+                inner,
+                folder,
+                catalog_path=catalog_path,
+                accepted=accepted,
+                jurisdiction=jurisdiction,
+            )
         except InputError as error:
             where = error.source.replace(str(inner), f"{source} (the signed pack)")
             raise InputError(where, error.pointer, error.reason) from None

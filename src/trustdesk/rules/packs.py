@@ -51,6 +51,9 @@ if TYPE_CHECKING:
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _CACHE_NAME = "validated-packs"
 V2_SCHEMA = "rule-pack-v2"
+#: The jurisdiction of an installation that never chose one: TrustDesk was first made
+#: for it, so existing installations keep their packs (issue 16, contract D).
+DEFAULT_JURISDICTION = "CT"
 
 
 class LoadedPack(NamedTuple):
@@ -359,12 +362,15 @@ def load_pack(
     catalog: Container[str] | None = None,
     catalog_fingerprint: str = "",
     old_formats: bool = False,
+    jurisdiction: str | None = None,
 ) -> LoadedPack:
     """Load, validate, compile and self-test one pack file; InputError when refused.
 
     ``old_formats``: a format-1 file is read through ``rules.pack_format1`` (kept
     versions, to print decisions made under them); otherwise it is refused like any
     file that is not format 2. The pack's SHA-256 is always that of the file's bytes.
+    ``jurisdiction``: refuse a pack of another jurisdiction before its own tests run
+    (they would be run against the wrong catalog).
     """
     source = str(path)
     try:
@@ -398,6 +404,13 @@ def load_pack(
             # the bytes are known by their SHA-256, the substance is tested in the suite.
             trusted = True
         raw = check_raw(raw, source)
+    if jurisdiction is not None and raw["jurisdiction"] != jurisdiction:
+        raise InputError(
+            source,
+            "/jurisdiction",
+            f"is a rule pack of {raw['jurisdiction']}, not of {jurisdiction} "
+            "(the agency's jurisdiction); it is not applied",
+        )
     pack = _build(raw, hashlib.sha256(data).hexdigest(), source)
     tests = tuple(raw["tests"])
     if not trusted:
@@ -440,5 +453,19 @@ def compile_pack(raw: Any, source: str, sha256: str = "") -> RulePack:
     return _build(check_raw(raw, source), sha256, source)
 
 
-def bundled_pack_paths() -> list[Path]:
-    return sorted(resources.resource("rules").glob("*.json"))
+def bundled_pack_paths(jurisdiction: str | None = DEFAULT_JURISDICTION) -> list[Path]:
+    """The shipped pack files of ``jurisdiction`` (all of them for None).
+
+    A shipped pack's file is named after its id, whose first letters are its
+    jurisdiction's (``ct-2019.json``, ``ca-2018.json``); the loader checks the pack says so.
+    """
+    found = sorted(resources.resource("rules").glob("*.json"))
+    if jurisdiction is None:
+        return found
+    prefix = f"{jurisdiction.lower()}-"
+    return [path for path in found if path.name.startswith(prefix)]
+
+
+def catalog_path_for(jurisdiction: str) -> Path:
+    """The shipped offense catalog of ``jurisdiction``: ``resources/offenses/<id>.json``."""
+    return resources.resource("offenses", f"{jurisdiction.lower()}.json")

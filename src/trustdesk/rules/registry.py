@@ -17,14 +17,19 @@ from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 
-from trustdesk import resources
 from trustdesk.core.errors import CoreError
 from trustdesk.core.pack import RulePack
 from trustdesk.core.select import select_pack
 from trustdesk.rules import format1_imports, pack_format1
 from trustdesk.rules.errors import InputError, RulesError
 from trustdesk.rules.known_sections import known_sections
-from trustdesk.rules.packs import LoadedPack, bundled_pack_paths, load_pack
+from trustdesk.rules.packs import (
+    DEFAULT_JURISDICTION,
+    LoadedPack,
+    bundled_pack_paths,
+    catalog_path_for,
+    load_pack,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,6 +60,7 @@ class RuleSet:
         "catalog_path",
         "catalog_sha256",
         "converted",
+        "jurisdiction",
         "packs",
         "replaced",
         "sections",
@@ -75,8 +81,11 @@ class RuleSet:
         skipped: tuple[str, ...] = (),
         withheld: tuple[tuple[LoadedPack, str], ...] = (),
         converted: tuple[str, ...] = (),
+        jurisdiction: str = DEFAULT_JURISDICTION,
     ) -> None:
         self.packs = packs
+        #: The jurisdiction whose packs and catalog these are (the agency's).
+        self.jurisdiction = jurisdiction
         #: One notice per imported format-1 pack applied through its all-unverified
         #: format-2 reading: that it is, and what lifts it (decision 0031).
         self.converted = converted
@@ -213,7 +222,11 @@ def superseded_path(folder: Path, pack_id: str, sha256: str) -> Path:
     return folder / f"{pack_id}-{sha256[:12]}.json"
 
 
-def rules_for_data_dir(data_dir: Path, accepted: Mapping[str, str] | None = None) -> RuleSet:
+def rules_for_data_dir(
+    data_dir: Path,
+    accepted: Mapping[str, str] | None = None,
+    jurisdiction: str = DEFAULT_JURISDICTION,
+) -> RuleSet:
     """The rules applied on the data folder ``data_dir``, by the desktop app and the CLI.
 
     The bundled packs, with the packs imported into ``data_dir/rules`` in place of those
@@ -221,8 +234,11 @@ def rules_for_data_dir(data_dir: Path, accepted: Mapping[str, str] | None = None
     audit chain records as imported and in force (see ``load_rules``); a file of that
     folder that is not one of them, or is damaged, is skipped with a message
     (``RuleSet.skipped``). A data folder without ``rules/`` costs one ``stat``.
+    ``jurisdiction``: the agency's; only its packs and its catalog are loaded.
     """
-    return load_rules(extra_dir=data_dir / IMPORTED_FOLDER, accepted=accepted)
+    return load_rules(
+        extra_dir=data_dir / IMPORTED_FOLDER, accepted=accepted, jurisdiction=jurisdiction
+    )
 
 
 def load_rules(
@@ -232,6 +248,7 @@ def load_rules(
     *,
     extra_files: Sequence[Path] = (),
     accepted: Mapping[str, str] | None = None,
+    jurisdiction: str = DEFAULT_JURISDICTION,
 ) -> RuleSet:
     """Load the catalog and every pack; any refusal raises with the file and reason.
 
@@ -245,24 +262,40 @@ def load_rules(
     a message naming the file and the fix (``RuleSet.skipped``), while the packs that are
     fine stay in force.
     ``accepted=None`` (tests, tools) takes every readable file, still skipping damaged ones.
+    ``jurisdiction``: only packs of this jurisdiction are loaded (a pack of another one is
+    refused, an imported one skipped), with its catalog ``resources/offenses/<id>.json``.
     """
-    catalog_file = catalog_path or resources.resource("offenses", "ct.json")
+    catalog_file = catalog_path or catalog_path_for(jurisdiction)
     sections, digest = known_sections(catalog_file)
 
+    def own(loaded: LoadedPack) -> LoadedPack:
+        if loaded.pack.jurisdiction != jurisdiction:
+            raise InputError(
+                str(loaded.path),
+                "/jurisdiction",
+                f"is a rule pack of {loaded.pack.jurisdiction}, not of {jurisdiction} "
+                "(the agency's jurisdiction); it is not applied",
+            )
+        return loaded
+
     def load(paths: Iterable[Path]) -> tuple[LoadedPack, ...]:
-        return tuple(load_pack(p, catalog=sections, catalog_fingerprint=digest) for p in paths)
+        return tuple(own(load_pack(p, catalog=sections, catalog_fingerprint=digest)) for p in paths)
 
     def load_agency(paths: Iterable[Path]) -> tuple[LoadedPack, ...]:
         # A pack the agency imported before the upgrade may be format 1: it is read as
         # format 2 with every item unverified (rules.pack_format1, decision 0031).
         return tuple(
-            format1_imports.load_imported(p, catalog=sections, catalog_fingerprint=digest)
+            own(format1_imports.load_imported(p, catalog=sections, catalog_fingerprint=digest))
             if pack_format1.is_format_1_file(p)
-            else load_pack(p, catalog=sections, catalog_fingerprint=digest)
+            else own(
+                load_pack(
+                    p, catalog=sections, catalog_fingerprint=digest, jurisdiction=jurisdiction
+                )
+            )
             for p in paths
         )
 
-    base = load(pack_paths if pack_paths is not None else bundled_pack_paths())
+    base = load(pack_paths if pack_paths is not None else bundled_pack_paths(jurisdiction))
     imported, skipped = _load_imported(imported_pack_paths(extra_dir), accepted, load_agency)
     # An imported file is named after its pack's id: while it is skipped, the shipped pack
     # of that id must not silently stand in for the agency's own version of the law.
@@ -293,6 +326,7 @@ def load_rules(
         skipped=tuple(skipped.values()),
         withheld=withheld,
         converted=converted,
+        jurisdiction=jurisdiction,
     )
 
 
