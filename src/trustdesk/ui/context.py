@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trustdesk.config.keys import DEFAULT_JURISDICTION
+from trustdesk.config.keys import JURISDICTIONS
 from trustdesk.services.bundle import Services
 from trustdesk.services.context import Session
 from trustdesk.ui.clock import Clock
@@ -23,12 +23,6 @@ if TYPE_CHECKING:
 DEFAULT_ZONE = "America/New_York"
 
 
-def rules_jurisdiction(rules: RuleSet) -> str:
-    """The jurisdiction of a loaded rule set, as its packs state it."""
-    codes = {loaded.pack.jurisdiction for loaded in rules.packs}
-    return codes.pop() if len(codes) == 1 else DEFAULT_JURISDICTION
-
-
 class RulesHolder:
     """The rule set, loaded on first use so the sign-in window appears fast.
 
@@ -37,7 +31,7 @@ class RulesHolder:
     classes here: a dataclass costs a millisecond to define, on the first window's path.)
     """
 
-    __slots__ = ("imported_dir", "in_force", "jurisdiction", "rules")
+    __slots__ = ("imported_dir", "in_force", "jurisdiction", "others", "rules")
 
     def __init__(self, rules: RuleSet | None = None, imported_dir: Path | None = None) -> None:
         self.rules = rules
@@ -48,6 +42,9 @@ class RulesHolder:
         #: The imported pack versions the audit chain puts in force (set with the folder);
         #: a file of ``imported_dir`` that is not one of them is skipped, not applied.
         self.in_force: Callable[[], Mapping[str, str]] | None = None
+        #: Other jurisdictions' rule sets, loaded only to print or re-read a decision
+        #: recorded under one of their packs.
+        self.others: dict[str, RuleSet] = {}
 
     def get(self) -> RuleSet:
         if self.rules is None:
@@ -60,10 +57,8 @@ class RulesHolder:
         return self.rules
 
     def _jurisdiction(self) -> dict[str, Any]:
-        """The agency's jurisdiction for ``load_rules``; nothing for the default, whose
-        packs are the bundled set ``load_rules`` gives without one."""
-        code = None if self.jurisdiction is None else self.jurisdiction()
-        return {} if code in (None, DEFAULT_JURISDICTION) else {"jurisdiction": code}
+        """The agency's jurisdiction for ``load_rules`` (nothing: its default)."""
+        return {} if self.jurisdiction is None else {"jurisdiction": self.jurisdiction()}
 
     def replace(self, rules: RuleSet) -> None:
         self.rules = rules
@@ -88,7 +83,7 @@ class RulesHolder:
         if jurisdiction is not None:
             # Checked at every sign-in: another desk's administrator may have changed it.
             self.jurisdiction = jurisdiction
-            if self.rules is not None and rules_jurisdiction(self.rules) != jurisdiction():
+            if self.rules is not None and self.rules.jurisdiction != jurisdiction():
                 self.rules = None  # loaded before the agency's choice was known
         if in_force is not None:
             self.in_force = in_force
@@ -115,11 +110,40 @@ class RulesHolder:
         return self.get().pack_for(decision_time)
 
     def pack(self, pack_id: str) -> LoadedPack:
-        return self.get().pack(pack_id)
+        try:
+            return self.get().pack(pack_id)
+        except KeyError:
+            other = self._rules_of(pack_id)
+            if other is None:
+                raise
+            return other.pack(pack_id)
 
     def pack_version(self, pack_id: str, sha256: str) -> LoadedPack:
-        """Any known version of a pack, by its SHA-256 (see ``RuleSet.pack_version``)."""
-        return self.get().pack_version(pack_id, sha256)
+        """Any known version of a pack, by its SHA-256 (see ``RuleSet.pack_version``);
+        also one of another jurisdiction, for decisions recorded before the agency
+        changed its jurisdiction (they keep their pack)."""
+        try:
+            return self.get().pack_version(pack_id, sha256)
+        except KeyError:
+            other = self._rules_of(pack_id)
+            if other is None:
+                raise
+            return other.pack_version(pack_id, sha256)
+
+    def _rules_of(self, pack_id: str) -> RuleSet | None:
+        """The rule set of the jurisdiction a pack id names (its prefix: ``ct-2025``),
+        when that is not the one in force; None when it is, or is unknown."""
+        code = pack_id.split("-", 1)[0].upper()
+        if code == self.get().jurisdiction or code not in JURISDICTIONS:
+            return None
+        if code not in self.others:
+            from trustdesk.rules.registry import load_rules
+
+            accepted = None if self.in_force is None else self.in_force()
+            self.others[code] = load_rules(
+                extra_dir=self.imported_dir, accepted=accepted, jurisdiction=code
+            )
+        return self.others[code]
 
 
 class UiContext:
