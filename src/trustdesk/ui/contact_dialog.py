@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from trustdesk.core.characters import shown
-from trustdesk.core.contacts import ALLOWED, DISCLOSURES, ContactAdvice
+from trustdesk.core.contacts import ALLOWED, ALLOWED_WITH_CONDITIONS, DISCLOSURES, ContactAdvice
 from trustdesk.core.errors import CoreError
 from trustdesk.rules.errors import RulesError
 from trustdesk.services.contact_input import LIMITS
@@ -312,15 +312,34 @@ class ContactDialog(QDialog):
             if check.isChecked() and self.advice.advice_for(d).verdict != ALLOWED
         ]
 
+    def _conditions(self, disclosure: str) -> tuple[str, ...]:
+        """What must come first for a disclosure allowed only with conditions."""
+        if self.advice is None:
+            return ()
+        item = self.advice.advice_for(disclosure)
+        return item.conditions if item.verdict == ALLOWED_WITH_CONDITIONS else ()
+
     def _update_warning(self) -> None:
         refused = self.not_allowed_given()
         self.reason.setEnabled(bool(refused))
         if refused:
-            names = ", ".join(DISCLOSURE_TEXT[d].lower() for d in refused)
-            self.warning.setText(
-                f"✖ Giving {names} was not allowed for this person. The record must be true: "
-                "say why in Reason; this contact will be flagged for a supervisor's review."
-            )
+            conditional = [d for d in refused if self._conditions(d)]
+            plain = [d for d in refused if d not in conditional]
+            lines = []
+            if plain:
+                names = ", ".join(DISCLOSURE_TEXT[d].lower() for d in plain)
+                lines.append(
+                    f"✖ Giving {names} was not allowed for this person. The record must be "
+                    "true: say why in Reason; this contact will be flagged for a supervisor's "
+                    "review."
+                )
+            for d in conditional:
+                lines.append(
+                    f"⚠ {DISCLOSURE_TEXT[d]} is allowed only when: "
+                    f"{'; '.join(self._conditions(d))}. Say in Reason how that was met; "
+                    "this contact goes to a supervisor to confirm it."
+                )
+            self.warning.setText("\n".join(lines))
         self.warning.setVisible(bool(refused))
 
     # -- recording ------------------------------------------------------------------------
