@@ -269,3 +269,42 @@ def test_decisions_round_trip_with_and_without_outcomes(
     again = decision_from_json(older)
     assert again.outcomes == ()
     assert decision_to_json(again) == older
+
+
+# --- what would change each action ---------------------------------------------------
+
+
+def test_what_would_change_each_action_under_a_law_that_never_allows_a_hold(
+    synthetic: LoadedPack,
+) -> None:
+    from trustdesk.core.counterfactual import (
+        action_sections,
+        what_would_change,
+        what_would_change_actions,
+    )
+
+    raw = json.loads(FIXTURE.read_text())["tests"]
+    reduced = parse_case(raw[5]["case"], "case")  # a serious conviction, reduced
+    # The hold can never change: the decision's own counterfactual has nothing to say.
+    assert what_would_change(synthetic.pack, reduced).flips == ()
+    flips = what_would_change_actions(synthetic.pack, reduced)
+    assert {f.action for f in flips} == {"release_date", "transfer"}
+    assert all(f.action != "interview_access" for f in flips)  # always: nothing changes it
+    release = [f for f in flips if f.action == "release_date"]
+    # The reduction is what stands between the conviction and the release date.
+    undone = next(f for f in release if f.change.attribute == "reduced_to_misdemeanor")
+    assert (undone.before, undone.after) == ("not_allowed", "allowed")
+    assert "“reduced to a misdemeanor” were No" in undone.fact
+    # A recent felony (the look-back ground) is one of the facts ICE could show.
+    assert any("A felony conviction within 5 years." in f.fact for f in release)
+    # A flag the catalog gives is varied like any yes/no attribute.
+    outside = parse_case(raw[7]["case"], "case")  # a felony just outside the window
+    flagged = [f for f in what_would_change_actions(synthetic.pack, outside) if "flag" in f.fact]
+    assert [f.after for f in flagged] == ["allowed"]
+    assert "had the flag “serious”" in flagged[0].fact
+    headed = dict(action_sections(flips))
+    assert set(headed) == {"What would change: Release date", "What would change: Transfer to ICE"}
+    assert any(
+        line.endswith("Release date may be shared.")
+        for line in headed["What would change: Release date"]
+    )

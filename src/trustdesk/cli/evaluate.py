@@ -36,6 +36,12 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("case", help="case file (JSON), or - to read standard input")
     parser.add_argument("--format", choices=("json", "text"), default="text")
+    parser.add_argument(
+        "--jurisdiction",
+        metavar="ID",
+        type=str.upper,
+        help="decide under the packs of this jurisdiction (CT, CA…); default: CT",
+    )
     parser.set_defaults(func=run_evaluate)
     demo = commands.add_parser("demo", help="decide the bundled example cases and print them")
     demo.set_defaults(func=run_demo)
@@ -61,7 +67,7 @@ def decide(case: Case, rules: RuleSet) -> Decision:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    rules = data_folder_rules(args.data_dir)
+    rules = data_folder_rules(args.data_dir, args.jurisdiction)
     case = read_case(args.case, rules)
     decision = decide(case, rules)
     if args.format == "json":

@@ -23,14 +23,21 @@ def add_parser(commands: Any) -> None:
     ).set_defaults(func=run_list)
     validate = sub.add_parser("validate", help="check a rule-pack file and run its own tests")
     validate.add_argument("file", type=Path)
+    validate.add_argument(
+        "--catalog",
+        type=Path,
+        help="offense catalog to test it against (default: the one shipped for its jurisdiction)",
+    )
     validate.set_defaults(func=run_validate)
     test = sub.add_parser("test", help="run the embedded test cases of every pack in force")
     test.set_defaults(func=run_test)
     from trustdesk.cli.pack_signing import add_actions
+    from trustdesk.cli.rules_migrate import add_parser as add_migrate
     from trustdesk.cli.rules_signoff import add_parsers
 
     add_actions(sub)
     add_parsers(sub)
+    add_migrate(sub)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -92,11 +99,23 @@ def _import_signers(data_dir: Any, rules: Any) -> tuple[dict[str, tuple[str, str
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from trustdesk import resources
+    from trustdesk.rules import strict_json
+    from trustdesk.rules.errors import InputError
     from trustdesk.rules.known_sections import known_sections
-    from trustdesk.rules.packs import load_pack
+    from trustdesk.rules.packs import DEFAULT_JURISDICTION, catalog_path_for, load_pack
 
-    sections, digest = known_sections(resources.resource("offenses", "ct.json"))
+    # Checked against the catalog of the pack's own jurisdiction (CT for older packs).
+    raw = strict_json.load_path(args.file)
+    stated = raw.get("jurisdiction") if isinstance(raw, dict) else None
+    jurisdiction = stated if isinstance(stated, str) and stated.isalnum() else DEFAULT_JURISDICTION
+    catalog = args.catalog or catalog_path_for(jurisdiction)
+    if args.catalog is None and not catalog.exists():
+        raise InputError(
+            str(args.file),
+            "/jurisdiction",
+            f"no offense catalog is shipped for {jurisdiction}; give one with --catalog FILE",
+        )
+    sections, digest = known_sections(catalog)
     loaded = load_pack(args.file, catalog=sections, catalog_fingerprint=digest)
     print(
         f"{args.file}: valid rule pack {loaded.pack.id}; "

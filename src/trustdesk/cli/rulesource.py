@@ -16,14 +16,14 @@ if TYPE_CHECKING:
     from trustdesk.rules.registry import RuleSet
 
 
-def data_folder_rules(data_dir: Path | str | None) -> RuleSet:
+def data_folder_rules(data_dir: Path | str | None, jurisdiction: str | None = None) -> RuleSet:
     """The rules in force on ``data_dir`` (``--data-dir``; None: the per-user data folder).
 
     An imported pack comes into force only when the audit chain records its import
     (``store.pack_imports``); that is read, over a read-only connection, only when the
     folder of imported packs holds a file. A file that is not applied (put there by
     hand, changed, or damaged) is named on stderr with the fix, and the packs that are
-    fine stay in force.
+    fine stay in force. ``jurisdiction``: whose packs and catalog (None: the default).
     """
     import sys
 
@@ -44,7 +44,10 @@ def data_folder_rules(data_dir: Path | str | None) -> RuleSet:
                 f"audit trail, so none is applied: {error}",
                 file=sys.stderr,
             )
-    rules = rules_for_data_dir(folder, accepted)
+    if jurisdiction is None:
+        rules = rules_for_data_dir(folder, accepted)
+    else:
+        rules = rules_for_data_dir(folder, accepted, jurisdiction)
     for message in rules.skipped:
         print(f"trustdesk: warning: {message}", file=sys.stderr)
     return rules

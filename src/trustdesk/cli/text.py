@@ -6,10 +6,17 @@ import textwrap
 from datetime import datetime
 
 from trustdesk.core.characters import shown
-from trustdesk.core.decision import HONOR, MET, NOT_MET, Decision
+from trustdesk.core.decision import HONOR, MET, NOT_MET, ActionOutcome, Decision
 from trustdesk.core.model import Case
 
 _MARK = {MET: "MET", NOT_MET: "not met", "unknown": "UNKNOWN"}
+#: Each action's outcome in a few letters (the pack's own words follow).
+_OUTCOME = {
+    "allowed": "MAY",
+    "allowed_with_conditions": "MAY, IF",
+    "not_allowed": "MAY NOT",
+    "unknown": "UNKNOWN",
+}
 
 
 def when(value: datetime) -> str:
@@ -26,12 +33,17 @@ def render_decision(case: Case, decision: Decision) -> str:
         f"Person:    {shown(case.person.name)} (booking {case.person.booking_number})",
         f"Law:       {decision.statute}, rule pack {decision.rule_pack}",
     ]
+    # The statute and the hold's wording are the pack's: nothing here names a state.
+    held = next((o for o in decision.outcomes if o.id == "hold"), None)
     if decision.decision == HONOR:
         lines.append(
-            "DECISION:  HOLD PERMITTED UNDER § 54-192h — grounds: " + ", ".join(decision.grounds)
+            f"DECISION:  HOLD PERMITTED UNDER {decision.statute} — grounds: "
+            + ", ".join(decision.grounds)
         )
+    elif held is not None and decision.grounds:
+        lines.extend(_wrap(f"DECISION:  DETAINER DECLINED — {held.text}", ""))
     else:
-        lines.append("DECISION:  DETAINER DECLINED — no ground of § 54-192h is met")
+        lines.append(f"DECISION:  DETAINER DECLINED — no ground of {decision.statute} is met")
     if decision.hold is not None:
         hold = decision.hold
         skipped = ", ".join(hold.excluded_reasons()) or "none"
@@ -49,6 +61,10 @@ def render_decision(case: Case, decision: Decision) -> str:
         lines.extend(_wrap("WARNING:   " + warning, ""))
     for note in decision.unverified:
         lines.extend(_wrap("UNVERIFIED: " + note, ""))
+    if decision.outcomes:
+        lines.append("Actions:")
+        for outcome in decision.outcomes:
+            lines.extend(_outcome_lines(outcome))
     lines.append("Criteria:")
     for result in decision.trace:
         lines.append(f"  [{_MARK[result.status]:>7}] {result.title} ({result.citation})")
@@ -60,3 +76,20 @@ def render_decision(case: Case, decision: Decision) -> str:
     lines.append("Prohibited:")
     lines.extend(line for a in decision.prohibited_actions for line in _wrap(f"[ ] {a.text}", "  "))
     return "\n".join(lines) + "\n"
+
+
+def _outcome_lines(outcome: ActionOutcome) -> list[str]:
+    mark = _OUTCOME.get(outcome.outcome, outcome.outcome)
+    cited = f" ({'; '.join(outcome.citations)})" if outcome.citations else ""
+    lines = _wrap(f"[{mark:>7}] {outcome.label}: {outcome.text}{cited}", "  ")
+    if outcome.grounds:
+        lines.extend(_wrap("grounds: " + ", ".join(outcome.grounds), "            "))
+    for condition in outcome.conditions:
+        lines.extend(_wrap("first: " + condition, "            "))
+    if outcome.notices:
+        lines.extend(_wrap("give the person: " + ", ".join(outcome.notices), "            "))
+    if outcome.unverified:
+        lines.extend(
+            _wrap("UNVERIFIED pack data: " + ", ".join(outcome.unverified), "            ")
+        )
+    return lines

@@ -23,6 +23,7 @@ from typing import NamedTuple
 from trustdesk.core.conditions import (
     AllOf,
     AnyOf,
+    AttrHas,
     AttrIn,
     AttrInList,
     Exists,
@@ -30,12 +31,14 @@ from trustdesk.core.conditions import (
     ItemAny,
     ItemNot,
     Not,
+    WithinYears,
     describe_answer,
 )
 from trustdesk.core.decision import HONOR, MET, Decision
 from trustdesk.core.evaluate import evaluate
 from trustdesk.core.model import CLASSES, LEVELS, Case, Offense, get_field, replace_field
 from trustdesk.core.pack import RulePack, StatuteList
+from trustdesk.core.select import local_date
 
 # Imported for type checking only: typing costs milliseconds at every CLI start.
 TYPE_CHECKING = False
@@ -62,7 +65,12 @@ _FIELDS: dict[str, tuple[str, tuple[Any, ...] | None, bool]] = {
     "under_appeal": ("under_appeal", (True, False), True),
     "juvenile": ("juvenile", (True, False), True),
     "in_catalog": ("in_catalog", (True, False), False),
+    "reduced_to_misdemeanor": ("reduced_to_misdemeanor", (True, False), True),
+    "probable_cause_found": ("probable_cause_found", (True, False), True),
 }
+#: A test of one flag (``{"attr": "flags", "has": "serious"}``) is varied as a yes/no
+#: attribute named ``flag:<name>``: the offense has the flag or not.
+_FLAG = "flag:"
 
 #: Values of the open attributes used to stand for "any value the pack does not name".
 #: The section is a placeholder no list contains; it is never shown to anyone.
@@ -80,7 +88,28 @@ _LABELS = {
     "under_appeal": "under appeal",
     "juvenile": "juvenile adjudication",
     "in_catalog": "found in the offense catalog",
+    "reduced_to_misdemeanor": "reduced to a misdemeanor",
+    "probable_cause_found": "probable cause found by a magistrate",
 }
+
+
+def _field(attr: str) -> tuple[str, tuple[Any, ...] | None, bool]:
+    if attr.startswith(_FLAG):
+        return ("flags", (True, False), False)
+    return _FIELDS[attr]
+
+
+def _label(attr: str) -> str:
+    if attr.startswith(_FLAG):
+        return f"the flag “{attr[len(_FLAG) :]}”"
+    return _LABELS[attr]
+
+
+def _value_of(item: Offense, attr: str) -> Any:
+    if attr.startswith(_FLAG):
+        return attr[len(_FLAG) :] in item.flags
+    return getattr(item, _FIELDS[attr][0])
+
 
 _ITEM_NAMES = {"convictions": "conviction", "pending_charges": "pending charge"}
 
@@ -165,6 +194,8 @@ def _item_tests(node: Any) -> Iterator[tuple[str, frozenset[Any], str | None]]:
         yield node.attr, node.statutes, node.list_id
     elif isinstance(node, AttrIn):
         yield node.attr, node.values, None
+    elif isinstance(node, AttrHas):
+        yield _FLAG + node.value, frozenset([True]), None
 
 
 def _case_tests(node: Any) -> Iterator[tuple[str, str, frozenset[Any], str | None]]:
@@ -183,7 +214,7 @@ def _case_tests(node: Any) -> Iterator[tuple[str, str, frozenset[Any], str | Non
 
 def _atoms(attr: str, named: list[frozenset[Any]]) -> tuple[_Atom, ...]:
     """The classes of values of ``attr`` no condition tells apart, each with an example."""
-    _field, domain, nullable = _FIELDS[attr]
+    _name, domain, nullable = _field(attr)
     mentioned = frozenset().union(*named)
     groups: dict[tuple[bool, ...], list[Any]] = {}
     for value in sorted(mentioned, key=repr):
@@ -205,7 +236,7 @@ def _spaces(pack: RulePack) -> tuple[_Space, ...]:
     named: dict[str, dict[str, list[frozenset[Any]]]] = {}
     for criterion in pack.criteria:
         for collection, attr, values, _list in _case_tests(criterion.condition):
-            if attr not in _FIELDS:
+            if attr not in _FIELDS and not attr.startswith(_FLAG):
                 continue  # an attribute this module has no domain for is not varied
             sets = named.setdefault(collection, {}).setdefault(attr, [])
             if values not in sets:
@@ -243,6 +274,9 @@ def _with_items(case: Case, collection: str, items: tuple[Offense, ...]) -> Case
 
 
 def _with_attr(item: Offense, attr: str, value: Any) -> Offense:
+    if attr.startswith(_FLAG):
+        flag = attr[len(_FLAG) :]
+        return item._replace(flags=item.flags | {flag} if value else item.flags - {flag})
     field = _FIELDS[attr][0]
     if attr == "section" and value is not None:
         return item._replace(section=value, statute=value)
@@ -265,7 +299,7 @@ def _value_words(attr: str, atom: _Atom, lists: tuple[StatuteList, ...]) -> str:
         if named and all(any(v in x.statutes for x in lists) for v in atom.values):
             return "on the list " + _join(named)
     values = sorted(atom.values, key=repr)
-    if _FIELDS[attr][1] == (True, False):
+    if _field(attr)[1] == (True, False):
         words = [describe_answer(v) for v in (True, False, None) if v in atom.values]
     else:
         words = ["unknown" if v is None else str(v) for v in values]
@@ -276,9 +310,27 @@ def _value_words(attr: str, atom: _Atom, lists: tuple[StatuteList, ...]) -> str:
 
 def _amend_fact(pack: RulePack, label: str, attr: str, atom: _Atom) -> str:
     words = _value_words(attr, atom, pack.lists)
-    if _FIELDS[attr][1] == (True, False):
-        return f"If, for {label}, “{_LABELS[attr]}” were {words}"
-    return f"If {label} had {_LABELS[attr]} {words}"
+    if attr.startswith(_FLAG):
+        has = "had" if True in atom.values else "did not have"
+        return f"If {label} {has} {_label(attr)}"
+    if _field(attr)[1] == (True, False):
+        return f"If, for {label}, “{_label(attr)}” were {words}"
+    return f"If {label} had {_label(attr)} {words}"
+
+
+def _uses_windows(pack: RulePack) -> bool:
+    def found(node: Any) -> bool:
+        if isinstance(node, WithinYears):
+            return True
+        if isinstance(node, AllOf | AnyOf | ItemAll | ItemAny):
+            return any(found(part) for part in node.parts)
+        if isinstance(node, Not | ItemNot):
+            return found(node.part)
+        if isinstance(node, Exists):
+            return found(node.where)
+        return False
+
+    return any(found(criterion.condition) for criterion in pack.criteria)
 
 
 def _item_label(collection: str, index: int, item: Offense) -> str:
@@ -324,9 +376,13 @@ def _item_trials(pack: RulePack, case: Case, space: _Space) -> Iterator[_Trial]:
     items: tuple[Offense, ...] = getattr(case, space.collection)
     name = _ITEM_NAMES.get(space.collection, space.collection)
     attrs = sorted(space.atoms)
+    # A look-back window counts back from the decision's date: an added entry is dated
+    # that day (inside any window), so a recent conviction can be what would change it.
+    dated = _uses_windows(pack)
+    day = local_date(case.decision_time, pack.timezone) if dated else None
     # One more conviction or charge: one of each combination of value classes.
     for combination in itertools.product(*(space.atoms[a] for a in attrs)):
-        item = _plain_offense()
+        item = _plain_offense()._replace(date=day)
         for attr, atom in zip(attrs, combination, strict=True):
             item = _with_attr(item, attr, atom.example)
         change = Change(ADD, space.collection)
@@ -342,7 +398,7 @@ def _item_trials(pack: RulePack, case: Case, space: _Space) -> Iterator[_Trial]:
             _with_items(case, space.collection, rest),
         )
         for attr in attrs:
-            current = getattr(item, _FIELDS[attr][0])
+            current = _value_of(item, attr)
             mine = _atom_of(space.atoms[attr], current)
             for atom in space.atoms[attr]:
                 if atom == mine:
@@ -485,6 +541,75 @@ def what_would_change(
         decision = evaluate(pack, case)
     supports = _supports(pack, case, decision) if decision.decision == HONOR else ()
     return OutcomeChanges(decision.decision, _flips(pack, case, decision), supports)
+
+
+class ActionFlip(NamedTuple):
+    """A single fact whose change changes one action's outcome (release date, transfer…)."""
+
+    action: str
+    label: str
+    change: Change
+    fact: str
+    before: str  # the action's outcome now
+    after: str  # its outcome after the change
+    text: str  # the pack's words for the outcome after the change
+
+
+def what_would_change_actions(
+    pack: RulePack, case: Case, decision: Decision | None = None
+) -> tuple[ActionFlip, ...]:
+    """The single facts that would change an action's outcome, action by action.
+
+    The same trials as ``what_would_change`` (each answer otherwise, a further entry, an
+    entry removed or amended), judged on every action of the pack's ``outcomes`` rather
+    than on the hold alone: under a law that never allows a hold, what ICE would have to
+    show for the release date to be shared.
+    """
+    if decision is None:
+        decision = evaluate(pack, case)
+    now = {outcome.id: outcome for outcome in decision.outcomes}
+    trials = itertools.chain(
+        _answer_trials(pack, case),
+        *(_item_trials(pack, case, space) for space in _spaces(pack)),
+    )
+    found: list[ActionFlip] = []
+    added: set[tuple[str, str]] = set()
+    for trial in trials:
+        after = evaluate(pack, trial.case)
+        for outcome in after.outcomes:
+            before = now.get(outcome.id)
+            if before is None or before.outcome == outcome.outcome:
+                continue
+            fact = trial.fact
+            if trial.change.kind == ADD:
+                key = (outcome.id, outcome.outcome)
+                if key in added:
+                    continue
+                added.add(key)
+                fact = f"{fact}: {_met_texts(pack, outcome.grounds)}".rstrip(": ")
+            found.append(
+                ActionFlip(
+                    outcome.id,
+                    outcome.label,
+                    trial.change,
+                    fact,
+                    before.outcome,
+                    outcome.outcome,
+                    outcome.text,
+                )
+            )
+    order = [rule.disclosure for rule in pack.outcomes]
+    return tuple(sorted(found, key=lambda flip: order.index(flip.action)))
+
+
+def action_sections(
+    flips: tuple[ActionFlip, ...],
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``what_would_change_actions`` as headed lists of sentences, one per action."""
+    out: dict[str, list[str]] = {}
+    for flip in flips:
+        out.setdefault(f"What would change: {flip.label}", []).append(f"{flip.fact} — {flip.text}.")
+    return tuple((heading, tuple(lines)) for heading, lines in out.items())
 
 
 def sections(changes: OutcomeChanges) -> tuple[tuple[str, tuple[str, ...]], ...]:
