@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from trustdesk.core.characters import shown
 from trustdesk.core.counterfactual import sections, what_would_change
-from trustdesk.core.decision import HONOR, MET, NOT_MET, CriterionResult, Decision
+from trustdesk.core.decision import HONOR, MET, NOT_MET, ActionOutcome, CriterionResult, Decision
 from trustdesk.core.model import Case, Offense
 from trustdesk.core.pack import RulePack
 from trustdesk.memo import timefmt, verification
-from trustdesk.memo.errors import MemoError
+from trustdesk.memo.errors import MemoError, NoticeTextError
 from trustdesk.memo.facts import fact_label
 from trustdesk.memo.viewmodel import (
+    HOLD_NEVER,
     HOLD_NONE,
     HOLD_NOTIFICATION_ONLY,
     HOLD_RUNNING,
@@ -34,6 +36,7 @@ from trustdesk.memo.viewmodel import (
     MemoViewModel,
     NoticeFacts,
     OffenseRow,
+    OutcomeRow,
     PersonBlock,
     RecordInfo,
     RulePackBlock,
@@ -41,11 +44,19 @@ from trustdesk.memo.viewmodel import (
     SignOffBlock,
     VerificationBlock,
 )
+from trustdesk.memo.wording import load_wording
 
-HONOR_HEADLINE = "HOLD PERMITTED UNDER § 54-192h"
+HONOR_HEADLINE = "HOLD PERMITTED UNDER {section}"
 DECLINE_HEADLINE = "DETAINER DECLINED"
-#: The pack action that obliges the agency to give the person the notice (from 2019).
-NOTICE_ACTION_ID = "give_copy_and_intent"
+NO_GROUNDS = "No ground of {section} is met: the person may not be held on this detainer."
+MEMO_TITLE = "Immigration detainer decision — {statute}"
+PERMITTING = ("allowed", "allowed_with_conditions")
+OUTCOME_WORDS = {
+    "allowed": "Allowed",
+    "not_allowed": "NOT allowed",
+    "allowed_with_conditions": "Allowed with conditions",
+    "unknown": "Unknown — not settled",
+}
 
 _STATUS = {MET: "MET", NOT_MET: "NOT MET"}
 _FORMS = {
@@ -93,7 +104,12 @@ def build_view_model(
         raise MemoError(f"record hash: {exc}") from None
     zone = ZoneInfo(pack.timezone)
     decided = case.decision_time.astimezone(zone)
-    headline = HONOR_HEADLINE if decision.decision == HONOR else DECLINE_HEADLINE
+    section = statute_section(pack.statute)
+    headline = (
+        HONOR_HEADLINE.format(section=section) if decision.decision == HONOR else DECLINE_HEADLINE
+    )
+    outcomes = decision.outcomes
+    documents = notice_documents(pack, outcomes)
     hold = _hold(case, decision, pack)
     title = f"Detainer decision memo — decision {record.decision_id}, version {record.version}"
     return MemoViewModel(
@@ -106,10 +122,13 @@ def build_view_model(
             booking_number=case.person.booking_number or NOT_RECORDED,
         ),
         detainer=_detainer(case, zone),
-        decision=_decision(decision, headline, timefmt.long_when(decided), supervisor, zone),
+        decision=replace(
+            _decision(decision, headline, timefmt.long_when(decided), supervisor, zone),
+            no_grounds=NO_GROUNDS.format(section=section),
+        ),
         rule_pack=_rule_pack(decision, pack),
         criteria=tuple(_criterion(result) for result in decision.trace),
-        offenses=_offenses(case, titles or {}),
+        offenses=_offenses(case, titles or {}, _jurisdictions(pack)),
         hold=hold,
         required_actions=tuple(ActionRow(a.text, a.citation) for a in decision.required_actions),
         prohibited_actions=tuple(
@@ -127,7 +146,7 @@ def build_view_model(
             chain_head=record.chain_head,
         ),
         notice=NoticeFacts(
-            required=any(action.id == NOTICE_ACTION_ID for action in pack.actions),
+            required=bool(documents),
             intent=_intent(decision, hold),
             detainer_form=case.detainer.form,
             received_on=(
@@ -137,6 +156,8 @@ def build_view_model(
             ),
             decided_on=decided.date(),
             hold_expires_at=hold.expires_at,
+            documents=documents,
+            release_date_shared=_release_date_shared(outcomes),
         ),
         created_at=record.created_at,
         outcome_changes=tuple(
@@ -144,7 +165,79 @@ def build_view_model(
             for heading, lines in sections(what_would_change(pack, case, decision))
         ),
         not_recorded=record.not_recorded,
+        document_title=memo_title(pack),
+        jurisdiction_name=pack.jurisdiction_name,
+        outcomes=tuple(_outcome_row(outcome, decision) for outcome in outcomes),
     )
+
+
+def statute_section(statute: str) -> str:
+    """ "§ 54-192h" of "Conn. Gen. Stat. § 54-192h": the section a headline names."""
+    at = statute.find("§")
+    return statute[at:] if at >= 0 else statute
+
+
+def memo_title(pack: RulePack) -> str:
+    """The memo's first line from the pack: its statute, and its act's short name.
+
+    The act's name is the pack title up to " as " or " (" without the jurisdiction's name
+    ("Connecticut TRUST Act as amended…" → "TRUST Act"), so no state is named in code.
+    """
+    name = pack.title
+    for cut in (" as ", " ("):
+        name = name.split(cut, 1)[0]
+    prefix = pack.jurisdiction_name + " "
+    if name.startswith(prefix):
+        name = name[len(prefix) :]
+    title = MEMO_TITLE.format(statute=pack.statute)
+    return f"{title} ({name})" if name and name != pack.title else title
+
+
+def notice_documents(pack: RulePack, outcomes: Sequence[ActionOutcome]) -> tuple[str, ...]:
+    """The documents the person gets: the pack's ``required_notices``, then those each
+    permitted action names (e.g. the consent form before an interview), once each."""
+    required = pack.required_notices
+    named = [
+        notice
+        for outcome in outcomes
+        if outcome.outcome in PERMITTING
+        for notice in outcome.notices
+    ]
+    return tuple(dict.fromkeys((*required, *named)))
+
+
+def _jurisdictions(pack: RulePack) -> dict[str, str]:
+    return {"federal": "Federal", pack.jurisdiction: pack.jurisdiction_name}
+
+
+def _release_date_shared(outcomes: Sequence[ActionOutcome]) -> bool | None:
+    found = next((o for o in outcomes if o.id == "release_date"), None)
+    if found is None or found.outcome == "unknown":
+        return None
+    return bool(found.outcome in PERMITTING)
+
+
+def _outcome_row(outcome: ActionOutcome, decision: Decision) -> OutcomeRow:
+    titles = {result.id: result.title for result in decision.trace}
+    return OutcomeRow(
+        action=outcome.id,
+        label=outcome.label,
+        outcome=outcome.outcome,
+        outcome_text=OUTCOME_WORDS.get(outcome.outcome, outcome.outcome),
+        text=outcome.text,
+        grounds=tuple(f"{titles.get(g, g)} ({g})" for g in outcome.grounds),
+        conditions=tuple(outcome.conditions),
+        notices=tuple(_document_title(notice) for notice in outcome.notices),
+        citations=tuple(outcome.citations),
+        unverified=outcome.unverified,
+    )
+
+
+def _document_title(document_id: str) -> str:
+    try:
+        return load_wording("en").document(document_id).text("title")
+    except NoticeTextError:
+        return document_id  # a document no wording file has yet: named by its id
 
 
 def _require_aware(value: datetime, what: str) -> None:
@@ -262,19 +355,23 @@ def _criterion(result: CriterionResult) -> CriterionRow:
     )
 
 
-def _offenses(case: Case, titles: Mapping[str, str]) -> tuple[OffenseRow, ...]:
+def _offenses(
+    case: Case, titles: Mapping[str, str], places: Mapping[str, str]
+) -> tuple[OffenseRow, ...]:
     rows = [
-        _offense("Conviction", number, item, titles)
+        _offense("Conviction", number, item, titles, places)
         for number, item in enumerate(case.convictions, start=1)
     ]
     rows.extend(
-        _offense("Pending charge", number, item, titles)
+        _offense("Pending charge", number, item, titles, places)
         for number, item in enumerate(case.pending_charges, start=1)
     )
     return tuple(rows)
 
 
-def _offense(kind: str, number: int, item: Offense, titles: Mapping[str, str]) -> OffenseRow:
+def _offense(
+    kind: str, number: int, item: Offense, titles: Mapping[str, str], places: Mapping[str, str]
+) -> OffenseRow:
     section = item.section or item.statute
     title = (
         titles.get(section)
@@ -289,9 +386,7 @@ def _offense(kind: str, number: int, item: Offense, titles: Mapping[str, str]) -
     notes.extend(_tri(item.juvenile, "juvenile", None, "juvenile status unknown"))
     if not item.in_catalog:
         notes.append("not in catalog: level and class as entered")
-    jurisdiction = {"CT": "Connecticut", "federal": "Federal"}.get(
-        item.jurisdiction, item.jurisdiction
-    )
+    jurisdiction = places.get(item.jurisdiction, item.jurisdiction)
     return OffenseRow(
         kind=kind,
         number=number,
@@ -316,7 +411,9 @@ def _tri(value: bool | None, yes: str, no: str | None, unknown: str) -> list[str
 def _hold(case: Case, decision: Decision, pack: RulePack) -> HoldBlock:
     hold = decision.hold
     if hold is None:
-        if decision.decision != HONOR:
+        if pack.clock is None:
+            kind = HOLD_NEVER
+        elif decision.decision != HONOR:
             kind = HOLD_NONE
         elif case.detainer.form in pack.notification_only_forms:
             kind = HOLD_NOTIFICATION_ONLY

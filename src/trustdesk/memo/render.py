@@ -10,7 +10,7 @@ from reportlab.platypus import NextPageTemplate, PageBreak
 from reportlab.platypus.doctemplate import LayoutError
 
 from trustdesk.memo.errors import MemoError
-from trustdesk.memo.notice import notice_story
+from trustdesk.memo.notice import documents_of, notice_story
 from trustdesk.memo.page import DocumentInfo, Part, build, make_document
 from trustdesk.memo.story import memo_story
 from trustdesk.memo.styles import stylesheet
@@ -22,7 +22,8 @@ MEMO_PAGE_LABEL = "Page {page} of {pages}"
 
 
 def render_memo(vm: MemoViewModel, *, notice_languages: Iterable[str] = ()) -> bytes:
-    """The decision memo, followed by one notice page per language in ``notice_languages``."""
+    """The decision memo, followed, for each language in ``notice_languages``, by one page
+    per document the decision prints (``notice.documents``, in order)."""
     wordings = [load_wording(language) for language in dict.fromkeys(notice_languages)]
     styles = stylesheet()
     code = vm.verification.short_code
@@ -36,25 +37,39 @@ def render_memo(vm: MemoViewModel, *, notice_languages: Iterable[str] = ()) -> b
     parts += [_notice_part(vm, wording) for wording in wordings]
     story = memo_story(vm, styles)
     for part, wording in zip(parts[1:], wordings, strict=True):
-        story += [NextPageTemplate(part.template_id), PageBreak()]
-        story += notice_story(vm, wording, styles)
+        for number, document in enumerate(documents_of(vm)):
+            if number == 0:
+                story.append(NextPageTemplate(part.template_id))
+            story.append(PageBreak())
+            story += notice_story(vm, wording, styles, document)
     info = DocumentInfo(vm.title, vm.agency.name, vm.subject, vm.created_at, "en-US", _keywords(vm))
     return _render(vm, info, parts, story)
 
 
-def render_notice(vm: MemoViewModel, language: str) -> bytes:
-    """The one-page notice to the person in ``language`` (``en`` or ``es``), on its own."""
+def render_notice(
+    vm: MemoViewModel, language: str, documents: Iterable[str] | None = None
+) -> bytes:
+    """The documents to the person in ``language`` on their own, one page each:
+    ``documents`` (ids), or those the decision prints (``notice.documents``)."""
     wording = load_wording(language)
+    chosen = tuple(documents) if documents is not None else documents_of(vm)
+    if not chosen:
+        raise MemoError("no document was chosen to print")
     styles = stylesheet()
+    story: list[Any] = []
+    for number, document in enumerate(chosen):
+        if number:
+            story.append(PageBreak())
+        story += notice_story(vm, wording, styles, document)
     info = DocumentInfo(
-        wording.text("title"),
+        wording.document(chosen[0]).text("title"),
         vm.agency.name,
         vm.subject,
         vm.created_at,
         wording.language,
         _keywords(vm),
     )
-    return _render(vm, info, [_notice_part(vm, wording)], notice_story(vm, wording, styles))
+    return _render(vm, info, [_notice_part(vm, wording)], story)
 
 
 def _keywords(vm: MemoViewModel) -> str:

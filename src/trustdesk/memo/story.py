@@ -22,6 +22,7 @@ from trustdesk.memo.grid import Padding
 from trustdesk.memo.styles import MONO, SANS, Styles
 from trustdesk.memo.text import Text
 from trustdesk.memo.viewmodel import (
+    HOLD_NEVER,
     HOLD_NONE,
     HOLD_NOTIFICATION_ONLY,
     HOLD_RUNNING,
@@ -30,7 +31,14 @@ from trustdesk.memo.viewmodel import (
     MemoViewModel,
 )
 
-DOCUMENT_TITLE = "Immigration detainer decision — Conn. Gen. Stat. § 54-192h (TRUST Act)"
+#: The memo's first line when the view-model carries none (every built one does).
+DOCUMENT_TITLE = "Immigration detainer decision"
+OUTCOME_WORDS = {
+    "allowed": "Allowed",
+    "not_allowed": "NOT allowed",
+    "allowed_with_conditions": "Allowed with conditions",
+    "unknown": "Unknown — not settled",
+}
 
 
 def not_recorded_box(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
@@ -43,7 +51,7 @@ def not_recorded_box(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
 def memo_story(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = [
         *not_recorded_box(vm, styles),
-        para(DOCUMENT_TITLE, styles.title),
+        para(vm.document_title or DOCUMENT_TITLE, styles.title),
         para(
             f"Decision {vm.verification.decision_id}, version {vm.verification.version}. "
             f"Decided {vm.decision.decided_at}.",
@@ -78,6 +86,7 @@ def memo_story(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     story += section("Detainer", styles.heading, [details])
     story += _rule_pack(vm, styles)
     story += _hold(vm.hold, styles)
+    story += outcomes_table(vm, styles)
     story += _criteria(vm, styles)
     story += _outcome_changes(vm, styles)
     story += _offenses(vm, styles)
@@ -94,7 +103,7 @@ def _decision_box(vm: MemoViewModel, styles: Styles) -> Columns:
     if decision.grounds:
         grounds = "Grounds met: " + "; ".join(decision.grounds) + "."
     else:
-        grounds = "No ground of § 54-192h is met: the person may not be held on this detainer."
+        grounds = decision.no_grounds or "No ground is met: the person may not be held."
     cells: list[Any] = [
         para(decision.headline, styles.headline),
         Spacer(1, 3),
@@ -174,6 +183,20 @@ def _hold(hold: HoldBlock, styles: Styles) -> list[Flowable]:
                 )
             ],
         )
+    if hold.kind == HOLD_NEVER:
+        # No clock may look as if it ran: the law in force allows no hold at all.
+        return section(
+            title,
+            styles.heading,
+            [
+                para(
+                    "No hold: the law in force never allows holding a person on a detainer, "
+                    "so no hold clock applies.",
+                    styles.body,
+                ),
+                rule,
+            ],
+        )
     if hold.kind == HOLD_NOTIFICATION_ONLY:
         return section(
             title,
@@ -212,6 +235,38 @@ def _hold(hold: HoldBlock, styles: Styles) -> list[Flowable]:
             FillLine("Computed by (name, badge):", SANS, 9),
         ],
     )
+
+
+def outcomes_table(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
+    """Every action the law decides and its outcome; nothing for a record without them."""
+    if not vm.outcomes:
+        return []
+    rows: list[list[Any]] = [["Action", "Outcome", "Grounds, conditions, notices and citations"]]
+    for row in vm.outcomes:
+        text = [escape(row.text)]
+        if row.grounds:
+            text.append("<b>Grounds:</b> " + escape("; ".join(row.grounds)))
+        text += [f"<b>Condition:</b> {escape(item)}" for item in row.conditions]
+        if row.notices:
+            text.append("<b>The person must get:</b> " + escape("; ".join(row.notices)))
+        if row.unverified:
+            # The pack's wording of this action's advice that counsel has not checked yet.
+            text.append("<b>Not yet verified by counsel:</b> " + escape(", ".join(row.unverified)))
+        text.append(f"<font size='7'>{escape('; '.join(row.citations))}</font>")
+        rows.append(
+            [
+                Text(escape(row.label), styles.cell),
+                Text(f"<b>{escape(row.outcome_text)}</b>", styles.cell),
+                Text("<br/>".join(text), styles.cell),
+            ]
+        )
+    table = grid(
+        rows,
+        (1.5 * 72, 1.2 * 72, FRAME_WIDTH - 2.7 * 72),
+        (styles.cell, styles.cell, styles.cell),
+        header=styles.cell_bold,
+    )
+    return section("What the law allows — each action", styles.heading, [table])
 
 
 def _criteria(vm: MemoViewModel, styles: Styles) -> list[Flowable]:

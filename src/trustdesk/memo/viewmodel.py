@@ -20,6 +20,7 @@ HOLD_RUNNING = "running"  # start known, expiry computed
 HOLD_START_UNKNOWN = "start_unknown"  # honored, the start is not yet known
 HOLD_NOTIFICATION_ONLY = "notification_only"  # honored, but the form asks for no hold
 HOLD_NONE = "none"  # declined: no hold at all
+HOLD_NEVER = "never"  # the law in force never allows a hold on a detainer (no clock)
 
 #: The mark on every page of a memo whose decision the record does not hold yet.
 NOT_YET_RECORDED = "NOT YET RECORDED"
@@ -123,6 +124,8 @@ class DecisionBlock:
     review_reasons: tuple[str, ...]
     warnings: tuple[str, ...]
     review_note: str = ""  # the approving supervisor's note, if any
+    #: What the box says when no ground is met (the pack's statute section in it).
+    no_grounds: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +202,7 @@ class VerificationBlock:
 
 @dataclass(frozen=True, slots=True)
 class NoticeFacts:
-    """What the notice to the person says, chosen by the decision."""
+    """What the notices to the person say, chosen by the decision."""
 
     required: bool
     intent: str  # INTENT_*
@@ -207,6 +210,28 @@ class NoticeFacts:
     received_on: date | None
     decided_on: date
     hold_expires_at: datetime | None
+    #: The documents (ids of resources/notices/LANG.json ``documents``) the person gets,
+    #: in print order: the pack's ``required_notices`` and those its outcomes name.
+    documents: tuple[str, ...] = ()
+    #: Whether the law lets the agency tell ICE the release date (``release_date``
+    #: outcome allowed, with or without conditions); None when the pack does not say.
+    release_date_shared: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeRow:
+    """One action the law decides (hold, release date, transfer, interview…) as printed."""
+
+    action: str  # the action id
+    label: str
+    outcome: str  # allowed | not_allowed | allowed_with_conditions | unknown
+    outcome_text: str  # in words: "allowed", "NOT allowed"…
+    text: str  # the pack's words for the officer
+    grounds: tuple[str, ...]  # criterion titles with their ids
+    conditions: tuple[str, ...]
+    notices: tuple[str, ...]  # document titles the person must get
+    citations: tuple[str, ...]
+    unverified: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,3 +275,10 @@ class MemoViewModel:
     #: The history of contacts with ICE about the person, as of the memo's chain head;
     #: None: not looked up (the history section is left out).
     contacts: tuple[ContactRow, ...] | None = None
+    #: The first line of the memo, from the pack (statute and act).
+    document_title: str = ""
+    #: The jurisdiction's name as the pack states it ("Connecticut", "California").
+    jurisdiction_name: str = ""
+    #: Every action outcome of the decision; empty for a record made before outcomes
+    #: were recorded (the section is then left out: decision 0038).
+    outcomes: tuple[OutcomeRow, ...] = ()

@@ -136,7 +136,17 @@ def migrate_v2(raw: Mapping[str, Any], *, complete: bool = False) -> dict[str, A
             )
         if key == "actions":
             converted["hold_clock"] = {k: v for k, v in clock.items() if k != "timezone"}
-            converted["required_notices"] = list(known.get("required_notices", ()))
+            # A format-2 pack required a notice through one of its actions (Connecticut's
+            # copy-and-intent duty from 2019), so the 2014 pack requires none.
+            by_action = known.get("notices_by_action", {})
+            converted["required_notices"] = list(
+                dict.fromkeys(
+                    [
+                        *known.get("required_notices", ()),
+                        *(n for a in value for n in by_action.get(a.get("id"), ())),
+                    ]
+                )
+            )
             if contacts is None and not complete:
                 pass
             elif contacts is None:

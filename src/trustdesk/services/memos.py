@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
+from trustdesk.memo.wording import available_languages
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.memo_inputs import memo_contacts, memo_header, signers
@@ -47,7 +48,8 @@ if TYPE_CHECKING:
 MEMO_PRINTED = "memo.printed"
 MEMO_REFUSED = "memo.refused"
 MEMO_VERIFIED = "memo.verified"
-NOTICE_LANGUAGES = ("en", "es")
+#: The notice languages: one per wording file in resources/notices (en and es ship).
+NOTICE_LANGUAGES = available_languages()
 
 
 class MemoRefused(ServiceError):
@@ -197,7 +199,9 @@ class MemoService:
         """Render version ``version`` (default: latest) of a decision to a new PDF file.
 
         ``target`` names the file; if it exists, ``name-2.pdf``… is used (never overwritten).
-        ``languages`` None: the notices in English and Spanish when the law requires one.
+        ``languages`` None: the notices in every language (English and Spanish ship) when
+        the pack requires one; each language gets every document the decision prints (the
+        pack's ``required_notices`` and those its action outcomes name).
         The header is the stored agency profile; ``agency`` is used only while none is stored.
         """
         from trustdesk.memo.errors import MemoError

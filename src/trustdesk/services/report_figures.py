@@ -189,6 +189,47 @@ def decisions_by_pack(data: ReportData) -> Figure:
     )
 
 
+#: Outcome columns of the action figure, in order (the engine's outcome values).
+ACTION_OUTCOMES = (
+    ("allowed", "Allowed"),
+    ("allowed_with_conditions", "With conditions"),
+    ("not_allowed", "Not allowed"),
+    ("unknown", "Unknown"),
+)
+
+
+def decides_other_actions(data: ReportData) -> bool:
+    """Whether a decision of the period recorded an outcome for an action besides the hold
+    (the packs then decide release dates, transfers, interviews…)."""
+    return any(action != "hold" for action, _outcome, _count in data.action_outcomes)
+
+
+def action_outcomes(data: ReportData) -> Figure:
+    table: dict[str, Counter[str]] = defaultdict(Counter)
+    for action, outcome, count in data.action_outcomes:
+        table[action][outcome] += count
+    rows: tuple[tuple[str | int, ...], ...] = tuple(
+        (
+            DISCLOSURE_WORDS.get(action, action),
+            *(counts[key] for key, _ in ACTION_OUTCOMES),
+            sum(counts.values()),
+        )
+        for action, counts in sorted(table.items())
+    )
+    return Figure(
+        "action_outcomes",
+        "Decisions by action outcome",
+        "Each decision counts once per action its rule pack decides (hold, release date, "
+        "transfer, interview…), under the outcome recorded in its latest version: allowed, "
+        "allowed with conditions (e.g. a signed consent form first), not allowed, or "
+        "unknown (the facts did not settle it). Decisions recorded before rule packs "
+        "decided several actions are not counted here.",
+        ("Action", *(label for _, label in ACTION_OUTCOMES), "Total"),
+        rows,
+        (False, True, True, True, True, True),
+    )
+
+
 def reviews(data: ReportData) -> Figure:
     median = percentile(data.review_minutes, 0.5)
     p90 = percentile(data.review_minutes, 0.9)

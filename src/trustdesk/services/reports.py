@@ -211,6 +211,7 @@ def assemble(
         figures.received_by_warrant(data, counted),
         grounds,
         figures.decisions_by_pack(data),
+        *([figures.action_outcomes(data)] if figures.decides_other_actions(data) else []),
         figures.reviews(data),
         holds,
         figures.overdue_holds(data),

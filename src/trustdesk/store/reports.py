@@ -88,6 +88,9 @@ class ReportData:
     #: as asked: see reports_contacts).
     contacts: ContactData | None
     contacts_logged: bool = False
+    #: (action id, outcome, count) over the period's decisions that recorded action
+    #: outcomes (rule-pack format 3); records made before then add nothing.
+    action_outcomes: tuple[tuple[str, str, int], ...] = ()
 
 
 class _Period:
@@ -131,6 +134,8 @@ class _Period:
             month = f"CASE {cases} ELSE {len(query.month_starts)} END"
             month_params = [utc_text(when) for when in query.month_starts]
         join, grounds, unverified = dialect.document("d.decision_json")
+        doc = "j.doc" if join else "d.decision_json"
+        action_outcomes = dialect.json_member(doc, "outcomes")
         # Reviews and holds are looked up per decision through their indexes (a
         # correlated lookup has one plan on both backends; joins let the server guess).
         review_minutes = dialect.minutes_between("v.recorded_at", "r.reviewed_at")
@@ -141,6 +146,7 @@ class _Period:
             f"{DESK_OF.format(d='d')} AS desk, {month} AS month, t.form, t.judicial_warrant, "
             "t.administrative_warrant, CASE WHEN t.received_at IS NULL THEN 1 ELSE 0 END "
             f"AS receipt_unknown, {grounds} AS grounds, {unverified} AS unverified, "
+            f"{action_outcomes} AS action_outcomes, "
             "CASE WHEN EXISTS (SELECT 1 FROM reviews r WHERE r.decision_id = d.decision_id) "
             "THEN 1 ELSE 0 END AS reviewed, "
             "CASE WHEN EXISTS (SELECT 1 FROM pending_reviews q WHERE q.record_id = d.id) "
@@ -216,6 +222,12 @@ def report_data(conn: sqlite3.Connection, query: ReportQuery, dialect: ReportDia
             "SELECT outcome, rule_pack, grounds, unverified, count(*) FROM period "
             "GROUP BY outcome, rule_pack, grounds, unverified",
         )
+        pairs, action_id, verdict = dialect.outcome_pairs("p.action_outcomes")
+        action_outcomes = period.run(
+            conn,
+            f"SELECT {action_id}, {verdict}, count(*) FROM period p {pairs}"
+            f"WHERE p.action_outcomes IS NOT NULL GROUP BY {action_id}, {verdict}",
+        )
         reviews = _reviews(conn, period)
         holds = _holds(conn, period, now)
         amendments = period.run(
@@ -236,6 +248,7 @@ def report_data(conn: sqlite3.Connection, query: ReportQuery, dialect: ReportDia
         contacts=_contacts(conn, query, dialect),
         contacts_logged=has_table(conn, "contacts"),
         amendments=_ints(amendments),
+        action_outcomes=_ints(action_outcomes),
         **reviews,
         **holds,
     )

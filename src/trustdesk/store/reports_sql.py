@@ -73,6 +73,16 @@ class ReportDialect:
         )
         return join, grounds, unverified
 
+    def outcome_pairs(self, column: str) -> tuple[str, str, str]:
+        """(a join from the period to each element of the JSON array in ``column``, then
+        the SQL of an element's ``id`` and of its ``outcome``): the action outcomes a
+        stored decision recorded (``Decision.outcomes``), one row per action."""
+        if self.backend == "postgresql":
+            join = f"JOIN LATERAL json_array_elements(CAST({column} AS json)) o ON true "
+            return join, "(o.value ->> 'id')", "(o.value ->> 'outcome')"
+        join = f"CROSS JOIN json_each({column}) o "
+        return join, "json_extract(o.value, '$.id')", "json_extract(o.value, '$.outcome')"
+
     def json_member(self, column: str, key: str) -> str:
         """The JSON text of member ``key`` of the JSON object in ``column``."""
         if not key.isidentifier():

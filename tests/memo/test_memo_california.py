@@ -1,0 +1,166 @@
+"""A California decision's memo and documents, built against the format-3 contract.
+
+The pack here is a small fixture: a shipped pack's value with California's jurisdiction,
+statute and no hold clock (SB 54 allows no hold), and a decision whose action outcomes
+are those the contract describes (hold never, release date and transfer on a serious
+felony, interview only after the TRUTH Act consent form). The real ca-2018 pack lands on
+its own branch; these tests check what the memo and notices print from any such pack.
+"""
+
+from __future__ import annotations
+
+import pytest
+from memokit import AGENCY, CREATED_AT, OFFICER, RECORD_SHA256, SCENARIOS, decide, pdf_pages
+
+from trustdesk.core.decision import DECLINE, ActionOutcome
+from trustdesk.memo.build import build_view_model
+from trustdesk.memo.render import render_memo, render_notice
+from trustdesk.memo.viewmodel import HOLD_NEVER, MemoViewModel, RecordInfo
+from trustdesk.rules.registry import RuleSet
+
+OUTCOMES = (
+    ActionOutcome(
+        "hold",
+        "Hold on the detainer",
+        "not_allowed",
+        "No hold on an immigration detainer is allowed.",
+        (),
+        ("Gov. Code § 7284.6(a)(1)(B)",),
+    ),
+    ActionOutcome(
+        "release_date",
+        "Tell ICE the release date",
+        "allowed",
+        "The release date may be shared: serious felony conviction.",
+        ("serious_felony",),
+        ("Gov. Code § 7282.5(a)(1)",),
+        (),
+        ("release_date_told",),
+    ),
+    ActionOutcome(
+        "transfer",
+        "Transfer to ICE",
+        "unknown",
+        "Not settled: whether the conviction is within the look-back is unknown.",
+        (),
+        ("Gov. Code § 7282.5(a)(3)",),
+    ),
+    ActionOutcome(
+        "interview_access",
+        "Let ICE interview the person",
+        "allowed_with_conditions",
+        "Only after the person signs the consent form.",
+        (),
+        ("Gov. Code § 7283.1(a)",),
+        ("The person has signed the TRUTH Act consent form",),
+        ("truth_consent",),
+    ),
+)
+
+
+def california(rules: RuleSet) -> MemoViewModel:
+    case, decision, pack = decide(rules, SCENARIOS["ct-2025-decline"])
+    pack = pack._replace(
+        jurisdiction="CA",
+        jurisdiction_name="California",
+        title="California Values Act (SB 54, 2017)",
+        statute="Cal. Gov. Code § 7284.6",
+        clock=None,
+        timezone="America/Los_Angeles",
+        required_notices=("detainer_copy",),
+    )
+    decision = decision._replace(
+        decision=DECLINE, grounds=(), hold=None, outcomes=OUTCOMES, statute=pack.statute
+    )
+    record = RecordInfo("2001", 1, RECORD_SHA256, 9, CREATED_AT)
+    return build_view_model(case, decision, pack, agency=AGENCY, record=record, officer=OFFICER)
+
+
+def test_memo_shows_every_action_and_the_pack_s_law(rules: RuleSet) -> None:
+    vm = california(rules)
+    assert vm.hold.kind == HOLD_NEVER
+    assert vm.notice.documents == ("detainer_copy", "release_date_told", "truth_consent")
+    text = " ".join(pdf_pages(render_memo(vm)))
+    assert "Immigration detainer decision — Cal. Gov. Code § 7284.6 (Values Act)" in text
+    assert "What the law allows — each action" in text
+    assert "Hold on the detainer NOT allowed" in text
+    assert "Tell ICE the release date Allowed" in text
+    assert "Transfer to ICE Unknown — not settled" in text
+    assert "Allowed with conditions" in text
+    assert "Condition: The person has signed the TRUTH Act consent form" in text
+    assert "The person must get: Consent Form: Interview by Immigration (ICE)" in text
+    assert "Gov. Code § 7283.1(a)" in text
+    # No hold clock as if one ran: the law allows none.
+    assert "never allows holding a person on a detainer" in text
+    assert "HOLD EXPIRES" not in text and "Clock starts" not in text
+    assert "§ 54-192h" not in text.split("Person")[0]  # title and decision box: the pack's
+
+
+def test_ct_memo_has_no_actions_table_for_a_record_without_outcomes(rules: RuleSet) -> None:
+    case, decision, pack = decide(rules, SCENARIOS["ct-2025-honor"])
+    old = decision._replace(outcomes=())  # a record made before outcomes were stored
+    vm = build_view_model(
+        case,
+        old,
+        pack,
+        agency=AGENCY,
+        record=RecordInfo("7", 1, RECORD_SHA256, 3, CREATED_AT),
+        officer=OFFICER,
+    )
+    text = " ".join(pdf_pages(render_memo(vm)))
+    assert "HOLD PERMITTED UNDER § 54-192h" in text
+    assert "What the law allows — each action" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            [
+                "Consent Form: Interview by Immigration (ICE)",
+                "The interview is voluntary. You do not have to talk to ICE.",
+                "YES, BUT ONLY WITH MY LAWYER",
+                "NO: I do not want to talk to ICE.",
+                "Your signature:",
+                "Government Code § 7283.1(a)",
+            ],
+        ),
+        (
+            "es",
+            [
+                "Formulario de consentimiento: entrevista con inmigración (ICE)",
+                "La entrevista es voluntaria.",
+                "SÍ, PERO SOLO CON MI ABOGADO",
+                "NO: no quiero hablar con ICE.",
+                "Su firma:",
+                "Código de Gobierno, § 7283.1(a)",
+                "Translation awaiting review by a certified translator.",
+            ],
+        ),
+    ],
+)
+def test_consent_form(rules: RuleSet, language: str, expected: list[str]) -> None:
+    (page,) = pdf_pages(render_notice(california(rules), language, ["truth_consent"]))
+    for line in expected:
+        assert line in page, line
+
+
+def test_the_pack_chooses_the_documents(rules: RuleSet) -> None:
+    vm = california(rules)
+    pages = pdf_pages(render_notice(vm, "en"))
+    assert len(pages) == 3
+    assert pages[0].startswith("New Haven") or "Notice About a Request From Immigration" in pages[0]
+    assert "The law allows us to tell ICE the date you will be released." in pages[0]
+    assert "We will not keep you here longer because of this request." in pages[0]
+    assert "Government Code § 7283.1(b)" in pages[0]
+    assert "Notice: We Told Immigration Your Release Date" in pages[1]
+    assert "Consent Form: Interview by Immigration (ICE)" in pages[2]
+    # The memo carries each document in each language after it.
+    memo = pdf_pages(render_memo(vm))
+    both = pdf_pages(render_memo(vm, notice_languages=("en", "es")))
+    assert len(both) == len(memo) + 6
+    assert "Aviso sobre una solicitud de inmigración" in both[len(memo) + 3]
+    # A Connecticut decision still prints its one notice per language.
+    ct = decide(rules, SCENARIOS["ct-2025-honor"])
+    assert ct[2].required_notices == ("detainer_copy_and_intent",)
