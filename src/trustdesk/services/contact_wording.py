@@ -55,17 +55,18 @@ VERDICT_WORDS = {
     "never": "NEVER",
     "unknown": "not yet known",
 }
-#: The documents the person must be given, by the packs' notice ids (issue 16 contract A).
-NOTICE_TITLES = {
-    "truth_consent": "TRUTH Act consent form, signed before any ICE interview",
-    "detainer_copy": "A copy of the detainer or notification request",
-    "release_date_told": "Tell the person when ICE is given the release date",
-    "detainer_copy_and_intent": "A copy of the detainer and notice of what the agency will do",
-}
 
 
-def notice_title(notice: str) -> str:
-    return NOTICE_TITLES.get(notice, notice.replace("_", " "))
+def notice_title(notice: str, language: str = "en") -> str:
+    """The title of a document the person must be given (``truth_consent``…), as the
+    notice wording file names it; the id in words when no wording file has it."""
+    from trustdesk.memo.errors import MemoError
+    from trustdesk.memo.wording import load_wording
+
+    try:
+        return str(load_wording(language).document(notice).text("title"))
+    except MemoError:
+        return notice.replace("_", " ")
 
 
 #: An action's outcome (core ``ActionOutcome.outcome``) in words, for the result view.
