@@ -55,16 +55,17 @@ def pdf_text(path: Path) -> str:
     return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
 
 
-def new_agency_window(qtbot: Any, tmp_path: Path, fake_time: FakeTime) -> Any:
+def new_agency_window(qtbot: Any, tmp_path: Path, fake_time: FakeTime, rules: Any = None) -> Any:
     """The app over an empty data folder, wired as app.py wires it (one rules holder for
-    the services and the window)."""
+    the services and the window; ``rules``: a rule set already loaded, else the agency's
+    jurisdiction's, loaded at sign-in)."""
     from storekit import FAST_HASHER
 
     from trustdesk.services.bundle import open_services
     from trustdesk.ui.context import RulesHolder
     from trustdesk.ui.mainwindow import MainWindow
 
-    holder = RulesHolder()
+    holder = RulesHolder(rules)
     services = open_services(tmp_path / "data", holder, hasher=FAST_HASHER)
     window = MainWindow(services, holder, fake_time.clock())
     qtbot.addWidget(window)
@@ -108,10 +109,19 @@ def add_officer(window: Any) -> None:
 
 
 def add_conviction(qtbot: Any, offenses: Any, typed: str, day: date) -> None:
+    offenses.search.setFocus()
     qtbot.keyClicks(offenses.search, typed)
+    popup = offenses.completer.popup()
+    if popup is not None and popup.isVisible():
+        qtbot.keyClick(popup, Qt.Key.Key_Escape)
     qtbot.keyClick(offenses.search, Qt.Key.Key_Tab)  # leaves the field: the catalog match
     assert offenses.entry is not None, offenses.warning.text()
     offenses.date.setDate(day)
+    for choice in offenses.tri_boxes.values():  # e.g. "reduced to a misdemeanor": No,
+        choice.setFocus()  # as the record shows
+        qtbot.keyClick(choice, Qt.Key.Key_Down)
+        qtbot.keyClick(choice, Qt.Key.Key_Down)
+        assert choice.currentText() == "No"
     qtbot.mouseClick(offenses.add_button, LEFT)
     assert offenses.items, offenses.warning.text()
 
@@ -122,6 +132,9 @@ def walk_to_result(qtbot: Any, page: Any, conviction: tuple[str, date]) -> None:
         if page.current_id() == RESULT:
             return
         step = page.pages[page.current_id()]
+        for question in getattr(step, "questions", {}).values():  # the detainer's own
+            if not question.chosen():
+                qtbot.mouseClick(question.buttons["no"], LEFT)
         offenses = getattr(step, "offenses", None)
         if offenses is not None and not offenses.pending and not offenses.items:
             add_conviction(qtbot, offenses, *conviction)
@@ -193,7 +206,7 @@ def log_release_date_contact(qtbot: Any, window: Any) -> Any:
     assert "(allowed)" in dialog.given["release_date"].text()
     assert not dialog.warning.isVisible()
     with qtbot.waitSignal(dialog.recorded, timeout=3000) as recorded:
-        qtbot.keyClick(dialog.given["release_date"], Qt.Key.Key_Return)
+        qtbot.keyClick(dialog, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # Record
     return recorded.args[0]
 
 

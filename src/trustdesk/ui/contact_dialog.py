@@ -182,6 +182,10 @@ class ContactDialog(QDialog):
         self.record_button.setText("&Record")
         self.record_button.setObjectName("record_contact")
         self.record_button.setDefault(True)
+        # Tabbing past Cancel must not make Enter in a later field cancel the contact
+        # (an auto-default button stays the default after focus leaves it).
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAutoDefault(False)
         self.buttons.accepted.connect(self.record)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
