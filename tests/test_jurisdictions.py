@@ -151,3 +151,13 @@ def test_no_state_is_written_in_the_engine() -> None:
         if pattern.search(line) and str(path.relative_to(SRC)) != PRINTING
     ]
     assert found == []
+
+
+def test_a_decision_made_under_the_other_jurisdiction_still_finds_its_pack(
+    rules: RuleSet,
+) -> None:
+    """After an agency changes jurisdiction, its earlier decisions still reprint."""
+    testland = load_rules([PACK], catalog_path=CATALOG, jurisdiction="ZZ")
+    shipped = rules.pack("ct-2025").pack
+    found = testland.pack_version("ct-2025", shipped.sha256)
+    assert found.pack.sha256 == shipped.sha256 and found.pack.jurisdiction == "CT"

@@ -11,19 +11,20 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from trustdesk.core.errors import CoreError
+from trustdesk.core.errors import CoreError, NoRulePackError
 from trustdesk.core.evaluate import evaluate
 from trustdesk.core.record import decision_from_json, decision_to_json
 from trustdesk.core.select import select_pack
 from trustdesk.rules import schema_check
 from trustdesk.rules.caseio import parse_case
-from trustdesk.rules.errors import InputError
+from trustdesk.rules.errors import InputError, PackTestFailure
 from trustdesk.rules.pack_format1 import is_format_1, read_format_1
 from trustdesk.rules.pack_history import MANIFEST, history_dir
 from trustdesk.rules.pack_migrate import migrate_v2
@@ -200,7 +201,7 @@ def test_the_synthetic_pack_is_chosen_by_its_own_zone_and_refuses_earlier_dates(
 ) -> None:
     # 09:00 UTC on 1 January 2020 is still 31 December 2019 in Honolulu.
     before = parse_case(synthetic_case(decision_time="2020-01-01T09:00:00Z"), "case")
-    with pytest.raises(Exception, match="the Testland act took effect on 2020-01-01"):
+    with pytest.raises(NoRulePackError, match="the Testland act took effect on 2020-01-01"):
         select_pack([synthetic.pack], before.decision_time)
     inside = parse_case(synthetic_case(decision_time="2020-01-01T10:00:00Z"), "case")
     assert select_pack([synthetic.pack], inside.decision_time) is synthetic.pack
@@ -308,3 +309,136 @@ def test_what_would_change_each_action_under_a_law_that_never_allows_a_hold(
         line.endswith("Release date may be shared.")
         for line in headed["What would change: Release date"]
     )
+
+
+# --- importing, signing and comparing format-3 packs --------------------------------
+
+
+def test_a_format_3_pack_imports_and_compares_with_its_format_2_original(
+    tmp_path: Path,
+) -> None:
+    from trustdesk.rules.imports import check_import, install
+    from trustdesk.rules.pack_diff import diff_packs
+
+    source = next(p for p in bundled_pack_paths() if p.name == "ct-2025.json")
+    original = format_2(source)
+    converted = migrate_v2(original, complete=True)
+    written = tmp_path / "ct-2025.json"
+    written.write_text(json.dumps(converted, indent=2), encoding="utf-8")
+    # The same law in the other format: the difference lists nothing but the format.
+    lines = diff_packs(original, converted).lines()
+    assert not any("Contacts with ICE" in line for line in lines), lines
+    assert not any("Hold clock" in line for line in lines), lines
+    changed = copy.deepcopy(converted)
+    release = next(o for o in changed["outcomes"] if o["id"] == "release_date")
+    release["when_no_ground"]["outcome"] = "allowed_with_conditions"
+    shown = "\n".join(diff_packs(original, changed).lines())
+    assert "when no ground holds: NOT allowed → allowed with conditions" in shown
+    # It imports in place of the shipped format-2 pack and decides as it did.
+    folder = tmp_path / "data" / "rules"
+    installed = install(check_import(written, folder))
+    pack = installed.rules.pack("ct-2025").pack
+    assert pack.sha256 != load_pack(source).pack.sha256
+    assert pack.hold_action is not None and pack.timezone == "America/New_York"
+    # A pack of another jurisdiction is refused by name at import.
+    with pytest.raises(InputError, match="is a rule pack of ZZ, not of CT"):
+        check_import(FIXTURE, folder)
+
+
+def test_a_signed_format_3_pack_is_reviewed_for_import(tmp_path: Path) -> None:
+    from trustdesk.rules.pack_review import review_import
+    from trustdesk.rules.signing import generate_key, load_private_key, sign_pack
+
+    source = next(p for p in bundled_pack_paths() if p.name == "ct-2025.json")
+    converted = migrate_v2(format_2(source), complete=True)
+    pack_bytes = json.dumps(converted, indent=2).encode()
+    secret = b"a passphrase long enough"
+    generate_key("Testland publisher", tmp_path / "pub.key", secret)
+    private = load_private_key(tmp_path / "pub.key", lambda: secret)
+    signed = tmp_path / "ct-2025.tdpack"
+    signed.write_bytes(sign_pack(pack_bytes, private.key, private.publisher))
+    review = review_import(signed, tmp_path / "data" / "rules", ())
+    assert review.opened.signature is not None and review.opened.pack == pack_bytes
+    assert review.checked.loaded.pack.outcomes[0].disclosure == "release_date"
+    assert review.diff is not None
+    assert not any("Contacts with ICE" in line for line in review.diff.lines())
+
+
+def test_unverified_grounds_that_permit_no_hold_are_worded_for_the_actions(
+    tmp_path: Path,
+) -> None:
+    from trustdesk.core.evaluate import UNVERIFIED_ACTION_GROUNDS, UNVERIFIED_GROUNDS
+
+    raw = json.loads(FIXTURE.read_text())
+    raw["criteria"][2]["verification"] = {"status": "unverified", "note": "not read yet"}
+    path = tmp_path / "zz-2020.json"
+    path.write_text(json.dumps(raw))
+    pack = load_pack(path).pack  # its own tests still pass: they state the law as verified
+    case = parse_case(raw["tests"][4]["case"], "case")  # a serious conviction
+    decision = evaluate(pack, case)
+    assert decision.grounds == ("serious_conviction",) and decision.decision == "decline"
+    assert UNVERIFIED_ACTION_GROUNDS in decision.review_reasons
+    assert UNVERIFIED_GROUNDS not in decision.review_reasons
+    release = decision.outcome_of("release_date")
+    assert release is not None and "criteria/serious_conviction" in release.unverified
+
+
+def test_an_unknown_answer_matters_while_an_action_it_opens_is_open(
+    synthetic: LoadedPack,
+) -> None:
+    from trustdesk.core.relevance import can_change_outcome
+
+    raw = json.loads(FIXTURE.read_text())["tests"]
+    case = parse_case(raw[14]["case"], "case")  # serious conviction, warrant unknown
+    decision = evaluate(synthetic.pack, case)
+    warrant = next(q for q in synthetic.pack.questions if q.id == "warrant")
+    registrant = next(q for q in synthetic.pack.questions if q.id == "registrant")
+    # The warrant alone opens transfer: it still matters. Registration opens only the
+    # release date, which the serious conviction has settled.
+    assert can_change_outcome(warrant, decision.trace, synthetic.pack)
+    assert not can_change_outcome(registrant, decision.trace, synthetic.pack)
+    # Judged on the hold alone (no pack), neither would.
+    assert not can_change_outcome(warrant, decision.trace)
+    assert any("judicial warrant" in reason for reason in decision.review_reasons)
+
+
+def test_counsel_signs_off_a_format_3_outcome_by_its_item_id(tmp_path: Path) -> None:
+    from datetime import date
+
+    from trustdesk.rules.revision import Attestation, item_label, pack_items, revise
+
+    raw = json.loads(FIXTURE.read_text())
+    raw["outcomes"][1]["when_ground"]["verification"] = {"status": "unverified", "note": "?"}
+    path = tmp_path / "zz-2020.json"
+    path.write_text(json.dumps(raw))
+    pack = load_pack(path).pack
+    item = "contacts/release_date/ground"
+    assert item in pack_items(pack) and item in pack.unverified_items()
+    assert item_label(pack, item).startswith("Contact with ICE — Release date, when a ground")
+    attestation = Attestation(
+        (item,), "Testland Act § 4", "Dana Reyes", "Counsel", date(2026, 12, 1)
+    )
+    revised = json.loads(revise(path.read_bytes(), str(path), attestation))
+    assert revised["outcomes"][1]["when_ground"]["verification"]["by"] == "Dana Reyes"
+    assert revised["outcomes"][1]["when_no_ground"] == raw["outcomes"][1]["when_no_ground"]
+    again = tmp_path / "again.json"
+    again.write_text(json.dumps(revised))
+    assert load_pack(again).pack.verification(item).verified
+
+
+def test_embedded_tests_may_state_the_contact_verdicts_of_a_format_3_pack(
+    tmp_path: Path,
+) -> None:
+    raw = json.loads(FIXTURE.read_text())
+    raw["tests"][0]["expect"]["contacts"] = {
+        "interview_access": "allowed_with_conditions",
+        "hold": "never",
+        "release_date": "not_allowed",
+    }
+    path = tmp_path / "zz-2020.json"
+    path.write_text(json.dumps(raw))
+    assert load_pack(path).tests[0]["expect"]["contacts"]["hold"] == "never"
+    raw["tests"][0]["expect"]["contacts"]["hold"] = "not_allowed"
+    path.write_text(json.dumps(raw))
+    with pytest.raises(PackTestFailure, match="expected hold not_allowed for a contact, got never"):
+        load_pack(path)

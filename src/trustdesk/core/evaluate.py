@@ -7,6 +7,7 @@ when at least one criterion (a ground the statute allows) is met, else to declin
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 
 from trustdesk.core.class_history import apply_class_history, settle
@@ -26,7 +27,7 @@ from trustdesk.core.holdclock import HoldClock, compute_hold
 from trustdesk.core.model import Case, Offense
 from trustdesk.core.outcomes import action_outcomes, permits
 from trustdesk.core.pack import Criterion, RulePack, criterion_item, entry_item, list_item
-from trustdesk.core.relevance import can_change_outcome, firm_ground
+from trustdesk.core.relevance import can_change_outcome, criterion_matters
 from trustdesk.core.select import local_date
 
 # Imported for type checking only: typing costs milliseconds at every CLI start.
@@ -44,6 +45,12 @@ def _getter(path: str) -> Any:
 UNVERIFIED_GROUNDS = (
     "The hold rests only on grounds that use unverified data; "
     "agency counsel must confirm before relying on it"
+)
+#: The same when the grounds met permit no hold (a law that never allows one) and only
+#: other actions (release date, transfer…) rest on them.
+UNVERIFIED_ACTION_GROUNDS = (
+    "The action outcomes resting on the grounds met use only unverified data; "
+    "agency counsel must confirm before relying on them"
 )
 
 
@@ -99,9 +106,9 @@ def _resting_on(
 
 
 def _evaluate_criterion(
-    pack: RulePack, criterion: Criterion, case: Case, void: dict[str, str]
+    pack: RulePack, criterion: Criterion, case: Case, void: dict[str, str], day: date
 ) -> CriterionResult:
-    trace = Trace(void, local_date(case.decision_time, pack.timezone))
+    trace = Trace(void, day)
     outcome = criterion.condition.evaluate(case, trace)
     explain = criterion.explain
     if outcome is True:
@@ -125,9 +132,9 @@ def _evaluate_criterion(
     )
 
 
-def _grounds(pack: RulePack, case: Case, void: dict[str, str]) -> tuple[str, ...]:
+def _grounds(pack: RulePack, case: Case, void: dict[str, str], day: date) -> tuple[str, ...]:
     """The grounds ``case`` meets under ``pack``: used to try a conviction's other classes."""
-    results = (_evaluate_criterion(pack, c, case, void) for c in pack.criteria)
+    results = (_evaluate_criterion(pack, c, case, void, day) for c in pack.criteria)
     return tuple(result.id for result in results if result.status == MET)
 
 
@@ -153,26 +160,34 @@ def _review_reasons(pack: RulePack, case: Case, trace: tuple[CriterionResult, ..
         if (
             question.kind == "yes_no_unknown"
             and _getter(question.field)(case) is None
-            and can_change_outcome(question, trace)
+            and can_change_outcome(question, trace, pack)
         ):
             reasons.append(
                 f"Answer to “{question.prompt}” is Unknown / not verified: "
                 "unknown never establishes a ground"
             )
-    ground_met = firm_ground(trace)
     for result in trace:
         reasons.extend(f"Unsettled law — {text}" for text in result.unsettled)
-        # Once a ground is met, another that cannot be determined changes nothing.
-        if result.status == UNKNOWN and not result.unsettled and not ground_met:
+        # Once a ground is met, another that cannot be determined changes nothing (for
+        # the actions that ground opens).
+        if (
+            result.status == UNKNOWN
+            and not result.unsettled
+            and criterion_matters(result.id, trace, pack)
+        ):
             reasons.append(f"“{result.title}” could not be determined: {result.reason}")
         if result.status == MET and result.discretionary:
             reasons.append(
                 f"“{result.title}” is the officer's own judgement; a supervisor must review it"
             )
-    met = [result for result in trace if result.status == MET]
-    if met and all(result.unverified for result in met):
-        reasons.append(UNVERIFIED_GROUNDS)
     return reasons
+
+
+def _unverified_grounds(trace: tuple[CriterionResult, ...], decision: str) -> str | None:
+    met = [result for result in trace if result.status == MET]
+    if not met or not all(result.unverified for result in met):
+        return None
+    return UNVERIFIED_GROUNDS if decision == HONOR else UNVERIFIED_ACTION_GROUNDS
 
 
 def _report_findings(findings: list[Finding], warnings: list[str], reasons: list[str]) -> None:
@@ -210,7 +225,9 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
     case = classes.case
     findings = list(check_facts(case))
     void = {f.voids: f.problem for f in findings if f.voids is not None}
-    trace = tuple(_evaluate_criterion(pack, criterion, case, void) for criterion in pack.criteria)
+    trace = tuple(
+        _evaluate_criterion(pack, criterion, case, void, day) for criterion in pack.criteria
+    )
     grounds = tuple(result.id for result in trace if result.status == MET)
     outcomes = action_outcomes(pack, trace)
     hold_action = pack.hold_action
@@ -222,9 +239,12 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
         decision = HONOR if permits(held) else DECLINE
     warnings = _catalog_warnings(case)
     reasons = _review_reasons(pack, case, trace)
+    unverified_grounds = _unverified_grounds(trace, decision)
+    if unverified_grounds is not None:
+        reasons.append(unverified_grounds)
     if warnings:
         reasons.append("A conviction or charge is not in the offense catalog")
-    class_notes, class_reviews = settle(classes, lambda other: _grounds(pack, other, void))
+    class_notes, class_reviews = settle(classes, lambda other: _grounds(pack, other, void, day))
     warnings.extend(class_notes)
     reasons.extend(class_reviews)
     hold = _hold(pack, case, decision, warnings)

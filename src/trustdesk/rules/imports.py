@@ -114,7 +114,12 @@ def check_import(
     current = load_rules(
         catalog_path=catalog_path, extra_dir=folder, accepted=accepted, jurisdiction=jurisdiction
     )
-    loaded = load_pack(source, catalog=current.sections, catalog_fingerprint=current.catalog_sha256)
+    loaded = load_pack(
+        source,
+        catalog=current.sections,
+        catalog_fingerprint=current.catalog_sha256,
+        jurisdiction=jurisdiction,
+    )
     # The set as the next start will load it: this pack in place of the one of its id.
     kept = [lp.path for lp in current.packs if lp.pack.id != loaded.pack.id]
     load_rules([*kept, source], catalog_path=catalog_path, jurisdiction=jurisdiction)

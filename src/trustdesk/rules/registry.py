@@ -183,9 +183,15 @@ class RuleSet:
         return self._load_kept(path, pack_id, sha256)
 
     def _load_kept(self, path: Path, pack_id: str, sha256: str) -> LoadedPack:
-        loaded = load_pack(
-            path, catalog=self.sections, catalog_fingerprint=self.catalog_sha256, old_formats=True
-        )
+        sections, digest = self.sections, self.catalog_sha256
+        # A decision made before the agency changed jurisdiction names a pack of the
+        # other one: it is read with that jurisdiction's catalog, as it was decided.
+        other = _stated_jurisdiction(path)
+        if other is not None and other != self.jurisdiction:
+            found = catalog_path_for(other)
+            if found.exists():
+                sections, digest = known_sections(found)
+        loaded = load_pack(path, catalog=sections, catalog_fingerprint=digest, old_formats=True)
         if loaded.pack.sha256 != sha256:
             raise InputError(str(path), "", "changed while it was being read; it is not used")
         if loaded.pack.id != pack_id:
@@ -215,6 +221,18 @@ class RuleSet:
                 "records: the kept rule pack was changed, so it is not used",
             )
         return self._load_kept(path, pack_id, sha256)
+
+
+def _stated_jurisdiction(path: Path) -> str | None:
+    """The ``jurisdiction`` a pack file states (None when it cannot be read as one)."""
+    import json
+
+    try:
+        raw = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    value = raw.get("jurisdiction") if isinstance(raw, dict) else None
+    return value if isinstance(value, str) and value.isalnum() and value.isupper() else None
 
 
 def superseded_path(folder: Path, pack_id: str, sha256: str) -> Path:

@@ -182,6 +182,10 @@ def _holder(raw: dict[str, Any], item: str) -> tuple[dict[str, Any], str]:
         return next(x for x in raw[kind] if x["id"] == rest), "verification"
     if kind == "contacts":
         disclosure, _, case = rest.partition("/")
+        if "outcomes" in raw:  # format 3 keeps format 2's item ids (decision 0036)
+            key = {"ground": "when_ground", "no_ground": "when_no_ground"}.get(case, case)
+            rule = next(x for x in raw["outcomes"] if x["id"] == disclosure)
+            return rule[key], "verification"
         rule = next(x for x in raw["contacts"]["rules"] if x["disclosure"] == disclosure)
         return rule[case], "verification"
     list_id, _, section = rest.partition("/")

@@ -220,9 +220,11 @@ class Review:
         """Whether an answer to ``question`` could still change the outcome."""
         try:
             trace = self._probe().trace
+            pack = self.pack()
         except (InputError, CoreError):
             return True
-        return can_change_outcome(question, trace)
+        # Judged on every action the pack decides, not on the hold alone.
+        return can_change_outcome(question, trace, pack)
 
     def settled_by(self, question: Question) -> tuple[str, ...]:
         """Titles of the grounds that make ``question`` unable to change the outcome."""
