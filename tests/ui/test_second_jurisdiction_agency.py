@@ -152,3 +152,18 @@ def test_an_agency_of_another_jurisdiction_end_to_end(
     assert record.decision_id == decision_id and record.given == ("interview_access",)
     assert record.review_needed  # a supervisor confirms the condition was met
     window.services.close()
+
+
+def test_a_decision_recorded_before_the_change_keeps_its_pack(tmp_path: Path, rules: Any) -> None:
+    """After the agency moved to another jurisdiction, a Connecticut decision's pack is
+    still found by its id and SHA-256 (to print and re-read it as it was decided)."""
+    from trustdesk.ui.context import RulesHolder
+
+    stand_in, _case = stand_in_rules(tmp_path)
+    holder = RulesHolder(stand_in)
+    ct = rules.pack("ct-2025").pack
+    assert holder.get().jurisdiction == "CA"
+    found = holder.pack_version("ct-2025", ct.sha256).pack
+    assert (found.id, found.sha256, found.jurisdiction) == ("ct-2025", ct.sha256, "CT")
+    assert holder.pack("ct-2014").pack.jurisdiction == "CT"
+    assert holder.get() is stand_in  # the rules in force are still the agency's
