@@ -151,6 +151,16 @@ def test_an_agency_of_another_jurisdiction_end_to_end(
     record = log_interview_contact(qtbot, window)
     assert record.decision_id == decision_id and record.given == ("interview_access",)
     assert record.review_needed  # a supervisor confirms the condition was met
+    # The decision's page in the history lists each action as recorded.
+    history = window.workspace.history
+    window.workspace.tabs.setCurrentWidget(history)
+    history.show_decision(decision_id)
+    lines = history.detail.section("What the law allows, action by action")
+    assert [line.split(":")[0] for line in lines] == [
+        f"{'✔' if o.outcome == 'allowed' else '⚠' if o.outcome.endswith('conditions') else '✖'}"
+        f" {o.label}"
+        for o in decision.outcomes
+    ]
     window.services.close()
 
 
