@@ -8,7 +8,6 @@ Connecticut install is unchanged.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -160,7 +159,10 @@ def review_serious_felony(qtbot: Any, window: Any) -> tuple[Any, Any, int]:
     assert decision is not None and decision.rule_pack == "ca-2018"
     outcomes = {o.id: o.outcome for o in decision.outcomes}
     assert outcomes["hold"] == "not_allowed"  # SB 54: no hold on a detainer at all
-    assert outcomes["release_date"] == "allowed"  # a § 7282.5 ground: serious felony
+    # A § 7282.5(a)(1) ground (serious felony): the date may be given, and the person must
+    # be told in writing (Gov. Code § 7283.1(b)) — allowed with that condition.
+    assert outcomes["release_date"] == "allowed_with_conditions"
+    assert "serious_violent_felony_conviction" in decision.outcome_of("release_date").grounds
     assert outcomes["interview_access"] == "allowed_with_conditions"  # TRUTH Act consent
     assert "HOLD PERMITTED" not in result.outcome.text()
     shown = result.action_outcomes.text()
@@ -196,15 +198,18 @@ def log_release_date_contact(qtbot: Any, window: Any) -> Any:
     advice = dialog.advice_label.text()
     assert "from the decision on record" in advice and "ca-2018" in advice
     release = next(line for line in advice.splitlines() if "Release date" in line)
-    assert release.startswith("✔") and re.search(r"1192\.7\(c\)", release), release
-    interview = next(line for line in advice.splitlines() if "nterview" in line)
-    assert interview.startswith("⚠") and "consent" in interview.lower(), interview
+    # Allowed on the serious-felony ground, once the person is told in writing.
+    assert release.startswith("⚠ Release date may be given to ICE"), release
+    assert "serious or violent felony conviction" in release and "7282.5" in release
+    assert "Tell the person" in release
     tab_to(qtbot, dialog, dialog.ice_officer)
     qtbot.keyClicks(dialog.ice_officer, "DO Park")
     tab_to(qtbot, dialog, dialog.given["release_date"])
     qtbot.keyClick(dialog.given["release_date"], Qt.Key.Key_Space)
-    assert "(allowed)" in dialog.given["release_date"].text()
-    assert not dialog.warning.isVisible()
+    assert "(allowed only with conditions)" in dialog.given["release_date"].text()
+    assert "Release date is allowed only when" in dialog.warning.text()
+    tab_to(qtbot, dialog, dialog.reason)
+    qtbot.keyClicks(dialog.reason, "person and her attorney told in writing at 10:40")
     with qtbot.waitSignal(dialog.recorded, timeout=3000) as recorded:
         qtbot.keyClick(dialog, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # Record
     return recorded.args[0]
@@ -230,8 +235,9 @@ def test_a_california_agency_end_to_end(
     assert "consentimiento" in text.lower()  # and Spanish
 
     record = log_release_date_contact(qtbot, window)
-    assert record.decision_id == decision_id and record.allowed
-    assert record.given == ("release_date",) and record.pack_id == "ca-2018"
+    assert record.decision_id == decision_id and record.given == ("release_date",)
+    assert record.pack_id == "ca-2018"
+    assert record.review_needed  # a supervisor confirms the condition was met
     window.services.close()
 
 
