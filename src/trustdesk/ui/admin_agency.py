@@ -136,6 +136,7 @@ class AgencyTab(QWidget):
 
     def _show_jurisdiction(self) -> None:
         now = self.context.services.jurisdiction.current()
+        self.ori.setPlaceholderText(f"{now.code}0000000")  # the state's two letters first
         self.jurisdiction.setCurrentIndex(self.jurisdiction.findData(now.code))
         self.jurisdiction_source.setText(f"{now.name}: {now.source}. {CHANGE_WARNING}")
         if now.locked:
