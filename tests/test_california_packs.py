@@ -210,6 +210,12 @@ def test_the_packs_carry_the_statutes_structure(path: Path) -> None:
         assert windows["listed_felony_conviction"] == []  # "at any time" under AB 4
         assert raw["hold_clock"]["hours"] == 48
         assert raw["effective_to"] == "2017-12-31"
+    # SB 54's enumeration was read (verified); AB 4's was not (unverified).
+    listed = next(item for item in raw["lists"] if item["id"] == "ca_listed_offenses")
+    expected = "verified" if raw["id"] == "ca-2018" else "unverified"
+    assert listed["verification"]["status"] == expected
+    assert listed["entries"]["pc-211"]["status"] == expected
+    assert listed["entries"]["pc-261"]["status"] == "unverified"  # only (a)(2), (a)(6) named
     # Every list section is in the California catalog.
     catalog = load_catalog(catalog_path_for("CA"))
     for item in raw["lists"]:

@@ -29,7 +29,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
-from trustdesk.memo.wording import available_languages
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.memo_inputs import memo_contacts, memo_header, signers
@@ -48,8 +47,15 @@ if TYPE_CHECKING:
 MEMO_PRINTED = "memo.printed"
 MEMO_REFUSED = "memo.refused"
 MEMO_VERIFIED = "memo.verified"
-#: The notice languages: one per wording file in resources/notices (en and es ship).
-NOTICE_LANGUAGES = available_languages()
+
+
+def notice_language_list() -> tuple[str, ...]:
+    """The notice languages: one per wording file in resources/notices (en and es ship).
+
+    Read on use, not at import: other commands stay light."""
+    from trustdesk.memo.wording import LANGUAGES
+
+    return LANGUAGES
 
 
 class MemoRefused(ServiceError):
@@ -134,12 +140,13 @@ def parse_decision_ref(text: str) -> tuple[int, int | None]:
 
 def notice_languages(requested: Iterable[str] | None, required: bool) -> tuple[str, ...]:
     if requested is None:
-        return NOTICE_LANGUAGES if required else ()
+        return notice_language_list() if required else ()
     chosen = tuple(dict.fromkeys(lang.strip().lower() for lang in requested if lang.strip()))
-    unknown = [lang for lang in chosen if lang not in NOTICE_LANGUAGES]
+    known = notice_language_list()
+    unknown = [lang for lang in chosen if lang not in known]
     if unknown:
         raise InvalidRequest(
-            f"no notice in {', '.join(unknown)}; notices exist in {', '.join(NOTICE_LANGUAGES)}"
+            f"no notice in {', '.join(unknown)}; notices exist in {', '.join(known)}"
         )
     return chosen
 
