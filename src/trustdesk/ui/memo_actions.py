@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from trustdesk.memo.wording import available_languages
 from trustdesk.services.errors import ServiceError
-from trustdesk.services.memos import NOTICE_LANGUAGES, RenderedMemo
+from trustdesk.services.memos import RenderedMemo
 from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
@@ -56,7 +57,7 @@ class MemoActions(QWidget):
         # notices and forms the decision's pack requires, in that language.
         self.notice_buttons = {
             language: QPushButton(f"Print notices ({LANGUAGE_NAMES.get(language, language)})…")
-            for language in NOTICE_LANGUAGES
+            for language in available_languages()
         }
         self.notice_en = self.notice_buttons["en"]
         self.notice_es = self.notice_buttons["es"]
