@@ -49,6 +49,7 @@ PRECEDENCE = [
         ("CT0000001", "CT0000002", "CT0000003"),
         "",
     ),
+    ("jurisdiction", ("ca", "CT", '"ca"'), ("CA", "CT", "CA"), "CT"),
     ("idle_lock_minutes", ("5", "10", "15"), (5, 10, 15), 30),
     (
         "default_printer",

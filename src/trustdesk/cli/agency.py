@@ -36,6 +36,14 @@ def add_parser(commands: Any) -> None:
     add_actor(change)
     change.set_defaults(func=run_set)
 
+    law = sub.add_parser(
+        "jurisdiction",
+        help="show the state whose law applies, or change it (administrators; new decisions only)",
+    )
+    law.add_argument("code", nargs="?", metavar="CODE", help="CT (Connecticut) or CA (California)")
+    add_actor(law, required=False)
+    law.set_defaults(func=run_jurisdiction)
+
 
 def describe(profile: AgencyProfile) -> list[str]:
     logo = "none"
@@ -61,6 +69,27 @@ def run_show(args: argparse.Namespace) -> int:
         )
         return 0
     print("\n".join(describe(profile)))
+    return 0
+
+
+def run_jurisdiction(args: argparse.Namespace) -> int:
+    from trustdesk.services.jurisdiction import CHANGE_WARNING
+
+    with open_services(args) as services:
+        if args.code is None:
+            now = services.jurisdiction.current()
+            print(f"jurisdiction  {now.code} ({now.name}), {now.source}")
+            return 0
+        session = log_on(services, args)
+        before = services.jurisdiction.current()
+        now = services.jurisdiction.change(session, args.code)
+    if now.code == before.code:
+        print(f"jurisdiction  {now.code} ({now.name}) unchanged")
+    else:
+        print(
+            f"jurisdiction  {now.code} ({now.name}), was {before.code}; recorded in the audit trail"
+        )
+        print(CHANGE_WARNING)
     return 0
 
 

@@ -12,7 +12,7 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Container
+from collections.abc import Callable, Container
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -47,12 +47,15 @@ class LazyRules:
     def __init__(self, data_dir: Path | str | None = None) -> None:
         self.data_dir = data_dir
         self._rules: RuleSet | None = None
+        #: The agency's jurisdiction (services.jurisdiction), asked when first loaded.
+        self.jurisdiction: Callable[[], str] | None = None
 
     def _load(self) -> RuleSet:
         if self._rules is None:
             from trustdesk.cli.rulesource import data_folder_rules
 
-            self._rules = data_folder_rules(self.data_dir)
+            code = None if self.jurisdiction is None else self.jurisdiction()
+            self._rules = data_folder_rules(self.data_dir, code)
         return self._rules
 
     @property
@@ -76,7 +79,13 @@ class LazyRules:
 def open_services(args: argparse.Namespace, rules: Any = None) -> Services:
     from trustdesk.services.bundle import open_services as open_bundle
 
-    return open_bundle(args.data_dir, rules if rules is not None else LazyRules(args.data_dir))
+    if rules is not None:
+        return open_bundle(args.data_dir, rules)
+    lazy = LazyRules(args.data_dir)
+    services = open_bundle(args.data_dir, lazy)
+    # The packs of the agency's jurisdiction, as the desktop app applies them.
+    lazy.jurisdiction = lambda: services.jurisdiction.current().code
+    return services
 
 
 def _fail(message: str) -> NoReturn:

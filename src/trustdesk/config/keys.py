@@ -85,6 +85,22 @@ def _ori(value: object) -> str:
     return ori
 
 
+#: The jurisdictions whose law TrustDesk ships packs for: id (the packs' ``jurisdiction``)
+#: and name. The agency picks one at set-up; packs and catalog follow it.
+JURISDICTIONS = {"CT": "Connecticut", "CA": "California"}
+DEFAULT_JURISDICTION = "CT"
+
+
+def _jurisdiction(value: object) -> str:
+    choices = ", ".join(f'"{code}" ({name})' for code, name in JURISDICTIONS.items())
+    code = _text(value, words=f"one of {choices}").upper()
+    if code not in JURISDICTIONS:
+        raise BadValue(
+            f"{code[:20]!r} is not a jurisdiction TrustDesk has packs for; use {choices}"
+        )
+    return code
+
+
 def _minutes(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadValue(f"must be a whole number of minutes from 1 to {IDLE_LOCK_CAP_MINUTES}")
@@ -214,6 +230,13 @@ KEYS: tuple[Key, ...] = (
         "agency name for set-up",
     ),
     Key("agency_ori", "TRUSTDESK_AGENCY_ORI", _ori, lambda env: "", "agency ORI for set-up"),
+    Key(
+        "jurisdiction",
+        "TRUSTDESK_JURISDICTION",
+        _jurisdiction,
+        lambda env: DEFAULT_JURISDICTION,
+        "the state whose law applies (CT or CA); unset: the agency's choice at set-up",
+    ),
     Key(
         "idle_lock_minutes",
         "TRUSTDESK_IDLE_LOCK_MINUTES",

@@ -92,9 +92,21 @@ class AgencyService:
         """True on a new data folder: no profile and no account yet (the first-run dialog)."""
         return self.profile() is None and self.store.users.count() == 0
 
-    def set_up(self, profile: AgencyProfile, admin_username: str, admin_password: str) -> User:
-        """First run: the agency profile and the first administrator, in one transaction."""
+    def set_up(
+        self,
+        profile: AgencyProfile,
+        admin_username: str,
+        admin_password: str,
+        *,
+        jurisdiction: str | None = None,
+    ) -> User:
+        """First run: the agency profile and the first administrator, in one transaction;
+        then the agency's ``jurisdiction`` (None: the machine's or the default) recorded."""
+        from trustdesk.services.jurisdiction import JurisdictionService, check_code
+
         checked = self.validate(profile)
+        if jurisdiction is not None:
+            jurisdiction = check_code(jurisdiction)
         name = normalise_username(admin_username)
         if not self.needs_set_up():
             raise InvalidRequest(
@@ -103,7 +115,7 @@ class AgencyService:
             )
         _check_new_password(admin_password, name)
         try:
-            return self.store.agency.set_up(
+            admin = self.store.agency.set_up(
                 checked,
                 name,
                 self.ctx.hasher.hash(admin_password),
@@ -112,6 +124,9 @@ class AgencyService:
             )
         except Conflict as exc:  # someone else finished the set-up meanwhile
             raise InvalidRequest(str(exc)) from None
+        if jurisdiction is not None:
+            JurisdictionService(self.ctx).record_first_choice(admin, jurisdiction)
+        return admin
 
     def update(self, session: Session, profile: AgencyProfile) -> AgencyProfile:
         """Replace the profile (administrators only; creates it if none is stored)."""

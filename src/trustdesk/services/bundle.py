@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from trustdesk.services.decisions import DecisionService, RulesSource
     from trustdesk.services.drafts import DraftService
     from trustdesk.services.holds import HoldService
+    from trustdesk.services.jurisdiction import JurisdictionService
     from trustdesk.services.live import LiveRecord
     from trustdesk.services.memos import MemoService
     from trustdesk.services.passwords import PasswordHasher
@@ -46,6 +47,12 @@ class Services:
         from trustdesk.services.agency import AgencyService
 
         return AgencyService(self.ctx)
+
+    @cached_property
+    def jurisdiction(self) -> JurisdictionService:
+        from trustdesk.services.jurisdiction import JurisdictionService
+
+        return JurisdictionService(self.ctx)
 
     @cached_property
     def decisions(self) -> DecisionService:

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from trustdesk.core.contacts import NEVER, ContactAdvice, DisclosureAdvice
+from trustdesk.core.decision import Decision
 from trustdesk.store.contact_records import ContactRecord
 
 KIND_TEXT = {
@@ -38,7 +40,42 @@ DISCLOSURE_TEXT = {
     "transfer": "Handed the person to ICE",
     "confidential": "Confidential information",
 }
-VERDICT_MARK = {"allowed": "✔", "not_allowed": "✖", "never": "✖", "unknown": "?"}
+VERDICT_MARK = {
+    "allowed": "✔",
+    "allowed_with_conditions": "⚠",
+    "not_allowed": "✖",
+    "never": "✖",
+    "unknown": "?",
+}
+#: A verdict in a few words, beside a disclosure's check box.
+VERDICT_WORDS = {
+    "allowed": "allowed",
+    "allowed_with_conditions": "allowed only with conditions",
+    "not_allowed": "NOT allowed",
+    "never": "NEVER",
+    "unknown": "not yet known",
+}
+
+
+def notice_title(notice: str, language: str = "en") -> str:
+    """The title of a document the person must be given (``truth_consent``…), as the
+    notice wording file names it; the id in words when no wording file has it."""
+    from trustdesk.memo.errors import MemoError
+    from trustdesk.memo.wording import load_wording
+
+    try:
+        return str(load_wording(language).document(notice).text("title"))
+    except MemoError:
+        return notice.replace("_", " ")
+
+
+#: An action's outcome (core ``ActionOutcome.outcome``) in words, for the result view.
+OUTCOME_WORDS = {
+    "allowed": "ALLOWED",
+    "allowed_with_conditions": "ALLOWED ONLY WITH CONDITIONS",
+    "not_allowed": "NOT ALLOWED",
+    "unknown": "NOT SETTLED — answer the open questions or ask a supervisor",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +97,52 @@ def advice_lines(advice: ContactAdvice, kind: str) -> list[AdviceLine]:
 
 
 def _line(item: DisclosureAdvice) -> AdviceLine:
-    return AdviceLine(item.disclosure, item.verdict, item.reason)
+    text = item.reason
+    conditions = getattr(item, "conditions", ())
+    # The pack's words may already say what must come first; say it once.
+    missing = [c for c in conditions if c not in text]
+    if missing:
+        text += " — first: " + "; ".join(missing)
+    return AdviceLine(item.disclosure, item.verdict, text)
+
+
+class OutcomeLine(NamedTuple):
+    """One action of a decision as the result view and contact dialog word it."""
+
+    action: str
+    outcome: str
+    heading: str  # "Release date to ICE: ALLOWED"
+    text: str  # the pack's words
+    grounds: tuple[str, ...]  # "Serious felony conviction — Penal Code § 1192.7(c)"
+    conditions: tuple[str, ...]
+    notices: tuple[str, ...]
+    citations: tuple[str, ...]
+
+
+def outcome_lines(decision: Decision) -> list[OutcomeLine]:
+    """Every action the pack decides, in the pack's order, with the grounds that opened
+    it named by their criteria's titles and citations (empty for records made before
+    packs decided several actions)."""
+    criteria = {r.id: r for r in decision.trace}
+    lines = []
+    for item in decision.outcomes:
+        grounds = tuple(
+            f"{criteria[g].title} — {criteria[g].citation}" if g in criteria else g
+            for g in item.grounds
+        )
+        lines.append(
+            OutcomeLine(
+                item.id,
+                item.outcome,
+                f"{item.label}: {OUTCOME_WORDS.get(item.outcome, item.outcome)}",
+                item.text,
+                grounds,
+                item.conditions,
+                item.notices,
+                item.citations,
+            )
+        )
+    return lines
 
 
 def given_text(given: tuple[str, ...]) -> str:

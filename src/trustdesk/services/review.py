@@ -265,10 +265,14 @@ class Review:
 
 def pack_warnings(rules: Any, now: datetime) -> list[str]:
     """What every screen must say about the law in force now: unverified or stale data."""
+    from trustdesk.rules.errors import RulesError
+
     try:
         pack = rules.pack_for(now)
     except CoreError:
         return []
+    except RulesError as error:  # e.g. the agency's jurisdiction has a damaged pack
+        return [f"The rule packs cannot be loaded: {error}. Ask your administrator."]
     warnings = []
     unverified = [item.title for item in pack.lists if not item.verified]
     if unverified:

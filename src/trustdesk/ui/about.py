@@ -35,10 +35,11 @@ class AboutDialog(QDialog):
         self.build.setAccessibleName(f"Build: {build.describe()}")
         layout.addWidget(self.build)
         summary = QLabel(
-            "Decision support for Connecticut TRUST Act immigration detainers "
-            "(Conn. Gen. Stat. § 54-192h). It applies the rule pack in force on the date of "
+            "Decision support for immigration detainers under the detainer law of the "
+            "agency's jurisdiction. It applies the rule pack in force on the date of "
             "each decision; agency counsel remains responsible for the law."
         )
+        summary.setObjectName("about_summary")
         summary.setWordWrap(True)
         layout.addWidget(summary)
         self.warning = QLabel()
@@ -67,7 +68,11 @@ class AboutDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(640, 520)
         try:
-            inventory = describe(rules_holder.get())
+            rules = rules_holder.get()
+            # The law named from the packs themselves (their statutes), never from code.
+            statutes = dict.fromkeys(loaded.pack.statute for loaded in rules.packs)
+            summary.setText(summary.text() + " Law applied: " + "; ".join(statutes) + ".")
+            inventory = describe(rules)
         except RulesError as error:
             self._show_unloaded(str(error))
         else:

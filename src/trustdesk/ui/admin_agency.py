@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from trustdesk.services.agency import NAME_MAX
 from trustdesk.services.errors import ServiceError
+from trustdesk.services.jurisdiction import CHANGE_WARNING, choices
 from trustdesk.store.errors import StoreError
 from trustdesk.store.records import DEFAULT_TIMEZONE, AgencyProfile
 from trustdesk.ui.admin_common import (
@@ -30,6 +31,7 @@ from trustdesk.ui.admin_common import (
     show_message,
 )
 from trustdesk.ui.context import UiContext
+from trustdesk.ui.dialogs import Ask
 from trustdesk.ui.firstrun import ZONES
 from trustdesk.ui.session import sentence
 
@@ -51,7 +53,6 @@ class AgencyTab(QWidget):
         self.facility.setMaxLength(NAME_MAX)
         self.ori = QLineEdit()
         self.ori.setMaxLength(9)
-        self.ori.setPlaceholderText("CT0000000")
         self.ori.setToolTip("NCIC Originating Agency Identifier: 2 letters, then 7 characters")
         self.zone = combo("Time zone", ZONES, editable=True)
         self.preview = QLabel()
@@ -68,6 +69,18 @@ class AgencyTab(QWidget):
             widget.setAccessibleName(label.replace("&", "").rstrip(":"))
             form.addRow(label, widget)
         form.addRow("Logo:", logo_row)
+        # The jurisdiction has its own button: it changes which law applies, so it is
+        # confirmed on its own, never saved in passing with a new logo.
+        self.jurisdiction = combo("Jurisdiction")
+        for code, name in choices():
+            self.jurisdiction.addItem(f"{name} ({code})", code)
+        self.jurisdiction_source = QLabel()
+        self.jurisdiction_source.setObjectName("jurisdiction_source")
+        self.jurisdiction_source.setWordWrap(True)
+        jurisdiction_row = QHBoxLayout()
+        jurisdiction_row.addWidget(self.jurisdiction, 1)
+        form.addRow("&Jurisdiction:", jurisdiction_row)
+        form.addRow("", self.jurisdiction_source)
         layout.addLayout(form)
         self.error = error_label("agency_error")
         layout.addWidget(self.error)
@@ -86,10 +99,16 @@ class AgencyTab(QWidget):
             self.choose_logo.clicked.connect(self._choose_logo)
             self.remove_logo.clicked.connect(lambda: self._set_logo(None))
             self.save_button.clicked.connect(self.save)
+            self.change_jurisdiction = button(
+                "C&hange jurisdiction…", "Change the jurisdiction", CHANGE_WARNING
+            )
+            jurisdiction_row.addWidget(self.change_jurisdiction)
+            self.change_jurisdiction.clicked.connect(self.save_jurisdiction)
         else:
             for field in (self.name, self.facility, self.ori):
                 field.setReadOnly(True)
             self.zone.setEnabled(False)
+            self.jurisdiction.setEnabled(False)
         self.load()
 
     def _lock_machine_settings(self) -> None:
@@ -113,6 +132,44 @@ class AgencyTab(QWidget):
         self.zone.setCurrentText(profile.timezone)
         self._set_logo(profile.logo)
         self._lock_machine_settings()
+        self._show_jurisdiction()
+
+    def _show_jurisdiction(self) -> None:
+        now = self.context.services.jurisdiction.current()
+        self.ori.setPlaceholderText(f"{now.code}0000000")  # the state's two letters first
+        self.jurisdiction.setCurrentIndex(self.jurisdiction.findData(now.code))
+        self.jurisdiction_source.setText(f"{now.name}: {now.source}. {CHANGE_WARNING}")
+        if now.locked:
+            lock_field(self.jurisdiction, now.source)
+            if self.editable:
+                self.change_jurisdiction.setEnabled(False)
+
+    def save_jurisdiction(self) -> None:
+        """The administrator's change of jurisdiction, after the warning; audited."""
+        self.saved.clear()
+        code = str(self.jurisdiction.currentData())
+        now = self.context.services.jurisdiction.current()
+        if code == now.code:
+            show_message(self.error, f"The jurisdiction is already {now.name}.")
+            return
+        name = self.jurisdiction.currentText()
+        if not Ask.confirm(
+            self, "Change jurisdiction", f"Apply the law of {name} from now on?\n\n{CHANGE_WARNING}"
+        ):
+            self._show_jurisdiction()
+            return
+        try:
+            changed = self.context.services.jurisdiction.change(self.context.session, code)
+        except (ServiceError, StoreError) as error:
+            show_message(self.error, sentence(error))
+            return
+        show_message(self.error, "")
+        # The rules in force are those of the new jurisdiction from the next decision on.
+        self.context.rules_holder.reload()
+        self._show_jurisdiction()
+        self.saved.setText(
+            f"✔ Jurisdiction now {changed.name}; the change is recorded in the audit trail."
+        )
 
     def _set_logo(self, data: bytes | None) -> None:
         self.logo = data

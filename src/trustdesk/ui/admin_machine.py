@@ -25,6 +25,7 @@ LABELS = {
     "data_dir": "Data folder",
     "agency_name": "Agency name (first set-up)",
     "agency_ori": "ORI (first set-up)",
+    "jurisdiction": "Jurisdiction (whose law applies)",
     "idle_lock_minutes": "Lock after minutes without use",
     "default_printer": "Default printer",
     "log_level": "Log level",

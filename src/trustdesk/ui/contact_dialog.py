@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from trustdesk.core.characters import shown
-from trustdesk.core.contacts import ALLOWED, DISCLOSURES, ContactAdvice
+from trustdesk.core.contacts import ALLOWED, ALLOWED_WITH_CONDITIONS, DISCLOSURES, ContactAdvice
 from trustdesk.core.errors import CoreError
 from trustdesk.rules.errors import RulesError
 from trustdesk.services.contact_input import LIMITS
@@ -40,6 +40,7 @@ from trustdesk.services.contact_wording import (
     DISCLOSURE_TEXT,
     KIND_TEXT,
     VERDICT_MARK,
+    VERDICT_WORDS,
     advice_lines,
 )
 from trustdesk.services.contacts import ContactInput, ContactService
@@ -54,12 +55,6 @@ if TYPE_CHECKING:
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 GATE_ANSWERS = (("not yet known", None), ("yes", True), ("no", False))
-_VERDICT_WORDS = {
-    "allowed": "allowed",
-    "not_allowed": "NOT allowed",
-    "never": "NEVER",
-    "unknown": "not yet known",
-}
 _EXPECTED = (ServiceError, StoreError, CoreError, RulesError)
 
 
@@ -187,6 +182,10 @@ class ContactDialog(QDialog):
         self.record_button.setText("&Record")
         self.record_button.setObjectName("record_contact")
         self.record_button.setDefault(True)
+        # Tabbing past Cancel must not make Enter in a later field cancel the contact
+        # (an auto-default button stays the default after focus leaves it).
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAutoDefault(False)
         self.buttons.accepted.connect(self.record)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -299,11 +298,13 @@ class ContactDialog(QDialog):
         }.get(advice.basis, advice.basis)
         lines = [f"Before you answer ICE — rule pack {advice.pack_id}, {basis}:"]
         kind = str(self.kind.currentData())
-        lines += [f"{VERDICT_MARK[a.verdict]} {a.text}" for a in advice_lines(advice, kind)]
+        lines += [
+            f"{VERDICT_MARK.get(a.verdict, '?')} {a.text}" for a in advice_lines(advice, kind)
+        ]
         self.advice_label.setText("\n".join(lines))
         for disclosure, check in self.given.items():
             verdict = advice.advice_for(disclosure).verdict
-            check.setText(f"{DISCLOSURE_TEXT[disclosure]} ({_VERDICT_WORDS[verdict]})")
+            check.setText(f"{DISCLOSURE_TEXT[disclosure]} ({VERDICT_WORDS.get(verdict, verdict)})")
         self._update_warning()
 
     def not_allowed_given(self) -> list[str]:
@@ -315,15 +316,34 @@ class ContactDialog(QDialog):
             if check.isChecked() and self.advice.advice_for(d).verdict != ALLOWED
         ]
 
+    def _conditions(self, disclosure: str) -> tuple[str, ...]:
+        """What must come first for a disclosure allowed only with conditions."""
+        if self.advice is None:
+            return ()
+        item = self.advice.advice_for(disclosure)
+        return item.conditions if item.verdict == ALLOWED_WITH_CONDITIONS else ()
+
     def _update_warning(self) -> None:
         refused = self.not_allowed_given()
         self.reason.setEnabled(bool(refused))
         if refused:
-            names = ", ".join(DISCLOSURE_TEXT[d].lower() for d in refused)
-            self.warning.setText(
-                f"✖ Giving {names} was not allowed for this person. The record must be true: "
-                "say why in Reason; this contact will be flagged for a supervisor's review."
-            )
+            conditional = [d for d in refused if self._conditions(d)]
+            plain = [d for d in refused if d not in conditional]
+            lines = []
+            if plain:
+                names = ", ".join(DISCLOSURE_TEXT[d].lower() for d in plain)
+                lines.append(
+                    f"✖ Giving {names} was not allowed for this person. The record must be "
+                    "true: say why in Reason; this contact will be flagged for a supervisor's "
+                    "review."
+                )
+            for d in conditional:
+                lines.append(
+                    f"⚠ {DISCLOSURE_TEXT[d]} is allowed only when: "
+                    f"{'; '.join(self._conditions(d))}. Say in Reason how that was met; "
+                    "this contact goes to a supervisor to confirm it."
+                )
+            self.warning.setText("\n".join(lines))
         self.warning.setVisible(bool(refused))
 
     # -- recording ------------------------------------------------------------------------

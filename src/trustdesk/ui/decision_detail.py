@@ -7,12 +7,13 @@ detail widget only lays out.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
 from trustdesk.core.characters import shown
-from trustdesk.services.contact_wording import contact_line
+from trustdesk.services.contact_wording import VERDICT_MARK, contact_line, outcome_lines
 from trustdesk.services.context import Session
 from trustdesk.services.decisions import DecisionService, DecisionView
 from trustdesk.store.case_records import DecisionRecord, Hold
@@ -119,6 +120,18 @@ def _audit_line(entry: AuditEntry, zone: tzinfo) -> str:
     )
 
 
+def _action_lines(record: DecisionRecord) -> tuple[str, ...]:
+    """Each action's outcome as the decision recorded it (its ``outcomes``)."""
+    from trustdesk.core.record import decision_from_json
+
+    decision = decision_from_json(json.loads(record.decision_json))
+    return tuple(
+        f"{VERDICT_MARK.get(line.outcome, '?')} {line.heading} — {line.text}"
+        + (f" (first: {'; '.join(line.conditions)})" if line.conditions else "")
+        for line in outcome_lines(decision)
+    )
+
+
 def build_detail(
     view: DecisionView,
     trail: list[AuditEntry],
@@ -148,8 +161,12 @@ def build_detail(
         )
         for review in view.reviews
     ] or ["No review recorded."]
+    sections = [Section("Decision", summary)]
+    actions = _action_lines(latest)
+    if actions:  # records made before packs decided several actions have none
+        sections.append(Section("What the law allows, action by action", actions))
     return [
-        Section("Decision", summary),
+        *sections,
         Section("Versions", tuple(versions)),
         Section("Supervisor reviews", tuple(reviews)),
         Section("Hold timeline", tuple(_hold_lines(view.hold, latest, zone))),

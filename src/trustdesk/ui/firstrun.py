@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
+from trustdesk.services.jurisdiction import choices, machine_setting
 from trustdesk.ui.admin_common import choose_logo, error_label, lock_field
 from trustdesk.ui.gate import centred_column, page_title, right_aligned, show_error
 
@@ -37,9 +38,16 @@ class FirstRunPage(QWidget):
         self.facility = QLineEdit()
         self.ori = QLineEdit()
         self.ori.setMaxLength(9)
-        self.ori.setPlaceholderText("CT0000000")
         self.zone = QComboBox()
         self.zone.addItems(ZONES)
+        # Whose law the decisions follow: the packs and the offense catalog of that state.
+        self.jurisdiction = QComboBox()
+        for code, name in choices():
+            self.jurisdiction.addItem(f"{name} ({code})", code)
+        self.jurisdiction.setToolTip(
+            "The state whose detainer law applies to your agency's decisions; an "
+            "administrator can change it later (for new decisions only)."
+        )
         self.logo_button = QPushButton("Choose &logo… (optional)")
         self.admin = QLineEdit()
         self.admin_password = QLineEdit()
@@ -50,6 +58,7 @@ class FirstRunPage(QWidget):
             ("Agency &name:", self.name),
             ("&Facility:", self.facility),
             ("&ORI number:", self.ori),
+            ("&Jurisdiction:", self.jurisdiction),
             ("&Time zone:", self.zone),
             ("Logo:", self.logo_button),
             ("&Administrator user name:", self.admin),
@@ -66,6 +75,8 @@ class FirstRunPage(QWidget):
         self.locked_note.hide()
         layout.addWidget(self.locked_note)
         self._seed_from_machine_settings()
+        self._show_ori_example()
+        self.jurisdiction.currentIndexChanged.connect(self._show_ori_example)
         self.error = error_label("first_run_error")
         layout.addWidget(self.error)
         self.button = QPushButton("&Create agency and administrator")
@@ -97,8 +108,19 @@ class FirstRunPage(QWidget):
             if setting.locked:
                 lock_field(field, setting.describe())
                 notes.append(f"{label}: {setting.describe()}.")
+        machine = machine_setting()
+        if machine is not None:
+            code, where = machine
+            self.jurisdiction.setCurrentIndex(self.jurisdiction.findData(code))
+            self.jurisdiction.setEnabled(False)
+            self.jurisdiction.setToolTip(where)
+            notes.append(f"Jurisdiction: {where}.")
         self.locked_note.setText(" ".join(notes))
         self.locked_note.setVisible(bool(notes))
+
+    def _show_ori_example(self) -> None:
+        # An ORI starts with the state's two letters, those of the chosen jurisdiction.
+        self.ori.setPlaceholderText(f"{self.jurisdiction.currentData()}0000000")
 
     def _choose_logo(self) -> None:
         data = choose_logo(self)
@@ -121,6 +143,7 @@ class FirstRunPage(QWidget):
                 "facility": self.facility.text(),
                 "ori": self.ori.text(),
                 "timezone": self.zone.currentText(),
+                "jurisdiction": self.jurisdiction.currentData(),
                 "logo": self.logo,
                 "username": self.admin.text(),
                 "password": self.admin_password.text(),

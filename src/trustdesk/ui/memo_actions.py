@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from trustdesk.memo.wording import available_languages
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.memos import RenderedMemo
 from trustdesk.store.errors import StoreError
@@ -32,6 +33,10 @@ from trustdesk.ui.printers import choose_printer, job_refusal
 from trustdesk.ui.session import sentence
 
 PREVIEW_DPI = 80
+
+
+#: How each notice language is named on its button (with its keyboard mnemonic).
+LANGUAGE_NAMES = {"en": "&English", "es": "E&spañol"}
 
 
 class MemoActions(QWidget):
@@ -48,14 +53,19 @@ class MemoActions(QWidget):
         self.preview_button = QPushButton("Pre&view memo")
         self.print_button = QPushButton("&Print memo…")
         self.save_button = QPushButton("Save memo as P&DF…")
-        self.notice_en = QPushButton("Print notice (&English)…")
-        self.notice_es = QPushButton("Print notice (E&spañol)…")
+        # One button per notice language file (resources/notices/<lang>.json): the
+        # notices and forms the decision's pack requires, in that language.
+        self.notice_buttons = {
+            language: QPushButton(f"Print notices ({LANGUAGE_NAMES.get(language, language)})…")
+            for language in available_languages()
+        }
+        self.notice_en = self.notice_buttons["en"]
+        self.notice_es = self.notice_buttons["es"]
         for button in (
             self.preview_button,
             self.print_button,
             self.save_button,
-            self.notice_en,
-            self.notice_es,
+            *self.notice_buttons.values(),
         ):
             button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
             row.addWidget(button)
@@ -74,8 +84,8 @@ class MemoActions(QWidget):
         self.preview_button.clicked.connect(self.show_preview)
         self.print_button.clicked.connect(self.print_memo)
         self.save_button.clicked.connect(self.save_pdf)
-        self.notice_en.clicked.connect(lambda: self.print_notice("en"))
-        self.notice_es.clicked.connect(lambda: self.print_notice("es"))
+        for language, button in self.notice_buttons.items():
+            button.clicked.connect(lambda _c=False, lang=language: self.print_notice(lang))
 
     def set_decision(self, decision_id: int) -> None:
         self.decision_id = decision_id

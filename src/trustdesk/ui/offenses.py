@@ -27,20 +27,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from trustdesk.config.keys import DEFAULT_JURISDICTION
 from trustdesk.core.class_periods import Form
 from trustdesk.core.statute import normalize_section
 from trustdesk.rules.catalog import OffenseCatalog, OffenseEntry
 from trustdesk.rules.offense_search import search
+from trustdesk.services.offense_inputs import TRI_QUESTIONS, OffenseInputs, flag_label
 from trustdesk.services.review import check_short_text
 
 LEVELS = ("felony", "misdemeanor")
 CLASSES = ("A", "B", "C", "D", "E", "unclassified")
 _STATES = (
-    "AL AK AZ AR CA CO DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
     "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP"
 )
-JURISDICTIONS = ("CT", "federal", *sorted(_STATES.split()))
 NO_DATE_TEXT = "Not given"
+TRI_TEXT = ("Unknown / not verified", "Yes", "No")
+TRI_VALUES = (None, True, False)
+
+
+def jurisdictions(home: str) -> tuple[str, ...]:
+    """Where an offense was charged: the catalog's own state first, then federal, then
+    the other states (a Connecticut desk starts on CT, a California one on CA)."""
+    states = sorted({*_STATES.split(), home})
+    return (home, "federal", *[s for s in states if s != home])
 
 
 class OffenseList(QWidget):
@@ -48,16 +58,26 @@ class OffenseList(QWidget):
 
     changed = Signal()
 
-    def __init__(self, catalog: OffenseCatalog, *, pending: bool) -> None:
+    def __init__(
+        self,
+        catalog: OffenseCatalog,
+        *,
+        pending: bool,
+        inputs: OffenseInputs | None = None,
+        home: str = DEFAULT_JURISDICTION,
+    ) -> None:
         super().__init__()
         self.catalog = catalog
         self.pending = pending
+        #: What the pack's conditions test beyond section, level and date: the offense
+        #: flags to tick (preset from the catalog) and the yes/no/unknown facts to ask.
+        self.inputs = inputs or OffenseInputs((), ())
         self.items: list[dict[str, Any]] = []
         self._results: dict[str, OffenseEntry] = {}
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Section (53a-60), words (assault 2), or a DOC line")
+        self.search.setPlaceholderText("Section or words of the charge, or a record line")
         self.search.setAccessibleName("Offense: search the catalog")
         self.search.setMaxLength(120)
         self.suggestions = QStringListModel(self)
@@ -74,7 +94,7 @@ class OffenseList(QWidget):
         self.klass = QComboBox()
         self.klass.setAccessibleName("Class")
         self.jurisdiction = QComboBox()
-        self.jurisdiction.addItems(JURISDICTIONS)
+        self.jurisdiction.addItems(jurisdictions(home))
         self.jurisdiction.setAccessibleName("Jurisdiction")
         self.date = QDateEdit()
         self.date.setDisplayFormat("yyyy-MM-dd")
@@ -100,6 +120,23 @@ class OffenseList(QWidget):
         form.addRow("J&urisdiction:", self.jurisdiction)
         form.addRow("&Date:", self.date)
         form.addRow("", flags)
+        self.flag_boxes: dict[str, QCheckBox] = {}
+        if self.inputs.flags:
+            row = QHBoxLayout()
+            for flag in self.inputs.flags:
+                box = QCheckBox(flag_label(flag))
+                box.setAccessibleName(flag_label(flag))
+                self.flag_boxes[flag] = box
+                row.addWidget(box)
+            row.addStretch(1)
+            form.addRow("Flags:", row)
+        self.tri_boxes: dict[str, QComboBox] = {}
+        for name in self.inputs.tri:
+            choice = QComboBox()
+            choice.addItems(TRI_TEXT)
+            choice.setAccessibleName(TRI_QUESTIONS[name])
+            self.tri_boxes[name] = choice
+            form.addRow(TRI_QUESTIONS[name] + ":", choice)
         layout.addLayout(form)
         self.warning = QLabel()
         self.warning.setObjectName("offense_warning")
@@ -112,10 +149,11 @@ class OffenseList(QWidget):
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(
-            ["Section", "Title", "Level", "Class", "Jurisdiction", "Date"]
-        )
+        headers = ["Section", "Title", "Level", "Class", "Jurisdiction", "Date"]
+        if self.flag_boxes or self.tri_boxes:
+            headers.append("Flags")
+        self.table = QTableWidget(0, len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -205,6 +243,10 @@ class OffenseList(QWidget):
             self.level.setCurrentText(forms[0][0])
         elif entry.levels:
             self.level.setCurrentText(entry.levels[0])
+        # The catalog's flags preset the boxes; the officer corrects them from the record.
+        known = set(getattr(entry, "flags", ()) or ())
+        for flag, box in self.flag_boxes.items():
+            box.setChecked(flag in known)
         self._limit_classes()
 
     def _limit_classes(self) -> None:
@@ -259,6 +301,10 @@ class OffenseList(QWidget):
             item["juvenile"] = True
         if self.pending:
             item["bond_posted"] = {0: None, 1: True, 2: False}[self.bond.currentIndex()]
+        if self.flag_boxes:
+            item["flags"] = [flag for flag, box in self.flag_boxes.items() if box.isChecked()]
+        for name, choice in self.tri_boxes.items():
+            item[name] = TRI_VALUES[choice.currentIndex()]
         return item
 
     def add_current(self) -> None:
@@ -277,6 +323,10 @@ class OffenseList(QWidget):
         self.title.setText("—")
         self.under_appeal.setChecked(False)
         self.juvenile.setChecked(False)
+        for box in self.flag_boxes.values():
+            box.setChecked(False)
+        for choice in self.tri_boxes.values():
+            choice.setCurrentIndex(0)
         self.search.setFocus()
         self.changed.emit()
 
@@ -305,5 +355,17 @@ class OffenseList(QWidget):
                 str(item["jurisdiction"]),
                 str(item.get("date") or ""),
             ]
+            if self.flag_boxes or self.tri_boxes:
+                values.append(flags_text(item))
             for column, text in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+
+
+def flags_text(item: dict[str, Any]) -> str:
+    """The item's flags and yes/no facts, for its row of the table."""
+    parts = [flag_label(str(flag)) for flag in item.get("flags") or ()]
+    for name, question in TRI_QUESTIONS.items():
+        if name in item:
+            answer = {True: "yes", False: "no", None: "unknown"}[item[name]]
+            parts.append(f"{question.split(' (')[0]}: {answer}")
+    return "; ".join(parts)

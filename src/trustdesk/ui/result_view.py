@@ -9,7 +9,10 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QTextBrowser, QVBoxL
 
 from trustdesk.core.counterfactual import OutcomeChanges, sections
 from trustdesk.core.decision import HONOR, MET, NOT_MET, Decision
+from trustdesk.services.contact_wording import VERDICT_MARK, notice_title, outcome_lines
 from trustdesk.ui.review_steps import heading, problem_label
+
+OUTCOME_MARK = {**VERDICT_MARK, "not_allowed": "✘"}
 
 STATUS = {MET: ("✔", "MET"), NOT_MET: ("✘", "NOT MET"), "unknown": ("?", "UNKNOWN")}
 ATTESTATION = (
@@ -18,12 +21,53 @@ ATTESTATION = (
 )
 
 
+def statute_section(statute: str) -> str:
+    """The section of the pack's statute as a headline names it ("§ 54-192h")."""
+    at = statute.rfind("§")
+    return statute[at:] if at >= 0 else statute
+
+
+def headline(decision: Decision) -> str:
+    """The decision on the hold in large type, naming the pack's own statute."""
+    if decision.decision == HONOR:
+        return f"HOLD PERMITTED UNDER {statute_section(decision.statute)}"
+    return "DETAINER DECLINED"
+
+
 def when(value: object, zone: ZoneInfo) -> str:
     from datetime import datetime
 
     assert isinstance(value, datetime)
     local = value.astimezone(zone)
     return local.strftime("%a %d %b %Y %H:%M %Z")
+
+
+def outcomes_html(decision: Decision) -> str:
+    """Every action the pack decides: its outcome, grounds, conditions and notices."""
+    lines = outcome_lines(decision)
+    if not lines:
+        return ""
+    e = html.escape
+    parts = ["<h2>What the law allows, action by action</h2>"]
+    for line in lines:
+        mark = OUTCOME_MARK.get(line.outcome, "?")
+        parts.append(f"<h3>{mark} {e(line.heading)}</h3><p>{e(line.text)}</p><ul>")
+        parts.extend(f"<li>Ground: {e(g)}</li>" for g in line.grounds)
+        parts.extend(f"<li><b>Condition:</b> {e(c)}</li>" for c in line.conditions)
+        parts.extend(f"<li>Notice to give: {e(notice_title(n))}</li>" for n in line.notices)
+        if line.citations:
+            parts.append(f"<li><small>{e('; '.join(line.citations))}</small></li>")
+        parts.append("</ul>")
+    return "".join(parts)
+
+
+def outcomes_summary(decision: Decision) -> str:
+    """One short line per action other than the hold, for the large outcome label."""
+    return "\n".join(
+        f"{OUTCOME_MARK.get(line.outcome, '?')} {line.heading}"
+        for line in outcome_lines(decision)
+        if line.action != "hold"
+    )
 
 
 def changes_html(changes: OutcomeChanges) -> str:
@@ -41,10 +85,7 @@ def decision_html(decision: Decision, zone: ZoneInfo, changes: OutcomeChanges | 
     """The whole result as rich text (shown read-only; the memo is the printed form)."""
     e = html.escape
     parts: list[str] = []
-    if decision.decision == HONOR:
-        parts.append("<h1>HOLD PERMITTED UNDER § 54-192h</h1>")
-    else:
-        parts.append("<h1>DETAINER DECLINED</h1>")
+    parts.append(f"<h1>{e(headline(decision))}</h1>")
     parts.append(f"<p>Law applied: {e(decision.statute)} — rule pack {e(decision.rule_pack)}</p>")
     if decision.needs_review:
         parts.append("<p><b>⚠ SUPERVISOR REVIEW REQUIRED:</b></p><ul>")
@@ -64,6 +105,7 @@ def decision_html(decision: Decision, zone: ZoneInfo, changes: OutcomeChanges | 
             f"<td>{e(result.reason)}{facts}</td><td>{e(result.citation)}</td></tr>"
         )
     parts.append("</table>")
+    parts.append(outcomes_html(decision))
     if changes is not None:
         parts.append(changes_html(changes))
     parts.append("<h2>Hold clock</h2>")
@@ -110,6 +152,17 @@ class ResultStep(QWidget):
         self.outcome.setFont(font)
         self.outcome.setAccessibleName("Decision")
         layout.addWidget(self.outcome)
+        # The other actions the law decides (release date, transfer, interview…).
+        self.action_outcomes = QLabel()
+        self.action_outcomes.setObjectName("action_outcomes")
+        self.action_outcomes.setWordWrap(True)
+        self.action_outcomes.setAccessibleName("Outcome of each action")
+        bold = self.action_outcomes.font()
+        bold.setPointSizeF(bold.pointSizeF() * 1.3)
+        bold.setBold(True)
+        self.action_outcomes.setFont(bold)
+        self.action_outcomes.hide()
+        layout.addWidget(self.action_outcomes)
         self.details = QTextBrowser()
         self.details.setObjectName("result_details")
         self.details.setAccessibleName("Criteria, actions and hold clock")
@@ -138,6 +191,8 @@ class ResultStep(QWidget):
         self.attest.setChecked(False)
         if decision is None:
             self.outcome.setText("Not decided yet")
+            self.action_outcomes.clear()
+            self.action_outcomes.hide()
             self.details.setHtml("")
             self.problems.setText("⚠ " + problem if problem else "")
             self.attest.setEnabled(False)
@@ -145,12 +200,14 @@ class ResultStep(QWidget):
         self.attest.setEnabled(True)
         self.problems.setText("")
         if decision.decision == HONOR:
-            text = "✔ HOLD PERMITTED UNDER § 54-192h"
+            text = "✔ " + headline(decision)
             if decision.hold is not None:
                 text += f"\nHold expires {when(decision.hold.expires_at, zone)}"
         else:
-            text = "✘ DETAINER DECLINED"
+            text = "✘ " + headline(decision)
         if decision.needs_review:
             text += "\n⚠ Supervisor review required"
         self.outcome.setText(text)
+        self.action_outcomes.setText(outcomes_summary(decision))
+        self.action_outcomes.setVisible(bool(self.action_outcomes.text()))
         self.details.setHtml(decision_html(decision, zone, changes))

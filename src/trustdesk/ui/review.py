@@ -176,7 +176,7 @@ class ReviewPage(QWidget):
                 page.deleteLater()
             for step in steps:
                 if step.question is not None and step.id not in self.pages:
-                    page = QuestionStep(step.question, criteria, self.context.rules.catalog)
+                    page = QuestionStep(step.question, criteria, self.context.rules.catalog, pack)
                     page.changed.connect(self._edited)
                     page.load(self.review)
                     self.pages[step.id] = page

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from trustdesk.core.pack import Question
+from trustdesk.config.keys import DEFAULT_JURISDICTION
+from trustdesk.core.pack import Question, RulePack
+from trustdesk.services.offense_inputs import offense_inputs
 from trustdesk.services.review import (
     FORMS,
     Review,
@@ -276,7 +278,11 @@ class QuestionStep(Step):
     """One question of the rule pack, with why it is asked."""
 
     def __init__(
-        self, question: Question, criteria: dict[str, tuple[str, str]], catalog: Any
+        self,
+        question: Question,
+        criteria: dict[str, tuple[str, str]],
+        catalog: Any,
+        pack: RulePack | None = None,
     ) -> None:
         super().__init__()
         self.question = question
@@ -302,7 +308,10 @@ class QuestionStep(Step):
         self.offenses: OffenseList | None = None
         self.reason: QPlainTextEdit | None = None
         if question.kind == "offense_list":
-            self.offenses = OffenseList(catalog, pending=question.field == "pending_charges")
+            pending = question.field == "pending_charges"
+            inputs = None if pack is None else offense_inputs(pack, pending=pending)
+            home = str(getattr(pack, "jurisdiction", "") or DEFAULT_JURISDICTION)
+            self.offenses = OffenseList(catalog, pending=pending, inputs=inputs, home=home)
             self.offenses.changed.connect(self.changed.emit)
             layout.addWidget(self.offenses)
             self.none_label = QLabel(

@@ -57,7 +57,12 @@ class Gatekeeper:
             logo_type=None,
         )
         try:
-            self.services.agency.set_up(profile, str(values["username"]), str(values["password"]))
+            self.services.agency.set_up(
+                profile,
+                str(values["username"]),
+                str(values["password"]),
+                jurisdiction=values.get("jurisdiction"),
+            )
         except (ServiceError, StoreError) as error:
             return sentence(error)
         log.info("first-run setup completed")
