@@ -48,8 +48,11 @@ CASES: list[tuple[str, str | None, tuple[str, str], str, str, tuple[str, str]]] 
     ("53a-147", "2009-07-01", FC, L14, NOTE, FC),
     ("53a-147", "2016-01-01", FC, L19, NONE, FC),
     ("53a-147", None, FC, L19, NOTE, FC),
-    # Violation of a protective order: class A misdemeanor before P.A. 02-127.
+    # Violation of a protective order: class A misdemeanor until 2002-09-30 (P.A. 02-127,
+    # § 3, effective October 1, 2002, per the enacted text).
     ("53a-223", "2000-03-01", MA, L19, NOTE, MA),
+    ("53a-223", "2002-09-30", MA, L14, NOTE, MA),  # the last day of the misdemeanor
+    ("53a-223", "2002-09-30", FD, L14, REVIEW, MA),  # corrected; 2014 law asks "a felony"
     ("53a-223", "2008-03-01", FD, L14, REVIEW, FD),  # gap in the sources: misdemeanor or felony
     ("53a-223", "2008-03-01", FD, L19, NOTE, FD),
     ("53a-223", "2016-03-01", FD, L19, NONE, FD),

@@ -16,7 +16,7 @@ from uikit import Answers
 
 from trustdesk import resources
 from trustdesk.rules.signing import PublicKey, sign_pack
-from trustdesk.ui.admin_publishers import TrustKeyQuestion
+from trustdesk.ui.trust_key_dialog import TrustAnswer, TrustKeyDialog
 
 LEFT = Qt.MouseButton.LeftButton
 PUBLISHER = "Connecticut Police Chiefs Association"
@@ -39,7 +39,8 @@ def publisher() -> tuple[Ed25519PrivateKey, PublicKey]:
 
 
 def trust_in_tab(qtbot: Any, tab: Any, key: PublicKey, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(TrustKeyQuestion, "ask", classmethod(lambda cls, parent, s: key.text))
+    answer = TrustAnswer(key.text, None)
+    monkeypatch.setattr(TrustKeyDialog, "ask", classmethod(lambda cls, parent, today: answer))
     qtbot.mouseClick(tab.publishers.trust_button, LEFT)
 
 
@@ -184,9 +185,9 @@ def test_an_administrator_withdraws_a_trusted_key(
     qtbot.mouseClick(tab.publishers.untrust_button, LEFT)
     # Revoked, not forgotten: the row stays and says so (decision 0031).
     assert table.rowCount() == 1
-    origin = table.item(0, 2)
-    assert origin is not None and "REVOKED on " in origin.text()
-    assert "packs imported before stay in force" in origin.text()
+    state = table.item(0, 4)
+    assert state is not None and "REVOKED on " in state.text()
+    assert "packs imported before stay in force" in state.text()
     withdrawn = gui_desk.store.audit.of_events("rules.publisher_untrusted")
     assert [e.objects_dict()["fingerprint"] for e in withdrawn] == [key.fingerprint]
     assert withdrawn[0].actor == "admin"

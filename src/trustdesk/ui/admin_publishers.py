@@ -1,8 +1,9 @@
 """The trusted publishers of the Rule packs tab: whose signed packs import without an override.
 
 Keys set by IT in the machine config are listed and cannot be removed here; the agency's
-own keys are added (the public key line the publisher gave) and withdrawn by
-administrators, each change audited by the services.
+own keys are added (the public key line the publisher gave, with an optional last day it
+is trusted) and revoked by administrators, each change audited by the services. Each row
+shows the key's expiry and its state (trusted, expired, revoked).
 """
 
 from __future__ import annotations
@@ -21,25 +22,10 @@ from trustdesk.services.errors import ServiceError
 from trustdesk.services.publishers import MACHINE_ORIGIN, PublisherService
 from trustdesk.ui.admin_common import button, read_only_table
 from trustdesk.ui.context import UiContext
-from trustdesk.ui.dialogs import Ask, TextQuestion
+from trustdesk.ui.dialogs import Ask
+from trustdesk.ui.trust_key_dialog import TrustKeyDialog
 
-COLUMNS = ("Publisher", "Key fingerprint", "Trusted by")
-
-
-class TrustKeyQuestion(TextQuestion):
-    title = "Trust a rule-pack publisher"
-    name = "publisher_key"
-    accessible_name = "The publisher's public key line"
-    max_length = 400
-    ok_text = "Trust"
-
-    @classmethod
-    def prompt(cls, subject: str) -> str:
-        return (
-            "Paste the public key line the publisher gave you (it begins with "
-            "“trustdesk-ed25519”). Before trusting it, read its fingerprint to the publisher "
-            "by telephone: packs signed with this key will import without an override."
-        )
+COLUMNS = ("Publisher", "Key fingerprint", "Trusted by", "Expires", "State")
 
 
 class PublishersBox(QWidget):
@@ -81,28 +67,35 @@ class PublishersBox(QWidget):
         self.table.setRowCount(len(keys))
         for row, trusted in enumerate(keys):
             # A revoked or expired key stays listed, saying so (decision 0031).
-            state = trusted.describe(today)
-            origin = trusted.origin if state == "trusted" else f"{trusted.origin}; {state}"
-            for column, text in enumerate((trusted.key.publisher, trusted.key.fingerprint, origin)):
+            expires = "no expiry" if trusted.expires_on is None else str(trusted.expires_on)
+            cells = (
+                trusted.key.publisher,
+                trusted.key.fingerprint,
+                trusted.origin,
+                expires,
+                trusted.describe(today),
+            )
+            for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, trusted.key.fingerprint)
                 self.table.setItem(row, column, item)
 
     def trust_key(self) -> None:
-        text = TrustKeyQuestion.ask(self, "")
-        if not text:
+        answer = TrustKeyDialog.ask(self, self.context.clock.now().date())
+        if answer is None:
             return
         try:
-            key = self.service.trust(self.context.session, text)
+            key = self.service.trust(self.context.session, answer.key_text, answer.expires_on)
         except ServiceError as error:
             Ask.error(self, "Trust a rule-pack publisher", str(error))
             return
         self.refresh()
+        until = "" if answer.expires_on is None else f" until {answer.expires_on} (the last day)"
         Ask.info(
             self,
             "Trust a rule-pack publisher",
             f"Packs signed by “{key.publisher}” (key {key.fingerprint}) now import without "
-            "an override.",
+            f"an override{until}.",
         )
 
     def untrust_selected(self) -> None:
