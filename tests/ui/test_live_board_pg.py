@@ -161,12 +161,21 @@ def test_a_hold_opened_at_desk_a_becoming_overdue_rings_at_both_desks_once(
     assert sorted(map(id, bell.alerted)) == sorted([id(window_a), id(window_b)])
     for banner in banners:
         assert "booking NH-1 — hold overdue since Tue 24 Nov 15:00" in banner.label.text()
-    # Desk B acknowledges; desk A's alarm is its own and stays until someone there sees it.
+    # Desk B acknowledges: on the shared record, so desk A falls silent by itself through
+    # LISTEN/NOTIFY (decision 0034), and the entry says who, when and at which desk.
     qtbot.mouseClick(banners[1].button, LEFT)
-    board_b.refresh()
-    qtbot.wait(1500)
-    assert not banners[1].isVisible() and banners[0].isVisible()
+    assert not banners[1].isVisible()
+    qtbot.waitUntil(lambda: not banners[0].isVisible(), timeout=CEILING_MS)
+    [entry] = desk_a.store.audit.of_events("hold.alarm_acknowledged")
+    assert entry.actor == "officer2"
+    assert entry.workstation == desk_b.services.ctx.workstation
+    assert entry.objects_dict()["hold"] == board_a.holds.hold_at(0).hold_id
+    fake_time.advance(minutes=30)
+    board_a.refresh()
+    qtbot.wait(1200)
+    assert not any(banner.isVisible() for banner in banners)
     assert bell.beeps == 2
+    assert desk_a.store.verify().problems == ()
 
 
 def test_two_desks_closing_at_once_one_is_told_who_and_when(
