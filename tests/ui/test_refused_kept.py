@@ -165,12 +165,13 @@ def test_a_refused_hold_closure_is_listed_and_recorded_again_from_the_keyboard(
     assert gui_desk.store.verify().problems == ()
 
 
-def test_a_refused_hold_closure_discarded_by_a_supervisor_with_a_reason(
+def test_a_refused_hold_closure_printed_and_discarded_by_a_supervisor_with_a_reason(
     make_window: Any,
     qtbot: Any,
     gui_desk: Any,
     rules: Any,
     answers: Any,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from trustdesk.ui.kept_refused import DiscardClosureReason
@@ -180,6 +181,15 @@ def test_a_refused_hold_closure_discarded_by_a_supervisor_with_a_reason(
     qtbot.waitUntil(lambda: refused_tab(window) == "⚠ &Not recorded (1)", timeout=CEILING_MS)
     page = window.workspace.refused_kept
     window.workspace.tabs.setCurrentWidget(page)
+    # For the paper file: a slip marked NOT YET RECORDED, read back.
+    answers.save_file = str(tmp_path / "closure.pdf")
+    qtbot.mouseClick(page.slip_button, LEFT)
+    [slip] = list(tmp_path.glob("closure*.pdf"))
+    text = pdf_text(slip.read_bytes())
+    assert "HOLD CLOSURE — NOT YET RECORDED" in text
+    assert "NH-KEPT-2" in text and "ICE took custody" in text and "disabled" in text
+    assert f"officer2 at desk {kept.workstation}" in text
+    assert "Fri 20 Nov 2026 11:00 EST" in text  # when it ended, agency time
     monkeypatch.setattr(DiscardClosureReason, "ask", classmethod(lambda cls, p, s: None))
     qtbot.mouseClick(page.discard_closure_button, LEFT)  # cancelled: still listed
     assert page.closure_table.rowCount() == 1

@@ -10,15 +10,20 @@ Two ways out, each on the record:
   while the server was lost, and why it was refused; the audit entry says it was
   recorded late and for whom. A hold another desk closed meanwhile is not closed twice:
   the kept copy goes and the user is told who closed it and when.
+- **Save for the paper file**: a one-page slip marked NOT YET RECORDED
+  (``memo.closure_slip``), never over an existing file.
 - **Discard** (supervisors and administrators), with a reason kept in the audit
   (``kept_closure.discarded``); the file goes only once that entry is recorded.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
+from pathlib import Path
+
 from trustdesk.services.context import ServiceContext, Session
-from trustdesk.services.errors import InvalidRequest
-from trustdesk.services.holds import AlreadyClosed, HoldService
+from trustdesk.services.errors import InvalidRequest, ServiceError
+from trustdesk.services.holds import OUTCOME_WORDS, AlreadyClosed, HoldService
 from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
 from trustdesk.services.permissions import Operation
 from trustdesk.store.case_records import Hold
@@ -101,3 +106,44 @@ class RefusedClosures:
         )
         self.closures.remove(item)
         return item
+
+    def slip(self, session: Session, item_id: str, zone: tzinfo) -> bytes:
+        """The slip for the paper file of a refused closure, times in ``zone``."""
+        from trustdesk.memo.closure_slip import closure_slip
+
+        self.ctx.authorize(session, Operation.DECISION_LIST)
+        item = self._refused(item_id)
+
+        def when(value: datetime | None) -> str:
+            if value is None:
+                return "—"
+            return value.astimezone(zone).strftime("%a %d %b %Y %H:%M %Z")
+
+        rows = (
+            ("Kept closure", item.id),
+            ("Hold", str(item.hold_id)),
+            ("Booking number", item.booking_number or "—"),
+            ("How it ended", OUTCOME_WORDS.get(item.outcome, item.outcome)),
+            ("When it ended", when(item.kept_at)),
+            ("Closed by", f"{item.officer} at desk {item.workstation}"),
+            ("Note", item.note or "—"),
+            ("Refused by the record", f"{when(item.refused_at)}: {item.refused or '—'}"),
+        )
+        footer = (
+            f"Printed {when(self.ctx.now())} by {session.username} at desk "
+            f"{self.ctx.workstation}. NOT YET RECORDED."
+        )
+        return closure_slip(rows, footer)
+
+    def save_slip(self, session: Session, item_id: str, zone: tzinfo, target: Path) -> Path:
+        """Write the slip to a new file next to ``target`` (never over an existing one)."""
+        from trustdesk.memo.errors import MemoError
+        from trustdesk.memo.files import write_pdf_atomically
+        from trustdesk.services.memos import pdf_stem
+
+        folder, stem = pdf_stem(target)
+        data = self.slip(session, item_id, zone)
+        try:
+            return write_pdf_atomically(data, folder, stem)
+        except MemoError as error:
+            raise ServiceError(str(error)) from None

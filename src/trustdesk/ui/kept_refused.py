@@ -8,8 +8,11 @@ keeps (``SyncService.discard``, ``services.refused_closures``).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -153,6 +156,14 @@ class RefusedKeptPage(QWidget):
         self.record_again_button.setVisible(allowed(self.context.role, Operation.HOLD_CLOSE))
         self.record_again_button.clicked.connect(self.record_closure_again)
         row.addWidget(self.record_again_button)
+        self.slip_button = QPushButton("Save for the paper &file…")
+        self.slip_button.setObjectName("save_closure_slip")
+        self.slip_button.setAccessibleName(
+            "Save a slip of the kept hold closure for the paper file, as PDF"
+        )
+        self.slip_button.setAutoDefault(False)
+        self.slip_button.clicked.connect(self.save_slip)
+        row.addWidget(self.slip_button)
         self.discard_closure_button = QPushButton("Discard the c&losure…")
         self.discard_closure_button.setObjectName("discard_kept_closure")
         self.discard_closure_button.setAccessibleName(
@@ -217,6 +228,7 @@ class RefusedKeptPage(QWidget):
     def _closure_selected(self) -> None:
         chosen = self.selected_closure() is not None
         self.record_again_button.setEnabled(chosen)
+        self.slip_button.setEnabled(chosen)
         self.discard_closure_button.setEnabled(chosen)
 
     def record_closure_again(self) -> None:
@@ -234,6 +246,24 @@ class RefusedKeptPage(QWidget):
             return
         self.reload()
         self.closure_recorded.emit()
+
+    def save_slip(self) -> None:
+        """A one-page PDF marked NOT YET RECORDED, for the paper file."""
+        item = self.selected_closure()
+        if item is None:
+            return
+        name = f"closure-not-yet-recorded-{item.short_id}.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, "Save the slip as PDF", name, "PDF (*.pdf)")
+        if not path:
+            return
+        try:
+            written = self.context.services.sync.refused_closures.save_slip(
+                self.context.session, item.id, self.context.zone, Path(path)
+            )
+        except (ServiceError, StoreError) as error:
+            Ask.error(self, "The slip was not saved", sentence(error))
+            return
+        Ask.info(self, "Saved", f"Saved as {written.name} (NOT YET RECORDED).")
 
     def discard_closure(self) -> None:
         item = self.selected_closure()
