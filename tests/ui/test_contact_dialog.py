@@ -3,11 +3,12 @@ the law's advice shown before the answer, and a supervisor's review of a flagged
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication, QDateTimeEdit, QTableView, QWidget
 from test_board_kit import context, decide, hold
 from uikit import FakeTime
 
@@ -197,19 +198,102 @@ def test_from_the_decision_detail_and_listed_there(
     assert "Detainer or warrant received" in line and "DO Lee" in line and "given: nothing" in line
 
 
-def test_a_bad_time_is_said_in_the_dialog_and_nothing_is_recorded(
-    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
-) -> None:
+def _time_dialog(qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime) -> Any:
     dialog = ContactDialog(
         context(gui_desk, rules, fake_time), ContactTarget(booking_number="NH-9")
     )
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog.time.selectAll()
-    qtbot.keyClicks(dialog.time, "tomorrow")
-    qtbot.keyClick(dialog.time, Qt.Key.Key_Return)
-    assert dialog.isVisible() and "Time: write it as" in dialog.error.text()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    return dialog
+
+
+def test_the_time_starts_at_now_with_the_zone_and_is_typed_by_keyboard(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    dialog = _time_dialog(qtbot, gui_desk, rules, fake_time)
+    edit = dialog.time.edit
+    # Now (16:00 UTC is 11:00 in Connecticut), and the zone with its offset that day.
+    assert edit.text() == "2026-11-20 11:00"
+    assert dialog.time.zone_label.text() == "America/New_York, EST (UTC−05:00)"
+    # Tab reaches the field, on its first part; year, month, day, hour, minute in a row.
+    tab_to(qtbot, dialog, edit)
+    assert edit.currentSection() == QDateTimeEdit.Section.YearSection
+    qtbot.keyClicks(edit, "202607040930")
+    assert edit.text() == "2026-07-04 09:30"
+    # Summer: the zone says so.
+    assert dialog.time.zone_label.text() == "America/New_York, EDT (UTC−04:00)"
+    type_into(qtbot, dialog, dialog.ice_office, "ERO Hartford")
+    with qtbot.waitSignal(dialog.recorded, timeout=3000) as saved:
+        qtbot.keyClick(dialog.ice_office, Qt.Key.Key_Return)
+    record = saved.args[0]
+    assert record.occurred_at == datetime(2026, 7, 4, 13, 30, tzinfo=UTC)
+
+
+def test_the_calendar_opens_from_the_keyboard_and_a_day_is_picked_by_mouse(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    dialog = _time_dialog(qtbot, gui_desk, rules, fake_time)
+    edit = dialog.time.edit
+    edit.setFocus()
+    calendar = dialog.time.calendar
+    # Keyboard: Alt+Down opens it on today; Left is the day before; Return picks it.
+    qtbot.keyClick(edit, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(calendar.isVisible)
+    assert calendar.selectedDate() == QDate(2026, 11, 20)
+    view = calendar.findChild(QTableView)
+    qtbot.keyClick(view, Qt.Key.Key_Left)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not calendar.isVisible())
+    assert edit.text() == "2026-11-19 11:00"  # the day changed, the time of day kept
+    assert _focused() is edit
+    # Escape leaves it unchanged.
+    qtbot.keyClick(edit, Qt.Key.Key_F4)
+    qtbot.waitUntil(calendar.isVisible)
+    qtbot.keyClick(view, Qt.Key.Key_Left)
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not calendar.isVisible())
+    assert edit.text() == "2026-11-19 11:00"
+    # Mouse: the Calendar button opens it, a click on the 12th picks it.
+    qtbot.mouseClick(dialog.time.calendar_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(calendar.isVisible)
+    model = view.model()
+    cell = next(
+        model.index(row, column)
+        for row in range(model.rowCount())
+        for column in range(model.columnCount())
+        if model.index(row, column).data() == 12 or model.index(row, column).data() == "12"
+    )
+    rect = view.visualRect(cell)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: not calendar.isVisible())
+    assert edit.text() == "2026-11-12 11:00"
+    # And Now brings it back.
+    qtbot.mouseClick(dialog.time.now_button, Qt.MouseButton.LeftButton)
+    assert edit.text() == "2026-11-20 11:00"
+
+
+def test_a_future_time_is_refused_with_a_clear_message_and_nothing_is_recorded(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    dialog = _time_dialog(qtbot, gui_desk, rules, fake_time)
+    edit = dialog.time.edit
+    edit.setFocus()
+    edit.setSelectedSection(QDateTimeEdit.Section.HourSection)
+    qtbot.keyClick(edit, Qt.Key.Key_Up)  # an hour later than now: 12:00
+    assert edit.text() == "2026-11-20 12:00"
+    assert dialog.error.text() == (
+        "Time: 2026-11-20 12:00 is later than now (11:00 agency time); a contact is recorded "
+        "after it happens: pick when it did happen, or press Now."
+    )
+    dialog.record_button.click()
+    assert dialog.isVisible() and dialog.error.text().startswith("Time: 2026-11-20 12:00")
+    assert _focused() is edit
     assert gui_desk.store.contacts.for_person(booking_number="NH-9") == []
+    qtbot.keyClick(edit, Qt.Key.Key_Down)  # back to now: accepted
+    assert dialog.error.text() == ""
 
 
 def test_ctrl_i_from_anywhere_and_the_lock_closes_it(make_window: Any, qtbot: Any) -> None:

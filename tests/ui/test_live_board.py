@@ -2,7 +2,8 @@
 itself, and a hold another desk closed first is refused with who closed it and when.
 
 Here the other desk is another writer on the same SQLite record; the same on one
-PostgreSQL server, with two windows, is in test_live_board_pg.py.
+PostgreSQL server, with two windows (holds and ICE contacts alike), is in
+test_live_board_pg.py.
 """
 
 from __future__ import annotations

@@ -161,12 +161,21 @@ def test_a_hold_opened_at_desk_a_becoming_overdue_rings_at_both_desks_once(
     assert sorted(map(id, bell.alerted)) == sorted([id(window_a), id(window_b)])
     for banner in banners:
         assert "booking NH-1 — hold overdue since Tue 24 Nov 15:00" in banner.label.text()
-    # Desk B acknowledges; desk A's alarm is its own and stays until someone there sees it.
+    # Desk B acknowledges: on the shared record, so desk A falls silent by itself through
+    # LISTEN/NOTIFY (decision 0034), and the entry says who, when and at which desk.
     qtbot.mouseClick(banners[1].button, LEFT)
-    board_b.refresh()
-    qtbot.wait(1500)
-    assert not banners[1].isVisible() and banners[0].isVisible()
+    assert not banners[1].isVisible()
+    qtbot.waitUntil(lambda: not banners[0].isVisible(), timeout=CEILING_MS)
+    [entry] = desk_a.store.audit.of_events("hold.alarm_acknowledged")
+    assert entry.actor == "officer2"
+    assert entry.workstation == desk_b.services.ctx.workstation
+    assert entry.objects_dict()["hold"] == board_a.holds.hold_at(0).hold_id
+    fake_time.advance(minutes=30)
+    board_a.refresh()
+    qtbot.wait(1200)
+    assert not any(banner.isVisible() for banner in banners)
     assert bell.beeps == 2
+    assert desk_a.store.verify().problems == ()
 
 
 def test_two_desks_closing_at_once_one_is_told_who_and_when(
@@ -337,3 +346,85 @@ def test_an_amendment_while_the_server_is_lost_keeps_everything_typed(
     assert len(answers.errors) == 1
     view = desk.services.decisions.view(desk.session("officer"), decision_id)
     assert [v.version for v in view.versions] == [1, 2]
+
+
+# -- ICE contacts recorded at another desk, through LISTEN/NOTIFY (the SQLite twins are in
+# test_live_board.py) ----------------------------------------------------------------------
+
+
+def test_a_contact_recorded_at_desk_b_shows_on_desk_as_person_page(
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any
+) -> None:
+    from storekit import T0, actor, contact_draft
+
+    from trustdesk.ui.person_page import open_person
+
+    desk_a, desk_b = pg_desks("a"), pg_desks("b")
+    hold(desk_a, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    window = window_for(desk_a, "officer")
+    window.workspace.board.refresh_timer.stop()  # only the change feed may bring it
+    open_person(window.workspace, "NH-1")
+    page = window.workspace.tabs.currentWidget()
+    assert page.tree.topLevelItem(2).text(0) == "ICE contacts (0)"
+    desk_b.store.contacts.add(
+        contact_draft(booking_number="NH-1", ice_office="ERO Hartford"),
+        actor(desk_b.store.users.get("officer2")),
+        T0,
+    )
+    qtbot.waitUntil(
+        lambda: page.tree.topLevelItem(2).text(0) == "ICE contacts (1)", timeout=CEILING_MS
+    )
+    assert page.tree.topLevelItem(2).child(0).text(0).startswith("⚠ NOT ALLOWED — Contact")
+
+
+def test_a_contact_flagged_at_desk_b_shows_on_desk_as_supervisor_board(
+    pg_desks: Any, window_for: Any, qtbot: Any
+) -> None:
+    from storekit import T0, actor, contact_draft
+
+    desk_a, desk_b = pg_desks("a"), pg_desks("b")
+    window = window_for(desk_a, "supervisor")
+    board = window.workspace.board
+    board.refresh_timer.stop()
+    assert not board.flagged_button.isVisible()
+    for booking in ("NH-1", "NH-2"):
+        desk_b.store.contacts.add(
+            contact_draft(booking_number=booking),
+            actor(desk_b.store.users.get("officer2")),
+            T0,
+        )
+    qtbot.waitUntil(
+        lambda: "2 flagged ICE contacts" in board.flagged_button.text(), timeout=CEILING_MS
+    )
+    assert board.flagged_button.isVisible()
+    board.table.setFocus()
+    qtbot.keyClick(board.flagged_button, Qt.Key.Key_Space)
+    review = window.workspace.contact_review
+    qtbot.waitUntil(review.isVisible)
+    assert review.list.count() == 2
+
+
+def test_a_contact_recorded_at_desk_b_shows_in_desk_as_decision_in_view(
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any
+) -> None:
+    from storekit import T0, actor, contact_draft
+
+    desk_a, desk_b = pg_desks("a"), pg_desks("b")
+    saved = hold(desk_a, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    window = window_for(desk_a, "officer")
+    window.workspace.board.refresh_timer.stop()
+    window.workspace.open_decision(saved.record.decision_id)
+    detail = window.workspace.history.detail
+    assert detail.section("Contacts with ICE") == ("No contact with ICE recorded for this person.",)
+    desk_b.store.contacts.add(
+        contact_draft(person_id=saved.record.person_id, booking_number="NH-1"),
+        actor(desk_b.store.users.get("officer2")),
+        T0,
+    )
+    qtbot.waitUntil(
+        lambda: any(
+            "officer2" in line or "Officer Lee" in line
+            for line in detail.section("Contacts with ICE")
+        ),
+        timeout=CEILING_MS,
+    )

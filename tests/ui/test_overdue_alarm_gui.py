@@ -1,6 +1,7 @@
 """The overdue alarm at the desk: when a hold on the board passes its release time the
 desk beeps once and a red banner names the booking and since when it is overdue; later
-ticks and refreshes stay quiet; Acknowledge silences it until the next hold. Here the
+ticks and refreshes stay quiet; Acknowledge silences it until the next hold and is
+recorded (who, when, which desk), shown in the decision's hold timeline. Here the
 other desk is another writer on the same SQLite record (two windows on one PostgreSQL
 server: test_live_board_pg.py). The fake clock is turned by hand; nothing is timed.
 """
@@ -110,3 +111,30 @@ def test_an_administrator_has_no_board_and_no_alarm(
     hold(gui_desk, rules, "Ana Ruiz", "NH-9", "2026-11-13T15:00:00-05:00")
     window = make_window(sign_in="administrator")
     assert not window.workspace.overdue_banner.isVisible() and bell.beeps == 0
+
+
+def test_an_acknowledgement_is_recorded_and_shown_in_the_hold_timeline(
+    make_window: Any, qtbot: Any, gui_desk: Any, rules: Any, bell: Bell
+) -> None:
+    saved = hold(gui_desk, rules, "Ana Ruiz", "NH-9", "2026-11-13T15:00:00-05:00")
+    window = make_window(sign_in="officer")
+    banner = window.workspace.overdue_banner
+    assert banner.isVisible()
+    # From the keyboard: the button has the focus, Space presses it.
+    banner.button.setFocus()
+    qtbot.keyClick(banner.button, Qt.Key.Key_Space)
+    assert not banner.isVisible()
+    [entry] = gui_desk.store.audit.of_events("hold.alarm_acknowledged")
+    assert entry.actor == "officer"
+    assert entry.objects_dict()["decision"] == saved.record.decision_id
+    window.workspace.open_decision(saved.record.decision_id)
+    timeline = window.workspace.history.detail.section("Hold timeline")
+    assert any(
+        line.startswith(f"Overdue alarm acknowledged by officer at desk {entry.workstation}, ")
+        and line.endswith("(overdue since Tue 17 Nov 2026 15:00)")
+        for line in timeline
+    ), timeline
+    # Signed in again (a new window on the same record): the alarm stays quiet.
+    again = make_window(sign_in="supervisor")
+    assert not again.workspace.overdue_banner.isVisible()
+    assert bell.beeps == 1

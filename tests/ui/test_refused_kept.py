@@ -118,3 +118,88 @@ def test_an_officer_sees_the_refused_decision_but_may_not_discard_it(
         gui_desk.services.sync.discard(gui_desk.session("officer"), kept.pending.id, "no")
     assert gui_desk.services.sync.outbox.get(kept.pending.id) is not None
     assert list(gui_desk.store.audit.of_events("kept_decision.discarded")) == []
+
+
+def keep_refused_closure(desk: Any, rules: Any) -> Any:
+    """A hold closed by officer2 while the server was lost; officer2 is disabled since."""
+    case, raw = honored(rules, booking="NH-KEPT-2", name="Luis Peña")
+    desk.services.decisions.create(desk.session("officer"), case, raw)
+    [status] = desk.services.holds.active(desk.session("officer"))
+    kept = desk.services.sync.keep_closure(
+        desk.session("officer2"), status, "ice_took_custody", None
+    )
+    desk.services.accounts.set_active(desk.session("admin"), "officer2", False)
+    return status, kept
+
+
+def board_bookings(window: Any) -> list[str]:
+    board = window.workspace.board
+    return [board.holds.hold_at(row).booking_number for row in range(board.holds.rowCount())]
+
+
+def test_a_refused_hold_closure_is_listed_and_recorded_again_from_the_keyboard(
+    make_window: Any, qtbot: Any, gui_desk: Any, rules: Any, answers: Any
+) -> None:
+    status, kept = keep_refused_closure(gui_desk, rules)
+    window = make_window(sign_in="officer")
+    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ &Not recorded (1)", timeout=CEILING_MS)
+    page = window.workspace.refused_kept
+    window.workspace.tabs.setCurrentWidget(page)
+    assert not page.decisions_box.isVisible()  # no refused decision: only the closures
+    assert page.closure_table.rowCount() == 1
+    row = [page.closure_table.item(0, c).text() for c in range(page.closure_table.columnCount())]
+    assert row[0] == kept.short_id and row[1] == "officer2"
+    assert row[3] == str(status.hold_id) and row[4] == "NH-KEPT-2"
+    assert row[5] == "ICE took custody" and "disabled" in row[6]
+    assert not page.discard_closure_button.isVisibleTo(page)  # an officer may not discard
+    assert board_bookings(window) == ["NH-KEPT-2"]  # the hold is back on the board
+    # Record it again, by keyboard: the button has the focus, Space presses it.
+    page.record_again_button.setFocus()
+    qtbot.keyClick(page.record_again_button, Qt.Key.Key_Space)
+    assert answers.errors == []
+    closure = gui_desk.store.holds.get(status.hold_id).closure
+    assert closure is not None and closure.officer == "officer"
+    assert closure.ended_at == kept.kept_at
+    assert refused_tab(window) == ""  # nothing left to list
+    qtbot.waitUntil(lambda: board_bookings(window) == [], timeout=CEILING_MS)
+    assert gui_desk.store.verify().problems == ()
+
+
+def test_a_refused_hold_closure_printed_and_discarded_by_a_supervisor_with_a_reason(
+    make_window: Any,
+    qtbot: Any,
+    gui_desk: Any,
+    rules: Any,
+    answers: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from trustdesk.ui.kept_refused import DiscardClosureReason
+
+    status, kept = keep_refused_closure(gui_desk, rules)
+    window = make_window(sign_in="supervisor")
+    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ &Not recorded (1)", timeout=CEILING_MS)
+    page = window.workspace.refused_kept
+    window.workspace.tabs.setCurrentWidget(page)
+    # For the paper file: a slip marked NOT YET RECORDED, read back.
+    answers.save_file = str(tmp_path / "closure.pdf")
+    qtbot.mouseClick(page.slip_button, LEFT)
+    [slip] = list(tmp_path.glob("closure*.pdf"))
+    text = pdf_text(slip.read_bytes())
+    assert "HOLD CLOSURE — NOT YET RECORDED" in text
+    assert "NH-KEPT-2" in text and "ICE took custody" in text and "disabled" in text
+    assert f"officer2 at desk {kept.workstation}" in text
+    assert "Fri 20 Nov 2026 11:00 EST" in text  # when it ended, agency time
+    monkeypatch.setattr(DiscardClosureReason, "ask", classmethod(lambda cls, p, s: None))
+    qtbot.mouseClick(page.discard_closure_button, LEFT)  # cancelled: still listed
+    assert page.closure_table.rowCount() == 1
+    reason = "Closed again at the board with the real end time in the note"
+    monkeypatch.setattr(DiscardClosureReason, "ask", classmethod(lambda cls, p, s: reason))
+    qtbot.mouseClick(page.discard_closure_button, LEFT)
+    assert answers.errors == []
+    assert refused_tab(window) == ""
+    [entry] = gui_desk.store.audit.of_events("kept_closure.discarded")
+    objects = entry.objects_dict()
+    assert entry.actor == "supervisor" and objects["reason"] == reason
+    assert objects["offline_closure"] == kept.id and objects["hold"] == status.hold_id
+    assert gui_desk.store.holds.get(status.hold_id).closure is None  # nothing closed

@@ -37,6 +37,10 @@ class KeptClosure:
     #: Set just before a save is tried (and when a save's answer was lost): the next
     #: attempt first looks whether the hold was closed by that save.
     attempted: bool = False
+    #: Why the record refused it when the server was back (kept to be listed, recorded
+    #: again or discarded with a reason: ``services.refused_closures``), and when.
+    refused: str | None = None
+    refused_at: datetime | None = None
 
     @property
     def short_id(self) -> str:
@@ -56,6 +60,8 @@ def _to_json(item: KeptClosure) -> str:
             "outcome": item.outcome,
             "note": item.note,
             "attempted": item.attempted,
+            "refused": item.refused,
+            "refused_at": None if item.refused_at is None else utc_text(item.refused_at),
         },
         ensure_ascii=False,
         sort_keys=True,
@@ -75,6 +81,8 @@ def _from_json(text: str) -> KeptClosure:
         outcome=str(value["outcome"]),
         note=None if value.get("note") is None else str(value["note"]),
         attempted=bool(value.get("attempted", False)),
+        refused=None if value.get("refused") is None else str(value["refused"]),
+        refused_at=None if value.get("refused_at") is None else parse_utc(value["refused_at"]),
     )
 
 
@@ -120,6 +128,22 @@ class ClosureOutbox:
         self.put(marked)
         return marked
 
+    def mark_refused(self, item: KeptClosure, reason: str, at: datetime) -> KeptClosure:
+        marked = replace(item, refused=reason, refused_at=at)
+        self.put(marked)
+        return marked
+
+    def get(self, item_id: str) -> KeptClosure | None:
+        return next((item for item in self.all() if item.id == item_id), None)
+
+    def pending(self) -> list[KeptClosure]:
+        """The kept closures still to be recorded (not refused), oldest first."""
+        return [item for item in self.all() if item.refused is None]
+
+    def refused(self) -> list[KeptClosure]:
+        """The kept closures the record refused, oldest first."""
+        return [item for item in self.all() if item.refused is not None]
+
     def all(self) -> list[KeptClosure]:
         """Every kept closure, oldest first; a damaged file is left alone and skipped."""
         if not self.folder.is_dir():
@@ -133,7 +157,9 @@ class ClosureOutbox:
         return sorted(found, key=lambda item: (item.kept_at, item.id))
 
     def hold_ids(self) -> set[int]:
-        return {item.hold_id for item in self.all()}
+        """Holds this desk closed and still has to record: hidden from its board. A
+        refused closure's hold is on the board again, to be closed anew."""
+        return {item.hold_id for item in self.pending()}
 
     def remove(self, item: KeptClosure) -> None:
         (self.folder / f"{item.id}{SUFFIX}").unlink(missing_ok=True)

@@ -18,14 +18,16 @@ from trustdesk.store.feeds import open_feed
 from trustdesk.store.store import Store
 
 #: Audit events after which a board (or a decision's or person's page beside it) looks
-#: different: holds opened, amended, reviewed or closed, ICE contacts recorded, amended or
-#: reviewed (a person's history, the flagged contacts), and the whole record replaced.
+#: different: holds opened, amended, reviewed or closed, overdue alarms acknowledged
+#: (decision 0034), ICE contacts recorded, amended or reviewed (a person's history, the
+#: flagged contacts), and the whole record replaced.
 BOARD_EVENTS = frozenset(
     {
         "decision.created",
         "decision.amended",
         "decision.reviewed",
         "hold.closed",
+        "hold.alarm_acknowledged",
         "contact.recorded",
         "contact.amended",
         "contact.reviewed",

@@ -7,11 +7,15 @@ A board refreshes every 30 s and on every change of the record, and its countdow
 every second; none of that may ring again for a hold already announced. A hold that is
 closed (or whose release time moves back into the future, after an amendment) is
 forgotten, so if it becomes overdue again it rings again.
+
+Acknowledgements are on the shared record (``services.alarm_acks``, decision 0034): the
+caller passes those it read with the holds, so an alarm acknowledged at another desk
+falls silent here too; ``acknowledge`` covers this desk until its record is read again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +29,7 @@ class OverdueAlarm:
     hold_id: int
     booking_number: str
     overdue_since: datetime
+    decision_id: int
 
 
 class OverdueAlarms:
@@ -35,15 +40,33 @@ class OverdueAlarms:
         self._ringing: dict[int, OverdueAlarm] = {}
         #: Overdue holds announced and acknowledged: they stay quiet while overdue.
         self._acknowledged: set[int] = set()
+        #: The overdue release times acknowledged on the record, by hold id.
+        self._on_record: dict[int, frozenset[datetime]] = {}
 
-    def update(self, holds: Iterable[HoldStatus], now: datetime) -> list[OverdueAlarm]:
+    def update(
+        self,
+        holds: Iterable[HoldStatus],
+        now: datetime,
+        acknowledged: Mapping[int, frozenset[datetime]] | None = None,
+    ) -> list[OverdueAlarm]:
         """The holds that are overdue at ``now`` and were not announced before: ring for
-        these (an empty list: stay quiet). ``holds`` is every active hold."""
+        these (an empty list: stay quiet). ``holds`` is every active hold;
+        ``acknowledged`` (when given) is what the record says was acknowledged at any
+        desk, by hold: the overdue release times seen. It is kept until the next one."""
+        if acknowledged is not None:
+            self._on_record = dict(acknowledged)
         overdue = {
-            hold.hold_id: OverdueAlarm(hold.hold_id, hold.booking_number, hold.release_due_at)
+            hold.hold_id: OverdueAlarm(
+                hold.hold_id, hold.booking_number, hold.release_due_at, hold.decision_id
+            )
             for hold in holds
             if hold.release_due_at is not None and hold.release_due_at <= now
         }
+        # Acknowledged on the record (here or at another desk) for this very overdue.
+        for hold_id, alarm in overdue.items():
+            if alarm.overdue_since in self._on_record.get(hold_id, frozenset()):
+                self._acknowledged.add(hold_id)
+                self._ringing.pop(hold_id, None)
         # Closed, or no longer overdue: forgotten (a later overdue rings again).
         for hold_id in [known for known in self._ringing if known not in overdue]:
             del self._ringing[hold_id]

@@ -33,6 +33,7 @@ from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
 from trustdesk.services.live import LiveRecord
 from trustdesk.services.outbox import Outbox, PendingDecision, new_id
 from trustdesk.services.permissions import Operation
+from trustdesk.services.refused_closures import RefusedClosures
 from trustdesk.store.case_records import DecisionDraft, Hold, HoldStatus, SavedDecision
 from trustdesk.store.encoding import utc_text
 from trustdesk.store.errors import ServerUnavailable, StoreError
@@ -58,8 +59,9 @@ class KeptDecision:
 @dataclass(frozen=True, slots=True)
 class Flushed:
     """What one ``flush`` did: recorded now, still kept (server lost again), refused;
-    and the same for hold closures (a refused closure is not kept: its hold is back on
-    the board, and the reason says when it really ended)."""
+    and the same for hold closures (a refused closure stays kept, listed under Not
+    recorded, and its hold is back on the board; one another desk closed first is
+    dropped, the reason saying who and when)."""
 
     recorded: tuple[tuple[PendingDecision, SavedDecision], ...] = ()
     still_kept: int = 0
@@ -98,6 +100,7 @@ class SyncService:
         self._header: AgencyHeader | None = None
         self._signers: dict[int, Signer] = {}
         self._zone = DEFAULT_TIMEZONE
+        self.refused_closures = RefusedClosures(self.ctx, self.closures)
 
     # -- while the server answers ---------------------------------------------------------
 
@@ -209,7 +212,7 @@ class SyncService:
 
     def waiting(self) -> int:
         """How many decisions and hold closures wait on this desk for the record."""
-        return len(self.outbox.all()) + len(self.closures.all())
+        return len(self.outbox.all()) + len(self.closures.pending())
 
     def flush(self) -> Flushed:
         """Record every kept decision, then every kept hold closure, oldest first; stop at
@@ -235,7 +238,7 @@ class SyncService:
             self._drop_review_draft(item)
             if saved is not None:
                 recorded.append((item, saved))
-        closures = self.closures.all()
+        closures = self.closures.pending()
         done: list[KeptClosure] = []
         turned_down: list[tuple[KeptClosure, str]] = []
         for index, closure in enumerate(closures):
@@ -248,8 +251,15 @@ class SyncService:
                     tuple(recorded), left, tuple(refused), tuple(done), tuple(turned_down)
                 )
             except (ServiceError, StoreError) as error:
-                turned_down.append((closure, self._closure_refusal(closure, error)))
-                self.closures.remove(closure)
+                why = self._closure_refusal(closure, error)
+                turned_down.append((closure, why))
+                if isinstance(error, AlreadyClosed):
+                    # Another desk's closure is on record: nothing is left to do here.
+                    self.closures.remove(closure)
+                else:
+                    # Kept and listed under Not recorded (``services.refused_closures``).
+                    with contextlib.suppress(ServiceError):
+                        self.closures.mark_refused(closure, why, self.ctx.now())
                 continue
             self.closures.remove(closure)
             done.append(closure)

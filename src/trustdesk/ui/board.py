@@ -10,6 +10,7 @@ survives changes of the wall clock.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
@@ -27,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from trustdesk.services.alarm_acks import acknowledged as alarms_acknowledged
+from trustdesk.services.alarm_acks import record_acknowledgement
 from trustdesk.services.contacts import pending_contact_reviews
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.overdue_alarm import OverdueAlarm, OverdueAlarms
@@ -72,6 +75,8 @@ class BoardPage(QWidget):
         self._stale = False
         self.alarms = OverdueAlarms()
         self._ringing: list[OverdueAlarm] = []
+        #: Acknowledgements read with the holds, not yet given to the alarm.
+        self._acknowledged: dict[int, frozenset[datetime]] | None = None
         self.holds = HoldTableModel(context.zone, self)
         self.awaiting = SummaryTableModel(context.zone, self)
         self.today = SummaryTableModel(context.zone, self)
@@ -219,6 +224,9 @@ class BoardPage(QWidget):
             self.anchor = Anchor(clock.now(), clock.monotonic())
         try:
             holds = services.holds.active(session)
+            acknowledged = alarms_acknowledged(
+                services.ctx, session, holds, self.anchor.now(clock.monotonic())
+            )
             awaiting = services.decisions.awaiting_review(session)
             today = services.decisions.search(
                 session, today_query(self.anchor.now(clock.monotonic()), self.context.zone)
@@ -232,6 +240,7 @@ class BoardPage(QWidget):
             return
         self._show_flagged(len(flagged))
         self._show_status("")
+        self._acknowledged = acknowledged
         self._set_holds(holds)
         for model, table, rows in (
             (self.awaiting, self.awaiting_table, awaiting),
@@ -280,7 +289,9 @@ class BoardPage(QWidget):
         """Ring for holds that just became overdue (once each; the policy is Qt-free)."""
         assert self.anchor is not None
         now = self.anchor.now(self.context.clock.monotonic())
-        new = self.alarms.update(self.holds.all(), now)
+        # The record's acknowledgements are passed once per reading of the record.
+        acknowledged, self._acknowledged = self._acknowledged, None
+        new = self.alarms.update(self.holds.all(), now, acknowledged)
         ringing = self.alarms.ringing
         if new or ringing != self._ringing:
             self._ringing = ringing
@@ -292,10 +303,19 @@ class BoardPage(QWidget):
             self.overdue_alarm.emit(self._ringing, self._ringing)
 
     def acknowledge_overdue(self) -> None:
-        """Someone at this desk has seen the overdue alarm: quiet until the next hold."""
-        self.alarms.acknowledge()
+        """Someone at this desk has seen the overdue alarm: quiet until the next hold,
+        here at once and, once it is on the record, at every desk (decision 0034)."""
+        seen = self.alarms.acknowledge()
         self._ringing = []
         self.overdue_alarm.emit([], [])
+        try:
+            record_acknowledgement(self.context.services.ctx, self.context.session, seen)
+        except (ServiceError, StoreError) as error:
+            # Quiet here all the same (the officer has seen it); the other desks ring on.
+            self._show_status(
+                f"⚠ The acknowledgement was not recorded, so other desks still ring: "
+                f"{sentence(error)}"
+            )
 
     def _auto_refresh(self) -> None:
         if self.isVisible():  # not behind the lock screen

@@ -47,6 +47,7 @@ from trustdesk.services.contacts import ContactInput, ContactService
 from trustdesk.services.errors import ServiceError
 from trustdesk.store.contact_records import ContactRecord
 from trustdesk.store.errors import StoreError
+from trustdesk.ui.contact_time import ContactTime
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.session import sentence
 
@@ -129,9 +130,7 @@ class ContactDialog(QDialog):
             self.booking.hide()
         self.kind = _combo("contact_kind", "Kind of contact", KIND_TEXT)
         self.direction = _combo("contact_direction", "Direction", DIRECTION_TEXT)
-        now = self.context.clock.now().astimezone(self.context.zone)
-        self.time = _line("contact_time", "When (agency time)", 16)
-        self.time.setText(now.strftime(TIME_FORMAT))
+        self.time = ContactTime(self.context.zone, self.context.clock)
         self.channel = _combo("contact_channel", "Channel", CHANNEL_TEXT)
         self.ice_office = _line("ice_office", "ICE office", LIMITS["ice_office"])
         self.ice_officer = _line("ice_officer", "ICE officer", LIMITS["ice_officer"])
@@ -190,7 +189,7 @@ class ContactDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.kind.currentIndexChanged.connect(lambda _i: self._show_advice())
-        self.time.editingFinished.connect(self._refresh_advice)
+        self.time.changed.connect(self._refresh_advice)
         self.booking.editingFinished.connect(self._refresh_advice)
 
     def _gates_box(self) -> QGroupBox:
@@ -228,22 +227,25 @@ class ContactDialog(QDialog):
 
     def _pack(self) -> RulePack | None:
         try:
-            return self.context.rules_holder.pack_for(self._when() or self.context.clock.now())
+            return self.context.rules_holder.pack_for(self._when())
         except _EXPECTED:
             return None
 
-    def _when(self) -> datetime | None:
-        try:
-            naive = datetime.strptime(self.time.text().strip(), TIME_FORMAT)
-        except ValueError:
-            return None
-        return naive.replace(tzinfo=self.context.zone)
+    def _when(self) -> datetime:
+        return self.time.when()
 
     def contact_input(self) -> ContactInput:
         """What the form says now, as the service takes it."""
         when = self._when()
-        if when is None:
-            raise _FormError(f"Time: write it as {datetime(2026, 11, 20, 9, 5):{TIME_FORMAT}}")
+        now = self.context.clock.now()
+        if when > now:
+            # Said here, naming the field and the fix; the service refuses it as well.
+            zone = self.context.zone
+            raise _FormError(
+                f"Time: {when:{TIME_FORMAT}} is later than now ({now.astimezone(zone):%H:%M} "
+                f"agency time); a contact is recorded after it happens: pick when it did "
+                "happen, or press Now."
+            )
         booking = self.target.booking_number or self.booking.text().strip() or None
         decision_known = self.advice is not None and self.advice.basis == "decision"
         pack = self._pack()
@@ -358,7 +360,7 @@ class ContactDialog(QDialog):
             self.saved = self.service.record(self.context.session, self.contact_input())
         except _FormError as problem:
             self._show_error(str(problem))
-            self.time.setFocus()
+            self.time.edit.setFocus()
             return
         except _EXPECTED as error:
             self._show_error(f"Nothing was recorded: {sentence(error)}")

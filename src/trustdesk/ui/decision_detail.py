@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from trustdesk.core.characters import shown
+from trustdesk.services.alarm_acks import ALARM_ACKNOWLEDGED, overdue_since
 from trustdesk.services.contact_wording import VERDICT_MARK, contact_line, outcome_lines
 from trustdesk.services.context import Session
 from trustdesk.services.decisions import DecisionService, DecisionView
@@ -99,6 +100,21 @@ def _hold_lines(hold: Hold | None, latest: DecisionRecord, zone: tzinfo) -> list
     return lines
 
 
+def _alarm_lines(trail: Iterable[AuditEntry], zone: tzinfo) -> list[str]:
+    """Who acknowledged the hold's overdue alarm, when and at which desk (0034)."""
+    lines = []
+    for entry in trail:
+        if entry.event != ALARM_ACKNOWLEDGED or entry.outcome != "success":
+            continue
+        since = overdue_since(entry)
+        overdue = "" if since is None else f" (overdue since {stamp_text(since, zone)})"
+        lines.append(
+            f"Overdue alarm acknowledged by {entry.actor or '—'} at desk "
+            f"{entry.workstation}, {stamp_text(entry.when, zone)}{overdue}"
+        )
+    return lines
+
+
 def _memo_lines(trail: Iterable[AuditEntry], zone: tzinfo) -> list[str]:
     lines = []
     for entry in trail:
@@ -169,7 +185,10 @@ def build_detail(
         *sections,
         Section("Versions", tuple(versions)),
         Section("Supervisor reviews", tuple(reviews)),
-        Section("Hold timeline", tuple(_hold_lines(view.hold, latest, zone))),
+        Section(
+            "Hold timeline",
+            tuple(_hold_lines(view.hold, latest, zone) + _alarm_lines(trail, zone)),
+        ),
         Section("Memos printed", tuple(_memo_lines(trail, zone))),
         Section(
             "Contacts with ICE",

@@ -309,6 +309,8 @@ class MainWindow(QMainWindow):
     def _kept_flushed(self, _result: object) -> None:
         if self.workspace is not None:  # a kept decision refused: listed, never dropped
             self.workspace.show_refused_kept()
+            # A refused closure's hold is back on the board: no audit entry says so.
+            self.workspace.changed_elsewhere()
 
     def _reachability_changed(self, up: bool) -> None:
         kept = 0 if up else len(self.services.sync.outbox.all())

@@ -82,22 +82,25 @@ class Workspace(QWidget):
         self._offer_drafts()
 
     def show_refused_kept(self) -> None:
-        """Add the list of kept decisions the record refused, while there are any."""
+        """Add the list of kept decisions and hold closures the record refused, while
+        there are any."""
         if self.refused_kept is not None:
             from trustdesk.ui.kept_refused import RefusedKeptPage
 
             assert isinstance(self.refused_kept, RefusedKeptPage)
             self.refused_kept.reload()
             return
-        if not self.context.services.sync.refused_kept():
+        sync = self.context.services.sync
+        if not sync.refused_kept() and not sync.refused_closures.list():
             return
         from trustdesk.ui.kept_refused import RefusedKeptPage
 
         page = RefusedKeptPage(self.context)
         self.refused_kept = page
-        self.tabs.addTab(page, self._refused_title(len(page.items)))
+        self.tabs.addTab(page, self._refused_title(len(page.items) + len(page.closures)))
         page.changed.connect(self._refused_changed)
         page.rewalk_requested.connect(self.open_review)
+        page.closure_recorded.connect(self.board.refresh)
 
     @staticmethod
     def _refused_title(count: int) -> str:
