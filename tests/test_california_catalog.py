@@ -41,6 +41,10 @@ def catalog() -> OffenseCatalog:
         ("felon with a firearm", "pc-29800"),
         ("hit and run", "vc-20001"),
         ("criminal threats", "pc-422"),
+        # A bare number the Penal Code lacks is looked for in the other codes.
+        ("11350", "hs-11350"),
+        ("23152", "vc-23152"),
+        ("187", "pc-187"),
     ],
 )
 def test_typed_charges_find_the_right_entry_first(
@@ -55,6 +59,14 @@ def test_an_attempt_shows_the_attempt_entry_beside_the_offense(catalog: OffenseC
     # "664/187" is attempted murder: the officer must see the attempt entry (group (P)).
     found = [r.entry.section for r in search(catalog, "664/187", 5)]
     assert {"pc-664", "pc-187"} <= set(found)
+
+
+def test_a_code_named_explicitly_is_not_swapped_for_another(catalog: OffenseCatalog) -> None:
+    # "PC 11350" names the Penal Code, which has no § 11350: the Health and Safety Code's
+    # section is not offered in its place (only a bare number may be in any code).
+    assert not [r for r in search(catalog, "PC 11350", 5) if r.entry.section == "hs-11350"]
+    bare = [r.entry.section for r in search(catalog, "11350", 5)]
+    assert bare[0] == "hs-11350"
 
 
 def test_a_code_the_catalog_does_not_know_finds_nothing(catalog: OffenseCatalog) -> None:
@@ -93,3 +105,15 @@ def test_serious_and_violent_entries_name_their_subdivision() -> None:
             assert "1192.7(c)(" in entry["note"], entry["section"]
         if "violent" in entry.get("flags", []):
             assert "667.5(c)(" in entry["note"], entry["section"]
+
+
+def test_the_command_line_searches_the_catalog_of_the_jurisdiction_asked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from trustdesk.cli import main
+
+    assert main(["offenses", "search", "11350", "--jurisdiction", "ca"]) == 0
+    assert "hs-11350" in capsys.readouterr().out
+    assert main(["offenses", "search", "11350", "--jurisdiction", "NY"]) == 2
+    err = capsys.readouterr().err
+    assert "no offense catalog ships for it" in err and "Traceback" not in err

@@ -20,8 +20,8 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Register ``offenses`` and its ``search`` sub-command on the main parser."""
     offenses = subparsers.add_parser(
         "offenses",
-        help="look up Connecticut offenses (sections, classes, DOC lines)",
-        description="Look up Connecticut offenses in the bundled offense catalog.",
+        help="look up offenses (sections, classes, levels, abbreviations, DOC lines)",
+        description="Look up offenses in the bundled offense catalog of a jurisdiction.",
     )
     commands = offenses.add_subparsers(dest="offenses_command", metavar="COMMAND", required=True)
     search = commands.add_parser(
@@ -43,6 +43,13 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     search.add_argument(
         "--catalog", type=Path, default=None, metavar="PATH", help="use another catalog file"
     )
+    search.add_argument(
+        "--jurisdiction",
+        metavar="ID",
+        type=str.upper,
+        default=None,
+        help="search the shipped catalog of this jurisdiction (CT, CA…); default: CT",
+    )
     search.set_defaults(func=run)
 
 
@@ -59,8 +66,18 @@ def run(args: argparse.Namespace) -> int:
         return _fail("enter an offense name, a DOC offense line or a section number")
     if not isinstance(limit, int) or limit < 1:
         return _fail(f"--limit must be a whole number of at least 1, not {limit!r}")
+    path = getattr(args, "catalog", None)
+    jurisdiction = getattr(args, "jurisdiction", None)
+    if path is None and jurisdiction:
+        from trustdesk.rules.packs import catalog_path_for
+
+        path = catalog_path_for(jurisdiction)
+        if not path.is_file():
+            return _fail(
+                f"--jurisdiction {jurisdiction}: no offense catalog ships for it; use CT or CA"
+            )
     try:
-        catalog = load_catalog(getattr(args, "catalog", None))
+        catalog = load_catalog(path)
     except RulesError as exc:
         return _fail(f"cannot load the offense catalog: {exc}")
     results = search(catalog, text, limit)

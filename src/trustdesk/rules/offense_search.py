@@ -22,6 +22,8 @@ _SECTION_IN_TEXT = re.compile(
     r"(?<![a-z0-9])(?:(\d{1,3}[a-z]{0,2})\s?[-–]\s?(\d{1,4}[a-z]{0,3})"
     r"|(\d{1,3}[a-z]{1,2})(\d{1,4}[a-z]{0,3}))((?:\([0-9a-z]{1,4}\))*)(?![a-z0-9])"
 )
+# A section number alone, with no code named before or after it.
+_BARE_NUMBER = re.compile(r"§?\s*\d[\d.]*[a-z]{0,2}(?:\([0-9a-z]{1,4}\))*")
 _SECTION_WORDS = frozenset({"sec", "section", "cgs", "c", "g", "s", "gs"})
 # In a catalog of several codes: a number with an optional code spelling before or after.
 _CODED_IN_TEXT = re.compile(
@@ -181,14 +183,34 @@ class OffenseIndex:
                 if entry is not None:
                     found = (entry, start, end)
                     break
-            if found is not None:
-                if found[0] not in hits:
-                    hits.append(found[0])
-                spans.append((found[1], found[2]))
+            if found is None:
+                # A bare number that is no section of the default code ("11350" typed
+                # without "HS") may be one of another code: offer each code's section.
+                others = self._in_any_code(number)
+                if others:
+                    for entry in others:
+                        if entry not in hits:
+                            hits.append(entry)
+                    spans.append((match.start(2), match.start(2) + len(number)))
+                continue
+            if found[0] not in hits:
+                hits.append(found[0])
+            spans.append((found[1], found[2]))
         remainder = lowered
         for start, end in reversed(spans):
             remainder = remainder[:start] + " " + remainder[end:]
         return hits, remainder
+
+    def _in_any_code(self, number: str) -> list[int]:
+        """The entries whose section is ``number`` in any of the catalog's codes."""
+        normalize = self.catalog.syntax.normalize
+        found: list[int] = []
+        for code in self.catalog.syntax.codes:
+            canonical = normalize(f"{code} {number}")
+            entry = None if canonical is None else self.by_section.get(canonical)
+            if entry is not None:
+                found.append(entry)
+        return found
 
     def _section_hits(self, text: str) -> tuple[list[int], str]:
         """Entries named by section numbers inside ``text``, and the text without them."""
@@ -213,10 +235,25 @@ class OffenseIndex:
         return hits, _SECTION_IN_TEXT.sub(" ", lowered)
 
     def _section_only(self, text: str, limit: int) -> list[SearchResult] | None:
-        canonical = self.catalog.syntax.normalize(text)
+        syntax = self.catalog.syntax
+        canonical = syntax.normalize(text)
         if canonical is None:
             return None
+        results = self._section_matches(canonical, limit)
+        if not results and syntax.coded and _BARE_NUMBER.fullmatch(text.strip().lower()):
+            # A number typed without its code ("11350") that the default code lacks may
+            # be a section of another code (Health and Safety, Vehicle…): offer those.
+            for code in syntax.codes:
+                other = syntax.normalize(f"{code} {text}")
+                if other is not None and other != canonical:
+                    results.extend(self._section_matches(other, limit - len(results)))
+        return results[:limit]
+
+    def _section_matches(self, canonical: str, limit: int) -> list[SearchResult]:
+        """The entry whose section is ``canonical`` and those beginning with it."""
         results: list[SearchResult] = []
+        if limit < 1:
+            return results
         exact = self.by_section.get(canonical)
         if exact is not None:
             results.append(
