@@ -6,11 +6,12 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from trustdesk.cli.signon import add_actor, log_on, open_services
+from trustdesk.cli.signon import LazyRules, add_actor, log_on, open_services
 
 if TYPE_CHECKING:
     from trustdesk.core.model import Case
     from trustdesk.rules.registry import RuleSet
+    from trustdesk.services.bundle import Services
 
 
 def add_parser(commands: Any) -> None:
@@ -64,24 +65,29 @@ def add_parser(commands: Any) -> None:
     review.set_defaults(func=run_review)
 
 
-def read_case(path_text: str, rules: RuleSet) -> tuple[Case, dict[str, Any]]:
+def read_case(path_text: str, rules: RuleSet | LazyRules) -> tuple[Case, dict[str, Any]]:
     from trustdesk.cli.evaluate import read_case_file
 
     case, raw = read_case_file(path_text, rules)
     return case, raw
 
 
-def _rules(args: argparse.Namespace) -> RuleSet:
-    """The rules of the data folder, its imported packs included (as the desktop app)."""
-    from trustdesk.cli.rulesource import data_folder_rules
+def _agency_rules(args: argparse.Namespace) -> LazyRules:
+    """The rules of the data folder (its imported packs included, as the desktop app),
+    of the agency's jurisdiction: known once the services are open (see ``_bind``)."""
+    return LazyRules(args.data_dir)
 
-    return data_folder_rules(args.data_dir)
+
+def _bind(rules: LazyRules, services: Services) -> None:
+    # A case is read and decided under the packs of the agency's own jurisdiction.
+    rules.jurisdiction = lambda: services.jurisdiction.current().code
 
 
 def run_add(args: argparse.Namespace) -> int:
-    rules = _rules(args)
-    case, raw = read_case(args.case, rules)
+    rules = _agency_rules(args)
     with open_services(args, rules) as services:
+        _bind(rules, services)
+        case, raw = read_case(args.case, rules)
         session = log_on(services, args)
         saved = services.decisions.create(session, case, raw)
     from trustdesk.cli.records_text import saved_note
@@ -92,9 +98,10 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_amend(args: argparse.Namespace) -> int:
-    rules = _rules(args)
-    case, raw = read_case(args.case, rules)
+    rules = _agency_rules(args)
     with open_services(args, rules) as services:
+        _bind(rules, services)
+        case, raw = read_case(args.case, rules)
         session = log_on(services, args)
         saved = services.decisions.amend(session, args.id, case, raw, args.reason)
     from trustdesk.cli.records_text import saved_note
@@ -117,9 +124,10 @@ def run_review(args: argparse.Namespace) -> int:
         from trustdesk.services.errors import InvalidRequest
 
         raise InvalidRequest("an amending review needs --reason TEXT")
-    rules = _rules(args)
-    case, raw = read_case(args.amend, rules)
+    rules = _agency_rules(args)
     with open_services(args, rules) as services:
+        _bind(rules, services)
+        case, raw = read_case(args.amend, rules)
         session = log_on(services, args)
         saved, _review = services.decisions.review_amend(session, args.id, case, raw, args.reason)
     print(saved.record.decision_id)

@@ -25,6 +25,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from trustdesk.cli.signon import LazyRules
     from trustdesk.rules.registry import RuleSet
 
 
@@ -47,7 +48,7 @@ def add_parser(commands: Any) -> None:
     demo.set_defaults(func=run_demo)
 
 
-def read_case_file(path_text: str, rules: RuleSet) -> tuple[Case, Any]:
+def read_case_file(path_text: str, rules: RuleSet | LazyRules) -> tuple[Case, Any]:
     """The case in ``path_text`` (``-`` for standard input) and its JSON as read."""
     if path_text == "-":
         raw = strict_json.loads(sys.stdin.buffer.read(), "<stdin>")

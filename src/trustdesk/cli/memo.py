@@ -82,14 +82,17 @@ def _languages(text: str | None) -> list[str] | None:
 def run_memo(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from trustdesk.cli.rulesource import data_folder_rules
+    from trustdesk.cli.signon import LazyRules
     from trustdesk.services.memos import parse_decision_ref
 
     decision_id, version = parse_decision_ref(args.decision)
     # The data folder's rules, with every version it kept: a decision is printed under
     # the exact pack it was made under, even after an import replaced that pack.
-    rules = data_folder_rules(args.data_dir)
+    rules = LazyRules(args.data_dir)
     with open_services(args, rules) as services:
+        # The packs and catalog of the agency's jurisdiction (a decision made under
+        # another jurisdiction's pack is still found by its pack id).
+        rules.jurisdiction = lambda: services.jurisdiction.current().code
         session = log_on(services, args)
         stored = services.agency.profile() is not None
         printed = services.memos.print_memo(

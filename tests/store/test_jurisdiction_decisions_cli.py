@@ -1,0 +1,97 @@
+"""The command line decides and prints under the agency's jurisdiction: once the agency
+has chosen California, ``decisions add`` reads the case with California's catalog and
+decides it under California's pack in force, and ``memo`` prints its actions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from storekit import in_process_cli
+from test_agency_cli import PASSWORDS
+
+CALIFORNIA_CASE = {
+    "decision_time": "2026-11-30T09:00:00-08:00",
+    "detainer": {"form": "I-247A", "judicial_warrant": False},
+    "person": {"name": "Test Person", "booking_number": "CA-1"},
+    "convictions": [
+        {
+            "statute": "PC 211",
+            "level": "felony",
+            "class": "unclassified",
+            "jurisdiction": "CA",
+            "date": "1995-01-10",
+        }
+    ],
+    "pending_charges": [],
+    "facts": {
+        "sex_arson_registrant": False,
+        "federal_aggravated_felony": False,
+        "federal_felony_warrant": False,
+        "judicial_probable_cause": False,
+    },
+}
+
+
+@pytest.fixture
+def cli(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    database: str | None,
+) -> Any:
+    run = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS, database)
+    assert run("users", "add", "chief", "--role", "administrator", new=PASSWORDS["chief"])[0] == 0
+    code, _out, err = run(
+        "users", "add", "ann", "--role", "officer", "--as", "chief", who="chief",
+        new=PASSWORDS["ann"],
+    )  # fmt: skip
+    assert code == 0, err
+    return run
+
+
+def test_without_a_choice_the_same_file_is_decided_under_connecticut_law(
+    cli: Any, tmp_path: Path
+) -> None:
+    # A Connecticut agency may see a California conviction (an out-of-state one): it is
+    # decided under the Connecticut pack in force, never under California's.
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(CALIFORNIA_CASE), encoding="utf-8")
+    code, out, err = cli("decisions", "add", str(case), "--as", "ann", who="ann")
+    assert code == 0, err
+    code, out, err = cli(
+        "decisions", "show", out.strip(), "--format", "json", "--as", "ann", who="ann"
+    )
+    assert code == 0, err
+    shown = json.dumps(json.loads(out))
+    assert "ct-2025" in shown and "ca-2018" not in shown
+
+
+def test_a_california_agency_decides_and_prints_under_california_law(
+    cli: Any, tmp_path: Path
+) -> None:
+    assert cli("agency", "jurisdiction", "CA", "--as", "chief", who="chief")[0] == 0
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(CALIFORNIA_CASE), encoding="utf-8")
+    code, out, err = cli("decisions", "add", str(case), "--as", "ann", who="ann")
+    assert code == 0, err
+    decision_id = out.strip()
+
+    code, out, err = cli(
+        "decisions", "show", decision_id, "--format", "json", "--as", "ann", who="ann"
+    )
+    assert code == 0, err
+    shown = json.dumps(json.loads(out))
+    assert "ca-2018" in shown
+    assert "serious_violent_felony_conviction" in shown
+
+    memo = tmp_path / "memo.pdf"
+    code, _out, err = cli("memo", decision_id, "-o", str(memo), "--as", "ann", who="ann")
+    assert code == 0, err
+    text = " ".join(page.extract_text() for page in PdfReader(memo).pages)
+    text = " ".join(text.split())
+    assert "each action" in text
+    assert "Connecticut" not in text
