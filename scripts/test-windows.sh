@@ -143,7 +143,7 @@ rm -f "dist/TrustDesk-$newer-x64.msi"
 
 if [[ -f $old_msi ]]; then
     msiexec /i "$(win "$old_msi")" /qn /l*v "$(win "$WORK/install.log")" \
-        AGENCYNAME="Sheriff's Office of Smoke Test" AGENCYORI=CT0009300 IDLELOCKMINUTES=15 LOGLEVEL=INFO
+        AGENCYNAME="Sheriff's Office of Smoke Test" AGENCYORI=CA0190000 JURISDICTION=CA IDLELOCKMINUTES=15 LOGLEVEL=INFO
     check "msiexec /i /qn (exit 0)" test $? == 0
     check "install log (/l*v) records the configuration actions" grep -q "Action ended.*WriteAgencyName. Return value 1" "$WORK/install.log"
     check "program in Program Files\\TrustDesk" test -f "$PF/trustdesk.exe"
@@ -159,9 +159,10 @@ if [[ -f $old_msi ]]; then
     cat >"$WORK/config-expected.toml" <<EOF
 data_dir = 'C:\\ProgramData\\TrustDesk\\data'
 agency_name = "Sheriff's Office of Smoke Test"
-agency_ori = "CT0009300"
+agency_ori = "CA0190000"
 idle_lock_minutes = 15
 log_level = "INFO"
+jurisdiction = "CA"
 EOF
     tr -d '\r' <"$PD/config.toml" 2>/dev/null | grep -v '^#' >"$WORK/config-written.toml"
     if cmp -s "$WORK/config-expected.toml" "$WORK/config-written.toml"; then ok "config.toml from the properties"
