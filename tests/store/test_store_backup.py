@@ -194,8 +194,8 @@ def test_an_older_backup_is_upgraded_on_restore(
     made = _add(store, officer, 2, tag="O")
     target = _backup(store, officer, tmp_path)
     conn = sqlite3.connect(target, isolation_level=None)
-    # Back to schema 3: undo step 9 (the receipt-time index), step 8 (contacts), step 6 (the decision lookup table),
-    # step 5 (agency, officers' details, drafts), then step 4.
+    # Back to schema 3: undo step 9 (the receipt-time index), step 8 (contacts), step 6
+    # (the decision lookup table), step 5 (agency, officers' details, drafts), then step 4.
     for sql in (
         "DROP INDEX detainers_by_receipt",
         "DROP TABLE contact_reviews",
