@@ -196,6 +196,9 @@ def measure(
             found[fmt], found[f"{fmt}_cpu"], _digest = _timed(made, runs, postmaster)
             found[f"{fmt}_bytes"] = (out / f"year-0.{fmt}").stat().st_size
         shutil.rmtree(out)
+    # The machine's one-minute load average at the end of the measures: on a shared
+    # machine the wall times are read against it (the CPU times are the steadier figure).
+    found["load"] = os.getloadavg()[0]
     found["python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     found["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -235,7 +238,7 @@ def _print(results: dict[str, dict[str, Any]]) -> list[str]:
         print(
             f"{name}: {r['decisions']:,} decisions, {r['contacts']:,} contacts; the year counts "
             f"{r['counted_decided']:,} decisions (by decision), "
-            f"{r['counted_received']:,} (by receipt)"
+            f"{r['counted_received']:,} (by receipt); load average {r.get('load', 0):.1f}"
         )
     row("figures, counted by decision time", "figures_decided", TARGETS["figures"])
     row("  CPU (TrustDesk + the local server)", "figures_decided_cpu", None)

@@ -194,9 +194,10 @@ def test_an_older_backup_is_upgraded_on_restore(
     made = _add(store, officer, 2, tag="O")
     target = _backup(store, officer, tmp_path)
     conn = sqlite3.connect(target, isolation_level=None)
-    # Back to schema 3: undo step 8 (contacts), step 6 (the decision lookup table),
-    # step 5 (agency, officers' details, drafts), then step 4.
+    # Back to schema 3: undo step 9 (the receipt-time index), step 8 (contacts), step 6
+    # (the decision lookup table), step 5 (agency, officers' details, drafts), then step 4.
     for sql in (
+        "DROP INDEX detainers_by_receipt",
         "DROP TABLE contact_reviews",
         "DROP TABLE contacts",
         "DROP TABLE audit_decisions",
@@ -211,11 +212,14 @@ def test_an_older_backup_is_upgraded_on_restore(
         conn.execute(sql)
     conn.close()
     # Step 7 adds no table (an audit entry at most): no undo. A later step needs its own.
-    assert SCHEMA_VERSION == 8
+    assert SCHEMA_VERSION == 9
     store.restore(check_backup(target), officer, T0)
     with store.db.reading() as conn2:
         assert conn2.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn2.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0
+        assert conn2.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'detainers_by_receipt'"
+        ).fetchone() == (1,)
     # The lookup table was rebuilt from the backup's chain while it was upgraded.
     for decision in made:
         assert [e.event for e in store.audit.of_decision(decision)] == ["decision.created"]

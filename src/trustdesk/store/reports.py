@@ -99,8 +99,8 @@ class _Period:
     Every figure is a GROUP BY over this small table (one row per decision of the
     period, a few short columns), joined to holds, reviews and versions through their
     indexes. Gathering it is the one pass over the stored decisions: through the
-    decision-time index for ``by="decided"``, over every decision for ``by="received"``
-    (no index holds the receipt time). The grounds and unverified items are read from
+    decision-time index for ``by="decided"``, through the receipt-time index of the
+    detainers (schema 9) for ``by="received"``. The grounds and unverified items are read from
     each decision document here, once. The table lives in the read transaction: dropped
     at the end on SQLite, rolled back with the snapshot on PostgreSQL.
     """
@@ -113,12 +113,25 @@ class _Period:
         self.dialect = dialect
         received = query.by == "received"
         at = "ifnull(t.received_at, d.decision_time)" if received else "d.decision_time"
-        conditions = [
-            "NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = d.id)",
-            f"{at} >= ?",
-            f"{at} < ?",
-        ]
-        params: list[Any] = [utc_text(query.start), utc_text(query.end)]
+        conditions = ["NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = d.id)"]
+        bounds = [utc_text(query.start), utc_text(query.end)]
+        params: list[Any]
+        if received:
+            # The same set as ``at`` in the period, found through indexes (schema 9):
+            # detainers received in the period (detainers_by_receipt, then each one's
+            # decision by its unique detainer_id), and those with no receipt time among
+            # the decisions of the period (decisions_by_time). The two are disjoint.
+            conditions.append(
+                "d.id IN (SELECT e.id FROM detainers r CROSS JOIN decisions e "
+                "ON e.detainer_id = r.id WHERE r.received_at >= ? AND r.received_at < ? "
+                "UNION ALL SELECT e.id FROM decisions e CROSS JOIN detainers r "
+                "ON r.id = e.detainer_id WHERE e.decision_time >= ? AND e.decision_time < ? "
+                "AND r.received_at IS NULL)"
+            )
+            params = [*bounds, *bounds]
+        else:
+            conditions += [f"{at} >= ?", f"{at} < ?"]
+            params = bounds
         if query.officer is not None:
             conditions.append("f.officer_id = (SELECT u.id FROM users u WHERE u.username = ?)")
             params.append(query.officer)

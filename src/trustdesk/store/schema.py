@@ -476,6 +476,13 @@ PENDING_CONTACT_REVIEWS_QUERY = """
 """
 
 
+#: Reports counted by receipt time (docs/decisions/0033): the detainers received in a
+#: period, found through this index rather than by reading every decision. It covers the
+#: detainer's id (a decision names its detainer, ``decisions.detainer_id`` is unique), so
+#: the lookup never reads the detainer rows themselves.
+STEP_9_RECEIPT_INDEX = ("CREATE INDEX detainers_by_receipt ON detainers(received_at, id)",)
+
+
 Step = tuple[str, ...] | Callable[["sqlite3.Connection"], None]
 
 
@@ -495,6 +502,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "the audit entries of each decision (lookup table)", _step_6_decision_trail),
     Migration(7, "the store's identity in the audit chain", _step_7_identity),
     Migration(8, "contacts with ICE and their reviews", STEP_8_CONTACTS),
+    Migration(9, "detainers by receipt time (reports)", STEP_9_RECEIPT_INDEX),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

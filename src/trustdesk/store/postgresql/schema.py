@@ -28,6 +28,7 @@ from trustdesk.store.schema import (
     LOGO_MAX_BYTES,
     LOGO_TYPES,
     ROLES,
+    STEP_9_RECEIPT_INDEX,
 )
 
 SCHEMA = "trustdesk"
@@ -423,6 +424,9 @@ STEPS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX contact_reviews_by_reviewer ON contact_reviews(reviewer_id)",
         *_append_only(CONTACT_TABLES),
     ),
+    # Detainers by receipt time, for reports counted by receipt (store/schema.py
+    # STEP_9_RECEIPT_INDEX; the same index, so both servers find the same rows).
+    9: STEP_9_RECEIPT_INDEX,
 }
 
 #: What the desk group may do; run again by every ``store init`` (idempotent).
