@@ -93,6 +93,7 @@ def run_memo(args: argparse.Namespace) -> int:
         # The packs and catalog of the agency's jurisdiction (a decision made under
         # another jurisdiction's pack is still found by its pack id).
         rules.jurisdiction = lambda: services.jurisdiction.current().code
+        rules.load()  # now: a damaged imported pack is named before signing on
         session = log_on(services, args)
         stored = services.agency.profile() is not None
         printed = services.memos.print_memo(

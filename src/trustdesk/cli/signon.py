@@ -58,6 +58,10 @@ class LazyRules:
             self._rules = data_folder_rules(self.data_dir, code)
         return self._rules
 
+    def load(self) -> RuleSet:
+        """Load the rules now (naming any damaged imported pack on stderr at once)."""
+        return self._load()
+
     @property
     def sections(self) -> Container[str]:
         return self._load().sections
