@@ -9,39 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pypdf
-import pytest
 from PIL import Image
-from storekit import in_process_cli
 
 from casekit import make_case
 
 PASSWORDS = {"chief": "stone bridge harvest 1", "ann": "quiet orchard window"}
 SET = ("agency", "set", "--name", "Bridgeport Police", "--facility", "Congress Street")
-
-
-@pytest.fixture
-def cli(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    database: str | None,
-) -> Any:
-    run = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS, database)
-
-    assert run("users", "add", "chief", "--role", "administrator", new=PASSWORDS["chief"])[0] == 0
-    code, _out, err = run(
-        "users",
-        "add",
-        "ann",
-        "--role",
-        "officer",
-        "--as",
-        "chief",
-        who="chief",
-        new=PASSWORDS["ann"],
-    )
-    assert code == 0, err
-    return run
 
 
 WARNING = "trustdesk: warning: "

@@ -3,29 +3,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
-from storekit import in_process_cli
-from test_agency_cli import PASSWORDS, one_line_error
-
-
-@pytest.fixture
-def cli(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    database: str | None,
-) -> Any:
-    run = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS, database)
-    assert run("users", "add", "chief", "--role", "administrator", new=PASSWORDS["chief"])[0] == 0
-    code, _out, err = run(
-        "users", "add", "ann", "--role", "officer", "--as", "chief", who="chief",
-        new=PASSWORDS["ann"],
-    )  # fmt: skip
-    assert code == 0, err
-    return run
+from test_agency_cli import one_line_error
 
 
 def test_show_change_and_refusals(cli: Any) -> None:

@@ -8,10 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pypdf import PdfReader
-from storekit import in_process_cli
-from test_agency_cli import PASSWORDS
 
 CALIFORNIA_CASE = {
     "decision_time": "2026-11-30T09:00:00-08:00",
@@ -34,23 +31,6 @@ CALIFORNIA_CASE = {
         "judicial_probable_cause": False,
     },
 }
-
-
-@pytest.fixture
-def cli(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    database: str | None,
-) -> Any:
-    run = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS, database)
-    assert run("users", "add", "chief", "--role", "administrator", new=PASSWORDS["chief"])[0] == 0
-    code, _out, err = run(
-        "users", "add", "ann", "--role", "officer", "--as", "chief", who="chief",
-        new=PASSWORDS["ann"],
-    )  # fmt: skip
-    assert code == 0, err
-    return run
 
 
 def test_without_a_choice_the_same_file_is_decided_under_connecticut_law(
