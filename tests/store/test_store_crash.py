@@ -34,7 +34,9 @@ from trustdesk.store.store import Store
 CHILD = Path(__file__).with_name("crash_child.py")
 RUNS = int(os.environ.get("TRUSTDESK_CRASH_RUNS", "200"))
 WORKERS = 2
-MAX_DELAY = 0.5  # seconds after spawning; start-up takes about 0.2 s of it
+MAX_DELAY = 0.5  # seconds after spawning, for the kills aimed at start-up
+AFTER_START = 0.3  # seconds after the child's imports, for the kills aimed at saves
+START_SHARE = 0.25  # the share of runs killed at a moment counted from the spawn
 ROTATE = 10
 
 
@@ -75,10 +77,14 @@ class Worker:
             assert child.stdout is not None and child.stderr is not None
             head = b""
             if after_first:  # control runs: be sure some saves were acknowledged
-                head = child.stdout.readline()
+                head = child.stdout.readline()  # "started"
+                head += child.stdout.readline()  # the first acknowledgement
                 time.sleep(rng.uniform(0.0, 0.03))
-            else:
+            elif rng.random() < START_SHARE:  # anywhere from the spawn: start-up, opening
                 time.sleep(rng.uniform(0.0, MAX_DELAY))
+            else:  # timed from the end of the imports, however long a loaded machine took
+                head = child.stdout.readline()
+                time.sleep(rng.uniform(0.0, AFTER_START))
             child.kill()
             out, err = child.communicate()
             if child.returncode != -9:
@@ -86,7 +92,7 @@ class Worker:
                     f"child ended by itself ({child.returncode}): {err.decode()[-500:]}"
                 )
         lines = (head + out).decode().split("\n")[:-1]  # a cut-off last line is not an ack
-        acked = {int(line) for line in lines if line}
+        acked = {int(line) for line in lines if line and line != "started"}
         self.acknowledged |= acked
         self.saves += len(acked)
         self.runs += 1
