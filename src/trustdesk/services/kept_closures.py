@@ -15,8 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from trustdesk.durable import fsync_dir
-from trustdesk.services.outbox import FOLDER, SUFFIX, new_id, write_durably
-from trustdesk.store.encoding import parse_utc, utc_text
+from trustdesk.services.outbox import FOLDER, SUFFIX, kept_fields, kept_json, new_id, write_durably
 
 SUBFOLDER = "closures"
 
@@ -48,41 +47,27 @@ class KeptClosure:
 
 
 def _to_json(item: KeptClosure) -> str:
-    return json.dumps(
+    return kept_json(
+        item,
         {
-            "id": item.id,
-            "kept_at": utc_text(item.kept_at),
-            "officer_id": item.officer_id,
-            "officer": item.officer,
-            "workstation": item.workstation,
             "hold_id": item.hold_id,
             "booking_number": item.booking_number,
             "outcome": item.outcome,
             "note": item.note,
-            "attempted": item.attempted,
             "refused": item.refused,
-            "refused_at": None if item.refused_at is None else utc_text(item.refused_at),
         },
-        ensure_ascii=False,
-        sort_keys=True,
     )
 
 
 def _from_json(text: str) -> KeptClosure:
     value = json.loads(text)
     return KeptClosure(
-        id=str(value["id"]),
-        kept_at=parse_utc(value["kept_at"]),
-        officer_id=int(value["officer_id"]),
-        officer=str(value["officer"]),
-        workstation=str(value["workstation"]),
+        **kept_fields(value),
         hold_id=int(value["hold_id"]),
         booking_number=str(value.get("booking_number", "")),
         outcome=str(value["outcome"]),
         note=None if value.get("note") is None else str(value["note"]),
-        attempted=bool(value.get("attempted", False)),
         refused=None if value.get("refused") is None else str(value["refused"]),
-        refused_at=None if value.get("refused_at") is None else parse_utc(value["refused_at"]),
     )
 
 

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from trustdesk.durable import fsync_dir
 from trustdesk.services.errors import ServiceError
@@ -58,7 +58,28 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def _to_json(item: PendingDecision) -> str:
+class Kept(Protocol):
+    """What every kept item (a decision, a hold closure) has: who kept it, where and
+    when, and how far its save got."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def kept_at(self) -> datetime: ...
+    @property
+    def officer_id(self) -> int: ...
+    @property
+    def officer(self) -> str: ...
+    @property
+    def workstation(self) -> str: ...
+    @property
+    def attempted(self) -> bool: ...
+    @property
+    def refused_at(self) -> datetime | None: ...
+
+
+def kept_json(item: Kept, own: dict[str, Any]) -> str:
+    """A kept item's file text: the fields every kept item has, and its ``own``."""
     return json.dumps(
         {
             "id": item.id,
@@ -66,32 +87,48 @@ def _to_json(item: PendingDecision) -> str:
             "officer_id": item.officer_id,
             "officer": item.officer,
             "workstation": item.workstation,
-            "case": item.raw_case,
             "attempted": item.attempted,
-            "draft_id": item.draft_id,
-            "rule_pack_sha256": item.rule_pack_sha256,
-            "refused": item.refused,
             "refused_at": None if item.refused_at is None else utc_text(item.refused_at),
+            **own,
         },
         ensure_ascii=False,
         sort_keys=True,
     )
 
 
+def kept_fields(value: dict[str, Any]) -> dict[str, Any]:
+    """The fields every kept item has, read back from its file's ``value``."""
+    return {
+        "id": str(value["id"]),
+        "kept_at": parse_utc(value["kept_at"]),
+        "officer_id": int(value["officer_id"]),
+        "officer": str(value["officer"]),
+        "workstation": str(value["workstation"]),
+        "attempted": bool(value.get("attempted", False)),
+        "refused_at": None if not value.get("refused_at") else parse_utc(value["refused_at"]),
+    }
+
+
+def _to_json(item: PendingDecision) -> str:
+    return kept_json(
+        item,
+        {
+            "case": item.raw_case,
+            "draft_id": item.draft_id,
+            "rule_pack_sha256": item.rule_pack_sha256,
+            "refused": item.refused,
+        },
+    )
+
+
 def _from_json(text: str) -> PendingDecision:
     value = json.loads(text)
     return PendingDecision(
-        id=str(value["id"]),
-        kept_at=parse_utc(value["kept_at"]),
-        officer_id=int(value["officer_id"]),
-        officer=str(value["officer"]),
-        workstation=str(value["workstation"]),
+        **kept_fields(value),
         raw_case=dict(value["case"]),
-        attempted=bool(value.get("attempted", False)),
         draft_id=None if value.get("draft_id") is None else int(value["draft_id"]),
         rule_pack_sha256=str(value.get("rule_pack_sha256", "")),
         refused=str(value.get("refused") or ""),
-        refused_at=None if not value.get("refused_at") else parse_utc(value["refused_at"]),
     )
 
 
