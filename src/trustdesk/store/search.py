@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from trustdesk.store.case_records import DecisionSummary
@@ -276,40 +278,60 @@ def _range(column: str, query: RecordQuery, conditions: list[str], params: list[
         params.append(utc_text(query.end))
 
 
+def _people_decisions(column: str) -> str:
+    """``column`` (a decision id) is one of a version naming one of the people: a
+    corrected name still finds the record."""
+    return (
+        f"{column} IN (SELECT v.decision_id FROM decisions v "
+        "WHERE v.person_id IN (SELECT value FROM json_each(?)))"
+    )
+
+
+def _found(
+    conn: sqlite3.Connection,
+    kind: str,
+    select: str,
+    conditions: list[str],
+    params: list[Any],
+    order: str,
+    query: RecordQuery,
+    outcome: Callable[[dict[str, Any]], str],
+) -> list[FoundRecord]:
+    """The newest ``query.limit`` rows of ``select`` (columns ``id``, ``decision_id``,
+    ``at``, ``booking_number``, ``name``) meeting every condition, as found records."""
+    sql = f"{select} WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT ?"
+    return [
+        FoundRecord(
+            kind,
+            row["id"],
+            row["decision_id"],
+            parse_utc(row["at"]),
+            row["booking_number"] or "",
+            row["name"] or "",
+            outcome(row),
+        )
+        for row in dict_rows(conn, sql, (*params, query.limit))
+    ]
+
+
 def _decision_hits(
     conn: sqlite3.Connection, query: RecordQuery, people: str | None
 ) -> list[FoundRecord]:
     conditions = ["NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = d.id)"]
     params: list[Any] = []
     if people is not None:
-        # Any version naming one of the people: a corrected name still finds the record.
-        conditions.append(
-            "d.decision_id IN (SELECT v.decision_id FROM decisions v "
-            "WHERE v.person_id IN (SELECT value FROM json_each(?)))"
-        )
+        conditions.append(_people_decisions("d.decision_id"))
         params.append(people)
     _range("d.decision_time", query, conditions, params)
     if query.outcome is not None:
         conditions.append("d.outcome = ?")
         params.append(query.outcome)
-    sql = (
-        "SELECT d.decision_id, d.decision_time AS at, d.outcome, p.booking_number, p.name "
-        "FROM decisions d CROSS JOIN people p ON p.id = d.person_id WHERE "
-        + " AND ".join(conditions)
-        + " ORDER BY d.decision_time DESC, d.decision_id DESC LIMIT ?"
+    select = (
+        "SELECT d.decision_id AS id, d.decision_id, d.decision_time AS at, d.outcome, "
+        "p.booking_number, p.name FROM decisions d CROSS JOIN people p ON p.id = d.person_id"
     )
-    return [
-        FoundRecord(
-            "decision",
-            row["decision_id"],
-            row["decision_id"],
-            parse_utc(row["at"]),
-            row["booking_number"],
-            row["name"],
-            row["outcome"],
-        )
-        for row in dict_rows(conn, sql, (*params, query.limit))
-    ]
+    order = "d.decision_time DESC, d.decision_id DESC"
+    return _found(conn, "decision", select, conditions, params, order, query, itemgetter("outcome"))
 
 
 def _hold_hits(
@@ -318,10 +340,7 @@ def _hold_hits(
     conditions = ["NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = d.id)"]
     params: list[Any] = []
     if people is not None:
-        conditions.append(
-            "h.decision_id IN (SELECT v.decision_id FROM decisions v "
-            "WHERE v.person_id IN (SELECT value FROM json_each(?)))"
-        )
+        conditions.append(_people_decisions("h.decision_id"))
         params.append(people)
     if query.start is not None or query.end is not None:
         # A hold is "on" a date when it began or ended then.
@@ -335,26 +354,16 @@ def _hold_hits(
     elif query.outcome is not None:
         conditions.append("c.outcome = ?")
         params.append(query.outcome)
-    sql = (
+    select = (
         "SELECT h.id, h.decision_id, h.opened_at AS at, c.outcome, p.booking_number, p.name "
         "FROM holds h LEFT JOIN hold_closures c ON c.hold_id = h.id "
         "JOIN decisions d ON d.decision_id = h.decision_id "
-        "JOIN people p ON p.id = d.person_id WHERE "
-        + " AND ".join(conditions)
-        + " ORDER BY h.opened_at DESC, h.id DESC LIMIT ?"
+        "JOIN people p ON p.id = d.person_id"
     )
-    return [
-        FoundRecord(
-            "hold",
-            row["id"],
-            row["decision_id"],
-            parse_utc(row["at"]),
-            row["booking_number"],
-            row["name"],
-            row["outcome"] or "open",
-        )
-        for row in dict_rows(conn, sql, (*params, query.limit))
-    ]
+    order = "h.opened_at DESC, h.id DESC"
+    return _found(
+        conn, "hold", select, conditions, params, order, query, lambda row: row["outcome"] or "open"
+    )
 
 
 def _contact_hits(
@@ -377,28 +386,25 @@ def _contact_hits(
     if query.outcome is not None:
         conditions.append("c.allowed = ?")
         params.append(1 if query.outcome == "allowed" else 0)
-    sql = (
-        "SELECT c.contact_id, c.decision_id, c.occurred_at AS at, c.allowed, "
+    select = (
+        "SELECT c.contact_id AS id, c.decision_id, c.occurred_at AS at, c.allowed, "
         "coalesce(c.booking_number, p.booking_number) AS booking_number, "
         # Recorded under a booking number only: the name last recorded under it.
         "coalesce(p.name, (SELECT b.name FROM people b WHERE b.booking_key = c.booking_key "
         "ORDER BY b.id DESC LIMIT 1)) AS name "
-        "FROM contacts c LEFT JOIN people p ON p.id = c.person_id WHERE "
-        + " AND ".join(conditions)
-        + " ORDER BY c.occurred_at DESC, c.contact_id DESC LIMIT ?"
+        "FROM contacts c LEFT JOIN people p ON p.id = c.person_id"
     )
-    return [
-        FoundRecord(
-            "contact",
-            row["contact_id"],
-            row["decision_id"],
-            parse_utc(row["at"]),
-            row["booking_number"] or "",
-            row["name"] or "",
-            "allowed" if row["allowed"] else "not_allowed",
-        )
-        for row in dict_rows(conn, sql, (*params, query.limit))
-    ]
+    order = "c.occurred_at DESC, c.contact_id DESC"
+    return _found(
+        conn,
+        "contact",
+        select,
+        conditions,
+        params,
+        order,
+        query,
+        lambda row: "allowed" if row["allowed"] else "not_allowed",
+    )
 
 
 def find_records(conn: sqlite3.Connection, query: RecordQuery) -> FoundRecords:
