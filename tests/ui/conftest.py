@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1] / "services"))
 from cupskit import PrivateCups, private_cups_dir, socket_path
-from uikit import Answers, FakeTime, open_gui_desk, password
+from uikit import Answers, FakeTime, open_gui_desk, open_window
 
 # libcups (under Qt's print support) reads CUPS_SERVER once per process: every UI test sees
 # only the private print server of the ``cups`` fixture, never a CUPS the machine runs.
@@ -49,32 +50,43 @@ def gui_desk(tmp_path: Path, rules: Any, fake_time: FakeTime) -> Iterator[Any]:
 @pytest.fixture
 def make_window(qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime) -> Callable[..., Any]:
     """A started main window over ``gui_desk``; ``sign_in=ROLE`` signs that user in."""
-    from trustdesk.ui.context import RulesHolder
-    from trustdesk.ui.mainwindow import MainWindow
 
     def make(sign_in: str | None = None, **options: Any) -> Any:
-        window = MainWindow(gui_desk.services, RulesHolder(rules), fake_time.clock(), **options)
-        qtbot.addWidget(window)
-        window.start()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow, timeout=2000)
-        if sign_in is not None:
-            page = window.sign_in
-            page.acknowledge.setChecked(True)
-            qtbot.keyClicks(page.username, sign_in if sign_in != "administrator" else "admin")
-            qtbot.keyClicks(page.password, password(sign_in))
-            with qtbot.waitSignal(window.signed_in, timeout=5000):
-                qtbot.mouseClick(page.button, qtbot_left())
-        return window
+        return open_window(qtbot, gui_desk, rules, fake_time, sign_in, **options)
 
     return make
 
 
-def qtbot_left() -> Any:
-    from PySide6.QtCore import Qt
+@pytest.fixture
+def pg_desks(tmp_path: Path, rules: Any, pg_cluster: Any, fake_time: FakeTime) -> Iterator[Any]:
+    """``make(name)``: a desk (its own data folder and services) on one shared server
+    database, whose commits survive the server's immediate stop."""
+    from test_offline_desk import durable
 
-    return Qt.MouseButton.LeftButton
+    url = pg_cluster.new_store_database()
+    durable(pg_cluster, url)
+    opened: list[Any] = []
+
+    def make(name: str) -> Any:
+        desk = open_gui_desk(tmp_path / name, rules, fake_time, database=url)
+        opened.append(desk)
+        return desk
+
+    yield make
+    for desk in opened:
+        desk.services.close()
+    pg_cluster.drop(url)
+
+
+@pytest.fixture
+def window_for(qtbot: Any, rules: Any, fake_time: FakeTime) -> Callable[..., Any]:
+    """``window_for(desk, username)``: a window over that desk, that user signed in; no
+    inactivity lock (the alarm tests turn the clock by days)."""
+
+    def make(desk: Any, username: str) -> Any:
+        return open_window(qtbot, desk, rules, fake_time, username, idle_limit=30 * 86400.0)
+
+    return make
 
 
 @pytest.fixture

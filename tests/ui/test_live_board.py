@@ -1,13 +1,16 @@
 """Live boards: a hold opened or closed elsewhere shows on this desk's open board by
 itself, and a hold another desk closed first is refused with who closed it and when.
 
-Here the other desk is another writer on the same SQLite record; the same on one
-PostgreSQL server, with two windows (holds and ICE contacts alike), is in
-test_live_board_pg.py.
+The ICE-contact tests run on both backends (``desks``): on SQLite the other desk is
+another writer on the same record; on PostgreSQL it is a second desk on the same server,
+its news brought by LISTEN/NOTIFY. The holds on two PostgreSQL desks, with two windows,
+are in test_live_board_pg.py.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -19,6 +22,26 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 #: Generous: the promise is 2 s (measured by bench/board_sync.py), CI machines are slow.
 CEILING_MS = 10_000
+
+
+@dataclass
+class Desks:
+    """A window at this desk (``window(role)``), this desk, and the other desk."""
+
+    window: Callable[[str], Any]
+    here: Any
+    other: Any
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def desks(request: pytest.FixtureRequest) -> Desks:
+    if request.param == "sqlite":
+        make_window = request.getfixturevalue("make_window")
+        desk = request.getfixturevalue("gui_desk")
+        return Desks(lambda role: make_window(sign_in=role), desk, desk)
+    window_for = request.getfixturevalue("window_for")
+    here, other = (request.getfixturevalue("pg_desks")(name) for name in ("a", "b"))
+    return Desks(lambda role: window_for(here, role), here, other)
 
 
 def bookings(board: Any) -> list[str]:
@@ -59,22 +82,22 @@ def test_closing_a_hold_closed_elsewhere_says_who_and_when(
 
 
 def test_a_contact_recorded_elsewhere_shows_on_the_persons_page_by_itself(
-    make_window: Any, qtbot: Any, gui_desk: Any, rules: Any
+    desks: Desks, qtbot: Any, rules: Any
 ) -> None:
     from storekit import T0, actor, contact_draft
 
     from trustdesk.ui.person_page import open_person
 
-    hold(gui_desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
-    window = make_window(sign_in="officer")
+    hold(desks.here, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    window = desks.window("officer")
     window.workspace.board.refresh_timer.stop()  # only the change feed may bring it
     open_person(window.workspace, "NH-1")
     page = window.workspace.tabs.currentWidget()
     assert page.tree.topLevelItem(2).text(0) == "ICE contacts (0)"
     # Another desk (officer2, on the same record) logs ICE asking for the release date.
-    gui_desk.store.contacts.add(
+    desks.other.store.contacts.add(
         contact_draft(booking_number="NH-1", ice_office="ERO Hartford"),
-        actor(gui_desk.store.users.get("officer2")),
+        actor(desks.other.store.users.get("officer2")),
         T0,
     )
     qtbot.waitUntil(
@@ -84,21 +107,21 @@ def test_a_contact_recorded_elsewhere_shows_on_the_persons_page_by_itself(
 
 
 def test_a_contact_flagged_elsewhere_shows_on_the_supervisors_board(
-    make_window: Any, qtbot: Any, gui_desk: Any
+    desks: Desks, qtbot: Any
 ) -> None:
     from storekit import T0, actor, contact_draft
 
     from trustdesk.ui.contact_review import ContactReviewDialog
 
-    window = make_window(sign_in="supervisor")
+    window = desks.window("supervisor")
     board = window.workspace.board
     board.refresh_timer.stop()  # only the change feed may bring it
     assert not board.flagged_button.isVisible()
     # Another desk records a release date given to ICE without a ground: flagged.
     for booking in ("NH-1", "NH-2"):
-        gui_desk.store.contacts.add(
+        desks.other.store.contacts.add(
             contact_draft(booking_number=booking),
-            actor(gui_desk.store.users.get("officer2")),
+            actor(desks.other.store.users.get("officer2")),
             T0,
         )
     qtbot.waitUntil(board.flagged_button.isVisible, timeout=CEILING_MS)
@@ -132,19 +155,19 @@ def test_an_officers_board_has_no_flagged_count(
 
 
 def test_a_contact_recorded_elsewhere_shows_in_the_decision_in_view(
-    make_window: Any, qtbot: Any, gui_desk: Any, rules: Any
+    desks: Desks, qtbot: Any, rules: Any
 ) -> None:
     from storekit import T0, actor, contact_draft
 
-    saved = hold(gui_desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
-    window = make_window(sign_in="officer")
+    saved = hold(desks.here, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    window = desks.window("officer")
     window.workspace.board.refresh_timer.stop()
     window.workspace.open_decision(saved.record.decision_id)
     detail = window.workspace.history.detail
     assert detail.section("Contacts with ICE") == ("No contact with ICE recorded for this person.",)
-    gui_desk.store.contacts.add(
+    desks.other.store.contacts.add(
         contact_draft(person_id=saved.record.person_id, booking_number="NH-1"),
-        actor(gui_desk.store.users.get("officer2")),
+        actor(desks.other.store.users.get("officer2")),
         T0,
     )
     qtbot.waitUntil(

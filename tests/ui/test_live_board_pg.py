@@ -7,27 +7,23 @@ server is back. Ceilings are generous; bench/board_sync.py measures the real del
 
 from __future__ import annotations
 
-import io
 import sys
-from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pypdf
 import pytest
 from PySide6.QtCore import Qt
 from test_board_kit import hold
 from test_overdue_alarm_gui import Bell
-from test_review import fill_person, set_times, step_titles
-from uikit import FakeTime, password
+from test_review import step_titles, walk_to_hold
+from uikit import FakeTime
 
 from trustdesk.services.review import RESULT
-from trustdesk.store.records import AgencyProfile
 from trustdesk.ui.countdown import Urgency
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "services"))
-from test_offline_desk import durable
+from test_offline_desk import pdf_text
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -42,62 +38,6 @@ def bell(monkeypatch: pytest.MonkeyPatch) -> Bell:
 
 def bookings(board: Any) -> list[str]:
     return [board.holds.hold_at(row).booking_number for row in range(board.holds.rowCount())]
-
-
-@pytest.fixture
-def pg_desks(
-    tmp_path: Path, rules: Any, pg_cluster: Any, fake_time: FakeTime, server: Any
-) -> Iterator[Callable[[str], Any]]:
-    """``make(name)``: a desk (its own store and services) on one shared server database."""
-    from storekit import open_desk
-
-    url = pg_cluster.new_store_database()
-    durable(pg_cluster, url)
-    opened: list[Any] = []
-
-    def make(name: str) -> Any:
-        desk = open_desk(tmp_path / name, rules, database=url)
-        desk.clock.now = fake_time.wall
-        desk.services.accounts.ctx.clock = lambda: fake_time.wall
-        if desk.services.agency.profile() is None:
-            desk.services.agency.update(
-                desk.session("admin"),
-                AgencyProfile("New Haven Police Department", "Central Booking", "CT0009300"),
-            )
-        opened.append(desk)
-        return desk
-
-    yield make
-    for desk in opened:
-        desk.services.close()
-    pg_cluster.drop(url)
-
-
-@pytest.fixture
-def window_for(qtbot: Any, rules: Any, fake_time: FakeTime) -> Callable[..., Any]:
-    from trustdesk.ui.context import RulesHolder
-    from trustdesk.ui.mainwindow import MainWindow
-
-    def make(desk: Any, username: str) -> Any:
-        # The alarm tests turn the clock by days: no inactivity lock over the board.
-        window = MainWindow(
-            desk.services, RulesHolder(rules), fake_time.clock(), idle_limit=30 * 86400.0
-        )
-        qtbot.addWidget(window)
-        window.start()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow, timeout=2000)
-        page = window.sign_in
-        page.acknowledge.setChecked(True)
-        qtbot.keyClicks(page.username, username)
-        role = "supervisor" if username.startswith("supervisor") else "officer"
-        qtbot.keyClicks(page.password, password(role))
-        with qtbot.waitSignal(window.signed_in, timeout=5000):
-            qtbot.mouseClick(page.button, LEFT)
-        return window
-
-    return make
 
 
 def test_two_desks_see_each_others_holds_open_and_close(
@@ -199,11 +139,6 @@ def test_two_desks_closing_at_once_one_is_told_who_and_when(
     assert len(list(desk_a.store.audit.of_events("hold.closed"))) == 1
 
 
-def pdf_text(data: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-
-
 def test_server_lost_banner_offline_decision_then_recorded_late(
     pg_desks: Any, window_for: Any, qtbot: Any, server: Any, answers: Any
 ) -> None:
@@ -215,23 +150,8 @@ def test_server_lost_banner_offline_decision_then_recorded_late(
     qtbot.waitUntil(banner.isVisible, timeout=CEILING_MS)
     assert "record server cannot be reached" in banner.text()
 
-    window.new_action.trigger()  # File > New review
-    page = window.workspace.review
-    assert page is not None
-    fill_person(qtbot, page, "Luis Peña", "NH-OFF-7")
-    zone = window.context.zone
-    decided = datetime(2026, 11, 20, 11, 5, tzinfo=zone)
-    set_times(page, zone, decided, datetime(2026, 11, 20, 15, 0, tzinfo=zone))
-    qtbot.mouseClick(page.detainer.questions["judicial_warrant"].buttons["yes"], LEFT)
-    for _ in range(6):
-        if page.current_id() == RESULT:
-            break
-        choice = getattr(page.pages[page.current_id()], "choice", None)
-        if choice is not None and not choice.chosen():
-            qtbot.mouseClick(choice.buttons["no"], LEFT)
-        qtbot.mouseClick(page.next_button, LEFT)
-    assert page.current_id() == RESULT, step_titles(page)
-    assert "HOLD PERMITTED" in page.result.outcome.text(), page.result.problems.text()
+    decided = datetime(2026, 11, 20, 11, 5, tzinfo=window.context.zone)
+    page = walk_to_hold(qtbot, window, "Luis Peña", "NH-OFF-7", decided)
     qtbot.keyClick(page.result.attest, Qt.Key.Key_Space)
     qtbot.mouseClick(page.save_button, LEFT)
     assert page.result.title.text().startswith("NOT YET RECORDED")
@@ -346,85 +266,3 @@ def test_an_amendment_while_the_server_is_lost_keeps_everything_typed(
     assert len(answers.errors) == 1
     view = desk.services.decisions.view(desk.session("officer"), decision_id)
     assert [v.version for v in view.versions] == [1, 2]
-
-
-# -- ICE contacts recorded at another desk, through LISTEN/NOTIFY (the SQLite twins are in
-# test_live_board.py) ----------------------------------------------------------------------
-
-
-def test_a_contact_recorded_at_desk_b_shows_on_desk_as_person_page(
-    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any
-) -> None:
-    from storekit import T0, actor, contact_draft
-
-    from trustdesk.ui.person_page import open_person
-
-    desk_a, desk_b = pg_desks("a"), pg_desks("b")
-    hold(desk_a, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
-    window = window_for(desk_a, "officer")
-    window.workspace.board.refresh_timer.stop()  # only the change feed may bring it
-    open_person(window.workspace, "NH-1")
-    page = window.workspace.tabs.currentWidget()
-    assert page.tree.topLevelItem(2).text(0) == "ICE contacts (0)"
-    desk_b.store.contacts.add(
-        contact_draft(booking_number="NH-1", ice_office="ERO Hartford"),
-        actor(desk_b.store.users.get("officer2")),
-        T0,
-    )
-    qtbot.waitUntil(
-        lambda: page.tree.topLevelItem(2).text(0) == "ICE contacts (1)", timeout=CEILING_MS
-    )
-    assert page.tree.topLevelItem(2).child(0).text(0).startswith("⚠ NOT ALLOWED — Contact")
-
-
-def test_a_contact_flagged_at_desk_b_shows_on_desk_as_supervisor_board(
-    pg_desks: Any, window_for: Any, qtbot: Any
-) -> None:
-    from storekit import T0, actor, contact_draft
-
-    desk_a, desk_b = pg_desks("a"), pg_desks("b")
-    window = window_for(desk_a, "supervisor")
-    board = window.workspace.board
-    board.refresh_timer.stop()
-    assert not board.flagged_button.isVisible()
-    for booking in ("NH-1", "NH-2"):
-        desk_b.store.contacts.add(
-            contact_draft(booking_number=booking),
-            actor(desk_b.store.users.get("officer2")),
-            T0,
-        )
-    qtbot.waitUntil(
-        lambda: "2 flagged ICE contacts" in board.flagged_button.text(), timeout=CEILING_MS
-    )
-    assert board.flagged_button.isVisible()
-    board.table.setFocus()
-    qtbot.keyClick(board.flagged_button, Qt.Key.Key_Space)
-    review = window.workspace.contact_review
-    qtbot.waitUntil(review.isVisible)
-    assert review.list.count() == 2
-
-
-def test_a_contact_recorded_at_desk_b_shows_in_desk_as_decision_in_view(
-    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any
-) -> None:
-    from storekit import T0, actor, contact_draft
-
-    desk_a, desk_b = pg_desks("a"), pg_desks("b")
-    saved = hold(desk_a, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
-    window = window_for(desk_a, "officer")
-    window.workspace.board.refresh_timer.stop()
-    window.workspace.open_decision(saved.record.decision_id)
-    detail = window.workspace.history.detail
-    assert detail.section("Contacts with ICE") == ("No contact with ICE recorded for this person.",)
-    desk_b.store.contacts.add(
-        contact_draft(person_id=saved.record.person_id, booking_number="NH-1"),
-        actor(desk_b.store.users.get("officer2")),
-        T0,
-    )
-    qtbot.waitUntil(
-        lambda: any(
-            "officer2" in line or "Officer Lee" in line
-            for line in detail.section("Contacts with ICE")
-        ),
-        timeout=CEILING_MS,
-    )

@@ -53,6 +53,28 @@ def step_titles(page: Any) -> list[str]:
     return [page.step_list.item(i).text() for i in range(page.step_list.count())]
 
 
+def walk_to_hold(qtbot: Any, window: Any, name: str, booking: str, decided: datetime) -> Any:
+    """File > New review: a judicial warrant, every other question answered no, to the
+    result page (HOLD PERMITTED); returns the review page."""
+    window.new_action.trigger()
+    page = window.workspace.review
+    assert page is not None
+    fill_person(qtbot, page, name, booking)
+    zone = window.context.zone
+    set_times(page, zone, decided, datetime(2026, 11, 20, 15, 0, tzinfo=zone))
+    qtbot.mouseClick(page.detainer.questions["judicial_warrant"].buttons["yes"], LEFT)
+    for _ in range(6):
+        if page.current_id() == RESULT:
+            break
+        choice = getattr(page.pages[page.current_id()], "choice", None)
+        if choice is not None and not choice.chosen():
+            qtbot.mouseClick(choice.buttons["no"], LEFT)
+        qtbot.mouseClick(page.next_button, LEFT)
+    assert page.current_id() == RESULT, step_titles(page)
+    assert "HOLD PERMITTED" in page.result.outcome.text(), page.result.problems.text()
+    return page
+
+
 def save(qtbot: Any, page: Any) -> int:
     assert page.current_id() == RESULT
     assert not page.save_button.isEnabled()

@@ -17,11 +17,9 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from test_review import fill_person, set_times, step_titles
-from uikit import FakeTime, password
+from test_review import walk_to_hold
+from uikit import FakeTime, open_gui_desk, open_window
 
-from trustdesk.services.review import RESULT
-from trustdesk.store.records import AgencyProfile
 from trustdesk.store.search import SearchQuery
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
@@ -42,18 +40,10 @@ LEFT = Qt.MouseButton.LeftButton
 def relayed_desk(
     tmp_path: Path, rules: Any, pg_cluster: Any, fake_time: FakeTime
 ) -> Iterator[tuple[Any, Relay]]:
-    from storekit import open_desk
-
     url = pg_cluster.new_store_database()
     durable(pg_cluster, url)
     relay = Relay(pg_cluster.port)
-    desk = open_desk(tmp_path / "a", rules, database=relay.url_for(url))
-    desk.clock.now = fake_time.wall
-    desk.services.accounts.ctx.clock = lambda: fake_time.wall
-    desk.services.agency.update(
-        desk.session("admin"),
-        AgencyProfile("New Haven Police Department", "Central Booking", "CT0009300"),
-    )
+    desk = open_gui_desk(tmp_path / "a", rules, fake_time, database=relay.url_for(url))
     yield desk, relay
     relay.restore()
     desk.services.close()
@@ -63,43 +53,7 @@ def relayed_desk(
 
 @pytest.fixture
 def signed_in(qtbot: Any, rules: Any, fake_time: FakeTime) -> Callable[[Any], Any]:
-    from trustdesk.ui.context import RulesHolder
-    from trustdesk.ui.mainwindow import MainWindow
-
-    def make(desk: Any) -> Any:
-        window = MainWindow(desk.services, RulesHolder(rules), fake_time.clock())
-        qtbot.addWidget(window)
-        window.start()
-        qtbot.waitExposed(window)
-        page = window.sign_in
-        page.acknowledge.setChecked(True)
-        qtbot.keyClicks(page.username, "officer")
-        qtbot.keyClicks(page.password, password("officer"))
-        with qtbot.waitSignal(window.signed_in, timeout=5000):
-            qtbot.mouseClick(page.button, LEFT)
-        return window
-
-    return make
-
-
-def walk_to_result(qtbot: Any, window: Any, booking: str, decided: datetime) -> Any:
-    window.new_action.trigger()  # File > New review
-    page = window.workspace.review
-    assert page is not None
-    fill_person(qtbot, page, "Luis Peña", booking)
-    zone = window.context.zone
-    set_times(page, zone, decided, datetime(2026, 11, 20, 15, 0, tzinfo=zone))
-    qtbot.mouseClick(page.detainer.questions["judicial_warrant"].buttons["yes"], LEFT)
-    for _ in range(6):
-        if page.current_id() == RESULT:
-            break
-        choice = getattr(page.pages[page.current_id()], "choice", None)
-        if choice is not None and not choice.chosen():
-            qtbot.mouseClick(choice.buttons["no"], LEFT)
-        qtbot.mouseClick(page.next_button, LEFT)
-    assert page.current_id() == RESULT, step_titles(page)
-    assert "HOLD PERMITTED" in page.result.outcome.text(), page.result.problems.text()
-    return page
+    return lambda desk: open_window(qtbot, desk, rules, fake_time, "officer")
 
 
 def test_a_silent_cut_shows_the_banner_keeps_the_case_and_records_it_late(
@@ -117,7 +71,7 @@ def test_a_silent_cut_shows_the_banner_keeps_the_case_and_records_it_late(
 
     zone = window.context.zone
     decided = datetime(2026, 11, 20, 11, 5, tzinfo=zone)
-    page = walk_to_result(qtbot, window, "NH-CUT-1", decided)
+    page = walk_to_hold(qtbot, window, "Luis Peña", "NH-CUT-1", decided)
     qtbot.keyClick(page.result.attest, Qt.Key.Key_Space)
     began = time.monotonic()
     qtbot.mouseClick(page.save_button, LEFT)
@@ -156,7 +110,7 @@ def test_a_save_begun_before_the_cut_is_noticed_is_kept_not_hung(
     window.workspace.board.refresh_timer.stop()
     zone = window.context.zone
     decided = datetime(2026, 11, 20, 11, 7, tzinfo=zone)
-    page = walk_to_result(qtbot, window, "NH-CUT-2", decided)
+    page = walk_to_hold(qtbot, window, "Luis Peña", "NH-CUT-2", decided)
     qtbot.keyClick(page.result.attest, Qt.Key.Key_Space)
     relay.cut()
     began = time.monotonic()

@@ -40,11 +40,19 @@ def password(role: str) -> str:
     return ROLE_PASSWORDS[role]
 
 
-def open_gui_desk(data_dir: Path, rules: Any, time: FakeTime, *, agency: bool = True) -> Desk:
-    """Services over a fresh store with a user per role and, unless told, an agency."""
+def open_gui_desk(
+    data_dir: Path,
+    rules: Any,
+    time: FakeTime,
+    *,
+    agency: bool = True,
+    database: str | None = None,
+) -> Desk:
+    """Services over a fresh store (in ``data_dir``, or on the server at ``database``)
+    with a user per role and, unless told, an agency."""
     from trustdesk.store.records import AgencyProfile
 
-    desk = open_desk(data_dir, rules)
+    desk = open_desk(data_dir, rules, database=database)
     desk.clock.now = time.wall
     desk.services.accounts.ctx.clock = lambda: time.wall
     if agency and desk.services.agency.profile() is None:
@@ -75,7 +83,48 @@ class Answers:
     save_file: str = ""
 
 
-__all__ = ["T0", "Answers", "Desk", "FakeTime", "open_gui_desk", "password", "type_text"]
+def open_window(
+    qtbot: Any,
+    desk: Desk,
+    rules: Any,
+    time: FakeTime,
+    sign_in: str | None = None,
+    **options: Any,
+) -> Any:
+    """A started main window over ``desk``; ``sign_in`` signs that user in by the sign-in
+    page (a role, ``administrator`` as admin, or a username such as ``officer2``)."""
+    from PySide6.QtCore import Qt
+
+    from trustdesk.ui.context import RulesHolder
+    from trustdesk.ui.mainwindow import MainWindow
+
+    window = MainWindow(desk.services, RulesHolder(rules), time.clock(), **options)
+    qtbot.addWidget(window)
+    window.start()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    if sign_in is not None:
+        role = sign_in.rstrip("0123456789")
+        page = window.sign_in
+        page.acknowledge.setChecked(True)
+        qtbot.keyClicks(page.username, "admin" if sign_in == "administrator" else sign_in)
+        qtbot.keyClicks(page.password, password(role))
+        with qtbot.waitSignal(window.signed_in, timeout=5000):
+            qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+    return window
+
+
+__all__ = [
+    "T0",
+    "Answers",
+    "Desk",
+    "FakeTime",
+    "open_gui_desk",
+    "open_window",
+    "password",
+    "type_text",
+]
 
 
 def type_text(qtbot: Any, widget: Any, text: str) -> None:
