@@ -65,6 +65,16 @@ CASES: list[tuple[str, str | None, tuple[str, str], str, str, tuple[str, str]]] 
     # Tampering with a witness: class D felony before P.A. 03-259, class C by 2015.
     ("53a-151", "2000-01-01", FD, L19, NOTE, FD),
     ("53a-151", "2017-01-01", FC, L19, NONE, FC),
+    # Trafficking in persons: class B in the 2014 Supplement, class A in the 2022 one (the
+    # act between them was not read); either is a 2019 ground, so the gap never decides.
+    ("53a-192a", "2012-06-01", FB, L19, NOTE, FB),
+    ("53a-192a", "2012-06-01", FA, L19, NOTE, FB),  # corrected to the class of its day
+    ("53a-192a", "2018-06-01", FA, L19, NOTE, FA),  # between the editions: A or B, no matter
+    ("53a-192a", None, FA, L19, NOTE, FA),  # no date: A or B, either a 2019 ground
+    # Identity theft: a class D felony under § 53a-129a until 2003-09-30 (P.A. 03-156, § 1,
+    # effective October 1, 2003, per the enacted text); since then a definition.
+    ("53a-129a", "2001-05-01", FD, L19, NOTE, FD),
+    ("53a-129a", "2003-09-30", FD, L14, NOTE, FD),  # the last day of the class D felony
     # A section whose class never changed is untouched.
     ("53a-134", "1999-01-01", FB, L19, NONE, FB),
 ]
