@@ -92,6 +92,29 @@ def open_services(args: argparse.Namespace, rules: Any = None) -> Services:
     return services
 
 
+def agency_jurisdiction(args: argparse.Namespace) -> str:
+    """The jurisdiction whose law the agency of this data folder follows, as the desktop
+    app reads it: IT's machine setting, else the agency's recorded choice, else the
+    default. The data folder's own database is read over a read-only connection (a
+    folder never set up is not created: it has made no choice); a database server is
+    asked through the services.
+    """
+    from trustdesk import config
+    from trustdesk.config.keys import DEFAULT_JURISDICTION, JURISDICTIONS
+    from trustdesk.store.jurisdiction_choice import SETTING, recorded_choice
+    from trustdesk.store.paths import resolve_data_dir
+
+    settings = config.current()
+    machine = settings[SETTING]
+    if machine.locked:
+        return str(machine.value)
+    if str(settings["database"].value):
+        with open_services(args) as services:
+            return services.jurisdiction.current().code
+    chosen = recorded_choice(resolve_data_dir(args.data_dir), JURISDICTIONS)
+    return chosen or DEFAULT_JURISDICTION
+
+
 def _fail(message: str) -> NoReturn:
     from trustdesk.services.errors import InvalidRequest
 

@@ -57,6 +57,9 @@ class Offense(NamedTuple):
     #: What the catalog (or the officer) says of the offense: ``serious``, ``violent``,
     #: ``wobbler``… (rule packs test them with ``{"attr": "flags", "has": …}``).
     flags: frozenset[str] = frozenset()
+    #: The paragraph of law that gives a flag, where the catalog names it (``("serious",
+    #: "Penal Code § 1192.7(c)(19)")``): what a ground met through that flag cites.
+    flag_citations: tuple[tuple[str, str], ...] = ()
     #: The conviction was reduced to a misdemeanor (e.g. by a later court order).
     reduced_to_misdemeanor: Tri = False
     #: A magistrate found probable cause on this pending charge (None: not known).

@@ -12,13 +12,13 @@ A change applies to new decisions only: a recorded decision names its pack and k
 
 from __future__ import annotations
 
-import json
 from typing import NamedTuple
 
 from trustdesk.config.keys import DEFAULT_JURISDICTION, JURISDICTIONS
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest
 from trustdesk.services.permissions import Operation
+from trustdesk.store.jurisdiction_choice import choice_in
 from trustdesk.store.records import User
 
 SETTINGS_CHANGED = "settings.changed"  # as store.agency: one event for every setting
@@ -67,17 +67,8 @@ class JurisdictionService:
 
     def chosen(self) -> str | None:
         """The agency's latest recorded choice (None: never chosen)."""
-        code = None
-        for entry in self.ctx.store.audit.of_events(SETTINGS_CHANGED):
-            try:
-                objects = json.loads(entry.objects)
-            except ValueError:
-                continue
-            if isinstance(objects, dict) and objects.get("setting") == SETTING:
-                value = objects.get("jurisdiction")
-                if isinstance(value, str) and value in JURISDICTIONS:
-                    code = value
-        return code
+        entries = self.ctx.store.audit.of_events(SETTINGS_CHANGED)
+        return choice_in((entry.objects for entry in entries), JURISDICTIONS)
 
     def current(self) -> Jurisdiction:
         """The jurisdiction in force on this desk, and where it came from."""
