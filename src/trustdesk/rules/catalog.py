@@ -265,6 +265,11 @@ class OffenseCatalog:
         """The jurisdiction id whose sections these are (the catalog's id, upper case)."""
         return self.id.upper()
 
+    @property
+    def home_name(self) -> str:
+        """The name of that jurisdiction, as the catalog gives it ("California")."""
+        return self.jurisdiction
+
     def normalize(self, text: str) -> str | None:
         """The canonical section ``text`` names, in this catalog's writing of sections."""
         return self.syntax.normalize(text)

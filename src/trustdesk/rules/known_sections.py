@@ -37,6 +37,8 @@ class KnownSections(frozenset[str]):
     #: The catalog's jurisdiction id (its ``id`` upper-cased): class histories and
     #: unknown classes apply to offenses of this jurisdiction only.
     home: str
+    #: That jurisdiction's name, as the catalog gives it ("Connecticut").
+    home_name: str
 
     def __new__(
         cls,
@@ -47,6 +49,7 @@ class KnownSections(frozenset[str]):
         syntax: SectionSyntax | None = None,
         home: str = "",
         flag_citations: Mapping[str, Iterable[tuple[str, str]]] | None = None,
+        home_name: str = "",
     ) -> KnownSections:
         made = super().__new__(cls, sections)
         made.history = MappingProxyType(dict(history or {}))
@@ -57,6 +60,7 @@ class KnownSections(frozenset[str]):
         )
         made.syntax = syntax or SectionSyntax()
         made.home = home
+        made.home_name = home_name
         return made
 
     def normalize(self, text: str) -> str | None:
@@ -129,6 +133,7 @@ def _from_cache(value: Any) -> KnownSections | None:
                 str(k): [(str(flag), str(cited)) for flag, cited in v]
                 for k, v in value["flag_citations"].items()
             },
+            str(value["home_name"]),
         )
     except (TypeError, KeyError, ValueError, AttributeError):
         # An older cache format or a damaged record: read the catalog again.
@@ -158,6 +163,7 @@ def known_sections(path: Path) -> tuple[KnownSections, str]:
         "codes": {k: list(v) for k, v in catalog.syntax.codes.items()},
         "default_code": catalog.syntax.default_code,
         "home": catalog.id.upper(),
+        "home_name": catalog.jurisdiction,
         "flag_citations": {
             k: [list(pair) for pair in v] for k, v in sorted(catalog.flag_citations.items())
         },
@@ -171,5 +177,6 @@ def known_sections(path: Path) -> tuple[KnownSections, str]:
         catalog.syntax,
         catalog.id.upper(),
         catalog.flag_citations,
+        catalog.jurisdiction,
     )
     return known, digest
