@@ -129,3 +129,32 @@ def test_the_read_only_reader_names_the_store_s_database_file() -> None:
     from trustdesk.store import jurisdiction_choice, paths
 
     assert jurisdiction_choice._DB_NAME == paths.DB_NAME
+
+
+def test_a_california_agency_reads_its_records_in_its_own_time_zone(
+    cli: Any, tmp_path: Path
+) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(CALIFORNIA_CASE), encoding="utf-8")
+    assert cli("agency", "jurisdiction", "CA", "--as", "chief", who="chief")[0] == 0
+    code, out, err = cli("decisions", "add", str(case), "--as", "ann", who="ann")
+    assert code == 0, err
+    decision_id = out.strip()
+    # Still the default zone: the decision (09:00 Pacific) prints in Eastern time.
+    code, out, err = cli("decisions", "show", decision_id, "--as", "ann", who="ann")
+    assert code == 0, err
+    assert "12:00 EST" in out
+    code, _out, err = cli(
+        "agency", "set", "--name", "Test County Sheriff", "--facility", "Main Jail",
+        "--ori", "CA0000000", "--timezone", "America/Los_Angeles", "--as", "chief", who="chief",
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = cli("decisions", "show", decision_id, "--as", "ann", who="ann")
+    assert code == 0, err
+    assert "09:00 PST" in out and "EST" not in out
+    # A day given on the command line is the agency's day.
+    code, out, err = cli(
+        "decisions", "list", "--from", "2026-11-30", "--to", "2026-11-30", "--as", "ann", who="ann"
+    )
+    assert code == 0, err
+    assert decision_id in out

@@ -84,11 +84,25 @@ def open_services(args: argparse.Namespace, rules: Any = None) -> Services:
     from trustdesk.services.bundle import open_services as open_bundle
 
     if rules is not None:
-        return open_bundle(args.data_dir, rules)
+        return _in_agency_zone(open_bundle(args.data_dir, rules))
     lazy = LazyRules(args.data_dir)
     services = open_bundle(args.data_dir, lazy)
     # The packs of the agency's jurisdiction, as the desktop app applies them.
     lazy.jurisdiction = lambda: services.jurisdiction.current().code
+    return _in_agency_zone(services)
+
+
+def _in_agency_zone(services: Services) -> Services:
+    """Times printed from here on are in the agency's own zone (a California agency's
+    records read in Pacific time, not Eastern)."""
+    from trustdesk.cli.records_text import use_agency_zone
+    from trustdesk.store.errors import StoreError
+
+    try:
+        profile = services.store.agency.get()
+    except StoreError:
+        profile = None  # a store not set up yet (or not readable): the default zone
+    use_agency_zone(None if profile is None else profile.timezone)
     return services
 
 
