@@ -53,6 +53,26 @@ def check_code(value: object) -> str:
     return code
 
 
+def home_zone(code: str) -> str | None:
+    """The time zone the jurisdiction's newest shipped rule pack states (its ``timezone``:
+    "America/Los_Angeles" for CA), the natural default for an agency there; None when no
+    pack of it ships or its file cannot be read."""
+    from trustdesk.rules import strict_json
+    from trustdesk.rules.errors import RulesError
+    from trustdesk.rules.packs import bundled_pack_paths
+
+    for path in reversed(bundled_pack_paths(code)):
+        try:
+            raw = strict_json.load_path(path)
+            # Format 3 states it at the top; format 2 in its hold clock (pack_migrate).
+            zone = raw.get("timezone") or (raw.get("hold_clock") or {}).get("timezone")
+        except (RulesError, AttributeError):
+            continue
+        if isinstance(zone, str):
+            return zone
+    return None
+
+
 def machine_setting() -> tuple[str, str] | None:
     """(code, where) when IT set the jurisdiction for this machine, else None."""
     from trustdesk.config import current
