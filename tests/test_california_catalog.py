@@ -105,6 +105,24 @@ def test_serious_and_violent_entries_name_their_subdivision() -> None:
             assert "1192.7(c)(" in entry["note"], entry["section"]
         if "violent" in entry.get("flags", []):
             assert "667.5(c)(" in entry["note"], entry["section"]
+        # The paragraph is also data the advice cites, and it agrees with the note.
+        for flag, law in (("serious", "1192.7(c)("), ("violent", "667.5(c)(")):
+            if flag in entry.get("flags", []):
+                cited = entry["flag_citations"][flag]
+                assert cited.startswith("Penal Code § " + law), entry["section"]
+                assert cited.removeprefix("Penal Code § ") in entry["note"], entry["section"]
+
+
+def test_a_paragraph_for_a_flag_the_entry_does_not_have_is_refused(tmp_path: Path) -> None:
+    from trustdesk.rules.errors import InputError
+
+    data = json.loads(Path(catalog_path_for("CA")).read_text(encoding="utf-8"))
+    entry = next(e for e in data["offenses"] if e["section"] == "pc-211")
+    entry["flag_citations"]["wobbler"] = "Penal Code § 17(b)"
+    bad = tmp_path / "ca.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match=r"flag_citations/wobbler.*do not list"):
+        load_catalog(bad)
 
 
 def test_the_command_line_searches_the_catalog_of_the_jurisdiction_asked(

@@ -221,3 +221,37 @@ def test_the_packs_carry_the_statutes_structure(path: Path) -> None:
     for item in raw["lists"]:
         for section in item["statutes"]:
             assert catalog.get(section) is not None, section
+
+
+def test_custody_status_follows_the_release_date_rule_of_section_7284_6_a_1_c() -> None:
+    """SB 54 lets a jail answer a notification request with "other information" only on a
+    § 7282.5 ground; without one only if the agency makes it public, which the law leaves
+    to the agency: unknown, never a guess. AB 4 did not limit it."""
+    from trustdesk.core.contacts import advise
+
+    nothing = _case("2020-06-15T09:00:00-07:00", [], judicial_probable_cause=False)
+    robbery = _case(
+        "2020-06-15T09:00:00-07:00",
+        [{**_burglary("2019-01-01"), "statute": "PC 211"}],
+        judicial_probable_cause=False,
+    )
+    outcomes = {o.id: o for o in _decide(CA_2018, nothing).outcomes}
+    assert outcomes["custody_status"].outcome == "unknown"
+    assert "available to the public" in outcomes["custody_status"].text
+    assert outcomes["custody_status"].citations == ("Gov. Code §§ 7284.6(a)(1)(C), 7282.5(a)-(b)",)
+    decided = _decide(CA_2018, robbery)
+    custody = decided.outcome_of("custody_status")
+    assert custody is not None and custody.outcome == "allowed_with_conditions"
+    assert any("1192.7(c)(19)" in reason for reason in custody.reasons)
+    # The contact log asks about it for a release-information request, flagged when unknown.
+    pack = load_pack(CA_2018, catalog=load_catalog(catalog_path_for("CA")), jurisdiction="CA").pack
+    advice = advise(pack, decision=_decide(CA_2018, nothing))
+    asked = [item.disclosure for item in advice.for_kind("release_info_request")]
+    assert asked == ["release_date", "custody_status"]
+    assert advice.advice_for("custody_status").verdict == "unknown"
+    assert [i.disclosure for i in advice.not_allowed(["custody_status"])] == ["custody_status"]
+    # Under AB 4 (ca-2014) it is not limited; the item stays unverified (AB 4 not read).
+    before = _decide(CA_2014, _case("2016-06-15T09:00:00-07:00", []))
+    earlier = before.outcome_of("custody_status")
+    assert earlier is not None and earlier.outcome == "allowed_with_conditions"
+    assert earlier.unverified == ("contacts/custody_status/always",)

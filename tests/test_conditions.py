@@ -31,6 +31,8 @@ def offense(**fields: Any) -> Offense:
         "level": "felony",
         "klass": "C",
         "jurisdiction": "CT",
+        # As the case reader gives it, from the catalog's own jurisdiction.
+        "home": ("CT", "Connecticut"),
     }
     values.update(fields)
     return Offense(**values)

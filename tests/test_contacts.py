@@ -326,3 +326,131 @@ def test_unverified_rule_data_is_named_in_the_advice(rules: RuleSet) -> None:
     signed = pack._replace(verifications=verifications)
     release = advise(signed, answers={"judicial_warrant": True}).advice_for("release_date")
     assert release.unverified == () and "UNVERIFIED" not in release.reason
+
+
+# --- California: the advice names the conviction and its exact paragraph ------------------
+
+#: Catalog section → the paragraphs of § 1192.7(c) (serious) and § 667.5(c) (violent) that
+#: make it count, as the statute numbers them (written here, not read from the catalog).
+CA_PARAGRAPHS = {
+    "PC 187": ("1192.7(c)(1)", "667.5(c)(1)"),
+    "PC 203": ("1192.7(c)(2)", "667.5(c)(2)"),
+    "PC 207": ("1192.7(c)(20)", "667.5(c)(14)"),
+    "PC 209": ("1192.7(c)(20)", "667.5(c)(14)"),
+    "PC 211": ("1192.7(c)(19)", "667.5(c)(9)"),
+    "PC 215": ("1192.7(c)(27)", "667.5(c)(17)"),
+}
+#: Pack → (its decision time, the actions a serious felony opens).
+CA_PACKS = {
+    "ca-2014": ("2016-03-01T09:00:00-08:00", ("hold",)),
+    "ca-2018": ("2020-06-15T09:00:00-07:00", ("release_date", "transfer")),
+}
+CA_ROWS = [(p, s) for p in CA_PACKS for s in CA_PARAGRAPHS]
+
+
+@pytest.fixture(scope="module")
+def ca_rules() -> RuleSet:
+    from trustdesk.rules.registry import load_rules
+
+    return load_rules(jurisdiction="CA")
+
+
+def ca_decide(rules: RuleSet, when: str, *convictions: dict[str, Any]) -> Decision:
+    from datetime import datetime
+
+    raw = {
+        "decision_time": when,
+        "detainer": {"form": "I-247A", "judicial_warrant": False},
+        "person": {"name": "Test Person", "booking_number": "CA-1"},
+        "convictions": list(convictions),
+        "pending_charges": [],
+        "facts": {
+            "sex_arson_registrant": False,
+            "federal_aggravated_felony": False,
+            "federal_felony_warrant": False,
+            "judicial_probable_cause": False,
+        },
+    }
+    pack = rules.pack_for(datetime.fromisoformat(when))
+    return evaluate(pack, parse_case(raw, "test", rules.sections))
+
+
+def ca_felony(statute: str, day: str = "2012-05-01", **more: Any) -> dict[str, Any]:
+    return {
+        "statute": statute,
+        "level": "felony",
+        "class": "unclassified",
+        "jurisdiction": "CA",
+        "date": day,
+        **more,
+    }
+
+
+@pytest.mark.parametrize(("pack_id", "statute"), CA_ROWS)
+def test_california_advice_cites_the_conviction_s_paragraph(
+    ca_rules: RuleSet, pack_id: str, statute: str
+) -> None:
+    when, opened = CA_PACKS[pack_id]
+    decision = ca_decide(ca_rules, when, ca_felony(statute))
+    pack = ca_rules.pack(pack_id).pack
+    assert decision.rule_pack == pack_id
+    serious, violent = CA_PARAGRAPHS[statute]
+    cited = f"{statute} (felony, 2012-05-01) — Penal Code § {serious}; Penal Code § {violent}"
+    advice = advise(pack, decision=decision)
+    for action in opened:
+        item = advice.advice_for(action)
+        assert item.verdict in ("allowed", "allowed_with_conditions"), item.reason
+        assert f"serious or violent felony conviction ({cited})" in item.reason
+        outcome = decision.outcome_of(action)
+        assert outcome is not None
+        assert f"Convicted of a serious or violent felony: {cited}" in outcome.reasons
+    # What is never opened by a conviction names no paragraph.
+    assert "1192.7" not in advice.advice_for("confidential").reason
+
+
+def test_california_advice_without_a_cited_paragraph_names_the_ground_only(
+    ca_rules: RuleSet,
+) -> None:
+    # The officer enters "serious" from the judgment for a section the catalog does not
+    # flag: the ground is met, but no paragraph is invented for it.
+    when, _ = CA_PACKS["ca-2018"]
+    decision = ca_decide(ca_rules, when, ca_felony("PC 459", flags=["serious"]))
+    release = advise(ca_rules.pack("ca-2018").pack, decision=decision).advice_for("release_date")
+    assert "serious or violent felony conviction" in release.reason
+    assert "1192.7(c)(" not in release.reason
+    assert decision.outcome_of("release_date").reasons == ()  # type: ignore[union-attr]
+
+
+def test_two_convictions_are_each_named_with_their_paragraph(ca_rules: RuleSet) -> None:
+    when, _ = CA_PACKS["ca-2018"]
+    decision = ca_decide(
+        ca_rules, when, ca_felony("PC 211", "2015-01-02"), ca_felony("187 PC", "2001-07-08")
+    )
+    release = advise(ca_rules.pack("ca-2018").pack, decision=decision).advice_for("release_date")
+    assert "PC 211 (felony, 2015-01-02) — Penal Code § 1192.7(c)(19)" in release.reason
+    assert "187 PC (felony, 2001-07-08) — Penal Code § 1192.7(c)(1)" in release.reason
+
+
+def test_connecticut_records_carry_no_paragraphs(rules: RuleSet) -> None:
+    # The CT catalog cites no flag paragraph: its decisions' JSON is unchanged.
+    from trustdesk.core.record import decision_to_json
+
+    pack = rules.pack("ct-2025").pack
+    decision = decide(rules, pack, **GROUND_CASES["ct-2025"]["listed_offense_conviction"])
+    written = decision_to_json(decision)
+    assert all("reasons" not in o for o in written["outcomes"])
+    assert all("matched" not in t for t in written["trace"])
+
+
+def test_the_paragraphs_survive_the_record(ca_rules: RuleSet) -> None:
+    from trustdesk.core.record import decision_from_json, decision_to_json
+
+    when, _ = CA_PACKS["ca-2018"]
+    decision = ca_decide(ca_rules, when, ca_felony("PC 211"))
+    written = decision_to_json(decision)
+    read = decision_from_json(written)
+    assert decision_to_json(read) == written
+    assert read.outcome_of("release_date") == decision.outcome_of("release_date")
+    # The advice from the stored record names the paragraph as the fresh decision did.
+    pack = ca_rules.pack("ca-2018").pack
+    assert "1192.7(c)(19)" in advise(pack, decision=read).advice_for("release_date").reason

@@ -134,12 +134,6 @@ def test_shipped_files_follow_the_jurisdiction(rules: RuleSet) -> None:
     assert rules.jurisdiction == "CT"
 
 
-#: The one place core/ still names a state: an offense of Connecticut prints as
-#: "(Connecticut)" when it is built without a case reader (tests/test_conditions.py pins
-#: that wording); it is how a record is printed, not law.
-PRINTING = "core/model.py"
-
-
 def test_no_state_is_written_in_the_engine() -> None:
     """Law lives in packs: the engine's code names no state, statute or zone."""
     pattern = re.compile(r"Connecticut|54-192h|America/New_York|\"CT\"")
@@ -148,7 +142,7 @@ def test_no_state_is_written_in_the_engine() -> None:
         for folder in ("core",)
         for path in sorted((SRC / folder).glob("*.py"))
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if pattern.search(line) and str(path.relative_to(SRC)) != PRINTING
+        if pattern.search(line)
     ]
     assert found == []
 
@@ -161,3 +155,33 @@ def test_a_decision_made_under_the_other_jurisdiction_still_finds_its_pack(
     shipped = rules.pack("ct-2025").pack
     found = testland.pack_version("ct-2025", shipped.sha256)
     assert found.pack.sha256 == shipped.sha256 and found.pack.jurisdiction == "CT"
+
+
+def test_an_offense_prints_with_its_catalog_s_jurisdiction_name() -> None:
+    """The name comes from the catalog read with the case, not from code: a California
+    conviction prints "(California, …)", a Connecticut one "(Connecticut, …)", another
+    state's by its code."""
+    from trustdesk.rules.caseio import parse_case
+    from trustdesk.rules.catalog import load_catalog
+
+    def first(jurisdiction: str, statute: str, catalog_id: str) -> str:
+        raw = {
+            "decision_time": "2020-06-15T09:00:00-07:00",
+            "detainer": {"form": "I-247A", "judicial_warrant": False},
+            "person": {"name": "Test Person", "booking_number": "X-1"},
+            "convictions": [
+                {
+                    "statute": statute,
+                    "level": "felony",
+                    "class": "unclassified",
+                    "jurisdiction": jurisdiction,
+                    "date": "2019-03-01",
+                }
+            ],
+        }
+        catalog = load_catalog(catalog_path_for(catalog_id))
+        return parse_case(raw, "test", catalog).convictions[0].describe()
+
+    assert first("CA", "PC 211", "CA") == "§ pc-211 unclassified felony (California, 2019-03-01)"
+    assert first("NV", "PC 211", "CA").endswith("(NV, 2019-03-01)")
+    assert first("CT", "53a-134", "CT").endswith("(Connecticut, 2019-03-01)")

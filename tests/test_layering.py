@@ -318,10 +318,13 @@ def test_evaluate_path_keeps_heavy_libraries_out(tmp_path: Path) -> None:
         )
     )
     heavy = ("jsonschema", "holidays", "PySide6", "reportlab", "sqlite3")
+    # A data folder never set up: the agency has chosen no jurisdiction, and nothing is
+    # read from a database (a set-up folder's choice is read over sqlite3, read-only).
+    folder = str(tmp_path / "data")
     probe = (
         "import sys\n"
         "from trustdesk.cli import main\n"
-        f"main(['evaluate', {str(case)!r}, '--format', 'json'])\n"
+        f"main(['--data-dir', {folder!r}, 'evaluate', {str(case)!r}, '--format', 'json'])\n"
         f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
     )
     env = {**os.environ, "TRUSTDESK_CACHE_DIR": str(tmp_path / "cache")}

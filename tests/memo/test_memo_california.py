@@ -211,3 +211,47 @@ def test_the_shipped_ca_2018_pack_prints_its_memo_and_documents() -> None:
     assert "Consent Form: Interview by Immigration (ICE)" in " ".join(english)
     assert "Formulario de consentimiento" in " ".join(spanish)
     assert "certified translator" in " ".join(spanish)
+
+
+def test_the_memo_names_the_offense_and_its_exact_paragraph() -> None:
+    """A robbery conviction opens the release date under ca-2018: the actions table says
+    which conviction and which paragraph of § 1192.7(c) / § 667.5(c) made it count."""
+    from trustdesk.core.evaluate import evaluate
+    from trustdesk.rules.caseio import parse_case
+    from trustdesk.rules.registry import load_rules
+
+    california_rules = load_rules(jurisdiction="CA")
+    robbery = {
+        "statute": "PC 211",
+        "level": "felony",
+        "class": "unclassified",
+        "jurisdiction": "CA",
+        "date": "2019-03-01",
+    }
+    raw = {**SCENARIOS["ct-2025-decline"], "convictions": [robbery], "pending_charges": []}
+    case = parse_case(raw, "test", california_rules.sections)
+    pack = california_rules.pack_for(case.decision_time)
+    decision = evaluate(pack, case)
+    vm = build_view_model(
+        case,
+        decision,
+        pack,
+        agency=AGENCY,
+        record=RecordInfo("3002", 1, RECORD_SHA256, 12, CREATED_AT),
+        officer=OFFICER,
+    )
+    text = " ".join(pdf_pages(render_memo(vm)))
+    table = text[text.index("What the law allows — each action") :]
+    assert "PC 211 (felony, 2019-03-01) — Penal Code § 1192.7(c)(19); Penal Code § 667.5(c)(9)" in (
+        table
+    )
+    # A Connecticut-shaped record (no paragraph cited) keeps the grounds by title.
+    plain = build_view_model(
+        case,
+        decision._replace(outcomes=tuple(o._replace(reasons=()) for o in decision.outcomes)),
+        pack,
+        agency=AGENCY,
+        record=RecordInfo("3003", 1, RECORD_SHA256, 13, CREATED_AT),
+        officer=OFFICER,
+    )
+    assert "1192.7(c)(19)" not in " ".join(r for row in plain.outcomes for r in row.grounds)

@@ -169,6 +169,8 @@ def review_serious_felony(qtbot: Any, window: Any) -> tuple[Any, Any, int]:
     assert all(o.label in shown for o in decision.outcomes if o.id != "hold")
     details = result.details.toPlainText()
     assert "1192.7" in details  # the ground's citation
+    # ... and the conviction that met it, with its exact paragraph (catalog data).
+    assert "Penal Code § 1192.7(c)(19)" in details and "211 (felony, 2023-06-01)" in details
     assert "consent" in details.lower()
     assert "54-192h" not in details and "Connecticut" not in details
     qtbot.keyClick(result.attest, Qt.Key.Key_Space)
@@ -201,6 +203,7 @@ def log_release_date_contact(qtbot: Any, window: Any) -> Any:
     # Allowed on the serious-felony ground, once the person is told in writing.
     assert release.startswith("⚠ Release date may be given to ICE"), release
     assert "serious or violent felony conviction" in release and "7282.5" in release
+    assert "Penal Code § 1192.7(c)(19)" in release  # the conviction's own paragraph
     assert "Tell the person" in release
     tab_to(qtbot, dialog, dialog.ice_officer)
     qtbot.keyClicks(dialog.ice_officer, "DO Park")
@@ -232,6 +235,7 @@ def test_a_california_agency_end_to_end(
     for o in decision.outcomes:
         assert o.label in text  # the actions table: one row per action
     assert "Consent Form" in text  # TRUTH Act consent form (Gov. Code § 7283.1), English
+    assert "Penal Code § 1192.7(c)(19)" in text  # the actions table names the paragraph
     assert "consentimiento" in text.lower()  # and Spanish
 
     record = log_release_date_contact(qtbot, window)

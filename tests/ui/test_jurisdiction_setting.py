@@ -190,3 +190,27 @@ def test_a_bad_machine_value_names_the_file_and_the_choices(
         f"{path}: jurisdiction 'TEXAS' is not a jurisdiction TrustDesk has packs for; use "
         '"CT" (Connecticut), "CA" (California)'
     ]
+
+
+def test_first_run_zone_follows_the_chosen_jurisdiction_until_the_user_picks_one(
+    qtbot: Any, tmp_path: Path, rules: Any, fake_time: FakeTime
+) -> None:
+    window = first_run_window(qtbot, tmp_path, rules, fake_time)
+    page = window.first_run
+    assert page.zone.currentText() == "America/New_York"
+    choose(qtbot, page.jurisdiction, "California")
+    # The zone California's packs count in, not Connecticut's.
+    assert page.zone.currentText() == "America/Los_Angeles"
+    qtbot.keyClick(page.jurisdiction, Qt.Key.Key_Up)  # back to Connecticut
+    assert page.jurisdiction.currentData() == "CT"
+    assert page.zone.currentText() == "America/New_York"
+    # Once the person picks a zone, choosing a jurisdiction leaves it alone.
+    choose(qtbot, page.zone, "America/Denver")
+    choose(qtbot, page.jurisdiction, "California")
+    assert page.zone.currentText() == "America/Denver"
+    choose(qtbot, page.zone, "America/Los_Angeles")
+    fill_setup(qtbot, page, "ca0100000")
+    qtbot.mouseClick(page.button, LEFT)
+    assert window.stack.currentWidget() is window.sign_in
+    profile = window.services.store.agency.get()
+    assert profile is not None and profile.timezone == "America/Los_Angeles"

@@ -97,7 +97,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``command`` only that command's module is loaded."""
     parser = _Parser(
         prog="trustdesk",
-        description="Decision support for Connecticut TRUST Act (§ 54-192h) immigration detainers.",
+        description=(
+            "Decision support for immigration detainers under the detainer law of the "
+            "agency's jurisdiction (Connecticut or California), from the rule pack in force."
+        ),
     )
     parser.add_argument(
         "--version",

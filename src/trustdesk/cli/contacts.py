@@ -220,7 +220,7 @@ def run_amend(args: argparse.Namespace) -> int:
 def _period(args: argparse.Namespace) -> tuple[datetime, datetime]:
     from datetime import date, datetime, time, timedelta
 
-    from trustdesk.cli.records_text import AGENCY_ZONE
+    from trustdesk.cli.records_text import agency_zone
 
     if args.date_to is None:
         raise _bad("--from needs --to (the last day, included)")
@@ -230,8 +230,9 @@ def _period(args: argparse.Namespace) -> tuple[datetime, datetime]:
             days.append(date.fromisoformat(text))
         except ValueError:
             raise _bad(f"{flag} must be a date like 2026-11-20, not {text[:40]!r}") from None
-    start = datetime.combine(days[0], time(), AGENCY_ZONE)
-    end = datetime.combine(days[1] + timedelta(days=1), time(), AGENCY_ZONE)
+    zone = agency_zone()
+    start = datetime.combine(days[0], time(), zone)
+    end = datetime.combine(days[1] + timedelta(days=1), time(), zone)
     return start, end
 
 

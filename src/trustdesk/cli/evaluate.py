@@ -41,7 +41,7 @@ def add_parser(commands: Any) -> None:
         "--jurisdiction",
         metavar="ID",
         type=str.upper,
-        help="decide under the packs of this jurisdiction (CT, CA…); default: CT",
+        help="decide under the packs of this jurisdiction (CT, CA…); default: the agency's",
     )
     parser.set_defaults(func=run_evaluate)
     demo = commands.add_parser("demo", help="decide the bundled example cases and print them")
@@ -68,7 +68,13 @@ def decide(case: Case, rules: RuleSet) -> Decision:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    rules = data_folder_rules(args.data_dir, args.jurisdiction)
+    jurisdiction = args.jurisdiction
+    if jurisdiction is None:
+        from trustdesk.cli.signon import agency_jurisdiction
+
+        # As the desktop app decides: under the packs of the agency's own jurisdiction.
+        jurisdiction = agency_jurisdiction(args)
+    rules = data_folder_rules(args.data_dir, jurisdiction)
     case = read_case(args.case, rules)
     decision = decide(case, rules)
     if args.format == "json":

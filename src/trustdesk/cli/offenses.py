@@ -48,7 +48,7 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         metavar="ID",
         type=str.upper,
         default=None,
-        help="search the shipped catalog of this jurisdiction (CT, CA…); default: CT",
+        help="search the shipped catalog of this jurisdiction (CT, CA…); default: the agency's",
     )
     search.set_defaults(func=run)
 
@@ -68,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"--limit must be a whole number of at least 1, not {limit!r}")
     path = getattr(args, "catalog", None)
     jurisdiction = getattr(args, "jurisdiction", None)
+    if path is None and not jurisdiction and hasattr(args, "data_dir"):
+        from trustdesk.cli.signon import agency_jurisdiction
+
+        # The catalog of the agency's own jurisdiction, as the desktop app searches it.
+        jurisdiction = agency_jurisdiction(args)
     if path is None and jurisdiction:
         from trustdesk.rules.packs import catalog_path_for
 

@@ -1,6 +1,7 @@
 """Plain-text (and JSON) views of stored decisions, holds and lists for the terminal.
 
-Instants are stored in UTC and shown in the agency's zone (America/New_York).
+Instants are stored in UTC and shown in the agency's zone: its profile's, which the
+command sets when it opens the records (``use_agency_zone``); America/New_York before.
 """
 
 from __future__ import annotations
@@ -23,14 +24,32 @@ if TYPE_CHECKING:
     )
     from trustdesk.store.search import SearchQuery
 
-AGENCY_ZONE = ZoneInfo("America/New_York")
+DEFAULT_ZONE = "America/New_York"  # store.records.DEFAULT_TIMEZONE
+#: The zone times are shown and dates are read in (a holder, so commands share it).
+_AGENCY = {"zone": ZoneInfo(DEFAULT_ZONE)}
+
+
+def agency_zone() -> ZoneInfo:
+    """The agency's zone: days given on the command line start and end in it."""
+    return _AGENCY["zone"]
+
+
+def use_agency_zone(key: str | None) -> None:
+    """Show times in ``key`` (the agency profile's zone; None or unknown: the default),
+    so a California agency reads its own clock, not Connecticut's."""
+    try:
+        _AGENCY["zone"] = ZoneInfo(key or DEFAULT_ZONE)
+    except (ValueError, KeyError):
+        _AGENCY["zone"] = ZoneInfo(DEFAULT_ZONE)
+
+
 _MARK = {"met": "MET", "not_met": "not met", "unknown": "UNKNOWN"}
 
 
 def local(value: datetime | None) -> str:
     if value is None:
         return "—"
-    return value.astimezone(AGENCY_ZONE).strftime("%a %d %b %Y %H:%M %Z")
+    return value.astimezone(agency_zone()).strftime("%a %d %b %Y %H:%M %Z")
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -241,10 +260,10 @@ def search_query(args: argparse.Namespace) -> SearchQuery:
     return SearchQuery(
         booking_number=args.booking,
         name=args.name,
-        decided_from=None if start is None else datetime.combine(start, time(), AGENCY_ZONE),
+        decided_from=None if start is None else datetime.combine(start, time(), agency_zone()),
         decided_before=None
         if end is None
-        else datetime.combine(end + timedelta(days=1), time(), AGENCY_ZONE),
+        else datetime.combine(end + timedelta(days=1), time(), agency_zone()),
         outcome=args.outcome,
         officer=args.officer,
         limit=args.limit,

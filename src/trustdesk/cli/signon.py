@@ -84,12 +84,49 @@ def open_services(args: argparse.Namespace, rules: Any = None) -> Services:
     from trustdesk.services.bundle import open_services as open_bundle
 
     if rules is not None:
-        return open_bundle(args.data_dir, rules)
+        return _in_agency_zone(open_bundle(args.data_dir, rules))
     lazy = LazyRules(args.data_dir)
     services = open_bundle(args.data_dir, lazy)
     # The packs of the agency's jurisdiction, as the desktop app applies them.
     lazy.jurisdiction = lambda: services.jurisdiction.current().code
+    return _in_agency_zone(services)
+
+
+def _in_agency_zone(services: Services) -> Services:
+    """Times printed from here on are in the agency's own zone (a California agency's
+    records read in Pacific time, not Eastern)."""
+    from trustdesk.cli.records_text import use_agency_zone
+    from trustdesk.store.errors import StoreError
+
+    try:
+        profile = services.store.agency.get()
+    except StoreError:
+        profile = None  # a store not set up yet (or not readable): the default zone
+    use_agency_zone(None if profile is None else profile.timezone)
     return services
+
+
+def agency_jurisdiction(args: argparse.Namespace) -> str:
+    """The jurisdiction whose law the agency of this data folder follows, as the desktop
+    app reads it: IT's machine setting, else the agency's recorded choice, else the
+    default. The data folder's own database is read over a read-only connection (a
+    folder never set up is not created: it has made no choice); a database server is
+    asked through the services.
+    """
+    from trustdesk import config
+    from trustdesk.config.keys import DEFAULT_JURISDICTION, JURISDICTIONS
+    from trustdesk.store.jurisdiction_choice import SETTING, recorded_choice
+    from trustdesk.store.paths import resolve_data_dir
+
+    settings = config.current()
+    machine = settings[SETTING]
+    if machine.locked:
+        return str(machine.value)
+    if str(settings["database"].value):
+        with open_services(args) as services:
+            return services.jurisdiction.current().code
+    chosen = recorded_choice(resolve_data_dir(args.data_dir), JURISDICTIONS)
+    return chosen or DEFAULT_JURISDICTION
 
 
 def _fail(message: str) -> NoReturn:

@@ -61,7 +61,18 @@ def years_before(day: date, years: int) -> date:
 class Trace:
     """What one criterion's evaluation looked at and what it must report."""
 
-    __slots__ = ("day", "facts", "hits", "lists_used", "matches", "unknown", "unsettled", "void")
+    __slots__ = (
+        "cites",
+        "day",
+        "facts",
+        "hits",
+        "lists_used",
+        "matched",
+        "matches",
+        "unknown",
+        "unsettled",
+        "void",
+    )
 
     # A plain class rather than a dataclass: one is made per criterion per decision,
     # and the generated __init__ with default factories is measurably slower.
@@ -77,6 +88,12 @@ class Trace:
         #: For each entry that met the condition, the list sections it was found in:
         #: what the ground rests on, item by item (a ground's verification).
         self.matches: list[tuple[tuple[str, str], ...]] = []
+        #: The paragraphs of law of the flags found while testing the current entry.
+        self.cites: list[str] = []
+        #: Each entry that met the condition through a flag whose paragraph of law the
+        #: catalog names, in words ("PC 211 (felony, 2019-03-01) — Penal Code §
+        #: 1192.7(c)(19)").
+        self.matched: list[str] = []
         #: Entries (by JSON pointer) that cannot be true as entered, with why: they
         #: never count toward a ground (core/consistency.py).
         self.void: Mapping[str, str] = void or {}
@@ -192,7 +209,9 @@ class Exists:
         results: list[Tri] = []
         for index, item in enumerate(items):
             mark = len(trace.hits)
+            cited = len(trace.cites)
             status = self.where.test(item, trace)
+            cites = tuple(dict.fromkeys(trace.cites[cited:]))
             hits = tuple(trace.hits[mark:])
             del trace.hits[mark:]
             pointer = f"/{self.collection}/{index}"
@@ -212,7 +231,12 @@ class Exists:
                 trace.unknown.append(pointer)
             if status is True:
                 trace.matches.append(hits)
+                if cites:
+                    # Named only when a paragraph of law made it count (a flag the
+                    # catalog cites): records without such paragraphs read as before.
+                    trace.matched.append(matched_entry(item, cites))
             del trace.hits[mark:]  # the unsettled rules' own look-ups establish nothing
+            del trace.cites[cited:]
             # Every entry examined is a fact the criterion used, whether or not it matched.
             described = item.describe()
             if void is not None:
@@ -220,6 +244,13 @@ class Exists:
             trace.facts.append((pointer, described))
             results.append(status)
         return _any(results)
+
+
+def matched_entry(item: Offense, cites: Sequence[str]) -> str:
+    """An entry that met a condition, as the advice names it: the statute as entered,
+    its level and date, and the paragraphs of law that made it count."""
+    when = f", {item.date.isoformat()}" if item.date is not None else ""
+    return f"{item.statute} ({item.level}{when}) — {'; '.join(cites)}"
 
 
 # --- item-level nodes ----------------------------------------------------------------
@@ -312,7 +343,12 @@ class AttrHas:
         values = self.getter(item)
         if values is None:
             return None
-        return self.value in values
+        found = self.value in values
+        if found:
+            # The paragraph that gives this flag, when the catalog names it: the advice
+            # cites it beside the offense ("Penal Code § 1192.7(c)(19)").
+            trace.cites.extend(c for flag, c in item.flag_citations if flag == self.value)
+        return found
 
 
 class WithinYears:

@@ -145,6 +145,8 @@ class _GateState(NamedTuple):
     firm: bool
     #: Pack items the ground rests on that nobody has verified.
     unverified: tuple[str, ...]
+    #: The entries that met it through a cited paragraph of law (the decision's trace).
+    matched: tuple[str, ...] = ()
 
 
 def _from_decision(pack: RulePack, result: CriterionResult) -> _GateState:
@@ -153,7 +155,7 @@ def _from_decision(pack: RulePack, result: CriterionResult) -> _GateState:
         own = criterion_item(result.id)
         items = [i for i in result.rests_on if not pack.verification(i).verified] or [own]
         unverified = tuple(dict.fromkeys(items))
-    return _GateState(result.id, result.status, is_firm(result), unverified)
+    return _GateState(result.id, result.status, is_firm(result), unverified, result.matched)
 
 
 def _from_answer(pack: RulePack, criterion: str, value: object) -> _GateState:
@@ -203,6 +205,10 @@ def _say(outcome: ContactOutcome, phrases: Iterable[str], citation: str) -> str:
     return f"{said} — {citation}"
 
 
+def _present(phrase: str, matched: tuple[str, ...]) -> str:
+    return f"{phrase} ({'; '.join(matched)})" if matched else phrase
+
+
 def _verdict(outcome: ContactOutcome, always: bool) -> str:
     """The contact log's verdict for a pack outcome: ``always`` + not allowed is "never"."""
     return NEVER if always and outcome.verdict == NOT_ALLOWED else outcome.verdict
@@ -235,7 +241,9 @@ def _advice(
     open_ = [g for g in gates if states[g.criterion].status == UNKNOWN]
     if met:
         case, outcome = "ground", rule.ground
-        phrases = [g.present for g in met]
+        # A ground met through an offense whose paragraph the catalog cites names both:
+        # "serious or violent felony conviction (PC 211 … — Penal Code § 1192.7(c)(19))".
+        phrases = [_present(g.present, states[g.criterion].matched) for g in met]
         grounds_unverified = [i for g in met for i in states[g.criterion].unverified]
         firm = any(states[g.criterion].firm for g in met)
     elif not open_:

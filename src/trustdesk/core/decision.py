@@ -28,6 +28,9 @@ class CriterionResult(NamedTuple):
     discretionary: bool
     #: The pack items (``criteria/<id>``, ``lists/<id>/<section>``…) the result rests on.
     rests_on: tuple[str, ...] = ()
+    #: A met ground's entries that count through a cited paragraph of law (a flag the
+    #: catalog names: "PC 211 (felony, 2019-03-01) — Penal Code § 1192.7(c)(19)").
+    matched: tuple[str, ...] = ()
 
 
 class ActionOutcome(NamedTuple):
@@ -37,6 +40,7 @@ class ActionOutcome(NamedTuple):
     that decide it are not settled, or the pack says the law does not settle it).
     ``grounds``: the criteria met that opened it (empty when none did, or ``always``).
     ``unverified``: the pack items it rests on that nobody has verified.
+    ``reasons``: the grounds met, each with the offense that met it and its paragraph.
     """
 
     id: str
@@ -48,6 +52,10 @@ class ActionOutcome(NamedTuple):
     conditions: tuple[str, ...] = ()
     notices: tuple[str, ...] = ()
     unverified: tuple[str, ...] = ()
+    #: Why it is opened, ground by ground, with the offense and its exact paragraph of
+    #: law where the catalog names one ("Convicted of a serious or violent felony: PC 211
+    #: (felony, 2019-03-01) — Penal Code § 1192.7(c)(19)"); () when no ground cites one.
+    reasons: tuple[str, ...] = ()
 
 
 class Decision(NamedTuple):

@@ -129,6 +129,7 @@ def _evaluate_criterion(
         unverified=unverified,
         discretionary=criterion.discretionary,
         rests_on=rests_on,
+        matched=tuple(trace.matched) if status == MET else (),
     )
 
 

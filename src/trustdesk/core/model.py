@@ -57,13 +57,21 @@ class Offense(NamedTuple):
     #: What the catalog (or the officer) says of the offense: ``serious``, ``violent``,
     #: ``wobbler``… (rule packs test them with ``{"attr": "flags", "has": …}``).
     flags: frozenset[str] = frozenset()
+    #: The paragraph of law that gives a flag, where the catalog names it (``("serious",
+    #: "Penal Code § 1192.7(c)(19)")``): what a ground met through that flag cites.
+    flag_citations: tuple[tuple[str, str], ...] = ()
     #: The conviction was reduced to a misdemeanor (e.g. by a later court order).
     reduced_to_misdemeanor: Tri = False
     #: A magistrate found probable cause on this pending charge (None: not known).
     probable_cause_found: Tri = None
 
+    #: (code, name) of the offense catalog's own jurisdiction (``("CA", "California")``),
+    #: from the case reader: an offense of that jurisdiction is printed by its name.
+    home: tuple[str, str] | None = None
+
     def describe(self) -> str:
-        where = "Connecticut" if self.jurisdiction == "CT" else self.jurisdiction
+        named = self.home is not None and self.home[0] == self.jurisdiction
+        where = self.home[1] if named and self.home is not None else self.jurisdiction
         klass = "unclassified" if self.klass == "unclassified" else f"class {self.klass}"
         text = f"§ {self.section or self.statute} {klass} {self.level} ({where}"
         if self.date is not None:

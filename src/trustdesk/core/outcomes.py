@@ -38,6 +38,7 @@ def _from_case(
     said: ContactOutcome,
     grounds: tuple[str, ...],
     rests_on: list[str],
+    met: tuple[CriterionResult, ...] = (),
 ) -> ActionOutcome:
     return ActionOutcome(
         id=rule.disclosure,
@@ -49,6 +50,18 @@ def _from_case(
         conditions=said.conditions,
         notices=said.notices,
         unverified=_unverified(pack, [contact_item(rule.disclosure, case), *rests_on]),
+        reasons=cited_reasons(met),
+    )
+
+
+def cited_reasons(met: tuple[CriterionResult, ...]) -> tuple[str, ...]:
+    """The grounds met, each with its offense and exact paragraph of law, when some ground
+    met names one (else ``()``: the grounds' titles say it all)."""
+    if not any(r.matched for r in met):
+        return ()
+    return tuple(
+        f"{r.title}: {'; '.join(r.matched)}" if r.matched else f"{r.title} — {r.citation}"
+        for r in met
     )
 
 
@@ -64,7 +77,9 @@ def action_outcome(
     waiting = [r for r in opening if r.status == UNKNOWN]
     if met:
         rests_on = [item for r in met for item in r.rests_on]
-        return _from_case(pack, rule, "ground", rule.ground, tuple(r.id for r in met), rests_on)
+        return _from_case(
+            pack, rule, "ground", rule.ground, tuple(r.id for r in met), rests_on, tuple(met)
+        )
     if not waiting:
         return _from_case(pack, rule, "no_ground", rule.no_ground, (), [])
     if rule.ground.verdict == rule.no_ground.verdict:

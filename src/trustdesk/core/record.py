@@ -37,7 +37,7 @@ def hold_to_json(hold: HoldClock | None) -> dict[str, Any] | None:
 
 
 def outcome_to_json(outcome: ActionOutcome) -> dict[str, Any]:
-    return {
+    written: dict[str, Any] = {
         "id": outcome.id,
         "label": outcome.label,
         "outcome": outcome.outcome,
@@ -48,6 +48,11 @@ def outcome_to_json(outcome: ActionOutcome) -> dict[str, Any]:
         "notices": list(outcome.notices),
         "unverified": list(outcome.unverified),
     }
+    # Written only when a ground cites an offense's paragraph, so records made before
+    # reasons existed (and those without such a paragraph) read and write back unchanged.
+    if outcome.reasons:
+        written["reasons"] = list(outcome.reasons)
+    return written
 
 
 def outcome_from_json(raw: Mapping[str, Any]) -> ActionOutcome:
@@ -67,6 +72,7 @@ def outcome_from_json(raw: Mapping[str, Any]) -> ActionOutcome:
         conditions=texts("conditions"),
         notices=texts("notices"),
         unverified=texts("unverified"),
+        reasons=texts("reasons") if "reasons" in raw else (),
     )
 
 
@@ -97,20 +103,7 @@ def _decision_json(decision: Decision) -> dict[str, Any]:
         "review_reasons": list(decision.review_reasons),
         "warnings": list(decision.warnings),
         "unverified": list(decision.unverified),
-        "trace": [
-            {
-                "id": result.id,
-                "title": result.title,
-                "citation": result.citation,
-                "status": result.status,
-                "reason": result.reason,
-                "facts": [{"pointer": p, "value": v} for p, v in result.facts],
-                "unsettled": list(result.unsettled),
-                "unverified": list(result.unverified),
-                "discretionary": result.discretionary,
-            }
-            for result in decision.trace
-        ],
+        "trace": [_criterion_json(result) for result in decision.trace],
         "required_actions": [
             {"id": a.id, "text": a.text, "citation": a.citation} for a in decision.required_actions
         ],
@@ -119,6 +112,24 @@ def _decision_json(decision: Decision) -> dict[str, Any]:
             for a in decision.prohibited_actions
         ],
     }
+
+
+def _criterion_json(result: CriterionResult) -> dict[str, Any]:
+    written: dict[str, Any] = {
+        "id": result.id,
+        "title": result.title,
+        "citation": result.citation,
+        "status": result.status,
+        "reason": result.reason,
+        "facts": [{"pointer": p, "value": v} for p, v in result.facts],
+        "unsettled": list(result.unsettled),
+        "unverified": list(result.unverified),
+        "discretionary": result.discretionary,
+    }
+    # Only when an entry counted through a cited paragraph: older records are unchanged.
+    if result.matched:
+        written["matched"] = list(result.matched)
+    return written
 
 
 class RecordFormatError(ValueError):
@@ -172,6 +183,7 @@ def decision_from_json(raw: Mapping[str, Any]) -> Decision:
                 unverified=tuple(str(u) for u in item["unverified"]),
                 discretionary=bool(item["discretionary"]),
                 rests_on=tuple(str(r) for r in item.get("rests_on", ())),
+                matched=tuple(str(m) for m in item.get("matched", ())),
             )
             for item in raw["trace"]
         )

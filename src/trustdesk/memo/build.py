@@ -225,7 +225,8 @@ def _outcome_row(outcome: ActionOutcome, decision: Decision) -> OutcomeRow:
         outcome=outcome.outcome,
         outcome_text=OUTCOME_WORDS.get(outcome.outcome, outcome.outcome),
         text=outcome.text,
-        grounds=tuple(f"{titles.get(g, g)} ({g})" for g in outcome.grounds),
+        # The offense and its exact paragraph, when a ground met names one.
+        grounds=outcome.reasons or tuple(f"{titles.get(g, g)} ({g})" for g in outcome.grounds),
         conditions=tuple(outcome.conditions),
         notices=tuple(_document_title(notice) for notice in outcome.notices),
         citations=tuple(outcome.citations),

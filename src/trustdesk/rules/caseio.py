@@ -282,6 +282,8 @@ def _offense(
     unknown_class: frozenset[str] = getattr(catalog, "unknown_class", frozenset())
     # Class histories and unknown classes are the catalog's own jurisdiction's.
     home = getattr(catalog, "home", "")
+    # The catalog's jurisdiction prints by its name ("California"), from the catalog.
+    home_name: str = getattr(catalog, "home_name", "") or ""
     if home and jurisdiction != home:
         history, unknown_class = None, frozenset()
     # The catalog's flags for the section (serious, violent…) join those entered.
@@ -289,6 +291,10 @@ def _offense(
     flags = _names(reader, item.get("flags", []), f"{pointer}/flags", 20)
     if section is not None:
         flags |= known_flags.get(section, frozenset())
+    known_citations: Mapping[str, tuple[tuple[str, str], ...]] = (
+        getattr(catalog, "flag_citations", None) or {}
+    )
+    cited = () if section is None else known_citations.get(section, ())
     return Offense(
         statute=statute,
         section=section,
@@ -305,6 +311,8 @@ def _offense(
         class_history=None if history is None or section is None else history.get(section),
         class_unknown=section is not None and section in unknown_class,
         flags=flags,
+        flag_citations=tuple(pair for pair in cited if pair[0] in flags),
+        home=(home, home_name) if home and home_name else None,
         reduced_to_misdemeanor=reader.tri(
             item.get("reduced_to_misdemeanor", False), f"{pointer}/reduced_to_misdemeanor"
         ),

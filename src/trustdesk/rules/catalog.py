@@ -109,6 +109,9 @@ class OffenseEntry:
     class_in_doubt: ClassInDoubt | None = None
     #: What the law says of the section beyond level and class (serious, violent…).
     flags: frozenset[str] = frozenset()
+    #: For some flags, the paragraph of law that gives it (``serious`` → "Penal Code §
+    #: 1192.7(c)(19)"), so the advice can cite the exact paragraph.
+    flag_citations: tuple[tuple[str, str], ...] = ()
 
     @property
     def class_unknown(self) -> bool:
@@ -215,6 +218,10 @@ class OffenseCatalog:
     syntax: SectionSyntax = field(repr=False, default_factory=SectionSyntax)
     #: The flags of the sections that have some (section → flags).
     flags: Mapping[str, frozenset[str]] = field(repr=False, default_factory=dict)
+    #: The flags' paragraphs of law, for the sections whose entries give them.
+    flag_citations: Mapping[str, tuple[tuple[str, str], ...]] = field(
+        repr=False, default_factory=dict
+    )
 
     @classmethod
     def of(
@@ -250,12 +257,18 @@ class OffenseCatalog:
             unknown,
             syntax or SectionSyntax(),
             MappingProxyType({e.section: e.flags for e in entries if e.flags}),
+            MappingProxyType({e.section: e.flag_citations for e in entries if e.flag_citations}),
         )
 
     @property
     def home(self) -> str:
         """The jurisdiction id whose sections these are (the catalog's id, upper case)."""
         return self.id.upper()
+
+    @property
+    def home_name(self) -> str:
+        """The name of that jurisdiction, as the catalog gives it ("California")."""
+        return self.jurisdiction
 
     def normalize(self, text: str) -> str | None:
         """The canonical section ``text`` names, in this catalog's writing of sections."""
@@ -355,6 +368,14 @@ def _forms(raw: Mapping[str, Any], source: str, pointer: str) -> tuple[OffenseFo
 
 
 def _entry(raw: Mapping[str, Any], source: str, pointer: str) -> OffenseEntry:
+    for flag in raw.get("flag_citations", {}):
+        if flag not in raw.get("flags", ()):
+            raise InputError(
+                source,
+                f"{pointer}/flag_citations/{flag}",
+                f"cites a paragraph for flag {flag!r}, which the entry's flags do not list; "
+                "add it to flags or remove the citation",
+            )
     former = tuple(
         FormerForm(
             level=item["level"],
@@ -412,6 +433,7 @@ def _entry(raw: Mapping[str, Any], source: str, pointer: str) -> OffenseEntry:
         sources=tuple(raw.get("sources", ())),
         class_in_doubt=_class_in_doubt(raw.get("class_in_doubt")),
         flags=frozenset(raw.get("flags", ())),
+        flag_citations=tuple(sorted(raw.get("flag_citations", {}).items())),
     )
 
 

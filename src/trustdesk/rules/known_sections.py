@@ -31,10 +31,14 @@ class KnownSections(frozenset[str]):
     history: Mapping[str, ClassHistory]
     unknown_class: frozenset[str]
     flags: Mapping[str, frozenset[str]]
+    #: The paragraphs of law that give some sections' flags (section → (flag, citation)…).
+    flag_citations: Mapping[str, tuple[tuple[str, str], ...]]
     syntax: SectionSyntax
     #: The catalog's jurisdiction id (its ``id`` upper-cased): class histories and
     #: unknown classes apply to offenses of this jurisdiction only.
     home: str
+    #: That jurisdiction's name, as the catalog gives it ("Connecticut").
+    home_name: str
 
     def __new__(
         cls,
@@ -44,13 +48,19 @@ class KnownSections(frozenset[str]):
         flags: Mapping[str, Iterable[str]] | None = None,
         syntax: SectionSyntax | None = None,
         home: str = "",
+        flag_citations: Mapping[str, Iterable[tuple[str, str]]] | None = None,
+        home_name: str = "",
     ) -> KnownSections:
         made = super().__new__(cls, sections)
         made.history = MappingProxyType(dict(history or {}))
         made.unknown_class = frozenset(unknown_class)
         made.flags = MappingProxyType({k: frozenset(v) for k, v in (flags or {}).items()})
+        made.flag_citations = MappingProxyType(
+            {k: tuple(v) for k, v in (flag_citations or {}).items()}
+        )
         made.syntax = syntax or SectionSyntax()
         made.home = home
+        made.home_name = home_name
         return made
 
     def normalize(self, text: str) -> str | None:
@@ -119,6 +129,11 @@ def _from_cache(value: Any) -> KnownSections | None:
                 None if value["default_code"] is None else str(value["default_code"]),
             ),
             str(value["home"]),
+            {
+                str(k): [(str(flag), str(cited)) for flag, cited in v]
+                for k, v in value["flag_citations"].items()
+            },
+            str(value["home_name"]),
         )
     except (TypeError, KeyError, ValueError, AttributeError):
         # An older cache format or a damaged record: read the catalog again.
@@ -148,9 +163,20 @@ def known_sections(path: Path) -> tuple[KnownSections, str]:
         "codes": {k: list(v) for k, v in catalog.syntax.codes.items()},
         "default_code": catalog.syntax.default_code,
         "home": catalog.id.upper(),
+        "home_name": catalog.jurisdiction,
+        "flag_citations": {
+            k: [list(pair) for pair in v] for k, v in sorted(catalog.flag_citations.items())
+        },
     }
     cache.write(_CACHE_NAME, recent)
     known = KnownSections(
-        listed, histories, unknown, catalog.flags, catalog.syntax, catalog.id.upper()
+        listed,
+        histories,
+        unknown,
+        catalog.flags,
+        catalog.syntax,
+        catalog.id.upper(),
+        catalog.flag_citations,
+        catalog.jurisdiction,
     )
     return known, digest

@@ -126,7 +126,9 @@ def outcome_lines(decision: Decision) -> list[OutcomeLine]:
     criteria = {r.id: r for r in decision.trace}
     lines = []
     for item in decision.outcomes:
-        grounds = tuple(
+        # A ground met through an offense's cited paragraph names the offense and it
+        # (the outcome's reasons); else each ground by its criterion's title and citation.
+        grounds = item.reasons or tuple(
             f"{criteria[g].title} — {criteria[g].citation}" if g in criteria else g
             for g in item.grounds
         )

@@ -12,13 +12,13 @@ A change applies to new decisions only: a recorded decision names its pack and k
 
 from __future__ import annotations
 
-import json
 from typing import NamedTuple
 
 from trustdesk.config.keys import DEFAULT_JURISDICTION, JURISDICTIONS
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest
 from trustdesk.services.permissions import Operation
+from trustdesk.store.jurisdiction_choice import choice_in
 from trustdesk.store.records import User
 
 SETTINGS_CHANGED = "settings.changed"  # as store.agency: one event for every setting
@@ -53,6 +53,26 @@ def check_code(value: object) -> str:
     return code
 
 
+def home_zone(code: str) -> str | None:
+    """The time zone the jurisdiction's newest shipped rule pack states (its ``timezone``:
+    "America/Los_Angeles" for CA), the natural default for an agency there; None when no
+    pack of it ships or its file cannot be read."""
+    from trustdesk.rules import strict_json
+    from trustdesk.rules.errors import RulesError
+    from trustdesk.rules.packs import bundled_pack_paths
+
+    for path in reversed(bundled_pack_paths(code)):
+        try:
+            raw = strict_json.load_path(path)
+            # Format 3 states it at the top; format 2 in its hold clock (pack_migrate).
+            zone = raw.get("timezone") or (raw.get("hold_clock") or {}).get("timezone")
+        except (RulesError, AttributeError):
+            continue
+        if isinstance(zone, str):
+            return zone
+    return None
+
+
 def machine_setting() -> tuple[str, str] | None:
     """(code, where) when IT set the jurisdiction for this machine, else None."""
     from trustdesk.config import current
@@ -67,17 +87,8 @@ class JurisdictionService:
 
     def chosen(self) -> str | None:
         """The agency's latest recorded choice (None: never chosen)."""
-        code = None
-        for entry in self.ctx.store.audit.of_events(SETTINGS_CHANGED):
-            try:
-                objects = json.loads(entry.objects)
-            except ValueError:
-                continue
-            if isinstance(objects, dict) and objects.get("setting") == SETTING:
-                value = objects.get("jurisdiction")
-                if isinstance(value, str) and value in JURISDICTIONS:
-                    code = value
-        return code
+        entries = self.ctx.store.audit.of_events(SETTINGS_CHANGED)
+        return choice_in((entry.objects for entry in entries), JURISDICTIONS)
 
     def current(self) -> Jurisdiction:
         """The jurisdiction in force on this desk, and where it came from."""

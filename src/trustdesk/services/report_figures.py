@@ -169,7 +169,9 @@ def decisions_by_ground(data: ReportData) -> Figure:
     )
 
 
-def decisions_by_pack(data: ReportData) -> Figure:
+def decisions_by_pack(data: ReportData, law: str = "") -> Figure:
+    """``law``: how the footnote names the law of the period's packs
+    (``services.report_laws.law_phrase``)."""
     packs: dict[str, Counter[str]] = defaultdict(Counter)
     for outcome, pack, _g, _u, count in data.outcomes:
         packs[pack][outcome] += count
@@ -181,8 +183,7 @@ def decisions_by_pack(data: ReportData) -> Figure:
         "decisions_by_pack",
         "Decisions by rule pack (version of the law)",
         "Each decision counts once, under the rule pack its latest version was decided "
-        "with: the version of § 54-192h in force on its decision date (ct-2014, ct-2019, "
-        "ct-2025).",
+        f"with: {law or 'the version of the law in force on its decision date'}.",
         ("Rule pack", "Honored", "Declined", "Total"),
         rows,
         (False, True, True, True),

@@ -173,6 +173,7 @@ def build_report(ctx: ServiceContext, request: ReportRequest) -> Report:
         timezone=zone.key,
         made_at=now,
         made_by=user.username,
+        law=period_law(ctx, request),
     )
     ctx.audit(
         "report.made",
@@ -188,6 +189,17 @@ def build_report(ctx: ServiceContext, request: ReportRequest) -> Report:
     return report
 
 
+def period_law(ctx: ServiceContext, request: ReportRequest) -> str:
+    """How the footnotes name the law of the period: the statutes of the packs of the
+    agency's jurisdiction in force during it (from the packs, not from code)."""
+    from trustdesk.services.jurisdiction import JurisdictionService
+    from trustdesk.services.report_laws import law_phrase, laws_in_period, shipped_laws
+
+    code = JurisdictionService(ctx).current().code
+    laws = laws_in_period(shipped_laws(code), request.start, request.end)
+    return law_phrase(laws) if laws else ""
+
+
 def assemble(
     data: ReportData,
     months: list[date],
@@ -199,6 +211,7 @@ def assemble(
     timezone: str,
     made_at: datetime,
     made_by: str,
+    law: str = "",
 ) -> Report:
     """The report's figures and charts, from the store's counts (pure)."""
     counted = request.by
@@ -210,7 +223,7 @@ def assemble(
         figures.received_by_form(data, counted),
         figures.received_by_warrant(data, counted),
         grounds,
-        figures.decisions_by_pack(data),
+        figures.decisions_by_pack(data, law),
         *([figures.action_outcomes(data)] if figures.decides_other_actions(data) else []),
         figures.reviews(data),
         holds,

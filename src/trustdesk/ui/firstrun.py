@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from trustdesk.services.jurisdiction import choices, machine_setting
+from trustdesk.services.jurisdiction import choices, home_zone, machine_setting
 from trustdesk.ui.admin_common import choose_logo, error_label, lock_field
 from trustdesk.ui.gate import centred_column, page_title, right_aligned, show_error
 
@@ -74,6 +74,9 @@ class FirstRunPage(QWidget):
         self.locked_note.setAccessibleName("Settings set by IT")
         self.locked_note.hide()
         layout.addWidget(self.locked_note)
+        # The zone follows the jurisdiction (its packs' zone) until the user picks one.
+        self._zone_picked = False
+        self.zone.activated.connect(self._pick_zone)
         self._seed_from_machine_settings()
         self._show_ori_example()
         self.jurisdiction.currentIndexChanged.connect(self._show_ori_example)
@@ -118,9 +121,20 @@ class FirstRunPage(QWidget):
         self.locked_note.setText(" ".join(notes))
         self.locked_note.setVisible(bool(notes))
 
+    def _pick_zone(self) -> None:
+        self._zone_picked = True
+
     def _show_ori_example(self) -> None:
         # An ORI starts with the state's two letters, those of the chosen jurisdiction.
-        self.ori.setPlaceholderText(f"{self.jurisdiction.currentData()}0000000")
+        code = self.jurisdiction.currentData()
+        self.ori.setPlaceholderText(f"{code}0000000")
+        # A California agency starts on Pacific time, as its packs count it (data, not a
+        # state name here); a zone the user picked is left alone.
+        zone = home_zone(str(code))
+        if not self._zone_picked and zone is not None:
+            if self.zone.findText(zone) < 0:
+                self.zone.addItem(zone)
+            self.zone.setCurrentText(zone)
 
     def _choose_logo(self) -> None:
         data = choose_logo(self)
