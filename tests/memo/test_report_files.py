@@ -249,3 +249,35 @@ def test_an_empty_chart_says_so() -> None:
     )
     texts = [el.text for el in ET.fromstring(chart_svg(spec)).iter() if el.tag.endswith("text")]
     assert "Nothing to show in this period" in texts
+
+
+def test_a_report_of_many_months_is_laid_out_with_every_months_numbers(
+    made: Any, tmp_path: Path
+) -> None:
+    """Ten years and more of months: the trend's numbers table is too tall to sit beside
+    its chart on one page, so it follows the chart and runs over pages."""
+    from dataclasses import replace
+
+    from trustdesk.memo.report_pdf import render_report_pdf
+
+    _desk, report = made
+    months = tuple(f"{2014 + n // 12}-{n % 12 + 1:02d}" for n in range(130))
+    trend = next(chart for chart in report.charts if chart.kind == "line")
+    long_trend = replace(
+        trend,
+        categories=months,
+        series=tuple(
+            replace(series, values=tuple(float((n * 7 + i) % 40) for i in range(130)))
+            for n, series in enumerate(trend.series)
+        ),
+        table=replace(
+            trend.table,
+            rows=tuple((month, n % 40, n % 30, n % 10) for n, month in enumerate(months)),
+        ),
+    )
+    charts = tuple(long_trend if chart is trend else chart for chart in report.charts)
+    data = render_report_pdf(replace(report, charts=charts))
+    text = pdf_text(data)
+    assert trend.title in text
+    assert "2014-01" in text and "2024-10" in text  # the first month and the 130th
+    assert len(pypdf.PdfReader(io.BytesIO(data)).pages) > 2

@@ -94,15 +94,24 @@ def _table(figure: Figure, width: float) -> Table:
     return table
 
 
-def _chart_block(chart: ChartSpec) -> Table:
+#: The tallest numbers table printed beside its chart; a longer one (a period of many
+#: months) would not fit on a page inside the chart's row, so it follows the chart at
+#: full width instead, split over pages with its header repeated.
+BESIDE_MAX_HEIGHT = 5 * inch
+
+
+def _chart_block(chart: ChartSpec) -> list[Any]:
     drawing = chart_drawing(chart, CHART_WIDTH, CHART_HEIGHT)
     numbers = _table(chart.table, WIDTH - CHART_WIDTH - 12)
+    _width, height = numbers.wrap(WIDTH - CHART_WIDTH - 12, LETTER[1])
+    if height > BESIDE_MAX_HEIGHT:
+        return [drawing, Spacer(1, 4), _table(chart.table, WIDTH), Spacer(1, 10)]
     block = Table(
         [[drawing, numbers]],
         colWidths=[CHART_WIDTH + 12, WIDTH - CHART_WIDTH - 12],
         style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]),
     )
-    return block
+    return [KeepTogether([block, Spacer(1, 10)])]
 
 
 def report_story(report: Report) -> list[Any]:
@@ -130,7 +139,7 @@ def report_story(report: Report) -> list[Any]:
         story.append(Paragraph(escape(note), styles.small))
     story.append(Paragraph("Charts", styles.heading))
     for chart in report.charts:
-        story += [KeepTogether([_chart_block(chart), Spacer(1, 10)])]
+        story += _chart_block(chart)
     story.append(Paragraph("Figures", styles.heading))
     for number, figure in enumerate(report.figures, start=1):
         story.append(
