@@ -73,3 +73,27 @@ def test_the_packs_in_force_in_a_period_follow_their_dates() -> None:
         PackLaw("x-2", "Act § 1", date(2010, 1, 1), None),
     )
     assert law_phrase(same) == "the version of Act § 1 in force on its decision date (x-1, x-2)"
+
+
+def test_the_state_layout_is_refused_to_a_california_agency(desk: Any, tmp_path: Any) -> None:
+    """The state layout's columns are Connecticut's grounds and OPM's reporting: a
+    California agency is told so, and no file is written or audited."""
+    import pytest
+
+    from trustdesk.services.errors import InvalidRequest
+    from trustdesk.services.report_files import save_report
+
+    desk.clock.now = NOW
+    users = {u.username: u.id for u in desk.store.users.all()}
+    make_record(desk.store, users)
+    desk.services.jurisdiction.change(desk.session("admin"), "CA")
+    made, _text = report_text(desk)
+    target = tmp_path / "state.csv"
+    exported = len(desk.store.audit.of_events("report.exported"))
+    with pytest.raises(InvalidRequest, match=r"Connecticut's reporting layout.*California"):
+        save_report(desk.services.ctx, desk.session("supervisor"), made, "state-csv", target)
+    assert not target.exists()
+    assert len(desk.store.audit.of_events("report.exported")) == exported
+    # The general formats are still there for it.
+    save_report(desk.services.ctx, desk.session("supervisor"), made, "csv", target)
+    assert target.exists()

@@ -21,6 +21,9 @@ from pathlib import Path
 from trustdesk.exports.cells import neutral_text
 from trustdesk.memo.report_model import Report
 
+#: Whose state the layout is for: another jurisdiction's agency is refused it.
+JURISDICTION = "CT"
+
 LAYOUT = "trustdesk-ice-access/1 (TrustDesk layout; state column names unverified)"
 
 COLUMNS = (

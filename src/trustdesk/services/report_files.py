@@ -57,6 +57,8 @@ def save_report(
         raise InvalidRequest(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if bom and fmt not in BOM_FORMATS:
         raise InvalidRequest("--bom is for the CSV formats only (Excel's byte-order mark)")
+    if fmt == "state-csv":
+        _check_state_layout(ctx)
     target = target.expanduser().absolute()
     with new_file(target) as temp:
         _write(report, fmt, temp, bom=bom)
@@ -68,6 +70,20 @@ def save_report(
         target.unlink(missing_ok=True)
         raise
     return digest
+
+
+def _check_state_layout(ctx: ServiceContext) -> None:
+    """The state layout is Connecticut's (OPM's ICE access reporting): an agency under
+    another jurisdiction's law is told so rather than handed another state's columns."""
+    from trustdesk.exports.state_csv import JURISDICTION
+    from trustdesk.services.jurisdiction import JurisdictionService
+
+    current = JurisdictionService(ctx).current()
+    if current.code != JURISDICTION:
+        raise InvalidRequest(
+            f"--format state-csv is Connecticut's reporting layout; TrustDesk has none for "
+            f"{current.name}, this agency's jurisdiction. Use --format csv, xlsx or json."
+        )
 
 
 def _audit(ctx: ServiceContext, session: Session, report: Report, fmt: str, digest: str) -> None:
