@@ -18,6 +18,7 @@ import pytest
 
 from trustdesk.store import candidates_sqlite
 from trustdesk.store.candidates import ascii_text
+from trustdesk.store.checks import _ENGINES
 from trustdesk.store.decisions import (
     DETAINER_FIELDS,
     PERSON_FIELDS,
@@ -26,7 +27,6 @@ from trustdesk.store.decisions import (
 )
 from trustdesk.store.encoding import canonical_json, row_digest
 from trustdesk.store.postgresql import candidates as candidates_pg
-from trustdesk.store.row_hashing import DETAINER_COLUMNS, PERSON_COLUMNS, RECORD_COLUMNS
 
 TEXTS = [
     "",
@@ -151,25 +151,18 @@ def _record_tables(conn: Any, backend: str) -> None:
 
 
 def _record_sql(backend: str) -> str:
-    module = _module(backend)
-    head, middle, tail = module.record_texts(
-        RECORD_COLUMNS, PERSON_COLUMNS, DETAINER_COLUMNS, False
-    )
-    case_json, decision_json = module.DOCUMENTS
+    parts = _ENGINES[backend].record_texts(False)
+    # As checks reads them: the record's digest, id, event and objects come first.
     return (
-        f"SELECT {head}, {case_json}, {middle}, {decision_json}, {tail} FROM decisions t "
+        f"SELECT NULL, NULL, NULL, NULL, {', '.join(parts)} FROM decisions t "
         "LEFT JOIN people p ON p.id = t.person_id "
         "LEFT JOIN detainers x ON x.id = t.detainer_id ORDER BY t.id"
     )
 
 
-def _whole(backend: str, parts: tuple[Any, ...]) -> bytes:
-    head, case, middle, decision, tail = (bytes(part) for part in parts)
-    if backend == "sqlite":  # SQLite hands over the documents, the server their digests
-        case = hashlib.sha256(case).hexdigest().encode()
-        decision = hashlib.sha256(decision).hexdigest().encode()
-    whole = b'%s"%s"%s"%s"%s' % (head, case, middle, decision, tail)
-    fixed = ascii_text(whole)
+def _whole(backend: str, row: tuple[Any, ...]) -> bytes:
+    row = tuple(bytes(part) if isinstance(part, memoryview) else part for part in row)
+    fixed = ascii_text(_ENGINES[backend].record_text(row))
     assert fixed is not None
     return fixed
 

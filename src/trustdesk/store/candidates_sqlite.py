@@ -82,7 +82,8 @@ def record_texts(
     record: Sequence[str], person: Sequence[str], detainer: Sequence[str], guarded: bool
 ) -> list[str]:
     """A decision's candidate text in three parts, cut where the two documents' digests
-    go (``decisions t``, ``people p``, ``detainers x``)."""
+    go, with the documents themselves between them (``DOCUMENTS``): five columns
+    (``decisions t``, ``people p``, ``detainers x``)."""
     answers_sql = answers(guarded)
     columns = [
         *(f"t.{name}" for name in record),
@@ -97,7 +98,8 @@ def record_texts(
         return answers_sql if n == answers_at else value(columns[n], guarded)
 
     shape = record_shape(record, person, detainer)
-    return _texts(shape, sql, ("case_json_sha256", "decision_json_sha256"))
+    head, middle, tail = _texts(shape, sql, ("case_json_sha256", "decision_json_sha256"))
+    return [head, DOCUMENTS[0], middle, DOCUMENTS[1], tail]
 
 
 def answers(guarded: bool) -> str:

@@ -443,38 +443,29 @@ class Checker:
     def _decision_candidates(self, where: str, *, guarded: bool) -> tuple[list[Any], int]:
         """decision_rows' fast pass: the records it could not accept, and the rows."""
         engine = _engine(self.conn)
-        head, middle, tail = engine.record_texts(guarded)
-        case_json, decision_json = engine.documents
         cursor = self.conn.execute(
-            f"SELECT {head}, {case_json}, {middle}, {decision_json}, {tail}, "
-            "t.record_sha256, t.id, a.event, a.objects FROM decisions t "
+            "SELECT t.record_sha256, t.id, a.event, a.objects, "
+            f"{', '.join(engine.record_texts(guarded))} FROM decisions t "
             f"LEFT JOIN audit_log a ON a.seq = t.audit_seq{_JOINS['decisions']}"
             f"{where} ORDER BY t.audit_seq"
         )
         events = DECISION_EVENTS
         loads, sha256, ascii_text = parsed_objects, _sha256, candidates.ascii_text
-        # SQLite hands over the documents' UTF-8, hashed here; the server hashes them
-        # itself (sending the hex digest), which is the same digest.
-        document = engine.document_digest
+        whole_text = engine.record_text
         count, doubtful = 0, []
         for batch in _batches(cursor):
-            for first, case, second, decision, last, stored, record, event, text in batch:
+            for row in batch:
                 count += 1
+                stored, record, event = row[0], row[1], row[2]
                 if event in events:
-                    objects = loads(text)
+                    objects = loads(row[3])
                     if (
                         type(objects) is dict
                         and type(named := objects.get("record")) is int
                         and named == record
                     ):
                         try:
-                            whole = b'%s"%s"%s"%s"%s' % (
-                                first,
-                                document(case),
-                                second,
-                                document(decision),
-                                last,
-                            )
+                            whole = whole_text(row)
                         except TypeError:  # a part or a document is missing (NULL)
                             whole = b""
                         if not (whole.isascii() and b"\x7f" not in whole):
@@ -509,24 +500,34 @@ def _decision_label(row: dict[str, Any]) -> str:
 @dataclass(frozen=True, slots=True)
 class _Engine:
     """One backend's SQL for the candidate texts (``candidates_sqlite``,
-    ``postgresql/candidates``) and what turns its documents into their digests' text."""
+    ``postgresql/candidates``), and what makes a decision's whole text of its row."""
 
     entry_text: Callable[[bool], str]
     row_text: Callable[[str, tuple[str, ...], bool], str]
     record_texts: Callable[[bool], list[str]]
-    documents: tuple[str, ...]
-    document_digest: Callable[[Any], bytes]
+    #: The decision's text from its row (its columns from the fifth on, as
+    #: ``record_texts`` wrote them); a TypeError where a part is NULL.
+    record_text: Callable[[Any], bytes]
 
 
 _sha256 = hashlib.sha256
 
 
-def _hex_digest(document: bytes) -> bytes:
-    return _sha256(document).hexdigest().encode("ascii")
+def _sqlite_record_text(row: Any) -> bytes:
+    # SQLite hands over the text in three parts and the documents' UTF-8 between them,
+    # hashed here into the digests record_sha256 puts in their places.
+    return b'%s"%s"%s"%s"%s' % (
+        row[4],
+        _sha256(row[5]).hexdigest().encode("ascii"),
+        row[6],
+        _sha256(row[7]).hexdigest().encode("ascii"),
+        row[8],
+    )
 
 
-def _as_is(digest: bytes) -> bytes:
-    return digest
+def _server_record_text(row: Any) -> bytes:
+    # The server put the documents' digests in place itself.
+    return row[4] + b""
 
 
 _ENGINES = {
@@ -536,8 +537,7 @@ _ENGINES = {
         lambda guarded: candidates_sqlite.record_texts(
             RECORD_COLUMNS, PERSON_COLUMNS, DETAINER_COLUMNS, guarded
         ),
-        candidates_sqlite.DOCUMENTS,
-        _hex_digest,  # SQLite hands over the documents' UTF-8
+        _sqlite_record_text,
     ),
     "postgresql": _Engine(
         candidates_pg.entry_text,
@@ -545,8 +545,7 @@ _ENGINES = {
         lambda guarded: candidates_pg.record_texts(
             RECORD_COLUMNS, PERSON_COLUMNS, DETAINER_COLUMNS, guarded
         ),
-        candidates_pg.DOCUMENTS,
-        _as_is,  # the server hands over their digests
+        _server_record_text,
     ),
 }
 
