@@ -527,7 +527,8 @@ def _sqlite_record_text(row: Any) -> bytes:
 
 def _server_record_text(row: Any) -> bytes:
     # The server put the documents' digests in place itself.
-    return row[4] + b""
+    text: bytes = row[4] + b""  # NULL: a TypeError, as SQLite's parts
+    return text
 
 
 _ENGINES = {
