@@ -1,10 +1,11 @@
-"""The candidate texts the database engines write (store/candidates*.py, decision 0040).
+"""The candidate texts SQLite writes (store/candidates*.py, decision 0040), and the parts
+of a decision's text the PostgreSQL server writes (store/postgresql/candidates.py).
 
 Verification accepts a row when the digest of the text its database wrote matches the
 recorded one, so that text must be canonical_json's, byte for byte, on every value
 TrustDesk stores: odd text (non-ASCII, beyond U+FFFF, quotes, backslashes, control
-characters, NUL, DEL, empty), integers to 64 bits, NULL; on both backends. Values only
-a tampered file holds (floats, blobs) must never give an accepted text.
+characters, NUL, DEL, empty), integers to 64 bits, NULL. Values only a tampered SQLite
+file holds (floats, blobs) must never give an accepted text.
 """
 
 from __future__ import annotations
@@ -48,14 +49,18 @@ def _sqlite() -> sqlite3.Connection:
     return sqlite3.connect(":memory:")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest) -> Iterator[tuple[str, Any]]:
-    """(backend, a connection to run the backend's SQL on, with its own scratch tables)."""
-    if request.param == "sqlite":
-        conn = _sqlite()
-        yield "sqlite", conn
-        conn.close()
-        return
+@pytest.fixture
+def engine() -> Iterator[tuple[str, Any]]:
+    """(backend, a connection to run the backend's candidate SQL on): SQLite's, the one
+    backend whose database writes the texts (decision 0040)."""
+    conn = _sqlite()
+    yield "sqlite", conn
+    conn.close()
+
+
+@pytest.fixture
+def pg(request: pytest.FixtureRequest) -> Iterator[tuple[str, Any]]:
+    """("postgresql", a connection to a fresh database on the test cluster)."""
     import psycopg
 
     cluster = request.getfixturevalue("pg_cluster")
@@ -71,7 +76,8 @@ def _values(backend: str) -> list[Any]:
 
 
 def _module(backend: str) -> Any:
-    return candidates_sqlite if backend == "sqlite" else candidates_pg
+    assert backend == "sqlite"  # on PostgreSQL the client writes the texts (0040)
+    return candidates_sqlite
 
 
 def _create(conn: Any, backend: str, table: str, columns: dict[str, str]) -> None:
@@ -148,6 +154,45 @@ def _record_tables(conn: Any, backend: str) -> None:
     _create(
         conn, backend, "decision_answers", {"record_id": "int", "field": "text", "value": "text"}
     )
+
+
+def test_the_servers_answers_and_document_digests_are_what_record_sha256_takes(
+    pg: tuple[str, Any],
+) -> None:
+    """On PostgreSQL the server writes a decision's answers as JSON and hashes its
+    documents (store/postgresql/candidates.py); the client escapes non-ASCII and DEL."""
+    backend, conn = pg
+    _record_tables(conn, backend)
+    texts = [v for v in _values(backend) if isinstance(v, str)]
+    for n, document in enumerate(texts):
+        record = dict.fromkeys(RECORD_FIELDS) | {"id": n + 1, "case_json": document * 3}
+        record["decision_json"] = texts[-1 - n]
+        _insert(conn, backend, "decisions", record)
+        for k in range(n % 5):
+            _insert(
+                conn,
+                backend,
+                "decision_answers",
+                {
+                    "record_id": n + 1,
+                    "field": texts[(n + k) % len(texts)] + str(k),
+                    "value": texts[k],
+                },
+            )
+    case, decision = candidates_pg.DOCUMENTS
+    rows = _fetch(
+        conn,
+        f"SELECT t.id, t.case_json, t.decision_json, {case}, {decision}, "
+        f"{candidates_pg.ANSWERS} FROM decisions t ORDER BY t.id",
+    )
+    for record_id, case_text, decision_text, case_hex, decision_hex, answers in rows:
+        assert case_hex == hashlib.sha256(case_text.encode("utf-8")).hexdigest()
+        assert decision_hex == hashlib.sha256(decision_text.encode("utf-8")).hexdigest()
+        pairs = _fetch(
+            conn, f"SELECT field, value FROM decision_answers WHERE record_id = {record_id}"
+        )
+        expected = canonical_json(sorted([list(pair) for pair in pairs]))
+        assert ascii_text(answers.encode("utf-8")) == expected.encode("ascii")
 
 
 def _record_sql(backend: str) -> str:

@@ -3,10 +3,10 @@
 Verification recomputes a digest for every stored row: the SHA-256 of the row's
 canonical JSON (``encoding.canonical_json``). Writing that text in Python, value by
 value, was most of verification's time (decisions 0025, 0032). The text has a fixed
-shape, only the values change, so the engine itself writes it in the query: the shape's
-literal pieces (keys, braces, commas) concatenated with each column's JSON (SQLite's
-``json_quote``, PostgreSQL's ``to_json``), in the canonical order of the keys. Python
-then only hashes it and compares (decision 0040).
+shape, only the values change, so on SQLite the engine itself writes it in the query
+(``candidates_sqlite``: ``json_object`` with the keys in canonical order), and Python
+only hashes it and compares (decision 0040). On PostgreSQL the client keeps writing
+them (0032): the server writing them cost more CPU in all.
 
 Such a text is only ever a *candidate*, as in 0032: a row whose candidate's digest
 matches is accepted, any other row goes to the exact check (``canonical_json``, the
@@ -14,58 +14,28 @@ definition), which says what is wrong. The engines' JSON differs from canonical_
 in one known way, put right here (``ascii_text``): characters beyond ASCII and DEL come
 as they are, where canonical_json writes ``\\uXXXX`` escapes (lower-case hex, surrogate
 pairs beyond U+FFFF). Everything else is the same text for the values TrustDesk stores
-(text, integers, NULL: tests/store/test_candidates.py compares them on odd values, on
-both backends); a value of any other type (a blob, a float: only a tampered file has
-them) makes the backend's SQL write no candidate (NULL), so its row takes the exact way.
+(text, integers, NULL: tests/store/test_candidates.py compares them on odd values); a
+value of any other type (a blob, a float: only a tampered file has them) makes the
+text one that no digest matches, so its row takes the exact way.
 A candidate text equal to the canonical text a digest was made from is therefore the
 canonical text of the row's values: a digest matched through a candidate matches
 through canonical_json too.
 
-This module holds what both backends share: the shape's pieces and the Python side. The
-SQL spelling of a value is each backend's (``candidates_sqlite``,
-``postgresql/candidates``).
+This module holds what is not SQL: the shapes and the Python side.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from trustdesk.store.encoding import canonical_json
 from trustdesk.store.fast_json import JSON_ASCII_ERRORS
-
-_MARKER = re.compile(r'"\\u0000(\d+)\\u0000"')
 
 
 def slot(position: int) -> str:
     """A value's place in a shape (NUL never appears in a key; canonical_json writes it
     as ``\\u0000``)."""
     return f"\x00{position}\x00"
-
-
-def concatenations(
-    shape: Any,
-    value_sql: Callable[[int], str],
-    *,
-    split_at: Sequence[int] = (),
-    concat: str = " || ",
-) -> list[str]:
-    """SQL expressions whose text, joined, is ``canonical_json(shape)`` with each
-    ``slot(n)`` replaced by the JSON of the value ``value_sql(n)`` writes; the text is cut
-    at the slots in ``split_at`` (their values are put in place by the caller), giving
-    ``len(split_at) + 1`` expressions."""
-    parts = _MARKER.split(canonical_json(shape))
-    pieces: list[list[str]] = [[]]
-    for index, part in enumerate(parts):
-        if index % 2 == 0:
-            if part:
-                pieces[-1].append("'" + part.replace("'", "''") + "'")
-        elif int(part) in split_at:
-            pieces.append([])
-        else:
-            pieces[-1].append(value_sql(int(part)))
-    return [concat.join(piece) if piece else "''" for piece in pieces]
 
 
 def ascii_text(text: bytes) -> bytes | None:
