@@ -101,9 +101,10 @@ class Checker:
         evidence rows and checking the decision lookup table on the way.
 
         One tight loop over plain rows (no entry objects, no generators in between): it
-        runs for every entry of the store. Each entry's text is written by the database
-        (``candidates``: a candidate, which only accepts); any doubt goes to
-        audit.link_problem, the definition audit.replay uses. ``span`` replays one part
+        runs for every entry of the store. Each entry's text is written by SQLite
+        (``candidates``: a candidate, which only accepts; on PostgreSQL by orjson here,
+        ``_chain_by_client``); any doubt goes to audit.link_problem, the definition
+        audit.replay uses. ``span`` replays one part
         of the chain only, for a verification split between processes;
         ``self.broken`` then tells whether a link failed in it.
         """
