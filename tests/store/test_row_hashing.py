@@ -113,13 +113,13 @@ ANSWER_TEXTS = ["yes", 'quote " and \\ backslash', "\x00\x01\x08\x09\x0a\x0c\x0d
 
 @pytest.mark.parametrize("seed", range(20))
 def test_the_answers_text_sqlite_writes_is_canonical_json(seed: int) -> None:
-    """checks._ANSWERS_JSON (what verification hashes instead of encoding the pairs in
-    Python) writes canonical_json(sorted(answers)) for ASCII text but DEL; for anything
-    else the digest it gives differs from the record's, so the row takes the general
-    check."""
+    """The answers' JSON SQLite writes into a decision's candidate text
+    (candidates_sqlite.answers) is canonical_json(sorted(answers)) for ASCII text but
+    DEL; for anything else the digest it gives differs from the record's until escaped
+    as canonical_json escapes (candidates.ascii_text, here record_digest_fast)."""
     import sqlite3
 
-    from trustdesk.store.checks import _ANSWERS_JSON
+    from trustdesk.store.candidates_sqlite import answers as answers_sql
     from trustdesk.store.encoding import canonical_json
     from trustdesk.store.row_hashing import record_digest_of_text
 
@@ -139,7 +139,7 @@ def test_the_answers_text_sqlite_writes_is_canonical_json(seed: int) -> None:
     conn.execute("CREATE TABLE decisions (id)")
     conn.execute("INSERT INTO decisions VALUES (1)")
     conn.executemany("INSERT INTO decision_answers VALUES (1, ?, ?)", list(pairs.items()))
-    (text,) = conn.execute(f"SELECT {_ANSWERS_JSON['sqlite']} FROM decisions t").fetchone()
+    (text,) = conn.execute(f"SELECT {answers_sql(False)} FROM decisions t").fetchone()
     answers = [[field, value] for field, value in pairs.items()]
     expected = canonical_json(sorted(answers))
     record = [f"v-{field}" for field in RECORD_COLUMNS]
@@ -165,14 +165,14 @@ def test_answers_out_of_order_only_make_the_digest_differ() -> None:
     in another order: the text differs from canonical_json's, so does the digest."""
     import sqlite3
 
-    from trustdesk.store.checks import _ANSWERS_JSON
+    from trustdesk.store.candidates_sqlite import answers as answers_sql
 
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE decision_answers (record_id, field, value)")
     conn.execute("CREATE TABLE decisions (id)")
     conn.execute("INSERT INTO decisions VALUES (1)")
     conn.execute("INSERT INTO decision_answers VALUES (1, 'b', 'yes'), (1, 'a', 'no')")
-    (text,) = conn.execute(f"SELECT {_ANSWERS_JSON['sqlite']} FROM decisions t").fetchone()
+    (text,) = conn.execute(f"SELECT {answers_sql(False)} FROM decisions t").fetchone()
     record = [f"v-{field}" for field in RECORD_COLUMNS]
     person = [f"p-{field}" for field in PERSON_COLUMNS]
     detainer = [f"d-{field}" for field in DETAINER_COLUMNS]
@@ -184,18 +184,21 @@ def test_answers_out_of_order_only_make_the_digest_differ() -> None:
     assert fast != record_digest(record, "c", "d", person, detainer, answers)
 
 
-def test_a_blob_answer_makes_the_text_invalid_not_shorter() -> None:
+def test_a_blob_answer_stops_the_fast_text_and_is_never_text_in_the_guarded_one() -> None:
     import sqlite3
 
-    from trustdesk.store.checks import _ANSWERS_JSON
+    from trustdesk.store.candidates_sqlite import BLOB_REFUSED
+    from trustdesk.store.candidates_sqlite import answers as answers_sql
 
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE decision_answers (record_id, field, value)")
     conn.execute("CREATE TABLE decisions (id)")
     conn.execute("INSERT INTO decisions VALUES (1)")
     conn.execute("INSERT INTO decision_answers VALUES (1, 'a', 'yes'), (1, 'b', x'00')")
-    (text,) = conn.execute(f"SELECT {_ANSWERS_JSON['sqlite']} FROM decisions t").fetchone()
-    assert text == '[["a","yes"],!]'
+    with pytest.raises(sqlite3.OperationalError, match=BLOB_REFUSED):
+        conn.execute(f"SELECT {answers_sql(False)} FROM decisions t").fetchone()
+    (text,) = conn.execute(f"SELECT {answers_sql(True)} FROM decisions t").fetchone()
+    assert text == '[["a","yes"],["b",[]]]'
 
 
 # Floats orjson spells as canonical_json does (and inf, which it cannot stand for).

@@ -4,8 +4,9 @@ A large record is checked partly by a helper process (the chain's later part and
 its entries wrote); the tests force that split on a small record (the split point in the
 middle of it) and compare the report with the one-process report, intact and after each
 kind of tampering (in either part of the chain, and at the join), on both backends.
-The answers' JSON text written by the database (``checks._ANSWERS_JSON``) is checked
-here too: an intact record never needs the general check.
+The candidate texts written by the database (``store/candidates*.py``) are checked here
+too: an intact record never needs the general check, and a tampered one is reported as
+the general checks alone report it.
 """
 
 from __future__ import annotations
@@ -207,6 +208,25 @@ TAMPERING = {
         "UPDATE hold_closures SET note = 'edited' WHERE hold_id = (SELECT max(hold_id) "
         "FROM hold_closures)"
     ),
+    "a person's non-ASCII name altered": (
+        "UPDATE people SET name = name || ' \u00e9\U0001f600' "
+        "WHERE id = (SELECT person_id FROM decisions WHERE id = {last})"
+    ),
+    "a detainer's column altered": (
+        "UPDATE detainers SET issuing_office = 'elsewhere' "
+        "WHERE id = (SELECT detainer_id FROM decisions WHERE id = {last})"
+    ),
+    "a hold altered": (
+        "UPDATE holds SET opened_at = '2020-01-01T00:00:00.000000Z' "
+        "WHERE id = (SELECT min(id) FROM holds)"
+    ),
+    "a decision's document altered": (
+        "UPDATE decisions SET case_json = case_json || ' ' WHERE id = {last}"
+    ),
+    "an entry's objects altered": (
+        "UPDATE audit_log SET objects = replace(objects, '\"record\":', '\"record\": ') "
+        "WHERE seq = (SELECT audit_seq FROM decisions WHERE id = {last})"
+    ),
     "two audit entries swapped": (
         "UPDATE audit_log SET seq = {head} + 1000 WHERE seq = {head}; "
         "UPDATE audit_log SET seq = {head} WHERE seq = {head} - 1; "
@@ -230,6 +250,72 @@ def test_tampering_is_reported_alike_split_or_not(
     assert not alone.ok, what
     assert [str(p) for p in together.problems] == [str(p) for p in alone.problems]
     assert split and split[-1] is not None
+
+
+class _NeverMatches:
+    """A digest no candidate text matches: every row goes to the general checks."""
+
+    def __init__(self, data: bytes = b"") -> None:
+        self.data = data
+
+    def hexdigest(self) -> str:
+        return "never"
+
+
+def _tamper(record: Store, what: str) -> None:
+    last, head = _last_record(record), record.audit.head()[0]
+    join = max(1, int(head * 0.3))
+    with _attacker(record) as conn:
+        for statement in TAMPERING[what].format(last=last, head=head, join=join).split("; "):
+            with contextlib.suppress(sqlite3.IntegrityError):  # a constraint may refuse
+                conn.execute(statement)
+
+
+@pytest.mark.parametrize("what", list(TAMPERING))
+def test_the_candidate_texts_report_what_the_general_checks_report(
+    record: Store, monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
+    """Decision 0040: a candidate text only accepts; the report is the general checks'."""
+    _tamper(record, what)
+    fast = _report(record, monkeypatch, parallel=False)
+    with monkeypatch.context() as patch:
+        patch.setattr("trustdesk.store.checks._sha256", _NeverMatches)
+        general = _report(record, monkeypatch, parallel=False)
+    assert not fast.ok, what
+    assert [str(p) for p in fast.problems] == [str(p) for p in general.problems]
+    assert (fast.entries, fast.records) == (general.entries, general.records)
+
+
+@pytest.mark.sqlite_only("only SQLite's untyped columns can hold a float or a blob")
+@pytest.mark.parametrize("value", [b"\x00blob", b"plain", 2.5, 1e300])
+@pytest.mark.parametrize(
+    ("table", "column", "key"),
+    [
+        ("people", "name", "id = (SELECT person_id FROM decisions WHERE id = {last})"),
+        ("decisions", "rule_pack_sha256", "id = {last}"),
+        ("holds", "opened_by", "id = (SELECT min(id) FROM holds)"),
+        ("audit_log", "actor", "seq = 3"),
+        ("audit_log", "actor_id", "seq = 4"),
+        (
+            "decision_answers",
+            "field",
+            "record_id = {last} AND field = "
+            "(SELECT min(field) FROM decision_answers WHERE record_id = {last})",
+        ),
+    ],
+)
+def test_a_float_or_a_blob_is_reported_as_the_general_checks_report_it(
+    record: Store, monkeypatch: pytest.MonkeyPatch, value: object, table: str, column: str, key: str
+) -> None:
+    with _attacker(record) as conn:
+        where = key.format(last=_last_record(record))
+        conn.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (value,))
+    fast = _report(record, monkeypatch, parallel=False)
+    with monkeypatch.context() as patch:
+        patch.setattr("trustdesk.store.checks._sha256", _NeverMatches)
+        general = _report(record, monkeypatch, parallel=False)
+    assert not fast.ok
+    assert [str(p) for p in fast.problems] == [str(p) for p in general.problems]
 
 
 def test_a_record_split_in_the_helpers_span_is_found_by_the_helper(

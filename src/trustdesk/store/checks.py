@@ -9,6 +9,7 @@ pass that replays it, so a decision's trail cannot silently leave an entry out.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections import Counter
@@ -16,7 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from trustdesk.store import audit
+from trustdesk.store import audit, candidates, candidates_sqlite
+from trustdesk.store.candidates_sqlite import BLOB_REFUSED
 from trustdesk.store.decisions import (
     DECISION_EVENTS,
     DETAINER_FIELDS,
@@ -26,12 +28,12 @@ from trustdesk.store.decisions import (
 )
 from trustdesk.store.encoding import GENESIS_HASH, row_digest
 from trustdesk.store.fast_json import decision_named_fast, entry_hash_fast, parsed_objects
+from trustdesk.store.postgresql import candidates as candidates_pg
 from trustdesk.store.records import AuditEntry
 from trustdesk.store.row_hashing import (
     DETAINER_COLUMNS,
     PERSON_COLUMNS,
     RECORD_COLUMNS,
-    document_digest,
     record_digest_fast,
     row_digest_fast_of,
 )
@@ -99,15 +101,75 @@ class Checker:
         evidence rows and checking the decision lookup table on the way.
 
         One tight loop over plain rows (no entry objects, no generators in between): it
-        runs for every entry of the store. The checks themselves are audit.link_problem,
-        the definition audit.replay uses too. ``span`` replays one part of the chain
-        only, for a verification split between processes; ``self.broken`` then tells
-        whether a link failed in it.
+        runs for every entry of the store. Each entry's text is written by SQLite
+        (``candidates``: a candidate, which only accepts; on PostgreSQL by orjson here,
+        ``_chain_by_client``); any doubt goes to audit.link_problem, the definition
+        audit.replay uses. ``span`` replays one part
+        of the chain only, for a verification split between processes;
+        ``self.broken`` then tells whether a link failed in it.
         """
         span = span or ChainSpan(0, GENESIS_HASH, self.upto, (None, self.upto), finish=True)
+        events, mark = Counter(self.events), len(self.problems)
+        try:
+            return self._chain(span, guarded=False)
+        except sqlite3.OperationalError as exc:
+            if BLOB_REFUSED not in str(exc):
+                raise
+        # A blob in the log (a tampered file): again, with every value's type looked at.
+        self.events, self.broken = events, False
+        del self.problems[mark:]
+        return self._chain(span, guarded=True)
+
+    def _chain(self, span: ChainSpan, *, guarded: bool) -> tuple[int, str]:
+        engine = _engine(self.conn)
+        if engine is None:
+            return self._chain_by_client(span)
         counted = {*DECISION_EVENTS, "decision.reviewed", "hold.closed"}
         decision_events = set(DECISION_EVENTS)
         # Only the part of a split check that starts the chain says the table is unreadable.
+        lookup = DecisionLookupCheck(self, *span.lookup, quiet=span.after > 0)
+        events = self.events
+        limit = "" if span.upto is None else f" AND seq <= {int(span.upto)}"
+        cursor = self.conn.execute(
+            f"SELECT seq, prev_hash, hash, event, objects, {engine.entry_text(guarded)} "
+            f"FROM audit_log WHERE seq > {int(span.after)}{limit} ORDER BY seq"
+        )
+        prev_hash, expected, count = span.prev_hash, span.after + 1, 0
+        named, sha256, ascii_text = decision_named_fast, _sha256, candidates.ascii_text
+        for batch in _batches(cursor):
+            for seq, prev, digest, event, objects, text in batch:
+                count += 1
+                if event in counted:
+                    events[event] += 1
+                    if event in decision_events and '"hold_sha256"' in objects:
+                        events["hold.opened"] += 1
+                if lookup.active:
+                    lookup.entry_named(seq, event, named(objects))
+                if (
+                    seq != expected
+                    or prev != prev_hash
+                    or text is None
+                    or sha256(
+                        text if text.isascii() and b"\x7f" not in text else ascii_text(text) or b""
+                    ).hexdigest()
+                    != digest
+                ):
+                    problem = self._link_problem(seq, expected, prev_hash)
+                    if problem is not None:
+                        self.problem(seq, f"audit entry {seq} {problem}")
+                        self.broken = True
+                        return count, prev_hash
+                prev_hash, expected = digest, expected + 1
+        if span.finish:
+            lookup.finish()
+        return count, prev_hash
+
+    def _chain_by_client(self, span: ChainSpan) -> tuple[int, str]:
+        """The chain's pass on PostgreSQL: each entry's text written here by orjson
+        (``fast_json.entry_hash_fast``, decision 0032); the server writing it cost more
+        CPU in all (decision 0040)."""
+        counted = {*DECISION_EVENTS, "decision.reviewed", "hold.closed"}
+        decision_events = set(DECISION_EVENTS)
         lookup = DecisionLookupCheck(self, *span.lookup, quiet=span.after > 0)
         events = self.events
         limit = "" if span.upto is None else f" AND seq <= {int(span.upto)}"
@@ -127,8 +189,7 @@ class Checker:
                         events["hold.opened"] += 1
                 if lookup.active:
                     lookup.entry_named(seq, event, named(objects))
-                # The fast hash only accepts (fast_json); any doubt goes to link_problem,
-                # the definition audit.replay uses.
+                # The fast hash only accepts (fast_json); any doubt goes to link_problem.
                 if seq != expected or row[8] != prev_hash or entry_hash(prev_hash, row) != row[9]:
                     problem = link_problem(row, expected, prev_hash)
                     if problem is not None:
@@ -139,6 +200,13 @@ class Checker:
         if span.finish:
             lookup.finish()
         return count, prev_hash
+
+    def _link_problem(self, seq: Any, expected: int, prev_hash: str) -> str | None:
+        """audit.link_problem of the entry at ``seq``, read whole."""
+        row = self.conn.execute(
+            f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log WHERE seq = ?", (seq,)
+        ).fetchone()
+        return audit.link_problem(row, expected, prev_hash)
 
     def check_row(
         self,
@@ -180,44 +248,84 @@ class Checker:
         One streaming join, not a query per row: verification reads millions of rows.
         Rows come in chain order (``audit_seq``, indexed), which for append-only tables
         is also id order, so a verification of the first entries reads only their rows.
-        Plain tuples and ``row_hashing.row_digest_of``; a row that does not pass at once
-        is checked again the general way (``check_row`` with ``digest_check``), which says
-        what is wrong: the fast path accepts only what the general check accepts.
+        The database writes each row's text (``candidates``), hashed here; a row that
+        does not pass at once is checked again the general way (``check_row`` with
+        ``digest_check``), which says what is wrong: the fast path accepts only what the
+        general check accepts.
         """
         ordered = tuple(sorted(fields))
         where = f" WHERE t.audit_seq > {int(self.after)}"
         if self.upto is not None:
             where += f" AND t.audit_seq <= {int(self.upto)}"
+        try:
+            doubtful, count = self._row_candidates(
+                table, events, ordered, key, id_key, id_field, where, guarded=False
+            )
+        except sqlite3.OperationalError as exc:
+            if BLOB_REFUSED not in str(exc):
+                raise
+            doubtful, count = self._row_candidates(
+                table, events, ordered, key, id_key, id_field, where, guarded=True
+            )
+        names = (*ordered, "_event", "_objects")
+        check = self.digest_check(table, fields, key, id_key, id_field)
+        for row_id in doubtful:
+            for row in self.conn.execute(
+                f"SELECT {', '.join('t.' + field for field in ordered)}, a.event, a.objects "
+                f"FROM {table} t LEFT JOIN audit_log a ON a.seq = t.audit_seq"
+                f"{where} AND t.{id_field} = ? ORDER BY t.audit_seq",
+                (row_id,),
+            ).fetchall():
+                self.check_row(dict(zip(names, row, strict=True)), events, label, check)
+        return count
+
+    def _row_candidates(
+        self,
+        table: str,
+        events: tuple[str, ...],
+        ordered: tuple[str, ...],
+        key: str,
+        id_key: str,
+        id_field: str,
+        where: str,
+        *,
+        guarded: bool,
+    ) -> tuple[dict[Any, None], int]:
+        """digest_rows' fast pass: the ids of the rows it could not accept, the rows."""
+        engine = _engine(self.conn)
+        if engine is None:
+            return self._row_candidates_by_client(
+                table, events, ordered, key, id_key, id_field, where
+            )
+        text_sql = engine.row_text(table, ordered, guarded)
         cursor = self.conn.execute(
-            f"SELECT {', '.join('t.' + field for field in ordered)}, a.event, a.objects "
+            f"SELECT {text_sql}, t.{id_field}, a.event, a.objects "
             f"FROM {table} t LEFT JOIN audit_log a ON a.seq = t.audit_seq"
             f"{where} ORDER BY t.audit_seq"
         )
-        names = (*ordered, "_event", "_objects")
-        check = self.digest_check(table, fields, key, id_key, id_field)
-        digest, loads, id_at, end = (
-            row_digest_fast_of(table, fields),
-            parsed_objects,
-            ordered.index(id_field),
-            len(ordered),
-        )
-        count = 0
+        loads, sha256, ascii_text = parsed_objects, _sha256, candidates.ascii_text
+        count, doubtful = 0, dict[Any, None]()
         for batch in _batches(cursor):
-            for row in batch:
+            for text, row_id, event, objects_text in batch:
                 count += 1
-                if row[-2] in events:
-                    objects = loads(row[-1])
+                if event in events and text is not None:
+                    objects = loads(objects_text)
                     # Only an integer id and a string digest are taken from orjson's
                     # reading (fast_json: it reads those as json.loads does).
                     if (
                         type(objects) is dict
                         and type(named := objects.get(id_key)) is int
-                        and named == row[id_at]
-                        and digest(row[:end]) == objects.get(key)
+                        and named == row_id
+                        and sha256(
+                            text
+                            if text.isascii() and b"\x7f" not in text
+                            else ascii_text(text) or b""
+                        ).hexdigest()
+                        == objects.get(key)
                     ):
                         continue
-                self.check_row(dict(zip(names, row, strict=True)), events, label, check)
-        return count
+                doubtful[row_id] = None
+        return doubtful, count
 
     def decision_checker(self) -> Callable[[dict[str, Any], dict[str, Any]], str | None]:
         """Checks a decision row (joined with its person, detainer and answers)."""
@@ -357,32 +465,117 @@ class Checker:
         """Every decision record against the entry that wrote it (``rows``' checks).
 
         The one table with a million rows and more, so its loop is written for speed:
-        plain tuples, the digest from ``row_hashing`` (the same bytes as record_sha256).
-        A row that does not pass at once is checked again the general way (``check_row``
-        with ``decision_checker``), which says what is wrong: the fast path can only
-        accept a row the general check accepts too. ``span`` (after, upto) replaces the
-        checker's own positions, for a verification split between processes.
+        the database writes the record's text around its two documents (``candidates``),
+        here only the documents' and the text's digests are taken (the same bytes as
+        record_sha256). A row that does not pass at once is checked again the general
+        way (``check_row`` with ``decision_checker``), which says what is wrong: the
+        fast path can only accept a row the general check accepts too. ``span`` (after,
+        upto) replaces the checker's own positions, for a verification split between
+        processes.
         """
         after, upto = span if span is not None else (self.after, self.upto)
         where = f" WHERE t.audit_seq > {int(after)}"
         if upto is not None:
             where += f" AND t.audit_seq <= {int(upto)}"
-        # A reader that reports progress wraps the connection (store/stoppable.py).
-        inner = getattr(self.conn, "wrapped", self.conn)
-        dialect = "sqlite" if isinstance(inner, sqlite3.Connection) else "postgresql"
+        try:
+            doubtful, count = self._decision_candidates(where, guarded=False)
+        except sqlite3.OperationalError as exc:
+            if BLOB_REFUSED not in str(exc):
+                raise
+            doubtful, count = self._decision_candidates(where, guarded=True)
+        for record in doubtful:
+            self.general_decision_row(record)
+        return count
+
+    def _row_candidates_by_client(
+        self,
+        table: str,
+        events: tuple[str, ...],
+        ordered: tuple[str, ...],
+        key: str,
+        id_key: str,
+        id_field: str,
+        where: str,
+    ) -> tuple[dict[Any, None], int]:
+        """_row_candidates on PostgreSQL: the rows' texts written here by orjson
+        (``row_hashing.row_digest_fast_of``, decision 0032)."""
         cursor = self.conn.execute(
-            f"SELECT {_decision_columns(_ANSWERS_JSON[dialect], _DOCUMENTS[dialect])} "
+            f"SELECT {', '.join('t.' + field for field in ordered)}, a.event, a.objects "
+            f"FROM {table} t LEFT JOIN audit_log a ON a.seq = t.audit_seq"
+            f"{where} ORDER BY t.audit_seq"
+        )
+        digest, loads = row_digest_fast_of(table, ordered), parsed_objects
+        id_at, end = ordered.index(id_field), len(ordered)
+        count, doubtful = 0, dict[Any, None]()
+        for batch in _batches(cursor):
+            for row in batch:
+                count += 1
+                if row[-2] in events:
+                    objects = loads(row[-1])
+                    if (
+                        type(objects) is dict
+                        and type(named := objects.get(id_key)) is int
+                        and named == row[id_at]
+                        and digest(row[:end]) == objects.get(key)
+                    ):
+                        continue
+                doubtful[row[id_at]] = None
+        return doubtful, count
+
+    def _decision_candidates(self, where: str, *, guarded: bool) -> tuple[list[Any], int]:
+        """decision_rows' fast pass: the records it could not accept, and the rows."""
+        engine = _engine(self.conn)
+        if engine is None:
+            return self._decision_candidates_by_client(where)
+        cursor = self.conn.execute(
+            "SELECT t.record_sha256, t.id, a.event, a.objects, "
+            f"{', '.join(engine.record_texts(guarded))} FROM decisions t "
+            f"LEFT JOIN audit_log a ON a.seq = t.audit_seq{_JOINS['decisions']}"
+            f"{where} ORDER BY t.audit_seq"
+        )
+        events = DECISION_EVENTS
+        loads, sha256, ascii_text = parsed_objects, _sha256, candidates.ascii_text
+        whole_text = engine.record_text
+        count, doubtful = 0, []
+        for batch in _batches(cursor):
+            for row in batch:
+                count += 1
+                stored, record, event = row[0], row[1], row[2]
+                if event in events:
+                    objects = loads(row[3])
+                    if (
+                        type(objects) is dict
+                        and type(named := objects.get("record")) is int
+                        and named == record
+                    ):
+                        try:
+                            whole = whole_text(row)
+                        except TypeError:  # a part or a document is missing (NULL)
+                            whole = b""
+                        if not (whole.isascii() and b"\x7f" not in whole):
+                            whole = ascii_text(whole) or b""
+                        found = sha256(whole).hexdigest()
+                        if found == objects.get("record_sha256") == stored:
+                            continue
+                doubtful.append(record)
+        return doubtful, count
+
+    def _decision_candidates_by_client(self, where: str) -> tuple[list[Any], int]:
+        """_decision_candidates on PostgreSQL: the server sends the columns and its
+        digests of the documents, the record's text is written here by orjson
+        (``row_hashing.record_digest_fast``, decision 0032)."""
+        cursor = self.conn.execute(
+            f"SELECT {_decision_columns(candidates_pg.ANSWERS, candidates_pg.DOCUMENTS)} "
             "FROM decisions t "
             f"LEFT JOIN audit_log a ON a.seq = t.audit_seq{_JOINS['decisions']}"
             f"{where} ORDER BY t.audit_seq"
         )
         events = DECISION_EVENTS
         loads, digest = parsed_objects, record_digest_fast
-        # SQLite hands the documents over as their UTF-8, hashed here; the server hashes
-        # them itself (sending a hex digest, not kilobytes), which is the same digest.
-        document = document_digest if dialect == "sqlite" else _as_is
-        record_end, person_end, detainer_end = _FAST_RECORD_END, _FAST_PERSON_END, _FAST_TAIL
-        id_at, sha_at = _FAST_ID, record_end + 2
+        record_end = len(RECORD_COLUMNS)
+        person_end = record_end + 3 + len(PERSON_COLUMNS)
+        detainer_end = person_end + len(DETAINER_COLUMNS)
+        id_at, sha_at = RECORD_COLUMNS.index("id"), record_end + 2
         count, doubtful = 0, []
         for batch in _batches(cursor):
             for row in batch:
@@ -396,8 +589,8 @@ class Checker:
                     ):
                         found = digest(
                             row[:record_end],
-                            document(row[record_end]),
-                            document(row[record_end + 1]),
+                            row[record_end],
+                            row[record_end + 1],
                             row[sha_at + 1 : person_end],
                             row[person_end:detainer_end],
                             row[-3],
@@ -405,9 +598,7 @@ class Checker:
                         if found == objects.get("record_sha256") == row[sha_at]:
                             continue
                 doubtful.append(row[id_at])
-        for record in doubtful:
-            self.general_decision_row(record)
-        return count
+        return doubtful, count
 
     def general_decision_row(self, record: Any) -> None:
         """One decision record checked the general way (``check_row`` with
@@ -430,6 +621,55 @@ def _decision_label(row: dict[str, Any]) -> str:
     return f"decision {row['decision_id']} version {row['version']} (record {row['id']})"
 
 
+@dataclass(frozen=True, slots=True)
+class _Engine:
+    """A backend's SQL for the candidate texts (``candidates_sqlite``; PostgreSQL has
+    none, decision 0040), and what makes a decision's whole text of its row."""
+
+    entry_text: Callable[[bool], str]
+    row_text: Callable[[str, tuple[str, ...], bool], str]
+    record_texts: Callable[[bool], list[str]]
+    #: The decision's text from its row (its columns from the fifth on, as
+    #: ``record_texts`` wrote them); a TypeError where a part is NULL.
+    record_text: Callable[[Any], bytes]
+
+
+_sha256 = hashlib.sha256
+
+
+def _sqlite_record_text(row: Any) -> bytes:
+    # SQLite hands over the text in three parts and the documents' UTF-8 between them,
+    # hashed here into the digests record_sha256 puts in their places.
+    return b'%s"%s"%s"%s"%s' % (
+        row[4],
+        _sha256(row[5]).hexdigest().encode("ascii"),
+        row[6],
+        _sha256(row[7]).hexdigest().encode("ascii"),
+        row[8],
+    )
+
+
+_ENGINES = {
+    "sqlite": _Engine(
+        candidates_sqlite.entry_text,
+        candidates_sqlite.row_text,
+        lambda guarded: candidates_sqlite.record_texts(
+            RECORD_COLUMNS, PERSON_COLUMNS, DETAINER_COLUMNS, guarded
+        ),
+        _sqlite_record_text,
+    ),
+}
+
+
+def _engine(conn: Any) -> _Engine | None:
+    """The backend's candidate texts; None on PostgreSQL, where the client writes them
+    (decision 0032): the server writing them was measured to cost more CPU in all than
+    the client saved (decision 0040)."""
+    # A reader that reports progress wraps the connection (store/stoppable.py).
+    inner = getattr(conn, "wrapped", conn)
+    return _ENGINES["sqlite"] if isinstance(inner, sqlite3.Connection) else None
+
+
 _FETCH = 2_000
 
 
@@ -444,8 +684,8 @@ def _batches(cursor: Any) -> Iterator[list[Any]]:
         yield batch
 
 
-#: decision_rows' columns: the record's (sorted as row_hashing wants them), its two
-#: documents, its stored digest, its person's and detainer's, answers, its entry's.
+#: The general check's columns of a decision: the record's, its two documents, its
+#: stored digest, its person's and detainer's, its answers (pairs), its entry's.
 _FAST_NAMES = (
     *RECORD_COLUMNS,
     "case_json",
@@ -457,61 +697,10 @@ _FAST_NAMES = (
     "_event",
     "_objects",
 )
-_FAST_RECORD_END = len(RECORD_COLUMNS)
-_FAST_ID = RECORD_COLUMNS.index("id")
-_FAST_PERSON_END = _FAST_RECORD_END + 3 + len(PERSON_COLUMNS)
-_FAST_TAIL = _FAST_PERSON_END + len(DETAINER_COLUMNS)
 _ANSWERS_PAIRS = (
     "(SELECT group_concat(field || char(30) || value, char(31)) "
     "FROM decision_answers WHERE record_id = t.id)"
 )
-# The answers as the JSON text record_sha256 hashes (canonical_json of the sorted
-# [field, value] pairs), written by the database: in Python, splitting and encoding them
-# cost about a third of a record's check. Code-point order is SQLite's BINARY collation
-# and PostgreSQL's "C". A pair the engine cannot write (a blob) makes the text invalid,
-# never shorter, and a text that differs from canonical_json's in any way only sends the
-# row to the general check, which reads the pairs themselves (``_ANSWERS_PAIRS``).
-_ANSWERS_JSON = {
-    # No ORDER BY: the pairs come in the primary key's order (record_id, field), which is
-    # BINARY order, and sorting them again per record cost more than a third of this
-    # subquery. Were they to come otherwise (a table rebuilt behind TrustDesk's back), the
-    # text would only differ from canonical_json's. A pair that is not two texts is '!'.
-    "sqlite": (
-        "(SELECT '[' || ifnull(group_concat(iif(typeof(field) = 'text' AND "
-        "typeof(value) = 'text', '[' || json_quote(field) || ',' || json_quote(value) || ']', "
-        "'!'), ','), '') || ']' FROM decision_answers WHERE record_id = t.id)"
-    ),
-    # The server's own JSON of a text array: no spaces, non-ASCII as it is (escaped by
-    # row_hashing as canonical_json escapes it); a fifth cheaper than to_json per value.
-    "postgresql": (
-        "(SELECT coalesce(array_to_json(array_agg(ARRAY[field, value] ORDER BY "
-        'field COLLATE "C", value COLLATE "C"))::text, \'[]\') '
-        "FROM decision_answers WHERE record_id = t.id)"
-    ),
-}
-
-
-# The two documents as decision_rows reads them: SQLite hands over a text document's
-# stored UTF-8 as it is (CAST AS BLOB: no decoding into a str and encoding again to hash
-# it, kilobytes per record), anything else as NULL, which no digest matches (a text
-# document's digest is never NULL: the row takes the general check).
-_DOCUMENTS = {
-    "sqlite": tuple(
-        f"CASE typeof(t.{name}) WHEN 'text' THEN CAST(t.{name} AS BLOB) END"
-        for name in ("case_json", "decision_json")
-    ),
-    # The server writes each document's SHA-256 of its UTF-8 (what record_sha256 puts
-    # in the record; NULL for a NULL): a digest instead of kilobytes through the socket
-    # and the client's decoding and encoding them again.
-    "postgresql": tuple(
-        f"encode(sha256(convert_to(t.{name}, 'UTF8')), 'hex')"
-        for name in ("case_json", "decision_json")
-    ),
-}
-
-
-def _as_is(value: object) -> object:
-    return value
 
 
 def _decision_columns(

@@ -33,7 +33,14 @@ import orjson
 
 from trustdesk.store.audit import decision_named
 
-__all__ = ["SORTED_KEYS", "Fragment", "ascii_json", "decision_named_fast", "entry_hash_fast"]
+__all__ = [
+    "JSON_ASCII_ERRORS",
+    "SORTED_KEYS",
+    "Fragment",
+    "ascii_json",
+    "decision_named_fast",
+    "entry_hash_fast",
+]
 
 SORTED_KEYS = orjson.OPT_SORT_KEYS
 Fragment = orjson.Fragment
@@ -59,6 +66,8 @@ def _json_escape(error: UnicodeError) -> tuple[str, int]:
 
 _ESCAPE = "trustdesk-json-ascii"
 codecs.register_error(_ESCAPE, _json_escape)
+#: The codec error handler writing non-ASCII characters as canonical_json does.
+JSON_ASCII_ERRORS = _ESCAPE
 
 
 def ascii_json(value: Any, flat: Sequence[Any], option: int = 0) -> bytes | None:
