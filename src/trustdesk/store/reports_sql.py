@@ -110,10 +110,14 @@ class ReportDialect:
         )
         whole = "convert_from(j.doc, 'UTF8')"
         grounds = self._between("grounds", "j.gs", "j.ge", whole)
-        # No non-empty "unverified" list anywhere (the mark of one that begins with a
-        # string) means the top-level one is empty too: most documents skip the parse.
+        # The top-level "unverified" list is the member just before "warnings" (the
+        # last key, and a key of the top level only): `"unverified":[],"warnings":`
+        # means it is empty, as is every list of that name when none begins with a
+        # string. Only the other documents are parsed (the outcomes and the trace have
+        # "unverified" lists of their own, so the first test alone rarely spares one).
+        empty = _position('"unverified":[],"warnings":')
         parsed = self.json_member(whole, "unverified")
-        unverified = f"CASE WHEN j.uv = 0 THEN '[]' ELSE {parsed} END"
+        unverified = f"CASE WHEN j.uv = 0 THEN '[]' WHEN {empty} > 0 THEN '[]' ELSE {parsed} END"
         outcomes = self._between("outcomes", "j.os", "j.oe", whole)
         hashed = self._between("outcomes", "j.os", "j.oe", whole, as_bytes=True)
         return DocumentSql(join, grounds, unverified, outcomes, f"md5({hashed})")
