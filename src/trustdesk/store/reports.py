@@ -44,13 +44,12 @@ __all__ = [
 
 BY_CHOICES = ("received", "decided")
 
-#: The desk of a decision: the workstation that recorded its first version. The first
-#: audit entry naming a decision is the one that recorded it (audit_decisions, schema 6);
-#: read through that small index, never through the wide decision rows.
-DESK_OF = (
-    "(SELECT a.workstation FROM audit_log a WHERE a.seq = "
-    "(SELECT min(x.seq) FROM audit_decisions x WHERE x.decision_id = {d}.decision_id))"
-)
+#: The desk of a decision: the workstation that recorded its first version, i.e. of the
+#: audit entry that recorded it (``audit_seq`` of the first version ``{f}``, which the
+#: period joins anyway for its officer). It is the first audit entry naming the decision
+#: (``audit_decisions``, schema 6, as ``desks()`` reads it): one index lookup instead of
+#: two per decision (docs/decisions/0041).
+DESK_OF = "(SELECT a.workstation FROM audit_log a WHERE a.seq = {f}.audit_seq)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +151,7 @@ class _Period:
             conditions.append("f.officer_id = (SELECT u.id FROM users u WHERE u.username = ?)")
             params.append(query.officer)
         if query.desk is not None:
-            conditions.append(DESK_OF.format(d="d") + " = ?")
+            conditions.append(DESK_OF.format(f="f") + " = ?")
             params.append(query.desk)
         month = "0"
         month_params: list[Any] = []
@@ -172,7 +171,7 @@ class _Period:
             f"CREATE TEMP TABLE {self.TABLE} AS SELECT d.id AS record_id, d.decision_id, "
             "d.outcome, d.rule_pack, d.review_required, d.releasable_at, d.hold_expires_at, "
             "d.recorded_at, d.detainer_id, f.officer_id, "
-            f"{DESK_OF.format(d='d')} AS desk, {month} AS month, t.form, t.judicial_warrant, "
+            f"{DESK_OF.format(f='f')} AS desk, {month} AS month, t.form, t.judicial_warrant, "
             "t.administrative_warrant, CASE WHEN t.received_at IS NULL THEN 1 ELSE 0 END "
             f"AS receipt_unknown, {doc.grounds} AS grounds, {doc.unverified} AS unverified, "
             f"{key}"
