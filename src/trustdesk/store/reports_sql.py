@@ -59,6 +59,9 @@ MARKS = {
     "oe": '],"prohibited_actions":',
 }
 
+#: How many bytes at a document's end are searched for its empty unverified list.
+TAIL = 1024
+
 #: The decision document's members a report reads.
 KEYS = ("grounds", "unverified", "outcomes")
 
@@ -115,7 +118,10 @@ class ReportDialect:
         # means it is empty, as is every list of that name when none begins with a
         # string. Only the other documents are parsed (the outcomes and the trace have
         # "unverified" lists of their own, so the first test alone rarely spares one).
-        empty = _position('"unverified":[],"warnings":')
+        # Looked for in the document's last kilobyte only (the list and "warnings" end
+        # it); a longer tail is parsed, as before.
+        tail = f"substring(j.doc FROM greatest(octet_length(j.doc) - {TAIL - 1}, 1))"
+        empty = _position('"unverified":[],"warnings":', tail)
         parsed = self.json_member(whole, "unverified")
         unverified = f"CASE WHEN j.uv = 0 THEN '[]' WHEN {empty} > 0 THEN '[]' ELSE {parsed} END"
         outcomes = self._between("outcomes", "j.os", "j.oe", whole)
