@@ -64,7 +64,12 @@ def document_sql(column: str) -> DocumentSql:
     tail = f"substring(j.doc FROM greatest(octet_length(j.doc) - {TAIL - 1}, 1))"
     empty = _position('"unverified":[],"warnings":', tail)
     parsed = _json_member(whole, "unverified")
-    unverified = f"CASE WHEN j.uv = 0 THEN '[]' WHEN {empty} > 0 THEN '[]' ELSE {parsed} END"
+    # Both shortcuts hold for a document in document_json's compact form only, which the
+    # grounds mark shows; any other is parsed.
+    unverified = (
+        f"CASE WHEN j.gs = 0 THEN {parsed} WHEN j.uv = 0 THEN '[]' "
+        f"WHEN {empty} > 0 THEN '[]' ELSE {parsed} END"
+    )
     outcomes = _between("outcomes", "j.os", "j.oe", whole)
     hashed = _between("outcomes", "j.os", "j.oe", whole, as_bytes=True)
     return DocumentSql(join, grounds, unverified, outcomes, f"md5({hashed})")
