@@ -22,7 +22,7 @@ QUERY = ReportQuery(
 def _plan(store: Store, query: ReportQuery) -> str:
     period = _Period(query, dialect_for("sqlite"))
     with store.db.reading() as conn:
-        rows = conn.execute("EXPLAIN QUERY PLAN " + period.build, period.params).fetchall()
+        rows = conn.execute("EXPLAIN QUERY PLAN " + period.gather_ids, period.id_params).fetchall()
     return "\n".join(str(row[-1]) for row in rows)
 
 

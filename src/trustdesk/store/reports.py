@@ -17,7 +17,9 @@ the stored UTC text, whose order is time order.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -42,13 +44,12 @@ __all__ = [
 
 BY_CHOICES = ("received", "decided")
 
-#: The desk of a decision: the workstation that recorded its first version. The first
-#: audit entry naming a decision is the one that recorded it (audit_decisions, schema 6);
-#: read through that small index, never through the wide decision rows.
-DESK_OF = (
-    "(SELECT a.workstation FROM audit_log a WHERE a.seq = "
-    "(SELECT min(x.seq) FROM audit_decisions x WHERE x.decision_id = {d}.decision_id))"
-)
+#: The desk of a decision: the workstation that recorded its first version, i.e. of the
+#: audit entry that recorded it (``audit_seq`` of the first version ``{f}``, which the
+#: period joins anyway for its officer). It is the first audit entry naming the decision
+#: (``audit_decisions``, schema 6, as ``desks()`` reads it): one index lookup instead of
+#: two per decision (docs/decisions/0041).
+DESK_OF = "(SELECT a.workstation FROM audit_log a WHERE a.seq = {f}.audit_seq)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +99,19 @@ class _Period:
 
     Every figure is a GROUP BY over this small table (one row per decision of the
     period, a few short columns), joined to holds, reviews and versions through their
-    indexes. Gathering it is the one pass over the stored decisions: through the
-    decision-time index for ``by="decided"``, through the receipt-time index of the
-    detainers (schema 9) for ``by="received"``. The grounds and unverified items are read from
-    each decision document here, once. The table lives in the read transaction: dropped
-    at the end on SQLite, rolled back with the snapshot on PostgreSQL.
+    indexes. Gathering it takes two steps (docs/decisions/0041). First the *ids* of the
+    period's latest versions, found through the decision-time index for ``by="decided"``
+    or the receipt-time index of the detainers (schema 9) for ``by="received"``, go into
+    a temporary table of their own — on PostgreSQL ANALYZEd, so that the server knows
+    how many there are (for an ``IN`` list or a ``UNION`` it guessed 200 and then read
+    the detainers, holds and hold closures in full). Then each row of the period is
+    built from one id: its decision by primary key, its detainer, first version, hold
+    and closure through their indexes, the grounds and unverified items read from the
+    decision document once. The tables live in the read transaction: dropped at the end
+    on SQLite, rolled back with the snapshot on PostgreSQL.
     """
 
+    IDS = "report_ids"
     TABLE = "report_period"
 
     def __init__(self, query: ReportQuery, dialect: ReportDialect) -> None:
@@ -113,30 +120,38 @@ class _Period:
         self.dialect = dialect
         received = query.by == "received"
         at = "ifnull(t.received_at, d.decision_time)" if received else "d.decision_time"
-        conditions = ["NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = d.id)"]
+        latest = "NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = s.record_id)"
         bounds = [utc_text(query.start), utc_text(query.end)]
-        params: list[Any]
         if received:
             # The same set as ``at`` in the period, found through indexes (schema 9):
             # detainers received in the period (detainers_by_receipt, then each one's
             # decision by its unique detainer_id), and those with no receipt time among
             # the decisions of the period (decisions_by_time). The two are disjoint.
-            conditions.append(
-                "d.id IN (SELECT e.id FROM detainers r CROSS JOIN decisions e "
+            found = (
+                "SELECT e.id AS record_id FROM detainers r CROSS JOIN decisions e "
                 "ON e.detainer_id = r.id WHERE r.received_at >= ? AND r.received_at < ? "
                 "UNION ALL SELECT e.id FROM decisions e CROSS JOIN detainers r "
                 "ON r.id = e.detainer_id WHERE e.decision_time >= ? AND e.decision_time < ? "
-                "AND r.received_at IS NULL)"
+                "AND r.received_at IS NULL"
             )
-            params = [*bounds, *bounds]
+            id_params = [*bounds, *bounds]
         else:
-            conditions += [f"{at} >= ?", f"{at} < ?"]
-            params = bounds
+            found = (
+                "SELECT e.id AS record_id FROM decisions e "
+                "WHERE e.decision_time >= ? AND e.decision_time < ?"
+            )
+            id_params = bounds
+        self.gather_ids = (
+            f"CREATE TEMP TABLE {self.IDS} AS SELECT s.record_id FROM ({found}) s WHERE {latest}"
+        )
+        self.id_params = id_params
+        conditions: list[str] = []
+        params: list[Any] = []
         if query.officer is not None:
             conditions.append("f.officer_id = (SELECT u.id FROM users u WHERE u.username = ?)")
             params.append(query.officer)
         if query.desk is not None:
-            conditions.append(DESK_OF.format(d="d") + " = ?")
+            conditions.append(DESK_OF.format(f="f") + " = ?")
             params.append(query.desk)
         month = "0"
         month_params: list[Any] = []
@@ -146,9 +161,9 @@ class _Period:
             )
             month = f"CASE {cases} ELSE {len(query.month_starts)} END"
             month_params = [utc_text(when) for when in query.month_starts]
-        join, grounds, unverified = dialect.document("d.decision_json")
-        doc = "j.doc" if join else "d.decision_json"
-        action_outcomes = dialect.json_member(doc, "outcomes")
+        doc = dialect.document("d.decision_json")
+        join = doc.join
+        key = f"{doc.outcomes_key} AS outcomes_key, " if doc.outcomes_key else ""
         # Reviews and holds are looked up per decision through their indexes (a
         # correlated lookup has one plan on both backends; joins let the server guess).
         review_minutes = dialect.minutes_between("v.recorded_at", "r.reviewed_at")
@@ -156,10 +171,10 @@ class _Period:
             f"CREATE TEMP TABLE {self.TABLE} AS SELECT d.id AS record_id, d.decision_id, "
             "d.outcome, d.rule_pack, d.review_required, d.releasable_at, d.hold_expires_at, "
             "d.recorded_at, d.detainer_id, f.officer_id, "
-            f"{DESK_OF.format(d='d')} AS desk, {month} AS month, t.form, t.judicial_warrant, "
+            f"{DESK_OF.format(f='f')} AS desk, {month} AS month, t.form, t.judicial_warrant, "
             "t.administrative_warrant, CASE WHEN t.received_at IS NULL THEN 1 ELSE 0 END "
-            f"AS receipt_unknown, {grounds} AS grounds, {unverified} AS unverified, "
-            f"{action_outcomes} AS action_outcomes, "
+            f"AS receipt_unknown, {doc.grounds} AS grounds, {doc.unverified} AS unverified, "
+            f"{key}"
             "CASE WHEN EXISTS (SELECT 1 FROM reviews r WHERE r.decision_id = d.decision_id) "
             "THEN 1 ELSE 0 END AS reviewed, "
             "CASE WHEN EXISTS (SELECT 1 FROM pending_reviews q WHERE q.record_id = d.id) "
@@ -167,15 +182,26 @@ class _Period:
             f"(SELECT min({review_minutes}) FROM reviews r CROSS JOIN decisions v "
             "ON v.id = r.record_id WHERE r.decision_id = d.decision_id) AS review_minutes, "
             "h.id AS hold_id, c.outcome AS closed_as, c.ended_at "
-            "FROM decisions d CROSS JOIN detainers t ON t.id = d.detainer_id "
+            f"FROM {self.IDS} i CROSS JOIN decisions d ON d.id = i.record_id "
+            "CROSS JOIN detainers t ON t.id = d.detainer_id "
             "CROSS JOIN decisions f ON f.id = d.decision_id "
             "LEFT JOIN holds h ON h.decision_id = d.decision_id "
             "LEFT JOIN hold_closures c ON c.hold_id = h.id "
             + join
-            + "WHERE "
-            + " AND ".join(conditions)
+            + ("WHERE " + " AND ".join(conditions) if conditions else "")
         )
         self.params = [*month_params, *params]
+        # The action outcomes (a list of a few kilobytes per decision) are not kept in
+        # the period: it stays narrow (a few short columns), so each figure's pass over
+        # it is cheap. SQLite reads them in a pass of their own over the period's
+        # documents; PostgreSQL keeps each one's MD5 and reads one document per
+        # distinct list.
+        self.keyed = doc.outcomes_key is not None
+        self.outcomes = (
+            f"SELECT {doc.outcomes} AS outcomes FROM {self.TABLE} p "
+            "CROSS JOIN decisions d ON d.id = p.record_id " + join
+        )
+        self.outcomes_of = f"SELECT {doc.outcomes} FROM decisions d {join}WHERE d.id = ?"
 
     def __enter__(self) -> _Period:
         return self
@@ -184,17 +210,26 @@ class _Period:
         self.conn = conn
         for statement in self.dialect.settings():
             conn.execute(statement)
-        if self.dialect.backend == "sqlite":
-            conn.execute(f"DROP TABLE IF EXISTS temp.{self.TABLE}")
+        self._drop(conn)
+        conn.execute(self.gather_ids, self.id_params)
+        if self.dialect.backend == "postgresql":
+            # A new table has no statistics: without them the server guesses a few
+            # hundred rows and joins the detainers, holds and closures by full scans.
+            conn.execute(f"ANALYZE {self.IDS}")
         conn.execute(self.build, self.params)
         if self.dialect.backend == "postgresql":
-            # A new table has no statistics: without them the server guessed the joins
-            # to holds and reviews badly (a quarter second each instead of hundredths).
+            # The same for the period itself: the figures join it to holds, reviews and
+            # versions, which the server planned badly without its size.
             conn.execute(f"ANALYZE {self.TABLE}")
 
+    def _drop(self, conn: sqlite3.Connection) -> None:
+        if self.dialect.backend == "sqlite":
+            conn.execute(f"DROP TABLE IF EXISTS temp.{self.IDS}")
+            conn.execute(f"DROP TABLE IF EXISTS temp.{self.TABLE}")
+
     def __exit__(self, *exc: object) -> None:
-        if self.dialect.backend == "sqlite" and hasattr(self, "conn"):
-            self.conn.execute(f"DROP TABLE IF EXISTS temp.{self.TABLE}")
+        if hasattr(self, "conn"):
+            self._drop(self.conn)
 
     def run(self, conn: sqlite3.Connection, body: str, extra: tuple[Any, ...] = ()) -> list[Any]:
         return list(conn.execute(body.replace("FROM period", f"FROM {self.TABLE}"), extra))
@@ -235,12 +270,7 @@ def report_data(conn: sqlite3.Connection, query: ReportQuery, dialect: ReportDia
             "SELECT outcome, rule_pack, grounds, unverified, count(*) FROM period "
             "GROUP BY outcome, rule_pack, grounds, unverified",
         )
-        pairs, action_id, verdict = dialect.outcome_pairs("p.action_outcomes")
-        action_outcomes = period.run(
-            conn,
-            f"SELECT {action_id}, {verdict}, count(*) FROM period p {pairs}"
-            f"WHERE p.action_outcomes IS NOT NULL GROUP BY {action_id}, {verdict}",
-        )
+        action_outcomes = _action_outcomes(conn, period)
         reviews = _reviews(conn, period)
         holds = _holds(conn, period, now)
         amendments = period.run(
@@ -261,10 +291,40 @@ def report_data(conn: sqlite3.Connection, query: ReportQuery, dialect: ReportDia
         contacts=_contacts(conn, query, dialect),
         contacts_logged=has_table(conn, "contacts"),
         amendments=_ints(amendments),
-        action_outcomes=_ints(action_outcomes),
+        action_outcomes=action_outcomes,
         **reviews,
         **holds,
     )
+
+
+def _action_outcomes(conn: sqlite3.Connection, period: _Period) -> tuple[tuple[str, str, int], ...]:
+    """(action id, outcome, count) over the period's decisions that recorded outcomes.
+
+    The outcome lists repeat (they follow from the rule pack and the grounds): they are
+    counted by their text, and only each distinct text is parsed. SQLite counts them
+    here as it reads them (grouping long texts in SQL would sort them all); PostgreSQL
+    groups the period by each list's MD5 and sends one text per group (two different
+    lists with one MD5 would be summed under the first: a chance of 2^-128 for the
+    documents TrustDesk writes, whose integrity the audit chain guards)."""
+    texts: Counter[str] = Counter()
+    if period.keyed:
+        lists = period.run(
+            conn,
+            "SELECT min(record_id), count(*) FROM period WHERE outcomes_key IS NOT NULL "
+            "GROUP BY outcomes_key",
+        )
+        for record_id, count in lists:
+            (text,) = conn.execute(period.outcomes_of, (record_id,)).fetchone()
+            texts[str(text)] += int(count)
+    else:
+        for (text,) in conn.execute(period.outcomes):
+            if text is not None:
+                texts[text] += 1
+    pairs: Counter[tuple[str, str]] = Counter()
+    for text, count in texts.items():
+        for action in json.loads(text) or ():
+            pairs[(action.get("id"), action.get("outcome"))] += count
+    return tuple((action, verdict, count) for (action, verdict), count in pairs.items())
 
 
 def _reviews(conn: sqlite3.Connection, period: _Period) -> dict[str, Any]:

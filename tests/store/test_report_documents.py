@@ -1,0 +1,122 @@
+"""The report's reading of stored decision documents (docs/decisions/0041) means what
+parsing them means, on both backends: the grounds, the top-level unverified list and the
+action outcomes cut out of a document's bytes on PostgreSQL (or read with json_extract
+on SQLite) equal what ``json.loads`` finds, for documents with and without the marks the
+cut relies on, and the outcome lists' keys on PostgreSQL are equal exactly when the
+lists are."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+import psycopg
+
+from trustdesk.store.encoding import document_json
+from trustdesk.store.reports_sql import dialect_for
+
+OUTCOME = {
+    "citations": ["§ 54-192h(b)"],
+    "conditions": [],
+    "grounds": [],
+    "id": "release_date",
+    "label": "Release date",
+    "notices": [],
+    "outcome": "not_allowed",
+    "text": 'May NOT be shared ("no ground"), see [b]',
+    "unverified": ["contacts/release_date/no_ground"],
+}
+TRACE = [{"id": "tsdb_match", "status": "not_met", "unsettled": [], "unverified": ["x/y"]}]
+
+
+def _document(**changes: Any) -> dict[str, Any]:
+    """A decision document shaped as core/record.py writes one (sorted keys)."""
+    doc: dict[str, Any] = {
+        "decision": "decline",
+        "grounds": [],
+        "hold": None,
+        "hold_citation": "§ 54-192h(c)",
+        "hold_rule": "At most 48 hours.",
+        "needs_review": False,
+        "outcomes": [OUTCOME, {**OUTCOME, "id": "hold", "outcome": "allowed"}],
+        "prohibited_actions": [{"id": "no_hold", "text": "Do not hold"}],
+        "required_actions": [],
+        "review_reasons": [],
+        "rule_pack": "ct-2019",
+        "statute": "§ 54-192h",
+        "trace": TRACE,
+        "unverified": [],
+        "warnings": [],
+    }
+    doc.update(changes)
+    return {k: v for k, v in doc.items() if v is not ...}
+
+
+DOCUMENTS = [
+    _document(),
+    _document(grounds=["judicial_warrant", "tsdb_match"], decision="honor"),
+    _document(unverified=["offenses/53a-134"]),  # a non-empty top-level list: parsed
+    _document(warnings=["w" * 3000]),  # the empty list before a long tail: parsed
+    _document(outcomes=[]),
+    _document(outcomes=...),  # made before rule-pack format 3: no outcomes
+    _document(outcomes=[OUTCOME]),
+    _document(outcomes=[{**OUTCOME, "text": 'quote " and ],"prohibited_actions": in text'}]),
+    _document(trace=[], unverified=[]),
+    # Not written by document_json (spaces, other order): the marks are not there, so
+    # the JSON operators read it.
+    None,
+]
+LOOSE = '{"outcomes": [{"id": "hold", "outcome": "allowed"}], "grounds": ["x"], '
+LOOSE += '"unverified": ["u"], "warnings": []}'
+
+
+def _texts() -> list[str]:
+    return [document_json(doc) if doc is not None else LOOSE for doc in DOCUMENTS]
+
+
+def _expected(text: str) -> tuple[Any, Any, Any]:
+    doc = json.loads(text)
+    return doc.get("grounds"), doc.get("unverified"), doc.get("outcomes")
+
+
+def _read(rows: list[tuple[Any, ...]]) -> list[tuple[Any, Any, Any]]:
+    return [tuple(None if v is None else json.loads(v) for v in row[:3]) for row in rows]
+
+
+def _query(backend: str) -> str:
+    doc = dialect_for(backend).document("d.decision_json")
+    key = doc.outcomes_key or "NULL"
+    return (
+        f"SELECT {doc.grounds}, {doc.unverified}, {doc.outcomes}, {key} "
+        f"FROM docs d {doc.join}ORDER BY d.id"
+    )
+
+
+def test_sqlite_reads_each_document_as_json_loads_does() -> None:
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, decision_json TEXT)")
+    conn.executemany("INSERT INTO docs (decision_json) VALUES (?)", [(t,) for t in _texts()])
+    rows = conn.execute(_query("sqlite")).fetchall()
+    assert _read(rows) == [_expected(t) for t in _texts()]
+
+
+def test_postgresql_cuts_each_document_as_json_loads_reads_it(pg_cluster: Any) -> None:
+    url = pg_cluster.new_database()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE docs (id serial PRIMARY KEY, decision_json text)")
+        for text in _texts():
+            conn.execute("INSERT INTO docs (decision_json) VALUES (%s)", (text,))
+        rows = conn.execute(_query("postgresql")).fetchall()
+    assert _read(rows) == [_expected(t) for t in _texts()]
+    # The outcome lists' keys: equal for equal lists, apart for different ones, none
+    # where the document has no outcomes.
+    keys: dict[str, Any] = {}
+    for text, row in zip(_texts(), rows, strict=True):
+        outcomes = _expected(text)[2]
+        if outcomes is None:
+            assert row[3] is None
+            continue
+        seen = keys.setdefault(json.dumps(outcomes, sort_keys=True), row[3])
+        assert seen == row[3]
+    assert len(set(keys.values())) == len(keys)
