@@ -271,9 +271,11 @@ class Checker:
         check = self.digest_check(table, fields, key, id_key, id_field)
         for row_id in doubtful:
             for row in self.conn.execute(
-                f"SELECT {', '.join('t.' + field for field in ordered)}, a.event, a.objects "
-                f"FROM {table} t LEFT JOIN audit_log a ON a.seq = t.audit_seq"
-                f"{where} AND t.{id_field} = ? ORDER BY t.audit_seq",
+                _with_entry(
+                    ", ".join("t." + field for field in ordered),
+                    table,
+                    f"{where} AND t.{id_field} = ?",
+                ),
                 (row_id,),
             ).fetchall():
                 self.check_row(dict(zip(names, row, strict=True)), events, label, check)
@@ -298,11 +300,7 @@ class Checker:
                 table, events, ordered, key, id_key, id_field, where
             )
         text_sql = engine.row_text(table, ordered, guarded)
-        cursor = self.conn.execute(
-            f"SELECT {text_sql}, t.{id_field}, a.event, a.objects "
-            f"FROM {table} t LEFT JOIN audit_log a ON a.seq = t.audit_seq"
-            f"{where} ORDER BY t.audit_seq"
-        )
+        cursor = self.conn.execute(_with_entry(f"{text_sql}, t.{id_field}", table, where))
         loads, sha256, ascii_text = parsed_objects, _sha256, candidates.ascii_text
         count, doubtful = 0, dict[Any, None]()
         for batch in _batches(cursor):
@@ -500,9 +498,7 @@ class Checker:
         """_row_candidates on PostgreSQL: the rows' texts written here by orjson
         (``row_hashing.row_digest_fast_of``, decision 0032)."""
         cursor = self.conn.execute(
-            f"SELECT {', '.join('t.' + field for field in ordered)}, a.event, a.objects "
-            f"FROM {table} t LEFT JOIN audit_log a ON a.seq = t.audit_seq"
-            f"{where} ORDER BY t.audit_seq"
+            _with_entry(", ".join("t." + field for field in ordered), table, where)
         )
         digest, loads = row_digest_fast_of(table, ordered), parsed_objects
         id_at, end = ordered.index(id_field), len(ordered)
@@ -837,3 +833,12 @@ def search_index_problem(conn: sqlite3.Connection) -> Problem | None:
     except sqlite3.DatabaseError as exc:
         return Problem(None, f"the name search index is damaged ({exc})")
     return None
+
+
+def _with_entry(columns: str, table: str, where: str) -> str:
+    """The rows of ``table`` (as ``t``) meeting ``where``, in the chain's order: the
+    ``columns`` asked for, then the event and objects of the audit entry that wrote each."""
+    return (
+        f"SELECT {columns}, a.event, a.objects "
+        f"FROM {table} t LEFT JOIN audit_log a ON a.seq = t.audit_seq{where} ORDER BY t.audit_seq"
+    )
