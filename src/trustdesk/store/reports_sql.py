@@ -28,20 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-@dataclass(frozen=True, slots=True)
-class DocumentSql:
-    """The SQL that reads a decision document's lists (``ReportDialect.document``)."""
-
-    #: A join to add after the decisions (PostgreSQL: the document's bytes, once).
-    join: str
-    grounds: str
-    unverified: str
-    outcomes: str
-    #: A short name of the outcome list (its MD5), or None where the period does not
-    #: keep one (SQLite reads the lists in a pass of their own).
-    outcomes_key: str | None
-
+from trustdesk.store.document_sql import DocumentSql
 
 #: The decision document's members a report reads.
 KEYS = ("grounds", "unverified", "outcomes")
@@ -77,17 +64,19 @@ class ReportDialect:
         if self.backend != "postgresql":
             grounds, unverified, outcomes = (self.json_member(column, key) for key in KEYS)
             return DocumentSql("", grounds, unverified, outcomes, None)
-        # Imported here: that module builds on this one's DocumentSql and json_member.
+        # Imported here: a SQLite desk never loads PostgreSQL's reading.
         from trustdesk.store.postgresql.report_documents import document_sql
 
         return document_sql(column)
 
     def json_member(self, column: str, key: str) -> str:
         """The JSON text of member ``key`` of the JSON object in ``column``."""
+        if self.backend == "postgresql":
+            from trustdesk.store.postgresql.report_documents import json_member
+
+            return json_member(column, key)
         if not key.isidentifier():
             raise ValueError(key)
-        if self.backend == "postgresql":
-            return f"(CAST({column} AS json) -> '{key}')::text"
         return f"json_extract({column}, '$.{key}')"
 
 

@@ -19,9 +19,15 @@ instead of kilobytes.
 
 from __future__ import annotations
 
-from trustdesk.store.reports_sql import DocumentSql, ReportDialect
+from trustdesk.store.document_sql import DocumentSql
 
-_json_member = ReportDialect("postgresql").json_member
+
+def json_member(column: str, key: str) -> str:
+    """The JSON text of member ``key`` of the JSON object in ``column`` (PostgreSQL)."""
+    if not key.isidentifier():
+        raise ValueError(key)
+    return f"(CAST({column} AS json) -> '{key}')::text"
+
 
 #: The marks found in a decision document's bytes, by the name of their place.
 MARKS = {
@@ -63,7 +69,7 @@ def document_sql(column: str) -> DocumentSql:
     # it); a longer tail is parsed, as before.
     tail = f"substring(j.doc FROM greatest(octet_length(j.doc) - {TAIL - 1}, 1))"
     empty = _position('"unverified":[],"warnings":', tail)
-    parsed = _json_member(whole, "unverified")
+    parsed = json_member(whole, "unverified")
     # Both shortcuts hold for a document in document_json's compact form only, which the
     # grounds mark shows; any other is parsed.
     unverified = (
@@ -83,7 +89,7 @@ def _between(key: str, start: str, end: str, whole: str, *, as_bytes: bool = Fal
     before rule-pack format 3 has no outcomes)."""
     skip = len(key) + 3  # the quoted key and its colon
     cut = f"substring(j.doc FROM {start} + {skip} FOR {end} - {start} - {skip - 1})"
-    fallback = _json_member(whole, key)
+    fallback = json_member(whole, key)
     if as_bytes:
         fallback = f"convert_to({fallback}, 'UTF8')"
     else:

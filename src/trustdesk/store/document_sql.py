@@ -1,0 +1,21 @@
+"""What a report's query reads of a stored decision document, as SQL pieces: shared by
+the report's dialects (``store.reports_sql``) and PostgreSQL's reading of the document
+(``store.postgresql.report_documents``), which builds on nothing else of the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSql:
+    """The SQL that reads a decision document's lists (``ReportDialect.document``)."""
+
+    #: A join to add after the decisions (PostgreSQL: the document's bytes, once).
+    join: str
+    grounds: str
+    unverified: str
+    outcomes: str
+    #: A short name of the outcome list (its MD5), or None where the period does not
+    #: keep one (SQLite reads the lists in a pass of their own).
+    outcomes_key: str | None
