@@ -12,7 +12,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from storekit import T0, actor, add_user, columns, contact_draft, draft
+from storekit import T0, actor, add_user, contact_draft, draft, written_columns
 
 from pgkit import superuser_url
 from trustdesk.store.postgresql.schema import (
@@ -20,7 +20,6 @@ from trustdesk.store.postgresql.schema import (
     EVIDENCE_TABLES,
     MUTABLE_TABLES,
     OWNER_ROLE,
-    REPORT_COLUMNS,
     SCHEMA,
 )
 from trustdesk.store.store import Store
@@ -75,19 +74,12 @@ def _count(conn: psycopg.Connection[Any], table: str) -> int:
     return int(row[0])
 
 
-def _written(store: Store, table: str) -> str:
-    """The last column of ``table`` that a row is written with (the server computes the
-    decisions' report columns itself, and refuses any other value for them before any
-    privilege or trigger is asked: test_report_columns)."""
-    return [c for c in columns(store, table) if c not in REPORT_COLUMNS][-1]
-
-
 @pytest.mark.parametrize("table", EVIDENCE_TABLES)
 def test_the_desk_role_may_not_change_or_remove_evidence(
     filled: tuple[Store, str], table: str
 ) -> None:
     store, url = filled
-    column = _written(store, table)
+    column = written_columns(store, table)[-1]
     with _raw(url) as conn:
         before = _count(conn, table)
         assert before > 0
@@ -106,7 +98,7 @@ def test_the_desk_role_may_not_change_or_remove_evidence(
 @pytest.mark.parametrize("table", EVIDENCE_TABLES)
 def test_even_the_owner_is_refused_by_the_triggers(filled: tuple[Store, str], table: str) -> None:
     store, url = filled
-    column = _written(store, table)
+    column = written_columns(store, table)[-1]
     with _raw(superuser_url(url)) as conn:
         conn.execute(f"SET ROLE {OWNER_ROLE}")
         before = _count(conn, table)
