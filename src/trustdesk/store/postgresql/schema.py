@@ -3,8 +3,8 @@
 The same tables, columns and checks as the SQLite schema (store/schema.py) at the
 version named here — and, from schema 10, three columns of ``decisions`` that the server
 computes from each document for reports (``REPORT_COLUMNS``) — written in PostgreSQL's
-types: ids are ``bigint``, times stay ISO
-text (the audit chain hashes their exact text), blobs are ``bytea``. Everything lives in
+types: ids are ``bigint``, times stay ISO text (the audit chain hashes their exact
+text), blobs are ``bytea``. Everything lives in
 the schema ``trustdesk``, owned by the NOLOGIN role ``trustdesk_owner``; desks log in as
 roles that belong to the NOLOGIN group ``trustdesk_desk``, which may only SELECT and
 INSERT evidence. UPDATE, DELETE and TRUNCATE of evidence are refused twice: the desk
