@@ -165,6 +165,15 @@ def columns(store: Store, table: str) -> list[str]:
         return [column[0] for column in cursor.description]
 
 
+def written_columns(store: Store, table: str) -> list[str]:
+    """The columns a row of ``table`` is written with: on a server, not the decisions'
+    report columns, which the server computes from the document and refuses any value
+    for before any privilege or trigger is asked (schema 10, test_report_columns)."""
+    from trustdesk.store.postgresql.schema import REPORT_COLUMNS
+
+    return [name for name in columns(store, table) if name not in REPORT_COLUMNS]
+
+
 #: What refuses a change to evidence: SQLite's append-only triggers, or on a server the
 #: desk role's missing privilege (its triggers refuse the owner too: test_pg_privileges).
 REFUSED = "append-only|permission denied"

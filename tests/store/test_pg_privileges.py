@@ -12,7 +12,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from storekit import T0, actor, add_user, columns, contact_draft, draft
+from storekit import T0, actor, add_user, contact_draft, draft, written_columns
 
 from pgkit import superuser_url
 from trustdesk.store.postgresql.schema import (
@@ -79,7 +79,7 @@ def test_the_desk_role_may_not_change_or_remove_evidence(
     filled: tuple[Store, str], table: str
 ) -> None:
     store, url = filled
-    column = columns(store, table)[-1]
+    column = written_columns(store, table)[-1]
     with _raw(url) as conn:
         before = _count(conn, table)
         assert before > 0
@@ -98,7 +98,7 @@ def test_the_desk_role_may_not_change_or_remove_evidence(
 @pytest.mark.parametrize("table", EVIDENCE_TABLES)
 def test_even_the_owner_is_refused_by_the_triggers(filled: tuple[Store, str], table: str) -> None:
     store, url = filled
-    column = columns(store, table)[-1]
+    column = written_columns(store, table)[-1]
     with _raw(superuser_url(url)) as conn:
         conn.execute(f"SET ROLE {OWNER_ROLE}")
         before = _count(conn, table)

@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from storekit import REFUSED, T0, actor, add_user, columns, draft, failing_inserts
+from storekit import REFUSED, T0, actor, add_user, draft, failing_inserts, written_columns
 
 from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.errors import AuditWriteFailed, Conflict, NotFound, StoreError
@@ -146,7 +146,7 @@ def test_evidence_tables_are_append_only(
     )
     before = _count(store, table)
     assert before > 0
-    column = columns(store, table)[-1]
+    column = written_columns(store, table)[-1]
     with pytest.raises(StoreError, match=REFUSED), store.db.transaction() as conn:
         conn.execute(statement.format(table=table, column=column))
     assert _count(store, table) == before

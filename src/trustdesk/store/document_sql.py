@@ -11,8 +11,6 @@ from dataclasses import dataclass
 class DocumentSql:
     """The SQL that reads a decision document's lists (``ReportDialect.document``)."""
 
-    #: A join to add after the decisions (PostgreSQL: the document's bytes, once).
-    join: str
     grounds: str
     unverified: str
     outcomes: str

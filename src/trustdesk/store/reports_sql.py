@@ -10,14 +10,12 @@ spelling, and are written here per backend:
 * the ``grounds``, ``unverified`` and ``outcomes`` lists of a stored decision document,
   as JSON text that Python reads with ``json.loads``: SQLite's ``json_extract`` (fast:
   SQLite parses the few kilobytes in C once for the three, in the row it is reading).
-  On PostgreSQL the documents sit compressed out of line (TOAST), every use of the
-  column decompresses it again, and ``CAST(… AS json) -> key`` parses the whole document
-  per member: for a year of 78,000 decisions that was 2.5 s of a 4.3 s report (decision
-  0033). There each document is decompressed once (a lateral copy) and the lists are
-  cut out of its bytes by their neighbours (postgresql/report_documents.py). (The
-  PostgreSQL schema's
-  ``json_extract`` returns integer ids only, so the server never gets SQLite's
-  spelling.)
+  On PostgreSQL the documents sit compressed out of line (TOAST) and reading them was
+  about half of a year's report (decisions 0033 and 0041): there the server keeps the
+  grounds, the unverified list and the outcome list's MD5 in columns it computes from
+  the document (schema 10, docs/decisions/0044; postgresql/report_documents.py), the
+  same members' JSON text. (The PostgreSQL schema's ``json_extract`` returns integer ids
+  only, so the server never gets SQLite's spelling.)
 
 And on PostgreSQL the report's transaction turns the JIT compiler off: the planner's
 cost estimate for these one-off queries over a large table triggered it, and compiling
@@ -52,22 +50,43 @@ class ReportDialect:
         """Statements run first in the report's read transaction."""
         return ("SET LOCAL jit = off",) if self.backend == "postgresql" else ()
 
-    def document(self, column: str) -> DocumentSql:
-        """How the report reads the decision document in ``column``: its ``grounds``,
-        ``unverified`` and ``outcomes`` lists as JSON text (outcomes NULL where the
-        document has none: made before rule-pack format 3).
+    def by_key(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Statements run before and after building the report's period: on PostgreSQL
+        the build joins each of the period's decisions to its rows by their keys (nested
+        loops over the primary and unique indexes), not by hashing whole tables.
 
-        SQLite: ``json_extract`` (it parses a document once for the three, measured
-        0.35 s for 78,000; cutting the text by marks measured three times slower there).
-        PostgreSQL: cut out of the document's bytes by their neighbours, in a module of
-        its own (store/postgresql/report_documents.py, decisions 0033 and 0041)."""
+        The server's cost model (a random page read four times a sequential one) chose
+        hash joins over full scans of decisions, detainers, holds and closures for a
+        year of 78,000 of 1,000,000 decisions; by key the build measured 1.0 s of server
+        CPU instead of 2.1 s, and over all 1,000,000 no slower (12.9 s against 13.6 s;
+        docs/decisions/0044). Only the build: the figures' queries plan as before."""
         if self.backend != "postgresql":
+            return (), ()
+        planner = ("enable_hashjoin", "enable_mergejoin")
+        return (
+            tuple(f"SET LOCAL {name} = off" for name in planner),
+            tuple(f"RESET {name}" for name in planner),
+        )
+
+    def document(self, alias: str) -> DocumentSql:
+        """How the report reads the decision document of the decisions row ``alias``:
+        its ``grounds``, ``unverified`` and ``outcomes`` lists as JSON text (outcomes
+        NULL where the document has none: made before rule-pack format 3).
+
+        SQLite: ``json_extract`` of its ``decision_json`` (it parses a document once for
+        the three, measured 0.35 s for 78,000). PostgreSQL: the columns the server
+        computed from the document (store/postgresql/report_documents.py, decision 0044).
+        """
+        if not alias.isidentifier():
+            raise ValueError(alias)
+        if self.backend != "postgresql":
+            column = f"{alias}.decision_json"
             grounds, unverified, outcomes = (self.json_member(column, key) for key in KEYS)
-            return DocumentSql("", grounds, unverified, outcomes, None)
+            return DocumentSql(grounds, unverified, outcomes, None)
         # Imported here: a SQLite desk never loads PostgreSQL's reading.
         from trustdesk.store.postgresql.report_documents import document_sql
 
-        return document_sql(column)
+        return document_sql(alias)
 
     def json_member(self, column: str, key: str) -> str:
         """The JSON text of member ``key`` of the JSON object in ``column``."""

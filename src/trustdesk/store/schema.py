@@ -482,6 +482,13 @@ PENDING_CONTACT_REVIEWS_QUERY = """
 #: the lookup never reads the detainer rows themselves.
 STEP_9_RECEIPT_INDEX = ("CREATE INDEX detainers_by_receipt ON detainers(received_at, id)",)
 
+#: What a report reads of each decision document, kept beside it (docs/decisions/0044):
+#: a step of the server's only (store/postgresql/schema.py STEPS[10]: columns the server
+#: computes from the document). SQLite reads the same members with ``json_extract`` as
+#: it goes (fast there: it parses a document once, in the row it is reading), so the
+#: step changes nothing in a SQLite file; it is numbered in the shared order all the same.
+STEP_10_REPORT_COLUMNS: tuple[str, ...] = ()
+
 
 Step = tuple[str, ...] | Callable[["sqlite3.Connection"], None]
 
@@ -503,6 +510,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "the store's identity in the audit chain", _step_7_identity),
     Migration(8, "contacts with ICE and their reviews", STEP_8_CONTACTS),
     Migration(9, "detainers by receipt time (reports)", STEP_9_RECEIPT_INDEX),
+    Migration(10, "what reports read of each decision (server only)", STEP_10_REPORT_COLUMNS),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -11,7 +11,10 @@ all of it back, leaving the target as empty as it was.
 This module reads the SQLite side (one snapshot, inside a write transaction so that no
 desk on that folder records anything the server would miss) and runs the move;
 ``postgresql/copy_in.py`` writes the server. The rows are handed over exactly as stored:
-the columns and their meaning are the same on both backends (``store/schema.py``).
+the columns and their meaning are the same on both backends (``store/schema.py``). The
+server's decisions also have columns it computes from each document (schema 10,
+``postgresql/schema.py`` ``REPORT_COLUMNS``): the copy names the desk's columns only, and
+the server fills those itself.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """The store's schema on PostgreSQL: tables, append-only triggers, roles and grants.
 
 The same tables, columns and checks as the SQLite schema (store/schema.py) at the
-version named here, written in PostgreSQL's types: ids are ``bigint``, times stay ISO
-text (the audit chain hashes their exact text), blobs are ``bytea``. Everything lives in
+version named here — and, from schema 10, three columns of ``decisions`` that the server
+computes from each document for reports (``REPORT_COLUMNS``) — written in PostgreSQL's
+types: ids are ``bigint``, times stay ISO text (the audit chain hashes their exact
+text), blobs are ``bytea``. Everything lives in
 the schema ``trustdesk``, owned by the NOLOGIN role ``trustdesk_owner``; desks log in as
 roles that belong to the NOLOGIN group ``trustdesk_desk``, which may only SELECT and
 INSERT evidence. UPDATE, DELETE and TRUNCATE of evidence are refused twice: the desk
@@ -346,6 +348,23 @@ def _append_only(tables: tuple[str, ...]) -> list[str]:
     return statements
 
 
+#: What a report reads of each decision document (docs/decisions/0044), kept beside it as
+#: columns the server computes from the document when the row is inserted (``GENERATED
+#: ALWAYS … STORED``): no client writes them (an INSERT naming them is refused, UPDATE of
+#: decisions is refused anyway), and whoever changes a document changes them with it, so
+#: the two never disagree and ``audit verify`` has nothing more to check. Each is the
+#: JSON text of a member exactly as the document writes it (``json`` keeps the text; a
+#: member the document lacks gives NULL), as SQLite's ``json_extract`` of the same member
+#: reads (store/reports_sql.py): the grounds, the top-level unverified list, and the MD5
+#: of the action outcomes' list (the report groups the decisions by it and reads one
+#: document per distinct list). A document that is not JSON cannot be stored on the
+#: server (TrustDesk writes none: store/encoding.py ``document_json``).
+REPORT_COLUMNS = {
+    "report_grounds": "(CAST(decision_json AS json) -> 'grounds')::text",
+    "report_unverified": "(CAST(decision_json AS json) -> 'unverified')::text",
+    "report_outcomes_md5": "md5((CAST(decision_json AS json) -> 'outcomes')::text)",
+}
+
 #: The SQLite schema version (store/schema.py MIGRATIONS) the baseline below equals.
 BASELINE_VERSION = 7
 
@@ -427,6 +446,16 @@ STEPS: dict[int, tuple[str, ...]] = {
     # Detainers by receipt time, for reports counted by receipt (store/schema.py
     # STEP_9_RECEIPT_INDEX; the same index, so both servers find the same rows).
     9: STEP_9_RECEIPT_INDEX,
+    # What a report reads of each decision document, as columns the server computes
+    # (store/schema.py STEP_10_REPORT_COLUMNS; SQLite reads the documents). One ALTER:
+    # the table is rewritten once, every document parsed there (docs/decisions/0044).
+    10: (
+        "ALTER TABLE decisions "
+        + ", ".join(
+            f"ADD COLUMN {name} text GENERATED ALWAYS AS ({expression}) STORED"
+            for name, expression in REPORT_COLUMNS.items()
+        ),
+    ),
 }
 
 #: What the desk group may do; run again by every ``store init`` (idempotent).
