@@ -483,6 +483,13 @@ PENDING_CONTACT_REVIEWS_QUERY = """
 STEP_9_RECEIPT_INDEX = ("CREATE INDEX detainers_by_receipt ON detainers(received_at, id)",)
 
 
+#: Step 10 is the server's alone (postgresql/schema.py STEPS[10]: how the server keeps the
+#: decision documents and orders the answers, for ``audit verify``, decision 0045).
+#: SQLite already keeps a record's documents in its row and orders the answers' key in
+#: code points (BINARY), so here it changes nothing; it only keeps the one numbering.
+STEP_10_SERVER_STORAGE: tuple[str, ...] = ()
+
+
 Step = tuple[str, ...] | Callable[["sqlite3.Connection"], None]
 
 
@@ -503,6 +510,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "the store's identity in the audit chain", _step_7_identity),
     Migration(8, "contacts with ICE and their reviews", STEP_8_CONTACTS),
     Migration(9, "detainers by receipt time (reports)", STEP_9_RECEIPT_INDEX),
+    Migration(10, "decision documents kept for verification (server)", STEP_10_SERVER_STORAGE),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
