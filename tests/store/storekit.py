@@ -168,7 +168,7 @@ def columns(store: Store, table: str) -> list[str]:
 def written_columns(store: Store, table: str) -> list[str]:
     """The columns a row of ``table`` is written with: on a server, not the decisions'
     report columns, which the server computes from the document and refuses any value
-    for before any privilege or trigger is asked (schema 10, test_report_columns)."""
+    for before any privilege or trigger is asked (schema 11, test_report_columns)."""
     from trustdesk.store.postgresql.schema import REPORT_COLUMNS
 
     return [name for name in columns(store, table) if name not in REPORT_COLUMNS]

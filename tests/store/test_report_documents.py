@@ -1,7 +1,7 @@
 """The report's reading of stored decision documents (docs/decisions/0041, 0044) means
 what parsing them means, on both backends: the grounds, the top-level unverified list and
 the action outcomes read with json_extract on SQLite, or from the columns the server
-computes from each document on PostgreSQL (schema 10), equal what ``json.loads`` finds,
+computes from each document on PostgreSQL (schema 11), equal what ``json.loads`` finds,
 for documents written by ``document_json`` and written loosely, and the outcome lists'
 keys on PostgreSQL are equal exactly when the lists are."""
 
@@ -104,7 +104,7 @@ def test_sqlite_reads_each_document_as_json_loads_does() -> None:
 
 def test_postgresql_columns_read_each_document_as_json_loads_does(pg_cluster: Any) -> None:
     url = pg_cluster.new_database()
-    # The decisions' report columns exactly as schema 10 defines them, on a table of
+    # The decisions' report columns exactly as schema 11 defines them, on a table of
     # documents alone (a decision row needs a person, a detainer and an audit entry).
     columns = "".join(
         f", {name} text GENERATED ALWAYS AS ({expression}) STORED"

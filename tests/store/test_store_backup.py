@@ -211,9 +211,10 @@ def test_an_older_backup_is_upgraded_on_restore(
     ):
         conn.execute(sql)
     conn.close()
-    # Step 7 adds no table (an audit entry at most) and step 10 changes nothing in a
-    # SQLite file (the server's report columns): no undo. A later step needs its own.
-    assert SCHEMA_VERSION == 10
+    # Step 7 adds no table (an audit entry at most), and steps 10 and 11 change nothing in
+    # a SQLite file (the server's storage and report columns): no undo. A later step needs
+    # its own.
+    assert SCHEMA_VERSION == 11
     store.restore(check_backup(target), officer, T0)
     with store.db.reading() as conn2:
         assert conn2.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

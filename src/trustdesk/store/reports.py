@@ -109,7 +109,7 @@ class _Period:
     and closure through their indexes (on PostgreSQL joined by those keys, not by
     hashing whole tables: decision 0044), the grounds and unverified items read from
     the decision document (SQLite) or from the columns the server keeps of it
-    (PostgreSQL, schema 10: the period never reads a document there). The tables live in
+    (PostgreSQL, schema 11: the period never reads a document there). The tables live in
     the read transaction: dropped at the end on SQLite, rolled back with the snapshot on
     PostgreSQL.
     """

@@ -13,7 +13,7 @@ spelling, and are written here per backend:
   On PostgreSQL the documents sit compressed out of line (TOAST) and reading them was
   about half of a year's report (decisions 0033 and 0041): there the server keeps the
   grounds, the unverified list and the outcome list's MD5 in columns it computes from
-  the document (schema 10, docs/decisions/0044; postgresql/report_documents.py), the
+  the document (schema 11, docs/decisions/0044; postgresql/report_documents.py), the
   same members' JSON text. (The PostgreSQL schema's ``json_extract`` returns integer ids
   only, so the server never gets SQLite's spelling.)
 

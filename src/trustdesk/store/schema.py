@@ -483,11 +483,18 @@ PENDING_CONTACT_REVIEWS_QUERY = """
 STEP_9_RECEIPT_INDEX = ("CREATE INDEX detainers_by_receipt ON detainers(received_at, id)",)
 
 #: What a report reads of each decision document, kept beside it (docs/decisions/0044):
-#: a step of the server's only (store/postgresql/schema.py STEPS[10]: columns the server
+#: a step of the server's only (store/postgresql/schema.py STEPS[11]: columns the server
 #: computes from the document). SQLite reads the same members with ``json_extract`` as
 #: it goes (fast there: it parses a document once, in the row it is reading), so the
 #: step changes nothing in a SQLite file; it is numbered in the shared order all the same.
-STEP_10_REPORT_COLUMNS: tuple[str, ...] = ()
+STEP_11_REPORT_COLUMNS: tuple[str, ...] = ()
+
+
+#: Step 10 is the server's alone (postgresql/schema.py STEPS[10]: how the server keeps the
+#: decision documents and orders the answers, for ``audit verify``, decision 0045).
+#: SQLite already keeps a record's documents in its row and orders the answers' key in
+#: code points (BINARY), so here it changes nothing; it only keeps the one numbering.
+STEP_10_SERVER_STORAGE: tuple[str, ...] = ()
 
 
 Step = tuple[str, ...] | Callable[["sqlite3.Connection"], None]
@@ -510,7 +517,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "the store's identity in the audit chain", _step_7_identity),
     Migration(8, "contacts with ICE and their reviews", STEP_8_CONTACTS),
     Migration(9, "detainers by receipt time (reports)", STEP_9_RECEIPT_INDEX),
-    Migration(10, "what reports read of each decision (server only)", STEP_10_REPORT_COLUMNS),
+    Migration(10, "decision documents kept for verification (server)", STEP_10_SERVER_STORAGE),
+    Migration(11, "what reports read of each decision (server only)", STEP_11_REPORT_COLUMNS),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -12,7 +12,7 @@ This module reads the SQLite side (one snapshot, inside a write transaction so t
 desk on that folder records anything the server would miss) and runs the move;
 ``postgresql/copy_in.py`` writes the server. The rows are handed over exactly as stored:
 the columns and their meaning are the same on both backends (``store/schema.py``). The
-server's decisions also have columns it computes from each document (schema 10,
+server's decisions also have columns it computes from each document (schema 11,
 ``postgresql/schema.py`` ``REPORT_COLUMNS``): the copy names the desk's columns only, and
 the server fills those itself.
 """

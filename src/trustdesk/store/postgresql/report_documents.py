@@ -3,7 +3,7 @@
 ``unverified`` and ``outcomes`` lists.
 
 The grounds, the unverified list and the outcome list's MD5 are read from the columns
-the server computed from the document when it was stored (schema 10,
+the server computed from the document when it was stored (schema 11,
 ``postgresql/schema.py`` ``REPORT_COLUMNS``, docs/decisions/0044), so the report's
 period never reads a decision document: for a year of 78,000 decisions, decompressing
 the TOASTed documents and cutting the lists out of them was about half of the server's

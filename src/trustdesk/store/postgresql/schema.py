@@ -1,7 +1,7 @@
 """The store's schema on PostgreSQL: tables, append-only triggers, roles and grants.
 
 The same tables, columns and checks as the SQLite schema (store/schema.py) at the
-version named here — and, from schema 10, three columns of ``decisions`` that the server
+version named here — and, from schema 11, three columns of ``decisions`` that the server
 computes from each document for reports (``REPORT_COLUMNS``) — written in PostgreSQL's
 types: ids are ``bigint``, times stay ISO text (the audit chain hashes their exact
 text), blobs are ``bytea``. Everything lives in
@@ -348,6 +348,40 @@ def _append_only(tables: tuple[str, ...]) -> list[str]:
     return statements
 
 
+#: Step 10 (docs/decisions/0045): what ``audit verify`` reads of every decision, kept so
+#: the server reads it cheaply. Nothing a desk sees or a digest covers changes.
+#: - The answers' field in code-point order ("C", as SQLite's BINARY): the key's index
+#:   then gives a record's answers in the order their digest takes them, and the
+#:   verification's query (postgresql/candidates.py ANSWERS) needs no sort per record.
+#:   (Only the index is rebuilt; equal texts stay equal under any collation.)
+#: - The decision document (JSON, ~6 KB) compressed by lz4 and kept in its row. By
+#:   default PostgreSQL squeezes a row to 2 KB: the document, pglz-compressed to ~2.4 KB,
+#:   went out of line into the TOAST table, and reading and hashing it cost about twice
+#:   as much. A row of up to 4 KB (``toast_tuple_target``) keeps the compressed document
+#:   in it (two rows a page); a larger one still sends the document out of line, and only
+#:   it: the biggest column goes first. (Keeping the document in its row with ``STORAGE
+#:   MAIN`` instead was measured worse: to reach 2 KB the server then moved every other
+#:   text column of the row out of line, hashes and times included.) A server built
+#:   without lz4 keeps pglz (the DO block). ``SET COMPRESSION`` alone only concerns new
+#:   values; the ALTER … TYPE with an expression writes every existing document afresh
+#:   (the same text), so the table is rewritten once, by the owner, inside the set-up's
+#:   transaction. No row trigger fires on a rewrite, and no digest changes.
+_REWRITE_DOCUMENTS = (
+    "ALTER TABLE decisions SET (toast_tuple_target = 4096), "
+    "ALTER COLUMN decision_json TYPE text USING decision_json || ''"
+)
+STEP_10_VERIFY_STORAGE: tuple[str, ...] = (
+    'ALTER TABLE decision_answers ALTER COLUMN field TYPE text COLLATE "C"',
+    # One statement: a type change resets the column's compression, and the rewrite
+    # compresses with what the statement has set by then.
+    f"""DO $$
+    BEGIN
+        {_REWRITE_DOCUMENTS}, ALTER COLUMN decision_json SET COMPRESSION lz4;
+    EXCEPTION WHEN feature_not_supported THEN  -- a server built without lz4: pglz
+        {_REWRITE_DOCUMENTS};
+    END $$""",
+)
+
 #: What a report reads of each decision document (docs/decisions/0044), kept beside it as
 #: columns the server computes from the document when the row is inserted (``GENERATED
 #: ALWAYS … STORED``): no client writes them (an INSERT naming them is refused, UPDATE of
@@ -446,10 +480,13 @@ STEPS: dict[int, tuple[str, ...]] = {
     # Detainers by receipt time, for reports counted by receipt (store/schema.py
     # STEP_9_RECEIPT_INDEX; the same index, so both servers find the same rows).
     9: STEP_9_RECEIPT_INDEX,
+    # How the server keeps what ``audit verify`` reads of every decision (docs/decisions/
+    # 0045; nothing on SQLite, store/schema.py STEP_10_SERVER_STORAGE):
+    10: STEP_10_VERIFY_STORAGE,
     # What a report reads of each decision document, as columns the server computes
-    # (store/schema.py STEP_10_REPORT_COLUMNS; SQLite reads the documents). One ALTER:
+    # (store/schema.py STEP_11_REPORT_COLUMNS; SQLite reads the documents). One ALTER:
     # the table is rewritten once, every document parsed there (docs/decisions/0044).
-    10: (
+    11: (
         "ALTER TABLE decisions "
         + ", ".join(
             f"ADD COLUMN {name} text GENERATED ALWAYS AS ({expression}) STORED"
