@@ -298,7 +298,7 @@ def main() -> int:
         f" = {figures.class_rate_law:.1%}"
     )
     print(
-        f"stricter: right class over the lines whose DOC code states a class letter:"
+        f"narrower: right class over the lines whose DOC code states a class letter:"
         f" {figures.class_stated_right}"
         f"/{figures.class_stated} = {figures.class_rate:.1%}"
     )
@@ -308,7 +308,7 @@ def main() -> int:
         f" a class letter to {figures.unclassed - figures.unclassed_agree}"
     )
     print(
-        f"stricter: right class over every coded line, a bare code counted as 'unclassified':"
+        f"older reading: right class over every coded line, a bare code counted as 'unclassified':"
         f" {figures.class_right}/{figures.coded} = {figures.class_rate_all_coded:.1%}"
         f" (with DOC's own dated codes: {figures.class_right_with_doc_records})"
     )
