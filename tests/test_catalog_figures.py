@@ -23,6 +23,14 @@ CLASS_TARGET = 0.92
 # (It was 91.2% while § 14-213b carried DOC's class C misdemeanor as law with no source; the
 # statute text gives a fine or a class D felony, so DOC's code is now a dated record, 0021.)
 CLASS_FLOOR_ALL_CODED = 0.905
+# The headline (decision 0046): every coded line against the class the law gave at the line's
+# date, as the data's SOURCE.md asks. 163/181 = 90.1%: 92% is NOT met. The 18 misses are the
+# 5 listed in doc-class-misses.json that no source resolves and 13 bare-code lines whose class
+# no source read per line states yet (the catalog's class for most of them was taken from
+# DOC's code). The floor guards the rest; each miss is accounted for below.
+CLASS_FLOOR_LAW = 0.90
+LAW_CLASSES = Path(__file__).resolve().parent / "data" / "doc_expected_classes.json"
+DOC_LINES = Path(__file__).resolve().parent / "data" / "public" / "ct-doc-offenses" / "offenses.tsv"
 MISSES = (
     Path(__file__).resolve().parents[1]
     / "resources"
@@ -122,3 +130,88 @@ def test_every_class_miss_is_listed_with_its_reason(figures: object) -> None:
         for text in (*figures.class_misses, *figures.unclassed_disagree)  # type: ignore[attr-defined]
     }
     assert found == wanted
+
+
+def _key(text: str) -> tuple[str, str, str]:
+    return (
+        text.split("'")[1],
+        text.split("' ", 1)[1].split(":", maxsplit=1)[0],
+        text.split("top ")[1].split(maxsplit=1)[0],
+    )
+
+
+def test_right_class_under_the_law(figures: object) -> None:
+    f = figures
+    assert f.law_from_table >= 22  # type: ignore[attr-defined]
+    assert f.class_rate_law >= CLASS_FLOOR_LAW, f.law_misses  # type: ignore[attr-defined]
+    # Every coded line is counted once: right under the law or listed as a miss.
+    assert f.law_right + len(f.law_misses) == f.coded  # type: ignore[attr-defined]
+
+
+def test_every_miss_under_the_law_is_accounted_for(figures: object) -> None:
+    import csv
+    import json
+
+    table = json.loads(LAW_CLASSES.read_text(encoding="utf-8"))["lines"]
+    in_table = {(row["description"], row["code"]) for row in table}
+    listed = json.loads(MISSES.read_text(encoding="utf-8"))["lines"]
+    # A miss is a line of the misses file that no quoted source resolves, or a bare-code
+    # line (F, M, UF, UM) whose class no source read for it states.
+    unresolved = {
+        (i["description"], i["code"], i["section"])
+        for i in listed
+        if (i["description"], i["code"]) not in in_table
+    }
+    misses = {_key(t) for t in figures.law_misses}  # type: ignore[attr-defined]
+    assert unresolved <= misses
+    with DOC_LINES.open(encoding="utf-8") as handle:
+        codes = {r["description"]: r["class_code"] for r in csv.DictReader(handle, delimiter="\t")}
+    for description, code, _section in misses - unresolved:
+        assert code in {"F", "M", "UF", "UM"} and codes[description] == code
+        assert (description, code) not in in_table
+
+
+def test_the_law_table_is_sourced_and_names_real_lines() -> None:
+    import csv
+    import json
+
+    module = _load()
+    expected = module.load_expected()
+    with DOC_LINES.open(encoding="utf-8") as handle:
+        codes = {r["description"]: r["class_code"] for r in csv.DictReader(handle, delimiter="\t")}
+    table = json.loads(LAW_CLASSES.read_text(encoding="utf-8"))
+    kinds = set(table["source_kinds"])
+    for row in table["lines"]:
+        assert codes[row["description"]] == row["code"], row["description"]
+        assert row["section"] in expected[row["description"]]
+        assert row["readings"] and all(r["classes"] for r in row["readings"])
+        # A lettered DOC code is only overridden where the statute text contradicts it.
+        if row["code"] not in {"F", "M", "UF", "UM"}:
+            assert row["note"] and any(s["kind"] == "statute text" for s in row["sources"])
+        for source in row["sources"]:
+            assert source["kind"] in kinds and source["url"] and source["quote"]
+
+
+def test_the_law_measure_fails_when_the_catalog_loses_the_law_s_class() -> None:
+    import dataclasses
+
+    from trustdesk.rules.catalog import OffenseForm
+
+    module = _load()
+    laws = module.load_law_classes()
+    entry = load_catalog().get("53a-70")
+    assert entry is not None
+    law = laws[("SEXUAL ASSAULT, FIRST DEGREE", "F")]
+    assert module.fits_law(entry, law)
+    for wrong in (("C",), ("B",), ("unclassified",)):
+        changed = dataclasses.replace(entry, forms=(OffenseForm("felony", wrong),))
+        assert not module.fits_law(changed, law), wrong
+    # A line naming no degree: some of the law's classes and none other.
+    degreeless = laws[("POSSESSING CHILD PORNOGRAPH", "F")]
+    assert degreeless.degree_unstated
+    assert module.fits_law(
+        dataclasses.replace(entry, forms=(OffenseForm("felony", ("B",)),)), degreeless
+    )
+    assert not module.fits_law(
+        dataclasses.replace(entry, forms=(OffenseForm("felony", ("A", "B")),)), degreeless
+    )
