@@ -23,6 +23,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -217,3 +218,18 @@ def superuser_url(url: str) -> str:
 
 def _with_user(url: str, user: str) -> str:
     return re.sub(r"^postgresql://[^@/]*@", f"postgresql://{user}@", url)
+
+
+@contextlib.contextmanager
+def older_trustdesk(monkeypatch: Any, version: int) -> Iterator[None]:
+    """Inside the block, TrustDesk is the release of schema ``version``: ``store init``
+    knows no later step and a desk opens a server store of that version (to fill an
+    older store, then upgrade it after the block)."""
+    from trustdesk.store.postgresql import database, setup
+    from trustdesk.store.schema import MIGRATIONS
+
+    with monkeypatch.context() as older:
+        older.setattr(setup, "MIGRATIONS", MIGRATIONS[:version])
+        older.setattr(setup, "SCHEMA_VERSION", version)
+        older.setattr(database, "SCHEMA_VERSION", version)
+        yield

@@ -11,8 +11,10 @@ query or a wrong definition in TrustDesk shows as a difference.
 
 from __future__ import annotations
 
+import json
 import math
 import random
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -186,6 +188,30 @@ def _decision_json(version: Version) -> str:
             "warnings": ['a warning with ] and "quotes", "unverified":["not a key"]'],
         }
     )
+
+
+def outcomes_for(version: Version) -> list[dict[str, Any]]:
+    """The action outcomes a California-like pack would record for this version."""
+    honor = version.outcome == "honor"
+    return [
+        {"id": "hold", "outcome": "allowed" if honor else "not_allowed"},
+        {"id": "release_date", "outcome": "allowed" if honor else "not_allowed"},
+        {"id": "transfer", "outcome": "unknown" if version.review_required else "not_allowed"},
+        {"id": "interview_access", "outcome": "allowed_with_conditions"},
+    ]
+
+
+def with_action_outcomes(monkeypatch: Any) -> None:
+    """From now on (for the test) every generated decision document also records its
+    action outcomes, as a rule pack of format 3 would (``outcomes_for``)."""
+    plain = _decision_json
+
+    def with_outcomes(version: Version) -> str:
+        document = json.loads(plain(version))
+        document["outcomes"] = outcomes_for(version)
+        return document_json(document)
+
+    monkeypatch.setattr(sys.modules[__name__], "_decision_json", with_outcomes)
 
 
 def _draft(item: Planned, version: Version, number: int) -> DecisionDraft:

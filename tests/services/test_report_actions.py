@@ -4,40 +4,20 @@ and leave the report's figures as they were."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
 import pytest
 import reportkit
-from reportkit import NOW, PERIOD, make_record, truth
+from reportkit import NOW, PERIOD, make_record, outcomes_for, truth
 
 from trustdesk.services.report_figures import ACTION_OUTCOMES, DISCLOSURE_WORDS
 from trustdesk.services.reports import ReportRequest, build_report
-from trustdesk.store.encoding import document_json
-
-
-def outcomes_for(version: Any) -> list[dict[str, Any]]:
-    """The action outcomes a California-like pack would record for this version."""
-    honor = version.outcome == "honor"
-    return [
-        {"id": "hold", "outcome": "allowed" if honor else "not_allowed"},
-        {"id": "release_date", "outcome": "allowed" if honor else "not_allowed"},
-        {"id": "transfer", "outcome": "unknown" if version.review_required else "not_allowed"},
-        {"id": "interview_access", "outcome": "allowed_with_conditions"},
-    ]
 
 
 @pytest.fixture
 def record(desk: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    plain = reportkit._decision_json
-
-    def with_outcomes(version: Any) -> str:
-        document = json.loads(plain(version))
-        document["outcomes"] = outcomes_for(version)
-        return document_json(document)
-
-    monkeypatch.setattr(reportkit, "_decision_json", with_outcomes)
+    reportkit.with_action_outcomes(monkeypatch)
     desk.clock.now = NOW
     users = {u.username: u.id for u in desk.store.users.all()}
     return desk, make_record(desk.store, users)

@@ -10,6 +10,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from pgkit import older_trustdesk
 from trustdesk.store.reports import ReportQuery, _Period
 from trustdesk.store.reports_sql import dialect_for
 from trustdesk.store.store import Store
@@ -42,9 +43,7 @@ def test_an_older_server_store_gains_the_receipt_index(
     from trustdesk.store.schema import MIGRATIONS
 
     admin_url = pg_cluster.new_database()
-    with monkeypatch.context() as older:  # a TrustDesk of schema 8, before the index
-        older.setattr(setup, "MIGRATIONS", MIGRATIONS[:8])
-        older.setattr(setup, "SCHEMA_VERSION", 8)
+    with older_trustdesk(monkeypatch, 8):  # a TrustDesk of schema 8, before the index
         assert setup.init_store(admin_url, identity=False).version == 8
     with psycopg.connect(admin_url, autocommit=True) as conn:
         before = conn.execute(

@@ -18,18 +18,18 @@ import psycopg
 import pytest
 from storekit import T0, actor, add_user, draft, open_desk
 
+from pgkit import older_trustdesk
 from trustdesk.services.report_figures import ACTION_OUTCOMES, DISCLOSURE_WORDS
 from trustdesk.services.reports import ReportRequest, build_report
 from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.postgresql.schema import REPORT_COLUMNS, SCHEMA
-from trustdesk.store.schema import MIGRATIONS, SCHEMA_VERSION
+from trustdesk.store.schema import SCHEMA_VERSION
 from trustdesk.store.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 
 import reportkit
-from reportkit import NOW, PERIOD, make_record, truth
-from test_report_actions import outcomes_for
+from reportkit import NOW, PERIOD, make_record, outcomes_for, truth
 from test_reports import check_every_figure
 
 from trustdesk.store.encoding import document_json
@@ -114,25 +114,14 @@ def test_a_new_server_store_has_the_report_columns(pg_cluster: Any, tmp_path: Pa
 def test_an_older_server_store_gains_them_and_reports_the_same(
     pg_cluster: Any, tmp_path: Path, rules: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from trustdesk.store.postgresql import database as pg_database
     from trustdesk.store.postgresql import setup
 
     # The report's documents carry action outcomes (rule-pack format 3), so every column
     # is filled; a decision version in four is marked unverified (reportkit).
-    plain = reportkit._decision_json
-
-    def with_outcomes(version: Any) -> str:
-        document = json.loads(plain(version))
-        document["outcomes"] = outcomes_for(version)
-        return document_json(document)
-
-    monkeypatch.setattr(reportkit, "_decision_json", with_outcomes)
+    reportkit.with_action_outcomes(monkeypatch)
     admin_url = pg_cluster.new_database()
     desk_url = re.sub(r"^postgresql://[^@/]*@", "postgresql://desk_test@", admin_url)
-    with monkeypatch.context() as older:  # a TrustDesk of schema 9, before the columns
-        older.setattr(setup, "MIGRATIONS", MIGRATIONS[:9])
-        older.setattr(setup, "SCHEMA_VERSION", 9)
-        older.setattr(pg_database, "SCHEMA_VERSION", 9)
+    with older_trustdesk(monkeypatch, 9):  # a TrustDesk of schema 9, before the columns
         assert setup.init_store(admin_url, grant_desk="desk_test").version == 9
         desk = open_desk(tmp_path / "data", rules, database=desk_url)
         desk.clock.now = NOW

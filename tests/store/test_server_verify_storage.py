@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from storekit import T0, actor, add_user, draft
 
-from pgkit import superuser_url
+from pgkit import older_trustdesk, superuser_url
 from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.postgresql import candidates as candidates_pg
 from trustdesk.store.postgresql import setup
@@ -72,15 +72,9 @@ def test_an_older_server_store_upgraded_verifies_the_same(
     pg_cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     admin_url = pg_cluster.new_database()
-    with monkeypatch.context() as older:  # a TrustDesk of schema 9, before the step
-        older.setattr(setup, "MIGRATIONS", MIGRATIONS[:9])
-        older.setattr(setup, "SCHEMA_VERSION", 9)
+    with older_trustdesk(monkeypatch, 9):  # a TrustDesk of schema 9, before the step
         assert setup.init_store(admin_url, identity=False).version == 9
-    # The older desk's record: its documents as PostgreSQL keeps them by default.
-    with monkeypatch.context() as older:
-        from trustdesk.store.postgresql import database
-
-        older.setattr(database, "SCHEMA_VERSION", 9)
+        # The older desk's record: its documents as PostgreSQL keeps them by default.
         with Store.open(tmp_path / "a", database=admin_url) as store:
             add_user(store, "admin", "administrator", first=True)
             _decide(store, ("Kim Lee", "José Peña", "Zoë Ångström"))
