@@ -41,6 +41,10 @@ td() { timeout 300 wine "$EXE" "$@" 2> >(tr -d '\r' >&2) | tr -d '\r'; return "$
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
+# The workstation's chain-head anchors of an earlier run name data folders at these same
+# paths, which this run makes afresh: left in place, they would report the new records as
+# rolled back (as they should, for a real record) and make the test fail on a rerun.
+rm -rf "$WINEPREFIX"/drive_c/users/*/AppData/Local/trustdesk/anchors
 
 # wine 8 lacks bcryptprimitives.dll, which every Windows 10/11 has and the rpds-py
 # extension (Rust) imports: give the wine prefix a stand-in (never shipped; see the source).
