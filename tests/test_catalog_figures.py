@@ -24,11 +24,12 @@ CLASS_TARGET = 0.92
 # statute text gives a fine or a class D felony, so DOC's code is now a dated record, 0021.)
 CLASS_FLOOR_ALL_CODED = 0.905
 # The headline (decision 0046): every coded line against the class the law gave at the line's
-# date, as the data's SOURCE.md asks. 165/181 = 91.2%: 92% is NOT met. The 16 misses are the
-# 5 listed in doc-class-misses.json that no source resolves and 11 bare-code lines whose class
+# date, as the data's SOURCE.md asks. 166/181 = 91.7%: 92% is NOT met. The 15 misses are the
+# 4 listed in doc-class-misses.json that no source resolves and 11 bare-code lines whose class
 # no source read per line states yet (the catalog's class for most of them was taken from
-# DOC's code). The floor guards the rest; each miss is accounted for below.
-CLASS_FLOOR_LAW = 0.91
+# DOC's code). The floor (165/181 would fail it) guards the rest; each miss is accounted for
+# below.
+CLASS_FLOOR_LAW = 0.915
 LAW_CLASSES = Path(__file__).resolve().parent / "data" / "doc_expected_classes.json"
 DOC_LINES = Path(__file__).resolve().parent / "data" / "public" / "ct-doc-offenses" / "offenses.tsv"
 MISSES = (
