@@ -47,6 +47,11 @@ mkdir -p "$WORK"
 # paths, which this run makes afresh: left in place, they would report the new records as
 # rolled back (as they should, for a real record) and make the test fail on a rerun.
 rm -rf "$WINEPREFIX"/drive_c/users/*/AppData/Local/trustdesk/anchors
+# An earlier run's machine configuration (config.toml, kept by the uninstall on purpose)
+# would point the onedir at that run's machine-wide records, where the installed program
+# imported a signed pack: the onedir's evaluate would then use that pack, not the shipped
+# one. Section 3 starts from no TrustDesk data in any case.
+rm -rf "$WINEPREFIX/drive_c/ProgramData/TrustDesk"
 
 # wine 8 lacks bcryptprimitives.dll, which every Windows 10/11 has and the Rust extensions
 # (rpds-py, cryptography) import: the wine prefix gets a stand-in (never shipped; see the
