@@ -43,7 +43,7 @@ install_tools() {
     command -v xvfb-run >/dev/null || missing+=(xauth)
     command -v osslsigncode >/dev/null || missing+=(osslsigncode)
     command -v unzip >/dev/null || missing+=(unzip)
-    command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64-win32)  # test-windows.sh
+    command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64-win32)  # the wine stand-in (see below)
     if ((${#missing[@]})); then
         say "installing ${missing[*]}"
         [[ $(id -u) == 0 ]] || die "run as root, or install: apt-get install ${missing[*]}"
@@ -164,5 +164,18 @@ EOF
 mkdir -p "$WORK"
 install_tools
 init_wine
+# wine 8 lacks bcryptprimitives.dll (every Windows 10/11 has it), which the Rust
+# extensions of rpds-py and cryptography import. Without it they cannot load while
+# PyInstaller analyses them, and its hooks collect less than on Windows (cryptography's
+# OpenSSL backend modules). A test-only stand-in goes into the wine prefix, never into
+# dist/ (PyInstaller leaves out what is in the Windows folder; checked below).
+packaging/windows/wine/install-bcryptprimitives.sh | sed 's/^/[build-windows] /'
 get_python
 run_pyinstaller
+if find "$DIST/trustdesk" -iname 'bcryptprimitives.dll' | grep -q .; then
+    die "the onedir holds bcryptprimitives.dll: the wine stand-in must never ship"
+fi
+# The analysis must have loaded cryptography (the signed rule packs) as Windows does.
+if grep -E "hook-cryptography: failed|Failed to collect submodules for 'cryptography" "$WORK/pyinstaller.log"; then
+    die "PyInstaller could not load cryptography while analysing it: see $WORK/pyinstaller.log"
+fi

@@ -3,11 +3,12 @@
 #   1. the frozen trustdesk.exe from dist/windows/trustdesk/: --version, rules test,
 #      evaluate on every example (same JSON as the source tree gives, when .venv exists),
 #      a first administrator and an officer, decisions add, memo to PDF, verify -> MATCH,
-#      audit verify;
+#      audit verify; signed rule packs (keygen, sign; a pack of an untrusted key refused,
+#      trust, import showing the signer, a tampered pack refused); no wine stand-in DLL;
 #   2. the desktop app started offscreen to its ready state (reported; see README);
 #   3. the MSI: silent install with properties (log written), the files, Start-menu
-#      shortcut, Add/Remove Programs entry and config.toml; records made by the installed
-#      program; an upgrade to a newer MSI (older one gone, config and records untouched);
+#      shortcut, Add/Remove Programs entry and config.toml; records made and signed packs
+#      imported by the installed program; an upgrade to a newer MSI (older one gone, config and records untouched);
 #      an uninstall (program gone, data folder and config.toml still there, unchanged);
 #   4. the optional signing step of build-msi.sh, with a throwaway self-signed certificate.
 # Ends with "windows smoke test: PASS (n checks)" or "... FAIL (names)", then
@@ -19,6 +20,7 @@ WORK=$ROOT/build/windows/test
 ONEDIR=$ROOT/dist/windows/trustdesk
 export WINEPREFIX=$ROOT/build/windows/wineprefix WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 export TRUSTDESK_NEW_PASSWORD='Smoke-Test-Passw0rd' TRUSTDESK_PASSWORD='Smoke-Test-Passw0rd'
+export TRUSTDESK_KEY_PASSPHRASE='smoke test publisher passphrase'
 # A display for wine itself; the app is told to draw offscreen.
 XVFB_DISPLAY=:$((90 + RANDOM % 9))
 Xvfb "$XVFB_DISPLAY" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
@@ -45,18 +47,16 @@ mkdir -p "$WORK"
 # paths, which this run makes afresh: left in place, they would report the new records as
 # rolled back (as they should, for a real record) and make the test fail on a rerun.
 rm -rf "$WINEPREFIX"/drive_c/users/*/AppData/Local/trustdesk/anchors
+# An earlier run's machine configuration (config.toml, kept by the uninstall on purpose)
+# would point the onedir at that run's machine-wide records, where the installed program
+# imported a signed pack: the onedir's evaluate would then use that pack, not the shipped
+# one. Section 3 starts from no TrustDesk data in any case.
+rm -rf "$WINEPREFIX/drive_c/ProgramData/TrustDesk"
 
-# wine 8 lacks bcryptprimitives.dll, which every Windows 10/11 has and the rpds-py
-# extension (Rust) imports: give the wine prefix a stand-in (never shipped; see the source).
-shim=$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll
-if [[ ! -f $shim ]]; then
-    if ! command -v x86_64-w64-mingw32-gcc >/dev/null; then
-        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q \
-            --no-install-recommends gcc-mingw-w64-x86-64-win32 >/dev/null
-    fi
-    x86_64-w64-mingw32-gcc -shared -O2 -o "$shim" packaging/windows/wine/bcryptprimitives.c -ladvapi32 \
-        || { echo "cannot build the bcryptprimitives.dll stand-in for wine"; exit 1; }
-fi
+# wine 8 lacks bcryptprimitives.dll, which every Windows 10/11 has and the Rust extensions
+# (rpds-py, cryptography) import: the wine prefix gets a stand-in (never shipped; see the
+# source). build-windows.sh installed it already, before PyInstaller's analysis.
+packaging/windows/wine/install-bcryptprimitives.sh >/dev/null || exit 1
 [[ -f $ONEDIR/trustdesk.exe ]] || { echo "no $ONEDIR/trustdesk.exe: run scripts/build-windows.sh"; exit 1; }
 version=${TRUSTDESK_BUILD_VERSION:-$(sed -n 's/^[[:space:]]*__version__ = "\(.*\)"/\1/p' src/trustdesk/__init__.py)}
 
@@ -111,6 +111,77 @@ EOF
     if [[ $? == 0 ]]; then ok "$label: audit verify"; else bad "$label: audit verify" "$out"; fi
 }
 record_flow "$(win "$DATA")" onedir
+
+# Signed rule packs (Ed25519, cryptography's Rust extension): a publisher's key and a
+# signed pack, made by the frozen program; then each program under test refuses the pack
+# while its key is not trusted, imports it once trusted (showing the signer), and refuses
+# a copy with one byte changed. Output is read in the ANSI code page (see evaluate above).
+PUB=$WORK/publisher
+PUBLISHER="Smoke Test State's Attorney"
+mkdir -p "$PUB"
+python3 - "$ROOT/resources/rules/ct-2025.json" "$PUB/edition.json" <<'EOF'
+import json, sys
+pack = json.load(open(sys.argv[1], encoding="utf-8"))
+pack["title"] = "Smoke test edition"
+pack["lists"][0]["statutes"].remove("53a-196e")
+del pack["lists"][0]["entries"]["53a-196e"]
+pack["last_verified_on"] = "2026-12-01"
+json.dump(pack, open(sys.argv[2], "w", encoding="utf-8"), indent=1)
+EOF
+tdc() {  # td, its stdout and stderr together in $WORK/out as UTF-8; returns td's status
+    td "$@" >"$WORK/out.raw" 2>&1
+    local rc=$?
+    iconv -f cp1252 -t utf-8 "$WORK/out.raw" >"$WORK/out"
+    return $rc
+}
+fingerprint=
+if tdc rules keygen --publisher "$PUBLISHER" -o "$(win "$PUB/publisher.key")" \
+    && grep -q '^trustdesk-ed25519 ' "$WORK/out" && [[ -s $PUB/publisher.key.pub ]]; then
+    fingerprint=$(sed -n 's/^Fingerprint: //p' "$WORK/out")
+    ok "signed packs: rules keygen (Ed25519 key, encrypted)"
+else bad "signed packs: rules keygen" "$(tail -2 "$WORK/out")"; fi
+if [[ -n $fingerprint ]] && tdc rules sign "$(win "$PUB/edition.json")" --key "$(win "$PUB/publisher.key")" \
+    -o "$(win "$PUB/edition.tdpack")" && grep -qF "$fingerprint" "$WORK/out"; then
+    ok "signed packs: rules sign"
+    python3 - "$PUB/edition.tdpack" "$PUB/tampered.tdpack" <<'EOF'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+data[-10] ^= 0x20  # one changed byte in the signed pack
+open(sys.argv[2], "wb").write(bytes(data))
+EOF
+else bad "signed packs: rules sign" "$(tail -2 "$WORK/out")"; fingerprint=; fi
+
+pack_flow() {  # DATA-DIR(windows) LABEL: untrusted refused, trust, import, tampered refused
+    local dir=$1 label=$2
+    [[ -n $fingerprint ]] || { bad "$label: signed packs" "no signed pack (keygen or sign failed)"; return; }
+    tdc --data-dir "$dir" rules import "$(win "$PUB/edition.tdpack")" --as admin
+    if [[ $? == 2 ]] && grep -q "which your agency does not trust" "$WORK/out" && grep -qF "$fingerprint" "$WORK/out" \
+        && ! grep -qE 'internal error|Traceback|^Imported' "$WORK/out"; then
+        ok "$label: signed pack, untrusted key: refused without override"
+    else bad "$label: signed pack, untrusted key" "$(tail -2 "$WORK/out")"; fi
+    if tdc --data-dir "$dir" rules trust "$(win "$PUB/publisher.key.pub")" --as admin \
+        && grep -qF "Trusted “$PUBLISHER”, key fingerprint $fingerprint." "$WORK/out"; then
+        ok "$label: rules trust (the publisher's key)"
+    else bad "$label: rules trust" "$(tail -2 "$WORK/out")"; fi
+    # The review prints "→", which cp1252 lacks: written as "->", not a crash.
+    if tdc --data-dir "$dir" rules import "$(win "$PUB/edition.tdpack")" --as admin \
+        && grep -qF "Signed by “$PUBLISHER” (key fingerprint $fingerprint)" "$WORK/out" \
+        && grep -q "Last verified on: .* -> 2026-12-01" "$WORK/out" \
+        && grep -q "^Imported ct-2025 (Smoke test edition), sha256 " "$WORK/out"; then
+        ok "$label: signed pack imported, signer shown"
+    else bad "$label: signed pack import" "$(tail -3 "$WORK/out")"; fi
+    if tdc --data-dir "$dir" rules list && grep -q "Smoke test edition" "$WORK/out"; then
+        ok "$label: rules list shows the imported pack"
+    else bad "$label: rules list" "$(tail -2 "$WORK/out")"; fi
+    tdc --data-dir "$dir" rules import "$(win "$PUB/tampered.tdpack")" --as admin
+    if [[ $? == 2 ]] && grep -q "tampered.tdpack: /: does not match its signature" "$WORK/out" \
+        && ! grep -qE 'internal error|Traceback|^Imported' "$WORK/out"; then
+        ok "$label: tampered signed pack refused"
+    else bad "$label: tampered signed pack" "$(tail -2 "$WORK/out")"; fi
+}
+pack_flow "$(win "$DATA")" onedir
+# The wine stand-in for bcryptprimitives.dll is in the prefix only, never in the program.
+check "onedir holds no bcryptprimitives.dll (wine stand-in)" test -z "$(find "$ONEDIR" -iname bcryptprimitives.dll)"
 
 # --- 2. the desktop app, offscreen --------------------------------------------------
 # wine does not pass QT_* variables from Linux to Windows programs, so a batch file sets
@@ -183,6 +254,8 @@ EOF
         dir_args=(--data-dir 'C:\ProgramData\TrustDesk\data')
     fi
     record_flow "C:\\ProgramData\\TrustDesk\\data" installed
+    pack_flow "C:\\ProgramData\\TrustDesk\\data" installed
+    check "installed: no bcryptprimitives.dll in Program Files" test -z "$(find "$PF" -iname bcryptprimitives.dll)"
     db_before=$(cd "$PD/data" && find . -type f -name '*.db' -exec sha256sum {} + | sort)
     config_before=$(sha256sum <"$PD/config.toml")
 

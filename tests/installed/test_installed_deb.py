@@ -365,6 +365,50 @@ def test_records_memo_and_gui_on_the_machine_wide_record(
     assert "Traceback" not in gui.stderr
 
 
+def test_the_installed_program_imports_a_signed_pack(tmp_path: Path) -> None:
+    """A publisher's signed pack: refused while its key is untrusted, imported once it is
+    trusted (the signer shown), and a copy with one byte changed refused. Ed25519 checks
+    run in cryptography's Rust extension, which the frozen build must carry whole."""
+    publisher = "Installed Test State's Attorney"
+    passphrase = {"TRUSTDESK_KEY_PASSPHRASE": "installed build passphrase"}
+    chief = PASSWORDS["chief"]
+    pack = json.loads((ROOT / "resources" / "rules" / "ct-2025.json").read_text())
+    pack["title"] = "Installed test edition"
+    pack["lists"][0]["statutes"].remove("53a-196e")
+    del pack["lists"][0]["entries"]["53a-196e"]
+    pack["last_verified_on"] = "2026-12-01"
+    plain = tmp_path / "edition.json"
+    plain.write_text(json.dumps(pack, indent=1), encoding="utf-8")
+    key, signed = tmp_path / "publisher.key", tmp_path / "edition.tdpack"
+    out = ok(run("rules", "keygen", "--publisher", publisher, "-o", str(key), env=passphrase))
+    fingerprint = out.split("Fingerprint: ", 1)[1].splitlines()[0]
+    out = ok(run("rules", "sign", str(plain), "--key", str(key), "-o", str(signed), env=passphrase))
+    assert fingerprint in out
+
+    refused = run("rules", "import", str(signed), "--as", "chief", password=chief)
+    assert refused.returncode == 2, (refused.stdout, refused.stderr)
+    assert "which your agency does not trust" in refused.stderr and fingerprint in refused.stderr
+    assert "Traceback" not in refused.stderr and not (DATA / "rules").exists()
+
+    trusted = ok(run("rules", "trust", f"{key}.pub", "--as", "chief", password=chief))
+    assert f"Trusted “{publisher}”, key fingerprint {fingerprint}." in trusted
+    imported = ok(run("rules", "import", str(signed), "--as", "chief", password=chief))
+    assert f"Signed by “{publisher}” (key fingerprint {fingerprint})" in imported
+    assert "Removed: § 53a-196e " in imported
+    assert "Imported ct-2025 (Installed test edition)" in imported
+    assert "Installed test edition" in ok(run("rules", "list"))
+
+    tampered = bytearray(signed.read_bytes())
+    tampered[-10] ^= 0x20
+    bad = tmp_path / "tampered.tdpack"
+    bad.write_bytes(bytes(tampered))
+    refused = run("rules", "import", str(bad), "--as", "chief", password=chief)
+    assert refused.returncode == 2 and refused.stdout == "", (refused.stdout, refused.stderr)
+    assert f"trustdesk: {bad}: /: does not match its signature" in refused.stderr
+    audit = ok(run("audit", "verify", "--as", "chief", password=chief))
+    assert "intact" in audit
+
+
 def test_upgrade_keeps_the_record_and_the_edited_config() -> None:
     before = shown(1)
     CONFIG.write_text(CONFIG.read_text(encoding="utf-8") + "# edited by IT\n", encoding="utf-8")

@@ -164,6 +164,9 @@ def desktop_arguments(argv: list[str]) -> tuple[str | None, bool] | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from trustdesk.cli.console import tolerate_standard_streams
+
+    tolerate_standard_streams()
     arguments = sys.argv[1:] if argv is None else argv
     desktop = desktop_arguments(arguments)
     if desktop is not None:

@@ -8,9 +8,9 @@ giving something it did not allow needs ``--unlawful-reason`` and goes to a supe
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
+from trustdesk.cli.console import json_for
 from trustdesk.cli.signon import add_actor, log_on, open_services
 
 TYPE_CHECKING = False
@@ -261,7 +261,7 @@ def run_list(args: argparse.Namespace) -> int:
         else:
             rows = contacts.for_person(session, person_id=args.person, booking_number=args.booking)
     if args.json:
-        print(json.dumps([record_json(row) for row in rows], ensure_ascii=False, indent=2))
+        print(json_for([record_json(row) for row in rows]))
     else:
         print(render_list(rows), end="")
     return 0
@@ -280,7 +280,7 @@ def run_show(args: argparse.Namespace) -> int:
             "versions": [record_json(v) for v in versions],
             "reviews": [review_json(r) for r in reviews],
         }
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print(json_for(document))
     else:
         print(render_contact(versions, reviews), end="")
     return 0

@@ -142,9 +142,9 @@ def run_show(args: argparse.Namespace) -> int:
         session = log_on(services, args)
         view = services.decisions.view(session, args.id)
     if args.format == "json":
-        import json
+        from trustdesk.cli.console import json_for
 
-        json.dump(view_json(view), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write(json_for(view_json(view)))
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_view(view))

@@ -7,10 +7,10 @@ bundled packs and the agency's imported ones, as the desktop app does.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from trustdesk.cli.console import json_for
 from trustdesk.cli.rulesource import data_folder_rules
 from trustdesk.core.decision import Decision
 from trustdesk.core.evaluate import evaluate
@@ -78,7 +78,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     case = read_case(args.case, rules)
     decision = decide(case, rules)
     if args.format == "json":
-        json.dump(decision_to_json(decision), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write(json_for(decision_to_json(decision)))
         sys.stdout.write("\n")
     else:
         from trustdesk.cli.text import render_decision

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from trustdesk.cli.console import json_for
 
 if TYPE_CHECKING:
     from trustdesk.rules.catalog import OffenseEntry
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
             print("[]")
         return 0
     if getattr(args, "format", "text") == "json":
-        print(json.dumps([_as_json(result) for result in results], indent=2, ensure_ascii=False))
+        print(json_for([_as_json(result) for result in results]))
         return 0
     _, code = split_doc_code(text)
     if code is not None:
