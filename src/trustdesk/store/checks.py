@@ -4,7 +4,9 @@ Every evidence row is compared with the digests in the audit entry that created 
 an edit of any column is found even with the triggers dropped; row counts are compared
 with the chain's event counts; derived tables are recomputed; accounts are replayed.
 The decision lookup table (``audit_decisions``) is checked against the chain in the same
-pass that replays it, so a decision's trail cannot silently leave an entry out.
+pass that replays it, so a decision's trail cannot silently leave an entry out; what
+reports read of each decision document (SQLite's ``report_members``, schema 12) is
+recomputed from the documents.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from trustdesk.store import audit, candidates, candidates_sqlite
+from trustdesk.store import audit, candidates, candidates_sqlite, report_members
 from trustdesk.store.candidates_sqlite import BLOB_REFUSED
 from trustdesk.store.decisions import (
     DECISION_EVENTS,
@@ -427,6 +429,11 @@ class Checker:
         )
         if expected_pending != actual_pending:
             self.problem(None, "the review queue does not match the decisions and reviews")
+        if _engine(self.conn) is not None:
+            # SQLite's copy of what reports read of each document (schema 12), recomputed
+            # from the documents; the server computes its own columns (schema 11).
+            for seq, text in report_members.problems(self.conn):
+                self.problem(seq, text)
         if index_conn is not None:
             damage = search_index_problem(index_conn)
             if damage is not None:
