@@ -52,7 +52,12 @@ DOCUMENTS = (
     document_json({"decision": "honor", "grounds": [], "outcomes": OUTCOMES, "unverified": []}),
     document_json({"decision": "decline", "grounds": [], "unverified": ["offenses/53a-134"]}),
     '{ "unverified" : [ "u" ] , "grounds" : [ "a" , "b" ], "outcomes" : [ ] }',
+    # Lists inside lists: their text could be split into three other lists (record 6).
+    document_json({"decision": "decline", "grounds": ["a"], "unverified": [["b"], ["c"]]}),
 )
+#: Members that are no lists, which TrustDesk never writes: json_extract gives a string
+#: (the text without its quotes, here itself like a list), a number and a JSON object.
+ODD = '{"grounds": "[\\"x\\"]", "unverified": 5, "outcomes": {"id": "hold"}}'
 
 
 def _members(folder: Path) -> dict[int, tuple[Any, Any, Any]]:
@@ -190,6 +195,26 @@ TAMPERING: dict[str, tuple[Callable[[sqlite3.Connection], None], str]] = {
         ),
         "report_members has a row for record 99, which is no decision",
     ),
+    "lists split otherwise (the same text put together)": (
+        lambda c: c.execute(
+            f'UPDATE {TABLE} SET grounds = \'["a"],[["b"]\', unverified = \'["c"]]\' '
+            "WHERE record_id = 6"
+        ),
+        "decision record 6: its row in report_members does not hold what its document says",
+    ),
+    "a list kept as a blob": (
+        lambda c: c.execute(
+            f"UPDATE {TABLE} SET grounds = CAST(grounds AS BLOB) WHERE record_id = 6"
+        ),
+        "decision record 6: its row in report_members does not hold what its document says",
+    ),
+    "a document that is not JSON": (
+        lambda c: (
+            c.execute("DROP TRIGGER decisions_no_update"),
+            c.execute("UPDATE decisions SET decision_json = 'not JSON' WHERE id = 6"),
+        ),
+        "decision record 6: its row in report_members does not hold what its document says",
+    ),
     "list of no decision": (
         lambda c: c.execute(f"INSERT INTO {LISTS} (outcomes) VALUES ('[]x')"),
         "report_outcome_lists holds 1 list(s) no decision has",
@@ -211,8 +236,23 @@ def test_audit_verify_finds_a_member_row_that_is_not_the_documents(
     assert not report.ok
     texts = [problem.text for problem in report.problems]
     assert any(said in text for text in texts), texts
-    # Nothing else was touched: every other check passes.
-    assert all("report_members" in text or "report_outcome_lists" in text for text in texts)
+    if tampering != "a document that is not JSON":
+        # Nothing else was touched: every other check passes.
+        assert all("report_members" in t or "report_outcome_lists" in t for t in texts)
+
+
+def test_members_that_are_no_lists_are_kept_and_verify(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    with Store.open(folder) as store:
+        officer = actor(add_user(store, "ann", "officer", first=True))
+        store.decisions.add(draft(decision_json=ODD), officer, T0)
+        assert store.verify().ok
+    with raw_connection(folder / DB_NAME) as conn:
+        row = conn.execute(
+            f"SELECT m.grounds, m.unverified, l.outcomes FROM {TABLE} m "
+            f"JOIN {LISTS} l ON l.id = m.outcomes_list"
+        ).fetchone()
+    assert row == ('["x"]', 5, '{"id":"hold"}')
 
 
 def test_a_whole_table_dropped_is_reported(folder: Path) -> None:
