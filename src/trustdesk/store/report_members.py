@@ -20,8 +20,10 @@ type: the columns have no declared type, so SQLite converts nothing):
 The decision writer fills them in the decision's own transaction (``record``), step 12
 for the decisions stored before (``backfill``); both are append-only like the evidence
 beside them (triggers), and ``audit verify`` recomputes every row from its document
-(``problems``): a row missing, extra or different is reported, so the desk cannot shift
-a report's figures by editing them.
+(``QuickCheck`` in its pass over the decision rows, then ``problems_of`` and
+``table_problems``; ``problems`` does all of it in passes of its own): a row missing,
+extra or different is reported, so the desk cannot shift a report's figures by editing
+them.
 """
 
 from __future__ import annotations
