@@ -1,9 +1,9 @@
-"""The report's reading of stored decision documents (docs/decisions/0041, 0044) means
-what parsing them means, on both backends: the grounds, the top-level unverified list and
-the action outcomes read with json_extract on SQLite, or from the columns the server
-computes from each document on PostgreSQL (schema 11), equal what ``json.loads`` finds,
-for documents written by ``document_json`` and written loosely, and the outcome lists'
-keys on PostgreSQL are equal exactly when the lists are."""
+"""The report's reading of stored decision documents (docs/decisions/0041, 0044, 0048)
+means what parsing them means, on both backends: the grounds, the top-level unverified
+list and the action outcomes read from the table SQLite's writer fills with json_extract
+(schema 12), or from the columns the server computes from each document on PostgreSQL
+(schema 11), equal what ``json.loads`` finds, for documents written by ``document_json``
+and written loosely, and the outcome lists' keys are equal exactly when the lists are."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import sqlite3
 from typing import Any
 
 import psycopg
+import pytest
 
+from trustdesk.store import report_members
 from trustdesk.store.encoding import document_json
 from trustdesk.store.postgresql.schema import REPORT_COLUMNS
 from trustdesk.store.reports_sql import dialect_for
@@ -87,19 +89,49 @@ def _read(rows: list[tuple[Any, ...]]) -> list[tuple[Any, Any, Any]]:
     return [tuple(None if v is None else json.loads(v) for v in row[:3]) for row in rows]
 
 
-def _query(backend: str) -> str:
+def _query(backend: str, table: str = "docs") -> str:
     doc = dialect_for(backend).document("d")
-    key = doc.outcomes_key or "NULL"
-    listed = f"{doc.grounds}, {doc.unverified}, {doc.outcomes}, {key}"
-    return f"SELECT {listed} FROM docs d ORDER BY d.id"
+    listed = f"{doc.grounds}, {doc.unverified}, {doc.outcomes}, {doc.outcomes_key}"
+    return f"SELECT {listed} FROM {table} d{doc.joins} ORDER BY d.id"
 
 
-def test_sqlite_reads_each_document_as_json_loads_does() -> None:
-    conn = sqlite3.connect(":memory:")
-    conn.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, decision_json TEXT)")
-    conn.executemany("INSERT INTO docs (decision_json) VALUES (?)", [(t,) for t in _texts()])
-    rows = conn.execute(_query("sqlite")).fetchall()
-    assert _read(rows) == [_expected(t) for t in _texts()]
+def _keys_follow_the_lists(rows: list[tuple[Any, ...]]) -> None:
+    """Equal keys for equal outcome lists, different ones for different lists, none
+    where the document has no outcomes."""
+    keys: dict[str, Any] = {}
+    for text, row in zip(_texts(), rows, strict=True):
+        outcomes = _expected(text)[2]
+        if outcomes is None:
+            assert row[3] is None
+            continue
+        seen = keys.setdefault(json.dumps(outcomes, sort_keys=True), row[3])
+        assert seen == row[3]
+    assert len(set(keys.values())) == len(keys)
+
+
+@pytest.mark.parametrize("filled_by", ["writer", "step 12"])
+def test_sqlite_reads_each_document_as_json_loads_does(filled_by: str) -> None:
+    # The member tables exactly as schema 12 makes them, beside a table of documents
+    # alone (a decision row needs a person, a detainer and an audit entry), filled one
+    # row at a time as the decision writer does, or all at once as the step does.
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("CREATE TABLE decisions (id INTEGER PRIMARY KEY, decision_json, audit_seq)")
+    texts = _texts() * 2  # each list twice: one list row each
+    if filled_by == "step 12":
+        conn.executemany("INSERT INTO decisions (decision_json) VALUES (?)", [(t,) for t in texts])
+        report_members.backfill(conn)
+    else:
+        for statement in report_members.TABLES:
+            conn.execute(statement)
+        for text in texts:
+            cursor = conn.execute("INSERT INTO decisions (decision_json) VALUES (?)", (text,))
+            report_members.record(conn, int(cursor.lastrowid or 0))
+    rows = conn.execute(_query("sqlite", "decisions")).fetchall()
+    assert _read(rows) == [_expected(t) for t in texts]
+    _keys_follow_the_lists(rows[: len(_texts())])
+    assert [row[3] for row in rows[: len(_texts())]] == [row[3] for row in rows[len(_texts()) :]]
+    assert report_members.problems(conn) == []
 
 
 def test_postgresql_columns_read_each_document_as_json_loads_does(pg_cluster: Any) -> None:
@@ -116,14 +148,4 @@ def test_postgresql_columns_read_each_document_as_json_loads_does(pg_cluster: An
             conn.execute("INSERT INTO docs (decision_json) VALUES (%s)", (text,))
         rows = conn.execute(_query("postgresql")).fetchall()
     assert _read(rows) == [_expected(t) for t in _texts()]
-    # The outcome lists' keys: equal for equal lists, apart for different ones, none
-    # where the document has no outcomes.
-    keys: dict[str, Any] = {}
-    for text, row in zip(_texts(), rows, strict=True):
-        outcomes = _expected(text)[2]
-        if outcomes is None:
-            assert row[3] is None
-            continue
-        seen = keys.setdefault(json.dumps(outcomes, sort_keys=True), row[3])
-        assert seen == row[3]
-    assert len(set(keys.values())) == len(keys)
+    _keys_follow_the_lists(rows)

@@ -194,9 +194,12 @@ def test_an_older_backup_is_upgraded_on_restore(
     made = _add(store, officer, 2, tag="O")
     target = _backup(store, officer, tmp_path)
     conn = sqlite3.connect(target, isolation_level=None)
-    # Back to schema 3: undo step 9 (the receipt-time index), step 8 (contacts), step 6
-    # (the decision lookup table), step 5 (agency, officers' details, drafts), then step 4.
+    # Back to schema 3: undo step 12 (the report's members), step 9 (the receipt-time
+    # index), step 8 (contacts), step 6 (the decision lookup table), step 5 (agency,
+    # officers' details, drafts), then step 4.
     for sql in (
+        "DROP TABLE report_members",
+        "DROP TABLE report_outcome_lists",
         "DROP INDEX detainers_by_receipt",
         "DROP TABLE contact_reviews",
         "DROP TABLE contacts",
@@ -214,7 +217,7 @@ def test_an_older_backup_is_upgraded_on_restore(
     # Step 7 adds no table (an audit entry at most), and steps 10 and 11 change nothing in
     # a SQLite file (the server's storage and report columns): no undo. A later step needs
     # its own.
-    assert SCHEMA_VERSION == 11
+    assert SCHEMA_VERSION == 12
     store.restore(check_backup(target), officer, T0)
     with store.db.reading() as conn2:
         assert conn2.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -222,6 +225,8 @@ def test_an_older_backup_is_upgraded_on_restore(
         assert conn2.execute(
             "SELECT count(*) FROM sqlite_master WHERE name = 'detainers_by_receipt'"
         ).fetchone() == (1,)
+        # The report's members were filled from the backup's documents (step 12).
+        assert conn2.execute("SELECT count(*) FROM report_members").fetchone() == (len(made),)
     # The lookup table was rebuilt from the backup's chain while it was upgraded.
     for decision in made:
         assert [e.event for e in store.audit.of_decision(decision)] == ["decision.created"]

@@ -108,6 +108,12 @@ def _v2_decision(conn: sqlite3.Connection, value: DecisionDraft, author: Actor) 
 
 
 THROWAWAY_LOOKUP = "CREATE TEMP TABLE audit_decisions (seq INTEGER, decision_id INTEGER)"
+#: Today's write_version keeps what reports read of each document in two tables, which
+#: schemas before 12 lack: there it writes to throwaway ones (gone with the connection).
+THROWAWAY_MEMBERS = (
+    "CREATE TEMP TABLE report_outcome_lists (id INTEGER PRIMARY KEY, outcomes UNIQUE)",
+    "CREATE TEMP TABLE report_members (record_id, grounds, unverified, outcomes_list)",
+)
 
 
 def build_old(folder: Path, version: int) -> dict[str, int]:
@@ -122,6 +128,9 @@ def build_old(folder: Path, version: int) -> dict[str, int]:
         # schemas before 6 lack: here they go to a throwaway table (gone with the
         # connection); the upgrade must rebuild them from the chain alone.
         conn.execute(THROWAWAY_LOOKUP)
+    if version < 12:
+        for statement in THROWAWAY_MEMBERS:
+            conn.execute(statement)
     counts = {"decisions": 0, "users": 0, "needs_review": 0}
     if version >= 1:
         conn.execute("BEGIN IMMEDIATE")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from trustdesk.store import audit
+from trustdesk.store import audit, report_members
 from trustdesk.store.case_records import (
     DecisionDraft,
     DecisionRecord,
@@ -233,6 +233,9 @@ def write_version(
                 "show it again and amend the latest version"
             ) from None
         raise
+    if isinstance(conn, sqlite3.Connection):
+        # What a report reads of the document, beside it (the server computes its own).
+        report_members.record(conn, record_id)
     if answers:
         # One statement for them all: in a pipeline each statement is work in the turn.
         conn.execute(

@@ -14,6 +14,8 @@ class DocumentSql:
     grounds: str
     unverified: str
     outcomes: str
-    #: A short name of the outcome list (its MD5), or None where the period does not
-    #: keep one (SQLite reads the lists in a pass of their own).
-    outcomes_key: str | None
+    #: A short name of the outcome list (its MD5 on PostgreSQL, the id of the list in
+    #: ``report_outcome_lists`` on SQLite), NULL where the document has none.
+    outcomes_key: str
+    #: Joins the other three need after the decisions row (SQLite: its member row).
+    joins: str = ""

@@ -38,6 +38,9 @@ COPIED = (
 NOT_COPIED = {
     "meta": "the store's identity is copied key by key (META_KEYS); the rest is per backend",
     "people_fts": "SQLite's own name index; the server has its own, built from people",
+    "report_members": "SQLite's copy of what reports read of each decision document; the "
+    "server computes its own from the documents it gets (generated columns, schema 11)",
+    "report_outcome_lists": "the outcome lists report_members names (SQLite's only)",
 }
 #: Keys of ``meta`` that belong to the record rather than to the database holding it.
 META_KEYS = ("store_id", "created_at")

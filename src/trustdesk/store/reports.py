@@ -108,8 +108,9 @@ class _Period:
     built from one id: its decision by primary key, its detainer, first version, hold
     and closure through their indexes (on PostgreSQL joined by those keys, not by
     hashing whole tables: decision 0044), the grounds and unverified items read from
-    the decision document (SQLite) or from the columns the server keeps of it
-    (PostgreSQL, schema 11: the period never reads a document there). The tables live in
+    what each backend keeps of the decision document beside it (SQLite's table of
+    schema 12, decision 0048; the server's columns of schema 11, decision 0044): the
+    period never reads a document. The tables live in
     the read transaction: dropped at the end on SQLite, rolled back with the snapshot on
     PostgreSQL.
     """
@@ -165,7 +166,6 @@ class _Period:
             month = f"CASE {cases} ELSE {len(query.month_starts)} END"
             month_params = [utc_text(when) for when in query.month_starts]
         doc = dialect.document("d")
-        key = f"{doc.outcomes_key} AS outcomes_key, " if doc.outcomes_key else ""
         # Reviews and holds are looked up per decision through their indexes (a
         # correlated lookup has one plan on both backends; joins let the server guess).
         review_minutes = dialect.minutes_between("v.recorded_at", "r.reviewed_at")
@@ -176,7 +176,7 @@ class _Period:
             f"{DESK_OF.format(f='f')} AS desk, {month} AS month, t.form, t.judicial_warrant, "
             "t.administrative_warrant, CASE WHEN t.received_at IS NULL THEN 1 ELSE 0 END "
             f"AS receipt_unknown, {doc.grounds} AS grounds, {doc.unverified} AS unverified, "
-            f"{key}"
+            f"{doc.outcomes_key} AS outcomes_key, "
             "CASE WHEN EXISTS (SELECT 1 FROM reviews r WHERE r.decision_id = d.decision_id) "
             "THEN 1 ELSE 0 END AS reviewed, "
             "CASE WHEN EXISTS (SELECT 1 FROM pending_reviews q WHERE q.record_id = d.id) "
@@ -184,7 +184,7 @@ class _Period:
             f"(SELECT min({review_minutes}) FROM reviews r CROSS JOIN decisions v "
             "ON v.id = r.record_id WHERE r.decision_id = d.decision_id) AS review_minutes, "
             "h.id AS hold_id, c.outcome AS closed_as, c.ended_at "
-            f"FROM {self.IDS} i CROSS JOIN decisions d ON d.id = i.record_id "
+            f"FROM {self.IDS} i CROSS JOIN decisions d ON d.id = i.record_id{doc.joins} "
             "CROSS JOIN detainers t ON t.id = d.detainer_id "
             "CROSS JOIN decisions f ON f.id = d.decision_id "
             "LEFT JOIN holds h ON h.decision_id = d.decision_id "
@@ -194,14 +194,8 @@ class _Period:
         self.params = [*month_params, *params]
         # The action outcomes (a list of a few kilobytes per decision) are not kept in
         # the period: it stays narrow (a few short columns), so each figure's pass over
-        # it is cheap. SQLite reads them in a pass of their own over the period's
-        # documents; PostgreSQL keeps each one's MD5 and reads one document per
-        # distinct list.
-        self.keyed = doc.outcomes_key is not None
-        self.outcomes = (
-            f"SELECT {doc.outcomes} AS outcomes FROM {self.TABLE} p "
-            "CROSS JOIN decisions d ON d.id = p.record_id"
-        )
+        # it is cheap. It keeps each list's key (PostgreSQL: its MD5; SQLite: its id in
+        # report_outcome_lists), and one document per distinct list is read.
         self.outcomes_of = f"SELECT {doc.outcomes} FROM decisions d WHERE d.id = ?"
 
     def __enter__(self) -> _Period:
@@ -307,26 +301,21 @@ def report_data(conn: sqlite3.Connection, query: ReportQuery, dialect: ReportDia
 def _action_outcomes(conn: sqlite3.Connection, period: _Period) -> tuple[tuple[str, str, int], ...]:
     """(action id, outcome, count) over the period's decisions that recorded outcomes.
 
-    The outcome lists repeat (they follow from the rule pack and the grounds): they are
-    counted by their text, and only each distinct text is parsed. SQLite counts them
-    here as it reads them (grouping long texts in SQL would sort them all); PostgreSQL
-    groups the period by each list's MD5 and sends one text per group (two different
-    lists with one MD5 would be summed under the first: a chance of 2^-128 for the
-    documents TrustDesk writes, whose integrity the audit chain guards)."""
+    The outcome lists repeat (they follow from the rule pack and the grounds): the
+    period is grouped by each list's key and one document per group is read and parsed.
+    SQLite's key is the list's id in ``report_outcome_lists`` (one id per distinct
+    text); PostgreSQL's the list's MD5 (two different lists with one MD5 would be
+    summed under the first: a chance of 2^-128 for the documents TrustDesk writes,
+    whose integrity the audit chain guards). Equal texts under two keys are summed."""
     texts: Counter[str] = Counter()
-    if period.keyed:
-        lists = period.run(
-            conn,
-            "SELECT min(record_id), count(*) FROM period WHERE outcomes_key IS NOT NULL "
-            "GROUP BY outcomes_key",
-        )
-        for record_id, count in lists:
-            (text,) = conn.execute(period.outcomes_of, (record_id,)).fetchone()
-            texts[str(text)] += int(count)
-    else:
-        for (text,) in conn.execute(period.outcomes):
-            if text is not None:
-                texts[text] += 1
+    lists = period.run(
+        conn,
+        "SELECT min(record_id), count(*) FROM period WHERE outcomes_key IS NOT NULL "
+        "GROUP BY outcomes_key",
+    )
+    for record_id, count in lists:
+        (text,) = conn.execute(period.outcomes_of, (record_id,)).fetchone()
+        texts[str(text)] += int(count)
     pairs: Counter[tuple[str, str]] = Counter()
     for text, count in texts.items():
         for action in json.loads(text) or ():

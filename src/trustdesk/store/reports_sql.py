@@ -8,14 +8,14 @@ spelling, and are written here per backend:
   ``strftime('%s', …)`` and PostgreSQL's ``extract(epoch …)``, both whole seconds
   (fractions dropped), so both backends put a time in the same minute;
 * the ``grounds``, ``unverified`` and ``outcomes`` lists of a stored decision document,
-  as JSON text that Python reads with ``json.loads``: SQLite's ``json_extract`` (fast:
-  SQLite parses the few kilobytes in C once for the three, in the row it is reading).
-  On PostgreSQL the documents sit compressed out of line (TOAST) and reading them was
-  about half of a year's report (decisions 0033 and 0041): there the server keeps the
-  grounds, the unverified list and the outcome list's MD5 in columns it computes from
-  the document (schema 11, docs/decisions/0044; postgresql/report_documents.py), the
-  same members' JSON text. (The PostgreSQL schema's ``json_extract`` returns integer ids
-  only, so the server never gets SQLite's spelling.)
+  as JSON text that Python reads with ``json.loads``. Reading them from the documents
+  was about half of a year's report on both backends (decisions 0033, 0041, 0048), so
+  each keeps them beside the document: the server in columns it computes from the
+  document (schema 11, docs/decisions/0044; postgresql/report_documents.py), SQLite in
+  a table its writer fills with ``json_extract`` (schema 12, docs/decisions/0048;
+  store/report_members.py), the same members' JSON text. (The PostgreSQL schema's
+  ``json_extract`` returns integer ids only, so the server never gets SQLite's
+  spelling.)
 
 And on PostgreSQL the report's transaction turns the JIT compiler off: the planner's
 cost estimate for these one-off queries over a large table triggered it, and compiling
@@ -27,9 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trustdesk.store.document_sql import DocumentSql
-
-#: The decision document's members a report reads.
-KEYS = ("grounds", "unverified", "outcomes")
+from trustdesk.store.report_members import document_sql as members_sql
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,30 +71,19 @@ class ReportDialect:
         its ``grounds``, ``unverified`` and ``outcomes`` lists as JSON text (outcomes
         NULL where the document has none: made before rule-pack format 3).
 
-        SQLite: ``json_extract`` of its ``decision_json`` (it parses a document once for
-        the three, measured 0.35 s for 78,000). PostgreSQL: the columns the server
+        SQLite: the row kept of the document beside it (schema 12,
+        store/report_members.py, decision 0048). PostgreSQL: the columns the server
         computed from the document (store/postgresql/report_documents.py, decision 0044).
+        Either way only the outcome lists are read from documents, one per distinct list.
         """
         if not alias.isidentifier():
             raise ValueError(alias)
         if self.backend != "postgresql":
-            column = f"{alias}.decision_json"
-            grounds, unverified, outcomes = (self.json_member(column, key) for key in KEYS)
-            return DocumentSql(grounds, unverified, outcomes, None)
+            return members_sql(alias)
         # Imported here: a SQLite desk never loads PostgreSQL's reading.
         from trustdesk.store.postgresql.report_documents import document_sql
 
         return document_sql(alias)
-
-    def json_member(self, column: str, key: str) -> str:
-        """The JSON text of member ``key`` of the JSON object in ``column``."""
-        if self.backend == "postgresql":
-            from trustdesk.store.postgresql.report_documents import json_member
-
-            return json_member(column, key)
-        if not key.isidentifier():
-            raise ValueError(key)
-        return f"json_extract({column}, '$.{key}')"
 
 
 def dialect_for(backend: str) -> ReportDialect:

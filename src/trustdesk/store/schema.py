@@ -5,7 +5,8 @@ never edited after release: a change is a new step. Tables holding evidence (dec
 and what they were made from, reviews, holds, the audit log) are append-only: triggers
 abort any UPDATE or DELETE. ``open_holds`` and the search index are derived, rebuilt
 views of that evidence and are checked against it by ``audit verify``; so is
-``audit_decisions``, the index of which entries name which decision. The agency
+``audit_decisions``, the index of which entries name which decision, and the report's
+members of each decision document (schema 12, ``report_members``). The agency
 profile and drafts are not evidence: they change, and every settings change is audited.
 """
 
@@ -497,6 +498,17 @@ STEP_11_REPORT_COLUMNS: tuple[str, ...] = ()
 STEP_10_SERVER_STORAGE: tuple[str, ...] = ()
 
 
+def _step_12_report_members(conn: sqlite3.Connection) -> None:
+    """What a report reads of each decision document, in tables of its own beside the
+    decisions (store/report_members.py, docs/decisions/0048): SQLite's counterpart of the
+    server's step 11, which it cannot take (with ``trusted_schema = OFF`` it refuses
+    ``json_extract`` in generated columns, index expressions and triggers). Filled here
+    for every stored decision; the decision writer keeps them after."""
+    from trustdesk.store.report_members import backfill
+
+    backfill(conn)
+
+
 Step = tuple[str, ...] | Callable[["sqlite3.Connection"], None]
 
 
@@ -519,6 +531,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "detainers by receipt time (reports)", STEP_9_RECEIPT_INDEX),
     Migration(10, "decision documents kept for verification (server)", STEP_10_SERVER_STORAGE),
     Migration(11, "what reports read of each decision (server only)", STEP_11_REPORT_COLUMNS),
+    Migration(12, "what reports read of each decision (SQLite only)", _step_12_report_members),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

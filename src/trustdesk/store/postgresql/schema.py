@@ -493,6 +493,9 @@ STEPS: dict[int, tuple[str, ...]] = {
             for name, expression in REPORT_COLUMNS.items()
         ),
     ),
+    # SQLite's tables of the same members (store/schema.py step 12, docs/decisions/0048):
+    # the server has them as the columns of step 11, so here it changes nothing.
+    12: (),
 }
 
 #: What the desk group may do; run again by every ``store init`` (idempotent).

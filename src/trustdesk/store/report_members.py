@@ -1,0 +1,282 @@
+"""What a report reads of each decision document, kept beside it in a SQLite file
+(schema 12, docs/decisions/0048): the document's ``grounds`` and top-level
+``unverified`` lists, and which outcome list it has.
+
+A year's report read these from 78,000 decision documents (``json_extract``, a parse of
+some 5 kB each) in the period's build and again, for the action outcomes, in a pass of
+its own: about half of its CPU on a record of 1,000,000 decisions (decision 0048). The
+server keeps the same members in generated columns (schema 11, decision 0044); SQLite
+cannot: with ``trusted_schema = OFF`` (RELIABILITY.md) it refuses ``json_extract`` in a
+generated column, an index expression and a trigger ("unsafe use of json_extract()",
+SQLite 3.40). So two tables of their own hold them, filled in SQL by the same
+``json_extract`` the report used (the very values it grouped before, whatever their
+type: the columns have no declared type, so SQLite converts nothing):
+
+* ``report_members``: one row per decisions row (every version), keyed by its id;
+* ``report_outcome_lists``: each distinct outcome list once; a member row names its
+  document's list by id (NULL where the document has none), so the report groups its
+  period by a small integer and reads one document per distinct list.
+
+The decision writer fills them in the decision's own transaction (``record``), step 12
+for the decisions stored before (``backfill``); both are append-only like the evidence
+beside them (triggers), and ``audit verify`` recomputes every row from its document
+(``QuickCheck`` in its pass over the decision rows, then ``problems_of`` and
+``table_problems``; ``problems`` does all of it in passes of its own): a row missing,
+extra or different is reported, so the desk cannot shift a report's figures by editing
+them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from trustdesk.store.document_sql import DocumentSql
+
+TABLE = "report_members"
+LISTS = "report_outcome_lists"
+
+#: The three members of the document of decisions row ``d``, as the report reads them.
+GROUNDS = "json_extract(d.decision_json, '$.grounds')"
+UNVERIFIED = "json_extract(d.decision_json, '$.unverified')"
+OUTCOMES = "json_extract(d.decision_json, '$.outcomes')"
+
+
+def _append_only(table: str) -> tuple[str, ...]:
+    message = f"{table} is append-only: it is kept with the decisions and never changed"
+    return tuple(
+        f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        for verb in ("UPDATE", "DELETE")
+    )
+
+
+#: Schema step 12 on SQLite (before ``backfill``). The member columns have no type, so
+#: that each keeps the value ``json_extract`` gave (text for a list, as the report reads).
+TABLES = (
+    f"""CREATE TABLE {LISTS} (
+        id INTEGER PRIMARY KEY,
+        outcomes NOT NULL UNIQUE
+    )""",
+    f"""CREATE TABLE {TABLE} (
+        record_id INTEGER PRIMARY KEY REFERENCES decisions(id),
+        grounds,
+        unverified,
+        outcomes_list INTEGER REFERENCES {LISTS}(id)
+    )""",
+    *_append_only(LISTS),
+    *_append_only(TABLE),
+)
+
+
+def _fill(where: str) -> tuple[str, str]:
+    """The two statements that fill both tables for the decisions rows ``d`` meeting
+    ``where``: new outcome lists first (in record order), then one member row each."""
+    return (
+        f"INSERT OR IGNORE INTO {LISTS} (outcomes) SELECT o FROM (SELECT {OUTCOMES} AS o, "
+        f"d.id FROM decisions d WHERE {where}) WHERE o IS NOT NULL ORDER BY id",
+        f"INSERT INTO {TABLE} (record_id, grounds, unverified, outcomes_list) "
+        f"SELECT d.id, {GROUNDS}, {UNVERIFIED}, "
+        f"(SELECT l.id FROM {LISTS} l WHERE l.outcomes = {OUTCOMES}) "
+        f"FROM decisions d WHERE {where}",
+    )
+
+
+_RECORD = _fill("d.id = ?")
+
+
+def record(conn: Any, record_id: int) -> None:
+    """Keep the report's members of decisions row ``record_id`` (just written, in the
+    caller's transaction). SQLite only: the server computes its own (schema 11)."""
+    for statement in _RECORD:
+        conn.execute(statement, (record_id,))
+
+
+def backfill(conn: sqlite3.Connection) -> None:
+    """Schema step 12: the tables, filled for every stored decision (two passes over the
+    documents, each parsed once per pass)."""
+    for statement in (*TABLES, *_fill("1")):
+        conn.execute(statement)
+
+
+def document_sql(alias: str) -> DocumentSql:
+    """How the report reads the members of the decisions row ``alias`` on SQLite: from
+    its member row (joined by key; LEFT, so that a decision whose row was removed
+    behind TrustDesk's back is still counted, and ``audit verify`` reports the row)."""
+    if not alias.isidentifier():
+        raise ValueError(alias)
+    side = f"{alias}_members"
+    return DocumentSql(
+        f"{side}.grounds",
+        f"{side}.unverified",
+        f"json_extract({alias}.decision_json, '$.outcomes')",
+        f"{side}.outcomes_list",
+        f" LEFT JOIN {TABLE} {side} ON {side}.record_id = {alias}.id",
+    )
+
+
+#: The decisions whose member row is missing or does not hold what their document does:
+#: each member compared with its own ``json_extract`` (three parses of the document).
+#: The exact check of the decisions ``d`` meeting ``{where}``: (record id, audit seq,
+#: member row missing?) of those whose member row is missing or does not hold what their
+#: document does, each member compared with its own ``json_extract``. A document that is
+#: not JSON at all (only a change behind TrustDesk's back makes one; the decision's own
+#: check names it) is a difference too.
+_DIFFERENT = (
+    "SELECT d.id, d.audit_seq, m.record_id IS NULL FROM decisions d "
+    f"LEFT JOIN {TABLE} m ON m.record_id = d.id LEFT JOIN {LISTS} l ON l.id = m.outcomes_list "
+    "WHERE ({where}) AND CASE WHEN NOT json_valid(d.decision_json) THEN 1 "
+    f"ELSE (m.record_id IS NULL OR m.grounds IS NOT {GROUNDS} "
+    f"OR m.unverified IS NOT {UNVERIFIED} OR l.outcomes IS NOT {OUTCOMES} "
+    "OR (m.outcomes_list IS NOT NULL AND l.id IS NULL)) END ORDER BY d.id"
+)
+
+
+def _whole(column: str) -> str:
+    """``column`` holds NULL or the text of a whole JSON array or object (what
+    ``json_extract`` gives for a list member)."""
+    return (
+        f"({column} IS NULL OR (typeof({column}) = 'text' "
+        f"AND substr({column}, 1, 1) IN ('[', '{{') AND json_valid({column})))"
+    )
+
+
+def _rendered(column: str) -> str:
+    return f"ifnull({column}, 'null')"
+
+
+_WHOLE_LISTS = f"SELECT id FROM {LISTS} l WHERE {_whole('l.outcomes')}"
+
+
+class QuickCheck:
+    """The quick check of every member row, in a pass over the decisions that reads
+    their documents anyway (``audit verify``'s check of the decision rows,
+    ``checks.Checker.decision_rows``): reading 1,000,000 documents out of the file cost
+    about 8 s of CPU here, their parse about 3 s (decision 0048).
+
+    ``column(alias)``, with ``joins(alias)`` after the decisions row ``alias``, is 1 where
+    the member row surely holds what the document does: the document parsed once, for
+    its three members at once (SQLite renders them as one JSON array, a missing member
+    as null), against the row's three values put together the same way. Only values
+    that are each NULL or a whole JSON array or object are compared so (the lists the
+    report reads; the outcome lists are checked once each, ``ok``): a valid JSON text is
+    split into its elements one way only, so equal texts mean equal members. Anything
+    else — a member row missing, a string or number member, a difference — is 0, and
+    ``problems_of`` checks those records exactly. ``guarded``: each document tested
+    for JSON first (a parse more), for a record where one is not (``json_extract`` stops
+    the statement with "malformed JSON").
+    """
+
+    MALFORMED = "malformed JSON"
+
+    def __init__(self, conn: Any) -> None:
+        self.ok = ", ".join(str(int(row[0])) for row in conn.execute(_WHOLE_LISTS)) or "NULL"
+
+    @staticmethod
+    def joins(alias: str) -> str:
+        return (
+            f" LEFT JOIN {TABLE} rm ON rm.record_id = {alias}.id"
+            f" LEFT JOIN {LISTS} rl ON rl.id = rm.outcomes_list"
+        )
+
+    def column(self, alias: str, *, guarded: bool) -> str:
+        same = (
+            f"rm.record_id IS NOT NULL AND {_whole('rm.grounds')} AND {_whole('rm.unverified')} "
+            f"AND (rm.outcomes_list IS NULL OR rm.outcomes_list IN ({self.ok})) "
+            f"AND json_extract({alias}.decision_json, '$.grounds', '$.unverified', "
+            f"'$.outcomes') = '[' || {_rendered('rm.grounds')} || ',' "
+            f"|| {_rendered('rm.unverified')} || ',' || {_rendered('rl.outcomes')} || ']'"
+        )
+        if guarded:
+            same = f"CASE WHEN json_valid({alias}.decision_json) THEN ({same}) ELSE 0 END"
+        return f"ifnull(({same}), 0)"
+
+
+#: Rows named one by one in the problems; beyond, a count.
+NAMED = 20
+#: Records checked exactly per statement.
+_CHUNK = 500
+
+
+def problems_of(conn: Any, records: list[int]) -> list[tuple[int | None, str]]:
+    """(audit seq, what is wrong) for each of ``records`` (decision record ids the quick
+    check did not accept) whose member row is not its document's."""
+    different: list[tuple[int, int, int]] = []
+    for start in range(0, len(records), _CHUNK):
+        chunk = records[start : start + _CHUNK]
+        where = f"d.id IN ({', '.join('?' * len(chunk))})"
+        different.extend(conn.execute(_DIFFERENT.replace("{where}", where), chunk).fetchall())
+    found: list[tuple[int | None, str]] = [
+        (
+            seq,
+            f"decision record {record_id} has no row in {TABLE}"
+            if missing
+            else f"decision record {record_id}: its row in {TABLE} does not hold what its "
+            "document says (grounds, unverified items or outcome list); reports count from it",
+        )
+        for record_id, seq, missing in different[:NAMED]
+    ]
+    if len(different) > NAMED:
+        found.append((None, f"and {len(different) - NAMED} more decision records of the same kind"))
+    return found
+
+
+#: Member rows of no decision, and outcome lists no member row names.
+_EXTRA = (
+    f"SELECT m.record_id FROM {TABLE} m "
+    "WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = m.record_id) ORDER BY 1"
+)
+_UNUSED_LISTS = f"SELECT id FROM {LISTS} EXCEPT SELECT outcomes_list FROM {TABLE} ORDER BY 1"
+
+
+def table_problems(conn: Any) -> list[tuple[int | None, str]]:
+    """What is wrong with the two tables beyond the decisions' own member rows: a table
+    missing, member rows of no decision, outcome lists of none."""
+    if not has_tables(conn):
+        return [(None, f"the table {TABLE} of the report's members is missing (schema 12)")]
+    extra = [row[0] for row in conn.execute(_EXTRA)]
+    found: list[tuple[int | None, str]] = [
+        (None, f"{TABLE} has a row for record {record_id}, which is no decision")
+        for record_id in extra[:NAMED]
+    ]
+    if len(extra) > NAMED:
+        found.append((None, f"and {len(extra) - NAMED} more rows of {TABLE} of no decision"))
+    unused = [row[0] for row in conn.execute(_UNUSED_LISTS)]
+    if unused:
+        found.append(
+            (None, f"{LISTS} holds {len(unused)} list(s) no decision has (ids {unused[:NAMED]})")
+        )
+    return found
+
+
+def problems(conn: Any) -> list[tuple[int | None, str]]:
+    """Every problem of the two tables against all decision documents, in passes of
+    their own (``audit verify`` runs the quick check inside its pass over the
+    decisions instead, then ``problems_of`` and ``table_problems``)."""
+    if not has_tables(conn):
+        return table_problems(conn)
+    quick = QuickCheck(conn)
+    records: list[int] = []
+    for guarded in (False, True):
+        query = (
+            f"SELECT d.id FROM decisions d{quick.joins('d')} "
+            f"WHERE NOT {quick.column('d', guarded=guarded)} ORDER BY d.id"
+        )
+        try:
+            records = [int(row[0]) for row in conn.execute(query)]
+            break
+        except sqlite3.OperationalError as exc:
+            if guarded or QuickCheck.MALFORMED not in str(exc):
+                raise
+    return problems_of(conn, records) + table_problems(conn)
+
+
+def has_tables(conn: Any) -> bool:
+    names = {
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)",
+            (TABLE, LISTS),
+        )
+    }
+    return names == {TABLE, LISTS}

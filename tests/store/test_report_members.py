@@ -1,0 +1,342 @@
+"""Schema 12 on SQLite (docs/decisions/0048): what a report reads of each decision
+document — its grounds, its top-level unverified list and which outcome list it has —
+kept in ``report_members`` and ``report_outcome_lists`` beside the decisions. A new store
+fills them with every decision it writes, a schema-11 file gains them (and then gives the
+same report), they are append-only, ``store migrate`` leaves them to the server (which
+computes its own), and ``audit verify`` reports any row missing, extra or different."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from storekit import T0, actor, add_user, draft, open_desk, raw_connection
+
+from trustdesk.services.report_figures import ACTION_OUTCOMES, DISCLOSURE_WORDS
+from trustdesk.services.reports import ReportRequest, build_report
+from trustdesk.store.case_records import PersonFacts
+from trustdesk.store.encoding import document_json
+from trustdesk.store.paths import DB_NAME
+from trustdesk.store.report_members import LISTS, TABLE
+from trustdesk.store.schema import SCHEMA_VERSION
+from trustdesk.store.store import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
+
+import reportkit
+from reportkit import NOW, PERIOD, make_record, outcomes_for, truth
+from test_reports import check_every_figure
+
+#: Documents as core/record.py writes them, with and without outcomes and unverified
+#: items (two with one outcome list), one with member names inside its texts, and one
+#: written loosely.
+OUTCOMES = [{"id": "hold", "outcome": "allowed", "text": '"unverified":["x"]'}]
+DOCUMENTS = (
+    document_json(
+        {
+            "decision": "honor",
+            "grounds": ["judicial_warrant"],
+            "outcomes": OUTCOMES,
+            "trace": [{"id": "g", "unverified": ["trace item"]}],
+            "unverified": [],
+            "warnings": ['"grounds":["no"]'],
+        }
+    ),
+    document_json({"decision": "honor", "grounds": [], "outcomes": OUTCOMES, "unverified": []}),
+    document_json({"decision": "decline", "grounds": [], "unverified": ["offenses/53a-134"]}),
+    '{ "unverified" : [ "u" ] , "grounds" : [ "a" , "b" ], "outcomes" : [ ] }',
+    # Lists inside lists: their text could be split into three other lists (record 6).
+    document_json({"decision": "decline", "grounds": ["a"], "unverified": [["b"], ["c"]]}),
+)
+#: Members that are no lists, which TrustDesk never writes: json_extract gives a string
+#: (the text without its quotes, here itself like a list), a number and a JSON object.
+ODD = '{"grounds": "[\\"x\\"]", "unverified": 5, "outcomes": {"id": "hold"}}'
+
+
+def _members(folder: Path) -> dict[int, tuple[Any, Any, Any]]:
+    """Each decisions row's member row, its outcome list read back as JSON."""
+    with raw_connection(folder / DB_NAME) as conn:
+        rows = conn.execute(
+            f"SELECT m.record_id, m.grounds, m.unverified, l.outcomes FROM {TABLE} m "
+            f"LEFT JOIN {LISTS} l ON l.id = m.outcomes_list"
+        ).fetchall()
+    return {
+        record_id: tuple(None if value is None else json.loads(value) for value in values)
+        for record_id, *values in rows
+    }
+
+
+def _documents(folder: Path) -> dict[int, tuple[Any, Any, Any]]:
+    with raw_connection(folder / DB_NAME) as conn:
+        rows = conn.execute("SELECT id, decision_json FROM decisions").fetchall()
+    parsed = {record_id: json.loads(text) for record_id, text in rows}
+    return {
+        record_id: (doc.get("grounds"), doc.get("unverified"), doc.get("outcomes"))
+        for record_id, doc in parsed.items()
+    }
+
+
+def _store(folder: Path) -> None:
+    """Decisions of every kind of document, and an amendment (a second version)."""
+    with Store.open(folder) as store:
+        officer = actor(add_user(store, "ann", "officer", first=True))
+        first = store.decisions.add(draft(), officer, T0)  # a document without the lists
+        for number, document in enumerate(DOCUMENTS):
+            person = PersonFacts(f"NH-2026-{number:04d}", "Test Person", None)
+            store.decisions.add(draft(decision_json=document, person=person), officer, T0)
+        store.decisions.amend(
+            first.record.decision_id,
+            draft(decision_json=DOCUMENTS[0]),
+            reason="grounds corrected",
+            author=officer,
+            at=T0 + timedelta(hours=1),
+        )
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("members") / "data"
+    _store(folder)
+    return folder
+
+
+@pytest.fixture
+def folder(template: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    copy.mkdir()
+    for item in template.iterdir():
+        if item.is_file():
+            (copy / item.name).write_bytes(item.read_bytes())
+    return copy
+
+
+def test_a_new_store_keeps_each_documents_members_as_it_writes_it(folder: Path) -> None:
+    members, documents = _members(folder), _documents(folder)
+    assert len(documents) == 1 + len(DOCUMENTS) + 1
+    assert members == documents
+    with raw_connection(folder / DB_NAME) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        # One row per distinct outcome list: OUTCOMES (three decisions) and [].
+        assert conn.execute(f"SELECT count(*) FROM {LISTS}").fetchone() == (2,)
+    with Store.open(folder) as store:
+        assert store.verify().ok
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        f"UPDATE {TABLE} SET grounds = '[\"forged\"]'",
+        f"DELETE FROM {TABLE}",
+        f"UPDATE {LISTS} SET outcomes = '[]'",
+        f"DELETE FROM {LISTS}",
+    ],
+)
+def test_they_are_append_only(folder: Path, statement: str) -> None:
+    with raw_connection(folder / DB_NAME) as conn, pytest.raises(sqlite3.IntegrityError):
+        conn.execute(statement)
+
+
+def _drop_triggers(conn: sqlite3.Connection) -> None:
+    for table in (TABLE, LISTS):
+        for verb in ("update", "delete"):
+            conn.execute(f"DROP TRIGGER {table}_no_{verb}")
+
+
+#: Tampering with the tables (triggers dropped, as someone with the file would), and
+#: what ``audit verify`` must say of it.
+TAMPERING: dict[str, tuple[Callable[[sqlite3.Connection], None], str]] = {
+    "grounds changed": (
+        lambda c: c.execute(f"UPDATE {TABLE} SET grounds = '[\"forged\"]' WHERE record_id = 2"),
+        "decision record 2: its row in report_members does not hold what its document says",
+    ),
+    "unverified emptied": (
+        lambda c: c.execute(f"UPDATE {TABLE} SET unverified = '[]' WHERE record_id = 4"),
+        "decision record 4: its row in report_members does not hold what its document says",
+    ),
+    "unverified as a number": (
+        lambda c: c.execute(f"UPDATE {TABLE} SET unverified = 0 WHERE record_id = 4"),
+        "decision record 4: its row in report_members does not hold what its document says",
+    ),
+    "outcome list swapped": (
+        lambda c: c.execute(
+            f"UPDATE {TABLE} SET outcomes_list = (SELECT max(id) FROM {LISTS}) WHERE record_id = 2"
+        ),
+        "decision record 2: its row in report_members does not hold what its document says",
+    ),
+    "outcome list dropped": (
+        lambda c: c.execute(f"UPDATE {TABLE} SET outcomes_list = NULL WHERE record_id = 3"),
+        "decision record 3: its row in report_members does not hold what its document says",
+    ),
+    "outcome list given to a decision without one": (
+        lambda c: c.execute(f"UPDATE {TABLE} SET outcomes_list = 1 WHERE record_id = 1"),
+        "decision record 1: its row in report_members does not hold what its document says",
+    ),
+    "a list's text changed": (
+        lambda c: c.execute(
+            f'UPDATE {LISTS} SET outcomes = \'[{{"id":"hold","outcome":"not_allowed"}}]\' '
+            f"WHERE id = (SELECT outcomes_list FROM {TABLE} WHERE record_id = 2)"
+        ),
+        "decision record 2: its row in report_members does not hold what its document says",
+    ),
+    "row missing": (
+        lambda c: c.execute(f"DELETE FROM {TABLE} WHERE record_id = 5"),
+        "decision record 5 has no row in report_members",
+    ),
+    "row of no decision": (
+        lambda c: c.execute(
+            f"INSERT INTO {TABLE} (record_id, grounds, unverified) VALUES (99, '[]', '[]')"
+        ),
+        "report_members has a row for record 99, which is no decision",
+    ),
+    "lists split otherwise (the same text put together)": (
+        lambda c: c.execute(
+            f'UPDATE {TABLE} SET grounds = \'["a"],[["b"]\', unverified = \'["c"]]\' '
+            "WHERE record_id = 6"
+        ),
+        "decision record 6: its row in report_members does not hold what its document says",
+    ),
+    "a list kept as a blob": (
+        lambda c: c.execute(
+            f"UPDATE {TABLE} SET grounds = CAST(grounds AS BLOB) WHERE record_id = 6"
+        ),
+        "decision record 6: its row in report_members does not hold what its document says",
+    ),
+    "a document that is not JSON": (
+        lambda c: (
+            c.execute("DROP TRIGGER decisions_no_update"),
+            c.execute("UPDATE decisions SET decision_json = 'not JSON' WHERE id = 6"),
+        ),
+        "decision record 6: its row in report_members does not hold what its document says",
+    ),
+    "list of no decision": (
+        lambda c: c.execute(f"INSERT INTO {LISTS} (outcomes) VALUES ('[]x')"),
+        "report_outcome_lists holds 1 list(s) no decision has",
+    ),
+}
+
+
+@pytest.mark.parametrize("tampering", list(TAMPERING))
+def test_audit_verify_finds_a_member_row_that_is_not_the_documents(
+    folder: Path, tampering: str
+) -> None:
+    change, said = TAMPERING[tampering]
+    with raw_connection(folder / DB_NAME) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        _drop_triggers(conn)
+        change(conn)
+    with Store.open(folder) as store:
+        report = store.verify()
+    assert not report.ok
+    texts = [problem.text for problem in report.problems]
+    assert any(said in text for text in texts), texts
+    if tampering != "a document that is not JSON":
+        # Nothing else was touched: every other check passes.
+        assert all("report_members" in t or "report_outcome_lists" in t for t in texts)
+
+
+def test_members_that_are_no_lists_are_kept_and_verify(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    with Store.open(folder) as store:
+        officer = actor(add_user(store, "ann", "officer", first=True))
+        store.decisions.add(draft(decision_json=ODD), officer, T0)
+        assert store.verify().ok
+    with raw_connection(folder / DB_NAME) as conn:
+        row = conn.execute(
+            f"SELECT m.grounds, m.unverified, l.outcomes FROM {TABLE} m "
+            f"JOIN {LISTS} l ON l.id = m.outcomes_list"
+        ).fetchone()
+    assert row == ('["x"]', 5, '{"id":"hold"}')
+
+
+def test_a_whole_table_dropped_is_reported(folder: Path) -> None:
+    with raw_connection(folder / DB_NAME) as conn:
+        conn.execute(f"DROP TABLE {TABLE}")
+    with Store.open(folder) as store:
+        report = store.verify()
+    assert [p.text for p in report.problems] == [
+        "the table report_members of the report's members is missing (schema 12)"
+    ]
+
+
+def _back_to_schema_11(path: Path) -> None:
+    with raw_connection(path) as conn:
+        conn.execute(f"DROP TABLE {TABLE}")
+        conn.execute(f"DROP TABLE {LISTS}")
+        conn.execute("PRAGMA user_version = 11")
+
+
+def test_a_schema_11_file_gains_them_and_reports_the_same(
+    tmp_path: Path, rules: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The report's documents carry action outcomes (rule-pack format 3), so every member
+    # is filled; a decision version in four is marked unverified (reportkit).
+    reportkit.with_action_outcomes(monkeypatch)
+    data = tmp_path / "data"
+    desk = open_desk(data, rules)
+    desk.clock.now = NOW
+    users = {u.username: u.id for u in desk.store.users.all()}
+    planned = make_record(desk.store, users)
+    desk.services.close()
+    # A file as the TrustDesk of schema 11 left it: step 12 is all that tells them apart.
+    _back_to_schema_11(data / DB_NAME)
+    desk = open_desk(data, rules)
+    try:
+        desk.clock.now = NOW
+        with desk.store.db.reading() as conn:
+            assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        assert _members(data) == _documents(data)
+        assert len(_documents(data)) >= len(planned)
+        assert desk.store.verify().ok
+        for by in ("decided", "received"):
+            made = build_report(
+                desk.services.ctx, ReportRequest(desk.session("supervisor"), *PERIOD, by=by)
+            )
+            true = truth(planned, by)
+            check_every_figure(made, true)
+            assert true.unverified > 0
+            # The action outcomes, grouped through the list ids: each counted decision's
+            # outcome under each action.
+            expected: dict[str, Counter[str]] = {}
+            for item in true.counted:
+                for entry in outcomes_for(item.latest):
+                    expected.setdefault(entry["id"], Counter())[entry["outcome"]] += 1
+            assert expected
+            found = {row[0]: row[1:] for row in made.figure("action_outcomes").rows}
+            assert found == {
+                DISCLOSURE_WORDS[action]: (
+                    *(counts[key] for key, _ in ACTION_OUTCOMES),
+                    sum(counts.values()),
+                )
+                for action, counts in expected.items()
+            }
+    finally:
+        desk.services.close()
+
+
+def test_store_migrate_leaves_them_to_the_server(
+    pg_cluster: Any, tmp_path: Path, rules: Any
+) -> None:
+    from test_report_columns import _columns_against_documents
+
+    from trustdesk.store.transfer import migrate
+
+    desk = open_desk(tmp_path / "data", rules)
+    desk.clock.now = NOW
+    users = {u.username: u.id for u in desk.store.users.all()}
+    planned = make_record(desk.store, users)
+    desk.services.close()
+    assert len(_members(tmp_path / "data")) >= len(planned)
+    admin_url = pg_cluster.new_database()
+    pg_cluster.init_store(admin_url)
+    migrate(tmp_path / "data", admin_url, lambda line: None)
+    # The server computed its own columns from the documents it got, and verifies.
+    assert _columns_against_documents(admin_url) >= len(planned)
+    with Store.open(database=admin_url) as store:
+        assert store.verify().ok
