@@ -404,12 +404,16 @@ class Checker:
                 )
 
     def derived(self, index_conn: sqlite3.Connection | None) -> None:
+        # ``+h.decision_id``: the holds drive the join (few are open; each finds its
+        # decision's versions by index). Without it SQLite read all of decisions' wide
+        # rows and looked each one's hold up: 3.5 s against 0.2 s for 1,000,000
+        # decisions (decision 0049). The unary plus changes no value, on either backend.
         expected_open = set(
             self.conn.execute(
                 """SELECT h.id, h.decision_id, l.id,
                           CASE l.outcome WHEN 'honor' THEN l.hold_expires_at ELSE l.recorded_at END
                    FROM holds h
-                   JOIN decisions l ON l.decision_id = h.decision_id
+                   JOIN decisions l ON l.decision_id = +h.decision_id
                    WHERE NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = l.id)
                      AND NOT EXISTS (SELECT 1 FROM hold_closures c WHERE c.hold_id = h.id)"""
             )
