@@ -27,7 +27,12 @@ from trustdesk.store.decisions import (
     record_sha256,
 )
 from trustdesk.store.encoding import GENESIS_HASH, row_digest
-from trustdesk.store.fast_json import decision_named_fast, entry_hash_fast, parsed_objects
+from trustdesk.store.fast_json import (
+    decision_named_fast,
+    decision_named_of,
+    entry_hash_fast,
+    parsed_objects,
+)
 from trustdesk.store.postgresql import candidates as candidates_pg
 from trustdesk.store.records import AuditEntry
 from trustdesk.store.row_hashing import (
@@ -74,6 +79,44 @@ class ChainSpan:
     finish: bool
 
 
+#: What the rows passes take from an entry's objects: the keys naming the rows it wrote
+#: and holding their digests (``_RECORDED`` and the passes' digest keys).
+_KEPT: tuple[str, ...] = ("record", "record_sha256", "hold", "hold_sha256", "review")
+_KEPT += ("review_sha256", "closure_sha256")
+#: The entries a chain pass read, for the rows passes of the same span (decision 0049):
+#: audit position → (event, then the value of each of ``_KEPT`` in the objects as orjson
+#: read them; None for a key they lack, all None for objects orjson could not read as
+#: an object), for the entries whose event creates evidence rows (``_COUNTED``). Only
+#: these few values are kept: the parsed objects of 100,000 entries took 100 MB.
+EntryObjects = dict[int, tuple[Any, ...]]
+_COUNTED = frozenset({*DECISION_EVENTS, "decision.reviewed", "hold.closed"})
+_NO_ENTRY: tuple[None, ...] = (None,) * (1 + len(_KEPT))
+
+
+def _kept(event: str, value: object) -> tuple[Any, ...]:
+    """An ``EntryObjects`` value: the event and ``_KEPT``'s values in ``value``."""
+    if type(value) is not dict:
+        return (event, *_NO_ENTRY[1:])
+    get = value.get
+    return (
+        event,
+        get("record"),
+        get("record_sha256"),
+        get("hold"),
+        get("hold_sha256"),
+        get("review"),
+        get("review_sha256"),
+        get("closure_sha256"),
+    )
+
+
+def _kept_at(key: str) -> int:
+    """Where ``key``'s value is in an ``EntryObjects`` value."""
+    if key not in _KEPT:
+        raise ValueError(f"{key!r} is not kept from the entries' objects")
+    return 1 + _KEPT.index(key)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     seq: int | None  # audit position concerned (None: not tied to one entry)
@@ -96,7 +139,9 @@ class Checker:
     def problem(self, seq: int | None, text: str) -> None:
         self.problems.append(Problem(seq, text))
 
-    def chain(self, span: ChainSpan | None = None) -> tuple[int, str]:
+    def chain(
+        self, span: ChainSpan | None = None, entries: EntryObjects | None = None
+    ) -> tuple[int, str]:
         """Replay the chain (audit.replay's checks), counting the events that create
         evidence rows and checking the decision lookup table on the way.
 
@@ -106,23 +151,31 @@ class Checker:
         ``_chain_by_client``); any doubt goes to audit.link_problem, the definition
         audit.replay uses. ``span`` replays one part
         of the chain only, for a verification split between processes;
-        ``self.broken`` then tells whether a link failed in it.
+        ``self.broken`` then tells whether a link failed in it. ``entries`` (SQLite
+        only): filled with the objects of the entries that create evidence rows, read
+        once here for the rows passes of the same span (``EntryObjects``).
         """
         span = span or ChainSpan(0, GENESIS_HASH, self.upto, (None, self.upto), finish=True)
         events, mark = Counter(self.events), len(self.problems)
         try:
-            return self._chain(span, guarded=False)
+            return self._chain(span, entries, guarded=False)
         except sqlite3.OperationalError as exc:
             if BLOB_REFUSED not in str(exc):
                 raise
         # A blob in the log (a tampered file): again, with every value's type looked at.
         self.events, self.broken = events, False
         del self.problems[mark:]
-        return self._chain(span, guarded=True)
+        if entries is not None:
+            entries.clear()
+        return self._chain(span, entries, guarded=True)
 
-    def _chain(self, span: ChainSpan, *, guarded: bool) -> tuple[int, str]:
+    def _chain(
+        self, span: ChainSpan, entries: EntryObjects | None, *, guarded: bool
+    ) -> tuple[int, str]:
         engine = _engine(self.conn)
         if engine is None:
+            if entries is not None:
+                raise ValueError("the entries' objects are kept on SQLite only")
             return self._chain_by_client(span)
         counted = {*DECISION_EVENTS, "decision.reviewed", "hold.closed"}
         decision_events = set(DECISION_EVENTS)
@@ -136,6 +189,7 @@ class Checker:
         )
         prev_hash, expected, count = span.prev_hash, span.after + 1, 0
         named, sha256, ascii_text = decision_named_fast, _sha256, candidates.ascii_text
+        loads, named_of, kept = parsed_objects, decision_named_of, _kept
         for batch in _batches(cursor):
             for seq, prev, digest, event, objects, text in batch:
                 count += 1
@@ -143,7 +197,14 @@ class Checker:
                     events[event] += 1
                     if event in decision_events and '"hold_sha256"' in objects:
                         events["hold.opened"] += 1
-                if lookup.active:
+                if entries is not None:
+                    # Read once, for the lookup table and the rows passes (0049).
+                    value = loads(objects)
+                    if event in counted:
+                        entries[seq] = kept(event, value)
+                    if lookup.active:
+                        lookup.entry_named(seq, event, named_of(objects, value))
+                elif lookup.active:
                     lookup.entry_named(seq, event, named(objects))
                 if (
                     seq != expected
@@ -241,6 +302,7 @@ class Checker:
         key: str,
         id_key: str,
         id_field: str,
+        entries: EntryObjects | None = None,
     ) -> int:
         """Check each row of ``table`` against the audit entry at its ``audit_seq``,
         whose objects name it (``id_key``) and record its digest over ``fields`` (``key``).
@@ -251,7 +313,9 @@ class Checker:
         The database writes each row's text (``candidates``), hashed here; a row that
         does not pass at once is checked again the general way (``check_row`` with
         ``digest_check``), which says what is wrong: the fast path accepts only what the
-        general check accepts.
+        general check accepts. ``entries``: the objects of every entry of the
+        checker's span that creates rows, read by its chain pass (``Checker.chain``);
+        then the log is not read again here.
         """
         ordered = tuple(sorted(fields))
         where = f" WHERE t.audit_seq > {int(self.after)}"
@@ -259,13 +323,13 @@ class Checker:
             where += f" AND t.audit_seq <= {int(self.upto)}"
         try:
             doubtful, count = self._row_candidates(
-                table, events, ordered, key, id_key, id_field, where, guarded=False
+                table, events, ordered, key, id_key, id_field, where, entries, guarded=False
             )
         except sqlite3.OperationalError as exc:
             if BLOB_REFUSED not in str(exc):
                 raise
             doubtful, count = self._row_candidates(
-                table, events, ordered, key, id_key, id_field, where, guarded=True
+                table, events, ordered, key, id_key, id_field, where, entries, guarded=True
             )
         names = (*ordered, "_event", "_objects")
         check = self.digest_check(table, fields, key, id_key, id_field)
@@ -290,6 +354,7 @@ class Checker:
         id_key: str,
         id_field: str,
         where: str,
+        entries: EntryObjects | None,
         *,
         guarded: bool,
     ) -> tuple[dict[Any, None], int]:
@@ -300,28 +365,39 @@ class Checker:
                 table, events, ordered, key, id_key, id_field, where
             )
         text_sql = engine.row_text(table, ordered, guarded)
-        cursor = self.conn.execute(_with_entry(f"{text_sql}, t.{id_field}", table, where))
+        cursor = self.conn.execute(
+            _with_entry(f"{text_sql}, t.{id_field}", table, where)
+            if entries is None
+            else _with_seq(f"{text_sql}, t.{id_field}", table, where)
+        )
         loads, sha256, ascii_text = parsed_objects, _sha256, candidates.ascii_text
+        at_id, at_key = (_kept_at(id_key), _kept_at(key)) if entries is not None else (0, 0)
         count, doubtful = 0, dict[Any, None]()
         for batch in _batches(cursor):
-            for text, row_id, event, objects_text in batch:
+            for text, row_id, entry, objects_text in batch:
                 count += 1
-                if event in events and text is not None:
-                    objects = loads(objects_text)
-                    # Only an integer id and a string digest are taken from orjson's
-                    # reading (fast_json: it reads those as json.loads does).
-                    if (
-                        type(objects) is dict
-                        and type(named := objects.get(id_key)) is int
-                        and named == row_id
-                        and sha256(
-                            text
-                            if text.isascii() and b"\x7f" not in text
-                            else ascii_text(text) or b""
-                        ).hexdigest()
-                        == objects.get(key)
-                    ):
-                        continue
+                if entries is not None:  # the entry's event and objects, read already
+                    kept = entries.get(entry, _NO_ENTRY)
+                    event, named, recorded = kept[0], kept[at_id], kept[at_key]
+                else:
+                    event, named, recorded = entry, None, None
+                    if event in events:
+                        objects = loads(objects_text)
+                        if type(objects) is dict:
+                            named, recorded = objects.get(id_key), objects.get(key)
+                # Only an integer id and a string digest are taken from orjson's
+                # reading (fast_json: it reads those as json.loads does).
+                if (
+                    event in events
+                    and text is not None
+                    and type(named) is int
+                    and named == row_id
+                    and sha256(
+                        text if text.isascii() and b"\x7f" not in text else ascii_text(text) or b""
+                    ).hexdigest()
+                    == recorded
+                ):
+                    continue
                 doubtful[row_id] = None
         return doubtful, count
 
@@ -463,7 +539,9 @@ class Checker:
         for user, (seq, _objects) in state.items():
             self.problem(seq, f"user {user} recorded in audit entry {seq} is missing")
 
-    def decision_rows(self, span: tuple[int, int | None] | None = None) -> int:
+    def decision_rows(
+        self, span: tuple[int, int | None] | None = None, entries: EntryObjects | None = None
+    ) -> int:
         """Every decision record against the entry that wrote it (``rows``' checks).
 
         The one table with a million rows and more, so its loop is written for speed:
@@ -473,18 +551,18 @@ class Checker:
         way (``check_row`` with ``decision_checker``), which says what is wrong: the
         fast path can only accept a row the general check accepts too. ``span`` (after,
         upto) replaces the checker's own positions, for a verification split between
-        processes.
+        processes; ``entries``: as digest_rows'.
         """
         after, upto = span if span is not None else (self.after, self.upto)
         where = f" WHERE t.audit_seq > {int(after)}"
         if upto is not None:
             where += f" AND t.audit_seq <= {int(upto)}"
         try:
-            doubtful, count = self._decision_candidates(where, guarded=False)
+            doubtful, count = self._decision_candidates(where, entries, guarded=False)
         except sqlite3.OperationalError as exc:
             if BLOB_REFUSED not in str(exc):
                 raise
-            doubtful, count = self._decision_candidates(where, guarded=True)
+            doubtful, count = self._decision_candidates(where, entries, guarded=True)
         for record in doubtful:
             self.general_decision_row(record)
         return count
@@ -522,16 +600,22 @@ class Checker:
                 doubtful[row[id_at]] = None
         return doubtful, count
 
-    def _decision_candidates(self, where: str, *, guarded: bool) -> tuple[list[Any], int]:
+    def _decision_candidates(
+        self, where: str, entries: EntryObjects | None, *, guarded: bool
+    ) -> tuple[list[Any], int]:
         """decision_rows' fast pass: the records it could not accept, and the rows."""
         engine = _engine(self.conn)
         if engine is None:
             return self._decision_candidates_by_client(where)
+        entry, log = (
+            ("a.event, a.objects", " LEFT JOIN audit_log a ON a.seq = t.audit_seq")
+            if entries is None
+            else ("t.audit_seq, NULL", "")
+        )
         cursor = self.conn.execute(
-            "SELECT t.record_sha256, t.id, a.event, a.objects, "
-            f"{', '.join(engine.record_texts(guarded))} FROM decisions t "
-            f"LEFT JOIN audit_log a ON a.seq = t.audit_seq{_JOINS['decisions']}"
-            f"{where} ORDER BY t.audit_seq"
+            f"SELECT t.record_sha256, t.id, {entry}, "
+            f"{', '.join(engine.record_texts(guarded))} FROM decisions t"
+            f"{log}{_JOINS['decisions']}{where} ORDER BY t.audit_seq"
         )
         events = DECISION_EVENTS
         loads, sha256, ascii_text = parsed_objects, _sha256, candidates.ascii_text
@@ -541,22 +625,23 @@ class Checker:
             for row in batch:
                 count += 1
                 stored, record, event = row[0], row[1], row[2]
-                if event in events:
+                named = recorded = None
+                if entries is not None:  # the entry's event and objects, read already
+                    kept = entries.get(event, _NO_ENTRY)
+                    event, named, recorded = kept[0], kept[1], kept[2]
+                elif event in events:
                     objects = loads(row[3])
-                    if (
-                        type(objects) is dict
-                        and type(named := objects.get("record")) is int
-                        and named == record
-                    ):
-                        try:
-                            whole = whole_text(row)
-                        except TypeError:  # a part or a document is missing (NULL)
-                            whole = b""
-                        if not (whole.isascii() and b"\x7f" not in whole):
-                            whole = ascii_text(whole) or b""
-                        found = sha256(whole).hexdigest()
-                        if found == objects.get("record_sha256") == stored:
-                            continue
+                    if type(objects) is dict:
+                        named, recorded = objects.get("record"), objects.get("record_sha256")
+                if event in events and type(named) is int and named == record:
+                    try:
+                        whole = whole_text(row)
+                    except TypeError:  # a part or a document is missing (NULL)
+                        whole = b""
+                    if not (whole.isascii() and b"\x7f" not in whole):
+                        whole = ascii_text(whole) or b""
+                    if sha256(whole).hexdigest() == recorded == stored:
+                        continue
                 doubtful.append(record)
         return doubtful, count
 
@@ -659,6 +744,14 @@ _ENGINES = {
         _sqlite_record_text,
     ),
 }
+
+
+def reads_once(conn: Any) -> bool:
+    """Whether a chain pass on ``conn`` can keep its entries' objects for the rows
+    passes (``EntryObjects``): on SQLite. A server's cursor is read by a thread ahead
+    of the loop (``PgCursor.batches``), and no other statement may run on its
+    connection meanwhile; there the rows passes read the log with their rows."""
+    return _engine(conn) is not None
 
 
 def _engine(conn: Any) -> _Engine | None:
@@ -837,6 +930,12 @@ def search_index_problem(conn: sqlite3.Connection) -> Problem | None:
     except sqlite3.DatabaseError as exc:
         return Problem(None, f"the name search index is damaged ({exc})")
     return None
+
+
+def _with_seq(columns: str, table: str, where: str) -> str:
+    """``_with_entry``'s rows with their ``audit_seq`` (and a NULL) in place of their
+    entry's event and objects, which the chain pass read already."""
+    return f"SELECT {columns}, t.audit_seq, NULL FROM {table} t{where} ORDER BY t.audit_seq"
 
 
 def _with_entry(columns: str, table: str, where: str) -> str:
