@@ -122,3 +122,62 @@ def test_tampering_gives_the_same_span_in_parts_or_in_one_go(record: Store, what
 def test_only_the_row_tables_take_the_kept_objects() -> None:
     with pytest.raises(ValueError, match="not kept"):
         checks_module._kept_at("contact_sha256")
+
+
+QUEUE_TAMPERING = {
+    "a decision added to the review queue": (
+        "INSERT INTO pending_reviews (record_id, decision_id) VALUES ({last}, {last})"
+    ),
+    "a decision's review_required cleared": (
+        "UPDATE decisions SET review_required = 0 WHERE review_required = 1"
+    ),
+    "a decision's review_required set": "UPDATE decisions SET review_required = 1",
+    "the review deleted": "DELETE FROM reviews",
+    "a decision no span holds (audit_seq 0)": (
+        "UPDATE decisions SET review_required = 1, audit_seq = 0 WHERE id = {last}"
+    ),
+    "an amendment's link moved": "UPDATE decisions SET amends = amends + 100 WHERE amends > 0",
+    "an amendment's link made text": (
+        "UPDATE decisions SET amends = 'x' || amends WHERE amends IS NOT NULL"
+    ),
+}
+#: The cases whose review queue no longer matches (the others break digests only).
+QUEUE_SEEN = (
+    "a decision added to the review queue",
+    "a decision's review_required set",
+    "the review deleted",
+)
+
+
+@pytest.mark.parametrize("split", [False, True])
+@pytest.mark.parametrize("what", list(QUEUE_TAMPERING))
+def test_the_review_queue_from_the_rows_passes_is_the_querys(
+    record: Store, monkeypatch: pytest.MonkeyPatch, what: str, split: bool
+) -> None:
+    """Decision 0049: the review queue's check takes the decisions awaiting review from
+    the decision rows' passes (``Checker.flagged``); the report is the one its own
+    query (PENDING_REVIEWS_QUERY) gives, intact and tampered, in one process or two."""
+    import trustdesk.store.verify as verify_module
+
+    monkeypatch.setattr(verify_module, "wanted", lambda entries: split)
+    monkeypatch.setattr(verify_module, "CALLER_SHARE", 0.3)
+    assert record.verify().ok
+    with _attacker(record) as conn:
+        for statement in QUEUE_TAMPERING[what].format(last=_last_record(record)).split("; "):
+            conn.execute(statement)
+    computed = record.verify()
+    queries: list[object] = []
+    original = Checker.review_queue
+
+    def by_query(self: Checker, flagged: Any, covered: Any) -> None:
+        queries.append(flagged)
+        original(self, None, None)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Checker, "review_queue", by_query)
+        queried = record.verify()
+    assert queries and queries[0] is not None  # the rows passes did collect them
+    assert not queried.ok, what
+    assert [str(p) for p in computed.problems] == [str(p) for p in queried.problems]
+    if what in QUEUE_SEEN:
+        assert any("review queue" in str(p) for p in computed.problems), what

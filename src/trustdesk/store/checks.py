@@ -135,6 +135,10 @@ class Checker:
         self.events: Counter[str] = Counter()
         self.records = 0
         self.broken = False  # a link of the chain failed (replay stopped there)
+        #: (id, decision_id) of the decision rows checked whose review_required = 1, for
+        #: the review queue's check (``review_queue``); None where not collected (on
+        #: PostgreSQL).
+        self.flagged: list[tuple[Any, Any]] | None = []
 
     def problem(self, seq: int | None, text: str) -> None:
         self.problems.append(Problem(seq, text))
@@ -479,7 +483,19 @@ class Checker:
                     f"{expected}: rows were deleted or inserted behind TrustDesk's back",
                 )
 
-    def derived(self, index_conn: sqlite3.Connection | None) -> None:
+    def derived(
+        self,
+        index_conn: sqlite3.Connection | None,
+        flagged: list[tuple[Any, Any]] | None = None,
+        covered: int | None = None,
+    ) -> None:
+        """The derived tables recomputed from the evidence (``review_queue`` for
+        ``flagged`` and ``covered``) and the name index."""
+        self.open_holds()
+        self.review_queue(flagged, covered)
+        self.search_index(index_conn)
+
+    def open_holds(self) -> None:
         # ``+h.decision_id``: the holds drive the join (few are open; each finds its
         # decision's versions by index). Without it SQLite read all of decisions' wide
         # rows and looked each one's hold up: 3.5 s against 0.2 s for 1,000,000
@@ -501,12 +517,42 @@ class Checker:
         )
         if expected_open != actual_open:
             self.problem(None, "the list of open holds does not match the holds and closures")
-        expected_pending = set(self.conn.execute(PENDING_REVIEWS_QUERY))
+
+    def review_queue(self, flagged: list[tuple[Any, Any]] | None, covered: int | None) -> None:
+        """pending_reviews against the decisions awaiting review.
+
+        ``flagged``: (id, decision_id) of the decision rows whose review_required = 1,
+        as the decision rows' pass found them, over ``covered`` rows; when those are all
+        of the table's rows, PENDING_REVIEWS_QUERY's answer is computed from them (its
+        scan of every wide decision row cost 1.7 s per 1,000,000, decision 0049): the
+        same comparisons (SQLite's ``=`` between integers, and Python's, agree; other
+        types equal nothing in either). Otherwise (PostgreSQL, or rows no span holds,
+        which only tampering makes) the query itself.
+        """
+        expected_pending: set[tuple[Any, Any]]
+        if (
+            flagged is not None
+            and covered is not None
+            and covered == scalar(self.conn, "SELECT count(*) FROM decisions")
+        ):
+            amended = {row[0] for row in self.conn.execute(_AMENDED)}
+            reviewed: set[Any] = set()
+            for record, result in self.conn.execute(_REVIEWED):
+                reviewed.update((record, result))
+            expected_pending = {
+                (record, decision)
+                for record, decision in flagged
+                if record not in amended and record not in reviewed
+            }
+        else:
+            expected_pending = set(self.conn.execute(PENDING_REVIEWS_QUERY))
         actual_pending = set(
             self.conn.execute("SELECT record_id, decision_id FROM pending_reviews")
         )
         if expected_pending != actual_pending:
             self.problem(None, "the review queue does not match the decisions and reviews")
+
+    def search_index(self, index_conn: sqlite3.Connection | None) -> None:
         if index_conn is not None:
             damage = search_index_problem(index_conn)
             if damage is not None:
@@ -557,11 +603,14 @@ class Checker:
         where = f" WHERE t.audit_seq > {int(after)}"
         if upto is not None:
             where += f" AND t.audit_seq <= {int(upto)}"
+        mark = len(self.flagged) if self.flagged is not None else 0
         try:
             doubtful, count = self._decision_candidates(where, entries, guarded=False)
         except sqlite3.OperationalError as exc:
             if BLOB_REFUSED not in str(exc):
                 raise
+            if self.flagged is not None:
+                del self.flagged[mark:]
             doubtful, count = self._decision_candidates(where, entries, guarded=True)
         for record in doubtful:
             self.general_decision_row(record)
@@ -606,6 +655,7 @@ class Checker:
         """decision_rows' fast pass: the records it could not accept, and the rows."""
         engine = _engine(self.conn)
         if engine is None:
+            self.flagged = None  # the review queue's check runs its own query there
             return self._decision_candidates_by_client(where)
         entry, log = (
             ("a.event, a.objects", " LEFT JOIN audit_log a ON a.seq = t.audit_seq")
@@ -614,16 +664,19 @@ class Checker:
         )
         cursor = self.conn.execute(
             f"SELECT t.record_sha256, t.id, {entry}, "
-            f"{', '.join(engine.record_texts(guarded))} FROM decisions t"
-            f"{log}{_JOINS['decisions']}{where} ORDER BY t.audit_seq"
+            f"{', '.join(engine.record_texts(guarded))}, t.review_required = 1, t.decision_id "
+            f"FROM decisions t{log}{_JOINS['decisions']}{where} ORDER BY t.audit_seq"
         )
         events = DECISION_EVENTS
         loads, sha256, ascii_text = parsed_objects, _sha256, candidates.ascii_text
         whole_text = engine.record_text
-        count, doubtful = 0, []
+        count, doubtful, flagged = 0, [], self.flagged
+        assert flagged is not None
         for batch in _batches(cursor):
             for row in batch:
                 count += 1
+                if row[9] == 1:  # review_required = 1, for review_queue
+                    flagged.append((row[1], row[10]))
                 stored, record, event = row[0], row[1], row[2]
                 named = recorded = None
                 if entries is not None:  # the entry's event and objects, read already
@@ -700,6 +753,10 @@ class Checker:
                 _decision_label,
                 self.decision_checker(),
             )
+
+
+_AMENDED = "SELECT amends FROM decisions WHERE amends IS NOT NULL"
+_REVIEWED = "SELECT record_id, result_record_id FROM reviews"
 
 
 def _decision_label(row: dict[str, Any]) -> str:

@@ -38,8 +38,10 @@ PARALLEL_FROM_ENTRIES = 300_000
 #: The share of the chain the calling process checks itself; it also checks the whole
 #: record's row counts, derived tables, accounts and contacts, and starts the helper.
 #: Measured on bench/gen_record.py's records (decisions 0032, 0040: with the texts
-#: written by the database, 0.45 left neither process waiting for the other).
-CALLER_SHARE = 0.45
+#: written by the database, 0.45 left neither process waiting for the other; 0049:
+#: with the open holds and the review queue cheaper, the caller was the longer at 0.45,
+#: caller 28.2 s and helper 24.7 s of CPU on the benchmark record with its contacts).
+CALLER_SHARE = 0.43
 #: On SQLite a span is checked in parts of this many entries: each part's chain pass
 #: keeps the objects of the entries that create rows (``EntryObjects``) for the rows
 #: passes of the same part, which then do not read the log again (decision 0049); the
@@ -59,6 +61,9 @@ class SpanResult:
     chain_problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     row_problems: dict[str, list[Problem]] = field(default_factory=dict)
+    #: The decision rows whose review_required = 1 (``Checker.flagged``); None where
+    #: not collected.
+    flagged: list[tuple[Any, Any]] | None = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +75,7 @@ class SpanResult:
             "chain_problems": _problems_json(self.chain_problems),
             "rows": self.rows,
             "row_problems": {t: _problems_json(p) for t, p in self.row_problems.items()},
+            "flagged": self.flagged,
         }
 
     @classmethod
@@ -83,6 +89,7 @@ class SpanResult:
             _problems_of(data["chain_problems"]),
             {str(t): int(n) for t, n in data["rows"].items()},
             {str(t): _problems_of(p) for t, p in data["row_problems"].items()},
+            None if data["flagged"] is None else [(r, d) for r, d in data["flagged"]],
         )
 
 
@@ -165,9 +172,11 @@ def check_span(
             replay.events,
             replay.problems,
         )
-    for table, (count, problems) in evidence_rows(Checker(conn, upto, after)).items():
+    rows = Checker(conn, upto, after)
+    for table, (count, problems) in evidence_rows(rows).items():
         found.rows[table] = count
         found.row_problems[table] = problems
+    found.flagged = rows.flagged
     return found
 
 
@@ -201,10 +210,12 @@ def _check_parts(conn: Any, after: int, upto: int, found: SpanResult) -> bool:
                 entries = None
             elif count != high - low and high < upto:
                 return False
-        part = evidence_rows(Checker(conn, high, low), entries)
-        for table, (count, problems) in part.items():
+        rows = Checker(conn, high, low)
+        for table, (count, problems) in evidence_rows(rows, entries).items():
             found.rows[table] += count
             found.row_problems[table] += problems
+        if found.flagged is not None and rows.flagged is not None:
+            found.flagged += rows.flagged
         low = high
     found.last_hash = prev_hash
     found.broken, found.events, found.chain_problems = (
