@@ -181,3 +181,29 @@ def test_the_review_queue_from_the_rows_passes_is_the_querys(
     assert [str(p) for p in computed.problems] == [str(p) for p in queried.problems]
     if what in QUEUE_SEEN:
         assert any("review queue" in str(p) for p in computed.problems), what
+
+
+def test_the_lookup_checks_quick_way_finds_what_its_walk_finds() -> None:
+    """DecisionLookupCheck.entry_named takes an entry's own row at once (0049); on a
+    table rebuilt without its key (duplicates, a text position, rows between entries)
+    it reports what the walk alone (``_take_through`` then ``compare``) reports."""
+    from trustdesk.store.checks import DecisionLookupCheck
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE audit_decisions (seq, decision_id)")
+    rows = [(1, 10), (2, 10), (2, 11), (3, 12), ("x", 13), (5, 14), (6, 15), (7, 16), (7, 16)]
+    conn.executemany("INSERT INTO audit_decisions VALUES (?, ?)", rows)
+    entries = [(1, 10), (2, 10), (3, 12), (4, None), (5, 99), (6, None), (7, 16), (8, 17)]
+    found = []
+    for quick in (True, False):
+        checker = Checker(conn, None)
+        lookup = DecisionLookupCheck(checker)
+        for seq, expected in entries:
+            if quick:
+                lookup.entry_named(seq, "decision.created", expected)
+            else:
+                lookup.compare(seq, "decision.created", expected, lookup._take_through(seq))
+        lookup.finish()
+        found.append([(p.seq, p.text) for p in checker.problems])
+    assert found[0] == found[1]
+    assert len(found[0]) >= 5  # the duplicates, the text position, 5, 6 and 8 differ

@@ -945,7 +945,26 @@ class DecisionLookupCheck:
 
     def entry_named(self, seq: int, event: str, expected: int | None) -> None:
         """Entry ``seq`` names decision ``expected`` (or none): is it filed so, alone?"""
-        filed = self._take_through(seq)
+        pending = self.pending
+        if (
+            expected is not None
+            and pending is not None
+            and type(pending[0]) is int
+            and pending[0] == seq
+            and pending[1] == expected
+        ):
+            # The usual case, once per entry (decision 0049): this entry's row is next.
+            # It is filed here; so is any row after it at the same position or before.
+            self.pending = following = next(self.rows, None)
+            if following is None or (type(following[0]) is int and following[0] > seq):
+                return
+            filed = [pending[1], *self._take_through(seq)]
+        else:
+            filed = self._take_through(seq)
+        self.compare(seq, event, expected, filed)
+
+    def compare(self, seq: int, event: str, expected: int | None, filed: list[Any]) -> None:
+        """Entry ``seq`` names ``expected`` and the table files it under ``filed``."""
         if filed == ([] if expected is None else [expected]):
             return
         if expected is None:
