@@ -19,6 +19,7 @@ from trustdesk.store.encoding import canonical_json
 from trustdesk.store.fast_json import (
     ascii_json,
     decision_named_fast,
+    decision_named_of,
     entry_hash_fast,
     parsed_objects,
 )
@@ -111,6 +112,13 @@ OBJECTS = [
 @pytest.mark.parametrize("objects", OBJECTS)
 def test_decision_named_fast_is_decision_named(objects: str) -> None:
     assert decision_named_fast(objects) == decision_named(objects)
+
+
+@pytest.mark.parametrize("objects", [*OBJECTS, None, b'{"decision": 1}', 7, "null", "[1]"])
+def test_decision_named_of_what_parsed_objects_read_is_decision_named(objects: Any) -> None:
+    """The chain pass reads each entry's objects once (decision 0049) and takes the
+    decision it names from that reading: the same answer as decision_named's."""
+    assert decision_named_of(objects, parsed_objects(objects)) == decision_named(objects)
 
 
 @pytest.mark.parametrize("objects", OBJECTS)

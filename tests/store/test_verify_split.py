@@ -31,6 +31,11 @@ from trustdesk.store.verify_worker import Helper, SpanResult
 @pytest.fixture
 def record(store: Store) -> Store:
     """Six decisions (one amended, holds closed, a review) spread over the chain."""
+    return six_decisions(store)
+
+
+def six_decisions(store: Store) -> Store:
+    """``record``'s decisions saved in ``store`` (also for test_verify_parts.py)."""
     officer = actor(add_user(store, "ann", "officer"))
     supervisor = actor(add_user(store, "sam", "supervisor"))
     first = store.decisions.add(draft(review_required=True), officer, T0)

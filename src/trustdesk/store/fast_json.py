@@ -39,6 +39,7 @@ __all__ = [
     "Fragment",
     "ascii_json",
     "decision_named_fast",
+    "decision_named_of",
     "entry_hash_fast",
 ]
 
@@ -142,3 +143,17 @@ def decision_named_fast(objects: object) -> int | None:
         return decision if decision in _SQLITE_INTEGERS else None
     # orjson reads an integer beyond 64 bits as a float, json.loads as an integer.
     return decision_named(objects) if type(decision) is float else None
+
+
+def decision_named_of(objects: object, value: object) -> int | None:
+    """``decision_named_fast`` of the text ``objects`` that ``parsed_objects`` read as
+    ``value`` already (the chain pass reads each entry once, decision 0049): the same
+    answer, ``decision_named`` itself where orjson refused the text (None) or read the
+    number as a float."""
+    if type(value) is dict:
+        decision = value.get("decision")
+        if type(decision) is int:
+            return decision if decision in _SQLITE_INTEGERS else None
+        return decision_named(objects) if type(decision) is float else None
+    # None: orjson refused the text (or it is JSON null, which names nothing either way).
+    return decision_named(objects) if value is None and type(objects) is str else None

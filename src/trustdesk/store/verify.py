@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from trustdesk.store import audit
 from trustdesk.store.checks import (
@@ -93,6 +94,7 @@ def verify(
     checker.counts(rows)
     if late is checker:
         _whole_record(checker, index_conn)
+        _after_rows(checker, index_conn, checker.flagged, rows["decisions"])
     else:
         checker.problems.extend(late.problems)
     if upto is not None:
@@ -104,10 +106,25 @@ def verify(
 
 
 def _whole_record(checker: Checker, index_conn: sqlite3.Connection | None) -> None:
-    """The checks of the whole record that follow the rows' (after the row counts)."""
+    """The checks of the whole record that follow the rows' (after the row counts) and
+    need nothing from them; ``_after_rows`` follows."""
     check_contacts(checker)
     if checker.upto is None:
-        checker.derived(index_conn)
+        checker.open_holds()
+
+
+def _after_rows(
+    checker: Checker,
+    index_conn: sqlite3.Connection | None,
+    flagged: list[tuple[Any, Any]] | None,
+    covered: int,
+) -> None:
+    """The rest of the whole-record checks, after ``_whole_record``'s: the review queue
+    from what the decision rows' passes found (``flagged`` of ``covered`` rows), the
+    name index, the accounts."""
+    if checker.upto is None:
+        checker.review_queue(flagged, covered)
+        checker.search_index(index_conn)
         checker.accounts()
 
 
@@ -143,6 +160,10 @@ def _split(
     answer = helper.result()
     middle = answer or check_span(conn, after, upto, None, chain=False)
     parts = (first, middle, tail)
+    flagged: list[tuple[Any, Any]] | None = []
+    for part in parts:
+        flagged = None if flagged is None or part.flagged is None else flagged + part.flagged
+    _after_rows(late, index_conn, flagged, sum(part.rows["decisions"] for part in parts))
     entries = first.entries
     if first.broken:  # one process stops there too: nothing after it is replayed
         checker.events.update(first.events)

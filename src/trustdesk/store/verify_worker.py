@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from trustdesk.store.checks import ChainSpan, Checker, Problem
+from trustdesk.store.checks import ChainSpan, Checker, EntryObjects, Problem, reads_once
 from trustdesk.store.decisions import DECISION_EVENTS, HOLD_FIELDS
 from trustdesk.store.encoding import GENESIS_HASH
 from trustdesk.store.holds import CLOSURE_FIELDS
@@ -38,8 +38,16 @@ PARALLEL_FROM_ENTRIES = 300_000
 #: The share of the chain the calling process checks itself; it also checks the whole
 #: record's row counts, derived tables, accounts and contacts, and starts the helper.
 #: Measured on bench/gen_record.py's records (decisions 0032, 0040: with the texts
-#: written by the database, 0.45 left neither process waiting for the other).
-CALLER_SHARE = 0.45
+#: written by the database, 0.45 left neither process waiting for the other; 0049:
+#: with the open holds and the review queue cheaper, the caller was the longer at 0.45,
+#: caller 28.2 s and helper 24.7 s of CPU on the benchmark record with its contacts;
+#: at 0.43 the caller waited 2.9 s, caller 25.4 s, helper 26.7 s).
+CALLER_SHARE = 0.44
+#: On SQLite a span is checked in parts of this many entries: each part's chain pass
+#: keeps the objects of the entries that create rows (``EntryObjects``) for the rows
+#: passes of the same part, which then do not read the log again (decision 0049); the
+#: parts bound what is kept (some tens of megabytes).
+PART_ENTRIES = 100_000
 
 
 @dataclass(slots=True)
@@ -54,6 +62,9 @@ class SpanResult:
     chain_problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     row_problems: dict[str, list[Problem]] = field(default_factory=dict)
+    #: The decision rows whose review_required = 1 (``Checker.flagged``); None where
+    #: not collected.
+    flagged: list[tuple[Any, Any]] | None = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +76,7 @@ class SpanResult:
             "chain_problems": _problems_json(self.chain_problems),
             "rows": self.rows,
             "row_problems": {t: _problems_json(p) for t, p in self.row_problems.items()},
+            "flagged": self.flagged,
         }
 
     @classmethod
@@ -78,6 +90,7 @@ class SpanResult:
             _problems_of(data["chain_problems"]),
             {str(t): int(n) for t, n in data["rows"].items()},
             {str(t): _problems_of(p) for t, p in data["row_problems"].items()},
+            None if data["flagged"] is None else [(r, d) for r, d in data["flagged"]],
         )
 
 
@@ -89,11 +102,14 @@ def _problems_of(data: list[list[Any]]) -> list[Problem]:
     return [Problem(None if seq is None else int(seq), str(text)) for seq, text in data]
 
 
-def evidence_rows(checker: Checker) -> dict[str, tuple[int, list[Problem]]]:
+def evidence_rows(
+    checker: Checker, entries: EntryObjects | None = None
+) -> dict[str, tuple[int, list[Problem]]]:
     """Each evidence table's rows in the checker's span checked against their entries,
-    in the order verification has always checked them: the rows and problems of each."""
+    in the order verification has always checked them: the rows and problems of each.
+    ``entries``: the objects of the span's entries, read by its chain pass."""
     checks: dict[str, Any] = {
-        "decisions": checker.decision_rows,
+        "decisions": lambda: checker.decision_rows(entries=entries),
         "holds": lambda: checker.digest_rows(
             "holds",
             DECISION_EVENTS,
@@ -102,6 +118,7 @@ def evidence_rows(checker: Checker) -> dict[str, tuple[int, list[Problem]]]:
             "hold_sha256",
             "hold",
             "id",
+            entries,
         ),
         "reviews": lambda: checker.digest_rows(
             "reviews",
@@ -111,6 +128,7 @@ def evidence_rows(checker: Checker) -> dict[str, tuple[int, list[Problem]]]:
             "review_sha256",
             "review",
             "id",
+            entries,
         ),
         "hold_closures": lambda: checker.digest_rows(
             "hold_closures",
@@ -120,6 +138,7 @@ def evidence_rows(checker: Checker) -> dict[str, tuple[int, list[Problem]]]:
             "closure_sha256",
             "hold",
             "hold_id",
+            entries,
         ),
     }
     found = {}
@@ -140,6 +159,9 @@ def check_span(
         row = conn.execute(f"SELECT hash FROM audit_log WHERE seq = {int(after)}").fetchone()
         start = GENESIS_HASH if after == 0 else str(row[0]) if row is not None else ""
     found = SpanResult(start)
+    if chain and upto is not None and reads_once(conn) and _check_parts(conn, after, upto, found):
+        return found
+    found = SpanResult(start)
     if chain:
         replay = Checker(conn, upto, after)
         lookup = (None if after == 0 else after, upto)
@@ -151,10 +173,58 @@ def check_span(
             replay.events,
             replay.problems,
         )
-    for table, (count, problems) in evidence_rows(Checker(conn, upto, after)).items():
+    rows = Checker(conn, upto, after)
+    for table, (count, problems) in evidence_rows(rows).items():
         found.rows[table] = count
         found.row_problems[table] = problems
+    found.flagged = rows.flagged
     return found
+
+
+def _check_parts(conn: Any, after: int, upto: int, found: SpanResult) -> bool:
+    """check_span on SQLite, in parts of ``PART_ENTRIES`` entries: each part's chain
+    pass keeps its entries' objects for the part's rows passes. The chain, the lookup
+    table and the rows are checked as check_span checks them in one go: the replay
+    carries the last hash from part to part and stops at a broken link; the rows of the
+    part where it broke and of the parts after it are read with their entries, as
+    before (the chain did not read those entries, or not all of them).
+
+    False if a part's entries ended before the part did, with more parts to come (only
+    entries deleted from the log's middle without a broken link make that): the caller
+    then checks the span in one go, as it always did."""
+    replay = Checker(conn, upto, after)
+    prev_hash, low, broken = found.start, after, False
+    for table in ("decisions", "holds", "reviews", "hold_closures"):
+        found.rows[table], found.row_problems[table] = 0, []
+    while low < upto:
+        high = min(upto, low + PART_ENTRIES)
+        entries: EntryObjects | None = None
+        if not broken:
+            entries = {}
+            lookup = (None if low == 0 else low, high)
+            count, prev_hash = replay.chain(
+                ChainSpan(low, prev_hash, high, lookup, finish=False), entries
+            )
+            found.entries += count
+            broken = replay.broken
+            if broken:
+                entries = None
+            elif count != high - low and high < upto:
+                return False
+        rows = Checker(conn, high, low)
+        for table, (count, problems) in evidence_rows(rows, entries).items():
+            found.rows[table] += count
+            found.row_problems[table] += problems
+        if found.flagged is not None and rows.flagged is not None:
+            found.flagged += rows.flagged
+        low = high
+    found.last_hash = prev_hash
+    found.broken, found.events, found.chain_problems = (
+        replay.broken,
+        replay.events,
+        replay.problems,
+    )
+    return True
 
 
 def location(conn: Any) -> tuple[str, str] | None:

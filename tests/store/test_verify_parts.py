@@ -1,0 +1,209 @@
+"""``audit verify`` on SQLite checks a span in parts whose chain pass reads each entry's
+objects once for the rows passes too (``verify_worker.check_span``, decision 0049).
+
+The parts are forced small on a small record, and each span's result (chain, lookup
+table, every table's rows and problems) is compared with the result of the same span
+checked in one go with the rows passes reading the log themselves, as before 0049:
+intact, after every kind of tampering the split tests know, and where a part's last
+entries were deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from typing import Any
+
+import pytest
+from test_verify_split import TAMPERING, _attacker, _last_record, six_decisions
+
+import trustdesk.store.checks as checks_module
+import trustdesk.store.verify_worker as worker
+from trustdesk.store.checks import Checker
+from trustdesk.store.store import Store
+from trustdesk.store.verify_worker import SpanResult, check_span
+
+pytestmark = pytest.mark.sqlite_only("only SQLite's chain pass keeps the entries' objects")
+
+
+@pytest.fixture
+def record(store: Store) -> Store:
+    """test_verify_split's six decisions, holds, closures and review."""
+    return six_decisions(store)
+
+
+def _span(store: Store, after: int, upto: int, *, parts: int | None) -> SpanResult:
+    """check_span of ``(after, upto]`` in parts of ``parts`` entries (None: in one go,
+    the rows passes reading the log themselves)."""
+    with pytest.MonkeyPatch.context() as patch:
+        if parts is None:
+            patch.setattr(worker, "reads_once", lambda conn: False)
+        else:
+            patch.setattr(worker, "PART_ENTRIES", parts)
+        with store.db.reading() as conn:
+            return check_span(conn, after, upto, None)
+
+
+def _spans(store: Store) -> list[tuple[int, int]]:
+    head = store.audit.head()[0]
+    join = max(1, int(head * 0.3))
+    return [(0, head), (join, head), (0, join)]
+
+
+def test_an_intact_record_is_accepted_in_parts_without_reading_the_log_again(
+    record: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doubted: list[object] = []
+    monkeypatch.setattr(Checker, "general_decision_row", lambda self, rid: doubted.append(rid))
+    monkeypatch.setattr(Checker, "check_row", lambda self, *args: doubted.append(args))
+
+    def joined(*args: Any) -> str:
+        raise AssertionError("a rows pass read the log again")
+
+    monkeypatch.setattr(checks_module, "_with_entry", joined)
+    head = record.audit.head()[0]
+    for parts in (1, 2, 3, head):
+        found = _span(record, 0, head, parts=parts)
+        assert not found.broken and found.entries == head
+        assert found.chain_problems == []
+        assert all(problems == [] for problems in found.row_problems.values())
+        assert found.rows["decisions"] == 6 and found.rows["holds"] >= 1
+    assert doubted == []
+
+
+def test_an_intact_record_gives_the_same_span_in_parts_or_in_one_go(record: Store) -> None:
+    for after, upto in _spans(record):
+        alone = _span(record, after, upto, parts=None).to_json()
+        for parts in (1, 2, 5):
+            assert _span(record, after, upto, parts=parts).to_json() == alone
+
+
+TAMPERED = {
+    **TAMPERING,
+    "a part's last entries deleted (parts of 4)": "DELETE FROM audit_log WHERE seq IN (7, 8)",
+    "an entry's objects unreadable": (
+        "UPDATE audit_log SET objects = 'not json' "
+        "WHERE seq = (SELECT audit_seq FROM decisions WHERE id = {last})"
+    ),
+    "a hold pointing at a review's entry": (
+        "UPDATE holds SET audit_seq = (SELECT max(audit_seq) FROM reviews) "
+        "WHERE id = (SELECT min(id) FROM holds)"
+    ),
+}
+
+
+@pytest.mark.parametrize("what", list(TAMPERED))
+def test_tampering_gives_the_same_span_in_parts_or_in_one_go(record: Store, what: str) -> None:
+    last, head = _last_record(record), record.audit.head()[0]
+    join = max(1, int(head * 0.3))
+    with _attacker(record) as conn:
+        for statement in TAMPERED[what].format(last=last, head=head, join=join).split("; "):
+            with contextlib.suppress(sqlite3.IntegrityError):  # a constraint may refuse
+                conn.execute(statement)
+    differs = False
+    for after, upto in _spans(record):
+        alone = _span(record, after, upto, parts=None)
+        differs = differs or bool(
+            alone.chain_problems or any(alone.row_problems.values()) or alone.broken
+        )
+        for parts in (1, 2, 4):
+            assert _span(record, after, upto, parts=parts).to_json() == alone.to_json(), (
+                what,
+                after,
+                upto,
+                parts,
+            )
+    # Seen in some span, but for what only the row counts or other parts show (a row
+    # deleted or added past the head, lookup rows, the join's neighbours).
+    if not any(word in what for word in ("lookup row", "join", "decision deleted", "inserted")):
+        assert differs, what
+
+
+def test_only_the_row_tables_take_the_kept_objects() -> None:
+    with pytest.raises(ValueError, match="not kept"):
+        checks_module._kept_at("contact_sha256")
+
+
+QUEUE_TAMPERING = {
+    "a decision added to the review queue": (
+        "INSERT INTO pending_reviews (record_id, decision_id) VALUES ({last}, {last})"
+    ),
+    "a decision's review_required cleared": (
+        "UPDATE decisions SET review_required = 0 WHERE review_required = 1"
+    ),
+    "a decision's review_required set": "UPDATE decisions SET review_required = 1",
+    "the review deleted": "DELETE FROM reviews",
+    "a decision no span holds (audit_seq 0)": (
+        "UPDATE decisions SET review_required = 1, audit_seq = 0 WHERE id = {last}"
+    ),
+    "an amendment's link moved": "UPDATE decisions SET amends = amends + 100 WHERE amends > 0",
+    "an amendment's link made text": (
+        "UPDATE decisions SET amends = 'x' || amends WHERE amends IS NOT NULL"
+    ),
+}
+#: The cases whose review queue no longer matches (the others break digests only).
+QUEUE_SEEN = (
+    "a decision added to the review queue",
+    "a decision's review_required set",
+    "the review deleted",
+)
+
+
+@pytest.mark.parametrize("split", [False, True])
+@pytest.mark.parametrize("what", list(QUEUE_TAMPERING))
+def test_the_review_queue_from_the_rows_passes_is_the_querys(
+    record: Store, monkeypatch: pytest.MonkeyPatch, what: str, split: bool
+) -> None:
+    """Decision 0049: the review queue's check takes the decisions awaiting review from
+    the decision rows' passes (``Checker.flagged``); the report is the one its own
+    query (PENDING_REVIEWS_QUERY) gives, intact and tampered, in one process or two."""
+    import trustdesk.store.verify as verify_module
+
+    monkeypatch.setattr(verify_module, "wanted", lambda entries: split)
+    monkeypatch.setattr(verify_module, "CALLER_SHARE", 0.3)
+    assert record.verify().ok
+    with _attacker(record) as conn:
+        for statement in QUEUE_TAMPERING[what].format(last=_last_record(record)).split("; "):
+            conn.execute(statement)
+    computed = record.verify()
+    queries: list[object] = []
+    original = Checker.review_queue
+
+    def by_query(self: Checker, flagged: Any, covered: Any) -> None:
+        queries.append(flagged)
+        original(self, None, None)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Checker, "review_queue", by_query)
+        queried = record.verify()
+    assert queries and queries[0] is not None  # the rows passes did collect them
+    assert not queried.ok, what
+    assert [str(p) for p in computed.problems] == [str(p) for p in queried.problems]
+    if what in QUEUE_SEEN:
+        assert any("review queue" in str(p) for p in computed.problems), what
+
+
+def test_the_lookup_checks_quick_way_finds_what_its_walk_finds() -> None:
+    """DecisionLookupCheck.entry_named takes an entry's own row at once (0049); on a
+    table rebuilt without its key (duplicates, a text position, rows between entries)
+    it reports what the walk alone (``_take_through`` then ``compare``) reports."""
+    from trustdesk.store.checks import DecisionLookupCheck
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE audit_decisions (seq, decision_id)")
+    rows = [(1, 10), (2, 10), (2, 11), (3, 12), ("x", 13), (5, 14), (6, 15), (7, 16), (7, 16)]
+    conn.executemany("INSERT INTO audit_decisions VALUES (?, ?)", rows)
+    entries = [(1, 10), (2, 10), (3, 12), (4, None), (5, 99), (6, None), (7, 16), (8, 17)]
+    found = []
+    for quick in (True, False):
+        checker = Checker(conn, None)
+        lookup = DecisionLookupCheck(checker)
+        for seq, expected in entries:
+            if quick:
+                lookup.entry_named(seq, "decision.created", expected)
+            else:
+                lookup.compare(seq, "decision.created", expected, lookup._take_through(seq))
+        lookup.finish()
+        found.append([(p.seq, p.text) for p in checker.problems])
+    assert found[0] == found[1]
+    assert len(found[0]) >= 5  # the duplicates, the text position, 5, 6 and 8 differ
