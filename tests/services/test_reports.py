@@ -4,15 +4,22 @@ on both backends, counted by decision time and by receipt time, with each filter
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import date
 from typing import Any
 
 import pytest
-from reportkit import NOW, PERIOD, Truth, make_record, nearest_rank, truth
+from reportkit import NOW, PERIOD, Truth, make_record, nearest_rank, outcomes_for, truth
 
 from trustdesk.memo.report_model import Report
 from trustdesk.services.errors import InvalidRequest, PermissionDenied
-from trustdesk.services.report_figures import LATENESS, custody_bin, duration
+from trustdesk.services.report_figures import (
+    ACTION_OUTCOMES,
+    DISCLOSURE_WORDS,
+    LATENESS,
+    custody_bin,
+    duration,
+)
 from trustdesk.services.reports import ReportRequest, build_report
 
 
@@ -32,6 +39,29 @@ def report(kit: Any, user: str = "supervisor", **request: Any) -> Report:
 
 def rows(report: Report, figure_id: str) -> dict[Any, tuple[Any, ...]]:
     return {row[0]: row[1:] for row in report.figure(figure_id).rows}
+
+
+def check_every_figure_and_action(kit: Any, planned: list[Any]) -> None:
+    """check_every_figure by each ``--by`` choice, on a record with unverified data, and
+    the format-3 action outcomes: each counted decision's outcome under each action
+    (for stores that group the outcome lists by a key of their own)."""
+    for by in ("decided", "received"):
+        made = report(kit, by=by)
+        true = truth(planned, by)
+        check_every_figure(made, true)
+        assert true.unverified > 0
+        expected: dict[str, Counter[str]] = {}
+        for item in true.counted:
+            for entry in outcomes_for(item.latest):
+                expected.setdefault(entry["id"], Counter())[entry["outcome"]] += 1
+        assert expected
+        assert rows(made, "action_outcomes") == {
+            DISCLOSURE_WORDS[action]: (
+                *(counts[key] for key, _ in ACTION_OUTCOMES),
+                sum(counts.values()),
+            )
+            for action, counts in expected.items()
+        }
 
 
 def check_every_figure(made: Report, true: Truth) -> None:

@@ -10,7 +10,6 @@ import hashlib
 import json
 import re
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,6 @@ import pytest
 from storekit import T0, actor, add_user, draft, open_desk
 
 from pgkit import older_trustdesk
-from trustdesk.services.report_figures import ACTION_OUTCOMES, DISCLOSURE_WORDS
-from trustdesk.services.reports import ReportRequest, build_report
 from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.postgresql.schema import REPORT_COLUMNS, SCHEMA
 from trustdesk.store.schema import SCHEMA_VERSION
@@ -29,8 +26,8 @@ from trustdesk.store.store import Store
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 
 import reportkit
-from reportkit import NOW, PERIOD, make_record, outcomes_for, truth
-from test_reports import check_every_figure
+from reportkit import NOW, make_record
+from test_reports import check_every_figure_and_action
 
 from trustdesk.store.encoding import document_json
 
@@ -137,27 +134,7 @@ def test_an_older_server_store_gains_them_and_reports_the_same(
     try:
         desk.clock.now = NOW
         assert desk.store.verify().ok
-        for by in ("decided", "received"):
-            made = build_report(
-                desk.services.ctx, ReportRequest(desk.session("supervisor"), *PERIOD, by=by)
-            )
-            true = truth(planned, by)
-            check_every_figure(made, true)
-            assert true.unverified > 0
-            # The action outcomes, grouped through the MD5 column: each counted decision's
-            # outcome under each action.
-            expected: dict[str, Counter[str]] = {}
-            for item in true.counted:
-                for entry in outcomes_for(item.latest):
-                    expected.setdefault(entry["id"], Counter())[entry["outcome"]] += 1
-            found = {row[0]: row[1:] for row in made.figure("action_outcomes").rows}
-            assert found == {
-                DISCLOSURE_WORDS[action]: (
-                    *(counts[key] for key, _ in ACTION_OUTCOMES),
-                    sum(counts.values()),
-                )
-                for action, counts in expected.items()
-            }
+        check_every_figure_and_action(desk, planned)
     finally:
         desk.services.close()
 

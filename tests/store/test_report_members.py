@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -19,8 +18,6 @@ from typing import Any
 import pytest
 from storekit import T0, actor, add_user, draft, open_desk, raw_connection
 
-from trustdesk.services.report_figures import ACTION_OUTCOMES, DISCLOSURE_WORDS
-from trustdesk.services.reports import ReportRequest, build_report
 from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.encoding import document_json
 from trustdesk.store.paths import DB_NAME
@@ -31,8 +28,8 @@ from trustdesk.store.store import Store
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 
 import reportkit
-from reportkit import NOW, PERIOD, make_record, outcomes_for, truth
-from test_reports import check_every_figure
+from reportkit import NOW, make_record
+from test_reports import check_every_figure_and_action
 
 #: Documents as core/record.py writes them, with and without outcomes and unverified
 #: items (two with one outcome list), one with member names inside its texts, and one
@@ -294,28 +291,7 @@ def test_a_schema_11_file_gains_them_and_reports_the_same(
         assert _members(data) == _documents(data)
         assert len(_documents(data)) >= len(planned)
         assert desk.store.verify().ok
-        for by in ("decided", "received"):
-            made = build_report(
-                desk.services.ctx, ReportRequest(desk.session("supervisor"), *PERIOD, by=by)
-            )
-            true = truth(planned, by)
-            check_every_figure(made, true)
-            assert true.unverified > 0
-            # The action outcomes, grouped through the list ids: each counted decision's
-            # outcome under each action.
-            expected: dict[str, Counter[str]] = {}
-            for item in true.counted:
-                for entry in outcomes_for(item.latest):
-                    expected.setdefault(entry["id"], Counter())[entry["outcome"]] += 1
-            assert expected
-            found = {row[0]: row[1:] for row in made.figure("action_outcomes").rows}
-            assert found == {
-                DISCLOSURE_WORDS[action]: (
-                    *(counts[key] for key, _ in ACTION_OUTCOMES),
-                    sum(counts.values()),
-                )
-                for action, counts in expected.items()
-            }
+        check_every_figure_and_action(desk, planned)
     finally:
         desk.services.close()
 
