@@ -139,24 +139,6 @@ def test_an_older_server_store_gains_them_and_reports_the_same(
         desk.services.close()
 
 
-def test_store_migrate_fills_them_from_the_copied_documents(
-    pg_cluster: Any, tmp_path: Path, rules: Any
-) -> None:
-    from trustdesk.store.transfer import migrate
-
-    desk = open_desk(tmp_path / "data", rules)
-    desk.clock.now = NOW
-    users = {u.username: u.id for u in desk.store.users.all()}
-    planned = make_record(desk.store, users)
-    desk.services.close()
-    admin_url = pg_cluster.new_database()
-    pg_cluster.init_store(admin_url)
-    migrate(tmp_path / "data", admin_url, lambda line: None)
-    assert _columns_against_documents(admin_url) >= len(planned)
-    with Store.open(database=admin_url) as store:
-        assert store.verify().ok
-
-
 @pytest.mark.parametrize("column", list(REPORT_COLUMNS))
 def test_no_client_writes_them(pg_cluster: Any, tmp_path: Path, column: str) -> None:
     url = pg_cluster.new_store_database()

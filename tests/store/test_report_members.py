@@ -299,8 +299,12 @@ def test_a_schema_11_file_gains_them_and_reports_the_same(
 def test_store_migrate_leaves_them_to_the_server(
     pg_cluster: Any, tmp_path: Path, rules: Any
 ) -> None:
+    """The side tables stay behind; the server fills its own columns (decision 0044)
+    from the copied documents, and the copy verifies."""
+    import psycopg
     from test_report_columns import _columns_against_documents
 
+    from trustdesk.store.postgresql.schema import SCHEMA as PG_SCHEMA
     from trustdesk.store.transfer import migrate
 
     desk = open_desk(tmp_path / "data", rules)
@@ -312,6 +316,12 @@ def test_store_migrate_leaves_them_to_the_server(
     admin_url = pg_cluster.new_database()
     pg_cluster.init_store(admin_url)
     migrate(tmp_path / "data", admin_url, lambda line: None)
+    with psycopg.connect(admin_url) as conn:
+        found = {
+            table: conn.execute("SELECT to_regclass(%s)", (f"{PG_SCHEMA}.{table}",)).fetchone()
+            for table in ("decisions", TABLE, LISTS)
+        }
+    assert found == {"decisions": (f"{PG_SCHEMA}.decisions",), TABLE: (None,), LISTS: (None,)}
     # The server computed its own columns from the documents it got, and verifies.
     assert _columns_against_documents(admin_url) >= len(planned)
     with Store.open(database=admin_url) as store:
