@@ -485,18 +485,6 @@ class Checker:
                     f"{expected}: rows were deleted or inserted behind TrustDesk's back",
                 )
 
-    def derived(
-        self,
-        index_conn: sqlite3.Connection | None,
-        flagged: list[tuple[Any, Any]] | None = None,
-        covered: int | None = None,
-    ) -> None:
-        """The derived tables recomputed from the evidence (``review_queue`` for
-        ``flagged`` and ``covered``) and the name index."""
-        self.open_holds()
-        self.review_queue(flagged, covered)
-        self.search_index(index_conn)
-
     def open_holds(self) -> None:
         # ``+h.decision_id``: the holds drive the join (few are open; each finds its
         # decision's versions by index). Without it SQLite read all of decisions' wide
