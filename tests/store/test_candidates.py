@@ -11,7 +11,11 @@ file holds (floats, blobs) must never give an accepted text.
 from __future__ import annotations
 
 import hashlib
+import math
+import random
+import re
 import sqlite3
+import struct
 from collections.abc import Iterator
 from typing import Any
 
@@ -258,8 +262,9 @@ TAMPERED = [2.5, 1.0, 1e300, float("inf"), b"\x00blob", b"plain"]
 @pytest.mark.parametrize("value", TAMPERED)
 def test_a_float_or_a_blob_never_gives_an_accepted_sqlite_text(value: object) -> None:
     """Only a tampered SQLite file holds them: the text then matches no digest (a float
-    is written as ``[]``), or SQLite refuses the blob (then the guarded text, which
-    writes a blob as ``[]`` too)."""
+    is written as a number with a point or an exponent, or ``Inf``, which no canonical
+    value is), or SQLite refuses the blob (then the guarded text, which writes a blob and
+    a float as ``[]``)."""
     conn = _sqlite()
     conn.execute("CREATE TABLE t (a, b INTEGER, c TEXT, d)")
     original = {"a": "1.0", "b": 1, "c": "plain", "d": None}
@@ -283,4 +288,36 @@ def test_a_float_or_a_blob_never_gives_an_accepted_sqlite_text(value: object) ->
                     fixed
                     != canonical_json({"table": "holds", "row": {**row, column: other}}).encode()
                 )
-            assert b'"' + column.encode() + b'":[]' in text
+            token = text.split(b'"' + column.encode() + b'":', 1)[1].split(b",")[0].rstrip(b"}")
+            if guarded:
+                assert token == b"[]"
+            else:
+                assert stored[1] == "real" and _float_token(token), token
+
+
+def _float_token(token: bytes) -> bool:
+    """A token no canonical text of an integer, a text or a null is."""
+    return re.fullmatch(rb"-?Inf|-?[0-9]+\.[0-9]+(e[-+][0-9]+)?", token) is not None
+
+
+def test_sqlite_writes_no_float_as_a_canonical_integer_text_or_null() -> None:
+    """The unguarded texts leave a float to json_object (decision 0052): every double,
+    whole numbers and the extremes included, must come out as a token with a point, an
+    exponent or ``Inf`` — never digits alone, a quoted text or ``null``, the only tokens
+    canonical_json writes for a stored value — so a float in a tampered row can never
+    give the text of the value the writer hashed."""
+    conn = _sqlite()
+    rng = random.Random(52)
+    values = [0.0, -0.0, 1.0, -3.0, 1e15, 1e16, 1e17, 1e20, 2.0**63, -(2.0**63), 2.0**64]
+    values += [1e300, 1e-300, 5e-324, 0.1, float("inf"), float("-inf"), 1.7976931348623157e308]
+    for _ in range(20_000):
+        values.append(struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))[0])
+        values.append(float(rng.randint(-(10**18), 10**18)))
+    for value in values:
+        if math.isnan(value):  # SQLite stores NULL for it
+            continue
+        text, kind = conn.execute(
+            "SELECT json_object('k', ?), typeof(?)", (value, value)
+        ).fetchone()
+        assert kind == "real"
+        assert _float_token(text[len('{"k":') : -1].encode()), (value, text)

@@ -6,9 +6,13 @@ text (control characters and NUL included) but for characters beyond ASCII and D
 which it leaves as they are (``candidates.ascii_text`` puts them right); an integer is
 its decimal digits, NULL is ``null``. Keys are given in canonical (sorted) order.
 
-Two other types may be found only in a tampered file. A float is replaced by an empty
-JSON array (``[]``), which no canonical text of a row holds for a column's value (a
-column's value is a scalar), so its row takes the exact way. A blob makes json_object
+Two other types may be found only in a tampered file (stored values are text,
+integers and nulls: ``encoding.canonical_json``). A float is left to json_object,
+which writes it with a decimal point or an exponent (``1.0``, ``1.0e+20``) or as
+``Inf``/``-Inf`` (its ``%!0.15g``): a token that no canonical text of an integer, a
+text or a null is, so its row's text matches no digest and the row takes the exact
+way (decision 0052; the guard that wrote it as ``[]`` cost a tenth of the decision
+rows' statement). A blob makes json_object
 fail: the statement stops with ``BLOB_REFUSED`` and the caller checks that table the
 exact way (``checks``). Texts are handed over as their UTF-8 (``CAST … AS BLOB``),
 hashed without a decode.
@@ -26,10 +30,12 @@ BLOB_REFUSED = "JSON cannot hold BLOB values"
 
 
 def value(expr: str, guarded: bool = False) -> str:
-    """One column's value for json_object: a float (only in a tampered file) as ``[]``;
-    ``guarded``: a blob too (the statement that met one is run again so)."""
-    kinds = "('real', 'blob')" if guarded else "('real')"
-    return f"iif(typeof({expr}) IN {kinds}, json_array(), {expr})"
+    """One column's value for json_object, as it is (a float, only in a tampered file,
+    gives a token no canonical value is); ``guarded``: a blob (and a float) as ``[]``,
+    for the statement run again after one met a blob (``BLOB_REFUSED``)."""
+    if not guarded:
+        return expr
+    return f"iif(typeof({expr}) IN ('real', 'blob'), json_array(), {expr})"
 
 
 def _object(shape: dict[str, Any], sql: Callable[[int], str]) -> str:
