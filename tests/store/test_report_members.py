@@ -18,12 +18,15 @@ from typing import Any
 import pytest
 from storekit import T0, actor, add_user, draft, open_desk, raw_connection
 
+import trustdesk.store.verify_worker as worker
+from trustdesk.store import report_members
 from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.encoding import document_json
 from trustdesk.store.paths import DB_NAME
 from trustdesk.store.report_members import LISTS, TABLE
 from trustdesk.store.schema import SCHEMA_VERSION
 from trustdesk.store.store import Store
+from trustdesk.store.verify_worker import check_span
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 
@@ -80,8 +83,29 @@ def _documents(folder: Path) -> dict[int, tuple[Any, Any, Any]]:
     }
 
 
-def _store(folder: Path) -> None:
-    """Decisions of every kind of document, and an amendment (a second version)."""
+def _store(folder: Path, *, bound: bool = True) -> None:
+    """Decisions of every kind of document, and an amendment (a second version).
+    ``bound``: their entries bind the member rows (``members_sha256``), as this writer
+    writes them; else as the writers before decision 0052 did (the rows unbound, checked
+    against their documents)."""
+    with pytest.MonkeyPatch.context() as patch:
+        if not bound:
+            patch.setattr(report_members, "record", _unbound_record)
+        _write(folder)
+    with raw_connection(folder / DB_NAME) as conn:
+        objects = [row[0] for row in conn.execute(_DECISION_OBJECTS)]
+    assert objects and all(('"members_sha256"' in text) is bound for text in objects)
+
+
+def _unbound_record(conn: sqlite3.Connection, record_id: int) -> dict[str, str]:
+    report_members.fill(conn, record_id)
+    return {}
+
+
+_DECISION_OBJECTS = "SELECT objects FROM audit_log WHERE event LIKE 'decision.%'"
+
+
+def _write(folder: Path) -> None:
     with Store.open(folder) as store:
         officer = actor(add_user(store, "ann", "officer", first=True))
         first = store.decisions.add(draft(), officer, T0)  # a document without the lists
@@ -97,10 +121,10 @@ def _store(folder: Path) -> None:
         )
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=["bound", "unbound"])
+def template(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     folder = tmp_path_factory.mktemp("members") / "data"
-    _store(folder)
+    _store(folder, bound=request.param == "bound")
     return folder
 
 
@@ -210,6 +234,8 @@ TAMPERING: dict[str, tuple[Callable[[sqlite3.Connection], None], str]] = {
             c.execute("DROP TRIGGER decisions_no_update"),
             c.execute("UPDATE decisions SET decision_json = 'not JSON' WHERE id = 6"),
         ),
+        # Unbound, the member row is compared with the document; bound, the member row
+        # is the one its entry binds, and the document is what changed (below).
         "decision record 6: its row in report_members does not hold what its document says",
     ),
     "list of no decision": (
@@ -225,9 +251,12 @@ def test_audit_verify_finds_a_member_row_that_is_not_the_documents(
 ) -> None:
     change, said = TAMPERING[tampering]
     with raw_connection(folder / DB_NAME) as conn:
+        bound = '"members_sha256"' in conn.execute(_DECISION_OBJECTS).fetchone()[0]
         conn.execute("PRAGMA foreign_keys = OFF")
         _drop_triggers(conn)
         change(conn)
+    if tampering == "a document that is not JSON" and bound:
+        said = "decision 6 version 1 (record 6) was altered"
     with Store.open(folder) as store:
         report = store.verify()
     assert not report.ok
@@ -236,6 +265,79 @@ def test_audit_verify_finds_a_member_row_that_is_not_the_documents(
     if tampering != "a document that is not JSON":
         # Nothing else was touched: every other check passes.
         assert all("report_members" in t or "report_outcome_lists" in t for t in texts)
+
+
+#: A quick check that stops the statement if SQLite evaluates it (an integer overflow).
+_TRAP = "abs(-9223372036854775807 - 1)"
+
+
+@pytest.mark.parametrize("parts", [False, True])
+def test_bound_member_rows_are_checked_without_parsing_a_document(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, parts: bool
+) -> None:
+    """Where the entries bind the member rows, the decision pass never evaluates the
+    quick check (which parses each document): one process reading the log with the rows,
+    or a span in parts whose chain pass kept the entries (decision 0052). Unbound, it
+    does — the trap is sprung, which proves it is a trap."""
+    monkeypatch.setattr(report_members.QuickCheck, "column", lambda self, alias, guarded: _TRAP)
+    with raw_connection(folder / DB_NAME) as conn:
+        bound = '"members_sha256"' in conn.execute(_DECISION_OBJECTS).fetchone()[0]
+    with Store.open(folder) as store:
+        if parts:
+            monkeypatch.setattr(worker, "PART_ENTRIES", 3)
+            head = store.audit.head()[0]
+            with store.db.reading() as conn:
+                if not bound:
+                    with pytest.raises(sqlite3.OperationalError, match="integer overflow"):
+                        check_span(conn, 0, head, None)
+                    return
+                found = check_span(conn, 0, head, None)
+            assert found.entries == head and not found.broken
+            assert all(problems == [] for problems in found.row_problems.values())
+            assert found.rows["decisions"] == len(DOCUMENTS) + 2
+        elif bound:
+            assert store.verify().ok
+        else:
+            with pytest.raises(sqlite3.OperationalError, match="integer overflow"):
+                store.verify()
+
+
+def test_an_entry_binds_its_member_row_and_its_outcome_list(folder: Path) -> None:
+    """``members_sha256`` is the digest of the member row's three values, each with its
+    type, and of its outcome list's text: a value of another type with the same text, or
+    the list's text changed, gives another digest."""
+    with raw_connection(folder / DB_NAME) as conn:
+        objects = json.loads(
+            conn.execute(
+                "SELECT a.objects FROM audit_log a JOIN decisions d ON d.audit_seq = a.seq "
+                "WHERE d.id = 2"
+            ).fetchone()[0]
+        )
+        if "members_sha256" not in objects:
+            return  # the unbound record: nothing bound
+        conn.execute("PRAGMA foreign_keys = OFF")
+        _drop_triggers(conn)
+        lists = report_members.list_texts(conn)
+        query = (
+            f"SELECT {report_members.BOUND_TEXT}, rm.outcomes_list FROM {TABLE} rm "
+            "WHERE rm.record_id = 2"
+        )
+        bound, list_id = conn.execute(query).fetchone()
+        assert report_members.digest(bound, lists[list_id]) == objects["members_sha256"]
+        assert report_members.digest(bound, None) != objects["members_sha256"]
+        for change in (
+            f"UPDATE {TABLE} SET grounds = CAST(grounds AS BLOB) WHERE record_id = 2",
+            f"UPDATE {TABLE} SET outcomes_list = CAST(outcomes_list AS BLOB) WHERE record_id = 2",
+            f"UPDATE {TABLE} SET grounds = grounds || char(0) WHERE record_id = 2",
+        ):
+            conn.execute("SAVEPOINT s")
+            conn.execute(change)
+            other, _ = conn.execute(query).fetchone()
+            assert report_members.digest(other, lists[list_id]) != objects["members_sha256"]
+            conn.execute("ROLLBACK TO s")
+        conn.execute(f"UPDATE {LISTS} SET outcomes = outcomes || ' ' WHERE id = ?", (list_id,))
+        changed = report_members.list_texts(conn)[list_id]
+        assert report_members.digest(bound, changed) != objects["members_sha256"]
 
 
 def test_members_that_are_no_lists_are_kept_and_verify(tmp_path: Path) -> None:
@@ -326,3 +428,29 @@ def test_store_migrate_leaves_them_to_the_server(
     assert _columns_against_documents(admin_url) >= len(planned)
     with Store.open(database=admin_url) as store:
         assert store.verify().ok
+
+
+def test_the_tables_problems_keep_their_place_when_checked_during_the_helpers_work(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Decision 0052 runs the report tables' check while a helper checks rows; the
+    report still lists it after the review queue's, in one process or two."""
+    import trustdesk.store.verify as verify_module
+
+    with raw_connection(folder / DB_NAME) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        _drop_triggers(conn)
+        conn.execute("INSERT INTO pending_reviews (record_id, decision_id) VALUES (3, 3)")
+        conn.execute(
+            f"INSERT INTO {TABLE} (record_id, grounds, unverified) VALUES (99, '[]', '[]')"
+        )
+    reports = []
+    for parallel in (False, True):
+        with Store.open(folder) as store, monkeypatch.context() as patch:
+            patch.setattr(verify_module, "wanted", lambda entries, parallel=parallel: parallel)
+            patch.setattr(verify_module, "CALLER_SHARE", 0.3)
+            reports.append([problem.text for problem in store.verify().problems])
+    assert reports[0] == reports[1]
+    queue = reports[0].index("the review queue does not match the decisions and reviews")
+    member = reports[0].index("report_members has a row for record 99, which is no decision")
+    assert queue < member

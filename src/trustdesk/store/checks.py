@@ -84,7 +84,7 @@ class ChainSpan:
 #: What the rows passes take from an entry's objects: the keys naming the rows it wrote
 #: and holding their digests (``_RECORDED`` and the passes' digest keys).
 _KEPT: tuple[str, ...] = ("record", "record_sha256", "hold", "hold_sha256", "review")
-_KEPT += ("review_sha256", "closure_sha256")
+_KEPT += ("review_sha256", "closure_sha256", "members_sha256")
 #: The entries a chain pass read, for the rows passes of the same span (decision 0049):
 #: audit position → (event, then the value of each of ``_KEPT`` in the objects as orjson
 #: read them; None for a key they lack, all None for objects orjson could not read as
@@ -109,6 +109,7 @@ def _kept(event: str, value: object) -> tuple[Any, ...]:
         get("review"),
         get("review_sha256"),
         get("closure_sha256"),
+        get("members_sha256"),
     )
 
 
@@ -541,18 +542,23 @@ class Checker:
         )
         if expected_pending != actual_pending:
             self.problem(None, "the review queue does not match the decisions and reviews")
-        if _engine(self.conn) is not None:
-            # SQLite's copy of what reports read of each document (schema 12): each
-            # decision's row was checked with the decision rows; here the rest (a table
-            # missing, rows of no decision). The server computes its own (schema 11).
-            for seq, text in report_members.table_problems(self.conn):
-                self.problem(seq, text)
 
-    def search_index(self, index_conn: sqlite3.Connection | None) -> None:
-        if index_conn is not None:
-            damage = search_index_problem(index_conn)
-            if damage is not None:
-                self.problems.append(damage)
+    def member_tables(self) -> list[Problem]:
+        """SQLite's copy of what reports read of each document (schema 12): each
+        decision's row is checked with the decision rows; here the rest (a table
+        missing, rows of no decision, lists of none). The server computes its own
+        (schema 11). Returned, not recorded: verify reports them after the review
+        queue's, though it runs this while a helper checks rows (decision 0052)."""
+        if _engine(self.conn) is None:
+            return []
+        return [Problem(seq, text) for seq, text in report_members.table_problems(self.conn)]
+
+    @staticmethod
+    def search_index(index_conn: sqlite3.Connection | None) -> list[Problem]:
+        """The name index's own check (needs a writable connection); returned as
+        ``member_tables``'s."""
+        damage = None if index_conn is None else search_index_problem(index_conn)
+        return [] if damage is None else [damage]
 
     def accounts(self) -> None:
         state: dict[int, tuple[int, dict[str, Any]]] = {}
@@ -674,10 +680,18 @@ class Checker:
             self.flagged = None  # the review queue's check runs its own query there
             doubtful, count = self._decision_candidates_by_client(where)
             return doubtful, [], count
-        members, joins = "1", ""
+        members, bound, joins, lists = "NULL", "NULL, NULL", "", None
         if report_members.has_tables(self.conn):
             quick = report_members.QuickCheck(self.conn)
-            members, joins = quick.column("t", guarded=members_guarded), quick.joins("t")
+            joins, lists = quick.joins("t"), report_members.list_texts(self.conn)
+            bound = f"CASE WHEN rm.record_id IS NOT NULL THEN {report_members.BOUND_TEXT} END"
+            bound += ", rm.outcomes_list"
+            # The document is parsed only for the rows whose entry binds no member row
+            # (decisions stored before their entries did, decision 0052).
+            unbound = _unbound(entries)
+            if unbound != "0":
+                members = quick.column("t", guarded=members_guarded)
+                members = f"CASE WHEN {unbound} THEN {members} END"
         entry, log = (
             ("a.event, a.objects", " LEFT JOIN audit_log a ON a.seq = t.audit_seq")
             if entries is None
@@ -686,12 +700,12 @@ class Checker:
         cursor = self.conn.execute(
             f"SELECT t.record_sha256, t.id, {entry}, "
             f"{', '.join(engine.record_texts(guarded))}, {members}, "
-            "t.review_required = 1, t.decision_id "
+            f"t.review_required = 1, t.decision_id, {bound} "
             f"FROM decisions t{log}{_JOINS['decisions']}{joins}{where} ORDER BY t.audit_seq"
         )
         events = DECISION_EVENTS
         loads, sha256, ascii_text = parsed_objects, _sha256, candidates.ascii_text
-        whole_text = engine.record_text
+        whole_text, members_digest = engine.record_text, report_members.digest
         count, doubtful, members_doubtful, flagged = 0, [], [], self.flagged
         assert flagged is not None
         for batch in _batches(cursor):
@@ -700,16 +714,22 @@ class Checker:
                 if row[10] == 1:  # review_required = 1, for review_queue
                     flagged.append((row[1], row[11]))
                 stored, record, event = row[0], row[1], row[2]
-                if not row[9]:
-                    members_doubtful.append(record)
-                named = recorded = None
+                named = recorded = bound_digest = None
                 if entries is not None:  # the entry's event and objects, read already
                     kept = entries.get(event, _NO_ENTRY)
                     event, named, recorded = kept[0], kept[1], kept[2]
+                    bound_digest = kept[_MEMBERS_AT]
                 elif event in events:
                     objects = loads(row[3])
                     if type(objects) is dict:
                         named, recorded = objects.get("record"), objects.get("record_sha256")
+                        bound_digest = objects.get("members_sha256")
+                if lists is not None and not (
+                    row[9] == 1
+                    if bound_digest is None
+                    else members_digest(row[12], lists.get(row[13])) == bound_digest
+                ):
+                    members_doubtful.append(record)
                 if event in events and type(named) is int and named == record:
                     try:
                         whole = whole_text(row)
@@ -777,6 +797,25 @@ class Checker:
                 _decision_label,
                 self.decision_checker(),
             )
+
+
+_MEMBERS_AT = _kept_at("members_sha256")
+
+
+def _unbound(entries: EntryObjects | None) -> str:
+    """Which decision rows ``t`` of a pass may have an entry that binds no member row
+    (``members_sha256``), as SQL: where the entries were kept (``entries``), those up
+    to the last such entry ("0": none); else those whose entry does not name the key. A
+    row outside it whose entry binds none after all (only tampering makes one) gets no
+    quick check and is checked exactly, so this only saves parsing documents."""
+    if entries is None:
+        return "ifnull(instr(a.objects, '\"members_sha256\"'), 0) = 0"
+    events = frozenset(DECISION_EVENTS)
+    last = max(
+        (seq for seq, kept in entries.items() if kept[0] in events and kept[_MEMBERS_AT] is None),
+        default=None,
+    )
+    return "0" if last is None else f"t.audit_seq <= {int(last)}"
 
 
 _AMENDED = "SELECT amends FROM decisions WHERE amends IS NOT NULL"

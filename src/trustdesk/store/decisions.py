@@ -233,9 +233,11 @@ def write_version(
                 "show it again and amend the latest version"
             ) from None
         raise
+    members: dict[str, str] = {}
     if isinstance(conn, sqlite3.Connection):
-        # What a report reads of the document, beside it (the server computes its own).
-        report_members.record(conn, record_id)
+        # What a report reads of the document, beside it (the server computes its own),
+        # bound to the chain by its digest in this entry (decision 0052).
+        members = report_members.record(conn, record_id)
     if answers:
         # One statement for them all: in a pipeline each statement is work in the turn.
         conn.execute(
@@ -250,6 +252,7 @@ def write_version(
         "record_sha256": digest,
         **objects,
         "answers_sha256": answers_digest(record_id, answers),
+        **members,
     }
     if previous is not None:
         objects["amends"] = previous.id

@@ -19,15 +19,23 @@ type: the columns have no declared type, so SQLite converts nothing):
 
 The decision writer fills them in the decision's own transaction (``record``), step 12
 for the decisions stored before (``backfill``); both are append-only like the evidence
-beside them (triggers), and ``audit verify`` recomputes every row from its document
-(``QuickCheck`` in its pass over the decision rows, then ``problems_of`` and
-``table_problems``; ``problems`` does all of it in passes of its own): a row missing,
-extra or different is reported, so the desk cannot shift a report's figures by editing
-them.
+beside them (triggers), and ``audit verify`` checks every row: a row missing, extra or
+different is reported, so the desk cannot shift a report's figures by editing them.
+
+* A member row written by this writer is bound to the chain like the evidence rows: the
+  decision's audit entry carries ``members_sha256`` (``digest``), the SHA-256 of the
+  row's three values and its outcome list's text, each written exactly with its type
+  (``BOUND_TEXT``), so verification compares a small text's digest instead of parsing
+  the document again (decision 0052).
+* A member row of a decision stored before (its entry has no ``members_sha256``: step
+  12's backfill) is recomputed from its document (``QuickCheck`` in the pass over the
+  decision rows, then ``problems_of``); ``table_problems`` finds rows and lists of no
+  decision; ``problems`` does all of it in passes of its own.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from typing import Any
 
@@ -85,11 +93,62 @@ def _fill(where: str) -> tuple[str, str]:
 _RECORD = _fill("d.id = ?")
 
 
-def record(conn: Any, record_id: int) -> None:
+def record(conn: Any, record_id: int) -> dict[str, str]:
     """Keep the report's members of decisions row ``record_id`` (just written, in the
-    caller's transaction). SQLite only: the server computes its own (schema 11)."""
+    caller's transaction); returns what the decision's audit entry holds to bind them
+    (``members_sha256``). SQLite only: the server computes its own (schema 11)."""
+    fill(conn, record_id)
+    row = conn.execute(_BOUND_OF_RECORD, (record_id,)).fetchone()
+    if row is None:
+        raise RuntimeError(f"no {TABLE} row was written for decisions row {record_id}")
+    return {"members_sha256": digest(row[0], row[1])}
+
+
+def fill(conn: Any, record_id: int) -> None:
+    """The member row of decisions row ``record_id`` (and its outcome list), unbound."""
     for statement in _RECORD:
         conn.execute(statement, (record_id,))
+
+
+def _exact(column: str) -> str:
+    """One stored value as a text that tells every value of every type apart: its type,
+    then its bytes in hexadecimal (a text's UTF-8, NUL included; an integer's digits), or
+    for a float SQLite's ``quote``, which gives as many digits as bring the same double
+    back."""
+    return (
+        f"typeof({column}) || ':' || "
+        f"CASE typeof({column}) WHEN 'real' THEN quote({column}) ELSE hex({column}) END"
+    )
+
+
+#: The text of member row ``rm`` that its decision's audit entry binds: its three values,
+#: each exact (``_exact``: no ``,`` inside). Its outcome list's own text comes apart
+#: (``LIST_TEXTS``, read once), so a verification does not read it for every row.
+BOUND_TEXT = (
+    f"CAST({_exact('rm.grounds')} || ',' || {_exact('rm.unverified')} || ',' "
+    f"|| {_exact('rm.outcomes_list')} AS BLOB)"
+)
+#: Each outcome list's id and exact text.
+LIST_TEXTS = f"SELECT id, CAST({_exact('outcomes')} AS BLOB) FROM {LISTS}"
+_BOUND_OF_RECORD = (
+    f"SELECT {BOUND_TEXT}, CASE WHEN rl.id IS NOT NULL THEN CAST({_exact('rl.outcomes')} "
+    f"AS BLOB) END FROM {TABLE} rm "
+    f"LEFT JOIN {LISTS} rl ON rl.id = rm.outcomes_list WHERE rm.record_id = ?"
+)
+
+
+def digest(bound: bytes | None, list_text: bytes | None) -> str:
+    """``members_sha256``: the member row's ``BOUND_TEXT`` and its outcome list's exact
+    text (None: the row names no list that exists), hashed together. A row missing
+    (``bound`` None) has no digest any entry holds."""
+    if bound is None:
+        return ""
+    return hashlib.sha256(b"%s;%s" % (bound, b"-" if list_text is None else list_text)).hexdigest()
+
+
+def list_texts(conn: Any) -> dict[Any, bytes]:
+    """Each outcome list's exact text by id, for ``digest`` of many member rows."""
+    return {row[0]: bytes(row[1]) for row in conn.execute(LIST_TEXTS)}
 
 
 def backfill(conn: sqlite3.Connection) -> None:

@@ -93,8 +93,8 @@ def verify(
     checker.records = rows["decisions"]
     checker.counts(rows)
     if late is checker:
-        _whole_record(checker, index_conn)
-        _after_rows(checker, index_conn, checker.flagged, rows["decisions"])
+        early = _whole_record(checker, index_conn)
+        _after_rows(checker, early, checker.flagged, rows["decisions"])
     else:
         checker.problems.extend(late.problems)
     if upto is not None:
@@ -105,26 +105,31 @@ def verify(
     )
 
 
-def _whole_record(checker: Checker, index_conn: sqlite3.Connection | None) -> None:
+def _whole_record(checker: Checker, index_conn: sqlite3.Connection | None) -> list[Problem]:
     """The checks of the whole record that follow the rows' (after the row counts) and
-    need nothing from them; ``_after_rows`` follows."""
+    need nothing from them; ``_after_rows`` follows. Returns what the report tables'
+    and the name index's checks found: they too need nothing from the rows, so they run
+    here, while a helper may still be checking rows, but are reported after the review
+    queue, where they always were (decision 0052)."""
     check_contacts(checker)
     if checker.upto is None:
         checker.open_holds()
+        return checker.member_tables() + checker.search_index(index_conn)
+    return []
 
 
 def _after_rows(
     checker: Checker,
-    index_conn: sqlite3.Connection | None,
+    early: list[Problem],
     flagged: list[tuple[Any, Any]] | None,
     covered: int,
 ) -> None:
     """The rest of the whole-record checks, after ``_whole_record``'s: the review queue
-    from what the decision rows' passes found (``flagged`` of ``covered`` rows), the
-    name index, the accounts."""
+    from what the decision rows' passes found (``flagged`` of ``covered`` rows), then
+    ``early`` (``_whole_record``'s findings), the accounts."""
     if checker.upto is None:
         checker.review_queue(flagged, covered)
-        checker.search_index(index_conn)
+        checker.problems.extend(early)
         checker.accounts()
 
 
@@ -156,14 +161,14 @@ def _split(
     first = check_span(conn, 0, after, GENESIS_HASH)
     tail = check_span(conn, upto, None, None, chain=False)
     late = Checker(conn, None)
-    _whole_record(late, index_conn)
+    early = _whole_record(late, index_conn)
     answer = helper.result()
     middle = answer or check_span(conn, after, upto, None, chain=False)
     parts = (first, middle, tail)
     flagged: list[tuple[Any, Any]] | None = []
     for part in parts:
         flagged = None if flagged is None or part.flagged is None else flagged + part.flagged
-    _after_rows(late, index_conn, flagged, sum(part.rows["decisions"] for part in parts))
+    _after_rows(late, early, flagged, sum(part.rows["decisions"] for part in parts))
     entries = first.entries
     if first.broken:  # one process stops there too: nothing after it is replayed
         checker.events.update(first.events)

@@ -39,10 +39,12 @@ PARALLEL_FROM_ENTRIES = 300_000
 #: record's row counts, derived tables, accounts and contacts, and starts the helper.
 #: Measured on bench/gen_record.py's records (decisions 0032, 0040: with the texts
 #: written by the database, 0.45 left neither process waiting for the other; 0049:
-#: with the open holds and the review queue cheaper, the caller was the longer at 0.45,
-#: caller 28.2 s and helper 24.7 s of CPU on the benchmark record with its contacts;
-#: at 0.43 the caller waited 2.9 s, caller 25.4 s, helper 26.7 s).
-CALLER_SHARE = 0.44
+#: with the open holds and the review queue cheaper, the caller was the longer at 0.45;
+#: 0052: with the report tables' and the name index's checks moved before the wait,
+#: 1,000,000 decisions with their contacts, share 0.44: caller 27.3 s, helper 24.2 s of
+#: CPU; 0.41: 25.4 s and 25.4 s, the caller waiting 1.8 s, as the helper's start and
+#: the name index's check after it take wall time; 0.39: 24.6 s and 26.8 s).
+CALLER_SHARE = 0.42
 #: On SQLite a span is checked in parts of this many entries: each part's chain pass
 #: keeps the objects of the entries that create rows (``EntryObjects``) for the rows
 #: passes of the same part, which then do not read the log again (decision 0049); the
