@@ -102,7 +102,7 @@ def _unbound_record(conn: sqlite3.Connection, record_id: int) -> dict[str, str]:
     return {}
 
 
-_DECISION_OBJECTS = "SELECT objects FROM audit_log WHERE event LIKE 'decision.%'"
+_DECISION_OBJECTS = "SELECT objects FROM audit_log WHERE event LIKE 'decision.%' ORDER BY seq"
 
 
 def _write(folder: Path) -> None:
@@ -454,3 +454,42 @@ def test_the_tables_problems_keep_their_place_when_checked_during_the_helpers_wo
     queue = reports[0].index("the review queue does not match the decisions and reviews")
     member = reports[0].index("report_members has a row for record 99, which is no decision")
     assert queue < member
+
+
+def test_a_file_with_unbound_and_bound_member_rows_finds_a_change_in_either(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A desk file upgraded to 0052: its older decisions' member rows are checked against
+    their documents, its newer ones against their entries' digests, in one process and
+    in parts whose chain pass decides which rows need the documents."""
+    folder = tmp_path / "data"
+    with Store.open(folder) as store:
+        officer = actor(add_user(store, "ann", "officer", first=True))
+        for number, document in enumerate(DOCUMENTS[:4]):
+            person = PersonFacts(f"NH-2026-{number:04d}", "Test Person", None)
+            with pytest.MonkeyPatch.context() as patch:
+                if number < 2:
+                    patch.setattr(report_members, "record", _unbound_record)
+                store.decisions.add(draft(decision_json=document, person=person), officer, T0)
+    with raw_connection(folder / DB_NAME) as conn:
+        bound = [('"members_sha256"' in row[0]) for row in conn.execute(_DECISION_OBJECTS)]
+        assert bound == [False, False, True, True]
+        _drop_triggers(conn)
+        for record_id in (1, 4):
+            conn.execute(
+                f"UPDATE {TABLE} SET grounds = '[\"forged\"]' WHERE record_id = ?", (record_id,)
+            )
+    said = "decision record {}: its row in report_members does not hold what its document says"
+    with Store.open(folder) as store:
+        texts = [problem.text for problem in store.verify().problems]
+        assert [t for t in texts if "report_members" in t] == [
+            said.format(1) + " (grounds, unverified items or outcome list); reports count from it",
+            said.format(4) + " (grounds, unverified items or outcome list); reports count from it",
+        ]
+        head = store.audit.head()[0]
+        for parts in (1, 2, head):
+            monkeypatch.setattr(worker, "PART_ENTRIES", parts)
+            with store.db.reading() as conn:
+                found = check_span(conn, 0, head, None)
+            named = [p.text for p in found.row_problems["decisions"]]
+            assert [t.split(":")[0] for t in named] == ["decision record 1", "decision record 4"]
