@@ -493,3 +493,37 @@ def test_a_file_with_unbound_and_bound_member_rows_finds_a_change_in_either(
                 found = check_span(conn, 0, head, None)
             named = [p.text for p in found.row_problems["decisions"]]
             assert [t.split(":")[0] for t in named] == ["decision record 1", "decision record 4"]
+
+
+def test_a_member_row_is_never_taken_on_the_word_of_another_decisions_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A decision row moved onto another decision's entry, its member row copied from
+    that decision's: the entry's digest matches the copied row, but it binds the other
+    record, so the row is checked against its own document — and found wrong — in one
+    process and in parts."""
+    folder = tmp_path / "data"
+    _store(folder)
+    with raw_connection(folder / DB_NAME) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        _drop_triggers(conn)
+        conn.execute("DROP TRIGGER decisions_no_update")
+        # Decisions 2 and 4 swap their entries and their member rows.
+        seqs = dict(conn.execute("SELECT id, audit_seq FROM decisions WHERE id IN (2, 4)"))
+        conn.execute("UPDATE decisions SET audit_seq = -1 WHERE id = 2")
+        conn.execute("UPDATE decisions SET audit_seq = ? WHERE id = 4", (seqs[2],))
+        conn.execute("UPDATE decisions SET audit_seq = ? WHERE id = 2", (seqs[4],))
+        conn.execute(f"UPDATE {TABLE} SET record_id = -4 WHERE record_id = 4")
+        conn.execute(f"UPDATE {TABLE} SET record_id = 4 WHERE record_id = 2")
+        conn.execute(f"UPDATE {TABLE} SET record_id = 2 WHERE record_id = -4")
+    said = "decision record 4: its row in report_members does not hold what its document says"
+    with Store.open(folder) as store:
+        texts = [problem.text for problem in store.verify().problems]
+        assert any(text.startswith(said) for text in texts), texts
+        head = store.audit.head()[0]
+        for parts in (2, head):
+            monkeypatch.setattr(worker, "PART_ENTRIES", parts)
+            with store.db.reading() as conn:
+                found = check_span(conn, 0, head, None)
+            named = [p.text for p in found.row_problems["decisions"]]
+            assert any(text.startswith(said) for text in named), named

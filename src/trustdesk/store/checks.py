@@ -724,6 +724,8 @@ class Checker:
                     if type(objects) is dict:
                         named, recorded = objects.get("record"), objects.get("record_sha256")
                         bound_digest = objects.get("members_sha256")
+                if not (type(named) is int and named == record):
+                    bound_digest = None  # an entry of another row binds nothing here
                 if lists is not None and not (
                     row[9] == 1
                     if bound_digest is None
