@@ -10,12 +10,11 @@ entries were deleted.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from typing import Any
 
 import pytest
-from test_verify_split import TAMPERING, _attacker, _last_record, six_decisions
+from test_verify_split import TAMPERING, _attacker, _last_record, _tamper, six_decisions
 
 import trustdesk.store.checks as checks_module
 import trustdesk.store.verify_worker as worker
@@ -94,12 +93,7 @@ TAMPERED = {
 
 @pytest.mark.parametrize("what", list(TAMPERED))
 def test_tampering_gives_the_same_span_in_parts_or_in_one_go(record: Store, what: str) -> None:
-    last, head = _last_record(record), record.audit.head()[0]
-    join = max(1, int(head * 0.3))
-    with _attacker(record) as conn:
-        for statement in TAMPERED[what].format(last=last, head=head, join=join).split("; "):
-            with contextlib.suppress(sqlite3.IntegrityError):  # a constraint may refuse
-                conn.execute(statement)
+    _tamper(record, TAMPERED[what])
     differs = False
     for after, upto in _spans(record):
         alone = _span(record, after, upto, parts=None)

@@ -267,11 +267,13 @@ class _NeverMatches:
         return "never"
 
 
-def _tamper(record: Store, what: str) -> None:
+def _tamper(record: Store, statements: str) -> None:
+    """Run a tampering's ``statements`` (``; ``-separated, with ``{last}``, ``{head}`` and
+    ``{join}`` filled in) behind TrustDesk's back."""
     last, head = _last_record(record), record.audit.head()[0]
     join = max(1, int(head * 0.3))
     with _attacker(record) as conn:
-        for statement in TAMPERING[what].format(last=last, head=head, join=join).split("; "):
+        for statement in statements.format(last=last, head=head, join=join).split("; "):
             with contextlib.suppress(sqlite3.IntegrityError):  # a constraint may refuse
                 conn.execute(statement)
 
@@ -281,7 +283,7 @@ def test_the_candidate_texts_report_what_the_general_checks_report(
     record: Store, monkeypatch: pytest.MonkeyPatch, what: str
 ) -> None:
     """Decision 0040: a candidate text only accepts; the report is the general checks'."""
-    _tamper(record, what)
+    _tamper(record, TAMPERING[what])
     fast = _report(record, monkeypatch, parallel=False)
     with monkeypatch.context() as patch:
         patch.setattr("trustdesk.store.checks._sha256", _NeverMatches)
