@@ -112,6 +112,20 @@ EOF
 }
 record_flow "$(win "$DATA")" onedir
 
+# `audit verify` of a large record starts the program itself again as its helper, with
+# the helper's argument and the span to check on stdin (decision 0054): both programs
+# of the build must answer the span's findings as JSON (one decision, an intact chain).
+helper_check() {  # PROGRAM LABEL
+    local request out
+    request=$(python3 -c 'import json, sys; print(json.dumps({"backend": "sqlite", "target": sys.argv[1], "after": 0, "upto": 1000}))' "$(win "$DATA/trustdesk.db")")
+    out=$(EXE=$1 td --verification-helper <<<"$request" 2>"$WORK/err")
+    if grep -q '"broken": false' <<<"$out" && grep -q '"chain_problems": \[\]' <<<"$out" \
+        && grep -q '"rows": {"decisions": 1,' <<<"$out"; then ok "$2 is its own verification helper"
+    else bad "$2 as verification helper" "${out:0:200} $(tail -2 "$WORK/err")"; fi
+}
+helper_check "$ONEDIR/trustdesk.exe" trustdesk.exe
+helper_check "$ONEDIR/TrustDeskApp.exe" TrustDeskApp.exe
+
 # Signed rule packs (Ed25519, cryptography's Rust extension): a publisher's key and a
 # signed pack, made by the frozen program; then each program under test refuses the pack
 # while its key is not trusted, imports it once trusted (showing the signer), and refuses

@@ -24,6 +24,8 @@ import pypdfium2
 import pytest
 import zxingcpp
 
+from trustdesk.store.helper_command import HELPER_ARGUMENT
+
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = "/usr/bin/trustdesk"
 DATA = Path("/var/lib/trustdesk")
@@ -407,6 +409,42 @@ def test_the_installed_program_imports_a_signed_pack(tmp_path: Path) -> None:
     assert f"trustdesk: {bad}: /: does not match its signature" in refused.stderr
     audit = ok(run("audit", "verify", "--as", "chief", password=chief))
     assert "intact" in audit
+
+
+def test_the_installed_program_is_its_own_verification_helper() -> None:
+    """`audit verify` of a large record starts the frozen program again as its helper
+    (decision 0054; below 300,000 entries it checks alone, so this record is too small
+    to show it): given the helper's argument and a span on stdin, the installed program
+    answers exactly what the source tree's worker answers for the same span."""
+    database = DATA / "trustdesk.db"
+    with sqlite3.connect(f"file:{database}?mode=ro&immutable=1", uri=True) as conn:
+        head: int = conn.execute("SELECT max(seq) FROM audit_log").fetchone()[0]
+    request = json.dumps({"backend": "sqlite", "target": str(database), "after": 0, "upto": head})
+    environment = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(ROOT_HOME)}
+    frozen = subprocess.run(
+        [PROGRAM, HELPER_ARGUMENT],
+        input=request,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=environment,
+        check=False,
+    )
+    source = subprocess.run(
+        [sys.executable, "-m", "trustdesk.store.verify_worker"],
+        input=request,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert frozen.returncode == 0, frozen.stderr
+    assert source.returncode == 0, source.stderr
+    answer = json.loads(frozen.stdout)
+    assert answer == json.loads(source.stdout)
+    assert answer["entries"] == head and not answer["broken"] and answer["chain_problems"] == []
+    assert answer["rows"]["decisions"] >= 1
+    assert all(problems == [] for problems in answer["row_problems"].values())
 
 
 def test_upgrade_keeps_the_record_and_the_edited_config() -> None:

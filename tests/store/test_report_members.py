@@ -447,7 +447,9 @@ def test_the_tables_problems_keep_their_place_when_checked_during_the_helpers_wo
     reports = []
     for parallel in (False, True):
         with Store.open(folder) as store, monkeypatch.context() as patch:
-            patch.setattr(verify_module, "wanted", lambda entries, parallel=parallel: parallel)
+            patch.setattr(
+                verify_module, "helpers_for", lambda entries, parallel=parallel: int(parallel)
+            )
             patch.setattr(verify_module, "CALLER_SHARE", 0.3)
             reports.append([problem.text for problem in store.verify().problems])
     assert reports[0] == reports[1]

@@ -153,7 +153,7 @@ def test_the_review_queue_from_the_rows_passes_is_the_querys(
     query (PENDING_REVIEWS_QUERY) gives, intact and tampered, in one process or two."""
     import trustdesk.store.verify as verify_module
 
-    monkeypatch.setattr(verify_module, "wanted", lambda entries: split)
+    monkeypatch.setattr(verify_module, "helpers_for", lambda entries: int(split))
     monkeypatch.setattr(verify_module, "CALLER_SHARE", 0.3)
     assert record.verify().ok
     with _attacker(record) as conn:

@@ -12,17 +12,24 @@ the general checks alone report it.
 from __future__ import annotations
 
 import contextlib
+import itertools
+import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from storekit import T0, actor, add_user, draft, raw_connection
 
 import trustdesk.store.verify as verify_module
+from trustdesk.store import verify_worker
 from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.checks import Checker
+from trustdesk.store.helper_command import HELPER_ARGUMENT, helper_command
 from trustdesk.store.paths import DB_NAME
 from trustdesk.store.store import Store
 from trustdesk.store.verify_worker import Helper, SpanResult
@@ -69,11 +76,20 @@ def six_decisions(store: Store) -> Store:
     return store
 
 
-@pytest.fixture
-def split(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """Force the two-process split with its point early in the chain; the list collects
-    each helper's answer (None would mean the helper failed and was not used)."""
-    answers: list[object] = []
+class Answers(list[object]):
+    """Each helper's answer (None: that helper failed and was not used), in the order of
+    their spans; ``helpers``: how many the split uses."""
+
+    helpers = 1
+
+
+@pytest.fixture(params=[1, 2], ids=["one helper", "two helpers"])
+def split(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Answers:
+    """Force the split over ``helpers`` helper processes, the caller's span ending early
+    in the chain (at ``_join``) and the helpers sharing the rest equally (the second
+    helper's span starting at ``_second_join``); collects each helper's answer."""
+    answers = Answers()
+    answers.helpers = request.param
     original = Helper.result
 
     def result(self: Helper) -> Any:
@@ -81,16 +97,30 @@ def split(monkeypatch: pytest.MonkeyPatch) -> list[object]:
         answers.append(answer)
         return answer
 
-    monkeypatch.setattr(verify_module, "wanted", lambda entries: True)
-    monkeypatch.setattr(verify_module, "CALLER_SHARE", 0.3)
+    monkeypatch.setattr(verify_module, "helpers_for", lambda entries: answers.helpers)
+    monkeypatch.setattr(verify_module, "caller_share", lambda helpers: SHARE)
     monkeypatch.setattr(Helper, "result", result)
     return answers
+
+
+SHARE = 0.3  # the caller's share of the chain in the split fixture
+
+
+def _join(head: int) -> int:
+    """The last entry the caller checks in a forced split."""
+    return max(1, int(head * SHARE))
+
+
+def _second_join(head: int) -> int:
+    """Where the second of two helpers starts (inside the only helper's span when the
+    split has one helper)."""
+    return _join(head) + (head - _join(head)) // 2
 
 
 def _report(store: Store, monkeypatch: pytest.MonkeyPatch, *, parallel: bool) -> Any:
     with monkeypatch.context() as patch:
         if not parallel:
-            patch.setattr(verify_module, "wanted", lambda entries: False)
+            patch.setattr(verify_module, "helpers_for", lambda entries: 0)
         return store.verify()
 
 
@@ -140,7 +170,7 @@ def _last_record(store: Store) -> int:
 
 
 def test_an_intact_record_verifies_alike_split_or_not(
-    record: Store, split: list[object], monkeypatch: pytest.MonkeyPatch
+    record: Store, split: Answers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     alone = _report(record, monkeypatch, parallel=False)
     together = _report(record, monkeypatch, parallel=True)
@@ -199,6 +229,13 @@ TAMPERING = {
     "the entry after the join altered": (
         "UPDATE audit_log SET actor = 'someone' WHERE seq = {join} + 1"
     ),
+    "the entry at the second join altered": (
+        "UPDATE audit_log SET actor = 'someone' WHERE seq = {join2}"
+    ),
+    "the entry at the second join deleted": ("DELETE FROM audit_log WHERE seq = {join2}"),
+    "the entry after the second join altered": (
+        "UPDATE audit_log SET actor = 'someone' WHERE seq = {join2} + 1"
+    ),
     "a late entry's lookup row moved to another decision": (
         "UPDATE audit_decisions SET decision_id = decision_id + 1 "
         "WHERE seq = (SELECT max(seq) FROM audit_decisions)"
@@ -242,19 +279,14 @@ TAMPERING = {
 
 @pytest.mark.parametrize("what", list(TAMPERING))
 def test_tampering_is_reported_alike_split_or_not(
-    record: Store, split: list[object], monkeypatch: pytest.MonkeyPatch, what: str
+    record: Store, split: Answers, monkeypatch: pytest.MonkeyPatch, what: str
 ) -> None:
-    last, head = _last_record(record), record.audit.head()[0]
-    join = max(1, int(head * 0.3))  # the split's point (the split fixture's share)
-    with _attacker(record) as conn:
-        for statement in TAMPERING[what].format(last=last, head=head, join=join).split("; "):
-            with contextlib.suppress(sqlite3.IntegrityError):  # a constraint may refuse
-                conn.execute(statement)
+    _tamper(record, TAMPERING[what])
     alone = _report(record, monkeypatch, parallel=False)
     together = _report(record, monkeypatch, parallel=True)
     assert not alone.ok, what
     assert [str(p) for p in together.problems] == [str(p) for p in alone.problems]
-    assert split and split[-1] is not None
+    assert len(split) == split.helpers and None not in split
 
 
 class _NeverMatches:
@@ -268,12 +300,12 @@ class _NeverMatches:
 
 
 def _tamper(record: Store, statements: str) -> None:
-    """Run a tampering's ``statements`` (``; ``-separated, with ``{last}``, ``{head}`` and
-    ``{join}`` filled in) behind TrustDesk's back."""
+    """Run a tampering's ``statements`` (``; ``-separated, with ``{last}``, ``{head}``,
+    ``{join}`` and ``{join2}`` filled in) behind TrustDesk's back."""
     last, head = _last_record(record), record.audit.head()[0]
-    join = max(1, int(head * 0.3))
+    joins = {"join": _join(head), "join2": _second_join(head)}
     with _attacker(record) as conn:
-        for statement in statements.format(last=last, head=head, join=join).split("; "):
+        for statement in statements.format(last=last, head=head, **joins).split("; "):
             with contextlib.suppress(sqlite3.IntegrityError):  # a constraint may refuse
                 conn.execute(statement)
 
@@ -326,7 +358,7 @@ def test_a_float_or_a_blob_is_reported_as_the_general_checks_report_it(
 
 
 def test_a_record_split_in_the_helpers_span_is_found_by_the_helper(
-    record: Store, split: list[object], monkeypatch: pytest.MonkeyPatch
+    record: Store, split: Answers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     last = _last_record(record)
     with _attacker(record) as conn:
@@ -340,7 +372,7 @@ def test_a_record_split_in_the_helpers_span_is_found_by_the_helper(
 
 
 def test_without_a_working_helper_the_caller_checks_its_span(
-    record: Store, split: list[object], monkeypatch: pytest.MonkeyPatch
+    record: Store, split: Answers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
         "trustdesk.store.verify_worker.sys.executable", str(record.db.where()) + "-missing"
@@ -349,7 +381,7 @@ def test_without_a_working_helper_the_caller_checks_its_span(
     with _attacker(record) as conn:
         conn.execute(f"UPDATE decisions SET outcome = 'decline' WHERE id = {last}")
     report = _report(record, monkeypatch, parallel=True)
-    assert split == [None]
+    assert split == [None] * split.helpers
     assert any(f"(record {last})" in p.text for p in report.problems)
     assert report.records == 6
 
@@ -370,7 +402,7 @@ def test_the_sqlite_file_is_found_for_the_helper(record: Store) -> None:
 
 
 def test_an_interrupted_verification_ends_its_helper(
-    record: Store, split: list[object], monkeypatch: pytest.MonkeyPatch
+    record: Store, split: Answers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[Helper] = []
     original = Helper.__init__
@@ -386,6 +418,92 @@ def test_an_interrupted_verification_ends_its_helper(
     monkeypatch.setattr(Checker, "chain", interrupted)
     with pytest.raises(KeyboardInterrupt):
         record.verify()
-    assert len(started) == 1 and started[0].process is not None
-    assert started[0].process.poll() is not None  # ended, not left running
+    assert len(started) == split.helpers
+    for helper in started:
+        assert helper.process is not None
+        assert helper.process.poll() is not None  # ended, not left running
     assert split == []  # nothing was read from it
+
+
+def test_a_frozen_build_starts_its_own_program_as_the_helper(
+    record: Store, split: Answers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An installed build has no interpreter to run the worker module with: it starts its
+    program again with the helper's argument (decision 0054). Here the program is the
+    checkout's own ``trustdesk`` command, standing in for the frozen one."""
+    program = shutil.which("trustdesk", path=str(Path(sys.executable).parent))
+    assert program is not None, "the checkout's trustdesk command is missing"
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", program)
+    assert helper_command() == [program, HELPER_ARGUMENT]
+    alone = _report(record, monkeypatch, parallel=False)
+    last = _last_record(record)
+    with _attacker(record) as conn:
+        conn.execute(f"UPDATE decisions SET outcome = 'decline' WHERE id = {last}")
+    tampered = _report(record, monkeypatch, parallel=True)
+    answer = split[-1]
+    assert isinstance(answer, SpanResult)  # the program answered as the helper
+    assert any(f"(record {last})" in p.text for p in answer.row_problems["decisions"])
+    assert alone.ok and not tampered.ok
+    monkeypatch.setattr(sys, "frozen", False)
+    assert tampered == _report(record, monkeypatch, parallel=False)
+
+
+def test_the_helper_argument_alone_is_refused_plainly() -> None:
+    """Typed by hand (no request on stdin), the helper's argument says what it is for."""
+    program = shutil.which("trustdesk", path=str(Path(sys.executable).parent))
+    assert program is not None
+    for given in ("", "not json", '{"backend": "sqlite"}'):
+        result = subprocess.run(
+            [program, HELPER_ARGUMENT],
+            input=given,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 2 and result.stdout == ""
+        assert "run `trustdesk audit verify` instead" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("entries", "cores", "helpers"),
+    [
+        (299_999, 8, 0),  # small: one process
+        (1_844_496, 1, 0),  # one core: one process
+        (1_844_496, 2, 1),  # this project's benchmark machine
+        (1_844_496, 4, 3),
+        (1_844_496, 16, 3),  # at most MAX_HELPERS
+        (600_000, 8, 2),  # one helper per PARALLEL_FROM_ENTRIES entries
+    ],
+)
+def test_one_helper_per_spare_core(
+    monkeypatch: pytest.MonkeyPatch, entries: int, cores: int, helpers: int
+) -> None:
+    monkeypatch.setattr(verify_worker, "_cores", lambda: cores)
+    assert verify_worker.helpers_for(entries) == helpers
+
+
+@pytest.mark.parametrize("helpers", [1, 2, 3])
+def test_the_spans_cover_the_chain_and_leave_each_process_alike(
+    monkeypatch: pytest.MonkeyPatch, helpers: int
+) -> None:
+    """The caller's span ends where the first helper's starts, the helpers' spans follow
+    each other to the head, and the caller's share plus its whole-record checks
+    (``1 - 2 * CALLER_SHARE`` of the chain, as measured with one helper) is each
+    helper's share."""
+    started: list[tuple[int, int]] = []
+    monkeypatch.setattr(verify_module, "location", lambda conn: ("sqlite", "unused"))
+    monkeypatch.setattr(verify_module, "helpers_for", lambda entries: helpers)
+    monkeypatch.setattr(
+        verify_module.Helper, "__init__", lambda self, b, t, low, high: started.append((low, high))
+    )
+    head = 1_844_496
+    assert verify_module._helpers(None, head) is not None  # type: ignore[arg-type]
+    share = verify_module.caller_share(helpers)
+    assert started[0][0] == int(head * share) and started[-1][1] == head
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(started))
+    whole_record = 1 - 2 * verify_worker.CALLER_SHARE
+    for low, high in started:
+        assert (high - low) / head == pytest.approx(share + whole_record, abs=1e-6)

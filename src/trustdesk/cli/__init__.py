@@ -12,6 +12,8 @@ import importlib
 import os
 import sys
 
+from trustdesk.store.helper_command import is_helper_call
+
 # Imported for type checking only: typing costs milliseconds at every CLI start.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -169,7 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     tolerate_standard_streams()
     arguments = sys.argv[1:] if argv is None else argv
     desktop = desktop_arguments(arguments)
-    if desktop is not None:
+    if is_helper_call(arguments):  # started by `audit verify` of an installed build
+
+        def run() -> int:
+            from trustdesk.store.verify_worker import main as helper
+
+            return helper()
+
+    elif desktop is not None:
 
         def run() -> int:
             from trustdesk.ui.startup import launch

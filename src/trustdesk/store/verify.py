@@ -14,7 +14,9 @@ the whole chain was rewritten from some point on; see docs/decisions/0003-decisi
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,10 +32,11 @@ from trustdesk.store.encoding import GENESIS_HASH
 from trustdesk.store.verify_worker import (
     CALLER_SHARE,
     Helper,
+    SpanResult,
     check_span,
     evidence_rows,
+    helpers_for,
     location,
-    wanted,
 )
 
 __all__ = ["Problem", "VerifyReport", "search_index_problem", "verify"]
@@ -69,15 +72,15 @@ def verify(
 
     ``conn`` should hold a read transaction (one snapshot). ``index_conn`` (a writable
     connection to the same database) also checks the name search index; without it
-    that one check is skipped. ``helper``: a large record may be checked partly by a
-    second process (``verify_worker``: the later part of the chain and the evidence
-    rows its entries wrote), which reads the database through its own connection; only
-    for a snapshot of committed data, never inside a transaction that wrote what is
-    verified (a copy being made, a restore being checked).
+    that one check is skipped. ``helper``: a large record may be checked partly by
+    helper processes (``verify_worker``: each a later span of the chain and the evidence
+    rows its entries wrote; one per spare core, decision 0054), which read the database
+    through their own connections; only for a snapshot of committed data, never inside a
+    transaction that wrote what is verified (a copy being made, a restore being checked).
     """
     head_seq, head_hash = audit.head(conn)
     checker = Checker(conn, upto)
-    started = _helper(conn, head_seq) if helper and upto is None else None
+    started = _helpers(conn, head_seq) if helper and upto is None else None
     try:
         if started is None:
             entries, last_hash = checker.chain()
@@ -87,8 +90,8 @@ def verify(
             entries, rows, late = _split(checker, started, head_seq, index_conn)
             last_hash = head_hash
     except BaseException:
-        if started is not None:
-            started.stop()  # interrupted or failed: the helper's answer is not wanted
+        for running in started or ():
+            running.stop()  # interrupted or failed: the helpers' answers are not wanted
         raise
     checker.records = rows["decisions"]
     checker.counts(rows)
@@ -133,51 +136,80 @@ def _after_rows(
         checker.accounts()
 
 
-def _helper(conn: sqlite3.Connection, head_seq: int) -> Helper | None:
-    """A second process checking the chain's later part and the rows its entries wrote
-    (``verify_worker``), started first so that both processes work at once."""
+def _helpers(conn: sqlite3.Connection, head_seq: int) -> list[Helper] | None:
+    """Helper processes checking the chain's later spans and the rows their entries
+    wrote (``verify_worker``), started first so that all processes work at once."""
     where = location(conn)
-    if where is None or not wanted(head_seq):
+    count = helpers_for(head_seq)
+    if where is None or count < 1:
         return None
-    return Helper(*where, max(1, int(head_seq * CALLER_SHARE)), head_seq)
+    after = max(1, int(head_seq * caller_share(count)))
+    bounds = [after + (head_seq - after) * n // count for n in range(count + 1)]
+    spans = [(low, high) for low, high in itertools.pairwise(bounds) if low < high]
+    return [Helper(*where, low, high) for low, high in spans] or None
+
+
+def caller_share(helpers: int) -> float:
+    """The share of the chain the calling process checks beside ``helpers`` helpers,
+    which share the rest equally. ``CALLER_SHARE`` was measured with one helper; the
+    caller's whole-record checks are what it leaves the helper beyond its own share
+    (``1 - 2 * CALLER_SHARE`` of the chain's work), so that with more helpers each
+    process has about as much to do (decision 0054)."""
+    if helpers <= 1:
+        return CALLER_SHARE
+    whole_record = 1 - 2 * CALLER_SHARE
+    return max(0.02, (1 - whole_record * helpers) / (helpers + 1))
 
 
 def _split(
-    checker: Checker, helper: Helper, head_seq: int, index_conn: sqlite3.Connection | None
+    checker: Checker,
+    helpers: list[Helper],
+    head_seq: int,
+    index_conn: sqlite3.Connection | None,
 ) -> tuple[int, dict[str, int], Checker]:
-    """The verification split at entry ``after``: this process checks ``(0, after]``,
-    the rows pointing past the head (only tampering makes them) and the whole-record
-    checks, the helper ``(after, head]``. The report is the one-process report: the
-    problems are put together in the order one process finds them.
+    """The verification split: this process checks ``(0, after]`` (``after`` where the
+    first helper's span starts), the rows pointing past the head (only tampering makes
+    them) and the whole-record checks, each helper its span, the spans following each
+    other up to the head. The report is the one-process report: the problems are put
+    together in the order one process finds them.
 
-    The chain's two parts join when the helper's first entry links to the hash this
-    process verified last, entry ``after``'s; if they do not (entries missing at the
-    join, or the helper read something else) or the helper failed, this process
-    replays the whole chain itself, as one process does (a rare way: only tampering or
-    a failed helper takes it), and checks the helper's rows if the helper failed.
+    The chain's parts join when each helper's first entry links to the hash the part
+    before it verified last; the replay stops, as one process's does, at the first part
+    with a broken link. If the parts do not join (entries missing at a join, or a helper
+    read something else) or a helper failed, this process replays the whole chain
+    itself, as one process does (a rare way: only tampering or a failed helper takes
+    it), and checks a failed helper's rows itself.
     """
     conn = checker.conn
-    after, upto = helper.span
+    after, upto = helpers[0].span[0], helpers[-1].span[1]
     first = check_span(conn, 0, after, GENESIS_HASH)
     tail = check_span(conn, upto, None, None, chain=False)
     late = Checker(conn, None)
     early = _whole_record(late, index_conn)
-    answer = helper.result()
-    middle = answer or check_span(conn, after, upto, None, chain=False)
-    parts = (first, middle, tail)
+    answers = [running.result() for running in helpers]
+    middles = [
+        answer or check_span(conn, *running.span, None, chain=False)
+        for running, answer in zip(helpers, answers, strict=True)
+    ]
+    parts = (first, *middles, tail)
     flagged: list[tuple[Any, Any]] | None = []
     for part in parts:
         flagged = None if flagged is None or part.flagged is None else flagged + part.flagged
     _after_rows(late, early, flagged, sum(part.rows["decisions"] for part in parts))
     entries = first.entries
+    joined = None if first.broken else _joined(first, helpers, answers)
     if first.broken:  # one process stops there too: nothing after it is replayed
         checker.events.update(first.events)
         checker.problems.extend(first.chain_problems)
-    elif answer is not None and first.entries == after and answer.start == first.last_hash:
-        entries += answer.entries
-        checker.events.update(first.events + answer.events)
-        checker.problems.extend(first.chain_problems + answer.chain_problems)
-        if not answer.broken:  # entries filed past the head point at nothing
+    elif joined is not None:
+        entries = sum(part.entries for part in joined)
+        events: Counter[str] = Counter()
+        for part in joined:
+            events.update(part.events)
+            checker.problems.extend(part.chain_problems)
+        checker.events.update(events)
+        if len(joined) == len(parts) - 1 and not joined[-1].broken:
+            # The whole chain replayed intact: entries filed past the head point at nothing.
             orphans = Checker(conn, None)
             DecisionLookupCheck(orphans, upto, None, quiet=True).finish()
             checker.problems.extend(orphans.problems)
@@ -192,3 +224,21 @@ def _split(
         for part in parts:
             checker.problems.extend(part.row_problems[table])
     return entries, rows, late
+
+
+def _joined(
+    first: SpanResult, helpers: list[Helper], answers: list[SpanResult | None]
+) -> list[SpanResult] | None:
+    """The chain's parts as one process replays them: ``first`` and the helpers'
+    answers in order, up to and including the first broken one; None if a helper failed
+    or a part does not start where the part before it ended."""
+    joined, expected = [first], first.entries == helpers[0].span[0]
+    for running, answer in zip(helpers, answers, strict=True):
+        if answer is None or not expected or answer.start != joined[-1].last_hash:
+            return None
+        joined.append(answer)
+        if answer.broken:
+            break
+        low, high = running.span
+        expected = answer.entries == high - low
+    return joined

@@ -28,6 +28,7 @@ from typing import Any
 from trustdesk.store.checks import ChainSpan, Checker, EntryObjects, Problem, reads_once
 from trustdesk.store.decisions import DECISION_EVENTS, HOLD_FIELDS
 from trustdesk.store.encoding import GENESIS_HASH
+from trustdesk.store.helper_command import helper_command
 from trustdesk.store.holds import CLOSURE_FIELDS
 from trustdesk.store.reviews import REVIEW_FIELDS
 
@@ -45,6 +46,11 @@ PARALLEL_FROM_ENTRIES = 300_000
 #: CPU; 0.41: 25.4 s and 25.4 s, the caller waiting 1.8 s, as the helper's start and
 #: the name index's check after it take wall time; 0.39: 24.6 s and 26.8 s).
 CALLER_SHARE = 0.42
+#: At most this many helpers (decision 0054). With more, the calling process's whole-record
+#: checks (about 0.16 of the chain's work: the difference the caller's share makes with
+#: one helper) leave it nothing of the chain to check, and the processes share one
+#: disk and one database server; no machine with more than two cores has measured it.
+MAX_HELPERS = 3
 #: On SQLite a span is checked in parts of this many entries: each part's chain pass
 #: keeps the objects of the entries that create rows (``EntryObjects``) for the rows
 #: passes of the same part, which then do not read the log again (decision 0049); the
@@ -243,14 +249,22 @@ def location(conn: Any) -> tuple[str, str] | None:
     return None
 
 
-def wanted(entries: int) -> bool:
-    """Whether a verification of ``entries`` chain entries should use a helper here."""
-    return (
-        entries >= PARALLEL_FROM_ENTRIES
-        and (os.cpu_count() or 1) >= 2
-        # A frozen desktop build has no interpreter to start this module with.
-        and not getattr(sys, "frozen", False)
-    )
+def helpers_for(entries: int) -> int:
+    """How many helper processes a verification of ``entries`` chain entries uses here:
+    none below ``PARALLEL_FROM_ENTRIES``, else one per core this process may use beyond
+    its own, at most ``MAX_HELPERS`` and one per ``PARALLEL_FROM_ENTRIES`` entries."""
+    if entries < PARALLEL_FROM_ENTRIES:
+        return 0
+    return max(0, min(MAX_HELPERS, _cores() - 1, entries // PARALLEL_FROM_ENTRIES))
+
+
+def _cores() -> int:
+    # The cores this process may run on (a container or a job object may grant fewer
+    # than the machine has).
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # Windows and macOS have no sched_getaffinity
+        return os.cpu_count() or 1
 
 
 class Helper:
@@ -262,7 +276,7 @@ class Helper:
         self.process: subprocess.Popen[str] | None
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "trustdesk.store.verify_worker"],
+                helper_command(),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -314,12 +328,36 @@ def _open(backend: str, target: str) -> Any:
     return conn
 
 
+def _request() -> tuple[str, str, int, int] | None:
+    """The request on stdin: ``{"backend", "target", "after", "upto"}``, as Helper writes
+    it; None for anything else (someone typed the helper's argument at a terminal)."""
+    if sys.stdin is None or sys.stdin.isatty():
+        return None
+    try:
+        request = json.loads(sys.stdin.read())
+        backend, target = str(request["backend"]), str(request["target"])
+        after, upto = int(request["after"]), int(request["upto"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    if backend not in ("sqlite", "postgresql") or not 0 <= after <= upto:
+        return None
+    return backend, target, after, upto
+
+
 def main() -> int:
-    request = json.loads(sys.stdin.read())
-    conn = _open(str(request["backend"]), str(request["target"]))
+    request = _request()
+    if request is None:
+        print(
+            "trustdesk: this is the helper process of `trustdesk audit verify`, which starts "
+            "it and gives it its work on standard input; run `trustdesk audit verify` instead",
+            file=sys.stderr,
+        )
+        return 2
+    backend, target, after, upto = request
+    conn = _open(backend, target)
     try:
         conn.execute("BEGIN")
-        found = check_span(conn, int(request["after"]), int(request["upto"]), None)
+        found = check_span(conn, after, upto, None)
     finally:
         conn.close()
     json.dump(found.to_json(), sys.stdout)
