@@ -4,8 +4,9 @@ Targets (issue 13): the whole verification (the chain and every cross-check it m
 each evidence row against its entry, row counts, the decision lookup table, the derived
 tables, the accounts, the name index, the workstation anchor) of 100,000 chain entries
 under 10 s, and of a 1,000,000-decision record under 20 s, on either backend. A large
-record's verification runs in two processes (store/verify_worker.py); the CPU figure is
-that of both (the timing child's whole process tree).
+record's verification runs in two processes, or more on a machine with more cores
+(store/verify_worker.py, decision 0054); the CPU figure is that of all of them (the
+timing child's whole process tree).
 
 Two records are measured:
 - ``chain``: a store whose chain is written directly here, entry after entry, hashed by
@@ -15,6 +16,12 @@ Two records are measured:
 - ``decisions``: ``store_bench.py``'s record (real cases decided by the engine, written
   through the store's own ``write_version``/``write_review``/``write_closure``), shared
   with that benchmark under bench/out/ and built once (minutes).
+
+``--program PATH`` (repeatable) also times an installed or frozen program's own
+``PATH --data-dir DIR audit verify`` on the SQLite records (signed in as the generated
+administrator; the figures include the program's start and sign-in, and each run adds
+that run's audit entries to the record), e.g. ``dist/trustdesk/trustdesk`` of this
+checkout beside a build of the code before a change (decision 0054).
 
 ``--compare-with DIR`` also times another checkout's verification of the same records
 (``DIR/src`` on the path, in a child process), e.g. the code before this work, so the
@@ -41,6 +48,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -285,6 +293,37 @@ def time_verify(folder: Path | str, source: Path) -> dict[str, object]:
     return result
 
 
+def time_program(folder: Path, program: Path) -> dict[str, object]:
+    """``program --data-dir folder audit verify`` (an installed or frozen TrustDesk): wall
+    time, and the CPU of its whole process tree."""
+    from gen_record import BENCH_PASSWORD
+
+    with tempfile.TemporaryDirectory() as anchors:
+        env = {**os.environ, "TRUSTDESK_ANCHOR_DIR": anchors, "TRUSTDESK_PASSWORD": BENCH_PASSWORD}
+        command = [str(program), "--data-dir", str(folder), "audit", "verify", "--as", "admin1"]
+        began, wall = os.times(), time.perf_counter()
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        wall, ended = time.perf_counter() - wall, os.times()
+    if done.returncode != 0 or "intact" not in done.stdout:
+        raise SystemExit(f"{program} did not verify {folder}:\n{done.stdout}{done.stderr}")
+    counted = re.search(r"intact: ([\d,]+) entries", done.stdout)
+    return {
+        "wall": wall,
+        "entries": int(counted.group(1).replace(",", "")) if counted else 0,
+        "cpu_all": (ended.children_user + ended.children_system)
+        - (began.children_user + began.children_system),
+    }
+
+
+def _program_label(program: Path) -> str:
+    """``frozen COMMIT`` from the program's ``--version`` (its build), else its path."""
+    shown = subprocess.run(
+        [str(program), "--version"], capture_output=True, text=True, check=False
+    ).stdout
+    commit = re.search(r"commit (\w+)", shown)
+    return f"frozen {commit.group(1)[:12]}" if commit else str(program)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=100_000)
@@ -324,6 +363,14 @@ def main() -> int:
     )
     parser.add_argument(
         "--compare-with", type=Path, metavar="DIR", help="another checkout to time alike"
+    )
+    parser.add_argument(
+        "--program",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="also time this installed or frozen program's `audit verify` (repeatable)",
     )
     parser.add_argument("--runs", type=int, default=3, help="runs of each (best is shown)")
     args = parser.parse_args()
@@ -371,6 +418,8 @@ def _measure(
     sources = [("this checkout", here)]
     if args.compare_with is not None:
         sources.append((f"{args.compare_with}", args.compare_with.resolve() / "src"))
+    programs = [program.resolve() for program in args.program]
+    sources += [(_program_label(program), program) for program in programs]
     print(
         f"{'record':<26} {'code':<22} {'entries':>10} {'wall s':>7} {'CPU s':>6} "
         f"{'server':>6} {'load':>5}  target"
@@ -378,13 +427,19 @@ def _measure(
     passed = True
     for label, folder, target in folders:
         for name, source in sources:
+            if source in programs and not isinstance(folder, Path):
+                continue  # a program is timed on the SQLite records only
             runs = []
             load = os.getloadavg()[0]
             for _ in range(args.runs):
                 meter = ServerMeter(cluster) if cluster and isinstance(folder, str) else None
                 if meter is not None:
                     meter.start()
-                run = time_verify(folder, source)
+                run = (
+                    time_program(Path(folder), source)
+                    if source in programs
+                    else time_verify(folder, source)
+                )
                 run["server"] = meter.stop() if meter is not None else 0.0
                 run["background"] = meter.background if meter is not None else {}
                 runs.append(run)
