@@ -453,7 +453,14 @@ def test_the_helper_argument_alone_is_refused_plainly() -> None:
     """Typed by hand (no request on stdin), the helper's argument says what it is for."""
     program = shutil.which("trustdesk", path=str(Path(sys.executable).parent))
     assert program is not None
-    for given in ("", "not json", '{"backend": "sqlite"}'):
+    for given in (
+        "",
+        "not json",
+        "[1]",
+        '{"backend": "sqlite"}',
+        '{"backend": "sqlite", "target": "x.db", "after": 1e999, "upto": 2}',
+        '{"backend": "sqlite", "target": "x.db", "after": 5, "upto": 2}',
+    ):
         result = subprocess.run(
             [program, HELPER_ARGUMENT],
             input=given,

@@ -197,11 +197,10 @@ def _split(
         flagged = None if flagged is None or part.flagged is None else flagged + part.flagged
     _after_rows(late, early, flagged, sum(part.rows["decisions"] for part in parts))
     entries = first.entries
-    joined = None if first.broken else _joined(first, helpers, answers)
     if first.broken:  # one process stops there too: nothing after it is replayed
         checker.events.update(first.events)
         checker.problems.extend(first.chain_problems)
-    elif joined is not None:
+    elif (joined := _joined(first, helpers, answers)) is not None:
         entries = sum(part.entries for part in joined)
         events: Counter[str] = Counter()
         for part in joined:

@@ -337,7 +337,7 @@ def _request() -> tuple[str, str, int, int] | None:
         request = json.loads(sys.stdin.read())
         backend, target = str(request["backend"]), str(request["target"])
         after, upto = int(request["after"]), int(request["upto"])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, OverflowError):  # OverflowError: 1e999
         return None
     if backend not in ("sqlite", "postgresql") or not 0 <= after <= upto:
         return None
