@@ -259,6 +259,53 @@ def test_values_of_the_wrong_type_are_reported_not_crashed_on(
     assert not report.ok and report.first is not None
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["b'\\xc3\\xa9'", "CAST(X'C3' AS TEXT)", "CAST(X'EDA080' AS TEXT)", "2.5", "12", "'[]'"],
+)
+def test_a_name_of_the_wrong_kind_is_reported_not_crashed_on(scene: Scene, value: str) -> None:
+    """The person's name is handed to Python apart from the rest of the decision's text
+    (decision 0055): a blob (even one holding a name's UTF-8), bytes that are not UTF-8
+    (a lone byte, an encoded surrogate), a number, or a text that json_object would have
+    written as JSON (``[]``) is the person's row altered, named by its decision's entry."""
+    conn = attacker(scene.folder)
+    person = conn.execute(
+        "SELECT person_id FROM decisions WHERE id = ?", (scene.record_id,)
+    ).fetchone()[0]
+    sql = value if not value.startswith("b'") else "X'C3A9'"
+    conn.execute(f"UPDATE people SET name = {sql} WHERE id = ?", (person,))
+    conn.close()
+    report = _verify(scene.folder, integrity=False)
+    assert not report.ok and report.first is not None
+    assert report.first.seq is not None and f"person {person}" in report.first.text
+
+
+@pytest.mark.parametrize(
+    ("table", "where", "column"),
+    [
+        ("audit_log", "seq = 3", "actor"),
+        ("audit_log", "seq = 3", "objects"),
+        ("decisions", "id = 3", "outcome"),
+        ("decisions", "id = 3", "case_json"),
+        ("people", "id = 1", "booking_number"),
+        ("detainers", "id = 1", "issuing_office"),
+        ("holds", "id = 1", "opened_at"),
+        ("decision_answers", "record_id = 1 AND field = 'gang_member'", "field"),
+        ("users", "username = 'ann'", "full_name"),
+    ],
+)
+def test_text_that_is_not_utf8_is_reported_not_crashed_on(
+    scene: Scene, table: str, where: str, column: str
+) -> None:
+    """Bytes that are not UTF-8 stored as text (SQLite takes them; Python cannot read
+    them as text) are a change like any other, reported without a traceback."""
+    conn = attacker(scene.folder)
+    conn.execute(f"UPDATE {table} SET {column} = CAST(X'C328' AS TEXT) WHERE {where}")
+    conn.close()
+    report = _verify(scene.folder, integrity=False)
+    assert not report.ok and report.first is not None
+
+
 def test_a_deleted_decision_is_named_by_its_entry(scene: Scene) -> None:
     conn = attacker(scene.folder)
     last, seq = conn.execute(

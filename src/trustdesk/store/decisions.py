@@ -23,6 +23,7 @@ from trustdesk.store.case_records import (
 )
 from trustdesk.store.encoding import (
     GENESIS_HASH,
+    bytes_sha256_hex,
     canonical_json,
     optional_utc_text,
     row_digest,
@@ -90,7 +91,14 @@ def record_sha256(
     record = {key: values[key] for key in RECORD_FIELDS}
     for key in ("case_json", "decision_json"):
         text = record.pop(key)
-        record[key + "_sha256"] = sha256_hex(text) if isinstance(text, str) else text
+        # surrogateescape: the same bytes for any text that can be stored; a tampered
+        # file's bytes that are not UTF-8, read leniently by verification
+        # (verify.lenient_text), are hashed as the bytes they are instead of failing.
+        record[key + "_sha256"] = (
+            bytes_sha256_hex(text.encode("utf-8", "surrogateescape"))
+            if isinstance(text, str)
+            else text
+        )
     record["person"] = {key: person[key] for key in PERSON_FIELDS}
     record["detainer"] = {key: detainer[key] for key in DETAINER_FIELDS}
     record["answers"] = [list(pair) for pair in sorted(answers)]

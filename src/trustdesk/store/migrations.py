@@ -42,7 +42,10 @@ def apply(conn: sqlite3.Connection, migration: Migration) -> None:
         conn.execute(f"PRAGMA user_version = {int(migration.version)}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # SQLite may have rolled back already (a full disk does): then there is nothing
+        # to roll back, and the error that did it is the one to report.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
 
 

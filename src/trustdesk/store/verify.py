@@ -14,9 +14,11 @@ the whole chain was rewritten from some point on; see docs/decisions/0003-decisi
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import sqlite3
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,7 +79,50 @@ def verify(
     rows its entries wrote; one per spare core, decision 0054), which read the database
     through their own connections; only for a snapshot of committed data, never inside a
     transaction that wrote what is verified (a copy being made, a restore being checked).
+
+    Bytes that are not UTF-8 stored as text (only a tampered file has them) stop
+    Python's reading of that text; the check then runs again in this process with such
+    bytes read leniently (``lenient_text``), so they are reported as the change they are.
     """
+    try:
+        return _verify(conn, upto=upto, index_conn=index_conn, helper=helper)
+    except sqlite3.OperationalError as exc:
+        if UNDECODABLE not in str(exc):
+            raise
+    with lenient_text(conn):
+        return _verify(conn, upto=upto, index_conn=index_conn, helper=False)
+
+
+#: What Python's sqlite3 says when a text's bytes are not UTF-8.
+UNDECODABLE = "Could not decode to UTF-8"
+
+
+@contextlib.contextmanager
+def lenient_text(conn: Any) -> Iterator[None]:
+    """Texts read through ``conn`` meanwhile decoded with ``surrogateescape``: bytes
+    that are not UTF-8 become lone surrogates, which no text TrustDesk stored holds
+    (Python cannot write one to SQLite), so every digest over them differs from the
+    writer's. A Python call per text: only for the rare second run."""
+    inner = getattr(conn, "wrapped", conn)  # a reader that reports progress wraps it
+    before = inner.text_factory
+    inner.text_factory = _lenient
+    try:
+        yield
+    finally:
+        inner.text_factory = before
+
+
+def _lenient(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _verify(
+    conn: sqlite3.Connection,
+    *,
+    upto: int | None,
+    index_conn: sqlite3.Connection | None,
+    helper: bool,
+) -> VerifyReport:
     head_seq, head_hash = audit.head(conn)
     checker = Checker(conn, upto)
     started = _helpers(conn, head_seq) if helper and upto is None else None
