@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from storekit import add_user, draft
+from storekit import T0, actor, add_user, draft
 
-from trustdesk.store.connection import EXPECTED_PRAGMAS, read_pragmas
+from trustdesk.store import database
+from trustdesk.store.case_records import PersonFacts
+from trustdesk.store.connection import EXPECTED_PRAGMAS, PAGE_SIZE, read_pragmas
 from trustdesk.store.errors import (
     AlreadyOpen,
     DatabaseCorrupt,
@@ -72,6 +74,28 @@ def test_pragmas_on_every_connection(store: Store) -> None:
     store.db.detach()
     store.db.reattach()
     assert read_pragmas(store.db.conn) == expected
+
+
+def test_a_new_database_has_its_page_size_and_an_older_one_keeps_its(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New files get PAGE_SIZE (a decision row in one page, decision 0055); a file
+    made with SQLite's 4 KB pages by an earlier version opens, records and verifies
+    with them unchanged (only a rewrite of the whole file could change them)."""
+    with Store.open(tmp_path / "new") as store:
+        assert store.db.conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16384
+    monkeypatch.setattr(database, "PAGE_SIZE", 4096)
+    with Store.open(tmp_path / "old") as store:
+        store.decisions.add(draft(), actor(add_user(store, "ann", "officer")), T0)
+    monkeypatch.undo()
+    with Store.open(tmp_path / "old") as store:
+        assert store.db.conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+        store.decisions.add(
+            draft(person=PersonFacts("B-2", "Second")), actor(add_user(store, "bo", "officer")), T0
+        )
+        with store.db.reading() as conn:
+            assert conn.execute("SELECT count(*) FROM decisions").fetchone()[0] == 2
+        assert store.verify().ok
 
 
 def test_a_second_program_on_the_same_data_dir_is_welcome(tmp_path: Path) -> None:

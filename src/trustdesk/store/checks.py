@@ -711,8 +711,8 @@ class Checker:
         for batch in _batches(cursor):
             for row in batch:
                 count += 1
-                if row[10] == 1:  # review_required = 1, for review_queue
-                    flagged.append((row[1], row[11]))
+                if row[_FLAG_AT] == 1:  # review_required = 1, for review_queue
+                    flagged.append((row[1], row[_FLAG_AT + 1]))
                 stored, record, event = row[0], row[1], row[2]
                 named = recorded = bound_digest = None
                 if entries is not None:  # the entry's event and objects, read already
@@ -727,15 +727,16 @@ class Checker:
                 if not (type(named) is int and named == record):
                     bound_digest = None  # an entry of another row binds nothing here
                 if lists is not None and not (
-                    row[9] == 1
+                    row[_FLAG_AT - 1] == 1
                     if bound_digest is None
-                    else members_digest(row[12], lists.get(row[13])) == bound_digest
+                    else members_digest(row[_FLAG_AT + 2], lists.get(row[_FLAG_AT + 3]))
+                    == bound_digest
                 ):
                     members_doubtful.append(record)
                 if event in events and type(named) is int and named == record:
                     try:
                         whole = whole_text(row)
-                    except TypeError:  # a part or a document is missing (NULL)
+                    except RECORD_TEXT_ERRORS:  # a part missing (NULL) or unreadable
                         whole = b""
                     if not (whole.isascii() and b"\x7f" not in whole):
                         whole = ascii_text(whole) or b""
@@ -837,23 +838,39 @@ class _Engine:
     row_text: Callable[[str, tuple[str, ...], bool], str]
     record_texts: Callable[[bool], list[str]]
     #: The decision's text from its row (its columns from the fifth on, as
-    #: ``record_texts`` wrote them); a TypeError where a part is NULL.
+    #: ``record_texts`` wrote them); an error in ``RECORD_TEXT_ERRORS`` where a part is
+    #: missing or cannot be read.
     record_text: Callable[[Any], bytes]
 
 
 _sha256 = hashlib.sha256
+_quote = json.encoder.encode_basestring_ascii  # canonical_json's string encoder
+#: What ``_Engine.record_text`` raises for a row whose text cannot be written (only a
+#: tampered file has one): a part or document NULL, a name NULL or not UTF-8.
+RECORD_TEXT_ERRORS = (TypeError, AttributeError, UnicodeDecodeError)
 
 
 def _sqlite_record_text(row: Any) -> bytes:
-    # SQLite hands over the text in three parts and the documents' UTF-8 between them,
-    # hashed here into the digests record_sha256 puts in their places.
-    return b'%s"%s"%s"%s"%s' % (
+    # SQLite hands over the text in four parts, the documents' UTF-8 and the person's
+    # name between them (candidates_sqlite.record_texts): the documents are hashed here
+    # into the digests record_sha256 puts in their places, the name written as
+    # canonical_json writes it. A part or a document missing (NULL) raises TypeError,
+    # a name that is no text (NULL) AttributeError, one that is not UTF-8
+    # UnicodeDecodeError: the caller takes all three as a text no digest matches.
+    return b'%s"%s"%s"%s"%s%s%s' % (
         row[4],
         _sha256(row[5]).hexdigest().encode("ascii"),
         row[6],
         _sha256(row[7]).hexdigest().encode("ascii"),
         row[8],
+        _quote(row[9].decode("utf-8")).encode("ascii"),
+        row[10],
     )
+
+
+#: Where a decision row's review flag is in ``_decision_candidates``' statement: after
+#: its four leading columns, ``record_texts``' seven and the report member's quick check.
+_FLAG_AT = 4 + 7 + 1
 
 
 _ENGINES = {

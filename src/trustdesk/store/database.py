@@ -27,7 +27,13 @@ from pathlib import Path
 from trustdesk.durable import fsync_dir, fsync_file
 from trustdesk.store import audit
 from trustdesk.store.anchor import AnchorFile
-from trustdesk.store.connection import configure, connect, inspect_file, translate
+from trustdesk.store.connection import (
+    PAGE_SIZE,
+    configure,
+    connect,
+    inspect_file,
+    translate,
+)
 from trustdesk.store.errors import (
     RESTORE_ADVICE,
     DatabaseCorrupt,
@@ -264,6 +270,8 @@ def _build_new(path: Path) -> None:
     try:
         conn = connect(temp, create=True)
         try:
+            # Before anything is written: the first write fixes the file's page size.
+            conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             configure(conn, wal=False)
             migrate(conn)
@@ -306,7 +314,8 @@ def initialise(conn: sqlite3.Connection) -> None:
         )
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # a full disk has SQLite roll back by itself
+            conn.execute("ROLLBACK")
         raise
 
 
