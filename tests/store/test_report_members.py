@@ -458,6 +458,43 @@ def test_the_tables_problems_keep_their_place_when_checked_during_the_helpers_wo
     assert queue < member
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_member_rows_of_no_decision_are_searched_only_when_the_counts_differ(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    """Decision 0055: the rows passes count the decisions found with a member row; when
+    the table holds exactly that many rows, none can be of no decision, and the search
+    (a lookup in the decisions for each member row) is left out. A row of no decision
+    beside a decision whose row is gone, or beside a decision no pass reads (its entry
+    moved out of the chain's range), still makes the counts differ, and is named."""
+    import trustdesk.store.verify as verify_module
+
+    real = report_members._EXTRA
+    monkeypatch.setattr(report_members, "_EXTRA", _TRAP.join(("SELECT ", "")))
+    monkeypatch.setattr(verify_module, "helpers_for", lambda entries: int(parallel))
+    monkeypatch.setattr(verify_module, "CALLER_SHARE", 0.3)
+    with Store.open(folder) as store:
+        assert store.verify().ok  # the trap would have stopped the check
+    monkeypatch.setattr(report_members, "_EXTRA", real)
+    with raw_connection(folder / DB_NAME) as conn:
+        _drop_triggers(conn)
+        conn.execute("DROP TRIGGER decisions_no_update")
+    for change in (
+        f"DELETE FROM {TABLE} WHERE record_id = 5",
+        "UPDATE decisions SET audit_seq = -audit_seq WHERE id = 6",
+    ):
+        with raw_connection(folder / DB_NAME) as conn:
+            conn.execute("PRAGMA foreign_keys = OFF")
+            conn.execute(change)
+            conn.execute(
+                f"INSERT OR REPLACE INTO {TABLE} (record_id, grounds, unverified) "
+                "VALUES (99, '[]', '[]')"
+            )
+        with Store.open(folder) as store:
+            texts = [problem.text for problem in store.verify().problems]
+        assert "report_members has a row for record 99, which is no decision" in texts, texts
+
+
 def test_a_file_with_unbound_and_bound_member_rows_finds_a_change_in_either(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -285,15 +285,20 @@ _EXTRA = (
     f"SELECT m.record_id FROM {TABLE} m "
     "WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = m.record_id) ORDER BY 1"
 )
+_COUNT = f"SELECT count(*) FROM {TABLE}"
 _UNUSED_LISTS = f"SELECT id FROM {LISTS} EXCEPT SELECT outcomes_list FROM {TABLE} ORDER BY 1"
 
 
-def table_problems(conn: Any) -> list[tuple[int | None, str]]:
+def table_problems(conn: Any, matched: int | None = None) -> list[tuple[int | None, str]]:
     """What is wrong with the two tables beyond the decisions' own member rows: a table
-    missing, member rows of no decision, outcome lists of none."""
+    missing, member rows of no decision, outcome lists of none. ``matched``: how many
+    decision rows were found with a member row; the member rows are keyed by their
+    record, so each was a different one, and when the table holds no more rows than
+    that, every row is a decision's and the search for others is left out."""
     if not has_tables(conn):
         return [(None, f"the table {TABLE} of the report's members is missing (schema 12)")]
-    extra = [row[0] for row in conn.execute(_EXTRA)]
+    whole = matched is not None and matched == conn.execute(_COUNT).fetchone()[0]
+    extra = [] if whole else [row[0] for row in conn.execute(_EXTRA)]
     found: list[tuple[int | None, str]] = [
         (None, f"{TABLE} has a row for record {record_id}, which is no decision")
         for record_id in extra[:NAMED]

@@ -33,6 +33,7 @@ from trustdesk.store.contact_checks import check_contacts
 from trustdesk.store.encoding import GENESIS_HASH
 from trustdesk.store.verify_worker import (
     CALLER_SHARE,
+    MEMBERS_MATCHED,
     Helper,
     SpanResult,
     check_span,
@@ -142,7 +143,7 @@ def _verify(
     checker.counts(rows)
     if late is checker:
         early = _whole_record(checker, index_conn)
-        _after_rows(checker, early, checker.flagged, rows["decisions"])
+        _after_rows(checker, early, checker.flagged, rows["decisions"], rows[MEMBERS_MATCHED])
     else:
         checker.problems.extend(late.problems)
     if upto is not None:
@@ -155,14 +156,14 @@ def _verify(
 
 def _whole_record(checker: Checker, index_conn: sqlite3.Connection | None) -> list[Problem]:
     """The checks of the whole record that follow the rows' (after the row counts) and
-    need nothing from them; ``_after_rows`` follows. Returns what the report tables'
-    and the name index's checks found: they too need nothing from the rows, so they run
-    here, while a helper may still be checking rows, but are reported after the review
-    queue, where they always were (decision 0052)."""
+    need nothing from them; ``_after_rows`` follows. Returns what the name index's check
+    found: it too needs nothing from the rows, so it runs here, while a helper may still
+    be checking rows, but is reported after the review queue and the report tables,
+    where it always was (decision 0052)."""
     check_contacts(checker)
     if checker.upto is None:
         checker.open_holds()
-        return checker.member_tables() + checker.search_index(index_conn)
+        return checker.search_index(index_conn)
     return []
 
 
@@ -171,12 +172,15 @@ def _after_rows(
     early: list[Problem],
     flagged: list[tuple[Any, Any]] | None,
     covered: int,
+    matched: int,
 ) -> None:
     """The rest of the whole-record checks, after ``_whole_record``'s: the review queue
-    from what the decision rows' passes found (``flagged`` of ``covered`` rows), then
-    ``early`` (``_whole_record``'s findings), the accounts."""
+    from what the decision rows' passes found (``flagged`` of ``covered`` rows), the
+    report tables (``matched`` of those rows with a member row), then ``early``
+    (``_whole_record``'s findings), the accounts."""
     if checker.upto is None:
         checker.review_queue(flagged, covered)
+        checker.problems.extend(checker.member_tables(matched))
         checker.problems.extend(early)
         checker.accounts()
 
@@ -240,7 +244,13 @@ def _split(
     flagged: list[tuple[Any, Any]] | None = []
     for part in parts:
         flagged = None if flagged is None or part.flagged is None else flagged + part.flagged
-    _after_rows(late, early, flagged, sum(part.rows["decisions"] for part in parts))
+    _after_rows(
+        late,
+        early,
+        flagged,
+        sum(part.rows["decisions"] for part in parts),
+        sum(part.rows[MEMBERS_MATCHED] for part in parts),
+    )
     entries = first.entries
     if first.broken:  # one process stops there too: nothing after it is replayed
         checker.events.update(first.events)

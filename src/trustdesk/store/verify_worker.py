@@ -154,7 +154,15 @@ def evidence_rows(
         mark = len(checker.problems)
         count = int(check())
         found[table] = (count, checker.problems[mark:])
+    # Not a table of its own: how many of the decision rows have a member row, summed
+    # over the parts like the rows (``Checker.member_tables``).
+    found[MEMBERS_MATCHED] = (checker.members_matched, [])
     return found
+
+
+#: The key in the rows' counts of ``evidence_rows`` (and ``SpanResult.rows``) under which
+#: the decision rows found with a member row are counted.
+MEMBERS_MATCHED = "decisions with a member row"
 
 
 def check_span(
@@ -202,7 +210,7 @@ def _check_parts(conn: Any, after: int, upto: int, found: SpanResult) -> bool:
     then checks the span in one go, as it always did."""
     replay = Checker(conn, upto, after)
     prev_hash, low, broken = found.start, after, False
-    for table in ("decisions", "holds", "reviews", "hold_closures"):
+    for table in ("decisions", "holds", "reviews", "hold_closures", MEMBERS_MATCHED):
         found.rows[table], found.row_problems[table] = 0, []
     while low < upto:
         high = min(upto, low + PART_ENTRIES)
