@@ -200,7 +200,7 @@ def test_the_servers_answers_and_document_digests_are_what_record_sha256_takes(
 
 
 def _record_sql(backend: str) -> str:
-    parts = _ENGINES[backend].record_texts(False)
+    _template, parts = _ENGINES[backend].record_texts(False)
     # As checks reads them: the record's digest, id, event and objects come first.
     return (
         f"SELECT NULL, NULL, NULL, NULL, {', '.join(parts)} FROM decisions t "

@@ -768,7 +768,7 @@ class Checker:
         )
         cursor = self.conn.execute(
             f"SELECT t.record_sha256, t.id, {entry}, "
-            f"{', '.join(engine.record_texts(guarded))}, {members}, "
+            f"{', '.join(engine.record_texts(guarded)[1])}, {members}, "
             f"t.review_required = 1, t.decision_id, {bound} "
             f"FROM decisions t{log}{_JOINS['decisions']}{joins}{where} ORDER BY t.audit_seq"
         )
@@ -865,7 +865,7 @@ class _Engine:
 
     entry_text: Callable[[bool], str]
     row_text: Callable[[str, tuple[str, ...], bool], str]
-    record_texts: Callable[[bool], list[str]]
+    record_texts: Callable[[bool], tuple[bytes, list[str]]]
     #: The decision's text from its row (its columns from the fifth on, as
     #: ``record_texts`` wrote them); an error in ``RECORD_TEXT_ERRORS`` where a part is
     #: missing or cannot be read.
@@ -879,27 +879,46 @@ _quote = json.encoder.encode_basestring_ascii  # canonical_json's string encoder
 RECORD_TEXT_ERRORS = (TypeError, AttributeError, UnicodeDecodeError)
 
 
+def _record_template() -> bytes:
+    """``record_texts``' template, the documents' digests written as the JSON strings
+    record_sha256 makes of them."""
+    template, _columns = candidates_sqlite.record_texts(
+        RECORD_COLUMNS, PERSON_COLUMNS, DETAINER_COLUMNS, False
+    )
+    for key in (b'"case_json_sha256":', b'"decision_json_sha256":'):
+        if template.count(key + b"%s") != 1:
+            raise ValueError("a decision's text is laid out otherwise")
+        template = template.replace(key + b"%s", key + b'"%s"')
+    return template
+
+
+_RECORD_TEMPLATE = _record_template()
+
+
 def _sqlite_record_text(row: Any) -> bytes:
-    # SQLite hands over the text in four parts, the documents' UTF-8 and the person's
-    # name between them (candidates_sqlite.record_texts): the documents are hashed here
-    # into the digests record_sha256 puts in their places, the name written as
+    # SQLite hands over the text's groups of keys as json_object texts (their braces
+    # dropped here), the documents' UTF-8 and the person's name between them
+    # (candidates_sqlite.record_texts, RECORD_COLUMN_KINDS): the documents are hashed
+    # into the digests record_sha256 puts in their places, the name is written as
     # canonical_json writes it. A part or a document missing (NULL) raises TypeError,
     # a name that is no text (NULL) AttributeError, one that is not UTF-8
     # UnicodeDecodeError: the caller takes all three as a text no digest matches.
-    return b'%s"%s"%s"%s"%s%s%s' % (
-        row[4],
+    return _RECORD_TEMPLATE % (
+        row[4][1:-1],
         _sha256(row[5]).hexdigest().encode("ascii"),
-        row[6],
+        row[6][1:-1],
         _sha256(row[7]).hexdigest().encode("ascii"),
-        row[8],
-        _quote(row[9].decode("utf-8")).encode("ascii"),
-        row[10],
+        row[8][1:-1],
+        row[9][1:-1],
+        _quote(row[10].decode("utf-8")).encode("ascii"),
+        row[11][1:-1],
+        row[12][1:-1],
     )
 
 
 #: Where a decision row's review flag is in ``_decision_candidates``' statement: after
-#: its four leading columns, ``record_texts``' seven and the report member's quick check.
-_FLAG_AT = 4 + 7 + 1
+#: its four leading columns, ``record_texts``' nine and the report member's quick check.
+_FLAG_AT = 4 + len(candidates_sqlite.RECORD_COLUMN_KINDS) + 1
 
 
 _ENGINES = {
