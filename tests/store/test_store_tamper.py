@@ -403,3 +403,27 @@ def test_the_hand_written_record_hash_is_canonical_json(scene: Scene, odd: dict[
     assert record_sha256(values, person, detainer, answers) == _reference_record_sha256(
         values, person, detainer, answers
     )
+
+
+def test_the_writer_checks_beside_the_snapshot_report_and_fail_as_before(
+    scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Store.verify runs the name index's and the anchor's checks in a thread while the
+    snapshot is verified (decision 0055): a damaged index is still the report's last
+    problem, and a failure there still ends the verification with its error."""
+    import trustdesk.store.verify as verify_module
+
+    conn = attacker(scene.folder)
+    conn.execute("UPDATE people_fts SET name_folded = 'someone else' WHERE rowid = 1")
+    conn.execute("UPDATE audit_log SET workstation = 'elsewhere' WHERE seq = 3")
+    conn.close()
+    report = _verify(scene.folder, integrity=False)
+    assert report.problems[-1].text.startswith("the name search index is damaged")
+    assert report.first is not None and report.first.seq == 3
+
+    def broken(conn: sqlite3.Connection) -> None:
+        raise RuntimeError("the index check failed")
+
+    monkeypatch.setattr(verify_module, "search_index_problem", broken)
+    with Store.open(scene.folder) as store, pytest.raises(RuntimeError, match="index check"):
+        store.verify()
