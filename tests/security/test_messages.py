@@ -59,7 +59,7 @@ def _damaged_then_restored_as_advised(cli: Any, tmp_path: Path, damage: Any) -> 
     _add(cli, tmp_path, "two.json")
     db = cli.data / "trustdesk.db"
     damage(db)
-    damaged_digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    damaged = db.read_bytes()
     code, _out, err = cli("decisions", "list", "--as", "ann", who="ann")
     if code == 0:  # damage not met by a listing: the keeping of a copy meets it
         code, _out, err = cli("restore", str(backup), "--as", "chief", who="chief")
@@ -72,7 +72,18 @@ def _damaged_then_restored_as_advised(cli: Any, tmp_path: Path, damage: Any) -> 
         assert "kept as" in out
     assert _listed(cli) == 1
     kept = sorted(cli.data.glob("trustdesk-damaged-*.db"))
-    assert len(kept) == 1 and hashlib.sha256(kept[0].read_bytes()).hexdigest() == damaged_digest
+    assert len(kept) == 1
+    kept_bytes = kept[0].read_bytes()
+    damaged_digest = hashlib.sha256(kept_bytes).hexdigest()
+    # The damaged file itself, set aside: as it was, or (when the damage lies away from
+    # the pages a sign-in writes) with the sign-ins recorded in it since, every damaged
+    # page still as the damage left it.
+    page = int.from_bytes(damaged[16:18], "big")
+    scribbled = _damaged_pages(damaged, page)
+    if not scribbled:  # refused at once ("left the file unchanged"): byte for byte
+        assert kept_bytes == damaged
+    else:
+        assert _damaged_pages(kept_bytes, page) == scribbled
     conn = connect(cli.data / "trustdesk.db", immutable=True)
     try:
         [entry] = list(audit.entries_for(conn, "restore.over_damaged"))
@@ -84,6 +95,15 @@ def _damaged_then_restored_as_advised(cli: Any, tmp_path: Path, damage: Any) -> 
     code, _out, err = cli("audit", "verify", "--as", "chief", who="chief")
     assert code == 0, err
     return kept[0]
+
+
+def _damaged_pages(data: bytes, page: int) -> list[int]:
+    """The pages the tests' damage filled with 0xa5, by number."""
+    return [
+        n
+        for n in range(1, len(data) // page + 1)
+        if data[(n - 1) * page : n * page] == b"\xa5" * page
+    ]
 
 
 def _checkpoint(db: Path) -> None:
@@ -104,10 +124,18 @@ def test_damaged_pages_are_restored_over_too(cli: Any, tmp_path: Path) -> None:
     def scribble(db: Path) -> None:
         _checkpoint(db)
         page = int.from_bytes(db.read_bytes()[16:18], "big")
-        with open(db, "r+b") as handle:  # the last pages: decisions, their index
-            size = db.stat().st_size
-            handle.seek(size - 3 * page)
-            handle.write(b"\xa5" * (3 * page))
+        conn = sqlite3.connect(db)
+        roots = [
+            row[0]
+            for row in conn.execute(
+                "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'decisions' AND rootpage"
+            )
+        ]
+        conn.close()
+        with open(db, "r+b") as handle:  # the decisions' pages and their indexes'
+            for root in roots:
+                handle.seek((root - 1) * page)
+                handle.write(b"\xa5" * page)
 
     _damaged_then_restored_as_advised(cli, tmp_path, scribble)
 
