@@ -123,7 +123,8 @@ def _truncated(db: Path) -> None:
 
 def _overwritten_pages(db: Path) -> None:
     data = bytearray(db.read_bytes())
-    data[4096:12288] = b"\xff" * 8192
+    page = int.from_bytes(data[16:18], "big")  # pages 2 and 3, whatever their size
+    data[page : 3 * page] = b"\xff" * (2 * page)
     db.write_bytes(bytes(data))
 
 
