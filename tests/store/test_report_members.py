@@ -206,6 +206,15 @@ TAMPERING: dict[str, tuple[Callable[[sqlite3.Connection], None], str]] = {
         ),
         "decision record 2: its row in report_members does not hold what its document says",
     ),
+    # Record 3 given record 2's members: verification has just computed the digest of
+    # those (decision 0056 remembers it), which is not the one record 3's entry binds.
+    "a member row copied from another decision's": (
+        lambda c: c.execute(
+            f"UPDATE {TABLE} SET (grounds, unverified, outcomes_list) = (SELECT grounds, "
+            f"unverified, outcomes_list FROM {TABLE} WHERE record_id = 2) WHERE record_id = 3"
+        ),
+        "decision record 3: its row in report_members does not hold what its document says",
+    ),
     "row missing": (
         lambda c: c.execute(f"DELETE FROM {TABLE} WHERE record_id = 5"),
         "decision record 5 has no row in report_members",
@@ -338,6 +347,30 @@ def test_an_entry_binds_its_member_row_and_its_outcome_list(folder: Path) -> Non
         conn.execute(f"UPDATE {LISTS} SET outcomes = outcomes || ' ' WHERE id = ?", (list_id,))
         changed = report_members.list_texts(conn)[list_id]
         assert report_members.digest(bound, changed) != objects["members_sha256"]
+
+
+def test_member_digests_remembered_are_the_digests_themselves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``Digests`` (decision 0056) gives ``digest`` of each row's inputs, whether it
+    remembered them or not: the same text with another list, a list id of another type,
+    a list that does not exist, a missing row, and more inputs than it keeps."""
+    monkeypatch.setattr(report_members.Digests, "KEPT", 3)
+    lists = {1: b"text:5B5D", 2: b"text:5B315D"}
+    digests = report_members.Digests(lists)
+    inputs = [
+        (b"text:5B5D,text:5B5D,integer:31", 1),
+        (b"text:5B5D,text:5B5D,integer:31", 2),
+        (b"text:5B5D,text:5B5D,integer:31", "1"),
+        (b"text:5B5D,text:5B5D,null:", None),
+        (None, 1),
+        (b"text:5B5D,text:5B5D,integer:33", 3),
+    ]
+    for _round in range(3):
+        for bound, list_id in inputs:
+            assert digests(bound, list_id) == report_members.digest(bound, lists.get(list_id))
+    assert len(digests.known) == 3
+    assert len({digests(bound, list_id) for bound, list_id in inputs[:4]}) == 4
 
 
 def test_members_that_are_no_lists_are_kept_and_verify(tmp_path: Path) -> None:

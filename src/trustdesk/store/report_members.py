@@ -151,6 +151,31 @@ def list_texts(conn: Any) -> dict[Any, bytes]:
     return {row[0]: bytes(row[1]) for row in conn.execute(LIST_TEXTS)}
 
 
+class Digests:
+    """``digest`` of many member rows, each by its ``BOUND_TEXT`` and the id of the list
+    it names (``list_texts``). An outcome list's text is about 4 KB, so each digest
+    hashes that much, about 3 s of CPU per 1,000,000 rows; but a facility's rows hold
+    few different members (the grounds and unverified facts of a few rules, some tens of
+    lists), so a digest is remembered by what it is made of, exactly: equal inputs, the
+    same digest (decision 0056). At most ``KEPT`` are remembered; any others are
+    computed each time."""
+
+    KEPT = 65_536
+
+    def __init__(self, lists: dict[Any, bytes]) -> None:
+        self.lists = lists
+        self.known: dict[tuple[bytes | None, Any], str] = {}
+
+    def __call__(self, bound: bytes | None, list_id: Any) -> str:
+        key = (bound, list_id)
+        found = self.known.get(key)
+        if found is None:
+            found = digest(bound, self.lists.get(list_id))
+            if len(self.known) < self.KEPT:
+                self.known[key] = found
+        return found
+
+
 def backfill(conn: sqlite3.Connection) -> None:
     """Schema step 12: the tables, filled for every stored decision (two passes over the
     documents, each parsed once per pass)."""
@@ -289,12 +314,23 @@ _COUNT = f"SELECT count(*) FROM {TABLE}"
 _UNUSED_LISTS = f"SELECT id FROM {LISTS} EXCEPT SELECT outcomes_list FROM {TABLE} ORDER BY 1"
 
 
-def table_problems(conn: Any, matched: int | None = None) -> list[tuple[int | None, str]]:
+def unused_lists(conn: Any) -> list[int] | None:
+    """The ids of the outcome lists no member row names (a scan of every member row);
+    None if the tables are missing."""
+    if not has_tables(conn):
+        return None
+    return [row[0] for row in conn.execute(_UNUSED_LISTS)]
+
+
+def table_problems(
+    conn: Any, matched: int | None = None, unused: list[int] | None = None
+) -> list[tuple[int | None, str]]:
     """What is wrong with the two tables beyond the decisions' own member rows: a table
     missing, member rows of no decision, outcome lists of none. ``matched``: how many
     decision rows were found with a member row; the member rows are keyed by their
     record, so each was a different one, and when the table holds no more rows than
-    that, every row is a decision's and the search for others is left out."""
+    that, every row is a decision's and the search for others is left out. ``unused``:
+    ``unused_lists`` of the same snapshot, if it was read already."""
     if not has_tables(conn):
         return [(None, f"the table {TABLE} of the report's members is missing (schema 12)")]
     whole = matched is not None and matched == conn.execute(_COUNT).fetchone()[0]
@@ -305,7 +341,8 @@ def table_problems(conn: Any, matched: int | None = None) -> list[tuple[int | No
     ]
     if len(extra) > NAMED:
         found.append((None, f"and {len(extra) - NAMED} more rows of {TABLE} of no decision"))
-    unused = [row[0] for row in conn.execute(_UNUSED_LISTS)]
+    if unused is None:
+        unused = [row[0] for row in conn.execute(_UNUSED_LISTS)]
     if unused:
         found.append(
             (None, f"{LISTS} holds {len(unused)} list(s) no decision has (ids {unused[:NAMED]})")

@@ -154,34 +154,44 @@ def _verify(
     )
 
 
-def _whole_record(checker: Checker, index_conn: sqlite3.Connection | None) -> list[Problem]:
+@dataclass(frozen=True, slots=True)
+class _Early:
+    """What ``_whole_record`` read for ``_after_rows``: the outcome lists no member row
+    names (``Checker.unused_lists``) and the name index's problems."""
+
+    unused_lists: list[int] | None = None
+    index: tuple[Problem, ...] = ()
+
+
+def _whole_record(checker: Checker, index_conn: sqlite3.Connection | None) -> _Early:
     """The checks of the whole record that follow the rows' (after the row counts) and
-    need nothing from them; ``_after_rows`` follows. Returns what the name index's check
-    found: it too needs nothing from the rows, so it runs here, while a helper may still
-    be checking rows, but is reported after the review queue and the report tables,
-    where it always was (decision 0052)."""
+    need nothing from them; ``_after_rows`` follows. Also reads, for ``_after_rows``,
+    what needs nothing from the rows but is reported after the review queue: the name
+    index's check (decision 0052) and the outcome lists of no member row (decision
+    0056), so that they run while a helper may still be checking rows."""
     check_contacts(checker)
     if checker.upto is None:
         checker.open_holds()
-        return checker.search_index(index_conn)
-    return []
+        unused = checker.unused_lists()
+        return _Early(unused, tuple(checker.search_index(index_conn)))
+    return _Early()
 
 
 def _after_rows(
     checker: Checker,
-    early: list[Problem],
+    early: _Early,
     flagged: list[tuple[Any, Any]] | None,
     covered: int,
     matched: int,
 ) -> None:
     """The rest of the whole-record checks, after ``_whole_record``'s: the review queue
     from what the decision rows' passes found (``flagged`` of ``covered`` rows), the
-    report tables (``matched`` of those rows with a member row), then ``early``
-    (``_whole_record``'s findings), the accounts."""
+    report tables (``matched`` of those rows with a member row), then the name index's
+    problems ``_whole_record`` found, the accounts."""
     if checker.upto is None:
         checker.review_queue(flagged, covered)
-        checker.problems.extend(checker.member_tables(matched))
-        checker.problems.extend(early)
+        checker.problems.extend(checker.member_tables(matched, early.unused_lists))
+        checker.problems.extend(early.index)
         checker.accounts()
 
 
