@@ -148,6 +148,21 @@ def _pg_rows(url: str, table: str, columns: list[str]) -> list[tuple[Any, ...]]:
     return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows]
 
 
+def _reltuples(url: str, table: str) -> float:
+    """How many rows the server's planner believes ``table`` holds."""
+    from trustdesk.store.postgresql.connection import open_connection
+
+    raw = open_connection(url)
+    try:
+        row = raw.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", (table,)
+        ).fetchone()
+    finally:
+        raw.close()
+    assert row is not None
+    return float(row[0])
+
+
 def _sqlite_rows(data: Path, table: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     import sqlite3
 
@@ -192,6 +207,9 @@ def test_every_row_arrives_field_by_field_and_verifies(pg_cluster: Any, rich_sou
         assert expected, f"the source record has no {table} row: make_rich_record misses one"
         assert _pg_rows(url, table, columns) == expected, table
         assert report.rows(table) == len(expected)
+        # Analysed before the copy was verified (decision 0056): the planner counted the
+        # rows (a table never analysed says -1).
+        assert _reltuples(url, table) == len(expected), table
     assert (report.head_seq, report.head_hash) == head
     assert any("verifying" in line for line in lines)
     with Store.open(database=url) as target:
