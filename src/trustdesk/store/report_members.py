@@ -342,7 +342,7 @@ def table_problems(
     if len(extra) > NAMED:
         found.append((None, f"and {len(extra) - NAMED} more rows of {TABLE} of no decision"))
     if unused is None:
-        unused = [row[0] for row in conn.execute(_UNUSED_LISTS)]
+        unused = unused_lists(conn) or []
     if unused:
         found.append(
             (None, f"{LISTS} holds {len(unused)} list(s) no decision has (ids {unused[:NAMED]})")
