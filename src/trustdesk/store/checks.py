@@ -163,9 +163,9 @@ class Checker:
         ``_chain_by_client``); any doubt goes to audit.link_problem, the definition
         audit.replay uses. ``span`` replays one part
         of the chain only, for a verification split between processes;
-        ``self.broken`` then tells whether a link failed in it. ``entries`` (SQLite
-        only): filled with the objects of the entries that create evidence rows, read
-        once here for the rows passes of the same span (``EntryObjects``).
+        ``self.broken`` then tells whether a link failed in it. ``entries``: filled
+        with the objects of the entries that create evidence rows, read once here for
+        the rows passes of the same span (``EntryObjects``; decisions 0049, 0057).
         """
         span = span or ChainSpan(0, GENESIS_HASH, self.upto, (None, self.upto), finish=True)
         events, mark = Counter(self.events), len(self.problems)
@@ -186,9 +186,7 @@ class Checker:
     ) -> tuple[int, str]:
         engine = _engine(self.conn)
         if engine is None:
-            if entries is not None:
-                raise ValueError("the entries' objects are kept on SQLite only")
-            return self._chain_by_client(span)
+            return self._chain_by_client(span, entries)
         counted = {*DECISION_EVENTS, "decision.reviewed", "hold.closed"}
         decision_events = set(DECISION_EVENTS)
         # Only the part of a split check that starts the chain says the table is unreadable.
@@ -237,10 +235,10 @@ class Checker:
             lookup.finish()
         return count, prev_hash
 
-    def _chain_by_client(self, span: ChainSpan) -> tuple[int, str]:
+    def _chain_by_client(self, span: ChainSpan, entries: EntryObjects | None) -> tuple[int, str]:
         """The chain's pass on PostgreSQL: each entry's text written here by orjson
         (``fast_json.entry_hash_fast``, decision 0032); the server writing it cost more
-        CPU in all (decision 0040)."""
+        CPU in all (decision 0040). ``entries``: as ``chain``'s."""
         counted = {*DECISION_EVENTS, "decision.reviewed", "hold.closed"}
         decision_events = set(DECISION_EVENTS)
         lookup = DecisionLookupCheck(self, *span.lookup, quiet=span.after > 0)
@@ -252,6 +250,7 @@ class Checker:
         )
         prev_hash, expected, count = span.prev_hash, span.after + 1, 0
         link_problem, entry_hash, named = audit.link_problem, entry_hash_fast, decision_named_fast
+        loads, named_of, kept = parsed_objects, decision_named_of, _kept
         for batch in _batches(cursor, _batch_size(self.conn)):
             for row in batch:
                 count += 1
@@ -260,7 +259,14 @@ class Checker:
                     events[event] += 1
                     if event in decision_events and '"hold_sha256"' in objects:
                         events["hold.opened"] += 1
-                if lookup.active:
+                if entries is not None:
+                    # Read once, for the lookup table and the rows passes (0049, 0057).
+                    value = loads(objects)
+                    if event in counted:
+                        entries[seq] = kept(event, value)
+                    if lookup.active:
+                        lookup.entry_named(seq, event, named_of(objects, value))
+                elif lookup.active:
                     lookup.entry_named(seq, event, named(objects))
                 # The fast hash only accepts (fast_json); any doubt goes to link_problem.
                 if seq != expected or row[8] != prev_hash or entry_hash(prev_hash, row) != row[9]:
@@ -374,7 +380,7 @@ class Checker:
         engine = _engine(self.conn)
         if engine is None:
             return self._row_candidates_by_client(
-                table, events, ordered, key, id_key, id_field, where
+                table, events, ordered, key, id_key, id_field, where, entries
             )
         text_sql = engine.row_text(table, ordered, guarded)
         cursor = self.conn.execute(
@@ -659,19 +665,34 @@ class Checker:
         id_key: str,
         id_field: str,
         where: str,
+        entries: EntryObjects | None,
     ) -> tuple[dict[Any, None], int]:
         """_row_candidates on PostgreSQL: the rows' texts written here by orjson
         (``row_hashing.row_digest_fast_of``, decision 0032)."""
+        columns = ", ".join("t." + field for field in ordered)
         cursor = self.conn.execute(
-            _with_entry(", ".join("t." + field for field in ordered), table, where)
+            _with_entry(columns, table, where)
+            if entries is None
+            else _with_seq(columns, table, where)
         )
         digest, loads = row_digest_fast_of(table, ordered), parsed_objects
         id_at, end = ordered.index(id_field), len(ordered)
+        at_id, at_key = (_kept_at(id_key), _kept_at(key)) if entries is not None else (0, 0)
+        get_kept = (entries or {}).get
         count, doubtful = 0, dict[Any, None]()
         for batch in _batches(cursor, _batch_size(self.conn)):
             for row in batch:
                 count += 1
-                if row[-2] in events:
+                if entries is not None:  # the entry's event and objects, read already
+                    kept = get_kept(row[-2], _NO_ENTRY)
+                    if (
+                        kept[0] in events
+                        and type(named := kept[at_id]) is int
+                        and named == row[id_at]
+                        and digest(row[:end]) == kept[at_key]
+                    ):
+                        continue
+                elif row[-2] in events:
                     objects = loads(row[-1])
                     if (
                         type(objects) is dict
@@ -699,7 +720,7 @@ class Checker:
         engine = _engine(self.conn)
         if engine is None:
             self.flagged = None  # the review queue's check runs its own query there
-            doubtful, count = self._decision_candidates_by_client(where)
+            doubtful, count = self._decision_candidates_by_client(where, entries)
             return doubtful, [], count, 0
         cursor, lists = self._decision_statement(
             engine, where, entries, guarded=guarded, members_guarded=members_guarded
@@ -787,14 +808,19 @@ class Checker:
         )
         return cursor, lists
 
-    def _decision_candidates_by_client(self, where: str) -> tuple[list[Any], int]:
+    def _decision_candidates_by_client(
+        self, where: str, entries: EntryObjects | None
+    ) -> tuple[list[Any], int]:
         """_decision_candidates on PostgreSQL: the server sends the columns and its
         digests of the documents, the record's text is written here by orjson
-        (``row_hashing.record_digest_fast``, decision 0032)."""
+        (``row_hashing.record_digest_fast``, decision 0032). ``entries``: as
+        ``digest_rows``'; then the statement does not join the log (decision 0057)."""
+        log, entry = " LEFT JOIN audit_log a ON a.seq = t.audit_seq", ("a.event", "a.objects")
+        if entries is not None:
+            log, entry = "", ("t.audit_seq", "NULL")
+        columns = _decision_columns(candidates_pg.ANSWERS, candidates_pg.DOCUMENTS, entry)
         cursor = self.conn.execute(
-            f"SELECT {_decision_columns(candidates_pg.ANSWERS, candidates_pg.DOCUMENTS)} "
-            "FROM decisions t "
-            f"LEFT JOIN audit_log a ON a.seq = t.audit_seq{_JOINS['decisions']}"
+            f"SELECT {columns} FROM decisions t{log}{_JOINS['decisions']}"
             f"{where} ORDER BY t.audit_seq"
         )
         events = DECISION_EVENTS
@@ -803,27 +829,32 @@ class Checker:
         person_end = record_end + 3 + len(PERSON_COLUMNS)
         detainer_end = person_end + len(DETAINER_COLUMNS)
         id_at, sha_at = RECORD_COLUMNS.index("id"), record_end + 2
+        at_record, at_digest = _kept_at("record"), _kept_at("record_sha256")
+        get_kept = (entries or {}).get
         count, doubtful = 0, []
         for batch in _batches(cursor, _batch_size(self.conn)):
             for row in batch:
                 count += 1
-                if row[-2] in events:
-                    objects = loads(row[-1])
-                    if (
-                        type(objects) is dict
-                        and type(named := objects.get("record")) is int
-                        and named == row[id_at]
-                    ):
-                        found = digest(
-                            row[:record_end],
-                            row[record_end],
-                            row[record_end + 1],
-                            row[sha_at + 1 : person_end],
-                            row[person_end:detainer_end],
-                            row[-3],
-                        )
-                        if found == objects.get("record_sha256") == row[sha_at]:
-                            continue
+                if entries is not None:  # the entry's event and objects, read already
+                    kept = get_kept(row[-2], _NO_ENTRY)
+                    event, named, recorded = kept[0], kept[at_record], kept[at_digest]
+                else:
+                    event, named, recorded = row[-2], None, None
+                    if event in events:
+                        objects = loads(row[-1])
+                        if type(objects) is dict:
+                            named, recorded = objects.get("record"), objects.get("record_sha256")
+                if event in events and type(named) is int and named == row[id_at]:
+                    found = digest(
+                        row[:record_end],
+                        row[record_end],
+                        row[record_end + 1],
+                        row[sha_at + 1 : person_end],
+                        row[person_end:detainer_end],
+                        row[-3],
+                    )
+                    if found == recorded == row[sha_at]:
+                        continue
                 doubtful.append(row[id_at])
         return doubtful, count
 
@@ -946,14 +977,6 @@ _ENGINES = {
 }
 
 
-def reads_once(conn: Any) -> bool:
-    """Whether a chain pass on ``conn`` can keep its entries' objects for the rows
-    passes (``EntryObjects``): on SQLite. A server's cursor is read by a thread ahead
-    of the loop (``PgCursor.batches``), and no other statement may run on its
-    connection meanwhile; there the rows passes read the log with their rows."""
-    return _engine(conn) is not None
-
-
 def _engine(conn: Any) -> _Engine | None:
     """The backend's candidate texts; None on PostgreSQL, where the client writes them
     (decision 0032): the server writing them was measured to cost more CPU in all than
@@ -1008,15 +1031,20 @@ _ANSWERS_PAIRS = (
 
 
 def _decision_columns(
-    answers: str, documents: tuple[str, ...] = ("t.case_json", "t.decision_json")
+    answers: str,
+    documents: tuple[str, ...] = ("t.case_json", "t.decision_json"),
+    entry: tuple[str, str] = ("a.event", "a.objects"),
 ) -> str:
+    """A decision's columns as the general check and the client's fast pass read them;
+    ``entry``: its entry's event and objects (the log joined as ``a``), or what stands
+    for them where the chain pass kept them (``_with_seq``)."""
     return ", ".join(
         [f"t.{field}" for field in RECORD_COLUMNS]
         + list(documents)
         + ["t.record_sha256"]
         + [f"p.{field}" for field in PERSON_COLUMNS]
         + [f"x.{field}" for field in DETAINER_COLUMNS]
-        + [answers, "a.event", "a.objects"]
+        + [answers, *entry]
     )
 
 

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from trustdesk.store.checks import ChainSpan, Checker, EntryObjects, Problem, reads_once
+from trustdesk.store.checks import ChainSpan, Checker, EntryObjects, Problem
 from trustdesk.store.decisions import DECISION_EVENTS, HOLD_FIELDS
 from trustdesk.store.encoding import GENESIS_HASH
 from trustdesk.store.helper_command import helper_command
@@ -51,10 +51,10 @@ CALLER_SHARE = 0.44
 #: one helper) leave it nothing of the chain to check, and the processes share one
 #: disk and one database server; no machine with more than two cores has measured it.
 MAX_HELPERS = 3
-#: On SQLite a span is checked in parts of this many entries: each part's chain pass
-#: keeps the objects of the entries that create rows (``EntryObjects``) for the rows
-#: passes of the same part, which then do not read the log again (decision 0049); the
-#: parts bound what is kept (some tens of megabytes).
+#: A span is checked in parts of this many entries: each part's chain pass keeps the
+#: objects of the entries that create rows (``EntryObjects``) for the rows passes of the
+#: same part, which then do not read the log again (decision 0049; on PostgreSQL too
+#: since 0057); the parts bound what is kept (some tens of megabytes).
 PART_ENTRIES = 100_000
 
 
@@ -175,7 +175,7 @@ def check_span(
         row = conn.execute(f"SELECT hash FROM audit_log WHERE seq = {int(after)}").fetchone()
         start = GENESIS_HASH if after == 0 else str(row[0]) if row is not None else ""
     found = SpanResult(start)
-    if chain and upto is not None and reads_once(conn) and _check_parts(conn, after, upto, found):
+    if chain and upto is not None and _check_parts(conn, after, upto, found):
         return found
     found = SpanResult(start)
     if chain:
@@ -198,7 +198,7 @@ def check_span(
 
 
 def _check_parts(conn: Any, after: int, upto: int, found: SpanResult) -> bool:
-    """check_span on SQLite, in parts of ``PART_ENTRIES`` entries: each part's chain
+    """check_span in parts of ``PART_ENTRIES`` entries: each part's chain
     pass keeps its entries' objects for the part's rows passes. The chain, the lookup
     table and the rows are checked as check_span checks them in one go: the replay
     carries the last hash from part to part and stops at a broken link; the rows of the
@@ -231,7 +231,9 @@ def _check_parts(conn: Any, after: int, upto: int, found: SpanResult) -> bool:
         for table, (count, problems) in evidence_rows(rows, entries).items():
             found.rows[table] += count
             found.row_problems[table] += problems
-        if found.flagged is not None and rows.flagged is not None:
+        if rows.flagged is None:  # not collected (PostgreSQL: the queue's own query)
+            found.flagged = None
+        elif found.flagged is not None:
             found.flagged += rows.flagged
         low = high
     found.last_hash = prev_hash
