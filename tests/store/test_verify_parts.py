@@ -152,6 +152,9 @@ QUEUE_TAMPERING = {
         "UPDATE decisions SET review_required = 1, audit_seq = 0 WHERE id = {last}"
     ),
     "an amendment's link moved": "UPDATE decisions SET amends = amends + 100 WHERE amends > 0",
+}
+#: Only SQLite's untyped column can hold it.
+QUEUE_TAMPERING_SQLITE = {
     "an amendment's link made text": (
         "UPDATE decisions SET amends = 'x' || amends WHERE amends IS NOT NULL"
     ),
@@ -164,22 +167,40 @@ QUEUE_SEEN = (
 )
 
 
-@pytest.mark.sqlite_only("on PostgreSQL the review queue's check runs its own query")
 @pytest.mark.parametrize("split", [False, True])
 @pytest.mark.parametrize("what", list(QUEUE_TAMPERING))
 def test_the_review_queue_from_the_rows_passes_is_the_querys(
     record: Store, monkeypatch: pytest.MonkeyPatch, what: str, split: bool
 ) -> None:
-    """Decision 0049: the review queue's check takes the decisions awaiting review from
-    the decision rows' passes (``Checker.flagged``); the report is the one its own
+    """Decisions 0049, 0057: the review queue's check takes the decisions awaiting review
+    from the decision rows' passes (``Checker.flagged``); the report is the one its own
     query (PENDING_REVIEWS_QUERY) gives, intact and tampered, in one process or two."""
+    problems = _queue_from_rows_is_the_querys(record, monkeypatch, QUEUE_TAMPERING[what], split)
+    if what in QUEUE_SEEN:
+        assert any("review queue" in problem for problem in problems), what
+
+
+@pytest.mark.sqlite_only("only SQLite's untyped columns can hold a text link")
+@pytest.mark.parametrize("split", [False, True])
+@pytest.mark.parametrize("what", list(QUEUE_TAMPERING_SQLITE))
+def test_the_review_queue_with_a_text_link_is_the_querys(
+    record: Store, monkeypatch: pytest.MonkeyPatch, what: str, split: bool
+) -> None:
+    _queue_from_rows_is_the_querys(record, monkeypatch, QUEUE_TAMPERING_SQLITE[what], split)
+
+
+def _queue_from_rows_is_the_querys(
+    record: Store, monkeypatch: pytest.MonkeyPatch, tampering: str, split: bool
+) -> list[str]:
+    """The problems verification reports after ``tampering``, the same whether the
+    review queue's check used the rows passes' decisions or its own query."""
     import trustdesk.store.verify as verify_module
 
     monkeypatch.setattr(verify_module, "helpers_for", lambda entries: int(split))
     monkeypatch.setattr(verify_module, "CALLER_SHARE", 0.3)
     assert record.verify().ok
     with _attacker(record) as conn:
-        for statement in QUEUE_TAMPERING[what].format(last=_last_record(record)).split("; "):
+        for statement in tampering.format(last=_last_record(record)).split("; "):
             conn.execute(statement)
     computed = record.verify()
     queries: list[object] = []
@@ -193,10 +214,9 @@ def test_the_review_queue_from_the_rows_passes_is_the_querys(
         patch.setattr(Checker, "review_queue", by_query)
         queried = record.verify()
     assert queries and queries[0] is not None  # the rows passes did collect them
-    assert not queried.ok, what
+    assert not queried.ok, tampering
     assert [str(p) for p in computed.problems] == [str(p) for p in queried.problems]
-    if what in QUEUE_SEEN:
-        assert any("review queue" in str(p) for p in computed.problems), what
+    return [str(p) for p in computed.problems]
 
 
 def test_the_lookup_checks_quick_way_finds_what_its_walk_finds() -> None:

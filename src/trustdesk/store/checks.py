@@ -528,8 +528,9 @@ class Checker:
         of the table's rows, PENDING_REVIEWS_QUERY's answer is computed from them (its
         scan of every wide decision row cost 1.7 s per 1,000,000, decision 0049): the
         same comparisons (SQLite's ``=`` between integers, and Python's, agree; other
-        types equal nothing in either). Otherwise (PostgreSQL, or rows no span holds,
-        which only tampering makes) the query itself.
+        types equal nothing in either; PostgreSQL's column is an integer held to 0 or 1,
+        whose scan cost the server 1.4 s per 1,000,000, decision 0057). Otherwise (rows
+        no span holds, which only tampering makes) the query itself.
         """
         expected_pending: set[tuple[Any, Any]]
         if (
@@ -719,7 +720,6 @@ class Checker:
         documents again cost twice what comparing them did (docs/decisions/0048)."""
         engine = _engine(self.conn)
         if engine is None:
-            self.flagged = None  # the review queue's check runs its own query there
             doubtful, count = self._decision_candidates_by_client(where, entries)
             return doubtful, [], count, 0
         cursor, lists = self._decision_statement(
@@ -829,12 +829,17 @@ class Checker:
         person_end = record_end + 3 + len(PERSON_COLUMNS)
         detainer_end = person_end + len(DETAINER_COLUMNS)
         id_at, sha_at = RECORD_COLUMNS.index("id"), record_end + 2
+        review_at, decision_at = _REVIEW_AT, _DECISION_AT
         at_record, at_digest = _kept_at("record"), _kept_at("record_sha256")
         get_kept = (entries or {}).get
-        count, doubtful = 0, []
+        count, doubtful, flagged = 0, [], self.flagged
+        assert flagged is not None
         for batch in _batches(cursor, _batch_size(self.conn)):
             for row in batch:
                 count += 1
+                # review_required = 1 (an integer column held to 0 or 1), for review_queue.
+                if row[review_at] == 1:
+                    flagged.append((row[id_at], row[decision_at]))
                 if entries is not None:  # the entry's event and objects, read already
                     kept = get_kept(row[-2], _NO_ENTRY)
                     event, named, recorded = kept[0], kept[at_record], kept[at_digest]
@@ -876,6 +881,9 @@ class Checker:
 
 
 _MEMBERS_AT = _kept_at("members_sha256")
+#: Where a decision's review flag and decision id are in ``_decision_columns``' row.
+_REVIEW_AT = RECORD_COLUMNS.index("review_required")
+_DECISION_AT = RECORD_COLUMNS.index("decision_id")
 
 
 def _unbound(entries: EntryObjects | None) -> str:
