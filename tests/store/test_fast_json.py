@@ -17,6 +17,7 @@ import pytest
 from trustdesk.store.audit import decision_named, entry_hash
 from trustdesk.store.encoding import canonical_json
 from trustdesk.store.fast_json import (
+    ascii_fragment,
     ascii_json,
     decision_named_fast,
     decision_named_of,
@@ -38,6 +39,14 @@ TEXTS = [
 @pytest.mark.parametrize("text", TEXTS)
 def test_strings_are_escaped_as_canonical_json_escapes_them(text: str) -> None:
     assert ascii_json([text, {"k": text}], [text]) == canonical_json([text, {"k": text}]).encode()
+
+
+@pytest.mark.parametrize("text", [*TEXTS, "\ud800 lone", 'caf\u00e9 "quoted"'])
+def test_a_fragment_is_the_text_as_canonical_json_writes_it(text: str) -> None:
+    """ascii_fragment's text, put into orjson's, gives canonical_json's text of the
+    value, non-ASCII (lone surrogates too), control characters and DEL alike."""
+    written = ascii_json({"a": ascii_fragment(text), "b": [1, None]}, [], option=0)
+    assert written == canonical_json({"a": text, "b": [1, None]}).encode()
 
 
 @pytest.mark.parametrize(
@@ -75,6 +84,28 @@ def test_entry_hash_fast_is_entry_hash_or_nothing(seed: int) -> None:
         # Equal, unless a finite float is spelled otherwise (then never another's hash).
         has_float = any(type(value) is float for value in row[:8])
         assert fast == expected or has_float
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_entry_hash_fast_without_the_float_guard_is_entry_hash_for_typed_columns(
+    seed: int,
+) -> None:
+    """``floats=False``: what the server's integer and text columns give (int, str,
+    None) hashes as entry_hash does; a float or a blob, which such columns cannot give,
+    would be the caller's mistake, and inf then passes for NULL (why the guard exists)."""
+    rng = random.Random(seed)
+    typed = [
+        value
+        for value in ENTRY_VALUES
+        if type(value) in (str, type(None)) or (type(value) is int and abs(value) < 2**63)
+    ]
+    row = (rng.choice([1, 2**62]), *(rng.choice(typed) for _ in range(7)), "p" * 64, "h" * 64)
+    prev = rng.choice(["0" * 64, "a" * 64])
+    assert entry_hash_fast(prev, row, floats=False) == entry_hash(prev, *row[:8])
+    inf_row = (row[0], float("inf"), *row[2:])
+    null_row = (row[0], None, *row[2:])
+    assert entry_hash_fast(prev, inf_row) is None
+    assert entry_hash_fast(prev, inf_row, floats=False) == entry_hash(prev, *null_row[:8])
 
 
 def test_an_ordinary_entry_hashes_alike() -> None:

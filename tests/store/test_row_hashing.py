@@ -272,6 +272,39 @@ def test_row_digest_fast_of_is_row_digest(seed: int) -> None:
     assert digest([values[field] for field in sorted(HOLD_FIELDS)]) == row_digest("holds", values)
 
 
+# What PostgreSQL's integer and text columns give (``checks._may_give_floats``).
+TYPED_VALUES = [
+    value
+    for value in SAME_SPELLING
+    if type(value) in (str, type(None)) or (type(value) is int and abs(value) < 2**63)
+] + ["Jos\u00e9 Pe\u00f1a \x7f", "\U0001f600\ud800", 'Zo\u00eb "x" \\']
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_record_digest_fast_of_typed_columns_is_record_sha256(seed: int) -> None:
+    """Without the float guard (``floats=False``), on the values typed columns give,
+    the person's non-ASCII texts escaped apart (``ascii_fragment``): record_sha256."""
+    rng = random.Random(seed)
+    values = {field: rng.choice(TYPED_VALUES) for field in RECORD_FIELDS}
+    values["case_json"], values["decision_json"] = '{"a":1}', "\u00e9" * 30
+    person = {field: rng.choice(TYPED_VALUES) for field in PERSON_FIELDS}
+    detainer = {field: rng.choice(TYPED_VALUES) for field in DETAINER_FIELDS}
+    answers = [("q1", "ü\x7f"), ("q2", "yes")]
+    got = record_digest_fast(
+        [values[field] for field in RECORD_COLUMNS],
+        document_digest(values["case_json"]),
+        document_digest(values["decision_json"]),
+        [person[field] for field in PERSON_COLUMNS],
+        [detainer[field] for field in DETAINER_COLUMNS],
+        canonical_json(sorted([list(pair) for pair in answers])),
+        floats=False,
+    )
+    assert got == record_sha256(values, person, detainer, answers)
+    digest = row_digest_fast_of("holds", HOLD_FIELDS, floats=False)
+    hold = {field: rng.choice(TYPED_VALUES) for field in HOLD_FIELDS}
+    assert digest([hold[field] for field in sorted(HOLD_FIELDS)]) == row_digest("holds", hold)
+
+
 def test_a_float_spelled_otherwise_only_makes_the_digest_differ() -> None:
     """orjson writes 1e-7 as 1e-7 where canonical_json writes 1e-07: a candidate text
     that is not canonical_json's gives another digest (the row takes the exact check),

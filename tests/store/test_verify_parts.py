@@ -243,3 +243,15 @@ def test_the_lookup_checks_quick_way_finds_what_its_walk_finds() -> None:
         found.append([(p.seq, p.text) for p in checker.problems])
     assert found[0] == found[1]
     assert len(found[0]) >= 5  # the duplicates, the text position, 5, 6 and 8 differ
+
+
+def test_the_float_guard_is_skipped_only_where_no_column_can_give_a_float(store: Store) -> None:
+    """Decision 0057: the fast texts skip their float guard on a server statement whose
+    columns are all integers or texts, never on SQLite (any column holds any type)."""
+    with store.db.reading() as conn:
+        typed = conn.execute("SELECT seq, event, objects FROM audit_log")
+        assert checks_module._may_give_floats(typed) == (store.backend == "sqlite")
+        typed.fetchall()
+        real = conn.execute("SELECT seq, CAST(seq AS REAL) FROM audit_log")
+        assert checks_module._may_give_floats(real)
+        real.fetchall()

@@ -207,11 +207,11 @@ class Checker:
                     events[event] += 1
                     if event in decision_events and '"hold_sha256"' in objects:
                         events["hold.opened"] += 1
-                if entries is not None:
-                    # Read once, for the lookup table and the rows passes (0049).
+                if entries is not None and event in counted:
+                    # Read once, for the lookup table and the rows passes (0049); the
+                    # other entries only as the lookup needs them (few are read, 0057).
                     value = loads(objects)
-                    if event in counted:
-                        entries[seq] = kept(event, value)
+                    entries[seq] = kept(event, value)
                     if lookup.active:
                         lookup.entry_named(seq, event, named_of(objects, value))
                 elif lookup.active:
@@ -251,6 +251,7 @@ class Checker:
         prev_hash, expected, count = span.prev_hash, span.after + 1, 0
         link_problem, entry_hash, named = audit.link_problem, entry_hash_fast, decision_named_fast
         loads, named_of, kept = parsed_objects, decision_named_of, _kept
+        floats = _may_give_floats(cursor)
         for batch in _batches(cursor, _batch_size(self.conn)):
             for row in batch:
                 count += 1
@@ -259,17 +260,21 @@ class Checker:
                     events[event] += 1
                     if event in decision_events and '"hold_sha256"' in objects:
                         events["hold.opened"] += 1
-                if entries is not None:
-                    # Read once, for the lookup table and the rows passes (0049, 0057).
+                if entries is not None and event in counted:
+                    # Read once, for the lookup table and the rows passes (0049); the
+                    # other entries only as the lookup needs them (few are read, 0057).
                     value = loads(objects)
-                    if event in counted:
-                        entries[seq] = kept(event, value)
+                    entries[seq] = kept(event, value)
                     if lookup.active:
                         lookup.entry_named(seq, event, named_of(objects, value))
                 elif lookup.active:
                     lookup.entry_named(seq, event, named(objects))
                 # The fast hash only accepts (fast_json); any doubt goes to link_problem.
-                if seq != expected or row[8] != prev_hash or entry_hash(prev_hash, row) != row[9]:
+                if (
+                    seq != expected
+                    or row[8] != prev_hash
+                    or entry_hash(prev_hash, row, floats=floats) != row[9]
+                ):
                     problem = link_problem(row, expected, prev_hash)
                     if problem is not None:
                         self.problem(seq, f"audit entry {seq} {problem}")
@@ -676,7 +681,8 @@ class Checker:
             if entries is None
             else _with_seq(columns, table, where)
         )
-        digest, loads = row_digest_fast_of(table, ordered), parsed_objects
+        floats = _may_give_floats(cursor)
+        digest, loads = row_digest_fast_of(table, ordered, floats=floats), parsed_objects
         id_at, end = ordered.index(id_field), len(ordered)
         at_id, at_key = (_kept_at(id_key), _kept_at(key)) if entries is not None else (0, 0)
         get_kept = (entries or {}).get
@@ -823,7 +829,7 @@ class Checker:
             f"SELECT {columns} FROM decisions t{log}{_JOINS['decisions']}"
             f"{where} ORDER BY t.audit_seq"
         )
-        events = DECISION_EVENTS
+        events, floats = DECISION_EVENTS, _may_give_floats(cursor)
         loads, digest = parsed_objects, record_digest_fast
         record_end = len(RECORD_COLUMNS)
         person_end = record_end + 3 + len(PERSON_COLUMNS)
@@ -857,6 +863,7 @@ class Checker:
                         row[sha_at + 1 : person_end],
                         row[person_end:detainer_end],
                         row[-3],
+                        floats=floats,
                     )
                     if found == recorded == row[sha_at]:
                         continue
@@ -1001,6 +1008,22 @@ _FETCH = 2_000
 #: rows (about 14 MB with their documents) had left the processor's caches when Python
 #: read them back to hash them; 64 at a time took 8 % less CPU per span (decision 0056).
 _FETCH_LOCAL = 64
+
+
+#: PostgreSQL's types (OIDs) whose values psycopg gives as an int, a str or None, never
+#: a float: bigint, smallint, integer, text, varchar.
+_NO_FLOAT_TYPES = frozenset({20, 21, 23, 25, 1043})
+
+
+def _may_give_floats(cursor: Any) -> bool:
+    """Whether a statement's rows may hold a float, which orjson may write otherwise
+    than canonical_json (the fast texts' float guard, ``fast_json.ascii_json``): on
+    SQLite always (its columns hold any type); on the server unless every column is an
+    integer or text type (decision 0057)."""
+    description = cursor.description
+    return description is None or any(
+        getattr(column, "type_code", None) not in _NO_FLOAT_TYPES for column in description
+    )
 
 
 def _batch_size(conn: Any) -> int:

@@ -13,6 +13,11 @@ the standard library. Its output is only ever a *candidate* (decision 0032):
   same value as that text, and canonical_json writes the same text for it: a digest
   matched through a candidate would match through canonical_json too, and a candidate
   that differs only makes the caller take its exact (slower) way.
+- ``ascii_fragment`` writes one text as canonical_json does (the standard library's own
+  escaping, in C), for orjson to insert as it is: cheaper than escaping a whole row's
+  text through a codec error handler where one value (a person's name) is non-ASCII.
+- A caller whose values come from columns that cannot hold a float (``floats=False``:
+  PostgreSQL's integer and text columns) skips the float guard.
 - ``parsed_objects`` and ``decision_named_fast`` read objects with orjson, which reads
   every text it accepts as json.loads does except numbers beyond 64 bits (a float where
   json.loads gives an integer); callers rely only on integers and strings from it, and
@@ -27,6 +32,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 from collections.abc import Sequence
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 import orjson
@@ -37,6 +43,7 @@ __all__ = [
     "JSON_ASCII_ERRORS",
     "SORTED_KEYS",
     "Fragment",
+    "ascii_fragment",
     "ascii_json",
     "decision_named_fast",
     "decision_named_of",
@@ -92,10 +99,18 @@ def ascii_json(value: Any, flat: Sequence[Any], option: int = 0) -> bytes | None
     return text
 
 
-def entry_hash_fast(prev_hash: str, row: Sequence[Any]) -> str | None:
+def ascii_fragment(text: str) -> Fragment:
+    """``text`` as canonical_json writes a string (quoted, non-ASCII, control characters
+    and DEL escaped), for orjson to insert as it is: the standard library's encoder for
+    strings, which canonical_json's own encoder uses."""
+    return Fragment(encode_basestring_ascii(text))
+
+
+def entry_hash_fast(prev_hash: str, row: Sequence[Any], *, floats: bool = True) -> str | None:
     """``audit.entry_hash`` of an audit row (``audit.COLUMNS`` order) following
     ``prev_hash``, its text written by ``ascii_json``; None where that cannot stand
-    for the entry (then ``audit.link_problem`` decides)."""
+    for the entry (then ``audit.link_problem`` decides). ``floats=False``: the row's
+    columns cannot hold a float (the float guard is skipped)."""
     seq, at, workstation, actor, actor_id, event, outcome, objects = row[:8]
     text = ascii_json(
         {  # canonical order of the keys
@@ -108,7 +123,7 @@ def entry_hash_fast(prev_hash: str, row: Sequence[Any]) -> str | None:
             "seq": seq,
             "workstation": workstation,
         },
-        row[:8],
+        row[:8] if floats else (),
     )
     if text is None or not prev_hash.isascii():
         return None
