@@ -114,6 +114,35 @@ def _kept(event: str, value: object) -> tuple[Any, ...]:
     )
 
 
+def _entry_reader(
+    events: Counter[str], entries: EntryObjects | None, lookup: DecisionLookupCheck
+) -> Callable[[Any, Any, Any], None]:
+    """What a chain pass does with each entry (seq, event, objects) besides checking its
+    link, on either backend: counts in ``events`` the events that write evidence rows
+    (and the holds opened), keeps those entries' objects for the rows passes of the same
+    span in ``entries`` (read once, decisions 0049, 0057; the other entries only as the
+    lookup needs them, which reads few) and walks the decision lookup table beside the
+    chain (``lookup``)."""
+    counted, decision_events = _COUNTED, frozenset(DECISION_EVENTS)
+    named, loads, named_of, kept = decision_named_fast, parsed_objects, decision_named_of, _kept
+
+    def read(seq: Any, event: Any, objects: Any) -> None:
+        if event in counted:
+            events[event] += 1
+            if event in decision_events and '"hold_sha256"' in objects:
+                events["hold.opened"] += 1
+            if entries is not None:
+                value = loads(objects)
+                entries[seq] = kept(event, value)
+                if lookup.active:
+                    lookup.entry_named(seq, event, named_of(objects, value))
+                return
+        if lookup.active:
+            lookup.entry_named(seq, event, named(objects))
+
+    return read
+
+
 def _kept_at(key: str) -> int:
     """Where ``key``'s value is in an ``EntryObjects`` value."""
     if key not in _KEPT:
@@ -157,8 +186,9 @@ class Checker:
         """Replay the chain (audit.replay's checks), counting the events that create
         evidence rows and checking the decision lookup table on the way.
 
-        One tight loop over plain rows (no entry objects, no generators in between): it
-        runs for every entry of the store. Each entry's text is written by SQLite
+        One tight loop over plain rows (no entry objects, no generators in between; what
+        is noted of each entry besides its link, ``_entry_reader``): it runs for every
+        entry of the store. Each entry's text is written by SQLite
         (``candidates``: a candidate, which only accepts; on PostgreSQL by orjson here,
         ``_chain_by_client``); any doubt goes to audit.link_problem, the definition
         audit.replay uses. ``span`` replays one part
@@ -187,35 +217,20 @@ class Checker:
         engine = _engine(self.conn)
         if engine is None:
             return self._chain_by_client(span, entries)
-        counted = {*DECISION_EVENTS, "decision.reviewed", "hold.closed"}
-        decision_events = set(DECISION_EVENTS)
         # Only the part of a split check that starts the chain says the table is unreadable.
         lookup = DecisionLookupCheck(self, *span.lookup, quiet=span.after > 0)
-        events = self.events
+        read = _entry_reader(self.events, entries, lookup)
         limit = "" if span.upto is None else f" AND seq <= {int(span.upto)}"
         cursor = self.conn.execute(
             f"SELECT seq, prev_hash, hash, event, objects, {engine.entry_text(guarded)} "
             f"FROM audit_log WHERE seq > {int(span.after)}{limit} ORDER BY seq"
         )
         prev_hash, expected, count = span.prev_hash, span.after + 1, 0
-        named, sha256, ascii_text = decision_named_fast, _sha256, candidates.ascii_text
-        loads, named_of, kept = parsed_objects, decision_named_of, _kept
+        sha256, ascii_text = _sha256, candidates.ascii_text
         for batch in _batches(cursor, _batch_size(self.conn)):
             for seq, prev, digest, event, objects, text in batch:
                 count += 1
-                if event in counted:
-                    events[event] += 1
-                    if event in decision_events and '"hold_sha256"' in objects:
-                        events["hold.opened"] += 1
-                if entries is not None and event in counted:
-                    # Read once, for the lookup table and the rows passes (0049); the
-                    # other entries only as the lookup needs them (few are read, 0057).
-                    value = loads(objects)
-                    entries[seq] = kept(event, value)
-                    if lookup.active:
-                        lookup.entry_named(seq, event, named_of(objects, value))
-                elif lookup.active:
-                    lookup.entry_named(seq, event, named(objects))
+                read(seq, event, objects)
                 if (
                     seq != expected
                     or prev != prev_hash
@@ -239,36 +254,21 @@ class Checker:
         """The chain's pass on PostgreSQL: each entry's text written here by orjson
         (``fast_json.entry_hash_fast``, decision 0032); the server writing it cost more
         CPU in all (decision 0040). ``entries``: as ``chain``'s."""
-        counted = {*DECISION_EVENTS, "decision.reviewed", "hold.closed"}
-        decision_events = set(DECISION_EVENTS)
         lookup = DecisionLookupCheck(self, *span.lookup, quiet=span.after > 0)
-        events = self.events
+        read = _entry_reader(self.events, entries, lookup)
         limit = "" if span.upto is None else f" AND seq <= {int(span.upto)}"
         cursor = self.conn.execute(
             f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log "
             f"WHERE seq > {int(span.after)}{limit} ORDER BY seq"
         )
         prev_hash, expected, count = span.prev_hash, span.after + 1, 0
-        link_problem, entry_hash, named = audit.link_problem, entry_hash_fast, decision_named_fast
-        loads, named_of, kept = parsed_objects, decision_named_of, _kept
+        link_problem, entry_hash = audit.link_problem, entry_hash_fast
         floats = _may_give_floats(cursor)
         for batch in _batches(cursor, _batch_size(self.conn)):
             for row in batch:
                 count += 1
                 seq, event, objects = row[0], row[5], row[7]
-                if event in counted:
-                    events[event] += 1
-                    if event in decision_events and '"hold_sha256"' in objects:
-                        events["hold.opened"] += 1
-                if entries is not None and event in counted:
-                    # Read once, for the lookup table and the rows passes (0049); the
-                    # other entries only as the lookup needs them (few are read, 0057).
-                    value = loads(objects)
-                    entries[seq] = kept(event, value)
-                    if lookup.active:
-                        lookup.entry_named(seq, event, named_of(objects, value))
-                elif lookup.active:
-                    lookup.entry_named(seq, event, named(objects))
+                read(seq, event, objects)
                 # The fast hash only accepts (fast_json); any doubt goes to link_problem.
                 if (
                     seq != expected
