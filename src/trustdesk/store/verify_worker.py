@@ -231,7 +231,7 @@ def _check_parts(conn: Any, after: int, upto: int, found: SpanResult) -> bool:
         for table, (count, problems) in evidence_rows(rows, entries).items():
             found.rows[table] += count
             found.row_problems[table] += problems
-        if rows.flagged is None:  # not collected (PostgreSQL: the queue's own query)
+        if rows.flagged is None:  # not collected: the review queue's check queries
             found.flagged = None
         elif found.flagged is not None:
             found.flagged += rows.flagged
