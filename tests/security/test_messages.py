@@ -61,7 +61,10 @@ def _damaged_then_restored_as_advised(cli: Any, tmp_path: Path, damage: Any) -> 
     damage(db)
     damaged = db.read_bytes()
     code, _out, err = cli("decisions", "list", "--as", "ann", who="ann")
-    if code == 0:  # damage not met by a listing: the keeping of a copy meets it
+    # What the restore finds: the damaged file with whatever the listing wrote into it
+    # (its sign-in, where the damage let it). The restore itself writes nothing there.
+    found = _database_files(cli.data)
+    if code == 0:  # damage not met by a listing: the restore's own check meets it
         code, _out, err = cli("restore", str(backup), "--as", "chief", who="chief")
         assert code == 0, err
     else:
@@ -75,15 +78,15 @@ def _damaged_then_restored_as_advised(cli: Any, tmp_path: Path, damage: Any) -> 
     assert len(kept) == 1
     kept_bytes = kept[0].read_bytes()
     damaged_digest = hashlib.sha256(kept_bytes).hexdigest()
-    # The damaged file itself, set aside: as it was, or (when the damage lies away from
-    # the pages a sign-in writes) with the sign-ins recorded in it since, every damaged
+    # The damaged files set aside byte for byte as the restore found them, each damaged
     # page still as the damage left it.
+    assert kept_bytes == found[""]
+    stamp = kept[0].name.removesuffix(".db")
+    for suffix, data in found.items():
+        if suffix:
+            assert (cli.data / f"{stamp}.db{suffix}").read_bytes() == data, suffix
     page = int.from_bytes(damaged[16:18], "big")
-    scribbled = _damaged_pages(damaged, page)
-    if not scribbled:  # refused at once ("left the file unchanged"): byte for byte
-        assert kept_bytes == damaged
-    else:
-        assert _damaged_pages(kept_bytes, page) == scribbled
+    assert _damaged_pages(kept_bytes, page) == _damaged_pages(damaged, page)
     conn = connect(cli.data / "trustdesk.db", immutable=True)
     try:
         [entry] = list(audit.entries_for(conn, "restore.over_damaged"))
@@ -95,6 +98,15 @@ def _damaged_then_restored_as_advised(cli: Any, tmp_path: Path, damage: Any) -> 
     code, _out, err = cli("audit", "verify", "--as", "chief", who="chief")
     assert code == 0, err
     return kept[0]
+
+
+def _database_files(folder: Path) -> dict[str, bytes]:
+    """The live database's main file and write-ahead log, by suffix, as they are now."""
+    files = {"": (folder / "trustdesk.db").read_bytes()}
+    wal = folder / "trustdesk.db-wal"
+    if wal.exists():
+        files["-wal"] = wal.read_bytes()
+    return files
 
 
 def _damaged_pages(data: bytes, page: int) -> list[int]:

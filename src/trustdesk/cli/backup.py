@@ -53,9 +53,12 @@ def _show(title: str, lines: list[str]) -> None:
 def run_restore(args: argparse.Namespace) -> int:
     from trustdesk.store.errors import DatabaseCorrupt
 
-    # Damage met anywhere here (opening, logging on, keeping a copy of these records) is
-    # the live database's: the backup's own faults are refused as RestoreRefused. The
-    # damage messages advise this very command, so it then restores over the damage.
+    # Damage met anywhere here (opening, logging on, the restore's check of the live
+    # database's pages before it writes) is the live database's: the backup's own faults
+    # are refused as RestoreRefused. The damage messages advise this very command, so it
+    # then restores over the damage. Nothing is written into the live database before
+    # that check (the sign-in is proved, not recorded: the restore's entries name who ran
+    # it), so a damaged file is set aside as it was found.
     try:
         with open_services(args) as services:
             if services.accounts.needs_first_administrator():
@@ -63,7 +66,7 @@ def run_restore(args: argparse.Namespace) -> int:
                     args.actor, current_password(args.actor), args.file
                 )
             else:
-                session = log_on(services, args)
+                session = log_on(services, args, record=False)
                 live, check = services.records.plan_restore(session, args.file)
                 _show("Replacing these records:", live.lines())
                 _show(f"with the backup {check.path}:", check.summary.lines())

@@ -156,11 +156,17 @@ def new_password(username: str) -> str:
     _fail(f"no new password for {username}: set {NEW_PASSWORD_ENV}, or run in a terminal")
 
 
-def log_on(services: Services, args: argparse.Namespace) -> Session:
-    """Log on as ``--as`` (each command is its own session, audited as a log-on)."""
+def log_on(services: Services, args: argparse.Namespace, *, record: bool = True) -> Session:
+    """Log on as ``--as`` (each command is its own session, audited as a log-on).
+
+    ``record=False`` (restore only, see AccountService.prove) proves the password and
+    writes nothing when it is right.
+    """
     if not args.actor:
         _fail("say who you are with --as USER")
-    session = services.accounts.log_on(args.actor, current_password(args.actor))
+    password = current_password(args.actor)
+    accounts = services.accounts
+    session = (accounts.log_on if record else accounts.prove)(args.actor, password)
     warning = services.accounts.administrator_warning_for(session)
     if warning:
         print(f"trustdesk: warning: {warning}", file=sys.stderr)

@@ -17,7 +17,7 @@ from trustdesk.services.fields import clean_text
 from trustdesk.services.permissions import ADMINISTRATOR, ROLES, Operation
 from trustdesk.store.encoding import sha256_hex, utc_text
 from trustdesk.store.errors import NotFound
-from trustdesk.store.records import User
+from trustdesk.store.records import Credential, User
 
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = timedelta(minutes=15)
@@ -87,6 +87,33 @@ class AccountService:
     # -- log-on -------------------------------------------------------------------------
 
     def log_on(self, username: str, password: str) -> Session:
+        user, credential = self._proved(username, password)
+        now = self.ctx.now()
+        if self.ctx.hasher.needs_rehash(credential.password_hash):
+            self.users.change(
+                user.id,
+                "user.password_rehashed",
+                {"password_hash": self.ctx.hasher.hash(password)},
+                actor=self.ctx.actor(user),
+                at=now,
+            )
+        self.users.record_logon(user.id, actor=self.ctx.actor(user), at=now)
+        return Session(user.id, user.username, now)
+
+    def prove(self, username: str, password: str) -> Session:
+        """The checks of log_on, with nothing written when they pass (a failure is still
+        recorded and counted towards the lock-out).
+
+        For ``trustdesk restore`` alone: the database it opens may be damaged, and a
+        damaged file is set aside exactly as it was found, so nothing may be written into
+        it before the restore's own check of its pages. Every way a restore ends records
+        who ran it (restore.refused, restore.replacing and restore.completed, or
+        restore.over_damaged in the restored database).
+        """
+        user, _credential = self._proved(username, password)
+        return Session(user.id, user.username, self.ctx.now())
+
+    def _proved(self, username: str, password: str) -> tuple[User, Credential]:
         name = username.strip().lower()
         credential = self.users.credential(name) if _USERNAME.fullmatch(name) else None
         if credential is None and self.needs_first_administrator():
@@ -134,17 +161,7 @@ class AccountService:
             self.ctx.audit("logon", user, "failure", user=user.id, reason="disabled")
             raise AuthenticationFailed(f"account {user.username!r} is disabled")
         self._check_record(user)
-        now = self.ctx.now()
-        if self.ctx.hasher.needs_rehash(credential.password_hash):
-            self.users.change(
-                user.id,
-                "user.password_rehashed",
-                {"password_hash": self.ctx.hasher.hash(password)},
-                actor=self.ctx.actor(user),
-                at=now,
-            )
-        self.users.record_logon(user.id, actor=self.ctx.actor(user), at=now)
-        return Session(user.id, user.username, now)
+        return user, credential
 
     def _check_record(self, user: User) -> None:
         _same, altered = self.users.checked(user.id)

@@ -274,6 +274,7 @@ class Store:
         from trustdesk.store.errors import OtherStore
 
         self._refuse_on_server("restore")
+        self._refuse_damaged()
         live = self.summary()
         other = not live.empty and not live.same_store(check.summary)
         identities = {
@@ -311,6 +312,22 @@ class Store:
         }
         self.audit.record(AuditEvent("restore.completed", "success", done), actor, at)
         return replaced
+
+    def _refuse_damaged(self) -> None:
+        """Raise DatabaseCorrupt if SQLite finds the live database damaged, before a
+        restore writes anything into it: the damaged file is then set aside exactly as it
+        was found (services.records.restore_over_damaged), this restore's entries in the
+        restored database alone. The copy kept of a sound database is then checked whole
+        (SQLite's integrity_check, in backup); this is the cheaper check of every page."""
+        from trustdesk.store.errors import RESTORE_ADVICE, DatabaseCorrupt
+
+        with self.db.reading() as conn:
+            found = [row[0] for row in conn.execute("PRAGMA quick_check")]
+        if found != ["ok"]:
+            raise DatabaseCorrupt(
+                f"{self.db.where()} is damaged (SQLite's check found: {found[0]}); "
+                f"nothing was written into it. To restore over it, {RESTORE_ADVICE}."
+            )
 
 
 def other_store_message(check: backups.BackupCheck, live: StoreSummary) -> str:
