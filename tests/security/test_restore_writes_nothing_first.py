@@ -106,16 +106,25 @@ def test_the_store_refuses_a_damaged_live_database_before_its_first_entry(
     assert _files(folder) == found
 
 
-@pytest.mark.sqlite_only("a restore replaces the SQLite file; a server restores with pg_restore")
-def test_a_restore_over_index_damage_sets_the_file_aside_as_found(
+@pytest.fixture
+def backed_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+) -> tuple[Any, Path]:
+    """A desk's command line with two decisions, and a backup of them."""
     cli = desk_cli(tmp_path / "data", monkeypatch, capsys)
     staff(cli)
     for name in ("one.json", "two.json"):
         _add(cli, tmp_path, name)
     backup = tmp_path / "good.tdb"
     assert cli("backup", str(backup), "--as", "chief", who="chief")[0] == 0
+    return cli, backup
+
+
+@pytest.mark.sqlite_only("a restore replaces the SQLite file; a server restores with pg_restore")
+def test_a_restore_over_index_damage_sets_the_file_aside_as_found(
+    backed_up: tuple[Any, Path],
+) -> None:
+    cli, backup = backed_up
     db = cli.data / DB_NAME
     _scribble_index_pages(db)
     found = _files(cli.data)
@@ -130,13 +139,9 @@ def test_a_restore_over_index_damage_sets_the_file_aside_as_found(
 
 @pytest.mark.sqlite_only("a restore replaces the SQLite file; a server restores with pg_restore")
 def test_a_restore_of_a_sound_database_names_who_ran_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    backed_up: tuple[Any, Path], tmp_path: Path
 ) -> None:
-    cli = desk_cli(tmp_path / "data", monkeypatch, capsys)
-    staff(cli)
-    _add(cli, tmp_path, "one.json")
-    backup = tmp_path / "good.tdb"
-    assert cli("backup", str(backup), "--as", "chief", who="chief")[0] == 0
+    cli, backup = backed_up
     db = cli.data / DB_NAME
     logons = len(_events(db, "logon"))
     code, _out, err = cli("restore", str(backup), "--as", "chief", who="chief")
