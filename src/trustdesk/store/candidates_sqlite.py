@@ -12,21 +12,29 @@ which writes it with a decimal point or an exponent (``1.0``, ``1.0e+20``) or as
 ``Inf``/``-Inf`` (its ``%!0.15g``): a token that no canonical text of an integer, a
 text or a null is, so its row's text matches no digest and the row takes the exact
 way (decision 0052; the guard that wrote it as ``[]`` cost a tenth of the decision
-rows' statement). A blob makes json_object
-fail: the statement stops with ``BLOB_REFUSED`` and the caller checks that table the
-exact way (``checks``). Texts are handed over as their UTF-8 (``CAST … AS BLOB``),
-hashed without a decode.
+rows' statement). Before SQLite 3.45 a blob makes json_object fail: the statement
+stops with ``BLOB_REFUSED`` and the caller runs it again guarded (``value``). From
+3.45 on a blob that is well-formed JSONB is taken for the JSON it holds, so there the
+statements are guarded from the start (``GUARD_FIRST``, decision 0059). Texts are
+handed over as their UTF-8 (``CAST … AS BLOB``), hashed without a decode.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from trustdesk.store.candidates import ENTRY_SHAPE, record_shape, row_shape
 
-#: What SQLite says when json_object meets a blob (only a tampered file holds one).
+#: What SQLite says when json_object meets a blob it cannot read as JSON (only a
+#: tampered file holds a blob).
 BLOB_REFUSED = "JSON cannot hold BLOB values"
+#: Whether the statements must be guarded from their first run: SQLite 3.45 and later
+#: write a blob that is well-formed JSONB as the JSON it holds (``jsonb('"x"')`` is
+#: written ``"x"``, the very text of the string it replaced), so no error would say
+#: that a blob was met. The Windows build's Python brings such a SQLite.
+GUARD_FIRST = sqlite3.sqlite_version_info >= (3, 45, 0)
 
 
 def value(expr: str, guarded: bool = False) -> str:

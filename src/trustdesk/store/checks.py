@@ -11,6 +11,7 @@ recomputed from the documents.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -49,7 +50,6 @@ from trustdesk.store.schema import PENDING_REVIEWS_QUERY
 from trustdesk.store.sql import dict_rows, scalar
 from trustdesk.store.users import ACCOUNT_EVENTS, account_differences
 
-_FIELD_SEP, _PAIR_SEP = "\x1e", "\x1f"
 _PERSON_KEYS = tuple((field, f"_p_{field}") for field in PERSON_FIELDS)
 _DETAINER_KEYS = tuple((field, f"_t_{field}") for field in DETAINER_FIELDS)
 _JOINS = {
@@ -200,7 +200,7 @@ class Checker:
         span = span or ChainSpan(0, GENESIS_HASH, self.upto, (None, self.upto), finish=True)
         events, mark = Counter(self.events), len(self.problems)
         try:
-            return self._chain(span, entries, guarded=False)
+            return self._chain(span, entries, guarded=candidates_sqlite.GUARD_FIRST)
         except sqlite3.OperationalError as exc:
             if BLOB_REFUSED not in str(exc):
                 raise
@@ -344,16 +344,15 @@ class Checker:
         where = f" WHERE t.audit_seq > {int(self.after)}"
         if self.upto is not None:
             where += f" AND t.audit_seq <= {int(self.upto)}"
+        candidates = functools.partial(
+            self._row_candidates, table, events, ordered, key, id_key, id_field, where, entries
+        )
         try:
-            doubtful, count = self._row_candidates(
-                table, events, ordered, key, id_key, id_field, where, entries, guarded=False
-            )
+            doubtful, count = candidates(guarded=candidates_sqlite.GUARD_FIRST)
         except sqlite3.OperationalError as exc:
             if BLOB_REFUSED not in str(exc):
                 raise
-            doubtful, count = self._row_candidates(
-                table, events, ordered, key, id_key, id_field, where, entries, guarded=True
-            )
+            doubtful, count = candidates(guarded=True)
         names = (*ordered, "_event", "_objects")
         check = self.digest_check(table, fields, key, id_key, id_field)
         for row_id in doubtful:
@@ -432,13 +431,12 @@ class Checker:
                 return "is not the record this entry wrote"
             person = {field: row[key] for field, key in _PERSON_KEYS}
             detainer = {field: row[key] for field, key in _DETAINER_KEYS}
-            answers = [
-                (field, value)
-                for field, sep, value in (
-                    pair.partition(_FIELD_SEP) for pair in (row["_answers"] or "").split(_PAIR_SEP)
-                )
-                if sep
-            ]
+            answers = row["_answers"]
+            # The writer stores texts only: a field or value of another type (a blob in
+            # SQLite, NULL without the constraint) is an altered answer, and could not
+            # be sorted with the others.
+            if any(type(field) is not str or type(value) is not str for field, value in answers):
+                return "rests on answers that were altered"
             digest = record_sha256(row, person, detainer, answers)
             if digest == objects.get("record_sha256") == row["record_sha256"]:
                 return None
@@ -500,6 +498,24 @@ class Checker:
                     None,
                     f"table {table} holds {rows[table]} rows but the audit chain recorded "
                     f"{expected}: rows were deleted or inserted behind TrustDesk's back",
+                )
+
+    def unfiled_rows(self) -> None:
+        """The evidence rows filed at no position of the chain: ``audit_seq`` NULL, zero
+        or below. The rows passes read the positions of their spans, ``(after, upto]``
+        from 0 on, and the rows past the head; a row filed below them would be neither
+        checked nor counted, yet read by the desk (a closure closing a hold, a later
+        version replacing a decision). Two index lookups a table: with ``OR`` (or an
+        ``ORDER BY``) SQLite read the whole index, or the table."""
+        for table, key in _FILED:
+            for row_id, seq in self.conn.execute(
+                f"SELECT {key}, audit_seq FROM {table} WHERE audit_seq IS NULL UNION ALL "
+                f"SELECT {key}, audit_seq FROM {table} WHERE audit_seq <= 0 LIMIT 20"
+            ).fetchall():
+                self.problem(
+                    None,
+                    f"{table} row {row_id} is filed at audit position {seq!r}, where the "
+                    "chain has no entry: it was inserted behind TrustDesk's back",
                 )
 
     def open_holds(self) -> None:
@@ -638,7 +654,7 @@ class Checker:
         if upto is not None:
             where += f" AND t.audit_seq <= {int(upto)}"
         mark = len(self.flagged) if self.flagged is not None else 0
-        guarded, members_guarded = False, False
+        guarded, members_guarded = candidates_sqlite.GUARD_FIRST, False
         while True:
             try:
                 doubtful, members, count, matched = self._decision_candidates(
@@ -879,14 +895,28 @@ class Checker:
             "WHERE t.id = ?",
             (record,),
         ).fetchall():
-            self.check_row(
-                dict(zip(_FAST_NAMES, row, strict=True)),
-                DECISION_EVENTS,
-                _decision_label,
-                self.decision_checker(),
-            )
+            found = dict(zip(_FAST_NAMES, row, strict=True))
+            # The answers as rows, each value as stored: read as one joined text, a
+            # field holding the separators read as several answers (and a blob as the
+            # text of its bytes).
+            found["_answers"] = [
+                (field, value)
+                for field, value in self.conn.execute(
+                    "SELECT field, value FROM decision_answers WHERE record_id = ?", (record,)
+                ).fetchall()
+            ]
+            self.check_row(found, DECISION_EVENTS, _decision_label, self.decision_checker())
 
 
+#: The evidence tables filed by audit position (``audit_seq``), with their rows' keys.
+_FILED = (
+    ("decisions", "id"),
+    ("holds", "id"),
+    ("reviews", "id"),
+    ("hold_closures", "hold_id"),
+    ("contacts", "id"),
+    ("contact_reviews", "id"),
+)
 _MEMBERS_AT = _kept_at("members_sha256")
 #: Where a decision's review flag and decision id are in ``_decision_columns``' row.
 _REVIEW_AT = RECORD_COLUMNS.index("review_required")
@@ -1043,7 +1073,8 @@ def _batches(cursor: Any, size: int) -> Iterator[list[Any]]:
 
 
 #: The general check's columns of a decision: the record's, its two documents, its
-#: stored digest, its person's and detainer's, its answers (pairs), its entry's.
+#: stored digest, its person's and detainer's, its answers (NULL: read apart, as rows),
+#: its entry's.
 _FAST_NAMES = (
     *RECORD_COLUMNS,
     "case_json",
@@ -1054,10 +1085,6 @@ _FAST_NAMES = (
     "_answers",
     "_event",
     "_objects",
-)
-_ANSWERS_PAIRS = (
-    "(SELECT group_concat(field || char(30) || value, char(31)) "
-    "FROM decision_answers WHERE record_id = t.id)"
 )
 
 
@@ -1079,7 +1106,9 @@ def _decision_columns(
     )
 
 
-_FAST_DECISION_COLUMNS = _decision_columns(_ANSWERS_PAIRS)
+#: The general check's statement's columns; its answers are read apart, as rows
+#: (``general_decision_row``).
+_FAST_DECISION_COLUMNS = _decision_columns("NULL")
 
 
 _TRAIL_HIDES = "; the decision's audit trail would not show the entry as it is"

@@ -4,7 +4,8 @@ What is checked (``checks.py``), in order of the chain:
 - each audit entry's position, link and hash (``audit.replay``);
 - each decision version, hold, review and hold closure against the digests in the audit
   entry that created it (so an edit of any column is found, even with triggers dropped);
-- that no such row is missing or extra (row counts equal the chain's event counts);
+- that no such row is missing or extra (row counts equal the chain's event counts), and
+  none is filed at no position of the chain (``audit_seq`` NULL, zero or below);
 - the derived tables (open holds, review queue, name index) against the evidence;
 - the accounts, replayed from their audit events (role, active flag, password digest).
 The report lists problems ordered by audit position; the first is "the first broken entry".
@@ -169,6 +170,7 @@ def _whole_record(checker: Checker, index_conn: sqlite3.Connection | None) -> _E
     what needs nothing from the rows but is reported after the review queue: the name
     index's check (decision 0052) and the outcome lists of no member row (decision
     0056), so that they run while a helper may still be checking rows."""
+    checker.unfiled_rows()
     check_contacts(checker)
     if checker.upto is None:
         checker.open_holds()
