@@ -66,14 +66,17 @@ BOTH_BACKENDS_IN = ("store", "services")
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """``backend`` (under ``store``/``desk``/``database``): both in tests/store and
-    tests/services, SQLite elsewhere and where a test is marked ``sqlite_only``."""
+    tests/services, SQLite elsewhere and where a test is marked ``sqlite_only``, the
+    server alone where it is marked ``postgresql_only``."""
     if "backend" not in metafunc.fixturenames:
         return
     path = metafunc.definition.path
     both = path.parent.name in BOTH_BACKENDS_IN and path.parent.parent.name == "tests"
     if metafunc.definition.get_closest_marker("sqlite_only") is not None:
         both = False
-    if both:
+    if metafunc.definition.get_closest_marker("postgresql_only") is not None:
+        metafunc.parametrize("backend", ("postgresql",))
+    elif both:
         metafunc.parametrize("backend", BACKENDS)
 
 

@@ -46,7 +46,7 @@ from trustdesk.store.row_hashing import (
     record_digest_fast,
     row_digest_fast_of,
 )
-from trustdesk.store.schema import PENDING_REVIEWS_QUERY
+from trustdesk.store.schema import FTS_TABLE, PENDING_REVIEWS_QUERY
 from trustdesk.store.sql import dict_rows, scalar
 from trustdesk.store.users import ACCOUNT_EVENTS, account_differences
 
@@ -518,6 +518,76 @@ class Checker:
                     "chain has no entry: it was inserted behind TrustDesk's back",
                 )
 
+    def server_catalog(self) -> None:
+        """On a server, the catalog around the evidence as TrustDesk made it: no row
+        security, rule, view or foreign function that could change what verification
+        reads, every table's key, the report columns computed (decision 0060)."""
+        if _engine(self.conn) is not None:
+            return
+        from trustdesk.store.postgresql import catalog_check
+
+        for text in catalog_check.problems(self.conn):
+            self.problem(None, text)
+
+    def agency_profile(self) -> None:
+        """The agency's profile against the digest its last change recorded
+        (``settings.changed``): memo headers, the sign-in page and every time the desk
+        shows in the agency's zone come from it."""
+        from trustdesk.store.agency import SETTINGS_CHANGED, profile_sha256, read_profile
+
+        recorded: tuple[int, object] | None = None
+        for entry in audit.entries_for(self.conn, SETTINGS_CHANGED):
+            objects = entry.objects_dict()
+            if objects.get("setting") == "agency":
+                recorded = (entry.seq, objects.get("profile_sha256"))
+        profile = read_profile(self.conn)
+        if recorded is None:
+            if profile is not None:
+                self.problem(
+                    None,
+                    "the agency profile has no audit entry: it was written behind TrustDesk's back",
+                )
+            return
+        seq, digest = recorded
+        if profile is None:
+            self.problem(seq, f"the agency profile recorded in audit entry {seq} is missing")
+        elif profile_sha256(profile) != digest:
+            self.problem(
+                seq,
+                f"the agency profile differs from its last audit entry {seq}: it was changed "
+                "behind TrustDesk's back",
+            )
+
+    def store_identity(self) -> None:
+        """``meta``'s store id against the one the chain recorded (``store.created`` or
+        ``store.identity``): a backup names its store by meta's, and a restore or a
+        ``store migrate`` trusts it."""
+        from trustdesk.store.identity import chained_store_id, meta_store_id
+
+        chained = chained_store_id(self.conn)
+        if chained is not None and meta_store_id(self.conn) != chained:
+            self.problem(
+                None,
+                f"the store id in meta is not the one the audit chain recorded ({chained}): "
+                "it was changed behind TrustDesk's back",
+            )
+
+    def unused_people(self) -> None:
+        """People rows no decision and no contact rests on. Each decision's digest covers
+        the person it rests on, but a row added beside them would be read by the person's
+        history and offered by the contact log under its booking number; TrustDesk
+        writes a person only with the record that rests on it. One index probe a row."""
+        for (person,) in self.conn.execute(
+            "SELECT p.id FROM people p "
+            "WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.person_id = p.id) "
+            "AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.person_id = p.id) LIMIT 20"
+        ).fetchall():
+            self.problem(
+                None,
+                f"person row {person} is rested on by no decision and no contact: it was "
+                "added behind TrustDesk's back",
+            )
+
     def open_holds(self) -> None:
         # ``+h.decision_id``: the holds drive the join (few are open; each finds its
         # decision's versions by index). Without it SQLite read all of decisions' wide
@@ -533,12 +603,12 @@ class Checker:
                      AND NOT EXISTS (SELECT 1 FROM hold_closures c WHERE c.hold_id = h.id)"""
             )
         )
-        actual_open = set(
-            self.conn.execute(
-                "SELECT hold_id, decision_id, record_id, release_due_at FROM open_holds"
-            )
-        )
-        if expected_open != actual_open:
+        listed = self.conn.execute(
+            "SELECT hold_id, decision_id, record_id, release_due_at FROM open_holds"
+        ).fetchall()
+        actual_open = set(listed)
+        # A row listed twice (the desk would show the hold twice) is a difference too.
+        if expected_open != actual_open or len(listed) != len(actual_open):
             self.problem(None, "the list of open holds does not match the holds and closures")
 
     def review_queue(self, flagged: list[tuple[Any, Any]] | None, covered: int | None) -> None:
@@ -570,10 +640,9 @@ class Checker:
             }
         else:
             expected_pending = set(self.conn.execute(PENDING_REVIEWS_QUERY))
-        actual_pending = set(
-            self.conn.execute("SELECT record_id, decision_id FROM pending_reviews")
-        )
-        if expected_pending != actual_pending:
+        listed = self.conn.execute("SELECT record_id, decision_id FROM pending_reviews").fetchall()
+        actual_pending = set(listed)
+        if expected_pending != actual_pending or len(listed) != len(actual_pending):
             self.problem(None, "the review queue does not match the decisions and reviews")
 
     def member_tables(
@@ -634,6 +703,66 @@ class Checker:
                 )
         for user, (seq, _objects) in state.items():
             self.problem(seq, f"user {user} recorded in audit entry {seq} is missing")
+
+    def lock_out_state(self) -> None:
+        """Each account's lock-out state replayed from the chain: ``locked_at`` (the last
+        ``account.locked`` not followed by an unlock or a recovery), ``unlocked_at`` (the
+        last of those), ``last_logon_at`` (the last successful sign-in) and the failed
+        sign-ins kept in ``login_failures`` (one per failure entry that counted one).
+        Sign-in reads them all: a lock lifted, or failures before a time set in the
+        future no longer counted, would let anyone guess passwords without end."""
+        lock_events = ("account.locked", "account.unlocked", "account.recovered")
+        changes = sorted(
+            (entry.seq, entry.event, entry.at, entry.objects_dict().get("user"))
+            for event in lock_events
+            for entry in audit.entries_for(self.conn, event)
+        )
+        locked: dict[Any, str] = {}
+        unlocked: dict[Any, str] = {}
+        for _seq, event, at, user in changes:
+            if event == "account.locked":
+                locked[user] = at
+            else:
+                locked.pop(user, None)
+                unlocked[user] = at
+        logon: dict[Any, str] = {}
+        failures: Counter[tuple[Any, str]] = Counter()
+        for entry in audit.entries_for(self.conn, "logon"):
+            objects = entry.objects_dict()
+            if type(objects.get("user")) is not int:
+                continue  # an unknown name: nothing is kept for it
+            if entry.outcome == "success":
+                logon[objects["user"]] = entry.at
+            elif "recent_failures" in objects:  # a failure counted towards the lock-out
+                failures[(objects["user"], entry.at)] += 1
+        for user, name, *state in self.conn.execute(
+            "SELECT id, username, locked_at, unlocked_at, last_logon_at FROM users"
+        ).fetchall():
+            expected = (locked.get(user), unlocked.get(user), logon.get(user))
+            differs = [
+                field
+                for field, found, wanted in zip(
+                    ("locked_at", "unlocked_at", "last_logon_at"), state, expected, strict=True
+                )
+                if found != wanted
+            ]
+            if differs:
+                self.problem(
+                    None,
+                    f"user {name!r}'s lock-out state ({', '.join(differs)}) is not what the "
+                    "audit chain recorded: it was changed behind TrustDesk's back",
+                )
+        kept = Counter(
+            (user, at)
+            for user, at in self.conn.execute("SELECT user_id, at FROM login_failures").fetchall()
+        )
+        if kept != failures:
+            users = sorted({str(user) for user, _at in (kept - failures) + (failures - kept)})
+            self.problem(
+                None,
+                f"the failed sign-ins kept for user {', '.join(users)} are not those the audit "
+                "chain recorded: they were changed behind TrustDesk's back",
+            )
 
     def decision_rows(
         self, span: tuple[int, int | None] | None = None, entries: EntryObjects | None = None
@@ -1253,6 +1382,15 @@ def search_index_problem(conn: sqlite3.Connection) -> Problem | None:
     """
     if scalar(conn, "SELECT value FROM meta WHERE key = 'search_index'") != "fts5-trigram":
         return None
+    # FTS5 checks the index against the content table its schema names: pointed at a
+    # view of some people (writable_schema) and rebuilt, it would agree and hide them.
+    declared = scalar(conn, "SELECT sql FROM sqlite_master WHERE name = 'people_fts'")
+    if declared != FTS_TABLE:
+        return Problem(
+            None,
+            "the name search index is not declared as TrustDesk made it (its content is "
+            "not the people table): it was changed behind TrustDesk's back",
+        )
     try:
         conn.execute("INSERT INTO people_fts (people_fts, rank) VALUES ('integrity-check', 1)")
     except sqlite3.DatabaseError as exc:

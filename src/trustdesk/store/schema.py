@@ -198,6 +198,11 @@ STEP_2_DECISIONS = (
     *_append_only("reviews"),
 )
 
+#: The name search index, exactly as created (``audit verify`` compares its declaration).
+FTS_TABLE = (
+    "CREATE VIRTUAL TABLE people_fts USING fts5("
+    "name_folded, content='people', content_rowid='id', tokenize='trigram')"
+)
 #: The latest versions that need a review and have none: the ``pending_reviews`` content.
 PENDING_REVIEWS_QUERY = """
     SELECT d.id, d.decision_id FROM decisions d
@@ -265,10 +270,7 @@ def _step_4_search(conn: sqlite3.Connection) -> None:
     import sqlite3
 
     try:
-        conn.execute(
-            "CREATE VIRTUAL TABLE people_fts USING fts5("
-            "name_folded, content='people', content_rowid='id', tokenize='trigram')"
-        )
+        conn.execute(FTS_TABLE)
     except sqlite3.OperationalError:
         conn.execute("INSERT INTO meta(key, value) VALUES ('search_index', 'none')")
         return

@@ -6,8 +6,12 @@ What is checked (``checks.py``), in order of the chain:
   entry that created it (so an edit of any column is found, even with triggers dropped);
 - that no such row is missing or extra (row counts equal the chain's event counts), and
   none is filed at no position of the chain (``audit_seq`` NULL, zero or below);
-- the derived tables (open holds, review queue, name index) against the evidence;
-- the accounts, replayed from their audit events (role, active flag, password digest).
+- the derived tables (open holds, review queue, name index) against the evidence, each
+  row listed once; no person row that nothing rests on;
+- the accounts, replayed from their audit events (role, active flag, password digest),
+  and their lock-out state (lock, unlock, last sign-in, failed sign-ins kept);
+- the agency profile and the store id against what the chain recorded;
+- on a server, the catalog around the evidence (``postgresql/catalog_check``).
 The report lists problems ordered by audit position; the first is "the first broken entry".
 Only a copy of the head hash kept elsewhere (a memo, an export, a printout) can show that
 the whole chain was rewritten from some point on; see docs/decisions/0003-decision-store.md.
@@ -170,7 +174,11 @@ def _whole_record(checker: Checker, index_conn: sqlite3.Connection | None) -> _E
     what needs nothing from the rows but is reported after the review queue: the name
     index's check (decision 0052) and the outcome lists of no member row (decision
     0056), so that they run while a helper may still be checking rows."""
+    checker.server_catalog()
     checker.unfiled_rows()
+    checker.store_identity()
+    checker.agency_profile()
+    checker.unused_people()
     check_contacts(checker)
     if checker.upto is None:
         checker.open_holds()
@@ -195,6 +203,7 @@ def _after_rows(
         checker.problems.extend(checker.member_tables(matched, early.unused_lists))
         checker.problems.extend(early.index)
         checker.accounts()
+        checker.lock_out_state()
 
 
 def _helpers(conn: sqlite3.Connection, head_seq: int) -> list[Helper] | None:

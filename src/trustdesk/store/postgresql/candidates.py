@@ -22,14 +22,17 @@ from __future__ import annotations
 #: no record has, and that record takes the general check, which sorts them itself. (The
 #: key makes a record's fields unique; ordering by the value too would cost a sort.)
 ANSWERS = (
-    "(SELECT coalesce(array_to_json(array_agg(ARRAY[field, value]))::text, '[]') "
+    "(SELECT coalesce(pg_catalog.array_to_json(pg_catalog.array_agg(ARRAY[field, value]))"
+    "::text, '[]') "
     "FROM (SELECT field, value FROM decision_answers WHERE record_id = t.id "
     'ORDER BY field COLLATE "C") AS pairs)'
 )
 
 #: What record_sha256 puts in a record for each document of ``t``: the SHA-256 of its
-#: UTF-8, in hex (NULL for a NULL).
+#: UTF-8, in hex (NULL for a NULL). Here and in ``ANSWERS`` the functions are named with
+#: their schema: a function of the same name with a better-matching argument type in a
+#: schema of the search path would otherwise be called instead (decision 0060).
 DOCUMENTS = tuple(
-    f"encode(sha256(convert_to(t.{name}, 'UTF8')), 'hex')"
+    f"pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(t.{name}, 'UTF8')), 'hex')"
     for name in ("case_json", "decision_json")
 )

@@ -1,0 +1,239 @@
+"""Tamperings by a PostgreSQL superuser that ``audit verify`` accepted (a hostile review
+of verification on the server, decision 0060).
+
+Each changes what the desk reads behind TrustDesk's back, as a superuser of the server
+can (constraints dropped, functions defined, row security, columns altered), and
+asserts that verification reports it. Only the server makes these possible.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from test_verify_split import _attacker, six_decisions
+
+from trustdesk.store.decisions import RECORD_FIELDS
+from trustdesk.store.store import Store
+
+pytestmark = pytest.mark.postgresql_only("a PostgreSQL superuser's tampering")
+
+
+@pytest.fixture
+def record(store: Store) -> Store:
+    """test_verify_split's six decisions, holds, closures and review, on the server."""
+    return six_decisions(store)
+
+
+def _one(store: Store, sql: str, params: tuple[Any, ...] = ()) -> Any:
+    with store.db.reading() as conn:
+        return conn.execute(sql, params).fetchone()
+
+
+def _says(report: Any, text: str) -> None:
+    """``report`` is not OK, and one of its problems says ``text``."""
+    said = [str(problem) for problem in report.problems]
+    assert any(text in line for line in said), said
+
+
+def _all(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    with store.db.reading() as conn:
+        return list(conn.execute(sql, params).fetchall())
+
+
+# --- a decision counted twice through its person's duplicated row --------------------------
+
+
+def test_a_deleted_decision_hidden_by_a_duplicated_person_row_is_reported(
+    record: Store,
+) -> None:
+    """The decision pass joins ``people`` (and ``detainers``) by id; with the server's
+    primary key dropped, a person's row copied makes that person's decision come twice,
+    both copies match their digest, and the decision rows counted equal the chain's
+    events although another decision was deleted."""
+    last = _one(record, "SELECT max(id) FROM decisions")[0]
+    # A decision of one version whose person has no other decision.
+    kept = _one(
+        record,
+        "SELECT min(d.id) FROM decisions d WHERE d.version = 1 AND d.id <> ? "
+        "AND NOT EXISTS (SELECT 1 FROM decisions n WHERE n.decision_id = d.decision_id "
+        "AND n.id <> d.id) "
+        "AND (SELECT count(*) FROM decisions o WHERE o.person_id = d.person_id) = 1",
+        (last,),
+    )[0]
+    with _attacker(record) as conn:
+        conn.execute("ALTER TABLE people DROP CONSTRAINT people_pkey CASCADE")
+        conn.execute("DROP INDEX people_identity")
+        conn.execute(
+            "INSERT INTO people OVERRIDING SYSTEM VALUE SELECT * FROM people "
+            "WHERE id = (SELECT person_id FROM decisions WHERE id = ?)",
+            (kept,),
+        )
+        conn.execute("DELETE FROM open_holds WHERE record_id = ?", (last,))
+        conn.execute("DELETE FROM pending_reviews WHERE record_id = ?", (last,))
+        conn.execute("DELETE FROM decision_answers WHERE record_id = ?", (last,))
+        conn.execute("DELETE FROM decisions WHERE id = ?", (last,))
+    assert _one(record, "SELECT count(*) FROM decisions WHERE id = ?", (last,))[0] == 0
+    report = record.verify()
+    _says(report, "table people has lost its primary key")
+    # What the desk shows: the decision is gone.
+    with pytest.raises(Exception, match="there is no decision"):
+        record.decisions.latest(last)
+
+
+# --- the server's functions in verify's statements, shadowed in the store's schema ----------
+#
+# The decision pass has the server compute each document's digest
+# (``encode(sha256(convert_to(t.x, 'UTF8')), 'hex')``) and the answers' JSON
+# (``array_to_json(array_agg(ARRAY[field, value]))``), names unqualified: the session's
+# search_path is ``trustdesk, public``. A function of the same name in ``trustdesk`` that
+# is the better match for the arguments' types is the one called.
+
+
+def _decision_id(store: Store, record_id: int) -> int:
+    return int(_one(store, "SELECT decision_id FROM decisions WHERE id = ?", (record_id,))[0])
+
+
+def test_a_forged_document_behind_a_shadowed_convert_to_is_reported(record: Store) -> None:
+    """``trustdesk.convert_to(text, text)`` beats ``pg_catalog.convert_to(text, name)``
+    for the literal 'UTF8'; it hands the original document's bytes to sha256 for a
+    forged one, and the decision's stored document is replaced."""
+    last = _one(record, "SELECT max(id) FROM decisions")[0]
+    original = _one(record, "SELECT decision_json FROM decisions WHERE id = ?", (last,))[0]
+    forged = original.replace('"decision": "honor"', '"decision": "decline"')
+    assert forged != original
+    with _attacker(record) as conn:
+        conn.execute("CREATE TABLE shadow_documents (forged text PRIMARY KEY, original text)")
+        conn.execute("INSERT INTO shadow_documents VALUES (?, ?)", (forged, original))
+        conn.execute(
+            "CREATE FUNCTION trustdesk.convert_to(t text, e text) RETURNS bytea "
+            "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $$ "
+            "SELECT pg_catalog.convert_to(coalesce((SELECT original FROM "
+            "trustdesk.shadow_documents WHERE forged = t), t), e::name) $$"
+        )
+        conn.execute("UPDATE decisions SET decision_json = ? WHERE id = ?", (forged, last))
+    assert record.decisions.latest(_decision_id(record, last)).decision_json == forged
+    report = record.verify()
+    _says(report, "was altered")
+    _says(report, "function 'convert_to'")
+
+
+def test_a_forged_answer_behind_a_shadowed_array_to_json_is_reported(record: Store) -> None:
+    """``trustdesk.array_to_json(text[])`` is an exact match where
+    ``pg_catalog.array_to_json(anyarray)`` is not; it writes the original answers for a
+    forged set, and an answer of the last decision is changed."""
+    last = _one(record, "SELECT max(id) FROM decisions")[0]
+    with _attacker(record) as conn:
+        conn.execute("CREATE TABLE shadow_answers (forged text[] PRIMARY KEY, original json)")
+        conn.execute(
+            "INSERT INTO shadow_answers SELECT array_agg(ARRAY[field, CASE field WHEN "
+            "'gang_member' THEN 'yes' ELSE value END] ORDER BY field COLLATE \"C\"), "
+            "pg_catalog.array_to_json(array_agg(ARRAY[field, value] ORDER BY field "
+            'COLLATE "C")) FROM decision_answers WHERE record_id = ?',
+            (last,),
+        )
+        conn.execute(
+            "CREATE FUNCTION trustdesk.array_to_json(a text[]) RETURNS json "
+            "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $$ "
+            "SELECT coalesce((SELECT original FROM trustdesk.shadow_answers WHERE forged = a), "
+            "pg_catalog.array_to_json(a)) $$"
+        )
+        conn.execute(
+            "UPDATE decision_answers SET value = 'yes' "
+            "WHERE record_id = ? AND field = 'gang_member'",
+            (last,),
+        )
+    answers = dict(record.decisions.latest(_decision_id(record, last)).answers)
+    assert answers["gang_member"] == "yes"
+    report = record.verify()
+    _says(report, "rests on answers that were altered")
+    _says(report, "function 'array_to_json'")
+
+
+# --- row-level security: a row the verifying session does not see --------------------------
+#
+# ``audit verify`` reads through a streaming connection: every SELECT is a named server
+# cursor (``PgConnection._server_cursor``, ``trustdesk_read_N``). The desk's reads are
+# not. A policy can tell the two apart by the session's open cursors (``pg_cursors``),
+# and hide a row from verification only.
+
+
+def test_a_forged_latest_version_hidden_from_verify_by_a_policy_is_reported(
+    record: Store,
+) -> None:
+    """A forged version 2 (another outcome) of a decision whose hold is closed, and a
+    row-level policy on ``decisions`` that hides it from any session with an open
+    ``trustdesk_read_N`` cursor: the desk shows the forged outcome, verification never
+    reads the row."""
+    target = _one(
+        record,
+        "SELECT d.id FROM decisions d JOIN holds h ON h.decision_id = d.decision_id "
+        "JOIN hold_closures c ON c.hold_id = h.id WHERE d.version = 1 "
+        "AND NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = d.id) ORDER BY d.id",
+    )[0]
+    new_id = _one(record, "SELECT max(id) FROM decisions")[0] + 100
+    detainer = _one(record, "SELECT max(id) FROM detainers")[0] + 100
+    head = _one(record, "SELECT max(seq) FROM audit_log")[0]
+    values = {
+        "id": str(new_id),
+        "version": "2",
+        "amends": "id",
+        "reason": "'hold start corrected'",
+        "outcome": "'decline'",
+        "detainer_id": str(detainer),
+        "audit_seq": str(head + 1000),  # any position: verification never reads the row
+    }
+    fields = (*RECORD_FIELDS, "record_sha256")
+    chosen = ", ".join(values.get(field, field) for field in fields)
+    with _attacker(record) as conn:
+        conn.execute(
+            f"INSERT INTO detainers SELECT {detainer}, form, received_at, judicial_warrant, "
+            "administrative_warrant, issuing_office, subject_id FROM detainers "
+            "WHERE id = (SELECT detainer_id FROM decisions WHERE id = ?)",
+            (target,),
+        )
+        conn.execute(
+            f"INSERT INTO decisions ({', '.join(fields)}) SELECT {chosen} FROM decisions "
+            "WHERE id = ?",
+            (target,),
+        )
+        conn.execute(
+            "INSERT INTO decision_answers SELECT ?, field, value FROM decision_answers "
+            "WHERE record_id = ?",
+            (new_id, target),
+        )
+        conn.execute("ALTER TABLE decisions ENABLE ROW LEVEL SECURITY")
+        conn.execute(
+            f"CREATE POLICY desk_reads ON decisions FOR SELECT USING (id <> {new_id} "
+            "OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_cursors "
+            "WHERE starts_with(name, 'trustdesk_read_')))"
+        )
+        conn.execute("CREATE POLICY desk_writes ON decisions FOR INSERT WITH CHECK (true)")
+    decision = _decision_id(record, target)
+    latest = record.decisions.latest(decision)
+    assert (latest.id, latest.outcome) == (new_id, "decline")
+    report = record.verify()
+    _says(report, "table decisions has row-level security")
+
+
+# --- what reports read: the server's generated columns made plain -------------------------
+
+
+def test_report_columns_detached_from_their_documents_are_reported(record: Store) -> None:
+    """Schema 11's report columns are ``GENERATED ALWAYS … STORED``, "so the two never
+    disagree and audit verify has nothing more to check". A superuser drops the
+    expression (a plain column since) and writes other grounds: the report counts them."""
+    with _attacker(record) as conn:
+        conn.execute("ALTER TABLE decisions ALTER COLUMN report_grounds DROP EXPRESSION")
+        conn.execute(
+            "UPDATE decisions SET report_grounds = '[\"judicial_warrant\"]' "
+            "WHERE report_grounds IS DISTINCT FROM '[\"judicial_warrant\"]'"
+        )
+    differing = _one(
+        record,
+        "SELECT count(*) FROM decisions "
+        "WHERE report_grounds IS DISTINCT FROM (CAST(decision_json AS json) -> 'grounds')::text",
+    )[0]
+    assert differing > 0
+    report = record.verify()
+    _says(report, "report column report_grounds")
