@@ -90,3 +90,37 @@ def test_accounts_check_out_after_a_restore_in_the_same_session(desk: Any, tmp_p
     assert accounts.list_users(admin)
     accounts.set_details(admin, "officer", "Ann Officer", None)
     assert desk.session("officer").username == "officer"
+
+
+def test_a_lock_lifted_in_the_users_table_is_refused_at_sign_in(cli: Any) -> None:
+    """Five wrong passwords lock ann; the lock lifted (and the failures deleted) with
+    the sqlite3 tool: she is still refused, as altered, until an administrator restores
+    the records (decision 0060)."""
+    staff(cli)
+    for _ in range(5):
+        assert cli("users", "list", "--as", "ann", who="not ann's password")[0] == 2
+    code, _out, err = cli("decisions", "list", "--as", "ann", who="ann")
+    assert code == 2 and "locked" in the_error(err)
+    with attacker(cli.data) as conn:
+        conn.execute("UPDATE users SET locked_at = NULL WHERE username = 'ann'")
+        conn.execute(
+            "DELETE FROM login_failures WHERE user_id = "
+            "(SELECT id FROM users WHERE username = 'ann')"
+        )
+    code, _out, err = cli("decisions", "list", "--as", "ann", who="ann")
+    assert code == 2 and ALTERED in the_error(err)
+    found = _altered_entries(cli.data)
+    assert found and found[-1]["username"] == "ann" and found[-1]["fields"] == ["locked_at"]
+
+
+def test_an_unlock_time_set_in_the_users_table_is_refused_at_sign_in(cli: Any) -> None:
+    """``unlocked_at`` set far ahead (failed sign-ins before it would never count): the
+    account is refused as altered."""
+    staff(cli)
+    with attacker(cli.data) as conn:
+        conn.execute(
+            "UPDATE users SET unlocked_at = '9999-12-31T00:00:00.000000Z' WHERE username = 'chief'"
+        )
+    code, _out, err = cli("users", "list", "--as", "chief", who="chief")
+    assert code == 2 and ALTERED in the_error(err)
+    assert _altered_entries(cli.data)[-1]["fields"] == ["unlocked_at"]

@@ -48,7 +48,12 @@ from trustdesk.store.row_hashing import (
 )
 from trustdesk.store.schema import FTS_TABLE, PENDING_REVIEWS_QUERY
 from trustdesk.store.sql import dict_rows, scalar
-from trustdesk.store.users import ACCOUNT_EVENTS, account_differences
+from trustdesk.store.users import (
+    ACCOUNT_EVENTS,
+    LOCK_EVENTS,
+    account_differences,
+    replay_lock_state,
+)
 
 _PERSON_KEYS = tuple((field, f"_p_{field}") for field in PERSON_FIELDS)
 _DETAINER_KEYS = tuple((field, f"_t_{field}") for field in DETAINER_FIELDS)
@@ -711,20 +716,12 @@ class Checker:
         sign-ins kept in ``login_failures`` (one per failure entry that counted one).
         Sign-in reads them all: a lock lifted, or failures before a time set in the
         future no longer counted, would let anyone guess passwords without end."""
-        lock_events = ("account.locked", "account.unlocked", "account.recovered")
         changes = sorted(
-            (entry.seq, entry.event, entry.at, entry.objects_dict().get("user"))
-            for event in lock_events
+            (entry.seq, entry.objects_dict().get("user"), entry.event, entry.at)
+            for event in LOCK_EVENTS
             for entry in audit.entries_for(self.conn, event)
         )
-        locked: dict[Any, str] = {}
-        unlocked: dict[Any, str] = {}
-        for _seq, event, at, user in changes:
-            if event == "account.locked":
-                locked[user] = at
-            else:
-                locked.pop(user, None)
-                unlocked[user] = at
+        locked, unlocked = replay_lock_state(change[1:] for change in changes)
         logon: dict[Any, str] = {}
         failures: Counter[tuple[Any, str]] = Counter()
         for entry in audit.entries_for(self.conn, "logon"):

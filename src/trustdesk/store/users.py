@@ -9,6 +9,7 @@ raised (or a badge swapped) behind TrustDesk's back.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,35 @@ ACCOUNT_EVENTS = (
     "account.unlocked",
     "account.recovered",
 )
+
+#: Events that lock an account or lift its lock (their objects name only the user).
+LOCK_EVENTS = ("account.locked", "account.unlocked", "account.recovered")
+#: One account's lock events in chain order, as (user, event, at): an indexed range per
+#: event (``audit_by_event``); lock events are few.
+_LOCK_ENTRIES_OF = (
+    "SELECT CASE WHEN json_valid(objects) THEN json_extract(objects, '$.user') END, event, at "
+    f"FROM audit_log WHERE event IN ({', '.join('?' * len(LOCK_EVENTS))}) "
+    "AND CASE WHEN json_valid(objects) THEN json_extract(objects, '$.user') END = ? "
+    "ORDER BY seq"
+)
+
+
+def replay_lock_state(
+    changes: Iterable[tuple[Any, str, str]],
+) -> tuple[dict[Any, str], dict[Any, str]]:
+    """``locked_at`` and ``unlocked_at`` by user, as the lock events ``changes`` (user,
+    event, at; in chain order) leave them: a lock stands until an unlock or a recovery,
+    which is the last ``unlocked_at``."""
+    locked: dict[Any, str] = {}
+    unlocked: dict[Any, str] = {}
+    for user, event, at in changes:
+        if event == "account.locked":
+            locked[user] = at
+        else:
+            locked.pop(user, None)
+            unlocked[user] = at
+    return locked, unlocked
+
 
 #: Account entries appended after a position, with the user each names: an indexed range
 #: per event (``audit_by_event`` ends with the seq). Text that is not JSON names nobody.
@@ -159,7 +189,16 @@ def record_differences(
     following = _prev_hash_at(conn, found.seq + 1)
     if digest != found.hash or (following is not None and following != found.hash):
         return ["audit entry"]
-    return account_differences(row, found.objects_dict())
+    changed = account_differences(row, found.objects_dict())
+    # The lock-out state: a lock lifted, or an unlock time set, behind TrustDesk's back
+    # would let the account sign in, or be guessed at without end (decision 0060).
+    locks = conn.execute(_LOCK_ENTRIES_OF, (*LOCK_EVENTS, row["id"])).fetchall()
+    locked, unlocked = replay_lock_state(locks)
+    if row["locked_at"] != locked.get(row["id"]):
+        changed.append("locked_at")
+    if row["unlocked_at"] != unlocked.get(row["id"]):
+        changed.append("unlocked_at")
+    return changed
 
 
 def _prev_hash_at(conn: sqlite3.Connection, seq: int) -> str | None:
