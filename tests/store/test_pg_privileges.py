@@ -127,7 +127,8 @@ def test_the_desk_role_adds_evidence_and_keeps_its_own_working_state(
                 "INSERT INTO audit_log VALUES "
                 "(99, 'x', 'w', NULL, NULL, 'e', 'success', '{}', '0', '0')"
             )
-        # What is not evidence changes: lockout state, drafts.
+        # The desk's working state changes: lockout state, drafts (that the lock-out
+        # state is what the chain recorded is audit verify's to check, decision 0060).
         conn.execute("UPDATE users SET locked_at = NULL")
         conn.execute("DELETE FROM login_failures")
         # Settings and identity are not the desk's to rewrite.

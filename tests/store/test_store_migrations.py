@@ -55,7 +55,10 @@ def _officer(conn: sqlite3.Connection, name: str, role: str) -> Actor:
         Actor(None, None, WS),
         T0,
     )
+    # A failed sign-in, kept as TrustDesk has always kept one: the row and its entry.
     insert(conn, "login_failures", {"user_id": user_id, "at": when})
+    failure = {"user": user_id, "reason": "bad_password", "recent_failures": 1}
+    audit.append(conn, AuditEvent("logon", "failure", failure), Actor(None, None, WS), T0)
     return Actor(user_id, name, WS)
 
 
