@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from test_verify_hostile import _general, _one
+from hostilekit import CLOSED_LATEST, general_report, one
 from test_verify_split import _attacker, six_decisions
 
 from trustdesk.store import candidates_sqlite
@@ -31,11 +31,7 @@ def record(store: Store) -> Store:
 
 
 #: A decision whose hold is closed (its outcome enters no open hold's due time).
-_CLOSED = (
-    "id = (SELECT d.id FROM decisions d JOIN holds h ON h.decision_id = d.decision_id "
-    "JOIN hold_closures c ON c.hold_id = h.id WHERE d.version = 1 "
-    "AND NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = d.id) ORDER BY d.id LIMIT 1)"
-)
+_CLOSED = f"id = ({CLOSED_LATEST} LIMIT 1)"
 
 
 @pytest.mark.sqlite_only("SQLite's untyped columns and its JSONB")
@@ -60,7 +56,7 @@ def test_a_value_turned_into_its_jsonb_blob_is_reported(
         conn.execute(f"UPDATE {table} SET {column} = jsonb(json_quote({column})) WHERE {where}")
         kinds = conn.execute(f"SELECT typeof({column}) FROM {table} WHERE {where}").fetchall()
     assert kinds and all(kind == ("blob",) for kind in kinds)
-    general = _general(record, monkeypatch)
+    general = general_report(record, monkeypatch)
     assert not general.ok, "the general check accepts the blob"
     fast = record.verify()
     assert not fast.ok, f"{table}.{column} turned into a JSONB blob was accepted"
@@ -77,7 +73,7 @@ def test_a_review_flag_turned_into_its_jsonb_blob_is_reported(
     officer = actor(add_user(store, "ann", "officer"))
     saved = store.decisions.add(draft(review_required=True), officer, T0)
     record = saved.record.id
-    assert _one(store, "SELECT count(*) FROM pending_reviews")[0] == 1
+    assert one(store, "SELECT count(*) FROM pending_reviews")[0] == 1
     with _attacker(store) as conn:
         conn.execute("PRAGMA ignore_check_constraints = ON")
         conn.execute(
@@ -85,5 +81,5 @@ def test_a_review_flag_turned_into_its_jsonb_blob_is_reported(
             (record,),
         )
         conn.execute("DELETE FROM pending_reviews WHERE record_id = ?", (record,))
-    assert not _general(store, monkeypatch).ok, "the general check accepts the blob"
+    assert not general_report(store, monkeypatch).ok, "the general check accepts the blob"
     assert not store.verify().ok, "a decision taken out of the review queue was accepted"

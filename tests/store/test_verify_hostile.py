@@ -7,12 +7,10 @@ Those only SQLite 3.45 and later make possible are in ``jsonb_probes.py``.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from test_verify_split import _attacker, _NeverMatches, six_decisions
+from hostilekit import forge_latest_version, general_report, one, says
+from test_verify_split import _attacker, six_decisions
 
-from trustdesk.store.decisions import RECORD_FIELDS
 from trustdesk.store.store import Store
 
 
@@ -20,29 +18,6 @@ from trustdesk.store.store import Store
 def record(store: Store) -> Store:
     """test_verify_split's six decisions, holds, closures and review."""
     return six_decisions(store)
-
-
-def _general(store: Store, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The report with every fast candidate refused: only the general checks decide."""
-    with monkeypatch.context() as patch:
-        patch.setattr("trustdesk.store.checks._sha256", _NeverMatches)
-        patch.setattr("trustdesk.store.checks.entry_hash_fast", lambda *a, **k: None)
-        patch.setattr("trustdesk.store.checks.record_digest_fast", lambda *a, **k: "never")
-        patch.setattr(
-            "trustdesk.store.checks.row_digest_fast_of", lambda *a, **k: lambda row: "never"
-        )
-        return store.verify()
-
-
-def _one(store: Store, sql: str, params: tuple[Any, ...] = ()) -> Any:
-    with store.db.reading() as conn:
-        return conn.execute(sql, params).fetchone()
-
-
-def _says(report: Any, text: str) -> None:
-    """``report`` is not OK, and one of its problems says ``text``."""
-    said = [str(problem) for problem in report.problems]
-    assert any(text in line for line in said), said
 
 
 # --- rows filed at an audit position no span covers (audit_seq 0) --------------------------
@@ -56,8 +31,8 @@ def _says(report: Any, text: str) -> None:
 def test_a_forged_hold_closure_filed_at_audit_seq_0_is_reported(record: Store) -> None:
     """An open hold closed by a forged closure row (audit_seq 0, no audit entry), its row
     in the derived ``open_holds`` removed to match: the hold reads as closed."""
-    hold = _one(record, "SELECT min(hold_id) FROM open_holds")[0]
-    officer = _one(record, "SELECT min(id) FROM users")[0]
+    hold = one(record, "SELECT min(hold_id) FROM open_holds")[0]
+    officer = one(record, "SELECT min(id) FROM users")[0]
     with _attacker(record) as conn:
         conn.execute(
             "INSERT INTO hold_closures (hold_id, outcome, ended_at, recorded_at, officer_id, "
@@ -67,48 +42,16 @@ def test_a_forged_hold_closure_filed_at_audit_seq_0_is_reported(record: Store) -
         )
         conn.execute("DELETE FROM open_holds WHERE hold_id = ?", (hold,))
     report = record.verify()
-    _says(report, "hold_closures row")
+    says(report, "hold_closures row")
 
 
 def test_a_forged_latest_version_filed_at_audit_seq_0_is_reported(record: Store) -> None:
     """A decision whose hold is closed given a forged later version (another outcome),
     filed at audit_seq 0: the desk shows the forged version as the decision's latest."""
-    target = _one(
-        record,
-        "SELECT d.id FROM decisions d JOIN holds h ON h.decision_id = d.decision_id "
-        "JOIN hold_closures c ON c.hold_id = h.id WHERE d.version = 1 "
-        "AND NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = d.id) ORDER BY d.id",
-    )[0]
-    new_id = _one(record, "SELECT max(id) FROM decisions")[0] + 100
-    detainer = _one(record, "SELECT max(id) FROM detainers")[0] + 100
-    values = {
-        "id": str(new_id),
-        "version": "2",
-        "amends": "id",
-        "reason": "'forged'",
-        "outcome": "'decline'",
-        "detainer_id": str(detainer),
-        "audit_seq": "0",
-    }
-    fields = (*RECORD_FIELDS, "record_sha256")
-    chosen = ", ".join(values.get(field, field) for field in fields)
     with _attacker(record) as conn:
-        conn.execute(
-            f"INSERT INTO detainers SELECT {detainer}, form, received_at, judicial_warrant, "
-            "administrative_warrant, issuing_office, subject_id FROM detainers "
-            "WHERE id = (SELECT detainer_id FROM decisions WHERE id = ?)",
-            (target,),
-        )
-        conn.execute(
-            f"INSERT INTO decisions ({', '.join(fields)}) SELECT {chosen} FROM decisions "
-            "WHERE id = ?",
-            (target,),
-        )
-    assert _one(record, "SELECT outcome FROM decisions WHERE amends = ?", (target,))[0] == (
-        "decline"
-    )
-    report = record.verify()
-    _says(report, "is filed at audit position 0")
+        forged = forge_latest_version(record, conn, reason="forged", audit_seq=0)
+    assert one(record, "SELECT outcome FROM decisions WHERE id = ?", (forged,))[0] == "decline"
+    says(record.verify(), "is filed at audit position 0")
 
 
 # --- the general check's answers (separators inside a field) -------------------------------
@@ -125,7 +68,7 @@ def test_two_answers_merged_into_one_row_are_reported(
 ) -> None:
     """The last decision's two answers (gang_member no, tsdb_match unknown) replaced by
     one row whose field holds the separators: the table no longer says gang_member."""
-    last = _one(record, "SELECT max(id) FROM decisions")[0]
+    last = one(record, "SELECT max(id) FROM decisions")[0]
     with _attacker(record) as conn:
         conn.execute(
             "DELETE FROM decision_answers WHERE record_id = ? AND field = 'gang_member'", (last,)
@@ -134,13 +77,11 @@ def test_two_answers_merged_into_one_row_are_reported(
             "UPDATE decision_answers SET field = ? WHERE record_id = ? AND field = 'tsdb_match'",
             ("gang_member\x1eno\x1ftsdb_match", last),
         )
-    assert (
-        _one(record, "SELECT count(*) FROM decision_answers WHERE record_id = ?", (last,))[0] == 1
-    )
+    assert one(record, "SELECT count(*) FROM decision_answers WHERE record_id = ?", (last,))[0] == 1
     fast = record.verify()
-    general = _general(record, monkeypatch)
+    general = general_report(record, monkeypatch)
     assert not general.ok, "the general check accepts the merged answers"
-    _says(fast, "rests on answers that were altered")
+    says(fast, "rests on answers that were altered")
 
 
 @pytest.mark.sqlite_only("SQLite's untyped columns")
@@ -149,7 +90,7 @@ def test_an_answer_stored_as_the_bytes_of_its_text_is_reported(
 ) -> None:
     """An answer's value replaced by a blob of the same bytes: it read back as the same
     text when joined with ``||``, but no query comparing it with a text matches it."""
-    last = _one(record, "SELECT max(id) FROM decisions")[0]
+    last = one(record, "SELECT max(id) FROM decisions")[0]
     with _attacker(record) as conn:
         conn.execute("PRAGMA ignore_check_constraints = ON")
         conn.execute(
@@ -157,6 +98,6 @@ def test_an_answer_stored_as_the_bytes_of_its_text_is_reported(
             "WHERE record_id = ? AND field = 'gang_member'",
             (last,),
         )
-    general = _general(record, monkeypatch)
+    general = general_report(record, monkeypatch)
     assert any("rests on answers that were altered" in str(p) for p in general.problems)
-    _says(record.verify(), "rests on answers that were altered")
+    says(record.verify(), "rests on answers that were altered")

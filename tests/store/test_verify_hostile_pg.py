@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hostilekit import CLOSED_LATEST, forge_latest_version, one, says
 from test_verify_split import _attacker, six_decisions
 
-from trustdesk.store.decisions import RECORD_FIELDS
 from trustdesk.store.store import Store
 
 pytestmark = pytest.mark.postgresql_only("a PostgreSQL superuser's tampering")
@@ -23,17 +23,6 @@ pytestmark = pytest.mark.postgresql_only("a PostgreSQL superuser's tampering")
 def record(store: Store) -> Store:
     """test_verify_split's six decisions, holds, closures and review, on the server."""
     return six_decisions(store)
-
-
-def _one(store: Store, sql: str, params: tuple[Any, ...] = ()) -> Any:
-    with store.db.reading() as conn:
-        return conn.execute(sql, params).fetchone()
-
-
-def _says(report: Any, text: str) -> None:
-    """``report`` is not OK, and one of its problems says ``text``."""
-    said = [str(problem) for problem in report.problems]
-    assert any(text in line for line in said), said
 
 
 def _all(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
@@ -51,9 +40,9 @@ def test_a_deleted_decision_hidden_by_a_duplicated_person_row_is_reported(
     primary key dropped, a person's row copied makes that person's decision come twice,
     both copies match their digest, and the decision rows counted equal the chain's
     events although another decision was deleted."""
-    last = _one(record, "SELECT max(id) FROM decisions")[0]
+    last = one(record, "SELECT max(id) FROM decisions")[0]
     # A decision of one version whose person has no other decision.
-    kept = _one(
+    kept = one(
         record,
         "SELECT min(d.id) FROM decisions d WHERE d.version = 1 AND d.id <> ? "
         "AND NOT EXISTS (SELECT 1 FROM decisions n WHERE n.decision_id = d.decision_id "
@@ -73,9 +62,9 @@ def test_a_deleted_decision_hidden_by_a_duplicated_person_row_is_reported(
         conn.execute("DELETE FROM pending_reviews WHERE record_id = ?", (last,))
         conn.execute("DELETE FROM decision_answers WHERE record_id = ?", (last,))
         conn.execute("DELETE FROM decisions WHERE id = ?", (last,))
-    assert _one(record, "SELECT count(*) FROM decisions WHERE id = ?", (last,))[0] == 0
+    assert one(record, "SELECT count(*) FROM decisions WHERE id = ?", (last,))[0] == 0
     report = record.verify()
-    _says(report, "table people has lost its primary key")
+    says(report, "table people has lost its primary key")
     # What the desk shows: the decision is gone.
     with pytest.raises(Exception, match="there is no decision"):
         record.decisions.latest(last)
@@ -85,21 +74,22 @@ def test_a_deleted_decision_hidden_by_a_duplicated_person_row_is_reported(
 #
 # The decision pass has the server compute each document's digest
 # (``encode(sha256(convert_to(t.x, 'UTF8')), 'hex')``) and the answers' JSON
-# (``array_to_json(array_agg(ARRAY[field, value]))``), names unqualified: the session's
-# search_path is ``trustdesk, public``. A function of the same name in ``trustdesk`` that
-# is the better match for the arguments' types is the one called.
+# (``array_to_json(array_agg(ARRAY[field, value]))``). With the names unqualified (the
+# session's search_path is ``trustdesk, public``), a function of the same name in
+# ``trustdesk`` that is the better match for the arguments' types was the one called;
+# the statements now name ``pg_catalog``, and the catalog check reports the function.
 
 
 def _decision_id(store: Store, record_id: int) -> int:
-    return int(_one(store, "SELECT decision_id FROM decisions WHERE id = ?", (record_id,))[0])
+    return int(one(store, "SELECT decision_id FROM decisions WHERE id = ?", (record_id,))[0])
 
 
 def test_a_forged_document_behind_a_shadowed_convert_to_is_reported(record: Store) -> None:
     """``trustdesk.convert_to(text, text)`` beats ``pg_catalog.convert_to(text, name)``
     for the literal 'UTF8'; it hands the original document's bytes to sha256 for a
     forged one, and the decision's stored document is replaced."""
-    last = _one(record, "SELECT max(id) FROM decisions")[0]
-    original = _one(record, "SELECT decision_json FROM decisions WHERE id = ?", (last,))[0]
+    last = one(record, "SELECT max(id) FROM decisions")[0]
+    original = one(record, "SELECT decision_json FROM decisions WHERE id = ?", (last,))[0]
     forged = original.replace('"decision": "honor"', '"decision": "decline"')
     assert forged != original
     with _attacker(record) as conn:
@@ -114,15 +104,15 @@ def test_a_forged_document_behind_a_shadowed_convert_to_is_reported(record: Stor
         conn.execute("UPDATE decisions SET decision_json = ? WHERE id = ?", (forged, last))
     assert record.decisions.latest(_decision_id(record, last)).decision_json == forged
     report = record.verify()
-    _says(report, "was altered")
-    _says(report, "function 'convert_to'")
+    says(report, "was altered")
+    says(report, "function 'convert_to'")
 
 
 def test_a_forged_answer_behind_a_shadowed_array_to_json_is_reported(record: Store) -> None:
     """``trustdesk.array_to_json(text[])`` is an exact match where
     ``pg_catalog.array_to_json(anyarray)`` is not; it writes the original answers for a
     forged set, and an answer of the last decision is changed."""
-    last = _one(record, "SELECT max(id) FROM decisions")[0]
+    last = one(record, "SELECT max(id) FROM decisions")[0]
     with _attacker(record) as conn:
         conn.execute("CREATE TABLE shadow_answers (forged text[] PRIMARY KEY, original json)")
         conn.execute(
@@ -146,8 +136,8 @@ def test_a_forged_answer_behind_a_shadowed_array_to_json_is_reported(record: Sto
     answers = dict(record.decisions.latest(_decision_id(record, last)).answers)
     assert answers["gang_member"] == "yes"
     report = record.verify()
-    _says(report, "rests on answers that were altered")
-    _says(report, "function 'array_to_json'")
+    says(report, "rests on answers that were altered")
+    says(report, "function 'array_to_json'")
 
 
 # --- row-level security: a row the verifying session does not see --------------------------
@@ -165,37 +155,12 @@ def test_a_forged_latest_version_hidden_from_verify_by_a_policy_is_reported(
     row-level policy on ``decisions`` that hides it from any session with an open
     ``trustdesk_read_N`` cursor: the desk shows the forged outcome, verification never
     reads the row."""
-    target = _one(
-        record,
-        "SELECT d.id FROM decisions d JOIN holds h ON h.decision_id = d.decision_id "
-        "JOIN hold_closures c ON c.hold_id = h.id WHERE d.version = 1 "
-        "AND NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = d.id) ORDER BY d.id",
-    )[0]
-    new_id = _one(record, "SELECT max(id) FROM decisions")[0] + 100
-    detainer = _one(record, "SELECT max(id) FROM detainers")[0] + 100
-    head = _one(record, "SELECT max(seq) FROM audit_log")[0]
-    values = {
-        "id": str(new_id),
-        "version": "2",
-        "amends": "id",
-        "reason": "'hold start corrected'",
-        "outcome": "'decline'",
-        "detainer_id": str(detainer),
-        "audit_seq": str(head + 1000),  # any position: verification never reads the row
-    }
-    fields = (*RECORD_FIELDS, "record_sha256")
-    chosen = ", ".join(values.get(field, field) for field in fields)
+    target = one(record, CLOSED_LATEST)[0]
+    head = one(record, "SELECT max(seq) FROM audit_log")[0]
     with _attacker(record) as conn:
-        conn.execute(
-            f"INSERT INTO detainers SELECT {detainer}, form, received_at, judicial_warrant, "
-            "administrative_warrant, issuing_office, subject_id FROM detainers "
-            "WHERE id = (SELECT detainer_id FROM decisions WHERE id = ?)",
-            (target,),
-        )
-        conn.execute(
-            f"INSERT INTO decisions ({', '.join(fields)}) SELECT {chosen} FROM decisions "
-            "WHERE id = ?",
-            (target,),
+        # Any position: verification never reads the row.
+        new_id = forge_latest_version(
+            record, conn, reason="hold start corrected", audit_seq=head + 1000
         )
         conn.execute(
             "INSERT INTO decision_answers SELECT ?, field, value FROM decision_answers "
@@ -213,7 +178,7 @@ def test_a_forged_latest_version_hidden_from_verify_by_a_policy_is_reported(
     latest = record.decisions.latest(decision)
     assert (latest.id, latest.outcome) == (new_id, "decline")
     report = record.verify()
-    _says(report, "table decisions has row-level security")
+    says(report, "table decisions has row-level security")
 
 
 # --- what reports read: the server's generated columns made plain -------------------------
@@ -229,11 +194,23 @@ def test_report_columns_detached_from_their_documents_are_reported(record: Store
             "UPDATE decisions SET report_grounds = '[\"judicial_warrant\"]' "
             "WHERE report_grounds IS DISTINCT FROM '[\"judicial_warrant\"]'"
         )
-    differing = _one(
+    differing = one(
         record,
         "SELECT count(*) FROM decisions "
         "WHERE report_grounds IS DISTINCT FROM (CAST(decision_json AS json) -> 'grounds')::text",
     )[0]
     assert differing > 0
     report = record.verify()
-    _says(report, "report column report_grounds")
+    says(report, "report column report_grounds")
+
+
+def test_an_operator_made_in_the_schema_is_reported(record: Store) -> None:
+    """An operator in TrustDesk's schema (TrustDesk makes none; pg_trgm's are the
+    extension's): one whose argument types match better than a built-in's would be
+    used in its place."""
+    with _attacker(record) as conn:
+        conn.execute(
+            "CREATE OPERATOR public.=== (LEFTARG = bigint, RIGHTARG = bigint, "
+            "FUNCTION = pg_catalog.int8eq)"
+        )
+    says(record.verify(), "holds an operator '==='")

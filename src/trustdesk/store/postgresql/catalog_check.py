@@ -10,9 +10,10 @@ what those statements see, and none of it shows in the rows themselves (decision
 - a table's primary key dropped, so that a row can be there twice (a person or detainer
   row copied makes its decision's joined row come twice, which hides a deleted
   decision from the row counts);
-- a function of TrustDesk's schema defined beside a built-in one that verification calls
-  (``convert_to``, ``array_to_json``): one with a better-matching argument type is
-  chosen over the built-in, wherever the schemas stand in the search path;
+- a function (or an operator) of TrustDesk's schema or ``public`` defined beside a
+  built-in one that verification calls (``convert_to``, ``array_to_json``): one with a
+  better-matching argument type is chosen over the built-in, wherever the schemas stand
+  in the search path;
 - a report column computed from its document made a plain column, whose values then
   no longer follow the document.
 
@@ -67,6 +68,15 @@ _FUNCTIONS = (
     "SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass "
     "AND d.objid = p.oid AND d.deptype = 'e') ORDER BY 1, 2"
 )
+#: Operators of the same schemas that no extension owns (TrustDesk makes none).
+_OPERATORS = (
+    "SELECT n.nspname, o.oprname FROM pg_catalog.pg_operator o "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "
+    f"WHERE n.nspname IN ('{SCHEMA}', 'public') AND NOT EXISTS ("
+    "SELECT 1 FROM pg_catalog.pg_depend d "
+    "WHERE d.classid = 'pg_catalog.pg_operator'::regclass "
+    "AND d.objid = o.oid AND d.deptype = 'e') ORDER BY 1, 2"
+)
 _GENERATED = (
     "SELECT a.attname, a.attgenerated FROM pg_catalog.pg_attribute a "
     "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
@@ -101,6 +111,11 @@ def problems(conn: Any) -> list[str]:
                 f"the server's schema {schema} holds a function {name!r} TrustDesk did not "
                 f"make: it could stand in for a built-in one verification calls; {_BEHIND}"
             )
+    for schema, name in conn.execute(_OPERATORS).fetchall():
+        found.append(
+            f"the server's schema {schema} holds an operator {name!r} TrustDesk did not "
+            f"make: it could stand in for a built-in one verification uses; {_BEHIND}"
+        )
     columns = dict(conn.execute(_GENERATED, (list(REPORT_COLUMNS),)).fetchall())
     for name in REPORT_COLUMNS:
         if name in columns and columns[name] != "s":
