@@ -22,6 +22,7 @@ from trustdesk.core.decision import Decision
 from trustdesk.core.model import Case
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.decisions import (
+    CLOCK_SLACK,
     DecisionService,
     RulesSource,
     check_not_future,
@@ -353,6 +354,14 @@ class SyncService:
                 f"the rule pack in force for {kept.case.decision_time:%Y-%m-%d} changed since "
                 "the officer saw this decision; open the case again and decide it anew"
             )
+        # What keep refused must not come in through the kept file edited since: a
+        # decision time after the moment it was kept, or a moment of keeping to come.
+        if item.kept_at > self.ctx.now() + CLOCK_SLACK:
+            raise InvalidRequest(
+                f"the decision kept on this desk says it was kept at {utc_text(item.kept_at)}, "
+                "later than now: its file was altered; it is not recorded"
+            )
+        check_not_future(kept.case.decision_time, item.kept_at)
         officer = Session(item.officer_id, item.officer, item.kept_at)
         self.ctx.authorize(officer, Operation.DECISION_CREATE)
         if item.attempted and self._already_recorded(kept):

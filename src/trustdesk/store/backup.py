@@ -219,6 +219,16 @@ def _read_manifest(conn: sqlite3.Connection, path: Path) -> tuple[int, str, int,
     return head_seq, head_hash, decisions, store_id, made_at
 
 
+def hash_at(check: BackupCheck, seq: int) -> str | None:
+    """The hash of the backup's audit entry ``seq`` (None where it has none)."""
+    conn = connect(check.path, immutable=True)
+    try:
+        row = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()
+    finally:
+        conn.close()
+    return None if row is None else str(row[0])
+
+
 def prepare_restore(check: BackupCheck, data_dir: Path) -> Path:
     """Copy the backup into a temporary database in ``data_dir``, upgrade and verify it."""
     temp = data_dir / f".trustdesk-restore-{uuid.uuid4().hex}.db"

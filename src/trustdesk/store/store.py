@@ -288,6 +288,27 @@ class Store:
             )
             self.audit.record(refused, actor, at)
             raise OtherStore(other_store_message(check, live))
+        # A copy of these records shares their chain up to the older head of the two. An
+        # entry of the backup that differs from this store's own at the same position
+        # means records this store never held: the backup was altered (its chain rewritten
+        # consistently, which its own checks cannot see), or it comes from a history an
+        # earlier restore left behind (decision 0061).
+        diverged = None if other or live.empty else self._diverged_at(check)
+        if diverged is not None and not other_store_ok:
+            refused = AuditEvent(
+                "restore.refused",
+                "failure",
+                {"reason": "chain differs", "entry": diverged, **identities},
+            )
+            self.audit.record(refused, actor, at)
+            raise OtherStore(
+                f"{check.path} cannot be restored: its audit entry {diverged} differs from "
+                "this store's own entry at that position, so it holds records this store "
+                "never held (the backup was altered, or it comes from a history an earlier "
+                "restore left behind). The live database was not changed. If this backup is "
+                "really the one to restore, run the restore again with "
+                "--replace-with-other-store"
+            )
         prepared = backups.prepare_restore(check, self.data_dir)
         try:
             about = {
@@ -312,6 +333,19 @@ class Store:
         }
         self.audit.record(AuditEvent("restore.completed", "success", done), actor, at)
         return replaced
+
+    def _diverged_at(self, check: backups.BackupCheck) -> int | None:
+        """The position up to which the backup and the live chain must agree (the older
+        head of the two), if their entries there differ; None if they agree."""
+        from trustdesk.store import backup as backups
+
+        head = self.audit.head()[0]
+        seq = min(head, check.head_seq)
+        if seq < 1:
+            return None
+        mine = self.audit.entry(seq)
+        theirs = backups.hash_at(check, seq)
+        return None if mine is not None and mine.hash == theirs else seq
 
     def _refuse_damaged(self) -> None:
         """Raise DatabaseCorrupt if SQLite finds the live database damaged, before a
