@@ -72,3 +72,23 @@ def attacker(data: Path) -> Iterator[sqlite3.Connection]:
         for _name, sql in triggers:
             conn.execute(sql)
         conn.close()
+
+
+def rehash_from(conn: sqlite3.Connection, seq: int) -> str:
+    """Recompute the hash of every entry from ``seq`` on, each linked to the one before:
+    a consistent rewrite of the chain, as a file editor can make it. The new head hash."""
+    from trustdesk.store.audit import entry_hash
+
+    prev = str(conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq - 1,)).fetchone()[0])
+    rows = conn.execute(
+        "SELECT seq, at, workstation, actor, actor_id, event, outcome, objects "
+        "FROM audit_log WHERE seq >= ? ORDER BY seq",
+        (seq,),
+    ).fetchall()
+    for row in rows:
+        digest = entry_hash(prev, *row)
+        conn.execute(
+            "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, digest, row[0])
+        )
+        prev = digest
+    return prev

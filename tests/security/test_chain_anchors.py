@@ -16,11 +16,10 @@ from typing import Any
 
 import pypdf
 import pytest
-from hostile import PASSWORDS, attacker, case_file, staff
+from hostile import PASSWORDS, attacker, case_file, rehash_from, staff
 from storekit import in_process_cli
 
 from trustdesk.store.anchor import Anchor, AnchorFile, prove
-from trustdesk.store.audit import entry_hash
 from trustdesk.store.paths import DB_NAME
 from trustdesk.store.store import Store
 
@@ -55,19 +54,8 @@ def rewrite_chain_from(data: Path, seq: int) -> None:
         conn.execute(
             "UPDATE audit_log SET workstation = 'elsewhere' WHERE seq = ?", (seq,)
         )  # a harmless-looking change: plain verification cannot see it once re-hashed
-        prev = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq - 1,)).fetchone()[0]
-        rows = conn.execute(
-            "SELECT seq, at, workstation, actor, actor_id, event, outcome, objects "
-            "FROM audit_log WHERE seq >= ? ORDER BY seq",
-            (seq,),
-        ).fetchall()
         conn.execute("BEGIN")
-        for row in rows:
-            digest = entry_hash(prev, *row)
-            conn.execute(
-                "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, digest, row[0])
-            )
-            prev = digest
+        rehash_from(conn, seq)
         conn.execute("COMMIT")
 
 

@@ -24,6 +24,7 @@ _SERVICES = Path(__file__).parent.parent / "services"
 if str(_SERVICES) not in sys.path:
     sys.path.insert(0, str(_SERVICES))
 
+from hostile import rehash_from  # noqa: E402
 from livekit import honored  # noqa: E402
 
 from trustdesk.services.decisions import make_draft  # noqa: E402
@@ -146,8 +147,6 @@ def _rewrite_backup_entry(backup: Path, event: str, change: Any) -> None:
     new head into the backup's manifest (no TrustDesk code, no password)."""
     import sqlite3
 
-    from trustdesk.store.audit import entry_hash
-
     conn = sqlite3.connect(backup, isolation_level=None)
     try:
         triggers = conn.execute(
@@ -165,18 +164,7 @@ def _rewrite_backup_entry(backup: Path, event: str, change: Any) -> None:
             "UPDATE audit_log SET objects = ? WHERE seq = ?",
             (canonical_json(change(json.loads(objects))), seq),
         )
-        prev = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq - 1,)).fetchone()[0]
-        rows = conn.execute(
-            "SELECT seq, at, workstation, actor, actor_id, event, outcome, objects "
-            "FROM audit_log WHERE seq >= ? ORDER BY seq",
-            (seq,),
-        ).fetchall()
-        for row in rows:
-            digest = entry_hash(prev, *row)
-            conn.execute(
-                "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, digest, row[0])
-            )
-            prev = digest
+        prev = rehash_from(conn, seq)
         conn.execute("UPDATE backup_manifest SET head_hash = ?", (prev,))
         for _trigger, sql in triggers:
             conn.execute(sql)
