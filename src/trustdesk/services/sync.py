@@ -361,7 +361,12 @@ class SyncService:
                 f"the decision kept on this desk says it was kept at {utc_text(item.kept_at)}, "
                 "later than now: its file was altered; it is not recorded"
             )
-        check_not_future(kept.case.decision_time, item.kept_at)
+        if kept.case.decision_time > item.kept_at + CLOCK_SLACK:
+            raise InvalidRequest(
+                f"the decision kept on this desk has a decision time "
+                f"({kept.case.decision_time.isoformat()}) later than the moment it was kept "
+                f"({utc_text(item.kept_at)}): its file was altered; it is not recorded"
+            )
         officer = Session(item.officer_id, item.officer, item.kept_at)
         self.ctx.authorize(officer, Operation.DECISION_CREATE)
         if item.attempted and self._already_recorded(kept):

@@ -1025,12 +1025,9 @@ class Checker:
             # The answers as rows, each value as stored: read as one joined text, a
             # field holding the separators read as several answers (and a blob as the
             # text of its bytes).
-            found["_answers"] = [
-                (field, value)
-                for field, value in self.conn.execute(
-                    "SELECT field, value FROM decision_answers WHERE record_id = ?", (record,)
-                ).fetchall()
-            ]
+            found["_answers"] = self.conn.execute(
+                "SELECT field, value FROM decision_answers WHERE record_id = ?", (record,)
+            ).fetchall()
             self.check_row(found, DECISION_EVENTS, _decision_label, self.decision_checker())
 
 
