@@ -1,13 +1,12 @@
 """A hostile pass on the offline outbox and on backups (decision 0061).
 
 The attacker has file access on a workstation (the local data folder, its ``outbox/``)
-and a backup file, but no administrator's password. Two holes are closed: a kept
-decision dated after the moment it was kept, and a restore of a backup whose chain was
-rewritten consistently. Three are **open** and marked as expected failures (strict: the
-suite fails the day one of them starts passing, so the mark must then go): a kept
-decision or closure carries no proof that its officer kept it, so a file planted or
-edited in ``outbox/`` is recorded in that officer's name. Decision 0061 says what closing
-them needs.
+and a backup file, but no officer's or administrator's password. Five holes are closed:
+a kept decision dated after the moment it was kept, a restore of a backup whose chain was
+rewritten consistently (decision 0061), and a kept decision or closure planted or edited
+in ``outbox/`` being recorded in its officer's name: a kept file now carries its
+officer's signature, checked against the key the record holds for that officer (decision
+0062; more in ``tests/security/test_kept_signatures.py``).
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 _SERVICES = Path(__file__).parent.parent / "services"
 if str(_SERVICES) not in sys.path:
@@ -38,6 +35,13 @@ def _plant(desk: Any, name: str, value: dict[str, Any]) -> Path:
     path = folder / f"{name}.json"
     path.write_text(json.dumps(value), encoding="utf-8")
     return path
+
+
+def _signed_by(session: Any, value: dict[str, Any]) -> dict[str, Any]:
+    """``value`` (a kept decision's file) signed with ``session``'s key, as keep does."""
+    from trustdesk.services.outbox import _from_json, _to_json, signed
+
+    return dict(json.loads(_to_json(signed(_from_json(json.dumps(value)), session.signer))))
 
 
 def _kept_decision(
@@ -60,10 +64,6 @@ def _kept_decision(
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open, decision 0061: a kept file carries no proof that its officer kept it",
-)
 def test_a_planted_kept_decision_is_recorded_as_another_officers(desk: Any, rules: Any) -> None:
     """No-one kept anything: a file written into outbox/ naming officer2 becomes, at the
     next flush, a decision in the record signed by officer2, with a clean verify."""
@@ -76,18 +76,23 @@ def test_a_planted_kept_decision_is_recorded_as_another_officers(desk: Any, rule
             desk, rules, officer="officer2", name=name, raw=raw, case=case, kept_at=desk.clock.now
         ),
     )
+    head = desk.store.audit.head()
     done = desk.services.sync.flush()
     recorded = [(p.id, s.record.officer) for p, s in done.recorded]
     assert recorded == [], (
         f"a file no officer kept was recorded as officer2's decision: {recorded}; "
         f"verify problems: {desk.store.verify().problems}"
     )
+    [(item, why)] = done.refused  # kept, listed with the reason, for a supervisor
+    assert item.id == name
+    assert why == (
+        f"the decision kept on this desk (draft {name[:8]}) is not recorded: it carries no "
+        "signature of officer2 (kept by an earlier TrustDesk, or written into the data "
+        "folder by someone else); do it again from the start"
+    )
+    assert desk.store.audit.head() == head  # nothing written to the record
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open, decision 0061: a kept file carries no proof that its officer kept it",
-)
 def test_an_edited_kept_decision_is_recorded_with_the_edits(desk: Any, rules: Any) -> None:
     """The officer kept a decision; before the flush the file's person (booking, name) and
     facts are changed; the record holds the edited case as the officer's decision."""
@@ -102,10 +107,18 @@ def test_an_edited_kept_decision_is_recorded_with_the_edits(desk: Any, rules: An
     path.write_text(json.dumps(value), encoding="utf-8")
     done = sync.flush()
     saved_case = [json.loads(s.record.case_json)["person"] for _p, s in done.recorded]
-    assert saved_case == [] or saved_case[0]["booking_number"] == "NH-K-REAL", (
+    assert saved_case == [], (
         f"kept {kept.pending.short_id} was edited on disk and recorded with the edits: "
         f"{saved_case}; verify problems {desk.store.verify().problems}"
     )
+    [(item, why)] = done.refused
+    assert item.id == kept.pending.id
+    assert why.endswith(
+        "it is not signed by officer as it stands: its file was altered or written by "
+        "someone else on this workstation"
+    )
+    # The officer walks the case again from the list, or a supervisor discards it.
+    assert [k.pending.id for k in sync.refused_kept()] == [kept.pending.id]
 
 
 def test_a_kept_decision_dated_in_the_future_is_recorded(desk: Any, rules: Any) -> None:
@@ -118,17 +131,22 @@ def test_a_kept_decision_dated_in_the_future_is_recorded(desk: Any, rules: Any) 
 
     future_case = parse_case(ahead, "test", rules.sections)
     name = "e" * 32
+    # The officer's own password makes the officer's key: signed by its officer, the
+    # file is still refused for what it says.
     _plant(
         desk,
         name,
-        _kept_decision(
-            desk,
-            rules,
-            officer="officer",
-            name=name,
-            raw=ahead,
-            case=future_case,
-            kept_at=desk.clock.now,
+        _signed_by(
+            desk.session("officer"),
+            _kept_decision(
+                desk,
+                rules,
+                officer="officer",
+                name=name,
+                raw=ahead,
+                case=future_case,
+                kept_at=desk.clock.now,
+            ),
         ),
     )
     done = desk.services.sync.flush()
@@ -229,10 +247,6 @@ def test_a_restore_takes_a_backup_whose_chain_differs_from_the_live_one(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open, decision 0061: a kept file carries no proof that its officer kept it",
-)
 def test_a_planted_kept_closure_releases_a_hold_in_another_officers_name(
     desk: Any, rules: Any
 ) -> None:
@@ -271,4 +285,10 @@ def test_a_planted_kept_closure_releases_a_hold_in_another_officers_name(
     assert done.closures == () and closure is None, (
         f"a closure no-one kept was recorded: {closure}; "
         f"verify problems {desk.store.verify().problems}"
+    )
+    [(item, why)] = done.closures_refused
+    assert item.id == "c" * 32
+    assert why.startswith(
+        "the hold closure kept on this desk (draft cccccccc) is not recorded: it carries no "
+        "signature of supervisor"
     )

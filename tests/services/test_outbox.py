@@ -11,6 +11,8 @@ from typing import Any
 from livekit import honored
 from servicekit import Desk
 
+from trustdesk.services.outbox import signed
+
 
 def test_kept_file_is_private_and_recorded_late_once(desk: Desk, rules: Any) -> None:
     officer = desk.session("officer")
@@ -37,7 +39,9 @@ def test_a_kept_decision_whose_pack_changed_waits_for_a_person(desk: Desk, rules
     sync = desk.services.sync
     case, raw = honored(rules, booking="NH-K-2")
     kept = sync.keep(officer, case, raw)
-    sync.outbox.put(replace(kept.pending, rule_pack_sha256="0" * 64))
+    # The officer's own file, signed again by the officer: only the pack differs.
+    assert officer.signer is not None
+    sync.outbox.put(signed(replace(kept.pending, rule_pack_sha256="0" * 64), officer.signer))
     head = desk.store.audit.head()
     done = sync.flush()
     assert done.recorded == ()

@@ -203,3 +203,34 @@ def test_a_refused_hold_closure_printed_and_discarded_by_a_supervisor_with_a_rea
     assert entry.actor == "supervisor" and objects["reason"] == reason
     assert objects["offline_closure"] == kept.id and objects["hold"] == status.hold_id
     assert gui_desk.store.holds.get(status.hold_id).closure is None  # nothing closed
+
+
+def test_a_kept_decision_edited_on_disk_is_shown_as_not_recorded_with_why(
+    make_window: Any, qtbot: Any, gui_desk: Any, rules: Any
+) -> None:
+    """Someone with the workstation's files changes the person in officer2's kept
+    decision: the desk does not record it; the supervisor sees it under Not recorded
+    with the reason (decision 0062), and the record holds no decision for either name."""
+    import json
+
+    case, raw = honored(rules, booking="NH-KEPT-2", name="Ana Ruiz")
+    kept = gui_desk.services.sync.keep(gui_desk.session("officer2"), case, raw)
+    path = gui_desk.store.data_dir / "outbox" / f"{kept.pending.id}.json"
+    value = json.loads(path.read_text(encoding="utf-8"))
+    value["case"]["person"]["name"] = "Someone Else"
+    path.write_text(json.dumps(value), encoding="utf-8")
+
+    window = make_window(sign_in="supervisor")
+    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ &Not recorded (1)", timeout=CEILING_MS)
+    page = window.workspace.refused_kept
+    window.workspace.tabs.setCurrentWidget(page)
+    row = [page.table.item(0, column).text() for column in range(page.table.columnCount())]
+    assert row[0] == kept.pending.short_id and row[1] == "officer2"
+    assert row[4] == "Someone Else"  # what the file says now, shown as it is
+    assert row[5].endswith(
+        "it is not signed by officer2 as it stands: its file was altered or written by "
+        "someone else on this workstation"
+    )
+    from trustdesk.store.search import SearchQuery
+
+    assert gui_desk.store.search.decisions(SearchQuery(booking_number="NH-KEPT-2")) == []

@@ -14,6 +14,7 @@ from trustdesk.services.errors import (
     PermissionDenied,
 )
 from trustdesk.services.fields import clean_text
+from trustdesk.services.kept_signing import REGISTERED, KeptSigner, registered_key
 from trustdesk.services.permissions import ADMINISTRATOR, ROLES, Operation
 from trustdesk.store.encoding import sha256_hex, utc_text
 from trustdesk.store.errors import NotFound
@@ -87,18 +88,34 @@ class AccountService:
     # -- log-on -------------------------------------------------------------------------
 
     def log_on(self, username: str, password: str) -> Session:
-        user, credential = self._proved(username, password)
+        user, credential, seed = self._proved(username, password)
         now = self.ctx.now()
         if self.ctx.hasher.needs_rehash(credential.password_hash):
+            stored, seed = self.ctx.hasher.hash_with_seed(password)
             self.users.change(
                 user.id,
                 "user.password_rehashed",
-                {"password_hash": self.ctx.hasher.hash(password)},
+                {"password_hash": stored},
                 actor=self.ctx.actor(user),
                 at=now,
             )
         self.users.record_logon(user.id, actor=self.ctx.actor(user), at=now)
-        return Session(user.id, user.username, now)
+        signer = KeptSigner(seed)
+        self._register_signing_key(user, signer)
+        return Session(user.id, user.username, now, signer)
+
+    def _register_signing_key(self, user: User, signer: KeptSigner) -> None:
+        """Put the officer's public key in the record unless it is there already (the
+        first sign-in after a new password, a rehash, or on this version)."""
+        entry = self.ctx.store.audit.last_by(REGISTERED, user.id)
+        if entry is not None and registered_key(entry, user.id) == signer.public_hex:
+            return
+        self.ctx.audit(REGISTERED, user, user=user.id, signing_key=signer.public_hex)
+
+    def signing_key(self, user_id: int) -> str | None:
+        """The public key the record holds for the account (hex), None if it has none."""
+        entry = self.ctx.store.audit.last_by(REGISTERED, user_id)
+        return None if entry is None else registered_key(entry, user_id)
 
     def prove(self, username: str, password: str) -> Session:
         """The checks of log_on, with nothing written when they pass (a failure is still
@@ -110,10 +127,10 @@ class AccountService:
         who ran it (restore.refused, restore.replacing and restore.completed, or
         restore.over_damaged in the restored database).
         """
-        user, _credential = self._proved(username, password)
+        user, _credential, _seed = self._proved(username, password)
         return Session(user.id, user.username, self.ctx.now())
 
-    def _proved(self, username: str, password: str) -> tuple[User, Credential]:
+    def _proved(self, username: str, password: str) -> tuple[User, Credential, bytes]:
         name = username.strip().lower()
         credential = self.users.credential(name) if _USERNAME.fullmatch(name) else None
         if credential is None and self.needs_first_administrator():
@@ -135,7 +152,8 @@ class AccountService:
         user = credential.user
         # The password is checked first, whatever the account's state: someone who has
         # not proved it learns nothing (not even that the name exists) from the answer.
-        if not self.ctx.hasher.verify(password, credential.password_hash):
+        seed = self.ctx.hasher.verify_with_seed(password, credential.password_hash)
+        if seed is None:
             self.users.record_failure(
                 user.id,
                 reason=_failure_reason(user),
@@ -161,7 +179,7 @@ class AccountService:
             self.ctx.audit("logon", user, "failure", user=user.id, reason="disabled")
             raise AuthenticationFailed(f"account {user.username!r} is disabled")
         self._check_record(user)
-        return user, credential
+        return user, credential, seed
 
     def _check_record(self, user: User) -> None:
         _same, altered = self.users.checked(user.id)

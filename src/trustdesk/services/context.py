@@ -15,6 +15,7 @@ from trustdesk.store.store import Store
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from trustdesk.services.kept_signing import KeptSigner
     from trustdesk.services.passwords import PasswordHasher
 
 
@@ -39,6 +40,10 @@ class Session(NamedTuple):
     user_id: int
     username: str
     started_at: datetime
+    #: The officer's key for what the desk keeps while the record server is lost, made
+    #: at sign-in from the password (memory only; decision 0062). None for a session
+    #: that did not sign in with a password (a late record in an officer's name).
+    signer: KeptSigner | None = None
 
 
 class ServiceContext:

@@ -15,7 +15,17 @@ from datetime import datetime
 from pathlib import Path
 
 from trustdesk.durable import fsync_dir
-from trustdesk.services.outbox import FOLDER, SUFFIX, kept_fields, kept_json, new_id, write_durably
+from trustdesk.services.kept_signing import KeptSigner, signed_text
+from trustdesk.services.outbox import (
+    FOLDER,
+    SUFFIX,
+    kept_fields,
+    kept_json,
+    kept_signed_fields,
+    new_id,
+    signed,
+    write_durably,
+)
 
 SUBFOLDER = "closures"
 
@@ -40,10 +50,26 @@ class KeptClosure:
     #: again or discarded with a reason: ``services.refused_closures``), and when.
     refused: str | None = None
     refused_at: datetime | None = None
+    #: The officer's signature over ``signed_text`` and its public key (decision 0062).
+    signature: str = ""
+    signing_key: str = ""
 
     @property
     def short_id(self) -> str:
         return self.id[:8]
+
+    def signed_text(self) -> bytes:
+        """What the officer signs: every field fixed when the closure was kept."""
+        return signed_text(
+            "closure",
+            {
+                **kept_signed_fields(self),
+                "hold_id": self.hold_id,
+                "booking_number": self.booking_number,
+                "outcome": self.outcome,
+                "note": self.note,
+            },
+        )
 
 
 def _to_json(item: KeptClosure) -> str:
@@ -89,7 +115,9 @@ class ClosureOutbox:
         outcome: str,
         note: str | None,
         attempted: bool,
+        signer: KeptSigner,
     ) -> KeptClosure:
+        """Keep a new closure, signed by its officer's ``signer``."""
         item = KeptClosure(
             new_id(),
             kept_at,
@@ -102,6 +130,7 @@ class ClosureOutbox:
             note,
             attempted,
         )
+        item = signed(item, signer)
         self.put(item)
         return item
 
@@ -130,15 +159,18 @@ class ClosureOutbox:
         return [item for item in self.all() if item.refused is not None]
 
     def all(self) -> list[KeptClosure]:
-        """Every kept closure, oldest first; a damaged file is left alone and skipped."""
+        """Every kept closure, oldest first; a damaged file, or one not named by its id,
+        is left alone and skipped."""
         if not self.folder.is_dir():
             return []
         found = []
         for path in self.folder.glob(f"*{SUFFIX}"):
             try:
-                found.append(_from_json(path.read_text(encoding="utf-8")))
+                item = _from_json(path.read_text(encoding="utf-8"))
             except (OSError, ValueError, KeyError, TypeError):
                 continue
+            if path.stem == item.id:  # as put wrote it; removing it removes that file
+                found.append(item)
         return sorted(found, key=lambda item: (item.kept_at, item.id))
 
     def hold_ids(self) -> set[int]:

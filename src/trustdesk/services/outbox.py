@@ -14,10 +14,11 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 from trustdesk.durable import fsync_dir
 from trustdesk.services.errors import ServiceError
+from trustdesk.services.kept_signing import KeptSigner, signed_text
 from trustdesk.store.encoding import parse_utc, utc_text
 
 FOLDER = "outbox"
@@ -48,10 +49,26 @@ class PendingDecision:
     #: Why the record refused it when the server was back (empty: not refused so far).
     refused: str = ""
     refused_at: datetime | None = None
+    #: The officer's signature over ``signed_text`` and the public key it was made with
+    #: (decision 0062); empty in a file an earlier TrustDesk kept.
+    signature: str = ""
+    signing_key: str = ""
 
     @property
     def short_id(self) -> str:
         return self.id[:8]
+
+    def signed_text(self) -> bytes:
+        """What the officer signs: every field fixed when the decision was kept."""
+        return signed_text(
+            "decision",
+            {
+                **kept_signed_fields(self),
+                "case": self.raw_case,
+                "draft_id": self.draft_id,
+                "rule_pack_sha256": self.rule_pack_sha256,
+            },
+        )
 
 
 def new_id() -> str:
@@ -76,6 +93,33 @@ class Kept(Protocol):
     def attempted(self) -> bool: ...
     @property
     def refused_at(self) -> datetime | None: ...
+    @property
+    def signature(self) -> str: ...
+    @property
+    def signing_key(self) -> str: ...
+    def signed_text(self) -> bytes: ...
+
+
+Signable = TypeVar("Signable", bound=Kept)
+
+
+def signed(item: Signable, signer: KeptSigner) -> Signable:
+    """``item`` with its officer's signature (a frozen dataclass's copy)."""
+    copy: Any = replace(  # every kept item is a frozen dataclass
+        cast(Any, item), signature=signer.sign(item.signed_text()), signing_key=signer.public_hex
+    )
+    return cast(Signable, copy)
+
+
+def kept_signed_fields(item: Kept) -> dict[str, Any]:
+    """The signed fields every kept item has (see ``services.kept_signing``)."""
+    return {
+        "id": item.id,
+        "kept_at": utc_text(item.kept_at),
+        "officer_id": item.officer_id,
+        "officer": item.officer,
+        "workstation": item.workstation,
+    }
 
 
 def kept_json(item: Kept, own: dict[str, Any]) -> str:
@@ -89,6 +133,8 @@ def kept_json(item: Kept, own: dict[str, Any]) -> str:
             "workstation": item.workstation,
             "attempted": item.attempted,
             "refused_at": None if item.refused_at is None else utc_text(item.refused_at),
+            "signature": item.signature,
+            "signing_key": item.signing_key,
             **own,
         },
         ensure_ascii=False,
@@ -106,6 +152,8 @@ def kept_fields(value: dict[str, Any]) -> dict[str, Any]:
         "workstation": str(value["workstation"]),
         "attempted": bool(value.get("attempted", False)),
         "refused_at": None if not value.get("refused_at") else parse_utc(value["refused_at"]),
+        "signature": str(value.get("signature") or ""),
+        "signing_key": str(value.get("signing_key") or ""),
     }
 
 
@@ -180,15 +228,18 @@ class Outbox:
         return next((item for item in self.all() if item.id == item_id), None)
 
     def all(self) -> list[PendingDecision]:
-        """Every kept decision, oldest first; a damaged file is left alone and skipped."""
+        """Every kept decision, oldest first; a damaged file, or one not named by its
+        id, is left alone and skipped."""
         if not self.folder.is_dir():
             return []
         found = []
         for path in self.folder.glob(f"*{SUFFIX}"):
             try:
-                found.append(_from_json(path.read_text(encoding="utf-8")))
+                item = _from_json(path.read_text(encoding="utf-8"))
             except (OSError, ValueError, KeyError, TypeError):
                 continue
+            if path.stem == item.id:  # as put wrote it; removing it removes that file
+                found.append(item)
         return sorted(found, key=lambda item: (item.kept_at, item.id))
 
     def remove(self, item: PendingDecision) -> None:

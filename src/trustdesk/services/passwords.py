@@ -5,6 +5,14 @@ accepted and every character counts (never truncated), not on the banned list, n
 user name. Text is NFKC-normalised first so the same password typed on another keyboard
 layout still matches. Stored form: ``scrypt$n=…$r=…$p=…$<salt>$<hash>`` (base64), so the
 cost can be raised later and old hashes are upgraded at the next log-on.
+
+Signing in also yields a second secret, the seed of the officer's key for what a desk
+keeps while the record server is lost (``services.kept_signing``, decision 0062): the next
+32 bytes of the same scrypt output. scrypt ends in PBKDF2-HMAC-SHA256 with one
+iteration, whose output blocks are computed independently, so the first 32 bytes are the
+stored hash exactly as before and the next 32 cannot be computed from them without the
+password: whoever reads the stored hash cannot sign in the officer's name, and signing in
+costs no second derivation.
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ from trustdesk.services.errors import PasswordRejected
 
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
+#: The signing seed's length, taken from the scrypt output after the stored hash.
+SEED_BYTES = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,33 +56,47 @@ class PasswordHasher:
     def __init__(self, params: ScryptParams | None = None) -> None:
         self.params = params or ScryptParams()
 
-    def _derive(self, password: str, salt: bytes, params: ScryptParams) -> bytes:
+    def _derive(self, password: str, salt: bytes, params: ScryptParams, extra: int = 0) -> bytes:
         return hashlib.scrypt(
             _normalise(password),
             salt=salt,
             n=params.n,
             r=params.r,
             p=params.p,
-            dklen=params.dklen,
+            dklen=params.dklen + extra,
             maxmem=params.maxmem,
         )
 
     def hash(self, password: str) -> str:
+        return self.hash_with_seed(password)[0]
+
+    def hash_with_seed(self, password: str) -> tuple[str, bytes]:
+        """A new stored hash of ``password``, and the signing seed that goes with it."""
         salt = os.urandom(self.params.salt_bytes)
-        digest = self._derive(password, salt, self.params)
+        derived = self._derive(password, salt, self.params, SEED_BYTES)
+        digest, seed = derived[: self.params.dklen], derived[self.params.dklen :]
         p = self.params
-        return (
+        stored = (
             f"scrypt$n={p.n}$r={p.r}$p={p.p}$"
             f"{base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
         )
+        return stored, seed
 
     def verify(self, password: str, stored: str) -> bool:
+        return self.verify_with_seed(password, stored) is not None
+
+    def verify_with_seed(self, password: str, stored: str) -> bytes | None:
+        """The signing seed when ``password`` matches ``stored``, else None (in the time
+        of one derivation either way)."""
         parsed = _parse(stored)
         if parsed is None:
             self.dummy_verify(password)
-            return False
+            return None
         params, salt, expected = parsed
-        return hmac.compare_digest(self._derive(password, salt, params), expected)
+        derived = self._derive(password, salt, params, SEED_BYTES)
+        if not hmac.compare_digest(derived[: params.dklen], expected):
+            return None
+        return derived[params.dklen :]
 
     def dummy_verify(self, password: str) -> None:
         """Spend the time of a real check, so an unknown name is not told apart by timing."""

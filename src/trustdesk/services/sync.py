@@ -31,8 +31,9 @@ from trustdesk.services.decisions import (
 from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.holds import MAX_NOTE, AlreadyClosed, HoldService
 from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
+from trustdesk.services.kept_signing import REGISTERED, KeptSigner, registered_key, verifies
 from trustdesk.services.live import LiveRecord
-from trustdesk.services.outbox import Outbox, PendingDecision, new_id
+from trustdesk.services.outbox import Kept, Outbox, PendingDecision, new_id, signed
 from trustdesk.services.permissions import Operation
 from trustdesk.services.refused_closures import RefusedClosures
 from trustdesk.store.case_records import DecisionDraft, Hold, HoldStatus, SavedDecision
@@ -83,6 +84,16 @@ def offline_refusal(what: str, keep: str) -> str:
         f"lost only new decisions are kept on this workstation; {article} {what} needs the "
         f"record as it is now. {keep} Do it again when the red banner is gone."
     )
+
+
+def _signer_of(session: Session) -> KeptSigner:
+    """The key the session signs what it keeps with (made when it signed in)."""
+    if session.signer is None:
+        raise InvalidRequest(
+            "this session cannot keep anything on the workstation (it did not sign in "
+            "with a password here): sign out and sign in again"
+        )
+    return session.signer
 
 
 def draft_digest(draft: DecisionDraft) -> str:
@@ -180,6 +191,7 @@ class SyncService:
     ) -> KeptDecision:
         """Decide ``case`` with the rules in memory and keep it durably on this desk."""
         now = self.ctx.now()
+        signer = _signer_of(session)
         check_not_future(case.decision_time, now)
         # Refuses what cannot be decided, as a save would.
         draft = make_draft(self.rules, case, raw_case)
@@ -194,6 +206,7 @@ class SyncService:
             draft_id=draft_id,
             attempted=attempted,
         )
+        pending = signed(pending, signer)
         self.outbox.put(pending)
         return self._kept(pending)
 
@@ -295,6 +308,7 @@ class SyncService:
     ) -> KeptClosure:
         """Keep the closure durably on this desk, checked as far as it can be without
         the record (the officer's role is checked again when it is recorded)."""
+        signer = _signer_of(session)
         if outcome not in HOLD_OUTCOMES:
             raise InvalidRequest(f"outcome must be one of {', '.join(HOLD_OUTCOMES)}")
         text = None if note is None else note.strip() or None
@@ -312,9 +326,11 @@ class SyncService:
             outcome=outcome,
             note=text,
             attempted=attempted,
+            signer=signer,
         )
 
     def _close_late(self, item: KeptClosure) -> None:
+        self._check_signed(item, "hold closure")
         officer = Session(item.officer_id, item.officer, item.kept_at)
         if item.attempted and self._closed_by(item):
             return  # the save whose answer was lost did go through
@@ -348,6 +364,7 @@ class SyncService:
         )
 
     def _record_late(self, item: PendingDecision) -> SavedDecision | None:
+        self._check_signed(item, "decision")
         kept = self._kept(item)
         if item.rule_pack_sha256 != kept.draft.rule_pack_sha256:
             raise InvalidRequest(
@@ -369,7 +386,9 @@ class SyncService:
             )
         officer = Session(item.officer_id, item.officer, item.kept_at)
         self.ctx.authorize(officer, Operation.DECISION_CREATE)
-        if item.attempted and self._already_recorded(kept):
+        # A save whose answer was lost may have gone through; and a copy of a kept file
+        # put back after its decision was recorded is signed too: either way, not twice.
+        if self._already_recorded(kept):
             return None
         item = self.outbox.mark_attempted(item)
         extra = {
@@ -380,6 +399,46 @@ class SyncService:
         }
         actor = Actor(item.officer_id, item.officer, item.workstation)
         return self.ctx.store.decisions.add(kept.draft, actor, self.ctx.now(), extra=extra)
+
+    def _check_signed(self, item: Kept, what: str) -> None:
+        """Refuse a kept item its officer did not sign as it stands (decision 0062): one
+        planted in, or edited on, this workstation's data folder, or kept before the
+        officer's password changed."""
+        entry = self.ctx.store.audit.last_by(REGISTERED, item.officer_id)
+        key = None if entry is None else registered_key(entry, item.officer_id)
+        refused = f"the {what} kept on this desk (draft {item.id[:8]}) is not recorded: "
+        if not item.signature:
+            raise InvalidRequest(
+                refused + f"it carries no signature of {item.officer} (kept by an earlier "
+                "TrustDesk, or written into the data folder by someone else); do it again "
+                "from the start"
+            )
+        if key is None:
+            raise InvalidRequest(
+                refused + f"the record holds no signing key of {item.officer}; they must "
+                "sign in once while the server answers, then do it again from the start"
+            )
+        if item.signing_key != key and self._was_registered(item):
+            raise InvalidRequest(
+                refused + f"it was signed under {item.officer}'s earlier password (changed "
+                "since); do it again from the start"
+            )
+        if item.signing_key != key or not verifies(key, item.signed_text(), item.signature):
+            raise InvalidRequest(
+                refused + f"it is not signed by {item.officer} as it stands: its file was "
+                "altered or written by someone else on this workstation"
+            )
+
+    def _was_registered(self, item: Kept) -> bool:
+        """Whether the key ``item`` was signed with is one the officer had before and
+        its signature verifies with it."""
+        for entry in self.ctx.store.audit.of_events(REGISTERED):
+            if (
+                entry.actor_id == item.officer_id
+                and registered_key(entry, item.officer_id) == item.signing_key
+            ):
+                return verifies(item.signing_key, item.signed_text(), item.signature)
+        return False
 
     def _drop_review_draft(self, item: PendingDecision) -> None:
         """The review's draft in the record is done with: it must not be resumed and saved

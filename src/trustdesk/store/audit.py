@@ -191,6 +191,11 @@ def entries(
         yield AuditEntry(*row)
 
 
+_LAST_BY = (
+    _SELECT + " WHERE event = ? AND actor_id = ? AND outcome = 'success' ORDER BY seq DESC LIMIT 1"
+)
+
+
 def entries_for(conn: sqlite3.Connection, event: str) -> Iterator[AuditEntry]:
     for row in conn.execute(_SELECT + " WHERE event = ? ORDER BY seq", (event,)):
         yield AuditEntry(*row)
@@ -268,6 +273,13 @@ class AuditRepository:
                 (entry for event in events for entry in entries_for(conn, event)),
                 key=lambda entry: entry.seq,
             )
+
+    def last_by(self, event: str, actor_id: int) -> AuditEntry | None:
+        """The newest successful ``event`` entry made by the account ``actor_id`` (an
+        indexed range of one event: ``audit_by_event``)."""
+        with self._db.reading() as conn:
+            row = conn.execute(_LAST_BY, (event, actor_id)).fetchone()
+        return None if row is None else AuditEntry(*row)
 
     def of_decision(self, decision_id: int) -> list[AuditEntry]:
         """Every entry naming the decision (its versions, viewings, reviews, hold closure,
