@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from hostilekit import one, says
-from storekit import ROLE_PASSWORDS, T0, actor, add_user, draft
+from storekit import ROLE_PASSWORDS, T0, actor, add_user, draft, raw_connection
 from test_verify_split import _attacker, six_decisions
 
 from trustdesk.services.errors import AccountRecordAltered, ServiceError
@@ -234,3 +234,30 @@ def test_a_store_id_changed_in_meta_is_reported(record: Store) -> None:
         assert summarize(conn).problem == "its store id was altered outside TrustDesk"
     report = record.verify()
     says(report, "store id in meta")
+
+
+# --- the triggers around the evidence (decision 0063) ---------------------------------------
+
+
+@pytest.mark.sqlite_only("the SQLite file's own triggers; the server's: test_verify_hostile_pg")
+def test_triggers_dropped_changed_or_added_in_the_file_are_reported(record: Store) -> None:
+    """With the plain sqlite3 module: the chain's link trigger dropped, a decisions
+    trigger made to look away for one row, a trigger of one's own added."""
+    conn = raw_connection(record.db.path)  # type: ignore[attr-defined]
+    try:
+        conn.execute("DROP TRIGGER audit_log_links")
+        conn.execute("DROP TRIGGER decisions_no_update")
+        conn.execute(
+            "CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions WHEN OLD.id <> 1 "
+            "BEGIN SELECT RAISE(ABORT, 'decisions is append-only'); END"
+        )
+        conn.execute("CREATE TRIGGER quiet AFTER INSERT ON decisions BEGIN SELECT 1; END")
+    finally:
+        conn.close()
+    report = record.verify()
+    says(
+        report,
+        "the trigger audit_log_links on table audit_log, which guards the evidence, is missing",
+    )
+    says(report, "the trigger decisions_no_update on table decisions is not the one TrustDesk")
+    says(report, "table decisions has a trigger 'quiet', which TrustDesk never makes")

@@ -214,3 +214,83 @@ def test_an_operator_made_in_the_schema_is_reported(record: Store) -> None:
             "FUNCTION = pg_catalog.int8eq)"
         )
     says(record.verify(), "holds an operator '==='")
+
+
+# --- TrustDesk's own functions and triggers (decision 0063) ---------------------------------
+
+
+def test_a_lock_lifted_behind_a_replaced_json_extract_is_reported(desk: Any) -> None:
+    """The lock-out replay (sign-in's and verification's) reads the lock entries' user
+    through TrustDesk's ``json_extract``. A superuser replaces it to find no user, and
+    lifts an officer's lock in ``users``: the officer signs in again, the replay agreeing
+    with the row; only the catalog check sees the function replaced."""
+    from test_verify_hostile_derived import _lock_out
+
+    _lock_out(desk, "officer")
+    with _attacker(desk.store) as conn:
+        conn.execute(
+            "CREATE OR REPLACE FUNCTION json_extract(value text, path text) RETURNS bigint "
+            "LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN NULL; END $$"
+        )
+        conn.execute("UPDATE users SET locked_at = NULL WHERE username = 'officer'")
+        conn.execute(
+            "DELETE FROM login_failures WHERE user_id = "
+            "(SELECT id FROM users WHERE username = 'officer')"
+        )
+    desk.session("officer")  # what the replaced function let through
+    report = desk.store.verify()
+    says(report, "function json_extract(value text, path text) is not the one TrustDesk made")
+
+
+def test_an_overload_and_a_definer_setting_on_trustdesk_functions_are_reported(
+    record: Store,
+) -> None:
+    with _attacker(record) as conn:
+        conn.execute(
+            "CREATE FUNCTION json_valid(value varchar) RETURNS boolean "
+            "LANGUAGE sql IMMUTABLE AS $$ SELECT true $$"
+        )
+        conn.execute("ALTER FUNCTION trustdesk_ids(text) SECURITY DEFINER")
+    report = record.verify()
+    says(report, "function 'json_valid' has 1 more definition(s) beside its own")
+    says(report, "function trustdesk_ids(ids text) was set to run as its owner")
+
+
+def test_a_disabled_dropped_altered_or_added_trigger_is_reported(record: Store) -> None:
+    """With its no-change trigger disabled, a decision row can be updated by anyone with
+    UPDATE on it (the desk role has none, but the trigger is the second wall); the chain's
+    link trigger dropped; the append-only trigger made to look away for one row (a WHEN
+    condition); a trigger of the attacker's own added."""
+    with _attacker(record) as conn:
+        conn.execute("ALTER TABLE decisions DISABLE TRIGGER decisions_no_change")
+        conn.execute("DROP TRIGGER audit_log_links ON audit_log")
+        conn.execute("DROP TRIGGER holds_no_change ON holds")
+        conn.execute(
+            "CREATE TRIGGER holds_no_change BEFORE UPDATE OR DELETE ON holds FOR EACH ROW "
+            "WHEN (OLD.id <> 1) EXECUTE FUNCTION refuse_change()"
+        )
+        conn.execute(
+            "CREATE TRIGGER quiet AFTER INSERT ON decisions FOR EACH ROW "
+            "EXECUTE FUNCTION audit_notify()"
+        )
+    report = record.verify()
+    says(
+        report,
+        "the trigger decisions_no_change on table decisions, which guards the "
+        "evidence, is disabled",
+    )
+    says(
+        report,
+        "the trigger audit_log_links on table audit_log, which guards the evidence, is missing",
+    )
+    says(report, "the trigger holds_no_change on table holds is not the one TrustDesk made")
+    says(report, "table decisions has a trigger 'quiet', which TrustDesk never makes")
+
+
+def test_the_intact_catalog_has_no_problem(record: Store) -> None:
+    """Every function and trigger the schema's statements make is found as made (the
+    server writes the events of a trigger in its own order)."""
+    from trustdesk.store.postgresql import catalog_check
+
+    with record.db.reading() as conn:
+        assert catalog_check.problems(conn) == []

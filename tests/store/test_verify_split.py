@@ -129,18 +129,21 @@ def _attacker(store: Store) -> Iterator[Any]:
     """A connection that changes evidence behind TrustDesk's back (triggers off)."""
     if store.backend == "sqlite":
         conn = raw_connection(store.db.path)  # type: ignore[attr-defined]
-        triggers = [
-            name
-            for (name,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+        made = dict(
+            conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
                 "AND (name LIKE '%no_update' OR name LIKE '%no_delete' OR name LIKE '%links')"
-            )
-        ]
-        for name in triggers:
+            ).fetchall()
+        )
+        for name in made:
             conn.execute(f"DROP TRIGGER {name}")
         try:
             yield conn
         finally:
+            # Put back as they were: the triggers gone would be a finding of their own
+            # (decision 0063), and the attacker covers their tracks.
+            for sql in made.values():
+                conn.execute(sql)
             conn.close()
         return
     import psycopg

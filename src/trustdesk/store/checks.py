@@ -526,8 +526,13 @@ class Checker:
     def server_catalog(self) -> None:
         """On a server, the catalog around the evidence as TrustDesk made it: no row
         security, rule, view or foreign function that could change what verification
-        reads, every table's key, the report columns computed (decision 0060)."""
+        reads, every table's key, the report columns computed (decision 0060), its own
+        functions and triggers as made (0063). On SQLite, the triggers (0063)."""
         if _engine(self.conn) is not None:
+            from trustdesk.store.sqlite_catalog import trigger_problems
+
+            for text in trigger_problems(self.conn):
+                self.problem(None, text)
             return
         from trustdesk.store.postgresql import catalog_check
 

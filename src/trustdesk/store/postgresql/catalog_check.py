@@ -15,7 +15,12 @@ what those statements see, and none of it shows in the rows themselves (decision
   better-matching argument type is chosen over the built-in, wherever the schemas stand
   in the search path;
 - a report column computed from its document made a plain column, whose values then
-  no longer follow the document.
+  no longer follow the document;
+- one of TrustDesk's own functions replaced (``CREATE OR REPLACE``: ``json_extract``
+  made to miss the lock entries verification replays, ``audit_links`` to accept any
+  link), given an overload, or set to run as its owner or with its own settings;
+- a trigger that refuses changes to the evidence, or links the chain, dropped or
+  disabled, or one TrustDesk never makes added (decision 0063).
 
 Each finding is a problem of the record, as a changed row is. The checks read the
 system catalog only: a handful of small queries.
@@ -23,8 +28,10 @@ system catalog only: a handful of small queries.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, NamedTuple
 
+from trustdesk.store.postgresql import schema as server_schema
 from trustdesk.store.postgresql.schema import REPORT_COLUMNS, SCHEMA
 
 #: The views TrustDesk makes in its schema; every other relation there is a table.
@@ -84,7 +91,140 @@ _GENERATED = (
     "AND a.attnum > 0 AND NOT a.attisdropped AND a.attname = ANY(?)"
 )
 
+#: TrustDesk's own functions as the server holds them (extensions' excluded).
+_OWN_FUNCTIONS = (
+    "SELECT p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid), l.lanname, "
+    "p.provolatile, p.prosecdef, p.proconfig, p.prosrc FROM pg_catalog.pg_proc p "
+    "JOIN pg_catalog.pg_language l ON l.oid = p.prolang "
+    f"WHERE p.pronamespace = {_NAMESPACE} AND NOT EXISTS ("
+    "SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass "
+    "AND d.objid = p.oid AND d.deptype = 'e') ORDER BY 1, 2"
+)
+#: The triggers on the tables of TrustDesk's schema, as the server would write them again.
+_TRIGGERS = (
+    "SELECT c.relname, t.tgname, t.tgenabled, pg_catalog.pg_get_triggerdef(t.oid) "
+    "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+    f"WHERE c.relnamespace = {_NAMESPACE} AND NOT t.tgisinternal ORDER BY 1, 2"
+)
+
 _BEHIND = "changed behind TrustDesk's back"
+
+
+class _Function(NamedTuple):
+    arguments: str
+    language: str
+    volatility: str  # pg_proc.provolatile: 'i' immutable, 'v' volatile
+    body: str
+
+
+_FUNCTION = re.compile(
+    r"CREATE FUNCTION (\w+)\(([^)]*)\).*?LANGUAGE (\w+)( IMMUTABLE)? AS \$\$(.*)\$\$\Z",
+    re.DOTALL,
+)
+_TRIGGER = re.compile(r"CREATE TRIGGER (\w+) .* ON (\w+) ")
+
+
+def _made() -> tuple[dict[str, _Function], dict[tuple[str, str], str]]:
+    """TrustDesk's functions by name, and its triggers by (table, name) with their
+    statement, read from the schema's own statements (baseline and every step)."""
+    functions: dict[str, _Function] = {}
+    triggers: dict[tuple[str, str], str] = {}
+    steps = server_schema.STEPS.values()
+    statements = [*server_schema.BASELINE, *(text for step in steps for text in step)]
+    for statement in statements:
+        function = _FUNCTION.match(statement)
+        if function is not None:
+            name, arguments, language, immutable, body = function.groups()
+            functions[name] = _Function(arguments, language, "i" if immutable else "v", body)
+        trigger = _TRIGGER.match(statement)
+        if trigger is not None:
+            triggers[(trigger.group(2), trigger.group(1))] = statement
+    return functions, triggers
+
+
+_TRIGGER_PARTS = re.compile(
+    r"CREATE TRIGGER (\w+) (BEFORE|AFTER) ([A-Z ]+?) ON (\w+) FOR EACH (ROW|STATEMENT) "
+    r"EXECUTE FUNCTION (\w+)\(\)\Z"
+)
+
+
+def _trigger_parts(definition: str) -> tuple[Any, ...] | None:
+    """What a trigger statement says — name, timing, events (in any order), table,
+    level, function — from TrustDesk's statement or the server's own writing of it
+    (whose names are qualified or not by the session's search path); None for anything
+    more (a WHEN condition, UPDATE OF columns, arguments)."""
+    parts = _TRIGGER_PARTS.match(" ".join(definition.replace(f"{SCHEMA}.", "").split()))
+    if parts is None:
+        return None
+    name, timing, events, table, level, function = parts.groups()
+    return (name, timing, frozenset(events.split(" OR ")), table, level, function)
+
+
+def _function_problems(conn: Any, made: dict[str, _Function]) -> list[str]:
+    found: list[str] = []
+    held: dict[str, list[tuple[Any, ...]]] = {}
+    for row in conn.execute(_OWN_FUNCTIONS).fetchall():
+        held.setdefault(row[0], []).append(row)
+    for name, expected in sorted(made.items()):
+        rows = held.get(name, [])
+        if not rows:
+            found.append(f"TrustDesk's function {name!r} is missing from the server; {_BEHIND}")
+            continue
+        if len(rows) > 1:
+            found.append(
+                f"TrustDesk's function {name!r} has {len(rows) - 1} more definition(s) "
+                f"beside its own, which calls may reach instead; {_BEHIND}"
+            )
+        for _name, arguments, language, volatility, definer, settings, body in rows:
+            if (arguments, language, volatility, body) != (
+                expected.arguments,
+                expected.language,
+                expected.volatility,
+                expected.body,
+            ):
+                found.append(
+                    f"TrustDesk's function {name}({arguments}) is not the one TrustDesk "
+                    f"made (its code or kind was replaced): what it checks or reads for "
+                    f"verification can no longer be trusted; {_BEHIND}"
+                )
+            elif definer or settings:
+                found.append(
+                    f"TrustDesk's function {name}({arguments}) was set to run as its owner "
+                    f"or with settings of its own; {_BEHIND}"
+                )
+    return found
+
+
+def _trigger_problems(conn: Any, made: dict[tuple[str, str], str]) -> list[str]:
+    found: list[str] = []
+    held = {
+        (table, name): (enabled, text)
+        for table, name, enabled, text in conn.execute(_TRIGGERS).fetchall()
+    }
+    for (table, name), statement in sorted(made.items()):
+        if (table, name) not in held:
+            found.append(
+                f"the trigger {name} on table {table}, which guards the evidence, is missing; "
+                f"{_BEHIND}"
+            )
+            continue
+        enabled, text = held[(table, name)]
+        if enabled != "O":
+            found.append(
+                f"the trigger {name} on table {table}, which guards the evidence, is "
+                f"disabled or fires only for replication ({enabled!r}); {_BEHIND}"
+            )
+        if _trigger_parts(text) != _trigger_parts(statement):
+            found.append(
+                f"the trigger {name} on table {table} is not the one TrustDesk made: "
+                f"{text}; {_BEHIND}"
+            )
+    for table, name in sorted(set(held) - set(made)):
+        found.append(
+            f"table {table} has a trigger {name!r}, which TrustDesk never makes: it can "
+            f"change or hide what is recorded; {_BEHIND}"
+        )
+    return found
 
 
 def problems(conn: Any) -> list[str]:
@@ -116,6 +256,9 @@ def problems(conn: Any) -> list[str]:
             f"the server's schema {schema} holds an operator {name!r} TrustDesk did not "
             f"make: it could stand in for a built-in one verification uses; {_BEHIND}"
         )
+    functions, triggers = _made()
+    found += _function_problems(conn, functions)
+    found += _trigger_problems(conn, triggers)
     columns = dict(conn.execute(_GENERATED, (list(REPORT_COLUMNS),)).fetchall())
     for name in REPORT_COLUMNS:
         if name in columns and columns[name] != "s":

@@ -1,0 +1,64 @@
+"""``audit verify`` on SQLite: the triggers around the evidence as TrustDesk made them.
+
+Whoever can write the file can drop the triggers that refuse changes to the evidence
+and link the chain, or add one of their own, with the plain sqlite3 module. The rows'
+digests still catch a changed row, but the walls behind them are gone unseen: a trigger
+missing, changed or added is a problem of the record (decision 0063). What TrustDesk
+made is what its own schema steps make, run on an empty database in memory (a few
+milliseconds), compared statement by statement with the file's.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import cache
+
+_TRIGGERS = "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"
+_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+_BEHIND = "changed behind TrustDesk's back"
+
+
+@cache
+def made_triggers() -> dict[str, tuple[str, str]]:
+    """TrustDesk's triggers by name: (table, statement with its spaces folded)."""
+    from trustdesk.store.migrations import migrate
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(conn)
+        return _triggers(conn)
+    finally:
+        conn.close()
+
+
+def _triggers(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    return {
+        name: (table, " ".join(str(sql).split()))
+        for name, table, sql in conn.execute(_TRIGGERS).fetchall()
+    }
+
+
+def trigger_problems(conn: sqlite3.Connection) -> list[str]:
+    """Each trigger of the file missing, not as TrustDesk made it, or never made by it."""
+    made, held = made_triggers(), _triggers(conn)
+    tables = {name for (name,) in conn.execute(_TABLES).fetchall()}
+    found: list[str] = []
+    for name, (table, statement) in sorted(made.items()):
+        if table not in tables:
+            continue  # a table gone is reported as such (its triggers went with it)
+        if name not in held:
+            found.append(
+                f"the trigger {name} on table {table}, which guards the evidence, is missing; "
+                f"{_BEHIND}"
+            )
+        elif held[name] != (table, statement):
+            found.append(
+                f"the trigger {name} on table {table} is not the one TrustDesk made: "
+                f"{held[name][1]}; {_BEHIND}"
+            )
+    for name in sorted(set(held) - set(made)):
+        found.append(
+            f"table {held[name][0]} has a trigger {name!r}, which TrustDesk never makes: it "
+            f"can change or hide what is recorded; {_BEHIND}"
+        )
+    return found
