@@ -238,3 +238,208 @@ def test_a_kept_file_not_named_by_its_id_is_left_alone(desk: Desk, rules: Any) -
     assert desk.services.sync.outbox.all() == [] and desk.services.sync.waiting() == 0
     path.with_name("renamed.json").rename(path)
     assert [item.id for item in desk.services.sync.outbox.all()] == [kept.pending.id]
+
+
+# --- a hostile review of the signing (decision 0062, "A second pass") -----------------------
+
+
+def _lock(desk: Desk, username: str) -> None:
+    """Five wrong passwords, as anyone at the desk can type them."""
+    from trustdesk.services.errors import ServiceError
+
+    desk.clock.advance(minutes=1)  # failures count after the last sign-in
+    for _ in range(5):
+        with pytest.raises(ServiceError):
+            desk.services.accounts.log_on(username, "not the password at all")
+
+
+def _put_back(desk: Desk, copy: Any) -> None:
+    """A copy of a kept file written back under its own name, as never attempted or
+    refused (those fields are not signed)."""
+    value = json.loads(copy.read_text(encoding="utf-8"))
+    decision = "case" in value
+    value.update(attempted=False, refused="" if decision else None, refused_at=None)
+    folder = desk.store.data_dir / "outbox" / ("" if decision else "closures")
+    (folder / f"{value['id']}.json").write_text(json.dumps(value), "utf-8")
+
+
+def test_a_copy_put_back_after_an_amendment_is_not_recorded_again(
+    desk: Desk, rules: Any, tmp_path: Any
+) -> None:
+    """The recorded decision is amended by another officer (its latest version is then
+    theirs, as a search by officer sees it): the officer's signed copy put back is still
+    known to the record by its offline id."""
+    from trustdesk.rules.caseio import parse_case
+
+    officer = desk.session("officer")
+    case, raw = honored(rules, booking="NH-SIG-9")
+    desk.services.sync.keep(officer, case, raw)
+    copy = tmp_path / "copy.json"
+    shutil.copy(kept_file(desk), copy)
+    [(_item, saved)] = desk.services.sync.flush().recorded
+    changed = json.loads(json.dumps(raw))
+    changed["person"]["name"] += " Jr"
+    desk.services.decisions.amend(
+        desk.session("officer2"),
+        saved.record.decision_id,
+        parse_case(changed, "test", rules.sections),
+        changed,
+        "spelling of the name",
+    )
+    _put_back(desk, copy)
+    done = desk.services.sync.flush()
+    assert done.recorded == () and done.refused == ()
+    rows = desk.store.search.decisions(SearchQuery(booking_number="NH-SIG-9"))
+    assert [row.decision_id for row in rows] == [saved.record.decision_id]
+    assert list((desk.store.data_dir / "outbox").glob("*.json")) == []
+
+
+def test_discarded_kept_work_put_back_is_not_recorded_or_closed(
+    desk: Desk, rules: Any, tmp_path: Any
+) -> None:
+    """The officer is locked out by five wrong passwords, so their kept work is refused;
+    a supervisor discards it with a reason; the officer is unlocked; copies of the signed
+    files are put back: the discards stand."""
+    officer = desk.session("officer")
+    case, raw = honored(rules, booking="NH-SIG-10")
+    desk.services.decisions.create(officer, *honored(rules, booking="NH-SIG-11"))
+    [status] = desk.services.holds.active(officer)
+    sync = desk.services.sync
+    kept = sync.keep(officer, case, raw)
+    closure = sync.keep_closure(officer, status, "ice_took_custody", None)
+    copies = [tmp_path / "decision.json", tmp_path / "closure.json"]
+    shutil.copy(kept_file(desk), copies[0])
+    closures = desk.store.data_dir / "outbox" / "closures"
+    shutil.copy(closures / f"{closure.id}.json", copies[1])
+    _lock(desk, "officer")
+    done = sync.flush()
+    assert len(done.refused) == 1 and len(done.closures_refused) == 1
+    supervisor = desk.session("supervisor")
+    sync.discard(supervisor, kept.pending.id, "entered in error")
+    sync.refused_closures.discard(supervisor, closure.id, "the person is still in custody")
+    desk.services.accounts.unlock(desk.session("admin"), "officer")
+    for copy in copies:
+        _put_back(desk, copy)
+    done = sync.flush()
+    assert done.recorded == () and done.closures == ()
+    assert desk.store.search.decisions(SearchQuery(booking_number="NH-SIG-10")) == []
+    assert desk.store.holds.get(status.hold_id).closure is None
+    assert sync.outbox.all() == [] and sync.closures.all() == []
+
+
+def test_a_refused_decision_waits_for_a_person_and_is_not_retried(desk: Desk, rules: Any) -> None:
+    """Refused (the officer locked out), then decided again by a supervisor: unlocking
+    the officer does not record the kept copy as well."""
+    officer = desk.session("officer")
+    case, raw = honored(rules, booking="NH-SIG-12")
+    kept = desk.services.sync.keep(officer, case, raw)
+    _lock(desk, "officer")
+    assert len(desk.services.sync.flush().refused) == 1
+    desk.services.decisions.create(desk.session("supervisor"), case, raw)
+    desk.services.accounts.unlock(desk.session("admin"), "officer")
+    done = desk.services.sync.flush()
+    assert done.recorded == () and done.refused == ()
+    rows = desk.store.search.decisions(SearchQuery(booking_number="NH-SIG-12"))
+    assert [row.officer for row in rows] == ["supervisor"]
+    assert [k.pending.id for k in desk.services.sync.refused_kept()] == [kept.pending.id]
+
+
+def test_a_file_naming_another_officer_by_name_only_is_refused(desk: Desk, rules: Any) -> None:
+    """officer2 signs, with their own key, a file that keeps their own id and gives
+    officer's name: the record's account of that id is officer2."""
+    officer2 = desk.session("officer2")
+    assert officer2.signer is not None
+    case, raw = honored(rules, booking="NH-SIG-13")
+    kept = desk.services.sync.keep(officer2, case, raw)
+    desk.services.sync.outbox.put(signed(replace(kept.pending, officer="officer"), officer2.signer))
+    done = desk.services.sync.flush()
+    assert done.recorded == ()
+    [(_item, why)] = done.refused
+    assert why.endswith(
+        "it names 'officer', but the account it gives by number is 'officer2': its file was altered"
+    )
+
+
+def test_a_planted_refused_closure_cannot_be_recorded_again(desk: Desk, rules: Any) -> None:
+    """A closure file planted as already refused (the refusal is not signed) is listed
+    under Not recorded; recording it again is refused, and its hold stays open."""
+    officer = desk.session("officer")
+    desk.services.decisions.create(officer, *honored(rules, booking="NH-SIG-14"))
+    [status] = desk.services.holds.active(officer)
+    supervisor = desk.store.users.get("supervisor")
+    folder = desk.store.data_dir / "outbox" / "closures"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ("d" * 32 + ".json")).write_text(
+        json.dumps(
+            {
+                "id": "d" * 32,
+                "kept_at": "2026-11-20T15:30:00.000000Z",
+                "officer_id": supervisor.id,
+                "officer": "supervisor",
+                "workstation": "test-ws",
+                "attempted": False,
+                "refused_at": "2026-11-20T15:40:00.000000Z",
+                "hold_id": status.hold_id,
+                "booking_number": "NH-SIG-14",
+                "outcome": "released_other",
+                "note": "court order",
+                "refused": "account 'supervisor' is locked; ask an administrator",
+            }
+        ),
+        encoding="utf-8",
+    )
+    refused = desk.services.sync.refused_closures
+    assert [item.id for item in refused.list()] == ["d" * 32]
+    with pytest.raises(InvalidRequest, match="carries no signature of supervisor"):
+        refused.record_again(desk.session("officer2"), "d" * 32)
+    assert desk.store.holds.get(status.hold_id).closure is None
+
+
+def test_an_unsigned_pending_closure_does_not_hide_its_hold(desk: Desk, rules: Any) -> None:
+    """The board hides the holds this desk closed while the server was lost; a planted
+    closure, whose signature does not verify even with the key it names, hides none."""
+    officer = desk.session("officer")
+    desk.services.decisions.create(officer, *honored(rules, booking="NH-SIG-15"))
+    [status] = desk.services.holds.active(officer)
+    closures = desk.services.sync.closures
+    kept = desk.services.sync.keep_closure(officer, status, "ice_took_custody", None)
+    assert closures.hold_ids() == {status.hold_id}
+    closures.put(replace(kept, outcome="released_at_expiry"))  # edited: no longer verifies
+    assert closures.hold_ids() == set()
+
+
+@pytest.mark.parametrize(
+    "poison",
+    [
+        '{"x": NaN}',
+        '{"x": Infinity}',
+        "[" * 100_000 + "]" * 100_000,
+    ],
+)
+def test_a_poisoned_kept_file_is_left_alone_and_the_rest_recorded(
+    desk: Desk, rules: Any, poison: str
+) -> None:
+    """A file no TrustDesk writes (a NaN, an infinity, nesting deep enough to exhaust
+    the parser's stack, an id out of the record's range) is skipped as damaged: no
+    traceback, the genuine kept work still recorded."""
+    officer = desk.session("officer")
+    case, raw = honored(rules, booking="NH-SIG-16")
+    kept = desk.services.sync.keep(officer, case, raw)
+    value = json.loads(kept_file(desk).read_text(encoding="utf-8"))
+    outbox = desk.store.data_dir / "outbox"
+    (outbox / ("0" * 32 + ".json")).write_text(
+        poison
+        if not poison.startswith("{")
+        else json.dumps({**value, "id": "0" * 32, "kept_at": "2026-01-01T00:00:00.000000Z"})[:-1]
+        + ', "extra": '
+        + poison
+        + "}",
+        encoding="utf-8",
+    )
+    big = {**value, "id": "1" * 32, "officer_id": 2**63}
+    (outbox / ("1" * 32 + ".json")).write_text(json.dumps(big), encoding="utf-8")
+    (outbox / "closures").mkdir()
+    (outbox / "closures" / ("2" * 32 + ".json")).write_text(poison, encoding="utf-8")
+    done = desk.services.sync.flush()
+    assert [item.id for item, _saved in done.recorded] == [kept.pending.id]
+    assert done.refused == () and desk.services.sync.waiting() == 0

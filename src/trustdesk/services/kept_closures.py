@@ -9,12 +9,12 @@ ended and an audit entry saying it was recorded late. Nothing here talks to the 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from trustdesk.durable import fsync_dir
+from trustdesk.services.kept_checks import self_signed
 from trustdesk.services.kept_signing import KeptSigner, signed_text
 from trustdesk.services.outbox import (
     FOLDER,
@@ -23,6 +23,8 @@ from trustdesk.services.outbox import (
     kept_json,
     kept_signed_fields,
     new_id,
+    read_kept,
+    record_id,
     signed,
     write_durably,
 )
@@ -86,10 +88,10 @@ def _to_json(item: KeptClosure) -> str:
 
 
 def _from_json(text: str) -> KeptClosure:
-    value = json.loads(text)
+    value = read_kept(text)
     return KeptClosure(
         **kept_fields(value),
-        hold_id=int(value["hold_id"]),
+        hold_id=record_id(value["hold_id"]),
         booking_number=str(value.get("booking_number", "")),
         outcome=str(value["outcome"]),
         note=None if value.get("note") is None else str(value["note"]),
@@ -167,7 +169,7 @@ class ClosureOutbox:
         for path in self.folder.glob(f"*{SUFFIX}"):
             try:
                 item = _from_json(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, ValueError, KeyError, TypeError, RecursionError):
                 continue
             if path.stem == item.id:  # as put wrote it; removing it removes that file
                 found.append(item)
@@ -175,8 +177,10 @@ class ClosureOutbox:
 
     def hold_ids(self) -> set[int]:
         """Holds this desk closed and still has to record: hidden from its board. A
-        refused closure's hold is on the board again, to be closed anew."""
-        return {item.hold_id for item in self.pending()}
+        refused closure's hold is on the board again, to be closed anew; so is one whose
+        file carries no signature that verifies with its own key (planted or edited: it
+        will not be recorded, decision 0062)."""
+        return {item.hold_id for item in self.pending() if self_signed(item)}
 
     def remove(self, item: KeptClosure) -> None:
         (self.folder / f"{item.id}{SUFFIX}").unlink(missing_ok=True)

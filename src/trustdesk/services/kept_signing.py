@@ -67,7 +67,8 @@ def signed_text(kind: str, fields: dict[str, Any]) -> bytes:
 
 
 def verifies(public_hex: str, text: bytes, signature_hex: str) -> bool:
-    """Whether ``signature_hex`` is the signature of ``text`` by the key ``public_hex``."""
+    """Whether ``signature_hex`` is the signature of ``text`` by the key ``public_hex``
+    (False for anything that is not such a key and signature)."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -86,7 +87,15 @@ def registered_key(entry: AuditEntry, user_id: int) -> str | None:
         objects = json.loads(entry.objects)
     except ValueError:
         return None
-    if not isinstance(objects, dict) or objects.get("user") != user_id:
+    if not isinstance(objects, dict) or type(objects.get("user")) is not int:
+        return None
+    if objects["user"] != user_id:
         return None
     key = objects.get("signing_key")
-    return key if isinstance(key, str) and len(key) == 64 else None
+    if not (isinstance(key, str) and len(key) == 64):
+        return None
+    try:
+        bytes.fromhex(key)
+    except ValueError:
+        return None
+    return key

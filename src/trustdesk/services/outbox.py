@@ -142,12 +142,33 @@ def kept_json(item: Kept, own: dict[str, Any]) -> str:
     )
 
 
+def read_kept(text: str) -> dict[str, Any]:
+    """A kept item's file read as JSON: an object, no NaN or infinite number (which no
+    TrustDesk writes); ValueError otherwise."""
+    value = json.loads(text, parse_constant=_no_constant)
+    if not isinstance(value, dict):
+        raise ValueError("a kept item is a JSON object")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a kept item holds")
+
+
+def record_id(value: Any) -> int:
+    """An id as the record can hold it (a 64-bit integer); ValueError otherwise."""
+    number = int(value)
+    if not -(2**63) <= number < 2**63:
+        raise ValueError(f"{number} is out of the record's range")
+    return number
+
+
 def kept_fields(value: dict[str, Any]) -> dict[str, Any]:
     """The fields every kept item has, read back from its file's ``value``."""
     return {
         "id": str(value["id"]),
         "kept_at": parse_utc(value["kept_at"]),
-        "officer_id": int(value["officer_id"]),
+        "officer_id": record_id(value["officer_id"]),
         "officer": str(value["officer"]),
         "workstation": str(value["workstation"]),
         "attempted": bool(value.get("attempted", False)),
@@ -170,11 +191,11 @@ def _to_json(item: PendingDecision) -> str:
 
 
 def _from_json(text: str) -> PendingDecision:
-    value = json.loads(text)
+    value = read_kept(text)
     return PendingDecision(
         **kept_fields(value),
         raw_case=dict(value["case"]),
-        draft_id=None if value.get("draft_id") is None else int(value["draft_id"]),
+        draft_id=None if value.get("draft_id") is None else record_id(value["draft_id"]),
         rule_pack_sha256=str(value.get("rule_pack_sha256", "")),
         refused=str(value.get("refused") or ""),
     )
@@ -236,7 +257,7 @@ class Outbox:
         for path in self.folder.glob(f"*{SUFFIX}"):
             try:
                 item = _from_json(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, ValueError, KeyError, TypeError, RecursionError):
                 continue
             if path.stem == item.id:  # as put wrote it; removing it removes that file
                 found.append(item)

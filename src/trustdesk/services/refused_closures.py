@@ -5,10 +5,11 @@ only in a banner that scrolls away.
 
 Two ways out, each on the record:
 
-- **Record again**: the signed-in user (anyone who may close holds) records the closure
-  now, with the time the hold really ended and a note saying who closed it at which desk
-  while the server was lost, and why it was refused; the audit entry says it was
-  recorded late and for whom. A hold another desk closed meanwhile is not closed twice:
+- **Record again**: if its officer signed it as it stands (decision 0062), the
+  signed-in user (anyone who may close holds) records the closure now, with the time
+  the hold really ended and a note saying who closed it at which desk while the server
+  was lost, and why it was refused; the audit entry says it was recorded late and for
+  whom. A hold another desk closed meanwhile is not closed twice:
   the kept copy goes and the user is told who closed it and when.
 - **Save for the paper file**: a one-page slip marked NOT YET RECORDED
   (``memo.closure_slip``), never over an existing file.
@@ -24,6 +25,7 @@ from pathlib import Path
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.holds import OUTCOME_WORDS, AlreadyClosed, HoldService
+from trustdesk.services.kept_checks import check_signed
 from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
 from trustdesk.services.permissions import Operation
 from trustdesk.store.case_records import Hold
@@ -57,6 +59,8 @@ class RefusedClosures:
     def record_again(self, session: Session, item_id: str) -> Hold:
         """Record the refused closure now, as ``session``, with the time the hold ended."""
         item = self._refused(item_id)
+        # Only what its officer kept: a planted or edited file is printed or discarded.
+        check_signed(self.ctx, item, "hold closure")
         note = (
             f"Closed by {item.officer} at desk {item.workstation} while the record server "
             f"was unreachable; refused then: {' '.join((item.refused or '').split())}"

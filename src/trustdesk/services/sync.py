@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,10 +31,11 @@ from trustdesk.services.decisions import (
 )
 from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.holds import MAX_NOTE, AlreadyClosed, HoldService
+from trustdesk.services.kept_checks import check_signed
 from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
-from trustdesk.services.kept_signing import REGISTERED, KeptSigner, registered_key, verifies
+from trustdesk.services.kept_signing import KeptSigner
 from trustdesk.services.live import LiveRecord
-from trustdesk.services.outbox import Kept, Outbox, PendingDecision, new_id, signed
+from trustdesk.services.outbox import Outbox, PendingDecision, new_id, signed
 from trustdesk.services.permissions import Operation
 from trustdesk.services.refused_closures import RefusedClosures
 from trustdesk.store.case_records import DecisionDraft, Hold, HoldStatus, SavedDecision
@@ -84,6 +86,11 @@ def offline_refusal(what: str, keep: str) -> str:
         f"lost only new decisions are kept on this workstation; {article} {what} needs the "
         f"record as it is now. {keep} Do it again when the red banner is gone."
     )
+
+
+#: How far before the oldest kept item the record is searched for its having been dealt
+#: with (desks' clocks differ; an entry is never made before the work it deals with).
+DEALT_SLACK = timedelta(days=1)
 
 
 def _signer_of(session: Session) -> KeptSigner:
@@ -230,17 +237,30 @@ class SyncService:
 
     def flush(self) -> Flushed:
         """Record every kept decision, then every kept hold closure, oldest first; stop at
-        the first lost connection."""
+        the first lost connection. One the record refused earlier waits for a person
+        (``refused_kept``, ``refused_closures``); one the record has dealt with already —
+        recorded, or discarded, a copy of its file put back — is dropped, never recorded
+        twice."""
         recorded: list[tuple[PendingDecision, SavedDecision]] = []
         refused: list[tuple[PendingDecision, str]] = []
-        items = self.outbox.all()
+        items = [item for item in self.outbox.all() if not item.refused]
+        closures = self.closures.pending()
+        try:
+            dealt = self._dealt_with([*items, *closures])
+        except StoreError as error:  # nothing is recorded unless this is known
+            if isinstance(error, ServerUnavailable):
+                self.live.set_reachable(False)
+            return Flushed(still_kept=len(items) + len(closures))
         for index, item in enumerate(items):
+            if item.id in dealt:
+                self.outbox.remove(item)
+                continue
             try:
                 saved = self._record_late(item)
             except ServerUnavailable:
                 self.live.set_reachable(False)
                 return Flushed(tuple(recorded), len(items) - index, tuple(refused))
-            except (ServiceError, StoreError) as error:
+            except (ServiceError, StoreError, ValueError, TypeError, OverflowError) as error:
                 # Kept, with the reason, for a supervisor to print, re-walk or discard
                 # (``refused_kept``, ``discard``): nothing is dropped by itself.
                 marked = item
@@ -252,19 +272,30 @@ class SyncService:
             self._drop_review_draft(item)
             if saved is not None:
                 recorded.append((item, saved))
-        closures = self.closures.pending()
+        done, turned_down, left = self._flush_closures(closures, dealt)
+        if left:
+            return Flushed(tuple(recorded), left, tuple(refused), done, turned_down)
+        if items or closures:
+            self.live.set_reachable(True)
+        return Flushed(tuple(recorded), 0, tuple(refused), done, turned_down)
+
+    def _flush_closures(
+        self, closures: list[KeptClosure], dealt: set[str]
+    ) -> tuple[tuple[KeptClosure, ...], tuple[tuple[KeptClosure, str], ...], int]:
+        """``flush``'s hold closures: those recorded, those turned down with why, and how
+        many are left when the connection was lost."""
         done: list[KeptClosure] = []
         turned_down: list[tuple[KeptClosure, str]] = []
         for index, closure in enumerate(closures):
+            if closure.id in dealt:
+                self.closures.remove(closure)
+                continue
             try:
                 self._close_late(closure)
             except ServerUnavailable:
                 self.live.set_reachable(False)
-                left = len(closures) - index
-                return Flushed(
-                    tuple(recorded), left, tuple(refused), tuple(done), tuple(turned_down)
-                )
-            except (ServiceError, StoreError) as error:
+                return tuple(done), tuple(turned_down), len(closures) - index
+            except (ServiceError, StoreError, ValueError, TypeError, OverflowError) as error:
                 why = self._closure_refusal(closure, error)
                 turned_down.append((closure, why))
                 if isinstance(error, AlreadyClosed):
@@ -277,9 +308,15 @@ class SyncService:
                 continue
             self.closures.remove(closure)
             done.append(closure)
-        if items or closures:
-            self.live.set_reachable(True)
-        return Flushed(tuple(recorded), 0, tuple(refused), tuple(done), tuple(turned_down))
+        return tuple(done), tuple(turned_down), 0
+
+    def _dealt_with(self, items: list[PendingDecision] | list[Any]) -> set[str]:
+        """The ids among ``items`` the record has recorded or discarded already, read from
+        the entries made since the oldest was kept (a day's room for desks' clocks)."""
+        if not items:
+            return set()
+        since = min(item.kept_at for item in items) - DEALT_SLACK
+        return self.ctx.store.audit.offline_ids_since(since) & {item.id for item in items}
 
     # -- hold closures while the server is lost ------------------------------------------
 
@@ -330,8 +367,8 @@ class SyncService:
         )
 
     def _close_late(self, item: KeptClosure) -> None:
-        self._check_signed(item, "hold closure")
-        officer = Session(item.officer_id, item.officer, item.kept_at)
+        user = check_signed(self.ctx, item, "hold closure")
+        officer = Session(user.id, user.username, item.kept_at)
         if item.attempted and self._closed_by(item):
             return  # the save whose answer was lost did go through
         item = self.closures.mark_attempted(item)
@@ -364,7 +401,7 @@ class SyncService:
         )
 
     def _record_late(self, item: PendingDecision) -> SavedDecision | None:
-        self._check_signed(item, "decision")
+        user = check_signed(self.ctx, item, "decision")
         kept = self._kept(item)
         if item.rule_pack_sha256 != kept.draft.rule_pack_sha256:
             raise InvalidRequest(
@@ -384,11 +421,9 @@ class SyncService:
                 f"({kept.case.decision_time.isoformat()}) later than the moment it was kept "
                 f"({utc_text(item.kept_at)}): its file was altered; it is not recorded"
             )
-        officer = Session(item.officer_id, item.officer, item.kept_at)
+        officer = Session(user.id, user.username, item.kept_at)
         self.ctx.authorize(officer, Operation.DECISION_CREATE)
-        # A save whose answer was lost may have gone through; and a copy of a kept file
-        # put back after its decision was recorded is signed too: either way, not twice.
-        if self._already_recorded(kept):
+        if item.attempted and self._already_recorded(kept):
             return None
         item = self.outbox.mark_attempted(item)
         extra = {
@@ -397,48 +432,8 @@ class SyncService:
             "kept_on": item.workstation,
             "offline_draft": item.id,
         }
-        actor = Actor(item.officer_id, item.officer, item.workstation)
+        actor = Actor(user.id, user.username, item.workstation)
         return self.ctx.store.decisions.add(kept.draft, actor, self.ctx.now(), extra=extra)
-
-    def _check_signed(self, item: Kept, what: str) -> None:
-        """Refuse a kept item its officer did not sign as it stands (decision 0062): one
-        planted in, or edited on, this workstation's data folder, or kept before the
-        officer's password changed."""
-        entry = self.ctx.store.audit.last_by(REGISTERED, item.officer_id)
-        key = None if entry is None else registered_key(entry, item.officer_id)
-        refused = f"the {what} kept on this desk (draft {item.id[:8]}) is not recorded: "
-        if not item.signature:
-            raise InvalidRequest(
-                refused + f"it carries no signature of {item.officer} (kept by an earlier "
-                "TrustDesk, or written into the data folder by someone else); do it again "
-                "from the start"
-            )
-        if key is None:
-            raise InvalidRequest(
-                refused + f"the record holds no signing key of {item.officer}; they must "
-                "sign in once while the server answers, then do it again from the start"
-            )
-        if item.signing_key != key and self._was_registered(item):
-            raise InvalidRequest(
-                refused + f"it was signed under {item.officer}'s earlier password (changed "
-                "since); do it again from the start"
-            )
-        if item.signing_key != key or not verifies(key, item.signed_text(), item.signature):
-            raise InvalidRequest(
-                refused + f"it is not signed by {item.officer} as it stands: its file was "
-                "altered or written by someone else on this workstation"
-            )
-
-    def _was_registered(self, item: Kept) -> bool:
-        """Whether the key ``item`` was signed with is one the officer had before and
-        its signature verifies with it."""
-        for entry in self.ctx.store.audit.of_events(REGISTERED):
-            if (
-                entry.actor_id == item.officer_id
-                and registered_key(entry, item.officer_id) == item.signing_key
-            ):
-                return verifies(item.signing_key, item.signed_text(), item.signature)
-        return False
 
     def _drop_review_draft(self, item: PendingDecision) -> None:
         """The review's draft in the record is done with: it must not be resumed and saved

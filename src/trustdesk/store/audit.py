@@ -191,6 +191,19 @@ def entries(
         yield AuditEntry(*row)
 
 
+#: The events that deal with work kept offline, and the keys naming it in their objects.
+OFFLINE_EVENTS = (
+    "decision.created",
+    "hold.closed",
+    "kept_decision.discarded",
+    "kept_closure.discarded",
+)
+OFFLINE_KEYS = ("offline_draft", "offline_closure")
+_OFFLINE_IDS = (
+    "SELECT objects FROM audit_log WHERE seq >= ? "
+    f"AND event IN ({', '.join('?' * len(OFFLINE_EVENTS))}) AND objects LIKE '%\"offline_%'"
+)
+
 _LAST_BY = (
     _SELECT + " WHERE event = ? AND actor_id = ? AND outcome = 'success' ORDER BY seq DESC LIMIT 1"
 )
@@ -280,6 +293,33 @@ class AuditRepository:
         with self._db.reading() as conn:
             row = conn.execute(_LAST_BY, (event, actor_id)).fetchone()
         return None if row is None else AuditEntry(*row)
+
+    def offline_ids_since(self, since: datetime) -> set[str]:
+        """The ids of work kept offline (``offline_draft``, ``offline_closure``) that the
+        record has dealt with — recorded late, or discarded — in entries made at or after
+        ``since`` (found by halving the chain by time: entries are appended in time order,
+        up to the desks' clock differences, which callers leave room for)."""
+        since_text = utc_text(since)
+        with self._db.reading() as conn:
+            low, high = 1, head(conn)[0] + 1
+            while low < high:  # the first entry made at or after ``since``
+                middle = (low + high) // 2
+                row = conn.execute("SELECT at FROM audit_log WHERE seq = ?", (middle,)).fetchone()
+                if row is not None and str(row[0]) < since_text:
+                    low = middle + 1
+                else:
+                    high = middle
+            found: set[str] = set()
+            for (objects,) in conn.execute(_OFFLINE_IDS, (low, *OFFLINE_EVENTS)):
+                try:
+                    value = json.loads(objects)
+                except (TypeError, ValueError):
+                    continue
+                if isinstance(value, dict):
+                    found.update(
+                        item for key in OFFLINE_KEYS if isinstance(item := value.get(key), str)
+                    )
+            return found
 
     def of_decision(self, decision_id: int) -> list[AuditEntry]:
         """Every entry naming the decision (its versions, viewings, reviews, hold closure,

@@ -1,0 +1,84 @@
+"""Whether a kept item (``services.outbox``, ``services.kept_closures``) was signed by
+the officer it names, as the file stands, against the key the record holds for that
+officer (decision 0062). Used where kept work is recorded: the flush
+(``services.sync``) and "record again" (``services.refused_closures``).
+"""
+
+from __future__ import annotations
+
+from trustdesk.services.context import ServiceContext
+from trustdesk.services.errors import InvalidRequest
+from trustdesk.services.kept_signing import REGISTERED, registered_key, verifies
+from trustdesk.services.outbox import Kept
+from trustdesk.store.errors import NotFound
+from trustdesk.store.records import User
+
+
+def check_signed(ctx: ServiceContext, item: Kept, what: str) -> User:
+    """The account that signed ``item``, kept on this desk; refused (``InvalidRequest``,
+    nothing written) unless its signature verifies, as the file stands, against the key
+    the record holds for the account the file names by id, and that account has the name
+    the file gives (decision 0062). Planted in, or edited on, the workstation's data
+    folder, signed by someone else, or kept before the officer's password changed: each
+    says so."""
+    refused = f"the {what} kept on this desk (draft {item.id[:8]}) is not recorded: "
+    try:
+        user = ctx.store.users.by_id(item.officer_id)
+    except NotFound:
+        raise InvalidRequest(
+            refused + f"it names an account ({item.officer_id}) the record does not hold"
+        ) from None
+    if user.username != item.officer:
+        raise InvalidRequest(
+            refused + f"it names {item.officer!r}, but the account it gives by number is "
+            f"{user.username!r}: its file was altered"
+        )
+    if not item.signature:
+        raise InvalidRequest(
+            refused + f"it carries no signature of {item.officer} (kept by an earlier "
+            "TrustDesk, or written into the data folder by someone else); do it again "
+            "from the start"
+        )
+    entry = ctx.store.audit.last_by(REGISTERED, user.id)
+    key = None if entry is None else registered_key(entry, user.id)
+    if key is None:
+        raise InvalidRequest(
+            refused + f"the record holds no signing key of {item.officer}; they must "
+            "sign in once while the server answers, then do it again from the start"
+        )
+    try:
+        text = item.signed_text()
+    except (TypeError, ValueError):  # a value no JSON file should hold (NaN, a cycle)
+        text = b""
+    if item.signing_key != key and text and _was_registered(ctx, item, user.id, text):
+        raise InvalidRequest(
+            refused + f"it was signed under {item.officer}'s earlier password (changed "
+            "since); do it again from the start"
+        )
+    if item.signing_key != key or not text or not verifies(key, text, item.signature):
+        raise InvalidRequest(
+            refused + f"it is not signed by {item.officer} as it stands: its file was "
+            "altered or written by someone else on this workstation"
+        )
+    return user
+
+
+def _was_registered(ctx: ServiceContext, item: Kept, user_id: int, text: bytes) -> bool:
+    """Whether ``item`` was signed with a key the account had before (and verifies)."""
+    return any(
+        entry.actor_id == user_id
+        and registered_key(entry, user_id) == item.signing_key
+        and verifies(item.signing_key, text, item.signature)
+        for entry in ctx.store.audit.of_events(REGISTERED)
+    )
+
+
+def self_signed(item: Kept) -> bool:
+    """Whether ``item`` carries a signature that verifies with the key it names: what
+    can be checked without the record (the desk's board while the server is lost)."""
+    try:
+        return bool(item.signature) and verifies(
+            item.signing_key, item.signed_text(), item.signature
+        )
+    except (TypeError, ValueError):
+        return False
