@@ -112,15 +112,17 @@ def test_the_same_signed_decision_copied_back_is_not_recorded_twice(
     copy = tmp_path / "copy.json"
     shutil.copy(kept_file(desk), copy)
     [(_item, saved)] = desk.services.sync.flush().recorded
-    # Put back after recording, as never attempted.
-    value = json.loads(copy.read_text(encoding="utf-8"))
-    value["attempted"] = False
-    back = desk.store.data_dir / "outbox" / f"{value['id']}.json"
-    back.write_text(json.dumps(value), "utf-8")
+    _put_back(desk, copy)  # after recording, as never attempted
+    _flushed_and_recorded_once(desk, "NH-SIG-3", saved.record.decision_id)
+
+
+def _flushed_and_recorded_once(desk: Desk, booking: str, decision_id: int) -> None:
+    """A flush records nothing and refuses nothing; the record holds the one decision
+    for ``booking``; the copy put back is gone."""
     done = desk.services.sync.flush()
     assert done.recorded == () and done.refused == ()
-    rows = desk.store.search.decisions(SearchQuery(booking_number="NH-SIG-3"))
-    assert [row.decision_id for row in rows] == [saved.record.decision_id]
+    rows = desk.store.search.decisions(SearchQuery(booking_number=booking))
+    assert [row.decision_id for row in rows] == [decision_id]
     assert list((desk.store.data_dir / "outbox").glob("*.json")) == []
 
 
@@ -287,11 +289,7 @@ def test_a_copy_put_back_after_an_amendment_is_not_recorded_again(
         "spelling of the name",
     )
     _put_back(desk, copy)
-    done = desk.services.sync.flush()
-    assert done.recorded == () and done.refused == ()
-    rows = desk.store.search.decisions(SearchQuery(booking_number="NH-SIG-9"))
-    assert [row.decision_id for row in rows] == [saved.record.decision_id]
-    assert list((desk.store.data_dir / "outbox").glob("*.json")) == []
+    _flushed_and_recorded_once(desk, "NH-SIG-9", saved.record.decision_id)
 
 
 def test_discarded_kept_work_put_back_is_not_recorded_or_closed(
