@@ -441,3 +441,28 @@ def test_a_poisoned_kept_file_is_left_alone_and_the_rest_recorded(
     done = desk.services.sync.flush()
     assert [item.id for item, _saved in done.recorded] == [kept.pending.id]
     assert done.refused == () and desk.services.sync.waiting() == 0
+
+
+def test_a_refused_decision_decided_again_names_it_and_its_copy_is_not_recorded(
+    desk: Desk, rules: Any, tmp_path: Any
+) -> None:
+    """Refused (the officer locked out), decided again by a supervisor naming the kept
+    decision it replaces: its entry says so, the kept copy goes, and the copy put back
+    with its refusal cleared after the officer is unlocked is dropped, not recorded."""
+    officer = desk.session("officer")
+    case, raw = honored(rules, booking="NH-SIG-17")
+    kept = desk.services.sync.keep(officer, case, raw)
+    copy = tmp_path / "copy.json"
+    shutil.copy(kept_file(desk), copy)
+    _lock(desk, "officer")
+    desk.services.sync.flush()
+    with pytest.raises(InvalidRequest, match="is not a kept decision's id"):
+        desk.services.sync.decide(desk.session("supervisor"), case, raw, replaces_kept="x")
+    saved = desk.services.sync.decide(
+        desk.session("supervisor"), case, raw, replaces_kept=kept.pending.id
+    )
+    assert saved.audit.objects_dict()["replaces_offline_draft"] == kept.pending.id
+    assert desk.services.sync.outbox.all() == []
+    desk.services.accounts.unlock(desk.session("admin"), "officer")
+    _put_back(desk, copy)
+    _flushed_and_recorded_once(desk, "NH-SIG-17", saved.record.decision_id)

@@ -234,3 +234,55 @@ def test_a_kept_decision_edited_on_disk_is_shown_as_not_recorded_with_why(
     from trustdesk.store.search import SearchQuery
 
     assert gui_desk.store.search.decisions(SearchQuery(booking_number="NH-KEPT-2")) == []
+
+
+def test_a_refused_kept_decision_decided_again_is_named_and_its_copy_goes(
+    make_window: Any, qtbot: Any, gui_desk: Any, rules: Any, answers: Any, tmp_path: Path
+) -> None:
+    """The supervisor decides the refused kept case again in a new review and saves it:
+    the new decision's audit entry names the kept decision it replaces, the kept copy
+    leaves the desk and the list, and a copy of its file put back later (officer2 active
+    again) is not recorded as well (decision 0062)."""
+    import json
+    import shutil
+
+    from test_review import step_titles
+
+    from trustdesk.services.review import RESULT
+    from trustdesk.store.search import SearchQuery
+
+    kept = keep_refused(gui_desk, rules)
+    copy = tmp_path / "copy.json"
+    shutil.copy(gui_desk.store.data_dir / "outbox" / f"{kept.pending.id}.json", copy)
+    window = make_window(sign_in="supervisor")
+    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ &Not recorded (1)", timeout=CEILING_MS)
+    page = window.workspace.refused_kept
+    window.workspace.tabs.setCurrentWidget(page)
+    qtbot.mouseClick(page.rewalk_button, LEFT)
+    review = window.workspace.review
+    assert review.replaces_kept == kept.pending.id
+    for _ in range(12):
+        if review.current_id() == RESULT:
+            break
+        qtbot.mouseClick(review.next_button, LEFT)
+    assert review.current_id() == RESULT, step_titles(review)
+    qtbot.keyClick(review.result.attest, Qt.Key.Key_Space)
+    qtbot.mouseClick(review.save_button, LEFT)
+    assert answers.errors == []
+    assert review.result.title.text().startswith("Saved as decision")
+    [entry] = gui_desk.store.audit.of_events("decision.created")[-1:]
+    assert entry.objects_dict()["replaces_offline_draft"] == kept.pending.id
+    assert entry.actor == "supervisor"
+    assert gui_desk.services.sync.outbox.all() == []
+    qtbot.waitUntil(lambda: refused_tab(window) == "", timeout=CEILING_MS)
+
+    gui_desk.services.accounts.set_active(gui_desk.session("admin"), "officer2", True)
+    value = json.loads(copy.read_text(encoding="utf-8"))
+    value.update(refused="", refused_at=None)
+    (gui_desk.store.data_dir / "outbox" / f"{kept.pending.id}.json").write_text(
+        json.dumps(value), encoding="utf-8"
+    )
+    done = gui_desk.services.sync.flush()
+    assert done.recorded == () and done.refused == ()
+    rows = gui_desk.store.search.decisions(SearchQuery(booking_number="NH-KEPT-1"))
+    assert [row.officer for row in rows] == ["supervisor"]

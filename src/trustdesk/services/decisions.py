@@ -171,10 +171,18 @@ class DecisionService:
         check_not_future(case.decision_time, self.ctx.now())
         return make_draft(self.rules, case, raw_case)
 
-    def create(self, session: Session, case: Case, raw_case: Mapping[str, Any]) -> SavedDecision:
+    def create(
+        self,
+        session: Session,
+        case: Case,
+        raw_case: Mapping[str, Any],
+        *,
+        extra: Mapping[str, Any] | None = None,
+    ) -> SavedDecision:
+        """Record a new decision; ``extra`` goes into its audit entry (what it replaces)."""
         self.ctx.authorize(session, Operation.DECISION_CREATE)
         draft = self.draft(case, raw_case)
-        return self.store.decisions.add(draft, self.ctx.actor(session), self.ctx.now())
+        return self.store.decisions.add(draft, self.ctx.actor(session), self.ctx.now(), extra=extra)
 
     def amend(
         self,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -91,6 +92,7 @@ def offline_refusal(what: str, keep: str) -> str:
 #: How far before the oldest kept item the record is searched for its having been dealt
 #: with (desks' clocks differ; an entry is never made before the work it deals with).
 DEALT_SLACK = timedelta(days=1)
+_KEPT_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def _signer_of(session: Session) -> KeptSigner:
@@ -169,22 +171,32 @@ class SyncService:
         raw_case: Mapping[str, Any],
         *,
         draft_id: int | None = None,
+        replaces_kept: str | None = None,
     ) -> SavedDecision | KeptDecision:
         """Record the decision; kept on this workstation when the server is unreachable.
 
         While the change feed itself says the server is lost, no save is tried: on a cut
         network it would only wait for the connection timeout before being kept anyway.
+        ``replaces_kept``: the refused kept decision this one decides again; its entry
+        names it, and the kept copy, dealt with, goes (decision 0062).
         """
         if not self.live.feed_reachable:
             self.live.set_reachable(False)
             return self.keep(session, case, raw_case, draft_id=draft_id)
+        extra = None
+        if replaces_kept is not None:
+            if not _KEPT_ID.fullmatch(replaces_kept):
+                raise InvalidRequest(f"{replaces_kept[:40]!r} is not a kept decision's id")
+            extra = {"replaces_offline_draft": replaces_kept}
         try:
-            saved = self.decisions.create(session, case, raw_case)
+            saved = self.decisions.create(session, case, raw_case, extra=extra)
         except ServerUnavailable:
             self.live.set_reachable(False)
             # The answer to the save was lost, not necessarily the save: on a network cut
             # its COMMIT may still reach the server. Look for it before recording it late.
             return self.keep(session, case, raw_case, draft_id=draft_id, attempted=True)
+        if replaces_kept is not None:
+            self.settled(replaces_kept)
         return saved
 
     def keep(
@@ -243,14 +255,17 @@ class SyncService:
         twice."""
         recorded: list[tuple[PendingDecision, SavedDecision]] = []
         refused: list[tuple[PendingDecision, str]] = []
-        items = [item for item in self.outbox.all() if not item.refused]
-        closures = self.closures.pending()
+        every, closures = self.outbox.all(), self.closures.pending()
         try:
-            dealt = self._dealt_with([*items, *closures])
+            dealt = self._dealt_with([*every, *closures])
         except StoreError as error:  # nothing is recorded unless this is known
             if isinstance(error, ServerUnavailable):
                 self.live.set_reachable(False)
-            return Flushed(still_kept=len(items) + len(closures))
+            return Flushed(still_kept=len(every) + len(closures))
+        for item in every:
+            if item.refused and item.id in dealt:  # decided again, or discarded
+                self.outbox.remove(item)
+        items = [item for item in every if not item.refused]
         for index, item in enumerate(items):
             if item.id in dealt:
                 self.outbox.remove(item)

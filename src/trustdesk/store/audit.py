@@ -198,10 +198,10 @@ OFFLINE_EVENTS = (
     "kept_decision.discarded",
     "kept_closure.discarded",
 )
-OFFLINE_KEYS = ("offline_draft", "offline_closure")
+OFFLINE_KEYS = ("offline_draft", "offline_closure", "replaces_offline_draft")
 _OFFLINE_IDS = (
     "SELECT objects FROM audit_log WHERE seq >= ? "
-    f"AND event IN ({', '.join('?' * len(OFFLINE_EVENTS))}) AND objects LIKE '%\"offline_%'"
+    f"AND event IN ({', '.join('?' * len(OFFLINE_EVENTS))}) AND objects LIKE '%offline_%'"
 )
 
 _LAST_BY = (
@@ -296,9 +296,10 @@ class AuditRepository:
 
     def offline_ids_since(self, since: datetime) -> set[str]:
         """The ids of work kept offline (``offline_draft``, ``offline_closure``) that the
-        record has dealt with — recorded late, or discarded — in entries made at or after
-        ``since`` (found by halving the chain by time: entries are appended in time order,
-        up to the desks' clock differences, which callers leave room for)."""
+        record has dealt with — recorded late, decided again, or discarded — in entries
+        made at or after ``since`` (found by halving the chain by time: entries are
+        appended in time order, up to the desks' clock differences, which callers leave
+        room for)."""
         since_text = utc_text(since)
         with self._db.reading() as conn:
             low, high = 1, head(conn)[0] + 1

@@ -296,11 +296,12 @@ class RefusedKeptPage(QWidget):
     def rewalk_selected(self) -> None:
         """Open a new review filled with the kept case (from its first step): the officer
         checks every answer again under the law as it is now. The kept copy stays listed
-        until it is discarded, with a reason such as "decided again as decision N"."""
+        until the new review is saved (its audit entry then names the kept decision it
+        replaces, and the copy goes: decision 0062) or it is discarded with a reason."""
         kept = self.selected()
         if kept is None:
             return
-        payload = {"case": kept.pending.raw_case, "step": 0}
+        payload = {"case": kept.pending.raw_case, "step": 0, "replaces_kept": kept.pending.id}
         label = f"Decided again: kept decision {kept.pending.short_id}"
         try:
             draft_id = self.context.services.drafts.save(self.context.session, None, label, payload)

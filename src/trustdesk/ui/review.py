@@ -62,6 +62,8 @@ class ReviewPage(QWidget):
         self.amend_of = amend_of
         self.amend_record: int | None = None
         self.as_reviewer = False
+        #: A refused kept decision this review decides again (its id), named when saved.
+        self.replaces_kept: str | None = None
         raw: dict[str, Any] = blank_case(context.clock.now().astimezone(context.zone))
         start_step = 0
         if draft_id is not None:
@@ -71,6 +73,8 @@ class ReviewPage(QWidget):
             self.amend_of = payload.get("amend_of")
             self.amend_record = payload.get("amend_record")
             self.as_reviewer = bool(payload.get("as_reviewer"))
+            replaces = payload.get("replaces_kept")
+            self.replaces_kept = replaces if isinstance(replaces, str) else None
         elif amend_of is not None:
             view = context.services.decisions.view(context.session, amend_of)
             raw = dict(view.latest.case())
@@ -298,6 +302,7 @@ class ReviewPage(QWidget):
             "amend_of": self.amend_of,
             "amend_record": self.amend_record,
             "as_reviewer": self.as_reviewer,
+            "replaces_kept": self.replaces_kept,
         }
         try:
             self.draft_id = self.context.services.drafts.save(
@@ -341,7 +346,11 @@ class ReviewPage(QWidget):
             if self.amend_of is None:
                 # The sync service records it, or keeps it here if the server is lost.
                 result = self.context.services.sync.decide(
-                    session, case, self.review.raw, draft_id=self.draft_id
+                    session,
+                    case,
+                    self.review.raw,
+                    draft_id=self.draft_id,
+                    replaces_kept=self.replaces_kept,
                 )
                 if isinstance(result, KeptDecision):
                     self._show_kept(result)

@@ -164,6 +164,8 @@ class Workspace(QWidget):
 
     def _decision_saved(self, _decision_id: int) -> None:
         self.board.refresh()
+        if self.refused_kept is not None:  # a kept decision decided again leaves the list
+            self.show_refused_kept()
 
     def _review_closed(self) -> None:
         if self.review is not None:
