@@ -466,3 +466,72 @@ def test_a_refused_decision_decided_again_names_it_and_its_copy_is_not_recorded(
     desk.services.accounts.unlock(desk.session("admin"), "officer")
     _put_back(desk, copy)
     _flushed_and_recorded_once(desk, "NH-SIG-17", saved.record.decision_id)
+
+
+# --- a second hostile review (decision 0062, "A third pass") ---------------------------------
+
+
+def test_discarding_an_edited_copy_does_not_drop_the_genuine_item(
+    desk: Desk, rules: Any, tmp_path: Any
+) -> None:
+    """The genuine file is set aside; an edited file of the same id, marked refused, is
+    put in its place and a supervisor discards it; the genuine file put back is still
+    recorded: the discard names what was signed, not only the id."""
+    officer = desk.session("officer")
+    case, raw = honored(rules, booking="NH-SIG-18")
+    kept = desk.services.sync.keep(officer, case, raw)
+    genuine = tmp_path / "genuine.json"
+    shutil.copy(kept_file(desk), genuine)
+    value = json.loads(genuine.read_text(encoding="utf-8"))
+    value["case"]["person"]["name"] = "Someone Else"
+    value.update(refused="planted", refused_at="2026-11-20T16:00:00.000000Z")
+    kept_file(desk).write_text(json.dumps(value), encoding="utf-8")
+    desk.services.sync.discard(desk.session("supervisor"), kept.pending.id, "not ours")
+    _put_back(desk, genuine)
+    done = desk.services.sync.flush()
+    assert [item.id for item, _saved in done.recorded] == [kept.pending.id]
+
+
+def test_a_kept_time_in_year_one_refuses_that_file_only(desk: Desk, rules: Any) -> None:
+    officer = desk.session("officer")
+    case, raw = honored(rules, booking="NH-SIG-19")
+    kept = desk.services.sync.keep(officer, case, raw)
+    value = json.loads(kept_file(desk).read_text(encoding="utf-8"))
+    value.update(id="3" * 32, kept_at="0001-01-01T00:00:00.000000Z")
+    (desk.store.data_dir / "outbox" / f"{'3' * 32}.json").write_text(json.dumps(value), "utf-8")
+    done = desk.services.sync.flush()
+    assert [item.id for item, _saved in done.recorded] == [kept.pending.id]
+    assert [item.id for item, _why in done.refused] == ["3" * 32]
+
+
+def test_deciding_again_needs_the_record(
+    desk: Desk, rules: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept offline, a decision deciding a refused one again would be recorded without
+    naming it: refused at once, plainly, and nothing kept."""
+    officer = desk.session("officer")
+    case, raw = honored(rules, booking="NH-SIG-20")
+    kept = desk.services.sync.keep(officer, case, raw)
+    live = desk.services.sync.live  # the change feed says the server is lost
+    monkeypatch.setattr(type(live), "feed_reachable", property(lambda _self: False))
+    from trustdesk.services.sync import RecordUnreachable
+
+    with pytest.raises(RecordUnreachable, match="decision decided again was not recorded"):
+        desk.services.sync.decide(
+            desk.session("supervisor"), case, raw, replaces_kept=kept.pending.id
+        )
+    assert [item.id for item in desk.services.sync.outbox.all()] == [kept.pending.id]
+
+
+def test_a_refused_file_whose_case_cannot_be_read_is_not_listed_and_breaks_nothing(
+    desk: Desk, rules: Any
+) -> None:
+    officer = desk.session("officer")
+    case, raw = honored(rules, booking="NH-SIG-21")
+    kept = desk.services.sync.keep(officer, case, raw)
+    value = json.loads(kept_file(desk).read_text(encoding="utf-8"))
+    value.update(id="4" * 32, refused="x", refused_at="2026-11-20T16:00:00.000000Z")
+    value["case"]["convictions"] = "x"
+    (desk.store.data_dir / "outbox" / f"{'4' * 32}.json").write_text(json.dumps(value), "utf-8")
+    assert desk.services.sync.refused_kept() == []
+    assert [k.pending.id for k in desk.services.sync.pending()] == [kept.pending.id]

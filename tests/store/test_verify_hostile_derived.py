@@ -261,3 +261,24 @@ def test_triggers_dropped_changed_or_added_in_the_file_are_reported(record: Stor
     )
     says(report, "the trigger decisions_no_update on table decisions is not the one TrustDesk")
     says(report, "table decisions has a trigger 'quiet', which TrustDesk never makes")
+
+
+@pytest.mark.sqlite_only("the SQLite file's own schema table")
+def test_a_trigger_written_into_the_schema_as_type_TRIGGER_is_reported(record: Store) -> None:
+    """SQLite loads a schema row typed 'TRIGGER' as a trigger (the loader ignores case):
+    one that drops the entries of views would run on every open, unseen by a check of
+    the rows typed 'trigger'."""
+    conn = raw_connection(record.db.path)  # type: ignore[attr-defined]
+    try:
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute(
+            "INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql) VALUES "
+            "('TRIGGER', 'hidden', 'audit_log', 0, 'CREATE TRIGGER hidden BEFORE INSERT ON "
+            "audit_log WHEN NEW.event = ''decision.viewed'' BEGIN SELECT RAISE(IGNORE); END')"
+        )
+        conn.execute("PRAGMA writable_schema = OFF")
+    finally:
+        conn.close()
+    report = record.verify()
+    says(report, "the schema holds a trigger 'hidden' on table audit_log written as type 'TRIGGER'")
+    says(report, "table audit_log has a trigger 'hidden', which TrustDesk never makes")

@@ -294,3 +294,22 @@ def test_the_intact_catalog_has_no_problem(record: Store) -> None:
 
     with record.db.reading() as conn:
         assert catalog_check.problems(conn) == []
+
+
+def test_triggers_silenced_by_a_replication_role_setting_are_reported(record: Store) -> None:
+    """``session_replication_role = replica`` set for the database: no ordinarily enabled
+    trigger fires in a desk's session, while every trigger is still as made."""
+    with _attacker(record) as conn:
+        conn.execute(
+            "ALTER DATABASE "
+            + one(record, "SELECT current_database()")[0]
+            + " SET session_replication_role = replica"
+        )
+    record.close()
+    reopened = Store.open(record.data_dir, database=record.db.url)  # type: ignore[attr-defined]
+    try:
+        report = reopened.verify()
+        says(report, "this session's session_replication_role is 'replica'")
+        says(report, "the server sets session_replication_role=replica for (every role)")
+    finally:
+        reopened.close()

@@ -111,6 +111,18 @@ def signed(item: Signable, signer: KeptSigner) -> Signable:
     return cast(Signable, copy)
 
 
+def kept_digest(item: Kept) -> str:
+    """The SHA-256 of what the officer signed: what binds an entry that deals with a kept
+    item (records, replaces or discards it) to that item as kept, not to its id alone
+    (decision 0062). Empty for an item whose values no signed text can hold."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(item.signed_text()).hexdigest()
+    except (TypeError, ValueError):
+        return ""
+
+
 def kept_signed_fields(item: Kept) -> dict[str, Any]:
     """The signed fields every kept item has (see ``services.kept_signing``)."""
     return {

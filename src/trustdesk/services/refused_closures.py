@@ -27,6 +27,7 @@ from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.holds import OUTCOME_WORDS, AlreadyClosed, HoldService
 from trustdesk.services.kept_checks import check_signed
 from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
+from trustdesk.services.outbox import kept_digest
 from trustdesk.services.permissions import Operation
 from trustdesk.store.case_records import Hold
 from trustdesk.store.encoding import utc_text
@@ -72,6 +73,7 @@ class RefusedClosures:
             "closed_offline_at": utc_text(item.kept_at),
             "kept_on": item.workstation,
             "offline_closure": item.id,
+            "offline_digest": kept_digest(item),
             "closed_offline_by": item.officer_id,
         }
         try:
@@ -96,7 +98,11 @@ class RefusedClosures:
         reason = " ".join(reason.split())
         if not reason:
             raise InvalidRequest("say why the kept closure is discarded (the reason is kept)")
-        objects = {"offline_closure": item.id, "kept_on": item.workstation}
+        objects = {
+            "offline_closure": item.id,
+            "offline_digest": kept_digest(item),
+            "kept_on": item.workstation,
+        }
         self.ctx.authorize(session, Operation.KEPT_DISCARD, objects)
         self.ctx.audit(
             DISCARDED,

@@ -15,7 +15,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,7 +36,7 @@ from trustdesk.services.kept_checks import check_signed
 from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
 from trustdesk.services.kept_signing import KeptSigner
 from trustdesk.services.live import LiveRecord
-from trustdesk.services.outbox import Outbox, PendingDecision, new_id, signed
+from trustdesk.services.outbox import Outbox, PendingDecision, kept_digest, new_id, signed
 from trustdesk.services.permissions import Operation
 from trustdesk.services.refused_closures import RefusedClosures
 from trustdesk.store.case_records import DecisionDraft, Hold, HoldStatus, SavedDecision
@@ -89,10 +89,12 @@ def offline_refusal(what: str, keep: str) -> str:
     )
 
 
+KEEP_AGAIN = "The review stays open with everything in it, and the kept copy stays listed."
 #: How far before the oldest kept item the record is searched for its having been dealt
 #: with (desks' clocks differ; an entry is never made before the work it deals with).
 DEALT_SLACK = timedelta(days=1)
 _KEPT_ID = re.compile(r"[0-9a-f]{32}")
+EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 
 
 def _signer_of(session: Session) -> KeptSigner:
@@ -180,24 +182,42 @@ class SyncService:
         ``replaces_kept``: the refused kept decision this one decides again; its entry
         names it, and the kept copy, dealt with, goes (decision 0062).
         """
+        if replaces_kept is not None:
+            # Deciding a refused kept decision again names it in the record, at once: kept
+            # here instead, the new one would be recorded without naming it.
+            self.require_record("decision decided again", KEEP_AGAIN)
         if not self.live.feed_reachable:
             self.live.set_reachable(False)
             return self.keep(session, case, raw_case, draft_id=draft_id)
-        extra = None
-        if replaces_kept is not None:
-            if not _KEPT_ID.fullmatch(replaces_kept):
-                raise InvalidRequest(f"{replaces_kept[:40]!r} is not a kept decision's id")
-            extra = {"replaces_offline_draft": replaces_kept}
+        extra = None if replaces_kept is None else self._replaces(replaces_kept)
         try:
             saved = self.decisions.create(session, case, raw_case, extra=extra)
         except ServerUnavailable:
+            if replaces_kept is not None:
+                raise self.unreachable("decision decided again", KEEP_AGAIN) from None
             self.live.set_reachable(False)
             # The answer to the save was lost, not necessarily the save: on a network cut
             # its COMMIT may still reach the server. Look for it before recording it late.
             return self.keep(session, case, raw_case, draft_id=draft_id, attempted=True)
-        if replaces_kept is not None:
+        if extra is not None and replaces_kept is not None:
             self.settled(replaces_kept)
         return saved
+
+    def _replaces(self, item_id: str) -> dict[str, str] | None:
+        """What a decision deciding a refused kept decision again says of it: its id and
+        the digest of what its officer signed. Only for one refused on this desk whose
+        signature verifies: a planted or edited file is never recorded anyway, and naming
+        it must not stand for a genuine item of the same id elsewhere."""
+        if not _KEPT_ID.fullmatch(item_id):
+            raise InvalidRequest(f"{item_id[:40]!r} is not a kept decision's id")
+        item = self.outbox.get(item_id)
+        if item is None or not item.refused:
+            return None
+        try:
+            check_signed(self.ctx, item, "decision")
+        except ServiceError:
+            return None
+        return {"replaces_offline_draft": item.id, "replaces_offline_digest": kept_digest(item)}
 
     def keep(
         self,
@@ -239,7 +259,14 @@ class SyncService:
         return KeptDecision(pending, case, decision, draft)
 
     def pending(self) -> list[KeptDecision]:
-        return [self._kept(item) for item in self.outbox.all()]
+        """The kept decisions this desk can read as cases (a damaged one stays unread)."""
+        found = []
+        for item in self.outbox.all():
+            try:
+                found.append(self._kept(item))
+            except Exception:  # a planted or damaged file, never a crash
+                continue
+        return found
 
     # -- recording late -------------------------------------------------------------------
 
@@ -256,6 +283,7 @@ class SyncService:
         recorded: list[tuple[PendingDecision, SavedDecision]] = []
         refused: list[tuple[PendingDecision, str]] = []
         every, closures = self.outbox.all(), self.closures.pending()
+        dealt: dict[str, set[tuple[str, str]]]
         try:
             dealt = self._dealt_with([*every, *closures])
         except StoreError as error:  # nothing is recorded unless this is known
@@ -263,11 +291,11 @@ class SyncService:
                 self.live.set_reachable(False)
             return Flushed(still_kept=len(every) + len(closures))
         for item in every:
-            if item.refused and item.id in dealt:  # decided again, or discarded
-                self.outbox.remove(item)
+            if item.refused and (item.id, kept_digest(item)) in dealt["decision"]:
+                self.outbox.remove(item)  # decided again, or discarded
         items = [item for item in every if not item.refused]
         for index, item in enumerate(items):
-            if item.id in dealt:
+            if (item.id, kept_digest(item)) in dealt["decision"]:
                 self.outbox.remove(item)
                 continue
             try:
@@ -275,7 +303,7 @@ class SyncService:
             except ServerUnavailable:
                 self.live.set_reachable(False)
                 return Flushed(tuple(recorded), len(items) - index, tuple(refused))
-            except (ServiceError, StoreError, ValueError, TypeError, OverflowError) as error:
+            except Exception as error:  # one item's fault stops no other
                 # Kept, with the reason, for a supervisor to print, re-walk or discard
                 # (``refused_kept``, ``discard``): nothing is dropped by itself.
                 marked = item
@@ -295,14 +323,14 @@ class SyncService:
         return Flushed(tuple(recorded), 0, tuple(refused), done, turned_down)
 
     def _flush_closures(
-        self, closures: list[KeptClosure], dealt: set[str]
+        self, closures: list[KeptClosure], dealt: dict[str, set[tuple[str, str]]]
     ) -> tuple[tuple[KeptClosure, ...], tuple[tuple[KeptClosure, str], ...], int]:
         """``flush``'s hold closures: those recorded, those turned down with why, and how
         many are left when the connection was lost."""
         done: list[KeptClosure] = []
         turned_down: list[tuple[KeptClosure, str]] = []
         for index, closure in enumerate(closures):
-            if closure.id in dealt:
+            if (closure.id, kept_digest(closure)) in dealt["closure"]:
                 self.closures.remove(closure)
                 continue
             try:
@@ -310,7 +338,7 @@ class SyncService:
             except ServerUnavailable:
                 self.live.set_reachable(False)
                 return tuple(done), tuple(turned_down), len(closures) - index
-            except (ServiceError, StoreError, ValueError, TypeError, OverflowError) as error:
+            except Exception as error:  # one item's fault stops no other
                 why = self._closure_refusal(closure, error)
                 turned_down.append((closure, why))
                 if isinstance(error, AlreadyClosed):
@@ -325,13 +353,15 @@ class SyncService:
             done.append(closure)
         return tuple(done), tuple(turned_down), 0
 
-    def _dealt_with(self, items: list[PendingDecision] | list[Any]) -> set[str]:
-        """The ids among ``items`` the record has recorded or discarded already, read from
-        the entries made since the oldest was kept (a day's room for desks' clocks)."""
+    def _dealt_with(self, items: list[Any]) -> dict[str, set[tuple[str, str]]]:
+        """What the record has recorded, decided again or discarded, as (id, digest of
+        what was signed) by kind ("decision", "closure"), from the entries made since the
+        oldest of ``items`` was kept (a day's room for desks' clocks)."""
         if not items:
-            return set()
-        since = min(item.kept_at for item in items) - DEALT_SLACK
-        return self.ctx.store.audit.offline_ids_since(since) & {item.id for item in items}
+            return {"decision": set(), "closure": set()}
+        oldest = min(item.kept_at for item in items)
+        since = oldest - DEALT_SLACK if oldest > EARLIEST + DEALT_SLACK else EARLIEST
+        return self.ctx.store.audit.offline_ids_since(since)
 
     # -- hold closures while the server is lost ------------------------------------------
 
@@ -392,6 +422,7 @@ class SyncService:
             "closed_offline_at": utc_text(item.kept_at),
             "kept_on": item.workstation,
             "offline_closure": item.id,
+            "offline_digest": kept_digest(item),
         }
         HoldService(self.ctx).close(
             officer, item.hold_id, item.outcome, ended_at=item.kept_at, note=item.note, extra=extra
@@ -446,6 +477,7 @@ class SyncService:
             "decided_offline_at": utc_text(item.kept_at),
             "kept_on": item.workstation,
             "offline_draft": item.id,
+            "offline_digest": kept_digest(item),
         }
         actor = Actor(user.id, user.username, item.workstation)
         return self.ctx.store.decisions.add(kept.draft, actor, self.ctx.now(), extra=extra)
@@ -487,8 +519,8 @@ class SyncService:
                 continue
             try:
                 found.append(self._kept(item))
-            except (ServiceError, StoreError, ValueError):
-                continue  # a case no rule pack in memory can decide: the file stays
+            except Exception:  # any file that cannot be read as a case
+                continue  # (no rule pack in memory decides it, or it is damaged): it stays
         return found
 
     def discard(self, session: Session, item_id: str, reason: str) -> PendingDecision:
@@ -505,7 +537,11 @@ class SyncService:
         reason = " ".join(reason.split())
         if not reason:
             raise InvalidRequest("say why the kept decision is discarded (the reason is kept)")
-        objects = {"offline_draft": item.id, "kept_on": item.workstation}
+        objects = {
+            "offline_draft": item.id,
+            "offline_digest": kept_digest(item),
+            "kept_on": item.workstation,
+        }
         self.ctx.authorize(session, Operation.KEPT_DISCARD, objects)
         self.ctx.audit(
             "kept_decision.discarded",

@@ -191,16 +191,23 @@ def entries(
         yield AuditEntry(*row)
 
 
-#: The events that deal with work kept offline, and the keys naming it in their objects.
-OFFLINE_EVENTS = (
-    "decision.created",
-    "hold.closed",
-    "kept_decision.discarded",
-    "kept_closure.discarded",
-)
-OFFLINE_KEYS = ("offline_draft", "offline_closure", "replaces_offline_draft")
+#: The events that deal with work kept offline, by the kind of work, and the keys of
+#: their objects naming it: (the id, the digest of what its officer signed).
+OFFLINE_EVENTS = {
+    "decision.created": "decision",
+    "kept_decision.discarded": "decision",
+    "hold.closed": "closure",
+    "kept_closure.discarded": "closure",
+}
+OFFLINE_KEYS = {
+    "decision": (
+        ("offline_draft", "offline_digest"),
+        ("replaces_offline_draft", "replaces_offline_digest"),
+    ),
+    "closure": (("offline_closure", "offline_digest"),),
+}
 _OFFLINE_IDS = (
-    "SELECT objects FROM audit_log WHERE seq >= ? "
+    "SELECT event, objects FROM audit_log WHERE seq >= ? "
     f"AND event IN ({', '.join('?' * len(OFFLINE_EVENTS))}) AND objects LIKE '%offline_%'"
 )
 
@@ -294,13 +301,15 @@ class AuditRepository:
             row = conn.execute(_LAST_BY, (event, actor_id)).fetchone()
         return None if row is None else AuditEntry(*row)
 
-    def offline_ids_since(self, since: datetime) -> set[str]:
-        """The ids of work kept offline (``offline_draft``, ``offline_closure``) that the
-        record has dealt with — recorded late, decided again, or discarded — in entries
-        made at or after ``since`` (found by halving the chain by time: entries are
-        appended in time order, up to the desks' clock differences, which callers leave
-        room for)."""
+    def offline_ids_since(self, since: datetime) -> dict[str, set[tuple[str, str]]]:
+        """Work kept offline that the record has dealt with — recorded late, decided
+        again, or discarded — as (id, digest of what its officer signed) by kind
+        ("decision", "closure"), from the entries made at or after ``since`` (found by
+        halving the chain by time: entries are appended in time order, up to the desks'
+        clock differences, which callers leave room for). An entry naming an id without
+        the digest (made before decision 0062) deals with nothing."""
         since_text = utc_text(since)
+        found: dict[str, set[tuple[str, str]]] = {"decision": set(), "closure": set()}
         with self._db.reading() as conn:
             low, high = 1, head(conn)[0] + 1
             while low < high:  # the first entry made at or after ``since``
@@ -310,17 +319,19 @@ class AuditRepository:
                     low = middle + 1
                 else:
                     high = middle
-            found: set[str] = set()
-            for (objects,) in conn.execute(_OFFLINE_IDS, (low, *OFFLINE_EVENTS)):
+            for event, objects in conn.execute(_OFFLINE_IDS, (low, *OFFLINE_EVENTS)):
                 try:
                     value = json.loads(objects)
                 except (TypeError, ValueError):
                     continue
-                if isinstance(value, dict):
-                    found.update(
-                        item for key in OFFLINE_KEYS if isinstance(item := value.get(key), str)
-                    )
-            return found
+                if not isinstance(value, dict):
+                    continue
+                kind = OFFLINE_EVENTS[event]
+                for id_key, digest_key in OFFLINE_KEYS[kind]:
+                    item, digest = value.get(id_key), value.get(digest_key)
+                    if isinstance(item, str) and isinstance(digest, str) and digest:
+                        found[kind].add((item, digest))
+        return found
 
     def of_decision(self, decision_id: int) -> list[AuditEntry]:
         """Every entry naming the decision (its versions, viewings, reviews, hold closure,

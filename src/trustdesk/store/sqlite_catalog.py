@@ -13,7 +13,12 @@ from __future__ import annotations
 import sqlite3
 from functools import cache
 
-_TRIGGERS = "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"
+#: Every row SQLite may load as a trigger: its loader runs each row's statement and
+#: reads the type without regard to case, so a row typed 'TRIGGER' is a trigger too.
+_TRIGGERS = (
+    "SELECT name, tbl_name, sql, type FROM sqlite_master WHERE lower(type) = 'trigger' "
+    "OR upper(ltrim(ifnull(sql, ''))) LIKE 'CREATE%TRIGGER%'"
+)
 _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
 _BEHIND = "changed behind TrustDesk's back"
 
@@ -31,18 +36,34 @@ def made_triggers() -> dict[str, tuple[str, str]]:
         conn.close()
 
 
+def _rows(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
+    return [
+        (str(name), str(table), " ".join(str(sql).split()), str(kind))
+        for name, table, sql, kind in conn.execute(_TRIGGERS).fetchall()
+    ]
+
+
 def _triggers(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
-    return {
-        name: (table, " ".join(str(sql).split()))
-        for name, table, sql in conn.execute(_TRIGGERS).fetchall()
-    }
+    return {name: (table, sql) for name, table, sql, _kind in _rows(conn)}
 
 
 def trigger_problems(conn: sqlite3.Connection) -> list[str]:
-    """Each trigger of the file missing, not as TrustDesk made it, or never made by it."""
-    made, held = made_triggers(), _triggers(conn)
+    """Each trigger of the file missing, not as TrustDesk made it, never made by it, or
+    written into the schema in a form TrustDesk never writes (another spelling of the
+    type, a name twice)."""
+    made, rows = made_triggers(), _rows(conn)
+    held = {name: (table, sql) for name, table, sql, _kind in rows}
     tables = {name for (name,) in conn.execute(_TABLES).fetchall()}
     found: list[str] = []
+    for name, table, _sql, kind in rows:
+        if kind != "trigger":
+            found.append(
+                f"the schema holds a trigger {name!r} on table {table} written as type "
+                f"{kind!r}, which only an edit of the schema itself makes; {_BEHIND}"
+            )
+    names = [name for name, _table, _sql, _kind in rows]
+    for name in sorted({name for name in names if names.count(name) > 1}):
+        found.append(f"the schema holds the trigger {name!r} more than once; {_BEHIND}")
     for name, (table, statement) in sorted(made.items()):
         if table not in tables:
             continue  # a table gone is reported as such (its triggers went with it)

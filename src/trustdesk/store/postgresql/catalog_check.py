@@ -160,6 +160,39 @@ def _trigger_parts(definition: str) -> tuple[Any, ...] | None:
     return (name, timing, frozenset(events.split(" OR ")), table, level, function)
 
 
+#: ``session_replication_role = replica`` keeps every ordinarily enabled trigger from
+#: firing (the append-only walls, the chain's link, the foreign keys') while the
+#: triggers themselves stay as made: set for the database or a role, every desk session
+#: starts with it.
+_ROLE_SETTINGS = (
+    "SELECT coalesce(r.rolname, '(every role)'), s.setconfig "
+    "FROM pg_catalog.pg_db_role_setting s "
+    "LEFT JOIN pg_catalog.pg_roles r ON r.oid = s.setrole "
+    "WHERE s.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database "
+    "WHERE datname = pg_catalog.current_database()))"
+)
+
+
+def _replication_role_problems(conn: Any) -> list[str]:
+    found: list[str] = []
+    current = conn.execute(
+        "SELECT pg_catalog.current_setting('session_replication_role')"
+    ).fetchone()[0]
+    if current != "origin":
+        found.append(
+            f"this session's session_replication_role is {current!r}: the triggers that "
+            f"guard the evidence do not fire in it; {_BEHIND}"
+        )
+    for role, settings in conn.execute(_ROLE_SETTINGS).fetchall():
+        for setting in settings or ():
+            if str(setting).lower().startswith("session_replication_role="):
+                found.append(
+                    f"the server sets {setting} for {role}: the triggers that guard the "
+                    f"evidence do not fire in those sessions; {_BEHIND}"
+                )
+    return found
+
+
 def _function_problems(conn: Any, made: dict[str, _Function]) -> list[str]:
     found: list[str] = []
     held: dict[str, list[tuple[Any, ...]]] = {}
@@ -256,6 +289,7 @@ def problems(conn: Any) -> list[str]:
             f"the server's schema {schema} holds an operator {name!r} TrustDesk did not "
             f"make: it could stand in for a built-in one verification uses; {_BEHIND}"
         )
+    found += _replication_role_problems(conn)
     functions, triggers = _made()
     found += _function_problems(conn, functions)
     found += _trigger_problems(conn, triggers)
