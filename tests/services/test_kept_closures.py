@@ -74,7 +74,7 @@ def test_a_refused_closure_says_when_the_hold_really_ended_and_the_hold_comes_ba
     [listed] = sync.refused_closures.list()
     assert listed.refused == why and listed.hold_id == status.hold_id
     assert sync.closures.pending() == [] and sync.waiting() == 0
-    assert sync.closures.hold_ids() == set()
+    assert sync.hidden_holds() == set()
     assert sync.flush().closures_refused == ()  # not tried again by itself
 
 

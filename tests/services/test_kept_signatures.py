@@ -359,8 +359,9 @@ def test_a_file_naming_another_officer_by_name_only_is_refused(desk: Desk, rules
 
 
 def test_a_planted_refused_closure_cannot_be_recorded_again(desk: Desk, rules: Any) -> None:
-    """A closure file planted as already refused (the refusal is not signed) is listed
-    under Not recorded; recording it again is refused, and its hold stays open."""
+    """A closure file planted as already refused is not listed under Not recorded until a
+    flush of this desk refuses it (its refusal signed by the desk's officer, decision
+    0064); recording it again is refused, and its hold stays open."""
     officer = desk.session("officer")
     desk.services.decisions.create(officer, *honored(rules, booking="NH-SIG-14"))
     [status] = desk.services.holds.active(officer)
@@ -386,7 +387,15 @@ def test_a_planted_refused_closure_cannot_be_recorded_again(desk: Desk, rules: A
         ),
         encoding="utf-8",
     )
-    refused = desk.services.sync.refused_closures
+    sync = desk.services.sync
+    refused = sync.refused_closures
+    # Its refusal is signed by no desk of this record: it is not listed, and not held back.
+    assert refused.list() == []
+    with pytest.raises(InvalidRequest, match="has not been refused by the record"):
+        refused.record_again(desk.session("officer2"), "d" * 32)
+    sync.remember(officer)  # the app's sign-in: this desk's refusals are signed by officer
+    [(_closure, why)] = sync.flush().closures_refused
+    assert "carries no signature of supervisor" in why
     assert [item.id for item in refused.list()] == ["d" * 32]
     with pytest.raises(InvalidRequest, match="carries no signature of supervisor"):
         refused.record_again(desk.session("officer2"), "d" * 32)
@@ -399,11 +408,116 @@ def test_an_unsigned_pending_closure_does_not_hide_its_hold(desk: Desk, rules: A
     officer = desk.session("officer")
     desk.services.decisions.create(officer, *honored(rules, booking="NH-SIG-15"))
     [status] = desk.services.holds.active(officer)
-    closures = desk.services.sync.closures
-    kept = desk.services.sync.keep_closure(officer, status, "ice_took_custody", None)
-    assert closures.hold_ids() == {status.hold_id}
-    closures.put(replace(kept, outcome="released_at_expiry"))  # edited: no longer verifies
-    assert closures.hold_ids() == set()
+    sync = desk.services.sync
+    kept = sync.keep_closure(officer, status, "ice_took_custody", None)
+    assert sync.hidden_holds() == {status.hold_id}
+    sync.closures.put(replace(kept, outcome="released_at_expiry"))  # edited: no longer verifies
+    assert sync.hidden_holds() == set()
+
+
+def test_only_a_closure_signed_with_a_key_the_desk_learnt_hides_its_hold(
+    desk: Desk, rules: Any
+) -> None:
+    """A closure planted with a key of the planter's own making verifies with the key it
+    names, and one signed by another officer of this desk verifies with theirs; neither
+    is its officer's key as the desk learnt it from their sign-in, so the hold stays on
+    the board (decision 0064). The officer's own closure hides it."""
+    from trustdesk.services.kept_checks import self_signed
+
+    officer = desk.session("officer")
+    officer2 = desk.session("officer2")
+    desk.services.decisions.create(officer, *honored(rules, booking="NH-SIG-31"))
+    [status] = desk.services.holds.active(officer)
+    sync = desk.services.sync
+    sync.keep_closure(officer2, status, "ice_took_custody", None)  # officer2's key is known
+    [genuine2] = sync.closures.pending()
+    sync.closures.remove(genuine2)
+    assert officer2.signer is not None
+    for signer in (KeptSigner(b"a key made by whoever writes the folder"), officer2.signer):
+        planted = sync.closures.keep(
+            kept_at=desk.clock(),
+            officer_id=officer.user_id,
+            officer="officer",
+            workstation=desk.services.ctx.workstation,
+            hold_id=status.hold_id,
+            booking_number=status.booking_number,
+            outcome="ice_took_custody",
+            note=None,
+            attempted=False,
+            signer=signer,
+        )
+        assert self_signed(planted)
+        assert sync.hidden_holds() == set()
+        sync.closures.remove(planted)
+    sync.keep_closure(officer, status, "ice_took_custody", None)
+    assert sync.hidden_holds() == {status.hold_id}
+
+
+def _recorded_then_misdated(desk: Desk, rules: Any, booking: str, tmp_path: Any) -> Any:
+    """A decision kept and recorded, a copy of its signed file taken before; then more
+    entries than the chain had, made by a desk whose clock is three days behind. Returns
+    (the copy, the decision's id, the recording entry's position)."""
+    from trustdesk.services.sync import DEALT_SLACK
+
+    officer = desk.session("officer")
+    case, raw = honored(rules, booking=booking)
+    kept = desk.services.sync.keep(officer, case, raw)
+    copy = tmp_path / "copy.json"
+    shutil.copy(kept_file(desk), copy)
+    [(_item, saved)] = desk.services.sync.flush().recorded
+    recording = desk.store.audit.head()[0]
+    desk.clock.advance(days=-3)
+    while desk.store.audit.head()[0] < 2 * recording + 10:
+        desk.session("officer2")
+    desk.clock.advance(days=3)
+    # The search by time alone starts past the entry that recorded the decision.
+    assert desk.store.audit.first_made_since(kept.pending.kept_at - DEALT_SLACK) > recording
+    return copy, saved.record.decision_id, kept.pending
+
+
+def test_a_copy_put_back_is_found_whatever_the_desks_clocks_said(
+    desk: Desk, rules: Any, tmp_path: Any
+) -> None:
+    """The kept file carries, signed, the record's last entry the desk had seen; the
+    flush looks after it, not by the entries' times (decision 0064)."""
+    desk.services.sync.probe()  # the desk has seen the record, as at every sign-in
+    seen = desk.store.audit.head()
+    copy, decision_id, pending = _recorded_then_misdated(desk, rules, "NH-SIG-32", tmp_path)
+    assert (pending.seen_seq, pending.seen_hash) == seen
+    assert json.loads(copy.read_text("utf-8"))["seen_seq"] == seen[0]
+    _put_back(desk, copy)
+    _flushed_and_recorded_once(desk, "NH-SIG-32", decision_id)
+
+
+def test_a_seen_entry_the_record_no_longer_holds_means_looking_from_the_start(
+    desk: Desk, rules: Any, tmp_path: Any
+) -> None:
+    """The desk had seen an entry the record does not hold (a record put back from an
+    older copy): the flush looks through the whole chain."""
+    desk.services.sync.probe()
+    head, _hash = desk.store.audit.head()
+    desk.services.sync._seen = (head + 500, "ab" * 32)  # seen before the record went back
+    copy, decision_id, pending = _recorded_then_misdated(desk, rules, "NH-SIG-33", tmp_path)
+    assert pending.seen_seq == head + 500
+    _put_back(desk, copy)
+    _flushed_and_recorded_once(desk, "NH-SIG-33", decision_id)
+
+
+def test_the_seen_entry_is_signed(desk: Desk, rules: Any) -> None:
+    """Moving the seen position in the file (to make the flush look past the entry that
+    recorded it) breaks the officer's signature: the item is refused, not recorded."""
+    officer = desk.session("officer")
+    desk.services.sync.probe()
+    case, raw = honored(rules, booking="NH-SIG-34")
+    desk.services.sync.keep(officer, case, raw)
+    path = kept_file(desk)
+    value = json.loads(path.read_text("utf-8"))
+    value["seen_seq"] += 1
+    path.write_text(json.dumps(value), "utf-8")
+    done = desk.services.sync.flush()
+    assert done.recorded == ()
+    [(_item, why)] = done.refused
+    assert "is not signed by officer as it stands" in why
 
 
 @pytest.mark.parametrize(
@@ -474,8 +588,8 @@ def test_a_refused_decision_decided_again_names_it_and_its_copy_is_not_recorded(
 def test_discarding_an_edited_copy_does_not_drop_the_genuine_item(
     desk: Desk, rules: Any, tmp_path: Any
 ) -> None:
-    """The genuine file is set aside; an edited file of the same id, marked refused, is
-    put in its place and a supervisor discards it; the genuine file put back is still
+    """The genuine file is set aside; an edited file of the same id is put in its place,
+    refused by the flush, and a supervisor discards it; the genuine file put back is still
     recorded: the discard names what was signed, not only the id."""
     officer = desk.session("officer")
     case, raw = honored(rules, booking="NH-SIG-18")
@@ -484,8 +598,9 @@ def test_discarding_an_edited_copy_does_not_drop_the_genuine_item(
     shutil.copy(kept_file(desk), genuine)
     value = json.loads(genuine.read_text(encoding="utf-8"))
     value["case"]["person"]["name"] = "Someone Else"
-    value.update(refused="planted", refused_at="2026-11-20T16:00:00.000000Z")
     kept_file(desk).write_text(json.dumps(value), encoding="utf-8")
+    [(_item, why)] = desk.services.sync.flush().refused  # the edited file, refused
+    assert "is not signed by officer as it stands" in why
     desk.services.sync.discard(desk.session("supervisor"), kept.pending.id, "not ours")
     _put_back(desk, genuine)
     done = desk.services.sync.flush()
@@ -535,3 +650,84 @@ def test_a_refused_file_whose_case_cannot_be_read_is_not_listed_and_breaks_nothi
     (desk.store.data_dir / "outbox" / f"{'4' * 32}.json").write_text(json.dumps(value), "utf-8")
     assert desk.services.sync.refused_kept() == []
     assert [k.pending.id for k in desk.services.sync.pending()] == [kept.pending.id]
+
+
+# --- refusals signed by the refusing desk's officer (decision 0064) ----------------------
+
+
+def _mark(path: Any, **fields: Any) -> None:
+    value = json.loads(path.read_text(encoding="utf-8"))
+    value.update(fields)
+    path.write_text(json.dumps(value), encoding="utf-8")
+
+
+def test_a_refusal_written_into_the_file_holds_nothing_back(desk: Desk, rules: Any) -> None:
+    """Whoever writes the folder marks a genuine kept decision refused, unsigned or signed
+    with a key of their own making in officer2's name: it is not listed under Not
+    recorded, may not be discarded, and the next flush records it."""
+    officer = desk.session("officer")
+    officer2 = desk.store.users.get("officer2")
+    case, raw = honored(rules, booking="NH-SIG-40")
+    kept = desk.services.sync.keep(officer, case, raw)
+    sync = desk.services.sync
+    stranger = KeptSigner(b"a key made by whoever writes the folder")
+    forged = sync.outbox.mark_refused(
+        kept.pending, "a duplicate: discard it", desk.clock(), (officer2.id, stranger)
+    )
+    assert forged.refusal_signature and not sync.refusal_stands(forged)
+    _mark(kept_file(desk), refused="unsigned: discard it", refused_by=None)
+    for _ in range(2):
+        assert sync.refused_kept() == []
+        with pytest.raises(InvalidRequest, match="has not been refused by the record"):
+            sync.discard(desk.session("supervisor"), kept.pending.id, "as the file said")
+        sync.outbox.put(forged)
+    [(item, saved)] = sync.flush().recorded
+    assert item.id == kept.pending.id and saved.record.officer == "officer"
+
+
+def test_a_desks_refusal_stands_after_a_restart_and_binds_its_item(desk: Desk, rules: Any) -> None:
+    """A refusal signed by the officer signed in at the refusing desk stands by the key
+    the record holds for them (the desk, restarted, has learnt no key yet); moved onto
+    another kept item, or with its reason changed, it does not."""
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    first = sync.keep(officer, *honored(rules, booking="NH-SIG-41")).pending
+    second = sync.keep(officer, *honored(rules, booking="NH-SIG-42")).pending
+    _lock(desk, "officer")
+    done = sync.flush()
+    assert {item.id for item, _why in done.refused} == {first.id, second.id}
+    sync._known_keys.clear()  # as after a restart: only the record can say
+    assert {kept.pending.id for kept in sync.refused_kept()} == {first.id, second.id}
+    refused_first = sync.outbox.get(first.id)
+    assert refused_first is not None and refused_first.refused_by == officer.user_id
+    moved = {
+        "refused": refused_first.refused,
+        "refused_at": "2026-11-20T16:00:00.000000Z",
+        "refused_by": refused_first.refused_by,
+        "refusal_key": refused_first.refusal_key,
+        "refusal_signature": refused_first.refusal_signature,
+    }
+    folder = desk.store.data_dir / "outbox"
+    _mark(folder / f"{second.id}.json", **moved)
+    assert [kept.pending.id for kept in sync.refused_kept()] == [first.id]
+    _mark(folder / f"{first.id}.json", refused="a duplicate: discard it")
+    assert sync.refused_kept() == []
+
+
+def test_a_closure_with_a_written_in_refusal_is_recorded_by_the_next_flush(
+    desk: Desk, rules: Any
+) -> None:
+    officer = desk.session("officer")
+    desk.services.decisions.create(officer, *honored(rules, booking="NH-SIG-43"))
+    [status] = desk.services.holds.active(officer)
+    sync = desk.services.sync
+    kept = sync.keep_closure(officer, status, "ice_took_custody", None)
+    _mark(
+        sync.closures.folder / f"{kept.id}.json",
+        refused="the hold was closed elsewhere: discard this",
+        refused_at="2026-11-20T16:00:00.000000Z",
+    )
+    assert sync.refused_closures.list() == [] and sync.waiting() == 1
+    assert sync.hidden_holds() == set()  # its hold is on the board until it is recorded
+    assert [item.id for item in sync.flush().closures] == [kept.id]
+    assert desk.store.holds.get(status.hold_id).closure is not None

@@ -76,7 +76,7 @@ def refused_kept(world: World) -> str:
     """A decision kept on the desk (server lost) that the record then refused: its id."""
     sync = world.desk.services.sync
     kept = sync.keep(world.desk.session("officer"), world.case, world.raw)
-    sync.outbox.mark_refused(kept.pending, "refused for the test", T0)
+    sync.outbox.mark_refused(kept.pending, "refused for the test", T0, sync._refuser)
     return kept.pending.id
 
 

@@ -6,11 +6,13 @@ officer (decision 0062). Used where kept work is recorded: the flush
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from trustdesk.services.context import ServiceContext
 from trustdesk.services.errors import InvalidRequest
 from trustdesk.services.kept_signing import REGISTERED, registered_key, verifies
-from trustdesk.services.outbox import Kept
-from trustdesk.store.errors import NotFound
+from trustdesk.services.outbox import Kept, refusal_text
+from trustdesk.store.errors import NotFound, StoreError
 from trustdesk.store.records import User
 
 
@@ -82,3 +84,27 @@ def self_signed(item: Kept) -> bool:
         )
     except (TypeError, ValueError):
         return False
+
+
+def refusal_stands(ctx: ServiceContext, item: Kept, known: Mapping[int, str]) -> bool:
+    """Whether ``item`` was refused by a desk of this record: its refusal (the reason,
+    when, and the item as signed) carries the signature of the officer signed in at the
+    refusing desk, with the key ``known`` holds for them (learnt from their sign-in here)
+    or else the key the record holds (decision 0064). A refusal written into the file by
+    someone else does not stand: the item is tried again. Without the record, only a
+    known key can say so."""
+    if not item.refused or item.refused_at is None or item.refused_by is None:
+        return False
+    try:
+        text = refusal_text(item, item.refused, item.refused_at, item.refused_by)
+    except (TypeError, ValueError):
+        return False
+    if not verifies(item.refusal_key, text, item.refusal_signature):
+        return False
+    if known.get(item.refused_by) == item.refusal_key:
+        return True
+    try:
+        entry = ctx.store.audit.last_by(REGISTERED, item.refused_by)
+    except StoreError:
+        return False
+    return entry is not None and registered_key(entry, item.refused_by) == item.refusal_key

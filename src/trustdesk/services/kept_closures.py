@@ -9,6 +9,7 @@ ended and an audit entry saying it was recorded late. Nothing here talks to the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from trustdesk.services.outbox import (
     new_id,
     read_kept,
     record_id,
+    refusal,
     signed,
     write_durably,
 )
@@ -55,6 +57,13 @@ class KeptClosure:
     #: The officer's signature over ``signed_text`` and its public key (decision 0062).
     signature: str = ""
     signing_key: str = ""
+    #: The record's last entry the desk had seen when it kept the closure (decision 0064).
+    seen_seq: int | None = None
+    seen_hash: str = ""
+    #: Who refused it and their signature (decision 0064, as a kept decision's).
+    refused_by: int | None = None
+    refusal_key: str = ""
+    refusal_signature: str = ""
 
     @property
     def short_id(self) -> str:
@@ -118,8 +127,10 @@ class ClosureOutbox:
         note: str | None,
         attempted: bool,
         signer: KeptSigner,
+        seen: tuple[int, str] | None = None,
     ) -> KeptClosure:
-        """Keep a new closure, signed by its officer's ``signer``."""
+        """Keep a new closure, signed by its officer's ``signer``; ``seen`` is the
+        record's last entry the desk had seen (position, hash), if any."""
         item = KeptClosure(
             new_id(),
             kept_at,
@@ -131,6 +142,8 @@ class ClosureOutbox:
             outcome,
             note,
             attempted,
+            seen_seq=None if seen is None else seen[0],
+            seen_hash="" if seen is None else seen[1],
         )
         item = signed(item, signer)
         self.put(item)
@@ -144,8 +157,14 @@ class ClosureOutbox:
         self.put(marked)
         return marked
 
-    def mark_refused(self, item: KeptClosure, reason: str, at: datetime) -> KeptClosure:
-        marked = replace(item, refused=reason, refused_at=at)
+    def mark_refused(
+        self,
+        item: KeptClosure,
+        reason: str,
+        at: datetime,
+        refuser: tuple[int, KeptSigner] | None,
+    ) -> KeptClosure:
+        marked = replace(item, refused=reason, **refusal(item, reason, at, refuser))
         self.put(marked)
         return marked
 
@@ -175,12 +194,17 @@ class ClosureOutbox:
                 found.append(item)
         return sorted(found, key=lambda item: (item.kept_at, item.id))
 
-    def hold_ids(self) -> set[int]:
-        """Holds this desk closed and still has to record: hidden from its board. A
-        refused closure's hold is on the board again, to be closed anew; so is one whose
-        file carries no signature that verifies with its own key (planted or edited: it
-        will not be recorded, decision 0062)."""
-        return {item.hold_id for item in self.pending() if self_signed(item)}
+    def hold_ids(self, known: Mapping[int, str]) -> set[int]:
+        """Holds this desk closed and still has to record: hidden from its board. Only
+        a closure signed, as its file stands, with the key ``known`` holds for its
+        officer (a key the desk learnt from the officer's own sign-in, decision 0064)
+        hides its hold; a refused one's hold is on the board again, to be closed anew,
+        and so is a planted or edited one's, whatever key it names."""
+        return {
+            item.hold_id
+            for item in self.pending()
+            if known.get(item.officer_id) == item.signing_key and self_signed(item)
+        }
 
     def remove(self, item: KeptClosure) -> None:
         (self.folder / f"{item.id}{SUFFIX}").unlink(missing_ok=True)

@@ -53,6 +53,17 @@ class PendingDecision:
     #: (decision 0062); empty in a file an earlier TrustDesk kept.
     signature: str = ""
     signing_key: str = ""
+    #: The record's last entry this desk had seen when the decision was kept (position
+    #: and hash; signed): whatever the record did with it comes after (decision 0064).
+    #: None in a file kept before that, or by a desk that had not seen the record.
+    seen_seq: int | None = None
+    seen_hash: str = ""
+    #: Who refused it (the officer signed in at the desk whose flush the record refused)
+    #: and their signature over ``refusal_text`` (decision 0064): a refusal that does not
+    #: verify does not stand, and the item is tried again.
+    refused_by: int | None = None
+    refusal_key: str = ""
+    refusal_signature: str = ""
 
     @property
     def short_id(self) -> str:
@@ -97,6 +108,18 @@ class Kept(Protocol):
     def signature(self) -> str: ...
     @property
     def signing_key(self) -> str: ...
+    @property
+    def seen_seq(self) -> int | None: ...
+    @property
+    def seen_hash(self) -> str: ...
+    @property
+    def refused(self) -> str | None: ...
+    @property
+    def refused_by(self) -> int | None: ...
+    @property
+    def refusal_key(self) -> str: ...
+    @property
+    def refusal_signature(self) -> str: ...
     def signed_text(self) -> bytes: ...
 
 
@@ -123,15 +146,45 @@ def kept_digest(item: Kept) -> str:
         return ""
 
 
-def kept_signed_fields(item: Kept) -> dict[str, Any]:
-    """The signed fields every kept item has (see ``services.kept_signing``)."""
+def refusal_text(item: Kept, reason: str, at: datetime, by: int) -> bytes:
+    """What the officer at the refusing desk signs of a refusal: the item as its officer
+    signed it (its digest), the reason, when, and who (decision 0064)."""
+    return signed_text(
+        "refusal",
+        {"item": kept_digest(item), "reason": reason, "refused_at": utc_text(at), "refused_by": by},
+    )
+
+
+def refusal(
+    item: Kept, reason: str, at: datetime, refuser: tuple[int, KeptSigner] | None
+) -> dict[str, Any]:
+    """The fields a refusal sets on ``item``, signed by ``refuser`` (the desk's signed-in
+    officer, id and key) when there is one; unsigned, it will not stand."""
+    if refuser is None:
+        return {"refused_at": at, "refused_by": None, "refusal_key": "", "refusal_signature": ""}
+    by, signer = refuser
     return {
+        "refused_at": at,
+        "refused_by": by,
+        "refusal_key": signer.public_hex,
+        "refusal_signature": signer.sign(refusal_text(item, reason, at, by)),
+    }
+
+
+def kept_signed_fields(item: Kept) -> dict[str, Any]:
+    """The signed fields every kept item has (see ``services.kept_signing``). The chain
+    position the desk had seen is signed when the item has one (an item kept before
+    decision 0064 has none, and its signature stays good)."""
+    fields: dict[str, Any] = {
         "id": item.id,
         "kept_at": utc_text(item.kept_at),
         "officer_id": item.officer_id,
         "officer": item.officer,
         "workstation": item.workstation,
     }
+    if item.seen_seq is not None:
+        fields["seen"] = {"seq": item.seen_seq, "hash": item.seen_hash}
+    return fields
 
 
 def kept_json(item: Kept, own: dict[str, Any]) -> str:
@@ -147,6 +200,11 @@ def kept_json(item: Kept, own: dict[str, Any]) -> str:
             "refused_at": None if item.refused_at is None else utc_text(item.refused_at),
             "signature": item.signature,
             "signing_key": item.signing_key,
+            "seen_seq": item.seen_seq,
+            "seen_hash": item.seen_hash,
+            "refused_by": item.refused_by,
+            "refusal_key": item.refusal_key,
+            "refusal_signature": item.refusal_signature,
             **own,
         },
         ensure_ascii=False,
@@ -187,6 +245,11 @@ def kept_fields(value: dict[str, Any]) -> dict[str, Any]:
         "refused_at": None if not value.get("refused_at") else parse_utc(value["refused_at"]),
         "signature": str(value.get("signature") or ""),
         "signing_key": str(value.get("signing_key") or ""),
+        "seen_seq": None if value.get("seen_seq") is None else record_id(value["seen_seq"]),
+        "seen_hash": str(value.get("seen_hash") or ""),
+        "refused_by": None if value.get("refused_by") is None else record_id(value["refused_by"]),
+        "refusal_key": str(value.get("refusal_key") or ""),
+        "refusal_signature": str(value.get("refusal_signature") or ""),
     }
 
 
@@ -252,8 +315,14 @@ class Outbox:
         self.put(marked)
         return marked
 
-    def mark_refused(self, item: PendingDecision, reason: str, at: datetime) -> PendingDecision:
-        marked = replace(item, refused=reason, refused_at=at)
+    def mark_refused(
+        self,
+        item: PendingDecision,
+        reason: str,
+        at: datetime,
+        refuser: tuple[int, KeptSigner] | None,
+    ) -> PendingDecision:
+        marked = replace(item, refused=reason, **refusal(item, reason, at, refuser))
         self.put(marked)
         return marked
 

@@ -19,6 +19,7 @@ Two ways out, each on the record:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.holds import OUTCOME_WORDS, AlreadyClosed, HoldService
 from trustdesk.services.kept_checks import check_signed
 from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
-from trustdesk.services.outbox import kept_digest
+from trustdesk.services.outbox import Kept, kept_digest
 from trustdesk.services.permissions import Operation
 from trustdesk.store.case_records import Hold
 from trustdesk.store.encoding import utc_text
@@ -39,21 +40,27 @@ DISCARDED = "kept_closure.discarded"
 class RefusedClosures:
     """The refused kept closures of one desk, and what may be done with them."""
 
-    def __init__(self, ctx: ServiceContext, closures: ClosureOutbox) -> None:
+    def __init__(
+        self, ctx: ServiceContext, closures: ClosureOutbox, stands: Callable[[Kept], bool]
+    ) -> None:
         self.ctx = ctx
         self.closures = closures
+        #: Whether a refusal was made by a desk of this record (decision 0064).
+        self._stands = stands
 
     def list(self) -> list[KeptClosure]:
-        return self.closures.refused()
+        """The closures the record refused; one whose refusal does not stand (written
+        into its file by someone else) is not listed: the next flush tries it again."""
+        return [item for item in self.closures.refused() if self._stands(item)]
 
     def _refused(self, item_id: str) -> KeptClosure:
         item = self.closures.get(item_id)
         if item is None:
             raise InvalidRequest(f"kept closure {item_id[:8]} is no longer on this desk")
-        if item.refused is None:
+        if not self._stands(item):
             raise InvalidRequest(
-                f"kept closure {item.short_id} has not been refused: it is recorded as soon "
-                "as the server answers"
+                f"kept closure {item.short_id} has not been refused by the record: it is "
+                "recorded as soon as the server answers"
             )
         return item
 

@@ -32,11 +32,11 @@ from trustdesk.services.decisions import (
 )
 from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.holds import MAX_NOTE, AlreadyClosed, HoldService
-from trustdesk.services.kept_checks import check_signed
+from trustdesk.services.kept_checks import check_signed, refusal_stands
 from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
 from trustdesk.services.kept_signing import KeptSigner
 from trustdesk.services.live import LiveRecord
-from trustdesk.services.outbox import Outbox, PendingDecision, kept_digest, new_id, signed
+from trustdesk.services.outbox import Kept, Outbox, PendingDecision, kept_digest, new_id, signed
 from trustdesk.services.permissions import Operation
 from trustdesk.services.refused_closures import RefusedClosures
 from trustdesk.store.case_records import DecisionDraft, Hold, HoldStatus, SavedDecision
@@ -123,7 +123,14 @@ class SyncService:
         self._header: AgencyHeader | None = None
         self._signers: dict[int, Signer] = {}
         self._zone = DEFAULT_TIMEZONE
-        self.refused_closures = RefusedClosures(self.ctx, self.closures)
+        #: The record's last entry this desk has seen (position, hash): signed into what
+        #: it keeps, so the flush knows where to look for what the record did with it.
+        self._seen: tuple[int, str] | None = None
+        #: Each officer's signing key as this desk learnt it from their own sign-in (the
+        #: password they typed here): what lets a kept closure hide its hold.
+        self._known_keys: dict[int, str] = {}
+        self._refuser: tuple[int, KeptSigner] | None = None
+        self.refused_closures = RefusedClosures(self.ctx, self.closures, self.refusal_stands)
 
     # -- while the server answers ---------------------------------------------------------
 
@@ -131,7 +138,9 @@ class SyncService:
         """Keep what an offline memo prints (agency header, the officer's printed name)."""
         from trustdesk.services.memo_inputs import memo_header, signer
 
+        self._know(session)
         try:
+            self._seen = self.ctx.store.audit.head()
             self._header = memo_header(self.ctx.store, None)
             self._signers[session.user_id] = signer(
                 self.ctx.store, session.user_id, session.username, self.ctx.now()
@@ -142,10 +151,28 @@ class SyncService:
         if profile is not None:
             self._zone = profile.timezone
 
+    def _know(self, session: Session) -> None:
+        """Learn the officer's key from their session (the password they typed here); the
+        desk's refusals are signed by the latest such session."""
+        if session.signer is not None:
+            self._known_keys[session.user_id] = session.signer.public_hex
+            self._refuser = (session.user_id, session.signer)
+
+    def refusal_stands(self, item: Kept) -> bool:
+        """Whether ``item``'s refusal was made by a desk of this record
+        (``kept_checks.refusal_stands``); one that does not stand is tried again."""
+        return refusal_stands(self.ctx, item, self._known_keys)
+
+    def hidden_holds(self) -> set[int]:
+        """Holds this desk closed while the server was lost and still has to record:
+        hidden from its board, if their closure is signed with a key the desk learnt
+        from its officer (``ClosureOutbox.hold_ids``)."""
+        return self.closures.hold_ids(self._known_keys)
+
     def probe(self) -> bool:
         """Whether the record answers now (one cheap read), noted for the whole desk."""
         try:
-            self.ctx.store.audit.head()
+            self._seen = self.ctx.store.audit.head()
         except StoreError:
             self.live.set_reachable(False)
             return False
@@ -211,7 +238,7 @@ class SyncService:
         if not _KEPT_ID.fullmatch(item_id):
             raise InvalidRequest(f"{item_id[:40]!r} is not a kept decision's id")
         item = self.outbox.get(item_id)
-        if item is None or not item.refused:
+        if item is None or not self.refusal_stands(item):
             return None
         try:
             check_signed(self.ctx, item, "decision")
@@ -231,6 +258,7 @@ class SyncService:
         """Decide ``case`` with the rules in memory and keep it durably on this desk."""
         now = self.ctx.now()
         signer = _signer_of(session)
+        self._know(session)
         check_not_future(case.decision_time, now)
         # Refuses what cannot be decided, as a save would.
         draft = make_draft(self.rules, case, raw_case)
@@ -244,6 +272,8 @@ class SyncService:
             rule_pack_sha256=draft.rule_pack_sha256,
             draft_id=draft_id,
             attempted=attempted,
+            seen_seq=None if self._seen is None else self._seen[0],
+            seen_hash="" if self._seen is None else self._seen[1],
         )
         pending = signed(pending, signer)
         self.outbox.put(pending)
@@ -272,7 +302,8 @@ class SyncService:
 
     def waiting(self) -> int:
         """How many decisions and hold closures wait on this desk for the record."""
-        return len(self.outbox.all()) + len(self.closures.pending())
+        closures = [item for item in self.closures.all() if not self.refusal_stands(item)]
+        return len(self.outbox.all()) + len(closures)
 
     def flush(self) -> Flushed:
         """Record every kept decision, then every kept hold closure, oldest first; stop at
@@ -282,7 +313,7 @@ class SyncService:
         twice."""
         recorded: list[tuple[PendingDecision, SavedDecision]] = []
         refused: list[tuple[PendingDecision, str]] = []
-        every, closures = self.outbox.all(), self.closures.pending()
+        every, closures = self.outbox.all(), self.closures.all()
         dealt: dict[str, set[tuple[str, str]]]
         try:
             dealt = self._dealt_with([*every, *closures])
@@ -290,10 +321,15 @@ class SyncService:
             if isinstance(error, ServerUnavailable):
                 self.live.set_reachable(False)
             return Flushed(still_kept=len(every) + len(closures))
+        kept: list[Kept] = [*every, *closures]
+        waits = {item.id for item in kept if self.refusal_stands(item)}
         for item in every:
-            if item.refused and (item.id, kept_digest(item)) in dealt["decision"]:
+            if item.id in waits and (item.id, kept_digest(item)) in dealt["decision"]:
                 self.outbox.remove(item)  # decided again, or discarded
-        items = [item for item in every if not item.refused]
+        # A refusal that does not stand (written into the file by someone else, or by
+        # an earlier TrustDesk) holds nothing back: the item is tried again.
+        items = [item for item in every if item.id not in waits]
+        closures = [closure for closure in closures if closure.id not in waits]
         for index, item in enumerate(items):
             if (item.id, kept_digest(item)) in dealt["decision"]:
                 self.outbox.remove(item)
@@ -308,7 +344,9 @@ class SyncService:
                 # (``refused_kept``, ``discard``): nothing is dropped by itself.
                 marked = item
                 with contextlib.suppress(ServiceError):
-                    marked = self.outbox.mark_refused(item, str(error), self.ctx.now())
+                    marked = self.outbox.mark_refused(
+                        item, str(error), self.ctx.now(), self._refuser
+                    )
                 refused.append((marked, str(error)))
                 continue
             self.outbox.remove(item)
@@ -347,7 +385,7 @@ class SyncService:
                 else:
                     # Kept and listed under Not recorded (``services.refused_closures``).
                     with contextlib.suppress(ServiceError):
-                        self.closures.mark_refused(closure, why, self.ctx.now())
+                        self.closures.mark_refused(closure, why, self.ctx.now(), self._refuser)
                 continue
             self.closures.remove(closure)
             done.append(closure)
@@ -355,13 +393,34 @@ class SyncService:
 
     def _dealt_with(self, items: list[Any]) -> dict[str, set[tuple[str, str]]]:
         """What the record has recorded, decided again or discarded, as (id, digest of
-        what was signed) by kind ("decision", "closure"), from the entries made since the
-        oldest of ``items`` was kept (a day's room for desks' clocks)."""
+        what was signed) by kind ("decision", "closure"), from the entries made after
+        the record's last entry the desk had seen when it kept the oldest of ``items``
+        (decision 0064). Notes the head, as seen now."""
+        audit = self.ctx.store.audit
+        self._seen = audit.head()
         if not items:
             return {"decision": set(), "closure": set()}
-        oldest = min(item.kept_at for item in items)
-        since = oldest - DEALT_SLACK if oldest > EARLIEST + DEALT_SLACK else EARLIEST
-        return self.ctx.store.audit.offline_ids_since(since)
+        starts: dict[tuple[int | None, str, datetime], int] = {}
+        for item in items:
+            key = (item.seen_seq, item.seen_hash, item.kept_at)
+            if key not in starts:
+                starts[key] = self._look_from(item)
+        return audit.offline_ids_from(min(starts.values()))
+
+    def _look_from(self, item: Kept) -> int:
+        """The first position at which the record can have dealt with ``item``: after
+        the entry the desk had seen when it kept it, if the record still holds that
+        entry (a record restored from an older copy may not: then from its start). An
+        item kept before decision 0064 says only when: the search halves the chain by
+        time, with a day's room for desks' clocks."""
+        if item.seen_seq is None:
+            oldest = item.kept_at
+            since = oldest - DEALT_SLACK if oldest > EARLIEST + DEALT_SLACK else EARLIEST
+            return self.ctx.store.audit.first_made_since(since)
+        if item.seen_seq <= 0:
+            return 1
+        entry = self.ctx.store.audit.entry(item.seen_seq)
+        return item.seen_seq + 1 if entry is not None and entry.hash == item.seen_hash else 1
 
     # -- hold closures while the server is lost ------------------------------------------
 
@@ -391,6 +450,7 @@ class SyncService:
         """Keep the closure durably on this desk, checked as far as it can be without
         the record (the officer's role is checked again when it is recorded)."""
         signer = _signer_of(session)
+        self._know(session)
         if outcome not in HOLD_OUTCOMES:
             raise InvalidRequest(f"outcome must be one of {', '.join(HOLD_OUTCOMES)}")
         text = None if note is None else note.strip() or None
@@ -409,6 +469,7 @@ class SyncService:
             note=text,
             attempted=attempted,
             signer=signer,
+            seen=self._seen,
         )
 
     def _close_late(self, item: KeptClosure) -> None:
@@ -515,7 +576,7 @@ class SyncService:
         """Kept decisions the record refused when the server was back, oldest first."""
         found = []
         for item in self.outbox.all():
-            if not item.refused:
+            if not self.refusal_stands(item):
                 continue
             try:
                 found.append(self._kept(item))
@@ -529,10 +590,10 @@ class SyncService:
         item = self.outbox.get(item_id)
         if item is None:
             raise InvalidRequest(f"kept decision {item_id[:8]} is no longer on this desk")
-        if not item.refused:
+        if not self.refusal_stands(item):
             raise InvalidRequest(
-                f"kept decision {item.short_id} has not been refused: it is recorded as "
-                "soon as the server answers; only a refused one may be discarded"
+                f"kept decision {item.short_id} has not been refused by the record: it is "
+                "recorded as soon as the server answers; only a refused one may be discarded"
             )
         reason = " ".join(reason.split())
         if not reason:

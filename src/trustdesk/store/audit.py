@@ -301,24 +301,30 @@ class AuditRepository:
             row = conn.execute(_LAST_BY, (event, actor_id)).fetchone()
         return None if row is None else AuditEntry(*row)
 
-    def offline_ids_since(self, since: datetime) -> dict[str, set[tuple[str, str]]]:
-        """Work kept offline that the record has dealt with — recorded late, decided
-        again, or discarded — as (id, digest of what its officer signed) by kind
-        ("decision", "closure"), from the entries made at or after ``since`` (found by
-        halving the chain by time: entries are appended in time order, up to the desks'
-        clock differences, which callers leave room for). An entry naming an id without
-        the digest (made before decision 0062) deals with nothing."""
+    def first_made_since(self, since: datetime) -> int:
+        """The position of the first entry made at or after ``since``, found by halving
+        the chain by the entries' times (entries are appended in time order, up to the
+        desks' clock differences, which callers leave room for); one past the head when
+        there is none. A guess only: an entry misdated by a desk's clock can mislead it."""
         since_text = utc_text(since)
-        found: dict[str, set[tuple[str, str]]] = {"decision": set(), "closure": set()}
         with self._db.reading() as conn:
             low, high = 1, head(conn)[0] + 1
-            while low < high:  # the first entry made at or after ``since``
+            while low < high:
                 middle = (low + high) // 2
                 row = conn.execute("SELECT at FROM audit_log WHERE seq = ?", (middle,)).fetchone()
                 if row is not None and str(row[0]) < since_text:
                     low = middle + 1
                 else:
                     high = middle
+        return low
+
+    def offline_ids_from(self, low: int) -> dict[str, set[tuple[str, str]]]:
+        """Work kept offline that the record has dealt with — recorded late, decided
+        again, or discarded — as (id, digest of what its officer signed) by kind
+        ("decision", "closure"), from the entries at position ``low`` and after. An entry
+        naming an id without the digest (made before decision 0062) deals with nothing."""
+        found: dict[str, set[tuple[str, str]]] = {"decision": set(), "closure": set()}
+        with self._db.reading() as conn:
             for event, objects in conn.execute(_OFFLINE_IDS, (low, *OFFLINE_EVENTS)):
                 try:
                     value = json.loads(objects)

@@ -260,7 +260,7 @@ class BoardPage(QWidget):
     def _set_holds(self, holds: list[HoldStatus]) -> None:
         assert self.anchor is not None
         # A hold closed here while the server was lost is gone from the desk already.
-        kept = self.context.services.sync.closures.hold_ids()
+        kept = self.context.services.sync.hidden_holds()
         holds = [hold for hold in holds if hold.hold_id not in kept]
         chosen = self.selected_hold()
         row = max(self.table.currentIndex().row(), 0)
