@@ -126,11 +126,15 @@ def test_input_postpones_the_lock(make_window: Any, qtbot: Any, fake_time: FakeT
 
 def test_lock_shortcut_and_sign_out(make_window: Any, qtbot: Any, gui_desk: Any) -> None:
     window = make_window(sign_in="officer")
+    officer = gui_desk.store.users.get("officer")
+    # Signed in, the officer's key signs what this desk refuses; signed out, no one's.
+    assert window.services.sync.refuses_as == officer.id
     window.lock_action.trigger()
     assert window.stack.currentWidget() is window.lock_page
     qtbot.mouseClick(window.lock_page.sign_out, LEFT)
     assert window.stack.currentWidget() is window.sign_in
     assert window.workspace is None
+    assert window.services.sync.refuses_as is None
     events = [e.event for e in gui_desk.store.audit.latest(50)]
     assert "lock" in events and "logoff" in events
 

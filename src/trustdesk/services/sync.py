@@ -158,6 +158,16 @@ class SyncService:
             self._known_keys[session.user_id] = session.signer.public_hex
             self._refuser = (session.user_id, session.signer)
 
+    def forget_signer(self) -> None:
+        """At sign-out: the officer's private key leaves the desk's memory (their public
+        key stays learnt, so their kept closures still hide their holds)."""
+        self._refuser = None
+
+    @property
+    def refuses_as(self) -> int | None:
+        """The account whose key signs this desk's refusals now (None: no one's)."""
+        return None if self._refuser is None else self._refuser[0]
+
     def refusal_stands(self, item: Kept) -> bool:
         """Whether ``item``'s refusal was made by a desk of this record
         (``kept_checks.refusal_stands``); one that does not stand is tried again."""

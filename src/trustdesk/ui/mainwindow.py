@@ -360,6 +360,7 @@ class MainWindow(QMainWindow):
             self.workspace = None
         self._close_dialogs()
         self._stop_watching()
+        self.services.sync.forget_signer()
         self.gate.sign_out(self.context.session)
         self.context = None
         self.idle.stop()
