@@ -731,3 +731,148 @@ def test_a_closure_with_a_written_in_refusal_is_recorded_by_the_next_flush(
     assert sync.hidden_holds() == set()  # its hold is on the board until it is recorded
     assert [item.id for item in sync.flush().closures] == [kept.id]
     assert desk.store.holds.get(status.hold_id).closure is not None
+
+
+# --- a hostile review of decision 0064 ---------------------------------------------------
+
+
+def test_deeply_nested_planted_files_break_no_flush_list_or_count(desk: Desk, rules: Any) -> None:
+    """Planted decisions marked refused, nested just deep enough to be read but not
+    written again from a deeper stack: skipped as damaged, never a RecursionError out of
+    the flush, the Not recorded list (shown at every sign-in) or the count."""
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    kept = sync.keep(officer, *honored(rules, booking="NH-SIG-50"))
+    folder = desk.store.data_dir / "outbox"
+    for depth in range(700, 1000, 2):
+        item_id = f"{depth:032x}"
+        nested = "[" * depth + "]" * depth
+        text = (
+            f'{{"id": "{item_id}", "kept_at": "2026-11-20T15:30:00.000000Z", '
+            f'"officer_id": {officer.user_id}, "officer": "officer", "workstation": "ws", '
+            '"refused": "x", "refused_at": "2026-11-20T15:40:00.000000Z", '
+            f'"refused_by": {officer.user_id}, "case": {{"a": {nested}}}}}'
+        )
+        (folder / f"{item_id}.json").write_text(text, "utf-8")
+    assert [item.id for item in sync.outbox.all()] == [kept.pending.id]
+    assert sync.refused_kept() == [] and sync.waiting() == 1
+    [(item, _saved)] = sync.flush().recorded
+    assert item.id == kept.pending.id
+
+
+def test_a_file_named_or_holding_what_utf_8_cannot_write_is_left_alone(
+    desk: Desk, rules: Any
+) -> None:
+    """A closure whose file name (and id) is not UTF-8, and one whose note holds a lone
+    surrogate: skipped as damaged, where writing their refusal back stopped the flush."""
+    import os
+
+    officer = desk.session("officer")
+    desk.services.decisions.create(officer, *honored(rules, booking="NH-SIG-51"))
+    [status] = desk.services.holds.active(officer)
+    sync = desk.services.sync
+    kept = sync.keep_closure(officer, status, "ice_took_custody", None)
+    value = json.loads((sync.closures.folder / f"{kept.id}.json").read_text("utf-8"))
+    name = b"\xff" * 4 + b"a" * 28
+    odd = {**value, "id": os.fsdecode(name)}
+    with open(os.fsencode(sync.closures.folder) + b"/" + name + b".json", "w") as file:
+        file.write(json.dumps(odd))
+    surrogate = {**value, "id": "5" * 32, "note": "\ud800"}
+    (sync.closures.folder / f"{'5' * 32}.json").write_text(json.dumps(surrogate), "utf-8")
+    assert [item.id for item in sync.closures.all()] == [kept.id]
+    assert [item.id for item in sync.flush().closures] == [kept.id]
+
+
+def test_a_refused_decision_planted_under_a_closures_id_holds_nothing_back(
+    desk: Desk, rules: Any, tmp_path: Any
+) -> None:
+    """A decision file planted under a genuine closure's id (the closure moved aside) is
+    refused by the desk, its refusal standing; the closure put back is still recorded:
+    what waits is decided item by item, not by id across kinds."""
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    desk.services.decisions.create(officer, *honored(rules, booking="NH-SIG-52"))
+    [status] = desk.services.holds.active(officer)
+    genuine = sync.keep_closure(officer, status, "ice_took_custody", None)
+    path = sync.closures.folder / f"{genuine.id}.json"
+    aside = tmp_path / "aside.json"
+    shutil.move(path, aside)
+    planted = {
+        "id": genuine.id,
+        "kept_at": "2026-11-20T15:30:00.000000Z",
+        "officer_id": officer.user_id,
+        "officer": "officer",
+        "workstation": "ws",
+        "case": {"nonsense": True},
+    }
+    (desk.store.data_dir / "outbox" / f"{genuine.id}.json").write_text(json.dumps(planted))
+    assert len(sync.flush().refused) == 1
+    shutil.move(aside, path)
+    assert [item.id for item in sync.flush().closures] == [genuine.id]
+    assert desk.store.holds.get(status.hold_id).closure is not None
+
+
+def test_a_refused_closure_with_its_refusal_taken_out_hides_no_hold(desk: Desk, rules: Any) -> None:
+    """The record refused the closure (its officer locked out): the hold is back on the
+    board. The refusal deleted from the file (the officer's signature still good) does
+    not hide it again: only a closure this running app kept and has not seen refused
+    hides its hold."""
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    desk.services.decisions.create(officer, *honored(rules, booking="NH-SIG-53"))
+    [status] = desk.services.holds.active(officer)
+    kept = sync.keep_closure(officer, status, "ice_took_custody", None)
+    assert sync.hidden_holds() == {status.hold_id}
+    _lock(desk, "officer")
+    assert len(sync.flush().closures_refused) == 1
+    assert sync.hidden_holds() == set()
+    _mark(sync.closures.folder / f"{kept.id}.json", refused=None)
+    assert sync.hidden_holds() == set()
+
+
+def test_a_discarded_closure_put_back_with_its_refusal_cannot_close_the_hold(
+    desk: Desk, rules: Any, tmp_path: Any
+) -> None:
+    """A refused closure's file copied with its (standing) refusal, put back after a
+    supervisor discarded it ("still in custody"): not listed, "Record again" refuses and
+    removes it, and a flush would drop it too; the hold stays open."""
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    desk.services.decisions.create(officer, *honored(rules, booking="NH-SIG-54"))
+    [status] = desk.services.holds.active(officer)
+    kept = sync.keep_closure(officer, status, "ice_took_custody", None)
+    _lock(desk, "officer")
+    assert len(sync.flush().closures_refused) == 1
+    path = sync.closures.folder / f"{kept.id}.json"
+    copy = tmp_path / "refused.json"
+    shutil.copy(path, copy)
+    sync.refused_closures.discard(desk.session("supervisor"), kept.id, "still in custody")
+    shutil.copy(copy, path)
+    assert sync.refused_closures.list() == []
+    with pytest.raises(InvalidRequest, match="recorded or discarded in the record already"):
+        sync.refused_closures.record_again(desk.session("officer2"), kept.id)
+    assert not path.exists()
+    shutil.copy(copy, path)
+    done = sync.flush()
+    assert done.closures == () and done.closures_refused == () and not path.exists()
+    assert desk.store.holds.get(status.hold_id).closure is None
+
+
+def test_a_discarded_decision_put_back_is_not_listed_or_discarded_twice(
+    desk: Desk, rules: Any, tmp_path: Any
+) -> None:
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    kept = sync.keep(officer, *honored(rules, booking="NH-SIG-55"))
+    _lock(desk, "officer")
+    assert len(sync.flush().refused) == 1
+    copy = tmp_path / "refused.json"
+    shutil.copy(kept_file(desk), copy)
+    supervisor = desk.session("supervisor")
+    sync.discard(supervisor, kept.pending.id, "walked again on paper")
+    shutil.copy(copy, desk.store.data_dir / "outbox" / f"{kept.pending.id}.json")
+    assert sync.refused_kept() == []
+    with pytest.raises(InvalidRequest, match="in the record already"):
+        sync.discard(supervisor, kept.pending.id, "again")
+    assert sync.outbox.all() == []
+    assert len(desk.store.audit.of_events("kept_decision.discarded")) == 1

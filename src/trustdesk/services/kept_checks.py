@@ -50,7 +50,7 @@ def check_signed(ctx: ServiceContext, item: Kept, what: str) -> User:
         )
     try:
         text = item.signed_text()
-    except (TypeError, ValueError):  # a value no JSON file should hold (NaN, a cycle)
+    except (TypeError, ValueError, RecursionError):  # a value no JSON file should hold
         text = b""
     if item.signing_key != key and text and _was_registered(ctx, item, user.id, text):
         raise InvalidRequest(
@@ -82,7 +82,7 @@ def self_signed(item: Kept) -> bool:
         return bool(item.signature) and verifies(
             item.signing_key, item.signed_text(), item.signature
         )
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return False
 
 
@@ -97,7 +97,7 @@ def refusal_stands(ctx: ServiceContext, item: Kept, known: Mapping[int, str]) ->
         return False
     try:
         text = refusal_text(item, item.refused, item.refused_at, item.refused_by)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return False
     if not verifies(item.refusal_key, text, item.refusal_signature):
         return False

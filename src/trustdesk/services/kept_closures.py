@@ -20,11 +20,13 @@ from trustdesk.services.kept_signing import KeptSigner, signed_text
 from trustdesk.services.outbox import (
     FOLDER,
     SUFFIX,
+    kept_digest,
     kept_fields,
     kept_json,
     kept_signed_fields,
     new_id,
     read_kept,
+    readable,
     record_id,
     refusal,
     signed,
@@ -187,23 +189,23 @@ class ClosureOutbox:
         found = []
         for path in self.folder.glob(f"*{SUFFIX}"):
             try:
-                item = _from_json(path.read_text(encoding="utf-8"))
+                item = readable(_from_json(path.read_text(encoding="utf-8")))
             except (OSError, ValueError, KeyError, TypeError, RecursionError):
                 continue
             if path.stem == item.id:  # as put wrote it; removing it removes that file
                 found.append(item)
         return sorted(found, key=lambda item: (item.kept_at, item.id))
 
-    def hold_ids(self, known: Mapping[int, str]) -> set[int]:
-        """Holds this desk closed and still has to record: hidden from its board. Only
-        a closure signed, as its file stands, with the key ``known`` holds for its
-        officer (a key the desk learnt from the officer's own sign-in, decision 0064)
-        hides its hold; a refused one's hold is on the board again, to be closed anew,
-        and so is a planted or edited one's, whatever key it names."""
+    def hold_ids(self, kept_here: Mapping[str, str]) -> set[int]:
+        """Holds this desk closed and still has to record: hidden from its board. Only a
+        closure in ``kept_here`` (kept by the running app: id and digest of what was
+        signed, decision 0064), as its file stands, hides its hold: not one planted,
+        edited, put back, or whose refusal was taken out of its file. A refused one's
+        hold is on the board again, to be closed anew."""
         return {
             item.hold_id
             for item in self.pending()
-            if known.get(item.officer_id) == item.signing_key and self_signed(item)
+            if kept_here.get(item.id) == kept_digest(item) and self_signed(item)
         }
 
     def remove(self, item: KeptClosure) -> None:

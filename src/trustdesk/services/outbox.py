@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -124,6 +125,7 @@ class Kept(Protocol):
 
 
 Signable = TypeVar("Signable", bound=Kept)
+K = TypeVar("K", bound=Kept)
 
 
 def signed(item: Signable, signer: KeptSigner) -> Signable:
@@ -142,7 +144,7 @@ def kept_digest(item: Kept) -> str:
 
     try:
         return hashlib.sha256(item.signed_text()).hexdigest()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return ""
 
 
@@ -214,11 +216,44 @@ def kept_json(item: Kept, own: dict[str, Any]) -> str:
 
 def read_kept(text: str) -> dict[str, Any]:
     """A kept item's file read as JSON: an object, no NaN or infinite number (which no
-    TrustDesk writes); ValueError otherwise."""
+    TrustDesk writes), no text that cannot be written back as UTF-8 (a lone surrogate
+    escaped in the file); ValueError otherwise."""
     value = json.loads(text, parse_constant=_no_constant)
     if not isinstance(value, dict):
         raise ValueError("a kept item is a JSON object")
+    _shallow(value)
+    json.dumps(value, ensure_ascii=False).encode("utf-8")  # UnicodeEncodeError: ValueError
     return value
+
+
+#: How deep a kept item's values may nest (a case nests a few levels): deeper, the file is
+#: not one TrustDesk wrote, and writing it again from a deeper stack could exhaust it.
+MAX_DEPTH = 32
+
+
+def _shallow(value: Any) -> None:
+    """ValueError if ``value`` nests deeper than ``MAX_DEPTH`` (checked without recursion)."""
+    level: list[tuple[Any, int]] = [(value, 1)]
+    while level:
+        item, depth = level.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError("a kept item nests too deep")
+        if isinstance(item, dict):
+            level.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            level.extend((child, depth + 1) for child in item)
+
+
+#: A kept item's id, as ``new_id`` makes it.
+KEPT_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def readable(item: K) -> K:
+    """``item`` read from its file, if its id is one ``new_id`` makes; ValueError
+    otherwise, and the file is skipped as damaged."""
+    if not KEPT_ID.fullmatch(item.id):
+        raise ValueError("not a kept item's id")
+    return item
 
 
 def _no_constant(name: str) -> Any:
@@ -337,7 +372,7 @@ class Outbox:
         found = []
         for path in self.folder.glob(f"*{SUFFIX}"):
             try:
-                item = _from_json(path.read_text(encoding="utf-8"))
+                item = readable(_from_json(path.read_text(encoding="utf-8")))
             except (OSError, ValueError, KeyError, TypeError, RecursionError):
                 continue
             if path.stem == item.id:  # as put wrote it; removing it removes that file

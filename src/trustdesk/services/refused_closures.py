@@ -32,6 +32,7 @@ from trustdesk.services.outbox import Kept, kept_digest
 from trustdesk.services.permissions import Operation
 from trustdesk.store.case_records import Hold
 from trustdesk.store.encoding import utc_text
+from trustdesk.store.errors import StoreError
 
 #: The audit event of a refused kept closure set aside.
 DISCARDED = "kept_closure.discarded"
@@ -41,17 +42,39 @@ class RefusedClosures:
     """The refused kept closures of one desk, and what may be done with them."""
 
     def __init__(
-        self, ctx: ServiceContext, closures: ClosureOutbox, stands: Callable[[Kept], bool]
+        self,
+        ctx: ServiceContext,
+        closures: ClosureOutbox,
+        stands: Callable[[Kept], bool],
+        dealt: Callable[[list[Kept]], set[tuple[str, str]]],
     ) -> None:
         self.ctx = ctx
         self.closures = closures
         #: Whether a refusal was made by a desk of this record (decision 0064).
         self._stands = stands
+        #: Which of some kept closures the record has dealt with (id, digest).
+        self._dealt = dealt
 
     def list(self) -> list[KeptClosure]:
         """The closures the record refused; one whose refusal does not stand (written
-        into its file by someone else) is not listed: the next flush tries it again."""
-        return [item for item in self.closures.refused() if self._stands(item)]
+        into its file by someone else) is not listed: the next flush tries it again. Nor
+        is one the record has dealt with (a discarded one's copy put back), when the
+        record can be read."""
+        items = [item for item in self.closures.refused() if self._stands(item)]
+        try:
+            done = self._dealt(list(items)) if items else set()
+        except StoreError:
+            done = set()  # the server lost: what the desk holds, to print its slips
+        return [item for item in items if (item.id, kept_digest(item)) not in done]
+
+    def _not_dealt_with(self, item: KeptClosure) -> None:
+        """Refuse (and remove the copy of) a closure the record has dealt with already."""
+        if (item.id, kept_digest(item)) in self._dealt([item]):
+            self.closures.remove(item)
+            raise InvalidRequest(
+                f"kept closure {item.short_id} was recorded or discarded in the record "
+                "already: its copy on this desk is removed"
+            )
 
     def _refused(self, item_id: str) -> KeptClosure:
         item = self.closures.get(item_id)
@@ -67,6 +90,7 @@ class RefusedClosures:
     def record_again(self, session: Session, item_id: str) -> Hold:
         """Record the refused closure now, as ``session``, with the time the hold ended."""
         item = self._refused(item_id)
+        self._not_dealt_with(item)
         # Only what its officer kept: a planted or edited file is printed or discarded.
         check_signed(self.ctx, item, "hold closure")
         note = (
@@ -105,6 +129,7 @@ class RefusedClosures:
         reason = " ".join(reason.split())
         if not reason:
             raise InvalidRequest("say why the kept closure is discarded (the reason is kept)")
+        self._not_dealt_with(item)
         objects = {
             "offline_closure": item.id,
             "offline_digest": kept_digest(item),

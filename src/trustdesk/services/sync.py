@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,7 +35,15 @@ from trustdesk.services.kept_checks import check_signed, refusal_stands
 from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
 from trustdesk.services.kept_signing import KeptSigner
 from trustdesk.services.live import LiveRecord
-from trustdesk.services.outbox import Kept, Outbox, PendingDecision, kept_digest, new_id, signed
+from trustdesk.services.outbox import (
+    KEPT_ID,
+    Kept,
+    Outbox,
+    PendingDecision,
+    kept_digest,
+    new_id,
+    signed,
+)
 from trustdesk.services.permissions import Operation
 from trustdesk.services.refused_closures import RefusedClosures
 from trustdesk.store.case_records import DecisionDraft, Hold, HoldStatus, SavedDecision
@@ -93,7 +100,6 @@ KEEP_AGAIN = "The review stays open with everything in it, and the kept copy sta
 #: How far before the oldest kept item the record is searched for its having been dealt
 #: with (desks' clocks differ; an entry is never made before the work it deals with).
 DEALT_SLACK = timedelta(days=1)
-_KEPT_ID = re.compile(r"[0-9a-f]{32}")
 EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 
 
@@ -127,10 +133,15 @@ class SyncService:
         #: it keeps, so the flush knows where to look for what the record did with it.
         self._seen: tuple[int, str] | None = None
         #: Each officer's signing key as this desk learnt it from their own sign-in (the
-        #: password they typed here): what lets a kept closure hide its hold.
+        #: password they typed here): what lets a refusal stand without the record.
         self._known_keys: dict[int, str] = {}
         self._refuser: tuple[int, KeptSigner] | None = None
-        self.refused_closures = RefusedClosures(self.ctx, self.closures, self.refusal_stands)
+        #: The closures this running app kept and has not yet seen recorded or refused,
+        #: by id, with the digest of what was signed: the only ones that hide a hold.
+        self._kept_here: dict[str, str] = {}
+        self.refused_closures = RefusedClosures(
+            self.ctx, self.closures, self.refusal_stands, self._dealt_closures
+        )
 
     # -- while the server answers ---------------------------------------------------------
 
@@ -175,9 +186,9 @@ class SyncService:
 
     def hidden_holds(self) -> set[int]:
         """Holds this desk closed while the server was lost and still has to record:
-        hidden from its board, if their closure is signed with a key the desk learnt
-        from its officer (``ClosureOutbox.hold_ids``)."""
-        return self.closures.hold_ids(self._known_keys)
+        hidden from its board (``ClosureOutbox.hold_ids``) only for a closure this
+        running app kept, as it kept it, and has not seen recorded or refused."""
+        return self.closures.hold_ids(self._kept_here)
 
     def probe(self) -> bool:
         """Whether the record answers now (one cheap read), noted for the whole desk."""
@@ -245,11 +256,13 @@ class SyncService:
         the digest of what its officer signed. Only for one refused on this desk whose
         signature verifies: a planted or edited file is never recorded anyway, and naming
         it must not stand for a genuine item of the same id elsewhere."""
-        if not _KEPT_ID.fullmatch(item_id):
+        if not KEPT_ID.fullmatch(item_id):
             raise InvalidRequest(f"{item_id[:40]!r} is not a kept decision's id")
         item = self.outbox.get(item_id)
         if item is None or not self.refusal_stands(item):
             return None
+        if (item.id, kept_digest(item)) in self._dealt_with([item])["decision"]:
+            return None  # dealt with already: the next flush removes its copy
         try:
             check_signed(self.ctx, item, "decision")
         except ServiceError:
@@ -331,15 +344,23 @@ class SyncService:
             if isinstance(error, ServerUnavailable):
                 self.live.set_reachable(False)
             return Flushed(still_kept=len(every) + len(closures))
-        kept: list[Kept] = [*every, *closures]
-        waits = {item.id for item in kept if self.refusal_stands(item)}
+        # An item whose refusal stands waits for a person, unless the record has dealt
+        # with it (decided again, or discarded: a copy of its file put back). A refusal
+        # that does not stand (written into the file by someone else, or by an earlier
+        # TrustDesk) holds nothing back: the item is tried again.
+        items: list[PendingDecision] = []
         for item in every:
-            if item.id in waits and (item.id, kept_digest(item)) in dealt["decision"]:
-                self.outbox.remove(item)  # decided again, or discarded
-        # A refusal that does not stand (written into the file by someone else, or by
-        # an earlier TrustDesk) holds nothing back: the item is tried again.
-        items = [item for item in every if item.id not in waits]
-        closures = [closure for closure in closures if closure.id not in waits]
+            if not self.refusal_stands(item):
+                items.append(item)
+            elif (item.id, kept_digest(item)) in dealt["decision"]:
+                self.outbox.remove(item)
+        still: list[KeptClosure] = []
+        for closure in closures:
+            if not self.refusal_stands(closure):
+                still.append(closure)
+            elif (closure.id, kept_digest(closure)) in dealt["closure"]:
+                self.closures.remove(closure)
+        closures = still
         for index, item in enumerate(items):
             if (item.id, kept_digest(item)) in dealt["decision"]:
                 self.outbox.remove(item)
@@ -379,6 +400,7 @@ class SyncService:
         turned_down: list[tuple[KeptClosure, str]] = []
         for index, closure in enumerate(closures):
             if (closure.id, kept_digest(closure)) in dealt["closure"]:
+                self._kept_here.pop(closure.id, None)
                 self.closures.remove(closure)
                 continue
             try:
@@ -387,6 +409,7 @@ class SyncService:
                 self.live.set_reachable(False)
                 return tuple(done), tuple(turned_down), len(closures) - index
             except Exception as error:  # one item's fault stops no other
+                self._kept_here.pop(closure.id, None)  # its hold is back on the board
                 why = self._closure_refusal(closure, error)
                 turned_down.append((closure, why))
                 if isinstance(error, AlreadyClosed):
@@ -397,6 +420,7 @@ class SyncService:
                     with contextlib.suppress(ServiceError):
                         self.closures.mark_refused(closure, why, self.ctx.now(), self._refuser)
                 continue
+            self._kept_here.pop(closure.id, None)
             self.closures.remove(closure)
             done.append(closure)
         return tuple(done), tuple(turned_down), 0
@@ -416,6 +440,9 @@ class SyncService:
             if key not in starts:
                 starts[key] = self._look_from(item)
         return audit.offline_ids_from(min(starts.values()))
+
+    def _dealt_closures(self, items: list[Kept]) -> set[tuple[str, str]]:
+        return self._dealt_with(items)["closure"]
 
     def _look_from(self, item: Kept) -> int:
         """The first position at which the record can have dealt with ``item``: after
@@ -468,7 +495,7 @@ class SyncService:
             raise InvalidRequest(f"the note must be one line of at most {MAX_NOTE} characters")
         if outcome == "released_other" and text is None:
             raise InvalidRequest("say in a note why the person was released")
-        return self.closures.keep(
+        kept = self.closures.keep(
             kept_at=self.ctx.now(),
             officer_id=session.user_id,
             officer=session.username,
@@ -481,6 +508,8 @@ class SyncService:
             signer=signer,
             seen=self._seen,
         )
+        self._kept_here[kept.id] = kept_digest(kept)
+        return kept
 
     def _close_late(self, item: KeptClosure) -> None:
         user = check_signed(self.ctx, item, "hold closure")
@@ -584,10 +613,15 @@ class SyncService:
 
     def refused_kept(self) -> list[KeptDecision]:
         """Kept decisions the record refused when the server was back, oldest first."""
+        items = [item for item in self.outbox.all() if self.refusal_stands(item)]
+        try:
+            done = self._dealt_with(list(items))["decision"] if items else set()
+        except StoreError:
+            done = set()  # the server lost: what the desk holds
         found = []
-        for item in self.outbox.all():
-            if not self.refusal_stands(item):
-                continue
+        for item in items:
+            if (item.id, kept_digest(item)) in done:
+                continue  # a discarded one's copy put back: the next flush removes it
             try:
                 found.append(self._kept(item))
             except Exception:  # any file that cannot be read as a case
@@ -608,6 +642,12 @@ class SyncService:
         reason = " ".join(reason.split())
         if not reason:
             raise InvalidRequest("say why the kept decision is discarded (the reason is kept)")
+        if (item.id, kept_digest(item)) in self._dealt_with([item])["decision"]:
+            self.outbox.remove(item)
+            raise InvalidRequest(
+                f"kept decision {item.short_id} was recorded, decided again or discarded in "
+                "the record already: its copy on this desk is removed"
+            )
         objects = {
             "offline_draft": item.id,
             "offline_digest": kept_digest(item),
