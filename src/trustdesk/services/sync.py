@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from trustdesk.core.decision import Decision
@@ -66,6 +66,9 @@ class KeptDecision:
     case: Case
     decision: Decision
     draft: DecisionDraft
+
+
+Item = TypeVar("Item", bound=Kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,23 +347,8 @@ class SyncService:
             if isinstance(error, ServerUnavailable):
                 self.live.set_reachable(False)
             return Flushed(still_kept=len(every) + len(closures))
-        # An item whose refusal stands waits for a person, unless the record has dealt
-        # with it (decided again, or discarded: a copy of its file put back). A refusal
-        # that does not stand (written into the file by someone else, or by an earlier
-        # TrustDesk) holds nothing back: the item is tried again.
-        items: list[PendingDecision] = []
-        for item in every:
-            if not self.refusal_stands(item):
-                items.append(item)
-            elif (item.id, kept_digest(item)) in dealt["decision"]:
-                self.outbox.remove(item)
-        still: list[KeptClosure] = []
-        for closure in closures:
-            if not self.refusal_stands(closure):
-                still.append(closure)
-            elif (closure.id, kept_digest(closure)) in dealt["closure"]:
-                self.closures.remove(closure)
-        closures = still
+        items = self._to_try(every, dealt["decision"], self.outbox.remove)
+        closures = self._to_try(closures, dealt["closure"], self.closures.remove)
         for index, item in enumerate(items):
             if (item.id, kept_digest(item)) in dealt["decision"]:
                 self.outbox.remove(item)
@@ -390,6 +378,22 @@ class SyncService:
         if items or closures:
             self.live.set_reachable(True)
         return Flushed(tuple(recorded), 0, tuple(refused), done, turned_down)
+
+    def _to_try(
+        self, every: list[Item], dealt: set[tuple[str, str]], remove: Callable[[Item], None]
+    ) -> list[Item]:
+        """The items of one kind a flush tries. One whose refusal stands waits for a
+        person, unless the record has dealt with it (decided again, or discarded: a copy
+        of its file put back), and then it is removed. A refusal that does not stand
+        (written into the file by someone else, or by an earlier TrustDesk) holds nothing
+        back: the item is tried again."""
+        tried = []
+        for item in every:
+            if not self.refusal_stands(item):
+                tried.append(item)
+            elif (item.id, kept_digest(item)) in dealt:
+                remove(item)
+        return tried
 
     def _flush_closures(
         self, closures: list[KeptClosure], dealt: dict[str, set[tuple[str, str]]]
