@@ -457,7 +457,7 @@ def _recorded_then_misdated(desk: Desk, rules: Any, booking: str, tmp_path: Any)
     """A decision kept and recorded, a copy of its signed file taken before; then more
     entries than the chain had, made by a desk whose clock is three days behind. Returns
     (the copy, the decision's id, the recording entry's position)."""
-    from trustdesk.services.sync import DEALT_SLACK
+    from trustdesk.services.kept_dealt import DEALT_SLACK
 
     officer = desk.session("officer")
     case, raw = honored(rules, booking=booking)
@@ -876,3 +876,101 @@ def test_a_discarded_decision_put_back_is_not_listed_or_discarded_twice(
         sync.discard(supervisor, kept.pending.id, "again")
     assert sync.outbox.all() == []
     assert len(desk.store.audit.of_events("kept_decision.discarded")) == 1
+
+
+# --- a second hostile review of decision 0064 ------------------------------------------------
+
+
+def test_a_planted_file_does_not_make_the_search_read_from_the_chains_start(
+    desk: Desk, rules: Any, monkeypatch: Any
+) -> None:
+    """A planted file saying it was kept when the desk had seen nothing (position 0), or
+    before any position was signed, is never recorded: the search for what the record
+    dealt with starts after the genuine items' positions, and a later search reads only
+    the entries made since the last one."""
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    sync.probe()
+    kept = sync.keep(officer, *honored(rules, booking="NH-SIG-60"))
+    folder = desk.store.data_dir / "outbox"
+    value = json.loads(kept_file(desk).read_text("utf-8"))
+    for name, fields in (("6", {"seen_seq": 0}), ("7", {"seen_seq": None})):
+        planted = {**value, "id": name * 32, "kept_at": "2001-01-01T00:00:00.000000Z", **fields}
+        (folder / f"{name * 32}.json").write_text(json.dumps(planted), "utf-8")
+    reads: list[tuple[int, int]] = []
+    audit = desk.store.audit
+    real = audit.offline_ids_from
+
+    def counted(low: int, upto: int) -> dict[str, set[tuple[str, str]]]:
+        reads.append((low, upto))
+        return real(low, upto)
+
+    monkeypatch.setattr(audit, "offline_ids_from", counted)
+    done = sync.flush()
+    assert [item.id for item, _saved in done.recorded] == [kept.pending.id]
+    assert len(done.refused) == 2
+    assert kept.pending.seen_seq is not None
+    assert reads == [(kept.pending.seen_seq + 1, reads[0][1])]
+    assert len(sync.refused_kept()) == 2  # the planted files: nothing to search for them
+    assert len(reads) == 1
+    second = sync.keep(officer, *honored(rules, booking="NH-SIG-64"))
+    head = audit.head()[0]
+    assert [item.id for item, _saved in sync.flush().recorded] == [second.pending.id]
+    assert reads[1:] == [(reads[0][1] + 1, head)]  # only what came since the last read
+
+
+def test_a_refusal_stands_after_its_officer_changed_password(desk: Desk, rules: Any) -> None:
+    """The supervisor signed in at the desk when the record refused the officer's
+    decision; the supervisor's password changes, the desk restarts: the refusal still
+    stands (any key the record ever held for them), so the item stays listed and is not
+    recorded behind a person's back once the officer is unlocked."""
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    kept = sync.keep(officer, *honored(rules, booking="NH-SIG-61"))
+    _lock(desk, "officer")
+    sync.remember(desk.session("supervisor"))
+    [(item, _why)] = sync.flush().refused
+    assert item.refused_by == desk.store.users.get("supervisor").id
+    desk.services.accounts.reset_password(desk.session("admin"), "supervisor", NEW_PASSWORD)
+    sync.remember(desk.services.accounts.log_on("supervisor", NEW_PASSWORD))
+    sync._known_keys.clear()  # as after a restart
+    assert [k.pending.id for k in sync.refused_kept()] == [kept.pending.id]
+    desk.services.accounts.unlock(desk.session("admin"), "officer")
+    done = sync.flush()
+    assert done.recorded == () and done.refused == ()
+
+
+def test_deciding_again_names_a_kept_decision_whose_refusal_does_not_stand(
+    desk: Desk, rules: Any
+) -> None:
+    """Decided again from a kept decision whose refusal was taken out of its file: the
+    new decision still names it (it is signed by its officer), so the copy is never
+    recorded beside it."""
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    case, raw = honored(rules, booking="NH-SIG-62")
+    kept = sync.keep(officer, case, raw)
+    _lock(desk, "officer")
+    assert len(sync.flush().refused) == 1
+    _mark(kept_file(desk), refused="")
+    saved = sync.decide(desk.session("supervisor"), case, raw, replaces_kept=kept.pending.id)
+    assert saved.audit.objects_dict()["replaces_offline_draft"] == kept.pending.id
+    desk.services.accounts.unlock(desk.session("admin"), "officer")
+    _flushed_and_recorded_once(desk, "NH-SIG-62", saved.record.decision_id)
+
+
+def test_a_flush_with_only_refused_work_left_says_the_server_answers(
+    desk: Desk, rules: Any
+) -> None:
+    """Only refused work waits for a person: it does not count as waiting, and a flush
+    that reached the record says the server answers (the desk does not stay "server
+    lost", flushing every few seconds)."""
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    sync.keep(officer, *honored(rules, booking="NH-SIG-63"))
+    _lock(desk, "officer")
+    assert len(sync.flush().refused) == 1
+    assert sync.waiting() == 0
+    sync.live.set_reachable(False)
+    assert sync.flush() == type(sync.flush())()
+    assert sync.live.reachable

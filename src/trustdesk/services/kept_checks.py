@@ -86,13 +86,13 @@ def self_signed(item: Kept) -> bool:
         return False
 
 
-def refusal_stands(ctx: ServiceContext, item: Kept, known: Mapping[int, str]) -> bool:
+def refusal_stands(ctx: ServiceContext, item: Kept, known: Mapping[int, set[str]]) -> bool:
     """Whether ``item`` was refused by a desk of this record: its refusal (the reason,
     when, and the item as signed) carries the signature of the officer signed in at the
-    refusing desk, with the key ``known`` holds for them (learnt from their sign-in here)
-    or else the key the record holds (decision 0064). A refusal written into the file by
-    someone else does not stand: the item is tried again. Without the record, only a
-    known key can say so."""
+    refusing desk, with a key ``known`` holds for them (learnt from their sign-ins here)
+    or else one the record holds or held for them (a password changed since does not
+    undo a refusal; decision 0064). A refusal written into the file by someone else does
+    not stand: the item is tried again. Without the record, only a known key can say."""
     if not item.refused or item.refused_at is None or item.refused_by is None:
         return False
     try:
@@ -101,10 +101,14 @@ def refusal_stands(ctx: ServiceContext, item: Kept, known: Mapping[int, str]) ->
         return False
     if not verifies(item.refusal_key, text, item.refusal_signature):
         return False
-    if known.get(item.refused_by) == item.refusal_key:
+    if item.refusal_key in known.get(item.refused_by, ()):
         return True
     try:
-        entry = ctx.store.audit.last_by(REGISTERED, item.refused_by)
+        entries = ctx.store.audit.of_events(REGISTERED)
     except StoreError:
         return False
-    return entry is not None and registered_key(entry, item.refused_by) == item.refusal_key
+    return any(
+        entry.actor_id == item.refused_by
+        and registered_key(entry, item.refused_by) == item.refusal_key
+        for entry in entries
+    )

@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -33,6 +32,7 @@ from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.holds import MAX_NOTE, AlreadyClosed, HoldService
 from trustdesk.services.kept_checks import check_signed, refusal_stands
 from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
+from trustdesk.services.kept_dealt import DealtSearch
 from trustdesk.services.kept_signing import KeptSigner
 from trustdesk.services.live import LiveRecord
 from trustdesk.services.outbox import (
@@ -100,10 +100,6 @@ def offline_refusal(what: str, keep: str) -> str:
 
 
 KEEP_AGAIN = "The review stays open with everything in it, and the kept copy stays listed."
-#: How far before the oldest kept item the record is searched for its having been dealt
-#: with (desks' clocks differ; an entry is never made before the work it deals with).
-DEALT_SLACK = timedelta(days=1)
-EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 
 
 def _signer_of(session: Session) -> KeptSigner:
@@ -137,11 +133,12 @@ class SyncService:
         self._seen: tuple[int, str] | None = None
         #: Each officer's signing key as this desk learnt it from their own sign-in (the
         #: password they typed here): what lets a refusal stand without the record.
-        self._known_keys: dict[int, str] = {}
+        self._known_keys: dict[int, set[str]] = {}
         self._refuser: tuple[int, KeptSigner] | None = None
         #: The closures this running app kept and has not yet seen recorded or refused,
         #: by id, with the digest of what was signed: the only ones that hide a hold.
         self._kept_here: dict[str, str] = {}
+        self._dealt = DealtSearch(self.ctx)
         self.refused_closures = RefusedClosures(
             self.ctx, self.closures, self.refusal_stands, self._dealt_closures
         )
@@ -169,7 +166,7 @@ class SyncService:
         """Learn the officer's key from their session (the password they typed here); the
         desk's refusals are signed by the latest such session."""
         if session.signer is not None:
-            self._known_keys[session.user_id] = session.signer.public_hex
+            self._known_keys.setdefault(session.user_id, set()).add(session.signer.public_hex)
             self._refuser = (session.user_id, session.signer)
 
     def forget_signer(self) -> None:
@@ -255,14 +252,15 @@ class SyncService:
         return saved
 
     def _replaces(self, item_id: str) -> dict[str, str] | None:
-        """What a decision deciding a refused kept decision again says of it: its id and
-        the digest of what its officer signed. Only for one refused on this desk whose
-        signature verifies: a planted or edited file is never recorded anyway, and naming
-        it must not stand for a genuine item of the same id elsewhere."""
+        """What a decision deciding a kept decision again says of it: its id and the
+        digest of what its officer signed. For one on this desk whose signature verifies,
+        refused or not (named, it is never recorded beside the new one): a planted or
+        edited file is never recorded anyway, and naming it must not stand for a genuine
+        item of the same id elsewhere."""
         if not KEPT_ID.fullmatch(item_id):
             raise InvalidRequest(f"{item_id[:40]!r} is not a kept decision's id")
         item = self.outbox.get(item_id)
-        if item is None or not self.refusal_stands(item):
+        if item is None:
             return None
         if (item.id, kept_digest(item)) in self._dealt_with([item])["decision"]:
             return None  # dealt with already: the next flush removes its copy
@@ -328,8 +326,8 @@ class SyncService:
 
     def waiting(self) -> int:
         """How many decisions and hold closures wait on this desk for the record."""
-        closures = [item for item in self.closures.all() if not self.refusal_stands(item)]
-        return len(self.outbox.all()) + len(closures)
+        kept: list[Kept] = [*self.outbox.all(), *self.closures.all()]
+        return sum(1 for item in kept if not self.refusal_stands(item))
 
     def flush(self) -> Flushed:
         """Record every kept decision, then every kept hold closure, oldest first; stop at
@@ -375,8 +373,9 @@ class SyncService:
         done, turned_down, left = self._flush_closures(closures, dealt)
         if left:
             return Flushed(tuple(recorded), left, tuple(refused), done, turned_down)
-        if items or closures:
-            self.live.set_reachable(True)
+        # The record answered every call (even with nothing to try: kept work waiting
+        # for a person must not keep the desk "server lost", flushing again and again).
+        self.live.set_reachable(True)
         return Flushed(tuple(recorded), 0, tuple(refused), done, turned_down)
 
     def _to_try(
@@ -431,37 +430,13 @@ class SyncService:
 
     def _dealt_with(self, items: list[Any]) -> dict[str, set[tuple[str, str]]]:
         """What the record has recorded, decided again or discarded, as (id, digest of
-        what was signed) by kind ("decision", "closure"), from the entries made after
-        the record's last entry the desk had seen when it kept the oldest of ``items``
-        (decision 0064). Notes the head, as seen now."""
-        audit = self.ctx.store.audit
-        self._seen = audit.head()
-        if not items:
-            return {"decision": set(), "closure": set()}
-        starts: dict[tuple[int | None, str, datetime], int] = {}
-        for item in items:
-            key = (item.seen_seq, item.seen_hash, item.kept_at)
-            if key not in starts:
-                starts[key] = self._look_from(item)
-        return audit.offline_ids_from(min(starts.values()))
+        what was signed) by kind ("decision", "closure"), among the entries that can
+        concern ``items`` (``services.kept_dealt``). Notes the head, as seen now."""
+        self._seen = self.ctx.store.audit.head()
+        return self._dealt.find(items, self._seen)
 
     def _dealt_closures(self, items: list[Kept]) -> set[tuple[str, str]]:
         return self._dealt_with(items)["closure"]
-
-    def _look_from(self, item: Kept) -> int:
-        """The first position at which the record can have dealt with ``item``: after
-        the entry the desk had seen when it kept it, if the record still holds that
-        entry (a record restored from an older copy may not: then from its start). An
-        item kept before decision 0064 says only when: the search halves the chain by
-        time, with a day's room for desks' clocks."""
-        if item.seen_seq is None:
-            oldest = item.kept_at
-            since = oldest - DEALT_SLACK if oldest > EARLIEST + DEALT_SLACK else EARLIEST
-            return self.ctx.store.audit.first_made_since(since)
-        if item.seen_seq <= 0:
-            return 1
-        entry = self.ctx.store.audit.entry(item.seen_seq)
-        return item.seen_seq + 1 if entry is not None and entry.hash == item.seen_hash else 1
 
     # -- hold closures while the server is lost ------------------------------------------
 
