@@ -90,7 +90,8 @@ class AccountService:
     def log_on(self, username: str, password: str) -> Session:
         user, credential, seed = self._proved(username, password)
         now = self.ctx.now()
-        if self.ctx.hasher.needs_rehash(credential.password_hash):
+        stored = credential.password_hash
+        if self.ctx.hasher.needs_rehash(stored):
             stored, seed = self.ctx.hasher.hash_with_seed(password)
             self.users.change(
                 user.id,
@@ -100,7 +101,7 @@ class AccountService:
                 at=now,
             )
         self.users.record_logon(user.id, actor=self.ctx.actor(user), at=now)
-        signer = KeptSigner(seed)
+        signer = KeptSigner(seed, proof=stored)
         self._register_signing_key(user, signer)
         return Session(user.id, user.username, now, signer)
 
@@ -111,6 +112,17 @@ class AccountService:
         if entry is not None and registered_key(entry, user.id) == signer.public_hex:
             return
         self.ctx.audit(REGISTERED, user, user=user.id, signing_key=signer.public_hex)
+
+    def proves_offline(self, session: Session, password: str) -> bool:
+        """Whether ``password`` is the one ``session`` signed in with, checked without the
+        record (against the stored hash read at sign-in, and the key it made): to unlock
+        a locked desk while the record server is lost. Nothing is written or counted
+        here; the caller limits the attempts."""
+        signer = session.signer
+        if signer is None or not signer.proof:
+            return False
+        seed = self.ctx.hasher.verify_with_seed(password, signer.proof)
+        return seed is not None and KeptSigner(seed).public_hex == signer.public_hex
 
     def signing_key(self, user_id: int) -> str | None:
         """The public key the record holds for the account (hex), None if it has none."""

@@ -32,9 +32,9 @@ _TEXT_PREFIX = "trustdesk kept item v1\n"
 class KeptSigner:
     """An officer's private signing key for this session; never written anywhere."""
 
-    __slots__ = ("_key", "public_hex")
+    __slots__ = ("_key", "proof", "public_hex")
 
-    def __init__(self, seed: bytes) -> None:
+    def __init__(self, seed: bytes, proof: str = "") -> None:
         # Imported at the first sign-in, not on the desktop app's start-up path.
         import hashlib
 
@@ -43,6 +43,9 @@ class KeptSigner:
 
         self._key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(_DOMAIN + seed).digest())
         self.public_hex = self._key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+        #: The stored password hash the key was made against at sign-in: what lets the
+        #: desk check the officer's password again while the record server is lost.
+        self.proof = proof
 
     def sign(self, text: bytes) -> str:
         return self._key.sign(text).hex()

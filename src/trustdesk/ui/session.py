@@ -11,7 +11,7 @@ from typing import Any
 from trustdesk.services.bundle import Services
 from trustdesk.services.context import Session
 from trustdesk.services.errors import AccountLocked, ServiceError
-from trustdesk.store.errors import StoreError
+from trustdesk.store.errors import ServerUnavailable, StoreError
 from trustdesk.ui.context import DEFAULT_ZONE
 
 log = logging.getLogger("trustdesk.ui")
@@ -26,9 +26,15 @@ def sentence(error: Exception) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+#: Wrong passwords at the lock page while the record server is lost before the desk signs
+#: out (the record's own lock-out cannot count them then).
+OFFLINE_TRIES = 5
+
+
 class Gatekeeper:
     def __init__(self, services: Services) -> None:
         self.services = services
+        self._offline_failures = 0
 
     def _profile(self) -> Any:
         return self.services.agency.profile()
@@ -85,15 +91,44 @@ class Gatekeeper:
         return session, role
 
     def unlock(self, session: Session, password: str) -> str:
+        """ "" once ``password`` unlocks the desk for ``session``, else what is wrong. While
+        the record server is lost the password is checked on this desk against what the
+        session signed in with, so the officer goes on working (kept work, the open
+        review); wrong passwords are then counted here, not in the record."""
         try:
             self.services.accounts.log_on(session.username, password)
+        except ServerUnavailable:
+            return self._unlock_offline(session, password)
         except (ServiceError, StoreError) as error:
+            self._offline_failures = 0  # the record answered: its lock-out counts
             self.record("unlock", session, "failure")
             return sentence(error)
+        self._offline_failures = 0
         self.record("unlock", session)
         return ""
 
+    def _unlock_offline(self, session: Session, password: str) -> str:
+        if self.services.accounts.proves_offline(session, password):
+            self._offline_failures = 0
+            log.info("unlocked while the record server is lost (user id %s)", session.user_id)
+            return ""
+        self._offline_failures += 1
+        left = OFFLINE_TRIES - self._offline_failures
+        then = (
+            f"after {left} more wrong password{'s' if left != 1 else ''} this desk signs out"
+            if left > 0
+            else "this desk signs out; the work kept on it stays"
+        )
+        return (
+            "Wrong password. The record server cannot be reached, so the password was "
+            f"checked on this desk and the attempt is not recorded; {then}."
+        )
+
     def is_locked_out(self, session: Session) -> bool:
+        """Whether a failed unlock must sign the desk out: the account locked in the
+        record, or, while the record server is lost, too many wrong passwords here."""
+        if self._offline_failures:
+            return self._offline_failures >= OFFLINE_TRIES
         try:
             return self.services.store.users.by_id(session.user_id).locked_at is not None
         except StoreError:
@@ -114,6 +149,7 @@ class Gatekeeper:
             log.exception("could not record a clock jump")
 
     def sign_out(self, session: Session) -> None:
+        self._offline_failures = 0
         try:
             self.services.accounts.log_off(session)
         except StoreError:
