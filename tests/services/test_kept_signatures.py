@@ -974,3 +974,56 @@ def test_a_flush_with_only_refused_work_left_says_the_server_answers(
     sync.live.set_reachable(False)
     assert sync.flush() == type(sync.flush())()
     assert sync.live.reachable
+
+
+# --- a third review: deciding again, end to end ------------------------------------------
+
+
+def test_deciding_again_after_a_lost_answer_is_not_saved_twice(
+    desk: Desk, rules: Any, monkeypatch: Any
+) -> None:
+    """The save of a decision decided again reaches the server but its answer is lost:
+    the person is told it may be recorded; saving again says it was, and saves nothing."""
+    from trustdesk.services.sync import ANSWER_LOST, RecordUnreachable
+    from trustdesk.store.errors import ServerUnavailable
+
+    sync = desk.services.sync
+    case, raw = honored(rules, booking="NH-SIG-70")
+    kept = sync.keep(desk.session("officer"), case, raw)
+    _lock(desk, "officer")
+    assert len(sync.flush().refused) == 1
+    supervisor = desk.session("supervisor")
+    create = sync.decisions.create
+
+    def committed_then_cut(*args: Any, **kwargs: Any) -> Any:
+        create(*args, **kwargs)
+        raise ServerUnavailable("the connection was cut during the commit")
+
+    monkeypatch.setattr(sync.decisions, "create", committed_then_cut)
+    with pytest.raises(RecordUnreachable) as lost:
+        sync.decide(supervisor, case, raw, replaces_kept=kept.pending.id)
+    assert str(lost.value) == ANSWER_LOST
+    monkeypatch.undo()
+    sync.live.set_reachable(True)
+    with pytest.raises(InvalidRequest, match="already recorded, decided again or discarded"):
+        sync.decide(supervisor, case, raw, replaces_kept=kept.pending.id)
+    rows = desk.store.search.decisions(SearchQuery(booking_number="NH-SIG-70"))
+    assert len(rows) == 1 and sync.outbox.all() == [] and sync.refused_kept() == []
+    with pytest.raises(InvalidRequest, match="which is not on this desk"):
+        sync.decide(supervisor, case, raw, replaces_kept=kept.pending.id)
+    assert len(desk.store.search.decisions(SearchQuery(booking_number="NH-SIG-70"))) == 1
+
+
+def test_deciding_again_names_work_kept_under_an_earlier_password(desk: Desk, rules: Any) -> None:
+    """Kept, then the officer's password changed: the flush refuses it ("do it again
+    from the start"); deciding it again names it, so it leaves the Not recorded list."""
+    sync = desk.services.sync
+    case, raw = honored(rules, booking="NH-SIG-71")
+    kept = sync.keep(desk.session("officer"), case, raw)
+    desk.services.accounts.reset_password(desk.session("admin"), "officer", NEW_PASSWORD)
+    desk.services.accounts.log_on("officer", NEW_PASSWORD)
+    [(_item, why)] = sync.flush().refused
+    assert "earlier password" in why
+    saved = sync.decide(desk.session("supervisor"), case, raw, replaces_kept=kept.pending.id)
+    assert saved.audit.objects_dict()["replaces_offline_draft"] == kept.pending.id
+    assert sync.refused_kept() == [] and sync.outbox.all() == []

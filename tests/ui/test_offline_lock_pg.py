@@ -1,9 +1,9 @@
-"""The desk locked while its PostgreSQL server is lost (the officer's own lock, or the
-idle lock after 30 minutes): the officer unlocks it with their password, checked on the
-desk against what they signed in with, and finds the review they were typing and the
-board as they left them; wrong passwords are counted on the desk and, after five, the
-desk signs out. Before, an unlock needed the record: the desk signed out at once and
-the open review was lost.
+"""A desk whose PostgreSQL server is lost, as a person uses it. Locked (the officer's own
+lock, or the idle lock after 30 minutes), it unlocks with the officer's password checked
+on the desk against what they signed in with, and the review they were typing is as
+they left it; wrong passwords are counted on the desk and, after five, the desk signs
+out (before, an unlock needed the record: the desk signed out at once and the open
+review was lost). The banner counts what the desk keeps, hold closures included.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from test_board_kit import hold
 from uikit import password
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -68,3 +69,25 @@ def test_five_wrong_passwords_while_the_server_is_lost_sign_the_desk_out(
     unlock(window, qtbot, "guessing")
     assert window.stack.currentWidget() is window.sign_in
     assert window.context is None
+
+
+def test_the_lost_server_banner_counts_what_the_desk_keeps(
+    pg_desks: Any, window_for: Any, qtbot: Any, server: Any, rules: Any, answers: Any
+) -> None:
+    """A hold closed while the server is lost is kept on the desk: the banner's count of
+    what waits on this workstation includes it at once (closures counted, not only
+    decisions)."""
+    desk = pg_desks("a")
+    hold(desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    window = window_for(desk, "officer")
+    board, banner = window.workspace.board, window.server_banner
+    board.refresh_timer.stop()
+    server.stop()
+    qtbot.waitUntil(banner.isVisible, timeout=CEILING_MS)
+    assert "Waiting on this workstation" not in banner.text()
+    answers.confirm = True
+    board.table.setFocus()
+    qtbot.keyClick(board.table, Qt.Key.Key_C)
+    assert answers.errors == []
+    assert desk.services.sync.waiting() == 1
+    assert banner.text().endswith("Waiting on this workstation: 1.")

@@ -82,6 +82,16 @@ def test_a_refused_kept_decision_is_listed_printed_and_discarded_with_a_reason(
     assert review.review.raw["person"]["booking_number"] == "NH-KEPT-1"
     assert gui_desk.services.sync.outbox.get(kept.pending.id) is not None
     window.workspace.tabs.setCurrentWidget(page)
+    # Asked again while that review is open: said plainly, no second draft.
+    supervisor = gui_desk.session("supervisor")
+    drafts = gui_desk.services.drafts.list(supervisor)
+    qtbot.mouseClick(page.rewalk_button, LEFT)
+    assert answers.infos[-1] == (
+        "Finish or close the review that is open first; then Decide again opens kept "
+        f"decision {kept.pending.short_id} in a new review."
+    )
+    assert gui_desk.services.drafts.list(supervisor) == drafts
+    assert window.workspace.review is review
 
     # Cancelled: nothing happens. Then discarded with a reason.
     monkeypatch.setattr(DiscardReason, "ask", classmethod(lambda cls, parent, subject: None))
@@ -286,3 +296,30 @@ def test_a_refused_kept_decision_decided_again_is_named_and_its_copy_goes(
     assert done.recorded == () and done.refused == ()
     rows = gui_desk.store.search.decisions(SearchQuery(booking_number="NH-KEPT-1"))
     assert [row.officer for row in rows] == ["supervisor"]
+
+
+def test_a_refused_row_the_record_dealt_with_leaves_the_list_when_its_action_is_refused(
+    make_window: Any,
+    qtbot: Any,
+    gui_desk: Any,
+    rules: Any,
+    answers: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Decided again elsewhere in this run while the list showed it (the kept copy left
+    behind, as when a save's answer is lost): Discard says it was dealt with, and the row
+    goes at once instead of staying to be clicked again."""
+    kept = keep_refused(gui_desk, rules)
+    window = make_window(sign_in="supervisor")
+    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ &Not recorded (1)", timeout=CEILING_MS)
+    page = window.workspace.refused_kept
+    sync = gui_desk.services.sync
+    case, raw = honored(rules, booking="NH-KEPT-1", name="Ana Ruiz")
+    monkeypatch.setattr(sync, "settled", lambda _id: None)  # the copy stays behind
+    sync.decide(gui_desk.session("supervisor"), case, raw, replaces_kept=kept.pending.id)
+    window.workspace.tabs.setCurrentWidget(page)
+    assert page.table.rowCount() == 1
+    monkeypatch.setattr(DiscardReason, "ask", classmethod(lambda cls, parent, subject: "dup"))
+    qtbot.mouseClick(page.discard_button, LEFT)
+    assert "in the record already" in answers.errors[-1]
+    assert refused_tab(window) == "" and sync.outbox.all() == []

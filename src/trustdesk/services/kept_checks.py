@@ -75,6 +75,29 @@ def _was_registered(ctx: ServiceContext, item: Kept, user_id: int, text: bytes) 
     )
 
 
+def signed_by_its_officer(ctx: ServiceContext, item: Kept) -> bool:
+    """Whether ``item`` is signed, as it stands, by the officer it names (by id and
+    name), under any key the record holds or held for them: work they really kept, even
+    if their password changed since (``check_signed`` then refuses to record it, but a
+    decision deciding it again names it, and a search for what was done with it looks)."""
+    try:
+        user = ctx.store.users.by_id(item.officer_id)
+    except NotFound:
+        return False
+    if user.username != item.officer or not item.signature:
+        return False
+    try:
+        text = item.signed_text()
+    except (TypeError, ValueError, RecursionError):
+        return False
+    if not verifies(item.signing_key, text, item.signature):
+        return False
+    return any(
+        entry.actor_id == user.id and registered_key(entry, user.id) == item.signing_key
+        for entry in ctx.store.audit.of_events(REGISTERED)
+    )
+
+
 def self_signed(item: Kept) -> bool:
     """Whether ``item`` carries a signature that verifies with the key it names: what
     can be checked without the record (the desk's board while the server is lost)."""
@@ -86,7 +109,9 @@ def self_signed(item: Kept) -> bool:
         return False
 
 
-def refusal_stands(ctx: ServiceContext, item: Kept, known: Mapping[int, set[str]]) -> bool:
+def refusal_stands(
+    ctx: ServiceContext, item: Kept, known: Mapping[int, set[str]], *, record: bool = True
+) -> bool:
     """Whether ``item`` was refused by a desk of this record: its refusal (the reason,
     when, and the item as signed) carries the signature of the officer signed in at the
     refusing desk, with a key ``known`` holds for them (learnt from their sign-ins here)
@@ -103,6 +128,8 @@ def refusal_stands(ctx: ServiceContext, item: Kept, known: Mapping[int, set[str]
         return False
     if item.refusal_key in known.get(item.refused_by, ()):
         return True
+    if not record:  # asked where the server may be lost: only a known key says so
+        return False
     try:
         entries = ctx.store.audit.of_events(REGISTERED)
     except StoreError:

@@ -4,11 +4,11 @@ discarded — so that a copy of a kept file put back is never recorded twice (de
 
 What the record does with an item comes after the record's last entry the desk had seen
 when it kept the item (signed into it): the search reads the kept-work entries from the
-lowest such position among the items signed by their officers (a planted or edited
-item is never recorded, so it needs no search and cannot make one start at the chain's
-beginning), and remembers what it read: later searches read only the entries since, as
-long as the record still holds the last entry read. At most one search per run reads
-far back.
+lowest such position among the items signed by their officers, under any key the
+record has held for them (a planted or edited item is never recorded, so it needs no
+search and cannot make one start at the chain's beginning), and remembers what it
+read: later searches read only the entries since, as long as the record still holds the
+last entry read. At most one search per run reads far back.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from trustdesk.services.context import ServiceContext
-from trustdesk.services.errors import ServiceError
-from trustdesk.services.kept_checks import check_signed
+from trustdesk.services.kept_checks import signed_by_its_officer
 from trustdesk.services.outbox import Kept
 
 #: How far before an item kept by an earlier TrustDesk (no position signed) the record
@@ -65,11 +64,7 @@ class DealtSearch:
         return self._ids(min(starts.values()), head)
 
     def _signed(self, item: Kept) -> bool:
-        try:
-            check_signed(self.ctx, item, "kept item")
-        except ServiceError:
-            return False
-        return True
+        return signed_by_its_officer(self.ctx, item)
 
     def _look_from(self, item: Kept) -> int:
         """The first position at which the record can have dealt with ``item``: after

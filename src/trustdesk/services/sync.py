@@ -30,7 +30,7 @@ from trustdesk.services.decisions import (
 )
 from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.holds import MAX_NOTE, AlreadyClosed, HoldService
-from trustdesk.services.kept_checks import check_signed, refusal_stands
+from trustdesk.services.kept_checks import check_signed, refusal_stands, signed_by_its_officer
 from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
 from trustdesk.services.kept_dealt import DealtSearch
 from trustdesk.services.kept_signing import KeptSigner
@@ -89,6 +89,15 @@ class RecordUnreachable(ServiceError):
     """An amendment, a review or a hold closure asked while the record server is lost."""
 
 
+#: A decision decided again whose save lost its answer: it may be recorded (a COMMIT can
+#: reach the server after the connection is cut).
+ANSWER_LOST = (
+    "The answer to the save was lost with the record server: the decision decided again "
+    "may or may not be recorded. The review stays open; save it again when the red banner "
+    "is gone: if it was recorded, TrustDesk says so and records nothing twice."
+)
+
+
 def offline_refusal(what: str, keep: str) -> str:
     """The plain refusal of something that needs the record as it is now (see 0026)."""
     article = "an" if what[0] in "aeiou" else "a"
@@ -138,6 +147,9 @@ class SyncService:
         #: The closures this running app kept and has not yet seen recorded or refused,
         #: by id, with the digest of what was signed: the only ones that hide a hold.
         self._kept_here: dict[str, str] = {}
+        #: Called after each decision or closure kept on this desk (the window's banner
+        #: shows how many wait).
+        self.kept_listeners: list[Callable[[], None]] = []
         self._dealt = DealtSearch(self.ctx)
         self.refused_closures = RefusedClosures(
             self.ctx, self.closures, self.refusal_stands, self._dealt_closures
@@ -179,10 +191,11 @@ class SyncService:
         """The account whose key signs this desk's refusals now (None: no one's)."""
         return None if self._refuser is None else self._refuser[0]
 
-    def refusal_stands(self, item: Kept) -> bool:
+    def refusal_stands(self, item: Kept, *, record: bool = True) -> bool:
         """Whether ``item``'s refusal was made by a desk of this record
-        (``kept_checks.refusal_stands``); one that does not stand is tried again."""
-        return refusal_stands(self.ctx, item, self._known_keys)
+        (``kept_checks.refusal_stands``); one that does not stand is tried again.
+        ``record=False``: without asking the record (by the keys this desk learnt)."""
+        return refusal_stands(self.ctx, item, self._known_keys, record=record)
 
     def hidden_holds(self) -> set[int]:
         """Holds this desk closed while the server was lost and still has to record:
@@ -242,7 +255,8 @@ class SyncService:
             saved = self.decisions.create(session, case, raw_case, extra=extra)
         except ServerUnavailable:
             if replaces_kept is not None:
-                raise self.unreachable("decision decided again", KEEP_AGAIN) from None
+                self.live.set_reachable(False)
+                raise RecordUnreachable(ANSWER_LOST) from None
             self.live.set_reachable(False)
             # The answer to the save was lost, not necessarily the save: on a network cut
             # its COMMIT may still reach the server. Look for it before recording it late.
@@ -253,20 +267,31 @@ class SyncService:
 
     def _replaces(self, item_id: str) -> dict[str, str] | None:
         """What a decision deciding a kept decision again says of it: its id and the
-        digest of what its officer signed. For one on this desk whose signature verifies,
-        refused or not (named, it is never recorded beside the new one): a planted or
-        edited file is never recorded anyway, and naming it must not stand for a genuine
-        item of the same id elsewhere."""
+        digest of what its officer signed, for one on this desk signed by its officer
+        (under any key the record has held for them), refused or not: named, it is never
+        recorded beside the new one. A planted or edited file is never recorded anyway,
+        and naming it must not stand for a genuine item of the same id elsewhere.
+        Refused (nothing saved) when the kept decision is not on this desk, or the record
+        has dealt with it already: a first save whose answer was lost, say."""
         if not KEPT_ID.fullmatch(item_id):
             raise InvalidRequest(f"{item_id[:40]!r} is not a kept decision's id")
         item = self.outbox.get(item_id)
         if item is None:
-            return None
+            raise InvalidRequest(
+                f"this review decides again kept decision {item_id[:8]}, which is not on "
+                "this desk: it was kept on another workstation, or recorded, decided again "
+                "or discarded since. Nothing was saved. Finish the review on the workstation "
+                "that kept it, or, if that decision has been dealt with, close this review"
+            )
         if (item.id, kept_digest(item)) in self._dealt_with([item])["decision"]:
-            return None  # dealt with already: the next flush removes its copy
-        try:
-            check_signed(self.ctx, item, "decision")
-        except ServiceError:
+            self.outbox.remove(item)
+            raise InvalidRequest(
+                f"kept decision {item.short_id} was already recorded, decided again or "
+                "discarded in the record (a save whose answer was lost went through): "
+                "nothing was saved twice. Look the case up in the record, then close this "
+                "review"
+            )
+        if not signed_by_its_officer(self.ctx, item):
             return None
         return {"replaces_offline_draft": item.id, "replaces_offline_digest": kept_digest(item)}
 
@@ -301,6 +326,7 @@ class SyncService:
         )
         pending = signed(pending, signer)
         self.outbox.put(pending)
+        self._tell_kept()
         return self._kept(pending)
 
     def _kept(self, pending: PendingDecision) -> KeptDecision:
@@ -325,9 +351,13 @@ class SyncService:
     # -- recording late -------------------------------------------------------------------
 
     def waiting(self) -> int:
-        """How many decisions and hold closures wait on this desk for the record."""
+        """How many decisions and hold closures wait on this desk for the record (a
+        refused one waits for a person instead)."""
         kept: list[Kept] = [*self.outbox.all(), *self.closures.all()]
-        return sum(1 for item in kept if not self.refusal_stands(item))
+        # Asked while the server may be lost (the banner, the retry timer): never waits
+        # on the record; a refusal only the record could confirm counts as waiting, and
+        # the flush that follows asks the record.
+        return sum(1 for item in kept if not self.refusal_stands(item, record=False))
 
     def flush(self) -> Flushed:
         """Record every kept decision, then every kept hold closure, oldest first; stop at
@@ -488,7 +518,12 @@ class SyncService:
             seen=self._seen,
         )
         self._kept_here[kept.id] = kept_digest(kept)
+        self._tell_kept()
         return kept
+
+    def _tell_kept(self) -> None:
+        for listener in list(self.kept_listeners):
+            listener()
 
     def _close_late(self, item: KeptClosure) -> None:
         user = check_signed(self.ctx, item, "hold closure")

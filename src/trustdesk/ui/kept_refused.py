@@ -8,6 +8,7 @@ keeps (``SyncService.discard``, ``services.refused_closures``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -79,6 +80,8 @@ class RefusedKeptPage(QWidget):
         super().__init__()
         self.setObjectName("refused_kept")
         self.context = context
+        #: Whether a review is open in the workspace (it holds one at a time).
+        self.review_open: Callable[[], bool] = lambda: False
         self.items: list[KeptDecision] = []
         outer = QVBoxLayout(self)
         #: The refused decisions' part, hidden while only closures are refused.
@@ -243,8 +246,7 @@ class RefusedKeptPage(QWidget):
             Ask.info(self, "Already closed", sentence(error))
         except (ServiceError, StoreError) as error:
             Ask.error(self, "The closure was not recorded", sentence(error))
-            return
-        self.reload()
+        self.reload()  # after a refusal too: the kept copy may have gone
         self.closure_recorded.emit()
 
     def save_slip(self) -> None:
@@ -278,8 +280,7 @@ class RefusedKeptPage(QWidget):
             )
         except (ServiceError, StoreError) as error:
             Ask.error(self, "Not discarded", sentence(error))
-            return
-        self.reload()
+        self.reload()  # after a refusal too: the kept copy may have gone
 
     def selected(self) -> KeptDecision | None:
         row = self.table.currentRow()
@@ -301,6 +302,14 @@ class RefusedKeptPage(QWidget):
         kept = self.selected()
         if kept is None:
             return
+        if self.review_open():
+            Ask.info(
+                self,
+                "A review is open",
+                "Finish or close the review that is open first; then Decide again opens "
+                f"kept decision {kept.pending.short_id} in a new review.",
+            )
+            return
         payload = {"case": kept.pending.raw_case, "step": 0, "replaces_kept": kept.pending.id}
         label = f"Decided again: kept decision {kept.pending.short_id}"
         try:
@@ -321,5 +330,4 @@ class RefusedKeptPage(QWidget):
             self.context.services.sync.discard(self.context.session, kept.pending.id, reason)
         except (ServiceError, StoreError) as error:
             Ask.error(self, "Not discarded", sentence(error))
-            return
-        self.reload()
+        self.reload()  # after a refusal too: the kept copy may have gone

@@ -288,6 +288,8 @@ class MainWindow(QMainWindow):
 
         assert self.context is not None
         self.services.sync.remember(self.context.session)
+        if self._kept_changed not in self.services.sync.kept_listeners:
+            self.services.sync.kept_listeners.append(self._kept_changed)
         self.live = LiveLink(self.services, self)
         self.live.board_changed.connect(self._board_changed)
         self.live.reachability_changed.connect(self._reachability_changed)
@@ -296,6 +298,8 @@ class MainWindow(QMainWindow):
         self.live.start()
 
     def _stop_watching(self) -> None:
+        if self._kept_changed in self.services.sync.kept_listeners:
+            self.services.sync.kept_listeners.remove(self._kept_changed)
         if self.live is not None:
             self.live.stop()
             self.live.deleteLater()
@@ -313,8 +317,13 @@ class MainWindow(QMainWindow):
             self.workspace.changed_elsewhere()
 
     def _reachability_changed(self, up: bool) -> None:
-        kept = 0 if up else len(self.services.sync.outbox.all())
+        kept = 0 if up else self.services.sync.waiting()
         self.server_banner.show_reachable(up, kept)
+
+    def _kept_changed(self) -> None:
+        """Something was kept on this desk: the lost-server banner counts it."""
+        if not self.services.live.reachable:
+            self._reachability_changed(False)
 
     def keep_work(self) -> None:
         """Save the work in progress as a draft, leaving the screen as it is (after an error)."""

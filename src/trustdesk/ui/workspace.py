@@ -99,6 +99,7 @@ class Workspace(QWidget):
         self.refused_kept = page
         self.tabs.addTab(page, self._refused_title(len(page.items) + len(page.closures)))
         page.changed.connect(self._refused_changed)
+        page.review_open = lambda: self.review is not None
         page.rewalk_requested.connect(self.open_review)
         page.closure_recorded.connect(self.board.refresh)
 
