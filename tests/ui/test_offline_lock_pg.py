@@ -91,3 +91,53 @@ def test_the_lost_server_banner_counts_what_the_desk_keeps(
     assert answers.errors == []
     assert desk.services.sync.waiting() == 1
     assert banner.text().endswith("Waiting on this workstation: 1.")
+
+
+def test_wrong_passwords_count_together_whether_the_server_answers_or_not(
+    pg_desks: Any, window_for: Any, qtbot: Any, server: Any
+) -> None:
+    """Four wrong passwords with the server lost, then one with it back (a cable pulled
+    and plugged in again): the fifth signs the desk out; the count is not reset by the
+    record's answer."""
+    desk = pg_desks("a")
+    window = window_for(desk, "officer")
+    window.workspace.board.refresh_timer.stop()
+    window.lock_action.trigger()
+    server.stop()
+    for _ in range(4):
+        unlock(window, qtbot, "guessing")
+        assert window.stack.currentWidget() is window.lock_page
+    server.start()
+    unlock(window, qtbot, "guessing")
+    assert window.stack.currentWidget() is window.sign_in
+
+
+def test_an_account_disabled_while_locked_signs_the_desk_out(
+    pg_desks: Any, window_for: Any, qtbot: Any
+) -> None:
+    desk = pg_desks("a")
+    window = window_for(desk, "officer")
+    window.workspace.board.refresh_timer.stop()
+    window.lock_action.trigger()
+    desk.services.accounts.set_active(desk.session("admin"), "officer", False)
+    unlock(window, qtbot, password("officer"))
+    assert window.stack.currentWidget() is window.sign_in
+    assert "disabled" in window.sign_in.error.text()
+
+
+def test_a_password_reset_since_sign_in_leaves_no_offline_unlock(
+    pg_desks: Any, window_for: Any, qtbot: Any, server: Any
+) -> None:
+    """Reset by an administrator after the officer signed in, seen at the next lock
+    while the record answers: the password the officer signed in with no longer
+    unlocks once the server is lost."""
+    desk = pg_desks("a")
+    window = window_for(desk, "officer")
+    window.workspace.board.refresh_timer.stop()
+    admin = desk.session("admin")
+    desk.services.accounts.reset_password(admin, "officer", "a brand new passphrase 9")
+    window.lock_action.trigger()
+    server.stop()
+    unlock(window, qtbot, password("officer"))
+    assert window.stack.currentWidget() is window.lock_page
+    assert "checked on this desk" in window.lock_page.error.text()

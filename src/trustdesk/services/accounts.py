@@ -124,6 +124,24 @@ class AccountService:
         seed = self.ctx.hasher.verify_with_seed(password, signer.proof)
         return seed is not None and KeptSigner(seed).public_hex == signer.public_hex
 
+    def check_proof(self, session: Session) -> None:
+        """Turn off the offline unlock of ``session`` (``proves_offline``) unless the
+        record still holds the password hash it signed in against for an active,
+        unlocked account: a password reset, or an account disabled or locked since,
+        must not be undone by unlocking while the server is lost."""
+        signer = session.signer
+        if signer is None or not signer.proof:
+            return
+        credential = self.users.credential(session.username)
+        if (
+            credential is None
+            or credential.user.id != session.user_id
+            or credential.password_hash != signer.proof
+            or not credential.user.active
+            or credential.user.locked_at is not None
+        ):
+            signer.proof = ""
+
     def signing_key(self, user_id: int) -> str | None:
         """The public key the record holds for the account (hex), None if it has none."""
         entry = self.ctx.store.audit.last_by(REGISTERED, user_id)

@@ -89,6 +89,15 @@ class RecordUnreachable(ServiceError):
     """An amendment, a review or a hold closure asked while the record server is lost."""
 
 
+class AnswerLost(RecordUnreachable):
+    """A decision decided again whose save lost its answer: it may be recorded."""
+
+
+class KeptElsewhere(InvalidRequest):
+    """A decision deciding a kept decision again that is not on this desk, or that the
+    record has dealt with already: nothing is saved, and the review is to be closed."""
+
+
 #: A decision decided again whose save lost its answer: it may be recorded (a COMMIT can
 #: reach the server after the connection is cut).
 ANSWER_LOST = (
@@ -250,13 +259,16 @@ class SyncService:
         if not self.live.feed_reachable:
             self.live.set_reachable(False)
             return self.keep(session, case, raw_case, draft_id=draft_id)
-        extra = None if replaces_kept is None else self._replaces(replaces_kept)
+        try:
+            extra = None if replaces_kept is None else self._replaces(replaces_kept)
+        except ServerUnavailable:
+            raise self.unreachable("decision decided again", KEEP_AGAIN) from None
         try:
             saved = self.decisions.create(session, case, raw_case, extra=extra)
         except ServerUnavailable:
             if replaces_kept is not None:
                 self.live.set_reachable(False)
-                raise RecordUnreachable(ANSWER_LOST) from None
+                raise AnswerLost(ANSWER_LOST) from None
             self.live.set_reachable(False)
             # The answer to the save was lost, not necessarily the save: on a network cut
             # its COMMIT may still reach the server. Look for it before recording it late.
@@ -277,7 +289,7 @@ class SyncService:
             raise InvalidRequest(f"{item_id[:40]!r} is not a kept decision's id")
         item = self.outbox.get(item_id)
         if item is None:
-            raise InvalidRequest(
+            raise KeptElsewhere(
                 f"this review decides again kept decision {item_id[:8]}, which is not on "
                 "this desk: it was kept on another workstation, or recorded, decided again "
                 "or discarded since. Nothing was saved. Finish the review on the workstation "
@@ -285,7 +297,7 @@ class SyncService:
             )
         if (item.id, kept_digest(item)) in self._dealt_with([item])["decision"]:
             self.outbox.remove(item)
-            raise InvalidRequest(
+            raise KeptElsewhere(
                 f"kept decision {item.short_id} was already recorded, decided again or "
                 "discarded in the record (a save whose answer was lost went through): "
                 "nothing was saved twice. Look the case up in the record, then close this "

@@ -337,6 +337,7 @@ class MainWindow(QMainWindow):
             self.workspace.before_lock()
         self._close_dialogs()
         self.gate.record("lock", self.context.session)
+        self.gate.check_on_lock(self.context.session)
         self.idle.stop()
         self._enable_work(False)
         self.lock_page.lock_for(self.context.session.username, reason)

@@ -27,7 +27,7 @@ from trustdesk.rules.errors import InputError
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.permissions import SUPERVISOR
 from trustdesk.services.review import DETAINER, PERSON, RESULT, Review, blank_case
-from trustdesk.services.sync import KeptDecision, RecordUnreachable
+from trustdesk.services.sync import AnswerLost, KeptDecision, KeptElsewhere, RecordUnreachable
 from trustdesk.store.case_records import SavedDecision
 from trustdesk.store.errors import ServerUnavailable, StoreError
 from trustdesk.ui.context import UiContext
@@ -358,8 +358,14 @@ class ReviewPage(QWidget):
                 saved = result
             else:
                 saved = self._amend(case)
+        except AnswerLost as error:
+            Ask.error(self, "The save's answer was lost", str(error))
+            return
         except RecordUnreachable as error:
             Ask.error(self, "Not recorded: the record server cannot be reached", str(error))
+            return
+        except KeptElsewhere as error:
+            Ask.error(self, "The decision was not saved", sentence(error))
             return
         except (InputError, CoreError, ServiceError, StoreError) as error:
             Ask.error(

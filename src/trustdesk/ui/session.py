@@ -26,15 +26,15 @@ def sentence(error: Exception) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-#: Wrong passwords at the lock page while the record server is lost before the desk signs
-#: out (the record's own lock-out cannot count them then).
+#: Wrong passwords at one lock before the desk signs out, whether the record answered or
+#: not (while the server is lost the record's own lock-out cannot count them).
 OFFLINE_TRIES = 5
 
 
 class Gatekeeper:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self._offline_failures = 0
+        self._failed_unlocks = 0
 
     def _profile(self) -> Any:
         return self.services.agency.profile()
@@ -94,26 +94,29 @@ class Gatekeeper:
         """ "" once ``password`` unlocks the desk for ``session``, else what is wrong. While
         the record server is lost the password is checked on this desk against what the
         session signed in with, so the officer goes on working (kept work, the open
-        review); wrong passwords are then counted here, not in the record."""
+        review). Every wrong password at this lock counts, the record's answer or not:
+        the fifth signs the desk out (``is_locked_out``)."""
         try:
             self.services.accounts.log_on(session.username, password)
         except ServerUnavailable:
             return self._unlock_offline(session, password)
         except (ServiceError, StoreError) as error:
-            self._offline_failures = 0  # the record answered: its lock-out counts
+            self._failed_unlocks += 1
             self.record("unlock", session, "failure")
+            self._check_proof(session)
             return sentence(error)
-        self._offline_failures = 0
+        self._failed_unlocks = 0
         self.record("unlock", session)
         return ""
 
     def _unlock_offline(self, session: Session, password: str) -> str:
         if self.services.accounts.proves_offline(session, password):
-            self._offline_failures = 0
+            self._failed_unlocks = 0
             log.info("unlocked while the record server is lost (user id %s)", session.user_id)
             return ""
-        self._offline_failures += 1
-        left = OFFLINE_TRIES - self._offline_failures
+        self._failed_unlocks += 1
+        log.warning("wrong password at the lock while the record server is lost")
+        left = OFFLINE_TRIES - self._failed_unlocks
         then = (
             f"after {left} more wrong password{'s' if left != 1 else ''} this desk signs out"
             if left > 0
@@ -124,15 +127,29 @@ class Gatekeeper:
             f"checked on this desk and the attempt is not recorded; {then}."
         )
 
-    def is_locked_out(self, session: Session) -> bool:
-        """Whether a failed unlock must sign the desk out: the account locked in the
-        record, or, while the record server is lost, too many wrong passwords here."""
-        if self._offline_failures:
-            return self._offline_failures >= OFFLINE_TRIES
+    def check_on_lock(self, session: Session) -> None:
+        """At each lock, while the record answers: a password changed since sign-in, or
+        an account disabled or locked, leaves no offline unlock for this session."""
+        self._check_proof(session)
+
+    def _check_proof(self, session: Session) -> None:
         try:
-            return self.services.store.users.by_id(session.user_id).locked_at is not None
+            self.services.accounts.check_proof(session)
+        except (ServiceError, StoreError):
+            return
+
+    def is_locked_out(self, session: Session) -> bool:
+        """Whether a failed unlock must sign the desk out: five wrong passwords at this
+        lock (online or not), or the account locked or disabled in the record."""
+        if self._failed_unlocks >= OFFLINE_TRIES:
+            return True
+        try:
+            user = self.services.store.users.by_id(session.user_id)
+        except ServerUnavailable:
+            return False  # counted here until the record answers again
         except StoreError:
             return True
+        return user.locked_at is not None or not user.active
 
     def record(self, event: str, session: Session, outcome: str = "success") -> None:
         try:
@@ -149,7 +166,7 @@ class Gatekeeper:
             log.exception("could not record a clock jump")
 
     def sign_out(self, session: Session) -> None:
-        self._offline_failures = 0
+        self._failed_unlocks = 0
         try:
             self.services.accounts.log_off(session)
         except StoreError:
