@@ -28,14 +28,19 @@ def unlock(window: Any, qtbot: Any, typed: str) -> None:
     qtbot.mouseClick(page.unlock, LEFT)
 
 
-def test_unlocking_while_the_server_is_lost_keeps_the_work(
-    pg_desks: Any, window_for: Any, qtbot: Any, server: Any
-) -> None:
-    desk = pg_desks("a")
-    window = window_for(desk, "officer")
+def officer_at_a_lost_desk(pg_desks: Any, window_for: Any, qtbot: Any, server: Any) -> Any:
+    """The officer's window on a desk whose server has just been lost (banner shown)."""
+    window = window_for(pg_desks("a"), "officer")
     window.workspace.board.refresh_timer.stop()
     server.stop()
     qtbot.waitUntil(window.server_banner.isVisible, timeout=CEILING_MS)
+    return window
+
+
+def test_unlocking_while_the_server_is_lost_keeps_the_work(
+    pg_desks: Any, window_for: Any, qtbot: Any, server: Any
+) -> None:
+    window = officer_at_a_lost_desk(pg_desks, window_for, qtbot, server)
     window.workspace.new_review()
     review = window.workspace.review
     qtbot.keyClicks(review.person.name, "Typed During Outage")
@@ -57,11 +62,7 @@ def test_unlocking_while_the_server_is_lost_keeps_the_work(
 def test_five_wrong_passwords_while_the_server_is_lost_sign_the_desk_out(
     pg_desks: Any, window_for: Any, qtbot: Any, server: Any
 ) -> None:
-    desk = pg_desks("a")
-    window = window_for(desk, "officer")
-    window.workspace.board.refresh_timer.stop()
-    server.stop()
-    qtbot.waitUntil(window.server_banner.isVisible, timeout=CEILING_MS)
+    window = officer_at_a_lost_desk(pg_desks, window_for, qtbot, server)
     window.lock_action.trigger()
     for _ in range(4):
         unlock(window, qtbot, "guessing")
