@@ -141,4 +141,44 @@ def test_a_password_reset_since_sign_in_leaves_no_offline_unlock(
     server.stop()
     unlock(window, qtbot, password("officer"))
     assert window.stack.currentWidget() is window.lock_page
-    assert "checked on this desk" in window.lock_page.error.text()
+    assert "can no longer be unlocked on the desk" in window.lock_page.error.text()
+
+
+def test_an_account_disabled_while_the_desk_sits_locked_cannot_be_unlocked_offline(
+    pg_desks: Any, window_for: Any, qtbot: Any, server: Any
+) -> None:
+    """Disabled by an administrator after the desk was locked: the desk's minute check
+    (here its timer's tick) sees it while the record answers, and once the server is
+    lost the password no longer unlocks; the lock page says why."""
+    desk = pg_desks("a")
+    window = window_for(desk, "officer")
+    window.workspace.board.refresh_timer.stop()
+    window.lock_action.trigger()
+    desk.services.accounts.set_active(desk.session("admin"), "officer", False)
+    window.proof_timer.timeout.emit()
+    server.stop()
+    unlock(window, qtbot, password("officer"))
+    assert window.stack.currentWidget() is window.lock_page
+    assert "can no longer be unlocked on the desk" in window.lock_page.error.text()
+
+
+def test_a_busy_record_does_not_count_the_right_password_as_wrong(
+    pg_desks: Any, window_for: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record cannot say (busy, read-only during a failover): the password is
+    checked on the desk, the right one unlocks and only a wrong one counts."""
+    from trustdesk.store.errors import StoreError
+
+    desk = pg_desks("a")
+    window = window_for(desk, "officer")
+    window.workspace.board.refresh_timer.stop()
+    window.lock_action.trigger()
+
+    def busy(*_args: Any) -> None:
+        raise StoreError("the records are busy; try again in a moment")
+
+    monkeypatch.setattr(desk.services.accounts, "log_on", busy)
+    for _ in range(4):
+        unlock(window, qtbot, "guessing")
+    unlock(window, qtbot, password("officer"))
+    assert window.stack.currentWidget() is window.workspace

@@ -77,6 +77,11 @@ class MainWindow(QMainWindow):
         self.jump_timer = QTimer(self)
         self.jump_timer.setInterval(5000)
         self.jump_timer.timeout.connect(self._check_clock)
+        #: Every minute while the record answers: an account disabled, locked or given a
+        #: new password since sign-in can no longer be unlocked on the desk offline.
+        self.proof_timer = QTimer(self)
+        self.proof_timer.setInterval(60_000)
+        self.proof_timer.timeout.connect(self._check_proof)
         self._build_actions()
         self.sign_in.sign_in_requested.connect(self._sign_in)
         self.lock_page.unlock_requested.connect(self._unlock)
@@ -279,6 +284,7 @@ class MainWindow(QMainWindow):
         self.idle.start()
         self.jumps = JumpDetector(self.clock)
         self.jump_timer.start()
+        self.proof_timer.start()
         self._watch_record()
         self.signed_in.emit()
 
@@ -319,6 +325,12 @@ class MainWindow(QMainWindow):
     def _reachability_changed(self, up: bool) -> None:
         kept = 0 if up else self.services.sync.waiting()
         self.server_banner.show_reachable(up, kept)
+        if up:
+            self._check_proof()
+
+    def _check_proof(self) -> None:
+        if self.context is not None:
+            self.gate.check_proof(self.context.session)
 
     def _kept_changed(self) -> None:
         """Something was kept on this desk: the lost-server banner counts it."""
@@ -337,7 +349,7 @@ class MainWindow(QMainWindow):
             self.workspace.before_lock()
         self._close_dialogs()
         self.gate.record("lock", self.context.session)
-        self.gate.check_on_lock(self.context.session)
+        self.gate.check_proof(self.context.session)
         self.idle.stop()
         self._enable_work(False)
         self.lock_page.lock_for(self.context.session.username, reason)
@@ -375,6 +387,7 @@ class MainWindow(QMainWindow):
         self.context = None
         self.idle.stop()
         self.jump_timer.stop()
+        self.proof_timer.stop()
         QApplication.instance().removeEventFilter(self.idle)  # type: ignore[union-attr]
         self._enable_work(False)
         self.stack.setCurrentWidget(self.sign_in)

@@ -10,8 +10,8 @@ from typing import Any
 
 from trustdesk.services.bundle import Services
 from trustdesk.services.context import Session
-from trustdesk.services.errors import AccountLocked, ServiceError
-from trustdesk.store.errors import ServerUnavailable, StoreError
+from trustdesk.services.errors import AccountLocked, AuthenticationFailed, ServiceError
+from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import DEFAULT_ZONE
 
 log = logging.getLogger("trustdesk.ui")
@@ -92,24 +92,30 @@ class Gatekeeper:
 
     def unlock(self, session: Session, password: str) -> str:
         """ "" once ``password`` unlocks the desk for ``session``, else what is wrong. While
-        the record server is lost the password is checked on this desk against what the
-        session signed in with, so the officer goes on working (kept work, the open
-        review). Every wrong password at this lock counts, the record's answer or not:
-        the fifth signs the desk out (``is_locked_out``)."""
+        the record server is lost (or cannot say: busy, read-only) the password is checked
+        on this desk against what the session signed in with, so the officer goes on
+        working (kept work, the open review). Every wrong password at this lock counts,
+        the record's answer or not: the fifth signs the desk out (``is_locked_out``)."""
         try:
             self.services.accounts.log_on(session.username, password)
-        except ServerUnavailable:
-            return self._unlock_offline(session, password)
-        except (ServiceError, StoreError) as error:
+        except AuthenticationFailed as error:  # wrong, locked or disabled: the record says
             self._failed_unlocks += 1
             self.record("unlock", session, "failure")
-            self._check_proof(session)
+            self.check_proof(session)
             return sentence(error)
+        except (ServiceError, StoreError):
+            return self._unlock_offline(session, password)
         self._failed_unlocks = 0
         self.record("unlock", session)
         return ""
 
     def _unlock_offline(self, session: Session, password: str) -> str:
+        if session.signer is None or not session.signer.proof:
+            return (
+                "The record server cannot be reached, and this session can no longer be "
+                "unlocked on the desk (its account or password changed since sign-in). Sign "
+                "out, or unlock when the server is back."
+            )
         if self.services.accounts.proves_offline(session, password):
             self._failed_unlocks = 0
             log.info("unlocked while the record server is lost (user id %s)", session.user_id)
@@ -127,12 +133,13 @@ class Gatekeeper:
             f"checked on this desk and the attempt is not recorded; {then}."
         )
 
-    def check_on_lock(self, session: Session) -> None:
-        """At each lock, while the record answers: a password changed since sign-in, or
-        an account disabled or locked, leaves no offline unlock for this session."""
-        self._check_proof(session)
-
-    def _check_proof(self, session: Session) -> None:
+    def check_proof(self, session: Session) -> None:
+        """While the record answers (never waiting on a lost server): a password changed
+        since sign-in, or an account disabled or locked, leaves no offline unlock for
+        this session. Called at each lock, after a refused unlock, when the server comes
+        back and every minute (``MainWindow``)."""
+        if not self.services.live.reachable:
+            return
         try:
             self.services.accounts.check_proof(session)
         except (ServiceError, StoreError):
@@ -143,12 +150,12 @@ class Gatekeeper:
         lock (online or not), or the account locked or disabled in the record."""
         if self._failed_unlocks >= OFFLINE_TRIES:
             return True
+        if not self.services.live.reachable:
+            return False  # counted here until the record answers again
         try:
             user = self.services.store.users.by_id(session.user_id)
-        except ServerUnavailable:
-            return False  # counted here until the record answers again
         except StoreError:
-            return True
+            return False  # it cannot say now: the count here decides
         return user.locked_at is not None or not user.active
 
     def record(self, event: str, session: Session, outcome: str = "success") -> None:
