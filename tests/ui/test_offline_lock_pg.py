@@ -51,12 +51,25 @@ def test_unlocking_while_the_server_is_lost_keeps_the_work(
     assert window.stack.currentWidget() is window.lock_page
     error = window.lock_page.error.text()
     assert "checked on this desk" in error and "after 4 more wrong passwords" in error
+    assert "recorded when the server is back" in error
 
     unlock(window, qtbot, password("officer"))
     assert window.stack.currentWidget() is window.workspace
     assert window.workspace.review is review
     assert review.person.name.text() == "Typed During Outage"
     assert window.context is not None and window.context.session.username == "officer"
+
+    # Once the server is back, the record says what was tried at the lock, and when.
+    server.start()
+    qtbot.waitUntil(lambda: window.services.live.reachable, timeout=CEILING_MS)
+    window.proof_timer.timeout.emit()
+    tried = [
+        (entry.outcome, entry.objects_dict())
+        for entry in window.services.store.audit.of_events("unlock")
+        if entry.objects_dict().get("offline")
+    ]
+    assert [outcome for outcome, _objects in tried] == ["failure", "success"]
+    assert all(objects["tried_at"] and objects["user"] for _outcome, objects in tried)
 
 
 def test_five_wrong_passwords_while_the_server_is_lost_sign_the_desk_out(

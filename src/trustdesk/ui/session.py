@@ -11,6 +11,7 @@ from typing import Any
 from trustdesk.services.bundle import Services
 from trustdesk.services.context import Session
 from trustdesk.services.errors import AccountLocked, AuthenticationFailed, ServiceError
+from trustdesk.store.encoding import utc_text
 from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import DEFAULT_ZONE
 
@@ -35,6 +36,8 @@ class Gatekeeper:
     def __init__(self, services: Services) -> None:
         self.services = services
         self._failed_unlocks = 0
+        #: Unlocks tried while the server was lost, to be recorded when it answers.
+        self._unrecorded: list[tuple[Session, str, str]] = []
 
     def _profile(self) -> Any:
         return self.services.agency.profile()
@@ -106,6 +109,7 @@ class Gatekeeper:
         except (ServiceError, StoreError):
             return self._unlock_offline(session, password)
         self._failed_unlocks = 0
+        self.record_offline_attempts()
         self.record("unlock", session)
         return ""
 
@@ -116,11 +120,14 @@ class Gatekeeper:
                 "unlocked on the desk (its account or password changed since sign-in). Sign "
                 "out, or unlock when the server is back."
             )
+        at = utc_text(self.services.accounts.ctx.now())
         if self.services.accounts.proves_offline(session, password):
             self._failed_unlocks = 0
+            self._unrecorded.append((session, "success", at))
             log.info("unlocked while the record server is lost (user id %s)", session.user_id)
             return ""
         self._failed_unlocks += 1
+        self._unrecorded.append((session, "failure", at))
         log.warning("wrong password at the lock while the record server is lost")
         left = OFFLINE_TRIES - self._failed_unlocks
         then = (
@@ -130,7 +137,7 @@ class Gatekeeper:
         )
         return (
             "Wrong password. The record server cannot be reached, so the password was "
-            f"checked on this desk and the attempt is not recorded; {then}."
+            f"checked on this desk (the attempt is recorded when the server is back); {then}."
         )
 
     def check_proof(self, session: Session) -> None:
@@ -140,10 +147,25 @@ class Gatekeeper:
         back and every minute (``MainWindow``)."""
         if not self.services.live.reachable:
             return
+        self.record_offline_attempts()
         try:
             self.services.accounts.check_proof(session)
         except (ServiceError, StoreError):
             return
+
+    def record_offline_attempts(self) -> None:
+        """Put the unlocks tried on this desk while the server was lost (right or wrong
+        password, when) in the record, once it answers: ``unlock`` entries marked
+        ``offline``, oldest first; what cannot be written yet waits for the next try."""
+        while self._unrecorded:
+            session, outcome, at = self._unrecorded[0]
+            try:
+                self.services.accounts.ctx.audit(
+                    "unlock", session, outcome, user=session.user_id, offline=True, tried_at=at
+                )
+            except (ServiceError, StoreError):
+                return
+            self._unrecorded.pop(0)
 
     def is_locked_out(self, session: Session) -> bool:
         """Whether a failed unlock must sign the desk out: five wrong passwords at this
@@ -174,6 +196,8 @@ class Gatekeeper:
 
     def sign_out(self, session: Session) -> None:
         self._failed_unlocks = 0
+        if self.services.live.reachable:
+            self.record_offline_attempts()
         try:
             self.services.accounts.log_off(session)
         except StoreError:
