@@ -28,6 +28,15 @@ def unlock(window: Any, qtbot: Any, typed: str) -> None:
     qtbot.mouseClick(page.unlock, LEFT)
 
 
+def locked_officer(pg_desks: Any, window_for: Any) -> tuple[Any, Any]:
+    """A desk on the server and the officer's window on it, locked (server up)."""
+    desk = pg_desks("a")
+    window = window_for(desk, "officer")
+    window.workspace.board.refresh_timer.stop()
+    window.lock_action.trigger()
+    return desk, window
+
+
 def officer_at_a_lost_desk(pg_desks: Any, window_for: Any, qtbot: Any, server: Any) -> Any:
     """The officer's window on a desk whose server has just been lost (banner shown)."""
     window = window_for(pg_desks("a"), "officer")
@@ -113,10 +122,7 @@ def test_wrong_passwords_count_together_whether_the_server_answers_or_not(
     """Four wrong passwords with the server lost, then one with it back (a cable pulled
     and plugged in again): the fifth signs the desk out; the count is not reset by the
     record's answer."""
-    desk = pg_desks("a")
-    window = window_for(desk, "officer")
-    window.workspace.board.refresh_timer.stop()
-    window.lock_action.trigger()
+    _desk, window = locked_officer(pg_desks, window_for)
     server.stop()
     for _ in range(4):
         unlock(window, qtbot, "guessing")
@@ -129,10 +135,7 @@ def test_wrong_passwords_count_together_whether_the_server_answers_or_not(
 def test_an_account_disabled_while_locked_signs_the_desk_out(
     pg_desks: Any, window_for: Any, qtbot: Any
 ) -> None:
-    desk = pg_desks("a")
-    window = window_for(desk, "officer")
-    window.workspace.board.refresh_timer.stop()
-    window.lock_action.trigger()
+    desk, window = locked_officer(pg_desks, window_for)
     desk.services.accounts.set_active(desk.session("admin"), "officer", False)
     unlock(window, qtbot, password("officer"))
     assert window.stack.currentWidget() is window.sign_in
@@ -163,10 +166,7 @@ def test_an_account_disabled_while_the_desk_sits_locked_cannot_be_unlocked_offli
     """Disabled by an administrator after the desk was locked: the desk's minute check
     (here its timer's tick) sees it while the record answers, and once the server is
     lost the password no longer unlocks; the lock page says why."""
-    desk = pg_desks("a")
-    window = window_for(desk, "officer")
-    window.workspace.board.refresh_timer.stop()
-    window.lock_action.trigger()
+    desk, window = locked_officer(pg_desks, window_for)
     desk.services.accounts.set_active(desk.session("admin"), "officer", False)
     window.proof_timer.timeout.emit()
     server.stop()
@@ -182,10 +182,7 @@ def test_a_busy_record_does_not_count_the_right_password_as_wrong(
     checked on the desk, the right one unlocks and only a wrong one counts."""
     from trustdesk.store.errors import StoreError
 
-    desk = pg_desks("a")
-    window = window_for(desk, "officer")
-    window.workspace.board.refresh_timer.stop()
-    window.lock_action.trigger()
+    desk, window = locked_officer(pg_desks, window_for)
 
     def busy(*_args: Any) -> None:
         raise StoreError("the records are busy; try again in a moment")

@@ -52,7 +52,12 @@ def check_signed(ctx: ServiceContext, item: Kept, what: str) -> User:
         text = item.signed_text()
     except (TypeError, ValueError, RecursionError):  # a value no JSON file should hold
         text = b""
-    if item.signing_key != key and text and _was_registered(ctx, item, user.id, text):
+    if (
+        item.signing_key != key
+        and text
+        and verifies(item.signing_key, text, item.signature)
+        and ever_registered(ctx, user.id, item.signing_key)
+    ):
         raise InvalidRequest(
             refused + f"it was signed under {item.officer}'s earlier password (changed "
             "since); do it again from the start"
@@ -65,12 +70,11 @@ def check_signed(ctx: ServiceContext, item: Kept, what: str) -> User:
     return user
 
 
-def _was_registered(ctx: ServiceContext, item: Kept, user_id: int, text: bytes) -> bool:
-    """Whether ``item`` was signed with a key the account had before (and verifies)."""
+def ever_registered(ctx: ServiceContext, user_id: int, key: str) -> bool:
+    """Whether the record holds or held ``key`` as the account's signing key (a key
+    registered before a password change stays the officer's for what it signed then)."""
     return any(
-        entry.actor_id == user_id
-        and registered_key(entry, user_id) == item.signing_key
-        and verifies(item.signing_key, text, item.signature)
+        entry.actor_id == user_id and registered_key(entry, user_id) == key
         for entry in ctx.store.audit.of_events(REGISTERED)
     )
 
@@ -92,10 +96,7 @@ def signed_by_its_officer(ctx: ServiceContext, item: Kept) -> bool:
         return False
     if not verifies(item.signing_key, text, item.signature):
         return False
-    return any(
-        entry.actor_id == user.id and registered_key(entry, user.id) == item.signing_key
-        for entry in ctx.store.audit.of_events(REGISTERED)
-    )
+    return ever_registered(ctx, user.id, item.signing_key)
 
 
 def self_signed(item: Kept) -> bool:
@@ -131,11 +132,6 @@ def refusal_stands(
     if not record:  # asked where the server may be lost: only a known key says so
         return False
     try:
-        entries = ctx.store.audit.of_events(REGISTERED)
+        return ever_registered(ctx, item.refused_by, item.refusal_key)
     except StoreError:
         return False
-    return any(
-        entry.actor_id == item.refused_by
-        and registered_key(entry, item.refused_by) == item.refusal_key
-        for entry in entries
-    )

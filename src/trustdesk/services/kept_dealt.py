@@ -57,14 +57,11 @@ class DealtSearch:
         starts: dict[tuple[int | None, str, datetime], int] = {}
         for item in items:
             key = (item.seen_seq, item.seen_hash, item.kept_at)
-            if key not in starts and self._signed(item):
+            if key not in starts and signed_by_its_officer(self.ctx, item):
                 starts[key] = self._look_from(item)
         if not starts:
             return nothing()
         return self._ids(min(starts.values()), head)
-
-    def _signed(self, item: Kept) -> bool:
-        return signed_by_its_officer(self.ctx, item)
 
     def _look_from(self, item: Kept) -> int:
         """The first position at which the record can have dealt with ``item``: after
