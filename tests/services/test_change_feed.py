@@ -12,7 +12,7 @@ import pytest
 from livekit import CEILING, Collector, honored
 from servicekit import Desk
 
-from trustdesk.services.live import LiveRecord, touches_board
+from trustdesk.services.live import LiveRecord, touches_accounts, touches_board
 from trustdesk.store.changes import RESYNC, Change
 from trustdesk.store.feeds import open_feed
 
@@ -34,6 +34,22 @@ def test_the_feed_reports_each_new_entry_once_in_order(desk: Desk, rules: Any) -
     assert seqs == sorted(set(seqs))  # each once, in chain order
     assert Change(saved.audit.seq, "decision.created") in seen.changes
     assert seen.reachable == []  # the file never went away
+
+
+def test_an_account_s_changes_are_news_for_the_desks_signed_in() -> None:
+    """What may end a desk's offline unlock: a password changed or reset, an account
+    disabled, locked or with a new role, and whatever a cut-off feed may have missed;
+    not a sign-in, nor a board's event."""
+    for event in (
+        "user.password_reset",
+        "user.password_changed",
+        "user.disabled",
+        "user.role_changed",
+        "account.locked",
+    ):
+        assert touches_accounts([Change(3, "hold.closed"), Change(4, event)])
+    assert touches_accounts([RESYNC])
+    assert not touches_accounts([Change(5, "user.logged_on"), Change(6, "hold.closed")])
 
 
 def test_only_board_events_move_a_board(desk: Desk, rules: Any) -> None:

@@ -192,3 +192,45 @@ def test_a_busy_record_does_not_count_the_right_password_as_wrong(
         unlock(window, qtbot, "guessing")
     unlock(window, qtbot, password("officer"))
     assert window.stack.currentWidget() is window.workspace
+
+
+def test_an_account_changed_at_another_desk_is_seen_without_waiting_for_the_minute(
+    pg_desks: Any, window_for: Any, qtbot: Any, server: Any
+) -> None:
+    """An administrator at another desk resets the officer's password while this desk
+    sits locked, and the server is lost seconds later, before the desk's minute check:
+    the change feed's news of the account made the desk look at once, so the password
+    the officer signed in with no longer unlocks."""
+    _desk, window = locked_officer(pg_desks, window_for)
+    window.proof_timer.stop()  # only the feed's news may make the desk look
+    signer = window.context.session.signer
+    assert signer is not None and signer.proof
+    other = pg_desks("b")
+    other.services.accounts.reset_password(
+        other.session("admin"), "officer", "a brand new passphrase 9"
+    )
+    qtbot.waitUntil(lambda: not signer.proof, timeout=CEILING_MS)
+    server.stop()
+    unlock(window, qtbot, password("officer"))
+    assert window.stack.currentWidget() is window.lock_page
+    assert "can no longer be unlocked on the desk" in window.lock_page.error.text()
+
+
+def test_news_of_other_records_leaves_the_offline_unlock_alone(
+    pg_desks: Any, window_for: Any, qtbot: Any, server: Any, rules: Any
+) -> None:
+    """A hold opened at another desk is no account's change: the officer who signed in
+    here still unlocks offline with their password."""
+    _desk, window = locked_officer(pg_desks, window_for)
+    window.proof_timer.stop()
+    signer = window.context.session.signer
+    other = pg_desks("b")
+    seen: list[bool] = []
+    window.live.board_changed.connect(lambda: seen.append(True))
+    hold(other, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    qtbot.waitUntil(lambda: bool(seen), timeout=CEILING_MS)
+    assert signer.proof
+    server.stop()
+    qtbot.waitUntil(lambda: not window.services.live.reachable, timeout=CEILING_MS)
+    unlock(window, qtbot, password("officer"))
+    assert window.stack.currentWidget() is window.workspace

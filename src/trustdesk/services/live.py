@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from trustdesk.store.changes import RESYNC, Change, ChangeFeed
 from trustdesk.store.feeds import open_feed
 from trustdesk.store.store import Store
+from trustdesk.store.users import ACCOUNT_EVENTS, LOCK_EVENTS
 
 #: Audit events after which a board (or a decision's or person's page beside it) looks
 #: different: holds opened, amended, reviewed or closed, overdue alarms acknowledged
@@ -37,18 +38,33 @@ BOARD_EVENTS = frozenset(
 )
 
 
+#: Audit events after which an account may no longer be what a signed-in desk took it for
+#: (a password reset, an account disabled or locked): a desk re-reads its officer's
+#: account at once, so that its unlock while the server is lost (``AccountService.
+#: proves_offline``) does not outlive such a change by more than the feed's delay.
+ACCOUNT_NEWS = frozenset({*ACCOUNT_EVENTS, *LOCK_EVENTS, RESYNC.event})
+
+
 def touches_board(changes: Sequence[Change]) -> bool:
     return any(change.event in BOARD_EVENTS for change in changes)
 
 
+def touches_accounts(changes: Sequence[Change]) -> bool:
+    return any(change.event in ACCOUNT_NEWS for change in changes)
+
+
 class Watcher:
-    """One listener of a ``LiveRecord`` (a window): its two callbacks."""
+    """One listener of a ``LiveRecord`` (a window): its callbacks."""
 
     def __init__(
-        self, on_board_changed: Callable[[], None], on_reachable: Callable[[bool], None]
+        self,
+        on_board_changed: Callable[[], None],
+        on_reachable: Callable[[bool], None],
+        on_accounts_changed: Callable[[], None] | None = None,
     ) -> None:
         self.on_board_changed = on_board_changed
         self.on_reachable = on_reachable
+        self.on_accounts_changed = on_accounts_changed
 
 
 class LiveRecord:
@@ -77,11 +93,15 @@ class LiveRecord:
         return feed is None or feed.reachable
 
     def watch(
-        self, on_board_changed: Callable[[], None], on_reachable: Callable[[bool], None]
+        self,
+        on_board_changed: Callable[[], None],
+        on_reachable: Callable[[bool], None],
+        on_accounts_changed: Callable[[], None] | None = None,
     ) -> Watcher:
         """Call ``on_board_changed`` after a change a board shows, ``on_reachable`` when the
-        record is lost (False) or back (True); until ``unwatch``."""
-        watcher = Watcher(on_board_changed, on_reachable)
+        record is lost (False) or back (True), ``on_accounts_changed`` after a change of
+        an account (``ACCOUNT_NEWS``); until ``unwatch``."""
+        watcher = Watcher(on_board_changed, on_reachable, on_accounts_changed)
         with self._lock:
             self._watchers.append(watcher)
             start = self._feed is None
@@ -103,9 +123,12 @@ class LiveRecord:
             feed.stop()
 
     def _changed(self, changes: Sequence[Change]) -> None:
-        if touches_board(changes):
-            for watcher in self._current():
+        board, accounts = touches_board(changes), touches_accounts(changes)
+        for watcher in self._current() if board or accounts else ():
+            if board:
                 watcher.on_board_changed()
+            if accounts and watcher.on_accounts_changed is not None:
+                watcher.on_accounts_changed()
 
     def _current(self) -> list[Watcher]:
         with self._lock:

@@ -31,12 +31,15 @@ COALESCE_MS = 150
 class LiveLink(QObject):
     board_changed = Signal()
     reachability_changed = Signal(bool)
+    #: An account changed in the record (a password reset, an account disabled or locked).
+    accounts_changed = Signal()
     #: Decisions kept on this desk were recorded (or refused) after the server came back.
     flushed = Signal(object)  # Flushed
 
     # Emitted on the feed's thread; queued to this object's (the GUI) thread.
     _feed_changed = Signal()
     _feed_reachable = Signal(bool)
+    _feed_accounts = Signal()
 
     def __init__(self, services: Services, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -52,13 +55,16 @@ class LiveLink(QObject):
         queued = Qt.ConnectionType.QueuedConnection
         self._feed_changed.connect(self._coalesce.start, queued)
         self._feed_reachable.connect(self._set_reachable, queued)
+        self._feed_accounts.connect(self.accounts_changed.emit, queued)
         self._watcher: Watcher | None = None
 
     def start(self) -> None:
         if self._watcher is not None:
             return
         live = self.services.live
-        self._watcher = live.watch(self._feed_changed.emit, self._feed_reachable.emit)
+        self._watcher = live.watch(
+            self._feed_changed.emit, self._feed_reachable.emit, self._feed_accounts.emit
+        )
         if not live.reachable:
             self._set_reachable(False)
         elif self.services.sync.waiting():

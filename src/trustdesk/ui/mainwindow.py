@@ -77,8 +77,9 @@ class MainWindow(QMainWindow):
         self.jump_timer = QTimer(self)
         self.jump_timer.setInterval(5000)
         self.jump_timer.timeout.connect(self._check_clock)
-        #: Every minute while the record answers: an account disabled, locked or given a
-        #: new password since sign-in can no longer be unlocked on the desk offline.
+        #: Every minute while the record answers, and at once when the change feed reports
+        #: an account's change: an account disabled, locked or given a new password since
+        #: sign-in can no longer be unlocked on the desk offline.
         self.proof_timer = QTimer(self)
         self.proof_timer.setInterval(60_000)
         self.proof_timer.timeout.connect(self._check_proof)
@@ -299,6 +300,7 @@ class MainWindow(QMainWindow):
         self.live = LiveLink(self.services, self)
         self.live.board_changed.connect(self._board_changed)
         self.live.reachability_changed.connect(self._reachability_changed)
+        self.live.accounts_changed.connect(self._check_proof)
         self.live.flushed.connect(self.server_banner.show_flushed)
         self.live.flushed.connect(self._kept_flushed)
         self.live.start()
