@@ -67,6 +67,9 @@ def test_unlocking_while_the_server_is_lost_keeps_the_work(
     assert window.workspace.review is review
     assert review.person.name.text() == "Typed During Outage"
     assert window.context is not None and window.context.session.username == "officer"
+    # Kept on the workstation meanwhile: closing the app now would lose neither try.
+    kept = window.services.store.data_dir / "outbox" / "unlocks"
+    assert len(list(kept.glob("*.json"))) == 2
 
     # Once the server is back, the record says what was tried at the lock, and when.
     server.start()
@@ -79,6 +82,7 @@ def test_unlocking_while_the_server_is_lost_keeps_the_work(
     ]
     assert [outcome for outcome, _objects in tried] == ["failure", "success"]
     assert all(objects["tried_at"] and objects["user"] for _outcome, objects in tried)
+    assert list(kept.glob("*.json")) == []
 
 
 def test_five_wrong_passwords_while_the_server_is_lost_sign_the_desk_out(

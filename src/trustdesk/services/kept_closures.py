@@ -10,27 +10,23 @@ ended and an audit entry saying it was recorded late. Nothing here talks to the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from trustdesk.durable import fsync_dir
 from trustdesk.services.kept_checks import self_signed
 from trustdesk.services.kept_signing import KeptSigner, signed_text
 from trustdesk.services.outbox import (
     FOLDER,
-    SUFFIX,
+    KeptFiles,
     kept_digest,
     kept_fields,
     kept_json,
     kept_signed_fields,
     new_id,
     read_kept,
-    readable,
     record_id,
-    refusal,
     signed,
-    write_durably,
 )
 
 SUBFOLDER = "closures"
@@ -110,11 +106,19 @@ def _from_json(text: str) -> KeptClosure:
     )
 
 
-class ClosureOutbox:
+class ClosureOutbox(KeptFiles[KeptClosure]):
     """The kept hold closures of one local data folder."""
 
+    what = "hold closure"
+
     def __init__(self, data_dir: Path) -> None:
-        self.folder = data_dir / FOLDER / SUBFOLDER
+        super().__init__(data_dir / FOLDER / SUBFOLDER)
+
+    def to_json(self, item: KeptClosure) -> str:
+        return _to_json(item)
+
+    def from_json(self, text: str) -> KeptClosure:
+        return _from_json(text)
 
     def keep(
         self,
@@ -151,28 +155,6 @@ class ClosureOutbox:
         self.put(item)
         return item
 
-    def put(self, item: KeptClosure) -> None:
-        write_durably(self.folder, item.id, _to_json(item), "hold closure")
-
-    def mark_attempted(self, item: KeptClosure) -> KeptClosure:
-        marked = replace(item, attempted=True)
-        self.put(marked)
-        return marked
-
-    def mark_refused(
-        self,
-        item: KeptClosure,
-        reason: str,
-        at: datetime,
-        refuser: tuple[int, KeptSigner] | None,
-    ) -> KeptClosure:
-        marked = replace(item, refused=reason, **refusal(item, reason, at, refuser))
-        self.put(marked)
-        return marked
-
-    def get(self, item_id: str) -> KeptClosure | None:
-        return next((item for item in self.all() if item.id == item_id), None)
-
     def pending(self) -> list[KeptClosure]:
         """The kept closures still to be recorded (not refused), oldest first."""
         return [item for item in self.all() if item.refused is None]
@@ -180,21 +162,6 @@ class ClosureOutbox:
     def refused(self) -> list[KeptClosure]:
         """The kept closures the record refused, oldest first."""
         return [item for item in self.all() if item.refused is not None]
-
-    def all(self) -> list[KeptClosure]:
-        """Every kept closure, oldest first; a damaged file, or one not named by its id,
-        is left alone and skipped."""
-        if not self.folder.is_dir():
-            return []
-        found = []
-        for path in self.folder.glob(f"*{SUFFIX}"):
-            try:
-                item = readable(_from_json(path.read_text(encoding="utf-8")))
-            except (OSError, ValueError, KeyError, TypeError, RecursionError):
-                continue
-            if path.stem == item.id:  # as put wrote it; removing it removes that file
-                found.append(item)
-        return sorted(found, key=lambda item: (item.kept_at, item.id))
 
     def hold_ids(self, kept_here: Mapping[str, str]) -> set[int]:
         """Holds this desk closed and still has to record: hidden from its board. Only a
@@ -207,7 +174,3 @@ class ClosureOutbox:
             for item in self.pending()
             if kept_here.get(item.id) == kept_digest(item) and self_signed(item)
         }
-
-    def remove(self, item: KeptClosure) -> None:
-        (self.folder / f"{item.id}{SUFFIX}").unlink(missing_ok=True)
-        fsync_dir(self.folder)

@@ -30,7 +30,7 @@ Found = dict[str, set[tuple[str, str]]]
 
 
 def nothing() -> Found:
-    return {"decision": set(), "closure": set()}
+    return {"decision": set(), "closure": set(), "unlock": set()}
 
 
 @dataclass

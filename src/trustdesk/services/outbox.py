@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from trustdesk.durable import fsync_dir
 from trustdesk.services.errors import ServiceError
@@ -335,50 +335,78 @@ def write_durably(folder: Path, name: str, text: str, what: str) -> None:
         ) from None
 
 
-class Outbox:
-    """The kept decisions of one local data folder."""
+class KeptFiles(Generic[K]):
+    """One kind of kept item in its folder: one file per item, named by its id, written
+    durably (``write_durably``); each kind says how its items are written and read."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.folder = data_dir / FOLDER
+    #: What the item is called in a refusal to keep it ("decision", "hold closure").
+    what = "item"
 
-    def put(self, item: PendingDecision) -> None:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def to_json(self, item: K) -> str:
+        raise NotImplementedError
+
+    def from_json(self, text: str) -> K:
+        raise NotImplementedError
+
+    def put(self, item: K) -> None:
         """Write (or rewrite) ``item`` durably."""
-        write_durably(self.folder, item.id, _to_json(item), "decision")
+        write_durably(self.folder, item.id, self.to_json(item), self.what)
 
-    def mark_attempted(self, item: PendingDecision) -> PendingDecision:
-        marked = replace(item, attempted=True)
+    def mark_attempted(self, item: K) -> K:
+        marked: Any = replace(cast(Any, item), attempted=True)  # a frozen dataclass
         self.put(marked)
-        return marked
+        return cast(K, marked)
 
     def mark_refused(
-        self,
-        item: PendingDecision,
-        reason: str,
-        at: datetime,
-        refuser: tuple[int, KeptSigner] | None,
-    ) -> PendingDecision:
-        marked = replace(item, refused=reason, **refusal(item, reason, at, refuser))
+        self, item: K, reason: str, at: datetime, refuser: tuple[int, KeptSigner] | None
+    ) -> K:
+        """``item`` listed as refused by the record, with why and when, signed by
+        ``refuser`` (``refusal``)."""
+        fields = refusal(item, reason, at, refuser)
+        marked: Any = replace(cast(Any, item), refused=reason, **fields)
         self.put(marked)
-        return marked
+        return cast(K, marked)
 
-    def get(self, item_id: str) -> PendingDecision | None:
+    def get(self, item_id: str) -> K | None:
         return next((item for item in self.all() if item.id == item_id), None)
 
-    def all(self) -> list[PendingDecision]:
-        """Every kept decision, oldest first; a damaged file, or one not named by its
-        id, is left alone and skipped."""
+    def all(self) -> list[K]:
+        """Every kept item of this kind, oldest first; a damaged file, or one not named
+        by its id, is left alone and skipped."""
         if not self.folder.is_dir():
             return []
         found = []
         for path in self.folder.glob(f"*{SUFFIX}"):
             try:
-                item = readable(_from_json(path.read_text(encoding="utf-8")))
+                item = readable(self.from_json(path.read_text(encoding="utf-8")))
             except (OSError, ValueError, KeyError, TypeError, RecursionError):
                 continue
             if path.stem == item.id:  # as put wrote it; removing it removes that file
                 found.append(item)
-        return sorted(found, key=lambda item: (item.kept_at, item.id))
+        return sorted(found, key=self.order)
 
-    def remove(self, item: PendingDecision) -> None:
+    def order(self, item: K) -> tuple[Any, ...]:
+        """Where ``item`` comes among its kind: by when it was kept."""
+        return (item.kept_at, item.id)
+
+    def remove(self, item: K) -> None:
         (self.folder / f"{item.id}{SUFFIX}").unlink(missing_ok=True)
         fsync_dir(self.folder)
+
+
+class Outbox(KeptFiles[PendingDecision]):
+    """The kept decisions of one local data folder."""
+
+    what = "decision"
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(data_dir / FOLDER)
+
+    def to_json(self, item: PendingDecision) -> str:
+        return _to_json(item)
+
+    def from_json(self, text: str) -> PendingDecision:
+        return _from_json(text)

@@ -34,6 +34,7 @@ from trustdesk.services.kept_checks import check_signed, refusal_stands, signed_
 from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
 from trustdesk.services.kept_dealt import DealtSearch
 from trustdesk.services.kept_signing import KeptSigner
+from trustdesk.services.kept_unlocks import KeptUnlock, UnlockOutbox
 from trustdesk.services.live import LiveRecord
 from trustdesk.services.outbox import (
     KEPT_ID,
@@ -142,6 +143,7 @@ class SyncService:
         self.decisions = decisions
         self.outbox = outbox
         self.closures = ClosureOutbox(outbox.folder.parent)
+        self.unlocks = UnlockOutbox(outbox.folder.parent)
         self.live = live
         self._header: AgencyHeader | None = None
         self._signers: dict[int, Signer] = {}
@@ -167,12 +169,18 @@ class SyncService:
     # -- while the server answers ---------------------------------------------------------
 
     def remember(self, session: Session) -> None:
-        """Keep what an offline memo prints (agency header, the officer's printed name)."""
+        """Keep what an offline memo prints (agency header, the officer's printed name), and
+        record the unlocks tried at this desk's lock while the server was lost."""
         from trustdesk.services.memo_inputs import memo_header, signer
 
         self._know(session)
         try:
             self._seen = self.ctx.store.audit.head()
+        except StoreError:
+            return
+        with contextlib.suppress(ServiceError, StoreError):
+            self.record_unlocks()  # tried at this desk's lock before the app was closed
+        try:
             self._header = memo_header(self.ctx.store, None)
             self._signers[session.user_id] = signer(
                 self.ctx.store, session.user_id, session.username, self.ctx.now()
@@ -415,6 +423,8 @@ class SyncService:
         done, turned_down, left = self._flush_closures(closures, dealt)
         if left:
             return Flushed(tuple(recorded), left, tuple(refused), done, turned_down)
+        with contextlib.suppress(StoreError):  # they wait for the next flush
+            self.record_unlocks()
         # The record answered every call (even with nothing to try: kept work waiting
         # for a person must not keep the desk "server lost", flushing again and again).
         self.live.set_reachable(True)
@@ -532,6 +542,58 @@ class SyncService:
         self._kept_here[kept.id] = kept_digest(kept)
         self._tell_kept()
         return kept
+
+    # -- unlocks tried while the server is lost ------------------------------------------
+
+    def keep_unlock(self, session: Session, outcome: str) -> KeptUnlock:
+        """Keep on this desk, signed with ``session``'s key, that an unlock of its locked
+        screen was tried now with the right (``success``) or a wrong (``failure``)
+        password, checked on the desk: recorded by ``record_unlocks`` once the record
+        answers, even after the app was closed (``OutboxError`` if it cannot be kept)."""
+        return self.unlocks.keep(
+            kept_at=self.ctx.now(),
+            officer_id=session.user_id,
+            officer=session.username,
+            workstation=self.ctx.workstation,
+            outcome=outcome,
+            signer=_signer_of(session),
+            seen=self._seen,
+        )
+
+    def record_unlocks(self) -> int:
+        """Put the kept unlock tries in the record, oldest first, as ``unlock`` entries
+        marked ``offline`` (with when, on which workstation, and the kept id and digest,
+        so that one is never recorded twice); how many were recorded. One the record has
+        already is removed; one not signed by its officer's key (planted in the folder)
+        is left where it is and never recorded. Stops at the first failure to write
+        (``StoreError``: the rest wait for the next try)."""
+        items = self.unlocks.all()
+        if not items:
+            return 0
+        dealt = self._dealt_with(items)["unlock"]
+        recorded = 0
+        for item in items:
+            digest = kept_digest(item)
+            if (item.id, digest) in dealt:
+                self.unlocks.remove(item)
+                continue
+            if not signed_by_its_officer(self.ctx, item):
+                continue
+            officer = self.ctx.store.users.by_id(item.officer_id)
+            self.ctx.audit(
+                "unlock",
+                officer,
+                item.outcome,
+                user=officer.id,
+                offline=True,
+                tried_at=utc_text(item.kept_at),
+                kept_on=item.workstation,
+                offline_unlock=item.id,
+                offline_digest=digest,
+            )
+            self.unlocks.remove(item)
+            recorded += 1
+        return recorded
 
     def _tell_kept(self) -> None:
         for listener in list(self.kept_listeners):

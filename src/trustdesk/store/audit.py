@@ -198,6 +198,7 @@ OFFLINE_EVENTS = {
     "kept_decision.discarded": "decision",
     "hold.closed": "closure",
     "kept_closure.discarded": "closure",
+    "unlock": "unlock",
 }
 OFFLINE_KEYS = {
     "decision": (
@@ -205,6 +206,7 @@ OFFLINE_KEYS = {
         ("replaces_offline_draft", "replaces_offline_digest"),
     ),
     "closure": (("offline_closure", "offline_digest"),),
+    "unlock": (("offline_unlock", "offline_digest"),),
 }
 _OFFLINE_IDS = (
     "SELECT event, objects FROM audit_log WHERE seq >= ? AND seq <= ? "
@@ -321,11 +323,11 @@ class AuditRepository:
     def offline_ids_from(self, low: int, upto: int) -> dict[str, set[tuple[str, str]]]:
         """Work kept offline that the record has dealt with — recorded late, decided
         again, or discarded — as (id, digest of what its officer signed) by kind
-        ("decision", "closure"), from the entries at positions ``low`` to ``upto``. An
+        ("decision", "closure", "unlock"), from the entries at positions ``low`` to ``upto``. An
         entry naming an id without the digest (made before decision 0062) deals with
         nothing. The events include every decision's: from position 1 of a record of
         1,000,000 decisions this reads them all (about a second on a server)."""
-        found: dict[str, set[tuple[str, str]]] = {"decision": set(), "closure": set()}
+        found: dict[str, set[tuple[str, str]]] = {kind: set() for kind in OFFLINE_KEYS}
         with self._db.reading() as conn:
             for event, objects in conn.execute(_OFFLINE_IDS, (low, upto, *OFFLINE_EVENTS)):
                 try:

@@ -5,6 +5,7 @@ No Qt here: the gate pages show what this returns, and the services do the check
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -36,7 +37,8 @@ class Gatekeeper:
     def __init__(self, services: Services) -> None:
         self.services = services
         self._failed_unlocks = 0
-        #: Unlocks tried while the server was lost, to be recorded when it answers.
+        #: Unlocks tried while the server was lost that could not be kept on the
+        #: workstation (``SyncService.keep_unlock``), to be recorded when it answers.
         self._unrecorded: list[tuple[Session, str, str]] = []
 
     def _profile(self) -> Any:
@@ -120,14 +122,13 @@ class Gatekeeper:
                 "unlocked on the desk (its account or password changed since sign-in). Sign "
                 "out, or unlock when the server is back."
             )
-        at = utc_text(self.services.accounts.ctx.now())
         if self.services.accounts.proves_offline(session, password):
             self._failed_unlocks = 0
-            self._unrecorded.append((session, "success", at))
+            self._keep_unlock(session, "success")
             log.info("unlocked while the record server is lost (user id %s)", session.user_id)
             return ""
         self._failed_unlocks += 1
-        self._unrecorded.append((session, "failure", at))
+        self._keep_unlock(session, "failure")
         log.warning("wrong password at the lock while the record server is lost")
         left = OFFLINE_TRIES - self._failed_unlocks
         then = (
@@ -139,6 +140,15 @@ class Gatekeeper:
             "Wrong password. The record server cannot be reached, so the password was "
             f"checked on this desk (the attempt is recorded when the server is back); {then}."
         )
+
+    def _keep_unlock(self, session: Session, outcome: str) -> None:
+        """Keep the try on this workstation (recorded once the record answers, even after
+        the app was closed); if it cannot be written there, in memory until then."""
+        try:
+            self.services.sync.keep_unlock(session, outcome)
+        except ServiceError:
+            log.warning("an unlock tried offline could not be kept on the workstation")
+            self._unrecorded.append((session, outcome, utc_text(self.services.accounts.ctx.now())))
 
     def check_proof(self, session: Session) -> None:
         """While the record answers (never waiting on a lost server): a password changed
@@ -156,7 +166,8 @@ class Gatekeeper:
     def record_offline_attempts(self) -> None:
         """Put the unlocks tried on this desk while the server was lost (right or wrong
         password, when) in the record, once it answers: ``unlock`` entries marked
-        ``offline``, oldest first; what cannot be written yet waits for the next try."""
+        ``offline``, oldest first (``SyncService.record_unlocks``; those kept in memory
+        first); what cannot be written yet waits for the next try."""
         while self._unrecorded:
             session, outcome, at = self._unrecorded[0]
             try:
@@ -166,6 +177,8 @@ class Gatekeeper:
             except (ServiceError, StoreError):
                 return
             self._unrecorded.pop(0)
+        with contextlib.suppress(ServiceError, StoreError):
+            self.services.sync.record_unlocks()
 
     def is_locked_out(self, session: Session) -> bool:
         """Whether a failed unlock must sign the desk out: five wrong passwords at this
