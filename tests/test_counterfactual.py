@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from casekit import conviction, make_case
+from trustdesk.core.class_periods import pairs
 from trustdesk.core.counterfactual import (
     ADD,
     AMEND,
@@ -152,6 +153,14 @@ def single_changes(
                     if value == getattr(item, attr) and value is not None:
                         continue
                     changed = item._replace(**{attr: value})
+                    if case.catalog is not None and value is not None:
+                        if attr == "section":
+                            changed = case.catalog.changed(item, statute=value)
+                        elif attr == "jurisdiction":
+                            changed = case.catalog.changed(item, jurisdiction=value)
+                    forms = changed.catalog_forms
+                    if forms and (changed.level, changed.klass) not in pairs(forms):
+                        continue  # contradicts the catalog: no fact that could be true
                     new = (*items[:index], changed, *items[index + 1 :])
                     name = JSON_NAMES.get(attr, attr)
                     yield AMEND, collection, index, name, value, case._replace(**{collection: new})
@@ -235,6 +244,16 @@ def test_each_flip_changes_exactly_one_fact(rules: RuleSet, pack_id: str) -> Non
                 attr = {"class": "klass"}.get(change.attribute, change.attribute)
                 before, after = old_items[change.item], new_items[change.item]
                 assert change.covers(getattr(after, attr))
+                if attr in ("section", "jurisdiction") and case.catalog is not None:
+                    # What the catalog says of the new section or jurisdiction came with
+                    # it: changed back, the entry is the one entered.
+                    back = (
+                        {"statute": before.statute}
+                        if attr == "section"
+                        else {"jurisdiction": before.jurisdiction}
+                    )
+                    assert case.catalog.changed(after, **back) == before
+                    continue
                 if attr == "section":
                     after = after._replace(statute=before.statute)
                 assert after._replace(**{attr: getattr(before, attr)}) == before
@@ -319,4 +338,22 @@ def test_an_amended_class_is_worded_from_the_pack_values(rules: RuleSet) -> None
     )
     pack = rules.pack_for(case.decision_time)
     facts = [f.fact for f in what_would_change(pack, case).flips]
-    assert "If conviction 1 (§ 53a-123 class C felony (Connecticut)) had class A or B" in facts
+    # § 53a-123 is a class C felony only: no other class is a fact that could be true.
+    assert not [fact for fact in facts if " had class " in fact]
+    # § 53-21 is a class C or B felony: B is offered, not A, which it never carries
+    # (decided under the 2019 law, where it is on no list).
+    raw = make_case(
+        convictions=[conviction("53-21", "felony", "C")],
+        decision_time="2021-03-02T10:00:00-05:00",
+        detainer={**make_case()["detainer"], "received_at": "2021-03-02T09:00:00-05:00"},
+    )
+    case = parse_case(raw, "t", rules.sections)
+    pack = rules.pack_for(case.decision_time)
+    facts = [f.fact for f in what_would_change(pack, case).flips]
+    assert "If conviction 1 (§ 53-21 class C felony (Connecticut)) had class B" in facts
+    # Without a catalog (a case built in code), the pack's own grouping words it.
+    bare = case._replace(
+        catalog=None, convictions=(case.convictions[0]._replace(catalog_forms=None),)
+    )
+    facts = [f.fact for f in what_would_change(pack, bare).flips]
+    assert "If conviction 1 (§ 53-21 class C felony (Connecticut)) had class A or B" in facts

@@ -39,7 +39,10 @@ def test_a_decline_shows_what_ice_would_have_to_show_and_what_to_verify(
     ice = _section(text, "What ICE would have to show for the detainer to be honored")
     assert "Is the detainer accompanied by a warrant issued or signed by a judge" in ice
     assert "class A or class B felony" in ice
-    assert "If conviction 1 (§ 53a-61 class A misdemeanor (Connecticut)) had level felony" in ice
+    # § 53a-61 is a class A misdemeanor only: a felony is no fact that could be true of
+    # it, so none is offered; another section (one that fits a class A misdemeanor) is.
+    assert "had level felony" not in ice
+    assert "If conviction 1 (§ 53a-61 class A misdemeanor (Connecticut)) had section § " in ice
     unknown = _section(text, "Unknown answers that could change the outcome")
     assert "Terrorist Screening Database" in unknown
     assert "the hold would be permitted" in unknown

@@ -21,6 +21,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
+from trustdesk.core.class_periods import describe_forms, pairs
 from trustdesk.core.model import Case, Offense
 
 #: Local time is at most 14 hours ahead of UTC anywhere (UTC+14, Kiribati): a date later
@@ -83,6 +84,55 @@ def _offense_findings(case: Case, key: str, items: tuple[Offense, ...]) -> list[
     return found
 
 
+def _catalog_findings(key: str, items: tuple[Offense, ...]) -> list[Finding]:
+    """Offenses entered with a level and class their section never carried, or reduced
+    to a misdemeanor though the section has none, as the offense catalog says: one of
+    the two is wrong, and which one only the judgment tells. The offense then counts
+    for nothing and a supervisor compares the judgment (never a guess either way)."""
+    label = "conviction" if key == "convictions" else "pending charge"
+    found = []
+    for index, item in enumerate(items):
+        forms = item.catalog_forms
+        if not forms:
+            continue
+        pointer = f"/{key}/{index}"
+        what = f"{label} {index + 1} (§ {item.section or item.statute})"
+        carried = describe_forms(forms)
+        fix = (
+            "compare the judgment: correct the entry, or, if the judgment says so, have the "
+            f"offense catalog corrected; until then this {label} is not counted"
+        )
+        if (item.level, item.klass) not in pairs(forms):
+            entered = describe_forms(((item.level, (item.klass,)),))
+            found.append(
+                Finding(
+                    f"{pointer}/class",
+                    f"{what} was entered as {_a(entered)}, which the offense catalog says "
+                    f"the section never carried (it lists {_a(carried)})",
+                    fix,
+                    False,
+                    pointer,
+                )
+            )
+        elif item.reduced_to_misdemeanor and all(level != "misdemeanor" for level, _ in forms):
+            found.append(
+                Finding(
+                    f"{pointer}/reduced_to_misdemeanor",
+                    f"{what} is entered as reduced to a misdemeanor, but the offense catalog "
+                    f"lists the section only as {_a(carried)}, which cannot be reduced",
+                    fix,
+                    False,
+                    pointer,
+                )
+            )
+    return found
+
+
+def _a(text: str) -> str:
+    """``a class D felony``, ``an unclassified felony``."""
+    return ("an " if text[:1] in "aeiou" else "a ") + text
+
+
 def _clock_findings(case: Case) -> list[Finding]:
     released = case.releasable_at
     received = case.detainer.received_at
@@ -128,6 +178,8 @@ def check_facts(case: Case) -> tuple[Finding, ...]:
         )
     found.extend(_offense_findings(case, "convictions", case.convictions))
     found.extend(_offense_findings(case, "pending_charges", case.pending_charges))
+    found.extend(_catalog_findings("convictions", case.convictions))
+    found.extend(_catalog_findings("pending_charges", case.pending_charges))
     found.extend(_clock_findings(case))
     return tuple(found)
 

@@ -20,6 +20,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from trustdesk.core.class_periods import pairs
 from trustdesk.core.conditions import (
     AllOf,
     AnyOf,
@@ -34,9 +35,17 @@ from trustdesk.core.conditions import (
     WithinYears,
     describe_answer,
 )
-from trustdesk.core.decision import HONOR, MET, Decision
+from trustdesk.core.decision import HONOR, MET, UNKNOWN, Decision
 from trustdesk.core.evaluate import evaluate
-from trustdesk.core.model import CLASSES, LEVELS, Case, Offense, get_field, replace_field
+from trustdesk.core.model import (
+    CLASSES,
+    LEVELS,
+    Case,
+    Offense,
+    OffenseFacts,
+    get_field,
+    replace_field,
+)
 from trustdesk.core.pack import RulePack, StatuteList
 from trustdesk.core.select import local_date
 
@@ -112,6 +121,8 @@ def _value_of(item: Offense, attr: str) -> Any:
 
 
 _ITEM_NAMES = {"convictions": "conviction", "pending_charges": "pending charge"}
+#: Sections named one by one in a fact about some sections of a list; beyond, a count.
+SECTIONS_NAMED = 6
 
 
 class Change(NamedTuple):
@@ -124,6 +135,7 @@ class Change(NamedTuple):
     values: frozenset[Any] = frozenset()  # the new values this change stands for
     others: bool = False  # True: any known value NOT in ``values``
     was_unknown: bool = False  # the fact is now "Unknown / not verified"
+    part: bool = False  # sections named one by one, not a whole list's (``_Atom.part``)
 
     def covers(self, value: Any) -> bool:
         """Whether setting the fact to ``value`` is this change (ANSWER and AMEND)."""
@@ -171,6 +183,9 @@ class _Atom(NamedTuple):
     values: frozenset[Any]
     others: bool
     example: Any
+    #: Only some of the sections the pack's lists treat alike: those whose catalog entry
+    #: gives the same flags and fits the entry's level and class (worded by name).
+    part: bool = False
 
 
 class _Space(NamedTuple):
@@ -273,15 +288,43 @@ def _with_items(case: Case, collection: str, items: tuple[Offense, ...]) -> Case
     return case._replace(**changed)
 
 
-def _with_attr(item: Offense, attr: str, value: Any) -> Offense:
+def _with_attr(item: Offense, attr: str, value: Any, catalog: OffenseFacts | None) -> Offense:
+    """``item`` with one attribute changed; another section or jurisdiction brings what the
+    case's catalog says of it (its flags, class history, the classes it carries), as if
+    the offense had been entered so."""
     if attr.startswith(_FLAG):
         flag = attr[len(_FLAG) :]
         return item._replace(flags=item.flags | {flag} if value else item.flags - {flag})
     field = _FIELDS[attr][0]
     if attr == "section" and value is not None:
+        if catalog is not None:
+            return catalog.changed(item, statute=value)
         return item._replace(section=value, statute=value)
+    if attr == "jurisdiction" and catalog is not None:
+        return catalog.changed(item, jurisdiction=value)
     changed: dict[str, Any] = {field: value}
     return item._replace(**changed)
+
+
+def _carried_atom(item: Offense, attr: str, atom: _Atom) -> _Atom | None:
+    """``atom`` narrowed to the values the catalog says the offense's section can carry
+    (for its level or class; None when it can carry none of them): another value would
+    make the entry contradict the catalog, which is no fact that could be true."""
+    forms = item.catalog_forms
+    if attr not in ("level", "class") or not forms:
+        return atom
+    carried = pairs(forms)
+    if attr == "level":
+        possible = {level for level, klass in carried if klass == item.klass}
+    else:
+        possible = {klass for level, klass in carried if level == item.level}
+    if atom.others:
+        values = frozenset(v for v in possible if v not in atom.values)
+    else:
+        values = frozenset(v for v in atom.values if v in possible)
+    if not values:
+        return None
+    return _Atom(values, False, sorted(values, key=repr)[0])
 
 
 # --- wording -------------------------------------------------------------------------
@@ -297,7 +340,16 @@ def _value_words(attr: str, atom: _Atom, lists: tuple[StatuteList, ...]) -> str:
         if atom.others:
             return "not on the list " + _join(named) if named else "another section"
         if named and all(any(v in x.statutes for x in lists) for v in atom.values):
-            return "on the list " + _join(named)
+            if not atom.part:
+                return "on the list " + _join(named)
+            shown = sorted(atom.values)
+            where = f"on the list {_join(named)}"
+            if len(shown) <= SECTIONS_NAMED:
+                return f"{_join([f'§ {v}' for v in shown])} ({where})"
+            return (
+                f"one of {len(shown)} sections {where} whose catalog entry fits it "
+                f"(such as § {shown[0]} or § {shown[1]})"
+            )
     values = sorted(atom.values, key=repr)
     if _field(attr)[1] == (True, False):
         words = [describe_answer(v) for v in (True, False, None) if v in atom.values]
@@ -340,7 +392,12 @@ def _item_label(collection: str, index: int, item: Offense) -> str:
 def _effect(pack: RulePack, decision: Decision) -> str:
     if decision.decision == HONOR:
         titles = [c.title for c in pack.criteria if c.id in decision.grounds]
-        return "the hold would be permitted: " + "; ".join(titles)
+        text = "the hold would be permitted: " + "; ".join(titles)
+        return text
+    if any(result.status == UNKNOWN for result in decision.trace):
+        # A ground that cannot be determined (unsettled law, an answer not verified, an
+        # entry not counted) could still be met: declined only until that is settled.
+        return "the detainer would be declined until what cannot be determined is settled"
     return "the detainer would be declined"
 
 
@@ -384,7 +441,7 @@ def _item_trials(pack: RulePack, case: Case, space: _Space) -> Iterator[_Trial]:
     for combination in itertools.product(*(space.atoms[a] for a in attrs)):
         item = _plain_offense()._replace(date=day)
         for attr, atom in zip(attrs, combination, strict=True):
-            item = _with_attr(item, attr, atom.example)
+            item = _with_attr(item, attr, atom.example, None)
         change = Change(ADD, space.collection)
         yield _Trial(
             change, f"A further {name}", _with_items(case, space.collection, (*items, item))
@@ -397,25 +454,51 @@ def _item_trials(pack: RulePack, case: Case, space: _Space) -> Iterator[_Trial]:
             f"If {label} were not on the record",
             _with_items(case, space.collection, rest),
         )
+        flags = frozenset(a[len(_FLAG) :] for a in attrs if a.startswith(_FLAG))
         for attr in attrs:
             current = _value_of(item, attr)
             mine = _atom_of(space.atoms[attr], current)
-            for atom in space.atoms[attr]:
-                if atom == mine:
+            for each in space.atoms[attr]:
+                narrowed = None if each == mine else _carried_atom(item, attr, each)
+                if narrowed is None:
                     continue
-                changed = _with_attr(item, attr, atom.example)
-                change = Change(
-                    AMEND,
-                    space.collection,
-                    index,
-                    attr,
-                    atom.values,
-                    atom.others,
-                    was_unknown=current is None,
-                )
-                fact = _amend_fact(pack, label, attr, atom)
-                replaced = (*items[:index], changed, *items[index + 1 :])
-                yield _Trial(change, fact, _with_items(case, space.collection, replaced))
+                for atom in _section_parts(item, attr, narrowed, case.catalog, flags):
+                    changed = _with_attr(item, attr, atom.example, case.catalog)
+                    change = Change(
+                        AMEND,
+                        space.collection,
+                        index,
+                        attr,
+                        atom.values,
+                        atom.others,
+                        was_unknown=current is None,
+                        part=atom.part,
+                    )
+                    fact = _amend_fact(pack, label, attr, atom)
+                    replaced = (*items[:index], changed, *items[index + 1 :])
+                    yield _Trial(change, fact, _with_items(case, space.collection, replaced))
+
+
+def _section_parts(
+    item: Offense, attr: str, atom: _Atom, catalog: OffenseFacts | None, flags: frozenset[str]
+) -> Iterator[_Atom]:
+    """``atom``, or for named sections read through the case's catalog, its parts: the
+    sections whose catalog entries give the same of the ``flags`` the pack tests, each
+    part tried apart, and none whose entry the offense's level and class would
+    contradict (no fact that could be true)."""
+    if attr != "section" or catalog is None or atom.others or None in atom.values:
+        yield atom
+        return
+    parts: dict[frozenset[str], list[Any]] = {}
+    for value in sorted(atom.values):
+        changed = catalog.changed(item, statute=value)
+        forms = changed.catalog_forms
+        if forms and (changed.level, changed.klass) not in pairs(forms):
+            continue
+        parts.setdefault(changed.flags & flags, []).append(value)
+    whole = len(parts) == 1 and len(next(iter(parts.values()))) == len(atom.values)
+    for values in parts.values():
+        yield _Atom(frozenset(values), False, values[0], part=not whole)
 
 
 def _flips(pack: RulePack, case: Case, decision: Decision) -> tuple[Flip, ...]:
@@ -483,11 +566,14 @@ def _same_amend_flip(first: Flip, second: Flip) -> bool:
 
 def _merge_amend(pack: RulePack, case: Case, first: Flip, second: Flip) -> Flip:
     """One flip for two values of one attribute that turn the decision the same way."""
-    change = first.change._replace(values=first.change.values | second.change.values)
+    change = first.change._replace(
+        values=first.change.values | second.change.values,
+        part=first.change.part or second.change.part,
+    )
     assert change.item is not None and change.attribute is not None
     item = getattr(case, change.target)[change.item]
     label = _item_label(change.target, change.item, item)
-    atom = _Atom(change.values, False, None)
+    atom = _Atom(change.values, False, None, part=change.part)
     return first._replace(change=change, fact=_amend_fact(pack, label, change.attribute, atom))
 
 

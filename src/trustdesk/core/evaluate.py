@@ -221,11 +221,16 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
             f"rule pack {pack.id} is not in force on {day.isoformat()}; "
             "choose the pack for the decision date"
         )
-    # Convictions count with the class their section carried on the conviction date.
-    classes = apply_class_history(case)
-    case = classes.case
+    # The facts as entered (a class the section never carried is one of them), then the
+    # convictions with the class their section carried on the conviction date.
     findings = list(check_facts(case))
     void = {f.voids: f.problem for f in findings if f.voids is not None}
+    classes = apply_class_history(case)
+    case = classes.case
+    # An offense that is not counted leaves no doubt about its class to settle.
+    classes = classes._replace(
+        doubts=tuple(d for d in classes.doubts if f"/convictions/{d.position}" not in void)
+    )
     trace = tuple(
         _evaluate_criterion(pack, criterion, case, void, day) for criterion in pack.criteria
     )

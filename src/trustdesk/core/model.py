@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from trustdesk.core.class_periods import ClassHistory
 
@@ -68,6 +68,10 @@ class Offense(NamedTuple):
     #: (code, name) of the offense catalog's own jurisdiction (``("CA", "California")``),
     #: from the case reader: an offense of that jurisdiction is printed by its name.
     home: tuple[str, str] | None = None
+    #: Every level and class the catalog says the section carries or carried, for an
+    #: offense of the catalog's own jurisdiction whose class the sources settle (None:
+    #: the catalog cannot say): an entry outside them contradicts the catalog.
+    catalog_forms: tuple[tuple[str, tuple[str, ...]], ...] | None = None
 
     def describe(self) -> str:
         named = self.home is not None and self.home[0] == self.jurisdiction
@@ -82,6 +86,15 @@ class Offense(NamedTuple):
 class PublicSafetyRisk(NamedTuple):
     asserted: Tri = False
     reason: str | None = None
+
+
+class OffenseFacts(Protocol):
+    """What the offense catalog says of an offense's section (``rules/caseio.py``): a
+    conviction or charge changed to another section or jurisdiction gets them anew."""
+
+    def changed(
+        self, offense: Offense, *, statute: str | None = None, jurisdiction: str | None = None
+    ) -> Offense: ...
 
 
 class Case(NamedTuple):
@@ -99,6 +112,9 @@ class Case(NamedTuple):
     public_safety_risk: PublicSafetyRisk = PublicSafetyRisk()
     #: Generic yes/no/unknown answers a pack asks by name (question field ``facts.<name>``).
     facts: Mapping[str, Tri] = MappingProxyType({})
+    #: The catalog the case was read with (None: built in code): what the counterfactual
+    #: uses to change an offense's section or jurisdiction as the case reader would.
+    catalog: OffenseFacts | None = None
 
 
 #: The prefix of a question field that names a generic case fact.

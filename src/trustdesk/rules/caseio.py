@@ -274,30 +274,10 @@ def _offense(
         JURISDICTIONS,
         "CT, another two-letter state code, or federal",
     )
-    # The catalog says how its sections are written (codes…); without one, TITLE-NUMBER.
-    normalize = getattr(catalog, "normalize", normalize_section)
-    section = normalize(statute)
-    # The catalog's class history and unknown classes travel with the offense (core reads them).
-    history = getattr(catalog, "history", None)
-    unknown_class: frozenset[str] = getattr(catalog, "unknown_class", frozenset())
-    # Class histories and unknown classes are the catalog's own jurisdiction's.
-    home = getattr(catalog, "home", "")
-    # The catalog's jurisdiction prints by its name ("California"), from the catalog.
-    home_name: str = getattr(catalog, "home_name", "") or ""
-    if home and jurisdiction != home:
-        history, unknown_class = None, frozenset()
-    # The catalog's flags for the section (serious, violent…) join those entered.
-    known_flags: Mapping[str, frozenset[str]] = getattr(catalog, "flags", None) or {}
     flags = _names(reader, item.get("flags", []), f"{pointer}/flags", 20)
-    if section is not None:
-        flags |= known_flags.get(section, frozenset())
-    known_citations: Mapping[str, tuple[tuple[str, str], ...]] = (
-        getattr(catalog, "flag_citations", None) or {}
-    )
-    cited = () if section is None else known_citations.get(section, ())
+    known = catalog_facts(catalog, statute, jurisdiction, flags)
     return Offense(
         statute=statute,
-        section=section,
         level=level,
         klass=klass,
         jurisdiction=jurisdiction,
@@ -307,12 +287,7 @@ def _offense(
         else None,
         under_appeal=reader.tri(item.get("under_appeal", False), f"{pointer}/under_appeal"),
         juvenile=reader.tri(item.get("juvenile", False), f"{pointer}/juvenile"),
-        in_catalog=catalog is None or (section is not None and section in catalog),
-        class_history=None if history is None or section is None else history.get(section),
-        class_unknown=section is not None and section in unknown_class,
-        flags=flags,
-        flag_citations=tuple(pair for pair in cited if pair[0] in flags),
-        home=(home, home_name) if home and home_name else None,
+        **known,
         reduced_to_misdemeanor=reader.tri(
             item.get("reduced_to_misdemeanor", False), f"{pointer}/reduced_to_misdemeanor"
         ),
@@ -322,6 +297,75 @@ def _offense(
         if pending
         else None,
     )
+
+
+def catalog_facts(
+    catalog: Container[str] | None, statute: str, jurisdiction: str, entered: frozenset[str]
+) -> dict[str, Any]:
+    """What the catalog says of an offense of ``statute`` in ``jurisdiction`` (the
+    ``Offense`` fields it gives): the canonical section, whether the catalog lists it,
+    its class history, unsettled class, the levels and classes it carries, and its flags
+    joined to those ``entered``."""
+    # The catalog says how its sections are written (codes…); without one, TITLE-NUMBER.
+    normalize = getattr(catalog, "normalize", normalize_section)
+    section = normalize(statute)
+    # The catalog's class history and unknown classes travel with the offense (core reads them).
+    history = getattr(catalog, "history", None)
+    unknown_class: frozenset[str] = getattr(catalog, "unknown_class", frozenset())
+    carried: Mapping[str, Any] | None = getattr(catalog, "carried", None)
+    # Class histories, unknown classes and the classes carried are the catalog's own
+    # jurisdiction's.
+    home = getattr(catalog, "home", "")
+    # The catalog's jurisdiction prints by its name ("California"), from the catalog.
+    home_name: str = getattr(catalog, "home_name", "") or ""
+    if home and jurisdiction != home:
+        history, unknown_class, carried = None, frozenset(), None
+    # The catalog's flags for the section (serious, violent…) join those entered.
+    known_flags: Mapping[str, frozenset[str]] = getattr(catalog, "flags", None) or {}
+    flags = entered | (frozenset() if section is None else known_flags.get(section, frozenset()))
+    known_citations: Mapping[str, tuple[tuple[str, str], ...]] = (
+        getattr(catalog, "flag_citations", None) or {}
+    )
+    cited = () if section is None else known_citations.get(section, ())
+    return {
+        "section": section,
+        "in_catalog": catalog is None or (section is not None and section in catalog),
+        "class_history": None if history is None or section is None else history.get(section),
+        "class_unknown": section is not None and section in unknown_class,
+        "flags": flags,
+        "flag_citations": tuple(pair for pair in cited if pair[0] in flags),
+        "home": (home, home_name) if home and home_name else None,
+        "catalog_forms": None if carried is None or section is None else carried.get(section),
+    }
+
+
+class CatalogLink:
+    """The catalog a case was read with, as the engine's counterfactual uses it
+    (``core.model.OffenseFacts``): an offense given another section or jurisdiction
+    gets what the catalog says of it, as if it had been entered so."""
+
+    __slots__ = ("catalog",)
+
+    def __init__(self, catalog: Container[str]) -> None:
+        self.catalog = catalog
+
+    # The link is how the case was read, not one of its facts: two cases alike but read
+    # through different copies of the catalog (the file, its cached sections) are alike.
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CatalogLink)
+
+    def __hash__(self) -> int:
+        return hash(CatalogLink)
+
+    def changed(
+        self, offense: Offense, *, statute: str | None = None, jurisdiction: str | None = None
+    ) -> Offense:
+        old = catalog_facts(self.catalog, offense.statute, offense.jurisdiction, frozenset())
+        entered = offense.flags - old["flags"]  # the flags the catalog did not add
+        statute = offense.statute if statute is None else statute
+        jurisdiction = offense.jurisdiction if jurisdiction is None else jurisdiction
+        known = catalog_facts(self.catalog, statute, jurisdiction, entered)
+        return offense._replace(statute=statute, jurisdiction=jurisdiction, **known)
 
 
 def _names(reader: _Reader, value: Any, pointer: str, most: int) -> frozenset[str]:
@@ -458,6 +502,7 @@ def parse_case(raw: Any, source: str, catalog: Container[str] | None = None) -> 
         security_risk_group=tri["security_risk_group"],
         tsdb_match=tri["tsdb_match"],
         final_removal_order=tri["final_removal_order"],
+        catalog=None if catalog is None else CatalogLink(catalog),
     )
     # Facts that cannot all be true are refused here, where the input can still be fixed
     # (the rule for each is in core/consistency.py); the others go to review.

@@ -147,6 +147,22 @@ class OffenseEntry:
             form.level == level and (klass is None or klass in form.classes) for form in forms
         )
 
+    @property
+    def settles_levels(self) -> bool:
+        """Whether the entry says every level and class a conviction of the section can
+        carry: its class is settled and it is an offense (not a procedural section,
+        whose class is that of the underlying offense)."""
+        every: list[OffenseForm | FormerForm] = [*self.forms, *self.former]
+        return not self.class_unsettled and all(
+            form.level in ("felony", "misdemeanor") for form in every
+        )
+
+    def carried(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Every level and class the section carries or carried (today's forms, then the
+        earlier ones): a conviction entered with any other contradicts the catalog."""
+        every: list[OffenseForm | FormerForm] = [*self.forms, *self.former]
+        return tuple((form.level, form.classes) for form in every)
+
     def class_history(self) -> ClassHistory | None:
         """The section's class history for the engine, when the statute's class changed.
 
@@ -222,6 +238,11 @@ class OffenseCatalog:
     flag_citations: Mapping[str, tuple[tuple[str, str], ...]] = field(
         repr=False, default_factory=dict
     )
+    #: Every level and class each section carries or carried (``OffenseEntry.carried``),
+    #: for the sections whose class the sources settle.
+    carried: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(
+        repr=False, default_factory=dict
+    )
 
     @classmethod
     def of(
@@ -258,6 +279,7 @@ class OffenseCatalog:
             syntax or SectionSyntax(),
             MappingProxyType({e.section: e.flags for e in entries if e.flags}),
             MappingProxyType({e.section: e.flag_citations for e in entries if e.flag_citations}),
+            MappingProxyType({e.section: e.carried() for e in entries if e.settles_levels}),
         )
 
     @property

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from trustdesk.core.class_periods import ClassHistory, ClassPeriod
+from trustdesk.core.class_periods import ClassHistory, ClassPeriod, Form
 from trustdesk.core.statute import SectionSyntax
 from trustdesk.rules import cache
 from trustdesk.rules.errors import InputError
@@ -39,6 +39,8 @@ class KnownSections(frozenset[str]):
     home: str
     #: That jurisdiction's name, as the catalog gives it ("Connecticut").
     home_name: str
+    #: Every level and class each section carries or carried, where the sources settle it.
+    carried: Mapping[str, tuple[Form, ...]]
 
     def __new__(
         cls,
@@ -50,6 +52,7 @@ class KnownSections(frozenset[str]):
         home: str = "",
         flag_citations: Mapping[str, Iterable[tuple[str, str]]] | None = None,
         home_name: str = "",
+        carried: Mapping[str, tuple[Form, ...]] | None = None,
     ) -> KnownSections:
         made = super().__new__(cls, sections)
         made.history = MappingProxyType(dict(history or {}))
@@ -61,6 +64,7 @@ class KnownSections(frozenset[str]):
         made.syntax = syntax or SectionSyntax()
         made.home = home
         made.home_name = home_name
+        made.carried = MappingProxyType(dict(carried or {}))
         return made
 
     def normalize(self, text: str) -> str | None:
@@ -134,6 +138,7 @@ def _from_cache(value: Any) -> KnownSections | None:
                 for k, v in value["flag_citations"].items()
             },
             str(value["home_name"]),
+            {str(k): _forms(v) for k, v in value["carried"].items()},
         )
     except (TypeError, KeyError, ValueError, AttributeError):
         # An older cache format or a damaged record: read the catalog again.
@@ -167,6 +172,10 @@ def known_sections(path: Path) -> tuple[KnownSections, str]:
         "flag_citations": {
             k: [list(pair) for pair in v] for k, v in sorted(catalog.flag_citations.items())
         },
+        "carried": {
+            k: [[level, list(classes)] for level, classes in v]
+            for k, v in sorted(catalog.carried.items())
+        },
     }
     cache.write(_CACHE_NAME, recent)
     known = KnownSections(
@@ -178,5 +187,6 @@ def known_sections(path: Path) -> tuple[KnownSections, str]:
         catalog.id.upper(),
         catalog.flag_citations,
         catalog.jurisdiction,
+        catalog.carried,
     )
     return known, digest
