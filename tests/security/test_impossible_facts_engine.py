@@ -194,10 +194,59 @@ def test_the_reader_refuses_impossible_facts(
 
 
 def test_dates_on_the_decision_day_and_the_birthday_are_accepted(rules: RuleSet) -> None:
+    # Born 1990-04-17: the seventh birthday is the first day a charge can be dated.
     case = _case(
         rules,
         convictions=[conviction("53a-134", "felony", "B", date="2026-11-19")],
-        pending_charges=[conviction("53a-61", "misdemeanor", "A", date="1990-04-17")],
+        pending_charges=[conviction("53a-61", "misdemeanor", "A", date="1997-04-17")],
         detainer={"form": "I-247A", "received_at": DECIDED},
     )
     assert check_facts(case) == ()
+
+
+def test_a_conviction_dated_in_early_childhood_is_not_counted(rules: RuleSet) -> None:
+    """Born 1990-04-17: a class B felony dated the day before the seventh birthday (or
+    in the cradle) is not counted and goes to review; the dates are for a person to
+    check, the reader does not refuse them."""
+    for day in ("1997-04-16", "1990-04-17"):
+        case = _case(rules, convictions=[conviction("53a-134", "felony", "B", date=day)])
+        decision = _decide(rules, case)
+        assert decision.decision == DECLINE and decision.needs_review
+        [reason] = [r for r in decision.review_reasons if "no one that young" in r]
+        assert f"is dated {day}, when the person was" in reason
+
+
+def test_a_person_older_than_anyone_is_checked(rules: RuleSet) -> None:
+    person = {"name": "A B", "booking_number": "B1", "date_of_birth": "1900-01-01"}
+    case = _case(rules, person=person, convictions=[_felony_b()])
+    decision = _decide(rules, case)
+    assert decision.decision == HONOR  # the conviction stands; the birth date is checked
+    assert any("makes the person 126 at the decision time" in r for r in decision.review_reasons)
+
+
+def test_a_conviction_dated_the_next_day_in_its_courts_zone_is_refused(rules: RuleSet) -> None:
+    """Decided at 11:05 in Connecticut: its courts' date is still the 19th. The world's
+    latest zone is already on the 20th, which no Connecticut judgment can carry; a
+    federal court in Guam can."""
+    late = "2026-11-19T11:05:00-05:00"
+    with pytest.raises(InputError) as caught:
+        _case(
+            rules,
+            decision_time=late,
+            convictions=[conviction("53a-134", "felony", "B", date="2026-11-20")],
+        )
+    assert caught.value.pointer == "/convictions/0/date"
+    guam = conviction("18 USC 1951", "felony", "unclassified", "federal", date="2026-11-20")
+    assert _case(rules, decision_time=late, convictions=[guam]).convictions[0].date
+
+
+def test_a_form_named_before_it_existed_is_warned(rules: RuleSet) -> None:
+    case = _case(
+        rules,
+        decision_time="2015-05-10T10:00:00-04:00",
+        detainer={"form": "I-247A", "received_at": "2015-05-10T09:00:00-04:00"},
+        convictions=[_felony_b()],
+    )
+    decision = _decide(rules, case)
+    [warning] = [w for w in decision.warnings if "came into use on 2017-04-02" in w]
+    assert "received on 2015-05-10" in warning and "check the form" in warning

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from trustdesk.core.class_periods import describe_forms, pairs
 from trustdesk.core.model import Case, Offense
@@ -37,6 +38,9 @@ class Finding(NamedTuple):
     fix: str  # what to do about it
     refused: bool  # True: invalid input; False: kept, flagged for review
     voids: str | None = None  # the pointer of an entry that must not count, if any
+    #: Whether it sends the decision to review; False: a warning only, for a slip that
+    #: cannot change the decision (the form's name where the law does not ask for it).
+    review: bool = True
 
     @property
     def message(self) -> str:
@@ -48,10 +52,17 @@ def latest_date(instant: datetime) -> date:
     return (instant.astimezone(UTC) + _MAX_AHEAD).date()
 
 
+def latest_court_date(instant: datetime, item: Offense) -> date:
+    """The last calendar date the court of ``item`` can have dated it at ``instant``: in
+    the zone the case reader gives its jurisdiction's courts; without one, anywhere."""
+    if item.court_zone is None:
+        return latest_date(instant)
+    return instant.astimezone(ZoneInfo(item.court_zone)).date()
+
+
 def _offense_findings(case: Case, key: str, items: tuple[Offense, ...]) -> list[Finding]:
     label = "conviction" if key == "convictions" else "pending charge"
     decided = case.decision_time
-    last_day = latest_date(decided)
     born = case.person.date_of_birth
     found = []
     for index, item in enumerate(items):
@@ -59,7 +70,7 @@ def _offense_findings(case: Case, key: str, items: tuple[Offense, ...]) -> list[
             continue
         pointer = f"/{key}/{index}"
         what = f"the date of {label} {index + 1} (§ {item.statute}, {item.date.isoformat()})"
-        if item.date > last_day:
+        if item.date > latest_court_date(decided, item):
             found.append(
                 Finding(
                     f"{pointer}/date",
@@ -82,6 +93,85 @@ def _offense_findings(case: Case, key: str, items: tuple[Offense, ...]) -> list[
                 )
             )
     return found
+
+
+#: Younger than this, no one is convicted or charged (the common law's conclusive
+#: infancy): an offense dated before the person was this old contradicts the birth date.
+YOUNGEST = 7
+#: Older than this at the decision time, the date of birth is checked (review only).
+OLDEST = 120
+#: When a detainer form came into use: one received earlier cannot be on it (LAW.md §1).
+FORMS_IN_USE_FROM = {"I-247A": date(2017, 4, 2)}
+
+
+def _age(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _age_findings(case: Case, key: str, items: tuple[Offense, ...]) -> list[Finding]:
+    """Offenses dated when the person was younger than ``YOUNGEST`` (their date or the
+    date of birth is wrong): not counted, and a supervisor checks both dates."""
+    born = case.person.date_of_birth
+    label = "conviction" if key == "convictions" else "pending charge"
+    found = []
+    for index, item in enumerate(items):
+        if born is None or item.date is None or item.date < born:
+            continue  # an offense before birth is refused by _offense_findings
+        age = _age(born, item.date)
+        if age < YOUNGEST:
+            pointer = f"/{key}/{index}"
+            found.append(
+                Finding(
+                    f"{pointer}/date",
+                    f"{label} {index + 1} (§ {item.statute}) is dated "
+                    f"{item.date.isoformat()}, when the person was {age} (born "
+                    f"{born.isoformat()}); no one that young is convicted or charged",
+                    f"check the date of birth and the {label}'s date; until they are "
+                    f"corrected this {label} is not counted",
+                    False,
+                    pointer,
+                )
+            )
+    return found
+
+
+def _person_findings(case: Case) -> list[Finding]:
+    born = case.person.date_of_birth
+    if born is None or born > case.decision_time.date():
+        return []
+    age = _age(born, case.decision_time.date())
+    if age <= OLDEST:
+        return []
+    return [
+        Finding(
+            "/person/date_of_birth",
+            f"the date of birth ({born.isoformat()}) makes the person {age} at the decision time",
+            "check it against the detainer and the booking record",
+            False,
+        )
+    ]
+
+
+def _form_findings(case: Case) -> list[Finding]:
+    """A form named that did not exist yet when the detainer was received: a warning
+    (what decides is whether the form asks for a hold, which a slip here does not
+    change; the notification-only form is one ICE did use then)."""
+    detainer = case.detainer
+    since = FORMS_IN_USE_FROM.get(detainer.form)
+    received = detainer.received_at or case.decision_time
+    if since is None or received.date() >= since:
+        return []
+    return [
+        Finding(
+            "/detainer/form",
+            f"the detainer is entered as Form {detainer.form}, which came into use on "
+            f"{since.isoformat()}, but it was received on {received.date().isoformat()}",
+            "check the form named on the detainer (before that date ICE used the I-247D, "
+            "I-247N and I-247X) and correct it",
+            False,
+            review=False,
+        )
+    ]
 
 
 def _catalog_findings(key: str, items: tuple[Offense, ...]) -> list[Finding]:
@@ -180,6 +270,10 @@ def check_facts(case: Case) -> tuple[Finding, ...]:
     found.extend(_offense_findings(case, "pending_charges", case.pending_charges))
     found.extend(_catalog_findings("convictions", case.convictions))
     found.extend(_catalog_findings("pending_charges", case.pending_charges))
+    found.extend(_age_findings(case, "convictions", case.convictions))
+    found.extend(_age_findings(case, "pending_charges", case.pending_charges))
+    found.extend(_person_findings(case))
+    found.extend(_form_findings(case))
     found.extend(_clock_findings(case))
     return tuple(found)
 

@@ -192,11 +192,13 @@ def _unverified_grounds(trace: tuple[CriterionResult, ...], decision: str) -> st
 
 
 def _report_findings(findings: list[Finding], warnings: list[str], reasons: list[str]) -> None:
-    """Impossible or inconsistent facts: each one a warning and a reason for review."""
+    """Impossible or inconsistent facts: each one a warning, and (most) a reason for
+    review."""
     for finding in findings:
         text = finding.message
         warnings.append(text[0].upper() + text[1:])
-        reasons.append(f"Facts that cannot all be right — {finding.problem}")
+        if finding.review:
+            reasons.append(f"Facts that cannot all be right — {finding.problem}")
 
 
 def _hold(pack: RulePack, case: Case, decision: str, warnings: list[str]) -> HoldClock | None:

@@ -72,6 +72,10 @@ class Offense(NamedTuple):
     #: offense of the catalog's own jurisdiction whose class the sources settle (None:
     #: the catalog cannot say): an entry outside them contradicts the catalog.
     catalog_forms: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    #: The time zone in which the courts of ``jurisdiction`` date their judgments at the
+    #: latest (its easternmost part; from the case reader): a date later than the decision
+    #: day there is after the decision. None: any zone on Earth.
+    court_zone: str | None = None
 
     def describe(self) -> str:
         named = self.home is not None and self.home[0] == self.jurisdiction

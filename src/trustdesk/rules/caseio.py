@@ -29,6 +29,7 @@ from trustdesk.core.model import (
     Tri,
 )
 from trustdesk.core.statute import normalize_section
+from trustdesk.rules.court_zones import court_zone
 from trustdesk.rules.errors import InputError
 
 _DATETIME = re.compile(
@@ -336,6 +337,7 @@ def catalog_facts(
         "flag_citations": tuple(pair for pair in cited if pair[0] in flags),
         "home": (home, home_name) if home and home_name else None,
         "catalog_forms": None if carried is None or section is None else carried.get(section),
+        "court_zone": court_zone(jurisdiction),
     }
 
 
