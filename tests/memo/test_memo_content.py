@@ -124,6 +124,11 @@ def test_notification_only_form_has_no_hold_clock(rules: RuleSet) -> None:
     text = pdf_text(render_memo(view_model(rules, raw)))
     assert "asks only for notification before release, not a hold: no hold clock" in text
     assert "Form I-247N asks only for notification" in text  # the engine's warning
+    # Nothing on the memo tells the desk to hold the person, or ICE that it will.
+    assert "NO HOLD: NOTIFICATION ONLY UNDER § 54-192h" in text
+    assert "HOLD PERMITTED" not in text
+    assert "Tell ICE the agency will hold" not in text
+    assert "Do not hold the person on this detainer: Form I-247N asks only to be told" in text
 
 
 def test_unverified_data_is_shown_for_2025(rules: RuleSet) -> None:

@@ -75,11 +75,13 @@ def _record_lines(record: DecisionRecord) -> list[str]:
     decision = record.decision()
     person = record.person
     born = f", born {person.date_of_birth.isoformat()}" if person.date_of_birth else ""
-    outcome = (
-        "HOLD PERMITTED — grounds: " + ", ".join(decision.get("grounds", []))
-        if record.outcome == "honor"
-        else "DETAINER DECLINED — no ground is met"
-    )
+    grounds = ", ".join(decision.get("grounds", []))
+    if record.outcome != "honor":
+        outcome = "DETAINER DECLINED — no ground is met"
+    elif decision.get("hold_requested", True) is False:
+        outcome = "NO HOLD: NOTIFICATION ONLY (the form asks for no hold) — grounds: " + grounds
+    else:
+        outcome = "HOLD PERMITTED — grounds: " + grounds
     lines = [
         f"Version {record.version} (record {record.id}, audit entry {record.audit_seq})",
         f"  Decision:   {outcome}",

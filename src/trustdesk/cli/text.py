@@ -35,7 +35,12 @@ def render_decision(case: Case, decision: Decision) -> str:
     ]
     # The statute and the hold's wording are the pack's: nothing here names a state.
     held = next((o for o in decision.outcomes if o.id == "hold"), None)
-    if decision.decision == HONOR:
+    if decision.notification_only:
+        lines.append(
+            f"DECISION:  NO HOLD: NOTIFICATION ONLY UNDER {decision.statute} — grounds: "
+            + ", ".join(decision.grounds)
+        )
+    elif decision.decision == HONOR:
         lines.append(
             f"DECISION:  HOLD PERMITTED UNDER {decision.statute} — grounds: "
             + ", ".join(decision.grounds)
@@ -51,6 +56,8 @@ def render_decision(case: Case, decision: Decision) -> str:
             f"Hold:      expires {when(hold.expires_at)} "
             f"({hold.hours} h counted from {when(hold.starts_at)}; days skipped: {skipped})"
         )
+    elif decision.notification_only:
+        lines.append("Hold:      none: the detainer's form asks only to be told before release")
     elif decision.decision == HONOR:
         lines.extend(_wrap("Hold:      start not yet known. " + decision.hold_rule, ""))
     if decision.needs_review:

@@ -75,6 +75,9 @@ class Decision(NamedTuple):
     hold_citation: str
     #: Every action's outcome, in the pack's order; () in records made before format 3.
     outcomes: tuple[ActionOutcome, ...] = ()
+    #: False when the detainer's form asks for no hold (notification only): the grounds
+    #: met permit what the form does ask, and the person is not held on it.
+    hold_requested: bool = True
 
     def outcome_of(self, action: str) -> ActionOutcome | None:
         return next((o for o in self.outcomes if o.id == action), None)
@@ -87,6 +90,11 @@ class Decision(NamedTuple):
     @property
     def hold_expires_at(self) -> datetime | None:
         return None if self.hold is None else self.hold.expires_at
+
+    @property
+    def notification_only(self) -> bool:
+        """Honored, but the form asks only to be told before release: no hold."""
+        return self.decision == HONOR and not self.hold_requested
 
     @property
     def required_actions(self) -> tuple[Action, ...]:

@@ -19,6 +19,7 @@ from trustdesk.core.decision import (
     MET,
     NOT_MET,
     UNKNOWN,
+    ActionOutcome,
     CriterionResult,
     Decision,
 )
@@ -26,7 +27,15 @@ from trustdesk.core.errors import CoreError
 from trustdesk.core.holdclock import HoldClock, compute_hold
 from trustdesk.core.model import Case, Offense
 from trustdesk.core.outcomes import action_outcomes, permits
-from trustdesk.core.pack import Criterion, RulePack, criterion_item, entry_item, list_item
+from trustdesk.core.pack import (
+    NOT_ALLOWED,
+    Action,
+    Criterion,
+    RulePack,
+    criterion_item,
+    entry_item,
+    list_item,
+)
 from trustdesk.core.relevance import can_change_outcome, criterion_matters
 from trustdesk.core.select import local_date
 
@@ -215,6 +224,46 @@ def _hold(pack: RulePack, case: Case, decision: str, warnings: list[str]) -> Hol
     return compute_hold(case.releasable_at, pack.clock, pack.calendar)
 
 
+def _no_hold(
+    pack: RulePack, form: str, outcomes: tuple[ActionOutcome, ...]
+) -> tuple[tuple[Action, ...], tuple[ActionOutcome, ...]]:
+    """The actions and outcomes of a detainer honored whose form asks for no hold (the
+    pack's ``notification_only_forms``): the pack's actions for every decision, and no
+    hold — not its honor actions, which all follow a hold (tell ICE how long it lasts,
+    release at its expiry)."""
+    cited = f"Form {form}"
+    actions = (
+        *pack.actions_for("always"),
+        Action(
+            "no_hold_requested",
+            f"Do not hold the person on this detainer: {cited} asks only to be told before "
+            "the person's release, never for a hold.",
+            cited,
+            "prohibited",
+            HONOR,
+        ),
+    )
+    hold_action = pack.hold_action
+    if hold_action is None:
+        return actions, outcomes
+    changed = tuple(
+        outcome._replace(
+            outcome=NOT_ALLOWED,
+            text=f"The person is not held: {cited} asks for no hold",
+            grounds=(),
+            citations=(cited,),
+            conditions=(),
+            notices=(),
+            unverified=(),
+            reasons=(),
+        )
+        if outcome.id == hold_action.disclosure
+        else outcome
+        for outcome in outcomes
+    )
+    return actions, changed
+
+
 def evaluate(pack: RulePack, case: Case) -> Decision:
     """Decide ``case`` under ``pack``; refuses a pack not in force on the decision date."""
     day = local_date(case.decision_time, pack.timezone)
@@ -262,6 +311,9 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
             findings.append(expired)
     _report_findings(findings, warnings, reasons)
     actions = pack.actions_for(decision)
+    requested = not (decision == HONOR and case.detainer.form in pack.notification_only_forms)
+    if not requested:
+        actions, outcomes = _no_hold(pack, case.detainer.form, outcomes)
     unverified = tuple(dict.fromkeys(text for result in trace for text in result.unverified))
     return Decision(
         rule_pack=pack.id,
@@ -279,4 +331,5 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
         hold_rule="" if pack.clock is None else pack.clock.text,
         hold_citation="" if pack.clock is None else pack.clock.citation,
         outcomes=outcomes,
+        hold_requested=requested,
     )

@@ -85,6 +85,8 @@ def decision_to_json(decision: Decision) -> dict[str, Any]:
     written = _decision_json(decision)
     if decision.outcomes:
         written["outcomes"] = [outcome_to_json(o) for o in decision.outcomes]
+    if not decision.hold_requested:  # written only then: earlier records read back exactly
+        written["hold_requested"] = False
     return written
 
 
@@ -156,6 +158,12 @@ def _actions(raw: Mapping[str, Any], key: str, kind: str, when: str) -> tuple[Ac
     )
 
 
+def _requested(value: Any) -> bool:
+    if value is not True and value is not False:
+        raise RecordFormatError("hold_requested must be true or false")
+    return value
+
+
 def decision_from_json(raw: Mapping[str, Any]) -> Decision:
     """The decision ``decision_to_json`` wrote as ``raw``: its exact inverse on the JSON.
 
@@ -206,6 +214,7 @@ def decision_from_json(raw: Mapping[str, Any]) -> Decision:
             hold_rule=str(raw["hold_rule"]),
             hold_citation=str(raw["hold_citation"]),
             outcomes=tuple(outcome_from_json(o) for o in raw.get("outcomes", ())),
+            hold_requested=_requested(raw.get("hold_requested", True)),
         )
     except RecordFormatError:
         raise

@@ -47,6 +47,8 @@ from trustdesk.memo.viewmodel import (
 from trustdesk.memo.wording import load_wording
 
 HONOR_HEADLINE = "HOLD PERMITTED UNDER {section}"
+#: Honored, but the form asks for no hold (``Decision.notification_only``).
+NOTIFY_HEADLINE = "NO HOLD: NOTIFICATION ONLY UNDER {section}"
 DECLINE_HEADLINE = "DETAINER DECLINED"
 NO_GROUNDS = "No ground of {section} is met: the person may not be held on this detainer."
 MEMO_TITLE = "Immigration detainer decision — {statute}"
@@ -105,9 +107,12 @@ def build_view_model(
     zone = ZoneInfo(pack.timezone)
     decided = case.decision_time.astimezone(zone)
     section = statute_section(pack.statute)
-    headline = (
-        HONOR_HEADLINE.format(section=section) if decision.decision == HONOR else DECLINE_HEADLINE
-    )
+    if decision.notification_only:
+        headline = NOTIFY_HEADLINE.format(section=section)
+    elif decision.decision == HONOR:
+        headline = HONOR_HEADLINE.format(section=section)
+    else:
+        headline = DECLINE_HEADLINE
     outcomes = decision.outcomes
     documents = notice_documents(pack, outcomes)
     hold = _hold(case, decision, pack)

@@ -49,7 +49,12 @@ def record_lines(check: MemoCheck, zone_name: str | None = None) -> list[str]:
     grounds = [str(ground) for ground in decision.get("grounds", [])]
     person = record.person
     born = f", born {person.date_of_birth.isoformat()}" if person.date_of_birth else ""
-    outcome = "HOLD PERMITTED" if record.outcome == "honor" else "DETAINER DECLINED"
+    if record.outcome != "honor":
+        outcome = "DETAINER DECLINED"
+    elif decision.get("hold_requested", True) is False:
+        outcome = "NO HOLD: NOTIFICATION ONLY"
+    else:
+        outcome = "HOLD PERMITTED"
     latest = check.latest_version or record.version
     later = (
         f"YES — version {latest} amends this record; the paper is out of date"

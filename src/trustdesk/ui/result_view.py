@@ -29,6 +29,8 @@ def statute_section(statute: str) -> str:
 
 def headline(decision: Decision) -> str:
     """The decision on the hold in large type, naming the pack's own statute."""
+    if decision.notification_only:
+        return f"NO HOLD: NOTIFICATION ONLY UNDER {statute_section(decision.statute)}"
     if decision.decision == HONOR:
         return f"HOLD PERMITTED UNDER {statute_section(decision.statute)}"
     return "DETAINER DECLINED"
@@ -118,6 +120,10 @@ def decision_html(decision: Decision, zone: ZoneInfo, changes: OutcomeChanges | 
         if hold.excluded_days:
             names = ", ".join(dict.fromkeys(d.reason for d in hold.excluded_days))
             parts.append(f"<p>Days not counted: {e(names)}.</p>")
+    elif decision.notification_only:
+        parts.append(
+            "<p>No hold: the detainer's form asks only to be told before the person's release.</p>"
+        )
     elif decision.decision == HONOR:
         parts.append("<p>The release time is not known yet: the clock starts then.</p>")
     else:
