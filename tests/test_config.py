@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from trustdesk import config
 from trustdesk.cli import main
+from trustdesk.config import files as config_files
 
 
 def _key(name: str) -> str:
@@ -235,6 +237,62 @@ def test_not_utf8(tmp_path: Path) -> None:
         config.load(None, env_for(path))
 
 
+def test_a_byte_order_mark_is_skipped(tmp_path: Path) -> None:
+    # Notepad and PowerShell 5 save UTF-8 with one; TOML's reader said "Invalid statement
+    # (at line 1, column 1)", which sends IT looking at a line that is right.
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbfagency_name = 'NHPD'\n")
+    assert config.load(None, env_for(path))["agency_name"].value == "NHPD"
+    path.write_bytes(b"\xef\xbb\xbf")
+    assert config.load(None, env_for(path))["agency_name"].source == config.DEFAULT
+
+
+def test_a_folder_is_named_as_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(config.ConfigError) as raised:
+        config.load(None, env_for(tmp_path))
+    assert raised.value.problems == [
+        f"{tmp_path}: is a folder, not a config file; name the config.toml file in it"
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX pipes and devices")
+def test_a_device_or_a_pipe_is_refused_without_reading_it(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.toml"
+    os.mkfifo(pipe)  # opening it would wait for a writer for ever
+    for path in (Path("/dev/zero"), pipe):
+        with pytest.raises(config.ConfigError) as raised:
+            config.load(None, env_for(path))
+        assert raised.value.problems == [
+            f"{path}: is not a regular file (a device, pipe or socket), so it cannot be a "
+            "config file; name the machine's config.toml"
+        ]
+
+
+def test_a_huge_file_is_refused_without_reading_it_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "# " + "x" * (1024 * 1024) + "\n")
+    read_sizes: list[int] = []
+    real_read = io.BufferedReader.read
+
+    class Reader(io.BufferedReader):
+        def read(self, size: int | None = -1, /) -> bytes:
+            read_sizes.append(-1 if size is None else size)
+            return real_read(self, size)
+
+    real_open = open
+    monkeypatch.setattr(
+        config_files,
+        "open",
+        lambda name, mode: Reader(real_open(name, mode).detach()),
+        raising=False,
+    )
+    with pytest.raises(config.ConfigError) as raised:
+        config.load(None, env_for(path))
+    assert raised.value.problems[0].startswith(f"{path}: is larger than 1 MiB")
+    assert read_sizes == [1024 * 1024 + 1]
+
+
 def test_named_file_missing(tmp_path: Path) -> None:
     with pytest.raises(config.ConfigError) as raised:
         config.load(None, env_for(tmp_path / "nope.toml"))
@@ -244,11 +302,15 @@ def test_named_file_missing(tmp_path: Path) -> None:
     ]
 
 
-def test_unreadable_file(tmp_path: Path) -> None:
-    folder = tmp_path / "config.toml"
-    folder.mkdir()  # a folder where the file should be: reading it fails
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, "agency_name = 'NHPD'\n")
+
+    def refused(name: object, mode: str) -> object:
+        raise PermissionError(13, "Permission denied", str(name))  # (root reads a 000 file)
+
+    monkeypatch.setattr(config_files, "open", refused, raising=False)
     with pytest.raises(config.ConfigError, match=r"cannot be read .*make it readable by every"):
-        config.load(None, env_for(folder))
+        config.load(None, env_for(path))
 
 
 @pytest.mark.parametrize(
@@ -539,10 +601,12 @@ def test_a_password_on_the_command_line_is_refused_but_the_environment_may_hold_
     settings = config.load(None, env_for(path, TRUSTDESK_DATABASE=SECRET_URL))
     assert settings["database"].value == SECRET_URL
     assert settings["database"].shown() == "postgresql://desk:***@db.example/trustdesk"
-    hidden = config.load(None, env_for(path, TRUSTDESK_DATABASE=SECRET_URL + "?password=x&a=b"))
+    hidden = config.load(
+        None, env_for(path, TRUSTDESK_DATABASE=SECRET_URL + "?password=x&sslmode=require")
+    )
     assert (
         "s3cret" not in hidden["database"].shown()
-        and "password=***&a=b" in hidden["database"].shown()
+        and "password=***&sslmode=require" in hidden["database"].shown()
     )
 
 

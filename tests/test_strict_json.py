@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
+from trustdesk.rules import strict_json
 from trustdesk.rules.errors import InputError
 from trustdesk.rules.strict_json import load_path, loads
 
@@ -48,3 +51,31 @@ def test_missing_file_and_folder(tmp_path: object) -> None:
         load_path(tmp_path / "absent.json")
     with pytest.raises(InputError, match="is a folder"):
         load_path(tmp_path)
+
+
+def test_a_number_too_long_to_read_is_refused_in_words() -> None:
+    # Python's own refusal advised calling sys.set_int_max_str_digits().
+    with pytest.raises(InputError) as caught:
+        loads(b'{"n": ' + b"9" * 5000 + b"}", "case.json")
+    assert caught.value.reason == (
+        "not valid JSON: a number of 5000 digits is too long; numbers may have at most 100 digits"
+    )
+    assert loads(b'{"n": -' + b"9" * 100 + b"}", "f") == {"n": -int("9" * 100)}
+
+
+class _Endless(io.RawIOBase):
+    """A stream without end (a pipe fed by ``yes``), which refuses to be read whole."""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1, /) -> bytes:
+        assert 0 <= size <= strict_json.MAX_FILE_BYTES + 1, "asked to read it all"
+        return b" " * size
+
+
+def test_a_stream_larger_than_the_limit_is_not_read_whole() -> None:
+    with pytest.raises(InputError) as caught:
+        strict_json.read_limited(_Endless(), "<stdin>")
+    assert caught.value.reason.startswith("is larger than 8 MiB, the most a case or rule file")
+    assert strict_json.read_limited(io.BytesIO(b"{}"), "<stdin>") == b"{}"

@@ -5,6 +5,7 @@ the field, records nothing, and keeps the flagged facts with a warning."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -275,3 +276,29 @@ def test_a_decision_dated_in_the_future_is_not_recorded(cli: Any, tmp_path: Path
     line = _one_line(err)
     assert code == 2 and out == "" and "/decision_time: " in line and "later than now" in line, line
     assert _decision_count(cli) == 0
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_case_is_refused_at_the_size_limit_not_read_whole(tmp_path: Path) -> None:
+    """``evaluate /dev/zero`` (or from a pipe without end) read until the memory ran out;
+    now at most the limit is read, under a memory cap far below what reading all takes."""
+    import resource
+
+    def capped() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    data = tmp_path / "data"
+    for args in (
+        ("evaluate", "/dev/zero"),
+        ("evaluate", "-"),  # standard input from /dev/zero
+        ("decisions", "add", "/dev/zero", "--as", "chief"),
+    ):
+        with open("/dev/zero", "rb") as zeros:
+            result = subprocess.run(
+                [sys.executable, "-m", "trustdesk", "--data-dir", str(data), *args],
+                stdin=zeros, capture_output=True, text=True, timeout=120, check=False,
+                preexec_fn=capped,
+            )  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        line = _one_line(result.stderr)
+        assert "is larger than 8 MiB, the most a case or rule file may hold" in line, line

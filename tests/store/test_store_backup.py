@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import stat
 import threading
 from pathlib import Path
 
@@ -231,3 +233,22 @@ def test_an_older_backup_is_upgraded_on_restore(
     for decision in made:
         assert [e.event for e in store.audit.of_decision(decision)] == ["decision.created"]
     assert store.verify().ok
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows files have no POSIX mode")
+def test_backups_and_the_copy_a_restore_keeps_are_readable_by_their_owner_only(
+    store: Store, officer: Actor, tmp_path: Path
+) -> None:
+    # They hold every person's data and the accounts' password hashes: with the usual
+    # umask 022 a file SQLite creates is 0644, readable by every user of the machine.
+    _add(store, officer, 1)
+    old_umask = os.umask(0o022)
+    try:
+        target = tmp_path / "b1.tdb"
+        store.backup(target, officer, T0)
+        replaced = store.restore(check_backup(target), officer, T0)
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert replaced.path.name.startswith("trustdesk-replaced-")
+    assert stat.S_IMODE(replaced.path.stat().st_mode) == 0o600

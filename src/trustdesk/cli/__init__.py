@@ -202,12 +202,20 @@ def main(argv: list[str] | None = None) -> int:
                 return EXIT_INPUT
 
         def run() -> int:
-            code: int = args.func(args)
+            from trustdesk.cli.stopping import stop_as_ctrl_c
+
+            # (The desktop app, also when started as `gui` with options, keeps Qt's ways.)
+            with stop_as_ctrl_c(args.command != "gui"):
+                code: int = args.func(args)
             return code
 
     try:
         code = run()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
+        signum = getattr(stop, "signum", None)  # cli.stopping.Stopped: SIGTERM, SIGHUP
+        if signum is not None:
+            print(f"trustdesk: stopped ({stop})", file=sys.stderr)
+            return 128 + int(signum)
         print("trustdesk: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:

@@ -51,7 +51,7 @@ def add_parser(commands: Any) -> None:
 def read_case_file(path_text: str, rules: RuleSet | LazyRules) -> tuple[Case, Any]:
     """The case in ``path_text`` (``-`` for standard input) and its JSON as read."""
     if path_text == "-":
-        raw = strict_json.loads(sys.stdin.buffer.read(), "<stdin>")
+        raw = strict_json.loads(strict_json.read_limited(sys.stdin.buffer, "<stdin>"), "<stdin>")
         source = "<stdin>"
     else:
         raw = strict_json.load_path(Path(path_text))

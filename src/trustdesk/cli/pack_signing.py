@@ -14,7 +14,6 @@ asked for at the terminal without echo.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -75,7 +74,9 @@ def add_actions(sub: Any) -> None:
 
 
 def _passphrase_from_env() -> str | None:
-    value = os.environ.get(PASSPHRASE_ENV)
+    from trustdesk.cli.signon import text_from_environment
+
+    value = text_from_environment(PASSPHRASE_ENV)  # (bytes not UTF-8: refused in words)
     return value if value else None
 
 

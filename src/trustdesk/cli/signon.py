@@ -135,8 +135,32 @@ def _fail(message: str) -> NoReturn:
     raise InvalidRequest(message)
 
 
+def text_from_environment(variable: str) -> str | None:
+    """The variable's value, refused in words when it is not UTF-8 text.
+
+    Python hands undecodable bytes over as lone surrogates, which fail only later, deep
+    in the password hashing ("internal error (UnicodeEncodeError)").
+    """
+    value = os.environ.get(variable)
+    if value is not None and not _is_text(value):
+        _fail(
+            f"{variable} holds bytes that are not UTF-8 text (set in another character "
+            f"encoding); set it again in UTF-8, or unset it and type it when asked; "
+            "nothing was done"
+        )
+    return value
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def current_password(username: str) -> str:
-    value = os.environ.get(PASSWORD_ENV)
+    value = text_from_environment(PASSWORD_ENV)
     if value is not None:
         return value
     if sys.stdin.isatty():
@@ -145,7 +169,7 @@ def current_password(username: str) -> str:
 
 
 def new_password(username: str) -> str:
-    value = os.environ.get(NEW_PASSWORD_ENV)
+    value = text_from_environment(NEW_PASSWORD_ENV)
     if value is not None:
         return value
     if sys.stdin.isatty():

@@ -158,10 +158,18 @@ def _from_env(key: Key, value: str) -> Setting:
 
 
 def _problem(key: Key, bad: BadValue, flag: object, from_env: str, path: Path) -> str:
+    if key.name == "database":
+        # The value may hold a password: the check's message shows it masked, and the
+        # raw value is never repeated here.
+        flag_shown = env_shown = ""
+    else:
+        flag_shown, env_shown = f" {flag!s:.60}", f"={from_env[:60]!r}"
     if flag is not None:
-        return f"command line {key.flag} {flag!s:.60}: {bad}"
+        return f"command line {key.flag}{flag_shown}: {bad}"
     if from_env:
-        return f"environment variable {key.env}={from_env[:60]!r}: {bad}"
+        return f"environment variable {key.env}{env_shown}: {bad}"
+    if key.name == "database" and str(bad).startswith("database"):
+        return f"{path}: {bad}"
     return f"{path}: {key.name} {bad}"
 
 

@@ -7,6 +7,7 @@ after a typo: a desk without a config file pays for neither.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -41,12 +42,21 @@ def config_path(env: Mapping[str, str]) -> tuple[Path, bool]:
 _parsed: dict[tuple[str, int, int], dict[str, object]] = {}
 
 
+#: Far more than any config file holds (the sample with every key is ~3 KB): a larger one
+#: is not a config file, and is refused without being read whole.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def read_file(path: Path, *, must_exist: bool) -> dict[str, object] | None:
     """The file's table (None when there is no file and none was asked for), or ConfigError."""
     try:
+        # Looked at before it is opened: opening a pipe waits for a writer, and a
+        # device such as /dev/zero never ends.
+        _refuse_other_than_a_file(path, os.stat(path).st_mode)
         with open(path, "rb") as handle:
-            data = handle.read()
             stamp = os.fstat(handle.fileno())
+            _refuse_other_than_a_file(path, stamp.st_mode)
+            data = handle.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         if not must_exist:
             return None
@@ -63,6 +73,18 @@ def read_file(path: Path, *, must_exist: bool) -> dict[str, object] | None:
                 "every user of this computer (it holds no secrets)"
             ]
         ) from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            [
+                f"{path}: is larger than {MAX_CONFIG_BYTES // 1024 // 1024} MiB, which no "
+                "config file is; name the machine's config.toml (the IT guide, "
+                "packaging/README.md, has a sample with every key)"
+            ]
+        )
+    if data.startswith(_BOM):
+        # Notepad and PowerShell 5 save "UTF-8" with a byte-order mark; TOML's reader
+        # stops at it, and dropping it changes nothing else.
+        data = data[len(_BOM) :]
     if not data.strip():
         return {}  # an empty file sets nothing, and needs no TOML parser
     cache_key = (str(path), stamp.st_mtime_ns, stamp.st_size)
@@ -83,6 +105,23 @@ def read_file(path: Path, *, must_exist: bool) -> dict[str, object] | None:
         ) from None
     _parsed[cache_key] = table
     return table
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _refuse_other_than_a_file(path: Path, mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise ConfigError(
+            [f"{path}: is a folder, not a config file; name the config.toml file in it"]
+        )
+    if not stat.S_ISREG(mode):
+        raise ConfigError(
+            [
+                f"{path}: is not a regular file (a device, pipe or socket), so it cannot be "
+                "a config file; name the machine's config.toml"
+            ]
+        )
 
 
 def unknown_key(path: Path, name: str, value: object) -> str:

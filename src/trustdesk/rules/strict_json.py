@@ -16,9 +16,30 @@ from trustdesk.rules.errors import InputError
 # Imported for type checking only: typing costs milliseconds at every CLI start.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, BinaryIO
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
+#: The longest whole number read (Python's own limit for text to int is 4,300 digits; no
+#: count, id or year in a case or a rule pack comes near this).
+MAX_INT_DIGITS = 100
+
+
+def _too_large(source: str) -> InputError:
+    return InputError(
+        source,
+        "",
+        f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB, the most a case or rule file "
+        "may hold; name the case or rule file itself (not a device or an endless stream)",
+    )
+
+
+def read_limited(stream: BinaryIO, source: str) -> bytes:
+    """At most ``MAX_FILE_BYTES`` from ``stream``: one byte more and it is refused unread
+    (``/dev/zero`` or an endless pipe would otherwise fill the memory)."""
+    data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(source)
+    return data
 
 
 class _Duplicate:
@@ -51,6 +72,16 @@ def _finite_float(text: str) -> float:
     if math.isinf(value):
         raise ValueError(f"number {text} is too large")
     return value
+
+
+def _whole_number(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise ValueError(
+            f"a number of {digits} digits is too long; numbers may have at most "
+            f"{MAX_INT_DIGITS} digits"
+        )
+    return int(text)
 
 
 def _escape(token: str) -> str:
@@ -100,7 +131,7 @@ def _find_surrogate(node: Any, pointer: str) -> str | None:
 def loads(data: bytes, source: str) -> Any:
     """Decode ``data`` (UTF-8 JSON) strictly; ``source`` names it in errors."""
     if len(data) > MAX_FILE_BYTES:
-        raise InputError(source, "", f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB")
+        raise _too_large(source)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -115,6 +146,7 @@ def loads(data: bytes, source: str) -> Any:
             object_pairs_hook=_pairs_hook,
             parse_constant=_reject_constant,
             parse_float=_finite_float,
+            parse_int=_whole_number,
         )
     except json.JSONDecodeError as exc:
         raise InputError(
@@ -145,7 +177,8 @@ def loads(data: bytes, source: str) -> Any:
 def load_path(path: Path) -> Any:
     """Read and strictly decode a JSON file; missing or unreadable files are InputErrors."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as stream:
+            data = read_limited(stream, str(path))
     except FileNotFoundError:
         raise InputError(str(path), "", "file not found") from None
     except IsADirectoryError:

@@ -69,8 +69,11 @@ def create_backup(db: Database, target: Path, at: datetime) -> BackupInfo:
     with new_file(target) as temp:
         # Created here first, so a folder that takes no new file fails with the system's
         # own reason, about the backup's folder (SQLite would only say "unable to open",
-        # which reads as a fault of the data folder).
-        temp.touch(exist_ok=False)
+        # which reads as a fault of the data folder). Readable by its owner only, as memos
+        # are: a backup holds every person's data and the password hashes, and SQLite
+        # gives its journal the same mode. (Windows has no such mode; the folder's access
+        # list applies there, as for every other file.)
+        os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         reader = db.open_reader()
         try:
             with db.translating():

@@ -80,7 +80,7 @@ def describe(url: str) -> str:
     """Where the server is, for messages: host, port and database, never a password."""
     try:
         info = psycopg.conninfo.conninfo_to_dict(url)
-    except psycopg.ProgrammingError:
+    except (psycopg.ProgrammingError, UnicodeDecodeError):
         return "the database server"
     if "service" in info:
         return f"database service {info['service']}"
@@ -101,6 +101,10 @@ def open_connection(url: str) -> psycopg.Connection[Any]:
         )
     except psycopg.OperationalError as exc:
         raise unavailable(url, exc) from None
+    except (psycopg.ProgrammingError, UnicodeDecodeError) as exc:
+        # config.dburl checks a URL as libpq reads it; an older libpq than the one it
+        # follows may still refuse an option (or its value) here.
+        raise unreadable_url(url, exc) from None
     try:
         conn.execute(f"SET search_path TO {SCHEMA}, public")
         # A writer waits its turn, but not for ever behind a desk that hangs; and the
@@ -116,6 +120,19 @@ def open_connection(url: str) -> psycopg.Connection[Any]:
         conn.close()
         raise unavailable(url, exc) from None
     return conn
+
+
+def unreadable_url(url: str, exc: BaseException) -> StoreError:
+    """libpq refused the URL itself: its words, unless the URL holds a password (which
+    they may quote), and the URL masked."""
+    from trustdesk.config.dburl import has_password, masked
+
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    why = f" ({first})" if first and not has_password(url) else ""
+    return StoreError(
+        f"the database URL {masked(url)!r} is not one this computer's libpq reads{why}; "
+        "correct the database setting (nothing was recorded)"
+    )
 
 
 def unavailable(url: str, exc: BaseException) -> ServerUnavailable:

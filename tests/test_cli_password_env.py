@@ -1,0 +1,49 @@
+"""A password or passphrase in the environment that is not UTF-8 text (set from a terminal
+in another encoding) is refused in words, never with "internal error"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trustdesk.cli import main
+
+#: What Python makes of the bytes 0xff 0xfe in an environment variable (surrogateescape).
+NOT_UTF8 = "pass\udcff\udcfeword"
+
+
+@pytest.mark.parametrize(
+    ("variable", "argv"),
+    [
+        ("TRUSTDESK_NEW_PASSWORD", ["users", "add", "chief", "--role", "administrator"]),
+        ("TRUSTDESK_PASSWORD", ["decisions", "list", "--as", "chief"]),
+        ("TRUSTDESK_KEY_PASSPHRASE", ["rules", "keygen", "--publisher", "P", "-o", "KEY"]),
+    ],
+)
+def test_bytes_that_are_not_utf8_are_refused_in_words(
+    variable: str,
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = tmp_path / "data"
+    if variable == "TRUSTDESK_PASSWORD":  # an account to sign in to
+        monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", "stone bridge harvest 1")
+        assert (
+            main(["--data-dir", str(data), "users", "add", "chief", "--role", "administrator"]) == 0
+        )
+        monkeypatch.delenv("TRUSTDESK_NEW_PASSWORD")
+    capsys.readouterr()
+    monkeypatch.setenv(variable, NOT_UTF8)
+    argv = [str(tmp_path / "key") if arg == "KEY" else arg for arg in argv]
+    code = main(["--data-dir", str(data), *argv])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err == (
+        f"trustdesk: {variable} holds bytes that are not UTF-8 text (set in another character "
+        "encoding); set it again in UTF-8, or unset it and type it when asked; nothing "
+        "was done\n"
+    )
+    assert not (tmp_path / "key").exists()
