@@ -302,3 +302,15 @@ def test_an_endless_case_is_refused_at_the_size_limit_not_read_whole(tmp_path: P
         assert result.returncode == 2, result.stderr
         line = _one_line(result.stderr)
         assert "is larger than 8 MiB, the most a case or rule file may hold" in line, line
+
+
+def test_a_booking_number_beginning_with_a_dash_is_told_why() -> None:
+    """ "-B0" holds only allowed characters; what is wrong is where it begins."""
+    from trustdesk.rules.caseio import parse_case
+    from trustdesk.rules.errors import InputError
+
+    raw = make_case(person={"name": "A B", "booking_number": "-B0"})
+    with pytest.raises(InputError) as caught:
+        parse_case(raw, "case.json")
+    assert caught.value.pointer == "/person/booking_number"
+    assert caught.value.reason.startswith("must begin with a letter or a digit")
