@@ -26,7 +26,7 @@ from trustdesk.services.outbox import (
     new_id,
     read_kept,
     record_id,
-    signed,
+    seen_fields,
 )
 
 SUBFOLDER = "closures"
@@ -112,13 +112,7 @@ class ClosureOutbox(KeptFiles[KeptClosure]):
     what = "hold closure"
 
     def __init__(self, data_dir: Path) -> None:
-        super().__init__(data_dir / FOLDER / SUBFOLDER)
-
-    def to_json(self, item: KeptClosure) -> str:
-        return _to_json(item)
-
-    def from_json(self, text: str) -> KeptClosure:
-        return _from_json(text)
+        super().__init__(data_dir / FOLDER / SUBFOLDER, _to_json, _from_json)
 
     def keep(
         self,
@@ -148,12 +142,9 @@ class ClosureOutbox(KeptFiles[KeptClosure]):
             outcome,
             note,
             attempted,
-            seen_seq=None if seen is None else seen[0],
-            seen_hash="" if seen is None else seen[1],
+            **seen_fields(seen),
         )
-        item = signed(item, signer)
-        self.put(item)
-        return item
+        return self.add(item, signer)
 
     def pending(self) -> list[KeptClosure]:
         """The kept closures still to be recorded (not refused), oldest first."""

@@ -27,7 +27,7 @@ from trustdesk.services.outbox import (
     new_id,
     read_kept,
     record_id,
-    signed,
+    seen_fields,
 )
 
 SUBFOLDER = "unlocks"
@@ -92,17 +92,11 @@ class UnlockOutbox(KeptFiles[KeptUnlock]):
     what = "unlock tried while the server is lost"
 
     def __init__(self, data_dir: Path) -> None:
-        super().__init__(data_dir / FOLDER / SUBFOLDER)
+        super().__init__(data_dir / FOLDER / SUBFOLDER, _to_json, _from_json)
         self._count = 0
 
     def order(self, item: KeptUnlock) -> tuple[Any, ...]:
         return (item.kept_at, item.number, item.id)
-
-    def to_json(self, item: KeptUnlock) -> str:
-        return _to_json(item)
-
-    def from_json(self, text: str) -> KeptUnlock:
-        return _from_json(text)
 
     def keep(
         self,
@@ -125,10 +119,8 @@ class UnlockOutbox(KeptFiles[KeptUnlock]):
             workstation,
             outcome,
             self._count + 1,
-            seen_seq=None if seen is None else seen[0],
-            seen_hash="" if seen is None else seen[1],
+            **seen_fields(seen),
         )
-        item = signed(item, signer)
-        self.put(item)
+        kept = self.add(item, signer)
         self._count += 1
-        return item
+        return kept

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -170,6 +171,15 @@ def refusal(
         "refused_by": by,
         "refusal_key": signer.public_hex,
         "refusal_signature": signer.sign(refusal_text(item, reason, at, by)),
+    }
+
+
+def seen_fields(seen: tuple[int, str] | None) -> dict[str, Any]:
+    """A new kept item's ``seen_seq`` and ``seen_hash``: the record's last entry the desk
+    had seen (position, hash), if any (decision 0064)."""
+    return {
+        "seen_seq": None if seen is None else seen[0],
+        "seen_hash": "" if seen is None else seen[1],
     }
 
 
@@ -342,14 +352,18 @@ class KeptFiles(Generic[K]):
     #: What the item is called in a refusal to keep it ("decision", "hold closure").
     what = "item"
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(
+        self, folder: Path, to_json: Callable[[K], str], from_json: Callable[[str], K]
+    ) -> None:
         self.folder = folder
+        self.to_json = to_json
+        self.from_json = from_json
 
-    def to_json(self, item: K) -> str:
-        raise NotImplementedError
-
-    def from_json(self, text: str) -> K:
-        raise NotImplementedError
+    def add(self, item: K, signer: KeptSigner) -> K:
+        """Keep a new ``item``, signed by its officer's ``signer``."""
+        item = signed(item, signer)
+        self.put(item)
+        return item
 
     def put(self, item: K) -> None:
         """Write (or rewrite) ``item`` durably."""
@@ -403,10 +417,4 @@ class Outbox(KeptFiles[PendingDecision]):
     what = "decision"
 
     def __init__(self, data_dir: Path) -> None:
-        super().__init__(data_dir / FOLDER)
-
-    def to_json(self, item: PendingDecision) -> str:
-        return _to_json(item)
-
-    def from_json(self, text: str) -> PendingDecision:
-        return _from_json(text)
+        super().__init__(data_dir / FOLDER, _to_json, _from_json)
