@@ -21,6 +21,7 @@ from trustdesk.store.encoding import canonical_json
 from trustdesk.store.files import new_file
 from trustdesk.store.identity import StoreSummary
 from trustdesk.store.records import Actor, AuditEntry, AuditEvent, User
+from trustdesk.store.rollback import Rollback
 from trustdesk.store.verify import VerifyReport
 
 if TYPE_CHECKING:
@@ -147,16 +148,24 @@ class RecordsService:
             raise
         return self.store.summary(), check
 
+    def would_leave(self, session: Session, check: BackupCheck) -> Rollback | None:
+        """What the live record holds that the backup ``check`` does not (None: nothing):
+        restoring it takes that out of the record (kept in the copy of the replaced one)."""
+        self.ctx.authorize(session, Operation.BACKUP_RESTORE)
+        return self.store.rollback_of(check)
+
     def restore(
         self,
         session: Session,
         source: Path | BackupCheck,
         *,
         other_store_ok: bool = False,
+        discard_newer: bool = False,
     ) -> BackupInfo:
         """Replace the live records with a checked backup (the old ones are kept as a backup).
 
-        Another store's backup is refused unless ``other_store_ok`` (see Store.restore).
+        Another store's backup is refused unless ``other_store_ok``, an older one (the
+        live record holds entries it does not) unless ``discard_newer`` (see Store.restore).
         """
         self.ctx.authorize(session, Operation.BACKUP_RESTORE)
         if isinstance(source, BackupCheck):
@@ -168,7 +177,11 @@ class RecordsService:
                 self.ctx.audit("restore.refused", session, "failure")
                 raise
         return self.store.restore(
-            check, self.ctx.actor(session), self.ctx.now(), other_store_ok=other_store_ok
+            check,
+            self.ctx.actor(session),
+            self.ctx.now(),
+            other_store_ok=other_store_ok,
+            discard_newer=discard_newer,
         )
 
     def restore_into_empty(self, username: str, password: str, source: Path) -> BackupInfo:
