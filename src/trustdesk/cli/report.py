@@ -66,14 +66,9 @@ def add_parser(commands: Any) -> None:
 
 
 def _day(text: str, option: str) -> date:
-    from trustdesk.services.errors import InvalidRequest
+    from trustdesk.cli.arguments import day
 
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidRequest(
-            f"{option} must be a date like 2026-01-31, not {text[:40]!r}"
-        ) from None
+    return day(text, option)
 
 
 def run_report(args: argparse.Namespace) -> int:
