@@ -75,13 +75,13 @@ def run_report(args: argparse.Namespace) -> int:
     from trustdesk.services.errors import InvalidRequest
     from trustdesk.services.report_files import BOM_FORMATS, save_report
     from trustdesk.services.reports import ReportRequest, build_report
+    from trustdesk.store.files import check_new
 
     start, end = _day(args.start, "--from"), _day(args.end, "--to")
     if args.bom and args.fmt not in BOM_FORMATS:
         raise InvalidRequest("--bom is for --format csv or state-csv only")
     target = args.output.expanduser().absolute()
-    if target.exists():
-        raise InvalidRequest(f"{target} already exists; TrustDesk never overwrites a file")
+    check_new(target)  # before the figures are counted: a taken or impossible name
     with open_services(args) as services:
         session = log_on(services, args)
         request = ReportRequest(

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from trustdesk.services.context import ServiceContext, Session, utc_now
 from trustdesk.services.errors import AuthenticationFailed, InvalidRequest, PermissionDenied
@@ -18,7 +18,7 @@ from trustdesk.store.anchor import Anchor, AnchorProof, prove
 from trustdesk.store.audit import COLUMNS
 from trustdesk.store.backup import BackupCheck, BackupInfo
 from trustdesk.store.encoding import canonical_json
-from trustdesk.store.files import new_file
+from trustdesk.store.files import new_file, write_error
 from trustdesk.store.identity import StoreSummary
 from trustdesk.store.records import Actor, AuditEntry, AuditEvent, User
 from trustdesk.store.rollback import Rollback
@@ -109,8 +109,7 @@ class RecordsService:
         count = 0
         digest = None
         if target is None:
-            for line in _lines(self.store.audit.stream(head_seq), fmt):
-                out.write(line)
+            self._stream(session, fmt, (head_seq, head_hash), out)
             count = head_seq
         else:
             with new_file(target.expanduser().absolute()) as temp:
@@ -130,6 +129,34 @@ class RecordsService:
             file_sha256=digest,
         )
         return count
+
+    def _stream(self, session: Session, fmt: str, head: tuple[int, str], out: TextIO) -> None:
+        """Write the trail to ``out``. Entries leave the app as they are written, so the
+        export is recorded before the first one, and a failure midway is recorded too
+        (how many entries went out, and why): a file export, by contrast, leaves nothing
+        behind until it is whole, and is recorded then."""
+        about: dict[str, Any] = {"format": fmt, "head_seq": head[0], "head_hash": head[1]}
+        self.ctx.audit("audit.export_started", session, destination="stream", **about)
+        written = 0
+        try:
+            for line in _lines(self.store.audit.stream(head[0]), fmt):
+                out.write(line)
+                written += 1
+            out.flush()
+        except OSError as exc:
+            reason = "broken pipe" if isinstance(exc, BrokenPipeError) else exc.strerror
+            self.ctx.audit(
+                "audit.exported",
+                session,
+                "failure",
+                destination="stream",
+                entries_written=written,
+                reason=str(reason or exc),
+                **about,
+            )
+            if isinstance(exc, BrokenPipeError):
+                raise  # the reader stopped reading (`| head`): not the exporter's fault
+            raise write_error("the audit export to the standard output", exc, partly=True) from None
 
     def backup(self, session: Session, target: Path) -> BackupInfo:
         self.ctx.authorize(session, Operation.BACKUP_CREATE)
