@@ -120,7 +120,7 @@ def test_first_use_anchors_and_a_restore_re_anchors_with_an_audit_entry(
     for number in (1, 2):
         _decide(cli, tmp_path, number)
     # A legitimate restore of an older backup: shorter, and said so in the audit.
-    code, _out, err = cli("restore", str(backup), "--as", "chief", who="chief")
+    code, _out, err = cli("restore", str(backup), "--discard-newer", "--as", "chief", who="chief")
     assert code == 0, err
     code, out, err = cli("audit", "verify", "--as", "sam", who="sam")
     assert code == 0 and "intact" in out, err
@@ -148,7 +148,7 @@ def test_a_restore_made_elsewhere_is_accepted_only_by_an_administrator(
     for anchor in mine.iterdir():  # the other account last saw the same head
         (other_account / anchor.name).write_bytes(anchor.read_bytes())
     monkeypatch.setenv("TRUSTDESK_ANCHOR_DIR", str(other_account))
-    assert cli("restore", str(backup), "--as", "chief", who="chief")[0] == 0
+    assert cli("restore", str(backup), "--discard-newer", "--as", "chief", who="chief")[0] == 0
     monkeypatch.setenv("TRUSTDESK_ANCHOR_DIR", str(mine))
     code, _out, err = cli("audit", "verify", "--as", "sam", who="sam")
     assert code == 3 and "rolled back" in err

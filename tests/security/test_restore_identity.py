@@ -100,14 +100,15 @@ def test_confirmed_it_is_done_and_audited_in_the_kept_copy_and_the_new_one(
     assert replacing["other_store"] is True and replacing["backup_agency"] == "Bridgeport Police"
 
 
-def test_our_own_backup_needs_no_confirmation(
+def test_our_own_backup_needs_no_other_store_confirmation(
     tmp_path: Path, monkeypatch: Any, capsys: Any
 ) -> None:
+    """Only the confirmation that newer records leave (decision 0066), not another store's."""
     ours = _folder(tmp_path, "ours", "New Haven Police", 1, monkeypatch, capsys)
     backup = tmp_path / "ours.tdb"
     assert ours("backup", str(backup), "--as", "chief", who="chief")[0] == 0
     ours("decisions", "add", case_file(tmp_path, "late.json"), "--as", "ann", who="ann")
-    code, out, err = ours("restore", str(backup), "--as", "chief", who="chief")
+    code, out, err = ours("restore", str(backup), "--discard-newer", "--as", "chief", who="chief")
     assert code == 0, err
     assert "Replacing these records:" in out and "2 decision(s)" in out
     assert _listed(ours) == 1

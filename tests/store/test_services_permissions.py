@@ -118,7 +118,9 @@ CALLS: dict[Operation, list[Call]] = {
     Operation.BACKUP_CREATE: [
         lambda w, s: w.desk.services.records.backup(s, w.tmp / "made-by-test.db")
     ],
-    Operation.BACKUP_RESTORE: [lambda w, s: w.desk.services.records.restore(s, w.backup)],
+    Operation.BACKUP_RESTORE: [
+        lambda w, s: w.desk.services.records.restore(s, w.backup, discard_newer=True)
+    ],
     Operation.MEMO_PRINT: [
         lambda w, s: w.desk.services.memos.print_memo(
             s, w.decision_id, w.tmp / "memo.pdf", agency=AgencyHeader("A", "F", "CT0000000")

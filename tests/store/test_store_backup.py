@@ -60,7 +60,7 @@ def test_backup_and_restore_round_trip(store: Store, officer: Actor, tmp_path: P
     later = _add(store, officer, 3, tag="L")
     check = check_backup(target)
     assert (check.head_seq, check.decisions) == (info.head_seq, 5)
-    replaced = store.restore(check, officer, T0)
+    replaced = store.restore(check, officer, T0, discard_newer=True)
     with store.db.reading() as conn:
         ids = {row[0] for row in conn.execute("SELECT decision_id FROM decisions")}
         manifest = conn.execute(
@@ -220,7 +220,7 @@ def test_an_older_backup_is_upgraded_on_restore(
     # a SQLite file (the server's storage and report columns): no undo. A later step needs
     # its own.
     assert SCHEMA_VERSION == 12
-    store.restore(check_backup(target), officer, T0)
+    store.restore(check_backup(target), officer, T0, discard_newer=True)
     with store.db.reading() as conn2:
         assert conn2.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn2.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0

@@ -266,6 +266,8 @@ def test_backup_and_restore_commands(
     code, _out, err = cli("restore", str(copy), "--as", "chief", who="chief")
     assert code == 2 and "plain copy of trustdesk.db" in one_line_error(err)
     code, out, err = cli("restore", str(target), "--as", "chief", who="chief")
+    assert code == 2 and "--discard-newer" in one_line_error(err)
+    code, out, err = cli("restore", str(target), "--discard-newer", "--as", "chief", who="chief")
     assert code == 0 and "kept in" in out, err
     code, out, _ = cli("decisions", "list", "--as", "ann", who="ann")
     assert [line.split()[0] for line in out.splitlines()[1:]] == ["1"]

@@ -181,7 +181,9 @@ def test_a_restore_is_refused_while_another_program_has_the_folder_open(
         assert store.audit.head() == before  # nothing recorded, nothing replaced
     window_open.communicate("", timeout=30)  # the window closes: now the restore may run
     with Store.open(desk) as store:
-        store.restore(check_backup(backup), Actor(1, "chief", "ws"), datetime.now(UTC))
+        store.restore(
+            check_backup(backup), Actor(1, "chief", "ws"), datetime.now(UTC), discard_newer=True
+        )
         assert store.verify().ok
 
 

@@ -29,6 +29,13 @@ def add_parser(commands: Any) -> None:
         help="confirm that FILE holds another store's records (another agency's, or of "
         "unknown origin) and is to replace these; without it such a backup is refused",
     )
+    restore.add_argument(
+        "--discard-newer",
+        action="store_true",
+        help="confirm that the records the live store holds and FILE does not (decisions, "
+        "amendments, memos… recorded after FILE was made) are to leave it; without it an "
+        "older backup is refused, saying what would leave",
+    )
     add_actor(restore)
     restore.set_defaults(func=run_restore)
 
@@ -70,8 +77,17 @@ def run_restore(args: argparse.Namespace) -> int:
                 live, check = services.records.plan_restore(session, args.file)
                 _show("Replacing these records:", live.lines())
                 _show(f"with the backup {check.path}:", check.summary.lines())
+                leaving = services.records.would_leave(session, check)
+                if leaving is not None:
+                    _show(
+                        "Leaving the live record (the backup does not hold them):",
+                        [leaving.words()],
+                    )
                 replaced = services.records.restore(
-                    session, check, other_store_ok=args.replace_with_other_store
+                    session,
+                    check,
+                    other_store_ok=args.replace_with_other_store,
+                    discard_newer=args.discard_newer,
                 )
             head = services.store.audit.head()
     except DatabaseCorrupt:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from trustdesk.cli.arguments import day, moment, record_number
 from trustdesk.cli.console import json_for
 from trustdesk.cli.signon import add_actor, log_on, open_services
 
@@ -36,8 +37,10 @@ def _fields(parser: argparse.ArgumentParser, *, required: bool) -> None:
     )
     who = parser.add_mutually_exclusive_group(required=required)
     who.add_argument("--booking", metavar="NUMBER", help="the person's booking number")
-    who.add_argument("--person", type=int, metavar="ID", help="a person on record")
-    who.add_argument("--decision", type=int, metavar="ID", help="the decision the contact is about")
+    who.add_argument("--person", type=record_number, metavar="ID", help="a person on record")
+    who.add_argument(
+        "--decision", type=record_number, metavar="ID", help="the decision the contact is about"
+    )
     parser.add_argument("--ice-office", metavar="TEXT", help="the ICE office, e.g. ERO Hartford")
     parser.add_argument("--ice-officer", metavar="TEXT", help="the ICE officer's name")
     parser.add_argument("--asked", metavar="TEXT", help="what ICE asked for")
@@ -71,7 +74,7 @@ def add_parser(commands: Any) -> None:
     add_actor(add)
     add.set_defaults(func=run_add)
     amend = sub.add_parser("amend", help="correct a recorded contact (a new version)")
-    amend.add_argument("id", type=int, help="contact number (contacts list)")
+    amend.add_argument("id", type=record_number, help="contact number (contacts list)")
     amend.add_argument("--reason", required=True, help="why it is corrected")
     _fields(amend, required=False)
     add_actor(amend)
@@ -79,7 +82,7 @@ def add_parser(commands: Any) -> None:
     listing = sub.add_parser("list", help="contacts about a person, in a period, or flagged")
     which = listing.add_mutually_exclusive_group(required=True)
     which.add_argument("--booking", metavar="NUMBER", help="about this booking number")
-    which.add_argument("--person", type=int, metavar="ID", help="about this person")
+    which.add_argument("--person", type=record_number, metavar="ID", help="about this person")
     which.add_argument("--from", dest="date_from", metavar="DATE", help="from this day (with --to)")
     which.add_argument(
         "--awaiting-review", action="store_true", help="flagged, waiting for a supervisor"
@@ -93,12 +96,14 @@ def add_parser(commands: Any) -> None:
     add_actor(listing)
     listing.set_defaults(func=run_list)
     show = sub.add_parser("show", help="one contact, every version and review")
-    show.add_argument("id", type=int, help="contact number (contacts list)")
+    show.add_argument("id", type=record_number, help="contact number (contacts list)")
     show.add_argument("--json", action="store_true", help="as JSON")
     add_actor(show)
     show.set_defaults(func=run_show)
     review = sub.add_parser("review", help="review a flagged contact (supervisors)")
-    review.add_argument("id", type=int, help="contact number (contacts list --awaiting-review)")
+    review.add_argument(
+        "id", type=record_number, help="contact number (contacts list --awaiting-review)"
+    )
     review.add_argument(
         "--verdict", default="accepted", help="accepted (default) or referred (needs --note)"
     )
@@ -114,19 +119,7 @@ def _bad(message: str) -> Exception:
 
 
 def _time(text: str | None, flag: str) -> datetime | None:
-    from datetime import datetime
-
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise _bad(
-            f"{flag} must be a time like 2026-11-24T15:00-05:00, not {text[:40]!r}"
-        ) from None
-    if value.tzinfo is None:
-        raise _bad(f"{flag} needs its UTC offset, e.g. 2026-11-24T15:00-05:00")
-    return value
+    return None if text is None else moment(text, flag)
 
 
 def _gates(pairs: list[str]) -> dict[str, bool | None]:
@@ -218,18 +211,13 @@ def run_amend(args: argparse.Namespace) -> int:
 
 
 def _period(args: argparse.Namespace) -> tuple[datetime, datetime]:
-    from datetime import date, datetime, time, timedelta
+    from datetime import datetime, time, timedelta
 
     from trustdesk.cli.records_text import agency_zone
 
     if args.date_to is None:
         raise _bad("--from needs --to (the last day, included)")
-    days = []
-    for text, flag in ((args.date_from, "--from"), (args.date_to, "--to")):
-        try:
-            days.append(date.fromisoformat(text))
-        except ValueError:
-            raise _bad(f"{flag} must be a date like 2026-11-20, not {text[:40]!r}") from None
+    days = [day(args.date_from, "--from"), day(args.date_to, "--to")]
     zone = agency_zone()
     start = datetime.combine(days[0], time(), zone)
     end = datetime.combine(days[1] + timedelta(days=1), time(), zone)

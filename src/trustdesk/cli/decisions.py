@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from trustdesk.cli.arguments import record_number
 from trustdesk.cli.signon import LazyRules, add_actor, log_on, open_services
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def add_parser(commands: Any) -> None:
     add.set_defaults(func=run_add)
 
     show = sub.add_parser("show", help="show a decision with every version and review")
-    show.add_argument("id", type=int, help="decision number")
+    show.add_argument("id", type=record_number, help="decision number")
     show.add_argument("--format", choices=("text", "json"), default="text")
     add_actor(show)
     show.set_defaults(func=run_show)
@@ -47,14 +48,14 @@ def add_parser(commands: Any) -> None:
     listing.set_defaults(func=run_list)
 
     amend = sub.add_parser("amend", help="record a corrected version of a decision")
-    amend.add_argument("id", type=int, help="decision number")
+    amend.add_argument("id", type=record_number, help="decision number")
     amend.add_argument("case", help="the corrected case file (JSON), or -")
     amend.add_argument("--reason", required=True, help="why the decision is amended")
     add_actor(amend)
     amend.set_defaults(func=run_amend)
 
     review = sub.add_parser("review", help="supervisor review: approve, or amend with reason")
-    review.add_argument("id", type=int, help="decision number")
+    review.add_argument("id", type=record_number, help="decision number")
     verdict = review.add_mutually_exclusive_group(required=True)
     verdict.add_argument("--approve", action="store_true", help="approve the latest version")
     verdict.add_argument("--amend", metavar="CASE.json", help="amend it with this case file")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from trustdesk.cli.arguments import moment, record_number
 from trustdesk.cli.signon import add_actor, log_on, open_services
 
 OUTCOMES = ("ice_took_custody", "released_at_expiry", "released_other")
@@ -14,7 +15,7 @@ def add_parser(commands: Any) -> None:
     parser = commands.add_parser("holds", help="close holds (see decisions list --active-holds)")
     sub = parser.add_subparsers(dest="holds_command", metavar="ACTION", required=True)
     close = sub.add_parser("close", help="record how and when a hold ended")
-    close.add_argument("id", type=int, help="hold number (decisions list --active-holds)")
+    close.add_argument("id", type=record_number, help="hold number (decisions list --active-holds)")
     close.add_argument("--outcome", required=True, choices=OUTCOMES)
     close.add_argument(
         "--at", metavar="TIME", help="when it ended, e.g. 2026-11-24T15:00-05:00 (default: now)"
@@ -25,21 +26,12 @@ def add_parser(commands: Any) -> None:
 
 
 def run_close(args: argparse.Namespace) -> int:
-    from datetime import datetime
 
     from trustdesk.cli.records_text import local
-    from trustdesk.services.errors import InvalidRequest
 
     ended = None
     if args.at is not None:
-        try:
-            ended = datetime.fromisoformat(args.at)
-        except ValueError:
-            raise InvalidRequest(
-                f"--at must be a time like 2026-11-24T15:00-05:00, not {args.at[:40]!r}"
-            ) from None
-        if ended.tzinfo is None:
-            raise InvalidRequest("--at needs its UTC offset, e.g. 2026-11-24T15:00-05:00")
+        ended = moment(args.at, "--at")
     with open_services(args) as services:
         session = log_on(services, args)
         hold = services.holds.close(session, args.id, args.outcome, ended_at=ended, note=args.note)

@@ -15,6 +15,7 @@ import os
 import sys
 from typing import Any
 
+from trustdesk.cli.arguments import decision_ref
 from trustdesk.cli.signon import add_actor, log_on, open_services
 
 EXIT_MISMATCH = 3
@@ -28,7 +29,10 @@ AGENCY_DEFAULTS = {
 def add_parser(commands: Any) -> None:
     memo = commands.add_parser("memo", help="print a recorded decision as a PDF memo (needs --as)")
     memo.add_argument(
-        "decision", metavar="DECISION_ID", help="decision number, or 42v2 for a version"
+        "decision",
+        type=decision_ref,
+        metavar="DECISION_ID",
+        help="decision number, or 42v2 for a version",
     )
     memo.add_argument(
         "-o",
@@ -83,9 +87,8 @@ def run_memo(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from trustdesk.cli.signon import LazyRules
-    from trustdesk.services.memos import parse_decision_ref
 
-    decision_id, version = parse_decision_ref(args.decision)
+    decision_id, version = args.decision
     # The data folder's rules, with every version it kept: a decision is printed under
     # the exact pack it was made under, even after an import replaced that pack.
     rules = LazyRules(args.data_dir)

@@ -246,12 +246,9 @@ def render_holds(rows: list[HoldStatus], now: datetime | None = None) -> str:
 def _day(text: str | None, flag: str) -> date | None:
     if text is None:
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        from trustdesk.services.errors import InvalidRequest
+    from trustdesk.cli.arguments import day
 
-        raise InvalidRequest(f"{flag} must be a date like 2026-11-20, not {text[:40]!r}") from None
+    return day(text, flag)
 
 
 def search_query(args: argparse.Namespace) -> SearchQuery:

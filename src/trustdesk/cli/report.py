@@ -66,27 +66,22 @@ def add_parser(commands: Any) -> None:
 
 
 def _day(text: str, option: str) -> date:
-    from trustdesk.services.errors import InvalidRequest
+    from trustdesk.cli.arguments import day
 
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidRequest(
-            f"{option} must be a date like 2026-01-31, not {text[:40]!r}"
-        ) from None
+    return day(text, option)
 
 
 def run_report(args: argparse.Namespace) -> int:
     from trustdesk.services.errors import InvalidRequest
     from trustdesk.services.report_files import BOM_FORMATS, save_report
     from trustdesk.services.reports import ReportRequest, build_report
+    from trustdesk.store.files import check_new
 
     start, end = _day(args.start, "--from"), _day(args.end, "--to")
     if args.bom and args.fmt not in BOM_FORMATS:
         raise InvalidRequest("--bom is for --format csv or state-csv only")
     target = args.output.expanduser().absolute()
-    if target.exists():
-        raise InvalidRequest(f"{target} already exists; TrustDesk never overwrites a file")
+    check_new(target)  # before the figures are counted: a taken or impossible name
     with open_services(args) as services:
         session = log_on(services, args)
         request = ReportRequest(

@@ -115,10 +115,15 @@ class MemoCheck:
     #: The newest version of the decision: above ``version`` when it was amended later.
     latest_version: int | None = None
     facts_withheld: bool = False
+    #: The record no longer holds what the memo was printed from (a restore of an older
+    #: backup took it out): not a sign that the memo was changed.
+    not_in_record: bool = False
 
     @property
     def word(self) -> str:
-        return "MATCH" if self.match else "MISMATCH"
+        if self.match:
+            return "MATCH"
+        return "NOT IN THE RECORD" if self.not_in_record else "MISMATCH"
 
 
 def parse_decision_ref(text: str) -> tuple[int, int | None]:
@@ -477,7 +482,7 @@ class MemoService:
                 "memo; choose the memo's PDF file, or type the code printed on it (--code)"
             )
         digest = hashlib.sha256(data).hexdigest()
-        check = self._check_pdf(digest)
+        check = self._check_pdf(digest, data)
         self._record_check(session, check, method="file", pdf_sha256=digest)
         return _for_role(check, user.role)
 
@@ -506,13 +511,21 @@ class MemoService:
             **objects,
         )
 
-    def _check_pdf(self, digest: str) -> MemoCheck:
+    def _check_pdf(self, digest: str, data: bytes) -> MemoCheck:
+        from trustdesk.memo.verification import chain_heads_in
+        from trustdesk.services.memo_absence import rolled_back_memo
+
         printed = [
             entry
             for entry in self.store.audit.of_events(MEMO_PRINTED)
             if entry.outcome == "success" and entry.objects_dict().get("pdf_sha256") == digest
         ]
         if not printed:
+            # The chain head the memo carries says whether the record still holds what it
+            # was printed from; if not, the record was rolled back, not the file changed.
+            absent = rolled_back_memo(self.store.audit, chain_heads_in(data))
+            if absent is not None:
+                return MemoCheck(False, absent, not_in_record=True)
             return MemoCheck(
                 False,
                 "no memo with this file's SHA-256 was printed from these records: the file "
@@ -533,7 +546,16 @@ class MemoService:
             if isinstance(digest, str) and _code_of(short_code, digest) == code:
                 found.append(entry)
         if not found:
-            return MemoCheck(False, f"no recorded decision has the code {code}")
+            from trustdesk.services.memo_absence import restore_note
+
+            reason = f"no recorded decision has the code {code}"
+            note = restore_note(self.store.audit)
+            if note:
+                reason += (
+                    f". {note} A decision recorded after that backup was made is not in the "
+                    "record, so neither is its code"
+                )
+            return MemoCheck(False, reason)
         checks = [
             self._check_record(
                 entry,

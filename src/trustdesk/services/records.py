@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from trustdesk.services.context import ServiceContext, Session, utc_now
 from trustdesk.services.errors import AuthenticationFailed, InvalidRequest, PermissionDenied
@@ -18,9 +18,10 @@ from trustdesk.store.anchor import Anchor, AnchorProof, prove
 from trustdesk.store.audit import COLUMNS
 from trustdesk.store.backup import BackupCheck, BackupInfo
 from trustdesk.store.encoding import canonical_json
-from trustdesk.store.files import new_file
+from trustdesk.store.files import new_file, write_error
 from trustdesk.store.identity import StoreSummary
 from trustdesk.store.records import Actor, AuditEntry, AuditEvent, User
+from trustdesk.store.rollback import Rollback
 from trustdesk.store.verify import VerifyReport
 
 if TYPE_CHECKING:
@@ -108,8 +109,7 @@ class RecordsService:
         count = 0
         digest = None
         if target is None:
-            for line in _lines(self.store.audit.stream(head_seq), fmt):
-                out.write(line)
+            self._stream(session, fmt, (head_seq, head_hash), out)
             count = head_seq
         else:
             with new_file(target.expanduser().absolute()) as temp:
@@ -130,6 +130,34 @@ class RecordsService:
         )
         return count
 
+    def _stream(self, session: Session, fmt: str, head: tuple[int, str], out: TextIO) -> None:
+        """Write the trail to ``out``. Entries leave the app as they are written, so the
+        export is recorded before the first one, and a failure midway is recorded too
+        (how many entries went out, and why): a file export, by contrast, leaves nothing
+        behind until it is whole, and is recorded then."""
+        about: dict[str, Any] = {"format": fmt, "head_seq": head[0], "head_hash": head[1]}
+        self.ctx.audit("audit.export_started", session, destination="stream", **about)
+        written = 0
+        try:
+            for line in _lines(self.store.audit.stream(head[0]), fmt):
+                out.write(line)
+                written += 1
+            out.flush()
+        except OSError as exc:
+            reason = "broken pipe" if isinstance(exc, BrokenPipeError) else exc.strerror
+            self.ctx.audit(
+                "audit.exported",
+                session,
+                "failure",
+                destination="stream",
+                entries_written=written,
+                reason=str(reason or exc),
+                **about,
+            )
+            if isinstance(exc, BrokenPipeError):
+                raise  # the reader stopped reading (`| head`): not the exporter's fault
+            raise write_error("the audit export to the standard output", exc, partly=True) from None
+
     def backup(self, session: Session, target: Path) -> BackupInfo:
         self.ctx.authorize(session, Operation.BACKUP_CREATE)
         return self.store.backup(target, self.ctx.actor(session), self.ctx.now())
@@ -147,16 +175,24 @@ class RecordsService:
             raise
         return self.store.summary(), check
 
+    def would_leave(self, session: Session, check: BackupCheck) -> Rollback | None:
+        """What the live record holds that the backup ``check`` does not (None: nothing):
+        restoring it takes that out of the record (kept in the copy of the replaced one)."""
+        self.ctx.authorize(session, Operation.BACKUP_RESTORE)
+        return self.store.rollback_of(check)
+
     def restore(
         self,
         session: Session,
         source: Path | BackupCheck,
         *,
         other_store_ok: bool = False,
+        discard_newer: bool = False,
     ) -> BackupInfo:
         """Replace the live records with a checked backup (the old ones are kept as a backup).
 
-        Another store's backup is refused unless ``other_store_ok`` (see Store.restore).
+        Another store's backup is refused unless ``other_store_ok``, an older one (the
+        live record holds entries it does not) unless ``discard_newer`` (see Store.restore).
         """
         self.ctx.authorize(session, Operation.BACKUP_RESTORE)
         if isinstance(source, BackupCheck):
@@ -168,7 +204,11 @@ class RecordsService:
                 self.ctx.audit("restore.refused", session, "failure")
                 raise
         return self.store.restore(
-            check, self.ctx.actor(session), self.ctx.now(), other_store_ok=other_store_ok
+            check,
+            self.ctx.actor(session),
+            self.ctx.now(),
+            other_store_ok=other_store_ok,
+            discard_newer=discard_newer,
         )
 
     def restore_into_empty(self, username: str, password: str, source: Path) -> BackupInfo:

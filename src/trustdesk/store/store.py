@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from trustdesk.store.holds import HoldRepository
     from trustdesk.store.identity import StoreSummary
     from trustdesk.store.reviews import ReviewRepository
+    from trustdesk.store.rollback import Rollback
     from trustdesk.store.search import SearchRepository
     from trustdesk.store.verify import VerifyReport
 
@@ -254,21 +255,32 @@ class Store:
         at: datetime,
         *,
         other_store_ok: bool = False,
+        discard_newer: bool = False,
     ) -> backups.BackupInfo:
         """Replace the live database with a checked backup; the old one is kept as a backup.
 
         A backup of another store (another agency's records, or records whose identity
         cannot be confirmed) is refused unless ``other_store_ok``; the refusal is audited.
-        Both the kept copy and the restored database record what replaced what.
-        Returns the backup made of the database that was replaced.
+        A backup that lacks entries the live chain holds (an older backup: its decisions,
+        memos… would leave the record) is refused unless ``discard_newer`` (decision
+        0066). Both the kept copy and the restored database record what replaced what,
+        and what left the record. Returns the backup made of the database that was replaced.
         """
         self._refuse_on_server("restore")
         # Other programs with the folder open would go on writing into the replaced file.
         with self._file_db().alone("restore a backup"):
-            return self._restore(check, actor, at, other_store_ok=other_store_ok)
+            return self._restore(
+                check, actor, at, other_store_ok=other_store_ok, discard_newer=discard_newer
+            )
 
     def _restore(
-        self, check: backups.BackupCheck, actor: Actor, at: datetime, *, other_store_ok: bool
+        self,
+        check: backups.BackupCheck,
+        actor: Actor,
+        at: datetime,
+        *,
+        other_store_ok: bool,
+        discard_newer: bool,
     ) -> backups.BackupInfo:
         from trustdesk.store import backup as backups
         from trustdesk.store.errors import OtherStore
@@ -294,23 +306,37 @@ class Store:
         # consistently, which its own checks cannot see), or it comes from a history an
         # earlier restore left behind (decision 0061).
         diverged = None if other or live.empty else self._diverged_at(check)
+        # What the live record holds that the backup does not: it would leave the record
+        # (kept only in the copy of the replaced database), and memos printed from it
+        # would no longer match (decision 0066).
+        rollback = None if other or live.empty else self.rollback_of(check)
+        lost = {} if rollback is None else rollback.audit_objects()
+        leaving = (
+            ""
+            if rollback is None
+            else f" Restoring it would take out of the live record {rollback.words()}."
+        )
         if diverged is not None and not other_store_ok:
             refused = AuditEvent(
                 "restore.refused",
                 "failure",
-                {"reason": "chain differs", "entry": diverged, **identities},
+                {"reason": "chain differs", "entry": diverged, **identities, **lost},
             )
             self.audit.record(refused, actor, at)
             raise OtherStore(
                 f"{check.path} cannot be restored: its audit entry {diverged} differs from "
                 "this store's own entry at that position, so it holds records this store "
                 "never held (the backup was altered, or it comes from a history an earlier "
-                "restore left behind). The live database was not changed. If this backup is "
-                "really the one to restore, run the restore again with "
+                f"restore left behind).{leaving} The live database was not changed. If this "
+                "backup is really the one to restore, run the restore again with "
                 "--replace-with-other-store"
             )
+        # Checked after the backup itself (prepare_restore verifies it), so that a backup
+        # that cannot be restored anyway is not first refused for what it lacks.
         prepared = backups.prepare_restore(check, self.data_dir)
         try:
+            if rollback is not None and diverged is None and not discard_newer:
+                self._refuse_rollback(check, rollback, identities, actor, at)
             about = {
                 "file_sha256": check.sha256,
                 "backup_head_seq": check.head_seq,
@@ -318,6 +344,8 @@ class Store:
                 "backup_made_at": check.made_at,
                 **identities,
                 "confirmed_other_store": other and other_store_ok,
+                "confirmed_discard_newer": rollback is not None,
+                **lost,
             }
             self.audit.record(AuditEvent("restore.replacing", "success", about), actor, at)
             stamp = utc_text(at).replace(":", "").replace("-", "").replace(".", "")
@@ -328,11 +356,41 @@ class Store:
         self.re_anchor("restore", actor, at)
         done = {
             **about,
+            "replaced_file": replaced.path.name,
             "replaced_file_sha256": replaced.sha256,
             "replaced_head_seq": replaced.head_seq,
         }
         self.audit.record(AuditEvent("restore.completed", "success", done), actor, at)
         return replaced
+
+    def _refuse_rollback(
+        self,
+        check: backups.BackupCheck,
+        rollback: Rollback,
+        identities: dict[str, object],
+        actor: Actor,
+        at: datetime,
+    ) -> None:
+        """Refuse (audited) an older backup's restore unconfirmed: say what would leave."""
+        from trustdesk.store.errors import RestoreRefused
+
+        about = {"reason": "newer records", **identities, **rollback.audit_objects()}
+        self.audit.record(AuditEvent("restore.refused", "failure", about), actor, at)
+        raise RestoreRefused(
+            f"{check.path} is older than the live record: restoring it would take out of "
+            f"the live record {rollback.words()}, and memos printed from them would no "
+            "longer be found in it. The live database was not changed. If these records "
+            "are really to leave it (they are kept in a copy of the replaced database), "
+            "run the restore again with --discard-newer"
+        )
+
+    def rollback_of(self, check: backups.BackupCheck) -> Rollback | None:
+        """The live entries the backup ``check`` does not hold (None: it holds them all)."""
+        from trustdesk.store.rollback import rollback_of
+
+        self._refuse_on_server("restore")
+        with self._file_db().reading() as conn:
+            return rollback_of(conn, check.path, check.head_seq)
 
     def _diverged_at(self, check: backups.BackupCheck) -> int | None:
         """The position up to which the backup and the live chain must agree (the older

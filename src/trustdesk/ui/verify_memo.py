@@ -36,7 +36,7 @@ MAX_PDF_BYTES = 50 * 1024 * 1024
 
 
 def answer_text(check: MemoCheck) -> str:
-    mark = "✔ MATCH" if check.match else "✖ MISMATCH"
+    mark = f"✔ {check.word}" if check.match else f"✖ {check.word}"
     where = ""
     if check.decision_id is not None:
         where = f" — decision {check.decision_id}, version {check.version}"
