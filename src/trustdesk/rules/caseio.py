@@ -470,7 +470,7 @@ def parse_case(raw: Any, source: str, catalog: Container[str] | None = None) -> 
     if not _BOOKING.fullmatch(per["booking_number"]):
         raise reader.fail(
             "/person/booking_number",
-            "must begin with a letter or a digit and hold only letters A-Z, digits, spaces, "
+            "must begin with a letter or a digit, and hold only letters, digits, spaces, "
             "'-' and '/' (at most 32 characters)",
         )
     person = Person(
