@@ -471,3 +471,26 @@ def test_a_california_release_date_given_under_its_conditions_is_not_flagged(
     assert robbery.not_allowed(["release_date"]) == ()
     nothing = advise(pack, decision=ca_decide(ca_rules, when))
     assert [i.disclosure for i in nothing.not_allowed(["release_date"])] == ["release_date"]
+
+
+def test_contact_texts_refuse_what_case_texts_refuse() -> None:
+    """A direction override would show "Agent \u202eredlaW" as "Agent Walder" in the
+    record; C1 controls and DEL likewise. New lines and tabs in a note stay allowed."""
+    from trustdesk.services.contact_input import words
+    from trustdesk.services.errors import InvalidRequest
+
+    for bad in ("Agent \u202eredlaW", "x\u2066y", "a\x85b", "a\x7fb"):
+        with pytest.raises(InvalidRequest, match="ice officer contains"):
+            words(bad, "ice_officer")
+    assert words("first line\n\tsecond", "note") == "first line\n\tsecond"
+
+
+def test_advice_names_each_paragraph_once() -> None:
+    from trustdesk.cli.contacts_text import render_advice
+    from trustdesk.core.contacts import ContactAdvice, DisclosureAdvice
+
+    cited = "§ 54-192h(b) (as amended in 2025)"
+    item = DisclosureAdvice("release_date", "allowed", f"May be given — {cited}", (cited,))
+    other = DisclosureAdvice("transfer", "not_allowed", "Not without a ground", (cited,))
+    text = render_advice(ContactAdvice("ct-2025", "decision", (item, other)))
+    assert text.count(cited) == 2  # once in each line, never twice in one

@@ -28,7 +28,9 @@ def render_advice(advice: ContactAdvice) -> str:
     """What the law in force allows for this person, one line per disclosure."""
     lines = [f"What the law allows ({advice.pack_id}, from {advice.basis}):"]
     for item in advice.items:
-        cited = f" — {'; '.join(item.citations)}" if item.citations else ""
+        # A reason that already names its paragraphs is not followed by them again.
+        missing = [c for c in item.citations if c not in item.reason]
+        cited = f" — {'; '.join(missing)}" if missing else ""
         lines.extend(
             _wrap(f"[{_VERDICT.get(item.verdict, item.verdict):>7}] {item.reason}{cited}", "  ")
         )

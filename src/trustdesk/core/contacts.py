@@ -133,9 +133,7 @@ class ContactAdvice:
         # Allowed with conditions is allowed: the conditions (a notice to the person, no
         # local rule against it) are the officer's to meet and are shown with the advice.
         permitted = (ALLOWED, ALLOWED_WITH_CONDITIONS)
-        return tuple(
-            i for i in self.items if i.disclosure in wanted and i.verdict not in permitted
-        )
+        return tuple(i for i in self.items if i.disclosure in wanted and i.verdict not in permitted)
 
     def for_kind(self, kind: str) -> tuple[DisclosureAdvice, ...]:
         """The advice a contact of ``kind`` is usually about, most likely first."""
