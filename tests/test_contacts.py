@@ -454,3 +454,43 @@ def test_the_paragraphs_survive_the_record(ca_rules: RuleSet) -> None:
     # The advice from the stored record names the paragraph as the fresh decision did.
     pack = ca_rules.pack("ca-2018").pack
     assert "1192.7(c)(19)" in advise(pack, decision=read).advice_for("release_date").reason
+
+
+def test_a_california_release_date_given_under_its_conditions_is_not_flagged(
+    ca_rules: RuleSet,
+) -> None:
+    """Under SB 54 a release date may be given (with conditions: a notice to the person,
+    no local rule against it) once a listed ground is met: giving it is lawful and is
+    not flagged as a disclosure the law did not allow; the conditions stay in the
+    advice. Without a ground, it is flagged."""
+    when, _ = CA_PACKS["ca-2018"]
+    pack = ca_rules.pack("ca-2018").pack
+    robbery = advise(pack, decision=ca_decide(ca_rules, when, ca_felony("PC 211")))
+    release = robbery.advice_for("release_date")
+    assert release.verdict == "allowed_with_conditions" and release.conditions
+    assert robbery.not_allowed(["release_date"]) == ()
+    nothing = advise(pack, decision=ca_decide(ca_rules, when))
+    assert [i.disclosure for i in nothing.not_allowed(["release_date"])] == ["release_date"]
+
+
+def test_contact_texts_refuse_what_case_texts_refuse() -> None:
+    """A direction override would show "Agent \u202eredlaW" as "Agent Walder" in the
+    record; C1 controls and DEL likewise. New lines and tabs in a note stay allowed."""
+    from trustdesk.services.contact_input import words
+    from trustdesk.services.errors import InvalidRequest
+
+    for bad in ("Agent \u202eredlaW", "x\u2066y", "a\x85b", "a\x7fb"):
+        with pytest.raises(InvalidRequest, match="ice officer contains"):
+            words(bad, "ice_officer")
+    assert words("first line\n\tsecond", "note") == "first line\n\tsecond"
+
+
+def test_advice_names_each_paragraph_once() -> None:
+    from trustdesk.cli.contacts_text import render_advice
+    from trustdesk.core.contacts import ContactAdvice, DisclosureAdvice
+
+    cited = "§ 54-192h(b) (as amended in 2025)"
+    item = DisclosureAdvice("release_date", "allowed", f"May be given — {cited}", (cited,))
+    other = DisclosureAdvice("transfer", "not_allowed", "Not without a ground", (cited,))
+    text = render_advice(ContactAdvice("ct-2025", "decision", (item, other)))
+    assert text.count(cited) == 2  # once in each line, never twice in one

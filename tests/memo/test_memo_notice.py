@@ -87,6 +87,11 @@ def test_notice_for_a_notification_only_request(rules: RuleSet) -> None:
     raw = make_case(tsdb_match=True, detainer={**DETAINER, "form": "I-247N"})
     (page,) = pdf_pages(render_notice(view_model(rules, raw), "en"))
     assert "ICE asked us to tell them before you go free. We plan to do that." in page
+    # In Spanish too it is ICE that will be told, not the person ("darle ese aviso" said
+    # the person would be given the notice).
+    (page,) = pdf_pages(render_notice(view_model(rules, raw), "es"))
+    assert "ICE nos pidió que le avisemos a ICE antes de que usted salga en libertad." in page
+    assert "Vamos a avisarle a ICE." in page and "darle ese aviso" not in page
 
 
 def test_2014_notice_can_be_printed_without_the_2019_duty(rules: RuleSet) -> None:

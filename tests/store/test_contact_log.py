@@ -113,6 +113,37 @@ def test_giving_what_was_not_allowed_needs_a_reason_and_a_supervisor(
     assert desk.store.verify().ok
 
 
+def test_an_amendment_does_not_take_a_flagged_contact_out_of_review(desk: Desk, rules: Any) -> None:
+    """A release date given unlawfully, then "amended" to nothing given: the contact
+    stays in the supervisor's queue until reviewed, and its history shows what the
+    first version gave and why; reviewed, it leaves the queue, and a later amendment
+    that gives nothing unlawful is not flagged again."""
+    service = _service(desk, rules)
+    officer, supervisor = desk.session("officer"), desk.session("supervisor")
+    flagged = service.record(
+        officer, _contact(given=("release_date",), unlawful_reason="ICE insisted")
+    )
+    amended = service.amend(
+        officer, flagged.contact_id, _contact(given=()), "nothing was actually given"
+    )
+    assert amended.allowed and amended.review_needed
+    assert [r.contact_id for r in service.pending(supervisor)] == [flagged.contact_id]
+    history = service.history(supervisor, flagged.contact_id)
+    assert history.versions[0].given == ("release_date",)
+    assert history.versions[0].unlawful_reason == "ICE insisted"
+    from trustdesk.cli.contacts_text import render_contact, render_list
+
+    shown = render_contact(history.versions, ())
+    assert "Version 1: recorded" in shown and "gave: release date" in shown
+    assert "reason given: ICE insisted" in shown and "REVIEW:     waiting" in shown
+    assert "[review: an earlier version]" in render_list(service.pending(supervisor))
+    service.review(supervisor, flagged.contact_id, verdict="referred", note="to counsel")
+    assert service.pending(supervisor) == []
+    again = service.amend(officer, flagged.contact_id, _contact(channel="email"), "e-mail")
+    assert again.allowed and not again.review_needed
+    assert desk.store.verify().ok
+
+
 def test_a_supervisor_never_reviews_their_own_contact(desk: Desk, rules: Any) -> None:
     service = _service(desk, rules)
     supervisor = desk.session("supervisor")
@@ -130,8 +161,16 @@ def test_an_amendment_is_a_new_version_with_its_reason(desk: Desk, rules: Any) -
     with pytest.raises(InvalidRequest, match="reason"):
         service.amend(officer, first.contact_id, _contact(channel="email"), "  ")
     assert _counts(desk) == before
+    # Another officer may not amend it (the audit says who tried); a supervisor may.
+    other = desk.session("officer2")
+    with pytest.raises(PermissionDenied, match="only they, or a supervisor"):
+        service.amend(other, first.contact_id, _contact(channel="email"), "it was e-mail")
+    assert any(
+        entry.objects_dict().get("reason") == "another officer's contact"
+        for entry in desk.store.audit.of_events("permission.denied")
+    )
     second = service.amend(
-        desk.session("officer2"), first.contact_id, _contact(channel="email"), "it was e-mail"
+        desk.session("supervisor"), first.contact_id, _contact(channel="email"), "it was e-mail"
     )
     assert (second.version, second.amends, second.reason) == (2, first.id, "it was e-mail")
     assert second.contact_id == first.contact_id and second.channel == "email"

@@ -250,6 +250,8 @@ def run_list(args: argparse.Namespace) -> int:
             rows = contacts.for_person(session, person_id=args.person, booking_number=args.booking)
     if args.json:
         print(json_for([record_json(row) for row in rows]))
+    elif args.awaiting_review and not rows:
+        print("no contact with ICE is waiting for a supervisor's review")
     else:
         print(render_list(rows), end="")
     return 0

@@ -28,7 +28,9 @@ def render_advice(advice: ContactAdvice) -> str:
     """What the law in force allows for this person, one line per disclosure."""
     lines = [f"What the law allows ({advice.pack_id}, from {advice.basis}):"]
     for item in advice.items:
-        cited = f" — {'; '.join(item.citations)}" if item.citations else ""
+        # A reason that already names its paragraphs is not followed by them again.
+        missing = [c for c in item.citations if c not in item.reason]
+        cited = f" — {'; '.join(missing)}" if missing else ""
         lines.extend(
             _wrap(f"[{_VERDICT.get(item.verdict, item.verdict):>7}] {item.reason}{cited}", "  ")
         )
@@ -52,7 +54,10 @@ def render_list(rows: list[ContactRecord]) -> str:
         return "no contacts with ICE on record\n"
     lines = []
     for row in rows:
-        flag = "" if row.allowed else "  [NOT ALLOWED" + (", review]" if row.review_needed else "]")
+        if not row.allowed:
+            flag = "  [NOT ALLOWED" + (", review]" if row.review_needed else "]")
+        else:  # amended, but an earlier version still waits for a supervisor
+            flag = "  [review: an earlier version]" if row.review_needed else ""
         lines.append(
             f"{row.contact_id:>6} v{row.version}  {local(row.occurred_at)}  {row.kind:<20} "
             f"{row.direction:<8} {_who(row)}  gave: {_given(row)}{flag}"
@@ -81,7 +86,14 @@ def render_contact(versions: tuple[ContactRecord, ...], reviews: tuple[ContactRe
     for version in versions[:-1][::-1]:
         lines.append(
             f"  Version {version.version}: recorded {local(version.recorded_at)} by {version.user}"
+            f"; gave: {_given(version)}"
         )
+        if not version.allowed:  # what an amendment replaced stays in view
+            lines += _wrap(
+                f"NOT ALLOWED by the law in force ({version.pack_id}); reason given: "
+                f"{version.unlawful_reason}",
+                "             ",
+            )
     for version in versions[1:]:
         lines += _wrap(f"Amended (v{version.version}) by {version.user}: {version.reason}", "  ")
     if latest.review_needed and not any(r.record_id == latest.id for r in reviews):

@@ -114,7 +114,8 @@ class ContactAdvice:
         raise KeyError(disclosure)
 
     def not_allowed(self, given: Iterable[str]) -> tuple[DisclosureAdvice, ...]:
-        """Those of ``given`` whose verdict is not "allowed".
+        """Those of ``given`` whose verdict is neither "allowed" nor "allowed with
+        conditions".
 
         "unknown" counts as not allowed for flagging: it needs a reason and supervisor
         review. "none" (nothing given) is never flagged; an id that is not a disclosure
@@ -129,7 +130,10 @@ class ContactAdvice:
                     f"unknown disclosure {name!r}; use one of {', '.join(DISCLOSURES)} or none"
                 )
             wanted.add(name)
-        return tuple(i for i in self.items if i.disclosure in wanted and i.verdict != ALLOWED)
+        # Allowed with conditions is allowed: the conditions (a notice to the person, no
+        # local rule against it) are the officer's to meet and are shown with the advice.
+        permitted = (ALLOWED, ALLOWED_WITH_CONDITIONS)
+        return tuple(i for i in self.items if i.disclosure in wanted and i.verdict not in permitted)
 
     def for_kind(self, kind: str) -> tuple[DisclosureAdvice, ...]:
         """The advice a contact of ``kind`` is usually about, most likely first."""

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from trustdesk.core.characters import unsafe_character
 from trustdesk.core.contacts import CHANNELS, CONTACT_KINDS, DIRECTIONS, DISCLOSURES, NOTHING_GIVEN
 from trustdesk.services.decisions import CLOCK_SLACK
 from trustdesk.services.errors import InvalidRequest
@@ -70,6 +71,11 @@ def words(value: str | None, name: str, *, required: bool = False) -> str:
         )
     if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
         raise InvalidRequest(f"{name.replace('_', ' ')} must not contain control characters")
+    # What case texts refuse (direction overrides, C1 controls, DEL…) is refused here too:
+    # a name shown reversed in the record is as misleading in a contact as in a case.
+    unsafe = unsafe_character(text.replace("\n", " ").replace("\t", " "))
+    if unsafe is not None:
+        raise InvalidRequest(f"{name.replace('_', ' ')} {unsafe}")
     return text
 
 

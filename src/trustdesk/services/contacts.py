@@ -25,7 +25,7 @@ from trustdesk.services.contact_input import ContactInput, checked, one_of, word
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.decisions import RulesSource
 from trustdesk.services.errors import InvalidRequest, PermissionDenied
-from trustdesk.services.permissions import Operation
+from trustdesk.services.permissions import ADMINISTRATOR, SUPERVISOR, Operation
 from trustdesk.store.contact_records import (
     ContactDraft,
     ContactFilter,
@@ -185,8 +185,27 @@ def amend_contact(
     """A corrected version of a contact, with the reason; checked again like a new one."""
     ctx.authorize(session, Operation.CONTACT_RECORD, {"contact": contact_id})
     why = words(reason, "reason", required=True)
-    ctx.store.contacts.latest(contact_id)  # NotFound before anything else is checked
+    versions = ctx.store.contacts.history(contact_id)  # NotFound before anything else
+    role = ctx.store.users.by_id(session.user_id).role
+    if versions[0].user_id != session.user_id and role not in (SUPERVISOR, ADMINISTRATOR):
+        ctx.audit(
+            "permission.denied",
+            session,
+            "denied",
+            operation=str(Operation.CONTACT_RECORD),
+            contact=contact_id,
+            reason="another officer's contact",
+        )
+        raise PermissionDenied(
+            f"contact {contact_id} was recorded by {versions[0].user}: only they, or a "
+            "supervisor, may amend it"
+        )
     draft, _advice = _draft(ctx, rules, contact)
+    waiting = _awaiting_review(ctx, contact_id, versions)
+    if waiting is not None and not draft.review_needed:
+        # An amendment does not take a flagged version out of the supervisor's queue: it
+        # waits, with its history, until a supervisor has reviewed it.
+        draft = replace(draft, review_needed=True)
     return ctx.store.contacts.amend(
         contact_id,
         draft,
@@ -195,6 +214,20 @@ def amend_contact(
         at=ctx.now(),
         expected_record_id=expected_record_id,
     )
+
+
+def _awaiting_review(
+    ctx: ServiceContext, contact_id: int, versions: tuple[ContactRecord, ...]
+) -> ContactRecord | None:
+    """The latest version of the contact flagged for review that no supervisor has
+    reviewed (no review of it or of a later version), or None."""
+    reviewed = {review.record_id for review in ctx.store.contacts.reviews_of(contact_id)}
+    for index in range(len(versions) - 1, -1, -1):
+        if any(v.id in reviewed for v in versions[index:]):
+            return None
+        if versions[index].review_needed:
+            return versions[index]
+    return None
 
 
 def contacts_for_person(
