@@ -460,9 +460,10 @@ def test_a_california_release_date_given_under_its_conditions_is_not_flagged(
     ca_rules: RuleSet,
 ) -> None:
     """Under SB 54 a release date may be given (with conditions: a notice to the person,
-    no local rule against it) once a listed ground is met: giving it is lawful and is
-    not flagged as a disclosure the law did not allow; the conditions stay in the
-    advice. Without a ground, it is flagged."""
+    no local rule against it) once a listed ground is met: giving it is lawful, not a
+    disclosure the law did not allow (the service records it as allowed, with the
+    officer's word on the conditions, for a supervisor to confirm:
+    tests/ui/test_california_agency.py). Without a ground, it is not allowed."""
     when, _ = CA_PACKS["ca-2018"]
     pack = ca_rules.pack("ca-2018").pack
     robbery = advise(pack, decision=ca_decide(ca_rules, when, ca_felony("PC 211")))
@@ -494,3 +495,46 @@ def test_advice_names_each_paragraph_once() -> None:
     other = DisclosureAdvice("transfer", "not_allowed", "Not without a ground", (cited,))
     text = render_advice(ContactAdvice("ct-2025", "decision", (item, other)))
     assert text.count(cited) == 2  # once in each line, never twice in one
+
+
+def test_a_contact_given_under_conditions_is_shown_so() -> None:
+    from datetime import UTC, datetime
+
+    from trustdesk.cli.contacts_text import render_contact, render_list
+    from trustdesk.store.contact_records import ContactRecord
+
+    at = datetime(2020, 6, 15, 17, 0, tzinfo=UTC)
+    record = ContactRecord(
+        id=1,
+        contact_id=1,
+        version=1,
+        amends=None,
+        reason=None,
+        person_id=1,
+        booking_number="CA-1",
+        decision_id=1,
+        kind="release_info_request",
+        direction="from_ice",
+        occurred_at=at,
+        channel="phone",
+        ice_office="",
+        ice_officer="",
+        asked="",
+        given=("release_date",),
+        note="",
+        user_id=2,
+        user="ortiz",
+        recorded_at=at,
+        pack_id="ca-2018",
+        advice_json="{}",
+        allowed=True,
+        unlawful_reason="told in writing at 10:40",
+        review_needed=True,
+        app_version="t",
+        audit_seq=9,
+        person_name="Ana Ruiz",
+    )
+    shown = render_contact((record,), ())
+    assert "Allowed only with conditions (ca-2018)" in shown and "told in writing" in shown
+    assert "NOT ALLOWED" not in shown
+    assert "[allowed with conditions, review]" in render_list([record])

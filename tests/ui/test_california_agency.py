@@ -242,6 +242,9 @@ def test_a_california_agency_end_to_end(
     assert record.decision_id == decision_id and record.given == ("release_date",)
     assert record.pack_id == "ca-2018"
     assert record.review_needed  # a supervisor confirms the condition was met
+    # Given under its conditions it is lawful: counted as allowed, not as a disclosure
+    # the law did not allow, with the officer's word on how they were met.
+    assert record.allowed and record.unlawful_reason
     window.services.close()
 
 

@@ -151,6 +151,9 @@ def test_an_agency_of_another_jurisdiction_end_to_end(
     record = log_interview_contact(qtbot, window)
     assert record.decision_id == decision_id and record.given == ("interview_access",)
     assert record.review_needed  # a supervisor confirms the condition was met
+    # Given under its conditions it is lawful: counted as allowed, not as a disclosure
+    # the law did not allow, with the officer's word on how they were met.
+    assert record.allowed and record.unlawful_reason
     # The decision's page in the history lists each action as recorded.
     history = window.workspace.history
     window.workspace.tabs.setCurrentWidget(history)

@@ -56,8 +56,12 @@ def render_list(rows: list[ContactRecord]) -> str:
     for row in rows:
         if not row.allowed:
             flag = "  [NOT ALLOWED" + (", review]" if row.review_needed else "]")
+        elif not row.review_needed:
+            flag = ""
+        elif row.unlawful_reason:  # given under its conditions: a supervisor confirms them
+            flag = "  [allowed with conditions, review]"
         else:  # amended, but an earlier version still waits for a supervisor
-            flag = "  [review: an earlier version]" if row.review_needed else ""
+            flag = "  [review: an earlier version]"
         lines.append(
             f"{row.contact_id:>6} v{row.version}  {local(row.occurred_at)}  {row.kind:<20} "
             f"{row.direction:<8} {_who(row)}  gave: {_given(row)}{flag}"
@@ -78,6 +82,9 @@ def render_contact(versions: tuple[ContactRecord, ...], reviews: tuple[ContactRe
     if not latest.allowed:
         lines.append("  NOT ALLOWED by the law in force (" + latest.pack_id + ")")
         lines += _wrap(f"Reason:     {latest.unlawful_reason}", "  ")
+    elif latest.unlawful_reason:
+        lines.append("  Allowed only with conditions (" + latest.pack_id + ")")
+        lines += _wrap(f"Conditions: {latest.unlawful_reason}", "  ")
     if latest.note:
         lines += _wrap(f"Note:       {latest.note}", "  ")
     if latest.decision_id is not None:

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from trustdesk import __version__
-from trustdesk.core.contacts import ContactAdvice, advise
+from trustdesk.core.contacts import ALLOWED_WITH_CONDITIONS, ContactAdvice, advise
 from trustdesk.core.decision import Decision
 from trustdesk.core.errors import CoreError
 from trustdesk.core.record import decision_from_json
@@ -123,12 +123,27 @@ def _draft(
     contact = checked(contact, ctx.now())
     person_id, decision_id, advice = _advise(ctx, rules, contact)
     refused = advice.not_allowed(contact.given)
-    reason = contact.unlawful_reason if refused else None
+    # Allowed only once its conditions are met (California: the person told in writing):
+    # lawful, so counted as allowed, but the officer says how they were met and a
+    # supervisor confirms it.
+    conditional = [
+        item
+        for item in advice.items
+        if item.disclosure in contact.given and item.verdict == ALLOWED_WITH_CONDITIONS
+    ]
+    reason = contact.unlawful_reason if refused or conditional else None
     if refused and not reason:
         names = ", ".join(item.disclosure.replace("_", " ") for item in refused)
         raise InvalidRequest(
             f"{names} was not allowed for this person ({refused[0].reason}): recording that "
             "it was given needs your reason (--unlawful-reason), and it goes to a supervisor"
+        )
+    if conditional and not reason:
+        names = ", ".join(item.disclosure.replace("_", " ") for item in conditional)
+        met = "; ".join(c for item in conditional for c in item.conditions)
+        raise InvalidRequest(
+            f"{names} is allowed only when its conditions are met ({met}): say how they "
+            "were met (--unlawful-reason), and a supervisor confirms it"
         )
     draft = ContactDraft(
         person_id=person_id,
@@ -147,7 +162,7 @@ def _draft(
         advice_json=advice_json(advice),
         allowed=not refused,
         unlawful_reason=reason,
-        review_needed=bool(refused),
+        review_needed=bool(refused or conditional),
         app_version=__version__,
     )
     return draft, advice
