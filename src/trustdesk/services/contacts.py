@@ -24,7 +24,7 @@ from trustdesk.core.record import decision_from_json
 from trustdesk.services.contact_input import ContactInput, checked, one_of, words
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.decisions import RulesSource
-from trustdesk.services.errors import InvalidRequest, PermissionDenied
+from trustdesk.services.errors import InvalidRequest
 from trustdesk.services.permissions import ADMINISTRATOR, SUPERVISOR, Operation
 from trustdesk.store.contact_records import (
     ContactDraft,
@@ -198,22 +198,17 @@ def amend_contact(
     expected_record_id: int | None = None,
 ) -> ContactRecord:
     """A corrected version of a contact, with the reason; checked again like a new one."""
-    ctx.authorize(session, Operation.CONTACT_RECORD, {"contact": contact_id})
+    user = ctx.authorize(session, Operation.CONTACT_RECORD, {"contact": contact_id})
     why = words(reason, "reason", required=True)
     versions = ctx.store.contacts.history(contact_id)  # NotFound before anything else
-    role = ctx.store.users.by_id(session.user_id).role
-    if versions[0].user_id != session.user_id and role not in (SUPERVISOR, ADMINISTRATOR):
-        ctx.audit(
-            "permission.denied",
+    if versions[0].user_id != user.id and user.role not in (SUPERVISOR, ADMINISTRATOR):
+        ctx.deny(
             session,
-            "denied",
-            operation=str(Operation.CONTACT_RECORD),
-            contact=contact_id,
-            reason="another officer's contact",
-        )
-        raise PermissionDenied(
+            Operation.CONTACT_RECORD,
+            "another officer's contact",
             f"contact {contact_id} was recorded by {versions[0].user}: only they, or a "
-            "supervisor, may amend it"
+            "supervisor, may amend it",
+            contact=contact_id,
         )
     draft, _advice = _draft(ctx, rules, contact)
     waiting = _awaiting_review(ctx, contact_id, versions)
@@ -347,17 +342,13 @@ def review_contact(
             f"contact {contact_id} gave ICE nothing that was not allowed: it needs no review"
         )
     if current.user_id == session.user_id:
-        ctx.audit(
-            "permission.denied",
+        ctx.deny(
             session,
-            "denied",
-            operation=str(Operation.CONTACT_REVIEW),
-            contact=contact_id,
-            reason="own contact",
-        )
-        raise PermissionDenied(
+            Operation.CONTACT_REVIEW,
+            "own contact",
             f"contact {contact_id} (version {current.version}) is your own; another "
-            "supervisor must review it"
+            "supervisor must review it",
+            contact=contact_id,
         )
     return ctx.store.contacts.review(
         contact_id,

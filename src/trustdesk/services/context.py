@@ -170,3 +170,19 @@ class ServiceContext:
                 "ask someone whose role allows it"
             )
         return user
+
+    def deny(
+        self, session: Session, operation: Operation, reason: str, message: str, **objects: Any
+    ) -> NoReturn:
+        """Refuse ``operation`` to ``session`` for ``reason`` (the record, not the role,
+        forbids it: one's own decision to review, another officer's contact…): audited as
+        ``permission.denied`` before ``PermissionDenied(message)`` is raised."""
+        self.audit(
+            "permission.denied",
+            session,
+            "denied",
+            operation=str(operation),
+            reason=reason,
+            **objects,
+        )
+        raise PermissionDenied(message)

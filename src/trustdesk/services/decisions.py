@@ -20,7 +20,7 @@ from trustdesk.core.model import Case, Tri
 from trustdesk.core.pack import RulePack
 from trustdesk.core.record import decision_to_json
 from trustdesk.services.context import ServiceContext, Session
-from trustdesk.services.errors import InvalidRequest, PermissionDenied
+from trustdesk.services.errors import InvalidRequest
 from trustdesk.services.permissions import Operation
 from trustdesk.store.case_records import (
     DecisionDraft,
@@ -211,17 +211,13 @@ class DecisionService:
         self.ctx.authorize(session, Operation.DECISION_REVIEW, {"decision": decision_id})
         current = self.store.decisions.latest(decision_id)
         if current.officer_id == session.user_id:
-            self.ctx.audit(
-                "permission.denied",
+            self.ctx.deny(
                 session,
-                "denied",
-                operation=str(Operation.DECISION_REVIEW),
-                decision=decision_id,
-                reason="own decision",
-            )
-            raise PermissionDenied(
+                Operation.DECISION_REVIEW,
+                "own decision",
                 f"version {current.version} of decision {decision_id} is your own; "
-                "another supervisor must review it"
+                "another supervisor must review it",
+                decision=decision_id,
             )
         return current.id if record_id is None else record_id
 
