@@ -43,3 +43,16 @@ def one_line_error(err: str) -> str:
     line = the_error(err)
     assert line.startswith("trustdesk: ")
     return line
+
+
+def audit_objects(db: Path, event: str) -> list[dict[str, Any]]:
+    """The objects of every ``event`` entry of the SQLite file ``db``, read without
+    writing to it."""
+    from trustdesk.store import audit
+    from trustdesk.store.connection import connect
+
+    conn = connect(db, immutable=True)
+    try:
+        return [json.loads(e.objects) for e in audit.entries_for(conn, event)]
+    finally:
+        conn.close()

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from recordkit import case_file, desk_cli, one_line_error, staff
+from recordkit import audit_objects, case_file, desk_cli, one_line_error, staff
 
-from trustdesk.store import audit
 from trustdesk.store.connection import connect
 
 
@@ -38,14 +37,6 @@ def _folder(
         case = case_file(tmp_path, f"{name}-{n}.json", tsdb_match=True)
         assert cli("decisions", "add", case, "--as", "ann", who="ann")[0] == 0
     return cli
-
-
-def _events(db: Path, event: str) -> list[dict[str, Any]]:
-    conn = connect(db, immutable=True)
-    try:
-        return [json.loads(e.objects) for e in audit.entries_for(conn, event)]
-    finally:
-        conn.close()
 
 
 def _listed(cli: Any) -> int:
@@ -77,7 +68,7 @@ def test_another_agencys_backup_is_refused_and_both_are_shown(two_agencies: Any)
     assert "Bridgeport Police" in incoming and "2 decision(s)" in incoming
     assert replacing.count("audit chain head: entry") == 1 and "2026-11-19" in incoming
     assert _listed(ours) == 3 and (ours.data / "trustdesk.db").stat().st_size >= before
-    refused = _events(ours.data / "trustdesk.db", "restore.refused")[-1]
+    refused = audit_objects(ours.data / "trustdesk.db", "restore.refused")[-1]
     assert refused["reason"] == "other store" and refused["other_store"] is True
     assert refused["backup_agency"] == "Bridgeport Police"
 
@@ -86,17 +77,17 @@ def test_confirmed_it_is_done_and_audited_in_the_kept_copy_and_the_new_one(
     two_agencies: Any,
 ) -> None:
     ours, _theirs, backup = two_agencies
-    own_id = _events(ours.data / "trustdesk.db", "store.created")[0]["store_id"]
+    own_id = audit_objects(ours.data / "trustdesk.db", "store.created")[0]["store_id"]
     code, out, err = ours(
         "restore", str(backup), "--replace-with-other-store", "--as", "chief", who="chief"
     )
     assert code == 0, err
     kept = Path(out.strip().split("kept in ")[-1])
     assert _listed(ours) == 2
-    done = _events(ours.data / "trustdesk.db", "restore.completed")[-1]
+    done = audit_objects(ours.data / "trustdesk.db", "restore.completed")[-1]
     assert done["confirmed_other_store"] is True and done["replaced_store_id"] == own_id
     assert done["replaced_agency"] == "New Haven Police"
-    replacing = _events(kept, "restore.replacing")[-1]
+    replacing = audit_objects(kept, "restore.replacing")[-1]
     assert replacing["other_store"] is True and replacing["backup_agency"] == "Bridgeport Police"
 
 
@@ -112,12 +103,14 @@ def test_our_own_backup_needs_no_other_store_confirmation(
     assert code == 0, err
     assert "Replacing these records:" in out and "2 decision(s)" in out
     assert _listed(ours) == 1
-    assert _events(ours.data / "trustdesk.db", "restore.completed")[-1]["other_store"] is False
+    assert (
+        audit_objects(ours.data / "trustdesk.db", "restore.completed")[-1]["other_store"] is False
+    )
 
 
 def test_a_store_id_edited_to_pass_for_ours_is_refused(two_agencies: Any) -> None:
     ours, _theirs, backup = two_agencies
-    own_id = _events(ours.data / "trustdesk.db", "store.created")[0]["store_id"]
+    own_id = audit_objects(ours.data / "trustdesk.db", "store.created")[0]["store_id"]
     conn = sqlite3.connect(backup, isolation_level=None)
     conn.execute("UPDATE meta SET value = ? WHERE key = 'store_id'", (own_id,))
     conn.execute("UPDATE backup_manifest SET store_id = ?", (own_id,))

@@ -9,13 +9,12 @@ left; and verifying a memo the record no longer holds says so (decision 0066).
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from recordkit import case_file, desk_cli, one_line_error, staff
+from recordkit import audit_objects, case_file, desk_cli, one_line_error, staff
 
 from trustdesk.store import audit
 from trustdesk.store.connection import connect
@@ -28,14 +27,6 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     run = desk_cli(tmp_path / "data", monkeypatch, capsys)
     staff(run)
     return run
-
-
-def _events(db: Path, event: str) -> list[dict[str, Any]]:
-    conn = connect(db, immutable=True)
-    try:
-        return [json.loads(e.objects) for e in audit.entries_for(conn, event)]
-    finally:
-        conn.close()
 
 
 def _decide(cli: Any, tmp_path: Path, number: int) -> None:
@@ -73,7 +64,7 @@ def test_an_older_backup_is_refused_saying_what_would_leave(cli: Any, tmp_path: 
     assert code == 0, err
     code, out, err = cli("verify", str(memo), "--as", "aud", who="aud")
     assert code == 0 and out.startswith("MATCH"), err
-    refused = _events(db, "restore.refused")[-1]
+    refused = audit_objects(db, "restore.refused")[-1]
     assert refused["reason"] == "newer records"
     assert refused["rolled_back_decisions"] == 1 and refused["rolled_back_entries"] > 2
 
@@ -90,7 +81,7 @@ def test_a_confirmed_rollback_is_recorded_and_the_memo_is_not_called_changed(
     assert "Leaving the live record" in out
     code, _out, err = cli("decisions", "show", "2", "--as", "ann", who="ann")
     assert code == 2 and "no decision 2" in err
-    done = _events(db, "restore.completed")[-1]
+    done = audit_objects(db, "restore.completed")[-1]
     assert done["confirmed_discard_newer"] is True
     assert done["rolled_back_decisions"] == 1 and done["rolled_back_counts"]["memo.printed"] == 1
     # The live head that was replaced, and the file the replaced records are kept in
