@@ -28,7 +28,7 @@ from reportkit import NOW, PERIOD, REASONS, make_record
 from trustdesk.exports.cells import cell_text
 from trustdesk.exports.state_csv import COLUMNS, LAYOUT
 from trustdesk.memo.report_charts import PALETTE, chart_drawing, chart_svg
-from trustdesk.memo.report_model import ChartSpec, Figure, Report, Series
+from trustdesk.memo.report_model import NO_HOLD_ROW, ChartSpec, Figure, Report, Series
 from trustdesk.memo.verification import chain_heads_in
 from trustdesk.services.report_files import save_report
 from trustdesk.services.reports import ReportRequest, build_report
@@ -158,6 +158,8 @@ def test_the_state_layout_says_it_is_not_the_states_form(made: Any, tmp_path: Pa
     assert row["layout"] == LAYOUT and "unverified" in row["layout"]
     grounds = {r[0]: r[1] for r in report.figure("decisions_by_ground").rows}
     assert int(row["detainers_honored"]) == grounds["Honored"]
+    # The honored I-247Ns (told of the release, nobody held) apart, as the figure has them.
+    assert int(row["honored_no_hold_asked"]) == grounds[NO_HOLD_ROW] > 0
     assert int(row["detainers_declined"]) == grounds["Declined"]
     assert int(row["honored_tsdb_match"]) == grounds.get("tsdb_match", 0)
     total = next(r for r in report.figure("received_by_form").rows if r[0] == "Total")

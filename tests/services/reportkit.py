@@ -56,6 +56,16 @@ class Version:
     reason: str | None = None
     reviewed_at: datetime | None = None  # an approval of this version
 
+    @property
+    def asks_no_hold(self) -> bool:
+        """Honored on a form that asks only to be told of the release (as the engine
+        decides an I-247N: no hold, ``"hold_requested": false`` in the document)."""
+        return self.outcome == "honor" and self.form == "I-247N"
+
+    @property
+    def holds(self) -> bool:
+        return self.outcome == "honor" and not self.asks_no_hold
+
 
 @dataclass
 class Planned:
@@ -76,7 +86,7 @@ class Planned:
 
     @property
     def opens_hold(self) -> bool:
-        return any(v.outcome == "honor" for v in self.versions)
+        return any(v.holds for v in self.versions)
 
     def hold_expires_at(self) -> datetime | None:
         return None if self.releasable_at is None else self.releasable_at + timedelta(hours=48)
@@ -174,27 +184,27 @@ def _decision_json(version: Version) -> str:
     unverified = [UNVERIFIED_ITEM] if version.unverified else []
     # The keys of a real decision document (core.record.decision_to_json), sorted as
     # document_json writes them; the trace's items carry lists named "unverified" too.
-    return document_json(
-        {
-            "decision": version.outcome,
-            "grounds": list(version.grounds),
-            "hold": None,
-            "hold_citation": "§ 54-192h(b)",
-            "needs_review": version.review_required,
-            "trace": [
-                {"id": g, "reason": "x" * 50, "unverified": unverified} for g in version.grounds
-            ],
-            "unverified": unverified,
-            "warnings": ['a warning with ] and "quotes", "unverified":["not a key"]'],
-        }
-    )
+    document: dict[str, Any] = {
+        "decision": version.outcome,
+        "grounds": list(version.grounds),
+        "hold": None,
+        "hold_citation": "§ 54-192h(b)",
+        "needs_review": version.review_required,
+        "trace": [{"id": g, "reason": "x" * 50, "unverified": unverified} for g in version.grounds],
+        "unverified": unverified,
+        "warnings": ['a warning with ] and "quotes", "unverified":["not a key"]'],
+    }
+    if version.asks_no_hold:  # written only then, as core.record writes it
+        document["hold_requested"] = False
+    return document_json(document)
 
 
 def outcomes_for(version: Version) -> list[dict[str, Any]]:
     """The action outcomes a California-like pack would record for this version."""
     honor = version.outcome == "honor"
     return [
-        {"id": "hold", "outcome": "allowed" if honor else "not_allowed"},
+        # A form asking for no hold gets none (core.evaluate._no_hold).
+        {"id": "hold", "outcome": "allowed" if version.holds else "not_allowed"},
         {"id": "release_date", "outcome": "allowed" if honor else "not_allowed"},
         {"id": "transfer", "outcome": "unknown" if version.review_required else "not_allowed"},
         {"id": "interview_access", "outcome": "allowed_with_conditions"},
@@ -215,15 +225,15 @@ def with_action_outcomes(monkeypatch: Any) -> None:
 
 
 def _draft(item: Planned, version: Version, number: int) -> DecisionDraft:
-    honor = version.outcome == "honor"
+    holds = version.holds
     return DecisionDraft(
         decision_time=item.decision_time,
         outcome=version.outcome,
         needs_review=version.review_required,
         review_required=version.review_required,
         releasable_at=item.releasable_at,
-        hold_expires_at=item.hold_expires_at() if honor else None,
-        opens_hold=honor,
+        hold_expires_at=item.hold_expires_at() if holds else None,
+        opens_hold=holds,
         rule_pack=version.pack,
         rule_pack_sha256="a" * 64,
         app_version="0.1.0",
@@ -315,6 +325,8 @@ class Truth:
     custody_start_unknown: int = 0
     holds_expiry_unknown: int = 0
     amendments: Counter[str] = field(default_factory=Counter)
+    #: Per rule pack, the honored decisions whose form asked for no hold.
+    no_hold_asked: Counter[str] = field(default_factory=Counter)
     unverified: int = 0
     receipt_unknown: int = 0
 
@@ -374,6 +386,7 @@ def truth(
         for ground in latest.grounds:
             found.grounds[ground] += 1
         found.packs[latest.pack][latest.outcome] += 1
+        found.no_hold_asked[latest.pack] += latest.asks_no_hold
         found.officers[item.first.author][latest.outcome] += 1
         found.desks[item.first.desk][latest.outcome] += 1
         reviewed = [v for v in item.versions if v.reviewed_at is not None]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from reportkit import NOW, PERIOD, Truth, make_record, nearest_rank, outcomes_for, truth
 
-from trustdesk.memo.report_model import Report
+from trustdesk.memo.report_model import NO_HOLD_ROW, Report
 from trustdesk.services.errors import InvalidRequest, PermissionDenied
 from trustdesk.services.report_figures import (
     ACTION_OUTCOMES,
@@ -79,10 +79,11 @@ def check_every_figure(made: Report, true: Truth) -> None:
     assert rows(made, "decisions_by_ground") == {
         **{ground: (n,) for ground, n in true.grounds.items()},
         "Honored": (honored,),
+        NO_HOLD_ROW: (sum(true.no_hold_asked.values()),),
         "Declined": (decided - honored,),
     }
     assert rows(made, "decisions_by_pack") == {
-        pack: (c["honor"], c["decline"], c["honor"] + c["decline"])
+        pack: (c["honor"], true.no_hold_asked[pack], c["decline"], c["honor"] + c["decline"])
         for pack, c in true.packs.items()
     }
     review = rows(made, "reviews")
@@ -149,6 +150,7 @@ def check_every_figure(made: Report, true: Truth) -> None:
 def test_every_figure_matches_the_generated_record(record: Any, by: str) -> None:
     desk, planned = record
     true = truth(planned, by)
+    assert sum(true.no_hold_asked.values()) > 0  # honored I-247Ns, told apart from holds
     made = report(desk, by=by)
     check_every_figure(made, true)
     assert (f"{true.receipt_unknown} detainers had no receipt time" in " ".join(made.notes)) == (

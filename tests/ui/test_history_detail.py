@@ -129,6 +129,27 @@ def test_closed_hold_and_printed_memo_with_its_hash(
     assert trail == ["decision.created", "memo.printed", "hold.closed", "decision.viewed"]
 
 
+def test_an_honored_notification_only_detainer_shows_no_hold_and_says_why(
+    qtbot: Any, history: Any, gui_desk: Any, rules: Any
+) -> None:
+    # An I-247N asks only to be told of the release: honored, nobody held on it. The
+    # detail view said "Release time not yet known" under the version and "the detainer
+    # was not honoured" in the hold's timeline.
+    detainer = {**make_case()["detainer"], "form": "I-247N"}
+    saved = decide(gui_desk, rules, tsdb_match=True, detainer=detainer)
+    assert saved.record.outcome == "honor" and saved.hold_id is None
+    page = history("auditor")
+    page.show_decision(saved.record.decision_id)
+    versions = page.detail.section("Versions")
+    assert versions[0].startswith("Version 1 — HONOR the detainer")
+    assert "    No hold: the detainer's form asks only to be told before the release" in versions
+    assert not any("not yet known" in line for line in versions)
+    assert page.detail.section("Hold timeline") == (
+        "No hold: the detainer's form asks only to be told before the release",
+    )
+    assert "not honoured" not in page.detail.text.toPlainText()
+
+
 def _awaiting_review(history: Any, gui_desk: Any, rules: Any) -> tuple[Any, int]:
     """A supervisor's history page showing a decision that awaits review."""
     flagged = decide(gui_desk, rules, tsdb_match=None).record.decision_id

@@ -78,7 +78,7 @@ def _record_lines(record: DecisionRecord) -> list[str]:
     grounds = ", ".join(decision.get("grounds", []))
     if record.outcome != "honor":
         outcome = "DETAINER DECLINED — no ground is met"
-    elif decision.get("hold_requested", True) is False:
+    elif record.asks_no_hold:
         outcome = "NO HOLD: NOTIFICATION ONLY (the form asks for no hold) — grounds: " + grounds
     else:
         outcome = "HOLD PERMITTED — grounds: " + grounds

@@ -19,12 +19,15 @@ import io
 from pathlib import Path
 
 from trustdesk.exports.cells import neutral_text
-from trustdesk.memo.report_model import Report
+from trustdesk.memo.report_model import NO_HOLD_ROW, Report
 
 #: Whose state the layout is for: another jurisdiction's agency is refused it.
 JURISDICTION = "CT"
 
-LAYOUT = "trustdesk-ice-access/1 (TrustDesk layout; state column names unverified)"
+#: /2 added ``honored_no_hold_asked``: the honored detainers that asked for no hold, only
+#: to be told of the release (I-247N), which /1 counted among the honored with nothing
+#: to tell them apart from holds.
+LAYOUT = "trustdesk-ice-access/2 (TrustDesk layout; state column names unverified)"
 
 COLUMNS = (
     "layout",
@@ -36,6 +39,7 @@ COLUMNS = (
     "counted_by",
     "detainers_received",
     "detainers_honored",
+    "honored_no_hold_asked",
     "detainers_declined",
     "honored_judicial_warrant",
     "honored_class_a_b_felony_conviction",
@@ -82,7 +86,7 @@ def state_row(report: Report) -> dict[str, str | int]:
     other = sum(
         count
         for ground, count in grounds.items()
-        if ground not in (*KNOWN_GROUNDS, "Honored", "Declined")
+        if ground not in (*KNOWN_GROUNDS, "Honored", NO_HOLD_ROW, "Declined")
         and not ground.startswith("(no ground")
     )
     return {
@@ -95,6 +99,7 @@ def state_row(report: Report) -> dict[str, str | int]:
         "counted_by": report.by,
         "detainers_received": _count(report, "received_by_form", "Total"),
         "detainers_honored": honored,
+        "honored_no_hold_asked": grounds.get(NO_HOLD_ROW, 0),
         "detainers_declined": grounds.get("Declined", 0),
         **{f"honored_{ground}": grounds.get(ground, 0) for ground in KNOWN_GROUNDS},
         "honored_other_ground": other,

@@ -16,6 +16,11 @@ Cell = str | int | float | date | None
 
 CHART_KINDS = ("line", "bar", "stacked_bar", "histogram")
 
+#: The row of the "decisions by ground" figure counting the honored decisions whose
+#: detainer asked for no hold, only to be told of the release (I-247N): a part of
+#: "Honored". The state layout (exports/state_csv.py) reads it by this label.
+NO_HOLD_ROW = "Honored, no hold asked (notification only)"
+
 
 @dataclass(frozen=True, slots=True)
 class Figure:

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from trustdesk.memo.report_model import ChartSpec, Figure, Series
+from trustdesk.memo.report_model import NO_HOLD_ROW, ChartSpec, Figure, Series
 from trustdesk.services.contact_wording import KIND_TEXT
 from trustdesk.store.reports import ContactData, ReportData
 
@@ -151,9 +151,18 @@ def ground_counts(data: ReportData) -> Counter[str]:
     return grounds
 
 
+NO_HOLD_COLUMN = "Of which no hold asked"
+NO_HOLD_NOTE = (
+    "A detainer on a form that asks only to be told of the release, never for a hold "
+    "(I-247N), is honored by telling, and nobody is held on it: such decisions count as "
+    "honored and, apart, as '" + NO_HOLD_ROW + "'; they open no hold."
+)
+
+
 def decisions_by_ground(data: ReportData) -> Figure:
     honored = sum(c for o, *_, c in data.outcomes if o == "honor")
     declined = sum(c for o, *_, c in data.outcomes if o == "decline")
+    no_hold = sum(c for _pack, c in data.no_hold_asked)
     rows = [(ground, count) for ground, count in sorted(ground_counts(data).items())]
     return Figure(
         "decisions_by_ground",
@@ -162,9 +171,10 @@ def decisions_by_ground(data: ReportData) -> Figure:
         "detainer counts under every ground the law recognised for it (one decision may "
         "rest on several grounds, so these rows can add up to more than the decisions "
         "honored); a declined decision rests on no ground. Ground ids are the rule packs' "
-        f"(README: ground ids). Honored: {honored}; declined: {declined}.",
+        f"(README: ground ids). {NO_HOLD_NOTE} Honored: {honored} (of which no hold asked: "
+        f"{no_hold}); declined: {declined}.",
         ("Ground", "Decisions"),
-        (*rows, ("Honored", honored), ("Declined", declined)),
+        (*rows, ("Honored", honored), (NO_HOLD_ROW, no_hold), ("Declined", declined)),
         (False, True),
     )
 
@@ -175,18 +185,21 @@ def decisions_by_pack(data: ReportData, law: str = "") -> Figure:
     packs: dict[str, Counter[str]] = defaultdict(Counter)
     for outcome, pack, _g, _u, count in data.outcomes:
         packs[pack][outcome] += count
+    for pack, count in data.no_hold_asked:
+        packs[pack]["no_hold"] += count
     rows = tuple(
-        (pack, c["honor"], c["decline"], c["honor"] + c["decline"])
+        (pack, c["honor"], c["no_hold"], c["decline"], c["honor"] + c["decline"])
         for pack, c in sorted(packs.items())
     )
     return Figure(
         "decisions_by_pack",
         "Decisions by rule pack (version of the law)",
         "Each decision counts once, under the rule pack its latest version was decided "
-        f"with: {law or 'the version of the law in force on its decision date'}.",
-        ("Rule pack", "Honored", "Declined", "Total"),
+        f"with: {law or 'the version of the law in force on its decision date'}. "
+        + NO_HOLD_NOTE.replace("'" + NO_HOLD_ROW + "'", "'" + NO_HOLD_COLUMN + "'"),
+        ("Rule pack", "Honored", NO_HOLD_COLUMN, "Declined", "Total"),
         rows,
-        (False, True, True, True),
+        (False, True, True, True, True),
     )
 
 

@@ -51,7 +51,7 @@ def record_lines(check: MemoCheck, zone_name: str | None = None) -> list[str]:
     born = f", born {person.date_of_birth.isoformat()}" if person.date_of_birth else ""
     if record.outcome != "honor":
         outcome = "DETAINER DECLINED"
-    elif decision.get("hold_requested", True) is False:
+    elif record.asks_no_hold:
         outcome = "NO HOLD: NOTIFICATION ONLY"
     else:
         outcome = "HOLD PERMITTED"

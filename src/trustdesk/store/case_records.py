@@ -88,6 +88,12 @@ class DecisionRecord:
         value: dict[str, Any] = json.loads(self.decision_json)
         return value
 
+    @property
+    def asks_no_hold(self) -> bool:
+        """Honored, but the detainer's form asks only to be told of the release (its
+        document records ``"hold_requested": false``): nobody is held on it."""
+        return self.outcome == "honor" and self.decision().get("hold_requested", True) is False
+
 
 @dataclass(frozen=True, slots=True)
 class Review:

@@ -92,6 +92,9 @@ class ReportData:
     #: (action id, outcome, count) over the period's decisions that recorded action
     #: outcomes (rule-pack format 3); records made before then add nothing.
     action_outcomes: tuple[tuple[str, str, int], ...] = ()
+    #: (rule pack, count) of the decisions counted as honored in ``outcomes`` whose
+    #: detainer's form asked for no hold, only to be told of the release (I-247N).
+    no_hold_asked: tuple[tuple[str, int], ...] = ()
 
 
 class _Period:
@@ -177,6 +180,11 @@ class _Period:
             "t.administrative_warrant, CASE WHEN t.received_at IS NULL THEN 1 ELSE 0 END "
             f"AS receipt_unknown, {doc.grounds} AS grounds, {doc.unverified} AS unverified, "
             f"{doc.outcomes_key} AS outcomes_key, "
+            # Honored, but the form asked only to be told of the release (I-247N): such a
+            # version opens no hold, so only a version honoring without a hold of its own
+            # (none, or one an earlier version opened) has its document read.
+            "CASE WHEN d.outcome = 'honor' AND (h.id IS NULL OR h.record_id <> d.id) "
+            f"AND {dialect.asks_no_hold('d')} THEN 1 ELSE 0 END AS no_hold_asked, "
             "CASE WHEN EXISTS (SELECT 1 FROM reviews r WHERE r.decision_id = d.decision_id) "
             "THEN 1 ELSE 0 END AS reviewed, "
             "CASE WHEN EXISTS (SELECT 1 FROM pending_reviews q WHERE q.record_id = d.id) "
@@ -271,6 +279,10 @@ def report_data(conn: sqlite3.Connection, query: ReportQuery, dialect: ReportDia
             "SELECT outcome, rule_pack, grounds, unverified, count(*) FROM period "
             "GROUP BY outcome, rule_pack, grounds, unverified",
         )
+        no_hold_asked = period.run(
+            conn,
+            "SELECT rule_pack, count(*) FROM period WHERE no_hold_asked = 1 GROUP BY rule_pack",
+        )
         action_outcomes = _action_outcomes(conn, period)
         reviews = _reviews(conn, period)
         holds = _holds(conn, period, now)
@@ -293,6 +305,7 @@ def report_data(conn: sqlite3.Connection, query: ReportQuery, dialect: ReportDia
         contacts_logged=has_table(conn, "contacts"),
         amendments=_ints(amendments),
         action_outcomes=action_outcomes,
+        no_hold_asked=_ints(no_hold_asked),
         **reviews,
         **holds,
     )

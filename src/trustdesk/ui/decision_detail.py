@@ -31,6 +31,8 @@ HOLD_OUTCOME_TEXT = {
     "released_other": "released otherwise",
 }
 OUTCOME_TEXT = {"honor": "HONOR the detainer", "decline": "DECLINE the detainer"}
+#: A version honoring a detainer whose form asks for no hold (I-247N).
+NO_HOLD_ASKED = "No hold: the detainer's form asks only to be told before the release"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,9 @@ def _version_lines(record: DecisionRecord, zone: tzinfo) -> list[str]:
         f"{record.rule_pack} (SHA-256 {record.rule_pack_sha256})"
     )
     expiry = record.hold_expires_at
-    if record.outcome == "honor":
+    if record.asks_no_hold:
+        lines.append(f"    {NO_HOLD_ASKED}")
+    elif record.outcome == "honor":
         due = UNKNOWN_TEXT if expiry is None else f"hold expires {stamp_text(expiry, zone)}"
         lines.append(f"    {due[0].upper()}{due[1:]}")
     if record.review_required:
@@ -78,6 +82,8 @@ def _version_lines(record: DecisionRecord, zone: tzinfo) -> list[str]:
 
 def _hold_lines(hold: Hold | None, latest: DecisionRecord, zone: tzinfo) -> list[str]:
     if hold is None:
+        if latest.asks_no_hold:
+            return [NO_HOLD_ASKED]
         return ["No hold: the detainer was not honoured."]
     lines = [f"Opened {stamp_text(hold.opened_at, zone)} (hold {hold.id})"]
     closure = hold.closure
