@@ -146,6 +146,47 @@ def test_a_notification_only_detainer_opens_no_hold(desk: Desk, rules: Any) -> N
     assert saved.record.outcome == "honor" and saved.hold_id is None
 
 
+def test_a_hold_whose_detainer_is_amended_to_ask_for_none_is_due_at_once(
+    desk: Desk, rules: Any
+) -> None:
+    # Honored on an I-247A (a hold, due at its expiry), then corrected: the form was an
+    # I-247N, which asks only to be told of the release. The corrected version still
+    # honors the detainer, and nobody may be held on it: release is due at once, as after
+    # a decline. It used to keep the hold open with no release time at all, so the board
+    # showed "not yet known" and the overdue alarm never rang.
+    officer = desk.session("officer")
+    facts = {
+        "releasable_at": "2026-11-20T15:00:00-05:00",
+        "convictions": [conviction("53a-134", "felony", "B")],
+    }
+    case, raw = _case(rules, **facts)
+    saved = desk.services.decisions.create(officer, case, raw)
+    assert saved.hold_id is not None
+    expiry = saved.record.hold_expires_at
+    assert expiry is not None and desk.services.holds.active(officer)[0].release_due_at == expiry
+    desk.clock.now += timedelta(minutes=20)
+    detainer = {**raw["detainer"], "form": "I-247N"}
+    later, raw_later = _case(rules, detainer=detainer, **facts)
+    amended = desk.services.decisions.amend(
+        officer, saved.record.decision_id, later, raw_later, "the detainer is an I-247N"
+    )
+    assert amended.record.outcome == "honor" and amended.record.asks_no_hold
+    assert amended.record.hold_expires_at is None  # no hold clock for such a form
+    (active,) = desk.services.holds.active(officer)
+    assert active.hold_id == saved.hold_id
+    assert active.release_due_at == amended.record.recorded_at < expiry
+    assert [h.hold_id for h in desk.services.holds.overdue(officer)] == [saved.hold_id]
+    assert desk.store.verify().ok
+    # audit verify holds the derived list to that rule: the due time the list had before
+    # (the expiry's, none) no longer passes.
+    with desk.store.db.transaction() as conn:
+        conn.execute("UPDATE open_holds SET release_due_at = NULL")
+    report = desk.store.verify()
+    assert [p.text for p in report.problems] == [
+        "the list of open holds does not match the holds and closures"
+    ]
+
+
 def test_nothing_is_stored_when_the_case_cannot_be_decided(desk: Desk, rules: Any) -> None:
     officer = desk.session("officer")
     before = desk.store.audit.head()

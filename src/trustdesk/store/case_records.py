@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from trustdesk.store.hold_due import asks_no_hold
 from trustdesk.store.records import AuditEntry
 
 
@@ -92,7 +93,7 @@ class DecisionRecord:
     def asks_no_hold(self) -> bool:
         """Honored, but the detainer's form asks only to be told of the release (its
         document records ``"hold_requested": false``): nobody is held on it."""
-        return self.outcome == "honor" and self.decision().get("hold_requested", True) is False
+        return asks_no_hold(self.outcome, self.decision_json)
 
 
 @dataclass(frozen=True, slots=True)

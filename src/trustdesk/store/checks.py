@@ -37,6 +37,7 @@ from trustdesk.store.fast_json import (
     entry_hash_fast,
     parsed_objects,
 )
+from trustdesk.store.hold_due import release_due_sql
 from trustdesk.store.postgresql import candidates as candidates_pg
 from trustdesk.store.records import AuditEntry
 from trustdesk.store.row_hashing import (
@@ -603,10 +604,10 @@ class Checker:
         # decision's versions by index). Without it SQLite read all of decisions' wide
         # rows and looked each one's hold up: 3.5 s against 0.2 s for 1,000,000
         # decisions (decision 0049). The unary plus changes no value, on either backend.
+        due = release_due_sql("sqlite" if _engine(self.conn) else "postgresql", "l")
         expected_open = set(
             self.conn.execute(
-                """SELECT h.id, h.decision_id, l.id,
-                          CASE l.outcome WHEN 'honor' THEN l.hold_expires_at ELSE l.recorded_at END
+                f"""SELECT h.id, h.decision_id, l.id, {due}
                    FROM holds h
                    JOIN decisions l ON l.decision_id = +h.decision_id
                    WHERE NOT EXISTS (SELECT 1 FROM decisions n WHERE n.amends = l.id)

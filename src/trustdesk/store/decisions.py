@@ -32,6 +32,7 @@ from trustdesk.store.encoding import (
 )
 from trustdesk.store.errors import AuditWriteFailed, Conflict
 from trustdesk.store.folding import booking_key, fold
+from trustdesk.store.hold_due import release_due
 from trustdesk.store.records import Actor, AuditEntry, AuditEvent
 from trustdesk.store.sql import insert, one_dict, scalar
 from trustdesk.store.versions import history, latest, version_later
@@ -332,8 +333,14 @@ def _track_hold(
         and scalar(conn, "SELECT 1 FROM hold_closures WHERE hold_id = ?", (hold["id"],)) is not None
     )
     if not closed:
-        # A version that no longer honors the detainer makes release due at once.
-        due = values["hold_expires_at"] if values["outcome"] == "honor" else values["recorded_at"]
+        # A version that no longer honors the detainer, or honors one whose form asks
+        # for no hold, makes release due at once (hold_due).
+        due = release_due(
+            values["outcome"],
+            values["hold_expires_at"],
+            values["recorded_at"],
+            values["decision_json"],
+        )
         conn.execute(
             "INSERT INTO open_holds (hold_id, decision_id, record_id, release_due_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (hold_id) DO UPDATE SET "

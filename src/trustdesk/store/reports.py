@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from trustdesk.store.audit import head
 from trustdesk.store.encoding import utc_text
+from trustdesk.store.hold_due import asks_no_hold_sql
 from trustdesk.store.reports_contacts import contact_data
 from trustdesk.store.reports_query import ContactData, ReportQuery
 from trustdesk.store.reports_sql import ReportDialect, dialect_for
@@ -184,7 +185,7 @@ class _Period:
             # version opens no hold, so only a version honoring without a hold of its own
             # (none, or one an earlier version opened) has its document read.
             "CASE WHEN d.outcome = 'honor' AND (h.id IS NULL OR h.record_id <> d.id) "
-            f"AND {dialect.asks_no_hold('d')} THEN 1 ELSE 0 END AS no_hold_asked, "
+            f"AND {asks_no_hold_sql(dialect.backend, 'd')} THEN 1 ELSE 0 END AS no_hold_asked, "
             "CASE WHEN EXISTS (SELECT 1 FROM reviews r WHERE r.decision_id = d.decision_id) "
             "THEN 1 ELSE 0 END AS reviewed, "
             "CASE WHEN EXISTS (SELECT 1 FROM pending_reviews q WHERE q.record_id = d.id) "
@@ -365,7 +366,12 @@ def _holds(conn: sqlite3.Connection, period: _Period, now: str | None) -> dict[s
     )
     # Release was due at the expiry while the latest version honors the detainer, and at
     # once (its recording) when a later version declined it (as open_holds keeps it).
-    due = "CASE WHEN p.outcome = 'honor' THEN p.hold_expires_at ELSE p.recorded_at END"
+    # A version honoring a form that asks for no hold makes it due at once too (hold_due;
+    # the period read that of each version honoring without a hold of its own).
+    due = (
+        "CASE WHEN p.outcome = 'honor' AND p.no_hold_asked = 0 THEN p.hold_expires_at "
+        "ELSE p.recorded_at END"
+    )
     unknown = period.run(conn, f"SELECT count(*) {base}AND ({due}) IS NULL")[0][0]
     ended = "ifnull(p.ended_at, ?)" if now is not None else "p.ended_at"
     late = dialect.minutes_between(f"({due})", ended)

@@ -66,17 +66,6 @@ class ReportDialect:
             tuple(f"RESET {name}" for name in planner),
         )
 
-    def asks_no_hold(self, alias: str) -> str:
-        """A condition true where the decision document of the decisions row ``alias``
-        records that its detainer's form asked for no hold (``"hold_requested": false``,
-        written only then: ``core.record``). It reads the document, so the period asks it
-        only of the few rows that can be so (``_Period``)."""
-        if not alias.isidentifier():
-            raise ValueError(alias)
-        if self.backend == "postgresql":
-            return f"(CAST({alias}.decision_json AS json) -> 'hold_requested')::text = 'false'"
-        return f"json_type({alias}.decision_json, '$.hold_requested') = 'false'"
-
     def document(self, alias: str) -> DocumentSql:
         """How the report reads the decision document of the decisions row ``alias``:
         its ``grounds``, ``unverified`` and ``outcomes`` lists as JSON text (outcomes

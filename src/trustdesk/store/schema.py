@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from trustdesk.store.hold_due import rebuild_sql
+
 if TYPE_CHECKING:
     import sqlite3
 
@@ -511,6 +513,12 @@ def _step_12_report_members(conn: sqlite3.Connection) -> None:
     backfill(conn)
 
 
+#: The open holds resting on a version that honors a detainer whose form asks for no hold
+#: (an I-247N) become due at once, as after a decline (store/hold_due.py, decision 0068);
+#: before, such a hold, opened by an earlier version, stayed open with no release time.
+STEP_13_NO_HOLD_DUE = (rebuild_sql("sqlite"),)
+
+
 Step = tuple[str, ...] | Callable[["sqlite3.Connection"], None]
 
 
@@ -534,6 +542,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "decision documents kept for verification (server)", STEP_10_SERVER_STORAGE),
     Migration(11, "what reports read of each decision (server only)", STEP_11_REPORT_COLUMNS),
     Migration(12, "what reports read of each decision (SQLite only)", _step_12_report_members),
+    Migration(
+        13, "release due at once on a hold whose detainer asks for none", STEP_13_NO_HOLD_DUE
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

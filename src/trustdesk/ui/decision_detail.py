@@ -88,7 +88,8 @@ def _hold_lines(hold: Hold | None, latest: DecisionRecord, zone: tzinfo) -> list
     lines = [f"Opened {stamp_text(hold.opened_at, zone)} (hold {hold.id})"]
     closure = hold.closure
     if closure is None:
-        due = latest.hold_expires_at if latest.outcome == "honor" else latest.recorded_at
+        honors = latest.outcome == "honor" and not latest.asks_no_hold
+        due = latest.hold_expires_at if honors else latest.recorded_at
         lines.append(
             UNKNOWN_TEXT[0].upper() + UNKNOWN_TEXT[1:]
             if due is None

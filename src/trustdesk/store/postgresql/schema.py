@@ -18,6 +18,7 @@ event; every write of the store carries an audit entry, so listeners see every c
 
 from __future__ import annotations
 
+from trustdesk.store.hold_due import rebuild_sql
 from trustdesk.store.schema import (
     ANSWER_VALUES,
     APPEND_ONLY_TABLES,
@@ -496,6 +497,8 @@ STEPS: dict[int, tuple[str, ...]] = {
     # SQLite's tables of the same members (store/schema.py step 12, docs/decisions/0048):
     # the server has them as the columns of step 11, so here it changes nothing.
     12: (),
+    # The same as SQLite's step: open holds resting on a version that asks for no hold.
+    13: (rebuild_sql("postgresql"),),
 }
 
 #: What the desk group may do; run again by every ``store init`` (idempotent).

@@ -1,0 +1,93 @@
+"""Schema step 13: a store whose open hold rests on a version honoring a detainer that
+asks for no hold (an I-247N, corrected from an I-247A) had that hold due at the expiry's
+NULL, "release time not yet known"; upgraded, release is due at once (store/hold_due.py,
+docs/decisions/0068), and the record verifies."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from storekit import Desk, open_desk
+
+from casekit import conviction, make_case
+from trustdesk.rules.caseio import parse_case
+from trustdesk.store.postgresql.schema import SCHEMA
+from trustdesk.store.schema import SCHEMA_VERSION
+
+FACTS = {
+    "releasable_at": "2026-11-20T15:00:00-05:00",
+    "convictions": [conviction("53a-134", "felony", "B")],
+}
+
+
+def _amended_to_no_hold(desk: Desk, rules: Any) -> tuple[int, Any]:
+    """A hold opened on an I-247A, then the decision corrected to an I-247N: the hold's
+    id and the correcting version."""
+    officer = desk.session("officer")
+    raw = make_case(**FACTS)
+    saved = desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
+    assert saved.hold_id is not None
+    later = make_case(detainer={**raw["detainer"], "form": "I-247N"}, **FACTS)
+    amended = desk.services.decisions.amend(
+        officer,
+        saved.record.decision_id,
+        parse_case(later, "t", rules.catalog),
+        later,
+        "the detainer is an I-247N",
+    )
+    assert amended.record.asks_no_hold
+    return saved.hold_id, amended.record
+
+
+def _due_now(desk: Desk) -> Any:
+    (active,) = desk.services.holds.active(desk.session("officer"))
+    return active.release_due_at
+
+
+def test_a_sqlite_store_of_schema_12_is_brought_to_the_rule(tmp_path: Path, rules: Any) -> None:
+    folder = tmp_path / "data"
+    desk = open_desk(folder, rules)
+    _hold, amended = _amended_to_no_hold(desk, rules)
+    desk.services.close()
+    # As TrustDesk of schema 12 left it: the expiry's NULL, and the version before the step.
+    with sqlite3.connect(folder / "trustdesk.db") as conn:
+        conn.execute("UPDATE open_holds SET release_due_at = NULL")
+        conn.execute("PRAGMA user_version = 12")
+    conn.close()
+    desk = open_desk(folder, rules)
+    try:
+        with desk.store.db.reading() as reading:
+            assert reading.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert _due_now(desk) == amended.recorded_at
+        assert desk.store.verify().ok
+    finally:
+        desk.services.close()
+
+
+def test_a_server_store_of_schema_12_is_brought_to_the_rule(
+    pg_cluster: Any, tmp_path: Path, rules: Any
+) -> None:
+    from trustdesk.store.postgresql import setup
+
+    admin_url = pg_cluster.new_database()
+    desk_url = re.sub(r"^postgresql://[^@/]*@", "postgresql://desk_test@", admin_url)
+    setup.init_store(admin_url, grant_desk="desk_test")
+    desk = open_desk(tmp_path / "data", rules, database=desk_url)
+    _hold, amended = _amended_to_no_hold(desk, rules)
+    desk.services.close()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"SET search_path = {SCHEMA}")
+        conn.execute("UPDATE open_holds SET release_due_at = NULL")
+        conn.execute("UPDATE schema_version SET version = 12")
+    result = setup.init_store(admin_url, grant_desk="desk_test")
+    assert (result.created, result.version) == (False, SCHEMA_VERSION)
+    desk = open_desk(tmp_path / "data", rules, database=desk_url)
+    try:
+        assert _due_now(desk) == amended.recorded_at
+        assert desk.store.verify().ok
+    finally:
+        desk.services.close()
