@@ -159,9 +159,9 @@ def _decision_for(
             raise InvalidRequest(
                 f"decision {decision_id} was made at {_moment(made, at)}, after this contact "
                 f"({_moment(at, at)}): the contact cannot be judged by a decision that did "
-                "not exist yet. Record it about the person without naming the decision "
-                "(--booking or --person instead of --decision): it is then judged by what "
-                "had been decided by its time; or, if the contact's time is wrong, correct it"
+                "not exist yet. Record it about the person, by booking or person number, "
+                "without naming the decision: it is then judged by what had been decided by "
+                "its time; or, if the contact's time is wrong, correct it"
             )
     else:
         if person_id is None and contact.booking_number is not None:

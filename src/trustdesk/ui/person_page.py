@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from trustdesk.core.characters import shown
+from trustdesk.services.contact_wording import recorded_judged_by
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.permissions import Operation, allowed
 from trustdesk.services.person import PersonView, view_person
@@ -70,6 +71,9 @@ def contact_lines(contact: ContactRecord, zone: tzinfo) -> tuple[str, list[str]]
         f"Asked: {shown(contact.asked)}",
         f"Given: {given} (recorded by {contact.user} under rule pack {contact.pack_id})",
     ]
+    judged = recorded_judged_by(contact, lambda moment: stamp_text(moment, zone))
+    if judged is not None:
+        lines.append(f"Judged by {judged}")
     if not contact.allowed:
         lines.append(f"Reason given: {shown(contact.unlawful_reason or '')}")
     if contact.review_needed:
