@@ -71,13 +71,13 @@ def contact_lines(contact: ContactRecord, zone: tzinfo) -> tuple[str, list[str]]
         f"Asked: {shown(contact.asked)}",
         f"Given: {given} (recorded by {contact.user} under rule pack {contact.pack_id})",
     ]
-    judged = recorded_judged_by(contact, lambda moment: stamp_text(moment, zone))
-    if judged is not None:
-        lines.append(f"Judged by {judged}")
     if not contact.allowed:
         lines.append(f"Reason given: {shown(contact.unlawful_reason or '')}")
     if contact.review_needed:
         lines.append("Flagged for a supervisor's review")
+    judged = recorded_judged_by(contact, lambda moment: stamp_text(moment, zone))
+    if judged is not None:
+        lines.append(f"Judged by {judged}")
     if contact.note:
         lines.append(f"Note: {shown(contact.note)}")
     if contact.version > 1:
