@@ -538,3 +538,42 @@ def test_a_contact_given_under_conditions_is_shown_so() -> None:
     assert "Allowed only with conditions (ca-2018)" in shown and "told in writing" in shown
     assert "NOT ALLOWED" not in shown
     assert "[allowed with conditions, review]" in render_list([record])
+
+
+def test_a_stored_contact_says_which_decision_version_judged_it() -> None:
+    """From the stored advice: the decision version and since when; a contact stored
+    before the version was kept names its decision only; none: nothing decided then."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from trustdesk.services.contact_wording import recorded_judged_by
+    from trustdesk.store.contact_records import ContactRecord
+
+    at = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
+    used = (
+        '{"basis":"decision","decision":{"id":4,"in_force_from":"2026-11-20T16:00:00.000000Z",'
+        '"named":false,"version":2},"items":[],"pack":"ct-2025"}'
+    )
+    record = ContactRecord(
+        id=1, contact_id=1, version=1, amends=None, reason=None, person_id=1,
+        booking_number="NH-1", decision_id=4, kind="inquiry", direction="from_ice",
+        occurred_at=at, channel="phone", ice_office="", ice_officer="", asked="",
+        given=(), note="", user_id=2, user="ann", recorded_at=at, pack_id="ct-2025",
+        advice_json=used, allowed=True, unlawful_reason=None, review_needed=False,
+        app_version="t", audit_seq=9,
+    )  # fmt: skip
+
+    def when(moment: datetime) -> str:
+        return moment.isoformat()
+
+    assert recorded_judged_by(record, when) == (
+        "decision 4, version 2 (in force from 2026-11-20T16:00:00+00:00), the decision on "
+        "record at the contact's time"
+    )
+    older = replace(record, advice_json='{"basis":"decision","items":[],"pack":"ct-2025"}')
+    assert recorded_judged_by(older, when) == "decision 4"
+    nothing = replace(record, decision_id=None, advice_json='{"basis":"none","items":[]}')
+    assert recorded_judged_by(nothing, when) == (
+        "no decision on record at the contact's time, and no ground answered"
+    )
+    assert recorded_judged_by(replace(nothing, advice_json="{}"), when) is None

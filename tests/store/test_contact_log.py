@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -184,10 +185,12 @@ def test_an_amendment_is_a_new_version_with_its_reason(desk: Desk, rules: Any) -
 
 
 def test_a_contact_about_a_decided_person_rests_on_the_decision(desk: Desk, rules: Any) -> None:
-    decision_id = _decide(desk, rules)
+    decision_id = _decide(desk, rules)  # decided at 16:00 UTC
     service = _service(desk, rules)
     officer = desk.session("officer")
-    record = service.record(officer, _contact(occurred_at=T + timedelta(minutes=20)))
+    # A contact after the decision (it was dated 15:50, before it: now judged without it).
+    desk.clock.advance(hours=1)
+    record = service.record(officer, _contact(occurred_at=T + timedelta(hours=1)))
     assert record.decision_id == decision_id and record.person_id is not None
     assert json.loads(record.advice_json)["basis"] == "decision"
     by_person = service.for_person(officer, person_id=record.person_id)
@@ -325,12 +328,210 @@ def test_what_the_law_allows_needs_no_reason(desk: Desk, rules: Any) -> None:
 
 
 def test_a_declined_detainer_forbids_the_release_date(desk: Desk, rules: Any) -> None:
-    decision_id = _decide(desk, rules)  # no ground holds: declined
+    decision_id = _decide(desk, rules)  # no ground holds: declined, at 16:00 UTC
     service = _service(desk, rules)
     officer = desk.session("officer")
-    advice = service.advice(officer, _contact(decision_id=decision_id, booking_number=None))
+    # A contact after the decision (at T, 15:30, the decision did not exist yet).
+    desk.clock.advance(hours=1)
+    after = T + timedelta(hours=1)
+    advice = service.advice(
+        officer, _contact(decision_id=decision_id, booking_number=None, occurred_at=after)
+    )
     assert advice.basis == "decision"
     item = advice.advice_for("release_date")
     assert item.verdict == "not_allowed" and "§ 54-192h" in item.reason
     with pytest.raises(InvalidRequest, match="release date was not allowed"):
-        service.record(officer, _contact(decision_id=decision_id, given=("release_date",)))
+        service.record(
+            officer,
+            _contact(decision_id=decision_id, given=("release_date",), occurred_at=after),
+        )
+
+
+# -- judged by what was decided at the contact's time -------------------------------------
+
+DECIDED = "2026-11-20T11:00:00-05:00"  # 16:00 UTC
+MONDAY = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)  # before the decision
+BETWEEN = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)  # after it, before its amendment
+AFTER = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)  # after the amendment
+
+
+def _honored_then_amended(desk: Desk, rules: Any) -> int:
+    """A decision made at 16:00 on a judicial warrant (the release date may be given),
+    amended at 18:00 (recorded then; its decision time still 16:00): there was no
+    judicial warrant, it is declined (the release date may not be given). The clock
+    ends at 20:00, when the contacts are recorded."""
+    officer = desk.session("officer")
+    raw = make_case(
+        decision_time=DECIDED,
+        detainer={"form": "I-247A", "judicial_warrant": True, "administrative_warrant": "I-200"},
+    )
+    saved = desk.services.decisions.create(
+        officer, parse_case(raw, "test case", rules.catalog), raw
+    )
+    assert saved.record.outcome == "honor"
+    desk.clock.advance(hours=2)
+    corrected = make_case(decision_time=DECIDED)
+    amended = desk.services.decisions.amend(
+        officer,
+        saved.record.decision_id,
+        parse_case(corrected, "test case", rules.catalog),
+        corrected,
+        "the warrant was an administrative one",
+    )
+    assert (amended.record.version, amended.record.outcome) == (2, "decline")
+    desk.clock.advance(hours=2)
+    return saved.record.decision_id
+
+
+def _release(advice: Any) -> str:
+    return str(advice.advice_for("release_date").verdict)
+
+
+def test_a_contact_before_the_decision_is_judged_without_it(desk: Desk, rules: Any) -> None:
+    """ICE phoned before the decision was made; the officer logs the call afterwards. The
+    release date given then was not allowed by anything decided at the time: it needs a
+    reason and a supervisor, and the contact is not filed under the later decision."""
+    _honored_then_amended(desk, rules)
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    advice = service.advice(officer, _contact(occurred_at=MONDAY))
+    assert advice.basis == "none" and advice.decision is None
+    assert _release(advice) != "allowed"
+    before = _counts(desk)
+    with pytest.raises(InvalidRequest, match="release date was not allowed"):
+        service.record(officer, _contact(occurred_at=MONDAY, given=("release_date",)))
+    assert _counts(desk) == before
+    record = service.record(
+        officer, _contact(occurred_at=MONDAY, given=("release_date",), unlawful_reason="asked")
+    )
+    assert not record.allowed and record.review_needed
+    assert record.decision_id is None and record.person_id is not None
+    stored = json.loads(record.advice_json)
+    assert stored["basis"] == "none" and "decision" not in stored
+    assert [r.id for r in service.pending(desk.session("supervisor"))] == [record.id]
+    # The grounds the officer answers count, as with no decision at all.
+    warrant = {"judicial_warrant": True}
+    assert _release(service.advice(officer, _contact(occurred_at=MONDAY, gates=warrant))) == (
+        "allowed"
+    )
+    assert desk.store.verify().ok
+
+
+def test_a_contact_before_an_amendment_is_judged_by_the_version_then(
+    desk: Desk, rules: Any
+) -> None:
+    decision_id = _honored_then_amended(desk, rules)
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    advice = service.advice(officer, _contact(occurred_at=BETWEEN))
+    assert advice.basis == "decision" and _release(advice) == "allowed"
+    assert advice.decision is not None
+    assert (advice.decision.decision_id, advice.decision.version) == (decision_id, 1)
+    assert advice.decision.in_force_from == datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+    record = service.record(officer, _contact(occurred_at=BETWEEN, given=("release_date",)))
+    assert record.allowed and not record.review_needed and record.decision_id == decision_id
+    assert json.loads(record.advice_json)["decision"] == {
+        "id": decision_id,
+        "version": 1,
+        "in_force_from": "2026-11-20T16:00:00.000000Z",
+        "named": False,
+    }
+    # Naming the decision changes nothing: its version in force then judges it.
+    named = service.advice(officer, _contact(occurred_at=BETWEEN, decision_id=decision_id))
+    assert named.decision is not None and named.decision.version == 1 and named.decision.named
+    assert _release(named) == "allowed"
+    assert desk.store.verify().ok
+
+
+def test_a_contact_after_the_amendment_is_judged_by_it(desk: Desk, rules: Any) -> None:
+    decision_id = _honored_then_amended(desk, rules)
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    advice = service.advice(officer, _contact(occurred_at=AFTER))
+    assert advice.decision is not None and advice.decision.version == 2
+    assert advice.decision.in_force_from == datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+    assert _release(advice) == "not_allowed"
+    with pytest.raises(InvalidRequest, match="release date was not allowed"):
+        service.record(officer, _contact(occurred_at=AFTER, given=("release_date",)))
+    record = service.record(officer, _contact(occurred_at=AFTER, given=("none",)))
+    assert record.decision_id == decision_id
+    assert json.loads(record.advice_json)["decision"]["version"] == 2
+
+
+def test_naming_a_decision_not_made_yet_is_refused_and_records_nothing(
+    desk: Desk, rules: Any
+) -> None:
+    decision_id = _honored_then_amended(desk, rules)
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    before = _counts(desk)
+    early = _contact(occurred_at=MONDAY, decision_id=decision_id, booking_number=None)
+    message = (
+        rf"decision {decision_id} was made at 2026-11-20T16:00\+00:00, after this contact "
+        r"\(2026-11-20T15:30\+00:00\).*without naming the decision.*correct it"
+    )
+    with pytest.raises(InvalidRequest, match=message):
+        service.record(officer, replace(early, given=("release_date",), unlawful_reason="r"))
+    with pytest.raises(InvalidRequest, match=message):
+        service.advice(officer, early)
+    assert _counts(desk) == before
+    # Both times are said in the zone the officer gave.
+    local = replace(early, occurred_at=MONDAY.astimezone(timezone(timedelta(hours=-5))))
+    with pytest.raises(InvalidRequest, match=r"made at 2026-11-20T11:00-05:00.*10:30-05:00"):
+        service.record(officer, local)
+    assert _counts(desk) == before
+
+
+def test_an_amended_contact_is_judged_again_at_its_time(desk: Desk, rules: Any) -> None:
+    """Moving a contact before the decision takes it off the decision; naming a
+    decision made after the corrected time is refused and changes nothing."""
+    from trustdesk.services.contacts import as_input
+
+    decision_id = _honored_then_amended(desk, rules)
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    first = service.record(officer, _contact(occurred_at=BETWEEN, given=("release_date",)))
+    assert first.decision_id == decision_id and first.allowed
+    # The decision was found, not named: the amendment finds what was decided then.
+    assert as_input(first).decision_id is None
+    with pytest.raises(InvalidRequest, match="release date was not allowed"):
+        service.amend(
+            officer, first.contact_id, replace(as_input(first), occurred_at=MONDAY), "Monday"
+        )
+    moved = service.amend(
+        officer,
+        first.contact_id,
+        replace(as_input(first), occurred_at=MONDAY, unlawful_reason="the sergeant said so"),
+        "the call was before the decision",
+    )
+    assert moved.decision_id is None and not moved.allowed and moved.review_needed
+    assert json.loads(moved.advice_json)["basis"] == "none"
+    before = _counts(desk)
+    with pytest.raises(InvalidRequest, match=f"decision {decision_id} was made at"):
+        service.amend(
+            officer,
+            first.contact_id,
+            replace(as_input(moved), decision_id=decision_id, given=()),
+            "named",
+        )
+    assert _counts(desk) == before
+    # Named by the officer, a decision stays named in the amendment's input.
+    named = service.record(officer, _contact(occurred_at=AFTER, decision_id=decision_id))
+    assert as_input(named).decision_id == decision_id
+    back = service.amend(
+        officer, named.contact_id, replace(as_input(named), occurred_at=BETWEEN), "earlier"
+    )
+    assert back.decision_id == decision_id
+    assert json.loads(back.advice_json)["decision"]["version"] == 1
+    assert desk.store.verify().ok
+
+
+def test_a_decision_recorded_late_counts_from_its_decision_time(desk: Desk, rules: Any) -> None:
+    """A decision made at 16:00 but recorded at 18:00 (kept offline, typed in later)
+    judges a contact at 17:00: it had been made by then."""
+    desk.clock.advance(hours=2)
+    decision_id = _decide(desk, rules)  # decision time 16:00 UTC, recorded 18:00
+    service = _service(desk, rules)
+    advice = service.advice(desk.session("officer"), _contact(occurred_at=BETWEEN))
+    assert advice.decision is not None and advice.decision.decision_id == decision_id
+    assert _release(advice) == "not_allowed"  # declined

@@ -136,3 +136,45 @@ def test_unknown_contacts_and_missing_reasons(cli: Any) -> None:
     with pytest.raises(SystemExit) as caught:  # argparse: which contacts is not said
         cli("contacts", "list", "--to", "2026-11-19", "--as", "ann", who="ann")
     assert caught.value.code == 2
+
+
+def _at(args: tuple[str, ...], when: str) -> tuple[str, ...]:
+    """ASKED at another time."""
+    index = args.index("--at")
+    return (*args[: index + 1], when, *args[index + 2 :])
+
+
+def test_a_contact_is_judged_by_what_was_decided_at_its_time(cli: Any, tmp_path: Path) -> None:
+    """The decision is made at 09:00; ICE's call at 08:30 is logged afterwards. Named with
+    --decision it is refused (both times, and the fix), nothing recorded; about the
+    booking it is judged with no decision; a call after 09:00 names the decision and
+    its version."""
+    code, out, err = cli("decisions", "add", _case(tmp_path), "--as", "ann", who="ann")
+    assert code == 0, err
+    early = _at(ASKED, "2026-11-19T08:30-05:00")
+    by_decision = tuple(a if a != "--booking" else "--decision" for a in early)
+    by_decision = tuple(a if a != "NH-2026-0412" else "1" for a in by_decision)
+    code, _out, err = cli(*by_decision, "--given", "none", "--as", "ann", who="ann")
+    line = one_line_error(err)
+    assert code == 2 and "decision 1 was made at 2026-11-19T09:00-05:00" in line
+    assert (
+        "after this contact (2026-11-19T08:30-05:00)" in line
+        and "by booking or person number" in line
+    )
+    assert _listed(cli, "--booking", "NH-2026-0412") == []
+    code, out, err = cli(*early, "--given", "none", "--as", "ann", who="ann")
+    assert code == 0, err
+    assert "judged by no decision on record at the contact's time" in " ".join(out.split())
+    code, out, err = cli(*ASKED, "--given", "none", "--as", "ann", who="ann")
+    assert code == 0, err
+    said = " ".join(out.split())  # the heading is wrapped
+    assert "judged by decision 1, version 1 (in force from Thu 19 Nov 2026 09:00" in said
+    rows = _listed(cli, "--booking", "NH-2026-0412")
+    assert [row["decision_id"] for row in rows] == [None, 1]
+    assert rows[1]["advice"]["decision"]["version"] == 1
+    code, out, err = cli("contacts", "show", "2", "--as", "sam", who="sam")
+    assert code == 0, err
+    assert "Judged by:  decision 1, version 1 (in force from" in out
+    code, out, err = cli("contacts", "show", "1", "--as", "sam", who="sam")
+    assert code == 0, err
+    assert "Judged by: no decision on record at the contact's time" in " ".join(out.split())

@@ -198,6 +198,39 @@ def test_from_the_decision_detail_and_listed_there(
     assert "Detainer or warrant received" in line and "DO Lee" in line and "given: nothing" in line
 
 
+def test_a_time_before_the_decision_is_refused_in_words_and_records_nothing(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    """From the decision's page the dialog names the decision and its version in force;
+    a time before the decision was made is refused with both times and the fix."""
+    saved = decide(gui_desk, rules)  # decided at 11:00, now
+    number = saved.record.decision_id
+    page = HistoryPage(context(gui_desk, rules, fake_time))
+    qtbot.addWidget(page)
+    page.show()
+    page.show_decision(number)
+    page.detail.contact_button.setFocus()
+    qtbot.keyClick(page.detail.contact_button, Qt.Key.Key_Space)
+    dialog = page.contact_dialog
+    qtbot.waitUntil(lambda: _focused() is dialog.kind)
+    assert (
+        f"from the decision on record at that time: decision {number}, version 1 "
+        "(in force from Fri 20 Nov 2026 11:00"
+    ) in dialog.advice_label.text()
+    edit = dialog.time.edit
+    edit.setFocus()
+    edit.setSelectedSection(QDateTimeEdit.Section.HourSection)
+    qtbot.keyClick(edit, Qt.Key.Key_Down)  # 10:00, an hour before the decision
+    assert edit.text() == "2026-11-20 10:00"
+    error = dialog.error.text()
+    assert f"Decision {number} was made at 2026-11-20T11:00-05:00" in error
+    assert "after this contact (2026-11-20T10:00-05:00)" in error and "correct it" in error
+    assert "cannot be shown" in dialog.advice_label.text()
+    dialog.record_button.click()
+    assert dialog.isVisible() and dialog.error.text().startswith("Nothing was recorded")
+    assert gui_desk.store.contacts.for_person(person_id=saved.record.person_id) == []
+
+
 def _time_dialog(qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime) -> Any:
     dialog = ContactDialog(
         context(gui_desk, rules, fake_time), ContactTarget(booking_number="NH-9")

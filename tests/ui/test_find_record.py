@@ -148,6 +148,9 @@ def test_search_open_person_and_print_the_memo_again(
     assert lines[contact + 1] == "From ICE by phone: ERO Hartford, Officer Lee"
     assert lines[contact + 3].startswith("Given: release date (recorded by officer")
     assert lines[contact + 4] == "Reason given: told by the shift commander"
+    assert lines[contact + 6] == (
+        "Judged by no decision on record at the contact's time, and no ground answered"
+    )
     assert page.decision_id() == made["first"]  # the record chosen in the finder
     # Save the memo again with the button's mnemonic (Alt+D), keyboard only.
     window.activateWindow()  # the offscreen platform does not hand it back from the dialog

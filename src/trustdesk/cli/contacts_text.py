@@ -9,6 +9,7 @@ from typing import Any
 from trustdesk.cli.records_text import local
 from trustdesk.core.characters import shown
 from trustdesk.core.contacts import ContactAdvice
+from trustdesk.services.contact_wording import judged_by_text, recorded_judged_by
 from trustdesk.store.contact_records import ContactRecord, ContactReview
 
 _VERDICT = {
@@ -26,7 +27,11 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 def render_advice(advice: ContactAdvice) -> str:
     """What the law in force allows for this person, one line per disclosure."""
-    lines = [f"What the law allows ({advice.pack_id}, from {advice.basis}):"]
+    lines = _wrap(
+        f"What the law allows ({advice.pack_id}; judged by "
+        f"{judged_by_text(advice.decision, advice.basis, local)}):",
+        "",
+    )
     for item in advice.items:
         # A reason that already names its paragraphs is not followed by them again.
         missing = [c for c in item.citations if c not in item.reason]
@@ -87,8 +92,9 @@ def render_contact(versions: tuple[ContactRecord, ...], reviews: tuple[ContactRe
         lines += _wrap(f"Conditions: {latest.unlawful_reason}", "  ")
     if latest.note:
         lines += _wrap(f"Note:       {latest.note}", "  ")
-    if latest.decision_id is not None:
-        lines.append(f"  Decision:   {latest.decision_id}")
+    judged = recorded_judged_by(latest, local)
+    if judged is not None:
+        lines += _wrap(f"Judged by:  {judged}", "  ")
     lines.append(f"  Recorded:   {local(latest.recorded_at)} by {latest.user}")
     for version in versions[:-1][::-1]:
         lines.append(

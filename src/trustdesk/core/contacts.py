@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import NamedTuple
 
 from trustdesk.core.decision import MET, NOT_MET, UNKNOWN, CriterionResult, Decision
@@ -100,12 +101,28 @@ class DisclosureAdvice:
 
 
 @dataclass(frozen=True, slots=True)
+class DecisionUsed:
+    """The version of a recorded decision a contact is judged against: the one in force
+    when the contact happened (``in_force_from``: since when), and whether the officer
+    named the decision or it was found as the person's decision at that time."""
+
+    decision_id: int
+    version: int
+    in_force_from: datetime
+    named: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ContactAdvice:
-    """The advice on every disclosure (in ``DISCLOSURES`` order) for one person."""
+    """The advice on every disclosure (in ``DISCLOSURES`` order) for one person.
+
+    ``decision``: the decision version it rests on (basis "decision"), when the caller
+    says which; ``advise`` knows only the decision's content, never its record."""
 
     pack_id: str
     basis: str
     items: tuple[DisclosureAdvice, ...]
+    decision: DecisionUsed | None = None
 
     def advice_for(self, disclosure: str) -> DisclosureAdvice:
         for item in self.items:

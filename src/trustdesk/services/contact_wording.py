@@ -6,14 +6,23 @@ Plain text, no Qt and no PDF: the desktop app and the memo's view-model both use
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from trustdesk.core.contacts import NEVER, ContactAdvice, DisclosureAdvice
+from trustdesk.core.contacts import (
+    DECISION_BASIS,
+    GATES_BASIS,
+    NEVER,
+    ContactAdvice,
+    DecisionUsed,
+    DisclosureAdvice,
+)
 from trustdesk.core.decision import Decision
 from trustdesk.store.contact_records import ContactRecord
+from trustdesk.store.encoding import parse_utc
 
 KIND_TEXT = {
     "detainer_received": "Detainer or warrant received",
@@ -165,3 +174,45 @@ def contact_line(record: ContactRecord, when: Callable[[datetime], str]) -> str:
     if not record.allowed:
         line += f". NOT ALLOWED by {record.pack_id} — officer's reason: {record.unlawful_reason}"
     return line
+
+
+def judged_by_text(used: DecisionUsed | None, basis: str, when: Callable[[datetime], str]) -> str:
+    """What a contact's advice rested on, in words: the decision version in force at the
+    contact's time (and since when), or that nothing had been decided by then."""
+    if used is not None:
+        return (
+            f"decision {used.decision_id}, version {used.version} (in force from "
+            f"{when(used.in_force_from)}), the decision on record at the contact's time"
+        )
+    if basis == DECISION_BASIS:  # a caller that did not say which
+        return "the decision on record at the contact's time"
+    if basis == GATES_BASIS:
+        return "no decision on record at the contact's time: the grounds answered"
+    return "no decision on record at the contact's time, and no ground answered"
+
+
+def recorded_judged_by(record: ContactRecord, when: Callable[[datetime], str]) -> str | None:
+    """What a stored contact was judged against, from its stored advice; None when the
+    advice does not say (nothing to show)."""
+    try:
+        stored = json.loads(record.advice_json)
+    except ValueError:
+        stored = {}
+    stored = stored if isinstance(stored, dict) else {}
+    used = stored.get("decision")
+    if isinstance(used, dict):
+        try:
+            decision = DecisionUsed(
+                int(used["id"]),
+                int(used["version"]),
+                parse_utc(str(used["in_force_from"])),
+                bool(used.get("named")),
+            )
+        except (KeyError, TypeError, ValueError):
+            decision = None
+        if decision is not None:
+            return judged_by_text(decision, DECISION_BASIS, when)
+    if record.decision_id is not None:  # recorded before the version was kept with it
+        return f"decision {record.decision_id}"
+    basis = stored.get("basis")
+    return None if basis is None else judged_by_text(None, str(basis), when)

@@ -11,13 +11,14 @@ record; supervisors review (never their own); whoever may view decisions may lis
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import groupby
 from typing import Any
 
 from trustdesk import __version__
-from trustdesk.core.contacts import ALLOWED_WITH_CONDITIONS, ContactAdvice, advise
+from trustdesk.core.contacts import ALLOWED_WITH_CONDITIONS, ContactAdvice, DecisionUsed, advise
 from trustdesk.core.decision import Decision
 from trustdesk.core.errors import CoreError
 from trustdesk.core.record import decision_from_json
@@ -31,8 +32,9 @@ from trustdesk.store.contact_records import (
     ContactFilter,
     ContactRecord,
     ContactReview,
+    DecisionVersionTimes,
 )
-from trustdesk.store.encoding import canonical_json
+from trustdesk.store.encoding import canonical_json, utc_text
 from trustdesk.store.schema import CONTACT_REVIEW_VERDICTS
 
 __all__ = [
@@ -52,11 +54,23 @@ __all__ = [
 
 def advice_json(advice: ContactAdvice) -> str:
     """The advice as stored with the contact (canonical JSON), so the record shows what
-    the officer was told."""
+    the officer was told; with a decision, which version it rested on and since when
+    (``decision``; contacts recorded before it was kept do not have it)."""
+    value: dict[str, Any] = {
+        "pack": advice.pack_id,
+        "basis": advice.basis,
+    }
+    used = advice.decision
+    if used is not None:
+        value["decision"] = {
+            "id": used.decision_id,
+            "version": used.version,
+            "in_force_from": utc_text(used.in_force_from),
+            "named": used.named,
+        }
     return canonical_json(
         {
-            "pack": advice.pack_id,
-            "basis": advice.basis,
+            **value,
             "items": [
                 {
                     "disclosure": item.disclosure,
@@ -76,52 +90,119 @@ def advice_of(record: ContactRecord) -> dict[str, Any]:
     return value
 
 
+def in_force_from(version: DecisionVersionTimes) -> datetime:
+    """From when a decision version judges contacts: a contact at or after this moment
+    (and before the next version's) is judged by it; one before it, not.
+
+    Version 1: its ``decision_time``, not its ``recorded_at``. The decision was made
+    then, whenever it reached the record: a decision kept offline while the server was
+    down is recorded later with its original decision time (docs/decisions/0017), one
+    made on paper is typed in afterwards, and the officer answering ICE in between had
+    it. ``recorded_at`` says when it was written, not what had been decided. (A time
+    ahead of the clock is refused when it is recorded, so it cannot reach back later.)
+
+    An amendment (version 2 on): its ``recorded_at`` (or its ``decision_time`` if that is
+    later). An amendment is a correction made when it is recorded; its decision time is
+    the case's, usually the first version's copied over, and says when the decision was
+    first made, not when it was corrected. Until the amendment was recorded the record
+    said what the version before it said, and a contact in between was answered under
+    that; judging it by the correction would judge it by what nobody knew yet.
+    """
+    if version.version == 1:
+        return version.decision_time
+    return max(version.recorded_at, version.decision_time)
+
+
+def version_in_force(
+    versions: Iterable[DecisionVersionTimes], at: datetime
+) -> DecisionVersionTimes | None:
+    """Of one decision's versions, the latest in force at ``at``; None if it had not been
+    made by then."""
+    return max(
+        (v for v in versions if in_force_from(v) <= at), key=lambda v: v.version, default=None
+    )
+
+
+def _moment(value: datetime, zone_of: datetime) -> str:
+    """An instant in the zone the officer gave the contact's time in."""
+    return value.astimezone(zone_of.tzinfo).isoformat(timespec="minutes")
+
+
 def _decision_for(
     ctx: ServiceContext, contact: ContactInput
-) -> tuple[int | None, int | None, Decision | None]:
-    """(person id, decision id, decision) the contact is about, from what was named."""
+) -> tuple[int | None, DecisionUsed | None, Decision | None]:
+    """(person id, decision version used, decision) the contact is judged by: what had
+    been decided about the person when the contact happened (``occurred_at``), never a
+    decision or an amendment made after it.
+
+    A decision the officer names must have been made by then (else InvalidRequest, with
+    both times); it is judged by that decision's version in force then. Otherwise the
+    person's decision made latest by then, in its version in force then; none when
+    nothing had been decided yet (the contact is judged as with no decision: by the
+    grounds the officer answers).
+    """
     contacts = ctx.store.contacts
+    at = contact.occurred_at
     person_id, decision_id = contact.person_id, contact.decision_id
-    found: tuple[int, str] | None = None
+    used: DecisionVersionTimes | None = None
+    named = decision_id is not None
     if decision_id is not None:
-        by_decision = contacts.decision_json(decision_id)
-        if by_decision is None:
+        versions = contacts.decision_versions(decision_id=decision_id)
+        if not versions:
             raise InvalidRequest(f"there is no decision {decision_id}; check the number")
-        if person_id is not None and person_id != by_decision[0]:
+        if person_id is not None and person_id != versions[0].person_id:
             raise InvalidRequest(f"decision {decision_id} is not about person {person_id}")
-        person_id = by_decision[0]
-        found = (decision_id, by_decision[1])
+        person_id = versions[0].person_id
+        used = version_in_force(versions, at)
+        if used is None:
+            made = min(in_force_from(v) for v in versions)
+            raise InvalidRequest(
+                f"decision {decision_id} was made at {_moment(made, at)}, after this contact "
+                f"({_moment(at, at)}): the contact cannot be judged by a decision that did "
+                "not exist yet. Record it about the person, by booking or person number, "
+                "without naming the decision: it is then judged by what had been decided by "
+                "its time; or, if the contact's time is wrong, correct it"
+            )
     else:
         if person_id is None and contact.booking_number is not None:
             people = contacts.people_with_booking(contact.booking_number)
             if len(people) == 1:  # several under one number: the officer must choose
                 person_id = people[0][0]
         if person_id is not None:
-            found = contacts.decision_on_record(person_id)
-            if found is None and not contacts.person_exists(person_id):
+            versions = contacts.decision_versions(person_id=person_id)
+            if not versions and not contacts.person_exists(person_id):
                 raise InvalidRequest(f"there is no person {person_id}; check the number")
-    if found is None:
+            in_force = [
+                found
+                for _decision, group in groupby(versions, key=lambda v: v.decision_id)
+                if (found := version_in_force(group, at)) is not None
+            ]
+            # The decision made latest by then (as person_history orders decisions).
+            used = max(in_force, key=lambda v: (v.decision_time, v.decision_id), default=None)
+    if used is None:
         return person_id, None, None
-    return person_id, found[0], decision_from_json(json.loads(found[1]))
+    decision = decision_from_json(json.loads(contacts.decision_version_json(used.record_id)))
+    chosen = DecisionUsed(used.decision_id, used.version, in_force_from(used), named)
+    return person_id, chosen, decision
 
 
 def _advise(
     ctx: ServiceContext, rules: RulesSource, contact: ContactInput
-) -> tuple[int | None, int | None, ContactAdvice]:
-    person_id, decision_id, decision = _decision_for(ctx, contact)
+) -> tuple[int | None, ContactAdvice]:
+    person_id, used, decision = _decision_for(ctx, contact)
     pack = rules.pack_for(contact.occurred_at)
     try:
         advice = advise(pack, decision=decision, answers=dict(contact.gates))
     except CoreError as error:  # a gate the pack in force does not have
         raise InvalidRequest(str(error)) from None
-    return person_id, decision_id, advice
+    return person_id, replace(advice, decision=used)
 
 
 def _draft(
     ctx: ServiceContext, rules: RulesSource, contact: ContactInput
 ) -> tuple[ContactDraft, ContactAdvice]:
     contact = checked(contact, ctx.now())
-    person_id, decision_id, advice = _advise(ctx, rules, contact)
+    person_id, advice = _advise(ctx, rules, contact)
     refused = advice.not_allowed(contact.given)
     # Allowed only once its conditions are met (California: the person told in writing):
     # lawful, so counted as allowed, but the officer says how they were met and a
@@ -148,7 +229,8 @@ def _draft(
     draft = ContactDraft(
         person_id=person_id,
         booking_number=contact.booking_number,
-        decision_id=decision_id,
+        # The decision the advice rests on, or none: never one made after the contact.
+        decision_id=None if advice.decision is None else advice.decision.decision_id,
         kind=contact.kind,
         direction=contact.direction,
         occurred_at=contact.occurred_at,
@@ -174,7 +256,7 @@ def advice_for(
     """What the law in force allows for the contact's person, before anything is given."""
     ctx.authorize(session, Operation.CONTACT_RECORD)
     checked_contact = checked(replace(contact, given=()), ctx.now())
-    return _advise(ctx, rules, checked_contact)[2]
+    return _advise(ctx, rules, checked_contact)[1]
 
 
 def record_contact(
@@ -430,7 +512,14 @@ class ContactService:
 
 
 def as_input(record: ContactRecord) -> ContactInput:
-    """A stored contact as input again (the start of an amendment)."""
+    """A stored contact as input again (the start of an amendment).
+
+    The decision stays named only if the officer named it: one found as the person's
+    decision at the contact's time is found again for the amended time (an amendment
+    moving the contact before it is judged by what had been decided then). A contact
+    stored without saying which (before the advice kept it) keeps its decision named."""
+    used = advice_of(record).get("decision")
+    named = record.decision_id is not None and (not isinstance(used, dict) or used.get("named"))
     return ContactInput(
         kind=record.kind,
         direction=record.direction,
@@ -438,7 +527,7 @@ def as_input(record: ContactRecord) -> ContactInput:
         channel=record.channel,
         person_id=record.person_id,
         booking_number=record.booking_number,
-        decision_id=record.decision_id,
+        decision_id=record.decision_id if named else None,
         ice_office=record.ice_office,
         ice_officer=record.ice_officer,
         asked=record.asked,

@@ -95,3 +95,20 @@ class ContactFilter:
     allowed: bool | None = None
     review_needed: bool | None = None
     latest_only: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionVersionTimes:
+    """One stored version of a decision, by its times only (not its JSON): what the
+    contact log needs to find the version in force when a contact happened.
+
+    ``decision_time``: when the decision, as this version states it, was made (the case's
+    time); ``recorded_at``: when this version was written to the record.
+    """
+
+    decision_id: int
+    record_id: int
+    version: int
+    person_id: int
+    decision_time: datetime
+    recorded_at: datetime

@@ -22,6 +22,7 @@ from trustdesk.store.contact_records import (
     ContactFilter,
     ContactRecord,
     ContactReview,
+    DecisionVersionTimes,
 )
 from trustdesk.store.encoding import canonical_json, parse_utc, row_digest, utc_text
 from trustdesk.store.errors import Conflict, NotFound
@@ -438,24 +439,41 @@ class ContactRepository:
         with self._db.reading() as conn:
             return bool(scalar(conn, "SELECT 1 FROM people WHERE id = ?", (person_id,)))
 
-    def decision_on_record(self, person_id: int) -> tuple[int, str] | None:
-        """(decision id, decision JSON) of the person's latest decision, latest version."""
+    def decision_versions(
+        self, *, person_id: int | None = None, decision_id: int | None = None
+    ) -> tuple[DecisionVersionTimes, ...]:
+        """The times of every version of one decision (``decision_id``) or of every
+        decision about one person (``person_id``), by decision then version; () when
+        there is none. Which version was in force when is the service's to say."""
+        if (person_id is None) == (decision_id is None):
+            raise ValueError("name a person or a decision, not both")
+        column, key = (
+            ("person_id", person_id) if decision_id is None else ("decision_id", decision_id)
+        )
         with self._db.reading() as conn:
-            row = conn.execute(
-                "SELECT d.decision_id, d.decision_json FROM decisions d "
-                "WHERE d.decision_id = (SELECT max(decision_id) FROM decisions "
-                "  WHERE person_id = ?) "
-                "ORDER BY d.version DESC LIMIT 1",
-                (person_id,),
-            ).fetchone()
-        return None if row is None else (int(row[0]), str(row[1]))
+            rows = conn.execute(
+                "SELECT decision_id, id, version, person_id, decision_time, recorded_at "
+                f"FROM decisions WHERE {column} = ? ORDER BY decision_id, version",
+                (key,),
+            ).fetchall()
+        return tuple(
+            DecisionVersionTimes(
+                decision_id=int(row[0]),
+                record_id=int(row[1]),
+                version=int(row[2]),
+                person_id=int(row[3]),
+                decision_time=parse_utc(str(row[4])),
+                recorded_at=parse_utc(str(row[5])),
+            )
+            for row in rows
+        )
 
-    def decision_json(self, decision_id: int) -> tuple[int, str] | None:
-        """(person id, decision JSON) of a decision's latest version."""
+    def decision_version_json(self, record_id: int) -> str:
+        """The decision JSON of one stored decision version (its row id)."""
         with self._db.reading() as conn:
             row = conn.execute(
-                "SELECT person_id, decision_json FROM decisions WHERE decision_id = ? "
-                "ORDER BY version DESC LIMIT 1",
-                (decision_id,),
+                "SELECT decision_json FROM decisions WHERE id = ?", (record_id,)
             ).fetchone()
-        return None if row is None else (int(row[0]), str(row[1]))
+        if row is None:
+            raise NotFound(f"there is no decision record {record_id}")
+        return str(row[0])

@@ -49,6 +49,7 @@ from trustdesk.store.contact_records import ContactRecord
 from trustdesk.store.errors import StoreError
 from trustdesk.ui.contact_time import ContactTime
 from trustdesk.ui.context import UiContext
+from trustdesk.ui.countdown import stamp_text
 from trustdesk.ui.session import sentence
 
 if TYPE_CHECKING:
@@ -293,11 +294,21 @@ class ContactDialog(QDialog):
             self.advice_label.setText("What the law allows cannot be shown: see below.")
             self._update_warning()
             return
-        basis = {
-            "decision": "from the decision on record",
-            "gates": "from the grounds answered here",
-            "none": "nothing is known yet: answer the grounds",
-        }.get(advice.basis, advice.basis)
+        used = advice.decision
+        if used is not None:
+            # Which decision, and which version: the one in force at the contact's time.
+            since = stamp_text(used.in_force_from, self.context.zone)
+            basis = (
+                f"from the decision on record at that time: decision {used.decision_id}, "
+                f"version {used.version} (in force from {since})"
+            )
+        else:
+            basis = {
+                "decision": "from the decision on record at that time",
+                "gates": "no decision on record at that time: from the grounds answered here",
+                "none": "no decision on record at that time; nothing is known yet: answer "
+                "the grounds",
+            }.get(advice.basis, advice.basis)
         lines = [f"Before you answer ICE — rule pack {advice.pack_id}, {basis}:"]
         kind = str(self.kind.currentData())
         lines += [

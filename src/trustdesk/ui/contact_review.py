@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from trustdesk.services.contact_input import LIMITS
-from trustdesk.services.contact_wording import KIND_TEXT, VERDICT_MARK, contact_line
+from trustdesk.services.contact_wording import (
+    KIND_TEXT,
+    VERDICT_MARK,
+    contact_line,
+    recorded_judged_by,
+)
 from trustdesk.services.contacts import ContactService
 from trustdesk.services.errors import ServiceError
 from trustdesk.store.contact_records import ContactRecord
@@ -122,6 +127,11 @@ class ContactReviewDialog(QDialog):
         lines = [
             contact_line(record, lambda moment: stamp_text(moment, self.context.zone)),
             f"Asked: {record.asked or '—'}",
+        ]
+        judged = recorded_judged_by(record, lambda moment: stamp_text(moment, self.context.zone))
+        if judged is not None:
+            lines.append(f"Judged by {judged}")
+        lines += [
             "What the law said before the answer:",
             *said,
         ]

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from trustdesk.core.characters import shown
+from trustdesk.services.contact_wording import recorded_judged_by
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.permissions import Operation, allowed
 from trustdesk.services.person import PersonView, view_person
@@ -74,6 +75,9 @@ def contact_lines(contact: ContactRecord, zone: tzinfo) -> tuple[str, list[str]]
         lines.append(f"Reason given: {shown(contact.unlawful_reason or '')}")
     if contact.review_needed:
         lines.append("Flagged for a supervisor's review")
+    judged = recorded_judged_by(contact, lambda moment: stamp_text(moment, zone))
+    if judged is not None:
+        lines.append(f"Judged by {judged}")
     if contact.note:
         lines.append(f"Note: {shown(contact.note)}")
     if contact.version > 1:
