@@ -83,3 +83,76 @@ def test_a_bad_next_version_is_refused(tmp_path: Path, value: Any, pointer: str)
     with pytest.raises(InputError) as caught:
         load_pack(path)
     assert caught.value.pointer == pointer
+
+
+#: The ct-2014 shipped before the current one (history manifest), and the current one.
+EARLIER_2014 = "a34cf0c86412bad4e1fd8daa000e4220e161a8f0fe14832bcd567d0bcc64c133"
+
+
+def _shipped_2014() -> str:
+    return load_rules().pack("ct-2014").pack.sha256
+
+
+def _in_place_of_2014(tmp_path: Path, data: bytes) -> tuple[RuleSet, str]:
+    """The rules with ``data`` as the agency's ct-2014, and that pack's SHA-256."""
+    path = tmp_path / "agency" / "ct-2014.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(data)
+    rules = load_rules(extra_files=[path])
+    assert [lp.pack.id for lp in rules.replaced] == ["ct-2014"]
+    return rules, rules.pack("ct-2014").pack.sha256
+
+
+def _earlier_2014() -> bytes:
+    from trustdesk.rules.pack_history import kept_file
+
+    path = kept_file("ct-2014", EARLIER_2014)
+    assert path is not None
+    return path.read_bytes()
+
+
+def test_an_agency_pack_kept_from_an_earlier_shipped_version_is_named(tmp_path: Path) -> None:
+    # The agency's ct-2014 is the version TrustDesk shipped before the current one (which
+    # sends a juvenile adjudication to review): it stays in force without that change.
+    assert _shipped_2014() != EARLIER_2014
+    rules, agency = _in_place_of_2014(tmp_path, _earlier_2014())
+    assert agency == EARLIER_2014
+    assert administrator_alerts(rules, at("2026-12-06")) == []  # nothing asked of the chain
+    (alert,) = administrator_alerts(rules, at("2026-12-06"), {})
+    assert alert.startswith("TrustDesk's own rule pack ct-2014 has changed since your agency")
+    assert f"(then {EARLIER_2014[:12]}…, now {_shipped_2014()[:12]}…)" in alert
+    assert "stays in force without the change" in alert and "Rule packs" in alert
+
+
+def test_a_revision_is_followed_back_to_the_shipped_version_it_replaced(tmp_path: Path) -> None:
+    # A sign-off or import makes a version of its own (not a shipped one): the chain of
+    # what each replaced, from the audit trail, leads back to the shipped version.
+    data = json.loads(_earlier_2014())
+    data["title"] += " (agency)"
+    rules, agency = _in_place_of_2014(tmp_path, json.dumps(data).encode())
+    now = at("2026-12-06")
+    made_from_earlier = {agency: "b" * 64, "b" * 64: EARLIER_2014}
+    (alert,) = administrator_alerts(rules, now, made_from_earlier)
+    assert f"then {EARLIER_2014[:12]}…" in alert
+    # Made from the version shipped now: nothing to tell.
+    assert administrator_alerts(rules, now, {agency: _shipped_2014()}) == []
+    # No record of what it replaced (or a loop in a damaged trail): nothing is guessed.
+    assert administrator_alerts(rules, now, {}) == []
+    assert administrator_alerts(rules, now, {agency: "c" * 64, "c" * 64: agency}) == []
+
+
+def test_the_audit_trail_of_an_import_gives_what_it_replaced(tmp_path: Path, desk: Any) -> None:
+    from test_rulepack_archive import UNSIGNED, Holder
+
+    from trustdesk.rules.registry import rules_for_data_dir
+
+    holder = Holder(rules_for_data_dir(desk.store.data_dir))
+    admin = desk.session("admin")
+    source = tmp_path / "usb" / "ct-2014.json"
+    source.parent.mkdir()
+    source.write_bytes(_earlier_2014())
+    imported = desk.services.rulepacks.import_pack(admin, source, holder, override=UNSIGNED)
+    replaced = desk.services.rulepacks.replacements()
+    assert replaced == {imported.sha256: _shipped_2014()}
+    (alert,) = administrator_alerts(holder.rules, at("2026-12-06"), replaced)
+    assert f"(then {EARLIER_2014[:12]}…, now {_shipped_2014()[:12]}…)" in alert

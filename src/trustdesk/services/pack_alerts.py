@@ -13,6 +13,7 @@ act on it). Two things are knowable from the packs TrustDesk has:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -25,10 +26,17 @@ STALE_AFTER_DAYS = 365
 _WHERE = "Administration → Rule packs"
 
 
-def administrator_alerts(rules: RuleSet, now: datetime) -> list[str]:
-    """One sentence per problem, with what to do; empty when the packs are current."""
+def administrator_alerts(
+    rules: RuleSet, now: datetime, replaced: Mapping[str, str] | None = None
+) -> list[str]:
+    """One sentence per problem, with what to do; empty when the packs are current.
+    ``replaced``: SHA-256 → the version each recorded import or sign-off replaced
+    (``RulePackService.replacements``); with it, an agency's pack in force in place of a
+    shipped one whose shipped version has changed since is named (``_shipped_changed``)."""
     today = now.date()
     found: list[str] = []
+    if replaced is not None:
+        found.extend(_shipped_changed(rules, replaced))
     installed = {loaded.pack.id for loaded in rules.packs}
     for loaded in rules.packs:
         pack = loaded.pack
@@ -61,3 +69,37 @@ def administrator_alerts(rules: RuleSet, now: datetime) -> list[str]:
 
 def _day(value: date) -> str:
     return f"{value:%d %b %Y}"
+
+
+def _shipped_changed(rules: RuleSet, replaced: Mapping[str, str]) -> list[str]:
+    """The agency's packs in force in place of a shipped pack that TrustDesk has changed
+    since: each followed back through the imports and sign-offs it replaced to the
+    shipped version it first took the place of (every shipped version is kept,
+    ``rules.pack_history``); where that is not the version shipped now, the agency's
+    stays in force without the change (e.g. a review a new release added), and only an
+    administrator can compare the two and decide."""
+    from trustdesk.rules.pack_history import kept_versions
+
+    kept = kept_versions()
+    found = []
+    for shipped in rules.replaced:
+        pack_id, now_shipped = shipped.pack.id, shipped.pack.sha256
+        try:
+            agency = rules.pack(pack_id).pack.sha256
+        except KeyError:
+            continue
+        ever_shipped = {sha for (kept_id, sha) in kept if kept_id == pack_id} | {now_shipped}
+        base: str | None = agency
+        seen: set[str] = set()
+        while base is not None and base not in ever_shipped and base not in seen:
+            seen.add(base)
+            base = replaced.get(base)
+        if base is None or base not in ever_shipped or base == now_shipped:
+            continue
+        found.append(
+            f"TrustDesk's own rule pack {pack_id} has changed since your agency's {pack_id} "
+            f"took its place (then {base[:12]}…, now {now_shipped[:12]}…); your agency's "
+            "version stays in force without the change: compare the two, and import or "
+            f"sign off the new one if it should apply ({_WHERE})."
+        )
+    return found

@@ -63,6 +63,14 @@ class RulePackService:
 
         return in_force(self.ctx.store.audit.of_events(*PUT_IN_FORCE))
 
+    def replacements(self) -> dict[str, str]:
+        """SHA-256 → the version each recorded import or sign-off replaced (read from the
+        audit chain; ``pack_alerts`` follows it back to the shipped version an agency's
+        pack took the place of)."""
+        from trustdesk.store.pack_imports import PUT_IN_FORCE, replacements
+
+        return replacements(self.ctx.store.audit.of_events(*PUT_IN_FORCE))
+
     @property
     def publishers(self) -> PublisherService:
         """The publishers whose signed packs import without an override."""

@@ -55,6 +55,26 @@ def in_force(entries: Iterable[AuditEntry]) -> dict[str, str]:
     )
 
 
+def replacements(entries: Iterable[AuditEntry]) -> dict[str, str]:
+    """SHA-256 → the SHA-256 of the version it replaced, of every recorded import or
+    sign-off that replaced one (``replaced_sha256``): followed back, the versions an
+    agency's pack was made from, down to the shipped one it first took the place of."""
+    found: dict[str, str] = {}
+    for entry in entries:
+        if entry.event not in PUT_IN_FORCE or entry.outcome != "success":
+            continue
+        try:
+            objects = json.loads(entry.objects)
+        except ValueError:
+            continue
+        if not isinstance(objects, dict):
+            continue
+        digest, replaced = objects.get("sha256"), objects.get("replaced_sha256")
+        if isinstance(digest, str) and isinstance(replaced, str) and digest != replaced:
+            found.setdefault(digest, replaced)
+    return found
+
+
 def imported_in_force(data_dir: Path) -> dict[str, str]:
     """``in_force`` of the data folder's database, read without opening the store.
 

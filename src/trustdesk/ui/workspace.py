@@ -122,7 +122,11 @@ class Workspace(QWidget):
         from trustdesk.services.pack_alerts import administrator_alerts
 
         alerts = (
-            administrator_alerts(self.context.rules, self.context.clock.now())
+            administrator_alerts(
+                self.context.rules,
+                self.context.clock.now(),
+                self.context.services.rulepacks.replacements(),
+            )
             if self.context.role == ADMINISTRATOR
             else []
         )
