@@ -97,3 +97,13 @@ def test_the_notice_is_printed_only_after_a_contact_gave_the_release_date(
     assert code == 0, err
     text = " ".join(_memo(cli, tmp_path, decision_id, "amended.pdf"))
     assert TOLD not in text and DUE_LATER in text
+
+
+def test_evaluate_says_the_notice_is_given_when_the_date_is(cli: Any, tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(CALIFORNIA_CASE), encoding="utf-8")
+    code, out, err = cli("evaluate", str(case), "--jurisdiction", "CA")
+    assert code == 0, err
+    actions = " ".join(out.split("Actions:", 1)[1].split("Criteria:", 1)[0].split())
+    assert "give the person: release_date_told (when the release date is given to ICE)" in actions
+    assert "give the person: truth_consent" in actions  # due before any interview: as before
