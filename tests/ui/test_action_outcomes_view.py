@@ -85,7 +85,11 @@ def test_every_action_is_shown_with_grounds_conditions_and_notices(qtbot: Any) -
     text = step.details.toPlainText()
     assert "Ground: Current registrant — § 1(b)" in text
     assert "Condition: The person has signed the consent form" in text
-    assert "Notice to give: Notice: We Told Immigration Your Release Date" in text
+    # Due when the release date is given to ICE, not with the decision.
+    assert (
+        "Notice to give: Notice: We Told Immigration Your Release Date (when the release "
+        "date is given to ICE)"
+    ) in text
     assert "Notice to give: interview consent" in text  # an id with no title reads as words
 
 

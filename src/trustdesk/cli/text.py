@@ -6,6 +6,7 @@ import textwrap
 from datetime import datetime
 
 from trustdesk.core.characters import shown
+from trustdesk.core.contacts import due_when_given
 from trustdesk.core.decision import HONOR, MET, NOT_MET, ActionOutcome, Decision
 from trustdesk.core.model import Case
 
@@ -94,7 +95,12 @@ def _outcome_lines(outcome: ActionOutcome) -> list[str]:
     for condition in outcome.conditions:
         lines.extend(_wrap("first: " + condition, "            "))
     if outcome.notices:
-        lines.extend(_wrap("give the person: " + ", ".join(outcome.notices), "            "))
+        # A notice that ICE was told (the release date) is given when ICE is, not now.
+        notices = [
+            f"{notice} ({due_when_given(notice)})" if due_when_given(notice) else notice
+            for notice in outcome.notices
+        ]
+        lines.extend(_wrap("give the person: " + ", ".join(notices), "            "))
     if outcome.unverified:
         lines.extend(
             _wrap("UNVERIFIED pack data: " + ", ".join(outcome.unverified), "            ")

@@ -53,6 +53,24 @@ DISCLOSURES: tuple[str, ...] = (
 )
 NOTHING_GIVEN = "none"
 
+#: Documents that tell the person something WAS given to ICE, each with the disclosure
+#: that makes it due. They are due once a contact on record gave that disclosure, never
+#: when a decision merely allows it: Gov. Code § 7283.1(b) has the person told in writing
+#: after the agency gives ICE the release date, and a notice served at decision time would
+#: tell the person it was given when it may never be. Only the release date: custody
+#: status (whether the person is held) is no notification of a release date.
+NOTICES_ON_GIVING: Mapping[str, str] = {"release_date_told": "release_date"}
+
+
+def due_when_given(notice: str) -> str:
+    """When a document of ``NOTICES_ON_GIVING`` is due, in words ("when the release date
+    is given to ICE"); empty for a document due with the decision."""
+    disclosure = NOTICES_ON_GIVING.get(notice)
+    if disclosure is None:
+        return ""
+    return f"when the {disclosure.replace('_', ' ')} is given to ICE"
+
+
 #: The disclosures a contact of each kind is usually about, most likely first, so a form
 #: can show those first. Every disclosure stays possible for every kind ("other" and an
 #: inquiry can touch anything); this is no rule of law.

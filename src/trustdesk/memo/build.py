@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from trustdesk.core.characters import shown
+from trustdesk.core.contacts import NOTICES_ON_GIVING, due_when_given
 from trustdesk.core.counterfactual import sections, what_would_change
 from trustdesk.core.decision import HONOR, MET, NOT_MET, ActionOutcome, CriterionResult, Decision
 from trustdesk.core.model import Case, Offense
@@ -31,6 +32,7 @@ from trustdesk.memo.viewmodel import (
     CriterionRow,
     DecisionBlock,
     DetainerBlock,
+    GivenToIce,
     HoldBlock,
     ListRow,
     MemoViewModel,
@@ -88,8 +90,14 @@ def build_view_model(
     officer: Signer,
     supervisor: Signer | None = None,
     titles: Mapping[str, str] | None = None,
+    given: Sequence[GivenToIce] = (),
 ) -> MemoViewModel:
-    """Everything the memo and notices print; ``titles`` maps catalog sections to titles."""
+    """Everything the memo and notices print; ``titles`` maps catalog sections to titles.
+
+    ``given``: the contacts on record that gave ICE something about the person (as of the
+    memo's chain head); a document due on giving (``NOTICES_ON_GIVING``: the release date
+    told) is printed only once one gave its disclosure, never at decision time.
+    """
     if decision.rule_pack != pack.id or decision.rule_pack_sha256 != pack.sha256:
         raise MemoError(
             f"the decision was made under rule pack {decision.rule_pack} "
@@ -114,7 +122,8 @@ def build_view_model(
     else:
         headline = DECLINE_HEADLINE
     outcomes = decision.outcomes
-    documents = notice_documents(pack, outcomes)
+    documents = notice_documents(pack, outcomes, given)
+    told_at = given_at(given, NOTICES_ON_GIVING["release_date_told"], zone)
     hold = _hold(case, decision, pack)
     title = f"Detainer decision memo — decision {record.decision_id}, version {record.version}"
     return MemoViewModel(
@@ -163,6 +172,7 @@ def build_view_model(
             hold_expires_at=hold.expires_at,
             documents=documents,
             release_date_shared=_release_date_shared(outcomes),
+            release_date_given_at=told_at if "release_date_told" in documents else (),
         ),
         created_at=record.created_at,
         outcome_changes=tuple(
@@ -172,7 +182,7 @@ def build_view_model(
         not_recorded=record.not_recorded,
         document_title=memo_title(pack),
         jurisdiction_name=pack.jurisdiction_name,
-        outcomes=tuple(_outcome_row(outcome, decision) for outcome in outcomes),
+        outcomes=tuple(_outcome_row(outcome, decision, given, zone) for outcome in outcomes),
     )
 
 
@@ -198,9 +208,17 @@ def memo_title(pack: RulePack) -> str:
     return f"{title} ({name})" if name and name != pack.title else title
 
 
-def notice_documents(pack: RulePack, outcomes: Sequence[ActionOutcome]) -> tuple[str, ...]:
+def notice_documents(
+    pack: RulePack, outcomes: Sequence[ActionOutcome], given: Sequence[GivenToIce] = ()
+) -> tuple[str, ...]:
     """The documents the person gets: the pack's ``required_notices``, then those each
-    permitted action names (e.g. the consent form before an interview), once each."""
+    permitted action names (e.g. the consent form before an interview), once each.
+
+    A document that tells the person something was given to ICE (``NOTICES_ON_GIVING``)
+    is left out until a contact in ``given`` gave that disclosure; then it is due whatever
+    the decision said of the disclosure (given when not allowed, ICE was still told), if
+    the pack names it for that action at all (a Connecticut pack never does).
+    """
     required = pack.required_notices
     named = [
         notice
@@ -208,7 +226,38 @@ def notice_documents(pack: RulePack, outcomes: Sequence[ActionOutcome]) -> tuple
         if outcome.outcome in PERMITTING
         for notice in outcome.notices
     ]
-    return tuple(dict.fromkeys((*required, *named)))
+    disclosed = {item for contact in given for item in contact.given}
+    due = [
+        notice
+        for notice, disclosure in NOTICES_ON_GIVING.items()
+        if disclosure in disclosed and notice in _named_for(pack, outcomes, disclosure)
+    ]
+    return tuple(
+        notice
+        for notice in dict.fromkeys((*required, *named, *due))
+        if notice not in NOTICES_ON_GIVING or notice in due
+    )
+
+
+def given_at(given: Sequence[GivenToIce], disclosure: str, zone: ZoneInfo) -> tuple[datetime, ...]:
+    """When ``disclosure`` was given to ICE, in the pack's local time, oldest first."""
+    for contact in given:
+        _require_aware(contact.at, "the time of a contact with ICE")
+    return tuple(sorted(c.at.astimezone(zone) for c in given if disclosure in c.given))
+
+
+def _named_for(
+    pack: RulePack, outcomes: Sequence[ActionOutcome], disclosure: str
+) -> frozenset[str]:
+    """Every document the pack (any of its cases) or the decision names for an action."""
+    names = set(pack.required_notices)
+    names.update(n for outcome in outcomes if outcome.id == disclosure for n in outcome.notices)
+    for rule in pack.outcomes:
+        if rule.disclosure == disclosure:
+            for case in (rule.ground, rule.no_ground, rule.always):
+                if case is not None:
+                    names.update(case.notices)
+    return frozenset(names)
 
 
 def _jurisdictions(pack: RulePack) -> dict[str, str]:
@@ -222,7 +271,9 @@ def _release_date_shared(outcomes: Sequence[ActionOutcome]) -> bool | None:
     return bool(found.outcome in PERMITTING)
 
 
-def _outcome_row(outcome: ActionOutcome, decision: Decision) -> OutcomeRow:
+def _outcome_row(
+    outcome: ActionOutcome, decision: Decision, given: Sequence[GivenToIce], zone: ZoneInfo
+) -> OutcomeRow:
     titles = {result.id: result.title for result in decision.trace}
     return OutcomeRow(
         action=outcome.id,
@@ -233,10 +284,25 @@ def _outcome_row(outcome: ActionOutcome, decision: Decision) -> OutcomeRow:
         # The offense and its exact paragraph, when a ground met names one.
         grounds=outcome.reasons or tuple(f"{titles.get(g, g)} ({g})" for g in outcome.grounds),
         conditions=tuple(outcome.conditions),
-        notices=tuple(_document_title(notice) for notice in outcome.notices),
+        notices=tuple(_notice_due(notice, given, zone) for notice in outcome.notices),
         citations=tuple(outcome.citations),
         unverified=outcome.unverified,
     )
+
+
+def _notice_due(notice: str, given: Sequence[GivenToIce], zone: ZoneInfo) -> str:
+    """A document's title, and for one due on giving (the release date told) when it is
+    due: "(when the release date is given to ICE)", or when it was given."""
+    title = _document_title(notice)
+    due = due_when_given(notice)
+    if not due:
+        return title
+    times = given_at(given, NOTICES_ON_GIVING[notice], zone)
+    if not times:
+        return f"{title} ({due})"
+    what = NOTICES_ON_GIVING[notice].replace("_", " ")
+    when = "; ".join(timefmt.long_when(at) for at in times)
+    return f"{title} (due now: the {what} was given to ICE on {when})"
 
 
 def _document_title(document_id: str) -> str:

@@ -150,10 +150,19 @@ def _detainer_copy(
 def _release_date_told(
     vm: MemoViewModel, wording: Wording, doc: DocumentWording, styles: Styles
 ) -> list[Flowable]:
-    """Telling the person (and a lawyer or one person they name) that ICE got the date."""
+    """Telling the person (and a lawyer or one person they name) that ICE got the date:
+    when it was given, from the contact log (``notice.release_date_given_at``), else a
+    line to write it on."""
     story = _head(vm, wording, doc, styles)
     story += _section(doc.text("heading_told"), doc.lines("told"), styles)
     story.append(Spacer(1, 4))
+    told = vm.notice.release_date_given_at
+    story += [
+        para(doc.text("told_at").format(when=_when(at, wording)), styles.notice_strong)
+        for at in told
+    ]
+    if not told:
+        story.append(FillLine(doc.text("label_told_at") + ":", SANS, 10))
     story.append(FillLine(doc.text("label_release") + ":", SANS, 10))
     story += _section(doc.text("heading_copy_to"), doc.lines("copy_to"), styles)
     story.append(FillLine(doc.text("label_copy_to") + ":", SANS, 10))

@@ -50,6 +50,16 @@ class Signer:
 
 
 @dataclass(frozen=True, slots=True)
+class GivenToIce:
+    """A contact on record that gave ICE something about the person: when, and what
+    (disclosure ids of ``core.contacts.DISCLOSURES``). It makes the documents of
+    ``core.contacts.NOTICES_ON_GIVING`` due (the release date: Gov. Code § 7283.1(b))."""
+
+    at: datetime  # when ICE was given it (aware)
+    given: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RecordInfo:
     """Where the decision sits in the store: id, version, hash, audit-chain position."""
 
@@ -216,6 +226,10 @@ class NoticeFacts:
     #: Whether the law lets the agency tell ICE the release date (``release_date``
     #: outcome allowed, with or without conditions); None when the pack does not say.
     release_date_shared: bool | None = None
+    #: When ICE was given the release date, per the contact log as of the memo's chain
+    #: head (local time, oldest first); empty: not given (yet), so the notice telling the
+    #: person it was given is not among ``documents``.
+    release_date_given_at: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,6 +99,9 @@ DOCUMENT_KEYS: dict[str, KeySpec] = {
         **_DOCUMENT_COMMON,
         "heading_told": (_TEXT, _NONE),
         "told": (_LINES, _NONE),
+        # When ICE was told (the contact's time), or a line to write it on.
+        "told_at": (_TEXT, frozenset({"when"})),
+        "label_told_at": (_TEXT, _NONE),
         "label_release": (_TEXT, _NONE),
         "heading_copy_to": (_TEXT, _NONE),
         "copy_to": (_LINES, _NONE),

@@ -78,6 +78,16 @@ def notice_title(notice: str, language: str = "en") -> str:
         return notice.replace("_", " ")
 
 
+def notice_due(notice: str, language: str = "en") -> str:
+    """A document's title and, for one due only once something is given to ICE (the
+    release date told), when: "… (when the release date is given to ICE)"."""
+    from trustdesk.core.contacts import due_when_given
+
+    due = due_when_given(notice)
+    title = notice_title(notice, language)
+    return f"{title} ({due})" if due else title
+
+
 #: An action's outcome (core ``ActionOutcome.outcome``) in words, for the result view.
 OUTCOME_WORDS = {
     "allowed": "ALLOWED",

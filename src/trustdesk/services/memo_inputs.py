@@ -14,7 +14,7 @@ from trustdesk.store.errors import NotFound
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from trustdesk.memo.viewmodel import AgencyHeader, ContactRow, Signer
+    from trustdesk.memo.viewmodel import AgencyHeader, ContactRow, GivenToIce, Signer
     from trustdesk.store.contact_records import ContactRecord, ContactReview
     from trustdesk.store.store import Store
 
@@ -74,6 +74,23 @@ def memo_contacts(
         if record.review_needed
     }
     return tuple(_row(record, zone, reviewed.get(record.id, ())) for record in found)
+
+
+def given_to_ice(store: Store, record: DecisionRecord, upto_seq: int) -> tuple[GivenToIce, ...]:
+    """What the contact log says was given to ICE on the decision of ``record``, as the
+    record stood at audit entry ``upto_seq`` (the chain head the memo prints): the latest
+    version of each contact filed under the decision, or about its person and filed under
+    no decision, that gave something. It chooses the notices due on giving (the release
+    date told, Gov. Code § 7283.1(b)): an amendment that takes the release date back out
+    takes the notice out; one flagged as not allowed still counts (ICE was told)."""
+    from trustdesk.memo.viewmodel import GivenToIce
+
+    found = store.contacts.for_person(person_id=record.person_id, upto_seq=upto_seq)
+    return tuple(
+        GivenToIce(contact.occurred_at, contact.given)
+        for contact in found
+        if contact.given and contact.decision_id in (None, record.decision_id)
+    )
 
 
 def _row(record: ContactRecord, zone: ZoneInfo, reviews: tuple[ContactReview, ...]) -> ContactRow:

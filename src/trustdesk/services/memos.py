@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
-from trustdesk.services.memo_inputs import memo_contacts, memo_header, signers
+from trustdesk.services.memo_inputs import given_to_ice, memo_contacts, memo_header, signers
 from trustdesk.services.permissions import Operation, allowed
 from trustdesk.store.case_records import DecisionRecord
 from trustdesk.store.decisions import DECISION_EVENTS
@@ -213,7 +213,8 @@ class MemoService:
         ``target`` names the file; if it exists, ``name-2.pdf``… is used (never overwritten).
         ``languages`` None: the notices in every language (English and Spanish ship) when
         the pack requires one; each language gets every document the decision prints (the
-        pack's ``required_notices`` and those its action outcomes name).
+        pack's ``required_notices`` and those its action outcomes name; the notice that ICE
+        was told the release date only once the contact log shows it was).
         The header is the stored agency profile; ``agency`` is used only while none is stored.
         """
         from trustdesk.memo.errors import MemoError
@@ -273,6 +274,11 @@ class MemoService:
             record.recorded_at,
             chain_head if chain_head is not None else self.store.audit.head(),
         )
+        # What the contact log says was given to ICE by the head the memo prints: the
+        # notice that ICE was told the release date is due only once it was.
+        given = (
+            () if info.chain_head is None else given_to_ice(self.store, record, info.chain_head[0])
+        )
         try:
             vm = build_view_model(
                 case,
@@ -283,6 +289,7 @@ class MemoService:
                 officer=officer,
                 supervisor=supervisor,
                 titles=self._titles(case),
+                given=given,
             )
             if info.chain_head is not None:  # the history as of the head printed on it
                 history = memo_contacts(

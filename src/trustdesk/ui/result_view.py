@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QTextBrowser, QVBoxL
 
 from trustdesk.core.counterfactual import OutcomeChanges, sections
 from trustdesk.core.decision import HONOR, MET, NOT_MET, Decision
-from trustdesk.services.contact_wording import VERDICT_MARK, notice_title, outcome_lines
+from trustdesk.services.contact_wording import VERDICT_MARK, notice_due, outcome_lines
 from trustdesk.ui.review_steps import heading, problem_label
 
 OUTCOME_MARK = {**VERDICT_MARK, "not_allowed": "✘"}
@@ -56,7 +56,7 @@ def outcomes_html(decision: Decision) -> str:
         parts.append(f"<h3>{mark} {e(line.heading)}</h3><p>{e(line.text)}</p><ul>")
         parts.extend(f"<li>Ground: {e(g)}</li>" for g in line.grounds)
         parts.extend(f"<li><b>Condition:</b> {e(c)}</li>" for c in line.conditions)
-        parts.extend(f"<li>Notice to give: {e(notice_title(n))}</li>" for n in line.notices)
+        parts.extend(f"<li>Notice to give: {e(notice_due(n))}</li>" for n in line.notices)
         if line.citations:
             parts.append(f"<li><small>{e('; '.join(line.citations))}</small></li>")
         parts.append("</ul>")
