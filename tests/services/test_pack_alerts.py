@@ -119,9 +119,9 @@ def test_an_agency_pack_kept_from_an_earlier_shipped_version_is_named(tmp_path: 
     assert agency == EARLIER_2014
     assert administrator_alerts(rules, at("2026-12-06")) == []  # nothing asked of the chain
     (alert,) = administrator_alerts(rules, at("2026-12-06"), {})
-    assert alert.startswith("TrustDesk's own rule pack ct-2014 has changed since your agency")
-    assert f"(then {EARLIER_2014[:12]}…, now {_shipped_2014()[:12]}…)" in alert
-    assert "stays in force without the change" in alert and "Rule packs" in alert
+    assert alert.startswith("Your agency's rule pack ct-2014, in force in place of TrustDesk")
+    assert f"shipped as {EARLIER_2014[:12]}…; TrustDesk now ships {_shipped_2014()[:12]}…" in alert
+    assert "whose changes yours does not have" in alert and "Rule packs" in alert
 
 
 def test_a_revision_is_followed_back_to_the_shipped_version_it_replaced(tmp_path: Path) -> None:
@@ -133,7 +133,7 @@ def test_a_revision_is_followed_back_to_the_shipped_version_it_replaced(tmp_path
     now = at("2026-12-06")
     made_from_earlier = {agency: "b" * 64, "b" * 64: EARLIER_2014}
     (alert,) = administrator_alerts(rules, now, made_from_earlier)
-    assert f"then {EARLIER_2014[:12]}…" in alert
+    assert f"shipped as {EARLIER_2014[:12]}…" in alert
     # Made from the version shipped now: nothing to tell.
     assert administrator_alerts(rules, now, {agency: _shipped_2014()}) == []
     # No record of what it replaced (or a loop in a damaged trail): nothing is guessed.
@@ -155,4 +155,4 @@ def test_the_audit_trail_of_an_import_gives_what_it_replaced(tmp_path: Path, des
     replaced = desk.services.rulepacks.replacements()
     assert replaced == {imported.sha256: _shipped_2014()}
     (alert,) = administrator_alerts(holder.rules, at("2026-12-06"), replaced)
-    assert f"(then {EARLIER_2014[:12]}…, now {_shipped_2014()[:12]}…)" in alert
+    assert f"shipped as {EARLIER_2014[:12]}…; TrustDesk now ships {_shipped_2014()[:12]}" in alert

@@ -153,6 +153,9 @@ def test_every_figure_matches_the_generated_record(record: Any, by: str) -> None
     assert sum(true.no_hold_asked.values()) > 0  # honored I-247Ns, told apart from holds
     made = report(desk, by=by)
     check_every_figure(made, true)
+    # The chart of grounds shows grounds: not the totals, nor the part of "Honored".
+    (grounds,) = [chart for chart in made.charts if chart.id == "grounds"]
+    assert set(grounds.categories) == set(true.grounds)
     assert (f"{true.receipt_unknown} detainers had no receipt time" in " ".join(made.notes)) == (
         by == "received" and true.receipt_unknown > 0
     )

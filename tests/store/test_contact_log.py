@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from storekit import REFUSED, Desk
+from storekit import REFUSED, T0, Desk
 
 from casekit import make_case
 from trustdesk.core.contacts import CHANNELS, CONTACT_KINDS, DIRECTIONS
@@ -535,3 +535,120 @@ def test_a_decision_recorded_late_counts_from_its_decision_time(desk: Desk, rule
     advice = service.advice(desk.session("officer"), _contact(occurred_at=BETWEEN))
     assert advice.decision is not None and advice.decision.decision_id == decision_id
     assert _release(advice) == "not_allowed"  # declined
+
+
+JUDICIAL = {"form": "I-247A", "judicial_warrant": True, "administrative_warrant": "I-200"}
+
+
+def test_a_decision_whose_name_was_corrected_judges_contacts_about_either_person(
+    desk: Desk, rules: Any
+) -> None:
+    # Version 2 corrects the name (a new person row) and declines. A contact about the
+    # person of version 1 used to be judged by version 1 (release date allowed), and
+    # naming the decision with the person it now names was refused.
+    officer = desk.session("officer")
+    person = {"name": "Maria Pena", "date_of_birth": "1990-04-17", "booking_number": "NH-2026-0412"}
+    raw = make_case(decision_time=DECIDED, person=person, detainer=JUDICIAL)
+    saved = desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
+    desk.clock.advance(hours=2)
+    corrected = make_case(decision_time=DECIDED)  # María Peña; no judicial warrant
+    amended = desk.services.decisions.amend(
+        officer,
+        saved.record.decision_id,
+        parse_case(corrected, "t", rules.catalog),
+        corrected,
+        "the name as the court spells it; the warrant was an administrative one",
+    )
+    old_person, new_person = saved.record.person_id, amended.record.person_id
+    assert old_person != new_person and amended.record.outcome == "decline"
+    desk.clock.advance(hours=2)
+    service = _service(desk, rules)
+    for asked in (
+        _contact(occurred_at=AFTER, person_id=old_person, booking_number=None),
+        _contact(occurred_at=AFTER, person_id=new_person, booking_number=None),
+        _contact(
+            occurred_at=AFTER,
+            person_id=new_person,
+            decision_id=saved.record.decision_id,
+            booking_number=None,
+        ),
+    ):
+        advice = service.advice(officer, asked)
+        assert advice.decision is not None and advice.decision.version == 2, asked
+        assert _release(advice) == "not_allowed", asked
+    named = service.record(
+        officer,
+        _contact(occurred_at=AFTER, decision_id=saved.record.decision_id, booking_number=None),
+    )
+    assert named.person_id == new_person  # the person as the decision now names them
+    assert desk.store.verify().ok
+
+
+def test_a_contact_logged_in_the_minute_of_an_amendment_is_judged_by_it(
+    desk: Desk, rules: Any
+) -> None:
+    # Contact times are kept to the minute; the amendment was recorded at 18:00:27. A
+    # call logged "now" at 18:00 used to fall before it and be judged by version 1.
+    officer = desk.session("officer")
+    raw = make_case(decision_time=DECIDED, detainer=JUDICIAL)
+    saved = desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
+    desk.clock.advance(hours=2, seconds=27)
+    corrected = make_case(decision_time=DECIDED)
+    desk.services.decisions.amend(
+        officer,
+        saved.record.decision_id,
+        parse_case(corrected, "t", rules.catalog),
+        corrected,
+        "the warrant was an administrative one",
+    )
+    desk.clock.advance(seconds=23)
+    service = _service(desk, rules)
+    at_minute = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+    advice = service.advice(
+        officer, _contact(occurred_at=at_minute, decision_id=saved.record.decision_id)
+    )
+    assert advice.decision is not None and advice.decision.version == 2
+    assert advice.decision.in_force_from == at_minute
+    assert _release(advice) == "not_allowed"
+    # The minute before still has version 1.
+    earlier = service.advice(officer, _contact(occurred_at=at_minute - timedelta(minutes=1)))
+    assert earlier.decision is not None and earlier.decision.version == 1
+
+
+def test_a_decision_time_ahead_of_the_clock_judges_contacts_from_its_recording(
+    desk: Desk, rules: Any
+) -> None:
+    # Recorded at 16:00 with a decision time of 16:10 (ahead of this desk's clock, within
+    # the slack the store allows): on record at 16:05, so a contact then is judged by it.
+    officer = desk.session("officer")
+    raw = make_case(decision_time="2026-11-20T11:10:00-05:00")
+    saved = desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
+    assert saved.record.recorded_at < saved.record.decision_time
+    desk.clock.advance(minutes=10)
+    service = _service(desk, rules)
+    at = datetime(2026, 11, 20, 16, 5, tzinfo=UTC)
+    named = service.advice(officer, _contact(occurred_at=at, decision_id=saved.record.decision_id))
+    assert named.decision is not None and named.decision.in_force_from == T0
+    assert _release(named) == "not_allowed"  # declined
+    found = service.advice(officer, _contact(occurred_at=at))
+    assert found.decision is not None and found.decision.decision_id == saved.record.decision_id
+
+
+def test_a_contact_stored_before_the_advice_named_its_decision_is_found_again(
+    desk: Desk, rules: Any
+) -> None:
+    # Contacts stored before the advice said whether the officer named the decision were
+    # mostly found by the person; taken as named, amending one's note was refused when the
+    # decision came after the contact.
+    from trustdesk.services.contacts import as_input
+
+    decision_id = _decide(desk, rules)
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    desk.clock.advance(hours=3)
+    record = service.record(officer, _contact(occurred_at=AFTER))
+    assert record.decision_id == decision_id
+    advice = json.loads(record.advice_json)
+    del advice["decision"]
+    older = replace(record, advice_json=json.dumps(advice), occurred_at=MONDAY)
+    assert as_input(older).decision_id is None

@@ -50,20 +50,26 @@ def test_without_a_choice_the_same_file_is_decided_under_connecticut_law(
     assert "ct-2025" in shown and "ca-2018" not in shown
 
 
-def test_a_california_agency_decides_and_prints_under_california_law(
-    cli: Any, tmp_path: Path
-) -> None:
+def california_decision(cli: Any, tmp_path: Path) -> tuple[str, str]:
+    """The agency made a California one, and ``CALIFORNIA_CASE`` decided by ann: the
+    decision's number and ``decisions show --format json`` of it."""
     assert cli("agency", "jurisdiction", "CA", "--as", "chief", who="chief")[0] == 0
     case = tmp_path / "case.json"
     case.write_text(json.dumps(CALIFORNIA_CASE), encoding="utf-8")
     code, out, err = cli("decisions", "add", str(case), "--as", "ann", who="ann")
     assert code == 0, err
     decision_id = out.strip()
-
     code, out, err = cli(
         "decisions", "show", decision_id, "--format", "json", "--as", "ann", who="ann"
     )
     assert code == 0, err
+    return decision_id, out
+
+
+def test_a_california_agency_decides_and_prints_under_california_law(
+    cli: Any, tmp_path: Path
+) -> None:
+    decision_id, out = california_decision(cli, tmp_path)
     shown = json.dumps(json.loads(out))
     assert "ca-2018" in shown
     assert "serious_violent_felony_conviction" in shown

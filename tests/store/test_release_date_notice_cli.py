@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
-from test_jurisdiction_decisions_cli import CALIFORNIA_CASE
+from test_jurisdiction_decisions_cli import CALIFORNIA_CASE, california_decision
 
 TITLE = "Notice: We Told Immigration Your Release Date"
 DUE_LATER = f"{TITLE} (when the release date is given to ICE)"
@@ -45,16 +45,7 @@ def _contact(cli: Any, decision_id: str, at: str, given: str) -> None:
 def test_the_notice_is_printed_only_after_a_contact_gave_the_release_date(
     cli: Any, tmp_path: Path
 ) -> None:
-    assert cli("agency", "jurisdiction", "CA", "--as", "chief", who="chief")[0] == 0
-    case = tmp_path / "case.json"
-    case.write_text(json.dumps(CALIFORNIA_CASE), encoding="utf-8")
-    code, out, err = cli("decisions", "add", str(case), "--as", "ann", who="ann")
-    assert code == 0, err
-    decision_id = out.strip()
-    code, out, err = cli(
-        "decisions", "show", decision_id, "--format", "json", "--as", "ann", who="ann"
-    )
-    assert code == 0, err
+    decision_id, out = california_decision(cli, tmp_path)
     assert '"release_date"' in out and "allowed_with_conditions" in out
 
     # At decision time: the release date may be given, nothing was given.

@@ -92,25 +92,30 @@ def advice_of(record: ContactRecord) -> dict[str, Any]:
 
 def in_force_from(version: DecisionVersionTimes) -> datetime:
     """From when a decision version judges contacts: a contact at or after this moment
-    (and before the next version's) is judged by it; one before it, not.
+    (and before the next version's) is judged by it; one before it, not. To the minute:
+    contact times are kept to the minute (the desk's time field has no seconds), so a
+    version counts from the start of the minute it came in force, and a call logged
+    "now" in the minute of a correction is judged by the correction.
 
-    Version 1: its ``decision_time``, not its ``recorded_at``. The decision was made
-    then, whenever it reached the record: a decision kept offline while the server was
-    down is recorded later with its original decision time (docs/decisions/0017), one
-    made on paper is typed in afterwards, and the officer answering ICE in between had
-    it. ``recorded_at`` says when it was written, not what had been decided. (A time
-    ahead of the clock is refused when it is recorded, so it cannot reach back later.)
+    Version 1: its ``decision_time``, or its ``recorded_at`` if that is earlier. The
+    decision was made at its decision time, whenever it reached the record: a decision
+    kept offline while the server was down is recorded later with its original decision
+    time (docs/decisions/0017), one made on paper is typed in afterwards, and the officer
+    answering ICE in between had it. A decision time ahead of the clock (accepted within
+    the clock slack) does not make a decision already on record count later than that.
 
-    An amendment (version 2 on): its ``recorded_at`` (or its ``decision_time`` if that is
-    later). An amendment is a correction made when it is recorded; its decision time is
-    the case's, usually the first version's copied over, and says when the decision was
-    first made, not when it was corrected. Until the amendment was recorded the record
-    said what the version before it said, and a contact in between was answered under
-    that; judging it by the correction would judge it by what nobody knew yet.
+    An amendment (version 2 on): its ``recorded_at``. An amendment is a correction made
+    when it is recorded; its decision time is the case's, usually the first version's
+    copied over, and says when the decision was first made, not when it was corrected.
+    Until the amendment was recorded the record said what the version before it said,
+    and a contact in between was answered under that; judging it by the correction would
+    judge it by what nobody knew yet.
     """
     if version.version == 1:
-        return version.decision_time
-    return max(version.recorded_at, version.decision_time)
+        start = min(version.decision_time, version.recorded_at)
+    else:
+        start = version.recorded_at
+    return start.replace(second=0, microsecond=0)
 
 
 def version_in_force(
@@ -150,9 +155,12 @@ def _decision_for(
         versions = contacts.decision_versions(decision_id=decision_id)
         if not versions:
             raise InvalidRequest(f"there is no decision {decision_id}; check the number")
-        if person_id is not None and person_id != versions[0].person_id:
+        # A version that corrected the name or the date of birth is filed under another
+        # person row: the decision is about each person its versions name.
+        if person_id is not None and person_id not in {v.person_id for v in versions}:
             raise InvalidRequest(f"decision {decision_id} is not about person {person_id}")
-        person_id = versions[0].person_id
+        if person_id is None:  # the person as the decision now names them
+            person_id = versions[-1].person_id
         used = version_in_force(versions, at)
         if used is None:
             made = min(in_force_from(v) for v in versions)
@@ -519,7 +527,10 @@ def as_input(record: ContactRecord) -> ContactInput:
     moving the contact before it is judged by what had been decided then). A contact
     stored without saying which (before the advice kept it) keeps its decision named."""
     used = advice_of(record).get("decision")
-    named = record.decision_id is not None and (not isinstance(used, dict) or used.get("named"))
+    # A contact stored before the advice said whether the officer named its decision is
+    # taken as not named: most were found by the person, and the decision is found again
+    # for the contact's time (an amendment then judges it as a new contact would be).
+    named = record.decision_id is not None and isinstance(used, dict) and used.get("named") is True
     return ContactInput(
         kind=record.kind,
         direction=record.direction,

@@ -97,9 +97,9 @@ def _shipped_changed(rules: RuleSet, replaced: Mapping[str, str]) -> list[str]:
         if base is None or base not in ever_shipped or base == now_shipped:
             continue
         found.append(
-            f"TrustDesk's own rule pack {pack_id} has changed since your agency's {pack_id} "
-            f"took its place (then {base[:12]}…, now {now_shipped[:12]}…); your agency's "
-            "version stays in force without the change: compare the two, and import or "
-            f"sign off the new one if it should apply ({_WHERE})."
+            f"Your agency's rule pack {pack_id}, in force in place of TrustDesk's own, is "
+            f"made from the version TrustDesk shipped as {base[:12]}…; TrustDesk now ships "
+            f"{now_shipped[:12]}…, whose changes yours does not have: compare the two, and "
+            f"import or sign off the shipped one if its changes should apply ({_WHERE})."
         )
     return found

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from trustdesk import __version__
-from trustdesk.memo.report_model import ChartSpec, Figure, Report, Series
+from trustdesk.memo.report_model import NO_HOLD_ROW, ChartSpec, Figure, Report, Series
 from trustdesk.services import report_figures as figures
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import AuthenticationFailed, InvalidRequest, PermissionDenied
@@ -298,7 +298,9 @@ def assemble(
 
 
 def _bar_chart(chart_id: str, figure: Figure, title: str, unit: str = "decisions") -> ChartSpec:
-    rows = [row for row in figure.rows if row[0] not in ("Total", "Honored", "Declined")]
+    rows = [
+        row for row in figure.rows if row[0] not in ("Total", "Honored", NO_HOLD_ROW, "Declined")
+    ]
     table = Figure(chart_id, title, figure.definition, figure.columns, tuple(rows), figure.numeric)
     return ChartSpec(
         chart_id,

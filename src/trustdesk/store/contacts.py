@@ -447,13 +447,17 @@ class ContactRepository:
         there is none. Which version was in force when is the service's to say."""
         if (person_id is None) == (decision_id is None):
             raise ValueError("name a person or a decision, not both")
-        column, key = (
-            ("person_id", person_id) if decision_id is None else ("decision_id", decision_id)
+        # By person: every version of each decision one of whose versions names the person
+        # (a version correcting the name or the date of birth names another person row).
+        where, key = (
+            ("decision_id IN (SELECT decision_id FROM decisions WHERE person_id = ?)", person_id)
+            if decision_id is None
+            else ("decision_id = ?", decision_id)
         )
         with self._db.reading() as conn:
             rows = conn.execute(
                 "SELECT decision_id, id, version, person_id, decision_time, recorded_at "
-                f"FROM decisions WHERE {column} = ? ORDER BY decision_id, version",
+                f"FROM decisions WHERE {where} ORDER BY decision_id, version",
                 (key,),
             ).fetchall()
         return tuple(

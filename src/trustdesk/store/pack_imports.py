@@ -71,7 +71,7 @@ def replacements(entries: Iterable[AuditEntry]) -> dict[str, str]:
             continue
         digest, replaced = objects.get("sha256"), objects.get("replaced_sha256")
         if isinstance(digest, str) and isinstance(replaced, str) and digest != replaced:
-            found.setdefault(digest, replaced)
+            found[digest] = replaced  # the latest entry: what it replaced when last put in force
     return found
 
 
