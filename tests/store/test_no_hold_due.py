@@ -1,7 +1,8 @@
 """Schema step 13: a store whose open hold rests on a version honoring a detainer that
-asks for no hold (an I-247N, corrected from an I-247A) had that hold due at the expiry's
-NULL, "release time not yet known"; upgraded, release is due at once (store/hold_due.py,
-docs/decisions/0068), and the record verifies."""
+asks for no hold (an I-247N, corrected from an I-247A, then corrected again) had that
+hold due at the expiry's NULL, "release time not yet known"; upgraded, release is due
+from the first version that asked for none (store/hold_due.py, docs/decisions/0068), and
+the record verifies."""
 
 from __future__ import annotations
 
@@ -40,6 +41,18 @@ def _amended_to_no_hold(desk: Desk, rules: Any) -> tuple[int, Any]:
         "the detainer is an I-247N",
     )
     assert amended.record.asks_no_hold
+    # A later correction that still asks for no hold keeps the time release became due.
+    desk.clock.advance(hours=1)
+    retyped = make_case(
+        detainer={**raw["detainer"], "form": "I-247N", "administrative_warrant": None}, **FACTS
+    )
+    desk.services.decisions.amend(
+        officer,
+        saved.record.decision_id,
+        parse_case(retyped, "t", rules.catalog),
+        retyped,
+        "no administrative warrant came with it",
+    )
     return saved.hold_id, amended.record
 
 

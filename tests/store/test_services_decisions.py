@@ -187,6 +187,47 @@ def test_a_hold_whose_detainer_is_amended_to_ask_for_none_is_due_at_once(
     ]
 
 
+def test_a_later_amendment_that_still_holds_nobody_keeps_when_release_became_due(
+    desk: Desk, rules: Any
+) -> None:
+    # Declined 20 minutes after the hold opened: release due then. A typo corrected eight
+    # hours later (still declined) used to move the due time to the correction, and the
+    # eight overdue hours were gone from the board, the overdue list and the reports.
+    officer = desk.session("officer")
+    facts = {
+        "releasable_at": "2026-11-20T15:00:00-05:00",
+        "convictions": [conviction("53a-134", "felony", "B")],
+    }
+    case, raw = _case(rules, **facts)
+    saved = desk.services.decisions.create(officer, case, raw)
+    decision_id = saved.record.decision_id
+
+    def amend(reason: str, **changes: Any) -> Any:
+        again, raw_again = _case(rules, **changes)
+        return desk.services.decisions.amend(officer, decision_id, again, raw_again, reason)
+
+    def due() -> Any:
+        (active,) = desk.services.holds.active(officer)
+        return active.release_due_at
+
+    desk.clock.now += timedelta(minutes=20)
+    declined = amend("the conviction was another person's").record
+    assert declined.outcome == "decline" and due() == declined.recorded_at
+    desk.clock.now += timedelta(hours=8)
+    amend("booking number typo", person={**raw["person"], "name": "María  Peña"})
+    assert due() == declined.recorded_at
+    assert [h.hold_id for h in desk.services.holds.overdue(officer)] == [saved.hold_id]
+    assert desk.store.verify().ok
+    # Held again, then declined again: a new run starts at that decline.
+    desk.clock.now += timedelta(hours=1)
+    held = amend("the conviction was his after all", **facts).record
+    assert due() == held.hold_expires_at
+    desk.clock.now += timedelta(hours=1)
+    again = amend("released on bond").record
+    assert again.outcome == "decline" and due() == again.recorded_at
+    assert desk.store.verify().ok
+
+
 def test_nothing_is_stored_when_the_case_cannot_be_decided(desk: Desk, rules: Any) -> None:
     officer = desk.session("officer")
     before = desk.store.audit.head()

@@ -32,7 +32,7 @@ from trustdesk.store.encoding import (
 )
 from trustdesk.store.errors import AuditWriteFailed, Conflict
 from trustdesk.store.folding import booking_key, fold
-from trustdesk.store.hold_due import release_due
+from trustdesk.store.hold_due import release_due, release_due_of
 from trustdesk.store.records import Actor, AuditEntry, AuditEvent
 from trustdesk.store.sql import insert, one_dict, scalar
 from trustdesk.store.versions import history, latest, version_later
@@ -334,12 +334,17 @@ def _track_hold(
     )
     if not closed:
         # A version that no longer honors the detainer, or honors one whose form asks
-        # for no hold, makes release due at once (hold_due).
-        due = release_due(
-            values["outcome"],
-            values["hold_expires_at"],
-            values["recorded_at"],
-            values["decision_json"],
+        # for no hold, makes release due at once (hold_due); a first version is read
+        # from its values, an amendment with the versions before it.
+        due = (
+            release_due(
+                values["outcome"],
+                values["hold_expires_at"],
+                values["recorded_at"],
+                values["decision_json"],
+            )
+            if new
+            else release_due_of(conn, values["id"])
         )
         conn.execute(
             "INSERT INTO open_holds (hold_id, decision_id, record_id, release_due_at) "

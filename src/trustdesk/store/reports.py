@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from trustdesk.store.audit import head
 from trustdesk.store.encoding import utc_text
-from trustdesk.store.hold_due import asks_no_hold_sql
+from trustdesk.store.hold_due import asks_no_hold_sql, release_due_sql
 from trustdesk.store.reports_contacts import contact_data
 from trustdesk.store.reports_query import ContactData, ReportQuery
 from trustdesk.store.reports_sql import ReportDialect, dialect_for
@@ -192,7 +192,10 @@ class _Period:
             "THEN 1 ELSE 0 END AS pending, "
             f"(SELECT min({review_minutes}) FROM reviews r CROSS JOIN decisions v "
             "ON v.id = r.record_id WHERE r.decision_id = d.decision_id) AS review_minutes, "
-            "h.id AS hold_id, c.outcome AS closed_as, c.ended_at "
+            "h.id AS hold_id, c.outcome AS closed_as, c.ended_at, "
+            # When release was due on its hold (hold_due): read only where there is one.
+            f"CASE WHEN h.id IS NULL THEN NULL ELSE {release_due_sql(dialect.backend, 'd')} "
+            "END AS due_at "
             f"FROM {self.IDS} i CROSS JOIN decisions d ON d.id = i.record_id{doc.joins} "
             "CROSS JOIN detainers t ON t.id = d.detainer_id "
             "CROSS JOIN decisions f ON f.id = d.decision_id "
@@ -364,14 +367,10 @@ def _holds(conn: sqlite3.Connection, period: _Period, now: str | None) -> dict[s
         conn,
         f"SELECT ifnull(p.closed_as, 'open'), count(*) {base}GROUP BY ifnull(p.closed_as, 'open')",
     )
-    # Release was due at the expiry while the latest version honors the detainer, and at
-    # once (its recording) when a later version declined it (as open_holds keeps it).
-    # A version honoring a form that asks for no hold makes it due at once too (hold_due;
-    # the period read that of each version honoring without a hold of its own).
-    due = (
-        "CASE WHEN p.outcome = 'honor' AND p.no_hold_asked = 0 THEN p.hold_expires_at "
-        "ELSE p.recorded_at END"
-    )
+    # Release was due at the expiry while the latest version holds, and at once (from
+    # the first version since the last that held) when a later version declined it or
+    # honored a form that asks for no hold: as open_holds keeps it (hold_due).
+    due = "p.due_at"
     unknown = period.run(conn, f"SELECT count(*) {base}AND ({due}) IS NULL")[0][0]
     ended = "ifnull(p.ended_at, ?)" if now is not None else "p.ended_at"
     late = dialect.minutes_between(f"({due})", ended)

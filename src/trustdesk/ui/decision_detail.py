@@ -19,6 +19,7 @@ from trustdesk.services.context import Session
 from trustdesk.services.decisions import DecisionService, DecisionView
 from trustdesk.store.case_records import DecisionRecord, Hold
 from trustdesk.store.contact_records import ContactRecord
+from trustdesk.store.hold_due import release_due_of_versions
 from trustdesk.store.records import AuditEntry
 from trustdesk.ui.countdown import UNKNOWN_TEXT, stamp_text
 
@@ -80,7 +81,8 @@ def _version_lines(record: DecisionRecord, zone: tzinfo) -> list[str]:
     return lines
 
 
-def _hold_lines(hold: Hold | None, latest: DecisionRecord, zone: tzinfo) -> list[str]:
+def _hold_lines(hold: Hold | None, versions: Sequence[DecisionRecord], zone: tzinfo) -> list[str]:
+    latest = versions[-1]
     if hold is None:
         if latest.asks_no_hold:
             return [NO_HOLD_ASKED]
@@ -88,8 +90,7 @@ def _hold_lines(hold: Hold | None, latest: DecisionRecord, zone: tzinfo) -> list
     lines = [f"Opened {stamp_text(hold.opened_at, zone)} (hold {hold.id})"]
     closure = hold.closure
     if closure is None:
-        honors = latest.outcome == "honor" and not latest.asks_no_hold
-        due = latest.hold_expires_at if honors else latest.recorded_at
+        due = release_due_of_versions(versions)
         lines.append(
             UNKNOWN_TEXT[0].upper() + UNKNOWN_TEXT[1:]
             if due is None
@@ -194,7 +195,7 @@ def build_detail(
         Section("Supervisor reviews", tuple(reviews)),
         Section(
             "Hold timeline",
-            tuple(_hold_lines(view.hold, latest, zone) + _alarm_lines(trail, zone)),
+            tuple(_hold_lines(view.hold, view.versions, zone) + _alarm_lines(trail, zone)),
         ),
         Section("Memos printed", tuple(_memo_lines(trail, zone))),
         Section(
