@@ -50,6 +50,8 @@ class ContactTime(QWidget):
         super().__init__()
         self.zone = zone
         self.clock = clock
+        self._set: datetime | None = None  # the wall time last set (``set_when``)
+        self._fold = 0
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.edit = QDateTimeEdit()
@@ -128,12 +130,21 @@ class ContactTime(QWidget):
 
     def set_when(self, value: datetime) -> None:
         local = value.astimezone(self.zone)
+        # In the hour repeated when the clocks go back, the wall time shown is ambiguous:
+        # which of the two it was (``fold``) is kept while that time stays shown.
+        self._set = local.replace(second=0, microsecond=0, tzinfo=None)
+        self._fold = local.fold
         self.edit.setDateTime(
             QDateTime(local.year, local.month, local.day, local.hour, local.minute, 0)
         )
         self._show_zone()
 
     def when(self) -> datetime:
-        """The time shown, in the agency's zone, to the minute."""
+        """The time shown, in the agency's zone, to the minute. A time in the hour the
+        clocks repeat is the one set (by Now, or the dialog's own time) while it is
+        shown unchanged; typed there, it is the first of the two (the zone beside the
+        field shows which offset it is)."""
         value: datetime = self.edit.dateTime().toPython()  # type: ignore[assignment]
-        return value.replace(second=0, microsecond=0, tzinfo=self.zone)
+        shown = value.replace(second=0, microsecond=0)
+        fold = self._fold if shown == self._set else 0
+        return shown.replace(tzinfo=self.zone, fold=fold)
