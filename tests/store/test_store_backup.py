@@ -14,10 +14,11 @@ from storekit import T0, actor, add_user, draft
 
 from trustdesk.store.backup import MANIFEST, check_backup, file_sha256
 from trustdesk.store.case_records import PersonFacts
-from trustdesk.store.errors import FileExists, RestoreRefused, StoreError
+from trustdesk.store.errors import FileExists, OtherStore, RestoreRefused, StoreError
 from trustdesk.store.paths import DB_NAME
 from trustdesk.store.records import Actor
 from trustdesk.store.schema import SCHEMA_VERSION
+from trustdesk.store.search import SearchQuery
 from trustdesk.store.store import Store
 
 pytestmark = pytest.mark.sqlite_only(
@@ -253,3 +254,31 @@ def test_backups_and_the_copy_a_restore_keeps_are_readable_by_their_owner_only(
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert replaced.path.name.startswith("trustdesk-replaced-")
     assert stat.S_IMODE(replaced.path.stat().st_mode) == 0o600
+
+
+def test_a_backup_of_a_history_a_restore_left_behind_says_what_would_leave(
+    store: Store, officer: Actor, tmp_path: Path
+) -> None:
+    # b2 holds decisions 1 and 2; restoring b1 (decision 1) then deciding again gives
+    # this store a history b2 never held. Restoring b2 is refused as differing (0061),
+    # and the refusal also says what would leave the live record (0066).
+    _add(store, officer, 1, tag="H1")
+    first, second = tmp_path / "b1.tdbackup", tmp_path / "b2.tdbackup"
+    store.backup(first, officer, T0)
+    _add(store, officer, 1, tag="H2")
+    store.backup(second, officer, T0)
+    store.restore(check_backup(first), officer, T0, discard_newer=True)
+    only_here = _add(store, officer, 1, tag="H3")
+    head = store.audit.head()
+    with pytest.raises(OtherStore) as refused:
+        store.restore(check_backup(second), officer, T0)
+    text = str(refused.value)
+    assert "differs from this store's own entry at that position" in text
+    assert "Restoring it would take out of the live record 1 decision" in text
+    assert "The live database was not changed" in text and "--replace-with-other-store" in text
+    entry = store.audit.of_events("restore.refused")[-1]
+    objects = entry.objects_dict()
+    assert objects["reason"] == "chain differs" and objects["rolled_back_decisions"] == 1
+    assert objects["rolled_back_upto_seq"] == head[0]
+    # Nothing was replaced: the decision only this history holds is still on record.
+    assert only_here[0] in {row.decision_id for row in store.search.decisions(SearchQuery())}
