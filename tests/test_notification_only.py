@@ -41,6 +41,11 @@ def test_a_notification_only_form_is_honored_without_a_hold(rules: RuleSet) -> N
     assert "HOLD PERMITTED" not in text and "start not yet known" not in text
     assert "Tell ICE the agency will hold" not in text
     assert headline(decision).startswith("NO HOLD: NOTIFICATION ONLY UNDER § 54-192h")
+    # The hand-over is worded for a detainer that asks for no hold too (it said "within
+    # the hold" alone, beside the headline saying there is none).
+    handed = decision.outcome_of("transfer")
+    assert handed is not None and handed.outcome == "allowed"
+    assert handed.text.endswith("or at release where the detainer asks for no hold")
 
 
 def test_the_same_detainer_on_the_current_form_is_a_hold(rules: RuleSet) -> None:
