@@ -193,9 +193,12 @@ class _Period:
             f"(SELECT min({review_minutes}) FROM reviews r CROSS JOIN decisions v "
             "ON v.id = r.record_id WHERE r.decision_id = d.decision_id) AS review_minutes, "
             "h.id AS hold_id, c.outcome AS closed_as, c.ended_at, "
-            # When release was due on its hold (hold_due): read only where there is one.
-            f"CASE WHEN h.id IS NULL THEN NULL ELSE {release_due_sql(dialect.backend, 'd')} "
-            "END AS due_at "
+            # When release was due on its hold (hold_due): only where there is one, and
+            # the rule's own reading only where the latest version did not open it (the
+            # version that opened the hold holds: due at its expiry).
+            "CASE WHEN h.id IS NULL THEN NULL "
+            "WHEN h.record_id = d.id AND d.outcome = 'honor' THEN d.hold_expires_at "
+            f"ELSE {release_due_sql(dialect.backend, 'd')} END AS due_at "
             f"FROM {self.IDS} i CROSS JOIN decisions d ON d.id = i.record_id{doc.joins} "
             "CROSS JOIN detainers t ON t.id = d.detainer_id "
             "CROSS JOIN decisions f ON f.id = d.decision_id "
