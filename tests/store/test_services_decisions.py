@@ -146,6 +146,21 @@ def test_a_notification_only_detainer_opens_no_hold(desk: Desk, rules: Any) -> N
     assert saved.record.outcome == "honor" and saved.hold_id is None
 
 
+#: Facts that honor a detainer with a hold whose start is known.
+HELD: dict[str, Any] = {
+    "releasable_at": "2026-11-20T15:00:00-05:00",
+    "convictions": [conviction("53a-134", "felony", "B")],
+}
+
+
+def _held(desk: Desk, rules: Any) -> tuple[Any, dict[str, Any]]:
+    """A decision holding the person (``HELD``), by the officer: saved, and its case."""
+    case, raw = _case(rules, **HELD)
+    saved = desk.services.decisions.create(desk.session("officer"), case, raw)
+    assert saved.hold_id is not None
+    return saved, raw
+
+
 def test_a_hold_whose_detainer_is_amended_to_ask_for_none_is_due_at_once(
     desk: Desk, rules: Any
 ) -> None:
@@ -155,13 +170,8 @@ def test_a_hold_whose_detainer_is_amended_to_ask_for_none_is_due_at_once(
     # a decline. It used to keep the hold open with no release time at all, so the board
     # showed "not yet known" and the overdue alarm never rang.
     officer = desk.session("officer")
-    facts = {
-        "releasable_at": "2026-11-20T15:00:00-05:00",
-        "convictions": [conviction("53a-134", "felony", "B")],
-    }
-    case, raw = _case(rules, **facts)
-    saved = desk.services.decisions.create(officer, case, raw)
-    assert saved.hold_id is not None
+    saved, raw = _held(desk, rules)
+    facts = HELD
     expiry = saved.record.hold_expires_at
     assert expiry is not None and desk.services.holds.active(officer)[0].release_due_at == expiry
     desk.clock.now += timedelta(minutes=20)
@@ -194,12 +204,8 @@ def test_a_later_amendment_that_still_holds_nobody_keeps_when_release_became_due
     # hours later (still declined) used to move the due time to the correction, and the
     # eight overdue hours were gone from the board, the overdue list and the reports.
     officer = desk.session("officer")
-    facts = {
-        "releasable_at": "2026-11-20T15:00:00-05:00",
-        "convictions": [conviction("53a-134", "felony", "B")],
-    }
-    case, raw = _case(rules, **facts)
-    saved = desk.services.decisions.create(officer, case, raw)
+    saved, raw = _held(desk, rules)
+    facts = HELD
     decision_id = saved.record.decision_id
 
     def amend(reason: str, **changes: Any) -> Any:
