@@ -198,7 +198,7 @@ def log_release_date_contact(qtbot: Any, window: Any) -> Any:
     qtbot.keyClicks(dialog.booking, "FR-2026-77")
     qtbot.keyClick(dialog.booking, Qt.Key.Key_Tab)
     advice = dialog.advice_label.text()
-    assert "from the decision on record" in advice and "ca-2018" in advice
+    assert "the decision on record at the contact's time" in advice and "ca-2018" in advice
     release = next(line for line in advice.splitlines() if "Release date" in line)
     # Allowed on the serious-felony ground, once the person is told in writing.
     assert release.startswith("⚠ Release date may be given to ICE"), release

@@ -60,7 +60,7 @@ def test_from_the_board_in_a_few_keystrokes(
     # Before anything is answered: the law in force for this person, from the decision.
     assert not dialog.gates_box.isVisible()
     advice = dialog.advice_label.text()
-    assert "from the decision on record" in advice and "ct-2025" in advice
+    assert "the decision on record at the contact's time" in advice and "ct-2025" in advice
     assert "Confidential information" in advice and "never" in advice.lower()
     first_for_detainer = advice.splitlines()[1]
     assert "held for ICE" in first_for_detainer
@@ -214,8 +214,7 @@ def test_a_time_before_the_decision_is_refused_in_words_and_records_nothing(
     dialog = page.contact_dialog
     qtbot.waitUntil(lambda: _focused() is dialog.kind)
     assert (
-        f"from the decision on record at that time: decision {number}, version 1 "
-        "(in force from Fri 20 Nov 2026 11:00"
+        f"judged by decision {number}, version 1 (in force from Fri 20 Nov 2026 11:00"
     ) in dialog.advice_label.text()
     edit = dialog.time.edit
     edit.setFocus()

@@ -88,7 +88,7 @@ def log_interview_contact(qtbot: Any, window: Any) -> Any:
     qtbot.keyClicks(dialog.booking, "FR-2026-77")
     qtbot.keyClick(dialog.booking, Qt.Key.Key_Tab)
     advice = dialog.advice_label.text().splitlines()
-    assert "from the decision on record" in advice[0] and "zz-2020" in advice[0]
+    assert "the decision on record at the contact's time" in advice[0] and "zz-2020" in advice[0]
     interview = next(line for line in advice if "interview" in line.lower())
     assert interview.startswith("⚠") and "consent form" in interview, interview
     tab_to(qtbot, dialog, dialog.given["interview_access"])

@@ -42,6 +42,7 @@ from trustdesk.services.contact_wording import (
     VERDICT_MARK,
     VERDICT_WORDS,
     advice_lines,
+    judged_by_text,
 )
 from trustdesk.services.contacts import ContactInput, ContactService
 from trustdesk.services.errors import ServiceError
@@ -294,21 +295,11 @@ class ContactDialog(QDialog):
             self.advice_label.setText("What the law allows cannot be shown: see below.")
             self._update_warning()
             return
-        used = advice.decision
-        if used is not None:
-            # Which decision, and which version: the one in force at the contact's time.
-            since = stamp_text(used.in_force_from, self.context.zone)
-            basis = (
-                f"from the decision on record at that time: decision {used.decision_id}, "
-                f"version {used.version} (in force from {since})"
-            )
-        else:
-            basis = {
-                "decision": "from the decision on record at that time",
-                "gates": "no decision on record at that time: from the grounds answered here",
-                "none": "no decision on record at that time; nothing is known yet: answer "
-                "the grounds",
-            }.get(advice.basis, advice.basis)
+        # Which decision and version judge the contact (the one in force at its time),
+        # in the words the command line and the review queue use.
+        basis = "judged by " + judged_by_text(
+            advice.decision, advice.basis, lambda moment: stamp_text(moment, self.context.zone)
+        )
         lines = [f"Before you answer ICE — rule pack {advice.pack_id}, {basis}:"]
         kind = str(self.kind.currentData())
         lines += [
