@@ -12,7 +12,7 @@ import copy
 import re
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -111,25 +111,40 @@ def check_birth_date(value: date | None, today: date) -> str | None:
     return None
 
 
-def local_instant(naive: datetime, zone: str) -> tuple[datetime, str | None]:
+def repeated_wall_time(naive: datetime, zone: tzinfo) -> bool:
+    """Whether the wall time ``naive`` happens twice in ``zone``: in the hour repeated when
+    the clocks go back (its two readings have different offsets, and the first reads
+    back as itself; a time skipped when the clocks go forward does not)."""
+    first = naive.replace(tzinfo=zone, fold=0)
+    second = naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return False
+    return first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive
+
+
+def local_instant(
+    naive: datetime, zone: str, *, second: bool = False
+) -> tuple[datetime, str | None]:
     """A wall-clock time in the agency's zone as an aware instant, with a warning if any.
 
-    A time skipped by the spring change does not exist and is refused; a time that
-    happens twice in the autumn is taken as the first and the caller is told.
+    A time skipped by the spring change does not exist and is refused. A time that
+    happens twice in the autumn is the first of the two, or the second when ``second``
+    says so (the officer ticked it), and the caller is told which was taken.
     """
     tz = ZoneInfo(zone)
     first = naive.replace(tzinfo=tz, fold=0)
-    second = naive.replace(tzinfo=tz, fold=1)
-    round_trip = first.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None)
+    round_trip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
     if round_trip != naive:
         raise ValueError(
             f"{naive:%H:%M} does not exist on {naive:%d %b %Y} (clocks went forward); "
             "enter the time as the clock showed it after the change"
         )
-    if first.utcoffset() != second.utcoffset():
-        return first, (
+    if repeated_wall_time(naive, tz):
+        taken = naive.replace(tzinfo=tz, fold=1 if second else 0)
+        which = "second" if second else "first"
+        return taken, (
             f"{naive:%H:%M} happened twice on {naive:%d %b %Y} (clocks went back); "
-            f"taken as the first, {first:%H:%M %Z}"
+            f"taken as the {which}, {taken:%H:%M %Z}"
         )
     return first, None
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from trustdesk.ui.clock import Clock
+from trustdesk.ui.fields import SecondHour
 
 #: Typed as year-month-day hour:minute, the order the rest of the contact log writes.
 DISPLAY_FORMAT = "yyyy-MM-dd HH:mm"
@@ -50,8 +51,6 @@ class ContactTime(QWidget):
         super().__init__()
         self.zone = zone
         self.clock = clock
-        self._set: datetime | None = None  # the wall time last set (``set_when``)
-        self._fold = 0
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.edit = QDateTimeEdit()
@@ -83,6 +82,12 @@ class ContactTime(QWidget):
         self.now_button.setAutoDefault(False)  # Return in the dialog records, always
         self.now_button.clicked.connect(self.set_now)
         row.addWidget(self.now_button)
+        # In the hour repeated when the clocks go back: which of the two (``set_when``
+        # ticks it for the second; the officer may tick or untick it).
+        self.second = SecondHour(zone, "When the contact happened")
+        self.second.setObjectName("contact_time_second")
+        self.second.toggled.connect(self._second_toggled)
+        row.addWidget(self.second)
         self.zone_label = QLabel()
         self.zone_label.setObjectName("contact_time_zone")
         row.addWidget(self.zone_label, 1)
@@ -117,6 +122,11 @@ class ContactTime(QWidget):
         self.edit.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def _changed(self, _value: QDateTime) -> None:
+        self.second.follow(self._shown())
+        self._show_zone()
+        self.changed.emit()
+
+    def _second_toggled(self, _on: bool) -> None:
         self._show_zone()
         self.changed.emit()
 
@@ -130,21 +140,22 @@ class ContactTime(QWidget):
 
     def set_when(self, value: datetime) -> None:
         local = value.astimezone(self.zone)
-        # In the hour repeated when the clocks go back, the wall time shown is ambiguous:
-        # which of the two it was (``fold``) is kept while that time stays shown.
-        self._set = local.replace(second=0, microsecond=0, tzinfo=None)
-        self._fold = local.fold
         self.edit.setDateTime(
             QDateTime(local.year, local.month, local.day, local.hour, local.minute, 0)
         )
+        # In the hour repeated when the clocks go back the wall time is ambiguous: the
+        # box beside it says which of the two this is.
+        self.second.follow(self._shown())
+        self.second.setChecked(local.fold == 1)
         self._show_zone()
 
-    def when(self) -> datetime:
-        """The time shown, in the agency's zone, to the minute. A time in the hour the
-        clocks repeat is the one set (by Now, or the dialog's own time) while it is
-        shown unchanged; typed there, it is the first of the two (the zone beside the
-        field shows which offset it is)."""
+    def _shown(self) -> datetime:
         value: datetime = self.edit.dateTime().toPython()  # type: ignore[assignment]
-        shown = value.replace(second=0, microsecond=0)
-        fold = self._fold if shown == self._set else 0
-        return shown.replace(tzinfo=self.zone, fold=fold)
+        return value.replace(second=0, microsecond=0, tzinfo=None)
+
+    def when(self) -> datetime:
+        """The time shown, in the agency's zone, to the minute. In the hour the clocks
+        repeat it is the first of the two unless the box beside it is ticked for the
+        second (set so by Now, or the dialog's own time, in the second); the zone beside
+        the field shows which offset it is."""
+        return self._shown().replace(tzinfo=self.zone, fold=self.second.fold())

@@ -1,8 +1,9 @@
-"""Input widgets of the review: yes/no/unknown choices and local date-times that may be unknown."""
+"""Input widgets of the review: yes/no/unknown choices, local date-times that may be
+unknown, and the choice of the second of a time that happens twice."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtWidgets import (
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QWidget,
 )
+
+from trustdesk.services.review import repeated_wall_time
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 DATETIME_FORMAT = "ddd dd MMM yyyy HH:mm"
@@ -67,12 +70,50 @@ class TriChoice(QWidget):
         self.buttons[key].setChecked(True)
 
 
+class SecondHour(QCheckBox):
+    """Beside a date-time field in the agency's zone: shown only while the time in the
+    field happens twice (the hour repeated when the clocks go back), saying which offset
+    the second one has; ticked, the time is the second of the two. Without it a time
+    typed in that hour could only be the first, an hour early for an event in the second
+    (and a record made in the second hour, opened again, moved an hour back unseen)."""
+
+    def __init__(self, zone: tzinfo, name: str) -> None:
+        super().__init__()
+        self.zone = zone
+        self.name = name
+        self.repeated = False
+        self.setObjectName("second_hour")
+        self.hide()
+
+    def follow(self, naive: datetime) -> None:
+        """Show or hide the box for the wall time now in the field."""
+        self.repeated = repeated_wall_time(naive, self.zone)
+        if self.repeated:
+            first = naive.replace(tzinfo=self.zone, fold=0)
+            second = naive.replace(tzinfo=self.zone, fold=1)
+            self.setText(
+                f"The second {naive:%H:%M} ({second:%Z}, after the clocks went back; "
+                f"unticked: the first, {first:%Z})"
+            )
+            self.setAccessibleName(
+                f"{self.name}: the second {naive:%H:%M}, after the clocks went back"
+            )
+        self.setVisible(self.repeated)
+
+    def fold(self) -> int:
+        """0 for the first of two repeated times (or any other time), 1 for the second."""
+        return 1 if self.repeated and self.isChecked() else 0
+
+
 class LocalDateTime(QWidget):
-    """A wall-clock date and time in the agency's zone, with an optional "not known yet"."""
+    """A wall-clock date and time in the agency's zone, with an optional "not known yet",
+    and, given the zone, the choice of the second of a time that happens twice."""
 
     changed = Signal()
 
-    def __init__(self, name: str, *, unknown_text: str | None = None) -> None:
+    def __init__(
+        self, name: str, *, unknown_text: str | None = None, zone: tzinfo | None = None
+    ) -> None:
         super().__init__()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -81,6 +122,12 @@ class LocalDateTime(QWidget):
         self.edit.setCalendarPopup(True)
         self.edit.setAccessibleName(name)
         layout.addWidget(self.edit)
+        self.second: SecondHour | None = None
+        if zone is not None:
+            self.second = SecondHour(zone, name)
+            self.second.toggled.connect(lambda _on: self.changed.emit())
+            layout.addWidget(self.second)
+            self.edit.dateTimeChanged.connect(lambda _v: self._follow())
         self.unknown: QCheckBox | None = None
         if unknown_text:
             self.unknown = QCheckBox(unknown_text)
@@ -102,6 +149,15 @@ class LocalDateTime(QWidget):
         value: datetime = self.edit.dateTime().toPython()  # type: ignore[assignment]
         return value.replace(second=0, microsecond=0, tzinfo=None)
 
+    def is_second(self) -> bool:
+        """Whether the time shown is the second of two repeated times (ticked so)."""
+        return self.second is not None and self.second.fold() == 1
+
+    def _follow(self) -> None:
+        if self.second is not None:
+            value: datetime = self.edit.dateTime().toPython()  # type: ignore[assignment]
+            self.second.follow(value.replace(second=0, microsecond=0, tzinfo=None))
+
     def set_local(self, value: datetime | None) -> None:
         if value is None:
             if self.unknown is not None:
@@ -113,3 +169,6 @@ class LocalDateTime(QWidget):
         self.edit.setDateTime(
             QDateTime(naive.year, naive.month, naive.day, naive.hour, naive.minute, 0)
         )
+        if self.second is not None:  # an aware time says which of two repeated ones it is
+            self._follow()
+            self.second.setChecked(value.tzinfo is not None and value.fold == 1)

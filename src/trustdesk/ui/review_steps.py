@@ -150,7 +150,7 @@ class DetainerStep(Step):
         self.form_kind = QComboBox()
         self.form_kind.addItems(FORMS)
         self.form_kind.setAccessibleName("Detainer form")
-        self.received = LocalDateTime("Detainer received at")
+        self.received = LocalDateTime("Detainer received at", zone=zone)
         self.office = QLineEdit()
         self.office.setMaxLength(200)
         self.office.setAccessibleName("Issuing office")
@@ -160,8 +160,10 @@ class DetainerStep(Step):
         self.admin_warrant = QComboBox()
         self.admin_warrant.addItems(["None attached", "I-200", "I-205"])
         self.admin_warrant.setAccessibleName("Administrative warrant attached")
-        self.decided = LocalDateTime("Decision time")
-        self.release = LocalDateTime("Would otherwise be released at", unknown_text="Not known yet")
+        self.decided = LocalDateTime("Decision time", zone=zone)
+        self.release = LocalDateTime(
+            "Would otherwise be released at", unknown_text="Not known yet", zone=zone
+        )
         form.addRow("Detainer &form:", self.form_kind)
         form.addRow("&Received at:", self.received)
         form.addRow("Issuing &office:", self.office)
@@ -240,7 +242,7 @@ class DetainerStep(Step):
         if naive is None:
             return None
         try:
-            value, warning = local_instant(naive, self.zone.key)
+            value, warning = local_instant(naive, self.zone.key, second=widget.is_second())
         except ValueError as error:
             problems.append(f"{what}: {error}.")
             return None
