@@ -156,3 +156,55 @@ def test_the_audit_trail_of_an_import_gives_what_it_replaced(tmp_path: Path, des
     assert replaced == {imported.sha256: _shipped_2014()}
     (alert,) = administrator_alerts(holder.rules, at("2026-12-06"), replaced)
     assert f"shipped as {EARLIER_2014[:12]}…; TrustDesk now ships {_shipped_2014()[:12]}" in alert
+
+
+def test_an_administrator_keeps_the_agency_version_on_the_record(tmp_path: Path, desk: Any) -> None:
+    # The agency's ct-2014 is the earlier shipped version: the alert names it until an
+    # administrator records why the agency keeps it; then it stops, and the record says
+    # who kept what and why. Bad requests change nothing.
+    from test_rulepack_archive import UNSIGNED, Holder
+
+    from trustdesk.rules.registry import rules_for_data_dir
+    from trustdesk.services.errors import InvalidRequest, PermissionDenied
+    from trustdesk.store.pack_imports import SHIPPED_CHANGE_KEPT
+
+    holder = Holder(rules_for_data_dir(desk.store.data_dir))
+    service, admin = desk.services.rulepacks, desk.session("admin")
+    source = tmp_path / "usb" / "ct-2014.json"
+    source.parent.mkdir()
+    source.write_bytes(_earlier_2014())
+    imported = service.import_pack(admin, source, holder, override=UNSIGNED)
+    rules, now = holder.rules, at("2026-12-06")
+
+    def alerts() -> list[str]:
+        return administrator_alerts(rules, now, service.replacements(), service.changes_kept())
+
+    (change,) = service.pending_changes(rules)
+    assert (change.pack_id, change.agency, change.made_from) == (
+        "ct-2014",
+        imported.sha256,
+        EARLIER_2014,
+    )
+    assert change.shipped == _shipped_2014()
+    assert len(alerts()) == 1
+    with pytest.raises(PermissionDenied):
+        service.keep_agency_version(desk.session("officer"), rules, "ct-2014", "x" * 20)
+    with pytest.raises(InvalidRequest, match="The reason is 5 characters; give 10 to 500"):
+        service.keep_agency_version(admin, rules, "ct-2014", " ok  ok ")
+    with pytest.raises(InvalidRequest, match="rule pack ct-2025 has no shipped change"):
+        service.keep_agency_version(admin, rules, "ct-2025", "Counsel keeps the old reading")
+    assert desk.store.audit.of_events(SHIPPED_CHANGE_KEPT) == [] and len(alerts()) == 1
+
+    reason = "Counsel advised: keep the 2014 reading of juvenile records until reviewed"
+    kept = service.keep_agency_version(admin, rules, "ct-2014", f"  {reason} ")
+    assert kept == change
+    assert alerts() == [] and service.pending_changes(rules) == []
+    (entry,) = desk.store.audit.of_events(SHIPPED_CHANGE_KEPT)
+    objects = json.loads(entry.objects)
+    assert objects["reason"] == reason and objects["sha256"] == imported.sha256
+    assert objects["shipped_sha256"] == _shipped_2014() and objects["pack"] == "ct-2014"
+    with pytest.raises(InvalidRequest, match="already recorded"):
+        service.keep_agency_version(admin, rules, "ct-2014", reason)
+    # A later shipped version is another change: named again, whatever was kept before.
+    later = {(kept.agency, "d" * 64)}
+    assert administrator_alerts(rules, now, service.replacements(), later) != []

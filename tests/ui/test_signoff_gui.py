@@ -142,3 +142,45 @@ def test_administrators_see_a_banner_when_a_pack_is_over_a_year_old(
     assert "record the sign-off" in banner.text() and banner.accessibleName() == banner.text()
     officer = make_window(sign_in="officer")
     assert not officer.workspace.admin_banner.isVisibleTo(officer.workspace)
+
+
+def test_an_administrator_keeps_the_agency_pack_and_the_banner_stops(
+    make_window: Any, qtbot: Any, gui_desk: Any, tmp_path: Path
+) -> None:
+    # The agency's ct-2014 is made from the version TrustDesk shipped before: the banner
+    # names it until an administrator says, in the Rule packs tab, why it is kept.
+    import json
+
+    from test_pack_alerts import EARLIER_2014, _earlier_2014
+    from test_rulepack_archive import UNSIGNED, Holder
+
+    from trustdesk.rules.registry import rules_for_data_dir
+    from trustdesk.store.pack_imports import SHIPPED_CHANGE_KEPT
+
+    source = tmp_path / "usb" / "ct-2014.json"
+    source.parent.mkdir()
+    source.write_bytes(_earlier_2014())
+    holder = Holder(rules_for_data_dir(gui_desk.store.data_dir))
+    gui_desk.services.rulepacks.import_pack(
+        gui_desk.session("admin"), source, holder, override=UNSIGNED
+    )
+    window = make_window(sign_in="administrator")
+    banner = window.workspace.admin_banner
+    assert "Your agency's rule pack ct-2014" in banner.text()
+    assert banner.isVisibleTo(window.workspace)
+    box = packs_tab(window).kept_changes
+    assert box is not None and box.isVisibleTo(window)
+    assert box.pack.currentText().startswith(f"ct-2014: yours from {EARLIER_2014[:12]}")
+    qtbot.keyClicks(box.reason, "keep it")
+    qtbot.mouseClick(box.button, LEFT)
+    assert "give 10 to 500" in box.error.text() and box.error.isVisibleTo(window)
+    assert "ct-2014" in banner.text()  # nothing recorded
+    box.reason.clear()
+    reason = "Counsel: keep the 2014 reading until the review is done"
+    qtbot.keyClicks(box.reason, reason)
+    qtbot.mouseClick(box.button, LEFT)
+    assert not box.isVisibleTo(window) and not box.error.isVisibleTo(window)
+    assert not banner.isVisibleTo(window.workspace)
+    (entry,) = gui_desk.store.audit.of_events(SHIPPED_CHANGE_KEPT)
+    assert json.loads(entry.objects)["reason"] == reason
+    assert "ct-2014" not in make_window(sign_in="administrator").workspace.admin_banner.text()

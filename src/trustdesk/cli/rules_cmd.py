@@ -32,12 +32,14 @@ def add_parser(commands: Any) -> None:
     test = sub.add_parser("test", help="run the embedded test cases of every pack in force")
     test.set_defaults(func=run_test)
     from trustdesk.cli.pack_signing import add_actions
+    from trustdesk.cli.rules_keep import add_parser as add_keep
     from trustdesk.cli.rules_migrate import add_parser as add_migrate
     from trustdesk.cli.rules_signoff import add_parsers
 
     add_actions(sub)
     add_parsers(sub)
     add_migrate(sub)
+    add_keep(sub)
 
 
 def run_list(args: argparse.Namespace) -> int:

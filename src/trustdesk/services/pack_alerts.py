@@ -13,7 +13,8 @@ act on it). Two things are knowable from the packs TrustDesk has:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -26,17 +27,37 @@ STALE_AFTER_DAYS = 365
 _WHERE = "Administration → Rule packs"
 
 
+@dataclass(frozen=True, slots=True)
+class ShippedChange:
+    """An agency's pack in force in place of TrustDesk's, made from a shipped version
+    (``made_from``) that is not the one TrustDesk ships now (``shipped``)."""
+
+    pack_id: str
+    agency: str  # SHA-256 of the agency's version in force
+    made_from: str  # SHA-256 of the shipped version it was made from
+    shipped: str  # SHA-256 of the version TrustDesk ships now
+
+
 def administrator_alerts(
-    rules: RuleSet, now: datetime, replaced: Mapping[str, str] | None = None
+    rules: RuleSet,
+    now: datetime,
+    replaced: Mapping[str, str] | None = None,
+    kept: Collection[tuple[str, str]] = (),
 ) -> list[str]:
     """One sentence per problem, with what to do; empty when the packs are current.
     ``replaced``: SHA-256 → the version each recorded import or sign-off replaced
     (``RulePackService.replacements``); with it, an agency's pack in force in place of a
-    shipped one whose shipped version has changed since is named (``_shipped_changed``)."""
+    shipped one whose shipped version has changed since is named (``shipped_changes``),
+    unless an administrator recorded keeping it without that change (``kept``: pairs of
+    the agency's and the shipped SHA-256, ``RulePackService.changes_kept``)."""
     today = now.date()
     found: list[str] = []
     if replaced is not None:
-        found.extend(_shipped_changed(rules, replaced))
+        found.extend(
+            _changed_text(change)
+            for change in shipped_changes(rules, replaced)
+            if (change.agency, change.shipped) not in kept
+        )
     installed = {loaded.pack.id for loaded in rules.packs}
     for loaded in rules.packs:
         pack = loaded.pack
@@ -71,7 +92,7 @@ def _day(value: date) -> str:
     return f"{value:%d %b %Y}"
 
 
-def _shipped_changed(rules: RuleSet, replaced: Mapping[str, str]) -> list[str]:
+def shipped_changes(rules: RuleSet, replaced: Mapping[str, str]) -> list[ShippedChange]:
     """The agency's packs in force in place of a shipped pack that TrustDesk has changed
     since: each followed back through the imports and sign-offs it replaced to the
     shipped version it first took the place of (every shipped version is kept,
@@ -96,10 +117,15 @@ def _shipped_changed(rules: RuleSet, replaced: Mapping[str, str]) -> list[str]:
             base = replaced.get(base)
         if base is None or base not in ever_shipped or base == now_shipped:
             continue
-        found.append(
-            f"Your agency's rule pack {pack_id}, in force in place of TrustDesk's own, is "
-            f"made from the version TrustDesk shipped as {base[:12]}…; TrustDesk now ships "
-            f"{now_shipped[:12]}…, whose changes yours does not have: compare the two, and "
-            f"import or sign off the shipped one if its changes should apply ({_WHERE})."
-        )
+        found.append(ShippedChange(pack_id, agency, base, now_shipped))
     return found
+
+
+def _changed_text(change: ShippedChange) -> str:
+    return (
+        f"Your agency's rule pack {change.pack_id}, in force in place of TrustDesk's own, is "
+        f"made from the version TrustDesk shipped as {change.made_from[:12]}…; TrustDesk now "
+        f"ships {change.shipped[:12]}…, whose changes yours does not have: compare the two, "
+        "and import or sign off the shipped one if its changes should apply, or record why "
+        f"your agency keeps its own ({_WHERE})."
+    )

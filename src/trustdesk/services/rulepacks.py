@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from trustdesk.rules.pack_review import ImportReview
     from trustdesk.rules.registry import RuleSet
     from trustdesk.services.jobcontrol import JobControl
+    from trustdesk.services.pack_alerts import ShippedChange
     from trustdesk.services.publishers import PublisherService
 
 #: An override's reason is read by auditors: a few words at least, a paragraph at most.
@@ -70,6 +71,63 @@ class RulePackService:
         from trustdesk.store.pack_imports import PUT_IN_FORCE, replacements
 
         return replacements(self.ctx.store.audit.of_events(*PUT_IN_FORCE))
+
+    def changes_kept(self) -> set[tuple[str, str]]:
+        """(agency SHA-256, shipped SHA-256) of each recorded decision to keep the agency's
+        version of a pack without a change TrustDesk shipped since (``keep_agency_version``)."""
+        from trustdesk.store.pack_imports import SHIPPED_CHANGE_KEPT, changes_kept
+
+        return changes_kept(self.ctx.store.audit.of_events(SHIPPED_CHANGE_KEPT))
+
+    def pending_changes(self, rules: RuleSet) -> list[ShippedChange]:
+        """The shipped changes the agency's packs in force do not have and that no
+        administrator has recorded keeping them without (what the banner names)."""
+        from trustdesk.services.pack_alerts import shipped_changes
+
+        kept = self.changes_kept()
+        return [
+            change
+            for change in shipped_changes(rules, self.replacements())
+            if (change.agency, change.shipped) not in kept
+        ]
+
+    def keep_agency_version(
+        self, session: Session, rules: RuleSet, pack_id: str, reason: str
+    ) -> ShippedChange:
+        """Record that the agency keeps its version of ``pack_id`` in force without the
+        changes of the version TrustDesk ships now, and why (administrators only). The
+        administrators' alert then no longer names it; a later shipped version, or another
+        agency version, is named again. Nothing else changes: the pack in force stays."""
+        from trustdesk.services.errors import InvalidRequest
+        from trustdesk.services.review import check_short_text
+        from trustdesk.store.pack_imports import SHIPPED_CHANGE_KEPT
+
+        self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "rule_pack"})
+        change = next((c for c in self.pending_changes(rules) if c.pack_id == pack_id), None)
+        if change is None:
+            raise InvalidRequest(
+                f"rule pack {pack_id} has no shipped change waiting for a decision: the "
+                "administrators' alert does not name it (or its keeping is already recorded)"
+            )
+        text = " ".join(reason.split())
+        problem = check_short_text(text, REASON_MAX, "The reason")
+        if problem is None and len(text) < REASON_MIN:
+            problem = (
+                f"The reason is {len(text)} characters; give {REASON_MIN} to {REASON_MAX} "
+                "saying why your agency keeps its own version"
+            )
+        if problem is not None:
+            raise InvalidRequest(problem)
+        self.ctx.audit(
+            SHIPPED_CHANGE_KEPT,
+            session,
+            pack=change.pack_id,
+            sha256=change.agency,
+            made_from_sha256=change.made_from,
+            shipped_sha256=change.shipped,
+            reason=text,
+        )
+        return change
 
     @property
     def publishers(self) -> PublisherService:

@@ -29,6 +29,9 @@ RULES_IMPORTED = "rules.imported"
 #: the same way as an import: by its audit entry (pack id and SHA-256).
 RULES_SIGNED_OFF = "rules.signed_off"
 PUT_IN_FORCE = (RULES_IMPORTED, RULES_SIGNED_OFF)
+#: An administrator keeps the agency's version of a pack although TrustDesk's shipped one
+#: has changed since it took its place (services.pack_alerts): the pair is not named again.
+SHIPPED_CHANGE_KEPT = "rules.shipped_change_kept"
 _DB_NAME = "trustdesk.db"  # store.paths.DB_NAME (tests/security holds them equal)
 
 
@@ -53,6 +56,25 @@ def in_force(entries: Iterable[AuditEntry]) -> dict[str, str]:
     return _latest(
         (entry.outcome, entry.objects) for entry in entries if entry.event in PUT_IN_FORCE
     )
+
+
+def changes_kept(entries: Iterable[AuditEntry]) -> set[tuple[str, str]]:
+    """(the agency's version, the shipped version) of every recorded decision to keep the
+    agency's pack in force without the shipped version's changes (``SHIPPED_CHANGE_KEPT``)."""
+    found: set[tuple[str, str]] = set()
+    for entry in entries:
+        if entry.event != SHIPPED_CHANGE_KEPT or entry.outcome != "success":
+            continue
+        try:
+            objects = json.loads(entry.objects)
+        except ValueError:
+            continue
+        if not isinstance(objects, dict):
+            continue
+        agency, shipped = objects.get("sha256"), objects.get("shipped_sha256")
+        if isinstance(agency, str) and isinstance(shipped, str):
+            found.add((agency, shipped))
+    return found
 
 
 def replacements(entries: Iterable[AuditEntry]) -> dict[str, str]:

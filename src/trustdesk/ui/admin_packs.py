@@ -26,6 +26,7 @@ from trustdesk.rules.revision import Attestation
 from trustdesk.services.rulepacks import ImportedPack
 from trustdesk.services.signoff import SignedOff
 from trustdesk.ui.admin_common import button, read_only_table
+from trustdesk.ui.admin_kept_changes import KeptChangesBox
 from trustdesk.ui.admin_publishers import PublishersBox
 from trustdesk.ui.admin_signoff import SignoffForm
 from trustdesk.ui.context import UiContext
@@ -73,10 +74,14 @@ class PacksTab(QWidget):
             self.panel.finished.connect(self._import_finished)
         layout.addWidget(self.panel)
         self.signoff: SignoffForm | None = None
+        self.kept_changes: KeptChangesBox | None = None
         if editable:
             self.signoff = SignoffForm()
             self.signoff.signoff_requested.connect(self.start_signoff)
             layout.addWidget(self.signoff)
+            self.kept_changes = KeptChangesBox(context)
+            self.kept_changes.kept.connect(lambda _pack: self.rules_changed.emit())
+            layout.addWidget(self.kept_changes)
         self.refresh()
 
     def refresh(self) -> None:
@@ -110,6 +115,8 @@ class PacksTab(QWidget):
         self.warnings.setVisible(bool(found))
         if self.signoff is not None:
             self.signoff.load(self.context.rules, self.context.clock.now().date())
+        if self.kept_changes is not None:
+            self.kept_changes.load()
 
     def choose_and_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

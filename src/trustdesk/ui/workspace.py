@@ -126,6 +126,7 @@ class Workspace(QWidget):
                 self.context.rules,
                 self.context.clock.now(),
                 self.context.services.rulepacks.replacements(),
+                self.context.services.rulepacks.changes_kept(),
             )
             if self.context.role == ADMINISTRATOR
             else []
