@@ -307,6 +307,31 @@ def test_each_time_the_date_was_given_is_on_the_notice(rules: RuleSet) -> None:
     assert first < second
 
 
+def test_the_two_times_of_the_repeated_hour_are_told_apart_in_both_languages(
+    rules: RuleSet,
+) -> None:
+    # 1:30 a.m. happened twice on 1 November 2026 in California: the general "Pacific
+    # Time" would not say which, so those times name daylight or standard time.
+    daylight = GivenToIce(datetime.fromisoformat("2026-11-01T08:30:00+00:00"), ("release_date",))
+    standard = GivenToIce(datetime.fromisoformat("2026-11-01T09:30:00+00:00"), ("release_date",))
+    later = GivenToIce(datetime.fromisoformat("2026-11-01T10:30:00+00:00"), ("release_date",))
+    vm = california(rules, [daylight, standard, later])
+    (english,) = pdf_pages(render_notice(vm, "en", ["release_date_told"]))
+    for line in (
+        "November 1, 2026, 1:30 a.m. (Pacific Daylight Time).",
+        "November 1, 2026, 1:30 a.m. (Pacific Standard Time).",
+        "November 1, 2026, 2:30 a.m. (Pacific Time).",  # once only: the general name
+    ):
+        assert line in english
+    (spanish,) = pdf_pages(render_notice(vm, "es", ["release_date_told"]))
+    for line in (
+        "1 de noviembre de 2026, 1:30 a. m. (hora de verano del Pacífico).",
+        "1 de noviembre de 2026, 1:30 a. m. (hora estándar del Pacífico).",
+        "1 de noviembre de 2026, 2:30 a. m. (hora del Pacífico).",
+    ):
+        assert line in spanish
+
+
 def test_giving_something_else_does_not_make_the_notice_due(rules: RuleSet) -> None:
     vm = california(rules, [CUSTODY])
     assert vm.notice.documents == ("detainer_copy", "truth_consent")

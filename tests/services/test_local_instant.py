@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from trustdesk.services.review import local_instant, repeated_wall_time
+from trustdesk.core.wall_time import repeated_wall_time
+from trustdesk.services.review import local_instant
 
 
 @pytest.mark.parametrize(

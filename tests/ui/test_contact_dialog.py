@@ -317,8 +317,8 @@ def test_a_future_time_is_refused_with_a_clear_message_and_nothing_is_recorded(
     qtbot.keyClick(edit, Qt.Key.Key_Up)  # an hour later than now: 12:00
     assert edit.text() == "2026-11-20 12:00"
     assert dialog.error.text() == (
-        "Time: 2026-11-20 12:00 is later than now (11:00 agency time); a contact is recorded "
-        "after it happens: pick when it did happen, or press Now."
+        "Time: 2026-11-20 12:00 EST is later than now (11:00 EST agency time); a contact is "
+        "recorded after it happens: pick when it did happen, or press Now."
     )
     dialog.record_button.click()
     assert dialog.isVisible() and dialog.error.text().startswith("Time: 2026-11-20 12:00")

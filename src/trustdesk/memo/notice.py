@@ -11,6 +11,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable, KeepInFrame, Spacer
 
+from trustdesk.core.wall_time import in_repeated_hour
 from trustdesk.memo import timefmt
 from trustdesk.memo.errors import NoticeTextError
 from trustdesk.memo.flowables import FRAME_WIDTH, CheckBox, FillLine, grid, para
@@ -229,5 +230,5 @@ def _when(value: Any, wording: Wording) -> str:
         wording.lines("weekdays"),
         wording.lines("months"),
         wording.lines("ampm"),
-        wording.zone_name(timefmt.zone_abbreviation(value)),
+        wording.zone_name(timefmt.zone_abbreviation(value), exact=in_repeated_hour(value)),
     )

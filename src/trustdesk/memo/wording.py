@@ -57,6 +57,9 @@ _SHARED: KeySpec = {
     ),
     "date_format": (_TEXT, frozenset({"weekday", "day", "month", "year"})),
     "zone_names": ("zones", _NONE),
+    # In the hour repeated when the clocks go back, the general name ("Eastern Time")
+    # does not say which of the two times it was: the exact one is written there.
+    "zone_names_exact": ("zones", _NONE),
 }
 
 #: The keys of every document (``review_flag`` is the one optional key: a line printed on
@@ -167,8 +170,12 @@ class Wording:
         value: tuple[str, ...] = self.values[key]
         return value
 
-    def zone_name(self, abbreviation: str) -> str:
-        zones: MappingProxyType[str, str] = self.values["zone_names"]
+    def zone_name(self, abbreviation: str, *, exact: bool = False) -> str:
+        """The zone's name in this language: its general name ("Eastern Time"), or with
+        ``exact`` the name that tells daylight from standard time."""
+        zones: MappingProxyType[str, str] = self.values[
+            "zone_names_exact" if exact else "zone_names"
+        ]
         return zones.get(abbreviation, abbreviation)
 
     def document(self, document_id: str) -> DocumentWording:

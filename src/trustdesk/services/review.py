@@ -12,7 +12,7 @@ import copy
 import re
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from trustdesk.core.evaluate import evaluate
 from trustdesk.core.model import Case
 from trustdesk.core.pack import Question, RulePack
 from trustdesk.core.relevance import can_change_outcome, met_elsewhere
+from trustdesk.core.wall_time import repeated_wall_time
 from trustdesk.rules.caseio import parse_case
 from trustdesk.rules.errors import InputError
 
@@ -109,17 +110,6 @@ def check_birth_date(value: date | None, today: date) -> str | None:
     if value.year < today.year - 120:
         return "The date of birth is more than 120 years ago; check the year."
     return None
-
-
-def repeated_wall_time(naive: datetime, zone: tzinfo) -> bool:
-    """Whether the wall time ``naive`` happens twice in ``zone``: in the hour repeated when
-    the clocks go back (its two readings have different offsets, and the first reads
-    back as itself; a time skipped when the clocks go forward does not)."""
-    first = naive.replace(tzinfo=zone, fold=0)
-    second = naive.replace(tzinfo=zone, fold=1)
-    if first.utcoffset() == second.utcoffset():
-        return False
-    return first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive
 
 
 def local_instant(

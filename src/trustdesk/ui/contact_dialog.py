@@ -244,9 +244,11 @@ class ContactDialog(QDialog):
             # Said here, naming the field and the fix; the service refuses it as well.
             zone = self.context.zone
             raise _FormError(
-                f"Time: {when:{TIME_FORMAT}} is later than now ({now.astimezone(zone):%H:%M} "
-                f"agency time); a contact is recorded after it happens: pick when it did "
-                "happen, or press Now."
+                # With the zone's offset named: in the hour repeated when the clocks go
+                # back, 01:30 EST is later than 01:35 EDT.
+                f"Time: {when:{TIME_FORMAT} %Z} is later than now "
+                f"({now.astimezone(zone):%H:%M %Z} agency time); a contact is recorded after "
+                "it happens: pick when it did happen, or press Now."
             )
         booking = self.target.booking_number or self.booking.text().strip() or None
         decision_known = self.advice is not None and self.advice.basis == "decision"

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from trustdesk.services.review import repeated_wall_time
+from trustdesk.core.wall_time import repeated_wall_time
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 DATETIME_FORMAT = "ddd dd MMM yyyy HH:mm"
