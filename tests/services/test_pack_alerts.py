@@ -208,3 +208,26 @@ def test_an_administrator_keeps_the_agency_version_on_the_record(tmp_path: Path,
     # A later shipped version is another change: named again, whatever was kept before.
     later = {(kept.agency, "d" * 64)}
     assert administrator_alerts(rules, now, service.replacements(), later) != []
+
+
+def test_a_version_put_back_in_force_keeps_where_it_came_from(tmp_path: Path) -> None:
+    # X made from the earlier shipped ct-2014, then Y, then X again: the trail records X
+    # replacing Y the second time, and X is still made from the earlier shipped version.
+    from trustdesk.store.pack_imports import RULES_IMPORTED, replacements
+    from trustdesk.store.records import AuditEntry
+
+    data = json.loads(_earlier_2014())
+    data["title"] += " (agency)"
+    rules, agency = _in_place_of_2014(tmp_path, json.dumps(data).encode())
+    other = "e" * 64
+
+    def imported(seq: int, sha: str, replaced: str) -> AuditEntry:
+        objects = json.dumps({"pack": "ct-2014", "sha256": sha, "replaced_sha256": replaced})
+        return AuditEntry(seq, "", "", "chief", 1, RULES_IMPORTED, "success", objects, "", "")
+
+    trail = [imported(1, agency, EARLIER_2014), imported(2, other, agency)]
+    trail.append(imported(3, agency, other))
+    replaced = replacements(trail)
+    assert replaced == {agency: EARLIER_2014, other: agency}
+    (alert,) = administrator_alerts(rules, at("2026-12-06"), replaced)
+    assert f"shipped as {EARLIER_2014[:12]}…" in alert

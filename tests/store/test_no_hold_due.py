@@ -104,3 +104,90 @@ def test_a_server_store_of_schema_12_is_brought_to_the_rule(
         assert desk.store.verify().ok
     finally:
         desk.services.close()
+
+
+def test_step_14_starts_the_run_at_its_first_version_not_the_earliest_clock(
+    tmp_path: Path, rules: Any
+) -> None:
+    # Schema 13 took the earliest recording time of the versions that hold nobody: a
+    # correction from a desk whose clock was behind made release due before the decline.
+    from datetime import timedelta
+
+    folder = tmp_path / "data"
+    desk = open_desk(folder, rules)
+    officer = desk.session("officer")
+    raw = make_case(**FACTS)
+    saved = desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
+    desk.clock.advance(hours=1)
+    declined_raw = make_case(releasable_at=FACTS["releasable_at"])
+    declined = desk.services.decisions.amend(
+        officer,
+        saved.record.decision_id,
+        parse_case(declined_raw, "t", rules.catalog),
+        declined_raw,
+        "the conviction was another person's",
+    ).record
+    assert declined.outcome == "decline"
+    desk.clock.now -= timedelta(minutes=30)
+    person = {**raw["person"], "name": raw["person"]["name"] + " "}
+    retyped = make_case(releasable_at=FACTS["releasable_at"], person=person)
+    desk.services.decisions.amend(
+        officer,
+        saved.record.decision_id,
+        parse_case(retyped, "t", rules.catalog),
+        retyped,
+        "name typo",
+    )
+    desk.services.close()
+    with sqlite3.connect(folder / "trustdesk.db") as conn:  # as schema 13 left it
+        conn.execute(
+            "UPDATE open_holds SET release_due_at = "
+            "(SELECT min(recorded_at) FROM decisions WHERE version > 1)"
+        )
+        conn.execute("PRAGMA user_version = 13")
+    conn.close()
+    desk = open_desk(folder, rules)
+    try:
+        assert _due_now(desk) == declined.recorded_at
+        assert desk.store.verify().ok
+    finally:
+        desk.services.close()
+
+
+def test_the_report_counts_a_hold_corrected_to_an_i247n_and_says_how(
+    tmp_path: Path, rules: Any
+) -> None:
+    # A hold opened on an I-247A, corrected to an I-247N 20 minutes later, the person
+    # released three hours after that: one decision honored without a hold asked, and one
+    # hold, overdue from the correction. The figures' definitions say so (they said such
+    # decisions "open no hold", and that a hold was overdue only after its expiry or a
+    # decline: an auditor could not reconcile the counts).
+    from datetime import date, timedelta
+
+    from trustdesk.memo.report_model import NO_HOLD_ROW
+    from trustdesk.services.reports import ReportRequest, build_report
+
+    desk = open_desk(tmp_path / "data", rules)
+    try:
+        hold_id, amended = _amended_to_no_hold(desk, rules)
+        desk.clock.now = amended.recorded_at + timedelta(hours=3)
+        desk.services.holds.close(
+            desk.session("officer"), hold_id, "released_other", note="released on bond"
+        )
+        asked = ReportRequest(desk.session("supervisor"), date(2026, 11, 1), date(2026, 11, 30))
+        made = build_report(desk.services.ctx, asked)
+        ground = {row[0]: row[1:] for row in made.figure("decisions_by_ground").rows}
+        assert ground["Honored"] == (1,) and ground[NO_HOLD_ROW] == (1,)
+        holds = {row[0]: row[1:] for row in made.figure("holds_by_outcome").rows}
+        assert holds["Total"] == (1,)
+        overdue = made.figure("overdue_holds")
+        assert {row[0]: row[1:] for row in overdue.rows}["Total"] == (1, 0)
+        note = made.figure("decisions_by_ground").definition
+        assert "they open no hold" not in note
+        assert "a hold opened before the form was corrected to it is counted with the holds" in (
+            note
+        )
+        assert "corrected it to a form that asks for no hold" in overdue.definition
+        assert "Longest: 3 h 00 min." in overdue.definition  # from the correction
+    finally:
+        desk.services.close()

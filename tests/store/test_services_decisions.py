@@ -296,3 +296,30 @@ def test_a_bad_approval_note_changes_nothing(desk: Desk, rules: Any, note: str, 
         desk.services.decisions.approve(supervisor, decision_id, note=note)
     assert desk.services.decisions.view(supervisor, decision_id).awaiting_review
     assert _events(desk, "decision.reviewed") == []
+
+
+def test_a_correction_from_a_desk_whose_clock_is_behind_does_not_move_release_earlier(
+    desk: Desk, rules: Any
+) -> None:
+    # Declined at 16:20; a typo corrected from a desk whose clock reads 16:05. Release was
+    # due from the decline's recording, not from the earlier clock (the person was
+    # lawfully held until the decline): the board, verify and the detail view agree.
+    from trustdesk.store.hold_due import release_due_of_versions
+
+    officer = desk.session("officer")
+    saved, raw = _held(desk, rules)
+    decision_id = saved.record.decision_id
+    desk.clock.now += timedelta(minutes=20)
+    again, raw_again = _case(rules)
+    declined = desk.services.decisions.amend(
+        officer, decision_id, again, raw_again, "the conviction was another person's"
+    ).record
+    desk.clock.now -= timedelta(minutes=15)
+    typo, raw_typo = _case(rules, person={**raw["person"], "name": "María  Peña"})
+    fixed = desk.services.decisions.amend(officer, decision_id, typo, raw_typo, "name typo")
+    assert fixed.record.recorded_at < declined.recorded_at
+    (active,) = desk.services.holds.active(officer)
+    assert active.release_due_at == declined.recorded_at
+    versions = desk.services.decisions.view(officer, decision_id).versions
+    assert release_due_of_versions(versions) == declined.recorded_at
+    assert desk.store.verify().ok

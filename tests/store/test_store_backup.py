@@ -220,7 +220,7 @@ def test_an_older_backup_is_upgraded_on_restore(
     # Step 7 adds no table (an audit entry at most), and steps 10 and 11 change nothing in
     # a SQLite file (the server's storage and report columns): no undo. A later step needs
     # its own.
-    assert SCHEMA_VERSION == 13  # step 13 only sets open holds' due times: no undo
+    assert SCHEMA_VERSION == 14  # steps 13 and 14 only set open holds' due times: no undo
     store.restore(check_backup(target), officer, T0, discard_newer=True)
     with store.db.reading() as conn2:
         assert conn2.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

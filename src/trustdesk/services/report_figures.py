@@ -155,7 +155,9 @@ NO_HOLD_COLUMN = "Of which no hold asked"
 NO_HOLD_NOTE = (
     "A detainer on a form that asks only to be told of the release, never for a hold "
     "(I-247N), is honored by telling, and nobody is held on it: such decisions count as "
-    "honored and, apart, as '" + NO_HOLD_ROW + "'; they open no hold."
+    "honored and, apart, as '" + NO_HOLD_ROW + "'. None opens a hold of its own; a hold "
+    "opened before the form was corrected to it is counted with the holds, its release "
+    "due from the correction."
 )
 
 
@@ -305,10 +307,11 @@ def overdue_holds(data: ReportData) -> Figure:
     return Figure(
         "overdue_holds",
         "Overdue holds",
-        "A hold is overdue when the person was still held after the hold expired: it "
-        "ended after its expiry, or is still open after it when the report was made. How "
-        "long: from the expiry (or, once a later version declined the detainer, from that "
-        "version's recording) to the hold's end or to the report. Holds whose expiry is "
+        "A hold is overdue when the person was still held after release was due: at the "
+        "hold's expiry or, once a later version declined the detainer or corrected it to a "
+        "form that asks for no hold, from the first such version's recording. It ended "
+        "after that, or is still open after it when the report was made. How long: from "
+        "when release was due to the hold's end or to the report. Holds whose expiry is "
         f"unknown (the hold clock's start never entered): {data.holds_expiry_unknown}. "
         f"Longest: {duration(worst)}.",
         ("Overdue by", "Ended late", "Still open"),

@@ -15,6 +15,10 @@ brought older stores to it.
 Before schema step 13 a version of the second kind that honored counted as holding (a
 hold opened on an I-247A and amended to an I-247N stayed open with no release time at
 all), and each amendment restarted the time from its own recording (docs/decisions/0068).
+Before step 14 the run started at the earliest recording time among its versions, not at
+its first version's: a correction from a desk whose clock was behind made release due
+before the decline was recorded (the desk's detail view, reading the versions in order,
+said otherwise).
 """
 
 from __future__ import annotations
@@ -83,12 +87,15 @@ def release_due_sql(backend: str, alias: str) -> str:
     """When release is due on a hold resting on the decisions row ``alias`` (the rule of
     the module's docstring), as an SQL expression."""
     later = holds_sql(backend, "held")
+    # The first version of the run by its number, not the earliest time: each version's
+    # time is its desk's clock, and a later version from a desk whose clock is behind
+    # must not make release due before the version that stopped holding was recorded.
     run_start = (
-        "(SELECT min(since.recorded_at) FROM decisions since "
+        "(SELECT since.recorded_at FROM decisions since "
         f"WHERE since.decision_id = {alias}.decision_id AND since.version <= {alias}.version "
         "AND since.version > coalesce((SELECT max(held.version) FROM decisions held "
         f"WHERE held.decision_id = {alias}.decision_id AND held.version <= {alias}.version "
-        f"AND {later}), 0))"
+        f"AND {later}), 0) ORDER BY since.version LIMIT 1)"
     )
     return (
         f"CASE WHEN {holds_sql(backend, alias)} THEN {alias}.hold_expires_at ELSE {run_start} END"

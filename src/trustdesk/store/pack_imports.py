@@ -93,7 +93,11 @@ def replacements(entries: Iterable[AuditEntry]) -> dict[str, str]:
             continue
         digest, replaced = objects.get("sha256"), objects.get("replaced_sha256")
         if isinstance(digest, str) and isinstance(replaced, str) and digest != replaced:
-            found[digest] = replaced  # the latest entry: what it replaced when last put in force
+            # What it replaced when first put in force: a version's text never changes, so
+            # what it was made from is fixed then. Put back in force later (X, then Y,
+            # then X again) it replaces another version, and that would make a loop
+            # (X -> Y -> X) hiding where X came from.
+            found.setdefault(digest, replaced)
     return found
 
 

@@ -517,6 +517,9 @@ def _step_12_report_members(conn: sqlite3.Connection) -> None:
 #: (an I-247N) become due at once, as after a decline (store/hold_due.py, decision 0068);
 #: before, such a hold, opened by an earlier version, stayed open with no release time.
 STEP_13_NO_HOLD_DUE = (rebuild_sql("sqlite"),)
+#: The same rebuild under the corrected rule: the run of versions that hold nobody starts
+#: at its first version's recording, not the earliest clock among them (store/hold_due.py).
+STEP_14_DUE_FROM_FIRST_VERSION = STEP_13_NO_HOLD_DUE
 
 
 Step = tuple[str, ...] | Callable[["sqlite3.Connection"], None]
@@ -544,6 +547,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(12, "what reports read of each decision (SQLite only)", _step_12_report_members),
     Migration(
         13, "release due at once on a hold whose detainer asks for none", STEP_13_NO_HOLD_DUE
+    ),
+    Migration(
+        14, "release due from the first version that holds nobody", STEP_14_DUE_FROM_FIRST_VERSION
     ),
 )
 

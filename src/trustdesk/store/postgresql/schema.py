@@ -499,6 +499,8 @@ STEPS: dict[int, tuple[str, ...]] = {
     12: (),
     # The same as SQLite's step: open holds resting on a version that asks for no hold.
     13: (rebuild_sql("postgresql"),),
+    # The same again under the corrected rule (store/schema.py step 14).
+    14: (rebuild_sql("postgresql"),),
 }
 
 #: What the desk group may do; run again by every ``store init`` (idempotent).
