@@ -652,3 +652,140 @@ def test_a_contact_stored_before_the_advice_named_its_decision_is_found_again(
     del advice["decision"]
     older = replace(record, advice_json=json.dumps(advice), occurred_at=MONDAY)
     assert as_input(older).decision_id is None
+
+
+def _name_corrected(desk: Desk, rules: Any) -> tuple[Any, Any]:
+    """Version 1 (Maria Pena, a judicial warrant: honored), version 2 two hours later
+    (María Peña, a new person row under the same booking number; declined)."""
+    officer = desk.session("officer")
+    person = {"name": "Maria Pena", "date_of_birth": "1990-04-17", "booking_number": "NH-2026-0412"}
+    raw = make_case(decision_time=DECIDED, person=person, detainer=JUDICIAL)
+    saved = desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
+    desk.clock.advance(hours=2)
+    corrected = make_case(decision_time=DECIDED)
+    amended = desk.services.decisions.amend(
+        officer,
+        saved.record.decision_id,
+        parse_case(corrected, "t", rules.catalog),
+        corrected,
+        "the name as the court spells it; the warrant was an administrative one",
+    )
+    assert amended.record.person_id != saved.record.person_id
+    desk.clock.advance(hours=2)
+    return saved.record, amended.record
+
+
+def test_a_booking_number_whose_person_was_renamed_is_judged_by_the_decision(
+    desk: Desk, rules: Any
+) -> None:
+    # Two person rows under NH-2026-0412, both the decision's: the contact by number used
+    # to be judged as if nothing had been decided (the grounds the officer answered), so
+    # a release date the decline forbids went unflagged.
+    first, latest = _name_corrected(desk, rules)
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    advice = service.advice(officer, _contact(occurred_at=AFTER))
+    assert advice.decision is not None and advice.decision.version == 2
+    assert _release(advice) == "not_allowed"
+    before = _counts(desk)
+    with pytest.raises(InvalidRequest, match="release date was not allowed"):
+        service.record(officer, _contact(occurred_at=AFTER, given=("release_date",)))
+    assert _counts(desk) == before
+    recorded = service.record(officer, _contact(occurred_at=AFTER, given=("none",)))
+    assert recorded.person_id == latest.person_id
+    assert recorded.decision_id == first.decision_id
+
+
+def test_a_booking_number_of_two_different_people_is_not_guessed(desk: Desk, rules: Any) -> None:
+    officer = desk.session("officer")
+    for name, born in (("Ana Ruiz", "1988-02-01"), ("Luis Ortega", "1975-09-30")):
+        person = {"name": name, "date_of_birth": born, "booking_number": "NH-2026-0412"}
+        raw = make_case(decision_time=DECIDED, person=person)
+        desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
+    desk.clock.advance(hours=4)
+    before = _counts(desk)
+    with pytest.raises(InvalidRequest, match="names several people on record") as refused:
+        _service(desk, rules).record(officer, _contact(occurred_at=AFTER, given=("none",)))
+    assert "Ana Ruiz" in str(refused.value) and "Luis Ortega" in str(refused.value)
+    assert _counts(desk) == before
+
+
+def test_naming_an_earlier_decision_does_not_step_round_a_later_one(desk: Desk, rules: Any) -> None:
+    # Decision 1 (a judicial warrant: the release date may be given); decision 2 about
+    # the same person two hours later declines. A contact after both, naming decision 1,
+    # was judged by decision 1 and recorded as allowed.
+    officer = desk.session("officer")
+    raw = make_case(decision_time=DECIDED, detainer=JUDICIAL)
+    first = desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
+    desk.clock.advance(hours=2)
+    later_raw = make_case(decision_time="2026-11-20T13:00:00-05:00")
+    later = desk.services.decisions.create(
+        officer, parse_case(later_raw, "t", rules.catalog), later_raw
+    )
+    assert later.record.person_id == first.record.person_id
+    assert later.record.outcome == "decline"
+    desk.clock.advance(hours=2)
+    service = _service(desk, rules)
+    before = _counts(desk)
+    named = _contact(
+        occurred_at=AFTER,
+        decision_id=first.record.decision_id,
+        booking_number=None,
+        given=("release_date",),
+    )
+    with pytest.raises(InvalidRequest, match=f"decision {later.record.decision_id} about"):
+        service.record(officer, named)
+    assert _counts(desk) == before
+    # Before the later decision existed, naming the first is what it was.
+    earlier = replace(named, occurred_at=BETWEEN)
+    assert service.record(officer, earlier).allowed
+
+
+def test_the_memo_reads_contacts_under_every_name_and_by_booking_number(
+    desk: Desk, rules: Any
+) -> None:
+    # A contact by booking number before anyone was on record, one about the person of
+    # version 1, one filed under the decision: all three are the memo's, before and after
+    # the name was corrected (the corrected memo lost the first two, and with them the
+    # California notice that ICE was told the release date).
+    from trustdesk.services.memo_inputs import given_to_ice, memo_contacts
+
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    early = service.record(
+        officer,
+        _contact(
+            occurred_at=MONDAY,
+            given=("release_date",),
+            unlawful_reason="ICE had the date from the court",
+        ),
+    )
+    assert early.person_id is None
+    first, latest = _name_corrected(desk, rules)
+    about_first = service.record(
+        officer,
+        _contact(
+            occurred_at=BETWEEN, person_id=first.person_id, booking_number=None, given=("none",)
+        ),
+    )
+    filed = service.record(
+        officer,
+        _contact(
+            occurred_at=AFTER, decision_id=first.decision_id, booking_number=None, given=("none",)
+        ),
+    )
+    head = desk.store.audit.head()[0]
+    listed = memo_contacts(desk.store, first.decision_id, head, "America/New_York")
+    assert len(listed) == 3
+    given = given_to_ice(desk.store, latest, head)
+    assert [g.at for g in given] == [MONDAY]
+    # As the record stood when the decision was made: only the early one.
+    assert len(memo_contacts(desk.store, first.decision_id, first.audit_seq, "UTC")) == 1
+    assert {about_first.contact_id, filed.contact_id} <= {
+        c.contact_id for c in desk.store.contacts.for_person(decision_id=first.decision_id)
+    }
+    # Another person's contact under another number is not this decision's.
+    other = service.record(officer, _contact(occurred_at=AFTER, booking_number="NH-1"))
+    assert other.contact_id not in {
+        c.contact_id for c in desk.store.contacts.for_person(decision_id=first.decision_id)
+    }

@@ -128,6 +128,20 @@ def version_in_force(
     )
 
 
+def latest_in_force(
+    versions: Iterable[DecisionVersionTimes], at: datetime
+) -> DecisionVersionTimes | None:
+    """Of a person's decisions (their versions by decision then version), the one made
+    latest by ``at`` (as person_history orders decisions), in its version in force then;
+    None when nothing had been decided by then."""
+    in_force = [
+        found
+        for _decision, group in groupby(versions, key=lambda v: v.decision_id)
+        if (found := version_in_force(group, at)) is not None
+    ]
+    return max(in_force, key=lambda v: (v.decision_time, v.decision_id), default=None)
+
+
 def _moment(value: datetime, zone_of: datetime) -> str:
     """An instant in the zone the officer gave the contact's time in."""
     return value.astimezone(zone_of.tzinfo).isoformat(timespec="minutes")
@@ -162,6 +176,8 @@ def _decision_for(
         if person_id is None:  # the person as the decision now names them
             person_id = versions[-1].person_id
         used = version_in_force(versions, at)
+        if used is not None:
+            _named_is_latest(contacts, person_id, used, at)
         if used is None:
             made = min(in_force_from(v) for v in versions)
             raise InvalidRequest(
@@ -173,25 +189,62 @@ def _decision_for(
             )
     else:
         if person_id is None and contact.booking_number is not None:
-            people = contacts.people_with_booking(contact.booking_number)
-            if len(people) == 1:  # several under one number: the officer must choose
-                person_id = people[0][0]
+            person_id = _person_booked(ctx, contact.booking_number)
         if person_id is not None:
             versions = contacts.decision_versions(person_id=person_id)
             if not versions and not contacts.person_exists(person_id):
                 raise InvalidRequest(f"there is no person {person_id}; check the number")
-            in_force = [
-                found
-                for _decision, group in groupby(versions, key=lambda v: v.decision_id)
-                if (found := version_in_force(group, at)) is not None
-            ]
-            # The decision made latest by then (as person_history orders decisions).
-            used = max(in_force, key=lambda v: (v.decision_time, v.decision_id), default=None)
+            used = latest_in_force(versions, at)
     if used is None:
         return person_id, None, None
     decision = decision_from_json(json.loads(contacts.decision_version_json(used.record_id)))
     chosen = DecisionUsed(used.decision_id, used.version, in_force_from(used), named)
     return person_id, chosen, decision
+
+
+def _named_is_latest(
+    contacts: Any, person_id: int, used: DecisionVersionTimes, at: datetime
+) -> None:
+    """Refuse a named decision when a later decision about the person was in force at
+    the contact's time: what may be given rests on what was decided last (a later
+    decline would otherwise be stepped round by naming an earlier honor). The contact
+    can be recorded under the later decision, or about the person without naming one
+    (then judged by the decision on record at its time)."""
+    latest = latest_in_force(contacts.decision_versions(person_id=person_id), at)
+    if latest is None or latest.decision_id == used.decision_id:
+        return
+    made = _moment(latest.decision_time, at)
+    raise InvalidRequest(
+        f"decision {latest.decision_id} about this person (made {made}) was in force at "
+        f"the contact's time, after decision {used.decision_id}: what may be "
+        f"given rests on the latest decision. Record the contact under decision "
+        f"{latest.decision_id}, or about the person without naming a decision"
+    )
+
+
+def _person_booked(ctx: ServiceContext, booking_number: str) -> int | None:
+    """The person a booking number names, for a contact recorded by number: None when
+    nobody is on record under it; the one person row there; or, where a decision's
+    amendment corrected the name or the date of birth (each such version names a person
+    row of its own, under the same number), the person as the latest version names them
+    — every row there is named by the same decisions. Rows named by different decisions
+    (two people under one number, or a number typed for another) are not guessed at: the
+    officer names the person or the decision (InvalidRequest, listing them)."""
+    contacts = ctx.store.contacts
+    people = contacts.people_with_booking(booking_number)
+    if len(people) <= 1:
+        return people[0][0] if people else None
+    versions = {pid: contacts.decision_versions(person_id=pid) for pid, _name in people}
+    decided = {frozenset(v.decision_id for v in found) for found in versions.values()}
+    if len(decided) == 1 and next(iter(decided)):
+        every = next(iter(versions.values()))
+        latest = max(every, key=lambda v: (v.decision_time, v.decision_id, v.version))
+        return latest.person_id
+    listed = "; ".join(f"person {pid}, {name}" for pid, name in people)
+    raise InvalidRequest(
+        f"booking number {booking_number} names several people on record ({listed}): "
+        "say which one the contact is about, by the person's number or the decision's"
+    )
 
 
 def _advise(

@@ -59,15 +59,18 @@ def signers(store: Store, record: DecisionRecord) -> tuple[Signer, Signer | None
 
 
 def memo_contacts(
-    store: Store, person_id: int, upto_seq: int, zone_name: str
+    store: Store, decision_id: int, upto_seq: int, zone_name: str
 ) -> tuple[ContactRow, ...]:
-    """The contacts with ICE about the person as the record stood at audit entry
-    ``upto_seq`` (the chain head the memo prints), so a memo regenerated with the same
-    head lists the same contacts, byte for byte."""
+    """The contacts with ICE about the person of decision ``decision_id`` as the record
+    stood at audit entry ``upto_seq`` (the chain head the memo prints), so a memo
+    regenerated with the same head lists the same contacts, byte for byte. About the
+    person under every name the decision's versions gave them by then (a corrected name
+    or date of birth is a person row of its own), and those recorded by booking number
+    before the person was on record (``ContactRepository.for_person``)."""
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(zone_name)
-    found = store.contacts.for_person(person_id=person_id, upto_seq=upto_seq)
+    found = store.contacts.for_person(decision_id=decision_id, upto_seq=upto_seq)
     reviewed = {
         record.id: store.contacts.reviews_of(record.contact_id, upto_seq=upto_seq)
         for record in found
@@ -79,13 +82,15 @@ def memo_contacts(
 def given_to_ice(store: Store, record: DecisionRecord, upto_seq: int) -> tuple[GivenToIce, ...]:
     """What the contact log says was given to ICE on the decision of ``record``, as the
     record stood at audit entry ``upto_seq`` (the chain head the memo prints): the latest
-    version of each contact filed under the decision, or about its person and filed under
-    no decision, that gave something. It chooses the notices due on giving (the release
-    date told, Gov. Code § 7283.1(b)): an amendment that takes the release date back out
-    takes the notice out; one flagged as not allowed still counts (ICE was told)."""
+    version of each contact filed under the decision, or about its person (under any
+    name its versions gave them, or by booking number before they were on record) and
+    filed under no decision, that gave something. It chooses the notices due on giving
+    (the release date told, Gov. Code § 7283.1(b)): an amendment that takes the release
+    date back out takes the notice out; one flagged as not allowed still counts (ICE was
+    told)."""
     from trustdesk.memo.viewmodel import GivenToIce
 
-    found = store.contacts.for_person(person_id=record.person_id, upto_seq=upto_seq)
+    found = store.contacts.for_person(decision_id=record.decision_id, upto_seq=upto_seq)
     return tuple(
         GivenToIce(contact.occurred_at, contact.given)
         for contact in found

@@ -293,7 +293,7 @@ class MemoService:
             )
             if info.chain_head is not None:  # the history as of the head printed on it
                 history = memo_contacts(
-                    self.store, record.person_id, info.chain_head[0], pack.timezone
+                    self.store, record.decision_id, info.chain_head[0], pack.timezone
                 )
                 vm = replace(vm, contacts=history)
             if notice is not None:

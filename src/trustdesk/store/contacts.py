@@ -230,6 +230,10 @@ def latest_contact(conn: sqlite3.Connection, contact_id: int) -> ContactRecord:
     return _record(row)
 
 
+#: An audit position past any real one (a 64-bit integer on both backends).
+_NO_LIMIT = 2**62
+
+
 class ContactRepository:
     """Writing and reading the contact log; every write carries its audit entry."""
 
@@ -284,12 +288,17 @@ class ContactRepository:
         *,
         person_id: int | None = None,
         booking_number: str | None = None,
+        decision_id: int | None = None,
         upto_seq: int | None = None,
     ) -> list[ContactRecord]:
         """The latest version of each contact about a person, oldest first.
 
         By ``booking_number`` (compared as the search compares it, ``booking_key``):
         contacts recorded under that number, and those about any person on record with it.
+        By ``decision_id``: contacts about any person one of the decision's versions names
+        (a version correcting the name or the date of birth names a person row of its
+        own), and those recorded by booking number only (no person on record yet) under
+        one of those people's numbers.
         ``upto_seq``: as the record stood at that audit entry (later contacts and
         amendments left out), for a memo that must render the same bytes again.
         """
@@ -303,8 +312,18 @@ class ContactRepository:
                 "(SELECT id FROM people WHERE booking_key = ?))"
             )
             params = [key, key]
+        elif decision_id is not None:
+            # The versions on record at ``upto_seq`` (a later correction's person is not
+            # the memo's then).
+            named = "(SELECT person_id FROM decisions WHERE decision_id = ? AND audit_seq <= ?)"
+            where = (
+                f"(c.person_id IN {named} OR (c.person_id IS NULL AND c.booking_key IN "
+                f"(SELECT booking_key FROM people WHERE id IN {named})))"
+            )
+            head = upto_seq if upto_seq is not None else _NO_LIMIT
+            params = [decision_id, head, decision_id, head]
         else:
-            raise ValueError("name a person or a booking number")
+            raise ValueError("name a person, a booking number or a decision")
         latest = _LATEST
         if upto_seq is not None:
             where += " AND c.audit_seq <= ?"
