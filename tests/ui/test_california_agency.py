@@ -245,6 +245,7 @@ def test_a_california_agency_end_to_end(
     # Given under its conditions it is lawful: counted as allowed, not as a disclosure
     # the law did not allow, with the officer's word on how they were met.
     assert record.allowed and record.unlawful_reason
+    window.close()  # as the app ends: the window first, then the store
     window.services.close()
 
 
@@ -270,4 +271,5 @@ def test_a_connecticut_install_is_unchanged(
     while review.current_id() != RESULT:
         qtbot.mouseClick(review.next_button, LEFT)
     assert review.result.outcome.text().startswith("✔ HOLD PERMITTED UNDER § 54-192h")
+    window.close()  # as the app ends: the window first, then the store
     window.services.close()

@@ -87,6 +87,7 @@ def test_enter_submits_setup_and_success_is_not_shown_as_an_error(
         qtbot.keyClick(sign_in.password, Qt.Key.Key_Return)
         assert sign_in.error.isVisible() and not sign_in.notice.isVisible()
     finally:
+        window.close()  # as the app ends: the window first, then the store
         window.services.close()
 
 
@@ -102,6 +103,7 @@ def test_enter_in_an_incomplete_form_says_what_is_missing(
         assert page.error.isVisible() and page.error.text().startswith("⚠")
         assert window.services.agency.profile() is None
     finally:
+        window.close()  # as the app ends: the window first, then the store
         window.services.close()
 
 
@@ -129,6 +131,7 @@ def test_first_run_is_prefilled_and_locked_by_it(
         assert profile is not None
         assert (profile.name, profile.ori) == ("Town of Union PD", "CT0009900")
     finally:
+        window.close()  # as the app ends: the window first, then the store
         window.services.close()
 
 
@@ -143,6 +146,7 @@ def test_environment_seed_is_locked_too(
         assert "environment variable TRUSTDESK_AGENCY_NAME (locked)" in page.name.toolTip()
         assert page.ori.isEnabled() and page.ori.text() == ""
     finally:
+        window.close()  # as the app ends: the window first, then the store
         window.services.close()
 
 

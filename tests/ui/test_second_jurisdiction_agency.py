@@ -164,6 +164,7 @@ def test_an_agency_of_another_jurisdiction_end_to_end(
         f" {o.label}"
         for o in decision.outcomes
     ]
+    window.close()  # as the app ends: the window first, then the store
     window.services.close()
 
 
