@@ -89,6 +89,21 @@ def window_for(qtbot: Any, rules: Any, fake_time: FakeTime) -> Callable[..., Any
     return make
 
 
+@pytest.fixture(autouse=True)
+def no_unanswered_message_box(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message box nobody answers would block the whole suite (offscreen, nobody to
+    click): it fails its test instead, saying what it would have shown. Tests that expect
+    a dialog answer it with ``answers``."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def unanswered(box: Any) -> int:
+        raise AssertionError(
+            f"a message box nobody answers was shown: {box.windowTitle()!r}: {box.text()!r}"
+        )
+
+    monkeypatch.setattr(QMessageBox, "exec", unanswered)
+
+
 @pytest.fixture
 def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
     """Answers every Ask dialog and file chooser without showing one."""
