@@ -316,9 +316,11 @@ class ContactRepository:
             # The versions on record at ``upto_seq`` (a later correction's person is not
             # the memo's then).
             named = "(SELECT person_id FROM decisions WHERE decision_id = ? AND audit_seq <= ?)"
+            # ``+c.person_id``: SQLite finds the second kind by the booking index, not by
+            # scanning every contact without a person.
             where = (
-                f"(c.person_id IN {named} OR (c.person_id IS NULL AND c.booking_key IN "
-                f"(SELECT booking_key FROM people WHERE id IN {named})))"
+                f"(c.person_id IN {named} OR (c.booking_key IN "
+                f"(SELECT booking_key FROM people WHERE id IN {named}) AND +c.person_id IS NULL))"
             )
             head = upto_seq if upto_seq is not None else _NO_LIMIT
             params = [decision_id, head, decision_id, head]
