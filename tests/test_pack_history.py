@@ -156,3 +156,20 @@ def test_a_format_1_pack_the_agency_imported_still_prints_its_decisions(tmp_path
     assert found.pack.title == "ct-2025 as the county imported it"
     with pytest.raises(KeyError):
         rules.pack_version("ct-2025", hashlib.sha256(data + b" ").hexdigest())
+
+
+@pytest.mark.parametrize(
+    ("pack_id", "sha256"),
+    [
+        ("ca-2014", "3017872caa73afb8f78858238831714fab2d8fdeeadfff766a57808c5aeeca01"),
+        ("ca-2018", "f460377d2eeba35663dc28c65f9eb8a5a50c6daca919faa81469ecb13063105a"),
+    ],
+)
+def test_a_california_decision_under_an_earlier_shipped_pack_finds_it(
+    pack_id: str, sha256: str
+) -> None:
+    # California's packs as first on main (fe22775): a desk built then decided under them.
+    from trustdesk.rules.registry import load_rules
+
+    found = load_rules(jurisdiction="CA").pack_version(pack_id, sha256).pack
+    assert (found.id, found.sha256) == (pack_id, sha256)
