@@ -710,10 +710,13 @@ def test_a_booking_number_of_two_different_people_is_not_guessed(desk: Desk, rul
     assert _counts(desk) == before
 
 
-def test_naming_an_earlier_decision_does_not_step_round_a_later_one(desk: Desk, rules: Any) -> None:
+def test_naming_an_earlier_decision_sees_a_later_one_also_in_force(desk: Desk, rules: Any) -> None:
     # Decision 1 (a judicial warrant: the release date may be given); decision 2 about
-    # the same person two hours later declines. A contact after both, naming decision 1,
-    # was judged by decision 1 and recorded as allowed.
+    # the same person two hours later declines (another detainer, or a decline the
+    # officer would step round). A contact after both, naming decision 1, was judged by
+    # decision 1 alone and recorded as allowed, unflagged. It is still judged by the
+    # decision named (two detainers can both be in force), but giving what the later one
+    # does not allow needs the officer's reason and a supervisor's review.
     officer = desk.session("officer")
     raw = make_case(decision_time=DECIDED, detainer=JUDICIAL)
     first = desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
@@ -726,19 +729,74 @@ def test_naming_an_earlier_decision_does_not_step_round_a_later_one(desk: Desk, 
     assert later.record.outcome == "decline"
     desk.clock.advance(hours=2)
     service = _service(desk, rules)
-    before = _counts(desk)
     named = _contact(
         occurred_at=AFTER,
         decision_id=first.record.decision_id,
         booking_number=None,
         given=("release_date",),
     )
-    with pytest.raises(InvalidRequest, match=f"decision {later.record.decision_id} about"):
+    advice = service.advice(officer, named)
+    assert advice.decision is not None and advice.decision.decision_id == first.record.decision_id
+    assert advice.also_in_force is not None
+    assert advice.also_in_force.decision_id == later.record.decision_id
+    assert "release_date" in advice.also_not_allowed and _release(advice) == "allowed"
+    before = _counts(desk)
+    with pytest.raises(InvalidRequest, match=f"but not by decision {later.record.decision_id}"):
         service.record(officer, named)
     assert _counts(desk) == before
-    # Before the later decision existed, naming the first is what it was.
-    earlier = replace(named, occurred_at=BETWEEN)
-    assert service.record(officer, earlier).allowed
+    recorded = service.record(
+        officer, replace(named, unlawful_reason="asked under detainer 1, the judicial warrant")
+    )
+    assert recorded.allowed and recorded.review_needed
+    stored = json.loads(recorded.advice_json)["also_in_force"]
+    assert stored["id"] == later.record.decision_id
+    assert stored["not_allowed"] == list(advice.also_not_allowed)
+    from trustdesk.services.contact_wording import recorded_judged_by
+
+    judged = recorded_judged_by(recorded, lambda moment: moment.isoformat())
+    assert judged is not None and "the decision the contact was recorded under" in judged
+    assert f"decision {later.record.decision_id}, version 1" in judged
+    assert "does not allow release date" in judged
+    # Before the later decision existed, naming the first is all there is.
+    earlier = service.record(officer, replace(named, occurred_at=BETWEEN))
+    assert earlier.allowed and not earlier.review_needed
+    assert "also_in_force" not in json.loads(earlier.advice_json)
+
+
+def test_a_later_decision_under_the_persons_other_name_is_seen(desk: Desk, rules: Any) -> None:
+    # Decision 1 (Maria Pena, honored) corrected to María Peña (another person row); a
+    # later detainer typed with ICE's spelling, Maria Pena, is declined (decision 3).
+    # Both rows are one person: the later decline is seen from either, by booking
+    # number too (it was invisible from the corrected row, and the booking number was
+    # refused as naming two people).
+    first, corrected = _name_corrected(desk, rules)
+    officer = desk.session("officer")
+    person = {"name": "Maria Pena", "date_of_birth": "1990-04-17", "booking_number": "NH-2026-0412"}
+    raw = make_case(decision_time="2026-11-20T14:30:00-05:00", person=person)
+    third = desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
+    assert third.record.person_id == first.person_id and third.record.outcome == "decline"
+    desk.clock.advance(hours=1)
+    service = _service(desk, rules)
+    at = AFTER + timedelta(hours=1)
+    for asked in (
+        _contact(occurred_at=at, person_id=corrected.person_id, booking_number=None),
+        _contact(occurred_at=at),  # by booking number: one person under two names
+    ):
+        advice = service.advice(officer, asked)
+        assert advice.decision is not None, asked
+        assert advice.decision.decision_id == third.record.decision_id, asked
+        assert _release(advice) == "not_allowed", asked
+    named = service.advice(
+        officer,
+        _contact(
+            occurred_at=at,
+            person_id=corrected.person_id,
+            decision_id=first.decision_id,
+            booking_number=None,
+        ),
+    )
+    assert named.also_in_force is not None
+    assert named.also_in_force.decision_id == third.record.decision_id
 
 
 def test_the_memo_reads_contacts_under_every_name_and_by_booking_number(
@@ -789,3 +847,32 @@ def test_the_memo_reads_contacts_under_every_name_and_by_booking_number(
     assert other.contact_id not in {
         c.contact_id for c in desk.store.contacts.for_person(decision_id=first.decision_id)
     }
+
+
+def test_a_contact_by_a_number_two_people_share_is_neither_ones(desk: Desk, rules: Any) -> None:
+    # A call logged by booking number before anyone was on record; then two different
+    # people are decided under that number. The call does not say whose it was: it is in
+    # neither memo, and makes no notice due for either (it went into both).
+    from trustdesk.services.memo_inputs import given_to_ice, memo_contacts
+
+    service = _service(desk, rules)
+    officer = desk.session("officer")
+    service.record(
+        officer,
+        _contact(occurred_at=MONDAY, given=("release_date",), unlawful_reason="asked by ERO"),
+    )
+    decided = []
+    for name, born in (("Ana Ruiz", "1988-02-01"), ("Luis Ortega", "1975-09-30")):
+        person = {"name": name, "date_of_birth": born, "booking_number": "NH-2026-0412"}
+        raw = make_case(decision_time=DECIDED, person=person)
+        decided.append(
+            desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
+        )
+    head = desk.store.audit.head()[0]
+    for saved in decided:
+        assert memo_contacts(desk.store, saved.record.decision_id, head, "UTC") == ()
+        assert given_to_ice(desk.store, saved.record, head) == ()
+    # As the record stood before the second person was on record, the call was the
+    # first person's: a memo printed then keeps it.
+    first = decided[0].record
+    assert len(memo_contacts(desk.store, first.decision_id, first.audit_seq, "UTC")) == 1

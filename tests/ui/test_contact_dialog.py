@@ -60,7 +60,7 @@ def test_from_the_board_in_a_few_keystrokes(
     # Before anything is answered: the law in force for this person, from the decision.
     assert not dialog.gates_box.isVisible()
     advice = dialog.advice_label.text()
-    assert "the decision on record at the contact's time" in advice and "ct-2025" in advice
+    assert "the decision the contact was recorded under" in advice and "ct-2025" in advice
     assert "Confidential information" in advice and "never" in advice.lower()
     first_for_detainer = advice.splitlines()[1]
     assert "held for ICE" in first_for_detainer

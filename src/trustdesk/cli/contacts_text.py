@@ -27,11 +27,10 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 def render_advice(advice: ContactAdvice) -> str:
     """What the law in force allows for this person, one line per disclosure."""
-    lines = _wrap(
-        f"What the law allows ({advice.pack_id}; judged by "
-        f"{judged_by_text(advice.decision, advice.basis, local)}):",
-        "",
+    judged = judged_by_text(
+        advice.decision, advice.basis, local, advice.also_in_force, advice.also_not_allowed
     )
+    lines = _wrap(f"What the law allows ({advice.pack_id}; judged by {judged}):", "")
     for item in advice.items:
         # A reason that already names its paragraphs is not followed by them again.
         missing = [c for c in item.citations if c not in item.reason]

@@ -141,6 +141,12 @@ class ContactAdvice:
     basis: str
     items: tuple[DisclosureAdvice, ...]
     decision: DecisionUsed | None = None
+    #: A later decision about the person, also in force at the contact's time, when the
+    #: officer named an earlier one (two detainers; or an earlier honor named after a
+    #: later decline), and what of ``items`` it does not allow (``also_not_allowed``):
+    #: giving one of those needs the officer's reason and a supervisor's review.
+    also_in_force: DecisionUsed | None = None
+    also_not_allowed: tuple[str, ...] = ()
 
     def advice_for(self, disclosure: str) -> DisclosureAdvice:
         for item in self.items:

@@ -7,10 +7,10 @@ Plain text, no Qt and no PDF: the desktop app and the memo's view-model both use
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from trustdesk.core.contacts import (
     DECISION_BASIS,
@@ -186,19 +186,58 @@ def contact_line(record: ContactRecord, when: Callable[[datetime], str]) -> str:
     return line
 
 
-def judged_by_text(used: DecisionUsed | None, basis: str, when: Callable[[datetime], str]) -> str:
+def judged_by_text(
+    used: DecisionUsed | None,
+    basis: str,
+    when: Callable[[datetime], str],
+    also: DecisionUsed | None = None,
+    also_not_allowed: Sequence[str] = (),
+) -> str:
     """What a contact's advice rested on, in words: the decision version in force at the
-    contact's time (and since when), or that nothing had been decided by then."""
+    contact's time (and since when), or that nothing had been decided by then; with a
+    decision the officer named, a later one about the person also in force then
+    (``also``) and what of the advice it does not allow."""
     if used is not None:
-        return (
-            f"decision {used.decision_id}, version {used.version} (in force from "
-            f"{when(used.in_force_from)}), the decision on record at the contact's time"
-        )
+        if used.named:
+            text = (
+                f"decision {used.decision_id}, version {used.version} (in force from "
+                f"{when(used.in_force_from)}), the decision the contact was recorded under"
+            )
+        else:
+            text = (
+                f"decision {used.decision_id}, version {used.version} (in force from "
+                f"{when(used.in_force_from)}), the decision on record at the contact's time"
+            )
+        if also is not None:
+            refused = ", ".join(d.replace("_", " ") for d in also_not_allowed) or "nothing more"
+            text += (
+                f"; decision {also.decision_id}, version {also.version} (in force from "
+                f"{when(also.in_force_from)}), made later about the person, was also in "
+                f"force: it does not allow {refused}"
+            )
+        return text
     if basis == DECISION_BASIS:  # a caller that did not say which
         return "the decision on record at the contact's time"
     if basis == GATES_BASIS:
         return "no decision on record at the contact's time: the grounds answered"
     return "no decision on record at the contact's time, and no ground answered"
+
+
+def _also_in_force(value: Any) -> tuple[DecisionUsed | None, tuple[str, ...]]:
+    """The later decision also in force a stored advice names, if it reads whole."""
+    if not isinstance(value, dict):
+        return None, ()
+    try:
+        also = DecisionUsed(
+            int(value["id"]),
+            int(value["version"]),
+            parse_utc(str(value["in_force_from"])),
+            False,
+        )
+        refused = tuple(str(d) for d in value.get("not_allowed", ()))
+    except (KeyError, TypeError, ValueError):
+        return None, ()
+    return also, refused
 
 
 def recorded_judged_by(record: ContactRecord, when: Callable[[datetime], str]) -> str | None:
@@ -221,7 +260,8 @@ def recorded_judged_by(record: ContactRecord, when: Callable[[datetime], str]) -
         except (KeyError, TypeError, ValueError):
             decision = None
         if decision is not None:
-            return judged_by_text(decision, DECISION_BASIS, when)
+            also, refused = _also_in_force(stored.get("also_in_force"))
+            return judged_by_text(decision, DECISION_BASIS, when, also, refused)
     if record.decision_id is not None:  # recorded before the version was kept with it
         return f"decision {record.decision_id}"
     basis = stored.get("basis")

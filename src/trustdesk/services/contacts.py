@@ -18,7 +18,13 @@ from itertools import groupby
 from typing import Any
 
 from trustdesk import __version__
-from trustdesk.core.contacts import ALLOWED_WITH_CONDITIONS, ContactAdvice, DecisionUsed, advise
+from trustdesk.core.contacts import (
+    ALLOWED,
+    ALLOWED_WITH_CONDITIONS,
+    ContactAdvice,
+    DecisionUsed,
+    advise,
+)
 from trustdesk.core.decision import Decision
 from trustdesk.core.errors import CoreError
 from trustdesk.core.record import decision_from_json
@@ -67,6 +73,14 @@ def advice_json(advice: ContactAdvice) -> str:
             "version": used.version,
             "in_force_from": utc_text(used.in_force_from),
             "named": used.named,
+        }
+    also = advice.also_in_force
+    if also is not None:  # only then: older contacts' stored advice is unchanged
+        value["also_in_force"] = {
+            "id": also.decision_id,
+            "version": also.version,
+            "in_force_from": utc_text(also.in_force_from),
+            "not_allowed": list(advice.also_not_allowed),
         }
     return canonical_json(
         {
@@ -147,18 +161,29 @@ def _moment(value: datetime, zone_of: datetime) -> str:
     return value.astimezone(zone_of.tzinfo).isoformat(timespec="minutes")
 
 
-def _decision_for(
-    ctx: ServiceContext, contact: ContactInput
-) -> tuple[int | None, DecisionUsed | None, Decision | None]:
-    """(person id, decision version used, decision) the contact is judged by: what had
-    been decided about the person when the contact happened (``occurred_at``), never a
-    decision or an amendment made after it.
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """What a contact is judged by (``_decision_for``)."""
+
+    person_id: int | None
+    used: DecisionUsed | None = None
+    decision: Decision | None = None
+    #: With a named decision: the person's later decision also in force then, if any.
+    later: DecisionUsed | None = None
+    later_decision: Decision | None = None
+
+
+def _decision_for(ctx: ServiceContext, contact: ContactInput) -> _Judged:
+    """What the contact is judged by: what had been decided about the person when the
+    contact happened (``occurred_at``), never a decision or an amendment made after it.
 
     A decision the officer names must have been made by then (else InvalidRequest, with
-    both times); it is judged by that decision's version in force then. Otherwise the
-    person's decision made latest by then, in its version in force then; none when
-    nothing had been decided yet (the contact is judged as with no decision: by the
-    grounds the officer answers).
+    both times); it is judged by that decision's version in force then, and the person's
+    latest decision in force then, if it is another (two detainers, or an earlier honor
+    named after a later decline), is kept beside it (``later``). Otherwise the person's
+    decision made latest by then, in its version in force then; none when nothing had
+    been decided yet (the contact is judged as with no decision: by the grounds the
+    officer answers). The person is every row their decisions name (``linked_people``).
     """
     contacts = ctx.store.contacts
     at = contact.occurred_at
@@ -176,8 +201,6 @@ def _decision_for(
         if person_id is None:  # the person as the decision now names them
             person_id = versions[-1].person_id
         used = version_in_force(versions, at)
-        if used is not None:
-            _named_is_latest(contacts, person_id, used, at)
         if used is None:
             made = min(in_force_from(v) for v in versions)
             raise InvalidRequest(
@@ -196,29 +219,24 @@ def _decision_for(
                 raise InvalidRequest(f"there is no person {person_id}; check the number")
             used = latest_in_force(versions, at)
     if used is None:
-        return person_id, None, None
-    decision = decision_from_json(json.loads(contacts.decision_version_json(used.record_id)))
-    chosen = DecisionUsed(used.decision_id, used.version, in_force_from(used), named)
-    return person_id, chosen, decision
+        return _Judged(person_id)
+    judged = _Judged(person_id, _used(used, named), _decision_of(ctx, used))
+    if named and person_id is not None:
+        latest = latest_in_force(contacts.decision_versions(person_id=person_id), at)
+        if latest is not None and latest.decision_id != used.decision_id:
+            judged = replace(
+                judged, later=_used(latest, False), later_decision=_decision_of(ctx, latest)
+            )
+    return judged
 
 
-def _named_is_latest(
-    contacts: Any, person_id: int, used: DecisionVersionTimes, at: datetime
-) -> None:
-    """Refuse a named decision when a later decision about the person was in force at
-    the contact's time: what may be given rests on what was decided last (a later
-    decline would otherwise be stepped round by naming an earlier honor). The contact
-    can be recorded under the later decision, or about the person without naming one
-    (then judged by the decision on record at its time)."""
-    latest = latest_in_force(contacts.decision_versions(person_id=person_id), at)
-    if latest is None or latest.decision_id == used.decision_id:
-        return
-    made = _moment(latest.decision_time, at)
-    raise InvalidRequest(
-        f"decision {latest.decision_id} about this person (made {made}) was in force at "
-        f"the contact's time, after decision {used.decision_id}: what may be "
-        f"given rests on the latest decision. Record the contact under decision "
-        f"{latest.decision_id}, or about the person without naming a decision"
+def _used(version: DecisionVersionTimes, named: bool) -> DecisionUsed:
+    return DecisionUsed(version.decision_id, version.version, in_force_from(version), named)
+
+
+def _decision_of(ctx: ServiceContext, version: DecisionVersionTimes) -> Decision:
+    return decision_from_json(
+        json.loads(ctx.store.contacts.decision_version_json(version.record_id))
     )
 
 
@@ -234,10 +252,9 @@ def _person_booked(ctx: ServiceContext, booking_number: str) -> int | None:
     people = contacts.people_with_booking(booking_number)
     if len(people) <= 1:
         return people[0][0] if people else None
-    versions = {pid: contacts.decision_versions(person_id=pid) for pid, _name in people}
-    decided = {frozenset(v.decision_id for v in found) for found in versions.values()}
-    if len(decided) == 1 and next(iter(decided)):
-        every = next(iter(versions.values()))
+    rows = {pid for pid, _name in people}
+    if rows <= contacts.linked_people(people[0][0]):  # one person under several names
+        every = contacts.decision_versions(person_id=people[0][0])
         latest = max(every, key=lambda v: (v.decision_time, v.decision_id, v.version))
         return latest.person_id
     listed = "; ".join(f"person {pid}, {name}" for pid, name in people)
@@ -250,13 +267,27 @@ def _person_booked(ctx: ServiceContext, booking_number: str) -> int | None:
 def _advise(
     ctx: ServiceContext, rules: RulesSource, contact: ContactInput
 ) -> tuple[int | None, ContactAdvice]:
-    person_id, used, decision = _decision_for(ctx, contact)
+    judged = _decision_for(ctx, contact)
     pack = rules.pack_for(contact.occurred_at)
     try:
-        advice = advise(pack, decision=decision, answers=dict(contact.gates))
+        advice = advise(pack, decision=judged.decision, answers=dict(contact.gates))
+        advice = replace(advice, decision=judged.used)
+        if judged.later is not None:
+            later = advise(pack, decision=judged.later_decision, answers=dict(contact.gates))
+            allowed = {ALLOWED, ALLOWED_WITH_CONDITIONS}
+            advice = replace(
+                advice,
+                also_in_force=judged.later,
+                also_not_allowed=tuple(
+                    item.disclosure
+                    for item in advice.items
+                    if item.verdict in allowed
+                    and later.advice_for(item.disclosure).verdict not in allowed
+                ),
+            )
     except CoreError as error:  # a gate the pack in force does not have
         raise InvalidRequest(str(error)) from None
-    return person_id, replace(advice, decision=used)
+    return judged.person_id, advice
 
 
 def _draft(
@@ -273,7 +304,21 @@ def _draft(
         for item in advice.items
         if item.disclosure in contact.given and item.verdict == ALLOWED_WITH_CONDITIONS
     ]
-    reason = contact.unlawful_reason if refused or conditional else None
+    # Allowed by the decision named, not by a later one also in force then: the officer
+    # says why it was given on the one named, and a supervisor reviews it.
+    against_later = [d for d in advice.also_not_allowed if d in contact.given]
+    reason = contact.unlawful_reason if refused or conditional or against_later else None
+    if against_later and not reason and not refused:
+        later = advice.also_in_force
+        assert later is not None
+        names = ", ".join(d.replace("_", " ") for d in against_later)
+        named = advice.decision.decision_id if advice.decision is not None else "named"
+        raise InvalidRequest(
+            f"{names} is allowed by decision {named} but not by decision "
+            f"{later.decision_id}, made later about this person and also in force then: say "
+            "why it was given on the decision named (--unlawful-reason), and a supervisor "
+            "reviews it"
+        )
     if refused and not reason:
         names = ", ".join(item.disclosure.replace("_", " ") for item in refused)
         raise InvalidRequest(
@@ -305,7 +350,7 @@ def _draft(
         advice_json=advice_json(advice),
         allowed=not refused,
         unlawful_reason=reason,
-        review_needed=bool(refused or conditional),
+        review_needed=bool(refused or conditional or against_later),
         app_version=__version__,
     )
     return draft, advice

@@ -233,6 +233,17 @@ def latest_contact(conn: sqlite3.Connection, contact_id: int) -> ContactRecord:
 #: An audit position past any real one (a 64-bit integer on both backends).
 _NO_LIMIT = 2**62
 
+#: The person rows linked to one (the parameter): those a version of a decision about it
+#: names, and so on (a corrected name or date of birth is a row of its own; a later
+#: decision may be filed under either). UNION, not UNION ALL: it ends once nothing new
+#: is found.
+_LINKED_CTE = (
+    "WITH RECURSIVE linked(pid) AS (SELECT CAST(? AS bigint) UNION "
+    "SELECT other.person_id FROM linked JOIN decisions own ON own.person_id = linked.pid "
+    "JOIN decisions other ON other.decision_id = own.decision_id) "
+)
+_LINKED = "SELECT pid FROM linked"
+
 
 class ContactRepository:
     """Writing and reading the contact log; every write carries its audit entry."""
@@ -313,17 +324,7 @@ class ContactRepository:
             )
             params = [key, key]
         elif decision_id is not None:
-            # The versions on record at ``upto_seq`` (a later correction's person is not
-            # the memo's then).
-            named = "(SELECT person_id FROM decisions WHERE decision_id = ? AND audit_seq <= ?)"
-            # ``+c.person_id``: SQLite finds the second kind by the booking index, not by
-            # scanning every contact without a person.
-            where = (
-                f"(c.person_id IN {named} OR (c.booking_key IN "
-                f"(SELECT booking_key FROM people WHERE id IN {named}) AND +c.person_id IS NULL))"
-            )
-            head = upto_seq if upto_seq is not None else _NO_LIMIT
-            params = [decision_id, head, decision_id, head]
+            where, params = self._about_decision(decision_id, upto_seq)
         else:
             raise ValueError("name a person, a booking number or a decision")
         latest = _LATEST
@@ -342,6 +343,51 @@ class ContactRepository:
                 )
             )
         return [_record(row) for row in rows]
+
+    def _about_decision(self, decision_id: int, upto_seq: int | None) -> tuple[str, list[Any]]:
+        """The condition on contacts ``c`` about the person of a decision, as the record
+        stood at ``upto_seq``: about any person row linked to the rows its versions name
+        (``linked_people``), or recorded by booking number alone under one of those rows'
+        numbers — only where every person on record under that number is this person
+        (a number two people share does not say whose the contact is). Found first, so
+        the contacts are read through their indexes on both backends."""
+        head = upto_seq if upto_seq is not None else _NO_LIMIT
+        seed = "SELECT person_id FROM decisions WHERE decision_id = ? AND audit_seq <= ?"
+        linked = (
+            f"WITH RECURSIVE linked(pid) AS ({seed} UNION "
+            "SELECT other.person_id FROM linked JOIN decisions own ON own.person_id = linked.pid "
+            "AND own.audit_seq <= ? JOIN decisions other ON other.decision_id = own.decision_id "
+            "AND other.audit_seq <= ?) SELECT pid FROM linked"
+        )
+        with self._db.reading() as conn:
+            ids = {int(row[0]) for row in conn.execute(linked, (decision_id, head, head, head))}
+            keys: set[str] = set()
+            if ids:
+                marks = ", ".join("?" * len(ids))
+                rows = conn.execute(
+                    f"SELECT DISTINCT booking_key FROM people WHERE id IN ({marks})", sorted(ids)
+                ).fetchall()
+                for (key,) in rows:
+                    if key is None:
+                        continue
+                    others = conn.execute(
+                        "SELECT DISTINCT d.person_id FROM decisions d JOIN people p "
+                        "ON p.id = d.person_id WHERE p.booking_key = ? AND d.audit_seq <= ?",
+                        (key, head),
+                    ).fetchall()
+                    if {int(row[0]) for row in others} <= ids:
+                        keys.add(str(key))
+        if not ids:
+            return "0 = 1", []
+        clauses = [f"c.person_id IN ({', '.join('?' * len(ids))})"]
+        params: list[Any] = sorted(ids)
+        if keys:
+            # ``+c.person_id``: SQLite reads these through the booking index.
+            clauses.append(
+                f"(c.booking_key IN ({', '.join('?' * len(keys))}) AND +c.person_id IS NULL)"
+            )
+            params += sorted(keys)
+        return "(" + " OR ".join(clauses) + ")", params
 
     def between(
         self, start: datetime, end: datetime, where: ContactFilter | None = None
@@ -456,6 +502,13 @@ class ContactRepository:
                 )
             ]
 
+    def linked_people(self, person_id: int) -> frozenset[int]:
+        """The person rows linked to ``person_id`` through decisions (itself included):
+        one person under every name and date of birth their decisions gave them."""
+        with self._db.reading() as conn:
+            rows = conn.execute(_LINKED_CTE + _LINKED, (person_id,)).fetchall()
+        return frozenset(int(row[0]) for row in rows)
+
     def person_exists(self, person_id: int) -> bool:
         with self._db.reading() as conn:
             return bool(scalar(conn, "SELECT 1 FROM people WHERE id = ?", (person_id,)))
@@ -468,15 +521,18 @@ class ContactRepository:
         there is none. Which version was in force when is the service's to say."""
         if (person_id is None) == (decision_id is None):
             raise ValueError("name a person or a decision, not both")
-        # By person: every version of each decision one of whose versions names the person
-        # (a version correcting the name or the date of birth names another person row).
+        # By person: every version of each decision about the person under any of the
+        # person rows linked to theirs (``linked_people``: a version correcting the name
+        # or the date of birth names another row, and a later decision may name either).
         where, key = (
-            ("decision_id IN (SELECT decision_id FROM decisions WHERE person_id = ?)", person_id)
+            (f"decision_id IN (SELECT decision_id FROM decisions WHERE person_id IN ({_LINKED}))",
+             person_id)
             if decision_id is None
             else ("decision_id = ?", decision_id)
-        )
+        )  # fmt: skip
         with self._db.reading() as conn:
             rows = conn.execute(
+                f"{_LINKED_CTE if decision_id is None else ''}"
                 "SELECT decision_id, id, version, person_id, decision_time, recorded_at "
                 f"FROM decisions WHERE {where} ORDER BY decision_id, version",
                 (key,),

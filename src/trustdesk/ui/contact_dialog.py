@@ -300,7 +300,11 @@ class ContactDialog(QDialog):
         # Which decision and version judge the contact (the one in force at its time),
         # in the words the command line and the review queue use.
         basis = "judged by " + judged_by_text(
-            advice.decision, advice.basis, lambda moment: stamp_text(moment, self.context.zone)
+            advice.decision,
+            advice.basis,
+            lambda moment: stamp_text(moment, self.context.zone),
+            advice.also_in_force,
+            advice.also_not_allowed,
         )
         lines = [f"Before you answer ICE — rule pack {advice.pack_id}, {basis}:"]
         kind = str(self.kind.currentData())
