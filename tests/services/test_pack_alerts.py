@@ -231,3 +231,27 @@ def test_a_version_put_back_in_force_keeps_where_it_came_from(tmp_path: Path) ->
     assert replaced == {agency: EARLIER_2014, other: agency}
     (alert,) = administrator_alerts(rules, at("2026-12-06"), replaced)
     assert f"shipped as {EARLIER_2014[:12]}…" in alert
+
+
+def test_a_california_agency_imports_and_keeps_a_california_pack(tmp_path: Path, desk: Any) -> None:
+    # The import checked every pack against Connecticut: a California agency could put no
+    # pack of its own in force. Here it imports ca-2014 as TrustDesk first shipped it
+    # (kept in the history), which the alert then names, and keeps it on the record.
+    from test_rulepack_archive import UNSIGNED, Holder
+
+    from trustdesk.rules.pack_history import kept_file
+    from trustdesk.rules.registry import rules_for_data_dir
+
+    admin, service = desk.session("admin"), desk.services.rulepacks
+    assert desk.services.jurisdiction.change(admin, "CA").code == "CA"
+    first = "3017872caa73afb8f78858238831714fab2d8fdeeadfff766a57808c5aeeca01"
+    kept = kept_file("ca-2014", first)
+    assert kept is not None
+    holder = Holder(rules_for_data_dir(desk.store.data_dir, jurisdiction="CA"))
+    imported = service.import_pack(admin, kept, holder, override=UNSIGNED)
+    assert (imported.pack_id, imported.sha256) == ("ca-2014", first)
+    assert holder.rules.pack("ca-2014").pack.sha256 == first
+    (change,) = service.pending_changes(holder.rules)
+    assert change.pack_id == "ca-2014" and change.made_from == first
+    service.keep_agency_version(admin, holder.rules, "ca-2014", "Counsel reviews the 2025 edits")
+    assert service.pending_changes(holder.rules) == []

@@ -202,38 +202,3 @@ def test_a_second_signoff_keeps_the_first_revision(cli: Any, tmp_path: Path) -> 
     kept = cli.data / "rules" / "superseded" / f"ct-2025-{first[:12]}.json"
     assert kept.exists()
     assert first in _memo_text(cli, tmp_path, first_id)
-
-
-def test_keep_ours_records_why_the_agency_keeps_an_earlier_shipped_version(
-    cli: Any, tmp_path: Path
-) -> None:
-    # The agency imports the ct-2014 TrustDesk shipped before (without the juvenile
-    # review); `rules keep-ours` records why it stays. Bad input exits 2, records nothing.
-    from trustdesk.rules.pack_history import kept_file
-    from trustdesk.store.pack_imports import SHIPPED_CHANGE_KEPT
-
-    # ct-2014 as shipped before the juvenile review (kept in resources/rules/history)
-    earlier = kept_file(
-        "ct-2014", "a34cf0c86412bad4e1fd8daa000e4220e161a8f0fe14832bcd567d0bcc64c133"
-    )
-    assert earlier is not None
-    code, _out, err = cli(
-        "rules", "import", str(earlier), "--override-unsigned", "--reason",
-        "the agency's reviewed copy of the 2014 pack", "--as", "chief", who="chief",
-    )  # fmt: skip
-    assert code == 0, err
-    keep = ("rules", "keep-ours", "--pack", "ct-2014", "--as", "chief")
-    code, _out, err = cli(*keep, "--reason", "short", who="chief")
-    assert code == 2 and "The reason is 5 characters; give 10 to 500" in err
-    code, _out, err = cli(*keep[:3], "ct-2019", "--as", "chief", "--reason", "x" * 12, who="chief")
-    assert code == 2 and "rule pack ct-2019 has no shipped change" in err
-    assert not _entries(cli, SHIPPED_CHANGE_KEPT)
-    reason = "Counsel keeps the 2014 reading until the review is signed off"
-    code, out, err = cli(*keep, "--reason", reason, who="chief")
-    assert code == 0, err
-    assert out.startswith("ct-2014: your agency's version") and "the reason is recorded" in out
-    (entry,) = _entries(cli, SHIPPED_CHANGE_KEPT)
-    assert entry["reason"] == reason and entry["outcome"] == "success"
-    assert entry["actor"] == "chief" and entry["pack"] == "ct-2014"
-    code, _out, err = cli(*keep, "--reason", reason, who="chief")
-    assert code == 2 and "already recorded" in err

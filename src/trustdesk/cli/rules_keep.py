@@ -30,11 +30,10 @@ def add_parser(sub: Any) -> None:
 
 
 def run_keep(args: argparse.Namespace) -> int:
-    from trustdesk.cli.rulesource import data_folder_rules
-    from trustdesk.cli.signon import log_on, open_services
+    from trustdesk.cli.signon import log_on, open_services, store_rules
 
-    rules = data_folder_rules(args.data_dir)
-    with open_services(args, rules) as services:
+    with open_services(args) as services:
+        rules = store_rules(args, services)
         session = log_on(services, args)
         change = services.rulepacks.keep_agency_version(session, rules, args.pack, args.reason)
     print(

@@ -92,19 +92,18 @@ def _day(text: str) -> date:
 
 
 def run_signoff(args: argparse.Namespace) -> int:
-    from trustdesk.cli.rulesource import data_folder_rules
-    from trustdesk.cli.signon import log_on, open_services
+    from trustdesk.cli.signon import log_on, open_services, store_rules
     from trustdesk.rules.revision import Attestation
 
     on = _day(args.date)
-    rules = data_folder_rules(args.data_dir)
     attestation = Attestation(tuple(args.item), args.source, args.by, args.title, on, args.note)
 
     class _Holder:
         def replace(self, new_rules: Any) -> None:
             pass  # each command loads the rules afresh
 
-    with open_services(args, rules) as services:
+    with open_services(args) as services:
+        rules = store_rules(args, services)
         session = log_on(services, args)
         done = services.signoff.sign_off(session, rules, args.pack, attestation, _Holder())
     print(f"{done.pack_id}: counsel's sign-off recorded for {len(done.items)} item(s):")

@@ -16,7 +16,11 @@ if TYPE_CHECKING:
     from trustdesk.rules.registry import RuleSet
 
 
-def data_folder_rules(data_dir: Path | str | None, jurisdiction: str | None = None) -> RuleSet:
+def data_folder_rules(
+    data_dir: Path | str | None,
+    jurisdiction: str | None = None,
+    accepted: dict[str, str] | None = None,
+) -> RuleSet:
     """The rules in force on ``data_dir`` (``--data-dir``; None: the per-user data folder).
 
     An imported pack comes into force only when the audit chain records its import
@@ -24,6 +28,9 @@ def data_folder_rules(data_dir: Path | str | None, jurisdiction: str | None = No
     folder of imported packs holds a file. A file that is not applied (put there by
     hand, changed, or damaged) is named on stderr with the fix, and the packs that are
     fine stay in force. ``jurisdiction``: whose packs and catalog (None: the default).
+    ``accepted``: the imported versions in force as the open store's chain records them
+    (``RulePackService.in_force``: on a database server too), instead of reading the
+    folder's own database file.
     """
     import sys
 
@@ -31,8 +38,7 @@ def data_folder_rules(data_dir: Path | str | None, jurisdiction: str | None = No
     from trustdesk.store.paths import resolve_data_dir
 
     folder = resolve_data_dir(data_dir)
-    accepted: dict[str, str] = {}
-    if imported_pack_paths(folder / IMPORTED_FOLDER):
+    if accepted is None and imported_pack_paths(folder / IMPORTED_FOLDER):
         from trustdesk.store.errors import StoreError
         from trustdesk.store.pack_imports import imported_in_force
 
@@ -45,9 +51,9 @@ def data_folder_rules(data_dir: Path | str | None, jurisdiction: str | None = No
                 file=sys.stderr,
             )
     if jurisdiction is None:
-        rules = rules_for_data_dir(folder, accepted)
+        rules = rules_for_data_dir(folder, accepted or {})
     else:
-        rules = rules_for_data_dir(folder, accepted, jurisdiction)
+        rules = rules_for_data_dir(folder, accepted or {}, jurisdiction)
     for message in rules.skipped:
         print(f"trustdesk: warning: {message}", file=sys.stderr)
     return rules

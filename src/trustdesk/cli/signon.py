@@ -49,13 +49,17 @@ class LazyRules:
         self._rules: RuleSet | None = None
         #: The agency's jurisdiction (services.jurisdiction), asked when first loaded.
         self.jurisdiction: Callable[[], str] | None = None
+        #: The imported versions the store's chain puts in force (services.rulepacks),
+        #: asked when first loaded: the server's chain where the store is on one.
+        self.accepted: Callable[[], dict[str, str]] | None = None
 
     def _load(self) -> RuleSet:
         if self._rules is None:
             from trustdesk.cli.rulesource import data_folder_rules
 
             code = None if self.jurisdiction is None else self.jurisdiction()
-            self._rules = data_folder_rules(self.data_dir, code)
+            accepted = None if self.accepted is None else self.accepted()
+            self._rules = data_folder_rules(self.data_dir, code, accepted)
         return self._rules
 
     def load(self) -> RuleSet:
@@ -87,9 +91,22 @@ def open_services(args: argparse.Namespace, rules: Any = None) -> Services:
         return _in_agency_zone(open_bundle(args.data_dir, rules))
     lazy = LazyRules(args.data_dir)
     services = open_bundle(args.data_dir, lazy)
-    # The packs of the agency's jurisdiction, as the desktop app applies them.
+    # The packs of the agency's jurisdiction, and the imports its chain puts in force, as
+    # the desktop app applies them (on a database server too).
     lazy.jurisdiction = lambda: services.jurisdiction.current().code
+    lazy.accepted = services.rulepacks.in_force
     return _in_agency_zone(services)
+
+
+def store_rules(args: argparse.Namespace, services: Services) -> RuleSet:
+    """The rules in force on the open store, as the desktop app applies them: the
+    agency's jurisdiction's packs and the imports the store's chain records (read from
+    the server where the store is on one; the folder's own file otherwise)."""
+    from trustdesk.cli.rulesource import data_folder_rules
+
+    return data_folder_rules(
+        args.data_dir, services.jurisdiction.current().code, services.rulepacks.in_force()
+    )
 
 
 def _in_agency_zone(services: Services) -> Services:

@@ -57,6 +57,13 @@ class RulePackService:
 
         return imported_folder(self.ctx.store.data_dir)
 
+    def jurisdiction(self) -> str:
+        """The agency's jurisdiction's code: a pack of another is refused on import (a
+        California agency imports California packs)."""
+        from trustdesk.services.jurisdiction import JurisdictionService
+
+        return JurisdictionService(self.ctx).current().code
+
     def in_force(self) -> dict[str, str]:
         """SHA-256 → pack id of each imported version the audit chain puts in force: only
         files with one of them are applied (a file dropped into ``rules/`` by hand is not)."""
@@ -154,6 +161,7 @@ class RulePackService:
                 self.publishers.trusted(),
                 accepted=self.in_force(),
                 today=self.ctx.clock().date(),
+                jurisdiction=self.jurisdiction(),
             )
         except RulesError as error:
             problem = "invalid" if isinstance(error, InputError) else "tests failed"
@@ -197,7 +205,7 @@ class RulePackService:
         checked = review.checked
         if control is not None and control.cancelled():
             raise JobCancelled("the import was stopped; the rules in force are unchanged")
-        installed = install(checked)
+        installed = install(checked, jurisdiction=self.jurisdiction())
         pack = checked.loaded.pack
         old = checked.replaces
         try:

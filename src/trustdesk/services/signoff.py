@@ -151,8 +151,10 @@ class SignoffService:
         staged = self.ctx.store.data_dir / f".signoff-{uuid.uuid4().hex[:12]}.json"
         try:
             write_atomically(staged, revised)
-            checked = check_import(staged, packs.folder, accepted=packs.in_force())
-            return install(checked), checked.loaded.pack.sha256
+            checked = check_import(
+                staged, packs.folder, accepted=packs.in_force(), jurisdiction=packs.jurisdiction()
+            )
+            return install(checked, jurisdiction=packs.jurisdiction()), checked.loaded.pack.sha256
         finally:
             with contextlib.suppress(OSError):
                 staged.unlink()

@@ -1,0 +1,37 @@
+"""`trustdesk rules keep-ours` on both backends: the agency imports the ct-2014 TrustDesk
+shipped before (without the juvenile review), the command records why it stays, and
+bad input exits 2 and records nothing. On a database server the imports in force are
+the server's chain's (the command read the data folder's own file and found none)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trustdesk.rules.pack_history import kept_file
+
+#: ct-2014 as shipped before the juvenile review (kept in resources/rules/history).
+EARLIER_2014 = "a34cf0c86412bad4e1fd8daa000e4220e161a8f0fe14832bcd567d0bcc64c133"
+
+
+def test_keep_ours_records_why_the_agency_keeps_an_earlier_shipped_version(cli: Any) -> None:
+    earlier = kept_file("ct-2014", EARLIER_2014)
+    assert earlier is not None
+    code, _out, err = cli(
+        "rules", "import", str(earlier), "--override-unsigned", "--reason",
+        "the agency's reviewed copy of the 2014 pack", "--as", "chief", who="chief",
+    )  # fmt: skip
+    assert code == 0, err
+    keep = ("rules", "keep-ours", "--pack", "ct-2014", "--as", "chief")
+    code, _out, err = cli(*keep, "--reason", "short", who="chief")
+    assert code == 2 and "The reason is 5 characters; give 10 to 500" in err
+    code, _out, err = cli(*keep[:3], "ct-2019", "--as", "chief", "--reason", "x" * 12, who="chief")
+    assert code == 2 and "rule pack ct-2019 has no shipped change" in err
+    code, _out, err = cli(*keep[:4], "--as", "ann", "--reason", "x" * 12, who="ann")
+    assert code != 0 and "administrator" in err.lower()
+    reason = "Counsel keeps the 2014 reading until the review is signed off"
+    code, out, err = cli(*keep, "--reason", reason, who="chief")
+    assert code == 0, err
+    assert out.startswith(f"ct-2014: your agency's version {EARLIER_2014[:12]}")
+    assert "the reason is recorded" in out
+    code, _out, err = cli(*keep, "--reason", reason, who="chief")  # recorded: nothing left
+    assert code == 2 and "already recorded" in err
