@@ -8,8 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import Qt
 from test_review import LEFT, RESULT, fill_person, save
+
+from trustdesk.ui.fields import wall_time
 
 #: 01:30 on the day New York's clocks go back: 05:30 UTC (EDT) or 06:30 UTC (EST).
 FIRST = datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
@@ -39,7 +41,7 @@ def test_the_second_of_a_repeated_release_time_is_chosen_and_kept_by_an_amendmen
     assert box is not None and box.isHidden()  # an ordinary time: nothing to choose
     assert release.unknown is not None and release.unknown.isChecked()
     qtbot.mouseClick(release.unknown, LEFT)  # the release time is known
-    release.edit.setDateTime(QDateTime(2026, 11, 1, 1, 30, 0))  # typed: 01:30 that night
+    release.edit.setDateTime(wall_time(2026, 11, 1, 1, 30))  # typed: 01:30 that night
     assert not box.isHidden()
     assert "second 01:30 (EST" in box.text() and "the first, EDT" in box.text()
     qtbot.mouseClick(page.detainer.questions["judicial_warrant"].buttons["yes"], LEFT)
@@ -82,10 +84,10 @@ def test_an_ordinary_time_offers_no_choice_and_a_skipped_one_is_refused(
     page = window.workspace.review
     fill_person(qtbot, page)
     received = page.detainer.received
-    received.edit.setDateTime(QDateTime(2026, 3, 8, 2, 30, 0))  # skipped: clocks went forward
+    received.edit.setDateTime(wall_time(2026, 3, 8, 2, 30))  # skipped: clocks went forward
     assert received.second is not None and received.second.isHidden()
     qtbot.mouseClick(page.next_button, LEFT)
     assert page.pages[page.current_id()] is page.detainer  # refused, and said why
     assert "does not exist on 08 Mar 2026" in page.detainer.problems.text()
-    received.edit.setDateTime(QDateTime(2026, 11, 1, 0, 59, 0))
+    received.edit.setDateTime(wall_time(2026, 11, 1, 0, 59))
     assert received.second.isHidden()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -91,7 +91,7 @@ def test_2025_hold_on_a_judicial_warrant(make_window: Any, qtbot: Any, gui_desk:
     assert any("conviction" in t for t in step_titles(page))
     fill_person(qtbot, page)
     zone = window.context.zone
-    set_times(page, zone, datetime(2026, 11, 20, 16, 5).astimezone(zone), None)
+    set_times(page, zone, datetime(2026, 11, 20, 16, 5, tzinfo=UTC).astimezone(zone), None)
     page.detainer.release.set_local(datetime(2026, 11, 20, 15, 0, tzinfo=zone))
     warrant = page.detainer.questions["judicial_warrant"]
     qtbot.mouseClick(warrant.buttons["yes"], LEFT)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from trustdesk.ui.clock import Clock
-from trustdesk.ui.fields import SecondHour
+from trustdesk.ui.fields import SecondHour, wall_time, wall_time_edit
 
 #: Typed as year-month-day hour:minute, the order the rest of the contact log writes.
 DISPLAY_FORMAT = "yyyy-MM-dd HH:mm"
@@ -55,6 +55,7 @@ class ContactTime(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         self.edit = QDateTimeEdit()
         self.edit.setObjectName("contact_time")
+        wall_time_edit(self.edit)
         self.edit.setDisplayFormat(DISPLAY_FORMAT)
         self.edit.setAccessibleName("When the contact happened (agency time)")
         self.edit.setAccessibleDescription(
@@ -141,7 +142,7 @@ class ContactTime(QWidget):
     def set_when(self, value: datetime) -> None:
         local = value.astimezone(self.zone)
         self.edit.setDateTime(
-            QDateTime(local.year, local.month, local.day, local.hour, local.minute, 0)
+            wall_time(local.year, local.month, local.day, local.hour, local.minute)
         )
         # In the hour repeated when the clocks go back the wall time is ambiguous: the
         # box beside it says which of the two this is.

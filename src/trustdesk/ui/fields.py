@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -19,6 +19,21 @@ from PySide6.QtWidgets import (
 from trustdesk.core.wall_time import repeated_wall_time
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
+
+
+def wall_time_edit(edit: QDateTimeEdit) -> None:
+    """Make ``edit`` hold a wall time as typed: in UTC, which has no clock changes, so
+    Qt never moves a time the machine's own zone skips (02:30 on the spring change read
+    as 03:30 before TrustDesk could refuse it) or repeats. The agency's zone is applied
+    by TrustDesk, to the wall time read back (``wall_time``)."""
+    edit.setTimeZone(QTimeZone.utc())
+
+
+def wall_time(year: int, month: int, day: int, hour: int, minute: int) -> QDateTime:
+    """A wall time for a ``wall_time_edit`` field."""
+    return QDateTime(QDate(year, month, day), QTime(hour, minute), QTimeZone.utc())
+
+
 DATETIME_FORMAT = "ddd dd MMM yyyy HH:mm"
 
 
@@ -118,6 +133,7 @@ class LocalDateTime(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.edit = QDateTimeEdit()
+        wall_time_edit(self.edit)
         self.edit.setDisplayFormat(DATETIME_FORMAT)
         self.edit.setCalendarPopup(True)
         self.edit.setAccessibleName(name)
@@ -167,7 +183,7 @@ class LocalDateTime(QWidget):
             self.unknown.setChecked(False)
         naive = value.replace(tzinfo=None)
         self.edit.setDateTime(
-            QDateTime(naive.year, naive.month, naive.day, naive.hour, naive.minute, 0)
+            wall_time(naive.year, naive.month, naive.day, naive.hour, naive.minute)
         )
         if self.second is not None:  # an aware time says which of two repeated ones it is
             self._follow()
