@@ -350,37 +350,42 @@ def test_a_declined_detainer_forbids_the_release_date(desk: Desk, rules: Any) ->
 # -- judged by what was decided at the contact's time -------------------------------------
 
 DECIDED = "2026-11-20T11:00:00-05:00"  # 16:00 UTC
+JUDICIAL = {"form": "I-247A", "judicial_warrant": True, "administrative_warrant": "I-200"}
 MONDAY = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)  # before the decision
 BETWEEN = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)  # after it, before its amendment
 AFTER = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)  # after the amendment
 
 
-def _honored_then_amended(desk: Desk, rules: Any) -> int:
+def _honored_then_declined(
+    desk: Desk, rules: Any, person: dict[str, Any] | None = None, reason: str = ""
+) -> tuple[Any, Any]:
     """A decision made at 16:00 on a judicial warrant (the release date may be given),
     amended at 18:00 (recorded then; its decision time still 16:00): there was no
-    judicial warrant, it is declined (the release date may not be given). The clock
-    ends at 20:00, when the contacts are recorded."""
+    judicial warrant, it is declined (the release date may not be given), and with
+    ``person`` the first version named them (the amendment names the case's default
+    person). The clock ends at 20:00, when the contacts are recorded. Both versions."""
     officer = desk.session("officer")
-    raw = make_case(
-        decision_time=DECIDED,
-        detainer={"form": "I-247A", "judicial_warrant": True, "administrative_warrant": "I-200"},
-    )
-    saved = desk.services.decisions.create(
-        officer, parse_case(raw, "test case", rules.catalog), raw
-    )
+    extra = {} if person is None else {"person": person}
+    raw = make_case(decision_time=DECIDED, detainer=JUDICIAL, **extra)
+    saved = desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
     assert saved.record.outcome == "honor"
     desk.clock.advance(hours=2)
     corrected = make_case(decision_time=DECIDED)
     amended = desk.services.decisions.amend(
         officer,
         saved.record.decision_id,
-        parse_case(corrected, "test case", rules.catalog),
+        parse_case(corrected, "t", rules.catalog),
         corrected,
-        "the warrant was an administrative one",
+        reason or "the warrant was an administrative one",
     )
     assert (amended.record.version, amended.record.outcome) == (2, "decline")
     desk.clock.advance(hours=2)
-    return saved.record.decision_id
+    return saved.record, amended.record
+
+
+def _honored_then_amended(desk: Desk, rules: Any) -> int:
+    """``_honored_then_declined`` for one person: the decision's number."""
+    return int(_honored_then_declined(desk, rules)[0].decision_id)
 
 
 def _release(advice: Any) -> str:
@@ -537,9 +542,6 @@ def test_a_decision_recorded_late_counts_from_its_decision_time(desk: Desk, rule
     assert _release(advice) == "not_allowed"  # declined
 
 
-JUDICIAL = {"form": "I-247A", "judicial_warrant": True, "administrative_warrant": "I-200"}
-
-
 def test_a_decision_whose_name_was_corrected_judges_contacts_about_either_person(
     desk: Desk, rules: Any
 ) -> None:
@@ -657,22 +659,15 @@ def test_a_contact_stored_before_the_advice_named_its_decision_is_found_again(
 def _name_corrected(desk: Desk, rules: Any) -> tuple[Any, Any]:
     """Version 1 (Maria Pena, a judicial warrant: honored), version 2 two hours later
     (María Peña, a new person row under the same booking number; declined)."""
-    officer = desk.session("officer")
     person = {"name": "Maria Pena", "date_of_birth": "1990-04-17", "booking_number": "NH-2026-0412"}
-    raw = make_case(decision_time=DECIDED, person=person, detainer=JUDICIAL)
-    saved = desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
-    desk.clock.advance(hours=2)
-    corrected = make_case(decision_time=DECIDED)
-    amended = desk.services.decisions.amend(
-        officer,
-        saved.record.decision_id,
-        parse_case(corrected, "t", rules.catalog),
-        corrected,
+    first, amended = _honored_then_declined(
+        desk,
+        rules,
+        person,
         "the name as the court spells it; the warrant was an administrative one",
     )
-    assert amended.record.person_id != saved.record.person_id
-    desk.clock.advance(hours=2)
-    return saved.record, amended.record
+    assert amended.person_id != first.person_id
+    return first, amended
 
 
 def test_a_booking_number_whose_person_was_renamed_is_judged_by_the_decision(

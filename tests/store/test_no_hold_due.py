@@ -25,35 +25,32 @@ FACTS = {
 }
 
 
+def _amend(desk: Desk, rules: Any, decision_id: int, reason: str, raw: dict[str, Any]) -> Any:
+    """The officer's amendment of ``decision_id`` to the case ``raw``: the new version."""
+    case = parse_case(raw, "t", rules.catalog)
+    return desk.services.decisions.amend(
+        desk.session("officer"), decision_id, case, raw, reason
+    ).record
+
+
 def _amended_to_no_hold(desk: Desk, rules: Any) -> tuple[int, Any]:
     """A hold opened on an I-247A, then the decision corrected to an I-247N: the hold's
     id and the correcting version."""
-    officer = desk.session("officer")
     raw = make_case(**FACTS)
-    saved = desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
-    assert saved.hold_id is not None
-    later = make_case(detainer={**raw["detainer"], "form": "I-247N"}, **FACTS)
-    amended = desk.services.decisions.amend(
-        officer,
-        saved.record.decision_id,
-        parse_case(later, "t", rules.catalog),
-        later,
-        "the detainer is an I-247N",
+    saved = desk.services.decisions.create(
+        desk.session("officer"), parse_case(raw, "t", rules.catalog), raw
     )
-    assert amended.record.asks_no_hold
+    assert saved.hold_id is not None
+    decision_id = saved.record.decision_id
+    later = make_case(detainer={**raw["detainer"], "form": "I-247N"}, **FACTS)
+    amended = _amend(desk, rules, decision_id, "the detainer is an I-247N", later)
+    assert amended.asks_no_hold
     # A later correction that still asks for no hold keeps the time release became due.
     desk.clock.advance(hours=1)
-    retyped = make_case(
-        detainer={**raw["detainer"], "form": "I-247N", "administrative_warrant": None}, **FACTS
-    )
-    desk.services.decisions.amend(
-        officer,
-        saved.record.decision_id,
-        parse_case(retyped, "t", rules.catalog),
-        retyped,
-        "no administrative warrant came with it",
-    )
-    return saved.hold_id, amended.record
+    detainer = {**raw["detainer"], "form": "I-247N", "administrative_warrant": None}
+    retyped = make_case(detainer=detainer, **FACTS)
+    _amend(desk, rules, decision_id, "no administrative warrant came with it", retyped)
+    return saved.hold_id, amended
 
 
 def _due_now(desk: Desk) -> Any:
@@ -61,16 +58,21 @@ def _due_now(desk: Desk) -> Any:
     return active.release_due_at
 
 
+def _as_schema(folder: Path, version: int, due: str) -> None:
+    """The SQLite file as TrustDesk of schema ``version`` left it: open holds' due times
+    set by ``due`` (an SQL expression), and the version before the later steps."""
+    with sqlite3.connect(folder / "trustdesk.db") as conn:
+        conn.execute(f"UPDATE open_holds SET release_due_at = {due}")
+        conn.execute(f"PRAGMA user_version = {int(version)}")
+    conn.close()
+
+
 def test_a_sqlite_store_of_schema_12_is_brought_to_the_rule(tmp_path: Path, rules: Any) -> None:
     folder = tmp_path / "data"
     desk = open_desk(folder, rules)
     _hold, amended = _amended_to_no_hold(desk, rules)
     desk.services.close()
-    # As TrustDesk of schema 12 left it: the expiry's NULL, and the version before the step.
-    with sqlite3.connect(folder / "trustdesk.db") as conn:
-        conn.execute("UPDATE open_holds SET release_due_at = NULL")
-        conn.execute("PRAGMA user_version = 12")
-    conn.close()
+    _as_schema(folder, 12, "NULL")  # the expiry's NULL
     desk = open_desk(folder, rules)
     try:
         with desk.store.db.reading() as reading:
@@ -115,37 +117,21 @@ def test_step_14_starts_the_run_at_its_first_version_not_the_earliest_clock(
 
     folder = tmp_path / "data"
     desk = open_desk(folder, rules)
-    officer = desk.session("officer")
     raw = make_case(**FACTS)
-    saved = desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
+    saved = desk.services.decisions.create(
+        desk.session("officer"), parse_case(raw, "t", rules.catalog), raw
+    )
+    decision_id = saved.record.decision_id
     desk.clock.advance(hours=1)
     declined_raw = make_case(releasable_at=FACTS["releasable_at"])
-    declined = desk.services.decisions.amend(
-        officer,
-        saved.record.decision_id,
-        parse_case(declined_raw, "t", rules.catalog),
-        declined_raw,
-        "the conviction was another person's",
-    ).record
+    declined = _amend(desk, rules, decision_id, "the conviction was another person's", declined_raw)
     assert declined.outcome == "decline"
     desk.clock.now -= timedelta(minutes=30)
     person = {**raw["person"], "name": raw["person"]["name"] + " "}
     retyped = make_case(releasable_at=FACTS["releasable_at"], person=person)
-    desk.services.decisions.amend(
-        officer,
-        saved.record.decision_id,
-        parse_case(retyped, "t", rules.catalog),
-        retyped,
-        "name typo",
-    )
+    _amend(desk, rules, decision_id, "name typo", retyped)
     desk.services.close()
-    with sqlite3.connect(folder / "trustdesk.db") as conn:  # as schema 13 left it
-        conn.execute(
-            "UPDATE open_holds SET release_due_at = "
-            "(SELECT min(recorded_at) FROM decisions WHERE version > 1)"
-        )
-        conn.execute("PRAGMA user_version = 13")
-    conn.close()
+    _as_schema(folder, 13, "(SELECT min(recorded_at) FROM decisions WHERE version > 1)")
     desk = open_desk(folder, rules)
     try:
         assert _due_now(desk) == declined.recorded_at

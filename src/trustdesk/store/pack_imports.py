@@ -19,8 +19,9 @@ import sqlite3
 # it does not import the store's audit or connection modules (typing, dataclasses…).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
     from pathlib import Path
+    from typing import Any
 
     from trustdesk.store.records import AuditEntry
 
@@ -58,19 +59,26 @@ def in_force(entries: Iterable[AuditEntry]) -> dict[str, str]:
     )
 
 
-def changes_kept(entries: Iterable[AuditEntry]) -> set[tuple[str, str]]:
-    """(the agency's version, the shipped version) of every recorded decision to keep the
-    agency's pack in force without the shipped version's changes (``SHIPPED_CHANGE_KEPT``)."""
-    found: set[tuple[str, str]] = set()
+def _recorded(entries: Iterable[AuditEntry], events: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """The objects of each successful entry of ``events`` that read as a JSON object, in
+    the entries' order (an entry that does not read is passed over)."""
+    wanted = set(events)
     for entry in entries:
-        if entry.event != SHIPPED_CHANGE_KEPT or entry.outcome != "success":
+        if entry.event not in wanted or entry.outcome != "success":
             continue
         try:
             objects = json.loads(entry.objects)
         except ValueError:
             continue
-        if not isinstance(objects, dict):
-            continue
+        if isinstance(objects, dict):
+            yield objects
+
+
+def changes_kept(entries: Iterable[AuditEntry]) -> set[tuple[str, str]]:
+    """(the agency's version, the shipped version) of every recorded decision to keep the
+    agency's pack in force without the shipped version's changes (``SHIPPED_CHANGE_KEPT``)."""
+    found: set[tuple[str, str]] = set()
+    for objects in _recorded(entries, (SHIPPED_CHANGE_KEPT,)):
         agency, shipped = objects.get("sha256"), objects.get("shipped_sha256")
         if isinstance(agency, str) and isinstance(shipped, str):
             found.add((agency, shipped))
@@ -82,15 +90,7 @@ def replacements(entries: Iterable[AuditEntry]) -> dict[str, str]:
     sign-off that replaced one (``replaced_sha256``): followed back, the versions an
     agency's pack was made from, down to the shipped one it first took the place of."""
     found: dict[str, str] = {}
-    for entry in entries:
-        if entry.event not in PUT_IN_FORCE or entry.outcome != "success":
-            continue
-        try:
-            objects = json.loads(entry.objects)
-        except ValueError:
-            continue
-        if not isinstance(objects, dict):
-            continue
+    for objects in _recorded(entries, PUT_IN_FORCE):
         digest, replaced = objects.get("sha256"), objects.get("replaced_sha256")
         if isinstance(digest, str) and isinstance(replaced, str) and digest != replaced:
             # What it replaced when first put in force: a version's text never changes, so
