@@ -1,7 +1,7 @@
 """`trustdesk rules keep-ours` on both backends: the agency imports the ct-2014 TrustDesk
 shipped before (without the juvenile review), the command records why it stays, and
 bad input exits 2 and records nothing. On a database server the imports in force are
-the server's chain's (the command read the data folder's own file and found none)."""
+the server's chain's (the commands read the data folder's own file and found none)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ def test_keep_ours_records_why_the_agency_keeps_an_earlier_shipped_version(cli: 
         "the agency's reviewed copy of the 2014 pack", "--as", "chief", who="chief",
     )  # fmt: skip
     assert code == 0, err
+    # Listed as in force, on a server store too (it read the folder's own file and named
+    # the import as not recorded).
+    code, out, err = cli("rules", "list")
+    assert code == 0 and "not applied" not in err, err
+    assert f"sha256 {EARLIER_2014}" in out and "imported by the agency" in out
     keep = ("rules", "keep-ours", "--pack", "ct-2014", "--as", "chief")
     code, _out, err = cli(*keep, "--reason", "short", who="chief")
     assert code == 2 and "The reason is 5 characters; give 10 to 500" in err

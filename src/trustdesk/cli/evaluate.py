@@ -68,13 +68,11 @@ def decide(case: Case, rules: RuleSet) -> Decision:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    jurisdiction = args.jurisdiction
-    if jurisdiction is None:
-        from trustdesk.cli.signon import agency_jurisdiction
+    from trustdesk.cli.signon import command_rules
 
-        # As the desktop app decides: under the packs of the agency's own jurisdiction.
-        jurisdiction = agency_jurisdiction(args)
-    rules = data_folder_rules(args.data_dir, jurisdiction)
+    # As the desktop app decides: under the packs of the agency's own jurisdiction (or
+    # the one asked for) and the imports its record puts in force.
+    rules = command_rules(args, args.jurisdiction)
     case = read_case(args.case, rules)
     decision = decide(case, rules)
     if args.format == "json":

@@ -44,9 +44,9 @@ def add_parser(commands: Any) -> None:
 
 def run_list(args: argparse.Namespace) -> int:
     from trustdesk import resources
-    from trustdesk.cli.rulesource import data_folder_rules
+    from trustdesk.cli.signon import command_rules
 
-    rules = data_folder_rules(args.data_dir)
+    rules = command_rules(args)
     shipped = resources.resource("rules")
     replaced = {loaded.pack.id for loaded in rules.replaced}
     signers, revoked = _import_signers(args.data_dir, rules)
@@ -127,10 +127,10 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
-    from trustdesk.cli.rulesource import data_folder_rules
+    from trustdesk.cli.signon import command_rules
     from trustdesk.rules.packtests import run_pack_tests
 
-    rules = data_folder_rules(args.data_dir)
+    rules = command_rules(args)
     passed = failed = 0
     for loaded in rules.packs:
         for result in run_pack_tests(loaded.pack, loaded.tests, str(loaded.path), rules.sections):

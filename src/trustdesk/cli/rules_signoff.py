@@ -56,11 +56,11 @@ def add_parsers(sub: Any) -> None:
 
 
 def run_items(args: argparse.Namespace) -> int:
-    from trustdesk.cli.rulesource import data_folder_rules
+    from trustdesk.cli.signon import command_rules
     from trustdesk.services.errors import InvalidRequest
     from trustdesk.services.signoff import pack_item_rows
 
-    rules = data_folder_rules(args.data_dir)
+    rules = command_rules(args)
     try:
         loaded = rules.pack(args.pack)
     except KeyError:

@@ -123,6 +123,22 @@ def _in_agency_zone(services: Services) -> Services:
     return services
 
 
+def command_rules(args: argparse.Namespace, jurisdiction: str | None = None) -> RuleSet:
+    """The rules in force for a command that does not otherwise open the store, as the
+    desktop app applies them: the packs of the agency's jurisdiction (or ``jurisdiction``)
+    and the imports the record puts in force — asked of the server where the store is on
+    one (the folder's own database file does not exist there), else read from the folder's
+    file without opening the store."""
+    from trustdesk import config
+    from trustdesk.cli.rulesource import data_folder_rules
+
+    if str(config.current()["database"].value):
+        with open_services(args) as services:
+            code = jurisdiction or services.jurisdiction.current().code
+            return data_folder_rules(args.data_dir, code, services.rulepacks.in_force())
+    return data_folder_rules(args.data_dir, jurisdiction or agency_jurisdiction(args))
+
+
 def agency_jurisdiction(args: argparse.Namespace) -> str:
     """The jurisdiction whose law the agency of this data folder follows, as the desktop
     app reads it: IT's machine setting, else the agency's recorded choice, else the
