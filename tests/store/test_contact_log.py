@@ -752,6 +752,15 @@ def test_naming_an_earlier_decision_sees_a_later_one_also_in_force(desk: Desk, r
     assert judged is not None and "the decision the contact was recorded under" in judged
     assert f"decision {later.record.decision_id}, version 1" in judged
     assert "does not allow release date" in judged
+    from trustdesk.cli.contacts_text import render_contact, render_list
+
+    listed = render_list([recorded])
+    assert f"[allowed by the decision named, not by later decision {later.record.decision_id}" in (
+        listed
+    )
+    shown_text = render_contact((recorded,), ())
+    assert "Allowed by the decision named, not by decision" in shown_text
+    assert "conditions" not in listed + shown_text
     # Before the later decision existed, naming the first is all there is.
     earlier = service.record(officer, replace(named, occurred_at=BETWEEN))
     assert earlier.allowed and not earlier.review_needed
@@ -871,3 +880,46 @@ def test_a_contact_by_a_number_two_people_share_is_neither_ones(desk: Desk, rule
     # first person's: a memo printed then keeps it.
     first = decided[0].record
     assert len(memo_contacts(desk.store, first.decision_id, first.audit_seq, "UTC")) == 1
+
+
+def test_a_wrong_person_amendment_corrected_back_links_nobody(desk: Desk, rules: Any) -> None:
+    # Luis Ortega (NH-2) declined, decision 1. Ana Ruiz (NH-1) honored on a judicial
+    # warrant, decision 2, amended to name Luis by mistake, then back to Ana. A contact
+    # about Luis was judged by Ana's honor (the mistaken version linked the two for good),
+    # recorded as allowed and filed in Ana's memo.
+    officer = desk.session("officer")
+    luis = {"name": "Luis Ortega", "date_of_birth": "1975-09-30", "booking_number": "NH-2"}
+    ana = {"name": "Ana Ruiz", "date_of_birth": "1988-02-01", "booking_number": "NH-1"}
+    raw_luis = make_case(decision_time=DECIDED, person=luis)
+    declined = desk.services.decisions.create(
+        officer, parse_case(raw_luis, "t", rules.catalog), raw_luis
+    ).record
+    assert declined.outcome == "decline"
+    raw_ana = make_case(decision_time=DECIDED, person=ana, detainer=JUDICIAL)
+    honored = desk.services.decisions.create(
+        officer, parse_case(raw_ana, "t", rules.catalog), raw_ana
+    ).record
+    for person, why in ((luis, "wrong person picked"), (ana, "the right person again")):
+        desk.clock.advance(minutes=10)
+        again = make_case(decision_time=DECIDED, person=person, detainer=JUDICIAL)
+        desk.services.decisions.amend(
+            officer, honored.decision_id, parse_case(again, "t", rules.catalog), again, why
+        )
+    desk.clock.advance(hours=4)
+    assert desk.store.contacts.linked_people(declined.person_id) == {declined.person_id}
+    service = _service(desk, rules)
+    for asked in (
+        _contact(occurred_at=AFTER, person_id=declined.person_id, booking_number=None),
+        _contact(occurred_at=AFTER, booking_number="NH-2"),
+    ):
+        advice = service.advice(officer, asked)
+        assert advice.decision is not None, asked
+        assert advice.decision.decision_id == declined.decision_id, asked
+        assert _release(advice) == "not_allowed", asked
+    from trustdesk.services.memo_inputs import memo_contacts
+
+    service.record(
+        officer, _contact(occurred_at=AFTER, person_id=declined.person_id, booking_number=None)
+    )
+    head = desk.store.audit.head()[0]
+    assert memo_contacts(desk.store, honored.decision_id, head, "UTC") == ()

@@ -40,3 +40,30 @@ def test_keep_ours_records_why_the_agency_keeps_an_earlier_shipped_version(cli: 
     assert "the reason is recorded" in out
     code, _out, err = cli(*keep, "--reason", reason, who="chief")  # recorded: nothing left
     assert code == 2 and "already recorded" in err
+
+
+def test_a_decision_on_the_command_line_applies_the_imported_pack(cli: Any, tmp_path: Any) -> None:
+    # On a server store `decisions add` decided under the shipped ct-2014 while the
+    # desktop app and `evaluate` applied the agency's import.
+    import json
+
+    from casekit import make_case
+
+    earlier = kept_file("ct-2014", EARLIER_2014)
+    assert earlier is not None
+    code, _out, err = cli(
+        "rules", "import", str(earlier), "--override-unsigned", "--reason",
+        "the agency's reviewed copy of the 2014 pack", "--as", "chief", who="chief",
+    )  # fmt: skip
+    assert code == 0, err
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(make_case(decision_time="2016-06-01T10:00:00-04:00")), "utf-8")
+    code, out, err = cli("decisions", "add", str(case), "--as", "ann", who="ann")
+    assert code == 0 and "not applied" not in err, err
+    code, shown, err = cli(
+        "decisions", "show", out.strip(), "--format", "json", "--as", "ann", who="ann"
+    )
+    assert code == 0, err
+    assert EARLIER_2014 in shown
+    code, evaluated, err = cli("evaluate", str(case), "--format", "json")
+    assert code == 0 and EARLIER_2014 in evaluated, err

@@ -336,3 +336,39 @@ def test_ctrl_i_from_anywhere_and_the_lock_closes_it(make_window: Any, qtbot: An
     assert dialog.gates_box.isVisibleTo(dialog)
     window.lock("Locked by you.")
     assert not dialog.isVisible()
+
+
+def test_giving_on_an_earlier_decision_what_a_later_one_forbids_asks_for_a_reason(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    # Opened from decision 1 (a judicial warrant: the release date may be given) while
+    # decision 2 about the same person, made later, declines. The advice marks the
+    # release date ⚠, ticking it asks for a reason, and the contact goes to a
+    # supervisor. The dialog used to show ✔, keep Reason disabled, and the save failed
+    # with a command-line hint, so the call could not be recorded truthfully.
+    person = {"name": "Ana Ruiz", "date_of_birth": "1988-02-01", "booking_number": "NH-7"}
+    judicial = {"form": "I-247A", "judicial_warrant": True, "administrative_warrant": "I-200"}
+    first = decide(
+        gui_desk, rules, person=person, decision_time="2026-11-20T09:00:00-05:00", detainer=judicial
+    )
+    later = decide(gui_desk, rules, person=person, decision_time="2026-11-20T10:00:00-05:00")
+    assert (first.record.outcome, later.record.outcome) == ("honor", "decline")
+    dialog = ContactDialog(
+        context(gui_desk, rules, fake_time), ContactTarget(decision_id=first.record.decision_id)
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    advice = dialog.advice_label.text()
+    assert f"decision {later.record.decision_id}, version 1" in advice
+    assert "does not allow release date" in advice
+    marked = [line for line in advice.splitlines() if "but not by decision" in line]
+    assert marked and all(line.startswith("⚠") for line in marked), advice
+    assert not dialog.reason.isEnabled()
+    dialog.given["release_date"].setChecked(True)
+    assert dialog.reason.isEnabled() and dialog.warning.isVisible()
+    assert f"not by decision {later.record.decision_id}" in dialog.warning.text()
+    dialog.reason.setText("asked under detainer 1, the judicial warrant")
+    with qtbot.waitSignal(dialog.recorded, timeout=3000):
+        dialog.record()
+    assert dialog.saved is not None
+    assert dialog.saved.allowed and dialog.saved.review_needed

@@ -9,7 +9,11 @@ from typing import Any
 from trustdesk.cli.records_text import local
 from trustdesk.core.characters import shown
 from trustdesk.core.contacts import ContactAdvice
-from trustdesk.services.contact_wording import judged_by_text, recorded_judged_by
+from trustdesk.services.contact_wording import (
+    given_against_later,
+    judged_by_text,
+    recorded_judged_by,
+)
 from trustdesk.store.contact_records import ContactRecord, ContactReview
 
 _VERDICT = {
@@ -62,6 +66,8 @@ def render_list(rows: list[ContactRecord]) -> str:
             flag = "  [NOT ALLOWED" + (", review]" if row.review_needed else "]")
         elif not row.review_needed:
             flag = ""
+        elif (later := given_against_later(row)) is not None:
+            flag = f"  [allowed by the decision named, not by later decision {later}, review]"
         elif row.unlawful_reason:  # given under its conditions: a supervisor confirms them
             flag = "  [allowed with conditions, review]"
         else:  # amended, but an earlier version still waits for a supervisor
@@ -85,6 +91,12 @@ def render_contact(versions: tuple[ContactRecord, ...], reviews: tuple[ContactRe
     lines.append(f"  Given:      {_given(latest)}")
     if not latest.allowed:
         lines.append("  NOT ALLOWED by the law in force (" + latest.pack_id + ")")
+        lines += _wrap(f"Reason:     {latest.unlawful_reason}", "  ")
+    elif (later := given_against_later(latest)) is not None:
+        lines.append(
+            f"  Allowed by the decision named, not by decision {later}, made later and also "
+            f"in force ({latest.pack_id})"
+        )
         lines += _wrap(f"Reason:     {latest.unlawful_reason}", "  ")
     elif latest.unlawful_reason:
         lines.append("  Allowed only with conditions (" + latest.pack_id + ")")

@@ -80,8 +80,9 @@ def _agency_rules(args: argparse.Namespace) -> LazyRules:
 
 
 def _bind(rules: LazyRules, services: Services) -> None:
-    # A case is read and decided under the packs of the agency's own jurisdiction.
-    rules.jurisdiction = lambda: services.jurisdiction.current().code
+    # A case is read and decided under the packs of the agency's own jurisdiction and
+    # the imports its record puts in force (on a database server too).
+    rules.bind(services)
 
 
 def run_add(args: argparse.Namespace) -> int:

@@ -95,7 +95,7 @@ def run_memo(args: argparse.Namespace) -> int:
     with open_services(args, rules) as services:
         # The packs and catalog of the agency's jurisdiction (a decision made under
         # another jurisdiction's pack is still found by its pack id).
-        rules.jurisdiction = lambda: services.jurisdiction.current().code
+        rules.bind(services)
         rules.load()  # now: a damaged imported pack is named before signing on
         session = log_on(services, args)
         stored = services.agency.profile() is not None

@@ -62,6 +62,13 @@ class LazyRules:
             self._rules = data_folder_rules(self.data_dir, code, accepted)
         return self._rules
 
+    def bind(self, services: Services) -> None:
+        """Load, when first asked, the packs of the agency's jurisdiction and the imports
+        the open store's chain puts in force (the server's, where the store is on one),
+        as the desktop app applies them."""
+        self.jurisdiction = lambda: services.jurisdiction.current().code
+        self.accepted = services.rulepacks.in_force
+
     def load(self) -> RuleSet:
         """Load the rules now (naming any damaged imported pack on stderr at once)."""
         return self._load()
@@ -91,10 +98,7 @@ def open_services(args: argparse.Namespace, rules: Any = None) -> Services:
         return _in_agency_zone(open_bundle(args.data_dir, rules))
     lazy = LazyRules(args.data_dir)
     services = open_bundle(args.data_dir, lazy)
-    # The packs of the agency's jurisdiction, and the imports its chain puts in force, as
-    # the desktop app applies them (on a database server too).
-    lazy.jurisdiction = lambda: services.jurisdiction.current().code
-    lazy.accepted = services.rulepacks.in_force
+    lazy.bind(services)
     return _in_agency_zone(services)
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from trustdesk.core.contacts import (
+    ALLOWED_WITH_CONDITIONS,
     DECISION_BASIS,
     GATES_BASIS,
     NEVER,
@@ -112,7 +113,21 @@ def advice_lines(advice: ContactAdvice, kind: str) -> list[AdviceLine]:
     rest = [
         item for item in advice.items if item.verdict == NEVER and item.disclosure not in chosen
     ]
-    return [_line(item) for item in (*first, *rest)]
+    lines = [_line(item) for item in (*first, *rest)]
+    if advice.also_in_force is None:
+        return lines
+    later = advice.also_in_force.decision_id
+    return [
+        AdviceLine(
+            line.disclosure,
+            ALLOWED_WITH_CONDITIONS,
+            f"{line.text} — but not by decision {later}, made later and also in force: "
+            "a reason and a supervisor's review",
+        )
+        if line.disclosure in advice.also_not_allowed
+        else line
+        for line in lines
+    ]
 
 
 def _line(item: DisclosureAdvice) -> AdviceLine:
@@ -209,11 +224,11 @@ def judged_by_text(
                 f"{when(used.in_force_from)}), the decision on record at the contact's time"
             )
         if also is not None:
-            refused = ", ".join(d.replace("_", " ") for d in also_not_allowed) or "nothing more"
+            refused = ", ".join(d.replace("_", " ") for d in also_not_allowed)
             text += (
                 f"; decision {also.decision_id}, version {also.version} (in force from "
                 f"{when(also.in_force_from)}), made later about the person, was also in "
-                f"force: it does not allow {refused}"
+                "force: " + (f"it does not allow {refused}" if refused else "it allows as much")
             )
         return text
     if basis == DECISION_BASIS:  # a caller that did not say which
@@ -238,6 +253,22 @@ def _also_in_force(value: Any) -> tuple[DecisionUsed | None, tuple[str, ...]]:
     except (KeyError, TypeError, ValueError):
         return None, ()
     return also, refused
+
+
+def given_against_later(record: ContactRecord) -> int | None:
+    """The later decision, also in force, that did not allow something this contact gave
+    (it was allowed by the decision named: the officer gave a reason, and a supervisor
+    reviews it); None otherwise, or when the stored advice does not say."""
+    try:
+        stored = json.loads(record.advice_json)
+    except ValueError:
+        return None
+    also, refused = _also_in_force(
+        stored.get("also_in_force") if isinstance(stored, dict) else None
+    )
+    if also is None or not set(refused) & set(record.given):
+        return None
+    return also.decision_id
 
 
 def recorded_judged_by(record: ContactRecord, when: Callable[[datetime], str]) -> str | None:

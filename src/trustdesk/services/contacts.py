@@ -11,7 +11,7 @@ record; supervisors review (never their own); whoever may view decisions may lis
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import groupby
@@ -143,15 +143,20 @@ def version_in_force(
 
 
 def latest_in_force(
-    versions: Iterable[DecisionVersionTimes], at: datetime
+    versions: Iterable[DecisionVersionTimes],
+    at: datetime,
+    people: Collection[int] | None = None,
 ) -> DecisionVersionTimes | None:
     """Of a person's decisions (their versions by decision then version), the one made
     latest by ``at`` (as person_history orders decisions), in its version in force then;
-    None when nothing had been decided by then."""
+    None when nothing had been decided by then. ``people``: the person's rows; a decision
+    whose version in force then names someone else (a wrong person, not yet corrected
+    back, or corrected away) is not theirs then."""
     in_force = [
         found
         for _decision, group in groupby(versions, key=lambda v: v.decision_id)
         if (found := version_in_force(group, at)) is not None
+        and (people is None or found.person_id in people)
     ]
     return max(in_force, key=lambda v: (v.decision_time, v.decision_id), default=None)
 
@@ -217,12 +222,13 @@ def _decision_for(ctx: ServiceContext, contact: ContactInput) -> _Judged:
             versions = contacts.decision_versions(person_id=person_id)
             if not versions and not contacts.person_exists(person_id):
                 raise InvalidRequest(f"there is no person {person_id}; check the number")
-            used = latest_in_force(versions, at)
+            used = latest_in_force(versions, at, contacts.linked_people(person_id))
     if used is None:
         return _Judged(person_id)
     judged = _Judged(person_id, _used(used, named), _decision_of(ctx, used))
     if named and person_id is not None:
-        latest = latest_in_force(contacts.decision_versions(person_id=person_id), at)
+        people = contacts.linked_people(person_id)
+        latest = latest_in_force(contacts.decision_versions(person_id=person_id), at, people)
         if latest is not None and latest.decision_id != used.decision_id:
             judged = replace(
                 judged, later=_used(latest, False), later_decision=_decision_of(ctx, latest)
@@ -315,9 +321,9 @@ def _draft(
         named = advice.decision.decision_id if advice.decision is not None else "named"
         raise InvalidRequest(
             f"{names} is allowed by decision {named} but not by decision "
-            f"{later.decision_id}, made later about this person and also in force then: say "
-            "why it was given on the decision named (--unlawful-reason), and a supervisor "
-            "reviews it"
+            f"{later.decision_id}, made later about this person and also in force then: give "
+            "the reason it was given on the decision named (--unlawful-reason on the command "
+            "line), and a supervisor reviews it"
         )
     if refused and not reason:
         names = ", ".join(item.disclosure.replace("_", " ") for item in refused)

@@ -233,14 +233,23 @@ def latest_contact(conn: sqlite3.Connection, contact_id: int) -> ContactRecord:
 #: An audit position past any real one (a 64-bit integer on both backends).
 _NO_LIMIT = 2**62
 
-#: The person rows linked to one (the parameter): those a version of a decision about it
-#: names, and so on (a corrected name or date of birth is a row of its own; a later
-#: decision may be filed under either). UNION, not UNION ALL: it ends once nothing new
-#: is found.
+#: One step of the link between person rows: another row a version of a decision about
+#: the row names, under the same booking number (a corrected name or date of birth is a
+#: row of its own; a later decision may be filed under either). A version that named
+#: someone under another number (a wrong person, corrected back) links nobody: one
+#: custody is one booking number.
+_LINK_STEP = (
+    "SELECT other.person_id FROM linked JOIN decisions own ON own.person_id = linked.pid{own} "
+    "JOIN decisions other ON other.decision_id = own.decision_id{other} "
+    "JOIN people here ON here.id = linked.pid "
+    "JOIN people there ON there.id = other.person_id AND there.booking_key = here.booking_key"
+)
+#: The person rows linked to one (the parameter), step by step. UNION, not UNION ALL: it
+#: ends once nothing new is found.
 _LINKED_CTE = (
     "WITH RECURSIVE linked(pid) AS (SELECT CAST(? AS bigint) UNION "
-    "SELECT other.person_id FROM linked JOIN decisions own ON own.person_id = linked.pid "
-    "JOIN decisions other ON other.decision_id = own.decision_id) "
+    + _LINK_STEP.format(own="", other="")
+    + ") "
 )
 _LINKED = "SELECT pid FROM linked"
 
@@ -346,19 +355,21 @@ class ContactRepository:
 
     def _about_decision(self, decision_id: int, upto_seq: int | None) -> tuple[str, list[Any]]:
         """The condition on contacts ``c`` about the person of a decision, as the record
-        stood at ``upto_seq``: about any person row linked to the rows its versions name
-        (``linked_people``), or recorded by booking number alone under one of those rows'
+        stood at ``upto_seq``: about any person row linked to the row its latest version
+        names (``linked_people``), or recorded by booking number alone under one of those rows'
         numbers — only where every person on record under that number is this person
         (a number two people share does not say whose the contact is). Found first, so
         the contacts are read through their indexes on both backends."""
         head = upto_seq if upto_seq is not None else _NO_LIMIT
-        seed = "SELECT person_id FROM decisions WHERE decision_id = ? AND audit_seq <= ?"
-        linked = (
-            f"WITH RECURSIVE linked(pid) AS ({seed} UNION "
-            "SELECT other.person_id FROM linked JOIN decisions own ON own.person_id = linked.pid "
-            "AND own.audit_seq <= ? JOIN decisions other ON other.decision_id = own.decision_id "
-            "AND other.audit_seq <= ?) SELECT pid FROM linked"
+        # From the person its latest version by then names (a version that named a wrong
+        # person, corrected since, links nobody; earlier names under the same number are
+        # reached by the steps).
+        seed = (
+            "SELECT person_id FROM (SELECT person_id FROM decisions WHERE decision_id = ? "
+            "AND audit_seq <= ? ORDER BY version DESC LIMIT 1) AS latest"
         )
+        step = _LINK_STEP.format(own=" AND own.audit_seq <= ?", other=" AND other.audit_seq <= ?")
+        linked = f"WITH RECURSIVE linked(pid) AS ({seed} UNION {step}) SELECT pid FROM linked"
         with self._db.reading() as conn:
             ids = {int(row[0]) for row in conn.execute(linked, (decision_id, head, head, head))}
             keys: set[str] = set()

@@ -320,11 +320,17 @@ class ContactDialog(QDialog):
     def not_allowed_given(self) -> list[str]:
         if self.advice is None:
             return [d for d, check in self.given.items() if check.isChecked()]
+        later = self.advice.also_not_allowed
         return [
             d
             for d, check in self.given.items()
-            if check.isChecked() and self.advice.advice_for(d).verdict != ALLOWED
+            if check.isChecked() and (self.advice.advice_for(d).verdict != ALLOWED or d in later)
         ]
+
+    def _against_later(self, disclosure: str) -> bool:
+        """Allowed by the decision named, not by a later one about the person also in
+        force (``ContactAdvice.also_in_force``): given, it needs a reason and a review."""
+        return self.advice is not None and disclosure in self.advice.also_not_allowed
 
     def _conditions(self, disclosure: str) -> tuple[str, ...]:
         """What must come first for a disclosure allowed only with conditions."""
@@ -338,8 +344,18 @@ class ContactDialog(QDialog):
         self.reason.setEnabled(bool(refused))
         if refused:
             conditional = [d for d in refused if self._conditions(d)]
-            plain = [d for d in refused if d not in conditional]
+            against = [d for d in refused if d not in conditional and self._against_later(d)]
+            plain = [d for d in refused if d not in conditional and d not in against]
             lines = []
+            if against and self.advice is not None and self.advice.also_in_force is not None:
+                names = ", ".join(DISCLOSURE_TEXT[d].lower() for d in against)
+                later = self.advice.also_in_force.decision_id
+                lines.append(
+                    f"⚠ Giving {names} is allowed by the decision named, but not by decision "
+                    f"{later}, made later about this person and also in force. Say in Reason "
+                    "why it was given on the decision named; this contact goes to a "
+                    "supervisor's review."
+                )
             if plain:
                 names = ", ".join(DISCLOSURE_TEXT[d].lower() for d in plain)
                 lines.append(
