@@ -35,8 +35,11 @@ FIXTURE = Path(__file__).parent / "fixtures" / "packs" / "zz-2020.json"
 
 
 def pack_files() -> list[Path]:
+    """Connecticut's shipped packs and the kept versions of formats 1 and 2 (what the
+    conversion to format 3 is for; California's packs were written in format 3)."""
     kept = json.loads((history_dir() / MANIFEST).read_text())["packs"]
-    return [*bundled_pack_paths(), *(history_dir() / e["file"] for e in kept)]
+    older = (e["file"] for e in kept if e["schema_version"] < 3)
+    return [*bundled_pack_paths(), *(history_dir() / name for name in older)]
 
 
 def format_2(path: Path) -> dict[str, Any]:
