@@ -142,6 +142,15 @@ del pack["lists"][0]["entries"]["53a-196e"]
 pack["last_verified_on"] = "2026-12-01"
 json.dump(pack, open(sys.argv[2], "w", encoding="utf-8"), indent=1)
 EOF
+# The same for California (the installed program below is set up for a California agency,
+# which imports only California packs): its title and verification date changed.
+python3 - "$ROOT/resources/rules/ca-2018.json" "$PUB/edition-ca.json" <<'EOF'
+import json, sys
+pack = json.load(open(sys.argv[1], encoding="utf-8"))
+pack["title"] = "Smoke test edition"
+pack["last_verified_on"] = "2026-12-05"
+json.dump(pack, open(sys.argv[2], "w", encoding="utf-8"), indent=1)
+EOF
 tdc() {  # td, its stdout and stderr together in $WORK/out as UTF-8; returns td's status
     td "$@" >"$WORK/out.raw" 2>&1
     local rc=$?
@@ -154,21 +163,23 @@ if tdc rules keygen --publisher "$PUBLISHER" -o "$(win "$PUB/publisher.key")" \
     fingerprint=$(sed -n 's/^Fingerprint: //p' "$WORK/out")
     ok "signed packs: rules keygen (Ed25519 key, encrypted)"
 else bad "signed packs: rules keygen" "$(tail -2 "$WORK/out")"; fi
-if [[ -n $fingerprint ]] && tdc rules sign "$(win "$PUB/edition.json")" --key "$(win "$PUB/publisher.key")" \
-    -o "$(win "$PUB/edition.tdpack")" && grep -qF "$fingerprint" "$WORK/out"; then
-    ok "signed packs: rules sign"
-    python3 - "$PUB/edition.tdpack" "$PUB/tampered.tdpack" <<'EOF'
+for edition in edition edition-ca; do
+    if [[ -n $fingerprint ]] && tdc rules sign "$(win "$PUB/$edition.json")" --key "$(win "$PUB/publisher.key")" \
+        -o "$(win "$PUB/$edition.tdpack")" && grep -qF "$fingerprint" "$WORK/out"; then
+        ok "signed packs: rules sign ($edition)"
+        python3 - "$PUB/$edition.tdpack" "$PUB/tampered-$edition.tdpack" <<'EOF'
 import sys
 data = bytearray(open(sys.argv[1], "rb").read())
 data[-10] ^= 0x20  # one changed byte in the signed pack
 open(sys.argv[2], "wb").write(bytes(data))
 EOF
-else bad "signed packs: rules sign" "$(tail -2 "$WORK/out")"; fingerprint=; fi
+    else bad "signed packs: rules sign ($edition)" "$(tail -2 "$WORK/out")"; fingerprint=; fi
+done
 
-pack_flow() {  # DATA-DIR(windows) LABEL: untrusted refused, trust, import, tampered refused
-    local dir=$1 label=$2
+pack_flow() {  # DATA-DIR(windows) LABEL EDITION PACK-ID VERIFIED: untrusted refused, trust, import, tampered refused
+    local dir=$1 label=$2 edition=$3 pack_id=$4 verified=$5
     [[ -n $fingerprint ]] || { bad "$label: signed packs" "no signed pack (keygen or sign failed)"; return; }
-    tdc --data-dir "$dir" rules import "$(win "$PUB/edition.tdpack")" --as admin
+    tdc --data-dir "$dir" rules import "$(win "$PUB/$edition.tdpack")" --as admin
     if [[ $? == 2 ]] && grep -q "which your agency does not trust" "$WORK/out" && grep -qF "$fingerprint" "$WORK/out" \
         && ! grep -qE 'internal error|Traceback|^Imported' "$WORK/out"; then
         ok "$label: signed pack, untrusted key: refused without override"
@@ -178,22 +189,22 @@ pack_flow() {  # DATA-DIR(windows) LABEL: untrusted refused, trust, import, tamp
         ok "$label: rules trust (the publisher's key)"
     else bad "$label: rules trust" "$(tail -2 "$WORK/out")"; fi
     # The review prints "→", which cp1252 lacks: written as "->", not a crash.
-    if tdc --data-dir "$dir" rules import "$(win "$PUB/edition.tdpack")" --as admin \
+    if tdc --data-dir "$dir" rules import "$(win "$PUB/$edition.tdpack")" --as admin \
         && grep -qF "Signed by “$PUBLISHER” (key fingerprint $fingerprint)" "$WORK/out" \
-        && grep -q "Last verified on: .* -> 2026-12-01" "$WORK/out" \
-        && grep -q "^Imported ct-2025 (Smoke test edition), sha256 " "$WORK/out"; then
+        && grep -q "Last verified on: .* -> $verified" "$WORK/out" \
+        && grep -q "^Imported $pack_id (Smoke test edition), sha256 " "$WORK/out"; then
         ok "$label: signed pack imported, signer shown"
     else bad "$label: signed pack import" "$(tail -3 "$WORK/out")"; fi
     if tdc --data-dir "$dir" rules list && grep -q "Smoke test edition" "$WORK/out"; then
         ok "$label: rules list shows the imported pack"
     else bad "$label: rules list" "$(tail -2 "$WORK/out")"; fi
-    tdc --data-dir "$dir" rules import "$(win "$PUB/tampered.tdpack")" --as admin
-    if [[ $? == 2 ]] && grep -q "tampered.tdpack: /: does not match its signature" "$WORK/out" \
+    tdc --data-dir "$dir" rules import "$(win "$PUB/tampered-$edition.tdpack")" --as admin
+    if [[ $? == 2 ]] && grep -q "tampered-$edition.tdpack: /: does not match its signature" "$WORK/out" \
         && ! grep -qE 'internal error|Traceback|^Imported' "$WORK/out"; then
         ok "$label: tampered signed pack refused"
     else bad "$label: tampered signed pack" "$(tail -2 "$WORK/out")"; fi
 }
-pack_flow "$(win "$DATA")" onedir
+pack_flow "$(win "$DATA")" onedir edition ct-2025 2026-12-01
 # The wine stand-in for bcryptprimitives.dll is in the prefix only, never in the program.
 check "onedir holds no bcryptprimitives.dll (wine stand-in)" test -z "$(find "$ONEDIR" -iname bcryptprimitives.dll)"
 
@@ -268,7 +279,7 @@ EOF
         dir_args=(--data-dir 'C:\ProgramData\TrustDesk\data')
     fi
     record_flow "C:\\ProgramData\\TrustDesk\\data" installed
-    pack_flow "C:\\ProgramData\\TrustDesk\\data" installed
+    pack_flow "C:\\ProgramData\\TrustDesk\\data" installed edition-ca ca-2018 2026-12-05
     check "installed: no bcryptprimitives.dll in Program Files" test -z "$(find "$PF" -iname bcryptprimitives.dll)"
     db_before=$(cd "$PD/data" && find . -type f -name '*.db' -exec sha256sum {} + | sort)
     config_before=$(sha256sum <"$PD/config.toml")

@@ -199,3 +199,35 @@ def test_an_unsigned_pack_needs_the_override_and_a_reason(cli: Any, tmp_path: Pa
     objects = entry.objects_dict()
     assert (objects["signature"], objects["override_reason"]) == ("unsigned", why)
     assert objects["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
+
+
+def test_a_california_publisher_signs_and_a_california_agency_imports(
+    cli: Any, tmp_path: Path
+) -> None:
+    # `rules sign` checked every pack against Connecticut's catalog (a California pack's
+    # own tests failed), and the import checked it against Connecticut's law: a
+    # California agency could be sent no signed pack at all.
+    pub = tmp_path / "publisher"
+    pub.mkdir()
+    key = pub / "doj.key"
+    assert cli("rules", "keygen", "--publisher", "California DOJ", "-o", str(key))[0] == 0
+    data = json.loads(resources.resource("rules", "ca-2018.json").read_text())
+    data["title"] = "Department of Justice edition"
+    data["last_verified_on"] = "2026-12-05"
+    plain = pub / "ca-2018-edition.json"
+    plain.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    signed = pub / "ca-2018-edition.tdpack"
+    code, _out, err = cli("rules", "sign", str(plain), "--key", str(key), "-o", str(signed))
+    assert code == 0, err
+    assert cli("agency", "jurisdiction", "CA", "--as", "chief", who="chief")[0] == 0
+    assert cli("rules", "trust", str(pub / "doj.key.pub"), "--as", "chief", who="chief")[0] == 0
+    code, out, err = cli("rules", "import", str(signed), "--as", "chief", who="chief")
+    assert code == 0, err
+    assert "Imported ca-2018 (Department of Justice edition)" in out
+    code, out, _err = cli("rules", "list")
+    assert "Department of Justice edition" in out and "ct-2025" not in out
+    # A pack for a jurisdiction TrustDesk does not know is refused before signing.
+    data["jurisdiction"] = "NY"
+    plain.write_text(json.dumps(data), encoding="utf-8")
+    code, _out, err = cli("rules", "sign", str(plain), "--key", str(key), "-o", str(pub / "ny"))
+    assert code == 2 and "/jurisdiction: is 'NY'; TrustDesk knows CT, CA" in err

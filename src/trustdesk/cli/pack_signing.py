@@ -138,12 +138,30 @@ def run_keygen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _jurisdiction_of(pack: bytes, source: str) -> str:
+    """The jurisdiction a pack says it is for (``jurisdiction``; a pack that names none is
+    Connecticut's, as the first packs were), one TrustDesk knows."""
+    import json
+
+    from trustdesk.config.keys import DEFAULT_JURISDICTION, JURISDICTIONS
+    from trustdesk.rules.errors import InputError
+
+    try:
+        raw = json.loads(pack)
+    except ValueError:
+        raise InputError(source, "", "is not JSON; sign a rule-pack file") from None
+    code = raw.get("jurisdiction", DEFAULT_JURISDICTION) if isinstance(raw, dict) else None
+    if code not in JURISDICTIONS:
+        known = ", ".join(JURISDICTIONS)
+        raise InputError(source, "/jurisdiction", f"is {str(code)[:20]!r}; TrustDesk knows {known}")
+    return str(code)
+
+
 def run_sign(args: argparse.Namespace) -> int:
-    from trustdesk import resources
     from trustdesk.rules.errors import InputError
     from trustdesk.rules.imports import MAX_PACK_BYTES
     from trustdesk.rules.known_sections import known_sections
-    from trustdesk.rules.packs import load_pack
+    from trustdesk.rules.packs import catalog_path_for, load_pack
     from trustdesk.rules.signing import load_private_key, read_pack_file, sign_pack
 
     loaded_key = load_private_key(args.key, lambda: key_passphrase(args.key))
@@ -158,9 +176,11 @@ def run_sign(args: argparse.Namespace) -> int:
     opened = read_pack_file(args.pack, MAX_PACK_BYTES)
     if opened.signature is not None:
         raise InputError(str(args.pack), "", "is already signed; sign the plain pack file")
-    # A publisher vouches for what it signs: the pack must pass every check first.
-    sections, digest = known_sections(resources.resource("offenses", "ct.json"))
-    load_pack(args.pack, catalog=sections, catalog_fingerprint=digest)
+    # A publisher vouches for what it signs: the pack must pass every check first, under
+    # the offense catalog of the jurisdiction it is written for.
+    jurisdiction = _jurisdiction_of(opened.pack, str(args.pack))
+    sections, digest = known_sections(catalog_path_for(jurisdiction))
+    load_pack(args.pack, catalog=sections, catalog_fingerprint=digest, jurisdiction=jurisdiction)
     signed = sign_pack(opened.pack, private, publisher)
     try:
         with open(args.output, "xb") as handle:
