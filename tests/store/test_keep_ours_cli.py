@@ -13,7 +13,7 @@ from trustdesk.rules.pack_history import kept_file
 EARLIER_2014 = "a34cf0c86412bad4e1fd8daa000e4220e161a8f0fe14832bcd567d0bcc64c133"
 
 
-def test_keep_ours_records_why_the_agency_keeps_an_earlier_shipped_version(cli: Any) -> None:
+def _import_earlier_2014(cli: Any) -> None:
     earlier = kept_file("ct-2014", EARLIER_2014)
     assert earlier is not None
     code, _out, err = cli(
@@ -21,6 +21,10 @@ def test_keep_ours_records_why_the_agency_keeps_an_earlier_shipped_version(cli: 
         "the agency's reviewed copy of the 2014 pack", "--as", "chief", who="chief",
     )  # fmt: skip
     assert code == 0, err
+
+
+def test_keep_ours_records_why_the_agency_keeps_an_earlier_shipped_version(cli: Any) -> None:
+    _import_earlier_2014(cli)
     # Listed as in force, on a server store too (it read the folder's own file and named
     # the import as not recorded).
     code, out, err = cli("rules", "list")
@@ -49,13 +53,7 @@ def test_a_decision_on_the_command_line_applies_the_imported_pack(cli: Any, tmp_
 
     from casekit import make_case
 
-    earlier = kept_file("ct-2014", EARLIER_2014)
-    assert earlier is not None
-    code, _out, err = cli(
-        "rules", "import", str(earlier), "--override-unsigned", "--reason",
-        "the agency's reviewed copy of the 2014 pack", "--as", "chief", who="chief",
-    )  # fmt: skip
-    assert code == 0, err
+    _import_earlier_2014(cli)
     case = tmp_path / "case.json"
     case.write_text(json.dumps(make_case(decision_time="2016-06-01T10:00:00-04:00")), "utf-8")
     code, out, err = cli("decisions", "add", str(case), "--as", "ann", who="ann")
