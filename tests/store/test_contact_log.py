@@ -923,3 +923,40 @@ def test_a_wrong_person_amendment_corrected_back_links_nobody(desk: Desk, rules:
     )
     head = desk.store.audit.head()[0]
     assert memo_contacts(desk.store, honored.decision_id, head, "UTC") == ()
+
+
+def test_a_booking_number_corrected_keeps_the_contacts_filed_under_the_decision(
+    desk: Desk, rules: Any
+) -> None:
+    # Version 2 corrects the booking number (a new person row the link does not reach):
+    # the contact filed under the decision stays in its memo, and a call by the new
+    # number is filed under the person as version 2 names them.
+    from trustdesk.services.memo_inputs import memo_contacts
+
+    officer = desk.session("officer")
+    typo = {"name": "María Peña", "date_of_birth": "1990-04-17", "booking_number": "NH-2026-0421"}
+    raw = make_case(decision_time=DECIDED, person=typo, detainer=JUDICIAL)
+    saved = desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
+    desk.clock.advance(hours=1)
+    service = _service(desk, rules)
+    filed = service.record(
+        officer,
+        _contact(occurred_at=BETWEEN, decision_id=saved.record.decision_id, booking_number=None),
+    )
+    desk.clock.advance(minutes=30)
+    fixed_raw = make_case(decision_time=DECIDED, detainer=JUDICIAL)  # NH-2026-0412
+    fixed = desk.services.decisions.amend(
+        officer,
+        saved.record.decision_id,
+        parse_case(fixed_raw, "t", rules.catalog),
+        fixed_raw,
+        "booking number typo",
+    ).record
+    assert fixed.person_id != saved.record.person_id
+    desk.clock.advance(hours=2)
+    head = desk.store.audit.head()[0]
+    listed = memo_contacts(desk.store, saved.record.decision_id, head, "UTC")
+    assert len(listed) == 1 and filed.person_id == saved.record.person_id
+    later = service.record(officer, _contact(occurred_at=AFTER))
+    assert later.person_id == fixed.person_id
+    assert len(memo_contacts(desk.store, saved.record.decision_id, later.audit_seq, "UTC")) == 2

@@ -137,9 +137,23 @@ def command_rules(args: argparse.Namespace, jurisdiction: str | None = None) -> 
     from trustdesk.cli.rulesource import data_folder_rules
 
     if str(config.current()["database"].value):
-        with open_services(args) as services:
-            code = jurisdiction or services.jurisdiction.current().code
-            return data_folder_rules(args.data_dir, code, services.rulepacks.in_force())
+        import sys
+
+        from trustdesk.store.errors import StoreError
+
+        try:
+            with open_services(args) as services:
+                code = jurisdiction or services.jurisdiction.current().code
+                return data_folder_rules(args.data_dir, code, services.rulepacks.in_force())
+        except StoreError as error:  # the server out of reach: these commands still work
+            if jurisdiction is None:
+                raise
+            print(
+                f"trustdesk: warning: the database server cannot be asked which imported "
+                f"packs are in force, so only the shipped packs apply: {error}",
+                file=sys.stderr,
+            )
+            return data_folder_rules(args.data_dir, jurisdiction, {})
     return data_folder_rules(args.data_dir, jurisdiction or agency_jurisdiction(args))
 
 

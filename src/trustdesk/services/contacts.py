@@ -260,7 +260,13 @@ def _person_booked(ctx: ServiceContext, booking_number: str) -> int | None:
         return people[0][0] if people else None
     rows = {pid for pid, _name in people}
     if rows <= contacts.linked_people(people[0][0]):  # one person under several names
-        every = contacts.decision_versions(person_id=people[0][0])
+        # The latest name under this number (a version naming someone under another
+        # number, a wrong person, is not theirs).
+        every = [
+            v for v in contacts.decision_versions(person_id=people[0][0]) if v.person_id in rows
+        ]
+        if not every:
+            return max(rows)
         latest = max(every, key=lambda v: (v.decision_time, v.decision_id, v.version))
         return latest.person_id
     listed = "; ".join(f"person {pid}, {name}" for pid, name in people)

@@ -390,8 +390,10 @@ class ContactRepository:
                         keys.add(str(key))
         if not ids:
             return "0 = 1", []
-        clauses = [f"c.person_id IN ({', '.join('?' * len(ids))})"]
-        params: list[Any] = sorted(ids)
+        # Filed under the decision itself: always its (a booking number corrected by an
+        # amendment makes a row the link does not reach).
+        clauses = ["c.decision_id = ?", f"c.person_id IN ({', '.join('?' * len(ids))})"]
+        params: list[Any] = [decision_id, *sorted(ids)]
         if keys:
             # ``+c.person_id``: SQLite reads these through the booking index.
             clauses.append(
