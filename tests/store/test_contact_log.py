@@ -549,21 +549,9 @@ def test_a_decision_whose_name_was_corrected_judges_contacts_about_either_person
     # person of version 1 used to be judged by version 1 (release date allowed), and
     # naming the decision with the person it now names was refused.
     officer = desk.session("officer")
-    person = {"name": "Maria Pena", "date_of_birth": "1990-04-17", "booking_number": "NH-2026-0412"}
-    raw = make_case(decision_time=DECIDED, person=person, detainer=JUDICIAL)
-    saved = desk.services.decisions.create(officer, parse_case(raw, "t", rules.catalog), raw)
-    desk.clock.advance(hours=2)
-    corrected = make_case(decision_time=DECIDED)  # María Peña; no judicial warrant
-    amended = desk.services.decisions.amend(
-        officer,
-        saved.record.decision_id,
-        parse_case(corrected, "t", rules.catalog),
-        corrected,
-        "the name as the court spells it; the warrant was an administrative one",
-    )
-    old_person, new_person = saved.record.person_id, amended.record.person_id
-    assert old_person != new_person and amended.record.outcome == "decline"
-    desk.clock.advance(hours=2)
+    first, amended = _name_corrected(desk, rules)
+    old_person, new_person = first.person_id, amended.person_id
+    assert amended.outcome == "decline"
     service = _service(desk, rules)
     for asked in (
         _contact(occurred_at=AFTER, person_id=old_person, booking_number=None),
@@ -571,7 +559,7 @@ def test_a_decision_whose_name_was_corrected_judges_contacts_about_either_person
         _contact(
             occurred_at=AFTER,
             person_id=new_person,
-            decision_id=saved.record.decision_id,
+            decision_id=first.decision_id,
             booking_number=None,
         ),
     ):
@@ -580,7 +568,7 @@ def test_a_decision_whose_name_was_corrected_judges_contacts_about_either_person
         assert _release(advice) == "not_allowed", asked
     named = service.record(
         officer,
-        _contact(occurred_at=AFTER, decision_id=saved.record.decision_id, booking_number=None),
+        _contact(occurred_at=AFTER, decision_id=first.decision_id, booking_number=None),
     )
     assert named.person_id == new_person  # the person as the decision now names them
     assert desk.store.verify().ok
