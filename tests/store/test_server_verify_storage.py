@@ -161,3 +161,60 @@ def test_store_migrate_copies_onto_the_stepped_schema(pg_cluster: Any, tmp_path:
     with Store.open(tmp_path / "other", database=desk_url) as store:
         ok, entries, records, problems = _report(store)
     assert (ok, records, problems) == (True, before[2], []) and entries >= before[1]
+
+
+def _jit(conn: Any) -> str:
+    return str(conn.execute("SHOW jit").fetchone()[0])
+
+
+def test_the_verification_compiles_nothing_and_leaves_the_setting_after_it(
+    pg_cluster: Any, tmp_path: Path
+) -> None:
+    """The server's JIT compiling cost more than it saved on the verification's statements
+    (docs/decisions/0073): the verification turns it off for its own transaction only."""
+    from trustdesk.store.postgresql.connection import PgConnection, open_connection
+    from trustdesk.store.verify import verify
+
+    url = pg_cluster.new_store_database()
+    with Store.open(tmp_path, database=url) as store:
+        add_user(store, "admin", "administrator", first=True)
+        _decide(store, ("Kim Lee",))
+    conn = PgConnection(open_connection(url), url, streaming=True)
+    try:
+        assert _jit(conn) == "on"  # the server's default, which the test relies on
+        conn.execute("BEGIN")
+        assert verify(conn).ok
+        assert _jit(conn) == "off"
+        conn.execute("COMMIT")
+        assert _jit(conn) == "on"
+    finally:
+        conn.close()
+
+
+def test_the_helper_process_compiles_nothing(
+    pg_cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """The helper (``verify_worker.main``) checks its span with JIT off as well."""
+    import io
+    import json
+
+    from trustdesk.store import verify_worker
+
+    url = pg_cluster.new_store_database()
+    with Store.open(tmp_path, database=url) as store:
+        add_user(store, "admin", "administrator", first=True)
+        _decide(store, ("Kim Lee", "Ana Ruiz"))
+    seen: list[str] = []
+    real = verify_worker.check_span
+
+    def spy(conn: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(_jit(conn))
+        return real(conn, *args, **kwargs)
+
+    monkeypatch.setattr(verify_worker, "check_span", spy)
+    request = {"backend": "postgresql", "target": url, "after": 0, "upto": 3}
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(request)))
+    assert verify_worker.main() == 0
+    assert seen == ["off"]
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["entries"] == 3 and not answer["broken"]

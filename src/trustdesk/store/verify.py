@@ -45,6 +45,7 @@ from trustdesk.store.verify_worker import (
     evidence_rows,
     helpers_for,
     location,
+    without_jit,
 )
 
 __all__ = ["Problem", "VerifyReport", "search_index_problem", "verify"]
@@ -129,6 +130,7 @@ def _verify(
     index_conn: sqlite3.Connection | None,
     helper: bool,
 ) -> VerifyReport:
+    without_jit(conn)
     head_seq, head_hash = audit.head(conn)
     checker = Checker(conn, upto)
     started = _helpers(conn, head_seq) if helper and upto is None else None
