@@ -140,6 +140,10 @@ def test_default_data_folder_is_platformdirs_answer(
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux skips platformdirs")
 def test_evaluate_does_not_import_platformdirs(tmp_path: Path) -> None:
+    """``evaluate`` reaches neither platformdirs nor the database; once the packs'
+    validation cache is written, not even the modules that writing it needs. The test
+    has a cache folder of its own: with the shared one it passed or failed depending on
+    whether an earlier test had written the cache."""
     code = (
         "import sys, io, contextlib\n"
         "from trustdesk.cli import main\n"
@@ -148,16 +152,28 @@ def test_evaluate_does_not_import_platformdirs(tmp_path: Path) -> None:
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('platformdirs', 'sqlite3', 'tempfile', 'shutil')))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg")},
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "TRUSTDESK_NO_CACHE"},
+        "XDG_DATA_HOME": str(tmp_path / "xdg"),
+        "TRUSTDESK_CACHE_DIR": str(tmp_path / "cache"),
+    }
+
+    def imported() -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    # The first run validates the packs and writes the cache (tempfile, shutil).
+    assert imported() == "['shutil', 'tempfile']"
+    assert list((tmp_path / "cache").rglob("*.json")), "the first run wrote no cache"
+    assert imported() == "[]"
 
 
 def test_rules_list_and_test_show_the_imported_pack(tmp_path: Path) -> None:
