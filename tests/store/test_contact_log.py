@@ -693,7 +693,9 @@ def test_a_booking_number_of_two_different_people_is_not_guessed(desk: Desk, rul
     assert _counts(desk) == before
 
 
-def test_naming_an_earlier_decision_sees_a_later_one_also_in_force(desk: Desk, rules: Any) -> None:
+def test_naming_an_earlier_decision_sees_a_later_one_also_in_force(
+    desk: Desk, rules: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Decision 1 (a judicial warrant: the release date may be given); decision 2 about
     # the same person two hours later declines (another detainer, or a decline the
     # officer would step round). A contact after both, naming decision 1, was judged by
@@ -731,6 +733,17 @@ def test_naming_an_earlier_decision_sees_a_later_one_also_in_force(desk: Desk, r
         officer, replace(named, unlawful_reason="asked under detainer 1, the judicial warrant")
     )
     assert recorded.allowed and recorded.review_needed
+    # The command line's words: the advice marks what the later decision does not allow,
+    # and the "recorded" line says a supervisor reviews it (both said neither).
+    from trustdesk.cli.contacts import _say_recorded
+    from trustdesk.cli.contacts_text import render_advice
+
+    shown_advice = " ".join(render_advice(advice).split())
+    assert f"but not by decision {later.record.decision_id}, made later" in shown_advice
+    _say_recorded(recorded, "recorded")
+    said = capsys.readouterr().out
+    assert f"not by later decision {later.record.decision_id}" in said
+    assert "supervisor's review" in said
     stored = json.loads(recorded.advice_json)["also_in_force"]
     assert stored["id"] == later.record.decision_id
     assert stored["not_allowed"] == list(advice.also_not_allowed)

@@ -364,6 +364,12 @@ def test_giving_on_an_earlier_decision_what_a_later_one_forbids_asks_for_a_reaso
     marked = [line for line in advice.splitlines() if "but not by decision" in line]
     assert marked and all(line.startswith("⚠") for line in marked), advice
     assert not dialog.reason.isEnabled()
+    # The check box does not say plain "(allowed)" beside the ⚠ line (it did).
+    box = dialog.given["release_date"].text()
+    assert f"not by decision {later.record.decision_id}" in box and "⚠" in box, box
+    assert dialog.advice is not None
+    others = [d for d in dialog.given if d not in dialog.advice.also_not_allowed]
+    assert others and not [d for d in others if "⚠" in dialog.given[d].text()]
     dialog.given["release_date"].setChecked(True)
     assert dialog.reason.isEnabled() and dialog.warning.isVisible()
     assert f"not by decision {later.record.decision_id}" in dialog.warning.text()
@@ -372,3 +378,37 @@ def test_giving_on_an_earlier_decision_what_a_later_one_forbids_asks_for_a_reaso
         dialog.record()
     assert dialog.saved is not None
     assert dialog.saved.allowed and dialog.saved.review_needed
+
+
+def test_a_conditional_disclosure_a_later_decision_forbids_is_named_under_both(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    # Allowed by the decision named only under its conditions (as California's release
+    # dates are), and not allowed by a later decision also in force: the warning gave
+    # the conditions only, and said nothing of the later decision.
+    from dataclasses import replace
+
+    person = {"name": "Ana Ruiz", "date_of_birth": "1988-02-01", "booking_number": "NH-7"}
+    judicial = {"form": "I-247A", "judicial_warrant": True, "administrative_warrant": "I-200"}
+    first = decide(
+        gui_desk, rules, person=person, decision_time="2026-11-20T09:00:00-05:00", detainer=judicial
+    )
+    later = decide(gui_desk, rules, person=person, decision_time="2026-11-20T10:00:00-05:00")
+    dialog = ContactDialog(
+        context(gui_desk, rules, fake_time), ContactTarget(decision_id=first.record.decision_id)
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    advice = dialog.advice
+    assert advice is not None and "release_date" in advice.also_not_allowed
+    conditional = tuple(
+        replace(item, verdict="allowed_with_conditions", conditions=("the person is told first",))
+        if item.disclosure == "release_date"
+        else item
+        for item in advice.items
+    )
+    dialog.advice = replace(advice, items=conditional)
+    dialog.given["release_date"].setChecked(True)
+    warning = dialog.warning.text()
+    assert "the person is told first" in warning, warning
+    assert f"not by decision {later.record.decision_id}" in warning, warning

@@ -35,10 +35,16 @@ def render_advice(advice: ContactAdvice) -> str:
         advice.decision, advice.basis, local, advice.also_in_force, advice.also_not_allowed
     )
     lines = _wrap(f"What the law allows ({advice.pack_id}; judged by {judged}):", "")
+    later = advice.also_in_force
     for item in advice.items:
         # A reason that already names its paragraphs is not followed by them again.
         missing = [c for c in item.citations if c not in item.reason]
         cited = f" — {'; '.join(missing)}" if missing else ""
+        if later is not None and item.disclosure in advice.also_not_allowed:
+            cited += (
+                f" — but not by decision {later.decision_id}, made later and also in force: "
+                "giving it needs a reason and a supervisor's review"
+            )
         lines.extend(
             _wrap(f"[{_VERDICT.get(item.verdict, item.verdict):>7}] {item.reason}{cited}", "  ")
         )

@@ -312,9 +312,14 @@ class ContactDialog(QDialog):
             f"{VERDICT_MARK.get(a.verdict, '?')} {a.text}" for a in advice_lines(advice, kind)
         ]
         self.advice_label.setText("\n".join(lines))
+        later = advice.also_in_force
         for disclosure, check in self.given.items():
             verdict = advice.advice_for(disclosure).verdict
-            check.setText(f"{DISCLOSURE_TEXT[disclosure]} ({VERDICT_WORDS.get(verdict, verdict)})")
+            words = VERDICT_WORDS.get(verdict, verdict)
+            if later is not None and disclosure in advice.also_not_allowed:
+                # Not plain "allowed": the ⚠ line above says why.
+                words = f"⚠ {words} by the decision named, not by decision {later.decision_id}"
+            check.setText(f"{DISCLOSURE_TEXT[disclosure]} ({words})")
         self._update_warning()
 
     def not_allowed_given(self) -> list[str]:
@@ -344,7 +349,9 @@ class ContactDialog(QDialog):
         self.reason.setEnabled(bool(refused))
         if refused:
             conditional = [d for d in refused if self._conditions(d)]
-            against = [d for d in refused if d not in conditional and self._against_later(d)]
+            # A disclosure both conditional and not allowed by the later decision is
+            # named under both: the conditions alone would hide the later decision.
+            against = [d for d in refused if self._against_later(d)]
             plain = [d for d in refused if d not in conditional and d not in against]
             lines = []
             if against and self.advice is not None and self.advice.also_in_force is not None:
