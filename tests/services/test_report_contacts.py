@@ -5,6 +5,7 @@ those the law did not allow, what was given, by month, with the officer and desk
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from dataclasses import replace
@@ -16,6 +17,7 @@ import pytest
 from trustdesk.services.report_figures import CONTACT_KIND_WORDS, DISCLOSURE_WORDS, RELEASE_INFO
 from trustdesk.services.reports import ReportRequest, build_report
 from trustdesk.store.contact_records import ContactDraft
+from trustdesk.store.encoding import utc_text
 from trustdesk.store.records import Actor
 
 KINDS = tuple(CONTACT_KIND_WORDS)
@@ -117,3 +119,70 @@ def test_contact_figures_match_the_contacts(
     by_month = [row[4] for row in made.figure("by_month").rows]
     assert sum(by_month) == sum(kinds.values())
     assert "keeps no log of contacts" not in " ".join(made.notes)
+
+
+def _also_in_force(later: int, refused: tuple[str, ...]) -> str:
+    """A stored advice naming a later decision also in force, as the contact log stores
+    one (services/contacts.py)."""
+    return json.dumps(
+        {
+            "decision": {
+                "id": 1,
+                "version": 1,
+                "in_force_from": utc_text(datetime(2026, 2, 1, 10, tzinfo=UTC)),
+            },
+            "also_in_force": {
+                "id": later,
+                "version": 1,
+                "in_force_from": utc_text(datetime(2026, 2, 1, 12, tzinfo=UTC)),
+                "not_allowed": list(refused),
+            },
+        }
+    )
+
+
+def test_contacts_allowed_against_a_later_decision_are_named_in_a_note(desk: Any) -> None:
+    # Allowed by the decision they were recorded under, not by a later one also in force:
+    # counted as allowed (the decision named allowed them), and a note says how many (the
+    # report said nothing of them). A reviewed contact under conditions, one that gave
+    # only what the later decision allowed, and one outside the period are not counted.
+    users = {u.username: u.id for u in desk.store.users.all()}
+    author = Actor(users["officer"], "officer", "desk-a")
+    at = datetime(2026, 2, 1, 18, tzinfo=UTC)
+    cases = [
+        (("release_date",), _also_in_force(7, ("release_date",)), at),
+        (("release_date", "custody_status"), _also_in_force(9, ("custody_status",)), at),
+        (("custody_status",), _also_in_force(7, ("release_date",)), at),  # not what it refused
+        (("release_date",), json.dumps({"decision": None}), at),  # conditions met, reviewed
+        (("release_date",), _also_in_force(7, ("release_date",)), datetime(2025, 6, 1, tzinfo=UTC)),
+    ]
+    for number, (given, advice, occurred) in enumerate(cases):
+        draft = ContactDraft(
+            person_id=None,
+            booking_number=f"NH-9{number}",
+            decision_id=None,
+            kind=KINDS[0],
+            direction="from_ice",
+            occurred_at=occurred,
+            channel="phone",
+            ice_office="ICE ERO Hartford",
+            ice_officer="Agent",
+            asked="release date",
+            given=given,
+            note="",
+            pack_id="ct-2025",
+            advice_json=advice,
+            allowed=True,
+            unlawful_reason="asked under the judicial warrant of the decision named",
+            review_needed=True,
+            app_version="0.1.0",
+        )
+        desk.store.contacts.add(draft, author, occurred + timedelta(minutes=3))
+    made = build_report(
+        desk.services.ctx,
+        ReportRequest(desk.session("supervisor"), date(2026, 1, 1), date(2026, 4, 30)),
+    )
+    rows = {row[0]: row[1:] for row in made.figure("contacts_by_kind").rows}
+    assert rows["Total"] == (4, 0)  # all four of the period counted, none as not allowed
+    notes = [note for note in made.notes if "later decision" in note]
+    assert len(notes) == 1 and notes[0].startswith("2 contacts counted as allowed"), made.notes

@@ -7,7 +7,7 @@ Plain text, no Qt and no PDF: the desktop app and the memo's view-model both use
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -259,14 +259,19 @@ def given_against_later(record: ContactRecord) -> int | None:
     """The later decision, also in force, that did not allow something this contact gave
     (it was allowed by the decision named: the officer gave a reason, and a supervisor
     reviews it); None otherwise, or when the stored advice does not say."""
+    return against_later(record.advice_json, record.given)
+
+
+def against_later(advice_json: str, given: Iterable[str]) -> int | None:
+    """``given_against_later`` of a contact's stored advice and what it gave."""
     try:
-        stored = json.loads(record.advice_json)
-    except ValueError:
+        stored = json.loads(advice_json)
+    except (TypeError, ValueError):
         return None
     also, refused = _also_in_force(
         stored.get("also_in_force") if isinstance(stored, dict) else None
     )
-    if also is None or not set(refused) & set(record.given):
+    if also is None or not set(refused) & set(given):
         return None
     return also.decision_id
 

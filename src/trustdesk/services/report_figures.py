@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from trustdesk.memo.report_model import NO_HOLD_ROW, ChartSpec, Figure, Series
-from trustdesk.services.contact_wording import KIND_TEXT
+from trustdesk.services.contact_wording import KIND_TEXT, against_later
 from trustdesk.store.reports import ContactData, ReportData
 
 OUTCOME_WORDS = {"honor": "Honored", "decline": "Declined"}
@@ -412,6 +412,16 @@ def contacts_by_kind(contacts: ContactData) -> Figure:
         ("Kind", "Contacts", "Not allowed"),
         (*rows, ("Total", sum(r[1] for r in rows), sum(r[2] for r in rows))),
         (False, True, True),
+    )
+
+
+def contacts_against_later(contacts: ContactData) -> int:
+    """How many contacts counted as allowed gave what a later decision, also in force,
+    did not allow (``contact_wording.against_later``): the report names them in a note,
+    not as "Not allowed" (the decision named allowed them)."""
+    return sum(
+        against_later(advice, _json_list(gave)) is not None
+        for gave, advice in contacts.allowed_reviewed
     )
 
 

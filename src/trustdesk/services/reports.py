@@ -238,6 +238,14 @@ def assemble(
             figures.contacts_by_kind(data.contacts),
             figures.contacts_given(data.contacts),
         ]
+        against = figures.contacts_against_later(data.contacts)
+        if against:
+            notes.append(
+                f"{against} contact{'s' if against != 1 else ''} counted as allowed gave "
+                "what a later decision about the person, also in force at the time, did "
+                "not allow: allowed by the decision the contact was recorded under, with "
+                "the officer's reason, and sent to a supervisor's review."
+            )
     elif data.contacts_logged:
         notes.append("Contacts with ICE are left out: they cannot be placed at a desk.")
     else:

@@ -73,7 +73,13 @@ def contact_data(
         by_kind[key] = by_kind.get(key, 0) + int(count)
         pair = (str(gave), int(allowed))
         given[pair] = given.get(pair, 0) + int(count)
+    reviewed = conn.execute(
+        f"SELECT k.given, k.advice FROM contacts k WHERE {where} "
+        "AND k.allowed = 1 AND k.review_needed = 1",
+        params,
+    ).fetchall()
     return ContactData(
         by_kind=tuple((*key, n) for key, n in by_kind.items()),
         given=tuple((*pair, n) for pair, n in given.items()),
+        allowed_reviewed=tuple((str(gave), str(advice)) for gave, advice in reviewed),
     )
