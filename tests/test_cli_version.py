@@ -83,7 +83,7 @@ def test_an_imported_pack_is_listed_in_place_of_the_shipped_one(
 def test_packs_that_cannot_be_loaded_are_one_line_and_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(data_dir: object) -> object:
+    def refuse(*_args: object) -> object:
         raise InputError(str(tmp_path / "rules" / "x.json"), "/", "not valid JSON")
 
     monkeypatch.setattr("trustdesk.cli.rulesource.data_folder_rules", refuse)
@@ -107,3 +107,40 @@ def test_a_frozen_build_reports_what_the_build_wrote(
         "trustdesk 0.2.0",
         "build: commit aaaaaaaaaaaa of 2026-12-04T05:00:00Z (frozen build)",
     ]
+
+
+def _california_agency(data: Path) -> None:
+    with open_services(data, load_rules(), hasher=FAST_HASHER) as services:
+        services.accounts.create_first_administrator("chief", "granite lantern meadow 7")
+        session = services.accounts.log_on("chief", "granite lantern meadow 7")
+        services.jurisdiction.change(session, "CA")
+
+
+def test_a_california_agency_is_told_californias_packs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The report listed Connecticut's packs as the ones in force on a California
+    # agency's desk: the default jurisdiction's, not the agency's.
+    data = tmp_path / "data"
+    _california_agency(data)
+    code, out, err = version_output(capsys, "--data-dir", str(data))
+    assert (code, err) == (0, "")
+    assert "rule packs in force, California" in out
+    listed = [line.split()[0] for line in out.splitlines() if line.startswith("  ")]
+    assert listed == ["ca-2014", "ca-2018"], out
+    code, out, _err = version_output(capsys, "--data-dir", str(tmp_path / "other"))
+    assert code == 0 and "rule packs in force, Connecticut" in out
+
+
+def test_a_database_server_out_of_reach_is_said_not_guessed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The imports in force are on the server: the shipped packs are not listed instead.
+    code, out, err = version_output(
+        capsys, "--data-dir", str(tmp_path), "--database", "postgresql://desk@127.0.0.1:1/td"
+    )
+    assert code == 2
+    assert out.startswith(f"trustdesk {__version__}\nbuild: ")
+    assert "rule packs in force" not in out
+    assert err.startswith("trustdesk: the rule packs in force could not be listed: ")
+    assert "cannot be reached" in err and err.count("\n") == 1 and "Traceback" not in err

@@ -92,7 +92,7 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, namespace: Any, *_: Any) -> None:
         from trustdesk.cli.version import print_version
 
-        parser.exit(print_version(getattr(namespace, "data_dir", None)))
+        parser.exit(print_version(namespace))
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

@@ -1,39 +1,55 @@
 """``trustdesk --version``: the version, the build (commit and date) and every rule pack
 in force with its SHA-256, so a desk can say exactly which law it applies.
 
-Only this option loads it; the rule packs are those of the data folder (``--data-dir``
-when given before ``--version``), as every decision applies them.
+Only this option loads it; the rule packs are those a decision on this desk applies: the
+agency's jurisdiction's (a California agency's are California's), with the imports the
+record puts in force (asked of the database server where the record is on one), for the
+data folder and database of the options given before ``--version``.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from trustdesk.buildinfo import build_info
 
 
-def version_lines(data_dir: str | None) -> tuple[list[str], str | None]:
+def version_lines(args: argparse.Namespace) -> tuple[list[str], str | None]:
     """The report's lines, and why the rule packs could not be listed (None when they were)."""
-    from trustdesk.cli.rulesource import data_folder_rules
+    from trustdesk import config
+    from trustdesk.cli.signon import command_rules
+    from trustdesk.config.keys import JURISDICTIONS
     from trustdesk.rules.errors import RulesError
     from trustdesk.rules.inventory import describe
+    from trustdesk.store.errors import StoreError
 
     build = build_info()
     lines = [f"trustdesk {build.version}", f"build: {build.describe()}"]
+    options = argparse.Namespace(
+        data_dir=getattr(args, "data_dir", None), database=getattr(args, "database", None)
+    )
     try:
-        inventory = describe(data_folder_rules(data_dir))
+        config.start(options.data_dir, options.database)
+        rules = command_rules(options)
+        inventory = describe(rules)
+    except config.ConfigError as error:
+        return lines, "the rule packs could not be listed: " + "; ".join(error.problems)
+    except StoreError as error:
+        return lines, f"the rule packs in force could not be listed: {error}"
     except (RulesError, OSError) as error:
         return lines, f"the rule packs could not be loaded: {error}"
-    lines.append("rule packs in force (SHA-256 of each file):")
+    state = JURISDICTIONS.get(rules.jurisdiction, rules.jurisdiction)
+    lines.append(f"rule packs in force, {state} (SHA-256 of each file):")
     for info in inventory.packs:
         origin = "imported" if info.imported else "shipped"
         lines.append(f"  {info.id}  {info.sha256}  ({origin}; in force {info.in_force})")
     return lines, None
 
 
-def print_version(data_dir: str | None) -> int:
+def print_version(args: argparse.Namespace) -> int:
     """Print the report; the exit code (2 when the rule packs cannot be read)."""
-    lines, problem = version_lines(data_dir)
+    lines, problem = version_lines(args)
     print("\n".join(lines))
     if problem is not None:
         print(f"trustdesk: {problem}", file=sys.stderr)
