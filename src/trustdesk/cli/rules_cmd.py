@@ -49,7 +49,7 @@ def run_list(args: argparse.Namespace) -> int:
     rules = command_rules(args)
     shipped = resources.resource("rules")
     replaced = {loaded.pack.id for loaded in rules.replaced}
-    signers, revoked = _import_signers(args.data_dir, rules)
+    signers, revoked = _import_signers(args, rules)
     converted = {note.split(" ", 1)[0]: note for note in rules.converted}
     for loaded in rules.packs:
         pack = loaded.pack
@@ -77,11 +77,16 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_signers(data_dir: Any, rules: Any) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
-    """Who signed each imported pack and which keys were revoked ({} when nothing imported)."""
+def _import_signers(
+    args: argparse.Namespace, rules: Any
+) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """Who signed each imported pack and which keys were revoked ({} when nothing
+    imported): asked of the database server where the record is on one (the data
+    folder's own file, which the server's desks do not have, was read and named none),
+    else read from the folder's file without opening the store."""
     import sys
 
-    from trustdesk import resources
+    from trustdesk import config, resources
 
     shipped = resources.resource("rules")
     if all(loaded.path.parent == shipped for loaded in rules.packs):
@@ -91,7 +96,12 @@ def _import_signers(data_dir: Any, rules: Any) -> tuple[dict[str, tuple[str, str
     from trustdesk.store.paths import resolve_data_dir
 
     try:
-        return import_signers(resolve_data_dir(data_dir))
+        if str(config.current()["database"].value):
+            from trustdesk.cli.signon import open_services
+
+            with open_services(args) as services:
+                return services.rulepacks.import_signers()
+        return import_signers(resolve_data_dir(args.data_dir))
     except StoreError as error:
         print(
             f"trustdesk: warning: who signed the imported packs is unknown: {error}",

@@ -71,6 +71,19 @@ class RulePackService:
 
         return in_force(self.ctx.store.audit.of_events(*PUT_IN_FORCE))
 
+    def import_signers(self) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+        """Who signed each imported version, and which keys were revoked when, from the
+        open store's chain (``store.pack_imports.signers_of``; on a database server too,
+        where the data folder holds no database file)."""
+        from trustdesk.store.pack_imports import PUBLISHER_UNTRUSTED, RULES_IMPORTED, signers_of
+
+        entries = self.ctx.store.audit.of_events(RULES_IMPORTED, PUBLISHER_UNTRUSTED)
+        return signers_of(
+            (entry.event, entry.at, entry.objects)
+            for entry in entries
+            if entry.outcome == "success"
+        )
+
     def replacements(self) -> dict[str, str]:
         """SHA-256 → the version each recorded import or sign-off replaced (read from the
         audit chain; ``pack_alerts`` follows it back to the shipped version an agency's

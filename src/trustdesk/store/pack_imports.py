@@ -156,6 +156,15 @@ def import_signers(data_dir: Path) -> tuple[dict[str, tuple[str, str]], dict[str
         from trustdesk.store.errors import StoreError
 
         raise translate(exc, path) or StoreError(f"cannot read {path}: {exc}") from None
+    return signers_of(rows)
+
+
+def signers_of(
+    rows: Iterable[tuple[str, str, str]],
+) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """``import_signers``' answer from the successful import and revocation entries
+    (event, time, objects), in chain order: read from a data folder's own file, or from
+    the open store's chain (``RulePackService.import_signers``, on a server too)."""
     signers: dict[str, tuple[str, str]] = {}
     revoked: dict[str, str] = {}
     for event, at, text in rows:
