@@ -25,6 +25,24 @@ GIVEN = ("release_date", "custody_status", "interview_access", "transfer", "conf
 START, END = datetime(2026, 1, 1, 5, tzinfo=UTC), datetime(2026, 5, 1, 4, tzinfo=UTC)
 
 
+def _draft(**fields: Any) -> ContactDraft:
+    """A call from ICE about a booking number, with ``fields`` as given."""
+    values: dict[str, Any] = {
+        "person_id": None,
+        "decision_id": None,
+        "direction": "from_ice",
+        "channel": "phone",
+        "ice_office": "ICE ERO Hartford",
+        "ice_officer": "Agent",
+        "asked": "release date",
+        "note": "",
+        "pack_id": "ct-2025",
+        "advice_json": "{}",
+        "app_version": "0.1.0",
+    }
+    return ContactDraft(**{**values, **fields})
+
+
 @pytest.fixture
 def contacts(desk: Any) -> list[dict[str, Any]]:
     rng = random.Random(5)
@@ -42,25 +60,14 @@ def contacts(desk: Any) -> list[dict[str, Any]]:
             "user": ("officer", "officer2")[number % 2],
             "desk": ("desk-a", "desk-b")[number % 3 == 0],
         }
-        draft = ContactDraft(
-            person_id=None,
+        draft = _draft(
             booking_number=f"NH-{number:05d}",
-            decision_id=None,
             kind=item["kind"],
-            direction="from_ice",
             occurred_at=occurred,
-            channel="phone",
-            ice_office="ICE ERO Hartford",
-            ice_officer="Agent",
-            asked="release date",
             given=given,
-            note="",
-            pack_id="ct-2025",
-            advice_json="{}",
             allowed=allowed,
             unlawful_reason=None if allowed else "it happened",
             review_needed=not allowed,
-            app_version="0.1.0",
         )
         author = Actor(users[item["user"]], item["user"], item["desk"])
         saved = desk.store.contacts.add(draft, author, occurred + timedelta(minutes=3))
@@ -157,25 +164,15 @@ def test_contacts_allowed_against_a_later_decision_are_named_in_a_note(desk: Any
         (("release_date",), _also_in_force(7, ("release_date",)), datetime(2025, 6, 1, tzinfo=UTC)),
     ]
     for number, (given, advice, occurred) in enumerate(cases):
-        draft = ContactDraft(
-            person_id=None,
+        draft = _draft(
             booking_number=f"NH-9{number}",
-            decision_id=None,
             kind=KINDS[0],
-            direction="from_ice",
             occurred_at=occurred,
-            channel="phone",
-            ice_office="ICE ERO Hartford",
-            ice_officer="Agent",
-            asked="release date",
             given=given,
-            note="",
-            pack_id="ct-2025",
             advice_json=advice,
             allowed=True,
             unlawful_reason="asked under the judicial warrant of the decision named",
             review_needed=True,
-            app_version="0.1.0",
         )
         desk.store.contacts.add(draft, author, occurred + timedelta(minutes=3))
     made = build_report(

@@ -338,14 +338,12 @@ def test_ctrl_i_from_anywhere_and_the_lock_closes_it(make_window: Any, qtbot: An
     assert not dialog.isVisible()
 
 
-def test_giving_on_an_earlier_decision_what_a_later_one_forbids_asks_for_a_reason(
+def _named_beside_a_later_decline(
     qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
-) -> None:
-    # Opened from decision 1 (a judicial warrant: the release date may be given) while
-    # decision 2 about the same person, made later, declines. The advice marks the
-    # release date ⚠, ticking it asks for a reason, and the contact goes to a
-    # supervisor. The dialog used to show ✔, keep Reason disabled, and the save failed
-    # with a command-line hint, so the call could not be recorded truthfully.
+) -> tuple[ContactDialog, Any]:
+    """Decision 1 (a judicial warrant: the release date may be given) and decision 2
+    about the same person an hour later (declined); the dialog opened from decision 1.
+    Returns the dialog and decision 2."""
     person = {"name": "Ana Ruiz", "date_of_birth": "1988-02-01", "booking_number": "NH-7"}
     judicial = {"form": "I-247A", "judicial_warrant": True, "administrative_warrant": "I-200"}
     first = decide(
@@ -358,6 +356,18 @@ def test_giving_on_an_earlier_decision_what_a_later_one_forbids_asks_for_a_reaso
     )
     qtbot.addWidget(dialog)
     dialog.show()
+    return dialog, later
+
+
+def test_giving_on_an_earlier_decision_what_a_later_one_forbids_asks_for_a_reason(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    # Opened from decision 1 (a judicial warrant: the release date may be given) while
+    # decision 2 about the same person, made later, declines. The advice marks the
+    # release date ⚠, ticking it asks for a reason, and the contact goes to a
+    # supervisor. The dialog used to show ✔, keep Reason disabled, and the save failed
+    # with a command-line hint, so the call could not be recorded truthfully.
+    dialog, later = _named_beside_a_later_decline(qtbot, gui_desk, rules, fake_time)
     advice = dialog.advice_label.text()
     assert f"decision {later.record.decision_id}, version 1" in advice
     assert "does not allow release date" in advice
@@ -388,17 +398,7 @@ def test_a_conditional_disclosure_a_later_decision_forbids_is_named_under_both(
     # the conditions only, and said nothing of the later decision.
     from dataclasses import replace
 
-    person = {"name": "Ana Ruiz", "date_of_birth": "1988-02-01", "booking_number": "NH-7"}
-    judicial = {"form": "I-247A", "judicial_warrant": True, "administrative_warrant": "I-200"}
-    first = decide(
-        gui_desk, rules, person=person, decision_time="2026-11-20T09:00:00-05:00", detainer=judicial
-    )
-    later = decide(gui_desk, rules, person=person, decision_time="2026-11-20T10:00:00-05:00")
-    dialog = ContactDialog(
-        context(gui_desk, rules, fake_time), ContactTarget(decision_id=first.record.decision_id)
-    )
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog, later = _named_beside_a_later_decline(qtbot, gui_desk, rules, fake_time)
     advice = dialog.advice
     assert advice is not None and "release_date" in advice.also_not_allowed
     conditional = tuple(
