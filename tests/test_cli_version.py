@@ -26,10 +26,9 @@ UNSIGNED = "an agency test pack, unsigned"
 
 
 def version_output(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as stopped:
-        main([*args, "--version"])
+    code = main([*args, "--version"])
     out, err = capsys.readouterr()
-    return int(stopped.value.code or 0), out, err
+    return code, out, err
 
 
 def shipped_sha256(pack_id: str) -> str:
@@ -130,6 +129,41 @@ def test_a_california_agency_is_told_californias_packs(
     assert listed == ["ca-2014", "ca-2018"], out
     code, out, _err = version_output(capsys, "--data-dir", str(tmp_path / "other"))
     assert code == 0 and "rule packs in force, Connecticut" in out
+    # --data-dir after --version counts too (the report printed before it was read).
+    code = main(["--version", "--data-dir", str(data)])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "") and "rule packs in force, California" in out
+
+
+def test_a_damaged_entry_is_a_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A settings entry nested beyond Python's recursion limit (written behind TrustDesk's
+    # back) stopped --version with a raw traceback: --version ran inside argparse,
+    # outside the command line's error handling, and the choice's reading let it escape.
+    import sqlite3
+
+    data = tmp_path / "data"
+    _california_agency(data)
+    conn = sqlite3.connect(data / "trustdesk.db")
+    try:
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+        ).fetchall():
+            conn.execute(f'DROP TRIGGER "{name}"')
+        seq, head = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC").fetchone()
+        conn.execute(
+            "INSERT INTO audit_log (seq, at, workstation, actor, actor_id, event, outcome, "
+            "objects, prev_hash, hash) VALUES (?, '2026-12-06T10:00:00.000000Z', 'x', NULL, "
+            "NULL, 'settings.changed', 'success', ?, ?, ?)",
+            (seq + 1, "[" * 100_000, head, "0" * 64),
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    code, out, err = version_output(capsys, "--data-dir", str(data))
+    assert "Traceback" not in err and err.count("\n") <= 1, err
+    assert code == 0 and "rule packs in force, California" in out, (out, err)
 
 
 def test_a_database_server_out_of_reach_is_said_not_guessed(

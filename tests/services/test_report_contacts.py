@@ -183,3 +183,30 @@ def test_contacts_allowed_against_a_later_decision_are_named_in_a_note(desk: Any
     assert rows["Total"] == (4, 0)  # all four of the period counted, none as not allowed
     notes = [note for note in made.notes if "later decision" in note]
     assert len(notes) == 1 and notes[0].startswith("2 contacts counted as allowed"), made.notes
+
+
+def test_rows_changed_behind_trustdesks_back_are_counted_not_crashed_on() -> None:
+    # A disclosure column that is not JSON stopped the report ("internal error"); an
+    # advice whose later decision's number is 1e400 (no integer) stopped the note's count.
+    from trustdesk.services.report_figures import (
+        UNREADABLE,
+        contacts_against_later,
+        contacts_given,
+    )
+    from trustdesk.store.reports_query import ContactData
+
+    unreadable = json.dumps({"also_in_force": {"id": 1e400, "version": 1}})
+    unreadable = unreadable.replace("Infinity", "1e400")
+    data = ContactData(
+        by_kind=(),
+        given=(("not json", 1, 2), ('["release_date"]', 1, 1), ("[" * 100_000, 0, 1)),
+        allowed_reviewed=(
+            ('["release_date"]', unreadable),
+            ("not json", _also_in_force(7, ("release_date",))),
+            ('["release_date"]', "[" * 100_000),
+        ),
+    )
+    rows = {row[0]: row[1:] for row in contacts_given(data).rows}
+    assert rows[UNREADABLE] == (3, 1)
+    assert rows[DISCLOSURE_WORDS["release_date"]] == (1, 0)
+    assert contacts_against_later(data) == 0

@@ -83,18 +83,6 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
 
-class _VersionAction(argparse.Action):
-    """``--version``: the report of cli/version.py, loaded only when asked for."""
-
-    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
-        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
-
-    def __call__(self, parser: argparse.ArgumentParser, namespace: Any, *_: Any) -> None:
-        from trustdesk.cli.version import print_version
-
-        parser.exit(print_version(namespace))
-
-
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``command`` only that command's module is loaded."""
     parser = _Parser(
@@ -106,8 +94,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--version",
-        action=_VersionAction,
-        help="show the version, the build and the rule packs in force (with --data-dir: its)",
+        action="store_true",
+        help="show the version, the build and the rule packs in force (of --data-dir and "
+        "--database where given, wherever they stand)",
     )
     parser.add_argument(
         "--data-dir",
@@ -188,26 +177,36 @@ def main(argv: list[str] | None = None) -> int:
     else:
         parser = build_parser(_requested_command(arguments))
         args = parser.parse_args(arguments)
-        if getattr(args, "func", None) is None:
-            parser.print_help(sys.stderr)
-            return EXIT_INPUT
+        if args.version:
+            # After the whole line is read: --data-dir and --database count wherever they
+            # stand (the report printed as argparse met --version, before the options
+            # after it, and listed another folder's or state's packs); an unexpected
+            # error is the one line below, never a traceback.
+            from trustdesk.cli.version import print_version
 
-        if args.command != "config":  # which reports bad settings itself, in full
-            from trustdesk.config import ConfigError, start
+            def run() -> int:
+                return print_version(args)
 
-            try:
-                start(args.data_dir, args.database)
-            except ConfigError as error:
-                print("\n".join(f"trustdesk: {p}" for p in error.problems), file=sys.stderr)
+        else:
+            if getattr(args, "func", None) is None:
+                parser.print_help(sys.stderr)
                 return EXIT_INPUT
+            if args.command != "config":  # which reports bad settings itself, in full
+                from trustdesk.config import ConfigError, start
 
-        def run() -> int:
-            from trustdesk.cli.stopping import stop_as_ctrl_c
+                try:
+                    start(args.data_dir, args.database)
+                except ConfigError as error:
+                    print("\n".join(f"trustdesk: {p}" for p in error.problems), file=sys.stderr)
+                    return EXIT_INPUT
 
-            # (The desktop app, also when started as `gui` with options, keeps Qt's ways.)
-            with stop_as_ctrl_c(args.command != "gui"):
-                code: int = args.func(args)
-            return code
+            def run() -> int:
+                from trustdesk.cli.stopping import stop_as_ctrl_c
+
+                # (The desktop app, also when started as `gui` with options, keeps Qt's ways.)
+                with stop_as_ctrl_c(args.command != "gui"):
+                    code: int = args.func(args)
+                return code
 
     try:
         code = run()

@@ -4,7 +4,7 @@ in force with its SHA-256, so a desk can say exactly which law it applies.
 Only this option loads it; the rule packs are those a decision on this desk applies: the
 agency's jurisdiction's (a California agency's are California's), with the imports the
 record puts in force (asked of the database server where the record is on one), for the
-data folder and database of the options given before ``--version``.
+``--data-dir`` and ``--database`` of the command line, wherever they stand in it.
 """
 
 from __future__ import annotations

@@ -250,7 +250,7 @@ def _also_in_force(value: Any) -> tuple[DecisionUsed | None, tuple[str, ...]]:
             False,
         )
         refused = tuple(str(d) for d in value.get("not_allowed", ()))
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):  # 1e400: no integer
         return None, ()
     return also, refused
 
@@ -266,7 +266,7 @@ def against_later(advice_json: str, given: Iterable[str]) -> int | None:
     """``given_against_later`` of a contact's stored advice and what it gave."""
     try:
         stored = json.loads(advice_json)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return None
     also, refused = _also_in_force(
         stored.get("also_in_force") if isinstance(stored, dict) else None
@@ -281,7 +281,7 @@ def recorded_judged_by(record: ContactRecord, when: Callable[[datetime], str]) -
     advice does not say (nothing to show)."""
     try:
         stored = json.loads(record.advice_json)
-    except ValueError:
+    except (ValueError, RecursionError):  # a tampered row: no advice to show
         stored = {}
     stored = stored if isinstance(stored, dict) else {}
     used = stored.get("decision")
@@ -293,7 +293,7 @@ def recorded_judged_by(record: ContactRecord, when: Callable[[datetime], str]) -
                 parse_utc(str(used["in_force_from"])),
                 bool(used.get("named")),
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):  # 1e400: no integer
             decision = None
         if decision is not None:
             also, refused = _also_in_force(stored.get("also_in_force"))

@@ -83,11 +83,19 @@ def _counts(rows: Iterable[tuple[str, str, int]]) -> dict[str, Counter[str]]:
     return table
 
 
+#: What a contact's disclosures are counted as when its column cannot be read as a JSON
+#: list (only a row changed behind TrustDesk's back holds such a text; audit verify names it).
+UNREADABLE = "(unreadable: run audit verify)"
+
+
 def _json_list(text: str | None) -> list[str]:
     if not text:
         return []
-    value = json.loads(text)
-    return [str(item) for item in value] if isinstance(value, list) else []
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return [UNREADABLE]
+    return [str(item) for item in value] if isinstance(value, list) else [UNREADABLE]
 
 
 def total_decisions(data: ReportData) -> int:

@@ -28,7 +28,7 @@ def choice_in(objects: Iterable[str], valid: Container[str]) -> str | None:
     for text in objects:
         try:
             found = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # a tampered entry: too deeply nested
             continue
         if isinstance(found, dict) and found.get("setting") == SETTING:
             value = found.get("jurisdiction")

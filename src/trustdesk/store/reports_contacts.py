@@ -73,10 +73,12 @@ def contact_data(
         by_kind[key] = by_kind.get(key, 0) + int(count)
         pair = (str(gave), int(allowed))
         given[pair] = given.get(pair, 0) + int(count)
+    # Only the advice that names a later decision (California's release dates are all
+    # allowed under conditions and reviewed: their advice is not read for nothing).
     reviewed = conn.execute(
         f"SELECT k.given, k.advice FROM contacts k WHERE {where} "
-        "AND k.allowed = 1 AND k.review_needed = 1",
-        params,
+        "AND k.allowed = 1 AND k.review_needed = 1 AND k.advice LIKE ?",
+        (*params, '%"also_in_force"%'),
     ).fetchall()
     return ContactData(
         by_kind=tuple((*key, n) for key, n in by_kind.items()),

@@ -29,8 +29,8 @@ class ContactData:
     by_kind: tuple[tuple[str, int, int, int], ...]
     #: (disclosures given, as their JSON list; allowed 1/0; count).
     given: tuple[tuple[str, int, int], ...]
-    #: The contacts counted as allowed that went to a supervisor's review: (disclosures
-    #: given, as their JSON list; the advice stored with the contact). A few of the
-    #: period's contacts: the service reads which were allowed by the decision they were
-    #: recorded under but not by a later one also in force (decision 0074).
+    #: The contacts counted as allowed that went to a supervisor's review and whose
+    #: stored advice names a later decision also in force: (disclosures given, as their
+    #: JSON list; the advice). The service reads which gave what the later decision did
+    #: not allow (decision 0074).
     allowed_reviewed: tuple[tuple[str, str], ...] = ()
