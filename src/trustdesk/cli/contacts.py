@@ -174,22 +174,18 @@ def _input(args: argparse.Namespace, now: datetime, base: ContactInput | None) -
 
 
 def _say_recorded(record: Any, verb: str) -> None:
-    from trustdesk.services.contact_wording import given_against_later
+    from trustdesk.cli.contacts_text import review_cause
 
     flag = ""
     if not record.allowed:
         flag = " — NOT ALLOWED by the law in force: flagged for a supervisor's review"
-    elif not record.review_needed:
-        pass
-    elif (later := given_against_later(record)) is not None:
+    elif record.review_needed:
+        cause = review_cause(record)
         flag = (
-            f" — allowed by the decision named, not by later decision {later}: "
-            "flagged for a supervisor's review"
+            " — an earlier version still waits for a supervisor's review"
+            if cause is None
+            else f" — {cause}: flagged for a supervisor's review"
         )
-    elif record.unlawful_reason:
-        flag = " — allowed with conditions: a supervisor confirms how they were met"
-    else:
-        flag = " — an earlier version still waits for a supervisor's review"
     print(f"contact {record.contact_id} {verb} (version {record.version}){flag}")
 
 

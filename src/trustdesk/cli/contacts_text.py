@@ -63,6 +63,17 @@ def _given(record: ContactRecord) -> str:
     return ", ".join(item.replace("_", " ") for item in record.given) or "nothing"
 
 
+def review_cause(record: ContactRecord) -> str | None:
+    """Why a contact recorded as allowed goes to a supervisor: what a later decision also
+    in force did not allow, or the conditions it was given under; None for neither (an
+    amended contact whose earlier version still waits)."""
+    if (later := given_against_later(record)) is not None:
+        return f"allowed by the decision named, not by later decision {later}"
+    if record.unlawful_reason:  # given under its conditions: a supervisor confirms them
+        return "allowed with conditions"
+    return None
+
+
 def render_list(rows: list[ContactRecord]) -> str:
     if not rows:
         return "no contacts with ICE on record\n"
@@ -72,10 +83,8 @@ def render_list(rows: list[ContactRecord]) -> str:
             flag = "  [NOT ALLOWED" + (", review]" if row.review_needed else "]")
         elif not row.review_needed:
             flag = ""
-        elif (later := given_against_later(row)) is not None:
-            flag = f"  [allowed by the decision named, not by later decision {later}, review]"
-        elif row.unlawful_reason:  # given under its conditions: a supervisor confirms them
-            flag = "  [allowed with conditions, review]"
+        elif (cause := review_cause(row)) is not None:
+            flag = f"  [{cause}, review]"
         else:  # amended, but an earlier version still waits for a supervisor
             flag = "  [review: an earlier version]"
         lines.append(

@@ -26,12 +26,9 @@ def version_lines(args: argparse.Namespace) -> tuple[list[str], str | None]:
 
     build = build_info()
     lines = [f"trustdesk {build.version}", f"build: {build.describe()}"]
-    options = argparse.Namespace(
-        data_dir=getattr(args, "data_dir", None), database=getattr(args, "database", None)
-    )
     try:
-        config.start(options.data_dir, options.database)
-        rules = command_rules(options)
+        config.start(args.data_dir, args.database)
+        rules = command_rules(args)
         inventory = describe(rules)
     except config.ConfigError as error:
         return lines, "the rule packs could not be listed: " + "; ".join(error.problems)
