@@ -66,14 +66,20 @@ def check_clock(
     assert expiry >= start
     # (i) exactly the rule's hours are counted
     assert counted_time(start, expiry, calendar, zone, step) == timedelta(hours=clock.hours)
-    # (ii) the expiry is never inside an excluded day, only at the midnight opening one
+    # (ii) the expiry is never inside an excluded day, only at the instant opening one:
+    # midnight, or where the clocks skip midnight (Santiago on 14 August 2016) the first
+    # time the day has, 01:00 (the same instant as a midnight read with the offset before)
     local = expiry.astimezone(zone)
+    # the instant before it, read on the UTC line (aware arithmetic in one zone is
+    # wall-clock arithmetic: 01:00 less a microsecond is a 00:59 that never was)
+    before = (expiry.astimezone(UTC) - timedelta(microseconds=1)).astimezone(zone)
     if calendar(local.date()) is not None:
-        assert local.time() == datetime.min.time()
-        assert (expiry - timedelta(microseconds=1)).astimezone(zone).date() < local.date()
+        opening = datetime.combine(local.date(), datetime.min.time(), tzinfo=zone)
+        assert expiry.astimezone(UTC) == opening.astimezone(UTC)
+        assert before.date() < local.date()
     # ... and the count is still running right up to it: no earlier instant would do
     if clock.hours > 0:
-        just_before = (expiry - timedelta(microseconds=1)).astimezone(zone).date()
+        just_before = before.date()
         assert calendar(just_before) is None
     # the skipped days are exactly the excluded dates from the start's to the expiry's
     first = start.astimezone(zone).date()
@@ -193,3 +199,20 @@ def test_synthetic_calendars(
     clock = compute_hold(start, rule, calendar)
     check_clock(start, clock, calendar, zone, QUARTER)
     assert compute_hold(start + later, rule, calendar).expires_at >= clock.expires_at
+
+
+def test_an_excluded_day_whose_midnight_the_clocks_skip() -> None:
+    # Found by the property test above: Chile moved its clocks from 00:00 to 01:00 on
+    # Sunday 14 August 2016, an excluded day here. The hold expires at the instant that
+    # day opens, 01:00 local; the check had wanted a midnight the day does not have.
+    weekdays = frozenset({2, 3, 6})
+    rule = ClockRule(48, "America/Santiago", weekdays, "none", "c", "t")
+
+    def calendar(day: date) -> str | None:
+        return "weekday" if day.weekday() in weekdays else None
+
+    zone = ZoneInfo(rule.timezone)
+    start = datetime(2016, 8, 10, 4, tzinfo=UTC)
+    clock = compute_hold(start, rule, calendar)
+    assert clock.expires_at.astimezone(zone).replace(tzinfo=None) == datetime(2016, 8, 14, 1)
+    check_clock(start, clock, calendar, zone, QUARTER)
