@@ -117,10 +117,14 @@ record_flow "$(win "$DATA")" onedir
 # of the build must answer the span's findings as JSON (one decision, an intact chain).
 helper_check() {  # PROGRAM LABEL
     local request out
-    request=$(python3 -c 'import json, sys; print(json.dumps({"backend": "sqlite", "target": sys.argv[1], "after": 0, "upto": 1000}))' "$(win "$DATA/trustdesk.db")")
+    # The span is the whole chain: the faster reader answers only for a span it read whole.
+    request=$(python3 -c 'import json, sqlite3, sys
+head = sqlite3.connect(sys.argv[2]).execute("SELECT max(seq) FROM audit_log").fetchone()[0]
+print(json.dumps({"backend": "sqlite", "target": sys.argv[1], "after": 0, "upto": head}))' "$(win "$DATA/trustdesk.db")" "$DATA/trustdesk.db")
     out=$(EXE=$1 td --verification-helper <<<"$request" 2>"$WORK/err")
     if grep -q '"broken": false' <<<"$out" && grep -q '"chain_problems": \[\]' <<<"$out" \
-        && grep -q '"rows": {"decisions": 1,' <<<"$out"; then ok "$2 is its own verification helper"
+        && grep -q '"rows": {"decisions": 1,' <<<"$out" \
+        && grep -q '"reader": "apsw ' <<<"$out"; then ok "$2 is its own verification helper (apsw reader)"
     else bad "$2 as verification helper" "${out:0:200} $(tail -2 "$WORK/err")"; fi
 }
 helper_check "$ONEDIR/trustdesk.exe" trustdesk.exe

@@ -445,6 +445,8 @@ def test_the_installed_program_is_its_own_verification_helper() -> None:
     assert answer["entries"] == head and not answer["broken"] and answer["chain_problems"] == []
     assert answer["rows"]["decisions"] >= 1
     assert all(problems == [] for problems in answer["row_problems"].values())
+    # The frozen program has the faster reader (decision 0075), and read the span through it.
+    assert answer["reader"].startswith("apsw "), answer["reader"]
 
 
 def test_upgrade_keeps_the_record_and_the_edited_config() -> None:

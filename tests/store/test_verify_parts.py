@@ -206,9 +206,9 @@ def _queue_from_rows_is_the_querys(
     queries: list[object] = []
     original = Checker.review_queue
 
-    def by_query(self: Checker, flagged: Any, covered: Any) -> None:
+    def by_query(self: Checker, flagged: Any, covered: Any, inputs: Any = None) -> None:
         queries.append(flagged)
-        original(self, None, None)
+        original(self, None, None, inputs)
 
     with monkeypatch.context() as patch:
         patch.setattr(Checker, "review_queue", by_query)

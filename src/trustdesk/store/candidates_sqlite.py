@@ -37,6 +37,36 @@ BLOB_REFUSED = "JSON cannot hold BLOB values"
 GUARD_FIRST = sqlite3.sqlite_version_info >= (3, 45, 0)
 
 
+#: A JSON value from a subquery, given to json_object: ``{"a":[1]}`` where the SQLite
+#: keeps it JSON (3.40, 3.51), ``{"a":"[1]"}`` where it is only a text by then (3.54).
+SUBQUERY_PROBE = "SELECT json_object('a', (SELECT json_array(1))) = '{\"a\":[1]}'"
+_standard_keeps_json: list[bool] = []
+
+
+def subquery_keeps_json(conn: Any) -> bool:
+    """Whether the SQLite that ``conn`` runs keeps a subquery's JSON value JSON: the
+    standard library's (asked once, of a connection in memory) or the one of a reader
+    that says (``fast_reader.FastReader.keeps_json``)."""
+    inner = getattr(conn, "wrapped", conn)  # a reader that reports progress wraps it
+    known = getattr(inner, "keeps_json", None)
+    if known is not None:
+        return bool(known)
+    if not _standard_keeps_json:
+        probe = sqlite3.connect(":memory:")
+        try:
+            _standard_keeps_json.append(bool(probe.execute(SUBQUERY_PROBE).fetchone()[0]))
+        finally:
+            probe.close()
+    return _standard_keeps_json[0]
+
+
+def guard_first(conn: Any) -> bool:
+    """``GUARD_FIRST`` for the SQLite that ``conn`` runs: the standard library's, or
+    the one of a reader that says otherwise (``fast_reader.FastReader.guard_first``)."""
+    inner = getattr(conn, "wrapped", conn)  # a reader that reports progress wraps it
+    return bool(getattr(inner, "guard_first", GUARD_FIRST))
+
+
 def value(expr: str, guarded: bool = False) -> str:
     """One column's value for json_object, as it is (a float, only in a tampered file,
     gives a token no canonical value is); ``guarded``: a blob (and a float) as ``[]``,
@@ -134,7 +164,11 @@ def entry_text(guarded: bool) -> str:
 
 
 def record_texts(
-    record: Sequence[str], person: Sequence[str], detainer: Sequence[str], guarded: bool
+    record: Sequence[str],
+    person: Sequence[str],
+    detainer: Sequence[str],
+    guarded: bool,
+    keeps_json: bool = True,
 ) -> tuple[bytes, list[str]]:
     """A decision's candidate text: a ``%`` template and its columns (``cut_text``),
     cut where the two documents' digests and the person's name go, with those values
@@ -146,8 +180,11 @@ def record_texts(
     The name is the one value of a decision that is often not ASCII (an accented name);
     written apart, the rest of the text is ASCII and is hashed as SQLite wrote it,
     where escaping the whole text took about a fifth of a decision row's time in
-    Python (decision 0055)."""
-    answers_sql = answers(guarded)
+    Python (decision 0055). ``keeps_json``: whether the SQLite that runs the statement
+    keeps the answers' subquery a JSON value (``subquery_keeps_json``); where it does
+    not, they are read back as JSON (``json``), or json_object would write them as one
+    string and no digest would match."""
+    answers_sql = answers(guarded) if keeps_json else f"json({answers(guarded)})"
     columns = [
         *(f"t.{name}" for name in record),
         "",

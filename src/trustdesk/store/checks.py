@@ -37,6 +37,7 @@ from trustdesk.store.fast_json import (
     entry_hash_fast,
     parsed_objects,
 )
+from trustdesk.store.fast_reader import FastReader
 from trustdesk.store.hold_due import release_due_sql
 from trustdesk.store.postgresql import candidates as candidates_pg
 from trustdesk.store.records import AuditEntry
@@ -135,7 +136,9 @@ def _entry_reader(
     def read(seq: Any, event: Any, objects: Any) -> None:
         if event in counted:
             events[event] += 1
-            if event in decision_events and '"hold_sha256"' in objects:
+            # Objects that are no text (a blob: only a tampered file holds one) open no
+            # hold; the link's check reports the entry.
+            if event in decision_events and type(objects) is str and '"hold_sha256"' in objects:
                 events["hold.opened"] += 1
             if entries is not None:
                 value = loads(objects)
@@ -206,7 +209,7 @@ class Checker:
         span = span or ChainSpan(0, GENESIS_HASH, self.upto, (None, self.upto), finish=True)
         events, mark = Counter(self.events), len(self.problems)
         try:
-            return self._chain(span, entries, guarded=candidates_sqlite.GUARD_FIRST)
+            return self._chain(span, entries, guarded=candidates_sqlite.guard_first(self.conn))
         except sqlite3.OperationalError as exc:
             if BLOB_REFUSED not in str(exc):
                 raise
@@ -354,7 +357,7 @@ class Checker:
             self._row_candidates, table, events, ordered, key, id_key, id_field, where, entries
         )
         try:
-            doubtful, count = candidates(guarded=candidates_sqlite.GUARD_FIRST)
+            doubtful, count = candidates(guarded=candidates_sqlite.guard_first(self.conn))
         except sqlite3.OperationalError as exc:
             if BLOB_REFUSED not in str(exc):
                 raise
@@ -622,7 +625,23 @@ class Checker:
         if expected_open != actual_open or len(listed) != len(actual_open):
             self.problem(None, "the list of open holds does not match the holds and closures")
 
-    def review_queue(self, flagged: list[tuple[Any, Any]] | None, covered: int | None) -> None:
+    def review_inputs(self) -> tuple[int, set[Any], set[Any]]:
+        """What ``review_queue`` reads besides the flagged rows: the decision rows, the
+        records amended, the records reviewed and their results. Read apart, so that a
+        split verification reads them while a helper is still checking rows."""
+        count = scalar(self.conn, "SELECT count(*) FROM decisions")
+        amended = {row[0] for row in self.conn.execute(_AMENDED)}
+        reviewed: set[Any] = set()
+        for record, result in self.conn.execute(_REVIEWED):
+            reviewed.update((record, result))
+        return count, amended, reviewed
+
+    def review_queue(
+        self,
+        flagged: list[tuple[Any, Any]] | None,
+        covered: int | None,
+        inputs: tuple[int, set[Any], set[Any]] | None = None,
+    ) -> None:
         """pending_reviews against the decisions awaiting review.
 
         ``flagged``: (id, decision_id) of the decision rows whose review_required = 1,
@@ -632,18 +651,14 @@ class Checker:
         same comparisons (SQLite's ``=`` between integers, and Python's, agree; other
         types equal nothing in either; PostgreSQL's column is an integer held to 0 or 1,
         whose scan cost the server 1.4 s per 1,000,000, decision 0057). Otherwise (rows
-        no span holds, which only tampering makes) the query itself.
+        no span holds, which only tampering makes) the query itself. ``inputs``:
+        ``review_inputs``, read already in the same snapshot (decision 0075).
         """
         expected_pending: set[tuple[Any, Any]]
-        if (
-            flagged is not None
-            and covered is not None
-            and covered == scalar(self.conn, "SELECT count(*) FROM decisions")
-        ):
-            amended = {row[0] for row in self.conn.execute(_AMENDED)}
-            reviewed: set[Any] = set()
-            for record, result in self.conn.execute(_REVIEWED):
-                reviewed.update((record, result))
+        count, amended, reviewed = inputs if inputs is not None else (None, set(), set())
+        if flagged is not None and covered is not None and inputs is None:
+            count, amended, reviewed = self.review_inputs()
+        if flagged is not None and covered is not None and covered == count:
             expected_pending = {
                 (record, decision)
                 for record, decision in flagged
@@ -786,7 +801,7 @@ class Checker:
         if upto is not None:
             where += f" AND t.audit_seq <= {int(upto)}"
         mark = len(self.flagged) if self.flagged is not None else 0
-        guarded, members_guarded = candidates_sqlite.GUARD_FIRST, False
+        guarded, members_guarded = candidates_sqlite.guard_first(self.conn), False
         while True:
             try:
                 doubtful, members, count, matched = self._decision_candidates(
@@ -954,9 +969,10 @@ class Checker:
             if entries is None
             else ("t.audit_seq, NULL", "")
         )
+        keeps_json = candidates_sqlite.subquery_keeps_json(self.conn)
         cursor = self.conn.execute(
             f"SELECT t.record_sha256, t.id, {entry}, "
-            f"{', '.join(engine.record_texts(guarded)[1])}, {members}, "
+            f"{', '.join(engine.record_texts(guarded, keeps_json)[1])}, {members}, "
             f"t.review_required = 1, t.decision_id, {bound} "
             f"FROM decisions t{log}{_JOINS['decisions']}{joins}{where} ORDER BY t.audit_seq"
         )
@@ -1083,7 +1099,7 @@ class _Engine:
 
     entry_text: Callable[[bool], str]
     row_text: Callable[[str, tuple[str, ...], bool], str]
-    record_texts: Callable[[bool], tuple[bytes, list[str]]]
+    record_texts: Callable[[bool, bool], tuple[bytes, list[str]]]
     #: The decision's text from its row (its columns from the fifth on, as
     #: ``record_texts`` wrote them); an error in ``RECORD_TEXT_ERRORS`` where a part is
     #: missing or cannot be read.
@@ -1143,8 +1159,8 @@ _ENGINES = {
     "sqlite": _Engine(
         candidates_sqlite.entry_text,
         candidates_sqlite.row_text,
-        lambda guarded: candidates_sqlite.record_texts(
-            RECORD_COLUMNS, PERSON_COLUMNS, DETAINER_COLUMNS, guarded
+        lambda guarded, keeps_json: candidates_sqlite.record_texts(
+            RECORD_COLUMNS, PERSON_COLUMNS, DETAINER_COLUMNS, guarded, keeps_json
         ),
         _sqlite_record_text,
     ),
@@ -1157,7 +1173,8 @@ def _engine(conn: Any) -> _Engine | None:
     the client saved (decision 0040)."""
     # A reader that reports progress wraps the connection (store/stoppable.py).
     inner = getattr(conn, "wrapped", conn)
-    return _ENGINES["sqlite"] if isinstance(inner, sqlite3.Connection) else None
+    local = isinstance(inner, sqlite3.Connection | FastReader)
+    return _ENGINES["sqlite"] if local else None
 
 
 #: Rows per batch of a statement's rows. A server's cursor fetches the next batch while

@@ -43,6 +43,7 @@ from trustdesk.store.verify_worker import (
     SpanResult,
     check_span,
     evidence_rows,
+    fast_span,
     helpers_for,
     location,
     without_jit,
@@ -164,10 +165,12 @@ def _verify(
 @dataclass(frozen=True, slots=True)
 class _Early:
     """What ``_whole_record`` read for ``_after_rows``: the outcome lists no member row
-    names (``Checker.unused_lists``) and the name index's problems."""
+    names (``Checker.unused_lists``), the name index's problems and what the review
+    queue's check reads besides the flagged rows (``Checker.review_inputs``)."""
 
     unused_lists: list[int] | None = None
     index: tuple[Problem, ...] = ()
+    review_inputs: tuple[int, set[Any], set[Any]] | None = None
 
 
 def _whole_record(checker: Checker, index_conn: sqlite3.Connection | None) -> _Early:
@@ -185,7 +188,8 @@ def _whole_record(checker: Checker, index_conn: sqlite3.Connection | None) -> _E
     if checker.upto is None:
         checker.open_holds()
         unused = checker.unused_lists()
-        return _Early(unused, tuple(checker.search_index(index_conn)))
+        index = tuple(checker.search_index(index_conn))
+        return _Early(unused, index, checker.review_inputs())
     return _Early()
 
 
@@ -201,7 +205,7 @@ def _after_rows(
     report tables (``matched`` of those rows with a member row), then the name index's
     problems ``_whole_record`` found, the accounts."""
     if checker.upto is None:
-        checker.review_queue(flagged, covered)
+        checker.review_queue(flagged, covered, early.review_inputs)
         checker.problems.extend(checker.member_tables(matched, early.unused_lists))
         checker.problems.extend(early.index)
         checker.accounts()
@@ -254,7 +258,7 @@ def _split(
     """
     conn = checker.conn
     after, upto = helpers[0].span[0], helpers[-1].span[1]
-    first = check_span(conn, 0, after, GENESIS_HASH)
+    first = fast_span(conn, 0, after, GENESIS_HASH) or check_span(conn, 0, after, GENESIS_HASH)
     tail = check_span(conn, upto, None, None, chain=False)
     late = Checker(conn, None)
     early = _whole_record(late, index_conn)

@@ -1,0 +1,263 @@
+"""The faster reader of a SQLite record's spans (``store/fast_reader.py``, decision 0075).
+
+``audit verify`` of a large record checks its spans through apsw's SQLite and takes a
+span's result from it only when it found the span intact; anything else is checked again
+through the standard library. So the one property that matters: it never accepts a span
+the standard reader finds anything wrong in. These tests tamper with a record every way
+the split's tests do, and with blobs a newer SQLite would read as the JSON they hold, and
+compare; and they show that an intact record is accepted without the general checks, and
+that the helper and the caller use it (and who does not).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import apsw
+import pytest
+from storekit import raw_connection
+from test_verify_split import TAMPERING, _last_record, _tamper, six_decisions
+
+from trustdesk.store import fast_reader, verify_worker
+from trustdesk.store.checks import Checker
+from trustdesk.store.connection import configure, connect
+from trustdesk.store.store import Store
+from trustdesk.store.verify_worker import SpanResult, check_span, fast_span
+
+pytestmark = pytest.mark.sqlite_only("the faster reader reads the SQLite file")
+
+
+@pytest.fixture
+def record(store: Store) -> Store:
+    return six_decisions(store)
+
+
+def _path(store: Store) -> Path:
+    return Path(store.db.path)  # type: ignore[attr-defined]
+
+
+def _standard(store: Store, after: int, upto: int) -> SpanResult:
+    conn = connect(_path(store), readonly=True)
+    configure(conn)
+    try:
+        conn.execute("BEGIN")
+        return check_span(conn, after, upto, None)
+    finally:
+        conn.close()
+
+
+def _head(store: Store) -> int:
+    return int(store.audit.head()[0])
+
+
+def _intact(found: SpanResult, after: int, upto: int) -> bool:
+    return (
+        found.entries == upto - after
+        and not found.broken
+        and not found.chain_problems
+        and not any(found.row_problems.values())
+    )
+
+
+def test_an_intact_record_is_read_alike_by_both_readers(record: Store) -> None:
+    head = _head(record)
+    for after, upto in ((0, head), (0, head // 3), (head // 3, head)):
+        fast = verify_worker._fast_span(_path(record), after, upto, None)
+        standard = _standard(record, after, upto)
+        assert fast is not None, (after, upto)
+        assert fast.reader.startswith("apsw ") and "SQLite 3." in fast.reader
+        assert standard.reader == ""
+        assert (fast.start, fast.entries, fast.last_hash, fast.events) == (
+            standard.start,
+            standard.entries,
+            standard.last_hash,
+            standard.events,
+        )
+        assert (fast.rows, fast.flagged) == (standard.rows, standard.flagged)
+        assert fast.rows["decisions"] >= 1 and fast.flagged
+
+
+def test_an_intact_record_never_needs_the_general_check_on_the_faster_reader(
+    record: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its SQLite writes the candidate texts as canonical_json does, the answers too
+    (a SQLite that no longer keeps a subquery's JSON value JSON reads them back as JSON:
+    ``candidates_sqlite.subquery_keeps_json``), accented names and all."""
+    doubted: list[object] = []
+    monkeypatch.setattr(Checker, "general_decision_row", lambda self, rid: doubted.append(rid))
+    monkeypatch.setattr(Checker, "check_row", lambda self, *args: doubted.append(args))
+    assert verify_worker._fast_span(_path(record), 0, _head(record), None) is not None
+    assert doubted == []
+
+
+@pytest.mark.parametrize("what", list(TAMPERING))
+def test_the_faster_reader_accepts_no_span_the_standard_reader_doubts(
+    record: Store, what: str
+) -> None:
+    _tamper(record, TAMPERING[what])
+    head = _head(record)
+    spans = [(0, head), (0, max(1, head // 3)), (max(1, head // 3), head)]
+    doubted = 0
+    for after, upto in spans:
+        if not _intact(_standard(record, after, upto), after, upto):
+            doubted += 1
+            assert verify_worker._fast_span(_path(record), after, upto, None) is None, (
+                what,
+                after,
+                upto,
+            )
+    # Every tampering is doubted in the whole chain's span at least, but a row deleted or
+    # filed past the head: no span holds those, and the caller's count of each table's
+    # rows and its check of the rows past the head report them, through its own reader.
+    if what in ("the last decision deleted", "a decision inserted", ROW_PAST_THE_HEAD):
+        assert doubted == 0, what
+        assert not record.verify().ok, what
+    else:
+        assert doubted >= 1, what
+
+
+ROW_PAST_THE_HEAD = "a lookup row filed past the head"
+
+
+def _jsonb(value: object) -> bytes:
+    """``value``'s JSONB, as a SQLite of 3.45 or later writes it."""
+    conn = apsw.Connection(":memory:")
+    try:
+        row = conn.execute("SELECT jsonb(?)", (json.dumps(value),)).fetchall()[0]
+    finally:
+        conn.close()
+    return bytes(row[0])
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "key"),
+    [
+        ("people", "name", "id = (SELECT person_id FROM decisions WHERE id = {last})"),
+        ("decisions", "rule_pack_sha256", "id = {last}"),
+        ("decisions", "officer_id", "id = {last}"),
+        ("holds", "opened_by", "id = (SELECT min(id) FROM holds)"),
+        ("audit_log", "actor", "seq = (SELECT min(seq) FROM audit_log WHERE actor IS NOT NULL)"),
+        ("audit_log", "actor_id", "seq = 4"),
+        ("audit_log", "objects", "seq = (SELECT audit_seq FROM decisions WHERE id = {last})"),
+        (
+            "decision_answers",
+            "field",
+            "record_id = {last} AND field = "
+            "(SELECT min(field) FROM decision_answers WHERE record_id = {last})",
+        ),
+    ],
+)
+def test_a_blob_read_as_the_json_it_holds_is_not_accepted(
+    record: Store, table: str, column: str, key: str
+) -> None:
+    """Its SQLite (3.45 or later) writes a blob that is well-formed JSONB as the JSON it
+    holds: the JSONB of the very value it replaced would give the same text. Guarded
+    from the start (``FastReader.guard_first``), such a row is doubted."""
+    path = _path(record)
+    where = key.format(last=_last_record(record))
+    conn = raw_connection(path)
+    try:
+        triggers = dict(
+            conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                f"AND tbl_name = '{table}' AND (name LIKE '%no_update')"
+            ).fetchall()
+        )
+        for name in triggers:
+            conn.execute(f"DROP TRIGGER {name}")
+        (value,) = conn.execute(f"SELECT {column} FROM {table} WHERE {where}").fetchone()
+        assert isinstance(value, (str, int)), value
+        blob = _jsonb(value)
+        conn.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (blob,))
+        for sql in triggers.values():
+            conn.execute(sql)
+    finally:
+        conn.close()
+    reader = fast_reader.FastReader(path)
+    try:
+        assert reader.guard_first
+        (text,) = reader.execute("SELECT json_array(?)", (blob,)).fetchone()
+    finally:
+        reader.close()
+    assert text == json.dumps([value], separators=(",", ":"))  # unguarded, it would pass
+    head = _head(record)
+    assert not _intact(_standard(record, 0, head), 0, head)
+    assert verify_worker._fast_span(path, 0, head, None) is None
+    assert not record.verify().ok
+
+
+def test_without_apsw_the_standard_reader_checks_every_span(
+    record: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fast_reader, "apsw", None)
+    reader = record.db.open_reader()
+    try:
+        assert fast_span(reader, 0, _head(record), None) is None
+    finally:
+        reader.close()
+    assert record.verify().ok
+
+
+def test_the_caller_reads_its_own_span_through_the_faster_reader(record: Store) -> None:
+    reader = record.db.open_reader()
+    try:
+        reader.execute("BEGIN")
+        found = fast_span(reader, 0, _head(record), None)
+    finally:
+        reader.close()
+    assert found is not None and found.reader.startswith("apsw ")
+
+
+def test_a_reader_that_reports_progress_and_stops_is_not_bypassed(record: Store) -> None:
+    """The desk's verification window counts rows and stops on request through its
+    reader (``stoppable``): the caller's span is read through it, not around it."""
+    from trustdesk.store.stoppable import stoppable
+
+    class Control:
+        def cancelled(self) -> bool:
+            return False
+
+        def progress(self, done: int, total: int) -> None:
+            pass
+
+    view = stoppable(record, Control())
+    reader = view.db.open_reader()
+    try:
+        assert fast_span(reader, 0, _head(record), None) is None
+    finally:
+        reader.close()
+
+
+def _helper(store: Store, after: int, upto: int) -> dict[str, Any]:
+    request = {"backend": "sqlite", "target": str(_path(store)), "after": after, "upto": upto}
+    done = subprocess.run(
+        [sys.executable, "-m", "trustdesk.store.verify_worker"],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    answer: dict[str, Any] = json.loads(done.stdout)
+    return answer
+
+
+def test_the_helper_says_which_reader_read_its_span(record: Store) -> None:
+    head = _head(record)
+    intact = _helper(record, 0, head)
+    assert intact["reader"].startswith("apsw ") and intact["entries"] == head
+    last = _last_record(record)
+    conn = raw_connection(_path(record))
+    try:
+        conn.execute("DROP TRIGGER decisions_no_update")
+        conn.execute(f"UPDATE decisions SET reason = 'edited' WHERE id = {last}")
+    finally:
+        conn.close()
+    doubted = _helper(record, 0, head)
+    assert doubted["reader"] == ""  # checked again by the standard reader, which reports it
+    assert any(f"(record {last})" in text for _seq, text in doubted["row_problems"]["decisions"])
