@@ -19,6 +19,7 @@ import struct
 from collections.abc import Iterator
 from typing import Any
 
+import apsw
 import pytest
 
 from trustdesk.store import candidates_sqlite
@@ -31,6 +32,7 @@ from trustdesk.store.decisions import (
     record_sha256,
 )
 from trustdesk.store.encoding import canonical_json, row_digest
+from trustdesk.store.fast_reader import _Cursor
 from trustdesk.store.postgresql import candidates as candidates_pg
 
 TEXTS = [
@@ -53,12 +55,28 @@ def _sqlite() -> sqlite3.Connection:
     return sqlite3.connect(":memory:")
 
 
-@pytest.fixture
-def engine() -> Iterator[tuple[str, Any]]:
-    """(backend, a connection to run the backend's candidate SQL on): SQLite's, the one
-    backend whose database writes the texts (decision 0040)."""
-    conn = _sqlite()
-    yield "sqlite", conn
+class _ApswMemory:
+    """apsw's SQLite in memory, called as the standard library's is: the SQLite of the
+    faster reader of ``audit verify`` (store/fast_reader.py, decision 0075)."""
+
+    def __init__(self) -> None:
+        self.conn = apsw.Connection(":memory:")
+        self.keeps_json = bool(self.execute(candidates_sqlite.SUBQUERY_PROBE).fetchone()[0])
+
+    def execute(self, sql: str, parameters: tuple[Any, ...] = ()) -> Any:
+        return _Cursor(self.conn.execute(sql, parameters))
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+@pytest.fixture(params=["sqlite", "apsw"])
+def engine(request: pytest.FixtureRequest) -> Iterator[tuple[str, Any]]:
+    """(engine, a connection to run the engine's candidate SQL on): SQLite's, the one
+    backend whose database writes the texts (decision 0040), through the standard
+    library and through the faster reader's apsw (decision 0075)."""
+    conn = _sqlite() if request.param == "sqlite" else _ApswMemory()
+    yield request.param, conn
     conn.close()
 
 
@@ -76,22 +94,22 @@ def pg(request: pytest.FixtureRequest) -> Iterator[tuple[str, Any]]:
 
 def _values(backend: str) -> list[Any]:
     # PostgreSQL's text cannot hold NUL at all (so no stored value has it there).
-    return [*TEXTS, *([NUL] if backend == "sqlite" else []), *INTEGERS, None]
+    return [*TEXTS, *([NUL] if backend != "postgresql" else []), *INTEGERS, None]
 
 
 def _module(backend: str) -> Any:
-    assert backend == "sqlite"  # on PostgreSQL the client writes the texts (0040)
+    assert backend in ("sqlite", "apsw")  # on PostgreSQL the client writes the texts (0040)
     return candidates_sqlite
 
 
 def _create(conn: Any, backend: str, table: str, columns: dict[str, str]) -> None:
-    kinds = {"text": "TEXT", "int": "INTEGER" if backend == "sqlite" else "bigint"}
+    kinds = {"text": "TEXT", "int": "INTEGER" if backend != "postgresql" else "bigint"}
     spec = ", ".join(f"{name} {kinds[kind]}" for name, kind in columns.items())
     conn.execute(f"CREATE TEMP TABLE {table} ({spec})")
 
 
 def _insert(conn: Any, backend: str, table: str, row: dict[str, Any]) -> None:
-    marks = ", ".join(("?" if backend == "sqlite" else "%s") for _ in row)
+    marks = ", ".join(("?" if backend != "postgresql" else "%s") for _ in row)
     conn.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({marks})", tuple(row.values()))
 
 
@@ -199,8 +217,9 @@ def test_the_servers_answers_and_document_digests_are_what_record_sha256_takes(
         assert ascii_text(answers.encode("utf-8")) == expected.encode("ascii")
 
 
-def _record_sql(backend: str) -> str:
-    _template, parts = _ENGINES[backend].record_texts(False)
+def _record_sql(backend: str, conn: Any) -> str:
+    keeps_json = candidates_sqlite.subquery_keeps_json(conn)
+    _template, parts = _ENGINES[backend].record_texts(False, keeps_json)
     # As checks reads them: the record's digest, id, event and objects come first.
     return (
         f"SELECT NULL, NULL, NULL, NULL, {', '.join(parts)} FROM decisions t "
@@ -251,7 +270,7 @@ def test_a_decisions_text_gives_record_sha256(engine: tuple[str, Any]) -> None:
         expected.append(record_sha256(record, person, detainer, answers))
     got = [
         hashlib.sha256(_whole(backend, row)).hexdigest()
-        for row in _fetch(conn, _record_sql(backend))
+        for row in _fetch(conn, _record_sql(backend, conn))
     ]
     assert got == expected
 
@@ -307,6 +326,9 @@ def test_sqlite_writes_no_float_as_a_canonical_integer_text_or_null() -> None:
     canonical_json writes for a stored value — so a float in a tampered row can never
     give the text of the value the writer hashed."""
     conn = _sqlite()
+    # The faster reader's SQLite too (decision 0075), which writes infinity as 9.0e+999:
+    # its row-by-row guard leaves every float to json_object.
+    newer = _ApswMemory()
     rng = random.Random(52)
     values = [0.0, -0.0, 1.0, -3.0, 1e15, 1e16, 1e17, 1e20, 2.0**63, -(2.0**63), 2.0**64]
     values += [1e300, 1e-300, 5e-324, 0.1, float("inf"), float("-inf"), 1.7976931348623157e308]
@@ -316,8 +338,9 @@ def test_sqlite_writes_no_float_as_a_canonical_integer_text_or_null() -> None:
     for value in values:
         if math.isnan(value):  # SQLite stores NULL for it
             continue
-        text, kind = conn.execute(
-            "SELECT json_object('k', ?), typeof(?)", (value, value)
-        ).fetchone()
-        assert kind == "real"
-        assert _float_token(text[len('{"k":') : -1].encode()), (value, text)
+        for reader in (conn, newer):
+            text, kind = reader.execute(
+                "SELECT json_object('k', ?), typeof(?)", (value, value)
+            ).fetchone()
+            assert kind == "real"
+            assert _float_token(text[len('{"k":') : -1].encode()), (value, text)

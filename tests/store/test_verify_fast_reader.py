@@ -140,6 +140,12 @@ def _jsonb(value: object) -> bytes:
         ("decisions", "rule_pack_sha256", "id = {last}"),
         ("decisions", "officer_id", "id = {last}"),
         ("holds", "opened_by", "id = (SELECT min(id) FROM holds)"),
+        (
+            "detainers",
+            "issuing_office",
+            "id = (SELECT detainer_id FROM decisions WHERE id = {last})",
+        ),
+        ("reviews", "reviewer_id", "id = (SELECT min(id) FROM reviews)"),
         ("audit_log", "actor", "seq = (SELECT min(seq) FROM audit_log WHERE actor IS NOT NULL)"),
         ("audit_log", "actor_id", "seq = 4"),
         ("audit_log", "objects", "seq = (SELECT audit_seq FROM decisions WHERE id = {last})"),

@@ -1164,6 +1164,18 @@ _ENGINES = {
         ),
         _sqlite_record_text,
     ),
+    # The faster reader (fast_reader.FastReader): its statements guarded row by row
+    # (candidates_sqlite.by_row); any error sends its span to the standard reader.
+    "apsw": _Engine(
+        lambda guarded: candidates_sqlite.entry_text(guarded, whole_rows=True),
+        lambda table, columns, guarded: candidates_sqlite.row_text(
+            table, columns, guarded, whole_rows=True
+        ),
+        lambda guarded, keeps_json: candidates_sqlite.record_texts(
+            RECORD_COLUMNS, PERSON_COLUMNS, DETAINER_COLUMNS, guarded, keeps_json, True
+        ),
+        _sqlite_record_text,
+    ),
 }
 
 
@@ -1173,8 +1185,9 @@ def _engine(conn: Any) -> _Engine | None:
     the client saved (decision 0040)."""
     # A reader that reports progress wraps the connection (store/stoppable.py).
     inner = getattr(conn, "wrapped", conn)
-    local = isinstance(inner, sqlite3.Connection | FastReader)
-    return _ENGINES["sqlite"] if local else None
+    if isinstance(inner, FastReader):
+        return _ENGINES["apsw"]
+    return _ENGINES["sqlite"] if isinstance(inner, sqlite3.Connection) else None
 
 
 #: Rows per batch of a statement's rows. A server's cursor fetches the next batch while

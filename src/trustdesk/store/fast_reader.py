@@ -26,9 +26,10 @@ from typing import Any
 
 from trustdesk.store import candidates_sqlite
 
+apsw: Any
 try:
     import apsw
-except ImportError:  # pragma: no cover - a dependency; without it the standard reader serves
+except ImportError:  # a dependency; without it the standard reader serves
     apsw = None
 
 #: A reader waits this long (ms) for a writer's checkpoint to let go of the file.
