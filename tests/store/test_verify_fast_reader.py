@@ -22,11 +22,12 @@ import pytest
 from storekit import raw_connection
 from test_verify_split import TAMPERING, _last_record, _tamper, six_decisions
 
+import trustdesk.store.verify as verify_module
 from trustdesk.store import fast_reader, verify_worker
 from trustdesk.store.checks import Checker
 from trustdesk.store.connection import configure, connect
 from trustdesk.store.store import Store
-from trustdesk.store.verify_worker import SpanResult, check_span, fast_span
+from trustdesk.store.verify_worker import Helper, SpanResult, check_span
 
 pytestmark = pytest.mark.sqlite_only("the faster reader reads the SQLite file")
 
@@ -66,7 +67,7 @@ def _intact(found: SpanResult, after: int, upto: int) -> bool:
 def test_an_intact_record_is_read_alike_by_both_readers(record: Store) -> None:
     head = _head(record)
     for after, upto in ((0, head), (0, head // 3), (head // 3, head)):
-        fast = verify_worker._fast_span(_path(record), after, upto, None)
+        fast = verify_worker.fast_span(_path(record), after, upto, None)
         standard = _standard(record, after, upto)
         assert fast is not None, (after, upto)
         assert fast.reader.startswith("apsw ") and "SQLite 3." in fast.reader
@@ -90,7 +91,7 @@ def test_an_intact_record_never_needs_the_general_check_on_the_faster_reader(
     doubted: list[object] = []
     monkeypatch.setattr(Checker, "general_decision_row", lambda self, rid: doubted.append(rid))
     monkeypatch.setattr(Checker, "check_row", lambda self, *args: doubted.append(args))
-    assert verify_worker._fast_span(_path(record), 0, _head(record), None) is not None
+    assert verify_worker.fast_span(_path(record), 0, _head(record), None) is not None
     assert doubted == []
 
 
@@ -105,7 +106,7 @@ def test_the_faster_reader_accepts_no_span_the_standard_reader_doubts(
     for after, upto in spans:
         if not _intact(_standard(record, after, upto), after, upto):
             doubted += 1
-            assert verify_worker._fast_span(_path(record), after, upto, None) is None, (
+            assert verify_worker.fast_span(_path(record), after, upto, None) is None, (
                 what,
                 after,
                 upto,
@@ -192,35 +193,74 @@ def test_a_blob_read_as_the_json_it_holds_is_not_accepted(
     assert text == json.dumps([value], separators=(",", ":"))  # unguarded, it would pass
     head = _head(record)
     assert not _intact(_standard(record, 0, head), 0, head)
-    assert verify_worker._fast_span(path, 0, head, None) is None
+    assert verify_worker.fast_span(path, 0, head, None) is None
     assert not record.verify().ok
 
 
-def test_without_apsw_the_standard_reader_checks_every_span(
+def test_without_apsw_the_caller_checks_its_own_span(
     record: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(fast_reader, "apsw", None)
     reader = record.db.open_reader()
     try:
-        assert fast_span(reader, 0, _head(record), None) is None
+        assert not verify_module.reads_apart(reader)
+        assert verify_worker.fast_span(_path(record), 0, _head(record), None) is None
     finally:
         reader.close()
+    monkeypatch.setattr(verify_module, "helpers_for", lambda entries: 1)
     assert record.verify().ok
 
 
-def test_the_caller_reads_its_own_span_through_the_faster_reader(record: Store) -> None:
-    reader = record.db.open_reader()
+def test_the_caller_never_opens_the_faster_reader_its_span_is_read_apart(
+    record: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two SQLite libraries in one process drop each other's locks on the file (POSIX
+    drops a process's locks when any of its descriptors of the file closes): the faster
+    reader opened and closed in the caller freed the locks of its snapshot and its writer,
+    and entries saved meanwhile were lost. The caller's span goes to a helper process."""
+    opened: list[object] = []
+
+    def refuse(self: object, path: Path) -> None:
+        opened.append(path)
+        raise AssertionError("the faster reader was opened in the calling process")
+
+    answers: list[tuple[tuple[int, int], SpanResult | None]] = []
+    original = Helper.result
+
+    def result(self: Helper) -> SpanResult | None:
+        answer = original(self)
+        answers.append((self.span, answer))
+        return answer
+
+    monkeypatch.setattr(fast_reader.FastReader, "__init__", refuse)
+    monkeypatch.setattr(Helper, "result", result)
+    monkeypatch.setattr(verify_module, "helpers_for", lambda entries: 1)
+    report = record.verify()
+    assert report.ok and opened == []
+    head = _head(record)
+    (first, first_answer), (second, second_answer) = answers
+    assert first == (0, head // 2) and second == (head // 2, head)  # spans of one size
+    for answer in (first_answer, second_answer):
+        assert answer is not None and answer.reader.startswith("apsw ")
+    # Afterwards this program and another record in turn, and nothing is lost.
+    other = Store.open(_path(record).parent)
     try:
-        reader.execute("BEGIN")
-        found = fast_span(reader, 0, _head(record), None)
+        from storekit import T0, actor, add_user, draft
+
+        officer = actor(add_user(record, "bo", "officer"))
+        other.decisions.add(draft(), officer, T0)
+        record.decisions.add(draft(), officer, T0)
     finally:
-        reader.close()
-    assert found is not None and found.reader.startswith("apsw ")
+        other.close()
+    assert record.audit.head()[0] == head + 3
+    assert record.verify().ok
 
 
-def test_a_reader_that_reports_progress_and_stops_is_not_bypassed(record: Store) -> None:
+def test_a_reader_that_reports_progress_and_stops_reads_the_callers_span(
+    record: Store,
+) -> None:
     """The desk's verification window counts rows and stops on request through its
-    reader (``stoppable``): the caller's span is read through it, not around it."""
+    reader (``stoppable``): the caller's span is read through it, not apart."""
     from trustdesk.store.stoppable import stoppable
 
     class Control:
@@ -232,10 +272,103 @@ def test_a_reader_that_reports_progress_and_stops_is_not_bypassed(record: Store)
 
     view = stoppable(record, Control())
     reader = view.db.open_reader()
+    plain = record.db.open_reader()
     try:
-        assert fast_span(reader, 0, _head(record), None) is None
+        assert not verify_module.reads_apart(reader)
+        assert verify_module.reads_apart(plain)
     finally:
         reader.close()
+        plain.close()
+
+
+def _rebuild_answers(record: Store, columns: str, fill: str, holder: str) -> tuple[int, str, str]:
+    """decision_answers rebuilt behind TrustDesk's back as ``columns`` (a table or a
+    view), filled from the old rows by ``fill``, the last record's first answer shown
+    altered (column ``shown`` of table ``holder``) and a table's triggers put back as
+    made; returns the last record, the field altered and the value recorded."""
+    path, last = _path(record), _last_record(record)
+    conn = raw_connection(path)
+    try:
+        field, value = conn.execute(
+            "SELECT field, value FROM decision_answers WHERE record_id = ? ORDER BY field",
+            (last,),
+        ).fetchone()
+        triggers = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'decision_answers'"
+        ).fetchall()
+        other = "yes" if value != "yes" else "no"
+        conn.executescript(
+            "CREATE TABLE old_answers AS SELECT * FROM decision_answers; "
+            f"DROP TABLE decision_answers; {columns}; {fill}; DROP TABLE old_answers; "
+            f"UPDATE {holder} SET shown = '{other}' WHERE record_id = {last} "
+            f"AND field = '{field}'"
+        )
+        if holder == "decision_answers":
+            for (sql,) in triggers:
+                conn.execute(sql)
+    finally:
+        conn.close()
+    return last, field, value
+
+
+#: Reads the recorded answer under the faster reader's SQLite and the altered one under
+#: the desk's: 0.1 + 0.2 is written '0.3' by SQLite 3.40, '0.30000000000000004' by 3.54.
+_DESKS_SQLITE = "CAST(0.1 + 0.2 AS TEXT) = '0.3'"
+
+
+@pytest.mark.parametrize(
+    ("columns", "fill", "holder"),
+    [
+        (
+            "CREATE TABLE decision_answers (record_id INTEGER NOT NULL, field TEXT NOT NULL, "
+            "recorded TEXT, shown TEXT, value TEXT GENERATED ALWAYS AS "
+            f"(CASE WHEN {_DESKS_SQLITE} THEN shown ELSE recorded END) VIRTUAL, "
+            "PRIMARY KEY (record_id, field)) WITHOUT ROWID",
+            "INSERT INTO decision_answers (record_id, field, recorded, shown) "
+            "SELECT record_id, field, value, value FROM old_answers",
+            "decision_answers",
+        ),
+        (
+            "CREATE TABLE shown_answers (record_id INTEGER, field TEXT, recorded TEXT, "
+            "shown TEXT); CREATE VIEW decision_answers AS SELECT record_id, field, "
+            f"CASE WHEN {_DESKS_SQLITE} THEN shown ELSE recorded END AS value "
+            "FROM shown_answers",
+            "INSERT INTO shown_answers SELECT record_id, field, value, value FROM old_answers",
+            "shown_answers",
+        ),
+    ],
+    ids=["a generated column", "a view in the table's place"],
+)
+def test_a_schema_that_reads_otherwise_under_another_sqlite_is_not_accepted(
+    record: Store, monkeypatch: pytest.MonkeyPatch, columns: str, fill: str, holder: str
+) -> None:
+    """The faster reader runs the file's own schema under its SQLite: a column computed
+    on reading, or a view in a table's place, could show it the recorded answer while
+    the desk reads another. It takes a span only from a file whose schema is the one
+    TrustDesk makes, row for row."""
+    last, field, value = _rebuild_answers(record, columns, fill, holder)
+    with record.db.reading() as conn:
+        shown = conn.execute(
+            "SELECT value FROM decision_answers WHERE record_id = ? AND field = ?",
+            (last, field),
+        ).fetchone()[0]
+    assert shown != value  # the desk reads the altered answer
+    reader = fast_reader.FastReader(_path(record))
+    try:
+        (recorded,) = reader.execute(
+            "SELECT value FROM decision_answers WHERE record_id = ? AND field = ?",
+            (last, field),
+        ).fetchone()
+    finally:
+        reader.close()
+    assert recorded == value  # the faster reader's SQLite is shown the recorded one
+    assert verify_worker.fast_span(_path(record), 0, _head(record), None) is None
+    monkeypatch.setattr(verify_module, "helpers_for", lambda entries: 1)
+    split = record.verify()
+    monkeypatch.setattr(verify_module, "helpers_for", lambda entries: 0)
+    alone = record.verify()
+    assert not alone.ok
+    assert [str(p) for p in split.problems] == [str(p) for p in alone.problems]
 
 
 def _helper(store: Store, after: int, upto: int) -> dict[str, Any]:

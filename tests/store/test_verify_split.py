@@ -78,9 +78,14 @@ def six_decisions(store: Store) -> Store:
 
 class Answers(list[object]):
     """Each helper's answer (None: that helper failed and was not used), in the order of
-    their spans; ``helpers``: how many the split uses."""
+    their spans; ``helpers``: how many the split uses. ``first``: the answers for the
+    caller's own span, where a helper read it (on SQLite, decision 0075)."""
 
     helpers = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first: list[object] = []
 
 
 @pytest.fixture(params=[1, 2], ids=["one helper", "two helpers"])
@@ -94,11 +99,12 @@ def split(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> An
 
     def result(self: Helper) -> Any:
         answer = original(self)
-        answers.append(answer)
+        (answers.first if self.span[0] == 0 else answers).append(answer)
         return answer
 
     monkeypatch.setattr(verify_module, "helpers_for", lambda entries: answers.helpers)
     monkeypatch.setattr(verify_module, "caller_share", lambda helpers: SHARE)
+    monkeypatch.setattr(verify_module, "apart_share", lambda helpers: SHARE)
     monkeypatch.setattr(Helper, "result", result)
     return answers
 
@@ -186,6 +192,12 @@ def test_an_intact_record_verifies_alike_split_or_not(
     assert all(problems == [] for problems in answer.row_problems.values())
     assert together.records == alone.records == 6
     assert (together.entries, together.head_hash) == (alone.entries, alone.head_hash)
+    if record.backend == "sqlite":  # the caller's own span read by a helper (0075)
+        (own,) = split.first
+        assert isinstance(own, SpanResult) and own.reader.startswith("apsw ")
+        assert own.entries == _join(together.head_seq)
+    else:
+        assert split.first == []
 
 
 def test_an_intact_record_never_needs_the_general_check(
@@ -385,6 +397,7 @@ def test_without_a_working_helper_the_caller_checks_its_span(
         conn.execute(f"UPDATE decisions SET outcome = 'decline' WHERE id = {last}")
     report = _report(record, monkeypatch, parallel=True)
     assert split == [None] * split.helpers
+    assert split.first == ([None] if record.backend == "sqlite" else [])
     assert any(f"(record {last})" in p.text for p in report.problems)
     assert report.records == 6
 
@@ -418,10 +431,12 @@ def test_an_interrupted_verification_ends_its_helper(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Helper, "__init__", init)
-    monkeypatch.setattr(Checker, "chain", interrupted)
+    # Interrupted in the caller's own checks, with the helpers (and on SQLite the one
+    # reading the caller's span, decision 0075) at work.
+    monkeypatch.setattr(Checker, "unused_people", interrupted)
     with pytest.raises(KeyboardInterrupt):
         record.verify()
-    assert len(started) == split.helpers
+    assert len(started) == split.helpers + (record.backend == "sqlite")
     for helper in started:
         assert helper.process is not None
         assert helper.process.poll() is not None  # ended, not left running

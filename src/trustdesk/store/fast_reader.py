@@ -10,8 +10,11 @@ and without the memory statistics, and offers the few calls the checks of a span
 (``execute`` and a cursor with ``fetchone``, ``fetchmany``, ``fetchall``).
 
 It is only ever trusted to accept: ``verify_worker.fast_span`` takes a span's result
-from it only when it found nothing wrong, and checks any other span again through the
-standard library, which writes every report of damage as it always has. A SQLite of
+from it only when it found nothing wrong in a file whose schema is the one TrustDesk
+makes, and checks any other span again through the standard library, which writes every
+report of damage as it always has. It is opened only in a verification helper process,
+never beside the standard library's connections to the same file: two SQLite libraries
+in one process drop each other's locks (``verify.reads_apart``). A SQLite of
 3.45 or later reads a blob that is well-formed JSONB as the JSON it holds, so the
 candidate statements run guarded from the start here (``guard_first``).
 """

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from functools import cache
+from typing import Any
 
 #: Every row SQLite may load as a trigger: its loader runs each row's statement and
 #: reads the type without regard to case, so a row typed 'TRIGGER' is a trigger too.
@@ -34,6 +35,37 @@ def made_triggers() -> dict[str, tuple[str, str]]:
         return _triggers(conn)
     finally:
         conn.close()
+
+
+#: Every row of the schema, as SQLite keeps it.
+_SCHEMA = "SELECT type, name, tbl_name, sql FROM sqlite_master"
+
+
+@cache
+def made_schema() -> tuple[tuple[object, ...], ...]:
+    """Every row of the schema TrustDesk's steps make (type, name, table, statement)."""
+    from trustdesk.store.migrations import migrate
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(conn)
+        return schema_rows(conn)
+    finally:
+        conn.close()
+
+
+def schema_rows(conn: Any) -> tuple[tuple[object, ...], ...]:
+    """Every row of ``conn``'s schema, in an order of their own."""
+    return tuple(sorted((tuple(row) for row in conn.execute(_SCHEMA).fetchall()), key=repr))
+
+
+def schema_is_made(conn: Any) -> bool:
+    """Whether the file ``conn`` reads holds exactly the schema TrustDesk makes, row for
+    row and statement for statement: no view in a table's place, no column computed on
+    reading, no trigger, index or table of anyone else's. The faster reader of ``audit
+    verify`` runs the file's schema under another SQLite than the desk's (decision 0075):
+    a schema of someone else's could show it other values than the desk reads."""
+    return schema_rows(conn) == made_schema()
 
 
 def _rows(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from trustdesk.store import audit
+from trustdesk.store import audit, fast_reader
 from trustdesk.store.checks import (
     Checker,
     DecisionLookupCheck,
@@ -43,7 +43,6 @@ from trustdesk.store.verify_worker import (
     SpanResult,
     check_span,
     evidence_rows,
-    fast_span,
     helpers_for,
     location,
     without_jit,
@@ -214,15 +213,47 @@ def _after_rows(
 
 def _helpers(conn: sqlite3.Connection, head_seq: int) -> list[Helper] | None:
     """Helper processes checking the chain's later spans and the rows their entries
-    wrote (``verify_worker``), started first so that all processes work at once."""
+    wrote (``verify_worker``), started first so that all processes work at once.
+
+    Where the helpers read a SQLite file through the faster reader (``reads_apart``),
+    the caller's own span is read by one more helper, first in the list, and every
+    span is the same size: the caller then does the checks of the whole record while
+    they work (decision 0075)."""
     where = location(conn)
     count = helpers_for(head_seq)
     if where is None or count < 1:
         return None
-    after = max(1, int(head_seq * caller_share(count)))
+    apart = reads_apart(conn)
+    share = apart_share(count) if apart else caller_share(count)
+    after = max(1, int(head_seq * share))
     bounds = [after + (head_seq - after) * n // count for n in range(count + 1)]
     spans = [(low, high) for low, high in itertools.pairwise(bounds) if low < high]
-    return [Helper(*where, low, high) for low, high in spans] or None
+    if not spans:
+        return None
+    return [Helper(*where, low, high) for low, high in [(0, after)] * apart + spans]
+
+
+def reads_apart(conn: Any) -> bool:
+    """Whether the caller's own span goes to a helper process too: on a SQLite file
+    whose helpers read through the faster reader (``fast_reader``), for a plain reader.
+
+    The caller never opens the faster reader itself: two SQLite libraries in one
+    process keep apart which of its descriptors lock the file, and on POSIX closing any
+    descriptor of a file drops every lock the process holds on it, so closing apsw's
+    connection freed the locks of the process's own connections to the same record (its
+    snapshot, its writer): another program then checkpointed under the snapshot and
+    wrote at the same time as the writer, and entries were lost (decision 0075). A
+    reader that reports progress and stops on request (the desk's verification window)
+    reads the caller's span itself, through it."""
+    where = location(conn) if isinstance(conn, sqlite3.Connection) else None
+    return where is not None and where[0] == "sqlite" and fast_reader.available()
+
+
+def apart_share(helpers: int) -> float:
+    """The share of the chain of the caller's own span where a helper reads it
+    (``reads_apart``): the same as every other helper's, the caller's whole-record
+    checks running beside them all."""
+    return 1 / (helpers + 1)
 
 
 def caller_share(helpers: int) -> float:
@@ -244,10 +275,11 @@ def _split(
     index_conn: sqlite3.Connection | None,
 ) -> tuple[int, dict[str, int], Checker]:
     """The verification split: this process checks ``(0, after]`` (``after`` where the
-    first helper's span starts), the rows pointing past the head (only tampering makes
-    them) and the whole-record checks, each helper its span, the spans following each
-    other up to the head. The report is the one-process report: the problems are put
-    together in the order one process finds them.
+    first helper's span starts; or a helper of its own does, ``reads_apart``), the rows
+    pointing past the head (only tampering makes them) and the whole-record checks, each
+    helper its span, the spans following each other up to the head. The report is the
+    one-process report: the problems are put together in the order one process finds
+    them.
 
     The chain's parts join when each helper's first entry links to the hash the part
     before it verified last; the replay stops, as one process's does, at the first part
@@ -257,11 +289,16 @@ def _split(
     it), and checks a failed helper's rows itself.
     """
     conn = checker.conn
+    apart = helpers[0] if helpers[0].span[0] == 0 else None  # the caller's span, read apart
+    if apart is not None:
+        helpers = helpers[1:]
     after, upto = helpers[0].span[0], helpers[-1].span[1]
-    first = fast_span(conn, 0, after, GENESIS_HASH) or check_span(conn, 0, after, GENESIS_HASH)
+    first = check_span(conn, 0, after, GENESIS_HASH) if apart is None else None
     tail = check_span(conn, upto, None, None, chain=False)
     late = Checker(conn, None)
     early = _whole_record(late, index_conn)
+    if first is None:
+        first = (apart and apart.result()) or check_span(conn, 0, after, GENESIS_HASH)
     answers = [running.result() for running in helpers]
     middles = [
         answer or check_span(conn, *running.span, None, chain=False)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from collections import Counter
@@ -34,6 +33,7 @@ from trustdesk.store.encoding import GENESIS_HASH
 from trustdesk.store.helper_command import helper_command
 from trustdesk.store.holds import CLOSURE_FIELDS
 from trustdesk.store.reviews import REVIEW_FIELDS
+from trustdesk.store.sqlite_catalog import schema_is_made
 
 #: Verifications of at least this many chain entries use a helper process. Below it a
 #: verification takes seconds, and starting the helper (a new interpreter, a second read
@@ -253,30 +253,24 @@ def _check_parts(conn: Any, after: int, upto: int, found: SpanResult) -> bool:
     return True
 
 
-def fast_span(conn: Any, after: int, upto: int, start: str | None) -> SpanResult | None:
-    """``check_span`` of ``(after, upto]`` through the faster reader of the SQLite file
-    that ``conn`` reads (``fast_reader``, decision 0075), when it finds the span intact:
-    every entry replayed, no broken link, no problem in any row. None otherwise (on a
-    server, for a reader that reports progress and stops on request, without the faster
-    reader, or when it stopped or found anything): then the caller checks the span
-    through ``conn``, whose report of damage is the one verification has always made.
+def fast_span(path: Path, after: int, upto: int, start: str | None) -> SpanResult | None:
+    """``check_span`` of ``(after, upto]`` in the SQLite file ``path`` through the faster
+    reader (``fast_reader``, decision 0075), when it finds the span intact: every entry
+    replayed, no broken link, no problem in any row, and the file's schema the one
+    TrustDesk makes. None otherwise (without the faster reader, or when it stopped or
+    found anything): then the span is checked through the standard library, whose
+    report of damage is the one verification has always made.
 
-    The faster reader reads the file through a connection of its own, so it sees the
-    record as committed when it starts, as a helper process does: only for a snapshot of
-    committed data (a verification that may use helpers)."""
-    where = location(conn) if isinstance(conn, sqlite3.Connection) else None
-    if where is None or where[0] != "sqlite" or not fast_reader.available():
-        return None
-    return _fast_span(Path(where[1]), after, upto, start)
-
-
-def _fast_span(path: Path, after: int, upto: int, start: str | None) -> SpanResult | None:
+    Only in a helper process, which has no other connection to the file: two SQLite
+    libraries in one process drop each other's locks (``verify.reads_apart``)."""
     try:
         reader = fast_reader.FastReader(path)
     except Exception:  # whatever stops it, the standard reader serves
         return None
     try:
         reader.execute("BEGIN")  # one snapshot for the whole span
+        if not schema_is_made(reader):
+            return None
         found = check_span(reader, after, upto, start)
     except Exception:  # a tampered file may stop it anywhere; the standard reader says why
         return None
@@ -429,7 +423,7 @@ def main() -> int:
     backend, target, after, upto = request
     found = None
     if backend == "sqlite" and fast_reader.available():
-        found = _fast_span(Path(target), after, upto, None)
+        found = fast_span(Path(target), after, upto, None)
     if found is None:
         conn = _open(backend, target)
         try:
