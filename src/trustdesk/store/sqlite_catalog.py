@@ -11,8 +11,11 @@ milliseconds), compared statement by statement with the file's.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 #: Every row SQLite may load as a trigger: its loader runs each row's statement and
 #: reads the type without regard to case, so a row typed 'TRIGGER' is a trigger too.
@@ -24,17 +27,22 @@ _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
 _BEHIND = "changed behind TrustDesk's back"
 
 
-@cache
-def made_triggers() -> dict[str, tuple[str, str]]:
-    """TrustDesk's triggers by name: (table, statement with its spaces folded)."""
+def _made(read: Callable[[sqlite3.Connection], T]) -> T:
+    """``read`` of an empty database in memory that TrustDesk's schema steps made."""
     from trustdesk.store.migrations import migrate
 
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         migrate(conn)
-        return _triggers(conn)
+        return read(conn)
     finally:
         conn.close()
+
+
+@cache
+def made_triggers() -> dict[str, tuple[str, str]]:
+    """TrustDesk's triggers by name: (table, statement with its spaces folded)."""
+    return _made(_triggers)
 
 
 #: Every row of the schema, as SQLite keeps it.
@@ -44,14 +52,7 @@ _SCHEMA = "SELECT type, name, tbl_name, sql FROM sqlite_master"
 @cache
 def made_schema() -> tuple[tuple[object, ...], ...]:
     """Every row of the schema TrustDesk's steps make (type, name, table, statement)."""
-    from trustdesk.store.migrations import migrate
-
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        migrate(conn)
-        return schema_rows(conn)
-    finally:
-        conn.close()
+    return _made(schema_rows)
 
 
 def schema_rows(conn: Any) -> tuple[tuple[object, ...], ...]:
