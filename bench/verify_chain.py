@@ -5,7 +5,8 @@ each evidence row against its entry, row counts, the decision lookup table, the 
 tables, the accounts, the name index, the workstation anchor) of 100,000 chain entries
 under 10 s, and of a 1,000,000-decision record under 20 s, on either backend. A large
 record's verification runs in two processes, or more on a machine with more cores
-(store/verify_worker.py, decision 0054); the CPU figure is that of all of them (the
+(store/verify_worker.py, decision 0054); on SQLite one more helper reads the first
+process's span through apsw (decision 0075); the CPU figure is that of all of them (the
 timing child's whole process tree).
 
 Two records are measured:
