@@ -48,7 +48,7 @@ PARALLEL_FROM_ENTRIES = 300_000
 #: 1,000,000 decisions with their contacts, share 0.44: caller 27.3 s, helper 24.2 s of
 #: CPU; 0.41: 25.4 s and 25.4 s, the caller waiting 1.8 s, as the helper's start and
 #: the name index's check after it take wall time; 0.39: 24.6 s and 26.8 s).
-CALLER_SHARE = 0.43
+CALLER_SHARE = 0.44
 #: At most this many helpers (decision 0054). With more, the calling process's whole-record
 #: checks (about 0.16 of the chain's work: the difference the caller's share makes with
 #: one helper) leave it nothing of the chain to check, and the processes share one
