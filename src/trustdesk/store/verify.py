@@ -42,6 +42,7 @@ from trustdesk.store.verify_worker import (
     Helper,
     SpanResult,
     check_span,
+    collector_paused,
     evidence_rows,
     helpers_for,
     location,
@@ -91,13 +92,14 @@ def verify(
     Python's reading of that text; the check then runs again in this process with such
     bytes read leniently (``lenient_text``), so they are reported as the change they are.
     """
-    try:
-        return _verify(conn, upto=upto, index_conn=index_conn, helper=helper)
-    except sqlite3.OperationalError as exc:
-        if UNDECODABLE not in str(exc):
-            raise
-    with lenient_text(conn):
-        return _verify(conn, upto=upto, index_conn=index_conn, helper=False)
+    with collector_paused():
+        try:
+            return _verify(conn, upto=upto, index_conn=index_conn, helper=helper)
+        except sqlite3.OperationalError as exc:
+            if UNDECODABLE not in str(exc):
+                raise
+        with lenient_text(conn):
+            return _verify(conn, upto=upto, index_conn=index_conn, helper=False)
 
 
 #: What Python's sqlite3 says when a text's bytes are not UTF-8.
