@@ -247,6 +247,21 @@ def test_audit_verify_fails_with_3_naming_the_first_broken_entry(cli: Any, tmp_p
     assert f"first broken entry: {seq}" in err and f"audit entry {seq}" in err
 
 
+@pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
+def test_audit_verify_reports_a_table_renamed_away_with_3(cli: Any, tmp_path: Path) -> None:
+    """Not "internal error (OperationalError); this is a bug in TrustDesk": the table
+    that held the decisions is gone from the record, and the report says so."""
+    _staff(cli)
+    cli("decisions", "add", _case(tmp_path, tsdb_match=True), "--as", "ann", who="ann")
+    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
+    conn.execute("ALTER TABLE decisions RENAME TO decisions_elsewhere")
+    conn.close()
+    code, out, err = cli("audit", "verify", "--as", "aud", who="aud")
+    assert code == 3 and out == "", err
+    assert err.startswith("AUDIT TRAIL BROKEN: the record's tables are not the ones TrustDesk")
+    assert "no such table: decisions" in err and "internal error" not in err
+
+
 @pytest.mark.sqlite_only("backup files are SQLite files; on a server: test_pg_server")
 def test_backup_and_restore_commands(
     cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from hostilekit import forge_latest_version, general_report, one, says
+from storekit import raw_connection
 from test_verify_split import _attacker, six_decisions
 
 from trustdesk.store.store import Store
@@ -101,3 +102,45 @@ def test_an_answer_stored_as_the_bytes_of_its_text_is_reported(
     general = general_report(record, monkeypatch)
     assert any("rests on answers that were altered" in str(p) for p in general.problems)
     says(record.verify(), "rests on answers that were altered")
+
+
+# --- a table or column the verification reads renamed or dropped ---------------------------
+#
+# "no such table: decisions" ended `audit verify` with an error of the program (the
+# command line: "internal error (OperationalError); this is a bug in TrustDesk"). A table
+# or column gone is a finding about the record.
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "ALTER TABLE decisions RENAME TO decisions_elsewhere",
+        "ALTER TABLE holds RENAME TO holds_elsewhere",
+        "ALTER TABLE reviews RENAME TO reviews_elsewhere",
+        "ALTER TABLE hold_closures RENAME TO hold_closures_elsewhere",
+        "ALTER TABLE decision_answers RENAME TO decision_answers_elsewhere",
+        "ALTER TABLE audit_log RENAME TO audit_log_elsewhere",
+        "ALTER TABLE holds RENAME COLUMN opened_by TO opened_by_someone",
+        "ALTER TABLE hold_closures DROP COLUMN note",
+    ],
+    ids=[
+        "decisions",
+        "holds",
+        "reviews",
+        "closures",
+        "answers",
+        "audit log",
+        "a column renamed",
+        "a column dropped",
+    ],
+)
+def test_a_table_or_column_renamed_or_dropped_is_reported(record: Store, statement: str) -> None:
+    if record.backend == "sqlite":  # no trigger stands in the way of either statement
+        conn = raw_connection(record.db.path)  # type: ignore[attr-defined]
+        conn.execute(statement)
+        conn.close()
+    else:
+        with _attacker(record) as conn:
+            conn.execute(statement)
+    report = record.verify()
+    says(report, "renamed or dropped behind TrustDesk's back")

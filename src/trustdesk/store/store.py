@@ -163,7 +163,7 @@ class Store:
         one long statement that holds no lock Python needs, and run after the
         verification it left a core idle for about a second per 1,000,000 people
         (decision 0055)."""
-        from trustdesk.store.verify import Problem, verify
+        from trustdesk.store.verify import Problem, schema_gone, verify
 
         late: _WriterChecks | None = None
         if upto is None:
@@ -182,7 +182,14 @@ class Store:
                 late.finish()  # its outcome waits for the snapshot's (an error: raised)
         if late is None:
             return report
-        damage, rolled_back = late.result()
+        try:
+            damage, rolled_back = late.result()
+        except Exception as exc:
+            gone = schema_gone(exc)  # the anchor's or the name index's table renamed away
+            if gone is None:
+                raise
+            said = any(problem.text == gone for problem in report.problems)
+            damage, rolled_back = (None if said else Problem(None, gone)), None
         found = [] if damage is None else [damage]
         if rolled_back is not None:
             # First: it explains whatever else looks missing.
