@@ -255,3 +255,80 @@ def test_a_california_agency_imports_and_keeps_a_california_pack(tmp_path: Path,
     assert change.pack_id == "ca-2014" and change.made_from == first
     service.keep_agency_version(admin, holder.rules, "ca-2014", "Counsel reviews the 2025 edits")
     assert service.pending_changes(holder.rules) == []
+
+
+# --- an agency pack imported before TrustDesk shipped one of its id --------------------------
+#
+# The import recorded that it replaced nothing (no pack of its id was in force). When a
+# later TrustDesk ships a pack of that id, the agency's stays in force in its place, and
+# the chain back to a shipped version ended without one: nothing was said.
+
+
+def _agency_2014() -> bytes:
+    data = json.loads(_earlier_2014())
+    data["title"] += " (agency's own, imported before TrustDesk shipped ct-2014)"
+    return json.dumps(data).encode()
+
+
+def test_an_agency_pack_imported_before_a_shipped_one_of_its_id_is_named(tmp_path: Path) -> None:
+    from trustdesk.store.pack_imports import REPLACED_NOTHING
+
+    rules, agency = _in_place_of_2014(tmp_path, _agency_2014())
+    now = at("2026-12-06")
+    (alert,) = administrator_alerts(rules, now, {agency: REPLACED_NOTHING})
+    assert alert.startswith(
+        "Your agency's rule pack ct-2014 was imported when TrustDesk shipped no pack of "
+        f"that id; TrustDesk now ships its own ({_shipped_2014()[:12]}…)"
+    )
+    assert "record why your agency keeps its own" in alert and "Rule packs" in alert
+    # Through a later revision of the agency's own (a sign-off replacing it): the same.
+    revised = {agency: "f" * 64, "f" * 64: REPLACED_NOTHING}
+    assert administrator_alerts(rules, now, revised)[0].startswith(
+        "Your agency's rule pack ct-2014 was imported when"
+    )
+    # No record at all of what it replaced still says nothing: nothing is guessed.
+    assert administrator_alerts(rules, now, {}) == []
+
+
+def test_an_import_recorded_as_replacing_nothing_is_read_as_such() -> None:
+    from trustdesk.store.pack_imports import REPLACED_NOTHING, RULES_IMPORTED, replacements
+    from trustdesk.store.records import AuditEntry
+
+    def imported(seq: int, objects: dict[str, Any]) -> AuditEntry:
+        text = json.dumps({"pack": "ct-2031", **objects})
+        return AuditEntry(seq, "", "", "chief", 1, RULES_IMPORTED, "success", text, "", "")
+
+    trail = [
+        imported(1, {"sha256": "a" * 64, "replaced_sha256": None}),
+        imported(2, {"sha256": "b" * 64, "replaced_sha256": "a" * 64}),
+        imported(3, {"sha256": "c" * 64}),  # says nothing of what it replaced
+        imported(4, {"sha256": "a" * 64, "replaced_sha256": "b" * 64}),  # put back
+    ]
+    assert replacements(trail) == {"a" * 64: REPLACED_NOTHING, "b" * 64: "a" * 64}
+
+
+def test_the_administrator_keeps_a_pack_imported_before_a_shipped_one(
+    tmp_path: Path, desk: Any
+) -> None:
+    # The trail an earlier TrustDesk wrote when it shipped no ct-2014: the agency's
+    # import replaced nothing. This TrustDesk ships ct-2014: named until kept.
+    from trustdesk.store.pack_imports import SHIPPED_CHANGE_KEPT
+
+    rules, agency = _in_place_of_2014(tmp_path, _agency_2014())
+    service, admin = desk.services.rulepacks, desk.session("admin")
+    service.ctx.audit("rules.imported", admin, pack="ct-2014", sha256=agency, replaced_sha256=None)
+    (change,) = service.pending_changes(rules)
+    assert (change.pack_id, change.agency, change.made_from, change.shipped) == (
+        "ct-2014",
+        agency,
+        None,
+        _shipped_2014(),
+    )
+    reason = "Counsel wrote our own ct-2014 before TrustDesk shipped one; reviewed, kept"
+    service.keep_agency_version(admin, rules, "ct-2014", reason)
+    assert service.pending_changes(rules) == []
+    (entry,) = desk.store.audit.of_events(SHIPPED_CHANGE_KEPT)
+    objects = json.loads(entry.objects)
+    assert objects["made_from_sha256"] is None and objects["shipped_sha256"] == _shipped_2014()
+    now = at("2026-12-06")
+    assert administrator_alerts(rules, now, service.replacements(), service.changes_kept()) == []

@@ -184,3 +184,37 @@ def test_an_administrator_keeps_the_agency_pack_and_the_banner_stops(
     (entry,) = gui_desk.store.audit.of_events(SHIPPED_CHANGE_KEPT)
     assert json.loads(entry.objects)["reason"] == reason
     assert "ct-2014" not in make_window(sign_in="administrator").workspace.admin_banner.text()
+
+
+def test_the_packs_tab_names_an_agency_pack_imported_before_a_shipped_one(
+    make_window: Any, qtbot: Any, gui_desk: Any, tmp_path: Path
+) -> None:
+    # The trail an earlier TrustDesk wrote when it shipped no ct-2014 (the agency's import
+    # replaced nothing), then the same file imported here: the banner and the Rule packs
+    # tab say that TrustDesk ships its own now, until an administrator keeps the agency's.
+    from test_pack_alerts import _agency_2014, _in_place_of_2014
+    from test_rulepack_archive import UNSIGNED, Holder
+
+    from trustdesk.rules.registry import rules_for_data_dir
+
+    _rules, agency = _in_place_of_2014(tmp_path, _agency_2014())
+    service, admin = gui_desk.services.rulepacks, gui_desk.session("admin")
+    service.ctx.audit("rules.imported", admin, pack="ct-2014", sha256=agency, replaced_sha256=None)
+    source = tmp_path / "usb" / "ct-2014.json"
+    source.parent.mkdir()
+    source.write_bytes(_agency_2014())
+    holder = Holder(rules_for_data_dir(gui_desk.store.data_dir))
+    service.import_pack(admin, source, holder, override=UNSIGNED)
+    window = make_window(sign_in="administrator")
+    banner = window.workspace.admin_banner
+    assert "Your agency's rule pack ct-2014 was imported when TrustDesk shipped no pack" in (
+        banner.text()
+    )
+    box = packs_tab(window).kept_changes
+    assert box is not None and box.isVisibleTo(window)
+    assert box.pack.currentText().startswith(
+        "ct-2014: yours imported before TrustDesk shipped one, shipped now "
+    )
+    qtbot.keyClicks(box.reason, "Counsel wrote ours before TrustDesk shipped ct-2014")
+    qtbot.mouseClick(box.button, LEFT)
+    assert not box.isVisibleTo(window) and not banner.isVisibleTo(window.workspace)

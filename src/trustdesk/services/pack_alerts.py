@@ -34,7 +34,9 @@ class ShippedChange:
 
     pack_id: str
     agency: str  # SHA-256 of the agency's version in force
-    made_from: str  # SHA-256 of the shipped version it was made from
+    #: SHA-256 of the shipped version it was made from; None: it was imported where no
+    #: pack of its id was in force, and TrustDesk has shipped one of that id since.
+    made_from: str | None
     shipped: str  # SHA-256 of the version TrustDesk ships now
 
 
@@ -100,6 +102,7 @@ def shipped_changes(rules: RuleSet, replaced: Mapping[str, str]) -> list[Shipped
     stays in force without the change (e.g. a review a new release added), and only an
     administrator can compare the two and decide."""
     from trustdesk.rules.pack_history import kept_versions
+    from trustdesk.store.pack_imports import REPLACED_NOTHING
 
     kept = kept_versions()
     found = []
@@ -112,16 +115,27 @@ def shipped_changes(rules: RuleSet, replaced: Mapping[str, str]) -> list[Shipped
         ever_shipped = {sha for (kept_id, sha) in kept if kept_id == pack_id} | {now_shipped}
         base: str | None = agency
         seen: set[str] = set()
-        while base is not None and base not in ever_shipped and base not in seen:
+        while base not in (None, REPLACED_NOTHING) and base not in ever_shipped | seen:
             seen.add(base)
             base = replaced.get(base)
-        if base is None or base not in ever_shipped or base == now_shipped:
-            continue
-        found.append(ShippedChange(pack_id, agency, base, now_shipped))
+        if base == REPLACED_NOTHING:
+            # Imported where TrustDesk shipped no pack of this id; it ships one now, which
+            # the agency's keeps out of force without anyone having compared the two.
+            found.append(ShippedChange(pack_id, agency, None, now_shipped))
+        elif base is not None and base in ever_shipped and base != now_shipped:
+            found.append(ShippedChange(pack_id, agency, base, now_shipped))
     return found
 
 
 def _changed_text(change: ShippedChange) -> str:
+    if change.made_from is None:
+        return (
+            f"Your agency's rule pack {change.pack_id} was imported when TrustDesk shipped "
+            f"no pack of that id; TrustDesk now ships its own ({change.shipped[:12]}…), and "
+            "yours is in force in its place: compare the two, and import or sign off the "
+            "shipped one if it should apply, or record why your agency keeps its own "
+            f"({_WHERE})."
+        )
     return (
         f"Your agency's rule pack {change.pack_id}, in force in place of TrustDesk's own, is "
         f"made from the version TrustDesk shipped as {change.made_from[:12]}…; TrustDesk now "

@@ -33,6 +33,8 @@ PUT_IN_FORCE = (RULES_IMPORTED, RULES_SIGNED_OFF)
 #: An administrator keeps the agency's version of a pack although TrustDesk's shipped one
 #: has changed since it took its place (services.pack_alerts): the pair is not named again.
 SHIPPED_CHANGE_KEPT = "rules.shipped_change_kept"
+#: ``replacements``' answer for a version put in force where no pack of its id was.
+REPLACED_NOTHING = ""
 _DB_NAME = "trustdesk.db"  # store.paths.DB_NAME (tests/security holds them equal)
 
 
@@ -88,11 +90,16 @@ def changes_kept(entries: Iterable[AuditEntry]) -> set[tuple[str, str]]:
 def replacements(entries: Iterable[AuditEntry]) -> dict[str, str]:
     """SHA-256 → the SHA-256 of the version it replaced, of every recorded import or
     sign-off that replaced one (``replaced_sha256``): followed back, the versions an
-    agency's pack was made from, down to the shipped one it first took the place of."""
+    agency's pack was made from, down to the shipped one it first took the place of.
+    An import recorded as replacing nothing (no pack of its id was in force) maps to
+    ``REPLACED_NOTHING``; one with no record says nothing and is not in the map."""
     found: dict[str, str] = {}
     for objects in _recorded(entries, PUT_IN_FORCE):
         digest, replaced = objects.get("sha256"), objects.get("replaced_sha256")
-        if isinstance(digest, str) and isinstance(replaced, str) and digest != replaced:
+        if isinstance(digest, str) and replaced is None and "replaced_sha256" in objects:
+            # Put in force where no pack of its id was: made from no shipped version.
+            found.setdefault(digest, REPLACED_NOTHING)
+        elif isinstance(digest, str) and isinstance(replaced, str) and digest != replaced:
             # What it replaced when first put in force: a version's text never changes, so
             # what it was made from is fixed then. Put back in force later (X, then Y,
             # then X again) it replaces another version, and that would make a loop

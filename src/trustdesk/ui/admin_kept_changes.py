@@ -53,10 +53,13 @@ class KeptChangesBox(QGroupBox):
         changes = self.context.services.rulepacks.pending_changes(self.context.rules)
         self.pack.clear()
         for change in changes:
+            yours = (
+                "yours imported before TrustDesk shipped one"
+                if change.made_from is None
+                else f"yours from {change.made_from[:12]}…"
+            )
             self.pack.addItem(
-                f"{change.pack_id}: yours from {change.made_from[:12]}…, shipped now "
-                f"{change.shipped[:12]}…",
-                change.pack_id,
+                f"{change.pack_id}: {yours}, shipped now {change.shipped[:12]}…", change.pack_id
             )
         self.setVisible(bool(changes))
 
