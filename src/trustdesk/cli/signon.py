@@ -132,7 +132,9 @@ def command_rules(args: argparse.Namespace, jurisdiction: str | None = None) -> 
     desktop app applies them: the packs of the agency's jurisdiction (or ``jurisdiction``)
     and the imports the record puts in force — asked of the server where the store is on
     one (the folder's own database file does not exist there), else read from the folder's
-    file without opening the store."""
+    file without opening the store. With the server out of reach, the shipped packs of
+    ``jurisdiction`` (or of IT's machine setting) apply, with a warning; without either
+    the command stops, saying the server cannot be reached."""
     from trustdesk import config
     from trustdesk.cli.rulesource import data_folder_rules
 
@@ -147,7 +149,14 @@ def command_rules(args: argparse.Namespace, jurisdiction: str | None = None) -> 
                 return data_folder_rules(args.data_dir, code, services.rulepacks.in_force())
         except StoreError as error:  # the server out of reach: these commands still work
             if jurisdiction is None:
-                raise
+                # The agency's jurisdiction is recorded on the server, unless IT set it for
+                # this machine: then it is known here, and nothing is guessed.
+                from trustdesk.store.jurisdiction_choice import SETTING
+
+                machine = config.current()[SETTING]
+                if not machine.locked:
+                    raise
+                jurisdiction = str(machine.value)
             print(
                 f"trustdesk: warning: the database server cannot be asked which imported "
                 f"packs are in force, so only the shipped packs apply: {error}",
