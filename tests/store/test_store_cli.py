@@ -262,6 +262,29 @@ def test_audit_verify_reports_a_table_renamed_away_with_3(cli: Any, tmp_path: Pa
     assert "no such table: decisions" in err and "internal error" not in err
 
 
+@pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
+@pytest.mark.parametrize("table", ["users", "agency"])
+def test_a_table_read_before_the_check_renamed_away_is_one_line(
+    cli: Any, tmp_path: Path, table: str
+) -> None:
+    """The accounts (and, in the installed program, the agency's profile) are read while
+    signing in, before the check begins: a command met there stops with one line naming
+    what is gone (exit 2); met by the check, it is the check's finding (exit 3). Never
+    "internal error … a bug in TrustDesk"."""
+    _staff(cli)
+    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
+    conn.execute(f"ALTER TABLE {table} RENAME TO {table}_elsewhere")
+    conn.close()
+    code, out, err = cli("audit", "verify", "--as", "aud", who="aud")
+    said = "the record's tables are not the ones TrustDesk made"
+    assert (code, out) in ((2, ""), (3, "")), err
+    assert err.startswith(f"trustdesk: {said}" if code == 2 else f"AUDIT TRAIL BROKEN: {said}")
+    assert f"no such table: {table}" in err and "internal error" not in err
+    assert len(err.strip().splitlines()) == 1
+    if table == "users":  # signing in reads it: the command stops there
+        assert code == 2
+
+
 @pytest.mark.sqlite_only("backup files are SQLite files; on a server: test_pg_server")
 def test_backup_and_restore_commands(
     cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

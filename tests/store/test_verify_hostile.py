@@ -144,3 +144,57 @@ def test_a_table_or_column_renamed_or_dropped_is_reported(record: Store, stateme
             conn.execute(statement)
     report = record.verify()
     says(report, "renamed or dropped behind TrustDesk's back")
+
+
+@pytest.mark.sqlite_only("rewrites the SQLite file's chain behind TrustDesk's back")
+def test_a_table_renamed_away_does_not_hide_a_rewritten_chain(record: Store) -> None:
+    """The workstation's anchor alone finds a chain rewritten consistently. A table the
+    name index's check reads first (``meta``) renamed away stopped the writer's checks
+    before the anchor was compared, and the rewrite went unreported."""
+    from trustdesk.store.audit import entry_hash
+
+    conn = raw_connection(record.db.path)  # type: ignore[attr-defined]
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+    made = triggers.fetchall()
+    for name, _sql in made:
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("UPDATE audit_log SET workstation = 'elsewhere' WHERE seq = 3")
+    prev = str(conn.execute("SELECT hash FROM audit_log WHERE seq = 2").fetchone()[0])
+    for row in conn.execute(
+        "SELECT seq, at, workstation, actor, actor_id, event, outcome, objects "
+        "FROM audit_log WHERE seq >= 3 ORDER BY seq"
+    ).fetchall():
+        digest = entry_hash(prev, *row)
+        conn.execute(
+            "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, digest, row[0])
+        )
+        prev = digest
+    for _name, sql in made:
+        conn.execute(sql)
+    says(record.verify(), "not the one this workstation last saw")
+    conn.execute("ALTER TABLE meta RENAME TO meta_elsewhere")
+    conn.close()
+    report = record.verify()
+    says(report, "renamed or dropped behind TrustDesk's back")
+    says(report, "not the one this workstation last saw")
+
+
+def test_a_statement_naming_what_trustdesk_never_made_is_a_bug_not_tampering(
+    record: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table or column TrustDesk's schema never makes (a mistake in a statement of
+    TrustDesk's own) is not reported as the record's: it stops the check as the bug it is."""
+    import sqlite3
+
+    from trustdesk.store.checks import Checker
+    from trustdesk.store.errors import StoreError
+
+    def mistaken(self: Checker) -> None:
+        self.conn.execute("SELECT agency_nmae FROM agency").fetchall()
+
+    monkeypatch.setattr(Checker, "agency_profile", mistaken)
+    with pytest.raises(Exception, match="agency_nmae") as raised:
+        record.verify()
+    assert not isinstance(raised.value, StoreError)
+    if record.backend == "sqlite":
+        assert isinstance(raised.value, sqlite3.OperationalError)

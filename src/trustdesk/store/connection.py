@@ -21,6 +21,7 @@ from trustdesk.store.errors import (
     StoreIOError,
 )
 from trustdesk.store.schema import APPLICATION_ID
+from trustdesk.store.schema_gone import SchemaChanged, schema_gone
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -191,6 +192,9 @@ def translate(exc: sqlite3.Error, path: Path) -> StoreError | None:
     None for anything else (a malformed statement, a broken constraint): that is a bug
     in TrustDesk and must surface as one, not as a user-facing message.
     """
+    gone = schema_gone(exc)
+    if gone is not None:
+        return SchemaChanged(gone)
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
     detail = str(exc)
     if code == sqlite3.SQLITE_FULL:

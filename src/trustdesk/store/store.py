@@ -163,7 +163,7 @@ class Store:
         one long statement that holds no lock Python needs, and run after the
         verification it left a core idle for about a second per 1,000,000 people
         (decision 0055)."""
-        from trustdesk.store.verify import Problem, schema_gone, verify
+        from trustdesk.store.verify import Problem, verify
 
         late: _WriterChecks | None = None
         if upto is None:
@@ -182,14 +182,9 @@ class Store:
                 late.finish()  # its outcome waits for the snapshot's (an error: raised)
         if late is None:
             return report
-        try:
-            damage, rolled_back = late.result()
-        except Exception as exc:
-            gone = schema_gone(exc)  # the anchor's or the name index's table renamed away
-            if gone is None:
-                raise
-            said = any(problem.text == gone for problem in report.problems)
-            damage, rolled_back = (None if said else Problem(None, gone)), None
+        damage, rolled_back = late.result()
+        if damage is not None and damage in report.problems:
+            damage = None  # a table gone, said once (the snapshot's check met it too)
         found = [] if damage is None else [damage]
         if rolled_back is not None:
             # First: it explains whatever else looks missing.
@@ -457,13 +452,24 @@ class _WriterChecks:
         self.error: BaseException | None = None
 
     def _run(self) -> None:
-        from trustdesk.store.verify import search_index_problem
+        from trustdesk.store.schema_gone import schema_gone
+        from trustdesk.store.verify import Problem, search_index_problem
 
+        rolled_back = None
         try:
             with self.db.transaction() as writer:
-                self.found = (search_index_problem(writer), self.db.anchor.problem(writer))
+                # The anchor first: it alone finds a chain rewritten or rolled back whole,
+                # and it reads only the log; a table of the name index's check renamed
+                # away must not take its finding with it.
+                rolled_back = self.db.anchor.problem(writer)
+                index = search_index_problem(writer)
         except BaseException as exc:  # handed to the caller by result()
-            self.error = exc
+            gone = schema_gone(exc) if isinstance(exc, Exception) else None
+            if gone is None:
+                self.error = exc
+                return
+            index = Problem(None, gone)
+        self.found = (index, rolled_back)
 
     def start(self) -> None:
         self.thread = threading.Thread(target=self._run, name="verify-writer-checks")

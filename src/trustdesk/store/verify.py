@@ -36,6 +36,7 @@ from trustdesk.store.checks import (
 )
 from trustdesk.store.contact_checks import check_contacts
 from trustdesk.store.encoding import GENESIS_HASH
+from trustdesk.store.schema_gone import schema_gone
 from trustdesk.store.verify_worker import (
     CALLER_SHARE,
     MEMBERS_MATCHED,
@@ -106,36 +107,6 @@ def verify(
             if gone is None:
                 raise
             return VerifyReport(0, 0, "", 0, (Problem(None, gone),))
-
-
-#: What the database says when a statement names a table or column that is not there:
-#: SQLite's messages, PostgreSQL's error codes (undefined table, undefined column).
-_GONE_MESSAGES = ("no such table:", "no such column:")
-_GONE_CODES = ("42P01", "42703")
-
-
-def schema_gone(exc: BaseException) -> str | None:
-    """The problem to report when ``exc`` says that a table or column the verification
-    reads is not in the database, or None for any other error.
-
-    TrustDesk's schema steps make every table and column before a store opens, and no
-    TrustDesk program renames or drops one; so one that is gone was renamed or dropped
-    behind its back, and the evidence it held cannot be checked. That is a finding about
-    the record, reported as such, not an error of the program (it was: "no such table:
-    decisions" ended the check)."""
-    if isinstance(exc, sqlite3.OperationalError) and str(exc).startswith(_GONE_MESSAGES):
-        detail = str(exc)
-    elif getattr(exc, "sqlstate", None) in _GONE_CODES:
-        diag = getattr(exc, "diag", None)
-        detail = str(getattr(diag, "message_primary", None) or exc)
-    else:
-        return None
-    return (
-        f"the record's tables are not the ones TrustDesk made ({detail}): a table or column "
-        "that holds evidence was renamed or dropped behind TrustDesk's back, so the record "
-        "cannot be checked. Restore the records from the last good backup and find out "
-        "who changed the database"
-    )
 
 
 #: What Python's sqlite3 says when a text's bytes are not UTF-8.

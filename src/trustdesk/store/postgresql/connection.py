@@ -42,6 +42,7 @@ from psycopg import errors as pg_errors
 from trustdesk.store.errors import AlreadyOpen, DiskFull, ServerUnavailable, StoreError
 from trustdesk.store.postgresql.dialect import translate
 from trustdesk.store.postgresql.schema import CHAIN_LOCK_KEY, ROW_KEYS, SCHEMA
+from trustdesk.store.schema_gone import SchemaChanged, schema_gone
 
 #: Seconds to wait for the server before saying it cannot be reached (libpq's least is 2):
 #: on a cut network a desk's call that connects again waits this long, no more.
@@ -430,6 +431,9 @@ class _Translating:
             with contextlib.suppress(psycopg.Error):
                 conn.raw.close()
             raise unavailable(conn.url, exc) from None
+        gone = schema_gone(exc)
+        if gone is not None:
+            raise SchemaChanged(gone) from None
         if isinstance(exc, pg_errors.LockNotAvailable):
             raise AlreadyOpen(
                 f"the records are busy: another desk has been saving for {LOCK_WAIT_SECONDS} "
