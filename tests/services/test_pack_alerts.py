@@ -277,14 +277,15 @@ def test_an_agency_pack_imported_before_a_shipped_one_of_its_id_is_named(tmp_pat
     now = at("2026-12-06")
     (alert,) = administrator_alerts(rules, now, {agency: REPLACED_NOTHING})
     assert alert.startswith(
-        "Your agency's rule pack ct-2014 was imported when TrustDesk shipped no pack of "
-        f"that id; TrustDesk now ships its own ({_shipped_2014()[:12]}…)"
+        "Your agency's rule pack ct-2014 came into force where no pack of that id was, so "
+        "it was never compared with TrustDesk's own; TrustDesk ships one now "
+        f"({_shipped_2014()[:12]}…), which yours keeps out of force"
     )
     assert "record why your agency keeps its own" in alert and "Rule packs" in alert
     # Through a later revision of the agency's own (a sign-off replacing it): the same.
     revised = {agency: "f" * 64, "f" * 64: REPLACED_NOTHING}
     assert administrator_alerts(rules, now, revised)[0].startswith(
-        "Your agency's rule pack ct-2014 was imported when"
+        "Your agency's rule pack ct-2014 came into force where no pack of that id was"
     )
     # No record at all of what it replaced still says nothing: nothing is guessed.
     assert administrator_alerts(rules, now, {}) == []
@@ -303,8 +304,51 @@ def test_an_import_recorded_as_replacing_nothing_is_read_as_such() -> None:
         imported(2, {"sha256": "b" * 64, "replaced_sha256": "a" * 64}),
         imported(3, {"sha256": "c" * 64}),  # says nothing of what it replaced
         imported(4, {"sha256": "a" * 64, "replaced_sha256": "b" * 64}),  # put back
+        # Replacing nothing after versions of its id were put in force: the one in force
+        # was withheld (its file damaged); it replaced the version last put in force.
+        imported(5, {"sha256": "d" * 64, "replaced_sha256": None}),
     ]
-    assert replacements(trail) == {"a" * 64: REPLACED_NOTHING, "b" * 64: "a" * 64}
+    assert replacements(trail) == {
+        "a" * 64: REPLACED_NOTHING,
+        "b" * 64: "a" * 64,
+        "d" * 64: "a" * 64,
+    }
+
+
+def test_a_version_imported_while_the_agency_file_was_withheld_is_not_named(
+    tmp_path: Path, desk: Any
+) -> None:
+    # The agency's ct-2014 made from the version shipped now; its installed file damaged,
+    # so no ct-2014 is in force (the shipped one is withheld with it); the next version
+    # imported then is recorded as replacing nothing. It still descends from the shipped
+    # version through the first: nothing to tell (a hostile review found it named).
+    from test_rulepack_archive import UNSIGNED, Holder
+
+    from trustdesk.rules.registry import rules_for_data_dir
+
+    service, admin = desk.services.rulepacks, desk.session("admin")
+    data_dir = desk.store.data_dir
+    current = json.loads(resources.resource("rules", "ct-2014.json").read_text("utf-8"))
+    current["title"] += " (the agency's, from the version shipped now)"
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    (usb / "first.json").write_text(json.dumps(current), "utf-8")
+    holder = Holder(rules_for_data_dir(data_dir, service.in_force()))
+    first = service.import_pack(admin, usb / "first.json", holder, override=UNSIGNED)
+    assert service.replacements()[first.sha256] == _shipped_2014()
+    assert service.pending_changes(holder.rules) == []
+    installed = data_dir / "rules" / "ct-2014.json"
+    installed.write_bytes(installed.read_bytes() + b" ")
+    holder = Holder(rules_for_data_dir(data_dir, service.in_force()))
+    assert [loaded.pack.id for loaded, _why in holder.rules.withheld] == ["ct-2014"]
+    current["title"] += ", revised"
+    (usb / "second.json").write_text(json.dumps(current), "utf-8")
+    second = service.import_pack(admin, usb / "second.json", holder, override=UNSIGNED)
+    assert service.replacements()[second.sha256] == first.sha256
+    assert service.pending_changes(holder.rules) == []
+    now = at("2026-12-06")
+    alerts = administrator_alerts(holder.rules, now, service.replacements(), service.changes_kept())
+    assert not any("ct-2014" in alert for alert in alerts), alerts
 
 
 def test_the_administrator_keeps_a_pack_imported_before_a_shipped_one(

@@ -207,14 +207,12 @@ def test_the_packs_tab_names_an_agency_pack_imported_before_a_shipped_one(
     service.import_pack(admin, source, holder, override=UNSIGNED)
     window = make_window(sign_in="administrator")
     banner = window.workspace.admin_banner
-    assert "Your agency's rule pack ct-2014 was imported when TrustDesk shipped no pack" in (
+    assert "Your agency's rule pack ct-2014 came into force where no pack of that id was" in (
         banner.text()
     )
     box = packs_tab(window).kept_changes
     assert box is not None and box.isVisibleTo(window)
-    assert box.pack.currentText().startswith(
-        "ct-2014: yours imported before TrustDesk shipped one, shipped now "
-    )
+    assert box.pack.currentText().startswith("ct-2014: yours in force where none was, shipped now ")
     qtbot.keyClicks(box.reason, "Counsel wrote ours before TrustDesk shipped ct-2014")
     qtbot.mouseClick(box.button, LEFT)
     assert not box.isVisibleTo(window) and not banner.isVisibleTo(window.workspace)

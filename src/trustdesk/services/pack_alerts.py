@@ -34,8 +34,8 @@ class ShippedChange:
 
     pack_id: str
     agency: str  # SHA-256 of the agency's version in force
-    #: SHA-256 of the shipped version it was made from; None: it was imported where no
-    #: pack of its id was in force, and TrustDesk has shipped one of that id since.
+    #: SHA-256 of the shipped version it was made from; None: it came into force where no
+    #: pack of its id was in force, and TrustDesk ships one of that id now.
     made_from: str | None
     shipped: str  # SHA-256 of the version TrustDesk ships now
 
@@ -119,8 +119,8 @@ def shipped_changes(rules: RuleSet, replaced: Mapping[str, str]) -> list[Shipped
             seen.add(base)
             base = replaced.get(base)
         if base == REPLACED_NOTHING:
-            # Imported where TrustDesk shipped no pack of this id; it ships one now, which
-            # the agency's keeps out of force without anyone having compared the two.
+            # In force where no pack of this id was; TrustDesk ships one now, which the
+            # agency's keeps out of force without anyone having compared the two.
             found.append(ShippedChange(pack_id, agency, None, now_shipped))
         elif base is not None and base in ever_shipped and base != now_shipped:
             found.append(ShippedChange(pack_id, agency, base, now_shipped))
@@ -130,11 +130,11 @@ def shipped_changes(rules: RuleSet, replaced: Mapping[str, str]) -> list[Shipped
 def _changed_text(change: ShippedChange) -> str:
     if change.made_from is None:
         return (
-            f"Your agency's rule pack {change.pack_id} was imported when TrustDesk shipped "
-            f"no pack of that id; TrustDesk now ships its own ({change.shipped[:12]}…), and "
-            "yours is in force in its place: compare the two, and import or sign off the "
-            "shipped one if it should apply, or record why your agency keeps its own "
-            f"({_WHERE})."
+            f"Your agency's rule pack {change.pack_id} came into force where no pack of that "
+            f"id was, so it was never compared with TrustDesk's own; TrustDesk ships one now "
+            f"({change.shipped[:12]}…), which yours keeps out of force: compare the two, and "
+            "import or sign off the shipped one if it should apply, or record why your "
+            f"agency keeps its own ({_WHERE})."
         )
     return (
         f"Your agency's rule pack {change.pack_id}, in force in place of TrustDesk's own, is "

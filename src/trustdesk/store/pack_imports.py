@@ -91,14 +91,23 @@ def replacements(entries: Iterable[AuditEntry]) -> dict[str, str]:
     """SHA-256 → the SHA-256 of the version it replaced, of every recorded import or
     sign-off that replaced one (``replaced_sha256``): followed back, the versions an
     agency's pack was made from, down to the shipped one it first took the place of.
-    An import recorded as replacing nothing (no pack of its id was in force) maps to
-    ``REPLACED_NOTHING``; one with no record says nothing and is not in the map."""
+    An import recorded as replacing nothing maps to the version of its pack id the trail
+    put in force before it, if any (the version in force was then withheld, its file
+    damaged or changed), else to ``REPLACED_NOTHING``: it came into force where no pack of
+    its id was. An import with no record of what it replaced is not in the map."""
     found: dict[str, str] = {}
+    latest: dict[str, str] = {}  # pack id -> the version the trail last put in force
     for objects in _recorded(entries, PUT_IN_FORCE):
         digest, replaced = objects.get("sha256"), objects.get("replaced_sha256")
+        pack = objects.get("pack")
+        earlier = latest.get(pack) if isinstance(pack, str) else None
+        if isinstance(pack, str) and isinstance(digest, str):
+            latest[pack] = digest
         if isinstance(digest, str) and replaced is None and "replaced_sha256" in objects:
-            # Put in force where no pack of its id was: made from no shipped version.
-            found.setdefault(digest, REPLACED_NOTHING)
+            # Replacing nothing: the version the trail put in force before it was withheld
+            # (its file damaged), else no pack of its id was in force at all.
+            before = earlier if earlier is not None and earlier != digest else None
+            found.setdefault(digest, REPLACED_NOTHING if before is None else before)
         elif isinstance(digest, str) and isinstance(replaced, str) and digest != replaced:
             # What it replaced when first put in force: a version's text never changes, so
             # what it was made from is fixed then. Put back in force later (X, then Y,

@@ -54,7 +54,7 @@ class KeptChangesBox(QGroupBox):
         self.pack.clear()
         for change in changes:
             yours = (
-                "yours imported before TrustDesk shipped one"
+                "yours in force where none was"
                 if change.made_from is None
                 else f"yours from {change.made_from[:12]}…"
             )
