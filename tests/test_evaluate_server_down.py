@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from trustdesk import resources
 
 
@@ -65,3 +67,44 @@ def test_without_a_known_jurisdiction_the_command_stops_and_says_why(tmp_path: P
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith("trustdesk: the database server cannot be reached")
     assert "Traceback" not in done.stderr
+
+
+def test_version_says_the_packs_in_force_are_unknown_while_the_server_is_down(
+    tmp_path: Path,
+) -> None:
+    """`--version` says which law this desk applies: the agency's imports are on the
+    server, so it does not list the shipped packs as in force (a machine jurisdiction
+    set or not)."""
+    done = _run(tmp_path, SERVER_DOWN + 'jurisdiction = "CT"\n', "--version")
+    assert done.returncode == 2
+    assert "the rule packs in force could not be listed" in done.stderr
+    assert "the database server cannot be reached" in done.stderr
+    assert "rule packs in force," not in done.stdout
+
+
+def test_a_reachable_server_that_refuses_the_record_is_not_taken_for_an_outage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only an outage lets the commands go on under the shipped packs: a server that
+    answers but refuses the record (written by a newer TrustDesk, a table changed) may
+    hold imports that are in force, so the command stops and says why."""
+    import argparse
+
+    from trustdesk import config
+    from trustdesk.cli import signon
+    from trustdesk.store.errors import NewerSchema
+
+    config_file = tmp_path / "config.toml"
+    config_file.write_text(SERVER_DOWN + 'jurisdiction = "CT"\n', "utf-8")
+    monkeypatch.setenv("TRUSTDESK_CONFIG", str(config_file))
+    config.start(tmp_path / "data", None)
+
+    def refused(args: argparse.Namespace) -> None:
+        raise NewerSchema("written by a newer TrustDesk (schema 99)")
+
+    monkeypatch.setattr(signon, "open_services", refused)
+    args = argparse.Namespace(data_dir=tmp_path / "data", database=None)
+    with pytest.raises(NewerSchema, match="schema 99"):
+        signon.command_rules(args)
+    with pytest.raises(NewerSchema, match="schema 99"):
+        signon.command_rules(args, "CT")

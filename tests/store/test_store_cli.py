@@ -321,6 +321,27 @@ def test_backup_and_restore_commands(
     assert main(["--data-dir", str(empty), "decisions", "list", "--as", "ann"]) == 0
 
 
+@pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
+@pytest.mark.parametrize("table", ["meta", "decisions", "users"])
+def test_restore_repairs_a_table_renamed_away(cli: Any, tmp_path: Path, table: str) -> None:
+    """The one line a renamed table gives says to restore the last good backup: `restore`
+    does so over the changed file (a hostile review found it refused)."""
+    _staff(cli)
+    cli("decisions", "add", _case(tmp_path, tsdb_match=True), "--as", "ann", who="ann")
+    target = tmp_path / "backup.tdb"
+    code, _out, err = cli("backup", str(target), "--as", "chief", who="chief")
+    assert code == 0, err
+    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
+    conn.execute(f"ALTER TABLE {table} RENAME TO {table}_elsewhere")
+    conn.close()
+    code, _out, err = cli("decisions", "list", "--as", "ann", who="ann")
+    assert code in (2, 3) and "Restore the records from the last good backup" in err, err
+    code, out, err = cli("restore", str(target), "--as", "chief", who="chief")
+    assert code == 0, err
+    code, out, err = cli("decisions", "list", "--as", "ann", who="ann")
+    assert code == 0 and [line.split()[0] for line in out.splitlines()[1:]] == ["1"], err
+
+
 def _real(data: Path, *args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:
     return run_trustdesk(data, *args, password=password, new_password=ADMIN_PW)
 

@@ -118,36 +118,46 @@ def _in_agency_zone(services: Services) -> Services:
     records read in Pacific time, not Eastern)."""
     from trustdesk.cli.records_text import use_agency_zone
     from trustdesk.store.errors import StoreError
+    from trustdesk.store.schema_gone import SchemaChanged
 
     try:
         profile = services.store.agency.get()
+    except SchemaChanged:
+        raise  # the profile's table changed behind TrustDesk's back: said, not passed over
     except StoreError:
         profile = None  # a store not set up yet (or not readable): the default zone
     use_agency_zone(None if profile is None else profile.timezone)
     return services
 
 
-def command_rules(args: argparse.Namespace, jurisdiction: str | None = None) -> RuleSet:
+def command_rules(
+    args: argparse.Namespace, jurisdiction: str | None = None, *, fall_back: bool = True
+) -> RuleSet:
     """The rules in force for a command that does not otherwise open the store, as the
     desktop app applies them: the packs of the agency's jurisdiction (or ``jurisdiction``)
     and the imports the record puts in force — asked of the server where the store is on
     one (the folder's own database file does not exist there), else read from the folder's
     file without opening the store. With the server out of reach, the shipped packs of
-    ``jurisdiction`` (or of IT's machine setting) apply, with a warning; without either
-    the command stops, saying the server cannot be reached."""
+    ``jurisdiction`` (or of IT's machine setting) apply, with a warning; without either,
+    or without ``fall_back`` (``--version``, which says what is in force), the command
+    stops, saying the server cannot be reached. Any other refusal of the record (a newer
+    schema, a table changed) stops it whatever is set: the imports in force are unknown,
+    and the server was reached."""
     from trustdesk import config
     from trustdesk.cli.rulesource import data_folder_rules
 
     if str(config.current()["database"].value):
         import sys
 
-        from trustdesk.store.errors import StoreError
+        from trustdesk.store.errors import ServerUnavailable
 
         try:
             with open_services(args) as services:
                 code = jurisdiction or services.jurisdiction.current().code
                 return data_folder_rules(args.data_dir, code, services.rulepacks.in_force())
-        except StoreError as error:  # the server out of reach: these commands still work
+        except ServerUnavailable as error:  # the server out of reach: these commands go on
+            if not fall_back:
+                raise
             if jurisdiction is None:
                 # The agency's jurisdiction is recorded on the server, unless IT set it for
                 # this machine: then it is known here, and nothing is guessed.

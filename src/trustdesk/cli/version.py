@@ -28,7 +28,7 @@ def version_lines(args: argparse.Namespace) -> tuple[list[str], str | None]:
     lines = [f"trustdesk {build.version}", f"build: {build.describe()}"]
     try:
         config.start(args.data_dir, args.database)
-        rules = command_rules(args)
+        rules = command_rules(args, fall_back=False)  # what is in force, or why not
         inventory = describe(rules)
     except config.ConfigError as error:
         return lines, "the rule packs could not be listed: " + "; ".join(error.problems)

@@ -192,7 +192,7 @@ def translate(exc: sqlite3.Error, path: Path) -> StoreError | None:
     None for anything else (a malformed statement, a broken constraint): that is a bug
     in TrustDesk and must surface as one, not as a user-facing message.
     """
-    gone = schema_gone(exc)
+    gone = schema_gone(exc, path)
     if gone is not None:
         return SchemaChanged(gone)
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF

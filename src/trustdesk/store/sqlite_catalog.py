@@ -27,7 +27,7 @@ _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
 _BEHIND = "changed behind TrustDesk's back"
 
 
-def _made(read: Callable[[sqlite3.Connection], T]) -> T:
+def made(read: Callable[[sqlite3.Connection], T]) -> T:
     """``read`` of an empty database in memory that TrustDesk's schema steps made."""
     from trustdesk.store.migrations import migrate
 
@@ -42,7 +42,7 @@ def _made(read: Callable[[sqlite3.Connection], T]) -> T:
 @cache
 def made_triggers() -> dict[str, tuple[str, str]]:
     """TrustDesk's triggers by name: (table, statement with its spaces folded)."""
-    return _made(_triggers)
+    return made(_triggers)
 
 
 #: Every row of the schema, as SQLite keeps it.
@@ -52,7 +52,7 @@ _SCHEMA = "SELECT type, name, tbl_name, sql FROM sqlite_master"
 @cache
 def made_schema() -> tuple[tuple[object, ...], ...]:
     """Every row of the schema TrustDesk's steps make (type, name, table, statement)."""
-    return _made(schema_rows)
+    return made(schema_rows)
 
 
 def schema_rows(conn: Any) -> tuple[tuple[object, ...], ...]:

@@ -103,7 +103,8 @@ def verify(
             with lenient_text(conn):
                 return _verify(conn, upto=upto, index_conn=index_conn, helper=False)
         except Exception as exc:
-            gone = schema_gone(exc)
+            inner = getattr(conn, "wrapped", conn)  # a reader that reports progress wraps it
+            gone = schema_gone(exc, inner if isinstance(inner, sqlite3.Connection) else None)
             if gone is None:
                 raise
             return VerifyReport(0, 0, "", 0, (Problem(None, gone),))
