@@ -82,7 +82,7 @@ def test_an_imported_pack_is_listed_in_place_of_the_shipped_one(
 def test_packs_that_cannot_be_loaded_are_one_line_and_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(*_args: object) -> object:
+    def refuse(*_args: object, **_options: object) -> object:
         raise InputError(str(tmp_path / "rules" / "x.json"), "/", "not valid JSON")
 
     monkeypatch.setattr("trustdesk.cli.rulesource.data_folder_rules", refuse)
@@ -178,3 +178,32 @@ def test_a_database_server_out_of_reach_is_said_not_guessed(
     assert "rule packs in force" not in out
     assert err.startswith("trustdesk: the rule packs in force could not be listed: ")
     assert "cannot be reached" in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_record_that_cannot_say_which_imports_are_in_force_is_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--version` says which law this desk applies: when the data folder's record cannot
+    say which imported packs are in force (its log changed behind TrustDesk's back), it
+    says so and lists no shipped pack as in force in their place (a hostile review found
+    the shipped ct-2025 listed while the agency's own was in force)."""
+    import sqlite3
+
+    raw = json.loads(resources.resource("rules", "ct-2025.json").read_text(encoding="utf-8"))
+    raw["title"] = "Agency edition"
+    source = tmp_path / "agency.json"
+    source.write_text(json.dumps(raw), encoding="utf-8")
+    data = tmp_path / "data"
+    with open_services(data, load_rules(), hasher=FAST_HASHER) as services:
+        services.accounts.create_first_administrator("chief", "granite lantern meadow 7")
+        session = services.accounts.log_on("chief", "granite lantern meadow 7")
+        digest = services.rulepacks.import_pack(session, source, _Holder(), override=UNSIGNED)
+    code, out, _err = version_output(capsys, "--data-dir", str(data))
+    assert code == 0 and digest.sha256 in out
+    conn = sqlite3.connect(data / "trustdesk.db", isolation_level=None)
+    conn.execute("ALTER TABLE audit_log RENAME COLUMN outcome TO outcome_elsewhere")
+    conn.close()
+    code, out, err = version_output(capsys, "--data-dir", str(data))
+    assert code == 2, (out, err)
+    assert "the rule packs in force could not be listed" in out + err
+    assert "rule packs in force," not in out and shipped_sha256("ct-2025") not in out

@@ -322,7 +322,7 @@ def test_backup_and_restore_commands(
 
 
 @pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
-@pytest.mark.parametrize("table", ["meta", "decisions", "users"])
+@pytest.mark.parametrize("table", ["meta", "decisions", "users", "agency"])
 def test_restore_repairs_a_table_renamed_away(cli: Any, tmp_path: Path, table: str) -> None:
     """The one line a renamed table gives says to restore the last good backup: `restore`
     does so over the changed file (a hostile review found it refused)."""
@@ -336,10 +336,81 @@ def test_restore_repairs_a_table_renamed_away(cli: Any, tmp_path: Path, table: s
     conn.close()
     code, _out, err = cli("decisions", "list", "--as", "ann", who="ann")
     assert code in (2, 3) and "Restore the records from the last good backup" in err, err
-    code, out, err = cli("restore", str(target), "--as", "chief", who="chief")
+    # The backup's own entry (and any sign-in since) leaves the record: said, as over a
+    # sound database (the next test), so the restore is confirmed.
+    code, out, err = cli("restore", str(target), "--discard-newer", "--as", "chief", who="chief")
     assert code == 0, err
     code, out, err = cli("decisions", "list", "--as", "ann", who="ann")
     assert code == 0 and [line.split()[0] for line in out.splitlines()[1:]] == ["1"], err
+
+
+@pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
+@pytest.mark.parametrize("table", ["users", "decisions"])
+def test_restore_over_a_changed_table_keeps_newer_records_unless_told(
+    cli: Any, tmp_path: Path, table: str
+) -> None:
+    """Over a table renamed away the record is still there to read: what the backup does
+    not hold leaves it only with --discard-newer, as over a sound database (a hostile
+    review found newer records dropped without a word)."""
+    _staff(cli)
+    cli("decisions", "add", _case(tmp_path, tsdb_match=True), "--as", "ann", who="ann")
+    target = tmp_path / "backup.tdb"
+    assert cli("backup", str(target), "--as", "chief", who="chief")[0] == 0
+    cli("decisions", "add", _case(tmp_path, "2.json"), "--as", "ann", who="ann")
+    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
+    conn.execute(f"ALTER TABLE {table} RENAME TO {table}_elsewhere")
+    conn.close()
+    code, out, err = cli("restore", str(target), "--as", "chief", who="chief")
+    assert code == 2 and "--discard-newer" in err, err
+    assert "restoring it would take out of the live record 1 decision" in err
+    assert "Nothing was changed" in err
+    assert not list(cli.data.glob("trustdesk-damaged-*"))
+    code, out, err = cli("restore", str(target), "--discard-newer", "--as", "chief", who="chief")
+    assert code == 0, err
+    code, out, err = cli("decisions", "list", "--as", "ann", who="ann")
+    assert code == 0 and [line.split()[0] for line in out.splitlines()[1:]] == ["1"], err
+
+
+@pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
+def test_audit_verify_reports_the_agency_table_renamed_away(cli: Any) -> None:
+    """The agency's profile is read while the command opens the store (its time zone):
+    met there, the renamed table is still `audit verify`'s finding (exit 3)."""
+    _staff(cli)
+    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
+    conn.execute("ALTER TABLE agency RENAME TO agency_elsewhere")
+    conn.close()
+    code, out, err = cli("audit", "verify", "--as", "aud", who="aud")
+    assert code == 3 and out == "", err
+    assert err.startswith("AUDIT TRAIL BROKEN: the record's tables are not the ones")
+    assert "table agency is missing" in err
+
+
+@pytest.mark.sqlite_only("a backup file is a SQLite file")
+def test_a_handed_in_backup_with_a_table_renamed_is_refused_writing_nothing_beside_it(
+    cli: Any, tmp_path: Path
+) -> None:
+    """Finding which of TrustDesk's tables a handed-in file lacks reads it as it is: a
+    file in WAL mode read plainly would get its -wal and -shm beside it."""
+    import os
+
+    from trustdesk.store import backup as backups
+    from trustdesk.store.errors import StoreError
+
+    _staff(cli)
+    made = tmp_path / "made.tdb"
+    assert cli("backup", str(made), "--as", "chief", who="chief")[0] == 0
+    handed = tmp_path / "handed"
+    handed.mkdir()
+    target = handed / "backup.tdb"
+    target.write_bytes(made.read_bytes())
+    conn = sqlite3.connect(target, isolation_level=None)
+    conn.execute("ALTER TABLE decisions RENAME TO decisions_elsewhere")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    assert sorted(os.listdir(handed)) == ["backup.tdb"]
+    with pytest.raises(StoreError):
+        backups.check_backup(target)
+    assert sorted(os.listdir(handed)) == ["backup.tdb"]
 
 
 def _real(data: Path, *args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -49,7 +49,14 @@ def run_verify(args: argparse.Namespace) -> int:
         from trustdesk.services.anchors import read_anchors
 
         anchors = read_anchors(args.anchors)  # bad paths refused before anything is done
-    with open_services(args) as services:
+    from trustdesk.store.schema_gone import SchemaChanged
+
+    try:
+        services = open_services(args)
+    except SchemaChanged as changed:  # met while opening (the agency's zone): the finding
+        print(f"AUDIT TRAIL BROKEN: {changed}", file=sys.stderr)
+        return 3
+    with services:
         session = log_on(services, args)
         report = services.records.verify(session)
         proofs = [] if anchors is None else services.records.prove_anchors(session, anchors)

@@ -59,6 +59,7 @@ def _show(title: str, lines: list[str]) -> None:
 
 def run_restore(args: argparse.Namespace) -> int:
     from trustdesk.store.errors import DatabaseCorrupt
+    from trustdesk.store.schema_gone import SchemaChanged
 
     # Damage met anywhere here (opening, logging on, the restore's check of the live
     # database's pages before it writes) is the live database's: the backup's own faults
@@ -90,8 +91,8 @@ def run_restore(args: argparse.Namespace) -> int:
                     discard_newer=args.discard_newer,
                 )
             head = services.store.audit.head()
-    except DatabaseCorrupt:
-        return _restore_over_damaged(args)
+    except DatabaseCorrupt as damage:
+        return _restore_over_damaged(args, readable=isinstance(damage, SchemaChanged))
     print(
         f"restored {args.file}; audit head now {head[0]}. The records it replaced were kept "
         f"in {replaced.path}"
@@ -99,7 +100,7 @@ def run_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _restore_over_damaged(args: argparse.Namespace) -> int:
+def _restore_over_damaged(args: argparse.Namespace, *, readable: bool) -> int:
     from trustdesk.services.records import restore_over_damaged
 
     print(
@@ -113,6 +114,8 @@ def _restore_over_damaged(args: argparse.Namespace) -> int:
         current_password(args.actor),
         args.file,
         other_store_ok=args.replace_with_other_store,
+        readable=readable,
+        discard_newer=args.discard_newer,
     )
     if done.damaged is not None:
         _show("Replaced damaged records:", done.damaged.lines())

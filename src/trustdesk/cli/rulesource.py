@@ -20,6 +20,8 @@ def data_folder_rules(
     data_dir: Path | str | None,
     jurisdiction: str | None = None,
     accepted: dict[str, str] | None = None,
+    *,
+    strict: bool = False,
 ) -> RuleSet:
     """The rules in force on ``data_dir`` (``--data-dir``; None: the per-user data folder).
 
@@ -30,7 +32,9 @@ def data_folder_rules(
     fine stay in force. ``jurisdiction``: whose packs and catalog (None: the default).
     ``accepted``: the imported versions in force as the open store's chain records them
     (``RulePackService.in_force``: on a database server too), instead of reading the
-    folder's own database file.
+    folder's own database file. ``strict``: a record that cannot say which imports are
+    in force stops the command (``--version``, which says what is in force) instead of
+    leaving them all out with a warning.
     """
     import sys
 
@@ -45,6 +49,8 @@ def data_folder_rules(
         try:
             accepted = imported_in_force(folder)
         except StoreError as error:
+            if strict:
+                raise
             print(
                 f"trustdesk: warning: the imported rule packs cannot be checked against the "
                 f"audit trail, so none is applied: {error}",

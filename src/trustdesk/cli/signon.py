@@ -95,11 +95,16 @@ def open_services(args: argparse.Namespace, rules: Any = None) -> Services:
     from trustdesk.services.bundle import open_services as open_bundle
 
     if rules is not None:
-        return _in_agency_zone(open_bundle(args.data_dir, rules))
-    lazy = LazyRules(args.data_dir)
-    services = open_bundle(args.data_dir, lazy)
-    lazy.bind(services)
-    return _in_agency_zone(services)
+        services = open_bundle(args.data_dir, rules)
+    else:
+        lazy = LazyRules(args.data_dir)
+        services = open_bundle(args.data_dir, lazy)
+        lazy.bind(services)
+    try:
+        return _in_agency_zone(services)
+    except BaseException:
+        services.close()  # the store and its folder lock: a restore may need them next
+        raise
 
 
 def store_rules(args: argparse.Namespace, services: Services) -> RuleSet:
@@ -173,7 +178,9 @@ def command_rules(
                 file=sys.stderr,
             )
             return data_folder_rules(args.data_dir, jurisdiction, {})
-    return data_folder_rules(args.data_dir, jurisdiction or agency_jurisdiction(args))
+    return data_folder_rules(
+        args.data_dir, jurisdiction or agency_jurisdiction(args), strict=not fall_back
+    )
 
 
 def agency_jurisdiction(args: argparse.Namespace) -> str:

@@ -259,6 +259,8 @@ def restore_over_damaged(
     source: Path,
     *,
     other_store_ok: bool = False,
+    readable: bool = False,
+    discard_newer: bool = False,
     hasher: PasswordHasher | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> DamagedRestore:
@@ -269,6 +271,11 @@ def restore_over_damaged(
     what is left of it; if that is another store's, or cannot be read, the restore needs
     ``other_store_ok``. The damaged files are kept aside (store.rescue), then the backup
     is restored into a fresh database, whose audit records where they went.
+
+    ``readable``: the database is not damaged in its pages but changed in its tables (a
+    table renamed away), so the records in it may be read. Records made after the backup
+    then leave the record only with ``discard_newer``, as in a restore over a sound
+    database; where they cannot be counted, ``discard_newer`` must say so too.
     """
     from trustdesk.services import context
     from trustdesk.store.errors import OtherStore
@@ -294,6 +301,8 @@ def restore_over_damaged(
             f"{check.path} was not restored: {whose}. Nothing was changed. If this backup "
             "is the one to restore, run the restore again with --replace-with-other-store"
         )
+    if readable and not discard_newer:
+        _refuse_newer(folder, check)
     now = clock()
     kept = set_aside(folder, now)
     with Store.open(folder) as store:
@@ -310,3 +319,24 @@ def restore_over_damaged(
             about.update(damaged.audit_objects("damaged"))
         store.audit.record(AuditEvent("restore.over_damaged", "success", about), actor, now)
     return DamagedRestore(kept.files, damaged, check)
+
+
+def _refuse_newer(folder: Path, check: backups.BackupCheck) -> None:
+    """Refuse a restore over a changed database whose record holds entries the backup
+    does not (as over a sound one), or whose record cannot say, unless --discard-newer."""
+    from trustdesk.store.errors import RestoreRefused
+    from trustdesk.store.rescue import rollback_over
+
+    readable, rollback = rollback_over(folder, check.path, check.head_seq)
+    if readable and rollback is None:
+        return
+    what = (
+        "what it would take out of the live record cannot be read (its audit log is changed)"
+        if rollback is None
+        else f"restoring it would take out of the live record {rollback.words()}"
+    )
+    raise RestoreRefused(
+        f"{check.path} was not restored over the changed database: {what}. Nothing was "
+        "changed. If these records are really to leave it (they are kept in the file set "
+        "aside), run the restore again with --discard-newer"
+    )

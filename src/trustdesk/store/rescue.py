@@ -23,6 +23,7 @@ from trustdesk.store.errors import StoreError
 from trustdesk.store.identity import StoreSummary, summarize
 from trustdesk.store.lock import FolderLock
 from trustdesk.store.paths import DB_NAME
+from trustdesk.store.rollback import Rollback
 
 DAMAGED_PREFIX = "trustdesk-damaged-"
 SIDE_FILES = ("", "-wal", "-shm", "-journal")
@@ -108,3 +109,24 @@ def set_aside(data_dir: Path, at: datetime) -> SetAside:
     finally:
         lock.release()
     return SetAside(tuple(target for _source, target in moved))
+
+
+def rollback_over(data_dir: Path, backup: Path, backup_head: int) -> tuple[bool, Rollback | None]:
+    """What restoring ``backup`` over the database of ``data_dir`` would take out of its
+    record, read without changing the file: (True, the entries the backup does not hold,
+    or None when it holds them all); (False, None) when that cannot be read (the log's
+    table renamed away, the file unreadable)."""
+    from trustdesk.store.rollback import rollback_of
+
+    try:
+        # Read-only, with the write-ahead log: entries saved since the last checkpoint
+        # lie there, and an immutable read would not see them.
+        conn = connect(data_dir / DB_NAME, readonly=True)
+    except StoreError:
+        return False, None
+    try:
+        return True, rollback_of(conn, backup, backup_head)
+    except (sqlite3.Error, StoreError):
+        return False, None
+    finally:
+        conn.close()

@@ -75,7 +75,12 @@ def _missing_from_file(where: sqlite3.Connection | Path) -> str:
         if isinstance(where, sqlite3.Connection):
             conn = where
         else:
-            conn = sqlite3.connect(f"{where.absolute().as_uri()}?mode=ro", uri=True)
+            # Read-only; and where no write-ahead log lies beside the file (a backup
+            # handed in), as unchanging: nothing is written beside a file that is only
+            # read (a WAL-mode file opened read-only would get its -wal and -shm).
+            wal = where.with_name(where.name + "-wal").exists()
+            mode = "mode=ro" if wal else "mode=ro&immutable=1"
+            conn = sqlite3.connect(f"{where.absolute().as_uri()}?{mode}", uri=True)
         held = {
             str(name): {str(row[1]) for row in conn.execute(f'PRAGMA table_info("{name}")')}
             for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
