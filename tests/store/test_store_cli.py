@@ -371,6 +371,106 @@ def test_restore_over_a_changed_table_keeps_newer_records_unless_told(
     assert code == 0 and [line.split()[0] for line in out.splitlines()[1:]] == ["1"], err
 
 
+def _entries(db: Path, event: str) -> list[dict[str, Any]]:
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT objects FROM audit_log WHERE event = ?", (event,))
+        return [json.loads(objects) for (objects,) in rows.fetchall()]
+    finally:
+        conn.close()
+
+
+@pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
+def test_a_restore_over_a_changed_table_records_what_left_the_record(
+    cli: Any, tmp_path: Path
+) -> None:
+    """Confirmed with --discard-newer, what left the record is recorded as by a restore
+    over a sound database (decision 0066), so a memo printed from a decision that left it
+    is explained, not taken for a forgery (a hostile review found nothing recorded); and
+    nothing is written beside the file by a refused restore."""
+    import os
+
+    _staff(cli)
+    cli("decisions", "add", _case(tmp_path, tsdb_match=True), "--as", "ann", who="ann")
+    target = tmp_path / "backup.tdb"
+    assert cli("backup", str(target), "--as", "chief", who="chief")[0] == 0
+    code, _out, err = cli("decisions", "add", _case(tmp_path, "2.json"), "--as", "ann", who="ann")
+    assert code == 0, err
+    db = cli.data / "trustdesk.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("ALTER TABLE users RENAME TO users_elsewhere")
+    conn.close()
+    files = sorted(os.listdir(cli.data))
+    code, _out, err = cli("restore", str(target), "--as", "chief", who="chief")
+    assert code == 2 and "--discard-newer" in err, err
+    assert sorted(os.listdir(cli.data)) == files  # nothing written beside it
+    code, _out, err = cli("restore", str(target), "--discard-newer", "--as", "chief", who="chief")
+    assert code == 0, err
+    [completed] = _entries(db, "restore.completed")
+    assert completed["confirmed_discard_newer"] is True
+    assert completed["rolled_back_decisions"] == 1
+    [over] = _entries(db, "restore.over_damaged")
+    assert over["confirmed_discard_newer"] is True and over["rolled_back_decisions"] == 1
+
+
+@pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
+def test_a_backup_of_another_history_is_refused_over_a_changed_table(
+    cli: Any, tmp_path: Path
+) -> None:
+    """A backup whose chain differs from the changed file's holds records this store
+    never held: refused without --replace-with-other-store, as over a sound database (a
+    hostile review found it accepted with --discard-newer alone)."""
+    _staff(cli)
+    cli("decisions", "add", _case(tmp_path, tsdb_match=True), "--as", "ann", who="ann")
+    first = tmp_path / "first.tdb"
+    assert cli("backup", str(first), "--as", "chief", who="chief")[0] == 0
+    cli("decisions", "add", _case(tmp_path, "2.json"), "--as", "ann", who="ann")
+    second = tmp_path / "second.tdb"
+    assert cli("backup", str(second), "--as", "chief", who="chief")[0] == 0
+    code, _out, err = cli("restore", str(first), "--discard-newer", "--as", "chief", who="chief")
+    assert code == 0, err
+    cli("decisions", "add", _case(tmp_path, "3.json"), "--as", "ann", who="ann")
+    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
+    conn.execute("ALTER TABLE users RENAME TO users_elsewhere")
+    conn.close()
+    code, _out, err = cli("restore", str(second), "--discard-newer", "--as", "chief", who="chief")
+    assert code == 2 and "--replace-with-other-store" in err, err
+    assert "holds records this store never held" in err
+    code, _out, err = cli(
+        "restore", str(second), "--discard-newer", "--replace-with-other-store",
+        "--as", "chief", who="chief",
+    )  # fmt: skip
+    assert code == 0, err
+
+
+def test_a_changed_server_table_is_not_restored_over_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a desk whose records are on a database server, a table changed there is not
+    "restored" into a new SQLite file in the data folder (a hostile review found it
+    reported as done): the command stops, saying what is wrong."""
+    from trustdesk.cli import signon
+    from trustdesk.store.schema_gone import SchemaChanged
+
+    config = tmp_path / "config.toml"
+    config.write_text('database = "postgresql://desk@127.0.0.1:1/trustdesk"\n', "utf-8")
+    monkeypatch.setenv("TRUSTDESK_CONFIG", str(config))
+    monkeypatch.setenv("TRUSTDESK_PASSWORD", ADMIN_PW)
+
+    def changed(*_args: object, **_options: object) -> None:
+        raise SchemaChanged('the tables are not as made (relation "agency" does not exist)')
+
+    monkeypatch.setattr(signon, "open_services", changed)
+    monkeypatch.setattr("trustdesk.cli.backup.open_services", changed)
+    data = tmp_path / "data"
+    backup = tmp_path / "backup.tdb"
+    backup.write_bytes(b"")
+    code = main(["--data-dir", str(data), "restore", str(backup), "--as", "chief"])
+    err = capsys.readouterr().err
+    assert code == 2 and 'relation "agency" does not exist' in err, err
+    assert not (data / "trustdesk.db").exists()
+
+
 @pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
 def test_audit_verify_reports_the_agency_table_renamed_away(cli: Any) -> None:
     """The agency's profile is read while the command opens the store (its time zone):

@@ -92,6 +92,10 @@ def run_restore(args: argparse.Namespace) -> int:
                 )
             head = services.store.audit.head()
     except DatabaseCorrupt as damage:
+        from trustdesk import config
+
+        if str(config.current()["database"].value):
+            raise  # a server's records: restored with the server's tools, not over a file
         return _restore_over_damaged(args, readable=isinstance(damage, SchemaChanged))
     print(
         f"restored {args.file}; audit head now {head[0]}. The records it replaced were kept "

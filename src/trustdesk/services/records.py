@@ -26,6 +26,7 @@ from trustdesk.store.verify import VerifyReport
 
 if TYPE_CHECKING:
     from trustdesk.services.passwords import PasswordHasher
+    from trustdesk.store.rollback import Rollback
 
 EXPORT_FORMATS = ("jsonl", "csv")
 
@@ -301,13 +302,19 @@ def restore_over_damaged(
             f"{check.path} was not restored: {whose}. Nothing was changed. If this backup "
             "is the one to restore, run the restore again with --replace-with-other-store"
         )
-    if readable and not discard_newer:
-        _refuse_newer(folder, check)
+    same = damaged is not None and damaged.same_store(check.summary)
+    leaving = (
+        _leaving(folder, check, other=not same, other_ok=other_store_ok, newer_ok=discard_newer)
+        if readable
+        else None
+    )
     now = clock()
     kept = set_aside(folder, now)
     with Store.open(folder) as store:
         actor = Actor(user.id, user.username, context.ServiceContext(store, hasher).workstation)
-        store.restore(check, actor, now)
+        # What left the record of the file set aside is this restore's too (decision 0066:
+        # a memo printed from it is then explained, not taken for a forgery).
+        store.restore(check, actor, now, replaced_rollback=leaving)
         about: dict[str, object] = {
             "kept_files": [path.name for path in kept.files],
             "kept_sha256": backups.file_sha256(kept.files[0]) if kept.files else None,
@@ -317,19 +324,43 @@ def restore_over_damaged(
         }
         if damaged is not None:
             about.update(damaged.audit_objects("damaged"))
+        if readable:
+            about["confirmed_discard_newer"] = discard_newer
+            if leaving is not None:
+                about.update(leaving.audit_objects())
         store.audit.record(AuditEvent("restore.over_damaged", "success", about), actor, now)
     return DamagedRestore(kept.files, damaged, check)
 
 
-def _refuse_newer(folder: Path, check: backups.BackupCheck) -> None:
-    """Refuse a restore over a changed database whose record holds entries the backup
-    does not (as over a sound one), or whose record cannot say, unless --discard-newer."""
-    from trustdesk.store.errors import RestoreRefused
+def _leaving(
+    folder: Path, check: backups.BackupCheck, *, other: bool, other_ok: bool, newer_ok: bool
+) -> Rollback | None:
+    """Over a database changed in its tables (still readable), what the restore would
+    take out of its record, checked as over a sound one (``Store.restore``): nothing is
+    counted over another store's records (``other``, confirmed by then); a backup whose
+    chain differs from the file's holds records this store never held, and is restored
+    only with ``other_ok``; entries the backup lacks, or a log that cannot say, leave
+    the record only with ``newer_ok`` (--discard-newer)."""
+    from trustdesk.store.errors import OtherStore, RestoreRefused
     from trustdesk.store.rescue import rollback_over
 
+    if other:
+        return None  # another store's records all leave, as its confirmation said
     readable, rollback = rollback_over(folder, check.path, check.head_seq)
-    if readable and rollback is None:
-        return
+    diverged = rollback is not None and rollback.shared_upto < min(
+        rollback.head_seq, check.head_seq
+    )
+    if diverged and other_ok:
+        return rollback
+    if diverged and rollback is not None:
+        raise OtherStore(
+            f"{check.path} was not restored: its audit entry {rollback.shared_upto + 1} "
+            "differs from the changed database's own entry at that position, so it holds "
+            "records this store never held. Nothing was changed. If this backup is really "
+            "the one to restore, run the restore again with --replace-with-other-store"
+        )
+    if newer_ok or (readable and rollback is None):
+        return rollback
     what = (
         "what it would take out of the live record cannot be read (its audit log is changed)"
         if rollback is None

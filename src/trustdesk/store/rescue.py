@@ -111,6 +111,12 @@ def set_aside(data_dir: Path, at: datetime) -> SetAside:
     return SetAside(tuple(target for _source, target in moved))
 
 
+def _holds_log(path: Path) -> bool:
+    """Whether a write-ahead log with something in it lies beside the SQLite file."""
+    log = path.with_name(path.name + "-wal")
+    return log.is_file() and log.stat().st_size > 0
+
+
 def rollback_over(data_dir: Path, backup: Path, backup_head: int) -> tuple[bool, Rollback | None]:
     """What restoring ``backup`` over the database of ``data_dir`` would take out of its
     record, read without changing the file: (True, the entries the backup does not hold,
@@ -118,10 +124,12 @@ def rollback_over(data_dir: Path, backup: Path, backup_head: int) -> tuple[bool,
     table renamed away, the file unreadable)."""
     from trustdesk.store.rollback import rollback_of
 
+    path = data_dir / DB_NAME
     try:
-        # Read-only, with the write-ahead log: entries saved since the last checkpoint
-        # lie there, and an immutable read would not see them.
-        conn = connect(data_dir / DB_NAME, readonly=True)
+        # With a write-ahead log beside it, read-only through it (entries saved since the
+        # last checkpoint lie there); without one, as the file is, writing nothing beside
+        # it (a read-only open would leave a -wal and -shm behind).
+        conn = connect(path, readonly=True, immutable=not _holds_log(path))
     except StoreError:
         return False, None
     try:

@@ -78,7 +78,8 @@ def _missing_from_file(where: sqlite3.Connection | Path) -> str:
             # Read-only; and where no write-ahead log lies beside the file (a backup
             # handed in), as unchanging: nothing is written beside a file that is only
             # read (a WAL-mode file opened read-only would get its -wal and -shm).
-            wal = where.with_name(where.name + "-wal").exists()
+            log = where.with_name(where.name + "-wal")
+            wal = log.is_file() and log.stat().st_size > 0
             mode = "mode=ro" if wal else "mode=ro&immutable=1"
             conn = sqlite3.connect(f"{where.absolute().as_uri()}?{mode}", uri=True)
         held = {

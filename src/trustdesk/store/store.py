@@ -258,6 +258,7 @@ class Store:
         *,
         other_store_ok: bool = False,
         discard_newer: bool = False,
+        replaced_rollback: Rollback | None = None,
     ) -> backups.BackupInfo:
         """Replace the live database with a checked backup; the old one is kept as a backup.
 
@@ -266,13 +267,21 @@ class Store:
         A backup that lacks entries the live chain holds (an older backup: its decisions,
         memos… would leave the record) is refused unless ``discard_newer`` (decision
         0066). Both the kept copy and the restored database record what replaced what,
-        and what left the record. Returns the backup made of the database that was replaced.
+        and what left the record. ``replaced_rollback``: what left the record of a changed
+        database set aside before this restore into a fresh one (confirmed by the caller),
+        recorded as this restore's. Returns the backup made of the database that was
+        replaced.
         """
         self._refuse_on_server("restore")
         # Other programs with the folder open would go on writing into the replaced file.
         with self._file_db().alone("restore a backup"):
             return self._restore(
-                check, actor, at, other_store_ok=other_store_ok, discard_newer=discard_newer
+                check,
+                actor,
+                at,
+                other_store_ok=other_store_ok,
+                discard_newer=discard_newer or replaced_rollback is not None,
+                replaced_rollback=replaced_rollback,
             )
 
     def _restore(
@@ -283,6 +292,7 @@ class Store:
         *,
         other_store_ok: bool,
         discard_newer: bool,
+        replaced_rollback: Rollback | None = None,
     ) -> backups.BackupInfo:
         from trustdesk.store import backup as backups
         from trustdesk.store.errors import OtherStore
@@ -312,6 +322,8 @@ class Store:
         # (kept only in the copy of the replaced database), and memos printed from it
         # would no longer match (decision 0066).
         rollback = None if other or live.empty else self.rollback_of(check)
+        if rollback is None and live.empty:
+            rollback = replaced_rollback
         lost = {} if rollback is None else rollback.audit_objects()
         leaving = (
             ""
