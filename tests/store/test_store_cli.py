@@ -409,8 +409,50 @@ def test_a_restore_over_a_changed_table_records_what_left_the_record(
     [completed] = _entries(db, "restore.completed")
     assert completed["confirmed_discard_newer"] is True
     assert completed["rolled_back_decisions"] == 1
+    assert completed["rolled_back_kept_in"].startswith("trustdesk-damaged-")
     [over] = _entries(db, "restore.over_damaged")
     assert over["confirmed_discard_newer"] is True and over["rolled_back_decisions"] == 1
+
+
+@pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
+@pytest.mark.parametrize("table", ["users", "audit_log"])
+def test_a_memo_code_of_a_decision_that_left_over_a_changed_table_is_explained(
+    cli: Any, tmp_path: Path, table: str
+) -> None:
+    """After a restore over a changed table, the code of a memo printed from a decision
+    that left the record is explained by that restore, naming the file set aside that
+    holds it (a hostile review found the empty copy of the fresh record named, and with
+    the log itself renamed, no explanation at all: a code that looked forged)."""
+    from trustdesk.memo.verification import short_code
+
+    _staff(cli)
+    cli("decisions", "add", _case(tmp_path, tsdb_match=True), "--as", "ann", who="ann")
+    target = tmp_path / "backup.tdb"
+    assert cli("backup", str(target), "--as", "chief", who="chief")[0] == 0
+    code, _out, err = cli(
+        "decisions", "add", _case(tmp_path, "2.json", tsdb_match=True), "--as", "ann", who="ann"
+    )
+    assert code == 0, err
+    db = cli.data / "trustdesk.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    created = conn.execute(
+        "SELECT objects FROM audit_log WHERE event = 'decision.created' ORDER BY seq DESC"
+    ).fetchone()[0]
+    conn.execute(f"ALTER TABLE {table} RENAME TO {table}_elsewhere")
+    conn.close()
+    code, _out, err = cli("restore", str(target), "--discard-newer", "--as", "chief", who="chief")
+    assert code == 0, err
+    [kept] = [path.name for path in cli.data.glob("trustdesk-damaged-*.db")]
+    [completed] = _entries(db, "restore.completed")
+    assert completed["confirmed_discard_newer"] is True
+    code, out, _err = cli(
+        "verify", "--code", short_code(json.loads(created)["record_sha256"]),
+        "--as", "chief", who="chief",
+    )  # fmt: skip
+    assert code == 3 and "The record was restored from an older backup" in out, out
+    assert f"kept in {kept} in the data folder" in out, out
+    if table == "users":
+        assert "taking out 1 decision" in out
 
 
 @pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")

@@ -64,6 +64,8 @@ def _last_rollback(audit: AuditRepository, seq: int | None) -> AuditEntry | None
         objects = entry.objects_dict()
         if "rolled_back_upto_seq" in objects:
             upto = objects["rolled_back_upto_seq"]
+        elif objects.get("confirmed_discard_newer") is True:
+            return entry  # newer records left over a changed file, how many not counted
         elif "confirmed_discard_newer" in objects:
             continue  # recorded since decision 0066: this restore took nothing out
         else:  # an older restore: it may have taken out anything up to the head it replaced
@@ -86,7 +88,9 @@ def _describe(entry: AuditEntry) -> str:
         if isinstance(number, int):
             counts.append(f"{number} {one if number == 1 else many}")
     taken = f", taking out {' and '.join(counts)}" if counts else ""
-    kept = objects.get("replaced_file")
+    # A restore over a changed file set aside: what left is in that file, not in the copy
+    # of the fresh record it replaced.
+    kept = objects.get("rolled_back_kept_in") or objects.get("replaced_file")
     where = f"in {kept} in the data folder" if isinstance(kept, str) else "in a copy"
     return (
         f"The record was restored from an older backup at {entry.at[:16].replace('T', ' ')} "

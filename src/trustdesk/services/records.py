@@ -281,7 +281,7 @@ def restore_over_damaged(
     from trustdesk.services import context
     from trustdesk.store.errors import OtherStore
     from trustdesk.store.paths import resolve_data_dir
-    from trustdesk.store.rescue import damaged_summary, set_aside
+    from trustdesk.store.rescue import LeftAside, damaged_summary, set_aside
     from trustdesk.store.store import Store
 
     folder = resolve_data_dir(data_dir)
@@ -303,10 +303,10 @@ def restore_over_damaged(
             "is the one to restore, run the restore again with --replace-with-other-store"
         )
     same = damaged is not None and damaged.same_store(check.summary)
-    leaving = (
+    leaving, counted = (
         _leaving(folder, check, other=not same, other_ok=other_store_ok, newer_ok=discard_newer)
         if readable
-        else None
+        else (None, True)
     )
     now = clock()
     kept = set_aside(folder, now)
@@ -314,7 +314,8 @@ def restore_over_damaged(
         actor = Actor(user.id, user.username, context.ServiceContext(store, hasher).workstation)
         # What left the record of the file set aside is this restore's too (decision 0066:
         # a memo printed from it is then explained, not taken for a forgery).
-        store.restore(check, actor, now, replaced_rollback=leaving)
+        aside = LeftAside(kept.files[0].name if kept.files else None, leaving, counted)
+        store.restore(check, actor, now, left_aside=aside if readable else None)
         about: dict[str, object] = {
             "kept_files": [path.name for path in kept.files],
             "kept_sha256": backups.file_sha256(kept.files[0]) if kept.files else None,
@@ -334,24 +335,25 @@ def restore_over_damaged(
 
 def _leaving(
     folder: Path, check: backups.BackupCheck, *, other: bool, other_ok: bool, newer_ok: bool
-) -> Rollback | None:
+) -> tuple[Rollback | None, bool]:
     """Over a database changed in its tables (still readable), what the restore would
     take out of its record, checked as over a sound one (``Store.restore``): nothing is
     counted over another store's records (``other``, confirmed by then); a backup whose
     chain differs from the file's holds records this store never held, and is restored
     only with ``other_ok``; entries the backup lacks, or a log that cannot say, leave
-    the record only with ``newer_ok`` (--discard-newer)."""
+    the record only with ``newer_ok`` (--discard-newer). With whether they were counted
+    (False: the log could not say)."""
     from trustdesk.store.errors import OtherStore, RestoreRefused
     from trustdesk.store.rescue import rollback_over
 
     if other:
-        return None  # another store's records all leave, as its confirmation said
+        return None, True  # another store's records all leave, as its confirmation said
     readable, rollback = rollback_over(folder, check.path, check.head_seq)
     diverged = rollback is not None and rollback.shared_upto < min(
         rollback.head_seq, check.head_seq
     )
     if diverged and other_ok:
-        return rollback
+        return rollback, True
     if diverged and rollback is not None:
         raise OtherStore(
             f"{check.path} was not restored: its audit entry {rollback.shared_upto + 1} "
@@ -360,7 +362,7 @@ def _leaving(
             "the one to restore, run the restore again with --replace-with-other-store"
         )
     if newer_ok or (readable and rollback is None):
-        return rollback
+        return rollback, readable
     what = (
         "what it would take out of the live record cannot be read (its audit log is changed)"
         if rollback is None

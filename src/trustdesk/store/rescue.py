@@ -111,6 +111,16 @@ def set_aside(data_dir: Path, at: datetime) -> SetAside:
     return SetAside(tuple(target for _source, target in moved))
 
 
+@dataclass(frozen=True, slots=True)
+class LeftAside:
+    """What a restore over a database changed in its tables took out of its record, the
+    file set aside holding it (recorded by the restore, decision 0066)."""
+
+    kept_in: str | None  # the name of the file set aside
+    rollback: Rollback | None  # the entries the backup lacks (None: none, or not counted)
+    counted: bool  # False: the file's log could not be read; newer records may have left
+
+
 def _holds_log(path: Path) -> bool:
     """Whether a write-ahead log with something in it lies beside the SQLite file."""
     log = path.with_name(path.name + "-wal")

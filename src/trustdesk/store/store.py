@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from trustdesk.store.drafts import DraftRepository
     from trustdesk.store.holds import HoldRepository
     from trustdesk.store.identity import StoreSummary
+    from trustdesk.store.rescue import LeftAside
     from trustdesk.store.reviews import ReviewRepository
     from trustdesk.store.rollback import Rollback
     from trustdesk.store.search import SearchRepository
@@ -258,7 +259,7 @@ class Store:
         *,
         other_store_ok: bool = False,
         discard_newer: bool = False,
-        replaced_rollback: Rollback | None = None,
+        left_aside: LeftAside | None = None,
     ) -> backups.BackupInfo:
         """Replace the live database with a checked backup; the old one is kept as a backup.
 
@@ -267,10 +268,10 @@ class Store:
         A backup that lacks entries the live chain holds (an older backup: its decisions,
         memos… would leave the record) is refused unless ``discard_newer`` (decision
         0066). Both the kept copy and the restored database record what replaced what,
-        and what left the record. ``replaced_rollback``: what left the record of a changed
+        and what left the record. ``left_aside``: what left the record of a changed
         database set aside before this restore into a fresh one (confirmed by the caller),
-        recorded as this restore's. Returns the backup made of the database that was
-        replaced.
+        recorded as this restore's, with the file that holds it. Returns the backup made of
+        the database that was replaced.
         """
         self._refuse_on_server("restore")
         # Other programs with the folder open would go on writing into the replaced file.
@@ -280,8 +281,8 @@ class Store:
                 actor,
                 at,
                 other_store_ok=other_store_ok,
-                discard_newer=discard_newer or replaced_rollback is not None,
-                replaced_rollback=replaced_rollback,
+                discard_newer=discard_newer or left_aside is not None,
+                left_aside=left_aside,
             )
 
     def _restore(
@@ -292,7 +293,7 @@ class Store:
         *,
         other_store_ok: bool,
         discard_newer: bool,
-        replaced_rollback: Rollback | None = None,
+        left_aside: LeftAside | None = None,
     ) -> backups.BackupInfo:
         from trustdesk.store import backup as backups
         from trustdesk.store.errors import OtherStore
@@ -322,8 +323,9 @@ class Store:
         # (kept only in the copy of the replaced database), and memos printed from it
         # would no longer match (decision 0066).
         rollback = None if other or live.empty else self.rollback_of(check)
-        if rollback is None and live.empty:
-            rollback = replaced_rollback
+        aside = left_aside if live.empty else None
+        if rollback is None and aside is not None:
+            rollback = aside.rollback
         lost = {} if rollback is None else rollback.audit_objects()
         leaving = (
             ""
@@ -358,7 +360,9 @@ class Store:
                 "backup_made_at": check.made_at,
                 **identities,
                 "confirmed_other_store": other and other_store_ok,
-                "confirmed_discard_newer": rollback is not None,
+                # Also where the file set aside could not say what left: confirmed all the same.
+                "confirmed_discard_newer": rollback is not None
+                or (aside is not None and not aside.counted),
                 **lost,
             }
             self.audit.record(AuditEvent("restore.replacing", "success", about), actor, at)
@@ -374,6 +378,8 @@ class Store:
             "replaced_file_sha256": replaced.sha256,
             "replaced_head_seq": replaced.head_seq,
         }
+        if aside is not None and aside.kept_in is not None:
+            done["rolled_back_kept_in"] = aside.kept_in  # where what left is (not the copy)
         self.audit.record(AuditEvent("restore.completed", "success", done), actor, at)
         return replaced
 
