@@ -444,7 +444,10 @@ def test_a_memo_code_of_a_decision_that_left_over_a_changed_table_is_explained(
     assert code == 0, err
     [kept] = [path.name for path in cli.data.glob("trustdesk-damaged-*.db")]
     [completed] = _entries(db, "restore.completed")
-    assert completed["confirmed_discard_newer"] is True
+    if table == "audit_log":  # the file's log could not say what left it
+        assert completed["rolled_back_uncounted"] is True
+    else:
+        assert completed["confirmed_discard_newer"] is True
     code, out, _err = cli(
         "verify", "--code", short_code(json.loads(created)["record_sha256"]),
         "--as", "chief", who="chief",
@@ -453,6 +456,96 @@ def test_a_memo_code_of_a_decision_that_left_over_a_changed_table_is_explained(
     assert f"kept in {kept} in the data folder" in out, out
     if table == "users":
         assert "taking out 1 decision" in out
+
+
+AGENCY = ("--agency", "New Haven Police", "--facility", "Union Avenue", "--ori", "CT0009300")
+
+
+def _added(cli: Any, tmp_path: Path, name: str) -> tuple[str, str]:
+    """A decision added by the command line: its id and its memo code's digest."""
+    code, out, err = cli(
+        "decisions", "add", _case(tmp_path, name, tsdb_match=True), "--as", "ann", who="ann"
+    )
+    assert code == 0, err
+    conn = sqlite3.connect(cli.data / "trustdesk.db")
+    try:
+        objects = conn.execute(
+            "SELECT objects FROM audit_log WHERE event = 'decision.created' ORDER BY seq DESC"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    return out.strip(), str(json.loads(objects)["record_sha256"])
+
+
+@pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
+def test_a_memo_taken_out_by_an_earlier_restore_is_explained_by_that_one(
+    cli: Any, tmp_path: Path
+) -> None:
+    """A restore that recorded taking a memo's entry out is named for it, not a later
+    restore over a changed file whose log could not say what left it, nor a later one
+    whose entries taken out all come after the memo's (a hostile review found both)."""
+    _staff(cli)
+    _added(cli, tmp_path, "1.json")
+    first = tmp_path / "first.tdb"
+    assert cli("backup", str(first), "--as", "chief", who="chief")[0] == 0
+    taken, _digest = _added(cli, tmp_path, "2.json")
+    memo = tmp_path / "taken.pdf"
+    code, _out, err = cli("memo", taken, "-o", str(memo), *AGENCY, "--as", "ann", who="ann")
+    assert code == 0, err
+    code, _out, err = cli("restore", str(first), "--discard-newer", "--as", "chief", who="chief")
+    assert code == 0, err
+    [earlier] = _entries(cli.data / "trustdesk.db", "restore.completed")
+    kept = earlier["replaced_file"]
+    _added(cli, tmp_path, "3.json")
+    second = tmp_path / "second.tdb"
+    assert cli("backup", str(second), "--as", "chief", who="chief")[0] == 0
+    _added(cli, tmp_path, "4.json")
+    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
+    conn.execute("ALTER TABLE audit_log RENAME TO audit_log_elsewhere")
+    conn.close()
+    code, _out, err = cli("restore", str(second), "--discard-newer", "--as", "chief", who="chief")
+    assert code == 0, err
+    code, out, _err = cli("verify", str(memo), "--as", "chief", who="chief")
+    assert code == 3 and f"kept in {kept} in the data folder" in out, out
+
+
+@pytest.mark.sqlite_only("damages the SQLite file's pages")
+def test_a_memo_code_of_a_decision_that_left_over_damaged_pages_is_explained(
+    cli: Any, tmp_path: Path
+) -> None:
+    """Over a file damaged in its pages nothing can be counted: the restore records that
+    what left is uncounted and where it is kept, so the code of a decision that left is
+    explained (a hostile review found a bare "no recorded decision has the code")."""
+    from trustdesk.memo.verification import short_code
+
+    _staff(cli)
+    _added(cli, tmp_path, "1.json")
+    target = tmp_path / "backup.tdb"
+    assert cli("backup", str(target), "--as", "chief", who="chief")[0] == 0
+    _id, digest = _added(cli, tmp_path, "2.json")
+    db = cli.data / "trustdesk.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    roots = [
+        row[0]
+        for row in conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'decisions' AND rootpage"
+        )
+    ]
+    conn.close()
+    with open(db, "r+b") as handle:
+        for root in roots:
+            handle.seek((root - 1) * page)
+            handle.write(b"\xa5" * page)
+    code, _out, err = cli("restore", str(target), "--as", "chief", who="chief")
+    assert code == 0, err
+    [kept] = [path.name for path in cli.data.glob("trustdesk-damaged-*.db")]
+    [completed] = _entries(db, "restore.completed")
+    assert completed["rolled_back_uncounted"] is True
+    assert completed["confirmed_discard_newer"] is False
+    code, out, _err = cli("verify", "--code", short_code(digest), "--as", "chief", who="chief")
+    assert code == 3 and f"kept in {kept} in the data folder" in out, out
 
 
 @pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")

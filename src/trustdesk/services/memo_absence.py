@@ -60,12 +60,23 @@ def _restored(audit: AuditRepository, seq: int) -> str:
 
 def _last_rollback(audit: AuditRepository, seq: int | None) -> AuditEntry | None:
     """The newest restore that took out entries (reaching ``seq``, when given)."""
+    uncounted: AuditEntry | None = None
     for entry in reversed(audit.of_events(RESTORE_COMPLETED)):
         objects = entry.objects_dict()
         if "rolled_back_upto_seq" in objects:
             upto = objects["rolled_back_upto_seq"]
-        elif objects.get("confirmed_discard_newer") is True:
-            return entry  # newer records left over a changed file, how many not counted
+            start = objects.get("rolled_back_from_seq")
+            if seq is not None and isinstance(start, int) and seq < start:
+                continue  # shared with the backup: still in the record, not taken out there
+        elif objects.get("rolled_back_uncounted") is True:
+            # Over a damaged or changed file whose log could not say what left: anything
+            # after the backup's head; one at or before it only if no restore that
+            # recorded taking it out is found (that one is the likelier).
+            head = objects.get("backup_head_seq")
+            if seq is None or not isinstance(head, int) or seq > head:
+                return entry
+            uncounted = uncounted or entry
+            continue
         elif "confirmed_discard_newer" in objects:
             continue  # recorded since decision 0066: this restore took nothing out
         else:  # an older restore: it may have taken out anything up to the head it replaced
@@ -74,7 +85,7 @@ def _last_rollback(audit: AuditRepository, seq: int | None) -> AuditEntry | None
             continue
         if seq is None or upto >= seq:
             return entry
-    return None
+    return uncounted
 
 
 def _describe(entry: AuditEntry) -> str:

@@ -306,7 +306,7 @@ def restore_over_damaged(
     leaving, counted = (
         _leaving(folder, check, other=not same, other_ok=other_store_ok, newer_ok=discard_newer)
         if readable
-        else (None, True)
+        else (None, False)  # damaged in its pages: what left it cannot be counted
     )
     now = clock()
     kept = set_aside(folder, now)
@@ -315,7 +315,7 @@ def restore_over_damaged(
         # What left the record of the file set aside is this restore's too (decision 0066:
         # a memo printed from it is then explained, not taken for a forgery).
         aside = LeftAside(kept.files[0].name if kept.files else None, leaving, counted)
-        store.restore(check, actor, now, left_aside=aside if readable else None)
+        store.restore(check, actor, now, left_aside=aside)
         about: dict[str, object] = {
             "kept_files": [path.name for path in kept.files],
             "kept_sha256": backups.file_sha256(kept.files[0]) if kept.files else None,

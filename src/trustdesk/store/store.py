@@ -281,7 +281,7 @@ class Store:
                 actor,
                 at,
                 other_store_ok=other_store_ok,
-                discard_newer=discard_newer or left_aside is not None,
+                discard_newer=discard_newer,
                 left_aside=left_aside,
             )
 
@@ -326,6 +326,8 @@ class Store:
         aside = left_aside if live.empty else None
         if rollback is None and aside is not None:
             rollback = aside.rollback
+        if aside is not None:
+            discard_newer = True  # what left the file set aside was confirmed before it was
         lost = {} if rollback is None else rollback.audit_objects()
         leaving = (
             ""
@@ -360,9 +362,7 @@ class Store:
                 "backup_made_at": check.made_at,
                 **identities,
                 "confirmed_other_store": other and other_store_ok,
-                # Also where the file set aside could not say what left: confirmed all the same.
-                "confirmed_discard_newer": rollback is not None
-                or (aside is not None and not aside.counted),
+                "confirmed_discard_newer": rollback is not None,
                 **lost,
             }
             self.audit.record(AuditEvent("restore.replacing", "success", about), actor, at)
@@ -380,6 +380,8 @@ class Store:
         }
         if aside is not None and aside.kept_in is not None:
             done["rolled_back_kept_in"] = aside.kept_in  # where what left is (not the copy)
+        if aside is not None and not aside.counted:
+            done["rolled_back_uncounted"] = True  # its log could not say what left it
         self.audit.record(AuditEvent("restore.completed", "success", done), actor, at)
         return replaced
 
