@@ -58,21 +58,25 @@ class _Holder:
         self.rules = rules
 
 
-def test_an_imported_pack_is_listed_in_place_of_the_shipped_one(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _agency_ct_2025(tmp_path: Path) -> tuple[Path, str]:
+    """A data folder with the agency's own ct-2025 imported as an administrator does it
+    in the app (audited), and that pack's SHA-256."""
     raw = json.loads(resources.resource("rules", "ct-2025.json").read_text(encoding="utf-8"))
     raw["title"] = "Agency edition"
     source = tmp_path / "agency.json"
     source.write_text(json.dumps(raw), encoding="utf-8")
     data = tmp_path / "data"
-    # Imported as an administrator does it in the app (audited).
     with open_services(data, load_rules(), hasher=FAST_HASHER) as services:
         services.accounts.create_first_administrator("chief", "granite lantern meadow 7")
         session = services.accounts.log_on("chief", "granite lantern meadow 7")
-        digest = services.rulepacks.import_pack(
-            session, source, _Holder(), override=UNSIGNED
-        ).sha256
+        imported = services.rulepacks.import_pack(session, source, _Holder(), override=UNSIGNED)
+    return data, imported.sha256
+
+
+def test_an_imported_pack_is_listed_in_place_of_the_shipped_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, digest = _agency_ct_2025(tmp_path)
     code, out, _err = version_output(capsys, "--data-dir", str(data))
     assert code == 0
     assert f"  ct-2025  {digest}  (imported;" in out
@@ -189,17 +193,9 @@ def test_a_record_that_cannot_say_which_imports_are_in_force_is_said(
     the shipped ct-2025 listed while the agency's own was in force)."""
     import sqlite3
 
-    raw = json.loads(resources.resource("rules", "ct-2025.json").read_text(encoding="utf-8"))
-    raw["title"] = "Agency edition"
-    source = tmp_path / "agency.json"
-    source.write_text(json.dumps(raw), encoding="utf-8")
-    data = tmp_path / "data"
-    with open_services(data, load_rules(), hasher=FAST_HASHER) as services:
-        services.accounts.create_first_administrator("chief", "granite lantern meadow 7")
-        session = services.accounts.log_on("chief", "granite lantern meadow 7")
-        digest = services.rulepacks.import_pack(session, source, _Holder(), override=UNSIGNED)
+    data, digest = _agency_ct_2025(tmp_path)
     code, out, _err = version_output(capsys, "--data-dir", str(data))
-    assert code == 0 and digest.sha256 in out
+    assert code == 0 and digest in out
     conn = sqlite3.connect(data / "trustdesk.db", isolation_level=None)
     conn.execute("ALTER TABLE audit_log RENAME COLUMN outcome TO outcome_elsewhere")
     conn.close()
