@@ -8,13 +8,12 @@ it in the audit.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 from recordkit import case_file, desk_cli, staff
-from storekit import ROLE_PASSWORDS, T0, actor, add_user, draft
+from storekit import ROLE_PASSWORDS, T0, actor, add_user, draft, scribble_pages
 
 from trustdesk.services.errors import AccountLocked, AuthenticationFailed
 from trustdesk.store import audit
@@ -32,26 +31,6 @@ def _files(folder: Path) -> dict[str, bytes]:
         for path in sorted(folder.iterdir())
         if path.name.startswith(DB_NAME) and not path.name.endswith("-shm")
     }
-
-
-def _scribble_index_pages(db: Path) -> None:
-    """Fill the pages of the decisions' indexes with 0xa5 (the table itself still reads)."""
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    page = conn.execute("PRAGMA page_size").fetchone()[0]
-    roots = [
-        row[0]
-        for row in conn.execute(
-            "SELECT rootpage FROM sqlite_master WHERE type = 'index' "
-            "AND tbl_name = 'decisions' AND rootpage"
-        )
-    ]
-    conn.close()
-    assert roots
-    with open(db, "r+b") as handle:
-        for root in roots:
-            handle.seek((root - 1) * page)
-            handle.write(b"\xa5" * page)
 
 
 def _add(cli: Any, tmp_path: Path, name: str) -> None:
@@ -97,7 +76,7 @@ def test_the_store_refuses_a_damaged_live_database_before_its_first_entry(
             store.decisions.add(draft(person=PersonFacts(f"D-{n}", f"Person {n}")), officer, T0)
         backup = tmp_path / "good.tdb"
         store.backup(backup, officer, T0)
-    _scribble_index_pages(folder / DB_NAME)
+    scribble_pages(folder / DB_NAME, indexes_only=True)
     found = _files(folder)
     with Store.open(folder) as store, pytest.raises(DatabaseCorrupt) as refused:
         store.restore(check_backup(backup), officer, T0)
@@ -126,7 +105,7 @@ def test_a_restore_over_index_damage_sets_the_file_aside_as_found(
 ) -> None:
     cli, backup = backed_up
     db = cli.data / DB_NAME
-    _scribble_index_pages(db)
+    scribble_pages(db, indexes_only=True)
     found = _files(cli.data)
     code, out, err = cli("restore", str(backup), "--as", "chief", who="chief")
     assert code == 0, err

@@ -324,3 +324,28 @@ def in_process_cli(
     run.data = data  # type: ignore[attr-defined]
     run.database = database  # type: ignore[attr-defined]
     return run
+
+
+def scribble_pages(db: Path, *, indexes_only: bool) -> None:
+    """Fill the root pages of the decisions table's b-trees (its indexes only, or the
+    table too) with 0xa5, after a checkpoint: damage in the file's pages, as a failing
+    disk makes it."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        kinds = "type = 'index' AND " if indexes_only else ""
+        roots = [
+            row[0]
+            for row in conn.execute(
+                f"SELECT rootpage FROM sqlite_master WHERE {kinds}tbl_name = 'decisions' "
+                "AND rootpage"
+            )
+        ]
+    finally:
+        conn.close()
+    assert roots
+    with open(db, "r+b") as handle:
+        for root in roots:
+            handle.seek((root - 1) * page)
+            handle.write(b"\xa5" * page)

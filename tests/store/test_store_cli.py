@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from storekit import ADMIN_PW, PASSWORDS, in_process_cli, run_trustdesk
+from storekit import ADMIN_PW, PASSWORDS, in_process_cli, run_trustdesk, scribble_pages
 
 from casekit import make_case
 from trustdesk.cli import main
@@ -48,6 +48,34 @@ def _staff(cli: Any) -> None:
 
 
 WARNING = "trustdesk: warning: "
+
+
+def _rename_away(cli: Any, table: str) -> None:
+    """Rename one of TrustDesk's tables behind its back, as anyone who can write the file can."""
+    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
+    try:
+        conn.execute(f"ALTER TABLE {table} RENAME TO {table}_elsewhere")
+    finally:
+        conn.close()
+
+
+AGENCY = ("--agency", "New Haven Police", "--facility", "Union Avenue", "--ori", "CT0009300")
+
+
+def _added(cli: Any, tmp_path: Path, name: str) -> tuple[str, str]:
+    """A decision added by the command line: its id and its memo code's digest."""
+    code, out, err = cli(
+        "decisions", "add", _case(tmp_path, name, tsdb_match=True), "--as", "ann", who="ann"
+    )
+    assert code == 0, err
+    conn = sqlite3.connect(cli.data / "trustdesk.db")
+    try:
+        objects = conn.execute(
+            "SELECT objects FROM audit_log WHERE event = 'decision.created' ORDER BY seq DESC"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    return out.strip(), str(json.loads(objects)["record_sha256"])
 
 
 def one_line_error(err: str) -> str:
@@ -253,9 +281,7 @@ def test_audit_verify_reports_a_table_renamed_away_with_3(cli: Any, tmp_path: Pa
     that held the decisions is gone from the record, and the report says so."""
     _staff(cli)
     cli("decisions", "add", _case(tmp_path, tsdb_match=True), "--as", "ann", who="ann")
-    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
-    conn.execute("ALTER TABLE decisions RENAME TO decisions_elsewhere")
-    conn.close()
+    _rename_away(cli, "decisions")
     code, out, err = cli("audit", "verify", "--as", "aud", who="aud")
     assert code == 3 and out == "", err
     assert err.startswith("AUDIT TRAIL BROKEN: the record's tables are not the ones TrustDesk")
@@ -272,9 +298,7 @@ def test_a_table_read_before_the_check_renamed_away_is_one_line(
     what is gone (exit 2); met by the check, it is the check's finding (exit 3). Never
     "internal error … a bug in TrustDesk"."""
     _staff(cli)
-    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
-    conn.execute(f"ALTER TABLE {table} RENAME TO {table}_elsewhere")
-    conn.close()
+    _rename_away(cli, table)
     code, out, err = cli("audit", "verify", "--as", "aud", who="aud")
     said = "the record's tables are not the ones TrustDesk made"
     assert (code, out) in ((2, ""), (3, "")), err
@@ -331,9 +355,7 @@ def test_restore_repairs_a_table_renamed_away(cli: Any, tmp_path: Path, table: s
     target = tmp_path / "backup.tdb"
     code, _out, err = cli("backup", str(target), "--as", "chief", who="chief")
     assert code == 0, err
-    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
-    conn.execute(f"ALTER TABLE {table} RENAME TO {table}_elsewhere")
-    conn.close()
+    _rename_away(cli, table)
     code, _out, err = cli("decisions", "list", "--as", "ann", who="ann")
     assert code in (2, 3) and "Restore the records from the last good backup" in err, err
     # The backup's own entry (and any sign-in since) leaves the record: said, as over a
@@ -357,9 +379,7 @@ def test_restore_over_a_changed_table_keeps_newer_records_unless_told(
     target = tmp_path / "backup.tdb"
     assert cli("backup", str(target), "--as", "chief", who="chief")[0] == 0
     cli("decisions", "add", _case(tmp_path, "2.json"), "--as", "ann", who="ann")
-    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
-    conn.execute(f"ALTER TABLE {table} RENAME TO {table}_elsewhere")
-    conn.close()
+    _rename_away(cli, table)
     code, out, err = cli("restore", str(target), "--as", "chief", who="chief")
     assert code == 2 and "--discard-newer" in err, err
     assert "restoring it would take out of the live record 1 decision" in err
@@ -397,9 +417,7 @@ def test_a_restore_over_a_changed_table_records_what_left_the_record(
     code, _out, err = cli("decisions", "add", _case(tmp_path, "2.json"), "--as", "ann", who="ann")
     assert code == 0, err
     db = cli.data / "trustdesk.db"
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("ALTER TABLE users RENAME TO users_elsewhere")
-    conn.close()
+    _rename_away(cli, "users")
     files = sorted(os.listdir(cli.data))
     code, _out, err = cli("restore", str(target), "--as", "chief", who="chief")
     assert code == 2 and "--discard-newer" in err, err
@@ -426,20 +444,12 @@ def test_a_memo_code_of_a_decision_that_left_over_a_changed_table_is_explained(
     from trustdesk.memo.verification import short_code
 
     _staff(cli)
-    cli("decisions", "add", _case(tmp_path, tsdb_match=True), "--as", "ann", who="ann")
+    _added(cli, tmp_path, "1.json")
     target = tmp_path / "backup.tdb"
     assert cli("backup", str(target), "--as", "chief", who="chief")[0] == 0
-    code, _out, err = cli(
-        "decisions", "add", _case(tmp_path, "2.json", tsdb_match=True), "--as", "ann", who="ann"
-    )
-    assert code == 0, err
+    _id, digest = _added(cli, tmp_path, "2.json")
     db = cli.data / "trustdesk.db"
-    conn = sqlite3.connect(db, isolation_level=None)
-    created = conn.execute(
-        "SELECT objects FROM audit_log WHERE event = 'decision.created' ORDER BY seq DESC"
-    ).fetchone()[0]
-    conn.execute(f"ALTER TABLE {table} RENAME TO {table}_elsewhere")
-    conn.close()
+    _rename_away(cli, table)
     code, _out, err = cli("restore", str(target), "--discard-newer", "--as", "chief", who="chief")
     assert code == 0, err
     [kept] = [path.name for path in cli.data.glob("trustdesk-damaged-*.db")]
@@ -449,32 +459,13 @@ def test_a_memo_code_of_a_decision_that_left_over_a_changed_table_is_explained(
     else:
         assert completed["confirmed_discard_newer"] is True
     code, out, _err = cli(
-        "verify", "--code", short_code(json.loads(created)["record_sha256"]),
+        "verify", "--code", short_code(digest),
         "--as", "chief", who="chief",
     )  # fmt: skip
     assert code == 3 and "The record was restored from an older backup" in out, out
     assert f"kept in {kept} in the data folder" in out, out
     if table == "users":
         assert "taking out 1 decision" in out
-
-
-AGENCY = ("--agency", "New Haven Police", "--facility", "Union Avenue", "--ori", "CT0009300")
-
-
-def _added(cli: Any, tmp_path: Path, name: str) -> tuple[str, str]:
-    """A decision added by the command line: its id and its memo code's digest."""
-    code, out, err = cli(
-        "decisions", "add", _case(tmp_path, name, tsdb_match=True), "--as", "ann", who="ann"
-    )
-    assert code == 0, err
-    conn = sqlite3.connect(cli.data / "trustdesk.db")
-    try:
-        objects = conn.execute(
-            "SELECT objects FROM audit_log WHERE event = 'decision.created' ORDER BY seq DESC"
-        ).fetchone()[0]
-    finally:
-        conn.close()
-    return out.strip(), str(json.loads(objects)["record_sha256"])
 
 
 @pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
@@ -500,9 +491,7 @@ def test_a_memo_taken_out_by_an_earlier_restore_is_explained_by_that_one(
     second = tmp_path / "second.tdb"
     assert cli("backup", str(second), "--as", "chief", who="chief")[0] == 0
     _added(cli, tmp_path, "4.json")
-    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
-    conn.execute("ALTER TABLE audit_log RENAME TO audit_log_elsewhere")
-    conn.close()
+    _rename_away(cli, "audit_log")
     code, _out, err = cli("restore", str(second), "--discard-newer", "--as", "chief", who="chief")
     assert code == 0, err
     code, out, _err = cli("verify", str(memo), "--as", "chief", who="chief")
@@ -524,20 +513,7 @@ def test_a_memo_code_of_a_decision_that_left_over_damaged_pages_is_explained(
     assert cli("backup", str(target), "--as", "chief", who="chief")[0] == 0
     _id, digest = _added(cli, tmp_path, "2.json")
     db = cli.data / "trustdesk.db"
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    page = conn.execute("PRAGMA page_size").fetchone()[0]
-    roots = [
-        row[0]
-        for row in conn.execute(
-            "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'decisions' AND rootpage"
-        )
-    ]
-    conn.close()
-    with open(db, "r+b") as handle:
-        for root in roots:
-            handle.seek((root - 1) * page)
-            handle.write(b"\xa5" * page)
+    scribble_pages(db, indexes_only=False)
     code, _out, err = cli("restore", str(target), "--as", "chief", who="chief")
     assert code == 0, err
     [kept] = [path.name for path in cli.data.glob("trustdesk-damaged-*.db")]
@@ -565,9 +541,7 @@ def test_a_backup_of_another_history_is_refused_over_a_changed_table(
     code, _out, err = cli("restore", str(first), "--discard-newer", "--as", "chief", who="chief")
     assert code == 0, err
     cli("decisions", "add", _case(tmp_path, "3.json"), "--as", "ann", who="ann")
-    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
-    conn.execute("ALTER TABLE users RENAME TO users_elsewhere")
-    conn.close()
+    _rename_away(cli, "users")
     code, _out, err = cli("restore", str(second), "--discard-newer", "--as", "chief", who="chief")
     assert code == 2 and "--replace-with-other-store" in err, err
     assert "holds records this store never held" in err
@@ -611,9 +585,7 @@ def test_audit_verify_reports_the_agency_table_renamed_away(cli: Any) -> None:
     """The agency's profile is read while the command opens the store (its time zone):
     met there, the renamed table is still `audit verify`'s finding (exit 3)."""
     _staff(cli)
-    conn = sqlite3.connect(cli.data / "trustdesk.db", isolation_level=None)
-    conn.execute("ALTER TABLE agency RENAME TO agency_elsewhere")
-    conn.close()
+    _rename_away(cli, "agency")
     code, out, err = cli("audit", "verify", "--as", "aud", who="aud")
     assert code == 3 and out == "", err
     assert err.startswith("AUDIT TRAIL BROKEN: the record's tables are not the ones")

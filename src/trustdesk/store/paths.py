@@ -155,3 +155,10 @@ def _refuse(path: Path, where: str) -> NoReturn:
         f"data folder {path} is on {where}; SQLite cannot lock a database reliably there, "
         "so records could be lost. Choose a folder on this computer's own disk (--data-dir)."
     )
+
+
+def holds_log(db: Path) -> bool:
+    """Whether a write-ahead log with something in it lies beside the SQLite file ``db``:
+    a file without one may be read as it is (``immutable``), writing nothing beside it."""
+    log = db.with_name(db.name + "-wal")
+    return log.is_file() and log.stat().st_size > 0

@@ -22,7 +22,7 @@ from trustdesk.store.connection import connect
 from trustdesk.store.errors import StoreError
 from trustdesk.store.identity import StoreSummary, summarize
 from trustdesk.store.lock import FolderLock
-from trustdesk.store.paths import DB_NAME
+from trustdesk.store.paths import DB_NAME, holds_log
 from trustdesk.store.rollback import Rollback
 
 DAMAGED_PREFIX = "trustdesk-damaged-"
@@ -121,12 +121,6 @@ class LeftAside:
     counted: bool  # False: the file's log could not be read; newer records may have left
 
 
-def _holds_log(path: Path) -> bool:
-    """Whether a write-ahead log with something in it lies beside the SQLite file."""
-    log = path.with_name(path.name + "-wal")
-    return log.is_file() and log.stat().st_size > 0
-
-
 def rollback_over(data_dir: Path, backup: Path, backup_head: int) -> tuple[bool, Rollback | None]:
     """What restoring ``backup`` over the database of ``data_dir`` would take out of its
     record, read without changing the file: (True, the entries the backup does not hold,
@@ -139,7 +133,7 @@ def rollback_over(data_dir: Path, backup: Path, backup_head: int) -> tuple[bool,
         # With a write-ahead log beside it, read-only through it (entries saved since the
         # last checkpoint lie there); without one, as the file is, writing nothing beside
         # it (a read-only open would leave a -wal and -shm behind).
-        conn = connect(path, readonly=True, immutable=not _holds_log(path))
+        conn = connect(path, readonly=True, immutable=not holds_log(path))
     except StoreError:
         return False, None
     try:

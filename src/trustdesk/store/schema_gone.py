@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from trustdesk.store.errors import DatabaseCorrupt
+from trustdesk.store.paths import holds_log
 
 #: SQLite's messages; PostgreSQL's error codes (undefined table, undefined column) and
 #: the only messages under them that say a table or column is not there.
@@ -78,14 +79,9 @@ def _missing_from_file(where: sqlite3.Connection | Path) -> str:
             # Read-only; and where no write-ahead log lies beside the file (a backup
             # handed in), as unchanging: nothing is written beside a file that is only
             # read (a WAL-mode file opened read-only would get its -wal and -shm).
-            log = where.with_name(where.name + "-wal")
-            wal = log.is_file() and log.stat().st_size > 0
-            mode = "mode=ro" if wal else "mode=ro&immutable=1"
+            mode = "mode=ro" if holds_log(where) else "mode=ro&immutable=1"
             conn = sqlite3.connect(f"{where.absolute().as_uri()}?{mode}", uri=True)
-        held = {
-            str(name): {str(row[1]) for row in conn.execute(f'PRAGMA table_info("{name}")')}
-            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
+        held = _columns_by_table(conn)
     except sqlite3.Error:
         return ""
     finally:
@@ -105,16 +101,16 @@ def _made_in_file() -> dict[str, frozenset[str]]:
     """Every table TrustDesk's schema steps make in a SQLite file, with its columns."""
     from trustdesk.store.sqlite_catalog import made
 
-    def read(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
-        names = [
-            str(n) for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        ]
-        return {
-            name: frozenset(str(row[1]) for row in conn.execute(f'PRAGMA table_info("{name}")'))
-            for name in names
-        }
+    return made(_columns_by_table)
 
-    return made(read)
+
+def _columns_by_table(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    """Every table of a SQLite database, with its columns' names."""
+    names = [str(n) for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {
+        name: frozenset(str(row[1]) for row in conn.execute(f'PRAGMA table_info("{name}")'))
+        for name in names
+    }
 
 
 #: A table's statement, and the first word of each of its lines (a column, or a
