@@ -166,6 +166,7 @@ def test_server_lost_banner_offline_decision_then_recorded_late(
     assert answers.errors == []  # no error, no traceback: kept and shown
     server.start()
     qtbot.waitUntil(lambda: "recorded late" in banner.text(), timeout=CEILING_MS)
+    assert banner.isVisible()  # shown to the officer, not cleared by the server's return
     assert list((desk.store.data_dir / "outbox").glob("*.json")) == []
     late = [
         entry

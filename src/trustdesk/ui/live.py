@@ -82,12 +82,14 @@ class LiveLink(QObject):
         if up == self.reachable:
             return
         self.reachable = up
+        # Said first: the banner clears for a server back, then shows what the flush did
+        # (recorded late, refused); said after, it hid that at once.
+        self.reachability_changed.emit(up)
         if up:
             self._retry.stop()
             self.flush()
         else:
             self._retry.start()
-        self.reachability_changed.emit(up)
 
     def _try_again(self) -> None:
         if not self.services.live.feed_reachable:
