@@ -16,6 +16,7 @@ from livekit import honored
 from servicekit import Desk
 
 from trustdesk.services.errors import InvalidRequest
+from trustdesk.store.errors import DatabaseCorrupt
 
 
 def open_hold(desk: Desk, rules: Any) -> Any:
@@ -158,3 +159,30 @@ def test_a_closure_is_checked_before_it_is_kept(desk: Desk, rules: Any) -> None:
     with pytest.raises(InvalidRequest, match="note"):
         desk.services.sync.keep_closure(desk.session("officer"), status, "released_other", " ")
     assert desk.services.sync.closures.all() == []
+
+
+def test_a_record_that_cannot_take_the_closure_stops_the_flush_and_refuses_nothing(
+    desk: Desk, rules: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record answers but reports itself damaged when the closure is saved: not the
+    closure's fault, so it is not refused (its hold stays off the board, nothing waits for
+    a supervisor); the flush says why and, the record mended, records it."""
+    status = open_hold(desk, rules)
+    sync = desk.services.sync
+    kept = sync.keep_closure(desk.session("officer"), status, "ice_took_custody", None)
+
+    def damaged(*_args: Any, **_kwargs: Any) -> None:
+        raise DatabaseCorrupt("the record's pages are damaged")
+
+    monkeypatch.setattr(type(desk.store.holds), "close", damaged)
+    stopped = sync.flush()
+    assert stopped.unusable == "the record's pages are damaged"
+    assert stopped.still_kept == 1 and stopped.closures_refused == ()
+    [still] = sync.closures.all()
+    assert still.id == kept.id and still.refused is None
+    assert desk.store.holds.get(status.hold_id).closure is None
+
+    monkeypatch.undo()
+    done = sync.flush()
+    assert [c.id for c in done.closures] == [kept.id] and done.unusable == ""
+    assert desk.store.holds.get(status.hold_id).closure is not None

@@ -174,3 +174,42 @@ def test_an_attempt_whose_commit_went_through_is_not_recorded_twice(
     assert sync.outbox.all() == []
     assert len(desk.store.search.decisions(SearchQuery(booking_number="NH-TWICE"))) == 1
     assert pending.attempted
+
+
+def test_a_record_changed_behind_trustdesk_s_back_stops_the_flush_and_refuses_nothing(
+    pg_desk: Desk, rules: Any
+) -> None:
+    """The server answers, but a table of its record was renamed away: the desk is not
+    told "server lost", the flush stops and says why, and the kept decision is not marked
+    refused (only the record needs mending, not the case); mended, it is recorded once."""
+    desk = pg_desk
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    sync.remember(officer)
+    case, raw = honored(rules, booking="NH-GONE-1")
+    kept = sync.keep(officer, case, raw)
+    admin = desk.url.replace("desk_test@", "postgres@")  # type: ignore[attr-defined]
+
+    def rename(old: str, new: str) -> None:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"ALTER TABLE trustdesk.{old} RENAME TO {new}")
+
+    rename("audit_log", "audit_log_gone")
+    desk.services.live.set_reachable(False)  # as the desk was while the server was lost
+    assert sync.probe()  # the server answers
+    assert desk.services.live.reachable
+    stopped = sync.flush()
+    assert "not the ones TrustDesk made" in stopped.unusable
+    assert stopped.still_kept == 1 and stopped.recorded == () and stopped.refused == ()
+
+    rename("audit_log_gone", "audit_log")
+    rename("decisions", "decisions_gone")  # now the save itself fails
+    stopped = sync.flush()
+    assert "not the ones TrustDesk made" in stopped.unusable
+    assert stopped.still_kept == 1 and stopped.refused == ()
+    assert sync.outbox.get(kept.pending.id).refused == ""  # no supervisor needed
+
+    rename("decisions_gone", "decisions")
+    done = sync.flush()
+    assert done.unusable == "" and len(done.recorded) == 1 and done.still_kept == 0
+    assert desk.store.verify().problems == ()

@@ -12,7 +12,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from livekit import honored
 from PySide6.QtCore import Qt
 from test_board_kit import hold
 from test_overdue_alarm_gui import Bell
@@ -179,6 +181,33 @@ def test_server_lost_banner_offline_decision_then_recorded_late(
     assert record.officer == "officer"
     assert record.person.booking_number == "NH-OFF-7"
     assert desk.store.verify().problems == ()
+
+
+def test_a_server_back_with_its_record_changed_is_not_called_lost(
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, server: Any, answers: Any
+) -> None:
+    """The server comes back, but a table of its record was renamed away meanwhile: the
+    banner says the record cannot be used and why, not "cannot be reached"; the decision
+    kept during the outage stays kept, not refused."""
+    desk = pg_desks("a")
+    window = window_for(desk, "officer")
+    banner = window.server_banner
+    admin = desk.store.db.url.replace("desk_test@", "postgres@")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("ALTER TABLE trustdesk.decisions RENAME TO decisions_gone")
+    server.stop()
+    qtbot.waitUntil(banner.isVisible, timeout=CEILING_MS)
+    assert "record server cannot be reached" in banner.text()
+    case, raw = honored(rules, booking="NH-GONE-2")
+    kept = desk.services.sync.decide(window.context.session, case, raw)
+    server.start()
+    qtbot.waitUntil(lambda: "cannot be used" in banner.text(), timeout=CEILING_MS)
+    assert banner.isVisible()
+    assert "not the ones TrustDesk made" in banner.text()
+    assert "cannot be reached" not in banner.text()
+    assert "Waiting on this workstation: 1." in banner.text()
+    assert desk.services.sync.outbox.get(kept.pending.id).refused == ""
+    assert answers.errors == []
 
 
 # -- what needs the record as it is now, while its server is lost (decision 0026) --------

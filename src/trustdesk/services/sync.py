@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -49,7 +49,14 @@ from trustdesk.services.permissions import Operation
 from trustdesk.services.refused_closures import RefusedClosures
 from trustdesk.store.case_records import DecisionDraft, Hold, HoldStatus, SavedDecision
 from trustdesk.store.encoding import utc_text
-from trustdesk.store.errors import ServerUnavailable, StoreError
+from trustdesk.store.errors import (
+    DatabaseCorrupt,
+    DiskFull,
+    ReadOnly,
+    ServerUnavailable,
+    StoreError,
+    StoreIOError,
+)
 from trustdesk.store.records import DEFAULT_TIMEZONE, Actor
 from trustdesk.store.schema import HOLD_OUTCOMES
 from trustdesk.store.search import SearchQuery
@@ -84,6 +91,29 @@ class Flushed:
     refused: tuple[tuple[PendingDecision, str], ...] = ()
     closures: tuple[KeptClosure, ...] = ()
     closures_refused: tuple[tuple[KeptClosure, str], ...] = ()
+    #: Why the record, which answered, takes nothing now (damaged, changed behind
+    #: TrustDesk's back, full, read-only): the flush stopped, everything kept stays kept.
+    unusable: str = ""
+
+
+#: What says the record cannot take anything now, not that one kept item is wrong: a
+#: flush stops at it and marks nothing refused (a refusal would wait for a supervisor to
+#: decide the case again, though only the record needs mending).
+RECORD_UNUSABLE = (DatabaseCorrupt, DiskFull, ReadOnly, StoreIOError)
+
+
+class _ClosuresStopped(Exception):
+    """The hold closures' part of a flush stopped by the record itself (RECORD_UNUSABLE)."""
+
+    def __init__(
+        self,
+        error: StoreError,
+        done: tuple[KeptClosure, ...],
+        refused: tuple[tuple[KeptClosure, str], ...],
+        left: int,
+    ) -> None:
+        super().__init__(str(error))
+        self.error, self.done, self.refused, self.left = error, done, refused, left
 
 
 class RecordUnreachable(ServiceError):
@@ -224,9 +254,13 @@ class SyncService:
         """Whether the record answers now (one cheap read), noted for the whole desk."""
         try:
             self._seen = self.ctx.store.audit.head()
-        except StoreError:
+        except ServerUnavailable:
             self.live.set_reachable(False)
             return False
+        except StoreError:
+            # The server answered: its record is damaged, or changed behind TrustDesk's
+            # back. Not "server lost" — the flush that follows says what is wrong.
+            pass
         self.live.set_reachable(True)
         return True
 
@@ -391,10 +425,11 @@ class SyncService:
         dealt: dict[str, set[tuple[str, str]]]
         try:
             dealt = self._dealt_with([*every, *closures])
-        except StoreError as error:  # nothing is recorded unless this is known
-            if isinstance(error, ServerUnavailable):
-                self.live.set_reachable(False)
+        except ServerUnavailable:  # nothing is recorded unless this is known
+            self.live.set_reachable(False)
             return Flushed(still_kept=len(every) + len(closures))
+        except StoreError as error:
+            return self._stopped(Flushed(still_kept=len(every) + len(closures)), error)
         items = self._to_try(every, dealt["decision"], self.outbox.remove)
         closures = self._to_try(closures, dealt["closure"], self.closures.remove)
         for index, item in enumerate(items):
@@ -406,6 +441,9 @@ class SyncService:
             except ServerUnavailable:
                 self.live.set_reachable(False)
                 return Flushed(tuple(recorded), len(items) - index, tuple(refused))
+            except RECORD_UNUSABLE as error:
+                left = len(items) - index + len(closures)
+                return self._stopped(Flushed(tuple(recorded), left, tuple(refused)), error)
             except Exception as error:  # one item's fault stops no other
                 # Kept, with the reason, for a supervisor to print, re-walk or discard
                 # (``refused_kept``, ``discard``): nothing is dropped by itself.
@@ -420,7 +458,11 @@ class SyncService:
             self._drop_review_draft(item)
             if saved is not None:
                 recorded.append((item, saved))
-        done, turned_down, left = self._flush_closures(closures, dealt)
+        try:
+            done, turned_down, left = self._flush_closures(closures, dealt)
+        except _ClosuresStopped as stop:
+            flushed = Flushed(tuple(recorded), stop.left, tuple(refused), stop.done, stop.refused)
+            return self._stopped(flushed, stop.error)
         if left:
             return Flushed(tuple(recorded), left, tuple(refused), done, turned_down)
         with contextlib.suppress(StoreError):  # they wait for the next flush
@@ -429,6 +471,12 @@ class SyncService:
         # for a person must not keep the desk "server lost", flushing again and again).
         self.live.set_reachable(True)
         return Flushed(tuple(recorded), 0, tuple(refused), done, turned_down)
+
+    def _stopped(self, flushed: Flushed, error: StoreError) -> Flushed:
+        """A flush stopped by the record itself: the server answered (not "lost"), and
+        the desk is told why nothing more was recorded."""
+        self.live.set_reachable(True)
+        return replace(flushed, unusable=str(error))
 
     def _to_try(
         self, every: list[Item], dealt: set[tuple[str, str]], remove: Callable[[Item], None]
@@ -463,6 +511,9 @@ class SyncService:
             except ServerUnavailable:
                 self.live.set_reachable(False)
                 return tuple(done), tuple(turned_down), len(closures) - index
+            except RECORD_UNUSABLE as error:
+                left = len(closures) - index
+                raise _ClosuresStopped(error, tuple(done), tuple(turned_down), left) from None
             except Exception as error:  # one item's fault stops no other
                 self._kept_here.pop(closure.id, None)  # its hold is back on the board
                 why = self._closure_refusal(closure, error)

@@ -107,6 +107,7 @@ class LiveLink(QObject):
         except (ServiceError, StoreError) as error:
             log.warning("kept decisions not recorded yet: %s", type(error).__name__)
             return
-        if result.recorded or result.refused or result.closures or result.closures_refused:
+        done = result.recorded or result.refused or result.closures or result.closures_refused
+        if done or result.unusable:
             self.flushed.emit(result)
             self._coalesce.start()

@@ -53,7 +53,18 @@ class ServerBanner(QLabel):
             parts.append(f"⚠ Kept decision {item.short_id} was not recorded: {why}")
         for closure, why in result.closures_refused:
             parts.append(f"⚠ Kept closure of hold {closure.hold_id} was not recorded: {why}")
-        if parts:
+        if result.unusable:
+            # The server answered (not "cannot be reached"): its record is the trouble.
+            why = result.unusable.rstrip(".")
+            waiting = (
+                f" Waiting on this workstation: {result.still_kept}." if result.still_kept else ""
+            )
+            parts.append(
+                f"⚠ The record cannot be used: {why}. What this workstation keeps stays "
+                f"kept.{waiting}"
+            )
+            self._show(" ".join(parts), "#c62828", "#ffffff")
+        elif parts:
             trouble = result.refused or result.closures_refused
             self._show(" ".join(parts), "#ffd54f" if trouble else "#c8e6c9", "#000")
 
