@@ -102,11 +102,21 @@ print(u.find_spec("PySide6").submodule_search_locations[0])')/Qt"
     # PostgreSQL 15 or later: initdb and pg_ctl from Debian's server package.
     ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null |
       awk -F/ '$5 >= 15 {found = 1} END {exit !found}' || echo "PostgreSQL >= 15 server"
+    # One store test runs a server whose messages are Spanish (lc_messages): its locale.
+    locale -a 2>/dev/null | grep -qix 'es_ES.utf-\?8' || echo "the es_ES.UTF-8 locale"
   fi
 }
 
+# The locale is made, not installed: from the sources of Debian's "locales" package.
+make_test_locale() {
+  [ "$tests" -eq 1 ] || return 0
+  locale -a 2>/dev/null | grep -qix 'es_ES.utf-\?8' && return 0
+  localedef -i es_ES -c -f UTF-8 es_ES.UTF-8 >/dev/null 2>&1 ||
+    echo "bootstrap: could not make the es_ES.UTF-8 locale (localedef)" >&2
+}
+
 packages=("${QT_PACKAGES[@]}")
-[ "$tests" -eq 0 ] || packages+=(xvfb poppler-utils cups cups-client printer-driver-cups-pdf postgresql)
+[ "$tests" -eq 0 ] || packages+=(xvfb poppler-utils cups cups-client printer-driver-cups-pdf postgresql locales)
 
 # Checking takes about a second (ldd over Qt's libraries); skip it while neither the
 # virtual environment nor the system's packages have changed since it last passed.
@@ -124,6 +134,7 @@ if [ -n "$missing" ] && can_apt; then
       apt_install "$package" || echo "bootstrap: could not install $package" >&2
     done
   fi
+  make_test_locale
   missing=$(missing_system_parts)
 fi
 if [ -n "$missing" ]; then

@@ -7,6 +7,8 @@ Those only SQLite 3.45 and later make possible are in ``jsonb_probes.py``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hostilekit import forge_latest_version, general_report, one, says
 from storekit import raw_connection
@@ -144,6 +146,54 @@ def test_a_table_or_column_renamed_or_dropped_is_reported(record: Store, stateme
             conn.execute(statement)
     report = record.verify()
     says(report, "renamed or dropped behind TrustDesk's back")
+
+
+@pytest.mark.postgresql_only("the server's messages in another language")
+def test_a_table_renamed_away_is_found_by_a_server_that_speaks_spanish(
+    tmp_path: Path, database: str
+) -> None:
+    """A server whose ``lc_messages`` is Spanish says "no existe la relación": the
+    server's English words never decided, the catalog does (a table renamed away went
+    out as the server's raw error, not as a finding). A mistake of TrustDesk's own, with
+    every table in place, stays a bug in any language."""
+    import psycopg
+
+    from pgkit import superuser_url
+    from trustdesk.store.checks import Checker
+    from trustdesk.store.errors import StoreError
+
+    name = database.rsplit("/", 1)[1].split("?", 1)[0]
+    with psycopg.connect(superuser_url(database), autocommit=True) as conn:
+        # The locale's messages come with the server; the locale itself is the system's
+        # (scripts/bootstrap.sh makes es_ES.UTF-8 for the tests).
+        conn.execute(f"ALTER DATABASE \"{name}\" SET lc_messages = 'es_ES.UTF-8'")
+    record = six_decisions(Store.open(tmp_path / "data", database=database))
+    try:
+        with psycopg.connect(superuser_url(database), autocommit=True) as conn:
+            said = conn.execute("SELECT count(*) FROM trustdesk.nowhere_at_all")
+    except psycopg.errors.UndefinedTable as exc:
+        said = str(exc)
+    assert "no existe" in str(said)  # the server does speak Spanish
+    with _attacker(record) as conn:
+        conn.execute("ALTER TABLE holds RENAME TO holds_elsewhere")
+    try:
+        report = record.verify()
+        says(report, "renamed or dropped behind TrustDesk's back")
+        says(report, "table holds is missing")
+        with _attacker(record) as conn:
+            conn.execute("ALTER TABLE holds_elsewhere RENAME TO holds")
+        assert record.verify().problems == ()
+
+        def mistaken(self: Checker) -> None:
+            self.conn.execute("SELECT agency_nmae FROM agency").fetchall()
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Checker, "agency_profile", mistaken)
+            with pytest.raises(Exception) as raised:  # noqa: PT011 - the bug's own error
+                record.verify()
+        assert not isinstance(raised.value, StoreError)
+    finally:
+        record.close()
 
 
 @pytest.mark.sqlite_only("rewrites the SQLite file's chain behind TrustDesk's back")

@@ -12,17 +12,22 @@ naming an alias or a column wrongly, is a bug in TrustDesk and surfaces as one
 
 - SQLite: the file's own catalog is read, and the finding names every table and column
   TrustDesk makes that the file lacks. Without one, the error stays as it is.
-- PostgreSQL: a failed statement ends the transaction, so the catalog cannot be read on
-  its connection. Only the server's "relation … does not exist" and "column … does not
-  exist" count, and only for a table or column TrustDesk's own statements make.
+- PostgreSQL: a failed statement ends the transaction, so the catalog is read on a
+  connection of its own, and the finding names every table and column TrustDesk's
+  statements make that the server's schema lacks; with none missing, the error stays as
+  it is. The server's words are not relied on: they are in the language of its
+  ``lc_messages``. Only when the catalog cannot be read do its English "relation … does
+  not exist" and "column … does not exist" decide, for a name TrustDesk makes.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from trustdesk.store.errors import DatabaseCorrupt
 from trustdesk.store.paths import holds_log
@@ -33,6 +38,7 @@ _MESSAGES = ("no such table:", "no such column:")
 _RELATION = re.compile(r'relation "(?:[^"]+\.)?([^".]+)" does not exist')
 _COLUMN = re.compile(r'column "?(?:[\w"]+\.)?"?(\w+)"? (?:of relation "[^"]+" )?does not exist')
 _CODES = {"42P01": _RELATION, "42703": _COLUMN}
+_NOT_MADE = "the record's tables are not the ones TrustDesk made"
 _ADVICE = (
     "a table or column that holds evidence was renamed or dropped behind TrustDesk's back, "
     "so the record cannot be checked. Restore the records from the last good backup and "
@@ -44,28 +50,38 @@ class SchemaChanged(DatabaseCorrupt):
     """A table or column of TrustDesk's schema is not in the database."""
 
 
-def schema_gone(exc: BaseException, where: sqlite3.Connection | Path | None = None) -> str | None:
+def schema_gone(
+    exc: BaseException, where: sqlite3.Connection | Path | str | None = None
+) -> str | None:
     """What to tell when ``exc`` failed because a table or column of TrustDesk's schema
-    is not in the database; None for any other error. ``where``: the SQLite database
-    (a connection to it, or its file) whose catalog confirms it; without it a SQLite
-    error is left as it is."""
+    is not in the database; None for any other error. ``where``: the database whose
+    catalog confirms it — a SQLite database (a connection to it, or its file), or a
+    server's URL (a ``str``). Without it a SQLite error is left as it is, and a server's
+    goes by its English message."""
     if isinstance(exc, SchemaChanged):
         return str(exc)
     if isinstance(exc, sqlite3.OperationalError) and str(exc).startswith(_MESSAGES):
-        missing = None if where is None else _missing_from_file(where)
+        missing = None if where is None or isinstance(where, str) else _missing_from_file(where)
         if not missing:
             return None
-        return f"the record's tables are not the ones TrustDesk made: {missing} ({exc}): {_ADVICE}"
+        return f"{_NOT_MADE}: {missing} ({exc}): {_ADVICE}"
     pattern = _CODES.get(str(getattr(exc, "sqlstate", None)))
     if pattern is None:
         return None
     diag = getattr(exc, "diag", None)
     detail = str(getattr(diag, "message_primary", None) or exc).strip()
+    held = _server_catalog(where) if isinstance(where, str) else None
+    if held is not None:
+        missing = _missing(held, _made_on_server())
+        return f"{_NOT_MADE}: {missing} ({detail}): {_ADVICE}" if missing else None
+    # The catalog could not be read: the server's own words decide, if they are English.
     found = pattern.search(detail)
-    tables, columns = _made_on_server()
+    made = _made_on_server()
+    tables = frozenset(made)
+    columns = frozenset(c for names in made.values() for c in names)
     if found is None or found.group(1).lower() not in (tables if pattern is _RELATION else columns):
         return None
-    return f"the record's tables are not the ones TrustDesk made ({detail}): {_ADVICE}"
+    return f"{_NOT_MADE} ({detail}): {_ADVICE}"
 
 
 def _missing_from_file(where: sqlite3.Connection | Path) -> str:
@@ -87,13 +103,56 @@ def _missing_from_file(where: sqlite3.Connection | Path) -> str:
     finally:
         if conn is not None and conn is not where:
             conn.close()
+    return _missing(held, _made_in_file())
+
+
+#: The most missing tables and columns a finding names one by one.
+_NAMED = 8
+
+
+def _missing(held: Mapping[str, frozenset[str]], made: Mapping[str, frozenset[str]]) -> str:
+    """The tables and columns of ``made`` that ``held`` lacks, in words ('' for none)."""
     gone: list[str] = []
-    for table, columns in sorted(_made_in_file().items()):
+    for table, columns in sorted(made.items()):
         if table not in held:
             gone.append(f"table {table} is missing")
         else:
             gone.extend(f"column {table}.{c} is missing" for c in sorted(columns - held[table]))
+    if len(gone) > _NAMED:
+        gone[_NAMED:] = [f"and {len(gone) - _NAMED} more"]
     return "; ".join(gone)
+
+
+#: Every relation of TrustDesk's schema on a server, with its columns (none for a view).
+_SERVER_COLUMNS = (
+    "SELECT c.relname, a.attname FROM pg_catalog.pg_class c "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "LEFT JOIN pg_catalog.pg_attribute a "
+    "ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+    "WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+)
+
+
+def _server_catalog(url: str) -> dict[str, frozenset[str]] | None:
+    """The server schema's tables and their columns, read on a connection of its own
+    (the failed statement's transaction can read nothing more); None if it cannot be read."""
+    import psycopg
+
+    from trustdesk.store.errors import StoreError
+    from trustdesk.store.postgresql.connection import open_connection
+    from trustdesk.store.postgresql.schema import SCHEMA
+
+    held: dict[str, set[str]] = {}
+    try:
+        with open_connection(url) as conn:
+            rows: list[Any] = conn.execute(_SERVER_COLUMNS, (SCHEMA,)).fetchall()
+    except (psycopg.Error, StoreError):
+        return None
+    for table, column in rows:
+        names = held.setdefault(str(table).lower(), set())
+        if column is not None:
+            names.add(str(column).lower())
+    return {table: frozenset(names) for table, names in held.items()}
 
 
 @cache
@@ -114,26 +173,51 @@ def _columns_by_table(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
 
 
 #: A table's statement, and the first word of each of its lines (a column, or a
-#: constraint's keyword); a column added by a later step.
+#: constraint's keyword); a table altered, and the columns it gains.
 _CREATE_TABLE = re.compile(r"CREATE TABLE (\w+) \((.*)\)", re.DOTALL)
 _LINE_START = re.compile(r"^\s*(\w+)\s", re.MULTILINE)
+_ALTER_TABLE = re.compile(r"ALTER TABLE (\w+) ")
 _ADD_COLUMN = re.compile(r"ADD COLUMN (\w+)")
-_NOT_COLUMNS = {"primary", "unique", "check", "foreign", "constraint", "exclude"}
+_VIEW = re.compile(r"CREATE (?:OR REPLACE )?VIEW (\w+)")
+#: A line's first word that is not a column: a constraint's keyword, or the continuation
+#: of the line above (tests/store/test_verify_hostile.py checks a fresh schema lacks none).
+_NOT_COLUMNS = {
+    "primary",
+    "unique",
+    "check",
+    "foreign",
+    "constraint",
+    "exclude",
+    "references",
+    "not",
+    "default",
+    "generated",
+    "on",
+    "deferrable",
+    "initially",
+    "collate",
+}
 
 
 @cache
-def _made_on_server() -> tuple[frozenset[str], frozenset[str]]:
-    """The tables (and views) and the columns TrustDesk's server statements make."""
+def _made_on_server() -> dict[str, frozenset[str]]:
+    """The tables and views TrustDesk's server statements make, with the columns of each
+    table (a view's are not listed: it is there or not). No statement of TrustDesk's
+    drops or renames one."""
     from trustdesk.store.postgresql import schema as server_schema
 
     steps = server_schema.STEPS.values()
     statements = [*server_schema.BASELINE, *(text for step in steps for text in step)]
-    tables: set[str] = set(re.findall(r"CREATE (?:OR REPLACE )?VIEW (\w+)", " ".join(statements)))
-    columns: set[str] = set()
+    made: dict[str, set[str]] = {}
     for statement in statements:
+        for view in _VIEW.findall(statement):
+            made.setdefault(view.lower(), set())
         table = _CREATE_TABLE.search(statement)
         if table is not None:
-            tables.add(table.group(1).lower())
-            columns.update(w.lower() for w in _LINE_START.findall(table.group(2)))
-        columns.update(w.lower() for w in _ADD_COLUMN.findall(statement))
-    return frozenset(tables), frozenset(columns - _NOT_COLUMNS)
+            columns = {w.lower() for w in _LINE_START.findall(table.group(2))}
+            made.setdefault(table.group(1).lower(), set()).update(columns - _NOT_COLUMNS)
+        altered = _ALTER_TABLE.search(statement)
+        if altered is not None:
+            added = {w.lower() for w in _ADD_COLUMN.findall(statement)}
+            made.setdefault(altered.group(1).lower(), set()).update(added)
+    return {table: frozenset(columns) for table, columns in made.items()}

@@ -104,7 +104,8 @@ def verify(
                 return _verify(conn, upto=upto, index_conn=index_conn, helper=False)
         except Exception as exc:
             inner = getattr(conn, "wrapped", conn)  # a reader that reports progress wraps it
-            gone = schema_gone(exc, inner if isinstance(inner, sqlite3.Connection) else None)
+            where = inner if isinstance(inner, sqlite3.Connection) else getattr(inner, "url", None)
+            gone = schema_gone(exc, where if isinstance(where, sqlite3.Connection | str) else None)
             if gone is None:
                 raise
             return VerifyReport(0, 0, "", 0, (Problem(None, gone),))

@@ -431,7 +431,7 @@ class _Translating:
             with contextlib.suppress(psycopg.Error):
                 conn.raw.close()
             raise unavailable(conn.url, exc) from None
-        gone = schema_gone(exc)
+        gone = schema_gone(exc, conn.url)
         if gone is not None:
             raise SchemaChanged(gone) from None
         if isinstance(exc, pg_errors.LockNotAvailable):
