@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from trustdesk.store.errors import DatabaseCorrupt
 from trustdesk.store.paths import holds_log
@@ -50,18 +49,24 @@ class SchemaChanged(DatabaseCorrupt):
     """A table or column of TrustDesk's schema is not in the database."""
 
 
+#: A server's catalog of TrustDesk's schema, read afresh: each table with its columns,
+#: or None when it cannot be read (``PgConnection.schema_columns``).
+ServerCatalog = Callable[[], Mapping[str, frozenset[str]] | None]
+
+
 def schema_gone(
-    exc: BaseException, where: sqlite3.Connection | Path | str | None = None
+    exc: BaseException, where: sqlite3.Connection | Path | ServerCatalog | None = None
 ) -> str | None:
     """What to tell when ``exc`` failed because a table or column of TrustDesk's schema
     is not in the database; None for any other error. ``where``: the database whose
-    catalog confirms it — a SQLite database (a connection to it, or its file), or a
-    server's URL (a ``str``). Without it a SQLite error is left as it is, and a server's
+    catalog confirms it — a SQLite database (a connection to it, or its file), or what
+    reads a server's. Without it a SQLite error is left as it is, and a server's
     goes by its English message."""
     if isinstance(exc, SchemaChanged):
         return str(exc)
     if isinstance(exc, sqlite3.OperationalError) and str(exc).startswith(_MESSAGES):
-        missing = None if where is None or isinstance(where, str) else _missing_from_file(where)
+        on_file = where if isinstance(where, sqlite3.Connection | Path) else None
+        missing = None if on_file is None else _missing_from_file(on_file)
         if not missing:
             return None
         return f"{_NOT_MADE}: {missing} ({exc}): {_ADVICE}"
@@ -70,7 +75,8 @@ def schema_gone(
         return None
     diag = getattr(exc, "diag", None)
     detail = str(getattr(diag, "message_primary", None) or exc).strip()
-    held = _server_catalog(where) if isinstance(where, str) else None
+    # (A sqlite3 connection is callable too: only what reads a server's catalog is called.)
+    held = None if where is None or isinstance(where, sqlite3.Connection | Path) else where()
     if held is not None:
         missing = _missing(held, _made_on_server())
         return f"{_NOT_MADE}: {missing} ({detail}): {_ADVICE}" if missing else None
@@ -121,38 +127,6 @@ def _missing(held: Mapping[str, frozenset[str]], made: Mapping[str, frozenset[st
     if len(gone) > _NAMED:
         gone[_NAMED:] = [f"and {len(gone) - _NAMED} more"]
     return "; ".join(gone)
-
-
-#: Every relation of TrustDesk's schema on a server, with its columns (none for a view).
-_SERVER_COLUMNS = (
-    "SELECT c.relname, a.attname FROM pg_catalog.pg_class c "
-    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-    "LEFT JOIN pg_catalog.pg_attribute a "
-    "ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-    "WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"
-)
-
-
-def _server_catalog(url: str) -> dict[str, frozenset[str]] | None:
-    """The server schema's tables and their columns, read on a connection of its own
-    (the failed statement's transaction can read nothing more); None if it cannot be read."""
-    import psycopg
-
-    from trustdesk.store.errors import StoreError
-    from trustdesk.store.postgresql.connection import open_connection
-    from trustdesk.store.postgresql.schema import SCHEMA
-
-    held: dict[str, set[str]] = {}
-    try:
-        with open_connection(url) as conn:
-            rows: list[Any] = conn.execute(_SERVER_COLUMNS, (SCHEMA,)).fetchall()
-    except (psycopg.Error, StoreError):
-        return None
-    for table, column in rows:
-        names = held.setdefault(str(table).lower(), set())
-        if column is not None:
-            names.add(str(column).lower())
-    return {table: frozenset(names) for table, names in held.items()}
 
 
 @cache

@@ -104,8 +104,9 @@ def verify(
                 return _verify(conn, upto=upto, index_conn=index_conn, helper=False)
         except Exception as exc:
             inner = getattr(conn, "wrapped", conn)  # a reader that reports progress wraps it
-            where = inner if isinstance(inner, sqlite3.Connection) else getattr(inner, "url", None)
-            gone = schema_gone(exc, where if isinstance(where, sqlite3.Connection | str) else None)
+            # The SQLite file, or what reads the server's catalog (PgConnection).
+            where = inner if isinstance(inner, sqlite3.Connection) else None
+            gone = schema_gone(exc, where or getattr(inner, "schema_columns", None))
             if gone is None:
                 raise
             return VerifyReport(0, 0, "", 0, (Problem(None, gone),))

@@ -123,6 +123,33 @@ def open_connection(url: str) -> psycopg.Connection[Any]:
     return conn
 
 
+#: Every relation of TrustDesk's schema on a server, with its columns (none for a view).
+_SERVER_COLUMNS = (
+    "SELECT c.relname, a.attname FROM pg_catalog.pg_class c "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "LEFT JOIN pg_catalog.pg_attribute a "
+    "ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+    "WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+)
+
+
+def schema_columns(url: str) -> dict[str, frozenset[str]] | None:
+    """The tables of TrustDesk's schema on the server, with their columns, read on a
+    connection of its own: a failed statement's transaction can read nothing more
+    (store/schema_gone.py). None if the catalog cannot be read."""
+    held: dict[str, set[str]] = {}
+    try:
+        with open_connection(url) as conn:
+            rows: list[Any] = conn.execute(_SERVER_COLUMNS, (SCHEMA,)).fetchall()
+    except (psycopg.Error, StoreError):
+        return None
+    for table, column in rows:
+        names = held.setdefault(str(table).lower(), set())
+        if column is not None:
+            names.add(str(column).lower())
+    return {table: frozenset(names) for table, names in held.items()}
+
+
 def unreadable_url(url: str, exc: BaseException) -> StoreError:
     """libpq refused the URL itself: its words, unless the URL holds a password (which
     they may quote), and the URL masked."""
@@ -281,6 +308,11 @@ class PgCursor:
 class PgConnection:
     """See the module docstring."""
 
+    def schema_columns(self) -> dict[str, frozenset[str]] | None:
+        """The tables of TrustDesk's schema on the server, with their columns (see
+        ``schema_columns``), read on a connection of its own."""
+        return schema_columns(self.url)
+
     def __init__(self, raw: psycopg.Connection[Any], url: str, *, streaming: bool = False) -> None:
         self.raw = raw
         self.url = url
@@ -431,7 +463,7 @@ class _Translating:
             with contextlib.suppress(psycopg.Error):
                 conn.raw.close()
             raise unavailable(conn.url, exc) from None
-        gone = schema_gone(exc, conn.url)
+        gone = schema_gone(exc, conn.schema_columns)
         if gone is not None:
             raise SchemaChanged(gone) from None
         if isinstance(exc, pg_errors.LockNotAvailable):
