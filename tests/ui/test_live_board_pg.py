@@ -210,6 +210,33 @@ def test_a_server_back_with_its_record_changed_is_not_called_lost(
     assert answers.errors == []
 
 
+def test_a_record_mended_after_it_could_not_be_used_records_what_was_kept(
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, server: Any, answers: Any
+) -> None:
+    """After "the record cannot be used" the desk keeps trying: once the table is back
+    (the record mended), the decision kept during the outage is recorded by itself and
+    the red banner goes (a hostile review found nothing tried again, the banner stuck)."""
+    desk = pg_desks("a")
+    window = window_for(desk, "officer")
+    banner = window.server_banner
+    admin = desk.store.db.url.replace("desk_test@", "postgres@")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("ALTER TABLE trustdesk.decisions RENAME TO decisions_gone")
+    server.stop()
+    qtbot.waitUntil(banner.isVisible, timeout=CEILING_MS)
+    case, raw = honored(rules, booking="NH-MEND-1")
+    kept = desk.services.sync.decide(window.context.session, case, raw)
+    server.start()
+    qtbot.waitUntil(lambda: "cannot be used" in banner.text(), timeout=CEILING_MS)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("ALTER TABLE trustdesk.decisions_gone RENAME TO decisions")
+    outbox = desk.services.sync.outbox
+    qtbot.waitUntil(lambda: outbox.get(kept.pending.id) is None, timeout=CEILING_MS)
+    qtbot.waitUntil(lambda: "recorded late" in banner.text(), timeout=CEILING_MS)
+    assert banner.isVisible() and "cannot be used" not in banner.text()
+    assert answers.errors == []
+
+
 # -- what needs the record as it is now, while its server is lost (decision 0026) --------
 
 

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -50,6 +51,7 @@ from trustdesk.services.refused_closures import RefusedClosures
 from trustdesk.store.case_records import DecisionDraft, Hold, HoldStatus, SavedDecision
 from trustdesk.store.encoding import utc_text
 from trustdesk.store.errors import (
+    AlreadyOpen,
     DatabaseCorrupt,
     DiskFull,
     ReadOnly,
@@ -98,8 +100,9 @@ class Flushed:
 
 #: What says the record cannot take anything now, not that one kept item is wrong: a
 #: flush stops at it and marks nothing refused (a refusal would wait for a supervisor to
-#: decide the case again, though only the record needs mending).
-RECORD_UNUSABLE = (DatabaseCorrupt, DiskFull, ReadOnly, StoreIOError)
+#: decide the case again, though only the record needs mending, or time: a server
+#: read-only during a failover, a record busy with another program's writes).
+RECORD_UNUSABLE = (DatabaseCorrupt, DiskFull, ReadOnly, StoreIOError, AlreadyOpen)
 
 
 class _ClosuresStopped(Exception):
@@ -428,8 +431,8 @@ class SyncService:
         except ServerUnavailable:  # nothing is recorded unless this is known
             self.live.set_reachable(False)
             return Flushed(still_kept=len(every) + len(closures))
-        except StoreError as error:
-            return self._stopped(Flushed(still_kept=len(every) + len(closures)), error)
+        except StoreError as error:  # only what waits for the record counts as waiting
+            return self._stopped(Flushed(still_kept=self.waiting()), error)
         items = self._to_try(every, dealt["decision"], self.outbox.remove)
         closures = self._to_try(closures, dealt["closure"], self.closures.remove)
         for index, item in enumerate(items):
@@ -551,11 +554,16 @@ class SyncService:
         if not self.live.feed_reachable:
             self.live.set_reachable(False)
             return self.keep_closure(session, hold, outcome, note)
+        # One time for the save and for its kept copy: a save whose answer was lost is
+        # then found in the record by it, not closed a second time and refused.
+        when = self.ctx.now()
         try:
-            return HoldService(self.ctx).close(session, hold.hold_id, outcome, note=note)
+            return HoldService(self.ctx).close(
+                session, hold.hold_id, outcome, ended_at=when, note=note
+            )
         except ServerUnavailable:
             self.live.set_reachable(False)
-            return self.keep_closure(session, hold, outcome, note, attempted=True)
+            return self.keep_closure(session, hold, outcome, note, attempted=True, at=when)
 
     def keep_closure(
         self,
@@ -565,6 +573,7 @@ class SyncService:
         note: str | None,
         *,
         attempted: bool = False,
+        at: datetime | None = None,
     ) -> KeptClosure:
         """Keep the closure durably on this desk, checked as far as it can be without
         the record (the officer's role is checked again when it is recorded)."""
@@ -578,7 +587,7 @@ class SyncService:
         if outcome == "released_other" and text is None:
             raise InvalidRequest("say in a note why the person was released")
         kept = self.closures.keep(
-            kept_at=self.ctx.now(),
+            kept_at=self.ctx.now() if at is None else at,
             officer_id=session.user_id,
             officer=session.username,
             workstation=self.ctx.workstation,
@@ -686,8 +695,13 @@ class SyncService:
         )
 
     def _record_late(self, item: PendingDecision) -> SavedDecision | None:
-        user = check_signed(self.ctx, item, "decision")
         kept = self._kept(item)
+        # A save whose answer was lost is looked for first: refused by a check below (its
+        # officer disabled meanwhile, a pack changed), it would be decided again and the
+        # case recorded twice. Found, the kept copy only goes.
+        if item.attempted and self._already_recorded(kept):
+            return None
+        user = check_signed(self.ctx, item, "decision")
         if item.rule_pack_sha256 != kept.draft.rule_pack_sha256:
             raise InvalidRequest(
                 f"the rule pack in force for {kept.case.decision_time:%Y-%m-%d} changed since "
@@ -708,8 +722,6 @@ class SyncService:
             )
         officer = Session(user.id, user.username, item.kept_at)
         self.ctx.authorize(officer, Operation.DECISION_CREATE)
-        if item.attempted and self._already_recorded(kept):
-            return None
         item = self.outbox.mark_attempted(item)
         extra = {
             "recorded_late": True,

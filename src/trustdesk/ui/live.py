@@ -45,6 +45,9 @@ class LiveLink(QObject):
         super().__init__(parent)
         self.services = services
         self.reachable = True
+        #: The last flush stopped at a record that cannot be used: it is tried again
+        #: until it can, and the banner saying so goes then.
+        self.unusable = False
         self._coalesce = QTimer(self)
         self._coalesce.setSingleShot(True)
         self._coalesce.setInterval(COALESCE_MS)
@@ -95,7 +98,7 @@ class LiveLink(QObject):
         if not self.services.live.feed_reachable:
             return  # the feed reconnects on its own thread and reports the return
         sync = self.services.sync
-        if sync.waiting():
+        if sync.waiting() or self.unusable:
             self.flush()
         else:
             sync.probe()
@@ -108,6 +111,14 @@ class LiveLink(QObject):
             log.warning("kept decisions not recorded yet: %s", type(error).__name__)
             return
         done = result.recorded or result.refused or result.closures or result.closures_refused
+        was_unusable, self.unusable = self.unusable, bool(result.unusable)
+        if self.unusable:
+            self._retry.start()  # until the record is mended: then what is kept goes in
+        elif was_unusable:
+            if self.reachable:
+                self._retry.stop()
+            if not done:  # nothing to tell but that the record is usable again
+                self.reachability_changed.emit(self.reachable)
         if done or result.unusable:
             self.flushed.emit(result)
             self._coalesce.start()

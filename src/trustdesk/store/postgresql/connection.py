@@ -39,7 +39,7 @@ from typing import Any, cast
 import psycopg
 from psycopg import errors as pg_errors
 
-from trustdesk.store.errors import AlreadyOpen, DiskFull, ServerUnavailable, StoreError
+from trustdesk.store.errors import AlreadyOpen, DiskFull, ReadOnly, ServerUnavailable, StoreError
 from trustdesk.store.postgresql.dialect import translate
 from trustdesk.store.postgresql.schema import CHAIN_LOCK_KEY, ROW_KEYS, SCHEMA
 from trustdesk.store.schema_gone import SchemaChanged, schema_gone
@@ -484,7 +484,7 @@ class _Translating:
                 f"refused by the database server: {exc.diag.message_primary or exc}"
             ) from None
         if isinstance(exc, pg_errors.ReadOnlySqlTransaction):
-            raise StoreError(
+            raise ReadOnly(
                 "the database server is read-only (a standby, or failing over); nothing "
                 "was recorded. Try again in a minute."
             ) from None

@@ -1,0 +1,167 @@
+"""What the record says back to a flush of kept work, and whose fault it is (decision
+0078; a hostile review of the desk without its server).
+
+A refusal leaves a kept decision or closure waiting for a supervisor to decide the case
+again or discard it. It must be kept for what is wrong with the item itself: a server
+that is read-only for a failover, or a record busy with another program's writes, is no
+fault of the item; and a save whose answer was lost is looked for in the record before
+anything else can refuse it (refused, it would be decided again, and recorded twice)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from livekit import honored
+from servicekit import Desk
+from test_offline_desk import durable, pg_desk  # noqa: F401 - the fixture and its helper
+
+from trustdesk.services.holds import HoldService
+from trustdesk.services.kept_closures import KeptClosure
+from trustdesk.services.sync import KeptDecision
+from trustdesk.store.errors import DatabaseCorrupt, ServerUnavailable
+
+
+def open_hold(desk: Desk, rules: Any) -> Any:
+    case, raw = honored(rules)
+    desk.services.decisions.create(desk.session("officer"), case, raw)
+    [status] = desk.services.holds.active(desk.session("officer"))
+    return status
+
+
+def test_a_closure_whose_answer_was_lost_is_found_recorded_not_refused(
+    desk: Desk, rules: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The closure's save commits, its answer is lost after the connection timeout: the
+    kept copy carries the very time the record holds, so the next flush finds it
+    recorded rather than "not recorded: already closed" by the officer's own closure."""
+    status = open_hold(desk, rules)
+    sync = desk.services.sync
+    real = HoldService.close
+
+    def commit_then_lose(self: Any, *args: Any, **kwargs: Any) -> Any:
+        real(self, *args, **kwargs)  # committed
+        desk.clock.advance(seconds=20)  # the connection timeout passes
+        raise ServerUnavailable("the record server cannot be reached")
+
+    monkeypatch.setattr(HoldService, "close", commit_then_lose)
+    kept = sync.close_hold(desk.session("officer"), status, "ice_took_custody", None)
+    assert isinstance(kept, KeptClosure) and kept.attempted
+    monkeypatch.undo()
+    desk.clock.advance(minutes=5)
+    result = sync.flush()
+    assert result.closures_refused == ()
+    assert [c.id for c in result.closures] == [kept.id]
+    assert len(list(desk.store.audit.of_events("hold.closed"))) == 1
+    assert sync.closures.all() == []
+
+
+def test_a_save_whose_answer_was_lost_is_not_refused_then_decided_twice(
+    desk: Desk, rules: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The save commits but its answer is lost (kept, attempted); meanwhile the officer's
+    account is disabled at another desk. The flush finds the save in the record before
+    the disabled account can refuse it: the case is recorded once."""
+    from trustdesk.services.decisions import DecisionService
+    from trustdesk.store.search import SearchQuery
+
+    sync = desk.services.sync
+    officer = desk.session("officer")
+    real = DecisionService.create
+
+    def commit_then_lose(self: Any, *args: Any, **kwargs: Any) -> Any:
+        real(self, *args, **kwargs)  # the COMMIT reached the server
+        raise ServerUnavailable("the record server cannot be reached")
+
+    monkeypatch.setattr(DecisionService, "create", commit_then_lose)
+    case, raw = honored(rules, booking="NH-LOST-1")
+    kept = sync.decide(officer, case, raw)
+    assert isinstance(kept, KeptDecision) and kept.pending.attempted
+    monkeypatch.undo()
+    desk.services.accounts.set_active(desk.session("admin"), "officer", False)
+    result = sync.flush()
+    assert result.refused == () and result.still_kept == 0
+    assert sync.outbox.all() == []
+    found = desk.store.search.decisions(SearchQuery(booking_number="NH-LOST-1"))
+    assert len(found) == 1
+
+
+@pytest.mark.sqlite_only("another program holds the SQLite file's write lock")
+def test_a_busy_record_refuses_no_kept_decision(desk: Desk, rules: Any) -> None:
+    """Another program holds the write lock past the busy timeout when the flush runs
+    ("Try again in a moment"): the kept decision stays kept, and is recorded after."""
+    import sqlite3
+
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    sync.remember(officer)
+    case, raw = honored(rules, booking="NH-BUSY-1")
+    kept = sync.keep(officer, case, raw)
+    other = sqlite3.connect(desk.store.data_dir / "trustdesk.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program writing
+    try:
+        stopped = sync.flush()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert stopped.refused == () and "busy" in stopped.unusable
+    assert sync.outbox.get(kept.pending.id).refused == ""
+    assert len(sync.flush().recorded) == 1
+
+
+@pytest.mark.postgresql_only("a server made read-only, as a standby during a failover")
+def test_a_read_only_server_refuses_no_kept_work(
+    pg_desk: Desk,  # noqa: F811 - the fixture imported above
+    rules: Any,
+    pg_cluster: Any,
+) -> None:
+    """The server comes back read-only (a failover under way): neither the kept decision
+    nor the kept closure is refused; once it takes writes again, both are recorded."""
+    from trustdesk.store.postgresql.connection import cut
+
+    desk = pg_desk
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    sync.remember(officer)
+    status = open_hold(desk, rules)
+    closure = sync.keep_closure(officer, status, "ice_took_custody", None)
+    case, raw = honored(rules, booking="NH-RO-1")
+    kept = sync.keep(officer, case, raw)
+    url = desk.url  # type: ignore[attr-defined]
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    try:
+        cut(url)  # the desk's connections end: the next call connects afresh
+        stopped = sync.flush()
+        assert "read-only" in stopped.unusable
+        assert stopped.refused == () and stopped.closures_refused == ()
+        assert sync.outbox.get(kept.pending.id).refused == ""
+        assert sync.closures.get(closure.id).refused is None
+    finally:
+        pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+    cut(url)
+    done = sync.flush()
+    assert len(done.recorded) == 1 and [c.id for c in done.closures] == [closure.id]
+
+
+def test_a_stopped_flush_counts_only_what_waits_for_the_record(
+    desk: Desk, rules: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kept decision already refused waits for a supervisor, not for the record: a
+    flush stopped by a damaged record does not count it as waiting."""
+    sync = desk.services.sync
+    officer = desk.session("officer")
+    sync.remember(officer)
+    case, raw = honored(rules, booking="NH-COUNT-1")
+    sync.keep(officer, case, raw)
+    desk.services.accounts.set_active(desk.session("admin"), "officer", False)
+    assert len(sync.flush().refused) == 1
+    assert sync.waiting() == 0
+
+    def damaged(*_args: Any, **_kwargs: Any) -> None:
+        raise DatabaseCorrupt("the record's pages are damaged")
+
+    monkeypatch.setattr(type(desk.store.audit), "head", damaged)
+    stopped = sync.flush()
+    assert stopped.unusable == "the record's pages are damaged"
+    assert stopped.still_kept == 0
