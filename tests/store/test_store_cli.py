@@ -208,6 +208,26 @@ def test_holds_and_the_audit_trail(cli: Any, tmp_path: Path) -> None:
     assert code == 2 and "never overwrites" in one_line_error(err)
 
 
+@pytest.mark.parametrize("at", ["2025-11-19T15:00-05:00", "1900-01-01T00:00+14:00"])
+def test_a_hold_is_not_closed_before_the_decision_that_opened_it(
+    cli: Any, tmp_path: Path, at: str
+) -> None:
+    """A year typed wrong in --at closed the hold for good at an impossible time, shown as
+    such on every memo and report (one closure per hold; a hostile review found it)."""
+    _staff(cli)
+    case = _case(tmp_path, tsdb_match=True, releasable_at="2026-11-19T15:00:00-05:00")
+    assert cli("decisions", "add", case, "--as", "ann", who="ann")[0] == 0
+    code, out, _ = cli("decisions", "list", "--active-holds", "--as", "ann", who="ann")
+    hold = out.splitlines()[1].split()[0]
+    close = ("holds", "close", hold, "--outcome", "ice_took_custody", "--as", "ann")
+    code, out, err = cli(*close, "--at", at, who="ann")
+    assert code == 2 and "before the decision that opened it" in one_line_error(err), err
+    code, out, _ = cli("decisions", "list", "--active-holds", "--as", "ann", who="ann")
+    assert out.splitlines()[1].split()[0] == hold  # still open
+    code, out, err = cli(*close, "--at", "2026-11-20T12:00-05:00", who="ann")
+    assert code == 0 and "closed: ice_took_custody" in out, err
+
+
 def test_accounts_from_the_command_line(cli: Any) -> None:
     _staff(cli)
     for _ in range(4):

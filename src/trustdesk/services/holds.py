@@ -68,6 +68,8 @@ class HoldService:
             raise InvalidRequest("the time the hold ended needs its UTC offset")
         if when > now + CLOCK_TOLERANCE:
             raise InvalidRequest("the time the hold ended is in the future")
+        if ended_at is not None:
+            self._not_before_the_decision(hold_id, when)
         text = None if note is None else note.strip() or None
         if text is not None and (len(text) > MAX_NOTE or any(ord(c) < 32 for c in text)):
             raise InvalidRequest(f"the note must be one line of at most {MAX_NOTE} characters")
@@ -90,6 +92,30 @@ class HoldService:
             if closure is None:
                 raise
             raise AlreadyClosed(self._closed_message(closure), closure) from None
+
+    def _not_before_the_decision(self, hold_id: int, when: datetime) -> None:
+        """A hold cannot end before the decision that opened it: a year or a day typed
+        wrong would close it for good at an impossible time (one closure per hold). A
+        time kept offline may come before the hold's row was written, never before the
+        decision."""
+        hold = self.holds.get(hold_id)
+        opened_by = next(
+            (
+                r
+                for r in self.ctx.store.decisions.history(hold.decision_id)
+                if r.id == hold.record_id
+            ),
+            None,
+        )
+        if opened_by is None or when >= opened_by.decision_time:
+            return
+        zone = opened_by.decision_time.tzinfo
+        shown = f"{when.astimezone(zone):%a %d %b %Y %H:%M}"
+        decided = f"{opened_by.decision_time:%a %d %b %Y %H:%M}"
+        raise InvalidRequest(
+            f"the time the hold ended ({shown}) is before the decision that opened it "
+            f"({decided}); give the time the hold really ended"
+        )
 
     def _closure(self, hold_id: int) -> HoldClosure | None:
         try:
