@@ -247,3 +247,44 @@ def test_lockout_is_shared_by_every_desk_of_the_facility(
     finally:
         first.services.close()
         second.services.close()
+
+
+@pytest.mark.parametrize("what", ["database", "role"])
+def test_a_refused_log_on_is_not_called_a_network_fault(
+    cli: Any, pg_cluster: Any, what: str
+) -> None:
+    """The server answered and refused the log-on: "check the network" sent IT the wrong
+    way, and a desk took it for an outage (a hostile review found it). A wrong password
+    takes the same path; the test cluster trusts every local log-on, so it cannot be
+    tried here."""
+    url = {
+        "database": pg_cluster.url("no_such_trustdesk_db"),
+        "role": pg_cluster.url("postgres", user="no_such_trustdesk_role"),
+    }[what]
+    code, out, err = cli("--database", url, "users", "list", "--as", "chief", who="chief")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.startswith("trustdesk: the database server refused TrustDesk's log-on"), err
+    assert "cannot be reached" not in err and "pg_hba.conf" in err
+    assert "does not exist" in err
+
+
+@pytest.mark.parametrize(
+    ("said", "refused"),
+    [
+        ('connection failed: FATAL:  password authentication failed for user "desk"', True),
+        ("connection failed: fe_sendauth: no password supplied", True),
+        ('FATAL:  no pg_hba.conf entry for host "10.0.0.7", user "desk", database "td"', True),
+        ("FATAL:  the database system is starting up", False),
+        ("FATAL:  the database system is shutting down", False),
+        ("FATAL:  sorry, too many clients already", False),
+        ("SSL SYSCALL error: EOF detected", False),
+        ('connection to server at "10.0.0.7", port 5432 failed: Connection refused', False),
+        ("connection to server failed: timeout expired", False),
+    ],
+)
+def test_what_counts_as_a_refused_log_on(said: str, refused: bool) -> None:
+    """libpq's words for a log-on refused for good, against those of a server starting,
+    stopping, full or out of reach (which a desk waits out)."""
+    from trustdesk.store.postgresql.connection import _refused_log_on
+
+    assert _refused_log_on(psycopg.OperationalError(said)) is refused

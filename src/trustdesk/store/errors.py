@@ -72,6 +72,11 @@ class ServerUnavailable(StoreError):
     under way was rolled back whole. The next operation connects again."""
 
 
+class ServerRefused(StoreError):
+    """The database server answered and refused the log-on (account, password, database
+    name, access rules): a setting to correct, not an outage to wait out."""
+
+
 class NotOnServer(StoreError):
     """A file-level operation (backup, restore) asked of a store on a database server."""
 

@@ -39,7 +39,14 @@ from typing import Any, cast
 import psycopg
 from psycopg import errors as pg_errors
 
-from trustdesk.store.errors import AlreadyOpen, DiskFull, ReadOnly, ServerUnavailable, StoreError
+from trustdesk.store.errors import (
+    AlreadyOpen,
+    DiskFull,
+    ReadOnly,
+    ServerRefused,
+    ServerUnavailable,
+    StoreError,
+)
 from trustdesk.store.postgresql.dialect import translate
 from trustdesk.store.postgresql.schema import CHAIN_LOCK_KEY, ROW_KEYS, SCHEMA
 from trustdesk.store.schema_gone import SchemaChanged, schema_gone
@@ -101,7 +108,7 @@ def open_connection(url: str) -> psycopg.Connection[Any]:
             **TCP_OPTIONS,  # type: ignore[arg-type]
         )
     except psycopg.OperationalError as exc:
-        raise unavailable(url, exc) from None
+        raise (refused(url, exc) if _refused_log_on(exc) else unavailable(url, exc)) from None
     except (psycopg.ProgrammingError, UnicodeDecodeError) as exc:
         # config.dburl checks a URL as libpq reads it; an older libpq than the one it
         # follows may still refuse an option (or its value) here.
@@ -160,6 +167,45 @@ def unreadable_url(url: str, exc: BaseException) -> StoreError:
     return StoreError(
         f"the database URL {masked(url)!r} is not one this computer's libpq reads{why}; "
         "correct the database setting (nothing was recorded)"
+    )
+
+
+#: A log-on the server answered and refused for good: the account, the password, the
+#: database's name or the server's access rules. (libpq gives no error code for them.)
+_REFUSALS = (
+    "password authentication failed",
+    "no password supplied",
+    "authentication failed for user",
+    "no pg_hba.conf entry",
+    "pg_hba.conf rejects connection",
+    "does not exist",
+    "is not permitted to log in",
+    "permission denied for database",
+    "does not support SSL",
+    "SSL is required",
+    "SSL off",
+    "certificate",
+)
+#: What the server says while it starts, stops, recovers or is full: it will take the
+#: log-on again, so the desk treats it as out of reach for now.
+_PASSING = ("starting up", "shutting down", "recovery", "too many", "connection slots")
+
+
+def _refused_log_on(exc: BaseException) -> bool:
+    text = str(exc)
+    return any(r in text for r in _REFUSALS) and not any(p in text for p in _PASSING)
+
+
+def refused(url: str, exc: BaseException) -> ServerRefused:
+    """The server answered and refused the log-on: not a network fault."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    said = next((line for line in lines if "FATAL:" in line), lines[0] if lines else "")
+    said = said.split("FATAL:", 1)[-1].strip()
+    return ServerRefused(
+        f"the database server refused TrustDesk's log-on ({describe(url)}: {said}); "
+        "nothing was recorded. Check the database setting's user, database name and "
+        "password (the URL, ~/.pgpass, PGPASSWORD or the service file) and the server's "
+        "access rules (pg_hba.conf)."
     )
 
 
