@@ -72,9 +72,11 @@ class ServerUnavailable(StoreError):
     under way was rolled back whole. The next operation connects again."""
 
 
-class ServerRefused(StoreError):
+class ServerRefused(ServerUnavailable):
     """The database server answered and refused the log-on (account, password, database
-    name, access rules): a setting to correct, not an outage to wait out."""
+    name, access rules): a setting to correct, and said so. A desk still treats it as
+    the record out of reach (a kind of ``ServerUnavailable``): what the officers decide
+    meanwhile is kept on the workstation, and recorded once IT has corrected it."""
 
 
 class NotOnServer(StoreError):
