@@ -317,6 +317,31 @@ def test_a_folder_without_a_record_is_refused(pg_cluster: Any, tmp_path: Path) -
     assert _empty(url)
 
 
+def test_a_target_of_a_newer_trustdesk_is_refused(pg_cluster: Any, rich_source: Path) -> None:
+    """`store init` refuses a store a newer TrustDesk set up; `store migrate` copied into
+    it, leaving a record no desk of this version opens (a hostile review found it)."""
+    url = pg_cluster.new_database()
+    pg_cluster.init_store(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE trustdesk.schema_version DISABLE TRIGGER USER")
+        conn.execute("UPDATE trustdesk.schema_version SET version = version + 1")
+    with pytest.raises(StoreError, match=r"set up by a newer TrustDesk.*nothing was written"):
+        migrate(rich_source, url, lambda line: None)
+    assert _empty(url)
+
+
+def test_a_folder_another_trustdesk_has_open_is_refused(pg_cluster: Any, rich_source: Path) -> None:
+    """A desk left open on the folder would go on recording there, where the server never
+    reads: the move is refused while another TrustDesk program has it open."""
+    url = pg_cluster.new_database()
+    pg_cluster.init_store(url)
+    with Store.open(rich_source), pytest.raises(StoreError, match=r"another TrustDesk program"):
+        migrate(rich_source, url, lambda line: None)
+    assert _empty(url)
+    migrate(rich_source, url, lambda line: None)  # closed there, it moves
+    assert not _empty(url)
+
+
 def _trustdesk(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TRUSTDESK_DEBUG": ""}
     return subprocess.run(

@@ -54,5 +54,8 @@ def migrate(source_dir: Path, url: str, say: Progress) -> TransferReport:
         # (it waits, and is told the folder is busy if the copy takes longer).
         from trustdesk.store.postgresql.copy_in import copy_onto
 
-        with source.db.transaction() as conn:
+        # And this program alone on the folder: a desk left open on it would go on
+        # recording there, where the server never reads (refused, nothing written).
+        alone = source.db.alone  # type: ignore[attr-defined] # a SQLite folder's
+        with alone("migrate the record onto a server"), source.db.transaction() as conn:
             return copy_onto(conn, url, say)

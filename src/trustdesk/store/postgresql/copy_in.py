@@ -138,6 +138,7 @@ def copy_onto(source: sqlite3.Connection, url: str, say: Progress) -> TransferRe
             raw.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK_KEY,))
             with raw.cursor() as cur:
                 _refuse_occupied(cur, url)
+                _refuse_other_version(cur, url)
                 _bypass_triggers(cur, url)
                 # The target's own identity (store init's first entry) makes way for the
                 # desk's, which opens the chain being copied.
@@ -190,6 +191,26 @@ def _bypass_triggers(cur: psycopg.Cursor[Any], url: str) -> None:
 
 def _where(url: str) -> str:
     return describe(url)
+
+
+def _refuse_other_version(cur: psycopg.Cursor[Any], url: str) -> None:
+    """The target's schema is this version's, as `store init` of this TrustDesk leaves
+    it: copied under a newer one, no desk of this version would open it, and the newer
+    TrustDesk would take the copy for a record of its own schema."""
+    from trustdesk.store.postgresql.schema import SCHEMA
+    from trustdesk.store.schema import SCHEMA_VERSION
+
+    row = cur.execute(f"SELECT version FROM {SCHEMA}.schema_version WHERE id = 1").fetchone()
+    version = None if row is None else int(row[0])
+    if version == SCHEMA_VERSION:
+        return
+    if version is not None and version > SCHEMA_VERSION:
+        why = f"was set up by a newer TrustDesk (schema {version}; this one knows {SCHEMA_VERSION})"
+        fix = "migrate with that newer TrustDesk instead"
+    else:
+        why = f"is at schema {version}, not this TrustDesk's {SCHEMA_VERSION}"
+        fix = "run `trustdesk store init` on it with this TrustDesk first"
+    raise StoreError(f"{_where(url)} {why}; nothing was written. {fix[0].upper()}{fix[1:]}")
 
 
 def _refuse_occupied(cur: psycopg.Cursor[Any], url: str) -> None:
