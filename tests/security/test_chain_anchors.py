@@ -192,6 +192,34 @@ def test_a_file_without_a_chain_head_is_a_clear_refusal(
     assert code == 2 and "does not exist" in err
 
 
+@pytest.mark.parametrize("named", ["the folder", "a file in a folder"])
+def test_a_path_this_account_may_not_look_at_is_a_clear_refusal(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named: str
+) -> None:
+    """Another user's folder, or a link in a searched folder to somewhere refused: the
+    operating system refuses to look (EACCES; simulated, as root may look anywhere). It
+    was "internal error (PermissionError); this is a bug in TrustDesk"."""
+    staff(cli)
+    folder = tmp_path / "memos"
+    folder.mkdir()
+    (folder / "memo.pdf").write_bytes(b"%PDF-1.4\n")
+    private = folder if named == "the folder" else folder / "memo.pdf"
+    real_stat = Path.stat
+
+    def stat(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == private:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    code, _out, err = cli("audit", "verify", "--anchors", str(folder), "--as", "sam", who="sam")
+    assert code == 2 and "internal error" not in err
+    assert err.strip().splitlines()[-1] == (
+        f"trustdesk: cannot look at {private}: Permission denied; name files and folders "
+        "this account can read"
+    )
+
+
 class _Chain:
     """A chain reader over a plain connection: the check needs only head and entry."""
 

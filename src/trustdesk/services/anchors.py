@@ -36,30 +36,43 @@ def read_anchors(paths: list[Path]) -> list[tuple[str, Anchor]]:
     """
     found: list[tuple[str, Anchor]] = []
     for path in paths:
-        if path.is_dir():
-            inside = [
-                (str(file), anchor)
-                for file in sorted(path.rglob("*"))
-                if file.is_file() and file.suffix.lower() in _SUFFIXES
-                for anchor in _anchors_in(file)
-            ]
-            if not inside:
-                raise InvalidRequest(
-                    f"{path} holds no memo, audit export, backup or anchor file carrying an "
-                    "audit chain head; name the files or folders that do"
-                )
-            found += inside
-        elif path.is_file():
-            anchors = list(_anchors_in(path))
-            if not anchors:
-                raise InvalidRequest(
-                    f"{path} carries no audit chain head: it is not a TrustDesk memo, audit "
-                    "export, backup or anchor file (memos printed before chain heads were "
-                    "added carry none)"
-                )
-            found += [(str(path), anchor) for anchor in anchors]
-        else:
-            raise InvalidRequest(f"{path} does not exist; name memo PDFs, exports or folders")
+        try:
+            found += _anchors_under(path)
+        except OSError as exc:  # a folder, or a link in one, this account may not look at
+            raise InvalidRequest(
+                f"cannot look at {exc.filename or path}: {exc.strerror or exc}; name files "
+                "and folders this account can read"
+            ) from None
+    return found
+
+
+def _anchors_under(path: Path) -> list[tuple[str, Anchor]]:
+    """The anchored heads of one path named (a file, or a folder searched whole)."""
+    found: list[tuple[str, Anchor]] = []
+    if path.is_dir():
+        inside = [
+            (str(file), anchor)
+            for file in sorted(path.rglob("*"))
+            if file.suffix.lower() in _SUFFIXES and file.is_file()
+            for anchor in _anchors_in(file)
+        ]
+        if not inside:
+            raise InvalidRequest(
+                f"{path} holds no memo, audit export, backup or anchor file carrying an "
+                "audit chain head; name the files or folders that do"
+            )
+        found += inside
+    elif path.is_file():
+        anchors = list(_anchors_in(path))
+        if not anchors:
+            raise InvalidRequest(
+                f"{path} carries no audit chain head: it is not a TrustDesk memo, audit "
+                "export, backup or anchor file (memos printed before chain heads were "
+                "added carry none)"
+            )
+        found += [(str(path), anchor) for anchor in anchors]
+    else:
+        raise InvalidRequest(f"{path} does not exist; name memo PDFs, exports or folders")
     return found
 
 
