@@ -287,7 +287,10 @@ def test_an_endless_case_is_refused_at_the_size_limit_not_read_whole(tmp_path: P
     def capped() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
+    from trustdesk.store.store import Store
+
     data = tmp_path / "data"
+    Store.open(data).close()  # a record there: `decisions add` reads its case first
     for args in (
         ("evaluate", "/dev/zero"),
         ("evaluate", "-"),  # standard input from /dev/zero

@@ -273,6 +273,38 @@ def test_a_new_data_folder_says_how_to_begin(cli: Any) -> None:
     assert code == 2 and "users add NAME --role administrator" in one_line_error(err)
 
 
+@pytest.mark.sqlite_only("a data folder's own record")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("decisions", "list", "--as", "chief"),
+        ("audit", "verify", "--as", "chief"),
+        ("users", "list", "--as", "chief"),
+        ("holds", "close", "1", "--outcome", "ice_took_custody", "--as", "chief"),
+    ],
+)
+def test_a_mistyped_data_folder_is_not_made_a_new_record(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: tuple[str, ...],
+) -> None:
+    """A reading command on a folder with no record made a new, empty one there and
+    invited its first administrator: a second, separate record (a hostile review found
+    it). It says there is none, and creates nothing; the first administrator begins one."""
+    typo = tmp_path / "TrustDsk"
+    monkeypatch.setenv("TRUSTDESK_PASSWORD", ADMIN_PW)
+    code = main(["--data-dir", str(typo), *argv])
+    err = one_line_error(capsys.readouterr().err)
+    assert code == 2 and not typo.exists()
+    assert f"there is no TrustDesk record in {typo} (trustdesk.db not found)" in err
+    assert "Check --data-dir" in err and "users add NAME --role administrator" in err
+    monkeypatch.delenv("TRUSTDESK_PASSWORD")
+    monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", ADMIN_PW)
+    code = main(["--data-dir", str(typo), "users", "add", "chief", "--role", "administrator"])
+    assert code == 0 and (typo / "trustdesk.db").exists(), capsys.readouterr().err
+
+
 def test_no_password_in_a_script_is_a_clear_error(cli: Any) -> None:
     _staff(cli)
     code, _out, err = cli("decisions", "list", "--as", "ann")

@@ -68,7 +68,7 @@ def run_restore(args: argparse.Namespace) -> int:
     # that check (the sign-in is proved, not recorded: the restore's entries name who ran
     # it), so a damaged file is set aside as it was found.
     try:
-        with open_services(args) as services:
+        with open_services(args, may_begin=True) as services:
             if services.accounts.needs_first_administrator():
                 replaced = services.records.restore_into_empty(
                     args.actor, current_password(args.actor), args.file

@@ -91,9 +91,17 @@ class LazyRules:
         return self._load().pack_version(pack_id, sha256)
 
 
-def open_services(args: argparse.Namespace, rules: Any = None) -> Services:
+def open_services(
+    args: argparse.Namespace, rules: Any = None, *, may_begin: bool = False
+) -> Services:
+    """The services on the command's store. ``may_begin``: the command may begin a new
+    record in a data folder that holds none (the first administrator, a restore into an
+    empty folder); any other refuses there, creating nothing: a mistyped --data-dir must
+    not become a second, empty record."""
     from trustdesk.services.bundle import open_services as open_bundle
 
+    if not may_begin:
+        _refuse_a_folder_without_a_record(args)
     if rules is not None:
         services = open_bundle(args.data_dir, rules)
     else:
@@ -105,6 +113,24 @@ def open_services(args: argparse.Namespace, rules: Any = None) -> Services:
     except BaseException:
         services.close()  # the store and its folder lock: a restore may need them next
         raise
+
+
+def _refuse_a_folder_without_a_record(args: argparse.Namespace) -> None:
+    from trustdesk import config
+    from trustdesk.services.errors import InvalidRequest
+    from trustdesk.store.paths import DB_NAME, resolve_data_dir
+
+    if str(config.current()["database"].value):
+        return  # on a database server: the folder keeps only this desk's own files
+    folder = resolve_data_dir(args.data_dir)
+    if (folder / DB_NAME).exists():
+        return
+    raise InvalidRequest(
+        f"there is no TrustDesk record in {folder} ({DB_NAME} not found); nothing was "
+        "created. Check --data-dir (or the data_dir setting), or begin a new record there "
+        "by creating its first administrator with `trustdesk users add NAME --role "
+        "administrator`"
+    )
 
 
 def store_rules(args: argparse.Namespace, services: Services) -> RuleSet:

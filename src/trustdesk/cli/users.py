@@ -81,7 +81,7 @@ def add_parser(commands: Any) -> None:
 def run_add(args: argparse.Namespace) -> int:
     from trustdesk.services.errors import InvalidRequest
 
-    with open_services(args) as services:
+    with open_services(args, may_begin=True) as services:
         if args.actor is None:
             if not services.accounts.needs_first_administrator():
                 raise InvalidRequest(
