@@ -474,9 +474,11 @@ def test_evaluate_uses_the_data_dir_from_the_config_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("TRUSTDESK_CONFIG", str(write(tmp_path, f"data_dir = '{tmp_path / 'd'}'\n")))
-    _code, out, _ = run(capsys, "agency", "show")
-    # The machine's folder was opened (created, empty: no agency yet), not the per-user one.
-    assert (tmp_path / "d" / "trustdesk.db").exists(), out
+    code, _out, err = run(capsys, "agency", "show")
+    # The machine's folder was looked in, not the per-user one (it holds no record yet,
+    # and a reading command creates none).
+    assert code == 2 and f"no TrustDesk record in {tmp_path / 'd'} " in err, err
+    assert not (tmp_path / "d" / "trustdesk.db").exists()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux skips platformdirs")
