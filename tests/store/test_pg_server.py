@@ -137,6 +137,61 @@ def test_store_init_grants_several_desk_roles(cli: Any, pg_cluster: Any) -> None
     assert {"a1", "a2"} <= {row[0] for row in members}
 
 
+def _roles() -> Any:
+    return "SELECT rolname FROM pg_roles WHERE rolname LIKE 'grant_test%'"
+
+
+@pytest.mark.parametrize(
+    ("second", "said"),
+    [
+        ("", "is empty"),
+        ("grant_test_" + "x" * 60, "longer than PostgreSQL's 63 bytes"),
+        ("grant_test\tdesk", "control character"),
+        ("trustdesk_desk", "keeps for itself"),
+        ("trustdesk_owner", "keeps for itself"),
+    ],
+)
+def test_store_init_refuses_an_unusable_desk_role_changing_nothing(
+    cli: Any, pg_cluster: Any, second: str, said: str
+) -> None:
+    """Each role named was made a desk in its own transaction: a later one refused left
+    the first made though "nothing was changed"; an empty name was passed over and
+    reported as granted; a long one made a role of another, cut name (a hostile review
+    found them). Every name is checked first, and all are granted in one transaction."""
+    admin_url = pg_cluster.new_database()
+    code, out, err = cli(
+        "store", "init", admin_url, "--grant-desk", "grant_test_a", "--grant-desk", second
+    )
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"--grant-desk {second!r} " in err and said in err and "nothing was changed" in err
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        assert conn.execute(_roles()).fetchall() == []
+        assert conn.execute("SELECT to_regnamespace('trustdesk')").fetchone() == (None,)
+
+
+def test_desk_roles_are_granted_in_the_store_s_own_transaction(
+    pg_cluster: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server refuses the second role (here: a name that is a group, as a stand-in
+    for any refusal): the first is not left made."""
+    from trustdesk.store.errors import StoreError
+    from trustdesk.store.postgresql import setup
+
+    admin_url = pg_cluster.new_database()
+    real = setup._desk_login
+
+    def second_refused(conn: Any, role: str) -> None:
+        real(conn, role)
+        if role == "grant_test_b":
+            raise setup.SetupRefused("refused by the server")
+
+    monkeypatch.setattr(setup, "_desk_login", second_refused)
+    with pytest.raises(StoreError, match="refused by the server"):
+        setup.init_store(admin_url, grant_desk=["grant_test_a", "grant_test_b"])
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        assert conn.execute(_roles()).fetchall() == []
+
+
 def test_the_command_line_refuses_a_password_in_the_url(cli: Any) -> None:
     for args in (
         ("--database", "postgresql://desk:secret@db.example/td", "users", "list", "--as", "a"),

@@ -52,13 +52,19 @@ def run_init(args: argparse.Namespace) -> int:
         from trustdesk.services.errors import InvalidRequest
 
         raise InvalidRequest(str(exc)) from None
+    from trustdesk.services.errors import InvalidRequest
     from trustdesk.store.postgresql.connection import describe
-    from trustdesk.store.postgresql.setup import init_store
+    from trustdesk.store.postgresql.setup import desk_role_problem, init_store
 
-    roles = list(args.grant_desk) or [None]
-    result = init_store(url, grant_desk=roles[0])
-    for role in roles[1:]:
-        init_store(url, grant_desk=role)
+    roles = list(args.grant_desk)
+    for role in roles:  # before anything is asked of the server
+        problem = desk_role_problem(role)
+        if problem is not None:
+            raise InvalidRequest(
+                f"--grant-desk {role!r} {problem}; name the desk's login role (nothing was changed)"
+            )
+    # One transaction: every role made a desk with the store's set-up, or none.
+    result = init_store(url, grant_desk=roles)
     where = describe(url)
     if result.created:
         print(f"set up TrustDesk's store (schema {result.version}) in {where}")

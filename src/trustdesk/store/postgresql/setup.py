@@ -8,6 +8,7 @@ with nothing changed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,8 +42,13 @@ class InitResult:
     desk_login: str | None
 
 
-def init_store(url: str, *, grant_desk: str | None = None, identity: bool = True) -> InitResult:
+def init_store(
+    url: str, *, grant_desk: str | Sequence[str] | None = None, identity: bool = True
+) -> InitResult:
     """Set up the store on the database of ``url``; see the module docstring.
+
+    ``grant_desk``: the login role (or roles) made desks, in the same transaction: all
+    of them, or with the store's set-up, none.
 
     ``identity`` also gives a new store its identity and first audit entry; a template
     database (tests) leaves that to the first desk that opens each copy.
@@ -70,7 +76,9 @@ def init_store(url: str, *, grant_desk: str | None = None, identity: bool = True
     return result
 
 
-def _init(conn: psycopg.Connection[Any], url: str, grant_desk: str | None) -> InitResult:
+def _init(
+    conn: psycopg.Connection[Any], url: str, grant_desk: str | Sequence[str] | None
+) -> InitResult:
     # One init at a time per cluster (two administrators at once would race on roles).
     conn.execute("SELECT pg_advisory_xact_lock(%s, 1)", (CHAIN_LOCK_KEY,))
     existing = _foreign_objects(conn)
@@ -121,9 +129,10 @@ def _init(conn: psycopg.Connection[Any], url: str, grant_desk: str | None) -> In
     for statement in GRANTS:
         conn.execute(statement.encode())
     conn.execute("RESET ROLE")
-    if grant_desk:
-        _desk_login(conn, grant_desk)
-    return InitResult(created, version, search_index, grant_desk)
+    roles = [grant_desk] if isinstance(grant_desk, str) else list(grant_desk or ())
+    for role in roles:
+        _desk_login(conn, role)
+    return InitResult(created, version, search_index, roles[0] if roles else None)
 
 
 def _upgrade(conn: psycopg.Connection[Any], url: str, version: int) -> int:
@@ -200,8 +209,29 @@ def _trigram_extension(conn: psycopg.Connection[Any]) -> str:
     return "pg_trgm"
 
 
+#: The longest role name PostgreSQL keeps whole (NAMEDATALEN - 1 bytes); a longer one
+#: is cut short, and the role made would not be the one named.
+ROLE_NAME_MAX = 63
+
+
+def desk_role_problem(role: str) -> str | None:
+    """What makes ``role`` unusable as a desk's login role; None when it is usable."""
+    if not role.strip():
+        return "is empty"
+    if len(role.encode("utf-8")) > ROLE_NAME_MAX:
+        return f"is longer than PostgreSQL's {ROLE_NAME_MAX} bytes (it would be cut short)"
+    if any(ord(c) < 32 or ord(c) == 127 for c in role):
+        return "holds a control character"
+    if role in (OWNER_ROLE, DESK_ROLE) or role.startswith("pg_"):
+        return "is a role TrustDesk or PostgreSQL keeps for itself, not a desk's login"
+    return None
+
+
 def _desk_login(conn: psycopg.Connection[Any], role: str) -> None:
     """A login role for a desk (no password: TrustDesk never sets one), in the desk group."""
+    problem = desk_role_problem(role)
+    if problem is not None:
+        raise SetupRefused(f"the desk role {role!r} {problem}; nothing was changed.")
     if not _role_exists(conn, role):
         conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
     conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(DESK_ROLE), sql.Identifier(role)))
