@@ -228,6 +228,32 @@ def test_a_hold_is_not_closed_before_the_decision_that_opened_it(
     assert code == 0 and "closed: ice_took_custody" in out, err
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("--from", "2026-12-31", "--to", "2026-01-01"), "swap --from and --to"),
+        (("--limit", "0"), "--limit 0 lists nothing"),
+        (("--limit", "-5"), "--limit -5 lists nothing"),
+    ],
+)
+def test_decisions_list_refuses_a_period_backwards_or_a_limit_below_one(
+    cli: Any, tmp_path: Path, database: str | None, args: tuple[str, ...], said: str
+) -> None:
+    """A period ending before it starts answered "no decisions found", and --limit 0 or
+    -5 listed as if 1 (a hostile review found it); refused before anything is recorded."""
+    from trustdesk.store.store import Store
+
+    _staff(cli)
+    case = _case(tmp_path, tsdb_match=True)
+    assert cli("decisions", "add", case, "--as", "ann", who="ann")[0] == 0
+    with Store.open(cli.data, database=database) as store:
+        head = store.audit.head()
+    code, out, err = cli("decisions", "list", *args, "--as", "ann", who="ann")
+    assert code == 2 and out == "" and said in one_line_error(err)
+    with Store.open(cli.data, database=database) as store:
+        assert store.audit.head() == head
+
+
 def test_accounts_from_the_command_line(cli: Any) -> None:
     _staff(cli)
     for _ in range(4):

@@ -156,6 +156,7 @@ def run_show(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     from trustdesk.cli import records_text as text
 
+    text.check_listing(args)
     with open_services(args) as services:
         session = log_on(services, args)
         if args.active_holds:

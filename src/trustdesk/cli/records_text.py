@@ -251,11 +251,27 @@ def _day(text: str | None, flag: str) -> date | None:
     return day(text, flag)
 
 
-def search_query(args: argparse.Namespace) -> SearchQuery:
-    from trustdesk.store.search import SearchQuery
+def check_listing(args: argparse.Namespace) -> tuple[date | None, date | None]:
+    """The listing's days, refused before anything is opened or recorded when they make
+    no period, or --limit lists nothing."""
+    from trustdesk.services.errors import InvalidRequest
 
     start = _day(args.date_from, "--from")
     end = _day(args.date_to, "--to")
+    if start is not None and end is not None and end < start:
+        raise InvalidRequest(
+            f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()}): "
+            "swap --from and --to"
+        )
+    if args.limit < 1:
+        raise InvalidRequest(f"--limit {args.limit} lists nothing: give 1 or more")
+    return start, end
+
+
+def search_query(args: argparse.Namespace) -> SearchQuery:
+    from trustdesk.store.search import SearchQuery
+
+    start, end = check_listing(args)
     return SearchQuery(
         booking_number=args.booking,
         name=args.name,
