@@ -342,6 +342,22 @@ def test_a_folder_another_trustdesk_has_open_is_refused(pg_cluster: Any, rich_so
     assert not _empty(url)
 
 
+def test_a_damaged_folder_is_named_by_the_flag_that_named_it(
+    pg_cluster: Any, tmp_path: Path
+) -> None:
+    """The folder's damage advised choosing another folder with --data-dir, a flag
+    `store migrate` does not have (a hostile review found it)."""
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    (folder / "trustdesk.db").write_bytes(b"hello\n")
+    url = pg_cluster.new_database()
+    pg_cluster.init_store(url)
+    with pytest.raises(StoreError) as refused:
+        migrate(folder, url, lambda line: None)
+    assert "(--from)" in str(refused.value) and "--data-dir" not in str(refused.value)
+    assert _empty(url)
+
+
 def _trustdesk(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TRUSTDESK_DEBUG": ""}
     return subprocess.run(

@@ -39,7 +39,12 @@ def migrate(source_dir: Path, url: str, say: Progress) -> TransferReport:
         )
     # Opening brings an older record up to this version's schema, the one `store init`
     # made on the server.
-    with Store.open(source_dir) as source:
+    try:
+        source = Store.open(source_dir)
+    except StoreError as exc:  # its words name the flag this command names the folder by
+        exc.args = (str(exc).replace("(--data-dir)", "(--from)"),)
+        raise
+    with source:
         say(f"checking the record in {source_dir} …")
         checked = source.verify()
         if not checked.ok:
