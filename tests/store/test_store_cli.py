@@ -221,11 +221,53 @@ def test_a_hold_is_not_closed_before_the_decision_that_opened_it(
     hold = out.splitlines()[1].split()[0]
     close = ("holds", "close", hold, "--outcome", "ice_took_custody", "--as", "ann")
     code, out, err = cli(*close, "--at", at, who="ann")
-    assert code == 2 and "before the decision that opened it" in one_line_error(err), err
+    assert code == 2 and "is before the decision (" in one_line_error(err), err
     code, out, _ = cli("decisions", "list", "--active-holds", "--as", "ann", who="ann")
     assert out.splitlines()[1].split()[0] == hold  # still open
     code, out, err = cli(*close, "--at", "2026-11-20T12:00-05:00", who="ann")
     assert code == 0 and "closed: ice_took_custody" in out, err
+
+
+@pytest.mark.sqlite_only("a data folder's own files")
+def test_a_database_moved_away_from_its_log_is_named_not_called_no_record(cli: Any) -> None:
+    """trustdesk.db gone, its write-ahead log still beside it: the store's own refusal
+    (put it back, or restore) is said, not "there is no record here, begin a new one"."""
+    _staff(cli)
+    (cli.data / "trustdesk.db-wal").write_bytes(b"\x37\x7f\x06\x82" + b"\0" * 4092)
+    (cli.data / "trustdesk.db").unlink()
+    code, _out, err = cli("users", "list", "--as", "chief", who="chief")
+    assert code == 2 and "no TrustDesk record" not in err
+    assert "moved or deleted" in one_line_error(err)
+
+
+@pytest.mark.sqlite_only("a data folder's own files")
+def test_a_folder_this_account_may_not_enter_is_said_so(cli: Any) -> None:
+    """Run by an account the folder shuts out: "permission denied" in words, not an
+    internal error (a hostile review found the record check before the open raising).
+    Root is shut out too, its rights to pass over permissions dropped (setpriv)."""
+    import os
+    import sys
+
+    _staff(cli)
+    command = [sys.executable, "-m", "trustdesk", "--data-dir", str(cli.data)]
+    if os.geteuid() == 0:
+        drop = "--bounding-set=-dac_override,-dac_read_search,-fowner"
+        command = ["setpriv", drop, *command]
+    env = {**os.environ, "TRUSTDESK_DEBUG": "", "TRUSTDESK_PASSWORD": ADMIN_PW}
+    cli.data.chmod(0)
+    try:
+        result = subprocess.run(
+            [*command, "users", "list", "--as", "chief"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=env,
+        )
+    finally:
+        cli.data.chmod(0o700)
+    assert result.returncode == 2 and "internal error" not in result.stderr
+    assert "permission denied" in result.stderr.lower(), result.stderr
 
 
 @pytest.mark.parametrize(

@@ -330,6 +330,21 @@ def test_a_target_of_a_newer_trustdesk_is_refused(pg_cluster: Any, rich_source: 
     assert _empty(url)
 
 
+def test_a_database_never_set_up_is_refused_saying_to_set_it_up(
+    pg_cluster: Any, rich_source: Path
+) -> None:
+    """Without `store init`, the move called the missing tables a record changed behind
+    TrustDesk's back, to be restored (a hostile review found it)."""
+    url = pg_cluster.new_database()
+    with pytest.raises(StoreError) as refused:
+        migrate(rich_source, url, lambda line: None)
+    said = str(refused.value)
+    assert "holds no TrustDesk store" in said and "store init" in said
+    assert "behind TrustDesk's back" not in said
+    with psycopg.connect(url, autocommit=True) as conn:
+        assert conn.execute("SELECT to_regnamespace('trustdesk')").fetchone() == (None,)
+
+
 def test_a_folder_another_trustdesk_has_open_is_refused(pg_cluster: Any, rich_source: Path) -> None:
     """A desk left open on the folder would go on recording there, where the server never
     reads: the move is refused while another TrustDesk program has it open."""

@@ -34,7 +34,9 @@ def run_close(args: argparse.Namespace) -> int:
         ended = moment(args.at, "--at")
     with open_services(args) as services:
         session = log_on(services, args)
-        hold = services.holds.close(session, args.id, args.outcome, ended_at=ended, note=args.note)
+        hold = services.holds.close(
+            session, args.id, args.outcome, ended_at=ended, note=args.note, typed=ended is not None
+        )
     assert hold.closure is not None
     print(
         f"hold {hold.id} (decision {hold.decision_id}) closed: {hold.closure.outcome} at "

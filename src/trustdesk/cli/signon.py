@@ -123,8 +123,13 @@ def _refuse_a_folder_without_a_record(args: argparse.Namespace) -> None:
     if str(config.current()["database"].value):
         return  # on a database server: the folder keeps only this desk's own files
     folder = resolve_data_dir(args.data_dir)
-    if (folder / DB_NAME).exists():
-        return
+    try:
+        # A database there, or what is left of one (its write-ahead log or journal beside
+        # a file moved away): opening it says what is wrong, in its own words.
+        if any((folder / f"{DB_NAME}{suffix}").exists() for suffix in ("", "-wal", "-journal")):
+            return
+    except OSError:
+        return  # a folder this account may not look into: the store's open says so
     raise InvalidRequest(
         f"there is no TrustDesk record in {folder} ({DB_NAME} not found); nothing was "
         "created. Check --data-dir (or the data_dir setting), or begin a new record there "

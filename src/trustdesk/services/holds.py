@@ -58,7 +58,10 @@ class HoldService:
         ended_at: datetime | None = None,
         note: str | None = None,
         extra: Mapping[str, Any] | None = None,
+        typed: bool = False,
     ) -> Hold:
+        """Close the hold. ``typed``: ``ended_at`` was typed by a person (the command
+        line's --at), and is checked against the decision as well."""
         self.ctx.authorize(session, Operation.HOLD_CLOSE, {"hold": hold_id})
         if outcome not in HOLD_OUTCOMES:
             raise InvalidRequest(f"outcome must be one of {', '.join(HOLD_OUTCOMES)}")
@@ -68,7 +71,7 @@ class HoldService:
             raise InvalidRequest("the time the hold ended needs its UTC offset")
         if when > now + CLOCK_TOLERANCE:
             raise InvalidRequest("the time the hold ended is in the future")
-        if ended_at is not None:
+        if typed:
             self._not_before_the_decision(hold_id, when)
         text = None if note is None else note.strip() or None
         if text is not None and (len(text) > MAX_NOTE or any(ord(c) < 32 for c in text)):
@@ -94,28 +97,32 @@ class HoldService:
             raise AlreadyClosed(self._closed_message(closure), closure) from None
 
     def _not_before_the_decision(self, hold_id: int, when: datetime) -> None:
-        """A hold cannot end before the decision that opened it: a year or a day typed
-        wrong would close it for good at an impossible time (one closure per hold). A
-        time kept offline may come before the hold's row was written, never before the
-        decision."""
+        """A typed end time cannot come before the decision: a year or a day typed wrong
+        would close the hold for good at an impossible time (one closure per hold). The
+        decision's earliest time among its versions counts (an amendment may correct a
+        time typed late), with the slack a decision time may have over this clock."""
+        from trustdesk.services.decisions import CLOCK_SLACK
+
         hold = self.holds.get(hold_id)
-        opened_by = next(
-            (
-                r
-                for r in self.ctx.store.decisions.history(hold.decision_id)
-                if r.id == hold.record_id
-            ),
-            None,
-        )
-        if opened_by is None or when >= opened_by.decision_time:
+        versions = self.ctx.store.decisions.history(hold.decision_id)
+        earliest = min((r.decision_time for r in versions), default=None)
+        if earliest is None or when + CLOCK_SLACK >= earliest:
             return
-        zone = opened_by.decision_time.tzinfo
-        shown = f"{when.astimezone(zone):%a %d %b %Y %H:%M}"
-        decided = f"{opened_by.decision_time:%a %d %b %Y %H:%M}"
+        zone = self._zone()
         raise InvalidRequest(
-            f"the time the hold ended ({shown}) is before the decision that opened it "
-            f"({decided}); give the time the hold really ended"
+            f"the time the hold ended ({when.astimezone(zone):%a %d %b %Y %H:%M}) is before "
+            f"the decision ({earliest.astimezone(zone):%a %d %b %Y %H:%M}); give the time "
+            "the hold really ended"
         )
+
+    def _zone(self) -> Any:
+        from zoneinfo import ZoneInfo
+
+        try:
+            profile = self.ctx.store.agency.get()
+        except StoreError:
+            profile = None
+        return ZoneInfo(profile.timezone if profile is not None else DEFAULT_TIMEZONE)
 
     def _closure(self, hold_id: int) -> HoldClosure | None:
         try:

@@ -137,8 +137,8 @@ def copy_onto(source: sqlite3.Connection, url: str, say: Progress) -> TransferRe
             # The desks' own writers' lock: none of them can write while this runs.
             raw.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK_KEY,))
             with raw.cursor() as cur:
-                _refuse_occupied(cur, url)
                 _refuse_other_version(cur, url)
+                _refuse_occupied(cur, url)
                 _bypass_triggers(cur, url)
                 # The target's own identity (store init's first entry) makes way for the
                 # desk's, which opens the chain being copied.
@@ -200,11 +200,17 @@ def _refuse_other_version(cur: psycopg.Cursor[Any], url: str) -> None:
     from trustdesk.store.postgresql.schema import SCHEMA
     from trustdesk.store.schema import SCHEMA_VERSION
 
-    row = cur.execute(f"SELECT version FROM {SCHEMA}.schema_version WHERE id = 1").fetchone()
+    made = cur.execute("SELECT to_regclass(%s) IS NOT NULL", (f"{SCHEMA}.schema_version",))
+    row = None
+    if (made.fetchone() or (False,))[0]:
+        row = cur.execute(f"SELECT version FROM {SCHEMA}.schema_version WHERE id = 1").fetchone()
     version = None if row is None else int(row[0])
     if version == SCHEMA_VERSION:
         return
-    if version is not None and version > SCHEMA_VERSION:
+    if version is None:
+        why = "holds no TrustDesk store"
+        fix = "run `trustdesk store init` on it first"
+    elif version > SCHEMA_VERSION:
         why = f"was set up by a newer TrustDesk (schema {version}; this one knows {SCHEMA_VERSION})"
         fix = "migrate with that newer TrustDesk instead"
     else:

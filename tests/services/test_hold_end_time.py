@@ -1,0 +1,95 @@
+"""When a hold may be said to have ended (decision 0079; a hostile review of it).
+
+A time typed by a person (the command line's --at) cannot come before the decision: a
+year typed wrong would close the hold for good. The desk's own closures take the
+workstation's clock, which may lag the decision time by the slack a decision time is
+allowed; they are not checked, at the desk, offline, or recorded again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from servicekit import Desk
+
+from casekit import conviction, make_case
+from trustdesk.rules.caseio import parse_case
+from trustdesk.services.errors import InvalidRequest
+
+
+def _case(rules: Any, when: Any, booking: str, releasable: Any) -> tuple[Any, Any]:
+    raw = make_case(
+        decision_time=when.isoformat(),
+        releasable_at=releasable.isoformat(),
+        convictions=[conviction("53a-134", "felony", "B")],
+        person={"name": "A B", "date_of_birth": "1990-04-17", "booking_number": booking},
+    )
+    return parse_case(raw, "test", rules.sections), raw
+
+
+def decided_ahead(desk: Desk, rules: Any, minutes: int = 10) -> Any:
+    """A hold whose decision time the jail's clock put ``minutes`` ahead of this one."""
+    ahead = desk.clock.now + timedelta(minutes=minutes)
+    case, raw = _case(rules, ahead, "NH-1", desk.clock.now + timedelta(hours=4))
+    desk.services.decisions.create(desk.session("officer"), case, raw)
+    [status] = desk.services.holds.active(desk.session("officer"))
+    return status
+
+
+def test_the_desk_closes_a_hold_decided_a_little_ahead_of_its_clock(desk: Desk, rules: Any) -> None:
+    status = decided_ahead(desk, rules)
+    desk.clock.now += timedelta(minutes=2)  # ICE takes custody 2 minutes later
+    closed = desk.services.sync.close_hold(
+        desk.session("officer"), status, "ice_took_custody", None
+    )
+    assert closed.closure is not None  # type: ignore[union-attr]
+
+
+def test_such_a_closure_kept_offline_is_recorded_late(desk: Desk, rules: Any) -> None:
+    status = decided_ahead(desk, rules)
+    desk.clock.now += timedelta(minutes=2)
+    sync = desk.services.sync
+    sync.keep_closure(desk.session("officer"), status, "ice_took_custody", None)
+    desk.clock.now += timedelta(minutes=30)  # the server is back
+    result = sync.flush()
+    assert result.closures_refused == () and len(result.closures) == 1
+    assert desk.store.holds.get(status.hold_id).closure is not None
+
+
+def test_a_typed_end_counts_from_the_decision_s_earliest_time(desk: Desk, rules: Any) -> None:
+    """Decided at 14:00, entered with 16:00 by mistake, amended to 14:00: a typed end of
+    15:00 is the truth, not before the decision."""
+    typed = desk.clock.now
+    real = typed - timedelta(hours=2)
+    releasable = typed + timedelta(hours=4)
+    saved = desk.services.decisions.create(
+        desk.session("officer"), *_case(rules, typed, "NH-2", releasable)
+    )
+    desk.services.decisions.amend(
+        desk.session("officer2"),
+        saved.record.decision_id,
+        *_case(rules, real, "NH-2", releasable),
+        "decision time typed wrong",
+    )
+    [status] = desk.services.holds.active(desk.session("officer"))
+    ended = real + timedelta(hours=1)
+    hold = desk.services.holds.close(
+        desk.session("officer"), status.hold_id, "ice_took_custody", ended_at=ended, typed=True
+    )
+    assert hold.closure is not None and hold.closure.ended_at == ended
+
+
+def test_a_typed_end_before_the_decision_is_refused_in_the_agency_s_time(
+    desk: Desk, rules: Any
+) -> None:
+    status = decided_ahead(desk, rules, minutes=0)  # decided 16:00 UTC, 11:00 in New Haven
+    typed = (desk.clock.now - timedelta(hours=1)).astimezone(ZoneInfo("America/New_York"))
+    with pytest.raises(InvalidRequest) as refused:
+        desk.services.holds.close(
+            desk.session("officer"), status.hold_id, "ice_took_custody", ended_at=typed, typed=True
+        )
+    said = str(refused.value)
+    assert "(Fri 20 Nov 2026 10:00) is before the decision (Fri 20 Nov 2026 11:00)" in said
+    assert desk.store.holds.get(status.hold_id).closure is None
