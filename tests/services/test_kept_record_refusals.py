@@ -14,19 +14,13 @@ from typing import Any
 import pytest
 from livekit import honored
 from servicekit import Desk
+from test_kept_closures import open_hold
 from test_offline_desk import durable, pg_desk  # noqa: F401 - the fixture and its helper
 
 from trustdesk.services.holds import HoldService
 from trustdesk.services.kept_closures import KeptClosure
 from trustdesk.services.sync import KeptDecision
 from trustdesk.store.errors import DatabaseCorrupt, ServerUnavailable
-
-
-def open_hold(desk: Desk, rules: Any) -> Any:
-    case, raw = honored(rules)
-    desk.services.decisions.create(desk.session("officer"), case, raw)
-    [status] = desk.services.holds.active(desk.session("officer"))
-    return status
 
 
 def test_a_closure_whose_answer_was_lost_is_found_recorded_not_refused(

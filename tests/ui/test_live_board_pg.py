@@ -183,12 +183,12 @@ def test_server_lost_banner_offline_decision_then_recorded_late(
     assert desk.store.verify().problems == ()
 
 
-def test_a_server_back_with_its_record_changed_is_not_called_lost(
-    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, server: Any, answers: Any
-) -> None:
-    """The server comes back, but a table of its record was renamed away meanwhile: the
-    banner says the record cannot be used and why, not "cannot be reached"; the decision
-    kept during the outage stays kept, not refused."""
+def kept_while_a_table_was_gone(
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, server: Any
+) -> tuple[Any, Any, Any, str]:
+    """A desk's window; its record's ``decisions`` table renamed away, the server lost, a
+    decision kept meanwhile, the server back and the banner saying the record cannot be
+    used. The desk, its window, what was kept, and a superuser's URL to the record."""
     desk = pg_desks("a")
     window = window_for(desk, "officer")
     banner = window.server_banner
@@ -198,10 +198,23 @@ def test_a_server_back_with_its_record_changed_is_not_called_lost(
     server.stop()
     qtbot.waitUntil(banner.isVisible, timeout=CEILING_MS)
     assert "record server cannot be reached" in banner.text()
-    case, raw = honored(rules, booking="NH-GONE-2")
+    case, raw = honored(rules, booking="NH-GONE-1")
     kept = desk.services.sync.decide(window.context.session, case, raw)
     server.start()
     qtbot.waitUntil(lambda: "cannot be used" in banner.text(), timeout=CEILING_MS)
+    return desk, window, kept, admin
+
+
+def test_a_server_back_with_its_record_changed_is_not_called_lost(
+    pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, server: Any, answers: Any
+) -> None:
+    """The server comes back, but a table of its record was renamed away meanwhile: the
+    banner says the record cannot be used and why, not "cannot be reached"; the decision
+    kept during the outage stays kept, not refused."""
+    desk, window, kept, _admin = kept_while_a_table_was_gone(
+        pg_desks, window_for, qtbot, rules, server
+    )
+    banner = window.server_banner
     assert banner.isVisible()
     assert "not the ones TrustDesk made" in banner.text()
     assert "cannot be reached" not in banner.text()
@@ -216,18 +229,10 @@ def test_a_record_mended_after_it_could_not_be_used_records_what_was_kept(
     """After "the record cannot be used" the desk keeps trying: once the table is back
     (the record mended), the decision kept during the outage is recorded by itself and
     the red banner goes (a hostile review found nothing tried again, the banner stuck)."""
-    desk = pg_desks("a")
-    window = window_for(desk, "officer")
+    desk, window, kept, admin = kept_while_a_table_was_gone(
+        pg_desks, window_for, qtbot, rules, server
+    )
     banner = window.server_banner
-    admin = desk.store.db.url.replace("desk_test@", "postgres@")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute("ALTER TABLE trustdesk.decisions RENAME TO decisions_gone")
-    server.stop()
-    qtbot.waitUntil(banner.isVisible, timeout=CEILING_MS)
-    case, raw = honored(rules, booking="NH-MEND-1")
-    kept = desk.services.sync.decide(window.context.session, case, raw)
-    server.start()
-    qtbot.waitUntil(lambda: "cannot be used" in banner.text(), timeout=CEILING_MS)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute("ALTER TABLE trustdesk.decisions_gone RENAME TO decisions")
     outbox = desk.services.sync.outbox
