@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
@@ -115,9 +116,8 @@ class HoldService:
             "the hold really ended"
         )
 
-    def _zone(self) -> Any:
-        from zoneinfo import ZoneInfo
-
+    def _zone(self) -> ZoneInfo:
+        """The agency's time zone (the default when its profile cannot be read)."""
         try:
             profile = self.ctx.store.agency.get()
         except StoreError:
@@ -131,14 +131,11 @@ class HoldService:
             return None
 
     def _closed_message(self, closure: HoldClosure) -> str:
-        from zoneinfo import ZoneInfo
-
+        zone = self._zone()
         try:
-            profile = self.ctx.store.agency.get()
             user = self.ctx.store.users.by_id(closure.officer_id)
         except StoreError:
-            profile, user = None, None
-        zone = ZoneInfo(profile.timezone if profile is not None else DEFAULT_TIMEZONE)
+            user = None
         who = closure.officer
         if user is not None and user.full_name:
             who = f"{user.full_name} ({closure.officer})"
