@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import date, datetime
+from pathlib import Path
 
 #: Record numbers (decisions, holds, contacts, people): what the databases can hold.
 LAST_NUMBER = 2**63 - 1
@@ -33,6 +34,30 @@ def record_number(text: str) -> int:
             "them)"
         )
     return int(cleaned)
+
+
+#: The name that means standard output to most command-line programs.
+STANDARD_OUTPUT = "-"
+
+
+def new_file(text: str) -> Path:
+    """The argparse type of a file a command writes (a report, a memo, a backup, a key):
+    ``-`` is refused, not taken for a file of that name. Each of these commands records or
+    prints where its file went (a report's place and digest go into the audit trail), so
+    there is no standard output to write to."""
+    if text.strip() == STANDARD_OUTPUT:
+        raise argparse.ArgumentTypeError(
+            "'-' (standard output) is not taken here: this command writes a new file and "
+            "says where it went; give the file's name instead (a file really "
+            "named - is written as ./-)"
+        )
+    return Path(text)
+
+
+def file_or_standard_output(text: str) -> Path | None:
+    """The argparse type of an output that defaults to standard output (``audit export
+    --output``): ``-`` is standard output, as the option's help says, not a file."""
+    return None if text.strip() == STANDARD_OUTPUT else Path(text)
 
 
 def decision_ref(text: str) -> tuple[int, int | None]:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from trustdesk.cli.arguments import file_or_standard_output
 from trustdesk.cli.signon import add_actor, log_on, open_services
 
 
@@ -37,7 +38,10 @@ def add_parser(commands: Any) -> None:
     export = sub.add_parser("export", help="write every audit entry as JSON lines or CSV")
     export.add_argument("--format", choices=("jsonl", "csv"), required=True)
     export.add_argument(
-        "--output", type=Path, metavar="FILE", help="new file to write (default: standard output)"
+        "--output",
+        type=file_or_standard_output,
+        metavar="FILE",
+        help="new file to write (default, or -: standard output)",
     )
     add_actor(export)
     export.set_defaults(func=run_export)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from trustdesk.cli.arguments import new_file
 from trustdesk.cli.signon import add_actor, current_password, log_on, open_services
 
 
@@ -14,7 +15,7 @@ def add_parser(commands: Any) -> None:
     backup = commands.add_parser(
         "backup", help="write a consistent backup of the records to a new FILE"
     )
-    backup.add_argument("file", type=Path)
+    backup.add_argument("file", type=new_file)
     add_actor(backup)
     backup.set_defaults(func=run_backup)
     restore = commands.add_parser(

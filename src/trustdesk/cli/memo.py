@@ -15,7 +15,7 @@ import os
 import sys
 from typing import Any
 
-from trustdesk.cli.arguments import decision_ref
+from trustdesk.cli.arguments import decision_ref, new_file
 from trustdesk.cli.signon import add_actor, log_on, open_services
 
 EXIT_MISMATCH = 3
@@ -37,6 +37,7 @@ def add_parser(commands: Any) -> None:
     memo.add_argument(
         "-o",
         "--output",
+        type=new_file,
         required=True,
         metavar="FILE.pdf",
         help="the PDF to write (never overwritten: a free name like FILE-2.pdf is used)",

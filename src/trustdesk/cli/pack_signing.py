@@ -19,6 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from trustdesk.cli.arguments import new_file
+
 PASSPHRASE_ENV = "TRUSTDESK_KEY_PASSPHRASE"
 
 
@@ -29,13 +31,13 @@ def add_actions(sub: Any) -> None:
     keygen = sub.add_parser("keygen", help="make a publisher's signing key (for publishers)")
     keygen.add_argument("--publisher", required=True, help="the name shown to importers")
     keygen.add_argument(
-        "-o", "--output", required=True, type=Path, help="private key file to write (kept 0600)"
+        "-o", "--output", required=True, type=new_file, help="private key file to write (kept 0600)"
     )
     keygen.set_defaults(func=run_keygen)
     sign = sub.add_parser("sign", help="sign a rule-pack file with a publisher's key")
     sign.add_argument("pack", type=Path)
     sign.add_argument("--key", required=True, type=Path, help="private key file from keygen")
-    sign.add_argument("-o", "--output", required=True, type=Path, help="signed pack to write")
+    sign.add_argument("-o", "--output", required=True, type=new_file, help="signed pack to write")
     sign.set_defaults(func=run_sign)
     for name, text in (
         ("review", "show who signed a pack file and what it changes; nothing is imported"),

@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
+from trustdesk.cli.arguments import new_file
 from trustdesk.cli.signon import add_actor, log_on, open_services
 
 FORMATS = ("pdf", "csv", "xlsx", "json", "state-csv")
@@ -51,7 +51,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=new_file,
         required=True,
         metavar="FILE",
         help="new file to write (never overwritten)",

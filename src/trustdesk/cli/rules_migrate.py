@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from trustdesk.cli.arguments import new_file
 from trustdesk.rules.errors import InputError
 
 
@@ -25,7 +26,7 @@ def add_parser(sub: Any) -> None:
     )
     migrate.add_argument("file", type=Path, help="the older pack")
     migrate.add_argument(
-        "-o", "--output", type=Path, required=True, help="the format-3 file to write (new)"
+        "-o", "--output", type=new_file, required=True, help="the format-3 file to write (new)"
     )
     migrate.set_defaults(func=run_migrate)
 
