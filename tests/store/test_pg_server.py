@@ -343,3 +343,24 @@ def test_what_counts_as_a_refused_log_on(said: str, refused: bool) -> None:
     from trustdesk.store.postgresql.connection import _refused_log_on
 
     assert _refused_log_on(psycopg.OperationalError(said)) is refused
+
+
+def test_a_refused_log_on_is_remembered_until_one_succeeds_or_fails_otherwise() -> None:
+    """What the desk's banner says while the record is out of reach: the last refusal of
+    this URL, forgotten once a log-on to it succeeds or fails as an outage."""
+    from trustdesk.store.postgresql.connection import log_on_refused, note_log_on
+
+    url, other = "postgresql://desk@10.0.0.7/td_refusals", "postgresql://desk@10.0.0.8/td"
+    refusal = psycopg.OperationalError(
+        'connection failed: FATAL:  password authentication failed for user "desk"'
+    )
+    outage = psycopg.OperationalError("connection to server failed: timeout expired")
+    note_log_on(url, refusal)
+    said = 'database td_refusals on 10.0.0.7: password authentication failed for user "desk"'
+    assert log_on_refused(url) == said
+    assert log_on_refused(other) is None
+    note_log_on(url, None)
+    assert log_on_refused(url) is None
+    note_log_on(url, refusal)
+    note_log_on(url, outage)
+    assert log_on_refused(url) is None

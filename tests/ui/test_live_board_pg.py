@@ -183,6 +183,50 @@ def test_server_lost_banner_offline_decision_then_recorded_late(
     assert desk.store.verify().problems == ()
 
 
+def _connect_to_record(admin: str, database: str, allowed: bool) -> None:
+    """Let the desk's login connect to its record, or stop it (its sessions ended)."""
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if allowed:
+            conn.execute(f'GRANT CONNECT ON DATABASE "{database}" TO PUBLIC')
+            return
+        conn.execute(f'REVOKE CONNECT ON DATABASE "{database}" FROM PUBLIC')
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND usename = 'desk_test'",
+            (database,),
+        )
+
+
+def test_a_server_refusing_the_log_on_is_not_called_out_of_reach(
+    pg_desks: Any, window_for: Any, qtbot: Any, server: Any, answers: Any
+) -> None:
+    """The server answers but refuses the desk's log-on (its login may no longer connect):
+    the banner said "cannot be reached", sending IT to the network. It says the log-on
+    was refused and what the server said; after an outage it changes to that once the
+    server is back but still refusing; and it goes once the log-on is let in again."""
+    desk = pg_desks("a")
+    window = window_for(desk, "officer")
+    banner = window.server_banner
+    database = desk.store.db.url.rsplit("/", 1)[1]
+    admin = desk.store.db.url.replace("desk_test@", "postgres@")
+    _connect_to_record(admin, database, allowed=False)
+    refused = "refused this workstation's log-on"
+    qtbot.waitUntil(lambda: refused in banner.text() and banner.isVisible(), timeout=CEILING_MS)
+    assert f'permission denied for database "{database}"' in banner.text()
+    assert "cannot be reached" not in banner.text()
+    assert "Ask IT to correct the database setting" in banner.text()
+    # An outage: said as one. The server back but still refusing: said as a refusal.
+    server.stop()
+    qtbot.waitUntil(lambda: "cannot be reached" in banner.text(), timeout=CEILING_MS)
+    assert refused not in banner.text()
+    server.start()
+    qtbot.waitUntil(lambda: refused in banner.text(), timeout=CEILING_MS)
+    _connect_to_record(admin, database, allowed=True)
+    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=CEILING_MS)
+    assert desk.services.live.refusal() is None
+    assert answers.errors == []
+
+
 def kept_while_a_table_was_gone(
     pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, server: Any
 ) -> tuple[Any, Any, Any, str]:

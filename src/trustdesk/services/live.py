@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from trustdesk.store.changes import RESYNC, Change, ChangeFeed
-from trustdesk.store.feeds import open_feed
+from trustdesk.store.feeds import log_on_refused, open_feed
 from trustdesk.store.store import Store
 from trustdesk.store.users import ACCOUNT_EVENTS, LOCK_EVENTS
 
@@ -143,6 +143,12 @@ class LiveRecord:
             self._reachable = up
         for watcher in self._current():
             watcher.on_reachable(up)
+
+    def refusal(self) -> str | None:
+        """While the record is out of reach: what the server said when it refused this
+        desk's log-on, and where (a setting for IT to correct, not an outage); None for
+        an outage, or while the record answers."""
+        return None if self.reachable else log_on_refused(self.store)
 
     def stop(self) -> None:
         """Stop watching altogether (the services are being closed)."""

@@ -17,3 +17,14 @@ def open_feed(store: Store) -> ChangeFeed:
     from trustdesk.store.changes_sqlite import SqliteChangeFeed
 
     return SqliteChangeFeed(store.path)
+
+
+def log_on_refused(store: Store) -> str | None:
+    """On a server store, what the server said when it last refused this process's log-on
+    (and where), while none has succeeded since; None otherwise (an outage, a file)."""
+    if store.backend != "postgresql":
+        return None
+    from trustdesk.store.postgresql.connection import log_on_refused as refused
+
+    url = getattr(store.db, "url", None)
+    return refused(url) if isinstance(url, str) else None

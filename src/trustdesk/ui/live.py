@@ -30,6 +30,8 @@ COALESCE_MS = 150
 
 class LiveLink(QObject):
     board_changed = Signal()
+    #: The server lost (False) or back (True); also False again when why it is out of
+    #: reach changed (a refused log-on, an outage: ``services.live.refusal``).
     reachability_changed = Signal(bool)
     #: An account changed in the record (a password reset, an account disabled or locked).
     accounts_changed = Signal()
@@ -60,6 +62,8 @@ class LiveLink(QObject):
         self._feed_reachable.connect(self._set_reachable, queued)
         self._feed_accounts.connect(self.accounts_changed.emit, queued)
         self._watcher: Watcher | None = None
+        #: The refused log-on the banner was last told of (None: an outage, or none).
+        self._refusal: str | None = None
 
     def start(self) -> None:
         if self._watcher is not None:
@@ -85,6 +89,7 @@ class LiveLink(QObject):
         if up == self.reachable:
             return
         self.reachable = up
+        self._refusal = None if up else self.services.live.refusal()
         # Said first: the banner clears for a server back, then shows what the flush did
         # (recorded late, refused); said after, it hid that at once.
         self.reachability_changed.emit(up)
@@ -95,7 +100,13 @@ class LiveLink(QObject):
             self._retry.start()
 
     def _try_again(self) -> None:
-        if not self.services.live.feed_reachable:
+        live = self.services.live
+        if not self.reachable and live.refusal() != self._refusal:
+            # Still out of reach, for another reason now (the server back from an outage
+            # but refusing the log-on, or the other way round): the banner says which.
+            self._refusal = live.refusal()
+            self.reachability_changed.emit(False)
+        if not live.feed_reachable:
             return  # the feed reconnects on its own thread and reports the return
         sync = self.services.sync
         if sync.waiting() or self.unusable:

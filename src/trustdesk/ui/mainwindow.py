@@ -326,7 +326,8 @@ class MainWindow(QMainWindow):
 
     def _reachability_changed(self, up: bool) -> None:
         kept = 0 if up else self.services.sync.waiting()
-        self.server_banner.show_reachable(up, kept)
+        refusal = None if up else self.services.live.refusal()
+        self.server_banner.show_reachable(up, kept, refusal=refusal)
         if up:
             self._check_proof()
 

@@ -18,6 +18,15 @@ LOST = (
     "is shown and kept on this workstation, its memo marked NOT YET RECORDED, and it is "
     "recorded as soon as the server is back."
 )
+#: The server answered and refused this desk's log-on: no outage to wait out, a setting
+#: (the database login, its password, the server's access rules) for IT to correct.
+REFUSED = (
+    "⚠ The record server refused this workstation's log-on ({said}). Ask IT to correct "
+    "the database setting (login, password, database name) or the server's access rules. "
+    "You can go on reviewing cases: each decision is shown and kept on this workstation, "
+    "its memo marked NOT YET RECORDED, and it is recorded as soon as the server lets this "
+    "workstation in."
+)
 STYLE = "background: {0}; color: {1}; padding: 6px; font-weight: bold;"
 
 
@@ -28,12 +37,15 @@ class ServerBanner(QLabel):
         self.setWordWrap(True)
         self.hide()
 
-    def show_reachable(self, up: bool, kept: int = 0) -> None:
+    def show_reachable(self, up: bool, kept: int = 0, refusal: str | None = None) -> None:
+        """Hidden for a server that answers; else red, saying whether it cannot be reached
+        or refused the log-on (``refusal``: where and what it said)."""
         if up:
             self.hide()
             return
         waiting = f" Waiting on this workstation: {kept}." if kept else ""
-        self._show(LOST + waiting, "#c62828", "#ffffff")
+        said = LOST if refusal is None else REFUSED.format(said=refusal.rstrip("."))
+        self._show(said + waiting, "#c62828", "#ffffff")
 
     def show_flushed(self, result: Flushed) -> None:
         parts = []

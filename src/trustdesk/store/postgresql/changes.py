@@ -27,7 +27,7 @@ from collections.abc import Iterator
 import psycopg
 
 from trustdesk.store.changes import Change, ChangeFeed
-from trustdesk.store.postgresql.connection import cut, shut_socket
+from trustdesk.store.postgresql.connection import cut, note_log_on, shut_socket
 from trustdesk.store.postgresql.schema import NOTIFY_CHANNEL as CHANNEL
 
 #: Seconds between attempts to reach a server that is down.
@@ -95,7 +95,12 @@ class PostgresChangeFeed(ChangeFeed):
 
     def _connect(self) -> psycopg.Connection[tuple[object, ...]]:
         if self._conn is None:
-            conn = psycopg.connect(self.url, autocommit=True, **KEEPALIVE)  # type: ignore[arg-type]
+            try:
+                conn = psycopg.connect(self.url, autocommit=True, **KEEPALIVE)  # type: ignore[arg-type]
+            except psycopg.OperationalError as exc:
+                note_log_on(self.url, exc)  # a refused log-on is told apart from an outage
+                raise
+            note_log_on(self.url, None)
             self._conn = conn
             # Listening from here on: anything committed before was there for the
             # listener's own first look; anything after arrives as a notification.

@@ -108,11 +108,13 @@ def open_connection(url: str) -> psycopg.Connection[Any]:
             **TCP_OPTIONS,  # type: ignore[arg-type]
         )
     except psycopg.OperationalError as exc:
+        note_log_on(url, exc)
         raise (refused(url, exc) if _refused_log_on(exc) else unavailable(url, exc)) from None
     except (psycopg.ProgrammingError, UnicodeDecodeError) as exc:
         # config.dburl checks a URL as libpq reads it; an older libpq than the one it
         # follows may still refuse an option (or its value) here.
         raise unreadable_url(url, exc) from None
+    note_log_on(url, None)
     try:
         conn.execute(f"SET search_path TO {SCHEMA}, public")
         # A writer waits its turn, but not for ever behind a desk that hangs; and the
@@ -196,11 +198,39 @@ def _refused_log_on(exc: BaseException) -> bool:
     return any(r in text for r in _REFUSALS) and not any(p in text for p in _PASSING)
 
 
-def refused(url: str, exc: BaseException) -> ServerRefused:
-    """The server answered and refused the log-on: not a network fault."""
+def _what_was_said(exc: BaseException) -> str:
     lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
     said = next((line for line in lines if "FATAL:" in line), lines[0] if lines else "")
-    said = said.split("FATAL:", 1)[-1].strip()
+    return said.split("FATAL:", 1)[-1].strip()
+
+
+#: Per server URL, the last log-on it refused since one to it last succeeded (any
+#: connection of this process: the change feed's or a call's): what the desk's banner
+#: says instead of "cannot be reached" (decision 0080).
+_REFUSED: dict[str, str] = {}
+_REFUSED_LOCK = threading.Lock()
+
+
+def note_log_on(url: str, exc: BaseException | None) -> None:
+    """Note how a log-on to ``url`` went: ``exc`` None for one that succeeded."""
+    with _REFUSED_LOCK:
+        if exc is not None and _refused_log_on(exc):
+            _REFUSED[url] = f"{describe(url)}: {_what_was_said(exc)}"
+        else:
+            # Succeeded, or failed as an outage: the refusal is no longer what is known.
+            _REFUSED.pop(url, None)
+
+
+def log_on_refused(url: str) -> str | None:
+    """Where and what the server said when it last refused a log-on to ``url``, while no
+    log-on to it has succeeded or failed otherwise since; None if it has not."""
+    with _REFUSED_LOCK:
+        return _REFUSED.get(url)
+
+
+def refused(url: str, exc: BaseException) -> ServerRefused:
+    """The server answered and refused the log-on: not a network fault."""
+    said = _what_was_said(exc)
     return ServerRefused(
         f"the database server refused TrustDesk's log-on ({describe(url)}: {said}); "
         "nothing was recorded. Check the database setting's user, database name and "
