@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 
 from trustdesk.services.context import ServiceContext, Session
@@ -19,6 +21,7 @@ from trustdesk.services.permissions import ADMINISTRATOR, ROLES, Operation
 from trustdesk.store.encoding import sha256_hex, utc_text
 from trustdesk.store.errors import NotFound
 from trustdesk.store.records import Credential, User
+from trustdesk.store.users import NoAdministratorLeft
 
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = timedelta(minutes=15)
@@ -26,8 +29,9 @@ _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 _BADGE = re.compile(r"[A-Za-z0-9-]{0,20}")
 FULL_NAME_MAX = 100
 ONLY_ADMINISTRATOR = (
-    "there is only one active administrator: if that account is locked out or its password "
-    "forgotten, only IT can recover it (trustdesk users recover); add a second administrator"
+    "there is only one active administrator who can sign in (not locked out): if that "
+    "account is locked out or its password forgotten, only IT can recover it (trustdesk "
+    "users recover); add a second administrator, or unlock one that is locked out"
 )
 
 
@@ -222,7 +226,8 @@ class AccountService:
     # -- the last administrator ---------------------------------------------------------
 
     def administrator_warning(self) -> str:
-        """A plain warning while there is only one active administrator ('' otherwise).
+        """A plain warning while only one administrator can sign in ('' otherwise): one
+        locked out does not count, as it cannot administer until unlocked.
 
         Names no account: the sign-in page shows it to whoever stands at the desk.
         """
@@ -274,30 +279,31 @@ class AccountService:
         _check_role(role)
         if target.role == role:
             return target
-        self._keep_an_administrator(target, losing=target.role == ADMINISTRATOR)
-        return self.users.change(
-            target.id,
-            "user.role_changed",
-            {"role": role},
-            actor=self.ctx.actor(session),
-            at=self.ctx.now(),
-        )
+        with self._keeping_an_administrator(target):
+            return self.users.change(
+                target.id,
+                "user.role_changed",
+                {"role": role},
+                actor=self.ctx.actor(session),
+                at=self.ctx.now(),
+                keep_an_administrator=target.role == ADMINISTRATOR,
+            )
 
     def set_active(self, session: Session, username: str, active: bool) -> User:
         target = self._target(session, username)
         if target.active == active:
             return target
-        if not active:
-            if target.id == session.user_id:
-                raise InvalidRequest("you cannot disable your own account")
-            self._keep_an_administrator(target, losing=target.role == ADMINISTRATOR)
-        return self.users.change(
-            target.id,
-            "user.enabled" if active else "user.disabled",
-            {"active": int(active)},
-            actor=self.ctx.actor(session),
-            at=self.ctx.now(),
-        )
+        if not active and target.id == session.user_id:
+            raise InvalidRequest("you cannot disable your own account")
+        with self._keeping_an_administrator(target):
+            return self.users.change(
+                target.id,
+                "user.enabled" if active else "user.disabled",
+                {"active": int(active)},
+                actor=self.ctx.actor(session),
+                at=self.ctx.now(),
+                keep_an_administrator=not active and target.role == ADMINISTRATOR,
+            )
 
     def set_details(
         self, session: Session, username: str, full_name: str | None, badge: str | None
@@ -431,12 +437,19 @@ class AccountService:
             note={**who, "was_locked": target.locked_at is not None},
         )
 
-    def _keep_an_administrator(self, target: User, *, losing: bool) -> None:
-        if losing and target.active and self.users.count_admins() <= 1:
+    @staticmethod
+    @contextlib.contextmanager
+    def _keeping_an_administrator(target: User) -> Iterator[None]:
+        """The store's refusal of a change leaving no administrator who can sign in
+        (decided inside its write transaction), said as bad input."""
+        try:
+            yield
+        except NoAdministratorLeft:
             raise InvalidRequest(
-                f"{target.username} is the last active administrator; make another "
-                "administrator first"
-            )
+                f"{target.username} is the last active administrator who can sign in (any "
+                "other is disabled or locked out); make another administrator, or unlock "
+                "one, first"
+            ) from None
 
 
 def _failure_reason(user: User) -> str:

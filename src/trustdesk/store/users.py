@@ -25,6 +25,16 @@ from trustdesk.store.errors import Conflict, NotFound
 from trustdesk.store.records import Actor, AuditEvent, Credential, User
 from trustdesk.store.sql import dict_rows, insert, one_dict, scalar
 
+#: The administrators who can sign in: active, and not locked out.
+USABLE_ADMINISTRATORS = (
+    "SELECT count(*) FROM users WHERE role = 'administrator' AND active = 1 AND locked_at IS NULL"
+)
+
+
+class NoAdministratorLeft(Conflict):
+    """A change that would leave no administrator who can sign in; nothing was changed."""
+
+
 if TYPE_CHECKING:
     from trustdesk.store.backend import Database
 
@@ -298,21 +308,32 @@ class UserRepository:
         actor: Actor,
         at: datetime,
         note: dict[str, Any] | None = None,
+        keep_an_administrator: bool = False,
     ) -> User:
         """Apply ``changes`` to an account and record ``event`` with its new state.
 
         ``note`` adds objects to the entry (ids and field names only, never the values).
+        ``keep_an_administrator``: refuse (NoAdministratorLeft, nothing changed) a change
+        that leaves no administrator who can sign in, where the account was one. Counted
+        inside the write transaction, after the writers' turn: two desks removing each
+        other's administrator at once cannot both pass a count made before either wrote.
         """
         if event not in ACCOUNT_EVENTS:
             raise ValueError(event)
         with self._db.transaction() as conn:
-            self._row(conn, user_id)
+            before = self._row(conn, user_id)
             if "password_hash" in changes:
                 changes = {**changes, "password_changed_at": utc_text(at)}
             assignments = ", ".join(f"{column} = ?" for column in changes)
             conn.execute(
                 f"UPDATE users SET {assignments} WHERE id = ?", (*changes.values(), user_id)
             )
+            if (
+                keep_an_administrator
+                and _usable_administrator(before)
+                and int(scalar(conn, USABLE_ADMINISTRATORS)) == 0
+            ):
+                raise NoAdministratorLeft(before["username"])
             row = self._row(conn, user_id)
             objects = {**(note or {}), **account_objects(row)}
             audit.append(conn, AuditEvent(event, "success", objects), actor, at)
@@ -328,13 +349,9 @@ class UserRepository:
         )
 
     def count_admins(self) -> int:
+        """The administrators who can sign in (active, not locked out)."""
         with self._db.reading() as conn:
-            return int(
-                scalar(
-                    conn,
-                    "SELECT count(*) FROM users WHERE role = 'administrator' AND active = 1",
-                )
-            )
+            return int(scalar(conn, USABLE_ADMINISTRATORS))
 
     def record_logon(self, user_id: int, *, actor: Actor, at: datetime) -> None:
         with self._db.transaction() as conn:
@@ -387,3 +404,7 @@ class UserRepository:
         if row is None:
             raise NotFound(f"there is no user with id {user_id}")
         return row
+
+
+def _usable_administrator(row: dict[str, Any]) -> bool:
+    return row["role"] == "administrator" and row["active"] == 1 and row["locked_at"] is None
