@@ -111,7 +111,13 @@ def test_two_desks_disabling_each_others_administrator_in_threads(
             boss = second.accounts.log_on(name, PASSWORD)
             barrier, refused = threading.Barrier(2), []
 
-            def disable(services: Services, session: Any, target: str) -> None:
+            def disable(
+                services: Services,
+                session: Any,
+                target: str,
+                barrier: threading.Barrier = barrier,
+                refused: list[str] = refused,
+            ) -> None:
                 barrier.wait()
                 try:
                     services.accounts.set_active(session, target, False)
