@@ -84,6 +84,37 @@ def test_recovery_is_refused_to_an_account_that_does_not_own_the_data_folder(
         assert refused and refused[-1].objects_dict()["os_uid"] == stranger
 
 
+def test_recovery_through_a_folder_of_ones_own_linking_to_the_record_is_refused(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A desk account with write access to IT's shared folder (decision 0008) made a
+    folder of its own holding a link to the shared ``trustdesk.db``, recovered the
+    record's only administrator through it, and signed in as them (hostile pass): only
+    the folder named was asked who owned it."""
+    if os.geteuid() != 0:
+        pytest.skip("giving folders to two owners needs root (CI runs the suite as root)")
+    staff(cli)
+    _lock_out(cli, "chief")
+    officer = os.stat(cli.data).st_uid + 4242  # not the record's owner
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "trustdesk.db").symlink_to(cli.data / "trustdesk.db")
+    os.chown(own, officer, officer)
+    os.lchown(own / "trustdesk.db", officer, officer)
+    monkeypatch.setattr(os, "geteuid", lambda: officer)
+    code, _out, err = cli("--data-dir", str(own), "users", "recover", "chief", new=NEW_PW)
+    assert code == 2, err
+    message = the_error(err)
+    assert "may not recover accounts" in message
+    assert "owns the data folder and the database file it holds" in message
+    with Store.open(cli.data) as store:
+        assert store.users.get("chief").locked_at is not None
+        assert store.audit.of_events("account.recovered") == []
+    # The new password was never set: a locked account answers it as a wrong one.
+    code, _out, err = cli("users", "list", "--as", "chief", who=NEW_PW)
+    assert code == 2 and the_error(err) == "trustdesk: wrong user name or password"
+
+
 def test_recovery_is_refused_while_another_administrator_can_sign_in(cli: Any) -> None:
     staff(cli, second_admin=True)
     _lock_out(cli, "chief")

@@ -390,7 +390,7 @@ class AccountService:
                 f"`trustdesk --database URL users recover {name}` connected as one"
             )
         else:
-            machine = machine_account(self.ctx.store.data_dir)
+            machine = machine_account(self.ctx.store.data_dir, self.ctx.store.path)
             controls = machine.controls
             who = {"os_uid": machine.uid, "os_account": machine.name}
             refusal = (

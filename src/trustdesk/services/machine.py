@@ -32,8 +32,13 @@ def _account_name(uid: int) -> str:
         return f"uid {uid}"
 
 
-def machine_account(data_dir: Path) -> MachineAccount:
-    """The running account and whether it may recover accounts of ``data_dir``."""
+def machine_account(data_dir: Path, database: Path | None = None) -> MachineAccount:
+    """The running account and whether it may recover accounts of ``data_dir``.
+
+    ``database``: the file TrustDesk opened there. Owning the folder named is not enough:
+    a folder of one's own may hold a link to another folder's database (an IT-owned
+    shared record, decision 0008). The account must also own the file the link leads to
+    and the folder that holds it."""
     if sys.platform == "win32":
         import ctypes
 
@@ -42,9 +47,17 @@ def machine_account(data_dir: Path) -> MachineAccount:
         return MachineAccount(None, name, elevated, "an elevated (Run as administrator) prompt")
     uid = os.geteuid()
     owner = os.stat(data_dir).st_uid
+    owners, where = {owner}, "data folder"
+    if database is not None:
+        real = database.resolve()
+        owner = os.stat(real).st_uid  # the one named: the record's, wherever it lies
+        owners |= {owner, os.stat(real.parent).st_uid}
+        where = "data folder and the database file it holds"
     return MachineAccount(
         uid,
         _account_name(uid),
-        uid in (0, owner),
-        f"the operating-system account that owns the data folder ({_account_name(owner)}) or root",
+        uid == 0 or owners == {uid},
+        f"root, which owns the {where}"
+        if owner == 0
+        else f"the operating-system account that owns the {where} ({_account_name(owner)}) or root",
     )
