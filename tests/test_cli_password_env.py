@@ -47,3 +47,29 @@ def test_bytes_that_are_not_utf8_are_refused_in_words(
         "was done\n"
     )
     assert not (tmp_path / "key").exists()
+
+
+def test_a_user_name_that_is_not_utf8_is_a_wrong_name_not_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--as $'ren\\xe9'` from a Latin-1 terminal: the attempted name's digest for the
+    audit failed on the stand-in for 0xe9 ("internal error (UnicodeEncodeError)", a
+    hostile pass). It is answered as any unknown name, and the failure is recorded."""
+    from trustdesk.store import audit
+    from trustdesk.store.connection import connect
+
+    data = tmp_path / "data"
+    monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", "stone bridge harvest 1")
+    assert main(["--data-dir", str(data), "users", "add", "chief", "--role", "administrator"]) == 0
+    monkeypatch.delenv("TRUSTDESK_NEW_PASSWORD")
+    monkeypatch.setenv("TRUSTDESK_PASSWORD", "stone bridge harvest 1")
+    capsys.readouterr()
+    code = main(["--data-dir", str(data), "users", "list", "--as", "ren\udce9"])
+    out, err = capsys.readouterr()
+    assert (code, out, err) == (2, "", "trustdesk: wrong user name or password\n")
+    conn = connect(data / "trustdesk.db", immutable=True)
+    try:
+        [failed] = [e for e in audit.entries_for(conn, "logon") if e.outcome == "failure"]
+    finally:
+        conn.close()
+    assert '"reason":"unknown_user"' in failed.objects

@@ -47,6 +47,31 @@ def test_password_rules(password: str, words: str) -> None:
         check_new_password(password, "ann")
 
 
+def test_a_short_user_name_bars_a_password_only_as_a_word() -> None:
+    """A hostile pass: for users "al" and "ed", "totally fine passphrase 7" and "purple
+    tomato wished" were refused for containing the user name."""
+    check_new_password("totally fine passphrase 7", "al")
+    check_new_password("purple tomato wished", "ed")
+    for password in ("al river lantern 7", "river-lantern_AL-42", "ED ED ED ED ED"):
+        with pytest.raises(PasswordRejected, match="user name as a word"):
+            check_new_password(password, "al" if "al" in password.casefold() else "ed")
+    with pytest.raises(PasswordRejected, match="contain the user name"):
+        check_new_password("river annabel lantern", "anna")  # 4 letters: anywhere
+
+
+def test_a_new_password_the_same_once_normalised_is_refused(desk: Desk) -> None:
+    """A hostile pass: a fullwidth ｂ for b made a "new" password that hashes as the old."""
+    accounts = desk.services.accounts
+    current = ROLE_PASSWORDS["officer"]
+    session = accounts.log_on("officer", current)
+    assert current.startswith("b")
+    same = "\uff42" + current[1:]  # fullwidth ｂ
+    with pytest.raises(PasswordRejected, match="fullwidth"):
+        accounts.change_own_password(session, current, same)
+    assert events(desk, "user.password_changed") == []
+    assert accounts.log_on("officer", current).username == "officer"
+
+
 def test_long_passwords_are_accepted_and_never_truncated() -> None:
     base = "a passphrase that goes on and on " * 8  # ~260 characters
     check_new_password(base + "one", "ann")

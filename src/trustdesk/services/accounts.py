@@ -18,7 +18,7 @@ from trustdesk.services.errors import (
 from trustdesk.services.fields import clean_text
 from trustdesk.services.kept_signing import REGISTERED, KeptSigner, registered_key
 from trustdesk.services.permissions import ADMINISTRATOR, ROLES, Operation
-from trustdesk.store.encoding import sha256_hex, utc_text
+from trustdesk.store.encoding import bytes_sha256_hex, utc_text
 from trustdesk.store.errors import NotFound
 from trustdesk.store.records import Credential, User
 from trustdesk.store.users import NoAdministratorLeft
@@ -180,7 +180,9 @@ class AccountService:
                 None,
                 "failure",
                 reason="unknown_user",
-                attempted_sha256=sha256_hex(name)[:16],
+                # A name typed in another character set arrives with lone surrogates
+                # (Python's stand-ins for bytes that are not UTF-8): hashed as they are.
+                attempted_sha256=bytes_sha256_hex(name.encode("utf-8", "surrogatepass"))[:16],
             )
             raise AuthenticationFailed("wrong user name or password")
         user = credential.user
@@ -356,8 +358,13 @@ class AccountService:
             raise AuthenticationFailed("your account no longer exists") from None
         self.log_on(user.username, current)
         _check_new_password(new_password, user.username)
-        if new_password == current:
-            raise PasswordRejected("the new password must differ from the current one")
+        from trustdesk.services.passwords import same_password
+
+        if same_password(new_password, current):
+            raise PasswordRejected(
+                "the new password must differ from the current one (letters that differ only "
+                "in their width or form, such as a fullwidth ｂ for b, count as the same)"
+            )
         return self.users.change(
             user.id,
             "user.password_changed",

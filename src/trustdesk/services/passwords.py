@@ -1,10 +1,12 @@
 """Passwords: the rules a new one must meet, and salted scrypt hashes compared in constant time.
 
 Rules (NIST SP 800-63B, as RELIABILITY.md asks): at least 8 characters, up to 1,024
-accepted and every character counts (never truncated), not on the banned list, not the
-user name. Text is NFKC-normalised first so the same password typed on another keyboard
-layout still matches. Stored form: ``scrypt$n=…$r=…$p=…$<salt>$<hash>`` (base64), so the
-cost can be raised later and old hashes are upgraded at the next log-on.
+accepted and every character counts (never truncated), not on the banned list, not
+containing the user name (a name of under 4 characters only as a word of its own: "al"
+would otherwise bar "totally fine"). Text is NFKC-normalised first so the same password
+typed on another keyboard layout still matches. Stored form:
+``scrypt$n=…$r=…$p=…$<salt>$<hash>`` (base64), so the cost can be raised later and old
+hashes are upgraded at the next log-on.
 
 Signing in also yields a second secret, the seed of the officer's key for what a desk
 keeps while the record server is lost (``services.kept_signing``, decision 0062): the next
@@ -21,6 +23,7 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -29,6 +32,8 @@ from trustdesk.services.errors import PasswordRejected
 
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
+#: A user name shorter than this bars a password only as a word of its own.
+SHORT_NAME = 4
 #: The signing seed's length, taken from the scrypt output after the stored hash.
 SEED_BYTES = 32
 
@@ -150,5 +155,14 @@ def check_new_password(password: str, username: str) -> None:
         raise PasswordRejected(
             "that password is on the list of common or breached passwords; choose another"
         )
-    if username and username.casefold() in folded:
+    name = username.casefold()
+    if len(name) >= SHORT_NAME and name in folded:
         raise PasswordRejected("the password must not contain the user name")
+    if name and name in re.split(r"[\W_]+", folded):
+        raise PasswordRejected("the password must not contain the user name as a word")
+
+
+def same_password(first: str, second: str) -> bool:
+    """Whether two typed passwords are one password as hashed (NFKC: a fullwidth letter
+    and its plain form are the same)."""
+    return _normalise(first) == _normalise(second)
