@@ -394,8 +394,9 @@ def truth(
             found.review["needed"] = found.review.get("needed", 0) + 1
         if reviewed:
             found.review["reviewed"] = found.review.get("reviewed", 0) + 1
+            first = min(reviewed, key=lambda v: v.reviewed_at)  # type: ignore[arg-type,return-value]
             review_minutes.append(
-                min(whole_minutes(v.reviewed_at, v.recorded_at) for v in reviewed)  # type: ignore[arg-type]
+                whole_minutes(first.reviewed_at, first.recorded_at)  # type: ignore[arg-type]
             )
         if latest.review_required and latest.reviewed_at is None:
             found.review["pending"] = found.review.get("pending", 0) + 1

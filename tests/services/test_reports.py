@@ -253,3 +253,31 @@ def test_a_desk_nobody_used_is_refused_naming_the_desks_on_record(record: Any) -
     assert "leave out --desk" in message
     # The refused report was not made, so it is not in the audit log either.
     assert len(desk.store.audit.of_events("report.made")) == before
+
+
+def test_time_to_review_is_the_first_reviews_not_the_quickest(desk: Any, rules: Any) -> None:
+    """A decision waited ten days for its first review; amended the next day, its
+    amendment was approved five minutes later. The figure said 5 min: it took the
+    quickest of the decision's reviews (a hostile pass), not the first."""
+    from datetime import UTC, datetime, timedelta
+
+    from livekit import honored
+
+    desk.clock.now = datetime(2026, 11, 20, 16, 10, tzinfo=UTC)  # decided at 16:00 UTC
+    decisions = desk.services.decisions
+    case, raw = honored(rules)
+    saved = decisions.create(desk.session("officer"), case, raw)
+    desk.clock.now += timedelta(days=10)
+    decisions.approve(desk.session("supervisor"), saved.record.decision_id)
+    desk.clock.now += timedelta(days=1)
+    decisions.amend(desk.session("officer"), saved.record.decision_id, case, raw, "badge corrected")
+    desk.clock.now += timedelta(minutes=5)
+    decisions.approve(desk.session("supervisor"), saved.record.decision_id)
+    made = report(desk, start=date(2026, 11, 1), end=date(2026, 11, 30))
+    figure = rows(made, "reviews")
+    assert figure["Reviewed"] == (1, None)
+    assert figure["Median time to review"] == ("10 d 0 h 00 min", 240.0)
+    assert figure["90th percentile time to review"] == ("10 d 0 h 00 min", 240.0)
+    assert "from the recording of the version its first review reviewed" in (
+        made.figure("reviews").definition
+    )

@@ -264,7 +264,8 @@ def reviews(data: ReportData) -> Figure:
         "'Needing review': decisions whose latest version is flagged for supervisor "
         "review, or that a supervisor reviewed. 'Reviewed': those with at least one "
         "review. 'Waiting': those whose latest version still waits for one. Time to "
-        "review: from the recording of the version reviewed to its first review, in whole "
+        "review: for each decision, from the recording of the version its first review "
+        "reviewed to that first review (a later review does not shorten it), in whole "
         "minutes; median and 90th percentile by the nearest-rank rule over the "
         f"{timed} decisions reviewed.",
         ("Measure", "Value", "Hours"),

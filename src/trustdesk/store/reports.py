@@ -72,7 +72,8 @@ class ReportData:
     review_needed: int
     reviewed: int
     review_pending: int
-    #: (minutes from the reviewed version's recording to its first review, count).
+    #: (minutes from the recording of the version a decision's first review reviewed to
+    #: that review, count).
     review_minutes: tuple[tuple[int, int], ...]
     #: (closure outcome, or "open", count).
     holds: tuple[tuple[str, int], ...]
@@ -190,8 +191,12 @@ class _Period:
             "THEN 1 ELSE 0 END AS reviewed, "
             "CASE WHEN EXISTS (SELECT 1 FROM pending_reviews q WHERE q.record_id = d.id) "
             "THEN 1 ELSE 0 END AS pending, "
-            f"(SELECT min({review_minutes}) FROM reviews r CROSS JOIN decisions v "
-            "ON v.id = r.record_id WHERE r.decision_id = d.decision_id) AS review_minutes, "
+            # The decision's first review (the first recorded), from the recording of the
+            # version it reviewed: not the quickest of its reviews, which let a prompt
+            # review of an amendment hide days of waiting for the first.
+            f"(SELECT {review_minutes} FROM reviews r CROSS JOIN decisions v "
+            "ON v.id = r.record_id WHERE r.decision_id = d.decision_id "
+            "ORDER BY r.id LIMIT 1) AS review_minutes, "
             "h.id AS hold_id, c.outcome AS closed_as, c.ended_at, "
             # When release was due on its hold (hold_due): only where there is one, and
             # the rule's own reading only where the latest version did not open it (the
