@@ -96,8 +96,9 @@ def local_midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=ZONE).astimezone(UTC)
 
 
-def plan(seed: int = 14) -> list[Planned]:
-    """About 70 decisions from December 2025 to May 2026, a few on the period's edges."""
+def plan(seed: int = 14, packs: tuple[str, str] = ("ct-2019", "ct-2025")) -> list[Planned]:
+    """About 70 decisions from December 2025 to May 2026, a few on the period's edges;
+    ``packs``: the rule packs of those decided in 2025 and in 2026."""
     rng = random.Random(seed)
     planned: list[Planned] = []
     start = datetime(2025, 12, 10, 15, tzinfo=UTC)
@@ -125,7 +126,7 @@ def plan(seed: int = 14) -> list[Planned]:
             form=rng.choice(("I-247A", "I-247A", "I-247D", "I-247N")),
             judicial=judicial,
             administrative=None if judicial == "yes" else rng.choice(("I-200", "I-205", None)),
-            pack="ct-2025" if when.year == 2026 else "ct-2019",
+            pack=packs[1] if when.year == 2026 else packs[0],
             unverified=when.year == 2026 and number % 4 == 0,
             review_required=number % 5 == 0 or judicial == "unknown",
             author=author,
@@ -252,9 +253,15 @@ def _draft(item: Planned, version: Version, number: int) -> DecisionDraft:
     )
 
 
-def make_record(store: Store, users: dict[str, int], reviewer: str = "supervisor") -> list[Planned]:
-    """Write the plan into ``store``; ``users`` maps user names to ids."""
-    planned = plan()
+def make_record(
+    store: Store,
+    users: dict[str, int],
+    reviewer: str = "supervisor",
+    packs: tuple[str, str] = ("ct-2019", "ct-2025"),
+) -> list[Planned]:
+    """Write the plan into ``store``; ``users`` maps user names to ids; ``packs``: as
+    ``plan``'s."""
+    planned = plan(packs=packs)
     for number, item in enumerate(planned):
         decision_id = None
         for version in item.versions:

@@ -31,18 +31,19 @@ def report_text(desk: Any) -> tuple[Any, str]:
 def test_a_california_agency_s_report_names_california_s_law(desk: Any) -> None:
     desk.clock.now = NOW
     users = {u.username: u.id for u in desk.store.users.all()}
-    make_record(desk.store, users)
     desk.services.jurisdiction.change(desk.session("admin"), "CA")
+    make_record(desk.store, users, packs=("ca-2018", "ca-2018"))
     made, text = report_text(desk)
     footnote = made.figure("decisions_by_pack").definition
     assert "Gov. Code §§ 7282.5, 7283.1, 7284.6" in footnote and "(ca-2018)" in footnote
     assert "54-192h" not in footnote
     assert "Gov. Code §§ 7282.5, 7283.1, 7284.6 in force on its decision date (ca-2018)" in text
     assert "54-192h" not in text and "Connecticut" not in text
-    # A period across both California laws names each with its pack.
+    # A period across both California laws, with no decision in it, names each with its
+    # pack (with decisions: the packs they were decided with).
     made = build_report(
         desk.services.ctx,
-        ReportRequest(desk.session("supervisor"), date(2016, 1, 1), PERIOD[1], by="decided"),
+        ReportRequest(desk.session("supervisor"), date(2016, 1, 1), date(2018, 6, 30)),
     )
     footnote = made.figure("decisions_by_pack").definition
     assert "Gov. Code §§ 7282, 7282.5 (ca-2014); Gov. Code §§ 7282.5, 7283.1" in footnote
@@ -55,6 +56,23 @@ def test_a_connecticut_agency_s_report_still_names_54_192h(desk: Any) -> None:
     made, text = report_text(desk)
     assert "Conn. Gen. Stat. § 54-192h in force on its decision date (ct-2025)" in text
     assert "ca-20" not in made.figure("decisions_by_pack").definition
+
+
+def test_decisions_made_before_the_jurisdiction_changed_keep_their_law(desk: Any) -> None:
+    """Connecticut decisions, then the agency moved to California ("new decisions
+    only"): the report of their period said they were decided under the Government Code
+    (ca-2018) beside a row of ct-2025 (a hostile pass). The footnote names the law of
+    the packs the decisions were decided with."""
+    desk.clock.now = NOW
+    users = {u.username: u.id for u in desk.store.users.all()}
+    make_record(desk.store, users)
+    desk.services.jurisdiction.change(desk.session("admin"), "CA")
+    made, text = report_text(desk)
+    assert [row[0] for row in made.figure("decisions_by_pack").rows] == ["ct-2025"]
+    footnote = made.figure("decisions_by_pack").definition
+    assert "Conn. Gen. Stat. § 54-192h in force on its decision date (ct-2025)" in (footnote)
+    assert "Gov. Code" not in footnote and "ca-20" not in footnote
+    assert "Gov. Code" not in text
 
 
 def test_the_packs_in_force_in_a_period_follow_their_dates() -> None:

@@ -23,9 +23,9 @@ class PackLaw(NamedTuple):
     effective_to: date | None
 
 
-def shipped_laws(jurisdiction: str) -> tuple[PackLaw, ...]:
-    """The shipped packs of ``jurisdiction`` in date order (a damaged one is left out:
-    the rules loader names it where the packs are used)."""
+def shipped_laws(jurisdiction: str | None) -> tuple[PackLaw, ...]:
+    """The shipped packs of ``jurisdiction`` (of every one for None) in date order (a
+    damaged one is left out: the rules loader names it where the packs are used)."""
     found = []
     for path in bundled_pack_paths(jurisdiction):
         try:

@@ -173,7 +173,7 @@ def build_report(ctx: ServiceContext, request: ReportRequest) -> Report:
         timezone=zone.key,
         made_at=now,
         made_by=user.username,
-        law=period_law(ctx, request),
+        law=period_law(ctx, request, data),
     )
     ctx.audit(
         "report.made",
@@ -189,12 +189,18 @@ def build_report(ctx: ServiceContext, request: ReportRequest) -> Report:
     return report
 
 
-def period_law(ctx: ServiceContext, request: ReportRequest) -> str:
-    """How the footnotes name the law of the period: the statutes of the packs of the
-    agency's jurisdiction in force during it (from the packs, not from code)."""
+def period_law(ctx: ServiceContext, request: ReportRequest, data: ReportData) -> str:
+    """How the footnotes name the law of the period (from the packs, not from code): the
+    statutes of the packs the counted decisions were decided with, whatever the agency's
+    jurisdiction is now (it may have changed since: new decisions only); with none
+    counted, those of the agency's jurisdiction in force during the period."""
     from trustdesk.services.jurisdiction import JurisdictionService
     from trustdesk.services.report_laws import law_phrase, laws_in_period, shipped_laws
 
+    used = {row[1] for row in data.outcomes} | {pack for pack, _ in data.no_hold_asked}
+    decided_with = tuple(law for law in shipped_laws(None) if law.pack_id in used)
+    if decided_with:
+        return law_phrase(decided_with)
     code = JurisdictionService(ctx).current().code
     laws = laws_in_period(shipped_laws(code), request.start, request.end)
     return law_phrase(laws) if laws else ""
