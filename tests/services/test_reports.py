@@ -281,3 +281,39 @@ def test_time_to_review_is_the_first_reviews_not_the_quickest(desk: Any, rules: 
     assert "from the recording of the version its first review reviewed" in (
         made.figure("reviews").definition
     )
+
+
+def test_a_period_not_over_says_so_and_is_not_sent_in_the_state_layout(
+    record: Any, tmp_path: Any
+) -> None:
+    """A report of next year, or of the month under way, read as final (a hostile pass):
+    "No detainers were decided in this period.", and a state-layout row of zeros for the
+    whole of next year. Now each says it had not begun or not ended when made, and the
+    state layout, whose counts look final, is refused until the period is over."""
+    from trustdesk.services.report_files import save_report
+
+    desk, _planned = record  # made at NOW, 2026-05-20 12:00 in New York
+    ahead = report(desk, start=date(2027, 1, 1), end=date(2027, 12, 31))
+    assert ahead.unfinished
+    assert ahead.notes[0] == (
+        "This period had not begun when the report was made (2026-05-20 12:00, "
+        "America/New_York): nothing in it could be counted yet."
+    )
+    under_way = report(desk, start=date(2026, 5, 1), end=date(2026, 5, 31))
+    assert under_way.unfinished
+    assert under_way.notes[0].startswith("This period had not ended when the report was made")
+    assert under_way.notes[0].endswith("its figures run only to that time.")
+    # Ending yesterday (New York): over, and no such note.
+    over = report(desk, start=date(2026, 5, 1), end=date(2026, 5, 19))
+    assert not over.unfinished
+    assert not any("had not" in note for note in over.notes)
+    exported = len(desk.store.audit.of_events("report.exported"))
+    for made in (ahead, under_way):
+        target = tmp_path / f"{made.end}.csv"
+        with pytest.raises(InvalidRequest, match="had not ended when the report was made"):
+            save_report(desk.services.ctx, desk.session("supervisor"), made, "state-csv", target)
+        assert not target.exists()
+        save_report(desk.services.ctx, desk.session("supervisor"), made, "json", target)
+        assert json.loads(target.read_text(encoding="utf-8"))["notes"][0] == made.notes[0]
+    save_report(desk.services.ctx, desk.session("supervisor"), over, "state-csv", tmp_path / "s")
+    assert len(desk.store.audit.of_events("report.exported")) == exported + 3

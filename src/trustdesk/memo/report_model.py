@@ -89,6 +89,8 @@ class Report:
     statement: str = ""
     ori: str = ""
     notes: tuple[str, ...] = field(default=())
+    #: The period had not ended when the report was made (its figures stop at made_at).
+    unfinished: bool = False
 
     def figure(self, figure_id: str) -> Figure:
         for figure in self.figures:

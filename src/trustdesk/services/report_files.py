@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from trustdesk.memo.report_model import Report
 from trustdesk.services.context import ServiceContext, Session
@@ -59,6 +60,14 @@ def save_report(
         raise InvalidRequest("--bom is for the CSV formats only (Excel's byte-order mark)")
     if fmt == "state-csv":
         _check_state_layout(ctx)
+        if report.unfinished:
+            raise InvalidRequest(
+                f"--format state-csv reports whole periods to the state, and the period to "
+                f"{report.end.isoformat()} had not ended when the report was made "
+                f"({report.made_at.astimezone(ZoneInfo(report.timezone)):%Y-%m-%d %H:%M}, "
+                f"{report.timezone}): its counts would look final. Make it once the period "
+                "is over, or end it with --to on an earlier day; nothing was written."
+            )
     target = target.expanduser().absolute()
     with new_file(target) as temp:
         _write(report, fmt, temp, bom=bom)

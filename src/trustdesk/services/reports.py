@@ -276,6 +276,21 @@ def assemble(
             data.by_officer,
         ),
     ]
+    zone = ZoneInfo(timezone)
+    unfinished = made_at < local_midnight(request.end + timedelta(days=1), zone)
+    made = made_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    if made_at < local_midnight(request.start, zone):
+        notes.insert(
+            0,
+            f"This period had not begun when the report was made ({made}, {timezone}): "
+            "nothing in it could be counted yet.",
+        )
+    elif unfinished:
+        notes.insert(
+            0,
+            f"This period had not ended when the report was made ({made}, {timezone}): "
+            "its figures run only to that time.",
+        )
     total = figures.total_decisions(data)
     statement = ""
     if total == 0:
@@ -308,6 +323,7 @@ def assemble(
         ),
         statement=statement,
         notes=tuple(notes),
+        unfinished=unfinished,
     )
 
 
