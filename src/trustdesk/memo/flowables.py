@@ -15,7 +15,7 @@ from reportlab.platypus.flowables import CondPageBreak
 from trustdesk.memo.grid import CellFont, Grid, Padding
 from trustdesk.memo.ink import draw_string, stroke_segments
 from trustdesk.memo.qr import qr_rows
-from trustdesk.memo.styles import INK, RULE_WIDTH
+from trustdesk.memo.styles import INK, RULE_WIDTH, printable
 from trustdesk.memo.text import Text
 
 FRAME_WIDTH = 7.1 * 72  # letter width less two 0.7 in margins
@@ -31,7 +31,9 @@ def para(text: str, style: ParagraphStyle, *, markup: str = "", bold: bool = Fal
 
 def fit(text: str, style: ParagraphStyle, width: float) -> str | Text:
     """``text`` as a plain grid string when it fits on one line of ``width`` (the grid
-    draws it directly), else a text block."""
+    draws it directly), else a text block. Measured as it will print: what the font lacks
+    written out (``styles.printable``)."""
+    text = printable(text, style.fontName)
     if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width:
         return text
     return para(text, style)

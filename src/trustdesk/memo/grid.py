@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from reportlab.platypus import Flowable
 
 from trustdesk.memo.ink import TextObject, stroke_segments
-from trustdesk.memo.styles import INK, SHADE
+from trustdesk.memo.styles import INK, SHADE, printable
 from trustdesk.memo.text import place
 
 
@@ -150,7 +150,8 @@ class Grid(Flowable):  # type: ignore[misc]  # reportlab is untyped
                         text = TextObject(canvas, INK)
                     cell_font = self._font(row, col)
                     text.move_to(x, top - pad.top - cell_font.size)
-                    text.show(cell, cell_font.name, cell_font.size)
+                    # Written out where the font lacks a glyph (flowables.fit measured it so).
+                    text.show(printable(cell, cell_font.name), cell_font.name, cell_font.size)
             top -= self._heights[row]
         if text is not None:
             text.close()

@@ -29,7 +29,15 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from trustdesk.memo.errors import MemoError
 from trustdesk.memo.ink import TextObject, stroke_segments
-from trustdesk.memo.styles import INK, MONO, RULE_WIDTH, SANS, SANS_BOLD, register_fonts
+from trustdesk.memo.styles import (
+    INK,
+    MONO,
+    RULE_WIDTH,
+    SANS,
+    SANS_BOLD,
+    printable,
+    register_fonts,
+)
 from trustdesk.memo.viewmodel import AgencyHeader
 
 PAGE_WIDTH, PAGE_HEIGHT = LETTER
@@ -101,7 +109,7 @@ def _draw_footer(canvas: Canvas, part: Part, page: int, pages: int) -> None:
     right = PAGE_WIDTH - MARGIN - stringWidth(label, SANS_BOLD, 8.5)
     text = TextObject(canvas, INK)
     text.move_to(MARGIN, FOOTER_Y)
-    text.show(part.footer, SANS, 7.5)
+    text.show(printable(part.footer, SANS), SANS, 7.5)
     text.move_to(right, FOOTER_Y)
     text.show(label, SANS_BOLD, 8.5)
     text.close()
@@ -116,7 +124,7 @@ def _draw_header(canvas: Canvas, _doc: Any, *, agency: AgencyHeader, part: Part,
         (f"ORI {agency.ori}", MONO, 8.5, 29),
     ):
         text.move_to(MARGIN, HEADER_TOP - drop)
-        text.show(line, font, size)
+        text.show(printable(line, font), font, size)  # the agency's name as typed
     text.close()
     if logo is not None:
         width, height = LOGO_MAX

@@ -25,13 +25,47 @@ from reportlab.platypus.doctemplate import LayoutError
 from trustdesk.memo.errors import MemoError
 from trustdesk.memo.report_charts import chart_drawing
 from trustdesk.memo.report_model import Cell, ChartSpec, Figure, Report
-from trustdesk.memo.styles import SANS, SANS_BOLD, SHADE, stylesheet
+from trustdesk.memo.styles import (
+    MISSING_NOTE,
+    SANS,
+    SANS_BOLD,
+    SHADE,
+    lacks_glyphs,
+    printable,
+    stylesheet,
+)
 from trustdesk.memo.verification import chain_head_keyword
 
 MARGIN = 0.7 * inch
 WIDTH = LETTER[0] - 2 * MARGIN
 CHART_WIDTH = 290.0
 CHART_HEIGHT = 180.0
+
+
+def _shown(text: str, style: Any) -> str:
+    """``text`` escaped for a paragraph in ``style``, each character its font lacks
+    written as its code point (``styles.printable``)."""
+    return escape(printable(text, style.fontName))
+
+
+def _para(text: str, style: Any) -> Paragraph:
+    return Paragraph(_shown(text, style), style)
+
+
+def _lacks_glyphs(report: Report) -> bool:
+    """Whether some text of ``report`` has a character the fonts lack (then a note says
+    how such characters are printed)."""
+    texts = [report.title, report.agency, report.facility, report.statement, *report.notes]
+    texts += [value for _name, value in report.provenance()]
+    for figure in (*report.figures, *(chart.table for chart in report.charts)):
+        texts += [figure.title, figure.definition, *map(str, figure.columns)]
+        texts += [
+            _cell_text(value, figure.columns[i])
+            for row in figure.rows
+            for i, value in enumerate(row)
+            if not figure.is_numeric(i)
+        ]
+    return any(lacks_glyphs(text, SANS) or lacks_glyphs(text, SANS_BOLD) for text in texts)
 
 
 def _cell_text(value: Cell, column: str) -> str:
@@ -51,7 +85,7 @@ def _cell_text(value: Cell, column: str) -> str:
 def _table(figure: Figure, width: float) -> Table:
     styles = stylesheet()
     header = [
-        column if figure.is_numeric(i) else Paragraph(escape(column), styles.cell_bold)
+        column if figure.is_numeric(i) else _para(column, styles.cell_bold)
         for i, column in enumerate(figure.columns)
     ]
     body: list[list[Any]] = [header]
@@ -60,7 +94,7 @@ def _table(figure: Figure, width: float) -> Table:
             [
                 _cell_text(value, figure.columns[i])
                 if figure.is_numeric(i)
-                else Paragraph(escape(_cell_text(value, figure.columns[i])), styles.cell)
+                else _para(_cell_text(value, figure.columns[i]), styles.cell)
                 for i, value in enumerate(row)
             ]
         )
@@ -117,11 +151,11 @@ def _chart_block(chart: ChartSpec) -> list[Any]:
 def report_story(report: Report) -> list[Any]:
     styles = stylesheet()
     story: list[Any] = [
-        Paragraph(escape(report.title), styles.title),
-        Paragraph(escape(f"{report.agency} — {report.facility}".strip(" —")), styles.body),
+        _para(report.title, styles.title),
+        _para(f"{report.agency} — {report.facility}".strip(" —"), styles.body),
     ]
     facts = [
-        [Paragraph(escape(name), styles.cell_bold), Paragraph(escape(value), styles.cell)]
+        [_para(name, styles.cell_bold), _para(value, styles.cell)]
         for name, value in report.provenance()
     ]
     story.append(
@@ -134,9 +168,11 @@ def report_story(report: Report) -> list[Any]:
         )
     )
     if report.statement:
-        story += [Spacer(1, 8), Paragraph(escape(report.statement), styles.heading)]
+        story += [Spacer(1, 8), _para(report.statement, styles.heading)]
     for note in report.notes:
-        story.append(Paragraph(escape(note), styles.small))
+        story.append(_para(note, styles.small))
+    if _lacks_glyphs(report):
+        story.append(_para(MISSING_NOTE, styles.small))
     story.append(Paragraph("Charts", styles.heading))
     for chart in report.charts:
         story += _chart_block(chart)
@@ -145,9 +181,15 @@ def report_story(report: Report) -> list[Any]:
         story.append(
             KeepTogether(
                 [
-                    Paragraph(f"{escape(figure.title)} <super>{number}</super>", styles.label),
+                    Paragraph(
+                        f"{_shown(figure.title, styles.label)} <super>{number}</super>",
+                        styles.label,
+                    ),
                     _table(figure, WIDTH),
-                    Paragraph(f"<super>{number}</super> {escape(figure.definition)}", styles.small),
+                    Paragraph(
+                        f"<super>{number}</super> {_shown(figure.definition, styles.small)}",
+                        styles.small,
+                    ),
                     Spacer(1, 8),
                 ]
             )

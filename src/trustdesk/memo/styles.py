@@ -8,8 +8,9 @@ Everything is black on white; grey only shades table headers, never carries mean
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
@@ -50,6 +51,50 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(
         SANS, normal=SANS, bold=SANS_BOLD, italic=SANS, boldItalic=SANS_BOLD
     )
+
+
+#: What a character the fonts lack is printed as: its code point, so nothing typed is
+#: lost or shown as an empty box (a Chinese name, a control character pasted in).
+MISSING = "<U+{:04X}>"  # as core.characters.shown writes out a refused one
+#: The note a document carries where MISSING was used.
+MISSING_NOTE = (
+    "Characters this document's font cannot show are printed as <U+XXXX>, their Unicode "
+    "code point; the record keeps them as typed."
+)
+
+
+#: Control characters, surrogates, private use and unassigned: never printed as glyphs.
+_NEVER_SHOWN = frozenset({"Cc", "Cs", "Co", "Cn"})
+
+
+@cache
+def _covered(font: str) -> frozenset[int]:
+    register_fonts()
+    return frozenset(pdfmetrics.getFont(font).face.charWidths)
+
+
+def printable(text: str, font: str) -> str:
+    """``text`` with each character ``font`` has no glyph for written as MISSING."""
+    if text.isascii() and text.isprintable():
+        return text
+    return _printable(text, font)
+
+
+@lru_cache(maxsize=4096)  # the notices' and the memo's own words come again and again
+def _printable(text: str, font: str) -> str:
+    covered = _covered(font)
+    return "".join(
+        char
+        if char in "\t\n\r"
+        or (ord(char) in covered and unicodedata.category(char) not in _NEVER_SHOWN)
+        else MISSING.format(ord(char))
+        for char in text
+    )
+
+
+def lacks_glyphs(text: str, font: str) -> bool:
+    """Whether ``printable`` changes ``text``."""
+    return printable(text, font) != text
 
 
 @dataclass(frozen=True, slots=True)

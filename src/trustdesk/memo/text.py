@@ -31,7 +31,7 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable
 
 from trustdesk.memo.ink import TextObject
-from trustdesk.memo.styles import BOLD_FACES
+from trustdesk.memo.styles import BOLD_FACES, printable
 
 _TAG = re.compile(r"<(/?)(b|br|font)\b([^>]*?)(/?)>")
 _WHITESPACE = re.compile(r"[\t\n\r\f\v]")
@@ -100,7 +100,9 @@ def parse(markup: str, font: str, size: float) -> list[list[Run]]:
         if "<" in raw or ">" in raw:
             raise ValueError(f"unsupported markup {raw[:40]!r} in {markup[:80]!r}")
         if raw:
-            lines[-1].append(Run(_WHITESPACE.sub(" ", unescape(raw)), *current))
+            # A character the font lacks is printed as its code point, never as a box.
+            text = printable(_WHITESPACE.sub(" ", unescape(raw)), current[0])
+            lines[-1].append(Run(text, *current))
 
     for match in _TAG.finditer(markup):
         emit(markup[position : match.start()])
