@@ -178,3 +178,29 @@ def test_a_contact_is_judged_by_what_was_decided_at_its_time(cli: Any, tmp_path:
     code, out, err = cli("contacts", "show", "1", "--as", "sam", who="sam")
     assert code == 0, err
     assert "Judged by: no decision on record at the contact's time" in " ".join(out.split())
+
+
+def test_an_empty_list_says_what_was_asked_for_found_nothing(cli: Any, tmp_path: Path) -> None:
+    """`contacts list --from … --to … --not-allowed` in a month with a contact said "no
+    contacts with ICE on record" (a hostile pass): the filter matched nothing, the log
+    was not empty."""
+    assert cli("decisions", "add", _case(tmp_path), "--as", "ann", who="ann")[0] == 0
+    assert cli(*ASKED, "--given", "none", "--as", "ann", who="ann")[0] == 0
+    month = ("contacts", "list", "--from", "2026-11-01", "--to", "2026-11-30")
+    code, out, _err = cli(*month, "--as", "sam", who="sam")
+    assert code == 0 and "release_info_request" in out
+    for extra, said in (
+        (("--not-allowed",), "match --not-allowed"),
+        (("--kind", "interview_request"), "match --kind interview_request"),
+        (("--kind", "interview_request", "--not-allowed"),
+         "match --kind interview_request and --not-allowed"),
+    ):  # fmt: skip
+        code, out, err = cli(*month, *extra, "--as", "sam", who="sam")
+        assert (code, err) == (0, "")
+        assert out == f"no contacts with ICE from 2026-11-01 to 2026-11-30 {said}\n"
+    code, out, _err = cli(
+        "contacts", "list", "--from", "2026-10-01", "--to", "2026-10-31", "--as", "sam", who="sam"
+    )
+    assert out == "no contacts with ICE on record from 2026-10-01 to 2026-10-31\n"
+    code, out, _err = cli("contacts", "list", "--booking", "NH-OTHER", "--as", "sam", who="sam")
+    assert out == "no contacts with ICE on record for booking NH-OTHER\n"

@@ -262,8 +262,21 @@ def run_list(args: argparse.Namespace) -> int:
     elif args.awaiting_review and not rows:
         print("no contact with ICE is waiting for a supervisor's review")
     else:
-        print(render_list(rows), end="")
+        print(render_list(rows, _none_found(args)), end="")
     return 0
+
+
+def _none_found(args: argparse.Namespace) -> str:
+    """What an empty list says: what was asked for found nothing, not that the log is."""
+    if args.date_from is None:
+        whom = f"booking {args.booking}" if args.booking else f"person {args.person}"
+        return f"no contacts with ICE on record for {whom}"
+    matching = [f"--kind {args.kind}"] if args.kind else []
+    matching += ["--not-allowed"] if args.not_allowed else []
+    period = f"from {args.date_from} to {args.date_to}"
+    if not matching:
+        return f"no contacts with ICE on record {period}"
+    return f"no contacts with ICE {period} match {' and '.join(matching)}"
 
 
 def run_show(args: argparse.Namespace) -> int:

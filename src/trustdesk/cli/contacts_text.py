@@ -74,9 +74,11 @@ def review_cause(record: ContactRecord) -> str | None:
     return None
 
 
-def render_list(rows: list[ContactRecord]) -> str:
+def render_list(rows: list[ContactRecord], none: str = "no contacts with ICE on record") -> str:
+    """The contacts one per line; ``none``: what to say when there are none (what was
+    asked for: a filter that matched nothing is not an empty log)."""
     if not rows:
-        return "no contacts with ICE on record\n"
+        return none + "\n"
     lines = []
     for row in rows:
         if not row.allowed:
