@@ -159,3 +159,67 @@ def test_a_stopped_flush_counts_only_what_waits_for_the_record(
     stopped = sync.flush()
     assert stopped.unusable == "the record's pages are damaged"
     assert stopped.still_kept == 0
+
+
+@pytest.mark.postgresql_only("a server made read-only, as a standby during a failover")
+def test_a_save_at_a_read_only_server_is_kept_not_refused(
+    pg_desk: Desk,  # noqa: F811 - the fixture imported above
+    rules: Any,
+    pg_cluster: Any,
+) -> None:
+    """A save while the server is read-only (a failover under way) failed with "the
+    decision was not saved … fix it and save again", though nothing was wrong with it
+    and the desk must not stop. It is kept, as in an outage, saying why; a flush stops at
+    the record without refusing it; once the server takes writes it is recorded late,
+    once."""
+    from trustdesk.store.postgresql.connection import cut
+    from trustdesk.store.search import SearchQuery
+
+    desk = pg_desk
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    sync.remember(officer)
+    url = desk.url  # type: ignore[attr-defined]
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    case, raw = honored(rules, booking="NH-RO-SAVE")
+    pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    try:
+        cut(url)
+        kept = sync.decide(officer, case, raw)
+        assert isinstance(kept, KeptDecision)
+        assert "read-only" in kept.why
+        assert kept.pending.attempted  # looked for in the record before it is recorded
+        assert desk.services.live.reachable  # the server answered: not "lost"
+        stopped = sync.flush()
+        assert "read-only" in stopped.unusable and stopped.refused == ()
+        assert sync.outbox.get(kept.pending.id).refused == ""
+    finally:
+        pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+    cut(url)
+    done = sync.flush()
+    assert len(done.recorded) == 1 and sync.outbox.all() == []
+    [late] = [
+        entry.objects_dict()
+        for entry in desk.store.audit.of_events("decision.created")
+        if entry.objects_dict().get("offline_draft") == kept.pending.id
+    ]
+    assert late["recorded_late"] is True
+    assert len(desk.store.search.decisions(SearchQuery(booking_number="NH-RO-SAVE"))) == 1
+
+
+@pytest.mark.sqlite_only("the data folder's own file")
+def test_a_data_folder_whose_file_cannot_take_the_save_says_so_and_keeps_nothing(
+    desk: Desk, rules: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a server desk keeps a save its record cannot take: a data folder's own file
+    answers with how to mend it (its outbox lies beside that file)."""
+    from trustdesk.services.decisions import DecisionService
+
+    def damaged(*_args: Any, **_kwargs: Any) -> Any:
+        raise DatabaseCorrupt("the database file is damaged: restore a backup")
+
+    monkeypatch.setattr(DecisionService, "create", damaged)
+    case, raw = honored(rules, booking="NH-FILE-1")
+    with pytest.raises(DatabaseCorrupt, match="restore a backup"):
+        desk.services.sync.decide(desk.session("officer"), case, raw)
+    assert desk.services.sync.outbox.all() == []

@@ -227,6 +227,48 @@ def test_a_server_refusing_the_log_on_is_not_called_out_of_reach(
     assert answers.errors == []
 
 
+def test_a_save_at_a_read_only_server_is_kept_and_recorded_once_it_takes_writes(
+    pg_desks: Any, window_for: Any, qtbot: Any, pg_cluster: Any, answers: Any
+) -> None:
+    """A failover leaves the desk on a read-only server: the officer saves a decision.
+    It said "The decision was not saved … fix it and save again". Now it is kept on the
+    workstation, the page and the banner say the record cannot be used now and why, and
+    it is recorded by itself once the server takes writes again."""
+    from trustdesk.store.postgresql.connection import cut
+
+    desk = pg_desks("a")
+    window = window_for(desk, "officer")
+    banner = window.server_banner
+    url = desk.store.db.url
+    name = url.rsplit("/", 1)[1]
+    pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    try:
+        cut(url)  # the desk's connections end: the next statement meets the standby
+        decided = datetime(2026, 11, 20, 11, 5, tzinfo=window.context.zone)
+        page = walk_to_hold(qtbot, window, "Luis Peña", "NH-RO-7", decided)
+        qtbot.keyClick(page.result.attest, Qt.Key.Key_Space)
+        qtbot.mouseClick(page.save_button, LEFT)
+        assert answers.errors == []  # no "not saved" box
+        title = page.result.title.text()
+        assert title.startswith("NOT YET RECORDED — the record cannot be used now")
+        assert "read-only" in title and "cannot be reached" not in title
+        assert page.kept is not None
+        qtbot.waitUntil(lambda: "The record cannot be used" in banner.text(), timeout=CEILING_MS)
+        assert "read-only" in banner.text() and "Waiting on this workstation: 1." in banner.text()
+    finally:
+        pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+    cut(url)
+    qtbot.waitUntil(lambda: "recorded late" in banner.text(), timeout=CEILING_MS)
+    assert list((desk.store.data_dir / "outbox").glob("*.json")) == []
+    late = [
+        entry
+        for entry in desk.store.audit.of_events("decision.created")
+        if entry.objects_dict().get("offline_draft") == page.kept.pending.id
+    ]
+    assert len(late) == 1 and late[0].objects_dict()["recorded_late"] is True
+    assert desk.store.verify().problems == ()
+
+
 def kept_while_a_table_was_gone(
     pg_desks: Any, window_for: Any, qtbot: Any, rules: Any, server: Any
 ) -> tuple[Any, Any, Any, str]:

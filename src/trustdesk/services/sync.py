@@ -76,6 +76,10 @@ class KeptDecision:
     case: Case
     decision: Decision
     draft: DecisionDraft
+    #: Why it was kept when the server answered but its record could not be used (a
+    #: failover's read-only server, a table changed behind TrustDesk's back); "" when
+    #: the server was lost.
+    why: str = ""
 
 
 Item = TypeVar("Item", bound=Kept)
@@ -318,6 +322,14 @@ class SyncService:
             # The answer to the save was lost, not necessarily the save: on a network cut
             # its COMMIT may still reach the server. Look for it before recording it late.
             return self.keep(session, case, raw_case, draft_id=draft_id, attempted=True)
+        except RECORD_UNUSABLE as error:
+            if replaces_kept is not None or self.ctx.store.backend != "postgresql":
+                raise  # a data folder's own file: its message says how to mend it
+            # The server answered, but its record cannot take the save now (a failover's
+            # standby, a table renamed away): the desk does not stop. Kept as in an
+            # outage, looked for before it is recorded, and recorded once it can be.
+            kept = self.keep(session, case, raw_case, draft_id=draft_id, attempted=True)
+            return replace(kept, why=str(error))
         if extra is not None and replaces_kept is not None:
             self.settled(replaces_kept)
         return saved

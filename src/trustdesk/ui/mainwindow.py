@@ -336,9 +336,13 @@ class MainWindow(QMainWindow):
             self.gate.check_proof(self.context.session)
 
     def _kept_changed(self) -> None:
-        """Something was kept on this desk: the lost-server banner counts it."""
+        """Something was kept on this desk: the lost-server banner counts it. Kept while
+        the server answers (its record could not take the save): a flush, once the save
+        is done, says why in the banner and keeps trying until the record takes it."""
         if not self.services.live.reachable:
             self._reachability_changed(False)
+        elif self.live is not None:
+            QTimer.singleShot(0, self.live.flush)
 
     def keep_work(self) -> None:
         """Save the work in progress as a draft, leaving the screen as it is (after an error)."""

@@ -433,11 +433,18 @@ class ReviewPage(QWidget):
         self.autosave_timer.stop()
         self.kept = kept
         self.result.attest.setEnabled(False)
-        self.result.title.setText(
-            f"NOT YET RECORDED — the record server cannot be reached. The decision is kept on "
-            f"this workstation (draft {kept.pending.short_id}) and recorded as soon as the "
-            "server is back."
-        )
+        if kept.why:  # the server answered; its record could not take the save
+            self.result.title.setText(
+                f"NOT YET RECORDED — the record cannot be used now ({kept.why.rstrip('.')}). "
+                f"The decision is kept on this workstation (draft {kept.pending.short_id}) "
+                "and recorded as soon as the record takes it."
+            )
+        else:
+            self.result.title.setText(
+                f"NOT YET RECORDED — the record server cannot be reached. The decision is kept "
+                f"on this workstation (draft {kept.pending.short_id}) and recorded as soon as "
+                "the server is back."
+            )
         self.kept_memo = KeptMemo(self.context)
         self.kept_memo.set_kept(kept)
         self.layout_right.insertWidget(self.layout_right.indexOf(self.memo), self.kept_memo, 3)
