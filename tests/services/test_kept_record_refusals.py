@@ -223,3 +223,36 @@ def test_a_data_folder_whose_file_cannot_take_the_save_says_so_and_keeps_nothing
     with pytest.raises(DatabaseCorrupt, match="restore a backup"):
         desk.services.sync.decide(desk.session("officer"), case, raw)
     assert desk.services.sync.outbox.all() == []
+
+
+@pytest.mark.postgresql_only("a server made read-only, as a standby during a failover")
+def test_a_hold_closed_at_a_read_only_server_is_kept_with_its_time(
+    pg_desk: Desk,  # noqa: F811 - the fixture imported above
+    rules: Any,
+    pg_cluster: Any,
+) -> None:
+    """ICE at the door during a failover: closing the hold failed as the save did. It
+    is kept with the time it happened, and recorded with that time once it can be."""
+    from trustdesk.store.postgresql.connection import cut
+
+    desk = pg_desk
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    sync.remember(officer)
+    status = open_hold(desk, rules)
+    url = desk.url  # type: ignore[attr-defined]
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    try:
+        cut(url)
+        kept = sync.close_hold(officer, status, "ice_took_custody", None)
+        assert isinstance(kept, KeptClosure) and kept.attempted
+        when = kept.kept_at
+    finally:
+        pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+    cut(url)
+    desk.clock.advance(minutes=5)
+    done = sync.flush()
+    assert [c.id for c in done.closures] == [kept.id] and done.closures_refused == ()
+    closure = desk.store.holds.get(status.hold_id).closure
+    assert closure is not None and closure.ended_at == when

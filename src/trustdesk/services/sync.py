@@ -576,6 +576,11 @@ class SyncService:
         except ServerUnavailable:
             self.live.set_reachable(False)
             return self.keep_closure(session, hold, outcome, note, attempted=True, at=when)
+        except RECORD_UNUSABLE:
+            if self.ctx.store.backend != "postgresql":
+                raise  # a data folder's own file: its message says how to mend it
+            # The server answered but cannot take it now (as ``decide``): kept.
+            return self.keep_closure(session, hold, outcome, note, attempted=True, at=when)
 
     def keep_closure(
         self,

@@ -103,15 +103,21 @@ def close_hold(
         Ask.error(parent, "The hold was not closed", sentence(error))
         return False
     if isinstance(done, KeptClosure):
-        Ask.info(parent, KEPT_TITLE, kept_text(done, who, zone))
+        # Kept while the server answers: its record could not take the closure now.
+        answered = sync.live.reachable
+        Ask.info(parent, KEPT_TITLE, kept_text(done, who, zone, answered=answered))
     return True
 
 
-def kept_text(kept: KeptClosure, who: str, zone: tzinfo) -> str:
+def kept_text(kept: KeptClosure, who: str, zone: tzinfo, *, answered: bool = False) -> str:
     how = OUTCOME_WORDS.get(kept.outcome, kept.outcome)
+    why, until = (
+        ("The record cannot take it now (see the banner).", "the record takes it")
+        if answered
+        else ("The record server cannot be reached.", "the server is back")
+    )
     return (
-        f"The record server cannot be reached. The closure of the hold of {who} ({how}) is "
-        f"kept on this workstation with the time it happened, {expiry_text(kept.kept_at, zone)}, "
-        "and recorded as soon as the server is back (marked in the audit as recorded late). "
-        "Hand the person over as usual."
+        f"{why} The closure of the hold of {who} ({how}) is kept on this workstation with "
+        f"the time it happened, {expiry_text(kept.kept_at, zone)}, and recorded as soon as "
+        f"{until} (marked in the audit as recorded late). Hand the person over as usual."
     )
