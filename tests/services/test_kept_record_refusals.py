@@ -256,3 +256,25 @@ def test_a_hold_closed_at_a_read_only_server_is_kept_with_its_time(
     assert [c.id for c in done.closures] == [kept.id] and done.closures_refused == ()
     closure = desk.store.holds.get(status.hold_id).closure
     assert closure is not None and closure.ended_at == when
+
+
+@pytest.mark.postgresql_only("a server desk")
+def test_a_save_that_found_the_record_busy_is_not_kept(
+    pg_desk: Desk,  # noqa: F811 - the fixture imported above
+    rules: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A busy record (another desk held the write lock past the lock timeout) is said
+    as busy: kept, it would be tried every few seconds on the window, each try waiting
+    the lock timeout again. The officer saves again in a moment."""
+    from trustdesk.services.decisions import DecisionService
+    from trustdesk.store.errors import AlreadyOpen
+
+    def busy(*_args: Any, **_kwargs: Any) -> Any:
+        raise AlreadyOpen("the records are busy: try again in a moment")
+
+    monkeypatch.setattr(DecisionService, "create", busy)
+    case, raw = honored(rules, booking="NH-BUSY-1")
+    with pytest.raises(AlreadyOpen, match="busy"):
+        pg_desk.services.sync.decide(pg_desk.session("officer"), case, raw)
+    assert pg_desk.services.sync.outbox.all() == []

@@ -107,6 +107,12 @@ class Flushed:
 #: decide the case again, though only the record needs mending, or time: a server
 #: read-only during a failover, a record busy with another program's writes).
 RECORD_UNUSABLE = (DatabaseCorrupt, DiskFull, ReadOnly, StoreIOError, AlreadyOpen)
+#: What makes a server desk keep a new save or closure instead of failing it: the record
+#: cannot take it now, and says so at once. Not a busy record (AlreadyOpen): the save
+#: has already waited the server's lock timeout, and a kept item would be tried again
+#: every few seconds on the desk's window, each try waiting as long; the officer is
+#: told to save again in a moment instead.
+SAVE_KEPT_FOR = (DatabaseCorrupt, DiskFull, ReadOnly, StoreIOError)
 
 
 class _ClosuresStopped(Exception):
@@ -322,7 +328,7 @@ class SyncService:
             # The answer to the save was lost, not necessarily the save: on a network cut
             # its COMMIT may still reach the server. Look for it before recording it late.
             return self.keep(session, case, raw_case, draft_id=draft_id, attempted=True)
-        except RECORD_UNUSABLE as error:
+        except SAVE_KEPT_FOR as error:
             if replaces_kept is not None or self.ctx.store.backend != "postgresql":
                 raise  # a data folder's own file: its message says how to mend it
             # The server answered, but its record cannot take the save now (a failover's
@@ -576,7 +582,7 @@ class SyncService:
         except ServerUnavailable:
             self.live.set_reachable(False)
             return self.keep_closure(session, hold, outcome, note, attempted=True, at=when)
-        except RECORD_UNUSABLE:
+        except SAVE_KEPT_FOR:
             if self.ctx.store.backend != "postgresql":
                 raise  # a data folder's own file: its message says how to mend it
             # The server answered but cannot take it now (as ``decide``): kept.
