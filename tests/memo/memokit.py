@@ -15,6 +15,7 @@ from trustdesk.core.evaluate import evaluate
 from trustdesk.core.model import Case
 from trustdesk.core.pack import RulePack
 from trustdesk.memo.build import build_view_model
+from trustdesk.memo.render import render_memo
 from trustdesk.memo.viewmodel import AgencyHeader, MemoViewModel, RecordInfo, Signer
 from trustdesk.rules.caseio import parse_case
 from trustdesk.rules.registry import RuleSet
@@ -95,6 +96,24 @@ def view_model(rules: RuleSet, raw: dict[str, Any], **changes: Any) -> MemoViewM
     }
     options.update(changes)
     return build_view_model(case, decision, pack, **options)
+
+
+def memo_text_for_name(rules: RuleSet, name: str) -> str:
+    """The text of the ct-2025-honor memo with both notices, its person named ``name``
+    (a name built past the case reader, as one stored before its rules could be)."""
+    case = parse_case(SCENARIOS["ct-2025-honor"], "test", rules.sections)
+    case = case._replace(person=case.person._replace(name=name))
+    pack = rules.pack_for(case.decision_time)
+    vm = build_view_model(
+        case,
+        evaluate(pack, case),
+        pack,
+        agency=AGENCY,
+        record=RecordInfo("1042", 1, RECORD_SHA256, 57, CREATED_AT),
+        officer=OFFICER,
+        titles={},
+    )
+    return pdf_text(render_memo(vm, notice_languages=("en", "es")))
 
 
 def normalize(text: str) -> str:

@@ -10,16 +10,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from memokit import AGENCY, CREATED_AT, OFFICER, RECORD_SHA256, SCENARIOS, pdf_text
+from memokit import memo_text_for_name, pdf_text
 
-from trustdesk.core.evaluate import evaluate
-from trustdesk.memo.build import build_view_model
-from trustdesk.memo.render import render_memo
 from trustdesk.memo.report_model import Figure
 from trustdesk.memo.report_pdf import render_report_pdf
 from trustdesk.memo.styles import MISSING_NOTE, SANS, SANS_BOLD, printable
-from trustdesk.memo.viewmodel import RecordInfo
-from trustdesk.rules.caseio import parse_case
 from trustdesk.rules.registry import RuleSet
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
@@ -36,19 +31,7 @@ def test_what_the_fonts_lack_is_written_as_its_code_point() -> None:
 
 
 def test_a_memo_prints_a_name_in_chinese_as_code_points(rules: RuleSet) -> None:
-    case = parse_case(SCENARIOS["ct-2025-honor"], "test", rules.sections)
-    case = case._replace(person=case.person._replace(name="王伟 Wang Wei"))
-    pack = rules.pack_for(case.decision_time)
-    vm = build_view_model(
-        case,
-        evaluate(pack, case),
-        pack,
-        agency=AGENCY,
-        record=RecordInfo("1042", 1, RECORD_SHA256, 57, CREATED_AT),
-        officer=OFFICER,
-        titles={},
-    )
-    text = pdf_text(render_memo(vm, notice_languages=("en", "es")))
+    text = memo_text_for_name(rules, "王伟 Wang Wei")
     assert text.count("<U+738B><U+4F1F> Wang Wei") >= 3  # the memo and both notices
     assert "\x00" not in text
 

@@ -9,6 +9,8 @@ anything else can refuse it (refused, it would be decided again, and recorded tw
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,6 +23,24 @@ from trustdesk.services.holds import HoldService
 from trustdesk.services.kept_closures import KeptClosure
 from trustdesk.services.sync import KeptDecision
 from trustdesk.store.errors import DatabaseCorrupt, ServerUnavailable
+
+
+@contextlib.contextmanager
+def read_only(pg_cluster: Any, desk: Desk) -> Iterator[None]:
+    """The desk's server database read-only while inside, as a standby during a failover
+    is; the desk's connections cut on the way in and out, so that the next statement
+    meets the server as it is then."""
+    from trustdesk.store.postgresql.connection import cut
+
+    url = desk.url  # type: ignore[attr-defined]
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    try:
+        cut(url)
+        yield
+    finally:
+        pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+        cut(url)
 
 
 def test_a_closure_whose_answer_was_lost_is_found_recorded_not_refused(
@@ -111,8 +131,6 @@ def test_a_read_only_server_refuses_no_kept_work(
 ) -> None:
     """The server comes back read-only (a failover under way): neither the kept decision
     nor the kept closure is refused; once it takes writes again, both are recorded."""
-    from trustdesk.store.postgresql.connection import cut
-
     desk = pg_desk
     officer = desk.session("officer")
     sync = desk.services.sync
@@ -121,19 +139,12 @@ def test_a_read_only_server_refuses_no_kept_work(
     closure = sync.keep_closure(officer, status, "ice_took_custody", None)
     case, raw = honored(rules, booking="NH-RO-1")
     kept = sync.keep(officer, case, raw)
-    url = desk.url  # type: ignore[attr-defined]
-    name = url.rsplit("/", 1)[1].split("?", 1)[0]
-    pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-    try:
-        cut(url)  # the desk's connections end: the next call connects afresh
+    with read_only(pg_cluster, desk):
         stopped = sync.flush()
         assert "read-only" in stopped.unusable
         assert stopped.refused == () and stopped.closures_refused == ()
         assert sync.outbox.get(kept.pending.id).refused == ""
         assert sync.closures.get(closure.id).refused is None
-    finally:
-        pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
-    cut(url)
     done = sync.flush()
     assert len(done.recorded) == 1 and [c.id for c in done.closures] == [closure.id]
 
@@ -172,19 +183,14 @@ def test_a_save_at_a_read_only_server_is_kept_not_refused(
     and the desk must not stop. It is kept, as in an outage, saying why; a flush stops at
     the record without refusing it; once the server takes writes it is recorded late,
     once."""
-    from trustdesk.store.postgresql.connection import cut
     from trustdesk.store.search import SearchQuery
 
     desk = pg_desk
     officer = desk.session("officer")
     sync = desk.services.sync
     sync.remember(officer)
-    url = desk.url  # type: ignore[attr-defined]
-    name = url.rsplit("/", 1)[1].split("?", 1)[0]
     case, raw = honored(rules, booking="NH-RO-SAVE")
-    pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-    try:
-        cut(url)
+    with read_only(pg_cluster, desk):
         kept = sync.decide(officer, case, raw)
         assert isinstance(kept, KeptDecision)
         assert "read-only" in kept.why
@@ -193,9 +199,6 @@ def test_a_save_at_a_read_only_server_is_kept_not_refused(
         stopped = sync.flush()
         assert "read-only" in stopped.unusable and stopped.refused == ()
         assert sync.outbox.get(kept.pending.id).refused == ""
-    finally:
-        pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
-    cut(url)
     done = sync.flush()
     assert len(done.recorded) == 1 and sync.outbox.all() == []
     [late] = [
@@ -233,24 +236,15 @@ def test_a_hold_closed_at_a_read_only_server_is_kept_with_its_time(
 ) -> None:
     """ICE at the door during a failover: closing the hold failed as the save did. It
     is kept with the time it happened, and recorded with that time once it can be."""
-    from trustdesk.store.postgresql.connection import cut
-
     desk = pg_desk
     officer = desk.session("officer")
     sync = desk.services.sync
     sync.remember(officer)
     status = open_hold(desk, rules)
-    url = desk.url  # type: ignore[attr-defined]
-    name = url.rsplit("/", 1)[1].split("?", 1)[0]
-    pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-    try:
-        cut(url)
+    with read_only(pg_cluster, desk):
         kept = sync.close_hold(officer, status, "ice_took_custody", None)
         assert isinstance(kept, KeptClosure) and kept.attempted
         when = kept.kept_at
-    finally:
-        pg_cluster.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
-    cut(url)
     desk.clock.advance(minutes=5)
     done = sync.flush()
     assert [c.id for c in done.closures] == [kept.id] and done.closures_refused == ()
