@@ -493,12 +493,17 @@ def _hold(case: Case, decision: Decision, pack: RulePack) -> HoldBlock:
             kind = HOLD_START_UNKNOWN
     else:
         kind = HOLD_RUNNING
+    # In the pack's zone, as the decision time is: a stored decision's times come back
+    # with a bare UTC offset, which printed "UTC-05:00" where a fresh one says EST.
+    zone = ZoneInfo(pack.timezone)
+    starts = None if hold is None else hold.starts_at.astimezone(zone)
+    expires = None if hold is None else hold.expires_at.astimezone(zone)
     return HoldBlock(
         kind=kind,
-        starts_at=None if hold is None else hold.starts_at,
-        expires_at=None if hold is None else hold.expires_at,
-        starts_text="" if hold is None else timefmt.long_when(hold.starts_at),
-        expires_text="" if hold is None else timefmt.long_when(hold.expires_at),
+        starts_at=starts,
+        expires_at=expires,
+        starts_text="" if starts is None else timefmt.long_when(starts),
+        expires_text="" if expires is None else timefmt.long_when(expires),
         hours=(0 if pack.clock is None else pack.clock.hours) if hold is None else hold.hours,
         excluded_reasons=() if hold is None else tuple(hold.excluded_reasons()),
         excluded_days=()
