@@ -93,3 +93,41 @@ def test_a_typed_end_before_the_decision_is_refused_in_the_agency_s_time(
     said = str(refused.value)
     assert "(Fri 20 Nov 2026 10:00) is before the decision (Fri 20 Nov 2026 11:00)" in said
     assert desk.store.holds.get(status.hold_id).closure is None
+
+
+def test_released_at_expiry_only_for_a_hold_that_has_expired(desk: Desk, rules: Any) -> None:
+    """ "Released at expiry" was recorded four days before the expiry, before the hold
+    had even begun, and for a hold with no expiry at all (a hostile pass on the hold
+    clock): the one closure a hold gets is then false for good, and reports count it."""
+    zone = ZoneInfo("America/New_York")
+    status = decided_ahead(desk, rules, minutes=0)
+    due = status.release_due_at
+    assert due is not None
+    officer, holds = desk.session("officer"), desk.services.holds
+    with pytest.raises(InvalidRequest) as early:
+        holds.close(officer, status.hold_id, "released_at_expiry")
+    assert f"expires {due.astimezone(zone):%a %d %b %Y %H:%M %Z}" in str(early.value)
+    assert "released otherwise (released_other), with a note" in str(early.value)
+    desk.clock.now = due - timedelta(minutes=5)  # within a desk clock's slack of it
+    holds.close(officer, status.hold_id, "released_at_expiry")
+    [closed] = desk.store.audit.of_events("hold.closed")
+    assert closed.objects_dict()["outcome"] == "released_at_expiry"
+
+
+def test_released_at_expiry_is_refused_for_a_hold_with_no_expiry(desk: Desk, rules: Any) -> None:
+    raw = make_case(
+        decision_time=desk.clock.now.isoformat(),
+        releasable_at=None,
+        convictions=[conviction("53a-134", "felony", "B")],
+        person={"name": "A B", "date_of_birth": "1990-04-17", "booking_number": "NH-2"},
+    )
+    case = parse_case(raw, "test", rules.sections)
+    desk.services.decisions.create(desk.session("officer"), case, raw)
+    [status] = desk.services.holds.active(desk.session("officer"))
+    assert status.release_due_at is None
+    with pytest.raises(InvalidRequest, match="has no expiry"):
+        desk.services.holds.close(desk.session("officer"), status.hold_id, "released_at_expiry")
+    assert desk.store.audit.of_events("hold.closed") == []
+    desk.services.holds.close(
+        desk.session("officer"), status.hold_id, "released_other", note="bond posted"
+    )

@@ -113,7 +113,7 @@ def test_a_refused_closure_of_a_hold_closed_elsewhere_is_not_recorded_twice(
     from trustdesk.services.holds import AlreadyClosed
 
     status, kept = refused_closure(desk, rules)
-    desk.services.holds.close(desk.session("officer2"), status.hold_id, "released_at_expiry")
+    desk.services.holds.close(desk.session("officer2"), status.hold_id, "ice_took_custody")
     with pytest.raises(AlreadyClosed, match="already closed by officer2"):
         desk.services.sync.refused_closures.record_again(desk.session("supervisor"), kept.id)
     assert len(desk.store.audit.of_events("hold.closed")) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -141,6 +142,7 @@ def test_one_key_closes_the_selected_hold_after_confirming(
     gui_desk: Any,
     rules: Any,
     answers: dict[str, Any],
+    fake_time: FakeTime,
     key: str,
     outcome: str,
 ) -> None:
@@ -149,6 +151,8 @@ def test_one_key_closes_the_selected_hold_after_confirming(
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Down)  # from the first row to the second: NH-1
     assert page.selected_hold().booking_number == "NH-1"
+    if outcome == "released_at_expiry":  # only once the hold has expired (Tue 24 Nov)
+        fake_time.wall = datetime(2026, 11, 24, 20, 1, tzinfo=UTC)
     qtbot.keyClick(page.table, key)
     kinds = [asked[0] for asked in answers["asked"]]
     assert kinds == (["note", "confirm"] if outcome == "released_other" else ["confirm"])
@@ -162,7 +166,12 @@ def test_one_key_closes_the_selected_hold_after_confirming(
 
 
 def test_the_buttons_do_the_same_and_a_no_records_nothing(
-    qtbot: Any, board: Any, gui_desk: Any, rules: Any, answers: dict[str, Any]
+    qtbot: Any,
+    board: Any,
+    gui_desk: Any,
+    rules: Any,
+    answers: dict[str, Any],
+    fake_time: FakeTime,
 ) -> None:
     hold(gui_desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
     page = board()
@@ -170,6 +179,13 @@ def test_the_buttons_do_the_same_and_a_no_records_nothing(
     qtbot.mouseClick(page.close_buttons["ice_took_custody"], Qt.MouseButton.LeftButton)
     assert page.holds.rowCount() == 1 and events(gui_desk, "hold.closed") == []
     answers["confirm"] = True
+    # "Released at expiry" before the hold expires (Tue 24 Nov 15:00): refused, in words.
+    qtbot.mouseClick(page.close_buttons["released_at_expiry"], Qt.MouseButton.LeftButton)
+    kind, title, text = answers["asked"][-1]
+    assert (kind, title) == ("error", "The hold was not closed")
+    assert "expires Tue 24 Nov 2026 15:00 EST" in text and "released otherwise" in text
+    assert page.holds.rowCount() == 1 and events(gui_desk, "hold.closed") == []
+    fake_time.wall = datetime(2026, 11, 24, 20, 1, tzinfo=UTC)  # 15:01 EST
     qtbot.mouseClick(page.close_buttons["released_at_expiry"], Qt.MouseButton.LeftButton)
     assert page.holds.rowCount() == 0
     assert events(gui_desk, "hold.closed")[0].objects_dict()["outcome"] == "released_at_expiry"

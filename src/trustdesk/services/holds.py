@@ -74,6 +74,8 @@ class HoldService:
             raise InvalidRequest("the time the hold ended is in the future")
         if typed:
             self._not_before_the_decision(hold_id, when)
+        if outcome == "released_at_expiry":
+            self._expired_by(hold_id, when)
         text = None if note is None else note.strip() or None
         if text is not None and (len(text) > MAX_NOTE or any(ord(c) < 32 for c in text)):
             raise InvalidRequest(f"the note must be one line of at most {MAX_NOTE} characters")
@@ -115,6 +117,31 @@ class HoldService:
             f"the decision ({earliest.astimezone(zone):%a %d %b %Y %H:%M}); give the time "
             "the hold really ended"
         )
+
+    def _expired_by(self, hold_id: int, when: datetime) -> None:
+        """ "Released at expiry" only for a hold that has an expiry and had reached it
+        (within the slack a desk's clock may have): the one closure a hold gets cannot be
+        corrected, and the reports count releases by it (a hostile pass recorded one four
+        days early, and one for a hold with no expiry at all)."""
+        from trustdesk.services.decisions import CLOCK_SLACK
+
+        status = self.holds.status(hold_id)
+        if status is None:
+            return  # closed already, or no such hold: the store says which
+        if status.release_due_at is None:
+            raise InvalidRequest(
+                f"hold {hold_id} has no expiry: the time the person would otherwise be "
+                "released is not known, so its clock never started. Record the release as "
+                "released otherwise (released_other) with a note saying why"
+            )
+        if when + CLOCK_SLACK < status.release_due_at:
+            zone, shown = self._zone(), "%a %d %b %Y %H:%M %Z"
+            due, then = status.release_due_at.astimezone(zone), when.astimezone(zone)
+            raise InvalidRequest(
+                f"hold {hold_id} expires {due:{shown}}; at {then:{shown}} it had not expired. "
+                "A release before the expiry is released otherwise (released_other), with a "
+                "note saying why; if ICE took the person, record that"
+            )
 
     def _zone(self) -> ZoneInfo:
         """The agency's time zone (the default when its profile cannot be read)."""

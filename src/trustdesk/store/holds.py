@@ -172,6 +172,12 @@ class HoldRepository:
             )
             return hold_of(conn, hold_id=hold_id)
 
+    def status(self, hold_id: int) -> HoldStatus | None:
+        """The hold as the board shows it while it is open; None once it is closed."""
+        with self._db.reading() as conn:
+            rows = dict_rows(conn, _STATUS_SELECT + " WHERE o.hold_id = ?", (hold_id,))
+            return next((_status(row) for row in rows), None)
+
     def active(self) -> list[HoldStatus]:
         """Open holds, the soonest release first; holds whose start is unknown last."""
         with self._db.reading() as conn:
