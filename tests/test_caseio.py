@@ -147,3 +147,33 @@ def test_duplicate_key_in_case_file_is_refused() -> None:
     )
     with pytest.raises(InputError, match="duplicate key 'tsdb_match'"):
         parse_case(loads(text.encode(), "case.json"), "case.json")
+
+
+@pytest.mark.parametrize("year", [2100, 2150])
+def test_a_release_after_the_hold_calendar_s_last_year_is_a_year_typed_wrong(year: int) -> None:
+    """A release time in 2150 (a year mistyped) passed the reader and then stopped the
+    hold clock: "the federal holiday calendar cannot be trusted" on the command line, an
+    unexpected error at the desk (a hostile pass). The reader names the field."""
+    from trustdesk.rules.registry import load_rules
+
+    raw = make_case(releasable_at=f"{year}-11-20T15:00:00-05:00")
+    with pytest.raises(InputError) as caught:
+        parse_case(raw, "case.json", load_rules().sections)
+    assert caught.value.pointer == "/releasable_at"
+    assert f"year {year} is after 2099" in caught.value.reason
+    assert "check the year of the release time" in caught.value.reason
+
+
+def test_a_release_late_in_2099_still_has_its_hold_counted() -> None:
+    from trustdesk.core.evaluate import evaluate
+    from trustdesk.rules.registry import load_rules
+
+    rules = load_rules()
+    raw = make_case(
+        releasable_at="2099-12-31T15:00:00-05:00",
+        convictions=[conviction("53a-134", "felony", "B")],
+    )
+    case = parse_case(raw, "case.json", rules.sections)
+    decision = evaluate(rules.pack_for(case.decision_time), case)
+    assert decision.hold is not None
+    assert decision.hold.expires_at.year == 2100

@@ -347,3 +347,33 @@ def test_every_question_says_why_it_is_asked(make_window: Any, qtbot: Any) -> No
         if step.choice is not None:
             qtbot.mouseClick(step.choice.buttons["no"], LEFT)
         qtbot.mouseClick(page.next_button, LEFT)
+
+
+def test_a_release_year_typed_wrong_is_said_on_the_result_page(
+    make_window: Any, qtbot: Any
+) -> None:
+    """A release time in 2150 stopped the hold clock with an error the result step did
+    not catch: "Unexpected problem" at every try (a hostile pass). The page says which
+    field and what to check."""
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    fill_person(qtbot, page)
+    zone = window.context.zone
+    set_times(
+        page,
+        zone,
+        datetime(2026, 11, 20, 11, 0, tzinfo=zone),
+        datetime(2150, 11, 20, 15, 0, tzinfo=zone),
+    )
+    qtbot.mouseClick(page.detainer.questions["judicial_warrant"].buttons["yes"], LEFT)
+    for _ in range(6):
+        if page.current_id() == RESULT:
+            break
+        choice = getattr(page.pages[page.current_id()], "choice", None)
+        if choice is not None and not choice.chosen():
+            qtbot.mouseClick(choice.buttons["no"], LEFT)
+        qtbot.mouseClick(page.next_button, LEFT)
+    assert page.current_id() == RESULT
+    problems = page.result.problems.text()
+    assert "Fix this first" in problems and "year 2150 is after 2099" in problems
+    assert not page.save_button.isEnabled()

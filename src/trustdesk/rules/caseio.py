@@ -47,6 +47,11 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIRST_YEAR = 1900
 LAST_YEAR = 2199
 _YEARS = f"years {FIRST_YEAR} to {LAST_YEAR}"
+#: The last year a release time may fall in: the hold clock skips the federal holidays,
+#: and the calendar of them (the holidays package) ends with 2100; a hold begun late in
+#: 2099 still ends inside it. A later year is a year typed wrong, said as such, not a
+#: calendar that "cannot be trusted".
+LAST_RELEASE_YEAR = 2099
 _BOOKING = re.compile(r"^ *[A-Za-z0-9][A-Za-z0-9 /-]*$")
 
 US_STATES = frozenset(
@@ -209,6 +214,17 @@ class _Reader:
             return datetime.fromisoformat(value)
         except ValueError:
             raise self.fail(pointer, f"is not a real date and time: {value}") from None
+
+    def release_instant(self, value: Any, pointer: str) -> datetime:
+        """``instant``, in the years the hold clock's calendar covers."""
+        when = self.instant(value, pointer)
+        if when.year > LAST_RELEASE_YEAR:
+            raise self.fail(
+                pointer,
+                f"year {when.year} is after {LAST_RELEASE_YEAR}, the last year the hold "
+                "clock's holiday calendar covers: check the year of the release time",
+            )
+        return when
 
     def day(self, value: Any, pointer: str) -> date:
         if not isinstance(value, str) or not _DATE.fullmatch(value):
@@ -493,7 +509,7 @@ def parse_case(raw: Any, source: str, catalog: Container[str] | None = None) -> 
     tri = {key: reader.tri(top.get(key), f"/{key}") for key in TRI_FIELDS}
     case = Case(
         decision_time=reader.instant(top["decision_time"], "/decision_time"),
-        releasable_at=reader.optional(top, "releasable_at", "", reader.instant),
+        releasable_at=reader.optional(top, "releasable_at", "", reader.release_instant),
         detainer=detainer,
         person=person,
         convictions=_offenses(reader, top, "convictions", pending=False, catalog=catalog),

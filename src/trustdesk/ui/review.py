@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from trustdesk.core.errors import CoreError
 from trustdesk.core.model import Case
-from trustdesk.rules.errors import InputError
+from trustdesk.rules.errors import InputError, RulesError
 from trustdesk.services.errors import ServiceError
 from trustdesk.services.permissions import SUPERVISOR
 from trustdesk.services.review import DETAINER, PERSON, RESULT, Review, blank_case
@@ -256,7 +256,7 @@ class ReviewPage(QWidget):
             problem = "Answer first: " + "; ".join(q.prompt for q in missing) if missing else ""
             if decision is not None:
                 changes = self.review.what_would_change(decision)
-        except (InputError, CoreError) as error:
+        except (RulesError, CoreError) as error:  # an InputError is a RulesError
             decision, problem = (
                 None,
                 f"Fix this first: {error.reason if isinstance(error, InputError) else error}",
