@@ -259,6 +259,26 @@ def test_bad_settings_stop_the_app_with_a_plain_dialog(
     assert not (tmp_path / "data").exists()  # nothing was opened or created
 
 
+def test_the_database_flag_opens_the_facility_s_server_not_a_new_local_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`trustdesk --data-dir D --database URL gui` opened a new, empty SQLite record in D:
+    the app read the settings again without the flag (a hostile pass on IT's set-up).
+    It goes to the server named, here one that cannot be reached, and says so."""
+    from trustdesk.cli import main
+
+    machine_config(tmp_path, monkeypatch, "")
+    data = tmp_path / "data"
+    code = main(
+        ["--data-dir", str(data), "--database", "postgresql://127.0.0.1:1/facility", "gui",
+         "--exit-when-ready"]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "the database server cannot be reached (database facility on 127.0.0.1:1" in err
+    assert not (data / "trustdesk.db").exists()
+
+
 @pytest.mark.gui
 def test_installed_app_refuses_bad_settings_in_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "config.toml"

@@ -19,4 +19,4 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from trustdesk.ui.startup import launch
 
-    return launch(args.data_dir, exit_when_ready=args.exit_when_ready)
+    return launch(args.data_dir, exit_when_ready=args.exit_when_ready, database=args.database)

@@ -46,9 +46,11 @@ def run_app(
     *,
     exit_when_ready: bool = False,
     when_ready: Callable[[], None] | None = None,
+    database: str | None = None,
 ) -> int:
-    """Open the app on ``data_dir`` (the --data-dir flag; default: the machine settings'
-    data folder, see trustdesk.config); the exit code. ``when_ready`` runs once the first
+    """Open the app on ``data_dir`` and ``database`` (the --data-dir and --database flags;
+    default: the machine settings' data folder and database, see trustdesk.config); the
+    exit code. ``when_ready`` runs once the first
     window is ready (``ui.startup`` passes its garbage-collector step: handed in, so this
     module does not import the one that imports it)."""
     reason = no_display()
@@ -59,7 +61,9 @@ def run_app(
     from trustdesk.config import ConfigError, start
 
     try:
-        settings = start(data_dir)
+        # Both flags: --database dropped here opened a new local record instead of the
+        # facility's server (a hostile pass).
+        settings = start(data_dir, database)
     except ConfigError as error:
         # Bad machine settings: say which file, key and fix, before touching any record.
         if not exit_when_ready:

@@ -30,8 +30,11 @@ BEFORE_QT = (
 )
 
 
-def launch(data_dir: str | Path | None, *, exit_when_ready: bool = False) -> int:
-    """Open the desktop app on ``data_dir`` (see ``ui.app.run_app``); the exit code."""
+def launch(
+    data_dir: str | Path | None, *, exit_when_ready: bool = False, database: str | None = None
+) -> int:
+    """Open the desktop app on ``data_dir`` and ``database`` (the --data-dir and
+    --database flags; see ``ui.app.run_app``); the exit code."""
     # No cyclic garbage collection until the first window is ready: start-up makes many
     # objects and no cyclic garbage, and the collector's passes over them (Qt's import
     # above all) cost the first window about 5 ms. ``start_up_done`` turns it back on.
@@ -41,7 +44,9 @@ def launch(data_dir: str | Path | None, *, exit_when_ready: bool = False) -> int
             importlib.import_module(name)
         from trustdesk.ui.app import run_app
 
-        return run_app(data_dir, exit_when_ready=exit_when_ready, when_ready=start_up_done)
+        return run_app(
+            data_dir, exit_when_ready=exit_when_ready, when_ready=start_up_done, database=database
+        )
     finally:
         gc.enable()
 
