@@ -430,6 +430,22 @@ def test_config_show_names_the_flag_and_the_variables(
     assert "public keys of the publishers whose signed rule packs import" in out
 
 
+def test_config_check_and_show_take_the_database_flag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--database URL config check` said "settings OK" for a URL with a password in it,
+    and for a URL that is not PostgreSQL's, and showed the database as not set: the flag
+    was not read (a hostile pass). Every other command refuses both."""
+    monkeypatch.setenv("TRUSTDESK_CONFIG", str(write(tmp_path, f"data_dir = '{tmp_path}'\n")))
+    for url in ("postgresql://desk:S3cret@db.example/trustdesk", "mysql://db/x"):
+        code, out, err = run(capsys, "--database", url, "config", "check")
+        assert (code, out) == (2, ""), url
+        assert err.startswith("trustdesk: ") and "S3cret" not in err
+    code, out, _ = run(capsys, "--database", "postgresql://db.example/trustdesk", "config", "show")
+    assert code == 0
+    assert "postgresql://db.example/trustdesk" in out and "command line (--database)" in out
+
+
 def test_config_check_bad_exits_2_naming_file_key_and_fix(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -32,7 +32,7 @@ def add_parser(commands: Any) -> None:
 
 def _settings(args: argparse.Namespace, *, check_folder: bool) -> Settings | None:
     try:
-        settings = load({"data_dir": args.data_dir})
+        settings = load({"data_dir": args.data_dir, "database": args.database})
         if check_folder:
             check_data_dir(settings)
     except ConfigError as error:
