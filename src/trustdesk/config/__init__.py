@@ -112,7 +112,10 @@ def load(
 
 def _password_problems(setting: Setting, path: Path) -> list[str]:
     """A password in the database URL: refused on the command line (others see it in
-    the process list) and in a config file that others can read."""
+    the process list) and in a config file. The file is the machine's, read by every
+    user of the desk: one only its owner can read stops every other user's TrustDesk
+    (as "cannot be read"), so its owner's check passing would mislead (a hostile pass
+    met exactly that); a password belongs in the libpq files made for it."""
     url = str(setting.value)
     if not url:
         return []  # (the evaluate path: nothing more imported)
@@ -123,15 +126,10 @@ def _password_problems(setting: Setting, path: Path) -> list[str]:
     if setting.source == FLAG:
         return [f"command line --database contains a password; {PASSWORD_ADVICE}"]
     if setting.source == FILE:
-        try:
-            readable_by_others = path.stat().st_mode & 0o044
-        except OSError:
-            readable_by_others = 1
-        if readable_by_others:
-            return [
-                f"{path}: database contains a password and the file can be read by other "
-                f"users; {PASSWORD_ADVICE} (or make the file readable by its owner only)"
-            ]
+        return [
+            f"{path}: database contains a password; the config file is read by every user "
+            f"of this computer, so {PASSWORD_ADVICE}"
+        ]
     return []
 
 
