@@ -637,3 +637,21 @@ def test_libpq_options_and_service_urls_pass_through(tmp_path: Path) -> None:
         "postgresql:///trustdesk?service=county",
     ):
         assert config.load({"database": url}, env_for(path))["database"].value == url
+
+
+def test_a_data_folder_path_that_is_not_utf8_is_refused_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """TRUSTDESK_DATA_DIR with a Latin-1 byte: `config check` said OK, `users add` saved
+    the administrator and then ended in "internal error (UnicodeEncodeError)", and every
+    later command too (a hostile pass on IT's set-up)."""
+    monkeypatch.setenv("TRUSTDESK_CONFIG", str(write(tmp_path, "")))
+    folder = f"{tmp_path}/Polic\udce9a"  # what Python makes of the byte 0xe9
+    monkeypatch.setenv("TRUSTDESK_DATA_DIR", folder)
+    for argv in (("config", "check"), ("users", "add", "admin", "--role", "administrator")):
+        monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", "stone bridge harvest 1")
+        code, out, err = run(capsys, *argv)
+        assert (code, out) == (2, ""), argv
+        assert err.startswith("trustdesk: environment variable TRUSTDESK_DATA_DIR=")
+        assert "holds bytes that are not UTF-8 text" in err and "internal error" not in err
+    assert list(tmp_path.iterdir()) == [tmp_path / "config.toml"]

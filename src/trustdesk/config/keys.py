@@ -60,6 +60,16 @@ def _kind(value: object) -> str:
 
 def _folder(value: object) -> Path:
     text = _text(value, words="a folder path in quotes")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Python's stand-ins for bytes that are not UTF-8: the record was saved, then the
+        # workstation's anchor (which names the folder) could not be written, and every
+        # later command ended in "internal error" (a hostile pass).
+        raise BadValue(
+            "holds bytes that are not UTF-8 text (set in another character encoding); "
+            "name a folder whose path is UTF-8 text"
+        ) from None
     path = Path(text)
     if not path.is_absolute():
         raise BadValue(f"{text!r} is not a full path; give the folder from the root (/ or C:\\)")
