@@ -213,3 +213,14 @@ def _empty(tmp_path: Path) -> Path:
     path = tmp_path / "empty.toml"
     path.touch()
     return path
+
+
+def test_several_hosts_each_with_its_port_are_taken() -> None:
+    """libpq's form for a failover set-up, `postgresql://db1:5432,db2:5433/…`, was
+    refused as "its port … is not a number" (a hostile pass): urllib reads one port."""
+    from trustdesk.config.dburl import _problem
+
+    assert _problem("postgresql://db1:5432,db2:5433/td?target_session_attrs=read-write") == ""
+    assert _problem("postgresql://[::1]:5432,[::2]:5433/td") == ""
+    for bad in ("postgresql://db1:54x2,db2:5433/td", "postgresql://db1:99999,db2/td"):
+        assert _problem(bad).startswith("its port (after the host and ':') is not a number")

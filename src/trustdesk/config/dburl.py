@@ -200,6 +200,15 @@ def server_url(value: str) -> str:
     return url
 
 
+def _port_ok(host: str) -> bool:
+    """Whether one host of a list of several has no port or a number from 0 to 65535."""
+    after = host.rpartition("]")[2] if host.startswith("[") else host
+    if host.startswith("[") and "]" not in host:
+        raise ValueError("Invalid IPv6 URL")
+    port = after.rpartition(":")[2] if ":" in after else ""
+    return not port or (port.isascii() and port.isdigit() and int(port) <= 65535)
+
+
 def _problem(url: str) -> str:
     """What libpq (or urllib) would refuse in ``url``, in words; "" when nothing.
 
@@ -214,7 +223,12 @@ def _problem(url: str) -> str:
         )
     try:
         parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+        hosts = parts.netloc.rpartition("@")[2]
+        if "," in hosts:  # libpq's several hosts (db1:5432,db2:5433), each its own port
+            if not all(_port_ok(host) for host in hosts.split(",")):
+                raise ValueError("a port that is not a number")
+        else:
+            parts.port  # noqa: B018 - raises ValueError on a port that is not a number
     except ValueError as exc:
         # urllib's own words may quote the part it read as the port, which in a
         # malformed URL can be a password: never shown.
