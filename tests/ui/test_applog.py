@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from trustdesk.config import logs
 from trustdesk.ui import applog
 
 
@@ -48,7 +49,35 @@ def test_tracebacks_leave_out_the_message(tmp_path: Path) -> None:
 
 
 def test_log_folder_is_in_the_data_folder_unless_told(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.delenv(applog.LOG_DIR_ENV)
-    assert applog.log_dir(tmp_path) == tmp_path / "logs"
-    monkeypatch.setenv(applog.LOG_DIR_ENV, str(tmp_path / "elsewhere"))
-    assert applog.log_dir(tmp_path) == tmp_path / "elsewhere"
+    monkeypatch.delenv(logs.LOG_DIR_ENV)
+    assert logs.log_dir(tmp_path) == tmp_path / "logs"
+    monkeypatch.setenv(logs.LOG_DIR_ENV, str(tmp_path / "elsewhere"))
+    assert logs.log_dir(tmp_path) == tmp_path / "elsewhere"
+
+
+def test_the_log_folder_takes_a_tilde_and_a_folder_it_cannot_use_is_named(
+    monkeypatch,
+    tmp_path: Path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    """TRUSTDESK_LOG_DIR=~/trustdesk-logs made a folder named "~" wherever the app was
+    started, and one naming a file left the app with no log and no word of it (a
+    hostile pass on IT's set-up). `config check` names it."""
+    from trustdesk.cli import main
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv(logs.LOG_DIR_ENV, "~/trustdesk-logs")
+    assert logs.log_dir(tmp_path / "data") == tmp_path / "trustdesk-logs"
+    assert logs.log_dir_problem() is None
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    monkeypatch.setenv(logs.LOG_DIR_ENV, str(tmp_path / "a-file"))
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("TRUSTDESK_CONFIG", str(config))
+    capsys.readouterr()
+    assert main(["--data-dir", str(tmp_path / "data"), "config", "check"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("trustdesk: environment variable TRUSTDESK_LOG_DIR=")
+    assert err.endswith(
+        f"names {tmp_path / 'a-file'}, which is a file; name a folder for the app's log\n"
+    )

@@ -64,8 +64,13 @@ def table(settings: Settings, *, details: bool) -> list[str]:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from trustdesk.config.logs import log_dir_problem
+
     settings = _settings(args, check_folder=True)
     if settings is None:
+        return EXIT_BAD
+    if (problem := log_dir_problem()) is not None:
+        print(f"trustdesk: {problem}", file=sys.stderr)
         return EXIT_BAD
     print(_file_line(settings))
     print("\n".join(table(settings, details=False)))

@@ -12,6 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from trustdesk import __version__
+from trustdesk.config.logs import log_dir_problem
 from trustdesk.ui.applog import set_up_logging
 from trustdesk.ui.context import RulesHolder
 
@@ -75,6 +76,11 @@ def run_app(
         return 2
     data_dir = settings.data_dir
     log_path = set_up_logging(data_dir, settings.log_level)
+    if log_path is None:  # said where IT looks when starting the app from a shell
+        print(
+            f"trustdesk: no log is kept: {log_dir_problem() or 'its folder cannot be written'}",
+            file=sys.stderr,
+        )
     from trustdesk.services.bundle import open_services
     from trustdesk.store.errors import StoreError
 

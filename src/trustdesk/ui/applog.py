@@ -14,18 +14,10 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-LOG_DIR_ENV = "TRUSTDESK_LOG_DIR"
+from trustdesk.config.logs import log_dir
+
 MAX_BYTES = 1_000_000
 BACKUPS = 5
-
-
-def log_dir(data_dir: Path) -> Path:
-    """``$TRUSTDESK_LOG_DIR``, else ``logs/`` in the data folder (the machine's record: IT
-    finds the log of every user of the desk in one place, and backs it up with the rest)."""
-    configured = os.environ.get(LOG_DIR_ENV, "").strip()
-    if configured:
-        return Path(configured)
-    return data_dir / "logs"
 
 
 def share_like(path: Path, data_dir: Path) -> None:
