@@ -252,3 +252,30 @@ def test_the_check_is_written_over_the_repository_api_only(cli: Any, tmp_path: P
         conn.close()
     assert [proof.ok for proof in proofs] == [True, False, False]
     assert "HASH DIFFERS" in str(proofs[1]) and "beyond the chain's head" in str(proofs[2])
+
+
+def test_an_anchor_folder_that_cannot_be_written_is_said_not_left_silent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """TRUSTDESK_ANCHOR_DIR naming a file: `config check` said OK, and records rolled
+    back behind TrustDesk's back then passed `audit verify` as intact (exit 0), where a
+    usable folder gives exit 3 (a hostile pass on IT's set-up). Writing anchors stays
+    best effort, never stopping a save, but both now say it."""
+    from trustdesk.cli import main
+
+    blocked = tmp_path / "anchors-file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("TRUSTDESK_ANCHOR_DIR", str(blocked))
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("TRUSTDESK_CONFIG", str(config))
+    cli = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS)
+    staff(cli)
+    said = f"names {blocked}, which is a file, so this workstation cannot keep the chain head"
+    capsys.readouterr()
+    assert main(["--data-dir", str(tmp_path / "data"), "config", "check"]) == 2
+    assert said in capsys.readouterr().err
+    code, out, err = cli("audit", "verify", "--as", "aud", who="aud")
+    assert code == 0 and out.startswith("audit trail intact")
+    assert err.startswith("WARNING: environment variable TRUSTDESK_ANCHOR_DIR=")
+    assert said in err and "records rolled back cannot be noticed here" in err

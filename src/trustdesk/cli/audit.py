@@ -65,6 +65,10 @@ def run_verify(args: argparse.Namespace) -> int:
         report = services.records.verify(session)
         proofs = [] if anchors is None else services.records.prove_anchors(session, anchors)
     anchored_ok = _print_anchors(proofs)
+    from trustdesk.store.anchor import anchor_dir_problem
+
+    if (unkept := anchor_dir_problem()) is not None:  # said whatever the chain shows
+        print(f"WARNING: {unkept}", file=sys.stderr)
     if report.ok:
         print(
             f"audit trail intact: {report.entries} entries, {report.records} decision records; "

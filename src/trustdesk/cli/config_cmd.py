@@ -69,9 +69,12 @@ def run_check(args: argparse.Namespace) -> int:
     settings = _settings(args, check_folder=True)
     if settings is None:
         return EXIT_BAD
-    if (problem := log_dir_problem()) is not None:
-        print(f"trustdesk: {problem}", file=sys.stderr)
-        return EXIT_BAD
+    from trustdesk.store.anchor import anchor_dir_problem
+
+    for problem in (log_dir_problem(), anchor_dir_problem()):
+        if problem is not None:
+            print(f"trustdesk: {problem}", file=sys.stderr)
+            return EXIT_BAD
     print(_file_line(settings))
     print("\n".join(table(settings, details=False)))
     print("settings OK")

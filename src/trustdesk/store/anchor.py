@@ -61,6 +61,30 @@ def anchor_dir() -> Path:
     return Path(user_state_dir("trustdesk", appauthor=False)) / "anchors"
 
 
+def anchor_dir_problem() -> str | None:
+    """What keeps this user from keeping anchors (``anchor_dir`` a file, or a folder it
+    cannot write or make), in words; None when they can be kept. Writing them is best
+    effort, so nothing else says it: `audit verify` would call rolled-back records
+    intact (a hostile pass on IT's set-up)."""
+    folder = anchor_dir()
+    configured = os.environ.get(ANCHOR_DIR_ENV, "").strip()
+    where = (
+        f"environment variable {ANCHOR_DIR_ENV}={configured[:60]!r}"
+        if configured
+        else "this user's anchor folder"
+    )
+    consequence = (
+        "so this workstation cannot keep the chain head it saw, and records rolled back "
+        "cannot be noticed here; name a folder this user can write"
+    )
+    if folder.exists() and not folder.is_dir():
+        return f"{where} names {folder}, which is a file, {consequence}"
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is None or not os.access(existing, os.W_OK | os.X_OK):
+        return f"{where}: this user cannot write in {existing or folder}, {consequence}"
+    return None
+
+
 def _entry_hash(conn: sqlite3.Connection, seq: int) -> str | None:
     row = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()
     return None if row is None else str(row[0])
