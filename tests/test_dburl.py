@@ -224,3 +224,32 @@ def test_several_hosts_each_with_its_port_are_taken() -> None:
     assert _problem("postgresql://[::1]:5432,[::2]:5433/td") == ""
     for bad in ("postgresql://db1:54x2,db2:5433/td", "postgresql://db1:99999,db2/td"):
         assert _problem(bad).startswith("its port (after the host and ':') is not a number")
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("postgresql:///?service=trustdsk", 'definition of service "trustdsk" not found'),
+        ("postgresql:///?service=typo", "syntax error in service file"),
+        ("postgresql://127.0.0.1:1/td?sslmode=verify_full", 'invalid sslmode value: "verify_full"'),
+    ],
+)
+def test_a_setting_libpq_cannot_use_is_not_called_an_outage(
+    url: str,
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A service name missing from the service file, a line of it libpq cannot read, an
+    sslmode spelt wrong: each was "the database server cannot be reached … check the
+    network" (a hostile pass on IT's set-up), though no server was asked."""
+    services = tmp_path / "pg_service.conf"
+    services.write_text("[typo]\nhots=127.0.0.1\n", encoding="utf-8")
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    monkeypatch.setenv("TRUSTDESK_CONFIG", str(_empty(tmp_path)))
+    code, text = _cli(capsys, "--database", url, "users", "list", "--as", "chief")
+    assert code == 2
+    assert text.startswith("trustdesk: the database setting cannot be used (")
+    assert said in text and "no server was asked" in text
+    assert "cannot be reached" not in text and "Traceback" not in text

@@ -210,7 +210,7 @@ def test_a_server_refusing_the_log_on_is_not_called_out_of_reach(
     database = desk.store.db.url.rsplit("/", 1)[1]
     admin = desk.store.db.url.replace("desk_test@", "postgres@")
     _connect_to_record(admin, database, allowed=False)
-    refused = "refused this workstation's log-on"
+    refused = "cannot log on to the record server"
     qtbot.waitUntil(lambda: refused in banner.text() and banner.isVisible(), timeout=CEILING_MS)
     assert f'permission denied for database "{database}"' in banner.text()
     assert "cannot be reached" not in banner.text()

@@ -21,8 +21,9 @@ LOST = (
 #: The server answered and refused this desk's log-on: no outage to wait out, a setting
 #: (the database login, its password, the server's access rules) for IT to correct.
 REFUSED = (
-    "⚠ The record server refused this workstation's log-on ({said}). Ask IT to correct "
-    "the database setting (login, password, database name) or the server's access rules. "
+    "⚠ This workstation cannot log on to the record server ({said}). Ask IT to correct "
+    "the database setting (login, password, database name, service) or the server's "
+    "access rules. "
     "You can go on reviewing cases: each decision is shown and kept on this workstation, "
     "its memo marked NOT YET RECORDED, and it is recorded as soon as the server lets this "
     "workstation in."

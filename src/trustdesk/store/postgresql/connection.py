@@ -188,6 +188,20 @@ _REFUSALS = (
     "SSL off",
     "certificate",
 )
+#: A setting libpq cannot use, found before any server is asked (a service name not in
+#: the service file, a line of that file it cannot read, an option's value it does not
+#: know): no outage to wait out, and no server to blame (a hostile pass found these all
+#: called "cannot be reached … check the network").
+_SETTING_WRONG = (
+    "definition of service",
+    "syntax error in service file",
+    "service file",
+    "invalid sslmode value",
+    "invalid gssencmode value",
+    "invalid target_session_attrs value",
+    "invalid integer value",
+    "invalid connection option",
+)
 #: What the server says while it starts, stops, recovers or is full: it will take the
 #: log-on again, so the desk treats it as out of reach for now.
 _PASSING = ("starting up", "shutting down", "recovery", "too many", "connection slots")
@@ -195,7 +209,14 @@ _PASSING = ("starting up", "shutting down", "recovery", "too many", "connection 
 
 def _refused_log_on(exc: BaseException) -> bool:
     text = str(exc)
+    if _setting_wrong(exc):
+        return True
     return any(r in text for r in _REFUSALS) and not any(p in text for p in _PASSING)
+
+
+def _setting_wrong(exc: BaseException) -> bool:
+    text = str(exc)
+    return any(w in text for w in _SETTING_WRONG)
 
 
 def _what_was_said(exc: BaseException) -> str:
@@ -215,7 +236,8 @@ def note_log_on(url: str, exc: BaseException | None) -> None:
     """Note how a log-on to ``url`` went: ``exc`` None for one that succeeded."""
     with _REFUSED_LOCK:
         if exc is not None and _refused_log_on(exc):
-            _REFUSED[url] = f"{describe(url)}: {_what_was_said(exc)}"
+            said = _what_was_said(exc).removeprefix("connection is bad:").strip()
+            _REFUSED[url] = f"{describe(url)}: {said}"
         else:
             # Succeeded, or failed as an outage: the refusal is no longer what is known.
             _REFUSED.pop(url, None)
@@ -230,7 +252,13 @@ def log_on_refused(url: str) -> str | None:
 
 def refused(url: str, exc: BaseException) -> ServerRefused:
     """The server answered and refused the log-on: not a network fault."""
-    said = _what_was_said(exc)
+    said = _what_was_said(exc).removeprefix("connection is bad:").strip()
+    if _setting_wrong(exc):
+        return ServerRefused(
+            f"the database setting cannot be used ({describe(url)}: {said}); nothing was "
+            "recorded. Correct the database setting (the URL, or the service file it names: "
+            "PGSERVICEFILE, ~/.pg_service.conf); no server was asked."
+        )
     return ServerRefused(
         f"the database server refused TrustDesk's log-on ({describe(url)}: {said}); "
         "nothing was recorded. Check the database setting's user, database name and "
