@@ -377,6 +377,31 @@ def test_data_dir_not_writable(
     ]
 
 
+def test_a_record_file_in_the_data_dir_that_cannot_be_written_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shared folder everyone may write, holding a record root made (0640): "settings
+    OK", then every command refused, blaming the folder and --data-dir (a hostile pass
+    on IT's set-up). The check names the record file and its owner."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    (folder / "trustdesk.db").write_bytes(b"")
+    path = write(tmp_path, f"data_dir = '{folder}'\n")
+    settings = config.load(None, env_for(path))
+    config.check_data_dir(settings)  # writable: fine
+    # Tests run as root here, who may write anything: the permission answer is patched.
+    monkeypatch.setattr(config, "_writable_file", lambda where: where.name != "trustdesk.db")
+    monkeypatch.setenv("USER", "officer1")
+    with pytest.raises(config.ConfigError) as raised:
+        config.check_data_dir(settings)
+    (problem,) = raised.value.problems
+    assert problem.startswith(
+        f"{path}: data_dir names {folder}, but this user (officer1) cannot write its record "
+        f"file {folder / 'trustdesk.db'} (owner "
+    )
+    assert problem.endswith("(on Linux: group trustdesk, mode 0660)")
+
+
 def test_data_dir_given_on_the_command_line_is_left_to_the_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

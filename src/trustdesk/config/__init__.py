@@ -201,6 +201,37 @@ def check_data_dir(settings: Settings) -> None:
                 "group), or set data_dir to a folder they can write"
             ]
         )
+    # The record's own files too: a folder every user may write can still hold a record
+    # made by one account that the others cannot write (a hostile pass met "settings OK",
+    # then every command refused).
+    for name in RECORD_FILES:
+        record = folder / name
+        if record.is_file() and not _writable_file(record):
+            raise ConfigError(
+                [
+                    f"{where} names {folder}, but this user ({_user_name()}) cannot write its "
+                    f"record file {record} (owner {_owner(record)}); give the users of "
+                    "TrustDesk write access to it (on Linux: group trustdesk, mode 0660)"
+                ]
+            )
+
+
+#: The files of the data folder's own record that every user of the desk writes.
+RECORD_FILES = ("trustdesk.db", "trustdesk.db-wal", "trustdesk.db-shm")
+
+
+def _owner(path: Path) -> str:
+    try:
+        uid = path.stat().st_uid
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError, OSError):
+        return "another account"
+
+
+def _writable_file(path: Path) -> bool:
+    return os.access(path, os.R_OK | os.W_OK)
 
 
 def _writable(folder: Path) -> bool:
