@@ -384,6 +384,25 @@ def test_the_machine_config_trusts_keys_the_app_cannot_remove(
         config.forget()
 
 
+def test_a_publisher_name_with_a_comma_is_one_key_in_the_environment(
+    tmp_path: Path, desk: Any, key: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The variable separates keys with commas: "State of Connecticut, OPM" was cut in
+    two and refused as "entry 'OPM' is not a publisher's public key", with no way to
+    write the comma (a hostile pass on IT's set-up)."""
+    _, public = key
+    named = generate_key("State of Connecticut, OPM", tmp_path / "opm.key", PASSPHRASE)
+    monkeypatch.setenv("TRUSTDESK_TRUSTED_PUBLISHERS", f"{named.text}, {public.text}")
+    config.forget()
+    try:
+        trusted = desk.services.rulepacks.publishers.trusted()
+        assert sorted(t.key.publisher for t in trusted) == sorted(
+            ["State of Connecticut, OPM", PUBLISHER]
+        )
+    finally:
+        config.forget()
+
+
 def test_a_signed_pack_that_fails_its_checks_names_the_signed_file(
     tmp_path: Path, desk: Any, key: Any
 ) -> None:

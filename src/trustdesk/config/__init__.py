@@ -142,8 +142,25 @@ def _from_text(key: Key, text: str) -> object:
     if key.name == "idle_lock_minutes" and text.strip().isdigit():
         return int(text.strip())
     if key.name == "trusted_publishers":
-        return [part for part in text.split(",") if part.strip()]  # a list: a,b,c
+        return _key_lines(text)
     return text
+
+
+def _key_lines(text: str) -> list[str]:
+    """The public-key lines of ``$TRUSTDESK_TRUSTED_PUBLISHERS``, separated by commas.
+    Each line starts with its kind, so a line is cut only where the next one starts: a
+    publisher's name may hold a comma ("State of Connecticut, OPM"), which a plain split
+    cut in two (a hostile pass). Text before the first key is kept to be refused."""
+    from trustdesk.config.keys import PUBLISHER_KEY_KIND
+
+    starts = [i for i in range(len(text)) if text.startswith(PUBLISHER_KEY_KIND + " ", i)]
+    cuts = [i for i in starts if i == 0 or text[:i].rstrip().endswith(",")]
+    if not cuts:
+        return [part for part in text.split(",") if part.strip()]
+    pieces = [text[: cuts[0]]] + [
+        text[start:end] for start, end in zip(cuts, [*cuts[1:], len(text)], strict=True)
+    ]
+    return [piece.strip().rstrip(",").strip() for piece in pieces if piece.strip(" ,")]
 
 
 def _from_flag(key: Key, value: object) -> Setting:
