@@ -216,16 +216,9 @@ def test_a_data_folder_whose_file_cannot_take_the_save_says_so_and_keeps_nothing
 ) -> None:
     """Only a server desk keeps a save its record cannot take: a data folder's own file
     answers with how to mend it (its outbox lies beside that file)."""
-    from trustdesk.services.decisions import DecisionService
-
-    def damaged(*_args: Any, **_kwargs: Any) -> Any:
-        raise DatabaseCorrupt("the database file is damaged: restore a backup")
-
-    monkeypatch.setattr(DecisionService, "create", damaged)
-    case, raw = honored(rules, booking="NH-FILE-1")
-    with pytest.raises(DatabaseCorrupt, match="restore a backup"):
-        desk.services.sync.decide(desk.session("officer"), case, raw)
-    assert desk.services.sync.outbox.all() == []
+    _refused_not_kept(
+        desk, rules, monkeypatch, DatabaseCorrupt("the database file is damaged: restore a backup")
+    )
 
 
 @pytest.mark.postgresql_only("a server made read-only, as a standby during a failover")
@@ -261,14 +254,24 @@ def test_a_save_that_found_the_record_busy_is_not_kept(
     """A busy record (another desk held the write lock past the lock timeout) is said
     as busy: kept, it would be tried every few seconds on the window, each try waiting
     the lock timeout again. The officer saves again in a moment."""
-    from trustdesk.services.decisions import DecisionService
     from trustdesk.store.errors import AlreadyOpen
 
-    def busy(*_args: Any, **_kwargs: Any) -> Any:
-        raise AlreadyOpen("the records are busy: try again in a moment")
+    _refused_not_kept(
+        pg_desk, rules, monkeypatch, AlreadyOpen("the records are busy: try again in a moment")
+    )
 
-    monkeypatch.setattr(DecisionService, "create", busy)
-    case, raw = honored(rules, booking="NH-BUSY-1")
-    with pytest.raises(AlreadyOpen, match="busy"):
-        pg_desk.services.sync.decide(pg_desk.session("officer"), case, raw)
-    assert pg_desk.services.sync.outbox.all() == []
+
+def _refused_not_kept(
+    desk: Desk, rules: Any, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    """A save whose record answers ``error``: the officer is told it, nothing is kept."""
+    from trustdesk.services.decisions import DecisionService
+
+    def fail(*_args: Any, **_kwargs: Any) -> Any:
+        raise error
+
+    monkeypatch.setattr(DecisionService, "create", fail)
+    case, raw = honored(rules, booking="NH-NOT-KEPT")
+    with pytest.raises(type(error), match=str(error)):
+        desk.services.sync.decide(desk.session("officer"), case, raw)
+    assert desk.services.sync.outbox.all() == []
