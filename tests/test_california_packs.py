@@ -255,3 +255,55 @@ def test_custody_status_follows_the_release_date_rule_of_section_7284_6_a_1_c() 
     earlier = before.outcome_of("custody_status")
     assert earlier is not None and earlier.outcome == "allowed_with_conditions"
     assert earlier.unverified == ("contacts/custody_status/always",)
+
+
+def test_lewd_acts_and_manslaughter_may_be_misdemeanors_and_go_to_review() -> None:
+    """PC 288(c) and 192(c) can be wobblers (the catalog's own notes), yet the catalog
+    carried them as felonies only: a misdemeanor conviction was called "facts that cannot
+    all be right … correct the entry" (a hostile pass). Now it is taken, and goes to
+    review because whether it was a wobbler is not recorded."""
+    for section in ("PC 288", "PC 192"):
+        conviction = {
+            "statute": section,
+            "level": "misdemeanor",
+            "class": "unclassified",
+            "jurisdiction": "CA",
+            "date": "2017-06-03",
+        }
+        decided = _decide(CA_2018, _case("2019-06-03T09:00:00-07:00", [conviction]))
+        reasons = " ".join(decided.review_reasons)
+        assert decided.needs_review, section
+        assert "cannot all be right" not in reasons, section
+        assert "wobbler" in reasons, section
+
+
+def test_hit_and_run_is_listed_for_subdivision_c_only_and_says_so() -> None:
+    """Only Vehicle Code § 20001(c) is listed (group (AE)); the list holds the whole
+    section, and ca-2018 called the entry verified with nothing about the subdivision
+    (a hostile pass). Both packs now say to check the subdivision, as for § 245.6."""
+    for path in (CA_2014, CA_2018):
+        entry = _raw(path)["lists"]
+        notes = json.dumps(entry, ensure_ascii=False)
+        assert "vc-20001: only subdivision (c) is named" in notes, path.name
+    conviction = {
+        "statute": "VC 20001(a)",
+        "level": "misdemeanor",
+        "class": "unclassified",
+        "jurisdiction": "CA",
+        "date": "2017-06-03",
+        "flags": ["wobbler"],
+    }
+    decided = _decide(CA_2018, _case("2019-06-03T09:00:00-07:00", [conviction]))
+    assert decided.needs_review
+    assert any("only subdivision (c)" in u for u in decided.unverified)
+
+
+def test_the_2018_checklist_cites_section_7282_5_as_sb_54_numbers_it() -> None:
+    """The help the desk shows said a listed felony charge opens cooperation under
+    (a)(5), and cited (a)(6) for the federal grounds: AB 4's numbers (a hostile pass).
+    Under SB 54 a charge held to answer opens the release date only, under (b)."""
+    helps = {q["id"]: q["help"] for q in _raw(CA_2018)["questions"]}
+    assert "§ 7282.5(b)" in helps["charges"] and "never opens a transfer" in helps["charges"]
+    assert helps["charges"].startswith("A serious, violent or state-prison felony charge")
+    for question in ("federal_aggravated_felony", "federal_felony_warrant"):
+        assert helps[question].startswith("Gov. Code § 7282.5(a)(5)"), question
