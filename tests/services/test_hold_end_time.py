@@ -131,3 +131,24 @@ def test_released_at_expiry_is_refused_for_a_hold_with_no_expiry(desk: Desk, rul
     desk.services.holds.close(
         desk.session("officer"), status.hold_id, "released_other", note="bond posted"
     )
+
+
+def test_released_at_expiry_is_refused_once_the_decision_is_amended_to_decline(
+    desk: Desk, rules: Any
+) -> None:
+    """Amended to decline, the hold's release is due at once, at the amendment's time:
+    "released at expiry" then passed four days before the expiry (a hostile pass)."""
+    status = decided_ahead(desk, rules, minutes=0)
+    officer = desk.session("officer")
+    raw = make_case(
+        decision_time=desk.clock.now.isoformat(),
+        releasable_at=(desk.clock.now + timedelta(hours=4)).isoformat(),
+        person={"name": "A B", "date_of_birth": "1990-04-17", "booking_number": "NH-1"},
+    )
+    case = parse_case(raw, "test", rules.sections)
+    desk.services.decisions.amend(officer, status.decision_id, case, raw, "not his conviction")
+    with pytest.raises(InvalidRequest, match="amended to decline"):
+        desk.services.holds.close(officer, status.hold_id, "released_at_expiry")
+    desk.services.holds.close(
+        officer, status.hold_id, "released_other", note="decision amended to decline"
+    )

@@ -56,7 +56,9 @@ def _wrap(text: str, indent: str) -> list[str]:
     return textwrap.wrap(text, width=96, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
-def saved_note(saved: SavedDecision) -> str:
+def saved_note(saved: SavedDecision, reviewed_by: str | None = None) -> str:
+    """One line on what was saved; ``reviewed_by``: the supervisor whose amending review
+    wrote it (it is then reviewed, not waiting for one)."""
     record = saved.record
     parts = [
         f"decision {record.decision_id} version {record.version} recorded "
@@ -66,7 +68,9 @@ def saved_note(saved: SavedDecision) -> str:
         parts.append(f"hold expires {local(record.hold_expires_at)}")
     elif saved.hold_id is not None:
         parts.append("hold opened; its start is not known yet (amend when it is)")
-    if record.review_required:
+    if reviewed_by is not None:
+        parts.append(f"written in review: reviewed by {reviewed_by}")
+    elif record.review_required:
         parts.append("a supervisor must review it")
     return "; ".join(parts)
 

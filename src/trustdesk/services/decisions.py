@@ -93,10 +93,17 @@ def check_note(note: str | None) -> str | None:
 
 
 def _checked_words(text: str, what: str) -> str:
+    from trustdesk.core.characters import unsafe_character
+
     if len(text) > MAX_REASON:
         raise InvalidRequest(f"{what} is longer than {MAX_REASON} characters")
     if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
         raise InvalidRequest(f"{what} must not contain control characters")
+    # As a contact's reason: no C1 control, lone surrogate (bytes that were not UTF-8:
+    # "internal error" at the insert) or text-direction control, printed raw later.
+    problem = unsafe_character(text.replace("\n", " ").replace("\t", " "))
+    if problem is not None:
+        raise InvalidRequest(f"{what} {problem}")
     return text
 
 
@@ -210,13 +217,26 @@ class DecisionService:
     def _reviewable(self, session: Session, decision_id: int, record_id: int | None) -> int:
         self.ctx.authorize(session, Operation.DECISION_REVIEW, {"decision": decision_id})
         current = self.store.decisions.latest(decision_id)
-        if current.officer_id == session.user_id:
+        # Any version of one's own, not only the latest: an officer's routine amendment
+        # (a release time added) carries the supervisor's judgement on, and the supervisor
+        # could then approve it (a hostile pass).
+        own = [
+            r.version
+            for r in self.store.decisions.history(decision_id)
+            if r.officer_id == session.user_id
+        ]
+        if own:
+            which = (
+                f"version {current.version} of decision {decision_id} is your own"
+                if own[-1] == current.version
+                else f"decision {decision_id} holds a version of your own (version "
+                f"{own[-1]}), whose judgement the later ones carry on"
+            )
             self.ctx.deny(
                 session,
                 Operation.DECISION_REVIEW,
                 "own decision",
-                f"version {current.version} of decision {decision_id} is your own; "
-                "another supervisor must review it",
+                f"{which}; another supervisor must review it",
                 decision=decision_id,
             )
         return current.id if record_id is None else record_id

@@ -128,6 +128,15 @@ class HoldService:
         status = self.holds.status(hold_id)
         if status is None:
             return  # closed already, or no such hold: the store says which
+        if status.outcome != "honor":
+            # Amended to decline: release is due at once, for the amendment, not because
+            # the hold ran out (its "due" time is the amendment's; a hostile pass).
+            raise InvalidRequest(
+                f"hold {hold_id}'s decision was amended to decline: the person is released "
+                "because of the amendment, not at the hold's expiry. Record the release as "
+                "released otherwise (released_other), with a note saying the decision was "
+                "amended"
+            )
         if status.release_due_at is None:
             raise InvalidRequest(
                 f"hold {hold_id} has no expiry: the time the person would otherwise be "

@@ -45,7 +45,8 @@ def write_review(
     if reviewer.user_id is None:
         raise ValueError("a review needs a reviewer")
     if scalar(conn, "SELECT 1 FROM reviews WHERE record_id = ?", (record_id,)):
-        raise Conflict(f"version {record_id} of decision {decision_id} is already reviewed")
+        version = scalar(conn, "SELECT version FROM decisions WHERE id = ?", (record_id,))
+        raise Conflict(f"version {version} of decision {decision_id} is already reviewed")
     row: dict[str, Any] = {
         "decision_id": decision_id,
         "record_id": record_id,
