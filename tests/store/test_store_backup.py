@@ -282,3 +282,44 @@ def test_a_backup_of_a_history_a_restore_left_behind_says_what_would_leave(
     assert objects["rolled_back_upto_seq"] == head[0]
     # Nothing was replaced: the decision only this history holds is still on record.
     assert only_here[0] in {row.decision_id for row in store.search.decisions(SearchQuery())}
+
+
+def test_a_program_that_loses_the_race_to_restore_goes_on_with_the_restored_file(
+    store: Store, officer: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Taking the folder alone gives up the shared hold for an instant. Another program's
+    restore took the folder in that instant and replaced the file; this program was
+    refused, kept its connection to the replaced file, and what it recorded afterwards
+    was acknowledged and lost, with `audit verify` calling the record intact (a hostile
+    pass; the instant is widened here by running the other restore inside it)."""
+    from trustdesk.store.lock import FolderLock
+
+    _add(store, officer, 2)
+    target = tmp_path / "before.tdbackup"
+    store.backup(target, officer, T0)
+    _add(store, officer, 1, tag="LATER")
+    other = Store.open(store.data_dir)  # another program on the same folder
+    try:
+        real_release = FolderLock._release_shared
+        ran: list[bool] = []
+
+        def release_then_lose_the_race(lock: FolderLock) -> None:
+            real_release(lock)
+            if lock is store.db._lock and not ran:  # type: ignore[attr-defined]
+                ran.append(True)
+                other.restore(check_backup(target), officer, T0, discard_newer=True)
+
+        monkeypatch.setattr(FolderLock, "_release_shared", release_then_lose_the_race)
+        with (
+            pytest.raises(StoreError, match="another TrustDesk program"),
+            store.db.alone("restore a backup"),
+        ):
+            pass
+        assert ran
+        monkeypatch.undo()
+        after = _add(store, officer, 1, tag="AFTER")  # acknowledged: must be in the record
+        found = other.search.decisions(SearchQuery(booking_number="AFTER-0"))
+        assert [d.decision_id for d in found] == after
+        assert store.verify().ok and other.verify().ok
+    finally:
+        other.close()

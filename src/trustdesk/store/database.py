@@ -16,6 +16,7 @@ first start never leaves a half-made ``trustdesk.db`` behind.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
 import threading
@@ -36,6 +37,7 @@ from trustdesk.store.connection import (
 )
 from trustdesk.store.errors import (
     RESTORE_ADVICE,
+    AlreadyOpen,
     DatabaseCorrupt,
     DiskFull,
     ReadOnly,
@@ -47,6 +49,8 @@ from trustdesk.store.migrations import check_not_newer, migrate, schema_version
 from trustdesk.store.paths import DB_NAME, hostname, refuse_network_path, resolve_data_dir
 from trustdesk.store.records import Actor, AuditEvent
 from trustdesk.store.schema import APPLICATION_ID, SCHEMA_VERSION
+
+log = logging.getLogger("trustdesk.store")
 
 _INIT_PREFIX = f".{DB_NAME}.init-"
 
@@ -71,6 +75,9 @@ class Database:
         self._mutex = threading.RLock()
         #: The chain head this workstation last saw, moved on after every commit.
         self.anchor = AnchorFile(data_dir)
+        #: Which file the connection opened (device, inode): another program's restore
+        #: replaces it by a new one, which this program must then open (``alone``).
+        self._identity = _file_identity(self.path)
 
     # -- opening ---------------------------------------------------------------------
 
@@ -133,9 +140,31 @@ class Database:
     @contextlib.contextmanager
     def alone(self, what: str) -> Iterator[None]:
         """This program alone on the folder while ``what`` (a restore) replaces files;
-        refused with a plain message while another program has it open."""
-        with self._mutex, self._lock.alone(what):
-            yield
+        refused with a plain message while another program has it open.
+
+        The folder lock gives up its shared hold for an instant to take the exclusive
+        one. Another program's restore can take the folder in that instant and replace
+        the database file; this program, refused or not, then goes on with the file now
+        in place, never with the replaced one (whatever it wrote there was lost
+        unseen: a hostile pass)."""
+        with self._mutex:
+            try:
+                with self._lock.alone(what):
+                    self._follow_replacement()
+                    yield
+            except AlreadyOpen:
+                self._follow_replacement()
+                raise
+
+    def _follow_replacement(self) -> None:
+        """Reopen the database if the file in place is not the one the connection opened."""
+        if self._conn is None or _file_identity(self.path) == self._identity:
+            return
+        log.warning("the database file was replaced by another program: opened again")
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+        self._conn = None
+        self.reattach()
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
@@ -204,6 +233,7 @@ class Database:
                 conn.close()
                 raise
             self._conn = conn
+            self._identity = _file_identity(self.path)
 
     def __enter__(self) -> Database:
         return self
@@ -342,3 +372,12 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
         raise DatabaseCorrupt(
             f"{path} lacks its TrustDesk identity (meta.store_id); {RESTORE_ADVICE}"
         )
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """The file at ``path`` as (device, inode); None when it cannot be looked at."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
