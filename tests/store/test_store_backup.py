@@ -323,3 +323,33 @@ def test_a_program_that_loses_the_race_to_restore_goes_on_with_the_restored_file
         assert store.verify().ok and other.verify().ok
     finally:
         other.close()
+
+
+def test_a_restore_stopped_right_after_the_swap_is_recorded_in_the_record_it_made(
+    store: Store, officer: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`restore.completed`, which says what left the record, was written only after the
+    swap: a restore killed then (or a power cut) replaced five decisions by two and the
+    record said nothing of it (a hostile pass). It is now in the file before it goes in."""
+    _add(store, officer, 2)
+    target = tmp_path / "two.tdbackup"
+    store.backup(target, officer, T0)
+    _add(store, officer, 3, tag="LEFT")
+
+    def killed(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt  # stands for SIGKILL / a power cut after the swap
+
+    monkeypatch.setattr(Store, "re_anchor", killed)
+    with pytest.raises(KeyboardInterrupt):
+        store.restore(check_backup(target), officer, T0, discard_newer=True)
+    monkeypatch.undo()
+    [completed] = store.audit.of_events("restore.completed")
+    objects = completed.objects_dict()
+    assert objects["replaced_file"].startswith("trustdesk-replaced-")
+    assert objects["rolled_back_decisions"] == 3
+    with store.db.reading() as conn:
+        assert conn.execute("SELECT count(*) FROM decisions").fetchone()[0] == 2
+    # The chain replays; only this workstation's anchor, not yet moved, still raises the
+    # alarm, until someone who knows of the restore runs `audit reanchor`.
+    [problem] = store.verify().problems
+    assert "records may have been rolled back" in problem.text

@@ -33,7 +33,7 @@ from trustdesk.store.errors import DatabaseCorrupt, NewerSchema, RestoreRefused,
 from trustdesk.store.files import missing_step, new_file
 from trustdesk.store.identity import StoreSummary, summarize
 from trustdesk.store.migrations import check_not_newer, migrate, schema_version
-from trustdesk.store.records import Credential
+from trustdesk.store.records import Actor, AuditEvent, Credential
 from trustdesk.store.sql import one_dict, scalar
 from trustdesk.store.users import credential_of
 from trustdesk.store.verify import verify
@@ -258,6 +258,22 @@ def prepare_restore(check: BackupCheck, data_dir: Path) -> Path:
             temp.unlink()
         raise
     return temp
+
+
+def record_in(prepared: Path, event: AuditEvent, actor: Actor, at: datetime) -> None:
+    """Append ``event`` to the chain of the prepared (not yet swapped in) database, durably."""
+    conn = connect(prepared)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            audit.append(conn, event, actor, at)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.close()
+    fsync_file(prepared)
 
 
 def swap_in(db: Database, prepared: Path) -> None:

@@ -368,21 +368,24 @@ class Store:
             self.audit.record(AuditEvent("restore.replacing", "success", about), actor, at)
             stamp = utc_text(at).replace(":", "").replace("-", "").replace(".", "")
             replaced = self.backup(self.data_dir / f"trustdesk-replaced-{stamp}.db", actor, at)
+            done = {
+                **about,
+                "replaced_file": replaced.path.name,
+                "replaced_file_sha256": replaced.sha256,
+                "replaced_head_seq": replaced.head_seq,
+            }
+            if aside is not None and aside.kept_in is not None:
+                done["rolled_back_kept_in"] = aside.kept_in  # where what left is (not the copy)
+            if aside is not None and not aside.counted:
+                done["rolled_back_uncounted"] = True  # its log could not say what left it
+            # Recorded in the file that goes in, before it goes in: a restore stopped right
+            # after the swap (killed, a power cut) left no trace of itself in the record
+            # it made, nor of what left (a hostile pass).
+            backups.record_in(prepared, AuditEvent("restore.completed", "success", done), actor, at)
             backups.swap_in(self._file_db(), prepared)
         finally:
             prepared.unlink(missing_ok=True)
         self.re_anchor("restore", actor, at)
-        done = {
-            **about,
-            "replaced_file": replaced.path.name,
-            "replaced_file_sha256": replaced.sha256,
-            "replaced_head_seq": replaced.head_seq,
-        }
-        if aside is not None and aside.kept_in is not None:
-            done["rolled_back_kept_in"] = aside.kept_in  # where what left is (not the copy)
-        if aside is not None and not aside.counted:
-            done["rolled_back_uncounted"] = True  # its log could not say what left it
-        self.audit.record(AuditEvent("restore.completed", "success", done), actor, at)
         return replaced
 
     def _refuse_rollback(
