@@ -403,6 +403,28 @@ def test_a_publisher_name_with_a_comma_is_one_key_in_the_environment(
         config.forget()
 
 
+def test_a_key_the_agency_revoked_stays_revoked_though_it_config_lists_it(
+    desk: Any, key: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The agency trusted a key, IT later listed it in the machine config, the key was
+    stolen and the administrator revoked it: "Revoked …", yet packs it signed after
+    imported as trusted, IT's entry hiding the revocation (a hostile pass)."""
+    _, public = key
+    admin = desk.session("admin")
+    publishers = desk.services.rulepacks.publishers
+    publishers.trust(admin, public.text)
+    monkeypatch.setenv("TRUSTDESK_TRUSTED_PUBLISHERS", public.text)
+    config.forget()
+    try:
+        publishers.untrust(admin, public.fingerprint)
+        (listed,) = publishers.trusted()
+        assert listed.revoked_at is not None
+        after = trust_of(_signed_at(key, datetime(2099, 1, 1, tzinfo=UTC)), publishers.trusted())
+        assert after.refused and after.state == "revoked"
+    finally:
+        config.forget()
+
+
 def test_a_signed_pack_that_fails_its_checks_names_the_signed_file(
     tmp_path: Path, desk: Any, key: Any
 ) -> None:

@@ -81,10 +81,15 @@ class PublisherService:
         return agency_keys(self.ctx.store.audit.of_events(PUBLISHER_TRUSTED, PUBLISHER_UNTRUSTED))
 
     def trusted(self) -> list[TrustedKey]:
-        """Every trusted key: IT's first, then the agency's (a key in both shows once)."""
-        machine = self.machine_keys()
+        """Every trusted key: IT's first, then the agency's (a key in both shows once).
+        A key the agency revoked stays revoked though IT's config lists it too: the
+        revocation (a stolen key) was reported done, and IT's entry had made it void (a
+        hostile pass)."""
+        agency = self.agency_keys()
+        revoked = {t.key.raw: t for t in agency if t.revoked_at is not None}
+        machine = [revoked.get(t.key.raw, t) for t in self.machine_keys()]
         seen = {t.key.raw for t in machine}
-        return [*machine, *(t for t in self.agency_keys() if t.key.raw not in seen)]
+        return [*machine, *(t for t in agency if t.key.raw not in seen)]
 
     def trust(self, session: Session, key_text: str, expires_on: date | None = None) -> PublicKey:
         """Add a publisher's public key (its text form) to the agency's list; audited.
