@@ -357,3 +357,28 @@ def test_an_amended_class_is_worded_from_the_pack_values(rules: RuleSet) -> None
     )
     facts = [f.fact for f in what_would_change(pack, bare).flips]
     assert "If conviction 1 (§ 53-21 class C felony (Connecticut)) had class A or B" in facts
+
+
+def test_on_a_notification_only_form_a_flip_promises_notification_not_a_hold(
+    rules: RuleSet,
+) -> None:
+    """On Form I-247N the list said "the hold would be permitted" for a judicial
+    warrant, while the engine, evaluating that very change, says no hold: the form asks
+    for none (LAW.md §1; a hostile pass). It says the detainer would be honored by
+    notification only."""
+    raw = make_case(
+        decision_time=PACKS["ct-2025"],
+        detainer={"form": "I-247N", "judicial_warrant": False},
+        convictions=[],
+    )
+    case = parse_case(raw, "test", rules.sections)
+    pack = rules.pack_for(case.decision_time)
+    decision = evaluate(pack, case)
+    assert decision.decision == DECLINE
+    changes = what_would_change(pack, case, decision)
+    effects = [f.effect for f in changes.flips]
+    assert effects and not any("hold would be permitted" in e for e in effects)
+    assert any(
+        e.startswith("the detainer would be honored, by notification only (Form I-247N")
+        for e in effects
+    )

@@ -389,9 +389,16 @@ def _item_label(collection: str, index: int, item: Offense) -> str:
     return f"{_ITEM_NAMES.get(collection, collection)} {index + 1} ({item.describe()})"
 
 
-def _effect(pack: RulePack, decision: Decision) -> str:
+def _effect(pack: RulePack, decision: Decision, case: Case | None = None) -> str:
     if decision.decision == HONOR:
         titles = [c.title for c in pack.criteria if c.id in decision.grounds]
+        if case is not None and case.detainer.form in pack.notification_only_forms:
+            # The form asks for no hold: honoring it is telling ICE, never holding (the
+            # list promised "the hold would be permitted", a hostile pass).
+            return (
+                f"the detainer would be honored, by notification only (Form "
+                f"{case.detainer.form} asks for no hold): " + "; ".join(titles)
+            )
         text = "the hold would be permitted: " + "; ".join(titles)
         return text
     if any(result.status == UNKNOWN for result in decision.trace):
@@ -521,7 +528,12 @@ def _flips(pack: RulePack, case: Case, decision: Decision) -> tuple[Flip, ...]:
             added.add(key)
             fact = f"{fact}: {_met_texts(pack, after.grounds)}".rstrip(": ")
         flip = Flip(
-            trial.change, fact, _effect(pack, after), after.decision, after.grounds, trial.case
+            trial.change,
+            fact,
+            _effect(pack, after, trial.case),
+            after.decision,
+            after.grounds,
+            trial.case,
         )
         if flips and _same_answer_flip(flips[-1], flip):
             flip = _merge(pack, flips[-1], flip)
