@@ -382,3 +382,31 @@ def test_on_a_notification_only_form_a_flip_promises_notification_not_a_hold(
         e.startswith("the detainer would be honored, by notification only (Form I-247N")
         for e in effects
     )
+
+
+def test_a_section_is_suggested_only_with_a_class_it_carried_on_the_conviction_s_date(
+    rules: RuleSet,
+) -> None:
+    """For a 2019 class A misdemeanor, the list named § 53a-223 and § 53a-223b, class A
+    misdemeanors only until 2002 and 2004 and felonies since (the catalog's history): a
+    conviction that cannot exist (a hostile pass)."""
+    raw = make_case(
+        decision_time=PACKS["ct-2025"],
+        convictions=[conviction("53a-61", "misdemeanor", "A", date="2019-03-02")],
+    )
+    case = parse_case(raw, "test", rules.sections)
+    pack = rules.pack_for(case.decision_time)
+    changes = what_would_change(pack, case, evaluate(pack, case))
+    named = " ".join(f.fact for f in changes.flips)
+    assert "53a-223" not in named
+    # Dated when it was still a class A misdemeanor, the same conviction may name it.
+    old = parse_case(
+        make_case(
+            decision_time=PACKS["ct-2025"],
+            convictions=[conviction("53a-61", "misdemeanor", "A", date="2001-03-02")],
+        ),
+        "test",
+        rules.sections,
+    )
+    earlier = what_would_change(pack, old, evaluate(pack, old))
+    assert "53a-223" in " ".join(f.fact for f in earlier.flips)

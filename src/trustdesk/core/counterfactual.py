@@ -500,6 +500,13 @@ def _section_parts(
     for value in sorted(atom.values):
         changed = catalog.changed(item, statute=value)
         forms = changed.catalog_forms
+        # The classes the section carried on the conviction's date where the catalog
+        # knows its history: § 53a-223 was a class A misdemeanor only until 2002, and
+        # naming it for a 2019 class A misdemeanor suggested a conviction that cannot
+        # exist (a hostile pass).
+        history = changed.class_history
+        if history is not None and history.differs() and changed.date is not None:
+            forms = history.on(changed.date) or forms
         if forms and (changed.level, changed.klass) not in pairs(forms):
             continue
         parts.setdefault(changed.flags & flags, []).append(value)
