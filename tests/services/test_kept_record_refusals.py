@@ -275,3 +275,58 @@ def _refused_not_kept(
     with pytest.raises(type(error), match=str(error)):
         desk.services.sync.decide(desk.session("officer"), case, raw)
     assert desk.services.sync.outbox.all() == []
+
+
+@contextlib.contextmanager
+def writer_stuck_mid_save(desk: Desk) -> Iterator[None]:
+    """Another program (SQLite) or desk (a server) holding the writers' turn meanwhile."""
+    if desk.store.backend == "postgresql":
+        import psycopg
+
+        from trustdesk.store.postgresql.schema import CHAIN_LOCK_KEY
+
+        with psycopg.connect(desk.store.db.url) as frozen:  # type: ignore[attr-defined]
+            frozen.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK_KEY,))
+            yield
+        return
+    import sqlite3
+
+    other = sqlite3.connect(desk.store.data_dir / "trustdesk.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_a_flush_behind_a_stuck_writer_gives_up_at_once_and_keeps_everything(
+    desk: Desk, rules: Any
+) -> None:
+    """The desk flushes kept work on its window's thread, again every few seconds. Behind
+    a writer stuck mid-save, each try waited the whole lock timeout (30 s on a server,
+    10 s on a data folder): the officer's window froze at every try. Now a flush waits
+    only a moment, says the record is busy, keeps everything; the usual wait is back for
+    the officer's own saves, and the kept decision is recorded once the turn is free."""
+    import time
+
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    sync.remember(officer)
+    case, raw = honored(rules, booking="NH-STUCK-1")
+    kept = sync.keep(officer, case, raw)
+    with writer_stuck_mid_save(desk):
+        began = time.monotonic()
+        stopped = sync.flush()
+        waited = time.monotonic() - began
+    assert waited < 5, waited  # the usual waits: 10 s and 30 s
+    assert stopped.refused == () and stopped.recorded == ()
+    assert "busy" in stopped.unusable and "nothing was recorded" in stopped.unusable
+    assert sync.outbox.get(kept.pending.id).refused == ""
+    # The usual wait is the officer's again.
+    with desk.store.db.reading() as conn:
+        if desk.store.backend == "postgresql":
+            assert conn.execute("SHOW lock_timeout").fetchone()[0] == "30s"
+        else:
+            assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+    assert [saved.id for saved, _ in sync.flush().recorded] == [kept.pending.id]

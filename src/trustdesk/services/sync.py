@@ -439,7 +439,17 @@ class SyncService:
         the first lost connection. One the record refused earlier waits for a person
         (``refused_kept``, ``refused_closures``); one the record has dealt with already —
         recorded, or discarded, a copy of its file put back — is dropped, never recorded
-        twice."""
+        twice.
+
+        Nobody waits for a flush: the desk tries it on its window's thread every few
+        seconds while something is kept. So each write waits only a moment for its turn
+        (``Store.waiting_briefly``): behind a desk stuck mid-save, the usual wait (30 s
+        on a server) froze the window at every try. A busy record stops the flush with
+        everything still kept, and the next try comes a few seconds later."""
+        with self.ctx.store.waiting_briefly():
+            return self._flush()
+
+    def _flush(self) -> Flushed:
         recorded: list[tuple[PendingDecision, SavedDecision]] = []
         refused: list[tuple[PendingDecision, str]] = []
         every, closures = self.outbox.all(), self.closures.all()

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from trustdesk.store.anchor import AnchorFile
 
 
+#: How long a writer waits for its turn inside ``Database.waiting_briefly`` (ms).
+BRIEF_WAIT_MS = 250
+
+
 class Database(Protocol):
     """An open store database; see the module docstring."""
 
@@ -51,6 +55,13 @@ class Database(Protocol):
 
     def reading(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         """A read transaction: one consistent snapshot for several queries."""
+        ...
+
+    def waiting_briefly(self) -> contextlib.AbstractContextManager[None]:
+        """Meanwhile a writer waits at most ``BRIEF_WAIT_MS`` for its turn, not the
+        usual seconds, and is told the record is busy. For work nobody is waiting for
+        (the desk's flush of kept work, tried again and again on the window's thread):
+        with the usual wait, each try behind a desk stuck mid-save froze the window."""
         ...
 
     def translating(self) -> contextlib.AbstractContextManager[None]:

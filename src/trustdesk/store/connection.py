@@ -186,7 +186,9 @@ def disk_full(path: Path) -> bool:
     return stats.f_bavail * stats.f_frsize < FULL_BELOW_BYTES
 
 
-def translate(exc: sqlite3.Error, path: Path) -> StoreError | None:
+def translate(
+    exc: sqlite3.Error, path: Path, busy_seconds: float = BUSY_TIMEOUT_SECONDS
+) -> StoreError | None:
     """A plain-language StoreError for what SQLite reported about ``path``.
 
     None for anything else (a malformed statement, a broken constraint): that is a bug
@@ -210,6 +212,11 @@ def translate(exc: sqlite3.Error, path: Path) -> StoreError | None:
     if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
         return DatabaseCorrupt(f"{path} is damaged ({detail}); {RESTORE_ADVICE}.")
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        if busy_seconds < 1:  # Database.waiting_briefly
+            return AlreadyOpen(
+                f"{path} is busy ({detail}): another TrustDesk program is writing; "
+                "nothing was recorded. Try again in a moment."
+            )
         return AlreadyOpen(
             f"{path} stayed busy for {BUSY_TIMEOUT_SECONDS:.0f} seconds ({detail}): another "
             "TrustDesk program kept writing; nothing was recorded. Try again in a moment."

@@ -28,7 +28,9 @@ from pathlib import Path
 from trustdesk.durable import fsync_dir, fsync_file
 from trustdesk.store import audit
 from trustdesk.store.anchor import AnchorFile
+from trustdesk.store.backend import BRIEF_WAIT_MS
 from trustdesk.store.connection import (
+    BUSY_TIMEOUT_SECONDS,
     PAGE_SIZE,
     configure,
     connect,
@@ -73,6 +75,8 @@ class Database:
         self._lock = lock
         self._window = window
         self._mutex = threading.RLock()
+        #: How long a writer waits for its turn now, in seconds (``waiting_briefly``).
+        self._busy_seconds = BUSY_TIMEOUT_SECONDS
         #: The chain head this workstation last saw, moved on after every commit.
         self.anchor = AnchorFile(data_dir)
         #: Which file the connection opened (device, inode): another program's restore
@@ -138,6 +142,23 @@ class Database:
         """Nothing to do: the transaction took the writers' turn at its BEGIN IMMEDIATE."""
 
     @contextlib.contextmanager
+    def waiting_briefly(self) -> Iterator[None]:
+        """backend.Database's: SQLite's busy timeout shortened meanwhile, then put back
+        (also on a connection opened meanwhile, after another program's restore)."""
+        with self._mutex:
+            self._busy_timeout(BRIEF_WAIT_MS / 1000)
+            try:
+                yield
+            finally:
+                self._busy_timeout(BUSY_TIMEOUT_SECONDS)
+
+    def _busy_timeout(self, seconds: float) -> None:
+        self._busy_seconds = seconds
+        if self._conn is not None:
+            with self.translating():
+                self._conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
+    @contextlib.contextmanager
     def alone(self, what: str) -> Iterator[None]:
         """This program alone on the folder while ``what`` (a restore) replaces files;
         refused with a plain message while another program has it open.
@@ -183,7 +204,7 @@ class Database:
         try:
             yield
         except sqlite3.Error as exc:
-            error = translate(exc, self.path)
+            error = translate(exc, self.path, self._busy_seconds)
             if error is None:
                 raise
             raise error from None
@@ -234,6 +255,8 @@ class Database:
                 raise
             self._conn = conn
             self._identity = _file_identity(self.path)
+            if self._busy_seconds != BUSY_TIMEOUT_SECONDS:  # reopened while waiting_briefly
+                self._busy_timeout(self._busy_seconds)
 
     def __enter__(self) -> Database:
         return self

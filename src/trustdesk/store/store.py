@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import replace
 from datetime import datetime
@@ -107,6 +108,10 @@ class Store:
     def backend(self) -> str:
         """ "sqlite" or "postgresql"."""
         return self.db.backend
+
+    def waiting_briefly(self) -> contextlib.AbstractContextManager[None]:
+        """Writers wait only a moment for their turn meanwhile (backend.Database's)."""
+        return self.db.waiting_briefly()
 
     def server_administrator(self) -> tuple[bool, str] | None:
         """On a database server: (whether this connection's role administers the records,

@@ -39,6 +39,7 @@ from typing import Any, cast
 import psycopg
 from psycopg import errors as pg_errors
 
+from trustdesk.store.backend import BRIEF_WAIT_MS
 from trustdesk.store.errors import (
     AlreadyOpen,
     DiskFull,
@@ -430,6 +431,8 @@ class PgConnection:
         self._open: list[psycopg.ServerCursor[Any]] = []
         self.progress: tuple[Callable[[], object] | None, int] = (None, 1)
         self._pipeline: contextlib.ExitStack | None = None
+        #: A writer waits only ``BRIEF_WAIT_MS`` for its turn (``waiting_briefly``).
+        self.brief = False
         with _OPEN_LOCK:
             _OPEN.add(self)
 
@@ -457,6 +460,7 @@ class PgConnection:
         with self.translating():
             if verb == "BEGIN IMMEDIATE":
                 self.raw.execute("BEGIN")
+                self._wait_briefly()
                 self.raw.execute(_TAKE_TURN, (CHAIN_LOCK_KEY,))
                 return PgCursor(self, self.raw.cursor())
             if verb == "BEGIN":
@@ -490,7 +494,13 @@ class PgConnection:
             stack = contextlib.ExitStack()
             stack.enter_context(self.raw.pipeline())
             self._pipeline = stack
+            self._wait_briefly()
             self.raw.execute(_TAKE_TURN, (CHAIN_LOCK_KEY,))
+
+    def _wait_briefly(self) -> None:
+        # SET LOCAL: the transaction's own; the session's lock_timeout stays as it was.
+        if self.brief:
+            self.raw.execute(f"SET LOCAL lock_timeout = '{BRIEF_WAIT_MS}ms'")
 
     def commit(self) -> None:
         """COMMIT; in pipeline mode sent behind the queued statements, and every queued
@@ -571,6 +581,11 @@ class _Translating:
         if gone is not None:
             raise SchemaChanged(gone) from None
         if isinstance(exc, pg_errors.LockNotAvailable):
+            if conn.brief:  # waiting_briefly
+                raise AlreadyOpen(
+                    "the records are busy: another desk is saving; nothing was recorded. "
+                    "Try again in a moment."
+                ) from None
             raise AlreadyOpen(
                 f"the records are busy: another desk has been saving for {LOCK_WAIT_SECONDS} "
                 "seconds; nothing was recorded. Try again in a moment."

@@ -47,6 +47,7 @@ class PgDatabase:
         self._conn: PgConnection | None = conn
         self._closed = False
         self._mutex = threading.RLock()
+        self._brief = False  # waiting_briefly
         # Per workstation and database (not per folder): named by the server and database.
         self.anchor = AnchorFile(Path("/postgresql") / describe(url).replace(" ", "_"))
 
@@ -73,6 +74,7 @@ class PgDatabase:
         if self._conn is None or self._conn.broken or self._conn.raw.closed:
             # Reconnect: the server may be back (ServerUnavailable again if not).
             self._conn = PgConnection(open_connection(self.url), self.url)
+        self._conn.brief = self._brief
         return self._conn
 
     @contextlib.contextmanager
@@ -101,6 +103,19 @@ class PgDatabase:
         """The writers' turn, in a transaction begun with ``late_turn``: the advisory
         lock is queued here and waited for by the next statement whose result is read."""
         cast(PgConnection, conn).take_turn()
+
+    @contextlib.contextmanager
+    def waiting_briefly(self) -> Iterator[None]:
+        """backend.Database's: each write transaction meanwhile sets its own, short
+        ``lock_timeout`` before it queues for the writers' lock."""
+        with self._mutex:
+            self._brief = True
+            try:
+                yield
+            finally:
+                self._brief = False
+                if self._conn is not None:
+                    self._conn.brief = False
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
