@@ -26,6 +26,7 @@ from trustdesk.memo.viewmodel import (
     INTENT_HOLD,
     INTENT_NOTIFY,
     NOT_YET_RECORDED,
+    REPLACED_BY,
     ActionRow,
     AgencyHeader,
     ChangeList,
@@ -45,6 +46,7 @@ from trustdesk.memo.viewmodel import (
     Signer,
     SignOffBlock,
     VerificationBlock,
+    VersionNote,
 )
 from trustdesk.memo.wording import load_wording
 
@@ -126,6 +128,10 @@ def build_view_model(
     told_at = given_at(given, NOTICES_ON_GIVING["release_date_told"], zone)
     hold = _hold(case, decision, pack)
     title = f"Detainer decision memo — decision {record.decision_id}, version {record.version}"
+    replaced_mark = ""
+    if record.replaced_by is not None:
+        replaced_mark = REPLACED_BY.format(version=record.replaced_by.version)
+        title = f"{replaced_mark} — {title}"
     return MemoViewModel(
         title=f"{NOT_YET_RECORDED} — {title}" if record.not_recorded else title,
         subject=f"{headline} ({decision.statute}, rule pack {pack.id})",
@@ -180,9 +186,37 @@ def build_view_model(
             for heading, lines in sections(what_would_change(pack, case, decision))
         ),
         not_recorded=record.not_recorded,
+        amendment=_amendment(record.amendment, zone),
+        replaced_mark=replaced_mark,
+        replaced=_replaced(record.version, record.replaced_by, zone),
         document_title=memo_title(pack),
         jurisdiction_name=pack.jurisdiction_name,
         outcomes=tuple(_outcome_row(outcome, decision, given, zone) for outcome in outcomes),
+    )
+
+
+def _amendment(note: VersionNote | None, zone: ZoneInfo) -> str:
+    """What this version changed: the version it amends, by whom, when and why."""
+    if note is None:
+        return ""
+    _require_aware(note.recorded_at, "the amendment's recording time")
+    when = timefmt.long_when(note.recorded_at.astimezone(zone))
+    return (
+        f"This version amends version {note.replaces}: recorded {when} by {note.recorded_by}. "
+        f"Reason: {note.reason or 'none given'}"
+    )
+
+
+def _replaced(version: int, note: VersionNote | None, zone: ZoneInfo) -> str:
+    """Why a memo of a replaced version is not the decision in force."""
+    if note is None:
+        return ""
+    _require_aware(note.recorded_at, "the replacing version's recording time")
+    when = timefmt.long_when(note.recorded_at.astimezone(zone))
+    return (
+        f"Version {note.version} of this decision, recorded {when} by {note.recorded_by} "
+        f"(reason: {note.reason or 'none given'}), replaces this version. This memo shows "
+        f"version {version} as it was decided; it is not the decision in force."
     )
 
 

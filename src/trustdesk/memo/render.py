@@ -31,6 +31,8 @@ def render_memo(vm: MemoViewModel, *, notice_languages: Iterable[str] = ()) -> b
         f"Decision {vm.verification.decision_id}, version {vm.verification.version} · "
         f"code {code} · TrustDesk decision support, not legal advice"
     )
+    if vm.replaced_mark:  # on every page, so no loose page passes for the one in force
+        footer = f"{vm.replaced_mark} · {footer}"
     if vm.not_recorded:  # on every page, so no loose page passes for a recorded decision
         footer = f"{NOT_YET_RECORDED} · {footer}"
     parts = [Part("memo", footer, MEMO_PAGE_LABEL)]

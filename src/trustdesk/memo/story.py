@@ -48,15 +48,24 @@ def not_recorded_box(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     return [para(NOT_YET_RECORDED, styles.headline), para(vm.not_recorded, styles.subline)]
 
 
+def replaced_box(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
+    """The mark at the top of a memo of a version a later version replaces."""
+    if not vm.replaced_mark:
+        return []
+    return [para(vm.replaced_mark, styles.headline), para(vm.replaced, styles.subline)]
+
+
 def memo_story(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = [
         *not_recorded_box(vm, styles),
+        *replaced_box(vm, styles),
         para(vm.document_title or DOCUMENT_TITLE, styles.title),
         para(
             f"Decision {vm.verification.decision_id}, version {vm.verification.version}. "
             f"Decided {vm.decision.decided_at}.",
             styles.body,
         ),
+        *([para(vm.amendment, styles.body)] if vm.amendment else []),
         Spacer(1, 4),
         _decision_box(vm, styles),
     ]

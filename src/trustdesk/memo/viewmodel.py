@@ -24,6 +24,8 @@ HOLD_NEVER = "never"  # the law in force never allows a hold on a detainer (no c
 
 #: The mark on every page of a memo whose decision the record does not hold yet.
 NOT_YET_RECORDED = "NOT YET RECORDED"
+#: The mark on every page of a memo of a version a later version replaces.
+REPLACED_BY = "REPLACED BY VERSION {version}"
 
 
 # --- plain inputs the caller passes to build_view_model --------------------------------
@@ -60,6 +62,18 @@ class GivenToIce:
 
 
 @dataclass(frozen=True, slots=True)
+class VersionNote:
+    """A version of the decision that amends an earlier one: its number, the version it
+    replaced, who recorded it, when, and the reason given."""
+
+    version: int
+    replaces: int
+    recorded_by: str
+    recorded_at: datetime  # aware
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class RecordInfo:
     """Where the decision sits in the store: id, version, hash, audit-chain position."""
 
@@ -73,6 +87,11 @@ class RecordInfo:
     #: Not empty while the decision is only a local draft (the server was unreachable):
     #: why, and where it is kept. Every page of the memo then says NOT YET RECORDED.
     not_recorded: str = ""
+    #: This version's own amendment (None for version 1).
+    amendment: VersionNote | None = None
+    #: The newest version that replaces this one, as of ``chain_head``; None while this
+    #: version is the one in force. Every page of the memo then says REPLACED BY VERSION N.
+    replaced_by: VersionNote | None = None
 
 
 # --- the view-model ------------------------------------------------------------------
@@ -286,6 +305,11 @@ class MemoViewModel:
     #: What would change the outcome; empty in a memo built before it was computed.
     outcome_changes: tuple[ChangeList, ...] = ()
     not_recorded: str = ""  # as RecordInfo.not_recorded
+    #: "This version amends version 1: …" (empty for version 1).
+    amendment: str = ""
+    #: The mark and the sentence of a version a later one replaces (empty while in force).
+    replaced_mark: str = ""
+    replaced: str = ""
     #: The history of contacts with ICE about the person, as of the memo's chain head;
     #: None: not looked up (the history section is left out).
     contacts: tuple[ContactRow, ...] | None = None

@@ -14,7 +14,7 @@ from trustdesk.store.errors import NotFound
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from trustdesk.memo.viewmodel import AgencyHeader, ContactRow, GivenToIce, Signer
+    from trustdesk.memo.viewmodel import AgencyHeader, ContactRow, GivenToIce, Signer, VersionNote
     from trustdesk.store.contact_records import ContactRecord, ContactReview
     from trustdesk.store.store import Store
 
@@ -56,6 +56,35 @@ def signers(store: Store, record: DecisionRecord) -> tuple[Signer, Signer | None
             if approved and review.reason:
                 supervisor = replace(supervisor, note=review.reason)
     return officer, supervisor
+
+
+def version_notes(
+    store: Store, record: DecisionRecord, upto_seq: int | None
+) -> tuple[VersionNote | None, VersionNote | None]:
+    """``record``'s own amendment (None for version 1), and the newest version that
+    replaces it as the record stood at audit entry ``upto_seq`` (the chain head the memo
+    prints; None: every version), or None while ``record`` is the version in force. A memo
+    of a replaced version must say so on its face: the paper alone is read years later."""
+    history = store.decisions.history(record.decision_id)
+    later = [
+        other
+        for other in history
+        if other.version > record.version
+        and (upto_seq is None or (other.audit_seq is not None and other.audit_seq <= upto_seq))
+    ]
+    newest = max(later, key=lambda other: other.version, default=None)
+    return _note(store, record), None if newest is None else _note(store, newest)
+
+
+def _note(store: Store, record: DecisionRecord) -> VersionNote | None:
+    from trustdesk.memo.viewmodel import VersionNote
+
+    if record.version == 1:
+        return None
+    who = signer(store, record.officer_id, record.officer, record.recorded_at).name
+    return VersionNote(
+        record.version, record.version - 1, who, record.recorded_at, record.reason or ""
+    )
 
 
 def memo_contacts(

@@ -31,7 +31,13 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
-from trustdesk.services.memo_inputs import given_to_ice, memo_contacts, memo_header, signers
+from trustdesk.services.memo_inputs import (
+    given_to_ice,
+    memo_contacts,
+    memo_header,
+    signers,
+    version_notes,
+)
 from trustdesk.services.permissions import Operation, allowed
 from trustdesk.store.case_records import DecisionRecord
 from trustdesk.store.decisions import DECISION_EVENTS
@@ -266,13 +272,27 @@ class MemoService:
         case, decision = self._as_recorded(session, record, pack, rules, where)
         officer, supervisor = signers(self.store, record)
         header = memo_header(self.store, agency)
+        head = chain_head if chain_head is not None else self.store.audit.head()
+        amendment, replaced_by = version_notes(
+            self.store, record, None if head is None else head[0]
+        )
+        asked = notice is not None or notice_languages(languages or (), False)
+        if replaced_by is not None and asked:
+            raise InvalidRequest(
+                f"{where} was replaced by version {replaced_by.version} of the decision: a "
+                "notice to the person must tell them the decision in force, so none was "
+                f"printed; print the notice of decision {record.decision_id} (its latest "
+                "version)"
+            )
         info = RecordInfo(
             str(record.decision_id),
             record.version,
             record.record_sha256,
             record.audit_seq,
             record.recorded_at,
-            chain_head if chain_head is not None else self.store.audit.head(),
+            head,
+            amendment=amendment,
+            replaced_by=replaced_by,
         )
         # What the contact log says was given to ICE by the head the memo prints: the
         # notice that ICE was told the release date is due only once it was.
@@ -300,7 +320,9 @@ class MemoService:
                 chosen = notice_languages([notice], True)
                 data = render_notice(vm, chosen[0])
             else:
-                chosen = notice_languages(languages, vm.notice.required)
+                # A replaced version's memo goes without notices (asked for: refused above).
+                required = vm.notice.required and replaced_by is None
+                chosen = notice_languages(languages, required)
                 data = render_memo(vm, notice_languages=chosen)
         except MemoError as exc:
             raise InvalidRequest(str(exc)) from None
