@@ -243,3 +243,26 @@ def test_verifying_a_file_that_is_not_a_pdf_says_so(cli: Any, tmp_path: Path) ->
     assert code == 2 and out == ""
     line = one_line_error(err)
     assert "is not a PDF" in line and "MISMATCH" not in line
+
+
+def test_a_backup_from_a_newer_trustdesk_says_which_and_what_to_do(
+    cli: Any, tmp_path: Path
+) -> None:
+    """The refusal was cut at its first semicolon: "(schema 99. The live database…", the
+    parenthesis never closed and the advice (install the newer TrustDesk) lost."""
+    from trustdesk.store.migrations import SCHEMA_VERSION
+
+    _add(cli, tmp_path, "one.json")
+    backup = tmp_path / "newer.tdb"
+    assert cli("backup", str(backup), "--as", "chief", who="chief")[0] == 0
+    conn = sqlite3.connect(backup)
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+    code, _out, err = cli("restore", str(backup), "--as", "chief", who="chief")
+    line = one_line_error(err)
+    assert code == 2
+    assert f"(schema 99; this one reads up to {SCHEMA_VERSION})" in line
+    assert "newer TrustDesk" in line and "install" in line
+    assert "The live database was not changed." in line
+    assert _listed(cli) == 1

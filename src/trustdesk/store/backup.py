@@ -34,6 +34,7 @@ from trustdesk.store.files import missing_step, new_file
 from trustdesk.store.identity import StoreSummary, summarize
 from trustdesk.store.migrations import check_not_newer, migrate, schema_version
 from trustdesk.store.records import Actor, AuditEvent, Credential
+from trustdesk.store.schema import SCHEMA_VERSION
 from trustdesk.store.sql import one_dict, scalar
 from trustdesk.store.users import credential_of
 from trustdesk.store.verify import verify
@@ -179,10 +180,17 @@ def check_backup(path: Path) -> BackupCheck:
         raise _refuse(path, f"it has a {wal.name} beside it: it is a live database, not a backup")
     conn = connect(path, immutable=True)
     try:
+        version = schema_version(conn)
         try:
-            check_not_newer(schema_version(conn), str(path))
-        except NewerSchema as exc:
-            raise _refuse(path, str(exc).split(";")[0]) from None
+            check_not_newer(version, str(path))
+        except NewerSchema:
+            # Said whole: cut at its first ";" the message lost its ")" and its advice.
+            raise _refuse(
+                path,
+                f"it was written by a newer TrustDesk (schema {version}; this one reads up "
+                f"to {SCHEMA_VERSION}): install that TrustDesk or a newer one to restore it, "
+                "or choose a backup made with this version",
+            ) from None
         if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
             raise _refuse(path, "it fails SQLite's integrity check (the file is damaged)")
         manifest = _read_manifest(conn, path)
