@@ -3,7 +3,8 @@
 A memo is read years later, on paper, by someone who cannot ask the record: a memo of
 version 1 printed after version 2 replaced it printed "HOLD PERMITTED" with nothing to
 say that the decision in force declines the detainer, and a memo of version 2 did not say
-it amended anything, nor why.
+it amended anything, nor why. The header a memo takes from the command line while no
+agency profile is stored is checked as the stored one is.
 """
 
 from __future__ import annotations
@@ -130,3 +131,32 @@ def test_a_memo_printed_before_the_amendment_carries_no_mark(cli: Any, tmp_path:
     assert code == 0, err
     text = " ".join(pages(target.read_bytes()))
     assert "REPLACED" not in text and "amends version" not in text
+
+
+@pytest.mark.parametrize(
+    ("flags", "named", "says"),
+    [
+        (("--agency", "New Haven \u202eecilop"), "--agency", "U+202E"),
+        (("--agency", "New Haven Police\nDecision 9, version 1"), "--agency", "U+000A"),
+        (("--facility", "W" * 400), "--facility", "at most 200"),
+        (("--ori", "not an ori"), "--ori", "not an NCIC ORI"),
+    ],
+    ids=["direction-override", "forged-line", "endless", "not-an-ori"],
+)
+def test_a_memo_header_from_the_flags_is_checked_as_a_stored_one(
+    cli: Any, tmp_path: Path, flags: tuple[str, str], named: str, says: str
+) -> None:
+    """While no agency profile is stored the header comes from --agency, --facility and
+    --ori (or their variables): they went onto every page and into the PDF's Author
+    unchecked, where ``agency set`` refuses the same text."""
+    path = tmp_path / "honor.json"
+    path.write_text(json.dumps(HONOR), encoding="utf-8")
+    code, out, err = cli("decisions", "add", str(path), "--as", "ann", who="ann")
+    assert code == 0, err
+    base = dict(zip(AGENCY[::2], AGENCY[1::2], strict=True))
+    base[flags[0]] = flags[1]
+    target = tmp_path / "memo.pdf"
+    args = [item for pair in base.items() for item in pair]
+    code, _out, err = cli("memo", out.strip(), "-o", str(target), *args, "--as", "ann", who="ann")
+    assert code == 2 and named in err and says in err and "Traceback" not in err
+    assert not target.exists() and not list(tmp_path.glob("memo*.pdf"))

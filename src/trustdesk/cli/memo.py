@@ -67,12 +67,20 @@ def add_parser(commands: Any) -> None:
 
 
 def _agency(args: argparse.Namespace) -> Any:
+    """The header from the flags or variables, each checked as a stored profile's is (a
+    direction override or a line break in it, or an ORI that is none, was printed)."""
     from trustdesk.memo.viewmodel import AgencyHeader
+    from trustdesk.services.agency import check_header_field
 
-    values = {
-        name: (getattr(args, name) or os.environ.get(env) or default).strip()
-        for name, (env, default) in AGENCY_DEFAULTS.items()
-    }
+    values: dict[str, str] = {}
+    for name, (env, default) in AGENCY_DEFAULTS.items():
+        flag = getattr(args, name)
+        typed = flag or os.environ.get(env)
+        if typed:
+            source = f"--{name}" if flag else f"${env}"
+            values[name] = check_header_field(name, typed, source)
+        else:
+            values[name] = default
     return AgencyHeader(values["agency"], values["facility"], values["ori"])
 
 
@@ -90,6 +98,7 @@ def run_memo(args: argparse.Namespace) -> int:
     from trustdesk.cli.signon import LazyRules
 
     decision_id, version = args.decision
+    agency = _agency(args)  # bad header text is refused before anything is recorded
     # The data folder's rules, with every version it kept: a decision is printed under
     # the exact pack it was made under, even after an import replaced that pack.
     rules = LazyRules(args.data_dir)
@@ -104,7 +113,7 @@ def run_memo(args: argparse.Namespace) -> int:
             session,
             decision_id,
             Path(args.output),
-            agency=_agency(args),
+            agency=agency,
             version=version,
             languages=_languages(args.notice),
         )

@@ -60,6 +60,24 @@ def check_ori(value: object) -> str:
     return ori
 
 
+#: The memo header's fields as the command line names them, in words.
+_HEADER_FIELDS = {"agency": "the agency name", "facility": "the facility"}
+
+
+def check_header_field(field: str, value: str, source: str) -> str:
+    """One field of a memo header given outside the stored profile (``agency``,
+    ``facility`` or ``ori``, from the flag or variable ``source``), checked as the stored
+    profile's are: it is printed on every page of a memo whose SHA-256 is recorded."""
+    if field == "ori":
+        try:
+            return check_ori(value)
+        except InvalidRequest as exc:
+            raise InvalidRequest(f"{source}: {exc}") from None
+    return clean_text(
+        value, f"{_HEADER_FIELDS[field]} ({source})", max_length=NAME_MAX, required=True
+    )
+
+
 def validate_profile(profile: AgencyProfile) -> AgencyProfile:
     """``profile`` cleaned (trimmed, ORI upper-cased, logo type from its bytes), or refused."""
     logo = profile.logo
