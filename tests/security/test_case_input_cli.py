@@ -116,6 +116,21 @@ REFUSED: list[tuple[Any, str, str]] = [
         "U+009B, a control character",
     ),
     (
+        {"person": {"name": "Mar\u200bía Pe\u00adña", "booking_number": "B1"}},
+        "/person/name",
+        "U+200B, an invisible formatting character",
+    ),
+    (
+        {"person": {"name": "María Peña\ufeff", "booking_number": "B1"}},
+        "/person/name",
+        "U+FEFF, an invisible formatting character",
+    ),
+    (
+        {"person": {"name": "María Peña", "booking_number": "B\u20601"}},
+        "/person/booking_number",
+        "U+2060",
+    ),
+    (
         {"detainer": {"form": "I-247A", "issuing_office": "ERO \u200f Boston"}},
         "/detainer/issuing_office",
         "U+200F",

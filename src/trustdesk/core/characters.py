@@ -3,12 +3,18 @@
 Control characters, line and paragraph separators, lone surrogates (they cannot be
 written as UTF-8) and the Unicode bidirectional controls (which make text display in an
 order other than the one stored, so "Nuñez" can be made to read as another name) are
-refused on input. Text stored before
+refused on input. So are the other invisible formatting characters (Unicode category
+Cf: a zero-width space, a soft hyphen, a byte-order mark, a word joiner…): "Mar\u200bía"
+prints exactly as "María" but is stored, searched and matched as another name, so one
+person's history splits in two (a hostile pass; the text an officer types was already
+held to the same rule, ``services.fields.clean_text``). Text stored before
 that rule is shown with each such character written out as ``<U+202E>``, so it can never
 render as something else.
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 #: Bidirectional formatting characters: embeddings and overrides (U+202A–U+202E),
 #: isolates (U+2066–U+2069), the implicit marks (U+200E, U+200F, U+061C Arabic letter mark).
@@ -25,6 +31,7 @@ def _is_unsafe(ch: str) -> bool:
         or 0xD800 <= code <= 0xDFFF  # a lone surrogate
         or ch in BIDI_CONTROLS
         or ch in "\u2028\u2029"  # line and paragraph separators break a name in two
+        or unicodedata.category(ch) == "Cf"  # invisible: a zero-width space, a soft hyphen
     )
 
 
@@ -36,6 +43,8 @@ def _describe(ch: str) -> str:
         kind = "a text-direction control, which can make it display as other text"
     elif ch in "\u2028\u2029":
         kind = "a line or paragraph separator"
+    elif unicodedata.category(ch) == "Cf":
+        kind = "an invisible formatting character, which makes it another text that looks the same"
     else:
         kind = "a control character"
     return f"U+{code:04X}, {kind}"
