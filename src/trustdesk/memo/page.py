@@ -48,6 +48,7 @@ FRAME_BOTTOM = 0.8 * inch
 FRAME_HEIGHT = FRAME_TOP - FRAME_BOTTOM
 FOOTER_Y = 0.45 * inch
 LOGO_MAX = (1.6 * inch, 0.55 * inch)
+LOGO_GAP = 8.0  # points between the header's text and the logo
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,16 +116,80 @@ def _draw_footer(canvas: Canvas, part: Part, page: int, pages: int) -> None:
     text.close()
 
 
+#: The header's lines: (font, size at full scale); the name, the facility, the ORI.
+HEADER_STYLES = ((SANS_BOLD, 12.0), (SANS, 8.5), (MONO, 8.5))
+#: Where each line's baseline sits below HEADER_TOP when every one fits at full size.
+HEADER_DROPS = (4.0, 17.0, 29.0)
+#: The header's rule, below HEADER_TOP; the lowest baseline stays this far above it.
+HEADER_RULE = 37.0
+HEADER_CLEARANCE = 2.5
+#: At most this many lines for the name, the facility and the ORI.
+HEADER_LINES = (3, 2, 1)
+#: The scales tried, largest first, until every line fits in the header's width.
+HEADER_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.45, 0.4)
+
+
+def header_lines(agency: AgencyHeader, width: float) -> list[tuple[str, str, float, float]]:
+    """The header as (text, font, size, baseline drop below HEADER_TOP), every line
+    within ``width``: the name and facility as typed (up to 200 characters each), never
+    cut at the page's edge or run under the logo. At full size each on one line, as it
+    always was; a longer one is set smaller, on more lines if it must (broken between
+    words, or inside a word longer than the line)."""
+    texts = (agency.name, agency.facility, f"ORI {agency.ori}")
+    for scale in HEADER_SCALES:
+        items = [
+            (_wrapped(printable(text, font), font, size * scale, width), font, size * scale)
+            for text, (font, size) in zip(texts, HEADER_STYLES, strict=True)
+        ]
+        if scale == 1.0 and all(len(lines) == 1 for lines, _f, _s in items):
+            return [
+                (lines[0], font, size, drop)
+                for (lines, font, size), drop in zip(items, HEADER_DROPS, strict=True)
+            ]
+        placed: list[tuple[str, str, float, float]] = []
+        drop = HEADER_DROPS[0] - (HEADER_STYLES[0][1] - items[0][2]) * 0.7  # tops level
+        for lines, font, size in items:
+            for number, line in enumerate(lines):
+                if placed:
+                    drop += size * (1.2 if number else 1.45)
+                placed.append((line, font, size, drop))
+        fits = all(
+            len(lines) <= most for (lines, _f, _s), most in zip(items, HEADER_LINES, strict=True)
+        )
+        if fits and drop + HEADER_CLEARANCE <= HEADER_RULE:
+            return placed
+    return placed  # 200 characters each always fit by the smallest scale
+
+
+def _wrapped(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` in lines of at most ``width`` points: broken at spaces, and inside a word
+    only where the word alone is wider than a line."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if stringWidth(candidate, font, size) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for ch in word:
+            if line and stringWidth(line + ch, font, size) > width:
+                lines.append(line)
+                line = ""
+            line += ch
+    lines.append(line)
+    return lines
+
+
 def _draw_header(canvas: Canvas, _doc: Any, *, agency: AgencyHeader, part: Part, logo: Any) -> None:
     canvas.part = part
+    width = PAGE_WIDTH - 2 * MARGIN - (LOGO_MAX[0] + LOGO_GAP if logo is not None else 0)
     text = TextObject(canvas, INK)
-    for line, font, size, drop in (
-        (agency.name, SANS_BOLD, 12, 4),
-        (agency.facility, SANS, 8.5, 17),
-        (f"ORI {agency.ori}", MONO, 8.5, 29),
-    ):
+    for line, font, size, drop in header_lines(agency, width):
         text.move_to(MARGIN, HEADER_TOP - drop)
-        text.show(printable(line, font), font, size)  # the agency's name as typed
+        text.show(line, font, size)  # the agency's name as typed
     text.close()
     if logo is not None:
         width, height = LOGO_MAX
