@@ -250,3 +250,34 @@ def test_a_form_named_before_it_existed_is_warned(rules: RuleSet) -> None:
     decision = _decide(rules, case)
     [warning] = [w for w in decision.warnings if "came into use on 2017-04-02" in w]
     assert "received on 2015-05-10" in warning and "check the form" in warning
+
+
+def test_a_conviction_dated_before_the_eighteenth_birthday_goes_to_review(
+    rules: RuleSet,
+) -> None:
+    """Born 1990-04-17: a class B felony "conviction" dated when the person was 12 was
+    counted as an adult conviction with no review, because `juvenile` was left out (it
+    reads as false). Every pack leaves a juvenile adjudication to counsel (LAW.md §2.2:
+    flag such convictions, never decide them silently), so a conviction dated before the
+    18th birthday and not entered as juvenile goes to review where that could change
+    the grounds, and is only noted where it cannot."""
+    case = _case(rules, convictions=[conviction("53a-134", "felony", "B", date="2002-06-01")])
+    decision = _decide(rules, case)
+    assert decision.needs_review
+    [reason] = [r for r in decision.review_reasons if "when the person was 12" in r]
+    assert "not entered as a juvenile adjudication" in reason
+    assert any("mark it as a juvenile adjudication" in w for w in decision.warnings)
+    # A misdemeanor at 16 grounds nothing either way: said, not sent to review.
+    minor = _case(rules, convictions=[conviction("53a-61", "misdemeanor", "A", date="2006-06-01")])
+    quiet = _decide(rules, minor)
+    assert not quiet.needs_review
+    assert any("when the person was 16" in w for w in quiet.warnings)
+    # Entered as juvenile, it is the pack's unsettled rule that speaks; on the 18th
+    # birthday the person was an adult.
+    juvenile = conviction("53a-134", "felony", "B", date="2002-06-01", juvenile=True)
+    marked = _decide(rules, _case(rules, convictions=[juvenile]))
+    assert marked.needs_review and not any("when the person was" in w for w in marked.warnings)
+    adult = _decide(
+        rules, _case(rules, convictions=[conviction("53a-134", "felony", "B", date="2008-04-17")])
+    )
+    assert adult.decision == HONOR and not adult.needs_review and not adult.warnings

@@ -10,6 +10,9 @@ The rule for each fact (also stated in schemas/case.schema.json and the README):
   the detainer was received, or so early that the hold had already expired at the
   decision time. Such a time may be a typing slip, but the hold counted from it is the
   shorter one, so keeping it cannot hold anybody longer.
+- said, and sent to review only where it could change the grounds: a conviction dated
+  before the person's 18th birthday and not entered as a juvenile adjudication
+  (``minor_convictions``; every pack leaves a juvenile adjudication to counsel).
 
 Whatever reaches the engine anyway (a case built in code, a record stored before these
 checks) is never a ground: an impossible conviction or charge counts as unknown, and
@@ -133,6 +136,43 @@ def _age_findings(case: Case, key: str, items: tuple[Offense, ...]) -> list[Find
                 )
             )
     return found
+
+
+#: Younger than this on a conviction's date, the person was a minor: the judgment may be
+#: a juvenile adjudication, which no pack counts as a conviction without counsel.
+ADULT = 18
+
+
+def minor_convictions(case: Case) -> tuple[tuple[int, Finding], ...]:
+    """Convictions dated before the person's 18th birthday and not entered as juvenile
+    adjudications (``juvenile`` left out reads as false), each with its finding: the
+    record may be a juvenile adjudication, which the law leaves to counsel (LAW.md
+    §2.2), so a person checks it. Whether it goes to review is the engine's to say: only
+    where counting it as juvenile would change the grounds."""
+    born = case.person.date_of_birth
+    found = []
+    for index, item in enumerate(case.convictions):
+        if born is None or item.date is None or item.juvenile is not False:
+            continue
+        age = _age(born, item.date)
+        if not YOUNGEST <= age < ADULT:
+            continue  # younger is not counted at all (_age_findings), older is an adult's
+        found.append(
+            (
+                index,
+                Finding(
+                    f"/convictions/{index}/juvenile",
+                    f"conviction {index + 1} (§ {item.statute}) is dated "
+                    f"{item.date.isoformat()}, when the person was {age} (born "
+                    f"{born.isoformat()}), and is not entered as a juvenile adjudication",
+                    "check the judgment: if it was a juvenile court's, mark it as a juvenile "
+                    "adjudication (whether one counts is for counsel); if the person was "
+                    "convicted as an adult, a supervisor confirms it",
+                    False,
+                ),
+            )
+        )
+    return tuple(found)
 
 
 def _person_findings(case: Case) -> list[Finding]:

@@ -12,7 +12,12 @@ from functools import cache
 
 from trustdesk.core.class_history import apply_class_history, settle
 from trustdesk.core.conditions import Trace, field_reader
-from trustdesk.core.consistency import Finding, check_facts, hold_expired_finding
+from trustdesk.core.consistency import (
+    Finding,
+    check_facts,
+    hold_expired_finding,
+    minor_convictions,
+)
 from trustdesk.core.decision import (
     DECLINE,
     HONOR,
@@ -210,6 +215,24 @@ def _report_findings(findings: list[Finding], warnings: list[str], reasons: list
             reasons.append(f"Facts that cannot all be right — {finding.problem}")
 
 
+def _minor_findings(
+    pack: RulePack, case: Case, void: dict[str, str], day: date, grounds: tuple[str, ...]
+) -> list[Finding]:
+    """Convictions of a minor not entered as juvenile adjudications: each is said, and
+    goes to review where, entered as juvenile, it would change the grounds (a doubt
+    that cannot change them is only stated, as a class doubt is)."""
+    found = []
+    for index, finding in minor_convictions(case):
+        if f"/convictions/{index}" in void:
+            continue  # not counted already: nothing rests on it
+        convictions = list(case.convictions)
+        convictions[index] = convictions[index]._replace(juvenile=True)
+        as_juvenile = case._replace(convictions=tuple(convictions))
+        matters = _grounds(pack, as_juvenile, void, day) != grounds
+        found.append(finding if matters else finding._replace(review=False))
+    return found
+
+
 def _hold(pack: RulePack, case: Case, decision: str, warnings: list[str]) -> HoldClock | None:
     if decision != HONOR or pack.clock is None:
         return None
@@ -304,6 +327,7 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
     class_notes, class_reviews = settle(classes, lambda other: _grounds(pack, other, void, day))
     warnings.extend(class_notes)
     reasons.extend(class_reviews)
+    findings.extend(_minor_findings(pack, case, void, day, grounds))
     hold = _hold(pack, case, decision, warnings)
     if hold is not None:
         expired = hold_expired_finding(hold.expires_at, case)
