@@ -164,7 +164,7 @@ def test_rules_validate_accepts_and_refuses(tmp_path: Path) -> None:
     good = resources.resource("rules", "ct-2019.json")
     result = trustdesk("rules", "validate", str(good))
     assert result.returncode == 0, result.stderr
-    assert "valid rule pack ct-2019; all 20 embedded test cases pass" in result.stdout
+    assert "valid rule pack ct-2019; all 21 embedded test cases pass" in result.stdout
     data = json.loads(good.read_text())
     data["tests"][0]["expect"]["grounds"] = []
     bad = case_file(tmp_path, data, "bad-pack.json")

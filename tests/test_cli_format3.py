@@ -33,7 +33,7 @@ def test_migrate_writes_a_format_3_pack_that_validates(tmp_path: Path) -> None:
     result = trustdesk("rules", "migrate", str(source), "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert "format-3 rule pack ct-2019" in result.stdout
-    assert "all 20 embedded test cases pass" in result.stdout
+    assert "all 21 embedded test cases pass" in result.stdout
     assert source.read_bytes() == before  # the original is never touched
     written = json.loads(out.read_text(encoding="utf-8"))
     assert written["schema_version"] == 3 and "contacts" not in written

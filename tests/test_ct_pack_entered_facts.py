@@ -1,8 +1,8 @@
 """Connecticut's packs on facts entered beside a conviction or charge that change what it
-is: a juvenile matter among pending charges.
+is: a felony later reduced to a misdemeanor, a juvenile matter among pending charges.
 
-It was counted as if the flag were not there (a hostile pass): the pack never read it.
-The law does not settle it, so it goes to review and grounds nothing.
+Both were counted as if the flag were not there (a hostile pass): the packs never read
+it. The law does not settle either, so each goes to review and grounds nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +18,11 @@ from trustdesk.rules.caseio import parse_case
 from trustdesk.rules.registry import RuleSet
 
 #: A decision date under each Connecticut pack, and its form of the day.
-UNDER = {"ct-2014": ("2016-03-10T10:00:00-05:00", "I-247D")}
+UNDER = {
+    "ct-2014": ("2016-03-10T10:00:00-05:00", "I-247D"),
+    "ct-2019": ("2022-03-10T10:00:00-05:00", "I-247A"),
+    "ct-2025": ("2026-03-10T10:00:00-05:00", "I-247A"),
+}
 
 
 def _decide(rules: RuleSet, pack_id: str, **changes: Any) -> Any:
@@ -32,6 +36,38 @@ def _decide(rules: RuleSet, pack_id: str, **changes: Any) -> Any:
     pack = rules.pack_for(case.decision_time)
     assert pack.id == pack_id
     return evaluate(pack, case)
+
+
+@pytest.mark.parametrize("pack_id", sorted(UNDER))
+@pytest.mark.parametrize("reduced", [True, None])
+def test_a_felony_entered_as_reduced_to_a_misdemeanor_grounds_no_hold(
+    rules: RuleSet, pack_id: str, reduced: bool | None
+) -> None:
+    """Conspiracy (§ 53a-48, a class B felony when its object is a class A felony, and a
+    misdemeanor too) entered as reduced to a misdemeanor permitted a hold under every
+    Connecticut pack, with no review: the conviction is no longer a felony's as entered,
+    and whether it still counts the act does not say. Unknown (null) is not a no."""
+    felony = conviction("53a-48", "felony", "B", date="2012-05-01")
+    sound = _decide(rules, pack_id, convictions=[felony])
+    assert sound.decision == HONOR and not sound.needs_review
+    reduced_felony = {**felony, "reduced_to_misdemeanor": reduced}
+    decision = _decide(rules, pack_id, convictions=[reduced_felony])
+    assert decision.decision == DECLINE and decision.grounds == ()
+    assert decision.needs_review
+    assert any("reduced to a misdemeanor" in r for r in decision.review_reasons)
+
+
+def test_an_out_of_state_felony_reduced_to_a_misdemeanor_is_not_a_2014_felony_silently(
+    rules: RuleSet,
+) -> None:
+    """The 2013 act counts a felony of any U.S. court: a California wobbler reduced under
+    Penal Code § 17(b) is a misdemeanor there for all purposes."""
+    wobbler = conviction(
+        "PC 487", "felony", "unclassified", "CA", date="2010-05-01", reduced_to_misdemeanor=True
+    )
+    decision = _decide(rules, "ct-2014", convictions=[wobbler])
+    assert decision.decision == DECLINE and decision.needs_review
+    assert any("reduced to a misdemeanor" in r for r in decision.review_reasons)
 
 
 @pytest.mark.parametrize("juvenile", [True, None])
