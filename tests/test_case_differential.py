@@ -236,3 +236,22 @@ def test_the_generator_reaches_both_verdicts() -> None:
     broken = base()
     apply(broken, ("person", "booking_number"), "NH#1")
     assert not validator().is_valid(broken)
+
+
+def test_every_invisible_formatting_character_is_refused_by_both() -> None:
+    """Each of the invisible formatting characters (a zero-width space, a soft hyphen, a
+    byte-order mark…) in a name: the reader and the schema both refuse it, one by one,
+    not only where the generator happens to look."""
+    from trustdesk.core.characters import INVISIBLE_RANGES
+
+    for low, high in INVISIBLE_RANGES:
+        for code in range(low, high + 1):
+            case = base()
+            case["person"]["name"] = f"Mar{chr(code)}ía Peña"
+            assert not validator().is_valid(case), hex(code)
+            try:
+                parse_case(case, "case.json")
+            except InputError as error:
+                assert f"U+{code:04X}" in error.reason, (hex(code), error.reason)
+            else:
+                raise AssertionError(f"U+{code:04X} was read")

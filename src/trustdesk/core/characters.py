@@ -14,13 +14,41 @@ render as something else.
 
 from __future__ import annotations
 
-import unicodedata
-
 #: Bidirectional formatting characters: embeddings and overrides (U+202A–U+202E),
 #: isolates (U+2066–U+2069), the implicit marks (U+200E, U+200F, U+061C Arabic letter mark).
 BIDI_CONTROLS = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
+
+
+#: The invisible formatting characters (Unicode's category Cf, as of Unicode 15), as
+#: ranges of code points. Listed here, not asked of ``unicodedata``, so the case schema
+#: (``schemas/case.schema.json``, the same ranges in its text types' patterns) refuses
+#: exactly what the reader refuses, whatever Unicode version Python carries.
+INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD),  # soft hyphen
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),  # zero-width space, non-joiner, joiner; the implicit direction marks
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),  # word joiner, invisible operators
+    (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF),  # byte-order mark, zero-width no-break space
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),  # tags
+)
+_INVISIBLE = frozenset(chr(code) for low, high in INVISIBLE_RANGES for code in range(low, high + 1))
 
 
 def _is_unsafe(ch: str) -> bool:
@@ -31,7 +59,7 @@ def _is_unsafe(ch: str) -> bool:
         or 0xD800 <= code <= 0xDFFF  # a lone surrogate
         or ch in BIDI_CONTROLS
         or ch in "\u2028\u2029"  # line and paragraph separators break a name in two
-        or unicodedata.category(ch) == "Cf"  # invisible: a zero-width space, a soft hyphen
+        or ch in _INVISIBLE  # a zero-width space, a soft hyphen, a byte-order mark…
     )
 
 
@@ -43,7 +71,7 @@ def _describe(ch: str) -> str:
         kind = "a text-direction control, which can make it display as other text"
     elif ch in "\u2028\u2029":
         kind = "a line or paragraph separator"
-    elif unicodedata.category(ch) == "Cf":
+    elif ch in _INVISIBLE:
         kind = "an invisible formatting character, which makes it another text that looks the same"
     else:
         kind = "a control character"
