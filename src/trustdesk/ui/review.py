@@ -172,7 +172,7 @@ class ReviewPage(QWidget):
                 f"{pack.id}"
             )
             criteria = {c.id: (c.title, c.citation) for c in pack.criteria}
-            self.detainer.set_questions(self.review.detainer_questions(), criteria)
+            self.detainer.set_questions(self.review.detainer_questions(), criteria, self.review)
             wanted = {s.id for s in steps}
             for key in [k for k in self.pages if k.startswith("question:") and k not in wanted]:
                 page = self.pages.pop(key)

@@ -173,6 +173,8 @@ class DetainerStep(Step):
         form.addRow("Release &time (hold clock start):", self.release)
         self.questions: dict[str, TriChoice] = {}
         self.why: dict[str, QPushButton] = {}
+        self.why_labels: dict[str, QLabel] = {}
+        self._fields: dict[str, str] = {}
         self.form = form
         layout.addLayout(form)
         note = QLabel(
@@ -187,9 +189,18 @@ class DetainerStep(Step):
         self.decided.changed.connect(self.changed.emit)
 
     def set_questions(
-        self, questions: tuple[Question, ...], criteria: dict[str, tuple[str, str]]
+        self,
+        questions: tuple[Question, ...],
+        criteria: dict[str, tuple[str, str]],
+        review: Review,
     ) -> None:
-        """The pack's own questions about the detainer (the judicial warrant)."""
+        """The pack's own questions about the detainer (the judicial warrant), and only
+        those: a question of another version of the law is taken off the page (its answer
+        stays in the case, shown again if that version applies again)."""
+        asked = {q.id for q in questions}
+        for qid in [q for q in self.questions if q not in asked]:
+            for widget in (self.questions.pop(qid), self.why.pop(qid), self.why_labels.pop(qid)):
+                self.form.removeRow(widget)
         for question in questions:
             if question.id in self.questions:
                 continue
@@ -211,8 +222,11 @@ class DetainerStep(Step):
             why.hide()
             why_button.toggled.connect(why.setVisible)
             self.why[question.id] = why_button
+            self.why_labels[question.id] = why
             self.form.addRow("", why_button)
             self.form.addRow("", why)
+            field = question.field
+            choice.set_value(review.get(field), answered=review._has(field))
         self._fields = {q.id: q.field for q in questions}
 
     def _local(self, text: Any) -> datetime | None:

@@ -1,0 +1,50 @@
+"""The review walked back and forth as an officer does: the step list clicked, the decision
+time changed after later answers were given, so another version of the law applies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+from test_review import fill_person, open_review
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def decide_in_2016(page: Any) -> None:
+    when = datetime(2016, 6, 1, 14, 0, tzinfo=page.context.zone)
+    for field in (page.detainer.decided, page.detainer.received, page.detainer.release):
+        field.set_local(when)
+
+
+def test_the_warrant_question_goes_when_the_law_without_it_applies(
+    make_window: Any, qtbot: Any
+) -> None:
+    """The 2025 law asks about a judicial warrant on the detainer page; the 2014 law does not.
+    An officer who answered it, then changed the decision time to 2016 and came back to the
+    detainer page, was stopped there by a KeyError on every Next."""
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    fill_person(qtbot, page)
+    qtbot.mouseClick(page.detainer.questions["judicial_warrant"].buttons["yes"], LEFT)
+    decide_in_2016(page)
+    qtbot.mouseClick(page.next_button, LEFT)
+    assert "ct-2014" in page.pack_label.text()
+    assert "judicial_warrant" not in page.detainer.questions
+    assert page.detainer.findChild(QLabel, "why_judicial_warrant") is None
+    qtbot.mouseClick(page.back_button, LEFT)
+    assert page.current_id() == "detainer"
+    qtbot.mouseClick(page.next_button, LEFT)  # was: KeyError 'judicial_warrant'
+    assert page.current_id() == "question:convictions"
+    # Back under the 2025 law, the question is asked again with the answer given.
+    qtbot.mouseClick(page.back_button, LEFT)
+    page.detainer.decided.set_local(datetime(2026, 11, 20, 11, 0, tzinfo=page.context.zone))
+    qtbot.mouseClick(page.next_button, LEFT)
+    assert "ct-2025" in page.pack_label.text()
+    qtbot.mouseClick(page.back_button, LEFT)
+    warrant = page.detainer.questions["judicial_warrant"]
+    qtbot.waitUntil(lambda: warrant.isVisibleTo(page.detainer), timeout=2000)
+    # The answer on record is the one shown (it decided unseen while shown unanswered).
+    assert warrant.chosen() and warrant.value() is True
