@@ -8,15 +8,55 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
-from test_review import fill_person, open_review
+from test_review import fill_person, open_review, step_titles
 
 LEFT = Qt.MouseButton.LeftButton
+
+
+def click_step(qtbot: Any, page: Any, row: int) -> None:
+    """Click the row-th entry of the list of steps, as with the mouse."""
+    steps = page.step_list
+    rect = steps.visualItemRect(steps.item(row))
+    qtbot.mouseClick(steps.viewport(), LEFT, pos=rect.center())
 
 
 def decide_in_2016(page: Any) -> None:
     when = datetime(2016, 6, 1, 14, 0, tzinfo=page.context.zone)
     for field in (page.detainer.decided, page.detainer.received, page.detainer.release):
         field.set_local(when)
+
+
+def test_clicking_a_later_step_does_not_skip_to_it_with_the_page_left_behind(
+    make_window: Any, qtbot: Any
+) -> None:
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    fill_person(qtbot, page)
+    assert page.current_id() == "detainer"
+    decide_in_2016(page)  # the 2014 law: other questions than the 2025 law's
+    click_step(qtbot, page, page.step_list.count() - 1)  # "Result"
+    # The step marked is the page shown: still the detainer, not checked or stored yet.
+    assert page.current_id() == "detainer"
+    assert page.stack.currentWidget() is page.detainer
+    qtbot.mouseClick(page.next_button, LEFT)
+    # Leaving the detainer by Next rebuilt the steps for the law of the decision time.
+    assert "ct-2014" in page.pack_label.text()
+    assert any("gang member" in title for title in step_titles(page))
+    assert page.stack.currentWidget() is page.pages[page.current_id()]
+
+
+def test_clicking_an_earlier_step_goes_back_to_it(make_window: Any, qtbot: Any) -> None:
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    fill_person(qtbot, page)
+    qtbot.mouseClick(page.detainer.questions["judicial_warrant"].buttons["no"], LEFT)
+    qtbot.mouseClick(page.next_button, LEFT)
+    assert page.current_id().startswith("question:")
+    click_step(qtbot, page, 0)  # "Person"
+    assert page.current_id() == "person"
+    assert page.stack.currentWidget() is page.person
+    # The answer given on the detainer page was kept on the way back.
+    assert page.review.get("detainer.judicial_warrant") is False
 
 
 def test_the_warrant_question_goes_when_the_law_without_it_applies(

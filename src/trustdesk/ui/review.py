@@ -10,11 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -34,7 +33,7 @@ from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
 from trustdesk.ui.memo_actions import MemoActions
 from trustdesk.ui.result_view import ResultStep
-from trustdesk.ui.review_steps import DetainerStep, PersonStep, QuestionStep, Step
+from trustdesk.ui.review_steps import DetainerStep, PersonStep, QuestionStep, Step, StepList
 from trustdesk.ui.session import sentence
 
 log = logging.getLogger("trustdesk.ui")
@@ -86,12 +85,8 @@ class ReviewPage(QWidget):
             )
         self.review = Review(context.rules_holder, raw)
         layout = QHBoxLayout(self)
-        self.step_list = QListWidget()
-        self.step_list.setObjectName("step_list")
-        self.step_list.setAccessibleName("Steps of the review")
-        self.step_list.setMaximumWidth(300)
-        self.step_list.setWordWrap(True)
-        self.step_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.step_list = StepList()
+        self.step_list.step_clicked.connect(self._step_clicked)
         layout.addWidget(self.step_list)
         right = QVBoxLayout()
         self.layout_right = right
@@ -223,6 +218,13 @@ class ReviewPage(QWidget):
     def back(self) -> None:
         self._store_current()
         self.go_to(self.step_list.currentRow() - 1)
+
+    def _step_clicked(self, row: int) -> None:
+        """A step clicked in the list: an earlier one is gone back to, as by Back; a later
+        one only by Next, which checks each step on the way."""
+        if row < self.step_list.currentRow() and self.back_button.isEnabled():
+            self._store_current()
+            self.go_to(row)
 
     def next(self) -> None:
         problems = self._store_current()

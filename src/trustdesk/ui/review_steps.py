@@ -10,13 +10,15 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -65,6 +67,38 @@ def why_text(question: Question, criteria: dict[str, tuple[str, str]]) -> str:
         f"• {criteria[c][0]} — {criteria[c][1]}" for c in question.feeds if c in criteria
     )
     return f"{question.help}\n\nThis answer feeds:\n{feeds}"
+
+
+class StepList(QListWidget):
+    """The steps of the review, the current one marked. A click never moves the mark by
+    itself (the page shown would no longer be the step marked, and Next or Back would
+    check and store the wrong page): it asks the review to go there (``step_clicked``)."""
+
+    step_clicked = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("step_list")
+        self.setAccessibleName("Steps of the review")
+        self.setMaximumWidth(300)
+        self.setWordWrap(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            row = self.indexAt(event.position().toPoint()).row()
+            if row >= 0:
+                self.step_clicked.emit(row)
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        event.accept()
 
 
 class Step(QWidget):
