@@ -88,3 +88,56 @@ def test_the_warrant_question_goes_when_the_law_without_it_applies(
     qtbot.waitUntil(lambda: warrant.isVisibleTo(page.detainer), timeout=2000)
     # The answer on record is the one shown (it decided unseen while shown unanswered).
     assert warrant.chosen() and warrant.value() is True
+
+
+def walk_to_risk_question(qtbot: Any, page: Any) -> Any:
+    """Under the 2014 law, every question answered No up to the public-safety one."""
+    fill_person(qtbot, page)
+    decide_in_2016(page)
+    qtbot.mouseClick(page.next_button, LEFT)
+    while not page.current_id().endswith("public_safety_risk"):
+        step = page.pages[page.current_id()]
+        if step.choice is not None:
+            qtbot.mouseClick(step.choice.buttons["no"], LEFT)
+        qtbot.mouseClick(page.next_button, LEFT)
+    return page.pages[page.current_id()]
+
+
+def test_a_line_break_in_the_public_safety_reason_is_named_on_its_own_step(
+    make_window: Any, qtbot: Any
+) -> None:
+    """Enter in the reason box made a line break the case refuses; the step let it pass and
+    the result page said only "contains U+000A, a control character", naming no field."""
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    step = walk_to_risk_question(qtbot, page)
+    qtbot.mouseClick(step.choice.buttons["yes"], LEFT)
+    qtbot.keyClicks(step.reason, "Threatened staff.")
+    qtbot.keyClick(step.reason, Qt.Key.Key_Return)
+    qtbot.keyClicks(step.reason, "Prior assault.")
+    qtbot.mouseClick(page.next_button, LEFT)
+    assert page.pages[page.current_id()] is step
+    assert "reason" in step.problems.text() and "line break" in step.problems.text()
+    step.reason.setFocus()
+    qtbot.keyClick(step.reason, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    for _ in "Prior assault.":
+        qtbot.keyClick(step.reason, Qt.Key.Key_Backspace)
+    qtbot.keyClick(step.reason, Qt.Key.Key_Backspace)  # the line break
+    qtbot.keyClicks(step.reason, " Prior assault.")
+    qtbot.mouseClick(page.next_button, LEFT)
+    assert page.current_id() == "result"
+    assert "HOLD PERMITTED" in page.result.outcome.text(), page.result.problems.text()
+
+
+def test_tab_leaves_the_public_safety_reason_instead_of_typing_a_tab(
+    make_window: Any, qtbot: Any
+) -> None:
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    step = walk_to_risk_question(qtbot, page)
+    qtbot.mouseClick(step.choice.buttons["yes"], LEFT)
+    step.reason.setFocus()
+    qtbot.keyClicks(step.reason, "Threatened staff.")
+    qtbot.keyClick(step.reason, Qt.Key.Key_Tab)
+    assert step.reason.toPlainText() == "Threatened staff."
+    assert not step.reason.hasFocus()

@@ -102,6 +102,20 @@ def check_short_text(text: str, limit: int, what: str) -> str | None:
     return None
 
 
+def check_risk_reason(text: str, asserted: bool | None) -> str | None:
+    """The officer's reason for a public-safety determination, checked as the case reads
+    it (one paragraph of at most 2000 characters), said in the words of its own step."""
+    value = text.strip()
+    if asserted is True and not value:
+        return "Say why, in words: the reason is required when Yes."
+    if "\n" in value or "\r" in value:
+        return (
+            "The reason holds a line break, which the record does not take: write it as one "
+            "paragraph (join the lines with a space)."
+        )
+    return check_short_text(value, 2000, "The reason")
+
+
 def check_birth_date(value: date | None, today: date) -> str | None:
     if value is None:
         return None

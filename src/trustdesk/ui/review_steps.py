@@ -34,6 +34,7 @@ from trustdesk.services.review import (
     check_birth_date,
     check_booking_number,
     check_name,
+    check_risk_reason,
     check_short_text,
     local_instant,
 )
@@ -378,6 +379,8 @@ class QuestionStep(Step):
                 layout.addWidget(QLabel("Reason (required when Yes):"))
                 self.reason = QPlainTextEdit()
                 self.reason.setAccessibleName("Reason for the public safety determination")
+                # Tab moves on, as in every other field (a tab typed here is refused).
+                self.reason.setTabChangesFocus(True)
                 layout.addWidget(self.reason)
         self.problems = problem_label()
         layout.addWidget(self.problems)
@@ -413,10 +416,9 @@ class QuestionStep(Step):
                 value: dict[str, Any] = {"asserted": self.choice.value()}
                 if reason:
                     value["reason"] = reason
-                if value["asserted"] is True and not reason:
-                    problems.append("Say why, in words: the reason is required when Yes.")
-                elif len(reason) > 2000:
-                    problems.append(f"The reason is {len(reason)} characters; at most 2000.")
+                problem = check_risk_reason(reason, value["asserted"])
+                if problem:
+                    problems.append(problem)
                 review.raw["public_safety_risk"] = value
             else:
                 review.set(q.field, self.choice.value())
