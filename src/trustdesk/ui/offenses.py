@@ -115,10 +115,10 @@ class OffenseList(QWidget):
         flags.addStretch(1)
         form.addRow("&Offense:", self.search)
         form.addRow("Title:", self.title)
-        form.addRow("&Level:", self.level)
+        form.addRow("Le&vel:", self.level)
         form.addRow("Cl&ass:", self.klass)
         form.addRow("J&urisdiction:", self.jurisdiction)
-        form.addRow("&Date:", self.date)
+        form.addRow("Da&te:", self.date)
         form.addRow("", flags)
         self.flag_boxes: dict[str, QCheckBox] = {}
         if self.inputs.flags:

@@ -1,0 +1,73 @@
+"""Keyboard-only use of the review: on every page, each Alt + underlined letter reaches one
+field or button. Two controls sharing a letter made Alt+N on the person page only move
+the focus between "Full name" and Next, and Alt+L on the convictions page between "Level"
+and "Close"; a keyboard user could not reach the field the label promised in one key."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QWidget
+from test_review import fill_person, open_review
+from test_review_walk_changes import decide_in_2016
+
+LEFT = Qt.MouseButton.LeftButton
+MNEMONIC = re.compile(r"&([^&\s])")
+
+
+def shared_letters(root: QWidget) -> dict[str, list[str]]:
+    """Alt letters that more than one visible, enabled control on screen answers to."""
+    found: dict[str, list[str]] = {}
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisible() or not widget.isEnabled():
+            continue
+        if isinstance(widget, QGroupBox):
+            text = widget.title()
+        elif isinstance(widget, QAbstractButton) or (
+            isinstance(widget, QLabel) and widget.buddy() is not None
+        ):
+            text = widget.text()
+        else:
+            continue
+        match = MNEMONIC.search(text)
+        if match:
+            found.setdefault(match.group(1).lower(), []).append(text)
+    return {letter: texts for letter, texts in found.items() if len(texts) > 1}
+
+
+@pytest.mark.parametrize("law", ["2025", "2014"])
+def test_every_alt_letter_of_every_review_page_reaches_one_control(
+    make_window: Any, qtbot: Any, law: str
+) -> None:
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    shared = {"person": shared_letters(window)}
+    fill_person(qtbot, page)
+    if law == "2014":
+        decide_in_2016(page)
+    while True:
+        shared[page.current_id()] = shared_letters(window)
+        if page.current_id() == "result":
+            break
+        step = page.pages[page.current_id()]
+        choice = getattr(step, "choice", None)
+        if choice is not None and not choice.chosen():
+            qtbot.mouseClick(choice.buttons["no"], LEFT)
+        if page.current_id() == "detainer" and law == "2025":
+            qtbot.mouseClick(page.detainer.questions["judicial_warrant"].buttons["no"], LEFT)
+        qtbot.mouseClick(page.next_button, LEFT)
+    assert {step: letters for step, letters in shared.items() if letters} == {}
+
+
+def test_alt_n_on_the_person_page_reaches_the_name(make_window: Any, qtbot: Any) -> None:
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    page.person.booking.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    # Next (the default button, Enter) takes Alt+N; the name is Alt+M.
+    assert page.current_id() == "person"
+    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    assert page.person.name.hasFocus()
