@@ -33,6 +33,7 @@ from trustdesk.ui.admin_common import (
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
 from trustdesk.ui.firstrun import ZONES
+from trustdesk.ui.length_limit import keep_within
 from trustdesk.ui.session import sentence
 
 PREVIEW_HEIGHT = 64
@@ -48,11 +49,11 @@ class AgencyTab(QWidget):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.name = QLineEdit()
-        self.name.setMaxLength(NAME_MAX)
+        keep_within(self.name, NAME_MAX)
         self.facility = QLineEdit()
-        self.facility.setMaxLength(NAME_MAX)
+        keep_within(self.facility, NAME_MAX)
         self.ori = QLineEdit()
-        self.ori.setMaxLength(9)
+        keep_within(self.ori, 9)
         self.ori.setToolTip("NCIC Originating Agency Identifier: 2 letters, then 7 characters")
         self.zone = combo("Time zone", ZONES, editable=True)
         self.preview = QLabel()

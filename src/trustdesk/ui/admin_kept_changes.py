@@ -11,6 +11,7 @@ from trustdesk.services.errors import ServiceError
 from trustdesk.services.rulepacks import REASON_MAX
 from trustdesk.ui.admin_common import button, error_label, show_message
 from trustdesk.ui.context import UiContext
+from trustdesk.ui.length_limit import keep_within
 
 
 class KeptChangesBox(QGroupBox):
@@ -34,7 +35,7 @@ class KeptChangesBox(QGroupBox):
         self.pack.setAccessibleName("Rule pack whose shipped change your agency does not take")
         form.addRow("&Pack:", self.pack)
         self.reason = QLineEdit()
-        self.reason.setMaxLength(REASON_MAX)
+        keep_within(self.reason, REASON_MAX)
         self.reason.setAccessibleName("Why your agency keeps its own version")
         form.addRow("&Why keep yours:", self.reason)
         self.button = button(

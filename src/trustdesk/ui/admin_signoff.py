@@ -28,6 +28,7 @@ from trustdesk.rules.registry import RuleSet
 from trustdesk.rules.revision import MAX_TEXT, Attestation
 from trustdesk.services.signoff import pack_item_rows
 from trustdesk.ui.admin_common import error_label
+from trustdesk.ui.length_limit import keep_within
 
 ITEM_ID = Qt.ItemDataRole.UserRole
 
@@ -96,7 +97,7 @@ class SignoffForm(QGroupBox):
         line = QLineEdit()
         line.setObjectName(name)
         line.setAccessibleName(accessible)
-        line.setMaxLength(MAX_TEXT)
+        keep_within(line, MAX_TEXT)
         return line
 
     def load(self, rules: RuleSet, today: date) -> None:

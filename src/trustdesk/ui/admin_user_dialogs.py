@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from trustdesk.services.permissions import OFFICER, ROLES
 from trustdesk.ui.admin_common import combo, error_label, show_message
+from trustdesk.ui.length_limit import keep_within
 
 #: A submit callback returns "" when the services accepted the input, else their message.
 Submit = Callable[[dict[str, str]], str]
@@ -29,7 +30,7 @@ Submit = Callable[[dict[str, str]], str]
 def _password_field() -> QLineEdit:
     field = QLineEdit()
     field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setMaxLength(1024)
+    keep_within(field, 1024)
     return field
 
 
@@ -98,12 +99,12 @@ class AddUserDialog(_FormDialog):
         )
         self.setObjectName("add_user_dialog")
         self.username = QLineEdit()
-        self.username.setMaxLength(32)
+        keep_within(self.username, 32)
         self.username.setPlaceholderText("e.g. jdoe")
         self.full_name = QLineEdit()
-        self.full_name.setMaxLength(100)
+        keep_within(self.full_name, 100)
         self.badge = QLineEdit()
-        self.badge.setMaxLength(20)
+        keep_within(self.badge, 20)
         self.role = combo("Role", ROLES)
         self.role.setCurrentText(OFFICER)
         self.password = _password_field()

@@ -34,6 +34,7 @@ from trustdesk.ui.admin_user_dialogs import AddUserDialog, ResetPasswordDialog
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
 from trustdesk.ui.gate import sentence_case
+from trustdesk.ui.length_limit import keep_within
 from trustdesk.ui.session import sentence
 
 COLUMNS = ("User name", "Full name", "Badge", "Role", "Active", "Locked", "Last log-on")
@@ -85,10 +86,10 @@ class UsersTab(QWidget):
         self.editor = box
         form = QFormLayout(box)
         self.full_name = QLineEdit()
-        self.full_name.setMaxLength(FULL_NAME_MAX)
+        keep_within(self.full_name, FULL_NAME_MAX)
         self.full_name.setAccessibleName("Full name of the selected user")
         self.badge = QLineEdit()
-        self.badge.setMaxLength(20)
+        keep_within(self.badge, 20)
         self.badge.setAccessibleName("Badge number of the selected user")
         self.save_details = button("&Save name and badge", "Save full name and badge number")
         details = QHBoxLayout()

@@ -51,6 +51,7 @@ from trustdesk.store.errors import StoreError
 from trustdesk.ui.contact_time import ContactTime
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.countdown import stamp_text
+from trustdesk.ui.length_limit import keep_within
 from trustdesk.ui.session import sentence
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def _line(name: str, accessible: str, limit: int) -> QLineEdit:
     edit = QLineEdit()
     edit.setObjectName(name)
     edit.setAccessibleName(accessible)
-    edit.setMaxLength(limit)
+    keep_within(edit, limit)
     return edit
 
 

@@ -37,6 +37,7 @@ from trustdesk.store.contact_records import ContactRecord
 from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.countdown import stamp_text
+from trustdesk.ui.length_limit import keep_within
 from trustdesk.ui.session import sentence
 
 
@@ -66,7 +67,7 @@ class ContactReviewDialog(QDialog):
         self.note = QLineEdit()
         self.note.setObjectName("review_note")
         self.note.setAccessibleName("Supervisor's note")
-        self.note.setMaxLength(LIMITS["note"])
+        keep_within(self.note, LIMITS["note"])
         label.setBuddy(self.note)
         row.addWidget(label)
         row.addWidget(self.note, 1)

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from trustdesk.ui.length_limit import keep_within
+
 log = logging.getLogger("trustdesk.ui")
 
 
@@ -69,7 +71,7 @@ class TextDialog(QDialog):
         self.text = QLineEdit()
         self.text.setObjectName(name)
         self.text.setAccessibleName(accessible_name)
-        self.text.setMaxLength(max_length)
+        keep_within(self.text, max_length)
         label.setBuddy(self.text)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

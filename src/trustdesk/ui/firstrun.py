@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushBu
 from trustdesk.services.jurisdiction import choices, home_zone, machine_setting
 from trustdesk.ui.admin_common import choose_logo, error_label, lock_field
 from trustdesk.ui.gate import centred_column, page_title, right_aligned, show_error
+from trustdesk.ui.length_limit import keep_within
 
 ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "UTC")
 
@@ -37,7 +38,7 @@ class FirstRunPage(QWidget):
         self.name = QLineEdit()
         self.facility = QLineEdit()
         self.ori = QLineEdit()
-        self.ori.setMaxLength(9)
+        keep_within(self.ori, 9)
         self.zone = QComboBox()
         self.zone.addItems(ZONES)
         # Whose law the decisions follow: the packs and the offense catalog of that state.

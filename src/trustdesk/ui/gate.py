@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from trustdesk.ui.admin_common import error_label, show_message, warning_label
+from trustdesk.ui.length_limit import keep_within
 
 USE_NOTICE = (
     "You are accessing a criminal justice information system of a law enforcement agency. "
@@ -114,11 +115,11 @@ class SignInPage(QWidget):
         form = QFormLayout()
         self.username = QLineEdit()
         self.username.setAccessibleName("User name")
-        self.username.setMaxLength(64)
+        keep_within(self.username, 64)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName("Password")
-        self.password.setMaxLength(1024)
+        keep_within(self.password, 1024)
         form.addRow("&User name:", self.username)
         form.addRow("&Password:", self.password)
         layout.addLayout(form)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from trustdesk.ui.history_query import OUTCOME_CHOICES, SearchForm
+from trustdesk.ui.length_limit import keep_within
 
 DEFAULT_DAYS = 30
 
@@ -31,7 +32,7 @@ def _line(name: str, accessible: str, placeholder: str, limit: int) -> QLineEdit
     edit.setObjectName(name)
     edit.setAccessibleName(accessible)
     edit.setPlaceholderText(placeholder)
-    edit.setMaxLength(limit)
+    keep_within(edit, limit)
     edit.setClearButtonEnabled(True)
     return edit
 

@@ -34,6 +34,7 @@ from trustdesk.rules.catalog import OffenseCatalog, OffenseEntry
 from trustdesk.rules.offense_search import search
 from trustdesk.services.offense_inputs import TRI_QUESTIONS, OffenseInputs, flag_label
 from trustdesk.services.review import check_short_text
+from trustdesk.ui.length_limit import keep_within
 
 LEVELS = ("felony", "misdemeanor")
 CLASSES = ("A", "B", "C", "D", "E", "unclassified")
@@ -79,7 +80,7 @@ class OffenseList(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Section or words of the charge, or a record line")
         self.search.setAccessibleName("Offense: search the catalog")
-        self.search.setMaxLength(120)
+        keep_within(self.search, 120)
         self.suggestions = QStringListModel(self)
         self.completer = QCompleter(self.suggestions, self)
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from trustdesk.rules.pack_review import ImportReview
 from trustdesk.services.rulepacks import REASON_MAX, REASON_MIN
+from trustdesk.ui.length_limit import keep_within
 
 _TRUSTED = "background: #c8e6c9; color: black; padding: 6px;"
 _WARNING = "background: #ffd54f; color: black; padding: 6px;"
@@ -75,7 +76,7 @@ class ImportReviewDialog(QDialog):
             self.reason.setPlaceholderText(
                 "Why may this pack be imported? (recorded in the audit log)"
             )
-            self.reason.setMaxLength(REASON_MAX)
+            keep_within(self.reason, REASON_MAX)
             self.reason.setEnabled(False)
             self.override.toggled.connect(self.reason.setEnabled)
             self.override.toggled.connect(self._update)

@@ -40,6 +40,7 @@ from trustdesk.services.permissions import OFFICER
 from trustdesk.services.report_files import save_report
 from trustdesk.services.reports import ReportRequest, build_report
 from trustdesk.ui.context import UiContext
+from trustdesk.ui.length_limit import keep_within
 from trustdesk.ui.tasks import TaskControl, TaskPanel
 
 if TYPE_CHECKING:
@@ -209,7 +210,7 @@ class ReportsPage(QWidget):
         edit = QLineEdit()
         edit.setObjectName(name)
         edit.setAccessibleName(accessible)
-        edit.setMaxLength(100)
+        keep_within(edit, 100)
         return edit
 
     # -- making ---------------------------------------------------------------------------

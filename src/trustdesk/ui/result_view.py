@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QTextBrowser, QVBoxL
 from trustdesk.core.counterfactual import OutcomeChanges, sections
 from trustdesk.core.decision import HONOR, MET, NOT_MET, Decision
 from trustdesk.services.contact_wording import VERDICT_MARK, notice_due, outcome_lines
+from trustdesk.ui.length_limit import keep_within
 from trustdesk.ui.review_steps import heading, problem_label
 
 OUTCOME_MARK = {**VERDICT_MARK, "not_allowed": "✘"}
@@ -174,7 +175,7 @@ class ResultStep(QWidget):
         self.details.setAccessibleName("Criteria, actions and hold clock")
         layout.addWidget(self.details, 1)
         self.reason = QLineEdit()
-        self.reason.setMaxLength(2000)
+        keep_within(self.reason, 2000)
         self.reason.setPlaceholderText("Why the decision is amended (required)")
         self.reason.setAccessibleName("Reason for the amendment")
         self.reason.setVisible(amending)

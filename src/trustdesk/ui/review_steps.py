@@ -39,6 +39,7 @@ from trustdesk.services.review import (
     local_instant,
 )
 from trustdesk.ui.fields import LocalDateTime, TriChoice
+from trustdesk.ui.length_limit import keep_within
 from trustdesk.ui.offenses import OffenseList
 from trustdesk.ui.theme import error_style
 
@@ -120,10 +121,10 @@ class PersonStep(Step):
         layout.addWidget(heading("The person in custody"))
         form = QFormLayout()
         self.name = QLineEdit()
-        self.name.setMaxLength(200)
+        keep_within(self.name, 200)
         self.name.setAccessibleName("Full name as booked")
         self.booking = QLineEdit()
-        self.booking.setMaxLength(32)
+        keep_within(self.booking, 32)
         self.booking.setAccessibleName("Booking number")
         self.birth = QDateEdit()
         self.birth.setDisplayFormat("yyyy-MM-dd")
@@ -187,10 +188,10 @@ class DetainerStep(Step):
         self.form_kind.setAccessibleName("Detainer form")
         self.received = LocalDateTime("Detainer received at", zone=zone)
         self.office = QLineEdit()
-        self.office.setMaxLength(200)
+        keep_within(self.office, 200)
         self.office.setAccessibleName("Issuing office")
         self.subject = QLineEdit()
-        self.subject.setMaxLength(40)
+        keep_within(self.subject, 40)
         self.subject.setAccessibleName("Subject ID or A-number")
         self.admin_warrant = QComboBox()
         self.admin_warrant.addItems(["None attached", "I-200", "I-205"])

@@ -21,6 +21,7 @@ from trustdesk.store.search import FoundRecord
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.countdown import stamp_text
 from trustdesk.ui.history_model import Index, RowsModel, table_view
+from trustdesk.ui.length_limit import keep_within
 from trustdesk.ui.search_words import KIND_TEXT, OUTCOME_TEXT
 from trustdesk.ui.session import sentence
 
@@ -93,7 +94,7 @@ class FindDialog(QDialog):
         self.text.setAccessibleName("Find any record")
         self.text.setAccessibleDescription(HINT)
         self.text.setPlaceholderText("booking number, name, date or outcome")
-        self.text.setMaxLength(200)
+        keep_within(self.text, 200)
         label.setBuddy(self.text)
         hint = QLabel(HINT)
         hint.setWordWrap(True)

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from trustdesk.ui.length_limit import keep_within
+
 TITLE = "Trust a rule-pack publisher"
 PROMPT = (
     "Paste the public key line the publisher gave you (it begins with “trustdesk-ed25519”). "
@@ -74,12 +76,12 @@ class TrustKeyDialog(QDialog):
         self.key = QLineEdit()
         self.key.setObjectName("publisher_key")
         self.key.setAccessibleName("The publisher's public key line")
-        self.key.setMaxLength(400)
+        keep_within(self.key, 400)
         self.expiry = QLineEdit()
         self.expiry.setObjectName("publisher_key_expiry")
         self.expiry.setAccessibleName("Trusted until (YYYY-MM-DD; empty for no expiry)")
         self.expiry.setPlaceholderText("YYYY-MM-DD, or empty for no expiry")
-        self.expiry.setMaxLength(20)
+        keep_within(self.expiry, 20)
         form.addRow("Public &key line:", self.key)
         form.addRow("Trusted &until:", self.expiry)
         layout.addLayout(form)

@@ -30,6 +30,7 @@ from trustdesk.services.memos import MemoCheck
 from trustdesk.services.verified_record import record_lines
 from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
+from trustdesk.ui.length_limit import keep_within
 from trustdesk.ui.session import sentence
 
 MAX_PDF_BYTES = 50 * 1024 * 1024
@@ -60,7 +61,7 @@ class VerifyMemoDialog(QDialog):
         self.file_button = QPushButton("Choose PDF &file…")
         self.file_button.setAccessibleName("Verify a memo PDF file")
         self.code = QLineEdit()
-        self.code.setMaxLength(40)
+        keep_within(self.code, 40)
         self.code.setPlaceholderText("e.g. 7WZK-YFSZ-7W")
         self.code.setAccessibleName("Verification code")
         self.code_button = QPushButton("Check &code")
