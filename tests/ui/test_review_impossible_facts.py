@@ -90,3 +90,34 @@ def test_a_release_time_before_the_detainer_is_kept_with_the_same_warning(
     assert "is before the detainer was received" in details
     assert "already expired at the decision time" in details
     assert any(w in details for w in decision.warnings)
+
+
+def test_the_result_says_which_step_and_item_hold_what_the_case_cannot_take(
+    make_window: Any, qtbot: Any
+) -> None:
+    """A fact no step checks by itself (a conviction dated before the date of birth) is
+    refused on the result page, which names where it was typed: the step, the item and
+    the field, not only what is wrong (a hostile pass)."""
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    page.person.birth.setDate(QDate(2000, 5, 1))
+    fill_person(qtbot, page)
+    qtbot.mouseClick(page.detainer.questions["judicial_warrant"].buttons["no"], LEFT)
+    qtbot.mouseClick(page.next_button, LEFT)
+    step = page.pages[page.current_id()]
+    offenses = step.offenses
+    qtbot.keyClicks(offenses.search, "53a-134")
+    offenses._resolve_typed()
+    offenses.level.setCurrentText("felony")
+    offenses.klass.setCurrentText("B")
+    offenses.date.setFocus()
+    offenses.date.setDate(QDate(1995, 1, 1))
+    qtbot.mouseClick(offenses.add_button, LEFT)
+    qtbot.mouseClick(page.next_button, LEFT)
+    while page.current_id() != RESULT:
+        qtbot.mouseClick(page.pages[page.current_id()].choice.buttons["no"], LEFT)
+        qtbot.mouseClick(page.next_button, LEFT)
+    shown = page.result.problems.text()
+    prompt = step.question.prompt.rstrip(".")
+    assert f"Fix this first — the step “{prompt}”, item 1, date: " in shown, shown
+    assert "before the date of birth" in shown

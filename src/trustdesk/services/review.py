@@ -26,7 +26,7 @@ from trustdesk.core.pack import Question, RulePack
 from trustdesk.core.relevance import can_change_outcome, met_elsewhere
 from trustdesk.core.wall_time import repeated_wall_time
 from trustdesk.rules.caseio import parse_case
-from trustdesk.rules.errors import InputError
+from trustdesk.rules.errors import InputError, RulesError
 
 PERSON = "person"
 DETAINER = "detainer"
@@ -156,6 +156,21 @@ def local_instant(
 # --- the review ---------------------------------------------------------------------------
 
 
+#: The review's own fields by the case reader's pointer, as its pages name them.
+_PLACES = {
+    "/person/name": "Person: full name",
+    "/person/booking_number": "Person: booking number",
+    "/person/date_of_birth": "Person: date of birth",
+    "/detainer/form": "Detainer: detainer form",
+    "/detainer/received_at": "Detainer: received at",
+    "/detainer/issuing_office": "Detainer: issuing office",
+    "/detainer/subject_id": "Detainer: subject ID / A-number",
+    "/detainer/administrative_warrant": "Detainer: administrative warrant",
+    "/decision_time": "Detainer: decision time",
+    "/releasable_at": "Detainer: release time (hold clock start)",
+}
+
+
 class Review:
     """The case under review and what the law in force asks about it."""
 
@@ -273,6 +288,29 @@ class Review:
         that could (``core.counterfactual``); ``decision`` is ``decide()`` if known."""
         case = self.case()
         return what_would_change(self.rules.pack_for(case.decision_time), case, decision)
+
+    def where(self, pointer: str) -> str:
+        """The step and field of the review that hold what the case reader's ``pointer``
+        names, in the words of the review's pages (the reader's message says what is
+        wrong, not where on the screen it was typed)."""
+        place = _PLACES.get(pointer)
+        if place is not None:
+            return place
+        try:
+            questions = self.pack().questions
+        except (CoreError, RulesError):
+            questions = ()
+        for question in questions:
+            top = "/" + question.field.replace(".", "/")
+            if pointer != top and not pointer.startswith(top + "/"):
+                continue
+            rest = [part for part in pointer[len(top) :].split("/") if part]
+            step = f"the step “{question.prompt.rstrip('.')}”"
+            if rest and rest[0].isdigit():
+                item = f"{step}, item {int(rest[0]) + 1}"
+                return f"{item}, {rest[1].replace('_', ' ')}" if len(rest) > 1 else item
+            return step
+        return pointer or "the case"
 
     def label(self) -> str:
         """A short label for the draft list (booking number and name, as entered)."""

@@ -259,10 +259,9 @@ class ReviewPage(QWidget):
             if decision is not None:
                 changes = self.review.what_would_change(decision)
         except (RulesError, CoreError) as error:  # an InputError is a RulesError
-            decision, problem = (
-                None,
-                f"Fix this first: {error.reason if isinstance(error, InputError) else error}",
-            )
+            decision, problem = None, f"Fix this first: {error}"
+            if isinstance(error, InputError):  # said where, in the words of the pages
+                problem = f"Fix this first — {self.review.where(error.pointer)}: {error.reason}"
         self.result.show_decision(decision, self.context.zone, problem, changes)
 
     def _update_buttons(self) -> None:
