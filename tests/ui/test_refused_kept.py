@@ -56,7 +56,7 @@ def test_a_refused_kept_decision_is_listed_printed_and_discarded_with_a_reason(
     # The desk tries to record what it kept as soon as it is signed in: refused.
     qtbot.waitUntil(lambda: "was not recorded" in window.server_banner.text(), timeout=CEILING_MS)
     assert "officer2" in window.server_banner.text() or "disabled" in window.server_banner.text()
-    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ &Not recorded (1)", timeout=CEILING_MS)
+    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ Not recorded (1)", timeout=CEILING_MS)
     page = window.workspace.refused_kept
     window.workspace.tabs.setCurrentWidget(page)
     assert page.table.rowCount() == 1
@@ -152,7 +152,7 @@ def test_a_refused_hold_closure_is_listed_and_recorded_again_from_the_keyboard(
 ) -> None:
     status, kept = keep_refused_closure(gui_desk, rules)
     window = make_window(sign_in="officer")
-    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ &Not recorded (1)", timeout=CEILING_MS)
+    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ Not recorded (1)", timeout=CEILING_MS)
     page = window.workspace.refused_kept
     window.workspace.tabs.setCurrentWidget(page)
     assert not page.decisions_box.isVisible()  # no refused decision: only the closures
@@ -188,7 +188,7 @@ def test_a_refused_hold_closure_printed_and_discarded_by_a_supervisor_with_a_rea
 
     status, kept = keep_refused_closure(gui_desk, rules)
     window = make_window(sign_in="supervisor")
-    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ &Not recorded (1)", timeout=CEILING_MS)
+    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ Not recorded (1)", timeout=CEILING_MS)
     page = window.workspace.refused_kept
     window.workspace.tabs.setCurrentWidget(page)
     # For the paper file: a slip marked NOT YET RECORDED, read back.
@@ -231,7 +231,7 @@ def test_a_kept_decision_edited_on_disk_is_shown_as_not_recorded_with_why(
     path.write_text(json.dumps(value), encoding="utf-8")
 
     window = make_window(sign_in="supervisor")
-    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ &Not recorded (1)", timeout=CEILING_MS)
+    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ Not recorded (1)", timeout=CEILING_MS)
     page = window.workspace.refused_kept
     window.workspace.tabs.setCurrentWidget(page)
     row = [page.table.item(0, column).text() for column in range(page.table.columnCount())]
@@ -265,7 +265,7 @@ def test_a_refused_kept_decision_decided_again_is_named_and_its_copy_goes(
     copy = tmp_path / "copy.json"
     shutil.copy(gui_desk.store.data_dir / "outbox" / f"{kept.pending.id}.json", copy)
     window = make_window(sign_in="supervisor")
-    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ &Not recorded (1)", timeout=CEILING_MS)
+    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ Not recorded (1)", timeout=CEILING_MS)
     page = window.workspace.refused_kept
     window.workspace.tabs.setCurrentWidget(page)
     qtbot.mouseClick(page.rewalk_button, LEFT)
@@ -311,7 +311,7 @@ def test_a_refused_row_the_record_dealt_with_leaves_the_list_when_its_action_is_
     goes at once instead of staying to be clicked again."""
     kept = keep_refused(gui_desk, rules)
     window = make_window(sign_in="supervisor")
-    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ &Not recorded (1)", timeout=CEILING_MS)
+    qtbot.waitUntil(lambda: refused_tab(window) == "⚠ Not recorded (1)", timeout=CEILING_MS)
     page = window.workspace.refused_kept
     sync = gui_desk.services.sync
     case, raw = honored(rules, booking="NH-KEPT-1", name="Ana Ruiz")

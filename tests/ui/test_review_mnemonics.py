@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenuBar, QTabBar, QWidget
 from test_review import fill_person, open_review
 from test_review_walk_changes import decide_in_2016
 
@@ -25,16 +25,21 @@ def shared_letters(root: QWidget) -> dict[str, list[str]]:
         if not widget.isVisible() or not widget.isEnabled():
             continue
         if isinstance(widget, QGroupBox):
-            text = widget.title()
+            texts = [widget.title()]
         elif isinstance(widget, QAbstractButton) or (
             isinstance(widget, QLabel) and widget.buddy() is not None
         ):
-            text = widget.text()
+            texts = [widget.text()]
+        elif isinstance(widget, QTabBar):  # a tab's letter answers wherever its bar shows
+            texts = [widget.tabText(i) for i in range(widget.count()) if widget.isTabEnabled(i)]
+        elif isinstance(widget, QMenuBar):  # so does a menu's, from anywhere in the window
+            texts = [action.text() for action in widget.actions() if action.isVisible()]
         else:
             continue
-        match = MNEMONIC.search(text)
-        if match:
-            found.setdefault(match.group(1).lower(), []).append(text)
+        for text in texts:
+            match = MNEMONIC.search(text)
+            if match:
+                found.setdefault(match.group(1).lower(), []).append(text)
     return {letter: texts for letter, texts in found.items() if len(texts) > 1}
 
 
@@ -71,3 +76,26 @@ def test_alt_n_on_the_person_page_reaches_the_name(make_window: Any, qtbot: Any)
     assert page.current_id() == "person"
     qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
     assert page.person.name.hasFocus()
+
+
+def test_every_alt_letter_of_every_work_area_and_administration_tab_reaches_one_control(
+    make_window: Any, qtbot: Any
+) -> None:
+    """The same on the administrator's screens, the tabs' own letters counted: Alt+M went
+    between "Full name" and the Machine settings tab, Alt+T between "Trust a publisher's
+    key" and "Counsel's title", Alt+A between "I attest" and the Administration tab."""
+    window = make_window(sign_in="administrator")
+    workspace = window.workspace
+    shared = {}
+    for index in range(workspace.tabs.count()):
+        workspace.tabs.setCurrentIndex(index)
+        name = workspace.tabs.tabText(index)
+        if workspace.tabs.widget(index) is workspace.admin:
+            tabs = workspace.admin.tabs
+            for sub in range(tabs.count()):
+                tabs.setCurrentIndex(sub)
+                shared[f"{name} / {tabs.tabText(sub)}"] = shared_letters(window)
+        else:
+            shared[name] = shared_letters(window)
+    assert len(shared) >= 7
+    assert {screen: letters for screen, letters in shared.items() if letters} == {}

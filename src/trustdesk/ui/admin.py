@@ -42,7 +42,7 @@ class AdminPage(QWidget):
         self.tabs.addTab(self.agency, "Agenc&y settings")
         self.tabs.addTab(self.packs, "Rule &packs")
         self.tabs.addTab(self.records, "Rec&ords")
-        self.tabs.addTab(self.machine, "&Machine settings")
+        self.tabs.addTab(self.machine, "M&achine settings")
         self.packs.rules_changed.connect(self.rules_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -101,7 +101,7 @@ class AgencyTab(QWidget):
             self.remove_logo.clicked.connect(lambda: self._set_logo(None))
             self.save_button.clicked.connect(self.save)
             self.change_jurisdiction = button(
-                "C&hange jurisdiction…", "Change the jurisdiction", CHANGE_WARNING
+                "Change &jurisdiction…", "Change the jurisdiction", CHANGE_WARNING
             )
             jurisdiction_row.addWidget(self.change_jurisdiction)
             self.change_jurisdiction.clicked.connect(self.save_jurisdiction)

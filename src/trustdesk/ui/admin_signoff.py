@@ -54,17 +54,17 @@ class SignoffForm(QGroupBox):
         self.pack = QComboBox()
         self.pack.setObjectName("signoff_pack")
         self.pack.setAccessibleName("Rule pack to sign off")
-        form.addRow("Rule &pack:", self.pack)
+        form.addRow("Rule pac&k:", self.pack)
         self.items = QListWidget()
         self.items.setObjectName("signoff_items")
         self.items.setAccessibleName("Items of the pack; tick those counsel verified")
-        form.addRow("&Items:", self.items)
+        form.addRow("Ite&ms:", self.items)
         self.source = self._line("signoff_source", "Source counsel checked against")
         form.addRow("&Source (public act and section, or official text):", self.source)
         self.counsel = self._line("signoff_by", "Counsel's name")
         form.addRow("Counsel's &name:", self.counsel)
         self.counsel_title = self._line("signoff_title", "Counsel's title")
-        form.addRow("Counsel's &title:", self.counsel_title)
+        form.addRow("Counsel's tit&le:", self.counsel_title)
         self.day = QDateEdit()
         self.day.setObjectName("signoff_date")
         self.day.setAccessibleName("Date counsel checked the items")
@@ -73,10 +73,10 @@ class SignoffForm(QGroupBox):
         self.day.lineEdit().setAccessibleName("Date counsel checked the items (YYYY-MM-DD)")
         form.addRow("&Checked on:", self.day)
         self.note = self._line("signoff_note", "Note from counsel (optional)")
-        form.addRow("N&ote (optional):", self.note)
+        form.addRow("Not&e (optional):", self.note)
         layout.addLayout(form)
         self.attest = QCheckBox(
-            "I &attest that the counsel named above verified every ticked item against "
+            "I attest that the counsel named above &verified every ticked item against "
             "the source named."
         )
         self.attest.setObjectName("signoff_attest")

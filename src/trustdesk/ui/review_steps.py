@@ -200,7 +200,7 @@ class DetainerStep(Step):
         self.release = LocalDateTime(
             "Would otherwise be released at", unknown_text="Not known yet", zone=zone
         )
-        form.addRow("Detainer &form:", self.form_kind)
+        form.addRow("Detainer for&m:", self.form_kind)
         form.addRow("&Received at:", self.received)
         form.addRow("&Issuing office:", self.office)
         form.addRow("&Subject ID / A-number:", self.subject)

@@ -58,15 +58,15 @@ class Workspace(QWidget):
         from trustdesk.ui.history import HistoryPage
 
         self.board = BoardPage(context)
-        self.tabs.addTab(self.board, "&Board")
+        self.tabs.addTab(self.board, "Board")
         self.history = HistoryPage(context)
-        self.tabs.addTab(self.history, "&History")
+        self.tabs.addTab(self.history, "History")
         self.admin: QWidget | None = None
         if context.role in (ADMINISTRATOR, AUDITOR):
             from trustdesk.ui.admin import AdminPage
 
             self.admin = AdminPage(context)
-            self.tabs.addTab(self.admin, "&Administration")
+            self.tabs.addTab(self.admin, "Administration")
             self.admin.rules_changed.connect(self.refresh_admin_banner)
         self.review: QWidget | None = None
         self.refused_kept: QWidget | None = None
@@ -105,7 +105,7 @@ class Workspace(QWidget):
 
     @staticmethod
     def _refused_title(count: int) -> str:
-        return f"⚠ &Not recorded ({count})"
+        return f"⚠ Not recorded ({count})"
 
     def _refused_changed(self, count: int) -> None:
         page = self.refused_kept
@@ -165,7 +165,7 @@ class Workspace(QWidget):
         page.closed.connect(self._review_closed)
         page.decision_saved.connect(self._decision_saved)
         self.review = page
-        index = self.tabs.addTab(page, "&Review")
+        index = self.tabs.addTab(page, "Review")
         self.tabs.setCurrentIndex(index)
 
     def _decision_saved(self, _decision_id: int) -> None:
