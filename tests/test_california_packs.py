@@ -307,3 +307,36 @@ def test_the_2018_checklist_cites_section_7282_5_as_sb_54_numbers_it() -> None:
     assert helps["charges"].startswith("A serious, violent or state-prison felony charge")
     for question in ("federal_aggravated_felony", "federal_felony_warrant"):
         assert helps[question].startswith("Gov. Code § 7282.5(a)(5)"), question
+
+
+@pytest.mark.parametrize(
+    ("path", "when", "action"),
+    [
+        (CA_2014, "2016-06-15T09:00:00-07:00", "hold"),
+        (CA_2018, "2020-06-15T09:00:00-07:00", "release_date"),
+    ],
+    ids=["ca-2014", "ca-2018"],
+)
+def test_a_juvenile_petition_is_not_held_to_answer_silently(
+    path: Path, when: str, action: str
+) -> None:
+    """A serious felony charge entered as a juvenile matter: a juvenile court's petition
+    has no Penal Code § 872 finding, so whether it is "held to answer" the act does not
+    settle. It opened the hold (2014) or the release-date notice (2018) with no review (a
+    hostile pass); now no ground, review, the action unknown."""
+    case = _case(when, [])
+    case["pending_charges"] = [
+        {
+            "statute": "PC 211",
+            "level": "felony",
+            "class": "unclassified",
+            "jurisdiction": "CA",
+            "probable_cause_found": True,
+            "juvenile": True,
+        }
+    ]
+    decided = _decide(path, case)
+    assert decided.grounds == ()
+    assert decided.needs_review
+    assert "juvenile matter" in " ".join(decided.review_reasons)
+    assert {o.id: o.outcome for o in decided.outcomes}[action] == "unknown"
