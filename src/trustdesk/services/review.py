@@ -201,9 +201,10 @@ class Review:
             return question.field in self.raw
         if question.kind == "risk_assertion":
             return "public_safety_risk" in self.raw
-        return self._has(question.field)
+        return self.has(question.field)
 
-    def _has(self, field: str) -> bool:
+    def has(self, field: str) -> bool:
+        """Whether the case holds ``field`` at all (None there is an answer: unknown)."""
         node: Any = self.raw
         for part in field.split("."):
             if not isinstance(node, Mapping) or part not in node:

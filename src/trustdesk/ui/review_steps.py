@@ -262,7 +262,7 @@ class DetainerStep(Step):
             self.form.addRow("", why_button)
             self.form.addRow("", why)
             field = question.field
-            choice.set_value(review.get(field), answered=review._has(field))
+            choice.set_value(review.get(field), answered=review.has(field))
         self._fields = {q.id: q.field for q in questions}
 
     def _local(self, text: Any) -> datetime | None:
@@ -285,7 +285,7 @@ class DetainerStep(Step):
         self.release.set_local(self._local(review.get("releasable_at")))
         for qid, choice in self.questions.items():
             field = self._fields[qid]
-            choice.set_value(review.get(field), answered=review._has(field))
+            choice.set_value(review.get(field), answered=review.has(field))
 
     def _instant(self, widget: LocalDateTime, what: str, problems: list[str]) -> str | None:
         naive = widget.naive()
@@ -402,7 +402,7 @@ class QuestionStep(Step):
             self.offenses.set_items(list(review.get(q.field) or []))
         elif self.choice is not None:
             field = "public_safety_risk.asserted" if q.kind == "risk_assertion" else q.field
-            self.choice.set_value(review.get(field), answered=review._has(field))
+            self.choice.set_value(review.get(field), answered=review.has(field))
             if self.reason is not None:
                 self.reason.setPlainText(str(review.get("public_safety_risk.reason") or ""))
 
