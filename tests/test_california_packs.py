@@ -169,19 +169,23 @@ def test_a_ground_read_in_the_statute_stands_but_a_look_back_edge_goes_to_review
     assert decision.needs_review
 
 
+def robbery_held_to_answer(**extra: Any) -> dict[str, Any]:
+    """A pending robbery charge (PC 211, a serious felony) a magistrate held to answer."""
+    return {
+        "statute": "PC 211",
+        "level": "felony",
+        "class": "unclassified",
+        "jurisdiction": "CA",
+        "probable_cause_found": True,
+        **extra,
+    }
+
+
 def test_a_charge_held_to_answer_opens_the_release_date_but_not_a_transfer() -> None:
     # Gov. Code § 7282.5(b) as amended by SB 54 points only at § 7284.6(a)(1)(C).
     case = _case("2020-06-15T09:00:00-07:00", [])
     case["facts"]["judicial_probable_cause"] = False
-    case["pending_charges"] = [
-        {
-            "statute": "PC 211",
-            "level": "felony",
-            "class": "unclassified",
-            "jurisdiction": "CA",
-            "probable_cause_found": True,
-        }
-    ]
+    case["pending_charges"] = [robbery_held_to_answer()]
     outcomes = {o.id: o.outcome for o in _decide(CA_2018, case).outcomes}
     assert outcomes["release_date"] == "allowed_with_conditions"
     assert outcomes["transfer"] == "not_allowed"
@@ -325,16 +329,7 @@ def test_a_juvenile_petition_is_not_held_to_answer_silently(
     settle. It opened the hold (2014) or the release-date notice (2018) with no review (a
     hostile pass); now no ground, review, the action unknown."""
     case = _case(when, [])
-    case["pending_charges"] = [
-        {
-            "statute": "PC 211",
-            "level": "felony",
-            "class": "unclassified",
-            "jurisdiction": "CA",
-            "probable_cause_found": True,
-            "juvenile": True,
-        }
-    ]
+    case["pending_charges"] = [robbery_held_to_answer(juvenile=True)]
     decided = _decide(path, case)
     assert decided.grounds == ()
     assert decided.needs_review

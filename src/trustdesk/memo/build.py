@@ -199,11 +199,10 @@ def _amendment(note: VersionNote | None, zone: ZoneInfo) -> str:
     """What this version changed: the version it amends, by whom, when and why."""
     if note is None:
         return ""
-    _require_aware(note.recorded_at, "the amendment's recording time")
-    when = timefmt.long_when(note.recorded_at.astimezone(zone))
+    when, reason = _noted(note, zone, "the amendment's recording time")
     return (
         f"This version amends version {note.replaces}: recorded {when} by {note.recorded_by}. "
-        f"Reason: {note.reason or 'none given'}"
+        f"Reason: {reason}"
     )
 
 
@@ -211,13 +210,18 @@ def _replaced(version: int, note: VersionNote | None, zone: ZoneInfo) -> str:
     """Why a memo of a replaced version is not the decision in force."""
     if note is None:
         return ""
-    _require_aware(note.recorded_at, "the replacing version's recording time")
-    when = timefmt.long_when(note.recorded_at.astimezone(zone))
+    when, reason = _noted(note, zone, "the replacing version's recording time")
     return (
         f"Version {note.version} of this decision, recorded {when} by {note.recorded_by} "
-        f"(reason: {note.reason or 'none given'}), replaces this version. This memo shows "
+        f"(reason: {reason}), replaces this version. This memo shows "
         f"version {version} as it was decided; it is not the decision in force."
     )
+
+
+def _noted(note: VersionNote, zone: ZoneInfo, what: str) -> tuple[str, str]:
+    """A version's recording time in the agency's words and zone, and its reason."""
+    _require_aware(note.recorded_at, what)
+    return timefmt.long_when(note.recorded_at.astimezone(zone)), note.reason or "none given"
 
 
 def statute_section(statute: str) -> str:
