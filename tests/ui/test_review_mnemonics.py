@@ -99,3 +99,36 @@ def test_every_alt_letter_of_every_work_area_and_administration_tab_reaches_one_
             shared[name] = shared_letters(window)
     assert len(shared) >= 7
     assert {screen: letters for screen, letters in shared.items() if letters} == {}
+
+
+def test_every_alt_letter_of_the_board_and_its_dialogs_reaches_one_control(
+    make_window: Any, qtbot: Any, gui_desk: Any, rules: Any
+) -> None:
+    """The board with a hold on it, the contact dialog opened from it, and the
+    administrator's user dialogs: Alt+D went between "Direction" and "Calendar…", Alt+W
+    between "Now" and "What was given to ICE", Alt+P between "Password" and "Repeat
+    password"."""
+    from test_admin_users import users_tab
+    from test_board_kit import hold
+
+    hold(gui_desk, rules, "María Peña", "NH-3", "2026-11-20T12:00:00-05:00")
+    window = make_window(sign_in="supervisor")
+    board = window.workspace.board
+    window.workspace.tabs.setCurrentWidget(board)
+    board.table.setFocus()
+    board.table.selectRow(0)
+    shared = {"board": shared_letters(window)}
+    qtbot.keyClick(board.table, "I")
+    dialog = board.contact_dialog
+    assert dialog is not None and dialog.isVisible()
+    shared["contact"] = shared_letters(dialog)
+    dialog.reject()
+    window.close()
+    tab = users_tab(make_window(sign_in="administrator"))
+    qtbot.mouseClick(tab.add_button, LEFT)
+    shared["add user"] = shared_letters(tab.dialog)
+    tab.dialog.reject()
+    tab.table.selectRow(0)
+    qtbot.mouseClick(tab.reset_button, LEFT)
+    shared["reset password"] = shared_letters(tab.dialog)
+    assert {screen: letters for screen, letters in shared.items() if letters} == {}

@@ -114,7 +114,7 @@ class AddUserDialog(_FormDialog):
         self.add_row("&Badge number:", self.badge)
         self.add_row("&Role:", self.role)
         self.add_row("&Password:", self.password)
-        self.add_row("Re&peat password:", self.repeat)
+        self.add_row("R&epeat password:", self.repeat)
 
     def values(self) -> dict[str, str]:
         return {
@@ -142,7 +142,7 @@ class ResetPasswordDialog(_FormDialog):
         self.password = _password_field()
         self.repeat = _password_field()
         self.add_row("New &password:", self.password)
-        self.add_row("Re&peat password:", self.repeat)
+        self.add_row("R&epeat password:", self.repeat)
 
     def values(self) -> dict[str, str]:
         return {"password": self.password.text()}

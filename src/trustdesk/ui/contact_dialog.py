@@ -215,7 +215,7 @@ class ContactDialog(QDialog):
         return self.gates_box
 
     def _given_box(self) -> QGroupBox:
-        box = QGroupBox("&What was given to ICE or done for it")
+        box = QGroupBox("What was &given to ICE or done for it")
         grid = QGridLayout(box)
         self.given: dict[str, QCheckBox] = {}
         for index, disclosure in enumerate(DISCLOSURES):

@@ -63,7 +63,7 @@ class ContactTime(QWidget):
         )
         self.edit.installEventFilter(self)
         row.addWidget(self.edit)
-        self.calendar_button = QPushButton("Calen&dar…")
+        self.calendar_button = QPushButton("Ca&lendar…")
         self.calendar_button.setObjectName("contact_time_calendar")
         self.calendar_button.setAccessibleName("Pick the contact's date on a calendar")
         self.calendar_button.setAutoDefault(False)
