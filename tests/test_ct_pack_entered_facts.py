@@ -84,3 +84,18 @@ def test_a_pending_juvenile_matter_is_not_a_criminal_charge_without_bond_silentl
     assert decision.decision == DECLINE and decision.grounds == ()
     assert decision.needs_review
     assert any("juvenile" in r for r in decision.review_reasons)
+
+
+@pytest.mark.parametrize("reduced", [True, None])
+def test_a_listed_2025_offense_entered_as_reduced_to_a_misdemeanor_grounds_no_hold(
+    rules: RuleSet, reduced: bool | None
+) -> None:
+    """Under the 2025 list the same holds as under the class A or B felony ground: a
+    conviction of a listed offense (criminal violation of a protective order, § 53a-223)
+    entered as reduced to a misdemeanor was a ground, its review owed only to the list
+    being unverified; once counsel verifies the list it would have held silently."""
+    listed = conviction("53a-223", "felony", "D", date="2012-05-01")
+    reduced_listed = {**listed, "reduced_to_misdemeanor": reduced}
+    decision = _decide(rules, "ct-2025", convictions=[reduced_listed])
+    assert decision.decision == DECLINE and decision.grounds == ()
+    assert any("reduced to a misdemeanor" in r for r in decision.review_reasons)
