@@ -15,7 +15,7 @@ from memokit import (
     view_model,
 )
 
-from casekit import make_case
+from casekit import conviction, make_case
 from trustdesk.memo.render import render_memo
 from trustdesk.memo.verification import short_code
 from trustdesk.memo.viewmodel import Signer
@@ -129,6 +129,21 @@ def test_notification_only_form_has_no_hold_clock(rules: RuleSet) -> None:
     assert "HOLD PERMITTED" not in text
     assert "Tell ICE the agency will hold" not in text
     assert "Do not hold the person on this detainer: Form I-247N asks only to be told" in text
+
+
+def test_a_notification_only_memo_never_says_a_hold_rests_on_anything(rules: RuleSet) -> None:
+    """Honored on Form I-247N under the 2025 list (unverified data): "What the hold rests
+    on" and "The hold rests only on grounds that use unverified data" spoke of a hold
+    nobody may make. They speak of the notification; a real hold's memo is unchanged."""
+    listed = [conviction("53a-223", "felony", "D", date="2019-03-02")]
+    for form, honored in (("I-247N", "notification"), ("I-247A", "hold")):
+        raw = make_case(convictions=listed, detainer={**DETAINER, "form": form})
+        text = pdf_text(render_memo(view_model(rules, raw)))
+        other = "hold" if honored == "notification" else "notification"
+        assert f"What the {honored} rests on" in text, form
+        assert f"The {honored} rests only on grounds that use unverified data" in text, form
+        assert f"What the {other} rests on" not in text, form
+        assert f"The {other} rests only on grounds" not in text, form
 
 
 def test_unverified_data_is_shown_for_2025(rules: RuleSet) -> None:

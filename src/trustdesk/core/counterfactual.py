@@ -166,6 +166,9 @@ class OutcomeChanges(NamedTuple):
     decision: str
     flips: tuple[Flip, ...]
     supports: tuple[Support, ...]
+    #: Honored, but the form asks only for notification (Form I-247N): nobody is held,
+    #: so nothing is said of a hold (``Decision.notification_only``).
+    notification_only: bool = False
 
     @property
     def unknowns(self) -> tuple[Flip, ...]:
@@ -645,7 +648,9 @@ def what_would_change(
     if decision is None:
         decision = evaluate(pack, case)
     supports = _supports(pack, case, decision) if decision.decision == HONOR else ()
-    return OutcomeChanges(decision.decision, _flips(pack, case, decision), supports)
+    return OutcomeChanges(
+        decision.decision, _flips(pack, case, decision), supports, decision.notification_only
+    )
 
 
 class ActionFlip(NamedTuple):
@@ -721,9 +726,10 @@ def sections(changes: OutcomeChanges) -> tuple[tuple[str, tuple[str, ...]], ...]
     """The result as headed lists of sentences, for the result page and the memo alike."""
     out: list[tuple[str, tuple[str, ...]]] = []
     if changes.decision == HONOR:
+        honored = "the notification" if changes.notification_only else "the hold"
         out.append(
             (
-                "What the hold rests on",
+                f"What {honored} rests on",
                 tuple(
                     f"{s.title} ({s.citation}): " + ("; ".join(s.facts) or "no single fact")
                     for s in changes.supports
@@ -732,7 +738,7 @@ def sections(changes: OutcomeChanges) -> tuple[tuple[str, tuple[str, ...]], ...]
         )
         heading = "Facts that, if wrong, mean the detainer must be declined"
         empty = (
-            "No single fact: the hold rests on more than one ground or entry, so no one "
+            f"No single fact: {honored} rests on more than one ground or entry, so no one "
             "change would turn it into a decline."
         )
     else:

@@ -60,6 +60,12 @@ UNVERIFIED_GROUNDS = (
     "The hold rests only on grounds that use unverified data; "
     "agency counsel must confirm before relying on it"
 )
+#: The same for an honored request that asks only for notification (Form I-247N): no
+#: hold rests on anything.
+UNVERIFIED_NOTIFICATION_GROUNDS = (
+    "The notification rests only on grounds that use unverified data; "
+    "agency counsel must confirm before relying on it"
+)
 #: The same when the grounds met permit no hold (a law that never allows one) and only
 #: other actions (release date, transfer…) rest on them.
 UNVERIFIED_ACTION_GROUNDS = (
@@ -198,11 +204,15 @@ def _review_reasons(pack: RulePack, case: Case, trace: tuple[CriterionResult, ..
     return reasons
 
 
-def _unverified_grounds(trace: tuple[CriterionResult, ...], decision: str) -> str | None:
+def _unverified_grounds(
+    trace: tuple[CriterionResult, ...], decision: str, *, notification_only: bool
+) -> str | None:
     met = [result for result in trace if result.status == MET]
     if not met or not all(result.unverified for result in met):
         return None
-    return UNVERIFIED_GROUNDS if decision == HONOR else UNVERIFIED_ACTION_GROUNDS
+    if decision != HONOR:
+        return UNVERIFIED_ACTION_GROUNDS
+    return UNVERIFIED_NOTIFICATION_GROUNDS if notification_only else UNVERIFIED_GROUNDS
 
 
 def _report_findings(findings: list[Finding], warnings: list[str], reasons: list[str]) -> None:
@@ -319,7 +329,8 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
         decision = HONOR if permits(held) else DECLINE
     warnings = _catalog_warnings(case)
     reasons = _review_reasons(pack, case, trace)
-    unverified_grounds = _unverified_grounds(trace, decision)
+    requested = not (decision == HONOR and case.detainer.form in pack.notification_only_forms)
+    unverified_grounds = _unverified_grounds(trace, decision, notification_only=not requested)
     if unverified_grounds is not None:
         reasons.append(unverified_grounds)
     if warnings:
@@ -335,7 +346,6 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
             findings.append(expired)
     _report_findings(findings, warnings, reasons)
     actions = pack.actions_for(decision)
-    requested = not (decision == HONOR and case.detainer.form in pack.notification_only_forms)
     if not requested:
         actions, outcomes = _no_hold(pack, case.detainer.form, outcomes)
     unverified = tuple(dict.fromkeys(text for result in trace for text in result.unverified))
