@@ -72,6 +72,11 @@ UNVERIFIED_ACTION_GROUNDS = (
     "The action outcomes resting on the grounds met use only unverified data; "
     "agency counsel must confirm before relying on them"
 )
+#: The review reasons of a decision whose grounds met all use unverified data (one of
+#: them, as the decision and the form are).
+UNVERIFIED_REASONS = frozenset(
+    {UNVERIFIED_GROUNDS, UNVERIFIED_NOTIFICATION_GROUNDS, UNVERIFIED_ACTION_GROUNDS}
+)
 
 
 def _note(pack: RulePack, item: str, label: str) -> str | None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from trustdesk.core.contacts import advise
 from trustdesk.core.decision import MET, Decision
 from trustdesk.core.errors import CoreError
-from trustdesk.core.evaluate import UNVERIFIED_ACTION_GROUNDS, UNVERIFIED_GROUNDS, evaluate
+from trustdesk.core.evaluate import UNVERIFIED_REASONS, evaluate
 from trustdesk.core.pack import RulePack, Verification
 from trustdesk.rules.caseio import parse_case
 from trustdesk.rules.errors import InputError, PackTestFailure
@@ -78,7 +78,7 @@ def _verification_problems(pack: RulePack, decision: Decision, expected_review: 
             f"unverified items the decision rests on: {unverified or 'none'}, "
             f"but it shows {len(decision.unverified)} unverified notes"
         )
-    flagged = bool({UNVERIFIED_GROUNDS, UNVERIFIED_ACTION_GROUNDS} & set(decision.review_reasons))
+    flagged = bool(UNVERIFIED_REASONS & set(decision.review_reasons))
     if flagged != _grounds_unverified(pack, decision):
         problems.append(f"review for unverified grounds is {flagged}, which the items contradict")
     if not flagged and decision.needs_review != expected_review:
