@@ -51,10 +51,41 @@ def _lines(entries: Iterator[AuditEntry], fmt: str) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+#: What a desk says above every page while the record does not hold the chain head this
+#: workstation last saw (``RecordsService.rolled_back``).
+ROLLED_BACK = (
+    "⚠ The record is not what this workstation last saw: its audit {what}. Holds, "
+    "decisions and closures recorded since may be missing from the board, and an overdue "
+    "hold among them does not ring: check the paper files for holds not on the board, and "
+    "ask an administrator to run `trustdesk audit verify` now. A restore made on purpose "
+    "is accepted on this workstation with `trustdesk audit reanchor`."
+)
+
+
 class RecordsService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
         self.store = ctx.store
+        #: The rollbacks each session was told of (recorded once, not at every refresh).
+        self._told: set[tuple[object, ...]] = set()
+
+    def rolled_back(self, session: Session) -> str | None:
+        """What to say while the record does not hold the chain head this workstation
+        last saw (its anchor): the server put back to an older backup, or the newest
+        records deleted, under an open desk. Its board then lost the holds recorded since
+        without a word, and an overdue one among them never rang. None while the record
+        holds it. The finding is recorded once per session (``anchor.not_found``)."""
+        self.ctx.authorize(session, Operation.DECISION_LIST)
+        found = self.store.anchor_problem()
+        if found is None:
+            return None
+        seq, what = found
+        # Once per session: the words change as the chain grows (this entry among them).
+        key = (session.user_id, session.started_at)
+        if key not in self._told:
+            self.ctx.audit("anchor.not_found", session, "failure", entry=seq, problem=what)
+            self._told.add(key)
+        return ROLLED_BACK.format(what=what)
 
     def verify(self, session: Session) -> VerifyReport:
         """Check the whole trail; the result itself is recorded (success or failure)."""

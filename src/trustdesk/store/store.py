@@ -237,6 +237,13 @@ class Store:
             raise
         return info
 
+    def anchor_problem(self) -> tuple[int, str] | None:
+        """(entry, what is wrong) when the record no longer holds the chain head this
+        workstation last saw (put back to an older backup, or rewritten); None when it
+        does, or nothing is anchored yet. Two small reads: a desk asks at each refresh."""
+        with self.db.reading() as conn:
+            return self.db.anchor.problem(conn)
+
     def re_anchor(self, reason: str, actor: Actor, at: datetime) -> None:
         """Anchor this workstation on the chain now in place (shorter after a restore), and
         record that it was done, with the head it replaces."""

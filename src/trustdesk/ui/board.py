@@ -63,6 +63,8 @@ class BoardPage(QWidget):
     open_flagged_contacts = Signal()
     #: The overdue alarm: (holds that just became overdue, every one still ringing).
     overdue_alarm = Signal(object, object)
+    #: What the desk says while the record is behind this workstation's anchor ("": not).
+    record_behind = Signal(str)
 
     def __init__(self, context: UiContext) -> None:
         super().__init__()
@@ -77,6 +79,8 @@ class BoardPage(QWidget):
         self._ringing: list[OverdueAlarm] = []
         #: Acknowledgements read with the holds, not yet given to the alarm.
         self._acknowledged: dict[int, frozenset[datetime]] | None = None
+        #: Why the record is not what this workstation last saw ("" while it is).
+        self.behind = ""
         self.holds = HoldTableModel(context.zone, self)
         self.awaiting = SummaryTableModel(context.zone, self)
         self.today = SummaryTableModel(context.zone, self)
@@ -235,9 +239,15 @@ class BoardPage(QWidget):
             flagged = (
                 pending_contact_reviews(services.ctx, session) if self.can_review_contacts else []
             )
+            # Holds the record lost under this desk (put back to an older backup) leave
+            # the board below without a word: said above every page.
+            behind = services.records.rolled_back(session) or ""
         except (ServiceError, StoreError) as error:
             self._show_status(f"⚠ The board could not be refreshed: {sentence(error)}")
             return
+        if behind != self.behind:
+            self.behind = behind
+            self.record_behind.emit(behind)
         self._show_flagged(len(flagged))
         self._show_status("")
         self._acknowledged = acknowledged

@@ -44,6 +44,9 @@ class Workspace(QWidget):
         self.clock_banner = banner("clock_banner", "", "#ffab91")
         self.clock_banner.hide()
         layout.addWidget(self.clock_banner)
+        self.record_banner = banner("record_banner", "", "#ef9a9a")
+        self.record_banner.hide()
+        layout.addWidget(self.record_banner)
         from trustdesk.ui.overdue_banner import OverdueBanner
 
         self.overdue_banner = OverdueBanner(context.zone)
@@ -75,11 +78,19 @@ class Workspace(QWidget):
         self.board.overdue_alarm.connect(self.overdue_banner.ring)
         self.overdue_banner.acknowledged.connect(self.board.acknowledge_overdue)
         self.board.announce_overdue()
+        self.board.record_behind.connect(self.show_record_behind)
+        self.show_record_behind(self.board.behind)
         self.board.open_decision.connect(self.open_decision)
         self.board.open_flagged_contacts.connect(self.review_contacts)
         self.history.amend_requested.connect(lambda decision: self.open_review(None, decision))
         self.history.decision_approved.connect(lambda _decision: self.board.refresh())
         self._offer_drafts()
+
+    def show_record_behind(self, text: str) -> None:
+        """The record no longer holds the chain head this workstation saw ("": it does)."""
+        self.record_banner.setText(text)
+        self.record_banner.setAccessibleName(text or "The record is as this desk last saw it")
+        self.record_banner.setVisible(bool(text))
 
     def show_refused_kept(self) -> None:
         """Add the list of kept decisions and hold closures the record refused, while
