@@ -64,3 +64,36 @@ def test_a_closed_hold_stops_ringing_without_acknowledgement() -> None:
     alarms.update([hold(1, T0)], T0)
     assert alarms.update([], T0 + timedelta(minutes=1)) == []
     assert alarms.ringing == []
+
+
+def test_an_acknowledged_hold_whose_overdue_changes_at_another_desk_rings_again() -> None:
+    """Acknowledged for its expiry, then amended at another desk (a decline recorded, or
+    the release time corrected to one already past): a new overdue, which the record's
+    acknowledgement does not cover. A desk signed in afterwards rang; a desk that had
+    seen the first overdue stayed silent by hold number alone."""
+    earlier, later = T0, T0 + timedelta(hours=2)
+    seen_before, signed_in_after = OverdueAlarms(), OverdueAlarms()
+    on_record = {1: frozenset({earlier})}
+    seen_before.update([hold(1, earlier)], T0 + timedelta(minutes=1))
+    seen_before.acknowledge()
+    assert seen_before.update([hold(1, earlier)], T0 + timedelta(hours=1), on_record) == []
+    # Amended elsewhere: overdue since the amendment now, not since the expiry.
+    now = later + timedelta(minutes=1)
+    fresh = signed_in_after.update([hold(1, later)], now, on_record)
+    again = seen_before.update([hold(1, later)], now, on_record)
+    assert [(a.hold_id, a.overdue_since) for a in fresh] == [(1, later)]
+    assert [(a.hold_id, a.overdue_since) for a in again] == [(1, later)]
+    assert [a.overdue_since for a in seen_before.ringing] == [later]
+    # Acknowledged on the record for the new overdue too: quiet at both.
+    on_record = {1: frozenset({earlier, later})}
+    for alarms in (seen_before, signed_in_after):
+        alarms.update([hold(1, later)], now + timedelta(minutes=1), on_record)
+        assert alarms.ringing == []
+
+
+def test_a_ringing_hold_whose_overdue_changes_shows_the_new_time() -> None:
+    alarms = OverdueAlarms()
+    alarms.update([hold(1, T0)], T0 + timedelta(minutes=1))
+    later = T0 + timedelta(minutes=30)
+    assert [a.overdue_since for a in alarms.update([hold(1, later)], later)] == [later]
+    assert [a.overdue_since for a in alarms.ringing] == [later]

@@ -6,7 +6,9 @@ the time it has measured; the desktop app beeps and shows a banner for what this
 A board refreshes every 30 s and on every change of the record, and its countdowns move
 every second; none of that may ring again for a hold already announced. A hold that is
 closed (or whose release time moves back into the future, after an amendment) is
-forgotten, so if it becomes overdue again it rings again.
+forgotten, so if it becomes overdue again it rings again; so does one whose overdue time
+changed while it stayed overdue (amended at another desk to decline, or to a release
+time already past): an acknowledgement covers the overdue it was given for.
 
 Acknowledgements are on the shared record (``services.alarm_acks``, decision 0034): the
 caller passes those it read with the holds, so an alarm acknowledged at another desk
@@ -38,8 +40,9 @@ class OverdueAlarms:
     def __init__(self) -> None:
         #: Overdue holds announced and not yet acknowledged, by hold id.
         self._ringing: dict[int, OverdueAlarm] = {}
-        #: Overdue holds announced and acknowledged: they stay quiet while overdue.
-        self._acknowledged: set[int] = set()
+        #: Overdue holds announced and acknowledged, with the release time they were
+        #: overdue from: they stay quiet while overdue from that very time.
+        self._acknowledged: dict[int, datetime] = {}
         #: The overdue release times acknowledged on the record, by hold id.
         self._on_record: dict[int, frozenset[datetime]] = {}
 
@@ -65,12 +68,18 @@ class OverdueAlarms:
         # Acknowledged on the record (here or at another desk) for this very overdue.
         for hold_id, alarm in overdue.items():
             if alarm.overdue_since in self._on_record.get(hold_id, frozenset()):
-                self._acknowledged.add(hold_id)
+                self._acknowledged[hold_id] = alarm.overdue_since
                 self._ringing.pop(hold_id, None)
-        # Closed, or no longer overdue: forgotten (a later overdue rings again).
-        for hold_id in [known for known in self._ringing if known not in overdue]:
-            del self._ringing[hold_id]
-        self._acknowledged &= overdue.keys()
+        # Closed, no longer overdue, or overdue from another time now (amended at another
+        # desk): forgotten, so the overdue it is now rings.
+        for hold_id, known in list(self._ringing.items()):
+            if hold_id not in overdue or overdue[hold_id].overdue_since != known.overdue_since:
+                del self._ringing[hold_id]
+        self._acknowledged = {
+            hold_id: since
+            for hold_id, since in self._acknowledged.items()
+            if hold_id in overdue and overdue[hold_id].overdue_since == since
+        }
         new = [
             alarm
             for hold_id, alarm in overdue.items()
@@ -88,7 +97,7 @@ class OverdueAlarms:
     def acknowledge(self) -> list[OverdueAlarm]:
         """Someone at the desk has seen every ringing alarm; returns them."""
         seen = self.ringing
-        self._acknowledged.update(alarm.hold_id for alarm in seen)
+        self._acknowledged.update((alarm.hold_id, alarm.overdue_since) for alarm in seen)
         self._ringing.clear()
         return seen
 
