@@ -179,6 +179,8 @@ def build_view_model(
             documents=documents,
             release_date_shared=_release_date_shared(outcomes),
             release_date_given_at=told_at if "release_date_told" in documents else (),
+            review_pending=decision.needs_review
+            and (supervisor is None or supervisor.signed_at is None),
         ),
         created_at=record.created_at,
         outcome_changes=tuple(

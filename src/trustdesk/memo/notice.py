@@ -107,6 +107,14 @@ def _tail(
     return story
 
 
+def _review_pending(vm: MemoViewModel, wording: Wording, styles: Styles) -> list[Flowable]:
+    """A decision a supervisor has still to review is not told as settled (the law
+    unsettled, unverified data or the officer's own judgement: it may change)."""
+    if not vm.notice.review_pending:
+        return []
+    return [para(wording.text("review_pending"), styles.notice_strong)]
+
+
 def _content(
     vm: MemoViewModel, wording: Wording, doc: DocumentWording, styles: Styles
 ) -> list[Flowable]:
@@ -119,6 +127,7 @@ def _content(
     story.append(para(text("heading_intent"), styles.notice_heading))
     story.append(para(intent[0], styles.notice_strong))
     story += [para(line, styles.notice_body) for line in intent[1:]]
+    story += _review_pending(vm, wording, styles)
     if facts.intent == INTENT_HOLD:
         story.append(Spacer(1, 4))
         story.append(para(text("hold_end_label"), styles.notice_body, bold=True))
@@ -141,6 +150,7 @@ def _detainer_copy(
     hold = doc.lines("intent_hold" if vm.notice.intent == INTENT_HOLD else "intent_decline")
     story.append(para(hold[0], styles.notice_strong))
     story += [para(line, styles.notice_body) for line in hold[1:]]
+    story += _review_pending(vm, wording, styles)
     if vm.notice.release_date_shared is not None:
         key = "release_date_may_share" if vm.notice.release_date_shared else "release_date_no_share"
         story += [para(line, styles.notice_body) for line in doc.lines(key)]

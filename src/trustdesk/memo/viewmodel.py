@@ -249,6 +249,9 @@ class NoticeFacts:
     #: head (local time, oldest first); empty: not given (yet), so the notice telling the
     #: person it was given is not among ``documents``.
     release_date_given_at: tuple[datetime, ...] = ()
+    #: The decision needs a supervisor's review and has not had it: what the agency will
+    #: do is not settled yet, and the notice says so beside its intent.
+    review_pending: bool = False
 
 
 @dataclass(frozen=True, slots=True)

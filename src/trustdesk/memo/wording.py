@@ -38,6 +38,8 @@ _SHARED: KeySpec = {
     "label_received": (_TEXT, _NONE),
     "label_date": (_TEXT, _NONE),
     "not_recorded": (_TEXT, _NONE),
+    # Beside the agency's intent while a supervisor has still to review the decision.
+    "review_pending": (_TEXT, _NONE),
     "heading_questions": (_TEXT, _NONE),
     "questions": (_LINES, _NONE),
     "heading_served": (_TEXT, _NONE),
