@@ -126,3 +126,52 @@ def test_a_california_request_notice_awaiting_review_says_so(language: str) -> N
     assert vm.decision.needs_review
     page = pdf_pages(render_notice(vm, language))[0]
     assert NOT_FINAL[language] in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            "The latest time we may keep you for ICE: Thursday, June 18, 2015, 10:00 a.m. "
+            "(Pacific Time)",
+        ),
+        (
+            "es",
+            "Hora límite en que podemos mantenerle bajo custodia para ICE: jueves 18 de junio "
+            "de 2015, 10:00 a. m. (hora del Pacífico)",
+        ),
+    ],
+)
+def test_a_california_hold_notice_gives_the_latest_time_once_it_is_known(
+    language: str, expected: str
+) -> None:
+    # ca-2014 (AB 4): a serious felony opens a hold of at most 48 hours; releasable
+    # Tuesday 2015-06-16 10:00 PDT, the hold ends Thursday 10:00. The notice said "We will
+    # tell you the latest time we may keep you" and never did, the time known.
+    rules = load_rules(jurisdiction="CA")
+    raw = {
+        "decision_time": "2015-06-15T09:00:00-07:00",
+        "releasable_at": "2015-06-16T10:00:00-07:00",
+        "detainer": {"form": "I-247A", "judicial_warrant": False},
+        "person": {"name": "Test Person", "booking_number": "CA-9"},
+        "convictions": [
+            {
+                "statute": "PC 211",
+                "level": "felony",
+                "class": "unclassified",
+                "jurisdiction": "CA",
+                "date": "2012-01-01",
+            }
+        ],
+        "pending_charges": [],
+        "facts": {
+            "sex_arson_registrant": False,
+            "federal_aggravated_felony": False,
+            "federal_felony_warrant": False,
+        },
+    }
+    vm = view_model(rules, raw, record=RecordInfo("2003", 1, RECORD_SHA256, 9, CREATED_AT))
+    assert vm.notice.documents[0] == "detainer_copy"
+    page = pdf_pages(render_notice(vm, language))[0]
+    assert expected in page

@@ -151,6 +151,11 @@ def _detainer_copy(
     story.append(para(hold[0], styles.notice_strong))
     story += [para(line, styles.notice_body) for line in hold[1:]]
     story += _review_pending(vm, wording, styles)
+    if vm.notice.intent == INTENT_HOLD and vm.notice.hold_expires_at is not None:
+        # "We will tell you the latest time we may keep you": here it is, once known.
+        story.append(Spacer(1, 4))
+        story.append(para(doc.text("hold_end_label"), styles.notice_body, bold=True))
+        story.append(para(_when(vm.notice.hold_expires_at, wording), styles.notice_strong))
     if vm.notice.release_date_shared is not None:
         key = "release_date_may_share" if vm.notice.release_date_shared else "release_date_no_share"
         story += [para(line, styles.notice_body) for line in doc.lines(key)]

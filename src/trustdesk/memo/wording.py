@@ -98,6 +98,8 @@ DOCUMENT_KEYS: dict[str, KeySpec] = {
         **_RECEIVED,
         "release_date_may_share": (_LINES, _NONE),
         "release_date_no_share": (_LINES, _NONE),
+        # Above the hold's end once it is known (a law that allows a hold: AB 4).
+        "hold_end_label": (_TEXT, _NONE),
     },
     # California (Gov. Code § 7283.1(b)): told in writing that ICE was given a release date.
     "release_date_told": {
