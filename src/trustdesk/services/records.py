@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,6 +63,36 @@ ROLLED_BACK = (
 )
 
 
+#: How far this desk's clock may be from the record server's before the desk says so (s).
+CLOCK_GAP_LIMIT = 60.0
+#: A probe whose round trip took longer than this cannot tell the gap (s).
+CLOCK_PROBE_LIMIT = 5.0
+
+
+def _local_now() -> float:
+    """This workstation's clock (the one every time the desk records comes from)."""
+    return time.time()
+
+
+def clock_gap_words(gap: float) -> str:
+    """What the desk says when its clock is ``gap`` seconds behind (+) or ahead (-)."""
+    minutes = max(1, round(abs(gap) / 60))
+    amount = f"about {minutes} minute{'s' if minutes != 1 else ''}"
+    if gap > 0:
+        effect = "hold countdowns here run late and the overdue alarm rings late"
+        way = "behind"
+    else:
+        effect = (
+            "hold countdowns here end early, and the times this desk records (a release "
+            "falling due after an amendment, a closure) are late by as much"
+        )
+        way = "ahead of"
+    return (
+        f"⚠ This workstation's clock is {amount} {way} the record server's: {effect}. "
+        "Ask IT to set the clock (it should follow the facility's time server)."
+    )
+
+
 class RecordsService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -86,6 +117,19 @@ class RecordsService:
             self.ctx.audit("anchor.not_found", session, "failure", entry=seq, problem=what)
             self._told.add(key)
         return ROLLED_BACK.format(what=what)
+
+    def clock_gap(self) -> str | None:
+        """What to say while this workstation's clock is more than ``CLOCK_GAP_LIMIT``
+        from the record server's; None on a data folder's own record, or within it. Every
+        desk's countdowns and alarms, and the times it records, come from its own clock:
+        a desk minutes behind would let an overdue hold pass unrung for as long."""
+        before = _local_now()
+        server = self.store.server_time()
+        after = _local_now()
+        if server is None or after - before > CLOCK_PROBE_LIMIT:
+            return None
+        gap = server.timestamp() - (before + after) / 2
+        return clock_gap_words(gap) if abs(gap) > CLOCK_GAP_LIMIT else None
 
     def verify(self, session: Session) -> VerifyReport:
         """Check the whole trail; the result itself is recorded (success or failure)."""

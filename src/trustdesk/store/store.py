@@ -237,6 +237,12 @@ class Store:
             raise
         return info
 
+    def server_time(self) -> datetime | None:
+        """A database server's clock now; None for the data folder's own file (this
+        machine's clock is the only one)."""
+        server_time = getattr(self.db, "server_time", None)
+        return None if server_time is None else server_time()
+
     def anchor_problem(self) -> tuple[int, str] | None:
         """(entry, what is wrong) when the record no longer holds the chain head this
         workstation last saw (put back to an older backup, or rewritten); None when it

@@ -65,6 +65,8 @@ class BoardPage(QWidget):
     overdue_alarm = Signal(object, object)
     #: What the desk says while the record is behind this workstation's anchor ("": not).
     record_behind = Signal(str)
+    #: What the desk says while its clock is off the record server's ("": it is not).
+    clock_off = Signal(str)
 
     def __init__(self, context: UiContext) -> None:
         super().__init__()
@@ -81,6 +83,8 @@ class BoardPage(QWidget):
         self._acknowledged: dict[int, frozenset[datetime]] | None = None
         #: Why the record is not what this workstation last saw ("" while it is).
         self.behind = ""
+        #: How far this desk's clock is off the record server's ("" while it is not).
+        self.clock_gap = ""
         self.holds = HoldTableModel(context.zone, self)
         self.awaiting = SummaryTableModel(context.zone, self)
         self.today = SummaryTableModel(context.zone, self)
@@ -242,12 +246,16 @@ class BoardPage(QWidget):
             # Holds the record lost under this desk (put back to an older backup) leave
             # the board below without a word: said above every page.
             behind = services.records.rolled_back(session) or ""
+            clock_gap = services.records.clock_gap() or ""
         except (ServiceError, StoreError) as error:
             self._show_status(f"⚠ The board could not be refreshed: {sentence(error)}")
             return
         if behind != self.behind:
             self.behind = behind
             self.record_behind.emit(behind)
+        if clock_gap != self.clock_gap:
+            self.clock_gap = clock_gap
+            self.clock_off.emit(clock_gap)
         self._show_flagged(len(flagged))
         self._show_status("")
         self._acknowledged = acknowledged

@@ -47,6 +47,9 @@ class Workspace(QWidget):
         self.record_banner = banner("record_banner", "", "#ef9a9a")
         self.record_banner.hide()
         layout.addWidget(self.record_banner)
+        self.server_clock_banner = banner("server_clock_banner", "", "#ffab91")
+        self.server_clock_banner.hide()
+        layout.addWidget(self.server_clock_banner)
         from trustdesk.ui.overdue_banner import OverdueBanner
 
         self.overdue_banner = OverdueBanner(context.zone)
@@ -80,6 +83,8 @@ class Workspace(QWidget):
         self.board.announce_overdue()
         self.board.record_behind.connect(self.show_record_behind)
         self.show_record_behind(self.board.behind)
+        self.board.clock_off.connect(self.show_clock_gap)
+        self.show_clock_gap(self.board.clock_gap)
         self.board.open_decision.connect(self.open_decision)
         self.board.open_flagged_contacts.connect(self.review_contacts)
         self.history.amend_requested.connect(lambda decision: self.open_review(None, decision))
@@ -91,6 +96,12 @@ class Workspace(QWidget):
         self.record_banner.setText(text)
         self.record_banner.setAccessibleName(text or "The record is as this desk last saw it")
         self.record_banner.setVisible(bool(text))
+
+    def show_clock_gap(self, text: str) -> None:
+        """This desk's clock is off the record server's ("": it is not)."""
+        self.server_clock_banner.setText(text)
+        self.server_clock_banner.setAccessibleName(text or "The clock agrees with the server")
+        self.server_clock_banner.setVisible(bool(text))
 
     def show_refused_kept(self) -> None:
         """Add the list of kept decisions and hold closures the record refused, while

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -103,6 +104,13 @@ class PgDatabase:
         """The writers' turn, in a transaction begun with ``late_turn``: the advisory
         lock is queued here and waited for by the next statement whose result is read."""
         cast(PgConnection, conn).take_turn()
+
+    def server_time(self) -> datetime:
+        """The server's clock now (its statement's start), to compare this desk's with."""
+        with self._mutex, self.translating():
+            row = self.conn.execute("SELECT pg_catalog.statement_timestamp()").fetchone()
+        value = row[0]
+        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
     @contextlib.contextmanager
     def waiting_briefly(self) -> Iterator[None]:
