@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from trustdesk.config.keys import KEY_NAMES, ConfigError
+from trustdesk.config.writers import writer_problem
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ def read_file(path: Path, *, must_exist: bool) -> dict[str, object] | None:
             stamp = os.fstat(handle.fileno())
             _refuse_other_than_a_file(path, stamp.st_mode)
             data = handle.read(MAX_CONFIG_BYTES + 1)
+        # After the read, so a file that is missing or unreadable says that first.
+        writers = writer_problem(path, stamp)
     except FileNotFoundError:
         if not must_exist:
             return None
@@ -73,6 +76,8 @@ def read_file(path: Path, *, must_exist: bool) -> dict[str, object] | None:
                 "every user of this computer (it holds no secrets)"
             ]
         ) from None
+    if writers:
+        raise ConfigError([writers])
     if len(data) > MAX_CONFIG_BYTES:
         raise ConfigError(
             [
