@@ -70,10 +70,27 @@ def read(name: str) -> dict[str, Any]:
     if not enabled():
         return {}
     try:
-        value = json.loads(_file(name).read_text(encoding="utf-8"))
+        with open(_file(name), "rb") as handle:
+            if not _ours(os.fstat(handle.fileno())):
+                return {}
+            value = json.loads(handle.read().decode("utf-8"))
     except (OSError, ValueError):
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _ours(stamp: os.stat_result) -> bool:
+    """Written by this account and writable by no other (as ``write`` leaves it, 0600).
+
+    IT may point ``TRUSTDESK_CACHE_DIR`` at one folder for every desk account; what
+    another account put there is not believed: the cache says which days the hold clock
+    skips as holidays and which pack files passed their checks (a hostile pass planted
+    a holiday on a Tuesday, and every hold ran a day longer).
+    """
+    geteuid = getattr(os, "geteuid", None)
+    if geteuid is None:
+        return True  # Windows: the per-user folder's access list is the guard
+    return stamp.st_uid == geteuid() and not stamp.st_mode & 0o022
 
 
 def write(name: str, value: dict[str, Any]) -> None:
