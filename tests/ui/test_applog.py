@@ -81,3 +81,39 @@ def test_the_log_folder_takes_a_tilde_and_a_folder_it_cannot_use_is_named(
     assert err.endswith(
         f"names {tmp_path / 'a-file'}, which is a file; name a folder for the app's log\n"
     )
+
+
+def test_a_link_planted_in_the_shared_log_folder_is_not_followed(
+    monkeypatch,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """The machine's log folder (``logs/`` of /var/lib/trustdesk) is writable by every
+    desk account. One of them replaced ``trustdesk.log`` with a link to a file of another
+    officer's; that officer's app then appended its log to the file and made it
+    group-writable (a hostile pass). The link is set aside for a log file of its own."""
+    import os
+
+    data = tmp_path / "data"
+    (data / "logs").mkdir(parents=True)
+    data.chmod(0o2770)
+    (data / "logs").chmod(0o2770)
+    victim = tmp_path / "victim-own-file"
+    victim.write_text("mine\n", encoding="utf-8")
+    victim.chmod(0o600)
+    (data / "logs" / "trustdesk.log").symlink_to(victim)
+    monkeypatch.delenv(logs.LOG_DIR_ENV)
+    logger = logging.getLogger("trustdesk")
+    before = list(logger.handlers)
+    try:
+        path = applog.set_up_logging(data, "INFO")
+        logging.getLogger("trustdesk.test-link").warning("app.started")
+    finally:
+        for handler in [h for h in logger.handlers if h not in before]:
+            logger.removeHandler(handler)
+            handler.close()
+    assert victim.read_text(encoding="utf-8") == "mine\n"
+    assert victim.stat().st_mode & 0o777 == 0o600
+    assert path == data / "logs" / "trustdesk.log"
+    assert not path.is_symlink()
+    assert "app.started" in path.read_text(encoding="utf-8")
+    assert os.stat(path).st_mode & 0o060 == 0o060  # still shared with the desk's group

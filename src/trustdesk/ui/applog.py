@@ -7,6 +7,7 @@ quote input) are left out of tracebacks.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import stat
@@ -20,14 +21,33 @@ MAX_BYTES = 1_000_000
 BACKUPS = 5
 
 
-def share_like(path: Path, data_dir: Path) -> None:
-    """Let the group write ``path`` when the data folder is group-writable (as the Linux
-    package makes it): every officer signing in on the desk appends to the same log."""
+def share_like(path: Path | int, data_dir: Path) -> None:
+    """Let the group write ``path`` (a folder, or an open file's descriptor) when the data
+    folder is group-writable (as the Linux package makes it): every officer signing in on
+    the desk appends to the same log. A link is never followed: any desk account may
+    plant one in the shared folder, aimed at a file of the officer starting the app."""
     try:
-        if os.name == "posix" and data_dir.stat().st_mode & stat.S_IWGRP:
+        if os.name != "posix" or not data_dir.stat().st_mode & stat.S_IWGRP:
+            return
+        if isinstance(path, int):
+            os.fchmod(path, os.fstat(path).st_mode | stat.S_IRGRP | stat.S_IWGRP)
+        elif not path.is_symlink():
             os.chmod(path, os.stat(path).st_mode | stat.S_IRGRP | stat.S_IWGRP)
     except OSError:
         pass  # another user's file: its owner already shared it
+
+
+def _open_unlinked(path: str) -> int:
+    """``path`` opened to append, never through a link: one found there (planted, since
+    TrustDesk makes none) is removed, as it is no log, and the file made afresh."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        return os.open(path, flags, 0o666)
+    except OSError:
+        if not os.path.islink(path):
+            raise
+    os.unlink(path)
+    return os.open(path, flags | os.O_EXCL, 0o666)
 
 
 class RotatingLog(logging.FileHandler):
@@ -36,6 +56,12 @@ class RotatingLog(logging.FileHandler):
     A small stand-in for logging.handlers.RotatingFileHandler, whose module drags in
     pickle, queue and socket code the app does not otherwise need at start.
     """
+
+    def _open(self) -> io.TextIOWrapper:
+        # FileHandler's own open follows a link in the shared folder (see share_like).
+        return open(
+            _open_unlinked(self.baseFilename), "a", encoding=self.encoding, errors=self.errors
+        )
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -54,7 +80,7 @@ class RotatingLog(logging.FileHandler):
                 older.replace(base.with_name(f"{base.name}.{number + 1}"))
         base.replace(base.with_name(f"{base.name}.1"))
         self.stream = self._open()
-        share_like(base, base.parent)
+        share_like(self.stream.fileno(), base.parent)
 
 
 class _NoMessages(logging.Formatter):
@@ -91,7 +117,8 @@ def set_up_logging(data_dir: Path | None = None, level: str | None = None) -> Pa
         handler = RotatingLog(folder / "trustdesk.log", encoding="utf-8", delay=False)
     except OSError:
         return None
-    share_like(Path(handler.baseFilename), folder)
+    if handler.stream is not None:  # (delay=False: opened already)
+        share_like(handler.stream.fileno(), folder)
     handler.setFormatter(_NoMessages("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     return Path(handler.baseFilename)
