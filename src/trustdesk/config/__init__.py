@@ -104,13 +104,13 @@ def load(
         except BadValue as bad:
             problems.append(_problem(key, bad, flag, from_env, path))
     if "database" in resolved:
-        problems.extend(_password_problems(resolved["database"], path))
+        problems.extend(_password_problems(resolved["database"], path, environ))
     if problems:
         raise ConfigError(problems)
     return Settings(resolved, path if table is not None else None)
 
 
-def _password_problems(setting: Setting, path: Path) -> list[str]:
+def _password_problems(setting: Setting, path: Path, environ: Mapping[str, str]) -> list[str]:
     """A password in the database URL: refused on the command line (others see it in
     the process list) and in a config file. The file is the machine's, read by every
     user of the desk: one only its owner can read stops every other user's TrustDesk
@@ -122,7 +122,12 @@ def _password_problems(setting: Setting, path: Path) -> list[str]:
     from trustdesk.config.dburl import PASSWORD_ADVICE, has_password
 
     if not has_password(url):
-        return []
+        # Nor in the service file it names, when others can read that (a hostile pass:
+        # libpq reads a service file whatever its mode, and they are usually 0644).
+        from trustdesk.config.pgservice import readable_password_problem
+
+        problem = readable_password_problem(url, environ)
+        return [] if problem is None else [problem]
     if setting.source == FLAG:
         return [f"command line --database contains a password; {PASSWORD_ADVICE}"]
     if setting.source == FILE:

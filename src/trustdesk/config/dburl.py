@@ -22,8 +22,8 @@ SCHEMES = ("postgresql", "postgres")
 
 PASSWORD_ADVICE = (
     "put the password in a libpq password file (~/.pgpass, mode 0600) or a service file "
-    "(postgresql:///?service=NAME with ~/.pg_service.conf), or in the PGPASSWORD "
-    "environment variable, and leave it out of the URL"
+    "readable by its owner only (postgresql:///?service=NAME with ~/.pg_service.conf, "
+    "mode 0600), or in the PGPASSWORD environment variable, and leave it out of the URL"
 )
 
 #: libpq's connection keywords (PostgreSQL 18, the libpq psycopg's binary wheel ships),
