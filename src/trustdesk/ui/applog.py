@@ -41,6 +41,7 @@ def _open_unlinked(path: str) -> int:
     """``path`` opened to append, never through a link: one found there (planted, since
     TrustDesk makes none) is removed, as it is no log, and the file made afresh."""
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_BINARY", 0)  # Windows: the text layer above writes the newlines
     try:
         return os.open(path, flags, 0o666)
     except OSError:
