@@ -7,6 +7,7 @@ thing the law requires that it left out), in English and in Spanish alike.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pytest
 from memokit import CREATED_AT, RECORD_SHA256, pdf_pages, view_model
@@ -96,22 +97,19 @@ def test_a_decision_needing_no_review_says_nothing_of_one(rules: RuleSet, langua
     assert NOT_FINAL[language] not in page
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
-def test_a_california_request_notice_awaiting_review_says_so(language: str) -> None:
-    # ca-2018: a listed felony at the edge of its 15-year look-back goes to review; the
-    # notice told the person, as settled, that ICE may be given the release date.
-    rules = load_rules(jurisdiction="CA")
-    raw = {
-        "decision_time": "2020-06-15T09:00:00-07:00",
+def california_case(decided: str, statute: str, convicted: str, **facts: bool) -> dict[str, Any]:
+    """A California case: one felony conviction of ``statute`` on ``convicted``."""
+    return {
+        "decision_time": decided,
         "detainer": {"form": "I-247A", "judicial_warrant": False},
         "person": {"name": "Test Person", "booking_number": "CA-9"},
         "convictions": [
             {
-                "statute": "PC 459",
+                "statute": statute,
                 "level": "felony",
                 "class": "unclassified",
                 "jurisdiction": "CA",
-                "date": "2010-01-01",
+                "date": convicted,
             }
         ],
         "pending_charges": [],
@@ -119,9 +117,19 @@ def test_a_california_request_notice_awaiting_review_says_so(language: str) -> N
             "sex_arson_registrant": False,
             "federal_aggravated_felony": False,
             "federal_felony_warrant": False,
-            "judicial_probable_cause": False,
+            **facts,
         },
     }
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_california_request_notice_awaiting_review_says_so(language: str) -> None:
+    # ca-2018: a listed felony at the edge of its 15-year look-back goes to review; the
+    # notice told the person, as settled, that ICE may be given the release date.
+    rules = load_rules(jurisdiction="CA")
+    raw = california_case(
+        "2020-06-15T09:00:00-07:00", "PC 459", "2010-01-01", judicial_probable_cause=False
+    )
     vm = view_model(rules, raw, record=RecordInfo("2002", 1, RECORD_SHA256, 9, CREATED_AT))
     assert vm.decision.needs_review
     page = pdf_pages(render_notice(vm, language))[0]
@@ -150,27 +158,8 @@ def test_a_california_hold_notice_gives_the_latest_time_once_it_is_known(
     # Tuesday 2015-06-16 10:00 PDT, the hold ends Thursday 10:00. The notice said "We will
     # tell you the latest time we may keep you" and never did, the time known.
     rules = load_rules(jurisdiction="CA")
-    raw = {
-        "decision_time": "2015-06-15T09:00:00-07:00",
-        "releasable_at": "2015-06-16T10:00:00-07:00",
-        "detainer": {"form": "I-247A", "judicial_warrant": False},
-        "person": {"name": "Test Person", "booking_number": "CA-9"},
-        "convictions": [
-            {
-                "statute": "PC 211",
-                "level": "felony",
-                "class": "unclassified",
-                "jurisdiction": "CA",
-                "date": "2012-01-01",
-            }
-        ],
-        "pending_charges": [],
-        "facts": {
-            "sex_arson_registrant": False,
-            "federal_aggravated_felony": False,
-            "federal_felony_warrant": False,
-        },
-    }
+    raw = california_case("2015-06-15T09:00:00-07:00", "PC 211", "2012-01-01")
+    raw["releasable_at"] = "2015-06-16T10:00:00-07:00"
     vm = view_model(rules, raw, record=RecordInfo("2003", 1, RECORD_SHA256, 9, CREATED_AT))
     assert vm.notice.documents[0] == "detainer_copy"
     page = pdf_pages(render_notice(vm, language))[0]
