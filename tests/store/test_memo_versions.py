@@ -16,7 +16,6 @@ from typing import Any
 
 import pypdf
 import pytest
-from storekit import ADMIN_PW, PASSWORDS, in_process_cli
 
 from casekit import conviction, make_case
 
@@ -44,30 +43,6 @@ REASON = "the clerk confirms the conviction is under appeal"
 def pages(data: bytes) -> list[str]:
     reader = pypdf.PdfReader(io.BytesIO(data))
     return [" ".join(page.extract_text().split()) for page in reader.pages]
-
-
-@pytest.fixture
-def cli(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    database: str | None,
-) -> Any:
-    run = in_process_cli(tmp_path / "data", monkeypatch, capsys, PASSWORDS, database)
-    assert run("users", "add", "chief", "--role", "administrator", new=ADMIN_PW)[0] == 0
-    code, _out, err = run(
-        "users",
-        "add",
-        "ann",
-        "--role",
-        "officer",
-        "--as",
-        "chief",
-        who="chief",
-        new=PASSWORDS["ann"],
-    )
-    assert code == 0, err
-    return run
 
 
 def _amended(cli: Any, tmp_path: Path) -> int:
