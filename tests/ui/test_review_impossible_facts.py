@@ -26,6 +26,17 @@ def _cli_reason(page: Any, rules: Any) -> str:
     raise AssertionError("the case was accepted")
 
 
+def add_robbery(qtbot: Any, offenses: Any, day: QDate) -> None:
+    """Add a robbery conviction (§ 53a-134, class B felony) dated ``day`` to the list."""
+    qtbot.keyClicks(offenses.search, "53a-134")
+    offenses._resolve_typed()
+    offenses.level.setCurrentText("felony")
+    offenses.klass.setCurrentText("B")
+    offenses.date.setFocus()
+    offenses.date.setDate(day)
+    qtbot.mouseClick(offenses.add_button, LEFT)
+
+
 def test_a_conviction_after_the_decision_is_refused_as_on_the_command_line(
     make_window: Any, qtbot: Any, rules: Any
 ) -> None:
@@ -34,14 +45,7 @@ def test_a_conviction_after_the_decision_is_refused_as_on_the_command_line(
     fill_person(qtbot, page)
     qtbot.mouseClick(page.detainer.questions["judicial_warrant"].buttons["no"], LEFT)
     qtbot.mouseClick(page.next_button, LEFT)
-    offenses = page.pages[page.current_id()].offenses
-    qtbot.keyClicks(offenses.search, "53a-134")
-    offenses._resolve_typed()
-    offenses.level.setCurrentText("felony")
-    offenses.klass.setCurrentText("B")
-    offenses.date.setFocus()
-    offenses.date.setDate(QDate(2030, 1, 1))  # a slip for 2020, say
-    qtbot.mouseClick(offenses.add_button, LEFT)
+    add_robbery(qtbot, page.pages[page.current_id()].offenses, QDate(2030, 1, 1))  # for 2020
     qtbot.mouseClick(page.next_button, LEFT)
     step = page.pages[page.current_id()]
     qtbot.mouseClick(step.choice.buttons["no"], LEFT)
@@ -105,14 +109,7 @@ def test_the_result_says_which_step_and_item_hold_what_the_case_cannot_take(
     qtbot.mouseClick(page.detainer.questions["judicial_warrant"].buttons["no"], LEFT)
     qtbot.mouseClick(page.next_button, LEFT)
     step = page.pages[page.current_id()]
-    offenses = step.offenses
-    qtbot.keyClicks(offenses.search, "53a-134")
-    offenses._resolve_typed()
-    offenses.level.setCurrentText("felony")
-    offenses.klass.setCurrentText("B")
-    offenses.date.setFocus()
-    offenses.date.setDate(QDate(1995, 1, 1))
-    qtbot.mouseClick(offenses.add_button, LEFT)
+    add_robbery(qtbot, step.offenses, QDate(1995, 1, 1))
     qtbot.mouseClick(page.next_button, LEFT)
     while page.current_id() != RESULT:
         qtbot.mouseClick(page.pages[page.current_id()].choice.buttons["no"], LEFT)
