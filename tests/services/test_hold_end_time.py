@@ -152,3 +152,34 @@ def test_released_at_expiry_is_refused_once_the_decision_is_amended_to_decline(
     desk.services.holds.close(
         officer, status.hold_id, "released_other", note="decision amended to decline"
     )
+
+
+def test_an_amendment_saved_while_released_at_expiry_is_being_closed_refuses_it(
+    desk: Desk, rules: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another desk's amendment to decline, saved after the check that the hold had
+    expired and before the closure's own transaction, still let "released at expiry"
+    through: the check ran outside the transaction (a hostile pass). It now runs inside,
+    with the writers' turn taken."""
+    status = decided_ahead(desk, rules, minutes=0)
+    officer = desk.session("officer")
+    raw = make_case(
+        decision_time=desk.clock.now.isoformat(),
+        releasable_at=(desk.clock.now + timedelta(hours=4)).isoformat(),
+        person={"name": "A B", "date_of_birth": "1990-04-17", "booking_number": "NH-1"},
+    )
+    amendment = parse_case(raw, "test", rules.sections)
+    desk.clock.now = status.release_due_at + timedelta(minutes=1)  # the hold has run out
+    closing = desk.store.holds.close
+
+    def amended_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        desk.services.decisions.amend(
+            desk.session("officer2"), status.decision_id, amendment, raw, "not his conviction"
+        )
+        return closing(*args, **kwargs)
+
+    monkeypatch.setattr(desk.store.holds, "close", amended_meanwhile)
+    with pytest.raises(InvalidRequest, match="amended to decline"):
+        desk.services.holds.close(officer, status.hold_id, "released_at_expiry")
+    assert desk.store.audit.of_events("hold.closed") == []
+    assert desk.store.holds.get(status.hold_id).closure is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -74,8 +74,10 @@ class HoldService:
             raise InvalidRequest("the time the hold ended is in the future")
         if typed:
             self._not_before_the_decision(hold_id, when)
-        if outcome == "released_at_expiry":
-            self._expired_by(hold_id, when)
+        # Checked inside the closure's own transaction: an amendment to decline saved
+        # at another desk between a check and the closure would otherwise still let
+        # "released at expiry" through (a hostile pass).
+        guard = self._expired_by(hold_id, when) if outcome == "released_at_expiry" else None
         text = None if note is None else note.strip() or None
         if text is not None and (len(text) > MAX_NOTE or any(ord(c) < 32 for c in text)):
             raise InvalidRequest(f"the note must be one line of at most {MAX_NOTE} characters")
@@ -90,6 +92,7 @@ class HoldService:
                 officer=self.ctx.actor(session),
                 at=now,
                 extra=extra,
+                guard=guard,
             )
         except StoreError:
             # Two desks closing at once: the store records one closure per hold, so the
@@ -118,14 +121,24 @@ class HoldService:
             "the hold really ended"
         )
 
-    def _expired_by(self, hold_id: int, when: datetime) -> None:
-        """ "Released at expiry" only for a hold that has an expiry and had reached it
-        (within the slack a desk's clock may have): the one closure a hold gets cannot be
-        corrected, and the reports count releases by it (a hostile pass recorded one four
-        days early, and one for a hold with no expiry at all)."""
+    def _expired_by(self, hold_id: int, when: datetime) -> Callable[[HoldStatus | None], None]:
+        """The check, on the hold as it stands, that "released at expiry" is true: only
+        for a hold that has an expiry and had reached it (within the slack a desk's clock
+        may have). The one closure a hold gets cannot be corrected, and the reports count
+        releases by it (a hostile pass recorded one four days early, and one for a hold
+        with no expiry at all)."""
+        zone = self._zone()  # read before the transaction: the check only compares
+
+        def check(status: HoldStatus | None) -> None:
+            self._check_expired(hold_id, when, status, zone)
+
+        return check
+
+    def _check_expired(
+        self, hold_id: int, when: datetime, status: HoldStatus | None, zone: ZoneInfo
+    ) -> None:
         from trustdesk.services.decisions import CLOCK_SLACK
 
-        status = self.holds.status(hold_id)
         if status is None:
             return  # closed already, or no such hold: the store says which
         if status.outcome != "honor":
@@ -144,7 +157,7 @@ class HoldService:
                 "released otherwise (released_other) with a note saying why"
             )
         if when + CLOCK_SLACK < status.release_due_at:
-            zone, shown = self._zone(), "%a %d %b %Y %H:%M %Z"
+            shown = "%a %d %b %Y %H:%M %Z"
             due, then = status.release_due_at.astimezone(zone), when.astimezone(zone)
             raise InvalidRequest(
                 f"hold {hold_id} expires {due:{shown}}; at {then:{shown}} it had not expired. "

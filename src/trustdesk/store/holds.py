@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +48,11 @@ def _status(row: dict[str, Any]) -> HoldStatus:
         releasable_at=optional_parse_utc(row["releasable_at"]),
         release_due_at=optional_parse_utc(row["release_due_at"]),
     )
+
+
+def _status_of(conn: sqlite3.Connection, hold_id: int) -> HoldStatus | None:
+    rows = dict_rows(conn, _STATUS_SELECT + " WHERE o.hold_id = ?", (hold_id,))
+    return next((_status(row) for row in rows), None)
 
 
 def _closure(row: dict[str, Any]) -> HoldClosure:
@@ -154,12 +159,19 @@ class HoldRepository:
         officer: Actor,
         at: datetime,
         extra: Mapping[str, Any] | None = None,
+        guard: Callable[[HoldStatus | None], None] | None = None,
     ) -> Hold:
+        """Record the hold's one closure. ``guard`` is called inside the write
+        transaction, with the writers' turn taken, on the hold as the board shows it (None
+        once closed): what it raises leaves nothing written, and no other desk's
+        amendment can land between its check and the closure."""
         if outcome not in HOLD_OUTCOMES:
             raise ValueError(outcome)
         if officer.user_id is None:
             raise ValueError("closing a hold needs an officer")
         with self._db.transaction() as conn:
+            if guard is not None:
+                guard(_status_of(conn, hold_id))
             write_closure(
                 conn,
                 hold_id,
@@ -175,8 +187,7 @@ class HoldRepository:
     def status(self, hold_id: int) -> HoldStatus | None:
         """The hold as the board shows it while it is open; None once it is closed."""
         with self._db.reading() as conn:
-            rows = dict_rows(conn, _STATUS_SELECT + " WHERE o.hold_id = ?", (hold_id,))
-            return next((_status(row) for row in rows), None)
+            return _status_of(conn, hold_id)
 
     def active(self) -> list[HoldStatus]:
         """Open holds, the soonest release first; holds whose start is unknown last."""
