@@ -30,13 +30,27 @@ def zz_decision(**changes: Any) -> Any:
 
 def test_offense_inputs_are_read_from_the_pack_conditions(rules: Any) -> None:
     zz = load_pack(FIXTURE).pack
+    # The reduction decides whether a conviction counts: it starts at "Unknown". Whether
+    # an entry is a juvenile matter is always asked, starting at "No".
     assert offense_inputs(zz, pending=False) == (
         ("serious", "violent"),
-        ("reduced_to_misdemeanor",),
+        ("juvenile", "reduced_to_misdemeanor"),
+        ("juvenile",),
     )
-    assert offense_inputs(zz, pending=True) == (("serious", "violent"), ("probable_cause_found",))
+    assert offense_inputs(zz, pending=True) == (
+        ("serious", "violent"),
+        ("juvenile", "probable_cause_found"),
+        ("juvenile",),
+    )
     ct = rules.pack_for(__import__("datetime").datetime(2026, 3, 1, tzinfo=ZoneInfo("UTC")))
-    assert offense_inputs(ct, pending=False) == ((), ())  # Connecticut's form is unchanged
+    # Connecticut's packs test a reduction and a juvenile matter only to send the entry to
+    # review: both are asked, starting at "No" (the case format's reading when left out).
+    assert offense_inputs(ct, pending=False) == (
+        (),
+        ("juvenile", "reduced_to_misdemeanor"),
+        ("juvenile", "reduced_to_misdemeanor"),
+    )
+    assert offense_inputs(ct, pending=True) == ((), ("juvenile",), ("juvenile",))
 
 
 def test_the_offense_form_asks_the_flags_and_records_them(qtbot: Any, rules: Any) -> None:

@@ -130,7 +130,7 @@ def test_an_agency_of_another_jurisdiction_end_to_end(
     )
     # The flags the pack tests are asked; the catalog's flags preset them.
     assert list(convictions.offenses.flag_boxes) == ["serious", "violent"]
-    assert list(convictions.offenses.tri_boxes) == ["reduced_to_misdemeanor"]
+    assert list(convictions.offenses.tri_boxes) == ["juvenile", "reduced_to_misdemeanor"]
     walk_to_result(qtbot, page, ("TC 1192.7", date(2001, 5, 1)))
     [item] = convictions.offenses.items
     assert item["flags"] == ["serious"] and item["reduced_to_misdemeanor"] is False

@@ -32,7 +32,13 @@ from trustdesk.core.class_periods import Form
 from trustdesk.core.statute import normalize_section
 from trustdesk.rules.catalog import OffenseCatalog, OffenseEntry
 from trustdesk.rules.offense_search import search
-from trustdesk.services.offense_inputs import TRI_QUESTIONS, OffenseInputs, flag_label
+from trustdesk.services.offense_inputs import (
+    ALWAYS_ASKED,
+    TRI_QUESTIONS,
+    OffenseInputs,
+    flag_label,
+    tri_question,
+)
 from trustdesk.services.review import check_short_text
 from trustdesk.ui.length_limit import keep_within
 
@@ -72,7 +78,7 @@ class OffenseList(QWidget):
         self.pending = pending
         #: What the pack's conditions test beyond section, level and date: the offense
         #: flags to tick (preset from the catalog) and the yes/no/unknown facts to ask.
-        self.inputs = inputs or OffenseInputs((), ())
+        self.inputs = inputs or OffenseInputs((), ALWAYS_ASKED, ALWAYS_ASKED)
         self.items: list[dict[str, Any]] = []
         self._results: dict[str, OffenseEntry] = {}
         layout = QVBoxLayout(self)
@@ -105,12 +111,10 @@ class OffenseList(QWidget):
         self.date.setAccessibleName("Date of judgment or charge")
         flags = QHBoxLayout()
         self.under_appeal = QCheckBox("Under a&ppeal or habeas")
-        self.juvenile = QCheckBox("&Juvenile adjudication")
         self.bond = QComboBox()
         self.bond.addItems(["Bond: unknown", "Bond posted", "Bond not posted"])
         self.bond.setAccessibleName("Bond posted")
         flags.addWidget(self.under_appeal)
-        flags.addWidget(self.juvenile)
         if pending:
             flags.addWidget(self.bond)
         flags.addStretch(1)
@@ -133,11 +137,13 @@ class OffenseList(QWidget):
             form.addRow("Flags:", row)
         self.tri_boxes: dict[str, QComboBox] = {}
         for name in self.inputs.tri:
+            question = tri_question(name, home)
             choice = QComboBox()
             choice.addItems(TRI_TEXT)
-            choice.setAccessibleName(TRI_QUESTIONS[name])
+            choice.setAccessibleName(question)
+            choice.setCurrentIndex(self._tri_start(name))
             self.tri_boxes[name] = choice
-            form.addRow(TRI_QUESTIONS[name] + ":", choice)
+            form.addRow(("&" if name == "juvenile" else "") + question + ":", choice)
         layout.addLayout(form)
         self.warning = QLabel()
         self.warning.setObjectName("offense_warning")
@@ -298,15 +304,22 @@ class OffenseList(QWidget):
             item["date"] = self.date.date().toString("yyyy-MM-dd")
         if self.under_appeal.isChecked():
             item["under_appeal"] = True
-        if self.juvenile.isChecked():
-            item["juvenile"] = True
         if self.pending:
             item["bond_posted"] = {0: None, 1: True, 2: False}[self.bond.currentIndex()]
         if self.flag_boxes:
             item["flags"] = [flag for flag, box in self.flag_boxes.items() if box.isChecked()]
         for name, choice in self.tri_boxes.items():
-            item[name] = TRI_VALUES[choice.currentIndex()]
+            value = TRI_VALUES[choice.currentIndex()]
+            if value is False and name in self.inputs.presumed_no:
+                continue  # left out, as a case file leaves it: the format reads "no"
+            item[name] = value
         return item
+
+    def _tri_start(self, name: str) -> int:
+        """Where a yes/no/unknown question starts: at "No" for a fact the pack tests
+        only to send an entry to review (the case format's reading of it left out), at
+        "Unknown / not verified" for one that decides whether the entry counts."""
+        return TRI_VALUES.index(False) if name in self.inputs.presumed_no else 0
 
     def add_current(self) -> None:
         item = self.current_item()
@@ -323,11 +336,10 @@ class OffenseList(QWidget):
         self.search.clear()
         self.title.setText("—")
         self.under_appeal.setChecked(False)
-        self.juvenile.setChecked(False)
         for box in self.flag_boxes.values():
             box.setChecked(False)
-        for choice in self.tri_boxes.values():
-            choice.setCurrentIndex(0)
+        for name, choice in self.tri_boxes.items():
+            choice.setCurrentIndex(self._tri_start(name))
         self.search.setFocus()
         self.changed.emit()
 
