@@ -141,3 +141,34 @@ def test_tab_leaves_the_public_safety_reason_instead_of_typing_a_tab(
     qtbot.keyClick(step.reason, Qt.Key.Key_Tab)
     assert step.reason.toPlainText() == "Threatened staff."
     assert not step.reason.hasFocus()
+
+
+def test_answers_only_another_law_asks_are_not_recorded(
+    make_window: Any, qtbot: Any, gui_desk: Any
+) -> None:
+    """A judicial warrant answered "yes" under the 2025 law, then the decision time moved
+    to 2016: the 2014 law never asks it, and its decision ignores it, but the recorded
+    case still said the detainer came with a judge's warrant (a hostile pass). The review
+    keeps the answer while the time may change back; the record leaves it out."""
+    from test_review import save
+
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    fill_person(qtbot, page)
+    qtbot.mouseClick(page.detainer.questions["judicial_warrant"].buttons["yes"], LEFT)
+    decide_in_2016(page)
+    for _ in range(12):
+        if page.current_id() == "result":
+            break
+        qtbot.mouseClick(page.next_button, LEFT)
+        choice = getattr(page.pages.get(page.current_id()), "choice", None)
+        if choice is not None and not choice.chosen():
+            qtbot.mouseClick(choice.buttons["no"], LEFT)
+    assert "ct-2014" in page.pack_label.text()
+    assert page.review.get("detainer.judicial_warrant") is True  # kept while reviewing
+    decision_id = save(qtbot, page)
+    recorded = gui_desk.services.decisions.view(gui_desk.session("officer"), decision_id)
+    case = recorded.latest.case()
+    assert "judicial_warrant" not in case["detainer"]
+    # What the 2014 law asks is all recorded.
+    assert case["gang_member"] is False and case["tsdb_match"] is False

@@ -13,7 +13,7 @@ import re
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from trustdesk.core.characters import shown, unsafe_character
@@ -28,6 +28,9 @@ from trustdesk.core.wall_time import repeated_wall_time
 from trustdesk.rules.caseio import parse_case
 from trustdesk.rules.errors import InputError, RulesError
 
+if TYPE_CHECKING:
+    from trustdesk.rules.packs import LoadedPack
+
 PERSON = "person"
 DETAINER = "detainer"
 RESULT = "result"
@@ -41,6 +44,9 @@ _PLACEHOLDER_PERSON = {"name": "-", "booking_number": "X"}
 class Rules(Protocol):
     @property
     def sections(self) -> Container[str]: ...
+
+    @property
+    def packs(self) -> tuple[LoadedPack, ...]: ...
 
     def pack_for(self, decision_time: datetime) -> RulePack: ...
 
@@ -280,6 +286,28 @@ class Review:
         """The case as the engine reads it; InputError names what is wrong."""
         return parse_case(self.raw, SOURCE, self.rules.sections)
 
+    def recorded_raw(self) -> dict[str, Any]:
+        """The case as it is recorded: without the answers to questions that only
+        another version of the law asks. They were given before the decision time was
+        changed, and are kept in the review meanwhile in case it is changed back. The
+        engine never reads them, but whoever reads the recorded case would take them for
+        facts the decision rests on (a hostile pass: a 2025 decision recorded a 2014
+        gang-membership answer; a 2014 one, a judicial warrant 2014 never asked)."""
+        raw = copy.deepcopy(self.raw)
+        try:
+            asked = {_answer_field(q) for q in self.pack().questions}
+        except (CoreError, RulesError):
+            return raw  # no law in force: nothing is recorded anyway
+        others = {_answer_field(q) for loaded in self.rules.packs for q in loaded.pack.questions}
+        for field in sorted(others - asked):
+            _remove(raw, field)
+        return raw
+
+    def recorded_case(self) -> tuple[Case, dict[str, Any]]:
+        """The case to record, as the engine reads it, and its JSON (``recorded_raw``)."""
+        raw = self.recorded_raw()
+        return parse_case(raw, SOURCE, self.rules.sections), raw
+
     def decide(self) -> Decision:
         case = self.case()
         return evaluate(self.rules.pack_for(case.decision_time), case)
@@ -346,3 +374,18 @@ def pack_warnings(rules: Any, now: datetime) -> list[str]:
             "more than 12 months ago; ask your administrator for a current pack."
         )
     return warnings
+
+
+def _answer_field(question: Question) -> str:
+    """Where a question's answer is kept in the case (a risk assertion: its object)."""
+    return "public_safety_risk" if question.kind == "risk_assertion" else question.field
+
+
+def _remove(raw: dict[str, Any], field: str) -> None:
+    """Take a dotted field out of the case, if it is there."""
+    *path, last = field.split(".")
+    node: Any = raw
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        node.pop(last, None)

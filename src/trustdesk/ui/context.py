@@ -106,6 +106,10 @@ class RulesHolder:
     def catalog(self) -> OffenseCatalog:
         return self.get().catalog
 
+    @property
+    def packs(self) -> tuple[LoadedPack, ...]:
+        return self.get().packs
+
     def pack_for(self, decision_time: datetime) -> RulePack:
         return self.get().pack_for(decision_time)
 

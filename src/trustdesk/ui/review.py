@@ -342,14 +342,14 @@ class ReviewPage(QWidget):
         if self.saved_id is not None or not self.save_button.isEnabled():
             return
         try:
-            case = self.review.case()
+            case, raw = self.review.recorded_case()
             session = self.context.session
             if self.amend_of is None:
                 # The sync service records it, or keeps it here if the server is lost.
                 result = self.context.services.sync.decide(
                     session,
                     case,
-                    self.review.raw,
+                    raw,
                     draft_id=self.draft_id,
                     replaces_kept=self.replaces_kept,
                 )
@@ -358,7 +358,7 @@ class ReviewPage(QWidget):
                     return
                 saved = result
             else:
-                saved = self._amend(case)
+                saved = self._amend(case, raw)
         except AnswerLost as error:
             Ask.error(self, "The save's answer was lost", str(error))
             return
@@ -377,7 +377,7 @@ class ReviewPage(QWidget):
             return
         self._saved(saved)
 
-    def _amend(self, case: Case) -> SavedDecision:
+    def _amend(self, case: Case, raw: dict[str, Any]) -> SavedDecision:
         """Record the amendment (or a reviewer's amendment); while the record server is
         lost it is refused plainly and everything typed stays in this review (0026)."""
         decisions, session = self.context.services.decisions, self.context.session
@@ -391,7 +391,7 @@ class ReviewPage(QWidget):
                     session,
                     self.amend_of,
                     case,
-                    self.review.raw,
+                    raw,
                     self.result.reason.text(),
                     record_id=self.amend_record,
                 )
@@ -400,7 +400,7 @@ class ReviewPage(QWidget):
                 session,
                 self.amend_of,
                 case,
-                self.review.raw,
+                raw,
                 self.result.reason.text(),
                 expected_record_id=self.amend_record,
             )
