@@ -154,6 +154,25 @@ class SignoffService:
             checked = check_import(
                 staged, packs.folder, accepted=packs.in_force(), jurisdiction=packs.jurisdiction()
             )
+            # The revision takes the place of the version in force in the folder now. If
+            # that is not the version signed off (another desk, or the command line,
+            # imported one since this rule set was loaded), the sign-off would put the
+            # old text back in force over an import nobody undid.
+            now_in_force = None if checked.replaces is None else checked.replaces.pack.sha256
+            if now_in_force != sha256:
+                pack_id = checked.loaded.pack.id
+                what = (
+                    f"version {now_in_force[:12]}… of {pack_id} is in force now"
+                    if now_in_force is not None
+                    else f"no version of {pack_id} is in force now"
+                )
+                raise InputError(
+                    f"rule pack {pack_id}",
+                    "",
+                    f"changed since the rule packs were loaded: {what}, not the version "
+                    f"{sha256[:12]}… shown here; load the rule packs again (restart "
+                    "TrustDesk) and sign off the version in force",
+                )
             return install(checked, jurisdiction=packs.jurisdiction()), checked.loaded.pack.sha256
         finally:
             with contextlib.suppress(OSError):
