@@ -154,6 +154,34 @@ def test_a_supervisor_never_reviews_their_own_contact(desk: Desk, rules: Any) ->
     assert service.review(desk.session("supervisor2"), record.contact_id).verdict == "accepted"
 
 
+def test_a_supervisor_never_reviews_their_contact_carried_on_by_another_s_amendment(
+    desk: Desk, rules: Any
+) -> None:
+    """A supervisor's flagged contact, amended by a second supervisor (the channel
+    corrected): the first one's disclosure is still what waits for review, so they may
+    not accept it; only the latest version's author was compared."""
+    service = _service(desk, rules)
+    supervisor, other = desk.session("supervisor"), desk.session("supervisor2")
+    record = service.record(supervisor, _contact(given=("custody_status",), unlawful_reason="x"))
+    service.amend(other, record.contact_id, _contact(channel="email"), "it was e-mail")
+    with pytest.raises(PermissionDenied) as refused:
+        service.review(supervisor, record.contact_id)
+    assert str(refused.value) == (
+        f"contact {record.contact_id} holds a version of your own (version 1), whose "
+        "account the later ones carry on; another supervisor must review it"
+    )
+    assert [r.contact_id for r in service.pending(supervisor)] == [record.contact_id]
+    denied = desk.store.audit.of_events("permission.denied")[-1].objects_dict()
+    assert denied["reason"] == "own contact"
+    # The supervisor who amended it wrote its latest version: not them either.
+    with pytest.raises(PermissionDenied, match="is your own"):
+        service.review(other, record.contact_id)
+    accounts = desk.services.accounts
+    accounts.add_user(desk.session("admin"), "supervisor3", "supervisor", "third desk sergeant")
+    third = accounts.log_on("supervisor3", "third desk sergeant")
+    assert service.review(third, record.contact_id).verdict == "accepted"
+
+
 def test_an_amendment_is_a_new_version_with_its_reason(desk: Desk, rules: Any) -> None:
     service = _service(desk, rules)
     officer = desk.session("officer")

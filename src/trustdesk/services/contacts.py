@@ -541,13 +541,21 @@ def review_contact(
         raise InvalidRequest(
             f"contact {contact_id} gave ICE nothing that was not allowed: it needs no review"
         )
-    if current.user_id == session.user_id:
+    # Any version of one's own, not only the latest: another supervisor's amendment (the
+    # channel corrected) carries on what the first one told ICE (as for decisions).
+    own = [
+        r.version for r in ctx.store.contacts.history(contact_id) if r.user_id == session.user_id
+    ]
+    if own:
         ctx.deny(
             session,
             Operation.CONTACT_REVIEW,
             "own contact",
             f"contact {contact_id} (version {current.version}) is your own; another "
-            "supervisor must review it",
+            "supervisor must review it"
+            if own[-1] == current.version
+            else f"contact {contact_id} holds a version of your own (version {own[-1]}), "
+            "whose account the later ones carry on; another supervisor must review it",
             contact=contact_id,
         )
     return ctx.store.contacts.review(
