@@ -113,6 +113,38 @@ def test_a_new_version_is_added_when_the_dates_allow(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == ["ct-2025.json", "ct-2027.json"]
 
 
+def test_a_pack_leaving_days_with_no_law_in_force_is_refused(tmp_path: Path) -> None:
+    """Between two versions of the law there is never a day with none: a case on such a
+    day could not be decided at all (the desk refuses it). An import that leaves one,
+    from either side, is refused with the days and the fix; nothing is written."""
+    folder = tmp_path / "rules"
+    ended = pack_data()
+    ended["effective_to"] = "2027-03-31"
+    with_gap = write_pack(tmp_path, ended, "ct-2025-ended-early.json")
+    install(check_import(with_gap, folder))  # nothing after it yet: its end is no gap
+    before = sorted((p.name, p.read_bytes()) for p in folder.iterdir())
+    later = write_pack(tmp_path, later_version(), "ct-2027.json")
+    with pytest.raises(InputError) as caught:
+        check_import(later, folder)
+    assert caught.value.pointer == "/effective_from"
+    assert caught.value.reason == (
+        "leaves 2027-04-01 to 2027-06-30 with no rule pack in force (ct-2025 ends on "
+        "2027-03-31, ct-2027 begins on 2027-07-01): a case on those days could not be "
+        "decided; make one begin the day after the other ends"
+    )
+    # The later version in force, an earlier end of the one before it is refused too.
+    ended["effective_to"] = "2027-06-30"
+    install(check_import(write_pack(tmp_path, ended, "ct-2025-ended.json"), folder))
+    install(check_import(later, folder))
+    installed = sorted((p.name, p.read_bytes()) for p in folder.iterdir() if p.is_file())
+    with pytest.raises(InputError) as caught:
+        check_import(with_gap, folder)
+    assert caught.value.pointer == "/effective_to"
+    assert "leaves 2027-04-01 to 2027-06-30 with no rule pack in force" in str(caught.value)
+    assert sorted((p.name, p.read_bytes()) for p in folder.iterdir() if p.is_file()) == installed
+    assert before != installed
+
+
 def wrong_type() -> str:
     data = retitled()
     data["hold_clock"]["hours"] = "48"

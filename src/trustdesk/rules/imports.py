@@ -20,8 +20,10 @@ import contextlib
 import hashlib
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from trustdesk.durable import fsync_dir
@@ -122,7 +124,8 @@ def check_import(
     )
     # The set as the next start will load it: this pack in place of the one of its id.
     kept = [lp.path for lp in current.packs if lp.pack.id != loaded.pack.id]
-    load_rules([*kept, source], catalog_path=catalog_path, jurisdiction=jurisdiction)
+    after = load_rules([*kept, source], catalog_path=catalog_path, jurisdiction=jurisdiction)
+    _refuse_new_gap(name, loaded, current.packs, after.packs)
     try:
         data = source.read_bytes()
     except OSError as exc:
@@ -131,6 +134,42 @@ def check_import(
         raise InputError(name, "", "changed while it was being checked; import it again")
     replaces = next((lp for lp in current.packs if lp.pack.id == loaded.pack.id), None)
     return CheckedImport(source, data, loaded, replaces, folder, accepted)
+
+
+def _gaps(packs: Iterable[LoadedPack]) -> list[tuple[LoadedPack, LoadedPack]]:
+    """Each pair of packs, one after the other, with days between them that neither governs."""
+    ordered = sorted(packs, key=lambda loaded: loaded.pack.effective_from)
+    return [
+        (earlier, later)
+        for earlier, later in pairwise(ordered)
+        if earlier.pack.effective_to is not None
+        and earlier.pack.effective_to + timedelta(days=1) < later.pack.effective_from
+    ]
+
+
+def _refuse_new_gap(
+    name: str,
+    loaded: LoadedPack,
+    before: Iterable[LoadedPack],
+    after: Iterable[LoadedPack],
+) -> None:
+    """Refuse a pack that leaves days between two versions of the law with neither in
+    force (a case on them could not be decided). A gap the packs in force already had is
+    not this import's doing and is left to the pack that closes it."""
+    had = {(a.pack.effective_to, b.pack.effective_from) for a, b in _gaps(before)}
+    for earlier, later in _gaps(after):
+        end, start = earlier.pack.effective_to, later.pack.effective_from
+        if (end, start) in had or end is None:
+            continue
+        pointer = "/effective_from" if later.pack.id == loaded.pack.id else "/effective_to"
+        raise InputError(
+            name,
+            pointer,
+            f"leaves {end + timedelta(days=1)} to {start - timedelta(days=1)} with no rule "
+            f"pack in force ({earlier.pack.id} ends on {end}, {later.pack.id} begins on "
+            f"{start}): a case on those days could not be decided; make one begin the day "
+            "after the other ends",
+        )
 
 
 def install(
