@@ -212,6 +212,33 @@ def test_administration(desk: Desk) -> None:
     assert desk.store.verify().ok
 
 
+def test_an_administrator_resets_their_own_password_only_with_the_current_one(
+    desk: Desk,
+) -> None:
+    """Whoever finds an administrator's desk open could otherwise give the account a
+    password of their own, and take it: changing one's own needs the current password."""
+    accounts = desk.services.accounts
+    admin = desk.session("admin")
+    current = ROLE_PASSWORDS["administrator"]
+    with pytest.raises(InvalidRequest) as refused:
+        accounts.reset_password(admin, "admin", "the intruder's own words")
+    assert str(refused.value) == (
+        "this is your own account: a new password for it needs your current one (on the "
+        "command line, `trustdesk users passwd`)"
+    )
+    with pytest.raises(AuthenticationFailed):
+        accounts.reset_password(
+            admin, "admin", "the intruder's own words", current="a guess at the password"
+        )
+    assert events(desk, "user.password_reset") == []
+    assert events(desk, "user.password_changed") == []
+    assert accounts.log_on("admin", current).username == "admin"
+    accounts.reset_password(admin, "admin", "a new phrase of mine", current=current)
+    assert len(events(desk, "user.password_changed")) == 1
+    assert accounts.log_on("admin", "a new phrase of mine").username == "admin"
+    assert desk.store.verify().ok
+
+
 def test_weak_old_hashes_are_upgraded_at_logon(desk: Desk) -> None:
     from trustdesk.services.context import ServiceContext
 

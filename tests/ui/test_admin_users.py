@@ -168,6 +168,36 @@ def test_details_password_and_refusals(
     assert gui_desk.store.users.get("admin").active
 
 
+def test_an_administrator_s_own_password_needs_the_current_one(
+    make_window: Any, qtbot: Any, gui_desk: Any, answers: Answers
+) -> None:
+    """Reset password on one's own row asked only for a new password: whoever found the
+    desk open took the administrator's account with it."""
+    window = make_window(sign_in="administrator")
+    tab = users_tab(window)
+    tab.select("officer")
+    qtbot.mouseClick(tab.reset_button, LEFT)
+    assert tab.dialog.current is None  # another's password: no current one to give
+    tab.dialog.reject()
+    tab.select("admin")
+    qtbot.mouseClick(tab.reset_button, LEFT)
+    dialog = tab.dialog
+    assert dialog.current is not None and dialog.current.isVisible()
+    qtbot.keyClicks(dialog.current, "not the password")
+    qtbot.keyClicks(dialog.password, "the intruder's own words")
+    qtbot.keyClicks(dialog.repeat, "the intruder's own words")
+    qtbot.mouseClick(dialog.ok, LEFT)
+    assert dialog.isVisible() and "wrong" in dialog.error.text().lower()
+    gui_desk.services.accounts.log_on("admin", password("administrator"))
+    type_into(qtbot, dialog.current, password("administrator"))
+    type_into(qtbot, dialog.password, "a new phrase of mine")
+    type_into(qtbot, dialog.repeat, "a new phrase of mine")
+    qtbot.mouseClick(dialog.ok, LEFT)
+    assert not dialog.isVisible()
+    gui_desk.services.accounts.log_on("admin", "a new phrase of mine")
+    assert answers.errors == []
+
+
 def test_auditors_see_administration_read_only(
     make_window: Any, gui_desk: Any, answers: Answers, tmp_path: Any
 ) -> None:

@@ -339,8 +339,20 @@ class AccountService:
         target = self._target(session, username)
         return self.users.unlock(target.id, actor=self.ctx.actor(session), at=self.ctx.now())
 
-    def reset_password(self, session: Session, username: str, new_password: str) -> User:
+    def reset_password(
+        self, session: Session, username: str, new_password: str, *, current: str | None = None
+    ) -> User:
+        """An administrator sets another account's password. One's own is changed only
+        with the current password (``current``), as ``change_own_password`` asks: else
+        whoever found an administrator's desk open could take the account."""
         target = self._target(session, username)
+        if target.id == session.user_id:
+            if current is None:
+                raise InvalidRequest(
+                    "this is your own account: a new password for it needs your current one "
+                    "(on the command line, `trustdesk users passwd`)"
+                )
+            return self.change_own_password(session, current, new_password)
         _check_new_password(new_password, target.username)
         return self.users.change(
             target.id,

@@ -130,22 +130,35 @@ class AddUserDialog(_FormDialog):
 
 
 class ResetPasswordDialog(_FormDialog):
-    def __init__(self, parent: QWidget | None, username: str, submit: Submit) -> None:
+    """A new password for an account; for one's own, the current password first."""
+
+    def __init__(
+        self, parent: QWidget | None, username: str, submit: Submit, *, own: bool = False
+    ) -> None:
         super().__init__(
             parent,
             "Reset password",
-            f"A new password for {username}. Tell it to them in person; they can change it "
-            "after signing in.",
+            "A new password for your own account: type your current password first."
+            if own
+            else f"A new password for {username}. Tell it to them in person; they can "
+            "change it after signing in.",
             submit,
         )
         self.setObjectName("reset_password_dialog")
+        self.current: QLineEdit | None = None
+        if own:
+            self.current = _password_field()
+            self.add_row("Curren&t password:", self.current)
         self.password = _password_field()
         self.repeat = _password_field()
         self.add_row("New &password:", self.password)
         self.add_row("R&epeat password:", self.repeat)
 
     def values(self) -> dict[str, str]:
-        return {"password": self.password.text()}
+        values = {"password": self.password.text()}
+        if self.current is not None:
+            values["current"] = self.current.text()
+        return values
 
     def _check(self) -> str:
         return _repeated(self.password, self.repeat)

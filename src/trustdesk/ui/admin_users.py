@@ -273,11 +273,14 @@ class UsersTab(QWidget):
 
         def submit(values: dict[str, str]) -> str:
             try:
-                accounts.reset_password(session, name, values["password"])
+                accounts.reset_password(
+                    session, name, values["password"], current=values.get("current")
+                )
             except (ServiceError, StoreError) as error:
                 return sentence(error)
             self.refresh(keep=name)
             return ""
 
-        self.dialog = ResetPasswordDialog(self, name, submit)
+        own = name == session.username
+        self.dialog = ResetPasswordDialog(self, name, submit, own=own)
         self.dialog.open()
