@@ -412,3 +412,99 @@ def test_a_conditional_disclosure_a_later_decision_forbids_is_named_under_both(
     warning = dialog.warning.text()
     assert "the person is told first" in warning, warning
     assert f"not by decision {later.record.decision_id}" in warning, warning
+
+
+def _shown_to_a_reader(label: Any) -> str:
+    """What a person (and a screen reader) reads in ``label``: its text as drawn."""
+    from PySide6.QtGui import QAccessible
+
+    interface = QAccessible.queryAccessibleInterface(label)
+    return str(interface.text(QAccessible.Text.Name))
+
+
+def test_a_flagged_contact_shows_its_typed_text_as_typed_not_as_markup(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    """An officer types markup into the ICE officer's name and the note: a tag makes the
+    review's label read everything as HTML, and a comment opened there hid what was
+    given, "NOT ALLOWED" and the reason from the supervisor until the note closed it."""
+    from trustdesk.services.contacts import ContactInput, ContactService
+
+    service = ContactService(gui_desk.services.ctx, rules)
+    service.record(
+        gui_desk.session("officer"),
+        ContactInput(
+            kind="release_info_request",
+            direction="from_ice",
+            occurred_at=fake_time.wall.replace(second=0, microsecond=0),
+            channel="phone",
+            booking_number="NH-9",
+            ice_officer="DO Lee <b></b><!--",
+            given=("confidential",),
+            unlawful_reason="read out the file",
+            note="--> nothing to add",
+            gates={"judicial_warrant": False},
+        ),
+    )
+    review = ContactReviewDialog(context(gui_desk, rules, fake_time, "supervisor"))
+    qtbot.addWidget(review)
+    review.show()
+    qtbot.waitExposed(review)
+    assert review.list.count() == 1
+    read = _shown_to_a_reader(review.detail)
+    assert "DO Lee <b></b><!--" in read
+    assert "NOT ALLOWED" in read and "read out the file" in read
+    assert "must never be given" in read and "--> nothing to add" in read
+
+
+def test_a_flagged_contact_stored_before_the_character_check_is_shown_escaped(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    """A contact written before typed text was checked for direction overrides: the
+    review shows each one as <U+202E>, so "eeL OD" cannot read as another name; the
+    note's own line breaks stay line breaks."""
+    from dataclasses import replace
+
+    from trustdesk.services.contacts import ContactInput, ContactService
+    from trustdesk.store.contact_records import ContactDraft
+
+    service = ContactService(gui_desk.services.ctx, rules)
+    officer = gui_desk.session("officer")
+    checked = service.record(
+        officer,
+        ContactInput(
+            kind="release_info_request",
+            direction="from_ice",
+            occurred_at=fake_time.wall.replace(second=0, microsecond=0),
+            channel="phone",
+            booking_number="NH-9",
+            given=("confidential",),
+            unlawful_reason="read out the file",
+            gates={"judicial_warrant": False},
+        ),
+    )
+    # Written as the store writes it, past the service's check of the typed text.
+    draft = ContactDraft(
+        **{name: getattr(checked, name) for name in ContactDraft.__dataclass_fields__}
+    )
+    ctx = gui_desk.services.ctx
+    gui_desk.store.contacts.add(
+        replace(
+            draft,
+            ice_officer="\u202eeeL OD",
+            unlawful_reason="\u202eelif eht",
+            note="first line\nsecond \u202eline",
+        ),
+        ctx.actor(officer),
+        ctx.now(),
+    )
+    review = ContactReviewDialog(context(gui_desk, rules, fake_time, "supervisor"))
+    qtbot.addWidget(review)
+    review.show()
+    qtbot.waitExposed(review)
+    assert review.list.count() == 2
+    review.list.setCurrentRow(1)
+    read = _shown_to_a_reader(review.detail)
+    assert "\u202e" not in read
+    assert "<U+202E>eeL OD" in read and "officer's reason: <U+202E>elif eht" in read
+    assert "Note: first line\nsecond <U+202E>line" in read

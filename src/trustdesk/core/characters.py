@@ -94,3 +94,11 @@ def shown(text: str) -> str:
     if text.isascii() and text.isprintable():
         return text
     return "".join(f"<U+{ord(ch):04X}>" if _is_unsafe(ch) else ch for ch in text)
+
+
+def shown_lines(text: str, *, one_line: bool = False) -> str:
+    """``shown``, keeping the line breaks and tabs typed text may hold (as spaces when
+    ``one_line``)."""
+    if one_line:
+        return shown(text.replace("\n", " ").replace("\t", " "))
+    return "\n".join(shown(line.replace("\t", " ")) for line in text.split("\n"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from trustdesk.core.characters import shown_lines
 from trustdesk.core.contacts import (
     ALLOWED_WITH_CONDITIONS,
     DECISION_BASIS,
@@ -185,19 +186,28 @@ def given_text(given: tuple[str, ...]) -> str:
     return ", ".join(DISCLOSURE_TEXT.get(g, g).lower() for g in given) or "nothing"
 
 
+def _typed(text: str | None) -> str:
+    """Text an officer typed, on one line; one stored before the character check (a
+    direction override in a name) prints escaped, never as other text."""
+    return shown_lines(text or "", one_line=True)
+
+
 def contact_line(record: ContactRecord, when: Callable[[datetime], str]) -> str:
     """One line: when, what kind, which way, who at ICE, what was given, and a flag."""
-    who = ", ".join(part for part in (record.ice_officer, record.ice_office) if part) or "ICE"
+    who = ", ".join(_typed(part) for part in (record.ice_officer, record.ice_office) if part)
     line = (
         f"{when(record.occurred_at)} — {KIND_TEXT.get(record.kind, record.kind)} "
         f"({DIRECTION_TEXT.get(record.direction, record.direction).lower()}, "
-        f"{CHANNEL_TEXT.get(record.channel, record.channel).lower()}; {who}); "
+        f"{CHANNEL_TEXT.get(record.channel, record.channel).lower()}; {who or 'ICE'}); "
         f"given: {given_text(record.given)}; recorded by {record.user}"
     )
     if record.version > 1:
-        line += f"; amended (version {record.version}): {record.reason}"
+        line += f"; amended (version {record.version}): {_typed(record.reason)}"
     if not record.allowed:
-        line += f". NOT ALLOWED by {record.pack_id} — officer's reason: {record.unlawful_reason}"
+        line += (
+            f". NOT ALLOWED by {record.pack_id} — officer's reason: "
+            f"{_typed(record.unlawful_reason)}"
+        )
     return line
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from trustdesk.core.characters import shown_lines
 from trustdesk.services.contact_input import LIMITS
 from trustdesk.services.contact_wording import (
     KIND_TEXT,
@@ -60,6 +61,10 @@ class ContactReviewDialog(QDialog):
         self.detail = QLabel()
         self.detail.setObjectName("flagged_detail")
         self.detail.setWordWrap(True)
+        # Plain text: what the officer typed (the ICE officer's name, the note) is shown
+        # as typed. Left to guess, a label reads a line holding a tag as HTML, and a
+        # comment opened in a name hid what was given and the reason from the supervisor.
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.detail)
         row = QHBoxLayout()
@@ -75,6 +80,7 @@ class ContactReviewDialog(QDialog):
         self.status = QLabel()
         self.status.setObjectName("review_status")
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.status)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.accept_button = QPushButton("&Accept")
@@ -127,7 +133,7 @@ class ContactReviewDialog(QDialog):
         ]
         lines = [
             contact_line(record, lambda moment: stamp_text(moment, self.context.zone)),
-            f"Asked: {record.asked or '—'}",
+            f"Asked: {shown_lines(record.asked) or '—'}",
         ]
         judged = recorded_judged_by(record, lambda moment: stamp_text(moment, self.context.zone))
         if judged is not None:
@@ -137,7 +143,7 @@ class ContactReviewDialog(QDialog):
             *said,
         ]
         if record.note:
-            lines.append(f"Note: {record.note}")
+            lines.append(f"Note: {shown_lines(record.note)}")
         self.detail.setText("\n".join(lines))
         self._update_actions()
 
