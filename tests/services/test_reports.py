@@ -240,6 +240,14 @@ def test_bad_requests_are_refused_with_the_fix(record: Any) -> None:
         report(desk, by="sideways")
     with pytest.raises(InvalidRequest, match="one TrustDesk store holds one facility"):
         report(desk, facility="Somewhere Else")
+    # The date boxes of the Reports page go to 9999-12-31, whose next day does not exist.
+    before = len(desk.store.audit.of_events("report.made"))
+    years = "--from is in the year 9999; give a date in the years 1900 to 2199"
+    with pytest.raises(InvalidRequest, match=years):
+        report(desk, start=date(9999, 12, 1), end=date(9999, 12, 31))
+    with pytest.raises(InvalidRequest, match="--from is in the year 1752"):
+        report(desk, start=date(1752, 9, 14), end=date(1760, 1, 1))
+    assert len(desk.store.audit.of_events("report.made")) == before
 
 
 def test_a_desk_nobody_used_is_refused_naming_the_desks_on_record(record: Any) -> None:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from trustdesk import __version__
 from trustdesk.memo.report_model import NO_HOLD_ROW, ChartSpec, Figure, Report, Series
+from trustdesk.rules.caseio import FIRST_YEAR, LAST_YEAR
 from trustdesk.services import report_figures as figures
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import AuthenticationFailed, InvalidRequest, PermissionDenied
@@ -93,6 +94,15 @@ def local_midnight(day: date, zone: ZoneInfo) -> datetime:
 def check_request(request: ReportRequest) -> None:
     if request.by not in BY_CHOICES:
         raise InvalidRequest(f"--by must be one of {', '.join(BY_CHOICES)}, not {request.by!r}")
+    for flag, day in (("--from", request.start), ("--to", request.end)):
+        # The years a case may carry, as the command line's days: the day after
+        # 9999-12-31 (the period's end) does not exist, and counting stopped with an
+        # unexpected error.
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise InvalidRequest(
+                f"{flag} is in the year {day.year}; give a date in the years {FIRST_YEAR} "
+                f"to {LAST_YEAR}"
+            )
     if request.end < request.start:
         raise InvalidRequest(
             f"the period ends ({request.end.isoformat()}) before it starts "

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from trustdesk.memo.report_model import Cell, ChartSpec, Figure, Report
+from trustdesk.rules.caseio import FIRST_YEAR, LAST_YEAR
 from trustdesk.services.jobcontrol import JobCancelled
 from trustdesk.services.permissions import OFFICER
 from trustdesk.services.report_files import save_report
@@ -204,6 +205,8 @@ class ReportsPage(QWidget):
         edit.setAccessibleName(accessible)
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setCalendarPopup(True)
+        # The years a report may cover (services/reports.check_request), also in the popup.
+        edit.setDateRange(QDate(FIRST_YEAR, 1, 1), QDate(LAST_YEAR, 12, 31))
         return edit
 
     def _line(self, name: str, accessible: str) -> QLineEdit:
