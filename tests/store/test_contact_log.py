@@ -182,6 +182,42 @@ def test_a_supervisor_never_reviews_their_contact_carried_on_by_another_s_amendm
     assert service.review(third, record.contact_id).verdict == "accepted"
 
 
+def test_a_supervisor_never_reviews_a_contact_holding_a_version_of_their_own(
+    desk: Desk, rules: Any
+) -> None:
+    """A supervisor amends an officer's contact to say a release date was given (their
+    reason); the officer then corrects only the channel. The latest version is the
+    officer's, but what it gave and why is the supervisor's: they may not accept it."""
+    service = _service(desk, rules)
+    officer, supervisor = desk.session("officer"), desk.session("supervisor")
+    first = service.record(officer, _contact())
+    flagged = service.amend(
+        supervisor,
+        first.contact_id,
+        _contact(given=("release_date",), unlawful_reason="I told them myself"),
+        "the release date was given",
+    )
+    assert flagged.review_needed
+    routine = service.amend(
+        officer,
+        first.contact_id,
+        _contact(given=("release_date",), unlawful_reason="I told them myself", channel="email"),
+        "it was e-mail",
+    )
+    assert routine.user == "officer" and routine.review_needed and not routine.allowed
+    before = _counts(desk)
+    with pytest.raises(PermissionDenied, match=r"a version of your own \(version 2\)"):
+        service.review(supervisor, first.contact_id)
+    assert _counts(desk)[:2] == before[:2]
+    assert any(
+        entry.objects_dict().get("reason") == "own contact"
+        for entry in desk.store.audit.of_events("permission.denied")
+    )
+    review = service.review(desk.session("supervisor2"), first.contact_id)
+    assert review.verdict == "accepted" and review.record_id == routine.id
+    assert desk.store.verify().ok
+
+
 def test_an_amendment_is_a_new_version_with_its_reason(desk: Desk, rules: Any) -> None:
     service = _service(desk, rules)
     officer = desk.session("officer")
