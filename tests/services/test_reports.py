@@ -20,7 +20,7 @@ from trustdesk.services.report_figures import (
     custody_bin,
     duration,
 )
-from trustdesk.services.reports import ReportRequest, build_report
+from trustdesk.services.reports import REASONS_WITHHELD, ReportRequest, build_report
 
 
 @pytest.fixture
@@ -200,6 +200,24 @@ def test_supervisors_auditors_and_administrators_report_on_everyone(
     assert sum(r[3] for r in made.figure("by_officer").rows) == len(
         truth(planned, "decided").counted
     )
+
+
+def test_an_administrator_sees_how_many_amendments_not_their_reasons(record: Any) -> None:
+    """An amendment's reason is typed into a case file and may name the person; an
+    administrator, who makes reports but does not read case files, read every reason
+    word for word in "Amendments and their reasons" (a hostile pass)."""
+    desk, planned = record
+    true = truth(planned, "decided")
+    assert len(true.amendments) > 1  # the record has several reasons to withhold
+    made = report(desk, "admin")
+    assert rows(made, "amendments") == {
+        REASONS_WITHHELD: (sum(true.amendments.values()),),
+        "Total": (sum(true.amendments.values()),),
+    }
+    for reason in true.amendments:
+        assert reason not in str(made.figure("amendments").rows)
+    # Those who read case files still see each reason.
+    assert set(rows(report(desk, "auditor"), "amendments")) == {*true.amendments, "Total"}
 
 
 def test_making_a_report_is_audited_with_the_chain_head_it_was_computed_at(record: Any) -> None:

@@ -19,7 +19,14 @@ from trustdesk.rules.caseio import FIRST_YEAR, LAST_YEAR
 from trustdesk.services import report_figures as figures
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import AuthenticationFailed, InvalidRequest, PermissionDenied
-from trustdesk.services.permissions import ADMINISTRATOR, AUDITOR, OFFICER, SUPERVISOR
+from trustdesk.services.permissions import (
+    ADMINISTRATOR,
+    AUDITOR,
+    OFFICER,
+    SUPERVISOR,
+    Operation,
+    allowed,
+)
 from trustdesk.store.errors import NotFound
 from trustdesk.store.records import DEFAULT_TIMEZONE, User
 from trustdesk.store.reports import BY_CHOICES, ReportData, ReportQuery, ReportRepository
@@ -172,6 +179,8 @@ def build_report(ctx: ServiceContext, request: ReportRequest) -> Report:
         now=now,
     )
     data = ReportRepository(ctx.store.db).data(query)
+    if not allowed(user.role, Operation.DECISION_VIEW):
+        data = reasons_withheld(data)
     months = [request.start.replace(day=1), *starts]
     report = assemble(
         data,
@@ -197,6 +206,19 @@ def build_report(ctx: ServiceContext, request: ReportRequest) -> Report:
         decisions=figures.total_decisions(data),
     )
     return report
+
+
+#: Where an amendment's reason would be, for a role that does not read case files.
+REASONS_WITHHELD = "(reasons not shown: this role does not read case files)"
+
+
+def reasons_withheld(data: ReportData) -> ReportData:
+    """``data`` with the amendments counted but their reasons left out. A reason is text
+    typed into a case file ("date of birth was the brother's"): it may name the person,
+    and an administrator, who makes reports but does not read case files, would read it
+    in the "Amendments and their reasons" table (a hostile pass)."""
+    total = sum(count for _reason, count in data.amendments)
+    return replace(data, amendments=((REASONS_WITHHELD, total),) if total else ())
 
 
 def period_law(ctx: ServiceContext, request: ReportRequest, data: ReportData) -> str:
