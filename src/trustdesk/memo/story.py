@@ -19,7 +19,7 @@ from trustdesk.memo.flowables import (
     section,
 )
 from trustdesk.memo.grid import Padding
-from trustdesk.memo.styles import MONO, SANS, Styles
+from trustdesk.memo.styles import MONO, NAME_CODE_POINTS_NOTE, SANS, Styles, printable
 from trustdesk.memo.text import Text
 from trustdesk.memo.viewmodel import (
     HOLD_NEVER,
@@ -78,7 +78,12 @@ def memo_story(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
         styles.label,
         styles.cell,
     )
-    story += section("Person", styles.heading, [person])
+    written_out = "<U+" in printable(vm.person.name, styles.cell.fontName)
+    story += section(
+        "Person",
+        styles.heading,
+        [person, *([para(NAME_CODE_POINTS_NOTE, styles.small)] if written_out else [])],
+    )
     detainer = vm.detainer
     details = key_values(
         [

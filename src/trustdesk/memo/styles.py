@@ -80,6 +80,15 @@ def printable(text: str, font: str) -> str:
     return _printable(text, font)
 
 
+#: The memo's note under a name printed with MISSING: the notation covers both a
+#: character the font lacks and one TrustDesk refuses (``core.characters.shown``).
+NAME_CODE_POINTS_NOTE = (
+    "A character printed as <U+XXXX> is written as its Unicode code point: this memo's "
+    "font cannot show it, or it can disguise text (a direction override, stored before "
+    "TrustDesk refused such characters). The record keeps the name as typed."
+)
+
+
 @lru_cache(maxsize=4096)  # the notices' and the memo's own words come again and again
 def _printable(text: str, font: str) -> str:
     covered = _covered(font)
