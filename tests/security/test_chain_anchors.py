@@ -260,7 +260,8 @@ def test_an_anchor_folder_that_cannot_be_written_is_said_not_left_silent(
     """TRUSTDESK_ANCHOR_DIR naming a file: `config check` said OK, and records rolled
     back behind TrustDesk's back then passed `audit verify` as intact (exit 0), where a
     usable folder gives exit 3 (a hostile pass on IT's set-up). Writing anchors stays
-    best effort, never stopping a save, but both now say it."""
+    best effort, never stopping a save, but both now say it, and `audit verify` exits 4
+    (it exited 0 beside its warning: a later hostile pass)."""
     from trustdesk.cli import main
 
     blocked = tmp_path / "anchors-file"
@@ -276,6 +277,8 @@ def test_an_anchor_folder_that_cannot_be_written_is_said_not_left_silent(
     assert main(["--data-dir", str(tmp_path / "data"), "config", "check"]) == 2
     assert said in capsys.readouterr().err
     code, out, err = cli("audit", "verify", "--as", "aud", who="aud")
-    assert code == 0 and out.startswith("audit trail intact")
+    # Exit 4, not 0: a script that reads only the status must not take it as proven.
+    assert code == 4 and out.startswith("audit trail intact")
     assert err.startswith("WARNING: environment variable TRUSTDESK_ANCHOR_DIR=")
     assert said in err and "records rolled back cannot be noticed here" in err
+    assert "NOT PROVEN: no rollback could be checked on this workstation" in err

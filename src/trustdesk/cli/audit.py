@@ -10,12 +10,18 @@ from typing import Any
 from trustdesk.cli.arguments import file_or_standard_output
 from trustdesk.cli.signon import add_actor, log_on, open_services
 
+#: `audit verify`'s exit status when the chain replays but this workstation keeps no
+#: anchor to compare it with: a record put back to an older state would pass as well.
+UNANCHORED = 4
+
 
 def add_parser(commands: Any) -> None:
     parser = commands.add_parser("audit", help="verify or export the audit trail")
     sub = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = sub.add_parser(
-        "verify", help="replay the hash chain; exit 3 naming the first broken entry"
+        "verify",
+        help="replay the hash chain; exit 3 naming the first broken entry, 4 when it "
+        "replays but this workstation keeps no anchor to check a rollback against",
     )
     verify.add_argument(
         "--anchors",
@@ -81,6 +87,17 @@ def run_verify(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 3
+        if unkept is not None:
+            # Intact as far as the chain shows, but a rollback to an older state would
+            # replay too: a script reading only the exit status must not take it as
+            # proven (a hostile pass; it exited 0 beside a warning).
+            print(
+                "NOT PROVEN: no rollback could be checked on this workstation (see the "
+                "warning above); fix the anchor folder, or run audit verify where anchors "
+                "are kept",
+                file=sys.stderr,
+            )
+            return UNANCHORED
         return 0
     first = report.first
     print(f"AUDIT TRAIL BROKEN: {first}", file=sys.stderr)
