@@ -11,6 +11,7 @@ import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -33,6 +34,7 @@ from trustdesk.rules.signing import (
     trust_of,
 )
 from trustdesk.services.errors import InvalidRequest, PermissionDenied
+from trustdesk.store.records import AgencyProfile
 
 PUBLISHER = "Connecticut Police Chiefs Association"
 PASSPHRASE = b"correct horse battery staple"
@@ -436,3 +438,30 @@ def test_a_signed_pack_that_fails_its_checks_names_the_signed_file(
     with pytest.raises(RulesError) as refused:
         desk.services.rulepacks.review(desk.session("admin"), source)
     assert str(refused.value).startswith(f"{source} (the signed pack): /effective_from")
+
+
+def test_a_trust_ends_at_the_end_of_its_last_day_at_the_agency_not_in_utc(
+    tmp_path: Path, desk: Any, key: Any
+) -> None:
+    """At 21:30 in New Haven it is already tomorrow in UTC: a key trusted until today was
+    listed as expired, its packs needed an override, and "until today" was refused as a
+    date that had passed (a hostile pass)."""
+    private, public = key
+    evening = datetime(2026, 12, 7, 21, 30, tzinfo=ZoneInfo("America/New_York"))
+    desk.services.rulepacks.ctx.clock = lambda: evening.astimezone(UTC)
+    admin = desk.session("admin")
+    publishers = desk.services.rulepacks.publishers
+    publishers.trust(admin, public.text, expires_on=date(2026, 12, 7))
+    assert publishers.today() == date(2026, 12, 7)
+    (listed,) = publishers.trusted()
+    assert listed.status(publishers.today()) == "trusted"
+    # Signed this evening, New Haven time (already 8 December in UTC): still vouched for.
+    signed = sign_pack(agency_edition(), private, PUBLISHER, now=evening.astimezone(UTC))
+    review = desk.services.rulepacks.review(admin, write(tmp_path / "usb", "a.tdpack", signed))
+    assert review.trust.trusted, review.trust.describe()
+    # An agency in California: 21:30 there is 05:30 UTC the day after; the profile's zone counts.
+    desk.services.rulepacks.ctx.clock = lambda: datetime(2026, 12, 9, 5, 30, tzinfo=UTC)
+    profile = AgencyProfile("Fresno Police", "Central Booking", "CA0100500", "America/Los_Angeles")
+    desk.services.agency.update(admin, profile)
+    assert publishers.today() == date(2026, 12, 8)
+    assert "EXPIRED on 2026-12-07" in listed.describe(publishers.today())

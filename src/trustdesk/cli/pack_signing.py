@@ -255,7 +255,7 @@ def run_publishers(args: argparse.Namespace) -> int:
     with open_services(args) as services:
         log_on(services, args)
         keys = services.rulepacks.publishers.trusted()
-        today = services.rulepacks.ctx.clock().date()
+        today = services.rulepacks.publishers.today()
     if not any(t.status(today) == "trusted" for t in keys):
         print("No publisher is trusted: every pack imports only with an override.")
     for trusted in keys:

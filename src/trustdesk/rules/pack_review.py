@@ -14,7 +14,7 @@ import json
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,7 @@ def review_import(
     catalog_path: Path | None = None,
     accepted: Mapping[str, str] | None = None,
     today: date | None = None,
+    zone: tzinfo = UTC,
     jurisdiction: str = DEFAULT_JURISDICTION,
 ) -> ImportReview:
     """Open, verify, check and compare ``source``; RulesError (nothing written) if refused.
@@ -94,7 +95,7 @@ def review_import(
     (``RevokedKeyError``), before anything else is read: no override can admit it.
     """
     opened = read_pack_file(source, MAX_PACK_BYTES)
-    trust = trust_of(opened, trusted, today)
+    trust = trust_of(opened, trusted, today, zone)
     if trust.refused:
         raise RevokedKeyError(str(source), "", trust.problem)
     if opened.signature is None:

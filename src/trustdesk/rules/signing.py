@@ -25,7 +25,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -224,11 +224,18 @@ class Trust:
         return f"{who} The key is trusted{alias}: {self.trusted_as.origin}."
 
 
-def trust_of(opened: OpenedPack, trusted: Iterable[TrustedKey], today: date | None = None) -> Trust:
+def trust_of(
+    opened: OpenedPack,
+    trusted: Iterable[TrustedKey],
+    today: date | None = None,
+    zone: tzinfo = UTC,
+) -> Trust:
     """Whether the pack's signature was made with one of the ``trusted`` keys, still in force.
 
     A key past its ``expires_on`` (today, or on the day the pack says it was signed) no
-    longer vouches: the pack imports only with an override, like an untrusted one. A
+    longer vouches: the pack imports only with an override, like an untrusted one. Both
+    days are the agency's (``zone``): its trust in a key lasts to the end of the last day
+    there. A
     revoked key vouches for nothing new: a pack it signed after the revocation is
     *refused* (whoever holds the key now may be anyone); one that says it was signed
     before is treated as untrusted, because the signing time is the signer's own claim.
@@ -237,7 +244,7 @@ def trust_of(opened: OpenedPack, trusted: Iterable[TrustedKey], today: date | No
     match = None if sig is None else next((t for t in trusted if t.key.raw == sig.public_key), None)
     if sig is None or match is None:
         return Trust(sig, match)
-    day = today or datetime.now(UTC).date()
+    day = today or datetime.now(zone).date()
     signed = _signed_time(sig.signed_at)
     if match.revoked_at is not None:
         revoked = _signed_time(match.revoked_at)
@@ -260,7 +267,8 @@ def trust_of(opened: OpenedPack, trusted: Iterable[TrustedKey], today: date | No
             "override, as if unsigned. Packs imported before the revocation stay in force.",
         )
     expiry = match.expires_on
-    if expiry is not None and (day > expiry or (signed is not None and signed.date() > expiry)):
+    signed_day = None if signed is None else signed.astimezone(zone).date()
+    if expiry is not None and (day > expiry or (signed_day is not None and signed_day > expiry)):
         return Trust(
             sig,
             match,

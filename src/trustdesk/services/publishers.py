@@ -18,9 +18,12 @@ import json
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from trustdesk.services.errors import InvalidRequest
 from trustdesk.services.permissions import Operation
+from trustdesk.store.errors import StoreError
+from trustdesk.store.records import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     from trustdesk.rules.signing import PublicKey, TrustedKey
@@ -67,6 +70,19 @@ class PublisherService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
+    def zone(self) -> ZoneInfo:
+        """The agency's time zone (the default when its profile cannot be read)."""
+        try:
+            profile = self.ctx.store.agency.get()
+        except StoreError:
+            profile = None
+        return ZoneInfo(profile.timezone if profile is not None else DEFAULT_TIMEZONE)
+
+    def today(self) -> date:
+        """Today's date at the agency. A trust "until" a day lasts to the end of that day
+        there: by the UTC date it ended at 19:00 Eastern the day before (a hostile pass)."""
+        return self.ctx.clock().astimezone(self.zone()).date()
+
     def machine_keys(self) -> list[TrustedKey]:
         """The keys of ``trusted_publishers`` (already checked when the program started)."""
         from trustdesk.config import current
@@ -105,7 +121,7 @@ class PublisherService:
             key = PublicKey.parse(key_text)
         except RulesError as error:
             raise InvalidRequest(str(error)) from None
-        today = self.ctx.clock().date()
+        today = self.today()
         if expires_on is not None and expires_on < today:
             raise InvalidRequest(
                 f"the expiry date {expires_on} has passed; give a later date, or none"

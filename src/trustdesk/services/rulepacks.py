@@ -173,7 +173,8 @@ class RulePackService:
                 self.folder,
                 self.publishers.trusted(),
                 accepted=self.in_force(),
-                today=self.ctx.clock().date(),
+                today=self.publishers.today(),
+                zone=self.publishers.zone(),
                 jurisdiction=self.jurisdiction(),
             )
         except RulesError as error:

@@ -63,7 +63,7 @@ class PublishersBox(QWidget):
 
     def refresh(self) -> None:
         keys = self.service.trusted()
-        today = self.context.clock.now().date()
+        today = self.service.today()
         self.table.setRowCount(len(keys))
         for row, trusted in enumerate(keys):
             # A revoked or expired key stays listed, saying so (decision 0031).
@@ -81,7 +81,7 @@ class PublishersBox(QWidget):
                 self.table.setItem(row, column, item)
 
     def trust_key(self) -> None:
-        answer = TrustKeyDialog.ask(self, self.context.clock.now().date())
+        answer = TrustKeyDialog.ask(self, self.service.today())
         if answer is None:
             return
         try:
