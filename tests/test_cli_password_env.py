@@ -73,3 +73,21 @@ def test_a_user_name_that_is_not_utf8_is_a_wrong_name_not_an_internal_error(
     finally:
         conn.close()
     assert '"reason":"unknown_user"' in failed.objects
+
+
+def test_a_new_password_of_zero_width_spaces_is_refused_naming_the_character(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Eight U+200B in TRUSTDESK_NEW_PASSWORD made the first administrator's password: one
+    nobody could see or type at a keyboard (a hostile pass)."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", "\u200b" * 8)
+    code = main(["--data-dir", str(data), "users", "add", "chief", "--role", "administrator"])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err == (
+        "trustdesk: the password contains U+200B, a control or invisible character that "
+        "nobody can see or be sure to type again; use letters, digits, symbols and spaces\n"
+    )
+    monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", "stone bridge harvest 1")
+    assert main(["--data-dir", str(data), "users", "add", "chief", "--role", "administrator"]) == 0

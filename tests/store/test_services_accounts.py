@@ -47,6 +47,41 @@ def test_password_rules(password: str, words: str) -> None:
         check_new_password(password, "ann")
 
 
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ("\u200b" * 8, r"contains U\+200B, a control or invisible character"),
+        ("\ufeff" * 4 + " " * 4, r"contains U\+FEFF"),
+        ("amber\tfield lighthouse", r"contains U\+0009"),
+        ("amber field\u202e lighthouse", r"contains U\+202E"),
+        ("\u200d" * 8, r"too short \(0 characters not counting the invisible joiners\)"),
+        ("\u200c" + " " * 8, "only spaces"),
+        ("password\u200d123", "common or breached"),
+    ],
+)
+def test_a_password_of_invisible_characters_is_refused_saying_which(
+    typed: str, words: str, desk: Desk
+) -> None:
+    """Eight zero-width spaces passed the "not only spaces" check (``str.strip`` leaves
+    them): an account whose password nobody can see or type again (a hostile pass)."""
+    admin = desk.session("admin")
+    with pytest.raises(PasswordRejected, match=words):
+        desk.services.accounts.add_user(admin, "chief", "supervisor", typed)
+    assert "chief" not in [u.username for u in desk.store.users.all()]
+
+
+def test_passwords_of_visible_characters_and_spaces_are_still_accepted() -> None:
+    for typed in (
+        "correct horse battery staple",
+        "  leading and trailing spaces  ",
+        "Łódź ulica 7 zielona",
+        "\u0646\u0627\u0645\u0647\u200c\u0647\u0627 river lantern",  # a Persian word's joiner
+        "\U0001f469\u200d\U0001f4bb at the desk 42",  # an emoji sequence
+        "\u3000".join(["amber", "field", "lighthouse"]),  # ideographic spaces
+    ):
+        check_new_password(typed, "ann")
+
+
 def test_a_short_user_name_bars_a_password_only_as_a_word() -> None:
     """A hostile pass: for users "al" and "ed", "totally fine passphrase 7" and "purple
     tomato wished" were refused for containing the user name."""

@@ -198,6 +198,33 @@ def test_an_administrator_s_own_password_needs_the_current_one(
     assert answers.errors == []
 
 
+def test_a_password_of_zero_width_spaces_is_refused_in_the_dialog_saying_why(
+    make_window: Any, qtbot: Any, gui_desk: Any, answers: Answers
+) -> None:
+    """Eight zero-width spaces (pasted from a document) made a password nobody could see
+    or type again, and the reset was taken."""
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window(sign_in="administrator")
+    tab = users_tab(window)
+    tab.select("officer")
+    qtbot.mouseClick(tab.reset_button, LEFT)
+    dialog = tab.dialog
+    invisible = "\u200b" * 8
+    QApplication.clipboard().setText(invisible)
+    for field in (dialog.password, dialog.repeat):
+        field.setFocus()
+        qtbot.keyClick(field, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.password.text() == invisible
+    qtbot.mouseClick(dialog.ok, LEFT)
+    assert dialog.isVisible()
+    shown = dialog.error.text()
+    assert "contains U+200B, a control or invisible character" in shown, shown
+    assert "use letters, digits, symbols and spaces" in shown
+    gui_desk.services.accounts.log_on("officer", password("officer"))  # unchanged
+    assert answers.errors == []
+
+
 def test_auditors_see_administration_read_only(
     make_window: Any, gui_desk: Any, answers: Answers, tmp_path: Any
 ) -> None:

@@ -78,15 +78,20 @@ def _describe(ch: str) -> str:
     return f"U+{code:04X}, {kind}"
 
 
-def unsafe_character(text: str) -> str | None:
-    """What is wrong with ``text`` in words (its first refused character), or None."""
+def first_unsafe(text: str) -> str | None:
+    """The first character of ``text`` that typed text may not hold, or None."""
     # Fast path: almost every string is plain printable text.
     if text.isascii() and text.isprintable():
         return None
-    for ch in text:
-        if _is_unsafe(ch):
-            return f"contains {_describe(ch)}; retype it without that character"
-    return None
+    return next((ch for ch in text if _is_unsafe(ch)), None)
+
+
+def unsafe_character(text: str) -> str | None:
+    """What is wrong with ``text`` in words (its first refused character), or None."""
+    ch = first_unsafe(text)
+    if ch is None:
+        return None
+    return f"contains {_describe(ch)}; retype it without that character"
 
 
 def shown(text: str) -> str:

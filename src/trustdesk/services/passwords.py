@@ -3,10 +3,12 @@
 Rules (NIST SP 800-63B, as RELIABILITY.md asks): at least 8 characters, up to 1,024
 accepted and every character counts (never truncated), not on the banned list, not
 containing the user name (a name of under 4 characters only as a word of its own: "al"
-would otherwise bar "totally fine"). Text is NFKC-normalised first so the same password
-typed on another keyboard layout still matches. Stored form:
-``scrypt$n=…$r=…$p=…$<salt>$<hash>`` (base64), so the cost can be raised later and old
-hashes are upgraded at the next log-on.
+would otherwise bar "totally fine"), no control or invisible formatting character (only
+the zero-width joiners some keyboards type inside words, not counted in the length). Text
+is NFKC-normalised first so the same password typed on another keyboard layout still
+matches. Stored form: ``scrypt$n=…$r=…$p=…$<salt>$<hash>`` (base64), so the cost can be
+raised later and old hashes are upgraded at the next log-on. The rules apply to new
+passwords only: a password set before a rule was added still signs in.
 
 Signing in also yields a second secret, the seed of the officer's key for what a desk
 keeps while the record server is lost (``services.kept_signing``, decision 0062): the next
@@ -28,6 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from trustdesk.core.characters import first_unsafe
 from trustdesk.services.errors import PasswordRejected
 
 MIN_LENGTH = 8
@@ -36,6 +39,9 @@ MAX_LENGTH = 1024
 SHORT_NAME = 4
 #: The signing seed's length, taken from the scrypt output after the stored hash.
 SEED_BYTES = 32
+#: Zero-width non-joiner and joiner: invisible, but typed inside words by some keyboards
+#: (Persian, Indic scripts, emoji sequences). Allowed in a password, never counted.
+JOINERS = frozenset("\u200c\u200d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,18 +145,34 @@ def banned_passwords() -> frozenset[str]:
 
 
 def check_new_password(password: str, username: str) -> None:
-    """Raise PasswordRejected saying what to change; nothing about the password is logged."""
-    length = len(unicodedata.normalize("NFKC", password))
+    """Raise PasswordRejected saying what to change; nothing about the password is logged.
+
+    Invisible characters do not make a password: eight zero-width spaces passed as eight
+    characters, not "only spaces" (a hostile pass). Control and invisible formatting
+    characters are refused (``core.characters``), except the two joiners some keyboards
+    type inside words, which are kept but not counted.
+    """
+    text = unicodedata.normalize("NFKC", password)
+    joiners = sum(ch in JOINERS for ch in text)
+    length = len(text) - joiners
     if length < MIN_LENGTH:
+        uncounted = " not counting the invisible joiners" if joiners else ""
         raise PasswordRejected(
-            f"the password is too short ({length} characters); use at least {MIN_LENGTH} — "
-            "a passphrase of several words is easiest to remember"
+            f"the password is too short ({length} characters{uncounted}); use at least "
+            f"{MIN_LENGTH} — a passphrase of several words is easiest to remember"
         )
     if length > MAX_LENGTH:
         raise PasswordRejected(f"the password is longer than {MAX_LENGTH} characters")
-    if not password.strip():
+    unsafe = first_unsafe("".join(ch for ch in password if ch not in JOINERS))
+    if unsafe is not None:
+        raise PasswordRejected(
+            f"the password contains U+{ord(unsafe):04X}, a control or invisible character "
+            "that nobody can see or be sure to type again; use letters, digits, symbols "
+            "and spaces"
+        )
+    if all(ch.isspace() or ch in JOINERS for ch in text):
         raise PasswordRejected("the password cannot be only spaces")
-    folded = unicodedata.normalize("NFKC", password).casefold()
+    folded = "".join(ch for ch in text if ch not in JOINERS).casefold()
     if folded in banned_passwords() or folded.strip() in banned_passwords():
         raise PasswordRejected(
             "that password is on the list of common or breached passwords; choose another"
