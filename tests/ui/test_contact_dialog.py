@@ -508,3 +508,94 @@ def test_a_flagged_contact_stored_before_the_character_check_is_shown_escaped(
     assert "\u202e" not in read
     assert "<U+202E>eeL OD" in read and "officer's reason: <U+202E>elif eht" in read
     assert "Note: first line\nsecond <U+202E>line" in read
+
+
+def _tooltip_as_shown(qtbot: Any, view: Any, item: Any) -> str:
+    """Hover ``item`` of the tree ``view``: the tooltip shown, as a person reads it."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+
+    view.scrollToItem(item)
+    spot = view.visualItemRect(item).center()
+    hover = QHelpEvent(QEvent.Type.ToolTip, spot, view.viewport().mapToGlobal(spot))
+    QApplication.sendEvent(view.viewport(), hover)
+
+    def tip() -> QWidget | None:
+        return next(
+            (
+                w
+                for w in QApplication.topLevelWidgets()
+                if w.objectName() == "qtooltip_label" and w.isVisible()
+            ),
+            None,
+        )
+
+    qtbot.waitUntil(lambda: tip() is not None)
+    return _shown_to_a_reader(tip())
+
+
+def test_a_contact_s_tooltip_on_the_person_page_shows_typed_text_as_typed(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    """Each line of the person's history has its own text as a tooltip, and a tooltip
+    guesses HTML: a tag in the ICE officer's name made it markup, and a comment opened
+    there hid the rest of the line (a hostile pass)."""
+    from trustdesk.services.contacts import ContactInput, ContactService
+    from trustdesk.ui.person_page import PersonPage
+
+    hold(gui_desk, rules, "María Peña", "NH-9", "2026-11-20T12:00:00-05:00")
+    ContactService(gui_desk.services.ctx, rules).record(
+        gui_desk.session("officer"),
+        ContactInput(
+            kind="release_info_request",
+            direction="from_ice",
+            occurred_at=fake_time.wall.replace(second=0, microsecond=0),
+            channel="phone",
+            booking_number="NH-9",
+            ice_office="ERO <b>Hartford</b>",
+            ice_officer="DO Lee <!--",
+            asked="<i>release</i> & custody?",
+            given=("confidential",),
+            unlawful_reason="read out the file",
+            gates={"judicial_warrant": False},
+        ),
+    )
+    page = PersonPage(context(gui_desk, rules, fake_time, "officer"))
+    qtbot.addWidget(page)
+    page.resize(900, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.show_person("NH-9")
+    lines = {}
+    stack = [page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())]
+    while stack:
+        item = stack.pop()
+        lines[item.text(0)] = item
+        stack.extend(item.child(i) for i in range(item.childCount()))
+    who = "From ICE by phone: ERO <b>Hartford</b>, DO Lee <!--"
+    asked = "Asked: <i>release</i> & custody?"
+    assert who in lines and asked in lines
+    assert _tooltip_as_shown(qtbot, page.tree, lines[who]) == who
+    assert _tooltip_as_shown(qtbot, page.tree, lines[asked]) == asked
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["DO Lee <b></b><!--", "<i>release</i> & custody?\nsecond  line", "a < b, plain", ""],
+)
+def test_a_tooltip_of_stored_text_shows_it_literally(qtbot: Any, text: str) -> None:
+    """The same for every tooltip that carries stored text (a pack's verification note,
+    a locked setting's source, a question's help): what is shown is the text itself."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QLabel, QToolTip
+
+    from trustdesk.ui.tooltips import plain_tip
+
+    owner = QLabel("hover me")
+    qtbot.addWidget(owner)
+    owner.show()
+    QToolTip.showText(owner.mapToGlobal(QPoint(2, 2)), plain_tip(text), owner)
+    tip = [w for w in QApplication.topLevelWidgets() if w.objectName() == "qtooltip_label"]
+    shown = [_shown_to_a_reader(w) for w in tip if w.isVisible()]
+    assert shown == ([text] if text else [])
+    QToolTip.hideText()

@@ -6,6 +6,8 @@ from datetime import datetime, tzinfo
 
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
+from trustdesk.ui.tooltips import plain_tip
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QComboBox, QTableWidget
@@ -59,7 +61,7 @@ def lock_field(widget: QWidget, why: str) -> None:
     """Disable a field whose value IT set for the machine, saying so (``why``) on hover and
     to screen readers."""
     widget.setEnabled(False)
-    widget.setToolTip(why)
+    widget.setToolTip(plain_tip(why))
     widget.setAccessibleDescription(why)
 
 
@@ -77,7 +79,7 @@ def button(text: str, accessible: str, tip: str = "") -> QPushButton:
     widget = QPushButton(text)
     widget.setAccessibleName(accessible)
     if tip:
-        widget.setToolTip(tip)
+        widget.setToolTip(plain_tip(tip))
         widget.setAccessibleDescription(tip)
     return widget
 

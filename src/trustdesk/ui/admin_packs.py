@@ -32,6 +32,7 @@ from trustdesk.ui.admin_signoff import SignoffForm
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.pack_import_dialog import ImportReviewDialog
 from trustdesk.ui.tasks import TaskControl, TaskPanel
+from trustdesk.ui.tooltips import plain_tip
 
 COLUMNS = ("Pack", "Title", "In force", "Last verified", "Unverified lists", "Source")
 
@@ -99,7 +100,7 @@ class PacksTab(QWidget):
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 if column == 1 and info.verification_note:
-                    item.setToolTip(info.verification_note)
+                    item.setToolTip(plain_tip(info.verification_note))
                 self.table.setItem(row, column, item)
         self.catalog.setText(
             f"{inventory.catalog_title}: last verified on {inventory.catalog_verified_on:%d %b %Y}."

@@ -29,6 +29,7 @@ from trustdesk.rules.revision import MAX_TEXT, Attestation
 from trustdesk.services.signoff import pack_item_rows
 from trustdesk.ui.admin_common import error_label
 from trustdesk.ui.length_limit import keep_within
+from trustdesk.ui.tooltips import plain_tip
 
 ITEM_ID = Qt.ItemDataRole.UserRole
 
@@ -124,7 +125,7 @@ class SignoffForm(QGroupBox):
             state = "verified" if row.verified else "UNVERIFIED"
             item = QListWidgetItem(f"[{state}] {row.label}")
             item.setData(ITEM_ID, row.id)
-            item.setToolTip(f"{row.id}: {row.verification.describe()}")
+            item.setToolTip(plain_tip(f"{row.id}: {row.verification.describe()}"))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.items.addItem(item)

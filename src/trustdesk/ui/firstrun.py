@@ -13,6 +13,7 @@ from trustdesk.services.jurisdiction import choices, home_zone, machine_setting
 from trustdesk.ui.admin_common import choose_logo, error_label, lock_field
 from trustdesk.ui.gate import centred_column, page_title, right_aligned, show_error
 from trustdesk.ui.length_limit import keep_within
+from trustdesk.ui.tooltips import plain_tip
 
 ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "UTC")
 
@@ -117,7 +118,7 @@ class FirstRunPage(QWidget):
             code, where = machine
             self.jurisdiction.setCurrentIndex(self.jurisdiction.findData(code))
             self.jurisdiction.setEnabled(False)
-            self.jurisdiction.setToolTip(where)
+            self.jurisdiction.setToolTip(plain_tip(where))
             notes.append(f"Jurisdiction: {where}.")
         self.locked_note.setText(" ".join(notes))
         self.locked_note.setVisible(bool(notes))

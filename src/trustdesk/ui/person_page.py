@@ -34,6 +34,7 @@ from trustdesk.ui.dialogs import Ask
 from trustdesk.ui.memo_actions import MemoActions
 from trustdesk.ui.search_words import OUTCOME_TEXT
 from trustdesk.ui.session import sentence
+from trustdesk.ui.tooltips import plain_tip
 
 if TYPE_CHECKING:
     from trustdesk.ui.contact_dialog import ContactDialog
@@ -249,7 +250,7 @@ class PersonPage(QWidget):
     def _line(self, parent: QTreeWidgetItem, text: str, decision_id: int | None) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, [text])
         item.setData(0, Qt.ItemDataRole.AccessibleTextRole, text)
-        item.setToolTip(0, text)
+        item.setToolTip(0, plain_tip(text))
         if decision_id is not None:
             item.setData(0, DECISION_ROLE, decision_id)
         return item

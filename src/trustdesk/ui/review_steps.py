@@ -42,6 +42,7 @@ from trustdesk.ui.fields import LocalDateTime, TriChoice
 from trustdesk.ui.length_limit import keep_within
 from trustdesk.ui.offenses import OffenseList
 from trustdesk.ui.theme import error_style
+from trustdesk.ui.tooltips import plain_tip
 
 
 def heading(text: str) -> QLabel:
@@ -241,7 +242,7 @@ class DetainerStep(Step):
             if question.id in self.questions:
                 continue
             choice = TriChoice(question.prompt)
-            choice.setToolTip(question.help)
+            choice.setToolTip(plain_tip(question.help))
             choice.changed.connect(self.changed.emit)
             self.questions[question.id] = choice
             label = QLabel(question.prompt)
