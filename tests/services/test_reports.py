@@ -343,3 +343,37 @@ def test_a_period_not_over_says_so_and_is_not_sent_in_the_state_layout(
         assert json.loads(target.read_text(encoding="utf-8"))["notes"][0] == made.notes[0]
     save_report(desk.services.ctx, desk.session("supervisor"), over, "state-csv", tmp_path / "s")
     assert len(desk.store.audit.of_events("report.exported")) == exported + 3
+
+
+def test_a_report_on_screen_is_not_saved_once_its_maker_is_disabled_or_demoted(
+    record: Any, tmp_path: Any
+) -> None:
+    """A report stays on the Reports page; saving it did not look at the account again,
+    so a supervisor disabled (or made an officer) since still wrote everyone's figures
+    to a file (a hostile pass). Refused in words, nothing written, the refusal audited."""
+    from trustdesk.services.errors import AuthenticationFailed
+    from trustdesk.services.report_files import save_report
+
+    desk, _planned = record
+    ctx, admin = desk.services.ctx, desk.session("admin")
+    supervisor = desk.session("supervisor")
+    everyone = build_report(ctx, ReportRequest(supervisor, *PERIOD))
+    officer2 = desk.session("officer2")
+    own = build_report(ctx, ReportRequest(officer2, *PERIOD))
+    exported = len(desk.store.audit.of_events("report.exported"))
+    desk.services.accounts.set_active(admin, "supervisor", False)
+    target = tmp_path / "everyone.csv"
+    with pytest.raises(AuthenticationFailed, match="not saved: account 'supervisor' is disabled"):
+        save_report(ctx, supervisor, everyone, "csv", target)
+    assert not target.exists()
+    desk.services.accounts.set_active(admin, "supervisor", True)
+    desk.services.accounts.set_role(admin, "supervisor", "officer")
+    with pytest.raises(PermissionDenied, match="own decisions only, and this one counts everyone"):
+        save_report(ctx, supervisor, everyone, "csv", target)
+    assert not target.exists()
+    denied = [json.loads(e.objects) for e in desk.store.audit.of_events("permission.denied")]
+    assert [d["operation"] for d in denied[-2:]] == ["report.export", "report.export"]
+    assert len(desk.store.audit.of_events("report.exported")) == exported
+    # An officer's report of their own decisions is still theirs to save.
+    save_report(ctx, officer2, own, "csv", tmp_path / "own.csv")
+    assert len(desk.store.audit.of_events("report.exported")) == exported + 1

@@ -196,3 +196,32 @@ def test_a_desk_nobody_used_is_explained_and_nothing_is_shown(
     assert "'no-such-desk'" in message and "desks on record" in message
     assert "Traceback" not in message and "\n" not in message
     assert page.report is None and not page.save_buttons["pdf"].isEnabled()
+
+
+def test_a_report_is_not_saved_once_its_maker_was_made_an_officer(
+    make_window: Any,
+    qtbot: Any,
+    made: None,
+    gui_desk: Any,
+    answers: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The report stays on the page after an administrator elsewhere demoted its maker:
+    Save wrote everyone's figures anyway. Now it is refused in words, and no file."""
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "everyone.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "CSV"))
+    window = make_window(sign_in="supervisor")
+    page = open_reports(window, qtbot)
+    type_day(qtbot, "M", "2026-10-01")
+    make(qtbot, page)
+    gui_desk.services.accounts.set_role(gui_desk.session("admin"), "supervisor", "officer")
+    with qtbot.waitSignal(page.panel.finished, timeout=30_000) as saved:
+        key(qtbot, "V")
+    assert saved.args == ["failed"]
+    message = answers.errors[-1]
+    assert message.startswith("The report was not saved: supervisor (officer) may save")
+    assert "Traceback" not in message and "\n" not in message
+    assert not target.exists()

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from trustdesk.memo.report_model import Report
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest
+from trustdesk.services.reports import check_saving
 from trustdesk.store.files import new_file
 
 #: The formats ``trustdesk report --format`` and the GUI's Save offer.
@@ -53,7 +54,11 @@ def save_report(
     *,
     bom: bool = False,
 ) -> str:
-    """Write ``report`` as ``fmt`` to the new file ``target``; its SHA-256 (audited)."""
+    """Write ``report`` as ``fmt`` to the new file ``target``; its SHA-256 (audited).
+
+    The session's account is checked again first, as it is now (``check_saving``).
+    """
+    check_saving(ctx, session, report)
     if fmt not in FORMATS:
         raise InvalidRequest(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if bom and fmt not in BOM_FORMATS:

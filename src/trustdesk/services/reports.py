@@ -52,8 +52,16 @@ class ReportRequest:
     officer: str | None = None  # user name
 
 
-def report_user(ctx: ServiceContext, session: Session, request: ReportRequest) -> User:
-    """The session's current user, if they may make this report (refusals are audited)."""
+def report_user(
+    ctx: ServiceContext, session: Session, request: ReportRequest, *, saving: bool = False
+) -> User:
+    """The session's current user, if they may make this report (refusals are audited).
+
+    ``saving``: the report was made earlier and is now to be written to a file. The
+    account is checked again as it stands now: a report stays on the Reports page after
+    its maker was disabled or demoted, and saving it must not outlive their right (a
+    hostile pass). An officer then saves only a report of their own decisions.
+    """
     try:
         user, altered = ctx.store.users.checked(session.user_id)
     except NotFound:
@@ -63,21 +71,41 @@ def report_user(ctx: ServiceContext, session: Session, request: ReportRequest) -
     refusal = None
     if not user.active or user.locked_at is not None:
         refusal = "account disabled" if not user.active else "account locked"
-    elif user.role == OFFICER and request.officer not in (None, user.username):
+    elif user.role == OFFICER and (
+        request.officer not in (None, user.username) or (saving and request.officer is None)
+    ):
         refusal = "officers report on their own decisions only"
     elif user.role not in ALL_DECISIONS and user.role != OFFICER:
         refusal = f"role {user.role} makes no reports"
-    if refusal is not None:
-        ctx.audit("permission.denied", session, "denied", operation="report.make", reason=refusal)
-        if refusal.startswith("account"):
-            raise AuthenticationFailed(f"account {user.username!r} is {refusal[8:]}")
-        raise PermissionDenied(
-            f"{user.username} ({user.role}) may report on their own decisions only "
-            "(leave out --officer); supervisors, administrators and auditors report on all"
-            if user.role == OFFICER
-            else f"{user.username} ({user.role}) may not make reports"
+    if refusal is None:
+        return user
+    operation = "report.export" if saving else "report.make"
+    ctx.audit("permission.denied", session, "denied", operation=operation, reason=refusal)
+    if saving:
+        raise (AuthenticationFailed if refusal.startswith("account") else PermissionDenied)(
+            f"the report was not saved: account {user.username!r} is {refusal[8:]}; ask an "
+            "administrator"
+            if refusal.startswith("account")
+            else f"the report was not saved: {user.username} ({user.role}) may save reports "
+            "on their own decisions only, and this one counts "
+            + (f"{request.officer}'s" if request.officer else "everyone's")
+            + "; make a report of your own decisions instead"
         )
-    return user
+    if refusal.startswith("account"):
+        raise AuthenticationFailed(f"account {user.username!r} is {refusal[8:]}")
+    raise PermissionDenied(
+        f"{user.username} ({user.role}) may report on their own decisions only "
+        "(leave out --officer); supervisors, administrators and auditors report on all"
+        if user.role == OFFICER
+        else f"{user.username} ({user.role}) may not make reports"
+    )
+
+
+def check_saving(ctx: ServiceContext, session: Session, report: Report) -> User:
+    """The session's current user, if they may still have ``report`` written to a file."""
+    officer = dict(report.filters).get("Officer")
+    request = ReportRequest(session, report.start, report.end, report.by, officer=officer)
+    return report_user(ctx, session, request, saving=True)
 
 
 def month_starts(start: date, end: date) -> list[date]:
