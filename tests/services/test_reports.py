@@ -281,6 +281,25 @@ def test_a_desk_nobody_used_is_refused_naming_the_desks_on_record(record: Any) -
     assert len(desk.store.audit.of_events("report.made")) == before
 
 
+def test_an_officer_naming_an_unknown_desk_is_not_told_every_desk_on_record(
+    record: Any,
+) -> None:
+    """An officer reports on their own decisions only, yet a mistyped desk told them
+    the name of every desk of the agency (a minor leak, found in a hostile pass)."""
+    desk, _planned = record
+    with pytest.raises(InvalidRequest) as refused:
+        report(desk, "officer2", desk="desk-z")
+    message = str(refused.value)
+    assert message == (
+        "--desk 'desk-z': no decision was recorded at a desk of that name; check the name "
+        "(a decision's history says at which desk it was recorded), or leave out --desk "
+        "for all your decisions"
+    )
+    assert "desk-a" not in message and "desk-b" not in message
+    # A desk on record is a filter as before.
+    assert ("Desk", "desk-a") in report(desk, "officer2", desk="desk-a").filters
+
+
 def test_time_to_review_is_the_first_reviews_not_the_quickest(desk: Any, rules: Any) -> None:
     """A decision waited ten days for its first review; amended the next day, its
     amendment was approved five minutes later. The figure said 5 min: it took the

@@ -147,10 +147,21 @@ def check_request(request: ReportRequest) -> None:
         raise InvalidRequest(f"a report covers at most {MAX_YEARS} years; shorten the period")
 
 
-def check_desk(desks: tuple[str, ...], desk: str) -> None:
-    """Refuse a desk that recorded no decision: its report would be empty, and silently so."""
+def check_desk(desks: tuple[str, ...], desk: str, *, name_them: bool = True) -> None:
+    """Refuse a desk that recorded no decision: its report would be empty, and silently so.
+
+    ``name_them``: say which desks are on record. Only for those who report on every
+    decision: an officer reports on their own, and a mistyped name told them every desk
+    of the agency (a hostile pass).
+    """
     if desk in desks:
         return
+    if not name_them:
+        raise InvalidRequest(
+            f"--desk {desk!r}: no decision was recorded at a desk of that name; check the "
+            "name (a decision's history says at which desk it was recorded), or leave out "
+            "--desk for all your decisions"
+        )
     known = ", ".join(repr(name) for name in desks) if desks else "none yet"
     raise InvalidRequest(
         f"--desk {desk!r}: no decision was recorded at a desk of that name (desks on record: "
@@ -193,7 +204,8 @@ def build_report(ctx: ServiceContext, request: ReportRequest) -> Report:
         except NotFound:
             raise InvalidRequest(f"--officer {request.officer!r}: there is no such user") from None
     if request.desk is not None:
-        check_desk(ReportRepository(ctx.store.db).desks(), request.desk)
+        desks = ReportRepository(ctx.store.db).desks()
+        check_desk(desks, request.desk, name_them=user.role in ALL_DECISIONS)
     zone = ZoneInfo(profile.timezone if profile is not None else DEFAULT_TIMEZONE)
     now = ctx.now()
     starts = month_starts(request.start, request.end)
