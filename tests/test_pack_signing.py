@@ -350,6 +350,20 @@ def test_a_key_file_is_encrypted_and_a_wrong_passphrase_is_refused(tmp_path: Pat
         check_passphrase("too short")
 
 
+def test_a_new_key_s_passphrase_of_invisible_characters_is_refused() -> None:
+    """Twelve zero-width spaces passed the length rule and encrypted a signing key with a
+    passphrase nobody could see or type again (as sign-in passwords were, a hostile pass)."""
+    with pytest.raises(SigningError, match="U\\+200B, a control or invisible character"):
+        check_passphrase("\u200b" * 12)
+    with pytest.raises(SigningError, match="U\\+00AD"):
+        check_passphrase("correct horse\u00adbattery staple")
+    # The joiners some keyboards type inside words are allowed, but not counted.
+    with pytest.raises(SigningError, match="is 11 characters"):
+        check_passphrase("short words" + "\u200d" * 4)
+    assert check_passphrase("ni\u200cm tanha ye shab") == "ni\u200cm tanha ye shab".encode()
+    assert check_passphrase("correct horse battery") == b"correct horse battery"
+
+
 def test_a_key_file_written_before_encryption_still_signs(tmp_path: Path) -> None:
     private = Ed25519PrivateKey.generate()
     path = tmp_path / "old.key"

@@ -78,6 +78,11 @@ def _describe(ch: str) -> str:
     return f"U+{code:04X}, {kind}"
 
 
+#: Zero-width non-joiner and joiner: invisible, but typed inside words by some keyboards
+#: (Persian, Indic scripts, emoji sequences). Allowed in a password, never counted.
+JOINERS = frozenset("\u200c\u200d")
+
+
 def first_unsafe(text: str) -> str | None:
     """The first character of ``text`` that typed text may not hold, or None."""
     # Fast path: almost every string is plain printable text.

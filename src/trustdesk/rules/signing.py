@@ -292,12 +292,25 @@ def _signed_time(text: str) -> datetime | None:
 
 
 def check_passphrase(passphrase: str, source: str = "passphrase") -> bytes:
-    """The passphrase as bytes, or SigningError when it is too short to protect a key."""
-    if len(passphrase) < PASSPHRASE_MIN:
+    """A new key's passphrase as bytes, or SigningError when it is too short to protect
+    a key or holds a character nobody can see or be sure to type again (as a sign-in
+    password may not: twelve zero-width spaces are not a passphrase)."""
+    from trustdesk.core.characters import JOINERS, first_unsafe
+
+    unsafe = first_unsafe("".join(ch for ch in passphrase if ch not in JOINERS))
+    if unsafe is not None:
         raise SigningError(
             source,
             "",
-            f"is {len(passphrase)} characters; a key's passphrase has at least "
+            f"contains U+{ord(unsafe):04X}, a control or invisible character that nobody "
+            "can see or be sure to type again; use letters, digits, symbols and spaces",
+        )
+    length = sum(ch not in JOINERS for ch in passphrase)
+    if length < PASSPHRASE_MIN:
+        raise SigningError(
+            source,
+            "",
+            f"is {length} characters; a key's passphrase has at least "
             f"{PASSPHRASE_MIN} (a few unrelated words are easy to remember)",
         )
     return passphrase.encode("utf-8")

@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from trustdesk.core.characters import first_unsafe
+from trustdesk.core.characters import JOINERS, first_unsafe
 from trustdesk.services.errors import PasswordRejected
 
 MIN_LENGTH = 8
@@ -39,9 +39,6 @@ MAX_LENGTH = 1024
 SHORT_NAME = 4
 #: The signing seed's length, taken from the scrypt output after the stored hash.
 SEED_BYTES = 32
-#: Zero-width non-joiner and joiner: invisible, but typed inside words by some keyboards
-#: (Persian, Indic scripts, emoji sequences). Allowed in a password, never counted.
-JOINERS = frozenset("\u200c\u200d")
 
 
 @dataclass(frozen=True, slots=True)
