@@ -117,3 +117,81 @@ def test_a_link_planted_in_the_shared_log_folder_is_not_followed(
     assert not path.is_symlink()
     assert "app.started" in path.read_text(encoding="utf-8")
     assert os.stat(path).st_mode & 0o060 == 0o060  # still shared with the desk's group
+
+
+def _set_up_and_log(data: Path, *messages: str) -> Path | None:
+    logger = logging.getLogger("trustdesk")
+    before = list(logger.handlers)
+    try:
+        path = applog.set_up_logging(data, "INFO")
+        for message in messages:
+            logging.getLogger("trustdesk.test-folder-link").warning(message)
+    finally:
+        for handler in [h for h in logger.handlers if h not in before]:
+            logger.removeHandler(handler)
+            handler.close()
+    return path
+
+
+def test_a_log_folder_that_is_a_link_is_refused_and_named(
+    monkeypatch,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    capsys,
+) -> None:
+    """Another desk account replaced ``logs/`` of the shared data folder with a link to a
+    folder of the officer's own. The file was opened with O_NOFOLLOW, but the folder was
+    followed: the officer's app wrote its log there and made it group-writable (a hostile
+    pass). Now the app keeps no log and says why, as for any unusable log folder."""
+    from trustdesk.cli import main
+
+    data = tmp_path / "data"
+    data.mkdir()
+    data.chmod(0o2770)
+    own = tmp_path / "officer-own-folder"
+    own.mkdir(mode=0o700)
+    (data / "logs").symlink_to(own)
+    monkeypatch.delenv(logs.LOG_DIR_ENV, raising=False)
+
+    assert _set_up_and_log(data, "app.started") is None
+    assert list(own.iterdir()) == []
+    problem = logs.log_dir_problem(data)
+    assert problem == (
+        f"data folder {data}: the log folder {data / 'logs'} is a link (to {own}), which "
+        "another account of this computer may have put there, so the app keeps no log; "
+        "remove the link and TrustDesk makes the folder again"
+    )
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("TRUSTDESK_CONFIG", str(config))
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "config", "check"]) == 2
+    assert capsys.readouterr().err == f"trustdesk: {problem}\n"
+
+
+def test_a_log_folder_swapped_for_a_link_later_is_not_followed(
+    monkeypatch,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """The link planted while the app runs: the next roll of the log went through it."""
+    monkeypatch.setattr(applog, "MAX_BYTES", 500)
+    monkeypatch.delenv(logs.LOG_DIR_ENV, raising=False)
+    data = tmp_path / "data"
+    data.mkdir()
+    own = tmp_path / "officer-own-folder"
+    own.mkdir(mode=0o700)
+    logger = logging.getLogger("trustdesk")
+    before = list(logger.handlers)
+    try:
+        assert applog.set_up_logging(data, "INFO") == data / "logs" / "trustdesk.log"
+        (data / "logs").rename(data / "logs-moved")
+        (data / "logs").symlink_to(own)
+        for number in range(40):
+            logging.getLogger("trustdesk.test-swap").warning("entry %05d %s", number, "x" * 40)
+    finally:
+        for handler in [h for h in logger.handlers if h not in before]:
+            logger.removeHandler(handler)
+            handler.close()
+    assert list(own.iterdir()) == []
+    moved = sorted(p.name for p in (data / "logs-moved").iterdir())
+    assert moved[:2] == ["trustdesk.log", "trustdesk.log.1"]
+    assert "entry 00039" in (data / "logs-moved" / "trustdesk.log").read_text(encoding="utf-8")

@@ -71,7 +71,7 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_BAD
     from trustdesk.store.anchor import anchor_dir_problem
 
-    for problem in (log_dir_problem(), anchor_dir_problem()):
+    for problem in (log_dir_problem(settings.data_dir), anchor_dir_problem()):
         if problem is not None:
             print(f"trustdesk: {problem}", file=sys.stderr)
             return EXIT_BAD

@@ -5,6 +5,7 @@ can say what is wrong with the folder)."""
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 LOG_DIR_ENV = "TRUSTDESK_LOG_DIR"
@@ -21,14 +22,45 @@ def log_dir(data_dir: Path) -> Path:
     return data_dir / "logs"
 
 
-def log_dir_problem() -> str | None:
-    """What is wrong with ``$TRUSTDESK_LOG_DIR`` for this user, in words; None when it is
-    not set or can be used (made if missing). Without a usable one the app keeps no log."""
+def is_link(path: Path) -> bool:
+    """``path`` is a symbolic link, or on Windows a junction (any user may make one in a
+    folder they can write, such as the shared data folder)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    reparse_point = getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0)
+    return stat.S_ISLNK(info.st_mode) or bool(
+        getattr(info, "st_file_attributes", 0) & reparse_point
+    )
+
+
+def _link_problem(folder: Path, where: str) -> str:
+    try:
+        target = f" (to {os.readlink(folder)})"
+    except (OSError, ValueError):
+        target = ""
+    return (
+        f"{where}: the log folder {folder} is a link{target}, which another account of this "
+        "computer may have put there, so the app keeps no log; remove the link and TrustDesk "
+        "makes the folder again"
+    )
+
+
+def log_dir_problem(data_dir: Path | None = None) -> str | None:
+    """What is wrong with the log folder for this user, in words; None when it can be used
+    (made if missing). Without a usable one the app keeps no log. ``$TRUSTDESK_LOG_DIR``
+    is checked when set, else ``logs/`` of ``data_dir`` (when given): a link there is
+    refused, as the app never writes its log through one."""
     configured = os.environ.get(LOG_DIR_ENV, "").strip()
     if not configured:
+        if data_dir is not None and is_link(log_dir(data_dir)):
+            return _link_problem(log_dir(data_dir), f"data folder {data_dir}")
         return None
     folder = log_dir(Path())
     where = f"environment variable {LOG_DIR_ENV}={configured[:60]!r}"
+    if is_link(folder):
+        return _link_problem(folder, where)
     if folder.exists() and not folder.is_dir():
         return f"{where} names {folder}, which is a file; name a folder for the app's log"
     existing = next((p for p in (folder, *folder.parents) if p.exists()), None)

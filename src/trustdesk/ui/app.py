@@ -77,10 +77,8 @@ def run_app(
     data_dir = settings.data_dir
     log_path = set_up_logging(data_dir, settings.log_level)
     if log_path is None:  # said where IT looks when starting the app from a shell
-        print(
-            f"trustdesk: no log is kept: {log_dir_problem() or 'its folder cannot be written'}",
-            file=sys.stderr,
-        )
+        why = log_dir_problem(data_dir) or "its folder cannot be written"
+        print(f"trustdesk: no log is kept: {why}", file=sys.stderr)
     from trustdesk.services.bundle import open_services
     from trustdesk.store.errors import StoreError
 
