@@ -449,11 +449,30 @@ def test_the_installed_program_is_its_own_verification_helper() -> None:
     assert answer["reader"].startswith("apsw "), answer["reader"]
 
 
-def test_upgrade_keeps_the_record_and_the_edited_config() -> None:
+def test_upgrade_keeps_the_record_and_the_edited_config(officer_account: str) -> None:
     before = shown(1)
     CONFIG.write_text(CONFIG.read_text(encoding="utf-8") + "# edited by IT\n", encoding="utf-8")
+    # IT's own choices for the record folder, which every upgrade undid (chown, chmod
+    # and a walk of the whole folder): another owner, a file of root's alone. Also the
+    # folder opened to everyone, which an upgrade does close (the rest stays).
+    os.chown(DATA, _ids(officer_account)[0], -1)
+    DATA.chmod(0o2775)
+    note = DATA / "it-note.txt"
+    note.write_text("kept by IT\n", encoding="utf-8")
+    note.chmod(0o600)
     result = dpkg("--force-confold", "-i", str(DEB_UPGRADE))
     assert result.returncode == 0, result.stdout + result.stderr
+    info = DATA.stat()
+    assert info.st_uid == _ids(officer_account)[0]
+    assert grp.getgrgid(info.st_gid).gr_name == "trustdesk"
+    assert stat.S_IMODE(info.st_mode) == 0o2770
+    assert "was open to every account of this computer" in result.stdout
+    assert (note.stat().st_uid, note.stat().st_gid, stat.S_IMODE(note.stat().st_mode)) == (
+        0,
+        grp.getgrnam("trustdesk").gr_gid,  # (the setgid folder gave it the group)
+        0o600,
+    )
+    os.chown(DATA, 0, -1)
     assert ok(run("--version")).splitlines()[0] == f"trustdesk {deb_version(DEB_UPGRADE)}"
     assert deb_version(DEB_UPGRADE) != deb_version(DEB)
     assert CONFIG.read_text(encoding="utf-8").endswith("# edited by IT\n")
