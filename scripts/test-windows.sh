@@ -245,9 +245,53 @@ TRUSTDESK_BUILD_VERSION=$newer scripts/build-msi.sh >"$WORK/msi-new.log" 2>&1 &&
 rm -f "dist/TrustDesk-$newer-x64.msi"
 [[ -f $old_msi && -f $new_msi ]] || { bad "build-msi" "$(cat "$WORK"/msi-*.log | tail -3)"; }
 
+# Property values refused before anything is installed (the MSI's launch conditions): a
+# data folder that would give every user Modify on a system folder, and values that
+# TrustDesk would refuse at every start. wine does not log a launch condition's message,
+# so its trace names the condition that failed; the MSI's own table gives its message,
+# which must name the property.
+refused() {  # PROPERTY=VALUE WORDS-OF-THE-CONDITION-THAT-MUST-FAIL
+    local setting=$1 words=$2 property=${1%%=*} failed message
+    msiexec_traced /i "$(win "$old_msi")" /qn "$setting"
+    local rc=$?
+    failed=$(tr -d '\r' <"$WORK/msi-trace.txt" | sed -n 's/.*MSI_EvaluateConditionW 0 <- L"\(.*\)"$/\1/p' | sed 's/\\\(.\)/\1/g' | head -1)
+    message=$(msiinfo export "$old_msi" LaunchCondition | tr -d '\r' | c=$failed awk -F'\t' '$1 == ENVIRON["c"] { print $2 }')
+    if [[ $rc != 0 && $failed == *"$words"* && $message == "$property=[$property] "* ]]; then
+        ok "refused: $setting (${message:0:70}...)"
+    else bad "refused: $setting" "exit $rc; failed condition: ${failed:-none}"; fi
+}
+msiexec_traced() { WINEDEBUG=+msi timeout 600 wine msiexec "$@" 2>"$WORK/msi-trace.txt"; local rc=$?; wineserver -w; return $rc; }
 if [[ -f $old_msi ]]; then
+    refused 'DATADIR=C:\' 'DATADIR >> ":\"'
+    refused 'DATADIR=D:' 'DATADIR >> ":\"'
+    refused 'DATADIR=C:\Windows' 'WindowsFolder'
+    refused 'DATADIR=c:\windows\system32\trustdesk' 'WindowsFolder'
+    refused 'DATADIR=C:\Program Files\TrustDesk' 'ProgramFiles64Folder'
+    refused 'DATADIR=C:\Program Files (x86)' 'ProgramFiles64Folder'
+    refused 'DATADIR=C:\ProgramData' 'CommonAppDataFolder'
+    refused 'DATADIR=C:\Users\Public' 'TdUsersDir'
+    refused 'DATADIR=C:\ProgramData\..\Windows' '".\"'
+    refused 'DATADIR=C:\PROGRA~1\TrustDesk' '"~"'
+    refused 'DATADIR=C:/Windows' 'DATADIR >< "/"'
+    refused 'DATADIR=\\server\share\trustdesk' 'DATADIR >< ":\"'
+    refused 'DATADIR=trustdesk\data' 'DATADIR >< ":\"'
+    refused 'DATADIR=C:\TrustDesk\data\' 'NOT DATADIR >> "\"'
+    refused "DATADIR=C:\Sheriff's Office" "DATADIR >< \"'\""
+    refused 'IDLELOCKMINUTES=abc' 'IDLELOCKMINUTES >= 1'
+    refused 'IDLELOCKMINUTES=0' 'IDLELOCKMINUTES >= 1'
+    refused 'IDLELOCKMINUTES=31' 'IDLELOCKMINUTES >= 1'
+    refused 'IDLELOCKMINUTES=015' 'IDLELOCKMINUTES >= 1'
+    refused 'LOGLEVEL=VERBOSE' 'LOGLEVEL ~= "DEBUG"'
+    refused 'JURISDICTION=NY' 'JURISDICTION ~= "CT"'
+    refused 'AGENCYNAME=Police & Fire' 'AGENCYNAME >< "&"'
+    refused 'AGENCYNAME=Police\Fire' 'AGENCYNAME >< "\"'
+    refused 'AGENCYORI=CT 009300' 'AGENCYORI >< " "'
+    refused "DEFAULTPRINTER=\\\\print\\Desk's HP" "DEFAULTPRINTER >< \"'\""
+    check "refused installs: nothing installed" test -z "$(installed_codes)" -a ! -e "$PF" -a ! -e "$PD"
+
     msiexec /i "$(win "$old_msi")" /qn /l*v "$(win "$WORK/install.log")" \
-        AGENCYNAME="Sheriff's Office of Smoke Test" AGENCYORI=CA0190000 JURISDICTION=CA IDLELOCKMINUTES=15 LOGLEVEL=INFO
+        AGENCYNAME="Sheriff's Office of Smoke Test" AGENCYORI=CA0190000 JURISDICTION=CA IDLELOCKMINUTES=15 LOGLEVEL=INFO \
+        'DEFAULTPRINTER=\\printsrv\Booking-HP'
     check "msiexec /i /qn (exit 0)" test $? == 0
     check "install log (/l*v) records the configuration actions" grep -q "Action ended.*WriteAgencyName. Return value 1" "$WORK/install.log"
     check "program in Program Files\\TrustDesk" test -f "$PF/trustdesk.exe"
@@ -267,6 +311,7 @@ agency_ori = "CA0190000"
 idle_lock_minutes = 15
 log_level = "INFO"
 jurisdiction = "CA"
+default_printer = '\\\\printsrv\\Booking-HP'
 EOF
     tr -d '\r' <"$PD/config.toml" 2>/dev/null | grep -v '^#' >"$WORK/config-written.toml"
     if cmp -s "$WORK/config-expected.toml" "$WORK/config-written.toml"; then ok "config.toml from the properties"
@@ -278,6 +323,8 @@ EOF
     EXE=$PF/trustdesk.exe
     if td config show >"$WORK/config-show.txt" 2>&1; then
         check "installed program reads config.toml" grep -q 'ProgramData' "$WORK/config-show.txt"
+        # A network printer's backslashes, written as a TOML literal string.
+        check "installed program reads the printer \\\\printsrv\\Booking-HP" grep -qF '\\printsrv\Booking-HP' "$WORK/config-show.txt"
         dir_args=()
     else
         dir_args=(--data-dir 'C:\ProgramData\TrustDesk\data')
