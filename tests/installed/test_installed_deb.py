@@ -473,6 +473,7 @@ def test_upgrade_keeps_the_record_and_the_edited_config(officer_account: str) ->
         0o600,
     )
     os.chown(DATA, 0, -1)
+    note.unlink()  # the later tests' folder is as the package left it
     assert ok(run("--version")).splitlines()[0] == f"trustdesk {deb_version(DEB_UPGRADE)}"
     assert deb_version(DEB_UPGRADE) != deb_version(DEB)
     assert CONFIG.read_text(encoding="utf-8").endswith("# edited by IT\n")
