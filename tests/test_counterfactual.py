@@ -410,3 +410,53 @@ def test_a_section_is_suggested_only_with_a_class_it_carried_on_the_conviction_s
     )
     earlier = what_would_change(pack, old, evaluate(pack, old))
     assert "53a-223" in " ".join(f.fact for f in earlier.flips)
+
+
+def _until_settled(decision: Any) -> bool:
+    return decision.decision == DECLINE and any(r.status == "unknown" for r in decision.trace)
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_every_value_a_merged_flip_names_has_the_effect_it_states(
+    rules: RuleSet, pack_id: str
+) -> None:
+    """Two answers that turn the decision the same way are named in one line, with the
+    first one's effect: "Answer “No” or “Unknown / not verified” … — the detainer would
+    be declined", though unknown declines it only until it is settled (a hostile pass).
+    Each value a flip names is re-decided here, and its effect checked."""
+    pack = rules.pack(pack_id).pack
+    checked = 0
+    for case in cases_for(rules, pack_id):
+        for flip in what_would_change(pack, case).flips:
+            change = flip.change
+            if change.kind == ANSWER:
+                trials = [_set(case, change.target, value) for value in change.values]
+            elif (
+                change.kind == AMEND
+                and not change.others  # "any other value": the values are those it excludes
+                and change.attribute in ATTRIBUTES.keys() | {"class"}
+            ):
+                attr = JSON_NAMES.get(change.attribute, change.attribute)
+                attr = {"class": "klass"}.get(attr, attr)
+                items = getattr(case, change.target)
+                assert change.item is not None
+                trials = [
+                    case._replace(
+                        **{
+                            change.target: (
+                                *items[: change.item],
+                                items[change.item]._replace(**{attr: value}),
+                                *items[change.item + 1 :],
+                            )
+                        }
+                    )
+                    for value in change.values
+                ]
+            else:
+                continue
+            for changed in trials:
+                after = evaluate(pack, changed)
+                assert (after.decision, after.grounds) == (flip.outcome, flip.grounds), flip.fact
+                assert ("until" in flip.effect) == _until_settled(after), flip.fact
+                checked += 1
+    assert checked > 20

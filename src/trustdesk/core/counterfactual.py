@@ -571,7 +571,8 @@ def _same_answer_flip(first: Flip, second: Flip) -> bool:
     return (
         a.kind == b.kind == ANSWER
         and a.target == b.target
-        and (first.outcome, first.grounds) == (second.outcome, second.grounds)
+        and (first.outcome, first.grounds, first.effect)
+        == (second.outcome, second.grounds, second.effect)
     )
 
 
@@ -582,7 +583,8 @@ def _same_amend_flip(first: Flip, second: Flip) -> bool:
         and (a.target, a.item, a.attribute) == (b.target, b.item, b.attribute)
         and not a.others
         and not b.others
-        and (first.outcome, first.grounds) == (second.outcome, second.grounds)
+        and (first.outcome, first.grounds, first.effect)
+        == (second.outcome, second.grounds, second.effect)
     )
 
 
