@@ -412,8 +412,181 @@ def test_a_section_is_suggested_only_with_a_class_it_carried_on_the_conviction_s
     assert "53a-223" in " ".join(f.fact for f in earlier.flips)
 
 
+# --- an entry's date ------------------------------------------------------------------
+
+CA_FACTS = {
+    "sex_arson_registrant": False,
+    "federal_aggravated_felony": False,
+    "federal_felony_warrant": False,
+    "judicial_probable_cause": False,
+}
+
+
+def _ca_case(when: str, item: dict[str, Any], born: str | None) -> dict[str, Any]:
+    person: dict[str, Any] = {"name": "Test Person", "booking_number": "CA-9"}
+    if born is not None:
+        person["date_of_birth"] = born
+    return {
+        "decision_time": when,
+        "detainer": {"form": "I-247A", "judicial_warrant": False},
+        "person": person,
+        "convictions": [item],
+        "pending_charges": [],
+        "facts": CA_FACTS,
+    }
+
+
+def _ca(section: str, level: str, day: str | None) -> dict[str, Any]:
+    item = {"statute": section, "level": level, "class": "unclassified", "jurisdiction": "CA"}
+    return item if day is None else {**item, "date": day}
+
+
+#: (jurisdiction, case): a conviction whose date decides, under each kind of law that
+#: reads one — California's look-back windows (5 years for a listed wobbler misdemeanor,
+#: 15 for a listed felony under SB 54) and a Connecticut section whose class changed
+#: (§ 53a-54b, unclassified until 2012-04-24 and class A since).
+DATED_CASES = (
+    [
+        ("CA", _ca_case("2016-11-23T09:00:00-08:00", _ca("PC 245", "misdemeanor", d), born))
+        for d in ("2010-01-01", "2014-01-01", None)
+        for born in ("1980-01-01", None)
+    ]
+    + [
+        ("CA", _ca_case("2020-06-15T09:00:00-07:00", _ca("PC 459", "felony", d), "1975-02-28"))
+        for d in ("1999-06-01", "2010-01-01", None)
+    ]
+    + [
+        (
+            "CT",
+            make_case(
+                decision_time=when,
+                convictions=[
+                    conviction("53a-54b", "felony", klass, **({} if d is None else {"date": d}))
+                ],
+            ),
+        )
+        for when in (PACKS["ct-2019"], PACKS["ct-2025"])
+        for d in ("2010-03-01", "2013-03-01", None)
+        for klass in ("A", "unclassified")
+    ]
+)
+
+
+def _probe_dates(case: Case) -> list[Any]:
+    """Dates to try, read from no pack: a day a season over 40 years back, and the days
+    around every anniversary of the decision and of the birth date, and around the day
+    § 53a-54b changed class."""
+    from datetime import date, timedelta
+
+    day = case.decision_time.date()
+    years = [day.year - n for n in range(41)]
+    found = {date(y, 1 + m, 15) for y in years for m in range(0, 12, 3)}
+    edges = [date(2012, 4, 25)]
+    edges += [day.replace(day=min(day.day, 28), year=y) for y in years]
+    born = case.person.date_of_birth
+    if born is not None:
+        edges += [born.replace(year=born.year + n, day=min(born.day, 28)) for n in range(19)]
+    for edge in edges:
+        found.update(edge + timedelta(days=k) for k in (-2, -1, 0, 1, 2))
+    found.update(day + timedelta(days=k) for k in range(4))
+    return sorted(found)
+
+
+def _dated(case: Case, day: Any) -> Case:
+    return case._replace(convictions=(case.convictions[0]._replace(date=day),))
+
+
+def _possible(case: Case, day: Any) -> bool:
+    """A date that can be true: not after the decision, not before age 7."""
+    from trustdesk.core.consistency import YOUNGEST, _age, latest_court_date
+
+    item = case.convictions[0]
+    if day > latest_court_date(case.decision_time, item):
+        return False
+    born = case.person.date_of_birth
+    return born is None or (day >= born and _age(born, day) >= YOUNGEST)
+
+
 def _until_settled(decision: Any) -> bool:
     return decision.decision == DECLINE and any(r.status == "unknown" for r in decision.trace)
+
+
+@pytest.mark.parametrize(("jurisdiction", "raw"), DATED_CASES)
+def test_a_conviction_s_date_that_would_change_the_outcome_is_named_and_true(
+    jurisdiction: str, raw: dict[str, Any]
+) -> None:
+    """The counterfactual never tried an entry's date: a listed misdemeanor a month
+    outside California's 5-year window, a conviction with no date, one of a section
+    reclassified (§ 53a-54b) dated before the change — none said what date would turn
+    the decision around (a hostile pass). Every date tried here that would, is named;
+    every date named would (re-decided by the engine); no impossible date is named."""
+    from trustdesk.core.counterfactual import what_would_change_actions
+    from trustdesk.rules.registry import load_rules
+
+    rules = load_rules(jurisdiction=jurisdiction)
+    case = parse_case(raw, "test", rules.sections)
+    pack = rules.pack_for(case.decision_time)
+    now = evaluate(pack, case)
+    changes = what_would_change(pack, case, now)
+    dated = [f for f in changes.flips if f.change.attribute == "date"]
+    actions = [
+        f for f in what_would_change_actions(pack, case, now) if f.change.attribute == "date"
+    ]
+    before = {o.id: o.outcome for o in now.outcomes}
+    named_any = False
+    current = case.convictions[0].date
+    for day in [*_probe_dates(case), None]:
+        if day == current:
+            continue
+        after = evaluate(pack, _dated(case, day))
+        covering = [f for f in dated if f.change.covers(day)]
+        possible = day is None or _possible(case, day)
+        if not possible:
+            assert not covering, f"{day} cannot be true, yet named: {covering[0].fact}"
+            continue
+        if after.decision != now.decision:
+            assert covering, f"{day}: {now.decision} → {after.decision}, unnamed"
+        for flip in covering:
+            named_any = True
+            assert (after.decision, after.grounds) == (flip.outcome, flip.grounds), flip.fact
+            assert ("until" in flip.effect) == _until_settled(after), flip.fact
+            assert flip.change.was_unknown == (current is None)
+            assert (flip in changes.unknowns) == (current is None)
+        # Each action (release date, transfer…) the date changes is named too.
+        for outcome in after.outcomes:
+            if before.get(outcome.id, outcome.outcome) == outcome.outcome:
+                continue
+            assert any(
+                f.action == outcome.id and f.after == outcome.outcome and f.change.covers(day)
+                for f in actions
+            ), f"{day}: {outcome.id} {before[outcome.id]} → {outcome.outcome}, unnamed"
+    # Every span named holds at its own ends (the engine is the judge, not the probe).
+    for flip in dated:
+        for span in flip.change.values:
+            ends = [None] if span is None else [e for e in (span.first, span.last) if e]
+            for end in ends:
+                assert end is None or _possible(case, end), flip.fact
+                after = evaluate(pack, _dated(case, end))
+                assert (after.decision, after.grounds) == (flip.outcome, flip.grounds)
+    assert named_any == bool(dated)
+
+
+def test_the_date_that_would_open_a_look_back_window_is_said_and_an_unknown_one_listed() -> None:
+    from trustdesk.rules.registry import load_rules
+
+    rules = load_rules(jurisdiction="CA")
+    outside = parse_case(DATED_CASES[0][1], "test", rules.sections)  # 2010, window from 2011
+    pack = rules.pack_for(outside.decision_time)
+    assert evaluate(pack, outside).decision == DECLINE
+    text = "\n".join(
+        line for _h, lines in sections(what_would_change(pack, outside)) for line in lines
+    )
+    assert "were dated from 2011-11-23 to 2016-11-23 — the hold would be permitted" in text
+    undated = parse_case(DATED_CASES[4][1], "test", rules.sections)
+    assert undated.convictions[0].date is None
+    heading, lines = sections(what_would_change(pack, undated))[-1]
+    assert heading == "Unknown answers that could change the outcome"
+    assert any("were dated from 2011-11-23 to 2016-11-23" in line for line in lines)
 
 
 @pytest.mark.parametrize("pack_id", sorted(PACKS))

@@ -9,6 +9,12 @@ what ICE would have to show (a judicial warrant, a listed conviction…), and fo
 which facts the hold rests on. Answers now "Unknown / not verified" that could change the
 outcome are reported apart: they are what to verify first.
 
+An entry's date is tried too, where the pack or the catalog reads it: a look-back window
+("within 5 years") and a section whose class changed over time split the possible dates
+into spans the engine treats alike, and each span is tried once. A date that cannot be
+true (after the decision, before birth, before the person was old enough to be
+convicted) is never proposed.
+
 Attribute values are grouped into classes the pack cannot tell apart (two classes named
 in the same ``in`` list, every statute of one list), so one re-evaluation per class
 covers all its values; the tests check that against every value of the model.
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from trustdesk.core.class_periods import pairs
@@ -34,7 +41,9 @@ from trustdesk.core.conditions import (
     Not,
     WithinYears,
     describe_answer,
+    years_before,
 )
+from trustdesk.core.consistency import YOUNGEST, latest_court_date
 from trustdesk.core.decision import HONOR, MET, UNKNOWN, Decision
 from trustdesk.core.evaluate import evaluate
 from trustdesk.core.model import (
@@ -77,6 +86,8 @@ _FIELDS: dict[str, tuple[str, tuple[Any, ...] | None, bool]] = {
     "reduced_to_misdemeanor": ("reduced_to_misdemeanor", (True, False), True),
     "probable_cause_found": ("probable_cause_found", (True, False), True),
 }
+#: An entry's date (JSON name): varied by spans of dates, not by the values of a domain.
+DATE = "date"
 #: A test of one flag (``{"attr": "flags", "has": "serious"}``) is varied as a yes/no
 #: attribute named ``flag:<name>``: the offense has the flag or not.
 _FLAG = "flag:"
@@ -123,6 +134,23 @@ def _value_of(item: Offense, attr: str) -> Any:
 _ITEM_NAMES = {"convictions": "conviction", "pending_charges": "pending charge"}
 #: Sections named one by one in a fact about some sections of a list; beyond, a count.
 SECTIONS_NAMED = 6
+
+
+class Span(NamedTuple):
+    """The dates from ``first`` to ``last``, both included (``first`` None: any earlier)."""
+
+    first: date | None
+    last: date
+
+    def holds(self, day: date) -> bool:
+        return (self.first is None or self.first <= day) and day <= self.last
+
+    def words(self) -> str:
+        if self.first is None:
+            return f"on or before {self.last.isoformat()}"
+        if self.first == self.last:
+            return f"on {self.first.isoformat()}"
+        return f"from {self.first.isoformat()} to {self.last.isoformat()}"
 
 
 class Change(NamedTuple):
@@ -276,6 +304,9 @@ def _atom_of(atoms: tuple[_Atom, ...], value: Any) -> _Atom | None:
 
 
 def _covers(values: frozenset[Any], others: bool, value: Any) -> bool:
+    if isinstance(value, date):
+        # An entry's date: covered by a span of dates (the only dates a change names).
+        return any(isinstance(span, Span) and span.holds(value) for span in values)
     if others:
         return value is not None and value not in values
     return value in values
@@ -364,6 +395,8 @@ def _value_words(attr: str, atom: _Atom, lists: tuple[StatuteList, ...]) -> str:
 
 
 def _amend_fact(pack: RulePack, label: str, attr: str, atom: _Atom) -> str:
+    if attr == DATE:
+        return _date_fact(label, atom.values)
     words = _value_words(attr, atom, pack.lists)
     if attr.startswith(_FLAG):
         has = "had" if True in atom.values else "did not have"
@@ -371,6 +404,14 @@ def _amend_fact(pack: RulePack, label: str, attr: str, atom: _Atom) -> str:
     if _field(attr)[1] == (True, False):
         return f"If, for {label}, “{_label(attr)}” were {words}"
     return f"If {label} had {_label(attr)} {words}"
+
+
+def _date_fact(label: str, values: frozenset[Any]) -> str:
+    spans = sorted((v for v in values if isinstance(v, Span)), key=lambda span: span.last)
+    if not spans:
+        return f"If the date of {label} were unknown"
+    text = f"If {label} were dated {_join([span.words() for span in spans])}"
+    return text + (", or its date were unknown" if None in values else "")
 
 
 def _uses_windows(pack: RulePack) -> bool:
@@ -386,6 +427,90 @@ def _uses_windows(pack: RulePack) -> bool:
         return False
 
     return any(found(criterion.condition) for criterion in pack.criteria)
+
+
+def _windows(pack: RulePack, collection: str) -> Iterator[WithinYears]:
+    """Every look-back window the pack's conditions measure on ``collection``'s dates."""
+
+    def found(node: Any) -> Iterator[WithinYears]:
+        if isinstance(node, WithinYears):
+            yield node
+        elif isinstance(node, AllOf | AnyOf | ItemAll | ItemAny):
+            for part in node.parts:
+                yield from found(part)
+        elif isinstance(node, Not | ItemNot):
+            yield from found(node.part)
+        elif isinstance(node, Exists) and node.collection == collection:
+            for where in (node.where, *(rule.where for rule in node.unsettled)):
+                yield from found(where)
+
+    for criterion in pack.criteria:
+        yield from found(criterion.condition)
+
+
+def _aged(born: date, years: int) -> date:
+    """The day a person born on ``born`` turns ``years`` (born 29 February: 1 March)."""
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:
+        return date(born.year + years, 3, 1)
+
+
+def _date_spans(pack: RulePack, case: Case, collection: str, item: Offense) -> tuple[Span, ...]:
+    """The spans of possible dates of ``item`` that the engine treats alike: cut where a
+    look-back window starts and where the section's class changed; none when no date
+    would matter. Dates that cannot be true are left out: after the decision (as its
+    court dates it), before the person was old enough to be convicted or charged."""
+    day = local_date(case.decision_time, pack.timezone)
+    cuts: set[date] = set()
+    for window in _windows(pack, collection):
+        start = years_before(day, window.years)
+        cuts.add(start if window.inclusive else start + timedelta(days=1))
+    history = item.class_history
+    if collection == "convictions" and history is not None and history.differs():
+        for period in history.earlier:
+            for end in (period.until, period.known_until):
+                if end is not None:
+                    cuts.add(end + timedelta(days=1))
+        since, _exact = history.change_date()
+        if since is not None:
+            cuts.add(since)
+    if not cuts:
+        return ()
+    last = latest_court_date(case.decision_time, item)
+    born = case.person.date_of_birth
+    first = None if born is None else _aged(born, YOUNGEST)
+    if first is not None and first > last:
+        return ()
+    inside = sorted(cut for cut in cuts if (first is None or cut > first) and cut <= last)
+    ends = [cut - timedelta(days=1) for cut in inside] + [last]
+    return tuple(Span(start, end) for start, end in zip([first, *inside], ends, strict=True))
+
+
+def _date_trials(
+    pack: RulePack, case: Case, collection: str, index: int, label: str
+) -> Iterator[_Trial]:
+    """``item``'s date in each other span of possible dates, and unknown."""
+    items: tuple[Offense, ...] = getattr(case, collection)
+    item = items[index]
+    spans = _date_spans(pack, case, collection, item)
+    now = item.date
+    values: list[date | None] = [span.last for span in spans if now is None or not span.holds(now)]
+    if spans and now is not None:
+        values.append(None)
+    for value in values:
+        span = next((span for span in spans if value is not None and span.last == value), None)
+        change = Change(
+            AMEND,
+            collection,
+            index,
+            DATE,
+            frozenset([span]),
+            was_unknown=now is None,
+        )
+        replaced = (*items[:index], item._replace(date=value), *items[index + 1 :])
+        fact = _date_fact(label, change.values)
+        yield _Trial(change, fact, _with_items(case, collection, replaced))
 
 
 def _item_label(collection: str, index: int, item: Offense) -> str:
@@ -487,6 +612,7 @@ def _item_trials(pack: RulePack, case: Case, space: _Space) -> Iterator[_Trial]:
                     fact = _amend_fact(pack, label, attr, atom)
                     replaced = (*items[:index], changed, *items[index + 1 :])
                     yield _Trial(change, fact, _with_items(case, space.collection, replaced))
+        yield from _date_trials(pack, case, space.collection, index, label)
 
 
 def _section_parts(
