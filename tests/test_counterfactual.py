@@ -441,10 +441,10 @@ def _ca(section: str, level: str, day: str | None) -> dict[str, Any]:
     return item if day is None else {**item, "date": day}
 
 
-#: (jurisdiction, case): a conviction whose date decides, under each kind of law that
-#: reads one — California's look-back windows (5 years for a listed wobbler misdemeanor,
-#: 15 for a listed felony under SB 54) and a Connecticut section whose class changed
-#: (§ 53a-54b, unclassified until 2012-04-24 and class A since).
+#: (jurisdiction, case): an entry whose date decides, under each kind of law that reads
+#: one — California's look-back windows (5 years for a listed wobbler misdemeanor, 15 for
+#: a listed felony under SB 54), a Connecticut section whose class changed (§ 53a-54b,
+#: unclassified until 2012-04-24 and class A since) — or whose date cannot be true.
 DATED_CASES = (
     [
         ("CA", _ca_case("2016-11-23T09:00:00-08:00", _ca("PC 245", "misdemeanor", d), born))
@@ -469,6 +469,26 @@ DATED_CASES = (
         for d in ("2010-03-01", "2013-03-01", None)
         for klass in ("A", "unclassified")
     ]
+    + [
+        # Dated when the person (born 1990-04-17) was four: the entry counts for nothing,
+        # and a date that can be true is what would make it count.
+        (
+            "CT",
+            make_case(
+                decision_time=PACKS["ct-2019"],
+                convictions=[conviction("53a-134", "felony", "B", date="1995-01-01")],
+            ),
+        ),
+        (
+            "CT",
+            make_case(
+                decision_time=PACKS["ct-2014"],
+                pending_charges=[
+                    conviction("53a-134", "felony", "B", date="1995-01-01", bond_posted=False)
+                ],
+            ),
+        ),
+    ]
 )
 
 
@@ -492,15 +512,22 @@ def _probe_dates(case: Case) -> list[Any]:
     return sorted(found)
 
 
+def _entry(case: Case) -> tuple[str, Offense]:
+    """The one conviction or charge of a case of ``DATED_CASES``."""
+    collection = "convictions" if case.convictions else "pending_charges"
+    return collection, getattr(case, collection)[0]
+
+
 def _dated(case: Case, day: Any) -> Case:
-    return case._replace(convictions=(case.convictions[0]._replace(date=day),))
+    collection, item = _entry(case)
+    return case._replace(**{collection: (item._replace(date=day),)})
 
 
 def _possible(case: Case, day: Any) -> bool:
     """A date that can be true: not after the decision, not before age 7."""
     from trustdesk.core.consistency import YOUNGEST, _age, latest_court_date
 
-    item = case.convictions[0]
+    _collection, item = _entry(case)
     if day > latest_court_date(case.decision_time, item):
         return False
     born = case.person.date_of_birth
@@ -519,7 +546,9 @@ def test_a_conviction_s_date_that_would_change_the_outcome_is_named_and_true(
     outside California's 5-year window, a conviction with no date, one of a section
     reclassified (§ 53a-54b) dated before the change — none said what date would turn
     the decision around (a hostile pass). Every date tried here that would, is named;
-    every date named would (re-decided by the engine); no impossible date is named."""
+    every date named would (re-decided by the engine); no impossible date is named.
+    An entry dated when the person was four counts for nothing: the date that would make
+    it count was not named either."""
     from trustdesk.core.counterfactual import what_would_change_actions
     from trustdesk.rules.registry import load_rules
 
@@ -534,7 +563,7 @@ def test_a_conviction_s_date_that_would_change_the_outcome_is_named_and_true(
     ]
     before = {o.id: o.outcome for o in now.outcomes}
     named_any = False
-    current = case.convictions[0].date
+    current = _entry(case)[1].date
     for day in [*_probe_dates(case), None]:
         if day == current:
             continue

@@ -459,8 +459,9 @@ def _aged(born: date, years: int) -> date:
 def _date_spans(pack: RulePack, case: Case, collection: str, item: Offense) -> tuple[Span, ...]:
     """The spans of possible dates of ``item`` that the engine treats alike: cut where a
     look-back window starts and where the section's class changed; none when no date
-    would matter. Dates that cannot be true are left out: after the decision (as its
-    court dates it), before the person was old enough to be convicted or charged."""
+    would matter (unless the date entered cannot be true). Dates that cannot be true
+    are left out: after the decision (as its court dates it), before the person was old
+    enough to be convicted or charged."""
     day = local_date(case.decision_time, pack.timezone)
     cuts: set[date] = set()
     for window in _windows(pack, collection):
@@ -475,12 +476,15 @@ def _date_spans(pack: RulePack, case: Case, collection: str, item: Offense) -> t
         since, _exact = history.change_date()
         if since is not None:
             cuts.add(since)
-    if not cuts:
-        return ()
     last = latest_court_date(case.decision_time, item)
     born = case.person.date_of_birth
     first = None if born is None else _aged(born, YOUNGEST)
     if first is not None and first > last:
+        return ()
+    # A date that cannot be true makes the entry count for nothing (core/consistency.py):
+    # any date that can be, or none, would make it count again.
+    impossible = item.date is not None and not Span(first, last).holds(item.date)
+    if not cuts and not impossible:
         return ()
     inside = sorted(cut for cut in cuts if (first is None or cut > first) and cut <= last)
     ends = [cut - timedelta(days=1) for cut in inside] + [last]
