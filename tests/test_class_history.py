@@ -31,6 +31,13 @@ CASES: list[tuple[str, str | None, tuple[str, str], str, str, tuple[str, str]]] 
     ("53a-54b", "2012-04-24", FA, L19, REVIEW, FU),  # entered A; the day said unclassified
     ("53a-54b", "2012-04-25", FA, L19, NONE, FA),
     ("53a-54b", None, FA, L19, REVIEW, FA),  # no date: A or unclassified decides the ground
+    # Dated after the change but entered with the former class: the class of the day is
+    # used, and where the class entered would decide otherwise, a supervisor compares the
+    # judgment (it was used as entered, silently: a hostile pass).
+    ("53a-54b", "2012-04-25", FU, L19, REVIEW, FA),
+    ("53a-223", "2016-03-01", MA, L14, REVIEW, MA),  # C or D that day: kept, checked
+    ("53a-223", "2016-03-01", MA, L19, NOTE, MA),
+    ("53a-181l", "2017-10-01", MA, L19, NOTE, FE),
     # Intimidation based on bias 3rd: class A misdemeanor until 2017-09-30 (P.A. 17-111).
     ("53a-181l", "2016-06-01", MA, L19, NOTE, MA),
     ("53a-181l", "2016-06-01", FE, L19, NOTE, MA),  # corrected; no A/B felony either way

@@ -144,10 +144,16 @@ def _as_of_date(
             )
         )
         return item
-    if pairs(forms) == pairs(history.current):
+    entered = (item.level, item.klass)
+    current = pairs(forms) == pairs(history.current)
+    if current and entered in pairs(forms):
         return item
     then = describe_forms(forms)
-    entered = (item.level, item.klass)
+    # Dated after the change, the entry may still carry a former class (a 2013 § 53a-54b
+    # entered as the unclassified capital felony it was until 2012): it was used as
+    # entered, with nothing said (a hostile pass). It is checked as an older date is.
+    was = "already " if current else ""
+    today_words = "as today" if current else f"today {_a(today)}"
     if entered in pairs(forms):
         notes.append(
             f"{label}: on the conviction date, {item.date.isoformat()}, the section was "
@@ -160,7 +166,7 @@ def _as_of_date(
         level, klass = choices[0]
         notes.append(
             f"{label} was entered as {describe_forms(((item.level, (item.klass,)),))}, but on "
-            f"{item.date.isoformat()} the section was {_a(then)} (today {_a(today)}; "
+            f"{item.date.isoformat()} the section was {was}{_a(then)} ({today_words}; "
             f"{change}): the {then} of the conviction date is used"
         )
         # The record and the catalog disagree: decide on the law of the day, but if the
@@ -179,8 +185,8 @@ def _as_of_date(
             index,
             pairs(forms),
             f"{label} was entered as {describe_forms(((item.level, (item.klass,)),))}, which "
-            f"the section did not carry on {item.date.isoformat()} (then {then}; today "
-            f"{today}; {change}); check the judgment",
+            f"the section did not carry on {item.date.isoformat()} (then {then}; "
+            f"{'as today' if current else f'today {today}'}; {change}); check the judgment",
         )
     )
     return item
