@@ -38,6 +38,16 @@ def decided_ahead(desk: Desk, rules: Any, minutes: int = 10) -> Any:
     return status
 
 
+def declined_now(desk: Desk, rules: Any) -> tuple[Any, Any]:
+    """NH-1's case decided now with no conviction: an amendment to decline."""
+    raw = make_case(
+        decision_time=desk.clock.now.isoformat(),
+        releasable_at=(desk.clock.now + timedelta(hours=4)).isoformat(),
+        person={"name": "A B", "date_of_birth": "1990-04-17", "booking_number": "NH-1"},
+    )
+    return parse_case(raw, "test", rules.sections), raw
+
+
 def test_the_desk_closes_a_hold_decided_a_little_ahead_of_its_clock(desk: Desk, rules: Any) -> None:
     status = decided_ahead(desk, rules)
     desk.clock.now += timedelta(minutes=2)  # ICE takes custody 2 minutes later
@@ -140,12 +150,7 @@ def test_released_at_expiry_is_refused_once_the_decision_is_amended_to_decline(
     "released at expiry" then passed four days before the expiry (a hostile pass)."""
     status = decided_ahead(desk, rules, minutes=0)
     officer = desk.session("officer")
-    raw = make_case(
-        decision_time=desk.clock.now.isoformat(),
-        releasable_at=(desk.clock.now + timedelta(hours=4)).isoformat(),
-        person={"name": "A B", "date_of_birth": "1990-04-17", "booking_number": "NH-1"},
-    )
-    case = parse_case(raw, "test", rules.sections)
+    case, raw = declined_now(desk, rules)
     desk.services.decisions.amend(officer, status.decision_id, case, raw, "not his conviction")
     with pytest.raises(InvalidRequest, match="amended to decline"):
         desk.services.holds.close(officer, status.hold_id, "released_at_expiry")
@@ -163,12 +168,7 @@ def test_an_amendment_saved_while_released_at_expiry_is_being_closed_refuses_it(
     with the writers' turn taken."""
     status = decided_ahead(desk, rules, minutes=0)
     officer = desk.session("officer")
-    raw = make_case(
-        decision_time=desk.clock.now.isoformat(),
-        releasable_at=(desk.clock.now + timedelta(hours=4)).isoformat(),
-        person={"name": "A B", "date_of_birth": "1990-04-17", "booking_number": "NH-1"},
-    )
-    amendment = parse_case(raw, "test", rules.sections)
+    amendment, raw = declined_now(desk, rules)
     desk.clock.now = status.release_due_at + timedelta(minutes=1)  # the hold has run out
     closing = desk.store.holds.close
 

@@ -422,16 +422,12 @@ def _shown_to_a_reader(label: Any) -> str:
     return str(interface.text(QAccessible.Text.Name))
 
 
-def test_a_flagged_contact_shows_its_typed_text_as_typed_not_as_markup(
-    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
-) -> None:
-    """An officer types markup into the ICE officer's name and the note: a tag makes the
-    review's label read everything as HTML, and a comment opened there hid what was
-    given, "NOT ALLOWED" and the reason from the supervisor until the note closed it."""
+def _marked_up_contact(gui_desk: Any, rules: Any, fake_time: FakeTime, **typed: Any) -> None:
+    """The officer records a call from ICE that gave confidential information (flagged),
+    with ``typed`` (marked-up text) in its fields."""
     from trustdesk.services.contacts import ContactInput, ContactService
 
-    service = ContactService(gui_desk.services.ctx, rules)
-    service.record(
+    ContactService(gui_desk.services.ctx, rules).record(
         gui_desk.session("officer"),
         ContactInput(
             kind="release_info_request",
@@ -439,12 +435,22 @@ def test_a_flagged_contact_shows_its_typed_text_as_typed_not_as_markup(
             occurred_at=fake_time.wall.replace(second=0, microsecond=0),
             channel="phone",
             booking_number="NH-9",
-            ice_officer="DO Lee <b></b><!--",
             given=("confidential",),
             unlawful_reason="read out the file",
-            note="--> nothing to add",
             gates={"judicial_warrant": False},
+            **typed,
         ),
+    )
+
+
+def test_a_flagged_contact_shows_its_typed_text_as_typed_not_as_markup(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    """An officer types markup into the ICE officer's name and the note: a tag makes the
+    review's label read everything as HTML, and a comment opened there hid what was
+    given, "NOT ALLOWED" and the reason from the supervisor until the note closed it."""
+    _marked_up_contact(
+        gui_desk, rules, fake_time, ice_officer="DO Lee <b></b><!--", note="--> nothing to add"
     )
     review = ContactReviewDialog(context(gui_desk, rules, fake_time, "supervisor"))
     qtbot.addWidget(review)
@@ -540,25 +546,16 @@ def test_a_contact_s_tooltip_on_the_person_page_shows_typed_text_as_typed(
     """Each line of the person's history has its own text as a tooltip, and a tooltip
     guesses HTML: a tag in the ICE officer's name made it markup, and a comment opened
     there hid the rest of the line (a hostile pass)."""
-    from trustdesk.services.contacts import ContactInput, ContactService
     from trustdesk.ui.person_page import PersonPage
 
     hold(gui_desk, rules, "María Peña", "NH-9", "2026-11-20T12:00:00-05:00")
-    ContactService(gui_desk.services.ctx, rules).record(
-        gui_desk.session("officer"),
-        ContactInput(
-            kind="release_info_request",
-            direction="from_ice",
-            occurred_at=fake_time.wall.replace(second=0, microsecond=0),
-            channel="phone",
-            booking_number="NH-9",
-            ice_office="ERO <b>Hartford</b>",
-            ice_officer="DO Lee <!--",
-            asked="<i>release</i> & custody?",
-            given=("confidential",),
-            unlawful_reason="read out the file",
-            gates={"judicial_warrant": False},
-        ),
+    _marked_up_contact(
+        gui_desk,
+        rules,
+        fake_time,
+        ice_office="ERO <b>Hartford</b>",
+        ice_officer="DO Lee <!--",
+        asked="<i>release</i> & custody?",
     )
     page = PersonPage(context(gui_desk, rules, fake_time, "officer"))
     qtbot.addWidget(page)
