@@ -422,12 +422,12 @@ def _shown_to_a_reader(label: Any) -> str:
     return str(interface.text(QAccessible.Text.Name))
 
 
-def _marked_up_contact(gui_desk: Any, rules: Any, fake_time: FakeTime, **typed: Any) -> None:
+def _marked_up_contact(gui_desk: Any, rules: Any, fake_time: FakeTime, **typed: Any) -> Any:
     """The officer records a call from ICE that gave confidential information (flagged),
     with ``typed`` (marked-up text) in its fields."""
     from trustdesk.services.contacts import ContactInput, ContactService
 
-    ContactService(gui_desk.services.ctx, rules).record(
+    return ContactService(gui_desk.services.ctx, rules).record(
         gui_desk.session("officer"),
         ContactInput(
             kind="release_info_request",
@@ -471,24 +471,10 @@ def test_a_flagged_contact_stored_before_the_character_check_is_shown_escaped(
     note's own line breaks stay line breaks."""
     from dataclasses import replace
 
-    from trustdesk.services.contacts import ContactInput, ContactService
     from trustdesk.store.contact_records import ContactDraft
 
-    service = ContactService(gui_desk.services.ctx, rules)
     officer = gui_desk.session("officer")
-    checked = service.record(
-        officer,
-        ContactInput(
-            kind="release_info_request",
-            direction="from_ice",
-            occurred_at=fake_time.wall.replace(second=0, microsecond=0),
-            channel="phone",
-            booking_number="NH-9",
-            given=("confidential",),
-            unlawful_reason="read out the file",
-            gates={"judicial_warrant": False},
-        ),
-    )
+    checked = _marked_up_contact(gui_desk, rules, fake_time)
     # Written as the store writes it, past the service's check of the typed text.
     draft = ContactDraft(
         **{name: getattr(checked, name) for name in ContactDraft.__dataclass_fields__}
