@@ -183,3 +183,38 @@ def test_an_amendment_saved_while_released_at_expiry_is_being_closed_refuses_it(
         desk.services.holds.close(officer, status.hold_id, "released_at_expiry")
     assert desk.store.audit.of_events("hold.closed") == []
     assert desk.store.holds.get(status.hold_id).closure is None
+
+
+def test_released_at_expiry_is_refused_once_amended_to_a_form_that_asks_for_no_hold(
+    desk: Desk, rules: Any
+) -> None:
+    """Amended from Form I-247A to I-247N (notification only), the detainer is still
+    honored but nobody may be held on it: release is due at once, at the amendment's
+    time, as after a decline. "Released at expiry" then passed four days before the
+    hold's expiry (a hostile pass on the hold clock), and the terminal's list of holds
+    said only "OVERDUE", not why."""
+    from trustdesk.cli.records_text import render_holds
+
+    status = decided_ahead(desk, rules, minutes=0)
+    expiry = status.release_due_at
+    assert expiry is not None and expiry > desk.clock.now + timedelta(days=3)
+    officer = desk.session("officer")
+    case, raw = _case(rules, desk.clock.now, "NH-1", desk.clock.now + timedelta(hours=4))
+    raw["detainer"]["form"] = "I-247N"
+    case = parse_case(raw, "test", rules.sections)
+    desk.services.decisions.amend(officer, status.decision_id, case, raw, "the form is an I-247N")
+    desk.clock.now += timedelta(minutes=5)
+    with pytest.raises(InvalidRequest, match="asks for no") as refused:
+        desk.services.holds.close(officer, status.hold_id, "released_at_expiry")
+    assert "released otherwise (released_other)" in str(refused.value)
+    assert desk.store.audit.of_events("hold.closed") == []
+    [amended] = desk.services.holds.active(officer)
+    assert amended.release_due_at is not None and amended.release_due_at < expiry
+    listed = render_holds([amended], desk.clock.now)
+    assert "THE FORM ASKS FOR NO HOLD: release now" in listed
+    assert amended.outcome == "honor" and amended.asks_no_hold
+    desk.services.holds.close(
+        officer, status.hold_id, "released_other", note="decision amended: Form I-247N"
+    )
+    # A hold that still asks for one reads so: the field is not always true.
+    assert not decided_ahead(desk, rules, minutes=0).asks_no_hold

@@ -240,6 +240,8 @@ def render_holds(rows: list[HoldStatus], now: datetime | None = None) -> str:
             state = ""
         if row.outcome != "honor":
             state = "DECISION AMENDED TO DECLINE: release now"
+        elif row.asks_no_hold:
+            state = "DECISION AMENDED: THE FORM ASKS FOR NO HOLD: release now"
         lines.append(
             f"{row.hold_id:>6}  {row.decision_id:>8}  {local(due):<26} "
             f"{row.booking_number:<16} {shown(row.name)}" + (f"  [{state}]" if state else "")

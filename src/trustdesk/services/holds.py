@@ -150,6 +150,15 @@ class HoldService:
                 "released otherwise (released_other), with a note saying the decision was "
                 "amended"
             )
+        if status.asks_no_hold:
+            # Amended to a form that asks for no hold (an I-247N): nobody may be held on
+            # it, so release is due at once, as after a decline; the hold never ran out.
+            raise InvalidRequest(
+                f"hold {hold_id}'s decision was amended to a detainer form that asks for no "
+                "hold (notification only): the person is released because of the amendment, "
+                "not at the hold's expiry. Record the release as released otherwise "
+                "(released_other), with a note saying the decision was amended"
+            )
         if status.release_due_at is None:
             raise InvalidRequest(
                 f"hold {hold_id} has no expiry: the time the person would otherwise be "

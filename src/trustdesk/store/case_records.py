@@ -142,6 +142,9 @@ class HoldStatus:
     outcome: str
     releasable_at: datetime | None
     release_due_at: datetime | None
+    #: The latest version honors a detainer whose form asks for no hold (an I-247N,
+    #: amended from one that did): release is due at once, because of the amendment.
+    asks_no_hold: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from trustdesk.store import audit
 from trustdesk.store.case_records import Hold, HoldClosure, HoldStatus
 from trustdesk.store.encoding import optional_parse_utc, parse_utc, row_digest, utc_text
 from trustdesk.store.errors import Conflict, NotFound
+from trustdesk.store.hold_due import asks_no_hold_sql, backend_of
 from trustdesk.store.records import Actor, AuditEvent
 from trustdesk.store.schema import HOLD_OUTCOMES
 from trustdesk.store.sql import dict_rows, insert, one_dict
@@ -30,11 +31,17 @@ CLOSURE_FIELDS = (
 
 _STATUS_SELECT = """
     SELECT o.hold_id, o.decision_id, o.record_id, o.release_due_at, d.outcome,
-           d.releasable_at, p.booking_number, p.name
+           d.releasable_at, p.booking_number, p.name, {asks_no_hold} AS asks_no_hold
     FROM open_holds o
     CROSS JOIN decisions d ON d.id = o.record_id
     CROSS JOIN people p ON p.id = d.person_id
 """
+
+
+def _status_select(conn: Any) -> str:
+    """The open holds as the board shows them; whether the latest version asks for no
+    hold is read on the backend's own terms (``hold_due.asks_no_hold_sql``)."""
+    return _STATUS_SELECT.format(asks_no_hold=asks_no_hold_sql(backend_of(conn), "d"))
 
 
 def _status(row: dict[str, Any]) -> HoldStatus:
@@ -47,11 +54,12 @@ def _status(row: dict[str, Any]) -> HoldStatus:
         outcome=row["outcome"],
         releasable_at=optional_parse_utc(row["releasable_at"]),
         release_due_at=optional_parse_utc(row["release_due_at"]),
+        asks_no_hold=bool(row["asks_no_hold"]),
     )
 
 
 def _status_of(conn: sqlite3.Connection, hold_id: int) -> HoldStatus | None:
-    rows = dict_rows(conn, _STATUS_SELECT + " WHERE o.hold_id = ?", (hold_id,))
+    rows = dict_rows(conn, _status_select(conn) + " WHERE o.hold_id = ?", (hold_id,))
     return next((_status(row) for row in rows), None)
 
 
@@ -192,13 +200,17 @@ class HoldRepository:
     def active(self) -> list[HoldStatus]:
         """Open holds, the soonest release first; holds whose start is unknown last."""
         with self._db.reading() as conn:
-            sql = _STATUS_SELECT + " ORDER BY o.release_due_at IS NULL, o.release_due_at, o.hold_id"
+            sql = (
+                _status_select(conn)
+                + " ORDER BY o.release_due_at IS NULL, o.release_due_at, o.hold_id"
+            )
             return [_status(row) for row in dict_rows(conn, sql)]
 
     def overdue(self, now: datetime) -> list[HoldStatus]:
         """Open holds whose release was due at or before ``now``."""
         with self._db.reading() as conn:
             sql = (
-                _STATUS_SELECT + " WHERE o.release_due_at <= ? ORDER BY o.release_due_at, o.hold_id"
+                _status_select(conn)
+                + " WHERE o.release_due_at <= ? ORDER BY o.release_due_at, o.hold_id"
             )
             return [_status(row) for row in dict_rows(conn, sql, (utc_text(now),))]
