@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from test_board_kit import context, decide, events, hold
+from test_board_kit import SERIOUS, context, decide, events, hold, make_case
 from uikit import FakeTime
 
+from trustdesk.rules.caseio import parse_case
 from trustdesk.ui.board import BoardPage
 from trustdesk.ui.board_close import NoteDialog
 from trustdesk.ui.board_model import BOOKING, COUNTDOWN, STATUS
@@ -256,3 +257,36 @@ def test_a_failed_refresh_says_so_on_the_board_without_a_dialog(
         "⚠ The board could not be refreshed: Your account no longer exists; log on again."
     )
     assert answers["asked"] == [] and page.holds.rowCount() == 1  # the last data stays
+
+
+def test_a_hold_amended_so_nobody_may_be_held_says_why_release_is_due_not_expired(
+    board: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    """Amended to decline, or to a Form I-247N that asks for no hold, a hold is due for
+    release from the amendment: the board said "expired Fri 20 Nov 11:00", a hold four
+    days from its expiry, and so pointed the desk to "released at expiry" (refused)."""
+    declined = hold(gui_desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    no_hold = hold(gui_desk, rules, "Bo Chen", "NH-2", "2026-11-20T15:00:00-05:00")
+    running = hold(gui_desk, rules, "Cy Diaz", "NH-3", "2026-11-20T15:00:00-05:00")
+    officer = gui_desk.session("officer")
+    person = {"name": "Ana Ruiz", "date_of_birth": "1990-04-17", "booking_number": "NH-1"}
+    raw = make_case(person=person, releasable_at="2026-11-20T15:00:00-05:00")
+    amend = gui_desk.services.decisions.amend
+    amend(officer, declined.record.decision_id, parse_case(raw, "t", rules.sections), raw, "no")
+    person = {"name": "Bo Chen", "date_of_birth": "1990-04-17", "booking_number": "NH-2"}
+    raw = make_case(person=person, releasable_at="2026-11-20T15:00:00-05:00", convictions=[SERIOUS])
+    raw["detainer"]["form"] = "I-247N"
+    amend(officer, no_hold.record.decision_id, parse_case(raw, "t", rules.sections), raw, "247N")
+    fake_time.advance(minutes=3)
+    page = board()
+    rows = {cell(page, row, BOOKING): row for row in range(page.holds.rowCount())}
+    assert cell(page, rows["NH-1"], COUNTDOWN) == (
+        "release now — decision amended to decline Fri 20 Nov 11:00 — overdue by 3 m 0 s"
+    )
+    assert cell(page, rows["NH-2"], COUNTDOWN) == (
+        "release now — decision amended: the form asks for no hold Fri 20 Nov 11:00 — "
+        "overdue by 3 m 0 s"
+    )
+    assert cell(page, rows["NH-1"], STATUS) == cell(page, rows["NH-2"], STATUS) == "‼ OVERDUE"
+    assert running.hold_id is not None
+    assert cell(page, rows["NH-3"], COUNTDOWN).startswith("expires Tue 24 Nov 15:00 — in ")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from trustdesk.ui.countdown import (
+    AMENDED_TO_DECLINE,
     UNKNOWN_TEXT,
     Anchor,
     Urgency,
@@ -42,6 +43,18 @@ def test_the_text_says_when_and_how_long_in_the_agency_zone() -> None:
     late = -timedelta(hours=1, minutes=3)
     assert countdown_text(EXPIRY, late, CT) == "expired Tue 24 Nov 15:00 — overdue by 1 h 3 m"
     assert countdown_text(None, None, CT) == UNKNOWN_TEXT == "release time not yet known"
+
+
+def test_a_hold_amended_so_nobody_may_be_held_is_due_not_expired() -> None:
+    # The amendment's time, from a desk whose clock runs a little ahead of this one.
+    late, ahead = -timedelta(minutes=3), timedelta(seconds=40)
+    assert countdown_text(EXPIRY, late, CT, AMENDED_TO_DECLINE) == (
+        "release now — decision amended to decline Tue 24 Nov 15:00 — overdue by 3 m 0 s"
+    )
+    assert countdown_text(EXPIRY, ahead, CT, AMENDED_TO_DECLINE) == (
+        "release now — decision amended to decline Tue 24 Nov 15:00 — due in 0 m 40 s"
+    )
+    assert countdown_text(None, None, CT, AMENDED_TO_DECLINE) == UNKNOWN_TEXT
 
 
 def test_summer_time_is_shown_as_the_clock_on_the_wall() -> None:

@@ -15,7 +15,15 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from trustdesk.core.characters import shown
 from trustdesk.store.case_records import HoldStatus
-from trustdesk.ui.countdown import STATUS_TEXT, Anchor, Urgency, countdown_text, urgency
+from trustdesk.ui.countdown import (
+    AMENDED_TO_DECLINE,
+    AMENDED_TO_NO_HOLD,
+    STATUS_TEXT,
+    Anchor,
+    Urgency,
+    countdown_text,
+    urgency,
+)
 from trustdesk.ui.history_model import RowsModel
 
 COLUMNS = ("Status", "Booking no.", "Name", "Release due", "Decision")
@@ -38,6 +46,14 @@ Index = QModelIndex | QPersistentModelIndex
 
 #: Where holds without a known release time sort: after every real one.
 NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def amended(hold: HoldStatus) -> str:
+    """Why release is due on a hold whose decision no longer lets anyone be held ("" for
+    a hold that runs to its expiry)."""
+    if hold.outcome != "honor":
+        return AMENDED_TO_DECLINE
+    return AMENDED_TO_NO_HOLD if hold.asks_no_hold else ""
 
 
 def by_expiry(hold: HoldStatus) -> tuple[datetime, int]:
@@ -107,7 +123,8 @@ class HoldTableModel(RowsModel):
         return self._urgency[row]
 
     def countdown_at(self, row: int) -> str:
-        return countdown_text(self._holds[row].release_due_at, self.remaining(row), self.zone)
+        hold = self._holds[row]
+        return countdown_text(hold.release_due_at, self.remaining(row), self.zone, amended(hold))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._holds):

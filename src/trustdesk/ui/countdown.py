@@ -91,11 +91,27 @@ def stamp_text(moment: datetime, zone: tzinfo, *, seconds: bool = False) -> str:
     return f"{DAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} {local.year} {clock}"
 
 
-def countdown_text(expiry: datetime | None, remaining: timedelta | None, zone: tzinfo) -> str:
-    """'expires Tue 24 Nov 15:00 — in 5 h 12 m' or 'expired … — overdue by 1 h 3 m'."""
+#: Why release is due on a hold that did not run out (``countdown_text``'s ``amended``).
+AMENDED_TO_DECLINE = "decision amended to decline"
+AMENDED_TO_NO_HOLD = "decision amended: the form asks for no hold"
+
+
+def countdown_text(
+    expiry: datetime | None, remaining: timedelta | None, zone: tzinfo, amended: str = ""
+) -> str:
+    """'expires Tue 24 Nov 15:00 — in 5 h 12 m' or 'expired … — overdue by 1 h 3 m'.
+
+    ``amended``: the hold's decision was amended so that nobody may be held (release is
+    due from the amendment, not from an expiry): 'release now — decision amended to
+    decline Tue 24 Nov 15:00 — overdue by 3 m'. Saying "expired" there led the desk to
+    "released at expiry", which the record refuses for such a hold.
+    """
     if expiry is None or remaining is None:
         return UNKNOWN_TEXT
     when = expiry_text(expiry, zone)
+    if amended:
+        late = "overdue by" if remaining <= timedelta(0) else "due in"
+        return f"release now — {amended} {when} — {late} {span_text(remaining)}"
     if remaining <= timedelta(0):
         return f"expired {when} — overdue by {span_text(remaining)}"
     return f"expires {when} — in {span_text(remaining)}"
