@@ -22,3 +22,22 @@ def in_repeated_hour(value: datetime) -> bool:
     if value.tzinfo is None:
         return False
     return repeated_wall_time(value.replace(tzinfo=None, fold=0), value.tzinfo)
+
+
+#: Day and month names as every desk shows them: ``strftime``'s %a and %b follow the
+#: process locale, which Qt sets to the desk's own ("mar 24 nov 2026" on a Spanish one).
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def local_text(value: datetime, zone: tzinfo, *, zone_name: bool = True) -> str:
+    """``value`` in ``zone`` as 'Tue 24 Nov 2026 15:00 EST' (``strftime`` with
+    "%a %d %b %Y %H:%M %Z" in the C locale), in English whatever the process locale;
+    without the zone's name when ``zone_name`` is false."""
+    local = value.astimezone(zone)
+    text = (
+        f"{DAY_NAMES[local.weekday()]} {local.day:02d} {MONTH_NAMES[local.month - 1]} "
+        f"{local.year:04d} {local.hour:02d}:{local.minute:02d}"
+    )
+    name = local.tzname() if zone_name else None
+    return f"{text} {name}" if name else text

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from trustdesk.core.wall_time import local_text
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.permissions import Operation
@@ -116,8 +117,8 @@ class HoldService:
             return
         zone = self._zone()
         raise InvalidRequest(
-            f"the time the hold ended ({when.astimezone(zone):%a %d %b %Y %H:%M}) is before "
-            f"the decision ({earliest.astimezone(zone):%a %d %b %Y %H:%M}); give the time "
+            f"the time the hold ended ({local_text(when, zone, zone_name=False)}) is before "
+            f"the decision ({local_text(earliest, zone, zone_name=False)}); give the time "
             "the hold really ended"
         )
 
@@ -166,10 +167,9 @@ class HoldService:
                 "released otherwise (released_other) with a note saying why"
             )
         if when + CLOCK_SLACK < status.release_due_at:
-            shown = "%a %d %b %Y %H:%M %Z"
-            due, then = status.release_due_at.astimezone(zone), when.astimezone(zone)
+            due, then = local_text(status.release_due_at, zone), local_text(when, zone)
             raise InvalidRequest(
-                f"hold {hold_id} expires {due:{shown}}; at {then:{shown}} it had not expired. "
+                f"hold {hold_id} expires {due}; at {then} it had not expired. "
                 "A release before the expiry is released otherwise (released_other), with a "
                 "note saying why; if ICE took the person, record that"
             )
@@ -197,7 +197,7 @@ class HoldService:
         who = closure.officer
         if user is not None and user.full_name:
             who = f"{user.full_name} ({closure.officer})"
-        when = closure.recorded_at.astimezone(zone).strftime("%a %d %b %Y %H:%M")
+        when = local_text(closure.recorded_at, zone, zone_name=False)
         how = OUTCOME_WORDS.get(closure.outcome, closure.outcome)
         return (
             f"hold {closure.hold_id} was already closed by {who} at {when} ({how}); "

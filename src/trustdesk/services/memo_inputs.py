@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from trustdesk.core.wall_time import local_text
 from trustdesk.services.errors import InvalidRequest
 from trustdesk.store.case_records import DecisionRecord
 from trustdesk.store.errors import NotFound
@@ -149,7 +150,7 @@ def _row(record: ContactRecord, zone: ZoneInfo, reviews: tuple[ContactReview, ..
         )
         flag = f"Officer's reason: {record.unlawful_reason}. {state}."
     return ContactRow(
-        when=f"{local:%a %d %b %Y %H:%M %Z}",
+        when=local_text(local, zone),
         kind=KIND_TEXT.get(record.kind, record.kind),
         ice=(
             f"{who} ({DIRECTION_TEXT.get(record.direction, record.direction).lower()}, "

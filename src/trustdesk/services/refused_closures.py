@@ -23,6 +23,7 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
 
+from trustdesk.core.wall_time import local_text
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.holds import OUTCOME_WORDS, AlreadyClosed, HoldService
@@ -159,7 +160,7 @@ class RefusedClosures:
         def when(value: datetime | None) -> str:
             if value is None:
                 return "—"
-            return value.astimezone(zone).strftime("%a %d %b %Y %H:%M %Z")
+            return local_text(value, zone)
 
         rows = (
             ("Kept closure", item.id),

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from trustdesk.core.decision import Decision
 from trustdesk.core.model import Case
+from trustdesk.core.wall_time import local_text
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.decisions import (
     CLOCK_SLACK,
@@ -721,7 +722,7 @@ class SyncService:
         if isinstance(error, AlreadyClosed):
             return str(error)
         zone = ZoneInfo(self._zone)
-        when = item.kept_at.astimezone(zone).strftime("%a %d %b %Y %H:%M")
+        when = local_text(item.kept_at, zone, zone_name=False)
         return (
             f"{error}. The hold (booking {item.booking_number}) is back on the board: close "
             f"it again and say in the note that it really ended at {when}."
@@ -867,7 +868,7 @@ class SyncService:
 
         item = kept.pending
         zone = ZoneInfo(self._zone)
-        when = item.kept_at.astimezone(zone).strftime("%a %d %b %Y %H:%M")
+        when = local_text(item.kept_at, zone, zone_name=False)
         why = (
             f"Kept as local draft {item.short_id} on workstation {item.workstation} at "
             f"{when}: the record server could not be reached. It is recorded as soon as "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from trustdesk.core.wall_time import local_text
 from trustdesk.services.memos import MemoCheck
 
 DEFAULT_ZONE = "America/New_York"
@@ -34,7 +35,7 @@ def _zone(name: str | None) -> ZoneInfo:
 def _when(value: datetime | None, zone: ZoneInfo) -> str:
     if value is None:
         return "none"
-    return value.astimezone(zone).strftime("%a %d %b %Y %H:%M %Z")
+    return local_text(value, zone)
 
 
 def record_lines(check: MemoCheck, zone_name: str | None = None) -> list[str]:

@@ -6,14 +6,12 @@ from datetime import datetime, tzinfo
 
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
+from trustdesk.core.wall_time import local_text
 from trustdesk.ui.tooltips import plain_tip
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QComboBox, QTableWidget
-
-#: How instants are shown in the agency's zone.
-TIME_FORMAT = "%a %d %b %Y %H:%M"
 
 
 def choose_logo(parent: QWidget) -> bytes | str | None:
@@ -72,7 +70,8 @@ def show_message(label: QLabel, text: str, *, prefix: str = "⚠ ") -> None:
 
 
 def local_time(value: datetime | None, zone: tzinfo, *, never: str = "never") -> str:
-    return never if value is None else value.astimezone(zone).strftime(TIME_FORMAT)
+    """An instant in the agency's zone, in English whatever the desk's locale."""
+    return never if value is None else local_text(value, zone, zone_name=False)
 
 
 def button(text: str, accessible: str, tip: str = "") -> QPushButton:

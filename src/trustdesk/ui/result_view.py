@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QTextBrowser, QVBoxL
 
 from trustdesk.core.counterfactual import OutcomeChanges, sections
 from trustdesk.core.decision import HONOR, MET, NOT_MET, Decision
+from trustdesk.core.wall_time import local_text
 from trustdesk.services.contact_wording import VERDICT_MARK, notice_due, outcome_lines
 from trustdesk.ui.length_limit import keep_within
 from trustdesk.ui.review_steps import heading, problem_label
@@ -41,8 +42,7 @@ def when(value: object, zone: ZoneInfo) -> str:
     from datetime import datetime
 
     assert isinstance(value, datetime)
-    local = value.astimezone(zone)
-    return local.strftime("%a %d %b %Y %H:%M %Z")
+    return local_text(value, zone)
 
 
 def outcomes_html(decision: Decision) -> str:
