@@ -250,3 +250,38 @@ def test_corrupt_cache_is_recomputed(tmp_path: Path) -> None:
 def test_cache_can_be_disabled(tmp_path: Path) -> None:
     assert probe(tmp_path, TRUSTDESK_NO_CACHE="1") == {"reasons": EXPECTED, "imported": True}
     assert not list(tmp_path.glob("*.json"))
+
+
+def test_a_year_being_loaded_is_never_read_as_holiday_free_by_another_thread() -> None:
+    """The year was marked loaded before its holidays were added: a second thread asking
+    in between read Thanksgiving as a working day (a hostile pass on the hold clock)."""
+    import threading
+    from datetime import date
+
+    from trustdesk.rules import calendar
+
+    adding, release = threading.Event(), threading.Event()
+
+    class SlowNames(dict):  # type: ignore[type-arg]
+        def update(self, names: dict[date, str]) -> None:  # type: ignore[override]
+            if thanksgiving in names:  # the loading thread is adding that year's now
+                adding.set()
+                release.wait(5)
+            super().update(names)
+
+    federal = calendar._FederalHolidays()
+    federal._cache_read = True  # computed, not read from a cache of this machine
+    thanksgiving = date(2031, 11, 27)
+    federal._names = SlowNames()
+    first: list[str | None] = []
+    loading = threading.Thread(target=lambda: first.append(federal.name(thanksgiving)))
+    loading.start()
+    assert adding.wait(30)
+    second: list[str | None] = []
+    reading = threading.Thread(target=lambda: second.append(federal.name(thanksgiving)))
+    reading.start()
+    reading.join(0.5)  # it must wait for the year, not answer from half of it
+    release.set()
+    loading.join(30)
+    reading.join(30)
+    assert first == second == ["Thanksgiving Day"]

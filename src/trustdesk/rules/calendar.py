@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from datetime import date
 
 from trustdesk.core.pack import ClockRule, ExclusionCalendar
@@ -88,16 +89,23 @@ def _federal_calendar(weekdays: frozenset[int]) -> ExclusionCalendar:
 class _FederalHolidays:
     """Weekdays on which a federal holiday is observed, memoised and cached on disk."""
 
-    __slots__ = ("_cache_read", "_names", "_years")
+    __slots__ = ("_cache_read", "_lock", "_names", "_years")
 
     def __init__(self) -> None:
         self._names: dict[date, str] = {}
         self._years: set[int] = set()
         self._cache_read = False
+        # An administrator's pack import runs its tests on a worker thread (ui/tasks.py)
+        # while the window may decide a case: one thread loads a year at a time, and a
+        # year is marked loaded only once its holidays are in (a hostile pass found the
+        # order reversed: the other thread could read the year as holiday-free).
+        self._lock = threading.Lock()
 
     def name(self, day: date) -> str | None:
         if day.year not in self._years:
-            self._load(day.year)
+            with self._lock:
+                if day.year not in self._years:
+                    self._load(day.year)
         return self._names.get(day)
 
     def _load(self, year: int) -> None:
@@ -115,8 +123,8 @@ class _FederalHolidays:
 
     def _merge(self, computed: dict[int, dict[date, str]]) -> None:
         for year, names in computed.items():
+            self._names.update(names)  # the holidays first, then the year marked loaded
             self._years.add(year)
-            self._names.update(names)
 
 
 _FEDERAL = _FederalHolidays()
