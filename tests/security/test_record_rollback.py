@@ -172,4 +172,5 @@ def test_an_anchor_folder_that_cannot_be_written_never_stops_a_decision(
     staff(cli)
     _decide(cli, tmp_path, 1)
     code, out, err = cli("audit", "verify", "--as", "sam", who="sam")
-    assert code == 0 and "intact" in out, err
+    # Intact as far as the chain shows; exit 4: no rollback could be checked here.
+    assert code == 4 and "intact" in out and "NOT PROVEN" in err, err
