@@ -85,9 +85,10 @@ def test_a_confirmed_rollback_is_recorded_and_the_memo_is_not_called_changed(
     assert done["confirmed_discard_newer"] is True
     assert done["rolled_back_decisions"] == 1 and done["rolled_back_counts"]["memo.printed"] == 1
     # The live head that was replaced, and the file the replaced records are kept in
-    # (with the restore's own `restore.replacing` after that head).
+    # (with the restore's own `restore.replacing` after that head, and the start of the
+    # copy that keeps them, recorded before it is made).
     assert (done["rolled_back_upto_seq"], done["rolled_back_upto_hash"]) == live_head
-    assert done["replaced_head_seq"] == live_head[0] + 1
+    assert done["replaced_head_seq"] == live_head[0] + 2
     assert (cli.data / done["replaced_file"]).is_file()
     # The genuine memo: the record does not hold it, and says why; not "changed".
     code, out, err = cli("verify", str(memo), "--as", "aud", who="aud")

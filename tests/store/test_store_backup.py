@@ -353,3 +353,17 @@ def test_a_restore_stopped_right_after_the_swap_is_recorded_in_the_record_it_mad
     # alarm, until someone who knows of the restore runs `audit reanchor`.
     [problem] = store.verify().problems
     assert "records may have been rolled back" in problem.text
+
+
+def test_a_restored_backups_own_start_is_not_taken_for_a_killed_backup(
+    store: Store, officer: Actor, tmp_path: Path
+) -> None:
+    """A backup's snapshot holds the entry of its own start, not yet ended: restored, that
+    history must not tell the next backup of a backup that never finished."""
+    _add(store, officer, 2)
+    first = store.backup(tmp_path / "first.db", officer, T0)
+    _add(store, officer, 1, tag="L")
+    store.restore(check_backup(first.path), officer, T0, discard_newer=True)
+    again = store.backup(tmp_path / "again.db", officer, T0)
+    assert again.notes == () and store.audit.of_events("backup.unfinished") == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["again.db", "data", "first.db"]

@@ -171,7 +171,11 @@ def test_jobs_stop_midway_inside_sqlite(
             run(control)
         assert control.looks > 5
     assert list(out.iterdir()) == []
-    assert len(gui_desk.store.audit.latest(1000)) == events  # nothing recorded either
+    # Nothing recorded either, but the backup's start (recorded before it copies, so that
+    # a killed one is in the record) and its stop.
+    recorded = gui_desk.store.audit.latest(1000)[events:]
+    assert [entry.event for entry in recorded] == ["backup.started", "backup.failed"]
+    assert recorded[1].objects_dict()["started_seq"] == recorded[0].seq
 
     class StopAtFirstPage(Control):
         def progress(self, done: int, total: int) -> None:

@@ -45,6 +45,8 @@ def run_backup(args: argparse.Namespace) -> int:
     with open_services(args) as services:
         session = log_on(services, args)
         info = services.records.backup(session, args.file)
+    for note in info.notes:
+        print(f"trustdesk: warning: {note}", file=sys.stderr)
     print(
         f"backup written to {info.path}: {info.decisions} decision records, audit head "
         f"{info.head_seq}; sha256 {info.sha256}"

@@ -6,7 +6,9 @@ snapshot reads look at the job's cancel flag between SQLite steps (``store.stopp
 That is also why a job may run on a worker thread: its long reads use their own
 read-only connection, and its few writes wait for the database's writer lock. A stopped
 job leaves nothing behind: files are written under a temporary name and published only
-when complete (``trustdesk.newfile``), and the audit entry comes after that.
+when complete (``trustdesk.newfile``), and the audit entry comes after that. A backup
+alone records its start before it copies (so a killed one is in the record), and then
+its stop too.
 """
 
 from __future__ import annotations
@@ -47,7 +49,18 @@ def export(
 
 
 def backup(services: Services, session: Session, target: Path, control: JobControl) -> BackupInfo:
-    return _run(services, control, lambda records: records.backup(session, target))
+    def work(records: RecordsService) -> BackupInfo:
+        try:
+            return records.backup(session, target)
+        except Exception as error:
+            if control.cancelled():  # its start was recorded, and its stop after it
+                raise Stopped(
+                    "the backup was stopped; no backup file was kept (its start and its "
+                    "stop are in the audit trail)"
+                ) from error
+            raise
+
+    return _run(services, control, work)
 
 
 def _run(

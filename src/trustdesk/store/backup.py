@@ -30,7 +30,7 @@ from trustdesk.store.connection import connect, inspect_file, translate
 from trustdesk.store.database import Database
 from trustdesk.store.encoding import utc_text
 from trustdesk.store.errors import DatabaseCorrupt, NewerSchema, RestoreRefused, StoreError
-from trustdesk.store.files import missing_step, new_file
+from trustdesk.store.files import check_new, missing_step, new_file
 from trustdesk.store.identity import StoreSummary, summarize
 from trustdesk.store.migrations import check_not_newer, migrate, schema_version
 from trustdesk.store.records import Actor, AuditEvent, Credential
@@ -52,6 +52,8 @@ class BackupInfo:
     head_hash: str
     decisions: int
     store_id: str
+    #: What the person is to be told besides (backups found unfinished, store/backup_unfinished.py).
+    notes: tuple[str, ...] = ()
 
 
 def file_sha256(path: Path) -> str:
@@ -62,11 +64,27 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def create_backup(db: Database, target: Path, at: datetime) -> BackupInfo:
-    """Write a consistent snapshot of ``db`` to the new file ``target`` (never overwritten)."""
+def check_target(db: Database, target: Path) -> Path:
+    """``target`` as a backup writes it (absolute), refused before anything is recorded
+    when it may not be written: the live database's own name, a file that exists, a
+    missing folder, a name the system cannot take."""
     target = target.expanduser().absolute()
     if target.parent.resolve() == db.data_dir.resolve() and target.name.startswith("trustdesk.db"):
         raise StoreError(f"{target} is the live database's own name; choose another file name")
+    check_new(target)
+    return target
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why a backup did not end, for its audit entry (no personal data: paths and causes)."""
+    if isinstance(exc, KeyboardInterrupt):
+        return f"stopped ({exc})" if str(exc) else "stopped"
+    return (str(exc) or type(exc).__name__)[:300]
+
+
+def create_backup(db: Database, target: Path, at: datetime) -> BackupInfo:
+    """Write a consistent snapshot of ``db`` to the new file ``target`` (never overwritten)."""
+    target = check_target(db, target)
     with new_file(target) as temp:
         # Created here first, so a folder that takes no new file fails with the system's
         # own reason, about the backup's folder (SQLite would only say "unable to open",

@@ -14,6 +14,10 @@ lock files only guard what SQLite cannot:
   program at a time; the others wait a moment and then find the work done.
 - ``trustdesk.window.lock`` (:class:`WindowLock`): only the desktop app takes it, so a
   second window on the same folder is told where the first one is open.
+- ``trustdesk.backup.lock`` (:func:`backup_running`, :func:`no_backup_running`): every
+  backup holds it *shared* from the entry that records its start to the one that records
+  its end; a backup's start with no end is then known to be one that was killed (not
+  one still running) by whoever holds it *exclusively*.
 
 Locks are taken with ``flock`` (POSIX) or ``msvcrt.locking`` (Windows) on an open file,
 so the operating system releases them when the process ends, even after kill -9: a stale
@@ -35,6 +39,7 @@ from trustdesk.store.paths import LOCK_NAME, hostname
 
 SETUP_LOCK_NAME = "trustdesk.setup.lock"
 WINDOW_LOCK_NAME = "trustdesk.window.lock"
+BACKUP_LOCK_NAME = "trustdesk.backup.lock"
 
 #: How long opening waits for another program's open (a migration may take a while).
 SETUP_WAIT_SECONDS = 120.0
@@ -224,6 +229,41 @@ class FolderLock:
         fd, self._fd = self._fd, None
         if fd is not None:
             os.close(fd)
+
+
+@contextlib.contextmanager
+def backup_running(data_dir: Path) -> Iterator[None]:
+    """Held by a backup from the record of its start to the record of its end (shared:
+    backups run side by side); waits a moment for a look at unfinished ones elsewhere."""
+    lock = FolderLock(data_dir, open_lock_file(data_dir, BACKUP_LOCK_NAME))
+    deadline = time.monotonic() + SHARED_WAIT_SECONDS
+    while not lock._try_shared():
+        if time.monotonic() >= deadline:
+            lock._close()
+            raise AlreadyOpen(
+                f"another TrustDesk program is checking the backups of data folder {data_dir} "
+                "and has not finished; try again in a moment (nothing was written)"
+            )
+        time.sleep(_POLL)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextlib.contextmanager
+def no_backup_running(data_dir: Path) -> Iterator[bool]:
+    """Whether no backup of ``data_dir`` runs now, in any program; while True is held, none
+    can start (a backup's start with no end is then one that was killed)."""
+    lock = FolderLock(data_dir, open_lock_file(data_dir, BACKUP_LOCK_NAME))
+    if not lock._try_exclusive():
+        lock._close()
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lock.release()
 
 
 @contextlib.contextmanager

@@ -212,30 +212,72 @@ class Store:
                 f"TrustDesk makes no {what} files of {self.db.where()}: {SERVER_BACKUP_ADVICE}"
             )
 
-    def backup(self, target: Path, actor: Actor, at: datetime) -> backups.BackupInfo:
-        """Write a backup to the new file ``target`` and record it in the audit."""
+    def backup(
+        self, target: Path, actor: Actor, at: datetime, *, sweep: bool = True
+    ) -> backups.BackupInfo:
+        """Write a backup to the new file ``target`` and record it in the audit.
+
+        Its start is recorded before anything is copied (``backup.started``, naming the
+        file) and its end after (``backup.created``, or ``backup.failed``): a backup killed
+        in between (kill -9, a power cut) is in the record, and the next one finds what it
+        left (store/backup_unfinished.py; ``sweep``: look first, not done by a restore's
+        own copy). What the look found is said in the returned ``notes``."""
         from trustdesk.store import backup as backups
+        from trustdesk.store.lock import backup_running
 
         self._refuse_on_server("backup")
-        info = backups.create_backup(self._file_db(), target, at)
-        event = AuditEvent(
-            "backup.created",
-            "success",
-            {
-                "file_sha256": info.sha256,
-                "size": info.size,
-                "head_seq": info.head_seq,
-                "head_hash": info.head_hash,
-                "decisions": info.decisions,
-            },
-        )
-        try:
-            self.audit.record(event, actor, at)
-        except BaseException:
-            # An unrecorded copy of the records must not exist.
-            info.path.unlink(missing_ok=True)
-            raise
-        return info
+        db = self._file_db()
+        target = backups.check_target(db, target)
+        notes = self._unfinished_backups(actor, at) if sweep else ()
+        with backup_running(db.data_dir):
+            about = {"file": str(target)}
+            started = self.audit.record(AuditEvent("backup.started", "success", about), actor, at)
+            try:
+                info = backups.create_backup(db, target, at)
+            except BaseException as exc:
+                failed = {"started_seq": started.seq, "reason": backups.failure_reason(exc)}
+                # Not recorded (the database itself failing): the start stays open, and
+                # the next backup finds what this one left.
+                with contextlib.suppress(Exception):
+                    self.audit.record(AuditEvent("backup.failed", "failure", failed), actor, at)
+                raise
+            event = AuditEvent(
+                "backup.created",
+                "success",
+                {
+                    "file_sha256": info.sha256,
+                    "size": info.size,
+                    "head_seq": info.head_seq,
+                    "head_hash": info.head_hash,
+                    "decisions": info.decisions,
+                    "started_seq": started.seq,
+                },
+            )
+            try:
+                self.audit.record(event, actor, at)
+            except BaseException:
+                # An unrecorded copy of the records must not exist.
+                info.path.unlink(missing_ok=True)
+                raise
+        return replace(info, notes=notes)
+
+    def _unfinished_backups(self, actor: Actor, at: datetime) -> tuple[str, ...]:
+        """Record (``backup.unfinished``) each earlier backup that started and never ended,
+        with what it left, deleting its partial copies; what to tell the person. Only while
+        no backup runs anywhere on the folder (else nothing is looked at this time)."""
+        from trustdesk.store import backup_unfinished as unfinished
+        from trustdesk.store.lock import no_backup_running
+
+        notes = []
+        with no_backup_running(self.data_dir) as none_running:
+            if not none_running:
+                return ()
+            for start in unfinished.open_starts(self.audit):
+                found = unfinished.look(start, self.audit)
+                about = found.audit_objects()
+                self.audit.record(AuditEvent("backup.unfinished", "failure", about), actor, at)
+                notes.append(found.words())
+        return tuple(notes)
 
     def server_time(self) -> datetime | None:
         """A database server's clock now; None for the data folder's own file (this
@@ -385,7 +427,9 @@ class Store:
             }
             self.audit.record(AuditEvent("restore.replacing", "success", about), actor, at)
             stamp = utc_text(at).replace(":", "").replace("-", "").replace(".", "")
-            replaced = self.backup(self.data_dir / f"trustdesk-replaced-{stamp}.db", actor, at)
+            replaced = self.backup(
+                self.data_dir / f"trustdesk-replaced-{stamp}.db", actor, at, sweep=False
+            )
             done = {
                 **about,
                 "replaced_file": replaced.path.name,

@@ -137,9 +137,11 @@ class RecordsTab(QWidget):
             return jobs.backup(services, session, target, control)
 
         def done(info: BackupInfo) -> str:
+            earlier = "".join(f"\n⚠ {note[0].upper()}{note[1:]}." for note in info.notes)
             return (
                 f"✔ Backup written to {info.path} ({info.size:,} bytes, {info.decisions:,} "
                 f"decision records, audit entry {info.head_seq}); SHA-256 {info.sha256}."
+                f"{earlier}"
             )
 
         self._run("Backing up the records", work, done)
