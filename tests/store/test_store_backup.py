@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -367,3 +368,29 @@ def test_a_restored_backups_own_start_is_not_taken_for_a_killed_backup(
     again = store.backup(tmp_path / "again.db", officer, T0)
     assert again.notes == () and store.audit.of_events("backup.unfinished") == []
     assert sorted(path.name for path in tmp_path.iterdir()) == ["again.db", "data", "first.db"]
+
+
+def test_a_restore_deletes_the_copy_a_killed_restore_left_and_records_it(
+    store: Store, officer: Actor, tmp_path: Path
+) -> None:
+    """A restore killed before its swap (kill -9, a power cut) left its prepared copy, a
+    hidden copy of every person's data in the data folder, that nobody recorded."""
+    from trustdesk.store.backup import prepare_restore
+
+    _add(store, officer, 2)
+    info = store.backup(tmp_path / "b.db", officer, T0)
+    left = prepare_restore(check_backup(info.path), store.data_dir)  # what a kill leaves
+    assert left.name.startswith(".trustdesk-restore-") and left.is_file()
+    store.restore(check_backup(info.path), officer, T0, discard_newer=True)
+    assert not left.exists()
+    assert [p.name for p in store.data_dir.iterdir() if p.name.startswith(".")] == []
+    # Recorded in the replaced record (restore.replacing), which its kept copy holds.
+    kept = next(p for p in store.data_dir.iterdir() if p.name.startswith("trustdesk-replaced-"))
+    conn = sqlite3.connect(f"{kept.as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        objects = conn.execute(
+            "SELECT objects FROM audit_log WHERE event = 'restore.replacing'"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert json.loads(objects)["killed_restore_copies_removed"] == [left.name]

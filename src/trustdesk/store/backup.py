@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -256,6 +257,26 @@ def hash_at(check: BackupCheck, seq: int) -> str | None:
     finally:
         conn.close()
     return None if row is None else str(row[0])
+
+
+#: The name of a restore's prepared copy in the data folder (``prepare_restore``).
+PREPARED = re.compile(r"\.trustdesk-restore-[0-9a-f]{32}\.db(-journal)?\Z")
+
+
+def clear_prepared(data_dir: Path, keep: Path) -> list[str]:
+    """Delete the prepared copies that restores killed before their swap left in
+    ``data_dir`` (a copy of every person's data, hidden, that nobody recorded); the names
+    deleted, ``keep`` (this restore's own, and its journal) aside. Only while this program
+    holds the folder alone: no restore runs elsewhere."""
+    removed = []
+    for path in sorted(data_dir.glob(".trustdesk-restore-*")):
+        if PREPARED.match(path.name) and not path.name.startswith(keep.name):
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            removed.append(path.name)
+    return removed
 
 
 def prepare_restore(check: BackupCheck, data_dir: Path) -> Path:

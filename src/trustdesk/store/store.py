@@ -415,6 +415,9 @@ class Store:
         try:
             if rollback is not None and diverged is None and not discard_newer:
                 self._refuse_rollback(check, rollback, identities, actor, at)
+            # A restore killed before its swap left its prepared copy; under the folder
+            # held alone, any other such copy is a dead one's (recorded just below).
+            cleared = backups.clear_prepared(self.data_dir, keep=prepared)
             about = {
                 "file_sha256": check.sha256,
                 "backup_head_seq": check.head_seq,
@@ -425,6 +428,8 @@ class Store:
                 "confirmed_discard_newer": rollback is not None,
                 **lost,
             }
+            if cleared:
+                about["killed_restore_copies_removed"] = cleared
             self.audit.record(AuditEvent("restore.replacing", "success", about), actor, at)
             stamp = utc_text(at).replace(":", "").replace("-", "").replace(".", "")
             replaced = self.backup(
