@@ -618,6 +618,41 @@ def test_a_memo_taken_out_by_an_earlier_restore_is_explained_by_that_one(
     assert code == 3 and f"kept in {kept} in the data folder" in out, out
 
 
+@pytest.mark.sqlite_only("edits the SQLite file behind TrustDesk's back")
+def test_a_memo_two_restores_may_have_taken_out_names_both(cli: Any, tmp_path: Path) -> None:
+    """A memo taken out by a counted restore, then a later restore over a changed log (it
+    could not count what left) of a backup older than the memo's head: both restores may
+    have taken it out. Only the later one was named, and the file that holds the memo's
+    decision (the copy the earlier one kept) was not (decision 0077 left this open)."""
+    _staff(cli)
+    _added(cli, tmp_path, "1.json")
+    first = tmp_path / "first.tdb"
+    assert cli("backup", str(first), "--as", "chief", who="chief")[0] == 0
+    for name in ("2.json", "3.json", "4.json"):
+        taken, _digest = _added(cli, tmp_path, name)
+    memo = tmp_path / "taken.pdf"
+    code, _out, err = cli("memo", taken, "-o", str(memo), *AGENCY, "--as", "ann", who="ann")
+    assert code == 0, err
+    code, _out, err = cli("restore", str(first), "--discard-newer", "--as", "chief", who="chief")
+    assert code == 0, err
+    [earlier] = _entries(cli.data / "trustdesk.db", "restore.completed")
+    second = tmp_path / "second.tdb"
+    assert cli("backup", str(second), "--as", "chief", who="chief")[0] == 0
+    for name in ("5.json", "6.json", "7.json", "8.json"):
+        _added(cli, tmp_path, name)
+    _rename_away(cli, "audit_log")
+    code, _out, err = cli("restore", str(second), "--discard-newer", "--as", "chief", who="chief")
+    assert code == 0, err
+    [later] = _entries(cli.data / "trustdesk.db", "restore.completed")[-1:]
+    assert later["rolled_back_uncounted"] is True
+    assert later["backup_head_seq"] < earlier["rolled_back_upto_seq"]
+    code, out, _err = cli("verify", str(memo), "--as", "chief", who="chief")
+    assert code == 3, out
+    assert f"kept in {later['rolled_back_kept_in']} in the data folder" in out, out
+    assert f"kept in {earlier['replaced_file']} in the data folder" in out, out
+    assert "Either of two restores" in out
+
+
 @pytest.mark.sqlite_only("damages the SQLite file's pages")
 def test_a_memo_code_of_a_decision_that_left_over_damaged_pages_is_explained(
     cli: Any, tmp_path: Path

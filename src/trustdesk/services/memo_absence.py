@@ -55,7 +55,31 @@ def _restored(audit: AuditRepository, seq: int) -> str:
             "Entries were taken out of the record after it was printed (restored from an "
             "older backup, or rolled back)."
         )
-    return _describe(found)
+    older = _earlier_counted(audit, seq, found) if _uncounted(found) else None
+    if older is None:
+        return _describe(found)
+    # The position alone cannot tell which one took it out: a memo printed before the
+    # earlier restore, or one printed after it at the same position (decision 0077).
+    return (
+        "Either of two restores took it out (the later one could not count what left the "
+        f"record). {_describe(found)} {_describe(older)}"
+    )
+
+
+def _uncounted(entry: AuditEntry) -> bool:
+    return entry.objects_dict().get("rolled_back_uncounted") is True
+
+
+def _earlier_counted(audit: AuditRepository, seq: int, later: AuditEntry) -> AuditEntry | None:
+    """A restore before ``later`` that recorded taking out entries reaching ``seq``."""
+    for entry in reversed(audit.of_events(RESTORE_COMPLETED)):
+        if entry.seq >= later.seq:
+            continue
+        objects = entry.objects_dict()
+        start, upto = objects.get("rolled_back_from_seq"), objects.get("rolled_back_upto_seq")
+        if isinstance(start, int) and isinstance(upto, int) and start <= seq <= upto:
+            return entry
+    return None
 
 
 def _last_rollback(audit: AuditRepository, seq: int | None) -> AuditEntry | None:
