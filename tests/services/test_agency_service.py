@@ -134,6 +134,42 @@ def test_a_failed_set_up_writes_nothing(fresh: Services) -> None:
     assert fresh.agency.set_up(PROFILE, "chief", ADMIN_PW).username == "chief"
 
 
+def test_a_set_up_cut_short_keeps_the_jurisdiction_chosen_with_it(
+    tmp_path: Path, rules: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A California agency's set-up whose program died (a power cut, the window killed)
+    just after the profile and the first administrator were written: the choice of
+    California was recorded apart, after them, so it was lost, the set-up page was never
+    offered again and every decision followed Connecticut's law with nothing said."""
+    services = open_services(tmp_path / "new", rules, hasher=FAST_HASHER, clock=Clock())
+    written = services.store.agency.set_up
+
+    def power_cut(*args: Any, **kwargs: Any) -> Any:
+        written(*args, **kwargs)
+        raise KeyboardInterrupt("the power went off")
+
+    monkeypatch.setattr(services.store.agency, "set_up", power_cut)
+    california = replace(PROFILE, ori="CA0100000", timezone="America/Los_Angeles")
+    with pytest.raises(KeyboardInterrupt):
+        services.agency.set_up(california, "chief", ADMIN_PW, jurisdiction="CA")
+    services.close()
+
+    again = open_services(tmp_path / "new", rules, hasher=FAST_HASHER, clock=Clock())
+    try:
+        assert not again.agency.needs_set_up()
+        now = again.jurisdiction.current()
+        assert (now.code, now.source) == ("CA", "chosen by the agency")
+        [choice] = [
+            e
+            for e in _entries(again, "settings.changed")
+            if e.objects_dict()["setting"] == "jurisdiction"
+        ]
+        assert choice.actor == "chief"
+        assert again.store.verify().ok
+    finally:
+        again.close()
+
+
 # --- changes ---------------------------------------------------------------------------------
 
 

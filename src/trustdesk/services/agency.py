@@ -118,13 +118,16 @@ class AgencyService:
         *,
         jurisdiction: str | None = None,
     ) -> User:
-        """First run: the agency profile and the first administrator, in one transaction;
-        then the agency's ``jurisdiction`` (None: the machine's or the default) recorded."""
-        from trustdesk.services.jurisdiction import JurisdictionService, check_code
+        """First run: the agency profile, the first administrator and the agency's
+        ``jurisdiction`` (None: the machine's or the default), in one transaction."""
+        from trustdesk.services.jurisdiction import JurisdictionService
 
         checked = self.validate(profile)
-        if jurisdiction is not None:
-            jurisdiction = check_code(jurisdiction)
+        choice = (
+            []
+            if jurisdiction is None
+            else JurisdictionService(self.ctx).first_choice_entries(jurisdiction)
+        )
         name = normalise_username(admin_username)
         if not self.needs_set_up():
             raise InvalidRequest(
@@ -139,11 +142,10 @@ class AgencyService:
                 self.ctx.hasher.hash(admin_password),
                 workstation=self.ctx.workstation,
                 at=self.ctx.now(),
+                also=choice,
             )
         except Conflict as exc:  # someone else finished the set-up meanwhile
             raise InvalidRequest(str(exc)) from None
-        if jurisdiction is not None:
-            JurisdictionService(self.ctx).record_first_choice(admin, jurisdiction)
         return admin
 
     def update(self, session: Session, profile: AgencyProfile) -> AgencyProfile:

@@ -19,7 +19,7 @@ from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest
 from trustdesk.services.permissions import Operation
 from trustdesk.store.jurisdiction_choice import choice_in
-from trustdesk.store.records import User
+from trustdesk.store.records import AuditEvent
 
 SETTINGS_CHANGED = "settings.changed"  # as store.agency: one event for every setting
 SETTING = "jurisdiction"
@@ -103,17 +103,17 @@ class JurisdictionService:
             DEFAULT_JURISDICTION, JURISDICTIONS[DEFAULT_JURISDICTION], "default", False
         )
 
-    def record_first_choice(self, admin: User, code: object) -> None:
-        """At first-run set-up: the choice made with the first administrator, recorded
-        (audited) unless it is the default and nothing else was ever chosen."""
+    def first_choice_entries(self, code: object) -> list[AuditEvent]:
+        """At first-run set-up: the entry recording the choice made with the first
+        administrator, written in the set-up's own transaction (``AgencyService.set_up``);
+        none when IT set it for the machine, or it is what applies anyway."""
         checked = check_code(code)
         if machine_setting() is not None:
-            return  # IT's setting applies; nothing to record
+            return []  # IT's setting applies; nothing to record
         if checked == self.current().code:
-            return
-        self.ctx.audit(
-            SETTINGS_CHANGED, admin, setting=SETTING, jurisdiction=checked, previous=None
-        )
+            return []
+        objects = {"setting": SETTING, "jurisdiction": checked, "previous": None}
+        return [AuditEvent(SETTINGS_CHANGED, "success", objects)]
 
     def change(self, session: Session, code: object) -> Jurisdiction:
         """An administrator's change: audited; refused when IT set it for the machine."""

@@ -15,6 +15,8 @@ from trustdesk.store.sql import one_dict, scalar
 from trustdesk.store.users import write_user
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from trustdesk.store.backend import Database
 
 SETTINGS_CHANGED = "settings.changed"
@@ -97,8 +99,14 @@ class AgencyRepository:
         *,
         workstation: str,
         at: datetime,
+        also: Sequence[AuditEvent] = (),
     ) -> User:
         """The profile and the first administrator together: both are written, or neither.
+
+        ``also``: entries the new administrator makes with them (the agency's choice of
+        jurisdiction), in the same transaction: a set-up cut short after it (a power cut)
+        must not leave an agency whose choice was never recorded and that the set-up page
+        no longer offers.
 
         Only on a data folder without a profile and without any account, so nobody can
         make themselves an administrator of records that already have one.
@@ -115,5 +123,8 @@ class AgencyRepository:
                 at=at,
                 first=True,
             )
-            write_profile(conn, profile, actor=Actor(user.id, user.username, workstation), at=at)
+            actor = Actor(user.id, user.username, workstation)
+            write_profile(conn, profile, actor=actor, at=at)
+            for event in also:
+                audit.append(conn, event, actor, at)
             return user
