@@ -57,6 +57,36 @@ def test_first_run_creates_agency_and_administrator(
     services.close()
 
 
+def test_accounts_made_before_the_agency_lead_to_sign_in_not_a_set_up_that_fails(
+    qtbot: Any, tmp_path: Path, rules: Any, fake_time: FakeTime
+) -> None:
+    """IT made the first administrator with `trustdesk users add` (as the README says) and
+    started the app: it showed "Set up TrustDesk", whose every submission was refused as
+    "already set up", and no way on to the sign-in page."""
+    from test_admin_settings import admin_tab
+    from uikit import open_window
+
+    desk = open_gui_desk(tmp_path / "data", rules, fake_time, agency=False)
+    try:
+        window = open_window(qtbot, desk, rules, fake_time)
+        assert window.stack.currentWidget() is window.sign_in
+        page = window.sign_in
+        page.acknowledge.setChecked(True)
+        qtbot.keyClicks(page.username, "admin")
+        qtbot.keyClicks(page.password, password("administrator"))
+        with qtbot.waitSignal(window.signed_in, timeout=5000):
+            qtbot.mouseClick(page.button, LEFT)
+        tab = admin_tab(window, "agency")
+        qtbot.keyClicks(tab.name, "Hartford Police Department")
+        qtbot.keyClicks(tab.facility, "Booking")
+        qtbot.keyClicks(tab.ori, "ct0006400")
+        qtbot.mouseClick(tab.save_button, LEFT)
+        profile = desk.services.agency.profile()
+        assert profile is not None and profile.ori == "CT0006400"
+    finally:
+        desk.services.close()
+
+
 def test_sign_in_needs_the_notice_acknowledged(make_window: Any, qtbot: Any) -> None:
     window = make_window()
     page = window.sign_in

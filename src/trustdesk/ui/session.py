@@ -53,7 +53,9 @@ class Gatekeeper:
         return DEFAULT_ZONE if profile is None else str(profile.timezone)
 
     def needs_setup(self) -> bool:
-        return self._profile() is None or self.services.accounts.needs_first_administrator()
+        # As the set-up itself judges it: a folder whose accounts were made first
+        # (`trustdesk users add`) goes to sign-in, where an administrator sets the agency.
+        return self.services.agency.needs_set_up()
 
     def set_up(self, values: dict[str, Any]) -> str:
         """Create the agency profile and first administrator; "" or what is wrong."""
