@@ -142,3 +142,34 @@ def test_memo_header_comes_from_the_profile(cli: Any, tmp_path: Path) -> None:
 def _text(path: Path) -> str:
     reader = pypdf.PdfReader(io.BytesIO(path.read_bytes()))
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def test_a_name_or_ori_it_locked_is_not_changed_from_the_command_line(
+    cli: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """IT set the ORI for the machine, locked: Administration shows it and saves it, but
+    `agency set --ori` stored another, which every memo then printed while Administration
+    still showed IT's."""
+    monkeypatch.setenv("TRUSTDESK_AGENCY_ORI", "ct0001100")
+    locked = "set by IT in environment variable TRUSTDESK_AGENCY_ORI (locked)"
+    code, _out, err = cli(*SET, "--ori", "CT0002200", "--as", "chief", who="chief")
+    assert code == 2
+    assert one_line_error(err) == (
+        f"trustdesk: the ORI is {locked}: it cannot be changed to 'CT0002200' here; "
+        "IT changes it in the machine config file"
+    )
+    assert "no agency profile is stored" in cli("agency", "show")[1]
+    # Not given, or given as IT set it: IT's ORI is saved, as Administration saves it.
+    code, out, err = cli(*SET, "--ori", "ct0001100", "--as", "chief", who="chief")
+    assert code == 0, err
+    code, out, err = cli("agency", "set", "--facility", "Main Street", "--as", "chief", who="chief")
+    assert code == 0 and "CT0001100" in out
+    monkeypatch.setenv("TRUSTDESK_AGENCY_NAME", "Bridgeport PD")
+    code, _out, err = cli("agency", "set", "--name", "Other PD", "--as", "chief", who="chief")
+    assert code == 2 and "the agency name is set by IT" in one_line_error(err)
+    # A value IT changed later is taken at the next save of anything else.
+    code, out, err = cli(
+        "agency", "set", "--facility", "Congress Street", "--as", "chief", who="chief"
+    )
+    assert code == 0, err
+    assert "Bridgeport PD" in out and "CT0001100" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 
 from trustdesk.services.accounts import normalise_username
@@ -94,6 +95,40 @@ def validate_profile(profile: AgencyProfile) -> AgencyProfile:
     )
 
 
+#: The profile's fields IT may set for the machine: (config key, field, header field, words).
+_MACHINE_FIELDS = (
+    ("agency_name", "name", "agency", "the agency name"),
+    ("agency_ori", "ori", "ori", "the ORI"),
+)
+
+
+def keep_machine_settings(profile: AgencyProfile, stored: AgencyProfile | None) -> AgencyProfile:
+    """``profile`` (checked) with the name and ORI IT locked for the machine.
+
+    A locked field the caller left as stored takes IT's value (as Administration, which
+    shows IT's, saves it); one changed to anything but IT's value is refused: the memo
+    would print what nobody at the desk sees in Administration."""
+    from trustdesk.config import current
+
+    settings = current()
+    values = {"name": profile.name, "ori": profile.ori}
+    for key, field, header, words in _MACHINE_FIELDS:
+        setting = settings[key]
+        if not (setting.locked and setting.value):
+            continue
+        machine = check_header_field(header, str(setting.value), setting.describe())
+        value = values[field]
+        if value == machine:
+            continue
+        if stored is None or value != getattr(stored, field):
+            raise InvalidRequest(
+                f"{words} is {setting.describe()}: it cannot be changed to {value!r} here; "
+                "IT changes it in the machine config file"
+            )
+        values[field] = machine
+    return replace(profile, name=values["name"], ori=values["ori"])
+
+
 class AgencyService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -122,7 +157,7 @@ class AgencyService:
         ``jurisdiction`` (None: the machine's or the default), in one transaction."""
         from trustdesk.services.jurisdiction import JurisdictionService
 
-        checked = self.validate(profile)
+        checked = keep_machine_settings(self.validate(profile), None)
         choice = (
             []
             if jurisdiction is None
@@ -151,7 +186,7 @@ class AgencyService:
     def update(self, session: Session, profile: AgencyProfile) -> AgencyProfile:
         """Replace the profile (administrators only; creates it if none is stored)."""
         self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "agency"})
-        checked = self.validate(profile)
+        checked = keep_machine_settings(self.validate(profile), self.profile())
         return self.store.agency.save(checked, actor=self.ctx.actor(session), at=self.ctx.now())
 
 
