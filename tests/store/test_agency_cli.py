@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pypdf
+import pytest
 from PIL import Image
 
 from casekit import make_case
+from pipekit import pipe_nobody_writes
 
 PASSWORDS = {"chief": "stone bridge harvest 1", "ann": "quiet orchard window"}
 SET = ("agency", "set", "--name", "Bridgeport Police", "--facility", "Congress Street")
@@ -173,3 +176,21 @@ def test_a_name_or_ori_it_locked_is_not_changed_from_the_command_line(
     )
     assert code == 0, err
     assert "Bridgeport PD" in out and "CT0001100" in out
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_logo_that_is_a_pipe_or_a_folder_is_refused_without_waiting(
+    cli: Any, tmp_path: Path
+) -> None:
+    """`agency set --logo` naming a pipe (seal.png made with mkfifo) waited for ever."""
+    pipe = tmp_path / "seal.png"
+    pipe_nobody_writes(pipe)
+    code, _out, err = cli("agency", "set", "--logo", str(pipe), "--as", "chief", who="chief")
+    assert code == 2
+    assert one_line_error(err) == (
+        f"trustdesk: the logo {pipe} is not a file (a folder, a pipe or a device); choose "
+        "a PNG or JPEG image file"
+    )
+    code, _out, err = cli("agency", "set", "--logo", str(tmp_path), "--as", "chief", who="chief")
+    assert code == 2 and "is not a file (a folder" in one_line_error(err)
+    assert "no agency profile is stored" in cli("agency", "show")[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QDialogButtonBox
 from uikit import Answers
 
+from pipekit import pipe_nobody_writes
 from trustdesk import resources
 
 LEFT = Qt.MouseButton.LeftButton
@@ -68,6 +70,26 @@ def test_agency_settings_refuse_a_bad_ori_then_save_a_good_one(
     entry = gui_desk.store.audit.of_events("settings.changed")[-1]
     assert entry.actor == "admin"
     assert len(gui_desk.store.audit.of_events("settings.changed")) == changes + 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_logo_chosen_that_is_a_pipe_is_refused_and_the_window_does_not_hang(
+    make_window: Any, qtbot: Any, gui_desk: Any, answers: Answers, tmp_path: Path
+) -> None:
+    """A pipe named like an image (mkfifo seal.png) picked in the file dialog froze the
+    whole window, waiting for a writer that never came."""
+    window = make_window(sign_in="administrator")
+    tab = admin_tab(window, "agency")
+    pipe = tmp_path / "seal.png"
+    pipe_nobody_writes(pipe)
+    answers.open_file = str(pipe)
+    qtbot.mouseClick(tab.choose_logo, LEFT)
+    assert tab.error.isVisibleTo(tab)
+    assert tab.error.text().endswith(
+        f"The logo {pipe} is not a file (a folder, a pipe or a device); choose a PNG or JPEG "
+        "image file."
+    )
+    assert tab.preview.text() == "No logo" and tab.logo is None
 
 
 # --- rule packs ------------------------------------------------------------------------------

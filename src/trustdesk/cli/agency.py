@@ -95,14 +95,10 @@ def run_jurisdiction(args: argparse.Namespace) -> int:
 
 def read_logo(path: Path) -> bytes:
     from trustdesk.services.errors import InvalidRequest
+    from trustdesk.services.logo import read_logo_file
     from trustdesk.store.schema import LOGO_MAX_BYTES
 
-    try:
-        with open(path, "rb") as handle:
-            # One byte more than allowed is enough to say it is too big.
-            data = handle.read(LOGO_MAX_BYTES + 1)
-    except OSError as exc:
-        raise InvalidRequest(f"cannot read the logo {path}: {exc.strerror or exc}") from None
+    data = read_logo_file(path)
     if len(data) > LOGO_MAX_BYTES:
         raise InvalidRequest(
             f"the logo {path} is larger than {LOGO_MAX_BYTES // 1024} KiB; use a smaller "

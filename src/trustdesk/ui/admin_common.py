@@ -19,18 +19,22 @@ def choose_logo(parent: QWidget) -> bytes | str | None:
 
     One byte more than allowed is read, so the services can say the file is too large.
     """
+    from pathlib import Path
+
     from PySide6.QtWidgets import QFileDialog
 
-    from trustdesk.store.schema import LOGO_MAX_BYTES
+    from trustdesk.services.errors import InvalidRequest
+    from trustdesk.services.logo import read_logo_file
 
     path, _ = QFileDialog.getOpenFileName(parent, "Agency logo", "", "Images (*.png *.jpg *.jpeg)")
     if not path:
         return None
     try:
-        with open(path, "rb") as handle:
-            return handle.read(LOGO_MAX_BYTES + 1)
-    except OSError as error:
-        return f"The logo could not be read: {error.strerror or error}."
+        return read_logo_file(Path(path))
+    except InvalidRequest as error:
+        from trustdesk.ui.session import sentence
+
+        return sentence(error)
 
 
 def error_label(name: str) -> QLabel:
