@@ -13,6 +13,7 @@ was.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -182,6 +183,14 @@ def rich_source(tmp_path_factory: Any, rules: Any) -> Path:
     return data
 
 
+@pytest.fixture
+def source(rich_source: Path, tmp_path: Path) -> Path:
+    """A copy of the rich record for one test: a move closes the folder it moved."""
+    copy = tmp_path / "desk"
+    shutil.copytree(rich_source, copy)
+    return copy
+
+
 def _empty(url: str) -> bool:
     from trustdesk.store.postgresql.connection import open_connection
 
@@ -193,24 +202,30 @@ def _empty(url: str) -> bool:
         raw.close()
 
 
-def test_every_row_arrives_field_by_field_and_verifies(pg_cluster: Any, rich_source: Path) -> None:
+def test_every_row_arrives_field_by_field_and_verifies(pg_cluster: Any, source: Path) -> None:
     url = pg_cluster.new_database()
     pg_cluster.init_store(url)
+    with Store.open(source) as desk:
+        before = desk.summary()
+        head = desk.audit.head()
+    rows = {table: _sqlite_rows(source, table) for table in COPIED}
     lines: list[str] = []
-    report = migrate(rich_source, url, lines.append)
+    report = migrate(source, url, lines.append)
 
-    with Store.open(rich_source) as source:
-        before = source.summary()
-        head = source.audit.head()
     for table in COPIED:
-        columns, expected = _sqlite_rows(rich_source, table)
+        columns, expected = rows[table]
         assert expected, f"the source record has no {table} row: make_rich_record misses one"
-        assert _pg_rows(url, table, columns) == expected, table
+        copied = _pg_rows(url, table, columns)
+        if table == "audit_log":  # and after the desk's chain, the server's own entry
+            assert copied[-1][columns.index("event")] == "store.migrated_in"
+            copied = copied[:-1]
+        assert copied == expected, table
         assert report.rows(table) == len(expected)
         # Analysed before the copy was verified (decision 0056): the planner counted the
         # rows (a table never analysed says -1).
         assert _reltuples(url, table) == len(expected), table
-    assert (report.head_seq, report.head_hash) == head
+    assert (report.source_seq, report.source_hash) == head
+    assert report.head_seq == head[0] + 1
     assert any("verifying" in line for line in lines)
     with Store.open(database=url) as target:
         after = target.summary()
@@ -219,17 +234,13 @@ def test_every_row_arrives_field_by_field_and_verifies(pg_cluster: Any, rich_sou
         assert not target.users.get("auditor").active
         assert target.agency.get() is not None and target.agency.get().logo == png()
     assert after.store_id == before.store_id
-    assert (after.decisions, after.head_seq, after.head_hash) == (
-        before.decisions,
-        before.head_seq,
-        before.head_hash,
-    )
+    assert (after.decisions, after.head_seq) == (before.decisions, before.head_seq + 1)
 
 
-def test_a_desk_goes_on_recording_after_the_move(pg_cluster: Any, rich_source: Path) -> None:
+def test_a_desk_goes_on_recording_after_the_move(pg_cluster: Any, source: Path) -> None:
     url = pg_cluster.new_database()
     desk_url = pg_cluster.init_store(url)
-    migrate(rich_source, url, lambda line: None)
+    migrate(source, url, lambda line: None)
     with Store.open(database=desk_url) as store:
         last = store.audit.head()[0]
         officer = store.users.get("officer")
@@ -242,7 +253,7 @@ def test_a_desk_goes_on_recording_after_the_move(pg_cluster: Any, rich_source: P
         assert saved.audit.seq > last
         report = store.verify()
     assert report.ok, report.problems[:3]
-    with Store.open(rich_source) as source, source.db.reading() as conn:
+    with Store.open(source, moved_ok=True) as desk, desk.db.reading() as conn:
         top_decision = conn.execute("SELECT max(id) FROM decisions").fetchone()[0]
         top_user = conn.execute("SELECT max(id) FROM users").fetchone()[0]
     assert saved.record.id == top_decision + 1
@@ -256,21 +267,25 @@ def store_now() -> Any:
 
 
 def test_a_target_with_records_is_refused_and_left_alone(
-    pg_cluster: Any, rich_source: Path
+    pg_cluster: Any, source: Path, rich_source: Path, tmp_path: Path
 ) -> None:
     url = pg_cluster.new_database()
     pg_cluster.init_store(url)
-    migrate(rich_source, url, lambda line: None)
+    migrate(source, url, lambda line: None)
     with Store.open(database=url) as target:
         before = target.summary()
+    other = tmp_path / "other"
+    shutil.copytree(rich_source, other)
     with pytest.raises(TargetNotEmpty, match=r"already holds records.*nothing was written"):
-        migrate(rich_source, url, lambda line: None)
+        migrate(other, url, lambda line: None)
+    with Store.open(other) as desk:  # not moved: still the desk's to work in
+        assert desk.moved() is None
     with Store.open(database=url) as target:
         assert target.summary() == before
 
 
 def test_a_failure_half_way_leaves_the_target_empty(
-    pg_cluster: Any, rich_source: Path, monkeypatch: pytest.MonkeyPatch
+    pg_cluster: Any, source: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = pg_cluster.new_database()
     pg_cluster.init_store(url)
@@ -280,15 +295,15 @@ def test_a_failure_half_way_leaves_the_target_empty(
 
     monkeypatch.setattr(copy_in, "copy_meta", broken)  # after every table was copied
     with pytest.raises(OSError, match="disk gone"):
-        migrate(rich_source, url, lambda line: None)
+        migrate(source, url, lambda line: None)
     assert _empty(url)
     monkeypatch.undo()
-    migrate(rich_source, url, lambda line: None)  # and it can simply be run again
+    migrate(source, url, lambda line: None)  # and it can simply be run again
     assert not _empty(url)
 
 
 def test_a_copy_that_does_not_verify_is_rolled_back(
-    pg_cluster: Any, rich_source: Path, monkeypatch: pytest.MonkeyPatch
+    pg_cluster: Any, source: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = pg_cluster.new_database()
     pg_cluster.init_store(url)
@@ -304,7 +319,7 @@ def test_a_copy_that_does_not_verify_is_rolled_back(
 
     monkeypatch.setattr(record_copy, "source_rows", altered)
     with pytest.raises(ChainBroken, match=r"copy does not verify.*rolled back"):
-        migrate(rich_source, url, lambda line: None)
+        migrate(source, url, lambda line: None)
     assert _empty(url)
 
 
@@ -317,7 +332,7 @@ def test_a_folder_without_a_record_is_refused(pg_cluster: Any, tmp_path: Path) -
     assert _empty(url)
 
 
-def test_a_target_of_a_newer_trustdesk_is_refused(pg_cluster: Any, rich_source: Path) -> None:
+def test_a_target_of_a_newer_trustdesk_is_refused(pg_cluster: Any, source: Path) -> None:
     """`store init` refuses a store a newer TrustDesk set up; `store migrate` copied into
     it, leaving a record no desk of this version opens (a hostile review found it)."""
     url = pg_cluster.new_database()
@@ -326,18 +341,18 @@ def test_a_target_of_a_newer_trustdesk_is_refused(pg_cluster: Any, rich_source: 
         conn.execute("ALTER TABLE trustdesk.schema_version DISABLE TRIGGER USER")
         conn.execute("UPDATE trustdesk.schema_version SET version = version + 1")
     with pytest.raises(StoreError, match=r"set up by a newer TrustDesk.*nothing was written"):
-        migrate(rich_source, url, lambda line: None)
+        migrate(source, url, lambda line: None)
     assert _empty(url)
 
 
 def test_a_database_never_set_up_is_refused_saying_to_set_it_up(
-    pg_cluster: Any, rich_source: Path
+    pg_cluster: Any, source: Path
 ) -> None:
     """Without `store init`, the move called the missing tables a record changed behind
     TrustDesk's back, to be restored (a hostile review found it)."""
     url = pg_cluster.new_database()
     with pytest.raises(StoreError) as refused:
-        migrate(rich_source, url, lambda line: None)
+        migrate(source, url, lambda line: None)
     said = str(refused.value)
     assert "holds no TrustDesk store" in said and "store init" in said
     assert "behind TrustDesk's back" not in said
@@ -345,15 +360,15 @@ def test_a_database_never_set_up_is_refused_saying_to_set_it_up(
         assert conn.execute("SELECT to_regnamespace('trustdesk')").fetchone() == (None,)
 
 
-def test_a_folder_another_trustdesk_has_open_is_refused(pg_cluster: Any, rich_source: Path) -> None:
+def test_a_folder_another_trustdesk_has_open_is_refused(pg_cluster: Any, source: Path) -> None:
     """A desk left open on the folder would go on recording there, where the server never
     reads: the move is refused while another TrustDesk program has it open."""
     url = pg_cluster.new_database()
     pg_cluster.init_store(url)
-    with Store.open(rich_source), pytest.raises(StoreError, match=r"another TrustDesk program"):
-        migrate(rich_source, url, lambda line: None)
+    with Store.open(source), pytest.raises(StoreError, match=r"another TrustDesk program"):
+        migrate(source, url, lambda line: None)
     assert _empty(url)
-    migrate(rich_source, url, lambda line: None)  # closed there, it moves
+    migrate(source, url, lambda line: None)  # closed there, it moves
     assert not _empty(url)
 
 
@@ -385,22 +400,37 @@ def _trustdesk(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_command_copies_then_refuses_a_second_time(pg_cluster: Any, rich_source: Path) -> None:
+def test_the_command_copies_then_refuses_a_second_time(pg_cluster: Any, source: Path) -> None:
     url = pg_cluster.new_database()
     pg_cluster.init_store(url)
-    done = _trustdesk("store", "migrate", "--from", str(rich_source), "--to", url)
+    done = _trustdesk("store", "migrate", "--from", str(source), "--to", url)
     assert done.returncode == 0, done.stderr
     assert "verified on the target: audit trail intact" in done.stdout
+    assert "store.migrated_out" in done.stdout and "no longer opens for work" in done.stdout
     assert "decisions" in done.stdout and done.stderr.count("\n") <= 1  # only warnings
-    again = _trustdesk("store", "migrate", "--from", str(rich_source), "--to", url)
+    with Store.open(database=url) as target:
+        server = target.summary()
+    kept = (source / "trustdesk.db").read_bytes()
+    again = _trustdesk("store", "migrate", "--from", str(source), "--to", url)
     assert again.returncode == 2
     lines = again.stderr.strip().splitlines()
-    assert len(lines) == 1 and "already holds records" in lines[0], again.stderr
+    assert len(lines) == 1 and "was moved on" in lines[0], again.stderr
+    assert "nothing was done" in lines[0] and _where(url) in lines[0]
     assert "Traceback" not in again.stderr
+    # Nothing changed on either side.
+    with Store.open(database=url) as target:
+        assert target.summary() == server
+    assert (source / "trustdesk.db").read_bytes() == kept
+
+
+def _where(url: str) -> str:
+    from trustdesk.store.postgresql.connection import describe
+
+    return describe(url)
 
 
 def test_the_command_says_plainly_when_the_server_cannot_be_reached(
-    rich_source: Path,
+    source: Path,
 ) -> None:
     import socket
 
@@ -408,17 +438,17 @@ def test_the_command_says_plainly_when_the_server_cannot_be_reached(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     url = f"postgresql://postgres@127.0.0.1:{port}/trustdesk"
-    done = _trustdesk("store", "migrate", "--from", str(rich_source), "--to", url)
+    done = _trustdesk("store", "migrate", "--from", str(source), "--to", url)
     assert done.returncode == 2
     assert "cannot be reached" in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 
 
-def test_the_copy_is_what_psycopg_reads_too(pg_cluster: Any, rich_source: Path) -> None:
+def test_the_copy_is_what_psycopg_reads_too(pg_cluster: Any, source: Path) -> None:
     """The server's own view (not the store's shim) of a migrated record's chain head."""
     url = pg_cluster.new_database()
     pg_cluster.init_store(url)
-    report = migrate(rich_source, url, lambda line: None)
+    report = migrate(source, url, lambda line: None)
     with psycopg.connect(url) as conn:
         schemas = [row[0] for row in conn.execute("SELECT nspname FROM pg_namespace")]
         schema = next(name for name in schemas if name.startswith("trustdesk"))
@@ -428,13 +458,11 @@ def test_the_copy_is_what_psycopg_reads_too(pg_cluster: Any, rich_source: Path) 
     assert top == (report.head_seq, report.head_hash)
 
 
-def test_the_command_refuses_a_password_on_its_command_line(
-    pg_cluster: Any, rich_source: Path
-) -> None:
+def test_the_command_refuses_a_password_on_its_command_line(pg_cluster: Any, source: Path) -> None:
     plain = pg_cluster.new_database()
     pg_cluster.init_store(plain)
     url = plain.replace("postgres@", "postgres:secret@", 1)
-    done = _trustdesk("store", "migrate", "--from", str(rich_source), "--to", url)
+    done = _trustdesk("store", "migrate", "--from", str(source), "--to", url)
     assert done.returncode == 2
     assert "password" in done.stderr and "secret" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
@@ -442,15 +470,13 @@ def test_the_command_refuses_a_password_on_its_command_line(
 
 
 def test_a_backup_of_the_desk_can_be_moved_in_its_place(
-    pg_cluster: Any, rich_source: Path, tmp_path: Path
+    pg_cluster: Any, source: Path, tmp_path: Path
 ) -> None:
     """The IT guide's way: back up the desk, carry the file to the server, migrate it."""
-    with Store.open(rich_source) as source:
-        admin = source.users.get("admin")
-        info = source.backup(
-            tmp_path / "desk.db", Actor(admin.id, admin.username, "ws"), store_now()
-        )
-        head = source.audit.head()
+    with Store.open(source) as desk:
+        admin = desk.users.get("admin")
+        info = desk.backup(tmp_path / "desk.db", Actor(admin.id, admin.username, "ws"), store_now())
+        head = desk.audit.head()
     moved = tmp_path / "move"
     moved.mkdir()
     info.path.rename(moved / "trustdesk.db")
@@ -458,15 +484,15 @@ def test_a_backup_of_the_desk_can_be_moved_in_its_place(
     pg_cluster.init_store(url)
     report = migrate(moved, url, lambda line: None)
     # The backup's own audit entry (backup.created) is written after the copy was made.
-    assert report.head_seq == info.head_seq == head[0] - 1
-    assert report.head_hash == info.head_hash
+    assert report.source_seq == info.head_seq == head[0] - 1
+    assert report.source_hash == info.head_hash
 
 
-def test_every_table_of_the_desk_is_copied_or_said_why_not(rich_source: Path) -> None:
+def test_every_table_of_the_desk_is_copied_or_said_why_not(source: Path) -> None:
     """A table added to the SQLite schema later must be added to the copy (or excluded)."""
     import sqlite3
 
-    conn = sqlite3.connect(f"{(rich_source / 'trustdesk.db').as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"{(source / 'trustdesk.db').as_uri()}?mode=ro", uri=True)
     try:
         tables = set(record_copy.source_tables(conn))
     finally:

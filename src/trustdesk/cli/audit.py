@@ -62,7 +62,7 @@ def run_verify(args: argparse.Namespace) -> int:
     from trustdesk.store.schema_gone import SchemaChanged
 
     try:
-        services = open_services(args)
+        services = open_services(args, moved_ok=True)  # the old copy of a moved record too
     except SchemaChanged as changed:  # met while opening (the agency's zone): the finding
         print(f"AUDIT TRAIL BROKEN: {changed}", file=sys.stderr)
         return 3
@@ -130,7 +130,7 @@ def run_reanchor(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    with open_services(args) as services:
+    with open_services(args, moved_ok=True) as services:
         session = log_on(services, args)
         count = services.records.export(session, args.format, args.output, sys.stdout)
     if args.output is not None:

@@ -148,7 +148,7 @@ def run_verify(args: argparse.Namespace) -> int:
             raise InvalidRequest(f"cannot read {args.file}: {exc.strerror or exc}") from None
     from trustdesk.services.verified_record import record_lines
 
-    with open_services(args) as services:
+    with open_services(args, moved_ok=True) as services:  # a moved record's old copy too
         session = log_on(services, args)
         if data is not None:
             check = services.memos.verify_pdf(session, data)

@@ -92,21 +92,26 @@ class LazyRules:
 
 
 def open_services(
-    args: argparse.Namespace, rules: Any = None, *, may_begin: bool = False
+    args: argparse.Namespace,
+    rules: Any = None,
+    *,
+    may_begin: bool = False,
+    moved_ok: bool = False,
 ) -> Services:
     """The services on the command's store. ``may_begin``: the command may begin a new
     record in a data folder that holds none (the first administrator, a restore into an
     empty folder); any other refuses there, creating nothing: a mistyped --data-dir must
-    not become a second, empty record."""
+    not become a second, empty record. ``moved_ok``: a reading command that may open a
+    folder whose record was moved onto a server (store/moved.py)."""
     from trustdesk.services.bundle import open_services as open_bundle
 
     if not may_begin:
         _refuse_a_folder_without_a_record(args)
     if rules is not None:
-        services = open_bundle(args.data_dir, rules)
+        services = open_bundle(args.data_dir, rules, moved_ok=moved_ok)
     else:
         lazy = LazyRules(args.data_dir)
-        services = open_bundle(args.data_dir, lazy)
+        services = open_bundle(args.data_dir, lazy, moved_ok=moved_ok)
         lazy.bind(services)
     try:
         return _in_agency_zone(services)

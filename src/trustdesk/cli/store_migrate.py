@@ -3,9 +3,10 @@
 Copies the SQLite record of a data folder onto a new, empty PostgreSQL store (made by
 ``trustdesk store init``), with every id, time and hash as they are, and verifies the
 whole chain on the server before committing (store/transfer.py). Exit 0 when copied and
-verified; 2 when refused (bad folder, unreachable server, a target that is not empty:
-nothing written); 3 when the desk's record, or the copy, fails verification (nothing
-written).
+verified; 2 when refused (bad folder, a folder already moved, unreachable server, a
+target that is not empty: nothing written); 3 when the desk's record, or the copy, fails
+verification (nothing written). The move is recorded on both sides, and the folder is
+no longer opened for work (store/moved.py).
 """
 
 from __future__ import annotations
@@ -70,5 +71,11 @@ def run_migrate(args: argparse.Namespace) -> int:
     say(
         f"verified on the target: audit trail intact, entries 1 to {report.head_seq:,}, "
         f"head sha256 {report.head_hash}"
+    )
+    say(
+        f"recorded: store.migrated_in at entry {report.head_seq:,} on the server; "
+        f"store.migrated_out at entry {report.moved_out_seq:,} in {args.source}, which "
+        "TrustDesk no longer opens for work: point the desks at the server (database "
+        "setting, or --database)"
     )
     return 0

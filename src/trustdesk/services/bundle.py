@@ -147,19 +147,22 @@ def open_services(
     clock: Callable[[], datetime] = utc_now,
     database: str | None = None,
     window: bool = False,
+    moved_ok: bool = False,
 ) -> Services:
     """Open the store (on the server of ``database``, a ``postgresql://`` URL, else in
     ``data_dir``, default the per-user folder) and the services on it. ``database``
     None: the machine's ``database`` setting (--database, the environment or the config
     file); "" : the data folder's own database. ``window``: the desktop app's open (one
     window per data folder; on a server every desk has its own folder anyway).
+    ``moved_ok``: a reading use that may open a data folder whose record was moved onto
+    a server (store/moved.py); any other is refused there.
     """
     if database is None:
         from trustdesk import config
 
         database = str(config.current()["database"].value)
     return build_services(
-        Store.open(data_dir, database=database, window=window),
+        Store.open(data_dir, database=database, window=window, moved_ok=moved_ok),
         rules,
         hasher=hasher,
         clock=clock,

@@ -63,6 +63,11 @@ class OtherStore(RestoreRefused):
     """The backup holds another store's records (another agency's, or of unknown origin)."""
 
 
+class RecordMoved(StoreError):
+    """The data folder's record was moved onto a database server (``store migrate``):
+    TrustDesk does no more work in it (store/moved.py)."""
+
+
 class AuditWriteFailed(StoreError):
     """The audit entry could not be written, so the action it records was not done."""
 

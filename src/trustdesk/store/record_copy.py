@@ -69,9 +69,13 @@ class TableCopy:
 @dataclass(frozen=True, slots=True)
 class TransferReport:
     tables: tuple[TableCopy, ...]
-    head_seq: int
+    head_seq: int  # the server's head: its ``store.migrated_in`` entry
     head_hash: str
     store_id: str
+    source_seq: int  # the desk's head that was copied
+    source_hash: str
+    server_role: str  # who wrote the server's records
+    moved_out_seq: int = 0  # the folder's ``store.migrated_out`` entry (0: not yet)
 
     def rows(self, table: str) -> int:
         return next((t.rows for t in self.tables if t.table == table), 0)

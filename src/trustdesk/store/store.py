@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from trustdesk.store.drafts import DraftRepository
     from trustdesk.store.holds import HoldRepository
     from trustdesk.store.identity import StoreSummary
+    from trustdesk.store.moved import MovedOut
     from trustdesk.store.rescue import LeftAside
     from trustdesk.store.reviews import ReviewRepository
     from trustdesk.store.rollback import Rollback
@@ -88,12 +89,15 @@ class Store:
         *,
         database: str | None = None,
         window: bool = False,
+        moved_ok: bool = False,
     ) -> Store:
         """Open the store: on the PostgreSQL server of ``database`` (a ``postgresql://``
         URL) when given, else (creating it on first use) the SQLite database in
         ``data_dir`` or the default folder. ``data_dir`` keeps the local files either way.
         ``window``: the desktop app's open of a data folder, refused while another
-        window has that folder.
+        window has that folder. A folder whose record ``store migrate`` moved onto a
+        server is refused (RecordMoved, store/moved.py) unless ``moved_ok``: a use that
+        only reads it and records its own check.
         """
         if database:
             from trustdesk.config.dburl import server_url
@@ -102,7 +106,32 @@ class Store:
             return cls(PgDatabase.open(server_url(database), data_dir))
         from trustdesk.store.database import Database as SqliteDatabase
 
-        return cls(SqliteDatabase.open(data_dir, window=window))
+        store = cls(SqliteDatabase.open(data_dir, window=window))
+        if not moved_ok:
+            try:
+                store._refuse_moved()
+            except BaseException:
+                store.close()  # its locks too: the refusal leaves the folder as it was
+                raise
+        return store
+
+    def moved(self) -> MovedOut | None:
+        """The data folder's record was moved onto a server at this entry; None when
+        not (and always on a server: its chain goes on after ``store.migrated_in``)."""
+        if self.db.backend != "sqlite":
+            return None
+        from trustdesk.store.moved import moved_out
+
+        with self.db.reading() as conn:
+            return moved_out(conn)
+
+    def _refuse_moved(self) -> None:
+        moved = self.moved()
+        if moved is not None:
+            from trustdesk.store.errors import RecordMoved
+            from trustdesk.store.moved import refusal
+
+            raise RecordMoved(refusal(self.data_dir, moved))
 
     @property
     def backend(self) -> str:

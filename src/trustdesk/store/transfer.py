@@ -15,14 +15,27 @@ the columns and their meaning are the same on both backends (``store/schema.py``
 server's decisions also have columns it computes from each document (schema 11,
 ``postgresql/schema.py`` ``REPORT_COLUMNS``): the copy names the desk's columns only, and
 the server fills those itself.
+
+The move is recorded on both sides, and the folder closed for work (store/moved.py,
+docs/decisions/0082): the server's chain gets ``store.migrated_in`` (the desk's store id
+and head, the folder, the workstation, the operating-system account and server role that
+moved it) before it is verified; once the server has committed, the folder's chain gets
+``store.migrated_out`` (the server, never a password, and the server's entry), in the
+same SQLite transaction that held the desks off during the copy. From then on the
+folder is refused for work, and a second move of it changes nothing.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
+from trustdesk.store import audit
 from trustdesk.store.errors import StoreError
+from trustdesk.store.paths import hostname
 from trustdesk.store.record_copy import ChainBroken, Progress, TransferReport
+from trustdesk.store.records import Actor, AuditEvent
 
 __all__ = ["ChainBroken", "TransferReport", "migrate"]
 
@@ -40,11 +53,17 @@ def migrate(source_dir: Path, url: str, say: Progress) -> TransferReport:
     # Opening brings an older record up to this version's schema, the one `store init`
     # made on the server.
     try:
-        source = Store.open(source_dir)
+        source = Store.open(source_dir, moved_ok=True)  # refused below, in its words
     except StoreError as exc:  # its words name the flag this command names the folder by
         exc.args = (str(exc).replace("(--data-dir)", "(--from)"),)
         raise
     with source:
+        moved = source.moved()
+        if moved is not None:
+            from trustdesk.store.errors import RecordMoved
+            from trustdesk.store.moved import already_moved
+
+            raise RecordMoved(already_moved(source_dir, moved))
         say(f"checking the record in {source_dir} …")
         checked = source.verify()
         if not checked.ok:
@@ -62,5 +81,62 @@ def migrate(source_dir: Path, url: str, say: Progress) -> TransferReport:
         # And this program alone on the folder: a desk left open on it would go on
         # recording there, where the server never reads (refused, nothing written).
         alone = source.db.alone  # type: ignore[attr-defined] # a SQLite folder's
-        with alone("migrate the record onto a server"), source.db.transaction() as conn:
-            return copy_onto(conn, url, say)
+        at = datetime.now(UTC)
+        actor = Actor(None, None, hostname())
+        os_user = _os_user()
+        arrival: dict[str, object] = {"from_folder": str(source.data_dir), "os_user": os_user}
+        report: TransferReport | None = None
+        with alone("migrate the record onto a server"):
+            try:
+                with source.db.transaction() as conn:
+                    report = copy_onto(conn, url, say, arrival, actor, at)
+                    left = _moved_out(report, url, os_user)
+                    entry = audit.append(conn, left, actor, at)
+            except (Exception, KeyboardInterrupt) as exc:
+                if report is None:
+                    raise
+                raise StoreError(unmarked(source_dir, url, exc)) from exc
+        return replace(report, moved_out_seq=entry.seq)
+
+
+def _moved_out(report: TransferReport, url: str, os_user: str | None) -> AuditEvent:
+    """The folder's entry: where its record now lives, and the head both chains share."""
+    from trustdesk.store.moved import MIGRATED_OUT
+    from trustdesk.store.postgresql.connection import describe
+
+    return AuditEvent(
+        MIGRATED_OUT,
+        "success",
+        {
+            "to": describe(url),
+            "store_id": report.store_id,
+            "head_seq": report.source_seq,
+            "head_hash": report.source_hash,
+            "server_seq": report.head_seq,
+            "server_hash": report.head_hash,
+            "server_role": report.server_role,
+            "os_user": os_user,
+        },
+    )
+
+
+def unmarked(folder: Path, url: str, exc: BaseException) -> str:
+    """The server committed the copy, but the folder could not record that it left."""
+    from trustdesk.store.postgresql.connection import describe
+
+    return (
+        f"the record of {folder} was copied onto {describe(url)} and verified there, but "
+        f"the folder could not record that it moved ({exc or type(exc).__name__}). Use "
+        "the server from now on: point the desks at it, and move the folder's "
+        "trustdesk.db out of it (keep it), so no desk works in it again"
+    )
+
+
+def _os_user() -> str | None:
+    """The operating-system account running the move (None if the system cannot say)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return None

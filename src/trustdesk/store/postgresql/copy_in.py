@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -31,6 +32,7 @@ from trustdesk.store.record_copy import (
     TargetNotEmpty,
     TransferReport,
 )
+from trustdesk.store.records import Actor, AuditEvent
 
 
 def target_columns(cur: psycopg.Cursor[Any], table: str) -> dict[str, str]:
@@ -124,8 +126,21 @@ def copy_meta(cur: psycopg.Cursor[Any], meta: dict[str, str]) -> None:
             cur.execute("INSERT INTO meta (key, value) VALUES (%s, %s)", (key, meta[key]))
 
 
-def copy_onto(source: sqlite3.Connection, url: str, say: Progress) -> TransferReport:
-    """The server side: one transaction, rolled back on any failure (see the module)."""
+def copy_onto(
+    source: sqlite3.Connection,
+    url: str,
+    say: Progress,
+    arrival: dict[str, object],
+    actor: Actor,
+    at: datetime,
+) -> TransferReport:
+    """The server side: one transaction, rolled back on any failure (see the module).
+
+    After the desk's chain, the server's records where it came from: an entry
+    ``store.migrated_in`` with ``arrival``'s objects, the desk's head copied and the
+    server role that wrote it, made by ``actor``; it is verified with the rest."""
+    from trustdesk.store import audit
+    from trustdesk.store.moved import MIGRATED_IN
     from trustdesk.store.verify import verify
 
     raw = open_connection(url)
@@ -156,6 +171,20 @@ def copy_onto(source: sqlite3.Connection, url: str, say: Progress) -> TransferRe
                 # ending (decision 0056). ANALYZE samples this transaction's own rows.
                 for table in COPIED:
                     cur.execute(f"ANALYZE {table}")
+                # The server's own entry goes in through its triggers again (linked to
+                # the copied head, append-only), like any desk's.
+                cur.execute("SET LOCAL session_replication_role = origin")
+                role = str((cur.execute("SELECT current_user").fetchone() or ("",))[0])
+            source_seq, source_hash = audit.head(source)
+            about = {
+                **arrival,
+                "store_id": meta["store_id"],
+                "from_head_seq": source_seq,
+                "from_head_hash": source_hash,
+                "server_role": role,
+            }
+            event = AuditEvent(MIGRATED_IN, "success", about)
+            audit.append(target, event, actor, at)  # type: ignore[arg-type]
             say("verifying the copy on the server …")
             report = verify(target)  # type: ignore[arg-type]
             if not report.ok:
@@ -170,7 +199,15 @@ def copy_onto(source: sqlite3.Connection, url: str, say: Progress) -> TransferRe
                 with contextlib.suppress(psycopg.Error, StoreError):
                     target.execute("ROLLBACK")
             raw.close()
-    return TransferReport(tuple(copied), report.head_seq, report.head_hash, meta["store_id"])
+    return TransferReport(
+        tuple(copied),
+        report.head_seq,
+        report.head_hash,
+        meta["store_id"],
+        source_seq,
+        source_hash,
+        role,
+    )
 
 
 def _bypass_triggers(cur: psycopg.Cursor[Any], url: str) -> None:
