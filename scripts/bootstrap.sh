@@ -135,6 +135,8 @@ if [ -n "$missing" ] && can_apt; then
     done
   fi
   make_test_locale
+  # dpkg may leave the linker's cache to a trigger not yet run; the check reads that cache.
+  PATH="$PATH:/sbin:/usr/sbin" ldconfig 2>/dev/null || true
   missing=$(missing_system_parts)
 fi
 if [ -n "$missing" ]; then
