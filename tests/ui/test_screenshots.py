@@ -11,42 +11,22 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from xvfbkit import running_xvfb
 
 ROOT = Path(__file__).resolve().parents[2]
 TOUR = Path(__file__).with_name("screenshot_tour.py")
 
 
 @pytest.fixture
-def xserver(tmp_path: Path) -> Iterator[str]:
+def xserver() -> Iterator[str]:
     xvfb = shutil.which("Xvfb")
     assert xvfb, "Xvfb is not installed: run scripts/test.sh (it installs xvfb as root)"
-    for number in range(91, 120):
-        if (
-            not Path(f"/tmp/.X11-unix/X{number}").exists()
-            and not Path(f"/tmp/.X{number}-lock").exists()
-        ):
-            break
-    display = f":{number}"
-    server = subprocess.Popen(
-        [xvfb, display, "-screen", "0", "2600x1800x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            assert server.poll() is None, "Xvfb exited at start"
-            assert time.monotonic() < deadline, "Xvfb did not start within 10 s"
-            time.sleep(0.05)
+    with running_xvfb(xvfb, "2600x1800x24") as display:
         yield display
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.mark.xserver

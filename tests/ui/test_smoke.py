@@ -19,6 +19,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "store"))
 from storekit import ROLE_PASSWORDS, run_trustdesk
+from xvfbkit import running_xvfb
 
 pytestmark = pytest.mark.gui
 
@@ -183,22 +184,8 @@ def x_display() -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail("Xvfb is missing; scripts/test.sh installs it (package xvfb)")
         pytest.skip("Xvfb is not installed (scripts/test.sh installs it when run as root)")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_end), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as ready:
-            number = ready.readline().strip()  # written once the server accepts clients
-        assert number, "Xvfb did not start"
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with running_xvfb(xvfb, "1280x1024x24") as display:
+        yield display
 
 
 @pytest.mark.xserver
