@@ -17,4 +17,5 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
-.venv/bin/pytest "$@"
+# One worker process per core (pytest-xdist); TRUSTDESK_TEST_WORKERS=0 runs in this one.
+.venv/bin/pytest -n "${TRUSTDESK_TEST_WORKERS:-auto}" "$@"
