@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -79,7 +80,7 @@ def test_holds_are_listed_soonest_expiry_first_unknown_last(
         "NH-1",
         "NH-2",
     ]
-    assert cell(page, 1, COUNTDOWN) == "expires Tue 24 Nov 15:00 — in 4 d 4 h 0 m"
+    assert cell(page, 1, COUNTDOWN) == "expires Tue 24 Nov 2026 15:00 EST — in 4 d 4 h 0 m"
     assert cell(page, 2, COUNTDOWN) == "release time not yet known"
     assert [cell(page, row, STATUS) for row in range(3)] == ["✓ OK", "✓ OK", "? NOT KNOWN"]
     assert page.summary.text() == "3 active — ‼ 0 overdue, ⚠ 0 due within 4 h"
@@ -92,7 +93,7 @@ def test_the_countdown_turns_amber_then_overdue_and_red(
     page = board()
     fake_time.advance(days=4, hours=4 - 5, minutes=-12)  # 5 h 12 m before the expiry
     page.tick()
-    assert cell(page, 0, COUNTDOWN) == "expires Tue 24 Nov 15:00 — in 5 h 12 m"
+    assert cell(page, 0, COUNTDOWN) == "expires Tue 24 Nov 2026 15:00 EST — in 5 h 12 m"
     assert page.holds.index(0, STATUS).data(Qt.ItemDataRole.BackgroundRole) is None
     fake_time.advance(hours=1, minutes=13)
     page.tick()
@@ -100,7 +101,7 @@ def test_the_countdown_turns_amber_then_overdue_and_red(
     assert page.holds.index(0, COUNTDOWN).data(Qt.ItemDataRole.BackgroundRole) is not None
     fake_time.advance(hours=5, minutes=2)
     page.tick()
-    assert cell(page, 0, COUNTDOWN) == "expired Tue 24 Nov 15:00 — overdue by 1 h 3 m"
+    assert cell(page, 0, COUNTDOWN) == "expired Tue 24 Nov 2026 15:00 EST — overdue by 1 h 3 m"
     assert cell(page, 0, STATUS) == "‼ OVERDUE"
     spoken = page.holds.index(0, STATUS).data(Qt.ItemDataRole.AccessibleTextRole)
     assert spoken == "Overdue"
@@ -281,12 +282,55 @@ def test_a_hold_amended_so_nobody_may_be_held_says_why_release_is_due_not_expire
     page = board()
     rows = {cell(page, row, BOOKING): row for row in range(page.holds.rowCount())}
     assert cell(page, rows["NH-1"], COUNTDOWN) == (
-        "release now — decision amended to decline Fri 20 Nov 11:00 — overdue by 3 m 0 s"
+        "release now — decision amended to decline Fri 20 Nov 2026 11:00 EST — overdue by 3 m 0 s"
     )
     assert cell(page, rows["NH-2"], COUNTDOWN) == (
-        "release now — decision amended: the form asks for no hold Fri 20 Nov 11:00 — "
+        "release now — decision amended: the form asks for no hold Fri 20 Nov 2026 11:00 EST — "
         "overdue by 3 m 0 s"
     )
     assert cell(page, rows["NH-1"], STATUS) == cell(page, rows["NH-2"], STATUS) == "‼ OVERDUE"
     assert running.hold_id is not None
-    assert cell(page, rows["NH-3"], COUNTDOWN).startswith("expires Tue 24 Nov 15:00 — in ")
+    assert cell(page, rows["NH-3"], COUNTDOWN).startswith("expires Tue 24 Nov 2026 15:00 EST — in ")
+
+
+def test_a_deadline_in_the_repeated_hour_says_which_of_the_two_it_is(
+    board: Any, gui_desk: Any, rules: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the night the clocks go back (Sun 1 Nov 2026 in Connecticut) 01:30 happens
+    twice, an hour apart. The board said "Sun 1 Nov 01:30" for both, with no year and no
+    zone: an officer could not tell the earlier deadline from the later one."""
+    first = hold(gui_desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    second = hold(gui_desk, rules, "Bo Chen", "NH-2", "2026-11-20T15:00:00-05:00")
+    service = gui_desk.services.holds
+    real = {row.hold_id: row for row in service.active(gui_desk.session("officer"))}
+    due = {
+        first.hold_id: datetime(2026, 11, 1, 5, 30, tzinfo=UTC),  # 01:30 EDT
+        second.hold_id: datetime(2026, 11, 1, 6, 30, tzinfo=UTC),  # 01:30 EST, an hour on
+    }
+    shown = [replace(real[key], release_due_at=when) for key, when in due.items()]
+    monkeypatch.setattr(service, "active", lambda session: list(shown))
+    page = board()
+    page.refresh_button.click()
+    rows = {cell(page, row, BOOKING): row for row in range(page.holds.rowCount())}
+    assert cell(page, rows["NH-1"], COUNTDOWN).startswith("expired Sun 01 Nov 2026 01:30 EDT — ")
+    assert cell(page, rows["NH-2"], COUNTDOWN).startswith("expired Sun 01 Nov 2026 01:30 EST — ")
+    assert not page.zone_note.isVisible()  # the agency's zone is the law's
+
+
+def test_the_board_names_its_zone_when_the_agency_is_not_in_the_law_s(
+    qtbot: Any, gui_desk: Any, rules: Any, fake_time: FakeTime
+) -> None:
+    """An agency whose profile names another zone than the pack's sees the deadlines in
+    its own zone: the board says so, and which zone the hold clock counts days in."""
+    hold(gui_desk, rules, "Ana Ruiz", "NH-1", "2026-11-20T15:00:00-05:00")
+    made = context(gui_desk, rules, fake_time)
+    made.zone_name = "America/Chicago"
+    page = BoardPage(made)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.zone_note.isVisible()
+    assert page.zone_note.text() == (
+        "Times on the board are in America/Chicago, the agency's time zone; the hold clock "
+        "counts days in America/New_York, the law's."
+    )
+    assert cell(page, 0, COUNTDOWN).startswith("expires Tue 24 Nov 2026 14:00 CST — in ")

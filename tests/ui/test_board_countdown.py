@@ -19,7 +19,7 @@ from trustdesk.ui.countdown import (
 )
 
 CT = ZoneInfo("America/New_York")
-EXPIRY = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)  # Tue 24 Nov 15:00 in Connecticut
+EXPIRY = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)  # Tue 24 Nov 2026 15:00 EST in Connecticut
 
 
 @pytest.mark.parametrize(
@@ -37,11 +37,13 @@ def test_spans_are_whole_units_rounded_down(span: timedelta, text: str) -> None:
 
 
 def test_the_text_says_when_and_how_long_in_the_agency_zone() -> None:
-    assert expiry_text(EXPIRY, CT) == "Tue 24 Nov 15:00"
+    assert expiry_text(EXPIRY, CT) == "Tue 24 Nov 2026 15:00 EST"
     left = timedelta(hours=5, minutes=12)
-    assert countdown_text(EXPIRY, left, CT) == "expires Tue 24 Nov 15:00 — in 5 h 12 m"
+    assert countdown_text(EXPIRY, left, CT) == "expires Tue 24 Nov 2026 15:00 EST — in 5 h 12 m"
     late = -timedelta(hours=1, minutes=3)
-    assert countdown_text(EXPIRY, late, CT) == "expired Tue 24 Nov 15:00 — overdue by 1 h 3 m"
+    assert (
+        countdown_text(EXPIRY, late, CT) == "expired Tue 24 Nov 2026 15:00 EST — overdue by 1 h 3 m"
+    )
     assert countdown_text(None, None, CT) == UNKNOWN_TEXT == "release time not yet known"
 
 
@@ -49,17 +51,17 @@ def test_a_hold_amended_so_nobody_may_be_held_is_due_not_expired() -> None:
     # The amendment's time, from a desk whose clock runs a little ahead of this one.
     late, ahead = -timedelta(minutes=3), timedelta(seconds=40)
     assert countdown_text(EXPIRY, late, CT, AMENDED_TO_DECLINE) == (
-        "release now — decision amended to decline Tue 24 Nov 15:00 — overdue by 3 m 0 s"
+        "release now — decision amended to decline Tue 24 Nov 2026 15:00 EST — overdue by 3 m 0 s"
     )
     assert countdown_text(EXPIRY, ahead, CT, AMENDED_TO_DECLINE) == (
-        "release now — decision amended to decline Tue 24 Nov 15:00 — due in 0 m 40 s"
+        "release now — decision amended to decline Tue 24 Nov 2026 15:00 EST — due in 0 m 40 s"
     )
     assert countdown_text(None, None, CT, AMENDED_TO_DECLINE) == UNKNOWN_TEXT
 
 
 def test_summer_time_is_shown_as_the_clock_on_the_wall() -> None:
     july = datetime(2026, 7, 7, 19, 0, tzinfo=UTC)
-    assert expiry_text(july, CT) == "Tue 7 Jul 15:00"
+    assert expiry_text(july, CT) == "Tue 07 Jul 2026 15:00 EDT"
 
 
 @pytest.mark.parametrize(

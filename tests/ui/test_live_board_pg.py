@@ -80,7 +80,7 @@ def test_an_overdue_hold_recorded_at_one_desk_rings_at_the_other(
     banner = window_b.workspace.overdue_banner
     qtbot.waitUntil(banner.isVisible, timeout=CEILING_MS)
     assert bell.beeps == 1 and bell.alerted == [window_b]
-    assert "booking NH-9 — hold overdue since Tue 17 Nov 15:00" in banner.label.text()
+    assert "booking NH-9 — hold overdue since Tue 17 Nov 2026 15:00 EST" in banner.label.text()
 
 
 def test_a_hold_opened_at_desk_a_becoming_overdue_rings_at_both_desks_once(
@@ -102,7 +102,7 @@ def test_a_hold_opened_at_desk_a_becoming_overdue_rings_at_both_desks_once(
     qtbot.waitUntil(lambda: bell.beeps == 2, timeout=CEILING_MS)
     assert sorted(map(id, bell.alerted)) == sorted([id(window_a), id(window_b)])
     for banner in banners:
-        assert "booking NH-1 — hold overdue since Tue 24 Nov 15:00" in banner.label.text()
+        assert "booking NH-1 — hold overdue since Tue 24 Nov 2026 15:00 EST" in banner.label.text()
     # Desk B acknowledges: on the shared record, so desk A falls silent by itself through
     # LISTEN/NOTIFY (decision 0034), and the entry says who, when and at which desk.
     qtbot.mouseClick(banners[1].button, LEFT)
@@ -355,7 +355,7 @@ def test_a_hold_closed_while_the_server_is_lost_is_kept_and_recorded_late(
     qtbot.keyClick(board.table, Qt.Key.Key_C)
     assert answers.errors == []
     [told] = answers.infos
-    assert "kept on this workstation with the time it happened, Fri 20 Nov 11:00" in told
+    assert "kept on this workstation with the time it happened, Fri 20 Nov 2026 11:00 EST" in told
     assert bookings(board) == []  # gone from this desk's board at once
     kept = list((desk.store.data_dir / "outbox" / "closures").glob("*.json"))
     assert len(kept) == 1

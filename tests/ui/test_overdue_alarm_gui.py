@@ -65,7 +65,10 @@ def test_a_hold_becoming_overdue_rings_once_until_acknowledged(
     fake_time.advance(minutes=2)
     qtbot.waitUntil(banner.isVisible, timeout=CEILING_MS)
     assert bell.beeps == 1 and bell.alerted == [window]
-    assert "Hold overdue: booking NH-1 — hold overdue since Tue 24 Nov 15:00" in banner.label.text()
+    assert (
+        "Hold overdue: booking NH-1 — hold overdue since Tue 24 Nov 2026 15:00 EST"
+        in banner.label.text()
+    )
     # The countdown moves every second and the board reloads: no second beep.
     for _ in range(3):
         board.refresh()
@@ -84,7 +87,7 @@ def test_a_hold_becoming_overdue_rings_once_until_acknowledged(
     hold(gui_desk, rules, "Luis Peña", "NH-2", "2026-11-13T15:00:00-05:00")
     qtbot.waitUntil(lambda: bell.beeps == 2, timeout=CEILING_MS)
     assert banner.isVisible()
-    assert "booking NH-2 — hold overdue since Tue 17 Nov 15:00" in banner.label.text()
+    assert "booking NH-2 — hold overdue since Tue 17 Nov 2026 15:00 EST" in banner.label.text()
     assert "NH-1" not in banner.label.text()  # acknowledged before
 
 

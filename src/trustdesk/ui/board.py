@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from trustdesk.rules.errors import RulesError
 from trustdesk.services.alarm_acks import acknowledged as alarms_acknowledged
 from trustdesk.services.alarm_acks import record_acknowledgement
 from trustdesk.services.contacts import pending_contact_reviews
@@ -54,6 +55,28 @@ def _buddy(text: str, widget: QWidget) -> QLabel:
     label = QLabel(text)
     label.setBuddy(widget)
     return label
+
+
+def law_zones(context: UiContext) -> set[str]:
+    """The time zones the jurisdiction's packs count the hold clock in (the law's)."""
+    try:
+        packs = context.rules.packs
+    except (RulesError, ServiceError, StoreError, OSError):
+        return set()  # rules that cannot be read are reported where they are used
+    return {loaded.pack.timezone for loaded in packs}
+
+
+def zone_note(context: UiContext) -> str:
+    """What the board says of its times when the agency's zone (the profile's, which
+    the board shows) is not the one the law counts the hold clock in ("" when it is):
+    a deadline read as the other zone's would be hours off."""
+    others = sorted(law_zones(context) - {context.zone_name})
+    if not others:
+        return ""
+    return (
+        f"Times on the board are in {context.zone_name}, the agency's time zone; the hold "
+        f"clock counts days in {', '.join(others)}, the law's."
+    )
 
 
 class BoardPage(QWidget):
@@ -129,6 +152,12 @@ class BoardPage(QWidget):
         self.new_button.setVisible(allowed(self.context.role, Operation.DECISION_CREATE))
         top.addWidget(self.new_button)
         layout.addLayout(top)
+        self.zone_note = QLabel(zone_note(self.context))
+        self.zone_note.setObjectName("board_zone")
+        self.zone_note.setAccessibleName("Time zone of the board")
+        self.zone_note.setWordWrap(True)
+        self.zone_note.setVisible(bool(self.zone_note.text()))
+        layout.addWidget(self.zone_note)
         # Supervisors see at once how many flagged ICE contacts wait for their review
         # (the same queue as Go → Flagged ICE contacts…); hidden when none wait.
         self.can_review_contacts = allowed(self.context.role, Operation.CONTACT_REVIEW)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
+from trustdesk.core.wall_time import local_text
+
 #: A hold this close to its expiry is shown in amber.
 SOON = timedelta(hours=4)
 UNKNOWN_TEXT = "release time not yet known"
@@ -79,9 +81,11 @@ def span_text(span: timedelta) -> str:
 
 
 def expiry_text(expiry: datetime, zone: tzinfo) -> str:
-    """'Tue 24 Nov 15:00' in the agency's zone (English names, whatever the locale)."""
-    local = expiry.astimezone(zone)
-    return f"{DAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} {local:%H:%M}"
+    """'Tue 24 Nov 2026 15:00 EST' in the agency's zone, as the memo and the services
+    write it (``core.wall_time.local_text``): with the year, and with the zone's
+    abbreviation, without which 01:30 on the night the clocks go back is two times an
+    hour apart (EDT, then EST), and a deadline in another year reads as this year's."""
+    return local_text(expiry, zone)
 
 
 def stamp_text(moment: datetime, zone: tzinfo, *, seconds: bool = False) -> str:
@@ -99,11 +103,11 @@ AMENDED_TO_NO_HOLD = "decision amended: the form asks for no hold"
 def countdown_text(
     expiry: datetime | None, remaining: timedelta | None, zone: tzinfo, amended: str = ""
 ) -> str:
-    """'expires Tue 24 Nov 15:00 — in 5 h 12 m' or 'expired … — overdue by 1 h 3 m'.
+    """'expires Tue 24 Nov 2026 15:00 EST — in 5 h 12 m' or 'expired … — overdue by 1 h 3 m'.
 
     ``amended``: the hold's decision was amended so that nobody may be held (release is
     due from the amendment, not from an expiry): 'release now — decision amended to
-    decline Tue 24 Nov 15:00 — overdue by 3 m'. Saying "expired" there led the desk to
+    decline Tue 24 Nov 2026 15:00 EST — overdue by 3 m'. Saying "expired" there led the desk to
     "released at expiry", which the record refuses for such a hold.
     """
     if expiry is None or remaining is None:
