@@ -237,3 +237,35 @@ def test_anything_else_goes_through_argparse(argv: list[str]) -> None:
     from trustdesk.cli import desktop_arguments
 
     assert desktop_arguments(argv) is None
+
+
+def test_a_time_with_an_offset_its_zone_did_not_have_is_refused(tmp_path: Path) -> None:
+    """10:00 written with New York's winter offset in July: read by the offset it is
+    11:00 EDT, read as the wall clock 10:00 EDT. The command took the offset silently, an
+    hour off the clock the officer meant; it now says so and decides nothing."""
+    path = case_file(
+        tmp_path,
+        make_case(
+            decision_time="2025-07-04T09:00:00-04:00",
+            releasable_at="2025-07-04T10:00:00-05:00",
+            convictions=[conviction("53a-134", "felony", "B")],
+        ),
+    )
+    result = trustdesk("evaluate", str(path), "--format", "json")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert lines[0].startswith(
+        f"trustdesk: {path}: /releasable_at: 2025-07-04T10:00:00-05:00 carries the UTC offset "
+        "-05:00, which America/New_York did not have at that time (it was on -04:00, EDT)"
+    )
+    assert "read by its offset it is Fri 04 Jul 2025 11:00 EDT" in lines[0]
+    assert "read as the wall clock in America/New_York, Fri 04 Jul 2025 10:00 EDT" in lines[0]
+    fixed = make_case(
+        decision_time="2025-07-04T09:00:00-04:00",
+        releasable_at="2025-07-04T14:00:00Z",
+        convictions=[conviction("53a-134", "felony", "B")],
+    )
+    result = trustdesk("evaluate", str(case_file(tmp_path, fixed)), "--format", "json")
+    assert result.returncode == 0, result.stderr

@@ -63,8 +63,17 @@ def read_case(path_text: str, rules: RuleSet) -> Case:
     return read_case_file(path_text, rules)[0]
 
 
-def decide(case: Case, rules: RuleSet) -> Decision:
-    return evaluate(rules.pack_for(case.decision_time), case)
+def decide(case: Case, rules: RuleSet, source: str | None = None) -> Decision:
+    """The decision on ``case``; with ``source`` (a case file taken in), a time whose
+    UTC offset the law's zone did not have then is refused first (decision 0085)."""
+    pack = rules.pack_for(case.decision_time)
+    if source is not None:
+        from trustdesk.core.offsets import offset_mismatch
+
+        problem = offset_mismatch(case, [pack.timezone])
+        if problem is not None:
+            raise InputError(source, problem.pointer, problem.message)
+    return evaluate(pack, case)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
@@ -74,7 +83,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     # the one asked for) and the imports its record puts in force.
     rules = command_rules(args, args.jurisdiction)
     case = read_case(args.case, rules)
-    decision = decide(case, rules)
+    decision = decide(case, rules, "<stdin>" if args.case == "-" else args.case)
     if args.format == "json":
         sys.stdout.write(json_for(decision_to_json(decision)))
         sys.stdout.write("\n")

@@ -33,6 +33,7 @@ from trustdesk.store.case_records import (
     SavedDecision,
 )
 from trustdesk.store.encoding import document_json
+from trustdesk.store.errors import StoreError
 from trustdesk.store.records import AuditEntry
 from trustdesk.store.search import SearchQuery
 
@@ -176,7 +177,26 @@ class DecisionService:
 
     def draft(self, case: Case, raw_case: Mapping[str, Any]) -> DecisionDraft:
         check_not_future(case.decision_time, self.ctx.now())
+        self._check_offsets(case)
         return make_draft(self.rules, case, raw_case)
+
+    def _check_offsets(self, case: Case) -> None:
+        """Refuse a time whose UTC offset neither the agency's zone (the desk's clock)
+        nor the law's (its pack's) had then: which of its two readings was meant cannot
+        be told, and the hold clock counts from it (decision 0085)."""
+        from trustdesk.core.offsets import offset_mismatch
+
+        zones = [self._agency_zone(), self.rules.pack_for(case.decision_time).timezone]
+        problem = offset_mismatch(case, [zone for zone in zones if zone])
+        if problem is not None:
+            raise InvalidRequest(f"{problem.pointer}: {problem.message}")
+
+    def _agency_zone(self) -> str | None:
+        try:
+            profile = self.store.agency.get()
+        except StoreError:
+            return None
+        return None if profile is None else profile.timezone
 
     def create(
         self,
