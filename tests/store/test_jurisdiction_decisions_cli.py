@@ -31,6 +31,9 @@ CALIFORNIA_CASE = {
         "judicial_probable_cause": False,
     },
 }
+#: The same case with its time written on Connecticut's clock (the same instant): a time
+#: whose offset the law's zone did not have then is refused (decision 0085).
+CONNECTICUT_TIMED = {**CALIFORNIA_CASE, "decision_time": "2026-11-30T12:00:00-05:00"}
 
 
 def test_without_a_choice_the_same_file_is_decided_under_connecticut_law(
@@ -39,7 +42,7 @@ def test_without_a_choice_the_same_file_is_decided_under_connecticut_law(
     # A Connecticut agency may see a California conviction (an out-of-state one): it is
     # decided under the Connecticut pack in force, never under California's.
     case = tmp_path / "case.json"
-    case.write_text(json.dumps(CALIFORNIA_CASE), encoding="utf-8")
+    case.write_text(json.dumps(CONNECTICUT_TIMED), encoding="utf-8")
     code, out, err = cli("decisions", "add", str(case), "--as", "ann", who="ann")
     assert code == 0, err
     code, out, err = cli(
@@ -88,8 +91,10 @@ def test_evaluate_and_offense_search_follow_the_agency_s_jurisdiction(
 ) -> None:
     case = tmp_path / "case.json"
     case.write_text(json.dumps(CALIFORNIA_CASE), encoding="utf-8")
+    eastern = tmp_path / "eastern.json"
+    eastern.write_text(json.dumps(CONNECTICUT_TIMED), encoding="utf-8")
     # No choice yet: Connecticut, as before.
-    code, out, err = cli("evaluate", str(case), "--format", "json")
+    code, out, err = cli("evaluate", str(eastern), "--format", "json")
     assert code == 0, err
     assert json.loads(out)["rule_pack"] == "ct-2025"
     code, out, err = cli("offenses", "search", "robbery", "--format", "json")
@@ -108,7 +113,7 @@ def test_evaluate_and_offense_search_follow_the_agency_s_jurisdiction(
     assert json.loads(out)[0]["section"] == "pc-211"
 
     # --jurisdiction still overrides the agency's choice.
-    code, out, err = cli("evaluate", str(case), "--format", "json", "--jurisdiction", "CT")
+    code, out, err = cli("evaluate", str(eastern), "--format", "json", "--jurisdiction", "CT")
     assert code == 0, err
     assert json.loads(out)["rule_pack"] == "ct-2025"
     code, out, err = cli(
@@ -125,7 +130,7 @@ def test_evaluate_on_a_folder_never_set_up_does_not_create_a_database(
 
     folder = tmp_path / "empty"
     case = tmp_path / "case.json"
-    case.write_text(json.dumps(CALIFORNIA_CASE), encoding="utf-8")
+    case.write_text(json.dumps(CONNECTICUT_TIMED), encoding="utf-8")
     assert main(["--data-dir", str(folder), "evaluate", str(case), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["rule_pack"] == "ct-2025"
     assert not (folder / "trustdesk.db").exists()
