@@ -230,6 +230,11 @@ def test_each_flip_changes_exactly_one_fact(rules: RuleSet, pack_id: str) -> Non
                 assert change.covers(value)
                 assert _set(new, change.target, _get(case, change.target)) == case
                 continue
+            if change.target == "person":  # the date of birth, the one fact of the person
+                assert change.kind == AMEND and change.attribute == "date_of_birth"
+                assert change.covers(new.person.date_of_birth)
+                assert case._replace(person=new.person) == new
+                continue
             old_items = getattr(case, change.target)
             new_items = getattr(new, change.target)
             assert case._replace(**{change.target: new_items}) == new
@@ -662,3 +667,48 @@ def test_every_value_a_merged_flip_names_has_the_effect_it_states(
                 assert ("until" in flip.effect) == _until_settled(after), flip.fact
                 checked += 1
     assert checked > 20
+
+
+def test_a_date_of_birth_that_would_change_the_outcome_is_named_and_true(rules: RuleSet) -> None:
+    """The counterfactual tried the entries' dates, never the person's: a class B felony
+    dated 1995-01-01 for a person entered as born 1990-04-17 (four then) counts for
+    nothing, and the detainer is declined; that a date of birth of 1988-01-01 or earlier
+    (seven or older then) would permit the hold was not said. Every date of birth named
+    is re-decided here; none that would make the entry impossible is named."""
+    from datetime import date
+
+    from trustdesk.core.counterfactual import BIRTH, PERSON
+
+    raw = make_case(
+        decision_time=PACKS["ct-2019"],
+        convictions=[conviction("53a-134", "felony", "B", date="1995-01-01")],
+    )
+    case = parse_case(raw, "test", rules.sections)
+    pack = rules.pack_for(case.decision_time)
+    now = evaluate(pack, case)
+    assert now.decision == DECLINE
+    changes = what_would_change(pack, case, now)
+    born = [f for f in changes.flips if f.change.attribute == BIRTH]
+    assert len(born) == 1
+    flip = born[0]
+    assert flip.change.target == PERSON and flip.change.item is None
+    assert flip.fact == "If the date of birth were on or before 1988-01-01, or unknown"
+    assert flip.outcome == HONOR
+    for day in (date(1960, 5, 5), date(1977, 1, 1), date(1977, 1, 2), date(1988, 1, 1), None):
+        assert flip.change.covers(day) or day is None
+        person = case.person._replace(date_of_birth=day)
+        assert evaluate(pack, case._replace(person=person)).decision == HONOR
+    for day in (date(1988, 1, 2), date(1990, 4, 17)):
+        assert not flip.change.covers(day)  # the person younger than seven: not proposed
+    text = "\n".join(line for _h, lines in sections(changes) for line in lines)
+    assert "If the date of birth were on or before 1988-01-01, or unknown — the hold would" in text
+    # Born as entered but the conviction counting (an adult's), nothing about birth is said.
+    adult = parse_case(
+        make_case(
+            decision_time=PACKS["ct-2019"],
+            convictions=[conviction("53a-134", "felony", "B", date="2015-01-01")],
+        ),
+        "test",
+        rules.sections,
+    )
+    assert not [f for f in what_would_change(pack, adult).flips if f.change.attribute == BIRTH]

@@ -15,6 +15,12 @@ into spans the engine treats alike, and each span is tried once. A date that can
 true (after the decision, before birth, before the person was old enough to be
 convicted) is never proposed.
 
+The person's date of birth is tried the same way: no pack tests an age, but the engine
+reads the date of birth against every dated entry (an entry dated before the person was
+seven counts for nothing; one dated before eighteen raises the question of a juvenile
+adjudication), so its possible values split into spans too, and a date of birth that
+would turn the decision around is named.
+
 Attribute values are grouped into classes the pack cannot tell apart (two classes named
 in the same ``in`` list, every statute of one list), so one re-evaluation per class
 covers all its values; the tests check that against every value of the model.
@@ -43,7 +49,7 @@ from trustdesk.core.conditions import (
     describe_answer,
     years_before,
 )
-from trustdesk.core.consistency import YOUNGEST, latest_court_date
+from trustdesk.core.consistency import ADULT, YOUNGEST, latest_court_date
 from trustdesk.core.decision import HONOR, MET, UNKNOWN, Decision
 from trustdesk.core.evaluate import evaluate
 from trustdesk.core.model import (
@@ -88,6 +94,9 @@ _FIELDS: dict[str, tuple[str, tuple[Any, ...] | None, bool]] = {
 }
 #: An entry's date (JSON name): varied by spans of dates, not by the values of a domain.
 DATE = "date"
+#: The person's date of birth: an AMEND of ``PERSON`` (no item), varied by spans too.
+PERSON = "person"
+BIRTH = "date_of_birth"
 #: A test of one flag (``{"attr": "flags", "has": "serious"}``) is varied as a yes/no
 #: attribute named ``flag:<name>``: the offense has the flag or not.
 _FLAG = "flag:"
@@ -397,6 +406,8 @@ def _value_words(attr: str, atom: _Atom, lists: tuple[StatuteList, ...]) -> str:
 def _amend_fact(pack: RulePack, label: str, attr: str, atom: _Atom) -> str:
     if attr == DATE:
         return _date_fact(label, atom.values)
+    if attr == BIRTH:
+        return _birth_fact(atom.values)
     words = _value_words(attr, atom, pack.lists)
     if attr.startswith(_FLAG):
         has = "had" if True in atom.values else "did not have"
@@ -412,6 +423,19 @@ def _date_fact(label: str, values: frozenset[Any]) -> str:
         return f"If the date of {label} were unknown"
     text = f"If {label} were dated {_join([span.words() for span in spans])}"
     return text + (", or its date were unknown" if None in values else "")
+
+
+def _birth_fact(values: frozenset[Any]) -> str:
+    spans: list[Span] = []
+    for span in sorted((v for v in values if isinstance(v, Span)), key=lambda v: v.last):
+        if spans and span.first is not None and span.first == spans[-1].last + timedelta(1):
+            spans[-1] = Span(spans[-1].first, span.last)  # adjacent: said as one
+        else:
+            spans.append(span)
+    if not spans:
+        return "If the date of birth were unknown"
+    text = f"If the date of birth were {_join([span.words() for span in spans])}"
+    return text + ", or unknown" if None in values else text
 
 
 def _uses_windows(pack: RulePack) -> bool:
@@ -515,6 +539,63 @@ def _date_trials(
         replaced = (*items[:index], item._replace(date=value), *items[index + 1 :])
         fact = _date_fact(label, change.values)
         yield _Trial(change, fact, _with_items(case, collection, replaced))
+
+
+def _younger_from(day: date, years: int) -> date:
+    """The earliest date of birth that makes a person younger than ``years`` on ``day``
+    (``consistency._age``: born 29 February, one has a birthday on 1 March)."""
+    try:
+        edge = day.replace(year=day.year - years)
+    except ValueError:
+        edge = date(day.year - years, 2, 28)
+    return edge + timedelta(days=1)
+
+
+def _birth_spans(case: Case) -> tuple[Span, ...]:
+    """The spans of possible dates of birth that the engine treats alike: cut where the
+    person turns from an adult to a minor on a conviction's date (juvenile status,
+    ``consistency.minor_convictions``). The engine reads the date of birth only against
+    the entries' dates; none when no entry is dated (unless the date entered cannot be
+    true). A date of birth that would make an entry impossible (the person younger than
+    ``YOUNGEST`` on its date, or not yet born) is never proposed: it only unmakes the
+    entry, as a wrong date of it would."""
+    entries = (*case.convictions, *case.pending_charges)
+    dated = [item.date for item in entries if item.date is not None]
+    if not dated:
+        return ()
+    last = min(_younger_from(day, YOUNGEST) for day in dated) - timedelta(days=1)
+    cuts = {_younger_from(item.date, ADULT) for item in case.convictions if item.date is not None}
+    born = case.person.date_of_birth
+    impossible = born is not None and born > last
+    inside = sorted(cut for cut in cuts if cut <= last)
+    if not inside and not impossible:
+        return ()
+    ends = [cut - timedelta(days=1) for cut in inside] + [last]
+    return tuple(Span(start, end) for start, end in zip([None, *inside], ends, strict=True))
+
+
+def _birth_trials(case: Case) -> Iterator[_Trial]:
+    """The date of birth in each other span of possible ones, and unknown (decision
+    0085's companion: the counterfactual tried entries' dates, never the person's)."""
+    spans = _birth_spans(case)
+    now = case.person.date_of_birth
+    values: list[date | None] = [span.last for span in spans if now is None or not span.holds(now)]
+    if spans and now is not None:
+        values.append(None)
+    for value in values:
+        span = next((span for span in spans if value is not None and span.last == value), None)
+        change = Change(AMEND, PERSON, None, BIRTH, frozenset([span]), was_unknown=now is None)
+        person = case.person._replace(date_of_birth=value)
+        yield _Trial(change, _birth_fact(change.values), case._replace(person=person))
+
+
+def _trials(pack: RulePack, case: Case) -> Iterator[_Trial]:
+    """Every single change tried: each answer otherwise, each entry added, removed or
+    amended (its date too), and the date of birth."""
+    yield from _answer_trials(pack, case)
+    for space in _spaces(pack):
+        yield from _item_trials(pack, case, space)
+    yield from _birth_trials(case)
 
 
 def _item_label(collection: str, index: int, item: Offense) -> str:
@@ -649,10 +730,7 @@ def _section_parts(
 
 
 def _flips(pack: RulePack, case: Case, decision: Decision) -> tuple[Flip, ...]:
-    trials = itertools.chain(
-        _answer_trials(pack, case),
-        *(_item_trials(pack, case, space) for space in _spaces(pack)),
-    )
+    trials = _trials(pack, case)
     flips: list[Flip] = []
     added: set[tuple[str, str, tuple[str, ...]]] = set()
     for trial in trials:
@@ -724,6 +802,8 @@ def _merge_amend(pack: RulePack, case: Case, first: Flip, second: Flip) -> Flip:
         values=first.change.values | second.change.values,
         part=first.change.part or second.change.part,
     )
+    if change.attribute == BIRTH:
+        return first._replace(change=change, fact=_birth_fact(change.values))
     assert change.item is not None and change.attribute is not None
     item = getattr(case, change.target)[change.item]
     label = _item_label(change.target, change.item, item)
@@ -810,10 +890,7 @@ def what_would_change_actions(
     if decision is None:
         decision = evaluate(pack, case)
     now = {outcome.id: outcome for outcome in decision.outcomes}
-    trials = itertools.chain(
-        _answer_trials(pack, case),
-        *(_item_trials(pack, case, space) for space in _spaces(pack)),
-    )
+    trials = _trials(pack, case)
     found: list[ActionFlip] = []
     added: set[tuple[str, str]] = set()
     for trial in trials:
