@@ -93,11 +93,11 @@ def test_selecting_a_row_shows_every_version_and_the_audit(
     assert "    Release time not yet known" in versions
     amendment = "    Amendment by officer2. Reason: Release time came from the court clerk"
     assert amendment in versions
-    assert "    Hold expires Tue 24 Nov 2026 15:00" in versions
+    assert "    Hold expires Tue 24 Nov 2026 15:00 EST" in versions
     timeline = detail.section("Hold timeline")
-    assert timeline[1:] == ("Release due Tue 24 Nov 2026 15:00", "Still open")
+    assert timeline[1:] == ("Release due Tue 24 Nov 2026 15:00 EST", "Still open")
     trail = detail.section("Audit entries")
-    assert [line.split()[6] for line in trail] == [
+    assert [line.split()[7] for line in trail] == [
         "decision.created",
         "decision.amended",
         "decision.viewed",
@@ -121,11 +121,11 @@ def test_closed_hold_and_printed_memo_with_its_hash(
     memos = page.detail.section("Memos printed")
     digest = hashlib.sha256(printed.path.read_bytes()).hexdigest()
     assert len(memos) == 1 and memos[0].endswith(f"PDF SHA-256 {digest}")
-    assert memos[0].startswith("Version 1 printed Fri 20 Nov 2026 11:00 by officer")
+    assert memos[0].startswith("Version 1 printed Fri 20 Nov 2026 11:00 EST by officer")
     timeline = page.detail.section("Hold timeline")
-    assert timeline[1].startswith("Closed: released otherwise at Fri 20 Nov 2026 11:00")
+    assert timeline[1].startswith("Closed: released otherwise at Fri 20 Nov 2026 11:00 EST")
     assert timeline[2] == "Note: Bond posted"
-    trail = [line.split()[6] for line in page.detail.section("Audit entries")]
+    trail = [line.split()[7] for line in page.detail.section("Audit entries")]
     assert trail == ["decision.created", "memo.printed", "hold.closed", "decision.viewed"]
 
 

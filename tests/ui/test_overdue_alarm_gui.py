@@ -134,7 +134,7 @@ def test_an_acknowledgement_is_recorded_and_shown_in_the_hold_timeline(
     timeline = window.workspace.history.detail.section("Hold timeline")
     assert any(
         line.startswith(f"Overdue alarm acknowledged by officer at desk {entry.workstation}, ")
-        and line.endswith("(overdue since Tue 17 Nov 2026 15:00)")
+        and line.endswith("(overdue since Tue 17 Nov 2026 15:00 EST)")
         for line in timeline
     ), timeline
     # Signed in again (a new window on the same record): the alarm stays quiet.

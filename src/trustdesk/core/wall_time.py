@@ -30,14 +30,20 @@ DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def local_text(value: datetime, zone: tzinfo, *, zone_name: bool = True) -> str:
+def local_text(
+    value: datetime, zone: tzinfo, *, zone_name: bool = True, seconds: bool = False
+) -> str:
     """``value`` in ``zone`` as 'Tue 24 Nov 2026 15:00 EST' (``strftime`` with
     "%a %d %b %Y %H:%M %Z" in the C locale), in English whatever the process locale;
-    without the zone's name when ``zone_name`` is false."""
+    without the zone's name when ``zone_name`` is false; with the seconds
+    ('15:00:07 EST') when ``seconds`` is true."""
     local = value.astimezone(zone)
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    if seconds:
+        clock = f"{clock}:{local.second:02d}"
     text = (
         f"{DAY_NAMES[local.weekday()]} {local.day:02d} {MONTH_NAMES[local.month - 1]} "
-        f"{local.year:04d} {local.hour:02d}:{local.minute:02d}"
+        f"{local.year:04d} {clock}"
     )
     name = local.tzname() if zone_name else None
     return f"{text} {name}" if name else text

@@ -16,8 +16,6 @@ from trustdesk.core.wall_time import local_text
 #: A hold this close to its expiry is shown in amber.
 SOON = timedelta(hours=4)
 UNKNOWN_TEXT = "release time not yet known"
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class Urgency(StrEnum):
@@ -89,10 +87,11 @@ def expiry_text(expiry: datetime, zone: tzinfo) -> str:
 
 
 def stamp_text(moment: datetime, zone: tzinfo, *, seconds: bool = False) -> str:
-    """'Fri 20 Nov 2026 11:00' in the agency's zone, for records and the audit."""
-    local = moment.astimezone(zone)
-    clock = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
-    return f"{DAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} {local.year} {clock}"
+    """'Fri 20 Nov 2026 11:00 EST' in the agency's zone, for records and the audit, as
+    the board writes its deadlines (``core.wall_time.local_text``): without the zone's
+    abbreviation two records made an hour apart in the hour repeated when the clocks go
+    back (01:30 EDT, then 01:30 EST) read as made at the same time."""
+    return local_text(moment, zone, seconds=seconds)
 
 
 #: Why release is due on a hold that did not run out (``countdown_text``'s ``amended``).
