@@ -267,19 +267,29 @@ def store_now() -> Any:
 
 
 def test_a_target_with_records_is_refused_and_left_alone(
-    pg_cluster: Any, source: Path, rich_source: Path, tmp_path: Path
+    pg_cluster: Any, source: Path, rich_source: Path, tmp_path: Path, rules: Any
 ) -> None:
     url = pg_cluster.new_database()
     pg_cluster.init_store(url)
     migrate(source, url, lambda line: None)
     with Store.open(database=url) as target:
         before = target.summary()
-    other = tmp_path / "other"
-    shutil.copytree(rich_source, other)
+    other = tmp_path / "other"  # another desk's record: another store
+    open_desk(other, rules, Clock()).services.close()
     with pytest.raises(TargetNotEmpty, match=r"already holds records.*nothing was written"):
         migrate(other, url, lambda line: None)
     with Store.open(other) as desk:  # not moved: still the desk's to work in
         assert desk.moved() is None
+    with Store.open(database=url) as target:
+        assert target.summary() == before
+    # A copy of the very record the server holds (same store, same head: the desk's own
+    # folder when a backup of it was the one moved) is that record's old copy: it is
+    # marked moved, copying nothing (docs/several-desks.md, section 5).
+    same = tmp_path / "same"
+    shutil.copytree(rich_source, same)
+    assert migrate(same, url, lambda line: None).repaired
+    with Store.open(same, moved_ok=True) as desk:
+        assert desk.moved() is not None
     with Store.open(database=url) as target:
         assert target.summary() == before
 

@@ -88,6 +88,8 @@ def test_a_moved_folder_is_refused_for_work_and_left_as_it_was(
     assert "audit entry" in said and "--database" in said and "restore a backup" in said
     with pytest.raises(RecordMoved):
         open_desk(desk, rules, Clock())  # the services, as the desktop app opens them
+    with Store.open(desk, moved_ok=True) as old:
+        print("ENTRIES", [(e.seq, e.event) for e in old.audit.latest(8)])
     assert (desk / "trustdesk.db").read_bytes() == kept
     # The refusals let the folder go: nothing of theirs holds it.
     with Store.open(desk, moved_ok=True) as old, old.db.alone("check"):  # type: ignore[attr-defined]
@@ -102,6 +104,8 @@ def test_a_record_moved_once_is_not_moved_again(desk: Path, server: str, pg_clus
     for url in (server, elsewhere):
         with pytest.raises(RecordMoved, match=r"was moved on .*nothing was done"):
             migrate(desk, url, lambda line: None)
+    with Store.open(desk, moved_ok=True) as old:
+        print("ENTRIES", [(e.seq, e.event) for e in old.audit.latest(8)])
     assert (desk / "trustdesk.db").read_bytes() == kept
     with Store.open(database=elsewhere) as target:
         assert target.summary().head_seq == 1  # store init's own entry only
@@ -123,7 +127,8 @@ def test_a_folder_that_cannot_record_its_move_says_where_the_record_is(
     with pytest.raises(StoreError) as failed:
         migrate(desk, server, lambda line: None)
     said = str(failed.value)
-    assert "copied onto" in said and "the disk is full" in said and "move the folder" in said
+    assert "copied onto" in said and "the disk is full" in said
+    assert "run this same `trustdesk store migrate` again" in said
     monkeypatch.undo()
     with Store.open(database=server) as target:
         assert target.audit.of_events("store.migrated_in")
@@ -158,3 +163,158 @@ def test_the_command_line_after_the_move(
         entries = old.audit.latest(10)
     left = next(entry for entry in entries if entry.event == "store.migrated_out")
     assert json.loads(left.objects)["to"] == describe(server)
+
+
+def _mark_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The folder's own entry cannot be written (a disk full at that moment)."""
+    real = transfer.audit.append
+
+    def full(conn: Any, event: Any, *args: Any, **kwargs: Any) -> Any:
+        if event.event == "store.migrated_out":
+            raise StoreError("the disk is full")
+        return real(conn, event, *args, **kwargs)
+
+    monkeypatch.setattr(transfer.audit, "append", full)
+
+
+def test_migrating_again_repairs_a_folder_whose_mark_failed(
+    desk: Path, server: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """Before, the folder stayed open for work and a second `store migrate` was refused
+    ("already holds records"): nothing ever closed it. Now the second run finds its copy
+    on the server, copies nothing, and writes the folder's missing mark."""
+    _mark_fails(monkeypatch)
+    with pytest.raises(StoreError, match="could not record that it moved"):
+        migrate(desk, server, lambda line: None)
+    monkeypatch.undo()
+    with Store.open(desk) as still_open:  # the failure left it open for work
+        assert still_open.moved() is None
+        head = still_open.audit.head()
+    with Store.open(database=server) as target:
+        arrived = _entry(target, "store.migrated_in")
+        server_before = target.summary()
+
+    local = in_process_cli(desk, monkeypatch, capsys, {"admin": ADMIN})
+    code, out, err = local("store", "migrate", "--from", str(desk), "--to", server)
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert "repaired" in out and "nothing was copied again" in out, out
+    assert f"store.migrated_in at entry {arrived.seq}" in out and "store.migrated_out" in out
+
+    with Store.open(database=server) as target:  # nothing copied a second time
+        assert target.summary() == server_before
+        _entry(target, "store.migrated_in")
+        assert target.verify().ok
+    with pytest.raises(RecordMoved, match="was moved on"):
+        Store.open(desk)
+    with Store.open(desk, moved_ok=True) as old:
+        left = _entry(old, "store.migrated_out")
+        about = left.objects_dict()
+        assert left.seq == head[0] + 1 and left.prev_hash == head[1]
+        assert (about["head_seq"], about["head_hash"]) == head
+        assert (about["server_seq"], about["server_hash"]) == (arrived.seq, arrived.hash)
+        assert about["to"] == describe(server) and about["server_role"] == "postgres"
+        assert old.verify().ok
+    # And a third run is the ordinary "moved once" refusal.
+    code, out, err = local("store", "migrate", "--from", str(desk), "--to", server)
+    assert code == 2 and "nothing was done" in err
+
+
+def test_a_folder_worked_in_after_its_mark_failed_is_not_marked_over_its_new_entries(
+    desk: Path, server: str, rules: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries recorded in the folder after the copy are not on the server: the run
+    names them and writes nothing (how they are carried over is not for it to guess)."""
+    _mark_fails(monkeypatch)
+    with pytest.raises(StoreError):
+        migrate(desk, server, lambda line: None)
+    monkeypatch.undo()
+    with Store.open(desk) as folder:
+        copied = folder.audit.head()
+    worked = open_desk(desk, rules, Clock())
+    worked.session("officer")  # a sign-in: recorded in the folder, not on the server
+    worked.services.close()
+    with Store.open(desk) as folder:
+        head = folder.audit.head()
+    assert head[0] > copied[0]
+    with Store.open(database=server) as target:
+        server_before = target.summary()
+
+    with pytest.raises(StoreError) as refused:
+        migrate(desk, server, lambda line: None)
+    said = str(refused.value)
+    assert f"recorded entries {copied[0] + 1:,} to {head[0]:,}" in said, said
+    assert "nothing was done" in said and describe(server) in said
+    with Store.open(desk) as folder:
+        assert folder.moved() is None and folder.audit.head() == head
+    with Store.open(database=server) as target:
+        assert target.summary() == server_before
+
+
+def test_audit_export_and_memo_verify_still_read_a_moved_folder(
+    desk: Path,
+    server: str,
+    rules: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+) -> None:
+    """Documented (store/moved.py, decision 0082): the old copy stays readable by the
+    commands that only check it."""
+    from casekit import make_case
+    from trustdesk.memo.viewmodel import AgencyHeader
+    from trustdesk.rules.caseio import parse_case
+
+    before = open_desk(desk, rules, Clock())
+    raw = make_case()
+    saved = before.services.decisions.create(
+        before.session("officer"), parse_case(raw, "case", rules.catalog), raw
+    )
+    memo = tmp_path / "memo.pdf"
+    header = AgencyHeader("Test Agency", "Test Facility", "CT0000000")
+    printed = before.services.memos.print_memo(
+        before.session("officer"), saved.record.decision_id, memo, agency=header
+    )
+    memo = printed.path
+    before.services.close()
+    migrate(desk, server, lambda line: None)
+
+    passwords = {"auditor": ROLE_PASSWORDS["auditor"]}
+    local = in_process_cli(desk, monkeypatch, capsys, passwords)
+    exported = tmp_path / "audit.jsonl"
+    code, out, err = local(
+        "audit",
+        "export",
+        "--format",
+        "jsonl",
+        "--output",
+        str(exported),
+        "--as",
+        "auditor",
+        who="auditor",
+    )
+    assert code == 0, err
+    lines = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
+    events = [line["event"] for line in lines]
+    assert "decision.created" in events and "memo.printed" in events
+    assert "store.migrated_out" in events
+
+    code, out, err = local("verify", str(memo), "--as", "auditor", who="auditor")
+    assert code == 0 and out.startswith("MATCH"), out + err
+    altered = bytearray(memo.read_bytes())
+    altered[len(altered) // 2] ^= 0x01
+    (tmp_path / "altered.pdf").write_bytes(bytes(altered))
+    code, out, err = local(
+        "verify", str(tmp_path / "altered.pdf"), "--as", "auditor", who="auditor"
+    )
+    assert code == 3 and out.startswith("MISMATCH"), out + err
+    # Reading does not reopen the folder for work: after the mark, the old copy holds
+    # only the checks' own record of themselves (decision 0082), no casework.
+    with pytest.raises(RecordMoved):
+        Store.open(desk)
+    with Store.open(desk, moved_ok=True) as old:
+        mark = _entry(old, "store.migrated_out").seq
+        after = {entry.event for entry in old.audit.latest(50) if entry.seq > mark}
+        assert old.moved() is not None and old.verify().ok
+    assert {"audit.exported", "memo.verified"} <= after
+    assert after <= {"logon", "account.signing_key", "audit.exported", "memo.verified"}, after

@@ -6,7 +6,9 @@ whole chain on the server before committing (store/transfer.py). Exit 0 when cop
 verified; 2 when refused (bad folder, a folder already moved, unreachable server, a
 target that is not empty: nothing written); 3 when the desk's record, or the copy, fails
 verification (nothing written). The move is recorded on both sides, and the folder is
-no longer opened for work (store/moved.py).
+no longer opened for work (store/moved.py). Run again after a move whose mark in the
+folder failed (the server committed, the folder could not record it), it finds this
+folder's record already on that server and records the missing mark, copying nothing.
 """
 
 from __future__ import annotations
@@ -63,6 +65,16 @@ def run_migrate(args: argparse.Namespace) -> int:
     except ChainBroken as problem:
         print(f"trustdesk: {problem}", file=sys.stderr)
         return 3
+    if report.repaired:
+        say(
+            f"repaired: the record of store {report.store_id} was already on the server "
+            f"(store.migrated_in at entry {report.head_seq:,}, up to this folder's head, "
+            f"entry {report.source_seq:,}), copied by an earlier `store migrate` that could "
+            "not mark this folder; nothing was copied again. Recorded now: store.migrated_out "
+            f"at entry {report.moved_out_seq:,} in {args.source}, which TrustDesk no longer "
+            "opens for work: point the desks at the server (database setting, or --database)"
+        )
+        return 0
     say(
         f"copied {report.rows('decisions'):,} decision records, "
         f"{report.rows('audit_log'):,} audit entries and {report.rows('users'):,} users "

@@ -76,6 +76,9 @@ class TransferReport:
     source_hash: str
     server_role: str  # who wrote the server's records
     moved_out_seq: int = 0  # the folder's ``store.migrated_out`` entry (0: not yet)
+    #: Nothing copied: the server already held this folder's record (an earlier move whose
+    #: folder mark failed), and only the folder's missing mark was recorded now.
+    repaired: bool = False
 
     def rows(self, table: str) -> int:
         return next((t.rows for t in self.tables if t.table == table), 0)

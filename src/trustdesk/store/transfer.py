@@ -23,10 +23,18 @@ moved it) before it is verified; once the server has committed, the folder's cha
 ``store.migrated_out`` (the server, never a password, and the server's entry), in the
 same SQLite transaction that held the desks off during the copy. From then on the
 folder is refused for work, and a second move of it changes nothing.
+
+If that last entry cannot be written (a full disk, a folder turned read-only), the
+server keeps the copy and the folder is left unmarked, still open for work. ``store
+migrate`` run again onto the same server repairs it: the server's ``store.migrated_in``
+names the folder's store and the head it copied; when that head is still the folder's,
+nothing is copied again and the folder's ``store.migrated_out`` is written now. When the
+folder recorded more after that head, nothing is written and the entries are named.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +42,7 @@ from pathlib import Path
 from trustdesk.store import audit
 from trustdesk.store.errors import StoreError
 from trustdesk.store.paths import hostname
-from trustdesk.store.record_copy import ChainBroken, Progress, TransferReport
+from trustdesk.store.record_copy import ChainBroken, Progress, TargetNotEmpty, TransferReport
 from trustdesk.store.records import Actor, AuditEvent
 
 __all__ = ["ChainBroken", "TransferReport", "migrate"]
@@ -81,6 +89,8 @@ def migrate(source_dir: Path, url: str, say: Progress) -> TransferReport:
         # And this program alone on the folder: a desk left open on it would go on
         # recording there, where the server never reads (refused, nothing written).
         alone = source.db.alone  # type: ignore[attr-defined] # a SQLite folder's
+        from trustdesk.store.postgresql.connection import describe
+
         at = datetime.now(UTC)
         actor = Actor(None, None, hostname())
         os_user = _os_user()
@@ -89,7 +99,17 @@ def migrate(source_dir: Path, url: str, say: Progress) -> TransferReport:
         with alone("migrate the record onto a server"):
             try:
                 with source.db.transaction() as conn:
-                    report = copy_onto(conn, url, say, arrival, actor, at)
+                    try:
+                        report = copy_onto(conn, url, say, arrival, actor, at)
+                    except TargetNotEmpty:
+                        report = _copied_before(conn, source_dir, url)
+                        if report is None:
+                            raise
+                        say(
+                            f"the record of {source_dir} is already on {describe(url)} "
+                            f"(its entry store.migrated_in {report.head_seq:,}); nothing is "
+                            "copied again: recording in the folder that it moved …"
+                        )
                     left = _moved_out(report, url, os_user)
                     entry = audit.append(conn, left, actor, at)
             except (Exception, KeyboardInterrupt) as exc:
@@ -97,6 +117,51 @@ def migrate(source_dir: Path, url: str, say: Progress) -> TransferReport:
                     raise
                 raise StoreError(unmarked(source_dir, url, exc)) from exc
         return replace(report, moved_out_seq=entry.seq)
+
+
+def _copied_before(conn: sqlite3.Connection, folder: Path, url: str) -> TransferReport | None:
+    """The server already holds this folder's record: its ``store.migrated_in`` names the
+    folder's store and a head that is the folder's head now. Then an earlier ``store
+    migrate`` committed there and only the folder's own mark failed (``unmarked``): the
+    report of that move, to record the mark from (nothing is copied again). None when the
+    server holds no move of this store (the target is then just not empty).
+
+    Refused, nothing written, when the folder recorded entries after the head the server
+    copied: work done in the folder since, which the server does not have."""
+    from trustdesk.store.postgresql.connection import describe
+    from trustdesk.store.postgresql.copy_in import arrival_of
+    from trustdesk.store.record_copy import source_meta
+
+    store_id = source_meta(conn).get("store_id")
+    if not store_id:
+        return None
+    arrived = arrival_of(url, store_id)
+    if arrived is None:
+        return None
+    copied = (arrived.get("from_head_seq"), arrived.get("from_head_hash"))
+    head = audit.head(conn)
+    if head == copied:
+        return TransferReport(
+            (),
+            int(str(arrived["seq"])),
+            str(arrived["hash"]),
+            store_id,
+            head[0],
+            head[1],
+            str(arrived.get("server_role") or ""),
+            repaired=True,
+        )
+    row = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (copied[0],)).fetchone()
+    if row is None or row[0] != copied[1]:
+        return None  # not this folder's chain that was copied (say, an older backup of it)
+    raise StoreError(
+        f"the record of {folder} was copied onto {describe(url)} up to its audit entry "
+        f"{copied[0]:,} (store.migrated_in at entry {arrived['seq']} there), but the "
+        f"folder was not marked as moved and recorded entries {int(str(copied[0])) + 1:,} "
+        f"to {head[0]:,} after it, which the server does not have; nothing was done. Keep "
+        "the folder as it is (its trustdesk.db holds those records) and have the "
+        "administrator and counsel decide how they are carried over"
+    )
 
 
 def _moved_out(report: TransferReport, url: str, os_user: str | None) -> AuditEvent:
@@ -126,9 +191,11 @@ def unmarked(folder: Path, url: str, exc: BaseException) -> str:
 
     return (
         f"the record of {folder} was copied onto {describe(url)} and verified there, but "
-        f"the folder could not record that it moved ({exc or type(exc).__name__}). Use "
-        "the server from now on: point the desks at it, and move the folder's "
-        "trustdesk.db out of it (keep it), so no desk works in it again"
+        f"the folder could not record that it moved ({exc or type(exc).__name__}), so "
+        "it is still open for work. Use the server from now on: point the desks at it, "
+        "and once the folder can be written again (space freed, write access back) run "
+        "this same `trustdesk store migrate` again: it copies nothing a second time and "
+        "records the move in the folder"
     )
 
 

@@ -210,6 +210,36 @@ def copy_onto(
     )
 
 
+def arrival_of(url: str, store_id: str) -> dict[str, object] | None:
+    """The server's latest ``store.migrated_in`` entry naming the desk's store ``store_id``
+    (its ``seq`` and ``hash`` with its objects), or None: read only, nothing written.
+
+    ``store migrate`` run again on a folder whose mark failed after the server committed
+    (``transfer.unmarked``) finds its copy there this way instead of a target "already
+    holding records"."""
+    import json
+
+    from trustdesk.store.moved import MIGRATED_IN
+
+    raw = open_connection(url)
+    try:
+        with raw.cursor() as cur:
+            cur.execute(
+                "SELECT seq, hash, objects FROM audit_log WHERE event = %s ORDER BY seq DESC",
+                (MIGRATED_IN,),
+            )
+            for seq, digest, objects in cur.fetchall():
+                try:
+                    about = json.loads(objects)
+                except ValueError:
+                    continue
+                if isinstance(about, dict) and about.get("store_id") == store_id:
+                    return {**about, "seq": int(seq), "hash": str(digest)}
+    finally:
+        raw.close()
+    return None
+
+
 def _bypass_triggers(cur: psycopg.Cursor[Any], url: str) -> None:
     """Let the rows in as they are: no append-only, chain-link or foreign-key trigger.
 
