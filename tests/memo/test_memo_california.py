@@ -18,7 +18,7 @@ from memokit import AGENCY, CREATED_AT, OFFICER, RECORD_SHA256, SCENARIOS, decid
 from trustdesk.core.decision import DECLINE, ActionOutcome
 from trustdesk.memo.build import build_view_model
 from trustdesk.memo.render import render_memo, render_notice
-from trustdesk.memo.viewmodel import HOLD_NEVER, GivenToIce, MemoViewModel, RecordInfo
+from trustdesk.memo.viewmodel import HOLD_NEVER, AgencyHeader, GivenToIce, MemoViewModel, RecordInfo
 from trustdesk.rules.registry import RuleSet
 
 OUTCOMES = (
@@ -61,6 +61,12 @@ OUTCOMES = (
 )
 
 
+#: A California agency's header: an ORI starts with its state's two letters (CA).
+CA_AGENCY = AgencyHeader(
+    "Fresno County Sheriff's Office", "Main Jail, Fresno, California", "CA0100000"
+)
+
+
 def california(rules: RuleSet, given: Sequence[GivenToIce] = ()) -> MemoViewModel:
     case, decision, pack = decide(rules, SCENARIOS["ct-2025-decline"])
     pack = pack._replace(
@@ -77,7 +83,7 @@ def california(rules: RuleSet, given: Sequence[GivenToIce] = ()) -> MemoViewMode
     )
     record = RecordInfo("2001", 1, RECORD_SHA256, 9, CREATED_AT)
     return build_view_model(
-        case, decision, pack, agency=AGENCY, record=record, officer=OFFICER, given=given
+        case, decision, pack, agency=CA_AGENCY, record=record, officer=OFFICER, given=given
     )
 
 
@@ -160,7 +166,10 @@ def test_the_pack_chooses_the_documents(rules: RuleSet) -> None:
     vm = california(rules)
     pages = pdf_pages(render_notice(vm, "en"))
     assert len(pages) == 2
-    assert pages[0].startswith("New Haven") or "Notice About a Request From Immigration" in pages[0]
+    assert (
+        pages[0].startswith("Fresno County")
+        or "Notice About a Request From Immigration" in pages[0]
+    )
     assert "The law allows us to tell ICE the date you will be released." in pages[0]
     assert "We will not keep you here longer because of this request." in pages[0]
     assert "Government Code § 7283.1(b)" in pages[0]
@@ -192,7 +201,7 @@ def test_the_shipped_ca_2018_pack_prints_its_memo_and_documents() -> None:
         case,
         decision,
         pack,
-        agency=AGENCY,
+        agency=CA_AGENCY,
         record=RecordInfo("3001", 1, RECORD_SHA256, 11, CREATED_AT),
         officer=OFFICER,
     )
@@ -246,7 +255,7 @@ def test_the_memo_names_the_offense_and_its_exact_paragraph() -> None:
         case,
         decision,
         pack,
-        agency=AGENCY,
+        agency=CA_AGENCY,
         record=RecordInfo("3002", 1, RECORD_SHA256, 12, CREATED_AT),
         officer=OFFICER,
     )
@@ -260,7 +269,7 @@ def test_the_memo_names_the_offense_and_its_exact_paragraph() -> None:
         case,
         decision._replace(outcomes=tuple(o._replace(reasons=()) for o in decision.outcomes)),
         pack,
-        agency=AGENCY,
+        agency=CA_AGENCY,
         record=RecordInfo("3003", 1, RECORD_SHA256, 13, CREATED_AT),
         officer=OFFICER,
     )
@@ -408,7 +417,7 @@ def test_the_shipped_california_packs_print_it_only_once_given(
     def built(given: Sequence[GivenToIce]) -> MemoViewModel:
         record = RecordInfo("3004", 1, RECORD_SHA256, 14, CREATED_AT)
         return build_view_model(
-            case, decision, pack, agency=AGENCY, record=record, officer=OFFICER, given=given
+            case, decision, pack, agency=CA_AGENCY, record=record, officer=OFFICER, given=given
         )
 
     before = built([CUSTODY])

@@ -194,3 +194,32 @@ def test_a_logo_that_is_a_pipe_or_a_folder_is_refused_without_waiting(
     code, _out, err = cli("agency", "set", "--logo", str(tmp_path), "--as", "chief", who="chief")
     assert code == 2 and "is not a file (a folder" in one_line_error(err)
     assert "no agency profile is stored" in cli("agency", "show")[1]
+
+
+def test_set_refuses_an_ori_of_another_state_and_show_warns_of_a_stored_one(cli: Any) -> None:
+    """``agency set --ori CA...`` on a Connecticut agency was saved and printed on every
+    memo; a stored ORI the jurisdiction no longer fits is still shown, with a warning."""
+    code, out, err = cli(*SET, "--ori", "CT0001500", "--as", "chief", who="chief")
+    assert code == 0, err
+    code, out, err = cli("agency", "set", "--ori", "CA0001500", "--as", "chief", who="chief")
+    assert (code, out) == (2, "")
+    line = one_line_error(err)
+    assert "'CA0001500' starts with 'CA'" in line
+    assert "Connecticut, whose ORIs start with CT" in line
+    assert "nothing was saved" in line
+    assert "CT0001500" in cli("agency", "show")[1]
+
+    code, out, err = cli("agency", "jurisdiction", "CA", "--as", "chief", who="chief")
+    assert code == 0, err
+    assert "warning: The stored ORI does not fit the jurisdiction" in out
+    assert "trustdesk agency set --ori" in out
+    code, out, _err = cli("agency", "show")
+    assert code == 0 and "CT0001500" in out
+    assert "warning: The stored ORI does not fit" in out and "start with CA" in out
+    code, _out, err = cli(
+        "agency", "set", "--facility", "Main Jail", "--as", "chief", who="chief"
+    )  # fmt: skip
+    assert code == 2 and "stored ORI does not fit" in one_line_error(err)
+    code, out, err = cli("agency", "set", "--ori", "CA0001500", "--as", "chief", who="chief")
+    assert code == 0, err
+    assert "warning" not in cli("agency", "show")[1]

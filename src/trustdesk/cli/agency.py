@@ -62,6 +62,7 @@ def describe(profile: AgencyProfile) -> list[str]:
 def run_show(args: argparse.Namespace) -> int:
     with open_services(args) as services:
         profile = services.agency.profile()
+        warning = services.agency.ori_warning()
     if profile is None:
         print(
             "no agency profile is stored; an administrator sets it with "
@@ -69,6 +70,8 @@ def run_show(args: argparse.Namespace) -> int:
         )
         return 0
     print("\n".join(describe(profile)))
+    if warning is not None:
+        print(f"warning: {warning}")
     return 0
 
 
@@ -83,6 +86,7 @@ def run_jurisdiction(args: argparse.Namespace) -> int:
         session = log_on(services, args)
         before = services.jurisdiction.current()
         now = services.jurisdiction.change(session, args.code)
+        warning = services.agency.ori_warning()
     if now.code == before.code:
         print(f"jurisdiction  {now.code} ({now.name}) unchanged")
     else:
@@ -90,6 +94,8 @@ def run_jurisdiction(args: argparse.Namespace) -> int:
             f"jurisdiction  {now.code} ({now.name}), was {before.code}; recorded in the audit trail"
         )
         print(CHANGE_WARNING)
+    if warning is not None:
+        print(f"warning: {warning} Correct it with trustdesk agency set --ori ...")
     return 0
 
 

@@ -75,10 +75,40 @@ def run_check(args: argparse.Namespace) -> int:
         if problem is not None:
             print(f"trustdesk: {problem}", file=sys.stderr)
             return EXIT_BAD
+    problem = _ori_against_record(settings)
+    if problem is not None:
+        print(f"trustdesk: {problem}", file=sys.stderr)
+        return EXIT_BAD
     print(_file_line(settings))
     print("\n".join(table(settings, details=False)))
     print("settings OK")
     return EXIT_OK
+
+
+def _ori_against_record(settings: Settings) -> str | None:
+    """IT's ORI against the jurisdiction the agency chose, recorded in the data folder's
+    own database (``load`` already compared it with a jurisdiction IT set); a shared
+    PostgreSQL record is not read here: Administration -> Agency settings says it."""
+    from trustdesk.config.keys import DEFAULT_JURISDICTION, JURISDICTIONS, ori_state_problem
+
+    ori, law = settings["agency_ori"], settings["jurisdiction"]
+    if not ori.value or law.locked or settings["database"].value:
+        return None
+    from trustdesk.store.errors import StoreError
+    from trustdesk.store.jurisdiction_choice import recorded_choice
+
+    try:
+        code = recorded_choice(settings.data_dir, JURISDICTIONS) or DEFAULT_JURISDICTION
+    except StoreError:
+        return None  # the record's own problems are the store's to report
+    problem = ori_state_problem(str(ori.value), code)
+    if problem is None:
+        return None
+    return (
+        f"agency_ori ({ori.describe()}) does not fit the jurisdiction in force for the "
+        f"record in {settings.data_dir} ({JURISDICTIONS[code]}): {problem}; IT corrects "
+        "agency_ori in the machine config"
+    )
 
 
 def run_show(args: argparse.Namespace) -> int:

@@ -37,6 +37,7 @@ from trustdesk.config.keys import (
     Key,
     Setting,
     Settings,
+    ori_state_problem,
 )
 
 TYPE_CHECKING = False
@@ -105,9 +106,27 @@ def load(
             problems.append(_problem(key, bad, flag, from_env, path))
     if "database" in resolved:
         problems.extend(_password_problems(resolved["database"], path, environ))
+    problems.extend(_ori_state_problems(resolved))
     if problems:
         raise ConfigError(problems)
     return Settings(resolved, path if table is not None else None)
+
+
+def _ori_state_problems(resolved: Mapping[str, Setting]) -> list[str]:
+    """IT's ORI against IT's jurisdiction, both set for the machine: an ORI of another
+    state would be put on every memo (a first set-up takes it as given). When the agency
+    chose the jurisdiction itself, ``trustdesk config check`` and Administration compare
+    them against the record's choice."""
+    ori, law = resolved.get("agency_ori"), resolved.get("jurisdiction")
+    if ori is None or law is None or not ori.value or not law.locked:
+        return []
+    problem = ori_state_problem(str(ori.value), str(law.value))
+    if problem is None:
+        return []
+    return [
+        f"agency_ori ({ori.describe()}) and jurisdiction ({law.describe()}) disagree: "
+        f"{problem}; IT corrects one of them in the machine config"
+    ]
 
 
 def _password_problems(setting: Setting, path: Path, environ: Mapping[str, str]) -> list[str]:

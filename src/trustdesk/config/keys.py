@@ -111,6 +111,22 @@ def _jurisdiction(value: object) -> str:
     return code
 
 
+def ori_state_problem(ori: str, jurisdiction: str) -> str | None:
+    """Why ``ori`` cannot be an ORI of an agency of ``jurisdiction`` (a code of
+    JURISDICTIONS), or None. An NCIC ORI starts with the postal code of the agency's
+    state (CT for Connecticut, CA for California); the one check every entry point uses
+    (set-up, ``agency set``, Administration, the machine config)."""
+    state = ori[:2].upper()
+    if jurisdiction not in JURISDICTIONS or state == jurisdiction:
+        return None
+    name = JURISDICTIONS[jurisdiction]
+    return (
+        f"the ORI {ori[:20]!r} starts with {state!r}, but the agency's jurisdiction is "
+        f"{name}, whose ORIs start with {jurisdiction}; give the agency's {name} ORI "
+        f"({jurisdiction} then 7 letters or digits, e.g. {jurisdiction}0009300)"
+    )
+
+
 def _minutes(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadValue(f"must be a whole number of minutes from 1 to {IDLE_LOCK_CAP_MINUTES}")

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from functools import cache
 
+from trustdesk.config.keys import ori_state_problem
 from trustdesk.services.accounts import normalise_username
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest
@@ -129,6 +130,43 @@ def keep_machine_settings(profile: AgencyProfile, stored: AgencyProfile | None) 
     return replace(profile, name=values["name"], ori=values["ori"])
 
 
+def check_ori_state(
+    profile: AgencyProfile, jurisdiction: str, stored: AgencyProfile | None
+) -> AgencyProfile:
+    """``profile`` unless its ORI's two state letters are not ``jurisdiction``'s (the
+    agency's, as in force): then refused, naming where the ORI came from (IT's machine
+    config, the record as stored, or what was typed) and how to put it right."""
+    problem = ori_state_problem(profile.ori, jurisdiction)
+    if problem is None:
+        return profile
+    from trustdesk.config import current
+
+    setting = current()["agency_ori"]
+    if setting.locked and setting.value and str(setting.value).upper() == profile.ori:
+        raise InvalidRequest(
+            f"the ORI is {setting.describe()}: {problem}; IT corrects agency_ori in the "
+            "machine config file; nothing was saved"
+        )
+    if stored is not None and stored.ori == profile.ori:
+        raise InvalidRequest(
+            f"the stored ORI does not fit the jurisdiction: {problem}; correct the ORI in "
+            "the same change; nothing was saved"
+        )
+    raise InvalidRequest(f"{problem}; nothing was saved")
+
+
+def ori_warning(profile: AgencyProfile | None, jurisdiction: str) -> str | None:
+    """What to tell someone reading a stored profile whose ORI is not of the agency's
+    jurisdiction (stored before the check existed, or before the jurisdiction changed):
+    it is read and printed as stored, never refused on reading."""
+    if profile is None:
+        return None
+    problem = ori_state_problem(profile.ori, jurisdiction)
+    if problem is None:
+        return None
+    return f"The stored ORI does not fit the jurisdiction: {problem}. Memos print it as stored."
+
+
 class AgencyService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -156,13 +194,15 @@ class AgencyService:
         """First run: the agency profile, the first administrator and the agency's
         ``jurisdiction`` (None: the machine's or the default), in one transaction."""
         from trustdesk.services.jurisdiction import JurisdictionService
+        from trustdesk.services.jurisdiction import check_code as jurisdiction_code
 
         checked = keep_machine_settings(self.validate(profile), None)
-        choice = (
-            []
-            if jurisdiction is None
-            else JurisdictionService(self.ctx).first_choice_entries(jurisdiction)
-        )
+        laws = JurisdictionService(self.ctx)
+        choice = [] if jurisdiction is None else laws.first_choice_entries(jurisdiction)
+        # The jurisdiction the new agency will be under: IT's, else the one chosen here.
+        law = laws.current()
+        code = jurisdiction_code(jurisdiction) if not law.locked and jurisdiction else law.code
+        checked = check_ori_state(checked, code, None)
         name = normalise_username(admin_username)
         if not self.needs_set_up():
             raise InvalidRequest(
@@ -183,10 +223,63 @@ class AgencyService:
             raise InvalidRequest(str(exc)) from None
         return admin
 
+    def ori_warning(self) -> str | None:
+        """A warning when the stored ORI is not of the jurisdiction in force (None: fits)."""
+        from trustdesk.services.jurisdiction import JurisdictionService
+
+        return ori_warning(self.profile(), JurisdictionService(self.ctx).current().code)
+
+    def machine_notes(self) -> list[str]:
+        """Where the record and this machine's config disagree, in words for the
+        Agency settings page: the stored name or ORI (printed on every memo, the same
+        for every desk of the record) against the one IT locked for this machine (shown
+        on the page), and an ORI of IT's whose state is not the jurisdiction's."""
+        from trustdesk.config import current
+        from trustdesk.services.jurisdiction import JurisdictionService
+
+        settings = current()
+        stored = self.profile()
+        law = JurisdictionService(self.ctx).current()
+        notes = []
+        for key, field, _header, words in _MACHINE_FIELDS:
+            setting = settings[key]
+            if not (setting.locked and setting.value):
+                continue
+            machine = str(setting.value)
+            if key == "agency_ori":
+                problem = ori_state_problem(machine, law.code)
+                if problem is not None:
+                    notes.append(
+                        f"IT's ORI for this machine ({setting.describe()}) does not fit the "
+                        f"jurisdiction: {problem}. Saving here is refused until IT corrects "
+                        "agency_ori in the machine config."
+                    )
+            if stored is None:
+                continue
+            held = str(getattr(stored, field))
+            if held == machine:
+                continue
+            notes.append(
+                f"The record holds {words} {held!r}, while IT's machine config "
+                f"({setting.describe()}) sets {machine!r} for this machine. This page shows "
+                f"IT's value, but memos and reports print the record's ({held!r}) until an "
+                f"administrator saves these settings, which stores {machine!r} for every "
+                "desk of this record."
+            )
+        warning = ori_warning(stored, law.code)
+        if warning is not None:
+            notes.append(warning)
+        return notes
+
     def update(self, session: Session, profile: AgencyProfile) -> AgencyProfile:
         """Replace the profile (administrators only; creates it if none is stored)."""
+        from trustdesk.services.jurisdiction import JurisdictionService
+
         self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "agency"})
-        checked = keep_machine_settings(self.validate(profile), self.profile())
+        stored = self.profile()
+        checked = keep_machine_settings(self.validate(profile), stored)
+        code = JurisdictionService(self.ctx).current().code
+        checked = check_ori_state(checked, code, stored)
         return self.store.agency.save(checked, actor=self.ctx.actor(session), at=self.ctx.now())
 
 

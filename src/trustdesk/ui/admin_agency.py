@@ -83,6 +83,14 @@ class AgencyTab(QWidget):
         form.addRow("&Jurisdiction:", jurisdiction_row)
         form.addRow("", self.jurisdiction_source)
         layout.addLayout(form)
+        # Where the record and this machine's config disagree (services.agency words it).
+        self.notes = QLabel()
+        self.notes.setObjectName("agency_notes")
+        self.notes.setAccessibleName("Agency settings warnings")
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes.setVisible(False)
+        layout.addWidget(self.notes)
         self.error = error_label("agency_error")
         layout.addWidget(self.error)
         self.saved = QLabel()
@@ -134,6 +142,15 @@ class AgencyTab(QWidget):
         self._set_logo(profile.logo)
         self._lock_machine_settings()
         self._show_jurisdiction()
+        self._show_notes()
+
+    def _show_notes(self) -> None:
+        try:
+            notes = self.context.services.agency.machine_notes()
+        except (ServiceError, StoreError) as error:
+            notes = [sentence(error)]
+        self.notes.setText("\n\n".join(f"⚠ {note}" for note in notes))
+        self.notes.setVisible(bool(notes))
 
     def _show_jurisdiction(self) -> None:
         now = self.context.services.jurisdiction.current()
@@ -168,6 +185,7 @@ class AgencyTab(QWidget):
         # The rules in force are those of the new jurisdiction from the next decision on.
         self.context.rules_holder.reload()
         self._show_jurisdiction()
+        self._show_notes()
         self.saved.setText(
             f"✔ Jurisdiction now {changed.name}; the change is recorded in the audit trail."
         )
@@ -218,6 +236,7 @@ class AgencyTab(QWidget):
             return
         show_message(self.error, "")
         self.ori.setText(saved.ori)
+        self._show_notes()
         self.zone.setCurrentText(saved.timezone)
         note = (
             " The time zone applies from the next sign-in."
