@@ -85,6 +85,8 @@ def test_the_release_date_notice_follows_the_contact_log(tmp_path: Any, database
     california = load_rules(jurisdiction="CA")
     desk = open_desk(tmp_path / "ca", california, database=database)
     try:
+        # A California agency's record: its desks decide under California's law.
+        desk.services.jurisdiction.change(desk.session("admin"), "CA")
         desk.clock.now = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
         raw = make_case(
             decision_time="2026-11-30T09:00:00-08:00",

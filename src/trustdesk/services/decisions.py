@@ -34,6 +34,7 @@ from trustdesk.store.case_records import (
 )
 from trustdesk.store.encoding import document_json
 from trustdesk.store.errors import StoreError
+from trustdesk.store.jurisdiction_choice import LawCheck
 from trustdesk.store.records import AuditEntry
 from trustdesk.store.search import SearchQuery
 
@@ -197,6 +198,20 @@ class DecisionService:
         except StoreError:
             return None
         return None if profile is None else profile.timezone
+    def law(self, case: Case) -> LawCheck | None:
+        """The jurisdiction ``case`` is evaluated under on this desk (its pack's, from the
+        rules read at sign-in), for the save to check against the record's in its own
+        transaction: an administrator may have changed it on another desk since. None
+        when IT set it for this machine (the record's choice does not apply here)."""
+        from trustdesk.config.keys import DEFAULT_JURISDICTION, JURISDICTIONS
+        from trustdesk.services.jurisdiction import machine_setting
+
+        if machine_setting() is not None:
+            return None
+        code = self.rules.pack_for(case.decision_time).jurisdiction
+        if code not in JURISDICTIONS:
+            return None  # a test pack of no real state: no agency can choose it
+        return LawCheck(code, JURISDICTIONS, DEFAULT_JURISDICTION)
 
     def create(
         self,
@@ -209,7 +224,9 @@ class DecisionService:
         """Record a new decision; ``extra`` goes into its audit entry (what it replaces)."""
         self.ctx.authorize(session, Operation.DECISION_CREATE)
         draft = self.draft(case, raw_case)
-        return self.store.decisions.add(draft, self.ctx.actor(session), self.ctx.now(), extra=extra)
+        return self.store.decisions.add(
+            draft, self.ctx.actor(session), self.ctx.now(), extra=extra, law=self.law(case)
+        )
 
     def amend(
         self,
@@ -232,6 +249,7 @@ class DecisionService:
             author=self.ctx.actor(session),
             at=self.ctx.now(),
             expected_record_id=expected_record_id,
+            law=self.law(case),
         )
 
     def _reviewable(self, session: Session, decision_id: int, record_id: int | None) -> int:
@@ -300,6 +318,7 @@ class DecisionService:
             expected_record_id=expected,
             reviewer=self.ctx.actor(session),
             at=self.ctx.now(),
+            law=self.law(case),
         )
 
     def view(self, session: Session, decision_id: int) -> DecisionView:

@@ -33,6 +33,13 @@ from trustdesk.store.encoding import (
 from trustdesk.store.errors import AuditWriteFailed, Conflict
 from trustdesk.store.folding import booking_key, fold
 from trustdesk.store.hold_due import release_due, release_due_of
+from trustdesk.store.jurisdiction_choice import (
+    LATEST_CHOICE_COLUMNS,
+    LATEST_CHOICE_PARAMS,
+    SETTINGS_CHANGED,
+    LawCheck,
+    law_conflict,
+)
 from trustdesk.store.records import Actor, AuditEntry, AuditEvent
 from trustdesk.store.sql import insert, one_dict, scalar
 from trustdesk.store.versions import history, latest, version_later
@@ -175,6 +182,9 @@ _POSITION = (
 )
 
 
+_POSITION_LAW = f"{_POSITION}, {LATEST_CHOICE_COLUMNS}"
+
+
 def write_version(
     conn: sqlite3.Connection,
     draft: DecisionDraft,
@@ -185,6 +195,7 @@ def write_version(
     reason: str | None = None,
     extra: Mapping[str, Any] | None = None,
     take_turn: Callable[[], None] | None = None,
+    law: LawCheck | None = None,
 ) -> tuple[int, int | None, AuditEntry]:
     """Write one version, its rows, its hold and its audit entry; inside a transaction.
 
@@ -192,6 +203,11 @@ def write_version(
     In a transaction begun with ``late_turn``, ``take_turn`` is called once the rows no
     other writer touches (person, detainer) are written; everything after it depends
     on the chain's head, and sends nothing it must wait for (docs/decisions/0024).
+
+    ``law``: the jurisdiction the decision was evaluated under, checked against the
+    record's in the writers' turn, read with the chain's head; another one (an
+    administrator changed it on another desk since this one signed in) raises Conflict
+    and nothing is written.
     """
     if author.user_id is None:
         raise ValueError("a decision needs an author")
@@ -205,7 +221,16 @@ def write_version(
     }
     if take_turn is not None:
         take_turn()
-    last_seq, prev_hash, record_id, next_hold = conn.execute(_POSITION).fetchone()
+    if law is None:
+        last_seq, prev_hash, record_id, next_hold = conn.execute(_POSITION).fetchone()
+    else:
+        row = conn.execute(_POSITION_LAW, LATEST_CHOICE_PARAMS).fetchone()
+        last_seq, prev_hash, record_id, next_hold = row[:4]
+        problem = law_conflict(
+            law, row[4:], lambda: [e.objects for e in audit.entries_for(conn, SETTINGS_CHANGED)]
+        )
+        if problem is not None:
+            raise Conflict(problem)
     seq = (last_seq or 0) + 1
     recorded_at = utc_text(at)
     values: dict[str, Any] = {
@@ -368,8 +393,10 @@ class DecisionRepository:
         at: datetime,
         *,
         extra: Mapping[str, Any] | None = None,
+        law: LawCheck | None = None,
     ) -> SavedDecision:
-        """Record a new decision; ``extra`` goes into its audit entry (a late recording).
+        """Record a new decision; ``extra`` goes into its audit entry (a late recording);
+        ``law``: the jurisdiction it was evaluated under, checked in the turn (write_version).
 
         The writers' turn is taken late (decision 0024): a statement the server refuses
         may then be told only at the commit, which is why its refusal is caught here.
@@ -385,6 +412,7 @@ class DecisionRepository:
                     at=at,
                     extra=extra,
                     take_turn=lambda: db.take_turn(conn),
+                    law=law,
                 )
                 # Read back in the same transaction; on a server the rows come back with
                 # the commit's reply instead of a wait inside the writers' turn.
@@ -409,6 +437,7 @@ class DecisionRepository:
         author: Actor,
         at: datetime,
         expected_record_id: int | None = None,
+        law: LawCheck | None = None,
     ) -> SavedDecision:
         """A new version of ``decision_id`` correcting its latest one."""
         with self._db.transaction() as conn:
@@ -419,7 +448,7 @@ class DecisionRepository:
                     f"{previous.version}); show it again and amend the latest version"
                 )
             _record_id, hold_id, entry = write_version(
-                conn, draft, author=author, at=at, previous=previous, reason=reason
+                conn, draft, author=author, at=at, previous=previous, reason=reason, law=law
             )
             record = latest(conn, decision_id)
         return SavedDecision(record, hold_id, entry)

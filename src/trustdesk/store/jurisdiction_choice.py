@@ -14,7 +14,7 @@ import json
 # Deliberately light (see pack_imports): imported on the path of ``trustdesk evaluate``.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Container, Iterable
+    from collections.abc import Callable, Container, Iterable, Mapping, Sequence
     from pathlib import Path
 
 SETTINGS_CHANGED = "settings.changed"
@@ -60,3 +60,57 @@ def recorded_choice(data_dir: Path, valid: Container[str]) -> str | None:
 
         raise translate(exc, path) or StoreError(f"cannot read {path}: {exc}") from None
     return choice_in((str(text) for (text,) in rows), valid)
+
+
+class LawCheck:
+    """What a save checks against the record, inside its transaction: the jurisdiction
+    whose law the desk decided under (``code``, read when it signed in), every valid
+    code with its name, and the one in force when the record holds no choice."""
+
+    __slots__ = ("code", "default", "names")
+
+    def __init__(self, code: str, names: Mapping[str, str], default: str) -> None:
+        self.code = code
+        self.names = names
+        self.default = default
+
+
+#: The latest choice's entry, read with the chain's head in the save's turn (one query,
+#: no extra round trip while the writers' lock is held): its objects, actor and time.
+_LATEST = (
+    "(SELECT {column} FROM audit_log WHERE event = ? AND objects LIKE ? ORDER BY seq DESC LIMIT 1)"
+)
+LATEST_CHOICE_COLUMNS = ", ".join(_LATEST.format(column=c) for c in ("objects", "actor", "at"))
+LATEST_CHOICE_PARAMS = (SETTINGS_CHANGED, f'%"setting":"{SETTING}"%') * 3
+
+
+def law_conflict(
+    check: LawCheck, latest: Sequence[object], every: Callable[[], Iterable[str]]
+) -> str | None:
+    """Why the save must be refused (the record's jurisdiction is no longer the one the
+    desk decided under), or None. ``latest``: the objects, actor and time of the latest
+    choice's entry (None: none); ``every``: all choices' objects, read only when that
+    latest entry holds no valid code (a tampered one)."""
+    objects, actor, at = latest
+    code = None if objects is None else choice_in([str(objects)], check.names)
+    if objects is not None and code is None:
+        code = choice_in(every(), check.names)
+        actor = at = None  # not the latest entry's: who made it is not said
+    now = code or check.default
+    if now == check.code:
+        return None
+    names = check.names
+    was = names.get(check.code, check.code)
+    law = names.get(now, now)
+    if code is None:
+        what = f"is {law} (none was chosen: the default)"
+    elif actor is not None and at is not None:
+        what = f"was changed to {law} by {actor} at {str(at)[:16].replace('T', ' ')} UTC"
+    else:
+        what = f"was changed to {law}"
+    return (
+        f"the agency's jurisdiction in the record {what}, but this desk read {was} when it "
+        f"signed in: this decision was evaluated under {was}'s law, so nothing was saved; "
+        f"sign in again (or restart TrustDesk) and start the case again under the law of "
+        f"{law}"
+    )

@@ -17,6 +17,7 @@ from trustdesk.store.versions import latest
 
 if TYPE_CHECKING:
     from trustdesk.store.backend import Database
+    from trustdesk.store.jurisdiction_choice import LawCheck
 
 REVIEW_FIELDS = (
     "id",
@@ -137,6 +138,7 @@ class ReviewRepository:
         expected_record_id: int,
         reviewer: Actor,
         at: datetime,
+        law: LawCheck | None = None,
     ) -> tuple[SavedDecision, Review]:
         """The supervisor's corrected version and the review that made it, together."""
         with self._db.transaction() as conn:
@@ -150,6 +152,7 @@ class ReviewRepository:
                 previous=current,
                 reason=reason,
                 extra={"via_review": True},
+                law=law,
             )
             review_id = write_review(
                 conn,
