@@ -43,3 +43,21 @@ def test_a_save_after_the_jurisdiction_changed_at_another_desk_is_refused_plainl
     assert "Nothing was recorded" in message
     assert len(gui_desk.store.audit.of_events("decision.created")) == before
     assert page.saved_id is None and "HOLD PERMITTED" in page.result.outcome.text()
+
+    # The officer closes the review and starts another one: not opened, told why.
+    answers.confirm = True
+    page.close_review()
+    assert window.workspace.review is None
+    window.new_action.trigger()
+    assert window.workspace.review is None
+    [_, started] = answers.errors
+    assert "jurisdiction in the record was changed to California by admin" in started
+    assert "would follow the old law: sign in again" in started
+
+
+def test_a_review_opens_as_before_while_the_jurisdiction_is_unchanged(
+    make_window: Any, qtbot: Any, answers: Answers
+) -> None:
+    window = make_window(sign_in="officer")
+    window.new_action.trigger()
+    assert window.workspace.review is not None and answers.errors == []

@@ -18,7 +18,7 @@ from trustdesk.config.keys import DEFAULT_JURISDICTION, JURISDICTIONS
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest
 from trustdesk.services.permissions import Operation
-from trustdesk.store.jurisdiction_choice import choice_in
+from trustdesk.store.jurisdiction_choice import LawCheck, choice_in, law_change
 from trustdesk.store.records import AuditEvent
 
 SETTINGS_CHANGED = "settings.changed"  # as store.agency: one event for every setting
@@ -101,6 +101,32 @@ class JurisdictionService:
             return Jurisdiction(chosen, JURISDICTIONS[chosen], "chosen by the agency", False)
         return Jurisdiction(
             DEFAULT_JURISDICTION, JURISDICTIONS[DEFAULT_JURISDICTION], "default", False
+        )
+
+    def changed_since(self, code: str) -> str | None:
+        """What changed when the record's jurisdiction is no longer ``code``, the one
+        this desk read when it signed in (its rules'), with who changed it and when;
+        None while it is (or IT set it for this machine). Said before a review starts:
+        the save would be refused anyway (``DecisionService.law``)."""
+        if machine_setting() is not None or code not in JURISDICTIONS:
+            return None
+        entries = [
+            entry
+            for entry in self.ctx.store.audit.of_events(SETTINGS_CHANGED)
+            if entry.objects_dict().get("setting") == SETTING
+        ]
+        last = entries[-1] if entries else None
+        latest = (None, None, None) if last is None else (last.objects, last.actor, last.at)
+        change = law_change(
+            LawCheck(code, JURISDICTIONS, DEFAULT_JURISDICTION),
+            latest,
+            lambda: [entry.objects for entry in entries],
+        )
+        if change is None:
+            return None
+        return (
+            f"{change}. A review started here now would follow the old law: sign in again "
+            "(or restart TrustDesk), then start the case under the law now in force"
         )
 
     def first_choice_entries(self, code: object) -> list[AuditEvent]:

@@ -84,13 +84,15 @@ LATEST_CHOICE_COLUMNS = ", ".join(_LATEST.format(column=c) for c in ("objects", 
 LATEST_CHOICE_PARAMS = (SETTINGS_CHANGED, f'%"setting":"{SETTING}"%') * 3
 
 
-def law_conflict(
+def law_change(
     check: LawCheck, latest: Sequence[object], every: Callable[[], Iterable[str]]
 ) -> str | None:
-    """Why the save must be refused (the record's jurisdiction is no longer the one the
-    desk decided under), or None. ``latest``: the objects, actor and time of the latest
-    choice's entry (None: none); ``every``: all choices' objects, read only when that
-    latest entry holds no valid code (a tampered one)."""
+    """What changed, when the record's jurisdiction is no longer the one the desk read
+    (``check.code``), else None: "the agency's jurisdiction in the record was changed to
+    California by chief at … UTC, but this desk read Connecticut when it signed in".
+    ``latest``: the objects, actor and time of the latest choice's entry (None: none);
+    ``every``: all choices' objects, read only when that latest entry holds no valid code
+    (a tampered one)."""
     objects, actor, at = latest
     code = None if objects is None else choice_in([str(objects)], check.names)
     if objects is not None and code is None:
@@ -99,18 +101,29 @@ def law_conflict(
     now = code or check.default
     if now == check.code:
         return None
-    names = check.names
-    was = names.get(check.code, check.code)
-    law = names.get(now, now)
+    law = check.names.get(now, now)
     if code is None:
         what = f"is {law} (none was chosen: the default)"
     elif actor is not None and at is not None:
         what = f"was changed to {law} by {actor} at {str(at)[:16].replace('T', ' ')} UTC"
     else:
         what = f"was changed to {law}"
+    was = check.names.get(check.code, check.code)
     return (
-        f"the agency's jurisdiction in the record {what}, but this desk read {was} when it "
-        f"signed in: this decision was evaluated under {was}'s law, so nothing was saved; "
-        f"sign in again (or restart TrustDesk) and start the case again under the law of "
-        f"{law}"
+        f"the agency's jurisdiction in the record {what}, but this desk read {was} when "
+        "it signed in"
+    )
+
+
+def law_conflict(
+    check: LawCheck, latest: Sequence[object], every: Callable[[], Iterable[str]]
+) -> str | None:
+    """Why a save must be refused (see ``law_change``), or None."""
+    change = law_change(check, latest, every)
+    if change is None:
+        return None
+    was = check.names.get(check.code, check.code)
+    return (
+        f"{change}: this decision was evaluated under {was}'s law, so nothing was saved; "
+        "sign in again (or restart TrustDesk) and start the case again under the new law"
     )

@@ -179,6 +179,10 @@ class Workspace(QWidget):
             return
         from trustdesk.ui.review import ReviewPage
 
+        stale = self._jurisdiction_changed()
+        if stale is not None:
+            Ask.error(self, "The agency's jurisdiction changed", stale[0].upper() + stale[1:] + ".")
+            return
         try:
             page = ReviewPage(self.context, draft_id, amend_of)
         except (ServiceError, StoreError) as error:
@@ -189,6 +193,21 @@ class Workspace(QWidget):
         self.review = page
         index = self.tabs.addTab(page, "Review")
         self.tabs.setCurrentIndex(index)
+
+    def _jurisdiction_changed(self) -> str | None:
+        """What changed, when another desk's administrator changed the agency's
+        jurisdiction since this desk read it (a review would follow the old law). Not
+        asked while the record server is lost (it would wait for the timeout): the save
+        checks it anyway, in its own transaction."""
+        from trustdesk.rules.errors import RulesError
+
+        services = self.context.services
+        if not services.sync.live.feed_reachable:
+            return None
+        try:
+            return services.jurisdiction.changed_since(self.context.rules.jurisdiction)
+        except (ServiceError, StoreError, RulesError):
+            return None  # the review page says what is wrong with the rules or record
 
     def _decision_saved(self, _decision_id: int) -> None:
         self.board.refresh()
