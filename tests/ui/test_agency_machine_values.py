@@ -50,8 +50,12 @@ def test_agency_settings_say_the_record_and_it_config_differ_and_which_the_memo_
         "The record holds the agency name 'New Haven Police Department', while IT's machine "
         f"config (set by IT in {path} (locked)) sets 'Hartford Police' for this machine"
     ) in notes
-    assert "memos and reports print the record's ('New Haven Police Department')" in notes
+    assert (
+        "memos, reports and the sign-in screen show the record's ('New Haven Police Department')"
+        in notes
+    )
     assert "The record holds the ORI 'CT0009300'" in notes and "sets 'CT0006400'" in notes
+    assert "memos and reports print the record's ('CT0009300')" in notes
     # What the note says is what the memo prints: the record's values.
     header = memo_header(gui_desk.store, None)
     assert (header.name, header.ori) == ("New Haven Police Department", "CT0009300")

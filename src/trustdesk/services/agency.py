@@ -259,12 +259,17 @@ class AgencyService:
             held = str(getattr(stored, field))
             if held == machine:
                 continue
+            used = (
+                "memos, reports and the sign-in screen show"
+                if field == "name"
+                else "memos and reports print"
+            )
             notes.append(
                 f"The record holds {words} {held!r}, while IT's machine config "
                 f"({setting.describe()}) sets {machine!r} for this machine. This page shows "
-                f"IT's value, but memos and reports print the record's ({held!r}) until an "
-                f"administrator saves these settings, which stores {machine!r} for every "
-                "desk of this record."
+                f"IT's value, but {used} the record's ({held!r}) until an administrator "
+                f"saves these settings, which stores {machine!r} for every desk of this "
+                "record."
             )
         warning = ori_warning(stored, law.code)
         if warning is not None:
