@@ -30,7 +30,7 @@ from trustdesk.store.encoding import (
     sha256_hex,
     utc_text,
 )
-from trustdesk.store.errors import AuditWriteFailed, Conflict
+from trustdesk.store.errors import AuditWriteFailed, Conflict, JurisdictionChanged
 from trustdesk.store.folding import booking_key, fold
 from trustdesk.store.hold_due import release_due, release_due_of
 from trustdesk.store.jurisdiction_choice import (
@@ -230,7 +230,7 @@ def write_version(
             law, row[4:], lambda: [e.objects for e in audit.entries_for(conn, SETTINGS_CHANGED)]
         )
         if problem is not None:
-            raise Conflict(problem)
+            raise JurisdictionChanged(problem)
     seq = (last_seq or 0) + 1
     recorded_at = utc_text(at)
     values: dict[str, Any] = {

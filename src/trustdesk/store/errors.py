@@ -51,6 +51,11 @@ class Conflict(StoreError):
     """The record changed meanwhile (e.g. amended by someone else); reload and retry."""
 
 
+class JurisdictionChanged(Conflict):
+    """The agency's jurisdiction in the record is no longer the one the desk decided
+    under (changed at another desk since it signed in): nothing saved; sign in again."""
+
+
 class FileExists(StoreError):
     """A file the user named already exists; TrustDesk never overwrites a file."""
 

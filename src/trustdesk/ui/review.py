@@ -28,7 +28,7 @@ from trustdesk.services.permissions import SUPERVISOR
 from trustdesk.services.review import DETAINER, PERSON, RESULT, Review, blank_case
 from trustdesk.services.sync import AnswerLost, KeptDecision, KeptElsewhere, RecordUnreachable
 from trustdesk.store.case_records import SavedDecision
-from trustdesk.store.errors import ServerUnavailable, StoreError
+from trustdesk.store.errors import JurisdictionChanged, ServerUnavailable, StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
 from trustdesk.ui.memo_actions import MemoActions
@@ -367,6 +367,9 @@ class ReviewPage(QWidget):
             return
         except KeptElsewhere as error:
             Ask.error(self, "The decision was not saved", sentence(error))
+            return
+        except JurisdictionChanged as error:  # its words say what to do: sign in again
+            Ask.error(self, "Not saved: the agency's jurisdiction changed", sentence(error))
             return
         except (InputError, CoreError, ServiceError, StoreError) as error:
             Ask.error(
