@@ -130,3 +130,29 @@ def test_config_check_compares_it_ori_with_the_agency_choice(
     _machine(tmp_path, monkeypatch, f"data_dir = '{data}'\nagency_ori = 'CA0100000'\n")
     assert main(["config", "check"]) == 0
     assert "settings OK" in capsys.readouterr().out
+
+
+def test_the_ori_check_holds_when_another_desk_changes_the_jurisdiction_meanwhile(
+    desk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The administrator's page read Connecticut and checked the ORI against it; another
+    desk moved the agency to California before the save: the save re-checks the
+    jurisdiction in its own transaction, refuses, and stores nothing."""
+    from trustdesk.services.jurisdiction import Jurisdiction, JurisdictionService
+    from trustdesk.store.errors import StoreError
+
+    admin = desk.session("admin")
+    desk.services.agency.update(admin, PROFILE)
+    desk.services.jurisdiction.change(admin, "CA")  # "the other desk"
+    changes = len(desk.store.audit.of_events("settings.changed"))
+    read = Jurisdiction("CT", "Connecticut", "default", False)  # read just before it
+    monkeypatch.setattr(JurisdictionService, "current", lambda self: read)
+    with pytest.raises(StoreError) as refused:
+        desk.services.agency.update(admin, replace(PROFILE, ori="CT0006400"))
+    assert type(refused.value).__name__ == "JurisdictionChanged"
+    message = str(refused.value)
+    assert "jurisdiction in the record was changed to California by admin" in message
+    assert "but this desk read Connecticut when it checked these settings" in message
+    assert "nothing was saved" in message
+    assert desk.services.agency.profile() == PROFILE
+    assert len(desk.store.audit.of_events("settings.changed")) == changes

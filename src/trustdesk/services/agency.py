@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from functools import cache
 
-from trustdesk.config.keys import ori_state_problem
+from trustdesk.config.keys import DEFAULT_JURISDICTION, JURISDICTIONS, ori_state_problem
 from trustdesk.services.accounts import normalise_username
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest
@@ -14,6 +14,7 @@ from trustdesk.services.fields import clean_text
 from trustdesk.services.logo import check_logo
 from trustdesk.services.permissions import Operation
 from trustdesk.store.errors import Conflict
+from trustdesk.store.jurisdiction_choice import LawCheck
 from trustdesk.store.records import DEFAULT_TIMEZONE, AgencyProfile, User
 
 NAME_MAX = 200
@@ -283,9 +284,13 @@ class AgencyService:
         self.ctx.authorize(session, Operation.MANAGE_SETTINGS, {"setting": "agency"})
         stored = self.profile()
         checked = keep_machine_settings(self.validate(profile), stored)
-        code = JurisdictionService(self.ctx).current().code
-        checked = check_ori_state(checked, code, stored)
-        return self.store.agency.save(checked, actor=self.ctx.actor(session), at=self.ctx.now())
+        law = JurisdictionService(self.ctx).current()
+        checked = check_ori_state(checked, law.code, stored)
+        # Checked again in the save's transaction: another desk may change it meanwhile.
+        again = None if law.locked else LawCheck(law.code, JURISDICTIONS, DEFAULT_JURISDICTION)
+        return self.store.agency.save(
+            checked, actor=self.ctx.actor(session), at=self.ctx.now(), law=again
+        )
 
 
 def _check_new_password(password: str, username: str) -> None:

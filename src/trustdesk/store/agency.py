@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 from trustdesk.store import audit
 from trustdesk.store.encoding import bytes_sha256_hex, canonical_json, sha256_hex, utc_text
-from trustdesk.store.errors import Conflict
+from trustdesk.store.errors import Conflict, JurisdictionChanged
+from trustdesk.store.jurisdiction_choice import (
+    LATEST_CHOICE_COLUMNS,
+    LATEST_CHOICE_PARAMS,
+    LawCheck,
+    law_change,
+)
 from trustdesk.store.records import Actor, AgencyProfile, AuditEvent, User
 from trustdesk.store.sql import one_dict, scalar
 from trustdesk.store.users import write_user
@@ -87,8 +93,30 @@ class AgencyRepository:
         with self._db.reading() as conn:
             return read_profile(conn)
 
-    def save(self, profile: AgencyProfile, *, actor: Actor, at: datetime) -> AgencyProfile:
+    def save(
+        self,
+        profile: AgencyProfile,
+        *,
+        actor: Actor,
+        at: datetime,
+        law: LawCheck | None = None,
+    ) -> AgencyProfile:
+        """``law``: the jurisdiction the profile (its ORI) was checked against, checked
+        again in this transaction: changed at another desk meanwhile, nothing is saved."""
         with self._db.transaction() as conn:
+            if law is not None:
+                latest = conn.execute(f"SELECT {LATEST_CHOICE_COLUMNS}", LATEST_CHOICE_PARAMS)
+                change = law_change(
+                    law,
+                    latest.fetchone(),
+                    lambda: [e.objects for e in audit.entries_for(conn, SETTINGS_CHANGED)],
+                    read="when it checked these settings",
+                )
+                if change is not None:
+                    raise JurisdictionChanged(
+                        f"{change}: the ORI was checked against that, so nothing was saved; "
+                        "open the agency settings again and save them"
+                    )
             return write_profile(conn, profile, actor=actor, at=at)
 
     def set_up(

@@ -85,7 +85,10 @@ LATEST_CHOICE_PARAMS = (SETTINGS_CHANGED, f'%"setting":"{SETTING}"%') * 3
 
 
 def law_change(
-    check: LawCheck, latest: Sequence[object], every: Callable[[], Iterable[str]]
+    check: LawCheck,
+    latest: Sequence[object],
+    every: Callable[[], Iterable[str]],
+    read: str = "when it signed in",
 ) -> str | None:
     """What changed, when the record's jurisdiction is no longer the one the desk read
     (``check.code``), else None: "the agency's jurisdiction in the record was changed to
@@ -109,10 +112,7 @@ def law_change(
     else:
         what = f"was changed to {law}"
     was = check.names.get(check.code, check.code)
-    return (
-        f"the agency's jurisdiction in the record {what}, but this desk read {was} when "
-        "it signed in"
-    )
+    return f"the agency's jurisdiction in the record {what}, but this desk read {was} {read}"
 
 
 def law_conflict(
