@@ -198,6 +198,7 @@ class DecisionService:
         except StoreError:
             return None
         return None if profile is None else profile.timezone
+
     def law(self, case: Case) -> LawCheck | None:
         """The jurisdiction ``case`` is evaluated under on this desk (its pack's, from the
         rules read at sign-in), for the save to check against the record's in its own
