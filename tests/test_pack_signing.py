@@ -475,6 +475,7 @@ def test_a_trust_ends_at_the_end_of_its_last_day_at_the_agency_not_in_utc(
     assert review.trust.trusted, review.trust.describe()
     # An agency in California: 21:30 there is 05:30 UTC the day after; the profile's zone counts.
     desk.services.rulepacks.ctx.clock = lambda: datetime(2026, 12, 9, 5, 30, tzinfo=UTC)
+    desk.services.jurisdiction.change(admin, "CA")  # a California ORI needs California's law
     profile = AgencyProfile("Fresno Police", "Central Booking", "CA0100500", "America/Los_Angeles")
     desk.services.agency.update(admin, profile)
     assert publishers.today() == date(2026, 12, 8)
