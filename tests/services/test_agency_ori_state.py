@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from servicekit import FAST_HASHER, ROLE_PASSWORDS, Clock
 
+from configkit import machine_config
 from trustdesk import config
 from trustdesk.cli import main
 from trustdesk.services.bundle import Services, open_services
@@ -28,14 +29,6 @@ def fresh(tmp_path: Path, rules: Any) -> Iterator[Services]:
     services = open_services(tmp_path / "new", rules, hasher=FAST_HASHER, clock=Clock())
     yield services
     services.close()
-
-
-def _machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
-    path = tmp_path / "machine.toml"
-    path.write_text(text, encoding="utf-8")
-    monkeypatch.setenv("TRUSTDESK_CONFIG", str(path))
-    config.forget()
-    return path
 
 
 def test_set_up_refuses_an_ori_of_another_state_and_records_nothing(fresh: Services) -> None:
@@ -55,10 +48,10 @@ def test_set_up_refuses_an_ori_of_another_state_and_records_nothing(fresh: Servi
     assert fresh.agency.profile().ori == "CA0100000"  # type: ignore[union-attr]
 
 
-def test_set_up_checks_against_the_jurisdiction_it_set_for_the_machine(
+def test_set_up_checks_against_the_jurisdiction_it_set_for_themachine_config(
     fresh: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _machine(tmp_path, monkeypatch, 'jurisdiction = "CA"\n')
+    machine_config(tmp_path, monkeypatch, 'jurisdiction = "CA"\n')
     with pytest.raises(InvalidRequest, match="jurisdiction is California"):
         fresh.agency.set_up(PROFILE, "chief", ADMIN_PW, jurisdiction="CT")
     assert fresh.agency.needs_set_up()
@@ -120,14 +113,14 @@ def test_config_check_compares_it_ori_with_the_agency_choice(
     california = replace(PROFILE, ori="CA0100000", timezone="America/Los_Angeles")
     services.agency.set_up(california, "chief", ADMIN_PW, jurisdiction="CA")
     services.close()
-    _machine(tmp_path, monkeypatch, f"data_dir = '{data}'\nagency_ori = 'CT0009300'\n")
+    machine_config(tmp_path, monkeypatch, f"data_dir = '{data}'\nagency_ori = 'CT0009300'\n")
     code = main(["config", "check"])
     out, err = capsys.readouterr()
     assert (code, out) == (2, "")
     assert err.startswith("trustdesk: agency_ori (set by IT in ")
     assert "'CT0009300' starts with 'CT'" in err and "California" in err
     assert "IT corrects agency_ori in the machine config" in err
-    _machine(tmp_path, monkeypatch, f"data_dir = '{data}'\nagency_ori = 'CA0100000'\n")
+    machine_config(tmp_path, monkeypatch, f"data_dir = '{data}'\nagency_ori = 'CA0100000'\n")
     assert main(["config", "check"]) == 0
     assert "settings OK" in capsys.readouterr().out
 

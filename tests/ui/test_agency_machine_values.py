@@ -14,17 +14,9 @@ from test_admin_settings import admin_tab
 from test_jurisdiction_setting import choose, fill_setup, first_run_window
 from uikit import Answers, FakeTime
 
+from configkit import machine_config
+
 LEFT = Qt.MouseButton.LeftButton
-
-
-def _machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
-    from trustdesk import config
-
-    path = tmp_path / "machine.toml"
-    path.write_text(text, encoding="utf-8")
-    monkeypatch.setenv("TRUSTDESK_CONFIG", str(path))
-    config.forget()
-    return path
 
 
 def test_agency_settings_say_the_record_and_it_config_differ_and_which_the_memo_prints(
@@ -38,7 +30,7 @@ def test_agency_settings_say_the_record_and_it_config_differ_and_which_the_memo_
     nothing said: the officer proof-reading the page saw what the memo never printed."""
     from trustdesk.services.memo_inputs import memo_header
 
-    path = _machine(
+    path = machine_config(
         tmp_path, monkeypatch, 'agency_name = "Hartford Police"\nagency_ori = "CT0006400"\n'
     )
     window = make_window(sign_in="administrator")

@@ -19,19 +19,12 @@ from test_admin_settings import admin_tab
 from test_review import add_offense, answer, fill_person, open_review, save
 from uikit import Answers, FakeTime, type_text
 
+from configkit import machine_config
 from trustdesk.ui.admin_common import error_label
 from trustdesk.ui.gate import SUCCESS_STYLE
 
 LEFT = Qt.MouseButton.LeftButton
 ADMIN_PASSWORD = "copper kettle morning 9"
-
-
-def machine_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
-    path = tmp_path / "machine" / "config.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    monkeypatch.setenv("TRUSTDESK_CONFIG", str(path))
-    return path
 
 
 def first_run_window(qtbot: Any, tmp_path: Path, rules: Any, fake_time: FakeTime) -> Any:
