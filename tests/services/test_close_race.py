@@ -29,7 +29,7 @@ def test_the_second_closing_is_told_who_closed_it_and_when(desk: Desk, rules: An
         desk.services.holds.close(desk.session("officer2"), saved.hold_id, "released_at_expiry")
     # The desks' clock is T0, 11:00 in Connecticut on Fri 20 Nov 2026.
     assert str(refused.value) == (
-        f"hold {saved.hold_id} was already closed by officer at Fri 20 Nov 2026 11:00 "
+        f"hold {saved.hold_id} was already closed by officer at Fri 20 Nov 2026 11:00 EST "
         "(ICE took custody); nothing more was recorded"
     )
     assert len(_closures(desk)) == 1

@@ -101,7 +101,7 @@ def test_a_typed_end_before_the_decision_is_refused_in_the_agency_s_time(
             desk.session("officer"), status.hold_id, "ice_took_custody", ended_at=typed, typed=True
         )
     said = str(refused.value)
-    assert "(Fri 20 Nov 2026 10:00) is before the decision (Fri 20 Nov 2026 11:00)" in said
+    assert "(Fri 20 Nov 2026 10:00 EST) is before the decision (Fri 20 Nov 2026 11:00 EST)" in said
     assert desk.store.holds.get(status.hold_id).closure is None
 
 

@@ -85,6 +85,6 @@ def test_a_refused_release_at_expiry_names_the_expiry_in_english(
         desk.services.holds.close(
             desk.session("officer"), status.hold_id, "ice_took_custody", ended_at=typed, typed=True
         )
-    assert "(Fri 20 Nov 2026 10:00) is before the decision (Fri 20 Nov 2026 11:00)" in str(
+    assert "(Fri 20 Nov 2026 10:00 EST) is before the decision (Fri 20 Nov 2026 11:00 EST)" in str(
         before.value
     )

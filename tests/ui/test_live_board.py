@@ -74,7 +74,7 @@ def test_closing_a_hold_closed_elsewhere_says_who_and_when(
     board.table.setFocus()
     qtbot.keyClick(board.table, Qt.Key.Key_C)
     assert answers.errors == [
-        f"Hold {saved.hold_id} was already closed by officer2 at Fri 20 Nov 2026 11:00 "
+        f"Hold {saved.hold_id} was already closed by officer2 at Fri 20 Nov 2026 11:00 EST "
         "(ICE took custody); nothing more was recorded."
     ]
     assert bookings(board) == []  # and the board shows it at once

@@ -134,7 +134,7 @@ def test_two_desks_closing_at_once_one_is_told_who_and_when(
     board_b.table.setFocus()
     qtbot.keyClick(board_b.table, Qt.Key.Key_E)  # desk B, before its board caught up
     assert answers.errors == [
-        f"Hold {saved.hold_id} was already closed by officer at Fri 20 Nov 2026 11:00 "
+        f"Hold {saved.hold_id} was already closed by officer at Fri 20 Nov 2026 11:00 EST "
         "(ICE took custody); nothing more was recorded."
     ]
     assert bookings(board_b) == []

@@ -49,3 +49,16 @@ def test_two_decisions_an_hour_apart_in_the_repeated_hour_read_apart(
     assert later[1].startswith("    Decision time Sun 01 Nov 2026 01:30 EST;"), later
     # The audit lines (with seconds) say which round too.
     assert " 01:45:00 EDT " in page.detail.section("Audit entries")[0]
+
+
+def test_the_administrator_s_pages_write_the_two_rounds_of_the_hour_apart() -> None:
+    """Administration's times (sign-ins, locks, pack imports, kept changes) go through
+    one helper: it names the zone too."""
+    from zoneinfo import ZoneInfo
+
+    from trustdesk.ui.admin_common import local_time
+
+    zone = ZoneInfo("America/New_York")
+    first = local_time(FIRST_ROUND, zone)
+    second = local_time(FIRST_ROUND.replace(hour=6), zone)
+    assert (first, second) == ("Sun 01 Nov 2026 01:45 EDT", "Sun 01 Nov 2026 01:45 EST")

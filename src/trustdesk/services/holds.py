@@ -117,8 +117,8 @@ class HoldService:
             return
         zone = self._zone()
         raise InvalidRequest(
-            f"the time the hold ended ({local_text(when, zone, zone_name=False)}) is before "
-            f"the decision ({local_text(earliest, zone, zone_name=False)}); give the time "
+            f"the time the hold ended ({local_text(when, zone)}) is before "
+            f"the decision ({local_text(earliest, zone)}); give the time "
             "the hold really ended"
         )
 
@@ -197,7 +197,7 @@ class HoldService:
         who = closure.officer
         if user is not None and user.full_name:
             who = f"{user.full_name} ({closure.officer})"
-        when = local_text(closure.recorded_at, zone, zone_name=False)
+        when = local_text(closure.recorded_at, zone)
         how = OUTCOME_WORDS.get(closure.outcome, closure.outcome)
         return (
             f"hold {closure.hold_id} was already closed by {who} at {when} ({how}); "

@@ -722,7 +722,7 @@ class SyncService:
         if isinstance(error, AlreadyClosed):
             return str(error)
         zone = ZoneInfo(self._zone)
-        when = local_text(item.kept_at, zone, zone_name=False)
+        when = local_text(item.kept_at, zone)
         return (
             f"{error}. The hold (booking {item.booking_number}) is back on the board: close "
             f"it again and say in the note that it really ended at {when}."
@@ -868,7 +868,7 @@ class SyncService:
 
         item = kept.pending
         zone = ZoneInfo(self._zone)
-        when = local_text(item.kept_at, zone, zone_name=False)
+        when = local_text(item.kept_at, zone)
         why = (
             f"Kept as local draft {item.short_id} on workstation {item.workstation} at "
             f"{when}: the record server could not be reached. It is recorded as soon as "

@@ -74,8 +74,9 @@ def show_message(label: QLabel, text: str, *, prefix: str = "⚠ ") -> None:
 
 
 def local_time(value: datetime | None, zone: tzinfo, *, never: str = "never") -> str:
-    """An instant in the agency's zone, in English whatever the desk's locale."""
-    return never if value is None else local_text(value, zone, zone_name=False)
+    """An instant in the agency's zone, with its name (EST or EDT: the repeated autumn hour
+    reads apart), in English whatever the desk's locale."""
+    return never if value is None else local_text(value, zone)
 
 
 def button(text: str, accessible: str, tip: str = "") -> QPushButton:
