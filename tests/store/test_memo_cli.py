@@ -154,6 +154,31 @@ def test_notices_follow_the_option(cli: Any, tmp_path: Path) -> None:
     assert code == 2 and "fr" in err and not (tmp_path / "x.pdf").exists()
 
 
+def test_a_typed_ori_of_another_state_is_refused_before_printing(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No profile is stored: the header comes from the flags, and an ORI whose letters
+    are not the record's jurisdiction's (Connecticut here) is refused as `agency set`
+    refuses it, from the flag or the variable; nothing printed, nothing recorded."""
+    decision_id = _record(cli, tmp_path, HONOR, "case")
+    target = tmp_path / "memo.pdf"
+    header = ("--agency", "New Haven Police", "--facility", "Union Avenue")
+    code, _out, err = cli(
+        "memo", str(decision_id), "-o", str(target), *header, "--ori", "CA0100000",
+        "--as", "ann", who="ann",
+    )  # fmt: skip
+    assert code == 2
+    assert "--ori: the ORI 'CA0100000' starts with 'CA'" in err and "nothing was printed" in err
+    monkeypatch.setenv("TRUSTDESK_ORI", "CA0100000")
+    code, _out, err = cli("memo", str(decision_id), "-o", str(target), "--as", "ann", who="ann")
+    assert code == 2 and "$TRUSTDESK_ORI: the ORI 'CA0100000'" in err
+    assert not target.exists() and _audit(cli, MEMO_PRINTED) == []
+    monkeypatch.setenv("TRUSTDESK_ORI", "CT0009300")
+    code, _out, err = cli("memo", str(decision_id), "-o", str(target), "--as", "ann", who="ann")
+    assert code == 0, err
+    assert "CT0009300" in pdf_text(target.read_bytes())
+
+
 def test_never_overwrites(cli: Any, tmp_path: Path) -> None:
     decision_id = _record(cli, tmp_path, HONOR, "case")
     target = tmp_path / "memo.pdf"

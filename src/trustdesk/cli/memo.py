@@ -84,6 +84,21 @@ def _agency(args: argparse.Namespace) -> Any:
     return AgencyHeader(values["agency"], values["facility"], values["ori"])
 
 
+def _check_ori_state(args: argparse.Namespace, ori: str, jurisdiction: str) -> None:
+    """A typed ORI must carry the state letters of the record's jurisdiction, as
+    ``agency set`` requires; refused before anything is printed or recorded."""
+    from trustdesk.config.keys import ori_state_problem
+    from trustdesk.services.errors import InvalidRequest
+
+    typed = args.ori or os.environ.get(AGENCY_DEFAULTS["ori"][0])
+    if not typed:
+        return  # "not set" is printed, never an invented ORI
+    problem = ori_state_problem(ori, jurisdiction)
+    if problem is not None:
+        source = "--ori" if args.ori else f"${AGENCY_DEFAULTS['ori'][0]}"
+        raise InvalidRequest(f"{source}: {problem}; nothing was printed")
+
+
 def _languages(text: str | None) -> list[str] | None:
     if text is None:
         return None
@@ -109,6 +124,8 @@ def run_memo(args: argparse.Namespace) -> int:
         rules.load()  # now: a damaged imported pack is named before signing on
         session = log_on(services, args)
         stored = services.agency.profile() is not None
+        if not stored:
+            _check_ori_state(args, agency.ori, services.jurisdiction.current().code)
         printed = services.memos.print_memo(
             session,
             decision_id,
