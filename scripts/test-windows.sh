@@ -84,13 +84,13 @@ for case in resources/examples/*.json; do
     else bad "evaluate $name" "no outcome in the output"; fi
 done
 
-record_flow() {  # DATA-DIR(windows) LABEL: first users, a decision, its memo, verify, audit
-    local dir=$1 label=$2 id out
+record_flow() {  # DATA-DIR(windows) LABEL CASE: first users, a decision, its memo, verify, audit
+    local dir=$1 label=$2 case=$3 id out
     td --data-dir "$dir" users add admin --role administrator >/dev/null 2>"$WORK/err" \
         && td --data-dir "$dir" users add officer1 --role officer --as admin >/dev/null 2>>"$WORK/err" \
         || { bad "$label: users add" "$(tail -2 "$WORK/err")"; return; }
     ok "$label: users add (administrator, officer)"
-    id=$(td --data-dir "$dir" decisions add "$(win "$ROOT/resources/examples/01-judicial-warrant-hold.json")" --as officer1 2>"$WORK/err")
+    id=$(td --data-dir "$dir" decisions add "$(win "$case")" --as officer1 2>"$WORK/err")
     if [[ $id =~ ^[0-9]+$ ]]; then ok "$label: decisions add -> $id"; else bad "$label: decisions add" "$(tail -2 "$WORK/err")"; return; fi
     td --data-dir "$dir" memo "$id" -o "$(win "$WORK/memo-$label.pdf")" --as officer1 >/dev/null 2>"$WORK/err"
     if [[ $(head -c 5 "$WORK/memo-$label.pdf" 2>/dev/null) == "%PDF-" ]]; then ok "$label: memo to PDF"
@@ -110,7 +110,7 @@ EOF
     out=$(td --data-dir "$dir" audit verify --as admin 2>&1)
     if [[ $? == 0 ]]; then ok "$label: audit verify"; else bad "$label: audit verify" "$out"; fi
 }
-record_flow "$(win "$DATA")" onedir
+record_flow "$(win "$DATA")" onedir "$ROOT/resources/examples/01-judicial-warrant-hold.json"
 
 # `audit verify` of a large record starts the program itself again as its helper, with
 # the helper's argument and the span to check on stdin (decision 0054): both programs
@@ -329,7 +329,10 @@ EOF
     else
         dir_args=(--data-dir 'C:\ProgramData\TrustDesk\data')
     fi
-    record_flow "C:\\ProgramData\\TrustDesk\\data" installed
+    # The install chose California (JURISDICTION=CA): the example's times are written on
+    # Pacific time, as a case on Eastern time is refused there (decision 0085).
+    sed 's/-05:00"/-08:00"/' "$ROOT/resources/examples/01-judicial-warrant-hold.json" >"$WORK/case-ca.json"
+    record_flow "C:\\ProgramData\\TrustDesk\\data" installed "$WORK/case-ca.json"
     pack_flow "C:\\ProgramData\\TrustDesk\\data" installed edition-ca ca-2018 2026-12-05
     check "installed: no bcryptprimitives.dll in Program Files" test -z "$(find "$PF" -iname bcryptprimitives.dll)"
     db_before=$(cd "$PD/data" && find . -type f -name '*.db' -exec sha256sum {} + | sort)
