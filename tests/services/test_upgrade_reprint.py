@@ -181,3 +181,19 @@ def test_only_the_legal_substance_must_be_reached_again(
     with upgraded.store.db.reading() as conn:
         [refusal] = list(audit.entries_for(conn, "memo.refused"))
     assert refusal.objects_dict()["reason"] == "decision differs"
+
+
+def test_an_old_record_says_its_header_and_signers_are_as_of_printing(
+    upgraded: Services,
+) -> None:
+    """A record made before the memo header and signers were kept with it (schema 15,
+    decision 0084) still prints, with today's profile, and says so plainly on its face:
+    nothing is guessed about the profile in force when it was decided."""
+    session = upgraded.accounts.log_on(*OFFICER)
+    text = pdf_text(upgraded.memos.render(session, 6, version=1).data)
+    assert "New Haven Police" in text and "ORI CT0009300" in text
+    assert (
+        "The agency name, facility, ORI and logo at the top of each page and the officer's "
+        "name and badge are as they stand at printing: the record does not hold those in "
+        "force when the decision was recorded" in text
+    )

@@ -6,12 +6,13 @@ import sqlite3
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 from typing import Any
 
 import pytest
 from storekit import FAST_HASHER, T0, draft
 
-from trustdesk.store import audit, schema
+from trustdesk.store import audit, memo_facts, schema
 from trustdesk.store.case_records import DecisionDraft, PersonFacts
 from trustdesk.store.connection import configure, connect
 from trustdesk.store.decisions import (
@@ -118,8 +119,26 @@ THROWAWAY_MEMBERS = (
     "CREATE TEMP TABLE report_members (record_id, grounds, unverified, outcomes_list)",
 )
 
+#: Today's writers keep the memo header and signers as they were (schema 15) and read
+#: the agency profile (schema 5): before, they write to and read throwaway tables.
+THROWAWAY_MEMO_FACTS = "CREATE TEMP TABLE memo_facts (seq INTEGER PRIMARY KEY, facts TEXT)"
+THROWAWAY_AGENCY = "CREATE TEMP TABLE agency (id, name, facility, ori, logo)"
+
+
+def _no_printed_names(conn: sqlite3.Connection, user_id: int) -> dict[str, str]:
+    """Schemas before 5 had no printed name or badge: the user name stands for it."""
+    (username,) = conn.execute("SELECT username FROM users WHERE id = ?", (user_id,)).fetchone()
+    return {"name": username, "badge": ""}
+
 
 def build_old(folder: Path, version: int) -> dict[str, int]:
+    if version >= 5:
+        return _build_old(folder, version)
+    with mock.patch.object(memo_facts, "signer_facts", _no_printed_names):
+        return _build_old(folder, version)
+
+
+def _build_old(folder: Path, version: int) -> dict[str, int]:
     """A data folder as TrustDesk at schema ``version`` left it, with typical data."""
     folder.mkdir(parents=True)
     conn = connect(folder / DB_NAME, create=True)
@@ -134,6 +153,10 @@ def build_old(folder: Path, version: int) -> dict[str, int]:
     if version < 12:
         for statement in THROWAWAY_MEMBERS:
             conn.execute(statement)
+    if version < 15:
+        conn.execute(THROWAWAY_MEMO_FACTS)
+    if version < 5:
+        conn.execute(THROWAWAY_AGENCY)
     counts = {"decisions": 0, "users": 0, "needs_review": 0}
     if version >= 1:
         conn.execute("BEGIN IMMEDIATE")

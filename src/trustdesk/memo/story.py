@@ -66,6 +66,7 @@ def memo_story(vm: MemoViewModel, styles: Styles) -> list[Flowable]:
             styles.body,
         ),
         *([para(vm.amendment, styles.body)] if vm.amendment else []),
+        *([para(vm.agency.note, styles.body)] if vm.agency.note else []),
         Spacer(1, 4),
         _decision_box(vm, styles),
     ]

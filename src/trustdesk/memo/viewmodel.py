@@ -39,6 +39,9 @@ class AgencyHeader:
     facility: str
     ori: str
     logo: bytes | None = field(default=None, repr=False)
+    #: Said on the memo when the header or the signers are not those in force at the
+    #: decision (a record made before they were kept, a logo changed since).
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,12 +3,13 @@ and the history of contacts with ICE about the person."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from trustdesk.core.wall_time import local_text
-from trustdesk.services.errors import InvalidRequest
+from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.store.case_records import DecisionRecord
 from trustdesk.store.errors import NotFound
 
@@ -17,7 +18,12 @@ if TYPE_CHECKING:
 
     from trustdesk.memo.viewmodel import AgencyHeader, ContactRow, GivenToIce, Signer, VersionNote
     from trustdesk.store.contact_records import ContactRecord, ContactReview
+    from trustdesk.store.memo_facts import MemoFacts
     from trustdesk.store.store import Store
+
+
+class MemoFactsRefused(ServiceError):
+    """The kept memo header or signers are not those the audit entry vouches for."""
 
 
 def memo_header(store: Store, fallback: AgencyHeader | None) -> AgencyHeader:
@@ -35,6 +41,12 @@ def memo_header(store: Store, fallback: AgencyHeader | None) -> AgencyHeader:
     return fallback
 
 
+def _kept_signer(name: str, badge: str, at: datetime) -> Signer:
+    from trustdesk.memo.viewmodel import Signer
+
+    return Signer(name, badge, at)
+
+
 def signer(store: Store, user_id: int, username: str, at: datetime) -> Signer:
     """The printed name (the user name until an administrator sets one) and badge."""
     from trustdesk.memo.viewmodel import Signer
@@ -46,17 +58,104 @@ def signer(store: Store, user_id: int, username: str, at: datetime) -> Signer:
     return Signer(user.full_name or user.username, user.badge, at)
 
 
-def signers(store: Store, record: DecisionRecord) -> tuple[Signer, Signer | None]:
-    """The officer who recorded ``record`` and the supervisor who approved or amended it."""
-    officer = signer(store, record.officer_id, record.officer, record.recorded_at)
+def _signers(store: Store, record: DecisionRecord) -> tuple[Signer, Signer | None, list[str]]:
+    """The signers as they were when they signed, where the record kept them (schema 15,
+    store/memo_facts.py), and the parts printed as they are now because it did not."""
+    now: list[str] = []
+    facts = _kept(store, record.audit_seq)
+    if facts is not None and facts.officer is not None:
+        officer = _kept_signer(facts.officer.name, facts.officer.badge, record.recorded_at)
+    else:
+        officer = signer(store, record.officer_id, record.officer, record.recorded_at)
+        now.append("the officer's name and badge")
     supervisor = None
+    supervisor_now = False
     for review in store.reviews.of_decision(record.decision_id):
         approved = review.verdict == "approved" and review.record_id == record.id
         if approved or review.result_record_id == record.id:
-            supervisor = signer(store, review.reviewer_id, review.reviewer, review.reviewed_at)
+            kept = _kept(store, review.audit_seq)
+            if kept is not None and kept.reviewer is not None:
+                supervisor = _kept_signer(
+                    kept.reviewer.name, kept.reviewer.badge, review.reviewed_at
+                )
+                supervisor_now = False
+            else:
+                supervisor = signer(store, review.reviewer_id, review.reviewer, review.reviewed_at)
+                supervisor_now = True
             if approved and review.reason:
                 supervisor = replace(supervisor, note=review.reason)
-    return officer, supervisor
+    if supervisor_now:
+        now.append("the supervisor's name and badge")
+    return officer, supervisor, now
+
+
+def as_recorded(
+    store: Store, record: DecisionRecord, fallback: AgencyHeader | None
+) -> tuple[AgencyHeader, Signer, Signer | None]:
+    """The memo header and the signers of ``record`` as they were when it was recorded
+    and reviewed (store/memo_facts.py), not as they are at printing.
+
+    A record made before they were kept (schema 15) prints them as they are now, and the
+    header's ``note`` says so plainly: the record does not hold those in force then, and
+    nothing is guessed. The logo is kept by its digest only: when it was changed since,
+    none is printed and the note says why (docs/decisions/0084).
+    """
+    from trustdesk.memo.viewmodel import AgencyHeader
+
+    officer, supervisor, now = _signers(store, record)
+    facts = _kept(store, record.audit_seq)
+    logo_note = ""
+    if facts is not None and facts.agency is not None:
+        kept = facts.agency
+        profile = store.agency.get()
+        logo = None
+        current = None if profile is None or profile.logo is None else profile.logo
+        if current is not None and hashlib.sha256(current).hexdigest() == kept.logo_sha256:
+            logo = current  # the same image as at the decision
+        if kept.logo_sha256 is not None and logo is None:
+            logo_note = (
+                " The agency's logo was changed after this decision was recorded; the logo "
+                "in force then is not kept, so none is printed."
+            )
+        header = AgencyHeader(kept.name, kept.facility, kept.ori, logo)
+    else:
+        header = memo_header(store, fallback)
+        now.insert(0, "the agency name, facility, ORI and logo at the top of each page")
+    note = ""
+    if now:
+        why = (
+            "no agency profile was stored when it was recorded"
+            if facts is not None and facts.no_agency and len(now) == 1
+            else "the record does not hold those in force when the decision was recorded "
+            "and reviewed (it was made before TrustDesk kept them with each decision)"
+        )
+        note = f"{_sentence(_listed(now))} are as they stand at printing: {why}."
+    note = (note + logo_note).strip()
+    return replace(header, note=note), officer, supervisor
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _kept(store: Store, seq: int | None) -> MemoFacts | None:
+    """What the audit entry ``seq`` kept; a row that is not the one the entry vouches for
+    is not printed as if it were sound."""
+    from trustdesk.store.memo_facts import MemoFactsBroken
+
+    if seq is None:
+        return None
+    try:
+        return store.memo_facts(seq)
+    except MemoFactsBroken as error:
+        raise MemoFactsRefused(
+            f"{error}; the memo would not show who signed, and for which agency, as "
+            "recorded, so nothing was printed"
+        ) from None
 
 
 def version_notes(
@@ -82,7 +181,12 @@ def _note(store: Store, record: DecisionRecord) -> VersionNote | None:
 
     if record.version == 1:
         return None
-    who = signer(store, record.officer_id, record.officer, record.recorded_at).name
+    facts = _kept(store, record.audit_seq)
+    who = (
+        facts.officer.name
+        if facts is not None and facts.officer is not None
+        else signer(store, record.officer_id, record.officer, record.recorded_at).name
+    )
     return VersionNote(
         record.version, record.version - 1, who, record.recorded_at, record.reason or ""
     )

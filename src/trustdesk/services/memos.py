@@ -32,10 +32,10 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.memo_inputs import (
+    MemoFactsRefused,
+    as_recorded,
     given_to_ice,
     memo_contacts,
-    memo_header,
-    signers,
     version_notes,
 )
 from trustdesk.services.permissions import Operation, allowed
@@ -221,7 +221,10 @@ class MemoService:
         the pack requires one; each language gets every document the decision prints (the
         pack's ``required_notices`` and those its action outcomes name; the notice that ICE
         was told the release date only once the contact log shows it was).
-        The header is the stored agency profile; ``agency`` is used only while none is stored.
+        The header and the signers are those kept with the record when it was made and
+        reviewed (``memo_inputs.as_recorded``); a record made before they were kept shows
+        the stored agency profile, saying so on the memo; ``agency`` is used only while
+        none is stored.
         """
         from trustdesk.memo.errors import MemoError
         from trustdesk.memo.files import write_pdf_atomically
@@ -270,8 +273,11 @@ class MemoService:
         where = f"decision {record.decision_id} version {record.version}"
         pack = self._pack_as_decided(session, record, rules, where)
         case, decision = self._as_recorded(session, record, pack, rules, where)
-        officer, supervisor = signers(self.store, record)
-        header = memo_header(self.store, agency)
+        try:
+            # The header and signers as they were at the decision, not as they are now.
+            header, officer, supervisor = as_recorded(self.store, record, agency)
+        except MemoFactsRefused as error:
+            self._refuse(session, record, "memo facts do not verify", f"{where}: {error}")
         head = chain_head if chain_head is not None else self.store.audit.head()
         amendment, replaced_by = version_notes(
             self.store, record, None if head is None else head[0]

@@ -107,6 +107,7 @@ class Review:
     verdict: str  # approved | amended
     result_record_id: int | None
     reason: str | None
+    audit_seq: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

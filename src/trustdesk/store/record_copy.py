@@ -33,6 +33,7 @@ COPIED = (
     "drafts",
     "contacts",
     "contact_reviews",
+    "memo_facts",
 )
 #: Tables of the SQLite file that are not copied, and why.
 NOT_COPIED = {

@@ -521,6 +521,22 @@ STEP_13_NO_HOLD_DUE = (rebuild_sql("sqlite"),)
 #: at its first version's recording, not the earliest clock among them (store/hold_due.py).
 STEP_14_DUE_FROM_FIRST_VERSION = STEP_13_NO_HOLD_DUE
 
+#: Evidence added by step 15 (append-only; apart for the same reason as CONTACT_TABLES).
+MEMO_FACT_TABLES = ("memo_facts",)
+
+#: What a memo prints beside the record, as it was when the record was written
+#: (store/memo_facts.py, docs/decisions/0084): the agency header and the signer's printed
+#: name and badge, one row per audit entry that wrote a decision version or a review,
+#: its digest in that entry. Before, a memo printed years later showed them as they are
+#: at printing.
+STEP_15_MEMO_FACTS = (
+    """CREATE TABLE memo_facts (
+        seq INTEGER PRIMARY KEY REFERENCES audit_log(seq),
+        facts TEXT NOT NULL
+    )""",
+    *(sql for table in MEMO_FACT_TABLES for sql in _append_only(table)),
+)
+
 
 Step = tuple[str, ...] | Callable[["sqlite3.Connection"], None]
 
@@ -551,6 +567,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         14, "release due from the first version that holds nobody", STEP_14_DUE_FROM_FIRST_VERSION
     ),
+    Migration(15, "the memo header and signers as they were (memo facts)", STEP_15_MEMO_FACTS),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

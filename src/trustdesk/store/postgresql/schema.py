@@ -30,6 +30,7 @@ from trustdesk.store.schema import (
     HOLD_OUTCOMES,
     LOGO_MAX_BYTES,
     LOGO_TYPES,
+    MEMO_FACT_TABLES,
     ROLES,
     STEP_9_RECEIPT_INDEX,
 )
@@ -64,10 +65,11 @@ ROW_KEYS = {
     "pending_reviews": "record_id",
     "audit_log": "seq",
     "audit_decisions": "seq",
+    "memo_facts": "seq",
 }
 
 #: Evidence: the desk role may only read and add (the SQLite schema's append-only set).
-EVIDENCE_TABLES = (*APPEND_ONLY_TABLES, *CONTACT_TABLES)
+EVIDENCE_TABLES = (*APPEND_ONLY_TABLES, *CONTACT_TABLES, *MEMO_FACT_TABLES)
 
 #: Not evidence; what the repositories change in them (lockout, drafts, derived views).
 MUTABLE_TABLES = ("users", "login_failures", "open_holds", "pending_reviews", "agency", "drafts")
@@ -501,6 +503,14 @@ STEPS: dict[int, tuple[str, ...]] = {
     13: (rebuild_sql("postgresql"),),
     # The same again under the corrected rule (store/schema.py step 14).
     14: (rebuild_sql("postgresql"),),
+    # The memo header and signers as they were (store/schema.py STEP_15_MEMO_FACTS).
+    15: (
+        """CREATE TABLE memo_facts (
+            seq bigint PRIMARY KEY REFERENCES audit_log(seq),
+            facts text NOT NULL
+        )""",
+        *_append_only(MEMO_FACT_TABLES),
+    ),
 }
 
 #: What the desk group may do; run again by every ``store init`` (idempotent).
