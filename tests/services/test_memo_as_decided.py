@@ -161,19 +161,44 @@ def test_kept_facts_changed_behind_the_app_are_refused(
     assert not (tmp_path / "m.pdf").exists()
 
 
+@pytest.mark.parametrize(
+    ("sql", "words"),
+    [
+        ("UPDATE memo_facts SET facts = replace(facts, '1187', '4242')", "differ from the digest"),
+        ("DELETE FROM memo_facts", "are missing"),
+        ("INSERT INTO memo_facts (seq, facts) SELECT min(seq), '{}' FROM audit_log", "vouches"),
+    ],
+)
+def test_audit_verify_finds_kept_facts_changed_behind_the_app(
+    desk: Desk, rules: Any, sql: str, words: str
+) -> None:
+    desk.services.agency.update(desk.session("admin"), THEN)
+    desk.services.accounts.set_details(desk.session("admin"), "officer", "Ana Gonçalves", "1187")
+    _decide(desk, rules, make_case())
+    assert desk.store.verify().ok
+    _behind_the_app(desk, sql)
+    report = desk.store.verify()
+    assert not report.ok
+    assert any(words in str(problem) for problem in report.problems), report.problems
+
+
 def _behind_the_app(desk: Desk, sql: str) -> None:
     """Run ``sql`` as someone with the database's own tools would: triggers set aside."""
     store = desk.store
     if store.backend == "sqlite":
         conn = sqlite3.connect(store.db.path)  # type: ignore[attr-defined]
-        made = conn.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-            ("memo_facts_no_update",),
-        ).fetchone()[0]
+        made = [
+            row[0]
+            for row in conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'memo_facts%'"
+            )
+        ]
         with conn:
             conn.execute("DROP TRIGGER memo_facts_no_update")
+            conn.execute("DROP TRIGGER memo_facts_no_delete")
             conn.execute(sql)
-            conn.execute(made)
+            for trigger in made:  # put back: the attacker covers their tracks
+                conn.execute(trigger)
         conn.close()
         return
     import psycopg

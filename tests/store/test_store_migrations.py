@@ -6,8 +6,8 @@ import sqlite3
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from unittest import mock
 from typing import Any
+from unittest import mock
 
 import pytest
 from storekit import FAST_HASHER, T0, draft
@@ -119,12 +119,6 @@ THROWAWAY_MEMBERS = (
     "CREATE TEMP TABLE report_members (record_id, grounds, unverified, outcomes_list)",
 )
 
-#: Today's writers keep the memo header and signers as they were (schema 15) and read
-#: the agency profile (schema 5): before, they write to and read throwaway tables.
-THROWAWAY_MEMO_FACTS = "CREATE TEMP TABLE memo_facts (seq INTEGER PRIMARY KEY, facts TEXT)"
-THROWAWAY_AGENCY = "CREATE TEMP TABLE agency (id, name, facility, ori, logo)"
-
-
 def _no_printed_names(conn: sqlite3.Connection, user_id: int) -> dict[str, str]:
     """Schemas before 5 had no printed name or badge: the user name stands for it."""
     (username,) = conn.execute("SELECT username FROM users WHERE id = ?", (user_id,)).fetchone()
@@ -132,14 +126,21 @@ def _no_printed_names(conn: sqlite3.Connection, user_id: int) -> dict[str, str]:
 
 
 def build_old(folder: Path, version: int) -> dict[str, int]:
-    if version >= 5:
+    """A data folder as TrustDesk at schema ``version`` left it, with typical data."""
+    if version >= 15:
         return _build_old(folder, version)
-    with mock.patch.object(memo_facts, "signer_facts", _no_printed_names):
+    # Before schema 15 the writers kept no memo facts (no row, no digest in the entry),
+    # and before 5 there was no agency profile nor printed names to read.
+    with (
+        mock.patch.object(memo_facts, "bind", return_value=None),
+        mock.patch.object(memo_facts, "keep", return_value=None),
+        mock.patch.object(memo_facts, "agency_facts", return_value=None),
+        mock.patch.object(memo_facts, "signer_facts", _no_printed_names),
+    ):
         return _build_old(folder, version)
 
 
 def _build_old(folder: Path, version: int) -> dict[str, int]:
-    """A data folder as TrustDesk at schema ``version`` left it, with typical data."""
     folder.mkdir(parents=True)
     conn = connect(folder / DB_NAME, create=True)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -153,10 +154,6 @@ def _build_old(folder: Path, version: int) -> dict[str, int]:
     if version < 12:
         for statement in THROWAWAY_MEMBERS:
             conn.execute(statement)
-    if version < 15:
-        conn.execute(THROWAWAY_MEMO_FACTS)
-    if version < 5:
-        conn.execute(THROWAWAY_AGENCY)
     counts = {"decisions": 0, "users": 0, "needs_review": 0}
     if version >= 1:
         conn.execute("BEGIN IMMEDIATE")

@@ -572,6 +572,14 @@ class Checker:
                 "behind TrustDesk's back",
             )
 
+    def memo_facts(self) -> None:
+        """The memo header and signers kept with each decision version and review
+        (schema 15, store/memo_facts.py) against the digests their entries recorded."""
+        from trustdesk.store import memo_facts
+
+        for seq, text in memo_facts.problems(self.conn, self.upto):
+            self.problem(seq, text)
+
     def store_identity(self) -> None:
         """``meta``'s store id against the one the chain recorded (``store.created`` or
         ``store.identity``): a backup names its store by meta's, and a restore or a

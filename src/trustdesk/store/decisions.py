@@ -227,8 +227,8 @@ def write_version(
         "person": person["id"],
         "person_sha256": row_digest("people", person),
         "detainer_sha256": row_digest("detainers", detainer),
-        memo_facts.DIGEST_KEY: memo_facts.digest(facts),
     }
+    memo_facts.bind(objects, facts)
     if take_turn is not None:
         take_turn()
     if law is None:

@@ -92,6 +92,11 @@ def digest(text: str) -> str:
     return sha256_hex(text)
 
 
+def bind(objects: dict[str, Any], text: str) -> None:
+    """Put the digest of the facts ``text`` in the objects of the entry that keeps them."""
+    objects[DIGEST_KEY] = digest(text)
+
+
 def keep(conn: sqlite3.Connection, seq: int, text: str) -> None:
     """The row of audit entry ``seq``: inside the transaction that appends the entry."""
     conn.execute(f"INSERT INTO {TABLE} (seq, facts) VALUES (?, ?)", (seq, text))
@@ -134,3 +139,48 @@ def _signer(value: object) -> KeptSigner | None:
     if not isinstance(value, dict):
         return None
     return KeptSigner(str(value["name"]), str(value["badge"]))
+
+
+#: The events whose entries keep memo facts (a decision version, a review).
+EVENTS = ("decision.created", "decision.amended", "decision.reviewed")
+_MARK = f'"{DIGEST_KEY}":"'
+
+_KEPT_ROWS = (
+    f"SELECT m.seq, m.facts, a.objects FROM {TABLE} m "
+    "LEFT JOIN audit_log a ON a.seq = m.seq WHERE m.seq <= ? ORDER BY m.seq"
+)
+_ROWS_MISSING = (
+    "SELECT a.seq FROM audit_log a "
+    f"WHERE a.event IN ({', '.join('?' * len(EVENTS))}) AND a.seq <= ? "
+    f"AND a.objects LIKE '%\"{DIGEST_KEY}\"%' "
+    f"AND NOT EXISTS (SELECT 1 FROM {TABLE} m WHERE m.seq = a.seq) ORDER BY a.seq LIMIT 20"
+)
+
+
+def problems(conn: sqlite3.Connection, upto: int | None) -> list[tuple[int | None, str]]:
+    """For ``audit verify``: each kept row against the digest its entry recorded, a row
+    no entry vouches for, and an entry whose row is missing (up to entry ``upto``). The
+    digest is read from the entry's canonical JSON as text: one pass over the rows kept
+    since schema 15, no JSON parsed."""
+    limit = (1 << 62) if upto is None else upto
+    found: list[tuple[int | None, str]] = []
+    for seq, text, objects in conn.execute(_KEPT_ROWS, (limit,)):
+        at = -1 if objects is None else objects.find(_MARK)
+        if at < 0:
+            found.append(
+                (seq, f"memo facts are kept for audit entry {seq}, which vouches for none")
+            )
+            continue
+        start = at + len(_MARK)
+        if not isinstance(text, str) or digest(text) != objects[start : start + 64]:
+            found.append(
+                (
+                    seq,
+                    f"the memo facts of audit entry {seq} (the header and signers a memo "
+                    "prints) differ from the digest it recorded: changed behind TrustDesk's "
+                    "back",
+                )
+            )
+    for (seq,) in conn.execute(_ROWS_MISSING, (*EVENTS, limit)):
+        found.append((seq, f"the memo facts audit entry {seq} recorded are missing"))
+    return found

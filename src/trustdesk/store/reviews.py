@@ -71,7 +71,7 @@ def write_review(
         objects["result_record"] = result_record_id
     # The supervisor's printed name and badge as they are now (store/memo_facts.py).
     facts = memo_facts.facts_text({"reviewer": memo_facts.signer_facts(conn, reviewer.user_id)})
-    objects[memo_facts.DIGEST_KEY] = memo_facts.digest(facts)
+    memo_facts.bind(objects, facts)
     entry = audit.append(conn, AuditEvent("decision.reviewed", "success", objects), reviewer, at)
     memo_facts.keep(conn, entry.seq, facts)
     return review_id
