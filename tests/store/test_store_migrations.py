@@ -119,6 +119,7 @@ THROWAWAY_MEMBERS = (
     "CREATE TEMP TABLE report_members (record_id, grounds, unverified, outcomes_list)",
 )
 
+
 def _no_printed_names(conn: sqlite3.Connection, user_id: int) -> dict[str, str]:
     """Schemas before 5 had no printed name or badge: the user name stands for it."""
     (username,) = conn.execute("SELECT username FROM users WHERE id = ?", (user_id,)).fetchone()
