@@ -9,10 +9,12 @@ import sqlite3
 import stat
 import threading
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from storekit import T0, actor, add_user, draft
 
+from trustdesk.store import memo_facts
 from trustdesk.store.backup import MANIFEST, check_backup, file_sha256
 from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.errors import FileExists, OtherStore, RestoreRefused, StoreError
@@ -195,13 +197,19 @@ def test_a_bad_backup_is_refused_and_nothing_is_replaced(
 def test_an_older_backup_is_upgraded_on_restore(
     store: Store, officer: Actor, tmp_path: Path
 ) -> None:
-    made = _add(store, officer, 2, tag="O")
+    # Written as before schema 15: no memo facts kept (no row, no digest in the entry).
+    with (
+        mock.patch.object(memo_facts, "bind", return_value=None),
+        mock.patch.object(memo_facts, "keep", return_value=None),
+    ):
+        made = _add(store, officer, 2, tag="O")
     target = _backup(store, officer, tmp_path)
     conn = sqlite3.connect(target, isolation_level=None)
-    # Back to schema 3: undo step 12 (the report's members), step 9 (the receipt-time
-    # index), step 8 (contacts), step 6 (the decision lookup table), step 5 (agency,
-    # officers' details, drafts), then step 4.
+    # Back to schema 3: undo step 15 (the memo facts), step 12 (the report's members),
+    # step 9 (the receipt-time index), step 8 (contacts), step 6 (the decision lookup
+    # table), step 5 (agency, officers' details, drafts), then step 4.
     for sql in (
+        "DROP TABLE memo_facts",
         "DROP TABLE report_members",
         "DROP TABLE report_outcome_lists",
         "DROP INDEX detainers_by_receipt",
@@ -221,7 +229,7 @@ def test_an_older_backup_is_upgraded_on_restore(
     # Step 7 adds no table (an audit entry at most), and steps 10 and 11 change nothing in
     # a SQLite file (the server's storage and report columns): no undo. A later step needs
     # its own.
-    assert SCHEMA_VERSION == 14  # steps 13 and 14 only set open holds' due times: no undo
+    assert SCHEMA_VERSION == 15  # steps 13 and 14 only set open holds' due times: no undo
     store.restore(check_backup(target), officer, T0, discard_newer=True)
     with store.db.reading() as conn2:
         assert conn2.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -165,7 +165,8 @@ def problems(conn: sqlite3.Connection, upto: int | None) -> list[tuple[int | Non
     limit = (1 << 62) if upto is None else upto
     found: list[tuple[int | None, str]] = []
     for seq, text, objects in conn.execute(_KEPT_ROWS, (limit,)):
-        at = -1 if objects is None else objects.find(_MARK)
+        # Not text (a blob written behind TrustDesk's back): the chain's check names it.
+        at = objects.find(_MARK) if isinstance(objects, str) else -1
         if at < 0:
             found.append(
                 (seq, f"memo facts are kept for audit entry {seq}, which vouches for none")
