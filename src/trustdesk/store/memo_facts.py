@@ -162,6 +162,10 @@ def problems(conn: sqlite3.Connection, upto: int | None) -> list[tuple[int | Non
     no entry vouches for, and an entry whose row is missing (up to entry ``upto``). The
     digest is read from the entry's canonical JSON as text: one pass over the rows kept
     since schema 15, no JSON parsed."""
+    if not conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)
+    ).fetchone():
+        return [(None, f"the table {TABLE} of the memo header and signers is missing (schema 15)")]
     limit = (1 << 62) if upto is None else upto
     found: list[tuple[int | None, str]] = []
     for seq, text, objects in conn.execute(_KEPT_ROWS, (limit,)):

@@ -529,12 +529,18 @@ MEMO_FACT_TABLES = ("memo_facts",)
 #: name and badge, one row per audit entry that wrote a decision version or a review,
 #: its digest in that entry. Before, a memo printed years later showed them as they are
 #: at printing.
+#: (IF NOT EXISTS: a file whose version was set back by hand, as the upgrade tests do,
+#: keeps the rows it has.)
 STEP_15_MEMO_FACTS = (
-    """CREATE TABLE memo_facts (
+    """CREATE TABLE IF NOT EXISTS memo_facts (
         seq INTEGER PRIMARY KEY REFERENCES audit_log(seq),
         facts TEXT NOT NULL
     )""",
-    *(sql for table in MEMO_FACT_TABLES for sql in _append_only(table)),
+    *(
+        sql.replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1)
+        for table in MEMO_FACT_TABLES
+        for sql in _append_only(table)
+    ),
 )
 
 

@@ -505,10 +505,15 @@ STEPS: dict[int, tuple[str, ...]] = {
     14: (rebuild_sql("postgresql"),),
     # The memo header and signers as they were (store/schema.py STEP_15_MEMO_FACTS).
     15: (
-        """CREATE TABLE memo_facts (
+        """CREATE TABLE IF NOT EXISTS memo_facts (
             seq bigint PRIMARY KEY REFERENCES audit_log(seq),
             facts text NOT NULL
         )""",
+        *(
+            f"DROP TRIGGER IF EXISTS {table}_{name} ON {table}"
+            for table in MEMO_FACT_TABLES
+            for name in ("no_change", "no_truncate")
+        ),
         *_append_only(MEMO_FACT_TABLES),
     ),
 }
