@@ -345,3 +345,31 @@ def test_the_real_program_verifies(cli: Any, tmp_path: Path) -> None:
     bad.write_bytes(bytes(altered))
     done = _real(cli, "verify", str(bad), "--as", "aud", password=PASSWORDS["aud"])
     assert done.returncode == 3 and done.stdout.startswith("MISMATCH"), done.stderr
+
+
+def test_memo_of_a_stored_decision_shows_the_agency_and_officer_as_they_were(
+    cli: Any, tmp_path: Path
+) -> None:
+    """``trustdesk memo`` of a decision recorded before the agency and the officer were
+    renamed prints them as they were (decision 0084), and the memo still verifies."""
+    chief = ("--as", "chief")
+    then = ("--name", "New Haven Police", "--facility", "Union Avenue", "--ori", "CT0009300")
+    assert cli("agency", "set", *then, *chief, who="chief")[0] == 0
+    details = ("users", "set-details", "ann", "--name", "Ann Kowalski", "--badge", "B-1187")
+    assert cli(*details, *chief, who="chief")[0] == 0
+    decision_id = _record(cli, tmp_path, DECLINE, "case")
+    now = ("--name", "Elm City Police", "--facility", "Grand Avenue", "--ori", "CT0009999")
+    assert cli("agency", "set", *now, *chief, who="chief")[0] == 0
+    renamed = ("users", "set-details", "ann", "--name", "Ann Lindqvist", "--badge", "B-7777")
+    assert cli(*renamed, *chief, who="chief")[0] == 0
+    target = tmp_path / "later.pdf"
+    code, _out, err = cli("memo", str(decision_id), "-o", str(target), "--as", "sam", who="sam")
+    assert code == 0, err
+    text = pdf_text(target.read_bytes())
+    assert "New Haven Police" in text and "Union Avenue" in text and "ORI CT0009300" in text
+    assert "Ann Kowalski" in text and "B-1187" in text
+    for today in ("Elm City", "Grand Avenue", "CT0009999", "Lindqvist", "B-7777"):
+        assert today not in text
+    code, out, _err = cli("verify", str(target), "--as", "aud", who="aud")
+    assert code == 0 and out.startswith("MATCH"), out
+    assert cli("audit", "verify", "--as", "aud", who="aud")[0] == 0
