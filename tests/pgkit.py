@@ -225,7 +225,7 @@ def older_trustdesk(monkeypatch: Any, version: int) -> Iterator[None]:
     """Inside the block, TrustDesk is the release of schema ``version``: ``store init``
     knows no later step and a desk opens a server store of that version (to fill an
     older store, then upgrade it after the block)."""
-    from trustdesk.store import checks, memo_facts
+    from trustdesk.store import checks, memo_history
     from trustdesk.store.postgresql import database, setup
     from trustdesk.store.postgresql import schema as server_schema
     from trustdesk.store.schema import MIGRATIONS
@@ -234,12 +234,14 @@ def older_trustdesk(monkeypatch: Any, version: int) -> Iterator[None]:
         older.setattr(setup, "MIGRATIONS", MIGRATIONS[:version])
         older.setattr(setup, "SCHEMA_VERSION", version)
         older.setattr(database, "SCHEMA_VERSION", version)
-        if version < 15:  # before the memo facts: no table, and its writers kept none
-            grants = tuple(grant.replace(", memo_facts", "") for grant in setup.GRANTS)
+        if version < 15:  # before the memo history: no tables, and its writers kept none
+            grants = tuple(
+                grant.replace(", agency_history, signer_history", "") for grant in setup.GRANTS
+            )
             older.setattr(setup, "GRANTS", grants)
-            older.setattr(memo_facts, "bind", lambda objects, text: None)
-            older.setattr(memo_facts, "keep", lambda conn, seq, text: None)
-            older.setattr(checks.Checker, "memo_facts", lambda self: None)  # nor checked any
+            older.setattr(memo_history, "keep_agency", lambda conn, seq: None)
+            older.setattr(memo_history, "keep_signer", lambda conn, seq, user_id: None)
+            older.setattr(checks.Checker, "memo_history", lambda self: None)  # nor checked any
             steps = {step: made for step, made in server_schema.STEPS.items() if step <= version}
             older.setattr(server_schema, "STEPS", steps)  # nor made its triggers
         yield

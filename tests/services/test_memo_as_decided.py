@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pypdf
 import pytest
@@ -23,8 +24,8 @@ from servicekit import Desk
 from casekit import make_case
 from trustdesk.rules.caseio import parse_case
 from trustdesk.services.memos import MemoRefused
+from trustdesk.store import memo_history
 from trustdesk.store.audit import entries_for
-from trustdesk.store.memo_facts import DIGEST_KEY
 from trustdesk.store.records import AgencyProfile
 
 THEN = AgencyProfile("Hartford Police Department", "Morgan Street Lock-up", "CT0006400")
@@ -85,14 +86,17 @@ def test_a_reprint_shows_the_header_and_signers_as_they_were(
     auditor = desk.session("auditor")
     assert desk.services.memos.verify_pdf(auditor, at_the_time.path.read_bytes()).match
     assert desk.services.memos.verify_pdf(auditor, later.path.read_bytes()).match
-    # The chain holds the facts' digest only, never the names (personal data as ids).
+    # The chain holds digests only, never the names (personal data as ids); the history
+    # is one row per change, none per decision.
     with desk.store.db.reading() as conn:
         entries = [
+            *entries_for(conn, "settings.changed"),
+            *entries_for(conn, "user.details_changed"),
             *entries_for(conn, "decision.created"),
-            *entries_for(conn, "decision.reviewed"),
         ]
-    assert all(DIGEST_KEY in entry.objects_dict() for entry in entries)
+        kept = conn.execute("SELECT count(*) FROM agency_history").fetchone()[0]
     assert not [e for e in entries if "Gon" in e.objects or "Hartford" in e.objects]
+    assert kept == 2  # the profile then and now
     assert desk.store.verify().ok
 
 
@@ -150,13 +154,8 @@ def test_kept_facts_changed_behind_the_app_are_refused(
 ) -> None:
     desk.services.agency.update(desk.session("admin"), THEN)
     decision_id = _decide(desk, rules, make_case())
-    record = desk.store.decisions.latest(decision_id)
-    _behind_the_app(
-        desk,
-        "UPDATE memo_facts SET facts = replace(facts, 'Hartford', 'Elsewhere') WHERE seq = "
-        f"{record.audit_seq}",
-    )
-    with pytest.raises(MemoRefused, match="differ from the digest it recorded"):
+    _behind_the_app(desk, "UPDATE agency_history SET name = 'Elsewhere Police'")
+    with pytest.raises(MemoRefused, match="from the digest it recorded"):
         desk.services.memos.print_memo(desk.session("officer"), decision_id, tmp_path / "m.pdf")
     assert not (tmp_path / "m.pdf").exists()
 
@@ -164,10 +163,16 @@ def test_kept_facts_changed_behind_the_app_are_refused(
 @pytest.mark.parametrize(
     ("sql", "words"),
     [
-        ("UPDATE memo_facts SET facts = replace(facts, '1187', '4242')", "differ from the digest"),
-        ("DELETE FROM memo_facts", "are missing"),
-        ("INSERT INTO memo_facts (seq, facts) SELECT min(seq), '{}' FROM audit_log", "vouches"),
-        ("DROP TABLE memo_facts", "memo_facts of the memo header and signers is missing"),
+        ("UPDATE signer_history SET badge = '4242' WHERE badge = '1187'", "differ from the"),
+        ("UPDATE agency_history SET ori = 'CT0000000'", "differs from the digest"),
+        ("DELETE FROM signer_history WHERE badge = '1187'", "are missing"),
+        ("DELETE FROM agency_history", "is missing from its history"),
+        (
+            "INSERT INTO agency_history SELECT max(seq), 'X', 'Y', 'CT0000000', 'UTC', NULL, "
+            "NULL FROM audit_log",
+            "vouches for none",
+        ),
+        ("DROP TABLE signer_history", "signer_history of the memo header and signers is missing"),
     ],
 )
 def test_audit_verify_finds_kept_facts_changed_behind_the_app(
@@ -183,6 +188,80 @@ def test_audit_verify_finds_kept_facts_changed_behind_the_app(
     assert any(words in str(problem) for problem in report.problems), report.problems
 
 
+def test_a_user_renamed_between_two_decisions_each_memo_shows_the_name_of_its_time(
+    desk: Desk, rules: Any, tmp_path: Path
+) -> None:
+    admin = desk.session("admin")
+    desk.services.agency.update(admin, THEN)
+    desk.services.accounts.set_details(admin, "officer", "Ana Gonçalves", "1187")
+    first = _decide(desk, rules, make_case())
+    desk.services.accounts.set_details(admin, "officer", "Ana Reyes", "2290")
+    desk.services.agency.update(admin, NOW)
+    second = _decide(desk, rules, make_case())
+    desk.services.accounts.set_details(admin, "officer", "Ana Smith", "3301")
+    texts = {
+        decision_id: _text(
+            desk.services.memos.print_memo(
+                desk.session("officer"), decision_id, tmp_path / f"{decision_id}.pdf"
+            ).path.read_bytes()
+        )
+        for decision_id in (first, second)
+    }
+    assert "Ana Gonçalves" in texts[first] and "1187" in texts[first]
+    assert "Hartford Police Department" in texts[first]
+    assert "Ana Reyes" in texts[second] and "2290" in texts[second]
+    assert "Capitol Region Police" in texts[second]
+    for text in texts.values():
+        assert "Smith" not in text and AS_OF_PRINTING not in text
+    assert "Reyes" not in texts[first] and "Gonçalves" not in texts[second]
+    assert desk.store.verify().ok
+
+
+def test_a_record_made_before_a_change_the_history_does_not_hold_says_so(
+    desk: Desk, rules: Any, tmp_path: Path
+) -> None:
+    """Before schema 15 no history was kept; step 15 keeps the profile and names as they
+    stand then. A record made before a change that came earlier prints today's values and
+    says so plainly on its face: nothing is guessed."""
+    if desk.store.backend != "sqlite":
+        pytest.skip("step 15 is replayed here with the SQLite form of its baseline")
+    admin = desk.session("admin")
+    with (
+        mock.patch.object(memo_history, "keep_agency", return_value=None),
+        mock.patch.object(memo_history, "keep_signer", return_value=None),
+    ):
+        desk.services.agency.update(admin, THEN)
+        desk.services.accounts.set_details(admin, "officer", "Ana Gonçalves", "1187")
+        decision_id = _decide(desk, rules, make_case())
+        _rename_everything(desk)
+    _clear_and_baseline(desk)  # as if all of it was written before schema 15
+    printed = desk.services.memos.print_memo(desk.session("officer"), decision_id, tmp_path / "m")
+    text = _text(printed.path.read_bytes())
+    assert "Capitol Region Police" in text and "Reyes" in text
+    assert AS_OF_PRINTING in text and "before TrustDesk kept their history" in text
+    assert desk.store.verify().ok
+
+
+def _clear_and_baseline(desk: Desk) -> None:
+    """Step 15's baseline on a store whose history was never kept (triggers set aside)."""
+    conn = sqlite3.connect(desk.store.db.path)  # type: ignore[attr-defined]
+    made = [
+        row[0]
+        for row in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_history_no_%'"
+        )
+    ]
+    with conn:
+        for table in ("agency_history", "signer_history"):
+            conn.execute(f"DROP TRIGGER {table}_no_update")
+            conn.execute(f"DROP TRIGGER {table}_no_delete")
+            conn.execute(f"DELETE FROM {table}")
+        memo_history.baseline(conn)
+        for trigger in made:
+            conn.execute(trigger)
+    conn.close()
+
+
 def _behind_the_app(desk: Desk, sql: str) -> None:
     """Run ``sql`` as someone with the database's own tools would: triggers set aside."""
     store = desk.store
@@ -191,15 +270,18 @@ def _behind_the_app(desk: Desk, sql: str) -> None:
         made = [
             row[0]
             for row in conn.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'memo_facts%'"
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND (name LIKE 'agency_history%' OR name LIKE 'signer_history%')"
             )
         ]
         with conn:
-            conn.execute("DROP TRIGGER memo_facts_no_update")
-            conn.execute("DROP TRIGGER memo_facts_no_delete")
+            for table in ("agency_history", "signer_history"):
+                conn.execute(f"DROP TRIGGER {table}_no_update")
+                conn.execute(f"DROP TRIGGER {table}_no_delete")
             conn.execute(sql)
-            for trigger in made if "DROP TABLE" not in sql else ():
-                conn.execute(trigger)  # put back: the attacker covers their tracks
+            for trigger in made:
+                if "DROP TABLE" not in sql or "signer_history" not in trigger:
+                    conn.execute(trigger)  # put back: the attacker covers their tracks
         conn.close()
         return
     import psycopg

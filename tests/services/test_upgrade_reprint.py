@@ -183,17 +183,20 @@ def test_only_the_legal_substance_must_be_reached_again(
     assert refusal.objects_dict()["reason"] == "decision differs"
 
 
-def test_an_old_record_says_its_header_and_signers_are_as_of_printing(
+def test_an_old_record_prints_the_header_and_signer_the_history_reaches_back_to(
     upgraded: Services,
 ) -> None:
-    """A record made before the memo header and signers were kept with it (schema 15,
-    decision 0084) still prints, with today's profile, and says so plainly on its face:
-    nothing is guessed about the profile in force when it was decided."""
+    """Step 15 keeps, as the start of the history (decision 0084), the profile at its last
+    change and each account's name and badge at its last entry, each vouched for by the
+    digest that entry already held. A record made after them was made under them: it
+    prints them, with no note. (A record made before a change the history does not hold
+    says that its header is as of printing: test_memo_as_decided.py.)"""
     session = upgraded.accounts.log_on(*OFFICER)
     text = pdf_text(upgraded.memos.render(session, 6, version=1).data)
     assert "New Haven Police" in text and "ORI CT0009300" in text
-    assert (
-        "The agency name, facility, ORI and logo at the top of each page and the officer's "
-        "name and badge are as they stand at printing: the record does not hold those in "
-        "force when the decision was recorded" in text
-    )
+    assert "as they stand at printing" not in text
+    with upgraded.store.db.reading() as conn:
+        assert conn.execute("SELECT count(*) FROM agency_history").fetchone()[0] == 1
+        users = conn.execute("SELECT count(*) FROM users").fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM signer_history").fetchone()[0] == users
+    assert upgraded.store.verify().ok

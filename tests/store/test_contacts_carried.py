@@ -55,9 +55,11 @@ def test_an_older_server_store_gains_the_contact_tables(
         older.setattr(
             setup,
             "GRANTS",
-            # Nor the memo facts of schema 15.
+            # Nor the memo history of schema 15.
             tuple(
-                g.replace(", contacts, contact_reviews", "").replace(", memo_facts", "")
+                g.replace(", contacts, contact_reviews", "").replace(
+                    ", agency_history, signer_history", ""
+                )
                 for g in GRANTS
             ),
         )

@@ -22,6 +22,7 @@ from trustdesk.store.postgresql.schema import (
     OWNER_ROLE,
     SCHEMA,
 )
+from trustdesk.store.records import AgencyProfile
 from trustdesk.store.store import Store
 
 
@@ -32,6 +33,12 @@ def filled(pg_cluster: Any, tmp_path: Any) -> Iterator[tuple[Store, str]]:
     store = Store.open(tmp_path, database=url)
     officer = add_user(store, "ann", "officer", first=True)
     supervisor = add_user(store, "sam", "supervisor")
+    # The memo header's history (schema 15) has a row per profile change.
+    store.agency.save(
+        AgencyProfile("Hartford Police Department", "Morgan Street", "CT0006400"),
+        actor=actor(officer),
+        at=T0,
+    )
     saved = store.decisions.add(draft(review_required=True), actor(officer), T0)
     store.reviews.approve(
         saved.record.decision_id,

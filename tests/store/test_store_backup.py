@@ -14,7 +14,7 @@ from unittest import mock
 import pytest
 from storekit import T0, actor, add_user, draft
 
-from trustdesk.store import memo_facts
+from trustdesk.store import memo_history
 from trustdesk.store.backup import MANIFEST, check_backup, file_sha256
 from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.errors import FileExists, OtherStore, RestoreRefused, StoreError
@@ -197,19 +197,20 @@ def test_a_bad_backup_is_refused_and_nothing_is_replaced(
 def test_an_older_backup_is_upgraded_on_restore(
     store: Store, officer: Actor, tmp_path: Path
 ) -> None:
-    # Written as before schema 15: no memo facts kept (no row, no digest in the entry).
+    # Written as before schema 15: no memo history kept.
     with (
-        mock.patch.object(memo_facts, "bind", return_value=None),
-        mock.patch.object(memo_facts, "keep", return_value=None),
+        mock.patch.object(memo_history, "keep_agency", return_value=None),
+        mock.patch.object(memo_history, "keep_signer", return_value=None),
     ):
         made = _add(store, officer, 2, tag="O")
     target = _backup(store, officer, tmp_path)
     conn = sqlite3.connect(target, isolation_level=None)
-    # Back to schema 3: undo step 15 (the memo facts), step 12 (the report's members),
+    # Back to schema 3: undo step 15 (the memo history), step 12 (the report's members),
     # step 9 (the receipt-time index), step 8 (contacts), step 6 (the decision lookup
     # table), step 5 (agency, officers' details, drafts), then step 4.
     for sql in (
-        "DROP TABLE memo_facts",
+        "DROP TABLE agency_history",
+        "DROP TABLE signer_history",
         "DROP TABLE report_members",
         "DROP TABLE report_outcome_lists",
         "DROP INDEX detainers_by_receipt",

@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 from storekit import FAST_HASHER, T0, draft
 
-from trustdesk.store import audit, memo_facts, schema
+from trustdesk.store import audit, memo_history, schema
 from trustdesk.store.case_records import DecisionDraft, PersonFacts
 from trustdesk.store.connection import configure, connect
 from trustdesk.store.decisions import (
@@ -120,23 +120,14 @@ THROWAWAY_MEMBERS = (
 )
 
 
-def _no_printed_names(conn: sqlite3.Connection, user_id: int) -> dict[str, str]:
-    """Schemas before 5 had no printed name or badge: the user name stands for it."""
-    (username,) = conn.execute("SELECT username FROM users WHERE id = ?", (user_id,)).fetchone()
-    return {"name": username, "badge": ""}
-
-
 def build_old(folder: Path, version: int) -> dict[str, int]:
     """A data folder as TrustDesk at schema ``version`` left it, with typical data."""
     if version >= 15:
         return _build_old(folder, version)
-    # Before schema 15 the writers kept no memo facts (no row, no digest in the entry),
-    # and before 5 there was no agency profile nor printed names to read.
+    # Before schema 15 the writers kept no memo history (step 15 makes its baseline).
     with (
-        mock.patch.object(memo_facts, "bind", return_value=None),
-        mock.patch.object(memo_facts, "keep", return_value=None),
-        mock.patch.object(memo_facts, "agency_facts", return_value=None),
-        mock.patch.object(memo_facts, "signer_facts", _no_printed_names),
+        mock.patch.object(memo_history, "keep_agency", return_value=None),
+        mock.patch.object(memo_history, "keep_signer", return_value=None),
     ):
         return _build_old(folder, version)
 

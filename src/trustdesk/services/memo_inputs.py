@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from trustdesk.memo.viewmodel import AgencyHeader, ContactRow, GivenToIce, Signer, VersionNote
     from trustdesk.store.contact_records import ContactRecord, ContactReview
-    from trustdesk.store.memo_facts import MemoFacts
+    from trustdesk.store.memo_history import AsOf
     from trustdesk.store.store import Store
 
 
@@ -60,11 +60,14 @@ def signer(store: Store, user_id: int, username: str, at: datetime) -> Signer:
 
 def _signers(store: Store, record: DecisionRecord) -> tuple[Signer, Signer | None, list[str]]:
     """The signers as they were when they signed, where the record kept them (schema 15,
-    store/memo_facts.py), and the parts printed as they are now because it did not."""
+    store/memo_history.py), and the parts printed as they are now because it did not."""
     now: list[str] = []
-    facts = _kept(store, record.audit_seq)
-    if facts is not None and facts.officer is not None:
-        officer = _kept_signer(facts.officer.name, facts.officer.badge, record.recorded_at)
+    facts = _kept(store, record.audit_seq, record.officer_id)
+    kept_officer = None if facts is None else facts.signers.get(record.officer_id)
+    if kept_officer is not None:
+        officer = _kept_signer(
+            kept_officer.name or record.officer, kept_officer.badge, record.recorded_at
+        )
     else:
         officer = signer(store, record.officer_id, record.officer, record.recorded_at)
         now.append("the officer's name and badge")
@@ -73,10 +76,11 @@ def _signers(store: Store, record: DecisionRecord) -> tuple[Signer, Signer | Non
     for review in store.reviews.of_decision(record.decision_id):
         approved = review.verdict == "approved" and review.record_id == record.id
         if approved or review.result_record_id == record.id:
-            kept = _kept(store, review.audit_seq)
-            if kept is not None and kept.reviewer is not None:
+            history = _kept(store, review.audit_seq, review.reviewer_id)
+            kept = None if history is None else history.signers.get(review.reviewer_id)
+            if kept is not None:
                 supervisor = _kept_signer(
-                    kept.reviewer.name, kept.reviewer.badge, review.reviewed_at
+                    kept.name or review.reviewer, kept.badge, review.reviewed_at
                 )
                 supervisor_now = False
             else:
@@ -93,17 +97,18 @@ def as_recorded(
     store: Store, record: DecisionRecord, fallback: AgencyHeader | None
 ) -> tuple[AgencyHeader, Signer, Signer | None]:
     """The memo header and the signers of ``record`` as they were when it was recorded
-    and reviewed (store/memo_facts.py), not as they are at printing.
+    and reviewed (store/memo_history.py), not as they are at printing.
 
-    A record made before they were kept (schema 15) prints them as they are now, and the
-    header's ``note`` says so plainly: the record does not hold those in force then, and
-    nothing is guessed. The logo is kept by its digest only: when it was changed since,
-    none is printed and the note says why (docs/decisions/0084).
+    Where the history does not reach back to the record (a change made before schema
+    15 kept them), they print as they are now, and the header's ``note`` says so plainly:
+    the record does not hold those in force then, and nothing is guessed. The logo is
+    kept by its digest only: when it was changed since, none is printed and the note
+    says why (docs/decisions/0084).
     """
     from trustdesk.memo.viewmodel import AgencyHeader
 
     officer, supervisor, now = _signers(store, record)
-    facts = _kept(store, record.audit_seq)
+    facts = _kept(store, record.audit_seq, record.officer_id)
     logo_note = ""
     if facts is not None and facts.agency is not None:
         kept = facts.agency
@@ -127,7 +132,7 @@ def as_recorded(
             "no agency profile was stored when it was recorded"
             if facts is not None and facts.no_agency and len(now) == 1
             else "the record does not hold those in force when the decision was recorded "
-            "and reviewed (it was made before TrustDesk kept them with each decision)"
+            "and reviewed (they were changed before TrustDesk kept their history)"
         )
         note = f"{_sentence(_listed(now))} are as they stand at printing: {why}."
     note = (note + logo_note).strip()
@@ -142,15 +147,16 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _kept(store: Store, seq: int | None) -> MemoFacts | None:
-    """What the audit entry ``seq`` kept; a row that is not the one the entry vouches for
-    is not printed as if it were sound."""
-    from trustdesk.store.memo_facts import MemoFactsBroken
+def _kept(store: Store, seq: int | None, user_id: int) -> AsOf | None:
+    """The header and the printed name of ``user_id`` in force before audit entry
+    ``seq``; a kept row that is not the one its entry vouches for is not printed as if it
+    were sound."""
+    from trustdesk.store.memo_history import MemoFactsBroken
 
     if seq is None:
         return None
     try:
-        return store.memo_facts(seq)
+        return store.memo_history(seq, (user_id,))
     except MemoFactsBroken as error:
         raise MemoFactsRefused(
             f"{error}; the memo would not show who signed, and for which agency, as "
@@ -181,10 +187,11 @@ def _note(store: Store, record: DecisionRecord) -> VersionNote | None:
 
     if record.version == 1:
         return None
-    facts = _kept(store, record.audit_seq)
+    facts = _kept(store, record.audit_seq, record.officer_id)
+    kept = None if facts is None else facts.signers.get(record.officer_id)
     who = (
-        facts.officer.name
-        if facts is not None and facts.officer is not None
+        (kept.name or record.officer)
+        if kept is not None
         else signer(store, record.officer_id, record.officer, record.recorded_at).name
     )
     return VersionNote(

@@ -7,7 +7,7 @@ from dataclasses import astuple
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from trustdesk.store import audit
+from trustdesk.store import audit, memo_history
 from trustdesk.store.encoding import bytes_sha256_hex, canonical_json, sha256_hex, utc_text
 from trustdesk.store.errors import Conflict, JurisdictionChanged
 from trustdesk.store.jurisdiction_choice import (
@@ -79,7 +79,9 @@ def write_profile(
     )
     # Only field names and a digest: settings text never enters the chain.
     objects = {"setting": "agency", "fields": fields, "profile_sha256": profile_sha256(profile)}
-    audit.append(conn, AuditEvent(SETTINGS_CHANGED, "success", objects), actor, at)
+    entry = audit.append(conn, AuditEvent(SETTINGS_CHANGED, "success", objects), actor, at)
+    # The header as of this change, for memos printed later (decision 0084).
+    memo_history.keep_agency(conn, entry.seq)
     stored = read_profile(conn)
     assert stored is not None
     return stored

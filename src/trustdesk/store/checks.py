@@ -572,12 +572,13 @@ class Checker:
                 "behind TrustDesk's back",
             )
 
-    def memo_facts(self) -> None:
-        """The memo header and signers kept with each decision version and review
-        (schema 15, store/memo_facts.py) against the digests their entries recorded."""
-        from trustdesk.store import memo_facts
+    def memo_history(self) -> None:
+        """The history of the memo header and the signers' names (schema 15,
+        store/memo_history.py) against the digests their entries recorded: one row per
+        change, nothing per decision."""
+        from trustdesk.store import memo_history
 
-        for seq, text in memo_facts.problems(self.conn, self.upto):
+        for seq, text in memo_history.problems(self.conn, self.upto):
             self.problem(seq, text)
 
     def store_identity(self) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from trustdesk.store import audit, memo_facts, report_members
+from trustdesk.store import audit, report_members
 from trustdesk.store.case_records import (
     DecisionDraft,
     DecisionRecord,
@@ -214,21 +214,11 @@ def write_version(
     person = _person_row(conn, draft.person)
     detainer = _detainer_row(conn, draft.detainer)
     answers = list(draft.answers)
-    # The memo header and the author's printed name and badge as they are now, kept
-    # beside the version and bound by their digest (store/memo_facts.py): a memo printed
-    # years later shows them as they were. Read before the writers' turn.
-    facts = memo_facts.facts_text(
-        {
-            "agency": memo_facts.agency_facts(conn),
-            "officer": memo_facts.signer_facts(conn, author.user_id),
-        }
-    )
     objects: dict[str, Any] = {
         "person": person["id"],
         "person_sha256": row_digest("people", person),
         "detainer_sha256": row_digest("detainers", detainer),
     }
-    memo_facts.bind(objects, facts)
     if take_turn is not None:
         take_turn()
     if law is None:
@@ -314,7 +304,6 @@ def write_version(
     entry = audit.append(conn, event, author, at, after=(seq - 1, prev_hash or GENESIS_HASH))
     if entry.seq != seq:
         raise RuntimeError("audit head moved inside a write transaction")
-    memo_facts.keep(conn, seq, facts)
     return record_id, hold_id, entry
 
 

@@ -33,7 +33,8 @@ COPIED = (
     "drafts",
     "contacts",
     "contact_reviews",
-    "memo_facts",
+    "agency_history",
+    "signer_history",
 )
 #: Tables of the SQLite file that are not copied, and why.
 NOT_COPIED = {

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from trustdesk.store import audit, memo_facts
+from trustdesk.store import audit
 from trustdesk.store.case_records import DecisionDraft, Review, SavedDecision
 from trustdesk.store.decisions import write_version
 from trustdesk.store.encoding import parse_utc, row_digest, utc_text
@@ -69,11 +69,7 @@ def write_review(
     }
     if result_record_id is not None:
         objects["result_record"] = result_record_id
-    # The supervisor's printed name and badge as they are now (store/memo_facts.py).
-    facts = memo_facts.facts_text({"reviewer": memo_facts.signer_facts(conn, reviewer.user_id)})
-    memo_facts.bind(objects, facts)
-    entry = audit.append(conn, AuditEvent("decision.reviewed", "success", objects), reviewer, at)
-    memo_facts.keep(conn, entry.seq, facts)
+    audit.append(conn, AuditEvent("decision.reviewed", "success", objects), reviewer, at)
     return review_id
 
 

@@ -522,26 +522,47 @@ STEP_13_NO_HOLD_DUE = (rebuild_sql("sqlite"),)
 STEP_14_DUE_FROM_FIRST_VERSION = STEP_13_NO_HOLD_DUE
 
 #: Evidence added by step 15 (append-only; apart for the same reason as CONTACT_TABLES).
-MEMO_FACT_TABLES = ("memo_facts",)
+MEMO_HISTORY_TABLES = ("agency_history", "signer_history")
 
 #: What a memo prints beside the record, as it was when the record was written
-#: (store/memo_facts.py, docs/decisions/0084): the agency header and the signer's printed
-#: name and badge, one row per audit entry that wrote a decision version or a review,
-#: its digest in that entry. Before, a memo printed years later showed them as they are
-#: at printing.
-#: (IF NOT EXISTS: a file whose version was set back by hand, as the upgrade tests do,
-#: keeps the rows it has.)
-STEP_15_MEMO_FACTS = (
-    """CREATE TABLE IF NOT EXISTS memo_facts (
+#: (store/memo_history.py, docs/decisions/0084): the agency header per change of the
+#: profile and the printed name and badge per change of an account, each keyed by the
+#: entry that made the change, whose digest (``profile_sha256``, ``details_sha256``)
+#: vouches for it. Before, a memo printed years later showed them as they are at
+#: printing. (IF NOT EXISTS: a file whose version was set back by hand, as the upgrade
+#: tests do, keeps the rows it has.)
+STEP_15_MEMO_HISTORY_TABLES = (
+    """CREATE TABLE IF NOT EXISTS agency_history (
         seq INTEGER PRIMARY KEY REFERENCES audit_log(seq),
-        facts TEXT NOT NULL
+        name TEXT NOT NULL,
+        facility TEXT NOT NULL,
+        ori TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        logo_sha256 TEXT,
+        logo_type TEXT
     )""",
+    """CREATE TABLE IF NOT EXISTS signer_history (
+        seq INTEGER PRIMARY KEY REFERENCES audit_log(seq),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        full_name TEXT NOT NULL,
+        badge TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS signer_history_by_user ON signer_history(user_id, seq)",
     *(
         sql.replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1)
-        for table in MEMO_FACT_TABLES
+        for table in MEMO_HISTORY_TABLES
         for sql in _append_only(table)
     ),
 )
+
+
+def step_15_memo_history(conn: sqlite3.Connection) -> None:
+    """The tables, and a baseline of the profile and accounts as they stand."""
+    from trustdesk.store import memo_history
+
+    for statement in STEP_15_MEMO_HISTORY_TABLES:
+        conn.execute(statement)
+    memo_history.baseline(conn)
 
 
 Step = tuple[str, ...] | Callable[["sqlite3.Connection"], None]
@@ -573,7 +594,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         14, "release due from the first version that holds nobody", STEP_14_DUE_FROM_FIRST_VERSION
     ),
-    Migration(15, "the memo header and signers as they were (memo facts)", STEP_15_MEMO_FACTS),
+    Migration(15, "the memo header and signers as they were (their history)", step_15_memo_history),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

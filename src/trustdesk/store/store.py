@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from trustdesk.store.drafts import DraftRepository
     from trustdesk.store.holds import HoldRepository
     from trustdesk.store.identity import StoreSummary
-    from trustdesk.store.memo_facts import MemoFacts
+    from trustdesk.store.memo_history import AsOf
     from trustdesk.store.moved import MovedOut
     from trustdesk.store.rescue import LeftAside
     from trustdesk.store.reviews import ReviewRepository
@@ -175,18 +175,15 @@ class Store:
         with self.db.reading() as conn:
             return [row[0] for row in conn.execute("PRAGMA integrity_check")]
 
-    def memo_facts(self, audit_seq: int) -> MemoFacts | None:
-        """What audit entry ``audit_seq`` (a decision version or a review) kept of the memo
-        header and its signer as they were then (store/memo_facts.py); None for an entry
-        written before they were kept. ``MemoFactsBroken`` when the kept row is not the
-        one the entry vouches for."""
-        from trustdesk.store import audit, memo_facts
+    def memo_history(self, audit_seq: int, user_ids: tuple[int, ...]) -> AsOf:
+        """The agency profile and the printed names and badges of ``user_ids`` in force
+        just before audit entry ``audit_seq``, as far as their history reaches back
+        (store/memo_history.py). ``MemoFactsBroken`` when a row it would give is not the
+        one its entry vouches for, or is missing."""
+        from trustdesk.store import memo_history
 
         with self.db.reading() as conn:
-            entry = next(audit.entries(conn, after=audit_seq - 1, upto=audit_seq), None)
-            if entry is None:
-                return None
-            return memo_facts.kept(conn, audit_seq, entry.objects_dict())
+            return memo_history.as_of(conn, audit_seq, user_ids)
 
     def check_record(self, audit_seq: int) -> tuple[Problem, ...]:
         """The decision version written at audit entry ``audit_seq`` against that entry.

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from trustdesk.store import audit
+from trustdesk.store import audit, memo_history
 from trustdesk.store.encoding import (
     canonical_json,
     optional_parse_utc,
@@ -244,7 +244,9 @@ def write_user(
     user_id = insert(conn, "users", values)
     row = UserRepository._row(conn, user_id)
     objects = {**account_objects(row), "first_administrator": first}
-    audit.append(conn, AuditEvent("user.created", "success", objects), creator, at)
+    entry = audit.append(conn, AuditEvent("user.created", "success", objects), creator, at)
+    # The printed name and badge as of this entry, for memos printed later (decision 0084).
+    memo_history.keep_signer(conn, entry.seq, user_id)
     return _user(row)
 
 
@@ -336,7 +338,9 @@ class UserRepository:
                 raise NoAdministratorLeft(before["username"])
             row = self._row(conn, user_id)
             objects = {**(note or {}), **account_objects(row)}
-            audit.append(conn, AuditEvent(event, "success", objects), actor, at)
+            entry = audit.append(conn, AuditEvent(event, "success", objects), actor, at)
+            if event in memo_history.SIGNER_EVENTS:
+                memo_history.keep_signer(conn, entry.seq, user_id)
             return _user(row)
 
     def unlock(self, user_id: int, *, actor: Actor, at: datetime) -> User:

@@ -194,7 +194,7 @@ def _whole_record(checker: Checker, index_conn: sqlite3.Connection | None) -> _E
     checker.unfiled_rows()
     checker.store_identity()
     checker.agency_profile()
-    checker.memo_facts()
+    checker.memo_history()
     checker.unused_people()
     check_contacts(checker)
     if checker.upto is None:

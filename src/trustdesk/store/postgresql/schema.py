@@ -19,6 +19,7 @@ event; every write of the store carries an audit entry, so listeners see every c
 from __future__ import annotations
 
 from trustdesk.store.hold_due import rebuild_sql
+from trustdesk.store.memo_history import BASELINE_AGENCY_SERVER, BASELINE_SIGNERS
 from trustdesk.store.schema import (
     ANSWER_VALUES,
     APPEND_ONLY_TABLES,
@@ -30,7 +31,7 @@ from trustdesk.store.schema import (
     HOLD_OUTCOMES,
     LOGO_MAX_BYTES,
     LOGO_TYPES,
-    MEMO_FACT_TABLES,
+    MEMO_HISTORY_TABLES,
     ROLES,
     STEP_9_RECEIPT_INDEX,
 )
@@ -65,11 +66,12 @@ ROW_KEYS = {
     "pending_reviews": "record_id",
     "audit_log": "seq",
     "audit_decisions": "seq",
-    "memo_facts": "seq",
+    "agency_history": "seq",
+    "signer_history": "seq",
 }
 
 #: Evidence: the desk role may only read and add (the SQLite schema's append-only set).
-EVIDENCE_TABLES = (*APPEND_ONLY_TABLES, *CONTACT_TABLES, *MEMO_FACT_TABLES)
+EVIDENCE_TABLES = (*APPEND_ONLY_TABLES, *CONTACT_TABLES, *MEMO_HISTORY_TABLES)
 
 #: Not evidence; what the repositories change in them (lockout, drafts, derived views).
 MUTABLE_TABLES = ("users", "login_failures", "open_holds", "pending_reviews", "agency", "drafts")
@@ -503,18 +505,32 @@ STEPS: dict[int, tuple[str, ...]] = {
     13: (rebuild_sql("postgresql"),),
     # The same again under the corrected rule (store/schema.py step 14).
     14: (rebuild_sql("postgresql"),),
-    # The memo header and signers as they were (store/schema.py STEP_15_MEMO_FACTS).
+    # The memo header and signers as they were (store/schema.py step_15_memo_history).
     15: (
-        """CREATE TABLE IF NOT EXISTS memo_facts (
+        """CREATE TABLE IF NOT EXISTS agency_history (
             seq bigint PRIMARY KEY REFERENCES audit_log(seq),
-            facts text NOT NULL
+            name text NOT NULL,
+            facility text NOT NULL,
+            ori text NOT NULL,
+            timezone text NOT NULL,
+            logo_sha256 text,
+            logo_type text
         )""",
+        """CREATE TABLE IF NOT EXISTS signer_history (
+            seq bigint PRIMARY KEY REFERENCES audit_log(seq),
+            user_id bigint NOT NULL REFERENCES users(id),
+            full_name text NOT NULL,
+            badge text NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS signer_history_by_user ON signer_history(user_id, seq)",
         *(
             f"DROP TRIGGER IF EXISTS {table}_{name} ON {table}"
-            for table in MEMO_FACT_TABLES
+            for table in MEMO_HISTORY_TABLES
             for name in ("no_change", "no_truncate")
         ),
-        *_append_only(MEMO_FACT_TABLES),
+        *_append_only(MEMO_HISTORY_TABLES),
+        BASELINE_AGENCY_SERVER,
+        BASELINE_SIGNERS,
     ),
 }
 
