@@ -1,0 +1,59 @@
+"""Step 15 on the server keeps, as the start of the memo header's history, the profile
+and each account's printed name and badge as they stand (docs/decisions/0084): in SQL,
+the logo by ``sha256(logo)``; each row vouched for by the digest its entry already held."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from storekit import T0, actor, add_user, draft
+
+from pgkit import older_trustdesk
+from trustdesk.store.memo_history import KeptAgency, KeptSigner
+from trustdesk.store.postgresql import setup
+from trustdesk.store.records import AgencyProfile
+from trustdesk.store.schema import MIGRATIONS
+from trustdesk.store.store import Store
+
+LOGO = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+
+
+def test_an_older_server_store_gains_the_baseline_of_its_header_and_signers(
+    pg_cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin_url = pg_cluster.new_database()
+    with older_trustdesk(monkeypatch, 14):  # a TrustDesk of schema 14, before the history
+        assert setup.init_store(admin_url, identity=False).version == 14
+        with Store.open(tmp_path / "a", database=admin_url) as store:
+            admin = add_user(store, "admin", "administrator", first=True)
+            officer = add_user(store, "ann", "officer")
+            profile = AgencyProfile(
+                "Hartford Police Department",
+                "Morgan Street",
+                "CT0006400",
+                logo=LOGO,
+                logo_type="image/png",
+            )
+            store.agency.save(profile, actor=actor(admin), at=T0)
+            changes = {"full_name": "Ana Gonçalves", "badge": "1187"}
+            store.users.change(
+                officer.id, "user.details_changed", changes, actor=actor(admin), at=T0
+            )
+            saved = store.decisions.add(draft(), actor(officer), T0)
+    assert setup.init_store(admin_url).version == MIGRATIONS[-1].version
+    with Store.open(tmp_path / "b", database=admin_url) as store:
+        assert store.verify().ok
+        kept = store.memo_history(saved.audit.seq, (officer.id, admin.id))
+        assert kept.agency == KeptAgency(
+            "Hartford Police Department",
+            "Morgan Street",
+            "CT0006400",
+            hashlib.sha256(LOGO).hexdigest(),
+        )
+        assert kept.signers == {
+            officer.id: KeptSigner("Ana Gonçalves", "1187"),
+            admin.id: KeptSigner("", ""),
+        }
