@@ -161,6 +161,30 @@ def test_kept_facts_changed_behind_the_app_are_refused(
 
 
 @pytest.mark.parametrize(
+    "sql",
+    [
+        "DELETE FROM agency_history",
+        "DELETE FROM signer_history WHERE badge = '1187'",
+        "UPDATE signer_history SET full_name = 'Someone Else' WHERE badge = '1187'",
+    ],
+)
+def test_history_rows_removed_or_changed_behind_the_app_refuse_printing(
+    desk: Desk, rules: Any, tmp_path: Path, sql: str
+) -> None:
+    desk.services.agency.update(desk.session("admin"), THEN)
+    desk.services.accounts.set_details(desk.session("admin"), "officer", "Ana Gonçalves", "1187")
+    decision_id = _decide(desk, rules, make_case())
+    _behind_the_app(desk, sql)
+    with pytest.raises(MemoRefused, match=r"missing from|from the digest it recorded"):
+        desk.services.memos.print_memo(desk.session("officer"), decision_id, tmp_path / "m.pdf")
+    assert not (tmp_path / "m.pdf").exists()
+    with desk.store.db.reading() as conn:
+        assert [e.objects_dict()["reason"] for e in entries_for(conn, "memo.refused")] == [
+            "memo facts do not verify"
+        ]
+
+
+@pytest.mark.parametrize(
     ("sql", "words"),
     [
         ("UPDATE signer_history SET badge = '4242' WHERE badge = '1187'", "differ from the"),

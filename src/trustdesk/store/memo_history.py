@@ -239,8 +239,10 @@ def as_of(conn: sqlite3.Connection, seq: int, user_ids: tuple[int, ...]) -> AsOf
         if problem is not None:
             raise MemoFactsBroken(problem)
     if last is not None and (row is None or row["seq"] < last):
+        # Step 15 kept a row at the last change before it, and every change since has
+        # one: no row at all, or none for a change after the first, is a row removed.
         first = conn.execute(f"SELECT min(seq) FROM {AGENCY_TABLE}").fetchone()[0]
-        if first is not None and first < last:
+        if first is None or first < last:
             raise MemoFactsBroken(
                 f"the agency profile audit entry {last} recorded is missing from its history"
             )
@@ -257,8 +259,8 @@ def as_of(conn: sqlite3.Connection, seq: int, user_ids: tuple[int, ...]) -> AsOf
 def _signer_as_of(conn: sqlite3.Connection, seq: int, user_id: int) -> KeptSigner | None:
     changed = conn.execute(
         f"SELECT max(seq) FROM audit_log WHERE event IN ({', '.join('?' * len(SIGNER_EVENTS))}) "
-        "AND seq < ? AND objects LIKE ?",
-        (*SIGNER_EVENTS, seq, _user_mark(user_id)),
+        "AND seq < ? AND objects LIKE ? AND objects LIKE ?",
+        (*SIGNER_EVENTS, seq, _user_mark(user_id), _DETAILS_MARK),
     ).fetchone()[0]
     row = conn.execute(
         f"SELECT seq, full_name, badge FROM {SIGNER_TABLE} WHERE user_id = ? AND seq < ? "
@@ -273,7 +275,7 @@ def _signer_as_of(conn: sqlite3.Connection, seq: int, user_id: int) -> KeptSigne
         first = conn.execute(
             f"SELECT min(seq) FROM {SIGNER_TABLE} WHERE user_id = ?", (user_id,)
         ).fetchone()[0]
-        if first is not None and first < changed:
+        if first is None or first < changed:
             raise MemoFactsBroken(
                 f"the printed name and badge audit entry {changed} recorded are missing "
                 "from their history"
