@@ -241,14 +241,16 @@ def test_a_user_renamed_between_two_decisions_each_memo_shows_the_name_of_its_ti
     assert desk.store.verify().ok
 
 
+@pytest.mark.sqlite_only(
+    "step 15 is replayed with its SQLite baseline; the server's is "
+    "tests/store/test_memo_history_upgrade_pg.py"
+)
 def test_a_record_made_before_a_change_the_history_does_not_hold_says_so(
     desk: Desk, rules: Any, tmp_path: Path
 ) -> None:
     """Before schema 15 no history was kept; step 15 keeps the profile and names as they
     stand then. A record made before a change that came earlier prints today's values and
     says so plainly on its face: nothing is guessed."""
-    if desk.store.backend != "sqlite":
-        pytest.skip("step 15 is replayed here with the SQLite form of its baseline")
     admin = desk.session("admin")
     with (
         mock.patch.object(memo_history, "keep_agency", return_value=None),
