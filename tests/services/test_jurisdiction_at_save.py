@@ -59,3 +59,41 @@ def test_a_desk_that_read_the_old_jurisdiction_cannot_save_under_it(
         assert saved.record.rule_pack.startswith("ct-")
     finally:
         other.services.close()
+
+
+def test_a_decision_kept_offline_is_not_recorded_under_a_jurisdiction_changed_since(
+    desk: Any, rules: Any, tmp_path: Any, database: str | None
+) -> None:
+    """A desk keeps a decision while the record cannot be reached (Connecticut, read at
+    sign-in); an administrator moves the agency to California at another desk; the flush
+    refuses the kept decision with the same words as a live save, nothing recorded, and
+    it waits for a supervisor among the refused kept decisions."""
+    from storekit import open_desk
+
+    other: Desk = open_desk(
+        tmp_path / "data" if database is None else tmp_path / "other",
+        rules,
+        desk.clock,
+        database=database,
+    )
+    try:
+        officer = other.session("officer")
+        sync = other.services.sync
+        sync.remember(officer)
+        case, raw = honored(rules, booking="NH-KEPT-LAW")
+        kept = sync.keep(officer, case, raw)
+
+        desk.services.jurisdiction.change(desk.session("admin"), "CA")
+        before = _counts(desk)
+        desk.clock.advance(minutes=5)
+        result = sync.flush()
+        assert result.recorded == ()
+        [(item, reason)] = result.refused
+        assert item.id == kept.pending.id
+        assert "jurisdiction in the record was changed to California by admin at " in reason
+        assert "evaluated under Connecticut's law, so nothing was saved" in reason
+        assert _counts(desk) == before
+        assert [k.pending.id for k in sync.refused_kept()] == [kept.pending.id]
+        assert desk.store.verify().ok
+    finally:
+        other.services.close()

@@ -765,7 +765,11 @@ class SyncService:
             "offline_digest": kept_digest(item),
         }
         actor = Actor(user.id, user.username, item.workstation)
-        return self.ctx.store.decisions.add(kept.draft, actor, self.ctx.now(), extra=extra)
+        # Kept under the jurisdiction this desk read at sign-in: if an administrator has
+        # changed the record's since, the save is refused in its own transaction, as a
+        # decision saved live would be (decision 0083), and the item waits for a person.
+        law = self.decisions.law(kept.case)
+        return self.ctx.store.decisions.add(kept.draft, actor, self.ctx.now(), extra=extra, law=law)
 
     def _drop_review_draft(self, item: PendingDecision) -> None:
         """The review's draft in the record is done with: it must not be resumed and saved
