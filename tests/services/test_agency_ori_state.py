@@ -5,7 +5,6 @@ with a warning; IT's ORI of another state is reported where config problems are.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,6 @@ from trustdesk.store.records import AgencyProfile
 
 PROFILE = AgencyProfile("New Haven Police", "Union Avenue Detention", "CT0009300")
 ADMIN_PW = ROLE_PASSWORDS["administrator"]
-
-
-@pytest.fixture
-def fresh(tmp_path: Path, rules: Any) -> Iterator[Services]:
-    services = open_services(tmp_path / "new", rules, hasher=FAST_HASHER, clock=Clock())
-    yield services
-    services.close()
 
 
 def test_set_up_refuses_an_ori_of_another_state_and_records_nothing(fresh: Services) -> None:

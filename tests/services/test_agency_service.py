@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,14 +18,6 @@ from trustdesk.store.records import AgencyProfile
 
 PROFILE = AgencyProfile("New Haven Police", "Union Avenue Detention", "CT0009300")
 ADMIN_PW = ROLE_PASSWORDS["administrator"]
-
-
-@pytest.fixture
-def fresh(tmp_path: Path, rules: Any) -> Iterator[Services]:
-    """Services over a brand-new data folder: no account, no profile."""
-    services = open_services(tmp_path / "new", rules, hasher=FAST_HASHER, clock=Clock())
-    yield services
-    services.close()
 
 
 def _entries(services: Services, event: str) -> list[Any]:
