@@ -11,6 +11,7 @@ from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest
 from trustdesk.services.fields import clean_text
 from trustdesk.services.permissions import Operation
+from trustdesk.services.review_draft import ReviewDraft, read_review_draft
 from trustdesk.store.case_records import DraftInfo
 
 LABEL_MAX = 200
@@ -91,6 +92,10 @@ class DraftService:
         if not isinstance(value, dict):
             raise InvalidRequest(f"draft {draft_id} is damaged and cannot be opened; discard it")
         return value
+
+    def load_review(self, session: Session, draft_id: int) -> ReviewDraft:
+        """A review wizard's draft, every value checked before a page shows it."""
+        return read_review_draft(draft_id, self.load(session, draft_id))
 
     def discard(self, session: Session, draft_id: int) -> None:
         """Delete one of your drafts for good (audited as ``draft.discarded``)."""

@@ -66,14 +66,13 @@ class ReviewPage(QWidget):
         raw: dict[str, Any] = blank_case(context.clock.now().astimezone(context.zone))
         start_step = 0
         if draft_id is not None:
-            payload = context.services.drafts.load(context.session, draft_id)
-            raw = dict(payload.get("case") or raw)
-            start_step = int(payload.get("step") or 0)
-            self.amend_of = payload.get("amend_of")
-            self.amend_record = payload.get("amend_record")
-            self.as_reviewer = bool(payload.get("as_reviewer"))
-            replaces = payload.get("replaces_kept")
-            self.replaces_kept = replaces if isinstance(replaces, str) else None
+            draft = context.services.drafts.load_review(context.session, draft_id)
+            raw = dict(draft.case or raw)
+            start_step = draft.step
+            self.amend_of = draft.amend_of
+            self.amend_record = draft.amend_record
+            self.as_reviewer = draft.as_reviewer
+            self.replaces_kept = draft.replaces_kept
         elif amend_of is not None:
             view = context.services.decisions.view(context.session, amend_of)
             raw = dict(view.latest.case())

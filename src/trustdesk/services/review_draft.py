@@ -1,0 +1,130 @@
+"""A review's draft read back before the wizard shows it: checked, never trusted.
+
+The draft service keeps any JSON object; the review wizard writes a known shape (the case
+being entered, the step, what an amendment corrects). A draft is not evidence and sits
+in a table anyone with the database's file or password can edit: what the pages cannot
+show is refused here, saying which value and what to do, instead of a traceback halfway
+through building the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from trustdesk.core.characters import shown
+from trustdesk.services.errors import InvalidRequest
+
+#: The case's sections the pages read, and the texts in them they show.
+_SECTIONS = ("person", "detainer", "public_safety_risk")
+_TIMES = {
+    "decision_time": "decision time",
+    "releasable_at": "release time",
+    "detainer.received_at": "detainer's received-at time",
+}
+_OFFENSE_KEYS = ("statute", "level", "class", "jurisdiction")
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDraft:
+    """What a review's draft holds, every value of the type the wizard reads."""
+
+    case: dict[str, Any] | None
+    step: int
+    amend_of: int | None
+    amend_record: int | None
+    as_reviewer: bool
+    replaces_kept: str | None
+
+
+def _damaged(draft_id: int, what: str) -> InvalidRequest:
+    return InvalidRequest(
+        f"draft {draft_id} is damaged ({what}) and cannot be resumed; nothing was changed. "
+        "Discard it under “Reviews in progress” on the board and start the review again"
+    )
+
+
+def _quoted(value: object) -> str:
+    text = shown(repr(value))
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _optional_int(payload: Mapping[str, Any], key: str, draft_id: int) -> int | None:
+    value = payload.get(key)
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0):
+        return value
+    raise _damaged(draft_id, f"its {key} is {_quoted(value)}, not a decision's number")
+
+
+def _get(case: Mapping[str, Any], dotted: str) -> Any:
+    node: Any = case
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _check_case(case: Mapping[str, Any], draft_id: int) -> None:
+    for section in _SECTIONS:
+        if section in case and not isinstance(case[section], Mapping):
+            raise _damaged(draft_id, f"its {section} is {_quoted(case[section])}, not a section")
+    for dotted, what in _TIMES.items():
+        value = _get(case, dotted)
+        if value is None or value == "":
+            continue
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+            if moment is not None and moment.tzinfo is not None:
+                moment.astimezone(UTC)
+                continue
+        except (ValueError, OverflowError):
+            pass
+        raise _damaged(draft_id, f"its {what} {_quoted(value)} is not a date and time")
+    born = _get(case, "person.date_of_birth")
+    if born:
+        try:
+            if isinstance(born, str):
+                date.fromisoformat(born)
+                born = None
+        except ValueError:
+            pass
+        if born is not None:
+            raise _damaged(draft_id, f"its date of birth {_quoted(born)} is not a date")
+    for key, value in case.items():
+        if isinstance(value, list) and not all(
+            isinstance(item, Mapping) and all(k in item for k in _OFFENSE_KEYS) for item in value
+        ):
+            what = f"its {shown(key)[:40]} list holds an entry that is not an offense"
+            raise _damaged(draft_id, what)
+
+
+def read_review_draft(draft_id: int, payload: Mapping[str, Any]) -> ReviewDraft:
+    """``payload`` (a draft the review wizard wrote) checked, or InvalidRequest saying
+    which value cannot be shown and that nothing changed."""
+    case = payload.get("case")
+    if case is not None and not isinstance(case, dict):
+        raise _damaged(draft_id, f"its case is {_quoted(case)}, not a case")
+    if case:
+        _check_case(case, draft_id)
+    step = payload.get("step", 0)
+    if step is None:
+        step = 0
+    if not isinstance(step, int) or isinstance(step, bool) or step < 0:
+        raise _damaged(draft_id, f"its step is {_quoted(step)}, not a step's number")
+    as_reviewer = payload.get("as_reviewer", False)
+    if not isinstance(as_reviewer, bool):
+        raise _damaged(draft_id, f"its as_reviewer is {_quoted(as_reviewer)}, not yes or no")
+    replaces = payload.get("replaces_kept")
+    if replaces is not None and not isinstance(replaces, str):
+        raise _damaged(draft_id, f"its replaces_kept is {_quoted(replaces)}, not a kept id")
+    return ReviewDraft(
+        case=case or None,
+        step=step,
+        amend_of=_optional_int(payload, "amend_of", draft_id),
+        amend_record=_optional_int(payload, "amend_record", draft_id),
+        as_reviewer=as_reviewer,
+        replaces_kept=replaces,
+    )

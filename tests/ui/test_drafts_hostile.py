@@ -1,0 +1,93 @@
+"""Hostile and careless use of reviews in progress (drafts), driven as a desk would."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from test_review import fill_person, open_review
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+LEFT = Qt.MouseButton.LeftButton
+
+
+def _drafts(desk: Any) -> list[Any]:
+    return desk.services.drafts.list(desk.session("officer"))
+
+
+def _start_and_close(qtbot: Any, window: Any, desk: Any) -> int:
+    """File > New review, the person typed, Close (keeps the draft): the draft's id."""
+    page = open_review(window, qtbot)
+    fill_person(qtbot, page, "Luis Peña", "NH-77")
+    qtbot.mouseClick(page.close_button, LEFT)
+    assert window.workspace.review is None
+    (draft,) = _drafts(desk)
+    return int(draft.id)
+
+
+def _edit_behind_the_app(desk: Any, draft_id: int, change: Callable[[Any], None]) -> None:
+    """What someone with sqlite3 and the data folder could do: rewrite the payload."""
+    with desk.store.db.reading() as conn:
+        row = conn.execute("SELECT payload FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+    payload = json.loads(row[0])
+    change(payload)
+    with desk.store.db.transaction() as conn:
+        conn.execute("UPDATE drafts SET payload = ? WHERE id = ?", (json.dumps(payload), draft_id))
+
+
+def _set(path: str, value: Any) -> Callable[[Any], None]:
+    def change(payload: Any) -> None:
+        node = payload
+        *parents, last = path.split(".")
+        for part in parents:
+            node = node[part]
+        node[last] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (_set("step", "detainer"), "its step is 'detainer', not a step's number"),
+        (_set("case", "NH-77"), "its case is 'NH-77', not a case"),
+        (_set("case.person", "Luis Peña"), "its person is 'Luis Peña', not a section"),
+        (
+            _set("case.decision_time", "2026-13-45T10:00:00-05:00"),
+            "its decision time '2026-13-45T10:00:00-05:00' is not a date and time",
+        ),
+        (
+            _set("case.person.date_of_birth", "1990-02-30"),
+            "its date of birth '1990-02-30' is not a date",
+        ),
+        (_set("case.convictions", ["53a-134"]), "its convictions list holds an entry"),
+        (_set("amend_of", "7; DROP"), "its amend_of is '7; DROP', not a decision's number"),
+    ],
+)
+def test_a_draft_edited_behind_the_app_is_refused_plainly_on_resume(
+    make_window: Any,
+    qtbot: Any,
+    gui_desk: Any,
+    answers: Any,
+    change: Callable[[Any], None],
+    words: str,
+) -> None:
+    window = make_window(sign_in="officer")
+    draft_id = _start_and_close(qtbot, window, gui_desk)
+    _edit_behind_the_app(gui_desk, draft_id, change)
+    panel = window.workspace.board.drafts
+    assert panel.ids() == [draft_id]
+    panel.list.setCurrentRow(0)
+    qtbot.mouseClick(panel.resume_button, LEFT)
+    # Said plainly, which value, and what to do; no review opened, nothing changed.
+    assert window.workspace.review is None
+    (told,) = answers.errors
+    assert f"Draft {draft_id} is damaged ({words}" in told, told
+    assert "nothing was changed" in told and "Discard it" in told
+    assert [d.id for d in _drafts(gui_desk)] == [draft_id]
+    # And it can be discarded from the board as the message says.
+    qtbot.mouseClick(panel.discard_button, LEFT)
+    assert _drafts(gui_desk) == [] and panel.ids() == []
