@@ -91,3 +91,62 @@ def test_a_draft_edited_behind_the_app_is_refused_plainly_on_resume(
     # And it can be discarded from the board as the message says.
     qtbot.mouseClick(panel.discard_button, LEFT)
     assert _drafts(gui_desk) == [] and panel.ids() == []
+
+
+def test_close_keeps_the_review_open_when_its_draft_was_discarded_elsewhere(
+    make_window: Any, qtbot: Any, gui_desk: Any, answers: Any
+) -> None:
+    """The same officer, signed in on a second desk, discards the draft this desk is
+    editing. Close ("keeps the draft") closed the review anyway: the autosave's refusal
+    went only to the log, and everything typed was gone."""
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    fill_person(qtbot, page, "Luis Peña", "NH-77")
+    page.autosave()  # the autosave timer's first save
+    (draft,) = _drafts(gui_desk)
+    gui_desk.services.drafts.discard(gui_desk.session("officer"), draft.id)  # the other desk
+    qtbot.mouseClick(page.close_button, LEFT)
+    assert window.workspace.review is page  # still open, everything typed still there
+    assert page.person.name.text() == "Luis Peña"
+    (told,) = answers.errors
+    assert told.startswith(
+        "The review could not be kept as a draft, so it stays open with everything you "
+        f"typed; nothing was changed. Its draft {draft.id} is no longer in the record: it was "
+        "discarded, or its decision saved, on another desk or from the board."
+    ), told
+    assert "History (Ctrl+F)" in told and "press Discard draft" in told
+    assert _drafts(gui_desk) == []  # nothing brought back behind the officer's back
+    # Discard draft, as the message says, closes it (the draft being gone already).
+    qtbot.mouseClick(page.discard_button, LEFT)
+    assert window.workspace.review is None
+    assert len(answers.errors) == 1
+
+
+def test_close_keeps_the_review_open_while_the_record_cannot_take_the_draft(
+    make_window: Any, qtbot: Any, gui_desk: Any, answers: Any, monkeypatch: Any
+) -> None:
+    """On a PostgreSQL record the drafts live on the server: while it cannot be reached
+    the autosave fails, and Close closed the review with nothing kept anywhere."""
+    from trustdesk.store.postgresql.connection import unavailable
+
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    fill_person(qtbot, page, "Luis Peña", "NH-77")
+
+    def unreachable(*_args: Any, **_kwargs: Any) -> int:
+        raise unavailable("postgresql://desk@db.example/trustdesk", OSError("refused"))
+
+    with monkeypatch.context() as cut:
+        cut.setattr(type(gui_desk.store.drafts), "save", unreachable)
+        qtbot.mouseClick(page.close_button, LEFT)
+        assert window.workspace.review is page
+        (told,) = answers.errors
+        assert told.startswith(
+            "The review could not be kept as a draft, so it stays open with everything you "
+            "typed; nothing was changed. The database server cannot be reached ("
+        ), told
+        assert "press Close again once the record can be reached" in told
+    # The server back, Close keeps the draft and closes.
+    qtbot.mouseClick(page.close_button, LEFT)
+    assert window.workspace.review is None
+    assert [d.label for d in _drafts(gui_desk)] == ["NH-77 — Luis Peña"]

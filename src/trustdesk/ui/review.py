@@ -28,7 +28,7 @@ from trustdesk.services.permissions import SUPERVISOR
 from trustdesk.services.review import DETAINER, PERSON, RESULT, Review, blank_case
 from trustdesk.services.sync import AnswerLost, KeptDecision, KeptElsewhere, RecordUnreachable
 from trustdesk.store.case_records import SavedDecision
-from trustdesk.store.errors import JurisdictionChanged, ServerUnavailable, StoreError
+from trustdesk.store.errors import JurisdictionChanged, NotFound, ServerUnavailable, StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
 from trustdesk.ui.memo_actions import MemoActions
@@ -289,10 +289,11 @@ class ReviewPage(QWidget):
         if self.saved_id is None:
             self.autosave_timer.start()
 
-    def autosave(self) -> None:
-        """Keep what has been entered so far as a draft (called on a timer, lock and close)."""
+    def autosave(self) -> StoreError | ServiceError | None:
+        """Keep what has been entered so far as a draft (called on a timer, lock and close);
+        why it could not be kept, or None."""
         if self.saved_id is not None:
-            return
+            return None
         self.autosave_timer.stop()
         if self.step_ids:
             self._store_current()
@@ -310,6 +311,8 @@ class ReviewPage(QWidget):
             )
         except (ServiceError, StoreError) as error:
             log.warning("draft not saved: %s", type(error).__name__)
+            return error
+        return None
 
     def _label(self) -> str:
         label = self.review.label()
@@ -324,6 +327,8 @@ class ReviewPage(QWidget):
         if self.draft_id is not None:
             try:
                 self.context.services.drafts.discard(self.context.session, self.draft_id)
+            except NotFound:
+                pass  # gone already (discarded, or its decision saved, elsewhere): as asked
             except (ServiceError, StoreError) as error:
                 Ask.error(self, "Discard draft", sentence(error))
                 return
@@ -332,8 +337,33 @@ class ReviewPage(QWidget):
         self.closed.emit()
 
     def close_review(self) -> None:
-        self.autosave()
-        self.closed.emit()
+        """Close, keeping the draft; when it cannot be kept the review stays open, saying
+        why (closed, everything typed would be gone with no word)."""
+        problem = self.autosave()
+        if problem is None:
+            self.closed.emit()
+            return
+        if isinstance(problem, NotFound):
+            why = (
+                f"Its draft {self.draft_id} is no longer in the record: it was discarded, or "
+                "its decision saved, on another desk or from the board."
+            )
+            fix = (
+                "Look the booking number up in History (Ctrl+F): if the decision is "
+                "recorded there, press Discard draft; if not, save the decision from here."
+            )
+        else:
+            why = sentence(problem)
+            fix = (
+                "Save the decision, or press Close again once the record can be reached; "
+                "Discard draft closes the review without keeping it."
+            )
+        Ask.error(
+            self,
+            "The review was not closed",
+            "The review could not be kept as a draft, so it stays open with everything you "
+            f"typed; nothing was changed. {why} {fix}",
+        )
 
     # -- saving -------------------------------------------------------------------------
 
