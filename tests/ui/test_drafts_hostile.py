@@ -150,3 +150,25 @@ def test_close_keeps_the_review_open_while_the_record_cannot_take_the_draft(
     qtbot.mouseClick(page.close_button, LEFT)
     assert window.workspace.review is None
     assert [d.label for d in _drafts(gui_desk)] == ["NH-77 — Luis Peña"]
+
+
+def test_a_draft_label_rewritten_with_a_direction_override_is_written_out(
+    make_window: Any, qtbot: Any, gui_desk: Any, answers: Any
+) -> None:
+    """A label set behind the app to "NH-77 — Ana " + RIGHT-TO-LEFT OVERRIDE + "ziuL"
+    displayed on the board (and in the Discard question) as "NH-77 — Ana Luiz"."""
+    window = make_window(sign_in="officer")
+    draft_id = _start_and_close(qtbot, window, gui_desk)
+    with gui_desk.store.db.transaction() as conn:
+        conn.execute(
+            "UPDATE drafts SET label = ? WHERE id = ?", ("NH-77 — Ana \u202eziuL\u202c", draft_id)
+        )
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # Go > Board
+    panel = window.workspace.board.drafts
+    text = panel.list.item(0).text()
+    assert text.startswith("NH-77 — Ana <U+202E>ziuL<U+202C> — last saved "), text
+    assert "\u202e" not in text
+    answers.confirm = False
+    qtbot.mouseClick(panel.discard_button, LEFT)
+    (asked,) = answers.questions
+    assert "Ana <U+202E>ziuL<U+202C>" in asked and "\u202e" not in asked

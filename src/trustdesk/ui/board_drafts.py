@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from trustdesk.core.characters import shown
 from trustdesk.services.errors import ServiceError
 from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
@@ -28,7 +29,9 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def draft_text(draft: Any, zone: tzinfo) -> str:
-    label = str(draft.label).strip() or "Untitled review"
+    # Written out as the board writes names (U+202E…): a label rewritten behind the app
+    # must not display as another person's, nor break the list's line.
+    label = shown(str(draft.label).strip()) or "Untitled review"
     return f"{label} — last saved {expiry_text(draft.updated_at, zone)}"
 
 
