@@ -150,3 +150,46 @@ def test_a_saved_draft_survives_a_crash(tmp_path: Path, rules: Any) -> None:
         desk = Desk(services, Clock())
         assert desk.services.drafts.load(desk.session("officer"), draft_id) == {"n": 1}
         assert desk.store.verify().ok
+
+
+def test_a_decision_takes_its_draft_with_it_and_is_recorded_once(desk: Desk, rules: Any) -> None:
+    """Two saves of one review's draft (two desks of its officer, or a draft resumed after
+    its decision was saved): the first records the decision and deletes the draft in one
+    transaction, naming it in its entry; the second records nothing (decision 0087)."""
+    import threading
+
+    from livekit import honored
+
+    from trustdesk.store.errors import DraftGone
+
+    case, raw = honored(rules)
+    officer = desk.session("officer")
+    draft_id = desk.services.drafts.save(officer, None, "NH-1", {"case": raw})
+    outcomes: list[object] = []
+    start = threading.Barrier(2)
+
+    def save() -> None:
+        start.wait()
+        try:
+            outcomes.append(desk.services.decisions.create(officer, case, raw, draft_id=draft_id))
+        except DraftGone as error:
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=save) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    refused = [o for o in outcomes if isinstance(o, DraftGone)]
+    saved = [o for o in outcomes if not isinstance(o, DraftGone)]
+    assert len(refused) == 1 and len(saved) == 1, outcomes
+    assert str(refused[0]).startswith(f"this review's draft {draft_id} is no longer in the record")
+    assert desk.services.drafts.list(officer) == []
+    with desk.store.db.reading() as conn:
+        created = list(entries_for(conn, "decision.created"))
+    assert [e.objects_dict().get("review_draft") for e in created] == [draft_id]
+    # Another officer's draft of the same number is not theirs to take.
+    mine = desk.services.drafts.save(officer, None, "NH-1", {"case": raw})
+    with pytest.raises(DraftGone):
+        desk.services.decisions.create(desk.session("officer2"), case, raw, draft_id=mine)
+    assert [d.id for d in desk.services.drafts.list(officer)] == [mine]

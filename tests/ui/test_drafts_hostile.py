@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from test_review import fill_person, open_review
+from test_review import fill_person, open_review, walk_to_hold
+
+from trustdesk.services.review import RESULT
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 LEFT = Qt.MouseButton.LeftButton
@@ -172,3 +175,57 @@ def test_a_draft_label_rewritten_with_a_direction_override_is_written_out(
     qtbot.mouseClick(panel.discard_button, LEFT)
     (asked,) = answers.questions
     assert "Ana <U+202E>ziuL<U+202C>" in asked and "\u202e" not in asked
+
+
+def _attest_and_save(qtbot: Any, page: Any) -> None:
+    qtbot.keyClick(page.result.attest, Qt.Key.Key_Space)
+    assert page.save_button.isEnabled()
+    qtbot.mouseClick(page.save_button, LEFT)
+
+
+def _recorded(desk: Any, booking: str) -> list[int]:
+    from trustdesk.store.search import SearchQuery
+
+    found = desk.services.decisions.search(
+        desk.session("officer"), SearchQuery(booking_number=booking)
+    )
+    return sorted(row.decision_id for row in found)
+
+
+def test_one_draft_resumed_on_two_desks_is_recorded_once(
+    make_window: Any, qtbot: Any, gui_desk: Any, answers: Any
+) -> None:
+    """The officer walks a review to its result on one desk (autosaved), resumes the same
+    draft on a second desk and saves it there, then presses Save on the first: the case
+    was recorded twice, two decisions and two holds for one detainer."""
+    first = make_window(sign_in="officer")
+    decided = datetime(2026, 11, 20, 11, 0, tzinfo=first.context.zone)  # now, at the desk
+    page = walk_to_hold(qtbot, first, "Luis Peña", "NH-77", decided)
+    page.autosave()
+    (draft,) = _drafts(gui_desk)
+    second = make_window(sign_in="officer")
+    panel = second.workspace.board.drafts
+    assert panel.ids() == [draft.id]
+    panel.list.setCurrentRow(0)
+    qtbot.mouseClick(panel.resume_button, LEFT)
+    there = second.workspace.review
+    assert there is not None and there.current_id() == RESULT
+    with qtbot.waitSignal(there.decision_saved, timeout=5000) as saved:
+        _attest_and_save(qtbot, there)
+    assert _recorded(gui_desk, "NH-77") == [saved.args[0]]
+    assert _drafts(gui_desk) == []  # gone with the save, in its transaction
+    # Back at the first desk, the same review: Save.
+    _attest_and_save(qtbot, page)
+    assert _recorded(gui_desk, "NH-77") == [saved.args[0]]  # recorded once
+    (told,) = answers.errors
+    assert told.startswith(
+        f"This review's draft {draft.id} is no longer in the record: its decision was saved "
+        "already (on another desk, or before), or the draft was discarded; nothing was "
+        "recorded. Look booking NH-77 up in History (Ctrl+F): if the decision is recorded "
+        "there, press Discard draft; if it is not, press Save again to record it."
+    ), told
+    assert page.saved_id is None and first.workspace.review is page
+    # The officer looked and means it: Save again records it, knowingly.
+    with qtbot.waitSignal(page.decision_saved, timeout=5000) as again:
+        qtbot.mouseClick(page.save_button, LEFT)
+    assert _recorded(gui_desk, "NH-77") == sorted([saved.args[0], again.args[0]])

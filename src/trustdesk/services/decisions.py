@@ -221,12 +221,20 @@ class DecisionService:
         raw_case: Mapping[str, Any],
         *,
         extra: Mapping[str, Any] | None = None,
+        draft_id: int | None = None,
     ) -> SavedDecision:
-        """Record a new decision; ``extra`` goes into its audit entry (what it replaces)."""
-        self.ctx.authorize(session, Operation.DECISION_CREATE)
+        """Record a new decision; ``extra`` goes into its audit entry (what it replaces).
+        ``draft_id``: the officer's review draft it was decided in, deleted with the save;
+        DraftGone (nothing recorded) when it is no longer there (decision 0087)."""
+        user = self.ctx.authorize(session, Operation.DECISION_CREATE)
         draft = self.draft(case, raw_case)
         return self.store.decisions.add(
-            draft, self.ctx.actor(session), self.ctx.now(), extra=extra, law=self.law(case)
+            draft,
+            self.ctx.actor(session),
+            self.ctx.now(),
+            extra=extra,
+            law=self.law(case),
+            draft_of=None if draft_id is None else (user.id, draft_id),
         )
 
     def amend(

@@ -320,7 +320,7 @@ class SyncService:
         except ServerUnavailable:
             raise self.unreachable("decision decided again", KEEP_AGAIN) from None
         try:
-            saved = self.decisions.create(session, case, raw_case, extra=extra)
+            saved = self.decisions.create(session, case, raw_case, extra=extra, draft_id=draft_id)
         except ServerUnavailable:
             if replaces_kept is not None:
                 self.live.set_reachable(False)

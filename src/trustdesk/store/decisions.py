@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from trustdesk.store import audit, report_members
+from trustdesk.store import audit, drafts, report_members
 from trustdesk.store.case_records import (
     DecisionDraft,
     DecisionRecord,
@@ -394,9 +394,12 @@ class DecisionRepository:
         *,
         extra: Mapping[str, Any] | None = None,
         law: LawCheck | None = None,
+        draft_of: tuple[int, int] | None = None,
     ) -> SavedDecision:
         """Record a new decision; ``extra`` goes into its audit entry (a late recording);
-        ``law``: the jurisdiction it was evaluated under, checked in the turn (write_version).
+        ``law``: the jurisdiction it was evaluated under, checked in the turn (write_version);
+        ``draft_of``: (user id, draft id) of the review's draft, deleted in the same
+        transaction and named in the entry, or DraftGone and nothing recorded.
 
         The writers' turn is taken late (decision 0024): a statement the server refuses
         may then be told only at the commit, which is why its refusal is caught here.
@@ -405,6 +408,10 @@ class DecisionRepository:
         record: DecisionRecord | None = None
         try:
             with db.transaction(late_turn=True) as conn:
+                if draft_of is not None:
+                    # Before the turn: its answer is read (a server's pipeline is not).
+                    drafts.take(conn, *draft_of)
+                    extra = {**(extra or {}), "review_draft": draft_of[1]}
                 record_id, hold_id, entry = write_version(
                     conn,
                     draft,

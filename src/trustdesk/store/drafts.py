@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from trustdesk.store import audit
 from trustdesk.store.case_records import DraftInfo
 from trustdesk.store.encoding import parse_utc, utc_text
-from trustdesk.store.errors import NotFound
+from trustdesk.store.errors import DraftGone, NotFound
 from trustdesk.store.records import Actor, AuditEvent
 from trustdesk.store.sql import dict_rows, insert, scalar
 
@@ -36,6 +36,19 @@ def _info(row: dict[str, Any]) -> DraftInfo:
 def _missing(draft_id: int) -> NotFound:
     # The same words whether the draft is gone or someone else's: ids reveal nothing.
     return NotFound(f"you have no draft {draft_id}; it may have been discarded")
+
+
+def take(conn: Any, user_id: int, draft_id: int) -> None:
+    """Delete ``user_id``'s draft ``draft_id`` inside the transaction recording its
+    decision, or DraftGone (and nothing is recorded): one review is recorded once, even
+    when two desks save it (the second waits for the first's row, then finds none)."""
+    cursor = conn.execute("DELETE FROM drafts WHERE id = ? AND user_id = ?", (draft_id, user_id))
+    if cursor.rowcount != 1:
+        raise DraftGone(
+            f"this review's draft {draft_id} is no longer in the record: its decision was "
+            "saved already (on another desk, or before), or the draft was discarded; "
+            "nothing was recorded"
+        )
 
 
 class DraftRepository:

@@ -56,6 +56,12 @@ class JurisdictionChanged(Conflict):
     under (changed at another desk since it signed in): nothing saved; sign in again."""
 
 
+class DraftGone(Conflict):
+    """A new decision saved from a review's draft that is no longer in the record (its
+    decision saved already, on another desk or before, or the draft discarded): nothing
+    is recorded, so one review is not recorded twice (decision 0087)."""
+
+
 class FileExists(StoreError):
     """A file the user named already exists; TrustDesk never overwrites a file."""
 

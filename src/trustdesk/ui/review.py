@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from trustdesk.core.characters import shown
 from trustdesk.core.errors import CoreError
 from trustdesk.core.model import Case
 from trustdesk.rules.errors import InputError, RulesError
@@ -28,7 +29,13 @@ from trustdesk.services.permissions import SUPERVISOR
 from trustdesk.services.review import DETAINER, PERSON, RESULT, Review, blank_case
 from trustdesk.services.sync import AnswerLost, KeptDecision, KeptElsewhere, RecordUnreachable
 from trustdesk.store.case_records import SavedDecision
-from trustdesk.store.errors import JurisdictionChanged, NotFound, ServerUnavailable, StoreError
+from trustdesk.store.errors import (
+    DraftGone,
+    JurisdictionChanged,
+    NotFound,
+    ServerUnavailable,
+    StoreError,
+)
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
 from trustdesk.ui.memo_actions import MemoActions
@@ -397,6 +404,9 @@ class ReviewPage(QWidget):
         except KeptElsewhere as error:
             Ask.error(self, "The decision was not saved", sentence(error))
             return
+        except DraftGone as error:
+            self._draft_gone(error)
+            return
         except JurisdictionChanged as error:  # its words say what to do: sign in again
             Ask.error(self, "Not saved: the agency's jurisdiction changed", sentence(error))
             return
@@ -408,6 +418,19 @@ class ReviewPage(QWidget):
             )
             return
         self._saved(saved)
+
+    def _draft_gone(self, error: DraftGone) -> None:
+        """The review's draft went with a save elsewhere (or was discarded): said, and
+        the next Save, the officer having looked, records it without the draft."""
+        self.draft_id = None
+        booking = shown(str(self.review.get("person.booking_number") or "").strip())
+        Ask.error(
+            self,
+            "Not saved: this review may be recorded already",
+            f"{sentence(error)} Look booking {booking or 'number'} up in History (Ctrl+F): "
+            "if the decision is recorded there, press Discard draft; if it is not, press "
+            "Save again to record it.",
+        )
 
     def _amend(self, case: Case, raw: dict[str, Any]) -> SavedDecision:
         """Record the amendment (or a reviewer's amendment); while the record server is
@@ -442,12 +465,13 @@ class ReviewPage(QWidget):
     def _saved(self, saved: SavedDecision) -> None:
         self.saved_id = saved.record.decision_id
         self.autosave_timer.stop()
-        if self.draft_id is not None:
+        # A new decision's draft went in its save's own transaction; an amendment's here.
+        if self.draft_id is not None and self.amend_of is not None:
             try:
                 self.context.services.drafts.discard(self.context.session, self.draft_id)
             except (ServiceError, StoreError):
                 log.warning("saved decision %s; its draft could not be removed", self.saved_id)
-            self.draft_id = None
+        self.draft_id = None
         self.result.attest.setEnabled(False)
         self.result.title.setText(
             f"Saved as decision {self.saved_id}, version {saved.record.version}"
