@@ -229,3 +229,43 @@ def test_one_draft_resumed_on_two_desks_is_recorded_once(
     with qtbot.waitSignal(page.decision_saved, timeout=5000) as again:
         qtbot.mouseClick(page.save_button, LEFT)
     assert _recorded(gui_desk, "NH-77") == sorted([saved.args[0], again.args[0]])
+
+
+def test_the_board_neither_discards_nor_swaps_the_review_open_on_this_desk(
+    make_window: Any, qtbot: Any, gui_desk: Any, answers: Any
+) -> None:
+    """With a review open, the board's drafts list (Go > Board) offered its draft: Discard
+    deleted it under the open review, and Resume of another draft showed the open review
+    instead, another person's, without a word."""
+    window = make_window(sign_in="officer")
+    other = gui_desk.services.drafts.save(
+        window.context.session, None, "NH-5 — Ana Ruiz", {"step": 0}
+    )
+    page = open_review(window, qtbot)
+    fill_person(qtbot, page, "Luis Peña", "NH-77")
+    page.autosave()
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # Go > Board
+    panel = window.workspace.board.drafts
+    assert panel.ids() == [page.draft_id, other]
+    panel.list.setCurrentRow(0)
+    qtbot.mouseClick(panel.discard_button, LEFT)
+    (told,) = answers.infos
+    assert told.startswith("The review “NH-77 — Luis Peña — last saved ")
+    assert told.endswith(
+        "is open in the Review tab; nothing was discarded. Discard it there with Discard "
+        "draft, or close it first."
+    ), told
+    assert answers.questions == []  # not even asked
+    assert [d.id for d in _drafts(gui_desk)] == [page.draft_id, other]
+    panel.list.setCurrentRow(1)
+    qtbot.mouseClick(panel.resume_button, LEFT)
+    assert answers.infos[1] == (
+        "The review “NH-77 — Luis Peña” is open; the draft you chose was not opened. Finish "
+        "that review or close it (Close keeps its draft), then Resume the draft you chose."
+    )
+    assert window.workspace.review is page
+    assert window.workspace.tabs.currentWidget() is page
+    # Resuming the open review's own draft just shows it, as before.
+    panel.list.setCurrentRow(0)
+    qtbot.mouseClick(panel.resume_button, LEFT)
+    assert len(answers.infos) == 2 and window.workspace.tabs.currentWidget() is page

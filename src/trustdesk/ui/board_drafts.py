@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from typing import Any
 
@@ -44,6 +44,8 @@ class DraftsPanel(QGroupBox):
         super().__init__("Reviews in progress (drafts)")
         self.setObjectName("drafts_panel")
         self.context = context
+        #: The draft of the review open on this desk (the workspace says), if any.
+        self.open_draft: Callable[[], int | None] = lambda: None
         layout = QVBoxLayout(self)
         heading = QLabel("Detainers received, not yet &decided:")
         self.list = QListWidget()
@@ -102,6 +104,14 @@ class DraftsPanel(QGroupBox):
         if row < 0:
             return
         item = self.list.item(row)
+        if int(item.data(ID_ROLE)) == self.open_draft():
+            Ask.info(
+                self,
+                "Discard review",
+                f"The review “{item.text()}” is open in the Review tab; nothing was "
+                "discarded. Discard it there with Discard draft, or close it first.",
+            )
+            return
         if not Ask.confirm(
             self,
             "Discard review",

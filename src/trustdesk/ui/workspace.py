@@ -78,6 +78,7 @@ class Workspace(QWidget):
         self.refused_kept: QWidget | None = None
         self.show_refused_kept()
         self.board.open_review.connect(self.open_review)
+        self.board.drafts.open_draft = lambda: getattr(self.review, "draft_id", None)
         self.board.overdue_alarm.connect(self.overdue_banner.ring)
         self.overdue_banner.acknowledged.connect(self.board.acknowledge_overdue)
         self.board.announce_overdue()
@@ -175,6 +176,16 @@ class Workspace(QWidget):
             Ask.info(self, "New review", "Only officers and supervisors record decisions.")
             return
         if self.review is not None:
+            open_draft = getattr(self.review, "draft_id", None)
+            if draft_id is not None and draft_id != open_draft:
+                label = self.review.review.label()  # type: ignore[attr-defined]
+                Ask.info(
+                    self,
+                    "A review is open",
+                    f"The review “{label}” is open; the draft you chose was not opened. "
+                    "Finish that review or close it (Close keeps its draft), then Resume "
+                    "the draft you chose.",
+                )
             self.tabs.setCurrentWidget(self.review)
             return
         from trustdesk.ui.review import ReviewPage
