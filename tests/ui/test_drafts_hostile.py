@@ -60,7 +60,8 @@ def _set(path: str, value: Any) -> Callable[[Any], None]:
         (_set("case.person", "Luis Peña"), "its person is 'Luis Peña', not a section"),
         (
             _set("case.decision_time", "2026-13-45T10:00:00-05:00"),
-            "its decision time '2026-13-45T10:00:00-05:00' is not a date and time",
+            "its decision time '2026-13-45T10:00:00-05:00' is not a date and time with its UTC "
+            "offset",
         ),
         (
             _set("case.person.date_of_birth", "1990-02-30"),

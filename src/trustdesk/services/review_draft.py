@@ -82,7 +82,9 @@ def _check_case(case: Mapping[str, Any], draft_id: int) -> None:
                 continue
         except (ValueError, OverflowError):
             pass
-        raise _damaged(draft_id, f"its {what} {_quoted(value)} is not a date and time")
+        raise _damaged(
+            draft_id, f"its {what} {_quoted(value)} is not a date and time with its UTC offset"
+        )
     born = _get(case, "person.date_of_birth")
     if born:
         try:
@@ -112,7 +114,7 @@ def read_review_draft(draft_id: int, payload: Mapping[str, Any]) -> ReviewDraft:
     step = payload.get("step", 0)
     if step is None:
         step = 0
-    if not isinstance(step, int) or isinstance(step, bool) or step < 0:
+    if not isinstance(step, int) or isinstance(step, bool):
         raise _damaged(draft_id, f"its step is {_quoted(step)}, not a step's number")
     as_reviewer = payload.get("as_reviewer", False)
     if not isinstance(as_reviewer, bool):
@@ -122,7 +124,7 @@ def read_review_draft(draft_id: int, payload: Mapping[str, Any]) -> ReviewDraft:
         raise _damaged(draft_id, f"its replaces_kept is {_quoted(replaces)}, not a kept id")
     return ReviewDraft(
         case=case or None,
-        step=step,
+        step=max(step, 0),  # -1: saved while the step list was being rebuilt
         amend_of=_optional_int(payload, "amend_of", draft_id),
         amend_record=_optional_int(payload, "amend_record", draft_id),
         as_reviewer=as_reviewer,
