@@ -283,3 +283,35 @@ def test_a_report_of_many_months_is_laid_out_with_every_months_numbers(
     assert trend.title in text
     assert "2014-01" in text and "2024-10" in text  # the first month and the 130th
     assert len(pypdf.PdfReader(io.BytesIO(data)).pages) > 2
+
+
+def test_csv_numbers_read_back_as_the_numbers_they_are(made: Any, tmp_path: Path) -> None:
+    """Hostile pass: a review recorded at a desk whose clock was behind the version's
+    desk has a negative time to review (-15 minutes, -0.25 hours). The CSV wrote the hours
+    as ``'-0.25``: the apostrophe meant for formulas made the number text, which Excel
+    shows as text and a script's ``float()`` refuses; and 12345.67 hours (``:g``, six
+    digits) as ``12345.7``. Numbers are now written as they are, text still neutralised."""
+    from dataclasses import replace
+
+    from trustdesk.services.report_figures import duration, hours
+
+    desk, report = made
+    rows = (
+        ("Median time to review", duration(-15), hours(-15)),
+        ("90th percentile time to review", duration(740_734), hours(740_734)),
+    )
+    assert rows[0][1:] == ("-15 min", -0.25) and rows[1][2] == 12345.57
+    reviews = replace(report.figure("reviews"), rows=rows)
+    changed = replace(
+        report,
+        figures=tuple(reviews if f.id == "reviews" else f for f in report.figures),
+    )
+    target = tmp_path / "numbers.csv"
+    save_report(desk.services.ctx, desk.session("supervisor"), changed, "csv", target)
+    read = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"), newline="")))
+    start = read.index([reviews.title])
+    assert read[start + 2 : start + 4] == [
+        ["Median time to review", "'-15 min", "-0.25"],  # the text is still neutralised
+        ["90th percentile time to review", "514 d 9 h 34 min", "12345.57"],
+    ]
+    assert [float(row[2]) for row in read[start + 2 : start + 4]] == [-0.25, 12345.57]

@@ -37,5 +37,17 @@ def cell_text(value: Cell, column: str = "") -> str:
     if isinstance(value, date):
         return value.strftime("%Y-%m") if column == "Month" else value.isoformat()
     if isinstance(value, float):
-        return f"{value:g}"
+        # The shortest text that reads back as the same number (``:g`` kept six digits:
+        # 12345.67 hours became 12345.7), without a trailing ".0".
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
     return str(value)
+
+
+def csv_cell(value: Cell, column: str = "") -> str:
+    """A cell as a CSV field: text neutralised (``neutral_text``), a number or a date as
+    its text. A negative number (``-0.25`` hours: a review recorded at a desk whose
+    clock was behind) is a number, not a formula, and stays one for the spreadsheet and
+    for a script's ``float()``; an apostrophe made it text."""
+    text = cell_text(value, column)
+    return neutral_text(text) if isinstance(value, str) else text

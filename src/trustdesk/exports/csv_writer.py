@@ -14,30 +14,31 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from trustdesk.exports.cells import cell_text, neutral_text
+from trustdesk.exports.cells import csv_cell, neutral_text
 from trustdesk.memo.report_model import Figure, Report
 
 BOM = "\ufeff"
 
 
 def report_rows(report: Report) -> Iterator[list[str]]:
+    """Every row as the file holds it: text neutralised, numbers and dates as they are."""
     for name, value in report.provenance():
-        yield [name, value]
+        yield [neutral_text(name), neutral_text(value)]
     if report.statement:
-        yield ["Statement", report.statement]
+        yield ["Statement", neutral_text(report.statement)]
     for note in report.notes:
-        yield ["Note", note]
+        yield ["Note", neutral_text(note)]
     for figure in report.figures:
         yield []
         yield from figure_rows(figure)
 
 
 def figure_rows(figure: Figure) -> Iterator[list[str]]:
-    yield [figure.title]
-    yield list(figure.columns)
+    yield [neutral_text(figure.title)]
+    yield [neutral_text(column) for column in figure.columns]
     for row in figure.rows:
-        yield [cell_text(value, figure.columns[i]) for i, value in enumerate(row)]
-    yield ["Definition", figure.definition]
+        yield [csv_cell(value, figure.columns[i]) for i, value in enumerate(row)]
+    yield ["Definition", neutral_text(figure.definition)]
 
 
 def csv_text(rows: Iterator[list[str]]) -> str:
@@ -45,8 +46,7 @@ def csv_text(rows: Iterator[list[str]]) -> str:
     # QUOTE_MINIMAL with CRLF is RFC 4180: quotes only around fields holding a comma,
     # a quote or a line break, quotes doubled inside.
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    for row in rows:
-        writer.writerow([neutral_text(field) for field in row])
+    writer.writerows(rows)
     return buffer.getvalue()
 
 
