@@ -315,3 +315,21 @@ def test_csv_numbers_read_back_as_the_numbers_they_are(made: Any, tmp_path: Path
         ["90th percentile time to review", "514 d 9 h 34 min", "12345.57"],
     ]
     assert [float(row[2]) for row in read[start + 2 : start + 4]] == [-0.25, 12345.57]
+
+
+def test_a_workbook_is_not_saved_under_a_pdf_name(made: Any, tmp_path: Path) -> None:
+    """The Reports page's Save as Excel, with ``report.pdf`` picked in its dialog: the
+    workbook went into ``report.pdf`` (a PDF reader refuses it), recorded as saved. The
+    service refuses the name, writing and recording nothing (decision 0089)."""
+    from trustdesk.services.errors import InvalidRequest
+
+    desk, report = made
+    exported = len(desk.store.audit.of_events("report.exported"))
+    target = tmp_path / "report.pdf"
+    with pytest.raises(InvalidRequest, match=r"^report\.pdf ends in \.pdf, the ending of a PDF"):
+        save_report(desk.services.ctx, desk.session("supervisor"), report, "xlsx", target)
+    assert list(tmp_path.iterdir()) == []
+    assert len(desk.store.audit.of_events("report.exported")) == exported
+    saved = tmp_path / "report.xlsx"
+    save_report(desk.services.ctx, desk.session("supervisor"), report, "xlsx", saved)
+    assert openpyxl.load_workbook(saved).sheetnames[0] == "Report"

@@ -358,6 +358,7 @@ def test_a_period_not_over_says_so_and_is_not_sent_in_the_state_layout(
         with pytest.raises(InvalidRequest, match="had not ended when the report was made"):
             save_report(desk.services.ctx, desk.session("supervisor"), made, "state-csv", target)
         assert not target.exists()
+        target = target.with_suffix(".json")
         save_report(desk.services.ctx, desk.session("supervisor"), made, "json", target)
         assert json.loads(target.read_text(encoding="utf-8"))["notes"][0] == made.notes[0]
     save_report(desk.services.ctx, desk.session("supervisor"), over, "state-csv", tmp_path / "s")

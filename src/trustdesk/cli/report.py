@@ -73,6 +73,7 @@ def _day(text: str, option: str) -> date:
 
 def run_report(args: argparse.Namespace) -> int:
     from trustdesk.services.errors import InvalidRequest
+    from trustdesk.services.file_kinds import REPORT_FILES, check_named_for
     from trustdesk.services.report_files import BOM_FORMATS, save_report
     from trustdesk.services.reports import ReportRequest, build_report
     from trustdesk.store.files import check_new
@@ -82,6 +83,7 @@ def run_report(args: argparse.Namespace) -> int:
         raise InvalidRequest("--bom is for --format csv or state-csv only")
     target = args.output.expanduser().absolute()
     check_new(target)  # before the figures are counted: a taken or impossible name
+    check_named_for(target, args.fmt, REPORT_FILES)  # or one ending as another format's
     with open_services(args) as services:
         session = log_on(services, args)
         request = ReportRequest(

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from trustdesk.services.context import ServiceContext, Session, utc_now
 from trustdesk.services.errors import AuthenticationFailed, InvalidRequest, PermissionDenied
+from trustdesk.services.file_kinds import AUDIT_FILES, check_named_for
 from trustdesk.services.permissions import ADMINISTRATOR, Operation
 from trustdesk.store import backup as backups
 from trustdesk.store.anchor import Anchor, AnchorProof, prove
 from trustdesk.store.audit import COLUMNS
 from trustdesk.store.backup import BackupCheck, BackupInfo
 from trustdesk.store.encoding import canonical_json
-from trustdesk.store.files import new_file, write_error
+from trustdesk.store.files import check_new, new_file, write_error
 from trustdesk.store.identity import StoreSummary
 from trustdesk.store.records import Actor, AuditEntry, AuditEvent, User
 from trustdesk.store.rollback import Rollback
@@ -181,6 +182,9 @@ class RecordsService:
         self.ctx.authorize(session, Operation.AUDIT_EXPORT)
         if fmt not in EXPORT_FORMATS:
             raise InvalidRequest(f"format must be one of {', '.join(EXPORT_FORMATS)}")
+        if target is not None:
+            check_new(target.expanduser().absolute())  # a name taken is said first
+            check_named_for(target, fmt, AUDIT_FILES)
         head_seq, head_hash = self.store.audit.head()
         count = 0
         digest = None

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 from trustdesk.memo.report_model import Report
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest
+from trustdesk.services.file_kinds import REPORT_FILES, check_named_for
 from trustdesk.services.reports import check_saving
-from trustdesk.store.files import new_file
+from trustdesk.store.files import check_new, new_file
 
 #: The formats ``trustdesk report --format`` and the GUI's Save offer.
 FORMATS = ("pdf", "csv", "xlsx", "json", "state-csv")
@@ -74,6 +75,8 @@ def save_report(
                 "is over, or end it with --to on an earlier day; nothing was written."
             )
     target = target.expanduser().absolute()
+    check_new(target)  # a name taken is said first: whatever it ends in, it is refused
+    check_named_for(target, fmt, REPORT_FILES)
     with new_file(target) as temp:
         _write(report, fmt, temp, bom=bom)
         digest = hashlib.sha256(temp.read_bytes()).hexdigest()
