@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from trustdesk.exports.cells import FORMULA_LEADS
 from trustdesk.services.context import ServiceContext, Session, utc_now
 from trustdesk.services.errors import AuthenticationFailed, InvalidRequest, PermissionDenied
 from trustdesk.services.file_kinds import AUDIT_FILES, check_named_for
@@ -32,9 +33,23 @@ if TYPE_CHECKING:
 
 EXPORT_FORMATS = ("jsonl", "csv")
 
+#: How a field of the audit CSV may not begin as written: with what a spreadsheet runs as
+#: a formula, or with the apostrophe that marks a field neutralised (decision 0090).
+_CSV_MARKED = (*FORMULA_LEADS, "'")
+
 
 def _entry_dict(entry: AuditEntry) -> dict[str, object]:
     return {column: getattr(entry, column) for column in COLUMNS}
+
+
+def csv_field(value: object) -> str:
+    """A field of the audit CSV: the record's text (None empty), with one apostrophe
+    before a text a spreadsheet would run as a formula, or that begins with an apostrophe
+    itself. A reader takes one leading apostrophe off every field that has one and has
+    the record's text exactly. (A kept decision's ``workstation`` is its officer's to
+    write, and Excel ran ``=HYPERLINK(…)`` there: a hostile pass.)"""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_CSV_MARKED) else text
 
 
 def _lines(entries: Iterator[AuditEntry], fmt: str) -> Iterator[str]:
@@ -46,7 +61,7 @@ def _lines(entries: Iterator[AuditEntry], fmt: str) -> Iterator[str]:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for entry in entries:
-        writer.writerow(["" if v is None else v for v in _entry_dict(entry).values()])
+        writer.writerow([csv_field(v) for v in _entry_dict(entry).values()])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
