@@ -14,12 +14,16 @@ from __future__ import annotations
 import errno
 import io
 import json
+import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from recordkit import case_file, desk_cli, one_line_error, staff
+from storekit import ADMIN_PW
 
 from trustdesk.store import audit
 from trustdesk.store.connection import connect
@@ -128,3 +132,51 @@ def test_a_whole_export_to_a_stream_is_recorded_before_and_after(
     [(outcome, done)] = _events(cli, "audit.exported")
     assert outcome == "success" and done["entries"] == started["head_seq"]
     assert len(whole.getvalue().splitlines()) == started["head_seq"]
+
+
+def _can_mount_privately() -> bool:
+    if os.name != "posix" or os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt 2>/dev/null"],
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0
+
+
+@pytest.mark.sqlite_only("the report is counted from a data folder")
+@pytest.mark.skipif(not _can_mount_privately(), reason="needs root and unshare (a full disk)")
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "pdf"])
+def test_a_report_to_a_full_disk_is_named_in_every_format(
+    cli: Any, tmp_path: Path, fmt: str
+) -> None:
+    """Hostile pass: `report --format xlsx -o` onto a full disk ended in "internal error
+    (FileCreateError); this is a bug in TrustDesk", exit 1, and a Python traceback from
+    the workbook's zip file ("Exception ignored in: <function ZipFile.__del__"): the
+    spreadsheet library wraps the system's refusal in its own exception, which nothing
+    worded. CSV and PDF said "the disk is full". Now every format says it, exit 2,
+    nothing left on the disk and nothing recorded as saved. The disk is a 4 KiB tmpfs
+    mounted in a private mount namespace for the real program's run."""
+    full = tmp_path / "full"
+    full.mkdir()
+    target = full / f"report.{fmt}"
+    env = {**os.environ, "TRUSTDESK_DEBUG": "", "TRUSTDESK_PASSWORD": ADMIN_PW}
+    # What the full disk holds after the run is listed beside it, from inside the mount.
+    left = tmp_path / "left.txt"
+    run = subprocess.run(
+        [
+            "unshare", "-m", "sh", "-c",
+            'mount -t tmpfs -o size=4k tmpfs "$0" || exit 99; "$@"; code=$?; '
+            f'ls -A "$0" > {str(left)!r}; exit $code', str(full),
+            sys.executable, "-m", "trustdesk", "--data-dir", str(cli.data), "report",
+            "--from", "2026-01-01", "--to", "2026-12-31", "--format", fmt,
+            "-o", str(target), "--as", "chief",
+        ],
+        capture_output=True, text=True, timeout=120, check=False, env=env,
+    )  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    assert one_line_error(run.stderr) == f"trustdesk: the disk is full: {target} was not written"
+    assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr
+    assert left.read_text() == ""  # not even the hidden temporary file
+    assert _events(cli, "report.exported") == []

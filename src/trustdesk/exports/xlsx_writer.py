@@ -6,6 +6,7 @@ cells.py). XlsxWriter is told never to turn a string into a formula, a number or
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -121,9 +122,17 @@ def _report_sheet(sheet: Any, report: Report, f: _Formats) -> None:
 
 
 def write_xlsx(report: Report, path: Path) -> None:
+    # The workbook is made in memory and its bytes written here: XlsxWriter writing the
+    # file itself wrapped the system's refusal (a full disk) in its own FileCreateError,
+    # which no layer words ("internal error"), and its half-written zip file printed a
+    # traceback when collected. Written here, the OSError reaches store.files.new_file
+    # as any format's does ("the disk is full"). ``in_memory`` also keeps the report's
+    # parts out of the system's temporary folder, whose own room no longer matters.
+    buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
-        str(path),
+        buffer,
         {
+            "in_memory": True,
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
@@ -144,3 +153,4 @@ def write_xlsx(report: Report, path: Path) -> None:
     for figure in report.figures:
         _figure_sheet(book.add_worksheet(sheet_name(figure.title, taken)), figure, formats)
     book.close()
+    path.write_bytes(buffer.getvalue())
