@@ -333,3 +333,27 @@ def test_a_workbook_is_not_saved_under_a_pdf_name(made: Any, tmp_path: Path) -> 
     saved = tmp_path / "report.xlsx"
     save_report(desk.services.ctx, desk.session("supervisor"), report, "xlsx", saved)
     assert openpyxl.load_workbook(saved).sheetnames[0] == "Report"
+
+
+def test_a_report_from_the_first_day_reports_take_has_that_day_in_the_workbook(
+    made: Any, tmp_path: Path
+) -> None:
+    """Hostile pass: a report from 1900-01-01 (the first year a report takes) saved as
+    XLSX wrote "Period from" and the first month as Excel's day 0, which Excel shows as
+    1900-01-00 and openpyxl reads as the time 00:00: XlsxWriter takes a datetime on
+    1900-01-01 for a time of day alone. Dates are written as dates now."""
+    desk, _report = made
+    session = desk.session("supervisor")
+    early = build_report(
+        desk.services.ctx, ReportRequest(session, date(1900, 1, 1), date(1900, 12, 31))
+    )
+    target = tmp_path / "early.xlsx"
+    save_report(desk.services.ctx, session, early, "xlsx", target)
+    book = openpyxl.load_workbook(target)
+    front = book["Report"]
+    values = {front.cell(r, 1).value: front.cell(r, 2) for r in range(2, front.max_row + 1)}
+    for name, day in (("Period from", datetime(1900, 1, 1)), ("Period to", datetime(1900, 12, 31))):
+        assert values[name].is_date and values[name].value == day, name
+    months = book[early.figure("by_month").title]
+    firsts = [months.cell(r, 1).value for r in range(2, 14)]
+    assert firsts == [datetime(1900, m, 1) for m in range(1, 13)]

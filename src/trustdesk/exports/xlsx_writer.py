@@ -66,10 +66,11 @@ def _write(sheet: Any, row: int, col: int, value: Cell, column: str, f: _Formats
         sheet.write_datetime(row, col, utc, f.stamp)
         return 19
     if isinstance(value, date):
-        month = column == "Month"
-        sheet.write_datetime(
-            row, col, datetime(value.year, value.month, value.day), f.month if month else f.date
-        )
+        # Written as a date, not as a datetime at midnight: XlsxWriter takes a datetime
+        # on 1900-01-01 for a time of day alone and wrote Excel's day 0, shown as
+        # "1900-01-00" (and read back as the time 00:00), for a report from the first
+        # day a report takes.
+        sheet.write_datetime(row, col, value, f.month if column == "Month" else f.date)
         return 10
     text = str(value)
     sheet.write_string(row, col, text, f.quoted if formula_like(text) else f.text)
