@@ -7,7 +7,9 @@ officer (decision 0062). Used where kept work is recorded: the flush
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
+from trustdesk.core.characters import shown
 from trustdesk.services.context import ServiceContext
 from trustdesk.services.errors import InvalidRequest
 from trustdesk.services.kept_signing import REGISTERED, registered_key, verifies
@@ -68,6 +70,57 @@ def check_signed(ctx: ServiceContext, item: Kept, what: str) -> User:
             "altered or written by someone else on this workstation"
         )
     return user
+
+
+#: The longest desk name a kept item may give: a full host name (DNS) is at most this.
+MAX_DESK_NAME = 253
+#: How much of an implausible desk name a refusal writes out.
+_SHOWN_DESK = 60
+
+
+def desk_name_fault(name: str) -> str | None:
+    """What is wrong with ``name`` as the desk (workstation) a kept item says it was kept
+    on, or None: a desk is named by its computer's name (``store.paths.hostname``), 1 to
+    ``MAX_DESK_NAME`` letters, digits, '.', '-' and '_' (a Windows computer name may
+    hold letters beyond ASCII). Not a formula, a space, a control or text-direction
+    character, or a page of text: the record's workstation column, the reports' "by
+    desk" and the history show it as a desk."""
+    if not name:
+        return "it is empty"
+    if len(name) > MAX_DESK_NAME:
+        return f"it is {len(name)} characters long (a computer's name has at most {MAX_DESK_NAME})"
+    bad = next((ch for ch in name if not (ch.isalnum() or ch in ".-_")), None)
+    if bad is None:
+        return None
+    written = "a space" if bad == " " else f"'{shown(bad)}'"
+    return f"it holds {written}, which no computer's name holds"
+
+
+def desk_written_out(name: str) -> str:
+    """``name`` quoted for a message: control and text-direction characters written as
+    ``<U+202E>``, and no more than its first ``_SHOWN_DESK`` characters."""
+    head = shown(name[:_SHOWN_DESK])
+    more = f"… ({len(name)} characters)" if len(name) > _SHOWN_DESK else ""
+    return f'"{head}"{more}'
+
+
+def check_desk(ctx: ServiceContext, item: Kept, what: str, where: Path) -> None:
+    """Refuse (``InvalidRequest``, nothing written) to record ``item`` when the desk its
+    file names (``workstation``) is not a computer's name (``desk_name_fault``): an
+    officer can sign a kept file they wrote themselves, and whatever it names would
+    be recorded as the desk the work was done at. This desk's own name always passes
+    (what it records of work done here in any case). ``where``: the item's file."""
+    if item.workstation == ctx.workstation:
+        return
+    fault = desk_name_fault(item.workstation)
+    if fault is None:
+        return
+    raise InvalidRequest(
+        f"the {what} kept on this desk (draft {item.id[:8]}) is not recorded: its file "
+        f"({where}) names the desk it was kept at as {desk_written_out(item.workstation)}, "
+        f"which is not a desk's name ({fault}): its file was written or altered by "
+        "hand; do it again from the start"
+    )
 
 
 def ever_registered(ctx: ServiceContext, user_id: int, key: str) -> bool:

@@ -406,8 +406,12 @@ class KeptFiles(Generic[K]):
         """Where ``item`` comes among its kind: by when it was kept."""
         return (item.kept_at, item.id)
 
+    def path(self, item: K) -> Path:
+        """The file ``item`` is kept in."""
+        return self.folder / f"{item.id}{SUFFIX}"
+
     def remove(self, item: K) -> None:
-        (self.folder / f"{item.id}{SUFFIX}").unlink(missing_ok=True)
+        self.path(item).unlink(missing_ok=True)
         fsync_dir(self.folder)
 
 

@@ -27,7 +27,7 @@ from trustdesk.core.wall_time import local_text
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.holds import OUTCOME_WORDS, AlreadyClosed, HoldService
-from trustdesk.services.kept_checks import check_signed
+from trustdesk.services.kept_checks import check_desk, check_signed
 from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
 from trustdesk.services.outbox import Kept, kept_digest
 from trustdesk.services.permissions import Operation
@@ -94,6 +94,7 @@ class RefusedClosures:
         self._not_dealt_with(item)
         # Only what its officer kept: a planted or edited file is printed or discarded.
         check_signed(self.ctx, item, "hold closure")
+        check_desk(self.ctx, item, "hold closure", self.closures.path(item))
         note = (
             f"Closed by {item.officer} at desk {item.workstation} while the record server "
             f"was unreachable; refused then: {' '.join((item.refused or '').split())}"

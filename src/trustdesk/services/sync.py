@@ -32,7 +32,13 @@ from trustdesk.services.decisions import (
 )
 from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.holds import MAX_NOTE, AlreadyClosed, HoldService
-from trustdesk.services.kept_checks import check_signed, refusal_stands, signed_by_its_officer
+from trustdesk.services.kept_checks import (
+    check_desk,
+    check_signed,
+    desk_name_fault,
+    refusal_stands,
+    signed_by_its_officer,
+)
 from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
 from trustdesk.services.kept_dealt import DealtSearch
 from trustdesk.services.kept_signing import KeptSigner
@@ -658,9 +664,10 @@ class SyncService:
         """Put the kept unlock tries in the record, oldest first, as ``unlock`` entries
         marked ``offline`` (with when, on which workstation, and the kept id and digest,
         so that one is never recorded twice); how many were recorded. One the record has
-        already is removed; one not signed by its officer's key (planted in the folder)
-        is left where it is and never recorded. Stops at the first failure to write
-        (``StoreError``: the rest wait for the next try)."""
+        already is removed; one not signed by its officer's key (planted in the folder),
+        or naming as its desk what no computer is named (``check_desk``: a file its
+        officer wrote by hand and signed), is left where it is and never recorded. Stops
+        at the first failure to write (``StoreError``: the rest wait for the next try)."""
         items = self.unlocks.all()
         if not items:
             return 0
@@ -673,6 +680,8 @@ class SyncService:
                 continue
             if not signed_by_its_officer(self.ctx, item):
                 continue
+            if item.workstation != self.ctx.workstation and desk_name_fault(item.workstation):
+                continue  # a desk no computer is named: never recorded (``check_desk``)
             officer = self.ctx.store.users.by_id(item.officer_id)
             self.ctx.audit(
                 "unlock",
@@ -695,6 +704,7 @@ class SyncService:
 
     def _close_late(self, item: KeptClosure) -> None:
         user = check_signed(self.ctx, item, "hold closure")
+        check_desk(self.ctx, item, "hold closure", self.closures.path(item))
         officer = Session(user.id, user.username, item.kept_at)
         if item.attempted and self._closed_by(item):
             return  # the save whose answer was lost did go through
@@ -736,6 +746,7 @@ class SyncService:
         if item.attempted and self._already_recorded(kept):
             return None
         user = check_signed(self.ctx, item, "decision")
+        check_desk(self.ctx, item, "decision", self.outbox.path(item))
         if item.rule_pack_sha256 != kept.draft.rule_pack_sha256:
             raise InvalidRequest(
                 f"the rule pack in force for {kept.case.decision_time:%Y-%m-%d} changed since "
