@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -165,3 +166,40 @@ def test_host_names_pass_and_this_desks_own_name_always_does(desk: Desk, rules: 
     done = sync.flush()
     assert [item.id for item, _saved in done.recorded] == [kept.pending.id]
     assert "Booking Desk (east)" in _workstations(desk)
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_DESKS))
+def test_what_deals_with_a_refused_item_writes_its_desk_out(
+    desk: Desk, rules: Any, kind: str
+) -> None:
+    """The refused decision's memo, the refused closure's slip, and the discard of each:
+    the desk its file names is written out there too, never put in the record as it is."""
+    from test_offline_desk import pdf_text
+
+    bad, written, _fault = BAD_DESKS[kind]
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    sync.remember(officer)
+    assert officer.signer is not None
+    kept = sync.keep(officer, *honored(rules, booking="NH-DESK-6"))
+    sync.outbox.put(signed(replace(kept.pending, workstation=bad), officer.signer))
+    status = _hold(desk, rules, "NH-DESK-7")
+    closure = sync.keep_closure(officer, status, "ice_took_custody", None)
+    sync.closures.put(signed(replace(closure, workstation=bad), officer.signer))
+    done = sync.flush()
+    assert len(done.refused) == 1 and len(done.closures_refused) == 1
+    [refused] = sync.refused_kept()
+    assert _flat(f"on workstation {written} at") in _flat(pdf_text(sync.memo(refused)))
+    slip = pdf_text(sync.refused_closures.slip(officer, closure.id, UTC))
+    assert _flat(f"officer at desk {written}") in _flat(slip)
+    supervisor = desk.session("supervisor")
+    sync.discard(supervisor, kept.pending.id, "the desk in its file is not ours")
+    sync.refused_closures.discard(supervisor, closure.id, "the desk in its file is not ours")
+    discards = desk.store.audit.of_events("kept_decision.discarded", "kept_closure.discarded")
+    assert [entry.objects_dict()["kept_on"] for entry in discards] == [written, written]
+    assert bad not in _workstations(desk)
+    assert sync.outbox.all() == [] and sync.closures.all() == []

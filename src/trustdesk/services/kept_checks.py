@@ -104,6 +104,16 @@ def desk_written_out(name: str) -> str:
     return f'"{head}"{more}'
 
 
+def desk_of(ctx: ServiceContext, item: Kept) -> str:
+    """The desk ``item`` was kept at, as what deals with a refused item records or prints
+    of it (a discard's ``kept_on``, a slip, a memo): as its file names it when that is a
+    desk's name (``check_desk``), written out (``desk_written_out``) when it is not."""
+    name = item.workstation
+    if name == ctx.workstation or desk_name_fault(name) is None:
+        return name
+    return desk_written_out(name)
+
+
 def check_desk(ctx: ServiceContext, item: Kept, what: str, where: Path) -> None:
     """Refuse (``InvalidRequest``, nothing written) to record ``item`` when the desk its
     file names (``workstation``) is not a computer's name (``desk_name_fault``): an

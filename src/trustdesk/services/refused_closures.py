@@ -27,7 +27,7 @@ from trustdesk.core.wall_time import local_text
 from trustdesk.services.context import ServiceContext, Session
 from trustdesk.services.errors import InvalidRequest, ServiceError
 from trustdesk.services.holds import OUTCOME_WORDS, AlreadyClosed, HoldService
-from trustdesk.services.kept_checks import check_desk, check_signed
+from trustdesk.services.kept_checks import check_desk, check_signed, desk_of
 from trustdesk.services.kept_closures import ClosureOutbox, KeptClosure
 from trustdesk.services.outbox import Kept, kept_digest
 from trustdesk.services.permissions import Operation
@@ -135,7 +135,7 @@ class RefusedClosures:
         objects = {
             "offline_closure": item.id,
             "offline_digest": kept_digest(item),
-            "kept_on": item.workstation,
+            "kept_on": desk_of(self.ctx, item),
         }
         self.ctx.authorize(session, Operation.KEPT_DISCARD, objects)
         self.ctx.audit(
@@ -169,7 +169,7 @@ class RefusedClosures:
             ("Booking number", item.booking_number or "—"),
             ("How it ended", OUTCOME_WORDS.get(item.outcome, item.outcome)),
             ("When it ended", when(item.kept_at)),
-            ("Closed by", f"{item.officer} at desk {item.workstation}"),
+            ("Closed by", f"{item.officer} at desk {desk_of(self.ctx, item)}"),
             ("Note", item.note or "—"),
             ("Refused by the record", f"{when(item.refused_at)}: {item.refused or '—'}"),
         )

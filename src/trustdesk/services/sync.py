@@ -36,6 +36,7 @@ from trustdesk.services.kept_checks import (
     check_desk,
     check_signed,
     desk_name_fault,
+    desk_of,
     refusal_stands,
     signed_by_its_officer,
 )
@@ -851,7 +852,7 @@ class SyncService:
         objects = {
             "offline_draft": item.id,
             "offline_digest": kept_digest(item),
-            "kept_on": item.workstation,
+            "kept_on": desk_of(self.ctx, item),
         }
         self.ctx.authorize(session, Operation.KEPT_DISCARD, objects)
         self.ctx.audit(
@@ -885,7 +886,7 @@ class SyncService:
         zone = ZoneInfo(self._zone)
         when = local_text(item.kept_at, zone)
         why = (
-            f"Kept as local draft {item.short_id} on workstation {item.workstation} at "
+            f"Kept as local draft {item.short_id} on workstation {desk_of(self.ctx, item)} at "
             f"{when}: the record server could not be reached. It is recorded as soon as "
             "the server is back; print the memo again then."
         )
