@@ -16,20 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from recordkit import audit_objects, case_file, desk_cli, one_line_error, staff
+from recordkit import audit_objects, one_line_error
 
 from trustdesk.store.paths import DB_NAME
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    run = desk_cli(tmp_path / "data", monkeypatch, capsys)
-    staff(run)
-    code, _out, err = run(
-        "decisions", "add", case_file(tmp_path, tsdb_match=True), "--as", "ann", who="ann"
-    )
-    assert code == 0, err
-    return run
 
 
 @pytest.mark.sqlite_only("the audit entries are read from the SQLite file")

@@ -15,31 +15,19 @@ import errno
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from recordkit import case_file, desk_cli, one_line_error, staff
-from storekit import ADMIN_PW
+from recordkit import one_line_error
+from storekit import ADMIN_PW, can_mount_privately
 
 from trustdesk.store import audit
 from trustdesk.store.connection import connect
 
 LONG_NAME = "x" * 300
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    run = desk_cli(tmp_path / "data", monkeypatch, capsys)
-    staff(run)
-    code, _out, err = run(
-        "decisions", "add", case_file(tmp_path, tsdb_match=True), "--as", "ann", who="ann"
-    )
-    assert code == 0, err
-    return run
 
 
 def _events(cli: Any, event: str) -> list[tuple[str, dict[str, Any]]]:
@@ -134,19 +122,8 @@ def test_a_whole_export_to_a_stream_is_recorded_before_and_after(
     assert len(whole.getvalue().splitlines()) == started["head_seq"]
 
 
-def _can_mount_privately() -> bool:
-    if os.name != "posix" or os.geteuid() != 0 or shutil.which("unshare") is None:
-        return False
-    probe = subprocess.run(
-        ["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt 2>/dev/null"],
-        capture_output=True,
-        check=False,
-    )
-    return probe.returncode == 0
-
-
 @pytest.mark.sqlite_only("the report is counted from a data folder")
-@pytest.mark.skipif(not _can_mount_privately(), reason="needs root and unshare (a full disk)")
+@pytest.mark.skipif(not can_mount_privately(), reason="needs root and unshare (a full disk)")
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "pdf"])
 def test_a_report_to_a_full_disk_is_named_in_every_format(
     cli: Any, tmp_path: Path, fmt: str

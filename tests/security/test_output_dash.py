@@ -13,24 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from recordkit import case_file, desk_cli, staff
 
 from trustdesk.store import audit
 from trustdesk.store.connection import connect
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    run = desk_cli(tmp_path / "data", monkeypatch, capsys)
-    staff(run)
-    code, _out, err = run(
-        "decisions", "add", case_file(tmp_path, tsdb_match=True), "--as", "ann", who="ann"
-    )
-    assert code == 0, err
+def cli(cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The suite's ``cli``, run from a working folder of its own."""
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
-    return run
+    return cli
 
 
 def _events(cli: Any, event: str) -> list[dict[str, Any]]:

@@ -20,18 +20,18 @@ def _counts(desk: Any) -> tuple[int, int]:
     return len(entries), desk.store.verify().entries
 
 
+def _second_desk(desk: Any, rules: Any, tmp_path: Any, database: str | None) -> Desk:
+    """Another desk's own services on the same record (data folder or server)."""
+    from storekit import open_desk
+
+    folder = tmp_path / "data" if database is None else tmp_path / "other"
+    return open_desk(folder, rules, desk.clock, database=database)
+
+
 def test_a_desk_that_read_the_old_jurisdiction_cannot_save_under_it(
     desk: Any, rules: Any, tmp_path: Any, database: str | None
 ) -> None:
-    # The second desk: its own services on the same record, signed in (CT read) first.
-    from storekit import open_desk
-
-    other: Desk = open_desk(
-        tmp_path / "data" if database is None else tmp_path / "other",
-        rules,
-        desk.clock,
-        database=database,
-    )
+    other = _second_desk(desk, rules, tmp_path, database)  # signed in (CT read) first
     try:
         officer = other.session("officer")
         case, raw = honored(rules)
@@ -68,14 +68,7 @@ def test_a_decision_kept_offline_is_not_recorded_under_a_jurisdiction_changed_si
     sign-in); an administrator moves the agency to California at another desk; the flush
     refuses the kept decision with the same words as a live save, nothing recorded, and
     it waits for a supervisor among the refused kept decisions."""
-    from storekit import open_desk
-
-    other: Desk = open_desk(
-        tmp_path / "data" if database is None else tmp_path / "other",
-        rules,
-        desk.clock,
-        database=database,
-    )
+    other = _second_desk(desk, rules, tmp_path, database)
     try:
         officer = other.session("officer")
         sync = other.services.sync

@@ -349,3 +349,18 @@ def scribble_pages(db: Path, *, indexes_only: bool) -> None:
         for root in roots:
             handle.seek((root - 1) * page)
             handle.write(b"\xa5" * page)
+
+
+def can_mount_privately() -> bool:
+    """Whether this process may mount a small tmpfs in a private mount namespace (root
+    and ``unshare``): how the tests fill a disk or make one read-only for real."""
+    import shutil
+
+    if os.name != "posix" or os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt 2>/dev/null"],
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0

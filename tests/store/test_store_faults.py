@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from storekit import T0, actor, add_user, draft
+from storekit import T0, actor, add_user, can_mount_privately, draft
 
 from trustdesk.store.case_records import PersonFacts
 from trustdesk.store.errors import DiskFull, StoreError
@@ -68,19 +68,8 @@ def test_a_full_database_is_a_clear_error_and_records_nothing(store: Store) -> N
     assert store.verify().ok and store.integrity_check() == ["ok"]
 
 
-def _can_unshare() -> bool:
-    if os.name != "posix" or os.geteuid() != 0 or shutil.which("unshare") is None:
-        return False
-    probe = subprocess.run(
-        ["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt 2>/dev/null"],
-        capture_output=True,
-        check=False,
-    )
-    return probe.returncode == 0
-
-
 needs_unshare = pytest.mark.skipif(
-    not _can_unshare(), reason="needs root and unshare (private mounts)"
+    not can_mount_privately(), reason="needs root and unshare (private mounts)"
 )
 
 SCENARIO = r"""
