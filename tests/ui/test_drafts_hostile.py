@@ -69,6 +69,23 @@ def _set(path: str, value: Any) -> Callable[[Any], None]:
         ),
         (_set("case.convictions", ["53a-134"]), "its convictions list holds an entry"),
         (_set("amend_of", "7; DROP"), "its amend_of is '7; DROP', not a decision's number"),
+        # A yes/no answer rewritten as text: the page would have shown the text "no" as Yes.
+        (_set("case.gang_member", "no"), "its answer gang_member is 'no', not yes, no or"),
+        (
+            _set(
+                "case.convictions",
+                [
+                    {
+                        "statute": "53a-134",
+                        "level": "felony",
+                        "class": "B",
+                        "jurisdiction": "CT",
+                        "under_appeal": "false",
+                    }
+                ],
+            ),
+            "its answer convictions.under_appeal is 'false', not yes, no or unknown",
+        ),
     ],
 )
 def test_a_draft_edited_behind_the_app_is_refused_plainly_on_resume(

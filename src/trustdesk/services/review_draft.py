@@ -9,12 +9,15 @@ through building the page.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from trustdesk.core.characters import shown
+from trustdesk.resources import schema
 from trustdesk.services.errors import InvalidRequest
 
 #: The case's sections the pages read, and the texts in them they show.
@@ -25,6 +28,48 @@ _TIMES = {
     "detainer.received_at": "detainer's received-at time",
 }
 _OFFENSE_KEYS = ("statute", "level", "class", "jurisdiction")
+#: The case schema's yes / no / unknown answers (``$defs/tri``).
+_TRI = "#/$defs/tri"
+
+
+@functools.cache
+def _answer_paths() -> tuple[tuple[str, ...], ...]:
+    """Where the case schema puts a yes / no / unknown answer ("[]": each list item)."""
+    document = json.loads(schema("case").read_text(encoding="utf-8"))
+    found: list[tuple[str, ...]] = []
+
+    def walk(node: Any, path: tuple[str, ...], seen: frozenset[str]) -> None:
+        if not isinstance(node, Mapping):
+            return
+        ref = node.get("$ref")
+        if ref == _TRI:
+            found.append(path)
+            return
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and ref not in seen:
+            walk(document["$defs"][ref.rsplit("/", 1)[1]], path, seen | {ref})
+        for key, child in node.get("properties", {}).items():
+            walk(child, (*path, key), seen)
+        if "items" in node:
+            walk(node["items"], (*path, "[]"), seen)
+        for key in ("oneOf", "anyOf", "allOf"):
+            for child in node.get(key, []):
+                walk(child, path, seen)
+
+    walk(document, (), frozenset())
+    return tuple(found)
+
+
+def _values_at(node: Any, path: tuple[str, ...]) -> Iterator[Any]:
+    """The values at ``path`` in ``node`` that are there."""
+    if not path:
+        yield node
+        return
+    head, rest = path[0], path[1:]
+    if head == "[]":
+        for item in node if isinstance(node, list) else ():
+            yield from _values_at(item, rest)
+    elif isinstance(node, Mapping) and head in node:
+        yield from _values_at(node[head], rest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +140,13 @@ def _check_case(case: Mapping[str, Any], draft_id: int) -> None:
             pass
         if born is not None:
             raise _damaged(draft_id, f"its date of birth {_quoted(born)} is not a date")
+    for path in _answer_paths():
+        for value in _values_at(case, path):
+            if value is not None and not isinstance(value, bool):
+                name = ".".join(part for part in path if part != "[]")
+                raise _damaged(
+                    draft_id, f"its answer {name} is {_quoted(value)}, not yes, no or unknown"
+                )
     for key, value in case.items():
         if isinstance(value, list) and not all(
             isinstance(item, Mapping) and all(k in item for k in _OFFENSE_KEYS) for item in value
