@@ -78,7 +78,9 @@ class Workspace(QWidget):
         self.refused_kept: QWidget | None = None
         self.show_refused_kept()
         self.board.open_review.connect(self.open_review)
-        self.board.drafts.open_draft = lambda: getattr(self.review, "draft_id", None)
+        drafts = getattr(self.board, "drafts", None)  # none on an administrator's board
+        if drafts is not None:
+            drafts.open_draft = lambda: getattr(self.review, "draft_id", None)
         self.board.overdue_alarm.connect(self.overdue_banner.ring)
         self.overdue_banner.acknowledged.connect(self.board.acknowledge_overdue)
         self.board.announce_overdue()
