@@ -104,14 +104,19 @@ def desk_written_out(name: str) -> str:
     return f'"{head}"{more}'
 
 
+def desk_named_right(ctx: ServiceContext, item: Kept) -> bool:
+    """Whether the desk ``item``'s file names is this desk's own name or a computer's
+    name (``desk_name_fault``): what may be recorded as the desk the work was done at."""
+    return item.workstation == ctx.workstation or desk_name_fault(item.workstation) is None
+
+
 def desk_of(ctx: ServiceContext, item: Kept) -> str:
     """The desk ``item`` was kept at, as what deals with a refused item records or prints
     of it (a discard's ``kept_on``, a slip, a memo): as its file names it when that is a
     desk's name (``check_desk``), written out (``desk_written_out``) when it is not."""
-    name = item.workstation
-    if name == ctx.workstation or desk_name_fault(name) is None:
-        return name
-    return desk_written_out(name)
+    if desk_named_right(ctx, item):
+        return item.workstation
+    return desk_written_out(item.workstation)
 
 
 def check_desk(ctx: ServiceContext, item: Kept, what: str, where: Path) -> None:
@@ -120,11 +125,9 @@ def check_desk(ctx: ServiceContext, item: Kept, what: str, where: Path) -> None:
     officer can sign a kept file they wrote themselves, and whatever it names would
     be recorded as the desk the work was done at. This desk's own name always passes
     (what it records of work done here in any case). ``where``: the item's file."""
-    if item.workstation == ctx.workstation:
+    if desk_named_right(ctx, item):
         return
     fault = desk_name_fault(item.workstation)
-    if fault is None:
-        return
     raise InvalidRequest(
         f"the {what} kept on this desk (draft {item.id[:8]}) is not recorded: its file "
         f"({where}) names the desk it was kept at as {desk_written_out(item.workstation)}, "

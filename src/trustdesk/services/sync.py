@@ -35,7 +35,7 @@ from trustdesk.services.holds import MAX_NOTE, AlreadyClosed, HoldService
 from trustdesk.services.kept_checks import (
     check_desk,
     check_signed,
-    desk_name_fault,
+    desk_named_right,
     desk_of,
     refusal_stands,
     signed_by_its_officer,
@@ -681,7 +681,7 @@ class SyncService:
                 continue
             if not signed_by_its_officer(self.ctx, item):
                 continue
-            if item.workstation != self.ctx.workstation and desk_name_fault(item.workstation):
+            if not desk_named_right(self.ctx, item):
                 continue  # a desk no computer is named: never recorded (``check_desk``)
             officer = self.ctx.store.users.by_id(item.officer_id)
             self.ctx.audit(
