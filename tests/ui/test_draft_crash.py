@@ -35,9 +35,9 @@ def test_draft_survives_sigkill_and_is_offered_on_the_board(
     from trustdesk.ui.mainwindow import MainWindow
 
     desk = open_gui_desk(data, rules, fake_time)  # the kill left the lock behind: reclaimed
+    window = MainWindow(desk.services, RulesHolder(rules), fake_time.clock())
+    qtbot.addWidget(window)
     try:
-        window = MainWindow(desk.services, RulesHolder(rules), fake_time.clock())
-        qtbot.addWidget(window)
         window.start()
         page = window.sign_in
         page.acknowledge.setChecked(True)
@@ -52,4 +52,5 @@ def test_draft_survives_sigkill_and_is_offered_on_the_board(
         assert review.person.name.text() == "Inés Peña"
         assert review.person.booking.text() == "NH-CRASH-1"
     finally:
+        window.close()  # keeps the open review's draft while the record is open
         desk.services.close()

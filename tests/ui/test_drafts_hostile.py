@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from test_review import fill_person, open_review, walk_to_hold
+from uikit import password
 
 from trustdesk.services.review import RESULT
 
@@ -287,3 +288,126 @@ def test_the_board_neither_discards_nor_swaps_the_review_open_on_this_desk(
     panel.list.setCurrentRow(0)
     qtbot.mouseClick(panel.resume_button, LEFT)
     assert len(answers.infos) == 2 and window.workspace.tabs.currentWidget() is page
+
+
+def _cut_the_server(monkeypatch: Any, desk: Any) -> None:
+    """Drafts on a PostgreSQL record whose server cannot be reached: every save fails."""
+    from trustdesk.store.postgresql.connection import unavailable
+
+    def unreachable(*_args: Any, **_kwargs: Any) -> int:
+        raise unavailable("postgresql://desk@db.example/trustdesk", OSError("refused"))
+
+    monkeypatch.setattr(type(desk.store.drafts), "save", unreachable)
+
+
+def test_sign_out_asks_before_losing_a_review_whose_draft_cannot_be_kept(
+    make_window: Any, qtbot: Any, gui_desk: Any, answers: Any, monkeypatch: Any
+) -> None:
+    """File > Sign out while the review's draft could not be kept signed the officer out
+    and everything typed was gone, with no word (only the log knew)."""
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    fill_person(qtbot, page, "Luis Peña", "NH-77")
+    with monkeypatch.context() as cut:
+        _cut_the_server(cut, gui_desk)
+        answers.confirm = False
+        window.sign_out_action.trigger()
+        (asked,) = answers.questions
+        assert asked.startswith(
+            "The review in progress could not be kept as a draft. The database server cannot "
+            "be reached ("
+        ), asked
+        assert "Signing out now loses everything typed in it. Go on anyway?" in asked
+        # No: still signed in, the review open with what was typed.
+        assert window.stack.currentWidget() is window.workspace
+        assert window.workspace.review is page and page.person.name.text() == "Luis Peña"
+        # Yes: signed out, and the sign-in page says what was lost.
+        answers.confirm = True
+        window.sign_out_action.trigger()
+        assert window.stack.currentWidget() is window.sign_in and window.workspace is None
+        told = window.sign_in.error.text()
+        assert told.startswith(
+            "⚠ What was typed in the review in progress is lost: it could not be kept as a "
+            "draft. The database server cannot be reached ("
+        ), told
+    assert _drafts(gui_desk) == []
+
+
+def test_sign_out_keeps_a_review_whose_draft_can_be_kept_without_asking(
+    make_window: Any, qtbot: Any, gui_desk: Any, answers: Any
+) -> None:
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    fill_person(qtbot, page, "Luis Peña", "NH-77")
+    window.sign_out_action.trigger()
+    assert answers.questions == [] and window.workspace is None
+    assert window.sign_in.error.isHidden()
+    assert [d.label for d in _drafts(gui_desk)] == ["NH-77 — Luis Peña"]
+
+
+def test_the_lock_screens_sign_out_asks_before_losing_the_review(
+    make_window: Any, qtbot: Any, gui_desk: Any, answers: Any, monkeypatch: Any
+) -> None:
+    """Locked with a review whose draft could not be kept (the review waits behind the
+    lock): the lock screen's Sign out dropped it with no word."""
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    fill_person(qtbot, page, "Luis Peña", "NH-77")
+    with monkeypatch.context() as cut:
+        _cut_the_server(cut, gui_desk)
+        window.lock_action.trigger()
+        assert window.stack.currentWidget() is window.lock_page
+        answers.confirm = False
+        qtbot.mouseClick(window.lock_page.sign_out, LEFT)
+        (asked,) = answers.questions
+        assert "Signing out now loses everything typed in it" in asked
+        assert window.stack.currentWidget() is window.lock_page
+    # The server back: unlocked, the review is there as it was, and Close keeps it.
+    qtbot.keyClicks(window.lock_page.password, password("officer"))
+    qtbot.keyClick(window.lock_page.password, Qt.Key.Key_Return)
+    assert window.workspace.review is page and page.person.name.text() == "Luis Peña"
+    qtbot.mouseClick(page.close_button, LEFT)
+    assert [d.label for d in _drafts(gui_desk)] == ["NH-77 — Luis Peña"]
+
+
+def test_a_lockout_says_the_review_it_could_not_keep_is_lost(
+    make_window: Any, qtbot: Any, gui_desk: Any, answers: Any, monkeypatch: Any
+) -> None:
+    """Five wrong passwords at the lock screen sign the desk out, asking no one: the
+    sign-in page now says the review in progress was lost, not only the log."""
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    fill_person(qtbot, page, "Luis Peña", "NH-77")
+    with monkeypatch.context() as cut:
+        _cut_the_server(cut, gui_desk)
+        window.lock_action.trigger()
+        for _ in range(5):
+            qtbot.keyClicks(window.lock_page.password, "wrong")
+            qtbot.keyClick(window.lock_page.password, Qt.Key.Key_Return)
+        assert window.stack.currentWidget() is window.sign_in
+        told = window.sign_in.error.text()
+        assert told.startswith(
+            "⚠ Wrong user name or password. What was typed in the review in progress is "
+            "lost: it could not be kept as a draft. The database server cannot be reached ("
+        ), told
+    assert answers.questions == []
+
+
+def test_quitting_asks_before_losing_a_review_whose_draft_cannot_be_kept(
+    make_window: Any, qtbot: Any, gui_desk: Any, answers: Any, monkeypatch: Any
+) -> None:
+    """File > Quit (or the window's close button) while the draft could not be kept."""
+    window = make_window(sign_in="officer")
+    page = open_review(window, qtbot)
+    fill_person(qtbot, page, "Luis Peña", "NH-77")
+    with monkeypatch.context() as cut:
+        _cut_the_server(cut, gui_desk)
+        answers.confirm = False
+        assert not window.close()  # the close event refused
+        (asked,) = answers.questions
+        assert "Quitting now loses everything typed in it" in asked
+        assert window.isVisible() and window.workspace.review is page
+    # The server back: Quit keeps the draft and closes without asking.
+    assert window.close()
+    assert len(answers.questions) == 1
+    assert [d.label for d in _drafts(gui_desk)] == ["NH-77 — Luis Peña"]

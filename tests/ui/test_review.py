@@ -241,7 +241,7 @@ def test_offense_field_searches_as_you_type(make_window: Any, qtbot: Any) -> Non
 
 
 def test_draft_survives_a_crash_and_can_be_resumed(
-    make_window: Any, qtbot: Any, gui_desk: Any
+    make_window: Any, qtbot: Any, gui_desk: Any, answers: Any
 ) -> None:
     window = make_window(sign_in="officer")
     page = open_review(window, qtbot)
@@ -256,15 +256,13 @@ def test_draft_survives_a_crash_and_can_be_resumed(
     resumed = again.workspace.review
     assert resumed.person.name.text() == "Luis Peña"
     assert resumed.current_id() == "detainer"
-    from trustdesk.ui.dialogs import Ask
-
-    original = Ask.confirm
-    Ask.confirm = classmethod(lambda cls, *a: True)  # type: ignore[method-assign,assignment]
-    try:
-        qtbot.mouseClick(resumed.discard_button, LEFT)
-    finally:
-        Ask.confirm = original  # type: ignore[method-assign]
+    qtbot.mouseClick(resumed.discard_button, LEFT)
     assert gui_desk.services.drafts.list(gui_desk.session("officer")) == []
+    # The first window, closed now, finds its review's draft gone and asks before
+    # dropping what it holds.
+    assert answers.questions == ["Discard this review? What was entered will be lost."]
+    assert window.close()
+    assert "Quitting now loses everything typed in it" in answers.questions[-1]
 
 
 def test_auditor_cannot_start_a_review(make_window: Any, qtbot: Any, monkeypatch: Any) -> None:

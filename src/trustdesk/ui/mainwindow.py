@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.sign_in.sign_in_requested.connect(self._sign_in)
         self.lock_page.unlock_requested.connect(self._unlock)
-        self.lock_page.sign_out_requested.connect(self.sign_out)
+        self.lock_page.sign_out_requested.connect(self.ask_sign_out)
         minutes = max(1, round(idle_limit / 60))
         idle_reason = f"Locked after {minutes} minute{'s' if minutes != 1 else ''} without use."
         self.idle.idle_expired.connect(lambda: self.lock(idle_reason))
@@ -151,7 +151,7 @@ class MainWindow(QMainWindow):
         self.lock_action = self._action(
             file_menu, "&Lock", "Ctrl+L", lambda: self.lock("Locked by you.")
         )
-        self.sign_out_action = self._action(file_menu, "Sign &out", None, self.sign_out)
+        self.sign_out_action = self._action(file_menu, "Sign &out", None, self.ask_sign_out)
         self._action(file_menu, "&Quit", "std:Quit", self.close)
         go_menu = bar.addMenu("&Go")
         self.board_action = self._action(
@@ -379,11 +379,39 @@ class MainWindow(QMainWindow):
         self._enable_work(True)
         self.idle.start()
 
+    def _lose_review(self, title: str, leaving: str) -> bool:
+        """Keep the review in progress as a draft; where it cannot be kept, ask whether to
+        go on ``leaving`` and lose it (True: go on)."""
+        problem = None if self.workspace is None else self.workspace.keep_review()
+        if problem is None:
+            return True
+        from trustdesk.ui.dialogs import Ask
+
+        return Ask.confirm(
+            self,
+            title,
+            f"The review in progress could not be kept as a draft. {problem} {leaving} now "
+            "loses everything typed in it. Go on anyway? No keeps it open: save the decision, "
+            "or try again once the record can be reached.",
+        )
+
+    def ask_sign_out(self) -> None:
+        """Sign out as asked (File > Sign out, the lock screen's button): not before the
+        review in progress is kept, or its loss agreed to."""
+        if self.context is not None and self._lose_review("Sign out", "Signing out"):
+            self.sign_out()
+
     def sign_out(self, message: str = "") -> None:
         if self.context is None:
             return
         if self.workspace is not None:
-            self.workspace.before_lock()
+            problem = self.workspace.before_lock()
+            if problem is not None:
+                log.warning("signed out with a review in progress not kept as a draft")
+                message = (
+                    f"{message} What was typed in the review in progress is lost: it could "
+                    f"not be kept as a draft. {problem}"
+                ).strip()
             self.stack.removeWidget(self.workspace)
             self.workspace.deleteLater()
             self.workspace = None
@@ -413,6 +441,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.context is not None:
+            if not self._lose_review("Quit TrustDesk", "Quitting"):
+                event.ignore()
+                return
             if self.workspace is not None:
                 self.workspace.before_lock()
             self._stop_watching()

@@ -351,16 +351,11 @@ class ReviewPage(QWidget):
             self.closed.emit()
             return
         if isinstance(problem, NotFound):
-            why = (
-                f"Its draft {self.draft_id} is no longer in the record: it was discarded, or "
-                "its decision saved, on another desk or from the board."
-            )
             fix = (
                 "Look the booking number up in History (Ctrl+F): if the decision is "
                 "recorded there, press Discard draft; if not, save the decision from here."
             )
         else:
-            why = sentence(problem)
             fix = (
                 "Save the decision, or press Close again once the record can be reached; "
                 "Discard draft closes the review without keeping it."
@@ -369,8 +364,17 @@ class ReviewPage(QWidget):
             self,
             "The review was not closed",
             "The review could not be kept as a draft, so it stays open with everything you "
-            f"typed; nothing was changed. {why} {fix}",
+            f"typed; nothing was changed. {self.not_kept_because(problem)} {fix}",
         )
+
+    def not_kept_because(self, problem: StoreError | ServiceError) -> str:
+        """Why the draft could not be kept (``problem`` from ``autosave``), as a sentence."""
+        if isinstance(problem, NotFound):
+            return (
+                f"Its draft {self.draft_id} is no longer in the record: it was discarded, or "
+                "its decision saved, on another desk or from the board."
+            )
+        return sentence(problem)
 
     # -- saving -------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from trustdesk.services.errors import ServiceError
@@ -11,6 +13,9 @@ from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.dialogs import Ask
 from trustdesk.ui.session import sentence
+
+if TYPE_CHECKING:
+    from trustdesk.ui.review import ReviewPage
 
 DESK_ROLES = (OFFICER, SUPERVISOR)
 
@@ -74,7 +79,7 @@ class Workspace(QWidget):
             self.admin = AdminPage(context)
             self.tabs.addTab(self.admin, "Administration")
             self.admin.rules_changed.connect(self.refresh_admin_banner)
-        self.review: QWidget | None = None
+        self.review: ReviewPage | None = None
         self.refused_kept: QWidget | None = None
         self.show_refused_kept()
         self.board.open_review.connect(self.open_review)
@@ -178,9 +183,9 @@ class Workspace(QWidget):
             Ask.info(self, "New review", "Only officers and supervisors record decisions.")
             return
         if self.review is not None:
-            open_draft = getattr(self.review, "draft_id", None)
+            open_draft = self.review.draft_id
             if draft_id is not None and draft_id != open_draft:
-                label = self.review.review.label()  # type: ignore[attr-defined]
+                label = self.review.review.label()
                 Ask.info(
                     self,
                     "A review is open",
@@ -291,16 +296,24 @@ class Workspace(QWidget):
         self.contact_review = ContactReviewDialog(self.context, self)
         self.contact_review.open()
 
-    def before_lock(self) -> None:
-        """Keep the work in progress (drafts) before the screen is covered or closed."""
-        if self.review is not None and hasattr(self.review, "autosave"):
-            self.review.autosave()
+    def keep_review(self) -> str | None:
+        """Keep the review in progress as a draft: why it could not be kept, or None."""
+        if self.review is None:
+            return None
+        problem = self.review.autosave()
+        return None if problem is None else self.review.not_kept_because(problem)
+
+    def before_lock(self) -> str | None:
+        """Keep the work in progress (drafts) before the screen is covered or closed: why
+        the review in progress could not be kept, or None."""
+        problem = self.keep_review()
         from trustdesk.ui.contact_dialog import ContactDialog
         from trustdesk.ui.contact_review import ContactReviewDialog
 
         # Contact dialogs show a person's facts: never left open behind the lock screen.
         for dialog in (*self.findChildren(ContactDialog), *self.findChildren(ContactReviewDialog)):
             dialog.reject()
+        return problem
 
     def show_clock_jump(self, seconds: int) -> None:
         direction = "forward" if seconds > 0 else "back"
