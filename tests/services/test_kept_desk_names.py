@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from livekit import honored
 from servicekit import Desk
-from test_kept_unlocks import offline_unlocks, unlock_files
+from test_kept_unlocks import offline_unlocks, set_aside_files, unlock_files
 
 from trustdesk.services.errors import InvalidRequest
 from trustdesk.services.outbox import signed
@@ -131,7 +131,7 @@ def test_a_closure_signed_with_an_implausible_desk_is_refused_and_its_hold_stays
 def test_an_unlock_signed_with_an_implausible_desk_is_left_unrecorded(
     desk: Desk, kind: str
 ) -> None:
-    bad, _written, _fault = BAD_DESKS[kind]
+    bad, written, fault = BAD_DESKS[kind]
     officer = desk.session("officer")
     sync = desk.services.sync
     sync.remember(officer)
@@ -142,11 +142,21 @@ def test_an_unlock_signed_with_an_implausible_desk_is_left_unrecorded(
     assert sync.record_unlocks() == 1
     [(outcome, objects, _actor)] = offline_unlocks(desk)
     assert (outcome, objects["offline_unlock"]) == ("success", normal.id)
-    # Left where it is, as a planted one is, for whoever looks: never recorded.
-    [left] = unlock_files(desk)
-    assert json.loads(left.read_text(encoding="utf-8"))["workstation"] == bad
+    # Never recorded: the record says so once, naming the desk written out, and the
+    # file is set aside, kept as it was.
+    [said] = desk.store.audit.of_events("unlock.not_recorded")
+    assert said.outcome == "denied"
+    assert said.objects_dict()["kept_unlock"] == forged.id
+    assert said.objects_dict()["kept_on"] == written
+    reason = said.objects_dict()["reason"]
+    assert reason.startswith("the desk it names is not a desk's name (") and fault in reason
+    assert unlock_files(desk) == []
+    [aside] = set_aside_files(desk)
+    assert json.loads(aside.read_text(encoding="utf-8"))["workstation"] == bad
     assert sync.record_unlocks() == 0
+    assert len(desk.store.audit.of_events("unlock.not_recorded")) == 1
     assert bad not in _workstations(desk)
+    assert desk.store.verify().problems == ()
 
 
 def test_host_names_pass_and_this_desks_own_name_always_does(desk: Desk, rules: Any) -> None:

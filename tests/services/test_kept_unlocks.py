@@ -29,6 +29,11 @@ def unlock_files(desk: Desk) -> list[Path]:
     return sorted((desk.store.data_dir / "outbox" / "unlocks").glob("*.json"))
 
 
+def set_aside_files(desk: Desk) -> list[Path]:
+    """The unlock files that will never be recorded, moved out of the way."""
+    return sorted((desk.store.data_dir / "outbox" / "unlocks" / "not-recorded").glob("*.json"))
+
+
 def test_tries_kept_before_the_app_closed_are_recorded_at_the_next_sign_in(
     desk: Desk, rules: Any, tmp_path: Path, database: str | None
 ) -> None:
@@ -82,7 +87,11 @@ def test_a_copy_put_back_or_a_file_left_by_a_cut_short_save_is_not_recorded_twic
     assert len(offline_unlocks(desk)) == 1
 
 
-def test_planted_or_edited_tries_are_never_recorded(desk: Desk) -> None:
+def test_planted_or_edited_tries_are_never_recorded_and_the_record_says_so(desk: Desk) -> None:
+    """Before, such a file was passed over at every flush and left in the folder: nobody
+    learnt that something had been planted or altered there."""
+    import hashlib
+
     officer = desk.session("officer")
     sync = desk.services.sync
     sync.remember(officer)
@@ -95,10 +104,35 @@ def test_planted_or_edited_tries_are_never_recorded(desk: Desk) -> None:
     (path.parent / f"{planted['id']}.json").write_text(json.dumps(planted), encoding="utf-8")
     refused = dict(content, id="cd" * 16, refused_at="2026-11-20T15:00:00.000000Z")
     (path.parent / f"{refused['id']}.json").write_text(json.dumps(refused), encoding="utf-8")
+    sha256 = {
+        item: hashlib.sha256((path.parent / f"{item}.json").read_bytes()).hexdigest()
+        for item in (content["id"], planted["id"])
+    }
     # Read, but not as the session signed them; one marked refused is not even read.
     kept = UnlockOutbox(desk.store.data_dir).all()
     assert sorted(item.id for item in kept) == sorted([content["id"], planted["id"]])
     assert sync.record_unlocks() == 0
     assert offline_unlocks(desk) == []
-    assert len(unlock_files(desk)) == 3  # left where they are, for whoever looks
+    # Each read one is reported once, by its file's SHA-256, and set aside as it was.
+    said = desk.store.audit.of_events("unlock.not_recorded")
+    assert sorted(
+        (e.objects_dict()["kept_unlock"], e.objects_dict()["file_sha256"], e.outcome) for e in said
+    ) == sorted((item, digest, "denied") for item, digest in sha256.items())
+    assert {e.objects_dict()["reason"] for e in said} == {
+        "it is not signed by the officer it names"
+    }
+    assert {e.objects_dict()["names_user"] for e in said} == {officer.user_id}
+    assert unlock_files(desk) == [path.parent / f"{refused['id']}.json"]  # never read
+    aside = set_aside_files(desk)
+    assert sorted(hashlib.sha256(f.read_bytes()).hexdigest() for f in aside) == sorted(
+        sha256.values()
+    )
+    assert aside[0].parent.stat().st_mode & 0o077 == 0
+    assert sync.record_unlocks() == 0
+    assert len(desk.store.audit.of_events("unlock.not_recorded")) == 2
+    # The same planted file put back is reported again, and both copies are kept.
+    (path.parent / f"{planted['id']}.json").write_text(json.dumps(planted), encoding="utf-8")
+    assert sync.record_unlocks() == 0
+    assert len(desk.store.audit.of_events("unlock.not_recorded")) == 3
+    assert len(set_aside_files(desk)) == 3
     assert desk.store.verify().problems == ()

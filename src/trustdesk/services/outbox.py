@@ -25,6 +25,9 @@ from trustdesk.store.encoding import parse_utc, utc_text
 
 FOLDER = "outbox"
 SUFFIX = ".json"
+#: The folder, beside a kind's kept files, holding those that will never be recorded
+#: (``KeptFiles.set_aside``): kept for whoever looks into them, no longer read.
+SET_ASIDE = "not-recorded"
 
 
 class OutboxError(ServiceError):
@@ -413,6 +416,22 @@ class KeptFiles(Generic[K]):
     def remove(self, item: K) -> None:
         self.path(item).unlink(missing_ok=True)
         fsync_dir(self.folder)
+
+    def set_aside(self, item: K) -> Path:
+        """Move ``item``'s file into ``SET_ASIDE`` beside it, where it is no longer read;
+        its new path. A file of the same name set aside before is kept too (the new one
+        takes a numbered name)."""
+        target = self.folder / SET_ASIDE
+        target.mkdir(mode=0o700, exist_ok=True)
+        moved = target / self.path(item).name
+        number = 1
+        while moved.exists():
+            number += 1
+            moved = target / f"{item.id}-{number}{SUFFIX}"
+        os.replace(self.path(item), moved)
+        fsync_dir(target)
+        fsync_dir(self.folder)
+        return moved
 
 
 class Outbox(KeptFiles[PendingDecision]):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -35,6 +36,7 @@ from trustdesk.services.holds import MAX_NOTE, AlreadyClosed, HoldService
 from trustdesk.services.kept_checks import (
     check_desk,
     check_signed,
+    desk_name_fault,
     desk_named_right,
     desk_of,
     refusal_stands,
@@ -74,6 +76,8 @@ from trustdesk.store.search import SearchQuery
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from trustdesk.memo.viewmodel import AgencyHeader, Signer
+
+log = logging.getLogger("trustdesk.sync")
 
 
 @dataclass(frozen=True, slots=True)
@@ -665,10 +669,12 @@ class SyncService:
         """Put the kept unlock tries in the record, oldest first, as ``unlock`` entries
         marked ``offline`` (with when, on which workstation, and the kept id and digest,
         so that one is never recorded twice); how many were recorded. One the record has
-        already is removed; one not signed by its officer's key (planted in the folder),
-        or naming as its desk what no computer is named (``check_desk``: a file its
-        officer wrote by hand and signed), is left where it is and never recorded. Stops
-        at the first failure to write (``StoreError``: the rest wait for the next try)."""
+        already is removed. One not signed by its officer's key (planted in the folder,
+        or edited), or naming as its desk what no computer is named (``check_desk``: a
+        file its officer wrote by hand and signed), is never recorded: the record says
+        so in an ``unlock.not_recorded`` entry and its file is set aside
+        (``KeptFiles.set_aside``), reported once. Stops at the first failure to write
+        (``StoreError``: the rest wait for the next try)."""
         items = self.unlocks.all()
         if not items:
             return 0
@@ -680,9 +686,12 @@ class SyncService:
                 self.unlocks.remove(item)
                 continue
             if not signed_by_its_officer(self.ctx, item):
+                self._unlock_not_recorded(item, "it is not signed by the officer it names")
                 continue
-            if not desk_named_right(self.ctx, item):
-                continue  # a desk no computer is named: never recorded (``check_desk``)
+            if not desk_named_right(self.ctx, item):  # ``check_desk``
+                fault = desk_name_fault(item.workstation)
+                self._unlock_not_recorded(item, f"the desk it names is not a desk's name ({fault})")
+                continue
             officer = self.ctx.store.users.by_id(item.officer_id)
             self.ctx.audit(
                 "unlock",
@@ -698,6 +707,28 @@ class SyncService:
             self.unlocks.remove(item)
             recorded += 1
         return recorded
+
+    def _unlock_not_recorded(self, item: KeptUnlock, why: str) -> None:
+        """Report in the record, once, an unlock file that is never recorded (``why``),
+        then set it aside: left in the folder it was passed over at every flush and
+        nobody learnt that a file had been planted or altered there."""
+        path = self.unlocks.path(item)
+        try:
+            sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return  # gone meanwhile: nothing left to report
+        self.ctx.audit(
+            "unlock.not_recorded",
+            None,
+            "denied",
+            kept_unlock=item.id,
+            file_sha256=sha256,
+            kept_on=desk_of(self.ctx, item),
+            names_user=item.officer_id,
+            reason=why,
+        )
+        moved = self.unlocks.set_aside(item)
+        log.warning("an unlock file that is never recorded was set aside: %s (%s)", moved, why)
 
     def _tell_kept(self) -> None:
         for listener in list(self.kept_listeners):
