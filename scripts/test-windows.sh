@@ -39,10 +39,30 @@ win() { winepath -w "$1"; }
 # The program's console output comes with Windows line ends. Under wine, a Python whose
 # stderr is a regular Linux file cannot start ("init_sys_streams"), so both streams go
 # through pipes; a caller's 2>FILE still works.
-td() { timeout 300 wine "$EXE" "$@" 2> >(tr -d '\r' >&2) | tr -d '\r'; return "${PIPESTATUS[0]}"; }
+#
+# wine's own server now and then drops a program mid-run ("wine client error: …
+# recvmsg: Connection reset by peer", written by a wine process the first command started,
+# to this script's stderr, not the program's): a run that fails while that is written is
+# tried once more, saying so (a NOTE line). TrustDesk never writes that message.
+td() {
+    local attempt mark rc
+    for attempt in 1 2; do
+        mark=$(stat -c %s "$WINE_ERRORS")
+        timeout 300 wine "$EXE" "$@" 2> >(tr -d '\r' >&2) | tr -d '\r'
+        rc=${PIPESTATUS[0]}
+        ((rc != 0 && attempt == 1)) || return "$rc"
+        sleep 1  # what wine wrote reaches the copy
+        tail -c "+$((mark + 1))" "$WINE_ERRORS" | grep -q "wine client error" || return "$rc"
+        echo "NOTE  wine itself failed during 'trustdesk $1' (wine client error): once more" >&3
+    done
+}
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
+# What reaches this script's stderr (wine's own messages among it) is copied, for td.
+WINE_ERRORS=$WORK/stderr.log
+: >"$WINE_ERRORS"
+exec 3>&1 2> >(tee -a "$WINE_ERRORS" >&2)
 # The workstation's chain-head anchors of an earlier run name data folders at these same
 # paths, which this run makes afresh: left in place, they would report the new records as
 # rolled back (as they should, for a real record) and make the test fail on a rerun.
