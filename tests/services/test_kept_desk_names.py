@@ -33,6 +33,17 @@ BAD_DESKS = {
     ),
     "bidi": ("desk-\u202e7ksed", '"desk-<U+202E>7ksed"', "'<U+202E>'"),
     "long": ("d" * 10_000, '"' + "d" * 60 + '"… (10000 characters)', "10000 characters long"),
+    # Another desk's name with a Cyrillic 'Е' (U+0415) for the Latin 'E'.
+    "look-alike": (
+        "BOOKING-D\u0415SK-02",
+        '"BOOKING-D<U+0415>SK-02"',
+        "it mixes Cyrillic and Latin letters",
+    ),
+    "full-width": (
+        "\uff24\uff25\uff33\uff2b-02",
+        '"<U+FF24><U+FF25><U+FF33><U+FF2B>-02"',
+        "look-alike of 'D'",
+    ),
 }
 
 
@@ -166,8 +177,19 @@ def test_host_names_pass_and_this_desks_own_name_always_does(desk: Desk, rules: 
 
     for name in ("ws", "test-ws", "BOOKING-DESK-02", "desk_3.jail.ct.gov", "MÜNCHEN-PC", "a" * 253):
         assert desk_name_fault(name) is None, name
+    # Names in another script pass, whole or beside Latin letters that nothing there
+    # passes for; look-alikes of Latin letters and digits do not.
+    for name in ("ДЕСК-1", "山田-PC", "ΓΡΑΦΕΙΟ-3"):
+        assert desk_name_fault(name) is None, name
     for name in ("", "a" * 254, "desk 2", "desk\t2", "=1+1", "desk\u200b2"):
         assert desk_name_fault(name) is not None, name
+    for name, fault in (
+        ("BOOKING-D\u0415SK-02", "it mixes Cyrillic and Latin letters"),
+        ("DESK-\u039f2", "it mixes Greek and Latin letters"),  # a Greek capital omicron
+        ("\U0001d403\U0001d404\U0001d412\U0001d40a-1", "it holds '𝐃', a look-alike of 'D'"),
+        ("DESK-\u00b2", "it holds '²', a look-alike of '2'"),
+    ):
+        assert (desk_name_fault(name) or "").startswith(fault), name
     sync = desk.services.sync
     sync.ctx.workstation = "Booking Desk (east)"  # what an administrator named it
     officer = desk.session("officer")

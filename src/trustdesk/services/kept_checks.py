@@ -6,6 +6,7 @@ officer (decision 0062). Used where kept work is recorded: the flush
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -82,7 +83,8 @@ def desk_name_fault(name: str) -> str | None:
     """What is wrong with ``name`` as the desk (workstation) a kept item says it was kept
     on, or None: a desk is named by its computer's name (``store.paths.hostname``), 1 to
     ``MAX_DESK_NAME`` letters, digits, '.', '-' and '_' (a Windows computer name may
-    hold letters beyond ASCII). Not a formula, a space, a control or text-direction
+    hold letters beyond ASCII, but not look-alikes of another's: ``_look_alike_fault``).
+    Not a formula, a space, a control or text-direction
     character, or a page of text: the record's workstation column, the reports' "by
     desk" and the history show it as a desk."""
     if not name:
@@ -90,16 +92,50 @@ def desk_name_fault(name: str) -> str | None:
     if len(name) > MAX_DESK_NAME:
         return f"it is {len(name)} characters long (a computer's name has at most {MAX_DESK_NAME})"
     bad = next((ch for ch in name if not (ch.isalnum() or ch in ".-_")), None)
-    if bad is None:
-        return None
-    written = "a space" if bad == " " else f"'{shown(bad)}'"
-    return f"it holds {written}, which no computer's name holds"
+    if bad is not None:
+        written = "a space" if bad == " " else f"'{shown(bad)}'"
+        return f"it holds {written}, which no computer's name holds"
+    return _look_alike_fault(name)
+
+
+#: Scripts whose letters pass for one another's ('Е' Cyrillic, 'E' Latin, 'Ε' Greek).
+_LOOK_ALIKE_SCRIPTS = frozenset({"LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "CHEROKEE"})
+
+
+def _look_alike_fault(name: str) -> str | None:
+    """What makes ``name`` look like another desk's name, or None: a letter or digit in a
+    compatibility form (full-width, bold, superscript: 'Ｄ', '𝐃', '²', which normalise to
+    plain 'D', 'D', '2'), or letters of two scripts that pass for one another (Latin and
+    Cyrillic: 'BOOKING-DЕSK-02' with a Cyrillic 'Е'). A name all in one such script
+    passes: a computer may be named in Cyrillic or Greek."""
+    for ch in name:
+        plain = unicodedata.normalize("NFKC", ch)
+        if plain != ch:
+            return f"it holds '{shown(ch)}', a look-alike of '{shown(plain)}'"
+    scripts = sorted(
+        {script for ch in name if ch.isalpha() and (script := _script(ch)) in _LOOK_ALIKE_SCRIPTS}
+    )
+    if len(scripts) > 1:
+        return (
+            f"it mixes {' and '.join(s.title() for s in scripts)} letters, as a name made to "
+            "look like another does"
+        )
+    return None
+
+
+def _script(letter: str) -> str:
+    """The script a letter is written in, as its Unicode name starts ('LATIN', 'CYRILLIC')."""
+    return unicodedata.name(letter, "UNKNOWN").split(" ", 1)[0]
 
 
 def desk_written_out(name: str) -> str:
     """``name`` quoted for a message: control and text-direction characters written as
-    ``<U+202E>``, and no more than its first ``_SHOWN_DESK`` characters."""
+    ``<U+202E>`` (and, in a name of look-alike letters, every letter beyond ASCII, so that
+    'DЕSK' does not read as 'DESK'), and no more than its first ``_SHOWN_DESK``
+    characters."""
     head = shown(name[:_SHOWN_DESK])
+    if _look_alike_fault(name[:MAX_DESK_NAME]) is not None:
+        head = "".join(ch if ch.isascii() else f"<U+{ord(ch):04X}>" for ch in head)
     more = f"… ({len(name)} characters)" if len(name) > _SHOWN_DESK else ""
     return f'"{head}"{more}'
 
