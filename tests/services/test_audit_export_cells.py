@@ -104,3 +104,28 @@ def test_json_lines_carry_the_field_as_recorded(desk: Desk, rules: Any) -> None:
     desk.services.records.export(desk.session("auditor"), "jsonl", None, out)
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert FORMULA in [line["workstation"] for line in lines if line["event"] == "decision.created"]
+
+
+def test_the_first_entrys_zero_hash_is_not_read_as_the_number_0(desk: Desk, tmp_path: Path) -> None:
+    """The first entry's ``prev_hash`` is 64 zeros: Excel and LibreOffice read it as the
+    number 0. It is marked as a formula is, and read back as the record's text; the
+    entries' numbers stay numbers."""
+    target = tmp_path / "trail.csv"
+    count = desk.services.records.export(desk.session("auditor"), "csv", target, io.StringIO())
+    with open(target, encoding="utf-8", newline="") as handle:
+        rows = [dict(zip(COLUMNS, row, strict=True)) for row in list(csv.reader(handle))[1:]]
+    assert len(rows) == count and rows[0]["seq"] == "1"
+    assert rows[0]["prev_hash"] == "'" + "0" * 64
+    assert _unquoted(rows[0]["prev_hash"]) == desk.store.audit.entry(1).prev_hash
+    assert [row["seq"] for row in rows] == [str(n) for n in range(1, count + 1)]
+    assert not [row for row in rows[1:] if row["prev_hash"].startswith("'")]
+
+
+def test_digits_a_spreadsheet_would_change_are_marked() -> None:
+    from trustdesk.services.records import csv_field
+
+    assert csv_field("0" * 64) == "'" + "0" * 64
+    assert csv_field("0123") == "'0123"
+    assert csv_field("1234567890123456") == "'1234567890123456"  # 16 digits
+    for kept in ("0", "7", "123456789012345", "12ab", "", "０１"):
+        assert csv_field(kept) == kept, kept

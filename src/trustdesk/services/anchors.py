@@ -152,4 +152,9 @@ def _csv_head(path: Path) -> Anchor | None:
         return None
     if last is None or len(last) <= max(at_seq, at_hash):
         return None
-    return parse_anchor(last[at_seq], last[at_hash])
+    return parse_anchor(_unmarked(last[at_seq]), _unmarked(last[at_hash]))
+
+
+def _unmarked(field: str) -> str:
+    """A field of the audit CSV as recorded: one leading apostrophe off (decision 0090)."""
+    return field[1:] if field.startswith("'") else field

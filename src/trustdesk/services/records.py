@@ -44,12 +44,24 @@ def _entry_dict(entry: AuditEntry) -> dict[str, object]:
 
 def csv_field(value: object) -> str:
     """A field of the audit CSV: the record's text (None empty), with one apostrophe
-    before a text a spreadsheet would run as a formula, or that begins with an apostrophe
-    itself. A reader takes one leading apostrophe off every field that has one and has
-    the record's text exactly. (A kept decision's ``workstation`` is its officer's to
+    before a text a spreadsheet would run as a formula, or read as a number other than
+    the text (``_lost_as_a_number``), or that begins with an apostrophe itself. A reader
+    takes one leading apostrophe off every field that has one and has the record's text
+    exactly. (A kept decision's ``workstation`` is its officer's to
     write, and Excel ran ``=HYPERLINK(…)`` there: a hostile pass.)"""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_CSV_MARKED) else text
+    return "'" + text if text.startswith(_CSV_MARKED) or _lost_as_a_number(text) else text
+
+
+def _lost_as_a_number(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a number that is not ``text``: digits
+    with a leading zero (the first entry's ``prev_hash``, 64 zeros, became 0) or more
+    than Excel's 15 significant digits. It is marked as a formula is (decision 0090)."""
+    return (
+        text.isascii()
+        and text.isdigit()
+        and (len(text) > 15 or (len(text) > 1 and text.startswith("0")))
+    )
 
 
 def _lines(entries: Iterator[AuditEntry], fmt: str) -> Iterator[str]:
