@@ -241,6 +241,7 @@ def older_trustdesk(monkeypatch: Any, version: int) -> Iterator[None]:
             older.setattr(setup, "GRANTS", grants)
             older.setattr(memo_history, "keep_agency", lambda conn, seq: None)
             older.setattr(memo_history, "keep_signer", lambda conn, seq, user_id: None)
+            older.setattr(memo_history, "kept_mark", dict)
             older.setattr(checks.Checker, "memo_history", lambda self: None)  # nor checked any
             steps = {step: made for step, made in server_schema.STEPS.items() if step <= version}
             older.setattr(server_schema, "STEPS", steps)  # nor made its triggers

@@ -212,6 +212,59 @@ def test_audit_verify_finds_kept_facts_changed_behind_the_app(
     assert any(words in str(problem) for problem in report.problems), report.problems
 
 
+OLDEST_ROWS = {
+    # The profile's first row, the second kept: the history seemed to start at the second.
+    "agency": (
+        "DELETE FROM agency_history WHERE seq = (SELECT min(seq) FROM agency_history)",
+        "the agency profile audit entry {seq} recorded is missing from its history",
+    ),
+    # The officer's two oldest rows (account made, first name set), the latest kept.
+    "signer": (
+        "DELETE FROM signer_history WHERE badge IN ('1187', '') AND user_id = "
+        "(SELECT user_id FROM signer_history WHERE badge = '2290')",
+        "the printed name and badge audit entry {seq} recorded are missing from their history",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OLDEST_ROWS))
+def test_the_oldest_rows_deleted_together_are_found_and_refuse_the_older_memo(
+    desk: Desk, rules: Any, tmp_path: Path, kind: str
+) -> None:
+    """Before, rows deleted from the start of a history while later ones remained made
+    it seem to begin later: audit verify found nothing, and the memo of an older
+    decision printed today's header or name, saying the record did not hold them."""
+    sql, words = OLDEST_ROWS[kind]
+    admin = desk.session("admin")
+    desk.services.agency.update(admin, THEN)
+    desk.services.accounts.set_details(admin, "officer", "Ana Gonçalves", "1187")
+    older = _decide(desk, rules, make_case())
+    desk.services.agency.update(admin, NOW)
+    desk.services.accounts.set_details(admin, "officer", "Ana Reyes", "2290")
+    newer = _decide(desk, rules, make_case())
+    assert desk.store.verify().ok
+    with desk.store.db.reading() as conn:
+        table = f"{kind}_history"
+        before = {seq for (seq,) in conn.execute(f"SELECT seq FROM {table}").fetchall()}
+    _behind_the_app(desk, sql)
+    with desk.store.db.reading() as conn:
+        after = {seq for (seq,) in conn.execute(f"SELECT seq FROM {table}").fetchall()}
+    gone = sorted(before - after)
+    assert gone and after, (before, after)
+    report = desk.store.verify()
+    assert not report.ok
+    found = " ".join(str(problem) for problem in report.problems)
+    for seq in gone:
+        assert words.format(seq=seq) in found, report.problems
+    with pytest.raises(MemoRefused, match=r"missing from"):
+        desk.services.memos.print_memo(desk.session("officer"), older, tmp_path / "o.pdf")
+    # The newer decision's rows are all there: it still prints, as it was.
+    printed = desk.services.memos.print_memo(desk.session("officer"), newer, tmp_path / "n.pdf")
+    text = _text(printed.path.read_bytes())
+    assert "Capitol Region Police" in text and "Ana Reyes" in text
+    assert AS_OF_PRINTING not in text
+
+
 def test_a_user_renamed_between_two_decisions_each_memo_shows_the_name_of_its_time(
     desk: Desk, rules: Any, tmp_path: Path
 ) -> None:
@@ -246,26 +299,35 @@ def test_a_user_renamed_between_two_decisions_each_memo_shows_the_name_of_its_ti
     "tests/store/test_memo_history_upgrade_pg.py"
 )
 def test_a_record_made_before_a_change_the_history_does_not_hold_says_so(
-    desk: Desk, rules: Any, tmp_path: Path
+    rules: Any, tmp_path: Path
 ) -> None:
     """Before schema 15 no history was kept; step 15 keeps the profile and names as they
     stand then. A record made before a change that came earlier prints today's values and
     says so plainly on its face: nothing is guessed."""
-    admin = desk.session("admin")
+    from storekit import open_desk
+
     with (
         mock.patch.object(memo_history, "keep_agency", return_value=None),
         mock.patch.object(memo_history, "keep_signer", return_value=None),
+        mock.patch.object(memo_history, "kept_mark", return_value={}),
     ):
+        desk = open_desk(tmp_path / "data", rules)  # its accounts made before step 15 too
+        admin = desk.session("admin")
         desk.services.agency.update(admin, THEN)
         desk.services.accounts.set_details(admin, "officer", "Ana Gonçalves", "1187")
         decision_id = _decide(desk, rules, make_case())
         _rename_everything(desk)
-    _clear_and_baseline(desk)  # as if all of it was written before schema 15
-    printed = desk.services.memos.print_memo(desk.session("officer"), decision_id, tmp_path / "m")
-    text = _text(printed.path.read_bytes())
-    assert "Capitol Region Police" in text and "Reyes" in text
-    assert AS_OF_PRINTING in text and "before TrustDesk kept their history" in text
-    assert desk.store.verify().ok
+    try:
+        _clear_and_baseline(desk)  # as if all of it was written before schema 15
+        printed = desk.services.memos.print_memo(
+            desk.session("officer"), decision_id, tmp_path / "m"
+        )
+        text = _text(printed.path.read_bytes())
+        assert "Capitol Region Police" in text and "Reyes" in text
+        assert AS_OF_PRINTING in text and "before TrustDesk kept their history" in text
+        assert desk.store.verify().ok
+    finally:
+        desk.services.close()
 
 
 def _clear_and_baseline(desk: Desk) -> None:

@@ -201,6 +201,7 @@ def test_an_older_backup_is_upgraded_on_restore(
     with (
         mock.patch.object(memo_history, "keep_agency", return_value=None),
         mock.patch.object(memo_history, "keep_signer", return_value=None),
+        mock.patch.object(memo_history, "kept_mark", return_value={}),
     ):
         made = _add(store, officer, 2, tag="O")
     target = _backup(store, officer, tmp_path)

@@ -128,6 +128,7 @@ def build_old(folder: Path, version: int) -> dict[str, int]:
     with (
         mock.patch.object(memo_history, "keep_agency", return_value=None),
         mock.patch.object(memo_history, "keep_signer", return_value=None),
+        mock.patch.object(memo_history, "kept_mark", return_value={}),
     ):
         return _build_old(folder, version)
 

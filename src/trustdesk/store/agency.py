@@ -78,7 +78,12 @@ def write_profile(
         (*astuple(profile), utc_text(at), actor.user_id),
     )
     # Only field names and a digest: settings text never enters the chain.
-    objects = {"setting": "agency", "fields": fields, "profile_sha256": profile_sha256(profile)}
+    objects = {
+        "setting": "agency",
+        "fields": fields,
+        "profile_sha256": profile_sha256(profile),
+        **memo_history.kept_mark(),  # its row is kept below: audit verify holds it to that
+    }
     entry = audit.append(conn, AuditEvent(SETTINGS_CHANGED, "success", objects), actor, at)
     # The header as of this change, for memos printed later (decision 0084).
     memo_history.keep_agency(conn, entry.seq)

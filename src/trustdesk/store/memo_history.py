@@ -45,6 +45,16 @@ SIGNER_EVENTS = ("user.created", "user.details_changed")
 #: Every entry that states an account's details digest (a baseline may be any of them).
 _DETAILS_MARK = '%"details_sha256"%'
 _SIGNER_EVENT_LIST = ", ".join(f"'{event}'" for event in SIGNER_EVENTS)
+#: What a change's entry states since its row is kept beside it: every entry stating it
+#: has its row, the oldest included (without it, the oldest rows deleted together made
+#: the history seem to start later). Step 15's baseline rows are kept for entries made
+#: before, which do not state it.
+KEPT_KEY = "memo_history"
+
+
+def kept_mark() -> dict[str, bool]:
+    """What the entry of a change whose row is kept beside it states (``KEPT_KEY``)."""
+    return {KEPT_KEY: True}
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,9 +250,10 @@ def as_of(conn: sqlite3.Connection, seq: int, user_ids: tuple[int, ...]) -> AsOf
             raise MemoFactsBroken(problem)
     if last is not None and (row is None or row["seq"] < last):
         # Step 15 kept a row at the last change before it, and every change since has
-        # one: no row at all, or none for a change after the first, is a row removed.
+        # one (and says so): no row at all, or none for a change after the first or for
+        # one that says it has one, is a row removed.
         first = conn.execute(f"SELECT min(seq) FROM {AGENCY_TABLE}").fetchone()[0]
-        if first is None or first < last:
+        if first is None or first < last or _says_kept(conn, last):
             raise MemoFactsBroken(
                 f"the agency profile audit entry {last} recorded is missing from its history"
             )
@@ -275,13 +286,19 @@ def _signer_as_of(conn: sqlite3.Connection, seq: int, user_id: int) -> KeptSigne
         first = conn.execute(
             f"SELECT min(seq) FROM {SIGNER_TABLE} WHERE user_id = ?", (user_id,)
         ).fetchone()[0]
-        if first is None or first < changed:
+        if first is None or first < changed or _says_kept(conn, changed):
             raise MemoFactsBroken(
                 f"the printed name and badge audit entry {changed} recorded are missing "
                 "from their history"
             )
         return None
     return None if row is None else KeptSigner(str(row[1]), str(row[2]))
+
+
+def _says_kept(conn: sqlite3.Connection, seq: int) -> bool:
+    """Whether audit entry ``seq`` states that its row is kept (``KEPT_KEY``)."""
+    entry = _entry(conn, seq)
+    return entry is not None and entry[1].get(KEPT_KEY) is True
 
 
 def _table_exists(conn: sqlite3.Connection, table: str) -> bool:
@@ -316,18 +333,19 @@ def problems(conn: sqlite3.Connection, upto: int | None) -> list[tuple[int | Non
         if problem is not None:
             found.append((row["seq"], problem))
     changes = [
-        seq
-        for (seq,) in conn.execute(
-            "SELECT seq FROM audit_log WHERE event = ? AND seq <= ? AND objects LIKE ? "
+        (seq, _objects(objects).get(KEPT_KEY) is True)
+        for (seq, objects) in conn.execute(
+            "SELECT seq, objects FROM audit_log WHERE event = ? AND seq <= ? AND objects LIKE ? "
             "ORDER BY seq",
             (AGENCY_EVENT, limit, _AGENCY_MARK),
         )
     ]
     # Before the first row: written before the history was kept (step 15's baseline is
-    # the last of them). With no row at all, the last change must have one.
-    first = min(agency_rows, default=changes[-1] if changes else None)
-    for seq in changes:
-        if first is not None and seq >= first and seq not in agency_rows:
+    # the last of them), unless the entry says its row is kept. With no row at all, the
+    # last change must have one.
+    first = min(agency_rows, default=changes[-1][0] if changes else None)
+    for seq, says_kept in changes:
+        if (says_kept or (first is not None and seq >= first)) and seq not in agency_rows:
             found.append(
                 (seq, f"the agency profile audit entry {seq} recorded is missing from its history")
             )
@@ -340,20 +358,21 @@ def problems(conn: sqlite3.Connection, upto: int | None) -> list[tuple[int | Non
         problem = _signer_problem(seq, user_id, full_name, badge, _entry(conn, seq))
         if problem is not None:
             found.append((seq, problem))
-    account_changes: dict[int, list[int]] = {}
+    account_changes: dict[int, list[tuple[int, bool]]] = {}
     for seq, objects in conn.execute(
         f"SELECT seq, objects FROM audit_log WHERE event IN ({_SIGNER_EVENT_LIST}) "
         "AND seq <= ? AND objects LIKE ? ORDER BY seq",
         (limit, _DETAILS_MARK),
     ).fetchall():
-        user = _objects(objects).get("user")
+        value = _objects(objects)
+        user = value.get("user")
         if type(user) is int:
-            account_changes.setdefault(user, []).append(seq)
-    for user, seqs in account_changes.items():
+            account_changes.setdefault(user, []).append((seq, value.get(KEPT_KEY) is True))
+    for user, changed in account_changes.items():
         kept = signer_rows.get(user, set())
-        since = min(kept, default=seqs[-1])
-        for seq in seqs:
-            if seq >= since and seq not in kept:
+        since = min(kept, default=changed[-1][0])
+        for seq, says_kept in changed:
+            if (says_kept or seq >= since) and seq not in kept:
                 found.append(
                     (
                         seq,

@@ -243,7 +243,11 @@ def write_user(
     }
     user_id = insert(conn, "users", values)
     row = UserRepository._row(conn, user_id)
-    objects = {**account_objects(row), "first_administrator": first}
+    objects = {
+        **account_objects(row),
+        "first_administrator": first,
+        **memo_history.kept_mark(),  # its row is kept below: audit verify holds it to that
+    }
     entry = audit.append(conn, AuditEvent("user.created", "success", objects), creator, at)
     # The printed name and badge as of this entry, for memos printed later (decision 0084).
     memo_history.keep_signer(conn, entry.seq, user_id)
@@ -338,6 +342,8 @@ class UserRepository:
                 raise NoAdministratorLeft(before["username"])
             row = self._row(conn, user_id)
             objects = {**(note or {}), **account_objects(row)}
+            if event in memo_history.SIGNER_EVENTS:
+                objects.update(memo_history.kept_mark())  # its row is kept below
             entry = audit.append(conn, AuditEvent(event, "success", objects), actor, at)
             if event in memo_history.SIGNER_EVENTS:
                 memo_history.keep_signer(conn, entry.seq, user_id)
