@@ -22,10 +22,21 @@ def _drafts(desk: Any) -> list[Any]:
     return desk.services.drafts.list(desk.session("officer"))
 
 
-def _start_and_close(qtbot: Any, window: Any, desk: Any) -> int:
-    """File > New review, the person typed, Close (keeps the draft): the draft's id."""
+def _typed_review(make_window: Any, qtbot: Any) -> tuple[Any, Any]:
+    """The officer signed in, File > New review, the person typed: the window and page."""
+    window = make_window(sign_in="officer")
+    return window, _typed(qtbot, window)
+
+
+def _typed(qtbot: Any, window: Any) -> Any:
     page = open_review(window, qtbot)
     fill_person(qtbot, page, "Luis Peña", "NH-77")
+    return page
+
+
+def _start_and_close(qtbot: Any, window: Any, desk: Any) -> int:
+    """File > New review, the person typed, Close (keeps the draft): the draft's id."""
+    page = _typed(qtbot, window)
     qtbot.mouseClick(page.close_button, LEFT)
     assert window.workspace.review is None
     (draft,) = _drafts(desk)
@@ -121,9 +132,7 @@ def test_close_keeps_the_review_open_when_its_draft_was_discarded_elsewhere(
     """The same officer, signed in on a second desk, discards the draft this desk is
     editing. Close ("keeps the draft") closed the review anyway: the autosave's refusal
     went only to the log, and everything typed was gone."""
-    window = make_window(sign_in="officer")
-    page = open_review(window, qtbot)
-    fill_person(qtbot, page, "Luis Peña", "NH-77")
+    window, page = _typed_review(make_window, qtbot)
     page.autosave()  # the autosave timer's first save
     (draft,) = _drafts(gui_desk)
     gui_desk.services.drafts.discard(gui_desk.session("officer"), draft.id)  # the other desk
@@ -151,9 +160,7 @@ def test_close_keeps_the_review_open_while_the_record_cannot_take_the_draft(
     the autosave fails, and Close closed the review with nothing kept anywhere."""
     from trustdesk.store.postgresql.connection import unavailable
 
-    window = make_window(sign_in="officer")
-    page = open_review(window, qtbot)
-    fill_person(qtbot, page, "Luis Peña", "NH-77")
+    window, page = _typed_review(make_window, qtbot)
 
     def unreachable(*_args: Any, **_kwargs: Any) -> int:
         raise unavailable("postgresql://desk@db.example/trustdesk", OSError("refused"))
@@ -305,9 +312,7 @@ def test_sign_out_asks_before_losing_a_review_whose_draft_cannot_be_kept(
 ) -> None:
     """File > Sign out while the review's draft could not be kept signed the officer out
     and everything typed was gone, with no word (only the log knew)."""
-    window = make_window(sign_in="officer")
-    page = open_review(window, qtbot)
-    fill_person(qtbot, page, "Luis Peña", "NH-77")
+    window, page = _typed_review(make_window, qtbot)
     with monkeypatch.context() as cut:
         _cut_the_server(cut, gui_desk)
         answers.confirm = False
@@ -336,9 +341,7 @@ def test_sign_out_asks_before_losing_a_review_whose_draft_cannot_be_kept(
 def test_sign_out_keeps_a_review_whose_draft_can_be_kept_without_asking(
     make_window: Any, qtbot: Any, gui_desk: Any, answers: Any
 ) -> None:
-    window = make_window(sign_in="officer")
-    page = open_review(window, qtbot)
-    fill_person(qtbot, page, "Luis Peña", "NH-77")
+    window, _page = _typed_review(make_window, qtbot)
     window.sign_out_action.trigger()
     assert answers.questions == [] and window.workspace is None
     assert window.sign_in.error.isHidden()
@@ -350,9 +353,7 @@ def test_the_lock_screens_sign_out_asks_before_losing_the_review(
 ) -> None:
     """Locked with a review whose draft could not be kept (the review waits behind the
     lock): the lock screen's Sign out dropped it with no word."""
-    window = make_window(sign_in="officer")
-    page = open_review(window, qtbot)
-    fill_person(qtbot, page, "Luis Peña", "NH-77")
+    window, page = _typed_review(make_window, qtbot)
     with monkeypatch.context() as cut:
         _cut_the_server(cut, gui_desk)
         window.lock_action.trigger()
@@ -375,9 +376,7 @@ def test_a_lockout_says_the_review_it_could_not_keep_is_lost(
 ) -> None:
     """Five wrong passwords at the lock screen sign the desk out, asking no one: the
     sign-in page now says the review in progress was lost, not only the log."""
-    window = make_window(sign_in="officer")
-    page = open_review(window, qtbot)
-    fill_person(qtbot, page, "Luis Peña", "NH-77")
+    window, _page = _typed_review(make_window, qtbot)
     with monkeypatch.context() as cut:
         _cut_the_server(cut, gui_desk)
         window.lock_action.trigger()
@@ -397,9 +396,7 @@ def test_quitting_asks_before_losing_a_review_whose_draft_cannot_be_kept(
     make_window: Any, qtbot: Any, gui_desk: Any, answers: Any, monkeypatch: Any
 ) -> None:
     """File > Quit (or the window's close button) while the draft could not be kept."""
-    window = make_window(sign_in="officer")
-    page = open_review(window, qtbot)
-    fill_person(qtbot, page, "Luis Peña", "NH-77")
+    window, page = _typed_review(make_window, qtbot)
     with monkeypatch.context() as cut:
         _cut_the_server(cut, gui_desk)
         answers.confirm = False
