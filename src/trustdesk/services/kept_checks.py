@@ -84,9 +84,9 @@ def desk_name_fault(name: str) -> str | None:
     on, or None: a desk is named by its computer's name (``store.paths.hostname``), 1 to
     ``MAX_DESK_NAME`` letters, digits, '.', '-' and '_' (a Windows computer name may
     hold letters beyond ASCII, but not look-alikes of another's: ``_look_alike_fault``).
-    Not a formula, a space, a control or text-direction
-    character, or a page of text: the record's workstation column, the reports' "by
-    desk" and the history show it as a desk."""
+    Not a formula, a space, a control or text-direction character, or a page of text:
+    the record's workstation column, the reports' "by desk" and the history show it as a
+    desk."""
     if not name:
         return "it is empty"
     if len(name) > MAX_DESK_NAME:

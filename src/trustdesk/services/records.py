@@ -47,8 +47,8 @@ def csv_field(value: object) -> str:
     before a text a spreadsheet would run as a formula, or read as a number other than
     the text (``_lost_as_a_number``), or that begins with an apostrophe itself. A reader
     takes one leading apostrophe off every field that has one and has the record's text
-    exactly. (A kept decision's ``workstation`` is its officer's to
-    write, and Excel ran ``=HYPERLINK(…)`` there: a hostile pass.)"""
+    exactly. (A kept decision's ``workstation`` is its officer's to write, and Excel ran
+    ``=HYPERLINK(…)`` there: a hostile pass.)"""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_CSV_MARKED) or _lost_as_a_number(text) else text
 
