@@ -136,3 +136,28 @@ def test_planted_or_edited_tries_are_never_recorded_and_the_record_says_so(desk:
     assert len(desk.store.audit.of_events("unlock.not_recorded")) == 3
     assert len(set_aside_files(desk)) == 3
     assert desk.store.verify().problems == ()
+
+
+def test_a_planted_file_that_cannot_be_moved_aside_stops_nothing(
+    desk: Desk, monkeypatch: Any
+) -> None:
+    """The move aside failing (a folder made read-only) raised OSError out of the flush:
+    the planted file is still reported, stays where it is, and the real try is recorded."""
+    officer = desk.session("officer")
+    sync = desk.services.sync
+    sync.remember(officer)
+    real = sync.keep_unlock(officer, "success")
+    [path] = unlock_files(desk)
+    planted = dict(json.loads(path.read_text(encoding="utf-8")), id="ab" * 16, signature="")
+    (path.parent / f"{planted['id']}.json").write_text(json.dumps(planted), encoding="utf-8")
+
+    def read_only(*_args: Any) -> Path:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(UnlockOutbox, "set_aside", read_only)
+    assert sync.record_unlocks() == 1
+    assert [objects["offline_unlock"] for _o, objects, _a in offline_unlocks(desk)] == [real.id]
+    [said] = desk.store.audit.of_events("unlock.not_recorded")
+    assert said.objects_dict()["kept_unlock"] == planted["id"]
+    assert unlock_files(desk) == [path.parent / f"{planted['id']}.json"]
+    assert desk.store.verify().problems == ()

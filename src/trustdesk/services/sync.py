@@ -727,7 +727,11 @@ class SyncService:
             names_user=item.officer_id,
             reason=why,
         )
-        moved = self.unlocks.set_aside(item)
+        try:
+            moved = self.unlocks.set_aside(item)
+        except OSError as error:  # reported; moved at a later flush, reported again then
+            log.warning("an unlock file that is never recorded stays where it is: %s", error)
+            return
         log.warning("an unlock file that is never recorded was set aside: %s (%s)", moved, why)
 
     def _tell_kept(self) -> None:
