@@ -85,7 +85,7 @@ class Workspace(QWidget):
         self.board.open_review.connect(self.open_review)
         drafts = getattr(self.board, "drafts", None)  # none on an administrator's board
         if drafts is not None:
-            drafts.open_draft = lambda: getattr(self.review, "draft_id", None)
+            drafts.open_draft = lambda: None if self.review is None else self.review.draft_id
         self.board.overdue_alarm.connect(self.overdue_banner.ring)
         self.overdue_banner.acknowledged.connect(self.board.acknowledge_overdue)
         self.board.announce_overdue()
