@@ -330,6 +330,77 @@ def test_a_record_made_before_a_change_the_history_does_not_hold_says_so(
         desk.services.close()
 
 
+@pytest.mark.sqlite_only(
+    "step 15 is replayed with its SQLite baseline; the server's is "
+    "tests/store/test_memo_history_upgrade_pg.py"
+)
+@pytest.mark.parametrize("kind", ["agency", "signer"])
+def test_the_baseline_row_deleted_on_its_own_is_found(
+    rules: Any, tmp_path: Path, kind: str
+) -> None:
+    """Step 15 keeps a row for the last change made before it; its entry does not say so
+    (it predates the marker). Before, that row deleted on its own, with later changes
+    kept, was not found: the history seemed to begin at the next change, audit verify
+    passed and the memo of a decision made in between printed today's header or name
+    with the note that the record did not hold them."""
+    from storekit import open_desk
+
+    with (
+        mock.patch.object(memo_history, "keep_agency", return_value=None),
+        mock.patch.object(memo_history, "keep_signer", return_value=None),
+        mock.patch.object(memo_history, "kept_mark", return_value={}),
+    ):
+        desk = open_desk(tmp_path / "data", rules)
+        admin = desk.session("admin")
+        desk.services.agency.update(admin, THEN)
+        desk.services.accounts.set_details(admin, "officer", "Ana Gonçalves", "1187")
+        desk.services.accounts.set_details(admin, "supervisor", "Luis Ortega", "S-12")
+        # The supervisor's baseline is then kept at this later entry of another kind.
+        desk.services.accounts.reset_password(admin, "supervisor", "correct horse 7 staple")
+    try:
+        _clear_and_baseline(desk)  # the release with step 15 arrives
+        older = _decide(desk, rules, make_case())
+        _rename_everything(desk)  # changed since: rows kept, entries saying so
+        newer = _decide(desk, rules, make_case())
+        assert desk.store.verify().ok
+        text = _text(
+            desk.services.memos.print_memo(
+                desk.session("officer"), older, tmp_path / "before.pdf"
+            ).path.read_bytes()
+        )
+        assert "Hartford Police Department" in text and "Ana Gonçalves" in text
+        assert AS_OF_PRINTING not in text
+        with desk.store.db.reading() as conn:
+            assert conn.execute(
+                "SELECT a.event FROM signer_history s JOIN audit_log a ON a.seq = s.seq "
+                "WHERE s.badge = 'S-12'"
+            ).fetchone() == ("user.password_reset",)
+            if kind == "agency":
+                row = conn.execute("SELECT min(seq) FROM agency_history").fetchone()[0]
+                entry = row  # the profile's baseline is kept at its entry
+                words = f"the agency profile audit entry {entry} recorded is missing"
+            else:
+                row, user = conn.execute(
+                    "SELECT seq, user_id FROM signer_history WHERE badge = '1187'"
+                ).fetchone()
+                entry = conn.execute(
+                    "SELECT max(seq) FROM audit_log WHERE event IN "
+                    "('user.created', 'user.details_changed') AND seq <= ? AND objects LIKE ?",
+                    (row, f'%"user":{user},%'),
+                ).fetchone()[0]
+                words = f"the printed name and badge audit entry {entry} recorded are missing"
+        _behind_the_app(desk, f"DELETE FROM {kind}_history WHERE seq = {int(row)}")
+        report = desk.store.verify()
+        assert not report.ok
+        assert any(words in str(problem) for problem in report.problems), report.problems
+        with pytest.raises(MemoRefused, match=r"missing from"):
+            desk.services.memos.print_memo(desk.session("officer"), older, tmp_path / "o.pdf")
+        printed = desk.services.memos.print_memo(desk.session("officer"), newer, tmp_path / "n.pdf")
+        assert "Capitol Region Police" in _text(printed.path.read_bytes())
+    finally:
+        desk.services.close()
+
+
 def _clear_and_baseline(desk: Desk) -> None:
     """Step 15's baseline on a store whose history was never kept (triggers set aside)."""
     conn = sqlite3.connect(desk.store.db.path)  # type: ignore[attr-defined]

@@ -57,3 +57,53 @@ def test_an_older_server_store_gains_the_baseline_of_its_header_and_signers(
             officer.id: KeptSigner("Ana Gonçalves", "1187"),
             admin.id: KeptSigner("", ""),
         }
+
+
+def test_the_servers_baseline_rows_deleted_on_their_own_are_found(
+    pg_cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows step 15 keeps are vouched for by entries made before the marker: before,
+    a superuser deleting them alone, once later changes were kept, went unnoticed."""
+    import psycopg
+
+    from pgkit import superuser_url
+
+    admin_url = pg_cluster.new_database()
+    with older_trustdesk(monkeypatch, 14):
+        setup.init_store(admin_url, identity=False)
+        with Store.open(tmp_path / "a", database=admin_url) as store:
+            admin = add_user(store, "admin", "administrator", first=True)
+            officer = add_user(store, "ann", "officer")
+            store.agency.save(
+                AgencyProfile("Hartford Police Department", "Morgan Street", "CT0006400"),
+                actor=actor(admin),
+                at=T0,
+            )
+            changes = {"full_name": "Ana Gonçalves", "badge": "1187"}
+            store.users.change(
+                officer.id, "user.details_changed", changes, actor=actor(admin), at=T0
+            )
+    setup.init_store(admin_url)
+    with Store.open(tmp_path / "b", database=admin_url) as store:
+        store.agency.save(
+            AgencyProfile("Capitol Region Police", "Sigourney Street", "CT0099900"),
+            actor=actor(admin),
+            at=T0,
+        )
+        changes = {"full_name": "Ana Reyes", "badge": "2290"}
+        store.users.change(officer.id, "user.details_changed", changes, actor=actor(admin), at=T0)
+        assert store.verify().ok
+    with psycopg.connect(superuser_url(admin_url), autocommit=True) as conn:
+        conn.execute("SET search_path TO trustdesk")
+        agency_seq = conn.execute("SELECT min(seq) FROM agency_history").fetchone()[0]  # type: ignore[index]
+        signer_seq = conn.execute("SELECT seq FROM signer_history WHERE badge = '1187'").fetchone()[
+            0
+        ]  # type: ignore[index]
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("DELETE FROM agency_history WHERE seq = %s", (agency_seq,))
+        conn.execute("DELETE FROM signer_history WHERE seq = %s", (signer_seq,))
+    with Store.open(tmp_path / "c", database=admin_url) as store:
+        report = store.verify()
+    found = " ".join(str(problem) for problem in report.problems)
+    assert f"the agency profile audit entry {agency_seq} recorded is missing" in found
+    assert f"the printed name and badge audit entry {signer_seq} recorded are missing" in found

@@ -253,7 +253,13 @@ def as_of(conn: sqlite3.Connection, seq: int, user_ids: tuple[int, ...]) -> AsOf
         # one (and says so): no row at all, or none for a change after the first or for
         # one that says it has one, is a row removed.
         first = conn.execute(f"SELECT min(seq) FROM {AGENCY_TABLE}").fetchone()[0]
-        if first is None or first < last or _says_kept(conn, last):
+        baseline_at = _baseline_span(_agency_changes(conn))
+        if (
+            first is None
+            or first < last
+            or _says_kept(conn, last)
+            or (baseline_at is not None and baseline_at[0] == last)
+        ):
             raise MemoFactsBroken(
                 f"the agency profile audit entry {last} recorded is missing from its history"
             )
@@ -286,13 +292,84 @@ def _signer_as_of(conn: sqlite3.Connection, seq: int, user_id: int) -> KeptSigne
         first = conn.execute(
             f"SELECT min(seq) FROM {SIGNER_TABLE} WHERE user_id = ?", (user_id,)
         ).fetchone()[0]
-        if first is None or first < changed or _says_kept(conn, changed):
+        span = _baseline_span(_signer_changes(conn, user_id).get(user_id, []))
+        if (
+            first is None
+            or first < changed
+            or _says_kept(conn, changed)
+            or (
+                span is not None
+                and span[0] == changed
+                and not _signer_row_within(conn, user_id, span)
+            )
+        ):
             raise MemoFactsBroken(
                 f"the printed name and badge audit entry {changed} recorded are missing "
                 "from their history"
             )
         return None
     return None if row is None else KeptSigner(str(row[1]), str(row[2]))
+
+
+def _agency_changes(conn: sqlite3.Connection) -> list[tuple[int, bool]]:
+    """Every entry that wrote the agency profile, in order, and whether it states that
+    its row is kept."""
+    return [
+        (int(seq), _objects(objects).get(KEPT_KEY) is True)
+        for (seq, objects) in conn.execute(
+            "SELECT seq, objects FROM audit_log WHERE event = ? AND objects LIKE ? ORDER BY seq",
+            (AGENCY_EVENT, _AGENCY_MARK),
+        ).fetchall()
+    ]
+
+
+def _signer_changes(
+    conn: sqlite3.Connection, user_id: int | None = None
+) -> dict[int, list[tuple[int, bool]]]:
+    """Each account's entries that set its printed name and badge, in order, and whether
+    each states that its row is kept (one account's, given ``user_id``)."""
+    sql = (
+        f"SELECT seq, objects FROM audit_log WHERE event IN ({_SIGNER_EVENT_LIST}) "
+        "AND objects LIKE ?"
+    )
+    params: tuple[Any, ...] = (_DETAILS_MARK,)
+    if user_id is not None:
+        sql += " AND objects LIKE ?"
+        params += (_user_mark(user_id),)
+    changes: dict[int, list[tuple[int, bool]]] = {}
+    for seq, objects in conn.execute(sql + " ORDER BY seq", params).fetchall():
+        value = _objects(objects)
+        user = value.get("user")
+        if type(user) is int and (user_id is None or user == user_id):
+            changes.setdefault(user, []).append((int(seq), value.get(KEPT_KEY) is True))
+    return changes
+
+
+def _baseline_span(changes: list[tuple[int, bool]]) -> tuple[int, int | None] | None:
+    """Where step 15's baseline row must be: from the last change that does not state its
+    row is kept to the next change (``None``: none since). Step 15 kept a row for the
+    last change before it (the agency's at that entry; an account's at its last entry
+    stating the digest, which may be a later event of another kind), and every change
+    since has one, so the last such change always has a row within this span. Without
+    this rule the baseline row alone deleted was not found: the history seemed to begin
+    at the next change."""
+    unmarked = [index for index, (_seq, says_kept) in enumerate(changes) if not says_kept]
+    if not unmarked:
+        return None
+    last = unmarked[-1]
+    after = changes[last + 1][0] if last + 1 < len(changes) else None
+    return changes[last][0], after
+
+
+def _signer_row_within(
+    conn: sqlite3.Connection, user_id: int, span: tuple[int, int | None]
+) -> bool:
+    start, end = span
+    row = conn.execute(
+        f"SELECT 1 FROM {SIGNER_TABLE} WHERE user_id = ? AND seq >= ? AND seq < ? LIMIT 1",
+        (user_id, start, (1 << 62) if end is None else end),
+    ).fetchone()
+    return row is not None
 
 
 def _says_kept(conn: sqlite3.Connection, seq: int) -> bool:
@@ -332,52 +409,52 @@ def problems(conn: sqlite3.Connection, upto: int | None) -> list[tuple[int | Non
         problem = _agency_problem(row, _entry(conn, row["seq"]))
         if problem is not None:
             found.append((row["seq"], problem))
-    changes = [
-        (seq, _objects(objects).get(KEPT_KEY) is True)
-        for (seq, objects) in conn.execute(
-            "SELECT seq, objects FROM audit_log WHERE event = ? AND seq <= ? AND objects LIKE ? "
-            "ORDER BY seq",
-            (AGENCY_EVENT, limit, _AGENCY_MARK),
-        )
-    ]
-    # Before the first row: written before the history was kept (step 15's baseline is
-    # the last of them), unless the entry says its row is kept. With no row at all, the
-    # last change must have one.
+    every_change = _agency_changes(conn)
+    changes = [change for change in every_change if change[0] <= limit]
+    # Before the first row: written before the history was kept, unless the entry says
+    # its row is kept; but step 15's baseline is the last of them, and has its row. With
+    # no row at all, the last change must have one.
+    baseline = _baseline_span(every_change)
     first = min(agency_rows, default=changes[-1][0] if changes else None)
     for seq, says_kept in changes:
-        if (says_kept or (first is not None and seq >= first)) and seq not in agency_rows:
+        required = says_kept or (first is not None and seq >= first)
+        if (required or (baseline is not None and seq == baseline[0])) and seq not in agency_rows:
             found.append(
                 (seq, f"the agency profile audit entry {seq} recorded is missing from its history")
             )
     signer_rows: dict[int, set[int]] = {}
+    every_row: dict[int, set[int]] = {}
     for seq, user_id, full_name, badge in conn.execute(
-        f"SELECT seq, user_id, full_name, badge FROM {SIGNER_TABLE} WHERE seq <= ? ORDER BY seq",
-        (limit,),
+        f"SELECT seq, user_id, full_name, badge FROM {SIGNER_TABLE} ORDER BY seq"
     ).fetchall():
+        every_row.setdefault(user_id, set()).add(seq)
+        if seq > limit:
+            continue
         signer_rows.setdefault(user_id, set()).add(seq)
         problem = _signer_problem(seq, user_id, full_name, badge, _entry(conn, seq))
         if problem is not None:
             found.append((seq, problem))
-    account_changes: dict[int, list[tuple[int, bool]]] = {}
-    for seq, objects in conn.execute(
-        f"SELECT seq, objects FROM audit_log WHERE event IN ({_SIGNER_EVENT_LIST}) "
-        "AND seq <= ? AND objects LIKE ? ORDER BY seq",
-        (limit, _DETAILS_MARK),
-    ).fetchall():
-        value = _objects(objects)
-        user = value.get("user")
-        if type(user) is int:
-            account_changes.setdefault(user, []).append((seq, value.get(KEPT_KEY) is True))
-    for user, changed in account_changes.items():
+    for user, every_change in _signer_changes(conn).items():
+        changed = [change for change in every_change if change[0] <= limit]
         kept = signer_rows.get(user, set())
-        since = min(kept, default=changed[-1][0])
-        for seq, says_kept in changed:
-            if (says_kept or seq >= since) and seq not in kept:
-                found.append(
-                    (
-                        seq,
-                        f"the printed name and badge audit entry {seq} recorded are missing "
-                        "from their history",
-                    )
-                )
+        missing = {
+            seq
+            for seq, says_kept in changed
+            if (says_kept or seq >= min(kept, default=changed[-1][0])) and seq not in kept
+        }
+        baseline = _baseline_span(every_change)
+        if baseline is not None and baseline[0] <= limit:
+            start, end = baseline
+            if not any(
+                start <= seq and (end is None or seq < end) for seq in every_row.get(user, ())
+            ):
+                missing.add(start)
+        found.extend(
+            (
+                seq,
+                f"the printed name and badge audit entry {seq} recorded are missing "
+                "from their history",
+            )
+            for seq in sorted(missing)
+        )
     return found
