@@ -281,3 +281,135 @@ def test_a_conviction_dated_before_the_eighteenth_birthday_goes_to_review(
         rules, _case(rules, convictions=[conviction("53a-134", "felony", "B", date="2008-04-17")])
     )
     assert adult.decision == HONOR and not adult.needs_review and not adult.warnings
+
+
+# --- a second hostile pass: ages read from the decision, and a warrant of removal -----------
+
+
+def _born(day: str) -> dict[str, str]:
+    return {"name": "A B", "booking_number": "B1", "date_of_birth": day}
+
+
+@pytest.mark.parametrize("key", ["convictions", "pending_charges"])
+def test_an_undated_offense_of_a_person_under_seven_at_the_decision_is_not_counted(
+    rules: RuleSet, key: str
+) -> None:
+    """Before, a class B felony with no date for a person four years old at the decision
+    was counted and honored with no review, though the same entry dated at any day of
+    those four years was not counted: undated, it is no later than the decision."""
+    entry = conviction("53a-134", "felony", "B", bond_posted=False)
+    if key == "convictions":
+        entry = conviction("53a-134", "felony", "B")
+    decided = "2018-01-10T09:00:00-05:00" if key == "pending_charges" else DECIDED
+    born = "2014-01-01" if key == "pending_charges" else "2022-11-18"
+    case = _case(rules, decision_time=decided, person=_born(born), **{key: [entry]})
+    decision = _decide(rules, case)
+    assert decision.decision == DECLINE and decision.grounds == ()
+    assert decision.needs_review
+    label = "Conviction 1" if key == "convictions" else "Pending charge 1"
+    [warning] = [w for w in decision.warnings if w.startswith(label)]
+    assert "has no date, and the person is 4 at the decision time" in warning
+    assert "not counted" in warning
+    # Seven at the decision, the same entry counts.
+    older = _case(rules, decision_time=decided, person=_born("2007-01-01"), **{key: [entry]})
+    assert _decide(rules, older).decision == HONOR
+
+
+def test_an_undated_conviction_of_a_minor_at_the_decision_is_said_and_reviewed(
+    rules: RuleSet,
+) -> None:
+    """Fourteen at the decision, an undated class B felony is a minor's judgment: before,
+    it was counted as an adult conviction with no word (dated at 12, it was flagged)."""
+    case = _case(
+        rules, person=_born("2012-01-01"), convictions=[conviction("53a-134", "felony", "B")]
+    )
+    decision = _decide(rules, case)
+    assert decision.needs_review
+    [reason] = [r for r in decision.review_reasons if "judgment of a minor" in r]
+    assert "has no date, and the person is 14 at the decision time" in reason
+    assert "not entered as a juvenile adjudication" in reason
+    # Entered as juvenile, the flag is gone; 18 at the decision, an adult's.
+    marked = conviction("53a-134", "felony", "B", juvenile=True)
+    assert not any(
+        "judgment of a minor" in w
+        for w in _decide(
+            rules, _case(rules, person=_born("2012-01-01"), convictions=[marked])
+        ).warnings
+    )
+    adult = _case(
+        rules, person=_born("2008-11-19"), convictions=[conviction("53a-134", "felony", "B")]
+    )
+    quiet = _decide(rules, adult)
+    assert quiet.decision == HONOR and not quiet.needs_review and not quiet.warnings
+
+
+def test_a_person_under_seven_at_the_decision_goes_to_review(rules: RuleSet) -> None:
+    """A person born the day before, matched in the terrorist screening database, was
+    held with no review: no one that young is in custody on state matters."""
+    case = _case(rules, person=_born("2026-11-18"), tsdb_match=True)
+    decision = _decide(rules, case)
+    assert decision.decision == HONOR  # the match stands; the birth date is checked
+    assert any(
+        "makes the person 0 at the decision time; no one that young is in custody" in r
+        for r in decision.review_reasons
+    )
+    seven = _decide(rules, _case(rules, person=_born("2019-11-19"), tsdb_match=True))
+    assert not seven.needs_review and not seven.warnings
+
+
+def test_an_offense_too_old_for_anyone_without_a_birth_date_goes_to_review(
+    rules: RuleSet,
+) -> None:
+    """No date of birth and a class B felony dated 1900: the person would be at least
+    133, which a birth date that old is flagged for; before, it grounded a hold silently."""
+    person = {"name": "A B", "booking_number": "B1"}
+    old = conviction("53a-134", "felony", "B", date="1900-01-01")
+    decision = _decide(rules, _case(rules, person=person, convictions=[old]))
+    assert decision.decision == HONOR and decision.needs_review
+    assert any(
+        "is dated 1900-01-01, which makes the person at least 133" in r
+        for r in decision.review_reasons
+    )
+    recent = conviction("53a-134", "felony", "B", date="1913-01-01")  # at least 120
+    calm = _decide(rules, _case(rules, person=person, convictions=[recent]))
+    assert not calm.needs_review and not calm.warnings
+
+
+def test_a_detainer_received_before_birth_is_refused(rules: RuleSet) -> None:
+    with pytest.raises(InputError) as caught:
+        _case(rules, detainer={"form": "I-247D", "received_at": "1950-01-01T09:00:00-05:00"})
+    assert caught.value.pointer == "/detainer/received_at"
+    assert "before the date of birth (1990-04-17)" in caught.value.reason
+    assert "correct" in caught.value.reason
+    # Received on the day of birth is possible (however unlikely): not refused.
+    assert _case(rules, detainer={"form": "I-247D", "received_at": "1990-04-17T09:00:00-04:00"})
+
+
+def test_a_warrant_of_removal_without_a_final_order_goes_to_review_where_it_matters(
+    rules: RuleSet,
+) -> None:
+    """Under the 2014 law a final order of removal is a ground. An I-205 (a warrant of
+    removal, issued to carry one out) with the final order entered as no declined with
+    no word: one of the two entries is wrong, and which one decides the case."""
+    detainer = {"form": "I-247A", "administrative_warrant": "I-205"}
+    case = _case(
+        rules,
+        decision_time="2018-01-10T09:00:00-05:00",
+        detainer=detainer,
+        final_removal_order=False,
+    )
+    decision = _decide(rules, case)
+    assert decision.rule_pack.startswith("ct-2014")
+    assert decision.decision == DECLINE and decision.needs_review
+    assert any("Form I-205, a warrant of removal" in r for r in decision.review_reasons)
+    # Left unknown, the pack's own rule for an unknown answer speaks; under a pack without
+    # the final-order ground nothing turns on it, and nothing is said.
+    unknown = _case(
+        rules,
+        decision_time="2018-01-10T09:00:00-05:00",
+        detainer=detainer,
+        final_removal_order=None,
+    )
+    assert not any("I-205" in w for w in _decide(rules, unknown).warnings)
+    today = _decide(rules, _case(rules, detainer=detainer, final_removal_order=False))
+    assert not any("I-205" in w for w in today.warnings)

@@ -4,15 +4,23 @@ The rule for each fact (also stated in schemas/case.schema.json and the README):
 
 - refused as invalid input (``refused``): a date of birth after the decision time; a
   conviction or pending charge dated after the decision time or before the date of
-  birth; a detainer received after the decision time. Each is a certain error, and the
-  fix is plain: correct the date, or leave it out when it is not known.
+  birth; a detainer received after the decision time or before the date of birth. Each
+  is a certain error, and the fix is plain: correct the date, or leave it out when it is
+  not known.
 - flagged for supervisor review (not refused): a release time (``releasable_at``) before
   the detainer was received, or so early that the hold had already expired at the
   decision time. Such a time may be a typing slip, but the hold counted from it is the
   shorter one, so keeping it cannot hold anybody longer.
+- flagged for review, never counted: an offense dated before the person was seven, or
+  undated for a person not yet seven at the decision (it can only be older than the
+  decision). Flagged for review: a person not yet seven at the decision (no one that
+  young is in custody on state matters), or, without a date of birth, an offense dated
+  so long ago that the person would be over ``OLDEST``.
 - said, and sent to review only where it could change the grounds: a conviction dated
-  before the person's 18th birthday and not entered as a juvenile adjudication
-  (``minor_convictions``; every pack leaves a juvenile adjudication to counsel).
+  before the person's 18th birthday, or undated for a person not yet 18 at the decision,
+  and not entered as a juvenile adjudication (``minor_convictions``; every pack leaves a
+  juvenile adjudication to counsel); an I-205 warrant of removal with the person entered
+  as not subject to a final order of removal (``removal_warrant_finding``).
 
 Whatever reaches the engine anyway (a case built in code, a record stored before these
 checks) is never a ground: an impossible conviction or charge counts as unknown, and
@@ -111,14 +119,40 @@ def _age(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def age_day(case: Case) -> date:
+    """The day a person's age at the decision is counted on: the decision's own date.
+    An undated offense is no later than it, so the age then bounds its age."""
+    return case.decision_time.date()
+
+
 def _age_findings(case: Case, key: str, items: tuple[Offense, ...]) -> list[Finding]:
     """Offenses dated when the person was younger than ``YOUNGEST`` (their date or the
-    date of birth is wrong): not counted, and a supervisor checks both dates."""
+    date of birth is wrong), or undated for a person younger than that at the decision
+    (judged or charged earlier still): not counted, and a supervisor checks the dates."""
     born = case.person.date_of_birth
     label = "conviction" if key == "convictions" else "pending charge"
     found = []
     for index, item in enumerate(items):
-        if born is None or item.date is None or item.date < born:
+        if born is None or born > latest_date(case.decision_time):
+            continue  # a date of birth after the decision is refused
+        if item.date is None:
+            age = max(0, _age(born, age_day(case)))
+            if age < YOUNGEST:
+                found.append(
+                    Finding(
+                        f"/{key}/{index}/date",
+                        f"{label} {index + 1} (§ {item.statute}) has no date, and the person "
+                        f"is {age} at the decision time (born {born.isoformat()}), so it "
+                        "would be from an even younger age; no one that young is convicted "
+                        "or charged",
+                        f"check the date of birth and enter the {label}'s date; until they "
+                        f"are corrected this {label} is not counted",
+                        False,
+                        f"/{key}/{index}",
+                    )
+                )
+            continue
+        if item.date < born:
             continue  # an offense before birth is refused by _offense_findings
         age = _age(born, item.date)
         if age < YOUNGEST:
@@ -152,19 +186,26 @@ def minor_convictions(case: Case) -> tuple[tuple[int, Finding], ...]:
     born = case.person.date_of_birth
     found = []
     for index, item in enumerate(case.convictions):
-        if born is None or item.date is None or item.juvenile is not False:
+        if born is None or item.juvenile is not False:
             continue
-        age = _age(born, item.date)
+        # Undated, it is no later than the decision: a minor then was a minor at it.
+        age = _age(born, age_day(case) if item.date is None else item.date)
         if not YOUNGEST <= age < ADULT:
             continue  # younger is not counted at all (_age_findings), older is an adult's
+        when = (
+            f"has no date, and the person is {age} at the decision time (born "
+            f"{born.isoformat()}), so it is a judgment of a minor,"
+            if item.date is None
+            else f"is dated {item.date.isoformat()}, when the person was {age} (born "
+            f"{born.isoformat()}),"
+        )
         found.append(
             (
                 index,
                 Finding(
                     f"/convictions/{index}/juvenile",
-                    f"conviction {index + 1} (§ {item.statute}) is dated "
-                    f"{item.date.isoformat()}, when the person was {age} (born "
-                    f"{born.isoformat()}), and is not entered as a juvenile adjudication",
+                    f"conviction {index + 1} (§ {item.statute}) {when} and is not entered as "
+                    "a juvenile adjudication",
                     "check the judgment: if it was a juvenile court's, mark it as a juvenile "
                     "adjudication (whether one counts is for counsel); if the person was "
                     "convicted as an adult, a supervisor confirms it",
@@ -177,19 +218,73 @@ def minor_convictions(case: Case) -> tuple[tuple[int, Finding], ...]:
 
 def _person_findings(case: Case) -> list[Finding]:
     born = case.person.date_of_birth
-    if born is None or born > case.decision_time.date():
+    if born is None:
+        return _oldest_entry_findings(case)
+    if born > age_day(case):
         return []
-    age = _age(born, case.decision_time.date())
-    if age <= OLDEST:
+    age = _age(born, age_day(case))
+    if YOUNGEST <= age <= OLDEST:
         return []
+    why = "; no one that young is in custody on state matters" if age < YOUNGEST else ""
     return [
         Finding(
             "/person/date_of_birth",
-            f"the date of birth ({born.isoformat()}) makes the person {age} at the decision time",
+            f"the date of birth ({born.isoformat()}) makes the person {age} at the decision "
+            f"time{why}",
             "check it against the detainer and the booking record",
             False,
         )
     ]
+
+
+def _oldest_entry_findings(case: Case) -> list[Finding]:
+    """Without a date of birth: an offense dated so long ago that the person, at least
+    ``YOUNGEST`` then, would be older than ``OLDEST`` at the decision (what a date of
+    birth that old is flagged for). Its date, or the entry, is checked."""
+    dated = [
+        (item.date, key, index, item)
+        for key, items in (
+            ("convictions", case.convictions),
+            ("pending_charges", case.pending_charges),
+        )
+        for index, item in enumerate(items)
+        if item.date is not None
+    ]
+    if not dated:
+        return []
+    day, key, index, item = min(dated, key=lambda entry: entry[0])
+    at_least = _age(day, age_day(case)) + YOUNGEST
+    if at_least <= OLDEST:
+        return []
+    label = "conviction" if key == "convictions" else "pending charge"
+    return [
+        Finding(
+            f"/{key}/{index}/date",
+            f"{label} {index + 1} (§ {item.statute}) is dated {day.isoformat()}, which makes "
+            f"the person at least {at_least} at the decision time (no one is convicted or "
+            f"charged before the age of {YOUNGEST})",
+            "check the date against the judgment or the charge, and enter the date of birth",
+            False,
+        )
+    ]
+
+
+def removal_warrant_finding(case: Case) -> Finding | None:
+    """A detainer accompanied by Form I-205, a warrant of removal (LAW.md §1), with the
+    person entered as not subject to a final order of removal: a warrant of removal is
+    issued to carry such an order out, so one of the two entries is wrong. Whether it
+    sends the decision to review is the engine's to say: only where the answer would
+    change the grounds (the 2014 law's final-order ground)."""
+    if case.detainer.administrative_warrant != "I-205" or case.final_removal_order is not False:
+        return None
+    return Finding(
+        "/final_removal_order",
+        "the detainer is accompanied by Form I-205, a warrant of removal, which is issued to "
+        "carry out a final order of removal, yet the person is entered as not subject to one",
+        "check the detainer's papers: correct the warrant or the final-order answer; until "
+        "then a supervisor confirms the decision",
+        False,
+    )
 
 
 def _form_findings(case: Case) -> list[Finding]:
@@ -303,6 +398,17 @@ def check_facts(case: Case) -> tuple[Finding, ...]:
                 f"the detainer's receipt time ({received.isoformat()}) is after the decision "
                 f"time ({decided.isoformat()}); a decision cannot come before its detainer",
                 "correct whichever of the two times is wrong",
+                True,
+            )
+        )
+    if received is not None and born is not None and received.date() < born:
+        found.append(
+            Finding(
+                "/detainer/received_at",
+                f"the detainer's receipt time ({received.isoformat()}) is before the date of "
+                f"birth ({born.isoformat()}); no detainer is lodged for someone not yet born",
+                "correct whichever of the two dates is wrong, or leave the date of birth out "
+                "(null) if it is not known",
                 True,
             )
         )

@@ -49,7 +49,7 @@ from trustdesk.core.conditions import (
     describe_answer,
     years_before,
 )
-from trustdesk.core.consistency import ADULT, YOUNGEST, latest_court_date
+from trustdesk.core.consistency import ADULT, YOUNGEST, age_day, latest_court_date
 from trustdesk.core.decision import HONOR, MET, UNKNOWN, Decision
 from trustdesk.core.evaluate import evaluate
 from trustdesk.core.model import (
@@ -553,18 +553,23 @@ def _younger_from(day: date, years: int) -> date:
 
 def _birth_spans(case: Case) -> tuple[Span, ...]:
     """The spans of possible dates of birth that the engine treats alike: cut where the
-    person turns from an adult to a minor on a conviction's date (juvenile status,
-    ``consistency.minor_convictions``). The engine reads the date of birth only against
-    the entries' dates; none when no entry is dated (unless the date entered cannot be
-    true). A date of birth that would make an entry impossible (the person younger than
-    ``YOUNGEST`` on its date, or not yet born) is never proposed: it only unmakes the
-    entry, as a wrong date of it would."""
+    person turns from an adult to a minor on a conviction's date, or at the decision for
+    an undated one (juvenile status, ``consistency.minor_convictions``). The engine reads
+    the date of birth only against the entries' dates, and the decision's for an undated
+    entry; none when there is no entry (unless the date entered cannot be true). A date
+    of birth that would make an entry impossible (the person younger than ``YOUNGEST``
+    on its date, or at the decision for an undated one, or not yet born) is never
+    proposed: it only unmakes the entry, as a wrong date of it would."""
     entries = (*case.convictions, *case.pending_charges)
-    dated = [item.date for item in entries if item.date is not None]
+    # An undated entry is read against the decision's day (consistency.age_day).
+    dated = [age_day(case) if item.date is None else item.date for item in entries]
     if not dated:
         return ()
     last = min(_younger_from(day, YOUNGEST) for day in dated) - timedelta(days=1)
-    cuts = {_younger_from(item.date, ADULT) for item in case.convictions if item.date is not None}
+    cuts = {
+        _younger_from(age_day(case) if item.date is None else item.date, ADULT)
+        for item in case.convictions
+    }
     born = case.person.date_of_birth
     impossible = born is not None and born > last
     inside = sorted(cut for cut in cuts if cut <= last)

@@ -17,6 +17,7 @@ from trustdesk.core.consistency import (
     check_facts,
     hold_expired_finding,
     minor_convictions,
+    removal_warrant_finding,
 )
 from trustdesk.core.decision import (
     DECLINE,
@@ -248,6 +249,21 @@ def _minor_findings(
     return found
 
 
+def _removal_warrant_findings(
+    pack: RulePack, case: Case, void: dict[str, str], day: date, grounds: tuple[str, ...]
+) -> list[Finding]:
+    """A warrant of removal with no final order entered: said, and sent to review, only
+    where the person entered as subject to a final order would meet other grounds (a
+    pack without that ground asks no one about it)."""
+    finding = removal_warrant_finding(case)
+    if (
+        finding is None
+        or _grounds(pack, case._replace(final_removal_order=True), void, day) == grounds
+    ):
+        return []
+    return [finding]
+
+
 def _hold(pack: RulePack, case: Case, decision: str, warnings: list[str]) -> HoldClock | None:
     if decision != HONOR or pack.clock is None:
         return None
@@ -344,6 +360,7 @@ def evaluate(pack: RulePack, case: Case) -> Decision:
     warnings.extend(class_notes)
     reasons.extend(class_reviews)
     findings.extend(_minor_findings(pack, case, void, day, grounds))
+    findings.extend(_removal_warrant_findings(pack, case, void, day, grounds))
     hold = _hold(pack, case, decision, warnings)
     if hold is not None:
         expired = hold_expired_finding(hold.expires_at, case)
