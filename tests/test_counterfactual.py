@@ -712,3 +712,36 @@ def test_a_date_of_birth_that_would_change_the_outcome_is_named_and_true(rules: 
         rules.sections,
     )
     assert not [f for f in what_would_change(pack, adult).flips if f.change.attribute == BIRTH]
+
+
+def test_a_date_of_birth_is_tried_against_the_decision_for_an_undated_entry(
+    rules: RuleSet,
+) -> None:
+    """An undated class B felony of a person four at the decision counts for nothing (it
+    would be from an even younger age): the counterfactual names the dates of birth that
+    would make it count, each re-decided here, and never one under seven at the decision."""
+    from datetime import date
+
+    from trustdesk.core.counterfactual import BIRTH
+
+    raw = make_case(
+        decision_time=PACKS["ct-2019"],
+        person={"name": "A B", "booking_number": "B1", "date_of_birth": "2017-01-01"},
+        convictions=[conviction("53a-134", "felony", "B")],
+    )
+    case = parse_case(raw, "test", rules.sections)
+    pack = rules.pack_for(case.decision_time)
+    now = evaluate(pack, case)
+    assert now.decision == DECLINE
+    changes = what_would_change(pack, case, now)
+    [flip] = [f for f in changes.flips if f.change.attribute == BIRTH]
+    assert flip.outcome == HONOR
+    assert flip.fact == "If the date of birth were on or before 2014-05-10, or unknown"
+    for day in (date(1960, 5, 5), date(2003, 5, 11), date(2014, 5, 10), None):
+        assert day is None or flip.change.covers(day)
+        person = case.person._replace(date_of_birth=day)
+        assert evaluate(pack, case._replace(person=person)).decision == HONOR
+    for day in (date(2014, 5, 11), date(2017, 1, 1)):
+        assert not flip.change.covers(day)
+        person = case.person._replace(date_of_birth=day)
+        assert evaluate(pack, case._replace(person=person)).decision == DECLINE
