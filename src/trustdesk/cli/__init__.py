@@ -177,6 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         parser = build_parser(_requested_command(arguments))
         args = parser.parse_args(arguments)
+        from trustdesk.cli.arguments import undecodable_text
+
+        undecodable = undecodable_text(parser, args)
+        if undecodable is not None:
+            print(f"trustdesk: {undecodable}", file=sys.stderr)
+            return EXIT_INPUT
         if args.version:
             # After the whole line is read: --data-dir and --database count wherever they
             # stand (the report printed as argparse met --version, before the options

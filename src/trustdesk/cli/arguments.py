@@ -113,3 +113,56 @@ def moment(text: str, flag: str) -> datetime:
         raise InvalidRequest(f"{flag} needs its UTC offset, e.g. 2026-11-24T15:00-05:00")
     _years(flag, value.year)
     return value
+
+
+#: The argument types that name a file or folder (which may be any bytes the system
+#: allows, UTF-8 or not), and the plain-text arguments that do too.
+_PATH_TYPES = (Path, new_file, file_or_standard_output)
+_PATH_DESTS = frozenset({"data_dir", "case", "amend", "logo", "file", "key"})
+#: ``--as``: sign-on answers such a name as any unknown one and records the attempt.
+_CHECKED_ELSEWHERE = frozenset({"actor"})
+
+
+def undecodable_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str | None:
+    """What is wrong with the first text argument of the command line that holds bytes
+    which are not UTF-8 (a terminal set to Latin-1 typing "José"), or None. Python keeps
+    such a byte as a lone surrogate (U+DCE9 for 0xE9), which no record, search or file
+    can take: a search by name or a hold's note ended in "internal error". Names of
+    files and folders are left alone: the system allows any bytes in them."""
+    for action in _chosen_actions(parser, args):
+        if action.dest in _PATH_DESTS | _CHECKED_ELSEWHERE or action.type in _PATH_TYPES:
+            continue
+        value = getattr(args, action.dest, None)
+        for text in value if isinstance(value, list) else [value]:
+            if not isinstance(text, str):
+                continue
+            bad = next((ch for ch in text if 0xD800 <= ord(ch) <= 0xDFFF), None)
+            if bad is None:
+                continue
+            name = action.option_strings[-1] if action.option_strings else action.dest
+            code = ord(bad)
+            what = (
+                f"the byte 0x{code - 0xDC00:02X}, which is not UTF-8 text"
+                if 0xDC80 <= code <= 0xDCFF
+                else f"U+{code:04X}, an unpaired surrogate (not a character)"
+            )
+            return (
+                f"{name}: contains {what}; set the terminal to UTF-8 (or type the value "
+                "without that character) and run the command again; nothing was changed"
+            )
+    return None
+
+
+def _chosen_actions(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> list[argparse.Action]:
+    """The arguments of ``parser`` and of the subcommands ``args`` chose."""
+    found: list[argparse.Action] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = getattr(args, action.dest, None)
+            if isinstance(chosen, str) and chosen in action.choices:
+                found.extend(_chosen_actions(action.choices[chosen], args))
+        else:
+            found.append(action)
+    return found
