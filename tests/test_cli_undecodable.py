@@ -57,7 +57,7 @@ def test_a_text_option_that_is_not_utf8_is_refused_naming_it(
     assert "set the terminal to UTF-8" in err and "nothing was changed" in err
     assert err.count("\n") == 1 and "internal error" not in err
     # The hold is still open (nothing was recorded): closing it properly now works.
-    close = ["holds", "close", "--as", "ann", "--outcome", "released_other", "1"]
+    close = ["holds", "close", "--as", "ann", "--outcome", "released_other", "--note", "bail", "1"]
     assert main(["--data-dir", str(data), *close]) == 0, capsys.readouterr().err
 
 
