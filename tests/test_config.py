@@ -206,6 +206,10 @@ BAD_FILES = [
      "correct that line"),
     ("idle_lock_minutes 5\n", "not valid TOML (Expected '=' after a key in a key/value pair "
      "(at line 1"),
+    # 4 KB of nesting exhausted the reader's recursion: a traceback before every command.
+    ("a = " + "[" * 1000 + "]" * 1000 + "\n", "not valid TOML (arrays or tables nested too "
+     "deeply; no setting is nested like that): correct the file"),
+    ("a = " + "{b = " * 1000 + "1" + "}" * 1000 + "\n", "nested too deeply"),
 ]  # fmt: skip
 
 

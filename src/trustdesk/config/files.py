@@ -108,6 +108,16 @@ def read_file(path: Path, *, must_exist: bool) -> dict[str, object] | None:
                 "packaging/README.md, has a sample config.toml with every key)"
             ]
         ) from None
+    except RecursionError:
+        # A few kilobytes of `a = [[[[…]]]]` exhaust the reader's recursion: Python's
+        # traceback then came before every command, and no setting is that deep.
+        raise ConfigError(
+            [
+                f"{path}: not valid TOML (arrays or tables nested too deeply; no "
+                "setting is nested like that): correct the file (the IT guide, "
+                "packaging/README.md, has a sample config.toml with every key)"
+            ]
+        ) from None
     _parsed[cache_key] = table
     return table
 
