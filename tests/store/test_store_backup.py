@@ -404,3 +404,33 @@ def test_a_restore_deletes_the_copy_a_killed_restore_left_and_records_it(
     finally:
         conn.close()
     assert json.loads(objects)["killed_restore_copies_removed"] == [left.name]
+
+
+def test_a_restore_on_a_disk_without_room_for_its_copy_says_so(
+    store: Store, officer: Actor, tmp_path: Path
+) -> None:
+    """The backup is copied beside the record before anything is replaced. On a disk
+    without room for the copy (a hostile pass, on a small tmpfs) the restore ended in
+    "internal error (OperationalError)". The copy's SQLite is given a page limit here, so
+    that SQLite itself reports the disk as full, as it does on a full disk."""
+    from trustdesk.store import backup as backup_module
+    from trustdesk.store.errors import DiskFull
+
+    _add(store, officer, 4)
+    target = _backup(store, officer, tmp_path)
+    real = backup_module.connect
+
+    def cramped(path: Path, **options: object) -> sqlite3.Connection:
+        conn = real(path, **options)  # type: ignore[arg-type]
+        if options.get("create"):
+            conn.execute("PRAGMA max_page_count = 2")
+        return conn
+
+    live_before = store.audit.head()
+    db_bytes = store.path.read_bytes()
+    with mock.patch.object(backup_module, "connect", cramped), pytest.raises(DiskFull) as caught:
+        store.restore(check_backup(target), officer, T0)
+    assert "is full" in str(caught.value) and "nothing was recorded" in str(caught.value)
+    assert store.audit.head() == live_before
+    assert store.path.read_bytes() == db_bytes
+    assert not list(store.data_dir.glob(".trustdesk-restore-*"))

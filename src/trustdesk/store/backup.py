@@ -300,9 +300,15 @@ def prepare_restore(check: BackupCheck, data_dir: Path) -> Path:
             raise _refuse(check.path, f"its audit chain does not verify: {report.first}")
         fsync_file(temp)
         fsync_dir(data_dir)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             temp.unlink()
+        if isinstance(exc, sqlite3.Error):
+            # The copy is made beside the record: a disk without room for it ended in
+            # "internal error". The live record is untouched either way.
+            said = translate(exc, temp)
+            if said is not None:
+                raise said from None
         raise
     return temp
 
