@@ -197,6 +197,26 @@ def test_never_overwrites(cli: Any, tmp_path: Path) -> None:
     assert cli("verify", str(tmp_path / "memo-3.pdf"), "--as", "ann", who="ann")[0] == 0
 
 
+def test_a_folder_or_a_device_named_as_the_memo_file_is_refused(cli: Any, tmp_path: Path) -> None:
+    """`-o /tmp` wrote /tmp.pdf and `-o /dev/full` wrote /dev/full.pdf (a hostile pass):
+    the folder's or device's name was taken as the file's, and a memo holding the
+    person's details went where nobody would look. Nothing is printed or recorded."""
+    decision_id = _record(cli, tmp_path, HONOR, "case")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for target, words in (
+        (str(folder), f"{folder} is a folder; give the PDF file's name in it"),
+        (f"{folder}/", f"{folder} is a folder"),
+        ("/dev/null", "/dev/null is not a file (a device or a pipe)"),
+    ):
+        code, out, err = cli("memo", str(decision_id), "-o", target, "--as", "ann", who="ann")
+        assert (code, out) == (2, ""), err
+        assert words in err
+    assert not list(tmp_path.glob("*.pdf")) and not list(folder.iterdir())
+    assert not Path("/dev/null.pdf").exists()
+    assert _audit(cli, MEMO_PRINTED) == []
+
+
 def test_a_version_can_be_named(
     cli: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -163,7 +163,26 @@ def notice_languages(requested: Iterable[str] | None, required: bool) -> tuple[s
 
 
 def pdf_stem(target: Path) -> tuple[Path, str]:
-    """The folder and the name without ``.pdf`` of the file the user asked for."""
+    """The folder and the name without ``.pdf`` of the file the user asked for.
+
+    A folder or a device named as the file is refused (InvalidRequest): its name was
+    taken for the file's, so ``-o /tmp`` wrote ``/tmp.pdf`` and ``-o /dev/full`` wrote
+    ``/dev/full.pdf``, a memo with the person's details where nobody looks."""
+    import stat
+
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        mode = None  # nothing there yet (or not readable): the writer says what it finds
+    if mode is not None and stat.S_ISDIR(mode):
+        raise InvalidRequest(
+            f"{target} is a folder; give the PDF file's name in it (for example "
+            f"{target / 'memo.pdf'})"
+        )
+    if mode is not None and not stat.S_ISREG(mode):
+        raise InvalidRequest(
+            f"{target} is not a file (a device or a pipe); give the name of a PDF file to write"
+        )
     name = target.name
     stem = name[:-4] if name.lower().endswith(".pdf") else name
     return target.expanduser().absolute().parent, stem
