@@ -269,3 +269,22 @@ def test_a_time_with_an_offset_its_zone_did_not_have_is_refused(tmp_path: Path) 
     )
     result = trustdesk("evaluate", str(case_file(tmp_path, fixed)), "--format", "json")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("given", ["ZZ", "../../../../tmp/catalog", ""])
+def test_a_jurisdiction_without_packs_is_refused_naming_those_there_are(
+    tmp_path: Path, given: str
+) -> None:
+    """--jurisdiction named the catalog's file unchecked: ZZ said ".../zz.json: file not
+    found", a path loaded another file as the catalog, and an empty value quietly meant
+    the agency's own (a hostile pass)."""
+    planted = tmp_path / "catalog.json"
+    planted.write_text("{}", encoding="utf-8")
+    case = Path(__file__).resolve().parents[1] / "resources/examples/01-judicial-warrant-hold.json"
+    for command in (["evaluate", str(case)], ["offenses", "search", "robbery"]):
+        result = trustdesk(*command, "--jurisdiction", given.replace("/tmp/", f"{tmp_path}/"))
+        assert result.returncode == 2 and result.stdout == ""
+        assert "is not a jurisdiction TrustDesk has packs for; use CT (Connecticut) or CA" in (
+            result.stderr
+        )
+        assert "Traceback" not in result.stderr and "catalog.json" not in result.stderr

@@ -166,3 +166,20 @@ def _chosen_actions(
         else:
             found.append(action)
     return found
+
+
+def jurisdiction_code(text: str) -> str:
+    """The argparse type of ``--jurisdiction``: a jurisdiction TrustDesk ships packs and a
+    catalog for. Unchecked, the value named the catalog's file: ``ZZ`` said "…/zz.json:
+    file not found", ``../../x`` loaded another file as the catalog, and an empty value
+    quietly meant the agency's own."""
+    from trustdesk.config.keys import JURISDICTIONS
+
+    code = text.strip().upper()
+    if code not in JURISDICTIONS:
+        choices = " or ".join(f"{key} ({name})" for key, name in JURISDICTIONS.items())
+        shown = repr(text[:20]) if text.strip() else "empty"
+        raise argparse.ArgumentTypeError(
+            f"{shown} is not a jurisdiction TrustDesk has packs for; use {choices}"
+        )
+    return code

@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from trustdesk.cli.arguments import jurisdiction_code
 from trustdesk.cli.console import json_for
 from trustdesk.cli.rulesource import data_folder_rules
 from trustdesk.core.decision import Decision
@@ -40,7 +41,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--jurisdiction",
         metavar="ID",
-        type=str.upper,
+        type=jurisdiction_code,
         help="decide under the packs of this jurisdiction (CT, CA…); default: the agency's",
     )
     parser.set_defaults(func=run_evaluate)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trustdesk.cli.arguments import jurisdiction_code
 from trustdesk.cli.console import json_for
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     search.add_argument(
         "--jurisdiction",
         metavar="ID",
-        type=str.upper,
+        type=jurisdiction_code,
         default=None,
         help="search the shipped catalog of this jurisdiction (CT, CA…); default: the agency's",
     )
