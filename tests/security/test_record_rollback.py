@@ -153,7 +153,9 @@ def test_a_restore_made_elsewhere_is_accepted_only_by_an_administrator(
     code, _out, err = cli("audit", "verify", "--as", "sam", who="sam")
     assert code == 3 and "rolled back" in err
     code, _out, err = cli("audit", "reanchor", "--as", "sam", who="sam")
+    # The refusal names what was asked (it said "may not restore backups": a hostile pass).
     assert code == 2 and "may not" in err
+    assert "accept the record now in place as this workstation's anchor" in err
     code, out, err = cli("audit", "reanchor", "--as", "chief", who="chief")
     assert code == 0 and "anchored at entry" in out, err
     code, out, err = cli("audit", "verify", "--as", "sam", who="sam")

@@ -46,7 +46,10 @@ DESCRIPTIONS = {
     Operation.AUDIT_VERIFY: "verify the audit trail",
     Operation.AUDIT_EXPORT: "export the audit trail",
     Operation.BACKUP_CREATE: "make backups (administrators only)",
-    Operation.BACKUP_RESTORE: "restore backups (administrators only)",
+    Operation.BACKUP_RESTORE: (
+        "restore backups or accept the record now in place as this workstation's anchor "
+        "(administrators only)"
+    ),
     Operation.MEMO_PRINT: "print decision memos (officers and supervisors only)",
     Operation.MEMO_VERIFY: "verify memos",
     Operation.MANAGE_SETTINGS: "change the agency settings (administrators only)",
