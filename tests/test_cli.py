@@ -288,3 +288,22 @@ def test_a_jurisdiction_without_packs_is_refused_naming_those_there_are(
             result.stderr
         )
         assert "Traceback" not in result.stderr and "catalog.json" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["report", "--as", "chief", "--format", "csv", "--from", "2026-01-01", "-o", ""],
+        ["audit", "export", "--as", "chief", "--format", "csv", "--output", " "],
+        ["backup", "--as", "chief", ""],
+        ["memo", "--as", "ann", "-o", "", "1"],
+    ],
+)
+def test_an_empty_file_name_is_refused_as_empty(tmp_path: Path, command: list[str]) -> None:
+    """An empty name was read as the current folder: "/home/ann already exists; TrustDesk
+    never overwrites a file" (a hostile pass)."""
+    result = trustdesk("--data-dir", str(tmp_path / "data"), *command)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "the file's name is empty; give the file's name" in result.stderr
+    assert "already exists" not in result.stderr
+    assert not (tmp_path / "data").exists()

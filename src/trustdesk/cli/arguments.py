@@ -51,13 +51,21 @@ def new_file(text: str) -> Path:
             "says where it went; give the file's name instead (a file really "
             "named - is written as ./-)"
         )
-    return Path(text)
+    return Path(_named(text))
+
+
+def _named(text: str) -> str:
+    """``text`` when it names something: an empty name was read as the current folder
+    ("/home/ann already exists; TrustDesk never overwrites a file")."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the file's name is empty; give the file's name")
+    return text
 
 
 def file_or_standard_output(text: str) -> Path | None:
     """The argparse type of an output that defaults to standard output (``audit export
     --output``): ``-`` is standard output, as the option's help says, not a file."""
-    return None if text.strip() == STANDARD_OUTPUT else Path(text)
+    return None if text.strip() == STANDARD_OUTPUT else Path(_named(text))
 
 
 def decision_ref(text: str) -> tuple[int, int | None]:
