@@ -67,6 +67,14 @@ def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
         write_pdf_atomically(DATA, tmp_path / "nope", "memo")
 
 
+def test_a_file_in_the_way_of_the_folder_is_named_as_a_file(tmp_path: Path) -> None:
+    """`-o afile/m.pdf` said "folder afile does not exist" when afile was a file."""
+    (tmp_path / "afile").write_bytes(b"x")
+    with pytest.raises(MemoFileError) as caught:
+        write_pdf_atomically(DATA, tmp_path / "afile", "memo")
+    assert f"{tmp_path / 'afile'} is a file, not a folder" in str(caught.value)
+
+
 def test_disk_full_is_a_clear_error_and_cleans_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,7 +11,7 @@ import errno
 from pathlib import Path
 
 from trustdesk.memo.errors import MemoFileError
-from trustdesk.newfile import write_first_free
+from trustdesk.newfile import missing_step, write_first_free
 
 MAX_ATTEMPTS = 1000
 _FORBIDDEN = frozenset('/\\\x00:*?"<>|')
@@ -21,7 +21,10 @@ def write_pdf_atomically(data: bytes, directory: Path, stem: str) -> Path:
     """Write ``data`` as ``directory/stem.pdf`` (or ``stem-N.pdf`` if taken); return the path."""
     _check_stem(stem)
     if not directory.is_dir():
-        raise MemoFileError(f"cannot write the PDF: folder {directory} does not exist")
+        # Name the step that fails: "folder afile does not exist" sent the reader looking
+        # for a folder when afile was a file in the way (a hostile pass).
+        why = missing_step(directory / stem) or f"folder {directory} does not exist"
+        raise MemoFileError(f"cannot write the PDF: {why}")
     try:
         return write_first_free(data, _candidates(directory, stem))
     except FileExistsError:
