@@ -69,6 +69,8 @@ def test_set_refuses_bad_input_and_other_roles(cli: Any, tmp_path: Path) -> None
         (("--timezone", "Europe/Atlantis"), "not a known IANA time zone"),
         (("--logo", str(tmp_path / "missing.png")), "cannot read the logo"),
         (("--name", ""), "the agency name is empty"),
+        # A blank zone was read as the default: it replaced the stored one unsaid.
+        (("--timezone", " "), "--timezone is empty; give an IANA time zone"),
     ]
     for extra, words in cases:
         code, _out, err = cli("agency", "set", *extra, "--as", "chief", who="chief")

@@ -152,6 +152,13 @@ def test_notices_follow_the_option(cli: Any, tmp_path: Path) -> None:
     assert pages["both"] == pages["no"] + 2 and pages["es"] == pages["no"] + 1
     code, _out, err = cli("memo", *args, "-o", str(tmp_path / "x.pdf"), "--notice", "fr", who="sam")
     assert code == 2 and "fr" in err and not (tmp_path / "x.pdf").exists()
+    # A blank list printed no notice without a word (the person's notice left out).
+    for blank in ("", ","):
+        code, _out, err = cli(
+            "memo", *args, "-o", str(tmp_path / "x.pdf"), "--notice", blank, who="sam"
+        )
+        assert code == 2 and "names no language; give en, es or en,es" in err
+        assert not (tmp_path / "x.pdf").exists()
 
 
 def test_a_typed_ori_of_another_state_is_refused_before_printing(

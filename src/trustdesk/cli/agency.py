@@ -120,6 +120,13 @@ def run_set(args: argparse.Namespace) -> int:
     from trustdesk.services.errors import InvalidRequest
     from trustdesk.store.records import AgencyProfile
 
+    if args.timezone is not None and not args.timezone.strip():
+        # The service reads a blank zone as the default one: typed on the command line, a
+        # blank replaced a stored zone with America/New_York without a word.
+        raise InvalidRequest(
+            "--timezone is empty; give an IANA time zone such as America/New_York, or leave "
+            "the option out to keep the stored one"
+        )
     logo = None if args.logo is None else read_logo(Path(args.logo))
     with open_services(args) as services:
         session = log_on(services, args)

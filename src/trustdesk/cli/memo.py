@@ -104,7 +104,17 @@ def _languages(text: str | None) -> list[str] | None:
         return None
     if text.strip().lower() == "none":
         return []
-    return text.split(",")
+    languages = text.split(",")
+    if not any(language.strip() for language in languages):
+        from trustdesk.services.errors import InvalidRequest
+
+        # An empty list meant no notice at all, without a word: the notice the detained
+        # person is owed left out of the memo by a blank (a hostile pass).
+        raise InvalidRequest(
+            f"--notice {text!r} names no language; give en, es or en,es (or none to print "
+            "the memo without notices)"
+        )
+    return languages
 
 
 def run_memo(args: argparse.Namespace) -> int:
