@@ -203,3 +203,29 @@ def test_a_record_that_cannot_say_which_imports_are_in_force_is_said(
     assert code == 2, (out, err)
     assert "the rule packs in force could not be listed" in out + err
     assert "rule packs in force," not in out and shipped_sha256("ct-2025") not in out
+
+
+@pytest.mark.parametrize(
+    ("put", "words"),
+    [
+        ("folder", "trustdesk.db: Is a directory"),
+        ("noise", "is not a TrustDesk database (not an SQLite file); TrustDesk left the file"),
+    ],
+)
+def test_a_record_file_that_is_not_one_is_named_as_every_command_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], put: str, words: str
+) -> None:
+    """A folder in the record file's place read as "input/output error … Check the disk",
+    and a file that is not SQLite as damaged, with the advice to restore a backup over
+    it, where every other command says what the file is (a hostile pass)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    record = data / "trustdesk.db"
+    if put == "folder":
+        record.mkdir()
+    else:
+        record.write_bytes(bytes(range(256)) * 20)
+    code, _out, err = version_output(capsys, "--data-dir", str(data))
+    assert code == 2 and words in err
+    assert "Check the disk" not in err and "restore" not in err
+    assert record.is_dir() if put == "folder" else record.read_bytes()[:3] == b"\x00\x01\x02"

@@ -46,6 +46,12 @@ def recorded_choice(data_dir: Path, valid: Container[str]) -> str | None:
         return None
     import sqlite3
 
+    from trustdesk.store.connection import inspect_file
+
+    # What the file is, said as every command says it: a folder in its place read as
+    # "input/output error … Check the disk", and a file that is not SQLite as damaged,
+    # with the advice to restore a backup over it.
+    inspect_file(path)
     try:
         conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
         try:
