@@ -51,6 +51,8 @@ def add_parser(commands: Any) -> None:
 def read_case_file(path_text: str, rules: RuleSet | LazyRules) -> tuple[Case, Any]:
     """The case in ``path_text`` (``-`` for standard input) and its JSON as read."""
     if path_text == "-":
+        if sys.stdin is None:  # `<&-`, or a service manager's: there is nothing to read
+            raise InputError("<stdin>", "", "standard input is closed; give the case file's name")
         raw = strict_json.loads(strict_json.read_limited(sys.stdin.buffer, "<stdin>"), "<stdin>")
         source = "<stdin>"
     else:
