@@ -288,6 +288,7 @@ def test_a_jurisdiction_without_packs_is_refused_naming_those_there_are(
             result.stderr
         )
         assert "Traceback" not in result.stderr and "catalog.json" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import sys
 
-from trustdesk.cli import main
+from trustdesk.entry import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,7 +1,7 @@
-"""Allows ``python -m trustdesk``."""
+"""Allows ``python -m trustdesk``: the same entry point as the ``trustdesk`` command."""
 
 import sys
 
-from trustdesk.cli import main
+from trustdesk.entry import main
 
 sys.exit(main())

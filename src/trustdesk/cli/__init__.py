@@ -8,6 +8,7 @@ naming the file, the JSON pointer and what is wrong, 3 a check that found a prob
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -17,7 +18,10 @@ from trustdesk.store.helper_command import is_helper_call
 # Imported for type checking only: typing costs milliseconds at every CLI start.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
+
+    from trustdesk.cli.output import Output
 
 EXIT_OK = 0
 EXIT_BUG = 1
@@ -154,12 +158,56 @@ def desktop_arguments(argv: list[str]) -> tuple[str | None, bool] | None:
     return None
 
 
+def _command(arguments: list[str]) -> int:
+    """Run the command ``arguments`` name (argparse's help and refusals included)."""
+    parser = build_parser(_requested_command(arguments))
+    args = parser.parse_args(arguments)
+    from trustdesk.cli.arguments import undecodable_text
+
+    undecodable = undecodable_text(parser, args)
+    if undecodable is not None:
+        print(f"trustdesk: {undecodable}", file=sys.stderr)
+        return EXIT_INPUT
+    if args.version:
+        # After the whole line is read: --data-dir and --database count wherever they
+        # stand (the report printed as argparse met --version, before the options
+        # after it, and listed another folder's or state's packs).
+        from trustdesk.cli.version import print_version
+
+        return print_version(args)
+    if getattr(args, "func", None) is None:
+        parser.print_help(sys.stderr)
+        return EXIT_INPUT
+    if args.command != "config":  # which reports bad settings itself, in full
+        from trustdesk.config import ConfigError, start
+
+        try:
+            start(args.data_dir, args.database)
+        except ConfigError as error:
+            print("\n".join(f"trustdesk: {p}" for p in error.problems), file=sys.stderr)
+            return EXIT_INPUT
+    from trustdesk.cli.stopping import stop_as_ctrl_c
+
+    # (The desktop app, also when started as `gui` with options, keeps Qt's ways.)
+    with stop_as_ctrl_c(args.command != "gui"):
+        code: int = args.func(args)
+    return code
+
+
+def _say(line: str) -> None:
+    """``line`` on stderr, if stderr takes it (print to a None stderr writes stdout)."""
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError):
+            print(line, file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     from trustdesk.cli.console import tolerate_standard_streams
 
     tolerate_standard_streams()
     arguments = sys.argv[1:] if argv is None else argv
     desktop = desktop_arguments(arguments)
+    output = None
     if is_helper_call(arguments):  # started by `audit verify` of an installed build
 
         def run() -> int:
@@ -175,69 +223,68 @@ def main(argv: list[str] | None = None) -> int:
             return launch(desktop[0], exit_when_ready=desktop[1])
 
     else:
-        parser = build_parser(_requested_command(arguments))
-        args = parser.parse_args(arguments)
-        from trustdesk.cli.arguments import undecodable_text
+        # A command's output is watched (cli.output); the desktop app's and the helper's
+        # are not (a windowed app has no stdout, and print() there is rightly silent).
+        from trustdesk.cli import output as watched
 
-        undecodable = undecodable_text(parser, args)
-        if undecodable is not None:
-            print(f"trustdesk: {undecodable}", file=sys.stderr)
-            return EXIT_INPUT
-        if args.version:
-            # After the whole line is read: --data-dir and --database count wherever they
-            # stand (the report printed as argparse met --version, before the options
-            # after it, and listed another folder's or state's packs); an unexpected
-            # error is the one line below, never a traceback.
-            from trustdesk.cli.version import print_version
+        output = watched.watch()
 
-            def run() -> int:
-                return print_version(args)
-
-        else:
-            if getattr(args, "func", None) is None:
-                parser.print_help(sys.stderr)
-                return EXIT_INPUT
-            if args.command != "config":  # which reports bad settings itself, in full
-                from trustdesk.config import ConfigError, start
-
-                try:
-                    start(args.data_dir, args.database)
-                except ConfigError as error:
-                    print("\n".join(f"trustdesk: {p}" for p in error.problems), file=sys.stderr)
-                    return EXIT_INPUT
-
-            def run() -> int:
-                from trustdesk.cli.stopping import stop_as_ctrl_c
-
-                # (The desktop app, also when started as `gui` with options, keeps Qt's ways.)
-                with stop_as_ctrl_c(args.command != "gui"):
-                    code: int = args.func(args)
-                return code
+        def run() -> int:
+            code = _command(arguments)
+            output.flush()  # a buffered write fails here, while it can still be said
+            return code
 
     try:
+        return _finish(run, output)
+    finally:
+        if output is not None:
+            watched.unwatch(output)
+
+
+def _finish(run: Callable[[], int], output: Output | None) -> int:
+    """``run()``'s exit code, every failure worded: one line on stderr, never a traceback."""
+    try:
         code = run()
+    except SystemExit:
+        # argparse's --help and refusals; a failed write of its help it swallows itself.
+        if output is None or output.failure is None:
+            raise
+        return _output_failed(output)
     except KeyboardInterrupt as stop:
         signum = getattr(stop, "signum", None)  # cli.stopping.Stopped: SIGTERM, SIGHUP
         if signum is not None:
-            print(f"trustdesk: stopped ({stop})", file=sys.stderr)
+            _say(f"trustdesk: stopped ({stop})")
             return 128 + int(signum)
-        print("trustdesk: interrupted", file=sys.stderr)
+        _say("trustdesk: interrupted")
         return 130
     except BrokenPipeError:
+        if output is not None:
+            output.settle()
         return EXIT_OK
     except Exception as exc:
         if isinstance(exc, _expected_errors()):
-            print(f"trustdesk: {exc}", file=sys.stderr)
+            _say(f"trustdesk: {exc}")
+            if output is not None and output.failure is not None:
+                output.settle()
             return EXIT_INPUT
+        if output is not None and output.failure is not None:
+            return _output_failed(output)
         # A bug: say so plainly and keep the detail for developers.
-        print(
+        _say(
             f"trustdesk: internal error ({type(exc).__name__}); this is a bug in TrustDesk. "
-            "Set TRUSTDESK_DEBUG=1 to see the details.",
-            file=sys.stderr,
+            "Set TRUSTDESK_DEBUG=1 to see the details."
         )
         if os.environ.get("TRUSTDESK_DEBUG"):
             import traceback
 
             traceback.print_exc()
         return EXIT_BUG
+    if output is not None and output.failure is not None:  # a failure someone swallowed
+        return _output_failed(output)
     return code
+
+
+def _output_failed(output: Output) -> int:
+    _say(f"trustdesk: {output.message()}")
+    output.settle()
+    return EXIT_INPUT

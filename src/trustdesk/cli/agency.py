@@ -146,6 +146,9 @@ def run_set(args: argparse.Namespace) -> int:
         if logo is not None or args.no_logo:
             changes.update(logo=logo, logo_type=None)
         saved = services.agency.update(session, replace(current, **changes))
+    from trustdesk.cli.output import recorded
+
+    recorded("the agency profile was saved", "what it now holds")
     print("agency profile saved:")
     print("\n".join(describe(saved)))
     return 0

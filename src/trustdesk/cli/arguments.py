@@ -176,18 +176,22 @@ def _chosen_actions(
     return found
 
 
-def jurisdiction_code(text: str) -> str:
-    """The argparse type of ``--jurisdiction``: a jurisdiction TrustDesk ships packs and a
-    catalog for. Unchecked, the value named the catalog's file: ``ZZ`` said "…/zz.json:
-    file not found", ``../../x`` loaded another file as the catalog, and an empty value
-    quietly meant the agency's own."""
+def jurisdiction_code(text: str | None) -> str | None:
+    """``--jurisdiction`` as given (None: not given), if TrustDesk ships packs and a
+    catalog for it; InvalidRequest, one line, if not. Unchecked, the value named the
+    catalog's file: ``ZZ`` said "…/zz.json: file not found", ``../../x`` loaded another
+    file as the catalog, and an empty value quietly meant the agency's own."""
+    if text is None:
+        return None
     from trustdesk.config.keys import JURISDICTIONS
 
     code = text.strip().upper()
     if code not in JURISDICTIONS:
+        from trustdesk.services.errors import InvalidRequest
+
         choices = " or ".join(f"{key} ({name})" for key, name in JURISDICTIONS.items())
-        shown = repr(text[:20]) if text.strip() else "empty"
-        raise argparse.ArgumentTypeError(
-            f"{shown} is not a jurisdiction TrustDesk has packs for; use {choices}"
+        shown = repr(text[:20]) if text.strip() else "(empty)"
+        raise InvalidRequest(
+            f"--jurisdiction {shown} is not a jurisdiction TrustDesk has packs for; use {choices}"
         )
     return code

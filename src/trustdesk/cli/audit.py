@@ -125,7 +125,9 @@ def run_reanchor(args: argparse.Namespace) -> int:
     with open_services(args) as services:
         session = log_on(services, args)
         seq, digest = services.records.reanchor(session)
-    print(f"this workstation is now anchored at entry {seq} sha256 {digest}")
+    from trustdesk.cli.output import confirm
+
+    confirm(f"this workstation is now anchored at entry {seq} sha256 {digest}")
     return 0
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from trustdesk.cli.arguments import new_file
+from trustdesk.cli.output import confirm
 from trustdesk.cli.signon import add_actor, current_password, log_on, open_services
 
 
@@ -47,7 +48,7 @@ def run_backup(args: argparse.Namespace) -> int:
         info = services.records.backup(session, args.file)
     for note in info.notes:
         print(f"trustdesk: warning: {note}", file=sys.stderr)
-    print(
+    confirm(
         f"backup written to {info.path}: {info.decisions} decision records, audit head "
         f"{info.head_seq}; sha256 {info.sha256}"
     )
@@ -100,7 +101,7 @@ def run_restore(args: argparse.Namespace) -> int:
         if str(config.current()["database"].value):
             raise  # a server's records: restored with the server's tools, not over a file
         return _restore_over_damaged(args, readable=isinstance(damage, SchemaChanged))
-    print(
+    confirm(
         f"restored {args.file}; audit head now {head[0]}. The records it replaced were kept "
         f"in {replaced.path}"
     )

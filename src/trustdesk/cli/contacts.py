@@ -175,6 +175,7 @@ def _input(args: argparse.Namespace, now: datetime, base: ContactInput | None) -
 
 def _say_recorded(record: Any, verb: str) -> None:
     from trustdesk.cli.contacts_text import review_cause
+    from trustdesk.cli.output import confirm
 
     flag = ""
     if not record.allowed:
@@ -186,7 +187,7 @@ def _say_recorded(record: Any, verb: str) -> None:
             if cause is None
             else f" — {cause}: flagged for a supervisor's review"
         )
-    print(f"contact {record.contact_id} {verb} (version {record.version}){flag}")
+    confirm(f"contact {record.contact_id} {verb} (version {record.version}){flag}")
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -199,6 +200,9 @@ def run_add(args: argparse.Namespace) -> int:
         contact = _input(args, services.ctx.now(), None)
         advice = contacts.advice(session, contact)
         record = contacts.record(session, contact)
+    from trustdesk.cli.output import recorded
+
+    recorded(f"contact {record.contact_id} was recorded", "the advice and its confirmation")
     print(render_advice(advice), end="")
     _say_recorded(record, "recorded")
     return 0
@@ -306,5 +310,7 @@ def run_review(args: argparse.Namespace) -> int:
         review = ContactService(services.ctx, services.rules).review(
             session, args.id, verdict=args.verdict, note=args.note
         )
-    print(f"contact {review.contact_id} reviewed: {review.verdict} by {review.reviewer}")
+    from trustdesk.cli.output import confirm
+
+    confirm(f"contact {review.contact_id} reviewed: {review.verdict} by {review.reviewer}")
     return 0

@@ -85,6 +85,13 @@ def _bind(rules: LazyRules, services: Services) -> None:
     rules.bind(services)
 
 
+def _print_number(decision_id: int) -> None:
+    from trustdesk.cli.output import recorded
+
+    recorded(f"decision {decision_id} was recorded", "its number")
+    print(decision_id)
+
+
 def run_add(args: argparse.Namespace) -> int:
     rules = _agency_rules(args)
     with open_services(args, rules) as services:
@@ -94,7 +101,7 @@ def run_add(args: argparse.Namespace) -> int:
         saved = services.decisions.create(session, case, raw)
     from trustdesk.cli.records_text import saved_note
 
-    print(saved.record.decision_id)
+    _print_number(saved.record.decision_id)
     print(saved_note(saved), file=sys.stderr)
     return 0
 
@@ -108,19 +115,20 @@ def run_amend(args: argparse.Namespace) -> int:
         saved = services.decisions.amend(session, args.id, case, raw, args.reason)
     from trustdesk.cli.records_text import saved_note
 
-    print(saved.record.decision_id)
+    _print_number(saved.record.decision_id)
     print(saved_note(saved), file=sys.stderr)
     return 0
 
 
 def run_review(args: argparse.Namespace) -> int:
+    from trustdesk.cli.output import confirm
     from trustdesk.cli.records_text import saved_note
 
     if args.approve:
         with open_services(args) as services:
             session = log_on(services, args)
             review = services.decisions.approve(session, args.id, note=args.reason)
-        print(f"decision {args.id}: record {review.record_id} approved by {review.reviewer}")
+        confirm(f"decision {args.id}: record {review.record_id} approved by {review.reviewer}")
         return 0
     if not args.reason:
         from trustdesk.services.errors import InvalidRequest
@@ -132,7 +140,7 @@ def run_review(args: argparse.Namespace) -> int:
         case, raw = read_case(args.amend, rules)
         session = log_on(services, args)
         saved, _review = services.decisions.review_amend(session, args.id, case, raw, args.reason)
-    print(saved.record.decision_id)
+    _print_number(saved.record.decision_id)
     # Written in review, the new version is reviewed by its author: it does not wait in
     # the queue (it said "a supervisor must review it", which never happened).
     print(saved_note(saved, reviewed_by=session.username), file=sys.stderr)

@@ -41,7 +41,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--jurisdiction",
         metavar="ID",
-        type=jurisdiction_code,
+        type=str.upper,
         help="decide under the packs of this jurisdiction (CT, CA…); default: the agency's",
     )
     parser.set_defaults(func=run_evaluate)
@@ -52,6 +52,8 @@ def add_parser(commands: Any) -> None:
 def read_case_file(path_text: str, rules: RuleSet | LazyRules) -> tuple[Case, Any]:
     """The case in ``path_text`` (``-`` for standard input) and its JSON as read."""
     if path_text == "-":
+        if sys.stdin is None:  # `<&-`, or a service manager's: there is nothing to read
+            raise InputError("<stdin>", "", "standard input is closed; give the case file's name")
         raw = strict_json.loads(strict_json.read_limited(sys.stdin.buffer, "<stdin>"), "<stdin>")
         source = "<stdin>"
     else:
@@ -82,7 +84,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
     # As the desktop app decides: under the packs of the agency's own jurisdiction (or
     # the one asked for) and the imports its record puts in force.
-    rules = command_rules(args, args.jurisdiction)
+    rules = command_rules(args, jurisdiction_code(args.jurisdiction))
     case = read_case(args.case, rules)
     decision = decide(case, rules, "<stdin>" if args.case == "-" else args.case)
     if args.format == "json":

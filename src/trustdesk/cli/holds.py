@@ -27,6 +27,7 @@ def add_parser(commands: Any) -> None:
 
 def run_close(args: argparse.Namespace) -> int:
 
+    from trustdesk.cli.output import confirm
     from trustdesk.cli.records_text import local
 
     ended = None
@@ -38,7 +39,7 @@ def run_close(args: argparse.Namespace) -> int:
             session, args.id, args.outcome, ended_at=ended, note=args.note, typed=ended is not None
         )
     assert hold.closure is not None
-    print(
+    confirm(
         f"hold {hold.id} (decision {hold.decision_id}) closed: {hold.closure.outcome} at "
         f"{local(hold.closure.ended_at)}"
     )

@@ -151,6 +151,9 @@ def run_memo(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     record = printed.record
+    from trustdesk.cli.output import recorded
+
+    recorded(f"the memo was written to {printed.path} and recorded", "its file name")
     print(printed.path)
     notices = ", ".join(printed.notice_languages) or "none"
     print(

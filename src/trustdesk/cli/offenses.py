@@ -48,7 +48,7 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     search.add_argument(
         "--jurisdiction",
         metavar="ID",
-        type=jurisdiction_code,
+        type=str.upper,
         default=None,
         help="search the shipped catalog of this jurisdiction (CT, CA…); default: the agency's",
     )
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if not isinstance(limit, int) or limit < 1:
         return _fail(f"--limit must be a whole number of at least 1, not {limit!r}")
     path = getattr(args, "catalog", None)
-    jurisdiction = getattr(args, "jurisdiction", None)
+    jurisdiction = jurisdiction_code(getattr(args, "jurisdiction", None))
     if path is None and not jurisdiction and hasattr(args, "data_dir"):
         from trustdesk.cli.signon import agency_jurisdiction
 

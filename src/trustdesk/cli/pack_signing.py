@@ -82,6 +82,12 @@ def _passphrase_from_env() -> str | None:
     return value if value else None
 
 
+def in_terminal() -> bool:
+    from trustdesk.cli.signon import in_terminal as asked_at_terminal
+
+    return asked_at_terminal()
+
+
 def new_passphrase(target: Path) -> bytes:
     """The passphrase to encrypt a new key with: the environment's, or typed twice."""
     from getpass import getpass
@@ -91,7 +97,7 @@ def new_passphrase(target: Path) -> bytes:
     given = _passphrase_from_env()
     if given is not None:
         return check_passphrase(given, PASSPHRASE_ENV)
-    if not sys.stdin.isatty():
+    if not in_terminal():
         raise SigningError(
             str(target), "", f"needs a passphrase: run in a terminal, or set {PASSPHRASE_ENV}"
         )
@@ -111,7 +117,7 @@ def key_passphrase(key_file: Path) -> bytes:
     given = _passphrase_from_env()
     if given is not None:
         return given.encode("utf-8")
-    if not sys.stdin.isatty():
+    if not in_terminal():
         raise SigningError(
             str(key_file), "", f"is encrypted: run in a terminal, or set {PASSPHRASE_ENV}"
         )
@@ -223,7 +229,7 @@ def run_import(args: argparse.Namespace) -> int:
     from trustdesk.services.errors import InvalidRequest
 
     reason = args.reason
-    if args.override_unsigned and not reason and sys.stdin.isatty():
+    if args.override_unsigned and not reason and in_terminal():
         reason = input("Reason for importing a pack no trusted publisher signed: ")
     if args.override_unsigned and not (reason or "").strip():
         raise InvalidRequest('--override-unsigned needs a reason: add --reason "why"')

@@ -97,7 +97,9 @@ def run_report(args: argparse.Namespace) -> int:
         )
         report = build_report(services.ctx, request)
         digest = save_report(services.ctx, session, report, args.fmt, target, bom=args.bom)
-    print(f"report written to {target} ({args.fmt}, sha256 {digest})")
+    from trustdesk.cli.output import confirm
+
+    confirm(f"report written to {target} ({args.fmt}, sha256 {digest})")
     if report.statement:
         print(report.statement)
     print(

@@ -272,11 +272,16 @@ def _is_text(value: str) -> bool:
     return True
 
 
+def in_terminal() -> bool:
+    """Whether a person can be asked at a terminal (a closed stdin, ``<&-``, is None)."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
 def current_password(username: str) -> str:
     value = text_from_environment(PASSWORD_ENV)
     if value is not None:
         return value
-    if sys.stdin.isatty():
+    if in_terminal():
         return getpass.getpass(f"Password for {username}: ")
     _fail(f"no password for {username}: set {PASSWORD_ENV}, or run in a terminal to be asked")
 
@@ -285,7 +290,7 @@ def new_password(username: str) -> str:
     value = text_from_environment(NEW_PASSWORD_ENV)
     if value is not None:
         return value
-    if sys.stdin.isatty():
+    if in_terminal():
         first = getpass.getpass(f"New password for {username}: ")
         if getpass.getpass("Type it again: ") != first:
             _fail("the two passwords differ; nothing was changed")

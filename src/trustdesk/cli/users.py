@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from trustdesk.cli.output import confirm
 from trustdesk.cli.signon import (
     add_actor,
     current_password,
@@ -92,11 +93,11 @@ def run_add(args: argparse.Namespace) -> int:
                     "the first account must be an administrator (--role administrator)"
                 )
             user = services.accounts.create_first_administrator(args.name, new_password(args.name))
-            print(f"first administrator {user.username} created in {services.store.data_dir}")
+            confirm(f"first administrator {user.username} created in {services.store.data_dir}")
             return 0
         session = log_on(services, args)
         user = services.accounts.add_user(session, args.name, args.role, new_password(args.name))
-    print(f"user {user.username} added as {user.role}")
+    confirm(f"user {user.username} added as {user.role}")
     return 0
 
 
@@ -127,7 +128,7 @@ def run_details(args: argparse.Namespace) -> int:
     with open_services(args) as services:
         session = log_on(services, args)
         user = services.accounts.set_details(session, args.name, args.full_name, args.badge)
-    print(f"{user.username}: name {user.full_name or '(none)'}, badge {user.badge or '(none)'}")
+    confirm(f"{user.username}: name {user.full_name or '(none)'}, badge {user.badge or '(none)'}")
     return 0
 
 
@@ -150,14 +151,14 @@ def run_admin(args: argparse.Namespace) -> int:
         else:
             user = accounts.reset_password(session, args.name, new_password(args.name))
             message = f"password of {user.username} reset"
-    print(message)
+    confirm(message)
     return 0
 
 
 def run_recover(args: argparse.Namespace) -> int:
     with open_services(args) as services:
         user = services.accounts.recover(args.name, new_password(args.name))
-    print(
+    confirm(
         f"administrator {user.username} recovered: unlocked, with the new password "
         "(recorded in the audit as account.recovered)"
     )
@@ -170,5 +171,5 @@ def run_passwd(args: argparse.Namespace) -> int:
         user = services.accounts.change_own_password(
             session, current_password(args.actor), new_password(args.actor)
         )
-    print(f"password of {user.username} changed")
+    confirm(f"password of {user.username} changed")
     return 0
