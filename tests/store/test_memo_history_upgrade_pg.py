@@ -14,29 +14,25 @@ from storekit import T0, actor, add_user, draft
 from pgkit import older_trustdesk
 from trustdesk.store.memo_history import KeptAgency, KeptSigner
 from trustdesk.store.postgresql import setup
-from trustdesk.store.records import AgencyProfile
+from trustdesk.store.records import AgencyProfile, User
 from trustdesk.store.schema import MIGRATIONS
 from trustdesk.store.store import Store
 
 LOGO = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 
 
-def test_an_older_server_store_gains_the_baseline_of_its_header_and_signers(
-    pg_cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _made_at_schema_14(
+    pg_cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, profile: AgencyProfile
+) -> tuple[str, User, User, int]:
+    """A server store made by a TrustDesk of schema 14 (before the history), with the
+    agency ``profile``, the officer's printed name and a decision; then upgraded. The
+    database's URL, the administrator, the officer and the decision's audit entry."""
     admin_url = pg_cluster.new_database()
-    with older_trustdesk(monkeypatch, 14):  # a TrustDesk of schema 14, before the history
+    with older_trustdesk(monkeypatch, 14):
         assert setup.init_store(admin_url, identity=False).version == 14
         with Store.open(tmp_path / "a", database=admin_url) as store:
             admin = add_user(store, "admin", "administrator", first=True)
             officer = add_user(store, "ann", "officer")
-            profile = AgencyProfile(
-                "Hartford Police Department",
-                "Morgan Street",
-                "CT0006400",
-                logo=LOGO,
-                logo_type="image/png",
-            )
             store.agency.save(profile, actor=actor(admin), at=T0)
             changes = {"full_name": "Ana Gonçalves", "badge": "1187"}
             store.users.change(
@@ -44,9 +40,23 @@ def test_an_older_server_store_gains_the_baseline_of_its_header_and_signers(
             )
             saved = store.decisions.add(draft(), actor(officer), T0)
     assert setup.init_store(admin_url).version == MIGRATIONS[-1].version
+    return admin_url, admin, officer, saved.audit.seq
+
+
+def test_an_older_server_store_gains_the_baseline_of_its_header_and_signers(
+    pg_cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    profile = AgencyProfile(
+        "Hartford Police Department",
+        "Morgan Street",
+        "CT0006400",
+        logo=LOGO,
+        logo_type="image/png",
+    )
+    admin_url, admin, officer, seq = _made_at_schema_14(pg_cluster, tmp_path, monkeypatch, profile)
     with Store.open(tmp_path / "b", database=admin_url) as store:
         assert store.verify().ok
-        kept = store.memo_history(saved.audit.seq, (officer.id, admin.id))
+        kept = store.memo_history(seq, (officer.id, admin.id))
         assert kept.agency == KeptAgency(
             "Hartford Police Department",
             "Morgan Street",
@@ -68,22 +78,8 @@ def test_the_servers_baseline_rows_deleted_on_their_own_are_found(
 
     from pgkit import superuser_url
 
-    admin_url = pg_cluster.new_database()
-    with older_trustdesk(monkeypatch, 14):
-        setup.init_store(admin_url, identity=False)
-        with Store.open(tmp_path / "a", database=admin_url) as store:
-            admin = add_user(store, "admin", "administrator", first=True)
-            officer = add_user(store, "ann", "officer")
-            store.agency.save(
-                AgencyProfile("Hartford Police Department", "Morgan Street", "CT0006400"),
-                actor=actor(admin),
-                at=T0,
-            )
-            changes = {"full_name": "Ana Gonçalves", "badge": "1187"}
-            store.users.change(
-                officer.id, "user.details_changed", changes, actor=actor(admin), at=T0
-            )
-    setup.init_store(admin_url)
+    profile = AgencyProfile("Hartford Police Department", "Morgan Street", "CT0006400")
+    admin_url, admin, officer, _seq = _made_at_schema_14(pg_cluster, tmp_path, monkeypatch, profile)
     with Store.open(tmp_path / "b", database=admin_url) as store:
         store.agency.save(
             AgencyProfile("Capitol Region Police", "Sigourney Street", "CT0099900"),
