@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
+from io import BufferedReader
 from pathlib import Path
 
 
@@ -24,10 +25,9 @@ class NotAFile(Exception):
         super().__init__(f"{path} is not a file (a folder, a pipe or a device)")
 
 
-def read_capped(path: Path | str, limit: int) -> bytes:
-    """The bytes of the regular file at ``path``: at most ``limit + 1`` of them, so that
-    more than ``limit`` means "too large". ``NotAFile`` for anything but a regular file
-    (not read, not waited on); other ``OSError`` (missing, not allowed) as raised."""
+def open_regular(path: Path | str) -> BufferedReader:
+    """The regular file at ``path``, open for reading in binary. ``NotAFile`` for anything
+    else (not read, not waited on); other ``OSError`` (missing, not allowed) as raised."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
@@ -36,14 +36,14 @@ def read_capped(path: Path | str, limit: int) -> bytes:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise NotAFile(path)
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, limit + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    finally:
+    except BaseException:
         os.close(fd)
-    return b"".join(chunks)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def read_capped(path: Path | str, limit: int) -> bytes:
+    """The bytes of the regular file at ``path`` (as ``open_regular``): at most
+    ``limit + 1`` of them, so that more than ``limit`` means "too large"."""
+    with open_regular(path) as handle:
+        return handle.read(limit + 1)

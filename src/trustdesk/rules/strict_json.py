@@ -31,8 +31,9 @@ def _too_large(
     return error(
         source,
         "",
-        f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB, the most a {what} file "
-        f"may hold; name the {what} file itself (not a device or an endless stream)",
+        f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB, the most "
+        f"{'an' if what[0] in 'aeiou' else 'a'} {what} file may hold; name the {what} file "
+        "itself (not a device or an endless stream)",
     )
 
 
