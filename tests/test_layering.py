@@ -484,7 +484,7 @@ def test_the_circle_check_sees_the_store_circle_it_leaves_to_the_store() -> None
 
 #: Modules below every layer (any layer may import them): standard library only, and
 #: each other.
-NEUTRAL = ("durable", "newfile")
+NEUTRAL = ("durable", "named_file", "newfile")
 
 
 @pytest.mark.parametrize("name", NEUTRAL)

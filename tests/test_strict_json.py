@@ -49,7 +49,7 @@ def test_missing_file_and_folder(tmp_path: object) -> None:
     assert isinstance(tmp_path, Path)
     with pytest.raises(InputError, match="file not found"):
         load_path(tmp_path / "absent.json")
-    with pytest.raises(InputError, match="is a folder"):
+    with pytest.raises(InputError, match=r"is not a file \(a folder, a pipe or a device\)"):
         load_path(tmp_path)
 
 

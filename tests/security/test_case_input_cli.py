@@ -319,7 +319,11 @@ def test_an_endless_case_is_refused_at_the_size_limit_not_read_whole(tmp_path: P
             )  # fmt: skip
         assert result.returncode == 2, result.stderr
         line = _one_line(result.stderr)
-        assert "is larger than 8 MiB, the most a case or rule file may hold" in line, line
+        # A device named as the file is refused unread; standard input is read to the limit.
+        if "-" in args:
+            assert "is larger than 8 MiB, the most a case or rule file may hold" in line, line
+        else:
+            assert "/dev/zero: /: is not a file (a folder, a pipe or a device)" in line, line
 
 
 def test_a_booking_number_beginning_with_a_dash_is_told_why() -> None:

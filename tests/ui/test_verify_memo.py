@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from test_memo_actions import saved_memo_pdf
+
+from pipekit import pipe_nobody_writes
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -47,3 +51,23 @@ def test_verify_file_and_code(
 
     window.lock("test")
     assert window._dialog is None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_chosen_as_the_memo_is_refused_and_the_window_does_not_hang(
+    make_window: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The dialog's size check passed a pipe (its size is 0), whose reading then waited
+    for a writer; the dialog and the CLI now read the memo through the same service."""
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_window(sign_in="officer")
+    window.verify_action.trigger()
+    dialog = window._dialog
+    pipe = tmp_path / "memo.pdf"
+    pipe_nobody_writes(pipe)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(pipe), "PDF"))
+    qtbot.mouseClick(dialog.file_button, LEFT)
+    assert dialog.answer.text() == (
+        f"✖ {pipe} is not a file (a folder, a pipe or a device); name the memo's PDF file itself."
+    )

@@ -168,14 +168,9 @@ def run_memo(args: argparse.Namespace) -> int:
 def run_verify(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from trustdesk.services.errors import InvalidRequest
+    from trustdesk.services.memo_file import read_memo_file
 
-    data = None
-    if args.file is not None:
-        try:
-            data = Path(args.file).read_bytes()
-        except OSError as exc:
-            raise InvalidRequest(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    data = None if args.file is None else read_memo_file(Path(args.file))
     from trustdesk.services.verified_record import record_lines
 
     with open_services(args, moved_ok=True) as services:  # a moved record's old copy too

@@ -274,13 +274,15 @@ def run_publishers(args: argparse.Namespace) -> int:
 
 def run_trust(args: argparse.Namespace) -> int:
     from trustdesk.cli.signon import log_on, open_services
+    from trustdesk.rules import strict_json
     from trustdesk.rules.errors import InputError
 
     text = args.key
     path = Path(text)
-    if not text.startswith("trustdesk-") and path.is_file():
+    # exists(), not is_file(): a pipe or a device named as the key file is said to be one.
+    if not text.startswith("trustdesk-") and path.exists():
         try:
-            text = path.read_text(encoding="utf-8").strip()
+            text = strict_json.read_file(path, "public key").decode("utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(str(path), "", f"cannot be read: {exc}") from None
     expires = None

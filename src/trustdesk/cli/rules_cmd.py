@@ -117,7 +117,7 @@ def run_validate(args: argparse.Namespace) -> int:
     from trustdesk.rules.packs import DEFAULT_JURISDICTION, catalog_path_for, load_pack
 
     # Checked against the catalog of the pack's own jurisdiction (CT for older packs).
-    raw = strict_json.load_path(args.file)
+    raw = strict_json.load_path(args.file, "rule pack")
     stated = raw.get("jurisdiction") if isinstance(raw, dict) else None
     jurisdiction = stated if isinstance(stated, str) and stated.isalnum() else DEFAULT_JURISDICTION
     catalog = args.catalog or catalog_path_for(jurisdiction)

@@ -41,7 +41,7 @@ def run_migrate(args: argparse.Namespace) -> int:
     name = str(source)
     if target.exists() or target.is_symlink():
         raise InputError(str(target), "", "already exists; choose a new file name for the output")
-    raw = strict_json.load_path(source)
+    raw = strict_json.load_path(source, "rule pack")
     if isinstance(raw, dict) and raw.get("schema_version") == pack_migrate.FORMAT_3:
         raise InputError(name, "/schema_version", "is already format 3; nothing to convert")
     if isinstance(raw, dict) and pack_format1.is_format_1(raw):

@@ -327,7 +327,7 @@ def load_catalog(path: Path | None = None, content: bytes | None = None) -> Offe
 
     path = default_path() if path is None else path
     source = str(path)
-    raw = _read(path) if content is None else content
+    raw = strict_json.read_path(path, "offense catalog") if content is None else content
     data = strict_json.loads(raw, source)
     schema_bytes = schema(SCHEMA_NAME).read_bytes()
     # The digest covers the very bytes that were decoded, so any edit voids the record.
@@ -342,17 +342,6 @@ def load_catalog(path: Path | None = None, content: bytes | None = None) -> Offe
         recent[digest] = True
         cache.write(_CACHE_NAME, recent)
     return catalog
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(str(path), "", "file not found") from None
-    except IsADirectoryError:
-        raise InputError(str(path), "", "is a folder, not a file") from None
-    except OSError as exc:
-        raise InputError(str(path), "", f"cannot be read: {exc.strerror}") from None
 
 
 def _parse_date(text: str, source: str, pointer: str) -> date:

@@ -27,6 +27,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from trustdesk.durable import fsync_dir
+from trustdesk.rules import strict_json
 from trustdesk.rules.errors import InputError
 from trustdesk.rules.packs import DEFAULT_JURISDICTION, LoadedPack, load_pack
 from trustdesk.rules.registry import (
@@ -127,7 +128,7 @@ def check_import(
     after = load_rules([*kept, source], catalog_path=catalog_path, jurisdiction=jurisdiction)
     _refuse_new_gap(name, loaded, current.packs, after.packs)
     try:
-        data = source.read_bytes()
+        data = strict_json.read_file(source, "rule pack")
     except OSError as exc:
         raise InputError(name, "", f"cannot be read: {exc.strerror or exc}") from None
     if hashlib.sha256(data).hexdigest() != loaded.pack.sha256:

@@ -18,8 +18,7 @@ from typing import Any
 
 from trustdesk.core.class_periods import ClassHistory, ClassPeriod, Form
 from trustdesk.core.statute import SectionSyntax
-from trustdesk.rules import cache
-from trustdesk.rules.errors import InputError
+from trustdesk.rules import cache, strict_json
 
 _CACHE_NAME = "catalog-sections"
 
@@ -69,15 +68,6 @@ class KnownSections(frozenset[str]):
 
     def normalize(self, text: str) -> str | None:
         return self.syntax.normalize(text)
-
-
-def read_catalog_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(str(path), "", "file not found") from None
-    except OSError as exc:
-        raise InputError(str(path), "", f"cannot be read: {exc.strerror or exc}") from None
 
 
 def _history_to_json(history: ClassHistory) -> dict[str, Any]:
@@ -147,7 +137,7 @@ def _from_cache(value: Any) -> KnownSections | None:
 
 def known_sections(path: Path) -> tuple[KnownSections, str]:
     """The canonical sections of the catalog at ``path`` and the file's SHA-256."""
-    data = read_catalog_bytes(path)
+    data = strict_json.read_path(path, "offense catalog")
     digest = hashlib.sha256(data).hexdigest()
     remembered = cache.read(_CACHE_NAME)
     found = _from_cache(remembered.get(digest))

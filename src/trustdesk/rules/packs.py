@@ -374,7 +374,7 @@ def load_pack(
     """
     source = str(path)
     try:
-        data = path.read_bytes()
+        data = strict_json.read_file(path, "rule pack")
     except OSError as exc:
         raise InputError(source, "", f"cannot be read: {exc.strerror or exc}") from None
     parts = [

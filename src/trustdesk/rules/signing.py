@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from trustdesk.rules import strict_json
 from trustdesk.rules.errors import InputError
 
 MAGIC = b"TRUSTDESK SIGNED RULE PACK 1\n"
@@ -374,7 +375,7 @@ def load_private_key(path: Path, passphrase: Callable[[], bytes]) -> PrivateKey:
     source = str(path)
     not_a_key = "is not a TrustDesk private key (make one with `trustdesk rules keygen`)"
     try:
-        text = path.read_text(encoding="utf-8")
+        text = strict_json.read_file(path, "private key", SigningError).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SigningError(source, "", f"cannot be read: {exc}") from None
     try:
@@ -493,7 +494,7 @@ def read_pack_file(path: Path, max_bytes: int) -> OpenedPack:
             raise SigningError(
                 source, "", f"is {size:,} bytes; a rule pack is at most {max_bytes:,} bytes"
             )
-        data = path.read_bytes()
+        data = strict_json.read_file(path, "rule pack", SigningError)
     except OSError as exc:
         raise SigningError(source, "", f"cannot be read: {exc.strerror or exc}") from None
     return open_pack(data, source)

@@ -11,6 +11,7 @@ import math
 import re
 from pathlib import Path
 
+from trustdesk.named_file import NotAFile, read_capped
 from trustdesk.rules.errors import InputError
 
 # Imported for type checking only: typing costs milliseconds at every CLI start.
@@ -24,13 +25,36 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_INT_DIGITS = 100
 
 
-def _too_large(source: str) -> InputError:
-    return InputError(
+def _too_large(
+    source: str, what: str = "case or rule", error: type[InputError] = InputError
+) -> InputError:
+    return error(
         source,
         "",
-        f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB, the most a case or rule file "
-        "may hold; name the case or rule file itself (not a device or an endless stream)",
+        f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB, the most "
+        f"{'an' if what[0] in 'aeiou' else 'a'} {what} file may hold; name the {what} file "
+        "itself (not a device or an endless stream)",
     )
+
+
+def read_file(
+    path: Path, what: str = "case or rule", error: type[InputError] = InputError
+) -> bytes:
+    """The bytes of the file a person named at ``path`` (a case, rule pack, catalog or
+    key: ``what`` names it in the message), at most ``MAX_FILE_BYTES``. A folder, pipe
+    or device is refused unread and a larger file after ``MAX_FILE_BYTES + 1`` bytes,
+    as ``error``; a missing or unreadable file is the caller's ``OSError`` to word."""
+    try:
+        data = read_capped(path, MAX_FILE_BYTES)
+    except NotAFile:
+        raise error(
+            str(path),
+            "",
+            f"is not a file (a folder, a pipe or a device); name the {what} file itself",
+        ) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(str(path), what, error)
+    return data
 
 
 def read_limited(stream: BinaryIO, source: str) -> bytes:
@@ -174,15 +198,16 @@ def loads(data: bytes, source: str) -> Any:
     return value
 
 
-def load_path(path: Path) -> Any:
-    """Read and strictly decode a JSON file; missing or unreadable files are InputErrors."""
+def read_path(path: Path, what: str = "case or rule") -> bytes:
+    """``read_file`` with a missing or unreadable file an InputError too."""
     try:
-        with open(path, "rb") as stream:
-            data = read_limited(stream, str(path))
+        return read_file(path, what)
     except FileNotFoundError:
         raise InputError(str(path), "", "file not found") from None
-    except IsADirectoryError:
-        raise InputError(str(path), "", "is a folder, not a file") from None
     except OSError as exc:
-        raise InputError(str(path), "", f"cannot be read: {exc.strerror}") from None
-    return loads(data, str(path))
+        raise InputError(str(path), "", f"cannot be read: {exc.strerror or exc}") from None
+
+
+def load_path(path: Path, what: str = "case or rule") -> Any:
+    """Read and strictly decode a JSON file; missing or unreadable files are InputErrors."""
+    return loads(read_path(path, what), str(path))

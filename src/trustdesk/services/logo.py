@@ -59,29 +59,14 @@ def read_logo_file(path: Path) -> bytes:
     """The first bytes of the logo file at ``path``: one more than a logo may have, so
     the check can say it is too large. A pipe, a device or a folder given as the logo is
     refused without reading it (a pipe nobody writes to would wait for ever)."""
-    import os
-    import stat
+    from trustdesk.named_file import NotAFile, read_capped
 
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags)
+        return read_capped(path, LOGO_MAX_BYTES)
+    except NotAFile:
+        raise InvalidRequest(
+            f"the logo {path} is not a file (a folder, a pipe or a device); choose a PNG "
+            "or JPEG image file"
+        ) from None
     except OSError as exc:
         raise InvalidRequest(f"cannot read the logo {path}: {exc.strerror or exc}") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise InvalidRequest(
-                f"the logo {path} is not a file (a folder, a pipe or a device); choose a PNG "
-                "or JPEG image file"
-            )
-        chunks, size = [], 0
-        while size <= LOGO_MAX_BYTES:
-            chunk = os.read(fd, LOGO_MAX_BYTES + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as exc:
-        raise InvalidRequest(f"cannot read the logo {path}: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-    return b"".join(chunks)

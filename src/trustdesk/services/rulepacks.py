@@ -312,8 +312,12 @@ def _origin(path: Path, folder: Path) -> str:
 
 
 def _sha256_of(path: Path) -> str | None:
+    """The SHA-256 of a refused pack file for the audit trail; None when it cannot be read
+    or is no file (a pipe would be drained and ``/dev/zero`` hashed for ever)."""
+    from trustdesk.named_file import NotAFile, open_regular
+
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
+    except (OSError, NotAFile):
         return None

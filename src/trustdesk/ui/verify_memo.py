@@ -26,14 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from trustdesk.services.errors import ServiceError
+from trustdesk.services.memo_file import read_memo_file
 from trustdesk.services.memos import MemoCheck
 from trustdesk.services.verified_record import record_lines
 from trustdesk.store.errors import StoreError
 from trustdesk.ui.context import UiContext
 from trustdesk.ui.length_limit import keep_within
 from trustdesk.ui.session import sentence
-
-MAX_PDF_BYTES = 50 * 1024 * 1024
 
 
 def answer_text(check: MemoCheck) -> str:
@@ -102,16 +101,12 @@ class VerifyMemoDialog(QDialog):
             self.check_file(Path(path))
 
     def check_file(self, path: Path) -> None:
-        try:
-            self.record.clear()
-            if path.stat().st_size > MAX_PDF_BYTES:
-                self.answer.setText("✖ That file is far larger than any memo; choose the memo.")
-                return
-            data = path.read_bytes()
-        except OSError as error:
-            self.answer.setText(f"✖ The file could not be read: {error.strerror or error}.")
-            return
-        self._show(lambda: self.context.services.memos.verify_pdf(self.context.session, data))
+        # Read inside the check: a pipe, a device or a huge file is refused in words.
+        self._show(
+            lambda: self.context.services.memos.verify_pdf(
+                self.context.session, read_memo_file(path)
+            )
+        )
 
     def check_code(self) -> None:
         typed = self.code.text().strip()
