@@ -192,6 +192,27 @@ def test_a_file_without_a_chain_head_is_a_clear_refusal(
     assert code == 2 and "does not exist" in err
 
 
+def test_a_pipe_or_a_pdf_larger_than_any_memo_is_refused_unread(cli: Any, tmp_path: Path) -> None:
+    """A pipe named as an anchor was said not to exist, and a PDF was read whole, however
+    large (a hostile pass): a pipe is named as one, and a PDF is read as `verify` reads a
+    memo, up to its cap."""
+    import os
+
+    from trustdesk.services.memo_file import MAX_MEMO_BYTES
+
+    staff(cli)
+    pipe = tmp_path / "anchor.json"
+    os.mkfifo(pipe)
+    code, _out, err = cli("audit", "verify", "--anchors", str(pipe), "--as", "sam", who="sam")
+    assert code == 2 and f"{pipe} is not a file (a pipe or a device)" in err
+    huge = tmp_path / "huge.pdf"
+    with open(huge, "wb") as handle:
+        handle.write(b"%PDF-1.4\n")
+        handle.truncate(MAX_MEMO_BYTES + 10)  # sparse: no disk is filled
+    code, _out, err = cli("audit", "verify", "--anchors", str(huge), "--as", "sam", who="sam")
+    assert code == 2 and "far larger than any memo" in err
+
+
 @pytest.mark.parametrize("named", ["the folder", "a file in a folder"])
 def test_a_path_this_account_may_not_look_at_is_a_clear_refusal(
     cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named: str

@@ -71,6 +71,10 @@ def _anchors_under(path: Path) -> list[tuple[str, Anchor]]:
                 "added carry none)"
             )
         found += [(str(path), anchor) for anchor in anchors]
+    elif path.exists():
+        raise InvalidRequest(
+            f"{path} is not a file (a pipe or a device); name memo PDFs, exports or folders"
+        )
     else:
         raise InvalidRequest(f"{path} does not exist; name memo PDFs, exports or folders")
     return found
@@ -102,7 +106,10 @@ def _pdf_anchors(path: Path) -> Iterator[Anchor]:
     from trustdesk.memo.verification import chain_heads_in
 
     seen = set()
-    for seq, digest in chain_heads_in(path.read_bytes()):
+    from trustdesk.services.memo_file import read_memo_file
+
+    # Capped as `verify` reads a memo: a PDF larger than any memo was read whole.
+    for seq, digest in chain_heads_in(read_memo_file(path)):
         anchor = parse_anchor(seq, digest)
         if anchor is not None and anchor not in seen:
             seen.add(anchor)
