@@ -228,3 +228,27 @@ def test_a_ctrl_c_while_the_command_loads_is_interrupted(
         check=False,
     )
     assert (run.returncode, run.stderr) == (130, "trustdesk: interrupted\n")
+
+
+def test_the_desktop_app_started_through_the_parser_keeps_its_own_standard_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`trustdesk --data-dir D gui --exit-when-ready` after another option goes through
+    argparse, where the command's output is watched. A windowed build has no standard
+    output: print() there is silent, but a watched one raised OSError, so whatever a
+    library printed would have stopped the desktop app."""
+    from trustdesk.cli import gui, main
+
+    seen: list[object] = []
+
+    def fake_run(_args: object) -> int:
+        seen.append(sys.stdout)
+        print("a library's chatter")  # silent with no standard output
+        return 0
+
+    monkeypatch.setattr(gui, "run", fake_run)
+    monkeypatch.setattr(sys, "stdout", None)
+    # --database makes the line one the desktop fast path does not read.
+    url = "postgresql:///trustdesk"
+    assert main(["--database", url, "--data-dir", str(tmp_path), "gui"]) == 0
+    assert seen == [None]

@@ -188,6 +188,13 @@ def _command(arguments: list[str]) -> int:
             return EXIT_INPUT
     from trustdesk.cli.stopping import stop_as_ctrl_c
 
+    if args.command == "gui":
+        # The desktop app keeps its own streams: a windowed build has no standard output,
+        # and print() to a None one is rightly silent there, where a watched one raises.
+        from trustdesk.cli import output as watched
+
+        if isinstance(sys.stdout, watched.Output):
+            watched.unwatch(sys.stdout)
     # (The desktop app, also when started as `gui` with options, keeps Qt's ways.)
     with stop_as_ctrl_c(args.command != "gui"):
         code: int = args.func(args)
@@ -231,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
 
         def run() -> int:
             code = _command(arguments)
-            output.flush()  # a buffered write fails here, while it can still be said
+            if sys.stdout is output:  # (the desktop app has taken its own back)
+                output.flush()  # a buffered write fails here, while it can still be said
             return code
 
     try:
