@@ -231,3 +231,19 @@ def test_a_california_publisher_signs_and_a_california_agency_imports(
     plain.write_text(json.dumps(data), encoding="utf-8")
     code, _out, err = cli("rules", "sign", str(plain), "--key", str(key), "-o", str(pub / "ny"))
     assert code == 2 and "/jurisdiction: is 'NY'; TrustDesk knows CT, CA" in err
+
+
+def test_a_key_file_that_is_not_text_is_named_as_no_key(cli: Any, tmp_path: Path) -> None:
+    """A binary file given as a publisher's public key or a private key showed Python's
+    own words, "'utf-8' codec can't decode byte 0xff in position 0" (a hostile pass)."""
+    binary = tmp_path / "photo.key"
+    binary.write_bytes(b"\xff\xd8\xff\xe0 not a key")
+    code, _out, err = cli("rules", "trust", str(binary), "--as", "chief", who="chief")
+    assert code == 2 and "is not a publisher's public key (it is not text)" in err
+    assert "codec" not in err
+    code, _out, err = cli(
+        "rules", "sign", "--key", str(binary), "-o", str(tmp_path / "s.json"),
+        str(edition(tmp_path)),
+    )  # fmt: skip
+    assert code == 2 and "is not a TrustDesk private key" in err and "it is not text" in err
+    assert "codec" not in err and not (tmp_path / "s.json").exists()

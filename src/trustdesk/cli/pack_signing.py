@@ -283,8 +283,14 @@ def run_trust(args: argparse.Namespace) -> int:
     if not text.startswith("trustdesk-") and path.exists():
         try:
             text = strict_json.read_file(path, "public key").decode("utf-8").strip()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(str(path), "", f"cannot be read: {exc}") from None
+        except UnicodeDecodeError:
+            raise InputError(
+                str(path),
+                "",
+                "is not a publisher's public key (it is not text); name the publisher's .pub file",
+            ) from None
+        except OSError as exc:
+            raise InputError(str(path), "", f"cannot be read: {exc.strerror or exc}") from None
     expires = None
     if args.expires is not None:
         try:

@@ -376,8 +376,10 @@ def load_private_key(path: Path, passphrase: Callable[[], bytes]) -> PrivateKey:
     not_a_key = "is not a TrustDesk private key (make one with `trustdesk rules keygen`)"
     try:
         text = strict_json.read_file(path, "private key", SigningError).decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SigningError(source, "", f"cannot be read: {exc}") from None
+    except UnicodeDecodeError:
+        raise SigningError(source, "", f"{not_a_key}; it is not text") from None
+    except OSError as exc:
+        raise SigningError(source, "", f"cannot be read: {exc.strerror or exc}") from None
     try:
         body = json.loads(text)
         publisher = check_publisher(str(body["publisher"]), source)
