@@ -35,7 +35,17 @@ ok() { passed=$((passed + 1)); printf 'PASS  %s\n' "$1"; }
 bad() { failed+=("$1"); printf 'FAIL  %s%s\n' "$1" "${2:+: $2}"; }
 # check NAME COMMAND...: the command's exit status decides.
 check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
-win() { winepath -w "$1"; }
+# winepath too is a wine program: when wine drops it, it prints nothing, and the command
+# it was building got an empty name (CI of session 21: "decisions add ''"). One more try.
+win() {
+    local out
+    out=$(winepath -w "$1") && [[ -n $out ]] || {
+        sleep 1
+        echo "NOTE  winepath printed nothing for $1 (wine itself failed?): once more" >&3
+        out=$(winepath -w "$1")
+    }
+    [[ -n $out ]] && printf '%s\n' "$out"
+}
 # The program's console output comes with Windows line ends. Under wine, a Python whose
 # stderr is a regular Linux file cannot start ("init_sys_streams"), so both streams go
 # through pipes; a caller's 2>FILE still works.

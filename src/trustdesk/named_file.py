@@ -33,6 +33,11 @@ def open_regular(path: Path | str) -> BufferedReader:
         fd = os.open(path, flags)
     except IsADirectoryError:  # where a folder cannot be opened at all
         raise NotAFile(path) from None
+    except PermissionError:
+        # Windows refuses to open a folder as "permission denied": name it as a folder.
+        if os.path.isdir(path):
+            raise NotAFile(path) from None
+        raise
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise NotAFile(path)

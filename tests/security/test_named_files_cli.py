@@ -175,3 +175,46 @@ def test_a_file_over_the_cap_is_refused_with_the_limit(cli: Any, tmp_path: Path)
         assert code == 2, err
         assert f"{big}: /: is larger than 8 MiB, the most {what} file may hold; name the " in line
     assert not (tmp_path / "out.json").exists()
+
+
+def test_a_folder_windows_will_not_open_is_named_as_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows refuses to open a folder as "permission denied" (the Windows smoke test
+    met it: a case file's name lost on the way read as the current folder, and said
+    "cannot be read: Permission denied"). It is named as a folder, as elsewhere."""
+    from trustdesk import named_file
+
+    real = os.open
+
+    def as_windows(path: Any, flags: int, *args: Any) -> int:
+        if os.path.isdir(path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, flags, *args)
+
+    monkeypatch.setattr(named_file.os, "open", as_windows)
+    with pytest.raises(named_file.NotAFile):
+        named_file.read_capped(tmp_path, 10)
+    locked = tmp_path / "locked.json"
+    locked.write_text("{}", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        if os.geteuid() != 0:  # root reads whatever the mode says
+            with pytest.raises(PermissionError):
+                named_file.read_capped(locked, 10)
+    finally:
+        locked.chmod(0o600)
+
+
+def test_an_empty_case_file_name_is_refused_as_empty(tmp_path: Path) -> None:
+    """An empty name was read as the current folder (`decisions add` reads its case
+    through the same reader)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "trustdesk", "--data-dir", str(tmp_path), "evaluate", ""],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert "the case file's name is empty; give the case file's name" in result.stderr

@@ -56,6 +56,10 @@ def read_case_file(path_text: str, rules: RuleSet | LazyRules) -> tuple[Case, An
             raise InputError("<stdin>", "", "standard input is closed; give the case file's name")
         raw = strict_json.loads(strict_json.read_limited(sys.stdin.buffer, "<stdin>"), "<stdin>")
         source = "<stdin>"
+    elif not path_text.strip():
+        # An empty name was read as the current folder: "cannot be read: Permission
+        # denied" on Windows, "is not a file" elsewhere.
+        raise InputError("<case>", "", "the case file's name is empty; give the case file's name")
     else:
         raw = strict_json.load_path(Path(path_text))
         source = path_text
