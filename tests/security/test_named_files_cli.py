@@ -206,15 +206,9 @@ def test_a_folder_windows_will_not_open_is_named_as_a_folder(
         locked.chmod(0o600)
 
 
-def test_an_empty_case_file_name_is_refused_as_empty(tmp_path: Path) -> None:
-    """An empty name was read as the current folder (`decisions add` reads its case
-    through the same reader)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "trustdesk", "--data-dir", str(tmp_path), "evaluate", ""],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+@pytest.mark.parametrize("command", [("evaluate",), ("decisions", "add", "--as", "chief")])
+def test_an_empty_case_file_name_is_refused_as_empty(cli: Any, command: tuple[str, ...]) -> None:
+    """An empty name was read as the current folder."""
+    result = _run_apart(cli, [*command, ""])
     assert result.returncode == 2 and result.stdout == ""
     assert "the case file's name is empty; give the case file's name" in result.stderr
