@@ -437,10 +437,9 @@ def problems(conn: sqlite3.Connection, upto: int | None) -> list[tuple[int | Non
     for user, every_change in _signer_changes(conn).items():
         changed = [change for change in every_change if change[0] <= limit]
         kept = signer_rows.get(user, set())
+        since = min(kept, default=changed[-1][0] if changed else 0)
         missing = {
-            seq
-            for seq, says_kept in changed
-            if (says_kept or seq >= min(kept, default=changed[-1][0])) and seq not in kept
+            seq for seq, says_kept in changed if (says_kept or seq >= since) and seq not in kept
         }
         baseline = _baseline_span(every_change)
         if baseline is not None and baseline[0] <= limit:
